@@ -1,0 +1,109 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import { AppError } from '../core/errors.js';
+import { readIdentity, type Identity } from './identity.js';
+import { carriesSignature, headerMap, signatureMissing } from './parse.js';
+import { verifySigV4, type IncomingRequest, type VerifyOptions } from './verify.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by registerSigV4Auth on every request that passed verification. */
+    identity?: Identity;
+    /**
+     * The body bytes exactly as received, set by the HTTP app's content-type parsers. Declared
+     * here too (same optional `Buffer | undefined` type, so the two declarations merge) because
+     * the payload hash cannot be checked against a re-serialised body.
+     */
+    rawBody?: Buffer | undefined;
+  }
+}
+
+export interface SigV4AuthOptions extends VerifyOptions {
+  /** Paths (raw, without the query) that need no signature. Replaces the defaults when given. */
+  publicPaths?: (path: string) => boolean;
+}
+
+const PUBLIC_EXACT = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']);
+
+/** Probes, metrics and the API docs: callers that hold no credentials by design. */
+export function isDefaultPublicPath(path: string): boolean {
+  return PUBLIC_EXACT.has(path) || path.startsWith('/docs/');
+}
+
+/**
+ * Requires a valid SigV4 signature on every non-public request and sets `request.identity`.
+ * Refusals are thrown AppErrors so the app's one error handler shapes the response.
+ *
+ * Register on the root instance (or through fastify-plugin): hooks added inside an
+ * encapsulated plugin guard only that plugin's routes.
+ */
+export function registerSigV4Auth<Logger extends FastifyBaseLogger = FastifyBaseLogger>(
+  // Generic in the logger only so an app built with its own pino instance is accepted too.
+  app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>,
+  options: SigV4AuthOptions,
+): void {
+  const isPublic = options.publicPaths ?? isDefaultPublicPath;
+  if (!app.hasRequestDecorator('identity')) app.decorateRequest('identity', undefined);
+
+  // Anonymous requests are turned away before their body is read or parsed, so they cost
+  // nothing and learn nothing (no 415 or 400 before the 401).
+  app.addHook('onRequest', async (request) => {
+    const { path, rawQuery } = splitUrl(request.url);
+    if (isPublic(path)) return;
+    if (!carriesSignature(headerMap(request.headers), rawQuery)) throw signatureMissing();
+  });
+
+  // preValidation is the first hook that runs after the content-type parser has buffered the
+  // body (the signature covers its hash), and it still runs before schema validation, so an
+  // unauthenticated caller gets a 401 rather than a validation error describing the schema.
+  app.addHook('preValidation', async (request) => {
+    if (isPublic(splitUrl(request.url).path)) return;
+    const caller = await verifySigV4(toIncoming(request), options);
+    request.identity = readIdentity(request.headers, caller.principal);
+  });
+}
+
+/** The parts of a Fastify request we read, whatever the app's logger and type provider. */
+interface RequestView {
+  url: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  rawBody?: Buffer | undefined;
+}
+
+function toIncoming(request: RequestView): IncomingRequest {
+  const { path, rawQuery } = splitUrl(request.url);
+  if (request.rawBody === undefined && hasBody(request)) {
+    // Verifying against an empty body would refuse every such request with a baffling 401;
+    // this is a server wiring fault, so say so.
+    throw new AppError(
+      'internal',
+      'AUTH_RAW_BODY_UNAVAILABLE',
+      `no raw body captured for content-type ${request.headers['content-type'] ?? '(none)'}; its parser must set request.rawBody`,
+    );
+  }
+  return {
+    method: request.method,
+    path,
+    rawQuery,
+    headers: request.headers,
+    ...(request.rawBody === undefined ? {} : { body: request.rawBody }),
+  };
+}
+
+function hasBody(request: RequestView): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Fastify's request.url is the raw request target, still percent-encoded, which is what was signed. */
+function splitUrl(url: string): { path: string; rawQuery: string } {
+  const mark = url.indexOf('?');
+  return mark === -1 ? { path: url, rawQuery: '' } : { path: url.slice(0, mark), rawQuery: url.slice(mark + 1) };
+}

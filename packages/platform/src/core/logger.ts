@@ -1,0 +1,40 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** Paths that must never reach a log line, whatever logs them. */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-amz-security-token"]',
+  'headers.authorization',
+  'authorization',
+];
+
+export interface LoggerConfig {
+  level?: string;
+  name?: string;
+  pretty?: boolean;
+}
+
+export function createLogger(config: LoggerConfig = {}): Logger {
+  const options: LoggerOptions = {
+    level: config.level ?? process.env.LOG_LEVEL ?? 'info',
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: config.name ? { service: config.name } : {},
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return pino(options);
+}
+
+/** A logger that discards everything, for tests and benchmarks. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
