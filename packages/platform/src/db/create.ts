@@ -1,0 +1,101 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, MysqlDialect, PostgresDialect, sql, type Dialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { createPool as createMysqlPool } from 'mysql2';
+import pg from 'pg';
+import type { Logger } from '../core/logger.js';
+import { parseDatabaseUrl, redactUrl, type DialectName } from './url.js';
+
+export interface Database<DB = any> {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+  /** The URL with its password hidden. */
+  readonly displayUrl: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  logger?: Logger;
+  /** Pool size for server databases. */
+  poolSize?: number;
+  /** A PGlite data-directory dump to start a new in-memory/empty database from (fast test setup). */
+  pgliteLoadDataDir?: Blob;
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+/**
+ * One factory for every dialect. Exact numbers stay exact: int8 and numeric come back as
+ * strings on all three drivers (pg does it by default, PGlite and mysql2 are told to).
+ */
+export async function createDatabase<DB = any>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
+  const parsed = parseDatabaseUrl(url);
+  const displayUrl = redactUrl(url);
+  let dialect: Dialect;
+  let closeExtra: () => Promise<void> = async () => {};
+
+  switch (parsed.dialect) {
+    case 'postgres': {
+      const pool = new pg.Pool({
+        connectionString: parsed.target,
+        max: options.poolSize ?? 10,
+        types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => stringFor(oid) ?? pg.types.getTypeParser(oid, format) },
+      } as pg.PoolConfig);
+      // An idle client dropped by the server emits 'error' on the pool; unhandled, it kills the process.
+      pool.on('error', (error) => options.logger?.error({ err: error, db: displayUrl }, 'idle database connection failed'));
+      dialect = new PostgresDialect({ pool });
+      break;
+    }
+    case 'mysql': {
+      const pool = createMysqlPool({
+        uri: parsed.target,
+        connectionLimit: options.poolSize ?? 10,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        decimalNumbers: false,
+        timezone: 'Z',
+        charset: 'utf8mb4',
+        multipleStatements: false,
+      });
+      pool.on('connection', (connection) => {
+        connection.on('error', (error) => options.logger?.error({ err: error, db: displayUrl }, 'database connection failed'));
+      });
+      dialect = new MysqlDialect({ pool });
+      break;
+    }
+    case 'pglite': {
+      const dataDir = parsed.target === 'memory' ? undefined : parsed.target;
+      const client = new PGlite({
+        ...(dataDir ? { dataDir } : {}),
+        ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}),
+        parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value },
+      });
+      await client.waitReady;
+      dialect = new PGliteDialect(client);
+      closeExtra = async () => {
+        if (!client.closed) await client.close();
+      };
+      break;
+    }
+  }
+
+  const db = new Kysely<DB>({ dialect });
+  return {
+    db,
+    dialect: parsed.dialect,
+    displayUrl,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+      await closeExtra();
+    },
+  };
+}
+
+function stringFor(oid: number): ((value: string) => string) | undefined {
+  return oid === PG_INT8 || oid === PG_NUMERIC ? (value) => value : undefined;
+}

@@ -1,0 +1,59 @@
+/**
+ * Database errors differ per driver (pg/PGlite SQLSTATE codes, mysql2 errno). Repositories
+ * classify them here once and turn the kinds that mean "a rule refused this" into AppErrors.
+ */
+export type DbErrorKind = 'unique' | 'foreign_key' | 'check' | 'not_null' | 'serialization' | 'deadlock' | 'lock_timeout';
+
+const PG_CODES: Record<string, DbErrorKind> = {
+  '23505': 'unique',
+  '23503': 'foreign_key',
+  '23514': 'check',
+  '23502': 'not_null',
+  '40001': 'serialization',
+  '40P01': 'deadlock',
+  '55P03': 'lock_timeout',
+};
+
+const MYSQL_ERRNOS: Record<number, DbErrorKind> = {
+  1062: 'unique',
+  1451: 'foreign_key',
+  1452: 'foreign_key',
+  3819: 'check', // MySQL
+  4025: 'check', // MariaDB CONSTRAINT_FAILED
+  1048: 'not_null',
+  1364: 'not_null',
+  1213: 'deadlock',
+  1205: 'lock_timeout',
+};
+
+interface DriverError {
+  code?: unknown;
+  errno?: unknown;
+  constraint?: unknown;
+  sqlMessage?: unknown;
+  message?: unknown;
+}
+
+export function dbErrorKind(error: unknown): DbErrorKind | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as DriverError;
+  if (typeof e.errno === 'number' && MYSQL_ERRNOS[e.errno]) return MYSQL_ERRNOS[e.errno];
+  if (typeof e.code === 'string' && PG_CODES[e.code]) return PG_CODES[e.code];
+  return undefined;
+}
+
+/** The violated constraint's name when the driver tells it (pg/PGlite field, or parsed from MySQL's message). */
+export function dbConstraintName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as DriverError;
+  if (typeof e.constraint === 'string') return e.constraint;
+  const message = typeof e.sqlMessage === 'string' ? e.sqlMessage : typeof e.message === 'string' ? e.message : '';
+  const mysqlKey = /for key '(?:[^'.]+\.)?([^']+)'/.exec(message) ?? /constraint [`'"]?([\w]+)[`'"]?/i.exec(message);
+  return mysqlKey?.[1];
+}
+
+/** Transient failures a whole transaction may be retried for. */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const kind = dbErrorKind(error);
+  return kind === 'serialization' || kind === 'deadlock';
+}

@@ -1,0 +1,5 @@
+export * from './url.js';
+export * from './errors.js';
+export * from './create.js';
+export * from './transaction.js';
+export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Updateable } from 'kysely';

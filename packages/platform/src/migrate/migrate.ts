@@ -1,0 +1,90 @@
+import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import type { Logger } from '../core/logger.js';
+import type { Database } from '../db/create.js';
+import type { DialectName } from '../db/url.js';
+
+export interface MigrationContext {
+  dialect: DialectName;
+}
+
+/**
+ * A forward-only migration. Names sort in the order they run (`0001_orders`, `0002_…`).
+ * On MySQL/MariaDB DDL is not transactional: keep each migration small and idempotent
+ * (`if not exists`), because a half-applied one cannot roll back.
+ */
+export interface Migration {
+  name: string;
+  up(db: Kysely<any>, context: MigrationContext): Promise<void>;
+}
+
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly results: MigrationResultSet['results'],
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'MigrationError';
+  }
+}
+
+export interface MigrateOptions {
+  logger?: Logger;
+  /** Service name, for the log. */
+  service?: string;
+}
+
+export const MIGRATION_TABLE = 'tributary_migration';
+export const MIGRATION_LOCK_TABLE = 'tributary_migration_lock';
+
+/**
+ * Brings the database up to the newest migration. Kysely's migrator holds a lock while it
+ * runs (pg advisory xact lock; MySQL GET_LOCK), so several replicas starting at once apply
+ * each migration exactly once. Returns the names applied in this run.
+ */
+export async function migrateToLatest(
+  database: Database,
+  migrations: readonly Migration[],
+  options: MigrateOptions = {},
+): Promise<string[]> {
+  assertOrdered(migrations);
+  const context: MigrationContext = { dialect: database.dialect };
+  const migrator = new Migrator({
+    db: database.db,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db: Kysely<any>) => migration.up(db, context) }])),
+    },
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const applied = results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  for (const name of applied) options.logger?.info({ service: options.service, migration: name }, 'migration applied');
+  if (error) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    options.logger?.error({ service: options.service, migration: failed, err: error }, 'migration failed');
+    throw new MigrationError(`Migration ${failed} failed: ${(error as Error).message ?? String(error)}`, results, error);
+  }
+  if (applied.length === 0) options.logger?.info({ service: options.service }, 'database schema is up to date');
+  return applied;
+}
+
+/** Names applied so far, in order. */
+export async function appliedMigrations(database: Database): Promise<string[]> {
+  const rows = await database.db
+    .selectFrom(MIGRATION_TABLE)
+    .select('name')
+    .orderBy('name')
+    .execute()
+    .catch(() => [] as { name: string }[]);
+  return rows.map((row: { name: string }) => row.name);
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i - 1]!.name >= migrations[i]!.name) {
+      throw new Error(`Migrations must be listed in ascending name order: "${migrations[i - 1]!.name}" before "${migrations[i]!.name}"`);
+    }
+  }
+}

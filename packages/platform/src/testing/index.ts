@@ -1,0 +1,2 @@
+export * from './databases.js';
+export { ManualClock } from '../core/clock.js';
