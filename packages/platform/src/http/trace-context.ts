@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+/*
+ * W3C Trace Context in plain code rather than through @opentelemetry/api: without an SDK the
+ * API's propagator and tracer are no-ops, so it would add indirection and produce nothing.
+ * What we need is correlation (one trace id across every service's logs), which is a header
+ * parse and a random span id. A service that installs the OpenTelemetry SDK later gets its
+ * own propagation from the SDK's HTTP instrumentation; the header format is the same.
+ */
+
+export const TRACEPARENT_HEADER = 'traceparent';
+export const TRACESTATE_HEADER = 'tracestate';
+
+export interface Traceparent {
+  version: '00';
+  traceId: string;
+  /** The caller's span: the parent of the span this hop opens. */
+  parentId: string;
+  flags: string;
+}
+
+export interface TraceContext {
+  traceId: string;
+  /** This hop's span, new for every request. */
+  spanId: string;
+  /** The caller's span when the request carried a valid traceparent. */
+  parentSpanId?: string;
+  flags: string;
+  /** The header value to send downstream: this trace, with this hop's span as the parent. */
+  traceparent: string;
+  /** Vendor state, passed through untouched when the trace was continued. */
+  tracestate?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The trace this request belongs to, set for every request by the HTTP app. */
+    readonly trace: TraceContext;
+  }
+}
+
+// Only version 00 is defined; lower-case hex only, as the spec requires.
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ALL_ZEROS = /^0+$/;
+/** The spec's limit on tracestate is 32 members; 512 characters is what it says to keep at least. */
+const MAX_TRACESTATE_LENGTH = 512;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Parses a traceparent header. Anything malformed (an unknown version, upper-case hex, an
+ * all-zero id, a repeated header that Node folded into "a, b") yields undefined, which
+ * means "start a new trace".
+ */
+export function parseTraceparent(value: string | string[] | undefined): Traceparent | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = TRACEPARENT.exec(value.trim());
+  if (!match) return undefined;
+  const [, traceId, parentId, flags] = match as unknown as [string, string, string, string];
+  if (ALL_ZEROS.test(traceId) || ALL_ZEROS.test(parentId)) return undefined;
+  return { version: '00', traceId, parentId, flags };
+}
+
+export function formatTraceparent(parts: { traceId: string; spanId: string; flags: string }): string {
+  return `00-${parts.traceId}-${parts.spanId}-${parts.flags}`;
+}
+
+/**
+ * Continues the caller's trace when its traceparent is valid (same trace id and flags, a new
+ * span whose parent is the caller's), otherwise starts a new one. tracestate is kept only
+ * with a continued trace: the spec forbids carrying it over into a trace we restarted.
+ */
+export function traceFromHeaders(headers: IncomingHttpHeaders): TraceContext {
+  const incoming = parseTraceparent(headers[TRACEPARENT_HEADER]);
+  const spanId = randomHexId(8);
+  if (!incoming) {
+    // Nothing records spans here, so a trace we start is not marked sampled; a tracing SDK,
+    // if one is added, makes that decision itself.
+    const traceId = randomHexId(16);
+    const flags = '00';
+    return { traceId, spanId, flags, traceparent: formatTraceparent({ traceId, spanId, flags }) };
+  }
+  const { traceId, parentId, flags } = incoming;
+  const context: TraceContext = { traceId, spanId, parentSpanId: parentId, flags, traceparent: formatTraceparent({ traceId, spanId, flags }) };
+  const tracestate = readTracestate(headers[TRACESTATE_HEADER]);
+  if (tracestate !== undefined) context.tracestate = tracestate;
+  return context;
+}
+
+/** The correlation headers for a call this request makes to another service. */
+export function downstreamHeaders(request: { id: string; trace: TraceContext }): Record<string, string> {
+  const headers: Record<string, string> = {
+    [REQUEST_ID_HEADER]: request.id,
+    [TRACEPARENT_HEADER]: request.trace.traceparent,
+  };
+  if (request.trace.tracestate !== undefined) headers[TRACESTATE_HEADER] = request.trace.tracestate;
+  return headers;
+}
+
+function readTracestate(value: string | string[] | undefined): string | undefined {
+  // Repeated tracestate headers are one list split over lines; joining them is lossless.
+  const joined = (Array.isArray(value) ? value.join(',') : value)?.trim();
+  if (!joined || joined.length > MAX_TRACESTATE_LENGTH || !PRINTABLE_ASCII.test(joined)) return undefined;
+  return joined;
+}
+
+/** `bytes` random bytes as lower-case hex, never all zeros (an invalid id). */
+function randomHexId(bytes: number): string {
+  for (;;) {
+    const id = randomBytes(bytes).toString('hex');
+    if (!ALL_ZEROS.test(id)) return id;
+  }
+}

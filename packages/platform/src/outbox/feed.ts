@@ -1,0 +1,119 @@
+import { sql, type Kysely } from 'kysely';
+import { inTransaction } from '../db/transaction.js';
+import { OUTBOX_SEQUENCE_TABLE, OUTBOX_TABLE } from './migrations.js';
+
+export interface OutboxEvent {
+  id: string;
+  /** Decimal string: sequences are bigint. */
+  sequence: string;
+  aggregateType: string;
+  aggregateId: string;
+  type: string;
+  payload: unknown;
+  metadata: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+export interface OutboxPage {
+  events: OutboxEvent[];
+  /** The cursor to pass as `after` next time (unchanged when nothing new). */
+  next: string;
+  hasMore: boolean;
+}
+
+/**
+ * Why sequences are assigned at read time: a bigserial taken at insert time commits out of
+ * order under concurrent writers (seq 7 can become visible before seq 6), and a consumer that
+ * advanced its cursor past 6 would never see it. Here, one assigner at a time (a row lock on
+ * the counter) numbers the rows that are committed and visible, in insert order; a row that
+ * commits later gets a later number. Consumers therefore read a gap-free, append-only order.
+ */
+export async function assignSequences(db: Kysely<any>, batchSize = 1000): Promise<number> {
+  // The counter row lock alone serialises assigners. Locking the pending rows too would take
+  // gap locks on MariaDB that deadlock with concurrent inserts; the UPDATE below touches only
+  // the listed primary keys, which no writer holds once committed.
+  return inTransaction(db, async (trx) => {
+    const counter = await trx
+      .selectFrom(OUTBOX_SEQUENCE_TABLE)
+      .select('last_sequence')
+      .where('id', '=', 1)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const pending = await trx
+      .selectFrom(OUTBOX_TABLE)
+      .select('position')
+      .where('sequence', 'is', null)
+      .orderBy('position')
+      .limit(batchSize)
+      .execute();
+    if (pending.length === 0) return 0;
+    const base = BigInt(counter.last_sequence as string);
+    const cases = pending.map((row, index) => sql`when ${String(row.position)} then ${String(base + BigInt(index + 1))}`);
+    const positions = pending.map((row) => String(row.position));
+    await trx
+      .updateTable(OUTBOX_TABLE)
+      .set({ sequence: sql`cast(case ${sql.ref('position')} ${sql.join(cases, sql` `)} end as ${sql.raw(castType(trx))})` })
+      .where('position', 'in', positions)
+      .execute();
+    await trx
+      .updateTable(OUTBOX_SEQUENCE_TABLE)
+      .set({ last_sequence: String(base + BigInt(pending.length)) })
+      .where('id', '=', 1)
+      .execute();
+    return pending.length;
+  });
+}
+
+function castType(trx: Kysely<any>): string {
+  // MariaDB casts to SIGNED, PostgreSQL to bigint; the adapter tells which we are on.
+  return trx.getExecutor().adapter.supportsReturning ? 'bigint' : 'signed';
+}
+
+export async function readOutbox(db: Kysely<any>, after: string, limit: number): Promise<OutboxPage> {
+  const assigned = await assignSequences(db, Math.max(limit, 100));
+  const rows = await db
+    .selectFrom(OUTBOX_TABLE)
+    .select(['id', 'sequence', 'aggregate_type', 'aggregate_id', 'type', 'payload', 'metadata', 'created_at'])
+    .where('sequence', '>', after)
+    .orderBy('sequence')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit).map(toEvent);
+  return {
+    events: page,
+    next: page.length > 0 ? page[page.length - 1]!.sequence : after,
+    hasMore: rows.length > limit || assigned >= Math.max(limit, 100),
+  };
+}
+
+export interface LongPollOptions {
+  waitMs: number;
+  /** How often to look again while waiting; small so consumers are woken promptly. */
+  intervalMs?: number;
+  signal?: AbortSignal;
+  /** Sleeps up to `ms`, resolving early when the service has just committed events (same process). */
+  wake?: (ms: number) => Promise<void>;
+}
+
+export async function readOutboxWaiting(db: Kysely<any>, after: string, limit: number, options: LongPollOptions): Promise<OutboxPage> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const page = await readOutbox(db, after, limit);
+    if (page.events.length > 0 || Date.now() >= deadline || options.signal?.aborted) return page;
+    const pause = Math.min(options.intervalMs ?? 50, Math.max(0, deadline - Date.now()));
+    await (options.wake ? options.wake(pause) : new Promise((resolve) => setTimeout(resolve, pause)));
+  }
+}
+
+function toEvent(row: Record<string, any>): OutboxEvent {
+  return {
+    id: row.id,
+    sequence: String(row.sequence),
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    type: row.type,
+    payload: JSON.parse(row.payload),
+    metadata: row.metadata ? JSON.parse(row.metadata) : null,
+    createdAt: Number(row.created_at),
+  };
+}
