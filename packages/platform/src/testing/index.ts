@@ -1,2 +1,3 @@
 export * from './databases.js';
+export * from './signed.js';
 export { ManualClock } from '../core/clock.js';

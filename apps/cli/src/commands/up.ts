@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { systemClock, createLogger, type Logger } from '@tributary/platform/core';
+import { credentialsFor, startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
+import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
+import { loadOrCreateKeyring } from '../keyring-file.js';
+import { loadServices } from '../services.js';
+
+export interface UpOptions {
+  dataDir: string;
+  host: string;
+  seed: boolean;
+  /** Port of the first service; the others follow their defaults unless set. */
+  env: Record<string, string | undefined>;
+  logLevel: string;
+}
+
+export interface Platform {
+  services: RunningService[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every service that exists, in one process, each on its own database, and returns
+ * once all are listening. The embedded default is one PGlite directory per service.
+ */
+export async function up(options: UpOptions, logger: Logger = createLogger({ name: 'tributary', level: options.logLevel })): Promise<Platform> {
+  const definitions = await loadServices();
+  const dataDir = resolve(options.dataDir);
+  const keyring = await loadOrCreateKeyring(resolve(dataDir, 'keyring.json'), [...definitions.map((d) => d.name), 'cli']);
+  const template = pgliteTemplateOnce();
+  const peers = Object.fromEntries(definitions.map((d) => [d.name, `http://127.0.0.1:${portOf(d, options.env)}`]));
+
+  // Databases open in parallel: loading a template into each directory is I/O-bound.
+  const opened = await Promise.all(
+    definitions.map((definition) => openServiceDatabase(definition.name, dataDir, options.env, logger.child({ service: definition.name }), template)),
+  );
+  const services: RunningService[] = [];
+  try {
+    for (const [index, definition] of definitions.entries()) {
+      const { database, fresh } = opened[index]!;
+      services.push(
+        await startService(definition, context(definition, database), {
+          host: options.host,
+          port: portOf(definition, options.env),
+          seed: options.seed && fresh,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.allSettled(services.map((service) => service.stop()));
+    await Promise.allSettled(opened.map(({ database }) => database.close()));
+    throw error;
+  }
+
+  function context(definition: ServiceDefinition, database: (typeof opened)[number]['database']) {
+    return {
+      name: definition.name,
+      database,
+      logger: logger.child({ service: definition.name }),
+      clock: systemClock,
+      keyring,
+      credentials: credentialsFor(keyring, definition.name),
+      scope: { region: options.env.SIGV4_REGION ?? 'us-east-1', service: options.env.SIGV4_SERVICE ?? 'execute-api' },
+      peers,
+      env: options.env,
+    };
+  }
+
+  return {
+    services,
+    // The gateway stops first so no new work reaches the backends while they drain.
+    stop: async () => {
+      for (const service of [...services].reverse()) await service.stop();
+    },
+  };
+}
+
+function portOf(definition: ServiceDefinition, env: Record<string, string | undefined>): number {
+  const override = env[`${definition.name.toUpperCase()}_PORT`];
+  return override ? Number(override) : definition.defaultPort;
+}

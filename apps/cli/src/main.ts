@@ -1,0 +1,54 @@
+import { Command, Option } from 'commander';
+import { createLogger } from '@tributary/platform/core';
+import { migrateCommand } from './commands/migrate.js';
+import { up } from './commands/up.js';
+import { drainHttpApp } from '@tributary/platform/http';
+import { printBanner } from './banner.js';
+import { startStatusServer } from './status-server.js';
+
+const program = new Command()
+  .name('tributary')
+  .description('Tributary: the operations platform for food manufacturers')
+  .addOption(new Option('--data-dir <dir>', 'where embedded databases and keys live').env('TRIBUTARY_DATA_DIR').default('.tributary'))
+  .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').default('info'));
+
+program
+  .command('up')
+  .description('start every service in one process (embedded PGlite databases unless <SERVICE>_DATABASE_URL is set)')
+  .addOption(new Option('--host <host>', 'interface to listen on').env('TRIBUTARY_HOST').default('127.0.0.1'))
+  .option('--no-seed', 'do not load demo data on first start')
+  .action(async (options: { host: string; seed: boolean }) => {
+    const global = program.opts<{ dataDir: string; logLevel: string }>();
+    const logger = createLogger({ name: 'tributary', level: global.logLevel });
+    const started = Date.now();
+    const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env: process.env, logLevel: global.logLevel }, logger);
+    const status = await startStatusServer(platform.services, { host: options.host, port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000), logger });
+    printBanner(platform.services, status.url, Date.now() - started);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) process.exit(1); // a second Ctrl-C means now
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      await drainHttpApp(status.app);
+      await platform.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('run pending migrations of one service')
+  .argument('<service>', 'orders | processing | erp | sync | gateway')
+  .action(async (service: string) => {
+    const global = program.opts<{ dataDir: string; logLevel: string }>();
+    const logger = createLogger({ name: 'tributary', level: global.logLevel });
+    const applied = await migrateCommand(service, { dataDir: global.dataDir, env: process.env }, logger);
+    process.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s) to ${service}: ${applied.join(', ')}\n` : `${service} is up to date\n`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

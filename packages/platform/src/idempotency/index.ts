@@ -1,0 +1,3 @@
+export * from './migration.js';
+export * from './store.js';
+export * from './plugin.js';

@@ -1,0 +1,43 @@
+import type { SigningCredentials, SigningScope } from '../auth/sign.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { Database } from '../db/create.js';
+import type { Migration } from '../migrate/migrate.js';
+import type { Keyring } from './keys.js';
+
+/** Everything a service needs from its process, handed over by `main.ts` or by `tributary up`. */
+export interface ServiceContext {
+  name: string;
+  database: Database;
+  logger: Logger;
+  clock: Clock;
+  /** Who may call this service (verification) — the platform keyring. */
+  keyring: Keyring;
+  /** The key this service signs its outgoing calls with. */
+  credentials: SigningCredentials;
+  scope: SigningScope;
+  /** Base URLs of the other services, by service name. */
+  peers: Record<string, string>;
+  /** The service's own environment (already validated settings are read from it by the service). */
+  env: Record<string, string | undefined>;
+}
+
+export interface BackgroundTask {
+  stop(): Promise<void>;
+}
+
+/**
+ * What every service folder exports from `src/service.ts`. The composition roots (a service's
+ * `main.ts`, the CLI's `up`) only ever talk to services through this shape.
+ */
+export interface ServiceDefinition<App = unknown> {
+  name: string;
+  /** Default port when run alone or under `tributary up`. */
+  defaultPort: number;
+  migrations: readonly Migration[];
+  buildApp(context: ServiceContext): Promise<App>;
+  /** Demo data for a first start; must be idempotent. */
+  seed?(context: ServiceContext): Promise<void>;
+  /** Workers that run beside the HTTP server (outbox relays, schedulers). */
+  startBackground?(context: ServiceContext): Promise<BackgroundTask>;
+}

@@ -1,0 +1,4 @@
+export * from './definition.js';
+export * from './keys.js';
+export * from './start.js';
+export * from './main.js';
