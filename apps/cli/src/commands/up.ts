@@ -12,6 +12,8 @@ export interface UpOptions {
   /** Port of the first service; the others follow their defaults unless set. */
   env: Record<string, string | undefined>;
   logLevel: string;
+  /** The services to run; default: every service built in this checkout. */
+  definitions?: ServiceDefinition[];
 }
 
 export interface Platform {
@@ -24,7 +26,7 @@ export interface Platform {
  * once all are listening. The embedded default is one PGlite directory per service.
  */
 export async function up(options: UpOptions, logger: Logger = createLogger({ name: 'tributary', level: options.logLevel })): Promise<Platform> {
-  const definitions = await loadServices();
+  const definitions = options.definitions ?? (await loadServices());
   const dataDir = resolve(options.dataDir);
   const keyring = await loadOrCreateKeyring(resolve(dataDir, 'keyring.json'), [...definitions.map((d) => d.name), 'cli']);
   const template = pgliteTemplateOnce();
