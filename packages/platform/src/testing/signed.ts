@@ -41,7 +41,8 @@ export interface SignedInjectRequest {
  * JSON bodies are serialised once and those exact bytes are signed and sent.
  */
 export async function signedInject(app: FastifyInstance<any, any, any, any, any>, request: SignedInjectRequest, credentials: SigningCredentials = testCredentials()) {
-  const payload = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+  const payload =
+    request.body === undefined ? undefined : typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body);
   const headers: Record<string, string> = {
     ...(payload !== undefined && !hasContentType(request.headers) ? { 'content-type': 'application/json' } : {}),
     ...(request.identity ? identityHeaders(request.identity) : {}),

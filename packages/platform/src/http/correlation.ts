@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { TRACEPARENT_HEADER, traceFromHeaders, type TraceContext } from './trace-context.js';
+import type { HttpServerInstance } from './types.js';
+
+/*
+ * The trace is computed once per raw request, in the child-logger factory: that is the only
+ * hook Fastify calls for every request (routed, 404 and framework errors alike) before
+ * anything logs, so the request's logger carries traceId from its first line. The request
+ * decorator reads the same object back.
+ */
+const traces = new WeakMap<IncomingMessage, TraceContext>();
+
+function traceOf(raw: IncomingMessage): TraceContext {
+  let trace = traces.get(raw);
+  if (trace === undefined) {
+    trace = traceFromHeaders(raw.headers);
+    traces.set(raw, trace);
+  }
+  return trace;
+}
+
+/** Server options: request ids from the caller when sane, every request's logger bound to its traceId. */
+export function correlationServerOptions(): Pick<
+  FastifyServerOptions,
+  'genReqId' | 'requestIdHeader' | 'childLoggerFactory'
+> {
+  return {
+    // Fastify would take the header verbatim; genReqId vets it first.
+    requestIdHeader: false,
+    genReqId: (raw) => requestIdFrom(raw.headers),
+    childLoggerFactory(logger, bindings, options, raw) {
+      const { traceId, spanId } = traceOf(raw as IncomingMessage);
+      return logger.child({ ...bindings, traceId, spanId }, options);
+    },
+  };
+}
+
+export function registerCorrelation(app: HttpServerInstance): void {
+  app.decorateRequest('trace', {
+    getter(this: FastifyRequest) {
+      return traceOf(this.raw);
+    },
+  });
+  // First hook on the root, so even a request refused by a later onRequest hook (auth) carries both headers.
+  app.addHook('onRequest', async (request, reply) => {
+    setCorrelationHeaders(request, reply);
+  });
+}
+
+/** Echoes the request id and this hop's traceparent, so a caller can quote either when reporting a problem. */
+export function setCorrelationHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header(REQUEST_ID_HEADER, request.id);
+  // Through the raw request: Fastify builds framework-error requests without decorators.
+  reply.header(TRACEPARENT_HEADER, traceOf(request.raw).traceparent);
+}

@@ -1,0 +1,113 @@
+import { isAppError } from '../core/errors.js';
+
+/** What one thrown value becomes on the wire, plus how loudly to log it. */
+export interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** A server fault: logged in full at error level; its own message never reaches the client. */
+  serverFault: boolean;
+}
+
+export interface ValidationIssue {
+  /** JSON pointer into the request, starting with the part: `/body/items/0/sku`, `/querystring/limit`. */
+  path: string;
+  message: string;
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/**
+ * Fastify's request-level failures, renamed to codes of our own so clients never key on a
+ * framework's internals. The rest keep their FST_ code, which is at least stable per version.
+ */
+const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST_BODY_TOO_LARGE', message: 'Request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported media type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST_BODY_EMPTY', message: 'Request body is empty' },
+  // Our JSON parser throws its own AppError; this covers a service that brings back Fastify's.
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST_BODY_INVALID_JSON', message: 'Request body is not valid JSON' },
+};
+
+interface FastifyLikeError {
+  code?: unknown;
+  statusCode?: unknown;
+  message?: unknown;
+  validation?: unknown;
+  validationContext?: unknown;
+}
+
+/**
+ * Maps anything thrown to the error answer. Database errors are deliberately not recognised:
+ * repositories translate them into AppErrors where the meaning (a duplicate key is which
+ * conflict?) is known, so here they are just 500s.
+ */
+export function mapError(thrown: unknown): MappedError {
+  if (isAppError(thrown)) {
+    const status = thrown.status;
+    // An internal AppError is a bug report, not an answer: its message and details stay in the log.
+    const hidden = thrown.category === 'internal';
+    return {
+      status,
+      code: thrown.code,
+      message: hidden ? INTERNAL_ERROR_MESSAGE : thrown.message,
+      ...(thrown.details === undefined || hidden ? {} : { details: thrown.details }),
+      ...(thrown.headers === undefined ? {} : { headers: thrown.headers }),
+      serverFault: status >= 500,
+    };
+  }
+
+  const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as FastifyLikeError;
+  const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+
+  if (Array.isArray(error.validation) && status === 400) {
+    const errors = validationIssues(error.validation, typeof error.validationContext === 'string' ? error.validationContext : 'request');
+    const first = errors[0];
+    return {
+      status: 400,
+      code: 'REQUEST_VALIDATION_FAILED',
+      message: first ? `Request validation failed: ${first.path} ${first.message}` : 'Request validation failed',
+      details: { errors },
+      serverFault: false,
+    };
+  }
+
+  // Only Fastify's own errors are trusted to carry a client status: an arbitrary error with a
+  // statusCode may be an upstream's answer (undici's throwOnError) that must not leak through as ours.
+  if (typeof error.code === 'string' && error.code.startsWith('FST_') && status >= 400 && status < 500) {
+    const renamed = FASTIFY_CODES[error.code];
+    if (renamed) return { ...renamed, serverFault: false };
+    return { status, code: error.code, message: typeof error.message === 'string' ? error.message : 'Bad request', serverFault: false };
+  }
+
+  return { status: 500, code: 'INTERNAL_ERROR', message: INTERNAL_ERROR_MESSAGE, serverFault: true };
+}
+
+interface AjvLikeError {
+  instancePath?: unknown;
+  message?: unknown;
+  keyword?: unknown;
+  params?: Record<string, unknown>;
+}
+
+export function validationIssues(errors: unknown[], context: string): ValidationIssue[] {
+  return errors.map((raw) => {
+    const error = (typeof raw === 'object' && raw !== null ? raw : {}) as AjvLikeError;
+    const base = `/${context}${typeof error.instancePath === 'string' ? error.instancePath : ''}`;
+    const missing = error.params?.missingProperty;
+    if (error.keyword === 'required' && typeof missing === 'string') {
+      return { path: `${base}/${escapePointer(missing)}`, message: 'is required' };
+    }
+    const extra = error.params?.additionalProperty;
+    if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
+      return { path: `${base}/${escapePointer(extra)}`, message: 'is not allowed' };
+    }
+    return { path: base, message: typeof error.message === 'string' ? error.message : 'is invalid' };
+  });
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}

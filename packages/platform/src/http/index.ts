@@ -1,0 +1,26 @@
+export { createHttpApp, DEFAULT_BODY_LIMIT, type HttpAppOptions } from './app.js';
+export type { HttpApp } from './types.js';
+export { errorResponseSchema, type ErrorResponse } from './error-response.js';
+export { INTERNAL_ERROR_MESSAGE, mapError, type MappedError, type ValidationIssue } from './error-mapping.js';
+export {
+  downstreamHeaders,
+  formatTraceparent,
+  parseTraceparent,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+  type TraceContext,
+  type Traceparent,
+} from './trace-context.js';
+export { isSaneRequestId, REQUEST_ID_HEADER } from './request-id.js';
+export { DEFAULT_READINESS_TIMEOUT_MS, type ReadinessChecks } from './health.js';
+export { UNMATCHED_ROUTE } from './metrics.js';
+export { INTERNAL_TAG, type OpenApiOptions } from './openapi.js';
+export {
+  drainHttpApp,
+  installShutdown,
+  startHttpServer,
+  type DrainOptions,
+  type ShutdownHandle,
+  type ShutdownOptions,
+} from './lifecycle.js';
+export { parseMultipart, type MultipartBody, type UploadedFile } from './multipart.js';

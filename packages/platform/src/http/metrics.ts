@@ -1,0 +1,73 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { HttpServerInstance } from './types.js';
+
+type Labels = 'method' | 'route' | 'status';
+
+export interface HttpMetrics {
+  registry: Registry;
+  requests: Counter<Labels>;
+  duration: Histogram<Labels>;
+}
+
+/** The route label for requests no route matched: one series, however many URLs scanners try. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+let processRegistry: Registry | undefined;
+
+/**
+ * Process metrics (CPU, memory, event-loop lag, GC) describe the process, not an app, and
+ * collecting them starts observers: doing that per app would measure the same process N
+ * times. So they live in one registry per process, created on first use, and every app's
+ * /metrics appends it to its own.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
+ * A registry per app, not prom-client's global one, so several apps in one process never
+ * collide. Its series carry a `service` label, so they stay apart when one process runs several
+ * services and their scrapes are aggregated.
+ */
+export function createHttpMetrics(service: string): HttpMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  const labelNames = ['method', 'route', 'status'] as const;
+  return {
+    registry,
+    requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] }),
+    duration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from receiving a request to finishing its answer',
+      labelNames,
+      registers: [registry],
+    }),
+  };
+}
+
+/** The route pattern, never the raw URL: `/orders/:id`, not one series per order. */
+export function routeLabel(request: FastifyRequest): string {
+  return request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+}
+
+/**
+ * Probes and scrapes are counted and timed like any route: they are few series, and a slow
+ * /health/ready or /metrics is itself worth seeing on a dashboard.
+ */
+export function registerMetrics(app: HttpServerInstance, metrics: HttpMetrics): void {
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const [own, shared] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
+    return reply.type(metrics.registry.contentType).send(`${own}\n${shared}`);
+  });
+}

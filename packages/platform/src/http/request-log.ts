@@ -1,0 +1,36 @@
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { answeredErrorCode } from './error-handler.js';
+import { routeLabel } from './metrics.js';
+
+/** Polled every few seconds by probes and scrapers: at info they would drown the real traffic. */
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * One line per request, written when the answer is done, instead of Fastify's two (incoming,
+ * completed) with whole req/res objects. reqId and traceId come from the request logger's
+ * bindings. A controller rather than an onResponse hook: Fastify calls it for every answered
+ * request, and its other methods (stream and serializer errors) keep logging as before.
+ */
+export class RequestLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'reqId' });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const route = routeLabel(request);
+    const code = answeredErrorCode(request);
+    const line = {
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ...(code === undefined ? {} : { code }),
+    };
+    // An error here is a failed onResponse hook or a broken socket, after the answer was decided.
+    if (error) request.log.error({ ...line, err: error }, 'request completed with an error');
+    else if (QUIET_ROUTES.has(route)) request.log.debug(line, 'request completed');
+    else request.log.info(line, 'request completed');
+  }
+}
