@@ -102,9 +102,25 @@ export function signatureHex(
   scope: { date: string; region: string; service: string },
   toSign: string,
 ): string {
+  return createHmac('sha256', signingKey(secretAccessKey, scope)).update(toSign, 'utf8').digest('hex');
+}
+
+/**
+ * The derived key changes once a day per credential and scope; deriving it costs four HMACs,
+ * as much as the rest of a verification, so recent ones are kept (bounded, oldest dropped).
+ */
+const derivedKeys = new Map<string, Buffer>();
+const DERIVED_KEY_CACHE_SIZE = 512;
+
+function signingKey(secretAccessKey: string, scope: { date: string; region: string; service: string }): Buffer {
+  const cacheKey = `${secretAccessKey}\0${scope.date}\0${scope.region}\0${scope.service}`;
+  const cached = derivedKeys.get(cacheKey);
+  if (cached) return cached;
   let key: Buffer = hmac(`AWS4${secretAccessKey}`, scope.date);
   for (const part of [scope.region, scope.service, SCOPE_TERMINATOR]) key = hmac(key, part);
-  return createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
+  if (derivedKeys.size >= DERIVED_KEY_CACHE_SIZE) derivedKeys.delete(derivedKeys.keys().next().value!);
+  derivedKeys.set(cacheKey, key);
+  return key;
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
