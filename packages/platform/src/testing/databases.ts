@@ -73,48 +73,40 @@ function pgliteTarget(): TestDatabaseTarget {
 }
 
 function postgresTarget(adminUrl: string): TestDatabaseTarget {
-  return {
-    dialect: 'postgres',
-    label: 'postgres',
-    async create() {
-      const name = uniqueName();
-      const admin = await createDatabase(adminUrl, { poolSize: 1 });
-      try {
-        await sql.raw(`create database "${name}"`).execute(admin.db);
-      } finally {
-        await admin.close();
-      }
-      const url = withDatabaseName(adminUrl, name);
-      const database = await createDatabase(url, { poolSize: 20 });
-      return {
-        database,
-        url,
-        async destroy() {
-          await database.close();
-          const dropper = await createDatabase(adminUrl, { poolSize: 1 });
-          try {
-            await sql.raw(`drop database if exists "${name}" with (force)`).execute(dropper.db);
-          } finally {
-            await dropper.close();
-          }
-        },
-      };
-    },
-  };
+  return serverTarget('postgres', 'postgres', adminUrl, {
+    create: (name) => `create database "${name}"`,
+    drop: (name) => `drop database if exists "${name}" with (force)`,
+  });
 }
 
 function mariadbTarget(adminUrl: string): TestDatabaseTarget {
+  return serverTarget('mysql', 'mariadb', adminUrl, {
+    create: (name) => `create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`,
+    drop: (name) => `drop database if exists \`${name}\``,
+  });
+}
+
+/** A fresh database on a server per `create()`, made and dropped through the admin URL. */
+function serverTarget(
+  dialect: DialectName,
+  label: string,
+  adminUrl: string,
+  statements: { create: (name: string) => string; drop: (name: string) => string },
+): TestDatabaseTarget {
+  const asAdmin = async (statement: string) => {
+    const admin = await createDatabase(adminUrl, { poolSize: 1 });
+    try {
+      await sql.raw(statement).execute(admin.db);
+    } finally {
+      await admin.close();
+    }
+  };
   return {
-    dialect: 'mysql',
-    label: 'mariadb',
+    dialect,
+    label,
     async create() {
       const name = uniqueName();
-      const admin = await createDatabase(adminUrl, { poolSize: 1 });
-      try {
-        await sql.raw(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`).execute(admin.db);
-      } finally {
-        await admin.close();
-      }
+      await asAdmin(statements.create(name));
       const url = withDatabaseName(adminUrl, name);
       const database = await createDatabase(url, { poolSize: 20 });
       return {
@@ -122,12 +114,7 @@ function mariadbTarget(adminUrl: string): TestDatabaseTarget {
         url,
         async destroy() {
           await database.close();
-          const dropper = await createDatabase(adminUrl, { poolSize: 1 });
-          try {
-            await sql.raw(`drop database if exists \`${name}\``).execute(dropper.db);
-          } finally {
-            await dropper.close();
-          }
+          await asAdmin(statements.drop(name));
         },
       };
     },
