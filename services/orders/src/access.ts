@@ -1,0 +1,73 @@
+import type { FastifyRequest } from 'fastify';
+import { forbidden, unauthenticated } from '@tributary/platform/core';
+import type { OrdersConfig } from './config.js';
+import type { MtpGroup } from './domain.js';
+import { OrdersError } from './errors.js';
+
+/**
+ * Who may call what: the permission matrix of the original (one MTP group per user), read
+ * from the signed identity. `SERVICE` stands for a trusted peer service acting as the
+ * Central-Handler (it calls with its own signature and no user group); `EVENT_DELIVERY` for
+ * the services allowed to deliver events (the sync service).
+ */
+export type Access = MtpGroup | 'SERVICE' | 'EVENT_DELIVERY';
+
+export interface Caller {
+  /** The user, or the signing service when no user is named. */
+  actor: string;
+  grants: ReadonlySet<Access>;
+}
+
+export const ROUTE_ACCESS = {
+  listPlans: ['GRANDPASS-ADMIN', 'GRANDPASS-OFFICER'],
+  uploadPlan: ['GRANDPASS-ADMIN'],
+  deletePlan: ['GRANDPASS-ADMIN'],
+  listOrders: ['GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'SEEDUWA-ADMIN', 'GRANDPASS-GATEPASS', 'SERVICE'],
+  createOrders: ['GRANDPASS-OFFICER'],
+  changeShipment: ['SEEDUWA-OFFICER', 'SERVICE'],
+  // Finer: which status each may post is checked per element (STATUS_ACCESS).
+  postEvents: ['GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS', 'TRADER-OFFICER', 'TRADER-SUPERVISOR', 'SERVICE'],
+  listSchedules: ['GRANDPASS-OFFICER', 'GRANDPASS-DEV-MACHINE'],
+  createSchedules: ['GRANDPASS-OFFICER'],
+  completeSchedules: ['GRANDPASS-DEV-MACHINE'],
+  listUsers: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
+  manageUsers: ['MASTER-ADMIN'],
+  listGroups: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
+  internalEvents: ['EVENT_DELIVERY'],
+} as const satisfies Record<string, readonly Access[]>;
+export type RouteAccess = keyof typeof ROUTE_ACCESS;
+
+/** Which caller may post which shipment status (reference §7.6). */
+export const STATUS_ACCESS: Record<string, readonly Access[]> = {
+  APPROVAL_ALLOWED: ['GRANDPASS-SUPERVISOR'],
+  APPROVAL_BLOCKED: ['GRANDPASS-SUPERVISOR'],
+  ORDER_READY: ['SEEDUWA-OFFICER'],
+  ORDER_NOT_READY: ['SEEDUWA-OFFICER'],
+  SHIPMENT_DISPATCHED: ['SERVICE'],
+  TRADER_BLOCKED: ['SERVICE', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'],
+  SHIPMENT_ACCEPTED: ['GRANDPASS-GATEPASS'],
+};
+
+export function callerOf(request: FastifyRequest, config: OrdersConfig): Caller {
+  const identity = request.identity;
+  if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
+  const grants = new Set<Access>(identity.roles as Access[]);
+  if (config.trustedServices.has(identity.principal)) grants.add('SERVICE');
+  if (config.eventDeliverers.has(identity.principal)) grants.add('EVENT_DELIVERY');
+  return { actor: identity.user ?? identity.principal, grants };
+}
+
+export function hasAny(caller: Caller, allowed: readonly Access[]): boolean {
+  return allowed.some((access) => caller.grants.has(access));
+}
+
+/** A route-level `preValidation` hook: refuses before the body is validated or anything runs. */
+export function guard(config: OrdersConfig, route: RouteAccess) {
+  const allowed = ROUTE_ACCESS[route];
+  return async (request: FastifyRequest): Promise<void> => {
+    const caller = callerOf(request, config);
+    if (!hasAny(caller, allowed)) {
+      throw forbidden(OrdersError.RoleForbidden, `This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
+    }
+  };
+}

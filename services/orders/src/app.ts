@@ -1,0 +1,49 @@
+import { registerIdempotency } from '@tributary/platform/idempotency';
+import { createHttpApp, type HttpApp } from '@tributary/platform/http';
+import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
+import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
+import { readOrdersConfig } from './config.js';
+import type { OrdersDb, OrdersDeps } from './deps.js';
+import { registerAdminRoutes } from './features/admin/admin.routes.js';
+import { registerInternalEventRoutes } from './features/allocations/allocations.routes.js';
+import { registerOrderRoutes } from './features/orders/orders.routes.js';
+import { registerPlanRoutes } from './features/plans/plans.routes.js';
+import { registerScheduleRoutes } from './features/schedules/schedules.routes.js';
+import { registerShipmentRoutes } from './features/shipments/shipments.routes.js';
+import { registerBulkLimit } from './bulk-limit.js';
+
+/** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
+export async function buildApp(context: ServiceContext): Promise<HttpApp> {
+  const config = readOrdersConfig(context.env);
+  const db = context.database.db as OrdersDb;
+  const notifier = new OutboxNotifier();
+  const deps: OrdersDeps = { db, clock: context.clock, config, onEventsCommitted: () => notifier.notify() };
+
+  const app = await createHttpApp({
+    name: context.name,
+    logger: context.logger,
+    readiness: { database: () => context.database.ping() },
+    auth: { region: context.scope.region, service: context.scope.service, lookup: keyringLookup(context.keyring) },
+    openapi: {
+      description: 'MTP order manager: production plans, order requests, shipments and their status workflow, production schedules, user groups.',
+      tags: [
+        { name: 'plans', description: 'Production plans (Excel upload)' },
+        { name: 'orders', description: 'Order requests' },
+        { name: 'shipments', description: 'Shipment quantities and status events' },
+        { name: 'schedules', description: 'Production (box-filling) schedules' },
+        { name: 'admin', description: 'Users and MTP groups' },
+      ],
+    },
+  });
+  // Hooks run in registration order: refuse oversized bulks before an idempotency key is claimed.
+  registerBulkLimit(app, config.maxBulkItems);
+  registerIdempotency(app, { db, now: () => context.clock.now() });
+  registerOutboxRoute(app, { db, wake: notifier.wait });
+  registerPlanRoutes(app, deps);
+  registerOrderRoutes(app, deps);
+  registerShipmentRoutes(app, deps);
+  registerScheduleRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerInternalEventRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,41 @@
+import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type UserChangedPayload } from '@tributary/contracts';
+import { invalid, notFound, uuid } from '@tributary/platform/core';
+import { writeEvents } from '@tributary/platform/outbox';
+import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
+import { OrdersError } from '../../errors.js';
+import * as repo from './admin.repository.js';
+import type { UserCreateBody, UserOut } from './admin.schemas.js';
+
+export const listUsers = (deps: OrdersDeps): Promise<UserOut[]> => repo.listUsers(deps.db);
+
+/**
+ * Maps a user to their one MTP group. Credentials live at the gateway: a password sent here is
+ * refused rather than silently dropped, so a client never believes it set one.
+ */
+export async function createUser(deps: OrdersDeps, command: Command, body: UserCreateBody): Promise<UserOut> {
+  if (body.password !== undefined) {
+    throw invalid(OrdersError.UserPasswordRefused, 'Passwords are set at the gateway; send username and group only', { details: { field: 'password' } });
+  }
+  return runCommand(deps, async (trx) => {
+    const user = await repo.insertUser(trx, { sub: body.sub ?? uuid(), username: body.username, group: body.group, created_at: command.now });
+    await userEvent(trx, command, ORDERS_EVENT_TYPES.userCreated, user);
+    return user;
+  });
+}
+
+export async function deleteUser(deps: OrdersDeps, command: Command, sub: string): Promise<{ success: boolean }> {
+  return runCommand(deps, async (trx) => {
+    const user = await repo.deleteUser(trx, sub);
+    if (!user) throw notFound(OrdersError.UserNotFound, `No user ${sub}`, { details: { sub } });
+    await userEvent(trx, command, ORDERS_EVENT_TYPES.userDeleted, user);
+    return { success: true };
+  });
+}
+
+async function userEvent(trx: OrdersTrx, command: Command, type: string, user: repo.UserRow): Promise<void> {
+  await writeEvents(
+    trx,
+    [{ aggregateType: ORDERS_AGGREGATES.user, aggregateId: user.sub, type, payload: { ...user } satisfies UserChangedPayload, metadata: command.metadata }],
+    { now: () => command.now },
+  );
+}

@@ -1,0 +1,64 @@
+import { Type } from '@sinclair/typebox';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { guard } from '../../access.js';
+import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { XLSX_MEDIA_TYPE, planRowsFromBody } from './plan-upload.js';
+import { PlanDeleteQuery, PlanListQuery, PlanOut, PlanUploadBody, PlanWithRequests, SuccessOut } from './plans.schemas.js';
+import * as plans from './plans.service.js';
+
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
+const upload = Type.Unknown({ description: `The .xlsx plan: as the whole body (${XLSX_MEDIA_TYPE}) or a multipart field named "file"` });
+
+export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
+  app.get(
+    '/order/plan',
+    {
+      preValidation: guard(deps.config, 'listPlans'),
+      schema: {
+        tags: ['plans'],
+        summary: 'Plans with their requests and the quantity still allowed',
+        querystring: PlanListQuery,
+        response: { 200: Type.Array(PlanWithRequests), ...errors },
+      },
+    },
+    async (request) => plans.listPlansWithRequests(deps, request.query.order_code),
+  );
+
+  app.post(
+    '/order/plan',
+    {
+      preValidation: guard(deps.config, 'uploadPlan'),
+      bodyLimit: deps.config.planUploadMaxBytes,
+      schema: {
+        tags: ['plans'],
+        summary: 'Upload the Excel production plan (rows as JSON, or the .xlsx itself)',
+        description:
+          'Rows are grouped by order_code: requirement summed, earliest plan_start, latest plan_end, one product_name per order, ' +
+          'item_code = first BLT/BTL/FLT blend code in the rows. Any row problem refuses the whole upload (PLAN_ROWS_INVALID lists each row).',
+        body: {
+          content: {
+            'application/json': { schema: PlanUploadBody },
+            [XLSX_MEDIA_TYPE]: { schema: upload },
+            'multipart/form-data': { schema: upload },
+          },
+        },
+        response: { 200: Type.Array(PlanOut), ...errors },
+      },
+    },
+    async (request) => plans.uploadPlan(deps, commandFrom(request, deps), await planRowsFromBody(request.body, request.headers['content-type'])),
+  );
+
+  app.delete(
+    '/order/plan',
+    {
+      preValidation: guard(deps.config, 'deletePlan'),
+      schema: {
+        tags: ['plans'],
+        summary: 'Delete a plan no request or schedule refers to',
+        querystring: PlanDeleteQuery,
+        response: { 200: SuccessOut, ...errors, 404: errorResponseSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request) => plans.deletePlan(deps, commandFrom(request, deps), request.query.order_code),
+  );
+}

@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { guard } from '../../access.js';
+import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleListQuery, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
+import * as schedules from './schedules.service.js';
+
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
+
+export function registerScheduleRoutes(app: HttpApp, deps: OrdersDeps): void {
+  app.get(
+    '/order/schedule',
+    {
+      preValidation: guard(deps.config, 'listSchedules'),
+      schema: {
+        tags: ['schedules'],
+        summary: "A day's production schedules and the received shipments to fill them from",
+        querystring: ScheduleListQuery,
+        response: { 200: Type.Array(ScheduleWithShipments), ...errors },
+      },
+    },
+    async (request) => schedules.listSchedules(deps, request.query),
+  );
+
+  app.post(
+    '/order/schedule',
+    {
+      preValidation: guard(deps.config, 'createSchedules'),
+      schema: {
+        tags: ['schedules'],
+        summary: 'Create production (box-filling) schedules',
+        body: ScheduleCreateBody,
+        response: { 200: Type.Array(ScheduleOut), ...errors, 404: errorResponseSchema },
+      },
+    },
+    async (request) => schedules.createSchedules(deps, commandFrom(request, deps), request.body),
+  );
+
+  app.put(
+    '/order/schedule',
+    {
+      preValidation: guard(deps.config, 'completeSchedules'),
+      schema: {
+        tags: ['schedules'],
+        summary: 'Mark schedules completed (idempotent)',
+        body: ScheduleCompleteBody,
+        response: { 200: Type.Array(ScheduleDone), ...errors, 404: errorResponseSchema },
+      },
+    },
+    async (request) => schedules.completeSchedules(deps, commandFrom(request, deps), request.body),
+  );
+}

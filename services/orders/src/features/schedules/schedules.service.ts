@@ -1,0 +1,107 @@
+import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ScheduleCompletedPayload, type ScheduleCreatedPayload } from '@tributary/contracts';
+import { notFound } from '@tributary/platform/core';
+import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
+import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
+import { OrdersError } from '../../errors.js';
+import { groupBy } from '../../group.js';
+import { kg, kgToPositiveGrams, requireDate } from '../../units.js';
+import { lockPlans } from '../plans/plans.repository.js';
+import * as repo from './schedules.repository.js';
+import type { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
+
+const scheduleOut = (row: repo.ScheduleRow): ScheduleOut => ({
+  schedule_code: Number(row.schedule_code),
+  schedule_date: row.schedule_date,
+  order_code: row.order_code,
+  shift: row.shift,
+  section: row.section,
+  quantity: kg(row.quantity),
+});
+const scheduleDone = (row: repo.ScheduleRow): ScheduleDone => ({ ...scheduleOut(row), completed: row.completed });
+
+export async function listSchedules(deps: OrdersDeps, query: { schedule_date?: string; completed?: boolean }): Promise<ScheduleWithShipments[]> {
+  const date = query.schedule_date === undefined ? undefined : requireDate(query.schedule_date, 'schedule_date');
+  const rows = await repo.listSchedules(deps.db, { ...(date ? { date } : {}), ...(query.completed !== undefined ? { completed: query.completed } : {}) });
+  const accepted = groupBy(await repo.acceptedShipments(deps.db, rows.map((row) => row.order_code)), (s) => s.order_code);
+  return rows.map((row) => ({
+    ...scheduleDone(row),
+    accepted_shipments: (accepted.get(row.order_code) ?? []).map((s) => ({ request_code: Number(s.request_code), shipment_code: s.shipment_code })),
+  }));
+}
+
+export async function createSchedules(deps: OrdersDeps, command: Command, body: ScheduleCreateBody): Promise<ScheduleOut[]> {
+  const items = body.map((item, index) => ({
+    ...item,
+    index,
+    schedule_date: requireDate(item.schedule_date, `[${index}].schedule_date`),
+    grams: kgToPositiveGrams(item.quantity, `[${index}].quantity`),
+  }));
+  return runCommand(deps, async (trx) => {
+    // A shared lock would do; FOR UPDATE keeps one lock kind (and order) for every plan reader.
+    const plans = await lockPlans(trx, items.map((item) => item.order_code));
+    const missing = items.find((item) => !plans.has(item.order_code));
+    if (missing) throw notFound(OrdersError.PlanNotFound, `No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
+    const created: repo.ScheduleRow[] = [];
+    const events: OutboxEventInput[] = [];
+    for (const item of items) {
+      const row = await repo.insertSchedule(trx, {
+        schedule_date: item.schedule_date,
+        order_code: item.order_code,
+        shift: item.shift,
+        section: item.section.trim(),
+        quantity: item.grams,
+        created_at: command.now,
+      });
+      created.push(row);
+      events.push({
+        aggregateType: ORDERS_AGGREGATES.schedule,
+        aggregateId: String(row.schedule_code),
+        type: ORDERS_EVENT_TYPES.scheduleCreated,
+        payload: {
+          scheduleCode: String(row.schedule_code),
+          scheduleDate: row.schedule_date,
+          orderCode: row.order_code,
+          shift: row.shift,
+          section: row.section,
+          quantityKg: kg(row.quantity),
+        } satisfies ScheduleCreatedPayload,
+        metadata: command.metadata,
+      });
+    }
+    await writeEvents(trx, events, { now: () => command.now });
+    return created.map(scheduleOut);
+  });
+}
+
+/** Completing is idempotent: an already completed schedule is returned as it is, with no new event. */
+export async function completeSchedules(deps: OrdersDeps, command: Command, body: ScheduleCompleteBody): Promise<ScheduleDone[]> {
+  const codes = body.map((item) => String(item.schedule_code));
+  return runCommand(deps, async (trx) => {
+    const found = await repo.lockSchedules(trx, codes);
+    const missingIndex = codes.findIndex((code) => !found.has(code));
+    if (missingIndex >= 0) {
+      throw notFound(OrdersError.ScheduleNotFound, `No schedule ${codes[missingIndex]}`, { details: { index: missingIndex, schedule_code: codes[missingIndex] } });
+    }
+    const results: repo.ScheduleRow[] = [];
+    const events: OutboxEventInput[] = [];
+    for (const code of codes) {
+      const row = found.get(code)!;
+      if (row.completed) {
+        results.push(row);
+        continue;
+      }
+      const done = await repo.markCompleted(trx, code, command.now);
+      found.set(code, done);
+      results.push(done);
+      events.push({
+        aggregateType: ORDERS_AGGREGATES.schedule,
+        aggregateId: code,
+        type: ORDERS_EVENT_TYPES.scheduleCompleted,
+        payload: { scheduleCode: code, orderCode: done.order_code, completedAt: command.now } satisfies ScheduleCompletedPayload,
+        metadata: command.metadata,
+      });
+    }
+    await writeEvents(trx, events, { now: () => command.now });
+    return results.map(scheduleDone);
+  });
+}

@@ -1,0 +1,216 @@
+import { sql } from '@tributary/platform/db';
+import type { OrdersDb, OrdersTrx } from '../../deps.js';
+
+export interface RequestRow {
+  request_code: string;
+  order_code: string;
+  product_name: string;
+  requirement: string;
+  comments: string | null;
+}
+
+export interface ShipmentRow {
+  request_code: string;
+  shipment_code: number;
+  quantity: string;
+  allocated: string;
+  status: string;
+}
+
+export interface EventRow {
+  request_code: string;
+  shipment_code: number;
+  status: string;
+  event_ts: string;
+  shipment_vehicle: string | null;
+  order_remarks: string | null;
+  shipment_remarks: string | null;
+}
+
+export interface ShipmentFilter {
+  status?: string;
+  since?: number;
+  vehicle?: string;
+  orderCode?: string;
+  requestCode?: string;
+  /** Exact shipments (request_code, shipment_code). */
+  keys?: readonly (readonly [string, number])[];
+}
+
+const eventColumns = ['request_code', 'shipment_code', 'status', 'event_ts', 'shipment_vehicle', 'order_remarks', 'shipment_remarks'] as const;
+const shipmentColumns = ['s.request_code', 's.shipment_code', 's.quantity', 's.allocated', 's.status'] as const;
+
+/**
+ * Locks the requests a command touches, in ascending order. Every writer to a request's
+ * shipments goes through here first, so splits and events on one request are serialised and
+ * concurrent commands can never lock in opposite orders.
+ */
+export async function lockRequests(trx: OrdersTrx, requestCodes: readonly string[]): Promise<Set<string>> {
+  const codes = [...new Set(requestCodes)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  if (codes.length === 0) return new Set();
+  const rows = await trx.selectFrom('order_request').select('request_code').where('request_code', 'in', codes).orderBy('request_code').forUpdate().execute();
+  return new Set(rows.map((row) => String(row.request_code)));
+}
+
+export async function findShipment(trx: OrdersTrx, requestCode: string, shipmentCode: number): Promise<ShipmentRow | undefined> {
+  return (await trx
+    .selectFrom('order_shipment as s')
+    .select(shipmentColumns)
+    .where('s.request_code', '=', requestCode)
+    .where('s.shipment_code', '=', shipmentCode)
+    .executeTakeFirst()) as ShipmentRow | undefined;
+}
+
+export async function findEvent(trx: OrdersTrx, requestCode: string, shipmentCode: number, status: string): Promise<EventRow | undefined> {
+  return (await trx
+    .selectFrom('order_shipment_event')
+    .select(eventColumns)
+    .where('request_code', '=', requestCode)
+    .where('shipment_code', '=', shipmentCode)
+    .where('status', '=', status)
+    .executeTakeFirst()) as EventRow | undefined;
+}
+
+export async function insertRequest(
+  trx: OrdersTrx,
+  request: { order_code: string; product_name: string; requirement: bigint; comments: string | null; created_at: number; created_by: string },
+): Promise<RequestRow> {
+  return (await trx
+    .insertInto('order_request')
+    .values({ ...request, requirement: request.requirement.toString() })
+    .returning(['request_code', 'order_code', 'product_name', 'requirement', 'comments'])
+    .executeTakeFirstOrThrow()) as RequestRow;
+}
+
+export async function insertShipment(trx: OrdersTrx, row: { request_code: string; shipment_code: number; quantity: bigint; status: string; now: number }): Promise<void> {
+  await trx
+    .insertInto('order_shipment')
+    .values({ request_code: row.request_code, shipment_code: row.shipment_code, quantity: row.quantity.toString(), status: row.status, updated_at: row.now })
+    .execute();
+}
+
+export async function insertEvent(
+  trx: OrdersTrx,
+  row: { request_code: string; shipment_code: number; status: string; event_ts: number; shipment_vehicle: string | null; order_remarks: string | null; shipment_remarks: string | null; actor: string },
+): Promise<EventRow> {
+  const inserted = (await trx.insertInto('order_shipment_event').values(row).returning(eventColumns).executeTakeFirstOrThrow()) as EventRow;
+  await trx
+    .updateTable('order_shipment')
+    .set({ status: row.status, updated_at: row.event_ts })
+    .where('request_code', '=', row.request_code)
+    .where('shipment_code', '=', row.shipment_code)
+    .execute();
+  return inserted;
+}
+
+export async function nextShipmentCode(trx: OrdersTrx, requestCode: string): Promise<number> {
+  const row = await trx
+    .selectFrom('order_shipment')
+    .select(sql<number>`coalesce(max(shipment_code), 0) + 1`.as('next'))
+    .where('request_code', '=', requestCode)
+    .executeTakeFirstOrThrow();
+  return Number(row.next);
+}
+
+export async function setQuantity(trx: OrdersTrx, requestCode: string, shipmentCode: number, quantity: bigint, now: number): Promise<void> {
+  await trx
+    .updateTable('order_shipment')
+    .set({ quantity: quantity.toString(), updated_at: now })
+    .where('request_code', '=', requestCode)
+    .where('shipment_code', '=', shipmentCode)
+    .execute();
+}
+
+/** The split-off shipment inherits the history so far (it is the same goods, in the same state). */
+export async function copyEvents(trx: OrdersTrx, requestCode: string, from: number, to: number): Promise<void> {
+  await trx
+    .insertInto('order_shipment_event')
+    .columns(['request_code', 'shipment_code', 'status', 'event_ts', 'shipment_vehicle', 'order_remarks', 'shipment_remarks', 'actor'])
+    .expression((eb) =>
+      eb
+        .selectFrom('order_shipment_event')
+        .select([
+          'request_code',
+          sql.lit(to).as('shipment_code'),
+          'status',
+          'event_ts',
+          'shipment_vehicle',
+          'order_remarks',
+          'shipment_remarks',
+          'actor',
+        ])
+        .where('request_code', '=', requestCode)
+        .where('shipment_code', '=', from)
+        .orderBy('event_id'),
+    )
+    .execute();
+}
+
+export async function addAllocated(trx: OrdersTrx, requestCode: string, shipmentCode: number, deltaGrams: bigint, now: number): Promise<ShipmentRow | undefined> {
+  return (await trx
+    .updateTable('order_shipment as s')
+    .set({ allocated: sql`s.allocated + ${deltaGrams.toString()}::bigint`, updated_at: now })
+    .where('s.request_code', '=', requestCode)
+    .where('s.shipment_code', '=', shipmentCode)
+    .returning(shipmentColumns)
+    .executeTakeFirst()) as ShipmentRow | undefined;
+}
+
+export async function findRequests(db: OrdersDb | OrdersTrx, requestCodes: readonly string[]): Promise<RequestRow[]> {
+  if (requestCodes.length === 0) return [];
+  return (await db
+    .selectFrom('order_request')
+    .select(['request_code', 'order_code', 'product_name', 'requirement', 'comments'])
+    .where('request_code', 'in', [...new Set(requestCodes)])
+    .orderBy('request_code')
+    .execute()) as RequestRow[];
+}
+
+export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter): Promise<ShipmentRow[]> {
+  let query = db.selectFrom('order_shipment as s').innerJoin('order_request as r', 'r.request_code', 's.request_code').select(shipmentColumns);
+  if (filter.status !== undefined) query = query.where('s.status', '=', filter.status);
+  if (filter.orderCode !== undefined) query = query.where('r.order_code', '=', filter.orderCode);
+  if (filter.requestCode !== undefined) query = query.where('s.request_code', '=', filter.requestCode);
+  if (filter.since !== undefined) {
+    const since = filter.since;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('order_shipment_event as e')
+          .select(sql.lit(1).as('one'))
+          .whereRef('e.request_code', '=', 's.request_code')
+          .whereRef('e.shipment_code', '=', 's.shipment_code')
+          .where('e.event_ts', '>=', since),
+      ),
+    );
+  }
+  if (filter.vehicle !== undefined) {
+    const vehicle = filter.vehicle;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('order_shipment_event as e')
+          .select(sql.lit(1).as('one'))
+          .whereRef('e.request_code', '=', 's.request_code')
+          .whereRef('e.shipment_code', '=', 's.shipment_code')
+          .where('e.shipment_vehicle', '=', vehicle),
+      ),
+    );
+  }
+  if (filter.keys !== undefined) {
+    if (filter.keys.length === 0) return [];
+    const keys = filter.keys;
+    query = query.where((eb) => eb.or(keys.map(([rc, sc]) => eb.and([eb('s.request_code', '=', rc), eb('s.shipment_code', '=', sc)]))));
+  }
+  return (await query.orderBy('s.request_code').orderBy('s.shipment_code').execute()) as ShipmentRow[];
+}
+
+export async function eventsOfRequests(db: OrdersDb | OrdersTrx, requestCodes: readonly string[]): Promise<EventRow[]> {
+  if (requestCodes.length === 0) return [];
+  return (await db
+    .selectFrom('order_shipment_event')
+    .select(eventColumns)
+    .where('request_code', 'in', [...new Set(requestCodes)])
+    .orderBy('request_code')
+    .orderBy('shipment_code')
+    .orderBy('event_id')
+    .execute()) as EventRow[];
+}

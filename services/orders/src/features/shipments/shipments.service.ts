@@ -1,0 +1,210 @@
+import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ShipmentEventAddedPayload, type ShipmentQuantityChangedPayload } from '@tributary/contracts';
+import { conflict, forbidden, invalid, notFound } from '@tributary/platform/core';
+import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
+import { hasAny, STATUS_ACCESS } from '../../access.js';
+import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
+import type { ShipmentStatus } from '../../domain.js';
+import { OrdersError } from '../../errors.js';
+import { groupBy } from '../../group.js';
+import { kg, kgToPositiveGrams } from '../../units.js';
+import * as repo from './shipments.repository.js';
+import type { EventBody, EventResultOut, ShipmentChangeBody, ShipmentChangeOut } from './shipments.schemas.js';
+import { shipmentViews, eventOut } from './views.js';
+import { AUTOMATIC_FOLLOWER, canMove, POSTABLE_STATUSES, REQUIRED_FIELD, SPLITTABLE_STATUSES } from './workflow.js';
+
+const blankToNull = (value: string | null | undefined): string | null => {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+};
+
+function shipmentNotFound(index: number, requestCode: string, shipmentCode: number) {
+  return notFound(OrdersError.ShipmentNotFound, `No shipment ${shipmentCode} of request ${requestCode}`, {
+    details: { index, request_code: requestCode, shipment_code: shipmentCode },
+  });
+}
+
+/**
+ * Adds status events. Every element is checked before anything is written (status postable,
+ * caller's group, required text); then all elements apply in one transaction, in order, under
+ * the requests' row locks, so the transition check and the insert cannot interleave with
+ * another writer. Re-posting an already recorded status with the same text is answered with
+ * the stored event and changes nothing (at-least-once callers retry); different text is a 409.
+ */
+export async function postEvents(deps: OrdersDeps, command: Command, body: EventBody): Promise<EventResultOut> {
+  const items = body.map((item, index) => {
+    const status = item.status as ShipmentStatus;
+    const fields = {
+      shipment_vehicle: blankToNull(item.shipment_vehicle),
+      order_remarks: blankToNull(item.order_remarks),
+      shipment_remarks: blankToNull(item.shipment_remarks),
+    };
+    if (!POSTABLE_STATUSES.has(status)) {
+      throw invalid(OrdersError.StatusNotPostable, `${status} is set by POST /order, not posted as an event`, { details: { index, status } });
+    }
+    const allowed = STATUS_ACCESS[status] ?? [];
+    if (!hasAny(command.caller, allowed)) {
+      throw forbidden(OrdersError.StatusForbidden, `Posting ${status} needs one of: ${allowed.join(', ')}`, { details: { index, status, allowed } });
+    }
+    const required = REQUIRED_FIELD[status];
+    if (required && fields[required] === null) {
+      throw invalid(OrdersError.EventFieldRequired, `${status} needs ${required}`, { details: { index, status, field: required } });
+    }
+    return { index, requestCode: String(item.request_code), shipmentCode: Number(item.shipment_code), status, fields };
+  });
+
+  return runCommand(deps, async (trx) => {
+    await repo.lockRequests(trx, items.map((item) => item.requestCode));
+    const results: { requestCode: string; shipmentCode: number; events: repo.EventRow[] }[] = [];
+    const outbox: OutboxEventInput[] = [];
+    for (const item of items) {
+      const shipment = await repo.findShipment(trx, item.requestCode, item.shipmentCode);
+      if (!shipment) throw shipmentNotFound(item.index, item.requestCode, item.shipmentCode);
+      const recorded = await repo.findEvent(trx, item.requestCode, item.shipmentCode, item.status);
+      if (recorded) {
+        if (sameText(recorded, item.fields)) {
+          results.push({ requestCode: item.requestCode, shipmentCode: item.shipmentCode, events: [recorded] });
+          continue;
+        }
+        throw conflict(OrdersError.StatusAlreadyRecorded, `Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`, {
+          details: { index: item.index, status: item.status, current: shipment.status },
+        });
+      }
+      if (!canMove(shipment.status, item.status)) {
+        throw conflict(OrdersError.TransitionInvalid, `A shipment in ${shipment.status} cannot move to ${item.status}`, {
+          details: { index: item.index, from: shipment.status, to: item.status },
+        });
+      }
+      const added = [await record(trx, command, item, shipment.status, false, outbox)];
+      const follower = AUTOMATIC_FOLLOWER[item.status];
+      if (follower) {
+        added.push(
+          await record(trx, command, { ...item, status: follower, fields: { shipment_vehicle: null, order_remarks: null, shipment_remarks: null } }, item.status, true, outbox),
+        );
+      }
+      results.push({ requestCode: item.requestCode, shipmentCode: item.shipmentCode, events: added });
+    }
+    await writeEvents(trx, outbox, { now: () => command.now });
+    return groupResults(results);
+  });
+}
+
+async function record(
+  trx: OrdersTrx,
+  command: Command,
+  item: { requestCode: string; shipmentCode: number; status: ShipmentStatus; fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'> },
+  previousStatus: string,
+  automatic: boolean,
+  outbox: OutboxEventInput[],
+): Promise<repo.EventRow> {
+  const event = await repo.insertEvent(trx, {
+    request_code: item.requestCode,
+    shipment_code: item.shipmentCode,
+    status: item.status,
+    event_ts: command.now,
+    ...item.fields,
+    actor: command.caller.actor,
+  });
+  outbox.push({
+    aggregateType: ORDERS_AGGREGATES.request,
+    aggregateId: item.requestCode,
+    type: ORDERS_EVENT_TYPES.shipmentEventAdded,
+    payload: {
+      requestCode: item.requestCode,
+      shipmentCode: item.shipmentCode,
+      status: item.status,
+      previousStatus,
+      eventTs: command.now,
+      shipmentVehicle: item.fields.shipment_vehicle,
+      orderRemarks: item.fields.order_remarks,
+      shipmentRemarks: item.fields.shipment_remarks,
+      automatic,
+      actor: command.caller.actor,
+    } satisfies ShipmentEventAddedPayload,
+    metadata: command.metadata,
+  });
+  return event;
+}
+
+function sameText(recorded: repo.EventRow, fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'>): boolean {
+  return (
+    recorded.shipment_vehicle === fields.shipment_vehicle &&
+    recorded.order_remarks === fields.order_remarks &&
+    recorded.shipment_remarks === fields.shipment_remarks
+  );
+}
+
+function groupResults(results: readonly { requestCode: string; shipmentCode: number; events: repo.EventRow[] }[]): EventResultOut {
+  return [...groupBy(results, (result) => result.requestCode)].map(([requestCode, mine]) => ({
+    request_code: Number(requestCode),
+    shipments: [...groupBy(mine, (result) => result.shipmentCode)].map(([shipmentCode, entries]) => ({
+      shipment_code: shipmentCode,
+      events: entries.flatMap((entry) => entry.events.map(eventOut)),
+    })),
+  }));
+}
+
+/**
+ * Sets a shipment's quantity to what ships now and splits the remainder into a new shipment
+ * (next number of the request, same status and history). Quantities never grow and never drop
+ * below what processing has already allocated, so Σ shipment quantities of a request stays
+ * equal to its requirement.
+ */
+export async function changeQuantities(deps: OrdersDeps, command: Command, body: ShipmentChangeBody): Promise<ShipmentChangeOut> {
+  const items = body.map((item, index) => ({
+    index,
+    requestCode: String(item.request_code),
+    shipmentCode: Number(item.shipment_code),
+    grams: kgToPositiveGrams(item.quantity, `[${index}].quantity`),
+  }));
+  return runCommand(deps, async (trx) => {
+    await repo.lockRequests(trx, items.map((item) => item.requestCode));
+    const touched: (readonly [string, number])[] = [];
+    const outbox: OutboxEventInput[] = [];
+    for (const item of items) {
+      const shipment = await repo.findShipment(trx, item.requestCode, item.shipmentCode);
+      if (!shipment) throw shipmentNotFound(item.index, item.requestCode, item.shipmentCode);
+      touched.push([item.requestCode, item.shipmentCode]);
+      const current = BigInt(shipment.quantity);
+      if (item.grams === current) continue;
+      const details = { index: item.index, request_code: item.requestCode, shipment_code: item.shipmentCode, quantity: kg(current), requested: kg(item.grams) };
+      if (item.grams > current) {
+        throw conflict(OrdersError.QuantityIncrease, `A shipment's quantity can only shrink (the rest is split off); ${kg(current)} kg now`, { details });
+      }
+      if (!SPLITTABLE_STATUSES.has(shipment.status)) {
+        throw conflict(OrdersError.NotSplittable, `A shipment in ${shipment.status} can no longer change quantity`, { details: { ...details, status: shipment.status } });
+      }
+      if (item.grams < BigInt(shipment.allocated)) {
+        throw conflict(OrdersError.QuantityBelowAllocated, `${kg(shipment.allocated)} kg are already allocated to this shipment`, {
+          details: { ...details, allocated: kg(shipment.allocated) },
+        });
+      }
+      const splitCode = await repo.nextShipmentCode(trx, item.requestCode);
+      const remainder = current - item.grams;
+      await repo.setQuantity(trx, item.requestCode, item.shipmentCode, item.grams, command.now);
+      await repo.insertShipment(trx, { request_code: item.requestCode, shipment_code: splitCode, quantity: remainder, status: shipment.status, now: command.now });
+      await repo.copyEvents(trx, item.requestCode, item.shipmentCode, splitCode);
+      touched.push([item.requestCode, splitCode]);
+      outbox.push({
+        aggregateType: ORDERS_AGGREGATES.request,
+        aggregateId: item.requestCode,
+        type: ORDERS_EVENT_TYPES.shipmentQuantityChanged,
+        payload: {
+          requestCode: item.requestCode,
+          shipmentCode: item.shipmentCode,
+          previousQuantityKg: kg(current),
+          quantityKg: kg(item.grams),
+          splitInto: { shipmentCode: splitCode, quantityKg: kg(remainder), status: shipment.status },
+        } satisfies ShipmentQuantityChangedPayload,
+        metadata: command.metadata,
+      });
+    }
+    await writeEvents(trx, outbox, { now: () => command.now });
+    const unique = [...new Map(touched.map((key) => [`${key[0]}/${key[1]}`, key])).values()];
+    const shipments = await repo.findShipments(trx, { keys: unique });
+    const views = shipmentViews(shipments, await repo.eventsOfRequests(trx, unique.map(([rc]) => rc)));
+    return [...groupBy(shipments, (s) => String(s.request_code))].map(([requestCode, mine]) => ({
+      request_code: Number(requestCode),
+      shipments: mine.map((s) => views.get(`${requestCode}/${s.shipment_code}`)!),
+    }));
+  });
+}
