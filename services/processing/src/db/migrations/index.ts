@@ -1,0 +1,8 @@
+import { idempotencyMigration } from '@tributary/platform/idempotency';
+import type { Migration } from '@tributary/platform/migrate';
+import { outboxMigrations } from '@tributary/platform/outbox';
+import { masterDataMigration } from './0001_master_data.js';
+import { recordsAndAllocationsMigration } from './0002_records_allocations.js';
+import { rulesMigration } from './0003_rules.js';
+
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, masterDataMigration, recordsAndAllocationsMigration, rulesMigration];

@@ -1,0 +1,104 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** int8 and numeric arrive as strings on every driver; they are written as strings or numbers. */
+type Int8 = ColumnType<string, string | number, string | number>;
+type Numeric = ColumnType<string, string, string>;
+
+export interface StoreLocationTable {
+  location_name: string;
+  herbline_section: Generated<boolean>;
+}
+export interface ItemTable {
+  item_code: string;
+  created_ts: Int8;
+}
+export interface TealineTable {
+  item_code: string;
+  created_ts: Int8;
+  invoice_no: string | null;
+  grade: string | null;
+  no_of_bags: number;
+  weight_per_bag: Numeric;
+  broker: string | null;
+  garden: string | null;
+  purchase_order: string | null;
+}
+export interface HerblineTable {
+  item_code: string;
+  item_name: string;
+  created_ts: Int8;
+  purchase_order: string | null;
+  weight: Numeric | null;
+}
+export interface BlendbalanceTable {
+  item_code: string;
+  created_ts: Int8;
+  blend_code: string;
+  transfer_id: string;
+  weight: Numeric;
+}
+export interface BlendsheetTable {
+  blendsheet_no: string;
+  standard: string;
+  grade: string | null;
+  remarks: string;
+  no_of_batches: Generated<number>;
+  total: Numeric;
+  blend_code: string | null;
+}
+export interface BlendsheetMixTealineTable {
+  blendsheet_no: string;
+  mixture_code: string;
+  no_of_bags: number;
+}
+export interface WeightedMixTable {
+  mixture_code: string;
+  weight: Numeric;
+}
+export interface BlendsheetMixBlendbalanceTable extends WeightedMixTable {
+  blendsheet_no: string;
+}
+export interface FlavorsheetTable {
+  flavorsheet_no: string;
+  flavor_code: string;
+  remarks: string;
+}
+export interface FlavorsheetMixTable extends WeightedMixTable {
+  flavorsheet_no: string;
+}
+export type TraderStatus = 'TRADER_PENDING' | 'TRADER_REQUESTED' | 'TRADER_ELEVATED' | 'TRADER_ALLOWED' | 'TRADER_BLOCKED';
+export interface BlendsheetBatchTable {
+  item_code: string;
+  created_ts: Int8;
+  blendsheet_no: string;
+  batch_no: number;
+  completed: Generated<boolean>;
+  humidity: number | null;
+  density: number | null;
+  trader_status: TraderStatus | null;
+}
+export interface FlavorsheetBatchTable {
+  item_code: string;
+  created_ts: Int8;
+  flavorsheet_no: string;
+  completed: Generated<boolean>;
+}
+
+/**
+ * The statically named tables. The five `*_record` tables and the allocation tables share
+ * shapes and are reached through `sql` with names from domain/materials.ts.
+ */
+export interface ProcessingDb {
+  store_location: StoreLocationTable;
+  item: ItemTable;
+  tealine: TealineTable;
+  herbline: HerblineTable;
+  blendbalance: BlendbalanceTable;
+  blendsheet: BlendsheetTable;
+  blendsheet_mix_tealine: BlendsheetMixTealineTable;
+  blendsheet_mix_blendbalance: BlendsheetMixBlendbalanceTable;
+  flavorsheet: FlavorsheetTable;
+  flavorsheet_mix: FlavorsheetMixTable;
+  blendsheet_batch: BlendsheetBatchTable;
+  flavorsheet_batch: FlavorsheetBatchTable;
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from '@tributary/platform/db';
+import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
+
+/**
+ * Outbox event types of the processing service. Aggregates: a bag is `<table>:<barcode>`
+ * (barcodes are unique per table only), a batch `<item_code>/<created_ts>`, a lot likewise.
+ * Shipment allocation changes are also published in the orders service's consumed shape
+ * (`allocation.changed`, aggregate `<request_code>/<shipment_code>`, see
+ * packages/contracts/src/orders.ts) so orders can keep Σ allocated per shipment.
+ */
+export const ProcessingEvents = {
+  lotCreated: 'processing.lot.created',
+  recordAccepted: 'processing.record.accepted',
+  recordStatusChanged: 'processing.record.status_changed',
+  allocationCreated: 'processing.allocation.created',
+  allocationRemoved: 'processing.allocation.removed',
+  batchCreated: 'processing.batch.created',
+  batchCompleted: 'processing.batch.completed',
+  batchQcRecorded: 'processing.batch.qc_recorded',
+  traderStatusChanged: 'processing.batch.trader_status_changed',
+  sheetCreated: 'processing.sheet.created',
+  sheetChanged: 'processing.sheet.changed',
+  locationCreated: 'processing.location.created',
+} as const;
+
+/** The orders service's event for a change of kg allocated to a shipment. */
+export const ALLOCATION_CHANGED = 'allocation.changed';
+
+export interface EventActor {
+  requestId?: string;
+  user?: string;
+  principal?: string;
+}
+
+export const bagAggregate = (table: string, barcode: string) => ({ aggregateType: 'bag', aggregateId: `${table}:${barcode}` });
+export const itemAggregate = (type: 'lot' | 'batch', itemCode: string, createdTs: string | number) => ({
+  aggregateType: type,
+  aggregateId: `${itemCode}/${createdTs}`,
+});
+
+/** Writes the events in the caller's transaction, with who/what caused them as metadata. */
+export async function emit(trx: Kysely<any>, actor: EventActor, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
+  await writeEvents(
+    trx,
+    events.map((event) => ({ ...event, metadata: { ...actor } })),
+  );
+}

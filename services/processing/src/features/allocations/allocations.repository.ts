@@ -1,0 +1,128 @@
+import { sql, type Kysely } from '@tributary/platform/db';
+import { ingredientTable, parcelTable, recordTable, shipmentTable, type BatchTarget, type Material } from '../../domain/materials.js';
+
+export interface ShipmentKey {
+  barcode: string;
+  request_code: number;
+  shipment_code: number;
+}
+
+/** Adds to the bag's allocation for this shipment (one row per bag and shipment, amounts add up). */
+export async function upsertShipmentAllocation(db: Kysely<any>, material: Material, key: ShipmentKey, amount: string): Promise<{ amount: string; remaining: string }> {
+  const table = sql.table(shipmentTable(material));
+  const { rows } = await sql<{ amount: string; remaining: string }>`
+    insert into ${table} as a (barcode, request_code, shipment_code, amount, remaining)
+    values (${key.barcode}, ${key.request_code}, ${key.shipment_code}, ${amount}, ${amount})
+    on conflict (barcode, request_code, shipment_code) do update set amount = a.amount + excluded.amount
+    returning amount, remaining`.execute(db);
+  return rows[0]!;
+}
+
+export async function upsertIngredientAllocation(
+  db: Kysely<any>,
+  material: Material,
+  target: BatchTarget,
+  key: { barcode: string; item_code: string; created_ts: string },
+  amount: string,
+): Promise<{ amount: string }> {
+  const table = sql.table(ingredientTable(material, target));
+  const { rows } = await sql<{ amount: string }>`
+    insert into ${table} as a (barcode, item_code, created_ts, amount)
+    values (${key.barcode}, ${key.item_code}, ${key.created_ts}, ${amount})
+    on conflict (barcode, item_code, created_ts) do update set amount = a.amount + excluded.amount
+    returning amount`.execute(db);
+  return rows[0]!;
+}
+
+export async function lockShipmentAllocation(db: Kysely<any>, material: Material, key: ShipmentKey): Promise<{ amount: string; remaining: string } | undefined> {
+  const { rows } = await sql<{ amount: string; remaining: string }>`
+    select amount, remaining from ${sql.table(shipmentTable(material))}
+     where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code} for update`.execute(db);
+  return rows[0];
+}
+
+/** The parcel trigger takes the amount off the shipment allocation's remaining. */
+export async function upsertParcel(db: Kysely<any>, material: Material, key: ShipmentKey & { schedule_code: number }, amount: string): Promise<{ amount: string }> {
+  const table = sql.table(parcelTable(material));
+  const { rows } = await sql<{ amount: string }>`
+    insert into ${table} as p (barcode, request_code, shipment_code, schedule_code, amount)
+    values (${key.barcode}, ${key.request_code}, ${key.shipment_code}, ${key.schedule_code}, ${amount})
+    on conflict (barcode, request_code, shipment_code, schedule_code) do update set amount = p.amount + excluded.amount
+    returning amount`.execute(db);
+  return rows[0]!;
+}
+
+export async function recordExists(db: Kysely<any>, material: Material, barcode: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from ${sql.table(recordTable(material))} where barcode = ${barcode}`.execute(db);
+  return rows.length > 0;
+}
+
+export async function parcelCount(db: Kysely<any>, material: Material, key: ShipmentKey): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from ${sql.table(parcelTable(material))}
+     where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}`.execute(db);
+  return rows[0]!.n;
+}
+
+export async function deleteShipmentAllocation(db: Kysely<any>, material: Material, key: ShipmentKey): Promise<string | undefined> {
+  const { rows } = await sql<{ amount: string }>`
+    delete from ${sql.table(shipmentTable(material))}
+     where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}
+     returning amount`.execute(db);
+  return rows[0]?.amount;
+}
+
+export async function deleteIngredientAllocation(
+  db: Kysely<any>,
+  material: Material,
+  target: BatchTarget,
+  key: { barcode: string; item_code: string; created_ts: string },
+): Promise<string | undefined> {
+  const { rows } = await sql<{ amount: string }>`
+    delete from ${sql.table(ingredientTable(material, target))}
+     where barcode = ${key.barcode} and item_code = ${key.item_code} and created_ts = ${key.created_ts}
+     returning amount`.execute(db);
+  return rows[0]?.amount;
+}
+
+export async function batchState(db: Kysely<any>, target: BatchTarget, itemCode: string, createdTs: string): Promise<{ completed: boolean } | undefined> {
+  const { rows } = await sql<{ completed: boolean }>`
+    select completed from ${sql.table(`${target}_batch`)} where item_code = ${itemCode} and created_ts = ${createdTs} for share`.execute(db);
+  return rows[0];
+}
+
+/** The trader status of the blend batch a blendsheet output bag came from (locked against a concurrent decision). */
+export async function outputBatchTraderStatus(db: Kysely<any>, barcode: string): Promise<string | null> {
+  const { rows } = await sql<{ trader_status: string | null }>`
+    select b.trader_status from blendsheet_record r
+      join blendsheet_batch b on b.item_code = r.item_code and b.created_ts = r.created_ts
+     where r.barcode = ${barcode} for share of b`.execute(db);
+  return rows[0]?.trader_status ?? null;
+}
+
+export interface ShipmentAllocationRow {
+  table: Material;
+  barcode: string;
+  request_code: string;
+  shipment_code: number;
+  amount: string;
+  remaining: string;
+}
+
+export async function shipmentAllocations(db: Kysely<any>, materials: readonly Material[], requestCode: number, shipmentCode: number): Promise<ShipmentAllocationRow[]> {
+  const parts = materials.map(
+    (material) => sql`select ${material}::text as "table", barcode::text, request_code, shipment_code, amount, remaining, allocated_at
+                        from ${sql.table(shipmentTable(material))} where request_code = ${requestCode} and shipment_code = ${shipmentCode}`,
+  );
+  const { rows } = await sql<ShipmentAllocationRow>`select * from (${sql.join(parts, sql` union all `)}) a order by allocated_at, "table", barcode`.execute(db);
+  return rows;
+}
+
+export async function parcelsOfSchedule(db: Kysely<any>, materials: readonly Material[], scheduleCode: number) {
+  const parts = materials.map(
+    (material) => sql`select barcode::text, request_code, shipment_code, schedule_code, amount, ${material}::text as tbl, allocated_at
+                        from ${sql.table(parcelTable(material))} where schedule_code = ${scheduleCode}`,
+  );
+  const { rows } = await sql<{ barcode: string; request_code: string; shipment_code: number; schedule_code: string; amount: string; tbl: string }>`select barcode, request_code, shipment_code, schedule_code, amount, tbl from (${sql.join(parts, sql` union all `)}) p order by allocated_at, tbl, barcode`.execute(db);
+  return rows;
+}

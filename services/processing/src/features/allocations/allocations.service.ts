@@ -1,0 +1,217 @@
+import { conflict, dec, notFound, type Decimal } from '@tributary/platform/core';
+import type { Kysely } from '@tributary/platform/db';
+import { transact } from '../../db/errors.js';
+import { effectiveStatus, SHIPPABLE, type BatchTarget, type Material } from '../../domain/materials.js';
+import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
+import { ALLOCATION_CHANGED, bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { ErrorCodes } from '../../errors.js';
+import type { FeatureDeps } from '../deps.js';
+import { lockRecord, type LockedRecord } from '../records/records.repository.js';
+import { scan } from '../records/records.service.js';
+import {
+  batchState,
+  deleteIngredientAllocation,
+  deleteShipmentAllocation,
+  lockShipmentAllocation,
+  outputBatchTraderStatus,
+  parcelCount,
+  parcelsOfSchedule,
+  recordExists,
+  shipmentAllocations,
+  upsertIngredientAllocation,
+  upsertParcel,
+  upsertShipmentAllocation,
+  type ShipmentKey,
+} from './allocations.repository.js';
+
+/**
+ * Locks the bag and checks that `amount` more may be consumed from it: it exists, has not
+ * left (DISPATCHED), is eligible as an ingredient (ACCEPTED/IN_PROCESS), and net − Σ
+ * non-parcel allocations ≥ amount. The insert that follows runs under the same lock; the
+ * database's consume guard re-checks the same rules as a backstop.
+ */
+async function claimFromBag(trx: Kysely<any>, material: Material, barcode: string, amount: Decimal, purpose: 'ingredient' | 'shipment'): Promise<LockedRecord> {
+  const bag = await lockRecord(trx, material, barcode);
+  if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${barcode} does not exist`);
+  if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${barcode} has been dispatched`);
+  const net = dec(bag.net);
+  const consumed = dec(bag.consumed);
+  if (purpose === 'ingredient') {
+    const status = effectiveStatus(bag.status, consumed.isZero(), consumed.greaterThanOrEqualTo(net));
+    if (status !== 'ACCEPTED' && status !== 'IN_PROCESS') {
+      throw conflict(ErrorCodes.recordNotEligible, `bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, { details: { status } });
+    }
+  }
+  const available = net.minus(consumed);
+  if (amount.greaterThan(available)) {
+    throw conflict(ErrorCodes.allocationExceedsAvailable, `bag ${barcode} has ${kg(available)} kg available, ${kg(amount)} kg requested`, {
+      details: { available: kg(available), requested: kg(amount) },
+    });
+  }
+  return bag;
+}
+
+export async function allocateToShipment(deps: FeatureDeps, actor: EventActor, material: Material, input: ShipmentKey & { amount: number | string }) {
+  const amount = parseKg(input.amount, 'amount');
+  const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
+  await transact(deps.db, async (trx) => {
+    await claimFromBag(trx, material, key.barcode, amount, 'shipment');
+    if (material === 'blendsheet') {
+      const traderStatus = await outputBatchTraderStatus(trx, key.barcode);
+      if (traderStatus === 'TRADER_BLOCKED') throw conflict(ErrorCodes.batchTraderBlocked, `the batch of bag ${key.barcode} was blocked by a trader`);
+      if (traderStatus !== 'TRADER_ALLOWED') {
+        throw conflict(ErrorCodes.batchNotTraderAllowed, `the batch of bag ${key.barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`, {
+          details: { trader_status: traderStatus },
+        });
+      }
+    }
+    const row = await upsertShipmentAllocation(trx, material, key, kg(amount));
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, key.barcode),
+        type: ProcessingEvents.allocationCreated,
+        payload: { table: material, target: 'shipment', barcode: key.barcode, request_code: key.request_code, shipment_code: key.shipment_code, amount: kg(amount), total_amount: row.amount },
+      },
+      {
+        aggregateType: 'shipment',
+        aggregateId: `${key.request_code}/${key.shipment_code}`,
+        type: ALLOCATION_CHANGED,
+        payload: { requestCode: String(key.request_code), shipmentCode: key.shipment_code, barcode: key.barcode, table: material, allocatedKgDelta: kg(amount) },
+      },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { barcode: key.barcode };
+}
+
+export async function allocateToBatch(
+  deps: FeatureDeps,
+  actor: EventActor,
+  material: Material,
+  target: BatchTarget,
+  input: { barcode: string; item_code: string; created_ts: number | string; amount: number | string },
+) {
+  const amount = parseKg(input.amount, 'amount');
+  const key = { barcode: input.barcode, item_code: input.item_code, created_ts: epochOf(input.created_ts) };
+  await transact(deps.db, async (trx) => {
+    await claimFromBag(trx, material, key.barcode, amount, 'ingredient');
+    const batch = await batchState(trx, target, key.item_code, key.created_ts);
+    if (!batch) throw notFound(ErrorCodes.batchNotFound, `${target} batch ${key.item_code}/${key.created_ts} does not exist`);
+    if (batch.completed) throw conflict(ErrorCodes.batchCompleted, `${target} batch ${key.item_code}/${key.created_ts} is completed`);
+    const row = await upsertIngredientAllocation(trx, material, target, key, kg(amount));
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, key.barcode),
+        type: ProcessingEvents.allocationCreated,
+        payload: { table: material, target, barcode: key.barcode, item_code: key.item_code, created_ts: Number(key.created_ts), amount: kg(amount), total_amount: row.amount },
+      },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { barcode: key.barcode };
+}
+
+/**
+ * A parcel takes `reduced_by` of a shipment allocation for a production schedule. It needs the
+ * shipment allocation and never exceeds what is left of it; the bag itself may already be
+ * dispatched (parcels are filled at Grandpass, after dispatch) and its availability is untouched.
+ */
+export async function allocateToParcel(
+  deps: FeatureDeps,
+  actor: EventActor,
+  material: Material,
+  input: ShipmentKey & { schedule_code: number; reduced_by: number | string },
+) {
+  const amount = parseKg(input.reduced_by, 'reduced_by');
+  const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
+  await transact(deps.db, async (trx) => {
+    const allocation = await lockShipmentAllocation(trx, material, key);
+    if (!allocation) {
+      if (!(await recordExists(trx, material, key.barcode))) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${key.barcode} does not exist`);
+      throw conflict(ErrorCodes.parcelWithoutShipment, `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
+    }
+    if (amount.greaterThan(dec(allocation.remaining))) {
+      throw conflict(ErrorCodes.parcelExceedsShipment, `only ${allocation.remaining} kg of the shipment allocation are left`, {
+        details: { remaining: allocation.remaining, requested: kg(amount) },
+      });
+    }
+    const row = await upsertParcel(trx, material, { ...key, schedule_code: input.schedule_code }, kg(amount));
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, key.barcode),
+        type: ProcessingEvents.allocationCreated,
+        payload: { table: material, target: 'parcel', ...key, schedule_code: input.schedule_code, amount: kg(amount), total_amount: row.amount },
+      },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { barcode: key.barcode };
+}
+
+/** Undoes a shipment allocation that has no parcels, while the bag is still at Seeduwa. */
+export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventActor, material: Material, key: ShipmentKey) {
+  await transact(deps.db, async (trx) => {
+    const bag = await lockRecord(trx, material, key.barcode);
+    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${key.barcode} does not exist`);
+    if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${key.barcode} has been dispatched`);
+    if ((await parcelCount(trx, material, key)) > 0) throw conflict(ErrorCodes.allocationHasParcels, 'Parcels are allocated from this shipment allocation');
+    const amount = await deleteShipmentAllocation(trx, material, key);
+    if (amount === undefined) throw notFound(ErrorCodes.allocationNotFound, `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, key.barcode),
+        type: ProcessingEvents.allocationRemoved,
+        payload: { table: material, target: 'shipment', ...key, amount },
+      },
+      {
+        aggregateType: 'shipment',
+        aggregateId: `${key.request_code}/${key.shipment_code}`,
+        type: ALLOCATION_CHANGED,
+        payload: { requestCode: String(key.request_code), shipmentCode: key.shipment_code, barcode: key.barcode, table: material, allocatedKgDelta: `-${amount}` },
+      },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { barcode: key.barcode };
+}
+
+export async function removeBatchAllocation(
+  deps: FeatureDeps,
+  actor: EventActor,
+  material: Material,
+  target: BatchTarget,
+  input: { barcode: string; item_code: string; created_ts: string },
+) {
+  await transact(deps.db, async (trx) => {
+    const bag = await lockRecord(trx, material, input.barcode);
+    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${input.barcode} does not exist`);
+    const batch = await batchState(trx, target, input.item_code, input.created_ts);
+    if (batch?.completed) throw conflict(ErrorCodes.batchCompleted, `${target} batch ${input.item_code}/${input.created_ts} is completed`);
+    const amount = await deleteIngredientAllocation(trx, material, target, input);
+    if (amount === undefined) throw notFound(ErrorCodes.allocationNotFound, `bag ${input.barcode} is not allocated to ${target} batch ${input.item_code}/${input.created_ts}`);
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, input.barcode),
+        type: ProcessingEvents.allocationRemoved,
+        payload: { table: material, target, barcode: input.barcode, item_code: input.item_code, created_ts: Number(input.created_ts), amount },
+      },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { barcode: input.barcode };
+}
+
+/** `GET /app/shipment/record`: every bag allocated to the shipment, with its scan details. */
+export async function listShipmentRecords(deps: FeatureDeps, requestCode: number, shipmentCode: number) {
+  const rows = await shipmentAllocations(deps.db, SHIPPABLE, requestCode, shipmentCode);
+  return Promise.all(
+    rows.map(async (row) => {
+      const bag = await scan(deps, row.table, row.barcode);
+      return apiRow({ ...bag, bag_remaining: bag.remaining, table: row.table, request_code: row.request_code, shipment_code: row.shipment_code, amount: row.amount, remaining: row.remaining, barcode: row.barcode });
+    }),
+  );
+}
+
+export async function listParcelRecords(deps: FeatureDeps, scheduleCode: number) {
+  return (await parcelsOfSchedule(deps.db, SHIPPABLE, scheduleCode)).map((row) => apiRow(row));
+}

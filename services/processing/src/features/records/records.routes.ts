@@ -1,0 +1,69 @@
+import { Type } from '@sinclair/typebox';
+import { invalid } from '@tributary/platform/core';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { MATERIALS } from '../../domain/materials.js';
+import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http/schemas.js';
+import { actorOf, type FeatureDeps } from '../deps.js';
+import { createRecord, scan, updateRecord } from './records.service.js';
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+
+/** Weighing a bag in (POST), reducing or dispatching it (PUT), and scanning it. */
+export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
+  for (const material of MATERIALS) {
+    const herbline = material === 'herbline';
+    app.post(
+      `/app/${material}/record`,
+      {
+        schema: {
+          tags: ['device'],
+          summary: `Weigh in a ${material} bag (${herbline ? 'herbline-section location, reference required' : 'non-herbline location'})`,
+          body: Type.Object({
+            item_code: Text(),
+            created_ts: EpochMs,
+            store_location: Text({ maxLength: 100 }),
+            gross_weight: Kg,
+            bag_weight: Kg,
+            ...(herbline ? { reference: Text() } : {}),
+          }),
+          response: {
+            200: Type.Object({ item_code: Type.String(), created_ts: Type.Number(), id: Type.Integer(), received_ts: Type.Number(), barcode: Type.String() }),
+            ...errors,
+          },
+        },
+      },
+      (request) => createRecord(deps, actorOf(request), material, request.body as never),
+    );
+    app.put(
+      `/app/${material}/record`,
+      {
+        schema: {
+          tags: ['device'],
+          summary: herbline ? 'Dispatch a herbline bag' : `Reduce a ${material} bag's remaining (reduced_by) or dispatch it (no reduced_by)`,
+          body: Type.Object({ barcode: Barcode, reduced_by: Type.Optional(Kg) }),
+          response: { 200: Type.Object({ barcode: Type.String(), status: Type.String() }), ...errors },
+        },
+      },
+      async (request) => {
+        if (herbline && request.body.reduced_by !== undefined) {
+          // Herbline bags are only ever dispatched whole (reference §4.1).
+          throw invalid('REDUCE_NOT_SUPPORTED', 'herbline bags cannot be reduced, only dispatched');
+        }
+        return updateRecord(deps, actorOf(request), material, request.body);
+      },
+    );
+  }
+
+  app.get(
+    '/app/scan',
+    {
+      schema: {
+        tags: ['device'],
+        summary: 'scan_record: a bag with its lot/batch, availability (net − Σ non-parcel allocations) and derived status',
+        querystring: Type.Object({ table_name: MaterialName, barcode: Barcode }),
+        response: { 200: OpenObject({ barcode: Type.String(), status: Type.String(), remaining: Type.String(), net_weight: Type.String(), allocated: Type.String() }), ...errors },
+      },
+    },
+    (request) => scan(deps, request.query.table_name, request.query.barcode),
+  );
+}

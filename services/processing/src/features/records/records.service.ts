@@ -1,0 +1,118 @@
+import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { transact } from '../../db/errors.js';
+import { effectiveStatus, HERBLINE_SECTION, type Material, type RecordStatus } from '../../domain/materials.js';
+import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
+import { bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { ErrorCodes } from '../../errors.js';
+import type { FeatureDeps } from '../deps.js';
+import { insertRecord, lockRecord, scanRecord, updateRecordStatus } from './records.repository.js';
+
+export interface NewRecord {
+  item_code: string;
+  created_ts: number | string;
+  store_location: string;
+  gross_weight: number | string;
+  bag_weight: number | string;
+  reference?: string;
+}
+
+/**
+ * A weighed bag: status ACCEPTED, remaining = net (record_status), a bag number within its
+ * lot, and the lot's limits (bag count, blendbalance weight, open batch) checked by the insert
+ * trigger under the lot's row lock, so concurrent weighing stations cannot overshoot.
+ */
+export async function createRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: NewRecord) {
+  const gross = parseKg(input.gross_weight, 'gross_weight');
+  const tare = parseKg(input.bag_weight, 'bag_weight', { allowZero: true });
+  if (!gross.greaterThan(tare)) throw invalid(ErrorCodes.weightInvalid, 'gross_weight must be greater than bag_weight', { details: { field: 'gross_weight' } });
+  const receivedTs = String(deps.clock.now());
+  const inserted = await transact(deps.db, async (trx) => {
+    const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.store_location).executeTakeFirst();
+    if (!location) throw notFound(ErrorCodes.locationNotFound, `store location ${input.store_location} does not exist`);
+    if (location.herbline_section !== HERBLINE_SECTION[material]) {
+      throw conflict(
+        HERBLINE_SECTION[material] ? ErrorCodes.locationNotHerblineSection : ErrorCodes.locationHerblineOnly,
+        HERBLINE_SECTION[material] ? 'herbline bags go to herbline-section locations only' : `${input.store_location} holds herbline bags only`,
+      );
+    }
+    const row = await insertRecord(trx, material, {
+      item_code: input.item_code,
+      created_ts: epochOf(input.created_ts),
+      store_location: input.store_location,
+      gross_weight: kg(gross),
+      bag_weight: kg(tare),
+      received_ts: receivedTs,
+      ...(input.reference !== undefined ? { reference: input.reference } : {}),
+    });
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, row.barcode),
+        type: ProcessingEvents.recordAccepted,
+        payload: {
+          table: material,
+          barcode: row.barcode,
+          item_code: row.item_code,
+          created_ts: Number(row.created_ts),
+          id: row.id,
+          store_location: input.store_location,
+          gross_weight: kg(gross),
+          bag_weight: kg(tare),
+          net_weight: kg(gross.minus(tare)),
+          received_ts: Number(row.received_ts),
+        },
+      },
+    ]);
+    return row;
+  });
+  deps.eventsCommitted();
+  return apiRow(inserted);
+}
+
+/**
+ * `PUT /app/{t}/record`: with reduced_by the stored remaining shrinks (IN_PROCESS, or PROCESSED
+ * at zero); without it the bag is DISPATCHED. Statuses only move forward; dispatching twice is
+ * a no-op so a retried dispatch is harmless.
+ */
+export async function updateRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: { barcode: string; reduced_by?: number | string | undefined }) {
+  const reduceBy = input.reduced_by === undefined ? undefined : parseKg(input.reduced_by, 'reduced_by');
+  const result = await transact(deps.db, async (trx) => {
+    const bag = await lockRecord(trx, material, input.barcode);
+    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${input.barcode} does not exist`);
+    if (reduceBy === undefined && bag.status === 'DISPATCHED') return { barcode: input.barcode, status: bag.status, changed: false };
+    if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${input.barcode} has been dispatched`);
+    let status: RecordStatus = 'DISPATCHED';
+    let remaining = dec(bag.remaining);
+    if (reduceBy !== undefined) {
+      if (reduceBy.greaterThan(remaining)) {
+        throw conflict(ErrorCodes.reduceExceedsRemaining, `bag ${input.barcode} has ${kg(remaining)} kg remaining`, { details: { remaining: kg(remaining) } });
+      }
+      remaining = remaining.minus(reduceBy);
+      status = remaining.isZero() ? 'PROCESSED' : 'IN_PROCESS';
+    }
+    await updateRecordStatus(trx, material, input.barcode, status, kg(remaining));
+    await emit(trx, actor, [
+      {
+        ...bagAggregate(material, input.barcode),
+        type: ProcessingEvents.recordStatusChanged,
+        payload: { table: material, barcode: input.barcode, from: bag.status, to: status, remaining: kg(remaining), reduced_by: reduceBy ? kg(reduceBy) : null },
+      },
+    ]);
+    return { barcode: input.barcode, status, changed: true };
+  });
+  if (result.changed) deps.eventsCommitted();
+  return { barcode: result.barcode, status: result.status };
+}
+
+/**
+ * scan_record: the bag with its parent's columns; `remaining` = net − Σ non-parcel allocations
+ * (the availability every allocation checks), `status` derived from the allocations but never
+ * behind the stored one.
+ */
+export async function scan(deps: FeatureDeps, material: Material, barcode: string) {
+  const row = await scanRecord(deps.db, material, barcode);
+  if (!row) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${barcode} does not exist`);
+  const net = dec(row.net_weight);
+  const allocated = dec(row.allocated);
+  const status = effectiveStatus(row.status, allocated.isZero(), allocated.greaterThanOrEqualTo(net));
+  return apiRow({ ...row, table: material, allocated: kg(allocated), remaining: kg(net.minus(allocated)), status });
+}

@@ -1,0 +1,131 @@
+import { invalid, notFound } from '@tributary/platform/core';
+import { sql } from '@tributary/platform/db';
+import { transact } from '../../db/errors.js';
+import { kg, parseKg, RECIPE_WEIGHT_MAX, TOTAL_MAX } from '../../domain/values.js';
+import { emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { ErrorCodes } from '../../errors.js';
+import type { FeatureDeps } from '../deps.js';
+
+export interface BlendsheetInput {
+  blendsheet_no: string;
+  standard: string;
+  grade?: string | null;
+  remarks: string;
+  total: number | string;
+  blend_code?: string | null;
+  no_of_batches?: number;
+  mixtures: { tealine?: { mixture_code: string; no_of_bags: number }[]; blendbalance?: { mixture_code: string; weight: number | string }[] };
+}
+export interface FlavorsheetInput {
+  flavorsheet_no: string;
+  flavor_code: string;
+  remarks: string;
+  mixtures: { mixture_code: string; weight: number | string }[];
+}
+
+function refuseDuplicateCodes(codes: string[], field: string): void {
+  const seen = new Set<string>();
+  for (const code of codes) {
+    if (seen.has(code)) throw invalid('MIXTURE_DUPLICATE', `${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
+    seen.add(code);
+  }
+}
+
+/** The recipe and its mix rows in one transaction. */
+export async function createBlendsheet(deps: FeatureDeps, actor: EventActor, input: BlendsheetInput): Promise<{ blendsheet_no: string }> {
+  const tealine = input.mixtures.tealine ?? [];
+  const blendbalance = (input.mixtures.blendbalance ?? []).map((m, i) => ({
+    mixture_code: m.mixture_code,
+    weight: kg(parseKg(m.weight, `mixtures.blendbalance[${i}].weight`, { max: RECIPE_WEIGHT_MAX })),
+  }));
+  refuseDuplicateCodes(tealine.map((m) => m.mixture_code), 'mixtures.tealine');
+  refuseDuplicateCodes(blendbalance.map((m) => m.mixture_code), 'mixtures.blendbalance');
+  const row = {
+    blendsheet_no: input.blendsheet_no,
+    standard: input.standard,
+    grade: input.grade ?? null,
+    remarks: input.remarks,
+    total: kg(parseKg(input.total, 'total', { max: TOTAL_MAX, allowZero: true })),
+    blend_code: input.blend_code ?? null,
+    no_of_batches: input.no_of_batches ?? 1,
+  };
+  await transact(deps.db, async (trx) => {
+    await trx.insertInto('blendsheet').values(row).execute();
+    if (tealine.length) await trx.insertInto('blendsheet_mix_tealine').values(tealine.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m }))).execute();
+    if (blendbalance.length) {
+      await trx.insertInto('blendsheet_mix_blendbalance').values(blendbalance.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m }))).execute();
+    }
+    await emit(trx, actor, [
+      { aggregateType: 'blendsheet', aggregateId: row.blendsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures: { tealine, blendbalance } } },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { blendsheet_no: row.blendsheet_no };
+}
+
+export async function createFlavorsheet(deps: FeatureDeps, actor: EventActor, input: FlavorsheetInput): Promise<{ flavorsheet_no: string }> {
+  const mixtures = input.mixtures.map((m, i) => ({ mixture_code: m.mixture_code, weight: kg(parseKg(m.weight, `mixtures[${i}].weight`, { max: RECIPE_WEIGHT_MAX })) }));
+  refuseDuplicateCodes(mixtures.map((m) => m.mixture_code), 'mixtures');
+  const row = { flavorsheet_no: input.flavorsheet_no, flavor_code: input.flavor_code, remarks: input.remarks };
+  await transact(deps.db, async (trx) => {
+    await trx.insertInto('flavorsheet').values(row).execute();
+    if (mixtures.length) await trx.insertInto('flavorsheet_mix').values(mixtures.map((m) => ({ flavorsheet_no: row.flavorsheet_no, ...m }))).execute();
+    await emit(trx, actor, [{ aggregateType: 'flavorsheet', aggregateId: row.flavorsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures } }]);
+  });
+  deps.eventsCommitted();
+  return { flavorsheet_no: row.flavorsheet_no };
+}
+
+/** `PUT /app/blendsheet`: the batch count may grow or shrink, never below the batches made. */
+export async function setBatchCount(deps: FeatureDeps, actor: EventActor, blendsheetNo: string, noOfBatches: number) {
+  await transact(deps.db, async (trx) => {
+    const updated = await trx.updateTable('blendsheet').set({ no_of_batches: noOfBatches }).where('blendsheet_no', '=', blendsheetNo).executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw notFound(ErrorCodes.blendsheetNotFound, `blendsheet ${blendsheetNo} does not exist`);
+    await emit(trx, actor, [
+      { aggregateType: 'blendsheet', aggregateId: blendsheetNo, type: ProcessingEvents.sheetChanged, payload: { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches } },
+    ]);
+  });
+  deps.eventsCommitted();
+  return { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches };
+}
+
+const createdBatches = sql<number>`(select count(*)::int from blendsheet_batch b where b.blendsheet_no = s.blendsheet_no)`;
+
+/** List (optionally only sheets with batches left to make) or the detail with mixtures. */
+export async function readBlendsheets(deps: FeatureDeps, blendsheetNo: string | undefined, incompleteOnly: boolean) {
+  let query = deps.db
+    .selectFrom('blendsheet as s')
+    .selectAll('s')
+    .select(createdBatches.as('created_batches'))
+    .orderBy('s.blendsheet_no');
+  if (blendsheetNo !== undefined) query = query.where('s.blendsheet_no', '=', blendsheetNo);
+  if (incompleteOnly && blendsheetNo === undefined) query = query.where(sql<boolean>`${createdBatches} < s.no_of_batches`);
+  const sheets = await query.execute();
+  if (blendsheetNo === undefined) {
+    return sheets.map(({ blendsheet_no, standard, no_of_batches, created_batches }) => ({ blendsheet_no, standard, no_of_batches, created_batches }));
+  }
+  const sheet = sheets[0];
+  if (!sheet) throw notFound(ErrorCodes.blendsheetNotFound, `blendsheet ${blendsheetNo} does not exist`);
+  const [tealine, blendbalance] = await Promise.all([
+    deps.db.selectFrom('blendsheet_mix_tealine').select(['mixture_code', 'no_of_bags']).where('blendsheet_no', '=', blendsheetNo).orderBy('mixture_code').execute(),
+    deps.db.selectFrom('blendsheet_mix_blendbalance').select(['mixture_code', 'weight']).where('blendsheet_no', '=', blendsheetNo).orderBy('mixture_code').execute(),
+  ]);
+  return { ...sheet, mixtures: { tealine, blendbalance } };
+}
+
+const batchCreated = sql<boolean>`exists (select 1 from flavorsheet_batch b where b.flavorsheet_no = f.flavorsheet_no)`;
+
+/** Admin list shows batch_created; the device list shows only sheets without their batch. */
+export async function readFlavorsheets(deps: FeatureDeps, flavorsheetNo: string | undefined, withoutBatchOnly: boolean) {
+  let query = deps.db.selectFrom('flavorsheet as f').selectAll('f').select(batchCreated.as('batch_created')).orderBy('f.flavorsheet_no');
+  if (flavorsheetNo !== undefined) query = query.where('f.flavorsheet_no', '=', flavorsheetNo);
+  if (withoutBatchOnly && flavorsheetNo === undefined) query = query.where(sql<boolean>`not ${batchCreated}`);
+  const sheets = await query.execute();
+  if (flavorsheetNo === undefined) {
+    return sheets.map(({ flavorsheet_no, flavor_code, batch_created }) => (withoutBatchOnly ? { flavorsheet_no, flavor_code } : { flavorsheet_no, flavor_code, batch_created }));
+  }
+  const sheet = sheets[0];
+  if (!sheet) throw notFound(ErrorCodes.flavorsheetNotFound, `flavorsheet ${flavorsheetNo} does not exist`);
+  const mixtures = await deps.db.selectFrom('flavorsheet_mix').select(['mixture_code', 'weight']).where('flavorsheet_no', '=', flavorsheetNo).orderBy('mixture_code').execute();
+  return { ...sheet, mixtures };
+}

@@ -1,0 +1,78 @@
+import { conflict, forbidden, notFound } from '@tributary/platform/core';
+import { transact } from '../../db/errors.js';
+import type { TraderStatus } from '../../db/schema.js';
+import { apiRow } from '../../domain/values.js';
+import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
+import { ErrorCodes } from '../../errors.js';
+import type { FeatureDeps } from '../deps.js';
+
+/**
+ * Who may move a batch from which trader status to which (reference §4.2, §7.6): the Seeduwa
+ * officer raises the request; a trader officer allows, blocks or elevates it; a trader
+ * supervisor decides elevated ones. TRADER_PENDING is set by the QC readings, never here.
+ */
+const TRANSITIONS: { from: TraderStatus; to: TraderStatus; roles: string[] }[] = [
+  { from: 'TRADER_PENDING', to: 'TRADER_REQUESTED', roles: ['SEEDUWA-OFFICER'] },
+  { from: 'TRADER_REQUESTED', to: 'TRADER_ELEVATED', roles: ['TRADER-OFFICER'] },
+  { from: 'TRADER_REQUESTED', to: 'TRADER_ALLOWED', roles: ['TRADER-OFFICER'] },
+  { from: 'TRADER_REQUESTED', to: 'TRADER_BLOCKED', roles: ['TRADER-OFFICER'] },
+  { from: 'TRADER_ELEVATED', to: 'TRADER_ALLOWED', roles: ['TRADER-SUPERVISOR'] },
+  { from: 'TRADER_ELEVATED', to: 'TRADER_BLOCKED', roles: ['TRADER-SUPERVISOR'] },
+];
+
+export function traderTransition(from: TraderStatus | null, to: TraderStatus) {
+  return TRANSITIONS.find((t) => t.from === from && t.to === to);
+}
+
+export async function listTraderBatches(deps: FeatureDeps, traderStatus: TraderStatus) {
+  const rows = await deps.db
+    .selectFrom('blendsheet_batch as b')
+    .innerJoin('blendsheet as s', 's.blendsheet_no', 'b.blendsheet_no')
+    .select(['b.item_code', 'b.created_ts', 'b.blendsheet_no', 'b.humidity', 'b.density', 'b.trader_status', 's.blend_code', 's.remarks'])
+    .where('b.trader_status', '=', traderStatus)
+    .orderBy('b.created_ts')
+    .orderBy('b.item_code')
+    .execute();
+  return rows.map(apiRow);
+}
+
+export async function setTraderStatus(
+  deps: FeatureDeps,
+  actor: EventActor,
+  roles: readonly string[],
+  body: { item_code: string; created_ts: number | string; trader_status: TraderStatus },
+) {
+  const createdTs = String(body.created_ts);
+  const result = await transact(deps.db, async (trx) => {
+    const batch = await trx
+      .selectFrom('blendsheet_batch')
+      .select(['trader_status', 'blendsheet_no'])
+      .where('item_code', '=', body.item_code)
+      .where('created_ts', '=', createdTs)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!batch) throw notFound(ErrorCodes.batchNotFound, `blendsheet batch ${body.item_code}/${createdTs} does not exist`);
+    const transition = traderTransition(batch.trader_status, body.trader_status);
+    if (!transition) {
+      throw conflict(ErrorCodes.traderTransitionInvalid, `trader status may not move from ${batch.trader_status ?? 'none'} to ${body.trader_status}`, {
+        details: { from: batch.trader_status, to: body.trader_status },
+      });
+    }
+    if (!transition.roles.some((role) => roles.includes(role))) {
+      throw forbidden(ErrorCodes.traderRoleForbidden, `${transition.from} → ${transition.to} needs the role ${transition.roles.join(' or ')}`, {
+        details: { required: transition.roles },
+      });
+    }
+    await trx.updateTable('blendsheet_batch').set({ trader_status: body.trader_status }).where('item_code', '=', body.item_code).where('created_ts', '=', createdTs).execute();
+    await emit(trx, actor, [
+      {
+        ...itemAggregate('batch', body.item_code, createdTs),
+        type: ProcessingEvents.traderStatusChanged,
+        payload: { item_code: body.item_code, created_ts: Number(createdTs), blendsheet_no: batch.blendsheet_no, from: batch.trader_status, to: body.trader_status, actor: actor.user ?? null },
+      },
+    ]);
+    return { item_code: body.item_code, created_ts: Number(createdTs), trader_status: body.trader_status };
+  });
+  deps.eventsCommitted();
+  return result;
+}

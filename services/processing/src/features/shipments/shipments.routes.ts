@@ -1,0 +1,108 @@
+import { Type } from '@sinclair/typebox';
+import { unavailable, uuid } from '@tributary/platform/core';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import type { ServiceClient } from '@tributary/platform/resilience';
+import type { FastifyRequest } from 'fastify';
+import { Code, Kg, Text } from '../../http/schemas.js';
+import type { FeatureDeps } from '../deps.js';
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 502: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
+
+interface OrderEvent {
+  status: string;
+  [key: string]: unknown;
+}
+interface OrderShipment {
+  shipment_code: number;
+  quantity: unknown;
+  events?: OrderEvent[];
+}
+interface Order {
+  request_code: number;
+  order_code: string;
+  product_name: string;
+  requirement: unknown;
+  comments: unknown;
+  shipments?: OrderShipment[];
+}
+
+/** Shipments ready to load: ORDER_READY, neither dispatched nor trader-blocked (reference §5.2). */
+export function dispatchableShipments(orders: Order[]) {
+  return orders.flatMap((order) =>
+    (order.shipments ?? [])
+      .filter((shipment) => {
+        const statuses = new Set((shipment.events ?? []).map((event) => event.status));
+        return statuses.has('ORDER_READY') && !statuses.has('SHIPMENT_DISPATCHED') && !statuses.has('TRADER_BLOCKED');
+      })
+      .map((shipment) => ({
+        request_code: order.request_code,
+        order_code: order.order_code,
+        product_name: order.product_name,
+        requirement: order.requirement,
+        comments: order.comments,
+        shipment_code: shipment.shipment_code,
+        quantity: shipment.quantity,
+        events: shipment.events ?? [],
+      })),
+  );
+}
+
+/**
+ * The Device-Panel's view of orders: processing proxies the orders service (the seed's
+ * SHIPMENT_API) with a signed client, passing the caller's identity and trace along.
+ */
+export function registerShipmentRoutes(app: HttpApp, _deps: FeatureDeps, orders: ServiceClient | undefined): void {
+  const client = () => {
+    if (!orders) throw unavailable('ORDERS_NOT_CONFIGURED', 'The orders service URL is not configured (ORDERS_URL)');
+    return orders;
+  };
+  const passAlong = (request: FastifyRequest) => ({
+    ...(request.identity ? { identity: { ...(request.identity.user ? { user: request.identity.user } : {}), roles: request.identity.roles } } : {}),
+    requestId: String(request.id),
+  });
+
+  app.get(
+    '/app/shipment',
+    { schema: { tags: ['shipment'], summary: 'Shipments ready for dispatch (flattened from the orders service)', response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors } } },
+    async (request) => dispatchableShipments(await client().json<Order[]>({ method: 'GET', path: '/order', ...passAlong(request) })),
+  );
+
+  app.put(
+    '/app/shipment',
+    {
+      schema: {
+        tags: ['shipment'],
+        summary: "Set a shipment's quantity in the orders service (the rest splits into a new shipment)",
+        body: Type.Object({ request_code: Code, shipment_code: Code, quantity: Kg }),
+        response: { 200: Type.Unknown(), ...errors },
+      },
+    },
+    (request) => client().json({ method: 'PUT', path: '/order/shipment', body: [request.body], ...passAlong(request) }),
+  );
+
+  app.post(
+    '/app/shipment/event',
+    {
+      schema: {
+        tags: ['shipment'],
+        summary: 'Record dispatch (SHIPMENT_DISPATCHED with the vehicle number) in the orders service',
+        body: Type.Array(
+          Type.Object({ request_code: Code, shipment_code: Code, status: Type.Optional(Type.Literal('SHIPMENT_DISPATCHED')), shipment_vehicle: Text({ maxLength: 50 }) }),
+          { minItems: 1, maxItems: 200 },
+        ),
+        response: { 200: Type.Unknown(), ...errors },
+      },
+    },
+    (request) => {
+      const header = request.headers['idempotency-key'];
+      return client().json({
+        method: 'POST',
+        path: '/order/shipment/event',
+        body: request.body.map((event) => ({ ...event, status: 'SHIPMENT_DISPATCHED' })),
+        // The dispatch is retried safely: orders deduplicates on the key.
+        idempotencyKey: typeof header === 'string' ? header : uuid(),
+        ...passAlong(request),
+      });
+    },
+  );
+}

@@ -1,0 +1,83 @@
+import { silentLogger, systemClock, type Clock } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import { sql } from '@tributary/platform/db';
+import { migrateToLatest } from '@tributary/platform/migrate';
+import { expect } from 'vitest';
+import type { ServiceContext } from '@tributary/platform/service';
+import { signedInject, testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { buildApp } from '../src/app.js';
+import { migrations } from '../src/db/migrations/index.js';
+
+export interface Harness {
+  handle: TestDatabase;
+  app: HttpApp;
+  context: ServiceContext;
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, roles?: string[], headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(target: TestDatabaseTarget, options: { clock?: Clock; peers?: Record<string, string> } = {}): Promise<Harness> {
+  const handle = await target.create();
+  await migrateToLatest(handle.database, migrations);
+  const keyring = testKeyring();
+  const context: ServiceContext = {
+    name: 'processing',
+    database: handle.database,
+    logger: silentLogger(),
+    clock: options.clock ?? systemClock,
+    keyring,
+    credentials: testCredentials('processing', keyring),
+    scope: TEST_SCOPE,
+    peers: options.peers ?? {},
+    env: {},
+  };
+  const app = await buildApp(context);
+  await app.ready();
+  return {
+    handle,
+    app,
+    context,
+    async call(method, url, body, roles = ['SEEDUWA-OFFICER'], headers) {
+      const response = await signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'tester', roles }, ...(headers ? { headers } : {}) });
+      let parsed: unknown;
+      try {
+        parsed = response.json();
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.statusCode, body: parsed, text: response.body, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await handle.destroy();
+    },
+  };
+}
+
+/** Row counts of every table a write could touch: "nothing written" is these staying equal. */
+export async function tableCounts(harness: Harness): Promise<Record<string, number>> {
+  const db = harness.handle.database.db;
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'
+      and table_name not like 'tributary_migration%' and table_name <> 'idempotency_key'`.execute(db);
+  const counts: Record<string, number> = {};
+  for (const { table_name } of rows) {
+    const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(db);
+    counts[table_name] = result.rows[0]!.n;
+  }
+  return counts;
+}
+
+type Call = Awaited<ReturnType<Harness['call']>>;
+
+/** The request is refused with this status and code, and no table (outbox included) changed. */
+export async function expectRefused(harness: Harness, status: number, code: string, send: () => Promise<Call>): Promise<Call> {
+  const before = await tableCounts(harness);
+  const response = await send();
+  expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
+  expect(await tableCounts(harness)).toEqual(before);
+  return response;
+}
+
+export const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const MISSING_BARCODE = '00000000-0000-4000-8000-000000000000';
