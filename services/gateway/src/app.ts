@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox';
+import { createHttpApp, type HttpApp } from '@tributary/platform/http';
+import type { ServiceContext } from '@tributary/platform/service';
+import { registerEdgeHooks } from './edge/hooks.js';
+import { proxyRequest } from './edge/pipeline.js';
+import { attachTls } from './edge/tls.js';
+import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
+import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
+import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
+import { registerAuthRoutes } from './features/auth/auth.routes.js';
+import { readConfig } from './config.js';
+import { createRuntime, type GatewayOptions, type GatewayRuntime } from './runtime.js';
+
+export interface Gateway {
+  app: HttpApp;
+  runtime: GatewayRuntime;
+}
+
+export async function buildGateway(context: ServiceContext, options: GatewayOptions = {}): Promise<Gateway> {
+  const config = readConfig(context.env);
+  const runtime = await createRuntime(context, options);
+  const app = await createHttpApp({
+    name: 'gateway',
+    logger: context.logger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    readiness: {
+      database: () => context.database.ping(),
+      ...(runtime.redis ? { redis: async () => void (await runtime.redis!.ping()) } : {}),
+    },
+  });
+  await runtime.start();
+  app.addHook('onClose', async () => runtime.stop());
+  registerEdgeHooks(app, runtime);
+  registerAuthRoutes(app, runtime);
+  registerAdminUserRoutes(app, runtime);
+  registerAdminKeyRoutes(app, runtime);
+  registerAdminRouteRoutes(app, runtime);
+  attachTls(app, config);
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: '/*',
+    schema: {
+      tags: ['proxy'],
+      summary: 'Every other path is matched against service_routes and forwarded to its upstream',
+      response: { default: Type.Unknown() },
+    },
+    handler: (request, reply) => proxyRequest(runtime, request, reply),
+  });
+  return { app, runtime };
+}
+
+export async function buildApp(context: ServiceContext): Promise<HttpApp> {
+  return (await buildGateway(context)).app;
+}

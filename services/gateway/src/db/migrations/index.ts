@@ -1,0 +1,6 @@
+import { outboxMigrations } from '@tributary/platform/outbox';
+import { idempotencyMigration } from '@tributary/platform/idempotency';
+import type { Migration } from '@tributary/platform/migrate';
+import { gatewaySchemaMigration } from './0001_gateway_schema.js';
+
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, gatewaySchemaMigration];

@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import type { IdentifierType } from '../features/limits/limiter.js';
+import type { RouteConfig } from '../features/routing/route-table.js';
+import { ANONYMOUS, type Consumer } from './consumer.js';
+
+/** What the edge learned about a request, for the audit record and usage counters. */
+export interface EdgeContext {
+  consumer: Consumer;
+  route?: RouteConfig;
+  upstreamUrl?: string;
+  decision: string;
+  errorCode?: string;
+  rateLimited: boolean;
+  rateLimitReason?: string;
+  cacheStatus?: 'HIT' | 'MISS' | 'BYPASS';
+  limited?: { type: IdentifierType; value: string; limit: number };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    edge: EdgeContext;
+  }
+}
+
+export function edgeOf(request: FastifyRequest): EdgeContext {
+  return request.edge;
+}
+
+export function freshEdge(): EdgeContext {
+  return { consumer: ANONYMOUS, decision: 'allowed', rateLimited: false };
+}

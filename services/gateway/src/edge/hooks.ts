@@ -1,0 +1,88 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import type { GatewayRuntime } from '../runtime.js';
+import { freshEdge } from './context.js';
+import { answerPreflight } from './cors.js';
+
+const SECRET_QUERY = /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey)$/i;
+const OWN_PREFIXES = ['/api/v1/auth', '/api/v1/admin', '/.well-known'];
+
+function decisionFor(status: number, code: string | undefined, current: string): string {
+  if (!code) return current;
+  if (status === 429) return 'rate_limited';
+  if (status === 401) return 'denied_auth';
+  if (status === 403) return 'denied_policy';
+  if (status === 404) return 'not_found';
+  if (status >= 500) return 'error';
+  return 'rejected';
+}
+
+function redactedQuery(query: unknown): string | null {
+  if (!query || typeof query !== 'object') return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query as Record<string, unknown>)) out[key] = SECRET_QUERY.test(key) ? '[redacted]' : value;
+  return Object.keys(out).length > 0 ? JSON.stringify(out) : null;
+}
+
+/** Edge context per request, preflight at the edge, and one audit record per request. */
+export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
+  app.decorateRequest('edge', null as never);
+  const ownOrigins = runtime.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    request.edge = freshEdge();
+    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const wanted = String(request.headers['access-control-request-method']).toUpperCase();
+    if (OWN_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      return answerPreflight(request, reply, ownOrigins, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+    }
+    const routes = runtime.routes.matchAnyMethod(path).filter((route) => route.method === 'ANY' || route.method === wanted || (wanted === 'HEAD' && route.method === 'GET'));
+    const first = routes[0];
+    return answerPreflight(request, reply, first?.corsOrigins ?? null, first ? [first.method === 'ANY' ? wanted : first.method] : []);
+  });
+
+  app.addHook('onError', async (request, _reply, error) => {
+    if (request.edge) request.edge.errorCode = isAppError(error) ? error.code : 'INTERNAL_ERROR';
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const edge = request.edge;
+    if (!edge) return;
+    const path = request.url.split('?', 1)[0] ?? '/';
+    if (path.startsWith('/health/') || path === '/metrics') return;
+    const now = runtime.context.clock.now();
+    const status = reply.statusCode;
+    const elapsed = Math.round(reply.elapsedTime);
+    const { consumer } = edge;
+    const length = reply.getHeader('content-length');
+    runtime.audit.push({
+      request_id: request.id,
+      http_method: request.method,
+      path: path.slice(0, 1000),
+      query_params: redactedQuery(request.query),
+      user_id: consumer.userId ?? null,
+      api_key_id: consumer.apiKeyId ?? consumer.accessKeyId ?? null,
+      authentication_method: consumer.method,
+      client_ip: request.ip,
+      user_agent: request.headers['user-agent'] ?? null,
+      referer: (request.headers.referer ?? '').slice(0, 1000) || null,
+      matched_route_id: edge.route?.routeId ?? null,
+      service_name: edge.route?.serviceName ?? (path.startsWith('/api/v1/') ? 'gateway' : null),
+      upstream_url: edge.upstreamUrl ?? null,
+      status_code: status,
+      response_size_bytes: length === undefined ? null : Number(length),
+      response_time_ms: elapsed,
+      error_code: edge.errorCode ?? null,
+      decision: decisionFor(status, edge.errorCode, edge.decision),
+      request_timestamp: new Date(now - elapsed),
+      response_timestamp: new Date(now),
+      rate_limited: edge.rateLimited,
+      rate_limit_reason: edge.rateLimitReason ?? null,
+      cache_status: edge.cacheStatus ?? null,
+    });
+    if (edge.limited) runtime.tracker.record(edge.limited.type, edge.limited.value, now, { status, blocked: edge.rateLimited, limit: edge.limited.limit });
+    if (consumer.apiKeyId) runtime.keys.recordUsage(consumer.apiKeyId, status < 400, now);
+  });
+}

@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IdentifierType } from '../features/limits/limiter.js';
+import { rateLimitedError } from '../features/limits/limiter.js';
+import { TIER_LIMITS, type WindowLimits } from '../features/limits/tiers.js';
+import type { RouteConfig } from '../features/routing/route-table.js';
+import type { GatewayRuntime } from '../runtime.js';
+import type { Consumer } from './consumer.js';
+
+function identify(runtime: GatewayRuntime, consumer: Consumer, ip: string): { type: IdentifierType; value: string; limits: WindowLimits } {
+  if (consumer.apiKeyId) return { type: 'api_key', value: consumer.apiKeyId, limits: consumer.tier === 'unlimited' ? TIER_LIMITS.unlimited : (consumer.limits ?? TIER_LIMITS[consumer.tier]) };
+  if (consumer.userId) return { type: 'user_id', value: consumer.userId, limits: TIER_LIMITS[consumer.tier] };
+  const { IP_LIMIT_PER_MINUTE: minute, IP_LIMIT_PER_HOUR: hour, IP_LIMIT_PER_DAY: day } = runtime.config;
+  return { type: 'ip_address', value: ip, limits: { minute, hour, day } };
+}
+
+/**
+ * Keys are limited per key, users per user, anonymous callers per address. A route's
+ * override replaces the limits and counts separately, so a tight route cannot eat the
+ * consumer's general budget.
+ */
+export async function applyLimits(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply, consumer: Consumer, route?: RouteConfig): Promise<void> {
+  const id = identify(runtime, consumer, request.ip);
+  let { value, limits } = id;
+  if (route?.limitOverride && consumer.tier !== 'unlimited') {
+    limits = { minute: route.limitOverride.minute ?? 0, hour: route.limitOverride.hour ?? 0, day: route.limitOverride.day ?? 0 };
+    value = `${value}@${route.routeId}`;
+  }
+  const decision = await runtime.limits.check(id.type, value, limits);
+  request.edge.limited = { type: id.type, value: id.value, limit: decision.minuteLimit };
+  reply.headers(decision.headers);
+  if (!decision.allowed) {
+    request.edge.rateLimited = true;
+    request.edge.rateLimitReason = `${id.type} per ${decision.window}`;
+    throw rateLimitedError(decision, id.type);
+  }
+}

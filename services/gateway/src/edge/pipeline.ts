@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, invalid, notFound, unauthenticated } from '@tributary/platform/core';
+import { authorize } from '../features/routing/policy.js';
+import { forward, sendUpstream } from '../features/routing/proxy.js';
+import { ResponseCache } from '../features/routing/response-cache.js';
+import { rewritePath } from '../features/routing/route-table.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayRuntime } from '../runtime.js';
+import { authenticateClient } from './client-auth.js';
+import { consumerKey } from './consumer.js';
+import { decorateCors } from './cors.js';
+import { applyLimits } from './limits.js';
+
+function splitUrl(url: string): { path: string; rawQuery: string } {
+  const mark = url.indexOf('?');
+  return mark === -1 ? { path: url, rawQuery: '' } : { path: url.slice(0, mark), rawQuery: url.slice(mark + 1) };
+}
+
+/** Empty or dot segments could walk out of the rewritten prefix upstream; no route needs them. */
+function assertSafePath(path: string): void {
+  const segments = path.split('/').slice(1);
+  const bad = segments.some((segment, index) => {
+    const decoded = segment.replace(/%2e/gi, '.');
+    return decoded === '.' || decoded === '..' || (segment === '' && index < segments.length - 1) || /%2f|%5c/i.test(segment);
+  });
+  if (bad) throw invalid('PATH_INVALID', 'Request path has empty, dot or encoded-slash segments');
+}
+
+/** The proxy: match → authenticate → limit → authorize → cache → forward. */
+export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const { path, rawQuery } = splitUrl(request.url);
+  assertSafePath(path);
+  const match = runtime.routes.match(request.method, path);
+  if (!match) {
+    if (/^\/api\/v(?!1\/)\d+\//.test(path)) throw notFound(GatewayError.ApiVersionUnsupported, 'This API version is not served; use /api/v1');
+    if (runtime.routes.matchAnyMethod(path).length > 0) {
+      throw new AppError('invalid', 'METHOD_NOT_ALLOWED', `${request.method} is not routed for ${path}`);
+    }
+    throw notFound(GatewayError.RouteNotFound, `No route for ${request.method} ${path}`);
+  }
+  const { route } = match;
+  const edge = request.edge;
+  edge.route = route;
+  const consumer = await authenticateClient(runtime, request);
+  edge.consumer = consumer;
+  if (route.authRequired && consumer.method === 'none') throw unauthenticated(GatewayError.AuthRequired, 'This route requires a bearer token, an API key or a SigV4 signature');
+  await applyLimits(runtime, request, reply, consumer, route);
+  authorize(route, request.method, consumer);
+  decorateCors(request, reply, route.corsOrigins);
+  if (route.deprecated) reply.header('deprecation', 'true');
+
+  const upstreamPath = rewritePath(route.upstreamPath, match, path);
+  const cacheable = route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
+  const cacheKey = cacheable ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept) : undefined;
+  if (cacheKey) {
+    const hit = runtime.cache.get(cacheKey);
+    if (hit) {
+      edge.cacheStatus = 'HIT';
+      edge.decision = 'cache_hit';
+      return reply.code(hit.status).headers({ ...hit.headers, 'x-cache': 'HIT' }).send(hit.body);
+    }
+  }
+
+  const response = await forward(
+    { upstreams: runtime.upstreams, credentials: runtime.context.credentials, scope: runtime.context.scope, clock: runtime.context.clock },
+    request,
+    route,
+    upstreamPath,
+    rawQuery,
+    consumer,
+  );
+  edge.upstreamUrl = response.target.url;
+  if (response.status >= 500) edge.decision = 'upstream_error';
+  if (cacheKey && response.status === 200) {
+    const body = Buffer.from(await response.body.arrayBuffer());
+    const stored = runtime.cache.offer(cacheKey, { status: response.status, headers: response.headers, body }, route.cacheTtlSeconds);
+    edge.cacheStatus = stored ? 'MISS' : 'BYPASS';
+    const headers: Record<string, string> = { ...response.headers, 'x-cache': edge.cacheStatus };
+    const cookies = headers['set-cookie'];
+    delete headers['set-cookie'];
+    reply.code(response.status).headers(headers);
+    if (cookies) reply.header('set-cookie', cookies.split('\n'));
+    return reply.send(body);
+  }
+  return sendUpstream(reply, response, {});
+}

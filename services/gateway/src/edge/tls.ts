@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { HttpApp } from '@tributary/platform/http';
+import type { GatewayConfig } from '../config.js';
+
+/**
+ * TLS termination: when a certificate is configured, an HTTPS listener on TLS_PORT feeds the
+ * same Fastify router as the plain listener (hooks, auth, audit all apply). The kernel's
+ * createHttpApp builds a plain HTTP server, so the HTTPS one is attached beside it.
+ */
+export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0'): void {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return;
+  const options = { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const };
+  let server: Server | undefined;
+  app.addHook('onListen', async () => {
+    server = createServer(options, (req, res) => app.routing(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(config.TLS_PORT, host, () => resolve());
+    });
+    app.log.info({ port: (server.address() as { port: number }).port }, 'TLS listener started');
+  });
+  app.addHook('onClose', async () => {
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+  });
+}
+

@@ -1,0 +1,182 @@
+import { Type } from '@sinclair/typebox';
+import type { HttpApp } from '@tributary/platform/http';
+import type { GatewayRuntime } from '../../runtime.js';
+import type { ApiKeyRow } from '../keys/keys.repository.js';
+import { requireAdmin } from './admin-guard.js';
+import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
+
+const ApiKeySchema = Type.Object({
+  keyId: Type.String(),
+  name: Type.String(),
+  userId: Type.String(),
+  serviceName: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Array(Type.String()),
+  ipAllowlist: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  rateLimitTier: Type.String(),
+  limits: Type.Object({ minute: Type.Integer(), hour: Type.Integer(), day: Type.Integer() }),
+  isActive: Type.Boolean(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  usage: Type.Object({ total: Type.Integer(), successful: Type.Integer(), failed: Type.Integer() }),
+  createdAt: Type.String(),
+});
+
+const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
+
+function publicKey(row: ApiKeyRow) {
+  return {
+    keyId: row.key_id,
+    name: row.key_name,
+    userId: row.user_id,
+    serviceName: row.service_name,
+    scopes: row.permissions,
+    ipAllowlist: row.ip_whitelist,
+    rateLimitTier: row.rate_limit_tier,
+    limits: { minute: row.requests_per_minute, hour: row.requests_per_hour, day: row.requests_per_day },
+    isActive: row.is_active,
+    expiresAt: iso(row.expires_at),
+    lastUsedAt: iso(row.last_used_at),
+    usage: { total: Number(row.total_requests), successful: Number(row.successful_requests), failed: Number(row.failed_requests) },
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+const AccessKeySchema = Type.Object({
+  accessKeyId: Type.String(),
+  secretAccessKey: Type.String(),
+  sessionToken: Type.Optional(Type.String()),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  previous: Type.Optional(Type.Object({ accessKeyId: Type.String(), expiresAt: Type.String() })),
+});
+
+export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  app.get(
+    '/api/v1/admin/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'List API keys (never the secret)',
+        querystring: Type.Object({ ...Paging, userId: Type.Optional(Type.String()), serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
+        response: { 200: Page(ApiKeySchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      await runtime.keys.flushUsage();
+      const { page, limit, ...filters } = request.query;
+      const { items, total } = await runtime.keysRepo.listApiKeys(filters, page, limit);
+      return { items: items.map(publicKey), page, limit, total };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API key; the key is in this response only',
+        body: Type.Object(
+          {
+            userId: Type.String({ minLength: 1, maxLength: 140 }),
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            description: Type.Optional(Type.String({ maxLength: 2000 })),
+            serviceName: Type.Optional(Type.String({ maxLength: 100 })),
+            scopes: Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 }),
+            ipAllowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 })),
+            rateLimitTier: Type.Optional(Tier),
+            expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ key: Type.String(), apiKey: ApiKeySchema }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      const body = request.body;
+      const { key, row } = await runtime.keys.createApiKey({
+        userId: body.userId,
+        name: body.name,
+        description: body.description ?? null,
+        serviceName: body.serviceName ?? null,
+        scopes: body.scopes,
+        ipAllowlist: body.ipAllowlist ?? null,
+        ...(body.rateLimitTier ? { tier: body.rateLimitTier } : {}),
+        expiresAt: body.expiresAt ?? null,
+        createdBy: by,
+      });
+      return reply.code(201).send({ key, apiKey: publicKey(row) });
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/api-keys/:keyId',
+    { schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      await runtime.keys.revokeApiKey(request.params.keyId, by);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/access-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create SigV4 client credentials (temporary with ttlSeconds: expiry plus session token)',
+        body: Type.Object(
+          {
+            userId: Type.String({ minLength: 1, maxLength: 140 }),
+            scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { maxItems: 100 })),
+            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600 })),
+            description: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: AccessKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      const body = request.body;
+      const created = await runtime.keys.createAccessKey({
+        userId: body.userId,
+        scopes: body.scopes ?? null,
+        ...(body.ttlSeconds !== undefined ? { ttlSeconds: body.ttlSeconds } : {}),
+        description: body.description ?? null,
+        createdBy: by,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/access-keys/:accessKeyId/rotate',
+    {
+      schema: {
+        tags,
+        summary: 'Issue a replacement access key; the old one keeps working for graceSeconds',
+        params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }),
+        body: Type.Optional(Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false })),
+        response: { 201: AccessKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      const rotated = await runtime.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
+      return reply.code(201).send(rotated);
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/access-keys/:accessKeyId',
+    { schema: { tags, summary: 'Revoke an access key', params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }), response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      await runtime.keys.revokeAccessKey(request.params.accessKeyId);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,163 @@
+import { Type } from '@sinclair/typebox';
+import { invalid, notFound } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import { GatewayError } from '../../errors.js';
+import type { GatewayRuntime } from '../../runtime.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { validateScopes } from '../keys/scopes.js';
+import { compilePattern } from '../routing/route-table.js';
+import type { RouteInput, RouteRow } from '../routing/routes.repository.js';
+import { resolveUpstream } from '../routing/upstreams.js';
+import { requireAdmin } from './admin-guard.js';
+import { errors, Loose, Page, Paging, RouteBody, tags } from './admin.schemas.js';
+
+function publicRoute(row: RouteRow) {
+  return {
+    routeId: row.route_id,
+    pathPattern: row.path_pattern,
+    httpMethod: row.http_method,
+    serviceName: row.service_name,
+    upstreamUrl: row.upstream_url,
+    upstreamPath: row.upstream_path,
+    upstreamAuth: row.upstream_auth,
+    routeName: row.route_name,
+    priority: row.priority,
+    loadBalancerType: row.load_balancer_type,
+    upstreamServers: row.upstream_servers,
+    healthCheckUrl: row.health_check_url,
+    healthCheckInterval: row.health_check_interval,
+    authenticationRequired: row.authentication_required,
+    authorizationRoles: row.authorization_roles,
+    authorizationScopes: row.authorization_scopes,
+    rateLimitOverride: row.rate_limit_override,
+    corsOrigins: row.cors_origins,
+    timeoutSeconds: row.timeout_seconds,
+    retryAttempts: row.retry_attempts,
+    circuitBreakerEnabled: row.circuit_breaker_enabled,
+    failureThreshold: row.failure_threshold,
+    recoveryTimeoutMs: row.recovery_timeout_ms,
+    cacheEnabled: row.cache_enabled,
+    cacheTtlSeconds: row.cache_ttl_seconds,
+    isActive: row.is_active,
+    isDeprecated: row.is_deprecated,
+  };
+}
+
+/** Refuses what would only fail at request time: bad patterns, unusable upstreams, malformed scopes. */
+function validateRoute(runtime: GatewayRuntime, input: Partial<RouteInput>): void {
+  if (input.pathPattern) compilePattern(input.pathPattern);
+  const urls = [...(input.upstreamUrl ? [input.upstreamUrl] : []), ...(input.upstreamServers ?? []).map((s) => s.url)];
+  for (const url of urls) {
+    if (!url.startsWith('peer:') && !resolveUpstream(url, runtime.context.peers)) throw invalid(GatewayError.InvalidRoute, `Upstream "${url}" is not an http(s) URL or peer:<service>`);
+  }
+  if (input.authorizationScopes) validateScopes(input.authorizationScopes);
+}
+
+export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  const audit = new AuditRepository(runtime.db);
+
+  app.get(
+    '/api/v1/admin/routes',
+    {
+      schema: { tags, summary: 'List routes', querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }), response: { 200: Page(Loose), ...errors } },
+    },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      const { page, limit, ...filters } = request.query;
+      const { items, total } = await runtime.routesRepo.list(filters, page, limit);
+      return { items: items.map(publicRoute), page, limit, total };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/routes',
+    { schema: { tags, summary: 'Create a route; every replica picks it up without a restart', body: RouteBody, response: { 201: Loose, ...errors } } },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      validateRoute(runtime, request.body);
+      const row = await runtime.routesRepo.create(request.body, by);
+      await runtime.routeLoader.changed();
+      return reply.code(201).send(publicRoute(row));
+    },
+  );
+
+  app.patch(
+    '/api/v1/admin/routes/:routeId',
+    {
+      schema: { tags, summary: 'Change a route (partial)', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), body: Type.Partial(RouteBody), response: { 200: Loose, ...errors } },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      validateRoute(runtime, request.body);
+      const row = await runtime.routesRepo.update(request.params.routeId, request.body, by, new Date(runtime.context.clock.now()));
+      if (!row) throw notFound(GatewayError.RouteConfigNotFound, `No route ${request.params.routeId}`);
+      await runtime.routeLoader.changed();
+      return publicRoute(row);
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/routes/:routeId',
+    { schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      if (!(await runtime.routesRepo.remove(request.params.routeId))) throw notFound(GatewayError.RouteConfigNotFound, `No route ${request.params.routeId}`);
+      await runtime.routeLoader.changed();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/audit-logs',
+    {
+      schema: {
+        tags,
+        summary: 'Query the audit log, newest first',
+        querystring: Type.Object({
+          ...Paging,
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          userId: Type.Optional(Type.String()),
+          apiKeyId: Type.Optional(Type.String()),
+          serviceName: Type.Optional(Type.String()),
+          statusCode: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+          decision: Type.Optional(Type.String()),
+          path: Type.Optional(Type.String()),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+        }),
+        response: { 200: Page(Loose), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      // Make the caller's own recent requests visible: flush what is buffered first.
+      await runtime.audit.flush();
+      const { page, limit, ...filters } = request.query;
+      const { items, total } = await audit.query(filters, page, limit);
+      return { items, page, limit, total };
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/system/health',
+    { schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } } },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      const database = await runtime.context.database.ping().then(
+        () => 'up',
+        () => 'down',
+      );
+      const redis = runtime.redis ? await runtime.redis.ping().then(() => 'up', () => 'down') : 'not configured';
+      return {
+        database,
+        redis,
+        routes: runtime.routes.size,
+        breakers: runtime.upstreams.breakerSnapshots(),
+        targets: runtime.upstreams.targetSnapshots(),
+        audit: { pending: runtime.audit.pending, written: runtime.audit.written, dropped: runtime.audit.dropped },
+        cacheEntries: runtime.cache.size,
+        requestsLast24h: await audit.countSince(new Date(runtime.context.clock.now() - 86_400_000)),
+      };
+    },
+  );
+}

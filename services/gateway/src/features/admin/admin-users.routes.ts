@@ -1,0 +1,133 @@
+import { Type } from '@sinclair/typebox';
+import { notFound } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import { GatewayError } from '../../errors.js';
+import type { GatewayRuntime } from '../../runtime.js';
+import { UserSchema } from '../auth/auth.routes.js';
+import { checkPolicy } from '../auth/passwords.js';
+import { publicUser } from '../auth/users.repository.js';
+import { requireAdmin } from './admin-guard.js';
+import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
+
+export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  const now = () => new Date(runtime.context.clock.now());
+
+  app.get(
+    '/api/v1/admin/users',
+    {
+      schema: {
+        tags,
+        summary: 'List users (filters: role, isActive, userType, search)',
+        querystring: Type.Object({ ...Paging, role: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()), userType: Type.Optional(Type.String()), search: Type.Optional(Type.String({ maxLength: 100 })) }),
+        response: { 200: Page(UserSchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      const { page, limit, ...filters } = request.query;
+      const { items, total } = await runtime.users.list(filters, page, limit);
+      return { items: items.map(publicUser), page, limit, total };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user',
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 2, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' }),
+            email: Type.String({ minLength: 3, maxLength: 255, format: 'email' }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+            fullName: Type.String({ minLength: 1, maxLength: 200 }),
+            role: Type.String({ minLength: 1, maxLength: 50 }),
+            userType: Type.Optional(Type.Union([Type.Literal('internal'), Type.Literal('external'), Type.Literal('service')])),
+            department: Type.Optional(Type.String({ maxLength: 100 })),
+            rateLimitTier: Type.Optional(Tier),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: UserSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      const body = request.body;
+      checkPolicy(body.password, runtime.policy);
+      const row = await runtime.users.create({
+        userId: `usr_${body.username.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 140),
+        username: body.username,
+        email: body.email,
+        passwordHash: await runtime.hasher.hash(body.password),
+        fullName: body.fullName,
+        role: body.role,
+        ...(body.userType ? { userType: body.userType } : {}),
+        department: body.department ?? null,
+        ...(body.rateLimitTier ? { tier: body.rateLimitTier } : {}),
+        createdBy: by,
+      });
+      return reply.code(201).send(publicUser(row));
+    },
+  );
+
+  app.patch(
+    '/api/v1/admin/users/:userId',
+    {
+      schema: {
+        tags,
+        summary: 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated',
+        params: Type.Object({ userId: Type.String({ maxLength: 140 }) }),
+        body: Type.Object(
+          {
+            fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            role: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+            department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+            isActive: Type.Optional(Type.Boolean()),
+            rateLimitTier: Type.Optional(Tier),
+            unlock: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      const { rateLimitTier, ...rest } = request.body;
+      const row = await runtime.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
+      if (!row) throw notFound(GatewayError.UserNotFound, `No user ${request.params.userId}`);
+      if (request.body.isActive === false) await runtime.auth.revokeUser(row.user_id, by, 'User deactivated');
+      else await runtime.versions.bump('auth');
+      return publicUser(row);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:userId/revoke-tokens',
+    { schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      return { revoked: await runtime.auth.revokeUser(request.params.userId, by) };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/tokens/:tokenId/revoke',
+    { schema: { tags, summary: 'Revoke one token by its id (jti)', params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      return { revoked: await runtime.auth.revokeToken(request.params.tokenId, by) };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/signing-keys/rotate',
+    { schema: { tags, summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', response: { 200: Type.Object({ kid: Type.String() }), ...errors } } },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      return { kid: await runtime.signingKeys.rotate() };
+    },
+  );
+}

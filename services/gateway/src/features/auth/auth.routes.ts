@@ -1,0 +1,127 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { authenticateClient, requireUser } from '../../edge/client-auth.js';
+import { applyLimits } from '../../edge/limits.js';
+import type { GatewayRuntime } from '../../runtime.js';
+import { publicUser } from './users.repository.js';
+
+const TokenPair = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'seconds' }),
+  refreshExpiresIn: Type.Integer({ description: 'seconds' }),
+});
+
+export const UserSchema = Type.Object({
+  userId: Type.String(),
+  username: Type.String(),
+  email: Type.String(),
+  fullName: Type.String(),
+  role: Type.String(),
+  userType: Type.String(),
+  department: Type.Union([Type.String(), Type.Null()]),
+  isActive: Type.Boolean(),
+  isLocked: Type.Boolean(),
+  failedLoginAttempts: Type.Integer(),
+  rateLimitTier: Type.String(),
+  lastLoginAt: Type.Union([Type.String(), Type.Null()]),
+  passwordChangedAt: Type.String(),
+  createdAt: Type.String(),
+});
+
+const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 429: errorResponseSchema };
+const tags = ['auth'];
+
+function client(request: FastifyRequest) {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+}
+
+export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  const bearer = async (request: FastifyRequest, reply: Parameters<typeof applyLimits>[2]) => {
+    const consumer = await authenticateClient(runtime, request);
+    request.edge.consumer = consumer;
+    requireUser(consumer);
+    await applyLimits(runtime, request, reply, consumer);
+    return consumer;
+  };
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Log in with user name (or email) and password; returns an access and a refresh token',
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ ...TokenPair.properties, user: UserSchema }), ...errors },
+      },
+    },
+    async (request) => {
+      const result = await runtime.auth.login(request.body.username, request.body.password, client(request));
+      request.edge.consumer = { method: 'none', userId: result.user.user_id, roles: [result.user.role], tier: result.user.rate_limit_tier };
+      const { user, ...pair } = result;
+      return { ...pair, user: publicUser(user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new pair; the old refresh token is spent (reuse revokes the session)',
+        body: Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: TokenPair, ...errors },
+      },
+    },
+    async (request) => runtime.auth.refresh(request.body.refreshToken, client(request)),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke this session (or every session of the user with allSessions)',
+        body: Type.Optional(Type.Object({ allSessions: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const consumer = await bearer(request, reply);
+      return { revoked: await runtime.auth.logout(consumer, request.body?.allSessions === true) };
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/profile',
+    { schema: { tags, summary: 'The calling user', response: { 200: UserSchema, ...errors } } },
+    async (request, reply) => {
+      const consumer = await bearer(request, reply);
+      const user = await runtime.users.findById(consumer.userId!);
+      if (!user) throw new Error('authenticated user vanished');
+      return publicUser(user);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/change-password',
+    {
+      schema: {
+        tags,
+        summary: 'Change the password; every token of the user is revoked at once',
+        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ revokedTokens: Type.Integer() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const consumer = await bearer(request, reply);
+      return { revokedTokens: await runtime.auth.changePassword(consumer.userId!, request.body.currentPassword, request.body.newPassword) };
+    },
+  );
+
+  const jwks = { schema: { tags, summary: 'Public keys that verify access tokens (JWKS)', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } } };
+  app.get('/api/v1/auth/jwks', jwks, async () => runtime.signingKeys.jwks());
+  app.get('/.well-known/jwks.json', jwks, async () => runtime.signingKeys.jwks());
+}

@@ -1,0 +1,250 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { errors as joseErrors } from 'jose';
+import type { Kysely } from 'kysely';
+import { AppError, forbidden, unauthenticated, type Clock, type Logger } from '@tributary/platform/core';
+import { sha256Hex } from '../../crypto.js';
+import type { GatewayDatabase } from '../../db/schema.js';
+import type { Consumer } from '../../edge/consumer.js';
+import { GatewayError } from '../../errors.js';
+import type { VersionedCache, VersionSource } from '../../shared/versions.js';
+import type { LimiterFactory } from '../limits/store.js';
+import { checkPolicy, type PasswordHasher, type PasswordPolicy } from './passwords.js';
+import type { SigningKeys } from './signing-keys.js';
+import type { TokensRepository } from './tokens.repository.js';
+import type { UserRow, UsersRepository } from './users.repository.js';
+
+export interface AuthSettings {
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  lockoutMaxFailures: number;
+  lockoutSeconds: number;
+  loginIpMaxFailures: number;
+  loginIpWindowSeconds: number;
+  policy: PasswordPolicy;
+}
+
+export interface AuthDeps {
+  db: Kysely<GatewayDatabase>;
+  users: UsersRepository;
+  tokens: TokensRepository;
+  keys: SigningKeys;
+  hasher: PasswordHasher;
+  versions: VersionSource;
+  cache: VersionedCache<unknown>;
+  limiters: LimiterFactory;
+  clock: Clock;
+  logger: Logger;
+  settings: AuthSettings;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshExpiresIn: number;
+}
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+interface AccessStatus {
+  ok: boolean;
+  code?: string;
+  /** Current role and tier from the user row: a role change applies without waiting for a new token. */
+  role?: string;
+  tier?: Consumer['tier'];
+  username?: string;
+}
+
+const REFRESH_FORMAT = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+
+export class AuthService {
+  constructor(private readonly deps: AuthDeps) {}
+
+  private now(): Date {
+    return new Date(this.deps.clock.now());
+  }
+
+  async login(login: string, password: string, client: ClientInfo): Promise<TokenPair & { user: UserRow }> {
+    const { users, hasher, settings } = this.deps;
+    const ipLimiter = this.deps.limiters.limiter('login-ip', settings.loginIpMaxFailures, settings.loginIpWindowSeconds);
+    // Throttle per address before any password work: guessing from one address is slowed
+    // without touching the accounts it guesses at.
+    const ipState = await ipLimiter.get(client.ip);
+    if (ipState && ipState.consumedPoints >= settings.loginIpMaxFailures) {
+      throw new AppError('rate_limited', GatewayError.LoginThrottled, 'Too many failed logins from this address; try again later', {
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil(ipState.msBeforeNext / 1000))) },
+      });
+    }
+    const failIp = () => ipLimiter.penalty(client.ip, 1).catch(() => undefined);
+
+    const user = await users.findByLogin(login);
+    if (!user) {
+      await hasher.burn(password);
+      await failIp();
+      throw unauthenticated(GatewayError.InvalidCredentials, 'Invalid username or password');
+    }
+    const now = this.now();
+    if (user.account_locked_until && new Date(user.account_locked_until) > now) {
+      throw lockedError(new Date(user.account_locked_until), now);
+    }
+    if (!user.is_active || !user.api_access_enabled) throw forbidden(GatewayError.AccountDisabled, 'This account is disabled');
+
+    if (!(await hasher.verify(user.password_hash, password))) {
+      await failIp();
+      const { lockedUntil } = await users.recordFailure(user.user_id, now, settings.lockoutMaxFailures, settings.lockoutSeconds);
+      if (lockedUntil && new Date(lockedUntil) > now) throw lockedError(new Date(lockedUntil), now);
+      throw unauthenticated(GatewayError.InvalidCredentials, 'Invalid username or password');
+    }
+    const rehash = hasher.needsRehash(user.password_hash) ? await hasher.hash(password) : undefined;
+    await users.recordSuccess(user.user_id, now, rehash);
+    const pair = await this.issue(user, randomUUID(), client, this.deps.db);
+    return { ...pair, user };
+  }
+
+  private async issue(user: UserRow, familyId: string, client: ClientInfo, db: Kysely<GatewayDatabase>): Promise<TokenPair> {
+    const { settings, keys, tokens } = this.deps;
+    const now = this.now();
+    const accessId = randomUUID();
+    const refreshId = randomUUID();
+    const accessToken = await keys.sign(
+      { sub: user.user_id, jti: accessId, typ: 'access', username: user.username, role: user.role, tier: user.rate_limit_tier, sid: familyId },
+      settings.accessTtlSeconds,
+    );
+    const refreshToken = `${refreshId}.${randomBytes(32).toString('base64url')}`;
+    await tokens.insert(
+      [
+        { tokenId: accessId, userId: user.user_id, hash: sha256Hex(accessToken), type: 'access', familyId, issuedAt: now, expiresAt: new Date(now.getTime() + settings.accessTtlSeconds * 1000), clientIp: client.ip, userAgent: client.userAgent },
+        { tokenId: refreshId, userId: user.user_id, hash: sha256Hex(refreshToken), type: 'refresh', familyId, issuedAt: now, expiresAt: new Date(now.getTime() + settings.refreshTtlSeconds * 1000), clientIp: client.ip, userAgent: client.userAgent },
+      ],
+      db,
+    );
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: settings.accessTtlSeconds, refreshExpiresIn: settings.refreshTtlSeconds };
+  }
+
+  /**
+   * Rotates a refresh token. A token that was already rotated and comes back means two
+   * parties hold it (one of them a thief): the whole family is revoked, and both must log in.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+    const { tokens, users, db } = this.deps;
+    const match = REFRESH_FORMAT.exec(refreshToken);
+    if (!match) throw unauthenticated(GatewayError.RefreshTokenInvalid, 'Refresh token is malformed');
+    const row = await tokens.find(match[1]!);
+    if (!row || row.token_type !== 'refresh' || row.token_hash !== sha256Hex(refreshToken)) {
+      throw unauthenticated(GatewayError.RefreshTokenInvalid, 'Refresh token is not recognised');
+    }
+    const now = this.now();
+    if (row.is_revoked) {
+      if (row.revocation_reason === 'rotated') await this.reuseDetected(row.family_id, row.user_id);
+      throw unauthenticated(GatewayError.TokenRevoked, 'Refresh token has been revoked');
+    }
+    if (new Date(row.expires_at) <= now) throw unauthenticated(GatewayError.TokenExpired, 'Refresh token has expired');
+    const user = await users.findById(row.user_id);
+    if (!user || !user.is_active || !user.api_access_enabled) throw forbidden(GatewayError.AccountDisabled, 'This account is disabled');
+
+    const pair = await db.transaction().execute(async (trx) => {
+      const replacement = randomUUID();
+      if (!(await tokens.markRotated(row.token_id, replacement, now, trx))) return undefined;
+      // The session's earlier access tokens end with the rotation.
+      await tokens.revoke({ familyId: row.family_id, type: 'access' }, 'refreshed', row.user_id, now, trx);
+      return this.issue(user, row.family_id, client, trx);
+    });
+    if (!pair) {
+      // Lost a race with another use of the same token: that is reuse too.
+      await this.reuseDetected(row.family_id, row.user_id);
+      throw unauthenticated(GatewayError.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
+    }
+    await this.deps.versions.bump('auth');
+    return pair;
+  }
+
+  private async reuseDetected(familyId: string, userId: string): Promise<never> {
+    const revoked = await this.deps.tokens.revoke({ familyId }, 'refresh token reuse detected', 'gateway', this.now());
+    await this.deps.versions.bump('auth');
+    this.deps.logger.warn({ userId, familyId, revoked }, 'refresh token reuse detected; token family revoked');
+    throw unauthenticated(GatewayError.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
+  }
+
+  async logout(consumer: Consumer, all: boolean): Promise<number> {
+    if (!consumer.userId) return 0;
+    const now = this.now();
+    let revoked = 0;
+    if (all) revoked = await this.deps.tokens.revoke({ userId: consumer.userId }, 'User logout (all sessions)', consumer.userId, now);
+    else if (consumer.tokenId) {
+      const token = await this.deps.tokens.find(consumer.tokenId);
+      if (token) revoked = await this.deps.tokens.revoke({ familyId: token.family_id }, 'User logout', consumer.userId, now);
+    }
+    await this.deps.versions.bump('auth');
+    return revoked;
+  }
+
+  async revokeToken(tokenId: string, by: string): Promise<number> {
+    const revoked = await this.deps.tokens.revoke({ tokenId }, 'Revoked by administrator', by, this.now());
+    await this.deps.versions.bump('auth');
+    return revoked;
+  }
+
+  async revokeUser(userId: string, by: string, reason = 'Bulk revocation of all tokens'): Promise<number> {
+    const revoked = await this.deps.tokens.revoke({ userId }, reason, by, this.now());
+    await this.deps.versions.bump('auth');
+    return revoked;
+  }
+
+  async changePassword(userId: string, current: string, next: string): Promise<number> {
+    const { users, hasher, settings } = this.deps;
+    const user = await users.findById(userId);
+    if (!user) throw unauthenticated(GatewayError.AuthFailed, 'User no longer exists');
+    if (!(await hasher.verify(user.password_hash, current))) throw forbidden(GatewayError.PasswordWrong, 'Current password is incorrect');
+    checkPolicy(next, settings.policy);
+    await users.setPassword(userId, await hasher.hash(next), this.now(), userId);
+    return this.revokeUser(userId, userId, 'Password changed');
+  }
+
+  /** Verifies signature and claims, then asks the revocation store (cached per version). */
+  async authenticateAccessToken(token: string): Promise<Consumer> {
+    let payload;
+    try {
+      payload = await this.deps.keys.verify(token);
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated(GatewayError.TokenExpired, 'Access token has expired');
+      throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
+    }
+    if (payload.typ !== 'access' || typeof payload.jti !== 'string' || typeof payload.sub !== 'string') {
+      throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
+    }
+    const cacheKey = `jti:${payload.jti}`;
+    await this.deps.cache.sync();
+    let status = this.deps.cache.get(cacheKey) as AccessStatus | undefined;
+    if (!status) {
+      const row = await this.deps.tokens.accessStatus(payload.jti);
+      status = !row
+        ? { ok: false, code: GatewayError.TokenInvalid }
+        : row.revoked
+          ? { ok: false, code: GatewayError.TokenRevoked }
+          : !row.userActive
+            ? { ok: false, code: GatewayError.AccountDisabled }
+            : { ok: true, role: row.role, tier: row.tier as Consumer['tier'], username: row.username };
+      this.deps.cache.set(cacheKey, status);
+    }
+    if (!status.ok) throw unauthenticated(status.code ?? GatewayError.TokenInvalid, 'Access token is no longer valid');
+    return {
+      method: 'jwt',
+      userId: payload.sub,
+      username: status.username ?? '',
+      roles: status.role ? [status.role] : [],
+      tokenId: payload.jti,
+      tier: status.tier ?? 'standard',
+    };
+  }
+}
+
+function lockedError(until: Date, now: Date): AppError {
+  return forbidden(GatewayError.AccountLocked, 'Account is locked after too many failed logins', {
+    details: { lockedUntil: until.toISOString() },
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000))) },
+  });
+}

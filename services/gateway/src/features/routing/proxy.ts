@@ -1,0 +1,144 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import { AppError, type Clock } from '@tributary/platform/core';
+import { identityHeaders } from '@tributary/platform/auth';
+import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
+import type { Consumer } from '../../edge/consumer.js';
+import { GatewayError } from '../../errors.js';
+import type { RouteConfig } from './route-table.js';
+import type { Target, Upstreams } from './upstreams.js';
+
+/** Never forwarded upstream: hop-by-hop, the client's own credentials, and identity the gateway asserts itself. */
+const DROP_REQUEST = new Set([
+  'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-connection',
+  'host', 'content-length', 'authorization', 'x-api-key', 'expect', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
+]);
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-authenticate', 'date']);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Dispatcher.ResponseData['body'];
+  target: Target;
+}
+
+export interface ForwardDeps {
+  upstreams: Upstreams;
+  credentials: SigningCredentials;
+  scope: SigningScope;
+  clock: Clock;
+}
+
+function clientHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || DROP_REQUEST.has(name) || name.startsWith('x-amz-') || name.startsWith('x-tributary-') || name.startsWith('proxy-')) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+export function responseHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || DROP_RESPONSE.has(name)) continue;
+    // Set-Cookie must stay separate lines; everything else folds.
+    out[name] = Array.isArray(value) ? (name === 'set-cookie' ? value.join('\n') : value.join(', ')) : value;
+  }
+  return out;
+}
+
+/**
+ * Sends the request to one target of the route, under the upstream's breaker. Connection
+ * failures of idempotent requests move on to another target; an upstream 5xx is returned as
+ * is (the upstream answered) but counts against the target and the breaker.
+ */
+export async function forward(
+  deps: ForwardDeps,
+  request: FastifyRequest,
+  route: RouteConfig,
+  upstreamPath: string,
+  rawQuery: string,
+  consumer: Consumer,
+): Promise<UpstreamResponse> {
+  const { upstreams } = deps;
+  const breaker = upstreams.breakerFor(route);
+  const permit = breaker?.acquire();
+  const tried = new Set<Target>();
+  const attempts = permit?.probe ? 1 : 1 + (IDEMPOTENT.has(request.method) ? route.retryAttempts : 0);
+  const base = clientHeaders(request);
+  const body = request.rawBody && request.rawBody.length > 0 ? request.rawBody : undefined;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const target = upstreams.pick(route, tried);
+    if (!target) break;
+    tried.add(target);
+    const path = `${target.basePath}${upstreamPath}`;
+    const url = `${target.origin}${path}${rawQuery ? `?${rawQuery}` : ''}`;
+    let headers: Record<string, string> = {
+      ...base,
+      'x-request-id': request.id,
+      traceparent: request.trace.traceparent,
+      ...(request.trace.tracestate ? { tracestate: request.trace.tracestate } : {}),
+      'x-forwarded-for': request.ip,
+      'x-forwarded-proto': request.protocol,
+      ...(request.headers.host ? { 'x-forwarded-host': request.headers.host } : {}),
+      ...identityHeaders({
+        ...(consumer.userId ? { user: consumer.userId } : {}),
+        roles: consumer.roles,
+        ...(consumer.apiKeyId ? { apiKeyId: consumer.apiKeyId } : {}),
+      }),
+    };
+    if (route.upstreamAuth === 'sigv4') {
+      headers = await signRequest({ method: request.method, url, headers, ...(body ? { body } : {}) }, deps.credentials, deps.scope);
+    } else {
+      headers.host = new URL(url).host;
+    }
+    target.active++;
+    target.requests++;
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      target.active--;
+    };
+    try {
+      const response = await target.pool.request({
+        method: request.method as Dispatcher.HttpMethod,
+        path: `${path}${rawQuery ? `?${rawQuery}` : ''}`,
+        headers,
+        ...(body ? { body } : {}),
+        headersTimeout: route.timeoutMs,
+        bodyTimeout: route.timeoutMs,
+      });
+      response.body.once('close', done);
+      response.body.once('error', done);
+      const ok = response.statusCode < 500;
+      upstreams.report(route, target, ok);
+      if (ok) permit?.success();
+      else permit?.failure();
+      return { status: response.statusCode, headers: responseHeaders(response.headers), body: response.body, target };
+    } catch (error) {
+      done();
+      upstreams.report(route, target, false);
+      lastError = error;
+      if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) break;
+    }
+  }
+  permit?.failure();
+  if (lastError instanceof undiciErrors.HeadersTimeoutError || lastError instanceof undiciErrors.BodyTimeoutError) {
+    throw new AppError('timeout', GatewayError.UpstreamTimeout, `Upstream ${route.serviceName} did not answer within ${route.timeoutMs} ms`);
+  }
+  if (tried.size === 0) throw new AppError('unavailable', GatewayError.UpstreamConfig, `No upstream target is configured for ${route.serviceName}`);
+  throw new AppError('unavailable', GatewayError.UpstreamUnavailable, `Upstream ${route.serviceName} is unreachable`, { cause: lastError });
+}
+
+export async function sendUpstream(reply: FastifyReply, response: UpstreamResponse, extra: Record<string, string>): Promise<void> {
+  const headers = { ...response.headers, ...extra };
+  const cookies = headers['set-cookie'];
+  delete headers['set-cookie'];
+  reply.code(response.status).headers(headers);
+  if (cookies) reply.header('set-cookie', cookies.split('\n'));
+  return reply.send(response.body);
+}

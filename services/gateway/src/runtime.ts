@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import type { ServiceContext } from '@tributary/platform/service';
+import { readConfig, type GatewayConfig } from './config.js';
+import { SecretBox } from './crypto.js';
+import type { GatewayDatabase } from './db/schema.js';
+import { AuditWriter } from './features/audit/audit-writer.js';
+import { maintainAuditPartitions } from './features/audit/partitions.js';
+import { AuthService } from './features/auth/auth.service.js';
+import { PasswordHasher, type PasswordPolicy } from './features/auth/passwords.js';
+import { SigningKeys } from './features/auth/signing-keys.js';
+import { TokensRepository } from './features/auth/tokens.repository.js';
+import { UsersRepository } from './features/auth/users.repository.js';
+import { KeysRepository } from './features/keys/keys.repository.js';
+import { KeysService } from './features/keys/keys.service.js';
+import { RateLimitService } from './features/limits/limiter.js';
+import { LimiterFactory } from './features/limits/store.js';
+import { UsageTracker } from './features/limits/tracking.js';
+import { HealthChecker } from './features/routing/health-checker.js';
+import { ResponseCache } from './features/routing/response-cache.js';
+import { RouteLoader } from './features/routing/route-loader.js';
+import { RouteTable } from './features/routing/route-table.js';
+import { RoutesRepository } from './features/routing/routes.repository.js';
+import { Upstreams, DEFAULT_PASSIVE, type PassivePolicy } from './features/routing/upstreams.js';
+import { connectRedis, type RedisClient } from './shared/redis.js';
+import { dbVersions, redisVersions, VersionedCache, type VersionSource } from './shared/versions.js';
+
+export interface GatewayOptions {
+  /** Tests shorten ejection times and the like. */
+  passive?: Partial<PassivePolicy>;
+  /** Skip background timers (tests drive reloads, checks and flushes by hand). */
+  manualBackground?: boolean;
+}
+
+/** Every long-lived part of one gateway replica, built from the service context. */
+export interface GatewayRuntime {
+  config: GatewayConfig;
+  context: ServiceContext;
+  db: Kysely<GatewayDatabase>;
+  redis: RedisClient | undefined;
+  versions: VersionSource;
+  box: SecretBox;
+  users: UsersRepository;
+  tokens: TokensRepository;
+  signingKeys: SigningKeys;
+  hasher: PasswordHasher;
+  auth: AuthService;
+  keysRepo: KeysRepository;
+  keys: KeysService;
+  limiters: LimiterFactory;
+  limits: RateLimitService;
+  tracker: UsageTracker;
+  routesRepo: RoutesRepository;
+  routes: RouteTable;
+  routeLoader: RouteLoader;
+  upstreams: Upstreams;
+  health: HealthChecker;
+  cache: ResponseCache;
+  audit: AuditWriter;
+  policy: PasswordPolicy;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function passwordPolicy(config: GatewayConfig): PasswordPolicy {
+  return {
+    minLength: config.PASSWORD_MIN_LENGTH,
+    requireUpper: config.PASSWORD_REQUIRE_UPPER,
+    requireLower: config.PASSWORD_REQUIRE_LOWER,
+    requireDigit: config.PASSWORD_REQUIRE_DIGIT,
+    requireSymbol: config.PASSWORD_REQUIRE_SYMBOL,
+    memoryCost: config.ARGON2_MEMORY_KIB,
+    timeCost: config.ARGON2_TIME_COST,
+    parallelism: config.ARGON2_PARALLELISM,
+  };
+}
+
+export async function createRuntime(context: ServiceContext, options: GatewayOptions = {}): Promise<GatewayRuntime> {
+  const config = readConfig(context.env);
+  const db = context.database.db as Kysely<GatewayDatabase>;
+  const logger = context.logger;
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
+  const versions = redis ? redisVersions(redis, db) : dbVersions(db);
+  // Without a configured key, the gateway's own service secret (shared by its replicas) seals secrets.
+  const box = new SecretBox(config.GATEWAY_SECRET_KEY ?? context.credentials.secretAccessKey);
+  const authCache = new VersionedCache<unknown>(versions, 'auth');
+  const users = new UsersRepository(db);
+  const tokens = new TokensRepository(db);
+  const policy = passwordPolicy(config);
+  const hasher = new PasswordHasher(policy);
+  const signingKeys = new SigningKeys(db, box, context.clock, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, logger);
+  const limiters = new LimiterFactory(redis);
+  const auth = new AuthService({
+    db,
+    users,
+    tokens,
+    keys: signingKeys,
+    hasher,
+    versions,
+    cache: authCache,
+    limiters,
+    clock: context.clock,
+    logger,
+    settings: {
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      lockoutMaxFailures: config.LOCKOUT_MAX_FAILURES,
+      lockoutSeconds: config.LOCKOUT_DURATION_SECONDS,
+      loginIpMaxFailures: config.LOGIN_IP_MAX_FAILURES,
+      loginIpWindowSeconds: config.LOGIN_IP_WINDOW_SECONDS,
+      policy,
+    },
+  });
+  const keysRepo = new KeysRepository(db);
+  const keys = new KeysService({
+    keys: keysRepo,
+    users,
+    box,
+    versions,
+    cache: authCache,
+    clock: context.clock,
+    logger,
+    sigv4: { region: config.CLIENT_SIGV4_REGION, service: config.CLIENT_SIGV4_SERVICE },
+  });
+  const limits = new RateLimitService(limiters, { failOpen: config.RATE_LIMIT_FAIL_OPEN, logger });
+  const tracker = new UsageTracker(db, logger, 5_000);
+  const routesRepo = new RoutesRepository(db);
+  const routes = new RouteTable();
+  const cache = new ResponseCache(config.CACHE_MAX_BYTES, () => context.clock.now());
+  // A route change may change who may see what: drop cached responses with it.
+  const routeLoader = new RouteLoader(routesRepo, routes, versions, logger, () => cache.clear());
+  const upstreams = new Upstreams(context.peers, context.clock, logger, { ...DEFAULT_PASSIVE, ...options.passive });
+  const health = new HealthChecker(routes, upstreams, db, context.clock, logger);
+  const audit = new AuditWriter(db, logger, { flushMs: config.AUDIT_FLUSH_MS, batchSize: config.AUDIT_BATCH_SIZE });
+
+  let maintenance: NodeJS.Timeout | undefined;
+  let usageTimer: NodeJS.Timeout | undefined;
+  return {
+    config,
+    context,
+    db,
+    redis,
+    versions,
+    box,
+    users,
+    tokens,
+    signingKeys,
+    hasher,
+    auth,
+    keysRepo,
+    keys,
+    limiters,
+    limits,
+    tracker,
+    routesRepo,
+    routes,
+    routeLoader,
+    upstreams,
+    health,
+    cache,
+    audit,
+    policy,
+    async start() {
+      await maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger);
+      await signingKeys.init();
+      await routeLoader.reload();
+      if (options.manualBackground) return;
+      audit.start();
+      tracker.start();
+      routeLoader.start(config.ROUTES_POLL_MS);
+      if (config.HEALTH_CHECKS) health.start();
+      usageTimer = setInterval(() => void keys.flushUsage(), 5_000);
+      usageTimer.unref();
+      maintenance = setInterval(() => {
+        void maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger).catch((error) =>
+          logger.warn({ err: error }, 'audit partition maintenance failed'),
+        );
+        void tokens.deleteExpired(new Date(context.clock.now() - 24 * 3600 * 1000)).catch(() => undefined);
+      }, 6 * 3600 * 1000);
+      maintenance.unref();
+    },
+    async stop() {
+      if (maintenance) clearInterval(maintenance);
+      if (usageTimer) clearInterval(usageTimer);
+      routeLoader.stop();
+      await health.stop();
+      await audit.stop();
+      await tracker.stop();
+      await keys.flushUsage();
+      await upstreams.close();
+      if (redis) await redis.quit().catch(() => undefined);
+    },
+  };
+}

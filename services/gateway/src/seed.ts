@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { ServiceContext } from '@tributary/platform/service';
+import { readConfig } from './config.js';
+import type { GatewayDatabase } from './db/schema.js';
+import { PasswordHasher } from './features/auth/passwords.js';
+import { UsersRepository } from './features/auth/users.repository.js';
+import { defaultRoutes, MTP_GROUPS } from './features/routing/default-routes.js';
+import { RoutesRepository } from './features/routing/routes.repository.js';
+import { passwordPolicy } from './runtime.js';
+
+export const DEMO_PASSWORD = 'tributary-demo';
+
+/** admin plus one user per MTP group, named after the group in lower case (grandpass-officer, …). */
+export function demoUsers() {
+  return [
+    { username: 'admin', role: 'administrator', fullName: 'Platform Administrator', tier: 'unlimited' as const },
+    ...MTP_GROUPS.map((group) => ({
+      username: group.toLowerCase(),
+      role: group,
+      fullName: group
+        .split('-')
+        .map((word) => word[0] + word.slice(1).toLowerCase())
+        .join(' '),
+      tier: 'standard' as const,
+    })),
+  ];
+}
+
+/** Idempotent: users and routes that already exist are left as they are. */
+export async function seed(context: ServiceContext): Promise<void> {
+  const db = context.database.db as Kysely<GatewayDatabase>;
+  const users = new UsersRepository(db);
+  const routes = new RoutesRepository(db);
+  const hasher = new PasswordHasher(passwordPolicy(readConfig(context.env)));
+  const hash = await hasher.hash(DEMO_PASSWORD);
+  for (const user of demoUsers()) {
+    if (await users.findByLogin(user.username)) continue;
+    await users.create({
+      userId: `usr_${user.username.replace(/-/g, '_')}`,
+      username: user.username,
+      email: `${user.username}@demo.tributary.local`,
+      passwordHash: hash,
+      fullName: user.fullName,
+      role: user.role,
+      tier: user.tier,
+      createdBy: 'seed',
+    });
+  }
+  await seedRoutes(routes);
+}
+
+export async function seedRoutes(routes: RoutesRepository): Promise<number> {
+  let created = 0;
+  for (const route of defaultRoutes()) {
+    if (await routes.exists(route.pathPattern, route.httpMethod)) continue;
+    await routes.create(route, 'seed');
+    created++;
+  }
+  return created;
+}

@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely';
+import type { GatewayDatabase } from '../db/schema.js';
+import type { RedisClient } from './redis.js';
+
+export type VersionName = 'auth' | 'routes';
+
+/**
+ * A monotonic counter every replica can read cheaply: bumping it tells all replicas to drop
+ * their cached answers (revocations, key changes, route changes). Redis when configured,
+ * otherwise the gateway_state row; a single replica may use 'local'.
+ */
+export interface VersionSource {
+  current(name: VersionName): Promise<string>;
+  bump(name: VersionName): Promise<void>;
+}
+
+export function dbVersions(db: Kysely<GatewayDatabase>): VersionSource {
+  return {
+    async current(name) {
+      const row = await db.selectFrom('gateway_state').select('version').where('name', '=', name).executeTakeFirst();
+      return String(row?.version ?? '0');
+    },
+    async bump(name) {
+      await db.updateTable('gateway_state').set({ version: sql`version + 1` }).where('name', '=', name).execute();
+    },
+  };
+}
+
+export function redisVersions(redis: RedisClient, db: Kysely<GatewayDatabase>): VersionSource {
+  const fallback = dbVersions(db);
+  const key = (name: VersionName) => `tributary:gateway:version:${name}`;
+  return {
+    async current(name) {
+      return (await redis.get(key(name))) ?? '0';
+    },
+    async bump(name) {
+      // Both, so replicas configured either way see the change.
+      await Promise.all([redis.incr(key(name)), fallback.bump(name)]);
+    },
+  };
+}
+
+export function localVersions(): VersionSource {
+  const versions = new Map<VersionName, number>();
+  return {
+    current: async (name) => String(versions.get(name) ?? 0),
+    bump: async (name) => {
+      versions.set(name, (versions.get(name) ?? 0) + 1);
+    },
+  };
+}
+
+/**
+ * A cache that forgets everything when the version moves. `check()` costs one version read
+ * per call (a Redis GET or a one-row select), which is what makes a revocation effective on
+ * the very next request on every replica.
+ */
+export class VersionedCache<V> {
+  private seen: string | undefined;
+  private readonly entries = new Map<string, V>();
+
+  constructor(
+    private readonly versions: VersionSource,
+    private readonly name: VersionName,
+    private readonly maxEntries = 50_000,
+  ) {}
+
+  async sync(): Promise<void> {
+    const version = await this.versions.current(this.name);
+    if (version !== this.seen) {
+      this.entries.clear();
+      this.seen = version;
+    }
+  }
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, value);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
