@@ -1,3 +1,4 @@
 export * from './events.js';
 export * from './ports.js';
 export * from './orders.js';
+export * from './sync.js';

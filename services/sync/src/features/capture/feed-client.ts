@@ -1,0 +1,64 @@
+import { Pool } from 'undici';
+import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
+import { unavailable } from '@tributary/platform/core';
+
+export interface FeedEvent {
+  id: string;
+  sequence: string;
+  aggregateType: string;
+  aggregateId: string;
+  type: string;
+  payload: unknown;
+  metadata: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+export interface FeedPage {
+  events: FeedEvent[];
+  next: string;
+  hasMore: boolean;
+}
+
+export interface FeedClientOptions {
+  source: string;
+  baseUrl: string;
+  credentials: SigningCredentials;
+  scope: SigningScope;
+}
+
+/**
+ * A signed long-poll reader of one service's `GET /internal/outbox`. Not the kernel's service
+ * client: a long-poll must be abortable at shutdown (the client's close waits for in-flight
+ * requests, up to the whole wait) and must not feed a breaker with its idle waits.
+ */
+export class FeedClient {
+  private readonly pool: Pool;
+  private readonly base: URL;
+
+  constructor(private readonly options: FeedClientOptions) {
+    this.base = new URL(options.baseUrl);
+    this.pool = new Pool(this.base.origin, { connections: 2 });
+  }
+
+  async read(after: string, limit: number, waitMs: number, signal: AbortSignal): Promise<FeedPage> {
+    const path = `${this.base.pathname.replace(/\/$/, '')}/internal/outbox?after=${after}&limit=${limit}&wait=${waitMs}`;
+    const url = `${this.base.origin}${path}`;
+    const headers = await signRequest({ method: 'GET', url, headers: { accept: 'application/json' } }, this.options.credentials, this.options.scope);
+    const timeout = AbortSignal.timeout(waitMs + 15_000);
+    const response = await this.pool.request({ method: 'GET', path, headers, signal: AbortSignal.any([signal, timeout]) }).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      throw unavailable('SYNC_SOURCE_UNREACHABLE', `Outbox of "${this.options.source}" is unreachable`, { cause: error, details: { source: this.options.source } });
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) {
+      throw unavailable('SYNC_SOURCE_FEED_FAILED', `Outbox of "${this.options.source}" answered ${response.statusCode}`, {
+        details: { source: this.options.source, status: response.statusCode, body: text.slice(0, 500) },
+      });
+    }
+    return JSON.parse(text) as FeedPage;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

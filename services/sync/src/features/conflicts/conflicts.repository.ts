@@ -1,0 +1,161 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ConflictType, ResolutionStatus, ResolutionStrategy, SyncConflictRow, SyncDatabase } from '../../db/schema.js';
+
+type Db = Kysely<SyncDatabase> | Transaction<SyncDatabase>;
+
+export interface NewConflict {
+  syncStatusId: string;
+  eventId: string;
+  entityType: string;
+  entityId: string;
+  conflictType: ConflictType;
+  severity: string;
+  sourceValue: unknown;
+  targetValue: unknown;
+  sourceVersion: string | null;
+  targetVersion: string;
+  autoResolvable: boolean;
+  affects: { customer: boolean; inventory: boolean; financials: boolean };
+  now: Date;
+}
+
+export async function insertConflict(db: Db, conflict: NewConflict): Promise<SyncConflictRow> {
+  return db
+    .insertInto('sync_conflicts')
+    .values({
+      sync_status_id: conflict.syncStatusId,
+      event_id: conflict.eventId,
+      entity_type: conflict.entityType,
+      entity_id: conflict.entityId,
+      conflict_type: conflict.conflictType,
+      conflict_severity: conflict.severity,
+      source_value: JSON.stringify(conflict.sourceValue ?? null),
+      target_value: JSON.stringify(conflict.targetValue ?? null),
+      source_version: conflict.sourceVersion,
+      target_version: conflict.targetVersion,
+      auto_resolvable: conflict.autoResolvable,
+      affects_customer: conflict.affects.customer,
+      affects_inventory: conflict.affects.inventory,
+      affects_financials: conflict.affects.financials,
+      detected_at: conflict.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function audit(
+  db: Db,
+  entry: { conflictId: string; action: string; actor: string; from?: string | null; to?: string | null; details?: unknown; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('sync_conflict_audit')
+    .values({
+      conflict_id: entry.conflictId,
+      action: entry.action,
+      actor: entry.actor,
+      from_status: entry.from ?? null,
+      to_status: entry.to ?? null,
+      details: entry.details === undefined ? null : JSON.stringify(entry.details),
+      at: entry.at,
+    })
+    .execute();
+}
+
+export interface ConflictChange {
+  status?: ResolutionStatus;
+  strategy?: ResolutionStrategy;
+  resolvedValue?: unknown;
+  reason?: string;
+  confidence?: string;
+  resolvedBy?: string;
+  resolvedAt?: Date;
+  assignedTo?: string;
+  escalatedTo?: string;
+}
+
+export async function updateConflict(db: Db, conflictId: string, change: ConflictChange): Promise<void> {
+  await db
+    .updateTable('sync_conflicts')
+    .set({
+      ...(change.status ? { resolution_status: change.status } : {}),
+      ...(change.strategy ? { resolution_strategy: change.strategy } : {}),
+      ...(change.resolvedValue !== undefined ? { resolved_value: JSON.stringify(change.resolvedValue) } : {}),
+      ...(change.reason !== undefined ? { resolution_reason: change.reason } : {}),
+      ...(change.confidence !== undefined ? { resolution_confidence: change.confidence } : {}),
+      ...(change.resolvedBy ? { resolved_by: change.resolvedBy } : {}),
+      ...(change.resolvedAt ? { resolved_at: change.resolvedAt } : {}),
+      ...(change.assignedTo ? { assigned_to: change.assignedTo } : {}),
+      ...(change.escalatedTo ? { escalated_to: change.escalatedTo } : {}),
+    })
+    .where('conflict_id', '=', conflictId)
+    .execute();
+}
+
+export async function findConflict(db: Db, conflictId: string, lock = false): Promise<SyncConflictRow | undefined> {
+  let query = db.selectFrom('sync_conflicts').selectAll().where('conflict_id', '=', conflictId);
+  if (lock) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function listConflicts(
+  db: Db,
+  filter: { status?: ResolutionStatus; assignedTo?: string; entityType?: string; entityId?: string; limit: number; beforeId?: string },
+): Promise<SyncConflictRow[]> {
+  let query = db.selectFrom('sync_conflicts').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.status) query = query.where('resolution_status', '=', filter.status);
+  if (filter.assignedTo) query = query.where('assigned_to', '=', filter.assignedTo);
+  if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
+  if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
+  if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
+  return query.execute();
+}
+
+export async function auditTrail(db: Db, conflictId: string) {
+  return db.selectFrom('sync_conflict_audit').selectAll().where('conflict_id', '=', conflictId).orderBy('id').execute();
+}
+
+export type StatusAfterConflict =
+  | { kind: 'redeliver'; payload: unknown; resolution: string; conflictId: string }
+  | { kind: 'complete'; resolution: string; conflictId: string }
+  | { kind: 'skip'; resolution: string; conflictId: string }
+  | { kind: 'await'; conflictId: string };
+
+/**
+ * Moves the delivery on after a conflict decision. A redelivery is a new resolution round:
+ * forced, carrying the resolved payload, with its own idempotency key.
+ */
+export async function applyToStatus(
+  db: Db,
+  syncStatusId: string,
+  next: StatusAfterConflict,
+  facts: { now: Date; fromStatuses: string[]; round?: number; targetVersion?: string; targetData?: unknown },
+): Promise<boolean> {
+  const meta = { conflictId: next.conflictId, ...(next.kind !== 'await' ? { resolution: next.resolution } : {}) };
+  const common = {
+    lease_owner: null,
+    lease_expires_at: null,
+    updated_at: facts.now,
+    ...(facts.targetVersion !== undefined ? { target_version: facts.targetVersion } : {}),
+    ...(facts.targetData !== undefined ? { target_data: JSON.stringify(facts.targetData ?? null) } : {}),
+    sync_metadata: sql`coalesce(sync_metadata, '{}'::jsonb) || ${JSON.stringify(meta)}::jsonb`,
+  } as const;
+  let query = db.updateTable('sync_status').where('id', '=', syncStatusId).where('sync_status', 'in', facts.fromStatuses as any);
+  if (facts.round !== undefined) query = query.where('resolution_round', '=', facts.round);
+  const set =
+    next.kind === 'redeliver'
+      ? query.set((eb) => ({
+          ...common,
+          sync_status: 'pending' as const,
+          force_apply: true,
+          transformed_data: JSON.stringify(next.payload ?? null),
+          resolution_round: eb('resolution_round', '+', 1),
+          next_retry_at: facts.now,
+        }))
+      : next.kind === 'complete'
+        ? query.set({ ...common, sync_status: 'completed', completed_at: facts.now })
+        : next.kind === 'skip'
+          ? query.set({ ...common, sync_status: 'skipped', completed_at: facts.now })
+          : query.set({ ...common, sync_status: 'conflict' });
+  const result = await set.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

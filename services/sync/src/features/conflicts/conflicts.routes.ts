@@ -1,0 +1,98 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { notFound } from '@tributary/platform/core';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { RESOLUTION_STATUSES } from '../../db/schema.js';
+import { SyncErrorCode } from '../../errors.js';
+import type { SyncRuntime } from '../../runtime.js';
+import { toJson } from '../events/serialize.js';
+import { auditTrail, findConflict, listConflicts } from './conflicts.repository.js';
+import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
+
+const Row = Type.Object({}, { additionalProperties: true });
+const Params = Type.Object({ conflictId: Type.String({ format: 'uuid' }) });
+const Person = Type.String({ minLength: 1, maxLength: 140 });
+const Text = Type.String({ minLength: 1, maxLength: 2000 });
+const Query = Type.Object({
+  status: Type.Optional(Type.Union(RESOLUTION_STATUSES.map((s) => Type.Literal(s)))),
+  assignedTo: Type.Optional(Person),
+  entityType: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  entityId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  before: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+});
+const ResolveBody = Type.Union([
+  Type.Object({ choice: Type.Literal('source'), reason: Text }, { additionalProperties: false }),
+  Type.Object({ choice: Type.Literal('target'), reason: Text }, { additionalProperties: false }),
+  Type.Object({ choice: Type.Literal('custom'), value: Type.Unknown(), reason: Text }, { additionalProperties: false }),
+]);
+
+/** Who acts: the user the gateway vouched for, else the calling service. */
+function actor(request: FastifyRequest): string {
+  return request.identity?.user ?? request.identity?.principal ?? 'unknown';
+}
+
+export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void {
+  const { db } = runtime;
+  const deps = () => runtime.conflictDeps();
+  const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+  const tags = ['conflicts'];
+
+  const detail = async (conflictId: string) => {
+    const row = await findConflict(db, conflictId);
+    if (!row) throw notFound(SyncErrorCode.CONFLICT_NOT_FOUND, `No conflict ${conflictId}`);
+    const delivery = await db.selectFrom('sync_status').select(['sync_id', 'sync_status', 'target_system', 'resolution_round', 'completed_at']).where('id', '=', row.sync_status_id).executeTakeFirst();
+    return { ...toJson(row), delivery: delivery ? toJson(delivery) : null, audit: (await auditTrail(db, conflictId)).map(toJson) };
+  };
+
+  app.get('/api/sync/conflicts', { schema: { tags, summary: 'Conflicts, newest first', querystring: Query, response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
+    const q = request.query as Static<typeof Query>;
+    const rows = await listConflicts(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
+    return { items: rows.map(toJson), nextBefore: rows.length === q.limit ? String(rows[rows.length - 1]!.id) : null };
+  });
+
+  app.get('/api/sync/conflicts/:conflictId', { schema: { tags, summary: 'One conflict with its delivery and audit trail', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
+    detail((request.params as Static<typeof Params>).conflictId),
+  );
+
+  const AssignBody = Type.Object({ assignee: Person }, { additionalProperties: false });
+  app.post('/api/sync/conflicts/:conflictId/assign', { schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } } }, async (request) => {
+    const { conflictId } = request.params as Static<typeof Params>;
+    await assignConflict(deps(), conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
+    return detail(conflictId);
+  });
+
+  const ReviewBody = Type.Object({ note: Text }, { additionalProperties: false });
+  app.post('/api/sync/conflicts/:conflictId/review', { schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } } }, async (request) => {
+    const { conflictId } = request.params as Static<typeof Params>;
+    await reviewConflict(deps(), conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
+    return detail(conflictId);
+  });
+
+  app.post(
+    '/api/sync/conflicts/:conflictId/resolve',
+    { schema: { tags, summary: 'Resolve with the source value, the target value, or an edited value', params: Params, body: ResolveBody, response: { 200: Row, ...errors } } },
+    async (request) => {
+      const { conflictId } = request.params as Static<typeof Params>;
+      const body = request.body as Static<typeof ResolveBody>;
+      const decision = body.choice === 'custom' ? { choice: 'custom' as const, value: body.value } : { choice: body.choice };
+      await resolveConflict(deps(), conflictId, decision, body.reason, actor(request));
+      return detail(conflictId);
+    },
+  );
+
+  const EscalateBody = Type.Object({ to: Person, reason: Text }, { additionalProperties: false });
+  app.post('/api/sync/conflicts/:conflictId/escalate', { schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } } }, async (request) => {
+    const { conflictId } = request.params as Static<typeof Params>;
+    const body = request.body as Static<typeof EscalateBody>;
+    await escalateConflict(deps(), conflictId, body.to, body.reason, actor(request));
+    return detail(conflictId);
+  });
+
+  const IgnoreBody = Type.Object({ reason: Text }, { additionalProperties: false });
+  app.post('/api/sync/conflicts/:conflictId/ignore', { schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } } }, async (request) => {
+    const { conflictId } = request.params as Static<typeof Params>;
+    await ignoreConflict(deps(), conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
+    return detail(conflictId);
+  });
+}

@@ -1,0 +1,153 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { conflict, notFound } from '@tributary/platform/core';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { SYNC_STATUSES } from '../../db/schema.js';
+import { SyncErrorCode } from '../../errors.js';
+import type { SyncRuntime } from '../../runtime.js';
+import { findEvent, findStatus, listEvents, listStatuses, replayStatuses, skipStatus } from './events.repository.js';
+import { toJson } from './serialize.js';
+
+const Row = Type.Object({}, { additionalProperties: true });
+const Page = Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) });
+const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50 });
+const Before = Type.String({ pattern: '^[0-9]{1,19}$', description: 'Page backwards: ids below this' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Uuid = Type.String({ format: 'uuid' });
+
+const EventsQuery = Type.Object({
+  source: Type.Optional(Name),
+  name: Type.Optional(Name),
+  doctype: Type.Optional(Name),
+  docName: Type.Optional(Name),
+  status: Type.Optional(Type.Union(['pending', 'processing', 'processed', 'failed', 'skipped'].map((s) => Type.Literal(s)))),
+  limit: Limit,
+  before: Type.Optional(Before),
+});
+const StatusQuery = Type.Object({
+  status: Type.Optional(Type.Union(SYNC_STATUSES.map((s) => Type.Literal(s)))),
+  target: Type.Optional(Name),
+  source: Type.Optional(Name),
+  eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  entityType: Type.Optional(Name),
+  entityId: Type.Optional(Name),
+  limit: Limit,
+  before: Type.Optional(Before),
+});
+const ReplayBody = Type.Object(
+  {
+    syncIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 1000 })),
+    target: Type.Optional(Name),
+    source: Type.Optional(Name),
+    includeSkipped: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+
+function page(rows: Record<string, unknown>[], limit: number) {
+  return { items: rows.map(toJson), nextBefore: rows.length === limit ? String(rows[rows.length - 1]!.id) : null };
+}
+
+export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
+  const { db } = runtime;
+  const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+
+  app.get('/api/sync/events', { schema: { tags: ['events'], summary: 'Captured events, newest first', querystring: EventsQuery, response: { 200: Page, ...errors } } }, async (request) => {
+    const q = request.query as Static<typeof EventsQuery>;
+    const rows = await listEvents(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
+    return page(rows, q.limit);
+  });
+
+  app.get(
+    '/api/sync/events/:eventId',
+    { schema: { tags: ['events'], summary: 'One event with its deliveries', params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: Row, ...errors } } },
+    async (request) => {
+      const { eventId } = request.params as { eventId: string };
+      const event = await findEvent(db, eventId);
+      if (!event) throw notFound(SyncErrorCode.EVENT_NOT_FOUND, `No event ${eventId}`);
+      const deliveries = await listStatuses(db, { eventId, limit: 100 });
+      return { ...toJson(event), deliveries: deliveries.map(toJson) };
+    },
+  );
+
+  app.get('/api/sync/status', { schema: { tags: ['deliveries'], summary: 'Deliveries (one per event and target)', querystring: StatusQuery, response: { 200: Page, ...errors } } }, async (request) => {
+    const q = request.query as Static<typeof StatusQuery>;
+    const rows = await listStatuses(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
+    return page(rows, q.limit);
+  });
+
+  app.get(
+    '/api/sync/dead-letters',
+    { schema: { tags: ['deliveries'], summary: 'Deliveries parked as failed (retries exhausted or refused)', querystring: Type.Omit(StatusQuery, ['status']), response: { 200: Page, ...errors } } },
+    async (request) => {
+      const q = request.query as Static<typeof StatusQuery>;
+      const rows = await listStatuses(db, { ...q, status: 'failed', ...(q.before ? { beforeId: q.before } : {}) });
+      return page(rows, q.limit);
+    },
+  );
+
+  app.get(
+    '/api/sync/status/:syncId',
+    { schema: { tags: ['deliveries'], summary: 'One delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Row, ...errors } } },
+    async (request) => {
+      const row = await findStatus(db, (request.params as { syncId: string }).syncId);
+      if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
+      return toJson(row);
+    },
+  );
+
+  app.post(
+    '/api/sync/status/:syncId/replay',
+    { schema: { tags: ['deliveries'], summary: 'Replay one parked delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors } } },
+    async (request) => {
+      const { syncId } = request.params as { syncId: string };
+      const row = await findStatus(db, syncId);
+      if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
+      if (row.sync_status !== 'failed' && row.sync_status !== 'skipped') {
+        throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `Only failed or skipped deliveries are replayed; this one is ${row.sync_status}`);
+      }
+      const replayed = await replayStatuses(db, { syncIds: [syncId], statuses: ['failed', 'skipped'], limit: 1 }, new Date(runtime.context.clock.now()));
+      runtime.wakeWorkers();
+      return { replayed };
+    },
+  );
+
+  app.post(
+    '/api/sync/replay',
+    { schema: { tags: ['deliveries'], summary: 'Replay parked deliveries in bulk (by ids, target or source)', body: ReplayBody, response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors } } },
+    async (request) => {
+      const body = request.body as Static<typeof ReplayBody>;
+      const replayed = await replayStatuses(
+        db,
+        {
+          ...(body.syncIds ? { syncIds: body.syncIds } : {}),
+          ...(body.target ? { target: body.target } : {}),
+          ...(body.source ? { source: body.source } : {}),
+          statuses: body.includeSkipped ? ['failed', 'skipped'] : ['failed'],
+          limit: body.limit ?? 1000,
+        },
+        new Date(runtime.context.clock.now()),
+      );
+      runtime.wakeWorkers();
+      return { replayed };
+    },
+  );
+
+  app.post(
+    '/api/sync/status/:syncId/skip',
+    { schema: { tags: ['deliveries'], summary: 'Let a parked delivery go (unblocks its aggregate)', params: Type.Object({ syncId: Uuid }), body: Reason, response: { 200: Row, ...errors } } },
+    async (request) => {
+      const { syncId } = request.params as { syncId: string };
+      const { reason } = request.body as Static<typeof Reason>;
+      const now = new Date(runtime.context.clock.now());
+      if (!(await skipStatus(db, syncId, reason, now))) {
+        const row = await findStatus(db, syncId);
+        if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
+        throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `A ${row.sync_status} delivery cannot be skipped`);
+      }
+      runtime.wakeWorkers();
+      return toJson((await findStatus(db, syncId))!);
+    },
+  );
+}

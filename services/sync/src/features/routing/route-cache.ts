@@ -1,0 +1,43 @@
+import type { ConfigurationsRepository } from '../configurations/configurations.repository.js';
+import type { Route } from './routes.js';
+
+/**
+ * Configurations are read on every capture and delivery; they change rarely. The cache is
+ * reloaded after a local change at once and otherwise every `ttlMs`, so a change made through
+ * another replica takes effect within that time.
+ */
+export class RouteCache {
+  private routes: Route[] | undefined;
+  private loadedAt = 0;
+  private loading: Promise<Route[]> | undefined;
+
+  constructor(
+    private readonly repository: ConfigurationsRepository,
+    private readonly ttlMs = 2000,
+  ) {}
+
+  async all(): Promise<Route[]> {
+    if (this.routes && Date.now() - this.loadedAt < this.ttlMs) return this.routes;
+    this.loading ??= this.repository
+      .routes()
+      .then((routes) => {
+        this.routes = routes;
+        this.loadedAt = Date.now();
+        return routes;
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+
+  async byId(configId: string | null): Promise<Route | undefined> {
+    if (!configId) return undefined;
+    const routes = await this.all();
+    return routes.find((route) => route.configId === configId);
+  }
+
+  invalidate(): void {
+    this.routes = undefined;
+  }
+}

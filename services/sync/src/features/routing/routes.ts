@@ -1,0 +1,44 @@
+import type { RoutingSpec, ValidationRules } from '../configurations/configurations.schemas.js';
+import { anyMatches, globMatches } from './glob.js';
+
+/** A configuration as routing needs it: parsed once per cache refresh. */
+export interface Route {
+  configId: string;
+  name: string;
+  sourceSystem: string;
+  targetSystem: string;
+  entityType: string | null;
+  spec: RoutingSpec;
+  validationRules: ValidationRules | null;
+  frequency: string;
+  batchSize: number;
+  maxRetries: number;
+  retryDelayMs: number;
+  failFast: boolean;
+  isActive: boolean;
+}
+
+export interface RoutableEvent {
+  source: string;
+  name: string;
+  aggregateType: string;
+}
+
+/**
+ * The routes an event takes: at most one per target system (the event id is the target's
+ * idempotency key, so two deliveries of one event to one target would collapse into one).
+ * Among several matches for the same target the earliest-created configuration wins.
+ */
+export function routesFor(event: RoutableEvent, routes: readonly Route[]): Route[] {
+  const chosen = new Map<string, Route>();
+  for (const route of routes) {
+    if (!route.isActive) continue;
+    if (!globMatches(route.sourceSystem, event.source)) continue;
+    if (!anyMatches(route.spec.eventTypes, event.name)) continue;
+    if (route.spec.aggregateTypes && route.spec.aggregateTypes.length > 0 && !anyMatches(route.spec.aggregateTypes, event.aggregateType)) continue;
+    // An event never goes back to the system it came from.
+    if (route.targetSystem === event.source) continue;
+    if (!chosen.has(route.targetSystem)) chosen.set(route.targetSystem, route);
+  }
+  return [...chosen.values()];
+}

@@ -1,0 +1,79 @@
+import { Cron } from 'croner';
+import { sql, type Kysely } from 'kysely';
+import type { Clock, Logger } from '@tributary/platform/core';
+import type { SyncDatabase } from '../../db/schema.js';
+import type { RouteCache } from '../routing/route-cache.js';
+import type { Route } from '../routing/routes.js';
+
+/** The reference's cadences: hourly incremental, daily full at 02:00, weekly. */
+export const DEFAULT_SCHEDULES: Record<string, string> = {
+  hourly: '0 * * * *',
+  daily: '0 2 * * *',
+  weekly: '0 2 * * 1',
+};
+
+export function scheduleFor(route: Pick<Route, 'frequency' | 'spec'>): string | undefined {
+  if (route.frequency === 'real_time') return undefined;
+  return route.spec.schedule ?? DEFAULT_SCHEDULES[route.frequency];
+}
+
+/** Lets a batch configuration's held deliveries go; workers then deliver them in batch_size claims. */
+export async function releaseBatch(db: Kysely<SyncDatabase>, configId: string, now: Date): Promise<number> {
+  const result = await sql`
+    update sync_status set held = false, next_retry_at = ${now}, updated_at = ${now}
+    where config_id = ${configId} and held and sync_status = 'pending'`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * Cron jobs (croner) for configurations that are not real time. Every replica may run them:
+ * releasing held deliveries twice releases nothing the second time.
+ */
+export class BatchScheduler {
+  private readonly jobs = new Map<string, { pattern: string; job: Cron }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Kysely<SyncDatabase>,
+    private readonly clock: Clock,
+    private readonly routes: RouteCache,
+    private readonly logger: Logger,
+    private readonly onReleased: () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch((error: unknown) => this.logger.error({ err: error }, 'refreshing batch schedules failed')), 30_000);
+  }
+
+  async refresh(): Promise<void> {
+    const wanted = new Map<string, string>();
+    for (const route of await this.routes.all()) {
+      const pattern = route.isActive ? scheduleFor(route) : undefined;
+      if (pattern) wanted.set(route.configId, pattern);
+    }
+    for (const [configId, entry] of this.jobs) {
+      if (wanted.get(configId) !== entry.pattern) {
+        entry.job.stop();
+        this.jobs.delete(configId);
+      }
+    }
+    for (const [configId, pattern] of wanted) {
+      if (this.jobs.has(configId)) continue;
+      const job = new Cron(pattern, { timezone: 'UTC', protect: true }, async () => {
+        const released = await releaseBatch(this.db, configId, new Date(this.clock.now()));
+        if (released > 0) {
+          this.logger.info({ configId, released }, 'batch sync released');
+          this.onReleased();
+        }
+      });
+      this.jobs.set(configId, { pattern, job });
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    for (const { job } of this.jobs.values()) job.stop();
+    this.jobs.clear();
+  }
+}

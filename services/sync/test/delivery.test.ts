@@ -1,0 +1,166 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { captureEvents } from '../src/features/capture/capture.service.js';
+import { toIncoming } from '../src/features/capture/collector.js';
+import { DeliveryWorker } from '../src/features/delivery/worker.js';
+import { Targets } from '../src/features/delivery/targets.js';
+import { runtimeFor } from '../src/runtime.js';
+import { SourceService, TargetService } from './support/peers.js';
+import { eventually, routeConfig, startSync, testEnv, type SyncUnderTest } from './support/sync.js';
+
+for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
+  describe(`${target.label}: capture and delivery`, () => {
+    const handles: TestDatabase[] = [];
+    let source: SourceService;
+    let consumer: TargetService;
+    let sync: SyncUnderTest;
+
+    beforeAll(async () => {
+      const [a, b, c] = await Promise.all([target.create(), target.create(), target.create()]);
+      handles.push(a!, b!, c!);
+      source = await SourceService.start(a!.database);
+      consumer = await TargetService.start(b!.database);
+      sync = await startSync(c!.database, { src: source.url, tgt: consumer.url, tgt2: consumer.url }, testEnv(), { background: false });
+      const created = await sync.call('POST', '/api/sync/configurations', routeConfig('src_items_to_tgt', {}, { eventTypes: ['item.*'] }));
+      expect(created.statusCode).toBe(201);
+      await sync.startBackground();
+    });
+    afterAll(async () => {
+      await sync?.stop();
+      await source?.close();
+      await consumer?.close();
+      await Promise.all(handles.map((handle) => handle.destroy()));
+    });
+
+    const appliedFor = async (prefix: string) => (await consumer.applied()).filter((row) => row.aggregate_id.startsWith(prefix));
+
+    function expectOrderedOnce(rows: { event_id: string; aggregate_id: string; n: number | null }[], ids: string[]) {
+      expect(rows.map((row) => row.event_id).sort()).toEqual([...ids].sort());
+      const byAggregate = new Map<string, number[]>();
+      for (const row of rows) byAggregate.set(row.aggregate_id, [...(byAggregate.get(row.aggregate_id) ?? []), row.n!]);
+      for (const sequence of byAggregate.values()) expect(sequence).toEqual([...sequence].sort((x, y) => x - y));
+    }
+
+    it('collects the outbox feed in order and applies every event once, in order per aggregate', async () => {
+      const events = Array.from({ length: 200 }, (_, i) => ({ aggregateType: 'item', aggregateId: `ord-${i % 10}`, type: 'item.changed', payload: { n: i } }));
+      const ids: string[] = [];
+      for (let i = 0; i < events.length; i += 20) ids.push(...(await source.write(events.slice(i, i + 20))));
+      await eventually(async () => expect((await appliedFor('ord-')).length).toBe(200));
+      expectOrderedOnce(await appliedFor('ord-'), ids);
+      const cursor = await sync.db.selectFrom('sync_source_cursors').selectAll().where('source', '=', 'src').executeTakeFirstOrThrow();
+      expect(Number(cursor.events_seen)).toBeGreaterThanOrEqual(200);
+      const statuses = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', 'in', ids).execute();
+      expect(statuses.every((row) => row.sync_status === 'completed')).toBe(true);
+    });
+
+    it('stores the same event once when it arrives twice (re-read feed, duplicate capture)', async () => {
+      const ids = await source.write([{ aggregateType: 'item', aggregateId: 'dup-1', type: 'item.changed', payload: { n: 1 } }]);
+      await eventually(async () => expect((await appliedFor('dup-')).length).toBe(1));
+      // The collector's page again, as after a crash between delivery and cursor: nothing new.
+      const page = await fetchAll(source, ids[0]!);
+      const again = await captureEvents(runtimeFor(sync.context).captureDeps(), 'src', page.map((event) => toIncoming('src', event)));
+      expect(again).toMatchObject({ captured: 0, duplicates: 1, deliveries: 0 });
+      const stored = await sync.db.selectFrom('sync_status').select('id').where('event_id', '=', ids[0]!).execute();
+      expect(stored).toHaveLength(1);
+      // And the target, sent the same event again by hand, does not apply it twice.
+      expect((await appliedFor('dup-')).length).toBe(1);
+    });
+
+    it('delivers exactly once in effect when the target is down for a while', async () => {
+      consumer.mode = 'down';
+      const ids = await source.write(Array.from({ length: 30 }, (_, i) => ({ aggregateType: 'item', aggregateId: `down-${i % 3}`, type: 'item.changed', payload: { n: i } })));
+      await eventually(async () => {
+        const retried = await sync.db.selectFrom('sync_status').select('retry_count').where('event_id', 'in', ids).where('retry_count', '>', 0).execute();
+        expect(retried.length).toBeGreaterThan(0);
+      });
+      consumer.mode = 'up';
+      await eventually(async () => expect((await appliedFor('down-')).length).toBe(30));
+      expectOrderedOnce(await appliedFor('down-'), ids);
+      await eventually(async () => {
+        const rows = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', 'in', ids).execute();
+        expect(rows.every((row) => row.sync_status === 'completed')).toBe(true);
+      });
+    });
+
+    it('redelivers a killed worker’s claims after the lease, applying each event once', async () => {
+      const runtime = runtimeFor(sync.context);
+      consumer.delayMs = 400;
+      // A second worker with its own id claims alongside the running one, then dies mid-batch.
+      const doomed = new DeliveryWorker(
+        {
+          db: sync.db,
+          clock: sync.context.clock,
+          routes: runtime.routes,
+          targets: new Targets({ peers: sync.context.peers, credentials: sync.context.credentials, scope: sync.context.scope, timeoutMs: 5000, breakerOpenMs: 100 }),
+          conflicts: runtime.conflictDeps(),
+          logger: sync.context.logger,
+        },
+        { workerId: 'doomed', concurrency: 16, targetConcurrency: 16, leaseMs: 800, pollIntervalMs: 10, retryCapMs: 1000 },
+      );
+      doomed.start();
+      const ids = await source.write(Array.from({ length: 40 }, (_, i) => ({ aggregateType: 'item', aggregateId: `kill-${i % 20}`, type: 'item.changed', payload: { n: i } })));
+      await eventually(async () => {
+        const held = await sync.db.selectFrom('sync_status').select('id').where('lease_owner', '=', 'doomed').execute();
+        expect(held.length).toBeGreaterThan(0);
+      }, 10_000, 5);
+      await doomed.crash();
+      consumer.delayMs = 0;
+      await eventually(async () => expect((await appliedFor('kill-')).length).toBe(40));
+      expectOrderedOnce(await appliedFor('kill-'), ids);
+      await eventually(async () => {
+        const rows = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', 'in', ids).execute();
+        expect(rows.every((row) => row.sync_status === 'completed')).toBe(true);
+      });
+    });
+
+    it('parks exhausted deliveries as failed and replays them on request, keeping the aggregate’s order', async () => {
+      const created = await sync.call('POST', '/api/sync/configurations', routeConfig('src_fragile_to_tgt2', { target_system: 'tgt2', max_retries: 2 }, { eventTypes: ['fragile.*'], target: { kind: 'service', service: 'tgt2' } }));
+      expect(created.statusCode).toBe(201);
+      consumer.failing.add('fragile-1');
+      const ids = await source.write([
+        { aggregateType: 'item', aggregateId: 'fragile-1', type: 'fragile.changed', payload: { n: 1 } },
+        { aggregateType: 'item', aggregateId: 'fragile-1', type: 'fragile.changed', payload: { n: 2 } },
+      ]);
+      const dead = await eventually(async () => {
+        const response = await sync.call('GET', '/api/sync/dead-letters?target=tgt2');
+        expect(response.statusCode).toBe(200);
+        expect(response.json().items.map((row: any) => row.event_id)).toEqual([ids[0]]);
+        return response.json().items[0];
+      });
+      expect(dead.retry_count).toBe(3);
+      // The second event waits behind the parked first one.
+      const second = await sync.db.selectFrom('sync_status').select(['sync_status', 'retry_count']).where('event_id', '=', ids[1]!).executeTakeFirstOrThrow();
+      expect(second).toEqual({ sync_status: 'pending', retry_count: 0 });
+      consumer.failing.delete('fragile-1');
+      const replay = await sync.call('POST', `/api/sync/status/${dead.sync_id}/replay`);
+      expect(replay.statusCode).toBe(200);
+      await eventually(async () => expect((await appliedFor('fragile-')).map((row) => row.n)).toEqual([1, 2]));
+      const notReplayable = await sync.call('POST', `/api/sync/status/${dead.sync_id}/replay`);
+      expect(notReplayable.statusCode).toBe(409);
+      expect(notReplayable.json().code).toBe('SYNC_STATUS_NOT_REPLAYABLE');
+    });
+
+    it('reports lag, throughput and queue figures', async () => {
+      const health = await sync.call('GET', '/api/sync/health');
+      expect(health.statusCode).toBe(200);
+      const body = health.json();
+      expect(body.sources.find((s: any) => s.source === 'src')).toMatchObject({ eventsSeen: expect.any(Number), msBehindSource: expect.any(Number) });
+      expect(body.flows.some((flow: any) => flow.target_system === 'tgt' && Number(flow.completed_syncs) > 0)).toBe(true);
+      const metrics = await sync.app.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toContain('sync_ms_behind_source{');
+      expect(metrics.body).toMatch(/sync_deliveries_total\{[^}]*outcome="delivered"[^}]*\} \d+/);
+      expect(metrics.body).toContain('sync_queue_depth');
+      await runtimeFor(sync.context).db.selectFrom('sync_metrics').selectAll().execute();
+      await sync.background!.maintenance!.runOnce();
+      const { rows } = await sql<{ n: string }>`select count(*) as n from sync_metrics where metric_type = 'lag'`.execute(sync.db);
+      expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(0);
+    });
+  });
+}
+
+async function fetchAll(source: SourceService, id: string) {
+  const { readOutbox } = await import('@tributary/platform/outbox');
+  const page = await readOutbox(source.database.db, '0', 1000);
+  return page.events.filter((event) => event.id === id);
+}
