@@ -120,10 +120,12 @@ const commonFunctions = [
   `create function trader_transition() returns trigger language plpgsql as $$
    begin
      if new.trader_status is not distinct from old.trader_status then return new; end if;
-     if not ((old.trader_status is null and new.trader_status = 'TRADER_PENDING')
-          or (old.trader_status = 'TRADER_PENDING' and new.trader_status = 'TRADER_REQUESTED')
-          or (old.trader_status = 'TRADER_REQUESTED' and new.trader_status in ('TRADER_ELEVATED', 'TRADER_ALLOWED', 'TRADER_BLOCKED'))
-          or (old.trader_status = 'TRADER_ELEVATED' and new.trader_status in ('TRADER_ALLOWED', 'TRADER_BLOCKED'))) then
+     -- coalesce: a NULL in a boolean chain would make the whole test NULL, and NULL never refuses.
+     if not coalesce((coalesce(old.trader_status, 'NONE'), coalesce(new.trader_status, 'NONE')) in (
+          ('NONE', 'TRADER_PENDING'),
+          ('TRADER_PENDING', 'TRADER_REQUESTED'),
+          ('TRADER_REQUESTED', 'TRADER_ELEVATED'), ('TRADER_REQUESTED', 'TRADER_ALLOWED'), ('TRADER_REQUESTED', 'TRADER_BLOCKED'),
+          ('TRADER_ELEVATED', 'TRADER_ALLOWED'), ('TRADER_ELEVATED', 'TRADER_BLOCKED')), false) then
        perform tb_refuse('TRADER_TRANSITION_INVALID', format('trader status may not move from %s to %s', coalesce(old.trader_status, 'none'), new.trader_status));
      end if;
      return new;
@@ -224,6 +226,11 @@ function parcelApply(material: Material): string[] {
        select remaining into left_over from ${shipments} where ${key} for update;
        if not found then
          perform tb_refuse('PARCEL_WITHOUT_SHIPMENT_ALLOCATION', format('bag %s is not allocated to shipment %s/%s', new.barcode, new.request_code, new.shipment_code));
+       end if;
+       -- INSERT … ON CONFLICT DO UPDATE fires this for the proposed row and again for the update:
+       -- when the row exists, the update's firing (with the true delta) is the one that counts.
+       if tg_op = 'INSERT' and exists (select 1 from ${parcels} where ${key} and schedule_code = new.schedule_code) then
+         return new;
        end if;
        if left_over < delta then
          perform tb_refuse('PARCEL_EXCEEDS_SHIPMENT_ALLOCATION', format('only %s kg of the shipment allocation are left', left_over));
