@@ -1,0 +1,22 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { loadConfig } from '@tributary/platform/core';
+
+export const ErpConfigSchema = Type.Object({
+  PLANT_TIME_ZONE: Type.String({ default: 'Asia/Kolkata', description: 'IANA zone of the plant: pricing windows, "today" for expiry and dates' }),
+  EXPIRY_CRITICAL_DAYS: Type.Integer({ minimum: 0, default: 7, description: 'days to expiry at or below which a batch is Critical' }),
+  EXPIRY_WARNING_DAYS: Type.Integer({ minimum: 0, default: 30, description: 'days to expiry at or below which a batch is Warning' }),
+  CURRENCY_DECIMALS: Type.Integer({ minimum: 0, maximum: 6, default: 2, description: 'decimals of line amounts in price calculations' }),
+  SEGMENT_REVIEW_DAYS: Type.Integer({ minimum: 1, default: 90, description: 'default review period of a segment assignment' }),
+});
+export type ErpConfig = Static<typeof ErpConfigSchema>;
+
+export function loadErpConfig(env: Record<string, string | undefined>): ErpConfig {
+  const config = loadConfig(ErpConfigSchema, env);
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.PLANT_TIME_ZONE });
+  } catch {
+    throw new Error(`PLANT_TIME_ZONE=${JSON.stringify(config.PLANT_TIME_ZONE)} is not an IANA time zone`);
+  }
+  if (config.EXPIRY_CRITICAL_DAYS > config.EXPIRY_WARNING_DAYS) throw new Error('EXPIRY_CRITICAL_DAYS must not exceed EXPIRY_WARNING_DAYS');
+  return config;
+}

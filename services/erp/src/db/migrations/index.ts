@@ -1,0 +1,9 @@
+import { idempotencyMigration } from '@tributary/platform/idempotency';
+import type { Migration } from '@tributary/platform/migrate';
+import { outboxMigrations } from '@tributary/platform/outbox';
+import { coreTables } from './0001_core_tables.js';
+import { segmentTables } from './0002_segments.js';
+import { batchTables } from './0003_batches.js';
+import { pricingTables } from './0004_pricing.js';
+
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, coreTables, segmentTables, batchTables, pricingTables];

@@ -1,0 +1,187 @@
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import { conflict, notFound } from '@tributary/platform/core';
+import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { ErpError } from '../../errors.js';
+import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
+import { show } from '../../shared/numbers.js';
+import { DocName, NameParams, NonNegativeDecimal, Nullable, Paging, page } from '../../shared/schemas.js';
+
+/**
+ * The ERPNext masters this service needs (customers, items, warehouses). Beside a real ERPNext
+ * these rows come from ERPNext itself; embedded, they are maintained here.
+ */
+interface MasterSpec {
+  path: string;
+  table: 'tabCustomer' | 'tabItem' | 'tabWarehouse';
+  tag: string;
+  aggregate: string;
+  notFoundCode: string;
+  /** Column holding the human name; also the default document name. */
+  titleField: string;
+  /** Editable columns and their schema; decimals are listed in `decimals`. */
+  fields: TObject;
+  decimals: string[];
+  filters: string[];
+  events: { created: ErpEventType; updated: ErpEventType };
+}
+
+const Text140 = Type.String({ minLength: 1, maxLength: 140 });
+const Flag = Type.Union([Type.Literal(0), Type.Literal(1)]);
+
+export const masterSpecs: MasterSpec[] = [
+  {
+    path: '/customers',
+    table: 'tabCustomer',
+    tag: 'customers',
+    aggregate: 'customer',
+    notFoundCode: ErpError.CUSTOMER_NOT_FOUND,
+    titleField: 'customer_name',
+    fields: Type.Object({
+      customer_name: Text140,
+      customer_group: Type.Optional(Nullable(Text140)),
+      territory: Type.Optional(Nullable(Text140)),
+      customer_type: Type.Optional(Nullable(Type.Union([Type.Literal('Company'), Type.Literal('Individual')]))),
+      disabled: Type.Optional(Flag),
+      credit_limit: Type.Optional(NonNegativeDecimal()),
+      payment_terms: Type.Optional(Nullable(Text140)),
+    }),
+    decimals: ['credit_limit'],
+    filters: ['customer_group', 'territory', 'disabled'],
+    events: { created: 'erp.customer.created', updated: 'erp.customer.updated' },
+  },
+  {
+    path: '/items',
+    table: 'tabItem',
+    tag: 'items',
+    aggregate: 'item',
+    notFoundCode: ErpError.ITEM_NOT_FOUND,
+    titleField: 'item_code',
+    fields: Type.Object({
+      item_code: Text140,
+      item_name: Type.Optional(Nullable(Text140)),
+      item_group: Type.Optional(Nullable(Text140)),
+      brand: Type.Optional(Nullable(Text140)),
+      stock_uom: Type.Optional(Nullable(Text140)),
+      standard_rate: Type.Optional(NonNegativeDecimal()),
+      has_batch_no: Type.Optional(Flag),
+      disabled: Type.Optional(Flag),
+    }),
+    decimals: ['standard_rate'],
+    filters: ['item_group', 'brand', 'disabled'],
+    events: { created: 'erp.item.created', updated: 'erp.item.updated' },
+  },
+  {
+    path: '/warehouses',
+    table: 'tabWarehouse',
+    tag: 'warehouses',
+    aggregate: 'warehouse',
+    notFoundCode: ErpError.WAREHOUSE_NOT_FOUND,
+    titleField: 'warehouse_name',
+    fields: Type.Object({ warehouse_name: Text140, is_group: Type.Optional(Flag), disabled: Type.Optional(Flag) }),
+    decimals: [],
+    filters: ['disabled'],
+    events: { created: 'erp.warehouse.created', updated: 'erp.warehouse.updated' },
+  },
+];
+
+const STD_OUT = {
+  name: Type.String(),
+  creation: Type.String(),
+  modified: Type.String(),
+  owner: Nullable(Type.String()),
+  modified_by: Nullable(Type.String()),
+  docstatus: Type.Integer(),
+};
+
+const FLAGS = ['disabled', 'is_group', 'has_batch_no'];
+
+function outputSchema(spec: MasterSpec) {
+  const props: Record<string, TSchema> = { ...STD_OUT };
+  for (const key of Object.keys(spec.fields.properties)) {
+    props[key] = Type.Optional(Nullable(FLAGS.includes(key) ? Type.Integer() : Type.String()));
+  }
+  return Type.Object(props);
+}
+
+export function toMasterOut(spec: MasterSpec, row: Record<string, unknown>) {
+  const out: Record<string, unknown> = {
+    name: row.name,
+    creation: (row.creation as Date).toISOString(),
+    modified: (row.modified as Date).toISOString(),
+    owner: row.owner,
+    modified_by: row.modified_by,
+    docstatus: Number(row.docstatus),
+  };
+  for (const key of Object.keys(spec.fields.properties)) {
+    const value = row[key];
+    out[key] = spec.decimals.includes(key) && value !== null && value !== undefined ? show(String(value)) : value;
+  }
+  for (const flag of FLAGS) if (flag in out && out[flag] !== undefined) out[flag] = Number(out[flag]);
+  return out;
+}
+
+export function registerMasterRoutes(app: HttpApp, deps: ErpDeps): void {
+  const db = deps.db as Kysely<any>;
+  for (const spec of masterSpecs) {
+    const Out = outputSchema(spec);
+    const CreateBody = Type.Composite([Type.Object({ name: Type.Optional(DocName()) }), spec.fields], { additionalProperties: false });
+    const PatchBody = Type.Partial(spec.fields, { additionalProperties: false, minProperties: 1 });
+    const ListQuery = Type.Object({
+      ...Paging,
+      ...Object.fromEntries(spec.filters.map((f) => [f, Type.Optional(Type.String({ maxLength: 140 }))])),
+      q: Type.Optional(Type.String({ maxLength: 140, description: 'substring of the name' })),
+    });
+
+    app.post(spec.path, { schema: { tags: [spec.tag], summary: `Create a ${spec.aggregate}`, body: CreateBody, response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema } } }, async (request, reply) => {
+      const body = request.body as Record<string, unknown>;
+      const actor = actorOf(request);
+      const name = (body.name as string | undefined) ?? String(body[spec.titleField]);
+      const { name: _ignored, ...fields } = body;
+      const now = deps.clock.now();
+      const row = await inTransaction(db, async (trx) => {
+        try {
+          await trx.insertInto(spec.table).values({ ...newDoc(name, now, actor.user), ...fields }).execute();
+        } catch (error) {
+          if (dbErrorKind(error) === 'unique') throw conflict(ErpError.MASTER_EXISTS, `${spec.aggregate} ${name} already exists`);
+          throw error;
+        }
+        const created = await trx.selectFrom(spec.table).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+        await emit(trx, { type: spec.events.created, aggregateType: spec.aggregate, aggregateId: name, payload: toMasterOut(spec, created) }, actor, now);
+        return created;
+      });
+      deps.eventsCommitted();
+      return reply.code(201).send(toMasterOut(spec, row));
+    });
+
+    app.get(spec.path, { schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } } }, async (request) => {
+      const query = request.query as Record<string, any>;
+      let select = db.selectFrom(spec.table).selectAll();
+      for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
+      if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const rows = await select.orderBy('name').limit(query.limit + 1).offset(query.offset).execute();
+      return pageOf(rows.map((row: Record<string, unknown>) => toMasterOut(spec, row)), query.limit, query.offset);
+    });
+
+    app.get(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Get a ${spec.aggregate}`, params: NameParams, response: { 200: Out, 404: errorResponseSchema } } }, async (request) => {
+      const row = await db.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirst();
+      if (!row) throw notFound(spec.notFoundCode, `${spec.aggregate} ${request.params.name} not found`);
+      return toMasterOut(spec, row);
+    });
+
+    app.patch(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Update a ${spec.aggregate}`, params: NameParams, body: PatchBody, response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema } } }, async (request) => {
+      const actor = actorOf(request);
+      const now = deps.clock.now();
+      const row = await inTransaction(db, async (trx) => {
+        const result = await trx.updateTable(spec.table).set({ ...(request.body as object), ...touched(now, actor.user) }).where('name', '=', request.params.name).executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) throw notFound(spec.notFoundCode, `${spec.aggregate} ${request.params.name} not found`);
+        const updated = await trx.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirstOrThrow();
+        await emit(trx, { type: spec.events.updated, aggregateType: spec.aggregate, aggregateId: request.params.name, payload: toMasterOut(spec, updated) }, actor, now);
+        return updated;
+      });
+      deps.eventsCommitted();
+      return toMasterOut(spec, row);
+    });
+  }
+}

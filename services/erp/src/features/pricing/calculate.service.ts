@@ -1,0 +1,184 @@
+import { inTransaction, type Kysely } from '@tributary/platform/db';
+import type { Static } from '@sinclair/typebox';
+import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { localParts } from '../../shared/dates.js';
+import { generatedName, newDoc } from '../../shared/docs.js';
+import { db6 } from '../../shared/numbers.js';
+import type { ErpDatabase } from '../../db/schema.js';
+import { segmentsInForce } from '../segments/assignments.service.js';
+import { territoriesInForce } from '../segments/territories.service.js';
+import { evaluateOrder, type EvaluationContext, type OrderQuote, type PricingCustomer, type PricingLine } from './evaluator.js';
+import type { CalculateBody } from './pricing.schemas.js';
+import { hydrate, parseInstant } from './rules.service.js';
+import type { PricingRule } from './rule-model.js';
+
+type Body = Static<typeof CalculateBody>;
+const RULES = 'tabHD Dynamic Pricing Rule' as const;
+
+/**
+ * Candidate rules for an order, narrowed in SQL by the indexed columns (active, validity,
+ * coupon, customer scope, item scope); the evaluator then applies every condition exactly.
+ */
+export async function loadCandidateRules(
+  db: Kysely<ErpDatabase>,
+  deps: Pick<ErpDeps, 'dialect'>,
+  facts: { at: number; customer: PricingCustomer | null; lines: PricingLine[]; coupons: readonly string[] },
+  lock = false,
+): Promise<PricingRule[]> {
+  const at = new Date(facts.at);
+  const codes = [...new Set(facts.lines.map((l) => l.item_code))];
+  const groups = [...new Set(facts.lines.map((l) => l.item_group).filter((g): g is string => g !== null))];
+  const brands = [...new Set(facts.lines.map((l) => l.brand).filter((b): b is string => b !== null))];
+  const c = facts.customer;
+  let query = db
+    .selectFrom(RULES)
+    .selectAll()
+    .where('is_active', '=', 1)
+    .where('valid_from', '<=', at)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
+    .where((eb) => eb.or([eb('requires_coupon', '=', 0), ...(facts.coupons.length > 0 ? [eb('coupon_code', 'in', [...facts.coupons])] : [])]))
+    .where((eb) =>
+      eb.or([
+        eb('applicable_for', '=', 'All Customers'),
+        ...(c
+          ? [
+              eb.and([eb('applicable_for', '=', 'Customer'), eb('applicable_for_value', '=', c.name)]),
+              ...(c.customer_group ? [eb.and([eb('applicable_for', '=', 'Customer Group'), eb('applicable_for_value', '=', c.customer_group)])] : []),
+              ...(c.segments.length > 0 ? [eb.and([eb('applicable_for', '=', 'Customer Segment'), eb('applicable_for_value', 'in', c.segments.flatMap((s) => [s.name, s.code]))])] : []),
+              ...(c.territories.length > 0 ? [eb.and([eb('applicable_for', '=', 'Territory'), eb('applicable_for_value', 'in', c.territories)])] : []),
+            ]
+          : []),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('apply_on', '=', 'All Items'),
+        ...(groups.length > 0 ? [eb.and([eb('apply_on', '=', 'Item Group'), eb('apply_on_value', 'in', groups)])] : []),
+        ...(brands.length > 0 ? [eb.and([eb('apply_on', '=', 'Brand'), eb('apply_on_value', 'in', brands)])] : []),
+        eb.and([eb('apply_on', '=', 'Item Code'), eb('name', 'in', db.selectFrom('tabHD Pricing Rule Item').select('parent').where('item_code', 'in', codes))]),
+      ]),
+    )
+    .orderBy('name');
+  if (lock) query = query.forUpdate();
+  return hydrate(db, await query.execute(), deps.dialect);
+}
+
+async function customerContext(deps: ErpDeps, name: string | null | undefined, day: string): Promise<PricingCustomer | null> {
+  if (!name) return null;
+  const row = await deps.db.selectFrom('tabCustomer').select(['name', 'customer_group', 'territory', 'disabled']).where('name', '=', name).executeTakeFirst();
+  if (!row) return null;
+  const [segments, territories] = [await segmentsInForce(deps.db, deps.dialect, name, day), await territoriesInForce(deps, name, row.territory, day)];
+  return { name: row.name, customer_group: row.customer_group, territories, segments: segments.map((s) => ({ name: s.name, code: s.code })) };
+}
+
+async function linesOf(deps: ErpDeps, items: Body['items']): Promise<PricingLine[]> {
+  const codes = [...new Set(items.map((i) => i.item_code))];
+  const rows = await deps.db.selectFrom('tabItem').select(['name', 'item_group', 'brand', 'standard_rate']).where('name', 'in', codes).execute();
+  const byCode = new Map(rows.map((r) => [r.name, r]));
+  return items.map((item, index) => {
+    const known = byCode.get(item.item_code);
+    return {
+      line: index + 1,
+      item_code: item.item_code,
+      item_group: known?.item_group ?? null,
+      brand: known?.brand ?? null,
+      qty: item.qty,
+      base_rate: item.rate ?? known?.standard_rate ?? '0',
+      warehouse: item.warehouse ?? null,
+      known_item: known !== undefined,
+    };
+  });
+}
+
+export interface CalculationResult extends OrderQuote {
+  quote_id: string;
+  at: number;
+  customer: PricingCustomer | null;
+  context: EvaluationContext;
+  logged_applications: number;
+}
+
+/**
+ * Prices a whole order with the one evaluator. Unless `dry_run`, every rule application is
+ * logged (with the evaluated line as the price snapshot) and coupons are used, in one
+ * transaction; coupon rules are locked first so a usage limit holds under concurrency.
+ */
+export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promise<CalculationResult> {
+  const tz = deps.config.PLANT_TIME_ZONE;
+  const at = body.at ? parseInstant(body.at, tz, 'at') : body.date ? parseInstant(body.date, tz, 'date') : deps.clock.now();
+  const local = localParts(at, tz);
+  const customer = await customerContext(deps, body.customer, local.date);
+  const lines = await linesOf(deps, body.items);
+  const coupons = body.coupon_codes ?? [];
+  const context: EvaluationContext = { at, local, customer, price_list: body.price_list ?? null, coupons, currency_decimals: deps.config.CURRENCY_DECIMALS };
+  const quoteId = generatedName('HD-QTN');
+  const facts = { at, customer, lines, coupons };
+
+  if (body.dry_run) {
+    const rules = await loadCandidateRules(deps.db, deps, facts);
+    return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
+  }
+  const result = await inTransaction(deps.db, async (trx) => {
+    if (coupons.length > 0) await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
+    const rules = await loadCandidateRules(trx, deps, facts);
+    const quote = evaluateOrder(rules, context, lines);
+    const now = deps.clock.now();
+    for (const code of quote.coupons_applied) {
+      await trx
+        .updateTable(RULES)
+        .set((eb) => ({ used_count: eb('used_count', '+', 1) }))
+        .where('coupon_code', '=', code)
+        .execute();
+    }
+    const doctype = body.reference_doctype ?? 'Quotation';
+    const docname = body.reference_name ?? quoteId;
+    const rows = quote.lines.flatMap((line) =>
+      line.pricing_rules_applied.map((applied) => ({
+        ...newDoc(generatedName('HD-PRA'), now, actor.user),
+        docstatus: 1,
+        pricing_rule: applied.rule,
+        applied_on_doctype: doctype,
+        applied_on_name: docname,
+        application_date: new Date(now),
+        customer: customer?.name ?? body.customer ?? null,
+        item_code: line.item_code,
+        line_no: line.line,
+        qty: db6(line.qty),
+        rate: db6(line.final_rate),
+        original_rate: db6(line.base_rate),
+        discount_amount: db6(applied.discount_amount),
+        total_amount: db6(line.final_amount),
+        validation_status: 'Applied',
+        applied_by: actor.user ?? null,
+        coupon_code: applied.coupon_code,
+        price_snapshot: JSON.stringify({ at: new Date(at).toISOString(), plant_time: local, line }),
+      })),
+    );
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('tabHD Pricing Rule Application').values(rows.slice(i, i + 200)).execute();
+    if (rows.length > 0) {
+      await emit(
+        trx,
+        {
+          type: 'erp.pricing.applied',
+          aggregateType: 'pricing_quote',
+          aggregateId: docname,
+          payload: {
+            applied_on_doctype: doctype,
+            applied_on_name: docname,
+            customer: customer?.name ?? null,
+            totalBeforeDiscount: quote.totalBeforeDiscount,
+            totalDiscount: quote.totalDiscount,
+            totalAfterDiscount: quote.totalAfterDiscount,
+            rules: [...new Set(rows.map((r) => r.pricing_rule))].sort(),
+            coupons_applied: quote.coupons_applied,
+          },
+        },
+        actor,
+        now,
+      );
+    }
+    return { ...quote, logged: rows.length };
+  });
+  if (result.logged > 0) deps.eventsCommitted();
+  return { ...result, quote_id: quoteId, at, customer, context, logged_applications: result.logged };
+}

@@ -1,0 +1,155 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { notFound } from '@tributary/platform/core';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { ErpError } from '../../errors.js';
+import { actorOf, type ErpDeps } from '../../shared/context.js';
+import { DocName, IsoDate, NameParams, page } from '../../shared/schemas.js';
+import { assignSegment, endAssignment, listAssignments, today } from './assignments.service.js';
+import { autoAssign, putMetrics, reviewAssignments } from './automation.service.js';
+import {
+  AssignBody,
+  AssignmentListQuery,
+  AssignmentOut,
+  EndBody,
+  MetricsBody,
+  ReviewBody,
+  SegmentCreate,
+  SegmentListQuery,
+  SegmentOut,
+  SegmentPatch,
+  TerritoryBody,
+  TerritoryOut,
+} from './segments.schemas.js';
+import { createSegment, getSegment, listSegments, segmentCreditLimit, toSegmentOut, updateSegment } from './segments.service.js';
+import { endTerritory, listTerritories, mapTerritory } from './territories.service.js';
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+const CustomerChildParams = Type.Object({ name: DocName(), child: DocName() });
+
+export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
+  const tags = ['segments'];
+  app.post('/segments', { schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await createSegment(deps, request.body, actorOf(request))),
+  );
+  app.get('/segments', { schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } } }, async (request) =>
+    listSegments(deps.db, request.query),
+  );
+  app.get('/segments/:name', { schema: { tags, summary: 'Get a segment by name or code', params: NameParams, response: { 200: SegmentOut, ...errors } } }, async (request) =>
+    toSegmentOut(await getSegment(deps.db, request.params.name)),
+  );
+  app.patch('/segments/:name', { schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } } }, async (request) =>
+    updateSegment(deps, request.params.name, request.body, actorOf(request)),
+  );
+  app.post(
+    '/segments/:name/auto-assign',
+    {
+      schema: {
+        tags,
+        summary: 'Assign every qualifying customer to this segment by its rules',
+        params: NameParams,
+        response: { 200: Type.Object({ assigned: Type.Array(Type.Object({ customer: Type.String(), segment: Type.String(), assignment: Type.String(), is_primary: Type.Boolean() })) }), ...errors },
+      },
+    },
+    async (request) => ({ assigned: await autoAssign(deps, request.params.name, actorOf(request)) }),
+  );
+  app.post(
+    '/segments/review',
+    {
+      schema: {
+        tags,
+        summary: 'Review assignments: extend, escalate, demote or deactivate',
+        body: ReviewBody,
+        response: {
+          200: Type.Object({
+            reviewed: Type.Array(
+              Type.Object({
+                customer: Type.String(),
+                assignment: Type.String(),
+                segment: Type.String(),
+                action: Type.String(),
+                new_assignment: Type.Optional(Type.String()),
+                new_segment: Type.Optional(Type.String()),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => ({ reviewed: await reviewAssignments(deps, request.body, actorOf(request)) }),
+  );
+
+  const ctags = ['customer segments'];
+  app.post(
+    '/customers/:name/segments',
+    { schema: { tags: ctags, summary: 'Assign a segment (effective-dated; one primary in force at a time)', params: NameParams, body: AssignBody, response: { 201: AssignmentOut, ...errors } } },
+    async (request, reply) => reply.code(201).send(await assignSegment(deps, request.params.name, request.body, actorOf(request))),
+  );
+  app.get(
+    '/customers/:name/segments',
+    { schema: { tags: ctags, summary: 'Assignment history, or the assignments in force on as_of', params: NameParams, querystring: AssignmentListQuery, response: { 200: Type.Object({ data: Type.Array(AssignmentOut) }), ...errors } } },
+    async (request) => ({ data: await listAssignments(deps, request.params.name, request.query) }),
+  );
+  app.get(
+    '/customers/:name/segments/primary',
+    {
+      schema: {
+        tags: ctags,
+        summary: 'The primary segment in force on a date (default today) with its benefits',
+        params: NameParams,
+        querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }),
+        response: {
+          200: Type.Object({
+            assignment: AssignmentOut,
+            segment: SegmentOut,
+            benefits: Type.Object({ discount_percentage: Type.String(), credit_limit: Type.String(), payment_terms: Type.Union([Type.String(), Type.Null()]), default_price_list: Type.Union([Type.String(), Type.Null()]) }),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const asOf = request.query.as_of ?? today(deps);
+      const [assignment] = await listAssignments(deps, request.params.name, { as_of: asOf, primary_only: true });
+      if (!assignment) throw notFound(ErpError.ASSIGNMENT_NOT_FOUND, `customer ${request.params.name} has no primary segment on ${asOf}`);
+      const segment = await getSegment(deps.db, assignment.customer_segment);
+      const customer = await deps.db.selectFrom('tabCustomer').select('credit_limit').where('name', '=', request.params.name).executeTakeFirstOrThrow();
+      return {
+        assignment,
+        segment: toSegmentOut(segment),
+        benefits: {
+          discount_percentage: toSegmentOut(segment).discount_percentage,
+          credit_limit: segmentCreditLimit(assignment.credit_limit_at_assignment ?? customer.credit_limit, segment.credit_limit_multiplier),
+          payment_terms: segment.payment_terms,
+          default_price_list: segment.default_price_list,
+        },
+      };
+    },
+  );
+  app.post(
+    '/customers/:name/segments/:child/end',
+    { schema: { tags: ctags, summary: 'End (deactivate) an assignment; history is kept', params: CustomerChildParams, body: EndBody, response: { 200: AssignmentOut, ...errors } } },
+    async (request) => endAssignment(deps, request.params.name, request.params.child, request.body, actorOf(request)),
+  );
+  app.put(
+    '/customers/:name/metrics',
+    { schema: { tags: ctags, summary: 'Purchase metrics the auto-assignment rules read', params: NameParams, body: MetricsBody, response: { 200: Type.Object({ customer: Type.String(), annual_purchase: Type.String(), total_orders: Type.Integer(), last_order_date: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => putMetrics(deps, request.params.name, request.body as Static<typeof MetricsBody>, actorOf(request)),
+  );
+
+  app.post(
+    '/customers/:name/territories',
+    { schema: { tags: ctags, summary: 'Map a customer to a territory', params: NameParams, body: TerritoryBody, response: { 201: TerritoryOut, ...errors } } },
+    async (request, reply) => reply.code(201).send(await mapTerritory(deps, request.params.name, request.body, actorOf(request))),
+  );
+  app.get(
+    '/customers/:name/territories',
+    { schema: { tags: ctags, summary: 'Territory mappings (all, or in force on as_of)', params: NameParams, querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }), response: { 200: Type.Object({ data: Type.Array(TerritoryOut) }) } } },
+    async (request) => ({ data: await listTerritories(deps, request.params.name, request.query.as_of) }),
+  );
+  app.post(
+    '/customers/:name/territories/:child/end',
+    { schema: { tags: ctags, summary: 'End a territory mapping', params: CustomerChildParams, body: EndBody, response: { 200: TerritoryOut, ...errors } } },
+    async (request) => endTerritory(deps, request.params.name, request.params.child, request.body, actorOf(request)),
+  );
+}

@@ -1,0 +1,128 @@
+import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import type { Selectable } from 'kysely';
+import { ErpError } from '../../errors.js';
+import type { ErpDatabase, SegmentTable } from '../../db/schema.js';
+import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { show, showOrNull } from '../../shared/numbers.js';
+import { parseRules } from './conditions.js';
+
+type SegmentRow = Selectable<SegmentTable>;
+const TABLE = 'tabHD Customer Segment' as const;
+
+export function toSegmentOut(row: SegmentRow) {
+  return {
+    name: row.name,
+    segment_code: row.segment_code,
+    segment_name: row.segment_name,
+    segment_description: row.segment_description,
+    segment_type: row.segment_type,
+    priority_level: Number(row.priority_level),
+    is_active: Number(row.is_active) === 1,
+    default_price_list: row.default_price_list,
+    discount_percentage: show(row.discount_percentage),
+    minimum_order_amount: show(row.minimum_order_amount),
+    credit_limit_multiplier: show(row.credit_limit_multiplier),
+    payment_terms: row.payment_terms,
+    territory: row.territory,
+    customer_group: row.customer_group,
+    special_pricing_enabled: Number(row.special_pricing_enabled) === 1,
+    min_annual_purchase: showOrNull(row.min_annual_purchase),
+    auto_assignment_enabled: Number(row.auto_assignment_enabled) === 1,
+    auto_assignment_rules: row.auto_assignment_rules ? (JSON.parse(row.auto_assignment_rules) as unknown) : null,
+    escalation_segment: row.escalation_segment,
+    demotion_segment: row.demotion_segment,
+    review_frequency_days: row.review_frequency_days === null ? null : Number(row.review_frequency_days),
+    segment_notes: row.segment_notes,
+    creation: row.creation.toISOString(),
+    modified: row.modified.toISOString(),
+  };
+}
+
+/** Body fields → columns: booleans to Frappe flags, rules validated and stored as JSON text. */
+function columnsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined || key === 'name') continue;
+    if (typeof value === 'boolean') out[key] = value ? 1 : 0;
+    else if (key === 'auto_assignment_rules') out[key] = value === null ? null : JSON.stringify(parseRules(value));
+    else out[key] = value;
+  }
+  return out;
+}
+
+export async function findSegment(db: Kysely<ErpDatabase>, nameOrCode: string): Promise<SegmentRow | undefined> {
+  return db
+    .selectFrom(TABLE)
+    .selectAll()
+    .where((eb) => eb.or([eb('name', '=', nameOrCode), eb('segment_code', '=', nameOrCode)]))
+    .orderBy('name')
+    .executeTakeFirst();
+}
+
+export async function getSegment(db: Kysely<ErpDatabase>, nameOrCode: string): Promise<SegmentRow> {
+  const row = await findSegment(db, nameOrCode);
+  if (!row) throw notFound(ErpError.SEGMENT_NOT_FOUND, `segment ${nameOrCode} not found`);
+  return row;
+}
+
+async function checkLinks(db: Kysely<ErpDatabase>, self: string, body: Record<string, unknown>): Promise<void> {
+  for (const link of ['escalation_segment', 'demotion_segment'] as const) {
+    const target = body[link];
+    if (typeof target !== 'string') continue;
+    if (target === self) throw invalid(ErpError.SEGMENT_RULES_INVALID, `${link} cannot point at the segment itself`);
+    if (!(await findSegment(db, target))) throw invalid(ErpError.SEGMENT_NOT_FOUND, `${link} ${target} does not exist`);
+  }
+  if (body.auto_assignment_enabled === true && body.auto_assignment_rules == null) {
+    throw invalid(ErpError.SEGMENT_RULES_INVALID, 'auto_assignment_enabled needs auto_assignment_rules');
+  }
+}
+
+export async function createSegment(deps: ErpDeps, body: Record<string, unknown>, actor: Actor) {
+  const name = (body.name as string | undefined) ?? String(body.segment_code);
+  const now = deps.clock.now();
+  await checkLinks(deps.db, name, body);
+  const row = await inTransaction(deps.db, async (trx) => {
+    try {
+      await trx.insertInto(TABLE).values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as any) }).execute();
+    } catch (error) {
+      if (dbErrorKind(error) === 'unique') throw conflict(ErpError.SEGMENT_EXISTS, `segment ${name} / ${String(body.segment_code)} already exists`);
+      throw error;
+    }
+    const created = await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+    await emit(trx, { type: 'erp.segment.created', aggregateType: 'customer_segment', aggregateId: name, payload: toSegmentOut(created) }, actor, now);
+    return created;
+  });
+  deps.eventsCommitted();
+  return toSegmentOut(row);
+}
+
+export async function updateSegment(deps: ErpDeps, nameOrCode: string, body: Record<string, unknown>, actor: Actor) {
+  const existing = await getSegment(deps.db, nameOrCode);
+  const merged = { ...toSegmentOut(existing), ...body };
+  await checkLinks(deps.db, existing.name, merged);
+  const now = deps.clock.now();
+  const row = await inTransaction(deps.db, async (trx) => {
+    await trx.updateTable(TABLE).set({ ...(columnsOf(body) as any), ...touched(now, actor.user) }).where('name', '=', existing.name).execute();
+    const updated = await trx.selectFrom(TABLE).selectAll().where('name', '=', existing.name).executeTakeFirstOrThrow();
+    await emit(trx, { type: 'erp.segment.updated', aggregateType: 'customer_segment', aggregateId: existing.name, payload: toSegmentOut(updated) }, actor, now);
+    return updated;
+  });
+  deps.eventsCommitted();
+  return toSegmentOut(row);
+}
+
+export async function listSegments(db: Kysely<ErpDatabase>, query: { limit: number; offset: number; segment_type?: string; is_active?: boolean }) {
+  let select = db.selectFrom(TABLE).selectAll();
+  if (query.segment_type) select = select.where('segment_type', '=', query.segment_type);
+  if (query.is_active !== undefined) select = select.where('is_active', '=', query.is_active ? 1 : 0);
+  const rows = await select.orderBy('priority_level').orderBy('name').limit(query.limit + 1).offset(query.offset).execute();
+  return pageOf(rows.map(toSegmentOut), query.limit, query.offset);
+}
+
+/** Credit limit a customer gets from a segment: the base limit (100000 when none is set, as documented) × multiplier. */
+export function segmentCreditLimit(baseLimit: string, multiplier: string): string {
+  const base = dec(baseLimit).isZero() ? dec(100000) : dec(baseLimit);
+  return show(base.times(multiplier));
+}

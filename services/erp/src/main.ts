@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@tributary/platform/service';
+import { service } from './service.js';
+
+await runServiceProcess(service);

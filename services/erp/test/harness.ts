@@ -1,0 +1,56 @@
+import { ManualClock, silentLogger } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import { migrateToLatest } from '@tributary/platform/migrate';
+import { signedInject, testAuth, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { buildApp } from '../src/app.js';
+import { loadErpConfig } from '../src/config.js';
+import { migrations } from '../src/db/migrations/index.js';
+
+/** 2026-03-10 12:00 in Asia/Kolkata (UTC+05:30), a Tuesday. */
+export const NOON_IST = Date.parse('2026-03-10T06:30:00Z');
+
+export interface Harness {
+  app: HttpApp;
+  handle: TestDatabase;
+  clock: ManualClock;
+  call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any; body: string }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<Harness> {
+  const handle = await target.create();
+  await migrateToLatest(handle.database, migrations);
+  const clock = new ManualClock(NOON_IST);
+  const app = await buildApp({ database: handle.database, logger: silentLogger(), clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata', ...env }), auth: testAuth() });
+  await app.ready();
+  return {
+    app,
+    handle,
+    clock,
+    call: (method, url, body, headers) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'tester', roles: ['manager'] }, ...(headers ? { headers } : {}) }),
+    async close() {
+      await app.close();
+      await handle.destroy();
+    },
+  };
+}
+
+export async function masters(h: Harness): Promise<void> {
+  for (const w of ['WH-A', 'WH-B']) await ok(h.call('POST', '/warehouses', { name: w, warehouse_name: w }), 201);
+  await ok(h.call('POST', '/items', { item_code: 'SWEET-1', item_group: 'Sweets', brand: 'Harsha', standard_rate: '100' }), 201);
+  await ok(h.call('POST', '/items', { item_code: 'CHOC-1', item_group: 'Chocolates', brand: 'Cocoa', standard_rate: '200' }), 201);
+  await ok(h.call('POST', '/items', { item_code: 'PLAIN-1', item_group: 'Snacks', standard_rate: '50' }), 201);
+  await ok(h.call('POST', '/customers', { name: 'C-RETAIL', customer_name: 'Retail One', customer_group: 'Retail', territory: 'Chennai' }), 201);
+  await ok(h.call('POST', '/customers', { name: 'C-WHOLE', customer_name: 'Wholesale One', customer_group: 'Wholesale', territory: 'Bengaluru', credit_limit: '200000' }), 201);
+}
+
+export async function ok<T = any>(response: Promise<{ statusCode: number; json(): any; body: string }>, status = 200): Promise<T> {
+  const r = await response;
+  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
+  return r.json() as T;
+}
+
+export async function outboxTypes(h: Harness): Promise<string[]> {
+  const rows = await h.handle.database.db.selectFrom('outbox').select(['type']).orderBy('position').execute();
+  return rows.map((r: { type: string }) => r.type);
+}

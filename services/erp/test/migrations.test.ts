@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appliedMigrations, migrateToLatest } from '@tributary/platform/migrate';
+import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { migrations } from '../src/db/migrations/index.js';
+
+for (const target of testDatabases()) {
+  describe(`${target.label}: erp migrations`, () => {
+    let handle: TestDatabase;
+    beforeAll(async () => {
+      handle = await target.create();
+    });
+    afterAll(async () => handle.destroy());
+
+    it('apply, and every migration can run again on its own result (MariaDB DDL is not transactional)', async () => {
+      await migrateToLatest(handle.database, migrations);
+      expect(await appliedMigrations(handle.database)).toEqual(migrations.map((m) => m.name));
+      for (const migration of migrations) await migration.up(handle.database.db, { dialect: handle.database.dialect });
+    });
+  });
+}
