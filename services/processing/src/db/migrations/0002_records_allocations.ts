@@ -17,8 +17,10 @@ const WEIGHT = 'numeric(5,2)';
 /**
  * One row per physical bag (§3.4). The primary key is the barcode; `bag_no` is the "Bag No"
  * the API calls `id`: an ordinal per lot/batch, given by the insert trigger under the parent's
- * row lock (see ADR 0201). `dispatched_at` records when the bag left, so the rule "nothing is
- * allocated from a dispatched bag" can be checked after the fact as well as enforced.
+ * row lock (see ADR 0201). `processed_at` / `dispatched_at` record when the stored status first
+ * became PROCESSED / DISPATCHED, and every allocation row keeps the time of its last change
+ * (`allocated_at`), so "nothing is allocated from an ineligible or dispatched bag" can be
+ * checked after the fact as well as enforced.
  */
 function recordTableDdl(material: Material): string[] {
   const table = recordTable(material);
@@ -35,6 +37,7 @@ function recordTableDdl(material: Material): string[] {
        ${material === 'herbline' ? 'reference text not null,' : ''}
        status text not null default 'ACCEPTED' check (status in ('ACCEPTED', 'IN_PROCESS', 'PROCESSED', 'DISPATCHED')),
        remaining ${WEIGHT} not null check (remaining >= 0 and remaining <= gross_weight - bag_weight),
+       processed_at timestamptz,
        dispatched_at timestamptz,
        check ((status = 'DISPATCHED') = (dispatched_at is not null)),
        foreign key (item_code, created_ts) references ${parent} (item_code, created_ts),

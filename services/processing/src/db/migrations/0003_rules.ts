@@ -29,6 +29,7 @@ const commonFunctions = [
    begin
      new.status := 'ACCEPTED';
      new.remaining := new.gross_weight - new.bag_weight;
+     new.processed_at := null;
      new.dispatched_at := null;
      return new;
    end $$`,
@@ -56,11 +57,8 @@ const commonFunctions = [
      if tb_status_rank(new.status) < tb_status_rank(old.status) then
        perform tb_refuse('RECORD_STATUS_BACKWARDS', format('status may not move from %s to %s', old.status, new.status));
      end if;
-     if old.status = 'DISPATCHED' then
-       new.dispatched_at := old.dispatched_at;
-     elsif new.status = 'DISPATCHED' then
-       new.dispatched_at := clock_timestamp();
-     end if;
+     new.processed_at := case when new.status = 'PROCESSED' and old.processed_at is null then clock_timestamp() else old.processed_at end;
+     new.dispatched_at := case when new.status = 'DISPATCHED' and old.dispatched_at is null then clock_timestamp() else old.dispatched_at end;
      return new;
    end $$`,
   `create function shipment_remaining() returns trigger language plpgsql as $$

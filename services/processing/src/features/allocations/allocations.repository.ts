@@ -13,7 +13,7 @@ export async function upsertShipmentAllocation(db: Kysely<any>, material: Materi
   const { rows } = await sql<{ amount: string; remaining: string }>`
     insert into ${table} as a (barcode, request_code, shipment_code, amount, remaining)
     values (${key.barcode}, ${key.request_code}, ${key.shipment_code}, ${amount}, ${amount})
-    on conflict (barcode, request_code, shipment_code) do update set amount = a.amount + excluded.amount
+    on conflict (barcode, request_code, shipment_code) do update set amount = a.amount + excluded.amount, allocated_at = clock_timestamp()
     returning amount, remaining`.execute(db);
   return rows[0]!;
 }
@@ -29,7 +29,7 @@ export async function upsertIngredientAllocation(
   const { rows } = await sql<{ amount: string }>`
     insert into ${table} as a (barcode, item_code, created_ts, amount)
     values (${key.barcode}, ${key.item_code}, ${key.created_ts}, ${amount})
-    on conflict (barcode, item_code, created_ts) do update set amount = a.amount + excluded.amount
+    on conflict (barcode, item_code, created_ts) do update set amount = a.amount + excluded.amount, allocated_at = clock_timestamp()
     returning amount`.execute(db);
   return rows[0]!;
 }
@@ -47,7 +47,7 @@ export async function upsertParcel(db: Kysely<any>, material: Material, key: Shi
   const { rows } = await sql<{ amount: string }>`
     insert into ${table} as p (barcode, request_code, shipment_code, schedule_code, amount)
     values (${key.barcode}, ${key.request_code}, ${key.shipment_code}, ${key.schedule_code}, ${amount})
-    on conflict (barcode, request_code, shipment_code, schedule_code) do update set amount = p.amount + excluded.amount
+    on conflict (barcode, request_code, shipment_code, schedule_code) do update set amount = p.amount + excluded.amount, allocated_at = clock_timestamp()
     returning amount`.execute(db);
   return rows[0]!;
 }
