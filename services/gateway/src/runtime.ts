@@ -134,6 +134,7 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
 
   let maintenance: NodeJS.Timeout | undefined;
   let usageTimer: NodeJS.Timeout | undefined;
+  let ticks = 0;
   return {
     config,
     context,
@@ -168,7 +169,11 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
       tracker.start();
       routeLoader.start(config.ROUTES_POLL_MS);
       if (config.HEALTH_CHECKS) health.start();
-      usageTimer = setInterval(() => void keys.flushUsage(), 5_000);
+      usageTimer = setInterval(() => {
+        void keys.flushUsage();
+        // Picks up a rotation done on another replica well before the retired key stops verifying.
+        if (++ticks % 6 === 0) void signingKeys.reload().catch((error) => logger.warn({ err: error }, 'signing key reload failed'));
+      }, 5_000);
       usageTimer.unref();
       maintenance = setInterval(() => {
         void maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger).catch((error) =>

@@ -105,8 +105,8 @@ export async function login(gateway: Gateway, username: string, password = PASSW
   return gateway.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress });
 }
 
-export async function tokenFor(gateway: Gateway, username: string): Promise<string> {
-  const response = await login(gateway, username);
+export async function tokenFor(gateway: Gateway, username: string, password = PASSWORD): Promise<string> {
+  const response = await login(gateway, username, password);
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   return response.json().accessToken as string;
 }

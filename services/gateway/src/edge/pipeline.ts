@@ -26,10 +26,28 @@ function assertSafePath(path: string): void {
   if (bad) throw invalid('PATH_INVALID', 'Request path has empty, dot or encoded-slash segments');
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A presigned client request's signature was for the gateway; upstream gets the gateway's own. */
+function withoutSignatureParams(rawQuery: string): string {
+  if (!/x-amz-/i.test(rawQuery)) return rawQuery;
+  return rawQuery
+    .split('&')
+    .filter((pair) => !/^x-amz-/i.test(safeDecode(pair.split('=', 1)[0] ?? '')))
+    .join('&');
+}
+
 /** The proxy: match → authenticate → limit → authorize → cache → forward. */
 export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const { path, rawQuery } = splitUrl(request.url);
+  const { path, rawQuery: clientQuery } = splitUrl(request.url);
   assertSafePath(path);
+  const rawQuery = withoutSignatureParams(clientQuery);
   const match = runtime.routes.match(request.method, path);
   if (!match) {
     if (/^\/api\/v(?!1\/)\d+\//.test(path)) throw notFound(GatewayError.ApiVersionUnsupported, 'This API version is not served; use /api/v1');

@@ -105,7 +105,9 @@ export class SigningKeys {
     return kid;
   }
 
-  jwks(): { keys: JWK[] } {
+  /** Read from the database each time: clients cache it, and every replica must publish the same set. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    await this.reload();
     const now = this.clock.now();
     return { keys: [...this.keys.values()].filter((key) => key.expiresAt === null || key.expiresAt > now).map((key) => key.publicJwk) };
   }

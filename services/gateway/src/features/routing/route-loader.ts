@@ -49,15 +49,16 @@ export class RouteLoader {
     await this.reload();
   }
 
+  /** One poll: reload when another replica bumped the version. */
+  async checkForChanges(): Promise<boolean> {
+    if ((await this.versions.current('routes')) === this.seen) return false;
+    await this.reload();
+    return true;
+  }
+
   start(pollMs: number): void {
     this.timer ??= setInterval(() => {
-      void (async () => {
-        try {
-          if ((await this.versions.current('routes')) !== this.seen) await this.reload();
-        } catch (error) {
-          this.logger.warn({ err: error }, 'route reload check failed');
-        }
-      })();
+      this.checkForChanges().catch((error) => this.logger.warn({ err: error }, 'route reload check failed'));
     }, pollMs);
     this.timer.unref();
   }

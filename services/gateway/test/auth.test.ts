@@ -1,0 +1,204 @@
+import { decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@tributary/platform/core';
+import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { RoutesRepository } from '../src/features/routing/routes.repository.js';
+import { bearer, createUser, login, migrated, PASSWORD, seedRoutes, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+
+for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
+  describe(`${target.label}: users and tokens`, () => {
+    let handle: TestDatabase;
+    let clock: ManualClock;
+    let a: TestGateway;
+    let b: TestGateway;
+    let orders: Upstream;
+
+    beforeAll(async () => {
+      handle = await target.create();
+      await migrated(handle);
+      await seedRoutes(new RoutesRepository(handle.database.db));
+      orders = await startUpstream('orders');
+      clock = new ManualClock(Date.now());
+      const env = { LOGIN_IP_MAX_FAILURES: '8' };
+      // Two replicas on one database: revocations must reach the other one at once.
+      a = await startGateway(handle, { peers: { orders: orders.url }, clock, env });
+      b = await startGateway(handle, { peers: { orders: orders.url }, clock, env });
+      await createUser(a, 'officer', 'GRANDPASS-OFFICER');
+      await createUser(a, 'locky', 'GRANDPASS-OFFICER');
+      await createUser(a, 'victim', 'GRANDPASS-OFFICER');
+      await createUser(a, 'root', 'administrator', 'unlimited');
+    });
+    afterAll(async () => {
+      await a?.app.close();
+      await b?.app.close();
+      await orders?.app.close();
+      await handle?.destroy();
+    });
+
+    const getOrders = (gw: TestGateway, token: string) => gw.app.inject({ method: 'GET', url: '/order', headers: bearer(token) });
+
+    it('logs in, reaches a routed service with the token, and reads the profile', async () => {
+      const response = await login(a, 'officer');
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body.tokenType).toBe('Bearer');
+      expect(body.expiresIn).toBe(900);
+      expect(body.refreshExpiresIn).toBe(7 * 24 * 3600);
+      expect(body.user).toMatchObject({ username: 'officer', role: 'GRANDPASS-OFFICER' });
+      expect(body.user.passwordHash).toBeUndefined();
+      const routed = await getOrders(b, body.accessToken);
+      expect(routed.statusCode).toBe(200);
+      expect(routed.json().identity).toMatchObject({ principal: 'gateway', user: 'usr_officer', roles: ['GRANDPASS-OFFICER'] });
+      const profile = await a.app.inject({ method: 'GET', url: '/api/v1/auth/profile', headers: bearer(body.accessToken) });
+      expect(profile.json().username).toBe('officer');
+    });
+
+    it('refuses a wrong password and an unknown user with the same code', async () => {
+      const wrong = await login(a, 'officer', 'nope-nope-nope', '10.9.9.1');
+      const unknown = await login(a, 'nobody', PASSWORD, '10.9.9.1');
+      expect(wrong.statusCode).toBe(401);
+      expect(unknown.statusCode).toBe(401);
+      expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
+      expect(unknown.json().code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('locks an account after 5 failures for 30 minutes, then lets the right password in', async () => {
+      for (let i = 0; i < 4; i++) expect((await login(a, 'locky', 'wrong-password-x', '10.1.0.1')).json().code).toBe('INVALID_CREDENTIALS');
+      const fifth = await login(a, 'locky', 'wrong-password-x', '10.1.0.1');
+      expect(fifth.statusCode).toBe(403);
+      expect(fifth.json().code).toBe('ACCOUNT_LOCKED');
+      expect(Number(fifth.headers['retry-after'])).toBe(1800);
+      // Even the right password is refused while locked, on the other replica too.
+      const locked = await login(b, 'locky', PASSWORD, '10.1.0.2');
+      expect(locked.statusCode).toBe(403);
+      expect(locked.json().code).toBe('ACCOUNT_LOCKED');
+      clock.advance(29 * 60 * 1000);
+      expect((await login(a, 'locky', PASSWORD, '10.1.0.2')).json().code).toBe('ACCOUNT_LOCKED');
+      clock.advance(61 * 1000);
+      const after = await login(a, 'locky', PASSWORD, '10.1.0.2');
+      expect(after.statusCode).toBe(200);
+      // The counter starts again from zero after a success.
+      expect((await login(a, 'locky', 'wrong-password-x', '10.1.0.3')).json().code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('throttles one address that keeps failing without locking out the account elsewhere', async () => {
+      const attacker = '203.0.113.7';
+      let throttled = 0;
+      for (let i = 0; i < 10; i++) {
+        const response = await login(a, `ghost-${i}`, 'guess-guess-guess', attacker);
+        if (response.statusCode === 429) throttled++;
+      }
+      expect(throttled).toBe(2);
+      const blocked = await login(a, 'victim', PASSWORD, attacker);
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json().code).toBe('LOGIN_THROTTLED');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      // The victim, from their own address, is unaffected: guessing never touched their account.
+      expect((await login(a, 'victim', PASSWORD, '198.51.100.20')).statusCode).toBe(200);
+    });
+
+    it('rotates refresh tokens; replaying a rotated one revokes the whole family', async () => {
+      const first = (await login(a, 'officer')).json();
+      const second = (await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: first.refreshToken } })).json();
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      // The rotation ended the earlier access token of this session.
+      expect((await getOrders(b, first.accessToken)).json().code).toBe('TOKEN_REVOKED');
+      expect((await getOrders(b, second.accessToken)).statusCode).toBe(200);
+
+      const replay = await b.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: first.refreshToken } });
+      expect(replay.statusCode).toBe(401);
+      expect(replay.json().code).toBe('REFRESH_TOKEN_REUSED');
+      // Everyone holding this family is out: the legitimate new pair too.
+      expect((await getOrders(a, second.accessToken)).json().code).toBe('TOKEN_REVOKED');
+      const refreshAgain = await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: second.refreshToken } });
+      expect(refreshAgain.statusCode).toBe(401);
+      // Other sessions of the same user are untouched.
+      const other = await tokenFor(a, 'officer');
+      expect((await getOrders(a, other)).statusCode).toBe(200);
+    });
+
+    it('refuses malformed and unknown refresh tokens', async () => {
+      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 'x' } })).json().code).toBe('REFRESH_TOKEN_INVALID');
+      const fake = `00000000-0000-4000-8000-000000000000.${'A'.repeat(43)}`;
+      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: fake } })).json().code).toBe('REFRESH_TOKEN_INVALID');
+      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: {} })).statusCode).toBe(400);
+    });
+
+    it('a revoked access token is refused on the very next request, on another replica', async () => {
+      const token = await tokenFor(a, 'officer');
+      expect((await getOrders(b, token)).statusCode).toBe(200); // b has cached "valid"
+      const admin = await tokenFor(a, 'root');
+      const jti = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
+      const revoke = await a.app.inject({ method: 'POST', url: `/api/v1/admin/tokens/${jti}/revoke`, headers: bearer(admin) });
+      expect(revoke.json()).toEqual({ revoked: 1 });
+      const next = await getOrders(b, token);
+      expect(next.statusCode).toBe(401);
+      expect(next.json().code).toBe('TOKEN_REVOKED');
+    });
+
+    it('revokes all of a user\'s tokens, and every token on password change', async () => {
+      const t1 = await tokenFor(a, 'victim');
+      const t2 = await tokenFor(b, 'victim');
+      const admin = await tokenFor(a, 'root');
+      expect((await getOrders(b, t1)).statusCode).toBe(200);
+      const all = await a.app.inject({ method: 'POST', url: '/api/v1/admin/users/usr_victim/revoke-tokens', headers: bearer(admin) });
+      expect(all.json().revoked).toBeGreaterThanOrEqual(4);
+      expect((await getOrders(b, t1)).statusCode).toBe(401);
+      expect((await getOrders(a, t2)).statusCode).toBe(401);
+
+      const fresh = await tokenFor(a, 'victim');
+      const weak = await a.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(fresh), payload: { currentPassword: PASSWORD, newPassword: 'short' } });
+      expect(weak.json().code).toBe('PASSWORD_POLICY_VIOLATION');
+      const wrong = await a.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(fresh), payload: { currentPassword: 'not-it-at-all', newPassword: 'another-long-password' } });
+      expect(wrong.json().code).toBe('PASSWORD_INCORRECT');
+      const changed = await a.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(fresh), payload: { currentPassword: PASSWORD, newPassword: 'another-long-password' } });
+      expect(changed.statusCode).toBe(200);
+      expect((await getOrders(b, fresh)).json().code).toBe('TOKEN_REVOKED');
+      expect((await login(a, 'victim')).statusCode).toBe(401);
+      expect((await login(a, 'victim', 'another-long-password')).statusCode).toBe(200);
+    });
+
+    it('logout ends the session', async () => {
+      const token = await tokenFor(a, 'officer');
+      const out = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token), payload: {} });
+      expect(out.json().revoked).toBe(2);
+      expect((await getOrders(b, token)).statusCode).toBe(401);
+    });
+
+    it('access tokens expire after 15 minutes', async () => {
+      const token = await tokenFor(a, 'officer');
+      clock.advance(14 * 60 * 1000);
+      expect((await getOrders(a, token)).statusCode).toBe(200);
+      clock.advance(2 * 60 * 1000);
+      const expired = await getOrders(a, token);
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json().code).toBe('TOKEN_EXPIRED');
+    });
+
+    it('publishes the JWKS and rotates signing keys without ending live sessions', async () => {
+      const before = await tokenFor(a, 'officer');
+      const oldKid = decodeProtectedHeader(before).kid;
+      const admin = await tokenFor(a, 'root');
+      const rotated = await a.app.inject({ method: 'POST', url: '/api/v1/admin/signing-keys/rotate', headers: bearer(admin) });
+      const newKid = rotated.json().kid as string;
+      expect(newKid).not.toBe(oldKid);
+      const jwks = (await b.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
+      expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+      expect(JSON.stringify(jwks)).not.toContain('"d"');
+      // b has not reloaded yet: it learns the new kid on first sight.
+      const after = await tokenFor(a, 'officer');
+      expect(decodeProtectedHeader(after).kid).toBe(newKid);
+      clock.advance(6_000);
+      expect((await getOrders(b, after)).statusCode).toBe(200);
+      expect((await getOrders(b, before)).statusCode).toBe(200);
+    });
+
+    it('refuses garbage credentials with 401 and anonymous calls to protected routes', async () => {
+      expect((await a.app.inject({ method: 'GET', url: '/order', headers: { authorization: 'Bearer abc.def.ghi' } })).json().code).toBe('TOKEN_INVALID');
+      expect((await a.app.inject({ method: 'GET', url: '/order' })).json().code).toBe('AUTH_REQUIRED');
+      expect((await a.app.inject({ method: 'GET', url: '/order', headers: { authorization: 'Basic Zm9vOmJhcg==' } })).json().code).toBe('AUTH_FAILED');
+      expect((await a.app.inject({ method: 'GET', url: '/api/v1/auth/profile' })).statusCode).toBe(401);
+      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x' } })).statusCode).toBe(400);
+    });
+  });
+}
