@@ -116,3 +116,36 @@ export class TargetService {
     await this.app.close();
   }
 }
+
+/** An external system's webhook endpoint: checks the HMAC header when it has a secret, keeps what it got. */
+export class WebhookReceiver {
+  url = '';
+  readonly received: { headers: Record<string, string | string[] | undefined>; body: any; signatureValid: boolean | undefined }[] = [];
+  private server: import('node:http').Server | undefined;
+
+  constructor(private readonly secret?: string) {}
+
+  async start(): Promise<this> {
+    const { createServer } = await import('node:http');
+    const { createHmac } = await import('node:crypto');
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const signature = request.headers['x-tributary-signature'];
+        const signatureValid = this.secret === undefined ? undefined : signature === `sha256=${createHmac('sha256', this.secret).update(raw).digest('hex')}`;
+        this.received.push({ headers: request.headers, body: JSON.parse(raw.toString('utf8')), signatureValid });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address() as import('node:net').AddressInfo;
+    this.url = `http://127.0.0.1:${address.port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}

@@ -21,11 +21,17 @@ const Query = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   before: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
 });
-const ResolveBody = Type.Union([
-  Type.Object({ choice: Type.Literal('source'), reason: Text }, { additionalProperties: false }),
-  Type.Object({ choice: Type.Literal('target'), reason: Text }, { additionalProperties: false }),
-  Type.Object({ choice: Type.Literal('custom'), value: Type.Unknown(), reason: Text }, { additionalProperties: false }),
-]);
+// One object rather than a union per choice: Fastify's Ajv strips properties while trying
+// union branches, so `value` would vanish before the `custom` branch is tried.
+const ResolveBody = Type.Object(
+  {
+    choice: Type.Union([Type.Literal('source'), Type.Literal('target'), Type.Literal('custom')]),
+    /** The edited value, for `custom`. */
+    value: Type.Optional(Type.Unknown()),
+    reason: Text,
+  },
+  { additionalProperties: false },
+);
 
 /** Who acts: the user the gateway vouched for, else the calling service. */
 function actor(request: FastifyRequest): string {
