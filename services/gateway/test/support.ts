@@ -25,6 +25,8 @@ export interface Upstream {
   /** When set, requests wait for it before answering. */
   hold: Promise<void> | undefined;
   extraHeaders: Record<string, string>;
+  /** Status of GET /health/live on unsigned upstreams. */
+  healthStatus: number;
   last?: { path: string; method: string; identity: unknown; headers: Record<string, unknown>; body: unknown };
   app: FastifyInstance;
 }
@@ -34,9 +36,9 @@ export interface Upstream {
  * forwarded request proves the gateway signed it (identity headers included).
  */
 export async function startUpstream(name: string, options: { verify?: boolean } = {}): Promise<Upstream> {
-  const upstream = { name, hits: 0, status: 200, hold: undefined, extraHeaders: {} } as unknown as Upstream;
+  const upstream = { name, hits: 0, status: 200, hold: undefined, extraHeaders: {}, healthStatus: 200 } as unknown as Upstream;
   const app = options.verify === false ? (Fastify() as unknown as FastifyInstance) : ((await createHttpApp({ name, logger: silentLogger(), auth: testAuth() })) as unknown as FastifyInstance);
-  if (options.verify === false) app.get('/health/live', async () => ({ status: 'ok' }));
+  if (options.verify === false) app.get('/health/live', async (_request, reply) => reply.code(upstream.healthStatus).send({ status: upstream.healthStatus }));
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
     url: '/*',

@@ -21,6 +21,8 @@ export class ResponseCache {
             maxSize: maxBytes,
             sizeCalculation: (value) => Math.max(1, value.body.length + 512),
             ttlAutopurge: false,
+            // Read the clock on every check: a cached 'now' would let entries outlive their TTL.
+            ttlResolution: 0,
             perf: { now },
           })
         : undefined;
