@@ -31,7 +31,7 @@ export const ReceiveBody = Type.Object(
     quality_test_date: Type.Optional(IsoDate()),
     quality_notes: Type.Optional(Type.String({ maxLength: 5000 })),
     allergen_info: Type.Optional(Type.String({ maxLength: 5000 })),
-    nutritional_info: Type.Optional(Type.Record(Type.String({ maxLength: 60 }), Type.Union([Type.String({ maxLength: 200 }), Type.Number()]))),
+    nutritional_info: Type.Optional(Type.Record(Type.String({ maxLength: 60 }), Type.Union([Type.Number(), Type.String({ maxLength: 200 })]))),
     batch_notes: Type.Optional(Type.String({ maxLength: 5000 })),
     reference_doctype: Type.Optional(Type.String({ maxLength: 100 })),
     reference_name: Type.Optional(Text140),
@@ -213,7 +213,7 @@ export const OptimiseBody = Type.Object(
   {
     item: Text140,
     warehouse: Text140,
-    lookback_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 730, default: 90 })),
+    lookback_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 730, description: 'days of history; 90 (or the stored value) when omitted' })),
     lead_time_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     service_level_target: Type.Optional(Type.String({ pattern: '^(50|[5-9][0-9])(\\.[0-9]{1,2})?$', description: 'percent, 50–99.99' })),
     ordering_cost: Type.Optional(NonNegativeDecimal()),

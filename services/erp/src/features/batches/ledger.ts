@@ -90,7 +90,7 @@ export async function recordMovement(trx: Kysely<ErpDatabase>, batch: BatchRow, 
   // A batch drained to zero is Consumed; stock coming back (reversal, receipt) reopens it.
   let status = batch.status;
   if (after.isZero() && status === 'Active') status = 'Consumed';
-  else if (after.isPositive() && status === 'Consumed') status = 'Active';
+  else if (after.gt(0) && status === 'Consumed') status = 'Active';
   await trx
     .updateTable('tabHD Batch Master')
     .set({ available_qty: db6(after), movement_seq: seq, status, ...counters, modified: new Date(now), modified_by: actor.user ?? null })

@@ -58,7 +58,7 @@ export function reorderParameters(input: DemandInputs) {
   const safety = up3(z.times(sigma).times(f).times(L.sqrt()));
   const reorderLevel = up3(demand.times(L).plus(safety));
   const holding = dec(input.unit_cost).times(input.holding_cost_percentage).dividedBy(100);
-  const useEoq = dec(input.ordering_cost).isPositive() && holding.isPositive() && demand.isPositive();
+  const useEoq = dec(input.ordering_cost).gt(0) && holding.gt(0) && demand.gt(0);
   const reorderQty = up3(useEoq ? demand.times(365).times(2).times(input.ordering_cost).dividedBy(holding).sqrt() : demand.times(30));
   return {
     avg_daily_consumption: mean,

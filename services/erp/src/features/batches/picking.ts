@@ -81,8 +81,8 @@ export interface PickFilter {
 
 /**
  * Usable batches in picking order: the item in that warehouse, status Active (quality released,
- * not quarantined/recalled/consumed), positive stock, not expired. With `lock`, the rows are
- * locked in that same order, so concurrent pickers queue instead of deadlocking.
+ * not quarantined/recalled/consumed), positive stock, not expired. With `lock`, the rows
+ * stay locked for the rest of the caller's transaction.
  */
 export async function usableBatches(db: Kysely<ErpDatabase>, deps: Pick<ErpDeps, 'dialect'>, filter: PickFilter, strategy: PickStrategy, lock: boolean): Promise<Candidate[]> {
   const firstUsableExpiry = addDays(filter.today, Math.max(1, (filter.min_shelf_life_days ?? 0) + 1));
@@ -96,16 +96,20 @@ export async function usableBatches(db: Kysely<ErpDatabase>, deps: Pick<ErpDeps,
     .where('expiry_date', '>=', firstUsableExpiry)
     .where('available_qty', '>', '0');
   if (filter.batches) query = query.where('name', 'in', filter.batches.length > 0 ? filter.batches : ['']);
-  for (const key of pickingKeys(strategy)) query = query.orderBy(key, 'asc');
-  if (lock) query = query.forUpdate();
+  // Locks are taken in one canonical order (by name) whatever the strategy, so a FEFO and a
+  // FIFO picker of the same batches cannot deadlock; the picking order is then applied in memory
+  // by the same keys the unlocked query sorts by.
+  if (lock) query = query.orderBy('name').forUpdate();
+  else for (const key of pickingKeys(strategy)) query = query.orderBy(key, 'asc');
   const rows = await query.execute();
-  return rows.map((row) => ({
+  const candidates = rows.map((row) => ({
     name: row.name,
     available_qty: row.available_qty,
     expiry_date: isoDate(row.expiry_date, deps.dialect),
     manufacturing_date: isoDate(row.manufacturing_date, deps.dialect),
     creation: row.creation.getTime(),
   }));
+  return lock ? candidates.sort(comparePicking(strategy)) : candidates;
 }
 
 export async function planPick(db: Kysely<ErpDatabase>, deps: Pick<ErpDeps, 'dialect'>, filter: PickFilter, qty: string, strategy: PickStrategy, lock = false): Promise<PickResult> {
