@@ -130,7 +130,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('never caches Set-Cookie, private or no-store responses', async () => {
       const alice = await tokenFor(gw, 'alice');
-      for (const headers of [{ 'set-cookie': 'session=1' }, { 'cache-control': 'private, max-age=60' }, { 'cache-control': 'no-store' }]) {
+      const variants: Array<Record<string, string>> = [{ 'set-cookie': 'session=1' }, { 'cache-control': 'private, max-age=60' }, { 'cache-control': 'no-store' }];
+      for (const headers of variants) {
         c.extraHeaders = headers;
         const path = `/cached/${Object.values(headers)[0]!.replace(/[^a-z]/g, '')}`;
         const before = c.hits;
