@@ -200,10 +200,10 @@ for (const target of testDatabases()) {
         ['LOG-2', 1],
         ['LOG-10', 2],
       ]);
-      const snapshot = JSON.parse(rows[0].price_snapshot);
+      const snapshot = JSON.parse(rows[0]!.price_snapshot);
       expect(snapshot.line).toMatchObject({ item_code: 'LOG-A', base_rate: '100', final_rate: '88', final_amount: '264.00' });
       expect(snapshot.plant_time).toMatchObject({ date: '2026-03-10', time: '12:00:00', weekday: 'Tuesday' });
-      expect(rows[0].applied_on_doctype).toBe('Sales Order');
+      expect(rows[0]!.applied_on_doctype).toBe('Sales Order');
       const analytics = await ok(h.call('GET', '/pricing/rules/LOG-10/analytics'));
       expect(analytics).toMatchObject({ usage_count: 2, total_discount_given: '40' });
       const types = await outboxTypes(h);
