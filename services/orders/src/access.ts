@@ -34,6 +34,13 @@ export const ROUTE_ACCESS = {
   manageUsers: ['MASTER-ADMIN'],
   listGroups: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
   internalEvents: ['EVENT_DELIVERY'],
+  // Passed through to processing (the original trader- and barcode-handler lambdas).
+  listTrader: ['TRADER-OFFICER', 'TRADER-SUPERVISOR', 'SEEDUWA-OFFICER'],
+  setTrader: ['TRADER-OFFICER', 'TRADER-SUPERVISOR', 'SEEDUWA-OFFICER'],
+  listShipmentRecords: ['SEEDUWA-ADMIN', 'GRANDPASS-GATEPASS', 'GRANDPASS-DEV-MACHINE'],
+  allocateShipmentRecords: ['SEEDUWA-OFFICER'],
+  listParcels: ['GRANDPASS-DEV-MACHINE'],
+  allocateParcels: ['GRANDPASS-DEV-MACHINE'],
 } as const satisfies Record<string, readonly Access[]>;
 export type RouteAccess = keyof typeof ROUTE_ACCESS;
 

@@ -1,5 +1,6 @@
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
+import { createServiceClient } from '@tributary/platform/resilience';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
@@ -11,6 +12,7 @@ import { registerPlanRoutes } from './features/plans/plans.routes.js';
 import { registerScheduleRoutes } from './features/schedules/schedules.routes.js';
 import { registerShipmentRoutes } from './features/shipments/shipments.routes.js';
 import { registerBulkLimit } from './bulk-limit.js';
+import { registerCentralRoutes } from './features/central/central.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext): Promise<HttpApp> {
@@ -32,6 +34,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
         { name: 'shipments', description: 'Shipment quantities and status events' },
         { name: 'schedules', description: 'Production (box-filling) schedules' },
         { name: 'admin', description: 'Users and MTP groups' },
+        { name: 'processing', description: 'Trader review and bag allocations, passed through to the processing service' },
       ],
     },
   });
@@ -45,5 +48,11 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerScheduleRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerInternalEventRoutes(app, deps);
+  const processingUrl = context.peers.processing;
+  const processing = processingUrl
+    ? createServiceClient({ name: 'processing', baseUrl: processingUrl, credentials: context.credentials, scope: context.scope })
+    : undefined;
+  registerCentralRoutes(app, deps, { client: processing });
+  app.addHook('onClose', async () => processing?.close());
   return app;
 }

@@ -32,5 +32,8 @@ export const OrdersError = {
   AllocationNegative: 'SHIPMENT_ALLOCATION_NEGATIVE',
   UsernameTaken: 'USER_USERNAME_TAKEN',
   UserExists: 'USER_EXISTS',
+  ScheduleCompleted: 'SCHEDULE_COMPLETED',
+  // 503
+  ProcessingNotConfigured: 'PROCESSING_NOT_CONFIGURED',
 } as const;
 export type OrdersErrorCode = (typeof OrdersError)[keyof typeof OrdersError];

@@ -27,7 +27,7 @@ export interface OrdersHarness {
 const keyring = testKeyring();
 const TABLES = ['admin.user', 'order_plan', 'order_plan_raw', 'order_request', 'order_shipment', 'order_shipment_event', 'order_schedule', 'outbox'] as const;
 
-export async function startOrders(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<OrdersHarness> {
+export async function startOrders(target: TestDatabaseTarget, env: Record<string, string> = {}, peers: Record<string, string> = {}): Promise<OrdersHarness> {
   const handle = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 8, 0, 0));
   const context: ServiceContext = {
@@ -38,7 +38,7 @@ export async function startOrders(target: TestDatabaseTarget, env: Record<string
     keyring,
     credentials: testCredentials('orders', keyring),
     scope: TEST_SCOPE,
-    peers: {},
+    peers,
     env,
   };
   await migrateToLatest(handle.database, service.migrations);

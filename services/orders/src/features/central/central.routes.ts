@@ -1,0 +1,70 @@
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { guard } from '../../access.js';
+import type { OrdersDeps } from '../../deps.js';
+import {
+  BarcodesOut,
+  ParcelBody,
+  ParcelQuery,
+  Passthrough,
+  ShipmentRecordBody,
+  ShipmentRecordQuery,
+  TraderBody,
+  TraderQuery,
+} from './central.schemas.js';
+import * as central from './central.service.js';
+
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 503: errorResponseSchema };
+const TRADER_DESCRIPTION = 'Passed to processing PUT /app/trader/blendsheet/batch per element, on behalf of the caller (processing decides which status each trader group may set).';
+
+export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: central.Central): void {
+  app.get(
+    '/trader',
+    {
+      preValidation: guard(deps.config, 'listTrader'),
+      schema: { tags: ['processing'], summary: 'Blend batches for trader review (from processing)', querystring: TraderQuery, response: { 200: Passthrough, ...errors } },
+    },
+    async (request) => central.passGet(proxy, request, '/app/trader/blendsheet/batch', { trader_status: request.query.trader_status }),
+  );
+  for (const method of ['PUT', 'POST'] as const) {
+    // POST is the role document's name for raising a trader request; the API document has PUT. Both work.
+    app.route({
+      method,
+      url: '/trader',
+      preValidation: guard(deps.config, 'setTrader'),
+      schema: { tags: ['processing'], summary: 'Set trader statuses of blend batches', description: TRADER_DESCRIPTION, body: TraderBody, response: { 200: Passthrough, ...errors } },
+      handler: async (request) => central.setTraderStatus(proxy, request, request.body),
+    });
+  }
+  app.get(
+    '/order/record/shipment',
+    {
+      preValidation: guard(deps.config, 'listShipmentRecords'),
+      schema: { tags: ['processing'], summary: 'Bags allocated to a shipment (from processing)', querystring: ShipmentRecordQuery, response: { 200: Passthrough, ...errors } },
+    },
+    async (request) => central.passGet(proxy, request, '/app/shipment/record', request.query),
+  );
+  app.put(
+    '/order/record/shipment',
+    {
+      preValidation: guard(deps.config, 'allocateShipmentRecords'),
+      schema: { tags: ['processing'], summary: 'Allocate bags to shipments (in processing)', body: ShipmentRecordBody, response: { 200: BarcodesOut, ...errors } },
+    },
+    async (request) => central.allocateToShipments(deps, proxy, request, request.body),
+  );
+  app.get(
+    '/order/record/parcel',
+    {
+      preValidation: guard(deps.config, 'listParcels'),
+      schema: { tags: ['processing'], summary: 'Parcels of a production schedule (from processing)', querystring: ParcelQuery, response: { 200: Passthrough, ...errors } },
+    },
+    async (request) => central.passGet(proxy, request, '/app/parcel/record', request.query),
+  );
+  app.post(
+    '/order/record/parcel',
+    {
+      preValidation: guard(deps.config, 'allocateParcels'),
+      schema: { tags: ['processing'], summary: 'Parcel bags of shipments into a schedule (in processing)', body: ParcelBody, response: { 200: BarcodesOut, ...errors } },
+    },
+    async (request) => central.allocateToParcels(deps, proxy, request, request.body),
+  );
+}

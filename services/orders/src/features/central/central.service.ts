@@ -1,0 +1,111 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError, conflict, notFound, unavailable } from '@tributary/platform/core';
+import { isUpstreamError, type ServiceClient, type ServiceRequest } from '@tributary/platform/resilience';
+import type { OrdersDeps } from '../../deps.js';
+import { OrdersError } from '../../errors.js';
+import { kg, kgToPositiveGrams } from '../../units.js';
+import type { ParcelBody, ShipmentRecordBody, TraderBody } from './central.schemas.js';
+
+/**
+ * The original's trader- and barcode-handler: these routes keep their AWS-Manager paths and
+ * call processing (the Central-Handler) with this service's signature, on behalf of the user
+ * (identity headers), carrying the trace. Bulk bodies become one call per element, in order;
+ * processing owns those rules (trader workflow, bag availability, over-parcelling). A failing
+ * element stops the batch and says how many went through (`details.index`, `details.applied`);
+ * each element carries its own Idempotency-Key derived from the request's, so a retry of the
+ * whole batch is not applied twice downstream.
+ */
+export interface Central {
+  client: ServiceClient | undefined;
+}
+
+function forward(request: FastifyRequest): Pick<ServiceRequest, 'identity' | 'requestId' | 'traceparent'> {
+  const identity = request.identity;
+  return {
+    identity: { ...(identity?.user ? { user: identity.user } : {}), roles: identity?.roles ?? [] },
+    requestId: request.id,
+    traceparent: request.trace.traceparent,
+  };
+}
+
+function clientOf(central: Central): ServiceClient {
+  if (!central.client) throw unavailable(OrdersError.ProcessingNotConfigured, 'The processing service is not configured (PROCESSING_URL)');
+  return central.client;
+}
+
+export async function passGet(central: Central, request: FastifyRequest, path: string, query: Record<string, string | number | undefined>): Promise<Record<string, unknown>[]> {
+  const defined = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
+  return clientOf(central).json<Record<string, unknown>[]>({ method: 'GET', path, query: defined, ...forward(request) });
+}
+
+async function eachElement<T, R>(central: Central, request: FastifyRequest, items: readonly T[], call: (item: T, index: number, key: string) => ServiceRequest): Promise<R[]> {
+  const client = clientOf(central);
+  const header = request.headers['idempotency-key'];
+  const base = typeof header === 'string' ? header : request.id;
+  const results: R[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      results.push(await client.json<R>({ ...call(item, index, `${base}:${index}`), ...forward(request) }));
+    } catch (error) {
+      throw withProgress(error, index);
+    }
+  }
+  return results;
+}
+
+function withProgress(error: unknown, index: number): unknown {
+  if (!(error instanceof AppError)) return error;
+  const details = { ...(error.details ?? {}), index, applied: index, ...(isUpstreamError(error) ? { upstream: error.upstream } : {}) };
+  return new AppError(error.category, error.code, error.message, { details, cause: error, ...(error.headers ? { headers: error.headers } : {}) });
+}
+
+export function setTraderStatus(central: Central, request: FastifyRequest, body: TraderBody) {
+  return eachElement<TraderBody[number], Record<string, unknown>>(central, request, body, (item, _index, key) => ({
+    method: 'PUT',
+    path: '/app/trader/blendsheet/batch',
+    body: { item_code: item.item_code, created_ts: Number(item.created_ts), trader_status: item.trader_status },
+    idempotencyKey: key,
+  }));
+}
+
+/** The shipment must exist here: processing cannot check it (it is this service's data). */
+export async function allocateToShipments(deps: OrdersDeps, central: Central, request: FastifyRequest, body: ShipmentRecordBody) {
+  for (const [index, item] of body.entries()) {
+    kgToPositiveGrams(item.amount, `[${index}].amount`);
+    const shipment = await deps.db
+      .selectFrom('order_shipment')
+      .select('status')
+      .where('request_code', '=', String(item.request_code))
+      .where('shipment_code', '=', Number(item.shipment_code))
+      .executeTakeFirst();
+    if (!shipment) throw notFound(OrdersError.ShipmentNotFound, `No shipment ${item.shipment_code} of request ${item.request_code}`, { details: { index } });
+  }
+  return eachElement<ShipmentRecordBody[number], { barcode: string }>(central, request, body, (item, _index, key) => ({
+    method: 'POST',
+    path: `/app/${item.table_name}/record/shipment`,
+    body: { barcode: item.barcode, request_code: Number(item.request_code), shipment_code: Number(item.shipment_code), amount: kg(kgToPositiveGrams(item.amount, 'amount')) },
+    idempotencyKey: key,
+  }));
+}
+
+/** Parcels fill a schedule: it must exist here and still be open. */
+export async function allocateToParcels(deps: OrdersDeps, central: Central, request: FastifyRequest, body: ParcelBody) {
+  for (const [index, item] of body.entries()) {
+    kgToPositiveGrams(item.reduced_by, `[${index}].reduced_by`);
+    const schedule = await deps.db.selectFrom('order_schedule').select('completed').where('schedule_code', '=', String(item.schedule_code)).executeTakeFirst();
+    if (!schedule) throw notFound(OrdersError.ScheduleNotFound, `No schedule ${item.schedule_code}`, { details: { index } });
+    if (schedule.completed) throw conflict(OrdersError.ScheduleCompleted, `Schedule ${item.schedule_code} is completed`, { details: { index } });
+  }
+  return eachElement<ParcelBody[number], { barcode: string }>(central, request, body, (item, _index, key) => ({
+    method: 'POST',
+    path: `/app/${item.table_name}/record/parcel`,
+    body: {
+      barcode: item.barcode,
+      request_code: Number(item.request_code),
+      shipment_code: Number(item.shipment_code),
+      schedule_code: Number(item.schedule_code),
+      reduced_by: kg(kgToPositiveGrams(item.reduced_by, 'reduced_by')),
+    },
+    idempotencyKey: key,
+  }));
+}
