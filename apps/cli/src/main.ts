@@ -21,7 +21,7 @@ program
     const global = program.opts<{ dataDir: string; logLevel: string }>();
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
     const started = Date.now();
-    const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env: process.env, logLevel: global.logLevel }, logger);
+    const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env: process.env, logLevel: global.logLevel });
     const status = await startStatusServer(platform.services, { host: options.host, port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000), logger });
     printBanner(platform.services, status.url, Date.now() - started);
     let stopping = false;

@@ -47,7 +47,7 @@ describe('tributary up', () => {
   });
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  const start = () => up({ dataDir, host: '127.0.0.1', seed: true, env: {}, logLevel: 'silent', definitions: [demo] }, silentLogger());
+  const start = () => up({ dataDir, host: '127.0.0.1', seed: true, env: {}, logLevel: 'silent', definitions: [demo] });
 
   it('starts a service on its own embedded database, seeded once, behind signatures', async () => {
     const platform = await start();

@@ -25,16 +25,22 @@ export interface Platform {
  * Starts every service that exists, in one process, each on its own database, and returns
  * once all are listening. The embedded default is one PGlite directory per service.
  */
-export async function up(options: UpOptions, logger: Logger = createLogger({ name: 'tributary', level: options.logLevel })): Promise<Platform> {
+export async function up(options: UpOptions): Promise<Platform> {
   const definitions = options.definitions ?? (await loadServices());
   const dataDir = resolve(options.dataDir);
   const keyring = await loadOrCreateKeyring(resolve(dataDir, 'keyring.json'), [...definitions.map((d) => d.name), 'cli']);
   const template = pgliteTemplateOnce();
+  // One logger per service (not a child of the CLI's), so each line names exactly one service.
+  const loggers = new Map<string, Logger>();
+  const serviceLogger = (name: string) => {
+    if (!loggers.has(name)) loggers.set(name, createLogger({ name, level: options.logLevel }));
+    return loggers.get(name)!;
+  };
   const peers = Object.fromEntries(definitions.map((d) => [d.name, `http://127.0.0.1:${portOf(d, options.env)}`]));
 
   // Databases open in parallel: loading a template into each directory is I/O-bound.
   const opened = await Promise.all(
-    definitions.map((definition) => openServiceDatabase(definition.name, dataDir, options.env, logger.child({ service: definition.name }), template)),
+    definitions.map((definition) => openServiceDatabase(definition.name, dataDir, options.env, serviceLogger(definition.name), template)),
   );
   const services: RunningService[] = [];
   try {
@@ -45,9 +51,11 @@ export async function up(options: UpOptions, logger: Logger = createLogger({ nam
           host: options.host,
           port: portOf(definition, options.env),
           seed: options.seed && fresh,
+          deferBackground: true,
         }),
       );
     }
+    await Promise.all(services.map((service) => service.startBackground()));
   } catch (error) {
     await Promise.allSettled(services.map((service) => service.stop()));
     await Promise.allSettled(opened.map(({ database }) => database.close()));
@@ -58,7 +66,7 @@ export async function up(options: UpOptions, logger: Logger = createLogger({ nam
     return {
       name: definition.name,
       database,
-      logger: logger.child({ service: definition.name }),
+      logger: serviceLogger(definition.name),
       clock: systemClock,
       keyring,
       credentials: credentialsFor(keyring, definition.name),

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { drainHttpApp, startHttpServer } from '../http/lifecycle.js';
 import { migrateToLatest } from '../migrate/migrate.js';
-import type { ServiceContext, ServiceDefinition } from './definition.js';
+import type { BackgroundTask, ServiceContext, ServiceDefinition } from './definition.js';
 
 export interface RunningService {
   name: string;
   url: string;
   app: FastifyInstance<any, any, any, any, any>;
+  /** Starts the service's workers; a no-op once started (see StartServiceOptions.deferBackground). */
+  startBackground(): Promise<void>;
   /** Stops background work and closes the database (after HTTP drained). */
   release(): Promise<void>;
   /** Drains HTTP, then releases. */
@@ -19,6 +21,11 @@ export interface StartServiceOptions {
   /** Seed demo data (first start of the embedded platform). */
   seed?: boolean;
   migrate?: boolean;
+  /**
+   * Leave workers stopped until `startBackground()` is called: when several services start
+   * together, workers that call peers (outbox collectors) wait until every peer listens.
+   */
+  deferBackground?: boolean;
 }
 
 /** One path for every composition root: migrate, seed, build, listen, start workers. */
@@ -27,20 +34,37 @@ export async function startService(
   context: ServiceContext,
   options: StartServiceOptions,
 ): Promise<RunningService> {
+  const started = Date.now();
+  const phases: Record<string, number> = {};
+  const mark = (phase: string, since: number) => (phases[phase] = Date.now() - since);
+  let at = Date.now();
   if (options.migrate !== false) {
     await migrateToLatest(context.database, definition.migrations, { logger: context.logger, service: definition.name });
   }
+  mark('migrateMs', at);
+  at = Date.now();
   if (options.seed && definition.seed) {
     await definition.seed(context);
     context.logger.info({ service: definition.name }, 'demo data seeded');
   }
+  mark('seedMs', at);
+  at = Date.now();
   const app = (await definition.buildApp(context)) as FastifyInstance<any, any, any, any, any>;
+  mark('buildMs', at);
+  at = Date.now();
   const url = await startHttpServer(app, { host: options.host, port: options.port });
-  const background = definition.startBackground ? await definition.startBackground(context) : undefined;
+  mark('listenMs', at);
+  context.logger.info({ service: definition.name, url, totalMs: Date.now() - started, ...phases }, 'service started');
+  let background: Promise<BackgroundTask | undefined> | undefined;
+  const startBackground = async () => {
+    background ??= definition.startBackground ? definition.startBackground(context) : Promise.resolve(undefined);
+    await background;
+  };
+  if (!options.deferBackground) await startBackground();
   let released: Promise<void> | undefined;
   const release = () => {
     released ??= (async () => {
-      await background?.stop();
+      await (await background)?.stop();
       await context.database.close();
     })();
     return released;
@@ -49,6 +73,7 @@ export async function startService(
     name: definition.name,
     url,
     app,
+    startBackground,
     release,
     stop: async () => {
       await drainHttpApp(app);
