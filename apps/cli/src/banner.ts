@@ -10,12 +10,12 @@ export function printBanner(services: RunningService[], statusUrl: string, elaps
   const gateway = services.find((service) => service.name === 'gateway');
   lines.push('');
   if (gateway) {
-    lines.push(`  Gateway: ${gateway.url}`);
-    lines.push('  Demo users (password "tributary-demo"): admin, grandpass-manager, seeduwa-operator, trader');
+    lines.push(`  Gateway: ${gateway.url}   (every API goes through here)`);
   } else {
     lines.push('  The gateway is not built yet: services are reached directly and require SigV4-signed requests');
     lines.push('  (service keys are in the data directory\'s keyring.json).');
   }
+  for (const service of services) for (const note of service.notes) lines.push(`  ${note}`);
   lines.push('', '  Ctrl-C stops everything.', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -38,6 +38,8 @@ export interface ServiceDefinition<App = unknown> {
   buildApp(context: ServiceContext): Promise<App>;
   /** Demo data for a first start; must be idempotent. */
   seed?(context: ServiceContext): Promise<void>;
+  /** Lines for the startup banner of `tributary up` (e.g. the gateway's demo logins). */
+  notes?(context: ServiceContext): string[];
   /** Workers that run beside the HTTP server (outbox relays, schedulers). */
   startBackground?(context: ServiceContext): Promise<BackgroundTask>;
 }

@@ -7,6 +7,8 @@ export interface RunningService {
   name: string;
   url: string;
   app: FastifyInstance<any, any, any, any, any>;
+  /** The service's lines for a startup banner. */
+  notes: string[];
   /** Starts the service's workers; a no-op once started (see StartServiceOptions.deferBackground). */
   startBackground(): Promise<void>;
   /** Stops background work and closes the database (after HTTP drained). */
@@ -73,6 +75,7 @@ export async function startService(
     name: definition.name,
     url,
     app,
+    notes: definition.notes?.(context) ?? [],
     startBackground,
     release,
     stop: async () => {
