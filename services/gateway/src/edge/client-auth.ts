@@ -27,17 +27,21 @@ export async function authenticateClient(deps: ClientAuthDeps, request: FastifyR
   const presigned = /(^|&)X-Amz-Signature=/i.test(rawQuery);
   const kinds = [authorization !== undefined, apiKey !== undefined, presigned].filter(Boolean).length;
   if (kinds > 1) throw invalid(GatewayError.AuthFailed, 'Send exactly one credential: a bearer token, an API key or a SigV4 signature');
-  if (typeof apiKey === 'string') return deps.keys.authenticateApiKey(apiKey.trim(), request.ip);
+  const arrivedAt = request.edge?.arrivedAt ?? performance.now();
+  if (typeof apiKey === 'string') return deps.keys.authenticateApiKey(apiKey.trim(), request.ip, arrivedAt);
   if (Array.isArray(apiKey)) throw unauthenticated(GatewayError.ApiKeyInvalid, 'X-API-Key appears more than once');
-  if (authorization?.startsWith('Bearer ')) return deps.auth.authenticateAccessToken(authorization.slice(7).trim());
+  if (authorization?.startsWith('Bearer ')) return deps.auth.authenticateAccessToken(authorization.slice(7).trim(), arrivedAt);
   if (authorization?.startsWith('AWS4-HMAC-SHA256 ') || presigned) {
-    return deps.keys.authenticateSigV4({
-      method: request.method,
-      path,
-      rawQuery,
-      headers: request.headers,
-      ...(request.rawBody ? { body: request.rawBody } : {}),
-    });
+    return deps.keys.authenticateSigV4(
+      {
+        method: request.method,
+        path,
+        rawQuery,
+        headers: request.headers,
+        ...(request.rawBody ? { body: request.rawBody } : {}),
+      },
+      arrivedAt,
+    );
   }
   if (authorization !== undefined) throw unauthenticated(GatewayError.AuthFailed, 'Unsupported Authorization scheme; use Bearer or AWS4-HMAC-SHA256');
   return ANONYMOUS;

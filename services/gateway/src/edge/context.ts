@@ -5,6 +5,8 @@ import { ANONYMOUS, type Consumer } from './consumer.js';
 
 /** What the edge learned about a request, for the audit record and usage counters. */
 export interface EdgeContext {
+  /** performance.now() when the request arrived: revocation reads must start after it. */
+  arrivedAt: number;
   consumer: Consumer;
   route?: RouteConfig;
   upstreamUrl?: string;
@@ -27,5 +29,5 @@ export function edgeOf(request: FastifyRequest): EdgeContext {
 }
 
 export function freshEdge(): EdgeContext {
-  return { consumer: ANONYMOUS, decision: 'allowed', rateLimited: false };
+  return { arrivedAt: performance.now(), consumer: ANONYMOUS, decision: 'allowed', rateLimited: false };
 }

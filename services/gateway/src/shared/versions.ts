@@ -65,12 +65,30 @@ export class VersionedCache<V> {
     private readonly maxEntries = 50_000,
   ) {}
 
-  async sync(): Promise<void> {
-    const version = await this.versions.current(this.name);
+  /**
+   * Reads the version once per concurrent burst: a caller may share a read already in flight
+   * only if that read started after the caller's request arrived (`notBefore`, from
+   * performance.now()), so a revocation that completed before a request arrived is always seen.
+   */
+  async sync(notBefore: number = performance.now()): Promise<void> {
+    const version = await this.read(notBefore);
     if (version !== this.seen) {
       this.entries.clear();
       this.seen = version;
     }
+  }
+
+  private inflight: { startedAt: number; promise: Promise<string> } | undefined;
+
+  private read(notBefore: number): Promise<string> {
+    const current = this.inflight;
+    if (current && current.startedAt >= notBefore) return current.promise;
+    const startedAt = performance.now();
+    const promise = this.versions.current(this.name).finally(() => {
+      if (this.inflight?.promise === promise) this.inflight = undefined;
+    });
+    this.inflight = { startedAt, promise };
+    return promise;
   }
 
   get(key: string): V | undefined {

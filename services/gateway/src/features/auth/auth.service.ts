@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { errors as joseErrors } from 'jose';
+import { errors as joseErrors, type JWTPayload } from 'jose';
 import type { Kysely } from 'kysely';
 import { AppError, forbidden, unauthenticated, type Clock, type Logger } from '@tributary/platform/core';
 import { sha256Hex } from '../../crypto.js';
@@ -62,7 +62,24 @@ interface AccessStatus {
 const REFRESH_FORMAT = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
 
 export class AuthService {
+  /**
+   * Tokens whose signature and claims already verified, by the exact token string: the
+   * signature check is pure computation, so repeating it per request buys nothing. Expiry is
+   * re-checked on every use; revocation is checked separately on every use.
+   */
+  private readonly verifiedTokens = new Map<string, JWTPayload>();
+
   constructor(private readonly deps: AuthDeps) {}
+
+  private async verified(token: string): Promise<JWTPayload> {
+    const cached = this.verifiedTokens.get(token);
+    if (cached && typeof cached.exp === 'number' && cached.exp * 1000 > this.deps.clock.now()) return cached;
+    if (cached) this.verifiedTokens.delete(token);
+    const payload = await this.deps.keys.verify(token);
+    if (this.verifiedTokens.size >= VERIFIED_CACHE_MAX) this.verifiedTokens.clear();
+    this.verifiedTokens.set(token, payload);
+    return payload;
+  }
 
   private now(): Date {
     return new Date(this.deps.clock.now());
@@ -205,10 +222,10 @@ export class AuthService {
   }
 
   /** Verifies signature and claims, then asks the revocation store (cached per version). */
-  async authenticateAccessToken(token: string): Promise<Consumer> {
+  async authenticateAccessToken(token: string, arrivedAt?: number): Promise<Consumer> {
     let payload;
     try {
-      payload = await this.deps.keys.verify(token);
+      payload = await this.verified(token);
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated(GatewayError.TokenExpired, 'Access token has expired');
       throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
@@ -217,7 +234,7 @@ export class AuthService {
       throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
     }
     const cacheKey = `jti:${payload.jti}`;
-    await this.deps.cache.sync();
+    await this.deps.cache.sync(arrivedAt);
     let status = this.deps.cache.get(cacheKey) as AccessStatus | undefined;
     if (!status) {
       const row = await this.deps.tokens.accessStatus(payload.jti);
@@ -241,6 +258,8 @@ export class AuthService {
     };
   }
 }
+
+const VERIFIED_CACHE_MAX = 20_000;
 
 function lockedError(until: Date, now: Date): AppError {
   return forbidden(GatewayError.AccountLocked, 'Account is locked after too many failed logins', {

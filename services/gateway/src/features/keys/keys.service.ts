@@ -88,11 +88,11 @@ export class KeysService {
     await this.deps.versions.bump('auth');
   }
 
-  async authenticateApiKey(raw: string, ip: string): Promise<Consumer> {
+  async authenticateApiKey(raw: string, ip: string, arrivedAt?: number): Promise<Consumer> {
     const match = API_KEY_FORMAT.exec(raw);
     if (!match) throw unauthenticated(GatewayError.ApiKeyInvalid, 'API key is not valid');
     const keyId = uuidFromHex(match[1]!);
-    await this.deps.cache.sync();
+    await this.deps.cache.sync(arrivedAt);
     let entry = this.deps.cache.get(`key:${keyId}`) as CachedApiKey | null | undefined;
     if (entry === undefined) {
       const row = await this.deps.keys.findApiKey(keyId);
@@ -218,8 +218,8 @@ export class KeysService {
   }
 
   /** Verifies a client's SigV4 signature (header or presigned) with the kernel verifier. */
-  async authenticateSigV4(request: IncomingRequest): Promise<Consumer> {
-    await this.deps.cache.sync();
+  async authenticateSigV4(request: IncomingRequest, arrivedAt?: number): Promise<Consumer> {
+    await this.deps.cache.sync(arrivedAt);
     let consumer: Consumer | undefined;
     await verifySigV4(request, {
       ...this.deps.sigv4,
