@@ -58,7 +58,33 @@ export async function findShipment(trx: OrdersTrx, requestCode: string, shipment
     .select(shipmentColumns)
     .where('s.request_code', '=', requestCode)
     .where('s.shipment_code', '=', shipmentCode)
+    .forUpdate()
     .executeTakeFirst()) as ShipmentRow | undefined;
+}
+
+const byKey = (a: readonly [string, number], b: readonly [string, number]) => {
+  const [ra, rb] = [BigInt(a[0]), BigInt(b[0])];
+  return ra < rb ? -1 : ra > rb ? 1 : a[1] - b[1];
+};
+export const shipmentKey = (requestCode: string, shipmentCode: number) => `${requestCode}/${shipmentCode}`;
+
+/**
+ * Locks the shipments a command touches, in (request_code, shipment_code) order, and returns
+ * them by key. Every writer of a shipment row locks it this way first (PostgreSQL locks the
+ * rows of an ordered FOR UPDATE in that order), so writers never wait on each other in a cycle.
+ */
+export async function lockShipments(trx: OrdersTrx, keys: readonly (readonly [string, number])[]): Promise<Map<string, ShipmentRow>> {
+  const unique = [...new Map(keys.map((key) => [shipmentKey(key[0], key[1]), key])).values()].sort(byKey);
+  if (unique.length === 0) return new Map();
+  const rows = (await trx
+    .selectFrom('order_shipment as s')
+    .select(shipmentColumns)
+    .where((eb) => eb.or(unique.map(([rc, sc]) => eb.and([eb('s.request_code', '=', rc), eb('s.shipment_code', '=', sc)]))))
+    .orderBy('s.request_code')
+    .orderBy('s.shipment_code')
+    .forUpdate()
+    .execute()) as ShipmentRow[];
+  return new Map(rows.map((row) => [shipmentKey(String(row.request_code), row.shipment_code), row]));
 }
 
 export async function findEvent(trx: OrdersTrx, requestCode: string, shipmentCode: number, status: string): Promise<EventRow | undefined> {
@@ -89,18 +115,24 @@ export async function insertShipment(trx: OrdersTrx, row: { request_code: string
     .execute();
 }
 
+/** The event and the shipment's current status, in one statement (one round trip per event). */
 export async function insertEvent(
   trx: OrdersTrx,
   row: { request_code: string; shipment_code: number; status: string; event_ts: number; shipment_vehicle: string | null; order_remarks: string | null; shipment_remarks: string | null; actor: string },
 ): Promise<EventRow> {
-  const inserted = (await trx.insertInto('order_shipment_event').values(row).returning(eventColumns).executeTakeFirstOrThrow()) as EventRow;
-  await trx
-    .updateTable('order_shipment')
-    .set({ status: row.status, updated_at: row.event_ts })
-    .where('request_code', '=', row.request_code)
-    .where('shipment_code', '=', row.shipment_code)
-    .execute();
-  return inserted;
+  return (await trx
+    .with('inserted', (db) => db.insertInto('order_shipment_event').values(row).returning(eventColumns))
+    .with('current', (db) =>
+      db
+        .updateTable('order_shipment')
+        .set({ status: row.status, updated_at: row.event_ts })
+        .where('request_code', '=', row.request_code)
+        .where('shipment_code', '=', row.shipment_code)
+        .returning('shipment_code'),
+    )
+    .selectFrom('inserted')
+    .select(eventColumns)
+    .executeTakeFirstOrThrow()) as EventRow;
 }
 
 export async function nextShipmentCode(trx: OrdersTrx, requestCode: string): Promise<number> {

@@ -53,33 +53,37 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
   });
 
   return runCommand(deps, async (trx) => {
-    await repo.lockRequests(trx, items.map((item) => item.requestCode));
+    const shipments = await repo.lockShipments(trx, items.map((item) => [item.requestCode, item.shipmentCode] as const));
     const results: { requestCode: string; shipmentCode: number; events: repo.EventRow[] }[] = [];
     const outbox: OutboxEventInput[] = [];
     for (const item of items) {
-      const shipment = await repo.findShipment(trx, item.requestCode, item.shipmentCode);
+      const shipment = shipments.get(repo.shipmentKey(item.requestCode, item.shipmentCode));
       if (!shipment) throw shipmentNotFound(item.index, item.requestCode, item.shipmentCode);
-      const recorded = await repo.findEvent(trx, item.requestCode, item.shipmentCode, item.status);
-      if (recorded) {
-        if (sameText(recorded, item.fields)) {
+      if (!canMove(shipment.status, item.status)) {
+        // The workflow has no cycles, so a status already recorded is never a legal next step:
+        // the event log is only read on this (rare) path.
+        const recorded = await repo.findEvent(trx, item.requestCode, item.shipmentCode, item.status);
+        if (recorded && sameText(recorded, item.fields)) {
           results.push({ requestCode: item.requestCode, shipmentCode: item.shipmentCode, events: [recorded] });
           continue;
         }
-        throw conflict(OrdersError.StatusAlreadyRecorded, `Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`, {
-          details: { index: item.index, status: item.status, current: shipment.status },
-        });
-      }
-      if (!canMove(shipment.status, item.status)) {
+        if (recorded) {
+          throw conflict(OrdersError.StatusAlreadyRecorded, `Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`, {
+            details: { index: item.index, status: item.status, current: shipment.status },
+          });
+        }
         throw conflict(OrdersError.TransitionInvalid, `A shipment in ${shipment.status} cannot move to ${item.status}`, {
           details: { index: item.index, from: shipment.status, to: item.status },
         });
       }
       const added = [await record(trx, command, item, shipment.status, false, outbox)];
+      shipment.status = item.status;
       const follower = AUTOMATIC_FOLLOWER[item.status];
       if (follower) {
         added.push(
           await record(trx, command, { ...item, status: follower, fields: { shipment_vehicle: null, order_remarks: null, shipment_remarks: null } }, item.status, true, outbox),
         );
+        shipment.status = follower;
       }
       results.push({ requestCode: item.requestCode, shipmentCode: item.shipmentCode, events: added });
     }
@@ -157,12 +161,18 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
     grams: kgToPositiveGrams(item.quantity, `[${index}].quantity`),
   }));
   return runCommand(deps, async (trx) => {
+    // Request locks serialise the numbering of new shipments; shipment locks (same order as
+    // event writers take them) keep a concurrent event from slipping in between check and split.
     await repo.lockRequests(trx, items.map((item) => item.requestCode));
+    const locked = await repo.lockShipments(trx, items.map((item) => [item.requestCode, item.shipmentCode] as const));
     const touched: (readonly [string, number])[] = [];
     const outbox: OutboxEventInput[] = [];
     for (const item of items) {
-      const shipment = await repo.findShipment(trx, item.requestCode, item.shipmentCode);
+      const key = repo.shipmentKey(item.requestCode, item.shipmentCode);
+      // A shipment split off earlier in this batch is not in the map yet; this transaction made it.
+      const shipment = locked.get(key) ?? (await repo.findShipment(trx, item.requestCode, item.shipmentCode));
       if (!shipment) throw shipmentNotFound(item.index, item.requestCode, item.shipmentCode);
+      locked.set(key, shipment);
       touched.push([item.requestCode, item.shipmentCode]);
       const current = BigInt(shipment.quantity);
       if (item.grams === current) continue;
@@ -181,6 +191,7 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
       const splitCode = await repo.nextShipmentCode(trx, item.requestCode);
       const remainder = current - item.grams;
       await repo.setQuantity(trx, item.requestCode, item.shipmentCode, item.grams, command.now);
+      shipment.quantity = item.grams.toString();
       await repo.insertShipment(trx, { request_code: item.requestCode, shipment_code: splitCode, quantity: remainder, status: shipment.status, now: command.now });
       await repo.copyEvents(trx, item.requestCode, item.shipmentCode, splitCode);
       touched.push([item.requestCode, splitCode]);
