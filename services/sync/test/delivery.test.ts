@@ -50,8 +50,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expectOrderedOnce(await appliedFor('ord-'), ids);
       const cursor = await sync.db.selectFrom('sync_source_cursors').selectAll().where('source', '=', 'src').executeTakeFirstOrThrow();
       expect(Number(cursor.events_seen)).toBeGreaterThanOrEqual(200);
-      const statuses = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', 'in', ids).execute();
-      expect(statuses.every((row) => row.sync_status === 'completed')).toBe(true);
+      // The target commits before the sync records the completion: wait for the bookkeeping too.
+      await eventually(async () => {
+        const statuses = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', 'in', ids).execute();
+        expect(statuses.every((row) => row.sync_status === 'completed')).toBe(true);
+      });
     });
 
     it('stores the same event once when it arrives twice (re-read feed, duplicate capture)', async () => {
