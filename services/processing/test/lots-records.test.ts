@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
 import { expectRefused, MISSING_BARCODE, startHarness, uuidLike, type Harness } from './support.js';
 
@@ -110,6 +111,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const scanned = await h.call('GET', `/app/scan?table_name=tealine&barcode=${barcode}`);
       expect(scanned.body.status).toBe('DISPATCHED');
       expect(typeof scanned.body.dispatched_ts).toBe('number');
+      const { rows } = await sql<{ type: string; aggregate_type: string; aggregate_id: string; payload: string }>`
+        select type, aggregate_type, aggregate_id, payload from outbox where aggregate_id = ${`tealine:${barcode}`} order by position`.execute(h.handle.database.db);
+      expect(rows.map((r) => [r.type, r.aggregate_type, JSON.parse(r.payload).to ?? null])).toEqual([
+        ['processing.record.accepted', 'bag', null],
+        ['processing.record.status_changed', 'bag', 'IN_PROCESS'],
+        ['processing.record.status_changed', 'bag', 'PROCESSED'],
+        ['processing.record.status_changed', 'bag', 'DISPATCHED'],
+      ]);
+      expect(JSON.parse(rows[0]!.payload)).toMatchObject({ table: 'tealine', barcode, item_code: 'T-PUT', id: 1, net_weight: '20.00', gross_weight: '21.00', bag_weight: '1.00' });
     });
 
     it('scan refuses unknown tables and barcodes', async () => {
