@@ -6,6 +6,7 @@ import { keyringLookup, type ServiceContext } from '@tributary/platform/service'
 import { readConfig } from './config.js';
 import type { ProcessingDb } from './db/schema.js';
 import { registerAllocationRoutes } from './features/allocations/allocations.routes.js';
+import { registerDashboardRoutes } from './features/dashboard/dashboard.routes.js';
 import type { FeatureDeps } from './features/deps.js';
 import { registerLabelRoutes } from './features/labels/label.routes.js';
 import { registerLocationRoutes } from './features/locations/locations.routes.js';
@@ -51,6 +52,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerAllocationRoutes(app, deps);
   registerLabelRoutes(app, deps, config.LABEL_TIME_ZONE);
   registerShipmentRoutes(app, deps, orders);
+  registerDashboardRoutes(app, deps);
   if (orders) app.addHook('onClose', () => orders.close());
   return app;
 }
