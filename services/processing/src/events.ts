@@ -12,6 +12,7 @@ export const ProcessingEvents = {
   lotCreated: 'processing.lot.created',
   recordAccepted: 'processing.record.accepted',
   recordStatusChanged: 'processing.record.status_changed',
+  recordMoved: 'processing.record.moved',
   allocationCreated: 'processing.allocation.created',
   allocationRemoved: 'processing.allocation.removed',
   batchCreated: 'processing.batch.created',

@@ -122,6 +122,22 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(JSON.parse(rows[0]!.payload)).toMatchObject({ table: 'tealine', barcode, item_code: 'T-PUT', id: 1, net_weight: '20.00', gross_weight: '21.00', bag_weight: '1.00' });
     });
 
+    it('moves bags between locations under the segregation rule', async () => {
+      const t = (await h.call('POST', '/app/admin/tealine', { item_code: 'T-MOVE', no_of_bags: 2, weight_per_bag: 20 })).body;
+      const { barcode } = (await h.call('POST', '/app/tealine/record', { ...t, store_location: 'STORE-A', gross_weight: 21, bag_weight: 1 })).body;
+      const moved = await h.call('PUT', '/app/tealine/record/location', { barcode, new_store_location: 'STORE-B' });
+      expect(moved.body).toMatchObject({ barcode, store_location: 'STORE-B' });
+      await expectRefused(h, 409, 'LOCATION_HERBLINE_ONLY', () => h.call('PUT', '/app/tealine/record/location', { barcode, new_store_location: 'HERB-1' }));
+      await expectRefused(h, 404, 'LOCATION_NOT_FOUND', () => h.call('PUT', '/app/tealine/record/location', { barcode, new_store_location: 'NOWHERE' }));
+      await expectRefused(h, 404, 'RECORD_NOT_FOUND', () => h.call('PUT', '/app/blendsheet/record/location', { barcode, new_store_location: 'STORE-A' }));
+      await expectRefused(h, 400, 'REQUEST_VALIDATION_FAILED', () => h.call('PUT', '/app/tealine/record/location', { barcode }));
+      const herb = (await h.call('GET', '/app/admin/herbline')).body[0];
+      const herbBag = (await h.call('GET', `/app/admin/herbline?item_code=${herb.item_code}&created_ts=${herb.created_ts}`)).body.record_list[0].barcode;
+      await expectRefused(h, 409, 'RECORD_DISPATCHED', () => h.call('PUT', '/app/herbline/record/location', { barcode: herbBag, new_store_location: 'HERB-1' }));
+      const { rows } = await sql<{ payload: string }>`select payload from outbox where type = 'processing.record.moved'`.execute(h.handle.database.db);
+      expect(rows.map((r) => JSON.parse(r.payload))).toEqual([{ table: 'tealine', barcode, from: 'STORE-A', to: 'STORE-B' }]);
+    });
+
     it('scan refuses unknown tables and barcodes', async () => {
       expect((await h.call('GET', `/app/scan?table_name=teabag&barcode=${MISSING_BARCODE}`)).body.code).toBe('REQUEST_VALIDATION_FAILED');
       expect((await h.call('GET', '/app/scan?table_name=tealine&barcode=123')).status).toBe(400);

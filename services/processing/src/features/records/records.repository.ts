@@ -30,6 +30,15 @@ export async function updateRecordStatus(db: Kysely<any>, material: Material, ba
   await sql`update ${sql.table(recordTable(material))} set status = ${status}, remaining = ${remaining} where barcode = ${barcode}`.execute(db);
 }
 
+/** Returns the location the bag was in. */
+export async function moveRecordRow(db: Kysely<any>, material: Material, barcode: string, location: string): Promise<string> {
+  const { rows } = await sql<{ from: string }>`
+    update ${sql.table(recordTable(material))} r set store_location = ${location}
+      from ${sql.table(recordTable(material))} old where old.barcode = r.barcode and r.barcode = ${barcode}
+    returning old.store_location as "from"`.execute(db);
+  return rows[0]!.from;
+}
+
 export interface InsertedRecord {
   item_code: string;
   created_ts: string;

@@ -4,7 +4,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { MATERIALS } from '../../domain/materials.js';
 import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http/schemas.js';
 import { actorOf, type FeatureDeps } from '../deps.js';
-import { createRecord, scan, updateRecord } from './records.service.js';
+import { createRecord, moveRecord, scan, updateRecord } from './records.service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
@@ -51,6 +51,21 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
         }
         return updateRecord(deps, actorOf(request), material, request.body);
       },
+    );
+  }
+
+  for (const material of MATERIALS) {
+    app.put(
+      `/app/${material}/record/location`,
+      {
+        schema: {
+          tags: ['device'],
+          summary: `Move a ${material} bag to another store location (segregation rule applies)`,
+          body: Type.Object({ barcode: Barcode, new_store_location: Text({ maxLength: 100 }) }),
+          response: { 200: OpenObject({ barcode: Type.String(), store_location: Type.String() }), ...errors },
+        },
+      },
+      (request) => moveRecord(deps, actorOf(request), material, request.body),
     );
   }
 

@@ -5,7 +5,7 @@ import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
 import { bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
 import { ErrorCodes } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
-import { insertRecord, lockRecord, scanRecord, updateRecordStatus } from './records.repository.js';
+import { insertRecord, lockRecord, moveRecordRow, scanRecord, updateRecordStatus } from './records.repository.js';
 
 export interface NewRecord {
   item_code: string;
@@ -115,4 +115,31 @@ export async function scan(deps: FeatureDeps, material: Material, barcode: strin
   const allocated = dec(row.allocated);
   const status = effectiveStatus(row.status, allocated.isZero(), allocated.greaterThanOrEqualTo(net));
   return apiRow({ ...row, table: material, allocated: kg(allocated), remaining: kg(net.minus(allocated)), status });
+}
+
+/**
+ * Moves a bag to another store location. The segregation rule applies to moves exactly as to
+ * weighing in (herbline bags only in herbline sections, all others only outside them); a bag
+ * that has left the site cannot move.
+ */
+export async function moveRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: { barcode: string; new_store_location: string }) {
+  await transact(deps.db, async (trx) => {
+    const bag = await lockRecord(trx, material, input.barcode);
+    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${input.barcode} does not exist`);
+    if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${input.barcode} has been dispatched`);
+    const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.new_store_location).executeTakeFirst();
+    if (!location) throw notFound(ErrorCodes.locationNotFound, `store location ${input.new_store_location} does not exist`);
+    if (location.herbline_section !== HERBLINE_SECTION[material]) {
+      throw conflict(
+        HERBLINE_SECTION[material] ? ErrorCodes.locationNotHerblineSection : ErrorCodes.locationHerblineOnly,
+        HERBLINE_SECTION[material] ? 'herbline bags go to herbline-section locations only' : `${input.new_store_location} holds herbline bags only`,
+      );
+    }
+    const from = await moveRecordRow(trx, material, input.barcode, input.new_store_location);
+    await emit(trx, actor, [
+      { ...bagAggregate(material, input.barcode), type: ProcessingEvents.recordMoved, payload: { table: material, barcode: input.barcode, from, to: input.new_store_location } },
+    ]);
+  });
+  deps.eventsCommitted();
+  return scan(deps, material, input.barcode);
 }
