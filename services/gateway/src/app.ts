@@ -3,7 +3,7 @@ import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import type { ServiceContext } from '@tributary/platform/service';
 import { registerEdgeHooks } from './edge/hooks.js';
 import { proxyRequest } from './edge/pipeline.js';
-import { attachTls } from './edge/tls.js';
+import { attachTls, type TlsListener } from './edge/tls.js';
 import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
 import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
@@ -14,6 +14,7 @@ import { createRuntime, type GatewayOptions, type GatewayRuntime } from './runti
 export interface Gateway {
   app: HttpApp;
   runtime: GatewayRuntime;
+  tls: TlsListener | undefined;
 }
 
 export async function buildGateway(context: ServiceContext, options: GatewayOptions = {}): Promise<Gateway> {
@@ -36,7 +37,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
   registerAdminUserRoutes(app, runtime);
   registerAdminKeyRoutes(app, runtime);
   registerAdminRouteRoutes(app, runtime);
-  attachTls(app, config);
+  const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -48,7 +49,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
     },
     handler: (request, reply) => proxyRequest(runtime, request, reply),
   });
-  return { app, runtime };
+  return { app, runtime, tls };
 }
 
 export async function buildApp(context: ServiceContext): Promise<HttpApp> {

@@ -38,6 +38,7 @@ export const GatewayConfigSchema = Type.Object({
   TLS_PORT: Type.Integer({ default: 8443, minimum: 0, maximum: 65535 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   HEALTH_CHECKS: Type.Boolean({ default: true }),
+  DEFAULT_ROUTES: Type.Boolean({ default: true, description: 'install the Tributary routes when service_routes is empty' }),
 });
 
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;

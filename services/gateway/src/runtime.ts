@@ -19,6 +19,7 @@ import { HealthChecker } from './features/routing/health-checker.js';
 import { ResponseCache } from './features/routing/response-cache.js';
 import { RouteLoader } from './features/routing/route-loader.js';
 import { RouteTable } from './features/routing/route-table.js';
+import { installDefaultRoutes } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
 import { Upstreams, DEFAULT_PASSIVE, type PassivePolicy } from './features/routing/upstreams.js';
 import { connectRedis, type RedisClient } from './shared/redis.js';
@@ -163,6 +164,9 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
     async start() {
       await maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger);
       await signingKeys.init();
+      // A gateway with no routes at all is a fresh install: give it the Tributary defaults.
+      // Once any route exists the table is the operator's, and nothing is re-added.
+      if (config.DEFAULT_ROUTES && (await routesRepo.list({}, 1, 1)).total === 0) await installDefaultRoutes(routesRepo);
       await routeLoader.reload();
       if (options.manualBackground) return;
       audit.start();

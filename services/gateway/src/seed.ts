@@ -4,7 +4,7 @@ import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
 import { PasswordHasher } from './features/auth/passwords.js';
 import { UsersRepository } from './features/auth/users.repository.js';
-import { defaultRoutes, MTP_GROUPS } from './features/routing/default-routes.js';
+import { installDefaultRoutes, MTP_GROUPS } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
 import { passwordPolicy } from './runtime.js';
 
@@ -49,12 +49,4 @@ export async function seed(context: ServiceContext): Promise<void> {
   await seedRoutes(routes);
 }
 
-export async function seedRoutes(routes: RoutesRepository): Promise<number> {
-  let created = 0;
-  for (const route of defaultRoutes()) {
-    if (await routes.exists(route.pathPattern, route.httpMethod)) continue;
-    await routes.create(route, 'seed');
-    created++;
-  }
-  return created;
-}
+export const seedRoutes = installDefaultRoutes;

@@ -8,8 +8,13 @@ import type { GatewayConfig } from '../config.js';
  * same Fastify router as the plain listener (hooks, auth, audit all apply). The kernel's
  * createHttpApp builds a plain HTTP server, so the HTTPS one is attached beside it.
  */
-export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0'): void {
-  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return;
+export interface TlsListener {
+  /** The bound port once listening (TLS_PORT may be 0). */
+  port(): number | undefined;
+}
+
+export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0'): TlsListener | undefined {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
   const options = { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.2' as const };
   let server: Server | undefined;
   app.addHook('onListen', async () => {
@@ -23,5 +28,6 @@ export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0')
   app.addHook('onClose', async () => {
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
   });
+  return { port: () => (server?.address() as { port: number } | null)?.port };
 }
 

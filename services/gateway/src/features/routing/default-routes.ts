@@ -1,4 +1,4 @@
-import type { RouteInput } from './routes.repository.js';
+import type { RouteInput, RoutesRepository } from './routes.repository.js';
 
 /** The MTP Cognito groups (one group per user) plus the gateway's own roles. */
 export const MTP_GROUPS = [
@@ -100,4 +100,15 @@ export function defaultRoutes(): RouteInput[] {
     }
   }
   return routes;
+}
+
+/** Adds the default routes that are missing (same path and method); returns how many. */
+export async function installDefaultRoutes(routes: RoutesRepository): Promise<number> {
+  let created = 0;
+  for (const route of defaultRoutes()) {
+    if (await routes.exists(route.pathPattern, route.httpMethod)) continue;
+    await routes.create(route, 'gateway');
+    created++;
+  }
+  return created;
 }

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { bearer, createUser, login, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+
+for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
+  describe(`${target.label}: edge (TLS, concurrency, bad input)`, () => {
+    let handle: TestDatabase;
+    let gw: TestGateway;
+    let orders: Upstream;
+    let dir: string;
+    let url: string;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+      handle = await target.create();
+      await migrated(handle);
+      orders = await startUpstream('orders');
+      gw = await startGateway(handle, { peers: { orders: orders.url }, env: { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem'), TLS_PORT: '0', HOST: '127.0.0.1' } });
+      url = await gw.app.listen({ host: '127.0.0.1', port: 0 });
+      await createUser(gw, 'officer', 'GRANDPASS-OFFICER');
+    });
+    afterAll(async () => {
+      await gw?.app.close();
+      await orders?.app.close();
+      await handle?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('terminates TLS when a certificate is configured, with the same routes and auth', async () => {
+      const port = gw.tls?.port();
+      expect(port).toBeGreaterThan(0);
+      const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+      const jwks = await request(`https://127.0.0.1:${port}/.well-known/jwks.json`, { dispatcher });
+      expect(jwks.statusCode).toBe(200);
+      expect(((await jwks.body.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
+      const token = await tokenFor(gw, 'officer');
+      const routed = await request(`https://127.0.0.1:${port}/order`, { dispatcher, headers: bearer(token) });
+      expect(routed.statusCode).toBe(200);
+      expect(((await routed.body.json()) as { identity: { user: string } }).identity.user).toBe('usr_officer');
+      const plain = await request(`${url}/order`, { headers: bearer(token) });
+      expect(plain.statusCode).toBe(200);
+      await plain.body.dump();
+      await dispatcher.close();
+    });
+
+    it('lets exactly one of two concurrent refreshes win and revokes the family', async () => {
+      const pair = (await login(gw, 'officer')).json();
+      const [r1, r2] = await Promise.all([
+        gw.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: pair.refreshToken } }),
+        gw.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: pair.refreshToken } }),
+      ]);
+      const statuses = [r1.statusCode, r2.statusCode].sort();
+      expect(statuses).toEqual([200, 401]);
+      const winner = (r1.statusCode === 200 ? r1 : r2).json();
+      // The loser's attempt is reuse: the winner's tokens die with the family.
+      expect((await gw.app.inject({ method: 'GET', url: '/order', headers: bearer(winner.accessToken) })).statusCode).toBe(401);
+    });
+
+    it('refuses bad input with 4xx and stable codes, changing nothing', async () => {
+      const before = await handle.database.db.selectFrom('jwt_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const cases = [
+        { payload: '{"username": "officer", "password":', type: 'application/json', status: 400, code: 'REQUEST_BODY_INVALID_JSON' },
+        { payload: JSON.stringify({ username: 'officer', password: 'x'.repeat(300) }), type: 'application/json', status: 400 },
+        { payload: JSON.stringify({ username: "officer' or 1=1 --", password: 'whatever-long' }), type: 'application/json', status: 401, code: 'INVALID_CREDENTIALS' },
+        { payload: JSON.stringify({ username: { a: 1 }, password: 'x' }), type: 'application/json', status: 400 },
+      ];
+      for (const c of cases) {
+        const response = await gw.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': c.type }, payload: c.payload, remoteAddress: '10.77.0.1' });
+        expect(response.statusCode, response.body).toBe(c.status);
+        if (c.code) expect(response.json().code).toBe(c.code);
+      }
+      const after = await handle.database.db.selectFrom('jwt_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      expect(after.n).toBe(before.n);
+      const admin = await createUser(gw, 'root', 'administrator', 'unlimited').then(() => tokenFor(gw, 'root'));
+      const badRoute = await gw.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { pathPattern: '/x', httpMethod: 'TRACE', serviceName: 'x', upstreamUrl: 'http://x', routeName: 'x' } });
+      expect(badRoute.statusCode).toBe(400);
+      const badKey = await gw.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: bearer(admin), payload: { userId: 'usr_nobody', name: 'k', scopes: ['a:b'] } });
+      expect(badKey.json().code).toBe('USER_NOT_FOUND');
+    });
+  });
+}
