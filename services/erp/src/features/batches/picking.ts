@@ -69,49 +69,63 @@ export function allocate(ordered: readonly Candidate[], qty: string | Decimal): 
 }
 
 export interface PickFilter {
-  item: string;
-  warehouse: string;
   /** Plant date; batches expiring on or before it are not usable. */
   today: string;
   /** Only batches with at least this many days of shelf life left after today. */
   min_shelf_life_days?: number;
-  /** Restrict to these batches (a caller naming batches still gets the same usability rules). */
-  batches?: string[];
 }
 
+export interface PickKey {
+  item: string;
+  warehouse: string;
+}
+
+const keyOf = (item: string, warehouse: string) => `${item}\u0000${warehouse}`;
+
 /**
- * Usable batches in picking order: the item in that warehouse, status Active (quality released,
- * not quarantined/recalled/consumed), positive stock, not expired. With `lock`, the rows
- * stay locked for the rest of the caller's transaction.
+ * Usable batches in picking order for every (item, warehouse) of a request, in one query:
+ * status Active (quality released, not quarantined/recalled/consumed), positive stock, not
+ * expired. With `lock`, the rows stay locked for the rest of the caller's transaction; locks
+ * are taken in one canonical order (by name) whatever the strategy, so a FEFO and a FIFO picker
+ * of the same batches cannot deadlock. The picking order itself is then applied in memory with
+ * the same keys the unlocked query sorts by.
  */
-export async function usableBatches(db: Kysely<ErpDatabase>, deps: Pick<ErpDeps, 'dialect'>, filter: PickFilter, strategy: PickStrategy, lock: boolean): Promise<Candidate[]> {
+export async function usableBatchesFor(
+  db: Kysely<ErpDatabase>,
+  deps: Pick<ErpDeps, 'dialect'>,
+  keys: readonly PickKey[],
+  filter: PickFilter,
+  strategy: PickStrategy,
+  lock: boolean,
+): Promise<Map<string, Candidate[]>> {
+  const byKey = new Map<string, Candidate[]>(keys.map((k) => [keyOf(k.item, k.warehouse), []]));
+  if (keys.length === 0) return byKey;
   const firstUsableExpiry = addDays(filter.today, Math.max(1, (filter.min_shelf_life_days ?? 0) + 1));
   let query = db
     .selectFrom('tabHD Batch Master')
-    .select(['name', 'available_qty', 'expiry_date', 'manufacturing_date', 'creation'])
-    .where('item', '=', filter.item)
-    .where('warehouse', '=', filter.warehouse)
+    .select(['name', 'item', 'warehouse', 'available_qty', 'expiry_date', 'manufacturing_date', 'creation'])
+    .where('item', 'in', [...new Set(keys.map((k) => k.item))])
+    .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))])
     .where('status', '=', 'Active')
     .where('is_active', '=', 1)
     .where('expiry_date', '>=', firstUsableExpiry)
     .where('available_qty', '>', '0');
-  if (filter.batches) query = query.where('name', 'in', filter.batches.length > 0 ? filter.batches : ['']);
-  // Locks are taken in one canonical order (by name) whatever the strategy, so a FEFO and a
-  // FIFO picker of the same batches cannot deadlock; the picking order is then applied in memory
-  // by the same keys the unlocked query sorts by.
   if (lock) query = query.orderBy('name').forUpdate();
   else for (const key of pickingKeys(strategy)) query = query.orderBy(key, 'asc');
-  const rows = await query.execute();
-  const candidates = rows.map((row) => ({
-    name: row.name,
-    available_qty: row.available_qty,
-    expiry_date: isoDate(row.expiry_date, deps.dialect),
-    manufacturing_date: isoDate(row.manufacturing_date, deps.dialect),
-    creation: row.creation.getTime(),
-  }));
-  return lock ? candidates.sort(comparePicking(strategy)) : candidates;
+  for (const row of await query.execute()) {
+    byKey.get(keyOf(row.item, row.warehouse))?.push({
+      name: row.name,
+      available_qty: row.available_qty,
+      expiry_date: isoDate(row.expiry_date, deps.dialect),
+      manufacturing_date: isoDate(row.manufacturing_date, deps.dialect),
+      creation: row.creation.getTime(),
+    });
+  }
+  if (lock) for (const list of byKey.values()) list.sort(comparePicking(strategy));
+  return byKey;
 }
 
-export async function planPick(db: Kysely<ErpDatabase>, deps: Pick<ErpDeps, 'dialect'>, filter: PickFilter, qty: string, strategy: PickStrategy, lock = false): Promise<PickResult> {
-  return allocate(await usableBatches(db, deps, filter, strategy, lock), qty);
+export function candidatesFor(all: Map<string, Candidate[]>, item: string, warehouse: string): Candidate[] {
+  return all.get(keyOf(item, warehouse)) ?? [];
 }
+

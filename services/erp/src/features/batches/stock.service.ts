@@ -6,7 +6,7 @@ import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
 import { lockBatch, recordMovement } from './ledger.js';
-import { allocate, type PickResult, type PickStrategy, usableBatches } from './picking.js';
+import { allocate, candidatesFor, type PickResult, type PickStrategy, usableBatchesFor } from './picking.js';
 import { plantToday } from './batches.service.js';
 
 export interface StockLine {
@@ -23,23 +23,26 @@ export interface LinePlan extends PickResult {
 }
 
 /**
- * Plans every line with the shared picking order. Lines are visited sorted by item and
- * warehouse (so concurrent orders lock batches in one global order), and stock promised to an
- * earlier line of the same request is not offered again to a later one.
+ * Plans every line with the shared picking order: one query fetches (and, when consuming,
+ * locks) the usable batches of every line; stock promised to an earlier line of the same
+ * request is not offered again to a later one.
  */
 export async function planLines(db: Kysely<ErpDatabase>, deps: ErpDeps, lines: StockLine[], strategy: PickStrategy, options: { lock: boolean; min_shelf_life_days?: number }): Promise<LinePlan[]> {
   const today = plantToday(deps);
   const promised = new Map<string, Decimal>();
-  const order = lines.map((line, index) => ({ line, index })).sort((a, b) => (a.line.item + '\u0000' + a.line.warehouse).localeCompare(b.line.item + '\u0000' + b.line.warehouse) || a.index - b.index);
   const plans: LinePlan[] = new Array(lines.length);
-  for (const { line, index } of order) {
-    const candidates = await usableBatches(
-      db,
-      deps,
-      { item: line.item, warehouse: line.warehouse, today, ...(options.min_shelf_life_days !== undefined ? { min_shelf_life_days: options.min_shelf_life_days } : {}), ...(line.batches ? { batches: line.batches } : {}) },
-      strategy,
-      options.lock,
-    );
+  const all = await usableBatchesFor(
+    db,
+    deps,
+    lines,
+    { today, ...(options.min_shelf_life_days !== undefined ? { min_shelf_life_days: options.min_shelf_life_days } : {}) },
+    strategy,
+    options.lock,
+  );
+  for (const [index, line] of lines.entries()) {
+    // A line naming batches gets only those, still under the usability rules.
+    const named = line.batches ? new Set(line.batches) : undefined;
+    const candidates = candidatesFor(all, line.item, line.warehouse).filter((c) => !named || named.has(c.name));
     const remaining = candidates.map((c) => ({ ...c, available_qty: dec(c.available_qty).minus(promised.get(c.name) ?? 0).toFixed() }));
     const result = allocate(remaining, line.qty);
     for (const a of result.allocations) promised.set(a.batch, (promised.get(a.batch) ?? dec(0)).plus(a.qty));
