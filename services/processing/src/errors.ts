@@ -7,10 +7,9 @@
 export const ErrorCodes = {
   // 400
   weightInvalid: 'WEIGHT_INVALID',
-  barcodeInvalid: 'BARCODE_INVALID',
-  tableInvalid: 'TABLE_NAME_INVALID',
   batchUpdateInvalid: 'BATCH_UPDATE_INVALID',
-  allocationNotSupported: 'ALLOCATION_NOT_SUPPORTED',
+  mixtureDuplicate: 'MIXTURE_DUPLICATE',
+  reduceNotSupported: 'REDUCE_NOT_SUPPORTED',
   // 403
   traderRoleForbidden: 'TRADER_ROLE_FORBIDDEN',
   // 404

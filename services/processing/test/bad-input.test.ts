@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '@tributary/platform/testing';
+import { ManualClock, testDatabases } from '@tributary/platform/testing';
 import { expectRefused, MISSING_BARCODE, startHarness, tableCounts, type Harness } from './support.js';
 
 type Case = [method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, status: number, code: string];
@@ -70,7 +70,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: bad input on every route`, () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness(target);
+      // A stopped clock: two lots with one item code get the same created_ts, i.e. the same item key.
+      h = await startHarness(target, { clock: new ManualClock() });
       await h.call('POST', '/app/admin/location', { location_name: 'STORE-A', herbline_section: false });
       await h.call('POST', '/app/admin/location', { location_name: 'HERB-1', herbline_section: true });
     });
@@ -91,6 +92,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(text.status).toBeLessThan(500);
       expect(text.body.code).toMatch(/^[A-Z_]+$/);
       expect(await tableCounts(h)).toEqual(before);
+    });
+
+    it('refuses a second item with the same code and timestamp', async () => {
+      expect((await h.call('POST', '/app/admin/tealine', { item_code: 'T-TWICE', no_of_bags: 1, weight_per_bag: 1 })).status).toBe(200);
+      await expectRefused(h, 409, 'ITEM_EXISTS', () => h.call('POST', '/app/admin/herbline', { item_code: 'T-TWICE', item_name: 'x' }));
     });
 
     it('stores injection strings as plain data', async () => {

@@ -26,7 +26,7 @@ export interface FlavorsheetInput {
 function refuseDuplicateCodes(codes: string[], field: string): void {
   const seen = new Set<string>();
   for (const code of codes) {
-    if (seen.has(code)) throw invalid('MIXTURE_DUPLICATE', `${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
+    if (seen.has(code)) throw invalid(ErrorCodes.mixtureDuplicate, `${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
     seen.add(code);
   }
 }
