@@ -166,9 +166,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const unknown = await h.as('GRANDPASS-ADMIN', 'DELETE', '/order/plan?order_code=NOPE');
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().code).toBe('PLAN_NOT_FOUND');
+      expect(await h.counts()).toEqual(counts);
+      await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: 'DEL-SCHEDULED' })]);
+      await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [{ schedule_date: '2026-03-02', order_code: 'DEL-SCHEDULED', shift: 'DAY', section: 'L1', quantity: '1' }]);
+      const scheduledCounts = await h.counts();
+      const scheduled = await h.as('GRANDPASS-ADMIN', 'DELETE', '/order/plan?order_code=DEL-SCHEDULED');
+      expect([scheduled.statusCode, scheduled.json().code]).toEqual([409, 'PLAN_IN_USE']);
+      expect(await h.counts()).toEqual(scheduledCounts);
       const missingQuery = await h.as('GRANDPASS-ADMIN', 'DELETE', '/order/plan');
       expect(missingQuery.statusCode).toBe(400);
-      expect(await h.counts()).toEqual(counts);
+      expect(await h.counts()).toEqual(scheduledCounts);
     });
 
     it('refuses every group outside the permission matrix (403) and unsigned callers (401)', async () => {
