@@ -1,3 +1,4 @@
+import type { Kysely } from '@tributary/platform/db';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
@@ -33,7 +34,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
     auth: { region: context.scope.region, service: context.scope.service, lookup: keyringLookup(context.keyring) },
   });
   const deps: FeatureDeps = {
-    db: database.db as FeatureDeps['db'] & typeof database.db,
+    db: database.db as Kysely<ProcessingDb>,
     clock: context.clock,
     logger: context.logger,
     eventsCommitted: () => notifier.notify(),

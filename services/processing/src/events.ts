@@ -1,3 +1,4 @@
+import { ALLOCATION_CHANGED, type AllocationChangedPayload } from '@tributary/contracts';
 import type { Kysely } from '@tributary/platform/db';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 
@@ -24,8 +25,19 @@ export const ProcessingEvents = {
   locationCreated: 'processing.location.created',
 } as const;
 
-/** The orders service's event for a change of kg allocated to a shipment. */
-export const ALLOCATION_CHANGED = 'allocation.changed';
+
+
+/** The orders service's consumed shape, checked by the compiler against its contract. */
+export function allocationChanged(table: string, key: { barcode: string; request_code: number; shipment_code: number }, deltaKg: string) {
+  const payload: AllocationChangedPayload = {
+    requestCode: String(key.request_code),
+    shipmentCode: key.shipment_code,
+    barcode: key.barcode,
+    table,
+    allocatedKgDelta: deltaKg,
+  };
+  return { aggregateType: 'shipment', aggregateId: `${key.request_code}/${key.shipment_code}`, type: ALLOCATION_CHANGED, payload };
+}
 
 export interface EventActor {
   requestId?: string;

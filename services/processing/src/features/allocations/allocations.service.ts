@@ -3,7 +3,7 @@ import type { Kysely } from '@tributary/platform/db';
 import { transact } from '../../db/errors.js';
 import { effectiveStatus, SHIPPABLE, type BatchTarget, type Material } from '../../domain/materials.js';
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
-import { ALLOCATION_CHANGED, bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { allocationChanged, bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
 import { ErrorCodes } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
 import { lockRecord, type LockedRecord } from '../records/records.repository.js';
@@ -72,12 +72,7 @@ export async function allocateToShipment(deps: FeatureDeps, actor: EventActor, m
         type: ProcessingEvents.allocationCreated,
         payload: { table: material, target: 'shipment', barcode: key.barcode, request_code: key.request_code, shipment_code: key.shipment_code, amount: kg(amount), total_amount: row.amount },
       },
-      {
-        aggregateType: 'shipment',
-        aggregateId: `${key.request_code}/${key.shipment_code}`,
-        type: ALLOCATION_CHANGED,
-        payload: { requestCode: String(key.request_code), shipmentCode: key.shipment_code, barcode: key.barcode, table: material, allocatedKgDelta: kg(amount) },
-      },
+      allocationChanged(material, key, kg(amount)),
     ]);
   });
   deps.eventsCommitted();
@@ -163,12 +158,7 @@ export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventAc
         type: ProcessingEvents.allocationRemoved,
         payload: { table: material, target: 'shipment', ...key, amount },
       },
-      {
-        aggregateType: 'shipment',
-        aggregateId: `${key.request_code}/${key.shipment_code}`,
-        type: ALLOCATION_CHANGED,
-        payload: { requestCode: String(key.request_code), shipmentCode: key.shipment_code, barcode: key.barcode, table: material, allocatedKgDelta: `-${amount}` },
-      },
+      allocationChanged(material, key, `-${amount}`),
     ]);
   });
   deps.eventsCommitted();
