@@ -12,6 +12,7 @@ import { registerPlanRoutes } from './features/plans/plans.routes.js';
 import { registerScheduleRoutes } from './features/schedules/schedules.routes.js';
 import { registerShipmentRoutes } from './features/shipments/shipments.routes.js';
 import { registerBulkLimit } from './bulk-limit.js';
+import { createOrdersMetrics, noMetrics } from './metrics.js';
 import { registerCentralRoutes } from './features/central/central.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
@@ -19,7 +20,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   const config = readOrdersConfig(context.env);
   const db = context.database.db as OrdersDb;
   const notifier = new OutboxNotifier();
-  const deps: OrdersDeps = { db, clock: context.clock, config, onEventsCommitted: () => notifier.notify() };
+  const deps: OrdersDeps = { db, clock: context.clock, config, onEventsCommitted: () => notifier.notify(), metrics: noMetrics };
 
   const app = await createHttpApp({
     name: context.name,
@@ -38,6 +39,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
       ],
     },
   });
+  deps.metrics = createOrdersMetrics(app.metrics);
   // Hooks run in registration order: refuse oversized bulks before an idempotency key is claimed.
   registerBulkLimit(app, config.maxBulkItems);
   registerIdempotency(app, { db, now: () => context.clock.now() });

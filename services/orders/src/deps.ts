@@ -4,6 +4,7 @@ import { inTransaction, type Kysely, type Transaction } from '@tributary/platfor
 import { callerOf, type Caller } from './access.js';
 import type { OrdersConfig } from './config.js';
 import type { OrdersDatabase } from './db/schema.js';
+import type { OrdersMetrics } from './metrics.js';
 
 export type OrdersDb = Kysely<OrdersDatabase>;
 export type OrdersTrx = Transaction<OrdersDatabase>;
@@ -15,6 +16,7 @@ export interface OrdersDeps {
   config: OrdersConfig;
   /** Wakes outbox long-polls after a commit that wrote events. */
   onEventsCommitted(): void;
+  metrics: OrdersMetrics;
 }
 
 /** Who asks, when, and what travels with the events they cause. */

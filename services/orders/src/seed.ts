@@ -2,6 +2,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
 import type { Command, OrdersDb, OrdersDeps } from './deps.js';
 import { MTP_GROUPS } from './domain.js';
+import { noMetrics } from './metrics.js';
 import { createOrders } from './features/orders/orders.service.js';
 import { uploadPlan } from './features/plans/plans.service.js';
 import { createSchedules } from './features/schedules/schedules.service.js';
@@ -17,7 +18,7 @@ export async function seed(context: ServiceContext): Promise<void> {
   const db = context.database.db as OrdersDb;
   const existing = await db.selectFrom('order_plan').select('order_code').where('order_code', '=', DEMO_ORDER_CODE).executeTakeFirst();
   if (existing) return;
-  const deps: OrdersDeps = { db, clock: context.clock, config: readOrdersConfig(context.env), onEventsCommitted: () => {} };
+  const deps: OrdersDeps = { db, clock: context.clock, config: readOrdersConfig(context.env), onEventsCommitted: () => {}, metrics: noMetrics };
   const command = (): Command => ({
     caller: { actor: 'seed', grants: new Set([...MTP_GROUPS, 'SERVICE' as const]) },
     now: context.clock.now(),

@@ -56,6 +56,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(Object.keys(upload).sort()).toEqual(['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'multipart/form-data']);
     });
 
+    it('counts business events on /metrics', async () => {
+      const text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+      // The seed ran through the services directly; these come from the HTTP calls below.
+      const rc = (await h.as('SEEDUWA-OFFICER', 'GET', `/order?order_code=${DEMO_ORDER_CODE}`)).json()[0].request_code;
+      await h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: 2, quantity: '100' }]);
+      await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 3, status: 'ORDER_NOT_READY', order_remarks: 'later' }]);
+      const after = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(text).not.toMatch(/orders_shipment_splits_total\{[^}]*\} 1/);
+      expect(after).toMatch(/orders_shipment_splits_total\{[^}]*\} 1/);
+      expect(after).toMatch(/orders_shipment_events_total\{status="ORDER_NOT_READY",automatic="false"[^}]*\} 1/);
+    });
+
     it('answers health probes without a signature', async () => {
       expect((await h.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
     });

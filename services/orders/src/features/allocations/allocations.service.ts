@@ -15,7 +15,10 @@ import { addAllocated } from '../shipments/shipments.repository.js';
  * (it is processing's fact to report, reconciliation flags it); a negative total is refused.
  */
 export async function receiveEvent(deps: OrdersDeps, envelope: EventEnvelope): Promise<EventAck> {
-  if (envelope.type !== ALLOCATION_CHANGED) return { status: 'ignored' };
+  if (envelope.type !== ALLOCATION_CHANGED) {
+    deps.metrics.allocationEvent('ignored');
+    return { status: 'ignored' };
+  }
   if (!Value.Check(AllocationChangedPayload, envelope.payload)) {
     const first = [...Value.Errors(AllocationChangedPayload, envelope.payload)][0];
     throw invalid(OrdersError.EventPayloadInvalid, `allocation.changed payload is invalid${first ? `: ${first.path} ${first.message}` : ''}`);
@@ -40,7 +43,9 @@ export async function receiveEvent(deps: OrdersDeps, envelope: EventEnvelope): P
         { source: envelope.source, now: () => now },
       ),
     );
-    return { status: outcome.applied ? 'applied' : 'duplicate' };
+    const status = outcome.applied ? 'applied' : 'duplicate';
+    deps.metrics.allocationEvent(status);
+    return { status };
   } catch (error) {
     if (dbErrorKind(error) === 'check') {
       throw conflict(OrdersError.AllocationNegative, `The allocation of shipment ${payload.requestCode}/${payload.shipmentCode} would drop below zero`, {

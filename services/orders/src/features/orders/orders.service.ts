@@ -3,6 +3,7 @@ import { conflict, notFound } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps, type OrdersDb, type OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
+import { groupBy } from '../../group.js';
 import { kg, kgToPositiveGrams } from '../../units.js';
 import { lockPlans, shipmentsOfPlans } from '../plans/plans.repository.js';
 import { allowedGrams } from '../plans/plans.service.js';
@@ -34,7 +35,7 @@ export async function viewsOf(db: OrdersDb | OrdersTrx, shipments: readonly repo
  */
 export async function createOrders(deps: OrdersDeps, command: Command, body: OrderCreateBody): Promise<OrderOut[]> {
   const items = body.map((item, index) => ({ ...item, grams: kgToPositiveGrams(item.requirement, `[${index}].requirement`), index }));
-  return runCommand(deps, async (trx) => {
+  const created = await runCommand(deps, async (trx) => {
     const plans = await lockPlans(trx, items.map((item) => item.order_code));
     const missing = items.find((item) => !plans.has(item.order_code));
     if (missing) {
@@ -43,7 +44,7 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
     const existing = await shipmentsOfPlans(trx, [...plans.keys()]);
     const allowed = new Map([...plans.values()].map((plan) => [plan.order_code, allowedGrams(plan.requirement, existing.filter((s) => s.order_code === plan.order_code))]));
 
-    const created: repo.ShipmentRow[] = [];
+    const shipments: repo.ShipmentRow[] = [];
     const events: OutboxEventInput[] = [];
     for (const item of items) {
       if (item.status === 'ORDER_REQUESTED') {
@@ -75,7 +76,7 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
         shipment_remarks: null,
         actor: command.caller.actor,
       });
-      created.push({ request_code: requestCode, shipment_code: 1, quantity: item.grams.toString(), allocated: '0', status: item.status });
+      shipments.push({ request_code: requestCode, shipment_code: 1, quantity: item.grams.toString(), allocated: '0', status: item.status });
       events.push({
         aggregateType: ORDERS_AGGREGATES.request,
         aggregateId: requestCode,
@@ -95,6 +96,8 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
       });
     }
     await writeEvents(trx, events, { now: () => command.now });
-    return viewsOf(trx, created);
+    return viewsOf(trx, shipments);
   });
+  for (const [status, items] of groupBy(body, (item) => item.status)) deps.metrics.requestsCreated(status, items.length);
+  return created;
 }

@@ -52,7 +52,9 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
     return { index, requestCode: String(item.request_code), shipmentCode: Number(item.shipment_code), status, fields };
   });
 
-  return runCommand(deps, async (trx) => {
+  let recorded: { status: string; automatic: boolean }[] = [];
+  const result = await runCommand(deps, async (trx) => {
+    recorded = [];
     const shipments = await repo.lockShipments(trx, items.map((item) => [item.requestCode, item.shipmentCode] as const));
     const results: { requestCode: string; shipmentCode: number; events: repo.EventRow[] }[] = [];
     const outbox: OutboxEventInput[] = [];
@@ -77,12 +79,14 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
         });
       }
       const added = [await record(trx, command, item, shipment.status, false, outbox)];
+      recorded.push({ status: item.status, automatic: false });
       shipment.status = item.status;
       const follower = AUTOMATIC_FOLLOWER[item.status];
       if (follower) {
         added.push(
           await record(trx, command, { ...item, status: follower, fields: { shipment_vehicle: null, order_remarks: null, shipment_remarks: null } }, item.status, true, outbox),
         );
+        recorded.push({ status: follower, automatic: true });
         shipment.status = follower;
       }
       results.push({ requestCode: item.requestCode, shipmentCode: item.shipmentCode, events: added });
@@ -90,6 +94,8 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
     await writeEvents(trx, outbox, { now: () => command.now });
     return groupResults(results);
   });
+  deps.metrics.eventsRecorded(recorded);
+  return result;
 }
 
 async function record(
@@ -160,7 +166,9 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
     shipmentCode: Number(item.shipment_code),
     grams: kgToPositiveGrams(item.quantity, `[${index}].quantity`),
   }));
-  return runCommand(deps, async (trx) => {
+  let splits = 0;
+  const changed = await runCommand(deps, async (trx) => {
+    splits = 0;
     // Request locks serialise the numbering of new shipments; shipment locks (same order as
     // event writers take them) keep a concurrent event from slipping in between check and split.
     await repo.lockRequests(trx, items.map((item) => item.requestCode));
@@ -195,6 +203,7 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
       await repo.insertShipment(trx, { request_code: item.requestCode, shipment_code: splitCode, quantity: remainder, status: shipment.status, now: command.now });
       await repo.copyEvents(trx, item.requestCode, item.shipmentCode, splitCode);
       touched.push([item.requestCode, splitCode]);
+      splits += 1;
       outbox.push({
         aggregateType: ORDERS_AGGREGATES.request,
         aggregateId: item.requestCode,
@@ -218,4 +227,6 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
       shipments: mine.map((s) => views.get(`${requestCode}/${s.shipment_code}`)!),
     }));
   });
+  deps.metrics.shipmentsSplit(splits);
+  return changed;
 }
