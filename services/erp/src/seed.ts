@@ -101,17 +101,6 @@ export async function seed(input: { database: Database; clock: Clock; config: Er
       stacking: 'Compound' as const,
     },
     {
-      rule_code: 'WHOLESALE-SEG',
-      rule_name: 'Wholesale segment discount',
-      rule_type: 'Customer Segment' as const,
-      priority: 3,
-      valid_from: addDays(today, -1),
-      apply_on: 'All Items' as const,
-      applicable_for: 'Customer Segment' as const,
-      applicable_for_value: 'WHOLESALE',
-      discount_percentage: '15',
-    },
-    {
       rule_code: 'HAMPER-COUPON',
       rule_name: 'Hamper launch coupon',
       rule_type: 'Promotional' as const,

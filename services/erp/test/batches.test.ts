@@ -34,6 +34,8 @@ for (const target of testDatabases()) {
       expect(await codes({ expiry_date: '2026-06-01', item: 'NOPE' })).toBe('ITEM_NOT_FOUND');
       expect(await codes({ expiry_date: '2026-06-01', batch_id: 'S-GRADE-A' })).toBe('BATCH_EXISTS');
       expect((await receive(h, { expiry_date: '2026-06-01', qty: '-1' })).statusCode).toBe(400);
+      expect((await receive(h, { expiry_date: '2026-02-30' })).statusCode).toBe(400);
+      expect((await receive(h, { expiry_date: '2026-06-01', manufacturing_date: '2026-13-01' })).statusCode).toBe(400);
       expect((await receive(h, { expiry_date: '2026-06-01', qty: '1e3' })).statusCode).toBe(400);
 
       const released = await ok(h.call('POST', '/batches/S-GRADE-B/status', { status: 'Active', reason: 'lab passed' }));

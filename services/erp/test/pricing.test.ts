@@ -164,6 +164,14 @@ for (const target of testDatabases()) {
       expect(await codes('C-RETAIL')).toEqual(['SC-CUST']);
       expect(await codes('C-WHOLE')).toEqual(['SC-GROUP', 'SC-SEG', 'SC-TERR']);
       expect(await codes()).toEqual([]);
+      // A segment's discount is priced as its SEG-{code} rule, and follows the segment.
+      await ok(h.call('PATCH', '/segments/WHOLESALE', { discount_percentage: '7.5' }));
+      const withSegment = await line('SCOPE', '1', { customer: 'C-WHOLE' });
+      expect(withSegment.pricing_rules_applied.map((r: any) => r.rule_code).sort()).toEqual(['SC-GROUP', 'SC-SEG', 'SC-TERR', 'SEG-WHOLESALE']);
+      expect(withSegment.final_rate).toBe('83.5');
+      await ok(h.call('PATCH', '/segments/WHOLESALE', { discount_percentage: '0' }));
+      expect((await ok(h.call('GET', '/pricing/rules/SEG-WHOLESALE'))).is_active).toBe(false);
+      expect(await codes('C-WHOLE')).toEqual(['SC-GROUP', 'SC-SEG', 'SC-TERR']);
       const unknown = await quote([{ item_code: 'NOT-AN-ITEM', qty: '2', rate: '10' }, { item_code: 'NOR-THIS', qty: '1' }], { customer: 'NOBODY' });
       expect(unknown.success).toBe(true);
       expect(unknown.known_customer).toBe(false);
@@ -236,7 +244,8 @@ for (const target of testDatabases()) {
       const off = await ok(h.call('POST', '/pricing/rules/UPD-RULE/deactivate'));
       expect(off.rule_status).toBe('Inactive');
       expect((await line('UPD', '1')).final_rate).toBe('100');
-      expect((await outboxTypes(h)).filter((t) => t === 'erp.pricing_rule.deactivated')).toHaveLength(1);
+      const deactivations = await h.handle.database.db.selectFrom('outbox').select('aggregate_id').where('type', '=', 'erp.pricing_rule.deactivated').where('aggregate_id', '=', 'UPD-RULE').execute();
+      expect(deactivations).toHaveLength(1);
       expect((await ok(h.call('GET', '/pricing/rules?item_code=UPD'))).data.map((r: any) => r.rule_code)).toEqual(['UPD-RULE']);
     });
   });

@@ -226,7 +226,7 @@ export function toRuleOut(rule: PricingRule, row: RuleRow, now: number, timeZone
   };
 }
 
-async function readRule(db: Kysely<ErpDatabase>, deps: ErpDeps, name: string) {
+export async function readRule(db: Kysely<ErpDatabase>, deps: ErpDeps, name: string) {
   const row = await db.selectFrom(RULES).selectAll().where('name', '=', name).executeTakeFirst();
   if (!row) throw notFound(ErpError.PRICING_RULE_NOT_FOUND, `pricing rule ${name} not found`);
   const [rule] = await hydrate(db, [row], deps.dialect);
@@ -285,24 +285,44 @@ function translate(error: unknown, code: string): never {
   throw error;
 }
 
+/** Inserts a validated rule and its children inside the caller's transaction, with its event. */
+export async function insertRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, code: string, input: RuleInput, actor: Actor) {
+  const now = deps.clock.now();
+  if (input.coupon_code) {
+    const taken = await trx.selectFrom(RULES).select('name').where('coupon_code', '=', input.coupon_code).executeTakeFirst();
+    if (taken) throw conflict(ErpError.COUPON_CODE_TAKEN, `coupon ${input.coupon_code} belongs to rule ${taken.name}`);
+  }
+  await trx.insertInto(RULES).values({ ...newDoc(code, now, actor.user), rule_code: code, rule_status: 'Active', ...columnsOf(input, deps.config.PLANT_TIME_ZONE) }).execute();
+  await writeChildren(trx, code, input, now, actor);
+  const rule = await readRule(trx, deps, code);
+  await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', code).execute();
+  await emit(trx, { type: 'erp.pricing_rule.created', aggregateType: 'pricing_rule', aggregateId: code, payload: rule }, actor, now);
+  return rule;
+}
+
+/** Replaces a rule's columns and children inside the caller's transaction (row locked), with its event. */
+export async function updateRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, name: string, merged: RuleInput, actor: Actor) {
+  const now = deps.clock.now();
+  const locked = await trx.selectFrom(RULES).select(['version']).where('name', '=', name).forUpdate().executeTakeFirst();
+  if (!locked) throw notFound(ErpError.PRICING_RULE_NOT_FOUND, `pricing rule ${name} not found`);
+  await trx
+    .updateTable(RULES)
+    .set({ ...columnsOf(merged, deps.config.PLANT_TIME_ZONE), version: Number(locked.version) + 1, ...touched(now, actor.user) })
+    .where('name', '=', name)
+    .execute();
+  await writeChildren(trx, name, merged, now, actor);
+  const rule = await readRule(trx, deps, name);
+  await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', name).execute();
+  await emit(trx, { type: rule.is_active ? 'erp.pricing_rule.updated' : 'erp.pricing_rule.deactivated', aggregateType: 'pricing_rule', aggregateId: name, payload: rule }, actor, now);
+  return rule;
+}
+
 export async function createRule(deps: ErpDeps, input: RuleInput, actor: Actor) {
   validateRule(input, deps.config.PLANT_TIME_ZONE);
   for (let attempt = 0; ; attempt++) {
     const code = input.rule_code ?? (await autoRuleCode(deps, input.rule_type, attempt));
     try {
-      const out = await inTransaction(deps.db, async (trx) => {
-        const now = deps.clock.now();
-        if (input.coupon_code) {
-          const taken = await trx.selectFrom(RULES).select('name').where('coupon_code', '=', input.coupon_code).executeTakeFirst();
-          if (taken) throw conflict(ErpError.COUPON_CODE_TAKEN, `coupon ${input.coupon_code} belongs to rule ${taken.name}`);
-        }
-        await trx.insertInto(RULES).values({ ...newDoc(code, now, actor.user), rule_code: code, rule_status: 'Active', ...columnsOf(input, deps.config.PLANT_TIME_ZONE) }).execute();
-        await writeChildren(trx, code, input, now, actor);
-        const rule = await readRule(trx, deps, code);
-        await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', code).execute();
-        await emit(trx, { type: 'erp.pricing_rule.created', aggregateType: 'pricing_rule', aggregateId: code, payload: rule }, actor, now);
-        return rule;
-      });
+      const out = await inTransaction(deps.db, (trx) => insertRuleIn(trx, deps, code, input, actor));
       deps.eventsCommitted();
       return out;
     } catch (error) {
@@ -320,27 +340,15 @@ export async function updateRule(deps: ErpDeps, name: string, patch: Partial<Rul
   if (merged.tier_mode === undefined) merged.slabs = [];
   validateRule(merged, deps.config.PLANT_TIME_ZONE);
   try {
-    const out = await inTransaction(deps.db, async (trx) => {
-      const now = deps.clock.now();
-      const locked = await trx.selectFrom(RULES).select(['version']).where('name', '=', name).forUpdate().executeTakeFirst();
-      if (!locked) throw notFound(ErpError.PRICING_RULE_NOT_FOUND, `pricing rule ${name} not found`);
-      await trx
-        .updateTable(RULES)
-        .set({ ...columnsOf(merged, deps.config.PLANT_TIME_ZONE), version: Number(locked.version) + 1, ...touched(now, actor.user) })
-        .where('name', '=', name)
-        .execute();
-      await writeChildren(trx, name, merged, now, actor);
-      const rule = await readRule(trx, deps, name);
-      await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', name).execute();
-      await emit(trx, { type: rule.is_active ? 'erp.pricing_rule.updated' : 'erp.pricing_rule.deactivated', aggregateType: 'pricing_rule', aggregateId: name, payload: rule }, actor, now);
-      return rule;
-    });
+    const out = await inTransaction(deps.db, (trx) => updateRuleIn(trx, deps, name, merged, actor));
     deps.eventsCommitted();
     return out;
   } catch (error) {
     translate(error, name);
   }
 }
+
+export type { RuleInput };
 
 export async function listRules(deps: ErpDeps, query: Static<typeof RuleListQuery>) {
   let select = deps.db.selectFrom(RULES).selectAll();

@@ -7,6 +7,7 @@ import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { show, showOrNull } from '../../shared/numbers.js';
 import { parseRules } from './conditions.js';
+import { insertRuleIn, readRule, updateRuleIn, validateRule, type RuleInput } from '../pricing/rules.service.js';
 
 type SegmentRow = Selectable<SegmentTable>;
 const TABLE = 'tabHD Customer Segment' as const;
@@ -91,6 +92,7 @@ export async function createSegment(deps: ErpDeps, body: Record<string, unknown>
       throw error;
     }
     const created = await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+    await syncSegmentRule(trx, deps, created, actor);
     await emit(trx, { type: 'erp.segment.created', aggregateType: 'customer_segment', aggregateId: name, payload: toSegmentOut(created) }, actor, now);
     return created;
   });
@@ -106,6 +108,7 @@ export async function updateSegment(deps: ErpDeps, nameOrCode: string, body: Rec
   const row = await inTransaction(deps.db, async (trx) => {
     await trx.updateTable(TABLE).set({ ...(columnsOf(body) as any), ...touched(now, actor.user) }).where('name', '=', existing.name).execute();
     const updated = await trx.selectFrom(TABLE).selectAll().where('name', '=', existing.name).executeTakeFirstOrThrow();
+    await syncSegmentRule(trx, deps, updated, actor);
     await emit(trx, { type: 'erp.segment.updated', aggregateType: 'customer_segment', aggregateId: existing.name, payload: toSegmentOut(updated) }, actor, now);
     return updated;
   });
@@ -125,4 +128,43 @@ export async function listSegments(db: Kysely<ErpDatabase>, query: { limit: numb
 export function segmentCreditLimit(baseLimit: string, multiplier: string): string {
   const base = dec(baseLimit).isZero() ? dec(100000) : dec(baseLimit);
   return show(base.times(multiplier));
+}
+
+/** The pricing rule that carries a segment's discount: `SEG-{code}`, kept in step with the segment. */
+export function segmentRuleCode(segment: { segment_code: string }): string {
+  return `SEG-${segment.segment_code}`;
+}
+
+/**
+ * A segment's discount is a pricing benefit: it is priced by the one evaluator as a rule for
+ * customers in the segment on the order's date (All Items, Additive, priority 10 − priority_level
+ * so a higher-ranked segment's rule comes first). Written in the segment's transaction; a
+ * segment without a discount, or inactive, leaves its rule inactive.
+ */
+async function syncSegmentRule(trx: Kysely<ErpDatabase>, deps: ErpDeps, segment: SegmentRow, actor: Actor): Promise<void> {
+  const code = segmentRuleCode(segment);
+  const wanted = Number(segment.is_active) === 1 && dec(segment.discount_percentage).gt(0);
+  const existing = await trx.selectFrom('tabHD Dynamic Pricing Rule').select(['name', 'valid_from']).where('name', '=', code).executeTakeFirst();
+  if (!existing && !wanted) return;
+  const current = existing ? await readRule(trx, deps, code) : undefined;
+  const percentage = wanted ? dec(segment.discount_percentage).toFixed() : current!.discount_percentage;
+  const priority = Math.max(0, 10 - Number(segment.priority_level));
+  if (current && current.is_active === wanted && current.discount_percentage === percentage && current.priority === priority) return;
+  const input: RuleInput = {
+    rule_code: code,
+    rule_name: `Segment ${segment.segment_code} discount`,
+    rule_description: 'maintained from the customer segment',
+    rule_type: 'Customer Segment',
+    priority,
+    valid_from: (existing?.valid_from ?? segment.creation).toISOString(),
+    is_active: wanted,
+    apply_on: 'All Items',
+    applicable_for: 'Customer Segment',
+    applicable_for_value: segment.name,
+    discount_percentage: percentage,
+    stacking: 'Additive',
+  };
+  validateRule(input, deps.config.PLANT_TIME_ZONE);
+  if (existing) await updateRuleIn(trx, deps, code, input, actor);
+  else await insertRuleIn(trx, deps, code, input, actor);
 }
