@@ -113,8 +113,11 @@ error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # nginx closes a client connection after 1000 requests by default; the load generator would count that as an error.
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream service { server ${upstream.host}; keepalive 64; }
+  upstream service { server ${upstream.host}; keepalive 64; keepalive_requests 10000000; keepalive_timeout 60s; }
   server {
     listen 127.0.0.1:${port};
     location / {
@@ -244,6 +247,7 @@ const scenario: Scenario = {
         { name: 'gateway', role: 'subject', url: `${plain.url}/order`, headers: () => ({ authorization: `Bearer ${plain.token}` }) },
       ];
       if (shared) targets.push({ name: 'gateway + Redis', role: 'subject', url: `${shared.url}/order`, headers: () => ({ authorization: `Bearer ${shared.token}` }) });
+      for (const target of targets) ctx.log(`${target.name}: ${target.url}`);
       const variants = await measureTargets(targets, ctx);
       const rps = (name: string) => median(variants.find((v) => v.name === name)?.rounds.map((r) => r.rps) ?? []);
       const p99 = (name: string) => median(variants.find((v) => v.name === name)?.rounds.map((r) => r.p99) ?? []);

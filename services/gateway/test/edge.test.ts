@@ -49,6 +49,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await dispatcher.close();
     });
 
+    it('exposes gateway metrics without user or path labels', async () => {
+      const token = await tokenFor(gw, 'officer');
+      await gw.app.inject({ method: 'GET', url: '/order', headers: bearer(token) });
+      await gw.app.inject({ method: 'GET', url: '/order' });
+      const text = (await gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(text).toMatch(/gateway_requests_total\{service="orders",decision="allowed"\} [1-9]/);
+      expect(text).toMatch(/gateway_requests_total\{service="orders",decision="denied_auth"\} [1-9]/);
+      expect(text).toContain('gateway_circuit_state{upstream="orders",service="gateway"} 0');
+      expect(text).toContain('gateway_audit_buffered');
+      expect(text).not.toContain('usr_officer');
+    });
+
     it('lets exactly one of two concurrent refreshes win and revokes the family', async () => {
       const pair = (await login(gw, 'officer')).json();
       const [r1, r2] = await Promise.all([

@@ -4,6 +4,7 @@ import type { HttpApp } from '@tributary/platform/http';
 import type { GatewayRuntime } from '../runtime.js';
 import { freshEdge } from './context.js';
 import { answerPreflight } from './cors.js';
+import { createGatewayMetrics } from './metrics.js';
 
 const SECRET_QUERY = /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey)$/i;
 const OWN_PREFIXES = ['/api/v1/auth', '/api/v1/admin', '/.well-known'];
@@ -28,6 +29,7 @@ function redactedQuery(query: unknown): string | null {
 /** Edge context per request, preflight at the edge, and one audit record per request. */
 export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
   app.decorateRequest('edge', null as never);
+  const metrics = createGatewayMetrics(app.metrics, runtime);
   const ownOrigins = runtime.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -57,6 +59,8 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
     const elapsed = Math.round(reply.elapsedTime);
     const { consumer } = edge;
     const length = reply.getHeader('content-length');
+    const decision = decisionFor(status, edge.errorCode, edge.decision);
+    metrics.decisions.inc({ service: edge.route?.serviceName ?? 'gateway', decision });
     runtime.audit.push({
       request_id: request.id,
       http_method: request.method,
@@ -75,7 +79,7 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
       response_size_bytes: length === undefined ? null : Number(length),
       response_time_ms: elapsed,
       error_code: edge.errorCode ?? null,
-      decision: decisionFor(status, edge.errorCode, edge.decision),
+      decision,
       request_timestamp: new Date(now - elapsed),
       response_timestamp: new Date(now),
       rate_limited: edge.rateLimited,
