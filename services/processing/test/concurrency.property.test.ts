@@ -29,6 +29,7 @@ const shippable = fc.constantFrom('tealine', 'blendsheet');
 const command = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('ship' as const), table: shippable, bag: bagIndex, to: shipment, amount }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('feed' as const), table: fc.constantFrom('tealine', 'blendbalance'), bag: bagIndex, batch: fc.constantFrom(0, 1), amount }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('flavor' as const), table: fc.constant('blendsheet'), bag: bagIndex, amount }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('parcel' as const), table: shippable, bag: bagIndex, to: shipment, schedule: fc.integer({ min: 1, max: 3 }), amount }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unship' as const), table: shippable, bag: bagIndex, to: shipment }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reduce' as const), table: fc.constantFrom('tealine', 'blendbalance'), bag: bagIndex, amount }) },
@@ -42,6 +43,7 @@ interface Round {
   bags: Record<'tealine' | 'blendbalance' | 'blendsheet', string[]>;
   batches: { item_code: string; created_ts: number }[];
   review: { item_code: string; created_ts: number };
+  flavour: { item_code: string; created_ts: number };
   sheet: string;
 }
 
@@ -81,7 +83,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const key = { item_code: review.item_code, created_ts: review.created_ts };
       await ok('PUT', '/app/blendsheet/batch', { ...key, humidity: 3, density: 0.4 });
       await ok('PUT', '/app/trader/blendsheet/batch', { ...key, trader_status: 'TRADER_REQUESTED' }, ['SEEDUWA-OFFICER']);
-      return { bags, batches: [open, done].map((b) => ({ item_code: b.item_code, created_ts: b.created_ts })), review: key, sheet };
+      await ok('POST', '/app/admin/flavorsheet', { flavorsheet_no: `FS-${round}`, flavor_code: 'F', remarks: 'r', mixtures: [] });
+      const flavour = await ok('POST', '/app/flavorsheet/batch', { flavorsheet_no: `FS-${round}` });
+      return {
+        bags,
+        batches: [open, done].map((b) => ({ item_code: b.item_code, created_ts: b.created_ts })),
+        review: key,
+        flavour: { item_code: flavour.item_code, created_ts: flavour.created_ts },
+        sheet,
+      };
     }
 
     function send(r: Round, c: Command) {
@@ -91,6 +101,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           return h.call('POST', `/app/${c.table}/record/shipment`, { barcode, request_code: c.to.request, shipment_code: c.to.shipment, amount: c.amount });
         case 'feed':
           return h.call('POST', `/app/${c.table}/record/blendsheet`, { barcode, ...r.batches[c.batch]!, amount: c.amount });
+        case 'flavor':
+          return h.call('POST', '/app/blendsheet/record/flavorsheet', { barcode, ...r.flavour, amount: c.amount });
         case 'parcel':
           return h.call('POST', `/app/${c.table}/record/parcel`, { barcode, request_code: c.to.request, shipment_code: c.to.shipment, schedule_code: c.schedule, reduced_by: c.amount });
         case 'unship':
@@ -119,8 +131,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
             where r.dispatched_at is not null and a.allocated_at >= r.dispatched_at`;
         }
       }
-      for (const material of ['tealine', 'blendbalance'] as const) {
-        checks[`${material}: ingredients only from ACCEPTED/IN_PROCESS`] = sql`select count(*)::int as n from ${sql.table(`${material}_allocate_blendsheet`)} a
+      for (const [material, target] of [['tealine', 'blendsheet'], ['blendbalance', 'blendsheet'], ['blendsheet', 'flavorsheet']] as const) {
+        checks[`${material}: ingredients only from ACCEPTED/IN_PROCESS`] = sql`select count(*)::int as n from ${sql.table(`${material}_allocate_${target}`)} a
           join ${sql.table(recordTable(material))} r using (barcode)
           where (r.processed_at is not null and a.allocated_at >= r.processed_at) or (r.dispatched_at is not null and a.allocated_at >= r.dispatched_at)`;
       }
