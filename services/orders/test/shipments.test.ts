@@ -1,6 +1,10 @@
 import { testDatabases } from '@tributary/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShipmentStatus } from '../src/domain.js';
+import { canMove, POSTABLE_STATUSES } from '../src/features/shipments/workflow.js';
 import { lastSequence, planAndRequest, startOrders, type OrdersHarness } from './support.js';
+
+const POSTABLE: ShipmentStatus[] = [...POSTABLE_STATUSES];
 
 type Poster = (body: unknown[], headers?: Record<string, string>) => ReturnType<OrdersHarness['as']>;
 
@@ -103,6 +107,50 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect([status, response.statusCode, response.json().code]).toEqual([status, 409, 'SHIPMENT_TRANSITION_INVALID']);
       }
       expect(await h.counts()).toEqual(before);
+    });
+
+    it('refuses every move the workflow does not allow, from every reachable status (409), writing nothing', async () => {
+      const fields: Record<string, Record<string, string>> = {
+        SHIPMENT_DISPATCHED: { shipment_vehicle: 'V-9' },
+        ORDER_NOT_READY: { order_remarks: 'not yet' },
+        SHIPMENT_ACCEPTED: { shipment_remarks: 'received' },
+      };
+      const posterOf = (status: string): Poster =>
+        ({ APPROVAL_ALLOWED: supervisor, APPROVAL_BLOCKED: supervisor, ORDER_READY: seeduwa, ORDER_NOT_READY: seeduwa, SHIPMENT_ACCEPTED: gatepass })[status] ?? processing;
+      const post = (rc: number, status: string) => posterOf(status)([{ request_code: rc, shipment_code: 1, status, ...fields[status] }]);
+      const paths: [string, ...string[]][] = [
+        ['APPROVAL_REQUESTED'],
+        ['APPROVAL_REQUESTED', 'APPROVAL_BLOCKED'],
+        ['APPROVAL_REQUESTED', 'APPROVAL_ALLOWED'],
+        ['ORDER_REQUESTED'],
+        ['ORDER_REQUESTED', 'ORDER_NOT_READY'],
+        ['ORDER_REQUESTED', 'ORDER_READY'],
+        ['ORDER_REQUESTED', 'TRADER_BLOCKED'],
+        ['ORDER_REQUESTED', 'ORDER_NOT_READY', 'ORDER_READY', 'SHIPMENT_DISPATCHED'],
+        ['ORDER_REQUESTED', 'ORDER_READY', 'SHIPMENT_DISPATCHED', 'SHIPMENT_ACCEPTED'],
+      ];
+      let refused = 0;
+      for (const [initial, ...steps] of paths) {
+        const rc = await planAndRequest(h, { status: initial as 'ORDER_REQUESTED' | 'APPROVAL_REQUESTED' });
+        for (const step of steps) expect((await post(rc, step)).statusCode).toBe(200);
+        const shipment = await statusOf(rc);
+        const history = shipment.events.map((e: { status: string }) => e.status);
+        const before = await h.counts();
+        for (const status of POSTABLE) {
+          if (canMove(shipment.status, status)) continue;
+          const response = await post(rc, status);
+          if (history.includes(status)) {
+            expect([history.join('>'), status, response.statusCode]).toEqual([history.join('>'), status, 200]);
+          } else {
+            expect([history.join('>'), status, response.statusCode, response.json().code]).toEqual([history.join('>'), status, 409, 'SHIPMENT_TRANSITION_INVALID']);
+            refused += 1;
+          }
+        }
+        expect(await h.counts()).toEqual(before);
+        expect((await statusOf(rc)).events).toEqual(shipment.events);
+      }
+      // 9 reachable states × 7 postable statuses, less the legal moves and the replays of recorded ones.
+      expect(refused).toBe(39);
     });
 
     it('keeps one event per status: an identical repeat is answered with the stored event, a different one is a 409', async () => {
