@@ -80,7 +80,7 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
   const db = context.database.db as Kysely<GatewayDatabase>;
   const logger = context.logger;
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
-  const versions = redis ? redisVersions(redis, db) : dbVersions(db);
+  const versions = redis ? redisVersions(redis, db, (error) => logger.warn({ err: error }, 'Redis unavailable for the revocation version; reading PostgreSQL')) : dbVersions(db);
   // Without a configured key, the gateway's own service secret (shared by its replicas) seals secrets.
   const box = new SecretBox(config.GATEWAY_SECRET_KEY ?? context.credentials.secretAccessKey);
   const authCache = new VersionedCache<unknown>(versions, 'auth');

@@ -97,6 +97,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await callErp(live.key)).json().code).toBe('API_KEY_INVALID');
     });
 
+    it('changes a key at once: a new tier rewrites its limits, new scopes apply on the next request', async () => {
+      const { key, apiKey } = (await createKey({ scopes: ['erp:read'], rateLimitTier: 'basic' })).json();
+      expect(apiKey.limits).toEqual({ minute: 30, hour: 1800, day: 43200 });
+      expect((await callErp(key)).headers['ratelimit-limit']).toBe('30');
+      expect((await callErp(key, '127.0.0.1', 'POST')).statusCode).toBe(403);
+      const patched = await gw.app.inject({ method: 'PATCH', url: `/api/v1/admin/api-keys/${apiKey.keyId}`, headers: bearer(admin), payload: { rateLimitTier: 'premium', scopes: ['erp:*'] } });
+      expect(patched.json().limits).toEqual({ minute: 500, hour: 30000, day: 720000 });
+      expect((await callErp(key)).headers['ratelimit-limit']).toBe('500');
+      expect((await callErp(key, '127.0.0.1', 'POST')).statusCode).toBe(200);
+    });
+
     it('refuses two credentials at once', async () => {
       const key = (await createKey({ scopes: ['erp:read'] })).json().key;
       const both = await gw.app.inject({ method: 'GET', url: '/api/v1/erp/x', headers: { 'x-api-key': key, ...bearer(admin) } });

@@ -26,16 +26,28 @@ export function dbVersions(db: Kysely<GatewayDatabase>): VersionSource {
   };
 }
 
-export function redisVersions(redis: RedisClient, db: Kysely<GatewayDatabase>): VersionSource {
+export function redisVersions(redis: RedisClient, db: Kysely<GatewayDatabase>, onFallback: (error: unknown) => void = () => undefined): VersionSource {
   const fallback = dbVersions(db);
   const key = (name: VersionName) => `tributary:gateway:version:${name}`;
   return {
     async current(name) {
-      return (await redis.get(key(name))) ?? '0';
+      try {
+        return `r${(await redis.get(key(name))) ?? '0'}`;
+      } catch (error) {
+        // Every bump also lands in PostgreSQL, so its counter is a correct (slower) substitute.
+        onFallback(error);
+        return `d${await fallback.current(name)}`;
+      }
     },
     async bump(name) {
-      // Both, so replicas configured either way see the change.
-      await Promise.all([redis.incr(key(name)), fallback.bump(name)]);
+      // Both, so replicas configured either way see the change. While Redis is down the
+      // readers fall back to PostgreSQL; the prefix switch on the way back clears every cache.
+      await fallback.bump(name);
+      try {
+        await redis.incr(key(name));
+      } catch (error) {
+        onFallback(error);
+      }
     },
   };
 }

@@ -110,6 +110,34 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     },
   );
 
+  app.patch(
+    '/api/v1/admin/api-keys/:keyId',
+    {
+      schema: {
+        tags,
+        summary: 'Change a key: a new tier rewrites its three limits; scopes, allowlist, expiry and name can change too',
+        params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 })),
+            ipAllowlist: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }), Type.Null()])),
+            rateLimitTier: Type.Optional(Tier),
+            expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ApiKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = await requireAdmin(runtime, request, reply);
+      const { rateLimitTier, ...rest } = request.body;
+      const row = await runtime.keys.updateApiKey(request.params.keyId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by);
+      return publicKey(row);
+    },
+  );
+
   app.delete(
     '/api/v1/admin/api-keys/:keyId',
     { schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },

@@ -56,6 +56,29 @@ export class KeysRepository {
       .executeTakeFirst();
   }
 
+  updateApiKey(
+    keyId: string,
+    changes: { name?: string; scopes?: string[]; ipAllowlist?: string[] | null; tier?: RateLimitTier; limits?: { minute: number; hour: number; day: number }; expiresAt?: Date | null },
+    by: string,
+    now: Date,
+  ): Promise<ApiKeyRow | undefined> {
+    return this.db
+      .updateTable('api_keys')
+      .set({
+        ...(changes.name !== undefined ? { key_name: changes.name } : {}),
+        ...(changes.scopes !== undefined ? { permissions: JSON.stringify(changes.scopes) } : {}),
+        ...(changes.ipAllowlist !== undefined ? { ip_whitelist: changes.ipAllowlist ? JSON.stringify(changes.ipAllowlist) : null } : {}),
+        ...(changes.tier !== undefined ? { rate_limit_tier: changes.tier } : {}),
+        ...(changes.limits ? { requests_per_minute: changes.limits.minute, requests_per_hour: changes.limits.hour, requests_per_day: changes.limits.day } : {}),
+        ...(changes.expiresAt !== undefined ? { expires_at: changes.expiresAt } : {}),
+        updated_at: now,
+        updated_by: by,
+      })
+      .where('key_id', '=', keyId)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   async deactivateApiKey(keyId: string, by: string, now: Date): Promise<boolean> {
     const result = await this.db.updateTable('api_keys').set({ is_active: false, updated_at: now, updated_by: by }).where('key_id', '=', keyId).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;

@@ -83,6 +83,30 @@ export class KeysService {
     return { key, row };
   }
 
+  async updateApiKey(
+    keyId: string,
+    changes: { name?: string; scopes?: string[]; ipAllowlist?: string[] | null; tier?: RateLimitTier; expiresAt?: string | null },
+    by: string,
+  ) {
+    if (changes.scopes) changes.scopes = validateScopes(changes.scopes);
+    if (changes.ipAllowlist) parseAllowlist(changes.ipAllowlist);
+    const row = await this.deps.keys.updateApiKey(
+      keyId,
+      {
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.scopes !== undefined ? { scopes: changes.scopes } : {}),
+        ...(changes.ipAllowlist !== undefined ? { ipAllowlist: changes.ipAllowlist } : {}),
+        ...(changes.tier !== undefined ? { tier: changes.tier, limits: TIER_LIMITS[changes.tier] } : {}),
+        ...(changes.expiresAt !== undefined ? { expiresAt: changes.expiresAt === null ? null : new Date(changes.expiresAt) } : {}),
+      },
+      by,
+      new Date(this.deps.clock.now()),
+    );
+    if (!row) throw notFound(GatewayError.KeyNotFound, `No API key ${keyId}`);
+    await this.deps.versions.bump('auth');
+    return row;
+  }
+
   async revokeApiKey(keyId: string, by: string): Promise<void> {
     if (!(await this.deps.keys.deactivateApiKey(keyId, by, new Date(this.deps.clock.now())))) throw notFound(GatewayError.KeyNotFound, `No API key ${keyId}`);
     await this.deps.versions.bump('auth');
