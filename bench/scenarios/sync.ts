@@ -224,6 +224,8 @@ const scenario: Scenario = {
       graphile = await runGraphileWorker({
         connectionString: withDatabase(adminUrl(), names.source),
         concurrency: 64,
+        // The same pool size as the sync service's database handle.
+        maxPoolSize: 20,
         noHandleSignals: true,
         pollInterval: 1000,
         logger: new GraphileLogger(() => () => undefined),
@@ -327,7 +329,7 @@ const scenario: Scenario = {
           reqPerSecond: 'events applied per second over the run (paced loads: the offered rate if it keeps up)',
           maxLoad: `${ctx.duration * 2000} events written by 4 writers in transactions of 100, as fast as possible`,
           syncSettings: context.env,
-          graphileSettings: { concurrency: 64, pollInterval: 1000, queue: 'per aggregate', addJob: 'graphile_worker.add_job in the source transaction' },
+          graphileSettings: { concurrency: 64, maxPoolSize: 20, pollInterval: 1000, queue: 'per aggregate', addJob: 'graphile_worker.add_job in the source transaction' },
           baseline: 'graphile-worker @ max',
           comparisons,
         },

@@ -64,7 +64,8 @@ export class Collector {
         if (signal.aborted) break;
         failures += 1;
         cursor = undefined;
-        logger.warn({ err: error, source, failures }, 'outbox collection failed; backing off');
+        // A source that stays down would flood the log: say so on the 1st, 2nd, 4th, 8th… failure.
+        if ((failures & (failures - 1)) === 0) logger.warn({ err: error, source, failures }, 'outbox collection failed; backing off');
         await recordPoll(this.deps.db, source, new Date(this.deps.clock.now()), (error as Error).message).catch(() => undefined);
         const delay = Math.min(30_000, this.options.errorBackoffMs * 2 ** Math.min(failures - 1, 5)) * (0.5 + Math.random() / 2);
         await sleep(delay, signal).catch(() => undefined);

@@ -129,8 +129,13 @@ export class DeliveryWorker {
     const targets = await this.targetList(routes);
     let claimed = 0;
     for (const target of targets) {
-      const free = Math.min(this.options.concurrency - this.total, this.limitFor(target, routes) - (this.inFlight.get(target) ?? 0));
+      const limit = this.limitFor(target, routes);
+      const busy = this.inFlight.get(target) ?? 0;
+      const free = Math.min(this.options.concurrency - this.total, limit - busy);
       if (free <= 0) continue;
+      // Under load, claim in batches (a quarter of the limit) rather than one row per freed slot:
+      // each claim is a committed write, and the commits, not the rows, are what cost.
+      if (busy > 0 && free < Math.max(1, Math.floor(limit / 4))) continue;
       const now = this.deps.clock.now();
       const rows = await claimDeliveries(this.deps.db, {
         target,
