@@ -109,6 +109,30 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(rows.map((r) => r.status)).toEqual(expect.arrayContaining(['healthy', 'unhealthy']));
     });
 
+    it('retries an idempotent request on another target when a connection fails, never a POST', async () => {
+      const dead = 'http://127.0.0.1:1';
+      const created = await gw.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/routes',
+        headers: bearer(admin),
+        payload: { pathPattern: '/retry', httpMethod: 'ANY', serviceName: 'retry', routeName: 'retry', upstreamUrl: dead, upstreamServers: [{ url: dead }, { url: c.url }], upstreamAuth: 'none', authenticationRequired: false, retryAttempts: 1, circuitBreakerEnabled: false },
+      });
+      expect(created.statusCode).toBe(201);
+      for (let i = 0; i < 4; i++) expect((await gw.app.inject({ method: 'GET', url: '/retry' })).statusCode).toBe(200);
+      // A POST that meets the dead target fails with 503 and is not sent anywhere else.
+      clock.advance(60_000 * 10);
+      const before = c.hits;
+      const posts = [];
+      for (let i = 0; i < 4; i++) {
+        const response = await gw.app.inject({ method: 'POST', url: '/retry', headers: { 'content-type': 'application/json' }, payload: '{}' });
+        posts.push(response.statusCode);
+        if (response.statusCode === 503) expect(response.json().code).toBe('UPSTREAM_UNAVAILABLE');
+      }
+      expect(posts).toContain(503);
+      expect(posts.every((status) => status === 200 || status === 503)).toBe(true);
+      expect(c.hits - before).toBe(posts.filter((status) => status === 200).length);
+    });
+
     it('caches GET responses per consumer, never across users', async () => {
       const alice = await tokenFor(gw, 'alice');
       const bob = await tokenFor(gw, 'bob');
