@@ -129,7 +129,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
             expect(model.get(rc)!.reduce((sum, s) => sum + s.quantity, 0n)).toBe(100_000n);
           }
         }),
-        { numRuns: 25 },
+        { numRuns: 15 },
       );
     });
   });
