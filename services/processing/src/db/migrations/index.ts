@@ -4,5 +4,6 @@ import { outboxMigrations } from '@tributary/platform/outbox';
 import { masterDataMigration } from './0001_master_data.js';
 import { recordsAndAllocationsMigration } from './0002_records_allocations.js';
 import { rulesMigration } from './0003_rules.js';
+import { lockFunctionsMigration } from './0004_lock_functions.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, masterDataMigration, recordsAndAllocationsMigration, rulesMigration];
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, masterDataMigration, recordsAndAllocationsMigration, rulesMigration, lockFunctionsMigration];

@@ -16,14 +16,10 @@ export interface LockedRecord {
  * consume a bag take this lock first, so their checks and inserts are serialised per bag.
  */
 export async function lockRecord(db: Kysely<any>, material: Material, barcode: string): Promise<LockedRecord | undefined> {
-  const { rows } = await sql<Omit<LockedRecord, 'consumed'>>`
-    select barcode, item_code, created_ts, status, gross_weight - bag_weight as net, remaining
-      from ${sql.table(recordTable(material))} where barcode = ${barcode} for update`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
-  // A separate statement after the lock: under READ COMMITTED it sees every allocation committed before the lock was granted.
-  const { rows: used } = await sql<{ consumed: string }>`select ${sql.raw(`${material}_consumed`)}(${barcode}::uuid) as consumed`.execute(db);
-  return { ...row, consumed: used[0]!.consumed };
+  // One round trip: lock_<t>_record locks the row, then sums on a snapshot taken after the lock (migration 0004).
+  const { rows } = await sql<LockedRecord>`
+    select barcode::text, item_code, created_ts, status, net, remaining, consumed from ${sql.raw(`lock_${material}_record`)}(${barcode}::uuid)`.execute(db);
+  return rows[0];
 }
 
 export async function updateRecordStatus(db: Kysely<any>, material: Material, barcode: string, status: RecordStatus, remaining: string): Promise<void> {
