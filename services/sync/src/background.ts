@@ -11,6 +11,7 @@ import { runtimeFor, type SyncRuntime } from './runtime.js';
 export interface SyncBackground extends BackgroundTask {
   worker: DeliveryWorker | undefined;
   maintenance: Maintenance | undefined;
+  scheduler: BatchScheduler | undefined;
   collectors: Collector[];
 }
 
@@ -84,6 +85,7 @@ export async function startSyncBackground(context: ServiceContext): Promise<Sync
   return {
     worker,
     maintenance,
+    scheduler,
     collectors,
     async stop() {
       await Promise.all(collectors.map((collector) => collector.stop()));

@@ -166,6 +166,41 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
     });
 
+    it('runs a batch configuration on its cron schedule', async () => {
+      const created = await sync.call(
+        'POST',
+        '/api/sync/configurations',
+        routeConfig('every_second_prices', { source_system: 'erpnext', sync_frequency: 'daily' }, { eventTypes: ['item-price-updated'], target: { kind: 'webhook', url: webhookUrl }, schedule: '* * * * * *' }),
+      );
+      expect(created.statusCode, JSON.stringify(created.json())).toBe(201);
+      await sync.background!.scheduler!.refresh();
+      const body = { doctype: 'Item Price', name: 'PRICE-1', price_list_rate: '12.50' };
+      const accepted = await webhook('/webhooks/erpnext/item-price-updated', body, signWebhookBody(JSON.stringify(body), WEBHOOK_SECRET));
+      expect(accepted.json().deliveries).toBe(1);
+      await eventually(async () => expect(receiver.received.find((hit) => hit.body.aggregateId === 'PRICE-1')?.body.payload).toEqual(body), 20_000);
+      const row = await sync.db.selectFrom('sync_status').selectAll().where('event_id', '=', accepted.json().eventId).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ held: false, operation_type: 'bulk_sync' });
+      expect((await sync.call('PATCH', `/api/sync/configurations/${created.json().config_id}`, { configuration: { ...created.json().configuration, schedule: 'not a cron' } })).json().code).toBe('SYNC_CONFIG_INVALID');
+    });
+
+    it('answers malformed requests with 400 and a stable code', async () => {
+      const cases: [string, string, unknown?][] = [
+        ['GET', '/api/sync/conflicts/not-a-uuid'],
+        ['GET', '/api/sync/status?status=exploded'],
+        ['GET', '/api/sync/events?before=1;drop'],
+        ['POST', '/api/sync/conflicts/00000000-0000-4000-8000-000000000000/assign', { assignee: '' }],
+        ['POST', '/api/sync/replay', { syncIds: ['x'] }],
+        ['POST', '/api/sync/status/00000000-0000-4000-8000-000000000000/skip', {}],
+        ['GET', '/api/sync/metrics?from=yesterday'],
+      ];
+      for (const [method, url, body] of cases) {
+        const response = await sync.call(method as 'GET' | 'POST', url, body);
+        expect(response.statusCode, `${method} ${url}`).toBe(400);
+        expect(typeof response.json().code).toBe('string');
+      }
+      expect((await sync.call('POST', '/api/sync/status/00000000-0000-4000-8000-000000000000/replay')).json().code).toBe('SYNC_STATUS_NOT_FOUND');
+    });
+
     it('creates monthly partitions ahead, archives past the active window and drops past the archive window', async () => {
       const now = new Date(Date.UTC(2031, 5, 15));
       const policy = { activeMonths: 6, archiveMonths: 18, premakeMonths: 3 };
