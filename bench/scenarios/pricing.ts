@@ -77,7 +77,7 @@ function ruleBody(i: number): Record<string, unknown> {
   }
 }
 
-async function prepare(database: Database, app: FastifyInstance, log: (m: string) => void): Promise<void> {
+export async function prepare(database: Database, app: FastifyInstance, log: (m: string) => void): Promise<void> {
   await post(app, '/warehouses', { name: WAREHOUSE, warehouse_name: WAREHOUSE });
   for (let i = 0; i < ITEMS; i++) await post(app, '/items', { item_code: item(i), item_group: `G${i % 80}`, brand: `B${i % 40}`, standard_rate: String(100 + i) });
   await post(app, '/customers', { name: CUSTOMER, customer_name: 'Bench customer', customer_group: 'Group-0', territory: 'T1' });
@@ -115,13 +115,13 @@ async function prepare(database: Database, app: FastifyInstance, log: (m: string
   }
 }
 
-const order = (log: boolean) =>
+export const order = (log: boolean) =>
   JSON.stringify({
     customer: CUSTOMER,
     dry_run: !log,
     items: Array.from({ length: LINES }, (_, i) => ({ item_code: item(i * 7 % ITEMS), qty: String(1 + ((i * 13) % 70)), warehouse: WAREHOUSE })),
   });
-const pickOrder = JSON.stringify({ strategy: 'FEFO', lines: Array.from({ length: LINES }, (_, i) => ({ item: item(i), warehouse: WAREHOUSE, qty: '30' })) });
+export const pickOrder = JSON.stringify({ strategy: 'FEFO', lines: Array.from({ length: LINES }, (_, i) => ({ item: item(i), warehouse: WAREHOUSE, qty: '30' })) });
 
 function median(variant: VariantResult | undefined, key: 'rps' | 'p50' | 'p99'): number {
   const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);

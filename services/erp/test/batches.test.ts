@@ -117,6 +117,19 @@ for (const target of testDatabases()) {
       expect(consumed.lines[0].allocations).toEqual(fefo.lines[0].allocations);
     });
 
+    it('plans past the first page of batches and serves named batches beyond it', async () => {
+      await ok(h.call('POST', '/items', { item_code: 'MANY', item_group: 'Snacks' }), 201);
+      for (let i = 0; i < 40; i++) {
+        await ok(h.call('POST', '/batches', { batch_id: `M-${String(i).padStart(2, '0')}`, item: 'MANY', warehouse: 'WH-A', qty: '1', manufacturing_date: '2026-03-01', expiry_date: `2026-0${4 + Math.floor(i / 28)}-${String(1 + (i % 28)).padStart(2, '0')}` }), 201);
+      }
+      const plan = await ok(h.call('POST', '/stock/pick', { lines: [{ item: 'MANY', warehouse: 'WH-A', qty: '30' }] }));
+      expect(plan.lines[0].allocations.map((a: any) => a.batch)).toEqual(Array.from({ length: 30 }, (_, i) => `M-${String(i).padStart(2, '0')}`));
+      const named = await ok(h.call('POST', '/stock/pick', { lines: [{ item: 'MANY', warehouse: 'WH-A', qty: '1' }, { item: 'MANY', warehouse: 'WH-A', qty: '1', batches: ['M-39'] }] }));
+      expect(named.lines.map((l: any) => l.allocations[0].batch)).toEqual(['M-00', 'M-39']);
+      const all = await ok(h.call('POST', '/stock/pick', { lines: [{ item: 'MANY', warehouse: 'WH-A', qty: '45' }] }));
+      expect(all.lines[0]).toMatchObject({ total_allocated: '40', shortage: '5' });
+    });
+
     it('transfers by the picking order into a sibling batch with both ledgers intact', async () => {
       await ok(receive(h, { batch_id: 'T-1', expiry_date: '2026-05-01', qty: '50' }), 201);
       const moved = await ok(h.call('POST', '/batches/T-1/transfer', { to_warehouse: 'WH-B', qty: '30' }), 201);

@@ -82,46 +82,93 @@ export interface PickKey {
 
 const keyOf = (item: string, warehouse: string) => `${item}\u0000${warehouse}`;
 
-/**
- * Usable batches in picking order for every (item, warehouse) of a request, in one query:
- * status Active (quality released, not quarantined/recalled/consumed), positive stock, not
- * expired. With `lock`, the rows stay locked for the rest of the caller's transaction; locks
- * are taken in one canonical order (by name) whatever the strategy, so a FEFO and a FIFO picker
- * of the same batches cannot deadlock. The picking order itself is then applied in memory with
- * the same keys the unlocked query sorts by.
- */
-export async function usableBatchesFor(
-  db: Kysely<ErpDatabase>,
-  deps: Pick<ErpDeps, 'dialect'>,
-  keys: readonly PickKey[],
-  filter: PickFilter,
-  strategy: PickStrategy,
-  lock: boolean,
-): Promise<Map<string, Candidate[]>> {
-  const byKey = new Map<string, Candidate[]>(keys.map((k) => [keyOf(k.item, k.warehouse), []]));
-  if (keys.length === 0) return byKey;
+/** What makes a batch usable: status Active (quality released, not quarantined/recalled/consumed), positive stock, not expired. */
+function usable(db: Kysely<ErpDatabase>, filter: PickFilter) {
   const firstUsableExpiry = addDays(filter.today, Math.max(1, (filter.min_shelf_life_days ?? 0) + 1));
-  let query = db
+  return db
     .selectFrom('tabHD Batch Master')
     .select(['name', 'item', 'warehouse', 'available_qty', 'expiry_date', 'manufacturing_date', 'creation'])
-    .where('item', 'in', [...new Set(keys.map((k) => k.item))])
-    .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))])
     .where('status', '=', 'Active')
     .where('is_active', '=', 1)
     .where('expiry_date', '>=', firstUsableExpiry)
     .where('available_qty', '>', '0');
-  if (lock) query = query.orderBy('name').forUpdate();
-  else for (const key of pickingKeys(strategy)) query = query.orderBy(key, 'asc');
-  for (const row of await query.execute()) {
-    byKey.get(keyOf(row.item, row.warehouse))?.push({
-      name: row.name,
-      available_qty: row.available_qty,
-      expiry_date: isoDate(row.expiry_date, deps.dialect),
-      manufacturing_date: isoDate(row.manufacturing_date, deps.dialect),
-      creation: row.creation.getTime(),
-    });
+}
+
+type UsableRow = { name: string; item: string; warehouse: string; available_qty: string; expiry_date: Date | string; manufacturing_date: Date | string; creation: Date };
+
+function toCandidate(row: UsableRow, deps: Pick<ErpDeps, 'dialect'>): Candidate {
+  return {
+    name: row.name,
+    available_qty: row.available_qty,
+    expiry_date: isoDate(row.expiry_date, deps.dialect),
+    manufacturing_date: isoDate(row.manufacturing_date, deps.dialect),
+    creation: row.creation.getTime(),
+  };
+}
+
+const FIRST_PAGE = 16;
+
+/**
+ * Usable batches in picking order for every (item, warehouse) of a request.
+ *
+ * Planning (no lock) reads, per key, only the head of the picking order — 16 batches, then 4×
+ * more while they do not cover what the request needs — so a plan costs the same with 20 or
+ * 2,000 batches of an item. Consuming (`lock`) reads and locks every usable batch of the keys in
+ * one query, in one canonical order (by name) whatever the strategy, so a FEFO and a FIFO
+ * consumer of the same batches cannot deadlock; the picking order is then applied in memory
+ * with the same keys the planning query sorts by.
+ */
+export async function usableBatchesFor(
+  db: Kysely<ErpDatabase>,
+  deps: Pick<ErpDeps, 'dialect'>,
+  keys: readonly (PickKey & { qty?: string; batches?: string[] })[],
+  filter: PickFilter,
+  strategy: PickStrategy,
+  lock: boolean,
+): Promise<Map<string, Candidate[]>> {
+  const needed = new Map<string, { item: string; warehouse: string; qty: Decimal; named: Set<string> }>();
+  for (const k of keys) {
+    const key = keyOf(k.item, k.warehouse);
+    const entry = needed.get(key) ?? { item: k.item, warehouse: k.warehouse, qty: dec(0), named: new Set<string>() };
+    // A line naming its batches is served from those alone (fetched below), not from the head.
+    if (k.batches) for (const name of k.batches) entry.named.add(name);
+    else entry.qty = entry.qty.plus(k.qty ?? 0);
+    needed.set(key, entry);
   }
-  if (lock) for (const list of byKey.values()) list.sort(comparePicking(strategy));
+  const byKey = new Map<string, Candidate[]>([...needed.keys()].map((k) => [k, []]));
+  if (needed.size === 0) return byKey;
+  if (lock) {
+    const rows = await usable(db, filter)
+      .where('item', 'in', [...new Set(keys.map((k) => k.item))])
+      .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))])
+      .orderBy('name')
+      .forUpdate()
+      .execute();
+    for (const row of rows) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row, deps));
+    for (const list of byKey.values()) list.sort(comparePicking(strategy));
+    return byKey;
+  }
+  await Promise.all(
+    [...needed.entries()].map(async ([key, want]) => {
+      for (let limit = FIRST_PAGE; ; limit *= 4) {
+        let query = usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse);
+        for (const column of pickingKeys(strategy)) query = query.orderBy(column, 'asc');
+        const rows = await query.limit(limit).execute();
+        const candidates = rows.map((row) => toCandidate(row, deps));
+        const covered = candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).gte(want.qty);
+        if (covered || rows.length < limit) {
+          if (want.named.size > 0) {
+            const have = new Set(candidates.map((c) => c.name));
+            const named = await usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse).where('name', 'in', [...want.named]).execute();
+            for (const row of named) if (!have.has(row.name)) candidates.push(toCandidate(row, deps));
+            candidates.sort(comparePicking(strategy));
+          }
+          byKey.set(key, candidates);
+          return;
+        }
+      }
+    }),
+  );
   return byKey;
 }
 
