@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@tributary/platform/core';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
@@ -158,11 +158,26 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await login(a, 'victim', 'another-long-password')).statusCode).toBe(200);
     });
 
-    it('logout ends the session', async () => {
+    it('logout ends the session, or every session with allSessions', async () => {
       const token = await tokenFor(a, 'officer');
+      const other = await tokenFor(a, 'officer');
       const out = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token), payload: {} });
       expect(out.json().revoked).toBe(2);
       expect((await getOrders(b, token)).statusCode).toBe(401);
+      expect((await getOrders(b, other)).statusCode).toBe(200);
+      const third = await tokenFor(a, 'officer');
+      const all = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(third), payload: { allSessions: true } });
+      expect(all.json().revoked).toBeGreaterThanOrEqual(4);
+      expect((await getOrders(b, other)).statusCode).toBe(401);
+    });
+
+    it('issues tokens any JWKS-aware client can verify', async () => {
+      const token = await tokenFor(a, 'officer');
+      const jwks = createLocalJWKSet((await a.app.inject({ method: 'GET', url: '/api/v1/auth/jwks' })).json());
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: 'tributary-gateway', audience: 'tributary', currentDate: new Date(clock.now()) });
+      expect(protectedHeader.alg).toBe('ES256');
+      expect(payload).toMatchObject({ sub: 'usr_officer', typ: 'access', role: 'GRANDPASS-OFFICER' });
+      expect((payload.exp as number) - (payload.iat as number)).toBe(900);
     });
 
     it('access tokens expire after 15 minutes', async () => {

@@ -1,6 +1,6 @@
 import { AppError, type Logger } from '@tributary/platform/core';
 import { GatewayError } from '../../errors.js';
-import { consumeOne, type LimiterFactory, type WindowOutcome } from './store.js';
+import { consumeOne, counter, type LimiterFactory, type WindowOutcome } from './store.js';
 import { WINDOW_SECONDS, WINDOWS, type WindowLimits, type WindowName } from './tiers.js';
 
 export type IdentifierType = 'api_key' | 'user_id' | 'ip_address';
@@ -32,7 +32,7 @@ export class RateLimitService {
     try {
       outcomes = await Promise.all(
         active.map(async (window) => {
-          const limiter = this.factory.limiter(`rl:${window}`, limits[window], WINDOW_SECONDS[window]);
+          const limiter = counter(this.factory, `rl:${window}`, WINDOW_SECONDS[window]);
           return [window, await consumeOne(limiter, `${type}:${value}`, limits[window])] as [WindowName, WindowOutcome];
         }),
       );

@@ -3,9 +3,10 @@ import type { RedisClient } from '../../shared/redis.js';
 
 /**
  * Makes fixed-window counters: in memory for one replica, in Redis (one atomic Lua call per
- * check) for many. Limiters are cached per (prefix, points, window) because
- * rate-limiter-flexible fixes the points per instance while tiers differ per consumer; the
- * stored counter does not depend on the points, so all tiers share the same keys.
+ * check) for many. One counter store per (prefix, window): rate-limiter-flexible fixes the
+ * points per instance while limits differ per consumer, so the store counts without a ceiling
+ * and the caller compares with the consumer's own limit. A tier change therefore keeps the
+ * count of the current window.
  */
 export class LimiterFactory {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
@@ -19,6 +20,7 @@ export class LimiterFactory {
     return this.redis !== undefined;
   }
 
+  /** `points` caps the store itself; counters use `counter()` and compare limits themselves. */
   limiter(prefix: string, points: number, durationSeconds: number): RateLimiterAbstract {
     const id = `${prefix}|${points}|${durationSeconds}`;
     let limiter = this.limiters.get(id);
@@ -33,6 +35,13 @@ export class LimiterFactory {
   }
 }
 
+const UNCAPPED = 2 ** 31 - 1;
+
+/** The shared counter for a window; see consumeOne for the comparison with a limit. */
+export function counter(factory: LimiterFactory, prefix: string, durationSeconds: number): RateLimiterAbstract {
+  return factory.limiter(prefix, UNCAPPED, durationSeconds);
+}
+
 export interface WindowOutcome {
   allowed: boolean;
   limit: number;
@@ -42,13 +51,15 @@ export interface WindowOutcome {
   failed?: boolean;
 }
 
-/** Consumes one point; a refusal is data, not an exception. Store errors are rethrown. */
+/** Counts one request and compares with `limit`; a refusal is data. Store errors are rethrown. */
 export async function consumeOne(limiter: RateLimiterAbstract, key: string, limit: number): Promise<WindowOutcome> {
+  let res: RateLimiterRes;
   try {
-    const res = await limiter.consume(key, 1);
-    return { allowed: true, limit, remaining: res.remainingPoints, resetMs: res.msBeforeNext };
+    res = await limiter.consume(key, 1);
   } catch (thrown) {
-    if (thrown instanceof RateLimiterRes) return { allowed: false, limit, remaining: 0, resetMs: thrown.msBeforeNext };
-    throw thrown;
+    if (!(thrown instanceof RateLimiterRes)) throw thrown;
+    res = thrown;
   }
+  const allowed = res.consumedPoints <= limit;
+  return { allowed, limit, remaining: Math.max(0, limit - res.consumedPoints), resetMs: res.msBeforeNext };
 }
