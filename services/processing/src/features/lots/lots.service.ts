@@ -36,57 +36,54 @@ type LotRow = { kind: 'tealine'; values: TealineInput } | { kind: 'herbline'; va
 export async function createLot(deps: FeatureDeps, actor: EventActor, lot: LotRow): Promise<{ item_code: string; created_ts: number }> {
   const createdTs = String(deps.clock.now());
   const itemCode = lot.values.item_code;
-  const row = lotRow(lot, createdTs);
+  const orNull = (value: string | null | undefined) => value ?? null;
+  // Validate (weights) before the transaction: bad input never reaches the database.
+  const row =
+    lot.kind === 'tealine'
+      ? {
+          kind: lot.kind,
+          values: {
+            item_code: itemCode,
+            created_ts: createdTs,
+            invoice_no: orNull(lot.values.invoice_no),
+            grade: orNull(lot.values.grade),
+            no_of_bags: lot.values.no_of_bags,
+            weight_per_bag: kg(parseKg(lot.values.weight_per_bag, 'weight_per_bag')),
+            broker: orNull(lot.values.broker),
+            garden: orNull(lot.values.garden),
+            purchase_order: orNull(lot.values.purchase_order),
+          },
+        }
+      : lot.kind === 'herbline'
+        ? {
+            kind: lot.kind,
+            values: {
+              item_code: itemCode,
+              created_ts: createdTs,
+              item_name: lot.values.item_name,
+              purchase_order: orNull(lot.values.purchase_order),
+              weight: lot.values.weight === undefined || lot.values.weight === null ? null : kg(parseKg(lot.values.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
+            },
+          }
+        : {
+            kind: lot.kind,
+            values: {
+              item_code: itemCode,
+              created_ts: createdTs,
+              blend_code: lot.values.blend_code,
+              transfer_id: lot.values.transfer_id,
+              weight: kg(parseKg(lot.values.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
+            },
+          };
   await transact(deps.db, async (trx) => {
     await insertItem(trx, itemCode, createdTs);
-    if (lot.kind === 'tealine') await trx.insertInto('tealine').values(row as never).execute();
-    if (lot.kind === 'herbline') await trx.insertInto('herbline').values(row as never).execute();
-    if (lot.kind === 'blendbalance') await trx.insertInto('blendbalance').values(row as never).execute();
-    await emit(trx, actor, [{ ...itemAggregate('lot', itemCode, createdTs), type: ProcessingEvents.lotCreated, payload: { table: lot.kind, ...row } }]);
+    if (row.kind === 'tealine') await trx.insertInto('tealine').values(row.values).execute();
+    else if (row.kind === 'herbline') await trx.insertInto('herbline').values(row.values).execute();
+    else await trx.insertInto('blendbalance').values(row.values).execute();
+    await emit(trx, actor, [{ ...itemAggregate('lot', itemCode, createdTs), type: ProcessingEvents.lotCreated, payload: { table: lot.kind, ...row.values, created_ts: Number(createdTs) } }]);
   });
   deps.eventsCommitted();
   return { item_code: itemCode, created_ts: Number(createdTs) };
-}
-
-/** Validated column values (weights exact, optional text null). */
-function lotRow(lot: LotRow, createdTs: string): Record<string, unknown> {
-  const orNull = (value: string | null | undefined) => value ?? null;
-  switch (lot.kind) {
-    case 'tealine': {
-      const v = lot.values;
-      return {
-        item_code: v.item_code,
-        created_ts: createdTs,
-        invoice_no: orNull(v.invoice_no),
-        grade: orNull(v.grade),
-        no_of_bags: v.no_of_bags,
-        weight_per_bag: kg(parseKg(v.weight_per_bag, 'weight_per_bag')),
-        broker: orNull(v.broker),
-        garden: orNull(v.garden),
-        purchase_order: orNull(v.purchase_order),
-      };
-    }
-    case 'herbline': {
-      const v = lot.values;
-      return {
-        item_code: v.item_code,
-        created_ts: createdTs,
-        item_name: v.item_name,
-        purchase_order: orNull(v.purchase_order),
-        weight: v.weight === undefined || v.weight === null ? null : kg(parseKg(v.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
-      };
-    }
-    case 'blendbalance': {
-      const v = lot.values;
-      return {
-        item_code: v.item_code,
-        created_ts: createdTs,
-        blend_code: v.blend_code,
-        transfer_id: v.transfer_id,
-        weight: kg(parseKg(v.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
-      };
-    }
-  }
 }
 
 const LIST_FIELDS: Record<LotKind, string[]> = {
