@@ -4,6 +4,7 @@ import { captureEvents } from '../src/features/capture/capture.service.js';
 import { toIncoming } from '../src/features/capture/collector.js';
 import { DeliveryWorker } from '../src/features/delivery/worker.js';
 import { Targets } from '../src/features/delivery/targets.js';
+import { settleEvents } from '../src/features/maintenance/maintenance.js';
 import { writeMetricWindow } from '../src/features/metrics/windows.js';
 import { runtimeFor } from '../src/runtime.js';
 import { SourceService, TargetService } from './support/peers.js';
@@ -55,6 +56,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const statuses = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', 'in', ids).execute();
         expect(statuses.every((row) => row.sync_status === 'completed')).toBe(true);
       });
+      // Maintenance settles the log: processed, by which targets.
+      await settleEvents(sync.db, new Date());
+      const logged = await sync.db.selectFrom('sync_events').select(['processing_status', 'processed_by_services', 'target_services']).where('event_id', 'in', ids).execute();
+      expect(logged).toHaveLength(200);
+      expect(logged.every((row) => row.processing_status === 'processed')).toBe(true);
+      expect(logged[0]).toMatchObject({ processed_by_services: ['tgt'], target_services: ['tgt'] });
     });
 
     it('stores the same event once when it arrives twice (re-read feed, duplicate capture)', async () => {
