@@ -47,6 +47,8 @@ const CASES: Case[] = [
   ['PUT', '/app/blendsheet/record', { barcode: B, reduced_by: 1 }, 404, 'RECORD_NOT_FOUND'],
   ['PUT', '/app/flavorsheet/record', { barcode: B }, 404, 'RECORD_NOT_FOUND'],
   ['PUT', '/app/blendbalance/record', { reduced_by: 1 }, 400, 'REQUEST_VALIDATION_FAILED'],
+  ['PUT', '/app/flavorsheet/record/location', { barcode: B, new_store_location: 'STORE-A' }, 404, 'RECORD_NOT_FOUND'],
+  ['PUT', '/app/blendbalance/record/location', { barcode: B, new_store_location: '' }, 400, 'REQUEST_VALIDATION_FAILED'],
   ['GET', `/app/scan?barcode=${B}`, undefined, 400, 'REQUEST_VALIDATION_FAILED'],
   ['GET', `/app/label?table_name=tealine&barcode=${B}&format=pdf`, undefined, 400, 'REQUEST_VALIDATION_FAILED'],
   ['POST', '/app/blendsheet/record/shipment', { barcode: B, request_code: 1, shipment_code: 1, amount: 1 }, 404, 'RECORD_NOT_FOUND'],
