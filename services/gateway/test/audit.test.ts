@@ -67,6 +67,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(bad.statusCode).toBe(400);
     });
 
+    it('summarises the last 24 hours by hour and service', async () => {
+      const usage = (await gw.app.inject({ method: 'GET', url: '/api/v1/admin/usage?serviceName=svc', headers: bearer(admin) })).json();
+      expect(usage.items.length).toBeGreaterThanOrEqual(1);
+      const total = usage.items.reduce((sum: number, row: { totalRequests: number }) => sum + row.totalRequests, 0);
+      expect(total).toBeGreaterThanOrEqual(8);
+      expect(usage.items.every((row: { serviceName: string }) => row.serviceName === 'svc')).toBe(true);
+      expect(usage.items[0]).toHaveProperty('p99ResponseTimeMs');
+      expect(usage.items.reduce((sum: number, row: { failedRequests: number }) => sum + row.failedRequests, 0)).toBeGreaterThanOrEqual(1);
+    });
+
     it('partitions by month and drops partitions past the retention', async () => {
       const now = new Date(gw.clock.now());
       const partitionOf = await sql<{ part: string }>`select tableoid::regclass::text as part from api_audit_logs where request_id = 'page-0'`.execute(handle.database.db);

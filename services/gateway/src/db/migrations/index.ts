@@ -2,5 +2,6 @@ import { outboxMigrations } from '@tributary/platform/outbox';
 import { idempotencyMigration } from '@tributary/platform/idempotency';
 import type { Migration } from '@tributary/platform/migrate';
 import { gatewaySchemaMigration } from './0001_gateway_schema.js';
+import { usageSummaryViewMigration } from './0002_usage_summary_view.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, gatewaySchemaMigration];
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, gatewaySchemaMigration, usageSummaryViewMigration];

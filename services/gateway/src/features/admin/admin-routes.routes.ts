@@ -139,6 +139,23 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
   );
 
   app.get(
+    '/api/v1/admin/usage',
+    {
+      schema: {
+        tags,
+        summary: 'Requests of the last 24 hours by hour and service: totals, failures, rate-limited, avg/p95/p99 latency',
+        querystring: Type.Object({ serviceName: Type.Optional(Type.String({ maxLength: 100 })) }),
+        response: { 200: Type.Object({ items: Type.Array(Loose) }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await requireAdmin(runtime, request, reply);
+      await runtime.audit.flush();
+      return { items: await audit.usageSummary(request.query.serviceName) };
+    },
+  );
+
+  app.get(
     '/api/v1/admin/system/health',
     { schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } } },
     async (request, reply) => {

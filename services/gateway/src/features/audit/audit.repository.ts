@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { GatewayDatabase } from '../../db/schema.js';
 
 export interface AuditFilters {
@@ -51,6 +51,32 @@ export class AuditRepository {
         requestTimestamp: new Date(row.request_timestamp).toISOString(),
       })),
     };
+  }
+
+  /** The last 24 hours by hour and service (view_api_usage_summary; "last 24 h" is the database's clock). */
+  async usageSummary(serviceName?: string) {
+    const rows = await sql<{
+      hour: Date;
+      service_name: string;
+      total_requests: string;
+      successful_requests: string;
+      failed_requests: string;
+      rate_limited_requests: string;
+      avg_response_time_ms: string;
+      p95_response_time_ms: number;
+      p99_response_time_ms: number;
+    }>`select * from view_api_usage_summary where ${serviceName ?? null}::text is null or service_name = ${serviceName ?? null} order by hour desc, service_name`.execute(this.db);
+    return rows.rows.map((row) => ({
+      hour: new Date(row.hour).toISOString(),
+      serviceName: row.service_name,
+      totalRequests: Number(row.total_requests),
+      successfulRequests: Number(row.successful_requests),
+      failedRequests: Number(row.failed_requests),
+      rateLimitedRequests: Number(row.rate_limited_requests),
+      avgResponseTimeMs: Number(row.avg_response_time_ms),
+      p95ResponseTimeMs: Number(row.p95_response_time_ms),
+      p99ResponseTimeMs: Number(row.p99_response_time_ms),
+    }));
   }
 
   async countSince(since: Date): Promise<number> {
