@@ -2,3 +2,4 @@ export * from './events.js';
 export * from './ports.js';
 export * from './orders.js';
 export * from './sync.js';
+export * from './erp.js';

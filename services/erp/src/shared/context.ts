@@ -2,6 +2,7 @@ import type { Clock } from '@tributary/platform/core';
 import type { DialectName, Kysely } from '@tributary/platform/db';
 import { writeEvent } from '@tributary/platform/outbox';
 import type { FastifyRequest } from 'fastify';
+import type { ErpEventType } from '@tributary/contracts';
 import type { ErpConfig } from '../config.js';
 import type { ErpDatabase } from '../db/schema.js';
 
@@ -24,32 +25,8 @@ export function actorOf(request: FastifyRequest): Actor {
   return { user: identity?.user ?? identity?.principal };
 }
 
-export type ErpEventType =
-  | 'erp.customer.created'
-  | 'erp.customer.updated'
-  | 'erp.item.created'
-  | 'erp.item.updated'
-  | 'erp.warehouse.created'
-  | 'erp.warehouse.updated'
-  | 'erp.segment.created'
-  | 'erp.segment.updated'
-  | 'erp.customer.segment_assigned'
-  | 'erp.customer.segment_ended'
-  | 'erp.customer.territory_mapped'
-  | 'erp.customer.territory_ended'
-  | 'erp.customer.metrics_updated'
-  | 'erp.batch.received'
-  | 'erp.batch.consumed'
-  | 'erp.batch.transferred'
-  | 'erp.batch.adjusted'
-  | 'erp.batch.movement_reversed'
-  | 'erp.batch.status_changed'
-  | 'erp.batch.expiring'
-  | 'erp.stock.optimisation_updated'
-  | 'erp.pricing_rule.created'
-  | 'erp.pricing_rule.updated'
-  | 'erp.pricing_rule.deactivated'
-  | 'erp.pricing.applied';
+/** Event names are the shared contract (`@tributary/contracts` erp.ts), so they cannot drift. */
+export type { ErpEventType };
 
 export async function emit(
   trx: Kysely<any>,

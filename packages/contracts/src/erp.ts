@@ -1,0 +1,111 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Events the ERP extensions service publishes through its outbox (`GET /internal/outbox`).
+ * Quantities and money are decimal strings; calendar days are 'YYYY-MM-DD' in the plant's
+ * time zone; instants are ISO strings.
+ */
+export const ERP_AGGREGATES = {
+  customer: 'customer',
+  item: 'item',
+  warehouse: 'warehouse',
+  segment: 'customer_segment',
+  batch: 'batch',
+  stockTransfer: 'stock_transfer',
+  itemWarehouse: 'item_warehouse',
+  pricingRule: 'pricing_rule',
+  pricingQuote: 'pricing_quote',
+} as const;
+
+export const ERP_EVENT_TYPES = {
+  customerCreated: 'erp.customer.created',
+  customerUpdated: 'erp.customer.updated',
+  itemCreated: 'erp.item.created',
+  itemUpdated: 'erp.item.updated',
+  warehouseCreated: 'erp.warehouse.created',
+  warehouseUpdated: 'erp.warehouse.updated',
+  segmentCreated: 'erp.segment.created',
+  segmentUpdated: 'erp.segment.updated',
+  segmentAssigned: 'erp.customer.segment_assigned',
+  segmentEnded: 'erp.customer.segment_ended',
+  territoryMapped: 'erp.customer.territory_mapped',
+  territoryEnded: 'erp.customer.territory_ended',
+  metricsUpdated: 'erp.customer.metrics_updated',
+  batchReceived: 'erp.batch.received',
+  batchConsumed: 'erp.batch.consumed',
+  batchTransferred: 'erp.batch.transferred',
+  batchAdjusted: 'erp.batch.adjusted',
+  movementReversed: 'erp.batch.movement_reversed',
+  batchStatusChanged: 'erp.batch.status_changed',
+  batchExpiring: 'erp.batch.expiring',
+  optimisationUpdated: 'erp.stock.optimisation_updated',
+  pricingRuleCreated: 'erp.pricing_rule.created',
+  pricingRuleUpdated: 'erp.pricing_rule.updated',
+  pricingRuleDeactivated: 'erp.pricing_rule.deactivated',
+  pricingApplied: 'erp.pricing.applied',
+} as const;
+export type ErpEventType = (typeof ERP_EVENT_TYPES)[keyof typeof ERP_EVENT_TYPES];
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** `erp.customer.segment_assigned` (aggregate: the customer). */
+export const SegmentAssignedPayload = Type.Object({
+  name: Type.String(),
+  customer: Type.String(),
+  customer_segment: Type.String(),
+  segment_code: Type.String(),
+  effective_from: Type.String(),
+  effective_to: Nullable(Type.String()),
+  is_primary: Type.Boolean(),
+  assignment_type: Type.String(),
+  status: Type.String(),
+  supersedes: Nullable(Type.String()),
+});
+export type SegmentAssignedPayload = Static<typeof SegmentAssignedPayload>;
+
+const Movement = Type.Object({
+  name: Type.String(),
+  batch: Type.String(),
+  seq: Type.Integer(),
+  movement_type: Type.String(),
+  qty_before: Type.String(),
+  qty_change: Type.String(),
+  qty_after: Type.String(),
+});
+
+/** `erp.batch.consumed` (aggregate: the batch), one per batch a consumption drew from. */
+export const BatchConsumedPayload = Type.Object({
+  movement: Movement,
+  item: Type.String(),
+  warehouse: Type.String(),
+  reference_doctype: Nullable(Type.String()),
+  reference_name: Nullable(Type.String()),
+});
+export type BatchConsumedPayload = Static<typeof BatchConsumedPayload>;
+
+/** `erp.batch.expiring` (aggregate: the batch), once per alert-level change. */
+export const BatchExpiringPayload = Type.Object({
+  name: Type.String(),
+  item: Type.String(),
+  warehouse: Type.String(),
+  expiry_date: Type.String(),
+  days_to_expiry: Type.Integer(),
+  alert_level: Type.Union([Type.Literal('Expired'), Type.Literal('Critical'), Type.Literal('Warning'), Type.Literal('Normal')]),
+  available_qty: Type.String(),
+  potential_loss_value: Type.String(),
+  status: Type.String(),
+});
+export type BatchExpiringPayload = Static<typeof BatchExpiringPayload>;
+
+/** `erp.pricing.applied` (aggregate: the priced document), after a logged calculation. */
+export const PricingAppliedPayload = Type.Object({
+  applied_on_doctype: Type.String(),
+  applied_on_name: Type.String(),
+  customer: Nullable(Type.String()),
+  totalBeforeDiscount: Type.String(),
+  totalDiscount: Type.String(),
+  totalAfterDiscount: Type.String(),
+  rules: Type.Array(Type.String()),
+  coupons_applied: Type.Array(Type.String()),
+});
+export type PricingAppliedPayload = Static<typeof PricingAppliedPayload>;
