@@ -1,5 +1,7 @@
 import { ManualClock, silentLogger } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
+import { Value } from '@sinclair/typebox/value';
+import { BatchConsumedPayload, BatchExpiringPayload, ERP_EVENT_TYPES, PricingAppliedPayload, SegmentAssignedPayload } from '@tributary/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, testKeyring, testCredentials, TEST_SCOPE } from '@tributary/platform/testing';
 import type { ServiceContext } from '@tributary/platform/service';
@@ -59,6 +61,23 @@ for (const target of testDatabases()) {
       expect(first.statusCode).toBe(200);
       expect(retry.json()).toEqual(first.json());
       expect((await ok(h.call('GET', '/batches/CHOC-DEMO-001'))).available_qty).toBe('495');
+    });
+
+    it('publishes payloads that match the shared ERP contracts', async () => {
+      await ok(h.call('POST', '/pricing/calculate', { customer: 'CUST-ANAND-RETAIL', items: [{ item_code: 'KAJU-KATLI-500G', qty: '12' }], reference_doctype: 'Sales Order', reference_name: 'SO-C1' }));
+      await ok(h.call('POST', '/batches/expiry-scan', {}));
+      const feed = await ok(h.call('GET', '/internal/outbox?after=0&limit=1000'));
+      const schemas = {
+        [ERP_EVENT_TYPES.segmentAssigned]: SegmentAssignedPayload,
+        [ERP_EVENT_TYPES.batchConsumed]: BatchConsumedPayload,
+        [ERP_EVENT_TYPES.batchExpiring]: BatchExpiringPayload,
+        [ERP_EVENT_TYPES.pricingApplied]: PricingAppliedPayload,
+      };
+      for (const [type, schema] of Object.entries(schemas)) {
+        const events = feed.events.filter((e: any) => e.type === type);
+        expect(events.length, type).toBeGreaterThan(0);
+        for (const event of events) expect(Value.Errors(schema, event.payload).First(), type).toBeUndefined();
+      }
     });
 
     it('masters: create, list with filters and pagination, patch, refuse duplicates', async () => {
