@@ -82,12 +82,13 @@ export class VersionedCache<V> {
    * only if that read started after the caller's request arrived (`notBefore`, from
    * performance.now()), so a revocation that completed before a request arrived is always seen.
    */
-  async sync(notBefore: number = performance.now()): Promise<void> {
+  async sync(notBefore: number = performance.now()): Promise<string> {
     const version = await this.read(notBefore);
     if (version !== this.seen) {
       this.entries.clear();
       this.seen = version;
     }
+    return version;
   }
 
   private inflight: { startedAt: number; promise: Promise<string> } | undefined;
@@ -107,7 +108,12 @@ export class VersionedCache<V> {
     return this.entries.get(key);
   }
 
-  set(key: string, value: V): void {
+  /**
+   * `version` is what sync() returned before the answer was looked up: an answer read under an
+   * older version (a revocation may have landed meanwhile) is not kept.
+   */
+  set(key: string, value: V, version: string): void {
+    if (version !== this.seen) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(key, value);
   }

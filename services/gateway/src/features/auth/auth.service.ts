@@ -234,7 +234,7 @@ export class AuthService {
       throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
     }
     const cacheKey = `jti:${payload.jti}`;
-    await this.deps.cache.sync(arrivedAt);
+    const version = await this.deps.cache.sync(arrivedAt);
     let status = this.deps.cache.get(cacheKey) as AccessStatus | undefined;
     if (!status) {
       const row = await this.deps.tokens.accessStatus(payload.jti);
@@ -245,7 +245,7 @@ export class AuthService {
           : !row.userActive
             ? { ok: false, code: GatewayError.AccountDisabled }
             : { ok: true, role: row.role, tier: row.tier as Consumer['tier'], username: row.username };
-      this.deps.cache.set(cacheKey, status);
+      this.deps.cache.set(cacheKey, status, version);
     }
     if (!status.ok) throw unauthenticated(status.code ?? GatewayError.TokenInvalid, 'Access token is no longer valid');
     return {

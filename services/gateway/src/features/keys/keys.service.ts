@@ -116,7 +116,7 @@ export class KeysService {
     const match = API_KEY_FORMAT.exec(raw);
     if (!match) throw unauthenticated(GatewayError.ApiKeyInvalid, 'API key is not valid');
     const keyId = uuidFromHex(match[1]!);
-    await this.deps.cache.sync(arrivedAt);
+    const version = await this.deps.cache.sync(arrivedAt);
     let entry = this.deps.cache.get(`key:${keyId}`) as CachedApiKey | null | undefined;
     if (entry === undefined) {
       const row = await this.deps.keys.findApiKey(keyId);
@@ -137,7 +137,7 @@ export class KeysService {
             },
           }
         : null;
-      this.deps.cache.set(`key:${keyId}`, entry);
+      this.deps.cache.set(`key:${keyId}`, entry, version);
     }
     const presented = Buffer.from(sha256Hex(raw), 'hex');
     if (!entry || entry.hash.length !== presented.length || !timingSafeEqual(entry.hash, presented) || !entry.active) {
@@ -212,7 +212,7 @@ export class KeysService {
     await this.deps.versions.bump('auth');
   }
 
-  private async loadAccessKey(accessKeyId: string): Promise<CachedAccessKey> {
+  private async loadAccessKey(accessKeyId: string, version: string): Promise<CachedAccessKey> {
     const cacheKey = `ak:${accessKeyId}`;
     const cached = this.deps.cache.get(cacheKey) as CachedAccessKey | undefined;
     if (cached) return cached;
@@ -237,13 +237,13 @@ export class KeysService {
           },
         }
       : { active: false, record: undefined };
-    this.deps.cache.set(cacheKey, entry);
+    this.deps.cache.set(cacheKey, entry, version);
     return entry;
   }
 
   /** Verifies a client's SigV4 signature (header or presigned) with the kernel verifier. */
   async authenticateSigV4(request: IncomingRequest, arrivedAt?: number): Promise<Consumer> {
-    await this.deps.cache.sync(arrivedAt);
+    const version = await this.deps.cache.sync(arrivedAt);
     let consumer: Consumer | undefined;
     await verifySigV4(request, {
       ...this.deps.sigv4,
@@ -251,7 +251,7 @@ export class KeysService {
       // Clients' own x-tributary-* headers are stripped before forwarding, so they need not be signed.
       identityHeaderPrefix: 'x-tributary-client-only-',
       lookup: async (id) => {
-        const entry = await this.loadAccessKey(id);
+        const entry = await this.loadAccessKey(id, version);
         if (!entry.active || !entry.record) return undefined;
         consumer = entry.consumer;
         return entry.record;
