@@ -177,6 +177,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/erp/a%2Fb', headers: bearer(token) })).json().code).toBe('PATH_INVALID');
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/erp/a//b', headers: bearer(token) })).json().code).toBe('PATH_INVALID');
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/erp/ok', headers: bearer(token) })).statusCode).toBe(200);
+      const head = await a.app.inject({ method: 'HEAD', url: '/api/v1/erp/ok', headers: bearer(token) });
+      expect(head.statusCode).toBe(200);
+      expect(head.body).toBe('');
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/sync/ok', headers: bearer(token) })).json().code).toBe('ROLE_ACCESS_DENIED');
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/admin/users', headers: bearer(token) })).json().code).toBe('ROLE_ACCESS_DENIED');
       expect((await a.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths['/api/v1/auth/login']).toBeDefined();
