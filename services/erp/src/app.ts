@@ -8,6 +8,7 @@ import type { ErpConfig } from './config.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
 import { registerPricingRoutes } from './features/pricing/pricing.routes.js';
+import { RuleCache } from './features/pricing/rule-cache.js';
 import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import type { ErpDeps } from './shared/context.js';
 
@@ -34,6 +35,7 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     clock: deps.clock,
     config: deps.config,
     eventsCommitted: () => notifier.notify(),
+    rules: new RuleCache(),
   };
   registerIdempotency(app, { db: deps.database.db, now: () => deps.clock.now() });
   registerOutboxRoute(app, { db: deps.database.db, wake: notifier.wait });

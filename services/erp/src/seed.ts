@@ -2,6 +2,7 @@ import type { Clock } from '@tributary/platform/core';
 import type { Database } from '@tributary/platform/db';
 import type { ErpConfig } from './config.js';
 import { receiveBatch } from './features/batches/batches.service.js';
+import { RuleCache } from './features/pricing/rule-cache.js';
 import { createRule } from './features/pricing/rules.service.js';
 import { assignSegment } from './features/segments/assignments.service.js';
 import { createSegment } from './features/segments/segments.service.js';
@@ -35,7 +36,7 @@ const segments = [
 /** Demo data for the embedded platform. Idempotent: anything already there is left alone. */
 export async function seed(input: { database: Database; clock: Clock; config: ErpConfig }): Promise<void> {
   const db = input.database.db as ErpDeps['db'];
-  const deps: ErpDeps = { db, dialect: input.database.dialect, clock: input.clock, config: input.config, eventsCommitted: () => {} };
+  const deps: ErpDeps = { db, dialect: input.database.dialect, clock: input.clock, config: input.config, eventsCommitted: () => {}, rules: new RuleCache() };
   const now = input.clock.now();
   const exists = async (table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule', name: string) =>
     (await db.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst()) !== undefined;

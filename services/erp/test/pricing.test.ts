@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '@tributary/platform/testing';
+import { silentLogger } from '@tributary/platform/core';
+import { signedInject, testAuth, testDatabases } from '@tributary/platform/testing';
+import { buildApp } from '../src/app.js';
+import { loadErpConfig } from '../src/config.js';
 import { type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
 
 const TIERS = [
@@ -217,6 +220,21 @@ for (const target of testDatabases()) {
       const types = await outboxTypes(h);
       expect(types).toContain('erp.pricing.applied');
       expect(types).toContain('erp.pricing_rule.created');
+    });
+
+    it('a rule changed through one replica is priced by another at once', async () => {
+      const other = await buildApp({ database: h.handle.database, logger: silentLogger(), clock: h.clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata' }), auth: testAuth() });
+      try {
+        await item('REPLICA');
+        const viaOther = async () => (await signedInject(other, { method: 'POST', url: '/pricing/calculate', body: { dry_run: true, items: [{ item_code: 'REPLICA', qty: '1' }] } })).json().pricing[0].final_rate;
+        expect(await viaOther()).toBe('100');
+        await rule('REPLICA-10', { items: ['REPLICA'], discount_percentage: '10' });
+        expect(await viaOther()).toBe('90');
+        await ok(h.call('PATCH', '/pricing/rules/REPLICA-10', { discount_percentage: '20' }));
+        expect(await viaOther()).toBe('80');
+      } finally {
+        await other.close();
+      }
     });
 
     it('validates rules, updates them as a whole and stops applying a deactivated one', async () => {

@@ -285,7 +285,13 @@ export const T = {
   application: 'tabHD Pricing Rule Application',
 } as const;
 
+export interface RulesVersionTable {
+  id: number;
+  version: ColumnType<string, number | string, string>;
+}
+
 export interface ErpDatabase {
+  hd_pricing_rules_version: RulesVersionTable;
   tabCustomer: CustomerTable;
   tabItem: ItemTable;
   tabWarehouse: WarehouseTable;

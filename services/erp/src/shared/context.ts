@@ -4,6 +4,7 @@ import { writeEvent } from '@tributary/platform/outbox';
 import type { FastifyRequest } from 'fastify';
 import type { ErpEventType } from '@tributary/contracts';
 import type { ErpConfig } from '../config.js';
+import type { RuleCache } from '../features/pricing/rule-cache.js';
 import type { ErpDatabase } from '../db/schema.js';
 
 /** What every feature gets: the database, time, settings and a way to wake outbox readers. */
@@ -14,6 +15,8 @@ export interface ErpDeps {
   config: ErpConfig;
   /** Called after a commit that wrote events. */
   eventsCommitted(): void;
+  /** This replica's copy of the active pricing rules. */
+  rules: RuleCache;
 }
 
 export interface Actor {

@@ -5,5 +5,6 @@ import { coreTables } from './0001_core_tables.js';
 import { segmentTables } from './0002_segments.js';
 import { batchTables } from './0003_batches.js';
 import { pricingTables } from './0004_pricing.js';
+import { pricingRulesVersion } from './0005_pricing_rules_version.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, coreTables, segmentTables, batchTables, pricingTables];
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, coreTables, segmentTables, batchTables, pricingTables, pricingRulesVersion];

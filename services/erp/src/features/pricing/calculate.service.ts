@@ -1,67 +1,18 @@
-import { inTransaction, type Kysely } from '@tributary/platform/db';
+import { inTransaction } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { localParts } from '../../shared/dates.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { db6 } from '../../shared/numbers.js';
-import type { ErpDatabase } from '../../db/schema.js';
 import { segmentsInForce } from '../segments/assignments.service.js';
 import { territoriesInForce } from '../segments/territories.service.js';
 import { evaluateOrder, type EvaluationContext, type OrderQuote, type PricingCustomer, type PricingLine } from './evaluator.js';
 import type { CalculateBody } from './pricing.schemas.js';
-import { hydrate, parseInstant } from './rules.service.js';
-import type { PricingRule } from './rule-model.js';
+import { parseInstant } from './rules.service.js';
 
 type Body = Static<typeof CalculateBody>;
 const RULES = 'tabHD Dynamic Pricing Rule' as const;
 
-/**
- * Candidate rules for an order, narrowed in SQL by the indexed columns (active, validity,
- * coupon, customer scope, item scope); the evaluator then applies every condition exactly.
- */
-export async function loadCandidateRules(
-  db: Kysely<ErpDatabase>,
-  deps: Pick<ErpDeps, 'dialect'>,
-  facts: { at: number; customer: PricingCustomer | null; lines: PricingLine[]; coupons: readonly string[] },
-  lock = false,
-): Promise<PricingRule[]> {
-  const at = new Date(facts.at);
-  const codes = [...new Set(facts.lines.map((l) => l.item_code))];
-  const groups = [...new Set(facts.lines.map((l) => l.item_group).filter((g): g is string => g !== null))];
-  const brands = [...new Set(facts.lines.map((l) => l.brand).filter((b): b is string => b !== null))];
-  const c = facts.customer;
-  let query = db
-    .selectFrom(RULES)
-    .selectAll()
-    .where('is_active', '=', 1)
-    .where('valid_from', '<=', at)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
-    .where((eb) => eb.or([eb('requires_coupon', '=', 0), ...(facts.coupons.length > 0 ? [eb('coupon_code', 'in', [...facts.coupons])] : [])]))
-    .where((eb) =>
-      eb.or([
-        eb('applicable_for', '=', 'All Customers'),
-        ...(c
-          ? [
-              eb.and([eb('applicable_for', '=', 'Customer'), eb('applicable_for_value', '=', c.name)]),
-              ...(c.customer_group ? [eb.and([eb('applicable_for', '=', 'Customer Group'), eb('applicable_for_value', '=', c.customer_group)])] : []),
-              ...(c.segments.length > 0 ? [eb.and([eb('applicable_for', '=', 'Customer Segment'), eb('applicable_for_value', 'in', c.segments.flatMap((s) => [s.name, s.code]))])] : []),
-              ...(c.territories.length > 0 ? [eb.and([eb('applicable_for', '=', 'Territory'), eb('applicable_for_value', 'in', c.territories)])] : []),
-            ]
-          : []),
-      ]),
-    )
-    .where((eb) =>
-      eb.or([
-        eb('apply_on', '=', 'All Items'),
-        ...(groups.length > 0 ? [eb.and([eb('apply_on', '=', 'Item Group'), eb('apply_on_value', 'in', groups)])] : []),
-        ...(brands.length > 0 ? [eb.and([eb('apply_on', '=', 'Brand'), eb('apply_on_value', 'in', brands)])] : []),
-        eb.and([eb('apply_on', '=', 'Item Code'), eb('name', 'in', db.selectFrom('tabHD Pricing Rule Item').select('parent').where('item_code', 'in', codes))]),
-      ]),
-    )
-    .orderBy('name');
-  if (lock) query = query.forUpdate();
-  return hydrate(db, await query.execute(), deps.dialect);
-}
 
 async function customerContext(deps: ErpDeps, name: string | null | undefined, day: string): Promise<PricingCustomer | null> {
   if (!name) return null;
@@ -112,15 +63,14 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
   const coupons = body.coupon_codes ?? [];
   const context: EvaluationContext = { at, local, customer, price_list: body.price_list ?? null, coupons, currency_decimals: deps.config.CURRENCY_DECIMALS };
   const quoteId = generatedName('HD-QTN');
-  const facts = { at, customer, lines, coupons };
 
   if (body.dry_run) {
-    const rules = await loadCandidateRules(deps.db, deps, facts);
+    const rules = await deps.rules.get(deps.db, deps.dialect, coupons);
     return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
   }
   const result = await inTransaction(deps.db, async (trx) => {
     if (coupons.length > 0) await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
-    const rules = await loadCandidateRules(trx, deps, facts);
+    const rules = await deps.rules.get(trx, deps.dialect, coupons);
     const quote = evaluateOrder(rules, context, lines);
     const now = deps.clock.now();
     for (const code of quote.coupons_applied) {

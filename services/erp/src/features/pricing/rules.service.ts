@@ -1,5 +1,5 @@
 import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
-import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import { dbErrorKind, inTransaction, sql, type Kysely } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
@@ -285,6 +285,15 @@ function translate(error: unknown, code: string): never {
   throw error;
 }
 
+/** Every rule change bumps the shared counter in its own transaction (see RuleCache). */
+async function bumpRulesVersion(trx: Kysely<ErpDatabase>): Promise<void> {
+  await trx
+    .updateTable('hd_pricing_rules_version')
+    .set({ version: sql<string>`version + 1` })
+    .where('id', '=', 1)
+    .execute();
+}
+
 /** Inserts a validated rule and its children inside the caller's transaction, with its event. */
 export async function insertRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, code: string, input: RuleInput, actor: Actor) {
   const now = deps.clock.now();
@@ -294,6 +303,7 @@ export async function insertRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, code
   }
   await trx.insertInto(RULES).values({ ...newDoc(code, now, actor.user), rule_code: code, rule_status: 'Active', ...columnsOf(input, deps.config.PLANT_TIME_ZONE) }).execute();
   await writeChildren(trx, code, input, now, actor);
+  await bumpRulesVersion(trx);
   const rule = await readRule(trx, deps, code);
   await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', code).execute();
   await emit(trx, { type: 'erp.pricing_rule.created', aggregateType: 'pricing_rule', aggregateId: code, payload: rule }, actor, now);
@@ -311,6 +321,7 @@ export async function updateRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, name
     .where('name', '=', name)
     .execute();
   await writeChildren(trx, name, merged, now, actor);
+  await bumpRulesVersion(trx);
   const rule = await readRule(trx, deps, name);
   await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', name).execute();
   await emit(trx, { type: rule.is_active ? 'erp.pricing_rule.updated' : 'erp.pricing_rule.deactivated', aggregateType: 'pricing_rule', aggregateId: name, payload: rule }, actor, now);
