@@ -70,7 +70,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('forwards quantity changes and dispatch events (status forced, idempotency key carried)', async () => {
-      expect((await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 1, quantity: '30.5' })).body).toEqual([{ request_code: 1, shipments: [] }]);
+      expect((await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 1, quantity: 30.5 })).body).toEqual([{ request_code: 1, shipments: [] }]);
       expect(orders.seen.at(-1)).toMatchObject({ path: '/order/shipment', body: [{ request_code: 1, shipment_code: 1, quantity: 30.5 }] });
       const dispatched = await h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, shipment_vehicle: 'WP-1234' }], undefined, { 'idempotency-key': 'dispatch-1' });
       expect(dispatched.status).toBe(200);

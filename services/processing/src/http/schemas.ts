@@ -7,8 +7,12 @@ const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 export const EpochMs = Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ pattern: '^[0-9]{1,16}$' })], {
   description: 'epoch milliseconds, number or digit string',
 });
-/** Weights are kg with at most two decimals, as a JSON number or a decimal string. */
-export const Kg = Type.Union([Type.Number(), Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$' })], { description: 'kilograms (≤ 2 decimals)' });
+/**
+ * Weights are kg with at most two decimals, as a JSON number or a decimal string. The schema
+ * accepts any plain decimal so that precision and range are judged in one place (parseKg,
+ * `WEIGHT_INVALID`) whether the value came as a number or as a string.
+ */
+export const Kg = Type.Union([Type.Number(), Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,12})?$' })], { description: 'kilograms (≤ 2 decimals)' });
 export const Barcode = Type.String({ pattern: UUID_PATTERN, description: 'bag barcode (uuid)' });
 export const Code = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 export const Text = (options: { maxLength?: number } = {}) => Type.String({ minLength: 1, maxLength: options.maxLength ?? 200 });
