@@ -11,6 +11,7 @@ import { createHttpMetrics, registerMetrics } from './metrics.js';
 import { registerOpenApi, type OpenApiOptions } from './openapi.js';
 import { RequestLogController } from './request-log.js';
 import type { HttpApp } from './types.js';
+import { validatorCompiler } from './validation.js';
 
 export interface HttpAppOptions {
   /** Service name: the OpenAPI title, and how logs and dashboards tell services apart. */
@@ -51,6 +52,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       sendError(error, request, reply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  fastify.setValidatorCompiler(validatorCompiler());
 
   const metrics = createHttpMetrics(options.name);
   fastify.decorate('metrics', metrics.registry);
