@@ -213,6 +213,7 @@ for (const target of testDatabases()) {
       ]);
       const snapshot = JSON.parse(rows[0]!.price_snapshot);
       expect(snapshot.line).toMatchObject({ item_code: 'LOG-A', base_rate: '100', final_rate: '88', final_amount: '264.00' });
+      expect(snapshot.line.rules.map((r: any) => [r.rule_code, r.discount_amount])).toEqual([['LOG-10', '30'], ['LOG-2', '6']]);
       expect(snapshot.plant_time).toMatchObject({ date: '2026-03-10', time: '12:00:00', weekday: 'Tuesday' });
       expect(rows[0]!.applied_on_doctype).toBe('Sales Order');
       const analytics = await ok(h.call('GET', '/pricing/rules/LOG-10/analytics'));

@@ -1,12 +1,12 @@
 import { inTransaction } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
-import { localParts } from '../../shared/dates.js';
+import { type LocalParts, localParts } from '../../shared/dates.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { db6 } from '../../shared/numbers.js';
 import { segmentsInForce } from '../segments/assignments.service.js';
 import { territoriesInForce } from '../segments/territories.service.js';
-import { evaluateOrder, type EvaluationContext, type OrderQuote, type PricingCustomer, type PricingLine } from './evaluator.js';
+import { evaluateOrder, type EvaluationContext, type LineQuote, type OrderQuote, type PricingCustomer, type PricingLine } from './evaluator.js';
 import type { CalculateBody } from './pricing.schemas.js';
 import { parseInstant } from './rules.service.js';
 
@@ -38,6 +38,24 @@ async function linesOf(deps: ErpDeps, items: Body['items']): Promise<PricingLine
       warehouse: item.warehouse ?? null,
       known_item: known !== undefined,
     };
+  });
+}
+
+/** The evaluated price as logged: enough to reproduce and explain the line without the rules. */
+function snapshotOf(line: LineQuote, at: number, local: LocalParts): string {
+  return JSON.stringify({
+    at: new Date(at).toISOString(),
+    plant_time: local,
+    line: {
+      item_code: line.item_code,
+      qty: line.qty,
+      base_rate: line.base_rate,
+      base_amount: line.base_amount,
+      discount_amount: line.discount_amount,
+      final_rate: line.final_rate,
+      final_amount: line.final_amount,
+      rules: line.pricing_rules_applied.map((r) => ({ rule_code: r.rule_code, stacking: r.stacking, basis: r.basis, discount_amount: r.discount_amount, rate_after: r.rate_after })),
+    },
   });
 }
 
@@ -82,6 +100,8 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     }
     const doctype = body.reference_doctype ?? 'Quotation';
     const docname = body.reference_name ?? quoteId;
+    // One compact snapshot per line, shared by that line's application rows.
+    const snapshots = new Map(quote.lines.map((line) => [line.line, snapshotOf(line, at, local)]));
     const rows = quote.lines.flatMap((line) =>
       line.pricing_rules_applied.map((applied) => ({
         ...newDoc(generatedName('HD-PRA'), now, actor.user),
@@ -101,7 +121,7 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
         validation_status: 'Applied',
         applied_by: actor.user ?? null,
         coupon_code: applied.coupon_code,
-        price_snapshot: JSON.stringify({ at: new Date(at).toISOString(), plant_time: local, line }),
+        price_snapshot: snapshots.get(line.line)!,
       })),
     );
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('tabHD Pricing Rule Application').values(rows.slice(i, i + 200)).execute();
