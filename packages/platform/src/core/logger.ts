@@ -28,10 +28,12 @@ export function createLogger(config: LoggerConfig = {}): Logger {
   const options: LoggerOptions = {
     level: config.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: config.name ? { service: config.name } : {},
+    base: {},
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(options);
+  const logger = pino(options);
+  // A child binding (not pino's `base`) so code holding the logger can see the name in bindings().
+  return config.name ? logger.child({ service: config.name }) : logger;
 }
 
 /** A logger that discards everything, for tests and benchmarks. */

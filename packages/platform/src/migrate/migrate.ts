@@ -60,13 +60,13 @@ export async function migrateToLatest(
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
-  for (const name of applied) options.logger?.info({ service: options.service, migration: name }, 'migration applied');
+  for (const name of applied) options.logger?.info({ of: options.service, migration: name }, 'migration applied');
   if (error) {
     const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    options.logger?.error({ service: options.service, migration: failed, err: error }, 'migration failed');
+    options.logger?.error({ of: options.service, migration: failed, err: error }, 'migration failed');
     throw new MigrationError(`Migration ${failed} failed: ${(error as Error).message ?? String(error)}`, results, error);
   }
-  if (applied.length === 0) options.logger?.info({ service: options.service }, 'database schema is up to date');
+  if (applied.length === 0) options.logger?.info({ of: options.service }, 'database schema is up to date');
   return applied;
 }
 

@@ -41,13 +41,13 @@ export async function startService(
   const mark = (phase: string, since: number) => (phases[phase] = Date.now() - since);
   let at = Date.now();
   if (options.migrate !== false) {
-    await migrateToLatest(context.database, definition.migrations, { logger: context.logger, service: definition.name });
+    await migrateToLatest(context.database, definition.migrations, { logger: context.logger });
   }
   mark('migrateMs', at);
   at = Date.now();
   if (options.seed && definition.seed) {
     await definition.seed(context);
-    context.logger.info({ service: definition.name }, 'demo data seeded');
+    context.logger.info('demo data seeded');
   }
   mark('seedMs', at);
   at = Date.now();
@@ -56,7 +56,7 @@ export async function startService(
   at = Date.now();
   const url = await startHttpServer(app, { host: options.host, port: options.port });
   mark('listenMs', at);
-  context.logger.info({ service: definition.name, url, totalMs: Date.now() - started, ...phases }, 'service started');
+  context.logger.info({ url, totalMs: Date.now() - started, ...phases }, 'service started');
   let background: Promise<BackgroundTask | undefined> | undefined;
   const startBackground = async () => {
     background ??= definition.startBackground ? definition.startBackground(context) : Promise.resolve(undefined);
