@@ -195,7 +195,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await writeMetricWindow(sync.db, new Date(now - 600_000), new Date(now + 1000), new Date(now));
       const windows = await sync.call('GET', '/api/sync/metrics?source=src&target=tgt');
       const types = new Set(windows.json().items.map((row: any) => row.metric_type));
-      expect([...types].sort()).toEqual(['error_rate', 'latency', 'throughput']);
+      expect([...types].sort()).toEqual(['data_quality', 'error_rate', 'latency', 'throughput']);
+      const quality = windows.json().items.find((row: any) => row.metric_type === 'data_quality' && row.window_start === new Date(now - 600_000).toISOString());
+      expect(Number(quality.completeness_percentage)).toBe(100);
       const mine = new Date(now - 600_000).toISOString();
       const throughput = windows.json().items.find((row: any) => row.metric_type === 'throughput' && row.window_start === mine);
       expect(Number(throughput.successful_records)).toBeGreaterThan(0);

@@ -41,6 +41,26 @@ export async function writeMetricWindow(db: Kysely<SyncDatabase>, windowStart: D
           group by entity_type, source_system, target_system
         ) w
         on conflict do nothing`,
+    // Data quality per flow: completeness = not refused for missing required fields, accuracy =
+    // not refused by the target (4xx), consistency = delivered without a conflict.
+    sql`insert into sync_metrics (metric_type, entity_type, source_system, target_system, measurement_timestamp, window_start, window_end,
+          window_duration_seconds, metric_value, metric_unit, total_records, successful_records, failed_records,
+          data_accuracy_percentage, completeness_percentage, consistency_score)
+        select 'data_quality', entity_type, source_system, target_system, ${measuredAt}, ${windowStart}, ${windowEnd}, ${seconds},
+          round(100.0 * (total - refused) / greatest(total, 1), 6), 'percentage', total, total - refused, refused,
+          round(100.0 * (total - refused) / greatest(total, 1), 2),
+          round(100.0 * (total - incomplete) / greatest(total, 1), 2),
+          round(100.0 * (total - conflicted) / greatest(total, 1), 2)
+        from (
+          select entity_type, source_system, target_system, count(*) as total,
+            count(*) filter (where sync_status = 'failed' and last_error_details->>'status' between '400' and '499') as refused,
+            count(*) filter (where sync_status = 'failed' and last_error_details->>'code' = 'SYNC_VALIDATION_FAILED') as incomplete,
+            count(*) filter (where target_version is not null) as conflicted
+          from sync_status
+          where updated_at >= ${windowStart} and updated_at < ${windowEnd} and sync_status in ('completed', 'failed', 'skipped')
+          group by entity_type, source_system, target_system
+        ) q
+        on conflict do nothing`,
     sql`insert into sync_metrics (metric_type, entity_type, source_system, target_system, measurement_timestamp, window_start, window_end,
           window_duration_seconds, metric_value, metric_unit, metadata)
         select 'lag', '', source, '*', ${measuredAt}, ${windowStart}, ${windowEnd}, ${seconds},
