@@ -20,7 +20,8 @@ import type { Scenario } from '../src/types.js';
 /*
  * GET /order through the gateway as a logged-in MTP user: JWT verification, the revocation
  * check, three rate-limit windows, RBAC, SigV4 signing to the upstream and one audit record
- * per request (batched into PostgreSQL). Compared in the same run with the same upstream
+ * per request (batched into PostgreSQL), in three set-ups of where the revocation version and
+ * the limits live (see ADR 0401). Compared in the same run with the same upstream
  * called directly (the baseline) and with nginx as a plain reverse proxy.
  *
  * The upstream is a Tributary-style service (the kernel HTTP app verifying SigV4) in a worker
@@ -189,7 +190,8 @@ async function createGatewayDatabase(): Promise<{ database: Database; drop(): Pr
   };
 }
 
-async function startGateway(upstreamUrl: string, redis: string | undefined) {
+async function startGateway(upstreamUrl: string, state: 'local' | 'postgres' | { redis: string }) {
+  const redis = typeof state === 'object' ? state.redis : undefined;
   const { database, drop } = await createGatewayDatabase();
   const { migrations } = await import('@tributary/gateway/migrations');
   await migrateToLatest(database, migrations);
@@ -202,7 +204,7 @@ async function startGateway(upstreamUrl: string, redis: string | undefined) {
     credentials: credentialsFor(KEYRING, 'gateway'),
     scope: SCOPE,
     peers: { orders: upstreamUrl },
-    env: { ACCESS_TOKEN_TTL_SECONDS: '3600', ...(redis ? { REDIS_URL: redis } : {}) },
+    env: { ACCESS_TOKEN_TTL_SECONDS: '3600', REVOCATION_STORE: redis ? 'redis' : (state as string), ...(redis ? { REDIS_URL: redis } : {}) },
   };
   const { seed } = await import('@tributary/gateway/seed');
   await seed(context);
@@ -235,16 +237,19 @@ const scenario: Scenario = {
     try {
       const nginx = await startNginx(nginxBinary, upstream.url);
       stops.push(nginx.stop);
-      const plain = await startGateway(upstream.url, undefined);
+      const plain = await startGateway(upstream.url, 'local');
       stops.push(plain.stop);
+      const pgState = await startGateway(upstream.url, 'postgres');
+      stops.push(pgState.stop);
       const redis = await redisUrl();
-      const shared = redis ? await startGateway(upstream.url, redis) : undefined;
+      const shared = redis ? await startGateway(upstream.url, { redis }) : undefined;
       if (shared) stops.push(shared.stop);
       const clientSigned = (base: string) => () => signRequest({ method: 'GET', url: `${base}/order`, headers: {} }, credentialsFor(KEYRING, 'client'), SCOPE);
       const targets: LoadTarget[] = [
         { name: 'upstream direct', role: 'baseline', url: `${upstream.url}/order`, headers: clientSigned(upstream.url) },
         { name: 'nginx proxy', role: 'subject', url: `${nginx.url}/order`, headers: clientSigned(nginx.url) },
         { name: 'gateway', role: 'subject', url: `${plain.url}/order`, headers: () => ({ authorization: `Bearer ${plain.token}` }) },
+        { name: 'gateway, PG revocation', role: 'subject', url: `${pgState.url}/order`, headers: () => ({ authorization: `Bearer ${pgState.token}` }) },
       ];
       if (shared) targets.push({ name: 'gateway + Redis', role: 'subject', url: `${shared.url}/order`, headers: () => ({ authorization: `Bearer ${shared.token}` }) });
       for (const target of targets) ctx.log(`${target.name}: ${target.url}`);
@@ -252,18 +257,20 @@ const scenario: Scenario = {
       const rps = (name: string) => median(variants.find((v) => v.name === name)?.rounds.map((r) => r.rps) ?? []);
       const p99 = (name: string) => median(variants.find((v) => v.name === name)?.rounds.map((r) => r.p99) ?? []);
       await plain.audit.flush();
-      const gatewayVsNginx = {
-        reqPerSec: Number((rps('gateway') / rps('nginx proxy')).toFixed(2)),
-        p99: Number((p99('gateway') / p99('nginx proxy')).toFixed(2)),
-      };
-      ctx.log(`gateway vs nginx: req/s ${gatewayVsNginx.reqPerSec}x, p99 ${gatewayVsNginx.p99}x`);
+      const versusNginx = (name: string) => ({
+        reqPerSec: Number((rps(name) / rps('nginx proxy')).toFixed(2)),
+        p99: Number((p99(name) / p99('nginx proxy')).toFixed(2)),
+      });
+      const gatewayVsNginx = Object.fromEntries(targets.filter((t) => t.name.startsWith('gateway')).map((t) => [t.name, versusNginx(t.name)]));
+      for (const [name, ratio] of Object.entries(gatewayVsNginx)) ctx.log(`${name} vs nginx: req/s ${ratio.reqPerSec}x, p99 ${ratio.p99}x`);
       return {
         variants,
         parameters: {
           route: 'GET /order (MTP matrix route, role GRANDPASS-OFFICER)',
           responseBytes: Buffer.byteLength(JSON.stringify(BODY)),
           gateway: 'JWT ES256 verify, revocation version check, 3 fixed windows (minute/hour/day), RBAC, SigV4 signing, undici pool, audit batched into PostgreSQL, info logging into a discarding stream',
-          gatewayState: 'gateway: limits in memory, revocation version in PostgreSQL; gateway + Redis: limits and revocation version in Redis',
+          gatewayState:
+            'gateway: one replica (limits in memory, revocation version in process); gateway, PG revocation: limits in memory, revocation version read from PostgreSQL per request (replica-safe without Redis); gateway + Redis: limits and revocation version in Redis (replica-safe)',
           redis: redis ?? 'not reachable: Redis variant skipped',
           upstream: 'kernel HTTP app verifying SigV4, in its own worker thread',
           nginx: 'one worker process, keep-alive upstream pool of 64, access log off',

@@ -24,6 +24,10 @@ export const GatewayConfigSchema = Type.Object({
   IP_LIMIT_PER_HOUR: Type.Integer({ default: 20000, minimum: 0 }),
   IP_LIMIT_PER_DAY: Type.Integer({ default: 200000, minimum: 0 }),
   RATE_LIMIT_FAIL_OPEN: Type.Boolean({ default: true }),
+  REVOCATION_STORE: Type.Union([Type.Literal('auto'), Type.Literal('redis'), Type.Literal('postgres'), Type.Literal('local')], {
+    default: 'auto',
+    description: 'where replicas read the revocation version: auto = redis with REDIS_URL, local on PGlite (one process by nature), else postgres; local is for a single replica only',
+  }),
   ROUTES_POLL_MS: Type.Integer({ default: 2000, minimum: 100 }),
   AUDIT_FLUSH_MS: Type.Integer({ default: 1000, minimum: 10 }),
   AUDIT_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1 }),

@@ -23,7 +23,7 @@ import { installDefaultRoutes } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
 import { Upstreams, DEFAULT_PASSIVE, type PassivePolicy } from './features/routing/upstreams.js';
 import { connectRedis, type RedisClient } from './shared/redis.js';
-import { dbVersions, redisVersions, VersionedCache, type VersionSource } from './shared/versions.js';
+import { dbVersions, localVersions, redisVersions, VersionedCache, type VersionSource } from './shared/versions.js';
 
 export interface GatewayOptions {
   /** Tests shorten ejection times and the like. */
@@ -75,12 +75,27 @@ export function passwordPolicy(config: GatewayConfig): PasswordPolicy {
   };
 }
 
+/**
+ * Where the revocation version lives. Local (in-process) is exact only when this process is
+ * the only replica: PGlite guarantees that (one process per data directory), so `auto` picks it
+ * there; with PostgreSQL several replicas may share the database, so `auto` reads the version
+ * row (or Redis when configured).
+ */
+function versionSource(config: GatewayConfig, context: ServiceContext, redis: RedisClient | undefined, db: Kysely<GatewayDatabase>): VersionSource {
+  const store = config.REVOCATION_STORE === 'auto' ? (redis ? 'redis' : context.database.dialect === 'pglite' ? 'local' : 'postgres') : config.REVOCATION_STORE;
+  if (store === 'redis') {
+    if (!redis) throw new Error('REVOCATION_STORE=redis needs REDIS_URL');
+    return redisVersions(redis, db, (error) => context.logger.warn({ err: error }, 'Redis unavailable for the revocation version; reading PostgreSQL'));
+  }
+  return store === 'local' ? localVersions() : dbVersions(db);
+}
+
 export async function createRuntime(context: ServiceContext, options: GatewayOptions = {}): Promise<GatewayRuntime> {
   const config = readConfig(context.env);
   const db = context.database.db as Kysely<GatewayDatabase>;
   const logger = context.logger;
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
-  const versions = redis ? redisVersions(redis, db, (error) => logger.warn({ err: error }, 'Redis unavailable for the revocation version; reading PostgreSQL')) : dbVersions(db);
+  const versions = versionSource(config, context, redis, db);
   // Without a configured key, the gateway's own service secret (shared by its replicas) seals secrets.
   const box = new SecretBox(config.GATEWAY_SECRET_KEY ?? context.credentials.secretAccessKey);
   const authCache = new VersionedCache<unknown>(versions, 'auth');

@@ -61,6 +61,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(text).not.toContain('usr_officer');
     });
 
+    it.skipIf(target.dialect !== 'pglite')('a single replica on PGlite keeps the revocation version in process and still revokes at once', async () => {
+      const solo = await startGateway(handle, { peers: { orders: orders.url }, env: { REVOCATION_STORE: 'auto' } });
+      try {
+        const token = await tokenFor(solo, 'officer');
+        expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).statusCode).toBe(200);
+        const jti = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
+        await solo.runtime.auth.revokeToken(jti, 'test');
+        expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).json().code).toBe('TOKEN_REVOKED');
+      } finally {
+        await solo.app.close();
+      }
+    });
+
     it('lets exactly one of two concurrent refreshes win and revokes the family', async () => {
       const pair = (await login(gw, 'officer')).json();
       const [r1, r2] = await Promise.all([

@@ -80,8 +80,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       let r1: TestGateway;
       let r2: TestGateway;
       beforeAll(async () => {
-        r1 = await startGateway(handle, { env: { REDIS_URL: redisUrl! } });
-        r2 = await startGateway(handle, { env: { REDIS_URL: redisUrl! } });
+        r1 = await startGateway(handle, { env: { REDIS_URL: redisUrl!, REVOCATION_STORE: 'redis' } });
+        r2 = await startGateway(handle, { env: { REDIS_URL: redisUrl!, REVOCATION_STORE: 'redis' } });
       });
       afterAll(async () => {
         await r1?.app.close();

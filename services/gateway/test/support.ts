@@ -14,7 +14,8 @@ import { seedRoutes } from '../src/seed.js';
 export const PASSWORD = 'correct-horse-battery';
 
 /** Cheap argon2 for tests; the cost parameters live in each hash, so verification is unchanged. */
-export const TEST_ENV = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', HEALTH_CHECKS: 'false' };
+/** Tests run replicas side by side on one database, so the revocation version must be shared (not in-process). */
+export const TEST_ENV = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', HEALTH_CHECKS: 'false', REVOCATION_STORE: 'postgres' };
 
 export interface Upstream {
   name: string;

@@ -19,11 +19,11 @@ function decisionFor(status: number, code: string | undefined, current: string):
   return 'rejected';
 }
 
-function redactedQuery(query: unknown): string | null {
+function redactedQuery(query: unknown): Record<string, unknown> | null {
   if (!query || typeof query !== 'object') return null;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) out[key] = SECRET_QUERY.test(key) ? '[redacted]' : value;
-  return Object.keys(out).length > 0 ? JSON.stringify(out) : null;
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 /** Edge context per request, preflight at the edge, and one audit record per request. */
