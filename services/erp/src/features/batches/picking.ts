@@ -1,5 +1,5 @@
 import { Decimal, dec } from '@tributary/platform/core';
-import type { Kysely } from '@tributary/platform/db';
+import { sql, type Kysely } from '@tributary/platform/db';
 import type { ErpDatabase } from '../../db/schema.js';
 import { addDays, isoDate } from '../../shared/dates.js';
 import type { ErpDeps } from '../../shared/context.js';
@@ -111,8 +111,9 @@ const FIRST_PAGE = 16;
 /**
  * Usable batches in picking order for every (item, warehouse) of a request.
  *
- * Planning (no lock) reads, per key, only the head of the picking order — 16 batches, then 4×
- * more while they do not cover what the request needs — so a plan costs the same with 20 or
+ * Planning (no lock) reads only the head of the picking order of every key — the first 16
+ * batches per key in one query (row_number() over the picking keys), then 4× more for a key
+ * whose head does not cover what the request needs — so a plan costs about the same with 20 or
  * 2,000 batches of an item. Consuming (`lock`) reads and locks every usable batch of the keys in
  * one query, in one canonical order (by name) whatever the strategy, so a FEFO and a FIFO
  * consumer of the same batches cannot deadlock; the picking order is then applied in memory
@@ -148,25 +149,29 @@ export async function usableBatchesFor(
     for (const list of byKey.values()) list.sort(comparePicking(strategy));
     return byKey;
   }
+  // First page of every key in one round trip: row_number() over the picking order per key.
+  const ranked = usable(db, filter)
+    .select(sql<number>`row_number() over (partition by ${sql.ref('item')}, ${sql.ref('warehouse')} order by ${sql.join(pickingKeys(strategy).map((k) => sql.ref(k)))})`.as('rn'))
+    .where('item', 'in', [...new Set(keys.map((k) => k.item))])
+    .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))]);
+  const firstPage = await db.selectFrom(ranked.as('ranked')).selectAll().where('rn', '<=', FIRST_PAGE).orderBy('item').orderBy('warehouse').orderBy('rn').execute();
+  for (const row of firstPage) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row, deps));
   await Promise.all(
     [...needed.entries()].map(async ([key, want]) => {
-      for (let limit = FIRST_PAGE; ; limit *= 4) {
+      let candidates = byKey.get(key)!;
+      // Deeper pages only for the rare key whose head does not cover the need.
+      for (let limit = FIRST_PAGE * 4; candidates.length === limit / 4 && candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).lt(want.qty); limit *= 4) {
         let query = usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse);
         for (const column of pickingKeys(strategy)) query = query.orderBy(column, 'asc');
-        const rows = await query.limit(limit).execute();
-        const candidates = rows.map((row) => toCandidate(row, deps));
-        const covered = candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).gte(want.qty);
-        if (covered || rows.length < limit) {
-          if (want.named.size > 0) {
-            const have = new Set(candidates.map((c) => c.name));
-            const named = await usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse).where('name', 'in', [...want.named]).execute();
-            for (const row of named) if (!have.has(row.name)) candidates.push(toCandidate(row, deps));
-            candidates.sort(comparePicking(strategy));
-          }
-          byKey.set(key, candidates);
-          return;
-        }
+        candidates = (await query.limit(limit).execute()).map((row) => toCandidate(row, deps));
       }
+      if (want.named.size > 0) {
+        const have = new Set(candidates.map((c) => c.name));
+        const named = await usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse).where('name', 'in', [...want.named]).execute();
+        for (const row of named) if (!have.has(row.name)) candidates.push(toCandidate(row, deps));
+        candidates.sort(comparePicking(strategy));
+      }
+      byKey.set(key, candidates);
     }),
   );
   return byKey;
