@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { captureEvents } from '../src/features/capture/capture.service.js';
 import { toIncoming } from '../src/features/capture/collector.js';
+import { completeDeliveries, releaseExpiredLeases } from '../src/features/delivery/delivery.repository.js';
 import { DeliveryWorker } from '../src/features/delivery/worker.js';
 import { Targets } from '../src/features/delivery/targets.js';
 import { settleEvents } from '../src/features/maintenance/maintenance.js';
@@ -149,6 +150,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const notReplayable = await sync.call('POST', `/api/sync/status/${dead.sync_id}/replay`);
       expect(notReplayable.statusCode).toBe(409);
       expect(notReplayable.json().code).toBe('SYNC_STATUS_NOT_REPLAYABLE');
+    });
+
+    it('counts a lost lease as an attempt: a poison delivery ends up parked, and a late success still completes it', async () => {
+      const row = await sync.db.selectFrom('sync_status').select(['id', 'max_retries']).where('entity_id', '=', 'ord-3').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const past = new Date(Date.now() - 60_000);
+      await sync.db.updateTable('sync_status').set({ sync_status: 'in_progress', lease_owner: 'ghost', lease_expires_at: past, retry_count: row.max_retries }).where('id', '=', row.id).execute();
+      expect(await releaseExpiredLeases(sync.db, new Date())).toBeGreaterThanOrEqual(1);
+      const parked = await sync.db.selectFrom('sync_status').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      expect(parked).toMatchObject({ sync_status: 'failed', lease_owner: null, last_error_details: { code: 'SYNC_LEASE_EXPIRED', worker: 'ghost' } });
+      // The "dead" worker had in fact delivered: its completion still lands.
+      expect(await completeDeliveries(sync.db, [{ id: row.id, round: 0, durationMs: 5, completedAt: new Date(), ack: 'applied', transformed: null }])).toBe(1);
+      expect((await sync.db.selectFrom('sync_status').select('sync_status').where('id', '=', row.id).executeTakeFirstOrThrow()).sync_status).toBe('completed');
     });
 
     it('runs three workers at once without delivering anything twice', async () => {

@@ -75,8 +75,9 @@ export interface Completion {
 
 /**
  * Marks deliveries done, many per statement. Fenced on the resolution round, not on the lease:
- * a slow worker whose lease expired still reports a delivery the target really applied, but
- * never completes a newer round (a conflict resolution) it did not send.
+ * a slow worker whose lease expired still reports a delivery the target really applied (even if
+ * the expiry meanwhile parked it as failed), but never completes a newer round (a conflict
+ * resolution) it did not send.
  */
 export async function completeDeliveries(db: Kysely<SyncDatabase>, completions: readonly Completion[]): Promise<number> {
   if (completions.length === 0) return 0;
@@ -93,7 +94,7 @@ export async function completeDeliveries(db: Kysely<SyncDatabase>, completions: 
         sync_metadata = coalesce(u.sync_metadata, '{}'::jsonb) || jsonb_build_object('ack', v.ack),
         updated_at = v.completed_at
     from (values ${values}) as v(id, round, duration_ms, completed_at, ack, transformed)
-    where u.id = v.id and u.resolution_round = v.round and u.sync_status in ('pending', 'in_progress')`.execute(db);
+    where u.id = v.id and u.resolution_round = v.round and u.sync_status in ('pending', 'in_progress', 'failed')`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
 
@@ -134,15 +135,21 @@ export async function recordFailure(db: Kysely<SyncDatabase>, failure: Failure):
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Claims whose lease ran out go back to pending (their worker died or stalled). */
+/**
+ * Claims whose lease ran out go back to pending (their worker died or stalled). The lost attempt
+ * counts: an event that kills every worker that takes it (a poison message) ends up parked as
+ * failed instead of circling forever.
+ */
 export async function releaseExpiredLeases(db: Kysely<SyncDatabase>, now: Date): Promise<number> {
-  const result = await db
-    .updateTable('sync_status')
-    .set({ sync_status: 'pending', lease_owner: null, lease_expires_at: null, updated_at: now })
-    .where('sync_status', '=', 'in_progress')
-    .where('lease_expires_at', '<', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const result = await sql`
+    update sync_status
+    set sync_status = case when retry_count + 1 > max_retries then 'failed' else 'pending' end,
+        retry_count = retry_count + 1, error_count = error_count + 1,
+        last_error_message = 'lease expired: the worker holding this delivery stopped or stalled',
+        last_error_details = jsonb_build_object('code', 'SYNC_LEASE_EXPIRED', 'worker', lease_owner),
+        last_error_at = ${now}, lease_owner = null, lease_expires_at = null, next_retry_at = ${now}, updated_at = ${now}
+    where sync_status = 'in_progress' and lease_expires_at < ${now}`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /** Targets with runnable work, so a worker also drains targets whose configuration was removed. */
