@@ -94,6 +94,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         { payload: JSON.stringify({ username: 'officer', password: 'x'.repeat(300) }), type: 'application/json', status: 400 },
         { payload: JSON.stringify({ username: "officer' or 1=1 --", password: 'whatever-long' }), type: 'application/json', status: 401, code: 'INVALID_CREDENTIALS' },
         { payload: JSON.stringify({ username: { a: 1 }, password: 'x' }), type: 'application/json', status: 400 },
+        { payload: JSON.stringify({ username: 'officer', password: 'correct-horse-battery', admin: true }), type: 'application/json', status: 400 },
+        { payload: JSON.stringify({ username: ['officer'], password: 'correct-horse-battery' }), type: 'application/json', status: 400 },
       ];
       for (const c of cases) {
         const response = await gw.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': c.type }, payload: c.payload, remoteAddress: '10.77.0.1' });
