@@ -61,7 +61,7 @@ export class Upstreams {
   private readonly targets = new Map<string, Target>();
   private readonly cursors = new Map<string, number>();
   private readonly smooth = new Map<string, Map<string, number>>();
-  private readonly breakers = new Map<string, { signature: string; breaker: CircuitBreaker }>();
+  private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(
     private readonly peers: Record<string, string>,
@@ -178,25 +178,27 @@ export class Upstreams {
 
   breakerFor(route: RouteConfig): CircuitBreaker | undefined {
     if (!route.breakerEnabled) return undefined;
-    const signature = `${route.failureThreshold}|${route.recoveryTimeoutMs}`;
-    const existing = this.breakers.get(route.serviceName);
-    if (existing && existing.signature === signature) return existing.breaker;
-    const breaker = new CircuitBreaker(route.serviceName, {
-      consecutiveFailures: route.failureThreshold,
-      failureRateThreshold: 0.5,
-      minimumRequests: 20,
-      windowMs: 60_000,
-      halfOpenAfterMs: route.recoveryTimeoutMs,
-      now: () => this.clock.now(),
-      onStateChange: (change) => this.logger.warn({ upstream: change.name, from: change.from, to: change.to, reason: change.reason }, 'circuit breaker state changed'),
-    });
-    // Keep the state across a config reload when only unrelated fields changed; a new threshold starts fresh.
-    this.breakers.set(route.serviceName, { signature, breaker });
+    // Routes of one service normally share settings and so one breaker; a route with its own
+    // threshold or recovery time gets its own, rather than two routes resetting each other's.
+    const key = `${route.serviceName}|${route.failureThreshold}|${route.recoveryTimeoutMs}`;
+    let breaker = this.breakers.get(key);
+    if (!breaker) {
+      breaker = new CircuitBreaker(route.serviceName, {
+        consecutiveFailures: route.failureThreshold,
+        failureRateThreshold: 0.5,
+        minimumRequests: 20,
+        windowMs: 60_000,
+        halfOpenAfterMs: route.recoveryTimeoutMs,
+        now: () => this.clock.now(),
+        onStateChange: (change) => this.logger.warn({ upstream: change.name, from: change.from, to: change.to, reason: change.reason }, 'circuit breaker state changed'),
+      });
+      this.breakers.set(key, breaker);
+    }
     return breaker;
   }
 
   breakerSnapshots(): BreakerSnapshot[] {
-    return [...this.breakers.values()].map((entry) => entry.breaker.snapshot());
+    return [...this.breakers.values()].map((breaker) => breaker.snapshot());
   }
 
   targetSnapshots() {
