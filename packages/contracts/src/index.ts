@@ -3,3 +3,4 @@ export * from './ports.js';
 export * from './orders.js';
 export * from './sync.js';
 export * from './erp.js';
+export * from './mtp-reconcile.js';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated } from '@tributary/platform/core';
 import type { OrdersConfig } from './config.js';
-import type { MtpGroup } from './domain.js';
+import { MTP_GROUPS, type MtpGroup } from './domain.js';
 import { OrdersError } from './errors.js';
 
 /**
@@ -10,7 +10,7 @@ import { OrdersError } from './errors.js';
  * Central-Handler (it calls with its own signature and no user group); `EVENT_DELIVERY` for
  * the services allowed to deliver events (the sync service).
  */
-export type Access = MtpGroup | 'SERVICE' | 'EVENT_DELIVERY';
+export type Access = MtpGroup | 'SERVICE' | 'EVENT_DELIVERY' | 'RECONCILER';
 
 export interface Caller {
   /** The user, or the signing service when no user is named. */
@@ -41,6 +41,10 @@ export const ROUTE_ACCESS = {
   allocateShipmentRecords: ['SEEDUWA-OFFICER'],
   listParcels: ['GRANDPASS-DEV-MACHINE'],
   allocateParcels: ['GRANDPASS-DEV-MACHINE'],
+  // Any MTP group: processing applies its own rules to each /app/* endpoint.
+  central: [...MTP_GROUPS, 'SERVICE'],
+  // Reconciliation reads (processing's run, the CLI).
+  reconcile: ['SERVICE', 'RECONCILER'],
 } as const satisfies Record<string, readonly Access[]>;
 export type RouteAccess = keyof typeof ROUTE_ACCESS;
 
@@ -61,6 +65,7 @@ export function callerOf(request: FastifyRequest, config: OrdersConfig): Caller 
   const grants = new Set<Access>(identity.roles as Access[]);
   if (config.trustedServices.has(identity.principal)) grants.add('SERVICE');
   if (config.eventDeliverers.has(identity.principal)) grants.add('EVENT_DELIVERY');
+  if (config.reconcilers.has(identity.principal)) grants.add('RECONCILER');
   return { actor: identity.user ?? identity.principal, grants };
 }
 

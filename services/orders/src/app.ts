@@ -14,6 +14,8 @@ import { registerShipmentRoutes } from './features/shipments/shipments.routes.js
 import { registerBulkLimit } from './bulk-limit.js';
 import { createOrdersMetrics, noMetrics } from './metrics.js';
 import { registerCentralRoutes } from './features/central/central.routes.js';
+import { registerCentralProxyRoute } from './features/central/central-proxy.routes.js';
+import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext): Promise<HttpApp> {
@@ -55,6 +57,8 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
     ? createServiceClient({ name: 'processing', baseUrl: processingUrl, credentials: context.credentials, scope: context.scope })
     : undefined;
   registerCentralRoutes(app, deps, { client: processing });
+  registerCentralProxyRoute(app, deps, { client: processing });
+  registerReconcileRoutes(app, deps);
   app.addHook('onClose', async () => processing?.close());
   return app;
 }

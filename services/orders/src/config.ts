@@ -10,6 +10,10 @@ export const OrdersConfigSchema = Type.Object({
     default: 'sync',
     description: 'Comma list of service principals allowed to deliver events to POST /internal/events',
   }),
+  ORDERS_RECONCILERS: Type.String({
+    default: 'cli',
+    description: 'Comma list of signing principals (besides the trusted services) allowed to read the reconciliation endpoints',
+  }),
   ORDERS_MAX_BULK_ITEMS: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Largest array accepted by the bulk endpoints' }),
   ORDERS_PLAN_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 10 * 1024 * 1024, description: 'Largest .xlsx plan upload' }),
 });
@@ -17,6 +21,7 @@ export const OrdersConfigSchema = Type.Object({
 export interface OrdersConfig {
   trustedServices: ReadonlySet<string>;
   eventDeliverers: ReadonlySet<string>;
+  reconcilers: ReadonlySet<string>;
   maxBulkItems: number;
   planUploadMaxBytes: number;
 }
@@ -26,6 +31,7 @@ export function readOrdersConfig(env: Record<string, string | undefined>): Order
   return {
     trustedServices: names(raw.ORDERS_TRUSTED_SERVICES),
     eventDeliverers: names(raw.ORDERS_EVENT_DELIVERERS),
+    reconcilers: names(raw.ORDERS_RECONCILERS),
     maxBulkItems: raw.ORDERS_MAX_BULK_ITEMS,
     planUploadMaxBytes: raw.ORDERS_PLAN_UPLOAD_MAX_BYTES,
   };

@@ -7,6 +7,9 @@ import { keyringLookup, type ServiceContext } from '@tributary/platform/service'
 import { readConfig } from './config.js';
 import type { ProcessingDb } from './db/schema.js';
 import { registerAllocationRoutes } from './features/allocations/allocations.routes.js';
+import { registerDispatchRoutes } from './features/dispatch/dispatch.routes.js';
+import { registerOrdersCopyRoutes } from './features/orders-copy/copy.routes.js';
+import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
 import { registerDashboardRoutes } from './features/dashboard/dashboard.routes.js';
 import type { FeatureDeps } from './features/deps.js';
 import { registerLabelRoutes } from './features/labels/label.routes.js';
@@ -41,7 +44,14 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   };
   const ordersUrl = context.peers.orders;
   const orders: ServiceClient | undefined = ordersUrl
-    ? createServiceClient({ name: 'orders', baseUrl: ordersUrl, credentials: context.credentials, scope: context.scope, timeoutMs: config.ORDERS_TIMEOUT_MS })
+    ? createServiceClient({
+        name: 'orders',
+        baseUrl: ordersUrl,
+        credentials: context.credentials,
+        scope: context.scope,
+        timeoutMs: config.ORDERS_TIMEOUT_MS,
+        breaker: { consecutiveFailures: config.ORDERS_BREAKER_FAILURES, halfOpenAfterMs: config.ORDERS_BREAKER_OPEN_MS },
+      })
     : undefined;
 
   registerIdempotency(app, { db: database.db });
@@ -54,8 +64,13 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerLabelRoutes(app, deps, config.LABEL_TIME_ZONE);
   registerShipmentRoutes(app, deps, orders);
   registerDashboardRoutes(app, deps);
+  registerDispatchRoutes(app, deps, orders);
+  registerOrdersCopyRoutes(app, deps, names(config.PROCESSING_EVENT_DELIVERERS));
+  registerReconcileRoutes(app, deps, orders);
   if (orders) app.addHook('onClose', () => orders.close());
   return app;
 }
+
+const names = (list: string): ReadonlySet<string> => new Set(list.split(',').map((name) => name.trim()).filter(Boolean));
 
 export type { ProcessingDb };

@@ -19,7 +19,7 @@ export interface Central {
   client: ServiceClient | undefined;
 }
 
-function forward(request: FastifyRequest): Pick<ServiceRequest, 'identity' | 'requestId' | 'traceparent'> {
+export function forward(request: FastifyRequest): Pick<ServiceRequest, 'identity' | 'requestId' | 'traceparent'> {
   const identity = request.identity;
   return {
     identity: { ...(identity?.user ? { user: identity.user } : {}), roles: identity?.roles ?? [] },
@@ -28,7 +28,7 @@ function forward(request: FastifyRequest): Pick<ServiceRequest, 'identity' | 're
   };
 }
 
-function clientOf(central: Central): ServiceClient {
+export function clientOf(central: Central): ServiceClient {
   if (!central.client) throw unavailable(OrdersError.ProcessingNotConfigured, 'The processing service is not configured (PROCESSING_URL)');
   return central.client;
 }

@@ -1,10 +1,18 @@
 import { Type } from '@sinclair/typebox';
-import { unavailable, uuid } from '@tributary/platform/core';
+import { isAppError, unavailable, uuid } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { FastifyRequest } from 'fastify';
 import { Code, Kg, Text } from '../../http/schemas.js';
 import type { FeatureDeps } from '../deps.js';
+import { copyState, dispatchableCopies } from '../orders-copy/copy.repository.js';
+
+/** `GET /app/shipment` says whether it answered from orders (`false`) or from the local copy (`true`). */
+export const STALE_HEADER = 'x-tributary-stale';
+/** With a stale answer: epoch ms of the last orders event applied to the copy (0: none yet). */
+export const STALE_AS_OF_HEADER = 'x-tributary-stale-as-of';
+/** With a stale answer: why orders was not asked (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_CIRCUIT_OPEN). */
+export const STALE_REASON_HEADER = 'x-tributary-stale-reason';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 502: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
 
@@ -51,7 +59,7 @@ export function dispatchableShipments(orders: Order[]) {
  * The Device-Panel's view of orders: processing proxies the orders service (the seed's
  * SHIPMENT_API) with a signed client, passing the caller's identity and trace along.
  */
-export function registerShipmentRoutes(app: HttpApp, _deps: FeatureDeps, orders: ServiceClient | undefined): void {
+export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined): void {
   const client = () => {
     if (!orders) throw unavailable('ORDERS_NOT_CONFIGURED', 'The orders service URL is not configured (ORDERS_URL)');
     return orders;
@@ -64,7 +72,22 @@ export function registerShipmentRoutes(app: HttpApp, _deps: FeatureDeps, orders:
   app.get(
     '/app/shipment',
     { schema: { tags: ['shipment'], summary: 'Shipments ready for dispatch (flattened from the orders service)', response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors } } },
-    async (request) => dispatchableShipments(await client().json<Order[]>({ method: 'GET', path: '/order', ...passAlong(request) })),
+    async (request, reply) => {
+      try {
+        const live = dispatchableShipments(await client().json<Order[]>({ method: 'GET', path: '/order', ...passAlong(request) }));
+        void reply.header(STALE_HEADER, 'false');
+        return live;
+      } catch (error) {
+        // Orders down (unreachable, timing out, or its circuit open): answer from the local copy
+        // fed by orders' events, marked stale with the time of the last event applied.
+        if (!isAppError(error) || (error.category !== 'unavailable' && error.category !== 'timeout') || !orders) throw error;
+        const [copies, state] = await Promise.all([dispatchableCopies(deps.db), copyState(deps.db)]);
+        void reply.header(STALE_HEADER, 'true');
+        void reply.header(STALE_AS_OF_HEADER, String(state.lastEventAt ?? 0));
+        void reply.header(STALE_REASON_HEADER, error.code);
+        return copies.map((copy) => ({ ...copy, request_code: Number(copy.request_code), stale: true }));
+      }
+    },
   );
 
   app.put(

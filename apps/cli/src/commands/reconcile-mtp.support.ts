@@ -1,0 +1,147 @@
+import { createServer } from 'node:net';
+import { silentLogger, systemClock } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import { migrateToLatest } from '@tributary/platform/migrate';
+import { createServiceClient, type ServiceClient, type ServiceMethod, type ServiceResponse } from '@tributary/platform/resilience';
+import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
+import { testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { service as ordersService } from '@tributary/orders/service';
+import { service as processingService } from '@tributary/processing/service';
+
+/**
+ * Orders and processing as two real listening servers on two separate databases, calling each
+ * other with their own SigV4 keys. The test plays the gateway (signed, with a user's group) and
+ * the sync service (carrying each outbox's events to the other's POST /internal/events).
+ */
+export interface MtpPair {
+  orders: Node;
+  processing: Node;
+  /** A signed call as the gateway would forward it for a user of `group`. */
+  call(node: Node, group: string | null, method: ServiceMethod, path: string, body?: unknown, headers?: Record<string, string>): Promise<ServiceResponse<any>>;
+  /** Carries every new outbox event of each service to the other, as the sync service does. */
+  sync(): Promise<{ toProcessing: number; toOrders: number }>;
+  stopOrders(): Promise<void>;
+  startOrders(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Node {
+  name: string;
+  url: string;
+  handle: TestDatabase;
+  app: HttpApp | undefined;
+  context: ServiceContext;
+  definition: ServiceDefinition;
+  port: number;
+  cursor: string;
+}
+
+const keyring = testKeyring();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startMtpPair(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<MtpPair> {
+  const [ordersPort, processingPort] = [await freePort(), await freePort()];
+  const peers = { orders: `http://127.0.0.1:${ordersPort}`, processing: `http://127.0.0.1:${processingPort}` };
+  const make = async (definition: ServiceDefinition, port: number): Promise<Node> => {
+    const handle = await target.create();
+    await migrateToLatest(handle.database, definition.migrations);
+    const context: ServiceContext = {
+      name: definition.name,
+      database: handle.database,
+      logger: silentLogger(),
+      clock: systemClock,
+      keyring,
+      credentials: testCredentials(definition.name, keyring),
+      scope: TEST_SCOPE,
+      peers,
+      env,
+    };
+    return { name: definition.name, url: `http://127.0.0.1:${port}`, handle, app: undefined, context, definition, port, cursor: '0' };
+  };
+  const start = async (node: Node) => {
+    node.app = (await node.definition.buildApp(node.context)) as HttpApp;
+    await node.app.listen({ host: '127.0.0.1', port: node.port });
+  };
+  const orders = await make(ordersService, ordersPort);
+  const processing = await make(processingService, processingPort);
+  await start(orders);
+  await start(processing);
+
+  const clients = new Map<string, ServiceClient>();
+  const clientFor = (node: Node, principal: string) => {
+    const key = `${node.name}:${principal}`;
+    if (!clients.has(key)) {
+      clients.set(
+        key,
+        createServiceClient({
+          name: key,
+          baseUrl: node.url,
+          credentials: testCredentials(principal, keyring),
+          scope: TEST_SCOPE,
+          timeoutMs: 20_000,
+          retry: { maxAttempts: 1, baseMs: 0, capMs: 0 },
+          breaker: { consecutiveFailures: 1_000_000, minimumRequests: 1_000_000 },
+        }),
+      );
+    }
+    return clients.get(key)!;
+  };
+
+  const call: MtpPair['call'] = (node, group, method, path, body, headers) => {
+    const [pathname, search] = path.split('?');
+    const query = Object.fromEntries(new URLSearchParams(search ?? ''));
+    return clientFor(node, group ? 'gateway' : 'test').request({
+      method,
+      path: pathname!,
+      query,
+      ...(body !== undefined ? { body } : {}),
+      ...(group ? { identity: { user: `user-${group}`, roles: [group] } } : {}),
+      ...(headers ? { headers } : {}),
+    });
+  };
+
+  const carry = async (from: Node, to: Node): Promise<number> => {
+    let carried = 0;
+    for (;;) {
+      const page = await clientFor(from, 'sync').json<{ events: any[]; next: string; hasMore: boolean }>({ method: 'GET', path: '/internal/outbox', query: { after: from.cursor, limit: 500 } });
+      for (const event of page.events) {
+        const envelope = { id: event.id, source: from.name, sequence: event.sequence, aggregateType: event.aggregateType, aggregateId: event.aggregateId, type: event.type, payload: event.payload, createdAt: event.createdAt };
+        const answer = await clientFor(to, 'sync').request({ method: 'POST', path: '/internal/events', body: envelope, idempotencyKey: event.id });
+        if (answer.status !== 200) throw new Error(`${to.name} refused ${event.type}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        carried++;
+      }
+      from.cursor = page.next;
+      if (!page.hasMore && page.events.length === 0) return carried;
+      if (!page.hasMore) return carried;
+    }
+  };
+
+  return {
+    orders,
+    processing,
+    call,
+    sync: async () => ({ toProcessing: await carry(orders, processing), toOrders: await carry(processing, orders) }),
+    stopOrders: async () => {
+      await orders.app?.close();
+      orders.app = undefined;
+    },
+    startOrders: () => start(orders),
+    close: async () => {
+      await Promise.allSettled([...clients.values()].map((client) => client.close()));
+      await orders.app?.close();
+      await processing.app?.close();
+      await orders.handle.destroy();
+      await processing.handle.destroy();
+    },
+  };
+}

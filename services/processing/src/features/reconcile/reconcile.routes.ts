@@ -1,0 +1,82 @@
+import { Type } from '@sinclair/typebox';
+import {
+  MTP_RECONCILE_PATHS,
+  MtpAllocationPage,
+  MtpDifference,
+  MtpReconcileSummary,
+  mtpCursor,
+  pagedRows,
+  parseMtpCursor,
+  reconcileMtp,
+  type MtpShipmentPage,
+} from '@tributary/contracts';
+import { unavailable } from '@tributary/platform/core';
+import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import type { ServiceClient } from '@tributary/platform/resilience';
+import type { FeatureDeps } from '../deps.js';
+import { allocationPage } from './reconcile.repository.js';
+
+const PageQuery = Type.Object({
+  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}:[0-9]{1,10}$', description: 'cursor `<request_code>:<shipment_code>` from the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+});
+
+/**
+ * Reconciliation of MTP allocations (ADR 0601): processing's side of the comparison, and the
+ * run itself — processing pulls the orders side page by page over signed HTTP and merges it
+ * with its own, in constant memory.
+ */
+export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined): void {
+  app.get(
+    MTP_RECONCILE_PATHS.allocations,
+    {
+      schema: {
+        tags: ['internal'],
+        summary: 'Σ allocated kg, bags and dispatched bags per (request, shipment), paged in key order',
+        querystring: PageQuery,
+        response: { 200: MtpAllocationPage, 400: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 1000;
+      const rows = await allocationPage(deps.db, parseMtpCursor(request.query.after), limit);
+      return { rows, next: rows.length === limit ? mtpCursor(rows.at(-1)!) : null };
+    },
+  );
+
+  app.post(
+    MTP_RECONCILE_PATHS.run,
+    {
+      schema: {
+        tags: ['internal'],
+        summary: "Compare processing's allocations with the orders service's shipments; every difference with both sides' values",
+        querystring: Type.Object({ max_differences: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 })), page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 2000 })) }),
+        response: {
+          200: Type.Object({ summary: MtpReconcileSummary, differences: Type.Array(MtpDifference), truncated: Type.Boolean() }),
+          400: errorResponseSchema,
+          503: errorResponseSchema,
+          504: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => {
+      if (!orders) throw unavailable('ORDERS_NOT_CONFIGURED', 'The orders service URL is not configured (ORDERS_URL)');
+      const pageSize = request.query.page_size ?? 2000;
+      const maxDifferences = request.query.max_differences ?? 1000;
+      const shipments = pagedRows((after) =>
+        orders.json<MtpShipmentPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.shipments, query: { limit: pageSize, ...(after ? { after } : {}) }, requestId: String(request.id) }),
+      );
+      const allocations = pagedRows(async (after) => {
+        const rows = await allocationPage(deps.db, parseMtpCursor(after), pageSize);
+        return { rows, next: rows.length === pageSize ? mtpCursor(rows.at(-1)!) : null };
+      });
+      const run = reconcileMtp(shipments, allocations);
+      const differences: MtpDifference[] = [];
+      for (;;) {
+        const step = await run.next();
+        if (step.done) return { summary: step.value, differences, truncated: step.value.differences > differences.length };
+        if (differences.length < maxDifferences) differences.push(step.value);
+      }
+    },
+  );
+}
