@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createLogger } from '@tributary/platform/core';
 import { migrateCommand } from './commands/migrate.js';
 import { up } from './commands/up.js';
+import { formatReconcileTable, reconcileMtpCommand } from './commands/reconcile.js';
 import { drainHttpApp } from '@tributary/platform/http';
 import { printBanner } from './banner.js';
 import { startStatusServer } from './status-server.js';
@@ -46,6 +47,26 @@ program
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
     const applied = await migrateCommand(service, { dataDir: global.dataDir, env: process.env }, logger);
     process.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s) to ${service}: ${applied.join(', ')}\n` : `${service} is up to date\n`);
+  });
+
+const reconcile = program.command('reconcile').description('compare the services\' copies of shared facts');
+reconcile
+  .command('mtp')
+  .description("orders' shipments against processing's bag allocations: quantities, statuses, orphans")
+  .option('--json', 'print the report as JSON')
+  .addOption(new Option('--page-size <n>', 'rows per page from each service').default(5000).argParser((v) => Number(v)))
+  .addOption(new Option('--max-differences <n>', 'differences listed (all are counted)').default(1000).argParser((v) => Number(v)))
+  .action(async (options: { json?: boolean; pageSize: number; maxDifferences: number }) => {
+    const global = program.opts<{ dataDir: string }>();
+    const report = await reconcileMtpCommand({
+      dataDir: global.dataDir,
+      env: process.env,
+      pageSize: options.pageSize,
+      maxDifferences: options.maxDifferences,
+      progress: process.stderr.isTTY === true,
+    });
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReconcileTable(report));
+    process.exitCode = report.summary.differences > 0 ? 2 : 0;
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '@tributary/platform/testing';
+import { testDatabases, testKeyring } from '@tributary/platform/testing';
+import { formatReconcileTable, reconcileMtpCommand } from './reconcile.js';
 import { startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
 
 const PLAN_ROW = {
@@ -120,6 +126,22 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const report = ok(await call(processing, null, 'POST', '/internal/reconcile/mtp'), 'reconcile');
       expect(report.differences).toEqual([]);
       expect(report.summary).toMatchObject({ shipments: 3, allocationGroups: 2, differences: 0 });
+
+      // The same answer from `tributary reconcile mtp`, reading the keyring from the data directory.
+      const dataDir = await mkdtemp(join(tmpdir(), 'tributary-reconcile-'));
+      try {
+        await writeFile(join(dataDir, 'keyring.json'), JSON.stringify(testKeyring()), { mode: 0o600 });
+        const env = { ORDERS_URL: orders.url, PROCESSING_URL: processing.url };
+        const fromCli = await reconcileMtpCommand({ dataDir, env, pageSize: 1, maxDifferences: 10, progress: false });
+        expect(fromCli).toEqual({ summary: report.summary, differences: [], truncated: false });
+        expect(formatReconcileTable(fromCli)).toBe('3 shipments, 2 allocation groups, 0 differences\n');
+        if (target.label === 'pglite') {
+          const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', '--data-dir', dataDir, 'reconcile', 'mtp', '--json'], { env: { ...process.env, ...env } });
+          expect(JSON.parse(stdout)).toEqual(fromCli);
+        }
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
   });
 }

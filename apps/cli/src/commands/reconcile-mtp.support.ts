@@ -100,7 +100,7 @@ export async function startMtpPair(target: TestDatabaseTarget, env: Record<strin
   const call: MtpPair['call'] = (node, group, method, path, body, headers) => {
     const [pathname, search] = path.split('?');
     const query = Object.fromEntries(new URLSearchParams(search ?? ''));
-    return clientFor(node, group ? 'gateway' : 'test').request({
+    return clientFor(node, group ? 'gateway' : 'cli').request({
       method,
       path: pathname!,
       query,
