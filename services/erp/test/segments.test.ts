@@ -88,7 +88,13 @@ for (const target of testDatabases()) {
       expect((await ok(h.call('GET', '/customers/C-END/segments?as_of=2026-03-09'))).data).toHaveLength(1);
       expect((await ok(h.call('GET', '/customers/C-END/segments?as_of=2026-03-10'))).data).toHaveLength(0);
       // The primary slot is free again from the end date.
-      await ok(h.call('POST', '/customers/C-END/segments', { segment: 'RETAIL', is_primary: true }), 201);
+      const next = await ok(h.call('POST', '/customers/C-END/segments', { segment: 'RETAIL', is_primary: true }), 201);
+      // A scheduled end keeps the assignment Active until that day, and then it reads Expired.
+      const scheduled = await ok(h.call('POST', `/customers/C-END/segments/${next.name}/end`, { effective_to: '2026-04-01' }));
+      expect(scheduled).toMatchObject({ status: 'Active', effective_to: '2026-04-01' });
+      h.clock.advance(30 * 86_400_000);
+      expect((await ok(h.call('GET', '/customers/C-END/segments?primary_only=true'))).data.find((a: any) => a.name === next.name).status).toBe('Expired');
+      h.clock.advance(-30 * 86_400_000);
     });
 
     it('maps many territories per customer with one primary at a time', async () => {

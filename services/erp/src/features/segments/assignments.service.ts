@@ -211,7 +211,8 @@ export async function endLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, custome
   if (currentEnd !== null && currentEnd < end) end = currentEnd;
   await trx
     .updateTable(TABLE)
-    .set({ effective_to: end, status: 'Inactive', ...(input.reason ? { assignment_notes: input.reason } : {}), ...touched(deps.clock.now(), actor.user) })
+    // An end in the future is a scheduled end: the assignment stays Active until then.
+    .set({ effective_to: end, ...(end <= day ? { status: 'Inactive' } : {}), ...(input.reason ? { assignment_notes: input.reason } : {}), ...touched(deps.clock.now(), actor.user) })
     .where('name', '=', assignment)
     .execute();
   const updated = await selectAssignments(trx).where('a.name', '=', assignment).executeTakeFirstOrThrow();
