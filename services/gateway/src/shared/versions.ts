@@ -15,10 +15,15 @@ export interface VersionSource {
 }
 
 export function dbVersions(db: Kysely<GatewayDatabase>): VersionSource {
+  // Read on every request: compile the two queries once instead of per call.
+  const queries = {
+    auth: db.selectFrom('gateway_state').select('version').where('name', '=', 'auth').compile(),
+    routes: db.selectFrom('gateway_state').select('version').where('name', '=', 'routes').compile(),
+  };
   return {
     async current(name) {
-      const row = await db.selectFrom('gateway_state').select('version').where('name', '=', name).executeTakeFirst();
-      return String(row?.version ?? '0');
+      const { rows } = await db.executeQuery(queries[name]);
+      return String(rows[0]?.version ?? '0');
     },
     async bump(name) {
       await db.updateTable('gateway_state').set({ version: sql`version + 1` }).where('name', '=', name).execute();
