@@ -194,6 +194,9 @@ for (const target of testDatabases()) {
       // √(2 · 8.571429·365 · 500 / (20 · 0.2)) ≈ 884.5
       expect(Number(eoq.reorder_qty)).toBeCloseTo(884.5, 0);
       expect((await outboxTypes(h))).toContain('erp.stock.optimisation_updated');
+      const stored = await ok(h.call('GET', '/stock/optimisation?item=OPT-1'));
+      expect(stored.data).toHaveLength(1);
+      expect(stored.data[0]).toMatchObject({ reorder_qty: eoq.reorder_qty, reorder_qty_method: 'EOQ', lookback_days: 7, lead_time_days: 4 });
     });
   });
 }

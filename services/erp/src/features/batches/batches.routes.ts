@@ -25,7 +25,7 @@ import {
 import { adjustBatch, getBatch, listBatches, listMovements, patchBatch, receiveBatch, receiveMore, reverseMovement, setBatchStatus } from './batches.service.js';
 import { expiringBatches, scanExpiry } from './expiry.service.js';
 import { checkLedger } from './ledger.js';
-import { optimise } from './optimisation.service.js';
+import { listOptimisation, optimise } from './optimisation.service.js';
 import { consume, pick, transfer } from './stock.service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
@@ -112,5 +112,10 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   app.post('/stock/optimisation', { schema: { tags: stock, summary: 'Recompute reorder level, reorder quantity and safety stock from movement history', body: OptimiseBody, response: { 200: OptimisationOut, ...errors } } }, async (request) =>
     optimise(deps, request.body, actorOf(request)),
+  );
+  app.get(
+    '/stock/optimisation',
+    { schema: { tags: stock, summary: 'Stored reorder parameters', querystring: Type.Object({ ...Paging, item: Type.Optional(DocName()), warehouse: Type.Optional(DocName()) }), response: { 200: page(OptimisationOut) } } },
+    async (request) => listOptimisation(deps, request.query),
   );
 }

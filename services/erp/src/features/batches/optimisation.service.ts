@@ -3,7 +3,7 @@ import { inTransaction } from '@tributary/platform/db';
 import { ErpError } from '../../errors.js';
 import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { addDays, plantDate, startOfLocalDay } from '../../shared/dates.js';
-import { generatedName, newDoc, touched } from '../../shared/docs.js';
+import { generatedName, newDoc, pageOf, touched } from '../../shared/docs.js';
 import { db6, show } from '../../shared/numbers.js';
 import { plantToday } from './batches.service.js';
 
@@ -157,4 +157,33 @@ export async function optimise(
   });
   deps.eventsCommitted();
   return out;
+}
+
+export async function listOptimisation(deps: ErpDeps, query: { item?: string; warehouse?: string; limit: number; offset: number }) {
+  let select = deps.db.selectFrom('tabHD Item Warehouse Optimization').selectAll();
+  if (query.item) select = select.where('item_code', '=', query.item);
+  if (query.warehouse) select = select.where('warehouse', '=', query.warehouse);
+  const rows = await select.orderBy('item_code').orderBy('warehouse').limit(query.limit + 1).offset(query.offset).execute();
+  return pageOf(
+    rows.map((row) => ({
+      name: row.name,
+      item_code: row.item_code,
+      warehouse: row.warehouse,
+      lookback_days: Number(row.lookback_days),
+      lead_time_days: Number(row.lead_time_days),
+      avg_daily_consumption: show(row.avg_daily_consumption),
+      demand_std_dev: show(row.demand_std_dev),
+      seasonal_factor: show(row.seasonal_factor),
+      service_level_target: show(row.service_level_target),
+      z: normalQuantile(Number(row.service_level_target) / 100).toFixed(4),
+      safety_stock: show(row.safety_stock),
+      reorder_level: show(row.reorder_level),
+      reorder_qty: show(row.reorder_qty),
+      max_stock_level: show(row.max_stock_level),
+      reorder_qty_method: dec(row.ordering_cost).gt(0) ? 'EOQ' : 'one month of demand',
+      computed_at: row.computed_at ? row.computed_at.toISOString() : null,
+    })),
+    query.limit,
+    query.offset,
+  );
 }
