@@ -69,6 +69,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(unlimited.headers['ratelimit-limit']).toBeUndefined();
     });
 
+    it('applies a route override on the hour and day windows too', async () => {
+      const created = await single.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/routes',
+        headers: bearer(admin),
+        payload: { pathPattern: '/hourly', httpMethod: 'GET', serviceName: 'svc', routeName: 'hourly', upstreamUrl: up.url, upstreamAuth: 'none', rateLimitOverride: { hour: 3, day: 5 } },
+      });
+      expect(created.statusCode).toBe(201);
+      const name = unique('hourly');
+      await createUser(single, name, 'analyst', 'basic');
+      const token = await tokenFor(single, name);
+      const responses = [];
+      for (let i = 0; i < 4; i++) responses.push(await single.app.inject({ method: 'GET', url: '/hourly', headers: bearer(token) }));
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
+      expect(responses[0]!.headers['ratelimit-policy']).toBe('3;w=3600, 5;w=86400');
+      expect(responses[3]!.json().details).toEqual({ identifierType: 'user_id', window: 'hour' });
+      expect(Number(responses[3]!.headers['retry-after'])).toBeGreaterThan(60);
+      // The override counts apart: the user's general budget is untouched.
+      expect((await single.app.inject({ method: 'GET', url: '/limited/x', headers: bearer(token) })).headers['ratelimit-remaining']).toBe('29');
+    });
+
     it('writes tracking rows off the request path, in batches', async () => {
       await single.runtime.tracker.flush();
       const rows = await handle.database.db.selectFrom('rate_limit_tracking').selectAll().where('identifier_value', '=', '192.0.2.44').execute();

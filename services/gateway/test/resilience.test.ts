@@ -109,6 +109,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(rows.map((r) => r.status)).toEqual(expect.arrayContaining(['healthy', 'unhealthy']));
     });
 
+    it('never fails closed on health alone: with every target unfit, all are tried', async () => {
+      const created = await gw.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/routes',
+        headers: bearer(admin),
+        payload: { pathPattern: '/lonely', httpMethod: 'GET', serviceName: 'lonely', routeName: 'lonely', upstreamUrl: c.url, upstreamAuth: 'none', authenticationRequired: false, healthCheckUrl: '/health/live' },
+      });
+      expect(created.statusCode).toBe(201);
+      c.healthStatus = 503;
+      for (let i = 0; i < 2; i++) {
+        clock.advance(1_000);
+        await gw.runtime.health.runOnce();
+      }
+      expect(gw.runtime.upstreams.targetSnapshots().find((t) => t.url === c.url)?.activeHealthy).toBe(false);
+      expect((await gw.app.inject({ method: 'GET', url: '/lonely' })).statusCode).toBe(200);
+      c.healthStatus = 200;
+      clock.advance(1_000);
+      await gw.runtime.health.runOnce();
+      expect(gw.runtime.upstreams.targetSnapshots().find((t) => t.url === c.url)?.activeHealthy).toBe(true);
+    });
+
     it('retries an idempotent request on another target when a connection fails, never a POST', async () => {
       const dead = 'http://127.0.0.1:1';
       const created = await gw.app.inject({
