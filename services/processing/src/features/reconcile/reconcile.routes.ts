@@ -4,7 +4,6 @@ import {
   MtpAllocationPage,
   MtpDifference,
   MtpReconcileSummary,
-  mtpCursor,
   pagedRows,
   parseMtpCursor,
   reconcileMtp,
@@ -38,9 +37,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 1000;
-      const rows = await allocationPage(deps.db, parseMtpCursor(request.query.after), limit);
-      return { rows, next: rows.length === limit ? mtpCursor(rows.at(-1)!) : null };
+      return allocationPage(deps.db, parseMtpCursor(request.query.after), request.query.limit ?? 1000);
     },
   );
 
@@ -66,10 +63,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       const shipments = pagedRows((after) =>
         orders.json<MtpShipmentPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.shipments, query: { limit: pageSize, ...(after ? { after } : {}) }, requestId: String(request.id) }),
       );
-      const allocations = pagedRows(async (after) => {
-        const rows = await allocationPage(deps.db, parseMtpCursor(after), pageSize);
-        return { rows, next: rows.length === pageSize ? mtpCursor(rows.at(-1)!) : null };
-      });
+      const allocations = pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), pageSize));
       const run = reconcileMtp(shipments, allocations);
       const differences: MtpDifference[] = [];
       for (;;) {
