@@ -223,6 +223,22 @@ for (const target of testDatabases()) {
       expect(types).toContain('erp.pricing_rule.created');
     });
 
+    it('refuses malformed orders with a 4xx and logs nothing', async () => {
+      const before = (await h.handle.database.db.selectFrom('tabHD Pricing Rule Application').select('name').execute()).length;
+      const bad = async (body: unknown) => (await h.call('POST', '/pricing/calculate', body)).statusCode;
+      expect(await bad({ items: [] })).toBe(400);
+      expect(await bad({ items: [{ item_code: 'TIER-W', qty: '0' }] })).toBe(400);
+      expect(await bad({ items: [{ item_code: 'TIER-W', qty: '1e3' }] })).toBe(400);
+      expect(await bad({ items: [{ item_code: 'TIER-W', qty: 5 }] })).toBe(400);
+      expect(await bad({ items: Array.from({ length: 501 }, () => ({ item_code: 'TIER-W', qty: '1' })) })).toBe(400);
+      expect(await bad({ items: [{ item_code: "x' or 1=1 --", qty: '1' }], customer: "'; drop table tabCustomer; --" })).toBe(200);
+      const at = await h.call('POST', '/pricing/calculate', { at: '2026-03-10 12:00:00', items: [{ item_code: 'TIER-W', qty: '1' }] });
+      expect(at.statusCode).toBe(400);
+      expect(at.json().code).toBe('PRICING_REQUEST_INVALID');
+      expect((await h.handle.database.db.selectFrom('tabHD Pricing Rule Application').select('name').execute()).length).toBe(before + 0);
+      expect((await ok(h.call('GET', '/customers/C-RETAIL'))).name).toBe('C-RETAIL');
+    });
+
     it('a rule changed through one replica is priced by another at once', async () => {
       const other = await buildApp({ database: h.handle.database, logger: silentLogger(), clock: h.clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata' }), auth: testAuth() });
       try {
