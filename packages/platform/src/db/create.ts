@@ -25,10 +25,13 @@ export interface DatabaseOptions {
 
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
+const PG_DATE = 1082;
 
 /**
  * One factory for every dialect. Exact numbers stay exact: int8 and numeric come back as
- * strings on all three drivers (pg does it by default, PGlite and mysql2 are told to).
+ * strings on all three drivers (pg does it by default, PGlite and mysql2 are told to). A DATE
+ * comes back as its 'YYYY-MM-DD' text everywhere: a calendar day has no time zone, and turning
+ * it into a local-midnight Date (pg's default) shifts it on any machine not running in UTC.
  */
 export async function createDatabase<DB = any>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
   const parsed = parseDatabaseUrl(url);
@@ -56,6 +59,7 @@ export async function createDatabase<DB = any>(url: string, options: DatabaseOpt
         bigNumberStrings: true,
         decimalNumbers: false,
         timezone: 'Z',
+        dateStrings: ['DATE'],
         charset: 'utf8mb4',
         multipleStatements: false,
       });
@@ -70,7 +74,7 @@ export async function createDatabase<DB = any>(url: string, options: DatabaseOpt
       const client = new PGlite({
         ...(dataDir ? { dataDir } : {}),
         ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}),
-        parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value },
+        parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value, [PG_DATE]: (value: string) => value },
       });
       await client.waitReady;
       dialect = new PGliteDialect(client);
@@ -97,5 +101,5 @@ export async function createDatabase<DB = any>(url: string, options: DatabaseOpt
 }
 
 function stringFor(oid: number): ((value: string) => string) | undefined {
-  return oid === PG_INT8 || oid === PG_NUMERIC ? (value) => value : undefined;
+  return oid === PG_INT8 || oid === PG_NUMERIC || oid === PG_DATE ? (value) => value : undefined;
 }

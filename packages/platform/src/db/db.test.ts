@@ -33,6 +33,7 @@ for (const target of testDatabases()) {
         .addColumn('amount', 'decimal(18, 3)', (c) => c.notNull().check(sql`amount >= 0`))
         .addColumn('big', 'bigint', (c) => c.notNull())
         .addColumn('parent', 'varchar(36)')
+        .addColumn('day', 'date')
         .execute();
       await db.schema.createTable('child').addColumn('id', 'varchar(36)', (c) => c.primaryKey().references('thing.id')).execute();
     });
@@ -51,6 +52,13 @@ for (const target of testDatabases()) {
       expect(row.big).toBe('9007199254740993');
       const sum = await db.selectFrom('thing').select((eb) => eb.fn.sum<string>('amount').as('total')).executeTakeFirstOrThrow();
       expect(String(sum.total)).toMatch(/^12345678901234\.125/);
+    });
+
+    it('returns dates as calendar-day text', async () => {
+      const { db } = handle.database;
+      await db.insertInto('thing').values({ id: 'd', amount: '1', big: '1', day: '2026-03-31' }).execute();
+      const row = await db.selectFrom('thing').select('day').where('id', '=', 'd').executeTakeFirstOrThrow();
+      expect(row.day).toBe('2026-03-31');
     });
 
     it('classifies constraint errors', async () => {
