@@ -94,6 +94,22 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(report.differences).toEqual([]);
     });
 
+    it('refuses a dispatch that does not fit, a shipment not ready and a reused key, with nothing applied in either database', async () => {
+      const { orders, processing, call } = mtp;
+      const { rc, tea } = await readyShipment(mtp, 'ORD-REFUSE', '20', 1);
+      const body = (amount: string) => ({ request_code: rc, shipment_code: 1, shipment_vehicle: 'WP-R', bags: [{ table_name: 'tealine', barcode: tea[0], amount }] });
+      const tooMuch = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body('25'), { 'idempotency-key': 'refuse-1' });
+      expect([tooMuch.status, tooMuch.body.code, tooMuch.body.details]).toEqual([409, 'DISPATCH_EXCEEDS_SHIPMENT', { cart: '25.00', quantity: '20' }]);
+      const reused = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body('5'), { 'idempotency-key': 'refuse-1' });
+      expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      const other = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [{ order_code: 'ORD-REFUSE', product_name: 'Breakfast blend', requirement: '5', status: 'ORDER_REQUESTED' }]), 'other')[0].request_code;
+      const notReady = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', { ...body('5'), request_code: other }, { 'idempotency-key': 'refuse-2' });
+      expect([notReady.status, notReady.body.code]).toEqual([409, 'SHIPMENT_NOT_DISPATCHABLE']);
+      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[0]}`), 'scan')).toMatchObject({ allocated: '0.00', status: 'ACCEPTED' });
+      expect(await shipmentEvents(mtp, rc)).toEqual(['ORDER_REQUESTED', 'ORDER_READY']);
+      expect(ok(await call(orders, 'GRANDPASS-OFFICER', 'GET', `/order?request_code=${rc}`), 'orders')[0].shipments).toHaveLength(1);
+    });
+
     it('orders down: GET /app/shipment serves the copy marked stale; the circuit opens, then closes after recovery', async () => {
       const { processing, call } = mtp;
       const { rc } = await readyShipment(mtp, 'ORD-STALE', '12.5', 1);
