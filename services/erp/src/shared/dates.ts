@@ -1,4 +1,3 @@
-import type { DialectName } from '@tributary/platform/db';
 
 /**
  * Calendar dates are ISO strings ('YYYY-MM-DD') everywhere in the service. The plant's wall
@@ -81,24 +80,15 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 
-/**
- * A DATE column as read by the driver. node-postgres builds a local-time Date for a DATE,
- * PGlite and mysql2 (timezone 'Z') a UTC-midnight one, so the components are read accordingly.
- */
-export function isoDate(value: unknown, dialect: DialectName): string {
+/** A DATE column as read by the driver: the kernel returns 'YYYY-MM-DD' text on every dialect. */
+export function isoDate(value: unknown): string {
   if (typeof value === 'string') return value.slice(0, 10);
-  if (value instanceof Date) {
-    if (dialect === 'postgres') {
-      const pad = (n: number) => String(n).padStart(2, '0');
-      return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-    }
-    return value.toISOString().slice(0, 10);
-  }
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
   throw new TypeError(`not a date: ${String(value)}`);
 }
 
-export function isoDateOrNull(value: unknown, dialect: DialectName): string | null {
-  return value === null || value === undefined ? null : isoDate(value, dialect);
+export function isoDateOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : isoDate(value);
 }
 
 /** A DATETIME/timestamptz column (written as Date) back to an ISO instant. */

@@ -17,8 +17,8 @@ export function plantToday(deps: ErpDeps): string {
 
 export function toBatchOut(row: BatchRow, deps: ErpDeps) {
   const today = plantToday(deps);
-  const expiry = isoDate(row.expiry_date, deps.dialect);
-  const manufactured = isoDate(row.manufacturing_date, deps.dialect);
+  const expiry = isoDate(row.expiry_date);
+  const manufactured = isoDate(row.manufacturing_date);
   const alert = alertLevel(expiry, today, { critical: deps.config.EXPIRY_CRITICAL_DAYS, warning: deps.config.EXPIRY_WARNING_DAYS });
   return {
     name: row.name,
@@ -28,7 +28,7 @@ export function toBatchOut(row: BatchRow, deps: ErpDeps) {
     warehouse: row.warehouse,
     manufacturing_date: manufactured,
     expiry_date: expiry,
-    best_before_date: isoDateOrNull(row.best_before_date, deps.dialect),
+    best_before_date: isoDateOrNull(row.best_before_date),
     shelf_life_days: daysBetween(manufactured, expiry),
     ...alert,
     quality_grade: row.quality_grade,
@@ -49,7 +49,7 @@ export function toBatchOut(row: BatchRow, deps: ErpDeps) {
     storage_temperature_max: showOrNull(row.storage_temperature_max),
     storage_humidity_max: showOrNull(row.storage_humidity_max),
     quality_tested: Number(row.quality_tested) === 1,
-    quality_test_date: isoDateOrNull(row.quality_test_date, deps.dialect),
+    quality_test_date: isoDateOrNull(row.quality_test_date),
     quality_notes: row.quality_notes,
     allergen_info: row.allergen_info,
     nutritional_info: row.nutritional_info ? (JSON.parse(row.nutritional_info) as unknown) : null,
@@ -174,7 +174,7 @@ export async function setBatchStatus(deps: ErpDeps, name: string, status: string
   const out = await inTransaction(deps.db, async (trx) => {
     const batch = await lockBatch(trx, name);
     const today = plantToday(deps);
-    const current = effectiveStatus(batch.status, isoDate(batch.expiry_date, deps.dialect), today);
+    const current = effectiveStatus(batch.status, isoDate(batch.expiry_date), today);
     if (!canTransition(current, status)) throw conflict(ErpError.BATCH_STATUS_TRANSITION, `batch ${name} cannot go from ${current} to ${status}`);
     const now = deps.clock.now();
     await trx

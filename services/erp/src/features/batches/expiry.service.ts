@@ -28,7 +28,7 @@ export async function expiringBatches(deps: ErpDeps, query: { within_days?: numb
   const rows = await select.orderBy('expiry_date').orderBy('name').limit(5000).execute();
   return rows
     .map((row) => {
-      const expiry = isoDate(row.expiry_date, deps.dialect);
+      const expiry = isoDate(row.expiry_date);
       const alert = alertLevel(expiry, today, thresholds);
       return {
         name: row.name,

@@ -96,12 +96,12 @@ function usable(db: Kysely<ErpDatabase>, filter: PickFilter) {
 
 type UsableRow = { name: string; item: string; warehouse: string; available_qty: string; expiry_date: Date | string; manufacturing_date: Date | string; creation: Date };
 
-function toCandidate(row: UsableRow, deps: Pick<ErpDeps, 'dialect'>): Candidate {
+function toCandidate(row: UsableRow): Candidate {
   return {
     name: row.name,
     available_qty: row.available_qty,
-    expiry_date: isoDate(row.expiry_date, deps.dialect),
-    manufacturing_date: isoDate(row.manufacturing_date, deps.dialect),
+    expiry_date: isoDate(row.expiry_date),
+    manufacturing_date: isoDate(row.manufacturing_date),
     creation: row.creation.getTime(),
   };
 }
@@ -145,7 +145,7 @@ export async function usableBatchesFor(
       .orderBy('name')
       .forUpdate()
       .execute();
-    for (const row of rows) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row, deps));
+    for (const row of rows) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row));
     for (const list of byKey.values()) list.sort(comparePicking(strategy));
     return byKey;
   }
@@ -155,7 +155,7 @@ export async function usableBatchesFor(
     .where('item', 'in', [...new Set(keys.map((k) => k.item))])
     .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))]);
   const firstPage = await db.selectFrom(ranked.as('ranked')).selectAll().where('rn', '<=', FIRST_PAGE).orderBy('item').orderBy('warehouse').orderBy('rn').execute();
-  for (const row of firstPage) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row, deps));
+  for (const row of firstPage) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row));
   await Promise.all(
     [...needed.entries()].map(async ([key, want]) => {
       let candidates = byKey.get(key)!;
@@ -163,12 +163,12 @@ export async function usableBatchesFor(
       for (let limit = FIRST_PAGE * 4; candidates.length === limit / 4 && candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).lt(want.qty); limit *= 4) {
         let query = usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse);
         for (const column of pickingKeys(strategy)) query = query.orderBy(column, 'asc');
-        candidates = (await query.limit(limit).execute()).map((row) => toCandidate(row, deps));
+        candidates = (await query.limit(limit).execute()).map((row) => toCandidate(row));
       }
       if (want.named.size > 0) {
         const have = new Set(candidates.map((c) => c.name));
         const named = await usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse).where('name', 'in', [...want.named]).execute();
-        for (const row of named) if (!have.has(row.name)) candidates.push(toCandidate(row, deps));
+        for (const row of named) if (!have.has(row.name)) candidates.push(toCandidate(row));
         candidates.sort(comparePicking(strategy));
       }
       byKey.set(key, candidates);

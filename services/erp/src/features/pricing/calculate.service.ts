@@ -83,12 +83,12 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
   const quoteId = generatedName('HD-QTN');
 
   if (body.dry_run) {
-    const rules = await deps.rules.get(deps.db, deps.dialect, coupons);
+    const rules = await deps.rules.get(deps.db, coupons);
     return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
   }
   const result = await inTransaction(deps.db, async (trx) => {
     if (coupons.length > 0) await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
-    const rules = await deps.rules.get(trx, deps.dialect, coupons);
+    const rules = await deps.rules.get(trx, coupons);
     const quote = evaluateOrder(rules, context, lines);
     const now = deps.clock.now();
     for (const code of quote.coupons_applied) {

@@ -1,6 +1,5 @@
 import type { Kysely } from '@tributary/platform/db';
 import type { ErpDatabase } from '../../db/schema.js';
-import type { ErpDeps } from '../../shared/context.js';
 import type { PricingRule } from './rule-model.js';
 import { hydrate } from './rules.service.js';
 
@@ -15,7 +14,7 @@ export class RuleCache {
   private version: string | undefined;
   private rules: PricingRule[] = [];
 
-  async get(db: Kysely<ErpDatabase>, dialect: ErpDeps['dialect'], coupons: readonly string[]): Promise<readonly PricingRule[]> {
+  async get(db: Kysely<ErpDatabase>, coupons: readonly string[]): Promise<readonly PricingRule[]> {
     const row = await db.selectFrom('hd_pricing_rules_version').select('version').where('id', '=', 1).executeTakeFirst();
     const current = String(row?.version ?? '0');
     let rules = this.rules;
@@ -23,7 +22,7 @@ export class RuleCache {
       // Each stale request loads through its own connection or transaction: sharing one load
       // between requests could wait on a connection another request holds (PGlite has one).
       const rows = await db.selectFrom('tabHD Dynamic Pricing Rule').selectAll().where('is_active', '=', 1).orderBy('name').execute();
-      rules = await hydrate(db, rows, dialect);
+      rules = await hydrate(db, rows);
       this.rules = rules;
       this.version = current;
     }

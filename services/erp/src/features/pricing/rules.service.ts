@@ -118,7 +118,7 @@ function columnsOf(input: RuleInput, timeZone: string) {
   };
 }
 
-export function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<SlabTable>[], dialect: ErpDeps['dialect']): PricingRule {
+export function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<SlabTable>[]): PricingRule {
   return {
     name: row.name,
     rule_code: row.rule_code,
@@ -145,8 +145,8 @@ export function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<S
     season_start: row.season_start,
     season_end: row.season_end,
     festival_name: row.festival_name,
-    festival_from: isoDateOrNull(row.festival_from, dialect),
-    festival_to: isoDateOrNull(row.festival_to, dialect),
+    festival_from: isoDateOrNull(row.festival_from),
+    festival_to: isoDateOrNull(row.festival_to),
     rate_or_discount: row.rate_or_discount as RateOrDiscount,
     rate: row.rate,
     discount_percentage: row.discount_percentage,
@@ -174,7 +174,7 @@ export function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<S
 }
 
 /** Loads rules with their children in three queries (no per-rule round trips). */
-export async function hydrate(db: Kysely<ErpDatabase>, rows: RuleRow[], dialect: ErpDeps['dialect']): Promise<PricingRule[]> {
+export async function hydrate(db: Kysely<ErpDatabase>, rows: RuleRow[]): Promise<PricingRule[]> {
   if (rows.length === 0) return [];
   const names = rows.map((r) => r.name);
   const items = new Map<string, string[]>();
@@ -192,7 +192,7 @@ export async function hydrate(db: Kysely<ErpDatabase>, rows: RuleRow[], dialect:
     }
   }
   void names;
-  return rows.map((row) => toPricingRule(row, items.get(row.name) ?? [], slabs.get(row.name) ?? [], dialect));
+  return rows.map((row) => toPricingRule(row, items.get(row.name) ?? [], slabs.get(row.name) ?? []));
 }
 
 export function toRuleOut(rule: PricingRule, row: RuleRow, now: number, timeZone: string) {
@@ -229,7 +229,7 @@ export function toRuleOut(rule: PricingRule, row: RuleRow, now: number, timeZone
 export async function readRule(db: Kysely<ErpDatabase>, deps: ErpDeps, name: string) {
   const row = await db.selectFrom(RULES).selectAll().where('name', '=', name).executeTakeFirst();
   if (!row) throw notFound(ErpError.PRICING_RULE_NOT_FOUND, `pricing rule ${name} not found`);
-  const [rule] = await hydrate(db, [row], deps.dialect);
+  const [rule] = await hydrate(db, [row]);
   return toRuleOut(rule!, row, deps.clock.now(), deps.config.PLANT_TIME_ZONE);
 }
 
@@ -370,7 +370,7 @@ export async function listRules(deps: ErpDeps, query: Static<typeof RuleListQuer
   if (query.coupon_code) select = select.where('coupon_code', '=', query.coupon_code);
   if (query.item_code) select = select.where('name', 'in', deps.db.selectFrom('tabHD Pricing Rule Item').select('parent').where('item_code', '=', query.item_code));
   const rows = await select.orderBy('priority', 'desc').orderBy('rule_code').limit(query.limit + 1).offset(query.offset).execute();
-  const rules = await hydrate(deps.db, rows, deps.dialect);
+  const rules = await hydrate(deps.db, rows);
   const now = deps.clock.now();
   return pageOf(rules.map((rule, i) => toRuleOut(rule, rows[i]!, now, deps.config.PLANT_TIME_ZONE)), query.limit, query.offset);
 }

@@ -59,8 +59,8 @@ export async function lockCustomer(trx: Kysely<ErpDatabase>, customer: string) {
 }
 
 export function toAssignmentOut(row: AssignmentRow & { segment_code: string }, dialect: ErpDeps['dialect'], day: string) {
-  const to = isoDateOrNull(row.effective_to, dialect);
-  const from = isoDate(row.effective_from, dialect);
+  const to = isoDateOrNull(row.effective_to);
+  const from = isoDate(row.effective_from);
   // A stored Active whose end has passed reads as Expired, so no sweeper is needed for correctness.
   const status = row.status === 'Active' && to !== null && to <= day ? 'Expired' : row.status;
   return {
@@ -68,7 +68,7 @@ export function toAssignmentOut(row: AssignmentRow & { segment_code: string }, d
     customer: row.customer,
     customer_segment: row.customer_segment,
     segment_code: row.segment_code,
-    assignment_date: isoDate(row.assignment_date, dialect),
+    assignment_date: isoDate(row.assignment_date),
     effective_from: from,
     effective_to: to,
     is_primary: Number(row.is_primary) === 1,
@@ -76,7 +76,7 @@ export function toAssignmentOut(row: AssignmentRow & { segment_code: string }, d
     assignment_reason: row.assignment_reason,
     assigned_by: row.assigned_by,
     status: status === 'Active' && from > day ? 'Scheduled' : status,
-    review_date: isoDateOrNull(row.review_date, dialect),
+    review_date: isoDateOrNull(row.review_date),
     discount_percentage_applied: showOrNull(row.discount_percentage_applied),
     credit_limit_at_assignment: showOrNull(row.credit_limit_at_assignment),
     superseded_by: row.superseded_by,
@@ -116,7 +116,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
   const isPrimary = input.is_primary === true;
 
   const existing = await customerAssignments(trx, customer.name, true);
-  const intervalOf = (row: AssignmentRow): Interval => ({ from: isoDate(row.effective_from, deps.dialect), to: isoDateOrNull(row.effective_to, deps.dialect) });
+  const intervalOf = (row: AssignmentRow): Interval => ({ from: isoDate(row.effective_from), to: isoDateOrNull(row.effective_to) });
   const live = existing.filter((row) => row.status !== 'Inactive' || row.effective_to !== null);
   const sameSegment = live.find((row) => row.customer_segment === segment.name && overlaps(intervalOf(row), wanted));
   if (sameSegment) {
@@ -202,8 +202,8 @@ export async function endLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, custome
   const day = today(deps);
   const row = await selectAssignments(trx).where('a.name', '=', assignment).where('a.customer', '=', customer).executeTakeFirst();
   if (!row) throw notFound(ErpError.ASSIGNMENT_NOT_FOUND, `assignment ${assignment} of ${customer} not found`);
-  const from = isoDate(row.effective_from, deps.dialect);
-  const currentEnd = isoDateOrNull(row.effective_to, deps.dialect);
+  const from = isoDate(row.effective_from);
+  const currentEnd = isoDateOrNull(row.effective_to);
   const requested = input.effective_to ?? day;
   if (!isIsoDate(requested)) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, `effective_to ${requested} is not a calendar date`);
   // Never lengthen an assignment by "ending" it, and never end it before it began.
@@ -251,6 +251,6 @@ export async function segmentsInForce(db: Kysely<ErpDatabase>, dialect: ErpDeps[
     .where((eb) => eb.or([eb('a.effective_to', 'is', null), eb('a.effective_to', '>', day)]))
     .execute();
   return rows
-    .filter((row) => inForce({ from: isoDate(row.effective_from, dialect), to: isoDateOrNull(row.effective_to, dialect) }, day))
+    .filter((row) => inForce({ from: isoDate(row.effective_from), to: isoDateOrNull(row.effective_to) }, day))
     .map((row) => ({ name: row.customer_segment, code: row.segment_code, primary: Number(row.is_primary) === 1, priority_level: Number(row.priority_level) }));
 }

@@ -63,13 +63,13 @@ export async function autoAssign(deps: ErpDeps, segmentName: string, actor: Acto
       if (!facts || !segmentAccepts(segment, facts)) return undefined;
       const day = today(deps);
       const current = (await customerAssignments(trx, name)).filter((a) =>
-        inForce({ from: isoDate(a.effective_from, deps.dialect), to: isoDateOrNull(a.effective_to, deps.dialect) }, day),
+        inForce({ from: isoDate(a.effective_from), to: isoDateOrNull(a.effective_to) }, day),
       );
       if (current.some((a) => a.customer_segment === segment.name)) return undefined;
       const primary = current.find((a) => Number(a.is_primary) === 1);
       const primarySegment = primary ? await getSegment(trx, primary.customer_segment) : undefined;
       const makePrimary = !primarySegment || Number(segment.priority_level) < Number(primarySegment.priority_level);
-      const from = primary && makePrimary && isoDate(primary.effective_from, deps.dialect) >= day ? addDays(day, 1) : day;
+      const from = primary && makePrimary && isoDate(primary.effective_from) >= day ? addDays(day, 1) : day;
       const out = await assignLocked(
         trx,
         deps,

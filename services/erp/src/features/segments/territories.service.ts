@@ -12,14 +12,14 @@ import { inForce, lockCustomer, overlaps, today } from './assignments.service.js
 /** Customers that span several territories: many mappings, at most one primary in force on any day. */
 const TABLE = 'tabHD Customer Territory Mapping' as const;
 
-function toOut(row: Selectable<TerritoryMappingTable>, dialect: ErpDeps['dialect']) {
+function toOut(row: Selectable<TerritoryMappingTable>) {
   return {
     name: row.name,
     customer: row.customer,
     territory: row.territory,
     is_primary: Number(row.is_primary) === 1,
-    effective_from: isoDate(row.effective_from, dialect),
-    effective_to: isoDateOrNull(row.effective_to, dialect),
+    effective_from: isoDate(row.effective_from),
+    effective_to: isoDateOrNull(row.effective_to),
     mapping_reason: row.mapping_reason,
     delivery_preference: row.delivery_preference,
     sales_person: row.sales_person,
@@ -46,7 +46,7 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
   if (to !== null && to <= from) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, 'effective_to must be after effective_from');
   const out = await inTransaction(deps.db, async (trx) => {
     await lockCustomer(trx, customer);
-    const existing = (await trx.selectFrom(TABLE).selectAll().where('customer', '=', customer).forUpdate().execute()).map((r) => toOut(r, deps.dialect));
+    const existing = (await trx.selectFrom(TABLE).selectAll().where('customer', '=', customer).forUpdate().execute()).map((r) => toOut(r));
     const wanted = { from, to };
     const clash = existing.find(
       (m) => overlaps({ from: m.effective_from, to: m.effective_to }, wanted) && (m.territory === input.territory || (input.is_primary === true && m.is_primary)),
@@ -78,7 +78,7 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
       if (dbErrorKind(error) === 'unique') throw conflict(ErpError.TERRITORY_MAPPING_OVERLAP, `customer ${customer} is already mapped to ${input.territory} from ${from}`);
       throw error;
     }
-    const row = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow(), deps.dialect);
+    const row = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow());
     await emit(trx, { type: 'erp.customer.territory_mapped', aggregateType: 'customer', aggregateId: customer, payload: row }, actor, deps.clock.now());
     return row;
   });
@@ -91,12 +91,12 @@ export async function endTerritory(deps: ErpDeps, customer: string, mapping: str
     await lockCustomer(trx, customer);
     const row = await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).where('customer', '=', customer).executeTakeFirst();
     if (!row) throw notFound(ErpError.TERRITORY_MAPPING_NOT_FOUND, `territory mapping ${mapping} of ${customer} not found`);
-    const current = toOut(row, deps.dialect);
+    const current = toOut(row);
     let end = input.effective_to ?? today(deps);
     if (end < current.effective_from) end = current.effective_from;
     if (current.effective_to !== null && current.effective_to < end) end = current.effective_to;
     await trx.updateTable(TABLE).set({ effective_to: end, ...touched(deps.clock.now(), actor.user) }).where('name', '=', mapping).execute();
-    const updated = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).executeTakeFirstOrThrow(), deps.dialect);
+    const updated = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).executeTakeFirstOrThrow());
     await emit(trx, { type: 'erp.customer.territory_ended', aggregateType: 'customer', aggregateId: customer, payload: updated }, actor, deps.clock.now());
     return updated;
   });
@@ -106,7 +106,7 @@ export async function endTerritory(deps: ErpDeps, customer: string, mapping: str
 
 export async function listTerritories(deps: ErpDeps, customer: string, asOf?: string) {
   const rows = await deps.db.selectFrom(TABLE).selectAll().where('customer', '=', customer).orderBy('effective_from', 'desc').orderBy('name').execute();
-  return rows.map((r) => toOut(r, deps.dialect)).filter((m) => asOf === undefined || inForce({ from: m.effective_from, to: m.effective_to }, asOf));
+  return rows.map((r) => toOut(r)).filter((m) => asOf === undefined || inForce({ from: m.effective_from, to: m.effective_to }, asOf));
 }
 
 /** The customer's own territory plus every mapping in force that day. */
