@@ -50,7 +50,11 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
         credentials: context.credentials,
         scope: context.scope,
         timeoutMs: config.ORDERS_TIMEOUT_MS,
-        breaker: { consecutiveFailures: config.ORDERS_BREAKER_FAILURES, halfOpenAfterMs: config.ORDERS_BREAKER_OPEN_MS },
+        breaker: {
+          consecutiveFailures: config.ORDERS_BREAKER_FAILURES,
+          halfOpenAfterMs: config.ORDERS_BREAKER_OPEN_MS,
+          onStateChange: (change) => context.logger.warn({ upstream: change.name, from: change.from, to: change.to, reason: change.reason }, 'circuit to orders changed state'),
+        },
       })
     : undefined;
 
@@ -64,7 +68,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerLabelRoutes(app, deps, config.LABEL_TIME_ZONE);
   registerShipmentRoutes(app, deps, orders);
   registerDashboardRoutes(app, deps);
-  registerDispatchRoutes(app, deps, orders);
+  registerDispatchRoutes(app, deps, orders, config.DISPATCH_LEASE_MS);
   registerOrdersCopyRoutes(app, deps, names(config.PROCESSING_EVENT_DELIVERERS));
   registerReconcileRoutes(app, deps, orders);
   if (orders) app.addHook('onClose', () => orders.close());

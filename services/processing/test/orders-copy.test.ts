@@ -66,5 +66,23 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect([herbline.status, herbline.body.code]).toEqual([400, 'REQUEST_VALIDATION_FAILED']);
       expect((await h.call('GET', '/app/shipment/dispatch?key=k-dup')).status).toBe(404);
     });
+
+    it('answers 409 while a dispatch with the key runs, and takes over one whose process went silent past the lease', async () => {
+      const bag = '5b0e0a51-4a3c-4d0e-9a53-0c2f4a7e1b12';
+      const body = { request_code: 77, shipment_code: 1, shipment_vehicle: 'WP-1', bags: [{ table_name: 'tealine', barcode: bag, amount: '1' }] };
+      const row = (key: string, updatedAt: number) => ({
+        dispatch_key: key, request_code: 77, shipment_code: 1, shipment_vehicle: 'WP-1', bags: JSON.stringify([{ table_name: 'tealine', barcode: bag, amount: '1.00' }]),
+        state: 'running', steps: '[]', attempts: 1, created_at: updatedAt, updated_at: updatedAt,
+      });
+      const db = h.handle.database.db as any;
+      await db.insertInto('shipment_dispatch').values([row('k-live', Date.now()), row('k-dead', Date.now() - 10 * 60_000)]).execute();
+      const live = await h.call('POST', '/app/shipment/dispatch', body, undefined, { 'idempotency-key': 'k-live' });
+      expect([live.status, live.body.code]).toEqual([409, 'DISPATCH_IN_PROGRESS']);
+      // Taken over: it runs again (and, with orders unreachable and no copy of shipment 77, fails cleanly).
+      const dead = await h.call('POST', '/app/shipment/dispatch', body, undefined, { 'idempotency-key': 'k-dead' });
+      expect(dead.status).toBe(503);
+      expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_CIRCUIT_OPEN']).toContain(dead.body.code);
+      expect((await h.call('GET', '/app/shipment/dispatch?key=k-dead')).body).toMatchObject({ state: 'failed', attempts: 2 });
+    });
   });
 }

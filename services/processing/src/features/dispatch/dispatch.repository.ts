@@ -21,6 +21,7 @@ export interface DispatchRow {
   result: unknown;
   error: unknown;
   attempts: number;
+  updated_at: number;
 }
 
 const TABLE = 'shipment_dispatch';
@@ -37,6 +38,7 @@ function toRow(row: Record<string, any>): DispatchRow {
     result: row.result ? JSON.parse(row.result) : null,
     error: row.error ? JSON.parse(row.error) : null,
     attempts: Number(row.attempts),
+    updated_at: Number(row.updated_at),
   };
 }
 
@@ -45,7 +47,7 @@ export async function lockDispatch(db: Kysely<any>, key: string): Promise<Dispat
   return row ? toRow(row) : undefined;
 }
 
-export async function insertDispatch(db: Kysely<any>, row: Omit<DispatchRow, 'steps' | 'result' | 'error' | 'attempts' | 'state'>, now: number): Promise<void> {
+export async function insertDispatch(db: Kysely<any>, row: Omit<DispatchRow, 'steps' | 'result' | 'error' | 'attempts' | 'state' | 'updated_at'>, now: number): Promise<void> {
   await db
     .insertInto(TABLE)
     .values({ ...row, state: 'running', steps: '[]', attempts: 1, created_at: now, updated_at: now })

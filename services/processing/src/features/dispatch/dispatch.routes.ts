@@ -35,7 +35,7 @@ const DispatchOut = Type.Object(
 );
 
 /** The Device-Panel's "dispatch" button: the scanned cart onto a shipment, as one saga (ADR 0601). */
-export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined): void {
+export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined, leaseMs: number): void {
   app.post(
     '/app/shipment/dispatch',
     {
@@ -58,6 +58,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
           orders,
           actor: actorOf(request),
           key: header,
+          leaseMs,
           forward: {
             ...(identity ? { identity: { ...(identity.user ? { user: identity.user } : {}), roles: identity.roles } } : {}),
             requestId: String(request.id),

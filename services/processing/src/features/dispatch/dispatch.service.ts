@@ -38,6 +38,8 @@ export interface DispatchCall {
   orders: ServiceClient;
   actor: EventActor;
   key: string;
+  /** A `running` dispatch silent for longer than this is taken over by a retry (its process died). */
+  leaseMs: number;
   /** Forwarded to orders with every call. */
   forward: { identity?: { user?: string; roles?: string[] }; requestId?: string; traceparent?: string };
 }
@@ -205,8 +207,11 @@ async function claimDispatch(call: DispatchCall, input: DispatchInput, bagsText:
     if (existing.request_code !== String(input.request_code) || existing.shipment_code !== input.shipment_code || existing.bags !== bagsText || existing.shipment_vehicle !== input.shipment_vehicle) {
       throw new AppError('unprocessable', 'DISPATCH_KEY_REUSED', 'This Idempotency-Key was used for a different dispatch');
     }
-    if (existing.state === 'running') throw conflict('DISPATCH_IN_PROGRESS', 'This dispatch is running; retry shortly');
-    if (existing.state === 'failed') await restartDispatch(trx, key, now);
+    // A run that has not recorded anything for a lease period died with its process: take it over.
+    // Its persisted step outcomes tell the new run what is still in effect.
+    const abandoned = existing.state === 'running' && now - existing.updated_at > call.leaseMs;
+    if (existing.state === 'running' && !abandoned) throw conflict('DISPATCH_IN_PROGRESS', 'This dispatch is running; retry shortly');
+    if (existing.state === 'failed' || abandoned) await restartDispatch(trx, key, now);
     return existing;
   });
 }
