@@ -19,7 +19,7 @@ interface Seen {
  * A stand-in for the processing service: a real HTTP server that verifies the SigV4 signature
  * (so the forwarding is signed for real) and records what it was asked.
  */
-async function processingStub(seen: Seen[], failOn: { barcode?: string }): Promise<{ app: HttpApp; url: string }> {
+async function processingStub(seen: Seen[], failOn: { barcode?: string; itemCode?: string }): Promise<{ app: HttpApp; url: string }> {
   const app = await createHttpApp({ name: 'processing-stub', logger: silentLogger(), auth: testAuth() });
   const record = (request: { method: string; url: string; identity?: { principal: string; user?: string; roles: string[] }; headers: Record<string, unknown>; body: unknown }) =>
     seen.push({
@@ -37,6 +37,8 @@ async function processingStub(seen: Seen[], failOn: { barcode?: string }): Promi
   });
   app.put('/app/trader/blendsheet/batch', async (request) => {
     record(request);
+    const body = request.body as { item_code: string };
+    if (body.item_code === failOn.itemCode) throw conflict('TRADER_TRANSITION_INVALID', 'The batch is not awaiting a trader decision');
     return request.body;
   });
   app.get('/app/shipment/record', async (request) => {
@@ -64,7 +66,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     let h: OrdersHarness;
     let stub: { app: HttpApp; url: string };
     const seen: Seen[] = [];
-    const failOn: { barcode?: string } = {};
+    const failOn: { barcode?: string; itemCode?: string } = {};
     let rc: number;
     let scheduleCode: number;
     beforeAll(async () => {
@@ -81,6 +83,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeEach(() => {
       seen.length = 0;
       delete failOn.barcode;
+      delete failOn.itemCode;
     });
     afterAll(async () => {
       await h?.close();
@@ -117,6 +120,23 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const post = await h.as('SEEDUWA-OFFICER', 'POST', '/trader', [{ item_code: 'BATCH-3', created_ts: 1, trader_status: 'TRADER_REQUESTED' }]);
       expect(post.statusCode).toBe(200);
       expect(seen.at(-1)).toMatchObject({ method: 'PUT', roles: ['SEEDUWA-OFFICER'] });
+    });
+
+    it('answers every trader element: 207 with the refused ones explained, the rest applied', async () => {
+      failOn.itemCode = 'BATCH-2';
+      const body = [
+        { item_code: 'BATCH-1', created_ts: 1, trader_status: 'TRADER_ALLOWED' },
+        { item_code: 'BATCH-2', created_ts: 2, trader_status: 'TRADER_ALLOWED' },
+        { item_code: 'BATCH-3', created_ts: 3, trader_status: 'TRADER_BLOCKED' },
+      ];
+      const response = await h.as('TRADER-OFFICER', 'PUT', '/trader', body);
+      expect(response.statusCode).toBe(207);
+      expect(response.json()).toEqual([
+        { item_code: 'BATCH-1', created_ts: 1, trader_status: 'TRADER_ALLOWED' },
+        { item_code: 'BATCH-2', created_ts: 2, error: { status: 409, code: 'TRADER_TRANSITION_INVALID', message: 'The batch is not awaiting a trader decision' } },
+        { item_code: 'BATCH-3', created_ts: 3, trader_status: 'TRADER_BLOCKED' },
+      ]);
+      expect(seen).toHaveLength(3);
     });
 
     it('allocates bags to a known shipment and parcels into an open schedule', async () => {

@@ -14,7 +14,8 @@ import {
 import * as central from './central.service.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 503: errorResponseSchema };
-const TRADER_DESCRIPTION = 'Passed to processing PUT /app/trader/blendsheet/batch per element, on behalf of the caller (processing decides which status each trader group may set).';
+const TRADER_DESCRIPTION =
+  'Passed to processing PUT /app/trader/blendsheet/batch per element, on behalf of the caller (processing decides which status each trader group may set). Every element gets a result: 200 when all were applied, 207 when some were refused (those carry `error: {status, code, message}`).';
 
 export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: central.Central): void {
   app.get(
@@ -31,8 +32,17 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
       method,
       url: '/trader',
       preValidation: guard(deps.config, 'setTrader'),
-      schema: { tags: ['processing'], summary: 'Set trader statuses of blend batches', description: TRADER_DESCRIPTION, body: TraderBody, response: { 200: Passthrough, ...errors } },
-      handler: async (request) => central.setTraderStatus(proxy, request, request.body),
+      schema: {
+        tags: ['processing'],
+        summary: 'Set trader statuses of blend batches',
+        description: TRADER_DESCRIPTION,
+        body: TraderBody,
+        response: { 200: Passthrough, 207: Passthrough, ...errors },
+      },
+      handler: async (request, reply) => {
+        const outcome = await central.setTraderStatus(proxy, request, request.body);
+        return reply.code(outcome.status).send(outcome.results);
+      },
     });
   }
   app.get(

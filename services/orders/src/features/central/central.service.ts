@@ -59,13 +59,45 @@ function withProgress(error: unknown, index: number): unknown {
   return new AppError(error.category, error.code, error.message, { details, cause: error, ...(error.headers ? { headers: error.headers } : {}) });
 }
 
-export function setTraderStatus(central: Central, request: FastifyRequest, body: TraderBody) {
-  return eachElement<TraderBody[number], Record<string, unknown>>(central, request, body, (item, _index, key) => ({
-    method: 'PUT',
-    path: '/app/trader/blendsheet/batch',
-    body: { item_code: item.item_code, created_ts: Number(item.created_ts), trader_status: item.trader_status },
-    idempotencyKey: key,
-  }));
+export interface TraderOutcome {
+  /** 200 when every batch took its status; 207 when some were refused (each says why). */
+  status: 200 | 207;
+  results: Record<string, unknown>[];
+}
+
+/**
+ * Trader decisions on different batches are independent, so unlike the bag calls a refusal
+ * does not stop the rest: every element gets its own result, a refused one
+ * `{ item_code, created_ts, error: { status, code, message } }`. Only when processing cannot
+ * be reached at all does the whole call fail (503/504), since no element was decided.
+ */
+export async function setTraderStatus(central: Central, request: FastifyRequest, body: TraderBody): Promise<TraderOutcome> {
+  const client = clientOf(central);
+  const header = request.headers['idempotency-key'];
+  const base = typeof header === 'string' ? header : request.id;
+  const results: Record<string, unknown>[] = [];
+  let refused = 0;
+  for (const [index, item] of body.entries()) {
+    const batch = { item_code: item.item_code, created_ts: Number(item.created_ts) };
+    try {
+      results.push(
+        await client.json<Record<string, unknown>>({
+          method: 'PUT',
+          path: '/app/trader/blendsheet/batch',
+          body: { ...batch, trader_status: item.trader_status },
+          idempotencyKey: `${base}:${index}`,
+          ...forward(request),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof AppError) || error.category === 'unavailable' || error.category === 'timeout' || error.category === 'internal') {
+        throw withProgress(error, index);
+      }
+      refused += 1;
+      results.push({ ...batch, error: { status: error.status, code: error.code, message: error.message } });
+    }
+  }
+  return { status: refused === 0 ? 200 : 207, results };
 }
 
 /** The shipment must exist here: processing cannot check it (it is this service's data). */
