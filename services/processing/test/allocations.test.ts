@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
+import { allocateToShipment, removeShipmentAllocation } from '../src/features/allocations/allocations.service.js';
 import { expectRefused, MISSING_BARCODE, startHarness, type Harness } from './support.js';
 
 const TRADERS = { officer: ['TRADER-OFFICER'], seeduwa: ['SEEDUWA-OFFICER'] };
@@ -202,6 +203,39 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         select count(*)::int as bad from tealine_allocate_shipment s
          where s.remaining <> s.amount - coalesce((select sum(amount) from tealine_allocate_parcel p where (p.barcode, p.request_code, p.shipment_code) = (s.barcode, s.request_code, s.shipment_code)), 0)`.execute(db);
       expect(check.rows[0]!.bad).toBe(0);
+    });
+
+    it('commits an allocation and the work its caller attaches together, or neither', async () => {
+      const lot = (await h.call('POST', '/app/admin/tealine', { item_code: 'T-ATOMIC', no_of_bags: 1, weight_per_bag: 10 })).body;
+      const bag = (await h.call('POST', '/app/tealine/record', { ...lot, store_location: 'STORE-A', gross_weight: 11, bag_weight: 1 })).body.barcode as string;
+      const deps = { db: h.context.database.db as never, clock: h.context.clock, logger: h.context.logger, eventsCommitted: () => {} };
+      const key = { barcode: bag, request_code: 9, shipment_code: 1 };
+      await expect(
+        allocateToShipment(deps, { requestId: 'test' }, 'tealine', { ...key, amount: '5' }, {
+          alsoInTransaction: async () => {
+            throw new Error('the saga step could not be recorded');
+          },
+        }),
+      ).rejects.toThrow('could not be recorded');
+      expect(await scan('tealine', bag)).toMatchObject({ allocated: '0.00' });
+      let recorded = false;
+      await allocateToShipment(deps, { requestId: 'test' }, 'tealine', { ...key, amount: '5' }, {
+        alsoInTransaction: async () => {
+          recorded = true;
+        },
+      });
+      expect(recorded).toBe(true);
+      expect(await scan('tealine', bag)).toMatchObject({ allocated: '5.00' });
+      await expect(
+        removeShipmentAllocation(deps, { requestId: 'test' }, 'tealine', key, {
+          alsoInTransaction: async () => {
+            throw new Error('no record, no removal');
+          },
+        }),
+      ).rejects.toThrow('no record');
+      expect(await scan('tealine', bag)).toMatchObject({ allocated: '5.00' });
+      await removeShipmentAllocation(deps, { requestId: 'test' }, 'tealine', key);
+      expect(await scan('tealine', bag)).toMatchObject({ allocated: '0.00' });
     });
   });
 }

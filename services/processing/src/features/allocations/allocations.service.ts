@@ -51,7 +51,21 @@ async function claimFromBag(trx: Kysely<any>, material: Material, barcode: strin
   return bag;
 }
 
-export async function allocateToShipment(deps: FeatureDeps, actor: EventActor, material: Material, input: ShipmentKey & { amount: number | string }) {
+/**
+ * Work a caller needs committed atomically with an allocation change (a saga recording that
+ * its step took effect), so a crash can never leave the one without the other.
+ */
+export interface SameTransaction {
+  alsoInTransaction?: (trx: Kysely<any>) => Promise<void>;
+}
+
+export async function allocateToShipment(
+  deps: FeatureDeps,
+  actor: EventActor,
+  material: Material,
+  input: ShipmentKey & { amount: number | string },
+  options: SameTransaction = {},
+) {
   const amount = parseKg(input.amount, 'amount');
   const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
   await transact(deps.db, async (trx) => {
@@ -74,6 +88,7 @@ export async function allocateToShipment(deps: FeatureDeps, actor: EventActor, m
       },
       allocationChanged(material, key, kg(amount)),
     ]);
+    await options.alsoInTransaction?.(trx);
   });
   deps.eventsCommitted();
   return { barcode: key.barcode };
@@ -144,7 +159,7 @@ export async function allocateToParcel(
 }
 
 /** Undoes a shipment allocation that has no parcels, while the bag is still at Seeduwa. */
-export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventActor, material: Material, key: ShipmentKey) {
+export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventActor, material: Material, key: ShipmentKey, options: SameTransaction = {}) {
   await transact(deps.db, async (trx) => {
     const bag = await lockRecord(trx, material, key.barcode);
     if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${key.barcode} does not exist`);
@@ -160,6 +175,7 @@ export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventAc
       },
       allocationChanged(material, key, `-${amount}`),
     ]);
+    await options.alsoInTransaction?.(trx);
   });
   deps.eventsCommitted();
   return { barcode: key.barcode };

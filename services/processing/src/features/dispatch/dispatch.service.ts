@@ -54,7 +54,8 @@ interface OrderShipmentView {
  *   split            (only for a short dispatch) PUT /order/shipment to the cart total; no undo —
  *                    the remainder is an ordinary ORDER_READY shipment, and a retry finds the
  *                    quantity already equal and skips the step
- *   allocate:<bag>   one local transaction per bag; undone by removing that allocation
+ *   allocate:<bag>   one local transaction per bag, its outcome recorded in the same transaction;
+ *                    undone by removing that allocation (again with its outcome, atomically)
  *   dispatched-event POST SHIPMENT_DISPATCHED to orders — the pivot: once it succeeded the saga
  *                    only moves forward
  *   mark:<bag>       bag status DISPATCHED, retried forward (idempotent)
@@ -123,18 +124,27 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
     const allocation = { barcode: bag.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
     sagaSteps.push({
       name,
+      // The step's outcome commits in the allocation's own transaction: a crash between the
+      // two would otherwise let a takeover allocate the bag a second time (or skip it).
       run: async () => {
         if (isDone(name)) return;
-        await allocateToShipment(deps, call.actor, bag.table_name, { ...allocation, amount: kg(bag.kg) });
-        await note(name, 'done');
+        const outcome: StepOutcome = { step: name, state: 'done', at: deps.clock.now() };
+        await allocateToShipment(deps, call.actor, bag.table_name, { ...allocation, amount: kg(bag.kg) }, {
+          alsoInTransaction: (trx) => recordStep(trx, key, [...steps, outcome], outcome.at),
+        });
+        steps.push(outcome);
       },
       compensate: async () => {
+        const outcome: StepOutcome = { step: name, state: 'compensated', at: deps.clock.now() };
         try {
-          await removeShipmentAllocation(deps, call.actor, bag.table_name, allocation);
+          await removeShipmentAllocation(deps, call.actor, bag.table_name, allocation, {
+            alsoInTransaction: (trx) => recordStep(trx, key, [...steps, outcome], outcome.at),
+          });
+          steps.push(outcome);
         } catch (error) {
           if (!(isAppError(error) && error.code === 'ALLOCATION_NOT_FOUND')) throw error;
+          await note(name, 'compensated');
         }
-        await note(name, 'compensated');
       },
     });
   }
