@@ -4,3 +4,4 @@ export * from './orders.js';
 export * from './sync.js';
 export * from './erp.js';
 export * from './mtp-reconcile.js';
+export * from './mtp.js';

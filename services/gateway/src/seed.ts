@@ -4,7 +4,8 @@ import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
 import { PasswordHasher } from './features/auth/passwords.js';
 import { UsersRepository } from './features/auth/users.repository.js';
-import { installDefaultRoutes, MTP_GROUPS } from './features/routing/default-routes.js';
+import { MTP_GROUPS } from '@tributary/contracts';
+import { installDefaultRoutes } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
 import { passwordPolicy } from './runtime.js';
 

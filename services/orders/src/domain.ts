@@ -1,19 +1,6 @@
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '@tributary/contracts';
 
-/** The ten MTP groups (one per user). */
-export const MTP_GROUPS = [
-  'MASTER-ADMIN',
-  'GRANDPASS-ADMIN',
-  'SEEDUWA-ADMIN',
-  'GRANDPASS-OFFICER',
-  'GRANDPASS-SUPERVISOR',
-  'SEEDUWA-OFFICER',
-  'GRANDPASS-GATEPASS',
-  'GRANDPASS-DEV-MACHINE',
-  'TRADER-OFFICER',
-  'TRADER-SUPERVISOR',
-] as const;
-export type MtpGroup = (typeof MTP_GROUPS)[number];
+export { MTP_GROUPS, type MtpGroup } from '@tributary/contracts';
 
 export const SHIFTS = ['NIGHT', 'DAY', 'NIGHT & DAY'] as const;
 

@@ -1,18 +1,5 @@
+import { MTP_GROUPS } from '@tributary/contracts';
 import type { RouteInput, RoutesRepository } from './routes.repository.js';
-
-/** The MTP Cognito groups (one group per user) plus the gateway's own roles. */
-export const MTP_GROUPS = [
-  'MASTER-ADMIN',
-  'GRANDPASS-ADMIN',
-  'SEEDUWA-ADMIN',
-  'GRANDPASS-OFFICER',
-  'GRANDPASS-SUPERVISOR',
-  'SEEDUWA-OFFICER',
-  'GRANDPASS-GATEPASS',
-  'GRANDPASS-DEV-MACHINE',
-  'TRADER-OFFICER',
-  'TRADER-SUPERVISOR',
-] as const;
 
 /** Passes every route's role check (it still needs a credential, and API keys still need scopes). */
 export const SUPER_ROLE = 'administrator';
