@@ -42,19 +42,22 @@ export async function up(options: UpOptions): Promise<Platform> {
   const opened = await Promise.all(
     definitions.map((definition) => openServiceDatabase(definition.name, dataDir, options.env, serviceLogger(definition.name), template)),
   );
-  const services: RunningService[] = [];
-  try {
-    for (const [index, definition] of definitions.entries()) {
+  // Services start side by side (none calls another until workers start, after all listen).
+  const started = await Promise.allSettled(
+    definitions.map((definition, index) => {
       const { database, fresh } = opened[index]!;
-      services.push(
-        await startService(definition, context(definition, database), {
-          host: options.host,
-          port: portOf(definition, options.env),
-          seed: options.seed && fresh,
-          deferBackground: true,
-        }),
-      );
-    }
+      return startService(definition, context(definition, database), {
+        host: options.host,
+        port: portOf(definition, options.env),
+        seed: options.seed && fresh,
+        deferBackground: true,
+      });
+    }),
+  );
+  const services = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
     await Promise.all(services.map((service) => service.startBackground()));
   } catch (error) {
     await Promise.allSettled(services.map((service) => service.stop()));

@@ -1,7 +1,9 @@
-import { createClient } from 'redis';
+import type { createClient as CreateClient } from 'redis';
 
-function create(url: string) {
-  const client = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2000) } });
+type RedisModule = { createClient: typeof CreateClient };
+
+function create(redis: RedisModule, url: string) {
+  const client = redis.createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2000) } });
   // Errors surface through the commands that fail; the event must have a listener or Node throws.
   client.on('error', () => undefined);
   return client;
@@ -10,7 +12,8 @@ function create(url: string) {
 export type RedisClient = ReturnType<typeof create>;
 
 export async function connectRedis(url: string): Promise<RedisClient> {
-  const client = create(url);
+  // Loaded only when Redis is configured: a single-replica start never needs the client.
+  const client = create(await import('redis'), url);
   await client.connect();
   return client;
 }

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { invalid } from '@tributary/platform/core';
 import { OrdersError } from '../../errors.js';
 import { RAW_COLUMNS, type NumberedRow, type RawColumn } from './plan-rows.js';
@@ -16,7 +16,9 @@ export async function readPlanWorkbook(bytes: Buffer): Promise<NumberedRow[]> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw invalid(OrdersError.PlanFileInvalid, 'The upload is not an .xlsx workbook');
   }
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first upload: the library is large and most starts never parse a workbook.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (error) {
