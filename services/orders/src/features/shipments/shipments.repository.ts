@@ -203,30 +203,19 @@ export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFi
   if (filter.status !== undefined) query = query.where('s.status', '=', filter.status);
   if (filter.orderCode !== undefined) query = query.where('r.order_code', '=', filter.orderCode);
   if (filter.requestCode !== undefined) query = query.where('s.request_code', '=', filter.requestCode);
-  if (filter.since !== undefined) {
-    const since = filter.since;
-    query = query.where(({ exists, selectFrom }) =>
+  // Both filters ask whether the shipment has an event matching a condition.
+  const withEvent = (column: 'e.event_ts' | 'e.shipment_vehicle', op: '=' | '>=', value: number | string) =>
+    query.where(({ exists, selectFrom }) =>
       exists(
         selectFrom('order_shipment_event as e')
           .select(sql.lit(1).as('one'))
           .whereRef('e.request_code', '=', 's.request_code')
           .whereRef('e.shipment_code', '=', 's.shipment_code')
-          .where('e.event_ts', '>=', since),
+          .where(column, op, value),
       ),
     );
-  }
-  if (filter.vehicle !== undefined) {
-    const vehicle = filter.vehicle;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('order_shipment_event as e')
-          .select(sql.lit(1).as('one'))
-          .whereRef('e.request_code', '=', 's.request_code')
-          .whereRef('e.shipment_code', '=', 's.shipment_code')
-          .where('e.shipment_vehicle', '=', vehicle),
-      ),
-    );
-  }
+  if (filter.since !== undefined) query = withEvent('e.event_ts', '>=', filter.since);
+  if (filter.vehicle !== undefined) query = withEvent('e.shipment_vehicle', '=', filter.vehicle);
   if (filter.keys !== undefined) {
     if (filter.keys.length === 0) return [];
     const keys = filter.keys;

@@ -1,23 +1,11 @@
 import { Pool } from 'undici';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
 import { unavailable } from '@tributary/platform/core';
+import type { OutboxEvent, OutboxPage } from '@tributary/platform/outbox';
 
-export interface FeedEvent {
-  id: string;
-  sequence: string;
-  aggregateType: string;
-  aggregateId: string;
-  type: string;
-  payload: unknown;
-  metadata: Record<string, unknown> | null;
-  createdAt: number;
-}
-
-export interface FeedPage {
-  events: FeedEvent[];
-  next: string;
-  hasMore: boolean;
-}
+/** What a source's `GET /internal/outbox` serves: the kernel's outbox page, as JSON. */
+export type FeedEvent = OutboxEvent;
+export type FeedPage = OutboxPage;
 
 export interface FeedClientOptions {
   source: string;
