@@ -10,6 +10,7 @@ import { createClient } from 'redis';
 import { signRequest } from '@tributary/platform/auth';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql, type Database } from '@tributary/platform/db';
+import { createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { credentialsFor, keyringLookup, type Keyring } from '@tributary/platform/service';
@@ -152,10 +153,6 @@ http {
 }
 
 // ---- gateway ---------------------------------------------------------------------------------
-function adminUrl(): string {
-  return process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-}
-
 async function redisUrl(): Promise<string | undefined> {
   const url = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 1000 } });
@@ -173,19 +170,12 @@ async function redisUrl(): Promise<string | undefined> {
 
 async function createGatewayDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
   const name = `bench_gateway_${Date.now().toString(36)}`;
-  const admin = await createDatabase(adminUrl(), { poolSize: 1 });
-  await sql.raw(`create database "${name}"`).execute(admin.db);
-  await admin.close();
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  const database = await createDatabase(url.toString(), { poolSize: 10 });
+  const database = await createDatabase(await createBenchDatabase(name), { poolSize: 10 });
   return {
     database,
     drop: async () => {
       await database.close();
-      const dropper = await createDatabase(adminUrl(), { poolSize: 1 });
-      await sql.raw(`drop database if exists "${name}" with (force)`).execute(dropper.db);
-      await dropper.close();
+      await dropBenchDatabase(name);
     },
   };
 }

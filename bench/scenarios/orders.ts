@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { identityHeaders } from '@tributary/platform/auth';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql, type Database } from '@tributary/platform/db';
+import { createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { credentialsFor, type Keyring } from '@tributary/platform/service';
 import { service } from '@tributary/orders/service';
@@ -49,34 +50,6 @@ type EventLoadReply = { ok: true; metrics: RoundMetrics; used: number } | { ok: 
 function discardingLogger() {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   return pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-}
-
-function adminUrl(): string {
-  return process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function createBenchDatabase(name: string): Promise<void> {
-  const admin = await createDatabase(adminUrl(), { poolSize: 1 });
-  try {
-    await sql.raw(`create database "${name}"`).execute(admin.db);
-  } finally {
-    await admin.close();
-  }
-}
-
-async function dropBenchDatabase(name: string): Promise<void> {
-  const admin = await createDatabase(adminUrl(), { poolSize: 1 });
-  try {
-    await sql.raw(`drop database if exists "${name}" with (force)`).execute(admin.db);
-  } finally {
-    await admin.close();
-  }
 }
 
 /** One plan and `count` requests, each with shipment 1 in ORDER_REQUESTED, written in bulk. */
@@ -214,8 +187,7 @@ const scenario: Scenario = {
   async run(ctx) {
     const name = `bench_orders_${Date.now().toString(36)}`;
     const shipments = Math.max(20_000, Math.ceil((ctx.warmup + ctx.duration * ctx.rounds) * HEADROOM_PER_SECOND));
-    await createBenchDatabase(name);
-    const url = withDatabase(adminUrl(), name);
+    const url = await createBenchDatabase(name);
     const database = await createDatabase(url, { poolSize: POOL_SIZE });
     let baseline: { app: FastifyInstance; pool: pg.Pool } | undefined;
     let orders: FastifyInstance | undefined;

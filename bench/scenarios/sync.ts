@@ -7,6 +7,7 @@ import { EventEnvelope } from '@tributary/contracts';
 import { signRequest } from '@tributary/platform/auth';
 import { systemClock } from '@tributary/platform/core';
 import { createDatabase, inTransaction, sql, type Database } from '@tributary/platform/db';
+import { benchDatabaseUrl, createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { applyOnce, OutboxNotifier, outboxMigrations, registerOutboxRoute, writeEvents } from '@tributary/platform/outbox';
@@ -44,25 +45,6 @@ const TICK_MS = 20;
 
 function silent() {
   return pino({ level: 'silent' }, new Writable({ write: (_c, _e, done) => done() }));
-}
-
-function adminUrl(): string {
-  return process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function admin(statement: string): Promise<void> {
-  const database = await createDatabase(adminUrl(), { poolSize: 1 });
-  try {
-    await sql.raw(statement).execute(database.db);
-  } finally {
-    await database.close();
-  }
 }
 
 /** Lags of applied events, by pipeline; the target fills it. */
@@ -165,10 +147,10 @@ const scenario: Scenario = {
   async run(ctx: ScenarioContext) {
     const stamp = Date.now().toString(36);
     const names = { source: `bench_sync_src_${stamp}`, target: `bench_sync_tgt_${stamp}`, sync: `bench_sync_db_${stamp}` };
-    for (const name of Object.values(names)) await admin(`create database "${name}"`);
+    for (const name of Object.values(names)) await createBenchDatabase(name);
     const opened: Database[] = [];
     const open = async (name: string) => {
-      const database = await createDatabase(withDatabase(adminUrl(), name), { poolSize: 20 });
+      const database = await createDatabase(benchDatabaseUrl(name), { poolSize: 20 });
       opened.push(database);
       return database;
     };
@@ -222,7 +204,7 @@ const scenario: Scenario = {
       // The graphile-worker pipeline on the source database.
       const client = createServiceClient({ name: 'bench-target', baseUrl: targetUrl, credentials: credentialsFor(KEYRING, 'sync'), scope: SCOPE, timeoutMs: 10_000, connections: 64 });
       graphile = await runGraphileWorker({
-        connectionString: withDatabase(adminUrl(), names.source),
+        connectionString: benchDatabaseUrl(names.source),
         concurrency: 64,
         // The same pool size as the sync service's database handle.
         maxPoolSize: 20,
@@ -340,7 +322,7 @@ const scenario: Scenario = {
       await background?.stop().catch(() => undefined);
       for (const app of apps) await app.close().catch(() => undefined);
       for (const database of opened) await database.close().catch(() => undefined);
-      for (const name of Object.values(names)) await admin(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      for (const name of Object.values(names)) await dropBenchDatabase(name).catch(() => undefined);
     }
   },
 };
