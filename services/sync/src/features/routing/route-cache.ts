@@ -10,6 +10,8 @@ export class RouteCache {
   private routes: Route[] | undefined;
   private loadedAt = 0;
   private loading: Promise<Route[]> | undefined;
+  /** Bumped by invalidate(): a load that started before a change must not be served after it. */
+  private generation = 0;
 
   constructor(
     private readonly repository: ConfigurationsRepository,
@@ -18,16 +20,22 @@ export class RouteCache {
 
   async all(): Promise<Route[]> {
     if (this.routes && Date.now() - this.loadedAt < this.ttlMs) return this.routes;
-    this.loading ??= this.repository
-      .routes()
-      .then((routes) => {
-        this.routes = routes;
-        this.loadedAt = Date.now();
-        return routes;
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
+    if (!this.loading) {
+      const generation = this.generation;
+      const load = this.repository
+        .routes()
+        .then((routes) => {
+          if (generation === this.generation) {
+            this.routes = routes;
+            this.loadedAt = Date.now();
+          }
+          return routes;
+        })
+        .finally(() => {
+          if (this.loading === load) this.loading = undefined;
+        });
+      this.loading = load;
+    }
     return this.loading;
   }
 
@@ -38,6 +46,8 @@ export class RouteCache {
   }
 
   invalidate(): void {
+    this.generation += 1;
     this.routes = undefined;
+    this.loading = undefined;
   }
 }
