@@ -88,6 +88,18 @@ export function toIncoming(source: string, event: FeedEvent) {
     createdAt: event.createdAt,
     sequence: event.sequence,
     sourceVersion: typeof event.metadata?.version === 'string' || typeof event.metadata?.version === 'number' ? String(event.metadata.version) : version,
-    sourceUser: typeof event.metadata?.user === 'string' ? event.metadata.user : null,
+    sourceUser: actingUser(event.metadata),
   };
+}
+
+/**
+ * Who made the change, for the data-change trail: services name the acting user `user` or
+ * `actor`, and a peer service acting on its own is named by its signing `principal`.
+ */
+export function actingUser(metadata: Record<string, unknown> | null | undefined): string | null {
+  for (const key of ['user', 'actor', 'principal']) {
+    const value = metadata?.[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return null;
 }
