@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { captureEvents } from '../src/features/capture/capture.service.js';
+import { toIncoming } from '../src/features/capture/collector.js';
 import { signWebhookBody } from '../src/features/capture/webhook-signature.js';
+import { runtimeFor } from '../src/runtime.js';
 import { allPartitionTables, attachedPartitions, maintainPartitions, partitionName } from '../src/features/maintenance/partitions.js';
 import { TargetService, WebhookReceiver } from './support/peers.js';
 import { eventually, routeConfig, startSync, testEnv, WEBHOOK_SECRET, type SyncUnderTest } from './support/sync.js';
@@ -108,6 +111,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(signed.statusCode).toBe(202);
       const stored = await sync.db.selectFrom('sync_events').selectAll().where('event_id', '=', signed.json().eventId).executeTakeFirstOrThrow();
       expect(stored).toMatchObject({ event_source: 'medusa', event_name: 'product.updated', doctype: 'product', doc_name: 'prod_1', event_type: 'update', processing_status: 'skipped' });
+    });
+
+    it('lists the data changes one user made, from every service’s metadata shape', async () => {
+      const event = (n: number, metadata: Record<string, unknown>) => ({
+        id: `00000000-0000-4000-8000-00000000a0${n}0`,
+        sequence: String(n),
+        aggregateType: 'shipment',
+        aggregateId: `trail-${n}`,
+        type: 'shipment.changed',
+        payload: { n },
+        metadata,
+        createdAt: Date.now(),
+      });
+      const events = [event(1, { actor: 'trail-officer' }), event(2, { user: 'trail-officer', principal: 'gateway' }), event(3, { actor: 'someone-else' })];
+      await captureEvents(runtimeFor(sync.context).captureDeps(), 'trail', events.map((one) => toIncoming('trail', one)));
+      const trail = await sync.call('GET', '/api/sync/events?user=trail-officer');
+      expect(trail.statusCode).toBe(200);
+      expect(trail.json().items.map((row: { doc_name: string; source_user: string }) => [row.doc_name, row.source_user]).sort()).toEqual([
+        ['trail-1', 'trail-officer'],
+        ['trail-2', 'trail-officer'],
+      ]);
     });
 
     it('validates configurations and refuses bad input without changing anything', async () => {

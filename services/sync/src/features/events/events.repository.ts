@@ -6,6 +6,7 @@ export interface EventFilter {
   name?: string;
   doctype?: string;
   docName?: string;
+  user?: string;
   status?: string;
   limit: number;
   beforeId?: string;
@@ -17,6 +18,7 @@ export async function listEvents(db: Kysely<SyncDatabase>, filter: EventFilter) 
   if (filter.name) query = query.where('event_name', '=', filter.name);
   if (filter.doctype) query = query.where('doctype', '=', filter.doctype);
   if (filter.docName) query = query.where('doc_name', '=', filter.docName);
+  if (filter.user) query = query.where('source_user', '=', filter.user);
   if (filter.status) query = query.where('processing_status', '=', filter.status as any);
   if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
   return query.execute();

@@ -19,6 +19,8 @@ const EventsQuery = Type.Object({
   name: Type.Optional(Name),
   doctype: Type.Optional(Name),
   docName: Type.Optional(Name),
+  /** The user who made the change at the source: the data-change trail of one person. */
+  user: Type.Optional(Name),
   status: Type.Optional(Type.Union(['pending', 'processing', 'processed', 'failed', 'skipped'].map((s) => Type.Literal(s)))),
   limit: Limit,
   before: Type.Optional(Before),
