@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { AppError, isAppError } from '../core/errors.js';
 import { identityHeaders, signRequest, type SigningCredentials, type SigningScope } from '../auth/index.js';
-import { CircuitBreaker, type BreakerOptions, type BreakerRegistry } from './breaker.js';
+import { CircuitBreaker, type BreakerOptions, type BreakerPermit, type BreakerRegistry } from './breaker.js';
 import { buildUrl, flattenHeaders, lowerCaseKeys, type QueryParams } from './request-parts.js';
 import { retry, type RetryOutcome } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
 import { withTimeout } from './timeout.js';
 import { UpstreamError } from './upstream-error.js';
+import { classifyUpstreamOutcome, type UpstreamVerdict } from './failure.js';
 
 export type ServiceMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -108,12 +109,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const text = await answer.body.text();
       response = { status: answer.statusCode, headers: flattenHeaders(answer.headers), text };
     } catch (error) {
-      permit.failure();
-      throw transportError(name, error, signal);
+      const wrapped = transportError(name, error, signal);
+      // Judged on what actually happened (the raw error, or the timeout that aborted it), so a
+      // fault on our side of the socket or our own cancellation never counts against the upstream.
+      settle(permit, classifyUpstreamOutcome({ error: signal.aborted ? signal.reason : error }));
+      throw wrapped;
     }
-    // A 4xx is the upstream working correctly and saying no; only 5xx says it is unwell.
-    if (response.status >= 500) permit.failure();
-    else permit.success();
+    settle(permit, classifyUpstreamOutcome({ status: response.status }));
     return response;
   }
 
@@ -179,6 +181,12 @@ function requestHeaders(req: ServiceRequest, hasBody: boolean): Record<string, s
   if (req.traceparent !== undefined) headers.traceparent = req.traceparent;
   if (req.idempotencyKey !== undefined) headers['idempotency-key'] = req.idempotencyKey;
   return headers;
+}
+
+function settle(permit: BreakerPermit, verdict: UpstreamVerdict): void {
+  if (verdict === 'failure') permit.failure();
+  else if (verdict === 'success') permit.success();
+  else permit.release();
 }
 
 function shouldRetryOutcome(outcome: RetryOutcome<RawResponse>): boolean {
