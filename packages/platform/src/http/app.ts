@@ -7,6 +7,7 @@ import { correlationServerOptions, registerCorrelation } from './correlation.js'
 import { registerDrainingHook } from './draining.js';
 import { registerErrorHandling, sendError } from './error-handler.js';
 import { DEFAULT_READINESS_TIMEOUT_MS, registerHealthRoutes, type ReadinessChecks } from './health.js';
+import { registerInputGuard } from './input-guard.js';
 import { createHttpMetrics, registerMetrics } from './metrics.js';
 import { registerOpenApi, type OpenApiOptions } from './openapi.js';
 import { RequestLogController } from './request-log.js';
@@ -62,6 +63,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   // Order matters: correlation first so every later refusal (auth's 401 included) carries the ids.
   registerCorrelation(app);
+  registerInputGuard(app);
   registerBodyParsers(app);
   registerErrorHandling(app);
   registerMetrics(app, metrics);

@@ -27,7 +27,8 @@ describe('an unreachable database answers 503 DATABASE_UNAVAILABLE, not 500', ()
   });
 
   it('when the driver has already been closed (a request outliving shutdown)', async () => {
-    const database = await createDatabase('pglite://memory');
+    // Kysely refuses every query once destroy() ran, whatever the dialect; no server is needed.
+    const database = await createDatabase('postgres://nobody@127.0.0.1:1/none', { poolSize: 1 });
     await database.close();
     const app = await appOver(database);
     const response = await app.inject({ method: 'GET', url: '/count' });
