@@ -12,6 +12,7 @@ import { correlationServerOptions, registerCorrelation } from './correlation.js'
 import { registerDrainingHook } from './draining.js';
 import { registerErrorHandling, sendError } from './error-handler.js';
 import { DEFAULT_READINESS_TIMEOUT_MS, registerHealthRoutes, type ReadinessChecks } from './health.js';
+import { registerInFlightTracking } from './in-flight.js';
 import { registerInputGuard } from './input-guard.js';
 import { createHttpMetrics, isMetricsBearerRequest, registerMetrics } from './metrics.js';
 import { registerOpenApi, type OpenApiOptions } from './openapi.js';
@@ -73,6 +74,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   // Order matters: correlation first so every later refusal (auth's 401 included) carries the ids.
   registerCorrelation(app);
+  // Before any route is declared: it wraps each handler as the route is added.
+  registerInFlightTracking(app);
   registerInputGuard(app);
   registerBodyParsers(app);
   registerErrorHandling(app);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logger.js';
 import { markDraining } from './draining.js';
+import { handlersSettled } from './in-flight.js';
 
 /** Any Fastify instance: these work on the instance's lifecycle, whatever its logger and type provider. */
 type AnyFastify = FastifyInstance<any, any, any, any, any>;
@@ -20,12 +21,15 @@ export interface DrainOptions {
 
 /**
  * Takes the app out of service: readiness answers 503, then `app.close()` stops accepting and
- * waits for in-flight requests to finish (and runs the app's onClose hooks).
+ * waits for open connections (and runs the app's onClose hooks), then this waits for every
+ * route handler still running, including those whose client hung up. Only then may the
+ * caller release what handlers use (background loops, then the database).
  */
 export async function drainHttpApp(app: AnyFastify, options: DrainOptions = {}): Promise<void> {
   markDraining(app);
   await options.beforeClose?.();
   await app.close();
+  await handlersSettled(app);
 }
 
 export interface ShutdownOptions {
