@@ -7,6 +7,7 @@ import { buildUrl, flattenHeaders, lowerCaseKeys, type QueryParams } from './req
 import { retry, type RetryOutcome } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
 import { withTimeout } from './timeout.js';
+import { serviceTrust, type ServiceTrust } from './tls-trust.js';
 import { UpstreamError } from './upstream-error.js';
 import { classifyUpstreamOutcome, type UpstreamVerdict } from './failure.js';
 
@@ -30,6 +31,11 @@ export interface ServiceClientOptions {
   connections?: number;
   /** Clock for the breaker and the signature date. */
   now?: () => number;
+  /**
+   * CAs to verify an https upstream against; default: the process's (TLS_CA_FILE) or the
+   * system store. There is deliberately no way to turn verification off.
+   */
+  tls?: ServiceTrust;
 }
 
 export interface ServiceRequest {
@@ -87,7 +93,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const breaker = options.breakers
     ? options.breakers.get(name, breakerOptions)
     : new CircuitBreaker(name, breakerOptions);
-  const pool = new Pool(base.origin, { connections: options.connections ?? 10 });
+  const ca = (options.tls ?? serviceTrust()).ca;
+  const pool = new Pool(base.origin, {
+    connections: options.connections ?? 10,
+    ...(base.protocol === 'https:' && ca !== undefined ? { connect: { ca, rejectUnauthorized: true } } : {}),
+  });
 
   async function sign(url: URL, method: ServiceMethod, headers: Record<string, string>, body: Uint8Array | undefined): Promise<Record<string, string>> {
     if (!credentials) return headers;

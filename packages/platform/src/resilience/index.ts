@@ -37,3 +37,4 @@ export {
   type UpstreamOutcome,
   type UpstreamVerdict,
 } from './failure.js';
+export { configureServiceTrust, serviceTrust, type ServiceTrust } from './tls-trust.js';
