@@ -172,11 +172,11 @@ describe('registerSigV4Auth over a real socket', () => {
 });
 
 describe('isDefaultPublicPath', () => {
-  it('covers probes, metrics and docs, and nothing that merely starts alike', () => {
-    for (const path of ['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs', '/docs/', '/docs/static/index.html']) {
+  it('covers probes and docs, not metrics, and nothing that merely starts alike', () => {
+    for (const path of ['/health/live', '/health/ready', '/openapi.json', '/docs', '/docs/', '/docs/static/index.html']) {
       expect(isDefaultPublicPath(path), path).toBe(true);
     }
-    for (const path of ['/health', '/health/live/x', '/metrics2', '/docsx', '/v1/docs', '/']) {
+    for (const path of ['/metrics', '/health', '/health/live/x', '/metrics2', '/docsx', '/v1/docs', '/']) {
       expect(isDefaultPublicPath(path), path).toBe(false);
     }
   });

@@ -9,7 +9,7 @@ import type {
 import { AppError } from '../core/errors.js';
 import { readIdentity, type Identity } from './identity.js';
 import { carriesSignature, headerMap, signatureMissing } from './parse.js';
-import { verifySigV4, type IncomingRequest, type VerifyOptions } from './verify.js';
+import { verifySigV4, verifySigV4Head, type IncomingRequest, type VerifyOptions } from './verify.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,11 +27,21 @@ declare module 'fastify' {
 export interface SigV4AuthOptions extends VerifyOptions {
   /** Paths (raw, without the query) that need no signature. Replaces the defaults when given. */
   publicPaths?: (path: string) => boolean;
+  /**
+   * Requests that present another credential, which their route checks itself (the metrics
+   * scrape's bearer token): SigV4 is not required of them. The route must refuse them when
+   * that credential is wrong.
+   */
+  otherCredential?: (request: { url: string; headers: IncomingHttpHeaders }) => boolean;
 }
 
-const PUBLIC_EXACT = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']);
+/**
+ * Probes and the API docs: callers that hold no credentials by design. `/metrics` is not
+ * among them: it tells an attacker what runs and how busy it is (ADR 0007).
+ */
+const PUBLIC_EXACT = new Set(['/health/live', '/health/ready', '/openapi.json', '/docs']);
 
-/** Probes, metrics and the API docs: callers that hold no credentials by design. */
+/** Probes and the API docs: callers that hold no credentials by design. */
 export function isDefaultPublicPath(path: string): boolean {
   return PUBLIC_EXACT.has(path) || path.startsWith('/docs/');
 }
@@ -48,22 +58,27 @@ export function registerSigV4Auth<Logger extends FastifyBaseLogger = FastifyBase
   app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>,
   options: SigV4AuthOptions,
 ): void {
-  const isPublic = options.publicPaths ?? isDefaultPublicPath;
+  const isPublicPath = options.publicPaths ?? isDefaultPublicPath;
+  const otherCredential = options.otherCredential ?? (() => false);
+  const isPublic = (path: string, request: RequestView) => isPublicPath(path) || otherCredential(request);
   if (!app.hasRequestDecorator('identity')) app.decorateRequest('identity', undefined);
 
   // Anonymous requests are turned away before their body is read or parsed, so they cost
-  // nothing and learn nothing (no 415 or 400 before the 401).
+  // nothing and learn nothing (no 415 or 400 before the 401). So are forged or stale ones
+  // that carry a body: all but the body hash is checked now (the error handler then closes the
+  // connection rather than read the rest of a large upload).
   app.addHook('onRequest', async (request) => {
     const { path, rawQuery } = splitUrl(request.url);
-    if (isPublic(path)) return;
+    if (isPublic(path, request)) return;
     if (!carriesSignature(headerMap(request.headers), rawQuery)) throw signatureMissing();
+    if (hasBody(request)) await verifySigV4Head({ method: request.method, path, rawQuery, headers: request.headers }, options);
   });
 
   // preValidation is the first hook that runs after the content-type parser has buffered the
   // body (the signature covers its hash), and it still runs before schema validation, so an
   // unauthenticated caller gets a 401 rather than a validation error describing the schema.
   app.addHook('preValidation', async (request) => {
-    if (isPublic(splitUrl(request.url).path)) return;
+    if (isPublic(splitUrl(request.url).path, request)) return;
     const caller = await verifySigV4(toIncoming(request), options);
     request.identity = readIdentity(request.headers, caller.principal);
   });

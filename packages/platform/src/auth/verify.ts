@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { unauthenticated } from '../core/errors.js';
+import { equalSecrets } from '../core/secrets.js';
 import {
   canonicalHeaderValue,
   canonicalRequest,
@@ -60,6 +61,37 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * Replay inside the skew window is not prevented here; mutating calls lean on idempotency keys.
  */
 export async function verifySigV4(request: IncomingRequest, options: VerifyOptions): Promise<VerifiedCaller> {
+  const head = await checkHead(request, options);
+  return checkSignature(request, head, resolvePayloadHash(head.claim, request.body));
+}
+
+/**
+ * Everything that can be checked before the body arrives: the claim, scope, time, signed
+ * headers and key, and, when the request declares its payload hash (x-amz-content-sha256, which
+ * the kernel's signer always sends), the signature itself over that declared hash. A forged or
+ * stale request with a large body is thus refused before a byte of it is read; verifySigV4
+ * still runs once the body is in, and refuses a body that does not match the declared hash.
+ */
+export async function verifySigV4Head(request: Omit<IncomingRequest, 'body'>, options: VerifyOptions): Promise<void> {
+  const head = await checkHead(request, options);
+  const declared = head.claim.declaredPayloadHash;
+  if (declared === undefined) return;
+  if (declared !== UNSIGNED_PAYLOAD && !SHA256_HEX.test(declared)) {
+    throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'x-amz-content-sha256 must be a hex SHA-256 or UNSIGNED-PAYLOAD');
+  }
+  if (declared === UNSIGNED_PAYLOAD && head.claim.form === 'header') {
+    throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'UNSIGNED-PAYLOAD is accepted only on presigned URLs');
+  }
+  checkSignature(request, head, declared);
+}
+
+interface CheckedHead {
+  claim: SignatureClaim;
+  headers: HeaderMap;
+  record: CredentialRecord;
+}
+
+async function checkHead(request: Omit<IncomingRequest, 'body'>, options: VerifyOptions): Promise<CheckedHead> {
   const headers = headerMap(request.headers);
   const claim = parseClaim(headers, request.rawQuery);
   const now = (options.now ?? Date.now)();
@@ -77,8 +109,11 @@ export async function verifySigV4(request: IncomingRequest, options: VerifyOptio
     throw unauthenticated(AuthErrorCode.CredentialExpired, 'temporary credentials have expired');
   }
   checkSecurityToken(claim, record);
+  return { claim, headers, record };
+}
 
-  const payloadHash = resolvePayloadHash(claim, request.body);
+function checkSignature(request: Omit<IncomingRequest, 'body'>, head: CheckedHead, payloadHash: string): VerifiedCaller {
+  const { claim, headers, record } = head;
   const canonical = canonicalRequest({
     method: request.method,
     rawPath: request.path,
@@ -159,11 +194,6 @@ function checkSecurityToken(claim: SignatureClaim, record: CredentialRecord): vo
   }
 }
 
-/** Hashing first gives equal-length inputs, so the comparison time says nothing about the length either. */
-function equalSecrets(a: string, b: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /**
  * The hash that goes into the canonical request is always the hash of the bytes that arrived

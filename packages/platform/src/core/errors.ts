@@ -7,6 +7,7 @@ export type ErrorCategory =
   | 'unauthenticated'// 401
   | 'forbidden'      // 403
   | 'not_found'      // 404
+  | 'request_timeout'// 408: the client did not send its request in time
   | 'conflict'       // 409: a business rule or state transition refuses the change
   | 'gone'           // 410
   | 'too_large'      // 413
@@ -21,6 +22,7 @@ const STATUS_BY_CATEGORY = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  request_timeout: 408,
   conflict: 409,
   gone: 410,
   too_large: 413,

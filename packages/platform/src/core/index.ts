@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './logger.js';
 export * from './config.js';
 export * from './decimal.js';
+export * from './secrets.js';

@@ -57,3 +57,33 @@ export function isRetryableTransactionError(error: unknown): boolean {
   const kind = dbErrorKind(error);
   return kind === 'serialization' || kind === 'deadlock';
 }
+
+/*
+ * "The database cannot be reached" is not a rule refusing a change but the service's
+ * dependency being down: the edge answers it with 503 DATABASE_UNAVAILABLE (retryable,
+ * and what a breaker in front of the service counts), never a 500.
+ */
+const PG_UNAVAILABLE_CLASSES = ['08']; // connection_exception
+const PG_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '53400']); // shutdown, cannot connect now, too many connections
+const MYSQL_UNAVAILABLE_ERRNOS = new Set([1040, 1053, 2002, 2003, 2006, 2013]);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST']);
+/** Driver messages with no code: pg's pool and client, Kysely after destroy(), PGlite after close(). */
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /Client has encountered a connection error/,
+  /driver has already been destroyed/,
+  /PGlite is closed/,
+  /Pool is closed/,
+];
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as DriverError;
+  if (typeof e.code === 'string') {
+    if (SOCKET_CODES.has(e.code) || PG_UNAVAILABLE_CODES.has(e.code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(e.code) && PG_UNAVAILABLE_CLASSES.includes(e.code.slice(0, 2))) return true;
+  }
+  if (typeof e.errno === 'number' && MYSQL_UNAVAILABLE_ERRNOS.has(e.errno)) return true;
+  return typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(e.message as string));
+}

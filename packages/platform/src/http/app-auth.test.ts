@@ -29,9 +29,9 @@ describe('createHttpApp with auth', () => {
     expect(response.headers.traceparent).toMatch(/^00-/);
   });
 
-  it('keeps probes, metrics and docs public', async () => {
+  it('keeps probes and docs public', async () => {
     const app = await buildApp({ auth: AUTH }, routes);
-    for (const url of ['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']) {
+    for (const url of ['/health/live', '/health/ready', '/openapi.json', '/docs']) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
     }

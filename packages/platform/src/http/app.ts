@@ -1,19 +1,26 @@
+import { createServer as createHttpServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { registerSigV4Auth, type SigV4AuthOptions } from '../auth/fastify-hook.js';
 import type { Logger } from '../core/logger.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, registerBodyTimeout } from './body-timeout.js';
+import { clientErrorHandler } from './client-errors.js';
+import { httpEdgeDefaults, type HttpEdgeSettings } from './edge-settings.js';
 import { correlationServerOptions, registerCorrelation } from './correlation.js';
 import { registerDrainingHook } from './draining.js';
 import { registerErrorHandling, sendError } from './error-handler.js';
 import { DEFAULT_READINESS_TIMEOUT_MS, registerHealthRoutes, type ReadinessChecks } from './health.js';
-import { createHttpMetrics, registerMetrics } from './metrics.js';
+import { registerInFlightTracking } from './in-flight.js';
+import { registerInputGuard } from './input-guard.js';
+import { createHttpMetrics, isMetricsBearerRequest, registerMetrics } from './metrics.js';
 import { registerOpenApi, type OpenApiOptions } from './openapi.js';
 import { RequestLogController } from './request-log.js';
 import type { HttpApp } from './types.js';
 import { validatorCompiler } from './validation.js';
 
-export interface HttpAppOptions {
+export interface HttpAppOptions extends HttpEdgeSettings {
   /** Service name: the OpenAPI title, and how logs and dashboards tell services apart. */
   name: string;
   version?: string;
@@ -24,7 +31,7 @@ export interface HttpAppOptions {
   readinessTimeoutMs?: number;
   /** Largest accepted body in bytes; default 1 MiB. */
   bodyLimit?: number;
-  /** Require SigV4 signatures on every route but the public ones (probes, metrics, docs). */
+  /** Require SigV4 signatures on every route but the public ones (probes, docs); /metrics takes a signature or the metrics token. */
   auth?: SigV4AuthOptions;
   openapi?: OpenApiOptions;
   /** Trust X-Forwarded-* (request.ip, request.protocol) from the proxy in front. */
@@ -41,11 +48,16 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * Async because the OpenAPI plugin must have loaded before the first route is declared.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const edge: HttpEdgeSettings = { ...httpEdgeDefaults(), ...definedEdgeSettings(options) };
+  const headersTimeoutMs = edge.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const bodyTimeoutMs = edge.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const fastify = Fastify({
     loggerInstance: withService(options.logger, options.name),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     logController: new RequestLogController(),
+    serverFactory: (handler) => createServer(handler, edge, headersTimeoutMs, bodyTimeoutMs),
+    clientErrorHandler: clientErrorHandler(headersTimeoutMs),
     ...correlationServerOptions(),
     // Bad URLs and the like are refused before routing; they still get our error shape.
     frameworkErrors: (error, request, reply) => {
@@ -62,11 +74,15 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   // Order matters: correlation first so every later refusal (auth's 401 included) carries the ids.
   registerCorrelation(app);
+  // Before any route is declared: it wraps each handler as the route is added.
+  registerInFlightTracking(app);
+  registerInputGuard(app);
   registerBodyParsers(app);
   registerErrorHandling(app);
-  registerMetrics(app, metrics);
+  registerMetrics(app, metrics, { token: edge.metricsToken, signed: options.auth !== undefined });
   registerDrainingHook(app);
-  if (options.auth) registerSigV4Auth(app, options.auth);
+  if (options.auth) registerSigV4Auth(app, { otherCredential: isMetricsBearerRequest, ...options.auth });
+  registerBodyTimeout(app, bodyTimeoutMs);
 
   await registerOpenApi(app, { title: options.name, version: options.version ?? '0.0.0' }, options.openapi);
   registerHealthRoutes(app, options.readiness ?? {}, options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS);
@@ -76,4 +92,26 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 /** Every line names the service; a logger from createLogger({ name }) already does, and pino would repeat the key. */
 function withService(logger: Logger, name: string): Logger {
   return 'service' in logger.bindings() ? logger : logger.child({ service: name });
+}
+
+function definedEdgeSettings(options: HttpAppOptions): HttpEdgeSettings {
+  const { metricsToken, bodyTimeoutMs, headersTimeoutMs, tls } = options;
+  return Object.fromEntries(Object.entries({ metricsToken, bodyTimeoutMs, headersTimeoutMs, tls }).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The Node server under the app. Built here rather than by Fastify so TLS is a setting, not a
+ * different app type: with `tls` it is an https server accepting TLS 1.3 only (ADR 0009).
+ * Node's own head and whole-request timeouts are set as backstops for the body timer.
+ */
+function createServer(handler: RequestListener, edge: HttpEdgeSettings, headersTimeoutMs: number, bodyTimeoutMs: number): Server {
+  const timeouts: ServerOptions = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: headersTimeoutMs + bodyTimeoutMs + 1000,
+    // How often Node checks the two above; its default (30 s) would make them meaningless.
+    connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+  };
+  if (!edge.tls) return createHttpServer(timeouts, handler);
+  // An https.Server is an http.Server in every way Fastify uses (request events, close, address).
+  return createHttpsServer({ ...timeouts, cert: edge.tls.cert, key: edge.tls.key, minVersion: 'TLSv1.3' }, handler) as unknown as Server;
 }

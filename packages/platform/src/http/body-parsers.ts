@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { invalid } from '../core/errors.js';
+import { checkBodyValue, hasInvalidCharacter, invalidCharacter, jsonDepthExceeds, tooDeep } from './input-text.js';
 import { parseMultipart } from './multipart.js';
 import type { HttpServerInstance } from './types.js';
 
@@ -36,24 +37,33 @@ export function registerBodyParsers(app: HttpServerInstance): void {
     // An empty JSON body is no body: a route without a body schema runs, one with a schema
     // refuses it through validation like any other missing body.
     if (raw.length === 0) return done(null, undefined);
-    secureJson(request, raw.toString('utf8'), (error, parsed) => {
+    const text = raw.toString('utf8');
+    // Measured before parsing, so nothing downstream (validator, logger, a service walking the
+    // body) ever meets a structure deep enough to exhaust its stack.
+    if (jsonDepthExceeds(text)) return done(tooDeep());
+    secureJson(request, text, (error, parsed) => {
       if (error) return done(invalid('REQUEST_BODY_INVALID_JSON', 'Request body is not valid JSON', { cause: error }));
-      done(null, parsed);
+      done(checkBodyValue(parsed) ?? null, parsed);
     });
   };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, json);
   app.addContentTypeParser(JSON_SUFFIX, { parseAs: 'buffer' }, json);
 
   app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (request, body, done) => {
-    done(null, keepRaw(request, body).toString('utf8'));
+    const text = keepRaw(request, body).toString('utf8');
+    done(hasInvalidCharacter(text) ? invalidCharacter('body') : null, text);
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
-    done(null, parseForm(keepRaw(request, body).toString('utf8')));
+    const form = parseForm(keepRaw(request, body).toString('utf8'));
+    done(checkBodyValue(form) ?? null, form);
   });
 
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, body, done) => {
-    parseMultipart(request, keepRaw(request, body)).then((parsed) => done(null, parsed), (error: Error) => done(error));
+    parseMultipart(request, keepRaw(request, body)).then(
+      (parsed) => done(checkBodyValue(parsed) ?? null, parsed),
+      (error: Error) => done(error),
+    );
   });
 
   // Binary and unknown types reach the handler as the Buffer itself; a missing content type lands here too.

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../core/errors.js';
 import { setCorrelationHeaders } from './correlation.js';
 import { mapError } from './error-mapping.js';
+import { carriesBody } from './input-guard.js';
 import type { ErrorResponse } from './error-response.js';
 import type { HttpServerInstance } from './types.js';
 
@@ -28,6 +29,9 @@ export function sendError(thrown: unknown, request: FastifyRequest, reply: Fasti
   // Framework errors (a bad URL) are answered before any hook ran, so the headers are set here too.
   setCorrelationHeaders(request, reply);
   if (mapped.headers) reply.headers(mapped.headers);
+  // Refused before its body was read (no signature, bad input, too slow): close rather than
+  // keep the connection, or Node would read and discard the rest of the body, however large.
+  if (carriesBody(request) && !request.raw.complete) reply.header('connection', 'close');
   return reply.status(mapped.status).send(body);
 }
 

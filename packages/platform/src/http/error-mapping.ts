@@ -1,4 +1,5 @@
 import { isAppError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 /** What one thrown value becomes on the wire, plus how loudly to log it. */
 export interface MappedError {
@@ -40,9 +41,10 @@ interface FastifyLikeError {
 }
 
 /**
- * Maps anything thrown to the error answer. Database errors are deliberately not recognised:
- * repositories translate them into AppErrors where the meaning (a duplicate key is which
- * conflict?) is known, so here they are just 500s.
+ * Maps anything thrown to the error answer. Database errors are deliberately not recognised,
+ * with one exception: repositories translate them into AppErrors where the meaning (a
+ * duplicate key is which conflict?) is known, so here they are just 500s. The exception is an
+ * unreachable database: that is the dependency being down, a 503 any caller may retry.
  */
 export function mapError(thrown: unknown): MappedError {
   if (isAppError(thrown)) {
@@ -80,6 +82,10 @@ export function mapError(thrown: unknown): MappedError {
     const renamed = FASTIFY_CODES[error.code];
     if (renamed) return { ...renamed, serverFault: false };
     return { status, code: error.code, message: typeof error.message === 'string' ? error.message : 'Bad request', serverFault: false };
+  }
+
+  if (isDatabaseUnavailable(thrown)) {
+    return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; retry shortly', headers: { 'Retry-After': '1' }, serverFault: true };
   }
 
   return { status: 500, code: 'INTERNAL_ERROR', message: INTERNAL_ERROR_MESSAGE, serverFault: true };

@@ -24,3 +24,7 @@ export {
   type ShutdownOptions,
 } from './lifecycle.js';
 export { parseMultipart, type MultipartBody, type UploadedFile } from './multipart.js';
+export { configureHttpEdge, httpEdgeDefaults, type HttpEdgeSettings } from './edge-settings.js';
+export { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from './body-timeout.js';
+export { isMetricsBearerRequest, METRICS_PATH, type MetricsAccess } from './metrics.js';
+export { INPUT_INVALID_CHARACTER, INPUT_TOO_DEEP, MAX_JSON_DEPTH } from './input-text.js';

@@ -1,13 +1,17 @@
+import { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logger.js';
 import { markDraining } from './draining.js';
+import { handlersSettled } from './in-flight.js';
 
 /** Any Fastify instance: these work on the instance's lifecycle, whatever its logger and type provider. */
 type AnyFastify = FastifyInstance<any, any, any, any, any>;
 
-/** Listens and returns the address (`http://127.0.0.1:41234`); port 0 picks a free port. */
+/** Listens and returns the address (`http://127.0.0.1:41234`, https with TLS); port 0 picks a free port. */
 export async function startHttpServer(app: AnyFastify, options: { host: string; port: number }): Promise<string> {
-  return app.listen({ host: options.host, port: options.port });
+  const address = await app.listen({ host: options.host, port: options.port });
+  // The server is built by createHttpApp, so Fastify does not know it speaks TLS.
+  return app.server instanceof TlsServer ? address.replace(/^http:/, 'https:') : address;
 }
 
 export interface DrainOptions {
@@ -20,12 +24,15 @@ export interface DrainOptions {
 
 /**
  * Takes the app out of service: readiness answers 503, then `app.close()` stops accepting and
- * waits for in-flight requests to finish (and runs the app's onClose hooks).
+ * waits for open connections (and runs the app's onClose hooks), then this waits for every
+ * route handler still running, including those whose client hung up. Only then may the
+ * caller release what handlers use (background loops, then the database).
  */
 export async function drainHttpApp(app: AnyFastify, options: DrainOptions = {}): Promise<void> {
   markDraining(app);
   await options.beforeClose?.();
   await app.close();
+  await handlersSettled(app);
 }
 
 export interface ShutdownOptions {

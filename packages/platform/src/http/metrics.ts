@@ -1,5 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { unauthenticated } from '../core/errors.js';
+import { equalSecrets } from '../core/secrets.js';
 import type { HttpServerInstance } from './types.js';
 
 type Labels = 'method' | 'route' | 'status';
@@ -55,18 +58,50 @@ export function routeLabel(request: FastifyRequest): string {
   return request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
 }
 
+export const METRICS_PATH = '/metrics';
+
+/** Who may scrape (ADR 0007). */
+export interface MetricsAccess {
+  /** `Authorization: Bearer <token>` is accepted when set (METRICS_TOKEN). */
+  token?: string | undefined;
+  /** The app verifies SigV4, so a signed scrape (any service key holder) is accepted. */
+  signed: boolean;
+}
+
+const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
+
+/** A scrape presenting a bearer token: the SigV4 hook leaves it to the metrics route to judge. */
+export function isMetricsBearerRequest(request: { url: string; headers: IncomingHttpHeaders }): boolean {
+  return request.url.split('?', 1)[0] === METRICS_PATH && BEARER.test(request.headers.authorization ?? '');
+}
+
+/**
+ * Process and request metrics say what runs and how busy it is: not public. A scrape must be
+ * signed or carry the metrics token; an app with neither signatures nor a token configured
+ * (a bare test app) has no credential to ask for and leaves the route open.
+ */
+function checkScrape(request: FastifyRequest, access: MetricsAccess): void {
+  if (request.identity) return;
+  const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  if (access.token !== undefined && presented !== undefined && equalSecrets(presented, access.token)) return;
+  if (!access.signed && access.token === undefined) return;
+  throw unauthenticated('METRICS_UNAUTHORIZED', 'Scraping /metrics needs a signed request or the metrics bearer token', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
+  });
+}
+
 /**
  * Probes and scrapes are counted and timed like any route: they are few series, and a slow
  * /health/ready or /metrics is itself worth seeing on a dashboard.
  */
-export function registerMetrics(app: HttpServerInstance, metrics: HttpMetrics): void {
+export function registerMetrics(app: HttpServerInstance, metrics: HttpMetrics, access: MetricsAccess = { signed: false }): void {
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
     metrics.requests.inc(labels);
     metrics.duration.observe(labels, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get(METRICS_PATH, { schema: { hide: true }, preHandler: async (request) => checkScrape(request, access) }, async (_request, reply) => {
     const [own, shared] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
     return reply.type(metrics.registry.contentType).send(`${own}\n${shared}`);
   });

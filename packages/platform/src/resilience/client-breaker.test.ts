@@ -20,7 +20,7 @@ interface Rig {
 }
 
 async function rig(): Promise<Rig> {
-  const mode: Rig['mode'] = { status: 500 };
+  const mode: Rig['mode'] = { status: 503 };
   const server = await startServer(async (_req, res) => {
     if (mode.hold) await mode.hold;
     sendJson(res, mode.status, mode.status >= 400 ? { code: 'BROKEN', message: 'broken' } : { ok: true });
@@ -51,7 +51,7 @@ async function open(r: Rig): Promise<void> {
 }
 
 describe('service client circuit breaker', () => {
-  it('opens after 5 consecutive 5xx answers', async () => {
+  it('opens after 5 consecutive 503 answers', async () => {
     const r = await rig();
     await callTimes(r.erp, 4);
     expect(r.erp.breaker.state).toBe('closed');
@@ -66,6 +66,30 @@ describe('service client circuit breaker', () => {
     await callTimes(r.erp, 10);
     expect(r.erp.breaker.state).toBe('closed');
     expect(r.server.hits).toBe(10);
+  });
+
+  it('5 × 400 and 5 × 500 leave the circuit closed: one caller\'s bad requests never refuse everyone', async () => {
+    const r = await rig();
+    r.mode.status = 400;
+    await callTimes(r.erp, 5);
+    r.mode.status = 500;
+    await callTimes(r.erp, 5);
+    expect(r.erp.breaker.state).toBe('closed');
+    expect(r.erp.breaker.snapshot()).toMatchObject({ consecutiveFailures: 0, windowFailures: 0 });
+    expect(r.server.hits).toBe(10);
+  });
+
+  it('5 × connection refused opens the circuit', async () => {
+    // A port that was just listening and is now closed refuses connections.
+    const gone = await startServer();
+    const url = gone.url;
+    await gone.close();
+    const erp = createServiceClient({ name: 'erp', baseUrl: url, retry: { maxAttempts: 1, baseMs: 1, capMs: 1 } });
+    cleanup.push(() => erp.close());
+    for (let i = 0; i < 5; i++) {
+      await expect(erp.request({ method: 'GET', path: '/lots' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    }
+    expect(erp.breaker.state).toBe('open');
   });
 
   it('while open, fails fast with 503 UPSTREAM_CIRCUIT_OPEN without touching the server', async () => {
@@ -112,7 +136,7 @@ describe('service client circuit breaker', () => {
     const r = await rig();
     await open(r);
     r.clock.advance(60_000);
-    await expect(r.erp.request({ method: 'GET', path: '/lots' })).resolves.toMatchObject({ status: 500 });
+    await expect(r.erp.request({ method: 'GET', path: '/lots' })).resolves.toMatchObject({ status: 503 });
     expect(r.erp.breaker.state).toBe('open');
     await expect(r.erp.request({ method: 'GET', path: '/lots' })).rejects.toMatchObject({ code: 'UPSTREAM_CIRCUIT_OPEN' });
     expect(r.server.hits).toBe(6);

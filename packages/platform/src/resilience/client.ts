@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { AppError, isAppError } from '../core/errors.js';
 import { identityHeaders, signRequest, type SigningCredentials, type SigningScope } from '../auth/index.js';
-import { CircuitBreaker, type BreakerOptions, type BreakerRegistry } from './breaker.js';
+import { CircuitBreaker, type BreakerOptions, type BreakerPermit, type BreakerRegistry } from './breaker.js';
 import { buildUrl, flattenHeaders, lowerCaseKeys, type QueryParams } from './request-parts.js';
 import { retry, type RetryOutcome } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
 import { withTimeout } from './timeout.js';
+import { serviceTrust, type ServiceTrust } from './tls-trust.js';
 import { UpstreamError } from './upstream-error.js';
+import { classifyUpstreamOutcome, type UpstreamVerdict } from './failure.js';
 
 export type ServiceMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -29,6 +31,11 @@ export interface ServiceClientOptions {
   connections?: number;
   /** Clock for the breaker and the signature date. */
   now?: () => number;
+  /**
+   * CAs to verify an https upstream against; default: the process's (TLS_CA_FILE) or the
+   * system store. There is deliberately no way to turn verification off.
+   */
+  tls?: ServiceTrust;
 }
 
 export interface ServiceRequest {
@@ -86,7 +93,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const breaker = options.breakers
     ? options.breakers.get(name, breakerOptions)
     : new CircuitBreaker(name, breakerOptions);
-  const pool = new Pool(base.origin, { connections: options.connections ?? 10 });
+  const ca = (options.tls ?? serviceTrust()).ca;
+  const pool = new Pool(base.origin, {
+    connections: options.connections ?? 10,
+    ...(base.protocol === 'https:' && ca !== undefined ? { connect: { ca, rejectUnauthorized: true } } : {}),
+  });
 
   async function sign(url: URL, method: ServiceMethod, headers: Record<string, string>, body: Uint8Array | undefined): Promise<Record<string, string>> {
     if (!credentials) return headers;
@@ -108,12 +119,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const text = await answer.body.text();
       response = { status: answer.statusCode, headers: flattenHeaders(answer.headers), text };
     } catch (error) {
-      permit.failure();
-      throw transportError(name, error, signal);
+      const wrapped = transportError(name, error, signal);
+      // Judged on what actually happened (the raw error, or the timeout that aborted it), so a
+      // fault on our side of the socket or our own cancellation never counts against the upstream.
+      settle(permit, classifyUpstreamOutcome({ error: signal.aborted ? signal.reason : error }));
+      throw wrapped;
     }
-    // A 4xx is the upstream working correctly and saying no; only 5xx says it is unwell.
-    if (response.status >= 500) permit.failure();
-    else permit.success();
+    settle(permit, classifyUpstreamOutcome({ status: response.status }));
     return response;
   }
 
@@ -179,6 +191,12 @@ function requestHeaders(req: ServiceRequest, hasBody: boolean): Record<string, s
   if (req.traceparent !== undefined) headers.traceparent = req.traceparent;
   if (req.idempotencyKey !== undefined) headers['idempotency-key'] = req.idempotencyKey;
   return headers;
+}
+
+function settle(permit: BreakerPermit, verdict: UpstreamVerdict): void {
+  if (verdict === 'failure') permit.failure();
+  else if (verdict === 'success') permit.success();
+  else permit.release();
 }
 
 function shouldRetryOutcome(outcome: RetryOutcome<RawResponse>): boolean {

@@ -30,3 +30,11 @@ export {
   type SagaOptions,
   type SagaStep,
 } from './saga.js';
+export {
+  classifyUpstreamOutcome,
+  isTransportFailure,
+  UPSTREAM_FAILURE_STATUSES,
+  type UpstreamOutcome,
+  type UpstreamVerdict,
+} from './failure.js';
+export { configureServiceTrust, serviceTrust, type ServiceTrust } from './tls-trust.js';

@@ -5,6 +5,7 @@ const CATEGORY_BY_STATUS: Record<number, ErrorCategory> = {
   401: 'unauthenticated',
   403: 'forbidden',
   404: 'not_found',
+  408: 'request_timeout',
   409: 'conflict',
   410: 'gone',
   413: 'too_large',

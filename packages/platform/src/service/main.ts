@@ -3,12 +3,15 @@ import { systemClock } from '../core/clock.js';
 import { configOrExit, loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { createDatabase } from '../db/create.js';
+import { configureHttpEdge } from '../http/edge-settings.js';
 import { installShutdown } from '../http/lifecycle.js';
+import { configureServiceTrust } from '../resilience/tls-trust.js';
 import type { ServiceDefinition } from './definition.js';
+import { loadServiceEdge, ServiceEdgeConfig } from './edge-config.js';
 import { credentialsFor, readKeyringFile } from './keys.js';
 import { startService } from './start.js';
 
-export const ServiceProcessConfig = Type.Object({
+export const ServiceProcessConfig = Type.Composite([ServiceEdgeConfig, Type.Object({
   DATABASE_URL: Type.String({ pattern: '^(postgres|postgresql|mysql|mariadb|pglite)://.+', description: 'postgres://…, mysql://… or pglite://<dir>' }),
   HOST: Type.String({ default: '0.0.0.0' }),
   PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
@@ -17,7 +20,7 @@ export const ServiceProcessConfig = Type.Object({
   SIGV4_SERVICE: Type.String({ default: 'execute-api' }),
   LOG_LEVEL: Type.String({ default: 'info' }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
-});
+})]);
 
 /**
  * The body of every service's `main.ts`: one process, one service, configured from the
@@ -26,6 +29,10 @@ export const ServiceProcessConfig = Type.Object({
 export async function runServiceProcess(definition: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = configOrExit(() => loadConfig(ServiceProcessConfig, env));
   const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL });
+  // Before any app or client is built: they take these as their defaults.
+  const edge = await configOrExitAsync(() => loadServiceEdge(config));
+  configureHttpEdge(edge.http);
+  configureServiceTrust(edge.trust);
   const keyring = await readKeyringFile(config.TRIBUTARY_KEYRING_FILE);
   const database = await createDatabase(config.DATABASE_URL, { logger });
   const peers = Object.fromEntries(
@@ -50,4 +57,14 @@ export async function runServiceProcess(definition: ServiceDefinition, env: Reco
   );
   logger.info({ url: running.url }, `${definition.name} listening`);
   installShutdown(running.app, { logger, onShutdown: running.release });
+}
+
+async function configOrExitAsync<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    return configOrExit(() => {
+      throw error;
+    });
+  }
 }

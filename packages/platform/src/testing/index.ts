@@ -1,3 +1,4 @@
 export * from './databases.js';
 export * from './signed.js';
 export { ManualClock } from '../core/clock.js';
+export * from './tls.js';
