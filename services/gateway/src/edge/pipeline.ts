@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, invalid, notFound, unauthenticated } from '@tributary/platform/core';
+import { authorizeTarget, upstreamService } from '../features/routing/access.js';
 import { authorize } from '../features/routing/policy.js';
 import { forward, sendUpstream } from '../features/routing/proxy.js';
 import { ResponseCache } from '../features/routing/response-cache.js';
@@ -43,7 +44,7 @@ function withoutSignatureParams(rawQuery: string): string {
     .join('&');
 }
 
-/** The proxy: match → authenticate → limit → authorize → cache → forward. */
+/** The proxy: match → authenticate → limit → authorize (route, then the target's access model) → cache → forward. */
 export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const { path, rawQuery: clientQuery } = splitUrl(request.url);
   assertSafePath(path);
@@ -64,10 +65,11 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   if (route.authRequired && consumer.method === 'none') throw unauthenticated(GatewayError.AuthRequired, 'This route requires a bearer token, an API key or a SigV4 signature');
   await applyLimits(runtime, request, reply, consumer, route);
   authorize(route, request.method, consumer);
+  const upstreamPath = rewritePath(route.upstreamPath, match, path);
+  authorizeTarget(upstreamService(route), request.method, upstreamPath, consumer);
   decorateCors(request, reply, route.corsOrigins);
   if (route.deprecated) reply.header('deprecation', 'true');
 
-  const upstreamPath = rewritePath(route.upstreamPath, match, path);
   const cacheable = route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
   const cacheKey = cacheable ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept) : undefined;
   if (cacheKey) {
