@@ -26,10 +26,12 @@ const TRADERS = ['TRADER-OFFICER', 'TRADER-SUPERVISOR'];
  * method without a rule is refused: nothing is allowed unless a line here allows it.
  */
 export const MTP_ACCESS: readonly AccessRule[] = [
-  // Admin level may read /admin/*; user level is denied it (the original IAM DENY).
-  { service: 'orders', method: 'GET', path: '/admin/*', roles: ADMINS },
-  { service: 'orders', method: 'POST', path: '/admin/*', roles: ['MASTER-ADMIN'] },
-  { service: 'orders', method: 'DELETE', path: '/admin/*', roles: ['MASTER-ADMIN'] },
+  // Admin level may read /admin/*; user level is denied it (the original IAM DENY). Only
+  // MASTER-ADMIN creates and deletes users; groups are read-only.
+  { service: 'orders', method: 'GET', path: '/admin/user', roles: ADMINS },
+  { service: 'orders', method: 'POST', path: '/admin/user', roles: ['MASTER-ADMIN'] },
+  { service: 'orders', method: 'DELETE', path: '/admin/user', roles: ['MASTER-ADMIN'] },
+  { service: 'orders', method: 'GET', path: '/admin/group', roles: ADMINS },
   { service: 'orders', method: 'GET', path: '/order/plan', roles: ['GRANDPASS-ADMIN', 'GRANDPASS-OFFICER'] },
   { service: 'orders', method: 'POST', path: '/order/plan', roles: ['GRANDPASS-ADMIN'] },
   { service: 'orders', method: 'DELETE', path: '/order/plan', roles: ['GRANDPASS-ADMIN'] },
