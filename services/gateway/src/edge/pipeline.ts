@@ -7,10 +7,9 @@ import { ResponseCache } from '../features/routing/response-cache.js';
 import { rewritePath } from '../features/routing/route-table.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayRuntime } from '../runtime.js';
-import { authenticateClient } from './client-auth.js';
 import { consumerKey } from './consumer.js';
 import { decorateCors } from './cors.js';
-import { applyLimits } from './limits.js';
+import { applyLimits, authenticateAtEdge } from './limits.js';
 
 function splitUrl(url: string): { path: string; rawQuery: string } {
   const mark = url.indexOf('?');
@@ -60,10 +59,11 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   const { route } = match;
   const edge = request.edge;
   edge.route = route;
-  const consumer = await authenticateClient(runtime, request);
+  const consumer = await authenticateAtEdge(runtime, request, reply);
   edge.consumer = consumer;
   if (route.authRequired && consumer.method === 'none') throw unauthenticated(GatewayError.AuthRequired, 'This route requires a bearer token, an API key or a SigV4 signature');
-  await applyLimits(runtime, request, reply, consumer, route);
+  // Anonymous callers were already counted per address on arrival; a route override counts apart.
+  if (consumer.method !== 'none' || route.limitOverride || !edge.limited) await applyLimits(runtime, request, reply, consumer, route);
   authorize(route, request.method, consumer);
   const upstreamPath = rewritePath(route.upstreamPath, match, path);
   authorizeTarget(upstreamService(route), request.method, upstreamPath, consumer);

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden } from '@tributary/platform/core';
-import { authenticateClient, requireUser } from '../../edge/client-auth.js';
-import { applyLimits } from '../../edge/limits.js';
+import { requireUser } from '../../edge/client-auth.js';
+import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
 import { GatewayError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime.js';
 import { SUPER_ROLE } from '../routing/access.js';
@@ -14,7 +14,7 @@ export interface AdminCaller {
 }
 
 export async function requireAdminCaller(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<AdminCaller> {
-  const consumer = await authenticateClient(runtime, request);
+  const consumer = await authenticateAtEdge(runtime, request, reply);
   request.edge.consumer = consumer;
   requireUser(consumer);
   await applyLimits(runtime, request, reply, consumer);

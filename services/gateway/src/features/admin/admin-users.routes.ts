@@ -104,6 +104,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       const { rateLimitTier, ...rest } = request.body;
       const row = await runtime.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
       if (!row) throw notFound(GatewayError.UserNotFound, `No user ${request.params.userId}`);
+      if (request.body.unlock) await runtime.auth.unlock(row.user_id);
       if (request.body.isActive === false) await runtime.auth.revokeUser(row.user_id, by, 'User deactivated');
       else await runtime.versions.bump('auth');
       return publicUser(row);
