@@ -34,4 +34,6 @@ export const GatewayError = {
   InvalidCidr: 'INVALID_IP_ALLOWLIST',
   InvalidScope: 'INVALID_SCOPE',
   InvalidRoute: 'INVALID_ROUTE',
+  RouteInternal: 'ROUTE_INTERNAL',
+  RoleEscalation: 'ROLE_ESCALATION_DENIED',
 } as const;

@@ -74,7 +74,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/hourly', httpMethod: 'GET', serviceName: 'svc', routeName: 'hourly', upstreamUrl: up.url, upstreamAuth: 'none', rateLimitOverride: { hour: 3, day: 5 } },
+        payload: { pathPattern: '/hourly', httpMethod: 'GET', serviceName: 'svc', routeName: 'hourly', upstreamUrl: up.url, upstreamAuth: 'none', rateLimitOverride: { hour: 3, day: 5 }, authorizationRoles: ['*'] },
       });
       expect(created.statusCode).toBe(201);
       const name = unique('hourly');

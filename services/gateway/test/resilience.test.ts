@@ -26,7 +26,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const route = (body: Record<string, unknown>) =>
         gw.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { httpMethod: 'GET', serviceName: 'svc', routeName: 'r', upstreamAuth: 'none', ...body } });
       expect((await route({ pathPattern: '/flaky', serviceName: 'flaky', upstreamUrl: a.url, upstreamServers: [{ url: a.url }, { url: b.url }], authenticationRequired: false, failureThreshold: 5, recoveryTimeoutMs: 10_000, retryAttempts: 0, healthCheckUrl: '/health/live' })).statusCode).toBe(201);
-      expect((await route({ pathPattern: '/cached/*', serviceName: 'cached', upstreamUrl: c.url, cacheEnabled: true, cacheTtlSeconds: 60 })).statusCode).toBe(201);
+      expect((await route({ pathPattern: '/cached/*', serviceName: 'cached', upstreamUrl: c.url, cacheEnabled: true, cacheTtlSeconds: 60, authorizationRoles: ['*'] })).statusCode).toBe(201);
     });
     afterAll(async () => {
       await gw?.app.close();
@@ -37,8 +37,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     const flaky = () => gw.app.inject({ method: 'GET', url: '/flaky' });
 
     it('ejects a failing target, opens the breaker, lets exactly one probe through, and brings the target back', async () => {
-      // 1. A fails: after three consecutive failures it leaves the rotation.
-      a.status = 500;
+      // 1. A fails (overloaded): after three consecutive failures it leaves the rotation.
+      a.status = 503;
       for (let i = 0; i < 6; i++) await flaky();
       expect(a.hits).toBe(3);
       const aHits = a.hits;
@@ -47,8 +47,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(gw.runtime.upstreams.targetSnapshots().find((t) => t.url === a.url)?.ejected).toBe(true);
 
       // 2. B fails too. It cannot be ejected (never more than half the pool), so the breaker trips.
-      b.status = 500;
-      for (let i = 0; i < 5; i++) expect((await flaky()).statusCode).toBe(500);
+      b.status = 503;
+      for (let i = 0; i < 5; i++) expect((await flaky()).statusCode).toBe(503);
       const bHits = b.hits;
       const open = await flaky();
       expect(open.statusCode).toBe(503);
@@ -95,7 +95,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       for (let i = 0; i < 4; i++) await flaky();
       expect(a.hits).toBe(aHits + 2);
       // Passive ejection, then a passing active check: back before the ejection would have ended.
-      a.status = 500;
+      a.status = 502;
       for (let i = 0; i < 6; i++) await flaky();
       a.status = 200;
       const ejectedHits = a.hits;

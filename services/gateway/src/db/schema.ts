@@ -200,6 +200,14 @@ export interface JwtSigningKeysTable {
   expires_at: Timestamp | null;
 }
 
+export interface LoginFailuresTable {
+  account: string;
+  client_ip: string;
+  failures: number;
+  first_failure_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface GatewayStateTable {
   name: string;
   version: ColumnType<string, number | string, number | string>;
@@ -216,4 +224,5 @@ export interface GatewayDatabase {
   api_audit_logs: ApiAuditLogsTable;
   jwt_signing_keys: JwtSigningKeysTable;
   gateway_state: GatewayStateTable;
+  login_failures: LoginFailuresTable;
 }

@@ -4,6 +4,7 @@ import type { HttpApp } from '@tributary/platform/http';
 import type { GatewayRuntime } from '../runtime.js';
 import { freshEdge } from './context.js';
 import { answerPreflight } from './cors.js';
+import { limitAnonymous, presentsCredential } from './limits.js';
 import { createGatewayMetrics } from './metrics.js';
 
 const SECRET_QUERY = /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey)$/i;
@@ -34,8 +35,9 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.edge = freshEdge();
-    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
     const path = request.url.split('?', 1)[0] ?? '/';
+    if (!presentsCredential(request) && !path.startsWith('/health/') && path !== '/metrics') await limitAnonymous(runtime, request, reply);
+    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
     const wanted = String(request.headers['access-control-request-method']).toUpperCase();
     if (OWN_PREFIXES.some((prefix) => path.startsWith(prefix))) {
       return answerPreflight(request, reply, ownOrigins, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);

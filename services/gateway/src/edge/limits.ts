@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError } from '@tributary/platform/core';
 import type { IdentifierType } from '../features/limits/limiter.js';
 import { rateLimitedError } from '../features/limits/limiter.js';
 import { TIER_LIMITS, type WindowLimits } from '../features/limits/tiers.js';
 import type { RouteConfig } from '../features/routing/route-table.js';
 import type { GatewayRuntime } from '../runtime.js';
-import type { Consumer } from './consumer.js';
+import { authenticateClient } from './client-auth.js';
+import { ANONYMOUS, type Consumer } from './consumer.js';
 
 function identify(runtime: GatewayRuntime, consumer: Consumer, ip: string): { type: IdentifierType; value: string; limits: WindowLimits } {
   if (consumer.apiKeyId) return { type: 'api_key', value: consumer.apiKeyId, limits: consumer.tier === 'unlimited' ? TIER_LIMITS.unlimited : (consumer.limits ?? TIER_LIMITS[consumer.tier]) };
@@ -32,5 +34,33 @@ export async function applyLimits(runtime: GatewayRuntime, request: FastifyReque
     request.edge.rateLimited = true;
     request.edge.rateLimitReason = `${id.type} per ${decision.window}`;
     throw rateLimitedError(decision, id.type);
+  }
+}
+
+/** Does the request carry any credential? Requests without one are limited per address at once. */
+export function presentsCredential(request: FastifyRequest): boolean {
+  const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+  return request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined || /[?&]X-Amz-Signature=/i.test(query);
+}
+
+/**
+ * Unauthenticated traffic is limited per address before anything else runs (login, refresh,
+ * unknown paths, public routes), with the `IP_LIMIT_PER_*` windows: 429 RATE_LIMIT_EXCEEDED
+ * with Retry-After.
+ */
+export async function limitAnonymous(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await applyLimits(runtime, request, reply, ANONYMOUS);
+}
+
+/**
+ * Client authentication at the edge. A credential that fails counts against the address like
+ * no credential at all, so forged or expired tokens are not a way around the anonymous limit.
+ */
+export async function authenticateAtEdge(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<Consumer> {
+  try {
+    return await authenticateClient(runtime, request);
+  } catch (error) {
+    if (isAppError(error) && (error.category === 'unauthenticated' || error.category === 'invalid')) await limitAnonymous(runtime, request, reply);
+    throw error;
   }
 }

@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, invalid, notFound, unauthenticated } from '@tributary/platform/core';
+import { authorizeTarget, upstreamService } from '../features/routing/access.js';
 import { authorize } from '../features/routing/policy.js';
 import { forward, sendUpstream } from '../features/routing/proxy.js';
 import { ResponseCache } from '../features/routing/response-cache.js';
 import { rewritePath } from '../features/routing/route-table.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayRuntime } from '../runtime.js';
-import { authenticateClient } from './client-auth.js';
 import { consumerKey } from './consumer.js';
 import { decorateCors } from './cors.js';
-import { applyLimits } from './limits.js';
+import { applyLimits, authenticateAtEdge } from './limits.js';
 
 function splitUrl(url: string): { path: string; rawQuery: string } {
   const mark = url.indexOf('?');
@@ -43,7 +43,7 @@ function withoutSignatureParams(rawQuery: string): string {
     .join('&');
 }
 
-/** The proxy: match → authenticate → limit → authorize → cache → forward. */
+/** The proxy: match → authenticate → limit → authorize (route, then the target's access model) → cache → forward. */
 export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const { path, rawQuery: clientQuery } = splitUrl(request.url);
   assertSafePath(path);
@@ -59,15 +59,17 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   const { route } = match;
   const edge = request.edge;
   edge.route = route;
-  const consumer = await authenticateClient(runtime, request);
+  const consumer = await authenticateAtEdge(runtime, request, reply);
   edge.consumer = consumer;
   if (route.authRequired && consumer.method === 'none') throw unauthenticated(GatewayError.AuthRequired, 'This route requires a bearer token, an API key or a SigV4 signature');
-  await applyLimits(runtime, request, reply, consumer, route);
+  // Anonymous callers were already counted per address on arrival; a route override counts apart.
+  if (consumer.method !== 'none' || route.limitOverride || !edge.limited) await applyLimits(runtime, request, reply, consumer, route);
   authorize(route, request.method, consumer);
+  const upstreamPath = rewritePath(route.upstreamPath, match, path);
+  authorizeTarget(upstreamService(route), request.method, upstreamPath, consumer);
   decorateCors(request, reply, route.corsOrigins);
   if (route.deprecated) reply.header('deprecation', 'true');
 
-  const upstreamPath = rewritePath(route.upstreamPath, match, path);
   const cacheable = route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
   const cacheKey = cacheable ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept) : undefined;
   if (cacheKey) {

@@ -1,14 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden } from '@tributary/platform/core';
-import { authenticateClient, requireUser } from '../../edge/client-auth.js';
-import { applyLimits } from '../../edge/limits.js';
+import { requireUser } from '../../edge/client-auth.js';
+import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
 import { GatewayError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime.js';
+import { SUPER_ROLE } from '../routing/access.js';
 
-export const ADMIN_ROLES = ['administrator', 'MASTER-ADMIN'];
+export const ADMIN_ROLES = [SUPER_ROLE, 'MASTER-ADMIN'];
 
-export async function requireAdmin(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<string> {
-  const consumer = await authenticateClient(runtime, request);
+export interface AdminCaller {
+  userId: string;
+  roles: readonly string[];
+}
+
+export async function requireAdminCaller(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<AdminCaller> {
+  const consumer = await authenticateAtEdge(runtime, request, reply);
   request.edge.consumer = consumer;
   requireUser(consumer);
   await applyLimits(runtime, request, reply, consumer);
@@ -16,5 +22,19 @@ export async function requireAdmin(runtime: GatewayRuntime, request: FastifyRequ
   if (consumer.scopes && !consumer.scopes.some((scope) => scope === '*' || scope === 'admin:*')) {
     throw forbidden(GatewayError.ScopeDenied, 'The credential lacks the admin scope');
   }
-  return consumer.userId;
+  return { userId: consumer.userId, roles: consumer.roles };
+}
+
+export async function requireAdmin(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<string> {
+  return (await requireAdminCaller(runtime, request, reply)).userId;
+}
+
+/**
+ * Routes carry roles and decide what reaches every service, so only the top role changes
+ * them: a MASTER-ADMIN route to erp would otherwise be a way into the confectionery.
+ */
+export async function requireSuperAdmin(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<string> {
+  const caller = await requireAdminCaller(runtime, request, reply);
+  if (!caller.roles.includes(SUPER_ROLE)) throw forbidden(GatewayError.RoleEscalation, 'Only the administrator role may change routes or signing keys');
+  return caller.userId;
 }

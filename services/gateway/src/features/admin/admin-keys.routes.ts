@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '@tributary/platform/http';
 import type { GatewayRuntime } from '../../runtime.js';
 import type { ApiKeyRow } from '../keys/keys.repository.js';
-import { requireAdmin } from './admin-guard.js';
+import { requireAdmin, requireAdminCaller } from './admin-guard.js';
+import { assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
 const ApiKeySchema = Type.Object({
@@ -50,6 +51,11 @@ const AccessKeySchema = Type.Object({
   previous: Type.Optional(Type.Object({ accessKeyId: Type.String(), expiresAt: Type.String() })),
 });
 
+/** The key's owner role, or undefined when there is no such key (a 404 either way). */
+function ownerOf(row: { owner_role: string } | undefined): { role: string } | undefined {
+  return row ? { role: row.owner_role } : undefined;
+}
+
 export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): void {
   app.get(
     '/api/v1/admin/api-keys',
@@ -93,8 +99,11 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const by = caller.userId;
       const body = request.body;
+      // A key acts as its user: minting one for a higher role would be acting as that role.
+      assertMayManage(caller.roles, await runtime.users.findById(body.userId), `user ${body.userId}`);
       const { key, row } = await runtime.keys.createApiKey({
         userId: body.userId,
         name: body.name,
@@ -131,7 +140,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const by = caller.userId;
+      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
       const { rateLimitTier, ...rest } = request.body;
       const row = await runtime.keys.updateApiKey(request.params.keyId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by);
       return publicKey(row);
@@ -142,8 +153,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     '/api/v1/admin/api-keys/:keyId',
     { schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
-      await runtime.keys.revokeApiKey(request.params.keyId, by);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
+      await runtime.keys.revokeApiKey(request.params.keyId, caller.userId);
       return reply.code(204).send(null);
     },
   );
@@ -167,8 +179,10 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const by = caller.userId;
       const body = request.body;
+      assertMayManage(caller.roles, await runtime.users.findById(body.userId), `user ${body.userId}`);
       const created = await runtime.keys.createAccessKey({
         userId: body.userId,
         scopes: body.scopes ?? null,
@@ -192,7 +206,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const by = caller.userId;
+      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
       const rotated = await runtime.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
       return reply.code(201).send(rotated);
     },
@@ -202,7 +218,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     '/api/v1/admin/access-keys/:accessKeyId',
     { schema: { tags, summary: 'Revoke an access key', params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
       await runtime.keys.revokeAccessKey(request.params.accessKeyId);
       return reply.code(204).send(null);
     },

@@ -8,7 +8,8 @@ import { validateScopes } from '../keys/scopes.js';
 import { compilePattern } from '../routing/route-table.js';
 import type { RouteInput, RouteRow } from '../routing/routes.repository.js';
 import { resolveUpstream } from '../routing/upstreams.js';
-import { requireAdmin } from './admin-guard.js';
+import { assertRoutableTemplate } from '../routing/access.js';
+import { requireAdmin, requireSuperAdmin } from './admin-guard.js';
 import { errors, Loose, Page, Paging, RouteBody, tags } from './admin.schemas.js';
 
 function publicRoute(row: RouteRow) {
@@ -51,6 +52,9 @@ function validateRoute(runtime: GatewayRuntime, input: Partial<RouteInput>): voi
     if (!url.startsWith('peer:') && !resolveUpstream(url, runtime.context.peers)) throw invalid(GatewayError.InvalidRoute, `Upstream "${url}" is not an http(s) URL or peer:<service>`);
   }
   if (input.authorizationScopes) validateScopes(input.authorizationScopes);
+  // What is forwarded is the upstream path template, or the client path when there is none.
+  if (input.upstreamPath) assertRoutableTemplate(input.upstreamPath);
+  if (input.pathPattern) assertRoutableTemplate(input.pathPattern);
 }
 
 export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime): void {
@@ -73,7 +77,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     '/api/v1/admin/routes',
     { schema: { tags, summary: 'Create a route; every replica picks it up without a restart', body: RouteBody, response: { 201: Loose, ...errors } } },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const by = await requireSuperAdmin(runtime, request, reply);
       validateRoute(runtime, request.body);
       const row = await runtime.routesRepo.create(request.body, by);
       await runtime.routeLoader.changed();
@@ -87,7 +91,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
       schema: { tags, summary: 'Change a route (partial)', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), body: Type.Partial(RouteBody), response: { 200: Loose, ...errors } },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const by = await requireSuperAdmin(runtime, request, reply);
       validateRoute(runtime, request.body);
       const row = await runtime.routesRepo.update(request.params.routeId, request.body, by, new Date(runtime.context.clock.now()));
       if (!row) throw notFound(GatewayError.RouteConfigNotFound, `No route ${request.params.routeId}`);
@@ -100,7 +104,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     '/api/v1/admin/routes/:routeId',
     { schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+      await requireSuperAdmin(runtime, request, reply);
       if (!(await runtime.routesRepo.remove(request.params.routeId))) throw notFound(GatewayError.RouteConfigNotFound, `No route ${request.params.routeId}`);
       await runtime.routeLoader.changed();
       return reply.code(204).send(null);

@@ -6,7 +6,8 @@ import type { GatewayRuntime } from '../../runtime.js';
 import { UserSchema } from '../auth/auth.routes.js';
 import { checkPolicy } from '../auth/passwords.js';
 import { publicUser } from '../auth/users.repository.js';
-import { requireAdmin } from './admin-guard.js';
+import { requireAdmin, requireAdminCaller, requireSuperAdmin } from './admin-guard.js';
+import { assertMayGrant, assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
 export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): void {
@@ -53,8 +54,10 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const by = caller.userId;
       const body = request.body;
+      assertMayGrant(caller.roles, body.role);
       checkPolicy(body.password, runtime.policy);
       const row = await runtime.users.create({
         userId: `usr_${body.username.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 140),
@@ -94,10 +97,14 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       },
     },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const by = caller.userId;
+      assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);
+      if (request.body.role !== undefined) assertMayGrant(caller.roles, request.body.role);
       const { rateLimitTier, ...rest } = request.body;
       const row = await runtime.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
       if (!row) throw notFound(GatewayError.UserNotFound, `No user ${request.params.userId}`);
+      if (request.body.unlock) await runtime.auth.unlock(row.user_id);
       if (request.body.isActive === false) await runtime.auth.revokeUser(row.user_id, by, 'User deactivated');
       else await runtime.versions.bump('auth');
       return publicUser(row);
@@ -108,8 +115,9 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     '/api/v1/admin/users/:userId/revoke-tokens',
     { schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
-      return { revoked: await runtime.auth.revokeUser(request.params.userId, by) };
+      const caller = await requireAdminCaller(runtime, request, reply);
+      assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);
+      return { revoked: await runtime.auth.revokeUser(request.params.userId, caller.userId) };
     },
   );
 
@@ -117,8 +125,10 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     '/api/v1/admin/tokens/:tokenId/revoke',
     { schema: { tags, summary: 'Revoke one token by its id (jti)', params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
     async (request, reply) => {
-      const by = await requireAdmin(runtime, request, reply);
-      return { revoked: await runtime.auth.revokeToken(request.params.tokenId, by) };
+      const caller = await requireAdminCaller(runtime, request, reply);
+      const token = await runtime.tokens.find(request.params.tokenId);
+      if (token) assertMayManage(caller.roles, await runtime.users.findById(token.user_id), `token ${request.params.tokenId}`);
+      return { revoked: await runtime.auth.revokeToken(request.params.tokenId, caller.userId) };
     },
   );
 
@@ -126,7 +136,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     '/api/v1/admin/signing-keys/rotate',
     { schema: { tags, summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', response: { 200: Type.Object({ kid: Type.String() }), ...errors } } },
     async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+      await requireSuperAdmin(runtime, request, reply);
       return { kid: await runtime.signingKeys.rotate() };
     },
   );

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Logger } from '@tributary/platform/core';
 import type { ApiAuditLogsTable, GatewayDatabase } from '../../db/schema.js';
+import { reducedRecord, sanitizeRecord } from './sanitize.js';
 
 export type AuditRecord = Omit<Insertable<ApiAuditLogsTable>, 'query_params' | 'id'> & { query_params: Record<string, unknown> | null };
 
@@ -23,9 +24,12 @@ async function insertBatch(db: Kysely<GatewayDatabase>, batch: AuditRecord[]): P
 }
 
 /**
- * Collects one record per request and inserts them in batches off the request path. The
- * buffer is bounded: under a database outage the oldest records are dropped (and counted)
- * rather than growing memory until the process dies.
+ * Collects one record per request and inserts them in batches off the request path. Every
+ * record is sanitised on the way in (NUL, lone surrogates, widths), so one client's odd bytes
+ * cannot fail a batch. If a batch fails anyway, its rows are inserted one by one, a row that
+ * still fails is inserted reduced to its fixed fields, and rows that cannot be written now (the
+ * database is down) go back to the buffer for the next flush. Only a buffer past its bound
+ * drops the oldest rows (counted in `dropped` and the `gateway_audit_dropped` metric).
  */
 export class AuditWriter {
   private buffer: AuditRecord[] = [];
@@ -33,6 +37,8 @@ export class AuditWriter {
   private flushing: Promise<void> | undefined;
   dropped = 0;
   written = 0;
+  /** Rows written one by one or reduced after their batch failed. */
+  rescued = 0;
 
   constructor(
     private readonly db: Kysely<GatewayDatabase>,
@@ -50,39 +56,84 @@ export class AuditWriter {
   }
 
   push(record: AuditRecord): void {
-    this.buffer.push(record);
+    this.buffer.push(sanitizeRecord(record));
+    this.bound();
+    if (this.buffer.length >= this.options.batchSize) void this.flush();
+  }
+
+  private bound(): void {
     const max = this.options.maxBuffered ?? 100_000;
     if (this.buffer.length > max) {
       const excess = this.buffer.length - max;
       this.buffer.splice(0, excess);
       this.dropped += excess;
+      this.logger.error({ rows: excess }, 'audit buffer full; oldest rows dropped');
     }
-    if (this.buffer.length >= this.options.batchSize) void this.flush();
   }
 
-  async flush(): Promise<void> {
+  /** Writes what is buffered; returns false when some rows had to go back (database unavailable). */
+  async flush(): Promise<boolean> {
     while (this.flushing) await this.flushing;
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0) return true;
     const batch = this.buffer.splice(0, this.options.batchSize);
+    let retained: AuditRecord[] = [];
     this.flushing = (async () => {
       try {
         await insertBatch(this.db, batch);
         this.written += batch.length;
       } catch (error) {
-        // Put them back once; a second failure of the same rows drops them.
-        this.logger.error({ err: error, rows: batch.length }, 'audit batch insert failed');
-        this.dropped += batch.length;
+        this.logger.error({ err: error, rows: batch.length }, 'audit batch insert failed; writing its rows one by one');
+        retained = await this.rescue(batch);
       } finally {
         this.flushing = undefined;
       }
     })();
     await this.flushing;
-    if (this.buffer.length >= this.options.batchSize) await this.flush();
+    if (retained.length > 0) {
+      // Oldest first, ahead of what arrived meanwhile; retried on the next flush.
+      this.buffer.unshift(...retained);
+      this.bound();
+      return false;
+    }
+    if (this.buffer.length >= this.options.batchSize) return this.flush();
+    return true;
   }
 
+  /** One row at a time, so a bad row fails alone; returns the rows that could not be written. */
+  private async rescue(batch: AuditRecord[]): Promise<AuditRecord[]> {
+    const retained: AuditRecord[] = [];
+    for (const [index, row] of batch.entries()) {
+      try {
+        await insertBatch(this.db, [row]);
+      } catch {
+        try {
+          await insertBatch(this.db, [reducedRecord(row)]);
+          this.logger.warn({ requestId: row.request_id }, 'audit row written reduced after it failed in full');
+        } catch (error) {
+          // Even the reduced row fails: the database is unavailable, keep the rest for later.
+          this.logger.error({ err: error }, 'audit rows kept for the next flush');
+          retained.push(...batch.slice(index));
+          break;
+        }
+      }
+      this.written++;
+      this.rescued++;
+    }
+    return retained;
+  }
+
+  /** Flushes until empty; gives up (and counts the rest dropped) when the database stays down. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    while (this.buffer.length > 0 || this.flushing) await this.flush();
+    for (let attempt = 0; attempt < 3 && (this.buffer.length > 0 || this.flushing); attempt++) {
+      while (this.buffer.length > 0 && (await this.flush()));
+      if (this.buffer.length === 0) return;
+    }
+    if (this.buffer.length > 0) {
+      this.logger.error({ rows: this.buffer.length }, 'audit rows could not be written before shutdown');
+      this.dropped += this.buffer.length;
+      this.buffer = [];
+    }
   }
 }

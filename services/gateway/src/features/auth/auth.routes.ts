@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { authenticateClient, requireUser } from '../../edge/client-auth.js';
-import { applyLimits } from '../../edge/limits.js';
+import { requireUser } from '../../edge/client-auth.js';
+import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
 import type { GatewayRuntime } from '../../runtime.js';
 import { publicUser } from './users.repository.js';
 
@@ -40,7 +40,7 @@ function client(request: FastifyRequest) {
 
 export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void {
   const bearer = async (request: FastifyRequest, reply: Parameters<typeof applyLimits>[2]) => {
-    const consumer = await authenticateClient(runtime, request);
+    const consumer = await authenticateAtEdge(runtime, request, reply);
     request.edge.consumer = consumer;
     requireUser(consumer);
     await applyLimits(runtime, request, reply, consumer);
@@ -53,7 +53,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
       schema: {
         tags,
         summary: 'Log in with user name (or email) and password; returns an access and a refresh token',
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ ...TokenPair.properties, user: UserSchema }), ...errors },
       },
     },

@@ -9,6 +9,7 @@ import { GatewayError } from '../../errors.js';
 import type { VersionedCache, VersionSource } from '../../shared/versions.js';
 import type { LimiterFactory } from '../limits/store.js';
 import { checkPolicy, type PasswordHasher, type PasswordPolicy } from './passwords.js';
+import { LoginGuard } from './login-guard.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { TokensRepository } from './tokens.repository.js';
 import type { UserRow, UsersRepository } from './users.repository.js';
@@ -69,7 +70,11 @@ export class AuthService {
    */
   private readonly verifiedTokens = new Map<string, JWTPayload>();
 
-  constructor(private readonly deps: AuthDeps) {}
+  private readonly guard: LoginGuard;
+
+  constructor(private readonly deps: AuthDeps) {
+    this.guard = new LoginGuard(deps.db, deps.limiters, deps.settings);
+  }
 
   private async verified(token: string): Promise<JWTPayload> {
     const cached = this.verifiedTokens.get(token);
@@ -85,41 +90,43 @@ export class AuthService {
     return new Date(this.deps.clock.now());
   }
 
+  /**
+   * Login under the policy of LoginGuard. Known and unknown names take the same steps (one
+   * lookup, one lock check, one password hash) and get the same answers; an account's
+   * disabled state is told only to someone who proved the password.
+   */
   async login(login: string, password: string, client: ClientInfo): Promise<TokenPair & { user: UserRow }> {
-    const { users, hasher, settings } = this.deps;
-    const ipLimiter = this.deps.limiters.limiter('login-ip', settings.loginIpMaxFailures, settings.loginIpWindowSeconds);
-    // Throttle per address before any password work: guessing from one address is slowed
-    // without touching the accounts it guesses at.
-    const ipState = await ipLimiter.get(client.ip);
-    if (ipState && ipState.consumedPoints >= settings.loginIpMaxFailures) {
-      throw new AppError('rate_limited', GatewayError.LoginThrottled, 'Too many failed logins from this address; try again later', {
-        headers: { 'Retry-After': String(Math.max(1, Math.ceil(ipState.msBeforeNext / 1000))) },
-      });
-    }
-    const failIp = () => ipLimiter.penalty(client.ip, 1).catch(() => undefined);
-
+    const { users, hasher } = this.deps;
     const user = await users.findByLogin(login);
-    if (!user) {
-      await hasher.burn(password);
-      await failIp();
-      throw unauthenticated(GatewayError.InvalidCredentials, 'Invalid username or password');
-    }
+    const account = LoginGuard.account(user?.user_id, login);
     const now = this.now();
-    if (user.account_locked_until && new Date(user.account_locked_until) > now) {
-      throw lockedError(new Date(user.account_locked_until), now);
+    const lock = await this.guard.state(account, client.ip, now);
+    if (lock.lockedUntil) throw lockedError(lock.lockedUntil, now);
+
+    const valid = user ? await hasher.verify(user.password_hash, password) : (await hasher.burn(password), false);
+    if (!user || !valid) {
+      const after = await this.guard.failure(account, client.ip, now);
+      // Kept on the row for the admin view only; it no longer locks anything there.
+      if (user) await users.recordFailure(user.user_id, now, NEVER_LOCKS, this.deps.settings.lockoutSeconds);
+      if (after.locked && after.lockedUntil) throw lockedError(after.lockedUntil, now);
+      if (after.addressThrottled) {
+        throw new AppError('rate_limited', GatewayError.LoginThrottled, 'Too many failed logins from this address; try again later', {
+          headers: { 'Retry-After': String(Math.max(1, Math.ceil(after.addressMsLeft / 1000))) },
+        });
+      }
+      throw unauthenticated(GatewayError.InvalidCredentials, 'Invalid username or password');
     }
     if (!user.is_active || !user.api_access_enabled) throw forbidden(GatewayError.AccountDisabled, 'This account is disabled');
-
-    if (!(await hasher.verify(user.password_hash, password))) {
-      await failIp();
-      const { lockedUntil } = await users.recordFailure(user.user_id, now, settings.lockoutMaxFailures, settings.lockoutSeconds);
-      if (lockedUntil && new Date(lockedUntil) > now) throw lockedError(new Date(lockedUntil), now);
-      throw unauthenticated(GatewayError.InvalidCredentials, 'Invalid username or password');
-    }
+    await this.guard.success(account, client.ip);
     const rehash = hasher.needsRehash(user.password_hash) ? await hasher.hash(password) : undefined;
     await users.recordSuccess(user.user_id, now, rehash);
     const pair = await this.issue(user, randomUUID(), client, this.deps.db);
     return { ...pair, user };
+  }
+
+  /** An administrator's unlock: the account's lockouts end on every address. */
+  async unlock(userId: string): Promise<number> {
+    return this.guard.unlock(userId);
   }
 
   private async issue(user: UserRow, familyId: string, client: ClientInfo, db: Kysely<GatewayDatabase>): Promise<TokenPair> {
@@ -260,6 +267,8 @@ export class AuthService {
 }
 
 const VERIFIED_CACHE_MAX = 20_000;
+/** recordFailure's threshold when the row only counts: the lock lives in LoginGuard. */
+const NEVER_LOCKS = 2 ** 31 - 1;
 
 function lockedError(until: Date, now: Date): AppError {
   return forbidden(GatewayError.AccountLocked, 'Account is locked after too many failed logins', {

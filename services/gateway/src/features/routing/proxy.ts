@@ -5,6 +5,7 @@ import { identityHeaders } from '@tributary/platform/auth';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
 import type { Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
+import { isUpstreamFailure } from './failures.js';
 import type { RouteConfig } from './route-table.js';
 import type { Target, Upstreams } from './upstreams.js';
 
@@ -51,8 +52,9 @@ export function responseHeaders(headers: Dispatcher.ResponseData['headers']): Re
 
 /**
  * Sends the request to one target of the route, under the upstream's breaker. Connection
- * failures of idempotent requests move on to another target; an upstream 5xx is returned as
- * is (the upstream answered) but counts against the target and the breaker.
+ * failures of idempotent requests move on to another target; an upstream answer is returned
+ * as is, and only 502/503/504 among answers count against the target and the breaker
+ * (isUpstreamFailure).
  */
 export async function forward(
   deps: ForwardDeps,
@@ -114,14 +116,14 @@ export async function forward(
       });
       response.body.once('close', done);
       response.body.once('error', done);
-      const ok = response.statusCode < 500;
+      const ok = !isUpstreamFailure({ status: response.statusCode });
       upstreams.report(route, target, ok);
       if (ok) permit?.success();
       else permit?.failure();
       return { status: response.statusCode, headers: responseHeaders(response.headers), body: response.body, target };
     } catch (error) {
       done();
-      upstreams.report(route, target, false);
+      upstreams.report(route, target, !isUpstreamFailure({ error }));
       lastError = error;
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) break;
     }
