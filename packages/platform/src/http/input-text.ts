@@ -80,8 +80,9 @@ export function findInvalidString(root: unknown): string | undefined {
 
 /**
  * The first value no service can store as sent: a string or key with a NUL or a lone
- * surrogate, or a number JSON.parse could not represent (`1e309` becomes Infinity, and an
- * integer past 2^53 silently changes).
+ * surrogate, or a number JSON.parse could not represent (`1e309` becomes Infinity). A large
+ * but finite number (1e300) is left to the route's schema and rules: after parsing it cannot be
+ * told apart from an over-long integer literal, and refusing it would hide their better answer.
  */
 function findInvalidValue(root: unknown): { kind: 'character' | 'number'; path: string } | undefined {
   const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
@@ -90,7 +91,7 @@ function findInvalidValue(root: unknown): { kind: 'character' | 'number'; path: 
     if (typeof value === 'string') {
       if (hasInvalidCharacter(value)) return { kind: 'character', path: path || '/' };
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))) return { kind: 'number', path: path || '/' };
+      if (!Number.isFinite(value)) return { kind: 'number', path: path || '/' };
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => stack.push({ value: item, path: `${path}/${index}` }));
     } else if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value)) {
@@ -110,7 +111,7 @@ export function checkBodyValue(value: unknown): AppError | undefined {
   // The pointer may name the offending key itself; echo it without the offending characters.
   const at = found.path.replace(/[\0\uD800-\uDFFF]/g, '\uFFFD');
   if (found.kind === 'character') return invalidCharacter('body', at);
-  return invalid(INPUT_INVALID_NUMBER, 'The request body holds a number that cannot be represented exactly (out of range, or an integer beyond 2^53)', {
+  return invalid(INPUT_INVALID_NUMBER, 'The request body holds a number too large to represent', {
     details: { part: 'body', path: at },
   });
 }
