@@ -66,6 +66,13 @@ describe('slow requests are cut off', () => {
     expect(bodyOf(response)).toMatchObject({ code: 'REQUEST_MALFORMED' });
   });
 
+  it('keeps Fastify\'s keep-alive default and sets Node\'s own timeouts as backstops', async () => {
+    const app = await buildApp({ headersTimeoutMs: 2_000, bodyTimeoutMs: 3_000 });
+    expect(app.server.keepAliveTimeout).toBe(72_000);
+    expect(app.server.headersTimeout).toBe(2_000);
+    expect(app.server.requestTimeout).toBe(6_000);
+  });
+
   it('lets a body that arrives in time through', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({ bodyTimeoutMs: 5_000 }, routes);
