@@ -87,3 +87,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof e.errno === 'number' && MYSQL_UNAVAILABLE_ERRNOS.has(e.errno)) return true;
   return typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(e.message as string));
 }
+
+/*
+ * A value the database refused as data (text where an integer column is compared, a number out
+ * of the column's range, an over-long string): request input a route's schema let through. It
+ * is answered 400 INPUT_NOT_STORABLE at the edge, a safety net behind the schemas (ADR 0006),
+ * never a 500 that a breaker or an alert would mistake for the service failing.
+ */
+const PG_BAD_VALUE_CODES = new Set(['22P02', '22003', '22001', '22021', '22P05', '22007', '22008', '22023', '2200D', '22025']);
+const MYSQL_BAD_VALUE_ERRNOS = new Set([1264, 1292, 1366, 1406, 1411]);
+
+export function isRefusedValue(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as DriverError;
+  if (typeof e.errno === 'number' && MYSQL_BAD_VALUE_ERRNOS.has(e.errno)) return true;
+  return typeof e.code === 'string' && PG_BAD_VALUE_CODES.has(e.code);
+}

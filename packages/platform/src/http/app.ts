@@ -111,7 +111,15 @@ function createServer(handler: RequestListener, edge: HttpEdgeSettings, headersT
     // How often Node checks the two above; its default (30 s) would make them meaningless.
     connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
   };
-  if (!edge.tls) return createHttpServer(timeouts, handler);
-  // An https.Server is an http.Server in every way Fastify uses (request events, close, address).
-  return createHttpsServer({ ...timeouts, cert: edge.tls.cert, key: edge.tls.key, minVersion: 'TLSv1.3' }, handler) as unknown as Server;
+  const server = edge.tls
+    ? // An https.Server is an http.Server in every way Fastify uses (request events, close, address).
+      (createHttpsServer({ ...timeouts, cert: edge.tls.cert, key: edge.tls.key, minVersion: 'TLSv1.3' }, handler) as unknown as Server)
+    : createHttpServer(timeouts, handler);
+  // Fastify applies its keep-alive default only to servers it builds itself. Node's 5 s would
+  // have clients' pooled sockets closed under them between calls.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }
+
+/** Fastify's own default, longer than the idle timeouts of the clients and proxies in front. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;

@@ -58,6 +58,21 @@ describe('slow requests are cut off', () => {
     expect(bodyOf(response)).toMatchObject({ code: 'REQUEST_TIMEOUT', details: { part: 'headers' } });
   });
 
+  it('answers a head Node cannot parse (a NUL in a header value) with 400 REQUEST_MALFORMED in the platform shape', async () => {
+    const app = await buildApp();
+    const raw = await openRaw(await listen(app), 'GET /health/live HTTP/1.1\r\nHost: test\r\nUser-Agent: a\u0000b\r\n\r\n');
+    const response = await raw.closed;
+    expect(statusOf(response)).toBe(400);
+    expect(bodyOf(response)).toMatchObject({ code: 'REQUEST_MALFORMED' });
+  });
+
+  it('keeps Fastify\'s keep-alive default and sets Node\'s own timeouts as backstops', async () => {
+    const app = await buildApp({ headersTimeoutMs: 2_000, bodyTimeoutMs: 3_000 });
+    expect(app.server.keepAliveTimeout).toBe(72_000);
+    expect(app.server.headersTimeout).toBe(2_000);
+    expect(app.server.requestTimeout).toBe(6_000);
+  });
+
   it('lets a body that arrives in time through', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({ bodyTimeoutMs: 5_000 }, routes);

@@ -18,6 +18,8 @@ export function sendError(thrown: unknown, request: FastifyRequest, reply: Fasti
   const mapped = mapError(thrown);
   if (mapped.serverFault) {
     request.log.error({ err: thrown, code: mapped.code }, 'request failed');
+  } else if (mapped.schemaGap) {
+    request.log.warn({ err: thrown, code: mapped.code }, 'database refused a request value the route schema accepted');
   } else {
     // Client mistakes are the caller's news, not ours; the completion line already names the code.
     request.log.debug({ err: thrown, code: mapped.code }, 'request refused');

@@ -1,5 +1,5 @@
 import { isAppError } from '../core/errors.js';
-import { isDatabaseUnavailable } from '../db/errors.js';
+import { isDatabaseUnavailable, isRefusedValue } from '../db/errors.js';
 
 /** What one thrown value becomes on the wire, plus how loudly to log it. */
 export interface MappedError {
@@ -10,6 +10,8 @@ export interface MappedError {
   headers?: Record<string, string>;
   /** A server fault: logged in full at error level; its own message never reaches the client. */
   serverFault: boolean;
+  /** A client error our own schemas should have caught: answered 4xx but logged at warn level. */
+  schemaGap?: boolean;
 }
 
 export interface ValidationIssue {
@@ -41,10 +43,11 @@ interface FastifyLikeError {
 }
 
 /**
- * Maps anything thrown to the error answer. Database errors are deliberately not recognised,
- * with one exception: repositories translate them into AppErrors where the meaning (a
- * duplicate key is which conflict?) is known, so here they are just 500s. The exception is an
- * unreachable database: that is the dependency being down, a 503 any caller may retry.
+ * Maps anything thrown to the error answer. Database errors are mostly not recognised:
+ * repositories translate them into AppErrors where the meaning (a duplicate key is which
+ * conflict?) is known, so here they are just 500s. Two kinds carry their meaning whatever the
+ * route: an unreachable database (the dependency is down: 503, retryable) and a value the
+ * database refused as data (request input a schema let through: 400).
  */
 export function mapError(thrown: unknown): MappedError {
   if (isAppError(thrown)) {
@@ -84,6 +87,10 @@ export function mapError(thrown: unknown): MappedError {
     return { status, code: error.code, message: typeof error.message === 'string' ? error.message : 'Bad request', serverFault: false };
   }
 
+  if (isRefusedValue(thrown)) {
+    // Logged at warn level (sendError): it means a route's schema is looser than its column.
+    return { status: 400, code: 'INPUT_NOT_STORABLE', message: 'A value in the request is not valid for the field it is stored in or compared with', serverFault: false, schemaGap: true };
+  }
   if (isDatabaseUnavailable(thrown)) {
     return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; retry shortly', headers: { 'Retry-After': '1' }, serverFault: true };
   }

@@ -27,4 +27,4 @@ export { parseMultipart, type MultipartBody, type UploadedFile } from './multipa
 export { configureHttpEdge, httpEdgeDefaults, type HttpEdgeSettings } from './edge-settings.js';
 export { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from './body-timeout.js';
 export { isMetricsBearerRequest, METRICS_PATH, type MetricsAccess } from './metrics.js';
-export { INPUT_INVALID_CHARACTER, INPUT_TOO_DEEP, MAX_JSON_DEPTH } from './input-text.js';
+export { INPUT_INVALID_CHARACTER, INPUT_INVALID_NUMBER, INPUT_TOO_DEEP, MAX_JSON_DEPTH } from './input-text.js';

@@ -73,6 +73,19 @@ describe('input normalisation at the edge', () => {
     expect(emoji.statusCode).toBe(200);
   });
 
+  it('refuses JSON numbers that parse to Infinity', async () => {
+    const { routes, calls } = counted();
+    const app = await buildApp({}, routes);
+    for (const payload of ['{"quantity":1e309}', '{"a":[1,-1e400]}']) {
+      const response = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json(), payload).toMatchObject({ code: 'INPUT_INVALID_NUMBER', details: { part: 'body' } });
+    }
+    expect(calls()).toBe(0);
+    const fine = await app.inject({ method: 'POST', url: '/echo', payload: { quantity: 12.5, big: 1e300, small: -1e-300 } });
+    expect(fine.statusCode).toBe(200);
+  });
+
   it('refuses a NUL in form and text bodies', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({}, routes);

@@ -9,6 +9,7 @@ import { invalid, type AppError } from '../core/errors.js';
 
 export const INPUT_INVALID_CHARACTER = 'INPUT_INVALID_CHARACTER';
 export const INPUT_TOO_DEEP = 'INPUT_TOO_DEEP';
+export const INPUT_INVALID_NUMBER = 'INPUT_INVALID_NUMBER';
 /** Deeper JSON than any route's schema describes; well below what would strain a recursive reader. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -73,17 +74,30 @@ export function jsonDepthExceeds(text: string, limit: number = MAX_JSON_DEPTH): 
  * and returns its JSON pointer. Iterative, so no input depth can exhaust the stack.
  */
 export function findInvalidString(root: unknown): string | undefined {
+  const found = findInvalidValue(root);
+  return found?.kind === 'character' ? found.path : undefined;
+}
+
+/**
+ * The first value no service can store as sent: a string or key with a NUL or a lone
+ * surrogate, or a number JSON.parse could not represent (`1e309` becomes Infinity). A large
+ * but finite number (1e300) is left to the route's schema and rules: after parsing it cannot be
+ * told apart from an over-long integer literal, and refusing it would hide their better answer.
+ */
+function findInvalidValue(root: unknown): { kind: 'character' | 'number'; path: string } | undefined {
   const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
-      if (hasInvalidCharacter(value)) return path || '/';
+      if (hasInvalidCharacter(value)) return { kind: 'character', path: path || '/' };
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return { kind: 'number', path: path || '/' };
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => stack.push({ value: item, path: `${path}/${index}` }));
     } else if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value)) {
       for (const [key, item] of Object.entries(value)) {
         const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-        if (hasInvalidCharacter(key)) return at;
+        if (hasInvalidCharacter(key)) return { kind: 'character', path: at };
         stack.push({ value: item, path: at });
       }
     }
@@ -92,9 +106,14 @@ export function findInvalidString(root: unknown): string | undefined {
 }
 
 export function checkBodyValue(value: unknown): AppError | undefined {
-  const at = findInvalidString(value);
+  const found = findInvalidValue(value);
+  if (found === undefined) return undefined;
   // The pointer may name the offending key itself; echo it without the offending characters.
-  return at === undefined ? undefined : invalidCharacter('body', at.replace(/[\0\uD800-\uDFFF]/g, '\uFFFD'));
+  const at = found.path.replace(/[\0\uD800-\uDFFF]/g, '\uFFFD');
+  if (found.kind === 'character') return invalidCharacter('body', at);
+  return invalid(INPUT_INVALID_NUMBER, 'The request body holds a number too large to represent', {
+    details: { part: 'body', path: at },
+  });
 }
 
 export function tooDeep(limit: number = MAX_JSON_DEPTH): AppError {

@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { createDatabase, sql, type Database } from '../db/index.js';
+import { testDatabases } from '../testing/databases.js';
 import { buildApp } from './test-support.js';
 
 async function appOver(database: Database) {
@@ -36,3 +38,28 @@ describe('an unreachable database answers 503 DATABASE_UNAVAILABLE, not 500', ()
     expect(response.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
   });
 });
+
+for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
+  describe(`${target.label}: a value the database refuses as data answers 400 INPUT_NOT_STORABLE, not 500`, () => {
+    it('text compared with an integer column, and a number out of its range', async () => {
+      const test = await target.create();
+      try {
+        const app = await buildApp({}, (instance) => {
+          // A deliberately loose schema: the kind of gap the safety net is for.
+          instance.get('/cast', { schema: { querystring: Type.Object({ value: Type.String() }) } }, async (request) => {
+            await sql`select ${request.query.value}::integer as n`.execute(test.database.db);
+            return { ok: true };
+          });
+        });
+        for (const value of ['abc', '99999999999']) {
+          const response = await app.inject({ method: 'GET', url: `/cast?value=${value}` });
+          expect(response.statusCode, value).toBe(400);
+          expect(response.json()).toMatchObject({ code: 'INPUT_NOT_STORABLE' });
+        }
+        expect((await app.inject({ method: 'GET', url: '/cast?value=12' })).statusCode).toBe(200);
+      } finally {
+        await test.destroy();
+      }
+    });
+  });
+}
