@@ -57,12 +57,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('counts business events on /metrics', async () => {
-      const text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const text = (await h.asService('test', 'GET', '/metrics')).body;
       // The seed ran through the services directly; these come from the HTTP calls below.
       const rc = (await h.as('SEEDUWA-OFFICER', 'GET', `/order?order_code=${DEMO_ORDER_CODE}`)).json()[0].request_code;
       await h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: 2, quantity: '100' }]);
       await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 3, status: 'ORDER_NOT_READY', order_remarks: 'later' }]);
-      const after = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const after = (await h.asService('test', 'GET', '/metrics')).body;
       expect(text).not.toMatch(/orders_shipment_splits_total\{[^}]*\} 1/);
       expect(after).toMatch(/orders_shipment_splits_total\{[^}]*\} 1/);
       expect(after).toMatch(/orders_shipment_events_total\{status="ORDER_NOT_READY",automatic="false"[^}]*\} 1/);

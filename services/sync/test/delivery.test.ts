@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { signedInject, testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { captureEvents } from '../src/features/capture/capture.service.js';
 import { toIncoming } from '../src/features/capture/collector.js';
 import { completeDeliveries, releaseExpiredLeases } from '../src/features/delivery/delivery.repository.js';
@@ -199,7 +199,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const body = health.json();
       expect(body.sources.find((s: any) => s.source === 'src')).toMatchObject({ eventsSeen: expect.any(Number), msBehindSource: expect.any(Number) });
       expect(body.flows.some((flow: any) => flow.target_system === 'tgt' && Number(flow.completed_syncs) > 0)).toBe(true);
-      const metrics = await sync.app.inject({ method: 'GET', url: '/metrics' });
+      const metrics = await signedInject(sync.app, { method: 'GET', url: '/metrics' });
       expect(metrics.body).toContain('sync_ms_behind_source{');
       expect(metrics.body).toMatch(/sync_deliveries_total\{[^}]*outcome="delivered"[^}]*\} \d+/);
       expect(metrics.body).toContain('sync_queue_depth');
