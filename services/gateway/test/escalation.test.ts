@@ -28,7 +28,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       await handle?.destroy();
     });
 
-    const as = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
+    const as = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
       gw.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
 
     it('MASTER-ADMIN cannot make itself administrator, and stays out of erp', async () => {

@@ -15,9 +15,20 @@ export interface TlsListener {
   port(): number | undefined;
 }
 
+const TLS_HEADERS_TIMEOUT_MS = 10_000;
+const TLS_REQUEST_TIMEOUT_MS = 30_000;
+
 export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0'): TlsListener | undefined {
   if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
-  const options = { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE), minVersion: 'TLSv1.3' as const };
+  const options = {
+    cert: readFileSync(config.TLS_CERT_FILE),
+    key: readFileSync(config.TLS_KEY_FILE),
+    minVersion: 'TLSv1.3' as const,
+    // This server is not the kernel's, so it needs its own backstops against a slow head or a
+    // body trickled a byte at a time (the kernel's plain listener has the same bounds).
+    headersTimeout: TLS_HEADERS_TIMEOUT_MS,
+    requestTimeout: TLS_REQUEST_TIMEOUT_MS,
+  };
   let server: Server | undefined;
   app.addHook('onListen', async () => {
     server = createServer(options, (req, res) => app.routing(req, res));
