@@ -73,10 +73,13 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect((await as(master, 'DELETE', `/api/v1/admin/api-keys/${keyId}`)).statusCode).toBe(403);
     });
 
-    it('routes and signing keys are the administrator\'s alone: a route would otherwise grant any role anything', async () => {
+    it('routes, signing keys and the audit log are the administrator\'s alone: a route would otherwise grant any role anything', async () => {
       const route = await as(master, 'POST', '/api/v1/admin/routes', { pathPattern: '/back-door/*', httpMethod: 'ANY', serviceName: 'erp', routeName: 'x', upstreamUrl: 'peer:erp', upstreamPath: '/*', authorizationRoles: ['MASTER-ADMIN'] });
       expect(route.statusCode).toBe(403);
       expect((await as(master, 'POST', '/api/v1/admin/signing-keys/rotate')).statusCode).toBe(403);
+      // The audit log holds every tenant's users and queries (the confectionery's included).
+      expect((await as(master, 'GET', '/api/v1/admin/audit-logs')).statusCode).toBe(403);
+      expect((await as(admin, 'GET', '/api/v1/admin/audit-logs')).statusCode).toBe(200);
       expect((await as(admin, 'POST', '/api/v1/admin/users', { email: 'm@test.local', password: 'long-enough-password', fullName: 'M', username: 'new-manager', role: 'manager' })).statusCode).toBe(201);
     });
   });
