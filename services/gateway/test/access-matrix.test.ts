@@ -165,6 +165,25 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(hits()).toBe(before);
     });
 
+    it('judges encoded spellings by what the upstream will read, and refuses what stays encoded', async () => {
+      const officer = tokens.get('SEEDUWA-OFFICER')!;
+      const trader = tokens.get('TRADER-OFFICER')!;
+      const before = hits();
+      const calls: Array<[string, 'GET' | 'POST' | 'PUT', string]> = [
+        [trader, 'POST', '/api/v1/orders/central/%61dmin/location'],
+        [trader, 'POST', '/api/v1/processing/app/%61dmin/location'],
+        [officer, 'GET', '/api/v1/processing/app/%2574ealine'],
+        [officer, 'PUT', '/api/v1/processing/app/%74rader/blendsheet/batch'],
+      ];
+      for (const [token, method, url] of calls) {
+        const response = await gw.app.inject({ method, url, headers: { ...bearer(token), 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { payload: '[]' }) });
+        expect(response.statusCode, `${method} ${url}`).toBe(403);
+      }
+      expect(hits()).toBe(before);
+      // The same resource spelled with an encoded letter is still the officer's to read.
+      expect((await gw.app.inject({ method: 'GET', url: '/api/v1/processing/app/%74ealine', headers: bearer(officer) })).statusCode).toBe(200);
+    });
+
     it('never forwards an internal path, for any role, administrator included', async () => {
       const leaked: string[] = [];
       for (const [role, token] of tokens) {

@@ -40,6 +40,11 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(forged.statusCode).toBe(429);
     });
 
+    it('refuses a NUL in a login name as bad input, not a 500', async () => {
+      const response = await call('/api/v1/auth/login', '192.0.2.80', {}, 'POST', { username: 'work\u0000er', password: PASSWORD });
+      expect(response.statusCode).toBe(400);
+    });
+
     it('does not touch other addresses, nor signed-in users behind the limited address', async () => {
       const ip = '192.0.2.71';
       const login = await call('/api/v1/auth/login', '192.0.2.99', {}, 'POST', { username: 'worker', password: PASSWORD });

@@ -33,6 +33,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       await createUser(gw, 'root', 'administrator', 'unlimited');
       await createUser(gw, 'mallory', 'analyst', 'unlimited');
       await createUser(gw, 'alice', 'analyst', 'unlimited');
+      await createUser(gw, 'carol', 'analyst', 'unlimited');
       const admin = await tokenFor(gw, 'root');
       const created = await gw.app.inject({
         method: 'POST',
@@ -68,9 +69,17 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(hits).toBe(before + 1);
     });
 
-    it('an overloaded upstream (503) still opens the breaker', async () => {
+    it('an overloaded upstream (503) opens the breaker, but only on the failures of more than one consumer', async () => {
       const mallory = await tokenFor(gw, 'mallory');
-      for (let i = 0; i < 5; i++) expect((await gw.app.inject({ method: 'GET', url: '/svc/order?order_code=busy', headers: bearer(mallory) })).statusCode).toBe(503);
+      const alice = await tokenFor(gw, 'alice');
+      const busy = (token: string) => gw.app.inject({ method: 'GET', url: '/svc/order?order_code=busy', headers: bearer(token) });
+      // A 503 can be provoked by the request itself: one consumer's alone never opens it.
+      for (let i = 0; i < 8; i++) expect((await busy(mallory)).statusCode).toBe(503);
+      expect(breaker()?.state).toBe('closed');
+      expect((await gw.app.inject({ method: 'GET', url: '/svc/order?order_code=A1', headers: bearer(alice) })).statusCode).toBe(200);
+      // The upstream overloaded for everyone: the failures of several consumers open it.
+      const carol = await tokenFor(gw, 'carol');
+      for (let i = 0; i < 6 && breaker()?.state === 'closed'; i++) expect((await busy(i % 2 === 0 ? alice : carol)).statusCode).toBe(503);
       expect(breaker()?.state).toBe('open');
       const refused = await gw.app.inject({ method: 'GET', url: '/svc/order?order_code=A1', headers: bearer(mallory) });
       expect(refused.json().code).toBe('UPSTREAM_CIRCUIT_OPEN');

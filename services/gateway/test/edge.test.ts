@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
@@ -47,6 +48,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(plain.statusCode).toBe(200);
       await plain.body.dump();
       await dispatcher.close();
+    });
+
+    it('speaks TLS 1.3 only: a TLS 1.2 client is refused', async () => {
+      const port = gw.tls!.port()!;
+      const handshake = (maxVersion: 'TLSv1.2' | 'TLSv1.3') =>
+        new Promise<string>((resolve) => {
+          const socket: TLSSocket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion, minVersion: 'TLSv1.2' }, () => {
+            const version = socket.getProtocol() ?? 'none';
+            socket.end();
+            resolve(version);
+          });
+          socket.once('error', (error: NodeJS.ErrnoException) => resolve(`refused: ${error.code ?? error.message}`));
+        });
+      expect(await handshake('TLSv1.3')).toBe('TLSv1.3');
+      expect(await handshake('TLSv1.2')).toMatch(/^refused: /);
     });
 
     it('exposes gateway metrics without user or path labels', async () => {

@@ -34,7 +34,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await handle?.destroy();
     });
 
-    const flaky = () => gw.app.inject({ method: 'GET', url: '/flaky' });
+    // Many anonymous callers (addresses): failures of one caller alone cannot open the breaker.
+    let caller = 0;
+    const flaky = () => gw.app.inject({ method: 'GET', url: '/flaky', remoteAddress: `10.20.0.${(caller++ % 200) + 1}` });
 
     it('ejects a failing target, opens the breaker, lets exactly one probe through, and brings the target back', async () => {
       // 1. A fails (overloaded): after three consecutive failures it leaves the rotation.

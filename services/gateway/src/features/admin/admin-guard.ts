@@ -31,10 +31,11 @@ export async function requireAdmin(runtime: GatewayRuntime, request: FastifyRequ
 
 /**
  * Routes carry roles and decide what reaches every service, so only the top role changes
- * them: a MASTER-ADMIN route to erp would otherwise be a way into the confectionery.
+ * them: a MASTER-ADMIN route to erp would otherwise be a way into the confectionery. The
+ * audit log spans every tenant, so it is the top role's too.
  */
 export async function requireSuperAdmin(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<string> {
   const caller = await requireAdminCaller(runtime, request, reply);
-  if (!caller.roles.includes(SUPER_ROLE)) throw forbidden(GatewayError.RoleEscalation, 'Only the administrator role may change routes or signing keys');
+  if (!caller.roles.includes(SUPER_ROLE)) throw forbidden(GatewayError.RoleEscalation, 'Only the administrator role may do this (routes, signing keys, the audit log)');
   return caller.userId;
 }

@@ -133,7 +133,8 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
       },
     },
     async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+      // Every tenant's users, paths and queries are in it: the platform administrator's alone.
+      await requireSuperAdmin(runtime, request, reply);
       // Make the caller's own recent requests visible: flush what is buffered first.
       await runtime.audit.flush();
       const { page, limit, ...filters } = request.query;

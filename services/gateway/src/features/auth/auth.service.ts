@@ -106,8 +106,8 @@ export class AuthService {
     const valid = user ? await hasher.verify(user.password_hash, password) : (await hasher.burn(password), false);
     if (!user || !valid) {
       const after = await this.guard.failure(account, client.ip, now);
-      // Kept on the row for the admin view only; it no longer locks anything there.
-      if (user) await users.recordFailure(user.user_id, now, NEVER_LOCKS, this.deps.settings.lockoutSeconds);
+      // Nothing is written to the user row here: a known name would then cost one write more
+      // than an unknown one, a difference in time that tells them apart.
       if (after.locked && after.lockedUntil) throw lockedError(after.lockedUntil, now);
       if (after.addressThrottled) {
         throw new AppError('rate_limited', GatewayError.LoginThrottled, 'Too many failed logins from this address; try again later', {
@@ -267,8 +267,6 @@ export class AuthService {
 }
 
 const VERIFIED_CACHE_MAX = 20_000;
-/** recordFailure's threshold when the row only counts: the lock lives in LoginGuard. */
-const NEVER_LOCKS = 2 ** 31 - 1;
 
 function lockedError(until: Date, now: Date): AppError {
   return forbidden(GatewayError.AccountLocked, 'Account is locked after too many failed logins', {

@@ -3,7 +3,7 @@ import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { AppError, type Clock } from '@tributary/platform/core';
 import { identityHeaders } from '@tributary/platform/auth';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
-import type { Consumer } from '../../edge/consumer.js';
+import { consumerKey, type Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
 import { isUpstreamFailure } from './failures.js';
 import type { RouteConfig } from './route-table.js';
@@ -16,6 +16,12 @@ const DROP_REQUEST = new Set([
 ]);
 const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-authenticate', 'date']);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Who a provoked failure is charged to: the user or key, or the address of an anonymous caller. */
+function consumerKeyOf(request: FastifyRequest, consumer: Consumer): string {
+  const key = consumerKey(consumer);
+  return key === 'anonymous' ? `ip:${request.ip}` : key;
+}
 
 export interface UpstreamResponse {
   status: number;
@@ -119,6 +125,7 @@ export async function forward(
       const ok = !isUpstreamFailure({ status: response.statusCode });
       upstreams.report(route, target, ok);
       if (ok) permit?.success();
+      else if (permit && !upstreams.admitProvokedFailure(route, consumerKeyOf(request, consumer))) permit.release();
       else permit?.failure();
       return { status: response.statusCode, headers: responseHeaders(response.headers), body: response.body, target };
     } catch (error) {
@@ -128,7 +135,9 @@ export async function forward(
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) break;
     }
   }
-  permit?.failure();
+  const timedOut = lastError instanceof undiciErrors.HeadersTimeoutError || lastError instanceof undiciErrors.BodyTimeoutError;
+  if (permit && timedOut && !upstreams.admitProvokedFailure(route, consumerKeyOf(request, consumer))) permit.release();
+  else permit?.failure();
   if (lastError instanceof undiciErrors.HeadersTimeoutError || lastError instanceof undiciErrors.BodyTimeoutError) {
     throw new AppError('timeout', GatewayError.UpstreamTimeout, `Upstream ${route.serviceName} did not answer within ${route.timeoutMs} ms`);
   }

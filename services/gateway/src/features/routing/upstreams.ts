@@ -41,6 +41,17 @@ export class Target {
   }
 }
 
+const PROVOKED_WINDOW_MS = 60_000;
+const PROVOKED_CONSUMERS_MAX = 10_000;
+
+/**
+ * Routes of one service normally share settings and so one breaker; a route with its own
+ * threshold or recovery time gets its own, rather than two routes resetting each other's.
+ */
+function breakerKey(route: RouteConfig): string {
+  return `${route.serviceName}|${route.failureThreshold}|${route.recoveryTimeoutMs}`;
+}
+
 /** `peer:orders` is a Tributary service's base URL from the peers map; anything else is used as is. */
 export function resolveUpstream(url: string, peers: Record<string, string>): string | undefined {
   if (url.startsWith('peer:')) return peers[url.slice(5)];
@@ -62,6 +73,8 @@ export class Upstreams {
   private readonly cursors = new Map<string, number>();
   private readonly smooth = new Map<string, Map<string, number>>();
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Per breaker, per consumer: when that consumer's requests last met a failure it could have provoked. */
+  private readonly provoked = new Map<string, Map<string, number[]>>();
 
   constructor(
     private readonly peers: Record<string, string>,
@@ -176,11 +189,34 @@ export class Upstreams {
     return target.activeHealthy !== false;
   }
 
+  /**
+   * A timeout or a 502/503/504 can be provoked by the request itself (a query that makes the
+   * upstream slow or shed load). Such failures count against the breaker only up to half its
+   * threshold per consumer in a minute, so opening it takes the failures of at least two
+   * consumers: one client can no longer open the breaker for everyone. Refused connections
+   * are not provoked by anyone and always count.
+   */
+  admitProvokedFailure(route: RouteConfig, consumer: string): boolean {
+    const key = breakerKey(route);
+    const now = this.clock.now();
+    let perConsumer = this.provoked.get(key);
+    if (!perConsumer) {
+      perConsumer = new Map();
+      this.provoked.set(key, perConsumer);
+    }
+    if (perConsumer.size > PROVOKED_CONSUMERS_MAX) {
+      for (const [name, times] of perConsumer) if (times.every((t) => t <= now - PROVOKED_WINDOW_MS)) perConsumer.delete(name);
+    }
+    const recent = (perConsumer.get(consumer) ?? []).filter((t) => t > now - PROVOKED_WINDOW_MS);
+    const admitted = recent.length < Math.max(1, Math.ceil(route.failureThreshold / 2));
+    recent.push(now);
+    perConsumer.set(consumer, recent);
+    return admitted;
+  }
+
   breakerFor(route: RouteConfig): CircuitBreaker | undefined {
     if (!route.breakerEnabled) return undefined;
-    // Routes of one service normally share settings and so one breaker; a route with its own
-    // threshold or recovery time gets its own, rather than two routes resetting each other's.
-    const key = `${route.serviceName}|${route.failureThreshold}|${route.recoveryTimeoutMs}`;
+    const key = breakerKey(route);
     let breaker = this.breakers.get(key);
     if (!breaker) {
       breaker = new CircuitBreaker(route.serviceName, {
