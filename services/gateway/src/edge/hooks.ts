@@ -52,8 +52,9 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    const edge = request.edge;
-    if (!edge) return;
+    // A request the kernel's edge refused before our onRequest hook ran has no edge context yet;
+    // it is audited all the same (an attacker's malformed requests are the ones worth keeping).
+    const edge = request.edge ?? freshEdge();
     const path = request.url.split('?', 1)[0] ?? '/';
     if (path.startsWith('/health/') || path === '/metrics') return;
     const now = runtime.context.clock.now();

@@ -37,12 +37,15 @@ export const MTP_ACCESS: readonly AccessRule[] = [
   { service: 'orders', method: 'DELETE', path: '/order/plan', roles: ['GRANDPASS-ADMIN'] },
   { service: 'orders', method: 'GET', path: '/order', roles: ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'] },
   { service: 'orders', method: 'POST', path: '/order', roles: ['GRANDPASS-OFFICER'] },
-  { service: 'orders', method: 'GET', path: '/order/schedule', roles: ['GRANDPASS-DEV-MACHINE'] },
+  // The officer who creates schedules reads them back (§7.6 "order history"; orders allows it too).
+  { service: 'orders', method: 'GET', path: '/order/schedule', roles: ['GRANDPASS-OFFICER', 'GRANDPASS-DEV-MACHINE'] },
   { service: 'orders', method: 'POST', path: '/order/schedule', roles: ['GRANDPASS-OFFICER'] },
   { service: 'orders', method: 'PUT', path: '/order/schedule', roles: ['GRANDPASS-DEV-MACHINE'] },
   { service: 'orders', method: 'PUT', path: '/order/shipment', roles: ['SEEDUWA-OFFICER'] },
   { service: 'orders', method: 'POST', path: '/order/shipment/event', roles: ['GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'] },
   { service: 'orders', method: 'GET', path: '/order/record/shipment', roles: ['SEEDUWA-ADMIN', 'GRANDPASS-GATEPASS', 'GRANDPASS-DEV-MACHINE'] },
+  // The barcode handler's allocation of scanned bags: the Seeduwa officer's PUT (§7.6 Y/Y/Y/N).
+  { service: 'orders', method: 'PUT', path: '/order/record/shipment', roles: ['SEEDUWA-OFFICER'] },
   // §6.7: the box-filling machine reads what it allocated.
   { service: 'orders', method: 'GET', path: '/order/record/parcel', roles: ['GRANDPASS-DEV-MACHINE'] },
   { service: 'orders', method: 'POST', path: '/order/record/parcel', roles: ['GRANDPASS-DEV-MACHINE'] },
