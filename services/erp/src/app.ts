@@ -2,6 +2,7 @@ import type { Database } from '@tributary/platform/db';
 import type { Clock, Logger } from '@tributary/platform/core';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import type { SigV4AuthOptions } from '@tributary/platform/auth';
+import { FieldCipher, loadMasterKeys, type MasterKeys } from '@tributary/platform/crypto';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
 import type { ErpConfig } from './config.js';
@@ -18,9 +19,13 @@ export interface ErpAppDeps {
   clock: Clock;
   config: ErpConfig;
   auth?: SigV4AuthOptions;
+  /** Master keys of field encryption; read from the configured key file when not given. */
+  masterKeys?: MasterKeys;
+  /** Milliseconds a replica trusts its idea of the active data key (rotation reaches it within this). */
+  activeKeyTtlMs?: number;
 }
 
-/** Builds the ERP extensions HTTP app; no I/O happens until a request arrives. */
+/** Builds the ERP extensions HTTP app; apart from reading the master key file, no I/O happens until a request arrives. */
 export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   const notifier = new OutboxNotifier();
   const app = await createHttpApp({
@@ -29,6 +34,9 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     readiness: { database: () => deps.database.ping() },
     ...(deps.auth ? { auth: deps.auth } : {}),
   });
+  const masterKeys =
+    deps.masterKeys ??
+    (await loadMasterKeys({ TRIBUTARY_MASTER_KEY_FILE: deps.config.TRIBUTARY_MASTER_KEY_FILE, TRIBUTARY_DATA_DIR: deps.config.TRIBUTARY_DATA_DIR }));
   const features: ErpDeps = {
     db: deps.database.db,
     dialect: deps.database.dialect,
@@ -37,9 +45,10 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     eventsCommitted: () => notifier.notify(),
     rules: new RuleCache(),
   };
+  const cipher = new FieldCipher({ db: deps.database.db, masterKeys, ...(deps.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: deps.activeKeyTtlMs }) });
   registerIdempotency(app, { db: deps.database.db, now: () => deps.clock.now() });
   registerOutboxRoute(app, { db: deps.database.db, wake: notifier.wait });
-  registerMasterRoutes(app, features);
+  registerMasterRoutes(app, features, cipher);
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);
