@@ -5,6 +5,7 @@ import type { SigV4AuthOptions } from '@tributary/platform/auth';
 import { FieldCipher, loadMasterKeys, type MasterKeys } from '@tributary/platform/crypto';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
+import { installAccessControl } from './access.js';
 import type { ErpConfig } from './config.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
@@ -46,6 +47,8 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     rules: new RuleCache(),
   };
   const cipher = new FieldCipher({ db: deps.database.db, masterKeys, ...(deps.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: deps.activeKeyTtlMs }) });
+  // Before any feature registers a route: each route gets its guard as it is registered.
+  installAccessControl(app, deps.config);
   registerIdempotency(app, { db: deps.database.db, now: () => deps.clock.now() });
   registerOutboxRoute(app, { db: deps.database.db, wake: notifier.wait });
   registerMasterRoutes(app, features, cipher);

@@ -3,7 +3,7 @@ import { ManualClock, silentLogger } from '@tributary/platform/core';
 import type { MasterKeys } from '@tributary/platform/crypto';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { signedInject, testAuth, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { signedInject, testAuth, testCredentials, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import { loadErpConfig } from '../src/config.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -17,6 +17,8 @@ export interface Harness {
   clock: ManualClock;
   masterKeys: MasterKeys;
   call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any; body: string }>;
+  /** A peer service signing as itself (no user). */
+  asPeer(principal: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ statusCode: number; json(): any; body: string }>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startHarness(target: TestDatabaseTarget, env: Record<strin
     clock,
     masterKeys,
     call: (method, url, body, headers) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'tester', roles: ['manager'] }, ...(headers ? { headers } : {}) }),
+    asPeer: (principal, method, url, body) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }) }, testCredentials(principal)),
     async close() {
       await app.close();
       await handle.destroy();
