@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { KEY_BYTES } from './aead.js';
@@ -103,4 +103,17 @@ export function masterKeyFilePath(env: Record<string, string | undefined>): { pa
 export async function loadMasterKeys(env: Record<string, string | undefined>): Promise<MasterKeys> {
   const { path, explicit } = masterKeyFilePath(env);
   return explicit ? readMasterKeyFile(path) : loadOrCreateMasterKeyFile(path);
+}
+
+/** The id of a master key derived from a service secret (see `masterKeysFromSecret`). */
+export const DERIVED_MASTER_KEY_ID = 'mk-derived-1';
+
+/**
+ * A master key derived (HKDF-SHA256) from a secret the service's replicas already share, for
+ * deployments without a key file: the same precedent as the gateway sealing its signing keys
+ * with its service secret. Changing that secret then needs a master key rotation first.
+ */
+export function masterKeysFromSecret(secret: string, purpose: string): MasterKeys {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'tributary-master-key-v1', purpose, KEY_BYTES));
+  return { active: DERIVED_MASTER_KEY_ID, keys: new Map([[DERIVED_MASTER_KEY_ID, key]]) };
 }

@@ -3,5 +3,6 @@ import { idempotencyMigration } from '@tributary/platform/idempotency';
 import type { Migration } from '@tributary/platform/migrate';
 import { gatewaySchemaMigration } from './0001_gateway_schema.js';
 import { usageSummaryViewMigration } from './0002_usage_summary_view.js';
+import { apiUsersEncryptedMigration } from './0003_api_users_encrypted.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, gatewaySchemaMigration, usageSummaryViewMigration];
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, gatewaySchemaMigration, usageSummaryViewMigration, apiUsersEncryptedMigration];
