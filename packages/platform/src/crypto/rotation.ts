@@ -1,3 +1,4 @@
+import type { MasterKeys } from './master-keys.js';
 import type { Kysely } from 'kysely';
 import { isCiphertext, keyIdPattern, parseCiphertext } from './format.js';
 import type { FieldCipher } from './field-cipher.js';
@@ -138,4 +139,13 @@ export async function rotateAndReencrypt(db: Kysely<any>, cipher: FieldCipher, t
   const newKeyId = await rotateDataKey(cipher, options.now);
   const report = await reencryptAll(db, cipher, tables, options);
   return { ...report, newKeyId };
+}
+
+/** What a service tells the key rotation command: its encrypted columns and where its master keys come from. */
+export interface ServiceEncryption {
+  tables: readonly EncryptedTable[];
+  /** `env` is the service's environment; `dataDir` the embedded platform's; `secret` the service's own signing secret. */
+  masterKeys(source: { env: Record<string, string | undefined>; dataDir: string; secret: string }): Promise<MasterKeys>;
+  /** Where a new master key is written on a master key rotation; undefined when the keys are derived (no file to rotate). */
+  masterKeyFile(source: { env: Record<string, string | undefined>; dataDir: string }): string | undefined;
 }

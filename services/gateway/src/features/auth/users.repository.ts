@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { conflict } from '@tributary/platform/core';
-import { FieldCipher, loadMasterKeys, masterKeysFromSecret, reencryptAll, type EncryptedTable, type MasterKeys } from '@tributary/platform/crypto';
+import { FieldCipher, loadMasterKeys, masterKeyFilePath, masterKeysFromSecret, reencryptAll, type EncryptedTable, type MasterKeys, type ServiceEncryption } from '@tributary/platform/crypto';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { ServiceContext } from '@tributary/platform/service';
 import { GatewayError } from '../../errors.js';
@@ -42,6 +42,13 @@ export async function gatewayMasterKeys(context: Pick<ServiceContext, 'env' | 'c
   if (context.env.TRIBUTARY_MASTER_KEY_FILE) return loadMasterKeys(context.env);
   return masterKeysFromSecret(context.env.GATEWAY_SECRET_KEY ?? context.credentials.secretAccessKey, 'gateway:api_users');
 }
+
+/** For `tributary keys rotate --service gateway`. */
+export const encryption: ServiceEncryption = {
+  tables: GATEWAY_ENCRYPTED_TABLES,
+  masterKeys: ({ env, secret }) => gatewayMasterKeys({ env, credentials: { accessKeyId: '', secretAccessKey: secret } }),
+  masterKeyFile: ({ env }) => (env.TRIBUTARY_MASTER_KEY_FILE ? masterKeyFilePath(env).path : undefined),
+};
 
 export async function gatewayFieldCipher(context: Pick<ServiceContext, 'env' | 'credentials' | 'database'>): Promise<FieldCipher> {
   // One process owns a PGlite directory, so no other process can rotate under it: no need to re-read the active key.
