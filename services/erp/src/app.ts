@@ -1,4 +1,5 @@
-import type { Database } from '@tributary/platform/db';
+import { dirname, resolve } from 'node:path';
+import { parseDatabaseUrl, type Database } from '@tributary/platform/db';
 import type { Clock, Logger } from '@tributary/platform/core';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import type { SigV4AuthOptions } from '@tributary/platform/auth';
@@ -26,6 +27,18 @@ export interface ErpAppDeps {
   activeKeyTtlMs?: number;
 }
 
+/**
+ * Where the master keys are: the configured key file; else, embedded, the data directory that
+ * holds erp's PGlite directory (so `--data-dir` alone keeps keys and data together); else
+ * TRIBUTARY_DATA_DIR (default `.tributary`).
+ */
+export function masterKeySource(config: ErpConfig, database: Pick<Database, 'dialect' | 'displayUrl'>): Record<string, string | undefined> {
+  if (config.TRIBUTARY_MASTER_KEY_FILE) return { TRIBUTARY_MASTER_KEY_FILE: config.TRIBUTARY_MASTER_KEY_FILE };
+  const { dialect, target } = parseDatabaseUrl(database.displayUrl);
+  if (dialect === 'pglite' && target !== 'memory') return { TRIBUTARY_DATA_DIR: dirname(resolve(target)) };
+  return { TRIBUTARY_DATA_DIR: config.TRIBUTARY_DATA_DIR };
+}
+
 /** Builds the ERP extensions HTTP app; apart from reading the master key file, no I/O happens until a request arrives. */
 export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   const notifier = new OutboxNotifier();
@@ -35,9 +48,7 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     readiness: { database: () => deps.database.ping() },
     ...(deps.auth ? { auth: deps.auth } : {}),
   });
-  const masterKeys =
-    deps.masterKeys ??
-    (await loadMasterKeys({ TRIBUTARY_MASTER_KEY_FILE: deps.config.TRIBUTARY_MASTER_KEY_FILE, TRIBUTARY_DATA_DIR: deps.config.TRIBUTARY_DATA_DIR }));
+  const masterKeys = deps.masterKeys ?? (await loadMasterKeys(masterKeySource(deps.config, deps.database)));
   const features: ErpDeps = {
     db: deps.database.db,
     dialect: deps.database.dialect,

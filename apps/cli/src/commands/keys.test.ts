@@ -17,7 +17,7 @@ const logger = silentLogger();
 /** Opens erp's embedded database in the data directory, runs `work` against its app, closes it. */
 async function withErp<T>(dataDir: string, work: (call: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<{ statusCode: number; json(): any }>) => Promise<T>): Promise<T> {
   const { database } = await openServiceDatabase('erp', dataDir, {}, logger, pgliteTemplateOnce());
-  // Through the service definition, as `tributary up` builds it: the key file comes from the data directory.
+  // Through the service definition, as `tributary up` builds it.
   const definition = (await loadService('erp'))!;
   const keyring = testKeyring();
   const app = (await definition.buildApp({
@@ -29,7 +29,8 @@ async function withErp<T>(dataDir: string, work: (call: (method: 'GET' | 'POST',
     credentials: testCredentials('erp', keyring),
     scope: TEST_SCOPE,
     peers: {},
-    env: { TRIBUTARY_DATA_DIR: dataDir },
+    // No key file and no TRIBUTARY_DATA_DIR (`tributary --data-dir X up`): the keys sit beside erp's PGlite directory.
+    env: {},
   })) as HttpApp;
   try {
     return await work((method, url, body) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'ops', roles: ['manager'] } }));
