@@ -61,6 +61,11 @@ export async function keysRotateCommand(options: KeysRotateOptions, logger: Logg
   const env = { ...options.env };
   const name = options.service.toUpperCase();
   if (env.DATABASE_URL && !env[`${name}_DATABASE_URL`]) env[`${name}_DATABASE_URL`] = env.DATABASE_URL;
+  // Refused before any database is opened.
+  const masterFile = options.master ? encryption.masterKeyFile({ env, dataDir }) : undefined;
+  if (options.master && !masterFile) {
+    throw new Error(`${options.service}'s master key is derived from its service secret; set TRIBUTARY_MASTER_KEY_FILE to a key file holding that key to rotate it (docs/operations.md)`);
+  }
   const { database } = await openServiceDatabase(options.service, dataDir, env, logger, pgliteTemplateOnce());
   try {
     try {
@@ -68,9 +73,8 @@ export async function keysRotateCommand(options: KeysRotateOptions, logger: Logg
     } catch {
       throw new Error(`${options.service} has no ${FIELD_KEY_TABLE} table yet: run "tributary migrate ${options.service}" (or start it) first`);
     }
-    if (options.master) {
-      const file = encryption.masterKeyFile({ env, dataDir });
-      if (!file) throw new Error(`${options.service}'s master key is derived from its service secret; set TRIBUTARY_MASTER_KEY_FILE to a key file holding that key to rotate it (docs/operations.md)`);
+    if (masterFile) {
+      const file = masterFile;
       const current = env.TRIBUTARY_MASTER_KEY_FILE ? await readMasterKeyFile(file) : await loadOrCreateMasterKeyFile(file);
       const next = addMasterKey(current);
       // The file first: if the re-wrap is interrupted, every key it already moved is still readable.

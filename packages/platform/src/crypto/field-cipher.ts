@@ -105,12 +105,15 @@ export class FieldCipher {
   private async load(): Promise<void> {
     let active = await this.store.active('data');
     if (!active) {
+      let failure: unknown;
       try {
         active = await this.store.create('data', newDataKeyId(), this.now(), false);
-      } catch {
+      } catch (error) {
+        // Another process may have made one at the same moment: use it.
+        failure = error;
         active = await this.store.active('data');
       }
-      if (!active) throw cryptoFailure(CryptoError.UnknownKey, 'no active data key could be created');
+      if (!active) throw cryptoFailure(CryptoError.UnknownKey, 'no active data key could be created', failure);
     }
     if (!this.keys.has(active.key_id)) this.keys.set(active.key_id, unwrapKey(this.masterKeys, active));
     this.activeKeyId = active.key_id;
@@ -141,13 +144,15 @@ export class FieldCipher {
     if (this.indexRoot) return this.indexRoot;
     let row = await this.store.find(INDEX_KEY_ID);
     if (!row) {
+      let failure: unknown;
       try {
         row = await this.store.create('index', INDEX_KEY_ID, this.now(), false);
-      } catch {
+      } catch (error) {
         // Another process made it first: use theirs.
+        failure = error;
         row = await this.store.find(INDEX_KEY_ID);
       }
-      if (!row) throw cryptoFailure(CryptoError.UnknownKey, 'the blind-index key could not be created');
+      if (!row) throw cryptoFailure(CryptoError.UnknownKey, 'the blind-index key could not be created', failure);
     }
     this.indexRoot = unwrapKey(this.masterKeys, row);
     return this.indexRoot;
