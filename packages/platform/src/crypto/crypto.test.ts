@@ -11,7 +11,7 @@ import { CryptoError } from './errors.js';
 import { FieldCipher, normaliseForIndex } from './field-cipher.js';
 import { formatCiphertext, parseCiphertext } from './format.js';
 import { fieldKeyMigration, FIELD_KEY_TABLE } from './key-table.js';
-import { addMasterKey, loadMasterKeys, loadOrCreateMasterKeyFile, parseMasterKeys, type MasterKeys } from './master-keys.js';
+import { addMasterKey, loadMasterKeys, loadOrCreateMasterKeyFile, masterKeysFromSecret, parseMasterKeys, type MasterKeys } from './master-keys.js';
 import { countUnder, reencryptAll, rotateAndReencrypt, rotateDataKey, type EncryptedTable } from './rotation.js';
 
 const EMAIL = { table: 'person', column: 'email' };
@@ -59,6 +59,16 @@ describe('master key file', () => {
     await writeFile(join(dir, 'bad.json'), '{not json');
     expect(await codeOf(loadMasterKeys({ TRIBUTARY_MASTER_KEY_FILE: join(dir, 'bad.json') }))).toBe(CryptoError.MasterKeysInvalid);
     expect(await readFile(join(dir, 'bad.json'), 'utf8')).toBe('{not json');
+  });
+});
+
+describe('derived master key', () => {
+  it('is stable for one secret and purpose, and differs for another of either', () => {
+    const a = masterKeysFromSecret('service-secret-of-the-gateway', 'gateway:api_users');
+    expect(a.keys.get(a.active)!.equals(masterKeysFromSecret('service-secret-of-the-gateway', 'gateway:api_users').keys.get(a.active)!)).toBe(true);
+    expect(a.keys.get(a.active)!.equals(masterKeysFromSecret('another-secret-of-the-gateway', 'gateway:api_users').keys.get(a.active)!)).toBe(false);
+    expect(a.keys.get(a.active)!.equals(masterKeysFromSecret('service-secret-of-the-gateway', 'erp').keys.get(a.active)!)).toBe(false);
+    expect(a.keys.get(a.active)!.length).toBe(32);
   });
 });
 
