@@ -149,10 +149,10 @@ export function installAccessControl(app: FastifyInstance<any, any, any, any, an
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method === 'HEAD') continue;
-      const key = `${method} ${route.url}`;
+      // Fastify's automatic HEAD route runs the GET handler: it gets the GET route's rule.
+      const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
       const rule = Object.hasOwn(ROUTES, key) ? ROUTES[key] : undefined;
-      declared.set(key, rule);
+      if (method !== 'HEAD' || !declared.has(key)) declared.set(key, rule);
       const hook = rule ? guard(config, rule) : refuseUndeclared(key);
       const existing = route.preValidation;
       route.preValidation = existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])];

@@ -1,5 +1,6 @@
 import { sql } from '@tributary/platform/db';
-import { signedInject, testAuth, testCredentials, testDatabases } from '@tributary/platform/testing';
+import { identityHeaders, signRequest } from '@tributary/platform/auth';
+import { signedInject, testAuth, testCredentials, testDatabases, TEST_SCOPE } from '@tributary/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
 import { createHttpApp } from '@tributary/platform/http';
@@ -148,6 +149,11 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(await status(as('MASTER-ADMIN'), 'GET', '/customers')).toBe(403);
       expect(await status(as('readonly'), 'GET', '/customers')).toBe(403);
       expect((await h.app.inject({ method: 'GET', url: '/customers' })).statusCode).toBe(401);
+      // Fastify's automatic HEAD routes run the GET handler: they must carry the same guard.
+      for (const [role, expected] of [['readonly', 403], ['MASTER-ADMIN', 403], ['analyst', 200]] as const) {
+        const headers = await signRequest({ method: 'HEAD', url: 'http://localhost/customers/C-RETAIL', headers: identityHeaders({ user: 'u', roles: [role] }) }, testCredentials('gateway'), TEST_SCOPE);
+        expect((await h.app.inject({ method: 'HEAD', url: '/customers/C-RETAIL', headers })).statusCode).toBe(expected);
+      }
     });
   });
 }
