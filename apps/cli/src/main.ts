@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '@tributary/platform/core';
 import { migrateCommand } from './commands/migrate.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { up } from './commands/up.js';
 import { formatReconcileTable, reconcileMtpCommand } from './commands/reconcile.js';
 import { drainHttpApp } from '@tributary/platform/http';
@@ -68,6 +69,8 @@ reconcile
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReconcileTable(report));
     process.exitCode = report.summary.differences > 0 ? 2 : 0;
   });
+
+registerKeysCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);

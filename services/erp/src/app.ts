@@ -1,9 +1,12 @@
-import type { Database } from '@tributary/platform/db';
+import { dirname, resolve } from 'node:path';
+import { parseDatabaseUrl, type Database } from '@tributary/platform/db';
 import type { Clock, Logger } from '@tributary/platform/core';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import type { SigV4AuthOptions } from '@tributary/platform/auth';
+import { FieldCipher, loadMasterKeys, type MasterKeys } from '@tributary/platform/crypto';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
+import { installAccessControl } from './access.js';
 import type { ErpConfig } from './config.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
@@ -18,9 +21,25 @@ export interface ErpAppDeps {
   clock: Clock;
   config: ErpConfig;
   auth?: SigV4AuthOptions;
+  /** Master keys of field encryption; read from the configured key file when not given. */
+  masterKeys?: MasterKeys;
+  /** Milliseconds a replica trusts its idea of the active data key (rotation reaches it within this). */
+  activeKeyTtlMs?: number;
 }
 
-/** Builds the ERP extensions HTTP app; no I/O happens until a request arrives. */
+/**
+ * Where the master keys are: the configured key file; else, embedded, the data directory that
+ * holds erp's PGlite directory (so `--data-dir` alone keeps keys and data together); else
+ * TRIBUTARY_DATA_DIR (default `.tributary`).
+ */
+export function masterKeySource(config: ErpConfig, database: Pick<Database, 'dialect' | 'displayUrl'>): Record<string, string | undefined> {
+  if (config.TRIBUTARY_MASTER_KEY_FILE) return { TRIBUTARY_MASTER_KEY_FILE: config.TRIBUTARY_MASTER_KEY_FILE };
+  const { dialect, target } = parseDatabaseUrl(database.displayUrl);
+  if (dialect === 'pglite' && target !== 'memory') return { TRIBUTARY_DATA_DIR: dirname(resolve(target)) };
+  return { TRIBUTARY_DATA_DIR: config.TRIBUTARY_DATA_DIR };
+}
+
+/** Builds the ERP extensions HTTP app; apart from reading the master key file, no I/O happens until a request arrives. */
 export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   const notifier = new OutboxNotifier();
   const app = await createHttpApp({
@@ -29,6 +48,7 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     readiness: { database: () => deps.database.ping() },
     ...(deps.auth ? { auth: deps.auth } : {}),
   });
+  const masterKeys = deps.masterKeys ?? (await loadMasterKeys(masterKeySource(deps.config, deps.database)));
   const features: ErpDeps = {
     db: deps.database.db,
     dialect: deps.database.dialect,
@@ -37,9 +57,12 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     eventsCommitted: () => notifier.notify(),
     rules: new RuleCache(),
   };
+  const cipher = new FieldCipher({ db: deps.database.db, masterKeys, ...(deps.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: deps.activeKeyTtlMs }) });
+  // Before any feature registers a route: each route gets its guard as it is registered.
+  installAccessControl(app, deps.config);
   registerIdempotency(app, { db: deps.database.db, now: () => deps.clock.now() });
   registerOutboxRoute(app, { db: deps.database.db, wake: notifier.wait });
-  registerMasterRoutes(app, features);
+  registerMasterRoutes(app, features, cipher);
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);

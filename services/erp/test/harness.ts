@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { ManualClock, silentLogger } from '@tributary/platform/core';
+import type { MasterKeys } from '@tributary/platform/crypto';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { signedInject, testAuth, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { signedInject, testAuth, testCredentials, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import { loadErpConfig } from '../src/config.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -13,21 +15,32 @@ export interface Harness {
   app: HttpApp;
   handle: TestDatabase;
   clock: ManualClock;
+  masterKeys: MasterKeys;
   call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any; body: string }>;
+  /** A peer service signing as itself (no user). */
+  asPeer(principal: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ statusCode: number; json(): any; body: string }>;
   close(): Promise<void>;
 }
 
-export async function startHarness(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<Harness> {
+/** A fresh master key per harness (tests never touch a key file). */
+export function testMasterKeys(): MasterKeys {
+  return { active: 'mk-test', keys: new Map([['mk-test', randomBytes(32)]]) };
+}
+
+export async function startHarness(target: TestDatabaseTarget, env: Record<string, string> = {}, options: { activeKeyTtlMs?: number } = {}): Promise<Harness> {
   const handle = await target.create();
   await migrateToLatest(handle.database, migrations);
   const clock = new ManualClock(NOON_IST);
-  const app = await buildApp({ database: handle.database, logger: silentLogger(), clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata', ...env }), auth: testAuth() });
+  const masterKeys = testMasterKeys();
+  const app = await buildApp({ database: handle.database, logger: silentLogger(), clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata', ...env }), auth: testAuth(), masterKeys, ...options });
   await app.ready();
   return {
     app,
     handle,
     clock,
+    masterKeys,
     call: (method, url, body, headers) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'tester', roles: ['manager'] }, ...(headers ? { headers } : {}) }),
+    asPeer: (principal, method, url, body) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }) }, testCredentials(principal)),
     async close() {
       await app.close();
       await handle.destroy();

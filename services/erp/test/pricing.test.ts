@@ -240,10 +240,10 @@ for (const target of testDatabases()) {
     });
 
     it('a rule changed through one replica is priced by another at once', async () => {
-      const other = await buildApp({ database: h.handle.database, logger: silentLogger(), clock: h.clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata' }), auth: testAuth() });
+      const other = await buildApp({ database: h.handle.database, logger: silentLogger(), clock: h.clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata' }), auth: testAuth(), masterKeys: h.masterKeys });
       try {
         await item('REPLICA');
-        const viaOther = async () => (await signedInject(other, { method: 'POST', url: '/pricing/calculate', body: { dry_run: true, items: [{ item_code: 'REPLICA', qty: '1' }] } })).json().pricing[0].final_rate;
+        const viaOther = async () => (await signedInject(other, { method: 'POST', url: '/pricing/calculate', body: { dry_run: true, items: [{ item_code: 'REPLICA', qty: '1' }] }, identity: { user: 'order-desk', roles: ['integration'] } })).json().pricing[0].final_rate;
         expect(await viaOther()).toBe('100');
         await rule('REPLICA-10', { items: ['REPLICA'], discount_percentage: '10' });
         expect(await viaOther()).toBe('90');

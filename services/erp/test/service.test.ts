@@ -48,7 +48,7 @@ for (const target of testDatabases()) {
       for (const path of ['/segments', '/customers/{name}/segments', '/batches', '/stock/pick', '/stock/consume', '/pricing/rules', '/pricing/calculate', '/batches/expiring']) {
         expect(Object.keys(spec.paths)).toContain(path);
       }
-      const feed = await ok(h.call('GET', '/internal/outbox?after=0&limit=1000'));
+      const feed = await ok(h.asPeer('sync', 'GET', '/internal/outbox?after=0&limit=1000'));
       const types = new Set(feed.events.map((e: any) => e.type));
       for (const type of ['erp.segment.created', 'erp.customer.segment_assigned', 'erp.batch.received', 'erp.pricing_rule.created']) expect(types).toContain(type);
       expect(feed.events.every((e: any, i: number) => i === 0 || BigInt(e.sequence) > BigInt(feed.events[i - 1].sequence))).toBe(true);
@@ -66,7 +66,7 @@ for (const target of testDatabases()) {
     it('publishes payloads that match the shared ERP contracts', async () => {
       await ok(h.call('POST', '/pricing/calculate', { customer: 'CUST-ANAND-RETAIL', items: [{ item_code: 'KAJU-KATLI-500G', qty: '12' }], reference_doctype: 'Sales Order', reference_name: 'SO-C1' }));
       await ok(h.call('POST', '/batches/expiry-scan', {}));
-      const feed = await ok(h.call('GET', '/internal/outbox?after=0&limit=1000'));
+      const feed = await ok(h.asPeer('sync', 'GET', '/internal/outbox?after=0&limit=1000'));
       const schemas = {
         [ERP_EVENT_TYPES.segmentAssigned]: SegmentAssignedPayload,
         [ERP_EVENT_TYPES.batchConsumed]: BatchConsumedPayload,

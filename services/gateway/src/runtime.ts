@@ -9,7 +9,7 @@ import { AuthService } from './features/auth/auth.service.js';
 import { PasswordHasher, type PasswordPolicy } from './features/auth/passwords.js';
 import { SigningKeys } from './features/auth/signing-keys.js';
 import { TokensRepository } from './features/auth/tokens.repository.js';
-import { UsersRepository } from './features/auth/users.repository.js';
+import { gatewayFieldCipher, UsersRepository } from './features/auth/users.repository.js';
 import { KeysRepository } from './features/keys/keys.repository.js';
 import { KeysService } from './features/keys/keys.service.js';
 import { RateLimitService } from './features/limits/limiter.js';
@@ -99,7 +99,8 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
   // Without a configured key, the gateway's own service secret (shared by its replicas) seals secrets.
   const box = new SecretBox(config.GATEWAY_SECRET_KEY ?? context.credentials.secretAccessKey);
   const authCache = new VersionedCache<unknown>(versions, 'auth');
-  const users = new UsersRepository(db);
+  const users = new UsersRepository(db, await gatewayFieldCipher(context));
+  await users.encryptExisting();
   const tokens = new TokensRepository(db);
   const policy = passwordPolicy(config);
   const hasher = new PasswordHasher(policy);

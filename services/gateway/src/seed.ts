@@ -3,7 +3,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
 import { PasswordHasher } from './features/auth/passwords.js';
-import { UsersRepository } from './features/auth/users.repository.js';
+import { gatewayFieldCipher, UsersRepository } from './features/auth/users.repository.js';
 import { MTP_GROUPS } from '@tributary/contracts';
 import { installDefaultRoutes } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
@@ -30,7 +30,7 @@ export function demoUsers() {
 /** Idempotent: users and routes that already exist are left as they are. */
 export async function seed(context: ServiceContext): Promise<void> {
   const db = context.database.db as Kysely<GatewayDatabase>;
-  const users = new UsersRepository(db);
+  const users = new UsersRepository(db, await gatewayFieldCipher(context));
   const routes = new RoutesRepository(db);
   const hasher = new PasswordHasher(passwordPolicy(readConfig(context.env)));
   const hash = await hasher.hash(DEMO_PASSWORD);

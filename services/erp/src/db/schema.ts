@@ -35,6 +35,12 @@ export interface CustomerTable extends Std {
   disabled: Flag;
   credit_limit: DecDefault;
   payment_terms: string | null;
+  /** Encrypted (`enc:v1:…`); read and written through features/masters/customer-pii.ts. */
+  email_id: ColumnType<string | null, string | null | undefined, string | null>;
+  email_id_bidx: ColumnType<string | null, string | null | undefined, string | null>;
+  mobile_no: ColumnType<string | null, string | null | undefined, string | null>;
+  primary_address: ColumnType<string | null, string | null | undefined, string | null>;
+  tax_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface ItemTable extends Std {
   item_code: string;

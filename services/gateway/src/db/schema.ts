@@ -13,8 +13,12 @@ export interface ApiUsersTable {
   id: Generated<string>;
   user_id: string;
   username: string;
+  /** Encrypted (enc:v1:…); only UsersRepository reads and writes it. */
   email: string;
+  /** Keyed blind index of the normalised email: login by email and uniqueness. */
+  email_bidx: ColumnType<string | null, string | null | undefined, string | null>;
   password_hash: string;
+  /** Encrypted (enc:v1:…). */
   full_name: string;
   user_type: ColumnType<string, string | undefined, string>;
   department: string | null;

@@ -6,5 +6,6 @@ import { segmentTables } from './0002_segments.js';
 import { batchTables } from './0003_batches.js';
 import { pricingTables } from './0004_pricing.js';
 import { pricingRulesVersion } from './0005_pricing_rules_version.js';
+import { customerContact } from './0006_customer_contact.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, coreTables, segmentTables, batchTables, pricingTables, pricingRulesVersion];
+export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, coreTables, segmentTables, batchTables, pricingTables, pricingRulesVersion, customerContact];

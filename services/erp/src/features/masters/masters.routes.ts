@@ -1,12 +1,14 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { conflict, notFound } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
 import { show } from '../../shared/numbers.js';
 import { DocName, NameParams, NonNegativeDecimal, Nullable, Paging, page } from '../../shared/schemas.js';
+import { emailIndex, openCustomer, PiiSchemas, sealCustomer, withoutPii } from './customer-pii.js';
 
 /**
  * The ERPNext masters this service needs (customers, items, warehouses). Beside a real ERPNext
@@ -25,6 +27,8 @@ interface MasterSpec {
   decimals: string[];
   filters: string[];
   events: { created: ErpEventType; updated: ErpEventType };
+  /** Holds personal data: encrypted at rest, left out of events, filterable by email (customers). */
+  personal?: boolean;
 }
 
 const Text140 = Type.String({ minLength: 1, maxLength: 140 });
@@ -46,10 +50,12 @@ export const masterSpecs: MasterSpec[] = [
       disabled: Type.Optional(Flag),
       credit_limit: Type.Optional(NonNegativeDecimal()),
       payment_terms: Type.Optional(Nullable(Text140)),
+      ...PiiSchemas,
     }),
     decimals: ['credit_limit'],
     filters: ['customer_group', 'territory', 'disabled'],
     events: { created: 'erp.customer.created', updated: 'erp.customer.updated' },
+    personal: true,
   },
   {
     path: '/items',
@@ -122,23 +128,29 @@ export function toMasterOut(spec: MasterSpec, row: Record<string, unknown>) {
   return out;
 }
 
-export function registerMasterRoutes(app: HttpApp, deps: ErpDeps): void {
+/** `cipher` encrypts the personal fields of customers (the only feature holding personal data). */
+export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldCipher): void {
   const db = deps.db as Kysely<any>;
   for (const spec of masterSpecs) {
     const Out = outputSchema(spec);
+    // Decrypts after the transaction, never inside it (see sealCustomer).
+    const opened = async (row: Record<string, unknown>) => toMasterOut(spec, spec.personal ? await openCustomer(cipher, row) : row);
+    const eventOf = (row: Record<string, unknown>, changed: string[]) => (spec.personal ? withoutPii(toMasterOut(spec, row), changed) : toMasterOut(spec, row));
     const CreateBody = Type.Composite([Type.Object({ name: Type.Optional(DocName()) }), spec.fields], { additionalProperties: false });
     const PatchBody = Type.Partial(spec.fields, { additionalProperties: false, minProperties: 1 });
     const ListQuery = Type.Object({
       ...Paging,
       ...Object.fromEntries(spec.filters.map((f) => [f, Type.Optional(Type.String({ maxLength: 140 }))])),
       q: Type.Optional(Type.String({ maxLength: 140, description: 'substring of the name' })),
+      ...(spec.personal ? { email_id: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'exact email (case-insensitive), through the blind index' })) } : {}),
     });
 
     app.post(spec.path, { schema: { tags: [spec.tag], summary: `Create a ${spec.aggregate}`, body: CreateBody, response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema } } }, async (request, reply) => {
       const body = request.body as Record<string, unknown>;
       const actor = actorOf(request);
       const name = (body.name as string | undefined) ?? String(body[spec.titleField]);
-      const { name: _ignored, ...fields } = body;
+      const { name: _ignored, ...plain } = body;
+      const fields = spec.personal ? await sealCustomer(cipher, plain) : plain;
       const now = deps.clock.now();
       const row = await inTransaction(db, async (trx) => {
         try {
@@ -148,40 +160,45 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps): void {
           throw error;
         }
         const created = await trx.selectFrom(spec.table).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
-        await emit(trx, { type: spec.events.created, aggregateType: spec.aggregate, aggregateId: name, payload: toMasterOut(spec, created) }, actor, now);
+        await emit(trx, { type: spec.events.created, aggregateType: spec.aggregate, aggregateId: name, payload: eventOf(created, Object.keys(plain)) }, actor, now);
         return created;
       });
       deps.eventsCommitted();
-      return reply.code(201).send(toMasterOut(spec, row));
+      return reply.code(201).send(await opened(row));
     });
 
     app.get(spec.path, { schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } } }, async (request) => {
       const query = request.query as Record<string, any>;
       let select = db.selectFrom(spec.table).selectAll();
       for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
+      if (spec.personal && query.email_id !== undefined) select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));
       if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const rows = await select.orderBy('name').limit(query.limit + 1).offset(query.offset).execute();
-      return pageOf(rows.map((row: Record<string, unknown>) => toMasterOut(spec, row)), query.limit, query.offset);
+      const out = [];
+      for (const row of rows) out.push(await opened(row));
+      return pageOf(out, query.limit, query.offset);
     });
 
     app.get(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Get a ${spec.aggregate}`, params: NameParams, response: { 200: Out, 404: errorResponseSchema } } }, async (request) => {
       const row = await db.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirst();
       if (!row) throw notFound(spec.notFoundCode, `${spec.aggregate} ${request.params.name} not found`);
-      return toMasterOut(spec, row);
+      return opened(row);
     });
 
     app.patch(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Update a ${spec.aggregate}`, params: NameParams, body: PatchBody, response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema } } }, async (request) => {
       const actor = actorOf(request);
       const now = deps.clock.now();
+      const changes = request.body as Record<string, unknown>;
+      const sealed = spec.personal ? await sealCustomer(cipher, changes) : changes;
       const row = await inTransaction(db, async (trx) => {
-        const result = await trx.updateTable(spec.table).set({ ...(request.body as object), ...touched(now, actor.user) }).where('name', '=', request.params.name).executeTakeFirst();
+        const result = await trx.updateTable(spec.table).set({ ...sealed, ...touched(now, actor.user) }).where('name', '=', request.params.name).executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) throw notFound(spec.notFoundCode, `${spec.aggregate} ${request.params.name} not found`);
         const updated = await trx.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirstOrThrow();
-        await emit(trx, { type: spec.events.updated, aggregateType: spec.aggregate, aggregateId: request.params.name, payload: toMasterOut(spec, updated) }, actor, now);
+        await emit(trx, { type: spec.events.updated, aggregateType: spec.aggregate, aggregateId: request.params.name, payload: eventOf(updated, Object.keys(changes)) }, actor, now);
         return updated;
       });
       deps.eventsCommitted();
-      return toMasterOut(spec, row);
+      return opened(row);
     });
   }
 }

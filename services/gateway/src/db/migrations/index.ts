@@ -4,5 +4,13 @@ import type { Migration } from '@tributary/platform/migrate';
 import { gatewaySchemaMigration } from './0001_gateway_schema.js';
 import { usageSummaryViewMigration } from './0002_usage_summary_view.js';
 import { loginFailuresMigration } from './0003_login_failures.js';
+import { apiUsersEncryptedMigration } from './0004_api_users_encrypted.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, gatewaySchemaMigration, usageSummaryViewMigration, loginFailuresMigration];
+export const migrations: readonly Migration[] = [
+  ...outboxMigrations,
+  idempotencyMigration,
+  gatewaySchemaMigration,
+  usageSummaryViewMigration,
+  loginFailuresMigration,
+  apiUsersEncryptedMigration,
+];

@@ -1,10 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { conflict } from '@tributary/platform/core';
+import { FieldCipher, loadMasterKeys, masterKeyFilePath, masterKeysFromSecret, reencryptAll, type EncryptedTable, type MasterKeys, type ServiceEncryption } from '@tributary/platform/crypto';
 import { dbErrorKind } from '@tributary/platform/db';
+import type { ServiceContext } from '@tributary/platform/service';
 import { GatewayError } from '../../errors.js';
 import type { ApiUsersTable, GatewayDatabase, RateLimitTier } from '../../db/schema.js';
 
-export type UserRow = Selectable<ApiUsersTable>;
+/** A user as the rest of the gateway sees it: personal fields in plaintext, no blind index. */
+export type UserRow = Omit<Selectable<ApiUsersTable>, 'email_bidx'>;
 
 export interface NewUser {
   userId: string;
@@ -19,32 +22,91 @@ export interface NewUser {
   createdBy: string;
 }
 
-export class UsersRepository {
-  constructor(private readonly db: Kysely<GatewayDatabase>) {}
+const EMAIL = { table: 'api_users', column: 'email' };
+const FULL_NAME = { table: 'api_users', column: 'full_name' };
 
-  findByLogin(login: string): Promise<UserRow | undefined> {
-    const lower = login.toLowerCase();
-    return this.db
-      .selectFrom('api_users')
-      .selectAll()
-      .where((eb) => eb.or([eb(sql`lower(username)`, '=', lower), eb(sql`lower(email)`, '=', lower)]))
-      .executeTakeFirst();
+/** What the re-encryption pass and the key rotation command walk in the gateway. */
+export const GATEWAY_ENCRYPTED_TABLES: readonly EncryptedTable[] = [
+  { table: 'api_users', key: 'user_id', columns: [{ name: 'email', blindIndex: 'email_bidx' }, { name: 'full_name' }] },
+];
+
+/** Searching personal fields means decrypting; a user search reads at most this many rows. */
+const SEARCH_SCAN_LIMIT = 10_000;
+
+/**
+ * The gateway's master keys: the key file when TRIBUTARY_MASTER_KEY_FILE is set, otherwise a
+ * key derived from the secret that already seals the gateway's signing keys (its replicas
+ * share it). See docs/operations.md, "Encryption at rest".
+ */
+export async function gatewayMasterKeys(context: Pick<ServiceContext, 'env' | 'credentials'>): Promise<MasterKeys> {
+  if (context.env.TRIBUTARY_MASTER_KEY_FILE) return loadMasterKeys(context.env);
+  return masterKeysFromSecret(context.env.GATEWAY_SECRET_KEY ?? context.credentials.secretAccessKey, 'gateway:api_users');
+}
+
+/** For `tributary keys rotate --service gateway`. */
+export const encryption: ServiceEncryption = {
+  tables: GATEWAY_ENCRYPTED_TABLES,
+  masterKeys: ({ env, secret }) => gatewayMasterKeys({ env, credentials: { accessKeyId: '', secretAccessKey: secret } }),
+  masterKeyFile: ({ env }) => (env.TRIBUTARY_MASTER_KEY_FILE ? masterKeyFilePath(env).path : undefined),
+};
+
+export async function gatewayFieldCipher(context: Pick<ServiceContext, 'env' | 'credentials' | 'database'>): Promise<FieldCipher> {
+  // One process owns a PGlite directory, so no other process can rotate under it: no need to re-read the active key.
+  const ttl = context.database.dialect === 'pglite' ? { activeKeyTtlMs: Number.POSITIVE_INFINITY } : {};
+  return new FieldCipher({ db: context.database.db, masterKeys: await gatewayMasterKeys(context), ...ttl });
+}
+
+/**
+ * api_users with `email` and `full_name` encrypted at rest (ADR 0010). Callers see plaintext;
+ * every cipher call happens outside a transaction the caller may hold, except in `create`
+ * (sealing needs no database once the keys are loaded, which `ready()` ensures).
+ */
+export class UsersRepository {
+  constructor(
+    private readonly db: Kysely<GatewayDatabase>,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /** Loads the keys (creating the first data key) so later calls never query inside a caller's transaction. */
+  async ready(): Promise<void> {
+    await this.cipher.activeDataKeyId();
+    await this.cipher.blindIndex('', EMAIL);
   }
 
-  findById(userId: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('api_users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  /** Encrypts rows written before the columns were encrypted (run at start-up, before serving). */
+  async encryptExisting(): Promise<number> {
+    await this.ready();
+    return (await reencryptAll(this.db, this.cipher, GATEWAY_ENCRYPTED_TABLES, { encryptPlaintext: true })).rewritten;
+  }
+
+  async findByLogin(login: string): Promise<UserRow | undefined> {
+    const lower = login.toLowerCase();
+    const index = await this.cipher.blindIndex(login, EMAIL);
+    const row = await this.db
+      .selectFrom('api_users')
+      .selectAll()
+      .where((eb) => eb.or([eb(sql`lower(username)`, '=', lower), eb('email_bidx', '=', index)]))
+      .executeTakeFirst();
+    return row && this.open(row);
+  }
+
+  async findById(userId: string): Promise<UserRow | undefined> {
+    const row = await this.db.selectFrom('api_users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    return row && this.open(row);
   }
 
   async create(user: NewUser, db: Kysely<GatewayDatabase> = this.db): Promise<UserRow> {
+    const [email, emailIndex, fullName] = await Promise.all([this.cipher.encrypt(user.email, EMAIL), this.cipher.blindIndex(user.email, EMAIL), this.cipher.encrypt(user.fullName, FULL_NAME)]);
     try {
-      return await db
+      const row = await db
         .insertInto('api_users')
         .values({
           user_id: user.userId,
           username: user.username,
-          email: user.email,
+          email,
+          email_bidx: emailIndex,
           password_hash: user.passwordHash,
-          full_name: user.fullName,
+          full_name: fullName,
           role: user.role,
           user_type: user.userType ?? 'internal',
           department: user.department ?? null,
@@ -53,6 +115,7 @@ export class UsersRepository {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      return await this.open(row);
     } catch (error) {
       if (dbErrorKind(error) === 'unique') throw conflict(GatewayError.UserExists, 'A user with this user id, username or email already exists');
       throw error;
@@ -110,10 +173,11 @@ export class UsersRepository {
     by: string,
     now: Date,
   ): Promise<UserRow | undefined> {
-    return this.db
+    const fullName = changes.fullName !== undefined ? await this.cipher.encrypt(changes.fullName, FULL_NAME) : undefined;
+    const row = await this.db
       .updateTable('api_users')
       .set({
-        ...(changes.fullName !== undefined ? { full_name: changes.fullName } : {}),
+        ...(fullName !== undefined ? { full_name: fullName } : {}),
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.department !== undefined ? { department: changes.department } : {}),
         ...(changes.isActive !== undefined ? { is_active: changes.isActive } : {}),
@@ -125,22 +189,37 @@ export class UsersRepository {
       .where('user_id', '=', userId)
       .returningAll()
       .executeTakeFirst();
+    return row && this.open(row);
   }
 
+  /**
+   * Without `search`, one page straight from SQL. With it, email and full name are encrypted,
+   * so the candidates (other filters applied, at most SEARCH_SCAN_LIMIT) are decrypted and
+   * matched here; an exact email also matches through the blind index.
+   */
   async list(filters: { role?: string; isActive?: boolean; userType?: string; search?: string }, page: number, limit: number): Promise<{ items: UserRow[]; total: number }> {
     let query = this.db.selectFrom('api_users');
     if (filters.role) query = query.where('role', '=', filters.role);
     if (filters.isActive !== undefined) query = query.where('is_active', '=', filters.isActive);
     if (filters.userType) query = query.where('user_type', '=', filters.userType);
+    const ordered = query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (filters.search) {
-      const like = `%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([eb('username', 'ilike', like), eb('email', 'ilike', like), eb('full_name', 'ilike', like)]));
+      const needle = filters.search.toLowerCase();
+      const candidates = await Promise.all((await ordered.limit(SEARCH_SCAN_LIMIT).execute()).map((row) => this.open(row)));
+      const matches = candidates.filter((user) => [user.username, user.email, user.full_name].some((value) => value.toLowerCase().includes(needle)));
+      return { items: matches.slice((page - 1) * limit, page * limit), total: matches.length };
     }
-    const [items, count] = await Promise.all([
-      query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
+    const [rows, count] = await Promise.all([
+      ordered.limit(limit).offset((page - 1) * limit).execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items, total: Number(count.n) };
+    return { items: await Promise.all(rows.map((row) => this.open(row))), total: Number(count.n) };
+  }
+
+  private async open(row: Selectable<ApiUsersTable>): Promise<UserRow> {
+    const { email_bidx: _index, ...user } = row;
+    const [email, fullName] = await Promise.all([this.cipher.decrypt(row.email, EMAIL), this.cipher.decrypt(row.full_name, FULL_NAME)]);
+    return { ...user, email, full_name: fullName };
   }
 }
 

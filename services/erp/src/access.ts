@@ -1,0 +1,162 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { forbidden, unauthenticated } from '@tributary/platform/core';
+import type { ErpConfig } from './config.js';
+import { ErpError } from './errors.js';
+
+/**
+ * Who may call what in erp (least privilege; ADR 0306). Roles arrive from the gateway in the
+ * signed identity: `manager` runs the business, `analyst` reads, `integration` is the machine
+ * flows (order side pushing metrics and consumptions, price quotes), `administrator` is the
+ * platform's super role. `SERVICE` stands for a peer signing as itself with no user
+ * (ERP_TRUSTED_SERVICES), `EVENT_READER` for the peers that collect erp's outbox (the sync
+ * service).
+ */
+export type Access = 'manager' | 'analyst' | 'integration' | 'administrator' | 'SERVICE' | 'EVENT_READER';
+
+const EVERY_READER = ['manager', 'analyst', 'integration', 'administrator', 'SERVICE'] as const;
+
+export const ROUTE_ACCESS = {
+  read: EVERY_READER,
+  // Masters are kept by the business and by the ERPNext integration.
+  writeMasters: ['manager', 'integration', 'administrator', 'SERVICE'],
+  // Segments, assignments, territories, pricing rules, batches and their ledger.
+  writeBusiness: ['manager', 'administrator'],
+  // Machine flows: computed or pushed from elsewhere, idempotent, no judgement involved.
+  machineFlows: ['manager', 'integration', 'administrator', 'SERVICE'],
+  internalEvents: ['EVENT_READER'],
+} as const satisfies Record<string, readonly Access[]>;
+export type RouteAccess = keyof typeof ROUTE_ACCESS;
+
+/** Routes that need no signature at all (the kernel serves them). */
+export const PUBLIC = 'PUBLIC';
+
+/**
+ * Every route's rule, by `METHOD path` exactly as registered. A route missing here is refused
+ * for everyone (deny by default) and fails the route-coverage test.
+ */
+export const ROUTES: Record<string, RouteAccess> = {
+  'GET /customers': 'read',
+  'GET /customers/:name': 'read',
+  'POST /customers': 'writeMasters',
+  'PATCH /customers/:name': 'writeMasters',
+  'GET /items': 'read',
+  'GET /items/:name': 'read',
+  'POST /items': 'writeMasters',
+  'PATCH /items/:name': 'writeMasters',
+  'GET /warehouses': 'read',
+  'GET /warehouses/:name': 'read',
+  'POST /warehouses': 'writeMasters',
+  'PATCH /warehouses/:name': 'writeMasters',
+
+  'GET /segments': 'read',
+  'GET /segments/:name': 'read',
+  'POST /segments': 'writeBusiness',
+  'PATCH /segments/:name': 'writeBusiness',
+  'POST /segments/:name/auto-assign': 'writeBusiness',
+  'POST /segments/review': 'machineFlows',
+  'GET /customers/:name/segments': 'read',
+  'GET /customers/:name/segments/primary': 'read',
+  'POST /customers/:name/segments': 'writeBusiness',
+  'POST /customers/:name/segments/:child/end': 'writeBusiness',
+  'PUT /customers/:name/metrics': 'machineFlows',
+  'GET /customers/:name/territories': 'read',
+  'POST /customers/:name/territories': 'writeBusiness',
+  'POST /customers/:name/territories/:child/end': 'writeBusiness',
+
+  'GET /batches': 'read',
+  'GET /batches/expiring': 'read',
+  'GET /batches/:name': 'read',
+  'GET /batches/:name/movements': 'read',
+  'GET /batches/:name/ledger-check': 'read',
+  'POST /batches': 'writeBusiness',
+  'PATCH /batches/:name': 'writeBusiness',
+  'POST /batches/:name/status': 'writeBusiness',
+  'POST /batches/:name/receipts': 'writeBusiness',
+  'POST /batches/:name/adjustments': 'writeBusiness',
+  'POST /batches/:name/transfer': 'writeBusiness',
+  'POST /movements/:name/reverse': 'writeBusiness',
+  'POST /batches/expiry-scan': 'machineFlows',
+  // Picking writes nothing, but it reveals stock by batch to whoever plans a dispatch.
+  'POST /stock/pick': 'machineFlows',
+  'POST /stock/consume': 'machineFlows',
+  'POST /stock/transfer': 'writeBusiness',
+  'GET /stock/optimisation': 'read',
+  'POST /stock/optimisation': 'machineFlows',
+
+  'GET /pricing/rules': 'read',
+  'GET /pricing/rules/:name': 'read',
+  'GET /pricing/rules/:name/analytics': 'read',
+  'POST /pricing/rules': 'writeBusiness',
+  'PATCH /pricing/rules/:name': 'writeBusiness',
+  'POST /pricing/rules/:name/deactivate': 'writeBusiness',
+  'POST /pricing/calculate': 'machineFlows',
+
+  'GET /internal/outbox': 'internalEvents',
+};
+
+export interface Caller {
+  actor: string;
+  grants: ReadonlySet<Access>;
+}
+
+export function callerOf(request: FastifyRequest, config: ErpConfig): Caller {
+  const identity = request.identity;
+  if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
+  const grants = new Set<Access>(identity.roles as Access[]);
+  // A peer acting as itself names no user; a user's call through a peer keeps the user's roles only.
+  if (identity.user === undefined && trusted(config.ERP_TRUSTED_SERVICES ?? '').has(identity.principal)) grants.add('SERVICE');
+  if (trusted(config.ERP_EVENT_READERS ?? 'sync').has(identity.principal)) grants.add('EVENT_READER');
+  return { actor: identity.user ?? identity.principal, grants };
+}
+
+function trusted(list: string): Set<string> {
+  return new Set(list.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+}
+
+/** A route-level `preValidation` hook: refuses before the body is validated or anything runs. */
+export function guard(config: ErpConfig, route: RouteAccess) {
+  const allowed: readonly Access[] = ROUTE_ACCESS[route];
+  return async (request: FastifyRequest): Promise<void> => {
+    const caller = callerOf(request, config);
+    if (!allowed.some((access) => caller.grants.has(access))) {
+      throw forbidden(ErpError.ROLE_FORBIDDEN, `This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
+    }
+  };
+}
+
+const declaredByApp = new WeakMap<object, Map<string, RouteAccess | undefined>>();
+
+/** The rule each route of an app got (`undefined`: undeclared, refused for everyone). */
+export function routeAccessOf(app: object): ReadonlyMap<string, RouteAccess | undefined> {
+  return declaredByApp.get(app) ?? new Map();
+}
+
+function refuseUndeclared(key: string) {
+  return async (): Promise<void> => {
+    throw forbidden(ErpError.ROUTE_ACCESS_UNDECLARED, `${key} has no declared access rule`);
+  };
+}
+
+/**
+ * Attaches each route's guard as it is registered (so it must run before the features
+ * register their routes). Routes the kernel registered earlier (health, metrics, OpenAPI,
+ * docs) are public by design and never reach this hook. Returns the rule each route got,
+ * for the coverage test.
+ */
+export function installAccessControl(app: FastifyInstance<any, any, any, any, any>, config: ErpConfig): Map<string, RouteAccess | undefined> {
+  const declared = new Map<string, RouteAccess | undefined>();
+  declaredByApp.set(app, declared);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      // Fastify's automatic HEAD route runs the GET handler: it gets the GET route's rule.
+      const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
+      const rule = Object.hasOwn(ROUTES, key) ? ROUTES[key] : undefined;
+      if (method !== 'HEAD' || !declared.has(key)) declared.set(key, rule);
+      const hook = rule ? guard(config, rule) : refuseUndeclared(key);
+      const existing = route.preValidation;
+      route.preValidation = existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])];
+    }
+  });
+  return declared;
+}
