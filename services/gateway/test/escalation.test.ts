@@ -82,5 +82,17 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect((await as(admin, 'GET', '/api/v1/admin/audit-logs')).statusCode).toBe(200);
       expect((await as(admin, 'POST', '/api/v1/admin/users', { email: 'm@test.local', password: 'long-enough-password', fullName: 'M', username: 'new-manager', role: 'manager' })).statusCode).toBe(201);
     });
+
+    it('a blank user id revokes nothing: every other session stays signed in', async () => {
+      const officer = await tokenFor(gw, 'seeduwa-officer', DEMO_PASSWORD);
+      for (const url of ['/api/v1/admin/users//revoke-tokens', '/api/v1/admin/users/%20/revoke-tokens']) {
+        const blank = await as(admin, 'POST', url);
+        expect(blank.statusCode, url).toBeGreaterThanOrEqual(400);
+        expect(blank.statusCode, url).toBeLessThan(500);
+      }
+      expect((await as(officer, 'GET', '/api/v1/auth/profile')).statusCode).toBe(200);
+      expect((await as(master, 'GET', '/api/v1/auth/profile')).statusCode).toBe(200);
+      await expect(gw.runtime.tokens.revoke({ userId: '' }, 'test', 'test', new Date())).rejects.toThrow(/non-empty/);
+    });
   });
 }

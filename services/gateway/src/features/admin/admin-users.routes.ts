@@ -81,7 +81,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       schema: {
         tags,
         summary: 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated',
-        params: Type.Object({ userId: Type.String({ maxLength: 140 }) }),
+        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }),
         body: Type.Object(
           {
             fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -113,7 +113,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
 
   app.post(
     '/api/v1/admin/users/:userId/revoke-tokens',
-    { schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    { schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
     async (request, reply) => {
       const caller = await requireAdminCaller(runtime, request, reply);
       assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);

@@ -73,14 +73,20 @@ export class TokensRepository {
     now: Date,
     db: Kysely<GatewayDatabase> = this.db,
   ): Promise<number> {
+    // An empty selector would match every live token of every user: never let a caller's blank
+    // id (an empty path segment) get that far.
+    const selectors = [where.tokenId, where.familyId, where.userId];
+    if (!selectors.some((value) => value !== undefined && value !== '') || selectors.some((value) => value === '')) {
+      throw new Error('revoke needs a non-empty token, family or user id');
+    }
     let query = db
       .updateTable('jwt_tokens')
       .set({ is_revoked: true, revoked_at: now, revoked_by: by, revocation_reason: reason })
       .where('is_revoked', '=', false)
       .where('expires_at', '>', now);
-    if (where.tokenId) query = query.where('token_id', '=', where.tokenId);
-    if (where.familyId) query = query.where('family_id', '=', where.familyId);
-    if (where.userId) query = query.where('user_id', '=', where.userId);
+    if (where.tokenId !== undefined) query = query.where('token_id', '=', where.tokenId);
+    if (where.familyId !== undefined) query = query.where('family_id', '=', where.familyId);
+    if (where.userId !== undefined) query = query.where('user_id', '=', where.userId);
     if (where.type) query = query.where('token_type', '=', where.type);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
