@@ -91,5 +91,16 @@ for (const target of testDatabases()) {
       expect((await h.call('POST', '/items', { item_code: 'BAD', standard_rate: '-1' })).statusCode).toBe(400);
       expect((await h.call('GET', "/customers?q=%27%20or%201%3D1%20--")).statusCode).toBe(200);
     });
+
+    it('masters: flag filters take 0 or 1 and refuse anything else with a 400', async () => {
+      const enabled = await ok(h.call('GET', '/items?disabled=0&limit=500'));
+      expect(enabled.data.length).toBeGreaterThan(0);
+      expect(enabled.data.every((item: { disabled: number }) => item.disabled === 0)).toBe(true);
+      for (const path of ['/customers?disabled=abc', '/items?disabled=1.5', '/warehouses?disabled=2', '/items?disabled=', '/customers?disabled=%25']) {
+        const refused = await h.call('GET', path);
+        expect(refused.statusCode, path).toBe(400);
+        expect(refused.json().code, path).toBe('REQUEST_VALIDATION_FAILED');
+      }
+    });
   });
 }

@@ -140,7 +140,9 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     const PatchBody = Type.Partial(spec.fields, { additionalProperties: false, minProperties: 1 });
     const ListQuery = Type.Object({
       ...Paging,
-      ...Object.fromEntries(spec.filters.map((f) => [f, Type.Optional(Type.String({ maxLength: 140 }))])),
+      // Flags filter as 0/1 (a free string compared with an integer column was a 500 on PostgreSQL
+      // and silently 0 on MariaDB).
+      ...Object.fromEntries(spec.filters.map((f) => [f, Type.Optional(FLAGS.includes(f) ? Type.Integer({ minimum: 0, maximum: 1 }) : Type.String({ maxLength: 140 }))])),
       q: Type.Optional(Type.String({ maxLength: 140, description: 'substring of the name' })),
       ...(spec.personal ? { email_id: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'exact email (case-insensitive), through the blind index' })) } : {}),
     });
