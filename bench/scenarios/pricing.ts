@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { identityHeaders, signRequest } from '@tributary/platform/auth';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
 import { createDatabase, type Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
+import { signedInject, testAuth, testCredentials, TEST_SCOPE } from '@tributary/platform/testing';
 import { buildApp } from '@tributary/erp/app';
 import { service } from '@tributary/erp/service';
 import type { FastifyInstance } from 'fastify';
@@ -34,8 +37,11 @@ function discardingLogger() {
 const item = (i: number) => `BI-${String(i).padStart(3, '0')}`;
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
+/** erp checks the caller's role on every route: the bench calls as a manager, signed as the gateway would. */
+const MANAGER = { user: 'bench', roles: ['manager'] };
+
 async function post(app: FastifyInstance, url: string, body: unknown): Promise<void> {
-  const response = await app.inject({ method: 'POST', url, payload: body as object });
+  const response = await signedInject(app, { method: 'POST', url, body, identity: MANAGER });
   if (response.statusCode >= 300) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
 }
 
@@ -138,7 +144,8 @@ const scenario: Scenario = {
     try {
       await migrateToLatest(database, service.migrations);
       const config = { PLANT_TIME_ZONE: 'Asia/Kolkata', EXPIRY_CRITICAL_DAYS: 7, EXPIRY_WARNING_DAYS: 30, CURRENCY_DECIMALS: 2, SEGMENT_REVIEW_DAYS: 90 };
-      const erp = (await buildApp({ database, logger: discardingLogger(), clock: systemClock, config })) as unknown as FastifyInstance;
+      const masterKeys = { active: 'mk-bench', keys: new Map([['mk-bench', randomBytes(32)]]) };
+      const erp = (await buildApp({ database, logger: discardingLogger(), clock: systemClock, config, auth: testAuth(), masterKeys })) as unknown as FastifyInstance;
       apps.push(erp);
       await prepare(database, erp, ctx.log);
 
@@ -150,11 +157,14 @@ const scenario: Scenario = {
       const erpUrl = await erp.listen({ host: '127.0.0.1', port: 0 });
       const baseUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
       const json = () => ({ 'content-type': 'application/json' });
+      // One signature per round (see LoadTarget.headers): the server still verifies every request.
+      const signed = (path: string, body: string) => async () =>
+        signRequest({ method: 'POST', url: `${erpUrl}${path}`, headers: { ...json(), ...identityHeaders(MANAGER) }, body }, testCredentials(), TEST_SCOPE);
       const targets: LoadTarget[] = [
         { name: 'one indexed SELECT (GET)', role: 'baseline', url: `${baseUrl}/rule/BR-0500` },
-        { name: `quote ${LINES} lines, ${RULES} rules`, role: 'subject', url: `${erpUrl}/pricing/calculate`, method: 'POST', body: order(false), headers: json },
-        { name: `calculate ${LINES} lines + application log`, role: 'subject', url: `${erpUrl}/pricing/calculate`, method: 'POST', body: order(true), headers: json },
-        { name: `FEFO pick ${LINES} lines, ${BATCHES} batches`, role: 'subject', url: `${erpUrl}/stock/pick`, method: 'POST', body: pickOrder, headers: json },
+        { name: `quote ${LINES} lines, ${RULES} rules`, role: 'subject', url: `${erpUrl}/pricing/calculate`, method: 'POST', body: order(false), headers: signed('/pricing/calculate', order(false)) },
+        { name: `calculate ${LINES} lines + application log`, role: 'subject', url: `${erpUrl}/pricing/calculate`, method: 'POST', body: order(true), headers: signed('/pricing/calculate', order(true)) },
+        { name: `FEFO pick ${LINES} lines, ${BATCHES} batches`, role: 'subject', url: `${erpUrl}/stock/pick`, method: 'POST', body: pickOrder, headers: signed('/stock/pick', pickOrder) },
       ];
       const variants = await measureTargets(targets, ctx);
       const [select, quote, logged, pick] = variants;
@@ -174,7 +184,7 @@ const scenario: Scenario = {
           linesPerOrder: LINES,
           activeRules: RULES,
           batches: BATCHES,
-          auth: 'none on any variant (the domain cost is what is measured; see http-overhead for SigV4)',
+          auth: 'SigV4 as the gateway signs (one signature per round, every request verified) with the manager role; the baseline has none',
           derived,
         },
       };
