@@ -75,7 +75,9 @@ export async function up(options: UpOptions): Promise<Platform> {
       credentials: credentialsFor(keyring, definition.name),
       scope: { region: options.env.SIGV4_REGION ?? 'us-east-1', service: options.env.SIGV4_SERVICE ?? 'execute-api' },
       peers,
-      env: options.env,
+      // The data directory given on the command line wins, so a service that keeps files beside
+      // its database (erp's master key file) keeps them there even on a server database.
+      env: { ...options.env, TRIBUTARY_DATA_DIR: dataDir },
     };
   }
 
