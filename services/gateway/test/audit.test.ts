@@ -35,7 +35,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('records every request with who, route, status, latency and decision, written in batches', async () => {
       const alice = await tokenFor(gw, 'alice');
-      await gw.app.inject({ method: 'GET', url: '/audited/a?token=secret&x=1', headers: { ...bearer(alice), 'x-request-id': 'audit-ok-1' } });
+      await gw.app.inject({ method: 'GET', url: '/audited/a?token=secret&x=1&email_id=someone%40example.com', headers: { ...bearer(alice), 'x-request-id': 'audit-ok-1' } });
       await gw.app.inject({ method: 'GET', url: '/audited/b', headers: { 'x-request-id': 'audit-anon-1' } });
       await gw.app.inject({ method: 'GET', url: '/audited/c', headers: { ...bearer(admin), 'x-request-id': 'audit-admin-1' } });
       const pendingBefore = gw.runtime.audit.pending;
@@ -46,7 +46,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(ok).toMatchObject({ method: 'GET', path: '/audited/a', userId: 'usr_alice', authenticationMethod: 'jwt', serviceName: 'svc', statusCode: 200, decision: 'allowed', upstreamUrl: up.url });
       expect(typeof ok.responseTimeMs).toBe('number');
       const raw = await handle.database.db.selectFrom('api_audit_logs').select(['query_params']).where('request_id', '=', 'audit-ok-1').executeTakeFirstOrThrow();
-      expect(raw.query_params).toEqual({ token: '[redacted]', x: '1' });
+      expect(raw.query_params).toEqual({ token: '[redacted]', x: '1', email_id: '[redacted]' });
       const anon = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?decision=denied_auth', headers: bearer(admin) });
       expect(anon.json().items.some((item: { requestId: string }) => item.requestId === 'audit-anon-1')).toBe(true);
     });

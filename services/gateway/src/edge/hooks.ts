@@ -7,7 +7,11 @@ import { answerPreflight } from './cors.js';
 import { limitAnonymous, presentsCredential } from './limits.js';
 import { createGatewayMetrics } from './metrics.js';
 
-const SECRET_QUERY = /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey)$/i;
+/**
+ * Query values the audit log never keeps: credentials, and personal data that is encrypted at
+ * rest where it lives (an `?email_id=` lookup would otherwise leave the address in clear here).
+ */
+const SECRET_QUERY = /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey|e-?mail(_id)?|mobile(_no)?|phone|tax_id|primary_address|password)$/i;
 const OWN_PREFIXES = ['/api/v1/auth', '/api/v1/admin', '/.well-known'];
 
 function decisionFor(status: number, code: string | undefined, current: string): string {
