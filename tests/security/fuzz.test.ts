@@ -1,0 +1,221 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MTP_GROUPS } from '@tributary/contracts';
+import { testCredentials } from '@tributary/platform/testing';
+import { sendRaw, signRaw, type Signer } from './client.js';
+import { draftArbitrary, type Target } from './generator.js';
+import { operationsOf, type Operation } from './openapi.js';
+import { diffSnapshots, keyring, scope, snapshot, startPlatform, type FuzzPlatform, type Snapshot } from './platform.js';
+import { groupFailures, pool, replay, type Failure, type Sent } from './report.js';
+import { directTargets, gatewayTargets } from './targets.js';
+
+/**
+ * Sends ≥ 10,000 malformed requests, drawn from every service's OpenAPI document, through the
+ * gateway (as users of several roles) and signed directly to each service, then checks that
+ * none was answered 5xx, no refusal changed a row, every gateway request left its audit row,
+ * every breaker is closed and another user is still served. README.md next to this file says
+ * how to replay a seed.
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_105);
+const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_500);
+const CONCURRENCY = 12;
+
+const ENV = {
+  // Cheap hashes: the suite logs in a handful of users, the hashing cost is not under test.
+  ARGON2_MEMORY_KIB: '1024',
+  ARGON2_TIME_COST: '1',
+  // Active health checks write rows on their own schedule; the row check must see only requests.
+  HEALTH_CHECKS: 'false',
+  AUDIT_FLUSH_MS: '100',
+  // Every fuzz request is one address; the anonymous limit would turn most into 429 before they test anything.
+  IP_LIMIT_PER_MINUTE: '1000000',
+  IP_LIMIT_PER_HOUR: '1000000',
+  IP_LIMIT_PER_DAY: '1000000',
+};
+
+/** Users the fuzz acts as through the gateway (admin takes every other request: it passes every role check). */
+const FUZZ_USERS = ['master-admin', 'seeduwa-admin', 'seeduwa-officer', 'grandpass-officer', 'grandpass-dev-machine', 'trader-officer'];
+/** Never used by the fuzz: after it, this user must still be served. */
+const BYSTANDER = 'grandpass-supervisor';
+const PASSWORD = 'tributary-demo';
+
+/** Tables that log requests by design (the audit log, usage counters) are left out of the row check. */
+const LOGS_REQUESTS: Record<string, (table: string) => boolean> = {
+  gateway: (table) => /^[a-z_]+\.(api_audit_logs.*|rate_limit_tracking)$/.test(table),
+};
+
+let platform: FuzzPlatform;
+const tokens = new Map<string, string>();
+
+async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function login(username: string): Promise<string> {
+  const answer = await json(`${platform.node('gateway').url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (answer.status !== 200) throw new Error(`login ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.accessToken as string;
+}
+
+async function snapshots(): Promise<Record<string, Snapshot>> {
+  const out: Record<string, Snapshot> = {};
+  for (const [name, node] of platform.nodes) out[name] = await snapshot(node.database, LOGS_REQUESTS[name] ?? (() => false));
+  return out;
+}
+
+/** Background work (the sync collector) settles after start; wait until two looks agree. */
+async function settledSnapshots(): Promise<Record<string, Snapshot>> {
+  let previous = await snapshots();
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const current = await snapshots();
+    if (Object.keys(current).every((name) => diffSnapshots(previous[name]!, current[name]!).length === 0)) return current;
+    previous = current;
+  }
+  return previous;
+}
+
+async function metric(service: string, name: string): Promise<Array<{ labels: string; value: number }>> {
+  const text = await (await fetch(`${platform.node(service).url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(name))
+    .map((line) => {
+      const match = /^[a-z_]+(\{[^}]*\})?\s+(\S+)/.exec(line);
+      return { labels: match?.[1] ?? '', value: Number(match?.[2]) };
+    });
+}
+
+function signerFor(operation: Operation, index: number): { signer: Signer; as: string } {
+  if (operation.path.startsWith('/internal/')) {
+    const principal = index % 2 === 0 ? 'sync' : 'cli';
+    return { signer: { credentials: testCredentials(principal, keyring), scope }, as: principal };
+  }
+  const roles: Record<string, string[]> = { erp: ['manager', 'analyst', 'integration'], sync: ['integration'] };
+  const pick = roles[operation.service] ?? [...MTP_GROUPS];
+  const role = pick[index % pick.length]!;
+  return { signer: { credentials: testCredentials('gateway', keyring), scope, identity: { user: 'usr_fuzz', roles: [role] } }, as: `gateway for ${role}` };
+}
+
+describe('security fuzz: malformed requests from every OpenAPI document', () => {
+  beforeAll(async () => {
+    platform = await startPlatform(ENV);
+    const gateway = platform.node('gateway').url;
+    tokens.set('admin', await login('admin'));
+    for (const user of FUZZ_USERS) {
+      tokens.set(user, await login(user));
+      // The tier limits (100/min) would answer most of the fuzz with 429 before it reached anything.
+      const patched = await json(`${gateway}/api/v1/admin/users/usr_${user.replace(/-/g, '_')}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('admin')}` },
+        body: JSON.stringify({ rateLimitTier: 'unlimited' }),
+      });
+      if (patched.status !== 200) throw new Error(`tier of ${user}: ${patched.status} ${JSON.stringify(patched.body)}`);
+    }
+  });
+  afterAll(async () => platform?.stop());
+
+  it('answers no malformed request with 5xx, changes no row, loses no audit row and leaves every breaker closed', async () => {
+    const operations: Operation[] = [];
+    for (const [name, node] of platform.nodes) operations.push(...operationsOf(name, (await json(`${node.url}/openapi.json`)).body));
+    const targets: Array<Target & { via: 'gateway' | 'direct' }> = [
+      ...gatewayTargets(operations).map((target) => ({ ...target, via: 'gateway' as const })),
+      ...directTargets(operations).map((target) => ({ ...target, via: 'direct' as const })),
+    ];
+    const perTarget = Math.ceil(TOTAL / targets.length);
+    const plan = targets.flatMap((target, t) =>
+      fc.sample(draftArbitrary(target), { seed: SEED + t, numRuns: perTarget }).map((draft) => ({ target, draft })),
+    );
+    console.log(`fuzz seed ${SEED}: ${plan.length} requests, ${targets.length} targets (${perTarget} each), ${operations.length} operations`);
+
+    const before = await settledSnapshots();
+    const sent: Sent[] = [];
+    const users = ['admin', ...FUZZ_USERS];
+    await pool(
+      plan.map((item, index) => ({ ...item, index })),
+      CONCURRENCY,
+      async ({ target, draft, index }) => {
+        const requestId = `fz-${SEED}-${index}`;
+        const headers = { 'x-request-id': requestId, ...draft.headers };
+        const body = draft.body === undefined ? undefined : Buffer.from(draft.body, 'utf8');
+        const base = { index, requestId, operation: `${target.operation.service} ${target.operation.method} ${target.operation.path}`, draft };
+        if (target.via === 'gateway') {
+          // Every other request as the administrator (reaches every upstream), the rest rotating through the MTP roles.
+          const user = index % 2 === 0 ? 'admin' : users[1 + ((index >> 1) % FUZZ_USERS.length)]!;
+          const url = platform.node('gateway').url;
+          const response = await sendRaw(url, { method: draft.method, path: draft.path, headers: { authorization: `Bearer ${tokens.get(user)}`, ...headers }, ...(body ? { body } : {}) });
+          sent.push({ ...base, via: 'gateway', target: url, as: user, response });
+        } else {
+          const url = platform.node(target.operation.service).url;
+          const { signer, as } = signerFor(target.operation, index);
+          const signed = await signRaw(url, { method: draft.method, path: draft.path, headers, ...(body ? { body } : {}) }, signer);
+          const response = await sendRaw(url, signed.request);
+          sent.push({ ...base, via: 'direct', target: url, as, signed: signed.signed, response });
+        }
+      },
+    );
+
+    // The audit writer flushes on a timer: wait until its buffer is empty, then read what it wrote.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const buffered = await metric('gateway', 'gateway_audit_buffered');
+      if (buffered.every((sample) => sample.value === 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const audited = new Set(
+      (await sql<{ request_id: string }>`select request_id from api_audit_logs where request_id like ${`fz-${SEED}-%`}`.execute(platform.node('gateway').database.db)).rows.map(
+        (row) => row.request_id,
+      ),
+    );
+    const after = await snapshots();
+
+    const failures: Failure[] = [];
+    for (const request of sent) {
+      if (request.response.status >= 500) failures.push({ kind: '5xx', sent: request });
+      else if (request.response.status === 0) failures.push({ kind: 'no answer', sent: request });
+      // A request the HTTP parser refused never reached the gateway (no request id came back): nothing to audit.
+      if (request.via === 'gateway' && request.response.requestId === request.requestId && !audited.has(request.requestId)) failures.push({ kind: 'audit row missing', sent: request });
+    }
+    const changed: Record<string, string[]> = {};
+    for (const name of platform.nodes.keys()) {
+      const diff = diffSnapshots(before[name]!, after[name]!);
+      if (diff.length > 0) changed[name] = diff;
+    }
+    const dropped = (await metric('gateway', 'gateway_audit_dropped')).reduce((sum, sample) => sum + sample.value, 0);
+    const openCircuits = (await metric('gateway', 'gateway_circuit_state')).filter((sample) => sample.value !== 0);
+    const bystander = await json(`${platform.node('gateway').url}/order`, { headers: { authorization: `Bearer ${await login(BYSTANDER)}` } });
+
+    const statusCounts: Record<string, number> = {};
+    for (const request of sent) statusCounts[request.response.status] = (statusCounts[request.response.status] ?? 0) + 1;
+    const groups = groupFailures(failures);
+    const file = join(tmpdir(), `tributary-fuzz-${SEED}.json`);
+    await writeFile(file, JSON.stringify({ seed: SEED, statusCounts, changed, dropped, openCircuits, bystander: bystander.status, groups, failures: failures.map((f) => ({ kind: f.kind, replay: replay(f.sent) })) }, null, 2));
+    console.log(
+      [
+        `fuzz seed ${SEED}: ${sent.length} sent; answers ${JSON.stringify(statusCounts)}; ${failures.length} failures in ${groups.length} groups; report ${file}`,
+        ...groups.slice(0, 80).map((group) => `  ${group.count} × ${group.key}\n      e.g. ${group.example}`),
+        ...Object.entries(changed).map(([name, diff]) => `  rows changed in ${name}: ${diff.join('; ')}`),
+        `  audit rows dropped: ${dropped}; circuits not closed: ${JSON.stringify(openCircuits)}; bystander GET /order: ${bystander.status}`,
+        `  replay: FUZZ_SEED=${SEED} FUZZ_REQUESTS=${TOTAL} npx vitest run tests/security`,
+      ].join('\n'),
+    );
+
+    expect(sent.length).toBeGreaterThanOrEqual(10_000);
+    expect(groups.filter((group) => group.key.startsWith('5xx') || group.key.startsWith('no answer')).map((group) => `${group.count} × ${group.key}`)).toEqual([]);
+    expect(changed).toEqual({});
+    expect(groups.filter((group) => group.key.startsWith('audit')).map((group) => `${group.count} × ${group.key}`)).toEqual([]);
+    expect(dropped).toBe(0);
+    expect(openCircuits).toEqual([]);
+    expect(bystander.status).toBe(200);
+  }, 300_000);
+});
