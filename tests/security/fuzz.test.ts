@@ -23,6 +23,8 @@ import { directTargets, gatewayTargets } from './targets.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_105);
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_500);
 const CONCURRENCY = 12;
+/** Past the gateway's upstream timeout (30 s), so a hung upstream shows as the gateway's answer. */
+const TIMEOUT_MS = 35_000;
 
 const ENV = {
   // Cheap hashes: the suite logs in a handful of users, the hashing cost is not under test.
@@ -31,6 +33,8 @@ const ENV = {
   // Active health checks write rows on their own schedule; the row check must see only requests.
   HEALTH_CHECKS: 'false',
   AUDIT_FLUSH_MS: '100',
+  // The sync collector long-polls each outbox; short polls let it settle before the "before" snapshot.
+  SYNC_FEED_WAIT_MS: '200',
   // Every fuzz request is one address; the anonymous limit would turn most into 429 before they test anything.
   IP_LIMIT_PER_MINUTE: '1000000',
   IP_LIMIT_PER_HOUR: '1000000',
@@ -43,9 +47,18 @@ const FUZZ_USERS = ['master-admin', 'seeduwa-admin', 'seeduwa-officer', 'grandpa
 const BYSTANDER = 'grandpass-supervisor';
 const PASSWORD = 'tributary-demo';
 
-/** Tables that log requests by design (the audit log, usage counters) are left out of the row check. */
+/**
+ * Tables that log requests by design are left out of the row check: the audit log and usage
+ * counters, and each service's idempotency store, which keeps the answer to every keyed write,
+ * refusals included, so that a retry gets the same answer (orders' /central proxy keys its calls).
+ */
 const LOGS_REQUESTS: Record<string, (table: string) => boolean> = {
-  gateway: (table) => /^[a-z_]+\.(api_audit_logs.*|rate_limit_tracking)$/.test(table),
+  gateway: (table) => /^[a-z_]+\.(api_audit_logs.*|rate_limit_tracking|idempotency_key)$/.test(table),
+  orders: (table) => table.endsWith('.idempotency_key'),
+  processing: (table) => table.endsWith('.idempotency_key'),
+  erp: (table) => table.endsWith('.idempotency_key'),
+  // Per-minute delivery statistics, written by the scheduler for every closed window whether or not anything happened.
+  sync: (table) => table.endsWith('.sync_metrics') || table.endsWith('.idempotency_key'),
 };
 
 let platform: FuzzPlatform;
@@ -76,10 +89,11 @@ async function snapshots(): Promise<Record<string, Snapshot>> {
 /** Background work (the sync collector) settles after start; wait until two looks agree. */
 async function settledSnapshots(): Promise<Record<string, Snapshot>> {
   let previous = await snapshots();
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
+  let quiet = 0;
+  for (let attempt = 0; attempt < 60 && quiet < 3; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const current = await snapshots();
-    if (Object.keys(current).every((name) => diffSnapshots(previous[name]!, current[name]!).length === 0)) return current;
+    quiet = Object.keys(current).every((name) => diffSnapshots(previous[name]!, current[name]!).length === 0) ? quiet + 1 : 0;
     previous = current;
   }
   return previous;
@@ -109,7 +123,9 @@ function signerFor(operation: Operation, index: number): { signer: Signer; as: s
 
 describe('security fuzz: malformed requests from every OpenAPI document', () => {
   beforeAll(async () => {
+    const startedAt = Date.now();
     platform = await startPlatform(ENV);
+    console.log(`platform started in ${Date.now() - startedAt} ms`);
     const gateway = platform.node('gateway').url;
     tokens.set('admin', await login('admin'));
     for (const user of FUZZ_USERS) {
@@ -139,6 +155,7 @@ describe('security fuzz: malformed requests from every OpenAPI document', () => 
     console.log(`fuzz seed ${SEED}: ${plan.length} requests, ${targets.length} targets (${perTarget} each), ${operations.length} operations`);
 
     const before = await settledSnapshots();
+    const startedAt = Date.now();
     const sent: Sent[] = [];
     const users = ['admin', ...FUZZ_USERS];
     await pool(
@@ -148,23 +165,25 @@ describe('security fuzz: malformed requests from every OpenAPI document', () => 
         const requestId = `fz-${SEED}-${index}`;
         const headers = { 'x-request-id': requestId, ...draft.headers };
         const body = draft.body === undefined ? undefined : Buffer.from(draft.body, 'utf8');
+        const began = Date.now();
         const base = { index, requestId, operation: `${target.operation.service} ${target.operation.method} ${target.operation.path}`, draft };
         if (target.via === 'gateway') {
           // Every other request as the administrator (reaches every upstream), the rest rotating through the MTP roles.
           const user = index % 2 === 0 ? 'admin' : users[1 + ((index >> 1) % FUZZ_USERS.length)]!;
           const url = platform.node('gateway').url;
-          const response = await sendRaw(url, { method: draft.method, path: draft.path, headers: { authorization: `Bearer ${tokens.get(user)}`, ...headers }, ...(body ? { body } : {}) });
-          sent.push({ ...base, via: 'gateway', target: url, as: user, response });
+          const response = await sendRaw(url, { method: draft.method, path: draft.path, headers: { authorization: `Bearer ${tokens.get(user)}`, ...headers }, ...(body ? { body } : {}) }, TIMEOUT_MS);
+          sent.push({ ...base, via: 'gateway', target: url, as: user, response, ms: Date.now() - began });
         } else {
           const url = platform.node(target.operation.service).url;
           const { signer, as } = signerFor(target.operation, index);
           const signed = await signRaw(url, { method: draft.method, path: draft.path, headers, ...(body ? { body } : {}) }, signer);
-          const response = await sendRaw(url, signed.request);
-          sent.push({ ...base, via: 'direct', target: url, as, signed: signed.signed, response });
+          const response = await sendRaw(url, signed.request, TIMEOUT_MS);
+          sent.push({ ...base, via: 'direct', target: url, as, signed: signed.signed, response, ms: Date.now() - began });
         }
       },
     );
 
+    const sendMs = Date.now() - startedAt;
     // The audit writer flushes on a timer: wait until its buffer is empty, then read what it wrote.
     for (let attempt = 0; attempt < 100; attempt++) {
       const buffered = await metric('gateway', 'gateway_audit_buffered');
@@ -198,12 +217,16 @@ describe('security fuzz: malformed requests from every OpenAPI document', () => 
     const statusCounts: Record<string, number> = {};
     for (const request of sent) statusCounts[request.response.status] = (statusCounts[request.response.status] ?? 0) + 1;
     const groups = groupFailures(failures);
+    // Writes answered 2xx: every write the fuzzer sends is malformed, so each is a refusal that did not happen.
+    const accepted = sent.filter((request) => request.draft.method !== 'GET' && request.response.status >= 200 && request.response.status < 300).map(replay);
     const file = join(tmpdir(), `tributary-fuzz-${SEED}.json`);
-    await writeFile(file, JSON.stringify({ seed: SEED, statusCounts, changed, dropped, openCircuits, bystander: bystander.status, groups, failures: failures.map((f) => ({ kind: f.kind, replay: replay(f.sent) })) }, null, 2));
+    await writeFile(file, JSON.stringify({ seed: SEED, sendMs, statusCounts, accepted, changed, dropped, openCircuits, bystander: bystander.status, groups, failures: failures.map((f) => ({ kind: f.kind, replay: replay(f.sent) })) }, null, 2));
     console.log(
       [
-        `fuzz seed ${SEED}: ${sent.length} sent; answers ${JSON.stringify(statusCounts)}; ${failures.length} failures in ${groups.length} groups; report ${file}`,
+        `fuzz seed ${SEED}: ${sent.length} sent in ${sendMs} ms; answers ${JSON.stringify(statusCounts)}; ${failures.length} failures in ${groups.length} groups; report ${file}`,
         ...groups.slice(0, 80).map((group) => `  ${group.count} × ${group.key}\n      e.g. ${group.example}`),
+        ...slowest(sent).map((line) => `  slowest: ${line}`),
+        ...accepted.map((line) => `  malformed write accepted: ${line}`),
         ...Object.entries(changed).map(([name, diff]) => `  rows changed in ${name}: ${diff.join('; ')}`),
         `  audit rows dropped: ${dropped}; circuits not closed: ${JSON.stringify(openCircuits)}; bystander GET /order: ${bystander.status}`,
         `  replay: FUZZ_SEED=${SEED} FUZZ_REQUESTS=${TOTAL} npx vitest run tests/security`,
@@ -219,3 +242,19 @@ describe('security fuzz: malformed requests from every OpenAPI document', () => 
     expect(bystander.status).toBe(200);
   }, 300_000);
 });
+
+/** Where the time went, by mutation class: a slow class points at a cost worth knowing about. */
+function slowest(sent: Sent[]): string[] {
+  const totals = new Map<string, { ms: number; count: number }>();
+  for (const request of sent) {
+    const key = request.draft.mutation.split(';')[0]!.replace(/^(body|query|path) \S+/, '$1 <field>');
+    const total = totals.get(key) ?? { ms: 0, count: 0 };
+    total.ms += request.ms;
+    total.count++;
+    totals.set(key, total);
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 5)
+    .map(([key, total]) => `${key}: ${total.count} requests, ${total.ms} ms in flight (${Math.round(total.ms / total.count)} ms each)`);
+}

@@ -95,8 +95,14 @@ export async function startPlatform(env: Record<string, string>): Promise<FuzzPl
   };
 }
 
-/** Per table: row count and a digest of every row, to prove refused requests changed nothing. */
-export type Snapshot = Record<string, { rows: number; digest: string }>;
+/** Per table: every row as text, to prove refused requests changed nothing (and show what did). */
+export type Snapshot = Record<string, string[]>;
+
+/**
+ * Columns that move with the clock, not with requests: the sync collector stamps every poll and
+ * every retry of a failing source. Leaving them out keeps the check about data.
+ */
+const CLOCK_COLUMNS = ['last_polled_at', 'last_error_at'];
 
 export async function snapshot(database: Database, exclude: (table: string) => boolean): Promise<Snapshot> {
   const tables = await sql<{ name: string }>`
@@ -106,21 +112,25 @@ export async function snapshot(database: Database, exclude: (table: string) => b
   const out: Snapshot = {};
   for (const { name } of tables.rows) {
     if (exclude(name)) continue;
-    const result = await sql<{ rows: string; digest: string | null }>`
-      select count(*)::text as rows, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${sql.table(name)} t`.execute(database.db);
-    const row = result.rows[0]!;
-    out[name] = { rows: Number(row.rows), digest: row.digest ?? '' };
+    const drop = sql.join(CLOCK_COLUMNS.map((column) => sql`- ${column}`), sql` `);
+    const result = await sql<{ row: string }>`select (to_jsonb(t) ${drop})::text as row from ${sql.table(name)} t order by 1`.execute(database.db);
+    out[name] = result.rows.map((row) => row.row);
   }
   return out;
 }
 
+/** One line per changed table, with the first rows that appeared or went away. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed: string[] = [];
   for (const name of [...names].sort()) {
-    const a = before[name];
-    const b = after[name];
-    if (!a || !b || a.digest !== b.digest) changed.push(`${name}: ${a?.rows ?? 'absent'} → ${b?.rows ?? 'absent'} rows${a && b && a.rows === b.rows ? ' (content changed)' : ''}`);
+    const a = before[name] ?? [];
+    const b = after[name] ?? [];
+    const gone = new Set(a);
+    const added = b.filter((row) => !gone.delete(row));
+    if (added.length === 0 && gone.size === 0) continue;
+    const sample = (rows: string[]) => rows.slice(0, 2).map((row) => (row.length > 240 ? `${row.slice(0, 240)}…` : row));
+    changed.push(`${name}: ${a.length} → ${b.length} rows; added ${JSON.stringify(sample(added))}; removed ${JSON.stringify(sample([...gone]))}`);
   }
   return changed;
 }

@@ -14,6 +14,8 @@ export interface Sent {
   signed?: boolean;
   draft: Draft;
   response: RawResponse;
+  /** Time in flight. */
+  ms: number;
 }
 
 export interface Failure {
