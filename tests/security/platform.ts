@@ -119,7 +119,7 @@ export async function snapshot(database: Database, exclude: (table: string) => b
   return out;
 }
 
-/** One line per changed table, with the first rows that appeared or went away. */
+/** One line per changed table: rows that appeared or went away, and for rows kept (same `id`), the columns that moved. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed: string[] = [];
@@ -129,8 +129,30 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
     const gone = new Set(a);
     const added = b.filter((row) => !gone.delete(row));
     if (added.length === 0 && gone.size === 0) continue;
-    const sample = (rows: string[]) => rows.slice(0, 2).map((row) => (row.length > 240 ? `${row.slice(0, 240)}…` : row));
-    changed.push(`${name}: ${a.length} → ${b.length} rows; added ${JSON.stringify(sample(added))}; removed ${JSON.stringify(sample([...gone]))}`);
+    const removed = [...gone].map((row) => JSON.parse(row) as Record<string, unknown>);
+    const notes: string[] = [];
+    for (const row of added.map((text) => JSON.parse(text) as Record<string, unknown>)) {
+      const key = identityOf(row);
+      const index = removed.findIndex((old) => identityOf(old) === key);
+      if (index < 0) {
+        notes.push(`added ${clip(JSON.stringify(row))}`);
+        continue;
+      }
+      const [old] = removed.splice(index, 1);
+      const columns = Object.keys(row).filter((column) => JSON.stringify(row[column]) !== JSON.stringify(old![column]));
+      notes.push(`${key}: ${columns.map((column) => `${column} ${clip(JSON.stringify(old![column]), 60)} → ${clip(JSON.stringify(row[column]), 60)}`).join(', ')}`);
+    }
+    for (const row of removed) notes.push(`removed ${clip(JSON.stringify(row))}`);
+    changed.push(`${name}: ${a.length} → ${b.length} rows; ${notes.slice(0, 3).join('; ')}${notes.length > 3 ? `; … ${notes.length - 3} more` : ''}`);
   }
   return changed;
+}
+
+function identityOf(row: Record<string, unknown>): string {
+  const key = ['id', 'event_id', 'name', 'key'].find((column) => row[column] !== undefined) ?? Object.keys(row)[0];
+  return key === undefined ? '' : `${key}=${JSON.stringify(row[key])}`;
+}
+
+function clip(text: string, max = 240): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
