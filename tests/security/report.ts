@@ -51,7 +51,7 @@ export function mutationClass(mutation: string): string {
 export function replay(sent: Sent): string {
   const body = sent.draft.body === undefined ? '' : ` body(${sent.draft.body.length})=${JSON.stringify(sent.draft.body.slice(0, 120))}`;
   const headers = Object.keys(sent.draft.headers).length ? ` headers=${JSON.stringify(sent.draft.headers)}` : '';
-  return `#${sent.index} ${sent.requestId} [${sent.via} as ${sent.as}${sent.signed === false ? ', unsigned' : ''}] ${sent.draft.method} ${sent.target}${truncate(sent.draft.path, 300)}${headers}${body} → ${sent.response.status} ${sent.response.code ?? sent.response.error ?? ''} (${sent.draft.mutation})`;
+  return `#${sent.index} ${sent.requestId} {${sent.operation}} [${sent.via} as ${sent.as}${sent.signed === false ? ', unsigned' : ''}] ${sent.draft.method} ${sent.target}${truncate(sent.draft.path, 300)}${headers}${body} → ${sent.response.status} ${sent.response.code ?? sent.response.error ?? ''} (${sent.draft.mutation})`;
 }
 
 function truncate(text: string, max: number): string {
