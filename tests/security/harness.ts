@@ -57,7 +57,6 @@ const LOGS_REQUESTS: Record<string, (table: string) => boolean> = {
   sync: (table) => table.endsWith('.sync_metrics') || table.endsWith('.idempotency_key'),
 };
 
-
 export async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(url, init);
   const text = await response.text();
