@@ -1,0 +1,205 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DialectName } from '../db/url.js';
+import type { PersonalDataDeclaration, PersonalTable } from './declaration.js';
+import { parseJsonValue, primaryKey, tableColumns, type ColumnInfo } from './introspect.js';
+import { personalStrings } from './mask.js';
+
+type Row = Record<string, unknown>;
+
+export interface SubjectExport {
+  service: string;
+  /** Per table, the rows that hold the subject's data (key and personal columns only). */
+  tables: { table: string; relation: 'owner' | 'actor' | 'mention'; rows: Row[] }[];
+}
+
+export interface SubjectErasure {
+  service: string;
+  /** Rows changed per table (deleted or rewritten); 0 everywhere on a repeated erasure. */
+  counts: Record<string, number>;
+}
+
+interface Resolved {
+  table: PersonalTable;
+  columns: Map<string, ColumnInfo>;
+  key: string[];
+}
+
+const has = (resolved: Resolved, column: string) => resolved.columns.has(column);
+
+/** The declaration narrowed to the tables and columns this database has. */
+async function resolve(db: Kysely<any>, dialect: DialectName, declaration: PersonalDataDeclaration): Promise<Resolved[]> {
+  const out: Resolved[] = [];
+  for (const table of declaration.tables) {
+    const columns = await tableColumns(db, dialect, table.table);
+    if (columns.length === 0) continue;
+    out.push({ table, columns: new Map(columns.map((c) => [c.name, c])), key: await primaryKey(db, dialect, table.table) });
+  }
+  return out;
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+function textOf(dialect: DialectName, column: string): RawBuilder<unknown> {
+  return dialect === 'mysql' ? sql`cast(${sql.ref(column)} as char)` : sql`cast(${sql.ref(column)} as text)`;
+}
+
+/** Rows with any of `columns` equal to an identifier. */
+function equalsAny(columns: string[], identifiers: readonly string[]): RawBuilder<unknown> {
+  return sql.join(
+    columns.map((column) => sql`${sql.ref(column)} in (${sql.join(identifiers.map((id) => sql`${id}`))})`),
+    sql` or `,
+  );
+}
+
+/** Rows whose JSON column mentions an identifier as a JSON string (narrowed precisely in code after). */
+function mentionsAny(dialect: DialectName, columns: string[], identifiers: readonly string[]): RawBuilder<unknown> {
+  return sql.join(
+    columns.flatMap((column) => identifiers.map((id) => sql`${textOf(dialect, column)} like ${`%${escapeLike(JSON.stringify(id))}%`} escape ${'\\'}`)),
+    sql` or `,
+  );
+}
+
+function mentioned(resolved: Resolved, row: Row, identifiers: ReadonlySet<string>): boolean {
+  return (resolved.table.mentions ?? []).some(
+    (m) => has(resolved, m.name) && personalStrings(parseJsonValue(row[m.name]), m.keys).some((value) => identifiers.has(value)),
+  );
+}
+
+/** Everything the declaration finds about the subject, table by table. */
+export async function exportSubject(db: Kysely<any>, dialect: DialectName, declaration: PersonalDataDeclaration, identifiers: readonly string[]): Promise<SubjectExport> {
+  const result: SubjectExport = { service: declaration.service, tables: [] };
+  if (identifiers.length === 0) return result;
+  const ids = new Set(identifiers);
+  for (const resolved of await resolve(db, dialect, declaration)) {
+    const { table } = resolved;
+    const present = (names: string[]) => names.filter((name) => has(resolved, name));
+    if (table.owner) {
+      const match = present([...table.owner.columns]);
+      const columns = present([...new Set([...resolved.key, ...table.owner.columns, ...table.owner.fields.map((f) => f.name)])]);
+      if (match.length > 0) {
+        const rows = await selectRows(db, table.table, columns, equalsAny(match, identifiers));
+        if (rows.length > 0) result.tables.push({ table: table.table, relation: 'owner', rows });
+      }
+    }
+    const actors = present((table.actors ?? []).map((a) => a.name));
+    if (actors.length > 0) {
+      const incidental = present((table.incidental ?? []).map((i) => i.name));
+      const rows = await selectRows(db, table.table, present([...new Set([...resolved.key, ...actors, ...incidental])]), equalsAny(actors, identifiers));
+      if (rows.length > 0) result.tables.push({ table: table.table, relation: 'actor', rows });
+    }
+    const mentions = present((table.mentions ?? []).map((m) => m.name));
+    if (mentions.length > 0) {
+      const rows = (await selectRows(db, table.table, present([...new Set([...resolved.key, ...mentions])]), mentionsAny(dialect, mentions, identifiers))).filter((row) =>
+        mentioned(resolved, row, ids),
+      );
+      if (rows.length > 0) result.tables.push({ table: table.table, relation: 'mention', rows: rows.map((row) => parseMentions(resolved, row)) });
+    }
+  }
+  return result;
+}
+
+function parseMentions(resolved: Resolved, row: Row): Row {
+  const out: Row = { ...row };
+  for (const m of resolved.table.mentions ?? []) if (m.name in out) out[m.name] = parseJsonValue(out[m.name]) ?? out[m.name];
+  return out;
+}
+
+async function selectRows(db: Kysely<any>, table: string, columns: string[], where: RawBuilder<unknown>): Promise<Row[]> {
+  const { rows } = await sql<Row>`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${where}`.execute(db);
+  return rows;
+}
+
+/**
+ * Removes the subject from every declared table, in declaration order, in the caller's
+ * transaction. Owned records are deleted or pseudonymised; actor columns and JSON mentions
+ * that name the subject become `pseudonym`; everything else in those rows (quantities, codes,
+ * statuses) stays. Running it again changes nothing, since no identifier is left to match.
+ */
+export async function eraseSubject(
+  trx: Kysely<any>,
+  dialect: DialectName,
+  declaration: PersonalDataDeclaration,
+  identifiers: readonly string[],
+  pseudonym: string,
+): Promise<SubjectErasure> {
+  const counts: Record<string, number> = {};
+  if (identifiers.length === 0) return { service: declaration.service, counts };
+  const ids = new Set(identifiers);
+  for (const resolved of await resolve(trx, dialect, declaration)) {
+    const { table } = resolved;
+    const present = (names: string[]) => names.filter((name) => has(resolved, name));
+    let changed = 0;
+    if (table.owner) {
+      const match = present([...table.owner.columns]);
+      if (match.length > 0) {
+        if (table.owner.erase === 'delete') {
+          const deleted = await sql`delete from ${sql.table(table.table)} where ${equalsAny(match, identifiers)}`.execute(trx);
+          changed += Number(deleted.numAffectedRows ?? 0);
+        } else {
+          const fields = table.owner.fields.filter((f) => has(resolved, f.name));
+          if (fields.length > 0) {
+            const sets = fields.map((f) => sql`${sql.ref(f.name)} = ${f.erase === 'null' ? null : fieldPseudonym(f.name, pseudonym)}`);
+            const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(match, identifiers)}`.execute(trx);
+            changed += Number(updated.numAffectedRows ?? 0);
+          }
+        }
+      }
+    }
+    const actors = present((table.actors ?? []).map((a) => a.name));
+    const incidental = (table.incidental ?? []).filter((i) => has(resolved, i.name));
+    if (actors.length > 0 && incidental.length > 0) {
+      // Before the actor columns lose the identifiers that find these rows.
+      const sets = incidental.map((i) => sql`${sql.ref(i.name)} = ${i.erased}`);
+      await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(actors, identifiers)}`.execute(trx);
+    }
+    for (const actor of actors) {
+      const updated = await sql`update ${sql.table(table.table)} set ${sql.ref(actor)} = ${pseudonym} where ${equalsAny([actor], identifiers)}`.execute(trx);
+      changed += Number(updated.numAffectedRows ?? 0);
+    }
+    const mentions = (table.mentions ?? []).filter((m) => has(resolved, m.name));
+    if (mentions.length > 0 && resolved.key.length > 0) {
+      const names = mentions.map((m) => m.name);
+      const rows = await selectRows(trx, table.table, [...new Set([...resolved.key, ...names])], mentionsAny(dialect, names, identifiers));
+      for (const row of rows) {
+        const sets: RawBuilder<unknown>[] = [];
+        for (const m of mentions) {
+          const parsed = parseJsonValue(row[m.name]);
+          if (parsed === undefined) continue;
+          const replaced = replaceStrings(parsed, new Set(m.keys), ids, pseudonym);
+          if (!replaced.changed) continue;
+          sets.push(sql`${sql.ref(m.name)} = ${JSON.stringify(replaced.value)}`);
+        }
+        if (sets.length === 0) continue;
+        const where = sql.join(resolved.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`), sql` and `);
+        await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${where}`.execute(trx);
+        changed += 1;
+      }
+    }
+    counts[table.table] = (counts[table.table] ?? 0) + changed;
+  }
+  return { service: declaration.service, counts };
+}
+
+/** An e-mail column keeps an e-mail shape (constraints and validators still hold); other columns the pseudonym. */
+function fieldPseudonym(column: string, pseudonym: string): string {
+  return /mail/i.test(column) ? `${pseudonym}@erased.invalid` : pseudonym;
+}
+
+function replaceStrings(node: unknown, keys: ReadonlySet<string>, ids: ReadonlySet<string>, pseudonym: string): { value: unknown; changed: boolean } {
+  let changed = false;
+  const walk = (value: unknown, personal: boolean): unknown => {
+    if (typeof value === 'string') {
+      if (personal && ids.has(value)) {
+        changed = true;
+        return pseudonym;
+      }
+      return value;
+    }
+    if (Array.isArray(value)) return value.map((item) => walk(item, personal));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, personal || keys.has(k))]));
+    return value;
+  };
+  const value = walk(node, false);
+  return { value, changed };
+}
+
