@@ -123,3 +123,21 @@ export function personalStrings(input: unknown, keys: readonly string[]): string
   walk(input, false);
   return found;
 }
+
+/** A JSON value with every string under one of `keys` (at any depth) replaced; `changed` says whether any was. */
+export function redactKeys(input: unknown, keys: readonly string[], replacement: string | null): { value: unknown; changed: boolean } {
+  const wanted = new Set(keys);
+  let changed = false;
+  const walk = (node: unknown, personal: boolean): unknown => {
+    if (typeof node === 'string') {
+      if (!personal || node === replacement) return node;
+      changed = true;
+      return replacement;
+    }
+    if (Array.isArray(node)) return node.map((item) => walk(item, personal));
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, personal || wanted.has(k))]));
+    return node;
+  };
+  const value = walk(input, false);
+  return { value, changed };
+}
