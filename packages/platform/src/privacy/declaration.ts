@@ -6,7 +6,7 @@
  */
 
 /** How a value is replaced in a masked copy: a fake of the same shape, stable for one key. */
-export type MaskKind = 'shape' | 'name' | 'email' | 'phone' | 'ip' | 'user_agent' | 'text' | 'null';
+export type MaskKind = 'shape' | 'name' | 'email' | 'phone' | 'ip' | 'user_agent' | 'uuid' | 'text' | 'null';
 
 /** A personal field of a row that is the subject's own record (a user, a customer). */
 export interface PersonalField {

@@ -64,6 +64,12 @@ export class Masker {
     return `masked-agent/${this.digest('ua', value).toString('hex').slice(0, 8)}`;
   }
 
+  /** A version-4-shaped UUID (a uuid column only takes one). */
+  uuid(value: string): string {
+    const h = this.digest('uuid', value).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
   text(value: string): string {
     return this.shape(value);
   }
@@ -81,6 +87,8 @@ export class Masker {
         return this.ip(value);
       case 'user_agent':
         return this.userAgent(value);
+      case 'uuid':
+        return this.uuid(value);
       case 'phone':
       case 'shape':
       case 'text':

@@ -43,10 +43,19 @@ function textOf(dialect: DialectName, column: string): RawBuilder<unknown> {
   return dialect === 'mysql' ? sql`cast(${sql.ref(column)} as char)` : sql`cast(${sql.ref(column)} as text)`;
 }
 
-/** Rows with any of `columns` equal to an identifier. */
-function equalsAny(columns: string[], identifiers: readonly string[]): RawBuilder<unknown> {
+const TEXT_TYPES = new Set(['text', 'character varying', 'varchar', 'character', 'char', 'longtext', 'mediumtext', 'tinytext']);
+
+/**
+ * Rows with any of `columns` equal to an identifier. A column of another type (uuid, inet) is
+ * compared as text, so an identifier that is not a valid value of it simply does not match.
+ */
+function equalsAny(resolved: Resolved, dialect: DialectName, columns: string[], identifiers: readonly string[]): RawBuilder<unknown> {
   return sql.join(
-    columns.map((column) => sql`${sql.ref(column)} in (${sql.join(identifiers.map((id) => sql`${id}`))})`),
+    columns.map((column) => {
+      const type = resolved.columns.get(column)?.type ?? 'text';
+      const ref = TEXT_TYPES.has(type) ? sql.ref(column) : textOf(dialect, column);
+      return sql`${ref} in (${sql.join(identifiers.map((id) => sql`${id}`))})`;
+    }),
     sql` or `,
   );
 }
@@ -77,14 +86,14 @@ export async function exportSubject(db: Kysely<any>, dialect: DialectName, decla
       const match = present([...table.owner.columns]);
       const columns = present([...new Set([...resolved.key, ...table.owner.columns, ...table.owner.fields.map((f) => f.name)])]);
       if (match.length > 0) {
-        const rows = await selectRows(db, table.table, columns, equalsAny(match, identifiers));
+        const rows = await selectRows(db, table.table, columns, equalsAny(resolved, dialect, match, identifiers));
         if (rows.length > 0) result.tables.push({ table: table.table, relation: 'owner', rows });
       }
     }
     const actors = present((table.actors ?? []).map((a) => a.name));
     if (actors.length > 0) {
       const incidental = present((table.incidental ?? []).map((i) => i.name));
-      const rows = await selectRows(db, table.table, present([...new Set([...resolved.key, ...actors, ...incidental])]), equalsAny(actors, identifiers));
+      const rows = await selectRows(db, table.table, present([...new Set([...resolved.key, ...actors, ...incidental])]), equalsAny(resolved, dialect, actors, identifiers));
       if (rows.length > 0) result.tables.push({ table: table.table, relation: 'actor', rows });
     }
     const mentions = present((table.mentions ?? []).map((m) => m.name));
@@ -133,13 +142,13 @@ export async function eraseSubject(
       const match = present([...table.owner.columns]);
       if (match.length > 0) {
         if (table.owner.erase === 'delete') {
-          const deleted = await sql`delete from ${sql.table(table.table)} where ${equalsAny(match, identifiers)}`.execute(trx);
+          const deleted = await sql`delete from ${sql.table(table.table)} where ${equalsAny(resolved, dialect, match, identifiers)}`.execute(trx);
           changed += Number(deleted.numAffectedRows ?? 0);
         } else {
           const fields = table.owner.fields.filter((f) => has(resolved, f.name));
           if (fields.length > 0) {
             const sets = fields.map((f) => sql`${sql.ref(f.name)} = ${f.erase === 'null' ? null : fieldPseudonym(f.name, pseudonym)}`);
-            const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(match, identifiers)}`.execute(trx);
+            const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, match, identifiers)}`.execute(trx);
             changed += Number(updated.numAffectedRows ?? 0);
           }
         }
@@ -150,10 +159,10 @@ export async function eraseSubject(
     if (actors.length > 0 && incidental.length > 0) {
       // Before the actor columns lose the identifiers that find these rows.
       const sets = incidental.map((i) => sql`${sql.ref(i.name)} = ${i.erased}`);
-      await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(actors, identifiers)}`.execute(trx);
+      await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, actors, identifiers)}`.execute(trx);
     }
     for (const actor of actors) {
-      const updated = await sql`update ${sql.table(table.table)} set ${sql.ref(actor)} = ${pseudonym} where ${equalsAny([actor], identifiers)}`.execute(trx);
+      const updated = await sql`update ${sql.table(table.table)} set ${sql.ref(actor)} = ${pseudonym} where ${equalsAny(resolved, dialect, [actor], identifiers)}`.execute(trx);
       changed += Number(updated.numAffectedRows ?? 0);
     }
     const mentions = (table.mentions ?? []).filter((m) => has(resolved, m.name));
