@@ -107,6 +107,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const erase = await signedAs('processing', 'erp').request({ method: 'POST', path: '/internal/privacy/erase', body: { subjects: ['C-PRIV'], pseudonym: 'erased-aaaaaaaaaa' } });
       expect(erase.status).toBe(403);
       expect((await rows('erp', `select customer_name from "tabCustomer" where name = 'C-PRIV'`))[0]!.customer_name).toBe('Kamal Private Buyer');
+      // Relayed by the gateway's proxy (which signs as the gateway too), for any user: refused.
+      for (const user of ['admin', 'grandpass-officer', 'master-admin']) {
+        const token = await login(user);
+        for (const service of ['orders', 'processing', 'erp', 'sync']) {
+          const relayed = await http('GET', `/api/v1/${service}/internal/privacy/export?subject=${OFFICER.userId}`, token);
+          expect({ user, service, ok: relayed.status >= 200 && relayed.status < 300 }).toEqual({ user, service, ok: false });
+          const erase = await http('POST', `/api/v1/${service}/internal/privacy/erase`, token, { subjects: [OFFICER.userId], pseudonym: 'erased-bbbbbbbbbb' });
+          expect({ user, service, ok: erase.status >= 200 && erase.status < 300 }).toEqual({ user, service, ok: false });
+        }
+      }
+      expect(await rows('orders', `select count(*)::int as n from order_request where created_by = '${OFFICER.userId}'`)).toEqual([{ n: 1 }]);
       const unsigned = await fetch(`${nodes.get('orders')!.context.peers.orders}/internal/privacy/export?subject=${OFFICER.userId}`);
       expect(unsigned.status).toBe(401);
     });

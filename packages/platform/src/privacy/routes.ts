@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated } from '../core/errors.js';
 import type { Database } from '../db/create.js';
 import { inTransaction } from '../db/transaction.js';
@@ -38,10 +39,16 @@ export interface PrivacyRouteOptions {
 export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions): void {
   const callers = options.callers ?? DEFAULT_PRIVACY_CALLERS;
   const { database, declaration } = options;
-  const allowCaller = async (request: { identity?: { principal: string } }) => {
-    const principal = request.identity?.principal;
-    if (!principal) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
-    if (!callers.has(principal)) throw forbidden(PRIVACY_CALLER_FORBIDDEN, `${principal} may not export or erase personal data`);
+  const allowCaller = async (request: FastifyRequest) => {
+    const identity = request.identity;
+    if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
+    if (!callers.has(identity.principal)) throw forbidden(PRIVACY_CALLER_FORBIDDEN, `${identity.principal} may not export or erase personal data`);
+    // The gateway also signs what it proxies for users. Its privacy orchestrator calls with no
+    // user and no forwarding headers; anything relayed for a client is refused, whatever a
+    // route table lets through.
+    if (identity.user !== undefined || identity.roles.length > 0 || identity.apiKeyId !== undefined || request.headers['x-forwarded-for'] !== undefined) {
+      throw forbidden(PRIVACY_CALLER_FORBIDDEN, 'Personal data export and erasure are not callable on behalf of a client');
+    }
   };
 
   app.get(
