@@ -35,6 +35,12 @@ export interface PersonalTable {
    */
   mentions?: readonly { name: string; keys: readonly string[] }[];
   /**
+   * JSON (or JSON text) columns holding a copy of the subject's own record (an outbox event
+   * whose aggregate is the customer): rows where `match` equals an identifier have every string
+   * under `keys` replaced by the pseudonym.
+   */
+  documents?: readonly { match: string; name: string; keys: readonly string[] }[];
+  /**
    * Personal data about whoever the row's owner or actor is, with no identifier in it (client
    * IP, user agent): masked in copies; on erasure set to `erased` in the subject's rows.
    */
@@ -47,6 +53,10 @@ export interface PersonalDataDeclaration {
   tables: readonly PersonalTable[];
 }
 
+/** What erasure writes: a pseudonym, or an e-mail made of one. Such a value is no longer personal. */
+export const ERASED_VALUE = /^erased-[a-z0-9]{8,40}(@erased\.invalid)?$/;
+export const isErased = (value: unknown): boolean => typeof value === 'string' && ERASED_VALUE.test(value);
+
 /** Every column a declaration names for a table. */
 export function declaredColumns(table: PersonalTable): string[] {
   return [
@@ -55,6 +65,7 @@ export function declaredColumns(table: PersonalTable): string[] {
       ...(table.actors ?? []).map((a) => a.name),
       ...(table.mentions ?? []).map((m) => m.name),
       ...(table.incidental ?? []).map((i) => i.name),
+      ...(table.documents ?? []).flatMap((d) => [d.match, d.name]),
     ]),
   ];
 }

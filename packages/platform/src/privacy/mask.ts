@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { MaskKind } from './declaration.js';
+import { isErased, type MaskKind } from './declaration.js';
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();
@@ -138,7 +138,7 @@ export function redactKeys(input: unknown, keys: readonly string[], replacement:
   let changed = false;
   const walk = (node: unknown, personal: boolean): unknown => {
     if (typeof node === 'string') {
-      if (!personal || node === replacement) return node;
+      if (!personal || node === replacement || isErased(node)) return node;
       changed = true;
       return replacement;
     }

@@ -1,15 +1,15 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DialectName } from '../db/url.js';
-import type { PersonalDataDeclaration, PersonalTable } from './declaration.js';
+import { isErased, type PersonalDataDeclaration, type PersonalField, type PersonalTable } from './declaration.js';
 import { parseJsonValue, primaryKey, tableColumns, type ColumnInfo } from './introspect.js';
-import { personalStrings } from './mask.js';
+import { personalStrings, redactKeys } from './mask.js';
 
 type Row = Record<string, unknown>;
 
 export interface SubjectExport {
   service: string;
   /** Per table, the rows that hold the subject's data (key and personal columns only). */
-  tables: { table: string; relation: 'owner' | 'actor' | 'mention'; rows: Row[] }[];
+  tables: { table: string; relation: 'owner' | 'actor' | 'mention' | 'document'; rows: Row[] }[];
 }
 
 export interface SubjectErasure {
@@ -86,7 +86,10 @@ export async function exportSubject(db: Kysely<any>, dialect: DialectName, decla
       const match = present([...table.owner.columns]);
       const columns = present([...new Set([...resolved.key, ...table.owner.columns, ...table.owner.fields.map((f) => f.name)])]);
       if (match.length > 0) {
-        const rows = await selectRows(db, table.table, columns, equalsAny(resolved, dialect, match, identifiers));
+        const fields = table.owner.fields.filter((f) => has(resolved, f.name));
+        const rows = (await selectRows(db, table.table, columns, equalsAny(resolved, dialect, match, identifiers))).filter(
+          (row) => table.owner?.erase === 'delete' || stillPersonal(fields, row),
+        );
         if (rows.length > 0) result.tables.push({ table: table.table, relation: 'owner', rows });
       }
     }
@@ -95,6 +98,12 @@ export async function exportSubject(db: Kysely<any>, dialect: DialectName, decla
       const incidental = present((table.incidental ?? []).map((i) => i.name));
       const rows = await selectRows(db, table.table, present([...new Set([...resolved.key, ...actors, ...incidental])]), equalsAny(resolved, dialect, actors, identifiers));
       if (rows.length > 0) result.tables.push({ table: table.table, relation: 'actor', rows });
+    }
+    for (const document of (table.documents ?? []).filter((d) => has(resolved, d.match) && has(resolved, d.name))) {
+      const rows = (await selectRows(db, table.table, present([...new Set([...resolved.key, document.match, document.name])]), equalsAny(resolved, dialect, [document.match], identifiers))).filter((row) =>
+        personalStrings(parseJsonValue(row[document.name]), document.keys).some((value) => !isErased(value)),
+      );
+      if (rows.length > 0) result.tables.push({ table: table.table, relation: 'document', rows: rows.map((row) => ({ ...row, [document.name]: parseJsonValue(row[document.name]) ?? row[document.name] })) });
     }
     const mentions = present((table.mentions ?? []).map((m) => m.name));
     if (mentions.length > 0) {
@@ -148,22 +157,40 @@ export async function eraseSubject(
           const fields = table.owner.fields.filter((f) => has(resolved, f.name));
           if (fields.length > 0) {
             const sets = fields.map((f) => sql`${sql.ref(f.name)} = ${f.erase === 'null' ? null : fieldPseudonym(f.name, pseudonym)}`);
-            const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, match, identifiers)}`.execute(trx);
+            // A record kept under its id is found again by a repeated erasure: only rewrite what is still personal.
+            const personal = sql.join(
+              fields.map((f) => (f.erase === 'null' ? sql`${sql.ref(f.name)} is not null` : sql`${sql.ref(f.name)} not like ${'erased-%'}`)),
+              sql` or `,
+            );
+            const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where (${equalsAny(resolved, dialect, match, identifiers)}) and (${personal})`.execute(trx);
             changed += Number(updated.numAffectedRows ?? 0);
           }
         }
       }
     }
     const actors = present((table.actors ?? []).map((a) => a.name));
-    const incidental = (table.incidental ?? []).filter((i) => has(resolved, i.name));
-    if (actors.length > 0 && incidental.length > 0) {
-      // Before the actor columns lose the identifiers that find these rows.
-      const sets = incidental.map((i) => sql`${sql.ref(i.name)} = ${i.erased}`);
-      await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, actors, identifiers)}`.execute(trx);
-    }
-    for (const actor of actors) {
-      const updated = await sql`update ${sql.table(table.table)} set ${sql.ref(actor)} = ${pseudonym} where ${equalsAny(resolved, dialect, [actor], identifiers)}`.execute(trx);
+    if (actors.length > 0) {
+      // One statement per table: each naming column becomes the pseudonym where it names the
+      // subject, the incidental ones are cleared; the count is rows, not columns.
+      const incidental = (table.incidental ?? []).filter((i) => has(resolved, i.name));
+      const sets = [
+        ...actors.map((actor) => sql`${sql.ref(actor)} = case when ${equalsAny(resolved, dialect, [actor], identifiers)} then ${pseudonym} else ${sql.ref(actor)} end`),
+        ...incidental.map((i) => sql`${sql.ref(i.name)} = ${i.erased}`),
+      ];
+      const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, actors, identifiers)}`.execute(trx);
       changed += Number(updated.numAffectedRows ?? 0);
+    }
+    for (const document of (table.documents ?? []).filter((d) => has(resolved, d.match) && has(resolved, d.name))) {
+      if (resolved.key.length === 0) continue;
+      const rows = await selectRows(trx, table.table, [...new Set([...resolved.key, document.name])], equalsAny(resolved, dialect, [document.match], identifiers));
+      for (const row of rows) {
+        const parsed = parseJsonValue(row[document.name]);
+        if (parsed === undefined) continue;
+        const redacted = redactKeys(parsed, document.keys, pseudonym);
+        if (!redacted.changed) continue;
+        await sql`update ${sql.table(table.table)} set ${sql.ref(document.name)} = ${JSON.stringify(redacted.value)} where ${keyMatch(resolved, row)}`.execute(trx);
+        changed += 1;
+      }
     }
     const mentions = (table.mentions ?? []).filter((m) => has(resolved, m.name));
     if (mentions.length > 0 && resolved.key.length > 0) {
@@ -179,8 +206,7 @@ export async function eraseSubject(
           sets.push(sql`${sql.ref(m.name)} = ${JSON.stringify(replaced.value)}`);
         }
         if (sets.length === 0) continue;
-        const where = sql.join(resolved.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`), sql` and `);
-        await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${where}`.execute(trx);
+        await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${keyMatch(resolved, row)}`.execute(trx);
         changed += 1;
       }
     }
@@ -188,6 +214,13 @@ export async function eraseSubject(
   }
   return { service: declaration.service, counts };
 }
+
+/** A kept record still holds personal data: a field not yet replaced or cleared. */
+function stillPersonal(fields: readonly PersonalField[], row: Row): boolean {
+  return fields.some((f) => row[f.name] !== null && row[f.name] !== undefined && (f.erase === 'null' || !isErased(row[f.name])));
+}
+
+const keyMatch = (resolved: Resolved, row: Row) => sql.join(resolved.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`), sql` and `);
 
 /** An e-mail column keeps an e-mail shape (constraints and validators still hold); other columns the pseudonym. */
 function fieldPseudonym(column: string, pseudonym: string): string {

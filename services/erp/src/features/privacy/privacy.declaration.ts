@@ -31,6 +31,8 @@ const CUSTOMER_FIELDS = [
   { name: 'tax_id', erase: 'null', mask: 'null' },
 ] as const;
 
+const CUSTOMER_KEYS = CUSTOMER_FIELDS.map((field) => field.name);
+
 /**
  * Where erp keeps people: the customer record (found by its id; kept, since pricing,
  * segments and the batch ledger refer to it, with its personal fields erased) and the users
@@ -45,6 +47,8 @@ export const personalData: PersonalDataDeclaration = {
           ? { table, owner: { columns: ['name'], erase: 'pseudonymise', fields: CUSTOMER_FIELDS }, actors: [{ name: 'owner' }, { name: 'modified_by' }] }
           : { table, actors: [{ name: 'owner' }, { name: 'modified_by' }] },
     ),
-    ...platformPersonalTables(['customer_name', 'email_id', 'mobile_no', 'primary_address', 'tax_id']),
+    ...platformPersonalTables(CUSTOMER_KEYS),
+    // A customer event carries a copy of the customer record.
+    { table: 'outbox', documents: [{ match: 'aggregate_id', name: 'payload', keys: CUSTOMER_KEYS }] },
   ],
 };

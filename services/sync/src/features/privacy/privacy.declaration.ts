@@ -1,5 +1,8 @@
 import { platformPersonalTables, type PersonalDataDeclaration } from '@tributary/platform/privacy';
 
+/** A customer's personal fields as erp documents name them. */
+const CUSTOMER_KEYS = ['customer_name', 'email_id', 'mobile_no', 'primary_address', 'tax_id'];
+
 /** Keys under which captured documents and event metadata name people or hold their contact data. */
 export const SYNC_PERSON_KEYS = ['user', 'actor', 'owner', 'modified_by', 'created_by', 'username', 'sub', 'user_id', 'customer_name', 'email_id', 'mobile_no', 'primary_address', 'tax_id'];
 
@@ -19,6 +22,8 @@ export const personalData: PersonalDataDeclaration = {
         { name: 'source_session', mask: 'shape', erased: null },
       ],
       mentions: ['event_data', 'previous_data', 'metadata'].map((name) => ({ name, keys: SYNC_PERSON_KEYS })),
+      // An event about a customer carries a copy of the customer record.
+      documents: ['event_data', 'previous_data'].map((name) => ({ match: 'doc_name', name, keys: CUSTOMER_KEYS })),
     },
     { table: 'sync_status', actors: [{ name: 'created_by' }], mentions: [{ name: 'sync_metadata', keys: SYNC_PERSON_KEYS }] },
     { table: 'sync_configurations', actors: [{ name: 'created_by' }, { name: 'updated_by' }] },
