@@ -67,6 +67,7 @@ export async function maskDatabase(options: MaskOptions): Promise<MaskReport> {
 
   await target.db.transaction().execute(async (trx) => {
     await suspendChecks(trx, target.dialect, true);
+    if (source.dialect !== 'mysql' && target.dialect !== 'mysql') await copyPartitions(source.db, trx);
     for (const table of tables) {
       const targetColumns = await tableColumns(trx, target.dialect, table);
       if (targetColumns.length === 0) continue;
@@ -191,4 +192,31 @@ async function resetSequences(trx: Kysely<any>, table: string, columns: ColumnIn
 async function suspendChecks(trx: Kysely<any>, dialect: DialectName, suspend: boolean): Promise<void> {
   if (dialect === 'mysql') await sql.raw(`set foreign_key_checks = ${suspend ? 0 : 1}`).execute(trx);
   else if (suspend) await sql`set local session_replication_role = replica`.execute(trx);
+}
+
+/**
+ * Rows go in through a partitioned table's parent, so the target needs the source's partitions
+ * (made over time by a maintenance loop, not by migrations). Each missing one is created with
+ * the bound the source's catalog reports, parents before their own partitions.
+ */
+async function copyPartitions(source: Kysely<any>, trx: Kysely<any>): Promise<void> {
+  const list = async (db: Kysely<any>) =>
+    (
+      await sql<{ schema: string; name: string; parent: string; bound: string }>`
+        select n.nspname as schema, c.relname as name, p.relname as parent, pg_get_expr(c.relpartbound, c.oid) as bound
+        from pg_class c join pg_inherits i on i.inhrelid = c.oid join pg_class p on p.oid = i.inhparent
+        join pg_namespace n on n.oid = c.relnamespace
+        where c.relispartition and c.relkind in ('r', 'p') order by c.relname`.execute(db)
+    ).rows;
+  const existing = new Set((await list(trx)).map((row) => `${row.schema}.${row.name}`));
+  let pending = (await list(source)).filter((row) => !existing.has(`${row.schema}.${row.name}`));
+  while (pending.length > 0) {
+    const ready = pending.filter((row) => !pending.some((other) => other.name === row.parent && other.schema === row.schema));
+    if (ready.length === 0) throw new Error('partition hierarchy could not be ordered');
+    for (const row of ready) {
+      // The bound is the source database's own catalog text (e.g. FOR VALUES FROM (…) TO (…)), not input.
+      await sql`create table ${sql.table(`${row.schema}.${row.name}`)} partition of ${sql.table(`${row.schema}.${row.parent}`)} ${sql.raw(row.bound)}`.execute(trx);
+    }
+    pending = pending.filter((row) => !ready.includes(row));
+  }
 }
