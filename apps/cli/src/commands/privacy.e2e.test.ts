@@ -188,6 +188,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await rows('erp', `select name, customer_name, customer_group from "tabCustomer" where name = 'C-PRIV'`)).toEqual([{ name: 'C-PRIV', customer_name: erased.body.pseudonym, customer_group: 'Retail' }]);
     });
 
+    it('a service that cannot be reached leaves the erasure incomplete and audited; the retry completes it', async () => {
+      const admin = await login('admin');
+      const sync = nodes.get('sync')!;
+      await sync.app.close();
+      const partial = await http('POST', '/api/v1/admin/privacy/subjects/seeduwa-officer/erase', admin, { reason: 'request #43' });
+      expect(partial.status).toBe(503);
+      expect(partial.body.code).toBe('PRIVACY_ERASURE_INCOMPLETE');
+      expect(partial.body.details.failures).toEqual([expect.objectContaining({ service: 'sync' })]);
+      // The gateway kept the user, so the retry still finds every identifier.
+      expect((await rows('gateway', `select count(*)::int as n from api_users where username = 'seeduwa-officer'`))).toEqual([{ n: 1 }]);
+      const audit = await rows('gateway', `select status_code, error_code, query_params from api_audit_logs where decision = 'privacy_erasure' order by request_timestamp`);
+      expect(audit.at(-1)).toMatchObject({ status_code: 503, error_code: 'PRIVACY_ERASURE_INCOMPLETE', query_params: { subject: 'seeduwa-officer', complete: false } });
+
+      sync.app = (await sync.definition.buildApp(sync.context)) as HttpApp;
+      await sync.app.listen({ host: '127.0.0.1', port: Number(new URL(sync.context.peers.sync!).port) });
+      const retried = await http('POST', '/api/v1/admin/privacy/subjects/seeduwa-officer/erase', admin, { reason: 'request #43, retry' });
+      expect(retried.status).toBe(200);
+      expect(retried.body.complete).toBe(true);
+      expect((await rows('gateway', `select count(*)::int as n from api_users where username = 'seeduwa-officer'`))).toEqual([{ n: 0 }]);
+    });
+
     it('refuses bad input with a 4xx and changes nothing', async () => {
       const admin = await login('admin');
       const before = await rows('gateway', `select count(*)::int as n from api_audit_logs where decision = 'privacy_erasure'`);
