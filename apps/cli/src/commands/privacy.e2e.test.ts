@@ -139,6 +139,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('erases: business records stay, the person is gone everywhere, the erasure is audited without the values', async () => {
       const admin = await login('admin');
+      const officerToken = await login(OFFICER.username);
+      expect((await http('GET', '/api/v1/auth/profile', officerToken)).status).toBe(200);
       const erased = await http('POST', `/api/v1/admin/privacy/subjects/${OFFICER.username}/erase`, admin, { reason: 'GDPR art. 17 request #42' });
       expect(erased.status).toBe(200);
       expect(erased.body.complete).toBe(true);
@@ -155,6 +157,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const user = (await rows('gateway', `select username, email, full_name, is_active from api_users where user_id = '${pseudonym}'`))[0]!;
       expect(user).toEqual({ username: pseudonym, email: `${pseudonym}@erased.invalid`, full_name: pseudonym, is_active: false });
       expect((await http('POST', '/api/v1/auth/login', undefined, { username: OFFICER.username, password: PASSWORD })).status).toBe(401);
+      expect((await http('GET', '/api/v1/auth/profile', officerToken)).status).toBe(401);
       for (const service of SERVICE_NAMES) {
         const dump = JSON.stringify(await rows(service, service === 'gateway' ? `select * from api_users` : `select * from outbox`));
         expect(dump).not.toContain(OFFICER.userId);

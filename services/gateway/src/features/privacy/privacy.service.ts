@@ -110,6 +110,8 @@ export async function erasePerson(runtime: GatewayRuntime, clients: readonly Ser
     }
     await auditErasure(trx, result, reason, by, new Date(runtime.context.clock.now()));
   });
+  // Tokens already issued were checked and cached as valid: a new version makes every replica ask again.
+  if (result.complete) await runtime.versions.bump('auth');
   return result;
 }
 
