@@ -218,8 +218,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await http('POST', '/api/v1/admin/privacy/subjects/someone/erase', admin, {})).status).toBe(400);
       expect((await http('POST', '/api/v1/admin/privacy/subjects/someone/erase', admin, { reason: ' ' })).status).toBe(400);
       expect((await http('GET', '/api/v1/admin/privacy/subjects/%20%20/export', admin)).status).toBe(400);
-      const bad = await signedAs('gateway', 'orders').request({ method: 'POST', path: '/internal/privacy/erase', body: { subjects: [], pseudonym: 'Robert' } });
-      expect(bad.status).toBe(400);
+      expect((await http('POST', '/api/v1/admin/privacy/subjects/someone/erase', admin, { reason: 'bad\u0000reason' })).status).toBe(400);
+      expect((await http('GET', '/api/v1/admin/privacy/subjects/a%00b/export', admin)).status).toBe(400);
+      const orders = signedAs('gateway', 'orders');
+      for (const body of [{ subjects: [], pseudonym: 'erased-aaaaaaaaaa' }, { subjects: ['x'], pseudonym: 'Robert' }, { subjects: ['a\u0000b'], pseudonym: 'erased-aaaaaaaaaa' }, { subjects: ['x'], pseudonym: 'erased-aaaaaaaaaa', extra: 1 }]) {
+        expect((await orders.request({ method: 'POST', path: '/internal/privacy/erase', body })).status).toBe(400);
+      }
+      for (const query of [{ subject: 'a\u0000b' }, { subject: '' }, {}]) {
+        expect((await orders.request({ method: 'GET', path: '/internal/privacy/export', query })).status).toBe(400);
+      }
       expect(await rows('gateway', `select count(*)::int as n from api_audit_logs where decision = 'privacy_erasure'`)).toEqual(before);
     });
   });

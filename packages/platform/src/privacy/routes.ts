@@ -15,7 +15,9 @@ export const DEFAULT_PRIVACY_CALLERS: ReadonlySet<string> = new Set(['gateway'])
 export const PRIVACY_CALLER_FORBIDDEN = 'PRIVACY_CALLER_FORBIDDEN';
 
 /** An identifier of a person as the services store it: a user id, a user name, an e-mail, a customer id. */
-export const SubjectId = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+/** Printable text with something other than spaces: no control character ever reaches a query. */
+export const PRINTABLE = '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$';
+export const SubjectId = Type.String({ minLength: 1, maxLength: 200, pattern: PRINTABLE });
 export const Subjects = Type.Array(SubjectId, { minItems: 1, maxItems: 20 });
 /** The replacement every service writes for one erasure (chosen by the gateway, random, never derived from the person). */
 export const Pseudonym = Type.String({ pattern: '^erased-[a-z0-9]{8,40}$' });

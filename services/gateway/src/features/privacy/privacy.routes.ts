@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { AppError, forbidden } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
-import { startRetention, SubjectId } from '@tributary/platform/privacy';
+import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privacy';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { GatewayError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime.js';
@@ -79,7 +79,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
         summary: 'Remove a person from every service (business records stay, pseudonymised); idempotent; audited with counts only',
         description: 'A service that cannot be reached leaves the erasure incomplete: 503 PRIVACY_ERASURE_INCOMPLETE with details; retrying is safe.',
         params: Subject,
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, pattern: '\\S' }) }, { additionalProperties: false }),
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, pattern: PRINTABLE }) }, { additionalProperties: false }),
         response: { 200: EraseOut, ...errors },
       },
     },
