@@ -102,6 +102,9 @@ export async function erasePerson(runtime: GatewayRuntime, clients: readonly Ser
   );
   result.complete = result.failures.length === 0;
   const db = runtime.context.database;
+  // Audit rows of the person's own recent requests may still sit in the batched writer: write
+  // them first, so the erasure below reaches them too.
+  for (let round = 0; result.complete && round < 10 && runtime.audit.pending > 0; round++) await runtime.audit.flush();
   await db.db.transaction().execute(async (trx) => {
     if (result.complete) {
       result.counts.gateway = (await eraseSubject(trx, db.dialect, personalData, identifiers, pseudonym)).counts;
