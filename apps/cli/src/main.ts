@@ -4,6 +4,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { up } from './commands/up.js';
 import { formatReconcileTable, reconcileMtpCommand } from './commands/reconcile.js';
+import { formatMaskReport, maskCommand } from './commands/mask.js';
 import { drainHttpApp } from '@tributary/platform/http';
 import { printBanner } from './banner.js';
 import { startStatusServer } from './status-server.js';
@@ -71,6 +72,29 @@ reconcile
   });
 
 registerKeysCommand(program);
+program
+  .command('mask')
+  .description("a masked copy of one service's database for non-production use (personal columns replaced, then verified)")
+  .requiredOption('--service <name>', 'orders | processing | erp | sync | gateway')
+  .requiredOption('--from <url>', 'the source database (only read)')
+  .requiredOption('--to <url>', 'an empty target database (migrated, then filled)')
+  .addOption(new Option('--key <key>', 'masking key: the same key gives the same fakes across services').env('TRIBUTARY_MASK_KEY'))
+  .option('--replace', 'overwrite a target that already has tables')
+  .addOption(new Option('--batch-size <n>', 'rows per batch').default(500).argParser((v) => Number(v)))
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { service: string; from: string; to: string; key?: string; replace?: boolean; batchSize: number; json?: boolean }) => {
+    const result = await maskCommand({
+      service: options.service,
+      from: options.from,
+      to: options.to,
+      ...(options.key ? { key: options.key } : {}),
+      ...(options.replace ? { replace: true } : {}),
+      batchSize: options.batchSize,
+      onTable: (table, rows) => process.stderr.write(`copied ${table} (${rows} rows)\n`),
+    });
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatMaskReport(result));
+    process.exitCode = result.leaks.length > 0 ? 2 : 0;
+  });
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -14,6 +14,7 @@ import { registerPricingRoutes } from './features/pricing/pricing.routes.js';
 import { RuleCache } from './features/pricing/rule-cache.js';
 import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import type { ErpDeps } from './shared/context.js';
+import { registerPrivacy } from './features/privacy/privacy.routes.js';
 
 export interface ErpAppDeps {
   database: Database;
@@ -66,5 +67,6 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);
+  registerPrivacy(app, deps.database);
   return app;
 }

@@ -8,6 +8,7 @@ import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
 import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
+import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { readConfig } from './config.js';
 import { createRuntime, type GatewayOptions, type GatewayRuntime } from './runtime.js';
 
@@ -37,6 +38,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
   registerAdminUserRoutes(app, runtime);
   registerAdminKeyRoutes(app, runtime);
   registerAdminRouteRoutes(app, runtime);
+  registerPrivacy(app, runtime);
   const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
 
   app.route({

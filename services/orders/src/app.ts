@@ -16,6 +16,7 @@ import { createOrdersMetrics, noMetrics } from './metrics.js';
 import { registerCentralRoutes } from './features/central/central.routes.js';
 import { registerCentralProxyRoute } from './features/central/central-proxy.routes.js';
 import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
+import { registerPrivacy } from './features/privacy/privacy.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext): Promise<HttpApp> {
@@ -59,6 +60,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerCentralRoutes(app, deps, { client: processing });
   registerCentralProxyRoute(app, deps, { client: processing });
   registerReconcileRoutes(app, deps);
+  registerPrivacy(app, context);
   app.addHook('onClose', async () => processing?.close());
   return app;
 }

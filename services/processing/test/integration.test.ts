@@ -72,9 +72,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('forwards quantity changes and dispatch events (status forced, idempotency key carried)', async () => {
       expect((await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 1, quantity: 30.5 })).body).toEqual([{ request_code: 1, shipments: [] }]);
       expect(orders.seen.at(-1)).toMatchObject({ path: '/order/shipment', body: [{ request_code: 1, shipment_code: 1, quantity: 30.5 }] });
-      const dispatched = await h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, shipment_vehicle: 'WP-1234' }], undefined, { 'idempotency-key': 'dispatch-1' });
-      expect(dispatched.status).toBe(200);
-      expect(orders.seen.at(-1)).toMatchObject({ path: '/order/shipment/event', key: 'dispatch-1', body: [{ request_code: 1, shipment_code: 1, shipment_vehicle: 'WP-1234', status: 'SHIPMENT_DISPATCHED' }] });
+      // Shipment 1/1 has no bags yet: the dispatch event is refused here and never reaches orders
+      // (forwarding with bags is covered in dispatch-without-bags.test.ts).
+      const sent = orders.seen.length;
+      await expectRefused(h, 409, 'SHIPMENT_HAS_NO_BAGS', () =>
+        h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, shipment_vehicle: 'WP-1234' }], undefined, { 'idempotency-key': 'dispatch-1' }),
+      );
+      expect(orders.seen.length).toBe(sent);
       const refused = await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 9, quantity: 1 });
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'SHIPMENT_NOT_SPLITTABLE' });
       await expectRefused(h, 400, 'REQUEST_VALIDATION_FAILED', () => h.call('POST', '/app/shipment/event', []));

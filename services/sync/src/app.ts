@@ -6,6 +6,7 @@ import { registerConfigurationRoutes } from './features/configurations/configura
 import { registerConflictRoutes } from './features/conflicts/conflicts.routes.js';
 import { registerEventRoutes } from './features/events/events.routes.js';
 import { registerHealthRoutes } from './features/metrics/health.routes.js';
+import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { runtimeFor } from './runtime.js';
 
 /** Webhooks authenticate by their own HMAC; everything else needs a SigV4 signature. */
@@ -28,5 +29,6 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerConflictRoutes(app, runtime);
   registerConfigurationRoutes(app, runtime);
   registerHealthRoutes(app, runtime);
+  registerPrivacy(app, context);
   return app;
 }

@@ -8,6 +8,7 @@ import { allocateToShipment, removeShipmentAllocation } from '../allocations/all
 import type { FeatureDeps } from '../deps.js';
 import { findShipment } from '../orders-copy/copy.repository.js';
 import { updateRecord } from '../records/records.service.js';
+import { requireAllocatedBags } from './dispatch-guard.js';
 import { finishDispatch, insertDispatch, lockDispatch, recordStep, restartDispatch, type DispatchRow, type StepOutcome } from './dispatch.repository.js';
 
 export interface DispatchBag {
@@ -151,6 +152,8 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
   sagaSteps.push({
     name: 'dispatched-event',
     run: async () => {
+      // The same rule as every dispatch event: the allocations above must really be in place.
+      await requireAllocatedBags(deps.db, [input]);
       await call.orders.json({
         method: 'POST',
         path: '/order/shipment/event',

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { Code, Kg, Text } from '../../http/schemas.js';
 import type { FeatureDeps } from '../deps.js';
 import { copyState, dispatchableCopies } from '../orders-copy/copy.repository.js';
+import { requireAllocatedBags } from '../dispatch/dispatch-guard.js';
 
 /** `GET /app/shipment` says whether it answered from orders (`false`) or from the local copy (`true`). */
 export const STALE_HEADER = 'x-tributary-stale';
@@ -108,7 +109,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
     {
       schema: {
         tags: ['shipment'],
-        summary: 'Record dispatch (SHIPMENT_DISPATCHED with the vehicle number) in the orders service',
+        summary: 'Record dispatch (SHIPMENT_DISPATCHED with the vehicle number) in the orders service; a shipment without allocated bags is 409 SHIPMENT_HAS_NO_BAGS',
         body: Type.Array(
           Type.Object({ request_code: Code, shipment_code: Code, status: Type.Optional(Type.Literal('SHIPMENT_DISPATCHED')), shipment_vehicle: Text({ maxLength: 50 }) }),
           { minItems: 1, maxItems: 200 },
@@ -116,9 +117,11 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
         response: { 200: Type.Unknown(), ...errors },
       },
     },
-    (request) => {
+    async (request) => {
+      const orders = client();
+      await requireAllocatedBags(deps.db, request.body);
       const header = request.headers['idempotency-key'];
-      return client().json({
+      return orders.json({
         method: 'POST',
         path: '/order/shipment/event',
         body: request.body.map((event) => ({ ...event, status: 'SHIPMENT_DISPATCHED' })),

@@ -1,0 +1,102 @@
+import { Type } from '@sinclair/typebox';
+import { AppError, forbidden } from '@tributary/platform/core';
+import type { HttpApp } from '@tributary/platform/http';
+import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privacy';
+import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
+import { GatewayError } from '../../errors.js';
+import type { GatewayRuntime } from '../../runtime.js';
+import { requireAdmin } from '../admin/admin-guard.js';
+import { errors } from '../admin/admin.schemas.js';
+import { erasePerson, exportPerson } from './privacy.service.js';
+import { applyGatewayRetention, retentionSettings } from './privacy.retention.js';
+
+/** The services holding personal data, asked in this order (each in parallel). */
+export const PRIVACY_SERVICES = ['orders', 'processing', 'erp', 'sync'] as const;
+/** Export and erasure of personal data across every service: the platform administrator only. */
+export const PRIVACY_ROLE = 'administrator';
+
+const tags = ['admin', 'privacy'];
+const Subject = Type.Object({ subject: SubjectId });
+const Failure = Type.Object({ service: Type.String(), code: Type.String(), status: Type.Optional(Type.Integer()) });
+const ExportOut = Type.Object({
+  subject: Type.String(),
+  identifiers: Type.Array(Type.String()),
+  services: Type.Record(Type.String(), Type.Unknown()),
+  failures: Type.Array(Failure),
+});
+const EraseOut = Type.Object({
+  subject: Type.String(),
+  pseudonym: Type.String(),
+  complete: Type.Boolean(),
+  counts: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
+  failures: Type.Array(Failure),
+});
+
+/**
+ * `GET /api/v1/admin/privacy/subjects/:subject/export` and `POST …/erase`: the gateway asks
+ * every service's signed `/internal/privacy/*` with its own key, and answers one document.
+ * Also runs the retention of personal data in the audit log (ADR 0015).
+ */
+export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
+  const { context } = runtime;
+  const clients: ServiceClient[] = PRIVACY_SERVICES.filter((name) => context.peers[name]).map((name) =>
+    createServiceClient({ name, baseUrl: context.peers[name]!, credentials: context.credentials, scope: context.scope, timeoutMs: 30_000 }),
+  );
+  const settings = retentionSettings(context.env);
+  const retention = startRetention(() => applyGatewayRetention(runtime.db, context.clock.now(), settings), settings.intervalMs, context.logger);
+  app.addHook('onClose', async () => {
+    await retention.stop();
+    await Promise.all(clients.map((client) => client.close()));
+  });
+
+  const requirePrivacyAdmin = async (request: Parameters<typeof requireAdmin>[1], reply: Parameters<typeof requireAdmin>[2]) => {
+    const userId = await requireAdmin(runtime, request, reply);
+    if (!request.edge.consumer.roles.includes(PRIVACY_ROLE)) throw forbidden(GatewayError.RoleDenied, `Personal data export and erasure need the ${PRIVACY_ROLE} role`);
+    return userId;
+  };
+
+  app.get(
+    '/api/v1/admin/privacy/subjects/:subject/export',
+    {
+      schema: {
+        tags,
+        summary: "Everything every service holds about a person (user id, user name, e-mail or customer id), as one document",
+        params: Subject,
+        response: { 200: ExportOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await requirePrivacyAdmin(request, reply);
+      return exportPerson(runtime, clients, request.params.subject, String(request.id));
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/privacy/subjects/:subject/erase',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a person from every service (business records stay, pseudonymised); idempotent; audited with counts only',
+        description: 'A service that cannot be reached leaves the erasure incomplete: 503 PRIVACY_ERASURE_INCOMPLETE with details; retrying is safe.',
+        params: Subject,
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, pattern: PRINTABLE }) }, { additionalProperties: false }),
+        response: { 200: EraseOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const userId = await requirePrivacyAdmin(request, reply);
+      const result = await erasePerson(runtime, clients, request.params.subject, request.body.reason, {
+        userId,
+        method: request.edge.consumer.method,
+        ip: request.ip,
+        requestId: String(request.id),
+      });
+      if (!result.complete) {
+        throw new AppError('unavailable', 'PRIVACY_ERASURE_INCOMPLETE', 'Some services could not erase the person; the gateway kept its records so a retry reaches them', {
+          details: { pseudonym: result.pseudonym, counts: result.counts, failures: result.failures },
+        });
+      }
+      return result;
+    },
+  );
+}
