@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createHttpApp, type HttpApp } from '@tributary/platform/http';
+import { createHttpApp, type HttpApp, type HttpAppOptions } from '@tributary/platform/http';
 import type { ServiceContext } from '@tributary/platform/service';
 import { registerEdgeHooks } from './edge/hooks.js';
 import { proxyRequest } from './edge/pipeline.js';
@@ -21,8 +21,10 @@ export interface Gateway {
 export async function buildGateway(context: ServiceContext, options: GatewayOptions = {}): Promise<Gateway> {
   const config = readConfig(context.env);
   const runtime = await createRuntime(context, options);
+  let auditRefusal: NonNullable<HttpAppOptions['onRefusedBeforeRouting']> | undefined;
   const app = await createHttpApp({
     name: 'gateway',
+    onRefusedBeforeRouting: (error, request, reply) => auditRefusal?.(error, request, reply),
     logger: context.logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
@@ -33,7 +35,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
   });
   await runtime.start();
   app.addHook('onClose', async () => runtime.stop());
-  registerEdgeHooks(app, runtime);
+  auditRefusal = registerEdgeHooks(app, runtime);
   registerAuthRoutes(app, runtime);
   registerAdminUserRoutes(app, runtime);
   registerAdminKeyRoutes(app, runtime);

@@ -53,6 +53,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(row.query_params).toEqual({ order_code: '\uFFFD' });
     });
 
+    it('a URL refused before routing (undecodable path) is audited too', async () => {
+      await gw.runtime.audit.flush();
+      const urls = ['/audited/%E0%A4%A', '/audited/%ED%A0%80x', '/api/v1/erp/items/%C0%80'];
+      for (const [i, url] of urls.entries()) {
+        const refused = await gw.app.inject({ method: 'GET', url, headers: { 'x-request-id': `badurl-${i}` } });
+        expect(refused.statusCode, url).toBe(400);
+      }
+      await gw.runtime.audit.flush();
+      expect(await count('badurl-')).toBe(urls.length);
+      const row = await handle.database.db.selectFrom('api_audit_logs').select(['status_code', 'error_code', 'decision']).where('request_id', '=', 'badurl-0').executeTakeFirstOrThrow();
+      expect(row).toEqual({ status_code: 400, error_code: expect.any(String), decision: 'rejected' });
+    });
+
     it('when a batch fails anyway, its rows are written one by one and the bad one reduced', async () => {
       const writer = new AuditWriter(handle.database.db, silentLogger(), { flushMs: 600_000, batchSize: 100 });
       const now = new Date();

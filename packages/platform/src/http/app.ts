@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerSigV4Auth, type SigV4AuthOptions } from '../auth/fastify-hook.js';
 import type { Logger } from '../core/logger.js';
 import { registerBodyParsers } from './body-parsers.js';
@@ -36,6 +36,12 @@ export interface HttpAppOptions extends HttpEdgeSettings {
   openapi?: OpenApiOptions;
   /** Trust X-Forwarded-* (request.ip, request.protocol) from the proxy in front. */
   trustProxy?: boolean;
+  /**
+   * Called once the answer to a request refused before routing (a URL that cannot be decoded)
+   * has been sent: no hook runs for those, so an app that must account for every request (the
+   * gateway's audit log) hears of them here.
+   */
+  onRefusedBeforeRouting?: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => void;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -61,6 +67,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ...correlationServerOptions(),
     // Bad URLs and the like are refused before routing; they still get our error shape.
     frameworkErrors: (error, request, reply) => {
+      const listener = options.onRefusedBeforeRouting;
+      if (listener) reply.raw.once('finish', () => listener(error, request, reply));
       sendError(error, request, reply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '@tributary/platform/core';
-import type { HttpApp } from '@tributary/platform/http';
+import type { HttpApp, HttpAppOptions } from '@tributary/platform/http';
 import type { GatewayRuntime } from '../runtime.js';
 import { freshEdge } from './context.js';
 import { answerPreflight } from './cors.js';
@@ -32,7 +32,7 @@ function redactedQuery(query: unknown): Record<string, unknown> | null {
 }
 
 /** Edge context per request, preflight at the edge, and one audit record per request. */
-export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
+export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): NonNullable<HttpAppOptions['onRefusedBeforeRouting']> {
   app.decorateRequest('edge', null as never);
   const metrics = createGatewayMetrics(app.metrics, runtime);
   const ownOrigins = runtime.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
@@ -55,7 +55,10 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
     if (request.edge) request.edge.errorCode = isAppError(error) ? error.code : 'INTERNAL_ERROR';
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', async (request, reply) => record(request, reply));
+
+  /** One audit row (and decision metric) per answered request, whoever refused it. */
+  function record(request: FastifyRequest, reply: FastifyReply): void {
     // A request the kernel's edge refused before our onRequest hook ran has no edge context yet;
     // it is audited all the same (an attacker's malformed requests are the ones worth keeping).
     const edge = request.edge ?? freshEdge();
@@ -63,7 +66,7 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
     if (path.startsWith('/health/') || path === '/metrics') return;
     const now = runtime.context.clock.now();
     const status = reply.statusCode;
-    const elapsed = Math.round(reply.elapsedTime);
+    const elapsed = Number.isFinite(reply.elapsedTime) ? Math.round(reply.elapsedTime) : 0;
     const { consumer } = edge;
     const length = reply.getHeader('content-length');
     const decision = decisionFor(status, edge.errorCode, edge.decision);
@@ -95,5 +98,12 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): void {
     });
     if (edge.limited) runtime.tracker.record(edge.limited.type, edge.limited.value, now, { status, blocked: edge.rateLimited, limit: edge.limited.limit });
     if (consumer.apiKeyId) runtime.keys.recordUsage(consumer.apiKeyId, status < 400, now);
-  });
+  }
+
+  // Refused before routing (an undecodable URL): no hook ran, so the edge context starts here.
+  return (error, request, reply) => {
+    request.edge = freshEdge();
+    request.edge.errorCode = error.code ?? 'REQUEST_INVALID';
+    record(request, reply);
+  };
 }
