@@ -59,6 +59,7 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
     rules: new RuleCache(),
   };
   const cipher = new FieldCipher({ db: deps.database.db, masterKeys, ...(deps.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: deps.activeKeyTtlMs }) });
+  app.addHook('onReady', () => cipher.prepare());
   // Before any feature registers a route: each route gets its guard as it is registered.
   installAccessControl(app, deps.config);
   registerIdempotency(app, { db: deps.database.db, now: () => deps.clock.now() });

@@ -119,6 +119,22 @@ for (const target of testDatabases()) {
       for (const row of rows) expect(Buffer.from(row.wrapped_key, 'base64url').includes(raw)).toBe(false);
     });
 
+    it('prepare creates every key up front, so no later call (a refused request’s lookup) writes one', async () => {
+      const fresh = await target.create();
+      try {
+        await migrateToLatest(fresh.database, [fieldKeyMigration]);
+        const prepared = new FieldCipher({ db: fresh.database.db, masterKeys: keys });
+        await prepared.prepare();
+        const purposes = async () => (await fresh.database.db.selectFrom(FIELD_KEY_TABLE).select('purpose').execute()).map((r) => r.purpose).sort();
+        expect(await purposes()).toEqual(['data', 'index']);
+        await prepared.blindIndex('someone@example.com', EMAIL);
+        await prepared.encrypt('x', EMAIL);
+        expect(await purposes()).toEqual(['data', 'index']);
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
     it('a value copied to another column, or tampered with, does not decrypt', async () => {
       const email = await cipher.encrypt('ravi@example.com', EMAIL);
       expect(await codeOf(cipher.decrypt(email, PHONE))).toBe(CryptoError.Unauthentic);

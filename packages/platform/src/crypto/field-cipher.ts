@@ -90,6 +90,15 @@ export class FieldCipher {
     return createHmac('sha256', key).update(normalise(plaintext), 'utf8').digest('hex');
   }
 
+  /**
+   * Makes sure the active data key and the blind-index key exist. Services call it at start-up,
+   * so keys are never created as a side effect of a request (a refused one included).
+   */
+  async prepare(): Promise<void> {
+    await this.activeDataKeyId();
+    await this.indexRootKey();
+  }
+
   /** The data key new values are written under (re-read from the database every `activeKeyTtlMs`). */
   async activeDataKeyId(): Promise<string> {
     if (this.activeKeyId === undefined || this.now() - this.activeCheckedAt >= this.ttl) await this.refresh();

@@ -69,8 +69,7 @@ export class UsersRepository {
 
   /** Loads the keys (creating the first data key) so later calls never query inside a caller's transaction. */
   async ready(): Promise<void> {
-    await this.cipher.activeDataKeyId();
-    await this.cipher.blindIndex('', EMAIL);
+    await this.cipher.prepare();
   }
 
   /** Encrypts rows written before the columns were encrypted (run at start-up, before serving). */
