@@ -79,8 +79,17 @@ async function snapshots(platform: FuzzPlatform): Promise<Record<string, Snapsho
   return out;
 }
 
-/** Background work (the sync collector) settles after start; wait until two looks agree. */
+/** Events captured at start (the seed's) still on their way: a delivery may wait out a backoff. */
+async function syncBusy(platform: FuzzPlatform): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`
+    select (select count(*) from sync_events where processing_status in ('pending', 'processing'))::int
+         + (select count(*) from sync_status where sync_status in ('pending', 'in_progress'))::int as n`.execute(platform.node('sync').database.db);
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/** Background work (the sync collector and deliveries) settles after start; wait until it drained and two looks agree. */
 async function settledSnapshots(platform: FuzzPlatform): Promise<Record<string, Snapshot>> {
+  for (let attempt = 0; attempt < 120 && (await syncBusy(platform)); attempt++) await new Promise((resolve) => setTimeout(resolve, 250));
   let previous = await snapshots(platform);
   let quiet = 0;
   for (let attempt = 0; attempt < 60 && quiet < 3; attempt++) {
