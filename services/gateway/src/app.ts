@@ -21,10 +21,11 @@ export interface Gateway {
 export async function buildGateway(context: ServiceContext, options: GatewayOptions = {}): Promise<Gateway> {
   const config = readConfig(context.env);
   const runtime = await createRuntime(context, options);
-  let auditRefusal: NonNullable<HttpAppOptions['onRefusedBeforeRouting']> | undefined;
+  // The edge hooks that audit are registered after the app exists; refusals before routing reach them here.
+  const refusals: { audit?: NonNullable<HttpAppOptions['onRefusedBeforeRouting']> } = {};
   const app = await createHttpApp({
     name: 'gateway',
-    onRefusedBeforeRouting: (error, request, reply) => auditRefusal?.(error, request, reply),
+    onRefusedBeforeRouting: (error, request, reply) => refusals.audit?.(error, request, reply),
     logger: context.logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
@@ -35,7 +36,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
   });
   await runtime.start();
   app.addHook('onClose', async () => runtime.stop());
-  auditRefusal = registerEdgeHooks(app, runtime);
+  refusals.audit = registerEdgeHooks(app, runtime);
   registerAuthRoutes(app, runtime);
   registerAdminUserRoutes(app, runtime);
   registerAdminKeyRoutes(app, runtime);

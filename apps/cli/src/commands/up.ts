@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
-import { systemClock, createLogger, type Logger } from '@tributary/platform/core';
-import { credentialsFor, startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
+import { systemClock, createLogger, loadConfig, type Logger } from '@tributary/platform/core';
+import { configureHttpEdge } from '@tributary/platform/http';
+import { configureServiceTrust } from '@tributary/platform/resilience';
+import { credentialsFor, loadServiceEdge, ServiceEdgeConfig, startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
 import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
 import { loadOrCreateKeyring } from '../keyring-file.js';
 import { loadServices } from '../services.js';
@@ -28,6 +30,11 @@ export interface Platform {
 export async function up(options: UpOptions): Promise<Platform> {
   const definitions = options.definitions ?? (await loadServices());
   const dataDir = resolve(options.dataDir);
+  // The same edge settings a service process reads (METRICS_TOKEN, body and header timeouts, TLS),
+  // so the embedded platform is no laxer than production.
+  const edge = await loadServiceEdge(loadConfig(ServiceEdgeConfig, options.env));
+  configureHttpEdge(edge.http);
+  configureServiceTrust(edge.trust);
   const keyring = await loadOrCreateKeyring(resolve(dataDir, 'keyring.json'), [...definitions.map((d) => d.name), 'cli']);
   const template = pgliteTemplateOnce();
   // One logger per service (not a child of the CLI's), so each line names exactly one service.
