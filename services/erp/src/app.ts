@@ -4,7 +4,7 @@ import type { Clock, Logger } from '@tributary/platform/core';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import type { SigV4AuthOptions } from '@tributary/platform/auth';
 import { FieldCipher, loadMasterKeys, type MasterKeys } from '@tributary/platform/crypto';
-import { registerIdempotency } from '@tributary/platform/idempotency';
+import { IDEMPOTENCY_TABLE, registerIdempotency } from '@tributary/platform/idempotency';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
 import { installAccessControl } from './access.js';
 import type { ErpConfig } from './config.js';
@@ -62,7 +62,13 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   app.addHook('onReady', () => cipher.prepare());
   // Before any feature registers a route: each route gets its guard as it is registered.
   installAccessControl(app, deps.config);
-  registerIdempotency(app, { db: deps.database.db, now: () => deps.clock.now() });
+  // Replayed answers can carry customers' contact details: their stored copy is sealed too.
+  const stored = { table: IDEMPOTENCY_TABLE, column: 'response_body' };
+  registerIdempotency(app, {
+    db: deps.database.db,
+    now: () => deps.clock.now(),
+    sealer: { seal: (body) => cipher.encrypt(body, stored), open: (sealed) => cipher.decrypt(sealed, stored) },
+  });
   registerOutboxRoute(app, { db: deps.database.db, wake: notifier.wait });
   registerMasterRoutes(app, features, cipher);
   registerSegmentRoutes(app, features);

@@ -44,6 +44,18 @@ for (const target of testDatabases()) {
       expect(list.data[0]).not.toHaveProperty('email_id_bidx');
     });
 
+    it('an Idempotency-Key replay copy is sealed at rest too, and replays in plaintext', async () => {
+      const person = { ...PERSON, name: 'C-PRIYA-2', customer_name: 'Priya Raman (2)', email_id: 'Priya.Two@example.in' };
+      const first = await ok(h.call('POST', '/customers', person, { 'idempotency-key': 'pii-create-1' }), 201);
+      const replay = await h.call('POST', '/customers', person, { 'idempotency-key': 'pii-create-1' });
+      expect(replay.statusCode).toBe(201);
+      expect(replay.json()).toEqual(first);
+      const { rows } = await sql<{ response_body: string }>`select response_body from idempotency_key where idem_key = ${'pii-create-1'}`.execute(h.handle.database.db);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.response_body).toMatch(/^enc:v1:/);
+      for (const needle of NEEDLES) expect(rows[0]!.response_body.toLowerCase()).not.toContain(needle);
+    });
+
     it('filters by email through the blind index (case and spaces do not matter), and follows changes', async () => {
       await ok(h.call('POST', '/customers', { name: 'C-OTHER', customer_name: 'Other', email_id: 'other@example.in' }), 201);
       const found = await ok(h.call('GET', `/customers?email_id=${encodeURIComponent(' PRIYA.raman@EXAMPLE.in')}`));

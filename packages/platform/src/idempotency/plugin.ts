@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { AppError, invalid } from '../core/errors.js';
-import { IdempotencyStore } from './store.js';
+import { IdempotencyStore, type ResponseSealer } from './store.js';
 
 export interface IdempotencyOptions {
   db: Kysely<any>;
@@ -11,6 +11,11 @@ export interface IdempotencyOptions {
   /** A pending claim older than this is considered abandoned by a dead request (default 60 s). */
   staleAfterMs?: number;
   now?: () => number;
+  /**
+   * Seals stored responses at rest: a service whose answers carry personal data (erp's
+   * customers) passes its field cipher so the 24 h replay copy is not plaintext.
+   */
+  sealer?: ResponseSealer;
 }
 
 interface Claim {
@@ -35,7 +40,7 @@ const METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * so a retry after a server failure runs again.
  */
 export function registerIdempotency(app: FastifyInstance<any, any, any, any>, options: IdempotencyOptions): void {
-  const store = new IdempotencyStore(options.db);
+  const store = new IdempotencyStore(options.db, options.sealer);
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
   const staleAfterMs = options.staleAfterMs ?? 60_000;

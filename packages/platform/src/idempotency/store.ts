@@ -11,9 +11,18 @@ export interface StoredResponse {
   expiresAt: number;
 }
 
+/** Turns a stored response body into ciphertext and back (a service's field cipher). */
+export interface ResponseSealer {
+  seal(body: string): Promise<string>;
+  open(sealed: string): Promise<string>;
+}
+
 /** The repository for idempotency keys: the only place that touches their table. */
 export class IdempotencyStore {
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly sealer?: ResponseSealer,
+  ) {}
 
   /** Claims the key for this request; false when another request already holds it. */
   async claim(scope: string, key: string, requestHash: string, now: number, ttlMs: number): Promise<boolean> {
@@ -39,16 +48,17 @@ export class IdempotencyStore {
       state: row.state,
       statusCode: row.status_code === null ? null : Number(row.status_code),
       contentType: row.content_type,
-      body: row.response_body,
+      body: row.response_body === null || !this.sealer ? row.response_body : await this.sealer.open(row.response_body),
       createdAt: Number(row.created_at),
       expiresAt: Number(row.expires_at),
     };
   }
 
   async complete(scope: string, key: string, statusCode: number, contentType: string | undefined, body: string): Promise<void> {
+    const stored = this.sealer ? await this.sealer.seal(body) : body;
     await this.db
       .updateTable(IDEMPOTENCY_TABLE)
-      .set({ state: 'done', status_code: statusCode, content_type: contentType ?? null, response_body: body })
+      .set({ state: 'done', status_code: statusCode, content_type: contentType ?? null, response_body: stored })
       .where('scope', '=', scope)
       .where('idem_key', '=', key)
       .execute();
