@@ -9,9 +9,10 @@ import { ErpError } from './errors.js';
  * flows (order side pushing metrics and consumptions, price quotes), `administrator` is the
  * platform's super role. `SERVICE` stands for a peer signing as itself with no user
  * (ERP_TRUSTED_SERVICES), `EVENT_READER` for the peers that collect erp's outbox (the sync
- * service).
+ * service), `PRIVACY` for the principal that exports and erases a person's data (the gateway,
+ * acting as itself: PRIVACY_CALLERS).
  */
-export type Access = 'manager' | 'analyst' | 'integration' | 'administrator' | 'SERVICE' | 'EVENT_READER';
+export type Access = 'manager' | 'analyst' | 'integration' | 'administrator' | 'SERVICE' | 'EVENT_READER' | 'PRIVACY';
 
 const EVERY_READER = ['manager', 'analyst', 'integration', 'administrator', 'SERVICE'] as const;
 
@@ -24,6 +25,7 @@ export const ROUTE_ACCESS = {
   // Machine flows: computed or pushed from elsewhere, idempotent, no judgement involved.
   machineFlows: ['manager', 'integration', 'administrator', 'SERVICE'],
   internalEvents: ['EVENT_READER'],
+  privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;
 export type RouteAccess = keyof typeof ROUTE_ACCESS;
 
@@ -92,6 +94,8 @@ export const ROUTES: Record<string, RouteAccess> = {
   'POST /pricing/calculate': 'machineFlows',
 
   'GET /internal/outbox': 'internalEvents',
+  'GET /internal/privacy/export': 'privacy',
+  'POST /internal/privacy/erase': 'privacy',
 };
 
 export interface Caller {
@@ -106,6 +110,8 @@ export function callerOf(request: FastifyRequest, config: ErpConfig): Caller {
   // A peer acting as itself names no user; a user's call through a peer keeps the user's roles only.
   if (identity.user === undefined && trusted(config.ERP_TRUSTED_SERVICES ?? '').has(identity.principal)) grants.add('SERVICE');
   if (trusted(config.ERP_EVENT_READERS ?? 'sync').has(identity.principal)) grants.add('EVENT_READER');
+  // Never for a user's request the gateway relays: only the gateway acting as itself.
+  if (identity.user === undefined && trusted(config.PRIVACY_CALLERS ?? 'gateway').has(identity.principal)) grants.add('PRIVACY');
   return { actor: identity.user ?? identity.principal, grants };
 }
 

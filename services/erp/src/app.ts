@@ -74,6 +74,6 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);
-  registerPrivacy(app, deps.database);
+  registerPrivacy(app, deps.database, { PRIVACY_CALLERS: deps.config.PRIVACY_CALLERS });
   return app;
 }

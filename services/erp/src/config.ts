@@ -9,6 +9,7 @@ export const ErpConfigSchema = Type.Object({
   SEGMENT_REVIEW_DAYS: Type.Integer({ minimum: 1, default: 90, description: 'default review period of a segment assignment' }),
   ERP_TRUSTED_SERVICES: Type.Optional(Type.String({ default: '', description: 'Comma list of signing principals that may call as a service (no user): reads, master upkeep and machine flows' })),
   ERP_EVENT_READERS: Type.Optional(Type.String({ default: 'sync', description: 'Comma list of signing principals that may read the outbox feed' })),
+  PRIVACY_CALLERS: Type.Optional(Type.String({ default: 'gateway', description: 'Comma list of signing principals that may export and erase personal data (docs/operations.md, "Personal data")' })),
   TRIBUTARY_MASTER_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'master keys wrapping the data keys of encrypted fields (docs/operations.md, "Encryption at rest")' })),
   TRIBUTARY_DATA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'embedded platform data directory; its master-keys.json is used when TRIBUTARY_MASTER_KEY_FILE is not set' })),
 });

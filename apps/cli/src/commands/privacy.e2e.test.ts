@@ -154,8 +154,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await rows('orders', `select order_code, requirement::text as requirement, created_by from order_request`)).toEqual([{ order_code: 'ORD-PRIV', requirement: '10000', created_by: pseudonym }]);
       expect(await rows('orders', `select count(*)::int as n from "admin"."user"`)).toEqual([{ n: 0 }]);
       expect(await rows('erp', `select owner from "tabCustomer" where name = 'C-PRIV'`)).toEqual([{ owner: pseudonym }]);
+      // E-mail and name are encrypted at rest: the row holds ciphertext, the admin API reads the pseudonym.
       const user = (await rows('gateway', `select username, email, full_name, is_active from api_users where user_id = '${pseudonym}'`))[0]!;
-      expect(user).toEqual({ username: pseudonym, email: `${pseudonym}@erased.invalid`, full_name: pseudonym, is_active: false });
+      expect(user).toMatchObject({ username: pseudonym, email: expect.stringMatching(/^enc:v1:/), full_name: expect.stringMatching(/^enc:v1:/), is_active: false });
+      const shown = await http('GET', `/api/v1/admin/users?search=${pseudonym}`, admin);
+      expect(shown.status).toBe(200);
+      expect(shown.body.items).toEqual([expect.objectContaining({ username: pseudonym, email: `${pseudonym}@erased.invalid`, fullName: pseudonym, isActive: false })]);
       expect((await http('POST', '/api/v1/auth/login', undefined, { username: OFFICER.username, password: PASSWORD })).status).toBe(401);
       for (const service of SERVICE_NAMES) {
         const dump = JSON.stringify(await rows(service, service === 'gateway' ? `select * from api_users` : `select * from outbox`));

@@ -4,6 +4,6 @@ import { privacyCallers, registerPrivacyRoutes } from '@tributary/platform/priva
 import { personalData } from './privacy.declaration.js';
 
 /** `GET /internal/privacy/export`, `POST /internal/privacy/erase` for the gateway (ADR 0015). */
-export function registerPrivacy(app: HttpApp, database: Database, env: Record<string, string | undefined> = process.env): void {
+export function registerPrivacy(app: HttpApp, database: Database, env: Record<string, string | undefined>): void {
   registerPrivacyRoutes(app, { database, declaration: personalData, callers: privacyCallers(env) });
 }

@@ -192,6 +192,25 @@ export class UsersRepository {
   }
 
   /**
+   * Erasure of a person (privacy): the row keeps its place for the records that name it, but
+   * its e-mail and name become the pseudonym (still encrypted, so the row reads like any other),
+   * the blind index stops matching the old address, and the account can never sign in again.
+   */
+  async forget(userId: string, pseudonym: string, db: Kysely<GatewayDatabase> = this.db): Promise<void> {
+    const email = `${pseudonym}@erased.invalid`;
+    const [sealedEmail, emailIndex, sealedName] = await Promise.all([
+      this.cipher.encrypt(email, EMAIL),
+      this.cipher.blindIndex(email, EMAIL),
+      this.cipher.encrypt(pseudonym, FULL_NAME),
+    ]);
+    await db
+      .updateTable('api_users')
+      .set({ email: sealedEmail, email_bidx: emailIndex, full_name: sealedName, department: null, password_hash: '!', is_active: false, api_access_enabled: false })
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  /**
    * Without `search`, one page straight from SQL. With it, email and full name are encrypted,
    * so the candidates (other filters applied, at most SEARCH_SCAN_LIMIT) are decrypted and
    * matched here; an exact email also matches through the blind index.

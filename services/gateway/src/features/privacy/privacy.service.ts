@@ -44,12 +44,27 @@ export interface Requester {
  * (an erp customer id, a user already erased here).
  */
 export async function identifiersOf(runtime: GatewayRuntime, subject: string): Promise<string[]> {
-  const user = await runtime.db
-    .selectFrom('api_users')
-    .select(['user_id', 'username', 'email'])
-    .where((eb) => eb.or([eb('user_id', '=', subject), eb('username', '=', subject), eb('email', '=', subject)]))
-    .executeTakeFirst();
+  // Through the repository: the e-mail is encrypted at rest and found by its blind index.
+  const user = (await runtime.users.findById(subject)) ?? (await runtime.users.findByLogin(subject));
   return [...new Set([subject, ...(user ? [user.user_id, user.username, user.email] : [])])];
+}
+
+/** The gateway's own rows as the person would read them: encrypted fields opened, index hidden. */
+async function readable(runtime: GatewayRuntime, exported: SubjectExport): Promise<SubjectExport> {
+  const tables = await Promise.all(
+    exported.tables.map(async (entry) => {
+      if (entry.table !== 'api_users') return entry;
+      const rows = await Promise.all(
+        entry.rows.map(async (row) => {
+          const user = typeof row.user_id === 'string' ? await runtime.users.findById(row.user_id) : undefined;
+          const { email_bidx: _index, ...rest } = row;
+          return user ? { ...rest, email: user.email, full_name: user.full_name } : rest;
+        }),
+      );
+      return { ...entry, rows };
+    }),
+  );
+  return { ...exported, tables };
 }
 
 const failureOf = (service: string, error: unknown): ServiceFailure => ({
@@ -61,7 +76,8 @@ const failureOf = (service: string, error: unknown): ServiceFailure => ({
 export async function exportPerson(runtime: GatewayRuntime, clients: readonly ServiceClient[], subject: string, requestId: string): Promise<PersonExport> {
   const identifiers = await identifiersOf(runtime, subject);
   const db = runtime.context.database;
-  const result: PersonExport = { subject, identifiers, services: { gateway: await exportSubject(db.db, db.dialect, personalData, identifiers) }, failures: [] };
+  const own = await readable(runtime, await exportSubject(db.db, db.dialect, personalData, identifiers));
+  const result: PersonExport = { subject, identifiers, services: { gateway: own }, failures: [] };
   await Promise.all(
     clients.map(async (client) => {
       try {
@@ -105,11 +121,12 @@ export async function erasePerson(runtime: GatewayRuntime, clients: readonly Ser
   // Audit rows of the person's own recent requests may still sit in the batched writer: write
   // them first, so the erasure below reaches them too.
   for (let round = 0; result.complete && round < 10 && runtime.audit.pending > 0; round++) await runtime.audit.flush();
-  await db.db.transaction().execute(async (trx) => {
+  if (result.complete) await runtime.tracker.flush();
+  await runtime.db.transaction().execute(async (trx) => {
     if (result.complete) {
       result.counts.gateway = (await eraseSubject(trx, db.dialect, personalData, identifiers, pseudonym)).counts;
-      // The account can never be used again: no password matches, and it is switched off.
-      await trx.updateTable('api_users').set({ password_hash: '!', is_active: false, api_access_enabled: false }).where('user_id', '=', pseudonym).execute();
+      // The account can never be used again, and its encrypted e-mail and name become the pseudonym.
+      await runtime.users.forget(pseudonym, pseudonym, trx);
     }
     await auditErasure(trx, result, reason, by, new Date(runtime.context.clock.now()));
   });
