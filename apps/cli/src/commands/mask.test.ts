@@ -112,6 +112,10 @@ for (const { service, dialects } of CASES) {
               expect(original.map((o) => o.email)).not.toContain(user.email);
               expect(original.map((o) => o.full_name)).not.toContain(user.full_name);
             }
+            // Production's wrapped data keys stay behind, and so does the keyed index of real addresses:
+            // the copy's gateway makes its own keys and encrypts the fakes at start-up.
+            expect(await columnValues(to, `select key_id from field_key`)).toEqual([]);
+            expect((await columnValues(to, `select email_bidx from api_users`)).every((row) => row.email_bidx === null)).toBe(true);
             // The same person is the same fake everywhere: the audit row still joins its user.
             const [audit] = await columnValues(to, `select a.client_ip::text as ip, a.user_agent, u.username from api_audit_logs a join api_users u on u.user_id = a.user_id where a.request_id = 'r1'`);
             expect(audit).toBeDefined();

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/create.js';
 import type { DialectName } from '../db/url.js';
+import { FIELD_KEY_TABLE } from '../crypto/key-table.js';
 import { migrateToLatest, type Migration } from '../migrate/migrate.js';
 import type { MaskKind, PersonalDataDeclaration, PersonalTable } from './declaration.js';
 import { isJsonType, listTables, parseJsonValue, primaryKey, tableColumns, type ColumnInfo } from './introspect.js';
@@ -76,6 +77,8 @@ export async function maskDatabase(options: MaskOptions): Promise<MaskReport> {
     for (const table of tables) {
       const targetColumns = new Map((await tableColumns(trx, target.dialect, table)).map((c) => [c.name, c]));
       if (targetColumns.size === 0) continue;
+      // Production's data keys are wrapped by production's master key: a copy makes its own.
+      if (unqualified(table) === FIELD_KEY_TABLE) continue;
       const sourceColumns = await tableColumns(source.db, source.dialect, table);
       const columns = sourceColumns.filter((c) => !c.generated && targetColumns.get(c.name) && !targetColumns.get(c.name)!.generated);
       const rewrites = rewritesOf(declared.get(table));
@@ -219,4 +222,9 @@ async function copyPartitions(source: Kysely<any>, trx: Kysely<any>): Promise<vo
     }
     pending = pending.filter((row) => !ready.includes(row));
   }
+}
+
+/** `public.field_key` and `field_key` name the same table. */
+function unqualified(table: string): string {
+  return table.slice(table.lastIndexOf('.') + 1);
 }

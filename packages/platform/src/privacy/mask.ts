@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { isErased, type MaskKind } from './declaration.js';
 
+/** Field-level ciphertext (kernel crypto, ADR 0010). */
+const SEALED_PREFIX = 'enc:v1:';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();
 const DIGITS = '0123456789';
@@ -74,8 +76,30 @@ export class Masker {
     return this.shape(value);
   }
 
+  /**
+   * A fake for an encrypted value (`enc:v1:…`): its plaintext is unknown here, and the copy
+   * will not hold the production keys anyway, so the fake is plaintext of the declared kind,
+   * which the service encrypts under its own keys at start-up.
+   */
+  private sealed(kind: MaskKind, value: string): string | null {
+    const tag = this.digest('sealed', value).toString('hex').slice(0, 12);
+    switch (kind) {
+      case 'null':
+        return null;
+      case 'email':
+        return `masked-${tag}@example.invalid`;
+      case 'name':
+        return this.name(value);
+      case 'phone':
+        return `+94 ${tag.replace(/[a-f]/g, (ch) => String(ch.charCodeAt(0) % 10)).slice(0, 9)}`;
+      default:
+        return `masked-${tag}`;
+    }
+  }
+
   /** One value of a column by its declared kind; null and non-strings other than JSON pass through. */
   value(kind: MaskKind, value: string): string | null {
+    if (value.startsWith(SEALED_PREFIX)) return this.sealed(kind, value);
     switch (kind) {
       case 'null':
         return null;

@@ -49,6 +49,8 @@ export const personalData: PersonalDataDeclaration = {
           { name: 'user_id', erase: 'pseudonymise', mask: 'shape' },
           { name: 'username', erase: 'pseudonymise', mask: 'shape' },
           { name: 'email', erase: 'pseudonymise', mask: 'email' },
+          // The keyed index of the old address: a masked copy recomputes it at start-up.
+          { name: 'email_bidx', erase: 'null', mask: 'null' },
           { name: 'full_name', erase: 'pseudonymise', mask: 'name' },
           { name: 'department', erase: 'null', mask: 'shape' },
         ],
