@@ -7,6 +7,7 @@ export type ErrorCategory =
   | 'unauthenticated'// 401
   | 'forbidden'      // 403
   | 'not_found'      // 404
+  | 'method_not_allowed' // 405: the path exists but not for this method (send Allow)
   | 'request_timeout'// 408: the client did not send its request in time
   | 'conflict'       // 409: a business rule or state transition refuses the change
   | 'gone'           // 410
@@ -22,6 +23,7 @@ const STATUS_BY_CATEGORY = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   request_timeout: 408,
   conflict: 409,
   gone: 410,
@@ -82,6 +84,51 @@ export const unauthenticated = (code: string, message: string, options?: AppErro
   new AppError('unauthenticated', code, message, options);
 export const unavailable = (code: string, message: string, options?: AppErrorOptions) =>
   new AppError('unavailable', code, message, options);
+
+/**
+ * One declared error: call it to build the AppError (`throw E.ORDER_NOT_FOUND('…')`). The code and
+ * category ride on the function so a catalogue is the single place both are written.
+ */
+export interface ErrorThrower<Code extends string = string> {
+  (message: string, options?: AppErrorOptions): AppError;
+  readonly code: Code;
+  readonly category: ErrorCategory;
+  /** True when `err` is an AppError carrying this code (whatever layer raised it). */
+  is(err: unknown): err is AppError;
+}
+
+export type ErrorCatalogue<T extends Record<string, ErrorCategory>> = {
+  readonly [Code in keyof T & string]: ErrorThrower<Code>;
+};
+
+const CODE_SHAPE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+/**
+ * Declares a service's error codes once, each with exactly one category, and returns typed throwers.
+ * The key is the code clients see, so it must be UPPER_SNAKE; a code cannot be thrown under two
+ * statuses because the category lives here and nowhere else.
+ */
+export function defineErrors<const T extends Record<string, ErrorCategory>>(catalogue: T): ErrorCatalogue<T> {
+  const throwers: Record<string, ErrorThrower> = {};
+  for (const [code, category] of Object.entries(catalogue)) {
+    if (!CODE_SHAPE.test(code)) throw new Error(`Error code ${code} is not UPPER_SNAKE`);
+    if (!(category in STATUS_BY_CATEGORY)) throw new Error(`Error code ${code} has unknown category ${String(category)}`);
+    const thrower = (message: string, options?: AppErrorOptions) => new AppError(category, code, message, options);
+    throwers[code] = Object.freeze(
+      Object.assign(thrower, { code, category, is: (err: unknown): err is AppError => isAppError(err) && err.code === code }),
+    );
+  }
+  return Object.freeze(throwers) as ErrorCatalogue<T>;
+}
+
+/** 405 with the Allow header the HTTP spec requires, listing the methods the path does accept. */
+export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): AppError {
+  const allow = [...new Set(allowed.map((m) => m.toUpperCase()))].sort().join(', ');
+  return new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', `${method} is not routed for ${path}`, {
+    details: { allowed: allow.length > 0 ? allow.split(', ') : [] },
+    headers: { allow },
+  });
+}
 
 /** Normalises anything thrown into an Error, keeping the original as `cause`. */
 export function coerceError(thrown: unknown): Error {
