@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { forbidden, unauthenticated } from '@tributary/platform/core';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -105,7 +104,7 @@ export interface Caller {
 
 export function callerOf(request: FastifyRequest, config: ErpConfig): Caller {
   const identity = request.identity;
-  if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
+  if (!identity) throw ErpError.AUTH_REQUIRED('This route needs a signed request');
   const grants = new Set<Access>(identity.roles as Access[]);
   // A peer acting as itself names no user; a user's call through a peer keeps the user's roles only.
   if (identity.user === undefined && trusted(config.ERP_TRUSTED_SERVICES ?? '').has(identity.principal)) grants.add('SERVICE');
@@ -125,7 +124,7 @@ export function guard(config: ErpConfig, route: RouteAccess) {
   return async (request: FastifyRequest): Promise<void> => {
     const caller = callerOf(request, config);
     if (!allowed.some((access) => caller.grants.has(access))) {
-      throw forbidden(ErpError.ROLE_FORBIDDEN, `This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
+      throw ErpError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
   };
 }
@@ -139,7 +138,7 @@ export function routeAccessOf(app: object): ReadonlyMap<string, RouteAccess | un
 
 function refuseUndeclared(key: string) {
   return async (): Promise<void> => {
-    throw forbidden(ErpError.ROUTE_ACCESS_UNDECLARED, `${key} has no declared access rule`);
+    throw ErpError.ROUTE_ACCESS_UNDECLARED(`${key} has no declared access rule`);
   };
 }
 

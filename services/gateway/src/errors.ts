@@ -1,39 +1,54 @@
-/** Stable error codes of the gateway; clients and docs rely on them. */
-export const GatewayError = {
-  AuthRequired: 'AUTH_REQUIRED',
-  AuthFailed: 'AUTH_FAILED',
-  InvalidCredentials: 'INVALID_CREDENTIALS',
-  AccountLocked: 'ACCOUNT_LOCKED',
-  AccountDisabled: 'ACCOUNT_DISABLED',
-  LoginThrottled: 'LOGIN_THROTTLED',
-  TokenInvalid: 'TOKEN_INVALID',
-  TokenExpired: 'TOKEN_EXPIRED',
-  TokenRevoked: 'TOKEN_REVOKED',
-  RefreshTokenInvalid: 'REFRESH_TOKEN_INVALID',
-  RefreshTokenReused: 'REFRESH_TOKEN_REUSED',
-  PasswordPolicy: 'PASSWORD_POLICY_VIOLATION',
-  PasswordWrong: 'PASSWORD_INCORRECT',
-  ApiKeyInvalid: 'API_KEY_INVALID',
-  ApiKeyExpired: 'API_KEY_EXPIRED',
-  ApiKeyIpDenied: 'API_KEY_IP_NOT_ALLOWED',
-  AccessKeyInvalid: 'ACCESS_KEY_INVALID',
-  RoleDenied: 'ROLE_ACCESS_DENIED',
-  ScopeDenied: 'SCOPE_ACCESS_DENIED',
-  RateLimited: 'RATE_LIMIT_EXCEEDED',
-  CorsDenied: 'CORS_ORIGIN_NOT_ALLOWED',
-  RouteNotFound: 'ROUTE_NOT_FOUND',
-  ApiVersionUnsupported: 'API_VERSION_UNSUPPORTED',
-  UpstreamUnavailable: 'UPSTREAM_UNAVAILABLE',
-  UpstreamTimeout: 'UPSTREAM_TIMEOUT',
-  UpstreamConfig: 'UPSTREAM_NOT_CONFIGURED',
-  UserNotFound: 'USER_NOT_FOUND',
-  UserExists: 'USER_ALREADY_EXISTS',
-  KeyNotFound: 'KEY_NOT_FOUND',
-  RouteConfigNotFound: 'ROUTE_CONFIG_NOT_FOUND',
-  RouteConflict: 'ROUTE_ALREADY_EXISTS',
-  InvalidCidr: 'INVALID_IP_ALLOWLIST',
-  InvalidScope: 'INVALID_SCOPE',
-  InvalidRoute: 'INVALID_ROUTE',
-  RouteInternal: 'ROUTE_INTERNAL',
-  RoleEscalation: 'ROLE_ESCALATION_DENIED',
-} as const;
+import { defineErrors } from '@tributary/platform/core';
+
+/** The gateway's error codes, each declared once with its category; clients and docs rely on them. */
+export const GatewayError = defineErrors({
+  // 400
+  PASSWORD_POLICY_VIOLATION: 'invalid',
+  INVALID_IP_ALLOWLIST: 'invalid',
+  INVALID_SCOPE: 'invalid',
+  INVALID_ROUTE: 'invalid',
+  ROUTE_INTERNAL: 'invalid',
+  PATH_INVALID: 'invalid',
+  // 401
+  AUTH_REQUIRED: 'unauthenticated',
+  AUTH_FAILED: 'unauthenticated',
+  INVALID_CREDENTIALS: 'unauthenticated',
+  TOKEN_INVALID: 'unauthenticated',
+  TOKEN_EXPIRED: 'unauthenticated',
+  TOKEN_REVOKED: 'unauthenticated',
+  REFRESH_TOKEN_INVALID: 'unauthenticated',
+  REFRESH_TOKEN_REUSED: 'unauthenticated',
+  API_KEY_INVALID: 'unauthenticated',
+  API_KEY_EXPIRED: 'unauthenticated',
+  ACCESS_KEY_INVALID: 'unauthenticated',
+  // 403
+  ACCOUNT_LOCKED: 'forbidden',
+  ACCOUNT_DISABLED: 'forbidden',
+  PASSWORD_INCORRECT: 'forbidden',
+  API_KEY_IP_NOT_ALLOWED: 'forbidden',
+  ROLE_ACCESS_DENIED: 'forbidden',
+  SCOPE_ACCESS_DENIED: 'forbidden',
+  CORS_ORIGIN_NOT_ALLOWED: 'forbidden',
+  ROLE_ESCALATION_DENIED: 'forbidden',
+  UPSTREAM_PATH_INTERNAL: 'forbidden',
+  // 404
+  ROUTE_NOT_FOUND: 'not_found',
+  API_VERSION_UNSUPPORTED: 'not_found',
+  USER_NOT_FOUND: 'not_found',
+  KEY_NOT_FOUND: 'not_found',
+  ROUTE_CONFIG_NOT_FOUND: 'not_found',
+  // 409
+  USER_ALREADY_EXISTS: 'conflict',
+  ROUTE_ALREADY_EXISTS: 'conflict',
+  // 429
+  LOGIN_THROTTLED: 'rate_limited',
+  RATE_LIMIT_EXCEEDED: 'rate_limited',
+  // 503
+  UPSTREAM_UNAVAILABLE: 'unavailable',
+  UPSTREAM_NOT_CONFIGURED: 'unavailable',
+  RATE_LIMIT_STORE_UNAVAILABLE: 'unavailable',
+  PRIVACY_ERASURE_INCOMPLETE: 'unavailable',
+  // 504
+  UPSTREAM_TIMEOUT: 'timeout',
+});
+export type GatewayErrorCode = keyof typeof GatewayError;

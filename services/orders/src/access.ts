@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { forbidden, unauthenticated } from '@tributary/platform/core';
 import type { OrdersConfig } from './config.js';
 import { MTP_GROUPS, type MtpGroup } from './domain.js';
 import { OrdersError } from './errors.js';
@@ -61,7 +60,7 @@ export const STATUS_ACCESS: Record<string, readonly Access[]> = {
 
 export function callerOf(request: FastifyRequest, config: OrdersConfig): Caller {
   const identity = request.identity;
-  if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
+  if (!identity) throw OrdersError.AUTH_REQUIRED('This route needs a signed request');
   const grants = new Set<Access>(identity.roles as Access[]);
   if (config.trustedServices.has(identity.principal)) grants.add('SERVICE');
   if (config.eventDeliverers.has(identity.principal)) grants.add('EVENT_DELIVERY');
@@ -79,7 +78,7 @@ export function guard(config: OrdersConfig, route: RouteAccess) {
   return async (request: FastifyRequest): Promise<void> => {
     const caller = callerOf(request, config);
     if (!hasAny(caller, allowed)) {
-      throw forbidden(OrdersError.RoleForbidden, `This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
+      throw OrdersError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
   };
 }

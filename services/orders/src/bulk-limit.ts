@@ -1,4 +1,3 @@
-import { invalid } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { OrdersError } from './errors.js';
 
@@ -6,7 +5,7 @@ import { OrdersError } from './errors.js';
 export function registerBulkLimit(app: HttpApp, maxItems: number): void {
   app.addHook('preHandler', async (request) => {
     if (Array.isArray(request.body) && request.body.length > maxItems) {
-      throw invalid(OrdersError.BulkTooLarge, `At most ${maxItems} elements per request`, { details: { maxItems, received: request.body.length } });
+      throw OrdersError.BULK_TOO_LARGE(`At most ${maxItems} elements per request`, { details: { maxItems, received: request.body.length } });
     }
   });
 }

@@ -1,25 +1,25 @@
-import { dec, gramsToKg, invalid } from '@tributary/platform/core';
+import { dec, gramsToKg } from '@tributary/platform/core';
 import { OrdersError } from './errors.js';
 
 /** Kilograms arrive as decimal strings (or JSON numbers from older clients); grams are stored. */
 export function kgToPositiveGrams(value: string | number, field: string): bigint {
   const text = typeof value === 'number' ? numberText(value) : value.trim();
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) {
-    throw invalid(OrdersError.QuantityInvalid, `${field} must be a positive number of kg`, { details: { field, value } });
+    throw OrdersError.ORDER_QUANTITY_INVALID(`${field} must be a positive number of kg`, { details: { field, value } });
   }
   const grams = dec(text).times(1000);
-  if (!grams.isInteger()) throw invalid(OrdersError.QuantityInvalid, `${field} is finer than one gram`, { details: { field, value } });
-  if (grams.lte(0)) throw invalid(OrdersError.QuantityInvalid, `${field} must be greater than zero`, { details: { field, value } });
+  if (!grams.isInteger()) throw OrdersError.ORDER_QUANTITY_INVALID(`${field} is finer than one gram`, { details: { field, value } });
+  if (grams.lte(0)) throw OrdersError.ORDER_QUANTITY_INVALID(`${field} must be greater than zero`, { details: { field, value } });
   // Postgres bigint bound, far beyond any real order, but it keeps the insert from failing with a 500.
-  if (grams.gt('9000000000000000')) throw invalid(OrdersError.QuantityInvalid, `${field} is too large`, { details: { field, value } });
+  if (grams.gt('9000000000000000')) throw OrdersError.ORDER_QUANTITY_INVALID(`${field} is too large`, { details: { field, value } });
   return BigInt(grams.toFixed(0));
 }
 
 /** A signed kg delta (allocation events), to grams. */
 export function kgDeltaToGrams(value: string, field: string): bigint {
-  if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) throw invalid(OrdersError.EventPayloadInvalid, `${field} must be a decimal kg string`);
+  if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) throw OrdersError.EVENT_PAYLOAD_INVALID(`${field} must be a decimal kg string`);
   const grams = dec(value).times(1000);
-  if (!grams.isInteger()) throw invalid(OrdersError.EventPayloadInvalid, `${field} is finer than one gram`);
+  if (!grams.isInteger()) throw OrdersError.EVENT_PAYLOAD_INVALID(`${field} is finer than one gram`);
   return BigInt(grams.toFixed(0));
 }
 
@@ -43,6 +43,6 @@ export function isCalendarDate(value: string): boolean {
 }
 
 export function requireDate(value: string, field: string): string {
-  if (!isCalendarDate(value)) throw invalid(OrdersError.DateInvalid, `${field} must be a date YYYY-MM-DD`, { details: { field, value } });
+  if (!isCalendarDate(value)) throw OrdersError.ORDER_DATE_INVALID(`${field} must be a date YYYY-MM-DD`, { details: { field, value } });
   return value;
 }

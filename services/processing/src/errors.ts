@@ -1,47 +1,70 @@
+import { defineErrors } from '@tributary/platform/core';
+
 /**
- * The service's stable error codes. 400s come from request validation
- * (REQUEST_VALIDATION_FAILED) or the codes marked "invalid"; 404s name what is missing; 409s
- * name the rule that refused the change. The database raises the same codes (SQLSTATE TR409 /
- * TR404, see migrations/0001) so a refusal reads the same whichever layer caught it.
+ * The processing service's error codes, each declared once with its category. 400s come from request
+ * validation (REQUEST_VALIDATION_FAILED) or the codes below; 404s name what is missing; 409s name the
+ * rule that refused the change. The database raises the same codes (SQLSTATE TR409 / TR404, see
+ * migrations/0001) so a refusal reads the same whichever layer caught it.
  */
-export const ErrorCodes = {
+export const ProcessingError = defineErrors({
   // 400
-  weightInvalid: 'WEIGHT_INVALID',
-  batchUpdateInvalid: 'BATCH_UPDATE_INVALID',
-  mixtureDuplicate: 'MIXTURE_DUPLICATE',
-  reduceNotSupported: 'REDUCE_NOT_SUPPORTED',
+  WEIGHT_INVALID: 'invalid',
+  BATCH_UPDATE_INVALID: 'invalid',
+  MIXTURE_DUPLICATE: 'invalid',
+  REDUCE_NOT_SUPPORTED: 'invalid',
+  DISPATCH_KEY_REQUIRED: 'invalid',
+  DISPATCH_BAG_DUPLICATE: 'invalid',
   // 403
-  traderRoleForbidden: 'TRADER_ROLE_FORBIDDEN',
+  TRADER_ROLE_FORBIDDEN: 'forbidden',
+  EVENT_DELIVERER_FORBIDDEN: 'forbidden',
   // 404
-  lotNotFound: 'LOT_NOT_FOUND',
-  batchNotFound: 'BATCH_NOT_FOUND',
-  blendsheetNotFound: 'BLENDSHEET_NOT_FOUND',
-  flavorsheetNotFound: 'FLAVORSHEET_NOT_FOUND',
-  recordNotFound: 'RECORD_NOT_FOUND',
-  locationNotFound: 'LOCATION_NOT_FOUND',
-  allocationNotFound: 'ALLOCATION_NOT_FOUND',
+  LOT_NOT_FOUND: 'not_found',
+  BATCH_NOT_FOUND: 'not_found',
+  BLENDSHEET_NOT_FOUND: 'not_found',
+  FLAVORSHEET_NOT_FOUND: 'not_found',
+  RECORD_NOT_FOUND: 'not_found',
+  LOCATION_NOT_FOUND: 'not_found',
+  ALLOCATION_NOT_FOUND: 'not_found',
+  DISPATCH_NOT_FOUND: 'not_found',
+  SHIPMENT_NOT_FOUND: 'not_found',
   // 409
-  itemExists: 'ITEM_EXISTS',
-  blendsheetExists: 'BLENDSHEET_EXISTS',
-  flavorsheetExists: 'FLAVORSHEET_EXISTS',
-  locationExists: 'LOCATION_EXISTS',
-  locationHerblineOnly: 'LOCATION_HERBLINE_ONLY',
-  locationNotHerblineSection: 'LOCATION_NOT_HERBLINE_SECTION',
-  tealineBagLimit: 'TEALINE_BAG_LIMIT_REACHED',
-  blendbalanceWeightExceeded: 'BLENDBALANCE_WEIGHT_EXCEEDED',
-  batchLimit: 'BLENDSHEET_BATCH_LIMIT_REACHED',
-  batchesBelowCreated: 'BLENDSHEET_BATCHES_BELOW_CREATED',
-  flavorsheetBatchExists: 'FLAVORSHEET_BATCH_EXISTS',
-  batchCompleted: 'BATCH_COMPLETED',
-  batchQcLocked: 'BATCH_QC_LOCKED',
-  traderTransitionInvalid: 'TRADER_TRANSITION_INVALID',
-  recordDispatched: 'RECORD_DISPATCHED',
-  recordNotEligible: 'RECORD_NOT_ELIGIBLE',
-  reduceExceedsRemaining: 'RECORD_REDUCE_EXCEEDS_REMAINING',
-  allocationExceedsAvailable: 'ALLOCATION_EXCEEDS_AVAILABLE',
-  batchTraderBlocked: 'BATCH_TRADER_BLOCKED',
-  batchNotTraderAllowed: 'BATCH_NOT_TRADER_ALLOWED',
-  parcelWithoutShipment: 'PARCEL_WITHOUT_SHIPMENT_ALLOCATION',
-  parcelExceedsShipment: 'PARCEL_EXCEEDS_SHIPMENT_ALLOCATION',
-  allocationHasParcels: 'ALLOCATION_HAS_PARCELS',
-} as const;
+  SHIPMENT_HAS_NO_BAGS: 'conflict',
+  ITEM_EXISTS: 'conflict',
+  BLENDSHEET_EXISTS: 'conflict',
+  FLAVORSHEET_EXISTS: 'conflict',
+  LOCATION_EXISTS: 'conflict',
+  LOCATION_HERBLINE_ONLY: 'conflict',
+  LOCATION_NOT_HERBLINE_SECTION: 'conflict',
+  TEALINE_BAG_LIMIT_REACHED: 'conflict',
+  BLENDBALANCE_WEIGHT_EXCEEDED: 'conflict',
+  BLENDSHEET_BATCH_LIMIT_REACHED: 'conflict',
+  BLENDSHEET_BATCHES_BELOW_CREATED: 'conflict',
+  FLAVORSHEET_BATCH_EXISTS: 'conflict',
+  BATCH_COMPLETED: 'conflict',
+  BATCH_QC_LOCKED: 'conflict',
+  TRADER_TRANSITION_INVALID: 'conflict',
+  RECORD_DISPATCHED: 'conflict',
+  RECORD_NOT_ELIGIBLE: 'conflict',
+  RECORD_REDUCE_EXCEEDS_REMAINING: 'conflict',
+  ALLOCATION_EXCEEDS_AVAILABLE: 'conflict',
+  BATCH_TRADER_BLOCKED: 'conflict',
+  BATCH_NOT_TRADER_ALLOWED: 'conflict',
+  PARCEL_WITHOUT_SHIPMENT_ALLOCATION: 'conflict',
+  PARCEL_EXCEEDS_SHIPMENT_ALLOCATION: 'conflict',
+  ALLOCATION_HAS_PARCELS: 'conflict',
+  SHIPMENT_NOT_DISPATCHABLE: 'conflict',
+  DISPATCH_EXCEEDS_SHIPMENT: 'conflict',
+  DISPATCH_IN_PROGRESS: 'conflict',
+  // 422
+  DISPATCH_KEY_REUSED: 'unprocessable',
+  // 503
+  ORDERS_NOT_CONFIGURED: 'unavailable',
+  UPSTREAM_UNAVAILABLE: 'unavailable',
+});
+/**
+ * The one code without a category of its own: a failed dispatch saga reports the status of the step
+ * that failed (404 unknown shipment, 503 orders down, …), so only its code is fixed here.
+ */
+export const DISPATCH_FAILED = 'DISPATCH_FAILED';
+
+export type ProcessingErrorCode = keyof typeof ProcessingError;

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { invalid, unauthenticated } from '@tributary/platform/core';
 import type { AuthService } from '../features/auth/auth.service.js';
 import type { KeysService } from '../features/keys/keys.service.js';
 import { GatewayError } from '../errors.js';
@@ -26,10 +25,10 @@ export async function authenticateClient(deps: ClientAuthDeps, request: FastifyR
   const { path, rawQuery } = splitUrl(request.url);
   const presigned = /(^|&)X-Amz-Signature=/i.test(rawQuery);
   const kinds = [authorization !== undefined, apiKey !== undefined, presigned].filter(Boolean).length;
-  if (kinds > 1) throw invalid(GatewayError.AuthFailed, 'Send exactly one credential: a bearer token, an API key or a SigV4 signature');
+  if (kinds > 1) throw GatewayError.AUTH_FAILED('Send exactly one credential: a bearer token, an API key or a SigV4 signature');
   const arrivedAt = request.edge?.arrivedAt ?? performance.now();
   if (typeof apiKey === 'string') return deps.keys.authenticateApiKey(apiKey.trim(), request.ip, arrivedAt);
-  if (Array.isArray(apiKey)) throw unauthenticated(GatewayError.ApiKeyInvalid, 'X-API-Key appears more than once');
+  if (Array.isArray(apiKey)) throw GatewayError.API_KEY_INVALID('X-API-Key appears more than once');
   if (authorization?.startsWith('Bearer ')) return deps.auth.authenticateAccessToken(authorization.slice(7).trim(), arrivedAt);
   if (authorization?.startsWith('AWS4-HMAC-SHA256 ') || presigned) {
     return deps.keys.authenticateSigV4(
@@ -43,10 +42,10 @@ export async function authenticateClient(deps: ClientAuthDeps, request: FastifyR
       arrivedAt,
     );
   }
-  if (authorization !== undefined) throw unauthenticated(GatewayError.AuthFailed, 'Unsupported Authorization scheme; use Bearer or AWS4-HMAC-SHA256');
+  if (authorization !== undefined) throw GatewayError.AUTH_FAILED('Unsupported Authorization scheme; use Bearer or AWS4-HMAC-SHA256');
   return ANONYMOUS;
 }
 
 export function requireUser(consumer: Consumer): asserts consumer is Consumer & { userId: string } {
-  if (!consumer.userId) throw unauthenticated(GatewayError.AuthRequired, 'Authentication required');
+  if (!consumer.userId) throw GatewayError.AUTH_REQUIRED('Authentication required');
 }

@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden } from '@tributary/platform/core';
 import { GatewayError } from '../errors.js';
 
 const ALLOWED_HEADERS = 'authorization, content-type, x-api-key, x-request-id, idempotency-key, traceparent, x-amz-date, x-amz-content-sha256, x-amz-security-token';
@@ -13,7 +12,7 @@ export function originAllowed(origin: string, allowlist: readonly string[] | nul
 /** Answers a preflight at the edge: no upstream sees OPTIONS, and a refused origin learns nothing else. */
 export function answerPreflight(request: FastifyRequest, reply: FastifyReply, allowlist: readonly string[] | null, methods: string[]): FastifyReply {
   const origin = request.headers.origin ?? '';
-  if (!originAllowed(origin, allowlist)) throw forbidden(GatewayError.CorsDenied, 'Origin is not allowed for this route');
+  if (!originAllowed(origin, allowlist)) throw GatewayError.CORS_ORIGIN_NOT_ALLOWED('Origin is not allowed for this route');
   return reply
     .code(204)
     .header('access-control-allow-origin', origin)

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, invalid, notFound, unauthenticated } from '@tributary/platform/core';
+import { methodNotAllowed } from '@tributary/platform/core';
 import { authorizeTarget, upstreamService } from '../features/routing/access.js';
 import { authorize } from '../features/routing/policy.js';
 import { forward, sendUpstream } from '../features/routing/proxy.js';
@@ -23,7 +23,7 @@ function assertSafePath(path: string): void {
     const decoded = segment.replace(/%2e/gi, '.');
     return decoded === '.' || decoded === '..' || (segment === '' && index < segments.length - 1) || /%2f|%5c/i.test(segment);
   });
-  if (bad) throw invalid('PATH_INVALID', 'Request path has empty, dot or encoded-slash segments');
+  if (bad) throw GatewayError.PATH_INVALID('Request path has empty, dot or encoded-slash segments');
 }
 
 function safeDecode(text: string): string {
@@ -50,18 +50,17 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   const rawQuery = withoutSignatureParams(clientQuery);
   const match = runtime.routes.match(request.method, path);
   if (!match) {
-    if (/^\/api\/v(?!1\/)\d+\//.test(path)) throw notFound(GatewayError.ApiVersionUnsupported, 'This API version is not served; use /api/v1');
-    if (runtime.routes.matchAnyMethod(path).length > 0) {
-      throw new AppError('invalid', 'METHOD_NOT_ALLOWED', `${request.method} is not routed for ${path}`);
-    }
-    throw notFound(GatewayError.RouteNotFound, `No route for ${request.method} ${path}`);
+    if (/^\/api\/v(?!1\/)\d+\//.test(path)) throw GatewayError.API_VERSION_UNSUPPORTED('This API version is not served; use /api/v1');
+    const onPath = runtime.routes.matchAnyMethod(path);
+    if (onPath.length > 0) throw methodNotAllowed(request.method, path, onPath.map((candidate) => candidate.method));
+    throw GatewayError.ROUTE_NOT_FOUND(`No route for ${request.method} ${path}`);
   }
   const { route } = match;
   const edge = request.edge;
   edge.route = route;
   const consumer = await authenticateAtEdge(runtime, request, reply);
   edge.consumer = consumer;
-  if (route.authRequired && consumer.method === 'none') throw unauthenticated(GatewayError.AuthRequired, 'This route requires a bearer token, an API key or a SigV4 signature');
+  if (route.authRequired && consumer.method === 'none') throw GatewayError.AUTH_REQUIRED('This route requires a bearer token, an API key or a SigV4 signature');
   // Anonymous callers were already counted per address on arrival; a route override counts apart.
   if (consumer.method !== 'none' || route.limitOverride || !edge.limited) await applyLimits(runtime, request, reply, consumer, route);
   authorize(route, request.method, consumer);

@@ -1,6 +1,6 @@
-import { conflict, notFound, type AppError } from '@tributary/platform/core';
+import { conflict, notFound, type AppError, type ErrorThrower } from '@tributary/platform/core';
 import { dbConstraintName, dbErrorKind, inTransaction, type Kysely, type Transaction } from '@tributary/platform/db';
-import { ErrorCodes } from '../errors.js';
+import { ProcessingError } from '../errors.js';
 
 interface PgError {
   code?: unknown;
@@ -9,12 +9,12 @@ interface PgError {
 }
 
 /** Unique keys whose violation means "that already exists", by constraint name. */
-const DUPLICATES: Record<string, { code: string; message: string }> = {
-  item_pkey: { code: ErrorCodes.itemExists, message: 'An item with this code and timestamp already exists' },
-  blendsheet_pkey: { code: ErrorCodes.blendsheetExists, message: 'This blendsheet number already exists' },
-  flavorsheet_pkey: { code: ErrorCodes.flavorsheetExists, message: 'This flavorsheet number already exists' },
-  store_location_pkey: { code: ErrorCodes.locationExists, message: 'This location already exists' },
-  flavorsheet_batch_flavorsheet_no_key: { code: ErrorCodes.flavorsheetBatchExists, message: 'This flavorsheet already has its batch' },
+const DUPLICATES: Record<string, { error: ErrorThrower; message: string }> = {
+  item_pkey: { error: ProcessingError.ITEM_EXISTS, message: 'An item with this code and timestamp already exists' },
+  blendsheet_pkey: { error: ProcessingError.BLENDSHEET_EXISTS, message: 'This blendsheet number already exists' },
+  flavorsheet_pkey: { error: ProcessingError.FLAVORSHEET_EXISTS, message: 'This flavorsheet number already exists' },
+  store_location_pkey: { error: ProcessingError.LOCATION_EXISTS, message: 'This location already exists' },
+  flavorsheet_batch_flavorsheet_no_key: { error: ProcessingError.FLAVORSHEET_BATCH_EXISTS, message: 'This flavorsheet already has its batch' },
 };
 
 /**
@@ -29,12 +29,12 @@ export function translateDbError(error: unknown): unknown {
   if (e.code === 'TR404' && typeof e.message === 'string') return notFound(e.message, detail ?? e.message);
   const kind = dbErrorKind(error);
   const constraint = dbConstraintName(error) ?? '';
-  if (kind === 'unique' && DUPLICATES[constraint]) return conflict(DUPLICATES[constraint].code, DUPLICATES[constraint].message);
+  if (kind === 'unique' && DUPLICATES[constraint]) return DUPLICATES[constraint].error(DUPLICATES[constraint].message);
   if (kind === 'foreign_key' && constraint.endsWith('_allocate_parcel_shipment_fk')) {
-    return conflict(ErrorCodes.allocationHasParcels, 'Parcels are allocated from this shipment allocation; remove them first');
+    return ProcessingError.ALLOCATION_HAS_PARCELS('Parcels are allocated from this shipment allocation; remove them first');
   }
   if (kind === 'check' && constraint.endsWith('_allocate_shipment_remaining_check')) {
-    return conflict(ErrorCodes.allocationHasParcels, 'The shipment allocation cannot shrink below what was parcelled from it');
+    return ProcessingError.ALLOCATION_HAS_PARCELS('The shipment allocation cannot shrink below what was parcelled from it');
   }
   return error;
 }

@@ -1,5 +1,5 @@
-import { dec, invalid, type Decimal } from '@tributary/platform/core';
-import { ErrorCodes } from '../errors.js';
+import { dec, type Decimal } from '@tributary/platform/core';
+import { ProcessingError } from '../errors.js';
 
 /** Per-bag and allocation weights are numeric(5,2) in the original: at most 999.99 kg. */
 export const BAG_WEIGHT_MAX = dec('999.99');
@@ -16,16 +16,16 @@ export function parseKg(value: number | string, field: string, options: { max?: 
   try {
     parsed = dec(typeof value === 'number' ? String(value) : value);
   } catch {
-    throw invalid(ErrorCodes.weightInvalid, `${field} is not a number`, { details: { field } });
+    throw ProcessingError.WEIGHT_INVALID(`${field} is not a number`, { details: { field } });
   }
   const max = options.max ?? BAG_WEIGHT_MAX;
   if (!parsed.isFinite() || parsed.decimalPlaces() > 2) {
-    throw invalid(ErrorCodes.weightInvalid, `${field} must have at most two decimals`, { details: { field } });
+    throw ProcessingError.WEIGHT_INVALID(`${field} must have at most two decimals`, { details: { field } });
   }
   if (parsed.isNegative() || (parsed.isZero() && !options.allowZero)) {
-    throw invalid(ErrorCodes.weightInvalid, `${field} must be ${options.allowZero ? 'zero or more' : 'greater than zero'}`, { details: { field } });
+    throw ProcessingError.WEIGHT_INVALID(`${field} must be ${options.allowZero ? 'zero or more' : 'greater than zero'}`, { details: { field } });
   }
-  if (parsed.greaterThan(max)) throw invalid(ErrorCodes.weightInvalid, `${field} must be at most ${max.toFixed(2)}`, { details: { field } });
+  if (parsed.greaterThan(max)) throw ProcessingError.WEIGHT_INVALID(`${field} must be at most ${max.toFixed(2)}`, { details: { field } });
   return parsed;
 }
 

@@ -1,4 +1,4 @@
-import { dec, invalid } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { ErpError } from '../../errors.js';
 import { daysBetween } from '../../shared/dates.js';
 
@@ -52,21 +52,21 @@ function within(value: string | null | undefined, low: number, high: number): bo
 export function checkQuality(facts: QualityFacts): void {
   const group = (facts.item_group ?? '').toLowerCase();
   if ((group === 'sweets' || group === 'desserts') && !within(facts.sugar_content_percentage, 10, 80)) {
-    throw invalid(ErpError.BATCH_QUALITY_INVALID, 'sugar content of sweets and desserts must be 10–80%');
+    throw ErpError.BATCH_QUALITY_INVALID('sugar content of sweets and desserts must be 10–80%');
   }
   if (group === 'chocolates' && !within(facts.fat_content_percentage, 20, 60)) {
-    throw invalid(ErpError.BATCH_QUALITY_INVALID, 'fat content of chocolates must be 20–60%');
+    throw ErpError.BATCH_QUALITY_INVALID('fat content of chocolates must be 20–60%');
   }
-  if (!within(facts.moisture_content_percentage, 0, 25)) throw invalid(ErpError.BATCH_QUALITY_INVALID, 'moisture content must be at most 25%');
+  if (!within(facts.moisture_content_percentage, 0, 25)) throw ErpError.BATCH_QUALITY_INVALID('moisture content must be at most 25%');
   if (facts.storage_temperature_min != null && facts.storage_temperature_max != null && dec(facts.storage_temperature_min).greaterThan(facts.storage_temperature_max)) {
-    throw invalid(ErpError.BATCH_QUALITY_INVALID, 'storage_temperature_min must not exceed storage_temperature_max');
+    throw ErpError.BATCH_QUALITY_INVALID('storage_temperature_min must not exceed storage_temperature_max');
   }
 }
 
 export function checkDates(manufacturing: string, expiry: string, today: string, bestBefore?: string | null): void {
-  if (manufacturing > today) throw invalid(ErpError.BATCH_DATES_INVALID, 'manufacturing_date must not be in the future');
-  if (expiry <= manufacturing) throw invalid(ErpError.BATCH_DATES_INVALID, 'expiry_date must be after manufacturing_date');
-  if (bestBefore && (bestBefore < manufacturing || bestBefore > expiry)) throw invalid(ErpError.BATCH_DATES_INVALID, 'best_before_date must lie between manufacturing and expiry');
+  if (manufacturing > today) throw ErpError.BATCH_DATES_INVALID('manufacturing_date must not be in the future');
+  if (expiry <= manufacturing) throw ErpError.BATCH_DATES_INVALID('expiry_date must be after manufacturing_date');
+  if (bestBefore && (bestBefore < manufacturing || bestBefore > expiry)) throw ErpError.BATCH_DATES_INVALID('best_before_date must lie between manufacturing and expiry');
 }
 
 export type AlertLevel = 'Expired' | 'Critical' | 'Warning' | 'Normal';

@@ -1,4 +1,4 @@
-import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import { ErpError } from '../../errors.js';
@@ -63,13 +63,13 @@ export type BatchOutT = ReturnType<typeof toBatchOut>;
 
 async function itemOf(db: Kysely<ErpDatabase>, item: string) {
   const row = await db.selectFrom('tabItem').select(['name', 'item_name', 'item_group', 'disabled']).where('name', '=', item).executeTakeFirst();
-  if (!row) throw invalid(ErpError.ITEM_NOT_FOUND, `item ${item} does not exist`);
+  if (!row) throw ErpError.ITEM_NOT_FOUND(`item ${item} does not exist`);
   return row;
 }
 async function checkWarehouse(db: Kysely<ErpDatabase>, warehouse: string) {
   const row = await db.selectFrom('tabWarehouse').select(['name', 'is_group']).where('name', '=', warehouse).executeTakeFirst();
-  if (!row) throw invalid(ErpError.WAREHOUSE_NOT_FOUND, `warehouse ${warehouse} does not exist`);
-  if (Number(row.is_group) === 1) throw invalid(ErpError.WAREHOUSE_NOT_FOUND, `warehouse ${warehouse} is a group, not a stock location`);
+  if (!row) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${warehouse} does not exist`);
+  if (Number(row.is_group) === 1) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${warehouse} is a group, not a stock location`);
 }
 
 /** `{first 6 chars of the item code, upper case, no spaces}-{mfg YYYYMMDD}-{NNN}` as documented. */
@@ -119,7 +119,7 @@ export async function receiveBatch(deps: ErpDeps, body: Receive, actor: Actor) {
       return out;
     } catch (error) {
       if (dbErrorKind(error) === 'unique') {
-        if (batch_id !== undefined || attempt >= 5) throw conflict(ErpError.BATCH_EXISTS, `batch ${name} already exists`);
+        if (batch_id !== undefined || attempt >= 5) throw ErpError.BATCH_EXISTS(`batch ${name} already exists`);
         continue;
       }
       throw error;
@@ -129,7 +129,7 @@ export async function receiveBatch(deps: ErpDeps, body: Receive, actor: Actor) {
 
 export async function getBatch(deps: ErpDeps, name: string) {
   const row = await deps.db.selectFrom('tabHD Batch Master').selectAll().where('name', '=', name).executeTakeFirst();
-  if (!row) throw notFound(ErpError.BATCH_NOT_FOUND, `batch ${name} not found`);
+  if (!row) throw ErpError.BATCH_NOT_FOUND(`batch ${name} not found`);
   return toBatchOut(row, deps);
 }
 
@@ -175,7 +175,7 @@ export async function setBatchStatus(deps: ErpDeps, name: string, status: string
     const batch = await lockBatch(trx, name);
     const today = plantToday(deps);
     const current = effectiveStatus(batch.status, isoDate(batch.expiry_date), today);
-    if (!canTransition(current, status)) throw conflict(ErpError.BATCH_STATUS_TRANSITION, `batch ${name} cannot go from ${current} to ${status}`);
+    if (!canTransition(current, status)) throw ErpError.BATCH_STATUS_TRANSITION(`batch ${name} cannot go from ${current} to ${status}`);
     const now = deps.clock.now();
     await trx
       .updateTable('tabHD Batch Master')
@@ -204,7 +204,7 @@ export async function receiveMore(deps: ErpDeps, name: string, input: { qty: str
 
 export async function adjustBatch(deps: ErpDeps, name: string, input: { qty_change: string; reason: string }, actor: Actor) {
   const change = dec(input.qty_change);
-  if (change.isZero()) throw invalid(ErpError.QUANTITY_INVALID, 'qty_change must not be zero');
+  if (change.isZero()) throw ErpError.QUANTITY_INVALID('qty_change must not be zero');
   const out = await inTransaction(deps.db, async (trx) => {
     const batch = await lockBatch(trx, name);
     const now = deps.clock.now();
@@ -225,19 +225,19 @@ const REVERSIBLE = new Set(['RECEIPT', 'CONSUMPTION', 'ADJUSTMENT']);
 export async function reverseMovement(deps: ErpDeps, movementName: string, reason: string, actor: Actor) {
   const out = await inTransaction(deps.db, async (trx) => {
     const original = await trx.selectFrom('tabHD Batch Movement').selectAll().where('name', '=', movementName).executeTakeFirst();
-    if (!original) throw notFound(ErpError.MOVEMENT_NOT_FOUND, `movement ${movementName} not found`);
+    if (!original) throw ErpError.MOVEMENT_NOT_FOUND(`movement ${movementName} not found`);
     if (!REVERSIBLE.has(original.movement_type)) {
-      throw conflict(ErpError.MOVEMENT_NOT_REVERSIBLE, `${original.movement_type} movements are not reversed; record the opposite movement instead`);
+      throw ErpError.MOVEMENT_NOT_REVERSIBLE(`${original.movement_type} movements are not reversed; record the opposite movement instead`);
     }
     const batch = await lockBatch(trx, original.batch_id);
     const already = await trx.selectFrom('tabHD Batch Movement').select('name').where('reverses_movement', '=', movementName).executeTakeFirst();
-    if (already) throw conflict(ErpError.MOVEMENT_ALREADY_REVERSED, `movement ${movementName} was already reversed by ${already.name}`);
+    if (already) throw ErpError.MOVEMENT_ALREADY_REVERSED(`movement ${movementName} was already reversed by ${already.name}`);
     const now = deps.clock.now();
     let movement;
     try {
       movement = await recordMovement(trx, batch, { type: 'REVERSAL', change: dec(original.qty_change).negated(), reason, reverses_movement: movementName, reference_doctype: original.reference_doctype, reference_name: original.reference_name }, actor, now);
     } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw conflict(ErpError.MOVEMENT_ALREADY_REVERSED, `movement ${movementName} was already reversed`);
+      if (dbErrorKind(error) === 'unique') throw ErpError.MOVEMENT_ALREADY_REVERSED(`movement ${movementName} was already reversed`);
       throw error;
     }
     if (original.movement_type === 'CONSUMPTION') {

@@ -1,4 +1,4 @@
-import { Decimal, conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { Decimal, dec } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
@@ -20,7 +20,7 @@ export type BatchRow = Selectable<BatchTable>;
 
 export async function lockBatch(trx: Kysely<ErpDatabase>, name: string): Promise<BatchRow> {
   const row = await trx.selectFrom('tabHD Batch Master').selectAll().where('name', '=', name).forUpdate().executeTakeFirst();
-  if (!row) throw notFound(ErpError.BATCH_NOT_FOUND, `batch ${name} not found`);
+  if (!row) throw ErpError.BATCH_NOT_FOUND(`batch ${name} not found`);
   return row;
 }
 
@@ -49,11 +49,11 @@ export interface RecordedMovement {
 
 /** Appends one movement to a batch the caller has locked (see lockBatch) and returns the batch's new balance. */
 export async function recordMovement(trx: Kysely<ErpDatabase>, batch: BatchRow, input: MovementInput, actor: Actor, now: number): Promise<RecordedMovement> {
-  if (input.change.isZero()) throw invalid(ErpError.QUANTITY_INVALID, 'a movement must change the quantity');
+  if (input.change.isZero()) throw ErpError.QUANTITY_INVALID('a movement must change the quantity');
   const before = dec(batch.available_qty);
   const after = before.plus(input.change);
   if (after.isNegative()) {
-    throw conflict(ErpError.INSUFFICIENT_STOCK, `batch ${batch.name} has ${show(before)} available, ${show(input.change.negated())} requested`, {
+    throw ErpError.INSUFFICIENT_STOCK(`batch ${batch.name} has ${show(before)} available, ${show(input.change.negated())} requested`, {
       details: { batch: batch.name, available: show(before), requested: show(input.change.negated()) },
     });
   }
@@ -104,7 +104,7 @@ export async function recordMovement(trx: Kysely<ErpDatabase>, batch: BatchRow, 
 /** Ledger audit: the cached balance equals the movement sum and the before/after chain has no gap. */
 export async function checkLedger(db: Kysely<ErpDatabase>, batch: string) {
   const row = await db.selectFrom('tabHD Batch Master').select(['available_qty', 'movement_seq']).where('name', '=', batch).executeTakeFirst();
-  if (!row) throw notFound(ErpError.BATCH_NOT_FOUND, `batch ${batch} not found`);
+  if (!row) throw ErpError.BATCH_NOT_FOUND(`batch ${batch} not found`);
   const movements = await db.selectFrom('tabHD Batch Movement').select(['seq', 'qty_before', 'qty_change', 'qty_after']).where('batch_id', '=', batch).orderBy('seq').execute();
   let running = dec(0);
   let chainOk = true;

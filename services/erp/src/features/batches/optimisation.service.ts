@@ -1,4 +1,4 @@
-import { Decimal, dec, notFound } from '@tributary/platform/core';
+import { Decimal, dec } from '@tributary/platform/core';
 import { inTransaction } from '@tributary/platform/db';
 import { ErpError } from '../../errors.js';
 import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
@@ -78,9 +78,9 @@ export async function optimise(
   actor: Actor,
 ) {
   const item = await deps.db.selectFrom('tabItem').select('name').where('name', '=', input.item).executeTakeFirst();
-  if (!item) throw notFound(ErpError.ITEM_NOT_FOUND, `item ${input.item} not found`);
+  if (!item) throw ErpError.ITEM_NOT_FOUND(`item ${input.item} not found`);
   const warehouse = await deps.db.selectFrom('tabWarehouse').select('name').where('name', '=', input.warehouse).executeTakeFirst();
-  if (!warehouse) throw notFound(ErpError.WAREHOUSE_NOT_FOUND, `warehouse ${input.warehouse} not found`);
+  if (!warehouse) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${input.warehouse} not found`);
   const existing = await deps.db.selectFrom('tabHD Item Warehouse Optimization').selectAll().where('item_code', '=', input.item).where('warehouse', '=', input.warehouse).executeTakeFirst();
   const tz = deps.config.PLANT_TIME_ZONE;
   const days = input.lookback_days ?? existing?.lookback_days ?? 90;

@@ -1,4 +1,4 @@
-import { Decimal, conflict, dec, invalid } from '@tributary/platform/core';
+import { Decimal, dec } from '@tributary/platform/core';
 import { inTransaction, type Kysely } from '@tributary/platform/db';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase } from '../../db/schema.js';
@@ -60,7 +60,7 @@ export async function pick(deps: ErpDeps, input: { lines: StockLine[]; strategy?
 function refuseShortage(lines: LinePlan[]): void {
   const short = lines.filter((l) => !dec(l.shortage).isZero());
   if (short.length > 0) {
-    throw conflict(ErpError.INSUFFICIENT_STOCK, `not enough usable stock for ${short.length} line(s)`, {
+    throw ErpError.INSUFFICIENT_STOCK(`not enough usable stock for ${short.length} line(s)`, {
       details: { lines: short.map((l) => ({ line: l.line, item: l.item, warehouse: l.warehouse, requested: l.requested, available: l.total_allocated, shortage: l.shortage })) },
     });
   }
@@ -114,9 +114,9 @@ export async function transfer(
   input: { item: string; from_warehouse: string; to_warehouse: string; qty: string; strategy?: PickStrategy; batches?: string[]; reason?: string },
   actor: Actor,
 ) {
-  if (input.from_warehouse === input.to_warehouse) throw invalid(ErpError.QUANTITY_INVALID, 'from_warehouse and to_warehouse must differ');
+  if (input.from_warehouse === input.to_warehouse) throw ErpError.QUANTITY_INVALID('from_warehouse and to_warehouse must differ');
   const target = await deps.db.selectFrom('tabWarehouse').select(['name', 'is_group']).where('name', '=', input.to_warehouse).executeTakeFirst();
-  if (!target || Number(target.is_group) === 1) throw invalid(ErpError.WAREHOUSE_NOT_FOUND, `warehouse ${input.to_warehouse} is not a stock location`);
+  if (!target || Number(target.is_group) === 1) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${input.to_warehouse} is not a stock location`);
   const strategy = input.strategy ?? 'FEFO';
   const out = await inTransaction(deps.db, async (trx) => {
     const [plan] = await planLines(trx, deps, [{ item: input.item, warehouse: input.from_warehouse, qty: input.qty, ...(input.batches ? { batches: input.batches } : {}) }], strategy, { lock: true });

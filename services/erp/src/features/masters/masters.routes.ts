@@ -1,5 +1,5 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
-import { conflict, notFound } from '@tributary/platform/core';
+import type { ErrorThrower } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
 import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
@@ -19,7 +19,7 @@ interface MasterSpec {
   table: 'tabCustomer' | 'tabItem' | 'tabWarehouse';
   tag: string;
   aggregate: string;
-  notFoundCode: string;
+  notFound: ErrorThrower;
   /** Column holding the human name; also the default document name. */
   titleField: string;
   /** Editable columns and their schema; decimals are listed in `decimals`. */
@@ -40,7 +40,7 @@ export const masterSpecs: MasterSpec[] = [
     table: 'tabCustomer',
     tag: 'customers',
     aggregate: 'customer',
-    notFoundCode: ErpError.CUSTOMER_NOT_FOUND,
+    notFound: ErpError.CUSTOMER_NOT_FOUND,
     titleField: 'customer_name',
     fields: Type.Object({
       customer_name: Text140,
@@ -62,7 +62,7 @@ export const masterSpecs: MasterSpec[] = [
     table: 'tabItem',
     tag: 'items',
     aggregate: 'item',
-    notFoundCode: ErpError.ITEM_NOT_FOUND,
+    notFound: ErpError.ITEM_NOT_FOUND,
     titleField: 'item_code',
     fields: Type.Object({
       item_code: Text140,
@@ -83,7 +83,7 @@ export const masterSpecs: MasterSpec[] = [
     table: 'tabWarehouse',
     tag: 'warehouses',
     aggregate: 'warehouse',
-    notFoundCode: ErpError.WAREHOUSE_NOT_FOUND,
+    notFound: ErpError.WAREHOUSE_NOT_FOUND,
     titleField: 'warehouse_name',
     fields: Type.Object({ warehouse_name: Text140, is_group: Type.Optional(Flag), disabled: Type.Optional(Flag) }),
     decimals: [],
@@ -158,7 +158,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
         try {
           await trx.insertInto(spec.table).values({ ...newDoc(name, now, actor.user), ...fields }).execute();
         } catch (error) {
-          if (dbErrorKind(error) === 'unique') throw conflict(ErpError.MASTER_EXISTS, `${spec.aggregate} ${name} already exists`);
+          if (dbErrorKind(error) === 'unique') throw ErpError.MASTER_EXISTS(`${spec.aggregate} ${name} already exists`);
           throw error;
         }
         const created = await trx.selectFrom(spec.table).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
@@ -183,7 +183,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
 
     app.get(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Get a ${spec.aggregate}`, params: NameParams, response: { 200: Out, 404: errorResponseSchema } } }, async (request) => {
       const row = await db.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirst();
-      if (!row) throw notFound(spec.notFoundCode, `${spec.aggregate} ${request.params.name} not found`);
+      if (!row) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
       return opened(row);
     });
 
@@ -194,7 +194,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
       const sealed = spec.personal ? await sealCustomer(cipher, changes) : changes;
       const row = await inTransaction(db, async (trx) => {
         const result = await trx.updateTable(spec.table).set({ ...sealed, ...touched(now, actor.user) }).where('name', '=', request.params.name).executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) throw notFound(spec.notFoundCode, `${spec.aggregate} ${request.params.name} not found`);
+        if (Number(result.numUpdatedRows) === 0) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
         const updated = await trx.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirstOrThrow();
         await emit(trx, { type: spec.events.updated, aggregateType: spec.aggregate, aggregateId: request.params.name, payload: eventOf(updated, Object.keys(changes)) }, actor, now);
         return updated;

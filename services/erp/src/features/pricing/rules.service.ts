@@ -1,4 +1,4 @@
-import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction, sql, type Kysely } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
@@ -16,14 +16,14 @@ type RuleInput = Static<typeof RuleFields>;
 type RuleRow = Selectable<PricingRuleTable>;
 
 function bad(message: string): never {
-  throw invalid(ErpError.PRICING_RULE_INVALID, message);
+  throw ErpError.PRICING_RULE_INVALID(message);
 }
 
 /** 'YYYY-MM-DD' means that day's plant-local midnight; anything else must be an ISO instant with a zone. */
 export function parseInstant(value: string, timeZone: string, field: string): number {
   if (isIsoDate(value)) return startOfLocalDay(value, timeZone);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalid(ErpError.PRICING_REQUEST_INVALID, `${field} must be YYYY-MM-DD or an ISO instant with offset, got ${JSON.stringify(value)}`);
+    throw ErpError.PRICING_REQUEST_INVALID(`${field} must be YYYY-MM-DD or an ISO instant with offset, got ${JSON.stringify(value)}`);
   }
   return Date.parse(value);
 }
@@ -228,7 +228,7 @@ export function toRuleOut(rule: PricingRule, row: RuleRow, now: number, timeZone
 
 export async function readRule(db: Kysely<ErpDatabase>, deps: ErpDeps, name: string) {
   const row = await db.selectFrom(RULES).selectAll().where('name', '=', name).executeTakeFirst();
-  if (!row) throw notFound(ErpError.PRICING_RULE_NOT_FOUND, `pricing rule ${name} not found`);
+  if (!row) throw ErpError.PRICING_RULE_NOT_FOUND(`pricing rule ${name} not found`);
   const [rule] = await hydrate(db, [row]);
   return toRuleOut(rule!, row, deps.clock.now(), deps.config.PLANT_TIME_ZONE);
 }
@@ -279,8 +279,8 @@ async function autoRuleCode(deps: ErpDeps, ruleType: string, attempt: number): P
 function translate(error: unknown, code: string): never {
   if (dbErrorKind(error) === 'unique') {
     const message = String((error as Error).message ?? '');
-    if (/coupon/i.test(message)) throw conflict(ErpError.COUPON_CODE_TAKEN, 'that coupon code belongs to another rule');
-    throw conflict(ErpError.PRICING_RULE_EXISTS, `pricing rule ${code} already exists`);
+    if (/coupon/i.test(message)) throw ErpError.COUPON_CODE_TAKEN('that coupon code belongs to another rule');
+    throw ErpError.PRICING_RULE_EXISTS(`pricing rule ${code} already exists`);
   }
   throw error;
 }
@@ -299,7 +299,7 @@ export async function insertRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, code
   const now = deps.clock.now();
   if (input.coupon_code) {
     const taken = await trx.selectFrom(RULES).select('name').where('coupon_code', '=', input.coupon_code).executeTakeFirst();
-    if (taken) throw conflict(ErpError.COUPON_CODE_TAKEN, `coupon ${input.coupon_code} belongs to rule ${taken.name}`);
+    if (taken) throw ErpError.COUPON_CODE_TAKEN(`coupon ${input.coupon_code} belongs to rule ${taken.name}`);
   }
   await trx.insertInto(RULES).values({ ...newDoc(code, now, actor.user), rule_code: code, rule_status: 'Active', ...columnsOf(input, deps.config.PLANT_TIME_ZONE) }).execute();
   await writeChildren(trx, code, input, now, actor);
@@ -314,7 +314,7 @@ export async function insertRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, code
 export async function updateRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, name: string, merged: RuleInput, actor: Actor) {
   const now = deps.clock.now();
   const locked = await trx.selectFrom(RULES).select(['version']).where('name', '=', name).forUpdate().executeTakeFirst();
-  if (!locked) throw notFound(ErpError.PRICING_RULE_NOT_FOUND, `pricing rule ${name} not found`);
+  if (!locked) throw ErpError.PRICING_RULE_NOT_FOUND(`pricing rule ${name} not found`);
   await trx
     .updateTable(RULES)
     .set({ ...columnsOf(merged, deps.config.PLANT_TIME_ZONE), version: Number(locked.version) + 1, ...touched(now, actor.user) })

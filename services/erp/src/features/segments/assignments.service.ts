@@ -1,4 +1,3 @@
-import { conflict, invalid, notFound } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
@@ -54,7 +53,7 @@ export function today(deps: ErpDeps): string {
 /** Takes the customer's row lock for the rest of the transaction (the per-customer serialisation point). */
 export async function lockCustomer(trx: Kysely<ErpDatabase>, customer: string) {
   const row = await trx.selectFrom('tabCustomer').select(['name', 'credit_limit', 'disabled']).where('name', '=', customer).forUpdate().executeTakeFirst();
-  if (!row) throw notFound(ErpError.CUSTOMER_NOT_FOUND, `customer ${customer} not found`);
+  if (!row) throw ErpError.CUSTOMER_NOT_FOUND(`customer ${customer} not found`);
   return row;
 }
 
@@ -103,15 +102,15 @@ export async function customerAssignments(db: Kysely<ErpDatabase>, customer: str
 export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, customer: { name: string; credit_limit: string }, input: AssignInput, actor: Actor) {
   const day = today(deps);
   const segment = await getSegment(trx, input.segment);
-  if (Number(segment.is_active) !== 1) throw conflict(ErpError.SEGMENT_INACTIVE, `segment ${segment.segment_code} is not active`);
+  if (Number(segment.is_active) !== 1) throw ErpError.SEGMENT_INACTIVE(`segment ${segment.segment_code} is not active`);
   const assignmentDate = input.assignment_date ?? day;
   const from = input.effective_from ?? assignmentDate;
   const to = input.effective_to ?? null;
   for (const [label, value] of [['assignment_date', assignmentDate], ['effective_from', from], ['effective_to', to]] as const) {
-    if (value !== null && !isIsoDate(value)) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, `${label} ${value} is not a calendar date`);
+    if (value !== null && !isIsoDate(value)) throw ErpError.ASSIGNMENT_DATES_INVALID(`${label} ${value} is not a calendar date`);
   }
-  if (from < assignmentDate) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, 'effective_from must not be before assignment_date');
-  if (to !== null && to <= from) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, 'effective_to must be after effective_from');
+  if (from < assignmentDate) throw ErpError.ASSIGNMENT_DATES_INVALID('effective_from must not be before assignment_date');
+  if (to !== null && to <= from) throw ErpError.ASSIGNMENT_DATES_INVALID('effective_to must be after effective_from');
   const wanted: Interval = { from, to };
   const isPrimary = input.is_primary === true;
 
@@ -120,7 +119,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
   const live = existing.filter((row) => row.status !== 'Inactive' || row.effective_to !== null);
   const sameSegment = live.find((row) => row.customer_segment === segment.name && overlaps(intervalOf(row), wanted));
   if (sameSegment) {
-    throw conflict(ErpError.ASSIGNMENT_OVERLAP, `customer ${customer.name} is already in segment ${segment.segment_code} for part of that period`, {
+    throw ErpError.ASSIGNMENT_OVERLAP(`customer ${customer.name} is already in segment ${segment.segment_code} for part of that period`, {
       details: { conflicting: sameSegment.name },
     });
   }
@@ -134,7 +133,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
       intervalOf(clashing[0]!).from < from &&
       (to === null || (intervalOf(clashing[0]!).to === null) || intervalOf(clashing[0]!).to! >= from);
     if (clashing.length > 0 && !replaceable) {
-      throw conflict(ErpError.PRIMARY_SEGMENT_OVERLAP, `customer ${customer.name} already has a primary segment in force for part of that period`, {
+      throw ErpError.PRIMARY_SEGMENT_OVERLAP(`customer ${customer.name} already has a primary segment in force for part of that period`, {
         details: { conflicting: clashing.map((row) => ({ name: row.name, segment: row.segment_code, ...intervalOf(row) })) },
       });
     }
@@ -142,7 +141,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
       const old = clashing[0]!;
       const oldEnd = intervalOf(old).to;
       if (to !== null && oldEnd !== null && oldEnd > to) {
-        throw conflict(ErpError.PRIMARY_SEGMENT_OVERLAP, 'the current primary outlasts the new one; end it explicitly first', { details: { conflicting: old.name } });
+        throw ErpError.PRIMARY_SEGMENT_OVERLAP('the current primary outlasts the new one; end it explicitly first', { details: { conflicting: old.name } });
       }
       superseded = old.name;
       await trx
@@ -177,7 +176,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
       })
       .execute();
   } catch (error) {
-    if (dbErrorKind(error) === 'unique') throw conflict(ErpError.ASSIGNMENT_OVERLAP, `customer ${customer.name} already has segment ${segment.segment_code} from ${from}`);
+    if (dbErrorKind(error) === 'unique') throw ErpError.ASSIGNMENT_OVERLAP(`customer ${customer.name} already has segment ${segment.segment_code} from ${from}`);
     throw error;
   }
   const row = await selectAssignments(trx).where('a.name', '=', name).executeTakeFirstOrThrow();
@@ -201,11 +200,11 @@ export async function assignSegment(deps: ErpDeps, customerName: string, input: 
 export async function endLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, customer: string, assignment: string, input: { effective_to?: string; reason?: string }, actor: Actor) {
   const day = today(deps);
   const row = await selectAssignments(trx).where('a.name', '=', assignment).where('a.customer', '=', customer).executeTakeFirst();
-  if (!row) throw notFound(ErpError.ASSIGNMENT_NOT_FOUND, `assignment ${assignment} of ${customer} not found`);
+  if (!row) throw ErpError.ASSIGNMENT_NOT_FOUND(`assignment ${assignment} of ${customer} not found`);
   const from = isoDate(row.effective_from);
   const currentEnd = isoDateOrNull(row.effective_to);
   const requested = input.effective_to ?? day;
-  if (!isIsoDate(requested)) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, `effective_to ${requested} is not a calendar date`);
+  if (!isIsoDate(requested)) throw ErpError.ASSIGNMENT_DATES_INVALID(`effective_to ${requested} is not a calendar date`);
   // Never lengthen an assignment by "ending" it, and never end it before it began.
   let end = requested < from ? from : requested;
   if (currentEnd !== null && currentEnd < end) end = currentEnd;
@@ -232,7 +231,7 @@ export async function endAssignment(deps: ErpDeps, customer: string, assignment:
 
 export async function listAssignments(deps: ErpDeps, customer: string, query: { as_of?: string; primary_only?: boolean }) {
   const exists = await deps.db.selectFrom('tabCustomer').select('name').where('name', '=', customer).executeTakeFirst();
-  if (!exists) throw notFound(ErpError.CUSTOMER_NOT_FOUND, `customer ${customer} not found`);
+  if (!exists) throw ErpError.CUSTOMER_NOT_FOUND(`customer ${customer} not found`);
   const day = today(deps);
   const rows = (await customerAssignments(deps.db, customer)).map((row) => toAssignmentOut(row, deps.dialect, day));
   return rows.filter(

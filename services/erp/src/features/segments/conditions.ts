@@ -1,4 +1,4 @@
-import { dec, invalid } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { ErpError } from '../../errors.js';
 import { isIsoDate } from '../../shared/dates.js';
 
@@ -34,7 +34,7 @@ export interface CustomerFacts {
 const NUMERIC: readonly Field[] = ['annual_purchase', 'total_orders'];
 
 function fail(message: string): never {
-  throw invalid(ErpError.SEGMENT_RULES_INVALID, `auto_assignment_rules: ${message}`);
+  throw ErpError.SEGMENT_RULES_INVALID(`auto_assignment_rules: ${message}`);
 }
 
 function checkScalar(field: Field, value: unknown): Scalar {

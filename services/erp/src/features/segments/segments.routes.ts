@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { notFound } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
 import { actorOf, type ErpDeps } from '../../shared/context.js';
@@ -111,7 +110,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
     async (request) => {
       const asOf = request.query.as_of ?? today(deps);
       const [assignment] = await listAssignments(deps, request.params.name, { as_of: asOf, primary_only: true });
-      if (!assignment) throw notFound(ErpError.ASSIGNMENT_NOT_FOUND, `customer ${request.params.name} has no primary segment on ${asOf}`);
+      if (!assignment) throw ErpError.ASSIGNMENT_NOT_FOUND(`customer ${request.params.name} has no primary segment on ${asOf}`);
       const segment = await getSegment(deps.db, assignment.customer_segment);
       const customer = await deps.db.selectFrom('tabCustomer').select('credit_limit').where('name', '=', request.params.name).executeTakeFirstOrThrow();
       return {

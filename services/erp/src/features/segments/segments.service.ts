@@ -1,4 +1,4 @@
-import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
@@ -64,7 +64,7 @@ export async function findSegment(db: Kysely<ErpDatabase>, nameOrCode: string): 
 
 export async function getSegment(db: Kysely<ErpDatabase>, nameOrCode: string): Promise<SegmentRow> {
   const row = await findSegment(db, nameOrCode);
-  if (!row) throw notFound(ErpError.SEGMENT_NOT_FOUND, `segment ${nameOrCode} not found`);
+  if (!row) throw ErpError.SEGMENT_NOT_FOUND(`segment ${nameOrCode} not found`);
   return row;
 }
 
@@ -72,11 +72,11 @@ async function checkLinks(db: Kysely<ErpDatabase>, self: string, body: Record<st
   for (const link of ['escalation_segment', 'demotion_segment'] as const) {
     const target = body[link];
     if (typeof target !== 'string') continue;
-    if (target === self) throw invalid(ErpError.SEGMENT_RULES_INVALID, `${link} cannot point at the segment itself`);
-    if (!(await findSegment(db, target))) throw invalid(ErpError.SEGMENT_NOT_FOUND, `${link} ${target} does not exist`);
+    if (target === self) throw ErpError.SEGMENT_RULES_INVALID(`${link} cannot point at the segment itself`);
+    if (!(await findSegment(db, target))) throw ErpError.SEGMENT_NOT_FOUND(`${link} ${target} does not exist`);
   }
   if (body.auto_assignment_enabled === true && body.auto_assignment_rules == null) {
-    throw invalid(ErpError.SEGMENT_RULES_INVALID, 'auto_assignment_enabled needs auto_assignment_rules');
+    throw ErpError.SEGMENT_RULES_INVALID('auto_assignment_enabled needs auto_assignment_rules');
   }
 }
 
@@ -88,7 +88,7 @@ export async function createSegment(deps: ErpDeps, body: Record<string, unknown>
     try {
       await trx.insertInto(TABLE).values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as any) }).execute();
     } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw conflict(ErpError.SEGMENT_EXISTS, `segment ${name} / ${String(body.segment_code)} already exists`);
+      if (dbErrorKind(error) === 'unique') throw ErpError.SEGMENT_EXISTS(`segment ${name} / ${String(body.segment_code)} already exists`);
       throw error;
     }
     const created = await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow();

@@ -1,4 +1,3 @@
-import { conflict, invalid, notFound } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
@@ -43,7 +42,7 @@ export interface TerritoryInput {
 export async function mapTerritory(deps: ErpDeps, customer: string, input: TerritoryInput, actor: Actor) {
   const from = input.effective_from ?? today(deps);
   const to = input.effective_to ?? null;
-  if (to !== null && to <= from) throw invalid(ErpError.ASSIGNMENT_DATES_INVALID, 'effective_to must be after effective_from');
+  if (to !== null && to <= from) throw ErpError.ASSIGNMENT_DATES_INVALID('effective_to must be after effective_from');
   const out = await inTransaction(deps.db, async (trx) => {
     await lockCustomer(trx, customer);
     const existing = (await trx.selectFrom(TABLE).selectAll().where('customer', '=', customer).forUpdate().execute()).map((r) => toOut(r));
@@ -52,7 +51,7 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
       (m) => overlaps({ from: m.effective_from, to: m.effective_to }, wanted) && (m.territory === input.territory || (input.is_primary === true && m.is_primary)),
     );
     if (clash) {
-      throw conflict(ErpError.TERRITORY_MAPPING_OVERLAP, clash.territory === input.territory ? `customer ${customer} is already mapped to ${input.territory} then` : `customer ${customer} already has a primary territory then`, {
+      throw ErpError.TERRITORY_MAPPING_OVERLAP(clash.territory === input.territory ? `customer ${customer} is already mapped to ${input.territory} then` : `customer ${customer} already has a primary territory then`, {
         details: { conflicting: clash.name },
       });
     }
@@ -75,7 +74,7 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
         })
         .execute();
     } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw conflict(ErpError.TERRITORY_MAPPING_OVERLAP, `customer ${customer} is already mapped to ${input.territory} from ${from}`);
+      if (dbErrorKind(error) === 'unique') throw ErpError.TERRITORY_MAPPING_OVERLAP(`customer ${customer} is already mapped to ${input.territory} from ${from}`);
       throw error;
     }
     const row = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow());
@@ -90,7 +89,7 @@ export async function endTerritory(deps: ErpDeps, customer: string, mapping: str
   const out = await inTransaction(deps.db, async (trx) => {
     await lockCustomer(trx, customer);
     const row = await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).where('customer', '=', customer).executeTakeFirst();
-    if (!row) throw notFound(ErpError.TERRITORY_MAPPING_NOT_FOUND, `territory mapping ${mapping} of ${customer} not found`);
+    if (!row) throw ErpError.TERRITORY_MAPPING_NOT_FOUND(`territory mapping ${mapping} of ${customer} not found`);
     const current = toOut(row);
     let end = input.effective_to ?? today(deps);
     if (end < current.effective_from) end = current.effective_from;

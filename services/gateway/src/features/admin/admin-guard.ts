@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden } from '@tributary/platform/core';
 import { requireUser } from '../../edge/client-auth.js';
 import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
 import { GatewayError } from '../../errors.js';
@@ -18,9 +17,9 @@ export async function requireAdminCaller(runtime: GatewayRuntime, request: Fasti
   request.edge.consumer = consumer;
   requireUser(consumer);
   await applyLimits(runtime, request, reply, consumer);
-  if (!consumer.roles.some((role) => ADMIN_ROLES.includes(role))) throw forbidden(GatewayError.RoleDenied, 'The admin API needs the administrator role');
+  if (!consumer.roles.some((role) => ADMIN_ROLES.includes(role))) throw GatewayError.ROLE_ACCESS_DENIED('The admin API needs the administrator role');
   if (consumer.scopes && !consumer.scopes.some((scope) => scope === '*' || scope === 'admin:*')) {
-    throw forbidden(GatewayError.ScopeDenied, 'The credential lacks the admin scope');
+    throw GatewayError.SCOPE_ACCESS_DENIED('The credential lacks the admin scope');
   }
   return { userId: consumer.userId, roles: consumer.roles };
 }
@@ -36,6 +35,6 @@ export async function requireAdmin(runtime: GatewayRuntime, request: FastifyRequ
  */
 export async function requireSuperAdmin(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<string> {
   const caller = await requireAdminCaller(runtime, request, reply);
-  if (!caller.roles.includes(SUPER_ROLE)) throw forbidden(GatewayError.RoleEscalation, 'Only the administrator role may do this (routes, signing keys, the audit log)');
+  if (!caller.roles.includes(SUPER_ROLE)) throw GatewayError.ROLE_ESCALATION_DENIED('Only the administrator role may do this (routes, signing keys, the audit log)');
   return caller.userId;
 }

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { invalid, notFound } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime.js';
@@ -49,7 +48,7 @@ function validateRoute(runtime: GatewayRuntime, input: Partial<RouteInput>): voi
   if (input.pathPattern) compilePattern(input.pathPattern);
   const urls = [...(input.upstreamUrl ? [input.upstreamUrl] : []), ...(input.upstreamServers ?? []).map((s) => s.url)];
   for (const url of urls) {
-    if (!url.startsWith('peer:') && !resolveUpstream(url, runtime.context.peers)) throw invalid(GatewayError.InvalidRoute, `Upstream "${url}" is not an http(s) URL or peer:<service>`);
+    if (!url.startsWith('peer:') && !resolveUpstream(url, runtime.context.peers)) throw GatewayError.INVALID_ROUTE(`Upstream "${url}" is not an http(s) URL or peer:<service>`);
   }
   if (input.authorizationScopes) validateScopes(input.authorizationScopes);
   // What is forwarded is the upstream path template, or the client path when there is none.
@@ -94,7 +93,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
       const by = await requireSuperAdmin(runtime, request, reply);
       validateRoute(runtime, request.body);
       const row = await runtime.routesRepo.update(request.params.routeId, request.body, by, new Date(runtime.context.clock.now()));
-      if (!row) throw notFound(GatewayError.RouteConfigNotFound, `No route ${request.params.routeId}`);
+      if (!row) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
       await runtime.routeLoader.changed();
       return publicRoute(row);
     },
@@ -105,7 +104,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     { schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       await requireSuperAdmin(runtime, request, reply);
-      if (!(await runtime.routesRepo.remove(request.params.routeId))) throw notFound(GatewayError.RouteConfigNotFound, `No route ${request.params.routeId}`);
+      if (!(await runtime.routesRepo.remove(request.params.routeId))) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
       await runtime.routeLoader.changed();
       return reply.code(204).send(null);
     },

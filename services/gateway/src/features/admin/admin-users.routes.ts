@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { notFound } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime.js';
@@ -103,7 +102,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       if (request.body.role !== undefined) assertMayGrant(caller.roles, request.body.role);
       const { rateLimitTier, ...rest } = request.body;
       const row = await runtime.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
-      if (!row) throw notFound(GatewayError.UserNotFound, `No user ${request.params.userId}`);
+      if (!row) throw GatewayError.USER_NOT_FOUND(`No user ${request.params.userId}`);
       if (request.body.unlock) await runtime.auth.unlock(row.user_id);
       if (request.body.isActive === false) await runtime.auth.revokeUser(row.user_id, by, 'User deactivated');
       else await runtime.versions.bump('auth');

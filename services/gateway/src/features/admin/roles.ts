@@ -1,4 +1,3 @@
-import { forbidden, notFound } from '@tributary/platform/core';
 import { GatewayError } from '../../errors.js';
 import { SUPER_ROLE } from '../routing/access.js';
 
@@ -45,7 +44,7 @@ export function roleCovers(holderRoles: readonly string[], role: string): boolea
 /** Granting `role` (to anyone, oneself included) needs a role at or above it. */
 export function assertMayGrant(actorRoles: readonly string[], role: string): void {
   if (!roleCovers(actorRoles, role)) {
-    throw forbidden(GatewayError.RoleEscalation, `Your role may not grant the role ${role}`, { details: { role } });
+    throw GatewayError.ROLE_ESCALATION_DENIED(`Your role may not grant the role ${role}`, { details: { role } });
   }
 }
 
@@ -55,8 +54,8 @@ export function assertMayGrant(actorRoles: readonly string[], role: string): voi
  * acts as it.
  */
 export function assertMayManage(actorRoles: readonly string[], target: { role: string } | undefined, what: string): void {
-  if (!target) throw notFound(GatewayError.UserNotFound, `No ${what}`);
+  if (!target) throw GatewayError.USER_NOT_FOUND(`No ${what}`);
   if (!roleCovers(actorRoles, target.role)) {
-    throw forbidden(GatewayError.RoleEscalation, `Your role may not manage a ${target.role} ${what}`, { details: { role: target.role } });
+    throw GatewayError.ROLE_ESCALATION_DENIED(`Your role may not manage a ${target.role} ${what}`, { details: { role: target.role } });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, type JWTPayload } from 'jose';
 import type { Kysely } from 'kysely';
-import { AppError, forbidden, unauthenticated, type Clock, type Logger } from '@tributary/platform/core';
+import { AppError, type Clock, type Logger } from '@tributary/platform/core';
 import { sha256Hex } from '../../crypto.js';
 import type { GatewayDatabase } from '../../db/schema.js';
 import type { Consumer } from '../../edge/consumer.js';
@@ -53,7 +53,8 @@ export interface ClientInfo {
 
 interface AccessStatus {
   ok: boolean;
-  code?: string;
+  /** Why the token no longer works; the catalogue decides the status. */
+  code?: 'TOKEN_INVALID' | 'TOKEN_REVOKED' | 'ACCOUNT_DISABLED';
   /** Current role and tier from the user row: a role change applies without waiting for a new token. */
   role?: string;
   tier?: Consumer['tier'];
@@ -110,13 +111,13 @@ export class AuthService {
       // than an unknown one, a difference in time that tells them apart.
       if (after.locked && after.lockedUntil) throw lockedError(after.lockedUntil, now);
       if (after.addressThrottled) {
-        throw new AppError('rate_limited', GatewayError.LoginThrottled, 'Too many failed logins from this address; try again later', {
+        throw GatewayError.LOGIN_THROTTLED('Too many failed logins from this address; try again later', {
           headers: { 'Retry-After': String(Math.max(1, Math.ceil(after.addressMsLeft / 1000))) },
         });
       }
-      throw unauthenticated(GatewayError.InvalidCredentials, 'Invalid username or password');
+      throw GatewayError.INVALID_CREDENTIALS('Invalid username or password');
     }
-    if (!user.is_active || !user.api_access_enabled) throw forbidden(GatewayError.AccountDisabled, 'This account is disabled');
+    if (!user.is_active || !user.api_access_enabled) throw GatewayError.ACCOUNT_DISABLED('This account is disabled');
     await this.guard.success(account, client.ip);
     const rehash = hasher.needsRehash(user.password_hash) ? await hasher.hash(password) : undefined;
     await users.recordSuccess(user.user_id, now, rehash);
@@ -156,19 +157,19 @@ export class AuthService {
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
     const { tokens, users, db } = this.deps;
     const match = REFRESH_FORMAT.exec(refreshToken);
-    if (!match) throw unauthenticated(GatewayError.RefreshTokenInvalid, 'Refresh token is malformed');
+    if (!match) throw GatewayError.REFRESH_TOKEN_INVALID('Refresh token is malformed');
     const row = await tokens.find(match[1]!);
     if (!row || row.token_type !== 'refresh' || row.token_hash !== sha256Hex(refreshToken)) {
-      throw unauthenticated(GatewayError.RefreshTokenInvalid, 'Refresh token is not recognised');
+      throw GatewayError.REFRESH_TOKEN_INVALID('Refresh token is not recognised');
     }
     const now = this.now();
     if (row.is_revoked) {
       if (row.revocation_reason === 'rotated') await this.reuseDetected(row.family_id, row.user_id);
-      throw unauthenticated(GatewayError.TokenRevoked, 'Refresh token has been revoked');
+      throw GatewayError.TOKEN_REVOKED('Refresh token has been revoked');
     }
-    if (new Date(row.expires_at) <= now) throw unauthenticated(GatewayError.TokenExpired, 'Refresh token has expired');
+    if (new Date(row.expires_at) <= now) throw GatewayError.TOKEN_EXPIRED('Refresh token has expired');
     const user = await users.findById(row.user_id);
-    if (!user || !user.is_active || !user.api_access_enabled) throw forbidden(GatewayError.AccountDisabled, 'This account is disabled');
+    if (!user || !user.is_active || !user.api_access_enabled) throw GatewayError.ACCOUNT_DISABLED('This account is disabled');
 
     const pair = await db.transaction().execute(async (trx) => {
       const replacement = randomUUID();
@@ -180,7 +181,7 @@ export class AuthService {
     if (!pair) {
       // Lost a race with another use of the same token: that is reuse too.
       await this.reuseDetected(row.family_id, row.user_id);
-      throw unauthenticated(GatewayError.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
+      throw GatewayError.REFRESH_TOKEN_REUSED('Refresh token was already used; the session has been revoked');
     }
     await this.deps.versions.bump('auth');
     return pair;
@@ -190,7 +191,7 @@ export class AuthService {
     const revoked = await this.deps.tokens.revoke({ familyId }, 'refresh token reuse detected', 'gateway', this.now());
     await this.deps.versions.bump('auth');
     this.deps.logger.warn({ userId, familyId, revoked }, 'refresh token reuse detected; token family revoked');
-    throw unauthenticated(GatewayError.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
+    throw GatewayError.REFRESH_TOKEN_REUSED('Refresh token was already used; the session has been revoked');
   }
 
   async logout(consumer: Consumer, all: boolean): Promise<number> {
@@ -221,8 +222,8 @@ export class AuthService {
   async changePassword(userId: string, current: string, next: string): Promise<number> {
     const { users, hasher, settings } = this.deps;
     const user = await users.findById(userId);
-    if (!user) throw unauthenticated(GatewayError.AuthFailed, 'User no longer exists');
-    if (!(await hasher.verify(user.password_hash, current))) throw forbidden(GatewayError.PasswordWrong, 'Current password is incorrect');
+    if (!user) throw GatewayError.AUTH_FAILED('User no longer exists');
+    if (!(await hasher.verify(user.password_hash, current))) throw GatewayError.PASSWORD_INCORRECT('Current password is incorrect');
     checkPolicy(next, settings.policy);
     await users.setPassword(userId, await hasher.hash(next), this.now(), userId);
     return this.revokeUser(userId, userId, 'Password changed');
@@ -234,11 +235,11 @@ export class AuthService {
     try {
       payload = await this.verified(token);
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw unauthenticated(GatewayError.TokenExpired, 'Access token has expired');
-      throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
+      if (error instanceof joseErrors.JWTExpired) throw GatewayError.TOKEN_EXPIRED('Access token has expired');
+      throw GatewayError.TOKEN_INVALID('Access token is invalid');
     }
     if (payload.typ !== 'access' || typeof payload.jti !== 'string' || typeof payload.sub !== 'string') {
-      throw unauthenticated(GatewayError.TokenInvalid, 'Access token is invalid');
+      throw GatewayError.TOKEN_INVALID('Access token is invalid');
     }
     const cacheKey = `jti:${payload.jti}`;
     const version = await this.deps.cache.sync(arrivedAt);
@@ -246,15 +247,15 @@ export class AuthService {
     if (!status) {
       const row = await this.deps.tokens.accessStatus(payload.jti);
       status = !row
-        ? { ok: false, code: GatewayError.TokenInvalid }
+        ? { ok: false, code: GatewayError.TOKEN_INVALID.code }
         : row.revoked
-          ? { ok: false, code: GatewayError.TokenRevoked }
+          ? { ok: false, code: GatewayError.TOKEN_REVOKED.code }
           : !row.userActive
-            ? { ok: false, code: GatewayError.AccountDisabled }
+            ? { ok: false, code: GatewayError.ACCOUNT_DISABLED.code }
             : { ok: true, role: row.role, tier: row.tier as Consumer['tier'], username: row.username };
       this.deps.cache.set(cacheKey, status, version);
     }
-    if (!status.ok) throw unauthenticated(status.code ?? GatewayError.TokenInvalid, 'Access token is no longer valid');
+    if (!status.ok) throw GatewayError[status.code ?? 'TOKEN_INVALID']('Access token is no longer valid');
     return {
       method: 'jwt',
       userId: payload.sub,
@@ -269,7 +270,7 @@ export class AuthService {
 const VERIFIED_CACHE_MAX = 20_000;
 
 function lockedError(until: Date, now: Date): AppError {
-  return forbidden(GatewayError.AccountLocked, 'Account is locked after too many failed logins', {
+  return GatewayError.ACCOUNT_LOCKED('Account is locked after too many failed logins', {
     details: { lockedUntil: until.toISOString() },
     headers: { 'Retry-After': String(Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000))) },
   });

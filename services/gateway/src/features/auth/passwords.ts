@@ -1,5 +1,4 @@
 import argon2 from 'argon2';
-import { invalid } from '@tributary/platform/core';
 import { GatewayError } from '../../errors.js';
 
 export interface PasswordPolicy {
@@ -25,7 +24,7 @@ export function checkPolicy(password: string, policy: PasswordPolicy): void {
   if (policy.requireDigit && !/[0-9]/.test(password)) problems.push('a digit');
   if (policy.requireSymbol && !/[^A-Za-z0-9]/.test(password)) problems.push('a symbol');
   if (problems.length > 0) {
-    throw invalid(GatewayError.PasswordPolicy, `Password must have ${problems.join(', ')}`, { details: { requirements: problems } });
+    throw GatewayError.PASSWORD_POLICY_VIOLATION(`Password must have ${problems.join(', ')}`, { details: { requirements: problems } });
   }
 }
 

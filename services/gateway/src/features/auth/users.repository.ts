@@ -1,5 +1,4 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { conflict } from '@tributary/platform/core';
 import { FieldCipher, loadMasterKeys, masterKeyFilePath, masterKeysFromSecret, reencryptAll, type EncryptedTable, type MasterKeys, type ServiceEncryption } from '@tributary/platform/crypto';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { ServiceContext } from '@tributary/platform/service';
@@ -116,7 +115,7 @@ export class UsersRepository {
         .executeTakeFirstOrThrow();
       return await this.open(row);
     } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw conflict(GatewayError.UserExists, 'A user with this user id, username or email already exists');
+      if (dbErrorKind(error) === 'unique') throw GatewayError.USER_ALREADY_EXISTS('A user with this user id, username or email already exists');
       throw error;
     }
   }

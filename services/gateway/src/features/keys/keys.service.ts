@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { forbidden, notFound, unauthenticated, type Clock, type Logger } from '@tributary/platform/core';
+import { type Clock, type Logger } from '@tributary/platform/core';
 import { verifySigV4, type CredentialRecord, type IncomingRequest } from '@tributary/platform/auth';
 import { sha256Hex, type SecretBox } from '../../crypto.js';
 import type { RateLimitTier } from '../../db/schema.js';
@@ -61,7 +61,7 @@ export class KeysService {
   }) {
     const scopes = validateScopes(input.scopes);
     if (input.ipAllowlist) parseAllowlist(input.ipAllowlist);
-    if (!(await this.deps.users.findById(input.userId))) throw notFound(GatewayError.UserNotFound, `No user ${input.userId}`);
+    if (!(await this.deps.users.findById(input.userId))) throw GatewayError.USER_NOT_FOUND(`No user ${input.userId}`);
     const keyId = randomUUID();
     const key = `${API_KEY_PREFIX}${keyId.replace(/-/g, '')}_${randomBytes(32).toString('base64url')}`;
     const tier = input.tier ?? 'standard';
@@ -102,19 +102,19 @@ export class KeysService {
       by,
       new Date(this.deps.clock.now()),
     );
-    if (!row) throw notFound(GatewayError.KeyNotFound, `No API key ${keyId}`);
+    if (!row) throw GatewayError.KEY_NOT_FOUND(`No API key ${keyId}`);
     await this.deps.versions.bump('auth');
     return row;
   }
 
   async revokeApiKey(keyId: string, by: string): Promise<void> {
-    if (!(await this.deps.keys.deactivateApiKey(keyId, by, new Date(this.deps.clock.now())))) throw notFound(GatewayError.KeyNotFound, `No API key ${keyId}`);
+    if (!(await this.deps.keys.deactivateApiKey(keyId, by, new Date(this.deps.clock.now())))) throw GatewayError.KEY_NOT_FOUND(`No API key ${keyId}`);
     await this.deps.versions.bump('auth');
   }
 
   async authenticateApiKey(raw: string, ip: string, arrivedAt?: number): Promise<Consumer> {
     const match = API_KEY_FORMAT.exec(raw);
-    if (!match) throw unauthenticated(GatewayError.ApiKeyInvalid, 'API key is not valid');
+    if (!match) throw GatewayError.API_KEY_INVALID('API key is not valid');
     const keyId = uuidFromHex(match[1]!);
     const version = await this.deps.cache.sync(arrivedAt);
     let entry = this.deps.cache.get(`key:${keyId}`) as CachedApiKey | null | undefined;
@@ -141,11 +141,11 @@ export class KeysService {
     }
     const presented = Buffer.from(sha256Hex(raw), 'hex');
     if (!entry || entry.hash.length !== presented.length || !timingSafeEqual(entry.hash, presented) || !entry.active) {
-      throw unauthenticated(GatewayError.ApiKeyInvalid, 'API key is not valid');
+      throw GatewayError.API_KEY_INVALID('API key is not valid');
     }
-    if (entry.expiresAt !== null && entry.expiresAt <= this.deps.clock.now()) throw unauthenticated(GatewayError.ApiKeyExpired, 'API key has expired');
+    if (entry.expiresAt !== null && entry.expiresAt <= this.deps.clock.now()) throw GatewayError.API_KEY_EXPIRED('API key has expired');
     if (entry.ranges && !ipAllowed(ip, entry.ranges)) {
-      throw forbidden(GatewayError.ApiKeyIpDenied, 'API key may not be used from this address', { details: { ip } });
+      throw GatewayError.API_KEY_IP_NOT_ALLOWED('API key may not be used from this address', { details: { ip } });
     }
     return entry.consumer;
   }
@@ -174,7 +174,7 @@ export class KeysService {
   /** SigV4 client credentials; temporary ones (with ttlSeconds) carry a session token. */
   async createAccessKey(input: { userId: string; scopes?: string[] | null; ttlSeconds?: number; description?: string | null; createdBy: string }) {
     const scopes = input.scopes ? validateScopes(input.scopes) : null;
-    if (!(await this.deps.users.findById(input.userId))) throw notFound(GatewayError.UserNotFound, `No user ${input.userId}`);
+    if (!(await this.deps.users.findById(input.userId))) throw GatewayError.USER_NOT_FOUND(`No user ${input.userId}`);
     const temporary = input.ttlSeconds !== undefined;
     const accessKeyId = `${temporary ? 'TRBT' : 'TRBK'}${randomBytes(8).toString('hex').toUpperCase()}`;
     const secretAccessKey = randomBytes(30).toString('base64url');
@@ -199,7 +199,7 @@ export class KeysService {
    */
   async rotateAccessKey(accessKeyId: string, graceSeconds: number, by: string) {
     const old = await this.deps.keys.findAccessKey(accessKeyId);
-    if (!old || !old.is_active) throw notFound(GatewayError.KeyNotFound, `No active access key ${accessKeyId}`);
+    if (!old || !old.is_active) throw GatewayError.KEY_NOT_FOUND(`No active access key ${accessKeyId}`);
     const fresh = await this.createAccessKey({ userId: old.user_id, scopes: old.scopes, description: old.description, createdBy: by });
     const oldExpiresAt = new Date(this.deps.clock.now() + graceSeconds * 1000);
     await this.deps.keys.expireAccessKey(accessKeyId, oldExpiresAt);
@@ -208,7 +208,7 @@ export class KeysService {
   }
 
   async revokeAccessKey(accessKeyId: string): Promise<void> {
-    if (!(await this.deps.keys.deactivateAccessKey(accessKeyId))) throw notFound(GatewayError.KeyNotFound, `No access key ${accessKeyId}`);
+    if (!(await this.deps.keys.deactivateAccessKey(accessKeyId))) throw GatewayError.KEY_NOT_FOUND(`No access key ${accessKeyId}`);
     await this.deps.versions.bump('auth');
   }
 
@@ -257,7 +257,7 @@ export class KeysService {
         return entry.record;
       },
     });
-    if (!consumer) throw unauthenticated(GatewayError.AccessKeyInvalid, 'Access key is not valid');
+    if (!consumer) throw GatewayError.ACCESS_KEY_INVALID('Access key is not valid');
     return consumer;
   }
 }

@@ -1,12 +1,11 @@
 import ipaddr from 'ipaddr.js';
-import { invalid } from '@tributary/platform/core';
 import { GatewayError } from '../../errors.js';
 
 const SCOPE = /^(\*|[a-z][a-z0-9_-]{0,49}:(\*|[a-z][a-z0-9_-]{0,49}))$/;
 
 export function validateScopes(scopes: string[]): string[] {
   for (const scope of scopes) {
-    if (!SCOPE.test(scope)) throw invalid(GatewayError.InvalidScope, `Scope "${scope}" must be "*", "resource:*" or "resource:action"`);
+    if (!SCOPE.test(scope)) throw GatewayError.INVALID_SCOPE(`Scope "${scope}" must be "*", "resource:*" or "resource:action"`);
   }
   return [...new Set(scopes)];
 }
@@ -27,7 +26,7 @@ export function parseAllowlist(entries: string[]): Range[] {
       const address = ipaddr.parse(entry);
       return [address, address.kind() === 'ipv4' ? 32 : 128] as Range;
     } catch {
-      throw invalid(GatewayError.InvalidCidr, `"${entry}" is not an IP address or CIDR range`);
+      throw GatewayError.INVALID_IP_ALLOWLIST(`"${entry}" is not an IP address or CIDR range`);
     }
   });
 }

@@ -37,7 +37,7 @@ export class RateLimitService {
         }),
       );
     } catch (error) {
-      if (!this.options.failOpen) throw new AppError('unavailable', 'RATE_LIMIT_STORE_UNAVAILABLE', 'Rate limit store is unavailable', { cause: error });
+      if (!this.options.failOpen) throw GatewayError.RATE_LIMIT_STORE_UNAVAILABLE('Rate limit store is unavailable', { cause: error });
       this.options.logger.warn({ err: error }, 'rate limit store failed; allowing the request');
       return { allowed: true, headers: {}, minuteLimit: limits.minute, failedOpen: true };
     }
@@ -56,7 +56,7 @@ export class RateLimitService {
 }
 
 export function rateLimitedError(decision: LimitDecision, type: IdentifierType): AppError {
-  return new AppError('rate_limited', GatewayError.RateLimited, `Rate limit exceeded for this ${type.replace('_', ' ')} (per ${decision.window})`, {
+  return GatewayError.RATE_LIMIT_EXCEEDED(`Rate limit exceeded for this ${type.replace('_', ' ')} (per ${decision.window})`, {
     details: { identifierType: type, window: decision.window },
     headers: decision.headers,
   });

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, forbidden } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privacy';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
@@ -51,7 +50,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
 
   const requirePrivacyAdmin = async (request: Parameters<typeof requireAdmin>[1], reply: Parameters<typeof requireAdmin>[2]) => {
     const userId = await requireAdmin(runtime, request, reply);
-    if (!request.edge.consumer.roles.includes(PRIVACY_ROLE)) throw forbidden(GatewayError.RoleDenied, `Personal data export and erasure need the ${PRIVACY_ROLE} role`);
+    if (!request.edge.consumer.roles.includes(PRIVACY_ROLE)) throw GatewayError.ROLE_ACCESS_DENIED(`Personal data export and erasure need the ${PRIVACY_ROLE} role`);
     return userId;
   };
 
@@ -92,7 +91,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
         requestId: String(request.id),
       });
       if (!result.complete) {
-        throw new AppError('unavailable', 'PRIVACY_ERASURE_INCOMPLETE', 'Some services could not erase the person; the gateway kept its records so a retry reaches them', {
+        throw GatewayError.PRIVACY_ERASURE_INCOMPLETE('Some services could not erase the person; the gateway kept its records so a retry reaches them', {
           details: { pseudonym: result.pseudonym, counts: result.counts, failures: result.failures },
         });
       }

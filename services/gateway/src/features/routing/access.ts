@@ -1,4 +1,3 @@
-import { forbidden, invalid } from '@tributary/platform/core';
 import type { Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
 import { compilePattern, type RouteConfig } from './route-table.js';
@@ -98,7 +97,7 @@ export function isInternalPath(path: string): boolean {
 export function assertRoutableTemplate(template: string): void {
   const first = template.split('/').find((segment) => segment !== '') ?? '';
   if (first.includes('{') || first.includes('*')) return;
-  if (isInternalPath(`/${first}`)) throw invalid(GatewayError.RouteInternal, `Routes may not point at internal upstream paths (${template})`);
+  if (isInternalPath(`/${first}`)) throw GatewayError.ROUTE_INTERNAL(`Routes may not point at internal upstream paths (${template})`);
 }
 
 function decodedOnce(path: string): string | undefined {
@@ -160,11 +159,11 @@ export function upstreamService(route: RouteConfig): string {
  * request will reach. The route's own roles are checked separately (both must allow).
  */
 export function authorizeTarget(service: string, method: string, upstreamPath: string, consumer: Consumer): void {
-  if (isInternalPath(upstreamPath)) throw forbidden(GatewayError.RouteInternal, 'This path is not served through the gateway');
+  if (isInternalPath(upstreamPath)) throw GatewayError.UPSTREAM_PATH_INTERNAL('This path is not served through the gateway');
   if (consumer.roles.includes(SUPER_ROLE) || !GOVERNED_SERVICES.has(service)) return;
   const target = canonicalTarget(service, upstreamPath);
   const roles = target ? allowedRoles(target.service, method, target.path) : [];
   if (!consumer.roles.some((role) => roles.includes(role))) {
-    throw forbidden(GatewayError.RoleDenied, 'Your role may not call this route', { details: { service: target?.service ?? service, method } });
+    throw GatewayError.ROLE_ACCESS_DENIED('Your role may not call this route', { details: { service: target?.service ?? service, method } });
   }
 }

@@ -1,4 +1,3 @@
-import { forbidden } from '@tributary/platform/core';
 import type { Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
 import { scopeAllows } from '../keys/scopes.js';
@@ -25,10 +24,10 @@ function roleAllowed(route: RouteConfig, consumer: Consumer): boolean {
 /** Roles gate users; keys and access keys that carry scopes must hold every required scope too. */
 export function authorize(route: RouteConfig, method: string, consumer: Consumer): void {
   if (!roleAllowed(route, consumer)) {
-    throw forbidden(GatewayError.RoleDenied, 'Your role may not call this route', { details: { route: route.routeName } });
+    throw GatewayError.ROLE_ACCESS_DENIED('Your role may not call this route', { details: { route: route.routeName } });
   }
   if (consumer.scopes) {
     const missing = requiredScopes(route, method).filter((scope) => !scopeAllows(consumer.scopes!, scope));
-    if (missing.length > 0) throw forbidden(GatewayError.ScopeDenied, 'The credential lacks the scope this route needs', { details: { missing } });
+    if (missing.length > 0) throw GatewayError.SCOPE_ACCESS_DENIED('The credential lacks the scope this route needs', { details: { missing } });
   }
 }

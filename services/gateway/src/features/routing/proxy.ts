@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
-import { AppError, type Clock } from '@tributary/platform/core';
+import { type Clock } from '@tributary/platform/core';
 import { identityHeaders } from '@tributary/platform/auth';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
 import { consumerKey, type Consumer } from '../../edge/consumer.js';
@@ -139,10 +139,10 @@ export async function forward(
   if (permit && timedOut && !upstreams.admitProvokedFailure(route, consumerKeyOf(request, consumer))) permit.release();
   else permit?.failure();
   if (lastError instanceof undiciErrors.HeadersTimeoutError || lastError instanceof undiciErrors.BodyTimeoutError) {
-    throw new AppError('timeout', GatewayError.UpstreamTimeout, `Upstream ${route.serviceName} did not answer within ${route.timeoutMs} ms`);
+    throw GatewayError.UPSTREAM_TIMEOUT(`Upstream ${route.serviceName} did not answer within ${route.timeoutMs} ms`);
   }
-  if (tried.size === 0) throw new AppError('unavailable', GatewayError.UpstreamConfig, `No upstream target is configured for ${route.serviceName}`);
-  throw new AppError('unavailable', GatewayError.UpstreamUnavailable, `Upstream ${route.serviceName} is unreachable`, { cause: lastError });
+  if (tried.size === 0) throw GatewayError.UPSTREAM_NOT_CONFIGURED(`No upstream target is configured for ${route.serviceName}`);
+  throw GatewayError.UPSTREAM_UNAVAILABLE(`Upstream ${route.serviceName} is unreachable`, { cause: lastError });
 }
 
 export async function sendUpstream(reply: FastifyReply, response: UpstreamResponse, extra: Record<string, string>): Promise<void> {

@@ -1,5 +1,4 @@
 import type { Selectable } from 'kysely';
-import { invalid } from '@tributary/platform/core';
 import type { ServiceRoutesTable } from '../../db/schema.js';
 import { GatewayError } from '../../errors.js';
 
@@ -84,7 +83,7 @@ const LITERAL = /^[A-Za-z0-9._~!$&'()+,;=:@%-]+$/;
 
 /** `/api/v1/items/{id}` and `/central/*`: `{name}` is one segment, a trailing `*` is the rest. */
 export function compilePattern(pattern: string): { regex: RegExp; params: string[]; wildcard: boolean; specificity: number } {
-  if (!pattern.startsWith('/')) throw invalid(GatewayError.InvalidRoute, `Path pattern "${pattern}" must start with /`);
+  if (!pattern.startsWith('/')) throw GatewayError.INVALID_ROUTE(`Path pattern "${pattern}" must start with /`);
   const segments = pattern.split('/').slice(1);
   const params: string[] = [];
   let source = '^';
@@ -108,7 +107,7 @@ export function compilePattern(pattern: string): { regex: RegExp; params: string
       source += '/';
       return;
     }
-    if (!LITERAL.test(segment)) throw invalid(GatewayError.InvalidRoute, `Path pattern "${pattern}" has an invalid segment "${segment}"`);
+    if (!LITERAL.test(segment)) throw GatewayError.INVALID_ROUTE(`Path pattern "${pattern}" has an invalid segment "${segment}"`);
     source += `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
     specificity += 10 + segment.length;
   });

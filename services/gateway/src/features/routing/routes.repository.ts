@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { conflict } from '@tributary/platform/core';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { GatewayDatabase, ServiceRoutesTable } from '../../db/schema.js';
 import { GatewayError } from '../../errors.js';
@@ -76,7 +75,7 @@ function columns(input: Partial<RouteInput>) {
 
 function translate(error: unknown): never {
   const kind = dbErrorKind(error);
-  if (kind === 'unique') throw conflict(GatewayError.RouteConflict, 'An active route with this path pattern and method already exists');
+  if (kind === 'unique') throw GatewayError.ROUTE_ALREADY_EXISTS('An active route with this path pattern and method already exists');
   throw error;
 }
 

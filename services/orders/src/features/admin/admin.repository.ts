@@ -1,4 +1,3 @@
-import { conflict } from '@tributary/platform/core';
 import { dbConstraintName, dbErrorKind } from '@tributary/platform/db';
 import type { OrdersDb, OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -20,8 +19,8 @@ export async function insertUser(trx: OrdersTrx, row: UserRow & { created_at: nu
   } catch (error) {
     if (dbErrorKind(error) === 'unique') {
       const constraint = dbConstraintName(error);
-      if (constraint === 'admin_user_username_key') throw conflict(OrdersError.UsernameTaken, `User name ${row.username} is taken`, { details: { username: row.username } });
-      throw conflict(OrdersError.UserExists, `User ${row.sub} exists`, { details: { sub: row.sub } });
+      if (constraint === 'admin_user_username_key') throw OrdersError.USER_USERNAME_TAKEN(`User name ${row.username} is taken`, { details: { username: row.username } });
+      throw OrdersError.USER_EXISTS(`User ${row.sub} exists`, { details: { sub: row.sub } });
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type UserChangedPayload } from '@tributary/contracts';
-import { invalid, notFound, uuid } from '@tributary/platform/core';
+import { uuid } from '@tributary/platform/core';
 import { writeEvents } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -14,7 +14,7 @@ export const listUsers = (deps: OrdersDeps): Promise<UserOut[]> => repo.listUser
  */
 export async function createUser(deps: OrdersDeps, command: Command, body: UserCreateBody): Promise<UserOut> {
   if (body.password !== undefined) {
-    throw invalid(OrdersError.UserPasswordRefused, 'Passwords are set at the gateway; send username and group only', { details: { field: 'password' } });
+    throw OrdersError.ADMIN_USER_PASSWORD_REFUSED('Passwords are set at the gateway; send username and group only', { details: { field: 'password' } });
   }
   return runCommand(deps, async (trx) => {
     const user = await repo.insertUser(trx, { sub: body.sub ?? uuid(), username: body.username, group: body.group, created_at: command.now });
@@ -26,7 +26,7 @@ export async function createUser(deps: OrdersDeps, command: Command, body: UserC
 export async function deleteUser(deps: OrdersDeps, command: Command, sub: string): Promise<{ success: boolean }> {
   return runCommand(deps, async (trx) => {
     const user = await repo.deleteUser(trx, sub);
-    if (!user) throw notFound(OrdersError.UserNotFound, `No user ${sub}`, { details: { sub } });
+    if (!user) throw OrdersError.USER_NOT_FOUND(`No user ${sub}`, { details: { sub } });
     await userEvent(trx, command, ORDERS_EVENT_TYPES.userDeleted, user);
     return { success: true };
   });

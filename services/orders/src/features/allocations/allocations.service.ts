@@ -1,6 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
 import { ALLOCATION_CHANGED, AllocationChangedPayload, type EventAck, type EventEnvelope } from '@tributary/contracts';
-import { conflict, invalid, notFound } from '@tributary/platform/core';
 import { dbErrorKind, inTransaction } from '@tributary/platform/db';
 import { applyOnce } from '@tributary/platform/outbox';
 import type { OrdersDeps } from '../../deps.js';
@@ -21,7 +20,7 @@ export async function receiveEvent(deps: OrdersDeps, envelope: EventEnvelope): P
   }
   if (!Value.Check(AllocationChangedPayload, envelope.payload)) {
     const first = [...Value.Errors(AllocationChangedPayload, envelope.payload)][0];
-    throw invalid(OrdersError.EventPayloadInvalid, `allocation.changed payload is invalid${first ? `: ${first.path} ${first.message}` : ''}`);
+    throw OrdersError.EVENT_PAYLOAD_INVALID(`allocation.changed payload is invalid${first ? `: ${first.path} ${first.message}` : ''}`);
   }
   const payload = envelope.payload;
   const delta = kgDeltaToGrams(payload.allocatedKgDelta, 'allocatedKgDelta');
@@ -34,7 +33,7 @@ export async function receiveEvent(deps: OrdersDeps, envelope: EventEnvelope): P
         async () => {
           const updated = await addAllocated(trx, payload.requestCode, payload.shipmentCode, delta, now);
           if (!updated) {
-            throw notFound(OrdersError.ShipmentNotFound, `No shipment ${payload.shipmentCode} of request ${payload.requestCode}`, {
+            throw OrdersError.SHIPMENT_NOT_FOUND(`No shipment ${payload.shipmentCode} of request ${payload.requestCode}`, {
               details: { request_code: payload.requestCode, shipment_code: payload.shipmentCode },
             });
           }
@@ -48,7 +47,7 @@ export async function receiveEvent(deps: OrdersDeps, envelope: EventEnvelope): P
     return { status };
   } catch (error) {
     if (dbErrorKind(error) === 'check') {
-      throw conflict(OrdersError.AllocationNegative, `The allocation of shipment ${payload.requestCode}/${payload.shipmentCode} would drop below zero`, {
+      throw OrdersError.SHIPMENT_ALLOCATION_NEGATIVE(`The allocation of shipment ${payload.requestCode}/${payload.shipmentCode} would drop below zero`, {
         details: { request_code: payload.requestCode, shipment_code: payload.shipmentCode, delta: kg(delta) },
       });
     }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, conflict, notFound, unavailable } from '@tributary/platform/core';
+import { AppError } from '@tributary/platform/core';
 import { isUpstreamError, type ServiceClient, type ServiceRequest } from '@tributary/platform/resilience';
 import type { OrdersDeps } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -29,7 +29,7 @@ export function forward(request: FastifyRequest): Pick<ServiceRequest, 'identity
 }
 
 export function clientOf(central: Central): ServiceClient {
-  if (!central.client) throw unavailable(OrdersError.ProcessingNotConfigured, 'The processing service is not configured (PROCESSING_URL)');
+  if (!central.client) throw OrdersError.PROCESSING_NOT_CONFIGURED('The processing service is not configured (PROCESSING_URL)');
   return central.client;
 }
 
@@ -110,7 +110,7 @@ export async function allocateToShipments(deps: OrdersDeps, central: Central, re
       .where('request_code', '=', String(item.request_code))
       .where('shipment_code', '=', Number(item.shipment_code))
       .executeTakeFirst();
-    if (!shipment) throw notFound(OrdersError.ShipmentNotFound, `No shipment ${item.shipment_code} of request ${item.request_code}`, { details: { index } });
+    if (!shipment) throw OrdersError.SHIPMENT_NOT_FOUND(`No shipment ${item.shipment_code} of request ${item.request_code}`, { details: { index } });
   }
   return eachElement<ShipmentRecordBody[number], { barcode: string }>(central, request, body, (item, _index, key) => ({
     method: 'POST',
@@ -125,8 +125,8 @@ export async function allocateToParcels(deps: OrdersDeps, central: Central, requ
   for (const [index, item] of body.entries()) {
     kgToPositiveGrams(item.reduced_by, `[${index}].reduced_by`);
     const schedule = await deps.db.selectFrom('order_schedule').select('completed').where('schedule_code', '=', String(item.schedule_code)).executeTakeFirst();
-    if (!schedule) throw notFound(OrdersError.ScheduleNotFound, `No schedule ${item.schedule_code}`, { details: { index } });
-    if (schedule.completed) throw conflict(OrdersError.ScheduleCompleted, `Schedule ${item.schedule_code} is completed`, { details: { index } });
+    if (!schedule) throw OrdersError.SCHEDULE_NOT_FOUND(`No schedule ${item.schedule_code}`, { details: { index } });
+    if (schedule.completed) throw OrdersError.SCHEDULE_COMPLETED(`Schedule ${item.schedule_code} is completed`, { details: { index } });
   }
   return eachElement<ParcelBody[number], { barcode: string }>(central, request, body, (item, _index, key) => ({
     method: 'POST',

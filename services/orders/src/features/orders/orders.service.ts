@@ -1,5 +1,4 @@
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type RequestCreatedPayload } from '@tributary/contracts';
-import { conflict, notFound } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps, type OrdersDb, type OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -39,7 +38,7 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
     const plans = await lockPlans(trx, items.map((item) => item.order_code));
     const missing = items.find((item) => !plans.has(item.order_code));
     if (missing) {
-      throw notFound(OrdersError.PlanNotFound, `No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
+      throw OrdersError.PLAN_NOT_FOUND(`No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
     }
     const existing = await shipmentsOfPlans(trx, [...plans.keys()]);
     const allowed = new Map([...plans.values()].map((plan) => [plan.order_code, allowedGrams(plan.requirement, existing.filter((s) => s.order_code === plan.order_code))]));
@@ -50,7 +49,7 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
       if (item.status === 'ORDER_REQUESTED') {
         const left = allowed.get(item.order_code)!;
         if (item.grams > left) {
-          throw conflict(OrdersError.ExceedsAllowance, `Plan ${item.order_code} allows ${kg(left > 0n ? left : 0n)} kg more; request it with APPROVAL_REQUESTED instead`, {
+          throw OrdersError.ORDER_EXCEEDS_ALLOWANCE(`Plan ${item.order_code} allows ${kg(left > 0n ? left : 0n)} kg more; request it with APPROVAL_REQUESTED instead`, {
             details: { index: item.index, order_code: item.order_code, allowed: kg(left), requested: kg(item.grams) },
           });
         }

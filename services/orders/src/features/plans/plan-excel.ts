@@ -1,5 +1,4 @@
 import type ExcelJS from 'exceljs';
-import { invalid } from '@tributary/platform/core';
 import { OrdersError } from '../../errors.js';
 import { RAW_COLUMNS, type NumberedRow, type RawColumn } from './plan-rows.js';
 
@@ -14,7 +13,7 @@ const MAX_ROWS = 20_000;
 export async function readPlanWorkbook(bytes: Buffer): Promise<NumberedRow[]> {
   // An .xlsx is a zip archive; anything else would make the parser throw something obscure.
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-    throw invalid(OrdersError.PlanFileInvalid, 'The upload is not an .xlsx workbook');
+    throw OrdersError.PLAN_FILE_INVALID('The upload is not an .xlsx workbook');
   }
   // Loaded on first upload: the library is large and most starts never parse a workbook.
   const { default: Excel } = await import('exceljs');
@@ -22,11 +21,11 @@ export async function readPlanWorkbook(bytes: Buffer): Promise<NumberedRow[]> {
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (error) {
-    throw invalid(OrdersError.PlanFileInvalid, 'The .xlsx workbook could not be read', { cause: error });
+    throw OrdersError.PLAN_FILE_INVALID('The .xlsx workbook could not be read', { cause: error });
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet || sheet.rowCount < 2) throw invalid(OrdersError.PlanFileInvalid, 'The first worksheet has no plan rows');
-  if (sheet.rowCount > MAX_ROWS + 1) throw invalid(OrdersError.PlanFileInvalid, `A plan sheet may hold at most ${MAX_ROWS} rows`);
+  if (!sheet || sheet.rowCount < 2) throw OrdersError.PLAN_FILE_INVALID('The first worksheet has no plan rows');
+  if (sheet.rowCount > MAX_ROWS + 1) throw OrdersError.PLAN_FILE_INVALID(`A plan sheet may hold at most ${MAX_ROWS} rows`);
 
   const columns = new Map<number, RawColumn>();
   sheet.getRow(1).eachCell((cell, index) => {
@@ -35,7 +34,7 @@ export async function readPlanWorkbook(bytes: Buffer): Promise<NumberedRow[]> {
   });
   const missing = REQUIRED.filter((column) => ![...columns.values()].includes(column));
   if (missing.length > 0) {
-    throw invalid(OrdersError.PlanFileInvalid, `The header row lacks: ${missing.join(', ')}`, { details: { missingColumns: missing } });
+    throw OrdersError.PLAN_FILE_INVALID(`The header row lacks: ${missing.join(', ')}`, { details: { missingColumns: missing } });
   }
 
   const rows: NumberedRow[] = [];
@@ -50,7 +49,7 @@ export async function readPlanWorkbook(bytes: Buffer): Promise<NumberedRow[]> {
     }
     if (!empty) rows.push({ row: number, values });
   }
-  if (rows.length === 0) throw invalid(OrdersError.PlanFileInvalid, 'The first worksheet has no plan rows');
+  if (rows.length === 0) throw OrdersError.PLAN_FILE_INVALID('The first worksheet has no plan rows');
   return rows;
 }
 

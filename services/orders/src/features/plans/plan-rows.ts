@@ -108,7 +108,7 @@ export function aggregatePlanRows(rows: readonly NumberedRow[]): { plans: Aggreg
   }
 
   if (issues.length > 0) {
-    throw new AppError('invalid', OrdersError.PlanRowsInvalid, `${issues.length} problem(s) in the plan rows; nothing was saved`, {
+    throw OrdersError.PLAN_ROWS_INVALID(`${issues.length} problem(s) in the plan rows; nothing was saved`, {
       details: { errors: issues.slice(0, 200), total: issues.length },
     });
   }

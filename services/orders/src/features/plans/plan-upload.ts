@@ -1,4 +1,3 @@
-import { invalid } from '@tributary/platform/core';
 import { OrdersError } from '../../errors.js';
 import { readPlanWorkbook } from './plan-excel.js';
 import type { MultipartBody } from '@tributary/platform/http';
@@ -18,11 +17,11 @@ export async function planRowsFromBody(body: unknown, contentType: string | unde
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (media === 'multipart/form-data' && isMultipart(body)) {
     const file = body.files.find((candidate) => candidate.field === 'file') ?? body.files[0];
-    if (!file) throw invalid(OrdersError.PlanFileInvalid, 'The form has no file (send the .xlsx in a field named "file")');
+    if (!file) throw OrdersError.PLAN_FILE_INVALID('The form has no file (send the .xlsx in a field named "file")');
     return readPlanWorkbook(file.data);
   }
   if (Buffer.isBuffer(body) && (media === XLSX_MEDIA_TYPE || media === 'application/octet-stream')) return readPlanWorkbook(body);
-  throw invalid(OrdersError.PlanFileInvalid, `POST /order/plan takes a JSON array, an .xlsx body or a multipart form, not ${media || 'this body'}`);
+  throw OrdersError.PLAN_FILE_INVALID(`POST /order/plan takes a JSON array, an .xlsx body or a multipart form, not ${media || 'this body'}`);
 }
 
 function isMultipart(body: unknown): body is MultipartBody {

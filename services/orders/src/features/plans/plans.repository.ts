@@ -1,4 +1,4 @@
-import { conflict, uuid } from '@tributary/platform/core';
+import { uuid } from '@tributary/platform/core';
 import { dbConstraintName, dbErrorKind, sql } from '@tributary/platform/db';
 import type { OrdersDb, OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -117,7 +117,7 @@ export async function deletePlan(trx: OrdersTrx, orderCode: string): Promise<boo
 }
 
 function planInUse(orderCode: string, constraint?: string) {
-  return conflict(OrdersError.PlanInUse, `Plan ${orderCode} is referenced by requests or schedules and cannot be deleted`, {
+  return OrdersError.PLAN_IN_USE(`Plan ${orderCode} is referenced by requests or schedules and cannot be deleted`, {
     details: { order_code: orderCode, ...(constraint ? { constraint } : {}) },
   });
 }

@@ -1,5 +1,4 @@
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type PlanDeletedPayload, type PlanUpsertedPayload } from '@tributary/contracts';
-import { notFound } from '@tributary/platform/core';
 import { writeEvents } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
 import { consumesAllowance } from '../../domain.js';
@@ -74,7 +73,7 @@ export function allowedGrams(requirement: string, shipments: readonly { quantity
 
 export async function deletePlan(deps: OrdersDeps, command: Command, orderCode: string): Promise<{ success: boolean }> {
   await runCommand(deps, async (trx) => {
-    if (!(await repo.deletePlan(trx, orderCode))) throw notFound(OrdersError.PlanNotFound, `No plan ${orderCode}`, { details: { order_code: orderCode } });
+    if (!(await repo.deletePlan(trx, orderCode))) throw OrdersError.PLAN_NOT_FOUND(`No plan ${orderCode}`, { details: { order_code: orderCode } });
     await writeEvents(
       trx,
       [

@@ -1,5 +1,4 @@
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ScheduleCompletedPayload, type ScheduleCreatedPayload } from '@tributary/contracts';
-import { notFound } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -40,7 +39,7 @@ export async function createSchedules(deps: OrdersDeps, command: Command, body: 
     // A shared lock would do; FOR UPDATE keeps one lock kind (and order) for every plan reader.
     const plans = await lockPlans(trx, items.map((item) => item.order_code));
     const missing = items.find((item) => !plans.has(item.order_code));
-    if (missing) throw notFound(OrdersError.PlanNotFound, `No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
+    if (missing) throw OrdersError.PLAN_NOT_FOUND(`No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
     const created: repo.ScheduleRow[] = [];
     const events: OutboxEventInput[] = [];
     for (const item of items) {
@@ -80,7 +79,7 @@ export async function completeSchedules(deps: OrdersDeps, command: Command, body
     const found = await repo.lockSchedules(trx, codes);
     const missingIndex = codes.findIndex((code) => !found.has(code));
     if (missingIndex >= 0) {
-      throw notFound(OrdersError.ScheduleNotFound, `No schedule ${codes[missingIndex]}`, { details: { index: missingIndex, schedule_code: codes[missingIndex] } });
+      throw OrdersError.SCHEDULE_NOT_FOUND(`No schedule ${codes[missingIndex]}`, { details: { index: missingIndex, schedule_code: codes[missingIndex] } });
     }
     const results: repo.ScheduleRow[] = [];
     const events: OutboxEventInput[] = [];

@@ -1,5 +1,4 @@
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ShipmentEventAddedPayload, type ShipmentQuantityChangedPayload } from '@tributary/contracts';
-import { conflict, forbidden, invalid, notFound } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { hasAny, STATUS_ACCESS } from '../../access.js';
 import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
@@ -18,7 +17,7 @@ const blankToNull = (value: string | null | undefined): string | null => {
 };
 
 function shipmentNotFound(index: number, requestCode: string, shipmentCode: number) {
-  return notFound(OrdersError.ShipmentNotFound, `No shipment ${shipmentCode} of request ${requestCode}`, {
+  return OrdersError.SHIPMENT_NOT_FOUND(`No shipment ${shipmentCode} of request ${requestCode}`, {
     details: { index, request_code: requestCode, shipment_code: shipmentCode },
   });
 }
@@ -39,15 +38,15 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
       shipment_remarks: blankToNull(item.shipment_remarks),
     };
     if (!POSTABLE_STATUSES.has(status)) {
-      throw invalid(OrdersError.StatusNotPostable, `${status} is set by POST /order, not posted as an event`, { details: { index, status } });
+      throw OrdersError.SHIPMENT_STATUS_NOT_POSTABLE(`${status} is set by POST /order, not posted as an event`, { details: { index, status } });
     }
     const allowed = STATUS_ACCESS[status] ?? [];
     if (!hasAny(command.caller, allowed)) {
-      throw forbidden(OrdersError.StatusForbidden, `Posting ${status} needs one of: ${allowed.join(', ')}`, { details: { index, status, allowed } });
+      throw OrdersError.SHIPMENT_STATUS_FORBIDDEN(`Posting ${status} needs one of: ${allowed.join(', ')}`, { details: { index, status, allowed } });
     }
     const required = REQUIRED_FIELD[status];
     if (required && fields[required] === null) {
-      throw invalid(OrdersError.EventFieldRequired, `${status} needs ${required}`, { details: { index, status, field: required } });
+      throw OrdersError.SHIPMENT_EVENT_FIELD_REQUIRED(`${status} needs ${required}`, { details: { index, status, field: required } });
     }
     return { index, requestCode: String(item.request_code), shipmentCode: Number(item.shipment_code), status, fields };
   });
@@ -70,11 +69,11 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
           continue;
         }
         if (recorded) {
-          throw conflict(OrdersError.StatusAlreadyRecorded, `Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`, {
+          throw OrdersError.SHIPMENT_STATUS_ALREADY_RECORDED(`Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`, {
             details: { index: item.index, status: item.status, current: shipment.status },
           });
         }
-        throw conflict(OrdersError.TransitionInvalid, `A shipment in ${shipment.status} cannot move to ${item.status}`, {
+        throw OrdersError.SHIPMENT_TRANSITION_INVALID(`A shipment in ${shipment.status} cannot move to ${item.status}`, {
           details: { index: item.index, from: shipment.status, to: item.status },
         });
       }
@@ -186,13 +185,13 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
       if (item.grams === current) continue;
       const details = { index: item.index, request_code: item.requestCode, shipment_code: item.shipmentCode, quantity: kg(current), requested: kg(item.grams) };
       if (item.grams > current) {
-        throw conflict(OrdersError.QuantityIncrease, `A shipment's quantity can only shrink (the rest is split off); ${kg(current)} kg now`, { details });
+        throw OrdersError.SHIPMENT_QUANTITY_INCREASE(`A shipment's quantity can only shrink (the rest is split off); ${kg(current)} kg now`, { details });
       }
       if (!SPLITTABLE_STATUSES.has(shipment.status)) {
-        throw conflict(OrdersError.NotSplittable, `A shipment in ${shipment.status} can no longer change quantity`, { details: { ...details, status: shipment.status } });
+        throw OrdersError.SHIPMENT_NOT_SPLITTABLE(`A shipment in ${shipment.status} can no longer change quantity`, { details: { ...details, status: shipment.status } });
       }
       if (item.grams < BigInt(shipment.allocated)) {
-        throw conflict(OrdersError.QuantityBelowAllocated, `${kg(shipment.allocated)} kg are already allocated to this shipment`, {
+        throw OrdersError.SHIPMENT_QUANTITY_BELOW_ALLOCATED(`${kg(shipment.allocated)} kg are already allocated to this shipment`, {
           details: { ...details, allocated: kg(shipment.allocated) },
         });
       }

@@ -1,10 +1,10 @@
-import { conflict, dec, notFound, type Decimal } from '@tributary/platform/core';
+import { dec, type Decimal } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import { transact } from '../../db/errors.js';
 import { effectiveStatus, SHIPPABLE, type BatchTarget, type Material } from '../../domain/materials.js';
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
 import { allocationChanged, bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
 import { lockRecord, type LockedRecord } from '../records/records.repository.js';
 import { scan } from '../records/records.service.js';
@@ -32,19 +32,19 @@ import {
  */
 async function claimFromBag(trx: Kysely<any>, material: Material, barcode: string, amount: Decimal, purpose: 'ingredient' | 'shipment'): Promise<LockedRecord> {
   const bag = await lockRecord(trx, material, barcode);
-  if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${barcode} does not exist`);
-  if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${barcode} has been dispatched`);
+  if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${barcode} does not exist`);
+  if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${barcode} has been dispatched`);
   const net = dec(bag.net);
   const consumed = dec(bag.consumed);
   if (purpose === 'ingredient') {
     const status = effectiveStatus(bag.status, consumed.isZero(), consumed.greaterThanOrEqualTo(net));
     if (status !== 'ACCEPTED' && status !== 'IN_PROCESS') {
-      throw conflict(ErrorCodes.recordNotEligible, `bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, { details: { status } });
+      throw ProcessingError.RECORD_NOT_ELIGIBLE(`bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, { details: { status } });
     }
   }
   const available = net.minus(consumed);
   if (amount.greaterThan(available)) {
-    throw conflict(ErrorCodes.allocationExceedsAvailable, `bag ${barcode} has ${kg(available)} kg available, ${kg(amount)} kg requested`, {
+    throw ProcessingError.ALLOCATION_EXCEEDS_AVAILABLE(`bag ${barcode} has ${kg(available)} kg available, ${kg(amount)} kg requested`, {
       details: { available: kg(available), requested: kg(amount) },
     });
   }
@@ -72,9 +72,9 @@ export async function allocateToShipment(
     await claimFromBag(trx, material, key.barcode, amount, 'shipment');
     if (material === 'blendsheet') {
       const traderStatus = await outputBatchTraderStatus(trx, key.barcode);
-      if (traderStatus === 'TRADER_BLOCKED') throw conflict(ErrorCodes.batchTraderBlocked, `the batch of bag ${key.barcode} was blocked by a trader`);
+      if (traderStatus === 'TRADER_BLOCKED') throw ProcessingError.BATCH_TRADER_BLOCKED(`the batch of bag ${key.barcode} was blocked by a trader`);
       if (traderStatus !== 'TRADER_ALLOWED') {
-        throw conflict(ErrorCodes.batchNotTraderAllowed, `the batch of bag ${key.barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`, {
+        throw ProcessingError.BATCH_NOT_TRADER_ALLOWED(`the batch of bag ${key.barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`, {
           details: { trader_status: traderStatus },
         });
       }
@@ -106,8 +106,8 @@ export async function allocateToBatch(
   await transact(deps.db, async (trx) => {
     await claimFromBag(trx, material, key.barcode, amount, 'ingredient');
     const batch = await batchState(trx, target, key.item_code, key.created_ts);
-    if (!batch) throw notFound(ErrorCodes.batchNotFound, `${target} batch ${key.item_code}/${key.created_ts} does not exist`);
-    if (batch.completed) throw conflict(ErrorCodes.batchCompleted, `${target} batch ${key.item_code}/${key.created_ts} is completed`);
+    if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`${target} batch ${key.item_code}/${key.created_ts} does not exist`);
+    if (batch.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${key.item_code}/${key.created_ts} is completed`);
     const row = await upsertIngredientAllocation(trx, material, target, key, kg(amount));
     await emit(trx, actor, [
       {
@@ -137,11 +137,11 @@ export async function allocateToParcel(
   await transact(deps.db, async (trx) => {
     const allocation = await lockShipmentAllocation(trx, material, key);
     if (!allocation) {
-      if (!(await recordExists(trx, material, key.barcode))) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${key.barcode} does not exist`);
-      throw conflict(ErrorCodes.parcelWithoutShipment, `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
+      if (!(await recordExists(trx, material, key.barcode))) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
+      throw ProcessingError.PARCEL_WITHOUT_SHIPMENT_ALLOCATION(`bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
     }
     if (amount.greaterThan(dec(allocation.remaining))) {
-      throw conflict(ErrorCodes.parcelExceedsShipment, `only ${allocation.remaining} kg of the shipment allocation are left`, {
+      throw ProcessingError.PARCEL_EXCEEDS_SHIPMENT_ALLOCATION(`only ${allocation.remaining} kg of the shipment allocation are left`, {
         details: { remaining: allocation.remaining, requested: kg(amount) },
       });
     }
@@ -162,11 +162,11 @@ export async function allocateToParcel(
 export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventActor, material: Material, key: ShipmentKey, options: SameTransaction = {}) {
   await transact(deps.db, async (trx) => {
     const bag = await lockRecord(trx, material, key.barcode);
-    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${key.barcode} does not exist`);
-    if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${key.barcode} has been dispatched`);
-    if ((await parcelCount(trx, material, key)) > 0) throw conflict(ErrorCodes.allocationHasParcels, 'Parcels are allocated from this shipment allocation');
+    if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
+    if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${key.barcode} has been dispatched`);
+    if ((await parcelCount(trx, material, key)) > 0) throw ProcessingError.ALLOCATION_HAS_PARCELS('Parcels are allocated from this shipment allocation');
     const amount = await deleteShipmentAllocation(trx, material, key);
-    if (amount === undefined) throw notFound(ErrorCodes.allocationNotFound, `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
+    if (amount === undefined) throw ProcessingError.ALLOCATION_NOT_FOUND(`bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
     await emit(trx, actor, [
       {
         ...bagAggregate(material, key.barcode),
@@ -190,11 +190,11 @@ export async function removeBatchAllocation(
 ) {
   await transact(deps.db, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
-    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${input.barcode} does not exist`);
+    if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
     const batch = await batchState(trx, target, input.item_code, input.created_ts);
-    if (batch?.completed) throw conflict(ErrorCodes.batchCompleted, `${target} batch ${input.item_code}/${input.created_ts} is completed`);
+    if (batch?.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${input.item_code}/${input.created_ts} is completed`);
     const amount = await deleteIngredientAllocation(trx, material, target, input);
-    if (amount === undefined) throw notFound(ErrorCodes.allocationNotFound, `bag ${input.barcode} is not allocated to ${target} batch ${input.item_code}/${input.created_ts}`);
+    if (amount === undefined) throw ProcessingError.ALLOCATION_NOT_FOUND(`bag ${input.barcode} is not allocated to ${target} batch ${input.item_code}/${input.created_ts}`);
     await emit(trx, actor, [
       {
         ...bagAggregate(material, input.barcode),

@@ -1,7 +1,7 @@
-import { dec, notFound } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
 import { kg } from '../../domain/values.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
 import { blendsheetSummary, likePattern, locationDistribution, tealineLotStats } from './dashboard.repository.js';
 
@@ -116,7 +116,7 @@ export async function flavorsheetStats(deps: FeatureDeps) {
 
 export async function flavorsheetComposition(deps: FeatureDeps, flavorsheetNo: string) {
   const sheet = await deps.db.selectFrom('flavorsheet').selectAll().where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
-  if (!sheet) throw notFound(ErrorCodes.flavorsheetNotFound, `flavorsheet ${flavorsheetNo} does not exist`);
+  if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
   const mixtures = await deps.db.selectFrom('flavorsheet_mix').select(['mixture_code', 'weight']).where('flavorsheet_no', '=', flavorsheetNo).orderBy('mixture_code').execute();
   const total = mixtures.reduce((sum, m) => sum.plus(m.weight), dec(0));
   return {

@@ -1,9 +1,7 @@
-import { conflict } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import { SHIPPABLE } from '../../domain/materials.js';
 import { shipmentAllocations } from '../allocations/allocations.repository.js';
-
-export const SHIPMENT_HAS_NO_BAGS = 'SHIPMENT_HAS_NO_BAGS';
+import { ProcessingError } from '../../errors.js';
 
 /**
  * Every SHIPMENT_DISPATCHED the orders service records comes from this service (orders accepts
@@ -16,7 +14,7 @@ export async function requireAllocatedBags(db: Kysely<any>, shipments: readonly 
   for (const [index, shipment] of shipments.entries()) {
     const allocations = await shipmentAllocations(db, SHIPPABLE, shipment.request_code, shipment.shipment_code);
     if (allocations.length === 0) {
-      throw conflict(SHIPMENT_HAS_NO_BAGS, `shipment ${shipment.request_code}/${shipment.shipment_code} has no bags allocated; allocate bags before dispatching it`, {
+      throw ProcessingError.SHIPMENT_HAS_NO_BAGS(`shipment ${shipment.request_code}/${shipment.shipment_code} has no bags allocated; allocate bags before dispatching it`, {
         details: { index, request_code: shipment.request_code, shipment_code: shipment.shipment_code },
       });
     }

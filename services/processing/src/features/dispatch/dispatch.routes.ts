@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { invalid, notFound, unavailable } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import { SHIPPABLE } from '../../domain/materials.js';
@@ -7,6 +6,7 @@ import { Barcode, Code, Kg, Text } from '../../http/schemas.js';
 import { actorOf, type FeatureDeps } from '../deps.js';
 import { findDispatch } from './dispatch.repository.js';
 import { dispatchShipment } from './dispatch.service.js';
+import { ProcessingError } from '../../errors.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
 const DispatchBody = Type.Object(
@@ -49,8 +49,8 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
     },
     async (request) => {
       const header = request.headers['idempotency-key'];
-      if (typeof header !== 'string' || header.length === 0) throw invalid('DISPATCH_KEY_REQUIRED', 'A dispatch needs an Idempotency-Key header');
-      if (!orders) throw unavailable('ORDERS_NOT_CONFIGURED', 'The orders service URL is not configured (ORDERS_URL)');
+      if (typeof header !== 'string' || header.length === 0) throw ProcessingError.DISPATCH_KEY_REQUIRED('A dispatch needs an Idempotency-Key header');
+      if (!orders) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
       const identity = request.identity;
       return dispatchShipment(
         {
@@ -82,7 +82,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
     },
     async (request) => {
       const row = await findDispatch(deps.db, request.query.key);
-      if (!row) throw notFound('DISPATCH_NOT_FOUND', 'No dispatch with this key');
+      if (!row) throw ProcessingError.DISPATCH_NOT_FOUND('No dispatch with this key');
       return { ...row, bags: JSON.parse(row.bags) };
     },
   );

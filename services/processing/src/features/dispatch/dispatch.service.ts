@@ -1,4 +1,4 @@
-import { AppError, conflict, dec, invalid, isAppError, notFound } from '@tributary/platform/core';
+import { AppError, dec, isAppError } from '@tributary/platform/core';
 import { inTransaction } from '@tributary/platform/db';
 import { retry, runSaga, SagaError, type ServiceClient, type SagaStep } from '@tributary/platform/resilience';
 import type { Material } from '../../domain/materials.js';
@@ -10,6 +10,7 @@ import { findShipment } from '../orders-copy/copy.repository.js';
 import { updateRecord } from '../records/records.service.js';
 import { requireAllocatedBags } from './dispatch-guard.js';
 import { finishDispatch, insertDispatch, lockDispatch, recordStep, restartDispatch, type DispatchRow, type StepOutcome } from './dispatch.repository.js';
+import { DISPATCH_FAILED, ProcessingError } from '../../errors.js';
 
 export interface DispatchBag {
   table_name: Material;
@@ -71,7 +72,7 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
   const seen = new Set<string>();
   for (const [index, bag] of bags.entries()) {
     const id = `${bag.table_name}:${bag.barcode}`;
-    if (seen.has(id)) throw invalid('DISPATCH_BAG_DUPLICATE', `bag ${id} appears twice`, { details: { index } });
+    if (seen.has(id)) throw ProcessingError.DISPATCH_BAG_DUPLICATE(`bag ${id} appears twice`, { details: { index } });
     seen.add(id);
   }
   const total = bags.reduce((sum, bag) => sum.plus(bag.kg), dec(0));
@@ -91,13 +92,13 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
 
   const shipment = await readShipment(call, input);
   if (!['ORDER_READY', 'SHIPMENT_DISPATCHED'].includes(shipment.status)) {
-    await failDispatch(call, conflict('SHIPMENT_NOT_DISPATCHABLE', `shipment ${input.request_code}/${input.shipment_code} is ${shipment.status}, not ORDER_READY`));
+    await failDispatch(call, ProcessingError.SHIPMENT_NOT_DISPATCHABLE(`shipment ${input.request_code}/${input.shipment_code} is ${shipment.status}, not ORDER_READY`));
   }
   const quantity = dec(shipment.quantity);
   if (total.greaterThan(quantity)) {
     await failDispatch(
       call,
-      conflict('DISPATCH_EXCEEDS_SHIPMENT', `the cart holds ${kg(total)} kg, the shipment ${shipment.quantity} kg`, { details: { cart: kg(total), quantity: shipment.quantity } }),
+      ProcessingError.DISPATCH_EXCEEDS_SHIPMENT(`the cart holds ${kg(total)} kg, the shipment ${shipment.quantity} kg`, { details: { cart: kg(total), quantity: shipment.quantity } }),
     );
   }
 
@@ -185,7 +186,7 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
       const upstream = isAppError(cause) && cause.details && 'upstream' in cause.details ? cause.details : undefined;
       await failDispatch(
         call,
-        new AppError(error.category, 'DISPATCH_FAILED', error.message, {
+        new AppError(error.category, DISPATCH_FAILED, error.message, {
           details: { ...error.details, cause: causeCode, ...(upstream ? { upstream } : {}), ...(isAppError(cause) && cause.details ? { causeDetails: cause.details } : {}) },
           cause: error,
         }),
@@ -218,12 +219,12 @@ async function claimDispatch(call: DispatchCall, input: DispatchInput, bagsText:
       return { state: 'new' as const, steps: [] };
     }
     if (existing.request_code !== String(input.request_code) || existing.shipment_code !== input.shipment_code || existing.bags !== bagsText || existing.shipment_vehicle !== input.shipment_vehicle) {
-      throw new AppError('unprocessable', 'DISPATCH_KEY_REUSED', 'This Idempotency-Key was used for a different dispatch');
+      throw ProcessingError.DISPATCH_KEY_REUSED('This Idempotency-Key was used for a different dispatch');
     }
     // A run that has not recorded anything for a lease period died with its process: take it over.
     // Its persisted step outcomes tell the new run what is still in effect.
     const abandoned = existing.state === 'running' && now - existing.updated_at > call.leaseMs;
-    if (existing.state === 'running' && !abandoned) throw conflict('DISPATCH_IN_PROGRESS', 'This dispatch is running; retry shortly');
+    if (existing.state === 'running' && !abandoned) throw ProcessingError.DISPATCH_IN_PROGRESS('This dispatch is running; retry shortly');
     if (existing.state === 'failed' || abandoned) await restartDispatch(trx, key, now);
     return existing;
   });
@@ -244,12 +245,12 @@ async function readShipment(call: DispatchCall, input: DispatchInput): Promise<O
       ...call.forward,
     });
     const shipment = orders.find((o) => Number(o.request_code) === input.request_code)?.shipments?.find((s) => s.shipment_code === input.shipment_code);
-    if (!shipment) return failDispatch(call, notFound('SHIPMENT_NOT_FOUND', `no shipment ${input.request_code}/${input.shipment_code} in orders`));
+    if (!shipment) return failDispatch(call, ProcessingError.SHIPMENT_NOT_FOUND(`no shipment ${input.request_code}/${input.shipment_code} in orders`));
     return { quantity: String(shipment.quantity), status: shipment.status };
   } catch (error) {
     if (!(isAppError(error) && (error.category === 'unavailable' || error.category === 'timeout'))) {
       if (isAppError(error) && error.code === 'SHIPMENT_NOT_FOUND') throw error;
-      return failDispatch(call, isAppError(error) ? error : new AppError('unavailable', 'UPSTREAM_UNAVAILABLE', String(error)));
+      return failDispatch(call, isAppError(error) ? error : ProcessingError.UPSTREAM_UNAVAILABLE(String(error)));
     }
     const copy = await findShipment(call.deps.db, String(input.request_code), input.shipment_code);
     if (!copy) return failDispatch(call, error);

@@ -1,8 +1,7 @@
-import { notFound } from '@tributary/platform/core';
 import { transact } from '../../db/errors.js';
 import { parseKg, kg, RECIPE_WEIGHT_MAX, apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import { listRecordsOf } from '../records/record-list.repository.js';
 import type { FeatureDeps } from '../deps.js';
 import { insertItem, listLots, type LotKind } from './lots.repository.js';
@@ -105,7 +104,7 @@ export async function readLots(
 ): Promise<Record<string, unknown> | Record<string, unknown>[]> {
   if (query.item_code !== undefined && query.created_ts !== undefined) {
     const [lot] = await listLots(deps.db, kind, { itemCode: query.item_code, createdTs: query.created_ts });
-    if (!lot) throw notFound(ErrorCodes.lotNotFound, `${kind} ${query.item_code}/${query.created_ts} does not exist`);
+    if (!lot) throw ProcessingError.LOT_NOT_FOUND(`${kind} ${query.item_code}/${query.created_ts} does not exist`);
     const records = await listRecordsOf(deps.db, kind, query.item_code, query.created_ts);
     const record_list =
       kind === 'herbline'

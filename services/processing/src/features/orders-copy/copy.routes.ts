@@ -1,10 +1,10 @@
 import { EventAck, EventEnvelope, INTERNAL_EVENTS_PATH } from '@tributary/contracts';
-import { forbidden } from '@tributary/platform/core';
 import { inTransaction } from '@tributary/platform/db';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { applyOnce } from '@tributary/platform/outbox';
 import type { FeatureDeps } from '../deps.js';
 import { applyOrdersEvent } from './copy.service.js';
+import { ProcessingError } from '../../errors.js';
 
 /**
  * `POST /internal/events`: the sync service delivers the orders service's outbox events here
@@ -25,7 +25,7 @@ export function registerOrdersCopyRoutes(app: HttpApp, deps: FeatureDeps, delive
     },
     async (request) => {
       const principal = request.identity?.principal ?? '';
-      if (!deliverers.has(principal)) throw forbidden('EVENT_DELIVERER_FORBIDDEN', `${principal || 'this caller'} may not deliver events`);
+      if (!deliverers.has(principal)) throw ProcessingError.EVENT_DELIVERER_FORBIDDEN(`${principal || 'this caller'} may not deliver events`);
       const envelope = request.body;
       const now = deps.clock.now();
       const outcome = await inTransaction(deps.db, (trx) =>

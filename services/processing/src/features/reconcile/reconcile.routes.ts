@@ -9,11 +9,11 @@ import {
   reconcileMtp,
   type MtpShipmentPage,
 } from '@tributary/contracts';
-import { unavailable } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { FeatureDeps } from '../deps.js';
 import { allocationPage } from './reconcile.repository.js';
+import { ProcessingError } from '../../errors.js';
 
 const PageQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}:[0-9]{1,10}$', description: 'cursor `<request_code>:<shipment_code>` from the previous page' })),
@@ -57,7 +57,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       },
     },
     async (request) => {
-      if (!orders) throw unavailable('ORDERS_NOT_CONFIGURED', 'The orders service URL is not configured (ORDERS_URL)');
+      if (!orders) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
       const pageSize = request.query.page_size ?? 2000;
       const maxDifferences = request.query.max_differences ?? 1000;
       const shipments = pagedRows((after) =>

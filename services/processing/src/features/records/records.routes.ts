@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { invalid } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { MATERIALS } from '../../domain/materials.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http/schemas.js';
 import { actorOf, type FeatureDeps } from '../deps.js';
 import { createRecord, moveRecord, scan, updateRecord } from './records.service.js';
@@ -48,7 +47,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
       async (request) => {
         if (herbline && request.body.reduced_by !== undefined) {
           // Herbline bags are only ever dispatched whole (reference §4.1).
-          throw invalid(ErrorCodes.reduceNotSupported, 'herbline bags cannot be reduced, only dispatched');
+          throw ProcessingError.REDUCE_NOT_SUPPORTED('herbline bags cannot be reduced, only dispatched');
         }
         return updateRecord(deps, actorOf(request), material, request.body);
       },

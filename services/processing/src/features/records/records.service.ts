@@ -1,9 +1,9 @@
-import { conflict, dec, invalid, notFound } from '@tributary/platform/core';
+import { dec } from '@tributary/platform/core';
 import { transact } from '../../db/errors.js';
 import { effectiveStatus, HERBLINE_SECTION, type Material, type RecordStatus } from '../../domain/materials.js';
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
 import { bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
 import { insertRecord, lockRecord, moveRecordRow, scanRecord, updateRecordStatus } from './records.repository.js';
 
@@ -24,16 +24,15 @@ export interface NewRecord {
 export async function createRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: NewRecord) {
   const gross = parseKg(input.gross_weight, 'gross_weight');
   const tare = parseKg(input.bag_weight, 'bag_weight', { allowZero: true });
-  if (!gross.greaterThan(tare)) throw invalid(ErrorCodes.weightInvalid, 'gross_weight must be greater than bag_weight', { details: { field: 'gross_weight' } });
+  if (!gross.greaterThan(tare)) throw ProcessingError.WEIGHT_INVALID('gross_weight must be greater than bag_weight', { details: { field: 'gross_weight' } });
   const receivedTs = String(deps.clock.now());
   const inserted = await transact(deps.db, async (trx) => {
     const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.store_location).executeTakeFirst();
-    if (!location) throw notFound(ErrorCodes.locationNotFound, `store location ${input.store_location} does not exist`);
+    if (!location) throw ProcessingError.LOCATION_NOT_FOUND(`store location ${input.store_location} does not exist`);
     if (location.herbline_section !== HERBLINE_SECTION[material]) {
-      throw conflict(
-        HERBLINE_SECTION[material] ? ErrorCodes.locationNotHerblineSection : ErrorCodes.locationHerblineOnly,
-        HERBLINE_SECTION[material] ? 'herbline bags go to herbline-section locations only' : `${input.store_location} holds herbline bags only`,
-      );
+      throw HERBLINE_SECTION[material]
+        ? ProcessingError.LOCATION_NOT_HERBLINE_SECTION('herbline bags go to herbline-section locations only')
+        : ProcessingError.LOCATION_HERBLINE_ONLY(`${input.store_location} holds herbline bags only`);
     }
     const row = await insertRecord(trx, material, {
       item_code: input.item_code,
@@ -77,14 +76,14 @@ export async function updateRecord(deps: FeatureDeps, actor: EventActor, materia
   const reduceBy = input.reduced_by === undefined ? undefined : parseKg(input.reduced_by, 'reduced_by');
   const result = await transact(deps.db, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
-    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${input.barcode} does not exist`);
+    if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
     if (reduceBy === undefined && bag.status === 'DISPATCHED') return { barcode: input.barcode, status: bag.status, changed: false };
-    if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${input.barcode} has been dispatched`);
+    if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${input.barcode} has been dispatched`);
     let status: RecordStatus = 'DISPATCHED';
     let remaining = dec(bag.remaining);
     if (reduceBy !== undefined) {
       if (reduceBy.greaterThan(remaining)) {
-        throw conflict(ErrorCodes.reduceExceedsRemaining, `bag ${input.barcode} has ${kg(remaining)} kg remaining`, { details: { remaining: kg(remaining) } });
+        throw ProcessingError.RECORD_REDUCE_EXCEEDS_REMAINING(`bag ${input.barcode} has ${kg(remaining)} kg remaining`, { details: { remaining: kg(remaining) } });
       }
       remaining = remaining.minus(reduceBy);
       status = remaining.isZero() ? 'PROCESSED' : 'IN_PROCESS';
@@ -110,7 +109,7 @@ export async function updateRecord(deps: FeatureDeps, actor: EventActor, materia
  */
 export async function scan(deps: FeatureDeps, material: Material, barcode: string) {
   const row = await scanRecord(deps.db, material, barcode);
-  if (!row) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${barcode} does not exist`);
+  if (!row) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${barcode} does not exist`);
   const net = dec(row.net_weight);
   const allocated = dec(row.allocated);
   const status = effectiveStatus(row.status, allocated.isZero(), allocated.greaterThanOrEqualTo(net));
@@ -125,15 +124,14 @@ export async function scan(deps: FeatureDeps, material: Material, barcode: strin
 export async function moveRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: { barcode: string; new_store_location: string }) {
   await transact(deps.db, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
-    if (!bag) throw notFound(ErrorCodes.recordNotFound, `${material} bag ${input.barcode} does not exist`);
-    if (bag.status === 'DISPATCHED') throw conflict(ErrorCodes.recordDispatched, `bag ${input.barcode} has been dispatched`);
+    if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
+    if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${input.barcode} has been dispatched`);
     const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.new_store_location).executeTakeFirst();
-    if (!location) throw notFound(ErrorCodes.locationNotFound, `store location ${input.new_store_location} does not exist`);
+    if (!location) throw ProcessingError.LOCATION_NOT_FOUND(`store location ${input.new_store_location} does not exist`);
     if (location.herbline_section !== HERBLINE_SECTION[material]) {
-      throw conflict(
-        HERBLINE_SECTION[material] ? ErrorCodes.locationNotHerblineSection : ErrorCodes.locationHerblineOnly,
-        HERBLINE_SECTION[material] ? 'herbline bags go to herbline-section locations only' : `${input.new_store_location} holds herbline bags only`,
-      );
+      throw HERBLINE_SECTION[material]
+        ? ProcessingError.LOCATION_NOT_HERBLINE_SECTION('herbline bags go to herbline-section locations only')
+        : ProcessingError.LOCATION_HERBLINE_ONLY(`${input.new_store_location} holds herbline bags only`);
     }
     const from = await moveRecordRow(trx, material, input.barcode, input.new_store_location);
     await emit(trx, actor, [

@@ -1,11 +1,10 @@
-import { conflict, invalid, notFound } from '@tributary/platform/core';
 import { sql, type Kysely } from '@tributary/platform/db';
 import { transact } from '../../db/errors.js';
 import type { TraderStatus } from '../../db/schema.js';
 import { ALLOCATION_SUPPORT, ingredientTable, MATERIALS, type BatchTarget } from '../../domain/materials.js';
 import { apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import { listRecordsOf } from '../records/record-list.repository.js';
 import type { FeatureDeps } from '../deps.js';
 
@@ -24,14 +23,14 @@ export async function createBlendsheetBatch(deps: FeatureDeps, actor: EventActor
   const result = await transact(deps.db, async (trx) => {
     // The sheet's row lock serialises batch creation per sheet: the count below cannot go stale.
     const sheet = await trx.selectFrom('blendsheet').select('no_of_batches').where('blendsheet_no', '=', blendsheetNo).forUpdate().executeTakeFirst();
-    if (!sheet) throw notFound(ErrorCodes.blendsheetNotFound, `blendsheet ${blendsheetNo} does not exist`);
+    if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
     const { made } = await trx
       .selectFrom('blendsheet_batch')
       .select(sql<number>`coalesce(max(batch_no), 0)::int`.as('made'))
       .where('blendsheet_no', '=', blendsheetNo)
       .executeTakeFirstOrThrow();
     if (made >= sheet.no_of_batches) {
-      throw conflict(ErrorCodes.batchLimit, `blendsheet ${blendsheetNo} already has ${made} of ${sheet.no_of_batches} batches`, {
+      throw ProcessingError.BLENDSHEET_BATCH_LIMIT_REACHED(`blendsheet ${blendsheetNo} already has ${made} of ${sheet.no_of_batches} batches`, {
         details: { no_of_batches: sheet.no_of_batches, created_batches: made },
       });
     }
@@ -52,9 +51,9 @@ export async function createFlavorsheetBatch(deps: FeatureDeps, actor: EventActo
   const itemCode = batchItemCode(flavorsheetNo, 'F', 1);
   const result = await transact(deps.db, async (trx) => {
     const sheet = await trx.selectFrom('flavorsheet').select('flavorsheet_no').where('flavorsheet_no', '=', flavorsheetNo).forUpdate().executeTakeFirst();
-    if (!sheet) throw notFound(ErrorCodes.flavorsheetNotFound, `flavorsheet ${flavorsheetNo} does not exist`);
+    if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
     const existing = await trx.selectFrom('flavorsheet_batch').select('item_code').where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
-    if (existing) throw conflict(ErrorCodes.flavorsheetBatchExists, `flavorsheet ${flavorsheetNo} already has its batch ${existing.item_code}`);
+    if (existing) throw ProcessingError.FLAVORSHEET_BATCH_EXISTS(`flavorsheet ${flavorsheetNo} already has its batch ${existing.item_code}`);
     await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
     await trx.insertInto('flavorsheet_batch').values({ item_code: itemCode, created_ts: createdTs, flavorsheet_no: flavorsheetNo }).execute();
     await emit(trx, actor, [
@@ -96,7 +95,7 @@ export async function readBlendsheetBatches(deps: FeatureDeps, query: { item_cod
     return rows.map(({ item_code, created_ts, blendsheet_no, humidity, density, trader_status, remarks }) => ({ item_code, created_ts, blendsheet_no, humidity, density, trader_status, remarks }));
   }
   const batch = rows[0];
-  if (!batch) throw notFound(ErrorCodes.batchNotFound, `blendsheet batch ${query.item_code}/${query.created_ts} does not exist`);
+  if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`blendsheet batch ${query.item_code}/${query.created_ts} does not exist`);
   const [record_list, allocations] = await Promise.all([
     listRecordsOf(deps.db, 'blendsheet', query.item_code!, query.created_ts!),
     batchAllocations(deps.db, 'blendsheet', query.item_code!, query.created_ts!),
@@ -118,7 +117,7 @@ export async function readFlavorsheetBatches(deps: FeatureDeps, query: { item_co
   const rows = (await select.execute()).map(apiRow);
   if (!detail) return rows.map(({ item_code, created_ts, flavorsheet_no, remarks }) => ({ item_code, created_ts, flavorsheet_no, remarks }));
   const batch = rows[0];
-  if (!batch) throw notFound(ErrorCodes.batchNotFound, `flavorsheet batch ${query.item_code}/${query.created_ts} does not exist`);
+  if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`flavorsheet batch ${query.item_code}/${query.created_ts} does not exist`);
   const [record_list, allocations] = await Promise.all([
     listRecordsOf(deps.db, 'flavorsheet', query.item_code!, query.created_ts!),
     batchAllocations(deps.db, 'flavorsheet', query.item_code!, query.created_ts!),
@@ -143,8 +142,7 @@ export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: 
   const hasCompleted = body.completed !== undefined;
   const hasQc = body.humidity !== undefined || body.density !== undefined;
   if (hasCompleted === hasQc || (hasQc && (body.humidity === undefined || body.density === undefined)) || (hasQc && target === 'flavorsheet')) {
-    throw invalid(
-      ErrorCodes.batchUpdateInvalid,
+    throw ProcessingError.BATCH_UPDATE_INVALID(
       target === 'flavorsheet' ? 'Send completed' : 'Send either completed, or humidity and density together',
     );
   }
@@ -155,10 +153,10 @@ export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: 
       select completed, ${target === 'blendsheet' ? sql`trader_status` : sql`null::text as trader_status`}
         from ${sql.table(table)} where item_code = ${body.item_code} and created_ts = ${createdTs} for update`.execute(trx);
     const batch = rows[0];
-    if (!batch) throw notFound(ErrorCodes.batchNotFound, `${target} batch ${body.item_code}/${createdTs} does not exist`);
+    if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`${target} batch ${body.item_code}/${createdTs} does not exist`);
     const aggregate = itemAggregate('batch', body.item_code, createdTs);
     if (hasCompleted) {
-      if (batch.completed && !body.completed) throw conflict(ErrorCodes.batchCompleted, 'A completed batch cannot be reopened');
+      if (batch.completed && !body.completed) throw ProcessingError.BATCH_COMPLETED('A completed batch cannot be reopened');
       if (body.completed && !batch.completed) {
         await sql`update ${sql.table(table)} set completed = true where item_code = ${body.item_code} and created_ts = ${createdTs}`.execute(trx);
         await emit(trx, actor, [{ ...aggregate, type: ProcessingEvents.batchCompleted, payload: { table, item_code: body.item_code, created_ts: Number(createdTs) } }]);
@@ -166,7 +164,7 @@ export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: 
       return { item_code: body.item_code, created_ts: Number(createdTs), completed: body.completed! };
     }
     if (batch.trader_status !== null && batch.trader_status !== 'TRADER_PENDING') {
-      throw conflict(ErrorCodes.batchQcLocked, `QC readings are locked once the batch is ${batch.trader_status}`);
+      throw ProcessingError.BATCH_QC_LOCKED(`QC readings are locked once the batch is ${batch.trader_status}`);
     }
     await trx
       .updateTable('blendsheet_batch')

@@ -1,9 +1,8 @@
-import { invalid, notFound } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
 import { transact } from '../../db/errors.js';
 import { kg, parseKg, RECIPE_WEIGHT_MAX, TOTAL_MAX } from '../../domain/values.js';
 import { emit, ProcessingEvents, type EventActor } from '../../events.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
 
 export interface BlendsheetInput {
@@ -26,7 +25,7 @@ export interface FlavorsheetInput {
 function refuseDuplicateCodes(codes: string[], field: string): void {
   const seen = new Set<string>();
   for (const code of codes) {
-    if (seen.has(code)) throw invalid(ErrorCodes.mixtureDuplicate, `${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
+    if (seen.has(code)) throw ProcessingError.MIXTURE_DUPLICATE(`${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
     seen.add(code);
   }
 }
@@ -80,7 +79,7 @@ export async function createFlavorsheet(deps: FeatureDeps, actor: EventActor, in
 export async function setBatchCount(deps: FeatureDeps, actor: EventActor, blendsheetNo: string, noOfBatches: number) {
   await transact(deps.db, async (trx) => {
     const updated = await trx.updateTable('blendsheet').set({ no_of_batches: noOfBatches }).where('blendsheet_no', '=', blendsheetNo).executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw notFound(ErrorCodes.blendsheetNotFound, `blendsheet ${blendsheetNo} does not exist`);
+    if (updated.numUpdatedRows === 0n) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
     await emit(trx, actor, [
       { aggregateType: 'blendsheet', aggregateId: blendsheetNo, type: ProcessingEvents.sheetChanged, payload: { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches } },
     ]);
@@ -105,7 +104,7 @@ export async function readBlendsheets(deps: FeatureDeps, blendsheetNo: string | 
     return sheets.map(({ blendsheet_no, standard, no_of_batches, created_batches }) => ({ blendsheet_no, standard, no_of_batches, created_batches }));
   }
   const sheet = sheets[0];
-  if (!sheet) throw notFound(ErrorCodes.blendsheetNotFound, `blendsheet ${blendsheetNo} does not exist`);
+  if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
   const [tealine, blendbalance] = await Promise.all([
     deps.db.selectFrom('blendsheet_mix_tealine').select(['mixture_code', 'no_of_bags']).where('blendsheet_no', '=', blendsheetNo).orderBy('mixture_code').execute(),
     deps.db.selectFrom('blendsheet_mix_blendbalance').select(['mixture_code', 'weight']).where('blendsheet_no', '=', blendsheetNo).orderBy('mixture_code').execute(),
@@ -125,7 +124,7 @@ export async function readFlavorsheets(deps: FeatureDeps, flavorsheetNo: string 
     return sheets.map(({ flavorsheet_no, flavor_code, batch_created }) => (withoutBatchOnly ? { flavorsheet_no, flavor_code } : { flavorsheet_no, flavor_code, batch_created }));
   }
   const sheet = sheets[0];
-  if (!sheet) throw notFound(ErrorCodes.flavorsheetNotFound, `flavorsheet ${flavorsheetNo} does not exist`);
+  if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
   const mixtures = await deps.db.selectFrom('flavorsheet_mix').select(['mixture_code', 'weight']).where('flavorsheet_no', '=', flavorsheetNo).orderBy('mixture_code').execute();
   return { ...sheet, mixtures };
 }

@@ -1,9 +1,8 @@
-import { conflict, forbidden, notFound } from '@tributary/platform/core';
 import { transact } from '../../db/errors.js';
 import type { TraderStatus } from '../../db/schema.js';
 import { apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
-import { ErrorCodes } from '../../errors.js';
+import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
 
 /**
@@ -51,15 +50,15 @@ export async function setTraderStatus(
       .where('created_ts', '=', createdTs)
       .forUpdate()
       .executeTakeFirst();
-    if (!batch) throw notFound(ErrorCodes.batchNotFound, `blendsheet batch ${body.item_code}/${createdTs} does not exist`);
+    if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`blendsheet batch ${body.item_code}/${createdTs} does not exist`);
     const transition = traderTransition(batch.trader_status, body.trader_status);
     if (!transition) {
-      throw conflict(ErrorCodes.traderTransitionInvalid, `trader status may not move from ${batch.trader_status ?? 'none'} to ${body.trader_status}`, {
+      throw ProcessingError.TRADER_TRANSITION_INVALID(`trader status may not move from ${batch.trader_status ?? 'none'} to ${body.trader_status}`, {
         details: { from: batch.trader_status, to: body.trader_status },
       });
     }
     if (!transition.roles.some((role) => roles.includes(role))) {
-      throw forbidden(ErrorCodes.traderRoleForbidden, `${transition.from} → ${transition.to} needs the role ${transition.roles.join(' or ')}`, {
+      throw ProcessingError.TRADER_ROLE_FORBIDDEN(`${transition.from} → ${transition.to} needs the role ${transition.roles.join(' or ')}`, {
         details: { required: transition.roles },
       });
     }

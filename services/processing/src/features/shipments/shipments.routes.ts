@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { isAppError, unavailable, uuid } from '@tributary/platform/core';
+import { isAppError, uuid } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { FastifyRequest } from 'fastify';
@@ -7,6 +7,7 @@ import { Code, Kg, Text } from '../../http/schemas.js';
 import type { FeatureDeps } from '../deps.js';
 import { copyState, dispatchableCopies } from '../orders-copy/copy.repository.js';
 import { requireAllocatedBags } from '../dispatch/dispatch-guard.js';
+import { ProcessingError } from '../../errors.js';
 
 /** `GET /app/shipment` says whether it answered from orders (`false`) or from the local copy (`true`). */
 export const STALE_HEADER = 'x-tributary-stale';
@@ -62,7 +63,7 @@ export function dispatchableShipments(orders: Order[]) {
  */
 export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined): void {
   const client = () => {
-    if (!orders) throw unavailable('ORDERS_NOT_CONFIGURED', 'The orders service URL is not configured (ORDERS_URL)');
+    if (!orders) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
     return orders;
   };
   const passAlong = (request: FastifyRequest) => ({
