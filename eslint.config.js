@@ -27,6 +27,29 @@ const serviceBoundaries = SERVICES.map((service) => ({
   },
 }));
 
+/** Shorthands of platform/core that take a code as their first argument. */
+const CODE_FIRST = 'invalid|notFound|conflict|forbidden|unauthenticated|unavailable';
+const LITERAL = "/^(Literal|TemplateLiteral)$/";
+const LITERAL_CODE = 'An error code is declared once in the service catalogue (defineErrors in errors.ts); throw it as Catalogue.CODE(message).';
+
+/**
+ * Codes are declared once, with their category, in each service's errors.ts: a string literal at a
+ * throw site is a second declaration that can drift (same code, another status). Sync joins once its
+ * catalogue moves to defineErrors.
+ */
+const declaredErrors = {
+  files: ['services/{orders,processing,erp,gateway}/src/**/*.ts'],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      { selector: `NewExpression[callee.name='AppError'][arguments.1.type=${LITERAL}]`, message: LITERAL_CODE },
+      { selector: `CallExpression[callee.name=/^(${CODE_FIRST})$/][arguments.0.type=${LITERAL}]`, message: LITERAL_CODE },
+      { selector: `CallExpression[callee.name='defineErrors']`, message: 'Only the service catalogue (errors.ts) declares error codes.' },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -68,4 +91,6 @@ export default tseslint.config(
     },
   },
   ...serviceBoundaries,
+  declaredErrors,
+  { files: ['services/*/src/errors.ts'], rules: { 'no-restricted-syntax': 'off' } },
 );
