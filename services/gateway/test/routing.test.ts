@@ -168,6 +168,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     });
 
+    it('answers a routed path with a method it does not route as 405 with Allow, without reaching the upstream', async () => {
+      await createRoute({ pathPattern: '/only-read/*', httpMethod: 'GET', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false });
+      await createRoute({ pathPattern: '/only-read/*', httpMethod: 'PUT', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false });
+      await a.runtime.routeLoader.reload();
+      const hitsBefore = up.t3!.hits;
+      const refused = await a.app.inject({ method: 'DELETE', url: '/only-read/x' });
+      expect(refused.statusCode).toBe(405);
+      expect(refused.headers.allow).toBe('GET, PUT');
+      expect(refused.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED', details: { allowed: ['GET', 'PUT'] } });
+      expect(up.t3!.hits).toBe(hitsBefore);
+      expect((await a.app.inject({ method: 'GET', url: '/only-read/x' })).statusCode).toBe(200);
+    });
+
     it('validates at the edge: body limit, versions, unknown paths, traversal', async () => {
       const token = await tokenFor(a, 'analyst');
       const big = await a.app.inject({ method: 'POST', url: '/api/v1/erp/x', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: JSON.stringify({ blob: 'x'.repeat(5000) }) });
