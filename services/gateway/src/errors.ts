@@ -3,6 +3,7 @@ import { defineErrors } from '@tributary/platform/core';
 /** The gateway's error codes, each declared once with its category; clients and docs rely on them. */
 export const GatewayError = defineErrors({
   // 400
+  AUTH_FAILED: 'invalid',
   PASSWORD_POLICY_VIOLATION: 'invalid',
   INVALID_IP_ALLOWLIST: 'invalid',
   INVALID_SCOPE: 'invalid',
@@ -11,7 +12,6 @@ export const GatewayError = defineErrors({
   PATH_INVALID: 'invalid',
   // 401
   AUTH_REQUIRED: 'unauthenticated',
-  AUTH_FAILED: 'unauthenticated',
   INVALID_CREDENTIALS: 'unauthenticated',
   TOKEN_INVALID: 'unauthenticated',
   TOKEN_EXPIRED: 'unauthenticated',

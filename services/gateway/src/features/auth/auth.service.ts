@@ -222,7 +222,7 @@ export class AuthService {
   async changePassword(userId: string, current: string, next: string): Promise<number> {
     const { users, hasher, settings } = this.deps;
     const user = await users.findById(userId);
-    if (!user) throw GatewayError.AUTH_FAILED('User no longer exists');
+    if (!user) throw GatewayError.TOKEN_INVALID('User no longer exists');
     if (!(await hasher.verify(user.password_hash, current))) throw GatewayError.PASSWORD_INCORRECT('Current password is incorrect');
     checkPolicy(next, settings.policy);
     await users.setPassword(userId, await hasher.hash(next), this.now(), userId);
