@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { request as httpRequest } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { methodNotAllowed } from '../core/errors.js';
 import { buildApp, capturingLogger, listen } from './test-support.js';
 
 describe('the error handler', () => {
@@ -58,6 +59,18 @@ describe('the error handler', () => {
     const response = await app.inject({ method: 'POST', url: '/orders', headers: { 'content-type': 'application/json' }, payload: '{"sku": ' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'REQUEST_BODY_INVALID_JSON' });
+  });
+
+  it('answers METHOD_NOT_ALLOWED with 405 and the Allow header', async () => {
+    const app = await buildApp({}, (a) => {
+      a.get('/feeds/:id', async (request) => {
+        throw methodNotAllowed('GET', request.url, ['post', 'PUT']);
+      });
+    });
+    const response = await app.inject({ method: 'GET', url: '/feeds/7' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST, PUT');
+    expect(response.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED', details: { allowed: ['POST', 'PUT'] } });
   });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND', async () => {
