@@ -5,7 +5,8 @@ import type { ResolutionStrategy, SyncConflictRow, SyncDatabase } from '../../db
 import { SyncErrorCode } from '../../errors.js';
 import type { ConflictPolicy } from '../configurations/configurations.schemas.js';
 import type { BusinessRules } from './business-rules.js';
-import { applyToStatus, audit, findConflict, insertConflict, updateConflict, type StatusAfterConflict } from './conflicts.repository.js';
+import { resolve as resolveDelivery, type StatusAfterConflict } from '../queue/index.js';
+import { audit, findConflict, insertConflict, updateConflict } from './conflicts.repository.js';
 import { mergeFields } from './merge.js';
 
 export interface ConflictDeps {
@@ -67,7 +68,7 @@ export async function handleDetectedConflict(deps: ConflictDeps, detected: Detec
     } else {
       next = await settleByStrategy(deps, trx, row, detected, policy, now);
     }
-    const moved = await applyToStatus(trx, detected.syncStatusId, next, {
+    const moved = await resolveDelivery(trx, detected.syncStatusId, next, {
       now,
       fromStatuses: ['in_progress'],
       round: detected.round,
@@ -194,7 +195,7 @@ export async function ignoreConflict(deps: ConflictDeps, conflictId: string, rea
     const row = await openConflict(trx, conflictId);
     const now = new Date(deps.clock.now());
     await updateConflict(trx, conflictId, { status: 'ignored', reason, resolvedBy: actor, resolvedAt: now });
-    await applyToStatus(trx, row.sync_status_id, { kind: 'skip', resolution: 'ignored', conflictId }, { now, fromStatuses: ['conflict'] });
+    await resolveDelivery(trx, row.sync_status_id, { kind: 'skip', resolution: 'ignored', conflictId }, { now, fromStatuses: ['conflict'] });
     await audit(trx, { conflictId, action: 'ignored', actor, from: row.resolution_status, to: 'ignored', details: { reason }, at: now });
   });
 }
@@ -212,7 +213,7 @@ export async function resolveConflict(deps: ConflictDeps, conflictId: string, de
       decision.choice === 'target'
         ? { kind: 'complete', resolution: 'manual:target', conflictId }
         : { kind: 'redeliver', payload: value, resolution: `manual:${decision.choice}`, conflictId };
-    await applyToStatus(trx, row.sync_status_id, next, { now, fromStatuses: ['conflict'] });
+    await resolveDelivery(trx, row.sync_status_id, next, { now, fromStatuses: ['conflict'] });
     await audit(trx, { conflictId, action: 'resolved', actor, from: row.resolution_status, to: 'resolved', details: { choice: decision.choice, reason, value }, at: now });
     redeliver = next.kind === 'redeliver';
   });
