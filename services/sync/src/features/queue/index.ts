@@ -10,4 +10,4 @@ export { fail, type Failure } from './fail.js';
 export { purge } from './purge.js';
 export { releaseExpiredLeases, releaseHeld } from './release.js';
 export { replay } from './replay.js';
-export { park, resolve, skip, type ResolveFacts, type StatusAfterConflict } from './resolve.js';
+export { park, resolve, skip, type Resolution, type ResolveFacts, type StatusAfterConflict } from './resolve.js';

@@ -19,16 +19,25 @@ export interface ResolveFacts {
   targetData?: unknown;
 }
 
+/** A decision that moves the delivery on (everything but waiting for a person). */
+export type Resolution = Exclude<StatusAfterConflict, { kind: 'await' }>;
+
 /**
  * Moves the delivery on after a conflict decision. A redelivery is a new resolution round:
- * forced, carrying the resolved payload, with its own idempotency key. `await` parks it (see park).
+ * forced, carrying the resolved payload, with its own idempotency key.
  */
-export async function resolve(
-  db: Db,
-  syncStatusId: string,
-  next: StatusAfterConflict,
-  facts: ResolveFacts,
-): Promise<boolean> {
+export async function resolve(db: Db, syncStatusId: string, next: Resolution, facts: ResolveFacts): Promise<boolean> {
+  return afterConflict(db, syncStatusId, next, facts);
+}
+
+/** A conflict waits for a person: the delivery holds its aggregate in `conflict` until resolved. */
+export async function park(db: Db, syncStatusId: string, conflictId: string, facts: ResolveFacts): Promise<boolean> {
+  return afterConflict(db, syncStatusId, { kind: 'await', conflictId }, facts);
+}
+
+// park and resolve share one statement: both clear the lease, record the target's version and
+// tag the conflict in sync_metadata; only the status and the redelivery columns differ.
+async function afterConflict(db: Db, syncStatusId: string, next: StatusAfterConflict, facts: ResolveFacts): Promise<boolean> {
   const meta = { conflictId: next.conflictId, ...(next.kind !== 'await' ? { resolution: next.resolution } : {}) };
   const common = {
     lease_owner: null,
@@ -57,11 +66,6 @@ export async function resolve(
           : query.set({ ...common, sync_status: 'conflict' });
   const result = await set.executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-/** A conflict waits for a person: the delivery holds its aggregate in `conflict` until resolved. */
-export async function park(db: Db, syncStatusId: string, conflictId: string, facts: ResolveFacts): Promise<boolean> {
-  return resolve(db, syncStatusId, { kind: 'await', conflictId }, facts);
 }
 
 /** An operator lets a parked delivery go, so later events of its aggregate may flow. */
