@@ -4,7 +4,17 @@ import { startPlatform, type FuzzPlatform } from '../security/platform.js';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'];
 type Operation = { security?: Array<Record<string, string[]>> };
 
-function operations(doc: { paths: Record<string, Record<string, Operation>> }): Array<{ key: string; operation: Operation }> {
+interface Document {
+  servers?: unknown;
+  components: { securitySchemes: Record<string, unknown> };
+  paths: Record<string, Record<string, Operation>>;
+}
+
+async function documentAt(url: string): Promise<Document> {
+  return (await (await fetch(url)).json()) as Document;
+}
+
+function operations(doc: Document): Array<{ key: string; operation: Operation }> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     METHODS.filter((method) => item[method] !== undefined).map((method) => ({ key: `${method.toUpperCase()} ${path}`, operation: item[method]! })),
   );
@@ -20,7 +30,7 @@ describe('OpenAPI documents of the running platform', () => {
 
   it('each service declares the SigV4 scheme, servers and a security requirement on every operation', async () => {
     for (const name of ['orders', 'processing', 'erp', 'sync']) {
-      const doc = await (await fetch(`${platform.node(name).url}/openapi.json`)).json();
+      const doc = await documentAt(`${platform.node(name).url}/openapi.json`);
       expect(doc.components.securitySchemes.sigv4, name).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
       expect(doc.servers, name).toEqual([{ url: '/' }]);
       const all = operations(doc);
@@ -35,15 +45,15 @@ describe('OpenAPI documents of the running platform', () => {
   });
 
   it('operations guarded by a declared rule list its roles (orders and erp)', async () => {
-    const orders = await (await fetch(`${platform.node('orders').url}/openapi.json`)).json();
+    const orders = await documentAt(`${platform.node('orders').url}/openapi.json`);
     const withRoles = operations(orders).filter(({ operation }) => (operation.security?.[0]?.sigv4 ?? []).length > 0);
     expect(withRoles.length).toBeGreaterThan(10);
-    const erp = await (await fetch(`${platform.node('erp').url}/openapi.json`)).json();
+    const erp = await documentAt(`${platform.node('erp').url}/openapi.json`);
     expect(operations(erp).filter(({ operation }) => (operation.security?.[0]?.sigv4 ?? []).length > 0).length).toBeGreaterThan(5);
   });
 
   it('the gateway merges the services’ real operations under its public paths', async () => {
-    const doc = await (await fetch(`${platform.node('gateway').url}/api/v1/openapi.json`)).json();
+    const doc = await documentAt(`${platform.node('gateway').url}/api/v1/openapi.json`);
     const paths = Object.keys(doc.paths);
     for (const name of ['orders', 'processing', 'erp', 'sync']) {
       expect(paths.filter((path) => path.startsWith(`/api/v1/${name}/`) && !path.endsWith('/{path}')).length, name).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
 import { createHttpApp, declareAccess, type HttpApp } from '@tributary/platform/http';
 import { testAuth, testDatabases, type TestDatabase } from '@tributary/platform/testing';
-import { edgeSecurity, routedPathOf, toOpenApiPath } from '../src/features/docs/merged-document.js';
+import { edgeSecurity, routedPathOf, routeSecurity, toOpenApiPath } from '../src/features/docs/merged-document.js';
 import { seed } from '../src/seed.js';
 import { migrated, startGateway, type TestGateway } from './support.js';
 
@@ -14,6 +14,7 @@ async function startDocumentedService(signedFetches: string[]): Promise<{ app: H
   });
   app.get('/plans', { preValidation: declareAccess(async () => undefined, ['GRANDPASS-ADMIN']) }, async () => []);
   app.get('/orders/:id', async () => ({}));
+  app.post('/internal/events', async () => ({}));
   return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
 
@@ -50,11 +51,16 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
 
       const routes = gateway.runtime.routes.routes();
       expect(routes.length).toBeGreaterThan(10);
+      // One rule spelled out: the original's plan upload is for GRANDPASS-ADMIN (and the super role).
+      expect(doc.paths['/order/plan'].post.security).toEqual([
+        { bearerAuth: ['GRANDPASS-ADMIN', 'administrator'] },
+        { apiKey: ['GRANDPASS-ADMIN', 'administrator'] },
+      ]);
       // The route that wins a path+method is the one the gateway matches first (priority), as in the merge.
       const claimed = new Set<string>();
       for (const route of [...routes].sort((a, b) => b.priority - a.priority)) {
         const { path, wildcard } = routedPathOf(route);
-        const expected = edgeSecurity(route.roles, route.authRequired);
+        const expected = routeSecurity(route);
         if (wildcard) {
           // The upstream's own paths appear under the versioned prefix, each with the route's requirement.
           const prefix = toOpenApiPath(route.pathPattern.slice(0, -2));
@@ -86,6 +92,8 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       const doc = (await gateway.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
       const order = doc.paths['/api/v1/orders/orders/{id}'].get;
       expect(order.parameters).toContainEqual(expect.objectContaining({ in: 'path', name: 'id', required: true }));
+      // The edge refuses to forward internal paths, so the document does not offer them.
+      expect(Object.keys(doc.paths).filter((path) => path.includes('/internal/'))).toEqual([]);
       expect(signedFetches.length).toBeGreaterThan(0);
       for (const authorization of signedFetches) expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=/);
     });

@@ -1,3 +1,5 @@
+import { isInternalPath, SUPER_ROLE } from '../routing/access.js';
+import { ANY_ROLE } from '../routing/policy.js';
 import type { RouteConfig } from '../routing/route-table.js';
 
 /** The parts of an OpenAPI 3.1 document the merge reads and writes. */
@@ -27,6 +29,16 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as 
 export function edgeSecurity(roles: readonly string[] | null, required = true): Array<Record<string, string[]>> {
   if (!required) return [];
   return [{ [BEARER_SCHEME]: [...(roles ?? [])] }, { [API_KEY_SCHEME]: [...(roles ?? [])] }];
+}
+
+/**
+ * A table route's requirement as the edge enforces it (policy.ts): `*` admits any signed-in
+ * caller, no roles admits only the super role, and the super role passes every route.
+ */
+export function routeSecurity(route: RouteConfig): Array<Record<string, string[]>> {
+  if (!route.roles) return edgeSecurity([SUPER_ROLE], route.authRequired);
+  if (route.roles.includes(ANY_ROLE)) return edgeSecurity(null, route.authRequired);
+  return edgeSecurity(route.roles.includes(SUPER_ROLE) ? route.roles : [...route.roles, SUPER_ROLE], route.authRequired);
 }
 
 /** `/plans/:id` (the route table's form) becomes `/plans/{id}` (OpenAPI's). */
@@ -69,7 +81,7 @@ function forwarded(route: RouteConfig, path: string, operation: Operation | unde
     ? { ...operation }
     : { summary: route.routeName, description: `Forwarded to ${route.serviceName}; its document did not describe this path.`, responses: { default: { description: 'The upstream answer' } } };
   const tags = Array.isArray(base.tags) && base.tags.length > 0 ? (base.tags as string[]).map((tag) => `${route.serviceName}: ${tag}`) : [route.serviceName];
-  const result: Operation = { ...base, tags, parameters: pathParameters(path, base), security: edgeSecurity(route.roles, route.authRequired) };
+  const result: Operation = { ...base, tags, parameters: pathParameters(path, base), security: routeSecurity(route) };
   if (typeof base.operationId === 'string') result.operationId = `${route.serviceName}.${base.operationId}.${path}`;
   if (route.deprecated) result.deprecated = true;
   if ((result.parameters as unknown[]).length === 0) delete result.parameters;
@@ -125,7 +137,8 @@ export function mergeDocuments(input: MergeInput): OpenApiDocument {
       const upstreamPrefix = toOpenApiPath(upstream.endsWith('/*') ? upstream.slice(0, -2) : upstream);
       let described = 0;
       for (const [path, item] of Object.entries(servicePaths)) {
-        if (!path.startsWith(`${upstreamPrefix}/`)) continue;
+        // The edge never forwards into /internal, /metrics or /health (ADR 0405): not documented either.
+        if (!path.startsWith(`${upstreamPrefix}/`) || isInternalPath(path)) continue;
         const publicPath = `${publicPrefix}${path.slice(upstreamPrefix.length)}`;
         for (const method of methodsOf(route, METHODS)) {
           const operation = item[method] as Operation | undefined;
