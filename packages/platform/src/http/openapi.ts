@@ -47,6 +47,7 @@ export async function registerOpenApi(
       // Service-to-service routes are documented too, but grouped apart from the public API.
       const tags = url.startsWith('/internal/') && !schema?.tags ? { tags: [INTERNAL_TAG] } : {};
       const security = auth.signed && schema?.security === undefined ? { security: signedOperationSecurity(url, route, isPublic) } : {};
+      if (!tags.tags && !security.security) return { schema, url };
       return { schema: { ...schema, ...tags, ...security }, url };
     },
   });
