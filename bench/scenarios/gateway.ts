@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,6 +7,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { pino } from 'pino';
 import { createClient } from 'redis';
 import { signRequest } from '@tributary/platform/auth';
+import { freePort } from '@tributary/platform/testing';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql, type Database } from '@tributary/platform/db';
 import { createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
@@ -93,16 +93,6 @@ function ensureNginx(log: (message: string) => void): string {
   return installed;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startNginx(binary: string, upstreamUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-nginx-'));

@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { sql } from 'kysely';
 import { silentLogger, systemClock } from '@tributary/platform/core';
 import type { Database } from '@tributary/platform/db';
 import { startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, type TestDatabase } from '@tributary/platform/testing';
+import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, testDatabases, testKeyring } from '@tributary/platform/testing';
 import { service as erp } from '@tributary/erp/service';
 import { service as gateway } from '@tributary/gateway/service';
 import { service as orders } from '@tributary/orders/service';
@@ -30,16 +29,6 @@ export interface FuzzPlatform {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * Every service as `tributary up` runs them — one process, the kernel's startService, demo

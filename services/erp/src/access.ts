@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { declareAccess } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -121,12 +122,12 @@ function trusted(list: string): Set<string> {
 /** A route-level `preValidation` hook: refuses before the body is validated or anything runs. */
 export function guard(config: ErpConfig, route: RouteAccess) {
   const allowed: readonly Access[] = ROUTE_ACCESS[route];
-  return async (request: FastifyRequest): Promise<void> => {
+  return declareAccess(async (request: FastifyRequest): Promise<void> => {
     const caller = callerOf(request, config);
     if (!allowed.some((access) => caller.grants.has(access))) {
       throw ErpError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
-  };
+  }, allowed);
 }
 
 const declaredByApp = new WeakMap<object, Map<string, RouteAccess | undefined>>();

@@ -7,6 +7,7 @@ import { attachTls, type TlsListener } from './edge/tls.js';
 import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
 import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
+import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { readConfig } from './config.js';
@@ -42,6 +43,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
   registerAdminKeyRoutes(app, runtime);
   registerAdminRouteRoutes(app, runtime);
   registerPrivacy(app, runtime);
+  registerApiDocs(app, runtime);
   const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
 
   app.route({

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { declareAccess } from '@tributary/platform/http';
 import type { OrdersConfig } from './config.js';
 import { MTP_GROUPS, type MtpGroup } from './domain.js';
 import { OrdersError } from './errors.js';
@@ -75,10 +76,10 @@ export function hasAny(caller: Caller, allowed: readonly Access[]): boolean {
 /** A route-level `preValidation` hook: refuses before the body is validated or anything runs. */
 export function guard(config: OrdersConfig, route: RouteAccess) {
   const allowed = ROUTE_ACCESS[route];
-  return async (request: FastifyRequest): Promise<void> => {
+  return declareAccess(async (request: FastifyRequest): Promise<void> => {
     const caller = callerOf(request, config);
     if (!hasAny(caller, allowed)) {
       throw OrdersError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
-  };
+  }, allowed);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInject, testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { captureEvents } from '../src/features/capture/capture.service.js';
 import { toIncoming } from '../src/features/capture/collector.js';
-import { completeDeliveries, releaseExpiredLeases } from '../src/features/delivery/delivery.repository.js';
+import { complete as completeDeliveries, releaseExpiredLeases } from '../src/features/queue/index.js';
 import { DeliveryWorker } from '../src/features/delivery/worker.js';
 import { Targets } from '../src/features/delivery/targets.js';
 import { settleEvents } from '../src/features/maintenance/maintenance.js';

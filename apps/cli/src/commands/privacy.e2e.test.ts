@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, systemClock } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
@@ -6,7 +5,7 @@ import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, type TestDatabase } from '@tributary/platform/testing';
+import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, testDatabases, testKeyring } from '@tributary/platform/testing';
 import { loadService, SERVICE_NAMES } from '../services.js';
 
 /**
@@ -23,16 +22,6 @@ const PLAN_ROW = {
   location: 'GP', product_code: 'P1', product_name: 'Breakfast blend', item_name: 'Blend', sub_location: 'A', plan_start: '2026-03-01', plan_end: '2026-03-31',
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Node {
   definition: ServiceDefinition;

@@ -1,10 +1,9 @@
-import { createServer } from 'node:net';
 import { silentLogger, systemClock } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient, type ServiceClient, type ServiceMethod, type ServiceResponse } from '@tributary/platform/resilience';
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, type TestDatabaseTarget, testKeyring } from '@tributary/platform/testing';
 import { service as ordersService } from '@tributary/orders/service';
 import { service as processingService } from '@tributary/processing/service';
 
@@ -38,16 +37,6 @@ interface Node {
 
 const keyring = testKeyring();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export async function startMtpPair(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<MtpPair> {
   const [ordersPort, processingPort] = [await freePort(), await freePort()];

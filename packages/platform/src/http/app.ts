@@ -92,7 +92,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   if (options.auth) registerSigV4Auth(app, { otherCredential: isMetricsBearerRequest, ...options.auth });
   registerBodyTimeout(app, bodyTimeoutMs);
 
-  await registerOpenApi(app, { title: options.name, version: options.version ?? '0.0.0' }, options.openapi);
+  await registerOpenApi(app, { title: options.name, version: options.version ?? '0.0.0' }, options.openapi, {
+    signed: options.auth !== undefined,
+    ...(options.auth?.publicPaths ? { isPublic: options.auth.publicPaths } : {}),
+  });
   registerHealthRoutes(app, options.readiness ?? {}, options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS);
   return app;
 }

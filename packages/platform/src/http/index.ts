@@ -16,6 +16,14 @@ export { DEFAULT_READINESS_TIMEOUT_MS, type ReadinessChecks } from './health.js'
 export { UNMATCHED_ROUTE } from './metrics.js';
 export { INTERNAL_TAG, type OpenApiOptions } from './openapi.js';
 export {
+  declareAccess,
+  declaredAccessOf,
+  SIGV4_SCHEME,
+  sigv4SecurityScheme,
+  type SecurityRequirement,
+  type SecurityScheme,
+} from './openapi-security.js';
+export {
   drainHttpApp,
   installShutdown,
   startHttpServer,

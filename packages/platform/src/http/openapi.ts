@@ -1,11 +1,21 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { isDefaultPublicPath } from '../auth/fastify-hook.js';
+import { SIGV4_SCHEME, signedOperationSecurity, sigv4SecurityScheme, type SecurityScheme } from './openapi-security.js';
 import type { HttpServerInstance } from './types.js';
 
 export interface OpenApiOptions {
   description?: string;
   servers?: string[];
   tags?: { name: string; description?: string }[];
+  /** Extra schemes (the SigV4 one is added when the app verifies signatures). */
+  securitySchemes?: Record<string, SecurityScheme>;
+}
+
+/** Set by the kernel app from its auth options: the document then says what the hook enforces. */
+export interface OpenApiAuth {
+  signed: boolean;
+  isPublic?: (path: string) => boolean;
 }
 
 export const INTERNAL_TAG = 'internal';
@@ -18,18 +28,27 @@ export async function registerOpenApi(
   app: HttpServerInstance,
   info: { title: string; version: string },
   options: OpenApiOptions = {},
+  auth: OpenApiAuth = { signed: false },
 ): Promise<void> {
+  const isPublic = auth.isPublic ?? isDefaultPublicPath;
+  const schemes: Record<string, SecurityScheme> = { ...(auth.signed ? { [SIGV4_SCHEME]: sigv4SecurityScheme } : {}), ...options.securitySchemes };
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { ...info, ...(options.description === undefined ? {} : { description: options.description }) },
-      ...(options.servers ? { servers: options.servers.map((url) => ({ url })) } : {}),
+      // Relative by default: "Try it out" calls whatever origin served the document.
+      servers: (options.servers ?? ['/']).map((url) => ({ url })),
       ...(options.tags ? { tags: options.tags } : {}),
+      ...(Object.keys(schemes).length > 0 ? { components: { securitySchemes: schemes } } : {}),
+      ...(auth.signed ? { security: [{ [SIGV4_SCHEME]: [] }] } : {}),
     },
-    // Service-to-service routes are documented too, but grouped apart from the public API.
-    transform: ({ schema, url }) => {
-      if (!url.startsWith('/internal/') || schema?.hide || schema?.tags) return { schema, url };
-      return { schema: { ...schema, tags: [INTERNAL_TAG] }, url };
+    transform: ({ schema, url, route }) => {
+      if (schema?.hide) return { schema, url };
+      // Service-to-service routes are documented too, but grouped apart from the public API.
+      const tags = url.startsWith('/internal/') && !schema?.tags ? { tags: [INTERNAL_TAG] } : {};
+      const security = auth.signed && schema?.security === undefined ? { security: signedOperationSecurity(url, route, isPublic) } : {};
+      if (!tags.tags && !security.security) return { schema, url };
+      return { schema: { ...schema, ...tags, ...security }, url };
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

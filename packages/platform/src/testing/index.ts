@@ -2,3 +2,4 @@ export * from './databases.js';
 export * from './signed.js';
 export { ManualClock } from '../core/clock.js';
 export * from './tls.js';
+export * from './ports.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { NewSyncEvent, NewSyncStatus, SyncDatabase } from '../../db/schema.js';
+import type { NewSyncEvent, SyncDatabase } from '../../db/schema.js';
 
 type Db = Kysely<SyncDatabase> | Transaction<SyncDatabase>;
 
@@ -62,15 +62,4 @@ export async function claimEventIds(trx: Transaction<SyncDatabase>, rows: { even
 
 export async function insertEvents(trx: Transaction<SyncDatabase>, rows: NewSyncEvent[]): Promise<void> {
   if (rows.length > 0) await trx.insertInto('sync_events').values(rows).execute();
-}
-
-export async function insertStatuses(trx: Transaction<SyncDatabase>, rows: NewSyncStatus[]): Promise<void> {
-  // One event reaches a target once: the unique (event_id, target_system) makes a second capture a no-op.
-  if (rows.length > 0) {
-    await trx
-      .insertInto('sync_status')
-      .values(rows)
-      .onConflict((conflict) => conflict.columns(['event_id', 'target_system']).doNothing())
-      .execute();
-  }
 }

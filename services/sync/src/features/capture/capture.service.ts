@@ -5,7 +5,8 @@ import type { NewSyncEvent, NewSyncStatus, SyncDatabase } from '../../db/schema.
 import { isMissingPartition, maintainPartitions, type PartitionPolicy } from '../maintenance/partitions.js';
 import type { RouteCache } from '../routing/route-cache.js';
 import { routesFor, type Route } from '../routing/routes.js';
-import { advanceCursor, claimEventIds, insertEvents, insertStatuses, lockCursor } from './capture.repository.js';
+import { enqueue } from '../queue/index.js';
+import { advanceCursor, claimEventIds, insertEvents, lockCursor } from './capture.repository.js';
 import type { CaptureResult, IncomingEvent } from './capture.types.js';
 import { eventKind, operationFor } from './event-kinds.js';
 
@@ -96,7 +97,7 @@ async function captureInTransaction(
     for (const route of matched) statusRows.push(statusRow(event, route, kind, now));
   }
   await insertEvents(trx, eventRows);
-  await insertStatuses(trx, statusRows);
+  await enqueue(trx, statusRows);
   if (position) {
     const last = captured.length > 0 ? captured[captured.length - 1]! : undefined;
     await advanceCursor(trx, source, { cursor: position.next, seen: captured.length, lastEventCreatedAt: last ? new Date(last.createdAt) : null, now });

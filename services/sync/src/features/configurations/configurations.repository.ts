@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { conflict, notFound } from '@tributary/platform/core';
 import { dbErrorKind } from '@tributary/platform/db';
-import type { SyncConfigurationRow, SyncConfigurationsTable, SyncDatabase } from '../../db/schema.js';
+import type { SyncConfigurationRow, SyncDatabase } from '../../db/schema.js';
 import { SyncErrorCode } from '../../errors.js';
-import type { Route } from '../routing/routes.js';
-import type { ConfigurationInput, RoutingSpec, ValidationRules } from './configurations.schemas.js';
+import type { ConfigurationInput } from './configurations.schemas.js';
+import { toRoute, type Route } from './route.js';
 
 export class ConfigurationsRepository {
   constructor(private readonly db: Kysely<SyncDatabase>) {}
@@ -80,24 +80,6 @@ export function toColumns(input: ConfigurationInput) {
     max_retries: input.max_retries ?? 5,
     retry_delay_seconds: input.retry_delay_seconds ?? 60,
     is_active: input.is_active ?? true,
-  };
-}
-
-export function toRoute(row: Selectable<SyncConfigurationsTable>): Route {
-  return {
-    configId: row.config_id,
-    name: row.config_name,
-    sourceSystem: row.source_system,
-    targetSystem: row.target_system,
-    entityType: row.entity_type,
-    spec: row.configuration as RoutingSpec,
-    validationRules: (row.validation_rules ?? null) as ValidationRules | null,
-    frequency: row.sync_frequency ?? 'real_time',
-    batchSize: row.batch_size,
-    maxRetries: row.max_retries,
-    retryDelayMs: Math.round(Number(row.retry_delay_seconds) * 1000),
-    failFast: row.error_handling_strategy === 'fail_fast',
-    isActive: row.is_active,
   };
 }
 

@@ -4,7 +4,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { SyncConfigurationRow } from '../../db/schema.js';
 import type { SyncRuntime } from '../../runtime.js';
 import { toJson } from '../events/serialize.js';
-import { releaseBatch } from '../schedules/scheduler.js';
+import { releaseHeld } from '../queue/index.js';
 import { ConfigurationInput, ConfigurationPatch, type ConfigurationInput as Input } from './configurations.schemas.js';
 import { validateConfiguration } from './configurations.service.js';
 
@@ -113,7 +113,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       await repo.get(configId);
-      const released = await releaseBatch(runtime.db, configId, now());
+      const released = await releaseHeld(runtime.db, configId, now());
       runtime.wakeWorkers();
       return { released };
     },

@@ -145,3 +145,10 @@ export const Configuration = Type.Object({
   updated_by: Type.Union([Type.String(), Type.Null()]),
 });
 export type Configuration = Static<typeof Configuration>;
+
+/** The reference's cadences: hourly incremental, daily full at 02:00, weekly. */
+export const DEFAULT_SCHEDULES: Record<string, string> = {
+  hourly: '0 * * * *',
+  daily: '0 2 * * *',
+  weekly: '0 2 * * 1',
+};

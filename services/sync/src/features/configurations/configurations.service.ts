@@ -1,15 +1,19 @@
 import { Cron } from 'croner';
 import { invalid } from '@tributary/platform/core';
 import { SyncErrorCode } from '../../errors.js';
-import type { BusinessRules } from '../conflicts/business-rules.js';
-import { DEFAULT_SCHEDULES } from '../schedules/scheduler.js';
-import type { ConfigurationInput } from './configurations.schemas.js';
+import { DEFAULT_SCHEDULES, type ConfigurationInput } from './configurations.schemas.js';
+
+/** What validation needs of the business rules (the conflicts feature's registry satisfies it). */
+export interface RuleNames {
+  has(name: string): boolean;
+  names(): string[];
+}
 
 /**
  * Rules a schema cannot say: the target must be reachable, a named business rule must exist,
  * a schedule must parse, and a webhook without a URL cannot be active.
  */
-export function validateConfiguration(input: ConfigurationInput, context: { peers: Record<string, string>; rules: BusinessRules }): void {
+export function validateConfiguration(input: ConfigurationInput, context: { peers: Record<string, string>; rules: RuleNames }): void {
   const problems: string[] = [];
   const spec = input.configuration;
   if (spec.target.kind === 'service') {

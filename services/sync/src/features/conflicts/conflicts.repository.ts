@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ConflictType, ResolutionStatus, ResolutionStrategy, SyncConflictRow, SyncDatabase } from '../../db/schema.js';
 
 type Db = Kysely<SyncDatabase> | Transaction<SyncDatabase>;
@@ -112,50 +112,4 @@ export async function listConflicts(
 
 export async function auditTrail(db: Db, conflictId: string) {
   return db.selectFrom('sync_conflict_audit').selectAll().where('conflict_id', '=', conflictId).orderBy('id').execute();
-}
-
-export type StatusAfterConflict =
-  | { kind: 'redeliver'; payload: unknown; resolution: string; conflictId: string }
-  | { kind: 'complete'; resolution: string; conflictId: string }
-  | { kind: 'skip'; resolution: string; conflictId: string }
-  | { kind: 'await'; conflictId: string };
-
-/**
- * Moves the delivery on after a conflict decision. A redelivery is a new resolution round:
- * forced, carrying the resolved payload, with its own idempotency key.
- */
-export async function applyToStatus(
-  db: Db,
-  syncStatusId: string,
-  next: StatusAfterConflict,
-  facts: { now: Date; fromStatuses: string[]; round?: number; targetVersion?: string; targetData?: unknown },
-): Promise<boolean> {
-  const meta = { conflictId: next.conflictId, ...(next.kind !== 'await' ? { resolution: next.resolution } : {}) };
-  const common = {
-    lease_owner: null,
-    lease_expires_at: null,
-    updated_at: facts.now,
-    ...(facts.targetVersion !== undefined ? { target_version: facts.targetVersion } : {}),
-    ...(facts.targetData !== undefined ? { target_data: JSON.stringify(facts.targetData ?? null) } : {}),
-    sync_metadata: sql`coalesce(sync_metadata, '{}'::jsonb) || ${JSON.stringify(meta)}::jsonb`,
-  } as const;
-  let query = db.updateTable('sync_status').where('id', '=', syncStatusId).where('sync_status', 'in', facts.fromStatuses as any);
-  if (facts.round !== undefined) query = query.where('resolution_round', '=', facts.round);
-  const set =
-    next.kind === 'redeliver'
-      ? query.set((eb) => ({
-          ...common,
-          sync_status: 'pending' as const,
-          force_apply: true,
-          transformed_data: JSON.stringify(next.payload ?? null),
-          resolution_round: eb('resolution_round', '+', 1),
-          next_retry_at: facts.now,
-        }))
-      : next.kind === 'complete'
-        ? query.set({ ...common, sync_status: 'completed', completed_at: facts.now })
-        : next.kind === 'skip'
-          ? query.set({ ...common, sync_status: 'skipped', completed_at: facts.now })
-          : query.set({ ...common, sync_status: 'conflict' });
-  const result = await set.executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

@@ -5,7 +5,8 @@ import type { ResolutionStrategy, SyncConflictRow, SyncDatabase } from '../../db
 import { SyncErrorCode } from '../../errors.js';
 import type { ConflictPolicy } from '../configurations/configurations.schemas.js';
 import type { BusinessRules } from './business-rules.js';
-import { applyToStatus, audit, findConflict, insertConflict, updateConflict, type StatusAfterConflict } from './conflicts.repository.js';
+import { park, resolve as resolveDelivery, type Resolution, type StatusAfterConflict } from '../queue/index.js';
+import { audit, findConflict, insertConflict, updateConflict } from './conflicts.repository.js';
 import { mergeFields } from './merge.js';
 
 export interface ConflictDeps {
@@ -67,13 +68,9 @@ export async function handleDetectedConflict(deps: ConflictDeps, detected: Detec
     } else {
       next = await settleByStrategy(deps, trx, row, detected, policy, now);
     }
-    const moved = await applyToStatus(trx, detected.syncStatusId, next, {
-      now,
-      fromStatuses: ['in_progress'],
-      round: detected.round,
-      targetVersion: detected.targetVersion,
-      targetData: detected.targetData,
-    });
+    const facts = { now, fromStatuses: ['in_progress' as const], round: detected.round, targetVersion: detected.targetVersion, targetData: detected.targetData };
+    const moved =
+      next.kind === 'await' ? await park(trx, detected.syncStatusId, next.conflictId, facts) : await resolveDelivery(trx, detected.syncStatusId, next, facts);
     if (!moved) throw conflictError('SYNC_DELIVERY_SUPERSEDED', 'The delivery moved on while its conflict was being recorded');
     return { conflict: (await findConflict(trx, row.conflict_id))!, next: next.kind };
   });
@@ -194,7 +191,7 @@ export async function ignoreConflict(deps: ConflictDeps, conflictId: string, rea
     const row = await openConflict(trx, conflictId);
     const now = new Date(deps.clock.now());
     await updateConflict(trx, conflictId, { status: 'ignored', reason, resolvedBy: actor, resolvedAt: now });
-    await applyToStatus(trx, row.sync_status_id, { kind: 'skip', resolution: 'ignored', conflictId }, { now, fromStatuses: ['conflict'] });
+    await resolveDelivery(trx, row.sync_status_id, { kind: 'skip', resolution: 'ignored', conflictId }, { now, fromStatuses: ['conflict'] });
     await audit(trx, { conflictId, action: 'ignored', actor, from: row.resolution_status, to: 'ignored', details: { reason }, at: now });
   });
 }
@@ -208,11 +205,11 @@ export async function resolveConflict(deps: ConflictDeps, conflictId: string, de
     if (decision.choice === 'custom' && decision.value === undefined) throw invalid(SyncErrorCode.CONFLICT_VALUE_REQUIRED, 'A custom resolution needs a value');
     const value = decision.choice === 'source' ? row.source_value : decision.choice === 'target' ? row.target_value : decision.value;
     await updateConflict(trx, conflictId, { status: 'resolved', strategy: 'manual', resolvedValue: value, reason, confidence: '1.00', resolvedBy: actor, resolvedAt: now });
-    const next: StatusAfterConflict =
+    const next: Resolution =
       decision.choice === 'target'
         ? { kind: 'complete', resolution: 'manual:target', conflictId }
         : { kind: 'redeliver', payload: value, resolution: `manual:${decision.choice}`, conflictId };
-    await applyToStatus(trx, row.sync_status_id, next, { now, fromStatuses: ['conflict'] });
+    await resolveDelivery(trx, row.sync_status_id, next, { now, fromStatuses: ['conflict'] });
     await audit(trx, { conflictId, action: 'resolved', actor, from: row.resolution_status, to: 'resolved', details: { choice: decision.choice, reason, value }, at: now });
     redeliver = next.kind === 'redeliver';
   });

@@ -6,10 +6,10 @@ import type { ConflictDeps } from '../conflicts/conflicts.service.js';
 import { handleDetectedConflict } from '../conflicts/conflicts.service.js';
 import type { SyncMetrics } from '../metrics/prometheus.js';
 import type { RouteCache } from '../routing/route-cache.js';
+import { claim, complete, fail, releaseExpiredLeases, targetsWithWork, type ClaimedDelivery, type Completion } from '../queue/index.js';
 import type { Route } from '../routing/routes.js';
 import { missingRequiredFields, transformPayload } from '../routing/transform.js';
 import { retryDelayMs } from './backoff.js';
-import { claimDeliveries, completeDeliveries, recordFailure, releaseExpiredLeases, targetsWithWork, type ClaimedDelivery, type Completion } from './delivery.repository.js';
 import type { DeliveryOutcome, Targets } from './targets.js';
 
 export interface WorkerOptions {
@@ -137,7 +137,7 @@ export class DeliveryWorker {
       // each claim is a committed write, and the commits, not the rows, are what cost.
       if (busy > 0 && free < Math.max(1, Math.floor(limit / 4))) continue;
       const now = this.deps.clock.now();
-      const rows = await claimDeliveries(this.deps.db, {
+      const rows = await claim(this.deps.db, {
         target,
         limit: free,
         workerId: this.options.workerId,
@@ -247,7 +247,7 @@ export class DeliveryWorker {
           outcome.kind === 'deferred'
             ? outcome.retryAfterMs
             : retryDelayMs(row.retry_count, { baseMs: row.retry_delay_ms, factor: Number(row.backoff_factor), capMs: this.options.retryCapMs });
-        await recordFailure(this.deps.db, {
+        await fail(this.deps.db, {
           id: row.id,
           round: row.resolution_round,
           outcome: parked ? 'failed' : outcome.kind === 'deferred' ? 'deferred' : 'retry',
@@ -267,7 +267,7 @@ export class DeliveryWorker {
     while (this.flushing) await this.flushing;
     if (this.completions.length === 0 || this.crashed) return;
     const batch = this.completions.splice(0, this.completions.length);
-    this.flushing = completeDeliveries(this.deps.db, batch)
+    this.flushing = complete(this.deps.db, batch)
       .then(() => undefined)
       .catch((error: unknown) => {
         this.deps.logger.error({ err: error, count: batch.length }, 'recording completions failed; leases will expire and the target will deduplicate');

@@ -4,7 +4,8 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { SYNC_STATUSES } from '../../db/schema.js';
 import { SyncErrorCode } from '../../errors.js';
 import type { SyncRuntime } from '../../runtime.js';
-import { findEvent, findStatus, listEvents, listStatuses, replayStatuses, skipStatus } from './events.repository.js';
+import { replay, skip } from '../queue/index.js';
+import { findEvent, findStatus, listEvents, listStatuses } from './events.repository.js';
 import { toJson } from './serialize.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
@@ -109,7 +110,7 @@ export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
       if (row.sync_status !== 'failed' && row.sync_status !== 'skipped') {
         throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `Only failed or skipped deliveries are replayed; this one is ${row.sync_status}`);
       }
-      const replayed = await replayStatuses(db, { syncIds: [syncId], statuses: ['failed', 'skipped'], limit: 1 }, new Date(runtime.context.clock.now()));
+      const replayed = await replay(db, { syncIds: [syncId], statuses: ['failed', 'skipped'], limit: 1 }, new Date(runtime.context.clock.now()));
       runtime.wakeWorkers();
       return { replayed };
     },
@@ -120,7 +121,7 @@ export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
     { schema: { tags: ['deliveries'], summary: 'Replay parked deliveries in bulk (by ids, target or source)', body: ReplayBody, response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors } } },
     async (request) => {
       const body = request.body as Static<typeof ReplayBody>;
-      const replayed = await replayStatuses(
+      const replayed = await replay(
         db,
         {
           ...(body.syncIds ? { syncIds: body.syncIds } : {}),
@@ -143,7 +144,7 @@ export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
       const { syncId } = request.params as { syncId: string };
       const { reason } = request.body as Static<typeof Reason>;
       const now = new Date(runtime.context.clock.now());
-      if (!(await skipStatus(db, syncId, reason, now))) {
+      if (!(await skip(db, syncId, reason, now))) {
         const row = await findStatus(db, syncId);
         if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
         throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `A ${row.sync_status} delivery cannot be skipped`);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Clock, Logger } from '@tributary/platform/core';
 import type { SyncDatabase } from '../../db/schema.js';
-import { releaseExpiredLeases } from '../delivery/delivery.repository.js';
+import { purge, releaseExpiredLeases } from '../queue/index.js';
 import { writeMetricWindow } from '../metrics/windows.js';
 import { maintainPartitions, type PartitionPolicy } from './partitions.js';
 
@@ -100,11 +100,7 @@ export async function settleEvents(db: Kysely<SyncDatabase>, now: Date): Promise
 
 export async function applyRetention(db: Kysely<SyncDatabase>, now: Date, options: Pick<MaintenanceOptions, 'statusRetentionDays' | 'metricsRetentionDays' | 'partitions'>): Promise<void> {
   const statusCutoff = new Date(now.getTime() - options.statusRetentionDays * DAY);
-  // Statuses that carry a conflict stay: the conflict's audit trail is kept for years.
-  await sql`
-    delete from sync_status s
-    where s.sync_status in ('completed', 'skipped') and s.updated_at < ${statusCutoff}
-      and not exists (select 1 from sync_conflicts c where c.sync_status_id = s.id)`.execute(db);
+  await purge(db, statusCutoff);
   await db.deleteFrom('sync_metrics').where('measurement_timestamp', '<', new Date(now.getTime() - options.metricsRetentionDays * DAY)).execute();
   const idCutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - options.partitions.activeMonths, 1));
   await db.deleteFrom('sync_event_ids').where('created_at', '<', idCutoff).execute();

@@ -1,22 +1,8 @@
-import type { RoutingSpec, ValidationRules } from '../configurations/configurations.schemas.js';
+import type { Route } from '../configurations/route.js';
 import { anyMatches, globMatches } from './glob.js';
 
-/** A configuration as routing needs it: parsed once per cache refresh. */
-export interface Route {
-  configId: string;
-  name: string;
-  sourceSystem: string;
-  targetSystem: string;
-  entityType: string | null;
-  spec: RoutingSpec;
-  validationRules: ValidationRules | null;
-  frequency: string;
-  batchSize: number;
-  maxRetries: number;
-  retryDelayMs: number;
-  failFast: boolean;
-  isActive: boolean;
-}
+// Routes are built by the configurations feature (it owns their source rows); routing only reads them.
+export type { Route };
 
 export interface RoutableEvent {
   source: string;

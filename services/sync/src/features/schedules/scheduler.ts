@@ -1,28 +1,17 @@
 import { Cron } from 'croner';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock, Logger } from '@tributary/platform/core';
 import type { SyncDatabase } from '../../db/schema.js';
+import { DEFAULT_SCHEDULES } from '../configurations/configurations.schemas.js';
+import { releaseHeld } from '../queue/index.js';
 import type { RouteCache } from '../routing/route-cache.js';
 import type { Route } from '../routing/routes.js';
 
-/** The reference's cadences: hourly incremental, daily full at 02:00, weekly. */
-export const DEFAULT_SCHEDULES: Record<string, string> = {
-  hourly: '0 * * * *',
-  daily: '0 2 * * *',
-  weekly: '0 2 * * 1',
-};
+export { DEFAULT_SCHEDULES };
 
 export function scheduleFor(route: Pick<Route, 'frequency' | 'spec'>): string | undefined {
   if (route.frequency === 'real_time') return undefined;
   return route.spec.schedule ?? DEFAULT_SCHEDULES[route.frequency];
-}
-
-/** Lets a batch configuration's held deliveries go; workers then deliver them in batch_size claims. */
-export async function releaseBatch(db: Kysely<SyncDatabase>, configId: string, now: Date): Promise<number> {
-  const result = await sql`
-    update sync_status set held = false, next_retry_at = ${now}, updated_at = ${now}
-    where config_id = ${configId} and held and sync_status = 'pending'`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
 }
 
 /**
@@ -61,7 +50,7 @@ export class BatchScheduler {
     for (const [configId, pattern] of wanted) {
       if (this.jobs.has(configId)) continue;
       const job = new Cron(pattern, { timezone: 'UTC', protect: true }, async () => {
-        const released = await releaseBatch(this.db, configId, new Date(this.clock.now()));
+        const released = await releaseHeld(this.db, configId, new Date(this.clock.now()));
         if (released > 0) {
           this.logger.info({ configId, released }, 'batch sync released');
           this.onReleased();
