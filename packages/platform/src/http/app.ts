@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerSigV4Auth, type SigV4AuthOptions } from '../auth/fastify-hook.js';
 import type { Logger } from '../core/logger.js';
+import { registerAccessEnforcement, registerRouteAccess } from './access.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, registerBodyTimeout } from './body-timeout.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -42,6 +43,11 @@ export interface HttpAppOptions extends HttpEdgeSettings {
    * gateway's audit log) hears of them here.
    */
   onRefusedBeforeRouting?: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => void;
+  /**
+   * Every route must declare who may call it (`config: { access }`): `ready()` throws while one
+   * does not. Every service sets it; the kernel's own tests build bare apps without it.
+   */
+  requireRouteAccess?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -80,6 +86,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // decorate() does not widen the instance's type; HttpApp states what it just added.
   const app = fastify as unknown as HttpApp;
 
+  // Before any route: it records every route, the kernel's included.
+  registerRouteAccess(app, { required: options.requireRouteAccess ?? false });
   // Order matters: correlation first so every later refusal (auth's 401 included) carries the ids.
   registerCorrelation(app);
   // Before any route is declared: it wraps each handler as the route is added.
@@ -90,6 +98,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   registerMetrics(app, metrics, { token: edge.metricsToken, signed: options.auth !== undefined });
   registerDrainingHook(app);
   if (options.auth) registerSigV4Auth(app, { otherCredential: isMetricsBearerRequest, ...options.auth });
+  // After the signature hook: a route's rule reads the identity it set.
+  registerAccessEnforcement(app);
   registerBodyTimeout(app, bodyTimeoutMs);
 
   await registerOpenApi(app, { title: options.name, version: options.version ?? '0.0.0' }, options.openapi, {

@@ -3,6 +3,7 @@ import { coerceError } from '../core/errors.js';
 import { withTimeout } from '../resilience/timeout.js';
 import { isDraining } from './draining.js';
 import type { HttpServerInstance } from './types.js';
+import { publicAccess } from './access.js';
 
 export type ReadinessChecks = Record<string, () => Promise<void>>;
 
@@ -16,11 +17,13 @@ const readySchema = Type.Object({
   checks: Type.Record(Type.String(), Type.String()),
 });
 
+const PROBE = publicAccess('probes: the orchestrator holds no credential');
+
 export function registerHealthRoutes(app: HttpServerInstance, checks: ReadinessChecks, timeoutMs: number): void {
   // Liveness says only that the event loop answers: a down database must not get the process restarted.
-  app.get('/health/live', { schema: { hide: true, response: { 200: liveSchema } } }, async () => ({ status: 'ok' as const }));
+  app.get('/health/live', { config: { access: PROBE }, schema: { hide: true, response: { 200: liveSchema } } }, async () => ({ status: 'ok' as const }));
 
-  app.get('/health/ready', { schema: { hide: true, response: { 200: readySchema, 503: readySchema } } }, async (request, reply) => {
+  app.get('/health/ready', { config: { access: PROBE }, schema: { hide: true, response: { 200: readySchema, 503: readySchema } } }, async (request, reply) => {
     if (isDraining(app)) return reply.status(503).send({ status: 'draining', checks: {} });
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {

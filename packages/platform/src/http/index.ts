@@ -16,6 +16,19 @@ export { DEFAULT_READINESS_TIMEOUT_MS, type ReadinessChecks } from './health.js'
 export { UNMATCHED_ROUTE } from './metrics.js';
 export { INTERNAL_TAG, type OpenApiOptions } from './openapi.js';
 export {
+  bothAccess,
+  guardedAccess,
+  ownCredentialAccess,
+  publicAccess,
+  requiresRouteAccess,
+  RouteAccessUndeclaredError,
+  routeAccessList,
+  signedAccess,
+  type AccessCheck,
+  type AccessRule,
+  type RouteAccessEntry,
+} from './access.js';
+export {
   declareAccess,
   declaredAccessOf,
   SIGV4_SCHEME,

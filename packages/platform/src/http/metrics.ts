@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import { unauthenticated } from '../core/errors.js';
 import { equalSecrets } from '../core/secrets.js';
 import type { HttpServerInstance } from './types.js';
+import { ownCredentialAccess } from './access.js';
 
 type Labels = 'method' | 'route' | 'status';
 
@@ -94,6 +95,8 @@ function checkScrape(request: FastifyRequest, access: MetricsAccess): void {
  * Probes and scrapes are counted and timed like any route: they are few series, and a slow
  * /health/ready or /metrics is itself worth seeing on a dashboard.
  */
+const SCRAPE = ownCredentialAccess('a signature or the metrics bearer token, checked by the route');
+
 export function registerMetrics(app: HttpServerInstance, metrics: HttpMetrics, access: MetricsAccess = { signed: false }): void {
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
@@ -101,7 +104,7 @@ export function registerMetrics(app: HttpServerInstance, metrics: HttpMetrics, a
     metrics.duration.observe(labels, reply.elapsedTime / 1000);
   });
 
-  app.get(METRICS_PATH, { schema: { hide: true }, preHandler: async (request) => checkScrape(request, access) }, async (_request, reply) => {
+  app.get(METRICS_PATH, { config: { access: SCRAPE }, schema: { hide: true }, preHandler: async (request) => checkScrape(request, access) }, async (_request, reply) => {
     const [own, shared] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
     return reply.type(metrics.registry.contentType).send(`${own}\n${shared}`);
   });

@@ -1,3 +1,5 @@
+import type { AccessRule } from './access.js';
+
 /**
  * What an OpenAPI document says about who may call each operation, derived from the access a
  * route declares, so the document cannot drift from the guard that enforces it.
@@ -36,6 +38,7 @@ export function declareAccess<T extends Hook>(guard: T, roles: readonly string[]
 }
 
 interface RouteHooks {
+  config?: { access?: AccessRule };
   onRequest?: unknown;
   preValidation?: unknown;
   preHandler?: unknown;
@@ -44,6 +47,9 @@ interface RouteHooks {
 /** The roles the route's declared guard admits, or undefined when its hooks declare none. */
 export function declaredAccessOf(route: RouteHooks | undefined): readonly string[] | undefined {
   if (!route) return undefined;
+  const rule = route.config?.access;
+  if (rule?.kind === 'guard') return rule.roles;
+  if (rule !== undefined) return [];
   for (const stage of [route.onRequest, route.preValidation, route.preHandler]) {
     const hooks: unknown[] = Array.isArray(stage) ? stage : stage === undefined ? [] : [stage];
     for (const hook of hooks) {
@@ -60,6 +66,7 @@ export function declaredAccessOf(route: RouteHooks | undefined): readonly string
  * webhooks), else SigV4 with the declared roles (empty: any signed caller; the handler decides).
  */
 export function signedOperationSecurity(url: string, route: RouteHooks | undefined, isPublic: (path: string) => boolean): SecurityRequirement[] {
-  if (isPublic(url)) return [];
+  const kind = route?.config?.access?.kind;
+  if (isPublic(url) || kind === 'public' || kind === 'own-credential') return [];
   return [{ [SIGV4_SCHEME]: [...(declaredAccessOf(route) ?? [])] }];
 }

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { isDefaultPublicPath } from '../auth/fastify-hook.js';
+import { publicAccess } from './access.js';
 import { SIGV4_SCHEME, signedOperationSecurity, sigv4SecurityScheme, type SecurityScheme } from './openapi-security.js';
 import type { HttpServerInstance } from './types.js';
 
@@ -51,6 +52,13 @@ export async function registerOpenApi(
       return { schema: { ...schema, ...tags, ...security }, url };
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const docs = publicAccess('API documentation');
+  // The UI plugin's routes take no route options: they are given the docs rule as they are added.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: route.config?.access ?? docs };
+    });
+    await scope.register(swaggerUi, { routePrefix: '/docs' });
+  });
+  app.get('/openapi.json', { config: { access: docs }, schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { signedAccess } from '../http/access.js';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { readOutboxWaiting } from './feed.js';
@@ -37,6 +38,7 @@ export function registerOutboxRoute(app: FastifyInstance<any, any, any, any>, op
   app.get(
     '/internal/outbox',
     {
+      config: { access: signedAccess },
       schema: {
         tags: ['internal'],
         summary: 'Outbox feed (signed callers only)',

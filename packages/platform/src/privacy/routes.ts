@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated } from '../core/errors.js';
 import type { Database } from '../db/create.js';
 import { inTransaction } from '../db/transaction.js';
+import { guardedAccess } from '../http/access.js';
 import { errorResponseSchema } from '../http/error-response.js';
 import type { HttpApp } from '../http/types.js';
 import type { PersonalDataDeclaration } from './declaration.js';
@@ -41,7 +42,8 @@ export interface PrivacyRouteOptions {
 export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions): void {
   const callers = options.callers ?? DEFAULT_PRIVACY_CALLERS;
   const { database, declaration } = options;
-  const allowCaller = async (request: FastifyRequest) => {
+  // Roles stay empty: the rule is about the signing principal, which no role grants.
+  const access = guardedAccess([], async (request: FastifyRequest) => {
     const identity = request.identity;
     if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
     if (!callers.has(identity.principal)) throw forbidden(PRIVACY_CALLER_FORBIDDEN, `${identity.principal} may not export or erase personal data`);
@@ -51,12 +53,12 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
     if (identity.user !== undefined || identity.roles.length > 0 || identity.apiKeyId !== undefined || request.headers['x-forwarded-for'] !== undefined) {
       throw forbidden(PRIVACY_CALLER_FORBIDDEN, 'Personal data export and erasure are not callable on behalf of a client');
     }
-  };
+  });
 
   app.get(
     PRIVACY_EXPORT_PATH,
     {
-      preValidation: allowCaller,
+      config: { access },
       schema: {
         tags: ['internal'],
         summary: "Every row of this service holding a person's data, found by any of their identifiers",
@@ -73,7 +75,7 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
   app.post(
     PRIVACY_ERASE_PATH,
     {
-      preValidation: allowCaller,
+      config: { access },
       schema: {
         tags: ['internal'],
         summary: "Remove a person from this service's data (one transaction; idempotent); answers rows changed per table",
