@@ -6,7 +6,7 @@ import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
 import { createDatabase, type Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { signedInject, testAuth, testCredentials, TEST_SCOPE } from '@tributary/platform/testing';
+import { signedInject, testCredentials, testKeyring, TEST_SCOPE } from '@tributary/platform/testing';
 import { buildApp } from '@tributary/erp/app';
 import { service } from '@tributary/erp/service';
 import type { FastifyInstance } from 'fastify';
@@ -143,9 +143,20 @@ const scenario: Scenario = {
     const apps: FastifyInstance[] = [];
     try {
       await migrateToLatest(database, service.migrations);
-      const config = { PLANT_TIME_ZONE: 'Asia/Kolkata', EXPIRY_CRITICAL_DAYS: 7, EXPIRY_WARNING_DAYS: 30, CURRENCY_DECIMALS: 2, SEGMENT_REVIEW_DAYS: 90 };
       const masterKeys = { active: 'mk-bench', keys: new Map([['mk-bench', randomBytes(32)]]) };
-      const erp = (await buildApp({ database, logger: discardingLogger(), clock: systemClock, config, auth: testAuth(), masterKeys })) as unknown as FastifyInstance;
+      const keyring = testKeyring();
+      const context = {
+        name: 'erp',
+        database,
+        logger: discardingLogger(),
+        clock: systemClock,
+        keyring,
+        credentials: testCredentials('erp', keyring),
+        scope: TEST_SCOPE,
+        peers: {},
+        env: { PLANT_TIME_ZONE: 'Asia/Kolkata' },
+      };
+      const erp = (await buildApp(context, { masterKeys })) as unknown as FastifyInstance;
       apps.push(erp);
       await prepare(database, erp, ctx.log);
 

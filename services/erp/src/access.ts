@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { declareAccess } from '@tributary/platform/http';
+import type { FastifyRequest } from 'fastify';
+import { bothAccess, guardedAccess, requiresRouteAccess, type AccessRule, type HttpApp } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -119,15 +119,15 @@ function trusted(list: string): Set<string> {
   return new Set(list.split(',').map((name) => name.trim()).filter((name) => name !== ''));
 }
 
-/** A route-level `preValidation` hook: refuses before the body is validated or anything runs. */
-export function guard(config: ErpConfig, route: RouteAccess) {
+/** A route's access rule: the kernel runs it before the body is validated or anything runs. */
+export function guard(config: ErpConfig, route: RouteAccess): AccessRule {
   const allowed: readonly Access[] = ROUTE_ACCESS[route];
-  return declareAccess(async (request: FastifyRequest): Promise<void> => {
+  return guardedAccess(allowed, async (request: FastifyRequest): Promise<void> => {
     const caller = callerOf(request, config);
     if (!allowed.some((access) => caller.grants.has(access))) {
       throw ErpError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
-  }, allowed);
+  });
 }
 
 const declaredByApp = new WeakMap<object, Map<string, RouteAccess | undefined>>();
@@ -137,31 +137,32 @@ export function routeAccessOf(app: object): ReadonlyMap<string, RouteAccess | un
   return declaredByApp.get(app) ?? new Map();
 }
 
-function refuseUndeclared(key: string) {
-  return async (): Promise<void> => {
+const refuseUndeclared = (key: string): AccessRule =>
+  guardedAccess([], async () => {
     throw ErpError.ROUTE_ACCESS_UNDECLARED(`${key} has no declared access rule`);
-  };
-}
+  });
 
 /**
- * Attaches each route's guard as it is registered (so it must run before the features
- * register their routes). Routes the kernel registered earlier (health, metrics, OpenAPI,
- * docs) are public by design and never reach this hook. Returns the rule each route got,
- * for the coverage test.
+ * Gives each route its rule from ROUTES as it is registered (so it must run before the
+ * features register their routes): erp keeps its whole matrix in one table, which the role ×
+ * route test walks. A rule the route already carries (the kernel's privacy check) is kept and
+ * must pass too. In an app that requires declarations a route missing from the table stays
+ * undeclared, so the app refuses to start; elsewhere it is refused to everyone. Routes the
+ * kernel registered earlier (health, metrics, OpenAPI, docs) declare their own rules.
  */
-export function installAccessControl(app: FastifyInstance<any, any, any, any, any>, config: ErpConfig): Map<string, RouteAccess | undefined> {
+export function installAccessControl(app: HttpApp, config: ErpConfig): Map<string, RouteAccess | undefined> {
   const declared = new Map<string, RouteAccess | undefined>();
   declaredByApp.set(app, declared);
-  app.addHook('onRoute', (route: RouteOptions) => {
+  app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       // Fastify's automatic HEAD route runs the GET handler: it gets the GET route's rule.
       const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
       const rule = Object.hasOwn(ROUTES, key) ? ROUTES[key] : undefined;
       if (method !== 'HEAD' || !declared.has(key)) declared.set(key, rule);
-      const hook = rule ? guard(config, rule) : refuseUndeclared(key);
-      const existing = route.preValidation;
-      route.preValidation = existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])];
+      const own = route.config?.access;
+      const access = rule ? (own ? bothAccess(guard(config, rule), own) : guard(config, rule)) : requiresRouteAccess(app) ? own : refuseUndeclared(key);
+      if (access) route.config = { ...route.config, access };
     }
   });
   return declared;

@@ -1,13 +1,11 @@
-import type { Clock } from '@tributary/platform/core';
-import type { Database } from '@tributary/platform/db';
-import type { ErpConfig } from './config.js';
+import type { ServiceContext } from '@tributary/platform/service';
+import type { ErpDatabase } from './db/schema.js';
+import { buildDeps } from './deps.js';
 import { receiveBatch } from './features/batches/batches.service.js';
-import { RuleCache } from './features/pricing/rule-cache.js';
 import { createRule } from './features/pricing/rules.service.js';
 import { assignSegment } from './features/segments/assignments.service.js';
 import { createSegment } from './features/segments/segments.service.js';
 import { mapTerritory } from './features/segments/territories.service.js';
-import type { ErpDeps } from './shared/context.js';
 import { addDays, plantDate } from './shared/dates.js';
 import { newDoc } from './shared/docs.js';
 
@@ -34,10 +32,10 @@ const segments = [
 ] as const;
 
 /** Demo data for the embedded platform. Idempotent: anything already there is left alone. */
-export async function seed(input: { database: Database; clock: Clock; config: ErpConfig }): Promise<void> {
-  const db = input.database.db as ErpDeps['db'];
-  const deps: ErpDeps = { db, dialect: input.database.dialect, clock: input.clock, config: input.config, eventsCommitted: () => {}, rules: new RuleCache() };
-  const now = input.clock.now();
+export async function seed(context: ServiceContext<ErpDatabase>): Promise<void> {
+  const { features: deps } = buildDeps(context);
+  const { db } = deps;
+  const now = context.clock.now();
   const exists = async (table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule', name: string) =>
     (await db.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
 
@@ -46,7 +44,7 @@ export async function seed(input: { database: Database; clock: Clock; config: Er
   for (const c of customers) if (!(await exists('tabCustomer', c.name))) await db.insertInto('tabCustomer').values({ ...newDoc(c.name, now, SEED.user), ...c, customer_type: 'Company' }).execute();
   for (const s of segments) if (!(await exists('tabHD Customer Segment', s.name))) await createSegment(deps, { ...s }, SEED);
 
-  const today = plantDate(now, input.config.PLANT_TIME_ZONE);
+  const today = plantDate(now, deps.config.PLANT_TIME_ZONE);
   const assigned = await db.selectFrom('tabHD Customer Segment Assignment').select('name').limit(1).execute();
   if (assigned.length === 0) {
     await assignSegment(deps, 'CUST-ANAND-RETAIL', { segment: 'RETAIL', is_primary: true, assignment_reason: 'demo data' }, SEED);

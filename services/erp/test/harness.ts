@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ManualClock, silentLogger } from '@tributary/platform/core';
+import { ManualClock, silentLogger, type Clock } from '@tributary/platform/core';
+import type { Database } from '@tributary/platform/db';
 import type { MasterKeys } from '@tributary/platform/crypto';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { signedInject, testAuth, testCredentials, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import type { ServiceContext } from '@tributary/platform/service';
+import { signedInject, testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
-import { loadErpConfig } from '../src/config.js';
+import type { ErpDatabase } from '../src/db/schema.js';
 import { migrations } from '../src/db/migrations/index.js';
 
 /** 2026-03-10 12:00 in Asia/Kolkata (UTC+05:30), a Tuesday. */
@@ -22,6 +24,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The context a process would hand erp, with the test keyring and the plant in Asia/Kolkata. */
+export function erpContext(database: Database<ErpDatabase>, clock: Clock, env: Record<string, string> = {}): ServiceContext<ErpDatabase> {
+  const keyring = testKeyring();
+  return {
+    name: 'erp',
+    database,
+    logger: silentLogger(),
+    clock,
+    keyring,
+    credentials: testCredentials('erp', keyring),
+    scope: TEST_SCOPE,
+    peers: {},
+    env: { PLANT_TIME_ZONE: 'Asia/Kolkata', ...env },
+  };
+}
+
 /** A fresh master key per harness (tests never touch a key file). */
 export function testMasterKeys(): MasterKeys {
   return { active: 'mk-test', keys: new Map([['mk-test', randomBytes(32)]]) };
@@ -32,7 +50,7 @@ export async function startHarness(target: TestDatabaseTarget, env: Record<strin
   await migrateToLatest(handle.database, migrations);
   const clock = new ManualClock(NOON_IST);
   const masterKeys = testMasterKeys();
-  const app = await buildApp({ database: handle.database, logger: silentLogger(), clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata', ...env }), auth: testAuth(), masterKeys, ...options });
+  const app = await buildApp(erpContext(handle.database, clock, env), { masterKeys, ...options });
   await app.ready();
   return {
     app,

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@tributary/platform/core';
-import { signedInject, testAuth, testDatabases } from '@tributary/platform/testing';
+import { signedInject, testDatabases } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
-import { loadErpConfig } from '../src/config.js';
-import { type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
+import { erpContext, type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
 
 const TIERS = [
   { min_quantity: '1', max_quantity: '10', discount_type: 'Percentage', discount_percentage: '5' },
@@ -240,7 +238,7 @@ for (const target of testDatabases()) {
     });
 
     it('a rule changed through one replica is priced by another at once', async () => {
-      const other = await buildApp({ database: h.handle.database, logger: silentLogger(), clock: h.clock, config: loadErpConfig({ PLANT_TIME_ZONE: 'Asia/Kolkata' }), auth: testAuth(), masterKeys: h.masterKeys });
+      const other = await buildApp(erpContext(h.handle.database, h.clock), { masterKeys: h.masterKeys });
       try {
         await item('REPLICA');
         const viaOther = async () => (await signedInject(other, { method: 'POST', url: '/pricing/calculate', body: { dry_run: true, items: [{ item_code: 'REPLICA', qty: '1' }] }, identity: { user: 'order-desk', roles: ['integration'] } })).json().pricing[0].final_rate;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createHttpApp, type HttpApp, type HttpAppOptions } from '@tributary/platform/http';
+import { createHttpApp, publicAccess, type HttpApp, type HttpAppOptions } from '@tributary/platform/http';
 import type { ServiceContext } from '@tributary/platform/service';
 import { registerEdgeHooks } from './edge/hooks.js';
 import { proxyRequest } from './edge/pipeline.js';
@@ -30,6 +30,7 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
     logger: context.logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    requireRouteAccess: true,
     readiness: {
       database: () => context.database.ping(),
       ...(runtime.redis ? { redis: async () => void (await runtime.redis!.ping()) } : {}),
@@ -49,6 +50,8 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     url: '/*',
+    // Not decided here: each service_routes row carries its roles, enforced by the edge pipeline.
+    config: { access: publicAccess('proxied: the matched service route decides, with the roles it carries') },
     schema: {
       tags: ['proxy'],
       summary: 'Every other path is matched against service_routes and forwarded to its upstream',

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { declareAccess } from '@tributary/platform/http';
+import { guardedAccess, type AccessRule } from '@tributary/platform/http';
 import type { OrdersConfig } from './config.js';
 import { MTP_GROUPS, type MtpGroup } from './domain.js';
 import { OrdersError } from './errors.js';
@@ -73,13 +73,13 @@ export function hasAny(caller: Caller, allowed: readonly Access[]): boolean {
   return allowed.some((access) => caller.grants.has(access));
 }
 
-/** A route-level `preValidation` hook: refuses before the body is validated or anything runs. */
-export function guard(config: OrdersConfig, route: RouteAccess) {
+/** A route's `config.access`: the kernel runs it before the body is validated or anything runs. */
+export function guard(config: OrdersConfig, route: RouteAccess): AccessRule {
   const allowed = ROUTE_ACCESS[route];
-  return declareAccess(async (request: FastifyRequest): Promise<void> => {
+  return guardedAccess(allowed, async (request: FastifyRequest): Promise<void> => {
     const caller = callerOf(request, config);
     if (!hasAny(caller, allowed)) {
       throw OrdersError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
-  }, allowed);
+  });
 }

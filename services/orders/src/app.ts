@@ -4,7 +4,8 @@ import { createServiceClient } from '@tributary/platform/resilience';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
-import type { OrdersDb, OrdersDeps } from './deps.js';
+import type { OrdersDatabase } from './db/schema.js';
+import type { OrdersDeps } from './deps.js';
 import { registerAdminRoutes } from './features/admin/admin.routes.js';
 import { registerInternalEventRoutes } from './features/allocations/allocations.routes.js';
 import { registerOrderRoutes } from './features/orders/orders.routes.js';
@@ -19,9 +20,9 @@ import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.j
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
-export async function buildApp(context: ServiceContext): Promise<HttpApp> {
+export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise<HttpApp> {
   const config = readOrdersConfig(context.env);
-  const db = context.database.db as OrdersDb;
+  const db = context.database.db;
   const notifier = new OutboxNotifier();
   const deps: OrdersDeps = { db, clock: context.clock, config, onEventsCommitted: () => notifier.notify(), metrics: noMetrics };
 
@@ -30,6 +31,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
     logger: context.logger,
     readiness: { database: () => context.database.ping() },
     auth: { region: context.scope.region, service: context.scope.service, lookup: keyringLookup(context.keyring) },
+    requireRouteAccess: true,
     openapi: {
       description: 'MTP order manager: production plans, order requests, shipments and their status workflow, production schedules, user groups.',
       tags: [
@@ -60,7 +62,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerCentralRoutes(app, deps, { client: processing });
   registerCentralProxyRoute(app, deps, { client: processing });
   registerReconcileRoutes(app, deps);
-  registerPrivacy(app, context);
+  registerPrivacy(app, { database: context.database, env: context.env });
   app.addHook('onClose', async () => processing?.close());
   return app;
 }

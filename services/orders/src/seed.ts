@@ -1,6 +1,7 @@
 import type { ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
-import type { Command, OrdersDb, OrdersDeps } from './deps.js';
+import type { OrdersDatabase } from './db/schema.js';
+import type { Command, OrdersDeps } from './deps.js';
 import { MTP_GROUPS } from './domain.js';
 import { noMetrics } from './metrics.js';
 import { createOrders } from './features/orders/orders.service.js';
@@ -14,8 +15,8 @@ export const DEMO_ORDER_CODE = 'DEMO-ORD-0001';
  * Demo data for a first start: one plan, one request whose shipment was made ready and split,
  * one schedule. Idempotent: nothing happens when the demo plan exists.
  */
-export async function seed(context: ServiceContext): Promise<void> {
-  const db = context.database.db as OrdersDb;
+export async function seed(context: ServiceContext<OrdersDatabase>): Promise<void> {
+  const db = context.database.db;
   const existing = await db.selectFrom('order_plan').select('order_code').where('order_code', '=', DEMO_ORDER_CODE).executeTakeFirst();
   if (existing) return;
   const deps: OrdersDeps = { db, clock: context.clock, config: readOrdersConfig(context.env), onEventsCommitted: () => {}, metrics: noMetrics };

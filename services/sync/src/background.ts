@@ -6,6 +6,7 @@ import { Targets } from './features/delivery/targets.js';
 import { Maintenance } from './features/maintenance/maintenance.js';
 import { maintainPartitions } from './features/maintenance/partitions.js';
 import { BatchScheduler } from './features/schedules/scheduler.js';
+import type { SyncDatabase } from './db/schema.js';
 import { runtimeFor, type SyncRuntime } from './runtime.js';
 
 export interface SyncBackground extends BackgroundTask {
@@ -20,7 +21,7 @@ export interface SyncBackground extends BackgroundTask {
  * maintenance, as SYNC_ROLES says. stop() ends collection first, then lets in-flight
  * deliveries finish and records them.
  */
-export async function startSyncBackground(context: ServiceContext): Promise<SyncBackground> {
+export async function startSyncBackground(context: ServiceContext<SyncDatabase>): Promise<SyncBackground> {
   const runtime = runtimeFor(context);
   const { settings, db } = runtime;
   const logger = context.logger;

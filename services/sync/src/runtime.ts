@@ -16,7 +16,7 @@ import { RouteCache } from './features/routing/route-cache.js';
  * Built once per ServiceContext (both entry points receive the same one).
  */
 export interface SyncRuntime {
-  context: ServiceContext;
+  context: ServiceContext<SyncDatabase>;
   db: Kysely<SyncDatabase>;
   settings: SyncSettings;
   configurations: ConfigurationsRepository;
@@ -30,13 +30,13 @@ export interface SyncRuntime {
   conflictDeps(): ConflictDeps;
 }
 
-const runtimes = new WeakMap<ServiceContext, SyncRuntime>();
+const runtimes = new WeakMap<ServiceContext<SyncDatabase>, SyncRuntime>();
 
-export function runtimeFor(context: ServiceContext, rules?: BusinessRules): SyncRuntime {
+export function runtimeFor(context: ServiceContext<SyncDatabase>, rules?: BusinessRules): SyncRuntime {
   const existing = runtimes.get(context);
   if (existing) return existing;
   const settings = loadSyncSettings(context.env);
-  const db = context.database.db as Kysely<SyncDatabase>;
+  const db = context.database.db;
   const configurations = new ConfigurationsRepository(db);
   const runtime: SyncRuntime = {
     context,

@@ -5,10 +5,15 @@ import type { Database } from '../db/create.js';
 import type { Migration } from '../migrate/migrate.js';
 import type { Keyring } from './keys.js';
 
-/** Everything a service needs from its process, handed over by `main.ts` or by `tributary up`. */
-export interface ServiceContext {
+/**
+ * Everything a service needs from its process, handed over by `main.ts` or by `tributary up`.
+ * `DB` is the service's schema, named once by its definition, so `database.db` is typed with
+ * no cast. It defaults to `any` like Database's: the composition roots hold every service's
+ * definition at once and never query.
+ */
+export interface ServiceContext<DB = any> {
   name: string;
-  database: Database;
+  database: Database<DB>;
   logger: Logger;
   clock: Clock;
   /** Who may call this service (verification) — the platform keyring. */
@@ -30,16 +35,16 @@ export interface BackgroundTask {
  * What every service folder exports from `src/service.ts`. The composition roots (a service's
  * `main.ts`, the CLI's `up`) only ever talk to services through this shape.
  */
-export interface ServiceDefinition<App = unknown> {
+export interface ServiceDefinition<DB = any, App = unknown> {
   name: string;
   /** Default port when run alone or under `tributary up`. */
   defaultPort: number;
   migrations: readonly Migration[];
-  buildApp(context: ServiceContext): Promise<App>;
+  buildApp(context: ServiceContext<DB>): Promise<App>;
   /** Demo data for a first start; must be idempotent. */
-  seed?(context: ServiceContext): Promise<void>;
+  seed?(context: ServiceContext<DB>): Promise<void>;
   /** Lines for the startup banner of `tributary up` (e.g. the gateway's demo logins). */
-  notes?(context: ServiceContext): string[];
+  notes?(context: ServiceContext<DB>): string[];
   /** Workers that run beside the HTTP server (outbox relays, schedulers). */
-  startBackground?(context: ServiceContext): Promise<BackgroundTask>;
+  startBackground?(context: ServiceContext<DB>): Promise<BackgroundTask>;
 }

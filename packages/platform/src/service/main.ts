@@ -26,7 +26,7 @@ export const ServiceProcessConfig = Type.Composite([ServiceEdgeConfig, Type.Obje
  * The body of every service's `main.ts`: one process, one service, configured from the
  * environment (peers as `<NAME>_URL`, e.g. ORDERS_URL).
  */
-export async function runServiceProcess(definition: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function runServiceProcess<DB>(definition: ServiceDefinition<DB>, env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = configOrExit(() => loadConfig(ServiceProcessConfig, env));
   const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL });
   // Before any app or client is built: they take these as their defaults.
@@ -34,7 +34,7 @@ export async function runServiceProcess(definition: ServiceDefinition, env: Reco
   configureHttpEdge(edge.http);
   configureServiceTrust(edge.trust);
   const keyring = await readKeyringFile(config.TRIBUTARY_KEYRING_FILE);
-  const database = await createDatabase(config.DATABASE_URL, { logger });
+  const database = await createDatabase<DB>(config.DATABASE_URL, { logger });
   const peers = Object.fromEntries(
     Object.entries(env)
       .filter(([key, value]) => key.endsWith('_URL') && key !== 'DATABASE_URL' && !key.endsWith('_DATABASE_URL') && value)

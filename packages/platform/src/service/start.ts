@@ -31,9 +31,9 @@ export interface StartServiceOptions {
 }
 
 /** One path for every composition root: migrate, seed, build, listen, start workers. */
-export async function startService(
-  definition: ServiceDefinition,
-  context: ServiceContext,
+export async function startService<DB>(
+  definition: ServiceDefinition<DB>,
+  context: ServiceContext<DB>,
   options: StartServiceOptions,
 ): Promise<RunningService> {
   const started = Date.now();

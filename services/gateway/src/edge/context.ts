@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { AdminCaller } from '../features/admin/admin-guard.js';
 import type { IdentifierType } from '../features/limits/limiter.js';
 import type { RouteConfig } from '../features/routing/route-table.js';
 import { ANONYMOUS, type Consumer } from './consumer.js';
@@ -16,6 +17,8 @@ export interface EdgeContext {
   rateLimitReason?: string;
   cacheStatus?: 'HIT' | 'MISS' | 'BYPASS';
   limited?: { type: IdentifierType; value: string; limit: number };
+  /** Set by an admin route's access rule; the handler reads it with `adminOf`. */
+  admin?: AdminCaller;
 }
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '@tributary/platform/http';
 import type { GatewayRuntime } from '../../runtime.js';
 import type { ApiKeyRow } from '../keys/keys.repository.js';
-import { requireAdmin, requireAdminCaller } from './admin-guard.js';
+import { adminOf, gatewayAccess } from '../../access.js';
 import { assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
@@ -57,9 +57,11 @@ function ownerOf(row: { owner_role: string } | undefined): { role: string } | un
 }
 
 export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  const access = gatewayAccess(runtime);
   app.get(
     '/api/v1/admin/api-keys',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'List API keys (never the secret)',
@@ -67,8 +69,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
         response: { 200: Page(ApiKeySchema), ...errors },
       },
     },
-    async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+    async (request) => {
       await runtime.keys.flushUsage();
       const { page, limit, ...filters } = request.query;
       const { items, total } = await runtime.keysRepo.listApiKeys(filters, page, limit);
@@ -79,6 +80,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
   app.post(
     '/api/v1/admin/api-keys',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Create an API key; the key is in this response only',
@@ -99,7 +101,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+      const caller = adminOf(request);
       const by = caller.userId;
       const body = request.body;
       // A key acts as its user: minting one for a higher role would be acting as that role.
@@ -122,6 +124,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
   app.patch(
     '/api/v1/admin/api-keys/:keyId',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Change a key: a new tier rewrites its three limits; scopes, allowlist, expiry and name can change too',
@@ -139,8 +142,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
         response: { 200: ApiKeySchema, ...errors },
       },
     },
-    async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+    async (request) => {
+      const caller = adminOf(request);
       const by = caller.userId;
       assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
       const { rateLimitTier, ...rest } = request.body;
@@ -151,9 +154,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
 
   app.delete(
     '/api/v1/admin/api-keys/:keyId',
-    { schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
+    { config: { access: access.admin }, schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+      const caller = adminOf(request);
       assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
       await runtime.keys.revokeApiKey(request.params.keyId, caller.userId);
       return reply.code(204).send(null);
@@ -163,6 +166,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
   app.post(
     '/api/v1/admin/access-keys',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Create SigV4 client credentials (temporary with ttlSeconds: expiry plus session token)',
@@ -179,7 +183,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+      const caller = adminOf(request);
       const by = caller.userId;
       const body = request.body;
       assertMayManage(caller.roles, await runtime.users.findById(body.userId), `user ${body.userId}`);
@@ -197,6 +201,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
   app.post(
     '/api/v1/admin/access-keys/:accessKeyId/rotate',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Issue a replacement access key; the old one keeps working for graceSeconds',
@@ -206,7 +211,7 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+      const caller = adminOf(request);
       const by = caller.userId;
       assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
       const rotated = await runtime.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
@@ -216,9 +221,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
 
   app.delete(
     '/api/v1/admin/access-keys/:accessKeyId',
-    { schema: { tags, summary: 'Revoke an access key', params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }), response: { 204: Type.Null(), ...errors } } },
+    { config: { access: access.admin }, schema: { tags, summary: 'Revoke an access key', params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+      const caller = adminOf(request);
       assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
       await runtime.keys.revokeAccessKey(request.params.accessKeyId);
       return reply.code(204).send(null);

@@ -8,7 +8,7 @@ import { compilePattern } from '../routing/route-table.js';
 import type { RouteInput, RouteRow } from '../routing/routes.repository.js';
 import { resolveUpstream } from '../routing/upstreams.js';
 import { assertRoutableTemplate } from '../routing/access.js';
-import { requireAdmin, requireSuperAdmin } from './admin-guard.js';
+import { adminOf, gatewayAccess } from '../../access.js';
 import { errors, Loose, Page, Paging, RouteBody, tags } from './admin.schemas.js';
 
 function publicRoute(row: RouteRow) {
@@ -57,15 +57,16 @@ function validateRoute(runtime: GatewayRuntime, input: Partial<RouteInput>): voi
 }
 
 export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  const access = gatewayAccess(runtime);
   const audit = new AuditRepository(runtime.db);
 
   app.get(
     '/api/v1/admin/routes',
     {
+      config: { access: access.admin },
       schema: { tags, summary: 'List routes', querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }), response: { 200: Page(Loose), ...errors } },
     },
-    async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+    async (request) => {
       const { page, limit, ...filters } = request.query;
       const { items, total } = await runtime.routesRepo.list(filters, page, limit);
       return { items: items.map(publicRoute), page, limit, total };
@@ -74,9 +75,9 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
 
   app.post(
     '/api/v1/admin/routes',
-    { schema: { tags, summary: 'Create a route; every replica picks it up without a restart', body: RouteBody, response: { 201: Loose, ...errors } } },
+    { config: { access: access.superAdmin }, schema: { tags, summary: 'Create a route; every replica picks it up without a restart', body: RouteBody, response: { 201: Loose, ...errors } } },
     async (request, reply) => {
-      const by = await requireSuperAdmin(runtime, request, reply);
+      const by = adminOf(request).userId;
       validateRoute(runtime, request.body);
       const row = await runtime.routesRepo.create(request.body, by);
       await runtime.routeLoader.changed();
@@ -87,10 +88,11 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
   app.patch(
     '/api/v1/admin/routes/:routeId',
     {
+      config: { access: access.superAdmin },
       schema: { tags, summary: 'Change a route (partial)', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), body: Type.Partial(RouteBody), response: { 200: Loose, ...errors } },
     },
-    async (request, reply) => {
-      const by = await requireSuperAdmin(runtime, request, reply);
+    async (request) => {
+      const by = adminOf(request).userId;
       validateRoute(runtime, request.body);
       const row = await runtime.routesRepo.update(request.params.routeId, request.body, by, new Date(runtime.context.clock.now()));
       if (!row) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
@@ -101,9 +103,8 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
 
   app.delete(
     '/api/v1/admin/routes/:routeId',
-    { schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
+    { config: { access: access.superAdmin }, schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await requireSuperAdmin(runtime, request, reply);
       if (!(await runtime.routesRepo.remove(request.params.routeId))) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
       await runtime.routeLoader.changed();
       return reply.code(204).send(null);
@@ -113,6 +114,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
   app.get(
     '/api/v1/admin/audit-logs',
     {
+      config: { access: access.superAdmin },
       schema: {
         tags,
         summary: 'Query the audit log, newest first',
@@ -131,9 +133,8 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
         response: { 200: Page(Loose), ...errors },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       // Every tenant's users, paths and queries are in it: the platform administrator's alone.
-      await requireSuperAdmin(runtime, request, reply);
       // Make the caller's own recent requests visible: flush what is buffered first.
       await runtime.audit.flush();
       const { page, limit, ...filters } = request.query;
@@ -145,6 +146,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
   app.get(
     '/api/v1/admin/usage',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Requests of the last 24 hours by hour and service: totals, failures, rate-limited, avg/p95/p99 latency',
@@ -152,8 +154,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
         response: { 200: Type.Object({ items: Type.Array(Loose) }), ...errors },
       },
     },
-    async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+    async (request) => {
       await runtime.audit.flush();
       return { items: await audit.usageSummary(request.query.serviceName) };
     },
@@ -161,9 +162,8 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
 
   app.get(
     '/api/v1/admin/system/health',
-    { schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } } },
-    async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+    { config: { access: access.admin }, schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } } },
+    async () => {
       const database = await runtime.context.database.ping().then(
         () => 'up',
         () => 'down',

@@ -5,16 +5,18 @@ import type { GatewayRuntime } from '../../runtime.js';
 import { UserSchema } from '../auth/auth.routes.js';
 import { checkPolicy } from '../auth/passwords.js';
 import { publicUser } from '../auth/users.repository.js';
-import { requireAdmin, requireAdminCaller, requireSuperAdmin } from './admin-guard.js';
+import { adminOf, gatewayAccess } from '../../access.js';
 import { assertMayGrant, assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
 export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): void {
+  const access = gatewayAccess(runtime);
   const now = () => new Date(runtime.context.clock.now());
 
   app.get(
     '/api/v1/admin/users',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'List users (filters: role, isActive, userType, search)',
@@ -22,8 +24,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
         response: { 200: Page(UserSchema), ...errors },
       },
     },
-    async (request, reply) => {
-      await requireAdmin(runtime, request, reply);
+    async (request) => {
       const { page, limit, ...filters } = request.query;
       const { items, total } = await runtime.users.list(filters, page, limit);
       return { items: items.map(publicUser), page, limit, total };
@@ -33,6 +34,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
   app.post(
     '/api/v1/admin/users',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Create a user',
@@ -53,7 +55,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       },
     },
     async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+      const caller = adminOf(request);
       const by = caller.userId;
       const body = request.body;
       assertMayGrant(caller.roles, body.role);
@@ -77,6 +79,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
   app.patch(
     '/api/v1/admin/users/:userId',
     {
+      config: { access: access.admin },
       schema: {
         tags,
         summary: 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated',
@@ -95,8 +98,8 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
         response: { 200: UserSchema, ...errors },
       },
     },
-    async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+    async (request) => {
+      const caller = adminOf(request);
       const by = caller.userId;
       assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);
       if (request.body.role !== undefined) assertMayGrant(caller.roles, request.body.role);
@@ -112,9 +115,9 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
 
   app.post(
     '/api/v1/admin/users/:userId/revoke-tokens',
-    { schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
-    async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+    { config: { access: access.admin }, schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    async (request) => {
+      const caller = adminOf(request);
       assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);
       return { revoked: await runtime.auth.revokeUser(request.params.userId, caller.userId) };
     },
@@ -122,9 +125,9 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
 
   app.post(
     '/api/v1/admin/tokens/:tokenId/revoke',
-    { schema: { tags, summary: 'Revoke one token by its id (jti)', params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
-    async (request, reply) => {
-      const caller = await requireAdminCaller(runtime, request, reply);
+    { config: { access: access.admin }, schema: { tags, summary: 'Revoke one token by its id (jti)', params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    async (request) => {
+      const caller = adminOf(request);
       const token = await runtime.tokens.find(request.params.tokenId);
       if (token) assertMayManage(caller.roles, await runtime.users.findById(token.user_id), `token ${request.params.tokenId}`);
       return { revoked: await runtime.auth.revokeToken(request.params.tokenId, caller.userId) };
@@ -133,9 +136,8 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
 
   app.post(
     '/api/v1/admin/signing-keys/rotate',
-    { schema: { tags, summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', response: { 200: Type.Object({ kid: Type.String() }), ...errors } } },
-    async (request, reply) => {
-      await requireSuperAdmin(runtime, request, reply);
+    { config: { access: access.superAdmin }, schema: { tags, summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', response: { 200: Type.Object({ kid: Type.String() }), ...errors } } },
+    async () => {
       return { kid: await runtime.signingKeys.rotate() };
     },
   );

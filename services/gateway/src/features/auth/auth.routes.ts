@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { requireUser } from '../../edge/client-auth.js';
-import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
+import { gatewayAccess, userOf } from '../../access.js';
 import type { GatewayRuntime } from '../../runtime.js';
 import { publicUser } from './users.repository.js';
 
@@ -39,17 +38,13 @@ function client(request: FastifyRequest) {
 }
 
 export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void {
-  const bearer = async (request: FastifyRequest, reply: Parameters<typeof applyLimits>[2]) => {
-    const consumer = await authenticateAtEdge(runtime, request, reply);
-    request.edge.consumer = consumer;
-    requireUser(consumer);
-    await applyLimits(runtime, request, reply, consumer);
-    return consumer;
-  };
+  const access = gatewayAccess(runtime);
+  const open = access.public('logging in and refreshing are how a client gets a credential');
 
   app.post(
     '/api/v1/auth/login',
     {
+      config: { access: open },
       schema: {
         tags,
         summary: 'Log in with user name (or email) and password; returns an access and a refresh token',
@@ -68,6 +63,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
   app.post(
     '/api/v1/auth/refresh',
     {
+      config: { access: open },
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new pair; the old refresh token is spent (reuse revokes the session)',
@@ -81,6 +77,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
   app.post(
     '/api/v1/auth/logout',
     {
+      config: { access: access.user },
       schema: {
         tags,
         summary: 'Revoke this session (or every session of the user with allSessions)',
@@ -88,18 +85,18 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
         response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
       },
     },
-    async (request, reply) => {
-      const consumer = await bearer(request, reply);
+    async (request) => {
+      const consumer = userOf(request);
       return { revoked: await runtime.auth.logout(consumer, request.body?.allSessions === true) };
     },
   );
 
   app.get(
     '/api/v1/auth/profile',
-    { schema: { tags, summary: 'The calling user', response: { 200: UserSchema, ...errors } } },
-    async (request, reply) => {
-      const consumer = await bearer(request, reply);
-      const user = await runtime.users.findById(consumer.userId!);
+    { config: { access: access.user }, schema: { tags, summary: 'The calling user', response: { 200: UserSchema, ...errors } } },
+    async (request) => {
+      const consumer = userOf(request);
+      const user = await runtime.users.findById(consumer.userId);
       if (!user) throw new Error('authenticated user vanished');
       return publicUser(user);
     },
@@ -108,6 +105,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
   app.post(
     '/api/v1/auth/change-password',
     {
+      config: { access: access.user },
       schema: {
         tags,
         summary: 'Change the password; every token of the user is revoked at once',
@@ -115,13 +113,13 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
         response: { 200: Type.Object({ revokedTokens: Type.Integer() }), ...errors },
       },
     },
-    async (request, reply) => {
-      const consumer = await bearer(request, reply);
+    async (request) => {
+      const consumer = userOf(request);
       return { revokedTokens: await runtime.auth.changePassword(consumer.userId!, request.body.currentPassword, request.body.newPassword) };
     },
   );
 
-  const jwks = { schema: { tags, summary: 'Public keys that verify access tokens (JWKS)', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } } };
+  const jwks = { config: { access: access.public('public keys that verify access tokens') }, schema: { tags, summary: 'Public keys that verify access tokens (JWKS)', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } } };
   app.get('/api/v1/auth/jwks', jwks, async () => runtime.signingKeys.jwks());
   app.get('/.well-known/jwks.json', jwks, async () => runtime.signingKeys.jwks());
 }

@@ -1,4 +1,4 @@
-import type { HttpApp } from '@tributary/platform/http';
+import { publicAccess, type HttpApp } from '@tributary/platform/http';
 import type { GatewayRuntime } from '../../runtime.js';
 import { ADMIN_ROLES } from '../admin/admin-guard.js';
 import { mergeDocuments, type OpenApiDocument } from './merged-document.js';
@@ -14,6 +14,8 @@ function ownRoles(path: string): readonly string[] | null {
 }
 
 // Swagger UI's assets are the kernel's (served under /docs/static); only the page and its start-up script are ours.
+const DOCS = publicAccess('the API documentation of every service behind the gateway');
+
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Tributary API</title>
 <link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
@@ -31,7 +33,7 @@ export function registerApiDocs(app: HttpApp, runtime: GatewayRuntime, options: 
   const peers = new PeerDocuments(runtime.context, options.ttlMs ?? 60_000);
   app.addHook('onClose', async () => peers.close());
 
-  app.get(MERGED_DOCUMENT_PATH, { schema: { hide: true } }, async (request) => {
+  app.get(MERGED_DOCUMENT_PATH, { config: { access: DOCS }, schema: { hide: true } }, async (request) => {
     const routes = runtime.routes.routes();
     const services = await peers.documents(routes);
     return mergeDocuments({
@@ -44,6 +46,6 @@ export function registerApiDocs(app: HttpApp, runtime: GatewayRuntime, options: 
       serverUrl: `${request.protocol}://${request.host}`,
     });
   });
-  app.get('/api/docs', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
-  app.get('/api/docs/init.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(INIT));
+  app.get('/api/docs', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/api/docs/init.js', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(INIT));
 }

@@ -4,15 +4,14 @@ import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privac
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { GatewayError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime.js';
-import { requireAdmin } from '../admin/admin-guard.js';
+import { adminOf, gatewayAccess } from '../../access.js';
 import { errors } from '../admin/admin.schemas.js';
 import { erasePerson, exportPerson } from './privacy.service.js';
 import { applyGatewayRetention, retentionSettings } from './privacy.retention.js';
 
 /** The services holding personal data, asked in this order (each in parallel). */
 export const PRIVACY_SERVICES = ['orders', 'processing', 'erp', 'sync'] as const;
-/** Export and erasure of personal data across every service: the platform administrator only. */
-export const PRIVACY_ROLE = 'administrator';
+export { PRIVACY_ROLE } from '../../access.js';
 
 const tags = ['admin', 'privacy'];
 const Subject = Type.Object({ subject: SubjectId });
@@ -48,15 +47,12 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
     await Promise.all(clients.map((client) => client.close()));
   });
 
-  const requirePrivacyAdmin = async (request: Parameters<typeof requireAdmin>[1], reply: Parameters<typeof requireAdmin>[2]) => {
-    const userId = await requireAdmin(runtime, request, reply);
-    if (!request.edge.consumer.roles.includes(PRIVACY_ROLE)) throw GatewayError.ROLE_ACCESS_DENIED(`Personal data export and erasure need the ${PRIVACY_ROLE} role`);
-    return userId;
-  };
+  const access = gatewayAccess(runtime);
 
   app.get(
     '/api/v1/admin/privacy/subjects/:subject/export',
     {
+      config: { access: access.privacyAdmin },
       schema: {
         tags,
         summary: "Everything every service holds about a person (user id, user name, e-mail or customer id), as one document",
@@ -64,8 +60,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
         response: { 200: ExportOut, ...errors },
       },
     },
-    async (request, reply) => {
-      await requirePrivacyAdmin(request, reply);
+    async (request) => {
       return exportPerson(runtime, clients, request.params.subject, String(request.id));
     },
   );
@@ -73,6 +68,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
   app.post(
     '/api/v1/admin/privacy/subjects/:subject/erase',
     {
+      config: { access: access.privacyAdmin },
       schema: {
         tags,
         summary: 'Remove a person from every service (business records stay, pseudonymised); idempotent; audited with counts only',
@@ -82,8 +78,8 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
         response: { 200: EraseOut, ...errors },
       },
     },
-    async (request, reply) => {
-      const userId = await requirePrivacyAdmin(request, reply);
+    async (request) => {
+      const userId = adminOf(request).userId;
       const result = await erasePerson(runtime, clients, request.params.subject, request.body.reason, {
         userId,
         method: request.edge.consumer.method,

@@ -12,13 +12,13 @@ const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 export function registerAdminRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     '/admin/user',
-    { preValidation: guard(deps.config, 'listUsers'), schema: { tags: ['admin'], summary: 'Users and their group', response: { 200: Type.Array(UserOut), ...errors } } },
+    { config: { access: guard(deps.config, 'listUsers') }, schema: { tags: ['admin'], summary: 'Users and their group', response: { 200: Type.Array(UserOut), ...errors } } },
     async () => admin.listUsers(deps),
   );
   app.post(
     '/admin/user',
     {
-      preValidation: guard(deps.config, 'manageUsers'),
+      config: { access: guard(deps.config, 'manageUsers') },
       schema: { tags: ['admin'], summary: 'Map a user to an MTP group', body: UserCreateBody, response: { 200: UserOut, ...errors, 409: errorResponseSchema } },
     },
     async (request) => admin.createUser(deps, commandFrom(request, deps), request.body),
@@ -26,7 +26,7 @@ export function registerAdminRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.delete(
     '/admin/user',
     {
-      preValidation: guard(deps.config, 'manageUsers'),
+      config: { access: guard(deps.config, 'manageUsers') },
       schema: { tags: ['admin'], summary: 'Remove a user', querystring: UserDeleteQuery, response: { 200: SuccessOut, ...errors, 404: errorResponseSchema } },
     },
     async (request) => admin.deleteUser(deps, commandFrom(request, deps), request.query.sub),
@@ -34,7 +34,7 @@ export function registerAdminRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     '/admin/group',
     {
-      preValidation: guard(deps.config, 'listGroups'),
+      config: { access: guard(deps.config, 'listGroups') },
       schema: { tags: ['admin'], summary: 'The ten MTP groups', response: { 200: Type.Array(Type.String()), ...errors } },
     },
     async () => [...MTP_GROUPS],

@@ -8,7 +8,7 @@ export function registerInternalEventRoutes(app: HttpApp, deps: OrdersDeps): voi
   app.post(
     INTERNAL_EVENTS_PATH,
     {
-      preValidation: guard(deps.config, 'internalEvents'),
+      config: { access: guard(deps.config, 'internalEvents') },
       schema: {
         tags: ['internal'],
         summary: "Event delivery (processing's allocation.changed keeps each shipment's allocated kg)",

@@ -20,7 +20,7 @@ export function registerCentralProxyRoute(app: HttpApp, deps: OrdersDeps, centra
     app.route({
       method: withBody ? ['POST', 'PUT', 'PATCH'] : ['GET', 'DELETE'],
       url: '/central/*',
-      preValidation: guard(deps.config, 'central'),
+      config: { access: guard(deps.config, 'central') },
       schema: {
         tags: ['processing'],
         summary: "Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved)",

@@ -21,7 +21,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
   app.get(
     '/trader',
     {
-      preValidation: guard(deps.config, 'listTrader'),
+      config: { access: guard(deps.config, 'listTrader') },
       schema: { tags: ['processing'], summary: 'Blend batches for trader review (from processing)', querystring: TraderQuery, response: { 200: Passthrough, ...errors } },
     },
     async (request) => central.passGet(proxy, request, '/app/trader/blendsheet/batch', { trader_status: request.query.trader_status }),
@@ -31,7 +31,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
     app.route({
       method,
       url: '/trader',
-      preValidation: guard(deps.config, 'setTrader'),
+      config: { access: guard(deps.config, 'setTrader') },
       schema: {
         tags: ['processing'],
         summary: 'Set trader statuses of blend batches',
@@ -48,7 +48,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
   app.get(
     '/order/record/shipment',
     {
-      preValidation: guard(deps.config, 'listShipmentRecords'),
+      config: { access: guard(deps.config, 'listShipmentRecords') },
       schema: { tags: ['processing'], summary: 'Bags allocated to a shipment (from processing)', querystring: ShipmentRecordQuery, response: { 200: Passthrough, ...errors } },
     },
     async (request) => central.passGet(proxy, request, '/app/shipment/record', request.query),
@@ -56,7 +56,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
   app.put(
     '/order/record/shipment',
     {
-      preValidation: guard(deps.config, 'allocateShipmentRecords'),
+      config: { access: guard(deps.config, 'allocateShipmentRecords') },
       schema: { tags: ['processing'], summary: 'Allocate bags to shipments (in processing)', body: ShipmentRecordBody, response: { 200: BarcodesOut, ...errors } },
     },
     async (request) => central.allocateToShipments(deps, proxy, request, request.body),
@@ -64,7 +64,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
   app.get(
     '/order/record/parcel',
     {
-      preValidation: guard(deps.config, 'listParcels'),
+      config: { access: guard(deps.config, 'listParcels') },
       schema: { tags: ['processing'], summary: 'Parcels of a production schedule (from processing)', querystring: ParcelQuery, response: { 200: Passthrough, ...errors } },
     },
     async (request) => central.passGet(proxy, request, '/app/parcel/record', request.query),
@@ -72,7 +72,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
   app.post(
     '/order/record/parcel',
     {
-      preValidation: guard(deps.config, 'allocateParcels'),
+      config: { access: guard(deps.config, 'allocateParcels') },
       schema: { tags: ['processing'], summary: 'Parcel bags of shipments into a schedule (in processing)', body: ParcelBody, response: { 200: BarcodesOut, ...errors } },
     },
     async (request) => central.allocateToParcels(deps, proxy, request, request.body),

@@ -11,7 +11,7 @@ export function registerOrderRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     '/order',
     {
-      preValidation: guard(deps.config, 'listOrders'),
+      config: { access: guard(deps.config, 'listOrders') },
       schema: {
         tags: ['orders'],
         summary: 'Requests with their shipments and status events',
@@ -25,7 +25,7 @@ export function registerOrderRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.post(
     '/order',
     {
-      preValidation: guard(deps.config, 'createOrders'),
+      config: { access: guard(deps.config, 'createOrders') },
       bodyLimit: 1024 * 1024,
       schema: {
         tags: ['orders'],

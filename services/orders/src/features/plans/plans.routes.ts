@@ -13,7 +13,7 @@ export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     '/order/plan',
     {
-      preValidation: guard(deps.config, 'listPlans'),
+      config: { access: guard(deps.config, 'listPlans') },
       schema: {
         tags: ['plans'],
         summary: 'Plans with their requests and the quantity still allowed',
@@ -27,7 +27,7 @@ export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.post(
     '/order/plan',
     {
-      preValidation: guard(deps.config, 'uploadPlan'),
+      config: { access: guard(deps.config, 'uploadPlan') },
       bodyLimit: deps.config.planUploadMaxBytes,
       schema: {
         tags: ['plans'],
@@ -51,7 +51,7 @@ export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.delete(
     '/order/plan',
     {
-      preValidation: guard(deps.config, 'deletePlan'),
+      config: { access: guard(deps.config, 'deletePlan') },
       schema: {
         tags: ['plans'],
         summary: 'Delete a plan no request or schedule refers to',

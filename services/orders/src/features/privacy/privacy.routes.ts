@@ -1,9 +1,9 @@
+import type { Database } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { privacyCallers, registerPrivacyRoutes } from '@tributary/platform/privacy';
-import type { ServiceContext } from '@tributary/platform/service';
 import { personalData } from './privacy.declaration.js';
 
 /** `GET /internal/privacy/export`, `POST /internal/privacy/erase` for the gateway (ADR 0015). */
-export function registerPrivacy(app: HttpApp, context: ServiceContext): void {
-  registerPrivacyRoutes(app, { database: context.database, declaration: personalData, callers: privacyCallers(context.env) });
+export function registerPrivacy(app: HttpApp, deps: { database: Database; env: Record<string, string | undefined> }): void {
+  registerPrivacyRoutes(app, { database: deps.database, declaration: personalData, callers: privacyCallers(deps.env) });
 }

@@ -14,7 +14,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     MTP_RECONCILE_PATHS.shipments,
     {
-      preValidation: guard(deps.config, 'reconcile'),
+      config: { access: guard(deps.config, 'reconcile') },
       schema: {
         tags: ['internal'],
         summary: 'Shipments (quantity kg, status) in (request_code, shipment_code) order, for reconciliation',

@@ -11,7 +11,7 @@ export function registerScheduleRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     '/order/schedule',
     {
-      preValidation: guard(deps.config, 'listSchedules'),
+      config: { access: guard(deps.config, 'listSchedules') },
       schema: {
         tags: ['schedules'],
         summary: "A day's production schedules and the received shipments to fill them from",
@@ -25,7 +25,7 @@ export function registerScheduleRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.post(
     '/order/schedule',
     {
-      preValidation: guard(deps.config, 'createSchedules'),
+      config: { access: guard(deps.config, 'createSchedules') },
       schema: {
         tags: ['schedules'],
         summary: 'Create production (box-filling) schedules',
@@ -39,7 +39,7 @@ export function registerScheduleRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.put(
     '/order/schedule',
     {
-      preValidation: guard(deps.config, 'completeSchedules'),
+      config: { access: guard(deps.config, 'completeSchedules') },
       schema: {
         tags: ['schedules'],
         summary: 'Mark schedules completed (idempotent)',

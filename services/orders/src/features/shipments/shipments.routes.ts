@@ -10,7 +10,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.put(
     '/order/shipment',
     {
-      preValidation: guard(deps.config, 'changeShipment'),
+      config: { access: guard(deps.config, 'changeShipment') },
       schema: {
         tags: ['shipments'],
         summary: "Set shipments' quantities; each remainder becomes a new shipment",
@@ -24,7 +24,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.post(
     '/order/shipment/event',
     {
-      preValidation: guard(deps.config, 'postEvents'),
+      config: { access: guard(deps.config, 'postEvents') },
       schema: {
         tags: ['shipments'],
         summary: 'Add status events (APPROVAL_ALLOWED adds ORDER_REQUESTED)',

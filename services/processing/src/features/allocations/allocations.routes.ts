@@ -12,6 +12,7 @@ import {
   removeBatchAllocation,
   removeShipmentAllocation,
 } from './allocations.service.js';
+import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const Done = Type.Object({ barcode: Type.String() });
@@ -30,6 +31,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
       app.post(
         `/app/${material}/record/shipment`,
         {
+          config: { access: ACCESS.peer },
           schema: {
             tags: ['allocation'],
             summary: `Allocate kg of a ${material} bag to a shipment (adds to an existing allocation)`,
@@ -42,6 +44,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
       app.delete(
         `/app/${material}/record/shipment`,
         {
+          config: { access: ACCESS.peer },
           schema: {
             tags: ['allocation'],
             summary: `Remove a ${material} bag's shipment allocation (no parcels, bag not dispatched)`,
@@ -54,6 +57,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
       app.post(
         `/app/${material}/record/parcel`,
         {
+          config: { access: ACCESS.peer },
           schema: {
             tags: ['allocation'],
             summary: `Parcel kg of a ${material} bag's shipment allocation to a production schedule`,
@@ -68,6 +72,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
       app.post(
         `/app/${material}/record/${target}`,
         {
+          config: { access: ACCESS.peer },
           schema: {
             tags: ['allocation'],
             summary: `Allocate kg of a ${material} bag as an ingredient of a ${target} batch`,
@@ -80,6 +85,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
       app.delete(
         `/app/${material}/record/${target}`,
         {
+          config: { access: ACCESS.peer },
           schema: {
             tags: ['allocation'],
             summary: `Remove a ${material} bag's allocation to a ${target} batch (batch not completed)`,
@@ -95,6 +101,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
   app.get(
     '/app/shipment/record',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['allocation'],
         summary: 'Bags allocated to a shipment, with the allocation remaining and the scan details',
@@ -107,6 +114,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
   app.get(
     '/app/parcel/record',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['allocation'],
         summary: 'Parcels of a production schedule',

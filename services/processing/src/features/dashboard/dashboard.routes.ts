@@ -13,6 +13,7 @@ import {
   tealineInventory,
   type SearchScope,
 } from './dashboard.service.js';
+import { ACCESS } from '../../access.js';
 
 const Envelope = OpenObject({ success: Type.Boolean(), data: Type.Unknown() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
@@ -23,6 +24,7 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.get(
     '/app/tealine/pending-with-calculations',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['dashboard'],
         summary: 'Tealine lots still receiving bags, with progress (status=COMPLETE lists finished lots)',
@@ -38,13 +40,14 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/admin/tealine/inventory-complete',
-    { schema: { tags: ['dashboard'], summary: 'Tealine inventory per lot: bags by status, weights, locations', response: { 200: Envelope, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Tealine inventory per lot: bags by status, weights, locations', response: { 200: Envelope, ...errors } } },
     () => tealineInventory(deps),
   );
-  app.get('/app/flavorsheet/stats', { schema: { tags: ['dashboard'], summary: 'Flavorsheet counts by state', response: { 200: Envelope } } }, () => flavorsheetStats(deps));
+  app.get('/app/flavorsheet/stats', { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Flavorsheet counts by state', response: { 200: Envelope } } }, () => flavorsheetStats(deps));
   app.get(
     '/app/flavorsheet/:flavorsheetNo/composition',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['dashboard'],
         summary: 'Mixtures of a flavorsheet with their share of the total weight (encode / in the number as %2F)',
@@ -54,10 +57,10 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
     },
     (request) => flavorsheetComposition(deps, request.params.flavorsheetNo),
   );
-  app.get('/app/herbline/analytics', { schema: { tags: ['dashboard'], summary: 'Herbline totals', response: { 200: Envelope } } }, () => herblineAnalytics(deps));
+  app.get('/app/herbline/analytics', { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Herbline totals', response: { 200: Envelope } } }, () => herblineAnalytics(deps));
   app.get(
     '/app/blendsheet/summary',
-    { schema: { tags: ['dashboard'], summary: 'Per blendsheet: batches, planned weight, kg blended in (ingredients) and out (output bags)', response: { 200: Envelope } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Per blendsheet: batches, planned weight, kg blended in (ingredients) and out (output bags)', response: { 200: Envelope } } },
     () => blendsheetSummaries(deps),
   );
   const searches: [string, SearchScope][] = [
@@ -68,13 +71,14 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
     ['/app/herbline/search', 'herbline'],
   ];
   for (const [path, scope] of searches) {
-    app.get(path, { schema: { tags: ['dashboard'], summary: 'Case-insensitive search', querystring: Search, response: { 200: Envelope, ...errors } } }, (request) =>
+    app.get(path, { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Case-insensitive search', querystring: Search, response: { 200: Envelope, ...errors } } }, (request) =>
       search(deps, scope, request.query.search),
     );
   }
   app.get(
     '/app/admin/blendsheet/paginated',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['dashboard'],
         summary: 'Blendsheets, one page at a time',

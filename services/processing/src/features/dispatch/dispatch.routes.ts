@@ -7,6 +7,7 @@ import { actorOf, type FeatureDeps } from '../deps.js';
 import { findDispatch } from './dispatch.repository.js';
 import { dispatchShipment } from './dispatch.service.js';
 import { ProcessingError } from '../../errors.js';
+import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
 const DispatchBody = Type.Object(
@@ -39,6 +40,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
   app.post(
     '/app/shipment/dispatch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['shipment'],
         summary: 'Dispatch scanned bags on a shipment: split if short, allocate, SHIPMENT_DISPATCHED in orders, bags DISPATCHED — all or compensated',
@@ -73,6 +75,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
   app.get(
     '/app/shipment/dispatch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['shipment'],
         summary: 'A dispatch and its step outcomes, by its Idempotency-Key',

@@ -4,6 +4,7 @@ import { Barcode, MaterialName } from '../../http/schemas.js';
 import type { FeatureDeps } from '../deps.js';
 import { scan } from '../records/records.service.js';
 import { labelFields, labelQrPng, labelSvg, labelZpl, type LabelBag } from './label.render.js';
+import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
 
@@ -15,6 +16,7 @@ export function registerLabelRoutes(app: HttpApp, deps: FeatureDeps, timeZone: s
   app.get(
     '/app/label',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'Printable label of a bag: ZPL (QR "<table>:<uuid>") and a preview',

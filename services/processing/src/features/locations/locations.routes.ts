@@ -4,6 +4,7 @@ import { transact } from '../../db/errors.js';
 import { emit, ProcessingEvents } from '../../events.js';
 import { Text } from '../../http/schemas.js';
 import { actorOf, type FeatureDeps } from '../deps.js';
+import { ACCESS } from '../../access.js';
 
 const Location = Type.Object({ store_location: Type.String(), herbline_section: Type.Boolean() });
 
@@ -12,6 +13,7 @@ export function registerLocationRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/location',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['admin'],
         summary: 'Create a storage location',
@@ -35,6 +37,7 @@ export function registerLocationRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.get(
     '/app/location',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'List storage locations (the Device-Panel sends herbline_section=0 for non-herbline ones)',

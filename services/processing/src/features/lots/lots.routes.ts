@@ -4,6 +4,7 @@ import { ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/sch
 import { actorOf, type FeatureDeps } from '../deps.js';
 import type { LotKind } from './lots.repository.js';
 import { createLot, readLots } from './lots.service.js';
+import { ACCESS } from '../../access.js';
 
 const Created = Type.Object({ item_code: Type.String(), created_ts: Type.Number() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
@@ -14,6 +15,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/tealine',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['admin'],
         summary: 'Create a tealine lot (item + tealine)',
@@ -36,6 +38,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/herbline',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['admin'],
         summary: 'Create a herbline lot',
@@ -54,6 +57,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/blendbalance',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['admin'],
         summary: 'Create a blendbalance lot (expected total weight)',
@@ -69,6 +73,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
     app.get(
       `/app/admin/${kind}`,
       {
+        config: { access: ACCESS.peer },
         schema: {
           tags: ['admin'],
           summary: `${kind} lots (list), or one lot with its bags (item_code + created_ts)`,
@@ -81,6 +86,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
     app.get(
       `/app/${kind}`,
       {
+        config: { access: ACCESS.peer },
         schema: {
           tags: ['device'],
           summary:

@@ -4,7 +4,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { applyOnce } from '@tributary/platform/outbox';
 import type { FeatureDeps } from '../deps.js';
 import { applyOrdersEvent } from './copy.service.js';
-import { ProcessingError } from '../../errors.js';
+import { ACCESS } from '../../access.js';
 
 /**
  * `POST /internal/events`: the sync service delivers the orders service's outbox events here
@@ -16,6 +16,7 @@ export function registerOrdersCopyRoutes(app: HttpApp, deps: FeatureDeps, delive
   app.post(
     INTERNAL_EVENTS_PATH,
     {
+      config: { access: ACCESS.eventDelivery(deliverers) },
       schema: {
         tags: ['internal'],
         summary: "Event delivery (the orders service's shipment events feed the local copy behind GET /app/shipment)",
@@ -24,8 +25,6 @@ export function registerOrdersCopyRoutes(app: HttpApp, deps: FeatureDeps, delive
       },
     },
     async (request) => {
-      const principal = request.identity?.principal ?? '';
-      if (!deliverers.has(principal)) throw ProcessingError.EVENT_DELIVERER_FORBIDDEN(`${principal || 'this caller'} may not deliver events`);
       const envelope = request.body;
       const now = deps.clock.now();
       const outcome = await inTransaction(deps.db, (trx) =>

@@ -14,6 +14,7 @@ import type { ServiceClient } from '@tributary/platform/resilience';
 import type { FeatureDeps } from '../deps.js';
 import { allocationPage } from './reconcile.repository.js';
 import { ProcessingError } from '../../errors.js';
+import { ACCESS } from '../../access.js';
 
 const PageQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}:[0-9]{1,10}$', description: 'cursor `<request_code>:<shipment_code>` from the previous page' })),
@@ -29,6 +30,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
   app.get(
     MTP_RECONCILE_PATHS.allocations,
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['internal'],
         summary: 'Σ allocated kg, bags and dispatched bags per (request, shipment), paged in key order',
@@ -44,6 +46,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
   app.post(
     MTP_RECONCILE_PATHS.run,
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['internal'],
         summary: "Compare processing's allocations with the orders service's shipments; every difference with both sides' values",

@@ -5,6 +5,7 @@ import { ProcessingError } from '../../errors.js';
 import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http/schemas.js';
 import { actorOf, type FeatureDeps } from '../deps.js';
 import { createRecord, moveRecord, scan, updateRecord } from './records.service.js';
+import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
@@ -15,6 +16,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
     app.post(
       `/app/${material}/record`,
       {
+        config: { access: ACCESS.peer },
         schema: {
           tags: ['device'],
           summary: `Weigh in a ${material} bag (${herbline ? 'herbline-section location, reference required' : 'non-herbline location'})`,
@@ -37,6 +39,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
     app.put(
       `/app/${material}/record`,
       {
+        config: { access: ACCESS.peer },
         schema: {
           tags: ['device'],
           summary: herbline ? 'Dispatch a herbline bag' : `Reduce a ${material} bag's remaining (reduced_by) or dispatch it (no reduced_by)`,
@@ -58,6 +61,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
     app.put(
       `/app/${material}/record/location`,
       {
+        config: { access: ACCESS.peer },
         schema: {
           tags: ['device'],
           summary: `Move a ${material} bag to another store location (segregation rule applies)`,
@@ -72,6 +76,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.get(
     '/app/scan',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'scan_record: a bag with its lot/batch, availability (net − Σ non-parcel allocations) and derived status',

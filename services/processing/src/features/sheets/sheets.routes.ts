@@ -5,6 +5,7 @@ import { actorOf, type FeatureDeps } from '../deps.js';
 import { createBlendsheetBatch, createFlavorsheetBatch, readBlendsheetBatches, readFlavorsheetBatches, updateBatch } from './batches.service.js';
 import { createBlendsheet, createFlavorsheet, readBlendsheets, readFlavorsheets, setBatchCount } from './sheets.service.js';
 import { listTraderBatches, setTraderStatus } from './trader.service.js';
+import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const ListOrDetail = Type.Union([Type.Array(OpenObject()), OpenObject()]);
@@ -18,6 +19,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/blendsheet',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['admin'],
         summary: 'Create a blendsheet with its tealine and blendbalance mixtures',
@@ -41,17 +43,18 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/admin/blendsheet',
-    { schema: { tags: ['admin'], summary: 'Blendsheets (list) or one with mixtures', querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['admin'], summary: 'Blendsheets (list) or one with mixtures', querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
     (request) => readBlendsheets(deps, request.query.blendsheet_no, false),
   );
   app.get(
     '/app/blendsheet',
-    { schema: { tags: ['device'], summary: 'Blendsheets with batches left to make (list) or one', querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Blendsheets with batches left to make (list) or one', querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
     (request) => readBlendsheets(deps, request.query.blendsheet_no, true),
   );
   app.put(
     '/app/blendsheet',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'Change the expected number of batches (never below the batches made)',
@@ -64,6 +67,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/blendsheet/batch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'Start a blend batch (generated item code <blendsheet_no>-Bnn)',
@@ -75,12 +79,13 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/blendsheet/batch',
-    { schema: { tags: ['device'], summary: 'Incomplete blend batches (list) or one with bags and ingredient allocations', querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Incomplete blend batches (list) or one with bags and ingredient allocations', querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } } },
     (request) => readBlendsheetBatches(deps, request.query),
   );
   app.put(
     '/app/blendsheet/batch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'Complete a blend batch, or record its QC readings (→ TRADER_PENDING)',
@@ -100,6 +105,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/flavorsheet',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['admin'],
         summary: 'Create a flavorsheet with its mixtures',
@@ -116,29 +122,31 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/admin/flavorsheet',
-    { schema: { tags: ['admin'], summary: 'Flavorsheets with batch_created (list) or one', querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['admin'], summary: 'Flavorsheets with batch_created (list) or one', querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
     (request) => readFlavorsheets(deps, request.query.flavorsheet_no, false),
   );
   app.get(
     '/app/flavorsheet',
-    { schema: { tags: ['device'], summary: 'Flavorsheets without a batch (list) or one', querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Flavorsheets without a batch (list) or one', querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
     (request) => readFlavorsheets(deps, request.query.flavorsheet_no, true),
   );
   app.post(
     '/app/flavorsheet/batch',
     {
+      config: { access: ACCESS.peer },
       schema: { tags: ['device'], summary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)', body: Type.Object({ flavorsheet_no: Text() }), response: { 200: BatchCreated('flavorsheet_no'), ...errors } },
     },
     (request) => createFlavorsheetBatch(deps, actorOf(request), request.body.flavorsheet_no),
   );
   app.get(
     '/app/flavorsheet/batch',
-    { schema: { tags: ['device'], summary: 'Incomplete flavour batches (list) or one with bags and ingredients', querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Incomplete flavour batches (list) or one with bags and ingredients', querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } } },
     (request) => readFlavorsheetBatches(deps, request.query),
   );
   app.put(
     '/app/flavorsheet/batch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['device'],
         summary: 'Complete a flavour batch',
@@ -152,6 +160,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.get(
     '/app/trader/blendsheet/batch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['trader'],
         summary: 'Blend batches in one trader status (default TRADER_PENDING)',
@@ -164,6 +173,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.put(
     '/app/trader/blendsheet/batch',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['trader'],
         summary: 'Move a blend batch through the trader workflow (role-guarded)',

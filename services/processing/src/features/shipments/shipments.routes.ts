@@ -8,6 +8,7 @@ import type { FeatureDeps } from '../deps.js';
 import { copyState, dispatchableCopies } from '../orders-copy/copy.repository.js';
 import { requireAllocatedBags } from '../dispatch/dispatch-guard.js';
 import { ProcessingError } from '../../errors.js';
+import { ACCESS } from '../../access.js';
 
 /** `GET /app/shipment` says whether it answered from orders (`false`) or from the local copy (`true`). */
 export const STALE_HEADER = 'x-tributary-stale';
@@ -73,7 +74,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
 
   app.get(
     '/app/shipment',
-    { schema: { tags: ['shipment'], summary: 'Shipments ready for dispatch (flattened from the orders service)', response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['shipment'], summary: 'Shipments ready for dispatch (flattened from the orders service)', response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors } } },
     async (request, reply) => {
       try {
         const live = dispatchableShipments(await client().json<Order[]>({ method: 'GET', path: '/order', ...passAlong(request) }));
@@ -95,6 +96,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
   app.put(
     '/app/shipment',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['shipment'],
         summary: "Set a shipment's quantity in the orders service (the rest splits into a new shipment)",
@@ -108,6 +110,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
   app.post(
     '/app/shipment/event',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['shipment'],
         summary: 'Record dispatch (SHIPMENT_DISPATCHED with the vehicle number) in the orders service; a shipment without allocated bags is 409 SHIPMENT_HAS_NO_BAGS',

@@ -7,6 +7,7 @@ import type { SyncRuntime } from '../../runtime.js';
 import { captureEvents } from './capture.service.js';
 import { isKnownEvent, WEBHOOK_SOURCES } from './webhook-sources.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
+import { ACCESS } from '../../access.js';
 
 const Params = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' }),
@@ -65,11 +66,11 @@ export function registerWebhookRoutes(app: HttpApp, runtime: SyncRuntime): void 
     params: Params,
     response: { 202: Accepted, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
   };
-  app.post('/webhooks/:source', { schema }, handler);
-  app.post('/webhooks/:source/:eventType', { schema }, handler);
+  app.post('/webhooks/:source', { config: { access: ACCESS.webhook }, schema }, handler);
+  app.post('/webhooks/:source/:eventType', { config: { access: ACCESS.webhook }, schema }, handler);
   app.get(
     '/webhooks/health',
-    { schema: { tags: ['webhooks'], summary: 'Configured webhook sources', response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) } } },
+    { config: { access: ACCESS.webhookSources }, schema: { tags: ['webhooks'], summary: 'Configured webhook sources', response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) } } },
     async () => ({ sources: Object.keys(runtime.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)) }),
   );
 }

@@ -7,6 +7,7 @@ import { toJson } from '../events/serialize.js';
 import { releaseHeld } from '../queue/index.js';
 import { ConfigurationInput, ConfigurationPatch, type ConfigurationInput as Input } from './configurations.schemas.js';
 import { validateConfiguration } from './configurations.service.js';
+import { ACCESS } from '../../access.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ configId: Type.String({ format: 'uuid' }) });
@@ -55,18 +56,18 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
 
   app.get(
     '/api/sync/configurations',
-    { schema: { tags, summary: 'Sync configurations', querystring: Type.Object({ active: Type.Optional(Type.Boolean()), source: Type.Optional(Type.String({ maxLength: 100 })), target: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Type.Object({ items: Type.Array(Row) }), ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Sync configurations', querystring: Type.Object({ active: Type.Optional(Type.Boolean()), source: Type.Optional(Type.String({ maxLength: 100 })), target: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Type.Object({ items: Type.Array(Row) }), ...errors } } },
     async (request) => {
       const q = request.query as { active?: boolean; source?: string; target?: string };
       return { items: (await repo.list(q)).map(present) };
     },
   );
 
-  app.get('/api/sync/configurations/:configId', { schema: { tags, summary: 'One configuration', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
+  app.get('/api/sync/configurations/:configId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'One configuration', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
     present(await repo.get((request.params as Static<typeof Params>).configId)),
   );
 
-  app.post('/api/sync/configurations', { schema: { tags, summary: 'Create a configuration', body: ConfigurationInput, response: { 201: Row, ...errors } } }, async (request, reply) => {
+  app.post('/api/sync/configurations', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Create a configuration', body: ConfigurationInput, response: { 201: Row, ...errors } } }, async (request, reply) => {
     const input = request.body as Input;
     check(input);
     const row = await repo.create(input, actor(request), now());
@@ -76,7 +77,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
 
   app.put(
     '/api/sync/configurations/:configId',
-    { schema: { tags, summary: 'Replace a configuration', params: Params, querystring: VersionQuery, body: ConfigurationInput, response: { 200: Row, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Replace a configuration', params: Params, querystring: VersionQuery, body: ConfigurationInput, response: { 200: Row, ...errors } } },
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       const input = request.body as Input;
@@ -89,7 +90,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
 
   app.patch(
     '/api/sync/configurations/:configId',
-    { schema: { tags, summary: 'Change some fields (e.g. set a webhook URL and activate)', params: Params, querystring: VersionQuery, body: ConfigurationPatch, response: { 200: Row, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Change some fields (e.g. set a webhook URL and activate)', params: Params, querystring: VersionQuery, body: ConfigurationPatch, response: { 200: Row, ...errors } } },
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       const current = await repo.get(configId);
@@ -101,7 +102,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
     },
   );
 
-  app.delete('/api/sync/configurations/:configId', { schema: { tags, summary: 'Delete a configuration (its deliveries stay)', params: Params, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  app.delete('/api/sync/configurations/:configId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Delete a configuration (its deliveries stay)', params: Params, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     await repo.remove((request.params as Static<typeof Params>).configId);
     runtime.routes.invalidate();
     return reply.code(204).send(null);
@@ -109,7 +110,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
 
   app.post(
     '/api/sync/configurations/:configId/run',
-    { schema: { tags, summary: 'Run a batch configuration now (release its held deliveries)', params: Params, response: { 200: Type.Object({ released: Type.Integer() }), ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Run a batch configuration now (release its held deliveries)', params: Params, response: { 200: Type.Object({ released: Type.Integer() }), ...errors } } },
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       await repo.get(configId);

@@ -8,6 +8,7 @@ import type { SyncRuntime } from '../../runtime.js';
 import { toJson } from '../events/serialize.js';
 import { auditTrail, findConflict, listConflicts } from './conflicts.repository.js';
 import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
+import { ACCESS } from '../../access.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ conflictId: Type.String({ format: 'uuid' }) });
@@ -51,25 +52,25 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
     return { ...toJson(row), delivery: delivery ? toJson(delivery) : null, audit: (await auditTrail(db, conflictId)).map(toJson) };
   };
 
-  app.get('/api/sync/conflicts', { schema: { tags, summary: 'Conflicts, newest first', querystring: Query, response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
+  app.get('/api/sync/conflicts', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Conflicts, newest first', querystring: Query, response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
     const q = request.query as Static<typeof Query>;
     const rows = await listConflicts(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
     return { items: rows.map(toJson), nextBefore: rows.length === q.limit ? String(rows[rows.length - 1]!.id) : null };
   });
 
-  app.get('/api/sync/conflicts/:conflictId', { schema: { tags, summary: 'One conflict with its delivery and audit trail', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
+  app.get('/api/sync/conflicts/:conflictId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'One conflict with its delivery and audit trail', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
     detail((request.params as Static<typeof Params>).conflictId),
   );
 
   const AssignBody = Type.Object({ assignee: Person }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/assign', { schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } } }, async (request) => {
+  app.post('/api/sync/conflicts/:conflictId/assign', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
     await assignConflict(deps(), conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
     return detail(conflictId);
   });
 
   const ReviewBody = Type.Object({ note: Text }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/review', { schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } } }, async (request) => {
+  app.post('/api/sync/conflicts/:conflictId/review', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
     await reviewConflict(deps(), conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
     return detail(conflictId);
@@ -77,7 +78,7 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
 
   app.post(
     '/api/sync/conflicts/:conflictId/resolve',
-    { schema: { tags, summary: 'Resolve with the source value, the target value, or an edited value', params: Params, body: ResolveBody, response: { 200: Row, ...errors } } },
+    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Resolve with the source value, the target value, or an edited value', params: Params, body: ResolveBody, response: { 200: Row, ...errors } } },
     async (request) => {
       const { conflictId } = request.params as Static<typeof Params>;
       const body = request.body as Static<typeof ResolveBody>;
@@ -88,7 +89,7 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
   );
 
   const EscalateBody = Type.Object({ to: Person, reason: Text }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/escalate', { schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } } }, async (request) => {
+  app.post('/api/sync/conflicts/:conflictId/escalate', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
     const body = request.body as Static<typeof EscalateBody>;
     await escalateConflict(deps(), conflictId, body.to, body.reason, actor(request));
@@ -96,7 +97,7 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
   });
 
   const IgnoreBody = Type.Object({ reason: Text }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/ignore', { schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } } }, async (request) => {
+  app.post('/api/sync/conflicts/:conflictId/ignore', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
     await ignoreConflict(deps(), conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
     return detail(conflictId);

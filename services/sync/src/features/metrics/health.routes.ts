@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { SyncRuntime } from '../../runtime.js';
 import { toJson } from '../events/serialize.js';
+import { ACCESS } from '../../access.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const MetricsQuery = Type.Object({
@@ -20,6 +21,7 @@ export function registerHealthRoutes(app: HttpApp, runtime: SyncRuntime): void {
   app.get(
     '/api/sync/health',
     {
+      config: { access: ACCESS.peer },
       schema: {
         tags: ['health'],
         summary: 'The health dashboard: per-flow counts (24 h), lag per source, queue depth, conflicts and dead letters',
@@ -59,7 +61,7 @@ export function registerHealthRoutes(app: HttpApp, runtime: SyncRuntime): void {
 
   app.get(
     '/api/sync/metrics',
-    { schema: { tags: ['health'], summary: 'Metric windows (throughput, latency, error rate, lag, queue depth, conflicts pending)', querystring: MetricsQuery, response: { 200: Type.Object({ items: Type.Array(Row) }), 400: errorResponseSchema } } },
+    { config: { access: ACCESS.peer }, schema: { tags: ['health'], summary: 'Metric windows (throughput, latency, error rate, lag, queue depth, conflicts pending)', querystring: MetricsQuery, response: { 200: Type.Object({ items: Type.Array(Row) }), 400: errorResponseSchema } } },
     async (request) => {
       const q = request.query as Static<typeof MetricsQuery>;
       let query = db.selectFrom('sync_metrics').selectAll().orderBy('window_start', 'desc').orderBy('id', 'desc').limit(q.limit);

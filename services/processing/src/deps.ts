@@ -1,0 +1,52 @@
+import { OutboxNotifier } from '@tributary/platform/outbox';
+import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
+import type { ServiceContext } from '@tributary/platform/service';
+import { readConfig, type ProcessingConfig } from './config.js';
+import type { ProcessingDb } from './db/schema.js';
+import type { FeatureDeps } from './features/deps.js';
+
+export type { FeatureDeps };
+
+/**
+ * Everything processing's features are built from, made once per app from the context. Each
+ * feature is then handed only its part: the database side (FeatureDeps), the orders client,
+ * a setting.
+ */
+export interface ProcessingDeps {
+  config: ProcessingConfig;
+  features: FeatureDeps;
+  notifier: OutboxNotifier;
+  /** The orders service, when its URL is configured (shipments, dispatch, reconciliation). */
+  orders: ServiceClient | undefined;
+  /** Signing principals allowed to deliver events to POST /internal/events. */
+  deliverers: ReadonlySet<string>;
+}
+
+export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps {
+  const config = readConfig(context.env);
+  const notifier = new OutboxNotifier();
+  const ordersUrl = context.peers.orders;
+  const orders = ordersUrl
+    ? createServiceClient({
+        name: 'orders',
+        baseUrl: ordersUrl,
+        credentials: context.credentials,
+        scope: context.scope,
+        timeoutMs: config.ORDERS_TIMEOUT_MS,
+        breaker: {
+          consecutiveFailures: config.ORDERS_BREAKER_FAILURES,
+          halfOpenAfterMs: config.ORDERS_BREAKER_OPEN_MS,
+          onStateChange: (change) => context.logger.warn({ upstream: change.name, from: change.from, to: change.to, reason: change.reason }, 'circuit to orders changed state'),
+        },
+      })
+    : undefined;
+  return {
+    config,
+    notifier,
+    orders,
+    deliverers: names(config.PROCESSING_EVENT_DELIVERERS),
+    features: { db: context.database.db, clock: context.clock, logger: context.logger, eventsCommitted: () => notifier.notify() },
+  };
+}
+
+const names = (list: string): ReadonlySet<string> => new Set(list.split(',').map((name) => name.trim()).filter(Boolean));
