@@ -197,7 +197,7 @@ async function startGateway(upstreamUrl: string, state: 'local' | 'postgres' | {
   return {
     url,
     token: login.json().accessToken as string,
-    audit: gateway.runtime.audit,
+    audit: gateway.deps.audit,
     stop: async () => {
       await gateway.app.close();
       await drop();

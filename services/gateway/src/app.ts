@@ -11,17 +11,20 @@ import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { readConfig } from './config.js';
-import { createRuntime, type GatewayOptions, type GatewayRuntime } from './runtime.js';
+import type { GatewayDatabase } from './db/schema.js';
+import { buildDeps, type GatewayDeps, type GatewayOptions } from './deps.js';
 
 export interface Gateway {
   app: HttpApp;
-  runtime: GatewayRuntime;
+  /** The replica's parts, for tests that drive reloads, flushes and health checks by hand. */
+  deps: GatewayDeps;
   tls: TlsListener | undefined;
 }
 
-export async function buildGateway(context: ServiceContext, options: GatewayOptions = {}): Promise<Gateway> {
+/** Builds the deps once and hands each feature its part; the replica's timers live and die with the app. */
+export async function buildGateway(context: ServiceContext<GatewayDatabase>, options: GatewayOptions = {}): Promise<Gateway> {
   const config = readConfig(context.env);
-  const runtime = await createRuntime(context, options);
+  const { deps, lifecycle } = await buildDeps(context, options);
   // The edge hooks that audit are registered after the app exists; refusals before routing reach them here.
   const refusals: { audit?: NonNullable<HttpAppOptions['onRefusedBeforeRouting']> } = {};
   const app = await createHttpApp({
@@ -33,18 +36,18 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
     requireRouteAccess: true,
     readiness: {
       database: () => context.database.ping(),
-      ...(runtime.redis ? { redis: async () => void (await runtime.redis!.ping()) } : {}),
+      ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
     },
   });
-  await runtime.start();
-  app.addHook('onClose', async () => runtime.stop());
-  refusals.audit = registerEdgeHooks(app, runtime);
-  registerAuthRoutes(app, runtime);
-  registerAdminUserRoutes(app, runtime);
-  registerAdminKeyRoutes(app, runtime);
-  registerAdminRouteRoutes(app, runtime);
-  registerPrivacy(app, runtime);
-  registerApiDocs(app, runtime);
+  await lifecycle.start();
+  app.addHook('onClose', async () => lifecycle.stop());
+  refusals.audit = registerEdgeHooks(app, deps);
+  registerAuthRoutes(app, deps);
+  registerAdminUserRoutes(app, deps);
+  registerAdminKeyRoutes(app, deps);
+  registerAdminRouteRoutes(app, deps);
+  registerPrivacy(app, deps);
+  registerApiDocs(app, deps);
   const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
 
   app.route({
@@ -57,11 +60,11 @@ export async function buildGateway(context: ServiceContext, options: GatewayOpti
       summary: 'Every other path is matched against service_routes and forwarded to its upstream',
       response: { default: Type.Unknown() },
     },
-    handler: (request, reply) => proxyRequest(runtime, request, reply),
+    handler: (request, reply) => proxyRequest(deps, request, reply),
   });
-  return { app, runtime, tls };
+  return { app, deps, tls };
 }
 
-export async function buildApp(context: ServiceContext): Promise<HttpApp> {
+export async function buildApp(context: ServiceContext<GatewayDatabase>): Promise<HttpApp> {
   return (await buildGateway(context)).app;
 }

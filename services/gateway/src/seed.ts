@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { ServiceContext } from '@tributary/platform/service';
 import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
@@ -7,7 +6,7 @@ import { gatewayFieldCipher, UsersRepository } from './features/auth/users.repos
 import { MTP_GROUPS } from '@tributary/contracts';
 import { installDefaultRoutes } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
-import { passwordPolicy } from './runtime.js';
+import { passwordPolicy } from './deps.js';
 
 export const DEMO_PASSWORD = 'tributary-demo';
 
@@ -28,8 +27,8 @@ export function demoUsers() {
 }
 
 /** Idempotent: users and routes that already exist are left as they are. */
-export async function seed(context: ServiceContext): Promise<void> {
-  const db = context.database.db as Kysely<GatewayDatabase>;
+export async function seed(context: ServiceContext<GatewayDatabase>): Promise<void> {
+  const db = context.database.db;
   const users = new UsersRepository(db, await gatewayFieldCipher(context));
   const routes = new RoutesRepository(db);
   const hasher = new PasswordHasher(passwordPolicy(readConfig(context.env)));

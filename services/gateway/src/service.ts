@@ -1,10 +1,11 @@
 import type { ServiceDefinition } from '@tributary/platform/service';
 import { DEFAULT_PORTS } from '@tributary/contracts';
 import { buildApp } from './app.js';
+import type { GatewayDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import { DEMO_PASSWORD, demoUsers, seed } from './seed.js';
 
-export const service: ServiceDefinition = {
+export const service: ServiceDefinition<GatewayDatabase> = {
   name: 'gateway',
   defaultPort: DEFAULT_PORTS.gateway,
   migrations,

@@ -102,7 +102,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       const peers = Object.fromEntries(Object.entries(up).map(([name, u]) => [name, u.url]));
       gw = await startGateway(handle, { peers });
       await seed(gw.context);
-      await gw.runtime.routeLoader.reload();
+      await gw.deps.routeLoader.reload();
       for (const role of ERP_ROLES) await createUser(gw, `erp-${role}`, role, 'unlimited', DEMO_PASSWORD);
       const admin = await tokenFor(gw, 'admin', DEMO_PASSWORD);
       tokens.set('administrator', admin);
@@ -208,7 +208,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       // A route whose template reaches internal paths only through its wildcard: refused per request.
       const open = await create({ pathPattern: '/mirror/*', upstreamPath: '/*', serviceName: 'mirror', authorizationRoles: ['*'] });
       expect(open.statusCode, open.body).toBe(201);
-      await gw.runtime.routeLoader.reload();
+      await gw.deps.routeLoader.reload();
       const before = hits();
       expect((await gw.app.inject({ method: 'GET', url: '/mirror/internal/outbox', headers: bearer(admin) })).statusCode).toBe(403);
       // The orders rules follow the upstream, not the route's name: GRANDPASS-ADMIN still may not GET /order.

@@ -39,28 +39,28 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('a NUL or lone surrogate in query, path or JSON keys is stored, and the other users’ rows in the batch too', async () => {
       const alice = await tokenFor(gw, 'alice');
-      await gw.runtime.audit.flush();
+      await gw.deps.audit.flush();
       const urls = ['/audited/ok-1', '/audited/x?order_code=%00', '/audited/%00zero', '/audited/y?%00key=1', '/audited/z?s=%ED%A0%80', '/audited/ok-2', '/api/v1/nothing?q=%00'];
       for (const [i, url] of urls.entries()) {
         await gw.app.inject({ method: 'GET', url, headers: { ...bearer(alice), 'x-request-id': `nul-${i}` } });
         await gw.app.inject({ method: 'GET', url: '/audited/other', headers: { 'x-request-id': `nul-anon-${i}` } });
       }
-      expect(gw.runtime.audit.pending).toBeGreaterThanOrEqual(urls.length * 2);
-      await gw.runtime.audit.flush();
+      expect(gw.deps.audit.pending).toBeGreaterThanOrEqual(urls.length * 2);
+      await gw.deps.audit.flush();
       expect(await count('nul-')).toBe(urls.length * 2);
-      expect(gw.runtime.audit.dropped).toBe(0);
+      expect(gw.deps.audit.dropped).toBe(0);
       const row = await handle.database.db.selectFrom('api_audit_logs').select(['query_params', 'path']).where('request_id', '=', 'nul-1').executeTakeFirstOrThrow();
       expect(row.query_params).toEqual({ order_code: '\uFFFD' });
     });
 
     it('a URL refused before routing (undecodable path) is audited too', async () => {
-      await gw.runtime.audit.flush();
+      await gw.deps.audit.flush();
       const urls = ['/audited/%E0%A4%A', '/audited/%ED%A0%80x', '/api/v1/erp/items/%C0%80'];
       for (const [i, url] of urls.entries()) {
         const refused = await gw.app.inject({ method: 'GET', url, headers: { 'x-request-id': `badurl-${i}` } });
         expect(refused.statusCode, url).toBe(400);
       }
-      await gw.runtime.audit.flush();
+      await gw.deps.audit.flush();
       expect(await count('badurl-')).toBe(urls.length);
       const row = await handle.database.db.selectFrom('api_audit_logs').select(['status_code', 'error_code', 'decision']).where('request_id', '=', 'badurl-0').executeTakeFirstOrThrow();
       expect(row).toEqual({ status_code: 400, error_code: expect.any(String), decision: 'rejected' });

@@ -38,7 +38,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await gw.app.inject({ method: 'GET', url: '/audited/a?token=secret&x=1&email_id=someone%40example.com', headers: { ...bearer(alice), 'x-request-id': 'audit-ok-1' } });
       await gw.app.inject({ method: 'GET', url: '/audited/b', headers: { 'x-request-id': 'audit-anon-1' } });
       await gw.app.inject({ method: 'GET', url: '/audited/c', headers: { ...bearer(admin), 'x-request-id': 'audit-admin-1' } });
-      const pendingBefore = gw.runtime.audit.pending;
+      const pendingBefore = gw.deps.audit.pending;
       expect(pendingBefore).toBeGreaterThanOrEqual(3);
       const response = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?userId=usr_alice&limit=50', headers: bearer(admin) });
       const items = response.json().items as Array<Record<string, unknown>>;

@@ -50,7 +50,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       await handle?.destroy();
     });
 
-    const breaker = () => gw.runtime.upstreams.breakerSnapshots().find((s) => s.name === 'svc');
+    const breaker = () => gw.deps.upstreams.breakerSnapshots().find((s) => s.name === 'svc');
 
     it('5 × 500 and 5 × 400 from one user (and 30 more) leave the breaker closed and every other user served', async () => {
       const mallory = await tokenFor(gw, 'mallory');
@@ -63,7 +63,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       }
       expect(new Set(statuses)).toEqual(new Set([500, 400]));
       expect(breaker()?.state).toBe('closed');
-      expect(gw.runtime.upstreams.targetSnapshots().every((t) => !t.ejected)).toBe(true);
+      expect(gw.deps.upstreams.targetSnapshots().every((t) => !t.ejected)).toBe(true);
       const before = hits;
       const served = await gw.app.inject({ method: 'GET', url: '/svc/order?order_code=A1', headers: bearer(alice) });
       expect(served.statusCode).toBe(200);

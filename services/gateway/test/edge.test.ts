@@ -83,7 +83,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const token = await tokenFor(solo, 'officer');
         expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).statusCode).toBe(200);
         const jti = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
-        await solo.runtime.auth.revokeToken(jti, 'test');
+        await solo.deps.auth.revokeToken(jti, 'test');
         expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).json().code).toBe('TOKEN_REVOKED');
       } finally {
         await solo.app.close();

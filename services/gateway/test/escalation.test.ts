@@ -18,7 +18,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       erp = await startUpstream('erp');
       gw = await startGateway(handle, { peers: { erp: erp.url } });
       await seed(gw.context);
-      await gw.runtime.routeLoader.reload();
+      await gw.deps.routeLoader.reload();
       master = await tokenFor(gw, 'master-admin', DEMO_PASSWORD);
       admin = await tokenFor(gw, 'admin', DEMO_PASSWORD);
     });
@@ -35,7 +35,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       const self = await as(master, 'PATCH', '/api/v1/admin/users/usr_master_admin', { role: 'administrator' });
       expect(self.statusCode).toBe(403);
       expect(self.json().code).toBe('ROLE_ESCALATION_DENIED');
-      const row = await gw.runtime.users.findById('usr_master_admin');
+      const row = await gw.deps.users.findById('usr_master_admin');
       expect(row?.role).toBe('MASTER-ADMIN');
       const hits = erp.hits;
       expect((await as(await tokenFor(gw, 'master-admin', DEMO_PASSWORD), 'GET', '/api/v1/erp/customers')).statusCode).toBe(403);
@@ -92,7 +92,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       }
       expect((await as(officer, 'GET', '/api/v1/auth/profile')).statusCode).toBe(200);
       expect((await as(master, 'GET', '/api/v1/auth/profile')).statusCode).toBe(200);
-      await expect(gw.runtime.tokens.revoke({ userId: '' }, 'test', 'test', new Date())).rejects.toThrow(/non-empty/);
+      await expect(gw.deps.tokens.revoke({ userId: '' }, 'test', 'test', new Date())).rejects.toThrow(/non-empty/);
     });
   });
 }

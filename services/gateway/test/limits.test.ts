@@ -91,7 +91,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('writes tracking rows off the request path, in batches', async () => {
-      await single.runtime.tracker.flush();
+      await single.deps.tracker.flush();
       const rows = await handle.database.db.selectFrom('rate_limit_tracking').selectAll().where('identifier_value', '=', '192.0.2.44').execute();
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ identifier_type: 'ip_address', window_type: 'minute', request_count: 7, successful_count: 5, blocked_count: 2, limit_threshold: 5 });
@@ -129,7 +129,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         await createUser(r1, name, 'analyst');
         const token = await tokenFor(r1, name);
         expect((await r2.app.inject({ method: 'GET', url: '/limited/z', headers: bearer(token) })).statusCode).toBe(200);
-        await r1.runtime.auth.revokeUser(`usr_${name.replace(/[^a-z0-9]+/gi, '_')}`, 'test');
+        await r1.deps.auth.revokeUser(`usr_${name.replace(/[^a-z0-9]+/gi, '_')}`, 'test');
         expect((await r2.app.inject({ method: 'GET', url: '/limited/z', headers: bearer(token) })).json().code).toBe('TOKEN_REVOKED');
       });
     });

@@ -33,7 +33,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       peer = await startDocumentedService(signedFetches);
       gateway = await startGateway(handle, { peers: { orders: peer.url, processing: peer.url, erp: peer.url, sync: peer.url } });
       await seed(gateway.context);
-      await gateway.runtime.routeLoader.reload();
+      await gateway.deps.routeLoader.reload();
     });
     afterAll(async () => {
       await gateway?.app.close();
@@ -49,7 +49,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
       expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
 
-      const routes = gateway.runtime.routes.routes();
+      const routes = gateway.deps.routes.routes();
       expect(routes.length).toBeGreaterThan(10);
       // One rule spelled out: the original's plan upload is for GRANDPASS-ADMIN (and the super role).
       expect(doc.paths['/order/plan'].post.security).toEqual([

@@ -46,7 +46,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const aHits = a.hits;
       for (let i = 0; i < 6; i++) expect((await flaky()).statusCode).toBe(200);
       expect(a.hits).toBe(aHits);
-      expect(gw.runtime.upstreams.targetSnapshots().find((t) => t.url === a.url)?.ejected).toBe(true);
+      expect(gw.deps.upstreams.targetSnapshots().find((t) => t.url === a.url)?.ejected).toBe(true);
 
       // 2. B fails too. It cannot be ejected (never more than half the pool), so the breaker trips.
       b.status = 503;
@@ -71,7 +71,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const statuses = (await Promise.all(calls)).map((r) => r.statusCode).sort();
       expect(statuses).toEqual([200, 503, 503, 503, 503]);
       expect(b.hits).toBe(bHits + 1);
-      expect(gw.runtime.upstreams.breakerSnapshots().find((s) => s.name === 'flaky')?.state).toBe('closed');
+      expect(gw.deps.upstreams.breakerSnapshots().find((s) => s.name === 'flaky')?.state).toBe('closed');
 
       // 4. A is healthy again; once its ejection time has passed it is back in rotation.
       a.status = 200;
@@ -85,15 +85,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('active checks take an unhealthy target out and bring an ejected one straight back', async () => {
       a.healthStatus = 503;
       clock.advance(1_000);
-      await gw.runtime.health.runOnce();
+      await gw.deps.health.runOnce();
       clock.advance(1_000);
-      await gw.runtime.health.runOnce();
+      await gw.deps.health.runOnce();
       const aHits = a.hits;
       for (let i = 0; i < 4; i++) await flaky();
       expect(a.hits).toBe(aHits);
       a.healthStatus = 200;
       clock.advance(1_000);
-      await gw.runtime.health.runOnce();
+      await gw.deps.health.runOnce();
       for (let i = 0; i < 4; i++) await flaky();
       expect(a.hits).toBe(aHits + 2);
       // Passive ejection, then a passing active check: back before the ejection would have ended.
@@ -104,7 +104,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       for (let i = 0; i < 2; i++) await flaky();
       expect(a.hits).toBe(ejectedHits);
       clock.advance(1_000);
-      await gw.runtime.health.runOnce();
+      await gw.deps.health.runOnce();
       for (let i = 0; i < 4; i++) await flaky();
       expect(a.hits).toBe(ejectedHits + 2);
       const rows = await handle.database.db.selectFrom('service_health').selectAll().where('server_url', '=', a.url).execute();
@@ -122,14 +122,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       c.healthStatus = 503;
       for (let i = 0; i < 2; i++) {
         clock.advance(1_000);
-        await gw.runtime.health.runOnce();
+        await gw.deps.health.runOnce();
       }
-      expect(gw.runtime.upstreams.targetSnapshots().find((t) => t.url === c.url)?.activeHealthy).toBe(false);
+      expect(gw.deps.upstreams.targetSnapshots().find((t) => t.url === c.url)?.activeHealthy).toBe(false);
       expect((await gw.app.inject({ method: 'GET', url: '/lonely' })).statusCode).toBe(200);
       c.healthStatus = 200;
       clock.advance(1_000);
-      await gw.runtime.health.runOnce();
-      expect(gw.runtime.upstreams.targetSnapshots().find((t) => t.url === c.url)?.activeHealthy).toBe(true);
+      await gw.deps.health.runOnce();
+      expect(gw.deps.upstreams.targetSnapshots().find((t) => t.url === c.url)?.activeHealthy).toBe(true);
     });
 
     it('retries an idempotent request on another target when a connection fails, never a POST', async () => {

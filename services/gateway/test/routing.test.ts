@@ -24,7 +24,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       a = await startGateway(handle, { peers, env: { BODY_LIMIT_BYTES: '2048' } });
       await seed(a.context);
       await seed(a.context); // idempotent
-      await a.runtime.routeLoader.reload();
+      await a.deps.routeLoader.reload();
       b = await startGateway(handle, { peers });
       admin = await tokenFor(a, 'admin', DEMO);
       await createUser(a, 'analyst', 'analyst');
@@ -100,10 +100,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const route = await createRoute({ pathPattern: '/ext/items/{id}', upstreamUrl: up.t1!.url, upstreamPath: '/catalog/{id}', upstreamAuth: 'none', authenticationRequired: false });
       expect((await a.app.inject({ method: 'GET', url: '/ext/items/42' })).json().path).toBe('/catalog/42');
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).statusCode).toBe(404);
-      await b.runtime.routeLoader.checkForChanges();
+      await b.deps.routeLoader.checkForChanges();
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).json().path).toBe('/catalog/42');
       await a.app.inject({ method: 'PATCH', url: `/api/v1/admin/routes/${route.routeId}`, headers: bearer(admin), payload: { isActive: false } });
-      await b.runtime.routeLoader.checkForChanges();
+      await b.deps.routeLoader.checkForChanges();
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).statusCode).toBe(404);
       expect((await a.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { pathPattern: '/bad/{x y}', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'http://a', routeName: 'x' } })).json().code).toBe('INVALID_ROUTE');
       expect((await a.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { pathPattern: '/ok', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'ftp://a', routeName: 'x' } })).json().code).toBe('INVALID_ROUTE');
@@ -171,7 +171,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('answers a routed path with a method it does not route as 405 with Allow, without reaching the upstream', async () => {
       await createRoute({ pathPattern: '/only-read/*', httpMethod: 'GET', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false });
       await createRoute({ pathPattern: '/only-read/*', httpMethod: 'PUT', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false });
-      await a.runtime.routeLoader.reload();
+      await a.deps.routeLoader.reload();
       const hitsBefore = up.t3!.hits;
       const refused = await a.app.inject({ method: 'DELETE', url: '/only-read/x' });
       expect(refused.statusCode).toBe(405);

@@ -8,7 +8,7 @@ import { TEST_SCOPE, testAuth, testCredentials, testKeyring, type TestDatabase }
 import { buildGateway, type Gateway } from '../src/app.js';
 import { migrations } from '../src/db/migrations/index.js';
 import type { RateLimitTier } from '../src/db/schema.js';
-import type { GatewayOptions } from '../src/runtime.js';
+import type { GatewayOptions } from '../src/deps.js';
 import { seedRoutes } from '../src/seed.js';
 
 export const PASSWORD = 'correct-horse-battery';
@@ -92,11 +92,11 @@ export function unique(prefix: string): string {
 }
 
 export async function createUser(gateway: Gateway, username: string, role: string, tier: RateLimitTier = 'standard', password = PASSWORD) {
-  return gateway.runtime.users.create({
+  return gateway.deps.users.create({
     userId: `usr_${username.replace(/[^a-z0-9]+/gi, '_')}`,
     username,
     email: `${username}@test.local`,
-    passwordHash: await gateway.runtime.hasher.hash(password),
+    passwordHash: await gateway.deps.hasher.hash(password),
     fullName: username,
     role,
     tier,

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '@tributary/platform/core';
 import type { HttpApp, HttpAppOptions } from '@tributary/platform/http';
-import type { GatewayRuntime } from '../runtime.js';
+import type { EdgeDeps } from '../deps.js';
 import { freshEdge } from './context.js';
 import { answerPreflight } from './cors.js';
 import { limitAnonymous, presentsCredential } from './limits.js';
@@ -32,21 +32,21 @@ function redactedQuery(query: unknown): Record<string, unknown> | null {
 }
 
 /** Edge context per request, preflight at the edge, and one audit record per request. */
-export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): NonNullable<HttpAppOptions['onRefusedBeforeRouting']> {
+export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<HttpAppOptions['onRefusedBeforeRouting']> {
   app.decorateRequest('edge', null as never);
-  const metrics = createGatewayMetrics(app.metrics, runtime);
-  const ownOrigins = runtime.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const metrics = createGatewayMetrics(app.metrics, deps);
+  const ownOrigins = deps.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.edge = freshEdge();
     const path = request.url.split('?', 1)[0] ?? '/';
-    if (!presentsCredential(request) && !path.startsWith('/health/') && path !== '/metrics') await limitAnonymous(runtime, request, reply);
+    if (!presentsCredential(request) && !path.startsWith('/health/') && path !== '/metrics') await limitAnonymous(deps, request, reply);
     if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
     const wanted = String(request.headers['access-control-request-method']).toUpperCase();
     if (OWN_PREFIXES.some((prefix) => path.startsWith(prefix))) {
       return answerPreflight(request, reply, ownOrigins, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
     }
-    const routes = runtime.routes.matchAnyMethod(path).filter((route) => route.method === 'ANY' || route.method === wanted || (wanted === 'HEAD' && route.method === 'GET'));
+    const routes = deps.routes.matchAnyMethod(path).filter((route) => route.method === 'ANY' || route.method === wanted || (wanted === 'HEAD' && route.method === 'GET'));
     const first = routes[0];
     return answerPreflight(request, reply, first?.corsOrigins ?? null, first ? [first.method === 'ANY' ? wanted : first.method] : []);
   });
@@ -64,14 +64,14 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): NonNul
     const edge = request.edge ?? freshEdge();
     const path = request.url.split('?', 1)[0] ?? '/';
     if (path.startsWith('/health/') || path === '/metrics') return;
-    const now = runtime.context.clock.now();
+    const now = deps.clock.now();
     const status = reply.statusCode;
     const elapsed = Number.isFinite(reply.elapsedTime) ? Math.round(reply.elapsedTime) : 0;
     const { consumer } = edge;
     const length = reply.getHeader('content-length');
     const decision = decisionFor(status, edge.errorCode, edge.decision);
     metrics.decisions.inc({ service: edge.route?.serviceName ?? 'gateway', decision });
-    runtime.audit.push({
+    deps.audit.push({
       request_id: request.id,
       http_method: request.method,
       path: path.slice(0, 1000),
@@ -96,8 +96,8 @@ export function registerEdgeHooks(app: HttpApp, runtime: GatewayRuntime): NonNul
       rate_limit_reason: edge.rateLimitReason ?? null,
       cache_status: edge.cacheStatus ?? null,
     });
-    if (edge.limited) runtime.tracker.record(edge.limited.type, edge.limited.value, now, { status, blocked: edge.rateLimited, limit: edge.limited.limit });
-    if (consumer.apiKeyId) runtime.keys.recordUsage(consumer.apiKeyId, status < 400, now);
+    if (edge.limited) deps.tracker.record(edge.limited.type, edge.limited.value, now, { status, blocked: edge.rateLimited, limit: edge.limited.limit });
+    if (consumer.apiKeyId) deps.keys.recordUsage(consumer.apiKeyId, status < 400, now);
   }
 
   // Refused before routing (an undecodable URL): no hook ran, so the edge context starts here.

@@ -1,10 +1,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { GatewayRuntime } from '../runtime.js';
+import type { GatewayDeps } from '../deps.js';
 
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Gateway metrics with bounded labels: service names, decisions and identifier types, never users or paths. */
-export function createGatewayMetrics(registry: Registry, runtime: GatewayRuntime) {
+export function createGatewayMetrics(registry: Registry, deps: Pick<GatewayDeps, 'audit' | 'upstreams'>) {
   const decisions = new Counter({ name: 'gateway_requests_total', help: 'Requests by route service and edge decision', labelNames: ['service', 'decision'], registers: [registry] });
   new Gauge({
     name: 'gateway_circuit_state',
@@ -13,7 +13,7 @@ export function createGatewayMetrics(registry: Registry, runtime: GatewayRuntime
     registers: [registry],
     collect() {
       this.reset();
-      for (const snapshot of runtime.upstreams.breakerSnapshots()) this.set({ upstream: snapshot.name }, STATE_VALUE[snapshot.state]);
+      for (const snapshot of deps.upstreams.breakerSnapshots()) this.set({ upstream: snapshot.name }, STATE_VALUE[snapshot.state]);
     },
   });
   new Gauge({
@@ -21,7 +21,7 @@ export function createGatewayMetrics(registry: Registry, runtime: GatewayRuntime
     help: 'Upstream targets currently out of rotation (ejected or failing active checks)',
     registers: [registry],
     collect() {
-      this.set(runtime.upstreams.targetSnapshots().filter((t) => t.ejected || t.activeHealthy === false).length);
+      this.set(deps.upstreams.targetSnapshots().filter((t) => t.ejected || t.activeHealthy === false).length);
     },
   });
   new Gauge({
@@ -29,7 +29,7 @@ export function createGatewayMetrics(registry: Registry, runtime: GatewayRuntime
     help: 'Audit records waiting to be written',
     registers: [registry],
     collect() {
-      this.set(runtime.audit.pending);
+      this.set(deps.audit.pending);
     },
   });
   new Gauge({
@@ -37,7 +37,7 @@ export function createGatewayMetrics(registry: Registry, runtime: GatewayRuntime
     help: 'Audit records dropped since start (buffer full or insert failed)',
     registers: [registry],
     collect() {
-      this.set(runtime.audit.dropped);
+      this.set(deps.audit.dropped);
     },
   });
   return { decisions };

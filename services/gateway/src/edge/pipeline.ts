@@ -6,7 +6,7 @@ import { forward, sendUpstream } from '../features/routing/proxy.js';
 import { ResponseCache } from '../features/routing/response-cache.js';
 import { rewritePath } from '../features/routing/route-table.js';
 import { GatewayError } from '../errors.js';
-import type { GatewayRuntime } from '../runtime.js';
+import type { EdgeDeps } from '../deps.js';
 import { consumerKey } from './consumer.js';
 import { decorateCors } from './cors.js';
 import { applyLimits, authenticateAtEdge } from './limits.js';
@@ -44,25 +44,25 @@ function withoutSignatureParams(rawQuery: string): string {
 }
 
 /** The proxy: match → authenticate → limit → authorize (route, then the target's access model) → cache → forward. */
-export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const { path, rawQuery: clientQuery } = splitUrl(request.url);
   assertSafePath(path);
   const rawQuery = withoutSignatureParams(clientQuery);
-  const match = runtime.routes.match(request.method, path);
+  const match = deps.routes.match(request.method, path);
   if (!match) {
     if (/^\/api\/v(?!1\/)\d+\//.test(path)) throw GatewayError.API_VERSION_UNSUPPORTED('This API version is not served; use /api/v1');
-    const onPath = runtime.routes.matchAnyMethod(path);
+    const onPath = deps.routes.matchAnyMethod(path);
     if (onPath.length > 0) throw methodNotAllowed(request.method, path, onPath.map((candidate) => candidate.method));
     throw GatewayError.ROUTE_NOT_FOUND(`No route for ${request.method} ${path}`);
   }
   const { route } = match;
   const edge = request.edge;
   edge.route = route;
-  const consumer = await authenticateAtEdge(runtime, request, reply);
+  const consumer = await authenticateAtEdge(deps, request, reply);
   edge.consumer = consumer;
   if (route.authRequired && consumer.method === 'none') throw GatewayError.AUTH_REQUIRED('This route requires a bearer token, an API key or a SigV4 signature');
   // Anonymous callers were already counted per address on arrival; a route override counts apart.
-  if (consumer.method !== 'none' || route.limitOverride || !edge.limited) await applyLimits(runtime, request, reply, consumer, route);
+  if (consumer.method !== 'none' || route.limitOverride || !edge.limited) await applyLimits(deps, request, reply, consumer, route);
   authorize(route, request.method, consumer);
   const upstreamPath = rewritePath(route.upstreamPath, match, path);
   authorizeTarget(upstreamService(route), request.method, upstreamPath, consumer);
@@ -72,7 +72,7 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   const cacheable = route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
   const cacheKey = cacheable ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept) : undefined;
   if (cacheKey) {
-    const hit = runtime.cache.get(cacheKey);
+    const hit = deps.cache.get(cacheKey);
     if (hit) {
       edge.cacheStatus = 'HIT';
       edge.decision = 'cache_hit';
@@ -81,7 +81,7 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   }
 
   const response = await forward(
-    { upstreams: runtime.upstreams, credentials: runtime.context.credentials, scope: runtime.context.scope, clock: runtime.context.clock },
+    { upstreams: deps.upstreams, credentials: deps.credentials, scope: deps.scope, clock: deps.clock },
     request,
     route,
     upstreamPath,
@@ -92,7 +92,7 @@ export async function proxyRequest(runtime: GatewayRuntime, request: FastifyRequ
   if (response.status >= 500) edge.decision = 'upstream_error';
   if (cacheKey && response.status === 200) {
     const body = Buffer.from(await response.body.arrayBuffer());
-    const stored = runtime.cache.offer(cacheKey, { status: response.status, headers: response.headers, body }, route.cacheTtlSeconds);
+    const stored = deps.cache.offer(cacheKey, { status: response.status, headers: response.headers, body }, route.cacheTtlSeconds);
     edge.cacheStatus = stored ? 'MISS' : 'BYPASS';
     const headers: Record<string, string> = { ...response.headers, 'x-cache': edge.cacheStatus };
     const cookies = headers['set-cookie'];

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '@tributary/platform/http';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { AdminKeyDeps } from '../../deps.js';
 import type { ApiKeyRow } from '../keys/keys.repository.js';
 import { adminOf, gatewayAccess } from '../../access.js';
 import { assertMayManage } from './roles.js';
@@ -56,8 +56,8 @@ function ownerOf(row: { owner_role: string } | undefined): { role: string } | un
   return row ? { role: row.owner_role } : undefined;
 }
 
-export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): void {
-  const access = gatewayAccess(runtime);
+export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
+  const access = gatewayAccess(deps);
   app.get(
     '/api/v1/admin/api-keys',
     {
@@ -70,9 +70,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       },
     },
     async (request) => {
-      await runtime.keys.flushUsage();
+      await deps.keys.flushUsage();
       const { page, limit, ...filters } = request.query;
-      const { items, total } = await runtime.keysRepo.listApiKeys(filters, page, limit);
+      const { items, total } = await deps.keysRepo.listApiKeys(filters, page, limit);
       return { items: items.map(publicKey), page, limit, total };
     },
   );
@@ -105,8 +105,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       const by = caller.userId;
       const body = request.body;
       // A key acts as its user: minting one for a higher role would be acting as that role.
-      assertMayManage(caller.roles, await runtime.users.findById(body.userId), `user ${body.userId}`);
-      const { key, row } = await runtime.keys.createApiKey({
+      assertMayManage(caller.roles, await deps.users.findById(body.userId), `user ${body.userId}`);
+      const { key, row } = await deps.keys.createApiKey({
         userId: body.userId,
         name: body.name,
         description: body.description ?? null,
@@ -145,9 +145,9 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     async (request) => {
       const caller = adminOf(request);
       const by = caller.userId;
-      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
+      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
       const { rateLimitTier, ...rest } = request.body;
-      const row = await runtime.keys.updateApiKey(request.params.keyId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by);
+      const row = await deps.keys.updateApiKey(request.params.keyId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by);
       return publicKey(row);
     },
   );
@@ -157,8 +157,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     { config: { access: access.admin }, schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const caller = adminOf(request);
-      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
-      await runtime.keys.revokeApiKey(request.params.keyId, caller.userId);
+      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
+      await deps.keys.revokeApiKey(request.params.keyId, caller.userId);
       return reply.code(204).send(null);
     },
   );
@@ -186,8 +186,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
       const caller = adminOf(request);
       const by = caller.userId;
       const body = request.body;
-      assertMayManage(caller.roles, await runtime.users.findById(body.userId), `user ${body.userId}`);
-      const created = await runtime.keys.createAccessKey({
+      assertMayManage(caller.roles, await deps.users.findById(body.userId), `user ${body.userId}`);
+      const created = await deps.keys.createAccessKey({
         userId: body.userId,
         scopes: body.scopes ?? null,
         ...(body.ttlSeconds !== undefined ? { ttlSeconds: body.ttlSeconds } : {}),
@@ -213,8 +213,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
-      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
-      const rotated = await runtime.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
+      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
+      const rotated = await deps.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
       return reply.code(201).send(rotated);
     },
   );
@@ -224,8 +224,8 @@ export function registerAdminKeyRoutes(app: HttpApp, runtime: GatewayRuntime): v
     { config: { access: access.admin }, schema: { tags, summary: 'Revoke an access key', params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const caller = adminOf(request);
-      assertMayManage(caller.roles, ownerOf(await runtime.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
-      await runtime.keys.revokeAccessKey(request.params.accessKeyId);
+      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
+      await deps.keys.revokeAccessKey(request.params.accessKeyId);
       return reply.code(204).send(null);
     },
   );

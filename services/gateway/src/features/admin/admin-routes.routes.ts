@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { AdminRouteDeps } from '../../deps.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { validateScopes } from '../keys/scopes.js';
 import { compilePattern } from '../routing/route-table.js';
@@ -44,11 +44,11 @@ function publicRoute(row: RouteRow) {
 }
 
 /** Refuses what would only fail at request time: bad patterns, unusable upstreams, malformed scopes. */
-function validateRoute(runtime: GatewayRuntime, input: Partial<RouteInput>): void {
+function validateRoute(deps: AdminRouteDeps, input: Partial<RouteInput>): void {
   if (input.pathPattern) compilePattern(input.pathPattern);
   const urls = [...(input.upstreamUrl ? [input.upstreamUrl] : []), ...(input.upstreamServers ?? []).map((s) => s.url)];
   for (const url of urls) {
-    if (!url.startsWith('peer:') && !resolveUpstream(url, runtime.context.peers)) throw GatewayError.INVALID_ROUTE(`Upstream "${url}" is not an http(s) URL or peer:<service>`);
+    if (!url.startsWith('peer:') && !resolveUpstream(url, deps.peers)) throw GatewayError.INVALID_ROUTE(`Upstream "${url}" is not an http(s) URL or peer:<service>`);
   }
   if (input.authorizationScopes) validateScopes(input.authorizationScopes);
   // What is forwarded is the upstream path template, or the client path when there is none.
@@ -56,9 +56,9 @@ function validateRoute(runtime: GatewayRuntime, input: Partial<RouteInput>): voi
   if (input.pathPattern) assertRoutableTemplate(input.pathPattern);
 }
 
-export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime): void {
-  const access = gatewayAccess(runtime);
-  const audit = new AuditRepository(runtime.db);
+export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): void {
+  const access = gatewayAccess(deps);
+  const audit = new AuditRepository(deps.db);
 
   app.get(
     '/api/v1/admin/routes',
@@ -68,7 +68,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     },
     async (request) => {
       const { page, limit, ...filters } = request.query;
-      const { items, total } = await runtime.routesRepo.list(filters, page, limit);
+      const { items, total } = await deps.routesRepo.list(filters, page, limit);
       return { items: items.map(publicRoute), page, limit, total };
     },
   );
@@ -78,9 +78,9 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     { config: { access: access.superAdmin }, schema: { tags, summary: 'Create a route; every replica picks it up without a restart', body: RouteBody, response: { 201: Loose, ...errors } } },
     async (request, reply) => {
       const by = adminOf(request).userId;
-      validateRoute(runtime, request.body);
-      const row = await runtime.routesRepo.create(request.body, by);
-      await runtime.routeLoader.changed();
+      validateRoute(deps, request.body);
+      const row = await deps.routesRepo.create(request.body, by);
+      await deps.routeLoader.changed();
       return reply.code(201).send(publicRoute(row));
     },
   );
@@ -93,10 +93,10 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     },
     async (request) => {
       const by = adminOf(request).userId;
-      validateRoute(runtime, request.body);
-      const row = await runtime.routesRepo.update(request.params.routeId, request.body, by, new Date(runtime.context.clock.now()));
+      validateRoute(deps, request.body);
+      const row = await deps.routesRepo.update(request.params.routeId, request.body, by, new Date(deps.clock.now()));
       if (!row) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
-      await runtime.routeLoader.changed();
+      await deps.routeLoader.changed();
       return publicRoute(row);
     },
   );
@@ -105,8 +105,8 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     '/api/v1/admin/routes/:routeId',
     { config: { access: access.superAdmin }, schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      if (!(await runtime.routesRepo.remove(request.params.routeId))) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
-      await runtime.routeLoader.changed();
+      if (!(await deps.routesRepo.remove(request.params.routeId))) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
+      await deps.routeLoader.changed();
       return reply.code(204).send(null);
     },
   );
@@ -136,7 +136,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     async (request) => {
       // Every tenant's users, paths and queries are in it: the platform administrator's alone.
       // Make the caller's own recent requests visible: flush what is buffered first.
-      await runtime.audit.flush();
+      await deps.audit.flush();
       const { page, limit, ...filters } = request.query;
       const { items, total } = await audit.query(filters, page, limit);
       return { items, page, limit, total };
@@ -155,7 +155,7 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
       },
     },
     async (request) => {
-      await runtime.audit.flush();
+      await deps.audit.flush();
       return { items: await audit.usageSummary(request.query.serviceName) };
     },
   );
@@ -164,20 +164,20 @@ export function registerAdminRouteRoutes(app: HttpApp, runtime: GatewayRuntime):
     '/api/v1/admin/system/health',
     { config: { access: access.admin }, schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } } },
     async () => {
-      const database = await runtime.context.database.ping().then(
+      const database = await deps.database.ping().then(
         () => 'up',
         () => 'down',
       );
-      const redis = runtime.redis ? await runtime.redis.ping().then(() => 'up', () => 'down') : 'not configured';
+      const redis = deps.redis ? await deps.redis.ping().then(() => 'up', () => 'down') : 'not configured';
       return {
         database,
         redis,
-        routes: runtime.routes.size,
-        breakers: runtime.upstreams.breakerSnapshots(),
-        targets: runtime.upstreams.targetSnapshots(),
-        audit: { pending: runtime.audit.pending, written: runtime.audit.written, dropped: runtime.audit.dropped },
-        cacheEntries: runtime.cache.size,
-        requestsLast24h: await audit.countSince(new Date(runtime.context.clock.now() - 86_400_000)),
+        routes: deps.routes.size,
+        breakers: deps.upstreams.breakerSnapshots(),
+        targets: deps.upstreams.targetSnapshots(),
+        audit: { pending: deps.audit.pending, written: deps.audit.written, dropped: deps.audit.dropped },
+        cacheEntries: deps.cache.size,
+        requestsLast24h: await audit.countSince(new Date(deps.clock.now() - 86_400_000)),
       };
     },
   );

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { AdminUserDeps } from '../../deps.js';
 import { UserSchema } from '../auth/auth.routes.js';
 import { checkPolicy } from '../auth/passwords.js';
 import { publicUser } from '../auth/users.repository.js';
@@ -9,9 +9,9 @@ import { adminOf, gatewayAccess } from '../../access.js';
 import { assertMayGrant, assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
-export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): void {
-  const access = gatewayAccess(runtime);
-  const now = () => new Date(runtime.context.clock.now());
+export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void {
+  const access = gatewayAccess(deps);
+  const now = () => new Date(deps.clock.now());
 
   app.get(
     '/api/v1/admin/users',
@@ -26,7 +26,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     },
     async (request) => {
       const { page, limit, ...filters } = request.query;
-      const { items, total } = await runtime.users.list(filters, page, limit);
+      const { items, total } = await deps.users.list(filters, page, limit);
       return { items: items.map(publicUser), page, limit, total };
     },
   );
@@ -59,12 +59,12 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
       const by = caller.userId;
       const body = request.body;
       assertMayGrant(caller.roles, body.role);
-      checkPolicy(body.password, runtime.policy);
-      const row = await runtime.users.create({
+      checkPolicy(body.password, deps.policy);
+      const row = await deps.users.create({
         userId: `usr_${body.username.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 140),
         username: body.username,
         email: body.email,
-        passwordHash: await runtime.hasher.hash(body.password),
+        passwordHash: await deps.hasher.hash(body.password),
         fullName: body.fullName,
         role: body.role,
         ...(body.userType ? { userType: body.userType } : {}),
@@ -101,14 +101,14 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     async (request) => {
       const caller = adminOf(request);
       const by = caller.userId;
-      assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);
+      assertMayManage(caller.roles, await deps.users.findById(request.params.userId), `user ${request.params.userId}`);
       if (request.body.role !== undefined) assertMayGrant(caller.roles, request.body.role);
       const { rateLimitTier, ...rest } = request.body;
-      const row = await runtime.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
+      const row = await deps.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
       if (!row) throw GatewayError.USER_NOT_FOUND(`No user ${request.params.userId}`);
-      if (request.body.unlock) await runtime.auth.unlock(row.user_id);
-      if (request.body.isActive === false) await runtime.auth.revokeUser(row.user_id, by, 'User deactivated');
-      else await runtime.versions.bump('auth');
+      if (request.body.unlock) await deps.auth.unlock(row.user_id);
+      if (request.body.isActive === false) await deps.auth.revokeUser(row.user_id, by, 'User deactivated');
+      else await deps.versions.bump('auth');
       return publicUser(row);
     },
   );
@@ -118,8 +118,8 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     { config: { access: access.admin }, schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
     async (request) => {
       const caller = adminOf(request);
-      assertMayManage(caller.roles, await runtime.users.findById(request.params.userId), `user ${request.params.userId}`);
-      return { revoked: await runtime.auth.revokeUser(request.params.userId, caller.userId) };
+      assertMayManage(caller.roles, await deps.users.findById(request.params.userId), `user ${request.params.userId}`);
+      return { revoked: await deps.auth.revokeUser(request.params.userId, caller.userId) };
     },
   );
 
@@ -128,9 +128,9 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     { config: { access: access.admin }, schema: { tags, summary: 'Revoke one token by its id (jti)', params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
     async (request) => {
       const caller = adminOf(request);
-      const token = await runtime.tokens.find(request.params.tokenId);
-      if (token) assertMayManage(caller.roles, await runtime.users.findById(token.user_id), `token ${request.params.tokenId}`);
-      return { revoked: await runtime.auth.revokeToken(request.params.tokenId, caller.userId) };
+      const token = await deps.tokens.find(request.params.tokenId);
+      if (token) assertMayManage(caller.roles, await deps.users.findById(token.user_id), `token ${request.params.tokenId}`);
+      return { revoked: await deps.auth.revokeToken(request.params.tokenId, caller.userId) };
     },
   );
 
@@ -138,7 +138,7 @@ export function registerAdminUserRoutes(app: HttpApp, runtime: GatewayRuntime): 
     '/api/v1/admin/signing-keys/rotate',
     { config: { access: access.superAdmin }, schema: { tags, summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', response: { 200: Type.Object({ kid: Type.String() }), ...errors } } },
     async () => {
-      return { kid: await runtime.signingKeys.rotate() };
+      return { kid: await deps.signingKeys.rotate() };
     },
   );
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { gatewayAccess, userOf } from '../../access.js';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { AuthRouteDeps } from '../../deps.js';
 import { publicUser } from './users.repository.js';
 
 const TokenPair = Type.Object({
@@ -37,8 +37,8 @@ function client(request: FastifyRequest) {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
-export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void {
-  const access = gatewayAccess(runtime);
+export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
+  const access = gatewayAccess(deps);
   const open = access.public('logging in and refreshing are how a client gets a credential');
 
   app.post(
@@ -53,7 +53,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
       },
     },
     async (request) => {
-      const result = await runtime.auth.login(request.body.username, request.body.password, client(request));
+      const result = await deps.auth.login(request.body.username, request.body.password, client(request));
       request.edge.consumer = { method: 'none', userId: result.user.user_id, roles: [result.user.role], tier: result.user.rate_limit_tier };
       const { user, ...pair } = result;
       return { ...pair, user: publicUser(user) };
@@ -71,7 +71,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
         response: { 200: TokenPair, ...errors },
       },
     },
-    async (request) => runtime.auth.refresh(request.body.refreshToken, client(request)),
+    async (request) => deps.auth.refresh(request.body.refreshToken, client(request)),
   );
 
   app.post(
@@ -87,7 +87,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
     },
     async (request) => {
       const consumer = userOf(request);
-      return { revoked: await runtime.auth.logout(consumer, request.body?.allSessions === true) };
+      return { revoked: await deps.auth.logout(consumer, request.body?.allSessions === true) };
     },
   );
 
@@ -96,7 +96,7 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
     { config: { access: access.user }, schema: { tags, summary: 'The calling user', response: { 200: UserSchema, ...errors } } },
     async (request) => {
       const consumer = userOf(request);
-      const user = await runtime.users.findById(consumer.userId);
+      const user = await deps.users.findById(consumer.userId);
       if (!user) throw new Error('authenticated user vanished');
       return publicUser(user);
     },
@@ -115,11 +115,11 @@ export function registerAuthRoutes(app: HttpApp, runtime: GatewayRuntime): void 
     },
     async (request) => {
       const consumer = userOf(request);
-      return { revokedTokens: await runtime.auth.changePassword(consumer.userId!, request.body.currentPassword, request.body.newPassword) };
+      return { revokedTokens: await deps.auth.changePassword(consumer.userId!, request.body.currentPassword, request.body.newPassword) };
     },
   );
 
   const jwks = { config: { access: access.public('public keys that verify access tokens') }, schema: { tags, summary: 'Public keys that verify access tokens (JWKS)', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } } };
-  app.get('/api/v1/auth/jwks', jwks, async () => runtime.signingKeys.jwks());
-  app.get('/.well-known/jwks.json', jwks, async () => runtime.signingKeys.jwks());
+  app.get('/api/v1/auth/jwks', jwks, async () => deps.signingKeys.jwks());
+  app.get('/.well-known/jwks.json', jwks, async () => deps.signingKeys.jwks());
 }

@@ -34,7 +34,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(row.email).toMatch(/^enc:v1:/);
       expect(row.full_name).toMatch(/^enc:v1:/);
       expect(row.email_bidx).toMatch(/^[0-9a-f]{64}$/);
-      const found = await gateway.runtime.users.findByLogin('legacy.user@OLD.example');
+      const found = await gateway.deps.users.findByLogin('legacy.user@OLD.example');
       expect(found).toMatchObject({ user_id: 'usr_legacy', email: 'Legacy.User@old.example', full_name: 'Lakshmi Legacy' });
     });
 
@@ -53,19 +53,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('an email stays unique through the blind index, whatever its case', async () => {
-      const clash = gateway.runtime.users.create({ userId: 'usr_other', username: 'other', email: ' Nirmala@TEST.local', passwordHash: 'x', fullName: 'Other', role: 'analyst', createdBy: 'test' });
+      const clash = gateway.deps.users.create({ userId: 'usr_other', username: 'other', email: ' Nirmala@TEST.local', passwordHash: 'x', fullName: 'Other', role: 'analyst', createdBy: 'test' });
       await expect(clash).rejects.toMatchObject({ code: 'USER_ALREADY_EXISTS' });
       expect(Number((await sql<{ n: string }>`select count(*) as n from api_users where user_id = 'usr_other'`.execute(handle.database.db)).rows[0]!.n)).toBe(0);
     });
 
     it('search, update and lists still see plaintext', async () => {
-      const { items, total } = await gateway.runtime.users.list({ search: 'lakshmi' }, 1, 10);
+      const { items, total } = await gateway.deps.users.list({ search: 'lakshmi' }, 1, 10);
       expect(total).toBe(1);
       expect(items[0]!.user_id).toBe('usr_legacy');
-      const updated = await gateway.runtime.users.update('usr_legacy', { fullName: 'Lakshmi Perera' }, 'test', new Date());
+      const updated = await gateway.deps.users.update('usr_legacy', { fullName: 'Lakshmi Perera' }, 'test', new Date());
       expect(updated!.full_name).toBe('Lakshmi Perera');
       expect((await raw('usr_legacy')).full_name).toMatch(/^enc:v1:/);
-      const page = await gateway.runtime.users.list({}, 1, 50);
+      const page = await gateway.deps.users.list({}, 1, 50);
       expect(page.items.every((user) => !user.email.startsWith('enc:'))).toBe(true);
     });
 

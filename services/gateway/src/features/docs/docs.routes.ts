@@ -1,5 +1,5 @@
 import { publicAccess, type HttpApp } from '@tributary/platform/http';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { DocsDeps } from '../../deps.js';
 import { ADMIN_ROLES } from '../admin/admin-guard.js';
 import { mergeDocuments, type OpenApiDocument } from './merged-document.js';
 import { PeerDocuments } from './peer-documents.js';
@@ -29,12 +29,12 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '${MERGED_DOCUMENT_PATH}', dom_
  * One OpenAPI document of everything the gateway answers at /api/v1/openapi.json, and a
  * Swagger UI on it at /api/docs, so an integrator can sign in once and try any route.
  */
-export function registerApiDocs(app: HttpApp, runtime: GatewayRuntime, options: { ttlMs?: number } = {}): void {
-  const peers = new PeerDocuments(runtime.context, options.ttlMs ?? 60_000);
+export function registerApiDocs(app: HttpApp, deps: DocsDeps, options: { ttlMs?: number } = {}): void {
+  const peers = new PeerDocuments(deps, options.ttlMs ?? 60_000);
   app.addHook('onClose', async () => peers.close());
 
   app.get(MERGED_DOCUMENT_PATH, { config: { access: DOCS }, schema: { hide: true } }, async (request) => {
-    const routes = runtime.routes.routes();
+    const routes = deps.routes.routes();
     const services = await peers.documents(routes);
     return mergeDocuments({
       gateway: app.swagger() as unknown as OpenApiDocument,

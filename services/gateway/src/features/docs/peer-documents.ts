@@ -14,7 +14,7 @@ export class PeerDocuments {
   private inFlight: Promise<void> | undefined;
 
   constructor(
-    private readonly context: ServiceContext,
+    private readonly context: Pick<ServiceContext, 'clock' | 'logger' | 'peers' | 'credentials' | 'scope'>,
     private readonly ttlMs: number,
   ) {}
 

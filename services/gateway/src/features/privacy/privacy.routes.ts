@@ -3,7 +3,7 @@ import type { HttpApp } from '@tributary/platform/http';
 import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privacy';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { GatewayError } from '../../errors.js';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { PrivacyDeps } from '../../deps.js';
 import { adminOf, gatewayAccess } from '../../access.js';
 import { errors } from '../admin/admin.schemas.js';
 import { erasePerson, exportPerson } from './privacy.service.js';
@@ -35,19 +35,18 @@ const EraseOut = Type.Object({
  * every service's signed `/internal/privacy/*` with its own key, and answers one document.
  * Also runs the retention of personal data in the audit log (ADR 0015).
  */
-export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
-  const { context } = runtime;
-  const clients: ServiceClient[] = PRIVACY_SERVICES.filter((name) => context.peers[name]).map((name) =>
-    createServiceClient({ name, baseUrl: context.peers[name]!, credentials: context.credentials, scope: context.scope, timeoutMs: 30_000 }),
+export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
+  const clients: ServiceClient[] = PRIVACY_SERVICES.filter((name) => deps.peers[name]).map((name) =>
+    createServiceClient({ name, baseUrl: deps.peers[name]!, credentials: deps.credentials, scope: deps.scope, timeoutMs: 30_000 }),
   );
-  const settings = retentionSettings(context.env);
-  const retention = startRetention(() => applyGatewayRetention(runtime.db, context.clock.now(), settings), settings.intervalMs, context.logger);
+  const settings = retentionSettings(deps.env);
+  const retention = startRetention(() => applyGatewayRetention(deps.db, deps.clock.now(), settings), settings.intervalMs, deps.logger);
   app.addHook('onClose', async () => {
     await retention.stop();
     await Promise.all(clients.map((client) => client.close()));
   });
 
-  const access = gatewayAccess(runtime);
+  const access = gatewayAccess(deps);
 
   app.get(
     '/api/v1/admin/privacy/subjects/:subject/export',
@@ -61,7 +60,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
       },
     },
     async (request) => {
-      return exportPerson(runtime, clients, request.params.subject, String(request.id));
+      return exportPerson(deps, clients, request.params.subject, String(request.id));
     },
   );
 
@@ -80,7 +79,7 @@ export function registerPrivacy(app: HttpApp, runtime: GatewayRuntime): void {
     },
     async (request) => {
       const userId = adminOf(request).userId;
-      const result = await erasePerson(runtime, clients, request.params.subject, request.body.reason, {
+      const result = await erasePerson(deps, clients, request.params.subject, request.body.reason, {
         userId,
         method: request.edge.consumer.method,
         ip: request.ip,

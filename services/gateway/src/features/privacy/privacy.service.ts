@@ -4,7 +4,7 @@ import { sql, type Transaction } from '@tributary/platform/db';
 import { eraseSubject, exportSubject, PRIVACY_ERASE_PATH, PRIVACY_EXPORT_PATH, type SubjectErasure, type SubjectExport } from '@tributary/platform/privacy';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { GatewayDatabase } from '../../db/schema.js';
-import type { GatewayRuntime } from '../../runtime.js';
+import type { PrivacyDeps } from '../../deps.js';
 import { personalData } from './privacy.declaration.js';
 
 /** A service that could not answer, by its stable code (never its message: it might echo a value). */
@@ -43,20 +43,20 @@ export interface Requester {
  * e-mail (the services name users by id; orders also by user name), or the subject as given
  * (an erp customer id, a user already erased here).
  */
-export async function identifiersOf(runtime: GatewayRuntime, subject: string): Promise<string[]> {
+export async function identifiersOf(deps: PrivacyDeps, subject: string): Promise<string[]> {
   // Through the repository: the e-mail is encrypted at rest and found by its blind index.
-  const user = (await runtime.users.findById(subject)) ?? (await runtime.users.findByLogin(subject));
+  const user = (await deps.users.findById(subject)) ?? (await deps.users.findByLogin(subject));
   return [...new Set([subject, ...(user ? [user.user_id, user.username, user.email] : [])])];
 }
 
 /** The gateway's own rows as the person would read them: encrypted fields opened, index hidden. */
-async function readable(runtime: GatewayRuntime, exported: SubjectExport): Promise<SubjectExport> {
+async function readable(deps: PrivacyDeps, exported: SubjectExport): Promise<SubjectExport> {
   const tables = await Promise.all(
     exported.tables.map(async (entry) => {
       if (entry.table !== 'api_users') return entry;
       const rows = await Promise.all(
         entry.rows.map(async (row) => {
-          const user = typeof row.user_id === 'string' ? await runtime.users.findById(row.user_id) : undefined;
+          const user = typeof row.user_id === 'string' ? await deps.users.findById(row.user_id) : undefined;
           const { email_bidx: _index, ...rest } = row;
           return user ? { ...rest, email: user.email, full_name: user.full_name } : rest;
         }),
@@ -73,10 +73,10 @@ const failureOf = (service: string, error: unknown): ServiceFailure => ({
   ...(isAppError(error) ? { status: error.status } : {}),
 });
 
-export async function exportPerson(runtime: GatewayRuntime, clients: readonly ServiceClient[], subject: string, requestId: string): Promise<PersonExport> {
-  const identifiers = await identifiersOf(runtime, subject);
-  const db = runtime.context.database;
-  const own = await readable(runtime, await exportSubject(db.db, db.dialect, personalData, identifiers));
+export async function exportPerson(deps: PrivacyDeps, clients: readonly ServiceClient[], subject: string, requestId: string): Promise<PersonExport> {
+  const identifiers = await identifiersOf(deps, subject);
+  const db = deps.database;
+  const own = await readable(deps, await exportSubject(db.db, db.dialect, personalData, identifiers));
   const result: PersonExport = { subject, identifiers, services: { gateway: own }, failures: [] };
   await Promise.all(
     clients.map(async (client) => {
@@ -96,8 +96,8 @@ export async function exportPerson(runtime: GatewayRuntime, clients: readonly Se
  * The gateway's erasure and the audit row recording it commit together; an incomplete run is
  * audited too. Neither the audit row nor the answer holds an erased value.
  */
-export async function erasePerson(runtime: GatewayRuntime, clients: readonly ServiceClient[], subject: string, reason: string, by: Requester): Promise<PersonErasure> {
-  const identifiers = await identifiersOf(runtime, subject);
+export async function erasePerson(deps: PrivacyDeps, clients: readonly ServiceClient[], subject: string, reason: string, by: Requester): Promise<PersonErasure> {
+  const identifiers = await identifiersOf(deps, subject);
   const pseudonym = `erased-${randomBytes(10).toString('hex')}`;
   const result: PersonErasure = { subject, pseudonym, complete: false, counts: {}, failures: [] };
   await Promise.all(
@@ -117,21 +117,21 @@ export async function erasePerson(runtime: GatewayRuntime, clients: readonly Ser
     }),
   );
   result.complete = result.failures.length === 0;
-  const db = runtime.context.database;
+  const db = deps.database;
   // Audit rows of the person's own recent requests may still sit in the batched writer: write
   // them first, so the erasure below reaches them too.
-  for (let round = 0; result.complete && round < 10 && runtime.audit.pending > 0; round++) await runtime.audit.flush();
-  if (result.complete) await runtime.tracker.flush();
-  await runtime.db.transaction().execute(async (trx) => {
+  for (let round = 0; result.complete && round < 10 && deps.audit.pending > 0; round++) await deps.audit.flush();
+  if (result.complete) await deps.tracker.flush();
+  await deps.db.transaction().execute(async (trx) => {
     if (result.complete) {
       result.counts.gateway = (await eraseSubject(trx, db.dialect, personalData, identifiers, pseudonym)).counts;
       // The account can never be used again, and its encrypted e-mail and name become the pseudonym.
-      await runtime.users.forget(pseudonym, pseudonym, trx);
+      await deps.users.forget(pseudonym, pseudonym, trx);
     }
-    await auditErasure(trx, result, reason, by, new Date(runtime.context.clock.now()));
+    await auditErasure(trx, result, reason, by, new Date(deps.clock.now()));
   });
   // Tokens already issued were checked and cached as valid: a new version makes every replica ask again.
-  if (result.complete) await runtime.versions.bump('auth');
+  if (result.complete) await deps.versions.bump('auth');
   return result;
 }
 

@@ -1,5 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { SigningCredentials, SigningScope } from '@tributary/platform/auth';
+import type { Clock, Logger } from '@tributary/platform/core';
+import type { Database, Kysely } from '@tributary/platform/db';
 import type { ServiceContext } from '@tributary/platform/service';
+import type { EdgeAuthDeps } from './edge/limits.js';
 import { readConfig, type GatewayConfig } from './config.js';
 import { SecretBox } from './crypto.js';
 import type { GatewayDatabase } from './db/schema.js';
@@ -32,11 +35,22 @@ export interface GatewayOptions {
   manualBackground?: boolean;
 }
 
-/** Every long-lived part of one gateway replica, built from the service context. */
-export interface GatewayRuntime {
+/**
+ * Every long-lived part of one gateway replica, built once from the service context in
+ * app.ts. No feature takes the whole of it: each declares the part it uses (the types below),
+ * and app.ts hands that over.
+ */
+export interface GatewayDeps {
   config: GatewayConfig;
-  context: ServiceContext;
+  clock: Clock;
+  logger: Logger;
+  database: Database<GatewayDatabase>;
   db: Kysely<GatewayDatabase>;
+  /** Base URLs of the services, by name; and what the gateway signs its calls to them with. */
+  peers: Record<string, string>;
+  credentials: SigningCredentials;
+  scope: SigningScope;
+  env: Record<string, string | undefined>;
   redis: RedisClient | undefined;
   versions: VersionSource;
   box: SecretBox;
@@ -58,6 +72,21 @@ export interface GatewayRuntime {
   cache: ResponseCache;
   audit: AuditWriter;
   policy: PasswordPolicy;
+}
+
+/** What each feature is handed. */
+export type AuthRouteDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'signingKeys'>;
+export type AdminUserDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'tokens' | 'signingKeys' | 'hasher' | 'policy' | 'versions' | 'clock'>;
+export type AdminKeyDeps = EdgeAuthDeps & Pick<GatewayDeps, 'keysRepo' | 'users'>;
+export type AdminRouteDeps = EdgeAuthDeps &
+  Pick<GatewayDeps, 'config' | 'db' | 'database' | 'redis' | 'audit' | 'cache' | 'routes' | 'routesRepo' | 'routeLoader' | 'upstreams' | 'peers' | 'clock'>;
+export type PrivacyDeps = EdgeAuthDeps &
+  Pick<GatewayDeps, 'db' | 'database' | 'audit' | 'tracker' | 'users' | 'versions' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope' | 'env'>;
+export type DocsDeps = Pick<GatewayDeps, 'routes' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope'>;
+export type EdgeDeps = EdgeAuthDeps & Pick<GatewayDeps, 'config' | 'audit' | 'tracker' | 'routes' | 'cache' | 'upstreams' | 'credentials' | 'scope' | 'clock'>;
+
+/** Starts and stops the replica's timers and workers with the app. */
+export interface GatewayLifecycle {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -81,7 +110,7 @@ export function passwordPolicy(config: GatewayConfig): PasswordPolicy {
  * there; with PostgreSQL several replicas may share the database, so `auto` reads the version
  * row (or Redis when configured).
  */
-function versionSource(config: GatewayConfig, context: ServiceContext, redis: RedisClient | undefined, db: Kysely<GatewayDatabase>): VersionSource {
+function versionSource(config: GatewayConfig, context: ServiceContext<GatewayDatabase>, redis: RedisClient | undefined, db: Kysely<GatewayDatabase>): VersionSource {
   const store = config.REVOCATION_STORE === 'auto' ? (redis ? 'redis' : context.database.dialect === 'pglite' ? 'local' : 'postgres') : config.REVOCATION_STORE;
   if (store === 'redis') {
     if (!redis) throw new Error('REVOCATION_STORE=redis needs REDIS_URL');
@@ -90,9 +119,9 @@ function versionSource(config: GatewayConfig, context: ServiceContext, redis: Re
   return store === 'local' ? localVersions() : dbVersions(db);
 }
 
-export async function createRuntime(context: ServiceContext, options: GatewayOptions = {}): Promise<GatewayRuntime> {
+export async function buildDeps(context: ServiceContext<GatewayDatabase>, options: GatewayOptions = {}): Promise<{ deps: GatewayDeps; lifecycle: GatewayLifecycle }> {
   const config = readConfig(context.env);
-  const db = context.database.db as Kysely<GatewayDatabase>;
+  const db = context.database.db;
   const logger = context.logger;
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
   const versions = versionSource(config, context, redis, db);
@@ -152,10 +181,16 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
   let maintenance: NodeJS.Timeout | undefined;
   let usageTimer: NodeJS.Timeout | undefined;
   let ticks = 0;
-  return {
+  const deps: GatewayDeps = {
     config,
-    context,
+    clock: context.clock,
+    logger,
+    database: context.database,
     db,
+    peers: context.peers,
+    credentials: context.credentials,
+    scope: context.scope,
+    env: context.env,
     redis,
     versions,
     box,
@@ -177,6 +212,8 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
     cache,
     audit,
     policy,
+  };
+  const lifecycle: GatewayLifecycle = {
     async start() {
       await maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger);
       await signingKeys.init();
@@ -215,4 +252,5 @@ export async function createRuntime(context: ServiceContext, options: GatewayOpt
       if (redis) await redis.quit().catch(() => undefined);
     },
   };
+  return { deps, lifecycle };
 }
