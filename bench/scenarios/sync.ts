@@ -186,7 +186,9 @@ const scenario: Scenario = {
         env: { SYNC_SOURCES: 'src', SYNC_WORKER_CONCURRENCY: '64', SYNC_TARGET_CONCURRENCY: '64', SYNC_POLL_INTERVAL_MS: '50', SYNC_FEED_WAIT_MS: '10000' },
       };
       await migrateToLatest(syncDb, syncService.migrations);
-      const syncApp = (await syncService.buildApp(context)) as HttpApp;
+      // One instance: the app and the workers share the route cache and the wake-up.
+      const shared = syncService.deps?.(context);
+      const syncApp = (await syncService.buildApp(context, shared)) as HttpApp;
       apps.push(syncApp);
       const body = JSON.stringify({
         config_name: 'bench_src_to_tgt',
@@ -199,7 +201,7 @@ const scenario: Scenario = {
       const headers = await signRequest({ method: 'POST', url: 'http://localhost/api/sync/configurations', headers: { 'content-type': 'application/json' }, body }, credentialsFor(KEYRING, 'source'), SCOPE);
       const created = await syncApp.inject({ method: 'POST', url: '/api/sync/configurations', headers, payload: body });
       if (created.statusCode !== 201) throw new Error(`creating the configuration failed: ${created.body}`);
-      background = await syncService.startBackground!(context);
+      background = await syncService.startBackground!(context, shared);
 
       // The graphile-worker pipeline on the source database.
       const client = createServiceClient({ name: 'bench-target', baseUrl: targetUrl, credentials: credentialsFor(KEYRING, 'sync'), scope: SCOPE, timeoutMs: 10_000, connections: 64 });

@@ -8,15 +8,15 @@ import { registerEventRoutes } from './features/events/events.routes.js';
 import { registerHealthRoutes } from './features/metrics/health.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import type { SyncDatabase } from './db/schema.js';
-import { runtimeFor } from './runtime.js';
+import { buildDeps, type SyncDeps } from './deps.js';
 
 /** Webhooks authenticate by their own HMAC; everything else needs a SigV4 signature. */
 function isPublic(path: string): boolean {
   return isDefaultPublicPath(path) || path.startsWith('/webhooks/');
 }
 
-export async function buildApp(context: ServiceContext<SyncDatabase>): Promise<HttpApp> {
-  const runtime = runtimeFor(context);
+/** Wires the features onto a kernel app; `deps` is shared with the background when the kernel starts both. */
+export async function buildApp(context: ServiceContext<SyncDatabase>, deps: SyncDeps = buildDeps(context)): Promise<HttpApp> {
   const app = await createHttpApp({
     name: context.name,
     logger: context.logger,
@@ -25,12 +25,12 @@ export async function buildApp(context: ServiceContext<SyncDatabase>): Promise<H
     requireRouteAccess: true,
     openapi: { description: 'Tributary sync service: event capture, delivery, conflicts, metrics' },
   });
-  runtime.metrics.attachTo(app.metrics);
-  registerWebhookRoutes(app, runtime);
-  registerEventRoutes(app, runtime);
-  registerConflictRoutes(app, runtime);
-  registerConfigurationRoutes(app, runtime);
-  registerHealthRoutes(app, runtime);
-  registerPrivacy(app, { database: context.database, clock: context.clock, logger: context.logger, env: context.env });
+  deps.metrics.attachTo(app.metrics);
+  registerWebhookRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  registerConflictRoutes(app, deps);
+  registerConfigurationRoutes(app, deps);
+  registerHealthRoutes(app, deps);
+  registerPrivacy(app, deps);
   return app;
 }

@@ -7,7 +7,7 @@ import { Maintenance } from './features/maintenance/maintenance.js';
 import { maintainPartitions } from './features/maintenance/partitions.js';
 import { BatchScheduler } from './features/schedules/scheduler.js';
 import type { SyncDatabase } from './db/schema.js';
-import { runtimeFor, type SyncRuntime } from './runtime.js';
+import { buildDeps, type SyncDeps } from './deps.js';
 
 export interface SyncBackground extends BackgroundTask {
   worker: DeliveryWorker | undefined;
@@ -21,11 +21,9 @@ export interface SyncBackground extends BackgroundTask {
  * maintenance, as SYNC_ROLES says. stop() ends collection first, then lets in-flight
  * deliveries finish and records them.
  */
-export async function startSyncBackground(context: ServiceContext<SyncDatabase>): Promise<SyncBackground> {
-  const runtime = runtimeFor(context);
-  const { settings, db } = runtime;
-  const logger = context.logger;
-  await maintainPartitions(db, new Date(context.clock.now()), runtime.partitions);
+export async function startSyncBackground(context: ServiceContext<SyncDatabase>, deps: SyncDeps = buildDeps(context)): Promise<SyncBackground> {
+  const { settings, db, logger } = deps;
+  await maintainPartitions(db, new Date(context.clock.now()), deps.partitions);
 
   let worker: DeliveryWorker | undefined;
   if (settings.roles.has('worker')) {
@@ -33,7 +31,7 @@ export async function startSyncBackground(context: ServiceContext<SyncDatabase>)
       {
         db,
         clock: context.clock,
-        routes: runtime.routes,
+        routes: deps.routes,
         targets: new Targets({
           peers: context.peers,
           credentials: context.credentials,
@@ -41,9 +39,9 @@ export async function startSyncBackground(context: ServiceContext<SyncDatabase>)
           timeoutMs: settings.SYNC_DELIVERY_TIMEOUT_MS,
           breakerOpenMs: settings.SYNC_BREAKER_OPEN_MS,
         }),
-        conflicts: runtime.conflictDeps(),
+        conflicts: deps.conflicts,
         logger,
-        metrics: runtime.metrics,
+        metrics: deps.metrics,
       },
       {
         workerId: settings.workerId,
@@ -54,7 +52,7 @@ export async function startSyncBackground(context: ServiceContext<SyncDatabase>)
         retryCapMs: settings.SYNC_RETRY_CAP_MS,
       },
     );
-    runtime.wakeWorkers = worker.wake;
+    deps.wakeWorkers = worker.wake;
     worker.start();
   }
 
@@ -63,24 +61,24 @@ export async function startSyncBackground(context: ServiceContext<SyncDatabase>)
     for (const source of settings.sources) {
       const baseUrl = context.peers[source];
       if (!baseUrl || source === context.name) continue;
-      const collector = new Collector(runtime.captureDeps(), {
+      const collector = new Collector(deps.capture, {
         source,
         feed: new FeedClient({ source, baseUrl, credentials: context.credentials, scope: context.scope }),
         batch: settings.SYNC_FEED_BATCH,
         waitMs: settings.SYNC_FEED_WAIT_MS,
         errorBackoffMs: settings.SYNC_FEED_ERROR_BACKOFF_MS,
         logger,
-        metrics: runtime.metrics,
+        metrics: deps.metrics,
       });
       collector.start();
       collectors.push(collector);
     }
   }
 
-  const scheduler = settings.roles.has('scheduler') ? new BatchScheduler(db, context.clock, runtime.routes, logger, () => runtime.wakeWorkers()) : undefined;
+  const scheduler = settings.roles.has('scheduler') ? new BatchScheduler(db, context.clock, deps.routes, logger, () => deps.wakeWorkers()) : undefined;
   await scheduler?.start();
 
-  const maintenance = settings.roles.has('maintenance') ? maintenanceFor(runtime) : undefined;
+  const maintenance = settings.roles.has('maintenance') ? maintenanceFor(deps) : undefined;
   maintenance?.start();
 
   return {
@@ -93,24 +91,24 @@ export async function startSyncBackground(context: ServiceContext<SyncDatabase>)
       scheduler?.stop();
       await maintenance?.stop();
       await worker?.stop();
-      runtime.wakeWorkers = () => undefined;
+      deps.wakeWorkers = () => undefined;
     },
   };
 }
 
-function maintenanceFor(runtime: SyncRuntime): Maintenance {
-  const { settings } = runtime;
+function maintenanceFor(deps: SyncDeps): Maintenance {
+  const { settings } = deps;
   return new Maintenance(
-    runtime.db,
-    runtime.context.clock,
-    runtime.context.logger,
+    deps.db,
+    deps.clock,
+    deps.logger,
     {
       intervalMs: settings.SYNC_MAINTENANCE_INTERVAL_MS,
       metricsWindowSeconds: settings.SYNC_METRICS_WINDOW_SECONDS,
       statusRetentionDays: settings.SYNC_STATUS_RETENTION_DAYS,
       metricsRetentionDays: settings.SYNC_METRICS_RETENTION_DAYS,
-      partitions: runtime.partitions,
+      partitions: deps.partitions,
     },
-    () => runtime.wakeWorkers(),
+    () => deps.wakeWorkers(),
   );
 }

@@ -4,7 +4,6 @@ import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { captureEvents } from '../src/features/capture/capture.service.js';
 import { toIncoming } from '../src/features/capture/collector.js';
 import { signWebhookBody } from '../src/features/capture/webhook-signature.js';
-import { runtimeFor } from '../src/runtime.js';
 import { allPartitionTables, attachedPartitions, maintainPartitions, partitionName } from '../src/features/maintenance/partitions.js';
 import { TargetService, WebhookReceiver } from './support/peers.js';
 import { eventually, routeConfig, startSync, testEnv, WEBHOOK_SECRET, type SyncUnderTest } from './support/sync.js';
@@ -125,7 +124,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         createdAt: Date.now(),
       });
       const events = [event(1, { actor: 'trail-officer' }), event(2, { user: 'trail-officer', principal: 'gateway' }), event(3, { actor: 'someone-else' })];
-      await captureEvents(runtimeFor(sync.context).captureDeps(), 'trail', events.map((one) => toIncoming('trail', one)));
+      await captureEvents(sync.deps.capture, 'trail', events.map((one) => toIncoming('trail', one)));
       const trail = await sync.call('GET', '/api/sync/events?user=trail-officer');
       expect(trail.statusCode).toBe(200);
       expect(trail.json().items.map((row: { doc_name: string; source_user: string }) => [row.doc_name, row.source_user]).sort()).toEqual([

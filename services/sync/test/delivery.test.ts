@@ -7,7 +7,6 @@ import { DeliveryWorker } from '../src/features/delivery/worker.js';
 import { Targets } from '../src/features/delivery/targets.js';
 import { settleEvents } from '../src/features/maintenance/maintenance.js';
 import { writeMetricWindow } from '../src/features/metrics/windows.js';
-import { runtimeFor } from '../src/runtime.js';
 import { SourceService, TargetService } from './support/peers.js';
 import { eventually, routeConfig, startSync, testEnv, type SyncUnderTest } from './support/sync.js';
 
@@ -70,7 +69,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await eventually(async () => expect((await appliedFor('dup-')).length).toBe(1));
       // The collector's page again, as after a crash between delivery and cursor: nothing new.
       const page = await fetchAll(source, ids[0]!);
-      const again = await captureEvents(runtimeFor(sync.context).captureDeps(), 'src', page.map((event) => toIncoming('src', event)));
+      const again = await captureEvents(sync.deps.capture, 'src', page.map((event) => toIncoming('src', event)));
       expect(again).toMatchObject({ captured: 0, duplicates: 1, deliveries: 0 });
       const stored = await sync.db.selectFrom('sync_status').select('id').where('event_id', '=', ids[0]!).execute();
       expect(stored).toHaveLength(1);
@@ -95,16 +94,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('redelivers a killed worker’s claims after the lease, applying each event once', async () => {
-      const runtime = runtimeFor(sync.context);
+      const deps = sync.deps;
       consumer.delayMs = 400;
       // A second worker with its own id claims alongside the running one, then dies mid-batch.
       const doomed = new DeliveryWorker(
         {
           db: sync.db,
           clock: sync.context.clock,
-          routes: runtime.routes,
+          routes: deps.routes,
           targets: new Targets({ peers: sync.context.peers, credentials: sync.context.credentials, scope: sync.context.scope, timeoutMs: 5000, breakerOpenMs: 100 }),
-          conflicts: runtime.conflictDeps(),
+          conflicts: deps.conflicts,
           logger: sync.context.logger,
         },
         { workerId: 'doomed', concurrency: 16, targetConcurrency: 16, leaseMs: 800, pollIntervalMs: 10, retryCapMs: 1000 },
@@ -165,7 +164,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('runs three workers at once without delivering anything twice', async () => {
-      const runtime = runtimeFor(sync.context);
+      const deps = sync.deps;
       // Three workers of our own with leases longer than the test (the background one's is short,
       // and on a busy machine an expired lease is a legitimate redelivery, not a double claim).
       await sync.background!.worker!.stop();
@@ -175,9 +174,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
             {
               db: sync.db,
               clock: sync.context.clock,
-              routes: runtime.routes,
+              routes: deps.routes,
               targets: new Targets({ peers: sync.context.peers, credentials: sync.context.credentials, scope: sync.context.scope, timeoutMs: 60_000, breakerOpenMs: 100 }),
-              conflicts: runtime.conflictDeps(),
+              conflicts: deps.conflicts,
               logger: sync.context.logger,
             },
             // A lease far longer than the test: any second delivery would be a double claim, not a recovery.

@@ -35,16 +35,23 @@ export interface BackgroundTask {
  * What every service folder exports from `src/service.ts`. The composition roots (a service's
  * `main.ts`, the CLI's `up`) only ever talk to services through this shape.
  */
-export interface ServiceDefinition<DB = any, App = unknown> {
+export interface ServiceDefinition<DB = any, App = unknown, Deps = unknown> {
   name: string;
   /** Default port when run alone or under `tributary up`. */
   defaultPort: number;
   migrations: readonly Migration[];
-  buildApp(context: ServiceContext<DB>): Promise<App>;
+  /**
+   * What the HTTP app and the background workers of one instance share (caches, metrics, the
+   * workers' wake-up), built once per instance by startService and handed to both. A service
+   * whose app and workers share nothing leaves it out.
+   */
+  deps?(context: ServiceContext<DB>): Deps;
+  /** Without `deps` (tests building the app alone) the service builds its own. */
+  buildApp(context: ServiceContext<DB>, deps?: Deps): Promise<App>;
   /** Demo data for a first start; must be idempotent. */
   seed?(context: ServiceContext<DB>): Promise<void>;
   /** Lines for the startup banner of `tributary up` (e.g. the gateway's demo logins). */
   notes?(context: ServiceContext<DB>): string[];
   /** Workers that run beside the HTTP server (outbox relays, schedulers). */
-  startBackground?(context: ServiceContext<DB>): Promise<BackgroundTask>;
+  startBackground?(context: ServiceContext<DB>, deps?: Deps): Promise<BackgroundTask>;
 }

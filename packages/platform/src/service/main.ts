@@ -26,7 +26,7 @@ export const ServiceProcessConfig = Type.Composite([ServiceEdgeConfig, Type.Obje
  * The body of every service's `main.ts`: one process, one service, configured from the
  * environment (peers as `<NAME>_URL`, e.g. ORDERS_URL).
  */
-export async function runServiceProcess<DB>(definition: ServiceDefinition<DB>, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function runServiceProcess<DB, Deps>(definition: ServiceDefinition<DB, unknown, Deps>, env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = configOrExit(() => loadConfig(ServiceProcessConfig, env));
   const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL });
   // Before any app or client is built: they take these as their defaults.

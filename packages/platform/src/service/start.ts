@@ -31,8 +31,8 @@ export interface StartServiceOptions {
 }
 
 /** One path for every composition root: migrate, seed, build, listen, start workers. */
-export async function startService<DB>(
-  definition: ServiceDefinition<DB>,
+export async function startService<DB, Deps>(
+  definition: ServiceDefinition<DB, unknown, Deps>,
   context: ServiceContext<DB>,
   options: StartServiceOptions,
 ): Promise<RunningService> {
@@ -51,7 +51,8 @@ export async function startService<DB>(
   }
   mark('seedMs', at);
   at = Date.now();
-  const app = (await definition.buildApp(context)) as FastifyInstance<any, any, any, any, any>;
+  const deps = definition.deps?.(context);
+  const app = (await definition.buildApp(context, deps)) as FastifyInstance<any, any, any, any, any>;
   mark('buildMs', at);
   at = Date.now();
   const url = await startHttpServer(app, { host: options.host, port: options.port });
@@ -59,7 +60,7 @@ export async function startService<DB>(
   context.logger.info({ url, totalMs: Date.now() - started, ...phases }, 'service started');
   let background: Promise<BackgroundTask | undefined> | undefined;
   const startBackground = async () => {
-    background ??= definition.startBackground ? definition.startBackground(context) : Promise.resolve(undefined);
+    background ??= definition.startBackground ? definition.startBackground(context, deps) : Promise.resolve(undefined);
     await background;
   };
   if (!options.deferBackground) await startBackground();

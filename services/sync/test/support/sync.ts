@@ -7,6 +7,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import { signedInject, TEST_SCOPE, testCredentials, testKeyring } from '@tributary/platform/testing';
 import { buildApp } from '../../src/app.js';
 import { startSyncBackground, type SyncBackground } from '../../src/background.js';
+import { buildDeps, type SyncDeps } from '../../src/deps.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import type { SyncDatabase } from '../../src/db/schema.js';
 
@@ -43,6 +44,7 @@ export function syncContext(database: Database, peers: Record<string, string>, e
 
 export interface SyncUnderTest {
   context: ServiceContext;
+  deps: SyncDeps;
   app: HttpApp;
   db: Kysely<SyncDatabase>;
   background: SyncBackground | undefined;
@@ -54,16 +56,19 @@ export interface SyncUnderTest {
 export async function startSync(database: Database, peers: Record<string, string>, env = testEnv(), options: { background?: boolean } = {}): Promise<SyncUnderTest> {
   await migrateToLatest(database, migrations);
   const context = syncContext(database, peers, env);
-  const app = await buildApp(context);
+  // One instance: the app and its background share the caches and the workers' wake-up.
+  const deps = buildDeps(context);
+  const app = await buildApp(context, deps);
   await app.ready();
   const handle: SyncUnderTest = {
     context,
+    deps,
     app,
     db: database.db as Kysely<SyncDatabase>,
     background: undefined,
     call: (method, url, body) => signedInject(app, { method, url, ...(body !== undefined ? { body } : {}), identity: { user: 'alice', roles: ['administrator'] } }),
     async startBackground() {
-      handle.background = await startSyncBackground(context);
+      handle.background = await startSyncBackground(context, deps);
       return handle.background;
     },
     async stop() {

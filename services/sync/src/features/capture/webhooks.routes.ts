@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { invalid, notFound, unauthenticated } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { SyncErrorCode } from '../../errors.js';
-import type { SyncRuntime } from '../../runtime.js';
+import type { WebhookDeps } from '../../deps.js';
 import { captureEvents } from './capture.service.js';
 import { isKnownEvent, WEBHOOK_SOURCES } from './webhook-sources.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
@@ -19,11 +19,11 @@ const Accepted = Type.Object({ eventId: Type.String(), duplicate: Type.Boolean()
  * External systems push here (ERPNext, EspoCRM, Medusa). These paths carry no SigV4: the HMAC of
  * the raw body with the source's own secret is the authentication, checked before anything is read.
  */
-export function registerWebhookRoutes(app: HttpApp, runtime: SyncRuntime): void {
+export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
   const handler = async (request: any, reply: any) => {
     const { source, eventType } = request.params as { source: string; eventType?: string };
     const definition = Object.hasOwn(WEBHOOK_SOURCES, source) ? WEBHOOK_SOURCES[source] : undefined;
-    const secret = Object.hasOwn(runtime.settings.webhookSecrets, source) ? runtime.settings.webhookSecrets[source] : undefined;
+    const secret = Object.hasOwn(deps.settings.webhookSecrets, source) ? deps.settings.webhookSecrets[source] : undefined;
     if (!definition || !secret) throw notFound(SyncErrorCode.WEBHOOK_SOURCE_UNKNOWN, `No webhook source "${source}" is configured`);
     const raw: Buffer = request.rawBody ?? Buffer.alloc(0);
     const header = request.headers[definition.signatureHeader] ?? request.headers['x-tributary-signature'];
@@ -44,7 +44,7 @@ export function registerWebhookRoutes(app: HttpApp, runtime: SyncRuntime): void 
       typeof given === 'string' && /^[\x21-\x7e]{1,40}$/.test(given)
         ? `${source}:${given}`
         : `${source}:${createHash('sha256').update(raw).digest('hex').slice(0, 48)}`;
-    const result = await captureEvents(runtime.captureDeps(), source, [
+    const result = await captureEvents(deps.capture, source, [
       {
         id: eventId,
         source,
@@ -52,7 +52,7 @@ export function registerWebhookRoutes(app: HttpApp, runtime: SyncRuntime): void 
         aggregateType: entity.type.slice(0, 100) || source,
         aggregateId: (entity.id ?? eventId).slice(0, 200),
         payload: body,
-        createdAt: runtime.context.clock.now(),
+        createdAt: deps.clock.now(),
         sourceVersion: definition.version(record) ?? null,
         sourceIp: request.ip ?? null,
         docStatus: typeof record.docstatus === 'number' || typeof record.docstatus === 'string' ? String(record.docstatus) : null,
@@ -71,7 +71,7 @@ export function registerWebhookRoutes(app: HttpApp, runtime: SyncRuntime): void 
   app.get(
     '/webhooks/health',
     { config: { access: ACCESS.webhookSources }, schema: { tags: ['webhooks'], summary: 'Configured webhook sources', response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) } } },
-    async () => ({ sources: Object.keys(runtime.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)) }),
+    async () => ({ sources: Object.keys(deps.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)) }),
   );
 }
 

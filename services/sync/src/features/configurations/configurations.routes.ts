@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { SyncConfigurationRow } from '../../db/schema.js';
-import type { SyncRuntime } from '../../runtime.js';
+import type { ConfigurationRouteDeps } from '../../deps.js';
 import { toJson } from '../events/serialize.js';
 import { releaseHeld } from '../queue/index.js';
 import { ConfigurationInput, ConfigurationPatch, type ConfigurationInput as Input } from './configurations.schemas.js';
@@ -47,12 +47,12 @@ function asInput(row: SyncConfigurationRow): Input {
   };
 }
 
-export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime): void {
-  const repo = runtime.configurations;
+export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRouteDeps): void {
+  const repo = deps.configurations;
   const tags = ['configurations'];
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
-  const check = (input: Input) => validateConfiguration(input, { peers: runtime.context.peers, rules: runtime.rules });
-  const now = () => new Date(runtime.context.clock.now());
+  const check = (input: Input) => validateConfiguration(input, { peers: deps.peers, rules: deps.rules });
+  const now = () => new Date(deps.clock.now());
 
   app.get(
     '/api/sync/configurations',
@@ -71,7 +71,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
     const input = request.body as Input;
     check(input);
     const row = await repo.create(input, actor(request), now());
-    runtime.routes.invalidate();
+    deps.routes.invalidate();
     return reply.code(201).send(present(row));
   });
 
@@ -83,7 +83,7 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
       const input = request.body as Input;
       check(input);
       const row = await repo.replace(configId, input, actor(request), now(), (request.query as Static<typeof VersionQuery>).version);
-      runtime.routes.invalidate();
+      deps.routes.invalidate();
       return present(row);
     },
   );
@@ -97,14 +97,14 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
       const merged: Input = { ...asInput(current), ...(request.body as Partial<Input>) };
       check(merged);
       const row = await repo.replace(configId, merged, actor(request), now(), (request.query as Static<typeof VersionQuery>).version ?? current.version);
-      runtime.routes.invalidate();
+      deps.routes.invalidate();
       return present(row);
     },
   );
 
   app.delete('/api/sync/configurations/:configId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Delete a configuration (its deliveries stay)', params: Params, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     await repo.remove((request.params as Static<typeof Params>).configId);
-    runtime.routes.invalidate();
+    deps.routes.invalidate();
     return reply.code(204).send(null);
   });
 
@@ -114,8 +114,8 @@ export function registerConfigurationRoutes(app: HttpApp, runtime: SyncRuntime):
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       await repo.get(configId);
-      const released = await releaseHeld(runtime.db, configId, now());
-      runtime.wakeWorkers();
+      const released = await releaseHeld(deps.db, configId, now());
+      deps.wakeWorkers();
       return { released };
     },
   );

@@ -4,7 +4,7 @@ import { notFound } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { RESOLUTION_STATUSES } from '../../db/schema.js';
 import { SyncErrorCode } from '../../errors.js';
-import type { SyncRuntime } from '../../runtime.js';
+import type { ConflictRouteDeps } from '../../deps.js';
 import { toJson } from '../events/serialize.js';
 import { auditTrail, findConflict, listConflicts } from './conflicts.repository.js';
 import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
@@ -39,9 +39,8 @@ function actor(request: FastifyRequest): string {
   return request.identity?.user ?? request.identity?.principal ?? 'unknown';
 }
 
-export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void {
-  const { db } = runtime;
-  const deps = () => runtime.conflictDeps();
+export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): void {
+  const { db } = deps;
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
   const tags = ['conflicts'];
 
@@ -65,14 +64,14 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
   const AssignBody = Type.Object({ assignee: Person }, { additionalProperties: false });
   app.post('/api/sync/conflicts/:conflictId/assign', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
-    await assignConflict(deps(), conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
+    await assignConflict(deps.conflicts, conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
     return detail(conflictId);
   });
 
   const ReviewBody = Type.Object({ note: Text }, { additionalProperties: false });
   app.post('/api/sync/conflicts/:conflictId/review', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
-    await reviewConflict(deps(), conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
+    await reviewConflict(deps.conflicts, conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
     return detail(conflictId);
   });
 
@@ -83,7 +82,7 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
       const { conflictId } = request.params as Static<typeof Params>;
       const body = request.body as Static<typeof ResolveBody>;
       const decision = body.choice === 'custom' ? { choice: 'custom' as const, value: body.value } : { choice: body.choice };
-      await resolveConflict(deps(), conflictId, decision, body.reason, actor(request));
+      await resolveConflict(deps.conflicts, conflictId, decision, body.reason, actor(request));
       return detail(conflictId);
     },
   );
@@ -92,14 +91,14 @@ export function registerConflictRoutes(app: HttpApp, runtime: SyncRuntime): void
   app.post('/api/sync/conflicts/:conflictId/escalate', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
     const body = request.body as Static<typeof EscalateBody>;
-    await escalateConflict(deps(), conflictId, body.to, body.reason, actor(request));
+    await escalateConflict(deps.conflicts, conflictId, body.to, body.reason, actor(request));
     return detail(conflictId);
   });
 
   const IgnoreBody = Type.Object({ reason: Text }, { additionalProperties: false });
   app.post('/api/sync/conflicts/:conflictId/ignore', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } } }, async (request) => {
     const { conflictId } = request.params as Static<typeof Params>;
-    await ignoreConflict(deps(), conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
+    await ignoreConflict(deps.conflicts, conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
     return detail(conflictId);
   });
 }

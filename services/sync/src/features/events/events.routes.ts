@@ -3,7 +3,7 @@ import { conflict, notFound } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { SYNC_STATUSES } from '../../db/schema.js';
 import { SyncErrorCode } from '../../errors.js';
-import type { SyncRuntime } from '../../runtime.js';
+import type { EventRouteDeps } from '../../deps.js';
 import { replay, skip } from '../queue/index.js';
 import { findEvent, findStatus, listEvents, listStatuses } from './events.repository.js';
 import { toJson } from './serialize.js';
@@ -53,8 +53,8 @@ function page(rows: Record<string, unknown>[], limit: number) {
   return { items: rows.map(toJson), nextBefore: rows.length === limit ? String(rows[rows.length - 1]!.id) : null };
 }
 
-export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
-  const { db } = runtime;
+export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
+  const { db } = deps;
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
   app.get('/api/sync/events', { config: { access: ACCESS.peer }, schema: { tags: ['events'], summary: 'Captured events, newest first', querystring: EventsQuery, response: { 200: Page, ...errors } } }, async (request) => {
@@ -111,8 +111,8 @@ export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
       if (row.sync_status !== 'failed' && row.sync_status !== 'skipped') {
         throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `Only failed or skipped deliveries are replayed; this one is ${row.sync_status}`);
       }
-      const replayed = await replay(db, { syncIds: [syncId], statuses: ['failed', 'skipped'], limit: 1 }, new Date(runtime.context.clock.now()));
-      runtime.wakeWorkers();
+      const replayed = await replay(db, { syncIds: [syncId], statuses: ['failed', 'skipped'], limit: 1 }, new Date(deps.clock.now()));
+      deps.wakeWorkers();
       return { replayed };
     },
   );
@@ -131,9 +131,9 @@ export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
           statuses: body.includeSkipped ? ['failed', 'skipped'] : ['failed'],
           limit: body.limit ?? 1000,
         },
-        new Date(runtime.context.clock.now()),
+        new Date(deps.clock.now()),
       );
-      runtime.wakeWorkers();
+      deps.wakeWorkers();
       return { replayed };
     },
   );
@@ -144,13 +144,13 @@ export function registerEventRoutes(app: HttpApp, runtime: SyncRuntime): void {
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const { reason } = request.body as Static<typeof Reason>;
-      const now = new Date(runtime.context.clock.now());
+      const now = new Date(deps.clock.now());
       if (!(await skip(db, syncId, reason, now))) {
         const row = await findStatus(db, syncId);
         if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
         throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `A ${row.sync_status} delivery cannot be skipped`);
       }
-      runtime.wakeWorkers();
+      deps.wakeWorkers();
       return toJson((await findStatus(db, syncId))!);
     },
   );

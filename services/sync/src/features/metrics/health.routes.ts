@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import type { SyncRuntime } from '../../runtime.js';
+import type { HealthRouteDeps } from '../../deps.js';
 import { toJson } from '../events/serialize.js';
 import { ACCESS } from '../../access.js';
 
@@ -15,8 +15,8 @@ const MetricsQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
 });
 
-export function registerHealthRoutes(app: HttpApp, runtime: SyncRuntime): void {
-  const { db } = runtime;
+export function registerHealthRoutes(app: HttpApp, deps: HealthRouteDeps): void {
+  const { db } = deps;
 
   app.get(
     '/api/sync/health',
@@ -29,7 +29,7 @@ export function registerHealthRoutes(app: HttpApp, runtime: SyncRuntime): void {
       },
     },
     async () => {
-      const now = runtime.context.clock.now();
+      const now = deps.clock.now();
       const flows = await sql<Record<string, unknown>>`select * from view_sync_health_dashboard`.execute(db);
       const cursors = await db.selectFrom('sync_source_cursors').selectAll().orderBy('source').execute();
       const queue = await db
