@@ -20,9 +20,7 @@ const [pglite] = testDatabases({ dialects: ['pglite'] });
  * Builds a service's app the way its process does (its definition, a real database with its
  * migrations), leaving it unready so a test may still add a route.
  */
-async function build(definition: ServiceDefinition, dataDir: string): Promise<{ app: HttpApp; close(): Promise<void> }> {
-  const handle: TestDatabase = await pglite!.create();
-  await migrateToLatest(handle.database, definition.migrations);
+async function build(definition: ServiceDefinition, handle: TestDatabase, dataDir: string): Promise<HttpApp> {
   const keyring = testKeyring();
   const context: ServiceContext = {
     name: definition.name,
@@ -36,14 +34,7 @@ async function build(definition: ServiceDefinition, dataDir: string): Promise<{ 
     // The gateway's background checks stay off; erp keeps its master keys in the data directory.
     env: { HEALTH_CHECKS: 'false', TRIBUTARY_DATA_DIR: dataDir },
   };
-  const app = (await definition.buildApp(context)) as HttpApp;
-  return {
-    app,
-    async close() {
-      await app.close().catch(() => undefined);
-      await handle.destroy();
-    },
-  };
+  return (await definition.buildApp(context)) as HttpApp;
 }
 
 describe('every route of every service declares who may call it', () => {
@@ -59,12 +50,19 @@ describe('every route of every service declares who may call it', () => {
   });
 
   for (const [name, definition] of Object.entries(SERVICES)) {
+    let handle: TestDatabase;
+    beforeAll(async () => {
+      handle = await pglite!.create();
+      await migrateToLatest(handle.database, definition.migrations);
+    });
+    afterAll(async () => handle?.destroy());
+
     it(`${name}: requires declarations, starts, and every registered route carries a rule`, async () => {
-      const built = await build(definition, dataDir);
+      const app = await build(definition, handle, dataDir);
       try {
-        expect(requiresRouteAccess(built.app)).toBe(true);
-        await built.app.ready();
-        const routes = routeAccessList(built.app);
+        expect(requiresRouteAccess(app)).toBe(true);
+        await app.ready();
+        const routes = routeAccessList(app);
         const keys = routes.map((route) => `${route.method} ${route.url}`);
         // The capture sees the kernel's routes and the service's own.
         expect(keys).toContain('GET /health/live');
@@ -76,19 +74,19 @@ describe('every route of every service declares who may call it', () => {
           if (route.access?.kind === 'public' || route.access?.kind === 'own-credential') expect(route.access.reason.length, `${route.method} ${route.url}`).toBeGreaterThan(3);
         }
       } finally {
-        await built.close();
+        await app.close().catch(() => undefined);
       }
     });
 
     it(`${name}: refuses to start with a route that declares no access`, async () => {
-      const built = await build(definition, dataDir);
+      const app = await build(definition, handle, dataDir);
       try {
         let ran = false;
-        built.app.get('/structure-test/undeclared', async () => {
+        app.get('/structure-test/undeclared', async () => {
           ran = true;
           return { ok: true };
         });
-        const refusal = await built.app.ready().then(
+        const refusal = await app.ready().then(
           () => undefined,
           (error: unknown) => error,
         );
@@ -96,7 +94,7 @@ describe('every route of every service declares who may call it', () => {
         expect((refusal as RouteAccessUndeclaredError).routes).toContain('GET /structure-test/undeclared');
         expect(ran).toBe(false);
       } finally {
-        await built.close();
+        await app.close().catch(() => undefined);
       }
     });
   }
