@@ -3,7 +3,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import { SHIPPABLE } from '../../domain/materials.js';
 import { Barcode, Code, Kg, Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import { findDispatch } from './dispatch.repository.js';
 import { dispatchShipment } from './dispatch.service.js';
 import { ProcessingError } from '../../errors.js';
@@ -56,7 +56,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
         {
           deps,
           orders,
-          actor: actorOf(request),
+          actor: commandOf(request, deps),
           key: header,
           leaseMs,
           forward: {

@@ -3,7 +3,7 @@ import { inTransaction } from '@tributary/platform/db';
 import { retry, runSaga, SagaError, type ServiceClient, type SagaStep } from '@tributary/platform/resilience';
 import type { Material } from '../../domain/materials.js';
 import { kg, parseKg } from '../../domain/values.js';
-import type { EventActor } from '../../events.js';
+import type { CommandContext } from '@tributary/platform/command';
 import { allocateToShipment, removeShipmentAllocation } from '../allocations/allocations.service.js';
 import type { FeatureDeps } from '../deps.js';
 import { findShipment } from '../orders-copy/copy.repository.js';
@@ -38,7 +38,7 @@ export interface DispatchResult {
 export interface DispatchCall {
   deps: FeatureDeps;
   orders: ServiceClient;
-  actor: EventActor;
+  actor: CommandContext;
   key: string;
   /** A `running` dispatch silent for longer than this is taken over by a retry (its process died). */
   leaseMs: number;
