@@ -7,11 +7,9 @@ import { createRule } from './features/pricing/rules.service.js';
 import { assignSegment } from './features/segments/assignments.service.js';
 import { createSegment } from './features/segments/segments.service.js';
 import { mapTerritory } from './features/segments/territories.service.js';
-import type { ErpDeps } from './shared/context.js';
+import { systemActor, type ErpDeps } from './shared/context.js';
 import { addDays, plantDate } from './shared/dates.js';
 import { newDoc } from './shared/docs.js';
-
-const SEED = { user: 'seed' };
 
 const warehouses = ['Stores - HD', 'Finished Goods - HD', 'Chennai DC - HD'];
 const items = [
@@ -38,6 +36,7 @@ export async function seed(input: { database: Database; clock: Clock; config: Er
   const db = input.database.db as ErpDeps['db'];
   const deps: ErpDeps = { db, dialect: input.database.dialect, clock: input.clock, config: input.config, eventsCommitted: () => {}, rules: new RuleCache() };
   const now = input.clock.now();
+  const SEED = systemActor('seed', input.clock);
   const exists = async (table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule', name: string) =>
     (await db.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
 

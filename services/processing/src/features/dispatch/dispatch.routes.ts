@@ -61,8 +61,6 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
           leaseMs,
           forward: {
             ...(identity ? { identity: { ...(identity.user ? { user: identity.user } : {}), roles: identity.roles } } : {}),
-            requestId: String(request.id),
-            traceparent: request.trace.traceparent,
           },
         },
         request.body,
