@@ -42,7 +42,8 @@ describe('one trace from the gateway to the service an event is delivered to', (
       logger: (service) =>
         pino({ level: 'debug', base: {} }, { write: (line: string) => void logs.push({ ...(JSON.parse(line) as LogRecord), service }) }).child({ service }),
     });
-  });
+    // Five services with their migrations and demo data on a shared, busy machine.
+  }, 300_000);
   afterAll(async () => platform?.stop());
 
   it('keeps the trace id, request id and acting user through gateway → orders → outbox → sync → processing', async () => {
@@ -104,5 +105,5 @@ describe('one trace from the gateway to the service an event is delivered to', (
     // Each hop opened its own span in that trace.
     const spans = [gatewayLines[0]!.spanId, ordersLines[0]!.spanId, syncLines[0]!.spanId, processingLines[0]!.spanId];
     expect(new Set(spans).size).toBe(4);
-  });
+  }, 120_000);
 });
