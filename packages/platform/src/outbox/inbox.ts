@@ -100,13 +100,12 @@ export function registerEventInbox<DB>(app: FastifyInstance<any, any, any, any, 
 async function receive<DB>(options: EventInboxOptions<DB>, event: EventEnvelope, context: CommandContext): Promise<EventStatus> {
   const handler = Object.hasOwn(options.handlers, event.type) ? options.handlers[event.type] : undefined;
   if (!handler) return 'ignored';
-  const outcome = await runCommand(
-    options.db,
-    context,
-    (trx) => applyOnce(trx, event.id, () => handler(trx, event, context), { source: event.source, now: () => context.now }),
-    options.onCommitted ? { onCommitted: options.onCommitted } : {},
+  const outcome = await runCommand(options.db, context, (trx) =>
+    applyOnce(trx, event.id, () => handler(trx, event, context), { source: event.source, now: () => context.now }),
   );
   if (!outcome.applied) return 'duplicate';
+  // Only an applied event can have written events; a duplicate's transaction changed nothing.
+  options.onCommitted?.();
   return outcome.result ?? 'applied';
 }
 
