@@ -4,8 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
  * The delivered-event envelope, its acknowledgement and the metadata every event carries are
  * the kernel's (its inbox validates them); they are part of this contract all the same.
  */
-export { EventAck, EventEnvelope, INTERNAL_EVENTS_PATH } from '@tributary/platform/outbox';
-export { EventActor, EventMetadata } from '@tributary/platform/command';
+export { EventAck, EventActor, EventEnvelope, EventMetadata, INTERNAL_EVENTS_PATH } from '@tributary/platform/core';
 
 /**
  * A consumer holding a newer or diverging version answers 409 with this body (code

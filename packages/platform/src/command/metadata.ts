@@ -1,21 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { EventActor, EventMetadata } from '../core/events.js';
 
-/** Who caused an event: a signed-in user, a service acting on its own, or a background job. */
-export const EventActor = Type.Object({
-  type: Type.Union([Type.Literal('user'), Type.Literal('service'), Type.Literal('system'), Type.Literal('anonymous')]),
-  id: Type.String({ minLength: 1, maxLength: 200 }),
-  /** The signing service that carried a user's request, when there was one. */
-  principal: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-});
-export type EventActor = Static<typeof EventActor>;
-
-/** What travels with every event: the request that caused it, its trace and who acted. */
-export const EventMetadata = Type.Object({
-  requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  traceparent: Type.Optional(Type.String({ pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' })),
-  actor: EventActor,
-});
-export type EventMetadata = Static<typeof EventMetadata>;
+export { EventActor, EventMetadata } from '../core/events.js';
 
 /**
  * The stored form of event metadata (the outbox's `metadata` column, the feed, sync's event
