@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
+import { systemCommandContext } from '@tributary/platform/command';
 import { silentLogger, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql, type Database } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
@@ -129,7 +130,7 @@ const scenario: Scenario = {
           name: 'allocation (service transaction)',
           role: 'subject',
           op: async () => {
-            await allocateToShipment(deps, { requestId: 'bench' }, 'tealine', body());
+            await allocateToShipment(deps, systemCommandContext('bench', systemClock), 'tealine', body());
           },
         },
         {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { silentLogger, systemClock } from '@tributary/platform/core';
+import { silentLogger, systemClock, type Logger } from '@tributary/platform/core';
 import type { Database } from '@tributary/platform/db';
 import { startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
 import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, testDatabases, testKeyring } from '@tributary/platform/testing';
@@ -35,7 +35,7 @@ export interface FuzzPlatform {
  * data seeded, workers started once all listen — but each on an in-memory PGlite database
  * and free ports, so the suite leaves nothing behind and never collides with `npm start`.
  */
-export async function startPlatform(env: Record<string, string>): Promise<FuzzPlatform> {
+export async function startPlatform(env: Record<string, string>, options: { logger?: (service: string) => Logger } = {}): Promise<FuzzPlatform> {
   const ports = await Promise.all(DEFINITIONS.map(() => freePort()));
   const peers = Object.fromEntries(DEFINITIONS.map((definition, index) => [definition.name, `http://127.0.0.1:${ports[index]}`]));
   const target = testDatabases({ dialects: ['pglite'] })[0]!;
@@ -50,7 +50,7 @@ export async function startPlatform(env: Record<string, string>): Promise<FuzzPl
           {
             name: definition.name,
             database,
-            logger: silentLogger(),
+            logger: options.logger?.(definition.name) ?? silentLogger(),
             clock: systemClock,
             keyring,
             credentials: testCredentials(definition.name, keyring),

@@ -6,10 +6,9 @@ import { createRule } from './features/pricing/rules.service.js';
 import { assignSegment } from './features/segments/assignments.service.js';
 import { createSegment } from './features/segments/segments.service.js';
 import { mapTerritory } from './features/segments/territories.service.js';
+import { systemActor } from './shared/context.js';
 import { addDays, plantDate } from './shared/dates.js';
 import { newDoc } from './shared/docs.js';
-
-const SEED = { user: 'seed' };
 
 const warehouses = ['Stores - HD', 'Finished Goods - HD', 'Chennai DC - HD'];
 const items = [
@@ -36,6 +35,7 @@ export async function seed(context: ServiceContext<ErpDatabase>): Promise<void> 
   const { features: deps } = buildDeps(context);
   const { db } = deps;
   const now = context.clock.now();
+  const SEED = systemActor('seed', context.clock);
   const exists = async (table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule', name: string) =>
     (await db.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
 

@@ -7,10 +7,10 @@ import { OrdersError } from './errors.js';
 /**
  * Who may call what: the permission matrix of the original (one MTP group per user), read
  * from the signed identity. `SERVICE` stands for a trusted peer service acting as the
- * Central-Handler (it calls with its own signature and no user group); `EVENT_DELIVERY` for
- * the services allowed to deliver events (the sync service).
+ * Central-Handler (it calls with its own signature and no user group). Event delivery is the
+ * kernel inbox's, for `ORDERS_EVENT_DELIVERERS` only.
  */
-export type Access = MtpGroup | 'SERVICE' | 'EVENT_DELIVERY' | 'RECONCILER';
+export type Access = MtpGroup | 'SERVICE' | 'RECONCILER';
 
 export interface Caller {
   /** The user, or the signing service when no user is named. */
@@ -33,7 +33,6 @@ export const ROUTE_ACCESS = {
   listUsers: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
   manageUsers: ['MASTER-ADMIN'],
   listGroups: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
-  internalEvents: ['EVENT_DELIVERY'],
   // Passed through to processing (the original trader- and barcode-handler lambdas).
   listTrader: ['TRADER-OFFICER', 'TRADER-SUPERVISOR', 'SEEDUWA-OFFICER'],
   setTrader: ['TRADER-OFFICER', 'TRADER-SUPERVISOR', 'SEEDUWA-OFFICER'],
@@ -64,7 +63,6 @@ export function callerOf(request: FastifyRequest, config: OrdersConfig): Caller 
   if (!identity) throw OrdersError.AUTH_REQUIRED('This route needs a signed request');
   const grants = new Set<Access>(identity.roles as Access[]);
   if (config.trustedServices.has(identity.principal)) grants.add('SERVICE');
-  if (config.eventDeliverers.has(identity.principal)) grants.add('EVENT_DELIVERY');
   if (config.reconcilers.has(identity.principal)) grants.add('RECONCILER');
   return { actor: identity.user ?? identity.principal, grants };
 }

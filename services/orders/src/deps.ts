@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { commandContextOf, runCommand as runKernelCommand, type CommandContext } from '@tributary/platform/command';
 import type { Clock } from '@tributary/platform/core';
-import { inTransaction, type Kysely, type Transaction } from '@tributary/platform/db';
+import type { Kysely, Transaction } from '@tributary/platform/db';
 import { callerOf, type Caller } from './access.js';
 import type { OrdersConfig } from './config.js';
 import type { OrdersDatabase } from './db/schema.js';
@@ -19,25 +20,16 @@ export interface OrdersDeps {
   metrics: OrdersMetrics;
 }
 
-/** Who asks, when, and what travels with the events they cause. */
-export interface Command {
+/** The kernel's command context (who, which request and trace, when) and what the caller may do. */
+export interface Command extends CommandContext {
   caller: Caller;
-  now: number;
-  metadata: Record<string, unknown>;
 }
 
 export function commandFrom(request: FastifyRequest, deps: OrdersDeps): Command {
-  const caller = callerOf(request, deps.config);
-  return {
-    caller,
-    now: deps.clock.now(),
-    metadata: { requestId: request.id, traceparent: request.trace.traceparent, actor: caller.actor },
-  };
+  return { ...commandContextOf(request, deps.clock), caller: callerOf(request, deps.config) };
 }
 
-/** One transaction per command; outbox readers are woken once it has committed. */
-export async function runCommand<T>(deps: OrdersDeps, fn: (trx: OrdersTrx) => Promise<T>): Promise<T> {
-  const result = await inTransaction(deps.db, fn);
-  deps.onEventsCommitted();
-  return result;
+/** One transaction per command, its events stamped with the command's metadata; readers woken after commit. */
+export function runCommand<T>(deps: OrdersDeps, command: Command, fn: (trx: OrdersTrx) => Promise<T>): Promise<T> {
+  return runKernelCommand(deps.db, command, fn, { onCommitted: deps.onEventsCommitted });
 }

@@ -1,3 +1,4 @@
+import { systemCommandContext } from '@tributary/platform/command';
 import type { ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
 import type { OrdersDatabase } from './db/schema.js';
@@ -21,9 +22,8 @@ export async function seed(context: ServiceContext<OrdersDatabase>): Promise<voi
   if (existing) return;
   const deps: OrdersDeps = { db, clock: context.clock, config: readOrdersConfig(context.env), onEventsCommitted: () => {}, metrics: noMetrics };
   const command = (): Command => ({
+    ...systemCommandContext('seed', context.clock),
     caller: { actor: 'seed', grants: new Set([...MTP_GROUPS, 'SERVICE' as const]) },
-    now: context.clock.now(),
-    metadata: { actor: 'seed' },
   });
   const start = new Date(context.clock.now()).toISOString().slice(0, 10);
   await uploadPlan(deps, command(), [

@@ -16,7 +16,6 @@ export const ProcessingError = defineErrors({
   DISPATCH_BAG_DUPLICATE: 'invalid',
   // 403
   TRADER_ROLE_FORBIDDEN: 'forbidden',
-  EVENT_DELIVERER_FORBIDDEN: 'forbidden',
   // 404
   LOT_NOT_FOUND: 'not_found',
   BATCH_NOT_FOUND: 'not_found',

@@ -39,22 +39,13 @@ export function allocationChanged(table: string, key: { barcode: string; request
   return { aggregateType: 'shipment', aggregateId: `${key.request_code}/${key.shipment_code}`, type: ALLOCATION_CHANGED, payload };
 }
 
-export interface EventActor {
-  requestId?: string;
-  user?: string;
-  principal?: string;
-}
-
 export const bagAggregate = (table: string, barcode: string) => ({ aggregateType: 'bag', aggregateId: `${table}:${barcode}` });
 export const itemAggregate = (type: 'lot' | 'batch', itemCode: string, createdTs: string | number) => ({
   aggregateType: type,
   aggregateId: `${itemCode}/${createdTs}`,
 });
 
-/** Writes the events in the caller's transaction, with who/what caused them as metadata. */
-export async function emit(trx: Kysely<any>, actor: EventActor, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
-  await writeEvents(
-    trx,
-    events.map((event) => ({ ...event, metadata: { ...actor } })),
-  );
+/** Writes the events in the command's transaction; `runCommand` stamps who caused them and in which request. */
+export async function emit(trx: Kysely<any>, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
+  await writeEvents(trx, events);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCommandContext } from '@tributary/platform/command';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
 import { allocateToShipment, removeShipmentAllocation } from '../src/features/allocations/allocations.service.js';
@@ -210,8 +211,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const bag = (await h.call('POST', '/app/tealine/record', { ...lot, store_location: 'STORE-A', gross_weight: 11, bag_weight: 1 })).body.barcode as string;
       const deps = { db: h.context.database.db as never, clock: h.context.clock, logger: h.context.logger, eventsCommitted: () => {} };
       const key = { barcode: bag, request_code: 9, shipment_code: 1 };
+      const command = systemCommandContext('test', h.context.clock);
       await expect(
-        allocateToShipment(deps, { requestId: 'test' }, 'tealine', { ...key, amount: '5' }, {
+        allocateToShipment(deps, command, 'tealine', { ...key, amount: '5' }, {
           alsoInTransaction: async () => {
             throw new Error('the saga step could not be recorded');
           },
@@ -219,7 +221,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       ).rejects.toThrow('could not be recorded');
       expect(await scan('tealine', bag)).toMatchObject({ allocated: '0.00' });
       let recorded = false;
-      await allocateToShipment(deps, { requestId: 'test' }, 'tealine', { ...key, amount: '5' }, {
+      await allocateToShipment(deps, command, 'tealine', { ...key, amount: '5' }, {
         alsoInTransaction: async () => {
           recorded = true;
         },
@@ -227,14 +229,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(recorded).toBe(true);
       expect(await scan('tealine', bag)).toMatchObject({ allocated: '5.00' });
       await expect(
-        removeShipmentAllocation(deps, { requestId: 'test' }, 'tealine', key, {
+        removeShipmentAllocation(deps, command, 'tealine', key, {
           alsoInTransaction: async () => {
             throw new Error('no record, no removal');
           },
         }),
       ).rejects.toThrow('no record');
       expect(await scan('tealine', bag)).toMatchObject({ allocated: '5.00' });
-      await removeShipmentAllocation(deps, { requestId: 'test' }, 'tealine', key);
+      await removeShipmentAllocation(deps, command, 'tealine', key);
       expect(await scan('tealine', bag)).toMatchObject({ allocated: '0.00' });
     });
   });

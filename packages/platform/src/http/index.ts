@@ -3,7 +3,9 @@ export type { HttpApp } from './types.js';
 export { errorResponseSchema, type ErrorResponse } from './error-response.js';
 export { INTERNAL_ERROR_MESSAGE, mapError, type MappedError, type ValidationIssue } from './error-mapping.js';
 export {
+  childTraceparent,
   downstreamHeaders,
+  type CallCorrelation,
   formatTraceparent,
   parseTraceparent,
   TRACEPARENT_HEADER,

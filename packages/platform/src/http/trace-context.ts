@@ -88,14 +88,37 @@ export function traceFromHeaders(headers: IncomingHttpHeaders): TraceContext {
   return context;
 }
 
-/** The correlation headers for a call this request makes to another service. */
-export function downstreamHeaders(request: { id: string; trace: TraceContext }): Record<string, string> {
+/** What a call to another service carries for correlation (a command context is one). */
+export interface CallCorrelation {
+  requestId: string;
+  traceparent: string;
+  tracestate?: string;
+}
+
+/**
+ * The correlation headers for a call to another service, from the request being served or
+ * from a command context built from it (which outlives the request: a saga, a delivery).
+ */
+export function downstreamHeaders(from: { id: string; trace: TraceContext } | CallCorrelation): Record<string, string> {
+  const correlation: CallCorrelation =
+    'trace' in from ? { requestId: from.id, traceparent: from.trace.traceparent, ...(from.trace.tracestate !== undefined ? { tracestate: from.trace.tracestate } : {}) } : from;
   const headers: Record<string, string> = {
-    [REQUEST_ID_HEADER]: request.id,
-    [TRACEPARENT_HEADER]: request.trace.traceparent,
+    [REQUEST_ID_HEADER]: correlation.requestId,
+    [TRACEPARENT_HEADER]: correlation.traceparent,
   };
-  if (request.trace.tracestate !== undefined) headers[TRACESTATE_HEADER] = request.trace.tracestate;
+  if (correlation.tracestate !== undefined) headers[TRACESTATE_HEADER] = correlation.tracestate;
   return headers;
+}
+
+/**
+ * A new span in the trace of `traceparent`, its parent the span named there: for a hop that
+ * is not itself serving a request (a delivery of a stored event). A missing or malformed
+ * parent starts a new trace rather than failing the call.
+ */
+export function childTraceparent(traceparent: string | undefined): string {
+  const parent = parseTraceparent(traceparent);
+  const traceId = parent?.traceId ?? randomHexId(16);
+  return formatTraceparent({ traceId, spanId: randomHexId(8), flags: parent?.flags ?? '00' });
 }
 
 function readTracestate(value: string | string[] | undefined): string | undefined {

@@ -1,4 +1,12 @@
-import type { Kysely } from 'kysely';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import { commandContextOf, type CommandContext } from '../command/context.js';
+import { runCommand } from '../command/run.js';
+import type { Clock } from '../core/clock.js';
+import { defineErrors } from '../core/errors.js';
+import { errorResponseSchema } from '../http/error-response.js';
+import { guardedAccess } from '../http/access.js';
+import { EventAck, EventEnvelope, INTERNAL_EVENTS_PATH } from './envelope.js';
 import { INBOX_TABLE } from './migrations.js';
 
 export type ApplyOnceResult<T> = { applied: true; result: T } | { applied: false };
@@ -22,4 +30,89 @@ export async function applyOnce<T>(
   const result = await insert.executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return { applied: false };
   return { applied: true, result: await fn() };
+}
+
+/** The inbox's own refusals, the same in every consuming service. */
+export const InboxError = defineErrors({
+  EVENT_DELIVERY_UNSIGNED: 'unauthenticated',
+  EVENT_DELIVERER_FORBIDDEN: 'forbidden',
+});
+
+/** The role a route declares for event delivery (the OpenAPI document and access matrix show it). */
+export const EVENT_DELIVERY_ACCESS = 'EVENT_DELIVERY';
+
+export type EventStatus = EventAck['status'];
+
+/**
+ * Applies one delivered event inside the inbox's transaction. The context carries the
+ * delivery's request id and trace and the event's acting user, so events it writes in turn
+ * continue the same trace. Returning 'ignored' acknowledges an event that changed nothing.
+ */
+export type EventHandler<DB> = (trx: Transaction<DB>, event: EventEnvelope, context: CommandContext) => Promise<EventStatus | void>;
+
+export interface EventInboxOptions<DB> {
+  db: Kysely<DB>;
+  clock: Clock;
+  /** Signing principals allowed to deliver (the sync service's credential). */
+  deliverers: ReadonlySet<string>;
+  /** By event type; a type with no handler is acknowledged as 'ignored' and not recorded. */
+  handlers: Readonly<Record<string, EventHandler<DB>>>;
+  /** What the service consumes, for the OpenAPI summary. */
+  summary?: string;
+  /** Wakes the service's outbox readers when a handler wrote events. */
+  onCommitted?: () => void;
+  /** Counts outcomes (applied, duplicate, ignored) per event type. */
+  onOutcome?: (type: string, status: EventStatus) => void;
+}
+
+/**
+ * `POST /internal/events`, the one way a service consumes delivered events: only the sync
+ * service's credential may call it, the envelope is validated, and each event id is applied
+ * once (the inbox row commits with the change, so a refusal leaves nothing recorded).
+ */
+export function registerEventInbox<DB>(app: FastifyInstance<any, any, any, any, any>, options: EventInboxOptions<DB>): void {
+  const onlyDeliverers = guardedAccess([EVENT_DELIVERY_ACCESS], async (request: FastifyRequest): Promise<void> => {
+    const principal = request.identity?.principal;
+    if (!principal) throw InboxError.EVENT_DELIVERY_UNSIGNED('Event delivery needs a signed request');
+    if (!options.deliverers.has(principal)) throw InboxError.EVENT_DELIVERER_FORBIDDEN(`${principal} may not deliver events`);
+  });
+
+  app.post(
+    INTERNAL_EVENTS_PATH,
+    {
+      config: { access: onlyDeliverers },
+      schema: {
+        tags: ['internal'],
+        summary: options.summary ?? 'Event delivery (the sync service only)',
+        body: EventEnvelope,
+        response: { 200: EventAck, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request: FastifyRequest): Promise<EventAck> => {
+      const event = request.body as EventEnvelope;
+      const status = await receive(options, event, deliveryContext(request, options.clock, event));
+      options.onOutcome?.(event.type, status);
+      return { status };
+    },
+  );
+}
+
+async function receive<DB>(options: EventInboxOptions<DB>, event: EventEnvelope, context: CommandContext): Promise<EventStatus> {
+  const handler = Object.hasOwn(options.handlers, event.type) ? options.handlers[event.type] : undefined;
+  if (!handler) return 'ignored';
+  const outcome = await runCommand(options.db, context, (trx) =>
+    applyOnce(trx, event.id, () => handler(trx, event, context), { source: event.source, now: () => context.now }),
+  );
+  if (!outcome.applied) return 'duplicate';
+  // Only an applied event can have written events; a duplicate's transaction changed nothing.
+  options.onCommitted?.();
+  return outcome.result ?? 'applied';
+}
+
+/**
+ * The delivery's own request id and trace (sync sends the event's, with a child span), and
+ * the event's acting user when it names one: what the consumer does was caused by that user.
+ */
+function deliveryContext(request: FastifyRequest, clock: Clock, event: EventEnvelope): CommandContext {
+  return event.metadata ? commandContextOf(request, clock, event.metadata.actor) : commandContextOf(request, clock);
 }

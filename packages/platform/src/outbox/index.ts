@@ -4,6 +4,7 @@ export * from './migrations.js';
 export * from './write.js';
 export * from './feed.js';
 export * from './inbox.js';
+export * from './envelope.js';
 export * from './routes.js';
 export * from './notifier.js';
 

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { toStoredMetadata, type EventMetadata } from '../command/metadata.js';
+import { commandMetadataOf } from '../command/run.js';
 import { uuid } from '../core/ids.js';
 import { OUTBOX_TABLE } from './migrations.js';
 
@@ -7,7 +9,7 @@ export interface OutboxEventInput<P = unknown> {
   aggregateId: string;
   type: string;
   payload: P;
-  /** Trace context, request id and actor travel with the event for observability. */
+  /** Event-specific extras (a source version); the request's metadata is added by the write. */
   metadata?: Record<string, unknown>;
   /** A caller-chosen id makes the write idempotent; otherwise a uuid is generated. */
   id?: string;
@@ -15,6 +17,11 @@ export interface OutboxEventInput<P = unknown> {
 
 export interface WriteOptions {
   now?: () => number;
+  /**
+   * Who acted, in which request and trace. Inside `runCommand` it is the command's and need
+   * not be given; a write outside a command (a seed, a test) passes it here.
+   */
+  metadata?: EventMetadata;
 }
 
 /**
@@ -24,13 +31,15 @@ export interface WriteOptions {
 export async function writeEvents(trx: Kysely<any>, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
   if (events.length === 0) return [];
   const createdAt = (options.now ?? Date.now)();
+  const command = options.metadata ?? commandMetadataOf(trx);
+  const stamped = command ? toStoredMetadata(command) : undefined;
   const rows = events.map((event) => ({
     id: event.id ?? uuid(),
     aggregate_type: event.aggregateType,
     aggregate_id: event.aggregateId,
     type: event.type,
     payload: JSON.stringify(event.payload ?? null),
-    metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+    metadata: stamped || event.metadata ? JSON.stringify({ ...stamped, ...event.metadata }) : null,
     created_at: createdAt,
   }));
   await trx.insertInto(OUTBOX_TABLE).values(rows).execute();

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { AppError, isAppError } from '../core/errors.js';
+import { downstreamHeaders, type CallCorrelation } from '../http/trace-context.js';
 import { identityHeaders, signRequest, type SigningCredentials, type SigningScope } from '../auth/index.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerPermit, type BreakerRegistry } from './breaker.js';
 import { buildUrl, flattenHeaders, lowerCaseKeys, type QueryParams } from './request-parts.js';
@@ -49,6 +50,8 @@ export interface ServiceRequest {
   identity?: { user?: string; roles?: string[]; apiKeyId?: string };
   /** Makes a POST/PATCH safe to retry: the upstream deduplicates on it. */
   idempotencyKey?: string;
+  /** The request id and trace this call belongs to (a command context, or the request's). */
+  correlation?: CallCorrelation;
   requestId?: string;
   traceparent?: string;
   timeoutMs?: number;
@@ -187,6 +190,7 @@ function requestHeaders(req: ServiceRequest, hasBody: boolean): Record<string, s
   }
   if (hasBody) headers['content-type'] = 'application/json';
   if (req.identity) Object.assign(headers, lowerCaseKeys(identityHeaders(req.identity)));
+  if (req.correlation) Object.assign(headers, downstreamHeaders(req.correlation));
   if (req.requestId !== undefined) headers['x-request-id'] = req.requestId;
   if (req.traceparent !== undefined) headers.traceparent = req.traceparent;
   if (req.idempotencyKey !== undefined) headers['idempotency-key'] = req.idempotencyKey;

@@ -1,8 +1,9 @@
+import { commandContextOf, runCommand as runKernelCommand, type CommandContext } from '@tributary/platform/command';
 import type { Clock, Logger } from '@tributary/platform/core';
-import type { Kysely } from '@tributary/platform/db';
+import type { Kysely, Transaction } from '@tributary/platform/db';
 import type { FastifyRequest } from 'fastify';
+import { translateDbError } from '../db/errors.js';
 import type { ProcessingDb } from '../db/schema.js';
-import type { EventActor } from '../events.js';
 
 /** What every feature needs; built once in app.ts. */
 export interface FeatureDeps {
@@ -13,10 +14,24 @@ export interface FeatureDeps {
   eventsCommitted(): void;
 }
 
-export function actorOf(request: FastifyRequest): EventActor {
-  return {
-    requestId: String(request.id),
-    ...(request.identity?.user ? { user: request.identity.user } : {}),
-    ...(request.identity?.principal ? { principal: request.identity.principal } : {}),
-  };
+/** Who acts, in which request and trace: built once per request, carried by every write it causes. */
+export function commandOf(request: FastifyRequest, deps: Pick<FeatureDeps, 'clock'>): CommandContext {
+  return commandContextOf(request, deps.clock);
+}
+
+/** The acting user a payload names (trader decisions), or null when a service or job acted. */
+export function userOf(context: CommandContext): string | null {
+  return context.actor.type === 'user' ? context.actor.id : null;
+}
+
+/**
+ * One transaction per command (retried on deadlock or serialization failure, refusals
+ * translated), its events stamped with the command's metadata, outbox readers woken after commit.
+ */
+export async function runCommand<T>(deps: FeatureDeps, context: CommandContext, fn: (trx: Transaction<ProcessingDb>) => Promise<T>): Promise<T> {
+  try {
+    return await runKernelCommand(deps.db, context, fn, { onCommitted: () => deps.eventsCommitted() });
+  } catch (error) {
+    throw translateDbError(error);
+  }
 }

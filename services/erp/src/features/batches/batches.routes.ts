@@ -42,7 +42,7 @@ const TransferOut = Type.Object({
 export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['batches'];
   app.post('/batches', { schema: { tags, summary: 'Receive a new batch (master + RECEIPT movement)', body: ReceiveBody, response: { 201: BatchOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await receiveBatch(deps, request.body, actorOf(request))),
+    reply.code(201).send(await receiveBatch(deps, request.body, actorOf(request, deps))),
   );
   app.get('/batches', { schema: { tags, summary: 'List batches (soonest expiry first)', querystring: BatchListQuery, response: { 200: page(BatchOut) } } }, async (request) => listBatches(deps, request.query));
   app.get('/batches/expiring', { schema: { tags, summary: 'Expiry alert levels of batches with stock', querystring: ExpiringQuery, response: { 200: Type.Object({ data: Type.Array(ExpiringOut) }) } } }, async (request) => ({
@@ -57,26 +57,26 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
         response: { 200: Type.Object({ scanned: Type.Integer(), marked_expired: Type.Integer(), alerted: Type.Array(Type.Object({ batch: Type.String(), alert_level: Type.String(), days_to_expiry: Type.Integer() })) }) },
       },
     },
-    async (request) => scanExpiry(deps, actorOf(request)),
+    async (request) => scanExpiry(deps, actorOf(request, deps)),
   );
   app.get('/batches/:name', { schema: { tags, summary: 'Get a batch', params: NameParams, response: { 200: BatchOut, ...errors } } }, async (request) => getBatch(deps, request.params.name));
   app.patch('/batches/:name', { schema: { tags, summary: 'Update quality, storage and nutrition attributes', params: NameParams, body: PatchBody, response: { 200: BatchOut, ...errors } } }, async (request) =>
-    patchBatch(deps, request.params.name, request.body, actorOf(request)),
+    patchBatch(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post('/batches/:name/status', { schema: { tags, summary: 'Quarantine, release, reject, recall or mark damaged', params: NameParams, body: StatusBody, response: { 200: BatchOut, ...errors } } }, async (request) =>
-    setBatchStatus(deps, request.params.name, request.body.status, request.body.reason, actorOf(request)),
+    setBatchStatus(deps, request.params.name, request.body.status, request.body.reason, actorOf(request, deps)),
   );
   app.post('/batches/:name/receipts', { schema: { tags, summary: 'Receive more of an existing batch', params: NameParams, body: QtyBody, response: { 201: RecordedOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await receiveMore(deps, request.params.name, request.body, actorOf(request))),
+    reply.code(201).send(await receiveMore(deps, request.params.name, request.body, actorOf(request, deps))),
   );
   app.post('/batches/:name/adjustments', { schema: { tags, summary: 'Stock adjustment (signed)', params: NameParams, body: AdjustBody, response: { 201: RecordedOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await adjustBatch(deps, request.params.name, request.body, actorOf(request))),
+    reply.code(201).send(await adjustBatch(deps, request.params.name, request.body, actorOf(request, deps))),
   );
   app.post('/batches/:name/transfer', { schema: { tags, summary: 'Transfer part of this batch to another warehouse', params: NameParams, body: TransferBody, response: { 201: TransferOut, ...errors } } }, async (request, reply) => {
     const batch = await getBatch(deps, request.params.name);
     return reply
       .code(201)
-      .send(await transfer(deps, { item: batch.item, from_warehouse: batch.warehouse, to_warehouse: request.body.to_warehouse, qty: request.body.qty, batches: [batch.name], ...(request.body.reason ? { reason: request.body.reason } : {}) }, actorOf(request)));
+      .send(await transfer(deps, { item: batch.item, from_warehouse: batch.warehouse, to_warehouse: request.body.to_warehouse, qty: request.body.qty, batches: [batch.name], ...(request.body.reason ? { reason: request.body.reason } : {}) }, actorOf(request, deps)));
   });
   app.get('/batches/:name/movements', { schema: { tags, summary: 'The batch ledger in order', params: NameParams, querystring: Type.Object({ ...Paging }), response: { 200: page(MovementOut), ...errors } } }, async (request) =>
     listMovements(deps, request.params.name, request.query.limit, request.query.offset),
@@ -87,13 +87,13 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
     async (request) => checkLedger(deps.db, request.params.name),
   );
   app.post('/movements/:name/reverse', { schema: { tags, summary: 'Reverse a receipt, consumption or adjustment (once)', params: NameParams, body: ReverseBody, response: { 201: RecordedOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await reverseMovement(deps, request.params.name, request.body.reason, actorOf(request))),
+    reply.code(201).send(await reverseMovement(deps, request.params.name, request.body.reason, actorOf(request, deps))),
   );
 
   const stock = ['stock'];
   app.post('/stock/pick', { schema: { tags: stock, summary: 'FEFO/FIFO pick plan per line: allocations and shortage (writes nothing)', body: PickBody, response: { 200: PickOut, ...errors } } }, async (request) => pick(deps, request.body));
   app.post('/stock/consume', { schema: { tags: stock, summary: 'Consume stock by the same picking order, atomically', body: ConsumeBody, response: { 200: ConsumeOut, ...errors } } }, async (request) =>
-    consume(deps, request.body, actorOf(request)),
+    consume(deps, request.body, actorOf(request, deps)),
   );
   app.post(
     '/stock/transfer',
@@ -108,10 +108,10 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
         response: { 201: TransferOut, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(await transfer(deps, request.body, actorOf(request))),
+    async (request, reply) => reply.code(201).send(await transfer(deps, request.body, actorOf(request, deps))),
   );
   app.post('/stock/optimisation', { schema: { tags: stock, summary: 'Recompute reorder level, reorder quantity and safety stock from movement history', body: OptimiseBody, response: { 200: OptimisationOut, ...errors } } }, async (request) =>
-    optimise(deps, request.body, actorOf(request)),
+    optimise(deps, request.body, actorOf(request, deps)),
   );
   app.get(
     '/stock/optimisation',

@@ -1,9 +1,9 @@
 import { dec } from '@tributary/platform/core';
-import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import { dbErrorKind, type Kysely } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { daysBetween, isoDate, isoDateOrNull, plantDate } from '../../shared/dates.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { db6, show, showOrNull } from '../../shared/numbers.js';
@@ -94,7 +94,7 @@ export async function receiveBatch(deps: ErpDeps, body: Receive, actor: Actor) {
     const name = batch_id ?? (await autoBatchId(deps.db, body.item, body.manufacturing_date, attempt));
     const now = deps.clock.now();
     try {
-      const out = await inTransaction(deps.db, async (trx) => {
+      const out = await runCommand(deps, actor, async (trx) => {
         await trx
           .insertInto('tabHD Batch Master')
           .values({
@@ -115,7 +115,6 @@ export async function receiveBatch(deps: ErpDeps, body: Receive, actor: Actor) {
         await emit(trx, { type: 'erp.batch.received', aggregateType: 'batch', aggregateId: name, payload: { batch: created, movement } }, actor, now);
         return created;
       });
-      deps.eventsCommitted();
       return out;
     } catch (error) {
       if (dbErrorKind(error) === 'unique') {
@@ -148,7 +147,7 @@ export async function listBatches(deps: ErpDeps, query: Static<typeof BatchListQ
 }
 
 export async function patchBatch(deps: ErpDeps, name: string, body: Static<typeof PatchBody>, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const batch = await lockBatch(trx, name);
     const item = await itemOf(trx, batch.item);
     const merged = { ...toBatchOut(batch, deps), ...body };
@@ -171,7 +170,7 @@ export async function patchBatch(deps: ErpDeps, name: string, body: Static<typeo
 }
 
 export async function setBatchStatus(deps: ErpDeps, name: string, status: string, reason: string | undefined, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const batch = await lockBatch(trx, name);
     const today = plantToday(deps);
     const current = effectiveStatus(batch.status, isoDate(batch.expiry_date), today);
@@ -185,27 +184,25 @@ export async function setBatchStatus(deps: ErpDeps, name: string, status: string
     await emit(trx, { type: 'erp.batch.status_changed', aggregateType: 'batch', aggregateId: name, payload: { batch: name, from: current, to: status, reason: reason ?? null } }, actor, now);
     return toBatchOut(await lockBatch(trx, name), deps);
   });
-  deps.eventsCommitted();
   return out;
 }
 
 /** Further receipt into an existing batch (same lot arriving in parts). */
 export async function receiveMore(deps: ErpDeps, name: string, input: { qty: string; reason?: string; reference_doctype?: string; reference_name?: string }, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const batch = await lockBatch(trx, name);
     const now = deps.clock.now();
     const movement = await recordMovement(trx, batch, { type: 'RECEIPT', change: dec(input.qty), reason: input.reason ?? null, reference_doctype: input.reference_doctype ?? null, reference_name: input.reference_name ?? null, to_warehouse: batch.warehouse }, actor, now);
     await emit(trx, { type: 'erp.batch.received', aggregateType: 'batch', aggregateId: name, payload: { batch: toBatchOut(batch, deps), movement } }, actor, now);
     return movement;
   });
-  deps.eventsCommitted();
   return out;
 }
 
 export async function adjustBatch(deps: ErpDeps, name: string, input: { qty_change: string; reason: string }, actor: Actor) {
   const change = dec(input.qty_change);
   if (change.isZero()) throw ErpError.QUANTITY_INVALID('qty_change must not be zero');
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const batch = await lockBatch(trx, name);
     const now = deps.clock.now();
     const movement = await recordMovement(trx, batch, { type: 'ADJUSTMENT', change, reason: input.reason }, actor, now);
@@ -215,7 +212,6 @@ export async function adjustBatch(deps: ErpDeps, name: string, input: { qty_chan
     await emit(trx, { type: 'erp.batch.adjusted', aggregateType: 'batch', aggregateId: name, payload: { movement, reason: input.reason } }, actor, now);
     return movement;
   });
-  deps.eventsCommitted();
   return out;
 }
 
@@ -223,7 +219,7 @@ const REVERSIBLE = new Set(['RECEIPT', 'CONSUMPTION', 'ADJUSTMENT']);
 
 /** A reversal is a new movement with the opposite change; the original stays. Each movement can be reversed once (unique). */
 export async function reverseMovement(deps: ErpDeps, movementName: string, reason: string, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const original = await trx.selectFrom('tabHD Batch Movement').selectAll().where('name', '=', movementName).executeTakeFirst();
     if (!original) throw ErpError.MOVEMENT_NOT_FOUND(`movement ${movementName} not found`);
     if (!REVERSIBLE.has(original.movement_type)) {
@@ -246,7 +242,6 @@ export async function reverseMovement(deps: ErpDeps, movementName: string, reaso
     await emit(trx, { type: 'erp.batch.movement_reversed', aggregateType: 'batch', aggregateId: batch.name, payload: { reversed: movementName, movement, reason } }, actor, now);
     return movement;
   });
-  deps.eventsCommitted();
   return out;
 }
 

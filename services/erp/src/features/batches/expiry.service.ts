@@ -1,6 +1,5 @@
 import { dec } from '@tributary/platform/core';
-import { inTransaction } from '@tributary/platform/db';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { addDays, isoDate } from '../../shared/dates.js';
 import { touched } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
@@ -54,7 +53,7 @@ export async function scanExpiry(deps: ErpDeps, actor: Actor) {
   const alerted: { batch: string; alert_level: string; days_to_expiry: number }[] = [];
   let expired = 0;
   for (const batch of batches) {
-    const changed = await inTransaction(deps.db, async (trx) => {
+    const changed = await runCommand(deps, actor, async (trx) => {
       const row = await trx.selectFrom('tabHD Batch Master').select(['last_alert_level', 'status']).where('name', '=', batch.name).forUpdate().executeTakeFirst();
       if (!row || row.last_alert_level === batch.alert_level) return false;
       const now = deps.clock.now();
@@ -73,6 +72,5 @@ export async function scanExpiry(deps: ErpDeps, actor: Actor) {
     });
     if (changed) alerted.push({ batch: batch.name, alert_level: batch.alert_level, days_to_expiry: batch.days_to_expiry });
   }
-  if (alerted.length > 0) deps.eventsCommitted();
   return { scanned: batches.length, alerted, marked_expired: expired };
 }

@@ -1,7 +1,6 @@
 import { Decimal, dec } from '@tributary/platform/core';
-import { inTransaction } from '@tributary/platform/db';
 import { ErpError } from '../../errors.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { addDays, plantDate, startOfLocalDay } from '../../shared/dates.js';
 import { generatedName, newDoc, pageOf, touched } from '../../shared/docs.js';
 import { db6, show } from '../../shared/numbers.js';
@@ -150,12 +149,11 @@ export async function optimise(
     reorder_qty_method: result.reorder_qty_method,
     computed_at: new Date(now).toISOString(),
   };
-  await inTransaction(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     if (existing) await trx.updateTable('tabHD Item Warehouse Optimization').set({ ...values, ...touched(now, actor.user) }).where('name', '=', name).execute();
     else await trx.insertInto('tabHD Item Warehouse Optimization').values({ ...newDoc(name, now, actor.user), ...values }).execute();
     await emit(trx, { type: 'erp.stock.optimisation_updated', aggregateType: 'item_warehouse', aggregateId: `${input.item}::${input.warehouse}`, payload: out }, actor, now);
   });
-  deps.eventsCommitted();
   return out;
 }
 

@@ -1,8 +1,8 @@
 import { Decimal, dec } from '@tributary/platform/core';
-import { inTransaction, type Kysely } from '@tributary/platform/db';
+import { type Kysely } from '@tributary/platform/db';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
 import { lockBatch, recordMovement } from './ledger.js';
@@ -73,7 +73,7 @@ export async function consume(
   actor: Actor,
 ) {
   const strategy = input.strategy ?? 'FEFO';
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const lines = await planLines(trx, deps, input.lines, strategy, { lock: true, ...(input.min_shelf_life_days !== undefined ? { min_shelf_life_days: input.min_shelf_life_days } : {}) });
     if (!input.allow_partial) refuseShortage(lines);
     const now = deps.clock.now();
@@ -104,7 +104,6 @@ export async function consume(
     }
     return { strategy, lines, fully_allocated: lines.every((l) => dec(l.shortage).isZero()), movements };
   });
-  if (out.movements.length > 0) deps.eventsCommitted();
   return out;
 }
 
@@ -118,7 +117,7 @@ export async function transfer(
   const target = await deps.db.selectFrom('tabWarehouse').select(['name', 'is_group']).where('name', '=', input.to_warehouse).executeTakeFirst();
   if (!target || Number(target.is_group) === 1) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${input.to_warehouse} is not a stock location`);
   const strategy = input.strategy ?? 'FEFO';
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     const [plan] = await planLines(trx, deps, [{ item: input.item, warehouse: input.from_warehouse, qty: input.qty, ...(input.batches ? { batches: input.batches } : {}) }], strategy, { lock: true });
     refuseShortage([plan!]);
     const now = deps.clock.now();
@@ -166,6 +165,5 @@ export async function transfer(
     await emit(trx, { type: 'erp.batch.transferred', aggregateType: 'stock_transfer', aggregateId: transferId, payload: { transfer: transferId, item: input.item, from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, moves } }, actor, now);
     return { transfer: transferId, item: input.item, from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, qty: show(input.qty), moves };
   });
-  deps.eventsCommitted();
   return out;
 }

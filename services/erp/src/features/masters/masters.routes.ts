@@ -1,11 +1,11 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import type { ErrorThrower } from '@tributary/platform/core';
-import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import { dbErrorKind, type Kysely } from '@tributary/platform/db';
 import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
-import { actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
+import { runCommand, actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
 import { show } from '../../shared/numbers.js';
 import { DocName, NameParams, NonNegativeDecimal, Nullable, Paging, page } from '../../shared/schemas.js';
 import { emailIndex, openCustomer, PiiSchemas, sealCustomer, withoutPii } from './customer-pii.js';
@@ -149,12 +149,12 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
 
     app.post(spec.path, { schema: { tags: [spec.tag], summary: `Create a ${spec.aggregate}`, body: CreateBody, response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema } } }, async (request, reply) => {
       const body = request.body as Record<string, unknown>;
-      const actor = actorOf(request);
+      const actor = actorOf(request, deps);
       const name = (body.name as string | undefined) ?? String(body[spec.titleField]);
       const { name: _ignored, ...plain } = body;
       const fields = spec.personal ? await sealCustomer(cipher, plain) : plain;
       const now = deps.clock.now();
-      const row = await inTransaction(db, async (trx) => {
+      const row = await runCommand(deps, actor, async (trx) => {
         try {
           await trx.insertInto(spec.table).values({ ...newDoc(name, now, actor.user), ...fields }).execute();
         } catch (error) {
@@ -165,7 +165,6 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
         await emit(trx, { type: spec.events.created, aggregateType: spec.aggregate, aggregateId: name, payload: eventOf(created, Object.keys(plain)) }, actor, now);
         return created;
       });
-      deps.eventsCommitted();
       return reply.code(201).send(await opened(row));
     });
 
@@ -188,18 +187,17 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     });
 
     app.patch(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Update a ${spec.aggregate}`, params: NameParams, body: PatchBody, response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema } } }, async (request) => {
-      const actor = actorOf(request);
+      const actor = actorOf(request, deps);
       const now = deps.clock.now();
       const changes = request.body as Record<string, unknown>;
       const sealed = spec.personal ? await sealCustomer(cipher, changes) : changes;
-      const row = await inTransaction(db, async (trx) => {
+      const row = await runCommand(deps, actor, async (trx) => {
         const result = await trx.updateTable(spec.table).set({ ...sealed, ...touched(now, actor.user) }).where('name', '=', request.params.name).executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
         const updated = await trx.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirstOrThrow();
         await emit(trx, { type: spec.events.updated, aggregateType: spec.aggregate, aggregateId: request.params.name, payload: eventOf(updated, Object.keys(changes)) }, actor, now);
         return updated;
       });
-      deps.eventsCommitted();
       return opened(row);
     });
   }

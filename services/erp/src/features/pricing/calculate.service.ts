@@ -1,6 +1,5 @@
-import { inTransaction } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { type LocalParts, localParts } from '../../shared/dates.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { db6 } from '../../shared/numbers.js';
@@ -86,7 +85,7 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     const rules = await deps.rules.get(deps.db, coupons);
     return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
   }
-  const result = await inTransaction(deps.db, async (trx) => {
+  const result = await runCommand(deps, actor, async (trx) => {
     if (coupons.length > 0) await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
     const rules = await deps.rules.get(trx, coupons);
     const quote = evaluateOrder(rules, context, lines);
@@ -149,6 +148,5 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     }
     return { ...quote, logged: rows.length };
   });
-  if (result.logged > 0) deps.eventsCommitted();
   return { ...result, quote_id: quoteId, at, customer, context, logged_applications: result.logged };
 }

@@ -11,15 +11,15 @@ const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorR
 export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['pricing'];
   app.post('/pricing/rules', { schema: { tags, summary: 'Create a dynamic pricing rule', body: RuleCreate, response: { 201: RuleOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await createRule(deps, request.body, actorOf(request))),
+    reply.code(201).send(await createRule(deps, request.body, actorOf(request, deps))),
   );
   app.get('/pricing/rules', { schema: { tags, summary: 'List rules by priority', querystring: RuleListQuery, response: { 200: page(RuleOut) } } }, async (request) => listRules(deps, request.query));
   app.get('/pricing/rules/:name', { schema: { tags, summary: 'Get a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } }, async (request) => getRule(deps, request.params.name));
   app.patch('/pricing/rules/:name', { schema: { tags, summary: 'Change a rule (validated as a whole; children replaced when given)', params: RuleNameParams, body: RulePatch, response: { 200: RuleOut, ...errors } } }, async (request) =>
-    updateRule(deps, request.params.name, request.body, actorOf(request)),
+    updateRule(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post('/pricing/rules/:name/deactivate', { schema: { tags, summary: 'Deactivate a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } }, async (request) =>
-    updateRule(deps, request.params.name, { is_active: false }, actorOf(request)),
+    updateRule(deps, request.params.name, { is_active: false }, actorOf(request, deps)),
   );
   app.get(
     '/pricing/rules/:name/analytics',
@@ -27,7 +27,7 @@ export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
     async (request) => ruleAnalytics(deps, request.params.name),
   );
   app.post('/pricing/calculate', { schema: { tags, summary: 'Price a whole order: per-line base, discounts, final and rules applied', body: CalculateBody, response: { 200: CalculateOut, ...errors } } }, async (request) => {
-    const result = await calculate(deps, request.body, actorOf(request));
+    const result = await calculate(deps, request.body, actorOf(request, deps));
     return {
       success: true,
       quote_id: result.quote_id,

@@ -1,10 +1,10 @@
 import { dec } from '@tributary/platform/core';
-import { dbErrorKind, inTransaction, sql, type Kysely } from '@tributary/platform/db';
+import { dbErrorKind, sql, type Kysely } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase, PricingRuleTable, SlabTable } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { type Weekday, isIsoDate, isoDateOrNull, plantDate, startOfLocalDay, timeOfDay } from '../../shared/dates.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { db6, show, showOrNull } from '../../shared/numbers.js';
@@ -333,8 +333,7 @@ export async function createRule(deps: ErpDeps, input: RuleInput, actor: Actor) 
   for (let attempt = 0; ; attempt++) {
     const code = input.rule_code ?? (await autoRuleCode(deps, input.rule_type, attempt));
     try {
-      const out = await inTransaction(deps.db, (trx) => insertRuleIn(trx, deps, code, input, actor));
-      deps.eventsCommitted();
+      const out = await runCommand(deps, actor, (trx) => insertRuleIn(trx, deps, code, input, actor));
       return out;
     } catch (error) {
       if (dbErrorKind(error) === 'unique' && input.rule_code === undefined && attempt < 5 && !/coupon/i.test(String((error as Error).message))) continue;
@@ -351,8 +350,7 @@ export async function updateRule(deps: ErpDeps, name: string, patch: Partial<Rul
   if (merged.tier_mode === undefined) merged.slabs = [];
   validateRule(merged, deps.config.PLANT_TIME_ZONE);
   try {
-    const out = await inTransaction(deps.db, (trx) => updateRuleIn(trx, deps, name, merged, actor));
-    deps.eventsCommitted();
+    const out = await runCommand(deps, actor, (trx) => updateRuleIn(trx, deps, name, merged, actor));
     return out;
   } catch (error) {
     translate(error, name);

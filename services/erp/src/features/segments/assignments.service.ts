@@ -1,8 +1,8 @@
-import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import { dbErrorKind, type Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { AssignmentTable, ErpDatabase } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { addDays, isoDate, isoDateOrNull, isIsoDate, plantDate } from '../../shared/dates.js';
 import { generatedName, newDoc, touched } from '../../shared/docs.js';
 import { db6, showOrNull } from '../../shared/numbers.js';
@@ -191,8 +191,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
 }
 
 export async function assignSegment(deps: ErpDeps, customerName: string, input: AssignInput, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => assignLocked(trx, deps, await lockCustomer(trx, customerName), input, actor));
-  deps.eventsCommitted();
+  const out = await runCommand(deps, actor, async (trx) => assignLocked(trx, deps, await lockCustomer(trx, customerName), input, actor));
   return out;
 }
 
@@ -221,11 +220,10 @@ export async function endLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, custome
 }
 
 export async function endAssignment(deps: ErpDeps, customer: string, assignment: string, input: { effective_to?: string; reason?: string }, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     await lockCustomer(trx, customer);
     return endLocked(trx, deps, customer, assignment, input, actor);
   });
-  deps.eventsCommitted();
   return out;
 }
 

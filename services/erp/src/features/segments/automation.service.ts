@@ -1,8 +1,8 @@
 import { dec } from '@tributary/platform/core';
-import { inTransaction, type Kysely, type Transaction } from '@tributary/platform/db';
+import { type Kysely, type Transaction } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import type { ErpDatabase, SegmentTable } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { addDays, isoDate, isoDateOrNull, plantDate } from '../../shared/dates.js';
 import { touched } from '../../shared/docs.js';
 import { type CustomerFacts, parseRules, qualifies } from './conditions.js';
@@ -57,7 +57,7 @@ export async function autoAssign(deps: ErpDeps, segmentName: string, actor: Acto
   const customers = await deps.db.selectFrom('tabCustomer').select('name').where('disabled', '=', 0).orderBy('name').execute();
   const results: AutoAssignResult[] = [];
   for (const { name } of customers) {
-    const result = await inTransaction(deps.db, async (trx) => {
+    const result = await runCommand(deps, actor, async (trx) => {
       const customer = await lockCustomer(trx, name);
       const facts = await customerFacts(trx, deps, name);
       if (!facts || !segmentAccepts(segment, facts)) return undefined;
@@ -81,7 +81,6 @@ export async function autoAssign(deps: ErpDeps, segmentName: string, actor: Acto
     });
     if (result) results.push(result);
   }
-  if (results.length > 0) deps.eventsCommitted();
   return results;
 }
 
@@ -114,10 +113,9 @@ export async function reviewAssignments(deps: ErpDeps, input: { customer?: strin
   const due = await query.orderBy('customer').orderBy('name').execute();
   const results: ReviewResult[] = [];
   for (const { name, customer } of due) {
-    const result = await inTransaction(deps.db, (trx) => reviewOne(trx, deps, customer, name, day, actor));
+    const result = await runCommand(deps, actor, (trx) => reviewOne(trx, deps, customer, name, day, actor));
     if (result) results.push(result);
   }
-  if (results.length > 0) deps.eventsCommitted();
   return results;
 }
 
@@ -162,7 +160,7 @@ async function reviewOne(trx: Transaction<ErpDatabase>, deps: ErpDeps, customerN
 }
 
 export async function putMetrics(deps: ErpDeps, customer: string, input: { annual_purchase: string; total_orders: number; last_order_date?: string | null }, actor: Actor) {
-  await inTransaction(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     await lockCustomer(trx, customer);
     const now = deps.clock.now();
     const values = { annual_purchase: input.annual_purchase, total_orders: input.total_orders, last_order_date: input.last_order_date ?? null };
@@ -176,6 +174,5 @@ export async function putMetrics(deps: ErpDeps, customer: string, input: { annua
     }
     await emit(trx, { type: 'erp.customer.metrics_updated', aggregateType: 'customer', aggregateId: customer, payload: { customer, ...values } }, actor, now);
   });
-  deps.eventsCommitted();
   return { customer, annual_purchase: input.annual_purchase, total_orders: input.total_orders, last_order_date: input.last_order_date ?? null };
 }

@@ -28,7 +28,7 @@ const CustomerChildParams = Type.Object({ name: DocName(), child: DocName() });
 export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['segments'];
   app.post('/segments', { schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await createSegment(deps, request.body, actorOf(request))),
+    reply.code(201).send(await createSegment(deps, request.body, actorOf(request, deps))),
   );
   app.get('/segments', { schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } } }, async (request) =>
     listSegments(deps.db, request.query),
@@ -37,7 +37,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
     toSegmentOut(await getSegment(deps.db, request.params.name)),
   );
   app.patch('/segments/:name', { schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } } }, async (request) =>
-    updateSegment(deps, request.params.name, request.body, actorOf(request)),
+    updateSegment(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post(
     '/segments/:name/auto-assign',
@@ -49,7 +49,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
         response: { 200: Type.Object({ assigned: Type.Array(Type.Object({ customer: Type.String(), segment: Type.String(), assignment: Type.String(), is_primary: Type.Boolean() })) }), ...errors },
       },
     },
-    async (request) => ({ assigned: await autoAssign(deps, request.params.name, actorOf(request)) }),
+    async (request) => ({ assigned: await autoAssign(deps, request.params.name, actorOf(request, deps)) }),
   );
   app.post(
     '/segments/review',
@@ -75,14 +75,14 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
         },
       },
     },
-    async (request) => ({ reviewed: await reviewAssignments(deps, request.body, actorOf(request)) }),
+    async (request) => ({ reviewed: await reviewAssignments(deps, request.body, actorOf(request, deps)) }),
   );
 
   const ctags = ['customer segments'];
   app.post(
     '/customers/:name/segments',
     { schema: { tags: ctags, summary: 'Assign a segment (effective-dated; one primary in force at a time)', params: NameParams, body: AssignBody, response: { 201: AssignmentOut, ...errors } } },
-    async (request, reply) => reply.code(201).send(await assignSegment(deps, request.params.name, request.body, actorOf(request))),
+    async (request, reply) => reply.code(201).send(await assignSegment(deps, request.params.name, request.body, actorOf(request, deps))),
   );
   app.get(
     '/customers/:name/segments',
@@ -128,18 +128,18 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/customers/:name/segments/:child/end',
     { schema: { tags: ctags, summary: 'End (deactivate) an assignment; history is kept', params: CustomerChildParams, body: EndBody, response: { 200: AssignmentOut, ...errors } } },
-    async (request) => endAssignment(deps, request.params.name, request.params.child, request.body, actorOf(request)),
+    async (request) => endAssignment(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
   );
   app.put(
     '/customers/:name/metrics',
     { schema: { tags: ctags, summary: 'Purchase metrics the auto-assignment rules read', params: NameParams, body: MetricsBody, response: { 200: Type.Object({ customer: Type.String(), annual_purchase: Type.String(), total_orders: Type.Integer(), last_order_date: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
-    async (request) => putMetrics(deps, request.params.name, request.body as Static<typeof MetricsBody>, actorOf(request)),
+    async (request) => putMetrics(deps, request.params.name, request.body as Static<typeof MetricsBody>, actorOf(request, deps)),
   );
 
   app.post(
     '/customers/:name/territories',
     { schema: { tags: ctags, summary: 'Map a customer to a territory', params: NameParams, body: TerritoryBody, response: { 201: TerritoryOut, ...errors } } },
-    async (request, reply) => reply.code(201).send(await mapTerritory(deps, request.params.name, request.body, actorOf(request))),
+    async (request, reply) => reply.code(201).send(await mapTerritory(deps, request.params.name, request.body, actorOf(request, deps))),
   );
   app.get(
     '/customers/:name/territories',
@@ -149,6 +149,6 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/customers/:name/territories/:child/end',
     { schema: { tags: ctags, summary: 'End a territory mapping', params: CustomerChildParams, body: EndBody, response: { 200: TerritoryOut, ...errors } } },
-    async (request) => endTerritory(deps, request.params.name, request.params.child, request.body, actorOf(request)),
+    async (request) => endTerritory(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
   );
 }

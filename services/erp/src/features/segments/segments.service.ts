@@ -1,9 +1,9 @@
 import { dec } from '@tributary/platform/core';
-import { dbErrorKind, inTransaction, type Kysely } from '@tributary/platform/db';
+import { dbErrorKind, type Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase, SegmentTable } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { show, showOrNull } from '../../shared/numbers.js';
 import { parseRules } from './conditions.js';
@@ -84,7 +84,7 @@ export async function createSegment(deps: ErpDeps, body: Record<string, unknown>
   const name = (body.name as string | undefined) ?? String(body.segment_code);
   const now = deps.clock.now();
   await checkLinks(deps.db, name, body);
-  const row = await inTransaction(deps.db, async (trx) => {
+  const row = await runCommand(deps, actor, async (trx) => {
     try {
       await trx.insertInto(TABLE).values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as any) }).execute();
     } catch (error) {
@@ -96,7 +96,6 @@ export async function createSegment(deps: ErpDeps, body: Record<string, unknown>
     await emit(trx, { type: 'erp.segment.created', aggregateType: 'customer_segment', aggregateId: name, payload: toSegmentOut(created) }, actor, now);
     return created;
   });
-  deps.eventsCommitted();
   return toSegmentOut(row);
 }
 
@@ -105,14 +104,13 @@ export async function updateSegment(deps: ErpDeps, nameOrCode: string, body: Rec
   const merged = { ...toSegmentOut(existing), ...body };
   await checkLinks(deps.db, existing.name, merged);
   const now = deps.clock.now();
-  const row = await inTransaction(deps.db, async (trx) => {
+  const row = await runCommand(deps, actor, async (trx) => {
     await trx.updateTable(TABLE).set({ ...(columnsOf(body) as any), ...touched(now, actor.user) }).where('name', '=', existing.name).execute();
     const updated = await trx.selectFrom(TABLE).selectAll().where('name', '=', existing.name).executeTakeFirstOrThrow();
     await syncSegmentRule(trx, deps, updated, actor);
     await emit(trx, { type: 'erp.segment.updated', aggregateType: 'customer_segment', aggregateId: existing.name, payload: toSegmentOut(updated) }, actor, now);
     return updated;
   });
-  deps.eventsCommitted();
   return toSegmentOut(row);
 }
 

@@ -1,8 +1,8 @@
-import { dbErrorKind, inTransaction } from '@tributary/platform/db';
+import { dbErrorKind } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { TerritoryMappingTable } from '../../db/schema.js';
-import { type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { isoDate, isoDateOrNull } from '../../shared/dates.js';
 import { generatedName, newDoc, touched } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
@@ -43,7 +43,7 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
   const from = input.effective_from ?? today(deps);
   const to = input.effective_to ?? null;
   if (to !== null && to <= from) throw ErpError.ASSIGNMENT_DATES_INVALID('effective_to must be after effective_from');
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     await lockCustomer(trx, customer);
     const existing = (await trx.selectFrom(TABLE).selectAll().where('customer', '=', customer).forUpdate().execute()).map((r) => toOut(r));
     const wanted = { from, to };
@@ -81,12 +81,11 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
     await emit(trx, { type: 'erp.customer.territory_mapped', aggregateType: 'customer', aggregateId: customer, payload: row }, actor, deps.clock.now());
     return row;
   });
-  deps.eventsCommitted();
   return out;
 }
 
 export async function endTerritory(deps: ErpDeps, customer: string, mapping: string, input: { effective_to?: string }, actor: Actor) {
-  const out = await inTransaction(deps.db, async (trx) => {
+  const out = await runCommand(deps, actor, async (trx) => {
     await lockCustomer(trx, customer);
     const row = await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).where('customer', '=', customer).executeTakeFirst();
     if (!row) throw ErpError.TERRITORY_MAPPING_NOT_FOUND(`territory mapping ${mapping} of ${customer} not found`);
@@ -99,7 +98,6 @@ export async function endTerritory(deps: ErpDeps, customer: string, mapping: str
     await emit(trx, { type: 'erp.customer.territory_ended', aggregateType: 'customer', aggregateId: customer, payload: updated }, actor, deps.clock.now());
     return updated;
   });
-  deps.eventsCommitted();
   return out;
 }
 

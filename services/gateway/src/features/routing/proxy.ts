@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { type Clock } from '@tributary/platform/core';
 import { identityHeaders } from '@tributary/platform/auth';
+import { downstreamHeaders } from '@tributary/platform/http';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
 import { consumerKey, type Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
@@ -86,9 +87,7 @@ export async function forward(
     const url = `${target.origin}${path}${rawQuery ? `?${rawQuery}` : ''}`;
     let headers: Record<string, string> = {
       ...base,
-      'x-request-id': request.id,
-      traceparent: request.trace.traceparent,
-      ...(request.trace.tracestate ? { tracestate: request.trace.tracestate } : {}),
+      ...downstreamHeaders(request),
       'x-forwarded-for': request.ip,
       'x-forwarded-proto': request.protocol,
       ...(request.headers.host ? { 'x-forwarded-host': request.headers.host } : {}),

@@ -16,7 +16,7 @@ export async function createUser(deps: OrdersDeps, command: Command, body: UserC
   if (body.password !== undefined) {
     throw OrdersError.ADMIN_USER_PASSWORD_REFUSED('Passwords are set at the gateway; send username and group only', { details: { field: 'password' } });
   }
-  return runCommand(deps, async (trx) => {
+  return runCommand(deps, command, async (trx) => {
     const user = await repo.insertUser(trx, { sub: body.sub ?? uuid(), username: body.username, group: body.group, created_at: command.now });
     await userEvent(trx, command, ORDERS_EVENT_TYPES.userCreated, user);
     return user;
@@ -24,7 +24,7 @@ export async function createUser(deps: OrdersDeps, command: Command, body: UserC
 }
 
 export async function deleteUser(deps: OrdersDeps, command: Command, sub: string): Promise<{ success: boolean }> {
-  return runCommand(deps, async (trx) => {
+  return runCommand(deps, command, async (trx) => {
     const user = await repo.deleteUser(trx, sub);
     if (!user) throw OrdersError.USER_NOT_FOUND(`No user ${sub}`, { details: { sub } });
     await userEvent(trx, command, ORDERS_EVENT_TYPES.userDeleted, user);
@@ -35,7 +35,7 @@ export async function deleteUser(deps: OrdersDeps, command: Command, sub: string
 async function userEvent(trx: OrdersTrx, command: Command, type: string, user: repo.UserRow): Promise<void> {
   await writeEvents(
     trx,
-    [{ aggregateType: ORDERS_AGGREGATES.user, aggregateId: user.sub, type, payload: { ...user } satisfies UserChangedPayload, metadata: command.metadata }],
+    [{ aggregateType: ORDERS_AGGREGATES.user, aggregateId: user.sub, type, payload: { ...user } satisfies UserChangedPayload }],
     { now: () => command.now },
   );
 }

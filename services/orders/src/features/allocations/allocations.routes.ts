@@ -1,21 +1,18 @@
-import { EventAck, EventEnvelope, INTERNAL_EVENTS_PATH } from '@tributary/contracts';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { guard } from '../../access.js';
+import { ALLOCATION_CHANGED } from '@tributary/contracts';
+import { registerEventInbox } from '@tributary/platform/outbox';
+import type { HttpApp } from '@tributary/platform/http';
+import type { OrdersDatabase } from '../../db/schema.js';
 import type { OrdersDeps } from '../../deps.js';
-import { receiveEvent } from './allocations.service.js';
+import { applyAllocationChanged } from './allocations.service.js';
 
 export function registerInternalEventRoutes(app: HttpApp, deps: OrdersDeps): void {
-  app.post(
-    INTERNAL_EVENTS_PATH,
-    {
-      config: { access: guard(deps.config, 'internalEvents') },
-      schema: {
-        tags: ['internal'],
-        summary: "Event delivery (processing's allocation.changed keeps each shipment's allocated kg)",
-        body: EventEnvelope,
-        response: { 200: EventAck, 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
-      },
-    },
-    async (request) => receiveEvent(deps, request.body),
-  );
+  registerEventInbox<OrdersDatabase>(app, {
+    db: deps.db,
+    clock: deps.clock,
+    deliverers: deps.config.eventDeliverers,
+    summary: "Event delivery (processing's allocation.changed keeps each shipment's allocated kg)",
+    handlers: { [ALLOCATION_CHANGED]: (trx, event, context) => applyAllocationChanged(trx, event, context.now) },
+    onCommitted: deps.onEventsCommitted,
+    onOutcome: (_type, status) => deps.metrics.allocationEvent(status),
+  });
 }

@@ -34,7 +34,7 @@ export async function viewsOf(db: OrdersDb | OrdersTrx, shipments: readonly repo
  */
 export async function createOrders(deps: OrdersDeps, command: Command, body: OrderCreateBody): Promise<OrderOut[]> {
   const items = body.map((item, index) => ({ ...item, grams: kgToPositiveGrams(item.requirement, `[${index}].requirement`), index }));
-  const created = await runCommand(deps, async (trx) => {
+  const created = await runCommand(deps, command, async (trx) => {
     const plans = await lockPlans(trx, items.map((item) => item.order_code));
     const missing = items.find((item) => !plans.has(item.order_code));
     if (missing) {
@@ -91,7 +91,6 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
           status: item.status,
           eventTs: command.now,
         } satisfies RequestCreatedPayload,
-        metadata: command.metadata,
       });
     }
     await writeEvents(trx, events, { now: () => command.now });

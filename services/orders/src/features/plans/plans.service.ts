@@ -21,7 +21,7 @@ const toPlanOut = (row: repo.PlanRow): PlanOut => ({
 /** Rows are staged in order_plan_raw and aggregated into order_plan in one transaction. */
 export async function uploadPlan(deps: OrdersDeps, command: Command, rows: readonly NumberedRow[]): Promise<PlanOut[]> {
   const { plans, raw } = aggregatePlanRows(rows);
-  const saved = await runCommand(deps, async (trx) => {
+  const saved = await runCommand(deps, command, async (trx) => {
     await repo.insertRawRows(trx, raw, command.now);
     const upserted = await repo.upsertPlans(trx, plans, command.now);
     await writeEvents(
@@ -38,7 +38,6 @@ export async function uploadPlan(deps: OrdersDeps, command: Command, rows: reado
           planStart: plan.plan_start,
           planEnd: plan.plan_end,
         } satisfies PlanUpsertedPayload,
-        metadata: command.metadata,
       })),
       { now: () => command.now },
     );
@@ -72,7 +71,7 @@ export function allowedGrams(requirement: string, shipments: readonly { quantity
 }
 
 export async function deletePlan(deps: OrdersDeps, command: Command, orderCode: string): Promise<{ success: boolean }> {
-  await runCommand(deps, async (trx) => {
+  await runCommand(deps, command, async (trx) => {
     if (!(await repo.deletePlan(trx, orderCode))) throw OrdersError.PLAN_NOT_FOUND(`No plan ${orderCode}`, { details: { order_code: orderCode } });
     await writeEvents(
       trx,
@@ -82,7 +81,6 @@ export async function deletePlan(deps: OrdersDeps, command: Command, orderCode: 
           aggregateId: orderCode,
           type: ORDERS_EVENT_TYPES.planDeleted,
           payload: { orderCode } satisfies PlanDeletedPayload,
-          metadata: command.metadata,
         },
       ],
       { now: () => command.now },

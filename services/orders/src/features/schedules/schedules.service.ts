@@ -35,7 +35,7 @@ export async function createSchedules(deps: OrdersDeps, command: Command, body: 
     schedule_date: requireDate(item.schedule_date, `[${index}].schedule_date`),
     grams: kgToPositiveGrams(item.quantity, `[${index}].quantity`),
   }));
-  return runCommand(deps, async (trx) => {
+  return runCommand(deps, command, async (trx) => {
     // A shared lock would do; FOR UPDATE keeps one lock kind (and order) for every plan reader.
     const plans = await lockPlans(trx, items.map((item) => item.order_code));
     const missing = items.find((item) => !plans.has(item.order_code));
@@ -64,7 +64,6 @@ export async function createSchedules(deps: OrdersDeps, command: Command, body: 
           section: row.section,
           quantityKg: kg(row.quantity),
         } satisfies ScheduleCreatedPayload,
-        metadata: command.metadata,
       });
     }
     await writeEvents(trx, events, { now: () => command.now });
@@ -75,7 +74,7 @@ export async function createSchedules(deps: OrdersDeps, command: Command, body: 
 /** Completing is idempotent: an already completed schedule is returned as it is, with no new event. */
 export async function completeSchedules(deps: OrdersDeps, command: Command, body: ScheduleCompleteBody): Promise<ScheduleDone[]> {
   const codes = body.map((item) => String(item.schedule_code));
-  return runCommand(deps, async (trx) => {
+  return runCommand(deps, command, async (trx) => {
     const found = await repo.lockSchedules(trx, codes);
     const missingIndex = codes.findIndex((code) => !found.has(code));
     if (missingIndex >= 0) {
@@ -97,7 +96,6 @@ export async function completeSchedules(deps: OrdersDeps, command: Command, body
         aggregateId: code,
         type: ORDERS_EVENT_TYPES.scheduleCompleted,
         payload: { scheduleCode: code, orderCode: done.order_code, completedAt: command.now } satisfies ScheduleCompletedPayload,
-        metadata: command.metadata,
       });
     }
     await writeEvents(trx, events, { now: () => command.now });

@@ -52,7 +52,7 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
   });
 
   let recorded: { status: string; automatic: boolean }[] = [];
-  const result = await runCommand(deps, async (trx) => {
+  const result = await runCommand(deps, command, async (trx) => {
     recorded = [];
     const shipments = await repo.lockShipments(trx, items.map((item) => [item.requestCode, item.shipmentCode] as const));
     const results: { requestCode: string; shipmentCode: number; events: repo.EventRow[] }[] = [];
@@ -129,7 +129,6 @@ async function record(
       automatic,
       actor: command.caller.actor,
     } satisfies ShipmentEventAddedPayload,
-    metadata: command.metadata,
   });
   return event;
 }
@@ -166,7 +165,7 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
     grams: kgToPositiveGrams(item.quantity, `[${index}].quantity`),
   }));
   let splits = 0;
-  const changed = await runCommand(deps, async (trx) => {
+  const changed = await runCommand(deps, command, async (trx) => {
     splits = 0;
     // Request locks serialise the numbering of new shipments; shipment locks (same order as
     // event writers take them) keep a concurrent event from slipping in between check and split.
@@ -214,7 +213,6 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
           quantityKg: kg(item.grams),
           splitInto: { shipmentCode: splitCode, quantityKg: kg(remainder), status: shipment.status },
         } satisfies ShipmentQuantityChangedPayload,
-        metadata: command.metadata,
       });
     }
     await writeEvents(trx, outbox, { now: () => command.now });

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ALLOCATION_SUPPORT, MATERIALS } from '../../domain/materials.js';
 import { Barcode, Code, EpochMs, Kg, OpenObject, Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import {
   allocateToBatch,
   allocateToParcel,
@@ -39,7 +39,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
             response: { 200: Done, ...errors },
           },
         },
-        (request) => allocateToShipment(deps, actorOf(request), material, request.body),
+        (request) => allocateToShipment(deps, commandOf(request, deps), material, request.body),
       );
       app.delete(
         `/app/${material}/record/shipment`,
@@ -52,7 +52,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
             response: { 200: Done, ...errors },
           },
         },
-        (request) => removeShipmentAllocation(deps, actorOf(request), material, request.query),
+        (request) => removeShipmentAllocation(deps, commandOf(request, deps), material, request.query),
       );
       app.post(
         `/app/${material}/record/parcel`,
@@ -65,7 +65,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
             response: { 200: Done, ...errors },
           },
         },
-        (request) => allocateToParcel(deps, actorOf(request), material, request.body),
+        (request) => allocateToParcel(deps, commandOf(request, deps), material, request.body),
       );
     }
     for (const target of support.ingredientOf) {
@@ -80,7 +80,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
             response: { 200: Done, ...errors },
           },
         },
-        (request) => allocateToBatch(deps, actorOf(request), material, target, request.body),
+        (request) => allocateToBatch(deps, commandOf(request, deps), material, target, request.body),
       );
       app.delete(
         `/app/${material}/record/${target}`,
@@ -93,7 +93,7 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
             response: { 200: Done, ...errors },
           },
         },
-        (request) => removeBatchAllocation(deps, actorOf(request), material, target, request.query),
+        (request) => removeBatchAllocation(deps, commandOf(request, deps), material, target, request.query),
       );
     }
   }

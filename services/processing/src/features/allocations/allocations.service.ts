@@ -1,11 +1,11 @@
+import type { CommandContext } from '@tributary/platform/command';
 import { dec, type Decimal } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
-import { transact } from '../../db/errors.js';
 import { effectiveStatus, SHIPPABLE, type BatchTarget, type Material } from '../../domain/materials.js';
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
-import { allocationChanged, bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { allocationChanged, bagAggregate, emit, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
-import type { FeatureDeps } from '../deps.js';
+import { runCommand, type FeatureDeps } from '../deps.js';
 import { lockRecord, type LockedRecord } from '../records/records.repository.js';
 import { scan } from '../records/records.service.js';
 import {
@@ -61,14 +61,14 @@ export interface SameTransaction {
 
 export async function allocateToShipment(
   deps: FeatureDeps,
-  actor: EventActor,
+  actor: CommandContext,
   material: Material,
   input: ShipmentKey & { amount: number | string },
   options: SameTransaction = {},
 ) {
   const amount = parseKg(input.amount, 'amount');
   const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     await claimFromBag(trx, material, key.barcode, amount, 'shipment');
     if (material === 'blendsheet') {
       const traderStatus = await outputBatchTraderStatus(trx, key.barcode);
@@ -80,7 +80,7 @@ export async function allocateToShipment(
       }
     }
     const row = await upsertShipmentAllocation(trx, material, key, kg(amount));
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationCreated,
@@ -90,26 +90,25 @@ export async function allocateToShipment(
     ]);
     await options.alsoInTransaction?.(trx);
   });
-  deps.eventsCommitted();
   return { barcode: key.barcode };
 }
 
 export async function allocateToBatch(
   deps: FeatureDeps,
-  actor: EventActor,
+  actor: CommandContext,
   material: Material,
   target: BatchTarget,
   input: { barcode: string; item_code: string; created_ts: number | string; amount: number | string },
 ) {
   const amount = parseKg(input.amount, 'amount');
   const key = { barcode: input.barcode, item_code: input.item_code, created_ts: epochOf(input.created_ts) };
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     await claimFromBag(trx, material, key.barcode, amount, 'ingredient');
     const batch = await batchState(trx, target, key.item_code, key.created_ts);
     if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`${target} batch ${key.item_code}/${key.created_ts} does not exist`);
     if (batch.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${key.item_code}/${key.created_ts} is completed`);
     const row = await upsertIngredientAllocation(trx, material, target, key, kg(amount));
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationCreated,
@@ -117,7 +116,6 @@ export async function allocateToBatch(
       },
     ]);
   });
-  deps.eventsCommitted();
   return { barcode: key.barcode };
 }
 
@@ -128,13 +126,13 @@ export async function allocateToBatch(
  */
 export async function allocateToParcel(
   deps: FeatureDeps,
-  actor: EventActor,
+  actor: CommandContext,
   material: Material,
   input: ShipmentKey & { schedule_code: number; reduced_by: number | string },
 ) {
   const amount = parseKg(input.reduced_by, 'reduced_by');
   const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     const allocation = await lockShipmentAllocation(trx, material, key);
     if (!allocation) {
       if (!(await recordExists(trx, material, key.barcode))) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
@@ -146,7 +144,7 @@ export async function allocateToParcel(
       });
     }
     const row = await upsertParcel(trx, material, { ...key, schedule_code: input.schedule_code }, kg(amount));
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationCreated,
@@ -154,20 +152,19 @@ export async function allocateToParcel(
       },
     ]);
   });
-  deps.eventsCommitted();
   return { barcode: key.barcode };
 }
 
 /** Undoes a shipment allocation that has no parcels, while the bag is still at Seeduwa. */
-export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventActor, material: Material, key: ShipmentKey, options: SameTransaction = {}) {
-  await transact(deps.db, async (trx) => {
+export async function removeShipmentAllocation(deps: FeatureDeps, actor: CommandContext, material: Material, key: ShipmentKey, options: SameTransaction = {}) {
+  await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, key.barcode);
     if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
     if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${key.barcode} has been dispatched`);
     if ((await parcelCount(trx, material, key)) > 0) throw ProcessingError.ALLOCATION_HAS_PARCELS('Parcels are allocated from this shipment allocation');
     const amount = await deleteShipmentAllocation(trx, material, key);
     if (amount === undefined) throw ProcessingError.ALLOCATION_NOT_FOUND(`bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationRemoved,
@@ -177,25 +174,24 @@ export async function removeShipmentAllocation(deps: FeatureDeps, actor: EventAc
     ]);
     await options.alsoInTransaction?.(trx);
   });
-  deps.eventsCommitted();
   return { barcode: key.barcode };
 }
 
 export async function removeBatchAllocation(
   deps: FeatureDeps,
-  actor: EventActor,
+  actor: CommandContext,
   material: Material,
   target: BatchTarget,
   input: { barcode: string; item_code: string; created_ts: string },
 ) {
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
     if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
     const batch = await batchState(trx, target, input.item_code, input.created_ts);
     if (batch?.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${input.item_code}/${input.created_ts} is completed`);
     const amount = await deleteIngredientAllocation(trx, material, target, input);
     if (amount === undefined) throw ProcessingError.ALLOCATION_NOT_FOUND(`bag ${input.barcode} is not allocated to ${target} batch ${input.item_code}/${input.created_ts}`);
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, input.barcode),
         type: ProcessingEvents.allocationRemoved,
@@ -203,7 +199,6 @@ export async function removeBatchAllocation(
       },
     ]);
   });
-  deps.eventsCommitted();
   return { barcode: input.barcode };
 }
 

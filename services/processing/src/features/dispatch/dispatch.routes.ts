@@ -3,7 +3,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import { SHIPPABLE } from '../../domain/materials.js';
 import { Barcode, Code, Kg, Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import { findDispatch } from './dispatch.repository.js';
 import { dispatchShipment } from './dispatch.service.js';
 import { ProcessingError } from '../../errors.js';
@@ -58,13 +58,11 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
         {
           deps,
           orders,
-          actor: actorOf(request),
+          actor: commandOf(request, deps),
           key: header,
           leaseMs,
           forward: {
             ...(identity ? { identity: { ...(identity.user ? { user: identity.user } : {}), roles: identity.roles } } : {}),
-            requestId: String(request.id),
-            traceparent: request.trace.traceparent,
           },
         },
         request.body,

@@ -3,7 +3,7 @@ import { inTransaction } from '@tributary/platform/db';
 import { retry, runSaga, SagaError, type ServiceClient, type SagaStep } from '@tributary/platform/resilience';
 import type { Material } from '../../domain/materials.js';
 import { kg, parseKg } from '../../domain/values.js';
-import type { EventActor } from '../../events.js';
+import type { CommandContext } from '@tributary/platform/command';
 import { allocateToShipment, removeShipmentAllocation } from '../allocations/allocations.service.js';
 import type { FeatureDeps } from '../deps.js';
 import { findShipment } from '../orders-copy/copy.repository.js';
@@ -38,12 +38,12 @@ export interface DispatchResult {
 export interface DispatchCall {
   deps: FeatureDeps;
   orders: ServiceClient;
-  actor: EventActor;
+  actor: CommandContext;
   key: string;
   /** A `running` dispatch silent for longer than this is taken over by a retry (its process died). */
   leaseMs: number;
-  /** Forwarded to orders with every call. */
-  forward: { identity?: { user?: string; roles?: string[] }; requestId?: string; traceparent?: string };
+  /** Forwarded to orders with every call (the request id and trace come from the command context). */
+  forward: { identity?: { user?: string; roles?: string[] } };
 }
 
 interface OrderShipmentView {
@@ -114,6 +114,7 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
           body: [{ request_code: input.request_code, shipment_code: input.shipment_code, quantity: total.toFixed(3) }],
           idempotencyKey: `${key}:split`,
           ...call.forward,
+          correlation: call.actor,
         });
         const created = answer[0]?.shipments.filter((s) => s.shipment_code !== input.shipment_code).at(-1);
         split = created ? { shipment_code: created.shipment_code, quantity: String(created.quantity) } : null;
@@ -161,6 +162,7 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
         body: [{ request_code: input.request_code, shipment_code: input.shipment_code, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: input.shipment_vehicle }],
         idempotencyKey: `${key}:dispatched`,
         ...call.forward,
+        correlation: call.actor,
       });
       await note('dispatched-event', 'done');
     },
@@ -243,6 +245,7 @@ async function readShipment(call: DispatchCall, input: DispatchInput): Promise<O
       path: '/order',
       query: { request_code: String(input.request_code) },
       ...call.forward,
+      correlation: call.actor,
     });
     const shipment = orders.find((o) => Number(o.request_code) === input.request_code)?.shipments?.find((s) => s.shipment_code === input.shipment_code);
     if (!shipment) return failDispatch(call, ProcessingError.SHIPMENT_NOT_FOUND(`no shipment ${input.request_code}/${input.shipment_code} in orders`));

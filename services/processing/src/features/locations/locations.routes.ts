@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { transact } from '../../db/errors.js';
 import { emit, ProcessingEvents } from '../../events.js';
 import { Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, runCommand, type FeatureDeps } from '../deps.js';
 import { ACCESS } from '../../access.js';
 
 const Location = Type.Object({ store_location: Type.String(), herbline_section: Type.Boolean() });
@@ -23,13 +22,12 @@ export function registerLocationRoutes(app: HttpApp, deps: FeatureDeps): void {
     },
     async (request) => {
       const { location_name, herbline_section } = request.body;
-      await transact(deps.db, async (trx) => {
+      await runCommand(deps, commandOf(request, deps), async (trx) => {
         await trx.insertInto('store_location').values({ location_name, herbline_section }).execute();
-        await emit(trx, actorOf(request), [
+        await emit(trx, [
           { aggregateType: 'location', aggregateId: location_name, type: ProcessingEvents.locationCreated, payload: { location_name, herbline_section } },
         ]);
       });
-      deps.eventsCommitted();
       return { location: location_name, herbline_section };
     },
   );

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import type { LotKind } from './lots.repository.js';
 import { createLot, readLots } from './lots.service.js';
 import { ACCESS } from '../../access.js';
@@ -32,7 +32,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Created, ...errors },
       },
     },
-    (request) => createLot(deps, actorOf(request), { kind: 'tealine', values: request.body }),
+    (request) => createLot(deps, commandOf(request, deps), { kind: 'tealine', values: request.body }),
   );
 
   app.post(
@@ -51,7 +51,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Created, ...errors },
       },
     },
-    (request) => createLot(deps, actorOf(request), { kind: 'herbline', values: request.body }),
+    (request) => createLot(deps, commandOf(request, deps), { kind: 'herbline', values: request.body }),
   );
 
   app.post(
@@ -65,7 +65,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Created, ...errors },
       },
     },
-    (request) => createLot(deps, actorOf(request), { kind: 'blendbalance', values: request.body }),
+    (request) => createLot(deps, commandOf(request, deps), { kind: 'blendbalance', values: request.body }),
   );
 
   const kinds: LotKind[] = ['tealine', 'herbline', 'blendbalance'];

@@ -1,9 +1,9 @@
-import { transact } from '../../db/errors.js';
+import type { CommandContext } from '@tributary/platform/command';
 import { parseKg, kg, RECIPE_WEIGHT_MAX, apiRow } from '../../domain/values.js';
-import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
+import { emit, itemAggregate, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
 import { listRecordsOf } from '../records/record-list.repository.js';
-import type { FeatureDeps } from '../deps.js';
+import { runCommand, type FeatureDeps } from '../deps.js';
 import { insertItem, listLots, type LotKind } from './lots.repository.js';
 
 export interface TealineInput {
@@ -32,7 +32,7 @@ export interface BlendbalanceInput {
 type LotRow = { kind: 'tealine'; values: TealineInput } | { kind: 'herbline'; values: HerblineInput } | { kind: 'blendbalance'; values: BlendbalanceInput };
 
 /** Creates the item and its lot in one transaction; the server chooses created_ts. */
-export async function createLot(deps: FeatureDeps, actor: EventActor, lot: LotRow): Promise<{ item_code: string; created_ts: number }> {
+export async function createLot(deps: FeatureDeps, actor: CommandContext, lot: LotRow): Promise<{ item_code: string; created_ts: number }> {
   const createdTs = String(deps.clock.now());
   const itemCode = lot.values.item_code;
   const orNull = (value: string | null | undefined) => value ?? null;
@@ -74,14 +74,13 @@ export async function createLot(deps: FeatureDeps, actor: EventActor, lot: LotRo
               weight: kg(parseKg(lot.values.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
             },
           };
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     await insertItem(trx, itemCode, createdTs);
     if (row.kind === 'tealine') await trx.insertInto('tealine').values(row.values).execute();
     else if (row.kind === 'herbline') await trx.insertInto('herbline').values(row.values).execute();
     else await trx.insertInto('blendbalance').values(row.values).execute();
-    await emit(trx, actor, [{ ...itemAggregate('lot', itemCode, createdTs), type: ProcessingEvents.lotCreated, payload: { table: lot.kind, ...row.values, created_ts: Number(createdTs) } }]);
+    await emit(trx, [{ ...itemAggregate('lot', itemCode, createdTs), type: ProcessingEvents.lotCreated, payload: { table: lot.kind, ...row.values, created_ts: Number(createdTs) } }]);
   });
-  deps.eventsCommitted();
   return { item_code: itemCode, created_ts: Number(createdTs) };
 }
 

@@ -11,7 +11,7 @@ import {
 } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
-import type { FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import { allocationPage } from './reconcile.repository.js';
 import { ProcessingError } from '../../errors.js';
 import { ACCESS } from '../../access.js';
@@ -64,7 +64,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       const pageSize = request.query.page_size ?? 2000;
       const maxDifferences = request.query.max_differences ?? 1000;
       const shipments = pagedRows((after) =>
-        orders.json<MtpShipmentPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.shipments, query: { limit: pageSize, ...(after ? { after } : {}) }, requestId: String(request.id) }),
+        orders.json<MtpShipmentPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.shipments, query: { limit: pageSize, ...(after ? { after } : {}) }, correlation: commandOf(request, deps) }),
       );
       const allocations = pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), pageSize));
       const run = reconcileMtp(shipments, allocations);

@@ -3,7 +3,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { MATERIALS } from '../../domain/materials.js';
 import { ProcessingError } from '../../errors.js';
 import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import { createRecord, moveRecord, scan, updateRecord } from './records.service.js';
 import { ACCESS } from '../../access.js';
 
@@ -34,7 +34,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
           },
         },
       },
-      (request) => createRecord(deps, actorOf(request), material, request.body as never),
+      (request) => createRecord(deps, commandOf(request, deps), material, request.body as never),
     );
     app.put(
       `/app/${material}/record`,
@@ -52,7 +52,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
           // Herbline bags are only ever dispatched whole (reference §4.1).
           throw ProcessingError.REDUCE_NOT_SUPPORTED('herbline bags cannot be reduced, only dispatched');
         }
-        return updateRecord(deps, actorOf(request), material, request.body);
+        return updateRecord(deps, commandOf(request, deps), material, request.body);
       },
     );
   }
@@ -69,7 +69,7 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
           response: { 200: OpenObject({ barcode: Type.String(), store_location: Type.String() }), ...errors },
         },
       },
-      (request) => moveRecord(deps, actorOf(request), material, request.body),
+      (request) => moveRecord(deps, commandOf(request, deps), material, request.body),
     );
   }
 

@@ -1,10 +1,10 @@
+import type { CommandContext } from '@tributary/platform/command';
 import { dec } from '@tributary/platform/core';
-import { transact } from '../../db/errors.js';
 import { effectiveStatus, HERBLINE_SECTION, type Material, type RecordStatus } from '../../domain/materials.js';
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
-import { bagAggregate, emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { bagAggregate, emit, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
-import type { FeatureDeps } from '../deps.js';
+import { runCommand, type FeatureDeps } from '../deps.js';
 import { insertRecord, lockRecord, moveRecordRow, scanRecord, updateRecordStatus } from './records.repository.js';
 
 export interface NewRecord {
@@ -21,12 +21,12 @@ export interface NewRecord {
  * lot, and the lot's limits (bag count, blendbalance weight, open batch) checked by the insert
  * trigger under the lot's row lock, so concurrent weighing stations cannot overshoot.
  */
-export async function createRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: NewRecord) {
+export async function createRecord(deps: FeatureDeps, actor: CommandContext, material: Material, input: NewRecord) {
   const gross = parseKg(input.gross_weight, 'gross_weight');
   const tare = parseKg(input.bag_weight, 'bag_weight', { allowZero: true });
   if (!gross.greaterThan(tare)) throw ProcessingError.WEIGHT_INVALID('gross_weight must be greater than bag_weight', { details: { field: 'gross_weight' } });
   const receivedTs = String(deps.clock.now());
-  const inserted = await transact(deps.db, async (trx) => {
+  const inserted = await runCommand(deps, actor, async (trx) => {
     const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.store_location).executeTakeFirst();
     if (!location) throw ProcessingError.LOCATION_NOT_FOUND(`store location ${input.store_location} does not exist`);
     if (location.herbline_section !== HERBLINE_SECTION[material]) {
@@ -43,7 +43,7 @@ export async function createRecord(deps: FeatureDeps, actor: EventActor, materia
       received_ts: receivedTs,
       ...(input.reference !== undefined ? { reference: input.reference } : {}),
     });
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, row.barcode),
         type: ProcessingEvents.recordAccepted,
@@ -63,7 +63,6 @@ export async function createRecord(deps: FeatureDeps, actor: EventActor, materia
     ]);
     return row;
   });
-  deps.eventsCommitted();
   return apiRow(inserted);
 }
 
@@ -72,9 +71,9 @@ export async function createRecord(deps: FeatureDeps, actor: EventActor, materia
  * at zero); without it the bag is DISPATCHED. Statuses only move forward; dispatching twice is
  * a no-op so a retried dispatch is harmless.
  */
-export async function updateRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: { barcode: string; reduced_by?: number | string | undefined }) {
+export async function updateRecord(deps: FeatureDeps, actor: CommandContext, material: Material, input: { barcode: string; reduced_by?: number | string | undefined }) {
   const reduceBy = input.reduced_by === undefined ? undefined : parseKg(input.reduced_by, 'reduced_by');
-  const result = await transact(deps.db, async (trx) => {
+  const result = await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
     if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
     if (reduceBy === undefined && bag.status === 'DISPATCHED') return { barcode: input.barcode, status: bag.status, changed: false };
@@ -89,7 +88,7 @@ export async function updateRecord(deps: FeatureDeps, actor: EventActor, materia
       status = remaining.isZero() ? 'PROCESSED' : 'IN_PROCESS';
     }
     await updateRecordStatus(trx, material, input.barcode, status, kg(remaining));
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...bagAggregate(material, input.barcode),
         type: ProcessingEvents.recordStatusChanged,
@@ -98,7 +97,6 @@ export async function updateRecord(deps: FeatureDeps, actor: EventActor, materia
     ]);
     return { barcode: input.barcode, status, changed: true };
   });
-  if (result.changed) deps.eventsCommitted();
   return { barcode: result.barcode, status: result.status };
 }
 
@@ -121,8 +119,8 @@ export async function scan(deps: FeatureDeps, material: Material, barcode: strin
  * weighing in (herbline bags only in herbline sections, all others only outside them); a bag
  * that has left the site cannot move.
  */
-export async function moveRecord(deps: FeatureDeps, actor: EventActor, material: Material, input: { barcode: string; new_store_location: string }) {
-  await transact(deps.db, async (trx) => {
+export async function moveRecord(deps: FeatureDeps, actor: CommandContext, material: Material, input: { barcode: string; new_store_location: string }) {
+  await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
     if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
     if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${input.barcode} has been dispatched`);
@@ -134,10 +132,9 @@ export async function moveRecord(deps: FeatureDeps, actor: EventActor, material:
         : ProcessingError.LOCATION_HERBLINE_ONLY(`${input.new_store_location} holds herbline bags only`);
     }
     const from = await moveRecordRow(trx, material, input.barcode, input.new_store_location);
-    await emit(trx, actor, [
+    await emit(trx, [
       { ...bagAggregate(material, input.barcode), type: ProcessingEvents.recordMoved, payload: { table: material, barcode: input.barcode, from, to: input.new_store_location } },
     ]);
   });
-  deps.eventsCommitted();
   return scan(deps, material, input.barcode);
 }

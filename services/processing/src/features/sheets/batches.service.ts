@@ -1,12 +1,12 @@
+import type { CommandContext } from '@tributary/platform/command';
 import { sql, type Kysely } from '@tributary/platform/db';
-import { transact } from '../../db/errors.js';
 import type { TraderStatus } from '../../db/schema.js';
 import { ALLOCATION_SUPPORT, ingredientTable, MATERIALS, type BatchTarget } from '../../domain/materials.js';
 import { apiRow } from '../../domain/values.js';
-import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
+import { emit, itemAggregate, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
 import { listRecordsOf } from '../records/record-list.repository.js';
-import type { FeatureDeps } from '../deps.js';
+import { runCommand, userOf, type FeatureDeps } from '../deps.js';
 
 /**
  * Batch item codes (the original's format is undocumented, ADR 0201): the sheet number, a
@@ -18,9 +18,9 @@ export function batchItemCode(sheetNo: string, kind: 'B' | 'F', ordinal: number)
   return `${sheetNo}-${kind}${String(ordinal).padStart(2, '0')}`;
 }
 
-export async function createBlendsheetBatch(deps: FeatureDeps, actor: EventActor, blendsheetNo: string) {
+export async function createBlendsheetBatch(deps: FeatureDeps, actor: CommandContext, blendsheetNo: string) {
   const createdTs = String(deps.clock.now());
-  const result = await transact(deps.db, async (trx) => {
+  const result = await runCommand(deps, actor, async (trx) => {
     // The sheet's row lock serialises batch creation per sheet: the count below cannot go stale.
     const sheet = await trx.selectFrom('blendsheet').select('no_of_batches').where('blendsheet_no', '=', blendsheetNo).forUpdate().executeTakeFirst();
     if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
@@ -37,31 +37,29 @@ export async function createBlendsheetBatch(deps: FeatureDeps, actor: EventActor
     const itemCode = batchItemCode(blendsheetNo, 'B', made + 1);
     await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
     await trx.insertInto('blendsheet_batch').values({ item_code: itemCode, created_ts: createdTs, blendsheet_no: blendsheetNo, batch_no: made + 1, humidity: null, density: null, trader_status: null }).execute();
-    await emit(trx, actor, [
+    await emit(trx, [
       { ...itemAggregate('batch', itemCode, createdTs), type: ProcessingEvents.batchCreated, payload: { table: 'blendsheet_batch', blendsheet_no: blendsheetNo, item_code: itemCode, created_ts: Number(createdTs), batch_no: made + 1 } },
     ]);
     return { blendsheet_no: blendsheetNo, item_code: itemCode, created_ts: Number(createdTs) };
   });
-  deps.eventsCommitted();
   return result;
 }
 
-export async function createFlavorsheetBatch(deps: FeatureDeps, actor: EventActor, flavorsheetNo: string) {
+export async function createFlavorsheetBatch(deps: FeatureDeps, actor: CommandContext, flavorsheetNo: string) {
   const createdTs = String(deps.clock.now());
   const itemCode = batchItemCode(flavorsheetNo, 'F', 1);
-  const result = await transact(deps.db, async (trx) => {
+  const result = await runCommand(deps, actor, async (trx) => {
     const sheet = await trx.selectFrom('flavorsheet').select('flavorsheet_no').where('flavorsheet_no', '=', flavorsheetNo).forUpdate().executeTakeFirst();
     if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
     const existing = await trx.selectFrom('flavorsheet_batch').select('item_code').where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
     if (existing) throw ProcessingError.FLAVORSHEET_BATCH_EXISTS(`flavorsheet ${flavorsheetNo} already has its batch ${existing.item_code}`);
     await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
     await trx.insertInto('flavorsheet_batch').values({ item_code: itemCode, created_ts: createdTs, flavorsheet_no: flavorsheetNo }).execute();
-    await emit(trx, actor, [
+    await emit(trx, [
       { ...itemAggregate('batch', itemCode, createdTs), type: ProcessingEvents.batchCreated, payload: { table: 'flavorsheet_batch', flavorsheet_no: flavorsheetNo, item_code: itemCode, created_ts: Number(createdTs) } },
     ]);
     return { flavorsheet_no: flavorsheetNo, item_code: itemCode, created_ts: Number(createdTs) };
   });
-  deps.eventsCommitted();
   return result;
 }
 
@@ -138,7 +136,7 @@ export interface BatchUpdate {
  * readings, which put the batch in front of the traders (TRADER_PENDING). Completion is final;
  * QC may be re-measured only until a trader request was raised.
  */
-export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: BatchTarget, body: BatchUpdate) {
+export async function updateBatch(deps: FeatureDeps, actor: CommandContext, target: BatchTarget, body: BatchUpdate) {
   const hasCompleted = body.completed !== undefined;
   const hasQc = body.humidity !== undefined || body.density !== undefined;
   if (hasCompleted === hasQc || (hasQc && (body.humidity === undefined || body.density === undefined)) || (hasQc && target === 'flavorsheet')) {
@@ -148,7 +146,7 @@ export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: 
   }
   const createdTs = String(body.created_ts);
   const table = target === 'blendsheet' ? 'blendsheet_batch' : 'flavorsheet_batch';
-  const result = await transact(deps.db, async (trx) => {
+  const result = await runCommand(deps, actor, async (trx) => {
     const { rows } = await sql<{ completed: boolean; trader_status: TraderStatus | null }>`
       select completed, ${target === 'blendsheet' ? sql`trader_status` : sql`null::text as trader_status`}
         from ${sql.table(table)} where item_code = ${body.item_code} and created_ts = ${createdTs} for update`.execute(trx);
@@ -159,7 +157,7 @@ export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: 
       if (batch.completed && !body.completed) throw ProcessingError.BATCH_COMPLETED('A completed batch cannot be reopened');
       if (body.completed && !batch.completed) {
         await sql`update ${sql.table(table)} set completed = true where item_code = ${body.item_code} and created_ts = ${createdTs}`.execute(trx);
-        await emit(trx, actor, [{ ...aggregate, type: ProcessingEvents.batchCompleted, payload: { table, item_code: body.item_code, created_ts: Number(createdTs) } }]);
+        await emit(trx, [{ ...aggregate, type: ProcessingEvents.batchCompleted, payload: { table, item_code: body.item_code, created_ts: Number(createdTs) } }]);
       }
       return { item_code: body.item_code, created_ts: Number(createdTs), completed: body.completed! };
     }
@@ -172,14 +170,13 @@ export async function updateBatch(deps: FeatureDeps, actor: EventActor, target: 
       .where('item_code', '=', body.item_code)
       .where('created_ts', '=', createdTs)
       .execute();
-    await emit(trx, actor, [
+    await emit(trx, [
       { ...aggregate, type: ProcessingEvents.batchQcRecorded, payload: { item_code: body.item_code, created_ts: Number(createdTs), humidity: body.humidity, density: body.density } },
       ...(batch.trader_status === null
-        ? [{ ...aggregate, type: ProcessingEvents.traderStatusChanged, payload: { item_code: body.item_code, created_ts: Number(createdTs), from: null, to: 'TRADER_PENDING', actor: actor.user ?? null } }]
+        ? [{ ...aggregate, type: ProcessingEvents.traderStatusChanged, payload: { item_code: body.item_code, created_ts: Number(createdTs), from: null, to: 'TRADER_PENDING', actor: userOf(actor) } }]
         : []),
     ]);
     return { item_code: body.item_code, created_ts: Number(createdTs), humidity: body.humidity!, density: body.density! };
   });
-  deps.eventsCommitted();
   return result;
 }

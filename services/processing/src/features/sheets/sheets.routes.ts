@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { EpochMs, ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
-import { actorOf, type FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import { createBlendsheetBatch, createFlavorsheetBatch, readBlendsheetBatches, readFlavorsheetBatches, updateBatch } from './batches.service.js';
 import { createBlendsheet, createFlavorsheet, readBlendsheets, readFlavorsheets, setBatchCount } from './sheets.service.js';
 import { listTraderBatches, setTraderStatus } from './trader.service.js';
@@ -39,7 +39,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Type.Object({ blendsheet_no: Type.String() }), ...errors },
       },
     },
-    (request) => createBlendsheet(deps, actorOf(request), request.body),
+    (request) => createBlendsheet(deps, commandOf(request, deps), request.body),
   );
   app.get(
     '/app/admin/blendsheet',
@@ -62,7 +62,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Type.Object({ blendsheet_no: Type.String(), no_of_batches: Type.Integer() }), ...errors },
       },
     },
-    (request) => setBatchCount(deps, actorOf(request), request.body.blendsheet_no, request.body.no_of_batches),
+    (request) => setBatchCount(deps, commandOf(request, deps), request.body.blendsheet_no, request.body.no_of_batches),
   );
   app.post(
     '/app/blendsheet/batch',
@@ -75,7 +75,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: BatchCreated('blendsheet_no'), ...errors },
       },
     },
-    (request) => createBlendsheetBatch(deps, actorOf(request), request.body.blendsheet_no),
+    (request) => createBlendsheetBatch(deps, commandOf(request, deps), request.body.blendsheet_no),
   );
   app.get(
     '/app/blendsheet/batch',
@@ -99,7 +99,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: OpenObject(), ...errors },
       },
     },
-    (request) => updateBatch(deps, actorOf(request), 'blendsheet', request.body),
+    (request) => updateBatch(deps, commandOf(request, deps), 'blendsheet', request.body),
   );
 
   app.post(
@@ -118,7 +118,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Type.Object({ flavorsheet_no: Type.String() }), ...errors },
       },
     },
-    (request) => createFlavorsheet(deps, actorOf(request), request.body),
+    (request) => createFlavorsheet(deps, commandOf(request, deps), request.body),
   );
   app.get(
     '/app/admin/flavorsheet',
@@ -136,7 +136,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
       config: { access: ACCESS.peer },
       schema: { tags: ['device'], summary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)', body: Type.Object({ flavorsheet_no: Text() }), response: { 200: BatchCreated('flavorsheet_no'), ...errors } },
     },
-    (request) => createFlavorsheetBatch(deps, actorOf(request), request.body.flavorsheet_no),
+    (request) => createFlavorsheetBatch(deps, commandOf(request, deps), request.body.flavorsheet_no),
   );
   app.get(
     '/app/flavorsheet/batch',
@@ -154,7 +154,7 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: OpenObject(), ...errors },
       },
     },
-    (request) => updateBatch(deps, actorOf(request), 'flavorsheet', request.body),
+    (request) => updateBatch(deps, commandOf(request, deps), 'flavorsheet', request.body),
   );
 
   app.get(
@@ -181,6 +181,6 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
         response: { 200: Type.Object({ item_code: Type.String(), created_ts: Type.Number(), trader_status: Type.String() }), ...errors },
       },
     },
-    (request) => setTraderStatus(deps, actorOf(request), request.identity?.roles ?? [], request.body as never),
+    (request) => setTraderStatus(deps, commandOf(request, deps), request.identity?.roles ?? [], request.body as never),
   );
 }

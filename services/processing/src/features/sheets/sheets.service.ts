@@ -1,9 +1,9 @@
+import type { CommandContext } from '@tributary/platform/command';
 import { sql } from '@tributary/platform/db';
-import { transact } from '../../db/errors.js';
 import { kg, parseKg, RECIPE_WEIGHT_MAX, TOTAL_MAX } from '../../domain/values.js';
-import { emit, ProcessingEvents, type EventActor } from '../../events.js';
+import { emit, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
-import type { FeatureDeps } from '../deps.js';
+import { runCommand, type FeatureDeps } from '../deps.js';
 
 export interface BlendsheetInput {
   blendsheet_no: string;
@@ -31,7 +31,7 @@ function refuseDuplicateCodes(codes: string[], field: string): void {
 }
 
 /** The recipe and its mix rows in one transaction. */
-export async function createBlendsheet(deps: FeatureDeps, actor: EventActor, input: BlendsheetInput): Promise<{ blendsheet_no: string }> {
+export async function createBlendsheet(deps: FeatureDeps, actor: CommandContext, input: BlendsheetInput): Promise<{ blendsheet_no: string }> {
   const tealine = input.mixtures.tealine ?? [];
   const blendbalance = (input.mixtures.blendbalance ?? []).map((m, i) => ({
     mixture_code: m.mixture_code,
@@ -48,43 +48,40 @@ export async function createBlendsheet(deps: FeatureDeps, actor: EventActor, inp
     blend_code: input.blend_code ?? null,
     no_of_batches: input.no_of_batches ?? 1,
   };
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     await trx.insertInto('blendsheet').values(row).execute();
     if (tealine.length) await trx.insertInto('blendsheet_mix_tealine').values(tealine.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m }))).execute();
     if (blendbalance.length) {
       await trx.insertInto('blendsheet_mix_blendbalance').values(blendbalance.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m }))).execute();
     }
-    await emit(trx, actor, [
+    await emit(trx, [
       { aggregateType: 'blendsheet', aggregateId: row.blendsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures: { tealine, blendbalance } } },
     ]);
   });
-  deps.eventsCommitted();
   return { blendsheet_no: row.blendsheet_no };
 }
 
-export async function createFlavorsheet(deps: FeatureDeps, actor: EventActor, input: FlavorsheetInput): Promise<{ flavorsheet_no: string }> {
+export async function createFlavorsheet(deps: FeatureDeps, actor: CommandContext, input: FlavorsheetInput): Promise<{ flavorsheet_no: string }> {
   const mixtures = input.mixtures.map((m, i) => ({ mixture_code: m.mixture_code, weight: kg(parseKg(m.weight, `mixtures[${i}].weight`, { max: RECIPE_WEIGHT_MAX })) }));
   refuseDuplicateCodes(mixtures.map((m) => m.mixture_code), 'mixtures');
   const row = { flavorsheet_no: input.flavorsheet_no, flavor_code: input.flavor_code, remarks: input.remarks };
-  await transact(deps.db, async (trx) => {
+  await runCommand(deps, actor, async (trx) => {
     await trx.insertInto('flavorsheet').values(row).execute();
     if (mixtures.length) await trx.insertInto('flavorsheet_mix').values(mixtures.map((m) => ({ flavorsheet_no: row.flavorsheet_no, ...m }))).execute();
-    await emit(trx, actor, [{ aggregateType: 'flavorsheet', aggregateId: row.flavorsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures } }]);
+    await emit(trx, [{ aggregateType: 'flavorsheet', aggregateId: row.flavorsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures } }]);
   });
-  deps.eventsCommitted();
   return { flavorsheet_no: row.flavorsheet_no };
 }
 
 /** `PUT /app/blendsheet`: the batch count may grow or shrink, never below the batches made. */
-export async function setBatchCount(deps: FeatureDeps, actor: EventActor, blendsheetNo: string, noOfBatches: number) {
-  await transact(deps.db, async (trx) => {
+export async function setBatchCount(deps: FeatureDeps, actor: CommandContext, blendsheetNo: string, noOfBatches: number) {
+  await runCommand(deps, actor, async (trx) => {
     const updated = await trx.updateTable('blendsheet').set({ no_of_batches: noOfBatches }).where('blendsheet_no', '=', blendsheetNo).executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
-    await emit(trx, actor, [
+    await emit(trx, [
       { aggregateType: 'blendsheet', aggregateId: blendsheetNo, type: ProcessingEvents.sheetChanged, payload: { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches } },
     ]);
   });
-  deps.eventsCommitted();
   return { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches };
 }
 

@@ -1,9 +1,9 @@
-import { transact } from '../../db/errors.js';
+import type { CommandContext } from '@tributary/platform/command';
 import type { TraderStatus } from '../../db/schema.js';
 import { apiRow } from '../../domain/values.js';
-import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
+import { emit, itemAggregate, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
-import type { FeatureDeps } from '../deps.js';
+import { runCommand, userOf, type FeatureDeps } from '../deps.js';
 
 /**
  * Who may move a batch from which trader status to which (reference §4.2, §7.6): the Seeduwa
@@ -37,12 +37,12 @@ export async function listTraderBatches(deps: FeatureDeps, traderStatus: TraderS
 
 export async function setTraderStatus(
   deps: FeatureDeps,
-  actor: EventActor,
+  actor: CommandContext,
   roles: readonly string[],
   body: { item_code: string; created_ts: number | string; trader_status: TraderStatus },
 ) {
   const createdTs = String(body.created_ts);
-  const result = await transact(deps.db, async (trx) => {
+  const result = await runCommand(deps, actor, async (trx) => {
     const batch = await trx
       .selectFrom('blendsheet_batch')
       .select(['trader_status', 'blendsheet_no'])
@@ -63,15 +63,14 @@ export async function setTraderStatus(
       });
     }
     await trx.updateTable('blendsheet_batch').set({ trader_status: body.trader_status }).where('item_code', '=', body.item_code).where('created_ts', '=', createdTs).execute();
-    await emit(trx, actor, [
+    await emit(trx, [
       {
         ...itemAggregate('batch', body.item_code, createdTs),
         type: ProcessingEvents.traderStatusChanged,
-        payload: { item_code: body.item_code, created_ts: Number(createdTs), blendsheet_no: batch.blendsheet_no, from: batch.trader_status, to: body.trader_status, actor: actor.user ?? null },
+        payload: { item_code: body.item_code, created_ts: Number(createdTs), blendsheet_no: batch.blendsheet_no, from: batch.trader_status, to: body.trader_status, actor: userOf(actor) },
       },
     ]);
     return { item_code: body.item_code, created_ts: Number(createdTs), trader_status: body.trader_status };
   });
-  deps.eventsCommitted();
   return result;
 }

@@ -4,7 +4,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { FastifyRequest } from 'fastify';
 import { Code, Kg, Text } from '../../http/schemas.js';
-import type { FeatureDeps } from '../deps.js';
+import { commandOf, type FeatureDeps } from '../deps.js';
 import { copyState, dispatchableCopies } from '../orders-copy/copy.repository.js';
 import { requireAllocatedBags } from '../dispatch/dispatch-guard.js';
 import { ProcessingError } from '../../errors.js';
@@ -69,7 +69,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
   };
   const passAlong = (request: FastifyRequest) => ({
     ...(request.identity ? { identity: { ...(request.identity.user ? { user: request.identity.user } : {}), roles: request.identity.roles } } : {}),
-    requestId: String(request.id),
+    correlation: commandOf(request, deps),
   });
 
   app.get(

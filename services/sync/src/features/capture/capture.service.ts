@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { readEventMetadata } from '@tributary/platform/command';
 import type { Clock } from '@tributary/platform/core';
 import { inTransaction } from '@tributary/platform/db';
 import type { NewSyncEvent, NewSyncStatus, SyncDatabase } from '../../db/schema.js';
@@ -107,6 +108,9 @@ async function captureInTransaction(
 
 function statusRow(event: IncomingEvent, route: Route, kind: ReturnType<typeof eventKind>, now: Date): NewSyncStatus {
   const realTime = route.frequency === 'real_time';
+  // The delivery carries the event's request id and trace onward; kept with the queue row so
+  // a claim needs no read of the (partitioned) event log.
+  const metadata = readEventMetadata(event.metadata);
   return {
     event_id: event.id,
     config_id: route.configId,
@@ -133,6 +137,7 @@ function statusRow(event: IncomingEvent, route: Route, kind: ReturnType<typeof e
     created_at: now,
     updated_at: now,
     created_by: 'sync',
+    ...(metadata ? { sync_metadata: JSON.stringify({ event: metadata }) } : {}),
   };
 }
 

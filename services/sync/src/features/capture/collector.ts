@@ -1,3 +1,4 @@
+import { readEventMetadata } from '@tributary/platform/command';
 import type { Logger } from '@tributary/platform/core';
 import { sleep } from '@tributary/platform/resilience';
 import type { SyncMetrics } from '../metrics/prometheus.js';
@@ -93,13 +94,10 @@ export function toIncoming(source: string, event: FeedEvent) {
 }
 
 /**
- * Who made the change, for the data-change trail: services name the acting user `user` or
- * `actor`, and a peer service acting on its own is named by its signing `principal`.
+ * Who made the change, for the data-change trail: the typed metadata's actor, read by the
+ * kernel from every stored shape (`actor` as an object or a string, older `user` with the
+ * signing `principal`, or a peer service acting on its own named only by its `principal`).
  */
 export function actingUser(metadata: Record<string, unknown> | null | undefined): string | null {
-  for (const key of ['user', 'actor', 'principal']) {
-    const value = metadata?.[key];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return null;
+  return readEventMetadata(metadata)?.actor.id ?? null;
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { INTERNAL_EVENTS_PATH, SYNC_CONFLICT_HEADER, SYNC_FORCE_HEADER, SYNC_RESOLUTION_HEADER, SYNC_VERSION_CONFLICT, type EventEnvelope } from '@tributary/contracts';
 import type { SigningCredentials, SigningScope } from '@tributary/platform/auth';
 import { isAppError } from '@tributary/platform/core';
+import type { CallCorrelation } from '@tributary/platform/http';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { Target } from '../configurations/configurations.schemas.js';
 
@@ -17,6 +18,8 @@ export type DeliveryOutcome =
 
 export interface DeliveryRequest {
   envelope: EventEnvelope;
+  /** The event's request id and a child span of its trace, sent as x-request-id and traceparent. */
+  correlation: CallCorrelation;
   idempotencyKey: string;
   force: boolean;
   resolution?: string;
@@ -65,7 +68,7 @@ export class Targets {
     if (request.resolution) headers[SYNC_RESOLUTION_HEADER] = request.resolution;
     if (request.conflictId) headers[SYNC_CONFLICT_HEADER] = request.conflictId;
     try {
-      const response = await client.request<unknown>({ method: 'POST', path, body: request.envelope, headers, idempotencyKey: request.idempotencyKey });
+      const response = await client.request<unknown>({ method: 'POST', path, body: request.envelope, headers, correlation: request.correlation, idempotencyKey: request.idempotencyKey });
       return classify(response.status, response.body);
     } catch (error) {
       if (isAppError(error) && error.code === 'UPSTREAM_CIRCUIT_OPEN') {

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { EventEnvelope } from '@tributary/contracts';
+import { readEventMetadata, traceIdOf } from '@tributary/platform/command';
 import type { Clock, Logger } from '@tributary/platform/core';
+import { childTraceparent, parseTraceparent } from '@tributary/platform/http';
 import type { SyncDatabase } from '../../db/schema.js';
 import type { ConflictDeps } from '../conflicts/conflicts.service.js';
 import { handleDetectedConflict } from '../conflicts/conflicts.service.js';
@@ -200,9 +202,18 @@ export class DeliveryWorker {
         createdAt: row.event_created_at.getTime(),
         ...(row.source_version !== null ? { sourceVersion: row.source_version } : {}),
       };
-      const meta = (row.sync_metadata ?? {}) as { conflictId?: string; resolution?: string };
+      const meta = (row.sync_metadata ?? {}) as { conflictId?: string; resolution?: string; event?: unknown };
+      const metadata = readEventMetadata(meta.event);
+      if (metadata) envelope.metadata = metadata;
+      // Each delivery is a new span of the event's trace, so the target's logs join the source's.
+      const correlation = { requestId: metadata?.requestId ?? row.event_id, traceparent: childTraceparent(metadata?.traceparent) };
+      this.deps.logger.debug(
+        { traceId: traceIdOf(correlation.traceparent), spanId: parseTraceparent(correlation.traceparent)?.parentId, requestId: correlation.requestId, eventId: row.event_id, target: row.target_system },
+        'delivering event',
+      );
       outcome = await this.deps.targets.deliver(row.target_system, route?.spec.target, {
         envelope,
+        correlation,
         idempotencyKey: row.resolution_round === 0 ? row.event_id : `${row.event_id}:r${row.resolution_round}`,
         force: row.force_apply,
         ...(row.force_apply && meta.resolution ? { resolution: meta.resolution } : {}),

@@ -1,0 +1,3 @@
+export * from './metadata.js';
+export * from './context.js';
+export * from './run.js';

@@ -1,0 +1,1 @@
+export { EventAck, EventEnvelope, INTERNAL_EVENTS_PATH } from '../core/events.js';
