@@ -83,8 +83,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@tributary/*', '!@tributary/platform', '@tributary/platform/*', '!@tributary/platform/core'],
-              message: 'Contracts import only @tributary/platform/core.',
+              group: ['@tributary/*', '!@tributary/platform', '@tributary/platform/*', '!@tributary/platform/core', '!@tributary/platform/resilience'],
+              // The typed clients run over the kernel's service client, which the caller hands them.
+              message: 'Contracts import only @tributary/platform/core and /resilience.',
             },
           ],
         },

@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './config.js';
 export * from './decimal.js';
 export * from './secrets.js';
+export * from './paging.js';

@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { KgIn, KgOut } from '@tributary/contracts';
+
+export { KgIn, KgOut };
 
 const Text = (description?: string) => Type.String({ maxLength: 500, ...(description ? { description } : {}) });
-export const KgOut = Type.String({ description: 'kilograms, decimal string', examples: ['1250.5'] });
-export const KgIn = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], { description: 'kilograms: a decimal string (preferred) or a number; at most three decimals' });
 export const DateText = Type.String({ description: 'YYYY-MM-DD', examples: ['2026-03-01'] });
 
 /** One Excel row, as the Admin-Panel sends it (every cell as text). */

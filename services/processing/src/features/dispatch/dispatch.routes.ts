@@ -7,6 +7,7 @@ import { actorOf, type FeatureDeps } from '../deps.js';
 import { findDispatch } from './dispatch.repository.js';
 import { dispatchShipment } from './dispatch.service.js';
 import { ProcessingError } from '../../errors.js';
+import { ordersApi } from '@tributary/contracts';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
 const DispatchBody = Type.Object(
@@ -55,7 +56,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
       return dispatchShipment(
         {
           deps,
-          orders,
+          orders: ordersApi(orders),
           actor: actorOf(request),
           key: header,
           leaseMs,
