@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
 import { commandFrom, type OrdersDeps } from '../../deps.js';
 import { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
@@ -15,11 +15,19 @@ export function registerOrderRoutes(app: HttpApp, deps: OrdersDeps): void {
       schema: {
         tags: ['orders'],
         summary: 'Requests with their shipments and status events',
+        description:
+          'Without `limit` and `cursor` every matching request comes back. With either, one page of requests (in request_code order) comes back; ' +
+          'the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.',
         querystring: OrderListQuery,
-        response: { 200: Type.Array(OrderOut), ...errors },
+        response: { 200: Type.Array(OrderOut, { headers: nextCursorHeaders }), ...errors },
       },
     },
-    async (request) => orders.listOrders(deps, request.query),
+    async (request, reply) => {
+      if (request.query.limit === undefined && request.query.cursor === undefined) return orders.listOrders(deps, request.query);
+      const page = await orders.listOrdersPage(deps, request.query);
+      sendNextCursor(reply, request.url, page.next);
+      return page.items;
+    },
   );
 
   app.post(
