@@ -108,6 +108,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect([unpaged.json().length, unpaged.headers[NEXT_CURSOR_HEADER]]).toEqual([total + 7, undefined]);
     });
 
+    it('documents the paging parameters and the next-page headers', async () => {
+      const doc = (await h.as('SEEDUWA-OFFICER', 'GET', '/openapi.json')).json();
+      const list = doc.paths['/order'].get;
+      expect(list.parameters.filter((p: { in: string; name: string }) => p.in === 'query' && ['limit', 'cursor'].includes(p.name)).map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit']);
+      expect(Object.keys(list.responses['200'].headers ?? {}).sort()).toEqual(['link', NEXT_CURSOR_HEADER]);
+    });
+
     it('refuses a cursor it did not hand out and a limit out of range, with stable codes', async () => {
       const refusals: [string, string][] = [
         ['cursor=not-a-cursor', 'CURSOR_INVALID'],
