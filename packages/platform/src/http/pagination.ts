@@ -20,3 +20,8 @@ export const nextCursorHeaders = {
   [NEXT_CURSOR_HEADER]: { type: 'string', description: 'cursor of the next page; absent on the last page' },
   link: { type: 'string', description: 'RFC 8288 link to the next page (rel="next"); absent on the last page' },
 } as const;
+
+/** The OpenAPI description of such a list's paging, the same words on every one. */
+export const PAGED_ARRAY =
+  'Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to ' +
+  'the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.';

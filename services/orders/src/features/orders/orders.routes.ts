@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, nextCursorHeaders, sendNextCursor, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
 import { commandFrom, type OrdersDeps } from '../../deps.js';
 import { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
@@ -15,9 +15,7 @@ export function registerOrderRoutes(app: HttpApp, deps: OrdersDeps): void {
       schema: {
         tags: ['orders'],
         summary: 'Requests with their shipments and status events',
-        description:
-          'Without `limit` and `cursor` every matching request comes back. With either, one page of requests (in request_code order) comes back; ' +
-          'the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.',
+        description: `${PAGED_ARRAY} A page holds whole requests, in request_code order.`,
         querystring: OrderListQuery,
         response: { 200: Type.Array(OrderOut, { headers: nextCursorHeaders }), ...errors },
       },

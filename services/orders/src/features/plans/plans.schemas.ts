@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { KgIn, KgOut } from '@tributary/contracts';
+import { PageQuery } from '@tributary/platform/core';
 
 export { KgIn, KgOut };
 
@@ -62,7 +63,9 @@ export type PlanWithRequests = Static<typeof PlanWithRequests>;
 export const PlanListQuery = Type.Object({
   current_date: Type.Optional(Type.String({ description: 'Accepted for compatibility; every plan is returned (as in the original)' })),
   order_code: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  ...PageQuery.properties,
 });
+export type PlanListQuery = Static<typeof PlanListQuery>;
 
 export const PlanDeleteQuery = Type.Object({ order_code: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 export const SuccessOut = Type.Object({ success: Type.Boolean() });
