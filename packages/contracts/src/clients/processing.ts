@@ -10,6 +10,7 @@ import {
   type TraderStatusChange,
   type TraderStatusChanged,
 } from '../processing-api.js';
+import { MTP_RECONCILE_PATHS, type MtpAllocationPage } from '../mtp-reconcile.js';
 import { callParts, type CallOptions } from './call.js';
 
 /** The processing service's API as orders calls it; a non-2xx answer rejects with an UpstreamError. */
@@ -40,6 +41,15 @@ export function processingApi(client: ServiceClient) {
     /** `POST /app/<table>/record/parcel`: parcel kg of a bag's shipment allocation to a schedule. */
     allocateToParcel(table: RecordTable, body: ParcelAllocation, options?: CallOptions): Promise<AllocationDone> {
       return client.json<AllocationDone>({ method: 'POST', path: PROCESSING_PATHS.parcelAllocation(table), body, ...callParts(options) });
+    },
+    /** One page of allocation sums for the MTP reconciliation, in (request_code, shipment_code) order. */
+    reconcileAllocations(page: { limit: number; after?: string | null }, options?: CallOptions): Promise<MtpAllocationPage> {
+      return client.json<MtpAllocationPage>({
+        method: 'GET',
+        path: MTP_RECONCILE_PATHS.allocations,
+        query: { limit: page.limit, ...(page.after ? { after: page.after } : {}) },
+        ...callParts(options),
+      });
     },
   };
 }
