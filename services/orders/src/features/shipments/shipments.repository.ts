@@ -200,12 +200,13 @@ export async function findRequests(db: OrdersDb | OrdersTrx, requestCodes: reado
     .execute()) as RequestRow[];
 }
 
+/** Callers rule out empty `keys` and `requestCodes` first: SQL has no empty IN list. */
 function matchingShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter) {
   let query = db.selectFrom('order_shipment as s').innerJoin('order_request as r', 'r.request_code', 's.request_code');
   if (filter.status !== undefined) query = query.where('s.status', '=', filter.status);
   if (filter.orderCode !== undefined) query = query.where('r.order_code', '=', filter.orderCode);
   if (filter.requestCode !== undefined) query = query.where('s.request_code', '=', filter.requestCode);
-  if (filter.requestCodes !== undefined) query = query.where('s.request_code', 'in', filter.requestCodes.length > 0 ? [...filter.requestCodes] : ['0']);
+  if (filter.requestCodes !== undefined) query = query.where('s.request_code', 'in', [...filter.requestCodes]);
   // Both filters ask whether the shipment has an event matching a condition.
   const withEvent = (column: 'e.event_ts' | 'e.shipment_vehicle', op: '=' | '>=', value: number | string) =>
     query.where(({ exists, selectFrom }) =>
@@ -221,7 +222,7 @@ function matchingShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter) {
   if (filter.vehicle !== undefined) query = withEvent('e.shipment_vehicle', '=', filter.vehicle);
   if (filter.keys !== undefined) {
     const keys = filter.keys;
-    query = query.where((eb) => (keys.length === 0 ? eb.val(false) : eb.or(keys.map(([rc, sc]) => eb.and([eb('s.request_code', '=', rc), eb('s.shipment_code', '=', sc)])))));
+    query = query.where((eb) => eb.or(keys.map(([rc, sc]) => eb.and([eb('s.request_code', '=', rc), eb('s.shipment_code', '=', sc)]))));
   }
   return query;
 }
@@ -236,6 +237,7 @@ export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFi
  * page of `GET /order` is a page of requests, so a request's shipments never straddle two pages.
  */
 export async function requestCodesPage(db: OrdersDb | OrdersTrx, filter: ShipmentFilter, after: string | undefined, limit: number): Promise<string[]> {
+  if (filter.keys?.length === 0 || filter.requestCodes?.length === 0) return [];
   let query = matchingShipments(db, filter).select('s.request_code').distinct();
   if (after !== undefined) query = query.where('s.request_code', '>', after);
   const rows = await query.orderBy('s.request_code').limit(limit).execute();
