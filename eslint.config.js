@@ -34,11 +34,11 @@ const LITERAL_CODE = 'An error code is declared once in the service catalogue (d
 
 /**
  * Codes are declared once, with their category, in each service's errors.ts: a string literal at a
- * throw site is a second declaration that can drift (same code, another status). Sync joins once its
- * catalogue moves to defineErrors.
+ * throw site is a second declaration that can drift (same code, another status). A renamed import of a
+ * shorthand would slip past the literal check, so renaming them is refused too.
  */
 const declaredErrors = {
-  files: ['services/{orders,processing,erp,gateway}/src/**/*.ts'],
+  files: ['services/{orders,processing,erp,gateway,sync}/src/**/*.ts'],
   ignores: ['**/*.test.ts'],
   rules: {
     'no-restricted-syntax': [
@@ -46,6 +46,7 @@ const declaredErrors = {
       { selector: `NewExpression[callee.name='AppError'][arguments.1.type=${LITERAL}]`, message: LITERAL_CODE },
       { selector: `CallExpression[callee.name=/^(${CODE_FIRST})$/][arguments.0.type=${LITERAL}]`, message: LITERAL_CODE },
       { selector: `CallExpression[callee.name='defineErrors']`, message: 'Only the service catalogue (errors.ts) declares error codes.' },
+      { selector: `ImportSpecifier[imported.name=/^(${CODE_FIRST})$/]:not([local.name=/^(${CODE_FIRST})$/])`, message: LITERAL_CODE },
     ],
   },
 };
@@ -82,8 +83,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@tributary/*', '!@tributary/platform', '@tributary/platform/*', '!@tributary/platform/core'],
-              message: 'Contracts import only @tributary/platform/core.',
+              group: ['@tributary/*', '!@tributary/platform', '@tributary/platform/*', '!@tributary/platform/core', '!@tributary/platform/resilience'],
+              // The typed clients run over the kernel's service client, which the caller hands them.
+              message: 'Contracts import only @tributary/platform/core and /resilience.',
             },
           ],
         },

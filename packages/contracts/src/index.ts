@@ -5,3 +5,8 @@ export * from './sync.js';
 export * from './erp.js';
 export * from './mtp-reconcile.js';
 export * from './mtp.js';
+export * from './orders-api.js';
+export * from './processing-api.js';
+export * from './clients/call.js';
+export * from './clients/orders.js';
+export * from './clients/processing.js';

@@ -1,17 +1,33 @@
-/** The sync service's stable error codes. */
-export const SyncErrorCode = {
-  EVENT_NOT_FOUND: 'SYNC_EVENT_NOT_FOUND',
-  STATUS_NOT_FOUND: 'SYNC_STATUS_NOT_FOUND',
-  STATUS_NOT_REPLAYABLE: 'SYNC_STATUS_NOT_REPLAYABLE',
-  CONFLICT_NOT_FOUND: 'SYNC_CONFLICT_NOT_FOUND',
-  CONFLICT_ALREADY_CLOSED: 'SYNC_CONFLICT_ALREADY_CLOSED',
-  CONFLICT_VALUE_REQUIRED: 'SYNC_CONFLICT_VALUE_REQUIRED',
-  CONFIG_NOT_FOUND: 'SYNC_CONFIG_NOT_FOUND',
-  CONFIG_NAME_TAKEN: 'SYNC_CONFIG_NAME_TAKEN',
-  CONFIG_INVALID: 'SYNC_CONFIG_INVALID',
-  CONFIG_VERSION_MISMATCH: 'SYNC_CONFIG_VERSION_MISMATCH',
-  WEBHOOK_SOURCE_UNKNOWN: 'SYNC_WEBHOOK_SOURCE_UNKNOWN',
-  WEBHOOK_SIGNATURE_INVALID: 'SYNC_WEBHOOK_SIGNATURE_INVALID',
-  WEBHOOK_EVENT_UNKNOWN: 'SYNC_WEBHOOK_EVENT_UNKNOWN',
-  WEBHOOK_BODY_INVALID: 'SYNC_WEBHOOK_BODY_INVALID',
-} as const;
+import { defineErrors } from '@tributary/platform/core';
+
+/**
+ * The sync service's error codes, each declared once with the one category that sets its status.
+ * Operators' scripts and the README match on the codes; never rename. Throw with
+ * `throw SyncError.SYNC_CONFIG_NOT_FOUND('…')`. (Schema validation failures use the platform's
+ * REQUEST_VALIDATION_FAILED.)
+ */
+export const SyncError = defineErrors({
+  // 400
+  SYNC_CONFIG_INVALID: 'invalid',
+  SYNC_CONFLICT_VALUE_REQUIRED: 'invalid',
+  SYNC_WEBHOOK_BODY_INVALID: 'invalid',
+  SYNC_WEBHOOK_EVENT_UNKNOWN: 'invalid',
+  // 401
+  SYNC_WEBHOOK_SIGNATURE_INVALID: 'unauthenticated',
+  // 404
+  SYNC_EVENT_NOT_FOUND: 'not_found',
+  SYNC_STATUS_NOT_FOUND: 'not_found',
+  SYNC_CONFLICT_NOT_FOUND: 'not_found',
+  SYNC_CONFIG_NOT_FOUND: 'not_found',
+  SYNC_WEBHOOK_SOURCE_UNKNOWN: 'not_found',
+  // 409
+  SYNC_STATUS_NOT_REPLAYABLE: 'conflict',
+  SYNC_CONFLICT_ALREADY_CLOSED: 'conflict',
+  SYNC_CONFIG_NAME_TAKEN: 'conflict',
+  SYNC_CONFIG_VERSION_MISMATCH: 'conflict',
+  SYNC_DELIVERY_SUPERSEDED: 'conflict',
+  // 503
+  SYNC_SOURCE_UNREACHABLE: 'unavailable',
+  SYNC_SOURCE_FEED_FAILED: 'unavailable',
+});
+export type SyncErrorCode = keyof typeof SyncError;

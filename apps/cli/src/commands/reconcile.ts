@@ -1,15 +1,6 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import {
-  DEFAULT_PORTS,
-  MTP_RECONCILE_PATHS,
-  pagedRows,
-  reconcileMtp,
-  type MtpAllocationPage,
-  type MtpDifference,
-  type MtpReconcileSummary,
-  type MtpShipmentPage,
-} from '@tributary/contracts';
+import { DEFAULT_PORTS, ordersApi, pagedRows, processingApi, reconcileMtp, type MtpDifference, type MtpReconcileSummary } from '@tributary/contracts';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { credentialsFor, readKeyringFile } from '@tributary/platform/service';
 
@@ -50,12 +41,8 @@ export async function reconcileMtpCommand(options: ReconcileMtpOptions): Promise
       )
     : undefined;
   try {
-    const shipments = pagedRows((after) =>
-      orders.json<MtpShipmentPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.shipments, query: { limit: options.pageSize, ...(after ? { after } : {}) } }),
-    );
-    const allocations = pagedRows((after) =>
-      processing.json<MtpAllocationPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.allocations, query: { limit: options.pageSize, ...(after ? { after } : {}) } }),
-    );
+    const shipments = pagedRows((after) => ordersApi(orders).reconcileShipments({ limit: options.pageSize, after }));
+    const allocations = pagedRows((after) => processingApi(processing).reconcileAllocations({ limit: options.pageSize, after }));
     bar?.start(0, 0, { allocations: 0, differences: 0 });
     let lastDraw = 0;
     const run = reconcileMtp(shipments, allocations, (p) => {

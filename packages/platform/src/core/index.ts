@@ -6,3 +6,4 @@ export * from './config.js';
 export * from './decimal.js';
 export * from './secrets.js';
 export * from './events.js';
+export * from './paging.js';

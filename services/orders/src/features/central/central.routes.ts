@@ -24,7 +24,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
       config: { access: guard(deps.config, 'listTrader') },
       schema: { tags: ['processing'], summary: 'Blend batches for trader review (from processing)', querystring: TraderQuery, response: { 200: Passthrough, ...errors } },
     },
-    async (request) => central.passGet(proxy, request, '/app/trader/blendsheet/batch', { trader_status: request.query.trader_status }),
+    async (request) => central.listTraderBatches(proxy, request, request.query.trader_status),
   );
   for (const method of ['PUT', 'POST'] as const) {
     // POST is the role document's name for raising a trader request; the API document has PUT. Both work.
@@ -51,7 +51,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
       config: { access: guard(deps.config, 'listShipmentRecords') },
       schema: { tags: ['processing'], summary: 'Bags allocated to a shipment (from processing)', querystring: ShipmentRecordQuery, response: { 200: Passthrough, ...errors } },
     },
-    async (request) => central.passGet(proxy, request, '/app/shipment/record', request.query),
+    async (request) => central.listShipmentRecords(proxy, request, request.query),
   );
   app.put(
     '/order/record/shipment',
@@ -67,7 +67,7 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
       config: { access: guard(deps.config, 'listParcels') },
       schema: { tags: ['processing'], summary: 'Parcels of a production schedule (from processing)', querystring: ParcelQuery, response: { 200: Passthrough, ...errors } },
     },
-    async (request) => central.passGet(proxy, request, '/app/parcel/record', request.query),
+    async (request) => central.listParcelRecords(proxy, request, request.query),
   );
   app.post(
     '/order/record/parcel',

@@ -1,12 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RECORD_TABLES, TRADER_STATUSES } from '@tributary/contracts';
 import { KgIn } from '../plans/plans.schemas.js';
 import { CodeIn, ShipmentCodeIn } from '../shipments/shipments.schemas.js';
 
 /** Record tables of processing; which of them may go to shipments and parcels is processing's rule. */
-export const TableName = Type.Union(['tealine', 'blendsheet', 'flavorsheet', 'herbline', 'blendbalance'].map((t) => Type.Literal(t)));
-const TraderStatus = Type.Union(
-  ['TRADER_PENDING', 'TRADER_REQUESTED', 'TRADER_ELEVATED', 'TRADER_ALLOWED', 'TRADER_BLOCKED'].map((s) => Type.Literal(s)),
-);
+export const TableName = Type.Union(RECORD_TABLES.map((t) => Type.Literal(t)));
+const TraderStatus = Type.Union(TRADER_STATUSES.map((s) => Type.Literal(s)));
 const EpochMs = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,16}$' })]);
 const Barcode = Type.String({ format: 'uuid' });
 /** Processing's answers are passed through as they are. */

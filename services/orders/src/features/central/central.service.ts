@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { processingApi, type CallOptions, type ProcessingApi, type ProcessingRow, type TraderStatus } from '@tributary/contracts';
 import { AppError } from '@tributary/platform/core';
-import { isUpstreamError, type ServiceClient, type ServiceRequest } from '@tributary/platform/resilience';
+import { isUpstreamError, type ServiceClient } from '@tributary/platform/resilience';
 import type { OrdersDeps } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
 import { kg, kgToPositiveGrams } from '../../units.js';
@@ -19,7 +20,7 @@ export interface Central {
   client: ServiceClient | undefined;
 }
 
-export function forward(request: FastifyRequest): Pick<ServiceRequest, 'identity' | 'requestId' | 'traceparent'> {
+export function forward(request: FastifyRequest): CallOptions {
   const identity = request.identity;
   return {
     identity: { ...(identity?.user ? { user: identity.user } : {}), roles: identity?.roles ?? [] },
@@ -33,19 +34,30 @@ export function clientOf(central: Central): ServiceClient {
   return central.client;
 }
 
-export async function passGet(central: Central, request: FastifyRequest, path: string, query: Record<string, string | number | undefined>): Promise<Record<string, unknown>[]> {
-  const defined = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
-  return clientOf(central).json<Record<string, unknown>[]>({ method: 'GET', path, query: defined, ...forward(request) });
+function apiOf(central: Central): ProcessingApi {
+  return processingApi(clientOf(central));
 }
 
-async function eachElement<T, R>(central: Central, request: FastifyRequest, items: readonly T[], call: (item: T, index: number, key: string) => ServiceRequest): Promise<R[]> {
-  const client = clientOf(central);
+export function listTraderBatches(central: Central, request: FastifyRequest, status: TraderStatus | undefined): Promise<ProcessingRow[]> {
+  return apiOf(central).listTraderBatches(status, forward(request));
+}
+
+export function listShipmentRecords(central: Central, request: FastifyRequest, shipment: { request_code: number; shipment_code: number }): Promise<ProcessingRow[]> {
+  return apiOf(central).listShipmentRecords(shipment, forward(request));
+}
+
+export function listParcelRecords(central: Central, request: FastifyRequest, schedule: { schedule_code: number }): Promise<ProcessingRow[]> {
+  return apiOf(central).listParcelRecords(schedule, forward(request));
+}
+
+async function eachElement<T, R>(central: Central, request: FastifyRequest, items: readonly T[], call: (api: ProcessingApi, item: T, options: CallOptions) => Promise<R>): Promise<R[]> {
+  const api = apiOf(central);
   const header = request.headers['idempotency-key'];
   const base = typeof header === 'string' ? header : request.id;
   const results: R[] = [];
   for (const [index, item] of items.entries()) {
     try {
-      results.push(await client.json<R>({ ...call(item, index, `${base}:${index}`), ...forward(request) }));
+      results.push(await call(api, item, { ...forward(request), idempotencyKey: `${base}:${index}` }));
     } catch (error) {
       throw withProgress(error, index);
     }
@@ -72,7 +84,7 @@ export interface TraderOutcome {
  * be reached at all does the whole call fail (503/504), since no element was decided.
  */
 export async function setTraderStatus(central: Central, request: FastifyRequest, body: TraderBody): Promise<TraderOutcome> {
-  const client = clientOf(central);
+  const api = apiOf(central);
   const header = request.headers['idempotency-key'];
   const base = typeof header === 'string' ? header : request.id;
   const results: Record<string, unknown>[] = [];
@@ -80,15 +92,7 @@ export async function setTraderStatus(central: Central, request: FastifyRequest,
   for (const [index, item] of body.entries()) {
     const batch = { item_code: item.item_code, created_ts: Number(item.created_ts) };
     try {
-      results.push(
-        await client.json<Record<string, unknown>>({
-          method: 'PUT',
-          path: '/app/trader/blendsheet/batch',
-          body: { ...batch, trader_status: item.trader_status },
-          idempotencyKey: `${base}:${index}`,
-          ...forward(request),
-        }),
-      );
+      results.push(await api.setTraderStatus({ ...batch, trader_status: item.trader_status }, { ...forward(request), idempotencyKey: `${base}:${index}` }));
     } catch (error) {
       if (!(error instanceof AppError) || error.category === 'unavailable' || error.category === 'timeout' || error.category === 'internal') {
         throw withProgress(error, index);
@@ -112,12 +116,13 @@ export async function allocateToShipments(deps: OrdersDeps, central: Central, re
       .executeTakeFirst();
     if (!shipment) throw OrdersError.SHIPMENT_NOT_FOUND(`No shipment ${item.shipment_code} of request ${item.request_code}`, { details: { index } });
   }
-  return eachElement<ShipmentRecordBody[number], { barcode: string }>(central, request, body, (item, _index, key) => ({
-    method: 'POST',
-    path: `/app/${item.table_name}/record/shipment`,
-    body: { barcode: item.barcode, request_code: Number(item.request_code), shipment_code: Number(item.shipment_code), amount: kg(kgToPositiveGrams(item.amount, 'amount')) },
-    idempotencyKey: key,
-  }));
+  return eachElement(central, request, body, (api, item, options) =>
+    api.allocateToShipment(
+      item.table_name,
+      { barcode: item.barcode, request_code: Number(item.request_code), shipment_code: Number(item.shipment_code), amount: kg(kgToPositiveGrams(item.amount, 'amount')) },
+      options,
+    ),
+  );
 }
 
 /** Parcels fill a schedule: it must exist here and still be open. */
@@ -128,16 +133,17 @@ export async function allocateToParcels(deps: OrdersDeps, central: Central, requ
     if (!schedule) throw OrdersError.SCHEDULE_NOT_FOUND(`No schedule ${item.schedule_code}`, { details: { index } });
     if (schedule.completed) throw OrdersError.SCHEDULE_COMPLETED(`Schedule ${item.schedule_code} is completed`, { details: { index } });
   }
-  return eachElement<ParcelBody[number], { barcode: string }>(central, request, body, (item, _index, key) => ({
-    method: 'POST',
-    path: `/app/${item.table_name}/record/parcel`,
-    body: {
-      barcode: item.barcode,
-      request_code: Number(item.request_code),
-      shipment_code: Number(item.shipment_code),
-      schedule_code: Number(item.schedule_code),
-      reduced_by: kg(kgToPositiveGrams(item.reduced_by, 'reduced_by')),
-    },
-    idempotencyKey: key,
-  }));
+  return eachElement(central, request, body, (api, item, options) =>
+    api.allocateToParcel(
+      item.table_name,
+      {
+        barcode: item.barcode,
+        request_code: Number(item.request_code),
+        shipment_code: Number(item.shipment_code),
+        schedule_code: Number(item.schedule_code),
+        reduced_by: kg(kgToPositiveGrams(item.reduced_by, 'reduced_by')),
+      },
+      options,
+    ),
+  );
 }

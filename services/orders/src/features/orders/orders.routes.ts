@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
 import { commandFrom, type OrdersDeps } from '../../deps.js';
 import { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
@@ -15,11 +15,17 @@ export function registerOrderRoutes(app: HttpApp, deps: OrdersDeps): void {
       schema: {
         tags: ['orders'],
         summary: 'Requests with their shipments and status events',
+        description: `${PAGED_ARRAY} A page holds whole requests, in request_code order.`,
         querystring: OrderListQuery,
-        response: { 200: Type.Array(OrderOut), ...errors },
+        response: { 200: Type.Array(OrderOut, { headers: nextCursorHeaders }), ...errors },
       },
     },
-    async (request) => orders.listOrders(deps, request.query),
+    async (request, reply) => {
+      if (request.query.limit === undefined && request.query.cursor === undefined) return orders.listOrders(deps, request.query);
+      const page = await orders.listOrdersPage(deps, request.query);
+      sendNextCursor(reply, request.url, page.next);
+      return page.items;
+    },
   );
 
   app.post(

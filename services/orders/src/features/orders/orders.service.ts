@@ -1,4 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type RequestCreatedPayload } from '@tributary/contracts';
+import { decodeCursor, PAGE_LIMIT_DEFAULT, pageOf, type Page } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps, type OrdersDb, type OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -10,15 +12,31 @@ import * as repo from '../shipments/shipments.repository.js';
 import { orderViews } from '../shipments/views.js';
 import type { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
 
-export async function listOrders(deps: OrdersDeps, query: OrderListQuery): Promise<OrderOut[]> {
-  const shipments = await repo.findShipments(deps.db, {
+function shipmentFilter(query: OrderListQuery): repo.ShipmentFilter {
+  return {
     ...(query.status !== undefined ? { status: query.status } : {}),
     ...(query.timestamp !== undefined ? { since: query.timestamp } : {}),
     ...(query.shipment_vehicle !== undefined ? { vehicle: query.shipment_vehicle } : {}),
     ...(query.order_code !== undefined ? { orderCode: query.order_code } : {}),
     ...(query.request_code !== undefined ? { requestCode: String(query.request_code) } : {}),
-  });
-  return viewsOf(deps.db, shipments);
+  };
+}
+
+export async function listOrders(deps: OrdersDeps, query: OrderListQuery): Promise<OrderOut[]> {
+  return viewsOf(deps.db, await repo.findShipments(deps.db, shipmentFilter(query)));
+}
+
+const RequestCursor = Type.Tuple([Type.String({ pattern: '^[0-9]{1,19}$' })]);
+
+/** A page of requests in request_code order, each with all its matching shipments. */
+export async function listOrdersPage(deps: OrdersDeps, query: OrderListQuery): Promise<Page<OrderOut>> {
+  const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, RequestCursor)[0];
+  const filter = shipmentFilter(query);
+  const codes = await repo.requestCodesPage(deps.db, filter, after, limit + 1);
+  const page = pageOf(codes, limit, (code) => [code]);
+  const items = await viewsOf(deps.db, await repo.findShipments(deps.db, { ...filter, requestCodes: page.items }));
+  return { items, next: page.next };
 }
 
 export async function viewsOf(db: OrdersDb | OrdersTrx, shipments: readonly repo.ShipmentRow[]): Promise<OrderOut[]> {

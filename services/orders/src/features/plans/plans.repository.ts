@@ -73,9 +73,16 @@ export async function upsertPlans(trx: OrdersTrx, plans: readonly AggregatedPlan
   return saved;
 }
 
-export async function listPlans(db: OrdersDb, orderCode?: string): Promise<PlanRow[]> {
+/** Plans in (plan_start, order_code) order; with `page`, up to `limit` of them after the key `after`. */
+export async function listPlans(db: OrdersDb, orderCode?: string, page?: { after?: readonly [string, string]; limit: number }): Promise<PlanRow[]> {
   let query = db.selectFrom('order_plan').select(planColumns).orderBy('order_plan.plan_start').orderBy('order_plan.order_code');
   if (orderCode !== undefined) query = query.where('order_plan.order_code', '=', orderCode);
+  const after = page?.after;
+  if (after !== undefined) {
+    const [start, code] = after;
+    query = query.where((eb) => eb.or([eb('order_plan.plan_start', '>', start), eb.and([eb('order_plan.plan_start', '=', start), eb('order_plan.order_code', '>', code)])]));
+  }
+  if (page !== undefined) query = query.limit(page.limit);
   return (await query.execute()) as PlanRow[];
 }
 

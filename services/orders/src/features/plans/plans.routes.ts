@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
 import { commandFrom, type OrdersDeps } from '../../deps.js';
 import { XLSX_MEDIA_TYPE, planRowsFromBody } from './plan-upload.js';
@@ -17,11 +17,17 @@ export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
       schema: {
         tags: ['plans'],
         summary: 'Plans with their requests and the quantity still allowed',
+        description: PAGED_ARRAY,
         querystring: PlanListQuery,
-        response: { 200: Type.Array(PlanWithRequests), ...errors },
+        response: { 200: Type.Array(PlanWithRequests, { headers: nextCursorHeaders }), ...errors },
       },
     },
-    async (request) => plans.listPlansWithRequests(deps, request.query.order_code),
+    async (request, reply) => {
+      if (request.query.limit === undefined && request.query.cursor === undefined) return plans.listPlansWithRequests(deps, request.query.order_code);
+      const page = await plans.listPlansPage(deps, request.query);
+      sendNextCursor(reply, request.url, page.next);
+      return page.items;
+    },
   );
 
   app.post(

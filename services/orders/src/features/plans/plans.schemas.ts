@@ -1,8 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { KgIn, KgOut } from '@tributary/contracts';
+import { PageQuery } from '@tributary/platform/core';
+
+export { KgIn, KgOut };
 
 const Text = (description?: string) => Type.String({ maxLength: 500, ...(description ? { description } : {}) });
-export const KgOut = Type.String({ description: 'kilograms, decimal string', examples: ['1250.5'] });
-export const KgIn = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], { description: 'kilograms: a decimal string (preferred) or a number; at most three decimals' });
 export const DateText = Type.String({ description: 'YYYY-MM-DD', examples: ['2026-03-01'] });
 
 /** One Excel row, as the Admin-Panel sends it (every cell as text). */
@@ -61,7 +63,9 @@ export type PlanWithRequests = Static<typeof PlanWithRequests>;
 export const PlanListQuery = Type.Object({
   current_date: Type.Optional(Type.String({ description: 'Accepted for compatibility; every plan is returned (as in the original)' })),
   order_code: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  ...PageQuery.properties,
 });
+export type PlanListQuery = Static<typeof PlanListQuery>;
 
 export const PlanDeleteQuery = Type.Object({ order_code: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 export const SuccessOut = Type.Object({ success: Type.Boolean() });

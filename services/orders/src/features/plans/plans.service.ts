@@ -1,4 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type PlanDeletedPayload, type PlanUpsertedPayload } from '@tributary/contracts';
+import { decodeCursor, PAGE_LIMIT_DEFAULT, pageOf, type Page } from '@tributary/platform/core';
 import { writeEvents } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
 import { consumesAllowance } from '../../domain.js';
@@ -7,7 +9,7 @@ import { groupBy } from '../../group.js';
 import { kg } from '../../units.js';
 import { aggregatePlanRows, type NumberedRow } from './plan-rows.js';
 import * as repo from './plans.repository.js';
-import type { PlanOut, PlanWithRequests } from './plans.schemas.js';
+import type { PlanListQuery, PlanOut, PlanWithRequests } from './plans.schemas.js';
 
 const toPlanOut = (row: repo.PlanRow): PlanOut => ({
   order_code: row.order_code,
@@ -47,7 +49,21 @@ export async function uploadPlan(deps: OrdersDeps, command: Command, rows: reado
 }
 
 export async function listPlansWithRequests(deps: OrdersDeps, orderCode?: string): Promise<PlanWithRequests[]> {
-  const plans = await repo.listPlans(deps.db, orderCode);
+  return withRequests(deps, await repo.listPlans(deps.db, orderCode));
+}
+
+const PlanCursor = Type.Tuple([Type.String({ maxLength: 40 }), Type.String({ maxLength: 100 })]);
+
+/** A page of plans in (plan_start, order_code) order. */
+export async function listPlansPage(deps: OrdersDeps, query: PlanListQuery): Promise<Page<PlanWithRequests>> {
+  const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, PlanCursor);
+  const rows = await repo.listPlans(deps.db, query.order_code, { ...(after ? { after } : {}), limit: limit + 1 });
+  const page = pageOf(rows, limit, (plan) => [plan.plan_start, plan.order_code]);
+  return { items: await withRequests(deps, page.items), next: page.next };
+}
+
+async function withRequests(deps: OrdersDeps, plans: readonly repo.PlanRow[]): Promise<PlanWithRequests[]> {
   const shipments = await repo.shipmentsOfPlans(deps.db, plans.map((plan) => plan.order_code));
   const byPlan = groupBy(shipments, (shipment) => shipment.order_code);
   return plans.map((plan) => {

@@ -47,10 +47,21 @@ export async function markCompleted(trx: OrdersTrx, code: string, now: number): 
     .executeTakeFirstOrThrow()) as ScheduleRow;
 }
 
-export async function listSchedules(db: OrdersDb, filter: { date?: string; completed?: boolean }): Promise<ScheduleRow[]> {
+/** Schedules in (schedule_date, schedule_code) order; with `page`, up to `limit` of them after the key `after`. */
+export async function listSchedules(
+  db: OrdersDb,
+  filter: { date?: string; completed?: boolean },
+  page?: { after?: readonly [string, string]; limit: number },
+): Promise<ScheduleRow[]> {
   let query = db.selectFrom('order_schedule').select(columns);
   if (filter.date !== undefined) query = query.where('schedule_date', '=', filter.date);
   if (filter.completed !== undefined) query = query.where('completed', '=', filter.completed);
+  const after = page?.after;
+  if (after !== undefined) {
+    const [date, code] = after;
+    query = query.where((eb) => eb.or([eb('schedule_date', '>', date), eb.and([eb('schedule_date', '=', date), eb('schedule_code', '>', code)])]));
+  }
+  if (page !== undefined) query = query.limit(page.limit);
   return (await query.orderBy('schedule_date').orderBy('schedule_code').execute()) as ScheduleRow[];
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
 import { commandFrom, type OrdersDeps } from '../../deps.js';
 import { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleListQuery, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
@@ -15,11 +15,17 @@ export function registerScheduleRoutes(app: HttpApp, deps: OrdersDeps): void {
       schema: {
         tags: ['schedules'],
         summary: "A day's production schedules and the received shipments to fill them from",
+        description: PAGED_ARRAY,
         querystring: ScheduleListQuery,
-        response: { 200: Type.Array(ScheduleWithShipments), ...errors },
+        response: { 200: Type.Array(ScheduleWithShipments, { headers: nextCursorHeaders }), ...errors },
       },
     },
-    async (request) => schedules.listSchedules(deps, request.query),
+    async (request, reply) => {
+      if (request.query.limit === undefined && request.query.cursor === undefined) return schedules.listSchedules(deps, request.query);
+      const page = await schedules.listSchedulesPage(deps, request.query);
+      sendNextCursor(reply, request.url, page.next);
+      return page.items;
+    },
   );
 
   app.post(

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PageQuery } from '@tributary/platform/core';
 import { SHIFTS } from '../../domain.js';
 import { DateText, KgIn, KgOut } from '../plans/plans.schemas.js';
 import { CodeIn } from '../shipments/shipments.schemas.js';
@@ -35,7 +36,9 @@ export type ScheduleWithShipments = Static<typeof ScheduleWithShipments>;
 export const ScheduleListQuery = Type.Object({
   schedule_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD; without it every schedule is listed' })),
   completed: Type.Optional(Type.Boolean()),
+  ...PageQuery.properties,
 });
+export type ScheduleListQuery = Static<typeof ScheduleListQuery>;
 
 export const ScheduleCreateBody = Type.Array(
   Type.Object(

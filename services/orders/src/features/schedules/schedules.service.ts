@@ -1,4 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ScheduleCompletedPayload, type ScheduleCreatedPayload } from '@tributary/contracts';
+import { decodeCursor, PAGE_LIMIT_DEFAULT, pageOf, type Page } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
@@ -6,7 +8,7 @@ import { groupBy } from '../../group.js';
 import { kg, kgToPositiveGrams, requireDate } from '../../units.js';
 import { lockPlans } from '../plans/plans.repository.js';
 import * as repo from './schedules.repository.js';
-import type { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
+import type { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleListQuery, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
 
 const scheduleOut = (row: repo.ScheduleRow): ScheduleOut => ({
   schedule_code: Number(row.schedule_code),
@@ -18,9 +20,27 @@ const scheduleOut = (row: repo.ScheduleRow): ScheduleOut => ({
 });
 const scheduleDone = (row: repo.ScheduleRow): ScheduleDone => ({ ...scheduleOut(row), completed: row.completed });
 
-export async function listSchedules(deps: OrdersDeps, query: { schedule_date?: string; completed?: boolean }): Promise<ScheduleWithShipments[]> {
+export async function listSchedules(deps: OrdersDeps, query: ScheduleListQuery): Promise<ScheduleWithShipments[]> {
+  return withShipments(deps, await repo.listSchedules(deps.db, scheduleFilter(query)));
+}
+
+const ScheduleCursor = Type.Tuple([Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), Type.String({ pattern: '^[0-9]{1,19}$' })]);
+
+/** A page of schedules in (schedule_date, schedule_code) order. */
+export async function listSchedulesPage(deps: OrdersDeps, query: ScheduleListQuery): Promise<Page<ScheduleWithShipments>> {
+  const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ScheduleCursor);
+  const rows = await repo.listSchedules(deps.db, scheduleFilter(query), { ...(after ? { after } : {}), limit: limit + 1 });
+  const page = pageOf(rows, limit, (row) => [row.schedule_date, String(row.schedule_code)]);
+  return { items: await withShipments(deps, page.items), next: page.next };
+}
+
+function scheduleFilter(query: ScheduleListQuery): { date?: string; completed?: boolean } {
   const date = query.schedule_date === undefined ? undefined : requireDate(query.schedule_date, 'schedule_date');
-  const rows = await repo.listSchedules(deps.db, { ...(date ? { date } : {}), ...(query.completed !== undefined ? { completed: query.completed } : {}) });
+  return { ...(date ? { date } : {}), ...(query.completed !== undefined ? { completed: query.completed } : {}) };
+}
+
+async function withShipments(deps: OrdersDeps, rows: readonly repo.ScheduleRow[]): Promise<ScheduleWithShipments[]> {
   const accepted = groupBy(await repo.acceptedShipments(deps.db, rows.map((row) => row.order_code)), (s) => s.order_code);
   return rows.map((row) => ({
     ...scheduleDone(row),

@@ -35,6 +35,8 @@ export interface ShipmentFilter {
   requestCode?: string;
   /** Exact shipments (request_code, shipment_code). */
   keys?: readonly (readonly [string, number])[];
+  /** Only these requests. */
+  requestCodes?: readonly string[];
 }
 
 const eventColumns = ['request_code', 'shipment_code', 'status', 'event_ts', 'shipment_vehicle', 'order_remarks', 'shipment_remarks'] as const;
@@ -198,11 +200,13 @@ export async function findRequests(db: OrdersDb | OrdersTrx, requestCodes: reado
     .execute()) as RequestRow[];
 }
 
-export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter): Promise<ShipmentRow[]> {
-  let query = db.selectFrom('order_shipment as s').innerJoin('order_request as r', 'r.request_code', 's.request_code').select(shipmentColumns);
+/** Callers rule out empty `keys` and `requestCodes` first: SQL has no empty IN list. */
+function matchingShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter) {
+  let query = db.selectFrom('order_shipment as s').innerJoin('order_request as r', 'r.request_code', 's.request_code');
   if (filter.status !== undefined) query = query.where('s.status', '=', filter.status);
   if (filter.orderCode !== undefined) query = query.where('r.order_code', '=', filter.orderCode);
   if (filter.requestCode !== undefined) query = query.where('s.request_code', '=', filter.requestCode);
+  if (filter.requestCodes !== undefined) query = query.where('s.request_code', 'in', [...filter.requestCodes]);
   // Both filters ask whether the shipment has an event matching a condition.
   const withEvent = (column: 'e.event_ts' | 'e.shipment_vehicle', op: '=' | '>=', value: number | string) =>
     query.where(({ exists, selectFrom }) =>
@@ -217,11 +221,27 @@ export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFi
   if (filter.since !== undefined) query = withEvent('e.event_ts', '>=', filter.since);
   if (filter.vehicle !== undefined) query = withEvent('e.shipment_vehicle', '=', filter.vehicle);
   if (filter.keys !== undefined) {
-    if (filter.keys.length === 0) return [];
     const keys = filter.keys;
     query = query.where((eb) => eb.or(keys.map(([rc, sc]) => eb.and([eb('s.request_code', '=', rc), eb('s.shipment_code', '=', sc)]))));
   }
-  return (await query.orderBy('s.request_code').orderBy('s.shipment_code').execute()) as ShipmentRow[];
+  return query;
+}
+
+export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter): Promise<ShipmentRow[]> {
+  if (filter.keys?.length === 0 || filter.requestCodes?.length === 0) return [];
+  return (await matchingShipments(db, filter).select(shipmentColumns).orderBy('s.request_code').orderBy('s.shipment_code').execute()) as ShipmentRow[];
+}
+
+/**
+ * Up to `limit` request codes with a matching shipment, after `after` in ascending order: a
+ * page of `GET /order` is a page of requests, so a request's shipments never straddle two pages.
+ */
+export async function requestCodesPage(db: OrdersDb | OrdersTrx, filter: ShipmentFilter, after: string | undefined, limit: number): Promise<string[]> {
+  if (filter.keys?.length === 0 || filter.requestCodes?.length === 0) return [];
+  let query = matchingShipments(db, filter).select('s.request_code').distinct();
+  if (after !== undefined) query = query.where('s.request_code', '>', after);
+  const rows = await query.orderBy('s.request_code').limit(limit).execute();
+  return rows.map((row) => String(row.request_code));
 }
 
 export async function eventsOfRequests(db: OrdersDb | OrdersTrx, requestCodes: readonly string[]): Promise<EventRow[]> {

@@ -1,71 +1,12 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { SHIPMENT_STATUSES } from '../../domain.js';
-import { KgIn, KgOut } from '../plans/plans.schemas.js';
-
-/** bigint codes travel as numbers or decimal strings (the original's clients send both). */
-export const CodeIn = Type.Union([Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ pattern: '^[1-9][0-9]{0,15}$' })]);
-export const ShipmentCodeIn = Type.Union([Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), Type.String({ pattern: '^[1-9][0-9]{0,8}$' })]);
-export const StatusSchema = Type.Union(
-  SHIPMENT_STATUSES.map((status) => Type.Literal(status)),
-  { description: 'shipment workflow status' },
-);
-const Remark = Type.String({ maxLength: 2000 });
-
-export const EventOut = Type.Object(
-  {
-    status: Type.String(),
-    timestamp: Type.Integer({ description: 'event_ts, epoch ms' }),
-    shipment_vehicle: Type.Optional(Type.String()),
-    shipment_remarks: Type.Optional(Type.String()),
-    order_remarks: Type.Optional(Type.String()),
-  },
-  { title: 'ShipmentEvent' },
-);
-export type EventOut = Static<typeof EventOut>;
-
-export const ShipmentOut = Type.Object(
-  {
-    shipment_code: Type.Integer(),
-    quantity: KgOut,
-    allocated: Type.String({ description: 'kg of bags processing has allocated to this shipment' }),
-    status: Type.String({ description: 'current status (the latest event)' }),
-    events: Type.Array(EventOut),
-  },
-  { title: 'Shipment' },
-);
-export type ShipmentOut = Static<typeof ShipmentOut>;
-
-export const ShipmentChangeBody = Type.Array(
-  Type.Object({ request_code: CodeIn, shipment_code: ShipmentCodeIn, quantity: KgIn }, { additionalProperties: false }),
-  { minItems: 1 },
-);
-export type ShipmentChangeBody = Static<typeof ShipmentChangeBody>;
-
-export const ShipmentChangeOut = Type.Array(
-  Type.Object({ request_code: Type.Integer(), shipments: Type.Array(ShipmentOut) }, { title: 'ShipmentChange' }),
-);
-export type ShipmentChangeOut = Static<typeof ShipmentChangeOut>;
-
-export const EventBody = Type.Array(
-  Type.Object(
-    {
-      request_code: CodeIn,
-      shipment_code: ShipmentCodeIn,
-      status: StatusSchema,
-      shipment_vehicle: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-      shipment_remarks: Type.Optional(Type.Union([Remark, Type.Null()])),
-      order_remarks: Type.Optional(Type.Union([Remark, Type.Null()])),
-    },
-    { additionalProperties: false },
-  ),
-  { minItems: 1 },
-);
-export type EventBody = Static<typeof EventBody>;
-
-export const EventResultOut = Type.Array(
-  Type.Object(
-    { request_code: Type.Integer(), shipments: Type.Array(Type.Object({ shipment_code: Type.Integer(), events: Type.Array(EventOut) })) },
-    { title: 'ShipmentEventResult' },
-  ),
-);
-export type EventResultOut = Static<typeof EventResultOut>;
+/** The wire schemas of shipments are the contract's: processing compiles against the same ones. */
+export {
+  CodeIn,
+  EventBody,
+  EventOut,
+  EventResultOut,
+  ShipmentChangeBody,
+  ShipmentChangeOut,
+  ShipmentCodeIn,
+  ShipmentOut,
+  StatusSchema,
+} from '@tributary/contracts';

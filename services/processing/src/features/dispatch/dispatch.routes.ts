@@ -8,6 +8,7 @@ import { findDispatch } from './dispatch.repository.js';
 import { dispatchShipment } from './dispatch.service.js';
 import { ProcessingError } from '../../errors.js';
 import { ACCESS } from '../../access.js';
+import { ordersApi } from '@tributary/contracts';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
 const DispatchBody = Type.Object(
@@ -57,7 +58,7 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
       return dispatchShipment(
         {
           deps,
-          orders,
+          orders: ordersApi(orders),
           actor: commandOf(request, deps),
           key: header,
           leaseMs,

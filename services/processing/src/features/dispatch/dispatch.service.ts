@@ -1,6 +1,7 @@
 import { AppError, dec, isAppError } from '@tributary/platform/core';
+import type { CallOptions, OrdersApi } from '@tributary/contracts';
 import { inTransaction } from '@tributary/platform/db';
-import { retry, runSaga, SagaError, type ServiceClient, type SagaStep } from '@tributary/platform/resilience';
+import { retry, runSaga, SagaError, type SagaStep } from '@tributary/platform/resilience';
 import type { Material } from '../../domain/materials.js';
 import { kg, parseKg } from '../../domain/values.js';
 import type { CommandContext } from '@tributary/platform/command';
@@ -37,13 +38,13 @@ export interface DispatchResult {
 
 export interface DispatchCall {
   deps: FeatureDeps;
-  orders: ServiceClient;
+  orders: OrdersApi;
   actor: CommandContext;
   key: string;
   /** A `running` dispatch silent for longer than this is taken over by a retry (its process died). */
   leaseMs: number;
   /** Forwarded to orders with every call (the request id and trace come from the command context). */
-  forward: { identity?: { user?: string; roles?: string[] } };
+  forward: CallOptions;
 }
 
 interface OrderShipmentView {
@@ -108,13 +109,10 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
     sagaSteps.push({
       name: 'split',
       run: async () => {
-        const answer = await call.orders.json<{ shipments: { shipment_code: number; quantity: string }[] }[]>({
-          method: 'PUT',
-          path: '/order/shipment',
-          body: [{ request_code: input.request_code, shipment_code: input.shipment_code, quantity: total.toFixed(3) }],
-          idempotencyKey: `${key}:split`,
+        const answer = await call.orders.updateShipments([{ request_code: input.request_code, shipment_code: input.shipment_code, quantity: total.toFixed(3) }], {
           ...call.forward,
           correlation: call.actor,
+          idempotencyKey: `${key}:split`,
         });
         const created = answer[0]?.shipments.filter((s) => s.shipment_code !== input.shipment_code).at(-1);
         split = created ? { shipment_code: created.shipment_code, quantity: String(created.quantity) } : null;
@@ -156,14 +154,10 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
     run: async () => {
       // The same rule as every dispatch event: the allocations above must really be in place.
       await requireAllocatedBags(deps.db, [input]);
-      await call.orders.json({
-        method: 'POST',
-        path: '/order/shipment/event',
-        body: [{ request_code: input.request_code, shipment_code: input.shipment_code, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: input.shipment_vehicle }],
-        idempotencyKey: `${key}:dispatched`,
-        ...call.forward,
-        correlation: call.actor,
-      });
+      await call.orders.addShipmentEvents(
+        [{ request_code: input.request_code, shipment_code: input.shipment_code, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: input.shipment_vehicle }],
+        { ...call.forward, correlation: call.actor, idempotencyKey: `${key}:dispatched` },
+      );
       await note('dispatched-event', 'done');
     },
   });
@@ -240,13 +234,7 @@ async function failDispatch(call: DispatchCall, error: AppError): Promise<never>
 /** The live shipment from orders; while orders is unreachable, the local copy (ADR 0601). */
 async function readShipment(call: DispatchCall, input: DispatchInput): Promise<OrderShipmentView> {
   try {
-    const orders = await call.orders.json<{ request_code: number; shipments?: { shipment_code: number; quantity: string; status: string }[] }[]>({
-      method: 'GET',
-      path: '/order',
-      query: { request_code: String(input.request_code) },
-      ...call.forward,
-      correlation: call.actor,
-    });
+    const orders = await call.orders.listOrders({ request_code: input.request_code }, { ...call.forward, correlation: call.actor });
     const shipment = orders.find((o) => Number(o.request_code) === input.request_code)?.shipments?.find((s) => s.shipment_code === input.shipment_code);
     if (!shipment) return failDispatch(call, ProcessingError.SHIPMENT_NOT_FOUND(`no shipment ${input.request_code}/${input.shipment_code} in orders`));
     return { quantity: String(shipment.quantity), status: shipment.status };

@@ -6,8 +6,8 @@ import {
   MtpReconcileSummary,
   pagedRows,
   parseMtpCursor,
+  ordersApi,
   reconcileMtp,
-  type MtpShipmentPage,
 } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
@@ -64,7 +64,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       const pageSize = request.query.page_size ?? 2000;
       const maxDifferences = request.query.max_differences ?? 1000;
       const shipments = pagedRows((after) =>
-        orders.json<MtpShipmentPage>({ method: 'GET', path: MTP_RECONCILE_PATHS.shipments, query: { limit: pageSize, ...(after ? { after } : {}) }, correlation: commandOf(request, deps) }),
+        ordersApi(orders).reconcileShipments({ limit: pageSize, after }, { correlation: commandOf(request, deps) }),
       );
       const allocations = pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), pageSize));
       const run = reconcileMtp(shipments, allocations);

@@ -3,6 +3,7 @@ import { isAppError, uuid } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { FastifyRequest } from 'fastify';
+import { ordersApi, type CallOptions, type OrderOut } from '@tributary/contracts';
 import { Code, Kg, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
 import { copyState, dispatchableCopies } from '../orders-copy/copy.repository.js';
@@ -19,26 +20,8 @@ export const STALE_REASON_HEADER = 'x-tributary-stale-reason';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 502: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
 
-interface OrderEvent {
-  status: string;
-  [key: string]: unknown;
-}
-interface OrderShipment {
-  shipment_code: number;
-  quantity: unknown;
-  events?: OrderEvent[];
-}
-interface Order {
-  request_code: number;
-  order_code: string;
-  product_name: string;
-  requirement: unknown;
-  comments: unknown;
-  shipments?: OrderShipment[];
-}
-
 /** Shipments ready to load: ORDER_READY, neither dispatched nor trader-blocked (reference §5.2). */
-export function dispatchableShipments(orders: Order[]) {
+export function dispatchableShipments(orders: readonly OrderOut[]) {
   return orders.flatMap((order) =>
     (order.shipments ?? [])
       .filter((shipment) => {
@@ -63,11 +46,12 @@ export function dispatchableShipments(orders: Order[]) {
  * SHIPMENT_API) with a signed client, passing the caller's identity and trace along.
  */
 export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined): void {
+  const api = orders ? ordersApi(orders) : undefined;
   const client = () => {
-    if (!orders) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
-    return orders;
+    if (!api) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
+    return api;
   };
-  const passAlong = (request: FastifyRequest) => ({
+  const passAlong = (request: FastifyRequest): CallOptions => ({
     ...(request.identity ? { identity: { ...(request.identity.user ? { user: request.identity.user } : {}), roles: request.identity.roles } } : {}),
     correlation: commandOf(request, deps),
   });
@@ -77,7 +61,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
     { config: { access: ACCESS.peer }, schema: { tags: ['shipment'], summary: 'Shipments ready for dispatch (flattened from the orders service)', response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors } } },
     async (request, reply) => {
       try {
-        const live = dispatchableShipments(await client().json<Order[]>({ method: 'GET', path: '/order', ...passAlong(request) }));
+        const live = dispatchableShipments(await client().listOrders({}, passAlong(request)));
         void reply.header(STALE_HEADER, 'false');
         return live;
       } catch (error) {
@@ -104,7 +88,7 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
         response: { 200: Type.Unknown(), ...errors },
       },
     },
-    (request) => client().json({ method: 'PUT', path: '/order/shipment', body: [request.body], ...passAlong(request) }),
+    (request) => client().updateShipments([request.body], passAlong(request)),
   );
 
   app.post(
@@ -125,14 +109,11 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
       const orders = client();
       await requireAllocatedBags(deps.db, request.body);
       const header = request.headers['idempotency-key'];
-      return orders.json({
-        method: 'POST',
-        path: '/order/shipment/event',
-        body: request.body.map((event) => ({ ...event, status: 'SHIPMENT_DISPATCHED' })),
+      return orders.addShipmentEvents(
+        request.body.map((event) => ({ ...event, status: 'SHIPMENT_DISPATCHED' as const })),
         // The dispatch is retried safely: orders deduplicates on the key.
-        idempotencyKey: typeof header === 'string' ? header : uuid(),
-        ...passAlong(request),
-      });
+        { ...passAlong(request), idempotencyKey: typeof header === 'string' ? header : uuid() },
+      );
     },
   );
 }

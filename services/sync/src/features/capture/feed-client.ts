@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
-import { unavailable } from '@tributary/platform/core';
 import type { OutboxEvent, OutboxPage } from '@tributary/platform/outbox';
+import { SyncError } from '../../errors.js';
 
 /** What a source's `GET /internal/outbox` serves: the kernel's outbox page, as JSON. */
 export type FeedEvent = OutboxEvent;
@@ -35,11 +35,11 @@ export class FeedClient {
     const timeout = AbortSignal.timeout(waitMs + 15_000);
     const response = await this.pool.request({ method: 'GET', path, headers, signal: AbortSignal.any([signal, timeout]) }).catch((error: unknown) => {
       if (signal.aborted) throw error;
-      throw unavailable('SYNC_SOURCE_UNREACHABLE', `Outbox of "${this.options.source}" is unreachable`, { cause: error, details: { source: this.options.source } });
+      throw SyncError.SYNC_SOURCE_UNREACHABLE(`Outbox of "${this.options.source}" is unreachable`, { cause: error, details: { source: this.options.source } });
     });
     const text = await response.body.text();
     if (response.statusCode !== 200) {
-      throw unavailable('SYNC_SOURCE_FEED_FAILED', `Outbox of "${this.options.source}" answered ${response.statusCode}`, {
+      throw SyncError.SYNC_SOURCE_FEED_FAILED(`Outbox of "${this.options.source}" answered ${response.statusCode}`, {
         details: { source: this.options.source, status: response.statusCode, body: text.slice(0, 500) },
       });
     }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { invalid, notFound, unauthenticated } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { SyncErrorCode } from '../../errors.js';
+import { SyncError } from '../../errors.js';
 import type { WebhookDeps } from '../../deps.js';
 import { captureEvents } from './capture.service.js';
 import { isKnownEvent, WEBHOOK_SOURCES } from './webhook-sources.js';
@@ -24,18 +23,18 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
     const { source, eventType } = request.params as { source: string; eventType?: string };
     const definition = Object.hasOwn(WEBHOOK_SOURCES, source) ? WEBHOOK_SOURCES[source] : undefined;
     const secret = Object.hasOwn(deps.settings.webhookSecrets, source) ? deps.settings.webhookSecrets[source] : undefined;
-    if (!definition || !secret) throw notFound(SyncErrorCode.WEBHOOK_SOURCE_UNKNOWN, `No webhook source "${source}" is configured`);
+    if (!definition || !secret) throw SyncError.SYNC_WEBHOOK_SOURCE_UNKNOWN(`No webhook source "${source}" is configured`);
     const raw: Buffer = request.rawBody ?? Buffer.alloc(0);
     const header = request.headers[definition.signatureHeader] ?? request.headers['x-tributary-signature'];
     if (!verifyWebhookSignature(raw, secret, typeof header === 'string' ? header : undefined)) {
-      throw unauthenticated(SyncErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Webhook signature is missing or does not match the body');
+      throw SyncError.SYNC_WEBHOOK_SIGNATURE_INVALID('Webhook signature is missing or does not match the body');
     }
     const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid(SyncErrorCode.WEBHOOK_BODY_INVALID, 'Webhook body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw SyncError.SYNC_WEBHOOK_BODY_INVALID('Webhook body must be a JSON object');
     const record = body as Record<string, unknown>;
     const name = eventType ?? pick(record, ['event', 'eventType', 'event_type', 'type']);
     if (!name || !isKnownEvent(definition, name)) {
-      throw invalid(SyncErrorCode.WEBHOOK_EVENT_UNKNOWN, `"${name ?? ''}" is not an event ${source} sends`, { details: { accepted: definition.events } });
+      throw SyncError.SYNC_WEBHOOK_EVENT_UNKNOWN(`"${name ?? ''}" is not an event ${source} sends`, { details: { accepted: definition.events } });
     }
     const entity = definition.entity(name, record);
     const given = request.headers['x-webhook-id'] ?? request.headers['idempotency-key'];

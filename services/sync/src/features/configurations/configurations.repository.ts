@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import { conflict, notFound } from '@tributary/platform/core';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { SyncConfigurationRow, SyncDatabase } from '../../db/schema.js';
-import { SyncErrorCode } from '../../errors.js';
+import { SyncError } from '../../errors.js';
 import type { ConfigurationInput } from './configurations.schemas.js';
 import { toRoute, type Route } from './route.js';
 
@@ -19,7 +18,7 @@ export class ConfigurationsRepository {
 
   async get(configId: string): Promise<SyncConfigurationRow> {
     const row = await this.db.selectFrom('sync_configurations').selectAll().where('config_id', '=', configId).executeTakeFirst();
-    if (!row) throw notFound(SyncErrorCode.CONFIG_NOT_FOUND, `No configuration ${configId}`);
+    if (!row) throw SyncError.SYNC_CONFIG_NOT_FOUND(`No configuration ${configId}`);
     return row;
   }
 
@@ -35,7 +34,7 @@ export class ConfigurationsRepository {
   async replace(configId: string, input: ConfigurationInput, actor: string, now: Date, expectedVersion?: number): Promise<SyncConfigurationRow> {
     const current = await this.get(configId);
     if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw conflict(SyncErrorCode.CONFIG_VERSION_MISMATCH, `Configuration is at version ${current.version}, not ${expectedVersion}`, { details: { version: current.version } });
+      throw SyncError.SYNC_CONFIG_VERSION_MISMATCH(`Configuration is at version ${current.version}, not ${expectedVersion}`, { details: { version: current.version } });
     }
     try {
       const row = await this.db
@@ -45,7 +44,7 @@ export class ConfigurationsRepository {
         .where('version', '=', current.version)
         .returningAll()
         .executeTakeFirst();
-      if (!row) throw conflict(SyncErrorCode.CONFIG_VERSION_MISMATCH, 'Configuration changed while being updated; read it again');
+      if (!row) throw SyncError.SYNC_CONFIG_VERSION_MISMATCH('Configuration changed while being updated; read it again');
       return row;
     } catch (error) {
       throw translate(error, input.config_name);
@@ -54,7 +53,7 @@ export class ConfigurationsRepository {
 
   async remove(configId: string): Promise<void> {
     const result = await this.db.deleteFrom('sync_configurations').where('config_id', '=', configId).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw notFound(SyncErrorCode.CONFIG_NOT_FOUND, `No configuration ${configId}`);
+    if (Number(result.numDeletedRows) === 0) throw SyncError.SYNC_CONFIG_NOT_FOUND(`No configuration ${configId}`);
   }
 
   async routes(): Promise<Route[]> {
@@ -84,6 +83,6 @@ export function toColumns(input: ConfigurationInput) {
 }
 
 function translate(error: unknown, name: string): unknown {
-  if (dbErrorKind(error) === 'unique') return conflict(SyncErrorCode.CONFIG_NAME_TAKEN, `A configuration named "${name}" exists`);
+  if (dbErrorKind(error) === 'unique') return SyncError.SYNC_CONFIG_NAME_TAKEN(`A configuration named "${name}" exists`);
   return error;
 }

@@ -1,6 +1,5 @@
 import { Cron } from 'croner';
-import { invalid } from '@tributary/platform/core';
-import { SyncErrorCode } from '../../errors.js';
+import { SyncError } from '../../errors.js';
 import { DEFAULT_SCHEDULES, type ConfigurationInput } from './configurations.schemas.js';
 
 /** What validation needs of the business rules (the conflicts feature's registry satisfies it). */
@@ -40,5 +39,5 @@ export function validateConfiguration(input: ConfigurationInput, context: { peer
       problems.push(`schedule "${schedule}" is not a valid cron expression: ${(error as Error).message}`);
     }
   }
-  if (problems.length > 0) throw invalid(SyncErrorCode.CONFIG_INVALID, `Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
+  if (problems.length > 0) throw SyncError.SYNC_CONFIG_INVALID(`Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
 }

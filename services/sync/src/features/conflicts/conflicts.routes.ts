@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { notFound } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { RESOLUTION_STATUSES } from '../../db/schema.js';
-import { SyncErrorCode } from '../../errors.js';
+import { SyncError } from '../../errors.js';
 import type { ConflictRouteDeps } from '../../deps.js';
 import { toJson } from '../events/serialize.js';
 import { auditTrail, findConflict, listConflicts } from './conflicts.repository.js';
@@ -46,7 +45,7 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
 
   const detail = async (conflictId: string) => {
     const row = await findConflict(db, conflictId);
-    if (!row) throw notFound(SyncErrorCode.CONFLICT_NOT_FOUND, `No conflict ${conflictId}`);
+    if (!row) throw SyncError.SYNC_CONFLICT_NOT_FOUND(`No conflict ${conflictId}`);
     const delivery = await db.selectFrom('sync_status').select(['sync_id', 'sync_status', 'target_system', 'resolution_round', 'completed_at']).where('id', '=', row.sync_status_id).executeTakeFirst();
     return { ...toJson(row), delivery: delivery ? toJson(delivery) : null, audit: (await auditTrail(db, conflictId)).map(toJson) };
   };

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { conflict as conflictError, invalid, notFound, type Clock } from '@tributary/platform/core';
+import type { Clock } from '@tributary/platform/core';
 import { inTransaction } from '@tributary/platform/db';
 import type { ResolutionStrategy, SyncConflictRow, SyncDatabase } from '../../db/schema.js';
-import { SyncErrorCode } from '../../errors.js';
+import { SyncError } from '../../errors.js';
 import type { ConflictPolicy } from '../configurations/configurations.schemas.js';
 import type { BusinessRules } from './business-rules.js';
 import { park, resolve as resolveDelivery, type Resolution, type StatusAfterConflict } from '../queue/index.js';
@@ -71,7 +71,7 @@ export async function handleDetectedConflict(deps: ConflictDeps, detected: Detec
     const facts = { now, fromStatuses: ['in_progress' as const], round: detected.round, targetVersion: detected.targetVersion, targetData: detected.targetData };
     const moved =
       next.kind === 'await' ? await park(trx, detected.syncStatusId, next.conflictId, facts) : await resolveDelivery(trx, detected.syncStatusId, next, facts);
-    if (!moved) throw conflictError('SYNC_DELIVERY_SUPERSEDED', 'The delivery moved on while its conflict was being recorded');
+    if (!moved) throw SyncError.SYNC_DELIVERY_SUPERSEDED('The delivery moved on while its conflict was being recorded');
     return { conflict: (await findConflict(trx, row.conflict_id))!, next: next.kind };
   });
   if (outcome.next === 'redeliver') deps.onRedeliver?.();
@@ -155,9 +155,9 @@ export type ManualChoice = { choice: 'source' } | { choice: 'target' } | { choic
 
 async function openConflict(trx: Kysely<SyncDatabase>, conflictId: string): Promise<SyncConflictRow> {
   const row = await findConflict(trx, conflictId, true);
-  if (!row) throw notFound(SyncErrorCode.CONFLICT_NOT_FOUND, `No conflict ${conflictId}`);
+  if (!row) throw SyncError.SYNC_CONFLICT_NOT_FOUND(`No conflict ${conflictId}`);
   if (!OPEN.includes(row.resolution_status)) {
-    throw conflictError(SyncErrorCode.CONFLICT_ALREADY_CLOSED, `Conflict is ${row.resolution_status}`, { details: { resolutionStatus: row.resolution_status } });
+    throw SyncError.SYNC_CONFLICT_ALREADY_CLOSED(`Conflict is ${row.resolution_status}`, { details: { resolutionStatus: row.resolution_status } });
   }
   return row;
 }
@@ -202,7 +202,7 @@ export async function resolveConflict(deps: ConflictDeps, conflictId: string, de
   await inTransaction(deps.db, async (trx) => {
     const row = await openConflict(trx, conflictId);
     const now = new Date(deps.clock.now());
-    if (decision.choice === 'custom' && decision.value === undefined) throw invalid(SyncErrorCode.CONFLICT_VALUE_REQUIRED, 'A custom resolution needs a value');
+    if (decision.choice === 'custom' && decision.value === undefined) throw SyncError.SYNC_CONFLICT_VALUE_REQUIRED('A custom resolution needs a value');
     const value = decision.choice === 'source' ? row.source_value : decision.choice === 'target' ? row.target_value : decision.value;
     await updateConflict(trx, conflictId, { status: 'resolved', strategy: 'manual', resolvedValue: value, reason, confidence: '1.00', resolvedBy: actor, resolvedAt: now });
     const next: Resolution =

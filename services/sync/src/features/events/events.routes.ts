@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { conflict, notFound } from '@tributary/platform/core';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { SYNC_STATUSES } from '../../db/schema.js';
-import { SyncErrorCode } from '../../errors.js';
+import { SyncError } from '../../errors.js';
 import type { EventRouteDeps } from '../../deps.js';
 import { replay, skip } from '../queue/index.js';
 import { findEvent, findStatus, listEvents, listStatuses } from './events.repository.js';
@@ -69,7 +68,7 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
     async (request) => {
       const { eventId } = request.params as { eventId: string };
       const event = await findEvent(db, eventId);
-      if (!event) throw notFound(SyncErrorCode.EVENT_NOT_FOUND, `No event ${eventId}`);
+      if (!event) throw SyncError.SYNC_EVENT_NOT_FOUND(`No event ${eventId}`);
       const deliveries = await listStatuses(db, { eventId, limit: 100 });
       return { ...toJson(event), deliveries: deliveries.map(toJson) };
     },
@@ -96,7 +95,7 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
     { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'One delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Row, ...errors } } },
     async (request) => {
       const row = await findStatus(db, (request.params as { syncId: string }).syncId);
-      if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
+      if (!row) throw SyncError.SYNC_STATUS_NOT_FOUND('No such delivery');
       return toJson(row);
     },
   );
@@ -107,9 +106,9 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const row = await findStatus(db, syncId);
-      if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
+      if (!row) throw SyncError.SYNC_STATUS_NOT_FOUND('No such delivery');
       if (row.sync_status !== 'failed' && row.sync_status !== 'skipped') {
-        throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `Only failed or skipped deliveries are replayed; this one is ${row.sync_status}`);
+        throw SyncError.SYNC_STATUS_NOT_REPLAYABLE(`Only failed or skipped deliveries are replayed; this one is ${row.sync_status}`);
       }
       const replayed = await replay(db, { syncIds: [syncId], statuses: ['failed', 'skipped'], limit: 1 }, new Date(deps.clock.now()));
       deps.wakeWorkers();
@@ -147,8 +146,8 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
       const now = new Date(deps.clock.now());
       if (!(await skip(db, syncId, reason, now))) {
         const row = await findStatus(db, syncId);
-        if (!row) throw notFound(SyncErrorCode.STATUS_NOT_FOUND, 'No such delivery');
-        throw conflict(SyncErrorCode.STATUS_NOT_REPLAYABLE, `A ${row.sync_status} delivery cannot be skipped`);
+        if (!row) throw SyncError.SYNC_STATUS_NOT_FOUND('No such delivery');
+        throw SyncError.SYNC_STATUS_NOT_REPLAYABLE(`A ${row.sync_status} delivery cannot be skipped`);
       }
       deps.wakeWorkers();
       return toJson((await findStatus(db, syncId))!);
