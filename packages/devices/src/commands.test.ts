@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, renderLabel } from './commands.js';
-import type { LabelInput } from './messages.js';
-
-const BARCODE = '3f2c1b7a-9d4e-4c2a-8b1f-0e5d6c7b8a90';
-const blendsheet: LabelInput = {
-  table: 'blendsheet',
-  barcode: BARCODE,
-  item_code: 'BLT00042',
-  id: 3,
-  received_ts: Date.UTC(2024, 5, 30, 18, 45, 0),
-  store_location: 'FG-1',
-  gross_weight: '25.5',
-  bag_weight: '0.25',
-  blendsheet_no: 'BS/2024/0192',
-};
+import { BLENDSHEET_ZPL, blendsheet } from './testing/labels.js';
 
 describe('bridge commands', () => {
   it('accepts the three commands', () => {
@@ -34,16 +21,7 @@ describe('bridge commands', () => {
   });
 
   it('renders the blendsheet label with exact weights in the plant zone', () => {
-    // 18:45 UTC on 30 June is 00:15 on 1 July in Colombo: the date moves too.
-    expect(renderLabel(blendsheet)).toBe(
-      [
-        '^XA',
-        '^CI28',
-        '^FO30,30^A0N,26,26^FB520,8,6,L^FH_^FDItem Code: BLT00042\\&Blendsheet No: BS/2024/0192\\&Received At: 12:15:00 AM, 01/07/2024\\&Location: FG-1\\&Gross Weight: 25.50\\&Bag Weight: 0.25\\&Net Weight: 25.25\\&Bag No: 3^FS',
-        `^FO617,30^BQN,2,5^FDQA,blendsheet:${BARCODE}^FS`,
-        '^XZ',
-      ].join('\n'),
-    );
+    expect(renderLabel(blendsheet)).toBe(BLENDSHEET_ZPL);
   });
 
   it('refuses a bag heavier than its gross', () => {
