@@ -107,3 +107,13 @@ export function openSerialLine(options: SerialLineOptions): SerialLine {
     },
   };
 }
+
+/** The serial ports this machine has, for picking the DEVICES_*_PORT values. */
+export async function listSerialPorts(): Promise<{ path: string; manufacturer?: string; serialNumber?: string }[]> {
+  const ports = await SerialPort.list();
+  return ports.map((port) => ({
+    path: port.path,
+    ...(port.manufacturer ? { manufacturer: port.manufacturer } : {}),
+    ...(port.serialNumber ? { serialNumber: port.serialNumber } : {}),
+  }));
+}
