@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '@tributary/platform/core';
 import { chunked, cutsArb } from '../testing/chunks.js';
 import { createScaleParser, parseScaleFrame, type ScaleReading } from './scale.js';
 
@@ -26,6 +27,20 @@ describe('scale frames (§7.2 load cell)', () => {
 
   it('refuses bodies that are not readings', () => {
     for (const body of ['', 'S', 'X 12.00', 'S 12.3.4', 'S twelve', 'S 1e3', 's 12.00', 'S 12 lb']) expect(parseScaleFrame(body)).toBeNull();
+  });
+
+  it('rounds any written weight exactly as Decimal half-up does, however long', () => {
+    const digits = (max: number) => fc.string({ unit: fc.constantFrom('0', '1', '4', '5', '6', '9'), minLength: 1, maxLength: max });
+    fc.assert(
+      fc.property(fc.constantFrom('', '-', '+'), digits(18), fc.option(digits(8), { nil: undefined }), (sign, whole, fraction) => {
+        const written = `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}`;
+        const expected = new Decimal(written).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+        const got = parseScaleFrame(`S ${written}`);
+        expect(got?.kg).toBe(expected.isZero() ? '0.00' : expected.toFixed(2));
+        expect(got?.underload).toBe(expected.isNegative() && !expected.isZero());
+        expect(got?.overload).toBe(expected.greaterThan('999.99'));
+      }),
+    );
   });
 
   it('finds frames in a noisy stream and counts the noise', () => {

@@ -53,10 +53,45 @@ export function parseScaleFrame(body: string, capacityKg: string = DEFAULT_CAPAC
   if (UNDER.test(weight)) return { kg: null, stable, overload: false, underload: true };
   const match = NUMBER.exec(weight);
   if (!match) return null;
-  const value = new Decimal(`${match[1] ?? ''}${match[2]}`).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
-  // -0.004 rounds to a zero that would print as "-0.00".
-  const kg = value.isZero() ? '0.00' : value.toFixed(2);
-  return { kg, stable, overload: value.greaterThan(capacityKg), underload: value.isNegative() && !value.isZero() };
+  const negative = match[1] === '-';
+  const cents = toCents(match[2]!);
+  if (cents === null) {
+    const value = new Decimal(`${match[1] ?? ''}${match[2]}`).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    // -0.004 rounds to a zero that would print as "-0.00".
+    const kg = value.isZero() ? '0.00' : value.toFixed(2);
+    return { kg, stable, overload: value.greaterThan(capacityKg), underload: value.isNegative() && !value.isZero() };
+  }
+  const signed = negative && cents > 0;
+  const kg = `${signed ? '-' : ''}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  return { kg, stable, overload: !signed && cents > capacityCents(capacityKg), underload: signed };
+}
+
+/** Integers below this are exact in a double, so cents of up to 13 integer digits stay exact. */
+const EXACT_DIGITS = 13;
+
+/**
+ * An unsigned decimal rounded half-up (away from zero) to whole cents, in integer arithmetic:
+ * the frames arrive many times a second and a Decimal per frame is most of the parse time.
+ * Null for magnitudes too long to stay exact, which go through Decimal instead.
+ */
+function toCents(unsigned: string): number | null {
+  const dot = unsigned.indexOf('.');
+  const whole = dot < 0 ? unsigned : unsigned.slice(0, dot);
+  const fraction = dot < 0 ? '' : unsigned.slice(dot + 1);
+  if (whole.length > EXACT_DIGITS) return null;
+  const cents = Number(whole || '0') * 100 + Number(fraction.slice(0, 2).padEnd(2, '0'));
+  return fraction.length > 2 && fraction.charCodeAt(2) >= 53 /* '5' */ ? cents + 1 : cents;
+}
+
+const capacities = new Map<string, number>();
+
+function capacityCents(capacityKg: string): number {
+  let cents = capacities.get(capacityKg);
+  if (cents === undefined) {
+    cents = new Decimal(capacityKg).times(100).toNumber();
+    capacities.set(capacityKg, cents);
+  }
+  return cents;
 }
 
 /**
