@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, silentLogger } from '@tributary/platform/core';
+import { silentLogger } from '@tributary/platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDevicesConfig } from '../config.js';
 import { BLENDSHEET_ZPL, blendsheet, TEALINE_ZPL, tealine, UUID_TEA } from '../testing/labels.js';
@@ -36,7 +36,7 @@ describe('device bridge over real serial lines (socat pseudo-terminals)', () => 
       DEVICES_BUTTON_PORT: pairs.button!.device,
       DEVICES_PRINTER: pairs.printer!.device,
     });
-    bridge = await startDeviceBridge(config, process.env.DEBUG_DEVICES ? createLogger({ level: 'debug' }) : silentLogger());
+    bridge = await startDeviceBridge(config, silentLogger());
     wsUrl = `${bridge.url.replace(/^http/, 'ws')}${BRIDGE_WS_PATH}`;
     page = await openPage(wsUrl);
     await page.next('devices', (event) => Object.values(event.devices).every((state) => state === 'connected'));
