@@ -5,6 +5,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { up } from './commands/up.js';
 import { formatReconcileTable, reconcileMtpCommand } from './commands/reconcile.js';
 import { formatMaskReport, maskCommand } from './commands/mask.js';
+import { devicesCommand, listPortsCommand } from './commands/devices.js';
 import { drainHttpApp } from '@tributary/platform/http';
 import { printBanner } from './banner.js';
 import { startStatusServer } from './status-server.js';
@@ -94,6 +95,21 @@ program
     });
     process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatMaskReport(result));
     process.exitCode = result.leaks.length > 0 ? 2 : 0;
+  });
+
+program
+  .command('devices')
+  .description('the kiosk device bridge: scale, scanner, button box and label printer on a local WebSocket (docs/devices.md)')
+  .addOption(new Option('--config <file>', 'JSON file of DEVICES_* settings (the environment overrides it)').env('DEVICES_CONFIG'))
+  .option('--list', 'list the serial ports of this machine and exit')
+  .action(async (options: { config?: string; list?: boolean }) => {
+    if (options.list) {
+      process.stdout.write(await listPortsCommand());
+      return;
+    }
+    const global = program.opts<{ logLevel: string }>();
+    const logger = createLogger({ name: 'devices', level: global.logLevel });
+    await devicesCommand({ env: process.env, logger, ...(options.config ? { config: options.config } : {}) });
   });
 
 program.parseAsync().catch((error: unknown) => {
