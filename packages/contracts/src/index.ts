@@ -5,3 +5,4 @@ export * from './sync.js';
 export * from './erp.js';
 export * from './mtp-reconcile.js';
 export * from './mtp.js';
+export * from './trace.js';

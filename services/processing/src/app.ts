@@ -19,6 +19,7 @@ import { registerRecordRoutes } from './features/records/records.routes.js';
 import { registerShipmentRoutes } from './features/shipments/shipments.routes.js';
 import { registerSheetRoutes } from './features/sheets/sheets.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { registerGenealogyRoutes } from './features/genealogy/genealogy.routes.js';
 
 export const SERVICE_NAME = 'processing';
 
@@ -72,6 +73,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   registerDispatchRoutes(app, deps, orders, config.DISPATCH_LEASE_MS);
   registerOrdersCopyRoutes(app, deps, names(config.PROCESSING_EVENT_DELIVERERS));
   registerReconcileRoutes(app, deps, orders);
+  registerGenealogyRoutes(app, deps, orders);
   registerPrivacy(app, context);
   if (orders) app.addHook('onClose', () => orders.close());
   return app;
