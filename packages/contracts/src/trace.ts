@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { ServiceClient } from '@tributary/platform/resilience';
 
 /**
  * Traceability across processing (lots, bags, batches, allocations, parcels) and orders
@@ -89,8 +88,13 @@ export type TraceScheduleDetail = Static<typeof TraceScheduleDetail>;
 export const TraceLookupResponse = Type.Object({ shipments: Type.Array(TraceShipmentDetail), schedules: Type.Array(TraceScheduleDetail) });
 export type TraceLookupResponse = Static<typeof TraceLookupResponse>;
 
+/** The part of the kernel's service client this call needs (contracts stay free of the transport). */
+export interface JsonCaller {
+  json<T>(request: { method: 'POST'; path: string; body: unknown; requestId?: string }): Promise<T>;
+}
+
 /** The typed call processing makes to orders; unknown codes are simply absent from the answer. */
-export function traceLookupApi(client: ServiceClient) {
+export function traceLookupApi(client: JsonCaller) {
   return {
     lookup: (body: TraceLookupRequest, requestId?: string): Promise<TraceLookupResponse> =>
       client.json<TraceLookupResponse>({ method: 'POST', path: TRACE_LOOKUP_PATH, body, ...(requestId ? { requestId } : {}) }),

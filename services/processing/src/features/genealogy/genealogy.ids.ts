@@ -72,6 +72,8 @@ const FORMS: readonly [RegExp, RegExp, (m: RegExpExecArray) => NodeRef][] = [
   [/^(garden|broker|invoice):/, /^(garden|broker|invoice):(.{1,200})$/, (m) => ({ kind: m[1] as AttributionKind, name: m[2]! })],
 ];
 
+const hasControl = (text: string) => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+
 /**
  * A scanned label (`table:uuid`), a node id from an earlier trace, or free text: a lot, batch
  * or invoice number. A code that starts like a known form but breaks it is malformed rather
@@ -79,7 +81,7 @@ const FORMS: readonly [RegExp, RegExp, (m: RegExpExecArray) => NodeRef][] = [
  */
 export function parseCode(code: string): ParsedCode {
   // Codes come from scanners and URLs: control characters and surrounding blanks are never part of one.
-  if (code.length === 0 || code.length > 300 || /[\u0000-\u001f\u007f]/.test(code) || code.trim() !== code) return { malformed: 'a code is 1–300 printable characters without surrounding blanks' };
+  if (code.length === 0 || code.length > 300 || hasControl(code) || code.trim() !== code) return { malformed: 'a code is 1–300 printable characters without surrounding blanks' };
   for (const [prefix, full, build] of FORMS) {
     if (!prefix.test(code)) continue;
     const match = full.exec(code);
