@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
 import { expectRefused, MISSING_BARCODE, startHarness, type Harness } from './support.js';
+import { TRACE_ROLES } from '../src/features/genealogy/genealogy.routes.js';
 import { flowBuilder, harnessCall, shape, trace, type Batch, type Lot } from './genealogy.support.js';
 
 /**
@@ -173,6 +174,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => trace(harnessCall(h), 'LOT-A', ['TRADER-OFFICER']));
       await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => h.call('GET', '/app/trace/LOT-A/recall', undefined, ['GRANDPASS-DEV-MACHINE']));
       expect((await trace(harnessCall(h), 'LOT-A', ['GRANDPASS-SUPERVISOR'])).status).toBe(200);
+    });
+
+    it('documents both operations with the roles they admit and their response schemas', async () => {
+      const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      const graph = doc.paths['/app/trace/{code}'].get;
+      const recall = doc.paths['/app/trace/{code}/recall'].get;
+      expect(graph.security).toEqual([{ sigv4: [...TRACE_ROLES] }]);
+      expect(recall.security).toEqual([{ sigv4: [...TRACE_ROLES] }]);
+      expect(Object.keys(graph.responses['200'].content)).toEqual(['application/json']);
+      expect(graph.responses['200'].content['application/json'].schema.required).toEqual(['code', 'roots', 'nodes', 'edges', 'sources']);
+      expect(Object.keys(recall.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+      expect(Object.keys(recall.responses['200'].content['application/json'].schema.properties)).toEqual(['code', 'roots', 'rule', 'sources', 'totals', 'shipments', 'schedules', 'parcels']);
     });
   });
 }
