@@ -35,6 +35,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
     afterAll(() => h.close());
 
+    const traced = (code: string, roles?: string[]) => h.call('GET', `/app/trace/${encodeURIComponent(code)}`, undefined, roles);
     const parcelId = () => `parcel:blendsheet:${batch.outputs[0]}/1/1/7`;
 
     it('traces an output bag up to both lots, their gardens, brokers and invoices, and down to its shipment and schedule', async () => {
@@ -165,13 +166,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('refuses unknown codes (404), malformed codes (400) and callers without a trace role (403), changing nothing', async () => {
       for (const code of [bag(MISSING_BARCODE), 'NO-SUCH-LOT', 'shipment:99/1', 'schedule:99', `lot:tealine:LOT-A@1`]) {
-        await expectRefused(h, 404, 'TRACE_CODE_NOT_FOUND', () => trace(harnessCall(h), code));
+        await expectRefused(h, 404, 'TRACE_CODE_NOT_FOUND', () => traced(code));
       }
       for (const code of ['tealine:not-a-uuid', 'shipment:1', 'lot:tealine:LOT-A', ' LOT-A', 'LOT\u0007A']) {
-        await expectRefused(h, 400, 'TRACE_CODE_INVALID', () => trace(harnessCall(h), code));
+        await expectRefused(h, 400, 'TRACE_CODE_INVALID', () => traced(code));
       }
       await expectRefused(h, 400, 'RECALL_SOURCE_INVALID', () => h.call('GET', `/app/trace/${encodeURIComponent('shipment:1/1')}/recall`));
-      await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => trace(harnessCall(h), 'LOT-A', ['TRADER-OFFICER']));
+      await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => traced('LOT-A', ['TRADER-OFFICER']));
       await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => h.call('GET', '/app/trace/LOT-A/recall', undefined, ['GRANDPASS-DEV-MACHINE']));
       expect((await trace(harnessCall(h), 'LOT-A', ['GRANDPASS-SUPERVISOR'])).status).toBe(200);
     });
