@@ -84,11 +84,13 @@ export async function recallReport(context: TraceContext, code: string): Promise
     }
   }
 
+  const vehicles = new Map<string, string>();
+  for (const edge of walk.edges.values()) if (edge.relation === 'carried_by') vehicles.set(edge.from, edge.to.slice('vehicle:'.length));
   const shipmentRows: RecallShipment[] = [...shipments].map(([id, sums]) => {
     const ref = walk.nodes.get(id);
     const key = ref?.kind === 'shipment' ? ref.key : { request_code: '0', shipment_code: 0 };
     const detail = orders.shipments.get(id);
-    const vehicle = [...walk.edges.values()].find((edge) => edge.from === id && edge.relation === 'carried_by')?.to.slice('vehicle:'.length) ?? null;
+    const vehicle = vehicles.get(id) ?? null;
     return {
       request_code: key.request_code,
       shipment_code: key.shipment_code,
@@ -146,7 +148,9 @@ async function shares(context: TraceContext, walk: TraceWalk, down: ReadonlySet<
   const inputs = new Map<string, IngredientRow[]>();
   for (const row of batchKeys.length ? await ingredientsOfBatches(context.deps.db, batchKeys) : []) {
     const id = nodeId({ kind: 'batch', key: { target: row.target, item_code: row.item_code, created_ts: String(row.created_ts) } });
-    inputs.set(id, [...(inputs.get(id) ?? []), row]);
+    const rows = inputs.get(id);
+    if (rows) rows.push(row);
+    else inputs.set(id, [row]);
   }
   const memo = new Map<string, Decimal>();
   const batchShare = (id: string): Decimal => {
