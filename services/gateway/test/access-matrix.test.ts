@@ -38,8 +38,6 @@ const PROCESSING_76: Record<string, Partial<Record<Method, string[]>>> = {
   '/tealine/record/shipment': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER'], POST: ['SEEDUWA-OFFICER'], PUT: ['SEEDUWA-OFFICER'] },
   '/shipment/event': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER'], POST: ['SEEDUWA-OFFICER'], PUT: ['SEEDUWA-OFFICER'] },
   '/trader/blendsheet/batch': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'], PUT: ['TRADER-OFFICER', 'TRADER-SUPERVISOR'] },
-  // Issue #13: the lot trace and recall report, read by the officers, supervisors and admins of both sites.
-  '/trace/T1/recall': { GET: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'] },
 };
 
 interface Case {
