@@ -10,3 +10,4 @@ export * from './processing-api.js';
 export * from './clients/call.js';
 export * from './clients/orders.js';
 export * from './clients/processing.js';
+export * from './trace.js';

@@ -44,6 +44,8 @@ export const ROUTE_ACCESS = {
   central: [...MTP_GROUPS, 'SERVICE'],
   // Reconciliation reads (processing's run, the CLI).
   reconcile: ['SERVICE', 'RECONCILER'],
+  // Processing's traceability lookup of the shipments and schedules a lot reached (ADR 0203).
+  trace: ['SERVICE'],
 } as const satisfies Record<string, readonly Access[]>;
 export type RouteAccess = keyof typeof ROUTE_ACCESS;
 

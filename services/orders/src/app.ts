@@ -18,6 +18,7 @@ import { registerCentralRoutes } from './features/central/central.routes.js';
 import { registerCentralProxyRoute } from './features/central/central-proxy.routes.js';
 import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { registerTraceRoutes } from './features/trace/trace.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise<HttpApp> {
@@ -62,6 +63,7 @@ export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise
   registerCentralRoutes(app, deps, { client: processing });
   registerCentralProxyRoute(app, deps, { client: processing });
   registerReconcileRoutes(app, deps);
+  registerTraceRoutes(app, deps);
   registerPrivacy(app, { database: context.database, env: context.env });
   app.addHook('onClose', async () => processing?.close());
   return app;

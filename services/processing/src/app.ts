@@ -16,6 +16,7 @@ import { registerRecordRoutes } from './features/records/records.routes.js';
 import { registerShipmentRoutes } from './features/shipments/shipments.routes.js';
 import { registerSheetRoutes } from './features/sheets/sheets.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { registerGenealogyRoutes } from './features/genealogy/genealogy.routes.js';
 
 export const SERVICE_NAME = 'processing';
 
@@ -46,6 +47,7 @@ export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<H
   registerDispatchRoutes(app, features, orders, config.DISPATCH_LEASE_MS);
   registerOrdersCopyRoutes(app, features, deliverers);
   registerReconcileRoutes(app, features, orders);
+  registerGenealogyRoutes(app, features, orders);
   registerPrivacy(app, { database: context.database, env: context.env });
   if (orders) app.addHook('onClose', () => orders.close());
   return app;

@@ -14,8 +14,11 @@ export const ProcessingError = defineErrors({
   REDUCE_NOT_SUPPORTED: 'invalid',
   DISPATCH_KEY_REQUIRED: 'invalid',
   DISPATCH_BAG_DUPLICATE: 'invalid',
+  TRACE_CODE_INVALID: 'invalid',
+  RECALL_SOURCE_INVALID: 'invalid',
   // 403
   TRADER_ROLE_FORBIDDEN: 'forbidden',
+  TRACE_ROLE_FORBIDDEN: 'forbidden',
   // 404
   LOT_NOT_FOUND: 'not_found',
   BATCH_NOT_FOUND: 'not_found',
@@ -26,6 +29,7 @@ export const ProcessingError = defineErrors({
   ALLOCATION_NOT_FOUND: 'not_found',
   DISPATCH_NOT_FOUND: 'not_found',
   SHIPMENT_NOT_FOUND: 'not_found',
+  TRACE_CODE_NOT_FOUND: 'not_found',
   // 409
   SHIPMENT_HAS_NO_BAGS: 'conflict',
   ITEM_EXISTS: 'conflict',

@@ -1,6 +1,7 @@
 import { UpstreamError, type ServiceClient } from '@tributary/platform/resilience';
 import { NEXT_CURSOR_HEADER, type Page } from '@tributary/platform/core';
 import { MTP_RECONCILE_PATHS, type MtpShipmentPage } from '../mtp-reconcile.js';
+import { TRACE_LOOKUP_PATH, type TraceLookupRequest, type TraceLookupResponse } from '../trace.js';
 import { ORDERS_PATHS, type EventBody, type EventResultOut, type OrderListQuery, type OrderOut, type ShipmentChangeBody, type ShipmentChangeOut } from '../orders-api.js';
 import { callParts, type CallOptions } from './call.js';
 
@@ -33,6 +34,11 @@ export function ordersApi(client: ServiceClient) {
     /** `POST /order/shipment/event`: add status events (pass an idempotencyKey so it may be retried). */
     addShipmentEvents(body: EventBody, options?: CallOptions): Promise<EventResultOut> {
       return client.json<EventResultOut>({ method: 'POST', path: ORDERS_PATHS.shipmentEvents, body, ...callParts(options) });
+    },
+
+    /** Workflow details of the shipments and schedules a trace reached; unknown codes are simply absent. */
+    traceLookup(body: TraceLookupRequest, options?: CallOptions): Promise<TraceLookupResponse> {
+      return client.json<TraceLookupResponse>({ method: 'POST', path: TRACE_LOOKUP_PATH, body, ...callParts(options) });
     },
 
     /** One page of shipments for the MTP reconciliation, in (request_code, shipment_code) order. */

@@ -59,6 +59,8 @@ export const MTP_ACCESS: readonly AccessRule[] = [
   // Trader review behind /trader: only the traders decide.
   { service: 'processing', method: 'GET', path: '/app/trader/*', roles: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER', ...TRADERS] },
   { service: 'processing', method: 'PUT', path: '/app/trader/*', roles: TRADERS },
+  // Traceability and recall (ADR 0203): officers, supervisors and admins of both sites read it.
+  { service: 'processing', method: 'GET', path: '/app/trace/*', roles: [...ADMINS, 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'] },
 ];
 
 /**
