@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const SERVICES = ['orders', 'processing', 'erp', 'gateway', 'sync'];
 
@@ -50,6 +52,18 @@ const declaredErrors = {
   },
 };
 
+/**
+ * An import cycle means two modules cannot be understood (or initialised) apart: the shared
+ * piece moves down into a module both import. Resolution goes through the tsconfig, so the
+ * `.js` specifiers of our TypeScript sources and the workspace packages resolve to their files.
+ */
+const noImportCycles = {
+  files: ['**/*.ts'],
+  plugins: { 'import-x': importX },
+  settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+  rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true, maxDepth: 10 }] },
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -90,6 +104,7 @@ export default tseslint.config(
       ],
     },
   },
+  noImportCycles,
   ...serviceBoundaries,
   declaredErrors,
   { files: ['services/*/src/errors.ts'], rules: { 'no-restricted-syntax': 'off' } },
