@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { declareAccess } from '@tributary/platform/http';
+import type { FastifyBaseLogger, FastifyRequest, FastifyTypeProvider, RouteOptions } from 'fastify';
+import { declareAccess, type SomeFastify } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -149,7 +149,7 @@ function refuseUndeclared(key: string) {
  * docs) are public by design and never reach this hook. Returns the rule each route got,
  * for the coverage test.
  */
-export function installAccessControl(app: FastifyInstance<any, any, any, any, any>, config: ErpConfig): Map<string, RouteAccess | undefined> {
+export function installAccessControl<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, config: ErpConfig): Map<string, RouteAccess | undefined> {
   const declared = new Map<string, RouteAccess | undefined>();
   declaredByApp.set(app, declared);
   app.addHook('onRoute', (route: RouteOptions) => {

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { parseDatabaseUrl, type Database } from '@tributary/platform/db';
+import { asTables, parseDatabaseUrl, type Database } from '@tributary/platform/db';
 import type { Clock, Logger } from '@tributary/platform/core';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import type { SigV4AuthOptions } from '@tributary/platform/auth';
@@ -15,6 +15,7 @@ import { RuleCache } from './features/pricing/rule-cache.js';
 import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import type { ErpDeps } from './shared/context.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import type { ErpDatabase } from './db/schema.js';
 
 export interface ErpAppDeps {
   database: Database;
@@ -51,7 +52,7 @@ export async function buildApp(deps: ErpAppDeps): Promise<HttpApp> {
   });
   const masterKeys = deps.masterKeys ?? (await loadMasterKeys(masterKeySource(deps.config, deps.database)));
   const features: ErpDeps = {
-    db: deps.database.db,
+    db: asTables<ErpDatabase>(deps.database.db),
     dialect: deps.database.dialect,
     clock: deps.clock,
     config: deps.config,

@@ -1,5 +1,5 @@
 import type { Clock } from '@tributary/platform/core';
-import type { Database } from '@tributary/platform/db';
+import { asTables, type Database } from '@tributary/platform/db';
 import type { ErpConfig } from './config.js';
 import { receiveBatch } from './features/batches/batches.service.js';
 import { RuleCache } from './features/pricing/rule-cache.js';
@@ -10,6 +10,7 @@ import { mapTerritory } from './features/segments/territories.service.js';
 import type { ErpDeps } from './shared/context.js';
 import { addDays, plantDate } from './shared/dates.js';
 import { newDoc } from './shared/docs.js';
+import type { ErpDatabase } from './db/schema.js';
 
 const SEED = { user: 'seed' };
 
@@ -35,7 +36,7 @@ const segments = [
 
 /** Demo data for the embedded platform. Idempotent: anything already there is left alone. */
 export async function seed(input: { database: Database; clock: Clock; config: ErpConfig }): Promise<void> {
-  const db = input.database.db as ErpDeps['db'];
+  const db: ErpDeps['db'] = asTables<ErpDatabase>(input.database.db);
   const deps: ErpDeps = { db, dialect: input.database.dialect, clock: input.clock, config: input.config, eventsCommitted: () => {}, rules: new RuleCache() };
   const now = input.clock.now();
   const exists = async (table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule', name: string) =>

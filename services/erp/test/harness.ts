@@ -65,5 +65,5 @@ export async function ok<T = any>(response: Promise<{ statusCode: number; json()
 
 export async function outboxTypes(h: Harness): Promise<string[]> {
   const rows = await h.handle.database.db.selectFrom('outbox').select(['type']).orderBy('position').execute();
-  return rows.map((r: { type: string }) => r.type);
+  return rows.map((r) => String(r.type));
 }

@@ -1,3 +1,4 @@
+import { asTables } from '@tributary/platform/db';
 import type { Kysely } from 'kysely';
 import type { ServiceContext } from '@tributary/platform/service';
 import { readConfig, type GatewayConfig } from './config.js';
@@ -92,7 +93,7 @@ function versionSource(config: GatewayConfig, context: ServiceContext, redis: Re
 
 export async function createRuntime(context: ServiceContext, options: GatewayOptions = {}): Promise<GatewayRuntime> {
   const config = readConfig(context.env);
-  const db = context.database.db as Kysely<GatewayDatabase>;
+  const db = asTables<GatewayDatabase>(context.database.db);
   const logger = context.logger;
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
   const versions = versionSource(config, context, redis, db);

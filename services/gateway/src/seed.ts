@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { asTables } from '@tributary/platform/db';
 import type { ServiceContext } from '@tributary/platform/service';
 import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
@@ -29,7 +29,7 @@ export function demoUsers() {
 
 /** Idempotent: users and routes that already exist are left as they are. */
 export async function seed(context: ServiceContext): Promise<void> {
-  const db = context.database.db as Kysely<GatewayDatabase>;
+  const db = asTables<GatewayDatabase>(context.database.db);
   const users = new UsersRepository(db, await gatewayFieldCipher(context));
   const routes = new RoutesRepository(db);
   const hasher = new PasswordHasher(passwordPolicy(readConfig(context.env)));

@@ -17,11 +17,13 @@ import { registerCentralRoutes } from './features/central/central.routes.js';
 import { registerCentralProxyRoute } from './features/central/central-proxy.routes.js';
 import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { asTables } from '@tributary/platform/db';
+import type { OrdersDatabase } from './db/schema.js';
 
 /** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext): Promise<HttpApp> {
   const config = readOrdersConfig(context.env);
-  const db = context.database.db as OrdersDb;
+  const db: OrdersDb = asTables<OrdersDatabase>(context.database.db);
   const notifier = new OutboxNotifier();
   const deps: OrdersDeps = { db, clock: context.clock, config, onEventsCommitted: () => notifier.notify(), metrics: noMetrics };
 

@@ -7,6 +7,8 @@ import { createOrders } from './features/orders/orders.service.js';
 import { uploadPlan } from './features/plans/plans.service.js';
 import { createSchedules } from './features/schedules/schedules.service.js';
 import { changeQuantities, postEvents } from './features/shipments/shipments.service.js';
+import { asTables } from '@tributary/platform/db';
+import type { OrdersDatabase } from './db/schema.js';
 
 export const DEMO_ORDER_CODE = 'DEMO-ORD-0001';
 
@@ -15,7 +17,7 @@ export const DEMO_ORDER_CODE = 'DEMO-ORD-0001';
  * one schedule. Idempotent: nothing happens when the demo plan exists.
  */
 export async function seed(context: ServiceContext): Promise<void> {
-  const db = context.database.db as OrdersDb;
+  const db: OrdersDb = asTables<OrdersDatabase>(context.database.db);
   const existing = await db.selectFrom('order_plan').select('order_code').where('order_code', '=', DEMO_ORDER_CODE).executeTakeFirst();
   if (existing) return;
   const deps: OrdersDeps = { db, clock: context.clock, config: readOrdersConfig(context.env), onEventsCommitted: () => {}, metrics: noMetrics };

@@ -1,4 +1,4 @@
-import type { Kysely } from '@tributary/platform/db';
+import { asTables } from '@tributary/platform/db';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
@@ -38,7 +38,7 @@ export async function buildApp(context: ServiceContext): Promise<HttpApp> {
     auth: { region: context.scope.region, service: context.scope.service, lookup: keyringLookup(context.keyring) },
   });
   const deps: FeatureDeps = {
-    db: database.db as Kysely<ProcessingDb>,
+    db: asTables<ProcessingDb>(database.db),
     clock: context.clock,
     logger: context.logger,
     eventsCommitted: () => notifier.notify(),

@@ -1,4 +1,5 @@
 import { ALLOCATION_CHANGED, type AllocationChangedPayload } from '@tributary/contracts';
+import type { ProcessingDb } from './db/schema.js';
 import type { Kysely } from '@tributary/platform/db';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 
@@ -52,7 +53,7 @@ export const itemAggregate = (type: 'lot' | 'batch', itemCode: string, createdTs
 });
 
 /** Writes the events in the caller's transaction, with who/what caused them as metadata. */
-export async function emit(trx: Kysely<any>, actor: EventActor, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
+export async function emit(trx: Kysely<ProcessingDb>, actor: EventActor, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
   await writeEvents(
     trx,
     events.map((event) => ({ ...event, metadata: { ...actor } })),

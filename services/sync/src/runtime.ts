@@ -1,3 +1,4 @@
+import { asTables } from '@tributary/platform/db';
 import type { Kysely } from 'kysely';
 import type { ServiceContext } from '@tributary/platform/service';
 import { loadSyncSettings, type SyncSettings } from './config.js';
@@ -36,7 +37,7 @@ export function runtimeFor(context: ServiceContext, rules?: BusinessRules): Sync
   const existing = runtimes.get(context);
   if (existing) return existing;
   const settings = loadSyncSettings(context.env);
-  const db = context.database.db as Kysely<SyncDatabase>;
+  const db = asTables<SyncDatabase>(context.database.db);
   const configurations = new ConfigurationsRepository(db);
   const runtime: SyncRuntime = {
     context,

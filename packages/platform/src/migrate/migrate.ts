@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../db/create.js';
+import { asTables, type DynamicSchema } from '../db/schema.js';
 import type { DialectName } from '../db/url.js';
 
 export interface MigrationContext {
@@ -14,7 +15,7 @@ export interface MigrationContext {
  */
 export interface Migration {
   name: string;
-  up(db: Kysely<any>, context: MigrationContext): Promise<void>;
+  up(db: Kysely<DynamicSchema>, context: MigrationContext): Promise<void>;
 }
 
 export class MigrationError extends Error {
@@ -55,7 +56,7 @@ export async function migrateToLatest(
     migrationLockTableName: MIGRATION_LOCK_TABLE,
     provider: {
       getMigrations: async () =>
-        Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db: Kysely<any>) => migration.up(db, context) }])),
+        Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db) => migration.up(db, context) }])),
     },
   });
   const { error, results = [] } = await migrator.migrateToLatest();
@@ -72,7 +73,7 @@ export async function migrateToLatest(
 
 /** Names applied so far, in order. */
 export async function appliedMigrations(database: Database): Promise<string[]> {
-  const rows = await database.db
+  const rows = await asTables<{ [MIGRATION_TABLE]: { name: string } }>(database.db)
     .selectFrom(MIGRATION_TABLE)
     .select('name')
     .orderBy('name')

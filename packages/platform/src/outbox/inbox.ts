@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { INBOX_TABLE } from './migrations.js';
+import { asTables, type AnyKysely } from '../db/schema.js';
+import { INBOX_TABLE, type OutboxTables } from './migrations.js';
 
 export type ApplyOnceResult<T> = { applied: true; result: T } | { applied: false };
 
@@ -9,11 +9,12 @@ export type ApplyOnceResult<T> = { applied: true; result: T } | { applied: false
  * duplicate waits on the primary key and then finds the row, so it too is skipped.
  */
 export async function applyOnce<T>(
-  trx: Kysely<any>,
+  db: AnyKysely,
   eventId: string,
   fn: () => Promise<T>,
   options: { source?: string; now?: () => number } = {},
 ): Promise<ApplyOnceResult<T>> {
+  const trx = asTables<OutboxTables>(db);
   const row = { event_id: eventId, source: options.source ?? 'unknown', applied_at: (options.now ?? Date.now)() };
   const isMysql = !trx.getExecutor().adapter.supportsReturning;
   const insert = isMysql

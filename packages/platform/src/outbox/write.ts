@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
 import { uuid } from '../core/ids.js';
-import { OUTBOX_TABLE } from './migrations.js';
+import { asTables, type AnyKysely } from '../db/schema.js';
+import { OUTBOX_TABLE, type OutboxTables } from './migrations.js';
 
 export interface OutboxEventInput<P = unknown> {
   aggregateType: string;
@@ -21,7 +21,7 @@ export interface WriteOptions {
  * Records events in the caller's transaction, so the state change and its events commit (or
  * roll back) together: nothing is published for a change that did not happen.
  */
-export async function writeEvents(trx: Kysely<any>, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
+export async function writeEvents(trx: AnyKysely, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
   if (events.length === 0) return [];
   const createdAt = (options.now ?? Date.now)();
   const rows = events.map((event) => ({
@@ -33,11 +33,11 @@ export async function writeEvents(trx: Kysely<any>, events: readonly OutboxEvent
     metadata: event.metadata ? JSON.stringify(event.metadata) : null,
     created_at: createdAt,
   }));
-  await trx.insertInto(OUTBOX_TABLE).values(rows).execute();
+  await asTables<OutboxTables>(trx).insertInto(OUTBOX_TABLE).values(rows).execute();
   return rows.map((row) => row.id);
 }
 
-export async function writeEvent(trx: Kysely<any>, event: OutboxEventInput, options: WriteOptions = {}): Promise<string> {
+export async function writeEvent(trx: AnyKysely, event: OutboxEventInput, options: WriteOptions = {}): Promise<string> {
   const [id] = await writeEvents(trx, [event], options);
   return id!;
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '@tributary/platform/core';
-import type { DialectName, Kysely } from '@tributary/platform/db';
+import type { AnyKysely, DialectName, Kysely } from '@tributary/platform/db';
 import { writeEvent } from '@tributary/platform/outbox';
 import type { FastifyRequest } from 'fastify';
 import type { ErpEventType } from '@tributary/contracts';
@@ -32,7 +32,7 @@ export function actorOf(request: FastifyRequest): Actor {
 export type { ErpEventType };
 
 export async function emit(
-  trx: Kysely<any>,
+  trx: AnyKysely,
   event: { type: ErpEventType; aggregateType: string; aggregateId: string; payload: unknown },
   actor?: Actor,
   now?: number,

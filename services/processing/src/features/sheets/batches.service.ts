@@ -1,6 +1,6 @@
 import { sql, type Kysely } from '@tributary/platform/db';
 import { transact } from '../../db/errors.js';
-import type { TraderStatus } from '../../db/schema.js';
+import type { ProcessingDb, TraderStatus } from '../../db/schema.js';
 import { ALLOCATION_SUPPORT, ingredientTable, MATERIALS, type BatchTarget } from '../../domain/materials.js';
 import { apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents, type EventActor } from '../../events.js';
@@ -66,7 +66,7 @@ export async function createFlavorsheetBatch(deps: FeatureDeps, actor: EventActo
 }
 
 /** Ingredient allocations into one batch, per source material: `{tealine: [{barcode, amount}], …}`. */
-async function batchAllocations(db: Kysely<any>, target: BatchTarget, itemCode: string, createdTs: string) {
+async function batchAllocations(db: Kysely<ProcessingDb>, target: BatchTarget, itemCode: string, createdTs: string) {
   const sources = MATERIALS.filter((m) => ALLOCATION_SUPPORT[m].ingredientOf.includes(target));
   const entries = await Promise.all(
     sources.map(async (source) => {

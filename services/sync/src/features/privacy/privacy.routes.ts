@@ -1,4 +1,4 @@
-import type { Kysely } from '@tributary/platform/db';
+import { asTables } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { privacyCallers, registerPrivacyRoutes, startRetention } from '@tributary/platform/privacy';
 import type { ServiceContext } from '@tributary/platform/service';
@@ -10,7 +10,7 @@ import { applySyncRetention, syncRetentionSettings } from './privacy.retention.j
 export function registerPrivacy(app: HttpApp, context: ServiceContext): void {
   registerPrivacyRoutes(app, { database: context.database, declaration: personalData, callers: privacyCallers(context.env) });
   const settings = syncRetentionSettings(context.env);
-  const db = context.database.db as Kysely<SyncDatabase>;
+  const db = asTables<SyncDatabase>(context.database.db);
   const retention = startRetention(() => applySyncRetention(db, context.clock.now(), settings), settings.intervalMs, context.logger);
   app.addHook('onClose', () => retention.stop());
 }
