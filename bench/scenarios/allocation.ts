@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
 import { systemCommandContext } from '@tributary/platform/command';
 import { silentLogger, systemClock } from '@tributary/platform/core';
-import { createDatabase, sql, type Database } from '@tributary/platform/db';
+import { asSchema, asTables, createDatabase, sql, type Database } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { testDatabases, testKeyring, testCredentials, TEST_SCOPE } from '@tributary/platform/testing';
 import { buildApp } from '../../services/processing/src/app.js';
@@ -11,6 +11,7 @@ import { migrations } from '../../services/processing/src/db/migrations/index.js
 import { allocateToShipment } from '../../services/processing/src/features/allocations/allocations.service.js';
 import type { FeatureDeps } from '../../services/processing/src/features/deps.js';
 import type { RoundMetrics, Scenario, ScenarioContext, VariantResult, VariantRole } from '../src/types.js';
+import type { ProcessingDb } from '../../services/processing/src/db/schema.js';
 
 const HOT_BAGS = 100;
 const AMOUNT = '0.01';
@@ -100,7 +101,7 @@ const scenario: Scenario = {
     const keyring = testKeyring();
     const app = await buildApp({
       name: 'processing',
-      database,
+      database: asSchema<ProcessingDb>(database),
       logger: silentLogger(),
       clock: systemClock,
       keyring,
@@ -115,7 +116,7 @@ const scenario: Scenario = {
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       const http = new Pool(url, { connections: ctx.connections });
       const credentials = testCredentials('test', keyring);
-      const deps: FeatureDeps = { db: database.db, clock: systemClock, logger: silentLogger(), eventsCommitted: () => {} };
+      const deps: FeatureDeps = { db: asTables<ProcessingDb>(database.db), clock: systemClock, logger: silentLogger(), eventsCommitted: () => {} };
       const body = () => ({ barcode: pick(bags), request_code: 1 + Math.floor(Math.random() * REQUESTS), shipment_code: 1 + Math.floor(Math.random() * 3), amount: AMOUNT });
 
       const variants: Variant[] = [

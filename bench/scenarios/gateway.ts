@@ -9,12 +9,13 @@ import { createClient } from 'redis';
 import { signRequest } from '@tributary/platform/auth';
 import { freePort } from '@tributary/platform/testing';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
-import { createDatabase, sql, type Database } from '@tributary/platform/db';
+import { asSchema, createDatabase, sql, type Database } from '@tributary/platform/db';
 import { createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { credentialsFor, keyringLookup, type Keyring } from '@tributary/platform/service';
 import { buildGateway } from '@tributary/gateway/app';
+import type { GatewayDatabase } from '../../services/gateway/src/db/schema.js';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
 import type { Scenario } from '../src/types.js';
 
@@ -177,7 +178,7 @@ async function startGateway(upstreamUrl: string, state: 'local' | 'postgres' | {
   await migrateToLatest(database, migrations);
   const context = {
     name: 'gateway',
-    database,
+    database: asSchema<GatewayDatabase>(database),
     logger: discardingLogger(),
     clock: systemClock,
     keyring: KEYRING,

@@ -7,11 +7,12 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { identityHeaders } from '@tributary/platform/auth';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
-import { createDatabase, sql, type Database } from '@tributary/platform/db';
+import { asSchema, createDatabase, sql, type Database } from '@tributary/platform/db';
 import { createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { credentialsFor, type Keyring } from '@tributary/platform/service';
 import { service } from '@tributary/orders/service';
+import type { OrdersDatabase } from '../../services/orders/src/db/schema.js';
 import { runAutocannon } from '../src/autocannon.js';
 import type { RoundMetrics, ScenarioContext, VariantResult } from '../src/types.js';
 import type { Scenario } from '../src/types.js';
@@ -197,7 +198,7 @@ const scenario: Scenario = {
       await prepareShipments(database, shipments);
       orders = (await service.buildApp({
         name: 'orders',
-        database,
+        database: asSchema<OrdersDatabase>(database),
         logger: discardingLogger(),
         clock: systemClock,
         keyring: KEYRING,

@@ -3,12 +3,13 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
 import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
-import { createDatabase, type Database } from '@tributary/platform/db';
+import { asSchema, createDatabase, type Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { signedInject, testCredentials, testKeyring, TEST_SCOPE } from '@tributary/platform/testing';
 import { buildApp } from '@tributary/erp/app';
 import { service } from '@tributary/erp/service';
+import type { ErpDatabase } from '../../services/erp/src/db/schema.js';
 import type { FastifyInstance } from 'fastify';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
 import type { Scenario, VariantResult } from '../src/types.js';
@@ -147,7 +148,7 @@ const scenario: Scenario = {
       const keyring = testKeyring();
       const context = {
         name: 'erp',
-        database,
+        database: asSchema<ErpDatabase>(database),
         logger: discardingLogger(),
         clock: systemClock,
         keyring,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock, silentLogger, type Clock } from '@tributary/platform/core';
-import type { Database } from '@tributary/platform/db';
+import { asSchema, type AnyDatabase } from '@tributary/platform/db';
 import type { MasterKeys } from '@tributary/platform/crypto';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
@@ -25,11 +25,11 @@ export interface Harness {
 }
 
 /** The context a process would hand erp, with the test keyring and the plant in Asia/Kolkata. */
-export function erpContext(database: Database<ErpDatabase>, clock: Clock, env: Record<string, string> = {}): ServiceContext<ErpDatabase> {
+export function erpContext(database: AnyDatabase, clock: Clock, env: Record<string, string> = {}): ServiceContext<ErpDatabase> {
   const keyring = testKeyring();
   return {
     name: 'erp',
-    database,
+    database: asSchema<ErpDatabase>(database),
     logger: silentLogger(),
     clock,
     keyring,
@@ -83,5 +83,5 @@ export async function ok<T = any>(response: Promise<{ statusCode: number; json()
 
 export async function outboxTypes(h: Harness): Promise<string[]> {
   const rows = await h.handle.database.db.selectFrom('outbox').select(['type']).orderBy('position').execute();
-  return rows.map((r: { type: string }) => r.type);
+  return rows.map((r) => String(r.type));
 }

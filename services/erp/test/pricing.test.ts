@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInject, testDatabases } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import { erpContext, type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
+import { asTables } from '@tributary/platform/db';
+import type { ErpDatabase } from '../src/db/schema.js';
 
 const TIERS = [
   { min_quantity: '1', max_quantity: '10', discount_type: 'Percentage', discount_percentage: '5' },
@@ -203,7 +205,7 @@ for (const target of testDatabases()) {
       await rule('LOG-2', { items: ['LOG-A'], discount_amount: '2', rate_or_discount: 'Discount Amount', stacking: 'Compound' });
       const result = await ok(h.call('POST', '/pricing/calculate', { customer: 'C-RETAIL', items: [{ item_code: 'LOG-A', qty: '3' }, { item_code: 'LOG-B', qty: '1', warehouse: 'WH-A' }], reference_doctype: 'Sales Order', reference_name: 'SO-0001' }));
       expect(result.logged_applications).toBe(3);
-      const rows = await h.handle.database.db.selectFrom('tabHD Pricing Rule Application').selectAll().where('applied_on_name', '=', 'SO-0001').orderBy('line_no').orderBy('pricing_rule').execute();
+      const rows = await asTables<ErpDatabase>(h.handle.database.db).selectFrom('tabHD Pricing Rule Application').selectAll().where('applied_on_name', '=', 'SO-0001').orderBy('line_no').orderBy('pricing_rule').execute();
       expect(rows.map((r: any) => [r.pricing_rule, r.line_no])).toEqual([
         ['LOG-10', 1],
         ['LOG-2', 1],

@@ -3,6 +3,8 @@ import { silentLogger } from '@tributary/platform/core';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { AuditWriter, type AuditRecord } from '../src/features/audit/audit-writer.js';
 import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { asTables } from '@tributary/platform/db';
+import type { GatewayDatabase } from '../src/db/schema.js';
 
 /** The audit log never loses a row: one client's odd bytes used to drop the whole batch with everyone's rows. */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
@@ -67,7 +69,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('when a batch fails anyway, its rows are written one by one and the bad one reduced', async () => {
-      const writer = new AuditWriter(handle.database.db, silentLogger(), { flushMs: 600_000, batchSize: 100 });
+      const writer = new AuditWriter(asTables<GatewayDatabase>(handle.database.db), silentLogger(), { flushMs: 600_000, batchSize: 100 });
       const now = new Date();
       const row = (id: string, ip = '192.0.2.1'): AuditRecord => ({
         request_id: id, http_method: 'GET', path: '/p', query_params: null, user_id: null, api_key_id: null, authentication_method: 'none', client_ip: ip,

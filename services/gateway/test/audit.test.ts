@@ -4,6 +4,8 @@ import { silentLogger } from '@tributary/platform/core';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { maintainAuditPartitions, partitionName } from '../src/features/audit/partitions.js';
 import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { asTables } from '@tributary/platform/db';
+import type { GatewayDatabase } from '../src/db/schema.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: audit log`, () => {
@@ -82,11 +84,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const partitionOf = await sql<{ part: string }>`select tableoid::regclass::text as part from api_audit_logs where request_id = 'page-0'`.execute(handle.database.db);
       expect(partitionOf.rows[0]!.part).toBe(partitionName(now));
       const old = new Date(Date.UTC(now.getUTCFullYear() - 8, 0, 15));
-      const created = await maintainAuditPartitions(handle.database.db, old, 84, silentLogger(), 0);
+      const created = await maintainAuditPartitions(asTables<GatewayDatabase>(handle.database.db), old, 84, silentLogger(), 0);
       expect(created.created).toEqual([partitionName(old)]);
       await sql`insert into api_audit_logs (request_id, http_method, path, authentication_method, client_ip, status_code, response_time_ms, decision, request_timestamp, response_timestamp)
         values ('ancient', 'GET', '/x', 'none', '127.0.0.1', 200, 1, 'allowed', ${old}, ${old})`.execute(handle.database.db);
-      const result = await maintainAuditPartitions(handle.database.db, now, 84, silentLogger());
+      const result = await maintainAuditPartitions(asTables<GatewayDatabase>(handle.database.db), now, 84, silentLogger());
       expect(result.dropped).toEqual([partitionName(old)]);
       const left = await sql<{ n: string }>`select count(*) as n from api_audit_logs where request_id = 'ancient'`.execute(handle.database.db);
       expect(Number(left.rows[0]!.n)).toBe(0);

@@ -4,6 +4,8 @@ import { ManualClock } from '@tributary/platform/core';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
 import { bearer, createUser, login, migrated, PASSWORD, seedRoutes, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { asTables } from '@tributary/platform/db';
+import type { GatewayDatabase } from '../src/db/schema.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: users and tokens`, () => {
@@ -16,7 +18,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       handle = await target.create();
       await migrated(handle);
-      await seedRoutes(new RoutesRepository(handle.database.db));
+      await seedRoutes(new RoutesRepository(asTables<GatewayDatabase>(handle.database.db)));
       orders = await startUpstream('orders');
       clock = new ManualClock(Date.now());
       const env = { LOGIN_IP_MAX_FAILURES: '8' };

@@ -4,6 +4,8 @@ import { presignUrl, signRequest } from '@tributary/platform/auth';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
 import { bearer, createUser, migrated, seedRoutes, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { asTables } from '@tributary/platform/db';
+import type { GatewayDatabase } from '../src/db/schema.js';
 
 const SCOPE = { region: 'us-east-1', service: 'execute-api' };
 
@@ -18,7 +20,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       handle = await target.create();
       await migrated(handle);
-      await seedRoutes(new RoutesRepository(handle.database.db));
+      await seedRoutes(new RoutesRepository(asTables<GatewayDatabase>(handle.database.db)));
       erp = await startUpstream('erp');
       clock = new ManualClock(Date.now());
       gw = await startGateway(handle, { peers: { erp: erp.url, orders: erp.url }, clock });

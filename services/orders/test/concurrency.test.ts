@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canMove } from '../src/features/shipments/workflow.js';
 import type { ShipmentStatus } from '../src/domain.js';
 import { planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { asTables } from '@tributary/platform/db';
+import type { OrdersDatabase } from '../src/db/schema.js';
 
 const CLIENTS = 32;
 const OPS_PER_CLIENT = 12;
@@ -68,7 +70,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(new Set(statuses.filter((status) => ![200, 404, 409].includes(status)))).toEqual(new Set());
       expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(CLIENTS);
 
-      const db = h.handle.database.db;
+      const db = asTables<OrdersDatabase>(h.handle.database.db);
       // Σ shipment quantities of each request is still its requirement.
       for (const rc of requests) {
         const rows = await db.selectFrom('order_shipment').select(['quantity']).where('request_code', '=', String(rc)).execute();

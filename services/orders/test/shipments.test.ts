@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShipmentStatus } from '../src/domain.js';
 import { canMove, POSTABLE_STATUSES } from '../src/features/shipments/workflow.js';
 import { lastSequence, planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { asTables } from '@tributary/platform/db';
+import type { OrdersDatabase } from '../src/db/schema.js';
 
 const POSTABLE: ShipmentStatus[] = [...POSTABLE_STATUSES];
 
@@ -285,7 +287,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         quantityKg: '60.5',
         splitInto: { shipmentCode: 2, quantityKg: '39.5', status: 'ORDER_READY' },
       });
-      const rows = await h.handle.database.db.selectFrom('order_shipment').select(['quantity']).where('request_code', '=', String(rc)).execute();
+      const rows = await asTables<OrdersDatabase>(h.handle.database.db).selectFrom('order_shipment').select(['quantity']).where('request_code', '=', String(rc)).execute();
       expect(rows.reduce((sum, row) => sum + BigInt(row.quantity), 0n)).toBe(100_000n);
     });
 

@@ -1,4 +1,5 @@
 import { ALLOCATION_CHANGED, type AllocationChangedPayload } from '@tributary/contracts';
+import type { ProcessingDb } from './db/schema.js';
 import type { Kysely } from '@tributary/platform/db';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 
@@ -46,6 +47,6 @@ export const itemAggregate = (type: 'lot' | 'batch', itemCode: string, createdTs
 });
 
 /** Writes the events in the command's transaction; `runCommand` stamps who caused them and in which request. */
-export async function emit(trx: Kysely<any>, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
+export async function emit(trx: Kysely<ProcessingDb>, events: Omit<OutboxEventInput, 'metadata'>[]): Promise<void> {
   await writeEvents(trx, events);
 }

@@ -1,9 +1,10 @@
+import { asTables } from '@tributary/platform/db';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { testDatabases, testKeyring, type TestDatabase } from '@tributary/platform/testing';
@@ -40,7 +41,7 @@ for (const target of targets) {
       source = await SourceService.start(a!.database);
       consumer = await TargetService.start(b!.database);
       await migrateToLatest(c!.database, migrations);
-      await new ConfigurationsRepository(c!.database.db as Kysely<SyncDatabase>).create(
+      await new ConfigurationsRepository(asTables<SyncDatabase>(c!.database.db)).create(
         {
           config_name: 'crash_src_to_tgt',
           source_system: 'src',

@@ -2,6 +2,7 @@ import { silentLogger, systemClock } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient, type ServiceClient, type ServiceMethod, type ServiceResponse } from '@tributary/platform/resilience';
+import type { OutboxPage } from '@tributary/platform/outbox';
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
 import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, type TestDatabaseTarget, testKeyring } from '@tributary/platform/testing';
 import { service as ordersService } from '@tributary/orders/service';
@@ -102,7 +103,7 @@ export async function startMtpPair(target: TestDatabaseTarget, env: Record<strin
   const carry = async (from: Node, to: Node): Promise<number> => {
     let carried = 0;
     for (;;) {
-      const page = await clientFor(from, 'sync').json<{ events: any[]; next: string; hasMore: boolean }>({ method: 'GET', path: '/internal/outbox', query: { after: from.cursor, limit: 500 } });
+      const page = await clientFor(from, 'sync').json<OutboxPage>({ method: 'GET', path: '/internal/outbox', query: { after: from.cursor, limit: 500 } });
       for (const event of page.events) {
         const envelope = { id: event.id, source: from.name, sequence: event.sequence, aggregateType: event.aggregateType, aggregateId: event.aggregateId, type: event.type, payload: event.payload, createdAt: event.createdAt };
         const answer = await clientFor(to, 'sync').request({ method: 'POST', path: '/internal/events', body: envelope, idempotencyKey: event.id });

@@ -10,6 +10,8 @@ import { signedInject, testAuth, testCredentials } from '../testing/signed.js';
 import { systemCommandContext, type CommandContext } from './context.js';
 import { readEventMetadata, toStoredMetadata } from './metadata.js';
 import { runCommand } from './run.js';
+import type { Transaction } from 'kysely';
+import type { DynamicSchema } from '../db/schema.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
@@ -51,7 +53,7 @@ for (const target of testDatabases()) {
       let woken = 0;
       const onCommitted = () => void (woken += 1);
       // A helper handed the transaction writes without knowing the command: it is stamped all the same.
-      const helper = (trx: Parameters<Parameters<typeof runCommand>[2]>[0]) =>
+      const helper = (trx: Transaction<DynamicSchema>) =>
         writeEvent(trx, { aggregateType: 'order', aggregateId: 'o2', type: 'order.changed', payload: {}, metadata: { version: 2 } });
       await runCommand(db, context(), async (trx) => {
         await writeEvent(trx, { aggregateType: 'order', aggregateId: 'o1', type: 'order.created', payload: {} });

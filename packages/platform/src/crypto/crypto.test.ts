@@ -10,9 +10,11 @@ import { testDatabases, type TestDatabase } from '../testing/databases.js';
 import { CryptoError } from './errors.js';
 import { FieldCipher, normaliseForIndex } from './field-cipher.js';
 import { formatCiphertext, parseCiphertext } from './format.js';
-import { fieldKeyMigration, FIELD_KEY_TABLE } from './key-table.js';
+import { fieldKeyMigration, FIELD_KEY_TABLE, type FieldKeyTables } from './key-table.js';
 import { addMasterKey, loadMasterKeys, loadOrCreateMasterKeyFile, masterKeysFromSecret, parseMasterKeys, type MasterKeys } from './master-keys.js';
 import { countUnder, reencryptAll, rotateAndReencrypt, rotateDataKey, type EncryptedTable } from './rotation.js';
+import { asTables } from '../db/schema.js';
+import type { Kysely } from 'kysely';
 
 const EMAIL = { table: 'person', column: 'email' };
 const PHONE = { table: 'person', column: 'phone' };
@@ -113,7 +115,7 @@ for (const target of testDatabases()) {
       expect(a).not.toBe(b);
       expect(a).not.toContain('ravi');
       expect(await cipher.decrypt(a, EMAIL)).toBe('ravi@example.com');
-      const rows = await handle.database.db.selectFrom(FIELD_KEY_TABLE).selectAll().execute();
+      const rows = await asTables<FieldKeyTables>(handle.database.db).selectFrom(FIELD_KEY_TABLE).selectAll().execute();
       expect(rows.map((r) => r.purpose)).toEqual(['data']);
       const raw = keys.keys.get('mk-a')!;
       for (const row of rows) expect(Buffer.from(row.wrapped_key, 'base64url').includes(raw)).toBe(false);
@@ -178,7 +180,8 @@ for (const target of testDatabases()) {
     });
 
     it('data key rotation: new writes use the new key, old values still read, the pass re-encrypts and retires the old key', async () => {
-      const db = handle.database.db;
+      // The test's own tables (person) are not in any schema type.
+      const db: Kysely<any> = handle.database.db;
       const oldKey = await cipher.activeDataKeyId();
       for (let i = 0; i < 25; i++) {
         const email = `p${i}@example.com`;
@@ -216,7 +219,8 @@ for (const target of testDatabases()) {
     });
 
     it('the pass leaves a row alone when it changed after being read, and encrypts plaintext only when asked', async () => {
-      const db = handle.database.db;
+      // The test's own tables (person) are not in any schema type.
+      const db: Kysely<any> = handle.database.db;
       await db.insertInto('person').values({ id: 'plain-1', email: 'legacy@example.com', email_bidx: null, phone: null }).execute();
       const untouched = await reencryptAll(db, cipher, [people]);
       expect(untouched.rewritten).toBe(0);
@@ -228,7 +232,8 @@ for (const target of testDatabases()) {
     });
 
     it('master key rotation re-wraps the data keys only: values and the blind index are unchanged', async () => {
-      const db = handle.database.db;
+      // The test's own tables (person) are not in any schema type.
+      const db: Kysely<any> = handle.database.db;
       const value = (await db.selectFrom('person').select('email').where('id', '=', 'p001').executeTakeFirstOrThrow()).email as string;
       const index = await cipher.blindIndex('p1@example.com', EMAIL);
       const rotated = addMasterKey(keys);
@@ -248,7 +253,8 @@ for (const target of testDatabases()) {
     });
 
     it('rotation while writers run: no failed write, nothing left under the old key', async () => {
-      const db = handle.database.db;
+      // The test's own tables (person) are not in any schema type.
+      const db: Kysely<any> = handle.database.db;
       const next = new FieldCipher({ db, masterKeys: keys });
       // A second process (another replica) writing all along; it re-reads the active key on every write.
       const writer = new FieldCipher({ db, masterKeys: keys, activeKeyTtlMs: 0 });

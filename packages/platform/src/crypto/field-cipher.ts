@@ -1,8 +1,8 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { open, seal } from './aead.js';
 import { cryptoFailure, CryptoError } from './errors.js';
 import { formatCiphertext, parseCiphertext } from './format.js';
+import { asTables, type AnyKysely } from '../db/schema.js';
 import type { FieldKeyTables } from './key-table.js';
 import { FieldKeyStore, INDEX_KEY_ID, newDataKeyId, unwrapKey } from './key-store.js';
 import type { MasterKeys } from './master-keys.js';
@@ -14,7 +14,7 @@ export interface FieldRef {
 }
 
 export interface FieldCipherOptions {
-  db: Kysely<any>;
+  db: AnyKysely;
   masterKeys: MasterKeys;
   /**
    * How long a process trusts its idea of the active data key before asking the database
@@ -51,7 +51,7 @@ export class FieldCipher {
   private readonly now: () => number;
 
   constructor(options: FieldCipherOptions) {
-    this.store = new FieldKeyStore(options.db as Kysely<FieldKeyTables>, options.masterKeys);
+    this.store = new FieldKeyStore(asTables<FieldKeyTables>(options.db), options.masterKeys);
     this.masterKeys = options.masterKeys;
     this.ttl = options.activeKeyTtlMs ?? 5000;
     this.now = options.now ?? Date.now;

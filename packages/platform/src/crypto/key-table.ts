@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DynamicSchema } from '../db/schema.js';
 import type { Migration, MigrationContext } from '../migrate/migrate.js';
 
 /** The service's data keys, each wrapped by a master key; never a key in clear. */
@@ -23,7 +24,7 @@ export interface FieldKeyTables {
 }
 
 /** The DDL every service runs the same way (idempotent: MariaDB DDL is not transactional). */
-export async function createFieldKeyTable(db: Kysely<any>, { dialect }: MigrationContext): Promise<void> {
+export async function createFieldKeyTable(db: Kysely<DynamicSchema>, { dialect }: MigrationContext): Promise<void> {
   await db.schema
     .createTable(FIELD_KEY_TABLE)
     .ifNotExists()

@@ -4,15 +4,29 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { createPool as createMysqlPool } from 'mysql2';
 import pg from 'pg';
 import type { Logger } from '../core/logger.js';
+import type { AnyKysely, DynamicSchema } from './schema.js';
 import { parseDatabaseUrl, redactUrl, type DialectName } from './url.js';
 
-export interface Database<DB = any> {
+/** `DB` is the service's schema; the kernel opens a database without knowing its tables. */
+export interface Database<DB = DynamicSchema> {
   readonly db: Kysely<DB>;
   readonly dialect: DialectName;
   /** The URL with its password hidden. */
   readonly displayUrl: string;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Any service's database, whatever its tables: what kernel helpers that serve every service
+ * (migrations, privacy, key tables) take, since a `Database<OrdersDatabase>` is no
+ * `Database<DynamicSchema>` (Kysely's schema type is invariant; see AnyKysely).
+ */
+export type AnyDatabase = Omit<Database, 'db'> & { readonly db: AnyKysely };
+
+/** The same database typed with the service's schema (tests and tools that open it untyped). */
+export function asSchema<DB>(database: AnyDatabase): Database<DB> {
+  return database as unknown as Database<DB>;
 }
 
 export interface DatabaseOptions {
@@ -33,7 +47,7 @@ const PG_DATE = 1082;
  * comes back as its 'YYYY-MM-DD' text everywhere: a calendar day has no time zone, and turning
  * it into a local-midnight Date (pg's default) shifts it on any machine not running in UTC.
  */
-export async function createDatabase<DB = any>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
+export async function createDatabase<DB = DynamicSchema>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
   const parsed = parseDatabaseUrl(url);
   const displayUrl = redactUrl(url);
   let dialect: Dialect;

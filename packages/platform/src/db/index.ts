@@ -2,4 +2,5 @@ export * from './url.js';
 export * from './errors.js';
 export * from './create.js';
 export * from './transaction.js';
+export * from './schema.js';
 export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Updateable } from 'kysely';

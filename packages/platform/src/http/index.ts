@@ -1,5 +1,5 @@
 export { createHttpApp, DEFAULT_BODY_LIMIT, type HttpAppOptions } from './app.js';
-export type { HttpApp } from './types.js';
+export type { HttpApp, HttpServerInstance, SomeFastify } from './types.js';
 export { errorResponseSchema, type ErrorResponse } from './error-response.js';
 export { INTERNAL_ERROR_MESSAGE, mapError, type MappedError, type ValidationIssue } from './error-mapping.js';
 export {

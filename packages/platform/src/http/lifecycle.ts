@@ -1,14 +1,13 @@
 import { Server as TlsServer } from 'node:tls';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyTypeProvider } from 'fastify';
 import type { Logger } from '../core/logger.js';
 import { markDraining } from './draining.js';
 import { handlersSettled } from './in-flight.js';
+import type { SomeFastify } from './types.js';
 
-/** Any Fastify instance: these work on the instance's lifecycle, whatever its logger and type provider. */
-type AnyFastify = FastifyInstance<any, any, any, any, any>;
 
 /** Listens and returns the address (`http://127.0.0.1:41234`, https with TLS); port 0 picks a free port. */
-export async function startHttpServer(app: AnyFastify, options: { host: string; port: number }): Promise<string> {
+export async function startHttpServer<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: { host: string; port: number }): Promise<string> {
   const address = await app.listen({ host: options.host, port: options.port });
   // The server is built by createHttpApp, so Fastify does not know it speaks TLS.
   return app.server instanceof TlsServer ? address.replace(/^http:/, 'https:') : address;
@@ -28,7 +27,7 @@ export interface DrainOptions {
  * route handler still running, including those whose client hung up. Only then may the
  * caller release what handlers use (background loops, then the database).
  */
-export async function drainHttpApp(app: AnyFastify, options: DrainOptions = {}): Promise<void> {
+export async function drainHttpApp<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: DrainOptions = {}): Promise<void> {
   markDraining(app);
   await options.beforeClose?.();
   await app.close();
@@ -62,7 +61,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * Kept out of createHttpApp because a process (and a test run) may build many apps but has
  * one set of signals.
  */
-export function installShutdown(app: AnyFastify, options: ShutdownOptions): ShutdownHandle {
+export function installShutdown<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: ShutdownOptions): ShutdownHandle {
   const { logger, timeoutMs = 10_000, graceMs = 0, onShutdown } = options;
   const exitProcess = options.exit ?? ((code: number) => process.exit(code));
   let started = false;

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger.js';
 
@@ -10,6 +10,19 @@ export type HttpServerInstance = FastifyInstance<
   RawReplyDefaultExpression,
   Logger,
   TypeBoxTypeProvider
+>;
+
+/**
+ * A Fastify instance whatever its logger and type provider. Fastify's instance type is invariant
+ * in both, so code that only adds hooks or plain routes, or drives the lifecycle, is generic over
+ * them and takes the caller's app as it is (createHttpApp's, or a bare one in a test).
+ */
+export type SomeFastify<L extends FastifyBaseLogger = FastifyBaseLogger, P extends FastifyTypeProvider = FastifyTypeProvider> = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  L,
+  P
 >;
 
 /**

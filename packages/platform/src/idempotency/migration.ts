@@ -1,11 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Migration, MigrationContext } from '../migrate/migrate.js';
 
 export const IDEMPOTENCY_TABLE = 'idempotency_key';
 
 export const idempotencyMigration: Migration = {
   name: '0000_platform_3_idempotency',
-  up: async (db: Kysely<any>, { dialect }: MigrationContext) => {
+  up: async (db, { dialect }: MigrationContext) => {
     const mysql = dialect === 'mysql';
     await db.schema
       .createTable(IDEMPOTENCY_TABLE)

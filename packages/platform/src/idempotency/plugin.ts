@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, FastifyTypeProvider } from 'fastify';
+import type { AnyKysely } from '../db/schema.js';
+import type { SomeFastify } from '../http/types.js';
 import { AppError, invalid } from '../core/errors.js';
 import { IdempotencyStore, type ResponseSealer } from './store.js';
 
 export interface IdempotencyOptions {
-  db: Kysely<any>;
+  db: AnyKysely;
   /** How long a completed response is replayed (default 24 h). */
   ttlMs?: number;
   /** A pending claim older than this is considered abandoned by a dead request (default 60 s). */
@@ -39,7 +40,7 @@ const METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * bug (422); a retry while the first is still running gets 409. 5xx responses are not stored,
  * so a retry after a server failure runs again.
  */
-export function registerIdempotency(app: FastifyInstance<any, any, any, any>, options: IdempotencyOptions): void {
+export function registerIdempotency<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: IdempotencyOptions): void {
   const store = new IdempotencyStore(options.db, options.sealer);
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;

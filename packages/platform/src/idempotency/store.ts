@@ -1,5 +1,23 @@
-import type { Kysely } from 'kysely';
+import type { ColumnType, Kysely } from 'kysely';
+import { asTables, type AnyKysely } from '../db/schema.js';
 import { IDEMPOTENCY_TABLE } from './migration.js';
+
+/** int8 columns arrive as strings (see db/create.ts); they are written and compared as numbers. */
+type Int8 = ColumnType<string | number, number, number>;
+
+interface IdempotencyTables {
+  [IDEMPOTENCY_TABLE]: {
+    scope: string;
+    idem_key: string;
+    request_hash: string;
+    state: 'pending' | 'done';
+    status_code: number | null;
+    content_type: string | null;
+    response_body: string | null;
+    created_at: Int8;
+    expires_at: Int8;
+  };
+}
 
 export interface StoredResponse {
   requestHash: string;
@@ -19,14 +37,18 @@ export interface ResponseSealer {
 
 /** The repository for idempotency keys: the only place that touches their table. */
 export class IdempotencyStore {
+  private readonly db: Kysely<IdempotencyTables>;
+
   constructor(
-    private readonly db: Kysely<any>,
+    db: AnyKysely,
     private readonly sealer?: ResponseSealer,
-  ) {}
+  ) {
+    this.db = asTables<IdempotencyTables>(db);
+  }
 
   /** Claims the key for this request; false when another request already holds it. */
   async claim(scope: string, key: string, requestHash: string, now: number, ttlMs: number): Promise<boolean> {
-    const row = { scope, idem_key: key, request_hash: requestHash, state: 'pending', created_at: now, expires_at: now + ttlMs };
+    const row = { scope, idem_key: key, request_hash: requestHash, state: 'pending' as const, created_at: now, expires_at: now + ttlMs };
     const isMysql = !this.db.getExecutor().adapter.supportsReturning;
     const insert = isMysql
       ? this.db.insertInto(IDEMPOTENCY_TABLE).ignore().values(row)

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import type { Logger } from '../core/logger.js';
-import type { Database } from '../db/create.js';
+import type { AnyDatabase } from '../db/create.js';
+import { asDynamic, asTables, type DynamicSchema } from '../db/schema.js';
 import type { DialectName } from '../db/url.js';
 
 export interface MigrationContext {
@@ -14,7 +15,7 @@ export interface MigrationContext {
  */
 export interface Migration {
   name: string;
-  up(db: Kysely<any>, context: MigrationContext): Promise<void>;
+  up(db: Kysely<DynamicSchema>, context: MigrationContext): Promise<void>;
 }
 
 export class MigrationError extends Error {
@@ -43,19 +44,19 @@ export const MIGRATION_LOCK_TABLE = 'tributary_migration_lock';
  * each migration exactly once. Returns the names applied in this run.
  */
 export async function migrateToLatest(
-  database: Database,
+  database: AnyDatabase,
   migrations: readonly Migration[],
   options: MigrateOptions = {},
 ): Promise<string[]> {
   assertOrdered(migrations);
   const context: MigrationContext = { dialect: database.dialect };
   const migrator = new Migrator({
-    db: database.db,
+    db: asDynamic(database.db),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
     provider: {
       getMigrations: async () =>
-        Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db: Kysely<any>) => migration.up(db, context) }])),
+        Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db) => migration.up(db, context) }])),
     },
   });
   const { error, results = [] } = await migrator.migrateToLatest();
@@ -71,8 +72,8 @@ export async function migrateToLatest(
 }
 
 /** Names applied so far, in order. */
-export async function appliedMigrations(database: Database): Promise<string[]> {
-  const rows = await database.db
+export async function appliedMigrations(database: AnyDatabase): Promise<string[]> {
+  const rows = await asTables<{ [MIGRATION_TABLE]: { name: string } }>(database.db)
     .selectFrom(MIGRATION_TABLE)
     .select('name')
     .orderBy('name')

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { asTables, type AnyKysely } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import { OUTBOX_SEQUENCE_TABLE, OUTBOX_TABLE } from './migrations.js';
+import { OUTBOX_SEQUENCE_TABLE, OUTBOX_TABLE, type OutboxTables } from './migrations.js';
 
 export interface OutboxEvent {
   id: string;
@@ -28,11 +29,11 @@ export interface OutboxPage {
  * the counter) numbers the rows that are committed and visible, in insert order; a row that
  * commits later gets a later number. Consumers therefore read a gap-free, append-only order.
  */
-export async function assignSequences(db: Kysely<any>, batchSize = 1000): Promise<number> {
+export async function assignSequences(db: AnyKysely, batchSize = 1000): Promise<number> {
   // The counter row lock alone serialises assigners. Locking the pending rows too would take
   // gap locks on MariaDB that deadlock with concurrent inserts; the UPDATE below touches only
   // the listed primary keys, which no writer holds once committed.
-  return inTransaction(db, async (trx) => {
+  return inTransaction(asTables<OutboxTables>(db), async (trx) => {
     const counter = await trx
       .selectFrom(OUTBOX_SEQUENCE_TABLE)
       .select('last_sequence')
@@ -47,7 +48,7 @@ export async function assignSequences(db: Kysely<any>, batchSize = 1000): Promis
       .limit(batchSize)
       .execute();
     if (pending.length === 0) return 0;
-    const base = BigInt(counter.last_sequence as string);
+    const base = BigInt(counter.last_sequence);
     const cases = pending.map((row, index) => sql`when ${String(row.position)} then ${String(base + BigInt(index + 1))}`);
     const positions = pending.map((row) => String(row.position));
     await trx
@@ -64,14 +65,14 @@ export async function assignSequences(db: Kysely<any>, batchSize = 1000): Promis
   });
 }
 
-function castType(trx: Kysely<any>): string {
+function castType(trx: AnyKysely): string {
   // MariaDB casts to SIGNED, PostgreSQL to bigint; the adapter tells which we are on.
   return trx.getExecutor().adapter.supportsReturning ? 'bigint' : 'signed';
 }
 
-export async function readOutbox(db: Kysely<any>, after: string, limit: number): Promise<OutboxPage> {
+export async function readOutbox(db: AnyKysely, after: string, limit: number): Promise<OutboxPage> {
   const assigned = await assignSequences(db, Math.max(limit, 100));
-  const rows = await db
+  const rows = await asTables<OutboxTables>(db)
     .selectFrom(OUTBOX_TABLE)
     .select(['id', 'sequence', 'aggregate_type', 'aggregate_id', 'type', 'payload', 'metadata', 'created_at'])
     .where('sequence', '>', after)
@@ -95,7 +96,7 @@ export interface LongPollOptions {
   wake?: (ms: number) => Promise<void>;
 }
 
-export async function readOutboxWaiting(db: Kysely<any>, after: string, limit: number, options: LongPollOptions): Promise<OutboxPage> {
+export async function readOutboxWaiting(db: AnyKysely, after: string, limit: number, options: LongPollOptions): Promise<OutboxPage> {
   const deadline = Date.now() + options.waitMs;
   for (;;) {
     const page = await readOutbox(db, after, limit);
@@ -105,7 +106,7 @@ export async function readOutboxWaiting(db: Kysely<any>, after: string, limit: n
   }
 }
 
-function toEvent(row: Record<string, any>): OutboxEvent {
+function toEvent(row: Pick<Selectable<OutboxTables[typeof OUTBOX_TABLE]>, 'id' | 'sequence' | 'aggregate_type' | 'aggregate_id' | 'type' | 'payload' | 'metadata' | 'created_at'>): OutboxEvent {
   return {
     id: row.id,
     sequence: String(row.sequence),

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { commandContextOf, type CommandContext } from '../command/context.js';
 import { runCommand } from '../command/run.js';
@@ -6,8 +6,10 @@ import type { Clock } from '../core/clock.js';
 import { defineErrors } from '../core/errors.js';
 import { errorResponseSchema } from '../http/error-response.js';
 import { guardedAccess } from '../http/access.js';
+import type { HttpServerInstance } from '../http/types.js';
 import { EventAck, EventEnvelope, INTERNAL_EVENTS_PATH } from './envelope.js';
-import { INBOX_TABLE } from './migrations.js';
+import { asTables, type AnyKysely } from '../db/schema.js';
+import { INBOX_TABLE, type OutboxTables } from './migrations.js';
 
 export type ApplyOnceResult<T> = { applied: true; result: T } | { applied: false };
 
@@ -17,11 +19,12 @@ export type ApplyOnceResult<T> = { applied: true; result: T } | { applied: false
  * duplicate waits on the primary key and then finds the row, so it too is skipped.
  */
 export async function applyOnce<T>(
-  trx: Kysely<any>,
+  db: AnyKysely,
   eventId: string,
   fn: () => Promise<T>,
   options: { source?: string; now?: () => number } = {},
 ): Promise<ApplyOnceResult<T>> {
+  const trx = asTables<OutboxTables>(db);
   const row = { event_id: eventId, source: options.source ?? 'unknown', applied_at: (options.now ?? Date.now)() };
   const isMysql = !trx.getExecutor().adapter.supportsReturning;
   const insert = isMysql
@@ -70,7 +73,7 @@ export interface EventInboxOptions<DB> {
  * service's credential may call it, the envelope is validated, and each event id is applied
  * once (the inbox row commits with the change, so a refusal leaves nothing recorded).
  */
-export function registerEventInbox<DB>(app: FastifyInstance<any, any, any, any, any>, options: EventInboxOptions<DB>): void {
+export function registerEventInbox<DB>(app: HttpServerInstance, options: EventInboxOptions<DB>): void {
   const onlyDeliverers = guardedAccess([EVENT_DELIVERY_ACCESS], async (request: FastifyRequest): Promise<void> => {
     const principal = request.identity?.principal;
     if (!principal) throw InboxError.EVENT_DELIVERY_UNSIGNED('Event delivery needs a signed request');

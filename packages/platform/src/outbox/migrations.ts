@@ -1,9 +1,29 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ColumnType } from 'kysely';
 import type { Migration, MigrationContext } from '../migrate/migrate.js';
 
 export const OUTBOX_TABLE = 'outbox';
 export const OUTBOX_SEQUENCE_TABLE = 'outbox_sequence';
 export const INBOX_TABLE = 'inbox';
+
+/** int8 columns arrive as strings (see db/create.ts) and are written as numbers or strings. */
+type Int8 = ColumnType<string, string | number, string | number>;
+
+/** The kernel's own tables in every service database, as the kernel reads and writes them. */
+export interface OutboxTables {
+  [OUTBOX_TABLE]: {
+    position: ColumnType<string, never, never>;
+    id: string;
+    sequence: ColumnType<string | null, string | number | null, string | number | null>;
+    aggregate_type: string;
+    aggregate_id: string;
+    type: string;
+    payload: string;
+    metadata: string | null;
+    created_at: Int8;
+  };
+  [OUTBOX_SEQUENCE_TABLE]: { id: number; last_sequence: Int8 };
+  [INBOX_TABLE]: { event_id: string; source: string; applied_at: Int8 };
+}
 
 /**
  * `position` orders rows as they were inserted; `sequence` is the order consumers see, given
@@ -12,7 +32,7 @@ export const INBOX_TABLE = 'inbox';
  */
 export const outboxMigration: Migration = {
   name: '0000_platform_1_outbox',
-  up: async (db: Kysely<any>, { dialect }: MigrationContext) => {
+  up: async (db, { dialect }: MigrationContext) => {
     const mysql = dialect === 'mysql';
     await db.schema
       .createTable(OUTBOX_TABLE)
@@ -40,7 +60,7 @@ export const outboxMigration: Migration = {
 
 export const inboxMigration: Migration = {
   name: '0000_platform_2_inbox',
-  up: async (db: Kysely<any>) => {
+  up: async (db) => {
     await db.schema
       .createTable(INBOX_TABLE)
       .ifNotExists()

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { signedAccess } from '../http/access.js';
-import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { AnyKysely } from '../db/schema.js';
+import type { HttpServerInstance } from '../http/types.js';
 import { readOutboxWaiting } from './feed.js';
 
 const OutboxQuery = Type.Object({
@@ -28,13 +28,13 @@ export const OutboxPageSchema = Type.Object({
 });
 
 export interface OutboxRouteOptions {
-  db: Kysely<any>;
+  db: AnyKysely;
   /** Wakes long-polls early when the service has just committed events. */
   wake?: (ms: number) => Promise<void>;
 }
 
 /** `GET /internal/outbox`: the service's events in sequence order, for the sync service. */
-export function registerOutboxRoute(app: FastifyInstance<any, any, any, any>, options: OutboxRouteOptions): void {
+export function registerOutboxRoute(app: HttpServerInstance, options: OutboxRouteOptions): void {
   app.get(
     '/internal/outbox',
     {

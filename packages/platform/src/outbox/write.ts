@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import { toStoredMetadata, type EventMetadata } from '../command/metadata.js';
 import { commandMetadataOf } from '../command/run.js';
 import { uuid } from '../core/ids.js';
-import { OUTBOX_TABLE } from './migrations.js';
+import { asTables, type AnyKysely } from '../db/schema.js';
+import { OUTBOX_TABLE, type OutboxTables } from './migrations.js';
 
 export interface OutboxEventInput<P = unknown> {
   aggregateType: string;
@@ -28,7 +28,7 @@ export interface WriteOptions {
  * Records events in the caller's transaction, so the state change and its events commit (or
  * roll back) together: nothing is published for a change that did not happen.
  */
-export async function writeEvents(trx: Kysely<any>, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
+export async function writeEvents(trx: AnyKysely, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
   if (events.length === 0) return [];
   const createdAt = (options.now ?? Date.now)();
   const command = options.metadata ?? commandMetadataOf(trx);
@@ -42,11 +42,11 @@ export async function writeEvents(trx: Kysely<any>, events: readonly OutboxEvent
     metadata: stamped || event.metadata ? JSON.stringify({ ...stamped, ...event.metadata }) : null,
     created_at: createdAt,
   }));
-  await trx.insertInto(OUTBOX_TABLE).values(rows).execute();
+  await asTables<OutboxTables>(trx).insertInto(OUTBOX_TABLE).values(rows).execute();
   return rows.map((row) => row.id);
 }
 
-export async function writeEvent(trx: Kysely<any>, event: OutboxEventInput, options: WriteOptions = {}): Promise<string> {
+export async function writeEvent(trx: AnyKysely, event: OutboxEventInput, options: WriteOptions = {}): Promise<string> {
   const [id] = await writeEvents(trx, [event], options);
   return id!;
 }

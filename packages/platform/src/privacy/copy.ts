@@ -1,4 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import type { AnyKysely } from '../db/schema.js';
 import type { Database } from '../db/create.js';
 import type { DialectName } from '../db/url.js';
 import { FIELD_KEY_TABLE } from '../crypto/key-table.js';
@@ -153,7 +154,7 @@ function maskRow(row: Row, columns: ColumnInfo[], rewrites: Map<string, Rewrite>
 }
 
 /** Batches in primary-key order (keyset paging); a table without a key is read in one pass of pages by offset. */
-async function* readBatches(db: Kysely<any>, table: string, columnInfo: ColumnInfo[], key: string[], size: number): AsyncGenerator<Row[]> {
+async function* readBatches(db: AnyKysely, table: string, columnInfo: ColumnInfo[], key: string[], size: number): AsyncGenerator<Row[]> {
   const columns = columnInfo.map((c) => c.name);
   const select = sql.join(columns.map((c) => sql.ref(c)));
   // Without a key, every orderable column (json has no ordering) keeps the pages stable.
@@ -176,7 +177,7 @@ async function* readBatches(db: Kysely<any>, table: string, columnInfo: ColumnIn
   }
 }
 
-async function insertRows(trx: Kysely<any>, dialect: DialectName, table: string, columns: ColumnInfo[], rows: Row[]): Promise<void> {
+async function insertRows(trx: AnyKysely, dialect: DialectName, table: string, columns: ColumnInfo[], rows: Row[]): Promise<void> {
   if (rows.length === 0 || columns.length === 0) return;
   const names = sql.join(columns.map((c) => sql.ref(c.name)));
   const overriding = dialect !== 'mysql' && columns.some((c) => c.identityAlways) ? sql`overriding system value` : sql``;
@@ -184,7 +185,7 @@ async function insertRows(trx: Kysely<any>, dialect: DialectName, table: string,
   await sql`insert into ${sql.table(table)} (${names}) ${overriding} values ${values}`.execute(trx);
 }
 
-async function resetSequences(trx: Kysely<any>, table: string, columns: ColumnInfo[]): Promise<void> {
+async function resetSequences(trx: AnyKysely, table: string, columns: ColumnInfo[]): Promise<void> {
   for (const column of columns.filter((c) => c.sequenced)) {
     const quoted = table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
     await sql`select setval(pg_get_serial_sequence(${quoted}, ${column.name}), coalesce((select max(${sql.ref(column.name)}) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
@@ -192,7 +193,7 @@ async function resetSequences(trx: Kysely<any>, table: string, columns: ColumnIn
 }
 
 /** Rows arrive table by table, not in foreign-key order: checks and triggers wait until the copy is whole. */
-async function suspendChecks(trx: Kysely<any>, dialect: DialectName, suspend: boolean): Promise<void> {
+async function suspendChecks(trx: AnyKysely, dialect: DialectName, suspend: boolean): Promise<void> {
   if (dialect === 'mysql') await sql.raw(`set foreign_key_checks = ${suspend ? 0 : 1}`).execute(trx);
   else if (suspend) await sql`set local session_replication_role = replica`.execute(trx);
 }
@@ -202,8 +203,8 @@ async function suspendChecks(trx: Kysely<any>, dialect: DialectName, suspend: bo
  * (made over time by a maintenance loop, not by migrations). Each missing one is created with
  * the bound the source's catalog reports, parents before their own partitions.
  */
-async function copyPartitions(source: Kysely<any>, trx: Kysely<any>): Promise<void> {
-  const list = async (db: Kysely<any>) =>
+async function copyPartitions(source: AnyKysely, trx: AnyKysely): Promise<void> {
+  const list = async (db: AnyKysely) =>
     (
       await sql<{ schema: string; name: string; parent: string; bound: string }>`
         select n.nspname as schema, c.relname as name, p.relname as parent, pg_get_expr(c.relpartbound, c.oid) as bound

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AnyKysely } from '../db/schema.js';
 import type { DialectName } from '../db/url.js';
 
 export interface ColumnInfo {
@@ -23,7 +24,7 @@ const schemaOf = (dialect: DialectName, schema: string | undefined) =>
   schema !== undefined ? sql`${schema}` : dialect === 'mysql' ? sql`database()` : sql`current_schema()`;
 
 /** The table's columns in order; empty when the table does not exist. */
-export async function tableColumns(db: Kysely<any>, dialect: DialectName, table: string): Promise<ColumnInfo[]> {
+export async function tableColumns(db: AnyKysely, dialect: DialectName, table: string): Promise<ColumnInfo[]> {
   const { schema, name } = split(table);
   const mysql = dialect === 'mysql';
   const generated = mysql ? sql`extra like '%GENERATED%'` : sql`is_generated = 'ALWAYS'`;
@@ -44,7 +45,7 @@ export async function tableColumns(db: Kysely<any>, dialect: DialectName, table:
 }
 
 /** Primary-key columns in key order; empty when the table has none. */
-export async function primaryKey(db: Kysely<any>, dialect: DialectName, table: string): Promise<string[]> {
+export async function primaryKey(db: AnyKysely, dialect: DialectName, table: string): Promise<string[]> {
   const { schema, name } = split(table);
   const { rows } = await sql<{ name: string }>`
     select k.column_name as name from information_schema.table_constraints c
@@ -60,7 +61,7 @@ export async function primaryKey(db: Kysely<any>, dialect: DialectName, table: s
  * partitions of a partitioned table (rows are copied through the parent) and without the
  * migration bookkeeping (the target's own migrations wrote it).
  */
-export async function listTables(db: Kysely<any>, dialect: DialectName): Promise<string[]> {
+export async function listTables(db: AnyKysely, dialect: DialectName): Promise<string[]> {
   if (dialect === 'mysql') {
     const { rows } = await sql<{ name: string }>`
       select table_name as name from information_schema.tables

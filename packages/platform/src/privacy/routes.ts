@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated } from '../core/errors.js';
-import type { Database } from '../db/create.js';
+import type { AnyDatabase } from '../db/create.js';
+import { asDynamic } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { guardedAccess } from '../http/access.js';
 import { errorResponseSchema } from '../http/error-response.js';
@@ -28,7 +29,7 @@ const ExportOut = Type.Object({ service: Type.String(), tables: Type.Array(Type.
 const EraseOut = Type.Object({ service: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) });
 
 export interface PrivacyRouteOptions {
-  database: Database;
+  database: AnyDatabase;
   declaration: PersonalDataDeclaration;
   /** Signing principals allowed to call (default: the gateway). A user's roles never grant it. */
   callers?: ReadonlySet<string>;
@@ -84,7 +85,7 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
       },
     },
     async (request) =>
-      inTransaction(database.db, (trx) => eraseSubject(trx, database.dialect, declaration, request.body.subjects, request.body.pseudonym)),
+      inTransaction(asDynamic(database.db), (trx) => eraseSubject(trx, database.dialect, declaration, request.body.subjects, request.body.pseudonym)),
   );
 }
 

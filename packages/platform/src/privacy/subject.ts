@@ -1,4 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import type { AnyKysely } from '../db/schema.js';
 import type { DialectName } from '../db/url.js';
 import { isErased, type PersonalDataDeclaration, type PersonalField, type PersonalTable } from './declaration.js';
 import { parseJsonValue, primaryKey, tableColumns, type ColumnInfo } from './introspect.js';
@@ -27,7 +28,7 @@ interface Resolved {
 const has = (resolved: Resolved, column: string) => resolved.columns.has(column);
 
 /** The declaration narrowed to the tables and columns this database has. */
-async function resolve(db: Kysely<any>, dialect: DialectName, declaration: PersonalDataDeclaration): Promise<Resolved[]> {
+async function resolve(db: AnyKysely, dialect: DialectName, declaration: PersonalDataDeclaration): Promise<Resolved[]> {
   const out: Resolved[] = [];
   for (const table of declaration.tables) {
     const columns = await tableColumns(db, dialect, table.table);
@@ -75,7 +76,7 @@ function mentioned(resolved: Resolved, row: Row, identifiers: ReadonlySet<string
 }
 
 /** Everything the declaration finds about the subject, table by table. */
-export async function exportSubject(db: Kysely<any>, dialect: DialectName, declaration: PersonalDataDeclaration, identifiers: readonly string[]): Promise<SubjectExport> {
+export async function exportSubject(db: AnyKysely, dialect: DialectName, declaration: PersonalDataDeclaration, identifiers: readonly string[]): Promise<SubjectExport> {
   const result: SubjectExport = { service: declaration.service, tables: [] };
   if (identifiers.length === 0) return result;
   const ids = new Set(identifiers);
@@ -122,7 +123,7 @@ function parseMentions(resolved: Resolved, row: Row): Row {
   return out;
 }
 
-async function selectRows(db: Kysely<any>, table: string, columns: string[], where: RawBuilder<unknown>): Promise<Row[]> {
+async function selectRows(db: AnyKysely, table: string, columns: string[], where: RawBuilder<unknown>): Promise<Row[]> {
   const { rows } = await sql<Row>`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${where}`.execute(db);
   return rows;
 }
@@ -134,7 +135,7 @@ async function selectRows(db: Kysely<any>, table: string, columns: string[], whe
  * statuses) stays. Running it again changes nothing, since no identifier is left to match.
  */
 export async function eraseSubject(
-  trx: Kysely<any>,
+  trx: AnyKysely,
   dialect: DialectName,
   declaration: PersonalDataDeclaration,
   identifiers: readonly string[],

@@ -1,7 +1,7 @@
 import { AppError, coerceError, isAppError, type ErrorCategory } from '../core/errors.js';
 import { retry } from './retry.js';
 
-export interface SagaStep<C, R = any> {
+export interface SagaStep<C, R = unknown> {
   name: string;
   run(ctx: C): Promise<R>;
   /** Undoes `run`; receives what `run` returned. Must be safe to call more than once (it is retried). */

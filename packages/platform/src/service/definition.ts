@@ -11,6 +11,7 @@ import type { Keyring } from './keys.js';
  * no cast. It defaults to `any` like Database's: the composition roots hold every service's
  * definition at once and never query.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the composition roots hold every service's definition at once (see above)
 export interface ServiceContext<DB = any> {
   name: string;
   database: Database<DB>;
@@ -35,6 +36,7 @@ export interface BackgroundTask {
  * What every service folder exports from `src/service.ts`. The composition roots (a service's
  * `main.ts`, the CLI's `up`) only ever talk to services through this shape.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as ServiceContext's default
 export interface ServiceDefinition<DB = any, App = unknown, Deps = unknown> {
   name: string;
   /** Default port when run alone or under `tributary up`. */

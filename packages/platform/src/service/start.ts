@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { drainHttpApp, startHttpServer } from '../http/lifecycle.js';
+import type { HttpServerInstance } from '../http/types.js';
 import { migrateToLatest } from '../migrate/migrate.js';
 import type { BackgroundTask, ServiceContext, ServiceDefinition } from './definition.js';
 
 export interface RunningService {
   name: string;
   url: string;
-  app: FastifyInstance<any, any, any, any, any>;
+  app: HttpServerInstance;
   /** The service's lines for a startup banner. */
   notes: string[];
   /** Starts the service's workers; a no-op once started (see StartServiceOptions.deferBackground). */
@@ -52,7 +52,7 @@ export async function startService<DB, Deps>(
   mark('seedMs', at);
   at = Date.now();
   const deps = definition.deps?.(context);
-  const app = (await definition.buildApp(context, deps)) as FastifyInstance<any, any, any, any, any>;
+  const app = (await definition.buildApp(context, deps)) as HttpServerInstance;
   mark('buildMs', at);
   at = Date.now();
   const url = await startHttpServer(app, { host: options.host, port: options.port });

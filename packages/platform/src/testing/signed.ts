@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyTypeProvider } from 'fastify';
+import type { SomeFastify } from '../http/types.js';
 import { identityHeaders } from '../auth/identity.js';
 import { signRequest, type SigningCredentials, type SigningScope } from '../auth/sign.js';
 import type { Keyring } from '../service/keys.js';
@@ -40,7 +41,7 @@ export interface SignedInjectRequest {
  * `app.inject` with a real SigV4 signature, as a peer service or the gateway would send it.
  * JSON bodies are serialised once and those exact bytes are signed and sent.
  */
-export async function signedInject(app: FastifyInstance<any, any, any, any, any>, request: SignedInjectRequest, credentials: SigningCredentials = testCredentials()) {
+export async function signedInject<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, request: SignedInjectRequest, credentials: SigningCredentials = testCredentials()) {
   const payload =
     request.body === undefined ? undefined : typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body);
   const headers: Record<string, string> = {

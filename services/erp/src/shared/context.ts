@@ -1,6 +1,6 @@
 import { commandContextOf, metadataOf, runCommand as runKernelCommand, systemCommandContext, type CommandContext } from '@tributary/platform/command';
 import type { Clock } from '@tributary/platform/core';
-import type { DialectName, Kysely, Transaction } from '@tributary/platform/db';
+import type { AnyKysely, DialectName, Kysely, Transaction } from '@tributary/platform/db';
 import { writeEvent } from '@tributary/platform/outbox';
 import type { FastifyRequest } from 'fastify';
 import type { ErpEventType } from '@tributary/contracts';
@@ -47,7 +47,7 @@ export function runCommand<T>(deps: Pick<ErpDeps, 'db' | 'eventsCommitted'>, act
 export type { ErpEventType };
 
 export async function emit(
-  trx: Kysely<any>,
+  trx: AnyKysely,
   event: { type: ErpEventType; aggregateType: string; aggregateId: string; payload: unknown },
   actor?: Actor,
   now?: number,

@@ -84,6 +84,41 @@ export interface FlavorsheetBatchTable {
   completed: Generated<boolean>;
 }
 
+export interface ShipmentDispatchTable {
+  dispatch_key: string;
+  request_code: Int8;
+  shipment_code: number;
+  shipment_vehicle: string;
+  bags: string;
+  state: 'running' | 'completed' | 'failed';
+  /** JSON text: the saga's step outcomes. */
+  steps: Generated<string>;
+  result: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: Int8;
+  updated_at: Int8;
+}
+/** This service's copy of the orders service's shipments, kept from its events. */
+export interface OrdersShipmentCopyTable {
+  request_code: Int8;
+  shipment_code: number;
+  order_code: string;
+  product_name: string;
+  requirement: Numeric;
+  comments: string | null;
+  quantity: Numeric;
+  status: string;
+  /** JSON text: the shipment's status history. */
+  events: Generated<string>;
+  updated_at: Int8;
+}
+export interface OrdersCopyStateTable {
+  id: number;
+  last_event_at: Int8;
+  last_refresh_at: ColumnType<string | null, string | number | null, string | number | null>;
+}
+
 /**
  * The statically named tables. The five `*_record` tables and the allocation tables share
  * shapes and are reached through `sql` with names from domain/materials.ts.
@@ -101,4 +136,7 @@ export interface ProcessingDb {
   flavorsheet_mix: FlavorsheetMixTable;
   blendsheet_batch: BlendsheetBatchTable;
   flavorsheet_batch: FlavorsheetBatchTable;
+  shipment_dispatch: ShipmentDispatchTable;
+  orders_shipment_copy: OrdersShipmentCopyTable;
+  orders_copy_state: OrdersCopyStateTable;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { silentLogger, systemClock } from '@tributary/platform/core';
-import type { Database } from '@tributary/platform/db';
+import { asTables, type Database } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import type { ServiceContext } from '@tributary/platform/service';
@@ -64,7 +64,7 @@ export async function startSync(database: Database, peers: Record<string, string
     context,
     deps,
     app,
-    db: database.db as Kysely<SyncDatabase>,
+    db: asTables<SyncDatabase>(database.db),
     background: undefined,
     call: (method, url, body) => signedInject(app, { method, url, ...(body !== undefined ? { body } : {}), identity: { user: 'alice', roles: ['administrator'] } }),
     async startBackground() {

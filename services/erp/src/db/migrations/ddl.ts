@@ -1,4 +1,5 @@
 import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { DynamicSchema } from '@tributary/platform/db';
 import type { MigrationContext } from '@tributary/platform/migrate';
 
 /**
@@ -21,7 +22,7 @@ export function types({ dialect }: MigrationContext) {
 }
 export type Types = ReturnType<typeof types>;
 
-type Builder = CreateTableBuilder<any, any>;
+type Builder = CreateTableBuilder<string, string>;
 
 export function withStandardColumns(builder: Builder, t: Types): Builder {
   return builder
@@ -41,7 +42,7 @@ export function withChildColumns(builder: Builder, parentfield: string, parentty
     .addColumn('parenttype', 'varchar(140)', (c) => c.notNull().defaultTo(parenttype));
 }
 
-export async function createIndex(db: Kysely<any>, name: string, table: string, columns: string[], unique = false): Promise<void> {
+export async function createIndex(db: Kysely<DynamicSchema>, name: string, table: string, columns: string[], unique = false): Promise<void> {
   let builder = db.schema.createIndex(name).ifNotExists().on(table).columns(columns);
   if (unique) builder = builder.unique();
   await builder.execute();

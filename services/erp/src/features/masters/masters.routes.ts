@@ -1,6 +1,6 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import type { ErrorThrower } from '@tributary/platform/core';
-import { dbErrorKind, type Kysely } from '@tributary/platform/db';
+import { asDynamic, dbErrorKind } from '@tributary/platform/db';
 import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
@@ -130,7 +130,8 @@ export function toMasterOut(spec: MasterSpec, row: Record<string, unknown>) {
 
 /** `cipher` encrypts the personal fields of customers (the only feature holding personal data). */
 export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldCipher): void {
-  const db = deps.db as Kysely<any>;
+  // Master tables are chosen from masterSpecs at run time, so their columns are named, not typed.
+  const db = asDynamic(deps.db);
   for (const spec of masterSpecs) {
     const Out = outputSchema(spec);
     // Decrypts after the transaction, never inside it (see sealCustomer).
@@ -169,7 +170,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     });
 
     app.get(spec.path, { schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } } }, async (request) => {
-      const query = request.query as Record<string, any>;
+      const query = request.query as Record<string, unknown> & { limit: number; offset: number };
       let select = db.selectFrom(spec.table).selectAll();
       for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
       if (spec.personal && query.email_id !== undefined) select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));

@@ -1,7 +1,7 @@
 import type { Kysely } from '@tributary/platform/db';
 import type { ErpDatabase } from '../../db/schema.js';
 import type { PricingRule } from './rule-model.js';
-import { hydrate } from './rules.service.js';
+import { hydrate } from './rules.repository.js';
 
 /**
  * The active pricing rules of this replica, reloaded whenever the database's rules version

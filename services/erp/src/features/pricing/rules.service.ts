@@ -1,19 +1,18 @@
 import { dec } from '@tributary/platform/core';
 import { dbErrorKind, sql, type Kysely } from '@tributary/platform/db';
 import type { Static } from '@sinclair/typebox';
-import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
-import type { ErpDatabase, PricingRuleTable, SlabTable } from '../../db/schema.js';
+import type { ErpDatabase } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
-import { type Weekday, isIsoDate, isoDateOrNull, plantDate, startOfLocalDay, timeOfDay } from '../../shared/dates.js';
+import { isIsoDate, plantDate, startOfLocalDay } from '../../shared/dates.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { db6, show, showOrNull } from '../../shared/numbers.js';
 import type { RuleFields, RuleListQuery } from './pricing.schemas.js';
-import type { ApplicableFor, ApplyOn, PricingRule, RateOrDiscount, Slab, SlabType, Stacking, TierMode } from './rule-model.js';
+import type { PricingRule } from './rule-model.js';
+import { hydrate, type RuleRow } from './rules.repository.js';
 
 const RULES = 'tabHD Dynamic Pricing Rule' as const;
 type RuleInput = Static<typeof RuleFields>;
-type RuleRow = Selectable<PricingRuleTable>;
 
 function bad(message: string): never {
   throw ErpError.PRICING_RULE_INVALID(message);
@@ -116,83 +115,6 @@ function columnsOf(input: RuleInput, timeZone: string) {
     coupon_code: input.requires_coupon ? (input.coupon_code ?? null) : null,
     usage_limit: input.requires_coupon ? (input.usage_limit ?? null) : null,
   };
-}
-
-export function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<SlabTable>[]): PricingRule {
-  return {
-    name: row.name,
-    rule_code: row.rule_code,
-    rule_name: row.rule_name,
-    rule_type: row.rule_type,
-    priority: Number(row.priority),
-    valid_from: row.valid_from.getTime(),
-    valid_to: row.valid_to ? row.valid_to.getTime() : null,
-    is_active: Number(row.is_active) === 1,
-    apply_on: row.apply_on as ApplyOn,
-    apply_on_value: row.apply_on_value,
-    items,
-    applicable_for: row.applicable_for as ApplicableFor,
-    applicable_for_value: row.applicable_for_value,
-    min_qty: row.min_qty,
-    max_qty: row.max_qty,
-    min_amount: row.min_amount,
-    max_amount: row.max_amount,
-    for_price_list: row.for_price_list,
-    warehouse: row.warehouse,
-    days_of_week: row.day_of_week ? (JSON.parse(row.day_of_week) as Weekday[]) : null,
-    time_from: timeOfDay(row.time_from),
-    time_to: timeOfDay(row.time_to),
-    season_start: row.season_start,
-    season_end: row.season_end,
-    festival_name: row.festival_name,
-    festival_from: isoDateOrNull(row.festival_from),
-    festival_to: isoDateOrNull(row.festival_to),
-    rate_or_discount: row.rate_or_discount as RateOrDiscount,
-    rate: row.rate,
-    discount_percentage: row.discount_percentage,
-    discount_amount: row.discount_amount,
-    tier_mode: row.tier_mode as TierMode | null,
-    slabs: slabs.map(
-      (s): Slab => ({
-        slab_name: s.slab_name,
-        min_quantity: s.min_quantity,
-        max_quantity: s.max_quantity,
-        discount_type: s.discount_type as SlabType,
-        discount_percentage: s.discount_percentage,
-        discount_amount: s.discount_amount,
-        discounted_rate: s.discounted_rate,
-      }),
-    ),
-    stacking: row.stacking as Stacking,
-    max_discount_amount: row.max_discount_amount,
-    round_to_nearest: row.round_to_nearest,
-    requires_coupon: Number(row.requires_coupon) === 1,
-    coupon_code: row.coupon_code,
-    usage_limit: row.usage_limit === null ? null : Number(row.usage_limit),
-    used_count: Number(row.used_count),
-  };
-}
-
-/** Loads rules with their children in three queries (no per-rule round trips). */
-export async function hydrate(db: Kysely<ErpDatabase>, rows: RuleRow[]): Promise<PricingRule[]> {
-  if (rows.length === 0) return [];
-  const names = rows.map((r) => r.name);
-  const items = new Map<string, string[]>();
-  const slabs = new Map<string, Selectable<SlabTable>[]>();
-  const itemRuleNames = rows.filter((r) => r.apply_on === 'Item Code').map((r) => r.name);
-  if (itemRuleNames.length > 0) {
-    for (const row of await db.selectFrom('tabHD Pricing Rule Item').select(['parent', 'item_code']).where('parent', 'in', itemRuleNames).orderBy('idx').execute()) {
-      items.set(row.parent, [...(items.get(row.parent) ?? []), row.item_code]);
-    }
-  }
-  const tiered = rows.filter((r) => r.tier_mode !== null).map((r) => r.name);
-  if (tiered.length > 0) {
-    for (const row of await db.selectFrom('tabHD Volume Discount Slab').selectAll().where('parent', 'in', tiered).orderBy('sort_order').execute()) {
-      slabs.set(row.parent, [...(slabs.get(row.parent) ?? []), row]);
-    }
-  }
-  void names;
-  return rows.map((row) => toPricingRule(row, items.get(row.name) ?? [], slabs.get(row.name) ?? []));
 }
 
 export function toRuleOut(rule: PricingRule, row: RuleRow, now: number, timeZone: string) {

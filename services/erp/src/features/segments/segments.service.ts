@@ -1,6 +1,6 @@
 import { dec } from '@tributary/platform/core';
 import { dbErrorKind, type Kysely } from '@tributary/platform/db';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase, SegmentTable } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
@@ -86,7 +86,7 @@ export async function createSegment(deps: ErpDeps, body: Record<string, unknown>
   await checkLinks(deps.db, name, body);
   const row = await runCommand(deps, actor, async (trx) => {
     try {
-      await trx.insertInto(TABLE).values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as any) }).execute();
+      await trx.insertInto(TABLE).values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as Insertable<SegmentTable>) }).execute();
     } catch (error) {
       if (dbErrorKind(error) === 'unique') throw ErpError.SEGMENT_EXISTS(`segment ${name} / ${String(body.segment_code)} already exists`);
       throw error;
@@ -105,7 +105,7 @@ export async function updateSegment(deps: ErpDeps, nameOrCode: string, body: Rec
   await checkLinks(deps.db, existing.name, merged);
   const now = deps.clock.now();
   const row = await runCommand(deps, actor, async (trx) => {
-    await trx.updateTable(TABLE).set({ ...(columnsOf(body) as any), ...touched(now, actor.user) }).where('name', '=', existing.name).execute();
+    await trx.updateTable(TABLE).set({ ...(columnsOf(body) as Updateable<SegmentTable>), ...touched(now, actor.user) }).where('name', '=', existing.name).execute();
     const updated = await trx.selectFrom(TABLE).selectAll().where('name', '=', existing.name).executeTakeFirstOrThrow();
     await syncSegmentRule(trx, deps, updated, actor);
     await emit(trx, { type: 'erp.segment.updated', aggregateType: 'customer_segment', aggregateId: existing.name, payload: toSegmentOut(updated) }, actor, now);

@@ -1,9 +1,10 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from '@tributary/platform/core';
-import type { ApiAuditLogsTable, GatewayDatabase } from '../../db/schema.js';
+import type { GatewayDatabase } from '../../db/schema.js';
+import type { AuditRecord } from './audit-record.js';
 import { reducedRecord, sanitizeRecord } from './sanitize.js';
 
-export type AuditRecord = Omit<Insertable<ApiAuditLogsTable>, 'query_params' | 'id'> & { query_params: Record<string, unknown> | null };
+export type { AuditRecord };
 
 const COLUMNS = [
   'request_id', 'http_method', 'path', 'query_params', 'user_id', 'api_key_id', 'authentication_method', 'client_ip', 'user_agent',

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { AuditRecord } from './audit-writer.js';
+import type { AuditRecord } from './audit-record.js';
 
 /** Column widths of api_audit_logs: a longer value would fail the whole insert. */
 const WIDTHS: Partial<Record<keyof AuditRecord, number>> = {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, type Kysely } from '@tributary/platform/db';
+import { asTables, sql, type Kysely } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { migrations } from '../../db/migrations/index.js';
@@ -20,7 +20,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       handle = await target.create();
       await migrateToLatest(handle.database, migrations);
-      db = handle.database.db as Kysely<GatewayDatabase>;
+      db = asTables<GatewayDatabase>(handle.database.db);
       for (const [id, ageDays] of [['old', 120], ['recent', 10]] as const) {
         const at = new Date(NOW - ageDays * DAY);
         await sql`insert into api_audit_logs (request_id, http_method, path, user_id, authentication_method, client_ip, user_agent, referer, status_code, response_time_ms, decision, request_timestamp, response_timestamp, rate_limited)

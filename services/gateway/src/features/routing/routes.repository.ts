@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { GatewayDatabase, ServiceRoutesTable } from '../../db/schema.js';
 import { GatewayError } from '../../errors.js';
@@ -40,9 +40,9 @@ const json = (value: unknown) => (value === null || value === undefined ? null :
 
 function columns(input: Partial<RouteInput>) {
   const set: Record<string, unknown> = {};
-  const map: Array<[keyof RouteInput, string, (v: any) => unknown]> = [
+  const map: Array<[keyof RouteInput, string, (v: unknown) => unknown]> = [
     ['pathPattern', 'path_pattern', (v) => v],
-    ['httpMethod', 'http_method', (v: string) => v.toUpperCase()],
+    ['httpMethod', 'http_method', (v) => String(v).toUpperCase()],
     ['serviceName', 'service_name', (v) => v],
     ['upstreamUrl', 'upstream_url', (v) => v],
     ['upstreamPath', 'upstream_path', (v) => v],
@@ -100,7 +100,7 @@ export class RoutesRepository {
     try {
       return await db
         .insertInto('service_routes')
-        .values({ route_id: randomUUID(), created_by: by, ...(columns(input) as any) })
+        .values({ route_id: randomUUID(), created_by: by, ...(columns(input) as Omit<Insertable<ServiceRoutesTable>, 'route_id' | 'created_by'>) })
         .returningAll()
         .executeTakeFirstOrThrow();
     } catch (error) {
@@ -112,7 +112,7 @@ export class RoutesRepository {
     try {
       return await this.db
         .updateTable('service_routes')
-        .set({ ...(columns(input) as any), updated_by: by, updated_at: now })
+        .set({ ...(columns(input) as Updateable<ServiceRoutesTable>), updated_by: by, updated_at: now })
         .where('route_id', '=', routeId)
         .returningAll()
         .executeTakeFirst();

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Migration } from '@tributary/platform/migrate';
 import { MTP_GROUPS, SHIFTS, SHIPMENT_STATUSES } from '../../domain.js';
 
@@ -12,7 +12,7 @@ const EPOCH_MS = sql.raw(`(floor(extract(epoch from clock_timestamp()) * 1000)):
  */
 export const ordersSchemaMigration: Migration = {
   name: '0001_orders_schema',
-  up: async (db: Kysely<any>) => {
+  up: async (db) => {
     const statements = [
       sql`create schema if not exists admin`,
       sql`create table admin."user" (

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from '@tributary/platform/db';
+import type { ProcessingDb } from '../../db/schema.js';
 import { ingredientTable, parcelTable, recordTable, shipmentTable, type BatchTarget, type Material } from '../../domain/materials.js';
 
 export interface ShipmentKey {
@@ -8,7 +9,7 @@ export interface ShipmentKey {
 }
 
 /** Adds to the bag's allocation for this shipment (one row per bag and shipment, amounts add up). */
-export async function upsertShipmentAllocation(db: Kysely<any>, material: Material, key: ShipmentKey, amount: string): Promise<{ amount: string; remaining: string }> {
+export async function upsertShipmentAllocation(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey, amount: string): Promise<{ amount: string; remaining: string }> {
   const table = sql.table(shipmentTable(material));
   const { rows } = await sql<{ amount: string; remaining: string }>`
     insert into ${table} as a (barcode, request_code, shipment_code, amount, remaining)
@@ -19,7 +20,7 @@ export async function upsertShipmentAllocation(db: Kysely<any>, material: Materi
 }
 
 export async function upsertIngredientAllocation(
-  db: Kysely<any>,
+  db: Kysely<ProcessingDb>,
   material: Material,
   target: BatchTarget,
   key: { barcode: string; item_code: string; created_ts: string },
@@ -34,7 +35,7 @@ export async function upsertIngredientAllocation(
   return rows[0]!;
 }
 
-export async function lockShipmentAllocation(db: Kysely<any>, material: Material, key: ShipmentKey): Promise<{ amount: string; remaining: string } | undefined> {
+export async function lockShipmentAllocation(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey): Promise<{ amount: string; remaining: string } | undefined> {
   const { rows } = await sql<{ amount: string; remaining: string }>`
     select amount, remaining from ${sql.table(shipmentTable(material))}
      where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code} for update`.execute(db);
@@ -42,7 +43,7 @@ export async function lockShipmentAllocation(db: Kysely<any>, material: Material
 }
 
 /** The parcel trigger takes the amount off the shipment allocation's remaining. */
-export async function upsertParcel(db: Kysely<any>, material: Material, key: ShipmentKey & { schedule_code: number }, amount: string): Promise<{ amount: string }> {
+export async function upsertParcel(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey & { schedule_code: number }, amount: string): Promise<{ amount: string }> {
   const table = sql.table(parcelTable(material));
   const { rows } = await sql<{ amount: string }>`
     insert into ${table} as p (barcode, request_code, shipment_code, schedule_code, amount)
@@ -52,19 +53,19 @@ export async function upsertParcel(db: Kysely<any>, material: Material, key: Shi
   return rows[0]!;
 }
 
-export async function recordExists(db: Kysely<any>, material: Material, barcode: string): Promise<boolean> {
+export async function recordExists(db: Kysely<ProcessingDb>, material: Material, barcode: string): Promise<boolean> {
   const { rows } = await sql`select 1 from ${sql.table(recordTable(material))} where barcode = ${barcode}`.execute(db);
   return rows.length > 0;
 }
 
-export async function parcelCount(db: Kysely<any>, material: Material, key: ShipmentKey): Promise<number> {
+export async function parcelCount(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey): Promise<number> {
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from ${sql.table(parcelTable(material))}
      where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}`.execute(db);
   return rows[0]!.n;
 }
 
-export async function deleteShipmentAllocation(db: Kysely<any>, material: Material, key: ShipmentKey): Promise<string | undefined> {
+export async function deleteShipmentAllocation(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey): Promise<string | undefined> {
   const { rows } = await sql<{ amount: string }>`
     delete from ${sql.table(shipmentTable(material))}
      where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}
@@ -73,7 +74,7 @@ export async function deleteShipmentAllocation(db: Kysely<any>, material: Materi
 }
 
 export async function deleteIngredientAllocation(
-  db: Kysely<any>,
+  db: Kysely<ProcessingDb>,
   material: Material,
   target: BatchTarget,
   key: { barcode: string; item_code: string; created_ts: string },
@@ -85,14 +86,14 @@ export async function deleteIngredientAllocation(
   return rows[0]?.amount;
 }
 
-export async function batchState(db: Kysely<any>, target: BatchTarget, itemCode: string, createdTs: string): Promise<{ completed: boolean } | undefined> {
+export async function batchState(db: Kysely<ProcessingDb>, target: BatchTarget, itemCode: string, createdTs: string): Promise<{ completed: boolean } | undefined> {
   const { rows } = await sql<{ completed: boolean }>`
     select completed from ${sql.table(`${target}_batch`)} where item_code = ${itemCode} and created_ts = ${createdTs} for share`.execute(db);
   return rows[0];
 }
 
 /** The trader status of the blend batch a blendsheet output bag came from (locked against a concurrent decision). */
-export async function outputBatchTraderStatus(db: Kysely<any>, barcode: string): Promise<string | null> {
+export async function outputBatchTraderStatus(db: Kysely<ProcessingDb>, barcode: string): Promise<string | null> {
   const { rows } = await sql<{ trader_status: string | null }>`
     select b.trader_status from blendsheet_record r
       join blendsheet_batch b on b.item_code = r.item_code and b.created_ts = r.created_ts
@@ -109,7 +110,7 @@ export interface ShipmentAllocationRow {
   remaining: string;
 }
 
-export async function shipmentAllocations(db: Kysely<any>, materials: readonly Material[], requestCode: number, shipmentCode: number): Promise<ShipmentAllocationRow[]> {
+export async function shipmentAllocations(db: Kysely<ProcessingDb>, materials: readonly Material[], requestCode: number, shipmentCode: number): Promise<ShipmentAllocationRow[]> {
   const parts = materials.map(
     (material) => sql`select ${material}::text as "table", barcode::text, request_code, shipment_code, amount, remaining, allocated_at
                         from ${sql.table(shipmentTable(material))} where request_code = ${requestCode} and shipment_code = ${shipmentCode}`,
@@ -118,7 +119,7 @@ export async function shipmentAllocations(db: Kysely<any>, materials: readonly M
   return rows;
 }
 
-export async function parcelsOfSchedule(db: Kysely<any>, materials: readonly Material[], scheduleCode: number) {
+export async function parcelsOfSchedule(db: Kysely<ProcessingDb>, materials: readonly Material[], scheduleCode: number) {
   const parts = materials.map(
     (material) => sql`select barcode::text, request_code, shipment_code, schedule_code, amount, ${material}::text as tbl, allocated_at
                         from ${sql.table(parcelTable(material))} where schedule_code = ${scheduleCode}`,

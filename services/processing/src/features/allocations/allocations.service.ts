@@ -1,5 +1,6 @@
 import type { CommandContext } from '@tributary/platform/command';
 import { dec, type Decimal } from '@tributary/platform/core';
+import type { ProcessingDb } from '../../db/schema.js';
 import type { Kysely } from '@tributary/platform/db';
 import { effectiveStatus, SHIPPABLE, type BatchTarget, type Material } from '../../domain/materials.js';
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
@@ -30,7 +31,7 @@ import {
  * non-parcel allocations ≥ amount. The insert that follows runs under the same lock; the
  * database's consume guard re-checks the same rules as a backstop.
  */
-async function claimFromBag(trx: Kysely<any>, material: Material, barcode: string, amount: Decimal, purpose: 'ingredient' | 'shipment'): Promise<LockedRecord> {
+async function claimFromBag(trx: Kysely<ProcessingDb>, material: Material, barcode: string, amount: Decimal, purpose: 'ingredient' | 'shipment'): Promise<LockedRecord> {
   const bag = await lockRecord(trx, material, barcode);
   if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${barcode} does not exist`);
   if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${barcode} has been dispatched`);
@@ -56,7 +57,7 @@ async function claimFromBag(trx: Kysely<any>, material: Material, barcode: strin
  * its step took effect), so a crash can never leave the one without the other.
  */
 export interface SameTransaction {
-  alsoInTransaction?: (trx: Kysely<any>) => Promise<void>;
+  alsoInTransaction?: (trx: Kysely<ProcessingDb>) => Promise<void>;
 }
 
 export async function allocateToShipment(

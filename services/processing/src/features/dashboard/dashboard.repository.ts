@@ -1,4 +1,5 @@
 import { sql, type Kysely } from '@tributary/platform/db';
+import type { ProcessingDb } from '../../db/schema.js';
 
 /** `%`, `_` and `\` in a search term are literal characters, not patterns. */
 export function likePattern(term: string): string {
@@ -32,7 +33,7 @@ export interface TealineLotStats {
  * Per tealine lot: bag counts by effective status (as /app/scan derives it), weights, the most
  * used location. One query; the per-bag consumption comes from tealine_consumed().
  */
-export async function tealineLotStats(db: Kysely<any>, filter: { broker?: string; garden?: string }): Promise<TealineLotStats[]> {
+export async function tealineLotStats(db: Kysely<ProcessingDb>, filter: { broker?: string; garden?: string }): Promise<TealineLotStats[]> {
   const where = [sql`true`];
   if (filter.broker) where.push(sql`lower(t.broker) = lower(${filter.broker})`);
   if (filter.garden) where.push(sql`lower(t.garden) = lower(${filter.garden})`);
@@ -73,14 +74,14 @@ export async function tealineLotStats(db: Kysely<any>, filter: { broker?: string
   return rows;
 }
 
-export async function locationDistribution(db: Kysely<any>): Promise<{ item_code: string; created_ts: string; location: string; bags: number; weight: string }[]> {
+export async function locationDistribution(db: Kysely<ProcessingDb>): Promise<{ item_code: string; created_ts: string; location: string; bags: number; weight: string }[]> {
   const { rows } = await sql<{ item_code: string; created_ts: string; location: string; bags: number; weight: string }>`
     select item_code, created_ts, store_location as location, count(*)::int as bags, sum(gross_weight - bag_weight) as weight
       from tealine_record group by item_code, created_ts, store_location order by item_code, created_ts, store_location`.execute(db);
   return rows;
 }
 
-export async function blendsheetSummary(db: Kysely<any>) {
+export async function blendsheetSummary(db: Kysely<ProcessingDb>) {
   const { rows } = await sql<{
     blendsheet_no: string;
     number_of_batches: number;

@@ -1,4 +1,5 @@
 import type { Kysely } from '@tributary/platform/db';
+import type { ProcessingDb } from '../../db/schema.js';
 import { SHIPPABLE } from '../../domain/materials.js';
 import { shipmentAllocations } from '../allocations/allocations.repository.js';
 import { ProcessingError } from '../../errors.js';
@@ -10,7 +11,7 @@ import { ProcessingError } from '../../errors.js';
  * reconciliation would be left with a dispatched shipment and nothing allocated to it. Checked
  * for every element before any is posted, so a refused bulk sends nothing.
  */
-export async function requireAllocatedBags(db: Kysely<any>, shipments: readonly { request_code: number; shipment_code: number }[]): Promise<void> {
+export async function requireAllocatedBags(db: Kysely<ProcessingDb>, shipments: readonly { request_code: number; shipment_code: number }[]): Promise<void> {
   for (const [index, shipment] of shipments.entries()) {
     const allocations = await shipmentAllocations(db, SHIPPABLE, shipment.request_code, shipment.shipment_code);
     if (allocations.length === 0) {

@@ -1,4 +1,5 @@
-import type { Kysely } from '@tributary/platform/db';
+import type { Kysely, Selectable } from '@tributary/platform/db';
+import type { ProcessingDb, ShipmentDispatchTable } from '../../db/schema.js';
 
 export type DispatchState = 'running' | 'completed' | 'failed';
 export type StepState = 'done' | 'compensated' | 'failed';
@@ -26,7 +27,7 @@ export interface DispatchRow {
 
 const TABLE = 'shipment_dispatch';
 
-function toRow(row: Record<string, any>): DispatchRow {
+function toRow(row: Selectable<ShipmentDispatchTable>): DispatchRow {
   return {
     dispatch_key: row.dispatch_key,
     request_code: String(row.request_code),
@@ -42,19 +43,19 @@ function toRow(row: Record<string, any>): DispatchRow {
   };
 }
 
-export async function lockDispatch(db: Kysely<any>, key: string): Promise<DispatchRow | undefined> {
+export async function lockDispatch(db: Kysely<ProcessingDb>, key: string): Promise<DispatchRow | undefined> {
   const row = await db.selectFrom(TABLE).selectAll().where('dispatch_key', '=', key).forUpdate().executeTakeFirst();
   return row ? toRow(row) : undefined;
 }
 
-export async function insertDispatch(db: Kysely<any>, row: Omit<DispatchRow, 'steps' | 'result' | 'error' | 'attempts' | 'state' | 'updated_at'>, now: number): Promise<void> {
+export async function insertDispatch(db: Kysely<ProcessingDb>, row: Omit<DispatchRow, 'steps' | 'result' | 'error' | 'attempts' | 'state' | 'updated_at'>, now: number): Promise<void> {
   await db
     .insertInto(TABLE)
     .values({ ...row, state: 'running', steps: '[]', attempts: 1, created_at: now, updated_at: now })
     .execute();
 }
 
-export async function restartDispatch(db: Kysely<any>, key: string, now: number): Promise<void> {
+export async function restartDispatch(db: Kysely<ProcessingDb>, key: string, now: number): Promise<void> {
   await db
     .updateTable(TABLE)
     .set((eb) => ({ state: 'running', error: null, attempts: eb('attempts', '+', 1), updated_at: now }))
@@ -62,11 +63,11 @@ export async function restartDispatch(db: Kysely<any>, key: string, now: number)
     .execute();
 }
 
-export async function recordStep(db: Kysely<any>, key: string, steps: StepOutcome[], now: number): Promise<void> {
+export async function recordStep(db: Kysely<ProcessingDb>, key: string, steps: StepOutcome[], now: number): Promise<void> {
   await db.updateTable(TABLE).set({ steps: JSON.stringify(steps), updated_at: now }).where('dispatch_key', '=', key).execute();
 }
 
-export async function finishDispatch(db: Kysely<any>, key: string, state: 'completed' | 'failed', outcome: { result?: unknown; error?: unknown }, now: number): Promise<void> {
+export async function finishDispatch(db: Kysely<ProcessingDb>, key: string, state: 'completed' | 'failed', outcome: { result?: unknown; error?: unknown }, now: number): Promise<void> {
   await db
     .updateTable(TABLE)
     .set({
@@ -79,7 +80,7 @@ export async function finishDispatch(db: Kysely<any>, key: string, state: 'compl
     .execute();
 }
 
-export async function findDispatch(db: Kysely<any>, key: string): Promise<DispatchRow | undefined> {
+export async function findDispatch(db: Kysely<ProcessingDb>, key: string): Promise<DispatchRow | undefined> {
   const row = await db.selectFrom(TABLE).selectAll().where('dispatch_key', '=', key).executeTakeFirst();
   return row ? toRow(row) : undefined;
 }

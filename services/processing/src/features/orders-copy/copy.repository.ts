@@ -1,4 +1,5 @@
-import type { Kysely } from '@tributary/platform/db';
+import type { Kysely, Selectable } from '@tributary/platform/db';
+import type { OrdersShipmentCopyTable, ProcessingDb } from '../../db/schema.js';
 
 export interface CopyEvent {
   status: string;
@@ -20,7 +21,7 @@ export interface CopiedShipment {
 
 const TABLE = 'orders_shipment_copy';
 
-export async function insertShipment(db: Kysely<any>, row: CopiedShipment, now: number): Promise<void> {
+export async function insertShipment(db: Kysely<ProcessingDb>, row: CopiedShipment, now: number): Promise<void> {
   await db
     .insertInto(TABLE)
     .values({ ...row, events: JSON.stringify(row.events), updated_at: now })
@@ -28,12 +29,12 @@ export async function insertShipment(db: Kysely<any>, row: CopiedShipment, now: 
     .execute();
 }
 
-export async function findShipment(db: Kysely<any>, requestCode: string, shipmentCode: number): Promise<CopiedShipment | undefined> {
+export async function findShipment(db: Kysely<ProcessingDb>, requestCode: string, shipmentCode: number): Promise<CopiedShipment | undefined> {
   const row = await db.selectFrom(TABLE).selectAll().where('request_code', '=', requestCode).where('shipment_code', '=', shipmentCode).forUpdate().executeTakeFirst();
   return row ? toShipment(row) : undefined;
 }
 
-export async function updateShipment(db: Kysely<any>, requestCode: string, shipmentCode: number, change: { quantity?: string; status?: string; events?: CopyEvent[] }, now: number): Promise<void> {
+export async function updateShipment(db: Kysely<ProcessingDb>, requestCode: string, shipmentCode: number, change: { quantity?: string; status?: string; events?: CopyEvent[] }, now: number): Promise<void> {
   await db
     .updateTable(TABLE)
     .set({
@@ -48,12 +49,12 @@ export async function updateShipment(db: Kysely<any>, requestCode: string, shipm
 }
 
 /** The copy's dispatchable shipments, in (request, shipment) order like the live answer. */
-export async function dispatchableCopies(db: Kysely<any>): Promise<CopiedShipment[]> {
+export async function dispatchableCopies(db: Kysely<ProcessingDb>): Promise<CopiedShipment[]> {
   const rows = await db.selectFrom(TABLE).selectAll().where('status', '=', 'ORDER_READY').orderBy('request_code').orderBy('shipment_code').execute();
   return rows.map(toShipment);
 }
 
-export async function touchState(db: Kysely<any>, field: 'last_event_at' | 'last_refresh_at', now: number): Promise<void> {
+export async function touchState(db: Kysely<ProcessingDb>, field: 'last_event_at' | 'last_refresh_at', now: number): Promise<void> {
   await db
     .insertInto('orders_copy_state')
     .values({ id: 1, last_event_at: now, last_refresh_at: field === 'last_refresh_at' ? now : null })
@@ -61,7 +62,7 @@ export async function touchState(db: Kysely<any>, field: 'last_event_at' | 'last
     .execute();
 }
 
-export async function copyState(db: Kysely<any>): Promise<{ lastEventAt: number | undefined; lastRefreshAt: number | undefined }> {
+export async function copyState(db: Kysely<ProcessingDb>): Promise<{ lastEventAt: number | undefined; lastRefreshAt: number | undefined }> {
   const row = await db.selectFrom('orders_copy_state').selectAll().where('id', '=', 1).executeTakeFirst();
   return {
     lastEventAt: row ? Number(row.last_event_at) : undefined,
@@ -69,7 +70,7 @@ export async function copyState(db: Kysely<any>): Promise<{ lastEventAt: number 
   };
 }
 
-function toShipment(row: Record<string, any>): CopiedShipment {
+function toShipment(row: Selectable<OrdersShipmentCopyTable>): CopiedShipment {
   return {
     request_code: String(row.request_code),
     shipment_code: Number(row.shipment_code),

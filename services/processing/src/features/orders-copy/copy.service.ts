@@ -1,4 +1,5 @@
 import { ORDERS_EVENT_TYPES, type RequestCreatedPayload, type ShipmentEventAddedPayload, type ShipmentQuantityChangedPayload } from '@tributary/contracts';
+import type { ProcessingDb } from '../../db/schema.js';
 import { dec } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import { findShipment, insertShipment, touchState, updateShipment } from './copy.repository.js';
@@ -11,7 +12,7 @@ const kgText = (value: string) => dec(value).toFixed(3).replace(/\.?0+$/, '');
  * copy does not need (they are acknowledged as `ignored`). Runs inside the consumer's
  * `applyOnce` transaction, so a redelivery never applies twice.
  */
-export async function applyOrdersEvent(trx: Kysely<any>, type: string, payload: unknown, now: number): Promise<boolean> {
+export async function applyOrdersEvent(trx: Kysely<ProcessingDb>, type: string, payload: unknown, now: number): Promise<boolean> {
   switch (type) {
     case ORDERS_EVENT_TYPES.requestCreated: {
       const p = payload as RequestCreatedPayload;

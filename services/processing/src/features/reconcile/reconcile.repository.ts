@@ -1,4 +1,5 @@
 import { sql, type Kysely } from '@tributary/platform/db';
+import type { ProcessingDb } from '../../db/schema.js';
 import type { MtpAllocationSide } from '@tributary/contracts';
 import { compareMtpKeys, type MtpAllocationPage } from '@tributary/contracts';
 import { recordTable, SHIPPABLE, shipmentTable } from '../../domain/materials.js';
@@ -13,7 +14,7 @@ type Key = { request_code: string; shipment_code: number };
  * smallest of those bounds the page, so the grouped query reads only the page's own rows. A page
  * holds between `limit` and (materials × limit) groups; `next` is null once no table had a full page.
  */
-export async function allocationPage(db: Kysely<any>, after: Key | undefined, limit: number): Promise<MtpAllocationPage> {
+export async function allocationPage(db: Kysely<ProcessingDb>, after: Key | undefined, limit: number): Promise<MtpAllocationPage> {
   const from: Key = after ?? { request_code: '0', shipment_code: 0 };
   let upper: Key | undefined;
   for (const material of SHIPPABLE) {

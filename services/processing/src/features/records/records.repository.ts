@@ -1,4 +1,5 @@
 import { sql, type Kysely } from '@tributary/platform/db';
+import type { ProcessingDb } from '../../db/schema.js';
 import { PARENT_TABLE, recordTable, type Material, type RecordStatus } from '../../domain/materials.js';
 
 export interface LockedRecord {
@@ -15,19 +16,19 @@ export interface LockedRecord {
  * Locks one bag row (FOR UPDATE) and reads what every allocation rule needs. All writers that
  * consume a bag take this lock first, so their checks and inserts are serialised per bag.
  */
-export async function lockRecord(db: Kysely<any>, material: Material, barcode: string): Promise<LockedRecord | undefined> {
+export async function lockRecord(db: Kysely<ProcessingDb>, material: Material, barcode: string): Promise<LockedRecord | undefined> {
   // One round trip: lock_<t>_record locks the row, then sums on a snapshot taken after the lock (migration 0004).
   const { rows } = await sql<LockedRecord>`
     select barcode::text, item_code, created_ts, status, net, remaining, consumed from ${sql.raw(`lock_${material}_record`)}(${barcode}::uuid)`.execute(db);
   return rows[0];
 }
 
-export async function updateRecordStatus(db: Kysely<any>, material: Material, barcode: string, status: RecordStatus, remaining: string): Promise<void> {
+export async function updateRecordStatus(db: Kysely<ProcessingDb>, material: Material, barcode: string, status: RecordStatus, remaining: string): Promise<void> {
   await sql`update ${sql.table(recordTable(material))} set status = ${status}, remaining = ${remaining} where barcode = ${barcode}`.execute(db);
 }
 
 /** Returns the location the bag was in. */
-export async function moveRecordRow(db: Kysely<any>, material: Material, barcode: string, location: string): Promise<string> {
+export async function moveRecordRow(db: Kysely<ProcessingDb>, material: Material, barcode: string, location: string): Promise<string> {
   const { rows } = await sql<{ from: string }>`
     update ${sql.table(recordTable(material))} r set store_location = ${location}
       from ${sql.table(recordTable(material))} old where old.barcode = r.barcode and r.barcode = ${barcode}
@@ -44,7 +45,7 @@ export interface InsertedRecord {
 }
 
 export async function insertRecord(
-  db: Kysely<any>,
+  db: Kysely<ProcessingDb>,
   material: Material,
   values: { item_code: string; created_ts: string; store_location: string; gross_weight: string; bag_weight: string; received_ts: string; reference?: string },
 ): Promise<InsertedRecord> {
@@ -84,7 +85,7 @@ export type ScanRow = Record<string, unknown> & {
 };
 
 /** scan_record(table, barcode): the bag, its parent, and Σ non-parcel allocations. */
-export async function scanRecord(db: Kysely<any>, material: Material, barcode: string): Promise<ScanRow | undefined> {
+export async function scanRecord(db: Kysely<ProcessingDb>, material: Material, barcode: string): Promise<ScanRow | undefined> {
   const { rows } = await sql<ScanRow>`
     select ${sql.raw(PARENT_COLUMNS[material])},
            r.barcode, r.item_code, r.created_ts, r.bag_no as id, r.received_ts, r.store_location, r.bag_weight, r.gross_weight,

@@ -1,6 +1,6 @@
 import type { CommandContext } from '@tributary/platform/command';
 import { sql, type Kysely } from '@tributary/platform/db';
-import type { TraderStatus } from '../../db/schema.js';
+import type { ProcessingDb, TraderStatus } from '../../db/schema.js';
 import { ALLOCATION_SUPPORT, ingredientTable, MATERIALS, type BatchTarget } from '../../domain/materials.js';
 import { apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents } from '../../events.js';
@@ -64,7 +64,7 @@ export async function createFlavorsheetBatch(deps: FeatureDeps, actor: CommandCo
 }
 
 /** Ingredient allocations into one batch, per source material: `{tealine: [{barcode, amount}], …}`. */
-async function batchAllocations(db: Kysely<any>, target: BatchTarget, itemCode: string, createdTs: string) {
+async function batchAllocations(db: Kysely<ProcessingDb>, target: BatchTarget, itemCode: string, createdTs: string) {
   const sources = MATERIALS.filter((m) => ALLOCATION_SUPPORT[m].ingredientOf.includes(target));
   const entries = await Promise.all(
     sources.map(async (source) => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Migration, MigrationContext } from '@tributary/platform/migrate';
 
 /**
@@ -281,7 +281,7 @@ const STATEMENTS = [
 
 export const syncSchemaMigration: Migration = {
   name: '0001_sync_schema',
-  up: async (db: Kysely<any>, { dialect }: MigrationContext) => {
+  up: async (db, { dialect }: MigrationContext) => {
     if (dialect === 'mysql') throw new Error('The sync service needs PostgreSQL (or PGlite): its event log is partitioned by month');
     for (const statement of STATEMENTS) await sql.raw(statement).execute(db);
   },

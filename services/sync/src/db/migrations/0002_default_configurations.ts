@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Migration } from '@tributary/platform/migrate';
 import { DEFAULT_CONFIGURATIONS } from '../../features/configurations/defaults.js';
 
 /** The Tributary flows, configured out of the box; an existing name is left as the operator has it. */
 export const defaultConfigurationsMigration: Migration = {
   name: '0002_sync_default_configurations',
-  up: async (db: Kysely<any>) => {
+  up: async (db) => {
     for (const config of DEFAULT_CONFIGURATIONS) {
       await db
         .insertInto('sync_configurations')

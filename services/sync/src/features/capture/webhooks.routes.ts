@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { SyncError } from '../../errors.js';
 import type { WebhookDeps } from '../../deps.js';
@@ -19,7 +20,7 @@ const Accepted = Type.Object({ eventId: Type.String(), duplicate: Type.Boolean()
  * the raw body with the source's own secret is the authentication, checked before anything is read.
  */
 export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
-  const handler = async (request: any, reply: any) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { source, eventType } = request.params as { source: string; eventType?: string };
     const definition = Object.hasOwn(WEBHOOK_SOURCES, source) ? WEBHOOK_SOURCES[source] : undefined;
     const secret = Object.hasOwn(deps.settings.webhookSecrets, source) ? deps.settings.webhookSecrets[source] : undefined;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SyncDatabase, SyncStatusValue } from '../../db/schema.js';
+import type { ProcessingStatus, SyncDatabase, SyncStatusValue } from '../../db/schema.js';
 
 export interface EventFilter {
   source?: string;
@@ -7,7 +7,7 @@ export interface EventFilter {
   doctype?: string;
   docName?: string;
   user?: string;
-  status?: string;
+  status?: ProcessingStatus;
   limit: number;
   beforeId?: string;
 }
@@ -19,7 +19,7 @@ export async function listEvents(db: Kysely<SyncDatabase>, filter: EventFilter) 
   if (filter.doctype) query = query.where('doctype', '=', filter.doctype);
   if (filter.docName) query = query.where('doc_name', '=', filter.docName);
   if (filter.user) query = query.where('source_user', '=', filter.user);
-  if (filter.status) query = query.where('processing_status', '=', filter.status as any);
+  if (filter.status) query = query.where('processing_status', '=', filter.status);
   if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
   return query.execute();
 }

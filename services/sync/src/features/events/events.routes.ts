@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { SYNC_STATUSES } from '../../db/schema.js';
+import { PROCESSING_STATUSES, SYNC_STATUSES } from '../../db/schema.js';
 import { SyncError } from '../../errors.js';
 import type { EventRouteDeps } from '../../deps.js';
 import { replay, skip } from '../queue/index.js';
@@ -22,7 +22,7 @@ const EventsQuery = Type.Object({
   docName: Type.Optional(Name),
   /** The user who made the change at the source: the data-change trail of one person. */
   user: Type.Optional(Name),
-  status: Type.Optional(Type.Union(['pending', 'processing', 'processed', 'failed', 'skipped'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(Type.Union(PROCESSING_STATUSES.map((s) => Type.Literal(s)))),
   limit: Limit,
   before: Type.Optional(Before),
 });

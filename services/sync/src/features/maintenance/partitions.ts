@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AnyKysely } from '@tributary/platform/db';
 
 export interface PartitionPolicy {
   /** Months kept attached to sync_events and queried by the API (reference: 6). */
@@ -36,7 +37,7 @@ function monthIndex(date: Date): number {
  * inside [now - active, now + premake] are ever created, so a long maintenance gap cannot
  * create partitions that expire at once (pgpartman/pg_partman#649).
  */
-export async function maintainPartitions(db: Kysely<any>, now: Date, policy: PartitionPolicy): Promise<PartitionReport> {
+export async function maintainPartitions(db: AnyKysely, now: Date, policy: PartitionPolicy): Promise<PartitionReport> {
   const report: PartitionReport = { created: [], archived: [], dropped: [] };
   const current = monthIndex(now);
   const attached = new Set(await attachedPartitions(db));
@@ -82,7 +83,7 @@ function indexOf(name: string): number | undefined {
   return Number(match[1]) * 12 + Number(match[2]) - 1;
 }
 
-export async function attachedPartitions(db: Kysely<any>): Promise<string[]> {
+export async function attachedPartitions(db: AnyKysely): Promise<string[]> {
   const result = await sql<{ name: string }>`
     select c.relname as name from pg_inherits i
     join pg_class c on c.oid = i.inhrelid
@@ -92,7 +93,7 @@ export async function attachedPartitions(db: Kysely<any>): Promise<string[]> {
   return result.rows.map((row) => row.name);
 }
 
-export async function allPartitionTables(db: Kysely<any>): Promise<string[]> {
+export async function allPartitionTables(db: AnyKysely): Promise<string[]> {
   const result = await sql<{ name: string }>`
     select tablename as name from pg_tables
     where schemaname = current_schema() and tablename ~ '^sync_events_y[0-9]{4}m[0-9]{2}$'
