@@ -51,7 +51,7 @@ const declaredErrors = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**', 'apps/console/dist/**', '**/*.gen.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
