@@ -17,7 +17,9 @@ export function ShipmentActions({ shipment }: { shipment: ShipmentRow }) {
   const [quantity, setQuantity] = useState('');
   const [done, setDone] = useState<string>();
 
-  if (!can(role, 'shipments.ready') || !OPEN.has(shipment.status)) return null;
+  if (!can(role, 'shipments.ready')) return null;
+  // After a decision the buttons go (the shipment has moved on) but what happened stays said.
+  if (!OPEN.has(shipment.status)) return done ? <p role="status">{done}</p> : null;
   const target = { request_code: shipment.request_code, shipment_code: shipment.shipment_code };
 
   function ready() {
