@@ -3,6 +3,7 @@ import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
 import { type ConsoleRig, startRig } from './browser/harness.js';
 import { roleCases } from './browser/roles.cases.js';
+import { scheduleCases } from './browser/schedules.cases.js';
 import { servingCases } from './browser/serving.cases.js';
 
 // One platform and one browser for the whole suite: starting them is most of its time.
@@ -23,5 +24,6 @@ describe('console', () => {
   describe('served by the gateway', () => servingCases(current));
   describe('sign-in and groups', () => roleCases(current));
   describe('the tea flow, page by page', () => flowCases(current));
+  describe('production schedules', () => scheduleCases(current));
   describe('session expiry', () => expiryCases(current));
 });

@@ -15,6 +15,7 @@ export const PAGES: readonly Page[] = [
   { path: 'shipments', title: 'Shipments', needs: 'shipments.view', component: lazy(() => import('../features/shipments/shipments-page')) },
   { path: 'requests', title: 'Order requests', needs: 'requests.view', component: lazy(() => import('../features/requests/requests-page')) },
   { path: 'plans', title: 'Production plans', needs: 'plans.view', component: lazy(() => import('../features/plans/plans-page')) },
+  { path: 'schedules', title: 'Production schedules', needs: 'schedules.view', component: lazy(() => import('../features/schedules/schedules-page')) },
   { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
 ];
 

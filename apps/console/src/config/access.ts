@@ -27,6 +27,9 @@ export const ACTIONS = {
   'requests.approve': ['GRANDPASS-SUPERVISOR'],
   'plans.view': ['GRANDPASS-ADMIN', 'GRANDPASS-OFFICER'],
   'plans.upload': ['GRANDPASS-ADMIN'],
+  'schedules.view': ['GRANDPASS-OFFICER', 'GRANDPASS-DEV-MACHINE'],
+  'schedules.create': ['GRANDPASS-OFFICER'],
+  'schedules.complete': ['GRANDPASS-DEV-MACHINE'],
   'users.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
   'users.manage': ['MASTER-ADMIN'],
 } as const satisfies Record<string, readonly Group[]>;

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, freshPage, navTitles, pageAs, signIn, type ConsoleRig } from './harness.js';
+import { screenshot } from './screenshots.js';
 
 /**
  * The pages each group is offered, from the reference roles table, written out here rather
@@ -9,14 +10,14 @@ const EXPECTED: Record<string, string[]> = {
   'MASTER-ADMIN': ['Users'],
   'GRANDPASS-ADMIN': ['Production plans', 'Users'],
   'SEEDUWA-ADMIN': ['Shipments', 'Users'],
-  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans'],
+  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules'],
   'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests'],
   'SEEDUWA-OFFICER': ['Shipments'],
   'GRANDPASS-GATEPASS': ['Shipments'],
-  'GRANDPASS-DEV-MACHINE': [],
+  'GRANDPASS-DEV-MACHINE': ['Production schedules'],
   'TRADER-OFFICER': [],
   'TRADER-SUPERVISOR': [],
-  administrator: ['Shipments', 'Order requests', 'Production plans', 'Users'],
+  administrator: ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Users'],
 };
 
 export function roleCases(rig: () => ConsoleRig): void {
@@ -24,6 +25,7 @@ export function roleCases(rig: () => ConsoleRig): void {
     const { context, page } = await freshPage(rig());
     try {
       await expectAccessible(page, 'sign-in page');
+      await screenshot(page, 'sign-in');
       await signIn(page, 'seeduwa-officer', 'not-the-password');
       await expect.poll(() => page.getByRole('alert').textContent()).toContain('user name or password is not right');
 
