@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ensureConsoleBuilt } from '../../build/build.js';
+import { launchChromium } from '../../build/chromium.js';
 import { startPlatform, type FuzzPlatform } from '../../../../tests/security/platform.js';
 
 export const DEMO_PASSWORD = 'tributary-demo';
-
-/** The Debian package's binary unless the machine keeps Chromium elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -24,14 +20,13 @@ export interface ConsoleRig {
 
 /**
  * Every service as `tributary up` runs them (in-memory PGlite, demo users seeded), the gateway
- * serving the freshly built console, and one headless Chromium. Playwright starts the browser
- * on a fresh temporary profile (its own --user-data-dir) and removes it afterwards.
+ * serving the freshly built console, and one headless Chromium on a fresh profile.
  */
 export async function startRig(): Promise<ConsoleRig> {
   const dir = await ensureConsoleBuilt();
   const platform = await startPlatform({ CONSOLE_DIR: dir });
   try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     return {
       platform,
       browser,
