@@ -22,7 +22,7 @@ export function scheduleCases(rig: () => ConsoleRig): void {
       const row = page.getByRole('row').filter({ hasText: 'Line 2' });
       await expect.poll(() => row.textContent()).toContain('250.00 kg');
       expect(await row.textContent()).toContain('Night');
-      expect(await page.getByRole('button', { name: /Mark schedule .* filled/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Mark filled, schedule/ }).count()).toBe(0);
       await expectAccessible(page, 'schedules as officer');
       await screenshot(page, 'schedules');
     } finally {
@@ -36,7 +36,7 @@ export function scheduleCases(rig: () => ConsoleRig): void {
       expect(await page.getByRole('form', { name: 'Schedule box filling' }).count()).toBe(0);
       await page.getByLabel('Day (empty for every day)').fill(DAY);
       const row = page.getByRole('row').filter({ hasText: 'Line 2' });
-      await row.getByRole('button', { name: /Mark schedule \d+ filled/ }).click();
+      await row.getByRole('button', { name: /Mark filled, schedule \d+/ }).click();
       await expect.poll(() => row.textContent()).toContain('Filled');
       await expectAccessible(page, 'schedules as box-filling machine');
     } finally {

@@ -32,7 +32,7 @@ export default function SchedulesPage() {
       text: () => '',
       render: (schedule) =>
         schedule.completed ? null : (
-          <button type="button" aria-label={`Mark schedule ${schedule.schedule_code} filled`} disabled={complete.isPending} onClick={() => complete.mutate(schedule.schedule_code)}>
+          <button type="button" aria-label={`Mark filled, schedule ${schedule.schedule_code}`} disabled={complete.isPending} onClick={() => complete.mutate(schedule.schedule_code)}>
             Mark filled
           </button>
         ),
