@@ -73,7 +73,7 @@ const noImportCycles = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**', 'apps/console/dist/**', '**/*.gen.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

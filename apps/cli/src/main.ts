@@ -3,6 +3,7 @@ import { createLogger } from '@tributary/platform/core';
 import { migrateCommand } from './commands/migrate.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { up } from './commands/up.js';
+import { consoleDir } from './console.js';
 import { formatReconcileTable, reconcileMtpCommand } from './commands/reconcile.js';
 import { formatMaskReport, maskCommand } from './commands/mask.js';
 import { devicesCommand, listPortsCommand } from './commands/devices.js';
@@ -25,7 +26,8 @@ program
     const global = program.opts<{ dataDir: string; logLevel: string }>();
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
     const started = Date.now();
-    const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env: process.env, logLevel: global.logLevel });
+    const env = { ...process.env, CONSOLE_DIR: await consoleDir(process.env, logger) };
+    const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env, logLevel: global.logLevel });
     const status = await startStatusServer(platform.services, { host: options.host, port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000), logger });
     printBanner(platform.services, status.url, Date.now() - started);
     let stopping = false;

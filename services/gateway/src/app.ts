@@ -9,6 +9,8 @@ import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.j
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
 import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
+import { registerConsole } from './features/console/console.routes.js';
+import { registerSessionRoutes } from './features/console/session.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
@@ -48,6 +50,8 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerAdminRouteRoutes(app, deps);
   registerPrivacy(app, deps);
   registerApiDocs(app, deps);
+  registerSessionRoutes(app, deps);
+  await registerConsole(app, deps);
   const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
 
   app.route({

@@ -1,13 +1,14 @@
 import { publicAccess, type HttpApp } from '@tributary/platform/http';
 import type { DocsDeps } from '../../deps.js';
 import { ADMIN_ROLES } from '../admin/admin-guard.js';
+import { SESSION_PUBLIC_PATHS } from '../console/session.routes.js';
 import { mergeDocuments, type OpenApiDocument } from './merged-document.js';
 import { PeerDocuments } from './peer-documents.js';
 
 export const MERGED_DOCUMENT_PATH = '/api/v1/openapi.json';
 
 /** The gateway's own routes that take no credential: signing in and the public keys. */
-const OWN_PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/jwks', '/.well-known/jwks.json']);
+const OWN_PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/jwks', '/.well-known/jwks.json', ...SESSION_PUBLIC_PATHS]);
 
 function ownRoles(path: string): readonly string[] | null {
   return path.startsWith('/api/v1/admin/') ? ADMIN_ROLES : null;

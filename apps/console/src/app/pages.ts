@@ -1,0 +1,24 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { can, type Action } from '../config/access';
+
+export interface Page {
+  /** Addressed in the URL fragment (#/shipments) so no page path can shadow an API path. */
+  path: string;
+  title: string;
+  /** The action that shows the page; undefined for pages every signed-in user has. */
+  needs?: Action;
+  component: LazyExoticComponent<ComponentType>;
+}
+
+// Every page is its own chunk: the first screen loads only the shell and the page it opens.
+export const PAGES: readonly Page[] = [
+  { path: 'shipments', title: 'Shipments', needs: 'shipments.view', component: lazy(() => import('../features/shipments/shipments-page')) },
+  { path: 'requests', title: 'Order requests', needs: 'requests.view', component: lazy(() => import('../features/requests/requests-page')) },
+  { path: 'plans', title: 'Production plans', needs: 'plans.view', component: lazy(() => import('../features/plans/plans-page')) },
+  { path: 'schedules', title: 'Production schedules', needs: 'schedules.view', component: lazy(() => import('../features/schedules/schedules-page')) },
+  { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
+];
+
+export function pagesFor(role: string | undefined): Page[] {
+  return PAGES.filter((page) => !page.needs || can(role, page.needs));
+}

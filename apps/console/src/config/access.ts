@@ -1,0 +1,60 @@
+/**
+ * What each MTP group may do in the console (reference roles table): it decides which pages and
+ * buttons are shown. The gateway and the services enforce the same table on every call, so
+ * this is about not offering what would be refused, never about security.
+ */
+export type Group =
+  | 'MASTER-ADMIN'
+  | 'GRANDPASS-ADMIN'
+  | 'SEEDUWA-ADMIN'
+  | 'GRANDPASS-OFFICER'
+  | 'GRANDPASS-SUPERVISOR'
+  | 'SEEDUWA-OFFICER'
+  | 'GRANDPASS-GATEPASS'
+  | 'GRANDPASS-DEV-MACHINE'
+  | 'TRADER-OFFICER'
+  | 'TRADER-SUPERVISOR';
+
+/** The platform administrator passes every check, as at the gateway. */
+export const SUPER_ROLE = 'administrator';
+
+export const ACTIONS = {
+  'shipments.view': ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'],
+  'shipments.ready': ['SEEDUWA-OFFICER'],
+  'shipments.split': ['SEEDUWA-OFFICER'],
+  'requests.view': ['GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR'],
+  'requests.create': ['GRANDPASS-OFFICER'],
+  'requests.approve': ['GRANDPASS-SUPERVISOR'],
+  'plans.view': ['GRANDPASS-ADMIN', 'GRANDPASS-OFFICER'],
+  'plans.upload': ['GRANDPASS-ADMIN'],
+  'schedules.view': ['GRANDPASS-OFFICER', 'GRANDPASS-DEV-MACHINE'],
+  'schedules.create': ['GRANDPASS-OFFICER'],
+  'schedules.complete': ['GRANDPASS-DEV-MACHINE'],
+  'users.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
+  'users.manage': ['MASTER-ADMIN'],
+} as const satisfies Record<string, readonly Group[]>;
+
+export type Action = keyof typeof ACTIONS;
+
+export function can(role: string | undefined, action: Action): boolean {
+  if (!role) return false;
+  return role === SUPER_ROLE || (ACTIONS[action] as readonly string[]).includes(role);
+}
+
+/** The users' names for their groups (shown instead of codes). */
+export const GROUP_NAMES: Record<Group, string> = {
+  'MASTER-ADMIN': 'Master administrator',
+  'GRANDPASS-ADMIN': 'Grandpass administrator',
+  'SEEDUWA-ADMIN': 'Seeduwa administrator',
+  'GRANDPASS-OFFICER': 'Grandpass planning officer',
+  'GRANDPASS-SUPERVISOR': 'Grandpass supervisor',
+  'SEEDUWA-OFFICER': 'Seeduwa officer',
+  'GRANDPASS-GATEPASS': 'Grandpass gatepass',
+  'GRANDPASS-DEV-MACHINE': 'Box-filling machine',
+  'TRADER-OFFICER': 'Trader',
+  'TRADER-SUPERVISOR': 'Trader supervisor',
+};
+
+export function groupName(role: string): string {
+  return role === SUPER_ROLE ? 'Platform administrator' : (GROUP_NAMES[role as Group] ?? role);
+}

@@ -1,0 +1,57 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { schedulesQuery, useCompleteSchedule, type Schedule } from '../../api/schedules';
+import { can } from '../../config/access';
+import { compareDecimal, formatKg, plantDate } from '../../lib/format';
+import { useSession } from '../../lib/session';
+import { DataTable, type Column } from '../../ui/data-table';
+import { ErrorPanel } from '../../ui/error-panel';
+import { NewScheduleForm } from './new-schedule-form';
+
+const SHIFTS: Record<string, string> = { DAY: 'Day', NIGHT: 'Night', 'NIGHT & DAY': 'Night and day' };
+
+export default function SchedulesPage() {
+  const role = useSession().user?.role;
+  const [date, setDate] = useState(() => plantDate(Date.now()));
+  const dateId = useId();
+  const query = useQuery(schedulesQuery(date));
+  const complete = useCompleteSchedule();
+  const columns: Array<Column<Schedule>> = [
+    { key: 'date', header: 'Day', text: (schedule) => schedule.schedule_date },
+    { key: 'order', header: 'Order', text: (schedule) => schedule.order_code },
+    { key: 'shift', header: 'Shift', text: (schedule) => SHIFTS[schedule.shift] ?? schedule.shift },
+    { key: 'section', header: 'Section', text: (schedule) => schedule.section },
+    { key: 'quantity', header: 'Quantity', text: (schedule) => formatKg(schedule.quantity), compare: (a, b) => compareDecimal(a.quantity, b.quantity), numeric: true },
+    { key: 'received', header: 'Received shipments', text: (schedule) => String(schedule.accepted_shipments.length), numeric: true },
+    { key: 'state', header: 'State', text: (schedule) => (schedule.completed ? 'Filled' : 'Open') },
+  ];
+  if (can(role, 'schedules.complete')) {
+    columns.push({
+      key: 'action',
+      header: 'Boxes filled',
+      text: () => '',
+      render: (schedule) =>
+        schedule.completed ? null : (
+          <button type="button" aria-label={`Mark filled, schedule ${schedule.schedule_code}`} disabled={complete.isPending} onClick={() => complete.mutate(schedule.schedule_code)}>
+            Mark filled
+          </button>
+        ),
+    });
+  }
+  return (
+    <section aria-labelledby="schedules-title">
+      <h2 id="schedules-title">Production schedules</h2>
+      {can(role, 'schedules.create') && <NewScheduleForm defaultDate={date} />}
+      <div className="field">
+        <label htmlFor={dateId}>Day (empty for every day)</label>
+        <input id={dateId} type="date" value={date} onChange={(event) => setDate(event.target.value)} />
+      </div>
+      {complete.isError && <ErrorPanel error={complete.error} />}
+      {query.isPending && <p role="status">Loading schedules…</p>}
+      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
+      {query.isSuccess && (
+        <DataTable caption="Schedules" rows={query.data} columns={columns} rowKey={(schedule) => String(schedule.schedule_code)} exportName={`schedules-${date || 'all'}`} empty="No schedules for this day." />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { requestsQuery, shipmentKey, shipmentRows, type ShipmentRow } from '../../api/orders';
+import { statusLabel } from '../../config/statuses';
+import { compareDecimal, formatKg, formatPlantTime } from '../../lib/format';
+import { DataTable, type Column } from '../../ui/data-table';
+import { ErrorPanel } from '../../ui/error-panel';
+import { ShipmentDetail } from './shipment-detail';
+
+const COLUMNS: ReadonlyArray<Column<ShipmentRow>> = [
+  { key: 'shipment', header: 'Shipment', text: (row) => `${row.request_code}/${row.shipment_code}`, compare: (a, b) => a.request_code - b.request_code || a.shipment_code - b.shipment_code },
+  { key: 'order', header: 'Order', text: (row) => row.order_code },
+  { key: 'product', header: 'Product', text: (row) => row.product_name },
+  { key: 'quantity', header: 'Quantity', text: (row) => formatKg(row.quantity), compare: (a, b) => compareDecimal(a.quantity, b.quantity), numeric: true },
+  { key: 'allocated', header: 'Bags allocated', text: (row) => formatKg(row.allocated), compare: (a, b) => compareDecimal(a.allocated, b.allocated), numeric: true },
+  { key: 'status', header: 'Status', text: (row) => statusLabel(row.status), render: (row) => <span className="status">{statusLabel(row.status)}</span> },
+  { key: 'updated', header: 'Last change', text: (row) => formatPlantTime(row.updated), compare: (a, b) => a.updated - b.updated },
+];
+
+export default function ShipmentsPage() {
+  const query = useQuery(requestsQuery());
+  const rows = useMemo(() => shipmentRows(query.data ?? []), [query.data]);
+  const [selected, setSelected] = useState<string>();
+  const current = rows.find((row) => shipmentKey(row) === selected);
+  return (
+    <section aria-labelledby="shipments-title">
+      <h2 id="shipments-title">Shipments</h2>
+      {query.isPending && <p role="status">Loading shipments…</p>}
+      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
+      {query.isSuccess && (
+        <DataTable
+          caption="Shipments"
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={shipmentKey}
+          exportName="shipments"
+          selected={selected}
+          onSelect={(row) => setSelected(shipmentKey(row))}
+          empty="No shipments yet. They appear when a Grandpass officer requests material against a plan."
+        />
+      )}
+      {current && <ShipmentDetail shipment={current} />}
+    </section>
+  );
+}

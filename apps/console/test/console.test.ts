@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { expiryCases } from './browser/expiry.cases.js';
+import { flowCases } from './browser/flow.cases.js';
+import { type ConsoleRig, startRig } from './browser/harness.js';
+import { roleCases } from './browser/roles.cases.js';
+import { scheduleCases } from './browser/schedules.cases.js';
+import { servingCases } from './browser/serving.cases.js';
+
+// One platform and one browser for the whole suite: starting them is most of its time.
+let rig: ConsoleRig | undefined;
+const current = () => {
+  if (!rig) throw new Error('the console rig did not start');
+  return rig;
+};
+
+describe('console', () => {
+  beforeAll(async () => {
+    rig = await startRig();
+  }, 300_000);
+  afterAll(async () => {
+    await rig?.stop();
+  });
+
+  describe('served by the gateway', () => servingCases(current));
+  describe('sign-in and groups', () => roleCases(current));
+  describe('the tea flow, page by page', () => flowCases(current));
+  describe('production schedules', () => scheduleCases(current));
+  describe('session expiry', () => expiryCases(current));
+});
