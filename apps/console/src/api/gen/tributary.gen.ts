@@ -10762,10 +10762,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests with their shipments and status events */
+        /**
+         * Requests with their shipments and status events
+         * @description Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page. A page holds whole requests, in request_code order.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description opaque: the `next` of the previous page; omit for the first page */
+                    cursor?: string;
+                    /** @description rows per page (default 100, at most 1000) */
+                    limit?: number;
                     order_code?: string;
                     request_code?: number;
                     /** @description only shipments with an event naming this vehicle */
@@ -10784,6 +10791,10 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description RFC 8288 link to the next page (rel="next"); absent on the last page */
+                        link?: string;
+                        /** @description cursor of the next page; absent on the last page */
+                        "x-next-cursor"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -11006,12 +11017,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Plans with their requests and the quantity still allowed */
+        /**
+         * Plans with their requests and the quantity still allowed
+         * @description Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.
+         */
         get: {
             parameters: {
                 query?: {
                     /** @description Accepted for compatibility; every plan is returned (as in the original) */
                     current_date?: string;
+                    /** @description opaque: the `next` of the previous page; omit for the first page */
+                    cursor?: string;
+                    /** @description rows per page (default 100, at most 1000) */
+                    limit?: number;
                     order_code?: string;
                 };
                 header?: never;
@@ -11023,6 +11041,10 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description RFC 8288 link to the next page (rel="next"); absent on the last page */
+                        link?: string;
+                        /** @description cursor of the next page; absent on the last page */
+                        "x-next-cursor"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -11827,11 +11849,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A day's production schedules and the received shipments to fill them from */
+        /**
+         * A day's production schedules and the received shipments to fill them from
+         * @description Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.
+         */
         get: {
             parameters: {
                 query?: {
                     completed?: boolean;
+                    /** @description opaque: the `next` of the previous page; omit for the first page */
+                    cursor?: string;
+                    /** @description rows per page (default 100, at most 1000) */
+                    limit?: number;
                     /** @description YYYY-MM-DD; without it every schedule is listed */
                     schedule_date?: string;
                 };
@@ -11844,6 +11873,10 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description RFC 8288 link to the next page (rel="next"); absent on the last page */
+                        link?: string;
+                        /** @description cursor of the next page; absent on the last page */
+                        "x-next-cursor"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -20174,6 +20207,260 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processing/app/trace/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Genealogy of a barcode, lot, batch or invoice: up to garden/broker/invoice, down to batches, bags, shipments, vehicles, parcels and schedules (kg on every edge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            edges: {
+                                from: string;
+                                quantityKg: string | null;
+                                relation: "grew" | "brokered" | "invoiced" | "bagged" | "ingredient_of" | "produced" | "shipped_in" | "carried_by" | "parcelled" | "filled_into";
+                                to: string;
+                            }[];
+                            nodes: {
+                                at: string | null;
+                                attributes: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                                id: string;
+                                kind: "garden" | "broker" | "invoice" | "lot" | "bag" | "batch" | "shipment" | "vehicle" | "parcel" | "schedule";
+                                label: string;
+                            }[];
+                            roots: string[];
+                            sources: {
+                                orders: "ok" | "unavailable" | "not_configured";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processing/app/trace/{code}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recall report: every shipment, schedule and parcel the material reached, with the kg attributable to it. JSON, or CSV with `Accept: text/csv` or `format=csv` */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            parcels: {
+                                amount_kg: string;
+                                attributable_kg: string;
+                                barcode: string;
+                                material: string;
+                                request_code: string;
+                                schedule_code: string;
+                                shipment_code: number;
+                            }[];
+                            roots: string[];
+                            rule: string;
+                            schedules: {
+                                attributable_kg: string;
+                                order_code: string | null;
+                                parcelled_kg: string;
+                                schedule_code: string;
+                                schedule_date: string | null;
+                                section: string | null;
+                                shift: string | null;
+                            }[];
+                            shipments: {
+                                accepted_at: string | null;
+                                allocated_kg: string;
+                                attributable_kg: string;
+                                bags: number;
+                                dispatched_at: string | null;
+                                order_code: string | null;
+                                product_name: string | null;
+                                request_code: string;
+                                shipment_code: number;
+                                status: string | null;
+                                vehicle: string | null;
+                            }[];
+                            sources: {
+                                orders: "ok" | "unavailable" | "not_configured";
+                            };
+                            totals: {
+                                attributable_parcelled_kg: string;
+                                attributable_shipped_kg: string;
+                                parcelled_kg: string;
+                                shipped_kg: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -29866,6 +30153,260 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/app/trace/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Genealogy of a barcode, lot, batch or invoice: up to garden/broker/invoice, down to batches, bags, shipments, vehicles, parcels and schedules (kg on every edge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            edges: {
+                                from: string;
+                                quantityKg: string | null;
+                                relation: "grew" | "brokered" | "invoiced" | "bagged" | "ingredient_of" | "produced" | "shipped_in" | "carried_by" | "parcelled" | "filled_into";
+                                to: string;
+                            }[];
+                            nodes: {
+                                at: string | null;
+                                attributes: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                                id: string;
+                                kind: "garden" | "broker" | "invoice" | "lot" | "bag" | "batch" | "shipment" | "vehicle" | "parcel" | "schedule";
+                                label: string;
+                            }[];
+                            roots: string[];
+                            sources: {
+                                orders: "ok" | "unavailable" | "not_configured";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/app/trace/{code}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recall report: every shipment, schedule and parcel the material reached, with the kg attributable to it. JSON, or CSV with `Accept: text/csv` or `format=csv` */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            parcels: {
+                                amount_kg: string;
+                                attributable_kg: string;
+                                barcode: string;
+                                material: string;
+                                request_code: string;
+                                schedule_code: string;
+                                shipment_code: number;
+                            }[];
+                            roots: string[];
+                            rule: string;
+                            schedules: {
+                                attributable_kg: string;
+                                order_code: string | null;
+                                parcelled_kg: string;
+                                schedule_code: string;
+                                schedule_date: string | null;
+                                section: string | null;
+                                shift: string | null;
+                            }[];
+                            shipments: {
+                                accepted_at: string | null;
+                                allocated_kg: string;
+                                attributable_kg: string;
+                                bags: number;
+                                dispatched_at: string | null;
+                                order_code: string | null;
+                                product_name: string | null;
+                                request_code: string;
+                                shipment_code: number;
+                                status: string | null;
+                                vehicle: string | null;
+                            }[];
+                            sources: {
+                                orders: "ok" | "unavailable" | "not_configured";
+                            };
+                            totals: {
+                                attributable_parcelled_kg: string;
+                                attributable_shipped_kg: string;
+                                parcelled_kg: string;
+                                shipped_kg: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/app/trader/blendsheet/batch": {
         parameters: {
             query?: never;
@@ -36905,6 +37446,260 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/central/trace/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Genealogy of a barcode, lot, batch or invoice: up to garden/broker/invoice, down to batches, bags, shipments, vehicles, parcels and schedules (kg on every edge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            edges: {
+                                from: string;
+                                quantityKg: string | null;
+                                relation: "grew" | "brokered" | "invoiced" | "bagged" | "ingredient_of" | "produced" | "shipped_in" | "carried_by" | "parcelled" | "filled_into";
+                                to: string;
+                            }[];
+                            nodes: {
+                                at: string | null;
+                                attributes: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                                id: string;
+                                kind: "garden" | "broker" | "invoice" | "lot" | "bag" | "batch" | "shipment" | "vehicle" | "parcel" | "schedule";
+                                label: string;
+                            }[];
+                            roots: string[];
+                            sources: {
+                                orders: "ok" | "unavailable" | "not_configured";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/central/trace/{code}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recall report: every shipment, schedule and parcel the material reached, with the kg attributable to it. JSON, or CSV with `Accept: text/csv` or `format=csv` */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            parcels: {
+                                amount_kg: string;
+                                attributable_kg: string;
+                                barcode: string;
+                                material: string;
+                                request_code: string;
+                                schedule_code: string;
+                                shipment_code: number;
+                            }[];
+                            roots: string[];
+                            rule: string;
+                            schedules: {
+                                attributable_kg: string;
+                                order_code: string | null;
+                                parcelled_kg: string;
+                                schedule_code: string;
+                                schedule_date: string | null;
+                                section: string | null;
+                                shift: string | null;
+                            }[];
+                            shipments: {
+                                accepted_at: string | null;
+                                allocated_kg: string;
+                                attributable_kg: string;
+                                bags: number;
+                                dispatched_at: string | null;
+                                order_code: string | null;
+                                product_name: string | null;
+                                request_code: string;
+                                shipment_code: number;
+                                status: string | null;
+                                vehicle: string | null;
+                            }[];
+                            sources: {
+                                orders: "ok" | "unavailable" | "not_configured";
+                            };
+                            totals: {
+                                attributable_parcelled_kg: string;
+                                attributable_shipped_kg: string;
+                                parcelled_kg: string;
+                                shipped_kg: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/central/trader/blendsheet/batch": {
         parameters: {
             query?: never;
@@ -37129,10 +37924,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests with their shipments and status events */
+        /**
+         * Requests with their shipments and status events
+         * @description Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page. A page holds whole requests, in request_code order.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description opaque: the `next` of the previous page; omit for the first page */
+                    cursor?: string;
+                    /** @description rows per page (default 100, at most 1000) */
+                    limit?: number;
                     order_code?: string;
                     request_code?: number;
                     /** @description only shipments with an event naming this vehicle */
@@ -37151,6 +37953,10 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description RFC 8288 link to the next page (rel="next"); absent on the last page */
+                        link?: string;
+                        /** @description cursor of the next page; absent on the last page */
+                        "x-next-cursor"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -37373,12 +38179,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Plans with their requests and the quantity still allowed */
+        /**
+         * Plans with their requests and the quantity still allowed
+         * @description Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.
+         */
         get: {
             parameters: {
                 query?: {
                     /** @description Accepted for compatibility; every plan is returned (as in the original) */
                     current_date?: string;
+                    /** @description opaque: the `next` of the previous page; omit for the first page */
+                    cursor?: string;
+                    /** @description rows per page (default 100, at most 1000) */
+                    limit?: number;
                     order_code?: string;
                 };
                 header?: never;
@@ -37390,6 +38203,10 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description RFC 8288 link to the next page (rel="next"); absent on the last page */
+                        link?: string;
+                        /** @description cursor of the next page; absent on the last page */
+                        "x-next-cursor"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -38194,11 +39011,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A day's production schedules and the received shipments to fill them from */
+        /**
+         * A day's production schedules and the received shipments to fill them from
+         * @description Without `limit` and `cursor` every match comes back. With either, one page comes back; the next page is asked for with `cursor` set to the `X-Next-Cursor` header (also given as `Link: <…>; rel="next"`), absent on the last page.
+         */
         get: {
             parameters: {
                 query?: {
                     completed?: boolean;
+                    /** @description opaque: the `next` of the previous page; omit for the first page */
+                    cursor?: string;
+                    /** @description rows per page (default 100, at most 1000) */
+                    limit?: number;
                     /** @description YYYY-MM-DD; without it every schedule is listed */
                     schedule_date?: string;
                 };
@@ -38211,6 +39035,10 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description RFC 8288 link to the next page (rel="next"); absent on the last page */
+                        link?: string;
+                        /** @description cursor of the next page; absent on the last page */
+                        "x-next-cursor"?: string;
                         [name: string]: unknown;
                     };
                     content: {
