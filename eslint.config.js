@@ -31,8 +31,9 @@ const serviceBoundaries = SERVICES.map((service) => ({
 
 /** Shorthands of platform/core that take a code as their first argument. */
 const CODE_FIRST = 'invalid|notFound|conflict|forbidden|unauthenticated|unavailable';
-const LITERAL = "/^(Literal|TemplateLiteral)$/";
-const LITERAL_CODE = 'An error code is declared once in the service catalogue (defineErrors in errors.ts); throw it as Catalogue.CODE(message).';
+const LITERAL = '/^(Literal|TemplateLiteral)$/';
+const LITERAL_CODE =
+  'An error code is declared once in the service catalogue (defineErrors in errors.ts); throw it as Catalogue.CODE(message).';
 
 /**
  * Codes are declared once, with their category, in each service's errors.ts: a string literal at a
@@ -95,7 +96,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@tributary/*', '**/services/**', '**/apps/**', '**/contracts/**'], message: 'The platform imports nothing of ours.' },
+            {
+              group: ['@tributary/*', '**/services/**', '**/apps/**', '**/contracts/**'],
+              message: 'The platform imports nothing of ours.',
+            },
           ],
         },
       ],
@@ -109,7 +113,13 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@tributary/*', '!@tributary/platform', '@tributary/platform/*', '!@tributary/platform/core', '!@tributary/platform/resilience'],
+              group: [
+                '@tributary/*',
+                '!@tributary/platform',
+                '@tributary/platform/*',
+                '!@tributary/platform/core',
+                '!@tributary/platform/resilience',
+              ],
               // The typed clients run over the kernel's service client, which the caller hands them.
               message: 'Contracts import only @tributary/platform/core and /resilience.',
             },

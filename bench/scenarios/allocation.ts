@@ -89,10 +89,12 @@ async function prepare(database: Database): Promise<string[]> {
 
 const scenario: Scenario = {
   name: 'allocation',
-  description: 'bag → shipment allocations (row lock, Σ check, insert, outbox) on 100 hot bags on PostgreSQL vs pgbench-style single-row UPDATEs',
+  description:
+    'bag → shipment allocations (row lock, Σ check, insert, outbox) on 100 hot bags on PostgreSQL vs pgbench-style single-row UPDATEs',
   async run(ctx) {
     const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl) throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create a database on');
+    if (!adminUrl)
+      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create a database on');
     process.env.TEST_POSTGRES_URL = adminUrl;
     const target = testDatabases({ dialects: ['postgres'] })[0]!;
     const handle = await target.create();
@@ -116,15 +118,27 @@ const scenario: Scenario = {
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       const http = new Pool(url, { connections: ctx.connections });
       const credentials = testCredentials('test', keyring);
-      const deps: FeatureDeps = { db: asTables<ProcessingDb>(database.db), clock: systemClock, logger: silentLogger(), eventsCommitted: () => {} };
-      const body = () => ({ barcode: pick(bags), request_code: 1 + Math.floor(Math.random() * REQUESTS), shipment_code: 1 + Math.floor(Math.random() * 3), amount: AMOUNT });
+      const deps: FeatureDeps = {
+        db: asTables<ProcessingDb>(database.db),
+        clock: systemClock,
+        logger: silentLogger(),
+        eventsCommitted: () => {},
+      };
+      const body = () => ({
+        barcode: pick(bags),
+        request_code: 1 + Math.floor(Math.random() * REQUESTS),
+        shipment_code: 1 + Math.floor(Math.random() * 3),
+        amount: AMOUNT,
+      });
 
       const variants: Variant[] = [
         {
           name: 'single-row UPDATE (pgbench-style)',
           role: 'baseline',
           op: async () => {
-            await sql`update pgbench_accounts set abalance = abalance + ${AMOUNT} where aid = ${1 + Math.floor(Math.random() * HOT_BAGS)}`.execute(database.db);
+            await sql`update pgbench_accounts set abalance = abalance + ${AMOUNT} where aid = ${1 + Math.floor(Math.random() * HOT_BAGS)}`.execute(
+              database.db,
+            );
           },
         },
         {
@@ -141,7 +155,12 @@ const scenario: Scenario = {
             const payload = JSON.stringify(body());
             const target = `${url}/app/tealine/record/shipment`;
             const headers = await signRequest(
-              { method: 'POST', url: target, headers: { 'content-type': 'application/json', ...identityHeaders({ user: 'bench', roles: ['SEEDUWA-OFFICER'] }) }, body: payload },
+              {
+                method: 'POST',
+                url: target,
+                headers: { 'content-type': 'application/json', ...identityHeaders({ user: 'bench', roles: ['SEEDUWA-OFFICER'] }) },
+                body: payload,
+              },
               credentials,
               TEST_SCOPE,
             );
@@ -164,7 +183,8 @@ const scenario: Scenario = {
           clients: ctx.connections,
           amountKg: AMOUNT,
           shipments: `${REQUESTS} request codes × 3 shipment codes, chosen at random per allocation`,
-          allocation: 'SELECT … FOR UPDATE on the bag, Σ non-parcel allocations, upsert into tealine_allocate_shipment (consume-guard trigger re-checks), 2 outbox events, one transaction',
+          allocation:
+            'SELECT … FOR UPDATE on the bag, Σ non-parcel allocations, upsert into tealine_allocate_shipment (consume-guard trigger re-checks), 2 outbox events, one transaction',
           baseline: 'UPDATE pgbench_accounts SET abalance = abalance + 0.01 WHERE aid = random(1..100), autocommit',
           http: 'processing app on 127.0.0.1, undici pool of <clients> connections in the same process, SigV4 signed per request',
           allocationRowsAfterRun: rows[0]!.n,

@@ -38,7 +38,15 @@ const KEYRING: Keyring = {
     TRBBENCHCLIENT00002: { secretAccessKey: 'bench-client-secret-not-a-real-one', principal: 'client' },
   },
 };
-const BODY = [{ request_code: '1001', order_code: 'ORD-7', product_name: 'Ceylon BOP', requirement: '1200.000', shipments: [{ shipment_code: 1, quantity: '400.000', events: [] }] }];
+const BODY = [
+  {
+    request_code: '1001',
+    order_code: 'ORD-7',
+    product_name: 'Ceylon BOP',
+    requirement: '1200.000',
+    shipments: [{ shipment_code: 1, quantity: '400.000', events: [] }],
+  },
+];
 const UPSTREAM_KIND = 'gateway-bench-upstream';
 
 function discardingLogger() {
@@ -88,12 +96,14 @@ function ensureNginx(log: (message: string) => void): string {
   const found = find();
   if (found) return found;
   log('nginx not found: installing it from Debian (apt-get install -y nginx)');
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   const installed = find();
   if (!installed) throw new Error('nginx could not be installed');
   return installed;
 }
-
 
 async function startNginx(binary: string, upstreamUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-nginx-'));
@@ -185,15 +195,25 @@ async function startGateway(upstreamUrl: string, state: 'local' | 'postgres' | {
     credentials: credentialsFor(KEYRING, 'gateway'),
     scope: SCOPE,
     peers: { orders: upstreamUrl },
-    env: { ACCESS_TOKEN_TTL_SECONDS: '3600', REVOCATION_STORE: redis ? 'redis' : (state as string), ...(redis ? { REDIS_URL: redis } : {}) },
+    env: {
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+      REVOCATION_STORE: redis ? 'redis' : (state as string),
+      ...(redis ? { REDIS_URL: redis } : {}),
+    },
   };
   const { seed } = await import('@tributary/gateway/seed');
   await seed(context);
   // Limits stay on (all three windows are counted on every request) but far above what the box can send.
-  await sql`update service_routes set rate_limit_override = ${JSON.stringify({ minute: 1e9, hour: 1e9, day: 1e9 })}::jsonb where path_pattern = '/order' and http_method = 'GET'`.execute(database.db);
+  await sql`update service_routes set rate_limit_override = ${JSON.stringify({ minute: 1e9, hour: 1e9, day: 1e9 })}::jsonb where path_pattern = '/order' and http_method = 'GET'`.execute(
+    database.db,
+  );
   const gateway = await buildGateway(context);
   const url = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
-  const login = await gateway.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'grandpass-officer', password: 'tributary-demo' } });
+  const login = await gateway.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'grandpass-officer', password: 'tributary-demo' },
+  });
   if (login.statusCode !== 200) throw new Error(`bench login failed: ${login.body}`);
   return {
     url,
@@ -210,7 +230,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const scenario: Scenario = {
   name: 'gateway',
-  description: 'GET /order through the gateway (JWT + revocation check + rate limits + audit + SigV4 to upstream) vs the upstream directly vs nginx',
+  description:
+    'GET /order through the gateway (JWT + revocation check + rate limits + audit + SigV4 to upstream) vs the upstream directly vs nginx',
   async run(ctx) {
     const nginxBinary = ensureNginx(ctx.log);
     const upstream = await startUpstreamWorker();
@@ -225,14 +246,26 @@ const scenario: Scenario = {
       const redis = await redisUrl();
       const shared = redis ? await startGateway(upstream.url, { redis }) : undefined;
       if (shared) stops.push(shared.stop);
-      const clientSigned = (base: string) => () => signRequest({ method: 'GET', url: `${base}/order`, headers: {} }, credentialsFor(KEYRING, 'client'), SCOPE);
+      const clientSigned = (base: string) => () =>
+        signRequest({ method: 'GET', url: `${base}/order`, headers: {} }, credentialsFor(KEYRING, 'client'), SCOPE);
       const targets: LoadTarget[] = [
         { name: 'upstream direct', role: 'baseline', url: `${upstream.url}/order`, headers: clientSigned(upstream.url) },
         { name: 'nginx proxy', role: 'subject', url: `${nginx.url}/order`, headers: clientSigned(nginx.url) },
         { name: 'gateway', role: 'subject', url: `${plain.url}/order`, headers: () => ({ authorization: `Bearer ${plain.token}` }) },
-        { name: 'gateway, PG revocation', role: 'subject', url: `${pgState.url}/order`, headers: () => ({ authorization: `Bearer ${pgState.token}` }) },
+        {
+          name: 'gateway, PG revocation',
+          role: 'subject',
+          url: `${pgState.url}/order`,
+          headers: () => ({ authorization: `Bearer ${pgState.token}` }),
+        },
       ];
-      if (shared) targets.push({ name: 'gateway + Redis', role: 'subject', url: `${shared.url}/order`, headers: () => ({ authorization: `Bearer ${shared.token}` }) });
+      if (shared)
+        targets.push({
+          name: 'gateway + Redis',
+          role: 'subject',
+          url: `${shared.url}/order`,
+          headers: () => ({ authorization: `Bearer ${shared.token}` }),
+        });
       for (const target of targets) ctx.log(`${target.name}: ${target.url}`);
       const variants = await measureTargets(targets, ctx);
       const rps = (name: string) => median(variants.find((v) => v.name === name)?.rounds.map((r) => r.rps) ?? []);
@@ -242,14 +275,17 @@ const scenario: Scenario = {
         reqPerSec: Number((rps(name) / rps('nginx proxy')).toFixed(2)),
         p99: Number((p99(name) / p99('nginx proxy')).toFixed(2)),
       });
-      const gatewayVsNginx = Object.fromEntries(targets.filter((t) => t.name.startsWith('gateway')).map((t) => [t.name, versusNginx(t.name)]));
+      const gatewayVsNginx = Object.fromEntries(
+        targets.filter((t) => t.name.startsWith('gateway')).map((t) => [t.name, versusNginx(t.name)]),
+      );
       for (const [name, ratio] of Object.entries(gatewayVsNginx)) ctx.log(`${name} vs nginx: req/s ${ratio.reqPerSec}x, p99 ${ratio.p99}x`);
       return {
         variants,
         parameters: {
           route: 'GET /order (MTP matrix route, role GRANDPASS-OFFICER)',
           responseBytes: Buffer.byteLength(JSON.stringify(BODY)),
-          gateway: 'JWT ES256 verify, revocation version check, 3 fixed windows (minute/hour/day), RBAC, SigV4 signing, undici pool, audit batched into PostgreSQL, info logging into a discarding stream',
+          gateway:
+            'JWT ES256 verify, revocation version check, 3 fixed windows (minute/hour/day), RBAC, SigV4 signing, undici pool, audit batched into PostgreSQL, info logging into a discarding stream',
           gatewayState:
             'gateway: one replica (limits in memory, revocation version in process); gateway, PG revocation: limits in memory, revocation version read from PostgreSQL per request (replica-safe without Redis); gateway + Redis: limits and revocation version in Redis (replica-safe)',
           redis: redis ?? 'not reachable: Redis variant skipped',

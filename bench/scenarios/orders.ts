@@ -31,7 +31,9 @@ import type { Scenario } from '../src/types.js';
  */
 
 const SCOPE = { region: 'us-east-1', service: 'execute-api' };
-const KEYRING: Keyring = { keys: { TRBBENCHGATEWAY0001: { secretAccessKey: 'bench-gateway-secret-not-a-real-one', principal: 'gateway' } } };
+const KEYRING: Keyring = {
+  keys: { TRBBENCHGATEWAY0001: { secretAccessKey: 'bench-gateway-secret-not-a-real-one', principal: 'gateway' } },
+};
 const EVENT_PATH = '/order/shipment/event';
 const POOL_SIZE = 10;
 /** Shipments made ready per second of load, generously above what two cores manage. */
@@ -70,7 +72,9 @@ async function prepareShipments(database: Database, count: number): Promise<void
 
 async function bareInsertServer(url: string): Promise<{ app: FastifyInstance; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
-  await pool.query('create table bench_insert (id bigint generated always as identity primary key, payload text not null, created_at bigint not null)');
+  await pool.query(
+    'create table bench_insert (id bigint generated always as identity primary key, payload text not null, created_at bigint not null)',
+  );
   const app = Fastify();
   app.post('/bench/insert', async (request) => {
     const result = await pool.query('insert into bench_insert (payload, created_at) values ($1, $2) returning id, created_at', [
@@ -120,7 +124,14 @@ async function eventLoadWorker(job: EventLoadJob): Promise<void> {
                 const code = next <= job.lastRequestCode ? next++ : job.lastRequestCode + 1_000_000;
                 const body = JSON.stringify([{ request_code: code, shipment_code: 1, status: 'ORDER_READY' }]);
                 const signed = aws4.sign(
-                  { ...SCOPE, host: target.host, method: 'POST', path: EVENT_PATH, body, headers: { 'content-type': 'application/json', ...identity } },
+                  {
+                    ...SCOPE,
+                    host: target.host,
+                    method: 'POST',
+                    path: EVENT_PATH,
+                    body,
+                    headers: { 'content-type': 'application/json', ...identity },
+                  },
                   job.credentials,
                 );
                 return { ...request, method: 'POST', path: EVENT_PATH, body, headers: signed.headers as Record<string, string> };
@@ -143,10 +154,15 @@ async function eventLoadWorker(job: EventLoadJob): Promise<void> {
         latencies[count++] = responseTime;
       });
     });
-    if (failures > 0 || result.errors > 0) throw new Error(`${failures} non-2xx responses and ${result.errors} connection errors from ${job.url}`);
+    if (failures > 0 || result.errors > 0)
+      throw new Error(`${failures} non-2xx responses and ${result.errors} connection errors from ${job.url}`);
     const sorted = latencies.subarray(0, count).sort();
     const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-    parentPort?.postMessage({ ok: true, metrics: { rps: count / result.duration, p50: at(50), p99: at(99), requests: count }, used: next - job.firstRequestCode } satisfies EventLoadReply);
+    parentPort?.postMessage({
+      ok: true,
+      metrics: { rps: count / result.duration, p50: at(50), p99: at(99), requests: count },
+      used: next - job.firstRequestCode,
+    } satisfies EventLoadReply);
   } catch (error) {
     parentPort?.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies EventLoadReply);
   }
@@ -184,7 +200,8 @@ async function measure(variants: Variant[], ctx: ScenarioContext): Promise<Varia
 
 const scenario: Scenario = {
   name: 'orders',
-  description: 'POST /order/shipment/event on PostgreSQL (SigV4, role guard, workflow check, event + outbox in one transaction) vs a bare single-row INSERT … RETURNING',
+  description:
+    'POST /order/shipment/event on PostgreSQL (SigV4, role guard, workflow check, event + outbox in one transaction) vs a bare single-row INSERT … RETURNING',
   async run(ctx) {
     const name = `bench_orders_${Date.now().toString(36)}`;
     const shipments = Math.max(20_000, Math.ceil((ctx.warmup + ctx.duration * ctx.rounds) * HEADROOM_PER_SECOND));
@@ -245,14 +262,19 @@ const scenario: Scenario = {
         },
       ];
       const results = await measure(variants, ctx);
-      const written = await database.db.selectFrom('order_shipment_event').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'ORDER_READY').executeTakeFirstOrThrow();
+      const written = await database.db
+        .selectFrom('order_shipment_event')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', '=', 'ORDER_READY')
+        .executeTakeFirstOrThrow();
       ctx.log(`${written.n} ORDER_READY events recorded`);
       return {
         variants: results,
         parameters: {
           database: 'PostgreSQL (server), a fresh database per run',
           poolSize: POOL_SIZE,
-          subject: 'POST /order/shipment/event, one element, ORDER_READY on a shipment of its own; SigV4 verified per request; outbox row in the same transaction',
+          subject:
+            'POST /order/shipment/event, one element, ORDER_READY on a shipment of its own; SigV4 verified per request; outbox row in the same transaction',
           baseline: 'bare Fastify POST, one INSERT … RETURNING into a table with an identity key, same pool size and database',
           preparedShipments: shipments,
           eventsRecorded: Number(written.n),

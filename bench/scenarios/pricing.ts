@@ -48,7 +48,14 @@ async function post(app: FastifyInstance, url: string, body: unknown): Promise<v
 
 /** Rules shaped like a real catalogue: most target other items, groups, customers or need a coupon, a few apply to a given line. */
 function ruleBody(i: number): Record<string, unknown> {
-  const common = { rule_code: `BR-${String(i).padStart(4, '0')}`, rule_name: `bench rule ${i}`, rule_type: 'Promotional', valid_from: '2020-01-01', priority: i % 17, stacking: i % 97 === 0 ? 'Exclusive' : i % 2 === 0 ? 'Additive' : 'Compound' };
+  const common = {
+    rule_code: `BR-${String(i).padStart(4, '0')}`,
+    rule_name: `bench rule ${i}`,
+    rule_type: 'Promotional',
+    valid_from: '2020-01-01',
+    priority: i % 17,
+    stacking: i % 97 === 0 ? 'Exclusive' : i % 2 === 0 ? 'Additive' : 'Compound',
+  };
   const pct = String(1 + (i % 9));
   switch (i % 10) {
     case 0:
@@ -70,23 +77,68 @@ function ruleBody(i: number): Record<string, unknown> {
         ],
       };
     case 4:
-      return { ...common, apply_on: 'Item Group', apply_on_value: `G${i % 80}`, applicable_for: 'All Customers', discount_percentage: pct, max_discount_amount: '500' };
+      return {
+        ...common,
+        apply_on: 'Item Group',
+        apply_on_value: `G${i % 80}`,
+        applicable_for: 'All Customers',
+        discount_percentage: pct,
+        max_discount_amount: '500',
+      };
     case 5:
-      return { ...common, apply_on: 'Brand', apply_on_value: `B${i % 40}`, applicable_for: 'All Customers', rate_or_discount: 'Discount Amount', discount_amount: '1.5' };
+      return {
+        ...common,
+        apply_on: 'Brand',
+        apply_on_value: `B${i % 40}`,
+        applicable_for: 'All Customers',
+        rate_or_discount: 'Discount Amount',
+        discount_amount: '1.5',
+      };
     case 6:
-      return { ...common, apply_on: 'All Items', applicable_for: 'Customer', applicable_for_value: `CUST-${i % 100}`, discount_percentage: pct };
+      return {
+        ...common,
+        apply_on: 'All Items',
+        applicable_for: 'Customer',
+        applicable_for_value: `CUST-${i % 100}`,
+        discount_percentage: pct,
+      };
     case 7:
-      return { ...common, apply_on: 'All Items', applicable_for: 'Customer Group', applicable_for_value: `Group-${i % 50}`, discount_percentage: pct, round_to_nearest: '0.05' };
+      return {
+        ...common,
+        apply_on: 'All Items',
+        applicable_for: 'Customer Group',
+        applicable_for_value: `Group-${i % 50}`,
+        discount_percentage: pct,
+        round_to_nearest: '0.05',
+      };
     case 8:
-      return { ...common, apply_on: 'All Items', applicable_for: 'All Customers', discount_percentage: pct, requires_coupon: true, coupon_code: `CPN-${i}`, usage_limit: 1000 };
+      return {
+        ...common,
+        apply_on: 'All Items',
+        applicable_for: 'All Customers',
+        discount_percentage: pct,
+        requires_coupon: true,
+        coupon_code: `CPN-${i}`,
+        usage_limit: 1000,
+      };
     default:
-      return { ...common, apply_on: 'Item Group', apply_on_value: `G${i % 80}`, applicable_for: 'All Customers', days_of_week: WEEKDAYS.filter((_, d) => (d + i) % 2 === 0), time_from: '00:00', time_to: '23:59:59', discount_percentage: pct };
+      return {
+        ...common,
+        apply_on: 'Item Group',
+        apply_on_value: `G${i % 80}`,
+        applicable_for: 'All Customers',
+        days_of_week: WEEKDAYS.filter((_, d) => (d + i) % 2 === 0),
+        time_from: '00:00',
+        time_to: '23:59:59',
+        discount_percentage: pct,
+      };
   }
 }
 
 export async function prepare(database: Database, app: FastifyInstance, log: (m: string) => void): Promise<void> {
   await post(app, '/warehouses', { name: WAREHOUSE, warehouse_name: WAREHOUSE });
-  for (let i = 0; i < ITEMS; i++) await post(app, '/items', { item_code: item(i), item_group: `G${i % 80}`, brand: `B${i % 40}`, standard_rate: String(100 + i) });
+  for (let i = 0; i < ITEMS; i++)
+    await post(app, '/items', { item_code: item(i), item_group: `G${i % 80}`, brand: `B${i % 40}`, standard_rate: String(100 + i) });
   await post(app, '/customers', { name: CUSTOMER, customer_name: 'Bench customer', customer_group: 'Group-0', territory: 'T1' });
   log(`creating ${RULES} pricing rules`);
   for (let i = 0; i < RULES; i++) await post(app, '/pricing/rules', ruleBody(i));
@@ -108,14 +160,61 @@ export async function prepare(database: Database, app: FastifyInstance, log: (m:
       const name = `BB-${String(n).padStart(5, '0')}`;
       const available = empty ? '0' : qty;
       batches.push({
-        name, creation: now, modified: now, owner: 'bench', modified_by: 'bench', docstatus: 1, idx: 0,
-        batch_id: name, item: item(itemIndex), warehouse: WAREHOUSE,
-        manufacturing_date: isoDay(-200 + (k % 150)), expiry_date: expired ? isoDay(-1 - (k % 5)) : isoDay(1 + ((k * 37) % perItem) * 2),
-        quality_grade: 'A', status: k % 20 === 7 ? 'Quarantine' : empty ? 'Consumed' : 'Active',
-        total_qty: qty, available_qty: available, movement_seq: empty ? 2 : 1,
+        name,
+        creation: now,
+        modified: now,
+        owner: 'bench',
+        modified_by: 'bench',
+        docstatus: 1,
+        idx: 0,
+        batch_id: name,
+        item: item(itemIndex),
+        warehouse: WAREHOUSE,
+        manufacturing_date: isoDay(-200 + (k % 150)),
+        expiry_date: expired ? isoDay(-1 - (k % 5)) : isoDay(1 + ((k * 37) % perItem) * 2),
+        quality_grade: 'A',
+        status: k % 20 === 7 ? 'Quarantine' : empty ? 'Consumed' : 'Active',
+        total_qty: qty,
+        available_qty: available,
+        movement_seq: empty ? 2 : 1,
       });
-      movements.push({ name: `BM-${n}-1`, creation: now, modified: now, owner: 'bench', modified_by: 'bench', docstatus: 1, idx: 0, batch_id: name, seq: 1, movement_type: 'RECEIPT', movement_date: now, item_code: item(itemIndex), warehouse: WAREHOUSE, qty_before: '0', qty_change: qty, qty_after: qty });
-      if (empty) movements.push({ name: `BM-${n}-2`, creation: now, modified: now, owner: 'bench', modified_by: 'bench', docstatus: 1, idx: 0, batch_id: name, seq: 2, movement_type: 'CONSUMPTION', movement_date: now, item_code: item(itemIndex), warehouse: WAREHOUSE, qty_before: qty, qty_change: `-${qty}`, qty_after: '0' });
+      movements.push({
+        name: `BM-${n}-1`,
+        creation: now,
+        modified: now,
+        owner: 'bench',
+        modified_by: 'bench',
+        docstatus: 1,
+        idx: 0,
+        batch_id: name,
+        seq: 1,
+        movement_type: 'RECEIPT',
+        movement_date: now,
+        item_code: item(itemIndex),
+        warehouse: WAREHOUSE,
+        qty_before: '0',
+        qty_change: qty,
+        qty_after: qty,
+      });
+      if (empty)
+        movements.push({
+          name: `BM-${n}-2`,
+          creation: now,
+          modified: now,
+          owner: 'bench',
+          modified_by: 'bench',
+          docstatus: 1,
+          idx: 0,
+          batch_id: name,
+          seq: 2,
+          movement_type: 'CONSUMPTION',
+          movement_date: now,
+          item_code: item(itemIndex),
+          warehouse: WAREHOUSE,
+          qty_before: qty,
+          qty_change: `-${qty}`,
+          qty_after: '0',
+        });
     }
     await db.insertInto('tabHD Batch Master').values(batches).execute();
     await db.insertInto('tabHD Batch Movement').values(movements).execute();
@@ -126,9 +225,16 @@ export const order = (log: boolean) =>
   JSON.stringify({
     customer: CUSTOMER,
     dry_run: !log,
-    items: Array.from({ length: LINES }, (_, i) => ({ item_code: item(i * 7 % ITEMS), qty: String(1 + ((i * 13) % 70)), warehouse: WAREHOUSE })),
+    items: Array.from({ length: LINES }, (_, i) => ({
+      item_code: item((i * 7) % ITEMS),
+      qty: String(1 + ((i * 13) % 70)),
+      warehouse: WAREHOUSE,
+    })),
   });
-export const pickOrder = JSON.stringify({ strategy: 'FEFO', lines: Array.from({ length: LINES }, (_, i) => ({ item: item(i), warehouse: WAREHOUSE, qty: '30' })) });
+export const pickOrder = JSON.stringify({
+  strategy: 'FEFO',
+  lines: Array.from({ length: LINES }, (_, i) => ({ item: item(i), warehouse: WAREHOUSE, qty: '30' })),
+});
 
 function median(variant: VariantResult | undefined, key: 'rps' | 'p50' | 'p99'): number {
   const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);
@@ -163,7 +269,11 @@ const scenario: Scenario = {
 
       const baseline = (await createHttpApp({ name: 'bench-select', logger: discardingLogger() })) as unknown as FastifyInstance;
       baseline.get('/rule/:code', async (request) =>
-        database.db.selectFrom('tabHD Dynamic Pricing Rule').select(['name', 'priority', 'discount_percentage']).where('name', '=', (request.params as { code: string }).code).executeTakeFirst(),
+        database.db
+          .selectFrom('tabHD Dynamic Pricing Rule')
+          .select(['name', 'priority', 'discount_percentage'])
+          .where('name', '=', (request.params as { code: string }).code)
+          .executeTakeFirst(),
       );
       apps.push(baseline);
       const erpUrl = await erp.listen({ host: '127.0.0.1', port: 0 });
@@ -171,12 +281,37 @@ const scenario: Scenario = {
       const json = () => ({ 'content-type': 'application/json' });
       // One signature per round (see LoadTarget.headers): the server still verifies every request.
       const signed = (path: string, body: string) => async () =>
-        signRequest({ method: 'POST', url: `${erpUrl}${path}`, headers: { ...json(), ...identityHeaders(MANAGER) }, body }, testCredentials(), TEST_SCOPE);
+        signRequest(
+          { method: 'POST', url: `${erpUrl}${path}`, headers: { ...json(), ...identityHeaders(MANAGER) }, body },
+          testCredentials(),
+          TEST_SCOPE,
+        );
       const targets: LoadTarget[] = [
         { name: 'one indexed SELECT (GET)', role: 'baseline', url: `${baseUrl}/rule/BR-0500` },
-        { name: `quote ${LINES} lines, ${RULES} rules`, role: 'subject', url: `${erpUrl}/pricing/calculate`, method: 'POST', body: order(false), headers: signed('/pricing/calculate', order(false)) },
-        { name: `calculate ${LINES} lines + application log`, role: 'subject', url: `${erpUrl}/pricing/calculate`, method: 'POST', body: order(true), headers: signed('/pricing/calculate', order(true)) },
-        { name: `FEFO pick ${LINES} lines, ${BATCHES} batches`, role: 'subject', url: `${erpUrl}/stock/pick`, method: 'POST', body: pickOrder, headers: signed('/stock/pick', pickOrder) },
+        {
+          name: `quote ${LINES} lines, ${RULES} rules`,
+          role: 'subject',
+          url: `${erpUrl}/pricing/calculate`,
+          method: 'POST',
+          body: order(false),
+          headers: signed('/pricing/calculate', order(false)),
+        },
+        {
+          name: `calculate ${LINES} lines + application log`,
+          role: 'subject',
+          url: `${erpUrl}/pricing/calculate`,
+          method: 'POST',
+          body: order(true),
+          headers: signed('/pricing/calculate', order(true)),
+        },
+        {
+          name: `FEFO pick ${LINES} lines, ${BATCHES} batches`,
+          role: 'subject',
+          url: `${erpUrl}/stock/pick`,
+          method: 'POST',
+          body: pickOrder,
+          headers: signed('/stock/pick', pickOrder),
+        },
       ];
       const variants = await measureTargets(targets, ctx);
       const [select, quote, logged, pick] = variants;
@@ -187,7 +322,9 @@ const scenario: Scenario = {
         fefoPickP50Ms: Number(median(pick, 'p50').toFixed(2)),
         fefoPickP99Ms: Number(median(pick, 'p99').toFixed(2)),
       };
-      ctx.log(`line quotes/s ${derived.lineQuotesPerSecond} (with log ${derived.lineQuotesPerSecondWithLog}); per SELECT ${derived.lineQuotesPerSelect}; FEFO pick p50 ${derived.fefoPickP50Ms} ms, p99 ${derived.fefoPickP99Ms} ms`);
+      ctx.log(
+        `line quotes/s ${derived.lineQuotesPerSecond} (with log ${derived.lineQuotesPerSecondWithLog}); per SELECT ${derived.lineQuotesPerSelect}; FEFO pick p50 ${derived.fefoPickP50Ms} ms, p99 ${derived.fefoPickP99Ms} ms`,
+      );
       return {
         variants,
         parameters: {

@@ -31,7 +31,12 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; ms: numbe
   try {
     const result = await fn();
     sample();
-    return { result, ms: performance.now() - t0, peakHeapMb: (peakHeap - before.heapUsed) / 2 ** 20, peakRssMb: (peakRss - before.rss) / 2 ** 20 };
+    return {
+      result,
+      ms: performance.now() - t0,
+      peakHeapMb: (peakHeap - before.heapUsed) / 2 ** 20,
+      peakRssMb: (peakRss - before.rss) / 2 ** 20,
+    };
   } finally {
     clearInterval(timer);
   }
@@ -42,11 +47,17 @@ async function load(ordersUrl: string, processingUrl: string): Promise<void> {
   const orders = await createDatabase(ordersUrl, { poolSize: 1 });
   try {
     await sql`set session_replication_role = replica`.execute(orders.db);
-    await sql`insert into order_plan (order_code, product_name, item_code, requirement, plan_start, plan_end) values ('BENCH', 'Blend', 'BLT00001', 1000000000000, '2026-01-01', '2026-12-31')`.execute(orders.db);
-    await sql`insert into order_request (request_code, order_code, product_name, requirement) select g, 'BENCH', 'Blend', 20000 from generate_series(1, ${SHIPMENTS / 2}) g`.execute(orders.db);
+    await sql`insert into order_plan (order_code, product_name, item_code, requirement, plan_start, plan_end) values ('BENCH', 'Blend', 'BLT00001', 1000000000000, '2026-01-01', '2026-12-31')`.execute(
+      orders.db,
+    );
+    await sql`insert into order_request (request_code, order_code, product_name, requirement) select g, 'BENCH', 'Blend', 20000 from generate_series(1, ${SHIPMENTS / 2}) g`.execute(
+      orders.db,
+    );
     // Shipment n (1-based) is request ceil(n/2), shipment 1 or 2; 10 kg each, dispatched.
     await sql`insert into order_shipment (request_code, shipment_code, quantity, allocated, status)
-              select (n - 1) / 2 + 1, (n - 1) % 2 + 1, 10000, 10000, 'SHIPMENT_DISPATCHED' from generate_series(1, ${SHIPMENTS}) n`.execute(orders.db);
+              select (n - 1) / 2 + 1, (n - 1) % 2 + 1, 10000, 10000, 'SHIPMENT_DISPATCHED' from generate_series(1, ${SHIPMENTS}) n`.execute(
+      orders.db,
+    );
     // Planted: a quantity mismatch, a status mismatch and an orphan (shipment missing here).
     await sql`update order_shipment set quantity = 9000 where request_code = 1 and shipment_code = 1`.execute(orders.db);
     await sql`update order_shipment set status = 'ORDER_READY' where request_code = 2 and shipment_code = 1`.execute(orders.db);
@@ -60,14 +71,20 @@ async function load(ordersUrl: string, processingUrl: string): Promise<void> {
     await sql`set session_replication_role = replica`.execute(processing.db);
     await sql`insert into store_location (location_name, herbline_section) values ('BENCH', false)`.execute(processing.db);
     await sql`insert into item values ('T-BENCH', 1)`.execute(processing.db);
-    await sql`insert into tealine (item_code, created_ts, no_of_bags, weight_per_bag) values ('T-BENCH', 1, ${BAGS}, 11)`.execute(processing.db);
-    await sql`create temporary table bench_bag as select b, gen_random_uuid() as barcode from generate_series(1, ${BAGS}) b`.execute(processing.db);
+    await sql`insert into tealine (item_code, created_ts, no_of_bags, weight_per_bag) values ('T-BENCH', 1, ${BAGS}, 11)`.execute(
+      processing.db,
+    );
+    await sql`create temporary table bench_bag as select b, gen_random_uuid() as barcode from generate_series(1, ${BAGS}) b`.execute(
+      processing.db,
+    );
     await sql`insert into tealine_record (barcode, item_code, created_ts, bag_no, store_location, bag_weight, gross_weight, status, remaining, dispatched_at)
               select barcode, 'T-BENCH', 1, b, 'BENCH', 1, 11, 'DISPATCHED', 0, now() from bench_bag`.execute(processing.db);
     // Allocation i goes from bag floor(i/10)+1 to shipment (i mod 100,000)+1: 10 bags × 1 kg per shipment.
     await sql`insert into tealine_allocate_shipment (barcode, request_code, shipment_code, amount, remaining)
               select bag.barcode, (s - 1) / 2 + 1, (s - 1) % 2 + 1, 1, 1
-              from (select i, i / 10 + 1 as b, i % ${SHIPMENTS} + 1 as s from generate_series(0, ${ALLOCATIONS - 1}) i) a join bench_bag bag on bag.b = a.b`.execute(processing.db);
+              from (select i, i / 10 + 1 as b, i % ${SHIPMENTS} + 1 as s from generate_series(0, ${ALLOCATIONS - 1}) i) a join bench_bag bag on bag.b = a.b`.execute(
+      processing.db,
+    );
     await sql`analyze`.execute(processing.db);
   } finally {
     await processing.close();
@@ -76,10 +93,12 @@ async function load(ordersUrl: string, processingUrl: string): Promise<void> {
 
 const scenario: Scenario = {
   name: 'reconcile',
-  description: 'MTP reconciliation of 1,000,000 allocation rows against 100,000 shipments (two PostgreSQL databases, signed paged HTTP) vs one SQL GROUP BY over the allocations',
+  description:
+    'MTP reconciliation of 1,000,000 allocation rows against 100,000 shipments (two PostgreSQL databases, signed paged HTTP) vs one SQL GROUP BY over the allocations',
   async run(ctx) {
     const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl) throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
+    if (!adminUrl)
+      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
     process.env.TEST_POSTGRES_URL = adminUrl;
     const target = testDatabases({ dialects: ['postgres'] })[0]!;
     const handles: TestDatabase[] = [await target.create(), await target.create()];
@@ -98,7 +117,17 @@ const scenario: Scenario = {
       const peers: Record<string, string> = {};
       const start = async (definition: ServiceDefinition, handle: TestDatabase) => {
         const database = handle.database;
-        const context: ServiceContext = { name: definition.name, database, logger: silentLogger(), clock: systemClock, keyring, credentials: testCredentials(definition.name, keyring), scope: TEST_SCOPE, peers, env: { ORDERS_TIMEOUT_MS: '60000' } };
+        const context: ServiceContext = {
+          name: definition.name,
+          database,
+          logger: silentLogger(),
+          clock: systemClock,
+          keyring,
+          credentials: testCredentials(definition.name, keyring),
+          scope: TEST_SCOPE,
+          peers,
+          env: { ORDERS_TIMEOUT_MS: '60000' },
+        };
         const app = (await definition.buildApp(context)) as HttpApp;
         apps.push(app);
         return app.listen({ host: '127.0.0.1', port: 0 });
@@ -106,15 +135,26 @@ const scenario: Scenario = {
       // Peers are read at build time: orders first (it only needs processing for pass-throughs).
       peers.orders = await start(ordersService, ordersHandle);
       peers.processing = await start(processingService, processingHandle);
-      const client = createServiceClient({ name: 'processing', baseUrl: peers.processing, credentials: testCredentials('cli', keyring), scope: TEST_SCOPE, timeoutMs: 600_000, retry: { maxAttempts: 1, baseMs: 0, capMs: 0 } });
+      const client = createServiceClient({
+        name: 'processing',
+        baseUrl: peers.processing,
+        credentials: testCredentials('cli', keyring),
+        scope: TEST_SCOPE,
+        timeoutMs: 600_000,
+        retry: { maxAttempts: 1, baseMs: 0, capMs: 0 },
+      });
 
       const variants = [
         {
           name: 'SQL GROUP BY over the allocations (one query, processing DB)',
           role: 'baseline' as const,
           op: async () => {
-            const { rows } = await sql<{ request_code: string }>`select request_code, shipment_code, sum(amount) as allocated, count(*) as bags
-              from tealine_allocate_shipment group by request_code, shipment_code order by request_code, shipment_code`.execute(processingHandle.database.db);
+            const { rows } = await sql<{
+              request_code: string;
+            }>`select request_code, shipment_code, sum(amount) as allocated, count(*) as bags
+              from tealine_allocate_shipment group by request_code, shipment_code order by request_code, shipment_code`.execute(
+              processingHandle.database.db,
+            );
             return { rows: rows.length, differences: -1 };
           },
         },
@@ -122,8 +162,13 @@ const scenario: Scenario = {
           name: 'POST /internal/reconcile/mtp (streaming merge, pages of 5,000 over signed HTTP)',
           role: 'subject' as const,
           op: async () => {
-            const report = await client.json<{ summary: { shipments: number; allocationGroups: number; differences: number } }>({ method: 'POST', path: '/internal/reconcile/mtp', query: { page_size: 5000 } });
-            if (report.summary.differences !== PLANTED) throw new Error(`expected ${PLANTED} differences, found ${report.summary.differences}`);
+            const report = await client.json<{ summary: { shipments: number; allocationGroups: number; differences: number } }>({
+              method: 'POST',
+              path: '/internal/reconcile/mtp',
+              query: { page_size: 5000 },
+            });
+            if (report.summary.differences !== PLANTED)
+              throw new Error(`expected ${PLANTED} differences, found ${report.summary.differences}`);
             return { rows: report.summary.allocationGroups, differences: report.summary.differences };
           },
         },
@@ -134,7 +179,9 @@ const scenario: Scenario = {
         for (let step = 0; step < variants.length; step++) {
           const v = variants[(round + step) % variants.length]!;
           const m = await measured(v.op);
-          ctx.log(`round ${round + 1}/${ctx.rounds} ${v.name}: ${(m.ms / 1000).toFixed(2)} s, ${m.result.rows} groups, peak heap +${m.peakHeapMb.toFixed(1)} MB, peak RSS +${m.peakRssMb.toFixed(1)} MB`);
+          ctx.log(
+            `round ${round + 1}/${ctx.rounds} ${v.name}: ${(m.ms / 1000).toFixed(2)} s, ${m.result.rows} groups, peak heap +${m.peakHeapMb.toFixed(1)} MB, peak RSS +${m.peakRssMb.toFixed(1)} MB`,
+          );
           // One "request" per reconciliation: rps is runs per second, p50/p99 the run's duration.
           rounds.get(v.name)!.push({ rps: 1000 / m.ms, p50: m.ms, p99: m.ms, requests: 1 });
           memory.get(v.name)!.heapMb.push(Number(m.peakHeapMb.toFixed(1)));

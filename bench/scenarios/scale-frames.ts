@@ -76,7 +76,12 @@ const scenario: Scenario = {
       }
       durations.sort((a, b) => a - b);
       const total = durations.reduce((sum, ms) => sum + ms, 0);
-      return { rps: (durations.length * FRAMES) / (total / 1000), p50: percentile(durations, 0.5), p99: percentile(durations, 0.99), requests: durations.length * FRAMES };
+      return {
+        rps: (durations.length * FRAMES) / (total / 1000),
+        p50: percentile(durations, 0.5),
+        p99: percentile(durations, 0.99),
+        requests: durations.length * FRAMES,
+      };
     };
     if (ctx.warmup > 0) for (const v of variants) measure(v.pass, ctx.warmup);
     const rounds = new Map<string, RoundMetrics[]>(variants.map((v) => [v.name, []]));

@@ -75,18 +75,27 @@ class LagRecorder {
 
 async function targetApp(database: Database, recorder: LagRecorder): Promise<HttpApp> {
   await migrateToLatest(database, outboxMigrations);
-  await sql`create table applied (event_id varchar(64) primary key, aggregate_id varchar(200) not null, created_at bigint not null, applied_at bigint not null)`.execute(database.db);
+  await sql`create table applied (event_id varchar(64) primary key, aggregate_id varchar(200) not null, created_at bigint not null, applied_at bigint not null)`.execute(
+    database.db,
+  );
   const app = await createHttpApp({ name: 'bench-target', logger: silent(), auth: { ...SCOPE, lookup: keyringLookup(KEYRING) } });
-  app.post('/internal/events', { schema: { body: EventEnvelope, response: { 200: Type.Object({ status: Type.String() }) } } }, async (request) => {
-    const envelope = request.body as EventEnvelope;
-    const result = await inTransaction(database.db, (trx) =>
-      applyOnce(trx, envelope.id, () =>
-        trx.insertInto('applied').values({ event_id: envelope.id, aggregate_id: envelope.aggregateId, created_at: envelope.createdAt, applied_at: Date.now() }).execute(),
-      ),
-    );
-    if (result.applied) recorder.record(envelope.createdAt);
-    return { status: result.applied ? 'applied' : 'duplicate' };
-  });
+  app.post(
+    '/internal/events',
+    { schema: { body: EventEnvelope, response: { 200: Type.Object({ status: Type.String() }) } } },
+    async (request) => {
+      const envelope = request.body as EventEnvelope;
+      const result = await inTransaction(database.db, (trx) =>
+        applyOnce(trx, envelope.id, () =>
+          trx
+            .insertInto('applied')
+            .values({ event_id: envelope.id, aggregate_id: envelope.aggregateId, created_at: envelope.createdAt, applied_at: Date.now() })
+            .execute(),
+        ),
+      );
+      if (result.applied) recorder.record(envelope.createdAt);
+      return { status: result.applied ? 'applied' : 'duplicate' };
+    },
+  );
   return app;
 }
 
@@ -109,7 +118,10 @@ async function paced(pipeline: Pipeline, rate: number, seconds: number, start: n
     const count = Math.floor(owed);
     owed -= count;
     if (count > 0) {
-      const events = Array.from({ length: count }, (_, k) => ({ aggregateId: `agg-${(start + written + k) % AGGREGATES}`, n: start + written + k }));
+      const events = Array.from({ length: count }, (_, k) => ({
+        aggregateId: `agg-${(start + written + k) % AGGREGATES}`,
+        n: start + written + k,
+      }));
       written += count;
       inFlight.push(pipeline.write(events));
     }
@@ -126,7 +138,10 @@ async function flood(pipeline: Pipeline, total: number, start: number): Promise<
     while (next < total) {
       const from = next;
       next += 100;
-      const events = Array.from({ length: Math.min(100, total - from) }, (_, k) => ({ aggregateId: `agg-${(start + from + k) % AGGREGATES}`, n: start + from + k }));
+      const events = Array.from({ length: Math.min(100, total - from) }, (_, k) => ({
+        aggregateId: `agg-${(start + from + k) % AGGREGATES}`,
+        n: start + from + k,
+      }));
       await pipeline.write(events);
     }
   };
@@ -143,7 +158,8 @@ async function drained(recorder: LagRecorder, expected: number, timeoutMs: numbe
 
 const scenario: Scenario = {
   name: 'sync',
-  description: 'Outbox commit → applied in the target: the sync service vs a graphile-worker pipeline, lag at 200 and 1,000 events/s and max events/s (PostgreSQL)',
+  description:
+    'Outbox commit → applied in the target: the sync service vs a graphile-worker pipeline, lag at 200 and 1,000 events/s and max events/s (PostgreSQL)',
   async run(ctx: ScenarioContext) {
     const stamp = Date.now().toString(36);
     const names = { source: `bench_sync_src_${stamp}`, target: `bench_sync_tgt_${stamp}`, sync: `bench_sync_db_${stamp}` };
@@ -162,7 +178,9 @@ const scenario: Scenario = {
       const sourceDb = await open(names.source);
       await migrateToLatest(sourceDb, outboxMigrations);
       await sql`create table gw_outbox (position bigserial primary key, id varchar(36) not null unique, aggregate_type varchar(100) not null,
-                aggregate_id varchar(200) not null, type varchar(200) not null, payload text not null, created_at bigint not null)`.execute(sourceDb.db);
+                aggregate_id varchar(200) not null, type varchar(200) not null, payload text not null, created_at bigint not null)`.execute(
+        sourceDb.db,
+      );
       const notifier = new OutboxNotifier();
       const sourceApp = await createHttpApp({ name: 'bench-source', logger: silent(), auth: { ...SCOPE, lookup: keyringLookup(KEYRING) } });
       registerOutboxRoute(sourceApp, { db: sourceDb.db, wake: notifier.wait });
@@ -183,7 +201,13 @@ const scenario: Scenario = {
         credentials: credentialsFor(KEYRING, 'sync'),
         scope: SCOPE,
         peers: { src: sourceUrl, tgt: targetUrl },
-        env: { SYNC_SOURCES: 'src', SYNC_WORKER_CONCURRENCY: '64', SYNC_TARGET_CONCURRENCY: '64', SYNC_POLL_INTERVAL_MS: '50', SYNC_FEED_WAIT_MS: '10000' },
+        env: {
+          SYNC_SOURCES: 'src',
+          SYNC_WORKER_CONCURRENCY: '64',
+          SYNC_TARGET_CONCURRENCY: '64',
+          SYNC_POLL_INTERVAL_MS: '50',
+          SYNC_FEED_WAIT_MS: '10000',
+        },
       };
       await migrateToLatest(syncDb, syncService.migrations);
       // One instance: the app and the workers share the route cache and the wake-up.
@@ -198,13 +222,24 @@ const scenario: Scenario = {
         max_retries: 20,
         retry_delay_seconds: 0.1,
       });
-      const headers = await signRequest({ method: 'POST', url: 'http://localhost/api/sync/configurations', headers: { 'content-type': 'application/json' }, body }, credentialsFor(KEYRING, 'source'), SCOPE);
+      const headers = await signRequest(
+        { method: 'POST', url: 'http://localhost/api/sync/configurations', headers: { 'content-type': 'application/json' }, body },
+        credentialsFor(KEYRING, 'source'),
+        SCOPE,
+      );
       const created = await syncApp.inject({ method: 'POST', url: '/api/sync/configurations', headers, payload: body });
       if (created.statusCode !== 201) throw new Error(`creating the configuration failed: ${created.body}`);
       background = await syncService.startBackground!(context, shared);
 
       // The graphile-worker pipeline on the source database.
-      const client = createServiceClient({ name: 'bench-target', baseUrl: targetUrl, credentials: credentialsFor(KEYRING, 'sync'), scope: SCOPE, timeoutMs: 10_000, connections: 64 });
+      const client = createServiceClient({
+        name: 'bench-target',
+        baseUrl: targetUrl,
+        credentials: credentialsFor(KEYRING, 'sync'),
+        scope: SCOPE,
+        timeoutMs: 10_000,
+        connections: 64,
+      });
       graphile = await runGraphileWorker({
         connectionString: benchDatabaseUrl(names.source),
         concurrency: 64,
@@ -216,7 +251,12 @@ const scenario: Scenario = {
         taskList: {
           deliver: async (payload) => {
             const envelope = payload as EventEnvelope;
-            const response = await client.request({ method: 'POST', path: '/internal/events', body: envelope, idempotencyKey: envelope.id });
+            const response = await client.request({
+              method: 'POST',
+              path: '/internal/events',
+              body: envelope,
+              idempotencyKey: envelope.id,
+            });
             if (response.status !== 200) throw new Error(`target answered ${response.status}`);
           },
         },
@@ -226,7 +266,17 @@ const scenario: Scenario = {
         name: 'sync service',
         role: 'subject',
         async write(events) {
-          await inTransaction(sourceDb.db, (trx) => writeEvents(trx, events.map((event) => ({ aggregateType: 'bag', aggregateId: event.aggregateId, type: 'bag.weighed', payload: { n: event.n } }))));
+          await inTransaction(sourceDb.db, (trx) =>
+            writeEvents(
+              trx,
+              events.map((event) => ({
+                aggregateType: 'bag',
+                aggregateId: event.aggregateId,
+                type: 'bag.weighed',
+                payload: { n: event.n },
+              })),
+            ),
+          );
           notifier.notify();
         },
       };
@@ -237,9 +287,22 @@ const scenario: Scenario = {
             const id = randomUUID();
             // The same outbox row as the sync pipeline writes, in a twin table the sync collector does not read.
             await sql`insert into gw_outbox (id, aggregate_type, aggregate_id, type, payload, created_at)
-                      values (${id}, 'bag', ${event.aggregateId}, 'bag.weighed', ${JSON.stringify({ n: event.n })}, ${createdAt})`.execute(trx);
-            const envelope: EventEnvelope = { id, source: 'src', aggregateType: 'bag', aggregateId: event.aggregateId, type: 'bag.weighed', payload: { n: event.n }, createdAt };
-            if (ordered) await sql`select graphile_worker.add_job('deliver', ${JSON.stringify(envelope)}::json, queue_name => ${event.aggregateId})`.execute(trx);
+                      values (${id}, 'bag', ${event.aggregateId}, 'bag.weighed', ${JSON.stringify({ n: event.n })}, ${createdAt})`.execute(
+              trx,
+            );
+            const envelope: EventEnvelope = {
+              id,
+              source: 'src',
+              aggregateType: 'bag',
+              aggregateId: event.aggregateId,
+              type: 'bag.weighed',
+              payload: { n: event.n },
+              createdAt,
+            };
+            if (ordered)
+              await sql`select graphile_worker.add_job('deliver', ${JSON.stringify(envelope)}::json, queue_name => ${event.aggregateId})`.execute(
+                trx,
+              );
             else await sql`select graphile_worker.add_job('deliver', ${JSON.stringify(envelope)}::json)`.execute(trx);
           }
         });
@@ -248,7 +311,11 @@ const scenario: Scenario = {
       // For reference only: without a queue per aggregate graphile-worker gives no order at all.
       const unorderedPipeline: Pipeline = { name: 'graphile-worker, unordered', role: 'subject', write: graphileWriter(false) };
       const pipelines = [graphilePipeline, syncPipeline, unorderedPipeline];
-      const loads: { label: string; rate?: number }[] = [{ label: '200 ev/s', rate: 200 }, { label: '1,000 ev/s', rate: 1000 }, { label: 'max' }];
+      const loads: { label: string; rate?: number }[] = [
+        { label: '200 ev/s', rate: 200 },
+        { label: '1,000 ev/s', rate: 1000 },
+        { label: 'max' },
+      ];
       const results = new Map<string, VariantResult>();
       let counter = 0;
       const measure = async (pipeline: Pipeline, load: (typeof loads)[number]) => {
@@ -265,9 +332,18 @@ const scenario: Scenario = {
         counter += expected;
         await drained(recorder, expected, 300_000);
         const seconds = (recorder.lastAppliedAt - began) / 1000;
-        const round: RoundMetrics = { rps: expected / seconds, p50: recorder.percentile(50), p99: recorder.percentile(99), requests: expected };
+        const round: RoundMetrics = {
+          rps: expected / seconds,
+          p50: recorder.percentile(50),
+          p99: recorder.percentile(99),
+          requests: expected,
+        };
         const key = `${pipeline.name} @ ${load.label}`;
-        const variant = results.get(key) ?? { name: key, role: pipeline.role === 'baseline' && load.label === 'max' ? 'baseline' : 'subject', rounds: [] };
+        const variant = results.get(key) ?? {
+          name: key,
+          role: pipeline.role === 'baseline' && load.label === 'max' ? 'baseline' : 'subject',
+          rounds: [],
+        };
         variant.rounds.push(round);
         results.set(key, variant);
         ctx.log(`${key}: ${round.rps.toFixed(0)} ev/s applied, lag p50 ${round.p50} ms, p99 ${round.p99} ms (${expected} events)`);
@@ -309,12 +385,19 @@ const scenario: Scenario = {
         parameters: {
           database: 'PostgreSQL (BENCH_POSTGRES_URL or TEST_POSTGRES_URL), one database each for source, target and sync',
           aggregates: AGGREGATES,
-          orderedPerAggregate: 'sync (head-of-line per aggregate) and the graphile-worker baseline (named queue per aggregate); the "unordered" graphile variant is for reference',
+          orderedPerAggregate:
+            'sync (head-of-line per aggregate) and the graphile-worker baseline (named queue per aggregate); the "unordered" graphile variant is for reference',
           lag: 'ms from the source transaction (outbox created_at) to the target having committed the apply',
           reqPerSecond: 'events applied per second over the run (paced loads: the offered rate if it keeps up)',
           maxLoad: `${ctx.duration * 2000} events written by 4 writers in transactions of 100, as fast as possible`,
           syncSettings: context.env,
-          graphileSettings: { concurrency: 64, maxPoolSize: 20, pollInterval: 1000, queue: 'per aggregate', addJob: 'graphile_worker.add_job in the source transaction' },
+          graphileSettings: {
+            concurrency: 64,
+            maxPoolSize: 20,
+            pollInterval: 1000,
+            queue: 'per aggregate',
+            addJob: 'graphile_worker.add_job in the source transaction',
+          },
           baseline: 'graphile-worker @ max',
           comparisons,
         },

@@ -30,22 +30,40 @@ async function load(url: string): Promise<void> {
     await sql`set session_replication_role = replica`.execute(db);
     await sql`insert into store_location (location_name, herbline_section) values ('BENCH', false)`.execute(db);
     await sql`insert into item values ('T-BENCH', 1)`.execute(db);
-    await sql`insert into tealine (item_code, created_ts, invoice_no, garden, broker, no_of_bags, weight_per_bag) values ('T-BENCH', 1, 'INV-BENCH', 'Garden', 'Broker', ${BAGS}, 10)`.execute(db);
-    await sql`insert into blendsheet (blendsheet_no, standard, remarks, total, no_of_batches) values ('BS-BENCH', 'S', 'bench', 100000, ${BATCHES})`.execute(db);
+    await sql`insert into tealine (item_code, created_ts, invoice_no, garden, broker, no_of_bags, weight_per_bag) values ('T-BENCH', 1, 'INV-BENCH', 'Garden', 'Broker', ${BAGS}, 10)`.execute(
+      db,
+    );
+    await sql`insert into blendsheet (blendsheet_no, standard, remarks, total, no_of_batches) values ('BS-BENCH', 'S', 'bench', 100000, ${BATCHES})`.execute(
+      db,
+    );
     await sql`insert into item select 'B-' || g, 2 from generate_series(1, ${BATCHES}) g`.execute(db);
-    await sql`insert into blendsheet_batch (item_code, created_ts, blendsheet_no, batch_no, trader_status) select 'B-' || g, 2, 'BS-BENCH', g, 'TRADER_ALLOWED' from generate_series(1, ${BATCHES}) g`.execute(db);
+    await sql`insert into blendsheet_batch (item_code, created_ts, blendsheet_no, batch_no, trader_status) select 'B-' || g, 2, 'BS-BENCH', g, 'TRADER_ALLOWED' from generate_series(1, ${BATCHES}) g`.execute(
+      db,
+    );
     await sql`create temporary table bench_bag as select b, gen_random_uuid() as barcode from generate_series(1, ${BAGS}) b`.execute(db);
     await sql`insert into tealine_record (barcode, item_code, created_ts, bag_no, store_location, bag_weight, gross_weight, status, remaining)
               select barcode, 'T-BENCH', 1, b, 'BENCH', 1, 11, 'IN_PROCESS', 8 from bench_bag`.execute(db);
-    await sql`insert into tealine_allocate_blendsheet (barcode, item_code, created_ts, amount) select barcode, 'B-' || (b % ${BATCHES} + 1), 2, 1 from bench_bag`.execute(db);
-    await sql`insert into tealine_allocate_shipment (barcode, request_code, shipment_code, amount, remaining) select barcode, b % ${OUTPUTS} + 1, 1, 1, 1 from bench_bag`.execute(db);
+    await sql`insert into tealine_allocate_blendsheet (barcode, item_code, created_ts, amount) select barcode, 'B-' || (b % ${BATCHES} + 1), 2, 1 from bench_bag`.execute(
+      db,
+    );
+    await sql`insert into tealine_allocate_shipment (barcode, request_code, shipment_code, amount, remaining) select barcode, b % ${OUTPUTS} + 1, 1, 1, 1 from bench_bag`.execute(
+      db,
+    );
     await sql`create temporary table bench_out as select o, gen_random_uuid() as barcode from generate_series(1, ${OUTPUTS}) o`.execute(db);
     await sql`insert into blendsheet_record (barcode, item_code, created_ts, bag_no, store_location, bag_weight, gross_weight, status, remaining)
-              select barcode, 'B-' || ((o - 1) / ${OUTPUTS_PER_BATCH} + 1), 2, (o - 1) % ${OUTPUTS_PER_BATCH} + 1, 'BENCH', 1, 6, 'PROCESSED', 0 from bench_out`.execute(db);
-    await sql`insert into blendsheet_allocate_shipment (barcode, request_code, shipment_code, amount, remaining) select barcode, ${OUTPUTS} + o, 1, 5, 1 from bench_out`.execute(db);
-    await sql`insert into blendsheet_allocate_parcel (barcode, request_code, shipment_code, schedule_code, amount) select barcode, ${OUTPUTS} + o, 1, o % ${SCHEDULES} + 1, 4 from bench_out`.execute(db);
+              select barcode, 'B-' || ((o - 1) / ${OUTPUTS_PER_BATCH} + 1), 2, (o - 1) % ${OUTPUTS_PER_BATCH} + 1, 'BENCH', 1, 6, 'PROCESSED', 0 from bench_out`.execute(
+      db,
+    );
+    await sql`insert into blendsheet_allocate_shipment (barcode, request_code, shipment_code, amount, remaining) select barcode, ${OUTPUTS} + o, 1, 5, 1 from bench_out`.execute(
+      db,
+    );
+    await sql`insert into blendsheet_allocate_parcel (barcode, request_code, shipment_code, schedule_code, amount) select barcode, ${OUTPUTS} + o, 1, o % ${SCHEDULES} + 1, 4 from bench_out`.execute(
+      db,
+    );
     await sql`insert into shipment_dispatch (dispatch_key, request_code, shipment_code, shipment_vehicle, bags, state, created_at, updated_at)
-              select 'bench-' || s, s, 1, 'V-' || (s % ${VEHICLES}), '[]', 'completed', 1, 1 from generate_series(1, ${SHIPMENTS}) s`.execute(db);
+              select 'bench-' || s, s, 1, 'V-' || (s % ${VEHICLES}), '[]', 'completed', 1, 1 from generate_series(1, ${SHIPMENTS}) s`.execute(
+      db,
+    );
     await sql`analyze`.execute(db);
   } finally {
     await database.close();
@@ -57,7 +75,8 @@ const scenario: Scenario = {
   description: `Trace of a lot of ${BAGS} bags through ${BATCHES} blends to ${SHIPMENTS} shipments, ${OUTPUTS} parcels and ${VEHICLES} vehicles (GET /app/trace) vs one bag scan (GET /app/scan), same server`,
   async run(ctx) {
     const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl) throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
+    if (!adminUrl)
+      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
     process.env.TEST_POSTGRES_URL = adminUrl;
     const handle = await testDatabases({ dialects: ['postgres'] })[0]!.create();
     const keyring = testKeyring();
@@ -66,12 +85,31 @@ const scenario: Scenario = {
       await migrateToLatest(handle.database, processingService.migrations);
       ctx.log(`loading ${BAGS} bags, ${OUTPUTS} output bags and their allocations (generate_series)`);
       await load(handle.url);
-      const context: ServiceContext = { name: 'processing', database: handle.database, logger: silentLogger(), clock: systemClock, keyring, credentials: testCredentials('processing', keyring), scope: TEST_SCOPE, peers: {}, env: {} };
+      const context: ServiceContext = {
+        name: 'processing',
+        database: handle.database,
+        logger: silentLogger(),
+        clock: systemClock,
+        keyring,
+        credentials: testCredentials('processing', keyring),
+        scope: TEST_SCOPE,
+        peers: {},
+        env: {},
+      };
       app = (await processingService.buildApp(context)) as HttpApp;
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
-      const client = createServiceClient({ name: 'processing', baseUrl: url, credentials: testCredentials('gateway', keyring), scope: TEST_SCOPE, timeoutMs: 120_000, retry: { maxAttempts: 1, baseMs: 0, capMs: 0 } });
+      const client = createServiceClient({
+        name: 'processing',
+        baseUrl: url,
+        credentials: testCredentials('gateway', keyring),
+        scope: TEST_SCOPE,
+        timeoutMs: 120_000,
+        retry: { maxAttempts: 1, baseMs: 0, capMs: 0 },
+      });
       const identity = { user: 'bench', roles: ['SEEDUWA-OFFICER'] };
-      const { rows } = await sql<{ barcode: string }>`select cast(barcode as text) as barcode from tealine_record order by bag_no limit 1`.execute(handle.database.db);
+      const { rows } = await sql<{
+        barcode: string;
+      }>`select cast(barcode as text) as barcode from tealine_record order by bag_no limit 1`.execute(handle.database.db);
       const oneBag = rows[0]!.barcode;
 
       const variants = [
@@ -87,7 +125,11 @@ const scenario: Scenario = {
           name: 'GET /app/trace/T-BENCH (whole lot, up and down)',
           role: 'subject' as const,
           op: async () => {
-            const graph = await client.json<{ nodes: unknown[]; edges: unknown[] }>({ method: 'GET', path: '/app/trace/T-BENCH', identity });
+            const graph = await client.json<{ nodes: unknown[]; edges: unknown[] }>({
+              method: 'GET',
+              path: '/app/trace/T-BENCH',
+              identity,
+            });
             const expected = 1 + 3 + BAGS + BATCHES + OUTPUTS + SHIPMENTS + VEHICLES + OUTPUTS + SCHEDULES;
             if (graph.nodes.length !== expected) throw new Error(`expected ${expected} nodes, found ${graph.nodes.length}`);
             return graph.nodes.length;

@@ -69,5 +69,6 @@ async function run(): Promise<RoundMetrics> {
 
 run().then(
   (metrics) => parentPort?.postMessage({ ok: true, metrics } satisfies LoadReply),
-  (error: unknown) => parentPort?.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies LoadReply),
+  (error: unknown) =>
+    parentPort?.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies LoadReply),
 );

@@ -65,7 +65,14 @@ const millis = (value: number) => value.toFixed(value >= 10 ? 1 : 3);
 const triple = (s: Spread, format: (value: number) => string) => `${format(s.min)} / ${format(s.median)} / ${format(s.max)}`;
 
 export function renderTable(variants: VariantSummary[]): string {
-  const header = ['variant', 'req/s  min / median / max', 'p50 ms  min / median / max', 'p99 ms  min / median / max', 'req/s vs base', 'p99 vs base'];
+  const header = [
+    'variant',
+    'req/s  min / median / max',
+    'p50 ms  min / median / max',
+    'p99 ms  min / median / max',
+    'req/s vs base',
+    'p99 vs base',
+  ];
   const rows = variants.map((v) => [
     v.role === 'baseline' ? `${v.name} (baseline)` : v.name,
     triple(v.rps, integer),
@@ -75,6 +82,7 @@ export function renderTable(variants: VariantSummary[]): string {
     v.vsBaseline ? `${v.vsBaseline.p99.toFixed(2)}x` : '-',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }

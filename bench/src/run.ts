@@ -28,7 +28,10 @@ async function listScenarios(): Promise<void> {
 
 /** ISO 8601 basic format: sortable, and no colons, which some file systems refuse. */
 function fileTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 async function main(): Promise<number> {

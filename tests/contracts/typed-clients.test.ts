@@ -56,7 +56,12 @@ describe('typed inter-service clients', () => {
   let client: ServiceClient;
   beforeAll(async () => {
     peer = await recordingPeer(keyring);
-    client = createServiceClient({ name: 'peer', baseUrl: peer.url, credentials: testCredentials('processing', keyring), retry: { maxAttempts: 1, baseMs: 1, capMs: 1 } });
+    client = createServiceClient({
+      name: 'peer',
+      baseUrl: peer.url,
+      credentials: testCredentials('processing', keyring),
+      retry: { maxAttempts: 1, baseMs: 1, capMs: 1 },
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -66,12 +71,12 @@ describe('typed inter-service clients', () => {
   const last = () => peer.seen.at(-1)!;
   const expectCarried = (seen: Seen, key?: string) => {
     expect(seen).toMatchObject({ principal: 'processing', user: 'officer-1', roles: ['SEEDUWA-OFFICER'] });
-    expect([seen.headers['x-request-id'], seen.headers.traceparent, seen.headers['x-caller-note'], seen.headers['idempotency-key']]).toEqual([
-      'req-typed-1',
-      TRACEPARENT,
-      'kept',
-      key,
-    ]);
+    expect([
+      seen.headers['x-request-id'],
+      seen.headers.traceparent,
+      seen.headers['x-caller-note'],
+      seen.headers['idempotency-key'],
+    ]).toEqual(['req-typed-1', TRACEPARENT, 'kept', key]);
   };
 
   it("sends each orders call to orders' documented path with the caller's identity, trace and headers", async () => {
@@ -95,7 +100,11 @@ describe('typed inter-service clients', () => {
     expectCarried(last(), 'k-event');
 
     await api.reconcileShipments({ limit: 5, after: '12:1' });
-    expect([last().url, last().user, last().headers['x-caller-note']]).toEqual(['/internal/reconcile/mtp/shipments?limit=5&after=12%3A1', undefined, undefined]);
+    expect([last().url, last().user, last().headers['x-caller-note']]).toEqual([
+      '/internal/reconcile/mtp/shipments?limit=5&after=12%3A1',
+      undefined,
+      undefined,
+    ]);
   });
 
   it("sends each processing call to processing's documented path, one allocation path per record table", async () => {
@@ -105,7 +114,10 @@ describe('typed inter-service clients', () => {
     expectCarried(last());
     await api.listTraderBatches(undefined, OPTIONS);
     expect(last().url).toBe('/app/trader/blendsheet/batch');
-    await api.setTraderStatus({ item_code: 'BLT00192', created_ts: 5, trader_status: 'TRADER_ALLOWED' }, { ...OPTIONS, idempotencyKey: 'k-trader' });
+    await api.setTraderStatus(
+      { item_code: 'BLT00192', created_ts: 5, trader_status: 'TRADER_ALLOWED' },
+      { ...OPTIONS, idempotencyKey: 'k-trader' },
+    );
     expect([last().method, last().url]).toEqual(['PUT', '/app/trader/blendsheet/batch']);
     expectCarried(last(), 'k-trader');
     await api.listShipmentRecords({ request_code: 12, shipment_code: 1 }, OPTIONS);
@@ -114,7 +126,11 @@ describe('typed inter-service clients', () => {
     expect(last().url).toBe('/app/parcel/record?schedule_code=3');
     await api.allocateToShipment('flavorsheet', { barcode: 'b', request_code: 12, shipment_code: 1, amount: '1.000' }, OPTIONS);
     expect([last().method, last().url]).toEqual(['POST', '/app/flavorsheet/record/shipment']);
-    await api.allocateToParcel('blendsheet', { barcode: 'b', request_code: 12, shipment_code: 1, schedule_code: 3, reduced_by: '1.000' }, OPTIONS);
+    await api.allocateToParcel(
+      'blendsheet',
+      { barcode: 'b', request_code: 12, shipment_code: 1, schedule_code: 3, reduced_by: '1.000' },
+      OPTIONS,
+    );
     expect([last().method, last().url]).toEqual(['POST', '/app/blendsheet/record/parcel']);
     await api.reconcileAllocations({ limit: 5 });
     expect(last().url).toBe('/internal/reconcile/mtp/allocations?limit=5');

@@ -16,7 +16,10 @@ async function documentAt(url: string): Promise<Document> {
 
 function operations(doc: Document): Array<{ key: string; operation: Operation }> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    METHODS.filter((method) => item[method] !== undefined).map((method) => ({ key: `${method.toUpperCase()} ${path}`, operation: item[method]! })),
+    METHODS.filter((method) => item[method] !== undefined).map((method) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      operation: item[method]!,
+    })),
   );
 }
 

@@ -89,7 +89,12 @@ export async function signRaw(baseUrl: string, request: RawRequest, signer: Sign
   }
   try {
     const headers = await signRequest(
-      { method: request.method, url: `${baseUrl}${request.path}`, headers: signable, ...(request.body !== undefined ? { body: new Uint8Array(request.body) } : {}) },
+      {
+        method: request.method,
+        url: `${baseUrl}${request.path}`,
+        headers: signable,
+        ...(request.body !== undefined ? { body: new Uint8Array(request.body) } : {}),
+      },
       signer.credentials,
       signer.scope,
     );

@@ -75,7 +75,14 @@ const MALFORMED_JSON: Array<{ text: string; label: string }> = [
   { text: `${'['.repeat(DEEP)}`, label: 'unclosed 5000-level array' },
 ];
 
-const CONTENT_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/octet-stream', 'image/png'];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/octet-stream',
+  'image/png',
+];
 
 /** Odd headers any request may also carry (values are bytes; the server's HTTP parser sees them raw). */
 const HEADER_NOISE: Array<{ headers: Record<string, string>; label: string }> = [
@@ -104,7 +111,14 @@ export function draftArbitrary({ operation, template }: Target): fc.Arbitrary<Dr
   const baseBody = body ? (plausible(body) as Record<string, unknown>) : undefined;
   const objectBody = body !== undefined && (body.type === 'object' || body.properties !== undefined);
 
-  const build = (parts: { params?: Record<string, string | undefined>; extraQuery?: string; body?: string; contentType?: string; method?: string; mutation: string }): Draft => {
+  const build = (parts: {
+    params?: Record<string, string | undefined>;
+    extraQuery?: string;
+    body?: string;
+    contentType?: string;
+    method?: string;
+    mutation: string;
+  }): Draft => {
     const values = { ...params, ...parts.params };
     let path = template.replace(/\{([^}]+)\}/g, (_, name: string) => values[name] ?? '');
     const query = operation.parameters
@@ -128,10 +142,18 @@ export function draftArbitrary({ operation, template }: Target): fc.Arbitrary<Dr
   for (const parameter of operation.parameters) {
     const values = NASTY.filter((nasty) => !write || mustRefuse(parameter, nasty));
     if (values.length > 0) {
-      families.push(fc.constantFrom(...values).map((nasty) => build({ params: { [parameter.name]: nasty.text }, mutation: `${parameter.in} ${parameter.name} = ${nasty.label}` })));
+      families.push(
+        fc
+          .constantFrom(...values)
+          .map((nasty) =>
+            build({ params: { [parameter.name]: nasty.text }, mutation: `${parameter.in} ${parameter.name} = ${nasty.label}` }),
+          ),
+      );
     }
-    if (parameter.in === 'query' && parameter.required) families.push(fc.constant(build({ params: { [parameter.name]: undefined }, mutation: `query ${parameter.name} missing` })));
-    if (parameter.in === 'path') families.push(fc.constant(build({ params: { [parameter.name]: '' }, mutation: `path ${parameter.name} empty` })));
+    if (parameter.in === 'query' && parameter.required)
+      families.push(fc.constant(build({ params: { [parameter.name]: undefined }, mutation: `query ${parameter.name} missing` })));
+    if (parameter.in === 'path')
+      families.push(fc.constant(build({ params: { [parameter.name]: '' }, mutation: `path ${parameter.name} empty` })));
   }
 
   // Bodies the schema must refuse.
@@ -145,37 +167,63 @@ export function draftArbitrary({ operation, template }: Target): fc.Arbitrary<Dr
       const allowed = typesOf(schema);
       const wrong = WRONG_VALUES.filter((value) => !admits(allowed, jsonType(value)) || violatesEnum(schema, value));
       if (allowed.size > 0 && wrong.length > 0) {
-        families.push(fc.constantFrom(...wrong).map((value) => build({ body: withField(name, value), mutation: `body ${name} = ${JSON.stringify(value)} (wrong type)` })));
-        families.push(fc.constant(build({ body: withField(name, '__DEEP__').replace('"__DEEP__"', deepArray), mutation: `body ${name} = 5000-level array` })));
+        families.push(
+          fc
+            .constantFrom(...wrong)
+            .map((value) => build({ body: withField(name, value), mutation: `body ${name} = ${JSON.stringify(value)} (wrong type)` })),
+        );
+        families.push(
+          fc.constant(
+            build({ body: withField(name, '__DEEP__').replace('"__DEEP__"', deepArray), mutation: `body ${name} = 5000-level array` }),
+          ),
+        );
       }
       const branch = mainBranch(schema);
       if (allowed.has('string')) {
         families.push(
-          fc.tuple(fc.constantFrom('\u0000', 'fz\u0000', '\u0000fz\u0000'), fc.constantFrom('', '\u0001\u001b', '\ud800', '\udfff')).map(([nul, noise]) =>
-            build({ body: withField(name, `${nul}${noise}`), mutation: `body ${name} = NUL${noise ? ' + control/surrogate' : ''}` }),
-          ),
+          fc
+            .tuple(fc.constantFrom('\u0000', 'fz\u0000', '\u0000fz\u0000'), fc.constantFrom('', '\u0001\u001b', '\ud800', '\udfff'))
+            .map(([nul, noise]) =>
+              build({ body: withField(name, `${nul}${noise}`), mutation: `body ${name} = NUL${noise ? ' + control/surrogate' : ''}` }),
+            ),
         );
-        if (branch.maxLength !== undefined) families.push(fc.constant(build({ body: withField(name, 'Z'.repeat(Math.max(branch.maxLength + 1, 200_000))), mutation: `body ${name} = 200k string over maxLength` })));
+        if (branch.maxLength !== undefined)
+          families.push(
+            fc.constant(
+              build({
+                body: withField(name, 'Z'.repeat(Math.max(branch.maxLength + 1, 200_000))),
+                mutation: `body ${name} = 200k string over maxLength`,
+              }),
+            ),
+          );
       }
       if ((allowed.has('number') || allowed.has('integer')) && !allowed.has('string')) {
         families.push(
-          fc.constantFrom('1e309', '-1e309', '"Infinity"', '"NaN"', '""', '"1e309"').map((literal) =>
-            build({ body: withField(name, '__NUM__').replace('"__NUM__"', literal), mutation: `body ${name} = ${literal}` }),
-          ),
+          fc
+            .constantFrom('1e309', '-1e309', '"Infinity"', '"NaN"', '""', '"1e309"')
+            .map((literal) =>
+              build({ body: withField(name, '__NUM__').replace('"__NUM__"', literal), mutation: `body ${name} = ${literal}` }),
+            ),
         );
       }
     }
     families.push(
-      fc.constantFrom(
-        { text: '[]', label: 'array' },
-        { text: '"fz"', label: 'string' },
-        { text: '42', label: 'number' },
-        { text: 'null', label: 'null' },
-        { text: 'true', label: 'boolean' },
-        { text: deepArray, label: '5000-level array' },
-      ).map((shape) => build({ body: shape.text, mutation: `body is ${shape.label}` })),
+      fc
+        .constantFrom(
+          { text: '[]', label: 'array' },
+          { text: '"fz"', label: 'string' },
+          { text: '42', label: 'number' },
+          { text: 'null', label: 'null' },
+          { text: 'true', label: 'boolean' },
+          { text: deepArray, label: '5000-level array' },
+        )
+        .map((shape) => build({ body: shape.text, mutation: `body is ${shape.label}` })),
     );
-    families.push(fc.constantFrom(...CONTENT_TYPES).map((type) => build({ body: JSON.stringify(baseBody), contentType: type, mutation: `content-type ${type}` })));
+    families.push(
+      fc
+        .constantFrom(...CONTENT_TYPES)
+        .map((type) => build({ body: JSON.stringify(baseBody), contentType: type, mutation: `content-type ${type}` })),
+    );
     if (!(body.required ?? []).length && body.additionalProperties !== false) {
       // An object whose schema needs nothing: only a deep *non-object* is sure to be refused.
     } else {
@@ -184,13 +232,21 @@ export function draftArbitrary({ operation, template }: Target): fc.Arbitrary<Dr
   }
 
   // Unparseable JSON: refused before any handler, with or without a body schema.
-  families.push(fc.constantFrom(...MALFORMED_JSON).map((malformed) => build({ body: malformed.text, mutation: `body ${malformed.label}` })));
+  families.push(
+    fc.constantFrom(...MALFORMED_JSON).map((malformed) => build({ body: malformed.text, mutation: `body ${malformed.label}` })),
+  );
 
   if (!write) {
     families.push(
-      fc.constantFrom('fz%00=1', '__proto__=x', 'a[b]=c', 'constructor[prototype][x]=1', `${operation.parameters.find((p) => p.in === 'query')?.name ?? 'x'}=1&${operation.parameters.find((p) => p.in === 'query')?.name ?? 'x'}=2`).map((extra) =>
-        build({ extraQuery: extra, mutation: `extra query ${extra}` }),
-      ),
+      fc
+        .constantFrom(
+          'fz%00=1',
+          '__proto__=x',
+          'a[b]=c',
+          'constructor[prototype][x]=1',
+          `${operation.parameters.find((p) => p.in === 'query')?.name ?? 'x'}=1&${operation.parameters.find((p) => p.in === 'query')?.name ?? 'x'}=2`,
+        )
+        .map((extra) => build({ extraQuery: extra, mutation: `extra query ${extra}` })),
     );
     families.push(fc.constant(build({ body: JSON.stringify({ fz: 1 }), mutation: 'GET with a JSON body' })));
   }
@@ -199,13 +255,19 @@ export function draftArbitrary({ operation, template }: Target): fc.Arbitrary<Dr
   // handler that did exist would refuse it.
   const others = METHODS.filter((method) => !operation.methodsOnPath.includes(method));
   if (!template.includes('{*}') && others.length > 0) {
-    families.push(fc.constantFrom(...others).map((method) => build({ method, body: method === 'GET' ? undefined : '{"a":', mutation: `wrong method ${method}` })));
+    families.push(
+      fc
+        .constantFrom(...others)
+        .map((method) => build({ method, body: method === 'GET' ? undefined : '{"a":', mutation: `wrong method ${method}` })),
+    );
   }
 
   // The noise rides on any request; it never makes a refused request acceptable.
   return fc
     .tuple(fc.oneof(...families), fc.option(fc.constantFrom(...HEADER_NOISE), { freq: 4 }))
-    .map(([draft, noise]) => (noise ? { ...draft, headers: { ...draft.headers, ...noise.headers }, mutation: `${draft.mutation}; ${noise.label}` } : draft));
+    .map(([draft, noise]) =>
+      noise ? { ...draft, headers: { ...draft.headers, ...noise.headers }, mutation: `${draft.mutation}; ${noise.label}` } : draft,
+    );
 }
 
 const WRONG_VALUES: unknown[] = ['fz', 7, 1.5, true, null, [], { fz: 1 }, -1];

@@ -83,7 +83,9 @@ async function snapshots(platform: FuzzPlatform): Promise<Record<string, Snapsho
 async function syncBusy(platform: FuzzPlatform): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`
     select (select count(*) from sync_events where processing_status in ('pending', 'processing'))::int
-         + (select count(*) from sync_status where sync_status in ('pending', 'in_progress'))::int as n`.execute(platform.node('sync').database.db);
+         + (select count(*) from sync_status where sync_status in ('pending', 'in_progress'))::int as n`.execute(
+    platform.node('sync').database.db,
+  );
   return (rows[0]?.n ?? 0) > 0;
 }
 
@@ -120,9 +122,11 @@ function signerFor(operation: Operation, index: number): { signer: Signer; as: s
   const roles: Record<string, string[]> = { erp: ['manager', 'analyst', 'integration'], sync: ['integration'] };
   const pick = roles[operation.service] ?? [...MTP_GROUPS];
   const role = pick[index % pick.length]!;
-  return { signer: { credentials: testCredentials('gateway', keyring), scope, identity: { user: 'usr_fuzz', roles: [role] } }, as: `gateway for ${role}` };
+  return {
+    signer: { credentials: testCredentials('gateway', keyring), scope, identity: { user: 'usr_fuzz', roles: [role] } },
+    as: `gateway for ${role}`,
+  };
 }
-
 
 export interface FuzzSession {
   platform: FuzzPlatform;
@@ -176,8 +180,12 @@ export async function runFuzz({ platform, tokens }: FuzzSession, via: 'gateway' 
   const targets: Target[] = via === 'gateway' ? gatewayTargets(operations) : directTargets(operations);
   const perTarget = Math.ceil(total / targets.length);
   const seed = SEED + (via === 'gateway' ? 0 : 1_000_000);
-  const plan = targets.flatMap((target, t) => fc.sample(draftArbitrary(target), { seed: seed + t, numRuns: perTarget }).map((draft) => ({ target, draft })));
-  console.log(`fuzz ${via} seed ${SEED}: ${plan.length} requests, ${targets.length} targets (${perTarget} each), ${operations.length} operations`);
+  const plan = targets.flatMap((target, t) =>
+    fc.sample(draftArbitrary(target), { seed: seed + t, numRuns: perTarget }).map((draft) => ({ target, draft })),
+  );
+  console.log(
+    `fuzz ${via} seed ${SEED}: ${plan.length} requests, ${targets.length} targets (${perTarget} each), ${operations.length} operations`,
+  );
 
   const before = await settledSnapshots(platform);
   const startedAt = Date.now();
@@ -191,12 +199,26 @@ export async function runFuzz({ platform, tokens }: FuzzSession, via: 'gateway' 
       const headers = { 'x-request-id': requestId, ...draft.headers };
       const body = draft.body === undefined ? undefined : Buffer.from(draft.body, 'utf8');
       const began = Date.now();
-      const base = { index, requestId, operation: `${target.operation.service} ${target.operation.method} ${target.operation.path}`, draft };
+      const base = {
+        index,
+        requestId,
+        operation: `${target.operation.service} ${target.operation.method} ${target.operation.path}`,
+        draft,
+      };
       if (via === 'gateway') {
         // Every other request as the administrator (reaches every upstream), the rest rotating through the MTP roles.
         const user = index % 2 === 0 ? 'admin' : users[1 + ((index >> 1) % FUZZ_USERS.length)]!;
         const url = platform.node('gateway').url;
-        const response = await sendRaw(url, { method: draft.method, path: draft.path, headers: { authorization: `Bearer ${tokens.get(user)}`, ...headers }, ...(body ? { body } : {}) }, TIMEOUT_MS);
+        const response = await sendRaw(
+          url,
+          {
+            method: draft.method,
+            path: draft.path,
+            headers: { authorization: `Bearer ${tokens.get(user)}`, ...headers },
+            ...(body ? { body } : {}),
+          },
+          TIMEOUT_MS,
+        );
         sent.push({ ...base, via, target: url, as: user, response, ms: Date.now() - began });
       } else {
         const url = platform.node(target.operation.service).url;
@@ -217,9 +239,11 @@ export async function runFuzz({ platform, tokens }: FuzzSession, via: 'gateway' 
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const audited = new Set(
-    (await sql<{ request_id: string }>`select request_id from api_audit_logs where request_id like ${`fz-${SEED}-%`}`.execute(platform.node('gateway').database.db)).rows.map(
-      (row) => row.request_id,
-    ),
+    (
+      await sql<{ request_id: string }>`select request_id from api_audit_logs where request_id like ${`fz-${SEED}-%`}`.execute(
+        platform.node('gateway').database.db,
+      )
+    ).rows.map((row) => row.request_id),
   );
   const after = await snapshots(platform);
 
@@ -228,7 +252,8 @@ export async function runFuzz({ platform, tokens }: FuzzSession, via: 'gateway' 
     if (request.response.status >= 500) failures.push({ kind: '5xx', sent: request });
     else if (request.response.status === 0) failures.push({ kind: 'no answer', sent: request });
     // A request the HTTP parser refused never reached the gateway (no request id came back): nothing to audit.
-    if (request.via === 'gateway' && request.response.requestId === request.requestId && !audited.has(request.requestId)) failures.push({ kind: 'audit row missing', sent: request });
+    if (request.via === 'gateway' && request.response.requestId === request.requestId && !audited.has(request.requestId))
+      failures.push({ kind: 'audit row missing', sent: request });
   }
   const changed: Record<string, string[]> = {};
   for (const name of platform.nodes.keys()) {
@@ -239,11 +264,15 @@ export async function runFuzz({ platform, tokens }: FuzzSession, via: 'gateway' 
     sent,
     groups: groupFailures(failures),
     // Every write the fuzzer sends is malformed, so each 2xx is a refusal that did not happen.
-    accepted: sent.filter((request) => request.draft.method !== 'GET' && request.response.status >= 200 && request.response.status < 300).map(replay),
+    accepted: sent
+      .filter((request) => request.draft.method !== 'GET' && request.response.status >= 200 && request.response.status < 300)
+      .map(replay),
     changed,
     auditDropped: (await metric(platform, 'gateway', 'gateway_audit_dropped')).reduce((sum, sample) => sum + sample.value, 0),
     openCircuits: (await metric(platform, 'gateway', 'gateway_circuit_state')).filter((sample) => sample.value !== 0),
-    bystander: (await json(`${platform.node('gateway').url}/order`, { headers: { authorization: `Bearer ${await login(platform, BYSTANDER)}` } })).status,
+    bystander: (
+      await json(`${platform.node('gateway').url}/order`, { headers: { authorization: `Bearer ${await login(platform, BYSTANDER)}` } })
+    ).status,
   };
   await report(via, outcome, failures, sendMs, total);
   return outcome;
@@ -255,7 +284,14 @@ async function report(via: string, outcome: FuzzOutcome, failures: Failure[], se
   for (const request of outcome.sent) statusCounts[request.response.status] = (statusCounts[request.response.status] ?? 0) + 1;
   const file = join(tmpdir(), `tributary-fuzz-${via}-${SEED}.json`);
   const { sent: _sent, ...summary } = outcome;
-  await writeFile(file, JSON.stringify({ seed: SEED, via, sendMs, statusCounts, ...summary, failures: failures.map((f) => ({ kind: f.kind, replay: replay(f.sent) })) }, null, 2));
+  await writeFile(
+    file,
+    JSON.stringify(
+      { seed: SEED, via, sendMs, statusCounts, ...summary, failures: failures.map((f) => ({ kind: f.kind, replay: replay(f.sent) })) },
+      null,
+      2,
+    ),
+  );
   const variable = via === 'gateway' ? 'FUZZ_GATEWAY_REQUESTS' : 'FUZZ_DIRECT_REQUESTS';
   console.log(
     [

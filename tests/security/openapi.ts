@@ -44,7 +44,16 @@ export interface Operation {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema?: JsonSchema }>; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{ name: string; in: string; required?: boolean; schema?: JsonSchema }>;
+        requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+      }
+    >
+  >;
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -58,10 +67,19 @@ export function operationsOf(service: string, document: unknown): Operation[] {
       const operation = item[method];
       if (!operation) continue;
       const parameters: Parameter[] = (operation.parameters ?? [])
-        .filter((parameter): parameter is { name: string; in: 'path' | 'query'; required?: boolean; schema?: JsonSchema } => parameter.in === 'path' || parameter.in === 'query')
-        .map((parameter) => ({ name: parameter.name, in: parameter.in, required: parameter.in === 'path' || parameter.required === true, schema: parameter.schema ?? {} }));
+        .filter(
+          (parameter): parameter is { name: string; in: 'path' | 'query'; required?: boolean; schema?: JsonSchema } =>
+            parameter.in === 'path' || parameter.in === 'query',
+        )
+        .map((parameter) => ({
+          name: parameter.name,
+          in: parameter.in,
+          required: parameter.in === 'path' || parameter.required === true,
+          schema: parameter.schema ?? {},
+        }));
       // A catch-all is documented as `{*}` without a parameter entry.
-      if (path.includes('{*}') && !parameters.some((parameter) => parameter.name === '*')) parameters.push({ name: '*', in: 'path', required: true, schema: { type: 'string' } });
+      if (path.includes('{*}') && !parameters.some((parameter) => parameter.name === '*'))
+        parameters.push({ name: '*', in: 'path', required: true, schema: { type: 'string' } });
       operations.push({
         service,
         method: method.toUpperCase() as Operation['method'],
@@ -116,7 +134,19 @@ export function mainBranch(schema: JsonSchema): JsonSchema {
   return mainBranch(branch);
 }
 
-const STRING_CANDIDATES = ['fz', 'FZ1', '00000000-0000-4000-8000-000000000000', '2026-01-01', '2026-01-01T00:00:00.000Z', '1', '1.5', 'fz@example.com', 'https://example.com/fz', 'A1', 'fz-1'];
+const STRING_CANDIDATES = [
+  'fz',
+  'FZ1',
+  '00000000-0000-4000-8000-000000000000',
+  '2026-01-01',
+  '2026-01-01T00:00:00.000Z',
+  '1',
+  '1.5',
+  'fz@example.com',
+  'https://example.com/fz',
+  'A1',
+  'fz-1',
+];
 
 /**
  * A plausible value for a schema: the fuzzer breaks one part of a request and keeps the rest

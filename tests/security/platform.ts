@@ -29,13 +29,15 @@ export interface FuzzPlatform {
   stop(): Promise<void>;
 }
 
-
 /**
  * Every service as `tributary up` runs them — one process, the kernel's startService, demo
  * data seeded, workers started once all listen — but each on an in-memory PGlite database
  * and free ports, so the suite leaves nothing behind and never collides with `npm start`.
  */
-export async function startPlatform(env: Record<string, string>, options: { logger?: (service: string) => Logger } = {}): Promise<FuzzPlatform> {
+export async function startPlatform(
+  env: Record<string, string>,
+  options: { logger?: (service: string) => Logger } = {},
+): Promise<FuzzPlatform> {
   const ports = await Promise.all(DEFINITIONS.map(() => freePort()));
   const peers = Object.fromEntries(DEFINITIONS.map((definition, index) => [definition.name, `http://127.0.0.1:${ports[index]}`]));
   const target = testDatabases({ dialects: ['pglite'] })[0]!;
@@ -69,7 +71,10 @@ export async function startPlatform(env: Record<string, string>, options: { logg
     throw error;
   }
   const nodes = new Map<string, FuzzNode>(
-    started.map((service, index) => [service.name, { name: service.name, url: peers[service.name]!, service, database: handles[index]!.database }]),
+    started.map((service, index) => [
+      service.name,
+      { name: service.name, url: peers[service.name]!, service, database: handles[index]!.database },
+    ]),
   );
   return {
     nodes,
@@ -101,8 +106,13 @@ export async function snapshot(database: Database, exclude: (table: string) => b
   const out: Snapshot = {};
   for (const { name } of tables.rows) {
     if (exclude(name)) continue;
-    const drop = sql.join(CLOCK_COLUMNS.map((column) => sql`- ${column}`), sql` `);
-    const result = await sql<{ row: string }>`select (to_jsonb(t) ${drop})::text as row from ${sql.table(name)} t order by 1`.execute(database.db);
+    const drop = sql.join(
+      CLOCK_COLUMNS.map((column) => sql`- ${column}`),
+      sql` `,
+    );
+    const result = await sql<{ row: string }>`select (to_jsonb(t) ${drop})::text as row from ${sql.table(name)} t order by 1`.execute(
+      database.db,
+    );
     out[name] = result.rows.map((row) => row.row);
   }
   return out;
@@ -129,10 +139,14 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
       }
       const [old] = removed.splice(index, 1);
       const columns = Object.keys(row).filter((column) => JSON.stringify(row[column]) !== JSON.stringify(old![column]));
-      notes.push(`${key}: ${columns.map((column) => `${column} ${clip(JSON.stringify(old![column]), 60)} → ${clip(JSON.stringify(row[column]), 60)}`).join(', ')}`);
+      notes.push(
+        `${key}: ${columns.map((column) => `${column} ${clip(JSON.stringify(old![column]), 60)} → ${clip(JSON.stringify(row[column]), 60)}`).join(', ')}`,
+      );
     }
     for (const row of removed) notes.push(`removed ${clip(JSON.stringify(row))}`);
-    changed.push(`${name}: ${a.length} → ${b.length} rows; ${notes.slice(0, 3).join('; ')}${notes.length > 3 ? `; … ${notes.length - 3} more` : ''}`);
+    changed.push(
+      `${name}: ${a.length} → ${b.length} rows; ${notes.slice(0, 3).join('; ')}${notes.length > 3 ? `; … ${notes.length - 3} more` : ''}`,
+    );
   }
   return changed;
 }

@@ -45,7 +45,9 @@ describe('every route of every service declares who may call it', () => {
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('covers every service folder', async () => {
-    const folders = (await readdir(new URL('../../services/', import.meta.url), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = (await readdir(new URL('../../services/', import.meta.url), { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.sort()).toEqual(Object.keys(SERVICES).sort());
   });
 
@@ -71,7 +73,8 @@ describe('every route of every service declares who may call it', () => {
         expect(routes.filter((route) => route.access === undefined).map((route) => `${route.method} ${route.url}`)).toEqual([]);
         // A rule that admits callers by role names at least one role or says why it stands open.
         for (const route of routes) {
-          if (route.access?.kind === 'public' || route.access?.kind === 'own-credential') expect(route.access.reason.length, `${route.method} ${route.url}`).toBeGreaterThan(3);
+          if (route.access?.kind === 'public' || route.access?.kind === 'own-credential')
+            expect(route.access.reason.length, `${route.method} ${route.url}`).toBeGreaterThan(3);
         }
       } finally {
         await app.close().catch(() => undefined);

@@ -5,7 +5,10 @@ const SERVICES_DIR = new URL('../../services/', import.meta.url);
 const SHAPE = ['main.ts', 'service.ts', 'app.ts', 'config.ts', 'deps.ts', 'errors.ts', 'access.ts'];
 
 async function services(): Promise<string[]> {
-  return (await readdir(SERVICES_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return (await readdir(SERVICES_DIR, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 async function sources(dir: URL): Promise<URL[]> {
@@ -23,7 +26,10 @@ describe('one service shape', () => {
     expect(names.length).toBeGreaterThanOrEqual(5);
     for (const name of names) {
       const top = new Set(await readdir(new URL(`${name}/src/`, SERVICES_DIR)));
-      expect(SHAPE.filter((file) => !top.has(file)), name).toEqual([]);
+      expect(
+        SHAPE.filter((file) => !top.has(file)),
+        name,
+      ).toEqual([]);
       const main = (await readFile(new URL(`${name}/src/main.ts`, SERVICES_DIR), 'utf8')).trim().split('\n');
       expect(main.length, `${name} main.ts`).toBeLessThanOrEqual(4);
       expect(main.join('\n'), `${name} main.ts`).toMatch(/await runServiceProcess\(service\);$/);

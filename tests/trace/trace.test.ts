@@ -41,7 +41,10 @@ describe('one trace from the gateway to the service an event is delivered to', (
   beforeAll(async () => {
     platform = await startPlatform(ENV, {
       logger: (service) =>
-        pino({ level: 'debug', base: {} }, { write: (line: string) => void logs.push({ ...(JSON.parse(line) as LogRecord), service }) }).child({ service }),
+        pino(
+          { level: 'debug', base: {} },
+          { write: (line: string) => void logs.push({ ...(JSON.parse(line) as LogRecord), service }) },
+        ).child({ service }),
     });
     // Five services with their migrations and demo data on a shared, busy machine.
   }, 300_000);
@@ -60,7 +63,15 @@ describe('one trace from the gateway to the service an event is delivered to', (
     const created = await fetch(`${gateway}/order`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify([{ order_code: DEMO_ORDER_CODE, product_name: 'English Breakfast 100 bags', requirement: '100', comments: 'traced', status: 'ORDER_REQUESTED' }]),
+      body: JSON.stringify([
+        {
+          order_code: DEMO_ORDER_CODE,
+          product_name: 'English Breakfast 100 bags',
+          requirement: '100',
+          comments: 'traced',
+          status: 'ORDER_REQUESTED',
+        },
+      ]),
     });
     expect(created.status).toBe(200);
     const traceId = parseTraceparent(created.headers.get('traceparent') ?? undefined)?.traceId;
@@ -72,7 +83,9 @@ describe('one trace from the gateway to the service an event is delivered to', (
 
     // The event orders wrote with the change: its stored metadata names the trace and the user.
     const outbox = await sql<{ id: string; metadata: string }>`
-      select id, metadata from outbox where type = 'orders.request.created' and aggregate_id = ${String(order!.request_code)}`.execute(platform.node('orders').database.db);
+      select id, metadata from outbox where type = 'orders.request.created' and aggregate_id = ${String(order!.request_code)}`.execute(
+      platform.node('orders').database.db,
+    );
     expect(outbox.rows).toHaveLength(1);
     const eventId = outbox.rows[0]!.id;
     const stored = JSON.parse(outbox.rows[0]!.metadata) as Record<string, unknown>;
@@ -81,7 +94,8 @@ describe('one trace from the gateway to the service an event is delivered to', (
 
     // Sync captures it from orders' feed and delivers it to processing; wait until processing applied it.
     const processingDb = platform.node('processing').database.db;
-    const applied = async () => (await sql<{ n: number }>`select count(*)::int as n from inbox where event_id = ${eventId}`.execute(processingDb)).rows[0]!.n;
+    const applied = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from inbox where event_id = ${eventId}`.execute(processingDb)).rows[0]!.n;
     for (let attempt = 0; attempt < 200 && (await applied()) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await applied()).toBe(1);
 
@@ -92,10 +106,15 @@ describe('one trace from the gateway to the service an event is delivered to', (
     expect(parseTraceparent(captured.rows[0]!.metadata.traceparent as string)?.traceId).toBe(traceId);
 
     // Every hop's own log records carry the one trace id (and the first request's id).
-    const hop = (service: string, match: (record: LogRecord) => boolean) => logs.filter((record) => record.service === service && match(record));
-    const completed = (method: string, route: string) => (record: LogRecord) => record.msg === 'request completed' && record.method === method && record.route === route;
+    const hop = (service: string, match: (record: LogRecord) => boolean) =>
+      logs.filter((record) => record.service === service && match(record));
+    const completed = (method: string, route: string) => (record: LogRecord) =>
+      record.msg === 'request completed' && record.method === method && record.route === route;
     // The gateway labels proxied requests by its catch-all route; its only other POST was the login.
-    const gatewayLines = hop('gateway', (record) => record.msg === 'request completed' && record.method === 'POST' && record.route !== '/api/v1/auth/login');
+    const gatewayLines = hop(
+      'gateway',
+      (record) => record.msg === 'request completed' && record.method === 'POST' && record.route !== '/api/v1/auth/login',
+    );
     const ordersLines = hop('orders', completed('POST', '/order'));
     const syncLines = hop('sync', (record) => record.msg === 'delivering event' && record.eventId === eventId);
     for (const lines of [gatewayLines, ordersLines, syncLines]) {
@@ -105,7 +124,12 @@ describe('one trace from the gateway to the service an event is delivered to', (
     // Processing also receives the demo data's events (other traces): the one in this trace is the delivery above.
     const processingLine = hop('processing', completed('POST', '/internal/events')).find((record) => record.traceId === traceId);
     expect(processingLine).toBeDefined();
-    expect([gatewayLines[0]!.reqId, ordersLines[0]!.reqId, syncLines[0]!.requestId, processingLine!.reqId]).toEqual([requestId, requestId, requestId, requestId]);
+    expect([gatewayLines[0]!.reqId, ordersLines[0]!.reqId, syncLines[0]!.requestId, processingLine!.reqId]).toEqual([
+      requestId,
+      requestId,
+      requestId,
+      requestId,
+    ]);
     // Each hop opened its own span in that trace.
     const spans = [gatewayLines[0]!.spanId, ordersLines[0]!.spanId, syncLines[0]!.spanId, processingLine!.spanId];
     expect(new Set(spans).size).toBe(4);

@@ -40,43 +40,158 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       mtp = await startMtpPair(target);
       const { orders, processing, call } = mtp;
       ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW]), 'plan');
-      ids.rc1 = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [{ order_code: 'ORD-TRACE', product_name: 'Breakfast blend', requirement: '30', status: 'ORDER_REQUESTED' }]), 'request')[0].request_code;
-      ids.rc2 = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [{ order_code: 'ORD-TRACE', product_name: 'Breakfast blend', requirement: '30', status: 'APPROVAL_REQUESTED' }]), 'special')[0].request_code;
-      ok(await call(orders, 'GRANDPASS-SUPERVISOR', 'POST', '/order/shipment/event', [{ request_code: ids.rc2, shipment_code: 1, status: 'APPROVAL_ALLOWED' }]), 'approval');
+      ids.rc1 = ok(
+        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
+          { order_code: 'ORD-TRACE', product_name: 'Breakfast blend', requirement: '30', status: 'ORDER_REQUESTED' },
+        ]),
+        'request',
+      )[0].request_code;
+      ids.rc2 = ok(
+        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
+          { order_code: 'ORD-TRACE', product_name: 'Breakfast blend', requirement: '30', status: 'APPROVAL_REQUESTED' },
+        ]),
+        'special',
+      )[0].request_code;
+      ok(
+        await call(orders, 'GRANDPASS-SUPERVISOR', 'POST', '/order/shipment/event', [
+          { request_code: ids.rc2, shipment_code: 1, status: 'APPROVAL_ALLOWED' },
+        ]),
+        'approval',
+      );
 
-      ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-A', herbline_section: false }), 'location');
-      const lotA = ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: 'T-A', invoice_no: 'INV-A', garden: 'Garden A', broker: 'Broker A', no_of_bags: 3, weight_per_bag: 50 }), 'lot A');
-      const lotB = ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: 'T-B', invoice_no: 'INV-B', garden: 'Garden B', broker: 'Broker B', no_of_bags: 1, weight_per_bag: 40 }), 'lot B');
+      ok(
+        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-A', herbline_section: false }),
+        'location',
+      );
+      const lotA = ok(
+        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', {
+          item_code: 'T-A',
+          invoice_no: 'INV-A',
+          garden: 'Garden A',
+          broker: 'Broker A',
+          no_of_bags: 3,
+          weight_per_bag: 50,
+        }),
+        'lot A',
+      );
+      const lotB = ok(
+        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', {
+          item_code: 'T-B',
+          invoice_no: 'INV-B',
+          garden: 'Garden B',
+          broker: 'Broker B',
+          no_of_bags: 1,
+          weight_per_bag: 40,
+        }),
+        'lot B',
+      );
       ids.lotA = `lot:tealine:T-A@${lotA.created_ts}`;
       ids.lotB = `lot:tealine:T-B@${lotB.created_ts}`;
-      for (let i = 0; i < 3; i++) ids.teaA.push(ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', { ...lotA, store_location: 'STORE-A', gross_weight: 51, bag_weight: 1 }), 'bag A').barcode);
-      const teaB = ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', { ...lotB, store_location: 'STORE-A', gross_weight: 41, bag_weight: 1 }), 'bag B').barcode;
+      for (let i = 0; i < 3; i++)
+        ids.teaA.push(
+          ok(
+            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
+              ...lotA,
+              store_location: 'STORE-A',
+              gross_weight: 51,
+              bag_weight: 1,
+            }),
+            'bag A',
+          ).barcode,
+        );
+      const teaB = ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
+          ...lotB,
+          store_location: 'STORE-A',
+          gross_weight: 41,
+          bag_weight: 1,
+        }),
+        'bag B',
+      ).barcode;
 
-      ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/blendsheet', { blendsheet_no: 'BS-TRACE', standard: 'S', remarks: 'r', total: 60, no_of_batches: 1, mixtures: {} }), 'blendsheet');
+      ok(
+        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/blendsheet', {
+          blendsheet_no: 'BS-TRACE',
+          standard: 'S',
+          remarks: 'r',
+          total: 60,
+          no_of_batches: 1,
+          mixtures: {},
+        }),
+        'blendsheet',
+      );
       const batch = ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/blendsheet/batch', { blendsheet_no: 'BS-TRACE' }), 'batch');
       const key = { item_code: batch.item_code, created_ts: batch.created_ts };
       ids.batch = `batch:blendsheet:${key.item_code}@${key.created_ts}`;
-      ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode: ids.teaA[0], ...key, amount: 40 }), 'ingredient A');
-      ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode: teaB, ...key, amount: 20 }), 'ingredient B');
-      for (let i = 0; i < 2; i++) ids.out.push(ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/blendsheet/record', { ...key, store_location: 'STORE-A', gross_weight: 31, bag_weight: 1 }), 'output').barcode);
+      ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode: ids.teaA[0], ...key, amount: 40 }),
+        'ingredient A',
+      );
+      ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode: teaB, ...key, amount: 20 }),
+        'ingredient B',
+      );
+      for (let i = 0; i < 2; i++)
+        ids.out.push(
+          ok(
+            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/blendsheet/record', {
+              ...key,
+              store_location: 'STORE-A',
+              gross_weight: 31,
+              bag_weight: 1,
+            }),
+            'output',
+          ).barcode,
+        );
       ok(await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/blendsheet/batch', { ...key, humidity: 3, density: 0.4 }), 'qc');
       ok(await call(orders, 'SEEDUWA-OFFICER', 'PUT', '/trader', [{ ...key, trader_status: 'TRADER_REQUESTED' }]), 'trader requested');
       ok(await call(orders, 'TRADER-OFFICER', 'PUT', '/trader', [{ ...key, trader_status: 'TRADER_ALLOWED' }]), 'trader allowed');
 
-      for (const rc of [ids.rc1, ids.rc2]) ok(await call(orders, 'SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'ORDER_READY' }]), 'ready');
+      for (const rc of [ids.rc1, ids.rc2])
+        ok(
+          await call(orders, 'SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [
+            { request_code: rc, shipment_code: 1, status: 'ORDER_READY' },
+          ]),
+          'ready',
+        );
       await mtp.sync();
       const dispatch = (rc: number, vehicle: string, barcode: string, key: string) =>
-        call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', { request_code: rc, shipment_code: 1, shipment_vehicle: vehicle, bags: [{ table_name: 'blendsheet', barcode, amount: '30' }] }, { 'idempotency-key': key });
+        call(
+          processing,
+          'SEEDUWA-OFFICER',
+          'POST',
+          '/app/shipment/dispatch',
+          { request_code: rc, shipment_code: 1, shipment_vehicle: vehicle, bags: [{ table_name: 'blendsheet', barcode, amount: '30' }] },
+          { 'idempotency-key': key },
+        );
       ok(await dispatch(ids.rc1, 'WP-1', ids.out[0]!, 'trace-dispatch-1'), 'dispatch 1');
       ok(await dispatch(ids.rc2, 'WP-2', ids.out[1]!, 'trace-dispatch-2'), 'dispatch 2');
       await mtp.sync();
-      for (const rc of [ids.rc1, ids.rc2]) ok(await call(orders, 'GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'sealed' }]), 'accepted');
+      for (const rc of [ids.rc1, ids.rc2])
+        ok(
+          await call(orders, 'GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [
+            { request_code: rc, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'sealed' },
+          ]),
+          'accepted',
+        );
 
-      const schedule = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order/schedule', [{ schedule_date: '2026-03-05', order_code: 'ORD-TRACE', shift: 'DAY', section: 'L1', quantity: '25' }]), 'schedule')[0];
+      const schedule = ok(
+        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order/schedule', [
+          { schedule_date: '2026-03-05', order_code: 'ORD-TRACE', shift: 'DAY', section: 'L1', quantity: '25' },
+        ]),
+        'schedule',
+      )[0];
       ids.schedule = String(schedule.schedule_code);
       ok(
         await call(orders, 'GRANDPASS-DEV-MACHINE', 'POST', '/order/record/parcel', [
-          { table_name: 'blendsheet', barcode: ids.out[0], request_code: ids.rc1, shipment_code: 1, schedule_code: schedule.schedule_code, reduced_by: '25' },
+          {
+            table_name: 'blendsheet',
+            barcode: ids.out[0],
+            request_code: ids.rc1,
+            shipment_code: 1,
+            schedule_code: schedule.schedule_code,
+            reduced_by: '25',
+          },
         ]),
         'parcels',
       );
@@ -112,11 +227,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const node = (id: string) => graph.nodes.find((n: any) => n.id === id);
       expect(node(`shipment:${ids.rc1}/1`)).toMatchObject({
         label: `shipment ${ids.rc1}/1 (ORD-TRACE)`,
-        attributes: { order_code: 'ORD-TRACE', product_name: 'Breakfast blend', quantity_kg: '30', status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'sealed' },
+        attributes: {
+          order_code: 'ORD-TRACE',
+          product_name: 'Breakfast blend',
+          quantity_kg: '30',
+          status: 'SHIPMENT_ACCEPTED',
+          shipment_remarks: 'sealed',
+        },
       });
       expect(node(`shipment:${ids.rc1}/1`).attributes.accepted_at).toMatch(/Z$/);
       expect(node(`shipment:${ids.rc1}/1`).at).toMatch(/Z$/);
-      expect(node(`schedule:${ids.schedule}`)).toMatchObject({ attributes: { schedule_date: '2026-03-05', shift: 'DAY', section: 'L1', order_code: 'ORD-TRACE', completed: false } });
+      expect(node(`schedule:${ids.schedule}`)).toMatchObject({
+        attributes: { schedule_date: '2026-03-05', shift: 'DAY', section: 'L1', order_code: 'ORD-TRACE', completed: false },
+      });
       const edges = graph.edges.map((e: any) => `${e.from} -${e.relation}${e.quantityKg ? `(${e.quantityKg})` : ''}-> ${e.to}`);
       expect(edges).toEqual(
         expect.arrayContaining([
@@ -128,22 +251,42 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       );
       // From the vehicle back up: the same shipment, the blend, and both lots.
       const fromVehicle = ok(await call(processing, 'SEEDUWA-ADMIN', 'GET', `/app/trace/${enc('vehicle:WP-2')}`), 'vehicle trace');
-      expect(fromVehicle.nodes.map((n: any) => n.id)).toEqual(expect.arrayContaining([`shipment:${ids.rc2}/1`, ids.batch, ids.lotA, ids.lotB]));
+      expect(fromVehicle.nodes.map((n: any) => n.id)).toEqual(
+        expect.arrayContaining([`shipment:${ids.rc2}/1`, ids.batch, ids.lotA, ids.lotB]),
+      );
     });
 
     it('exports the recall of the first lot with orders, vehicles, gatepass and schedules, attributing the blend by share', async () => {
       const { processing, call } = mtp;
       const report = ok(await call(processing, 'GRANDPASS-SUPERVISOR', 'GET', '/app/trace/T-A/recall'), 'recall');
-      expect(report.shipments.map((s: any) => [s.request_code, s.order_code, s.status, s.vehicle, s.allocated_kg, s.attributable_kg])).toEqual([
+      expect(
+        report.shipments.map((s: any) => [s.request_code, s.order_code, s.status, s.vehicle, s.allocated_kg, s.attributable_kg]),
+      ).toEqual([
         [String(ids.rc1), 'ORD-TRACE', 'SHIPMENT_ACCEPTED', 'WP-1', '30.00', '20.00'],
         [String(ids.rc2), 'ORD-TRACE', 'SHIPMENT_ACCEPTED', 'WP-2', '30.00', '20.00'],
       ]);
-      expect(report.schedules).toEqual([{ schedule_code: ids.schedule, schedule_date: '2026-03-05', order_code: 'ORD-TRACE', shift: 'DAY', section: 'L1', parcelled_kg: '25.00', attributable_kg: '16.67' }]);
+      expect(report.schedules).toEqual([
+        {
+          schedule_code: ids.schedule,
+          schedule_date: '2026-03-05',
+          order_code: 'ORD-TRACE',
+          shift: 'DAY',
+          section: 'L1',
+          parcelled_kg: '25.00',
+          attributable_kg: '16.67',
+        },
+      ]);
       const csv = await call(processing, 'GRANDPASS-SUPERVISOR', 'GET', '/app/trace/T-A/recall', undefined, { accept: 'text/csv' });
       const lines = String(csv.body).trim().split('\r\n');
       expect(lines).toHaveLength(3);
-      expect(lines[1]).toMatch(new RegExp(`^${ids.rc1},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-1,[^,]+Z,[^,]+Z,1,30.00,20.00,${ids.schedule},2026-03-05,DAY,L1,25.00,16.67$`));
-      expect(lines[2]).toMatch(new RegExp(`^${ids.rc2},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-2,[^,]+Z,[^,]+Z,1,30.00,20.00,,,,,,$`));
+      expect(lines[1]).toMatch(
+        new RegExp(
+          `^${ids.rc1},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-1,[^,]+Z,[^,]+Z,1,30.00,20.00,${ids.schedule},2026-03-05,DAY,L1,25.00,16.67$`,
+        ),
+      );
+      expect(lines[2]).toMatch(
+        new RegExp(`^${ids.rc2},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-2,[^,]+Z,[^,]+Z,1,30.00,20.00,,,,,,$`),
+      );
     });
 
     it('keeps the lookup for services only, and still traces (marked) while orders is down', async () => {
@@ -154,7 +297,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const graph = ok(await call(processing, 'GRANDPASS-OFFICER', 'GET', `/app/trace/T-A`), 'trace without orders');
       expect(graph.sources).toEqual({ orders: 'unavailable' });
       // Processing's own dispatch records still name the vehicles.
-      expect(graph.nodes.map((n: any) => n.id)).toEqual(expect.arrayContaining(['vehicle:WP-1', 'vehicle:WP-2', `schedule:${ids.schedule}`]));
+      expect(graph.nodes.map((n: any) => n.id)).toEqual(
+        expect.arrayContaining(['vehicle:WP-1', 'vehicle:WP-2', `schedule:${ids.schedule}`]),
+      );
     });
   });
 }

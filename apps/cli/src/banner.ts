@@ -14,7 +14,7 @@ export function printBanner(services: RunningService[], statusUrl: string, elaps
     lines.push(`  Console: ${gateway.url}/   (demo users: one per group, e.g. grandpass-officer, password tributary-demo)`);
   } else {
     lines.push('  The gateway is not built yet: services are reached directly and require SigV4-signed requests');
-    lines.push('  (service keys are in the data directory\'s keyring.json).');
+    lines.push("  (service keys are in the data directory's keyring.json).");
   }
   for (const service of services) for (const note of service.notes) lines.push(`  ${note}`);
   lines.push('', '  Ctrl-C stops everything.', '');

@@ -11,7 +11,10 @@ async function startWithEnv(env: Record<string, string>) {
     await runServiceProcess({ name: 'demo', defaultPort: 0, migrations: [], buildApp: async () => { throw new Error('not reached'); } });
   `;
   try {
-    await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 });
+    await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 30_000,
+    });
     return { code: 0, stderr: '' };
   } catch (error) {
     const failure = error as { code?: number; stderr?: string };

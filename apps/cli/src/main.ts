@@ -28,7 +28,11 @@ program
     const started = Date.now();
     const env = { ...process.env, CONSOLE_DIR: await consoleDir(process.env, logger) };
     const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env, logLevel: global.logLevel });
-    const status = await startStatusServer(platform.services, { host: options.host, port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000), logger });
+    const status = await startStatusServer(platform.services, {
+      host: options.host,
+      port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000),
+      logger,
+    });
     printBanner(platform.services, status.url, Date.now() - started);
     let stopping = false;
     const stop = async (signal: string) => {
@@ -51,10 +55,12 @@ program
     const global = program.opts<{ dataDir: string; logLevel: string }>();
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
     const applied = await migrateCommand(service, { dataDir: global.dataDir, env: process.env }, logger);
-    process.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s) to ${service}: ${applied.join(', ')}\n` : `${service} is up to date\n`);
+    process.stdout.write(
+      applied.length > 0 ? `Applied ${applied.length} migration(s) to ${service}: ${applied.join(', ')}\n` : `${service} is up to date\n`,
+    );
   });
 
-const reconcile = program.command('reconcile').description('compare the services\' copies of shared facts');
+const reconcile = program.command('reconcile').description("compare the services' copies of shared facts");
 reconcile
   .command('mtp')
   .description("orders' shipments against processing's bag allocations: quantities, statuses, orphans")
@@ -85,19 +91,21 @@ program
   .option('--replace', 'overwrite a target that already has tables')
   .addOption(new Option('--batch-size <n>', 'rows per batch').default(500).argParser((v) => Number(v)))
   .option('--json', 'print the report as JSON')
-  .action(async (options: { service: string; from: string; to: string; key?: string; replace?: boolean; batchSize: number; json?: boolean }) => {
-    const result = await maskCommand({
-      service: options.service,
-      from: options.from,
-      to: options.to,
-      ...(options.key ? { key: options.key } : {}),
-      ...(options.replace ? { replace: true } : {}),
-      batchSize: options.batchSize,
-      onTable: (table, rows) => process.stderr.write(`copied ${table} (${rows} rows)\n`),
-    });
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatMaskReport(result));
-    process.exitCode = result.leaks.length > 0 ? 2 : 0;
-  });
+  .action(
+    async (options: { service: string; from: string; to: string; key?: string; replace?: boolean; batchSize: number; json?: boolean }) => {
+      const result = await maskCommand({
+        service: options.service,
+        from: options.from,
+        to: options.to,
+        ...(options.key ? { key: options.key } : {}),
+        ...(options.replace ? { replace: true } : {}),
+        batchSize: options.batchSize,
+        onTable: (table, rows) => process.stderr.write(`copied ${table} (${rows} rows)\n`),
+      });
+      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatMaskReport(result));
+      process.exitCode = result.leaks.length > 0 ? 2 : 0;
+    },
+  );
 
 program
   .command('devices')

@@ -7,7 +7,10 @@ import { request } from 'undici';
  * The embedded platform's own status endpoint: ready only when every service is ready, and a
  * list of what runs where. Operators and scripts wait on this one URL after `npm start`.
  */
-export async function startStatusServer(services: RunningService[], options: { host: string; port: number; logger: Logger }): Promise<{ app: HttpApp; url: string }> {
+export async function startStatusServer(
+  services: RunningService[],
+  options: { host: string; port: number; logger: Logger },
+): Promise<{ app: HttpApp; url: string }> {
   const readiness = Object.fromEntries(
     services.map((service) => [
       service.name,

@@ -20,7 +20,11 @@ async function newestMtime(path: string): Promise<number> {
 export async function consoleBuildIsStale(): Promise<boolean> {
   if (!existsSync(STAMP) || !existsSync(join(CONSOLE_DIST, 'index.html'))) return true;
   const built = (await stat(STAMP)).mtimeMs;
-  const inputs = await Promise.all(INPUTS.map((input) => join(CONSOLE_ROOT, input)).filter((path) => existsSync(path)).map(newestMtime));
+  const inputs = await Promise.all(
+    INPUTS.map((input) => join(CONSOLE_ROOT, input))
+      .filter((path) => existsSync(path))
+      .map(newestMtime),
+  );
   return Math.max(...inputs) > built;
 }
 

@@ -36,6 +36,14 @@ describe('plant time', () => {
 
 describe('CSV export', () => {
   it('quotes separators and disarms spreadsheet formulas', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=SUM(A1)', '-2']])).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),\'-2\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['=SUM(A1)', '-2'],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),\'-2\r\n');
   });
 });

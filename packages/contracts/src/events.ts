@@ -15,4 +15,3 @@ export const EventConflictDetails = Type.Object({
   targetData: Type.Unknown(),
 });
 export type EventConflictDetails = Static<typeof EventConflictDetails>;
-

@@ -40,9 +40,37 @@ describe('labels (§7.1)', () => {
 
   it('gives each table its own identity fields', () => {
     const keys = (bag: LabelBag) => labelFields(bag, 'Asia/Colombo').map((field) => field.key);
-    expect(keys({ ...tealine, table: 'blendsheet', blendsheet_no: 'BS/2024/0192' })).toEqual(['Item Code', 'Blendsheet No', 'Received At', 'Location', 'Gross Weight', 'Bag Weight', 'Net Weight', 'Bag No']);
-    expect(keys({ ...tealine, table: 'blendbalance', transfer_id: 'TR-9' })).toEqual(['Transfer ID', 'Blend Balance No', 'Scanned At', 'Location', 'Gross Weight', 'Bag Weight', 'Net Weight', 'Bag No']);
-    expect(keys({ ...tealine, table: 'herbline' })).toEqual(['Item Code', 'Item Name', 'Reference', 'Received At', 'Location', 'Gross Weight', 'Bag Weight', 'Net Weight', 'Bag No']);
+    expect(keys({ ...tealine, table: 'blendsheet', blendsheet_no: 'BS/2024/0192' })).toEqual([
+      'Item Code',
+      'Blendsheet No',
+      'Received At',
+      'Location',
+      'Gross Weight',
+      'Bag Weight',
+      'Net Weight',
+      'Bag No',
+    ]);
+    expect(keys({ ...tealine, table: 'blendbalance', transfer_id: 'TR-9' })).toEqual([
+      'Transfer ID',
+      'Blend Balance No',
+      'Scanned At',
+      'Location',
+      'Gross Weight',
+      'Bag Weight',
+      'Net Weight',
+      'Bag No',
+    ]);
+    expect(keys({ ...tealine, table: 'herbline' })).toEqual([
+      'Item Code',
+      'Item Name',
+      'Reference',
+      'Received At',
+      'Location',
+      'Gross Weight',
+      'Bag Weight',
+      'Net Weight',
+      'Bag No',
+    ]);
     expect(keys({ ...tealine, table: 'flavorsheet' })[1]).toBe('Flavorsheet No');
   });
 

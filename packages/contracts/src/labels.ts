@@ -49,7 +49,16 @@ export function parseLabelCode(code: string): { table: LabelTable; barcode: stri
 /** luxon's "hh:mm:ss a, dd/LL/yyyy" (the Device-Panel's label format) in the given zone. */
 export function labelTime(epochMs: number, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hour12: true, hour: '2-digit', minute: '2-digit', second: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hour12: true,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    })
       .formatToParts(new Date(epochMs))
       .map((part) => [part.type, part.value]),
   );
@@ -73,15 +82,42 @@ export function labelFields(bag: LabelBag, timeZone: string): LabelField[] {
   ];
   switch (bag.table) {
     case 'tealine':
-      return [{ key: 'Item Code', value: bag.item_code }, { key: 'Garden', value: text(bag.garden) }, { key: 'Broker', value: text(bag.broker) }, { key: 'Received At', value: at }, ...weights];
+      return [
+        { key: 'Item Code', value: bag.item_code },
+        { key: 'Garden', value: text(bag.garden) },
+        { key: 'Broker', value: text(bag.broker) },
+        { key: 'Received At', value: at },
+        ...weights,
+      ];
     case 'blendbalance':
-      return [{ key: 'Transfer ID', value: text(bag.transfer_id) }, { key: 'Blend Balance No', value: bag.item_code }, { key: 'Scanned At', value: at }, ...weights];
+      return [
+        { key: 'Transfer ID', value: text(bag.transfer_id) },
+        { key: 'Blend Balance No', value: bag.item_code },
+        { key: 'Scanned At', value: at },
+        ...weights,
+      ];
     case 'blendsheet':
-      return [{ key: 'Item Code', value: bag.item_code }, { key: 'Blendsheet No', value: text(bag.blendsheet_no) }, { key: 'Received At', value: at }, ...weights];
+      return [
+        { key: 'Item Code', value: bag.item_code },
+        { key: 'Blendsheet No', value: text(bag.blendsheet_no) },
+        { key: 'Received At', value: at },
+        ...weights,
+      ];
     case 'flavorsheet':
-      return [{ key: 'Item Code', value: bag.item_code }, { key: 'Flavorsheet No', value: text(bag.flavorsheet_no) }, { key: 'Received At', value: at }, ...weights];
+      return [
+        { key: 'Item Code', value: bag.item_code },
+        { key: 'Flavorsheet No', value: text(bag.flavorsheet_no) },
+        { key: 'Received At', value: at },
+        ...weights,
+      ];
     case 'herbline':
-      return [{ key: 'Item Code', value: bag.item_code }, { key: 'Item Name', value: text(bag.item_name) }, { key: 'Reference', value: text(bag.reference) }, { key: 'Received At', value: at }, ...weights];
+      return [
+        { key: 'Item Code', value: bag.item_code },
+        { key: 'Item Name', value: text(bag.item_name) },
+        { key: 'Reference', value: text(bag.reference) },
+        { key: 'Received At', value: at },
+        ...weights,
+      ];
   }
 }
 

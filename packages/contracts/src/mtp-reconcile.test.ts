@@ -15,21 +15,63 @@ async function run(shipments: MtpShipmentSide[], allocations: MtpAllocationSide[
   }
 }
 
-const S = (request_code: string, shipment_code: number, quantity_kg: string, status: string): MtpShipmentSide => ({ request_code, shipment_code, quantity_kg, status });
-const A = (request_code: string, shipment_code: number, allocated_kg: string, bags: number, dispatched_bags: number): MtpAllocationSide => ({ request_code, shipment_code, allocated_kg, bags, dispatched_bags });
+const S = (request_code: string, shipment_code: number, quantity_kg: string, status: string): MtpShipmentSide => ({
+  request_code,
+  shipment_code,
+  quantity_kg,
+  status,
+});
+const A = (
+  request_code: string,
+  shipment_code: number,
+  allocated_kg: string,
+  bags: number,
+  dispatched_bags: number,
+): MtpAllocationSide => ({ request_code, shipment_code, allocated_kg, bags, dispatched_bags });
 
 describe('reconcileMtp', () => {
   it('reports each kind with both sides, merging numerically ordered keys', async () => {
     const { found, summary } = await run(
-      [S('2', 1, '50', 'SHIPMENT_DISPATCHED'), S('9', 1, '10', 'ORDER_READY'), S('10', 1, '5', 'SHIPMENT_ACCEPTED'), S('10', 2, '7', 'ORDER_REQUESTED')],
+      [
+        S('2', 1, '50', 'SHIPMENT_DISPATCHED'),
+        S('9', 1, '10', 'ORDER_READY'),
+        S('10', 1, '5', 'SHIPMENT_ACCEPTED'),
+        S('10', 2, '7', 'ORDER_REQUESTED'),
+      ],
       [A('2', 1, '20', 1, 1), A('9', 1, '10', 1, 1), A('10', 1, '5', 2, 2), A('11', 3, '4.5', 1, 0)],
     );
     expect(found).toEqual([
-      { kind: 'quantity_mismatch', request_code: '2', shipment_code: 1, reason: expect.any(String), orders: { quantity_kg: '50', status: 'SHIPMENT_DISPATCHED' }, processing: { allocated_kg: '20', bags: 1, dispatched_bags: 1 } },
-      { kind: 'status_mismatch', request_code: '9', shipment_code: 1, reason: expect.any(String), orders: { quantity_kg: '10', status: 'ORDER_READY' }, processing: { allocated_kg: '10', bags: 1, dispatched_bags: 1 } },
-      { kind: 'orphaned_allocation', request_code: '11', shipment_code: 3, reason: expect.any(String), orders: null, processing: { allocated_kg: '4.5', bags: 1, dispatched_bags: 0 } },
+      {
+        kind: 'quantity_mismatch',
+        request_code: '2',
+        shipment_code: 1,
+        reason: expect.any(String),
+        orders: { quantity_kg: '50', status: 'SHIPMENT_DISPATCHED' },
+        processing: { allocated_kg: '20', bags: 1, dispatched_bags: 1 },
+      },
+      {
+        kind: 'status_mismatch',
+        request_code: '9',
+        shipment_code: 1,
+        reason: expect.any(String),
+        orders: { quantity_kg: '10', status: 'ORDER_READY' },
+        processing: { allocated_kg: '10', bags: 1, dispatched_bags: 1 },
+      },
+      {
+        kind: 'orphaned_allocation',
+        request_code: '11',
+        shipment_code: 3,
+        reason: expect.any(String),
+        orders: null,
+        processing: { allocated_kg: '4.5', bags: 1, dispatched_bags: 0 },
+      },
     ]);
-    expect(summary).toEqual({ shipments: 4, allocationGroups: 4, differences: 3, byKind: { quantity_mismatch: 1, status_mismatch: 1, orphaned_allocation: 1 } });
+    expect(summary).toEqual({
+      shipments: 4,
+      allocationGroups: 4,
+      differences: 3,
+      byKind: { quantity_mismatch: 1, status_mismatch: 1, orphaned_allocation: 1 },
+    });
   });
 
   it('compares grams exactly and flags over-allocation of an open shipment and undispatched bags of a dispatched one', async () => {

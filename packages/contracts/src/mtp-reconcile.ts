@@ -68,7 +68,10 @@ export type MtpReconcileSummary = Static<typeof MtpReconcileSummary>;
 export const MTP_DISPATCHED_STATUSES: ReadonlySet<string> = new Set(['SHIPMENT_DISPATCHED', 'SHIPMENT_ACCEPTED']);
 
 /** Orders (request_code as digits without leading zeros, then shipment_code). */
-export function compareMtpKeys(a: { request_code: string; shipment_code: number }, b: { request_code: string; shipment_code: number }): number {
+export function compareMtpKeys(
+  a: { request_code: string; shipment_code: number },
+  b: { request_code: string; shipment_code: number },
+): number {
   if (a.request_code.length !== b.request_code.length) return a.request_code.length - b.request_code.length;
   if (a.request_code !== b.request_code) return a.request_code < b.request_code ? -1 : 1;
   return a.shipment_code - b.shipment_code;
@@ -94,7 +97,9 @@ export function parseMtpCursor(cursor: string | undefined): { request_code: stri
 export function judgeMtpPair(shipment: MtpShipmentSide | undefined, allocation: MtpAllocationSide | undefined): MtpDifference[] {
   const key = shipment ?? allocation!;
   const ordersSide = shipment ? { quantity_kg: shipment.quantity_kg, status: shipment.status } : null;
-  const processingSide = allocation ? { allocated_kg: allocation.allocated_kg, bags: allocation.bags, dispatched_bags: allocation.dispatched_bags } : null;
+  const processingSide = allocation
+    ? { allocated_kg: allocation.allocated_kg, bags: allocation.bags, dispatched_bags: allocation.dispatched_bags }
+    : null;
   const base = { request_code: key.request_code, shipment_code: key.shipment_code, orders: ordersSide, processing: processingSide };
   if (!shipment) return [{ kind: 'orphaned_allocation', reason: 'allocations to a shipment the orders service does not have', ...base }];
   const allocated = dec(allocation?.allocated_kg ?? '0');
@@ -103,11 +108,31 @@ export function judgeMtpPair(shipment: MtpShipmentSide | undefined, allocation: 
   const dispatchedBags = allocation?.dispatched_bags ?? 0;
   const found: MtpDifference[] = [];
   if (MTP_DISPATCHED_STATUSES.has(shipment.status)) {
-    if (!allocated.equals(quantity)) found.push({ kind: 'quantity_mismatch', reason: `dispatched shipment: allocated ${allocated.toFixed()} kg ≠ quantity ${quantity.toFixed()} kg`, ...base });
-    if (dispatchedBags < bags) found.push({ kind: 'status_mismatch', reason: `shipment ${shipment.status} but ${bags - dispatchedBags} of ${bags} bags are not DISPATCHED`, ...base });
+    if (!allocated.equals(quantity))
+      found.push({
+        kind: 'quantity_mismatch',
+        reason: `dispatched shipment: allocated ${allocated.toFixed()} kg ≠ quantity ${quantity.toFixed()} kg`,
+        ...base,
+      });
+    if (dispatchedBags < bags)
+      found.push({
+        kind: 'status_mismatch',
+        reason: `shipment ${shipment.status} but ${bags - dispatchedBags} of ${bags} bags are not DISPATCHED`,
+        ...base,
+      });
   } else {
-    if (allocated.greaterThan(quantity)) found.push({ kind: 'quantity_mismatch', reason: `allocated ${allocated.toFixed()} kg exceeds quantity ${quantity.toFixed()} kg`, ...base });
-    if (dispatchedBags > 0) found.push({ kind: 'status_mismatch', reason: `shipment ${shipment.status} but ${dispatchedBags} of ${bags} bags are DISPATCHED`, ...base });
+    if (allocated.greaterThan(quantity))
+      found.push({
+        kind: 'quantity_mismatch',
+        reason: `allocated ${allocated.toFixed()} kg exceeds quantity ${quantity.toFixed()} kg`,
+        ...base,
+      });
+    if (dispatchedBags > 0)
+      found.push({
+        kind: 'status_mismatch',
+        reason: `shipment ${shipment.status} but ${dispatchedBags} of ${bags} bags are DISPATCHED`,
+        ...base,
+      });
   }
   return found;
 }
@@ -143,7 +168,8 @@ export async function* reconcileMtp(
   const nextRight = async () => {
     const step = await right.next();
     if (step.done) return undefined;
-    if (lastRight && compareMtpKeys(lastRight, step.value) >= 0) throw new Error(`processing side out of order at ${mtpCursor(step.value)}`);
+    if (lastRight && compareMtpKeys(lastRight, step.value) >= 0)
+      throw new Error(`processing side out of order at ${mtpCursor(step.value)}`);
     counts.allocationGroups++;
     return (lastRight = step.value);
   };
@@ -165,7 +191,9 @@ export async function* reconcileMtp(
 }
 
 /** Pages a cursor-paged source into a stream of rows (one page in memory at a time). */
-export async function* pagedRows<T>(fetchPage: (after: string | undefined) => Promise<{ rows: T[]; next: string | null }>): AsyncGenerator<T> {
+export async function* pagedRows<T>(
+  fetchPage: (after: string | undefined) => Promise<{ rows: T[]; next: string | null }>,
+): AsyncGenerator<T> {
   let after: string | undefined;
   for (;;) {
     const page = await fetchPage(after);

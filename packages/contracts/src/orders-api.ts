@@ -14,10 +14,18 @@ export const ORDERS_PATHS = {
 } as const;
 
 export const KgOut = Type.String({ description: 'kilograms, decimal string', examples: ['1250.5'] });
-export const KgIn = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], { description: 'kilograms: a decimal string (preferred) or a number; at most three decimals' });
+export const KgIn = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], {
+  description: 'kilograms: a decimal string (preferred) or a number; at most three decimals',
+});
 /** bigint codes travel as numbers or decimal strings (the original's clients send both). */
-export const CodeIn = Type.Union([Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ pattern: '^[1-9][0-9]{0,15}$' })]);
-export const ShipmentCodeIn = Type.Union([Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), Type.String({ pattern: '^[1-9][0-9]{0,8}$' })]);
+export const CodeIn = Type.Union([
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  Type.String({ pattern: '^[1-9][0-9]{0,15}$' }),
+]);
+export const ShipmentCodeIn = Type.Union([
+  Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+  Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
+]);
 export const StatusSchema = Type.Union(
   SHIPMENT_STATUSES.map((status) => Type.Literal(status)),
   { description: 'shipment workflow status' },
@@ -63,9 +71,16 @@ export type OrderOut = Static<typeof OrderOut>;
 
 /** `GET /order`; `limit`/`cursor` are optional and page by request (the body stays an array). */
 export const OrderListQuery = Type.Object({
-  status: Type.Optional(Type.Union(SHIPMENT_STATUSES.map((s) => Type.Literal(s)), { description: 'only shipments whose current status is this' })),
+  status: Type.Optional(
+    Type.Union(
+      SHIPMENT_STATUSES.map((s) => Type.Literal(s)),
+      { description: 'only shipments whose current status is this' },
+    ),
+  ),
   timestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'only shipments with an event at or after this epoch ms' })),
-  shipment_vehicle: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only shipments with an event naming this vehicle' })),
+  shipment_vehicle: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'only shipments with an event naming this vehicle' }),
+  ),
   order_code: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   request_code: Type.Optional(Type.Integer({ minimum: 1 })),
   ...PageQuery.properties,

@@ -23,12 +23,21 @@ export type TraderStatus = (typeof TRADER_STATUSES)[number];
 
 const KgText = Type.String({ pattern: '^[0-9]+(\\.[0-9]{1,3})?$' });
 
-export const TraderStatusChange = Type.Object({ item_code: Type.String(), created_ts: Type.Integer({ minimum: 0 }), trader_status: Type.Union(TRADER_STATUSES.map((s) => Type.Literal(s))) });
+export const TraderStatusChange = Type.Object({
+  item_code: Type.String(),
+  created_ts: Type.Integer({ minimum: 0 }),
+  trader_status: Type.Union(TRADER_STATUSES.map((s) => Type.Literal(s))),
+});
 export type TraderStatusChange = Static<typeof TraderStatusChange>;
 export const TraderStatusChanged = Type.Object({ item_code: Type.String(), created_ts: Type.Number(), trader_status: Type.String() });
 export type TraderStatusChanged = Static<typeof TraderStatusChanged>;
 
-export const ShipmentAllocation = Type.Object({ barcode: Type.String(), request_code: Type.Integer(), shipment_code: Type.Integer(), amount: KgText });
+export const ShipmentAllocation = Type.Object({
+  barcode: Type.String(),
+  request_code: Type.Integer(),
+  shipment_code: Type.Integer(),
+  amount: KgText,
+});
 export type ShipmentAllocation = Static<typeof ShipmentAllocation>;
 export const ParcelAllocation = Type.Object({
   barcode: Type.String(),

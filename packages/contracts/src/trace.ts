@@ -11,10 +11,32 @@ const Utc = Type.String({ format: 'date-time', description: 'UTC, ISO 8601' });
 const RequestCode = Type.String({ pattern: '^[0-9]{1,19}$' });
 const ScheduleCode = Type.String({ pattern: '^[0-9]{1,19}$' });
 
-export const TRACE_NODE_KINDS = ['garden', 'broker', 'invoice', 'lot', 'bag', 'batch', 'shipment', 'vehicle', 'parcel', 'schedule'] as const;
+export const TRACE_NODE_KINDS = [
+  'garden',
+  'broker',
+  'invoice',
+  'lot',
+  'bag',
+  'batch',
+  'shipment',
+  'vehicle',
+  'parcel',
+  'schedule',
+] as const;
 export type TraceNodeKind = (typeof TRACE_NODE_KINDS)[number];
 
-export const TRACE_RELATIONS = ['grew', 'brokered', 'invoiced', 'bagged', 'ingredient_of', 'produced', 'shipped_in', 'carried_by', 'parcelled', 'filled_into'] as const;
+export const TRACE_RELATIONS = [
+  'grew',
+  'brokered',
+  'invoiced',
+  'bagged',
+  'ingredient_of',
+  'produced',
+  'shipped_in',
+  'carried_by',
+  'parcelled',
+  'filled_into',
+] as const;
 export type TraceRelation = (typeof TRACE_RELATIONS)[number];
 
 export const TraceNode = Type.Object({
@@ -55,7 +77,9 @@ export const TRACE_LOOKUP_PATH = '/internal/trace/lookup';
 export const TRACE_LOOKUP_MAX = 5000;
 
 export const TraceLookupRequest = Type.Object({
-  shipments: Type.Array(Type.Object({ request_code: RequestCode, shipment_code: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }), { maxItems: TRACE_LOOKUP_MAX }),
+  shipments: Type.Array(Type.Object({ request_code: RequestCode, shipment_code: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }), {
+    maxItems: TRACE_LOOKUP_MAX,
+  }),
   schedules: Type.Array(ScheduleCode, { maxItems: TRACE_LOOKUP_MAX }),
 });
 export type TraceLookupRequest = Static<typeof TraceLookupRequest>;

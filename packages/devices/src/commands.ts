@@ -17,7 +17,10 @@ export function parseCommand(text: string): ParsedCommand {
     return { ok: false, message: 'a command is one JSON object' };
   }
   if (Value.Check(BridgeCommand, value)) return { ok: true, command: value };
-  const id = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
+  const id =
+    typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
+      ? (value as { id: string }).id
+      : undefined;
   const problems = [...Value.Errors(BridgeCommand, value)].slice(0, MAX_PROBLEMS).map((error) => `${error.path || '/'}: ${error.message}`);
   return { ok: false, ...(id === undefined ? {} : { id }), message: `not a bridge command (${problems.join('; ')})` };
 }
@@ -33,7 +36,13 @@ export function renderLabel(label: LabelInput, timeZone: string = DEFAULT_PLANT_
   const net = gross.minus(bag);
   if (net.isNegative()) throw new RangeError(`bag weight ${label.bag_weight} exceeds gross weight ${label.gross_weight}`);
   return bagLabelZpl(
-    { ...label, barcode: label.barcode.toLowerCase(), gross_weight: gross.toFixed(2), bag_weight: bag.toFixed(2), net_weight: net.toFixed(2) },
+    {
+      ...label,
+      barcode: label.barcode.toLowerCase(),
+      gross_weight: gross.toFixed(2),
+      bag_weight: bag.toFixed(2),
+      net_weight: net.toFixed(2),
+    },
     timeZone,
   );
 }

@@ -44,7 +44,12 @@ describe('devices config', () => {
 
   it('refuses remote exposure, bad origins, zones and printers together', () => {
     const problems = problemsOf(() =>
-      loadDevicesConfig({ DEVICES_HOST: '0.0.0.0', DEVICES_ALLOWED_ORIGINS: 'http://kiosk:8080/app', DEVICES_TIME_ZONE: 'Mars/Olympus', DEVICES_PRINTER: 'tcp://10.0.0.5:9100/x' }),
+      loadDevicesConfig({
+        DEVICES_HOST: '0.0.0.0',
+        DEVICES_ALLOWED_ORIGINS: 'http://kiosk:8080/app',
+        DEVICES_TIME_ZONE: 'Mars/Olympus',
+        DEVICES_PRINTER: 'tcp://10.0.0.5:9100/x',
+      }),
     );
     expect(problems).toHaveLength(4);
     expect(problems[0]).toContain('DEVICES_ALLOW_REMOTE');

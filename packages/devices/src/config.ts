@@ -13,16 +13,36 @@ export const DEFAULT_DEVICES_PORT = 4100;
 const optionalPort = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 
 export const DevicesConfigSchema = Type.Object({
-  DEVICES_HOST: Type.String({ default: '127.0.0.1', description: 'interface the bridge listens on; loopback unless DEVICES_ALLOW_REMOTE=true' }),
-  DEVICES_PORT: Type.Integer({ default: DEFAULT_DEVICES_PORT, minimum: 0, maximum: 65_535, description: 'port of the bridge (WebSocket at /devices/ws)' }),
+  DEVICES_HOST: Type.String({
+    default: '127.0.0.1',
+    description: 'interface the bridge listens on; loopback unless DEVICES_ALLOW_REMOTE=true',
+  }),
+  DEVICES_PORT: Type.Integer({
+    default: DEFAULT_DEVICES_PORT,
+    minimum: 0,
+    maximum: 65_535,
+    description: 'port of the bridge (WebSocket at /devices/ws)',
+  }),
   DEVICES_ALLOW_REMOTE: Type.Boolean({ default: false, description: 'allow a non-loopback DEVICES_HOST' }),
-  DEVICES_ALLOWED_ORIGINS: Type.String({ default: DEFAULT_ALLOWED_ORIGINS, description: 'comma-separated page origins allowed to open the WebSocket' }),
+  DEVICES_ALLOWED_ORIGINS: Type.String({
+    default: DEFAULT_ALLOWED_ORIGINS,
+    description: 'comma-separated page origins allowed to open the WebSocket',
+  }),
   DEVICES_SCALE_PORT: optionalPort('serial device of the load cell, e.g. /dev/ttyUSB0'),
   DEVICES_SCANNER_PORT: optionalPort('serial device of the barcode scanner'),
   DEVICES_BUTTON_PORT: optionalPort('serial device of the button box'),
   DEVICES_PRINTER: optionalPort('serial device of the label printer, or tcp://host[:9100] for a network printer'),
-  DEVICES_BAUD_RATE: Type.Integer({ default: DEFAULT_BAUD_RATE, minimum: 1_200, maximum: 115_200, description: 'serial speed of every device (§7.2: 9600)' }),
-  DEVICES_SCALE_CAPACITY_KG: Type.String({ default: DEFAULT_CAPACITY_KG, pattern: '^\\d{1,4}(\\.\\d{1,2})?$', description: 'readings above it are flagged overload' }),
+  DEVICES_BAUD_RATE: Type.Integer({
+    default: DEFAULT_BAUD_RATE,
+    minimum: 1_200,
+    maximum: 115_200,
+    description: 'serial speed of every device (§7.2: 9600)',
+  }),
+  DEVICES_SCALE_CAPACITY_KG: Type.String({
+    default: DEFAULT_CAPACITY_KG,
+    pattern: '^\\d{1,4}(\\.\\d{1,2})?$',
+    description: 'readings above it are flagged overload',
+  }),
   DEVICES_TIME_ZONE: Type.String({ default: DEFAULT_PLANT_TIME_ZONE, description: 'IANA zone the labels show times in' }),
 });
 export type DevicesConfigEnv = Static<typeof DevicesConfigSchema>;
@@ -52,14 +72,20 @@ export function loadDevicesConfig(env: Record<string, string | undefined>, file?
   const raw = loadConfig(DevicesConfigSchema, merged);
   const problems: string[] = [];
   if (!LOOPBACK.has(raw.DEVICES_HOST) && !raw.DEVICES_ALLOW_REMOTE) {
-    problems.push(`DEVICES_HOST=${raw.DEVICES_HOST} exposes the devices beyond this machine; set DEVICES_ALLOW_REMOTE=true if that is meant`);
+    problems.push(
+      `DEVICES_HOST=${raw.DEVICES_HOST} exposes the devices beyond this machine; set DEVICES_ALLOW_REMOTE=true if that is meant`,
+    );
   }
-  const origins = raw.DEVICES_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0);
+  const origins = raw.DEVICES_ALLOWED_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
   for (const origin of origins) {
-    if (!isOrigin(origin)) problems.push(`DEVICES_ALLOWED_ORIGINS has ${JSON.stringify(origin)}, which is not an origin (scheme://host[:port])`);
+    if (!isOrigin(origin))
+      problems.push(`DEVICES_ALLOWED_ORIGINS has ${JSON.stringify(origin)}, which is not an origin (scheme://host[:port])`);
   }
   if (origins.length === 0) problems.push('DEVICES_ALLOWED_ORIGINS is empty: no page could use the bridge');
-  if (!isTimeZone(raw.DEVICES_TIME_ZONE)) problems.push(`DEVICES_TIME_ZONE=${JSON.stringify(raw.DEVICES_TIME_ZONE)} is not an IANA time zone`);
+  if (!isTimeZone(raw.DEVICES_TIME_ZONE))
+    problems.push(`DEVICES_TIME_ZONE=${JSON.stringify(raw.DEVICES_TIME_ZONE)} is not an IANA time zone`);
   if (raw.DEVICES_PRINTER) {
     try {
       parseTcpTarget(raw.DEVICES_PRINTER);
@@ -89,7 +115,8 @@ function readConfigFile(file: string): Record<string, string> {
   } catch (error) {
     throw new ConfigError([`config file ${file} cannot be read as JSON: ${(error as Error).message}`]);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError([`config file ${file} must hold one JSON object`]);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError([`config file ${file} must hold one JSON object`]);
   const known = new Set(Object.keys(DevicesConfigSchema.properties));
   const unknown = Object.keys(parsed).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new ConfigError(unknown.map((key) => `config file ${file}: unknown setting ${key}`));

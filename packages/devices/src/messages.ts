@@ -98,7 +98,10 @@ export const PrintZplCommand = Type.Object(
 export const PrintLabelCommand = Type.Object({ type: Type.Literal('print'), id: Id, label: LabelInput }, { additionalProperties: false });
 
 /** The page's verdict on the bag the button asked for: lights the box's LED (BAG_OK / BAG_NOT_OK). */
-export const BagResultCommand = Type.Object({ type: Type.Literal('bag-result'), id: Id, ok: Type.Boolean() }, { additionalProperties: false });
+export const BagResultCommand = Type.Object(
+  { type: Type.Literal('bag-result'), id: Id, ok: Type.Boolean() },
+  { additionalProperties: false },
+);
 
 export const BridgeCommand = Type.Union([PrintZplCommand, PrintLabelCommand, BagResultCommand]);
 export type BridgeCommand = Static<typeof BridgeCommand>;

@@ -116,7 +116,12 @@ export function callerOf(request: FastifyRequest, config: ErpConfig): Caller {
 }
 
 function trusted(list: string): Set<string> {
-  return new Set(list.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+  return new Set(
+    list
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  );
 }
 
 /** A route's access rule: the kernel runs it before the body is validated or anything runs. */
@@ -161,7 +166,13 @@ export function installAccessControl(app: HttpApp, config: ErpConfig): Map<strin
       const rule = Object.hasOwn(ROUTES, key) ? ROUTES[key] : undefined;
       if (method !== 'HEAD' || !declared.has(key)) declared.set(key, rule);
       const own = route.config?.access;
-      const access = rule ? (own ? bothAccess(guard(config, rule), own) : guard(config, rule)) : requiresRouteAccess(app) ? own : refuseUndeclared(key);
+      const access = rule
+        ? own
+          ? bothAccess(guard(config, rule), own)
+          : guard(config, rule)
+        : requiresRouteAccess(app)
+          ? own
+          : refuseUndeclared(key);
       if (access) route.config = { ...route.config, access };
     }
   });

@@ -47,7 +47,11 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
     requireRouteAccess: true,
   });
   const masterKeys = options.masterKeys ?? (await loadMasterKeys(masterKeySource(features.config, context.database)));
-  const cipher = new FieldCipher({ db, masterKeys, ...(options.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: options.activeKeyTtlMs }) });
+  const cipher = new FieldCipher({
+    db,
+    masterKeys,
+    ...(options.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: options.activeKeyTtlMs }),
+  });
   app.addHook('onReady', () => cipher.prepare());
   // Before any feature registers a route: each route gets its rule as it is registered.
   installAccessControl(app, features.config);

@@ -2,16 +2,41 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig } from '@tributary/platform/core';
 
 export const ErpConfigSchema = Type.Object({
-  PLANT_TIME_ZONE: Type.String({ default: 'Asia/Kolkata', description: 'IANA zone of the plant: pricing windows, "today" for expiry and dates' }),
+  PLANT_TIME_ZONE: Type.String({
+    default: 'Asia/Kolkata',
+    description: 'IANA zone of the plant: pricing windows, "today" for expiry and dates',
+  }),
   EXPIRY_CRITICAL_DAYS: Type.Integer({ minimum: 0, default: 7, description: 'days to expiry at or below which a batch is Critical' }),
   EXPIRY_WARNING_DAYS: Type.Integer({ minimum: 0, default: 30, description: 'days to expiry at or below which a batch is Warning' }),
   CURRENCY_DECIMALS: Type.Integer({ minimum: 0, maximum: 6, default: 2, description: 'decimals of line amounts in price calculations' }),
   SEGMENT_REVIEW_DAYS: Type.Integer({ minimum: 1, default: 90, description: 'default review period of a segment assignment' }),
-  ERP_TRUSTED_SERVICES: Type.Optional(Type.String({ default: '', description: 'Comma list of signing principals that may call as a service (no user): reads, master upkeep and machine flows' })),
-  ERP_EVENT_READERS: Type.Optional(Type.String({ default: 'sync', description: 'Comma list of signing principals that may read the outbox feed' })),
-  PRIVACY_CALLERS: Type.Optional(Type.String({ default: 'gateway', description: 'Comma list of signing principals that may export and erase personal data (docs/operations.md, "Personal data")' })),
-  TRIBUTARY_MASTER_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'master keys wrapping the data keys of encrypted fields (docs/operations.md, "Encryption at rest")' })),
-  TRIBUTARY_DATA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'embedded platform data directory; its master-keys.json is used when TRIBUTARY_MASTER_KEY_FILE is not set' })),
+  ERP_TRUSTED_SERVICES: Type.Optional(
+    Type.String({
+      default: '',
+      description: 'Comma list of signing principals that may call as a service (no user): reads, master upkeep and machine flows',
+    }),
+  ),
+  ERP_EVENT_READERS: Type.Optional(
+    Type.String({ default: 'sync', description: 'Comma list of signing principals that may read the outbox feed' }),
+  ),
+  PRIVACY_CALLERS: Type.Optional(
+    Type.String({
+      default: 'gateway',
+      description: 'Comma list of signing principals that may export and erase personal data (docs/operations.md, "Personal data")',
+    }),
+  ),
+  TRIBUTARY_MASTER_KEY_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'master keys wrapping the data keys of encrypted fields (docs/operations.md, "Encryption at rest")',
+    }),
+  ),
+  TRIBUTARY_DATA_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'embedded platform data directory; its master-keys.json is used when TRIBUTARY_MASTER_KEY_FILE is not set',
+    }),
+  ),
 });
 export type ErpConfig = Static<typeof ErpConfigSchema>;
 

@@ -19,15 +19,70 @@ const items = [
   { name: 'FESTIVE-HAMPER', item_name: 'Festive gift hamper', item_group: 'Gift Hampers', brand: 'Harsha', standard_rate: '2500' },
 ];
 const customers = [
-  { name: 'CUST-ANAND-RETAIL', customer_name: 'Anand Sweets Retail', customer_group: 'Retail', territory: 'Chennai', credit_limit: '50000' },
-  { name: 'CUST-BALAJI-DIST', customer_name: 'Sri Balaji Distributors', customer_group: 'Wholesale', territory: 'Bengaluru', credit_limit: '400000' },
-  { name: 'CUST-TECHPARK-GIFTS', customer_name: 'Tech Park Corporate Gifting', customer_group: 'Corporate', territory: 'Bengaluru', credit_limit: '250000' },
+  {
+    name: 'CUST-ANAND-RETAIL',
+    customer_name: 'Anand Sweets Retail',
+    customer_group: 'Retail',
+    territory: 'Chennai',
+    credit_limit: '50000',
+  },
+  {
+    name: 'CUST-BALAJI-DIST',
+    customer_name: 'Sri Balaji Distributors',
+    customer_group: 'Wholesale',
+    territory: 'Bengaluru',
+    credit_limit: '400000',
+  },
+  {
+    name: 'CUST-TECHPARK-GIFTS',
+    customer_name: 'Tech Park Corporate Gifting',
+    customer_group: 'Corporate',
+    territory: 'Bengaluru',
+    credit_limit: '250000',
+  },
 ];
 const segments = [
-  { name: 'HD-SEG-001', segment_code: 'RETAIL', segment_name: 'Retail Customers', segment_type: 'demographic', priority_level: 3, default_price_list: 'Standard Selling', discount_percentage: '0', minimum_order_amount: '500' },
-  { name: 'HD-SEG-002', segment_code: 'WHOLESALE', segment_name: 'Wholesale Distributors', segment_type: 'demographic', priority_level: 1, default_price_list: 'Wholesale Price List', discount_percentage: '15', minimum_order_amount: '10000', credit_limit_multiplier: '1.5' },
-  { name: 'HD-SEG-003', segment_code: 'PREMIUM', segment_name: 'Premium Corporate', segment_type: 'behavioral', priority_level: 1, default_price_list: 'Premium Price List', discount_percentage: '5', minimum_order_amount: '25000' },
-  { name: 'HD-SEG-004', segment_code: 'FESTIVAL', segment_name: 'Festival Bulk Orders', segment_type: 'seasonal', priority_level: 2, default_price_list: 'Festival Price List', discount_percentage: '20', minimum_order_amount: '50000' },
+  {
+    name: 'HD-SEG-001',
+    segment_code: 'RETAIL',
+    segment_name: 'Retail Customers',
+    segment_type: 'demographic',
+    priority_level: 3,
+    default_price_list: 'Standard Selling',
+    discount_percentage: '0',
+    minimum_order_amount: '500',
+  },
+  {
+    name: 'HD-SEG-002',
+    segment_code: 'WHOLESALE',
+    segment_name: 'Wholesale Distributors',
+    segment_type: 'demographic',
+    priority_level: 1,
+    default_price_list: 'Wholesale Price List',
+    discount_percentage: '15',
+    minimum_order_amount: '10000',
+    credit_limit_multiplier: '1.5',
+  },
+  {
+    name: 'HD-SEG-003',
+    segment_code: 'PREMIUM',
+    segment_name: 'Premium Corporate',
+    segment_type: 'behavioral',
+    priority_level: 1,
+    default_price_list: 'Premium Price List',
+    discount_percentage: '5',
+    minimum_order_amount: '25000',
+  },
+  {
+    name: 'HD-SEG-004',
+    segment_code: 'FESTIVAL',
+    segment_name: 'Festival Bulk Orders',
+    segment_type: 'seasonal',
+    priority_level: 2,
+    default_price_list: 'Festival Price List',
+    discount_percentage: '20',
+    minimum_order_amount: '50000',
+  },
 ] as const;
 
 /** Demo data for the embedded platform. Idempotent: anything already there is left alone. */
@@ -36,12 +91,29 @@ export async function seed(context: ServiceContext<ErpDatabase>): Promise<void> 
   const { db } = deps;
   const now = context.clock.now();
   const SEED = systemActor('seed', context.clock);
-  const exists = async (table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule', name: string) =>
-    (await db.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
+  const exists = async (
+    table: 'tabWarehouse' | 'tabItem' | 'tabCustomer' | 'tabHD Customer Segment' | 'tabHD Batch Master' | 'tabHD Dynamic Pricing Rule',
+    name: string,
+  ) => (await db.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
 
-  for (const name of warehouses) if (!(await exists('tabWarehouse', name))) await db.insertInto('tabWarehouse').values({ ...newDoc(name, now, SEED.user), warehouse_name: name }).execute();
-  for (const item of items) if (!(await exists('tabItem', item.name))) await db.insertInto('tabItem').values({ ...newDoc(item.name, now, SEED.user), item_code: item.name, ...item, stock_uom: 'Nos' }).execute();
-  for (const c of customers) if (!(await exists('tabCustomer', c.name))) await db.insertInto('tabCustomer').values({ ...newDoc(c.name, now, SEED.user), ...c, customer_type: 'Company' }).execute();
+  for (const name of warehouses)
+    if (!(await exists('tabWarehouse', name)))
+      await db
+        .insertInto('tabWarehouse')
+        .values({ ...newDoc(name, now, SEED.user), warehouse_name: name })
+        .execute();
+  for (const item of items)
+    if (!(await exists('tabItem', item.name)))
+      await db
+        .insertInto('tabItem')
+        .values({ ...newDoc(item.name, now, SEED.user), item_code: item.name, ...item, stock_uom: 'Nos' })
+        .execute();
+  for (const c of customers)
+    if (!(await exists('tabCustomer', c.name)))
+      await db
+        .insertInto('tabCustomer')
+        .values({ ...newDoc(c.name, now, SEED.user), ...c, customer_type: 'Company' })
+        .execute();
   for (const s of segments) if (!(await exists('tabHD Customer Segment', s.name))) await createSegment(deps, { ...s }, SEED);
 
   const today = plantDate(now, deps.config.PLANT_TIME_ZONE);
@@ -50,20 +122,71 @@ export async function seed(context: ServiceContext<ErpDatabase>): Promise<void> 
     await assignSegment(deps, 'CUST-ANAND-RETAIL', { segment: 'RETAIL', is_primary: true, assignment_reason: 'demo data' }, SEED);
     await assignSegment(deps, 'CUST-BALAJI-DIST', { segment: 'WHOLESALE', is_primary: true, assignment_reason: 'demo data' }, SEED);
     await assignSegment(deps, 'CUST-TECHPARK-GIFTS', { segment: 'PREMIUM', is_primary: true, assignment_reason: 'demo data' }, SEED);
-    await assignSegment(deps, 'CUST-TECHPARK-GIFTS', { segment: 'FESTIVAL', is_primary: false, effective_to: addDays(today, 60), assignment_reason: 'festival season' }, SEED);
+    await assignSegment(
+      deps,
+      'CUST-TECHPARK-GIFTS',
+      { segment: 'FESTIVAL', is_primary: false, effective_to: addDays(today, 60), assignment_reason: 'festival season' },
+      SEED,
+    );
     await mapTerritory(deps, 'CUST-BALAJI-DIST', { territory: 'Mysuru', mapping_reason: 'second depot', service_level: 'Express' }, SEED);
   }
 
   const batches = [
-    { batch_id: 'KAJU-DEMO-001', item: 'KAJU-KATLI-500G', qty: '120', manufacturing_date: addDays(today, -10), expiry_date: addDays(today, 5), sugar_content_percentage: '35' },
-    { batch_id: 'KAJU-DEMO-002', item: 'KAJU-KATLI-500G', qty: '300', manufacturing_date: addDays(today, -2), expiry_date: addDays(today, 25), sugar_content_percentage: '34' },
-    { batch_id: 'KAJU-DEMO-003', item: 'KAJU-KATLI-500G', qty: '80', manufacturing_date: addDays(today, -1), expiry_date: addDays(today, 28), quality_grade: 'B' as const, sugar_content_percentage: '36' },
-    { batch_id: 'CHOC-DEMO-001', item: 'DARK-CHOC-70', qty: '500', manufacturing_date: addDays(today, -30), expiry_date: addDays(today, 150), fat_content_percentage: '42' },
-    { batch_id: 'GJ-DEMO-001', item: 'GULAB-JAMUN-1KG', qty: '60', manufacturing_date: addDays(today, -5), expiry_date: addDays(today, 85), sugar_content_percentage: '55' },
+    {
+      batch_id: 'KAJU-DEMO-001',
+      item: 'KAJU-KATLI-500G',
+      qty: '120',
+      manufacturing_date: addDays(today, -10),
+      expiry_date: addDays(today, 5),
+      sugar_content_percentage: '35',
+    },
+    {
+      batch_id: 'KAJU-DEMO-002',
+      item: 'KAJU-KATLI-500G',
+      qty: '300',
+      manufacturing_date: addDays(today, -2),
+      expiry_date: addDays(today, 25),
+      sugar_content_percentage: '34',
+    },
+    {
+      batch_id: 'KAJU-DEMO-003',
+      item: 'KAJU-KATLI-500G',
+      qty: '80',
+      manufacturing_date: addDays(today, -1),
+      expiry_date: addDays(today, 28),
+      quality_grade: 'B' as const,
+      sugar_content_percentage: '36',
+    },
+    {
+      batch_id: 'CHOC-DEMO-001',
+      item: 'DARK-CHOC-70',
+      qty: '500',
+      manufacturing_date: addDays(today, -30),
+      expiry_date: addDays(today, 150),
+      fat_content_percentage: '42',
+    },
+    {
+      batch_id: 'GJ-DEMO-001',
+      item: 'GULAB-JAMUN-1KG',
+      qty: '60',
+      manufacturing_date: addDays(today, -5),
+      expiry_date: addDays(today, 85),
+      sugar_content_percentage: '55',
+    },
   ];
   for (const b of batches) {
     if (!(await exists('tabHD Batch Master', b.batch_id))) {
-      await receiveBatch(deps, { ...b, warehouse: 'Finished Goods - HD', unit_cost: '200', allergen_info: 'Contains nuts and milk', nutritional_info: { energy_kcal_per_100g: 480 } }, SEED);
+      await receiveBatch(
+        deps,
+        {
+          ...b,
+          warehouse: 'Finished Goods - HD',
+          unit_cost: '200',
+          allergen_info: 'Contains nuts and milk',
+          nutritional_info: { energy_kcal_per_100g: 480 },
+        },
+        SEED,
+      );
     }
   }
 

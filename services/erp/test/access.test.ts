@@ -16,7 +16,12 @@ interface Who {
   roles?: string[];
 }
 
-const USERS: Who[] = ['manager', 'analyst', 'integration', 'administrator', 'readonly', 'MASTER-ADMIN'].map((role) => ({ label: role, principal: 'gateway', user: `u-${role}`, roles: [role] }));
+const USERS: Who[] = ['manager', 'analyst', 'integration', 'administrator', 'readonly', 'MASTER-ADMIN'].map((role) => ({
+  label: role,
+  principal: 'gateway',
+  user: `u-${role}`,
+  roles: [role],
+}));
 const PEERS: Who[] = [
   { label: 'peer orders (trusted service)', principal: 'orders' },
   { label: 'peer sync (event reader)', principal: 'sync' },
@@ -34,7 +39,11 @@ function grantsOf(who: Who): Set<string> {
 
 function send(h: Harness, who: Who, method: Method, url: string) {
   const identity = who.user === undefined ? undefined : { user: who.user, roles: who.roles ?? [] };
-  return signedInject(h.app, { method, url, ...(method === 'GET' ? {} : { body: {} }), ...(identity ? { identity } : {}) }, testCredentials(who.principal));
+  return signedInject(
+    h.app,
+    { method, url, ...(method === 'GET' ? {} : { body: {} }), ...(identity ? { identity } : {}) },
+    testCredentials(who.principal),
+  );
 }
 
 const concrete = (path: string) => path.replace(/:name/g, 'C-RETAIL').replace(/:child/g, 'X-1');
@@ -42,7 +51,13 @@ const concrete = (path: string) => path.replace(/:name/g, 'C-RETAIL').replace(/:
 /** Every row of every table, as text: a refusal must leave it identical. */
 async function snapshot(h: Harness): Promise<string> {
   const db = h.handle.database.db;
-  const tables = (await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows.map((r) => r.table_name);
+  const tables = (
+    await sql<{
+      table_name: string;
+    }>`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(
+      db,
+    )
+  ).rows.map((r) => r.table_name);
   const parts: string[] = [];
   for (const table of tables) {
     const rows = (await sql`select * from ${sql.table(table)}`.execute(db)).rows.map((row) => JSON.stringify(row)).sort();
@@ -88,8 +103,12 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(undeclared).toEqual([]);
       expect(Object.keys(ROUTES).filter((key) => !declared.has(key))).toEqual([]);
       // The OpenAPI document lists what clients see; each of its operations is guarded.
-      const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
-      const documented = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+      const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const documented = Object.entries(spec.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      );
       const unguarded = documented.filter((key) => !key.includes('/health') && !key.startsWith('GET /metrics') && !declared.has(key));
       expect(unguarded).toEqual([]);
       expect(declared.size).toBeGreaterThanOrEqual(50);
@@ -99,14 +118,16 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       const before = await snapshot(h);
       const refusals: string[] = [];
       const wrong: string[] = [];
-      const granted = (who: Who, rule: keyof typeof ROUTE_ACCESS) => (ROUTE_ACCESS[rule] as readonly string[]).some((grant) => grantsOf(who).has(grant));
+      const granted = (who: Who, rule: keyof typeof ROUTE_ACCESS) =>
+        (ROUTE_ACCESS[rule] as readonly string[]).some((grant) => grantsOf(who).has(grant));
       for (const [key, rule] of Object.entries(ROUTES)) {
         const [method, path] = key.split(' ') as [Method, string];
         for (const who of [...USERS, ...PEERS]) {
           if (granted(who, rule)) continue;
           refusals.push(`${who.label} ${key}`);
           const response = await send(h, who, method, concrete(path));
-          if (response.statusCode !== 403 || response.json().code !== 'ROLE_FORBIDDEN') wrong.push(`${who.label} on ${key}: ${response.statusCode} ${response.body}`);
+          if (response.statusCode !== 403 || response.json().code !== 'ROLE_FORBIDDEN')
+            wrong.push(`${who.label} on ${key}: ${response.statusCode} ${response.body}`);
         }
       }
       expect(wrong).toEqual([]);
@@ -131,13 +152,25 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       // Analysts read everything and change nothing.
       expect(await status(as('analyst'), 'GET', '/customers/C-RETAIL')).toBe(200);
       expect(await status(as('analyst'), 'GET', '/batches')).toBe(200);
-      for (const [method, path] of [['POST', '/customers'], ['PATCH', '/customers/C-RETAIL'], ['POST', '/pricing/rules'], ['POST', '/stock/consume'], ['POST', '/pricing/calculate']] as const) {
+      for (const [method, path] of [
+        ['POST', '/customers'],
+        ['PATCH', '/customers/C-RETAIL'],
+        ['POST', '/pricing/rules'],
+        ['POST', '/stock/consume'],
+        ['POST', '/pricing/calculate'],
+      ] as const) {
         expect(await status(as('analyst'), method, path)).toBe(403);
       }
       // Integration runs the machine flows, not the business decisions.
       expect(await status(as('integration'), 'PUT', '/customers/C-RETAIL/metrics')).toBe(400);
       expect(await status(as('integration'), 'POST', '/stock/consume')).toBe(400);
-      for (const [method, path] of [['POST', '/segments'], ['POST', '/pricing/rules'], ['POST', '/batches'], ['POST', '/movements/M-1/reverse'], ['POST', '/customers/C-RETAIL/segments']] as const) {
+      for (const [method, path] of [
+        ['POST', '/segments'],
+        ['POST', '/pricing/rules'],
+        ['POST', '/batches'],
+        ['POST', '/movements/M-1/reverse'],
+        ['POST', '/customers/C-RETAIL/segments'],
+      ] as const) {
         expect(await status(as('integration'), method, path)).toBe(403);
       }
       // Managers run the business; the outbox is for the event readers only.
@@ -150,8 +183,16 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(await status(as('readonly'), 'GET', '/customers')).toBe(403);
       expect((await h.app.inject({ method: 'GET', url: '/customers' })).statusCode).toBe(401);
       // Fastify's automatic HEAD routes run the GET handler: they must carry the same guard.
-      for (const [role, expected] of [['readonly', 403], ['MASTER-ADMIN', 403], ['analyst', 200]] as const) {
-        const headers = await signRequest({ method: 'HEAD', url: 'http://localhost/customers/C-RETAIL', headers: identityHeaders({ user: 'u', roles: [role] }) }, testCredentials('gateway'), TEST_SCOPE);
+      for (const [role, expected] of [
+        ['readonly', 403],
+        ['MASTER-ADMIN', 403],
+        ['analyst', 200],
+      ] as const) {
+        const headers = await signRequest(
+          { method: 'HEAD', url: 'http://localhost/customers/C-RETAIL', headers: identityHeaders({ user: 'u', roles: [role] }) },
+          testCredentials('gateway'),
+          TEST_SCOPE,
+        );
         expect((await h.app.inject({ method: 'HEAD', url: '/customers/C-RETAIL', headers })).statusCode).toBe(expected);
       }
     });

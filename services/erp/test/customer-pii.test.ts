@@ -21,7 +21,13 @@ for (const target of testDatabases()) {
   describe(`${target.label}: erp customer personal data at rest`, () => {
     let h: Harness;
     const raw = async (name: string) =>
-      (await sql<Record<string, string | null>>`select email_id, email_id_bidx, mobile_no, primary_address, tax_id from ${sql.table('tabCustomer')} where name = ${name}`.execute(h.handle.database.db)).rows[0]!;
+      (
+        await sql<
+          Record<string, string | null>
+        >`select email_id, email_id_bidx, mobile_no, primary_address, tax_id from ${sql.table('tabCustomer')} where name = ${name}`.execute(
+          h.handle.database.db,
+        )
+      ).rows[0]!;
 
     beforeAll(async () => {
       // A TTL of 0: the app re-reads the active data key on every write, as a replica would after its TTL.
@@ -50,7 +56,9 @@ for (const target of testDatabases()) {
       const replay = await h.call('POST', '/customers', person, { 'idempotency-key': 'pii-create-1' });
       expect(replay.statusCode).toBe(201);
       expect(replay.json()).toEqual(first);
-      const { rows } = await sql<{ response_body: string }>`select response_body from idempotency_key where idem_key = ${'pii-create-1'}`.execute(h.handle.database.db);
+      const { rows } = await sql<{
+        response_body: string;
+      }>`select response_body from idempotency_key where idem_key = ${'pii-create-1'}`.execute(h.handle.database.db);
       expect(rows).toHaveLength(1);
       expect(rows[0]!.response_body).toMatch(/^enc:v1:/);
       for (const needle of NEEDLES) expect(rows[0]!.response_body.toLowerCase()).not.toContain(needle);
@@ -62,7 +70,9 @@ for (const target of testDatabases()) {
       expect(found.data.map((c: { name: string }) => c.name)).toEqual(['C-PRIYA']);
       await ok(h.call('PATCH', '/customers/C-PRIYA', { email_id: 'priya@harsha.example' }));
       expect((await ok(h.call('GET', `/customers?email_id=${encodeURIComponent(PERSON.email_id)}`))).data).toEqual([]);
-      expect((await ok(h.call('GET', '/customers?email_id=priya%40harsha.example'))).data.map((c: { name: string }) => c.name)).toEqual(['C-PRIYA']);
+      expect((await ok(h.call('GET', '/customers?email_id=priya%40harsha.example'))).data.map((c: { name: string }) => c.name)).toEqual([
+        'C-PRIYA',
+      ]);
       const cleared = await ok(h.call('PATCH', '/customers/C-PRIYA', { mobile_no: null }));
       expect(cleared.mobile_no).toBeNull();
       expect((await raw('C-PRIYA')).mobile_no).toBeNull();
@@ -70,7 +80,11 @@ for (const target of testDatabases()) {
     });
 
     it('events carry which personal fields changed, never the values', async () => {
-      const rows = await h.handle.database.db.selectFrom('outbox').select(['type', 'payload']).where('type', 'like', 'erp.customer.%').execute();
+      const rows = await h.handle.database.db
+        .selectFrom('outbox')
+        .select(['type', 'payload'])
+        .where('type', 'like', 'erp.customer.%')
+        .execute();
       expect(rows.length).toBeGreaterThanOrEqual(3);
       for (const row of rows) {
         const text = (typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload)).toLowerCase();
@@ -93,7 +107,16 @@ for (const target of testDatabases()) {
 
     it('data key rotation while requests run: no failed request, then no value left under the old key', async () => {
       const db = h.handle.database.db;
-      for (let i = 0; i < 20; i++) await ok(h.call('POST', '/customers', { name: `C-R${String(i).padStart(2, '0')}`, customer_name: `R ${i}`, email_id: `r${i}@example.in`, mobile_no: `+94 77 ${i}` }), 201);
+      for (let i = 0; i < 20; i++)
+        await ok(
+          h.call('POST', '/customers', {
+            name: `C-R${String(i).padStart(2, '0')}`,
+            customer_name: `R ${i}`,
+            email_id: `r${i}@example.in`,
+            mobile_no: `+94 77 ${i}`,
+          }),
+          201,
+        );
       const oldKey = parseCiphertext((await raw('C-R00')).email_id!)!.keyId;
       const failures: string[] = [];
       let stop = false;

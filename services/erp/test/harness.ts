@@ -5,7 +5,14 @@ import type { MasterKeys } from '@tributary/platform/crypto';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import type { ServiceContext } from '@tributary/platform/service';
-import { signedInject, testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import {
+  signedInject,
+  testCredentials,
+  testKeyring,
+  TEST_SCOPE,
+  type TestDatabase,
+  type TestDatabaseTarget,
+} from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import type { ErpDatabase } from '../src/db/schema.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -18,9 +25,19 @@ export interface Harness {
   handle: TestDatabase;
   clock: ManualClock;
   masterKeys: MasterKeys;
-  call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any; body: string }>;
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ statusCode: number; json(): any; body: string }>;
   /** A peer service signing as itself (no user). */
-  asPeer(principal: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ statusCode: number; json(): any; body: string }>;
+  asPeer(
+    principal: string,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<{ statusCode: number; json(): any; body: string }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +62,11 @@ export function testMasterKeys(): MasterKeys {
   return { active: 'mk-test', keys: new Map([['mk-test', randomBytes(32)]]) };
 }
 
-export async function startHarness(target: TestDatabaseTarget, env: Record<string, string> = {}, options: { activeKeyTtlMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  target: TestDatabaseTarget,
+  env: Record<string, string> = {},
+  options: { activeKeyTtlMs?: number } = {},
+): Promise<Harness> {
   const handle = await target.create();
   await migrateToLatest(handle.database, migrations);
   const clock = new ManualClock(NOON_IST);
@@ -57,8 +78,16 @@ export async function startHarness(target: TestDatabaseTarget, env: Record<strin
     handle,
     clock,
     masterKeys,
-    call: (method, url, body, headers) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'tester', roles: ['manager'] }, ...(headers ? { headers } : {}) }),
-    asPeer: (principal, method, url, body) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }) }, testCredentials(principal)),
+    call: (method, url, body, headers) =>
+      signedInject(app, {
+        method,
+        url,
+        ...(body === undefined ? {} : { body }),
+        identity: { user: 'tester', roles: ['manager'] },
+        ...(headers ? { headers } : {}),
+      }),
+    asPeer: (principal, method, url, body) =>
+      signedInject(app, { method, url, ...(body === undefined ? {} : { body }) }, testCredentials(principal)),
     async close() {
       await app.close();
       await handle.destroy();
@@ -71,8 +100,20 @@ export async function masters(h: Harness): Promise<void> {
   await ok(h.call('POST', '/items', { item_code: 'SWEET-1', item_group: 'Sweets', brand: 'Harsha', standard_rate: '100' }), 201);
   await ok(h.call('POST', '/items', { item_code: 'CHOC-1', item_group: 'Chocolates', brand: 'Cocoa', standard_rate: '200' }), 201);
   await ok(h.call('POST', '/items', { item_code: 'PLAIN-1', item_group: 'Snacks', standard_rate: '50' }), 201);
-  await ok(h.call('POST', '/customers', { name: 'C-RETAIL', customer_name: 'Retail One', customer_group: 'Retail', territory: 'Chennai' }), 201);
-  await ok(h.call('POST', '/customers', { name: 'C-WHOLE', customer_name: 'Wholesale One', customer_group: 'Wholesale', territory: 'Bengaluru', credit_limit: '200000' }), 201);
+  await ok(
+    h.call('POST', '/customers', { name: 'C-RETAIL', customer_name: 'Retail One', customer_group: 'Retail', territory: 'Chennai' }),
+    201,
+  );
+  await ok(
+    h.call('POST', '/customers', {
+      name: 'C-WHOLE',
+      customer_name: 'Wholesale One',
+      customer_group: 'Wholesale',
+      territory: 'Bengaluru',
+      credit_limit: '200000',
+    }),
+    201,
+  );
 }
 
 export async function ok<T = any>(response: Promise<{ statusCode: number; json(): any; body: string }>, status = 200): Promise<T> {

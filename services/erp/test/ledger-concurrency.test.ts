@@ -9,7 +9,17 @@ async function stockUp(h: Harness, prefix: string): Promise<string[]> {
   const names: string[] = [];
   for (let i = 0; i < 4; i++) {
     const name = `${prefix}-${i}`;
-    await ok(h.call('POST', '/batches', { batch_id: name, item: 'PLAIN-1', warehouse: 'WH-A', qty: '25', manufacturing_date: `2026-02-0${i + 1}`, expiry_date: `2026-04-0${4 - i}` }), 201);
+    await ok(
+      h.call('POST', '/batches', {
+        batch_id: name,
+        item: 'PLAIN-1',
+        warehouse: 'WH-A',
+        qty: '25',
+        manufacturing_date: `2026-02-0${i + 1}`,
+        expiry_date: `2026-04-0${4 - i}`,
+      }),
+      201,
+    );
     names.push(name);
   }
   return names;
@@ -44,7 +54,13 @@ for (const target of testDatabases()) {
     it('FEFO consumers of the same batches: exactly the stock is consumed, never more, no movement lost', async () => {
       const batches = await stockUp(h, 'CC');
       const responses = await Promise.all(
-        Array.from({ length: CONSUMERS }, (_, i) => h.call('POST', '/stock/consume', { lines: [{ item: 'PLAIN-1', warehouse: 'WH-A', qty: '4' }], reference_doctype: 'Sales Invoice', reference_name: `SI-${i}` })),
+        Array.from({ length: CONSUMERS }, (_, i) =>
+          h.call('POST', '/stock/consume', {
+            lines: [{ item: 'PLAIN-1', warehouse: 'WH-A', qty: '4' }],
+            reference_doctype: 'Sales Invoice',
+            reference_name: `SI-${i}`,
+          }),
+        ),
       );
       const succeeded = responses.filter((r) => r.statusCode === 200);
       const refused = responses.filter((r) => r.statusCode === 409);

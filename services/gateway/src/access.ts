@@ -34,7 +34,10 @@ export function gatewayAccess(deps: EdgeAuthDeps) {
       await applyLimits(deps, request, reply, consumer);
     }),
     /** The admin API: users, keys, reading routes. */
-    admin: guardedAccess(ADMIN_ROLES, admin(() => undefined)),
+    admin: guardedAccess(
+      ADMIN_ROLES,
+      admin(() => undefined),
+    ),
     /**
      * Routes carry roles and decide what reaches every service, so only the top role changes
      * them; the audit log spans every tenant, so it is the top role's too.
@@ -42,13 +45,15 @@ export function gatewayAccess(deps: EdgeAuthDeps) {
     superAdmin: guardedAccess(
       [SUPER_ROLE],
       admin((caller) => {
-        if (!caller.roles.includes(SUPER_ROLE)) throw GatewayError.ROLE_ESCALATION_DENIED('Only the administrator role may do this (routes, signing keys, the audit log)');
+        if (!caller.roles.includes(SUPER_ROLE))
+          throw GatewayError.ROLE_ESCALATION_DENIED('Only the administrator role may do this (routes, signing keys, the audit log)');
       }),
     ),
     privacyAdmin: guardedAccess(
       [PRIVACY_ROLE],
       admin((caller) => {
-        if (!caller.roles.includes(PRIVACY_ROLE)) throw GatewayError.ROLE_ACCESS_DENIED(`Personal data export and erasure need the ${PRIVACY_ROLE} role`);
+        if (!caller.roles.includes(PRIVACY_ROLE))
+          throw GatewayError.ROLE_ACCESS_DENIED(`Personal data export and erasure need the ${PRIVACY_ROLE} role`);
       }),
     ),
   };
@@ -58,7 +63,8 @@ export type GatewayAccess = ReturnType<typeof gatewayAccess>;
 /** The admin the route's access rule admitted; only reachable behind `admin`, `superAdmin` or `privacyAdmin`. */
 export function adminOf(request: FastifyRequest): AdminCaller {
   const caller = request.edge.admin;
-  if (!caller) throw new Error(`${request.method} ${request.routeOptions.url} reads the admin caller but its access rule is not an admin rule`);
+  if (!caller)
+    throw new Error(`${request.method} ${request.routeOptions.url} reads the admin caller but its access rule is not an admin rule`);
   return caller;
 }
 

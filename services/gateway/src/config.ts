@@ -26,7 +26,8 @@ export const GatewayConfigSchema = Type.Object({
   RATE_LIMIT_FAIL_OPEN: Type.Boolean({ default: true }),
   REVOCATION_STORE: Type.Union([Type.Literal('auto'), Type.Literal('redis'), Type.Literal('postgres'), Type.Literal('local')], {
     default: 'auto',
-    description: 'where replicas read the revocation version: auto = redis with REDIS_URL, local on PGlite (one process by nature), else postgres; local is for a single replica only',
+    description:
+      'where replicas read the revocation version: auto = redis with REDIS_URL, local on PGlite (one process by nature), else postgres; local is for a single replica only',
   }),
   ROUTES_POLL_MS: Type.Integer({ default: 2000, minimum: 100 }),
   AUDIT_FLUSH_MS: Type.Integer({ default: 1000, minimum: 10 }),
@@ -34,7 +35,7 @@ export const GatewayConfigSchema = Type.Object({
   AUDIT_RETENTION_MONTHS: Type.Integer({ default: 84, minimum: 1, description: '7 years by default' }),
   CACHE_MAX_BYTES: Type.Integer({ default: 32 * 1024 * 1024, minimum: 0 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1024 * 1024, minimum: 1024 }),
-  CORS_ORIGINS: Type.String({ default: '', description: 'comma list of origins allowed on the gateway\'s own /api/v1 endpoints' }),
+  CORS_ORIGINS: Type.String({ default: '', description: "comma list of origins allowed on the gateway's own /api/v1 endpoints" }),
   CLIENT_SIGV4_REGION: Type.String({ default: 'us-east-1' }),
   CLIENT_SIGV4_SERVICE: Type.String({ default: 'execute-api' }),
   TLS_CERT_FILE: Type.Optional(Type.String()),

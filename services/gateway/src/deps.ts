@@ -76,14 +76,22 @@ export interface GatewayDeps {
 
 /** What each feature is handed. */
 export type AuthRouteDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'signingKeys'>;
-export type AdminUserDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'tokens' | 'signingKeys' | 'hasher' | 'policy' | 'versions' | 'clock'>;
+export type AdminUserDeps = EdgeAuthDeps &
+  Pick<GatewayDeps, 'users' | 'tokens' | 'signingKeys' | 'hasher' | 'policy' | 'versions' | 'clock'>;
 export type AdminKeyDeps = EdgeAuthDeps & Pick<GatewayDeps, 'keysRepo' | 'users'>;
 export type AdminRouteDeps = EdgeAuthDeps &
-  Pick<GatewayDeps, 'config' | 'db' | 'database' | 'redis' | 'audit' | 'cache' | 'routes' | 'routesRepo' | 'routeLoader' | 'upstreams' | 'peers' | 'clock'>;
+  Pick<
+    GatewayDeps,
+    'config' | 'db' | 'database' | 'redis' | 'audit' | 'cache' | 'routes' | 'routesRepo' | 'routeLoader' | 'upstreams' | 'peers' | 'clock'
+  >;
 export type PrivacyDeps = EdgeAuthDeps &
-  Pick<GatewayDeps, 'db' | 'database' | 'audit' | 'tracker' | 'users' | 'versions' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope' | 'env'>;
+  Pick<
+    GatewayDeps,
+    'db' | 'database' | 'audit' | 'tracker' | 'users' | 'versions' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope' | 'env'
+  >;
 export type DocsDeps = Pick<GatewayDeps, 'routes' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope'>;
-export type EdgeDeps = EdgeAuthDeps & Pick<GatewayDeps, 'config' | 'audit' | 'tracker' | 'routes' | 'cache' | 'upstreams' | 'credentials' | 'scope' | 'clock'>;
+export type EdgeDeps = EdgeAuthDeps &
+  Pick<GatewayDeps, 'config' | 'audit' | 'tracker' | 'routes' | 'cache' | 'upstreams' | 'credentials' | 'scope' | 'clock'>;
 
 /** Starts and stops the replica's timers and workers with the app. */
 export interface GatewayLifecycle {
@@ -110,16 +118,33 @@ export function passwordPolicy(config: GatewayConfig): PasswordPolicy {
  * there; with PostgreSQL several replicas may share the database, so `auto` reads the version
  * row (or Redis when configured).
  */
-function versionSource(config: GatewayConfig, context: ServiceContext<GatewayDatabase>, redis: RedisClient | undefined, db: Kysely<GatewayDatabase>): VersionSource {
-  const store = config.REVOCATION_STORE === 'auto' ? (redis ? 'redis' : context.database.dialect === 'pglite' ? 'local' : 'postgres') : config.REVOCATION_STORE;
+function versionSource(
+  config: GatewayConfig,
+  context: ServiceContext<GatewayDatabase>,
+  redis: RedisClient | undefined,
+  db: Kysely<GatewayDatabase>,
+): VersionSource {
+  const store =
+    config.REVOCATION_STORE === 'auto'
+      ? redis
+        ? 'redis'
+        : context.database.dialect === 'pglite'
+          ? 'local'
+          : 'postgres'
+      : config.REVOCATION_STORE;
   if (store === 'redis') {
     if (!redis) throw new Error('REVOCATION_STORE=redis needs REDIS_URL');
-    return redisVersions(redis, db, (error) => context.logger.warn({ err: error }, 'Redis unavailable for the revocation version; reading PostgreSQL'));
+    return redisVersions(redis, db, (error) =>
+      context.logger.warn({ err: error }, 'Redis unavailable for the revocation version; reading PostgreSQL'),
+    );
   }
   return store === 'local' ? localVersions() : dbVersions(db);
 }
 
-export async function buildDeps(context: ServiceContext<GatewayDatabase>, options: GatewayOptions = {}): Promise<{ deps: GatewayDeps; lifecycle: GatewayLifecycle }> {
+export async function buildDeps(
+  context: ServiceContext<GatewayDatabase>,
+  options: GatewayOptions = {},
+): Promise<{ deps: GatewayDeps; lifecycle: GatewayLifecycle }> {
   const config = readConfig(context.env);
   const db = context.database.db;
   const logger = context.logger;
@@ -133,7 +158,13 @@ export async function buildDeps(context: ServiceContext<GatewayDatabase>, option
   const tokens = new TokensRepository(db);
   const policy = passwordPolicy(config);
   const hasher = new PasswordHasher(policy);
-  const signingKeys = new SigningKeys(db, box, context.clock, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, logger);
+  const signingKeys = new SigningKeys(
+    db,
+    box,
+    context.clock,
+    { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS },
+    logger,
+  );
   const limiters = new LimiterFactory(redis);
   const auth = new AuthService({
     db,
@@ -232,12 +263,15 @@ export async function buildDeps(context: ServiceContext<GatewayDatabase>, option
         if (++ticks % 6 === 0) void signingKeys.reload().catch((error) => logger.warn({ err: error }, 'signing key reload failed'));
       }, 5_000);
       usageTimer.unref();
-      maintenance = setInterval(() => {
-        void maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger).catch((error) =>
-          logger.warn({ err: error }, 'audit partition maintenance failed'),
-        );
-        void tokens.deleteExpired(new Date(context.clock.now() - 24 * 3600 * 1000)).catch(() => undefined);
-      }, 6 * 3600 * 1000);
+      maintenance = setInterval(
+        () => {
+          void maintainAuditPartitions(db, new Date(context.clock.now()), config.AUDIT_RETENTION_MONTHS, logger).catch((error) =>
+            logger.warn({ err: error }, 'audit partition maintenance failed'),
+          );
+          void tokens.deleteExpired(new Date(context.clock.now() - 24 * 3600 * 1000)).catch(() => undefined);
+        },
+        6 * 3600 * 1000,
+      );
       maintenance.unref();
     },
     async stop() {

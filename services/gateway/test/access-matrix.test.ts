@@ -13,8 +13,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 const METHODS: Method[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 const MTP_ROLES = [
-  'MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR',
-  'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS', 'GRANDPASS-DEV-MACHINE', 'TRADER-OFFICER', 'TRADER-SUPERVISOR',
+  'MASTER-ADMIN',
+  'GRANDPASS-ADMIN',
+  'SEEDUWA-ADMIN',
+  'GRANDPASS-OFFICER',
+  'GRANDPASS-SUPERVISOR',
+  'SEEDUWA-OFFICER',
+  'GRANDPASS-GATEPASS',
+  'GRANDPASS-DEV-MACHINE',
+  'TRADER-OFFICER',
+  'TRADER-SUPERVISOR',
 ];
 const ERP_ROLES = ['manager', 'analyst', 'integration'];
 
@@ -23,13 +31,20 @@ const ORDERS_76: Record<string, Partial<Record<Method, string[]>>> = {
   '/admin/user': { GET: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'], POST: ['MASTER-ADMIN'], DELETE: ['MASTER-ADMIN'] },
   '/admin/group': { GET: ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'] },
   '/order/plan': { GET: ['GRANDPASS-ADMIN', 'GRANDPASS-OFFICER'], POST: ['GRANDPASS-ADMIN'], DELETE: ['GRANDPASS-ADMIN'] },
-  '/order': { GET: ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'], POST: ['GRANDPASS-OFFICER'] },
+  '/order': {
+    GET: ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'],
+    POST: ['GRANDPASS-OFFICER'],
+  },
   '/order/schedule': { GET: ['GRANDPASS-OFFICER', 'GRANDPASS-DEV-MACHINE'], POST: ['GRANDPASS-OFFICER'], PUT: ['GRANDPASS-DEV-MACHINE'] },
   '/order/shipment': { PUT: ['SEEDUWA-OFFICER'] },
   '/order/shipment/event': { POST: ['GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'] },
   '/order/record/shipment': { GET: ['SEEDUWA-ADMIN', 'GRANDPASS-GATEPASS', 'GRANDPASS-DEV-MACHINE'], PUT: ['SEEDUWA-OFFICER'] },
   '/order/record/parcel': { GET: ['GRANDPASS-DEV-MACHINE'], POST: ['GRANDPASS-DEV-MACHINE'] },
-  '/trader': { GET: ['SEEDUWA-OFFICER', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'], PUT: ['TRADER-OFFICER', 'TRADER-SUPERVISOR'], POST: ['SEEDUWA-OFFICER'] },
+  '/trader': {
+    GET: ['SEEDUWA-OFFICER', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'],
+    PUT: ['TRADER-OFFICER', 'TRADER-SUPERVISOR'],
+    POST: ['SEEDUWA-OFFICER'],
+  },
 };
 /** Processing's /app/X, which AWS-Manager serves as /central/X: SEEDUWA-ADMIN reads only, the officer never deletes, traders own trader review. */
 const PROCESSING_76: Record<string, Partial<Record<Method, string[]>>> = {
@@ -37,7 +52,10 @@ const PROCESSING_76: Record<string, Partial<Record<Method, string[]>>> = {
   '/admin/location': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER'], POST: ['SEEDUWA-OFFICER'], PUT: ['SEEDUWA-OFFICER'] },
   '/tealine/record/shipment': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER'], POST: ['SEEDUWA-OFFICER'], PUT: ['SEEDUWA-OFFICER'] },
   '/shipment/event': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER'], POST: ['SEEDUWA-OFFICER'], PUT: ['SEEDUWA-OFFICER'] },
-  '/trader/blendsheet/batch': { GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'], PUT: ['TRADER-OFFICER', 'TRADER-SUPERVISOR'] },
+  '/trader/blendsheet/batch': {
+    GET: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'],
+    PUT: ['TRADER-OFFICER', 'TRADER-SUPERVISOR'],
+  },
 };
 
 interface Case {
@@ -109,7 +127,12 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       for (const user of demoUsers()) {
         if (user.role === 'administrator') continue;
         // The sweep is thousands of calls; limits are tested elsewhere.
-        const patched = await gw.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/usr_${user.username.replace(/-/g, '_')}`, headers: bearer(admin), payload: { rateLimitTier: 'unlimited' } });
+        const patched = await gw.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/admin/users/usr_${user.username.replace(/-/g, '_')}`,
+          headers: bearer(admin),
+          payload: { rateLimitTier: 'unlimited' },
+        });
         expect(patched.statusCode, patched.body).toBe(200);
         tokens.set(user.role, await tokenFor(gw, user.username, DEMO_PASSWORD));
       }
@@ -135,7 +158,12 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
         for (const testCase of cases()) {
           for (const method of METHODS) {
             const before = hits();
-            const response = await gw.app.inject({ method, url: testCase.url, headers: { ...bearer(token), 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { payload: '[]' }) });
+            const response = await gw.app.inject({
+              method,
+              url: testCase.url,
+              headers: { ...bearer(token), 'content-type': 'application/json' },
+              ...(method === 'GET' ? {} : { payload: '[]' }),
+            });
             requests++;
             const passed = hits() > before;
             // Any answer from the upstream (2xx, 400, 404) means the gateway let it through.
@@ -144,7 +172,11 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
             if (passed && !expected) unauthorized.push(label);
             if (!passed && response.statusCode < 300) unauthorized.push(`${label} answered 2xx by the gateway itself`);
             // Legacy paths route only the methods the original served; administrator uses /api/v1.
-            const legacyOnly = role === 'administrator' && !testCase.url.startsWith('/api/v1/') && !testCase.allowed('MASTER-ADMIN', method) && !MTP_ROLES.some((r) => testCase.allowed(r, method));
+            const legacyOnly =
+              role === 'administrator' &&
+              !testCase.url.startsWith('/api/v1/') &&
+              !testCase.allowed('MASTER-ADMIN', method) &&
+              !MTP_ROLES.some((r) => testCase.allowed(r, method));
             if (!passed && expected && !legacyOnly) blocked.push(label);
             if (passed) expect(up[testCase.upstream]!.last?.method).toBe(method);
           }
@@ -158,8 +190,17 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
     it('the issue #1 calls are refused: trader-officer cannot create a location or delete an allocation', async () => {
       const trader = tokens.get('TRADER-OFFICER')!;
       const before = hits();
-      const create = await gw.app.inject({ method: 'POST', url: '/api/v1/orders/central/admin/location', headers: { ...bearer(trader), 'content-type': 'application/json' }, payload: '{"location_name":"x","herbline_section":0}' });
-      const remove = await gw.app.inject({ method: 'DELETE', url: '/api/v1/orders/central/tealine/record/shipment?barcode=b&request_code=1&shipment_code=1', headers: bearer(trader) });
+      const create = await gw.app.inject({
+        method: 'POST',
+        url: '/api/v1/orders/central/admin/location',
+        headers: { ...bearer(trader), 'content-type': 'application/json' },
+        payload: '{"location_name":"x","herbline_section":0}',
+      });
+      const remove = await gw.app.inject({
+        method: 'DELETE',
+        url: '/api/v1/orders/central/tealine/record/shipment?barcode=b&request_code=1&shipment_code=1',
+        headers: bearer(trader),
+      });
       expect([create.statusCode, remove.statusCode]).toEqual([403, 403]);
       expect(create.json().code).toBe('ROLE_ACCESS_DENIED');
       expect(hits()).toBe(before);
@@ -176,12 +217,19 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
         [officer, 'PUT', '/api/v1/processing/app/%74rader/blendsheet/batch'],
       ];
       for (const [token, method, url] of calls) {
-        const response = await gw.app.inject({ method, url, headers: { ...bearer(token), 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { payload: '[]' }) });
+        const response = await gw.app.inject({
+          method,
+          url,
+          headers: { ...bearer(token), 'content-type': 'application/json' },
+          ...(method === 'GET' ? {} : { payload: '[]' }),
+        });
         expect(response.statusCode, `${method} ${url}`).toBe(403);
       }
       expect(hits()).toBe(before);
       // The same resource spelled with an encoded letter is still the officer's to read.
-      expect((await gw.app.inject({ method: 'GET', url: '/api/v1/processing/app/%74ealine', headers: bearer(officer) })).statusCode).toBe(200);
+      expect((await gw.app.inject({ method: 'GET', url: '/api/v1/processing/app/%74ealine', headers: bearer(officer) })).statusCode).toBe(
+        200,
+      );
     });
 
     it('never forwards an internal path, for any role, administrator included', async () => {
@@ -199,8 +247,18 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
     it('refuses routes that point at internal paths, and guards operator routes to a Tributary service', async () => {
       const admin = tokens.get('administrator')!;
       const create = (payload: Record<string, unknown>) =>
-        gw.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { httpMethod: 'ANY', serviceName: 'orders', routeName: 'r', upstreamUrl: 'peer:orders', ...payload } });
-      for (const payload of [{ pathPattern: '/feed/*', upstreamPath: '/internal/*' }, { pathPattern: '/metrics' }, { pathPattern: '/m', upstreamPath: '/Metrics' }, { pathPattern: '/h/*', upstreamPath: '/health/*' }]) {
+        gw.app.inject({
+          method: 'POST',
+          url: '/api/v1/admin/routes',
+          headers: bearer(admin),
+          payload: { httpMethod: 'ANY', serviceName: 'orders', routeName: 'r', upstreamUrl: 'peer:orders', ...payload },
+        });
+      for (const payload of [
+        { pathPattern: '/feed/*', upstreamPath: '/internal/*' },
+        { pathPattern: '/metrics' },
+        { pathPattern: '/m', upstreamPath: '/Metrics' },
+        { pathPattern: '/h/*', upstreamPath: '/health/*' },
+      ]) {
         const refused = await create(payload);
         expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
         expect(refused.json().code).toBe('ROUTE_INTERNAL');
@@ -212,9 +270,13 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       const before = hits();
       expect((await gw.app.inject({ method: 'GET', url: '/mirror/internal/outbox', headers: bearer(admin) })).statusCode).toBe(403);
       // The orders rules follow the upstream, not the route's name: GRANDPASS-ADMIN still may not GET /order.
-      expect((await gw.app.inject({ method: 'GET', url: '/mirror/order', headers: bearer(tokens.get('GRANDPASS-ADMIN')!) })).statusCode).toBe(403);
+      expect(
+        (await gw.app.inject({ method: 'GET', url: '/mirror/order', headers: bearer(tokens.get('GRANDPASS-ADMIN')!) })).statusCode,
+      ).toBe(403);
       expect(hits()).toBe(before);
-      expect((await gw.app.inject({ method: 'GET', url: '/mirror/order', headers: bearer(tokens.get('GRANDPASS-OFFICER')!) })).statusCode).toBe(200);
+      expect(
+        (await gw.app.inject({ method: 'GET', url: '/mirror/order', headers: bearer(tokens.get('GRANDPASS-OFFICER')!) })).statusCode,
+      ).toBe(200);
     });
   });
 }

@@ -19,8 +19,13 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       await handle?.destroy();
     });
 
-    const call = (url: string, remoteAddress: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET', payload?: unknown) =>
-      gw.app.inject({ method, url, remoteAddress, headers, ...(payload ? { payload } : {}) });
+    const call = (
+      url: string,
+      remoteAddress: string,
+      headers: Record<string, string> = {},
+      method: 'GET' | 'POST' = 'GET',
+      payload?: unknown,
+    ) => gw.app.inject({ method, url, remoteAddress, headers, ...(payload ? { payload } : {}) });
 
     it('limits logins, unknown paths and forged tokens from one address together, with 429, Retry-After and a stable code', async () => {
       const ip = '192.0.2.70';

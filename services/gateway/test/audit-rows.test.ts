@@ -26,7 +26,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/audited/*', httpMethod: 'ANY', serviceName: 'svc', routeName: 'audited', upstreamUrl: up.url, upstreamAuth: 'none', authorizationRoles: ['analyst'] },
+        payload: {
+          pathPattern: '/audited/*',
+          httpMethod: 'ANY',
+          serviceName: 'svc',
+          routeName: 'audited',
+          upstreamUrl: up.url,
+          upstreamAuth: 'none',
+          authorizationRoles: ['analyst'],
+        },
       });
       expect(created.statusCode).toBe(201);
     });
@@ -37,12 +45,28 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     const count = async (prefix: string) =>
-      Number((await handle.database.db.selectFrom('api_audit_logs').select((eb) => eb.fn.countAll<string>().as('n')).where('request_id', 'like', `${prefix}%`).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await handle.database.db
+            .selectFrom('api_audit_logs')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('request_id', 'like', `${prefix}%`)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('a NUL or lone surrogate in query, path or JSON keys is stored, and the other users’ rows in the batch too', async () => {
       const alice = await tokenFor(gw, 'alice');
       await gw.deps.audit.flush();
-      const urls = ['/audited/ok-1', '/audited/x?order_code=%00', '/audited/%00zero', '/audited/y?%00key=1', '/audited/z?s=%ED%A0%80', '/audited/ok-2', '/api/v1/nothing?q=%00'];
+      const urls = [
+        '/audited/ok-1',
+        '/audited/x?order_code=%00',
+        '/audited/%00zero',
+        '/audited/y?%00key=1',
+        '/audited/z?s=%ED%A0%80',
+        '/audited/ok-2',
+        '/api/v1/nothing?q=%00',
+      ];
       for (const [i, url] of urls.entries()) {
         await gw.app.inject({ method: 'GET', url, headers: { ...bearer(alice), 'x-request-id': `nul-${i}` } });
         await gw.app.inject({ method: 'GET', url: '/audited/other', headers: { 'x-request-id': `nul-anon-${i}` } });
@@ -51,7 +75,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await gw.deps.audit.flush();
       expect(await count('nul-')).toBe(urls.length * 2);
       expect(gw.deps.audit.dropped).toBe(0);
-      const row = await handle.database.db.selectFrom('api_audit_logs').select(['query_params', 'path']).where('request_id', '=', 'nul-1').executeTakeFirstOrThrow();
+      const row = await handle.database.db
+        .selectFrom('api_audit_logs')
+        .select(['query_params', 'path'])
+        .where('request_id', '=', 'nul-1')
+        .executeTakeFirstOrThrow();
       expect(row.query_params).toEqual({ order_code: '\uFFFD' });
     });
 
@@ -64,7 +92,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       }
       await gw.deps.audit.flush();
       expect(await count('badurl-')).toBe(urls.length);
-      const row = await handle.database.db.selectFrom('api_audit_logs').select(['status_code', 'error_code', 'decision']).where('request_id', '=', 'badurl-0').executeTakeFirstOrThrow();
+      const row = await handle.database.db
+        .selectFrom('api_audit_logs')
+        .select(['status_code', 'error_code', 'decision'])
+        .where('request_id', '=', 'badurl-0')
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status_code: 400, error_code: expect.any(String), decision: 'rejected' });
     });
 
@@ -72,9 +104,29 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const writer = new AuditWriter(asTables<GatewayDatabase>(handle.database.db), silentLogger(), { flushMs: 600_000, batchSize: 100 });
       const now = new Date();
       const row = (id: string, ip = '192.0.2.1'): AuditRecord => ({
-        request_id: id, http_method: 'GET', path: '/p', query_params: null, user_id: null, api_key_id: null, authentication_method: 'none', client_ip: ip,
-        user_agent: 'ua', referer: null, matched_route_id: null, service_name: null, upstream_url: null, status_code: 200, response_size_bytes: null,
-        response_time_ms: 1, error_code: null, decision: 'allowed', request_timestamp: now, response_timestamp: now, rate_limited: false, rate_limit_reason: null, cache_status: null,
+        request_id: id,
+        http_method: 'GET',
+        path: '/p',
+        query_params: null,
+        user_id: null,
+        api_key_id: null,
+        authentication_method: 'none',
+        client_ip: ip,
+        user_agent: 'ua',
+        referer: null,
+        matched_route_id: null,
+        service_name: null,
+        upstream_url: null,
+        status_code: 200,
+        response_size_bytes: null,
+        response_time_ms: 1,
+        error_code: null,
+        decision: 'allowed',
+        request_timestamp: now,
+        response_timestamp: now,
+        rate_limited: false,
+        rate_limit_reason: null,
+        cache_status: null,
       });
       // Not an address: the inet column refuses it, and with it the batch.
       for (let i = 0; i < 5; i++) writer.push(row(`rescue-${i}`));
@@ -84,7 +136,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await count('rescue-')).toBe(11);
       expect(writer.rescued).toBe(11);
       expect(writer.dropped).toBe(0);
-      const bad = await handle.database.db.selectFrom('api_audit_logs').select(['client_ip', 'user_agent']).where('request_id', '=', 'rescue-bad').executeTakeFirstOrThrow();
+      const bad = await handle.database.db
+        .selectFrom('api_audit_logs')
+        .select(['client_ip', 'user_agent'])
+        .where('request_id', '=', 'rescue-bad')
+        .executeTakeFirstOrThrow();
       expect(bad).toEqual({ client_ip: '0.0.0.0', user_agent: null });
     });
   });

@@ -26,7 +26,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/audited/*', httpMethod: 'ANY', serviceName: 'svc', routeName: 'audited', upstreamUrl: up.url, upstreamAuth: 'none', authorizationRoles: ['analyst'] },
+        payload: {
+          pathPattern: '/audited/*',
+          httpMethod: 'ANY',
+          serviceName: 'svc',
+          routeName: 'audited',
+          upstreamUrl: up.url,
+          upstreamAuth: 'none',
+          authorizationRoles: ['analyst'],
+        },
       });
     });
     afterAll(async () => {
@@ -37,17 +45,38 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('records every request with who, route, status, latency and decision, written in batches', async () => {
       const alice = await tokenFor(gw, 'alice');
-      await gw.app.inject({ method: 'GET', url: '/audited/a?token=secret&x=1&email_id=someone%40example.com', headers: { ...bearer(alice), 'x-request-id': 'audit-ok-1' } });
+      await gw.app.inject({
+        method: 'GET',
+        url: '/audited/a?token=secret&x=1&email_id=someone%40example.com',
+        headers: { ...bearer(alice), 'x-request-id': 'audit-ok-1' },
+      });
       await gw.app.inject({ method: 'GET', url: '/audited/b', headers: { 'x-request-id': 'audit-anon-1' } });
       await gw.app.inject({ method: 'GET', url: '/audited/c', headers: { ...bearer(admin), 'x-request-id': 'audit-admin-1' } });
       const pendingBefore = gw.deps.audit.pending;
       expect(pendingBefore).toBeGreaterThanOrEqual(3);
-      const response = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?userId=usr_alice&limit=50', headers: bearer(admin) });
+      const response = await gw.app.inject({
+        method: 'GET',
+        url: '/api/v1/admin/audit-logs?userId=usr_alice&limit=50',
+        headers: bearer(admin),
+      });
       const items = response.json().items as Array<Record<string, unknown>>;
       const ok = items.find((item) => item.requestId === 'audit-ok-1')!;
-      expect(ok).toMatchObject({ method: 'GET', path: '/audited/a', userId: 'usr_alice', authenticationMethod: 'jwt', serviceName: 'svc', statusCode: 200, decision: 'allowed', upstreamUrl: up.url });
+      expect(ok).toMatchObject({
+        method: 'GET',
+        path: '/audited/a',
+        userId: 'usr_alice',
+        authenticationMethod: 'jwt',
+        serviceName: 'svc',
+        statusCode: 200,
+        decision: 'allowed',
+        upstreamUrl: up.url,
+      });
       expect(typeof ok.responseTimeMs).toBe('number');
-      const raw = await handle.database.db.selectFrom('api_audit_logs').select(['query_params']).where('request_id', '=', 'audit-ok-1').executeTakeFirstOrThrow();
+      const raw = await handle.database.db
+        .selectFrom('api_audit_logs')
+        .select(['query_params'])
+        .where('request_id', '=', 'audit-ok-1')
+        .executeTakeFirstOrThrow();
       expect(raw.query_params).toEqual({ token: '[redacted]', x: '1', email_id: '[redacted]' });
       const anon = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?decision=denied_auth', headers: bearer(admin) });
       expect(anon.json().items.some((item: { requestId: string }) => item.requestId === 'audit-anon-1')).toBe(true);
@@ -59,8 +88,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         gw.clock.advance(1_000);
         await gw.app.inject({ method: 'GET', url: `/audited/p${i}`, headers: { ...bearer(alice), 'x-request-id': `page-${i}` } });
       }
-      const page1 = (await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?serviceName=svc&statusCode=200&limit=2&page=1', headers: bearer(admin) })).json();
-      const page2 = (await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?serviceName=svc&statusCode=200&limit=2&page=2', headers: bearer(admin) })).json();
+      const page1 = (
+        await gw.app.inject({
+          method: 'GET',
+          url: '/api/v1/admin/audit-logs?serviceName=svc&statusCode=200&limit=2&page=1',
+          headers: bearer(admin),
+        })
+      ).json();
+      const page2 = (
+        await gw.app.inject({
+          method: 'GET',
+          url: '/api/v1/admin/audit-logs?serviceName=svc&statusCode=200&limit=2&page=2',
+          headers: bearer(admin),
+        })
+      ).json();
       expect(page1.items).toHaveLength(2);
       expect(page1.total).toBeGreaterThanOrEqual(6);
       expect(page1.items[0].requestId).toBe('page-4');
@@ -81,7 +122,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('partitions by month and drops partitions past the retention', async () => {
       const now = new Date(gw.clock.now());
-      const partitionOf = await sql<{ part: string }>`select tableoid::regclass::text as part from api_audit_logs where request_id = 'page-0'`.execute(handle.database.db);
+      const partitionOf = await sql<{
+        part: string;
+      }>`select tableoid::regclass::text as part from api_audit_logs where request_id = 'page-0'`.execute(handle.database.db);
       expect(partitionOf.rows[0]!.part).toBe(partitionName(now));
       const old = new Date(Date.UTC(now.getUTCFullYear() - 8, 0, 15));
       const created = await maintainAuditPartitions(asTables<GatewayDatabase>(handle.database.db), old, 84, silentLogger(), 0);
@@ -90,7 +133,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         values ('ancient', 'GET', '/x', 'none', '127.0.0.1', 200, 1, 'allowed', ${old}, ${old})`.execute(handle.database.db);
       const result = await maintainAuditPartitions(asTables<GatewayDatabase>(handle.database.db), now, 84, silentLogger());
       expect(result.dropped).toEqual([partitionName(old)]);
-      const left = await sql<{ n: string }>`select count(*) as n from api_audit_logs where request_id = 'ancient'`.execute(handle.database.db);
+      const left = await sql<{ n: string }>`select count(*) as n from api_audit_logs where request_id = 'ancient'`.execute(
+        handle.database.db,
+      );
       expect(Number(left.rows[0]!.n)).toBe(0);
       const health = (await gw.app.inject({ method: 'GET', url: '/api/v1/admin/system/health', headers: bearer(admin) })).json();
       expect(health).toMatchObject({ database: 'up', redis: 'not configured' });

@@ -3,7 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@tributary/platform/core';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
-import { bearer, createUser, login, migrated, PASSWORD, seedRoutes, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import {
+  bearer,
+  createUser,
+  login,
+  migrated,
+  PASSWORD,
+  seedRoutes,
+  startGateway,
+  startUpstream,
+  tokenFor,
+  type TestGateway,
+  type Upstream,
+} from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { GatewayDatabase } from '../src/db/schema.js';
 
@@ -85,12 +97,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       for (let i = 0; i < 2; i++) expect((await login(a, 'locky', 'wrong-password-x', '10.1.0.1')).json().code).toBe('INVALID_CREDENTIALS');
     });
 
-    it('an administrator unlock ends the account\'s locks on every address', async () => {
+    it("an administrator unlock ends the account's locks on every address", async () => {
       await createUser(a, 'unlockme', 'GRANDPASS-OFFICER');
       for (const ip of ['10.2.0.1', '10.2.0.2']) for (let i = 0; i < 5; i++) await login(a, 'unlockme', 'wrong-password-x', ip);
       expect((await login(a, 'unlockme', PASSWORD, '10.2.0.1')).json().code).toBe('ACCOUNT_LOCKED');
       const root = await tokenFor(a, 'root');
-      const unlocked = await a.app.inject({ method: 'PATCH', url: '/api/v1/admin/users/usr_unlockme', headers: bearer(root), payload: { unlock: true } });
+      const unlocked = await a.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/admin/users/usr_unlockme',
+        headers: bearer(root),
+        payload: { unlock: true },
+      });
       expect(unlocked.statusCode).toBe(200);
       expect((await login(b, 'unlockme', PASSWORD, '10.2.0.1')).statusCode).toBe(200);
       expect((await login(b, 'unlockme', PASSWORD, '10.2.0.2')).statusCode).toBe(200);
@@ -119,7 +136,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await login(a, 'disabled', PASSWORD, '10.3.0.3')).json().code).toBe('ACCOUNT_DISABLED');
     });
 
-    it('throttles wrong guesses from one address without blocking another user\'s correct login there', async () => {
+    it("throttles wrong guesses from one address without blocking another user's correct login there", async () => {
       const attacker = '203.0.113.7';
       let throttled = 0;
       for (let i = 0; i < 10; i++) {
@@ -139,7 +156,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('rotates refresh tokens; replaying a rotated one revokes the whole family', async () => {
       const first = (await login(a, 'officer')).json();
-      const second = (await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: first.refreshToken } })).json();
+      const second = (
+        await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: first.refreshToken } })
+      ).json();
       expect(second.refreshToken).not.toBe(first.refreshToken);
       // The rotation ended the earlier access token of this session.
       expect((await getOrders(b, first.accessToken)).json().code).toBe('TOKEN_REVOKED');
@@ -150,7 +169,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(replay.json().code).toBe('REFRESH_TOKEN_REUSED');
       // Everyone holding this family is out: the legitimate new pair too.
       expect((await getOrders(a, second.accessToken)).json().code).toBe('TOKEN_REVOKED');
-      const refreshAgain = await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: second.refreshToken } });
+      const refreshAgain = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        payload: { refreshToken: second.refreshToken },
+      });
       expect(refreshAgain.statusCode).toBe(401);
       // Other sessions of the same user are untouched.
       const other = await tokenFor(a, 'officer');
@@ -158,9 +181,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('refuses malformed and unknown refresh tokens', async () => {
-      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 'x' } })).json().code).toBe('REFRESH_TOKEN_INVALID');
+      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 'x' } })).json().code).toBe(
+        'REFRESH_TOKEN_INVALID',
+      );
       const fake = `00000000-0000-4000-8000-000000000000.${'A'.repeat(43)}`;
-      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: fake } })).json().code).toBe('REFRESH_TOKEN_INVALID');
+      expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: fake } })).json().code).toBe(
+        'REFRESH_TOKEN_INVALID',
+      );
       expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: {} })).statusCode).toBe(400);
     });
 
@@ -176,7 +203,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(next.json().code).toBe('TOKEN_REVOKED');
     });
 
-    it('revokes all of a user\'s tokens, and every token on password change', async () => {
+    it("revokes all of a user's tokens, and every token on password change", async () => {
       const t1 = await tokenFor(a, 'victim');
       const t2 = await tokenFor(b, 'victim');
       const admin = await tokenFor(a, 'root');
@@ -187,11 +214,26 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await getOrders(a, t2)).statusCode).toBe(401);
 
       const fresh = await tokenFor(a, 'victim');
-      const weak = await a.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(fresh), payload: { currentPassword: PASSWORD, newPassword: 'short' } });
+      const weak = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/change-password',
+        headers: bearer(fresh),
+        payload: { currentPassword: PASSWORD, newPassword: 'short' },
+      });
       expect(weak.json().code).toBe('PASSWORD_POLICY_VIOLATION');
-      const wrong = await a.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(fresh), payload: { currentPassword: 'not-it-at-all', newPassword: 'another-long-password' } });
+      const wrong = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/change-password',
+        headers: bearer(fresh),
+        payload: { currentPassword: 'not-it-at-all', newPassword: 'another-long-password' },
+      });
       expect(wrong.json().code).toBe('PASSWORD_INCORRECT');
-      const changed = await a.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(fresh), payload: { currentPassword: PASSWORD, newPassword: 'another-long-password' } });
+      const changed = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/change-password',
+        headers: bearer(fresh),
+        payload: { currentPassword: PASSWORD, newPassword: 'another-long-password' },
+      });
       expect(changed.statusCode).toBe(200);
       expect((await getOrders(b, fresh)).json().code).toBe('TOKEN_REVOKED');
       expect((await login(a, 'victim')).statusCode).toBe(401);
@@ -206,7 +248,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await getOrders(b, token)).statusCode).toBe(401);
       expect((await getOrders(b, other)).statusCode).toBe(200);
       const third = await tokenFor(a, 'officer');
-      const all = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(third), payload: { allSessions: true } });
+      const all = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: bearer(third),
+        payload: { allSessions: true },
+      });
       expect(all.json().revoked).toBeGreaterThanOrEqual(4);
       expect((await getOrders(b, other)).statusCode).toBe(401);
     });
@@ -214,7 +261,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('issues tokens any JWKS-aware client can verify', async () => {
       const token = await tokenFor(a, 'officer');
       const jwks = createLocalJWKSet((await a.app.inject({ method: 'GET', url: '/api/v1/auth/jwks' })).json());
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: 'tributary-gateway', audience: 'tributary', currentDate: new Date(clock.now()) });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer: 'tributary-gateway',
+        audience: 'tributary',
+        currentDate: new Date(clock.now()),
+      });
       expect(protectedHeader.alg).toBe('ES256');
       expect(payload).toMatchObject({ sub: 'usr_officer', typ: 'access', role: 'GRANDPASS-OFFICER' });
       expect((payload.exp as number) - (payload.iat as number)).toBe(900);
@@ -249,9 +300,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('refuses garbage credentials with 401 and anonymous calls to protected routes', async () => {
-      expect((await a.app.inject({ method: 'GET', url: '/order', headers: { authorization: 'Bearer abc.def.ghi' } })).json().code).toBe('TOKEN_INVALID');
+      expect((await a.app.inject({ method: 'GET', url: '/order', headers: { authorization: 'Bearer abc.def.ghi' } })).json().code).toBe(
+        'TOKEN_INVALID',
+      );
       expect((await a.app.inject({ method: 'GET', url: '/order' })).json().code).toBe('AUTH_REQUIRED');
-      expect((await a.app.inject({ method: 'GET', url: '/order', headers: { authorization: 'Basic Zm9vOmJhcg==' } })).json().code).toBe('AUTH_FAILED');
+      expect((await a.app.inject({ method: 'GET', url: '/order', headers: { authorization: 'Basic Zm9vOmJhcg==' } })).json().code).toBe(
+        'AUTH_FAILED',
+      );
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/auth/profile' })).statusCode).toBe(401);
       expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x' } })).statusCode).toBe(400);
     });

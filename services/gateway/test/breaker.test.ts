@@ -40,7 +40,17 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/svc/*', httpMethod: 'GET', serviceName: 'svc', routeName: 'svc', upstreamUrl: url, upstreamAuth: 'none', authorizationRoles: ['analyst'], failureThreshold: 5, retryAttempts: 0 },
+        payload: {
+          pathPattern: '/svc/*',
+          httpMethod: 'GET',
+          serviceName: 'svc',
+          routeName: 'svc',
+          upstreamUrl: url,
+          upstreamAuth: 'none',
+          authorizationRoles: ['analyst'],
+          failureThreshold: 5,
+          retryAttempts: 0,
+        },
       });
       expect(created.statusCode, created.body).toBe(201);
     });

@@ -18,11 +18,34 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
       handle = await target.create();
       await migrated(handle);
       orders = await startUpstream('orders');
-      gw = await startGateway(handle, { peers: { orders: orders.url }, env: { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem'), TLS_PORT: '0', HOST: '127.0.0.1' } });
+      gw = await startGateway(handle, {
+        peers: { orders: orders.url },
+        env: { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem'), TLS_PORT: '0', HOST: '127.0.0.1' },
+      });
       url = await gw.app.listen({ host: '127.0.0.1', port: 0 });
       await createUser(gw, 'officer', 'GRANDPASS-OFFICER');
     });
@@ -54,11 +77,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const port = gw.tls!.port()!;
       const handshake = (maxVersion: 'TLSv1.2' | 'TLSv1.3') =>
         new Promise<string>((resolve) => {
-          const socket: TLSSocket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion, minVersion: 'TLSv1.2' }, () => {
-            const version = socket.getProtocol() ?? 'none';
-            socket.end();
-            resolve(version);
-          });
+          const socket: TLSSocket = connect(
+            { host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion, minVersion: 'TLSv1.2' },
+            () => {
+              const version = socket.getProtocol() ?? 'none';
+              socket.end();
+              resolve(version);
+            },
+          );
           socket.once('error', (error: NodeJS.ErrnoException) => resolve(`refused: ${error.code ?? error.message}`));
         });
       expect(await handshake('TLSv1.3')).toBe('TLSv1.3');
@@ -77,18 +103,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(text).not.toContain('usr_officer');
     });
 
-    it.skipIf(target.dialect !== 'pglite')('a single replica on PGlite keeps the revocation version in process and still revokes at once', async () => {
-      const solo = await startGateway(handle, { peers: { orders: orders.url }, env: { REVOCATION_STORE: 'auto' } });
-      try {
-        const token = await tokenFor(solo, 'officer');
-        expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).statusCode).toBe(200);
-        const jti = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
-        await solo.deps.auth.revokeToken(jti, 'test');
-        expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).json().code).toBe('TOKEN_REVOKED');
-      } finally {
-        await solo.app.close();
-      }
-    });
+    it.skipIf(target.dialect !== 'pglite')(
+      'a single replica on PGlite keeps the revocation version in process and still revokes at once',
+      async () => {
+        const solo = await startGateway(handle, { peers: { orders: orders.url }, env: { REVOCATION_STORE: 'auto' } });
+        try {
+          const token = await tokenFor(solo, 'officer');
+          expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).statusCode).toBe(200);
+          const jti = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
+          await solo.deps.auth.revokeToken(jti, 'test');
+          expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).json().code).toBe('TOKEN_REVOKED');
+        } finally {
+          await solo.app.close();
+        }
+      },
+    );
 
     it('lets exactly one of two concurrent refreshes win and revokes the family', async () => {
       const pair = (await login(gw, 'officer')).json();
@@ -104,26 +133,57 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('refuses bad input with 4xx and stable codes, changing nothing', async () => {
-      const before = await handle.database.db.selectFrom('jwt_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const before = await handle.database.db
+        .selectFrom('jwt_tokens')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       const cases = [
         { payload: '{"username": "officer", "password":', type: 'application/json', status: 400, code: 'REQUEST_BODY_INVALID_JSON' },
         { payload: JSON.stringify({ username: 'officer', password: 'x'.repeat(300) }), type: 'application/json', status: 400 },
-        { payload: JSON.stringify({ username: "officer' or 1=1 --", password: 'whatever-long' }), type: 'application/json', status: 401, code: 'INVALID_CREDENTIALS' },
+        {
+          payload: JSON.stringify({ username: "officer' or 1=1 --", password: 'whatever-long' }),
+          type: 'application/json',
+          status: 401,
+          code: 'INVALID_CREDENTIALS',
+        },
         { payload: JSON.stringify({ username: { a: 1 }, password: 'x' }), type: 'application/json', status: 400 },
-        { payload: JSON.stringify({ username: 'officer', password: 'correct-horse-battery', admin: true }), type: 'application/json', status: 400 },
+        {
+          payload: JSON.stringify({ username: 'officer', password: 'correct-horse-battery', admin: true }),
+          type: 'application/json',
+          status: 400,
+        },
         { payload: JSON.stringify({ username: ['officer'], password: 'correct-horse-battery' }), type: 'application/json', status: 400 },
       ];
       for (const c of cases) {
-        const response = await gw.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': c.type }, payload: c.payload, remoteAddress: '10.77.0.1' });
+        const response = await gw.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { 'content-type': c.type },
+          payload: c.payload,
+          remoteAddress: '10.77.0.1',
+        });
         expect(response.statusCode, response.body).toBe(c.status);
         if (c.code) expect(response.json().code).toBe(c.code);
       }
-      const after = await handle.database.db.selectFrom('jwt_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const after = await handle.database.db
+        .selectFrom('jwt_tokens')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(after.n).toBe(before.n);
       const admin = await createUser(gw, 'root', 'administrator', 'unlimited').then(() => tokenFor(gw, 'root'));
-      const badRoute = await gw.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { pathPattern: '/x', httpMethod: 'TRACE', serviceName: 'x', upstreamUrl: 'http://x', routeName: 'x' } });
+      const badRoute = await gw.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/routes',
+        headers: bearer(admin),
+        payload: { pathPattern: '/x', httpMethod: 'TRACE', serviceName: 'x', upstreamUrl: 'http://x', routeName: 'x' },
+      });
       expect(badRoute.statusCode).toBe(400);
-      const badKey = await gw.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: bearer(admin), payload: { userId: 'usr_nobody', name: 'k', scopes: ['a:b'] } });
+      const badKey = await gw.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/api-keys',
+        headers: bearer(admin),
+        payload: { userId: 'usr_nobody', name: 'k', scopes: ['a:b'] },
+      });
       expect(badKey.json().code).toBe('USER_NOT_FOUND');
     });
   });

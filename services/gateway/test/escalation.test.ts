@@ -45,7 +45,12 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
     it('MASTER-ADMIN cannot create or promote anyone above its own role, nor to an erp role', async () => {
       const base = { email: 'x@test.local', password: 'long-enough-password', fullName: 'X' };
       for (const role of ['administrator', 'manager', 'analyst', 'integration', 'custom-role']) {
-        const created = await as(master, 'POST', '/api/v1/admin/users', { ...base, username: `new-${role}`, email: `${role}@test.local`, role });
+        const created = await as(master, 'POST', '/api/v1/admin/users', {
+          ...base,
+          username: `new-${role}`,
+          email: `${role}@test.local`,
+          role,
+        });
         expect(created.statusCode, role).toBe(403);
         expect(created.json().code).toBe('ROLE_ESCALATION_DENIED');
       }
@@ -73,14 +78,32 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect((await as(master, 'DELETE', `/api/v1/admin/api-keys/${keyId}`)).statusCode).toBe(403);
     });
 
-    it('routes, signing keys and the audit log are the administrator\'s alone: a route would otherwise grant any role anything', async () => {
-      const route = await as(master, 'POST', '/api/v1/admin/routes', { pathPattern: '/back-door/*', httpMethod: 'ANY', serviceName: 'erp', routeName: 'x', upstreamUrl: 'peer:erp', upstreamPath: '/*', authorizationRoles: ['MASTER-ADMIN'] });
+    it("routes, signing keys and the audit log are the administrator's alone: a route would otherwise grant any role anything", async () => {
+      const route = await as(master, 'POST', '/api/v1/admin/routes', {
+        pathPattern: '/back-door/*',
+        httpMethod: 'ANY',
+        serviceName: 'erp',
+        routeName: 'x',
+        upstreamUrl: 'peer:erp',
+        upstreamPath: '/*',
+        authorizationRoles: ['MASTER-ADMIN'],
+      });
       expect(route.statusCode).toBe(403);
       expect((await as(master, 'POST', '/api/v1/admin/signing-keys/rotate')).statusCode).toBe(403);
       // The audit log holds every tenant's users and queries (the confectionery's included).
       expect((await as(master, 'GET', '/api/v1/admin/audit-logs')).statusCode).toBe(403);
       expect((await as(admin, 'GET', '/api/v1/admin/audit-logs')).statusCode).toBe(200);
-      expect((await as(admin, 'POST', '/api/v1/admin/users', { email: 'm@test.local', password: 'long-enough-password', fullName: 'M', username: 'new-manager', role: 'manager' })).statusCode).toBe(201);
+      expect(
+        (
+          await as(admin, 'POST', '/api/v1/admin/users', {
+            email: 'm@test.local',
+            password: 'long-enough-password',
+            fullName: 'M',
+            username: 'new-manager',
+            role: 'manager',
+          })
+        ).statusCode,
+      ).toBe(201);
     });
 
     it('a blank user id revokes nothing: every other session stays signed in', async () => {

@@ -3,7 +3,17 @@ import { ManualClock } from '@tributary/platform/core';
 import { presignUrl, signRequest } from '@tributary/platform/auth';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
-import { bearer, createUser, migrated, seedRoutes, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import {
+  bearer,
+  createUser,
+  migrated,
+  seedRoutes,
+  startGateway,
+  startUpstream,
+  tokenFor,
+  type TestGateway,
+  type Upstream,
+} from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { GatewayDatabase } from '../src/db/schema.js';
 
@@ -35,9 +45,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     const createKey = (body: Record<string, unknown>) =>
-      gw.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: bearer(admin), payload: { userId: 'usr_integrator', name: 'k', ...body } });
+      gw.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/api-keys',
+        headers: bearer(admin),
+        payload: { userId: 'usr_integrator', name: 'k', ...body },
+      });
     const callErp = (key: string, remoteAddress = '127.0.0.1', method: 'GET' | 'POST' = 'GET') =>
-      gw.app.inject({ method, url: '/api/v1/erp/segments?x=1', headers: { 'x-api-key': key, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, remoteAddress, ...(method === 'POST' ? { payload: '{}' } : {}) });
+      gw.app.inject({
+        method,
+        url: '/api/v1/erp/segments?x=1',
+        headers: { 'x-api-key': key, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        remoteAddress,
+        ...(method === 'POST' ? { payload: '{}' } : {}),
+      });
 
     it('shows a key once, stores only its hash, and finds it by id', async () => {
       const created = await createKey({ scopes: ['erp:read'] });
@@ -88,7 +109,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await callErp(created.key, '127.0.0.1', 'POST')).statusCode).toBe(403);
       clock.advance(61_000);
       expect((await callErp(created.key)).json().code).toBe('API_KEY_EXPIRED');
-      const listed = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/api-keys?userId=usr_integrator&page=1&limit=100', headers: bearer(admin) });
+      const listed = await gw.app.inject({
+        method: 'GET',
+        url: '/api/v1/admin/api-keys?userId=usr_integrator&page=1&limit=100',
+        headers: bearer(admin),
+      });
       const mine = listed.json().items.find((k: { keyId: string }) => k.keyId === created.apiKey.keyId);
       expect(mine.usage).toEqual({ total: 2, successful: 1, failed: 1 });
 
@@ -104,7 +129,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(apiKey.limits).toEqual({ minute: 30, hour: 1800, day: 43200 });
       expect((await callErp(key)).headers['ratelimit-limit']).toBe('30');
       expect((await callErp(key, '127.0.0.1', 'POST')).statusCode).toBe(403);
-      const patched = await gw.app.inject({ method: 'PATCH', url: `/api/v1/admin/api-keys/${apiKey.keyId}`, headers: bearer(admin), payload: { rateLimitTier: 'premium', scopes: ['erp:*'] } });
+      const patched = await gw.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/admin/api-keys/${apiKey.keyId}`,
+        headers: bearer(admin),
+        payload: { rateLimitTier: 'premium', scopes: ['erp:*'] },
+      });
       expect(patched.json().limits).toEqual({ minute: 500, hour: 30000, day: 720000 });
       expect((await callErp(key)).headers['ratelimit-limit']).toBe('500');
       expect((await callErp(key, '127.0.0.1', 'POST')).statusCode).toBe(200);
@@ -118,10 +148,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     describe('SigV4 clients', () => {
       const url = 'http://gateway.test/api/v1/erp/segments?b=2&a=1';
-      const send = (headers: Record<string, string>, path = '/api/v1/erp/segments?b=2&a=1', method: 'GET' | 'POST' = 'GET', payload?: string) =>
-        gw.app.inject({ method, url: path, headers, ...(payload ? { payload } : {}) });
+      const send = (
+        headers: Record<string, string>,
+        path = '/api/v1/erp/segments?b=2&a=1',
+        method: 'GET' | 'POST' = 'GET',
+        payload?: string,
+      ) => gw.app.inject({ method, url: path, headers, ...(payload ? { payload } : {}) });
       const createAccessKey = async (body: Record<string, unknown> = {}) =>
-        (await gw.app.inject({ method: 'POST', url: '/api/v1/admin/access-keys', headers: bearer(admin), payload: { userId: 'usr_integrator', ...body } })).json();
+        (
+          await gw.app.inject({
+            method: 'POST',
+            url: '/api/v1/admin/access-keys',
+            headers: bearer(admin),
+            payload: { userId: 'usr_integrator', ...body },
+          })
+        ).json();
 
       it('accepts the header form, signed as an AWS SDK would, and forwards as the key owner', async () => {
         const key = await createAccessKey();
@@ -130,7 +171,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(response.statusCode, response.body).toBe(200);
         expect(response.json().identity).toMatchObject({ user: 'usr_integrator', roles: ['integration'] });
         const body = JSON.stringify({ name: 'x' });
-        const post = await signRequest({ method: 'POST', url: 'http://gateway.test/api/v1/erp/segments', headers: { host: 'gateway.test', 'content-type': 'application/json' }, body }, key, SCOPE, new Date(clock.now()));
+        const post = await signRequest(
+          {
+            method: 'POST',
+            url: 'http://gateway.test/api/v1/erp/segments',
+            headers: { host: 'gateway.test', 'content-type': 'application/json' },
+            body,
+          },
+          key,
+          SCOPE,
+          new Date(clock.now()),
+        );
         expect((await send(post, '/api/v1/erp/segments', 'POST', body)).statusCode).toBe(200);
         // The same signature over a different body is refused.
         expect((await send(post, '/api/v1/erp/segments', 'POST', JSON.stringify({ name: 'y' }))).statusCode).toBe(401);
@@ -138,7 +189,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
       it('accepts presigned URLs until they expire', async () => {
         const key = await createAccessKey();
-        const presigned = await presignUrl({ method: 'GET', url, headers: { host: 'gateway.test' } }, key, SCOPE, { expiresInSeconds: 60, now: new Date(clock.now()) });
+        const presigned = await presignUrl({ method: 'GET', url, headers: { host: 'gateway.test' } }, key, SCOPE, {
+          expiresInSeconds: 60,
+          now: new Date(clock.now()),
+        });
         const path = presigned.url.slice('http://gateway.test'.length);
         const first = await send(presigned.headers, path);
         expect(first.statusCode, first.body).toBe(200);
@@ -153,7 +207,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const good = await signRequest({ method: 'GET', url, headers: { host: 'gateway.test' } }, key, SCOPE, new Date(clock.now()));
         expect((await send(good)).statusCode).toBe(200);
         const { sessionToken: _drop, ...withoutToken } = key;
-        const missing = await signRequest({ method: 'GET', url, headers: { host: 'gateway.test' } }, withoutToken, SCOPE, new Date(clock.now()));
+        const missing = await signRequest(
+          { method: 'GET', url, headers: { host: 'gateway.test' } },
+          withoutToken,
+          SCOPE,
+          new Date(clock.now()),
+        );
         expect((await send(missing)).statusCode).toBe(401);
         clock.advance(301_000);
         const late = await signRequest({ method: 'GET', url, headers: { host: 'gateway.test' } }, key, SCOPE, new Date(clock.now()));
@@ -162,10 +221,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
       it('rotates without downtime: both keys work during the grace period, then only the new one', async () => {
         const old = await createAccessKey();
-        const rotated = await gw.app.inject({ method: 'POST', url: `/api/v1/admin/access-keys/${old.accessKeyId}/rotate`, headers: bearer(admin), payload: { graceSeconds: 120 } });
+        const rotated = await gw.app.inject({
+          method: 'POST',
+          url: `/api/v1/admin/access-keys/${old.accessKeyId}/rotate`,
+          headers: bearer(admin),
+          payload: { graceSeconds: 120 },
+        });
         expect(rotated.statusCode).toBe(201);
         const fresh = rotated.json();
-        const sign = (k: { accessKeyId: string; secretAccessKey: string }) => signRequest({ method: 'GET', url, headers: { host: 'gateway.test' } }, k, SCOPE, new Date(clock.now()));
+        const sign = (k: { accessKeyId: string; secretAccessKey: string }) =>
+          signRequest({ method: 'GET', url, headers: { host: 'gateway.test' } }, k, SCOPE, new Date(clock.now()));
         expect((await send(await sign(old))).statusCode).toBe(200);
         expect((await send(await sign(fresh))).statusCode).toBe(200);
         clock.advance(121_000);

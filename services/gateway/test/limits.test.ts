@@ -22,7 +22,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/limited/*', httpMethod: 'ANY', serviceName: 'svc', routeName: 'limited', upstreamUrl: up.url, upstreamAuth: 'none', authenticationRequired: false },
+        payload: {
+          pathPattern: '/limited/*',
+          httpMethod: 'ANY',
+          serviceName: 'svc',
+          routeName: 'limited',
+          upstreamUrl: up.url,
+          upstreamAuth: 'none',
+          authenticationRequired: false,
+        },
       });
       expect(created.statusCode).toBe(201);
     });
@@ -57,12 +65,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       // Another user is not affected.
       const other = unique('other');
       await createUser(single, other, 'analyst', 'basic');
-      expect((await single.app.inject({ method: 'GET', url: '/limited/x', headers: bearer(await tokenFor(single, other)) })).statusCode).toBe(200);
+      expect(
+        (await single.app.inject({ method: 'GET', url: '/limited/x', headers: bearer(await tokenFor(single, other)) })).statusCode,
+      ).toBe(200);
     });
 
     it('limits anonymous callers per address and skips the unlimited tier', async () => {
       const statuses = [];
-      for (let i = 0; i < 7; i++) statuses.push((await single.app.inject({ method: 'GET', url: '/limited/y', remoteAddress: '192.0.2.44' })).statusCode);
+      for (let i = 0; i < 7; i++)
+        statuses.push((await single.app.inject({ method: 'GET', url: '/limited/y', remoteAddress: '192.0.2.44' })).statusCode);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
       expect((await single.app.inject({ method: 'GET', url: '/limited/y', remoteAddress: '192.0.2.45' })).statusCode).toBe(200);
       const unlimited = await single.app.inject({ method: 'GET', url: '/limited/y', headers: bearer(admin) });
@@ -74,7 +85,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/hourly', httpMethod: 'GET', serviceName: 'svc', routeName: 'hourly', upstreamUrl: up.url, upstreamAuth: 'none', rateLimitOverride: { hour: 3, day: 5 }, authorizationRoles: ['*'] },
+        payload: {
+          pathPattern: '/hourly',
+          httpMethod: 'GET',
+          serviceName: 'svc',
+          routeName: 'hourly',
+          upstreamUrl: up.url,
+          upstreamAuth: 'none',
+          rateLimitOverride: { hour: 3, day: 5 },
+          authorizationRoles: ['*'],
+        },
       });
       expect(created.statusCode).toBe(201);
       const name = unique('hourly');
@@ -87,14 +107,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(responses[3]!.json().details).toEqual({ identifierType: 'user_id', window: 'hour' });
       expect(Number(responses[3]!.headers['retry-after'])).toBeGreaterThan(60);
       // The override counts apart: the user's general budget is untouched.
-      expect((await single.app.inject({ method: 'GET', url: '/limited/x', headers: bearer(token) })).headers['ratelimit-remaining']).toBe('29');
+      expect((await single.app.inject({ method: 'GET', url: '/limited/x', headers: bearer(token) })).headers['ratelimit-remaining']).toBe(
+        '29',
+      );
     });
 
     it('writes tracking rows off the request path, in batches', async () => {
       await single.deps.tracker.flush();
-      const rows = await handle.database.db.selectFrom('rate_limit_tracking').selectAll().where('identifier_value', '=', '192.0.2.44').execute();
+      const rows = await handle.database.db
+        .selectFrom('rate_limit_tracking')
+        .selectAll()
+        .where('identifier_value', '=', '192.0.2.44')
+        .execute();
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ identifier_type: 'ip_address', window_type: 'minute', request_count: 7, successful_count: 5, blocked_count: 2, limit_threshold: 5 });
+      expect(rows[0]).toMatchObject({
+        identifier_type: 'ip_address',
+        window_type: 'minute',
+        request_count: 7,
+        successful_count: 5,
+        blocked_count: 2,
+        limit_threshold: 5,
+      });
     });
 
     describe.skipIf(!redisUrl)('two replicas sharing Redis', () => {
@@ -114,13 +147,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         await createUser(r1, name, 'analyst', 'basic');
         const token = await tokenFor(r1, name);
         const responses = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? r1 : r2).app.inject({ method: 'GET', url: '/limited/z', headers: bearer(token) })),
+          Array.from({ length: 50 }, (_, i) =>
+            (i % 2 === 0 ? r1 : r2).app.inject({ method: 'GET', url: '/limited/z', headers: bearer(token) }),
+          ),
         );
         const ok = responses.filter((r) => r.statusCode === 200).length;
         const limited = responses.filter((r) => r.statusCode === 429).length;
         expect(ok).toBe(30);
         expect(limited).toBe(20);
-        const remaining = responses.filter((r) => r.statusCode === 200).map((r) => Number(r.headers['ratelimit-remaining'])).sort((x, y) => x - y);
+        const remaining = responses
+          .filter((r) => r.statusCode === 200)
+          .map((r) => Number(r.headers['ratelimit-remaining']))
+          .sort((x, y) => x - y);
         expect(remaining).toEqual(Array.from({ length: 30 }, (_, i) => i));
       });
 

@@ -10,7 +10,8 @@ import { migrated, startGateway, type TestGateway } from './support.js';
 async function startDocumentedService(signedFetches: string[]): Promise<{ app: HttpApp; url: string }> {
   const app = await createHttpApp({ name: 'peer', logger: silentLogger(), auth: testAuth() });
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/openapi.json' && typeof request.headers.authorization === 'string') signedFetches.push(request.headers.authorization);
+    if (request.url === '/openapi.json' && typeof request.headers.authorization === 'string')
+      signedFetches.push(request.headers.authorization);
   });
   app.get('/plans', { preValidation: declareAccess(async () => undefined, ['GRANDPASS-ADMIN']) }, async () => []);
   app.get('/orders/:id', async () => ({}));

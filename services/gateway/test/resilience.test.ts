@@ -16,7 +16,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       handle = await target.create();
       await migrated(handle);
-      [a, b, c] = [await startUpstream('a', { verify: false }), await startUpstream('b', { verify: false }), await startUpstream('c', { verify: false })];
+      [a, b, c] = [
+        await startUpstream('a', { verify: false }),
+        await startUpstream('b', { verify: false }),
+        await startUpstream('c', { verify: false }),
+      ];
       clock = new ManualClock(Date.now());
       gw = await startGateway(handle, { clock });
       await createUser(gw, 'root', 'administrator', 'unlimited');
@@ -24,9 +28,39 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await createUser(gw, 'bob', 'analyst');
       admin = await tokenFor(gw, 'root');
       const route = (body: Record<string, unknown>) =>
-        gw.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { httpMethod: 'GET', serviceName: 'svc', routeName: 'r', upstreamAuth: 'none', ...body } });
-      expect((await route({ pathPattern: '/flaky', serviceName: 'flaky', upstreamUrl: a.url, upstreamServers: [{ url: a.url }, { url: b.url }], authenticationRequired: false, failureThreshold: 5, recoveryTimeoutMs: 10_000, retryAttempts: 0, healthCheckUrl: '/health/live' })).statusCode).toBe(201);
-      expect((await route({ pathPattern: '/cached/*', serviceName: 'cached', upstreamUrl: c.url, cacheEnabled: true, cacheTtlSeconds: 60, authorizationRoles: ['*'] })).statusCode).toBe(201);
+        gw.app.inject({
+          method: 'POST',
+          url: '/api/v1/admin/routes',
+          headers: bearer(admin),
+          payload: { httpMethod: 'GET', serviceName: 'svc', routeName: 'r', upstreamAuth: 'none', ...body },
+        });
+      expect(
+        (
+          await route({
+            pathPattern: '/flaky',
+            serviceName: 'flaky',
+            upstreamUrl: a.url,
+            upstreamServers: [{ url: a.url }, { url: b.url }],
+            authenticationRequired: false,
+            failureThreshold: 5,
+            recoveryTimeoutMs: 10_000,
+            retryAttempts: 0,
+            healthCheckUrl: '/health/live',
+          })
+        ).statusCode,
+      ).toBe(201);
+      expect(
+        (
+          await route({
+            pathPattern: '/cached/*',
+            serviceName: 'cached',
+            upstreamUrl: c.url,
+            cacheEnabled: true,
+            cacheTtlSeconds: 60,
+            authorizationRoles: ['*'],
+          })
+        ).statusCode,
+      ).toBe(201);
     });
     afterAll(async () => {
       await gw?.app.close();
@@ -116,7 +150,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/lonely', httpMethod: 'GET', serviceName: 'lonely', routeName: 'lonely', upstreamUrl: c.url, upstreamAuth: 'none', authenticationRequired: false, healthCheckUrl: '/health/live' },
+        payload: {
+          pathPattern: '/lonely',
+          httpMethod: 'GET',
+          serviceName: 'lonely',
+          routeName: 'lonely',
+          upstreamUrl: c.url,
+          upstreamAuth: 'none',
+          authenticationRequired: false,
+          healthCheckUrl: '/health/live',
+        },
       });
       expect(created.statusCode).toBe(201);
       c.healthStatus = 503;
@@ -138,7 +181,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/api/v1/admin/routes',
         headers: bearer(admin),
-        payload: { pathPattern: '/retry', httpMethod: 'ANY', serviceName: 'retry', routeName: 'retry', upstreamUrl: dead, upstreamServers: [{ url: dead }, { url: c.url }], upstreamAuth: 'none', authenticationRequired: false, retryAttempts: 1, circuitBreakerEnabled: false },
+        payload: {
+          pathPattern: '/retry',
+          httpMethod: 'ANY',
+          serviceName: 'retry',
+          routeName: 'retry',
+          upstreamUrl: dead,
+          upstreamServers: [{ url: dead }, { url: c.url }],
+          upstreamAuth: 'none',
+          authenticationRequired: false,
+          retryAttempts: 1,
+          circuitBreakerEnabled: false,
+        },
       });
       expect(created.statusCode).toBe(201);
       for (let i = 0; i < 4; i++) expect((await gw.app.inject({ method: 'GET', url: '/retry' })).statusCode).toBe(200);
@@ -147,7 +201,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const before = c.hits;
       const posts = [];
       for (let i = 0; i < 4; i++) {
-        const response = await gw.app.inject({ method: 'POST', url: '/retry', headers: { 'content-type': 'application/json' }, payload: '{}' });
+        const response = await gw.app.inject({
+          method: 'POST',
+          url: '/retry',
+          headers: { 'content-type': 'application/json' },
+          payload: '{}',
+        });
         posts.push(response.statusCode);
         if (response.statusCode === 503) expect(response.json().code).toBe('UPSTREAM_UNAVAILABLE');
       }
@@ -177,7 +236,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('never caches Set-Cookie, private or no-store responses', async () => {
       const alice = await tokenFor(gw, 'alice');
-      const variants: Array<Record<string, string>> = [{ 'set-cookie': 'session=1' }, { 'cache-control': 'private, max-age=60' }, { 'cache-control': 'no-store' }];
+      const variants: Array<Record<string, string>> = [
+        { 'set-cookie': 'session=1' },
+        { 'cache-control': 'private, max-age=60' },
+        { 'cache-control': 'no-store' },
+      ];
       for (const headers of variants) {
         c.extraHeaders = headers;
         const path = `/cached/${Object.values(headers)[0]!.replace(/[^a-z]/g, '')}`;

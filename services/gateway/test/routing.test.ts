@@ -37,7 +37,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     const createRoute = async (body: Record<string, unknown>) => {
-      const response = await a.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { serviceName: 'demo', routeName: 'demo', httpMethod: 'GET', ...body } });
+      const response = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/routes',
+        headers: bearer(admin),
+        payload: { serviceName: 'demo', routeName: 'demo', httpMethod: 'GET', ...body },
+      });
       expect(response.statusCode, response.body).toBe(201);
       return response.json();
     };
@@ -55,7 +60,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('rewrites /central/* to processing /app/*, signs identity, passes request id and traceparent', async () => {
       const token = await tokenFor(a, 'seeduwa-officer', DEMO);
       const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-      const response = await a.app.inject({ method: 'GET', url: '/central/tealine/record?barcode=abc', headers: { ...bearer(token), 'x-request-id': 'req-12345', traceparent } });
+      const response = await a.app.inject({
+        method: 'GET',
+        url: '/central/tealine/record?barcode=abc',
+        headers: { ...bearer(token), 'x-request-id': 'req-12345', traceparent },
+      });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ service: 'processing', path: '/app/tealine/record', query: { barcode: 'abc' } });
       expect(response.json().identity).toEqual({ principal: 'gateway', user: 'usr_seeduwa_officer', roles: ['SEEDUWA-OFFICER'] });
@@ -90,30 +99,88 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const tokens = new Map<string, string>();
       for (const [user, method, url, status] of cases) {
         if (!tokens.has(user)) tokens.set(user, await tokenFor(a, user, DEMO));
-        const response = await a.app.inject({ method, url, headers: { ...bearer(tokens.get(user)!), 'content-type': 'application/json' }, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: '[]' }) });
+        const response = await a.app.inject({
+          method,
+          url,
+          headers: { ...bearer(tokens.get(user)!), 'content-type': 'application/json' },
+          ...(method === 'GET' || method === 'DELETE' ? {} : { payload: '[]' }),
+        });
         expect(response.statusCode, `${user} ${method} ${url}: ${response.body}`).toBe(status);
         if (status === 403) expect(response.json().code).toBe('ROLE_ACCESS_DENIED');
       }
     });
 
     it('picks up a new route on another replica without a restart', async () => {
-      const route = await createRoute({ pathPattern: '/ext/items/{id}', upstreamUrl: up.t1!.url, upstreamPath: '/catalog/{id}', upstreamAuth: 'none', authenticationRequired: false });
+      const route = await createRoute({
+        pathPattern: '/ext/items/{id}',
+        upstreamUrl: up.t1!.url,
+        upstreamPath: '/catalog/{id}',
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+      });
       expect((await a.app.inject({ method: 'GET', url: '/ext/items/42' })).json().path).toBe('/catalog/42');
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).statusCode).toBe(404);
       await b.deps.routeLoader.checkForChanges();
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).json().path).toBe('/catalog/42');
-      await a.app.inject({ method: 'PATCH', url: `/api/v1/admin/routes/${route.routeId}`, headers: bearer(admin), payload: { isActive: false } });
+      await a.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/admin/routes/${route.routeId}`,
+        headers: bearer(admin),
+        payload: { isActive: false },
+      });
       await b.deps.routeLoader.checkForChanges();
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).statusCode).toBe(404);
-      expect((await a.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { pathPattern: '/bad/{x y}', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'http://a', routeName: 'x' } })).json().code).toBe('INVALID_ROUTE');
-      expect((await a.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(admin), payload: { pathPattern: '/ok', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'ftp://a', routeName: 'x' } })).json().code).toBe('INVALID_ROUTE');
+      expect(
+        (
+          await a.app.inject({
+            method: 'POST',
+            url: '/api/v1/admin/routes',
+            headers: bearer(admin),
+            payload: { pathPattern: '/bad/{x y}', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'http://a', routeName: 'x' },
+          })
+        ).json().code,
+      ).toBe('INVALID_ROUTE');
+      expect(
+        (
+          await a.app.inject({
+            method: 'POST',
+            url: '/api/v1/admin/routes',
+            headers: bearer(admin),
+            payload: { pathPattern: '/ok', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'ftp://a', routeName: 'x' },
+          })
+        ).json().code,
+      ).toBe('INVALID_ROUTE');
     });
 
     it('balances round robin, weighted round robin and least connections', async () => {
-      const servers = [{ url: up.t1!.url, weight: 3 }, { url: up.t2!.url, weight: 1 }];
-      await createRoute({ pathPattern: '/lb/rr', upstreamUrl: up.t1!.url, upstreamServers: servers, loadBalancerType: 'round_robin', upstreamAuth: 'none', authenticationRequired: false });
-      await createRoute({ pathPattern: '/lb/w', upstreamUrl: up.t1!.url, upstreamServers: servers, loadBalancerType: 'weighted', upstreamAuth: 'none', authenticationRequired: false });
-      await createRoute({ pathPattern: '/lb/lc', upstreamUrl: up.t1!.url, upstreamServers: servers, loadBalancerType: 'least_connections', upstreamAuth: 'none', authenticationRequired: false });
+      const servers = [
+        { url: up.t1!.url, weight: 3 },
+        { url: up.t2!.url, weight: 1 },
+      ];
+      await createRoute({
+        pathPattern: '/lb/rr',
+        upstreamUrl: up.t1!.url,
+        upstreamServers: servers,
+        loadBalancerType: 'round_robin',
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+      });
+      await createRoute({
+        pathPattern: '/lb/w',
+        upstreamUrl: up.t1!.url,
+        upstreamServers: servers,
+        loadBalancerType: 'weighted',
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+      });
+      await createRoute({
+        pathPattern: '/lb/lc',
+        upstreamUrl: up.t1!.url,
+        upstreamServers: servers,
+        loadBalancerType: 'least_connections',
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+      });
       const count = async (url: string, n: number) => {
         const seen: Record<string, number> = {};
         for (let i = 0; i < n; i++) {
@@ -142,7 +209,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('answers 504 when the upstream is slower than the route timeout', async () => {
-      await createRoute({ pathPattern: '/slow', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false, timeoutSeconds: 1, retryAttempts: 0, circuitBreakerEnabled: false });
+      await createRoute({
+        pathPattern: '/slow',
+        upstreamUrl: up.t3!.url,
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+        timeoutSeconds: 1,
+        retryAttempts: 0,
+        circuitBreakerEnabled: false,
+      });
       let release!: () => void;
       up.t3!.hold = new Promise<void>((resolve) => (release = resolve));
       const response = await a.app.inject({ method: 'GET', url: '/slow' });
@@ -153,12 +228,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('answers CORS preflight at the edge from the route allowlist', async () => {
-      await createRoute({ pathPattern: '/cors/*', httpMethod: 'ANY', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false, corsOrigins: ['https://console.example'] });
+      await createRoute({
+        pathPattern: '/cors/*',
+        httpMethod: 'ANY',
+        upstreamUrl: up.t3!.url,
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+        corsOrigins: ['https://console.example'],
+      });
       const hitsBefore = up.t3!.hits;
-      const ok = await a.app.inject({ method: 'OPTIONS', url: '/cors/x', headers: { origin: 'https://console.example', 'access-control-request-method': 'PUT' } });
+      const ok = await a.app.inject({
+        method: 'OPTIONS',
+        url: '/cors/x',
+        headers: { origin: 'https://console.example', 'access-control-request-method': 'PUT' },
+      });
       expect(ok.statusCode).toBe(204);
       expect(ok.headers['access-control-allow-origin']).toBe('https://console.example');
-      const denied = await a.app.inject({ method: 'OPTIONS', url: '/cors/x', headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT' } });
+      const denied = await a.app.inject({
+        method: 'OPTIONS',
+        url: '/cors/x',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT' },
+      });
       expect(denied.statusCode).toBe(403);
       expect(denied.json().code).toBe('CORS_ORIGIN_NOT_ALLOWED');
       expect(up.t3!.hits).toBe(hitsBefore);
@@ -169,8 +259,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('answers a routed path with a method it does not route as 405 with Allow, without reaching the upstream', async () => {
-      await createRoute({ pathPattern: '/only-read/*', httpMethod: 'GET', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false });
-      await createRoute({ pathPattern: '/only-read/*', httpMethod: 'PUT', upstreamUrl: up.t3!.url, upstreamAuth: 'none', authenticationRequired: false });
+      await createRoute({
+        pathPattern: '/only-read/*',
+        httpMethod: 'GET',
+        upstreamUrl: up.t3!.url,
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+      });
+      await createRoute({
+        pathPattern: '/only-read/*',
+        httpMethod: 'PUT',
+        upstreamUrl: up.t3!.url,
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+      });
       await a.deps.routeLoader.reload();
       const hitsBefore = up.t3!.hits;
       const refused = await a.app.inject({ method: 'DELETE', url: '/only-read/x' });
@@ -183,9 +285,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('validates at the edge: body limit, versions, unknown paths, traversal', async () => {
       const token = await tokenFor(a, 'analyst');
-      const big = await a.app.inject({ method: 'POST', url: '/api/v1/erp/x', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: JSON.stringify({ blob: 'x'.repeat(5000) }) });
+      const big = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/erp/x',
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        payload: JSON.stringify({ blob: 'x'.repeat(5000) }),
+      });
       expect(big.statusCode).toBe(413);
-      expect((await a.app.inject({ method: 'GET', url: '/api/v2/erp/x', headers: bearer(token) })).json().code).toBe('API_VERSION_UNSUPPORTED');
+      expect((await a.app.inject({ method: 'GET', url: '/api/v2/erp/x', headers: bearer(token) })).json().code).toBe(
+        'API_VERSION_UNSUPPORTED',
+      );
       expect((await a.app.inject({ method: 'GET', url: '/nowhere', headers: bearer(token) })).json().code).toBe('ROUTE_NOT_FOUND');
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/erp/a%2Fb', headers: bearer(token) })).json().code).toBe('PATH_INVALID');
       expect((await a.app.inject({ method: 'GET', url: '/api/v1/erp/a//b', headers: bearer(token) })).json().code).toBe('PATH_INVALID');
@@ -193,8 +302,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const head = await a.app.inject({ method: 'HEAD', url: '/api/v1/erp/ok', headers: bearer(token) });
       expect(head.statusCode).toBe(200);
       expect(head.body).toBe('');
-      expect((await a.app.inject({ method: 'GET', url: '/api/v1/sync/ok', headers: bearer(token) })).json().code).toBe('ROLE_ACCESS_DENIED');
-      expect((await a.app.inject({ method: 'GET', url: '/api/v1/admin/users', headers: bearer(token) })).json().code).toBe('ROLE_ACCESS_DENIED');
+      expect((await a.app.inject({ method: 'GET', url: '/api/v1/sync/ok', headers: bearer(token) })).json().code).toBe(
+        'ROLE_ACCESS_DENIED',
+      );
+      expect((await a.app.inject({ method: 'GET', url: '/api/v1/admin/users', headers: bearer(token) })).json().code).toBe(
+        'ROLE_ACCESS_DENIED',
+      );
       expect((await a.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths['/api/v1/auth/login']).toBeDefined();
     });
 

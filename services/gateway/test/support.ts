@@ -38,8 +38,12 @@ export interface Upstream {
  */
 export async function startUpstream(name: string, options: { verify?: boolean } = {}): Promise<Upstream> {
   const upstream = { name, hits: 0, status: 200, hold: undefined, extraHeaders: {}, healthStatus: 200 } as unknown as Upstream;
-  const app = options.verify === false ? (Fastify() as unknown as FastifyInstance) : ((await createHttpApp({ name, logger: silentLogger(), auth: testAuth() })) as unknown as FastifyInstance);
-  if (options.verify === false) app.get('/health/live', async (_request, reply) => reply.code(upstream.healthStatus).send({ status: upstream.healthStatus }));
+  const app =
+    options.verify === false
+      ? (Fastify() as unknown as FastifyInstance)
+      : ((await createHttpApp({ name, logger: silentLogger(), auth: testAuth() })) as unknown as FastifyInstance);
+  if (options.verify === false)
+    app.get('/health/live', async (_request, reply) => reply.code(upstream.healthStatus).send({ status: upstream.healthStatus }));
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
     url: '/*',
@@ -47,9 +51,17 @@ export async function startUpstream(name: string, options: { verify?: boolean } 
       upstream.hits++;
       if (upstream.hold) await upstream.hold;
       const path = request.url.split('?')[0]!;
-      upstream.last = { path, method: request.method, identity: (request as { identity?: unknown }).identity, headers: request.headers, body: request.body };
+      upstream.last = {
+        path,
+        method: request.method,
+        identity: (request as { identity?: unknown }).identity,
+        headers: request.headers,
+        body: request.body,
+      };
       reply.headers(upstream.extraHeaders);
-      return reply.code(upstream.status).send({ service: name, path, query: request.query, identity: upstream.last.identity, n: upstream.hits });
+      return reply
+        .code(upstream.status)
+        .send({ service: name, path, query: request.query, identity: upstream.last.identity, n: upstream.hits });
     },
   });
   upstream.app = app;

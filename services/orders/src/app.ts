@@ -34,7 +34,8 @@ export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise
     auth: { region: context.scope.region, service: context.scope.service, lookup: keyringLookup(context.keyring) },
     requireRouteAccess: true,
     openapi: {
-      description: 'MTP order manager: production plans, order requests, shipments and their status workflow, production schedules, user groups.',
+      description:
+        'MTP order manager: production plans, order requests, shipments and their status workflow, production schedules, user groups.',
       tags: [
         { name: 'plans', description: 'Production plans (Excel upload)' },
         { name: 'orders', description: 'Order requests' },

@@ -5,7 +5,9 @@ import { OrdersError } from './errors.js';
 export function registerBulkLimit(app: HttpApp, maxItems: number): void {
   app.addHook('preHandler', async (request) => {
     if (Array.isArray(request.body) && request.body.length > maxItems) {
-      throw OrdersError.BULK_TOO_LARGE(`At most ${maxItems} elements per request`, { details: { maxItems, received: request.body.length } });
+      throw OrdersError.BULK_TOO_LARGE(`At most ${maxItems} elements per request`, {
+        details: { maxItems, received: request.body.length },
+      });
     }
   });
 }

@@ -4,7 +4,8 @@ import { loadConfig } from '@tributary/platform/core';
 export const OrdersConfigSchema = Type.Object({
   ORDERS_TRUSTED_SERVICES: Type.String({
     default: 'processing',
-    description: 'Comma list of peer service principals treated as the Central-Handler (may read orders, split shipments, post SHIPMENT_DISPATCHED/TRADER_BLOCKED)',
+    description:
+      'Comma list of peer service principals treated as the Central-Handler (may read orders, split shipments, post SHIPMENT_DISPATCHED/TRADER_BLOCKED)',
   }),
   ORDERS_EVENT_DELIVERERS: Type.String({
     default: 'sync',
@@ -14,8 +15,18 @@ export const OrdersConfigSchema = Type.Object({
     default: 'cli',
     description: 'Comma list of signing principals (besides the trusted services) allowed to read the reconciliation endpoints',
   }),
-  ORDERS_MAX_BULK_ITEMS: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Largest array accepted by the bulk endpoints' }),
-  ORDERS_PLAN_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 10 * 1024 * 1024, description: 'Largest .xlsx plan upload' }),
+  ORDERS_MAX_BULK_ITEMS: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 500,
+    description: 'Largest array accepted by the bulk endpoints',
+  }),
+  ORDERS_PLAN_UPLOAD_MAX_BYTES: Type.Integer({
+    minimum: 1024,
+    maximum: 100 * 1024 * 1024,
+    default: 10 * 1024 * 1024,
+    description: 'Largest .xlsx plan upload',
+  }),
 });
 
 export interface OrdersConfig {
@@ -37,4 +48,10 @@ export function readOrdersConfig(env: Record<string, string | undefined>): Order
   };
 }
 
-const names = (list: string): ReadonlySet<string> => new Set(list.split(',').map((name) => name.trim()).filter(Boolean));
+const names = (list: string): ReadonlySet<string> =>
+  new Set(
+    list
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );

@@ -9,7 +9,12 @@ export interface OrdersMetrics {
 }
 
 export function createOrdersMetrics(registry: Registry): OrdersMetrics {
-  const requests = new Counter({ name: 'orders_requests_created_total', help: 'Order requests created, by initial status', labelNames: ['status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'orders_requests_created_total',
+    help: 'Order requests created, by initial status',
+    labelNames: ['status'],
+    registers: [registry],
+  });
   const events = new Counter({
     name: 'orders_shipment_events_total',
     help: 'Shipment status events recorded, by status; automatic = added by rule',
@@ -17,7 +22,12 @@ export function createOrdersMetrics(registry: Registry): OrdersMetrics {
     registers: [registry],
   });
   const splits = new Counter({ name: 'orders_shipment_splits_total', help: 'Shipments split by a quantity change', registers: [registry] });
-  const allocations = new Counter({ name: 'orders_allocation_events_total', help: 'allocation.changed deliveries, by outcome', labelNames: ['result'], registers: [registry] });
+  const allocations = new Counter({
+    name: 'orders_allocation_events_total',
+    help: 'allocation.changed deliveries, by outcome',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   return {
     requestsCreated: (status, count) => requests.inc({ status }, count),
     eventsRecorded: (recorded) => {

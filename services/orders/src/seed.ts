@@ -20,7 +20,13 @@ export async function seed(context: ServiceContext<OrdersDatabase>): Promise<voi
   const db = context.database.db;
   const existing = await db.selectFrom('order_plan').select('order_code').where('order_code', '=', DEMO_ORDER_CODE).executeTakeFirst();
   if (existing) return;
-  const deps: OrdersDeps = { db, clock: context.clock, config: readOrdersConfig(context.env), onEventsCommitted: () => {}, metrics: noMetrics };
+  const deps: OrdersDeps = {
+    db,
+    clock: context.clock,
+    config: readOrdersConfig(context.env),
+    onEventsCommitted: () => {},
+    metrics: noMetrics,
+  };
   const command = (): Command => ({
     ...systemCommandContext('seed', context.clock),
     caller: { actor: 'seed', grants: new Set([...MTP_GROUPS, 'SERVICE' as const]) },
@@ -29,18 +35,42 @@ export async function seed(context: ServiceContext<OrdersDatabase>): Promise<voi
   await uploadPlan(deps, command(), [
     {
       row: 1,
-      values: { order_code: DEMO_ORDER_CODE, product_name: 'English Breakfast 100 bags', item_code: 'BLT00042', requirement: '1200', plan_start: start, plan_end: start, lot_code: 'L-01' },
+      values: {
+        order_code: DEMO_ORDER_CODE,
+        product_name: 'English Breakfast 100 bags',
+        item_code: 'BLT00042',
+        requirement: '1200',
+        plan_start: start,
+        plan_end: start,
+        lot_code: 'L-01',
+      },
     },
     {
       row: 2,
-      values: { order_code: DEMO_ORDER_CODE, product_name: 'English Breakfast 100 bags', item_code: 'BLT00042', requirement: '800', plan_start: start, plan_end: start, lot_code: 'L-02' },
+      values: {
+        order_code: DEMO_ORDER_CODE,
+        product_name: 'English Breakfast 100 bags',
+        item_code: 'BLT00042',
+        requirement: '800',
+        plan_start: start,
+        plan_end: start,
+        lot_code: 'L-02',
+      },
     },
   ]);
   const [order] = await createOrders(deps, command(), [
-    { order_code: DEMO_ORDER_CODE, product_name: 'English Breakfast 100 bags', requirement: '500', comments: 'demo request', status: 'ORDER_REQUESTED' },
+    {
+      order_code: DEMO_ORDER_CODE,
+      product_name: 'English Breakfast 100 bags',
+      requirement: '500',
+      comments: 'demo request',
+      status: 'ORDER_REQUESTED',
+    },
   ]);
   const requestCode = order!.request_code;
   await changeQuantities(deps, command(), [{ request_code: requestCode, shipment_code: 1, quantity: '300' }]);
   await postEvents(deps, command(), [{ request_code: requestCode, shipment_code: 1, status: 'ORDER_READY' }]);
-  await createSchedules(deps, command(), [{ schedule_date: start, order_code: DEMO_ORDER_CODE, shift: 'DAY', section: 'Line 1', quantity: '300' }]);
+  await createSchedules(deps, command(), [
+    { schedule_date: start, order_code: DEMO_ORDER_CODE, shift: 'DAY', section: 'Line 1', quantity: '300' },
+  ]);
 }

@@ -24,7 +24,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const deleted = await h.as('MASTER-ADMIN', 'DELETE', `/admin/user?sub=${sub}`);
       expect(deleted.json()).toEqual({ success: true });
       expect((await h.as('SEEDUWA-ADMIN', 'GET', '/admin/user')).json()).toEqual([generated.json()]);
-      expect((await h.outboxAfter(before)).map((e) => e.type)).toEqual(['orders.user.created', 'orders.user.created', 'orders.user.deleted']);
+      expect((await h.outboxAfter(before)).map((e) => e.type)).toEqual([
+        'orders.user.created',
+        'orders.user.created',
+        'orders.user.deleted',
+      ]);
     });
 
     it('lists the ten MTP groups', async () => {

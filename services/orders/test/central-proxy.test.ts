@@ -18,8 +18,16 @@ interface Seen {
 async function processingStub(seen: Seen[]): Promise<{ app: HttpApp; url: string }> {
   const app = await createHttpApp({ name: 'processing-stub', logger: silentLogger(), auth: testAuth() });
   const handler = async (request: any, reply: any) => {
-    seen.push({ method: request.method, url: request.url, principal: request.identity?.principal, roles: request.identity?.roles ?? [], key: request.headers['idempotency-key'], body: request.body });
-    if (request.url.startsWith('/app/refuse')) throw conflict('RECORD_DISPATCHED', 'bag has been dispatched', { details: { barcode: 'b-1' } });
+    seen.push({
+      method: request.method,
+      url: request.url,
+      principal: request.identity?.principal,
+      roles: request.identity?.roles ?? [],
+      key: request.headers['idempotency-key'],
+      body: request.body,
+    });
+    if (request.url.startsWith('/app/refuse'))
+      throw conflict('RECORD_DISPATCHED', 'bag has been dispatched', { details: { barcode: 'b-1' } });
     void reply.code(request.method === 'POST' ? 201 : 200);
     return { echoed: request.method, query: request.query, body: request.body ?? null };
   };
@@ -50,7 +58,13 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       const get = await h.as('SEEDUWA-OFFICER', 'GET', '/central/flavorsheet/FS%2F01/composition?search=green%20tea&page=2');
       expect(get.statusCode).toBe(200);
       expect(get.json()).toEqual({ echoed: 'GET', query: { search: 'green tea', page: '2' }, body: null });
-      const post = await h.as('SEEDUWA-OFFICER', 'POST', '/central/tealine/record', { item_code: 'T1', gross_weight: 51 }, { 'idempotency-key': 'weigh-1' });
+      const post = await h.as(
+        'SEEDUWA-OFFICER',
+        'POST',
+        '/central/tealine/record',
+        { item_code: 'T1', gross_weight: 51 },
+        { 'idempotency-key': 'weigh-1' },
+      );
       expect(post.statusCode).toBe(201);
       expect(post.json()).toEqual({ echoed: 'POST', query: {}, body: { item_code: 'T1', gross_weight: 51 } });
       expect(seen.map((s) => [s.method, s.url, s.principal, s.roles, s.key])).toEqual([

@@ -21,7 +21,13 @@ interface Seen {
  */
 async function processingStub(seen: Seen[], failOn: { barcode?: string; itemCode?: string }): Promise<{ app: HttpApp; url: string }> {
   const app = await createHttpApp({ name: 'processing-stub', logger: silentLogger(), auth: testAuth() });
-  const record = (request: { method: string; url: string; identity?: { principal: string; user?: string; roles: string[] }; headers: Record<string, unknown>; body: unknown }) =>
+  const record = (request: {
+    method: string;
+    url: string;
+    identity?: { principal: string; user?: string; roles: string[] };
+    headers: Record<string, unknown>;
+    body: unknown;
+  }) =>
     seen.push({
       method: request.method,
       url: request.url,
@@ -53,7 +59,8 @@ async function processingStub(seen: Seen[], failOn: { barcode?: string; itemCode
     app.post(path, async (request) => {
       record(request);
       const body = request.body as { barcode: string };
-      if (body.barcode === failOn.barcode) throw conflict('ALLOCATION_EXCEEDS_BAG', 'The bag has 2.00 kg left', { details: { remaining: '2.00' } });
+      if (body.barcode === failOn.barcode)
+        throw conflict('ALLOCATION_EXCEEDS_BAG', 'The bag has 2.00 kg left', { details: { remaining: '2.00' } });
       return { barcode: body.barcode };
     });
   }
@@ -117,7 +124,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         { item_code: 'BATCH-2', created_ts: 1700000000001, trader_status: 'TRADER_ELEVATED' },
       ]);
       expect(seen.map((s) => s.idempotencyKey)).toEqual(['trader-1:0', 'trader-1:1']);
-      const post = await h.as('SEEDUWA-OFFICER', 'POST', '/trader', [{ item_code: 'BATCH-3', created_ts: 1, trader_status: 'TRADER_REQUESTED' }]);
+      const post = await h.as('SEEDUWA-OFFICER', 'POST', '/trader', [
+        { item_code: 'BATCH-3', created_ts: 1, trader_status: 'TRADER_REQUESTED' },
+      ]);
       expect(post.statusCode).toBe(200);
       expect(seen.at(-1)).toMatchObject({ method: 'PUT', roles: ['SEEDUWA-OFFICER'] });
     });
@@ -133,7 +142,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(response.statusCode).toBe(207);
       expect(response.json()).toEqual([
         { item_code: 'BATCH-1', created_ts: 1, trader_status: 'TRADER_ALLOWED' },
-        { item_code: 'BATCH-2', created_ts: 2, error: { status: 409, code: 'TRADER_TRANSITION_INVALID', message: 'The batch is not awaiting a trader decision' } },
+        {
+          item_code: 'BATCH-2',
+          created_ts: 2,
+          error: { status: 409, code: 'TRADER_TRANSITION_INVALID', message: 'The batch is not awaiting a trader decision' },
+        },
         { item_code: 'BATCH-3', created_ts: 3, trader_status: 'TRADER_BLOCKED' },
       ]);
       expect(seen).toHaveLength(3);
@@ -141,7 +154,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('allocates bags to a known shipment and parcels into an open schedule', async () => {
       const barcode = randomUUID();
-      const allocated = await h.as('SEEDUWA-OFFICER', 'PUT', '/order/record/shipment', [{ table_name: 'blendsheet', barcode, request_code: rc, shipment_code: 1, amount: 12.5 }]);
+      const allocated = await h.as('SEEDUWA-OFFICER', 'PUT', '/order/record/shipment', [
+        { table_name: 'blendsheet', barcode, request_code: rc, shipment_code: 1, amount: 12.5 },
+      ]);
       expect(allocated.json()).toEqual([{ barcode }]);
       const parcelled = await h.as('GRANDPASS-DEV-MACHINE', 'POST', '/order/record/parcel', [
         { table_name: 'blendsheet', barcode, request_code: rc, shipment_code: 1, schedule_code: scheduleCode, reduced_by: '2.25' },
@@ -162,18 +177,72 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         { table_name: 'tealine', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '1' },
       ]);
       expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'ALLOCATION_EXCEEDS_BAG', details: { index: 1, applied: 1, remaining: '2.00', upstream: 'processing' } });
+      expect(response.json()).toMatchObject({
+        code: 'ALLOCATION_EXCEEDS_BAG',
+        details: { index: 1, applied: 1, remaining: '2.00', upstream: 'processing' },
+      });
       expect(seen).toHaveLength(2);
     });
 
     it('checks what it owns before calling: unknown shipments, unknown or completed schedules, bad input', async () => {
       const cases: [string, 'PUT' | 'POST', string, unknown, number, string][] = [
-        ['SEEDUWA-OFFICER', 'PUT', '/order/record/shipment', [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 9, amount: '1' }], 404, 'SHIPMENT_NOT_FOUND'],
-        ['SEEDUWA-OFFICER', 'PUT', '/order/record/shipment', [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '0' }], 400, 'ORDER_QUANTITY_INVALID'],
-        ['SEEDUWA-OFFICER', 'PUT', '/order/record/shipment', [{ table_name: 'sugar', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '1' }], 400, 'REQUEST_VALIDATION_FAILED'],
-        ['GRANDPASS-DEV-MACHINE', 'POST', '/order/record/parcel', [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, schedule_code: 999, reduced_by: '1' }], 404, 'SCHEDULE_NOT_FOUND'],
-        ['GRANDPASS-DEV-MACHINE', 'POST', '/order/record/parcel', [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, schedule_code: scheduleCode + 1, reduced_by: '1' }], 409, 'SCHEDULE_COMPLETED'],
-        ['TRADER-OFFICER', 'PUT', '/trader', [{ item_code: 'B', created_ts: 1, trader_status: 'TRADER_DONE' }], 400, 'REQUEST_VALIDATION_FAILED'],
+        [
+          'SEEDUWA-OFFICER',
+          'PUT',
+          '/order/record/shipment',
+          [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 9, amount: '1' }],
+          404,
+          'SHIPMENT_NOT_FOUND',
+        ],
+        [
+          'SEEDUWA-OFFICER',
+          'PUT',
+          '/order/record/shipment',
+          [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '0' }],
+          400,
+          'ORDER_QUANTITY_INVALID',
+        ],
+        [
+          'SEEDUWA-OFFICER',
+          'PUT',
+          '/order/record/shipment',
+          [{ table_name: 'sugar', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '1' }],
+          400,
+          'REQUEST_VALIDATION_FAILED',
+        ],
+        [
+          'GRANDPASS-DEV-MACHINE',
+          'POST',
+          '/order/record/parcel',
+          [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, schedule_code: 999, reduced_by: '1' }],
+          404,
+          'SCHEDULE_NOT_FOUND',
+        ],
+        [
+          'GRANDPASS-DEV-MACHINE',
+          'POST',
+          '/order/record/parcel',
+          [
+            {
+              table_name: 'blendsheet',
+              barcode: randomUUID(),
+              request_code: rc,
+              shipment_code: 1,
+              schedule_code: scheduleCode + 1,
+              reduced_by: '1',
+            },
+          ],
+          409,
+          'SCHEDULE_COMPLETED',
+        ],
+        [
+          'TRADER-OFFICER',
+          'PUT',
+          '/trader',
+          [{ item_code: 'B', created_ts: 1, trader_status: 'TRADER_DONE' }],
+          400,
+          'REQUEST_VALIDATION_FAILED',
+        ],
       ];
       for (const [group, method, url, body, status, code] of cases) {
         const response = await h.as(group, method, url, body);
@@ -187,9 +256,28 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ['GRANDPASS-OFFICER', 'GET', '/trader'],
         ['GRANDPASS-SUPERVISOR', 'PUT', '/trader', [{ item_code: 'B', created_ts: 1, trader_status: 'TRADER_ALLOWED' }]],
         ['SEEDUWA-OFFICER', 'GET', `/order/record/shipment?request_code=${rc}&shipment_code=1`],
-        ['GRANDPASS-GATEPASS', 'PUT', '/order/record/shipment', [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '1' }]],
+        [
+          'GRANDPASS-GATEPASS',
+          'PUT',
+          '/order/record/shipment',
+          [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, amount: '1' }],
+        ],
         ['GRANDPASS-OFFICER', 'GET', `/order/record/parcel?schedule_code=${scheduleCode}`],
-        ['SEEDUWA-OFFICER', 'POST', '/order/record/parcel', [{ table_name: 'blendsheet', barcode: randomUUID(), request_code: rc, shipment_code: 1, schedule_code: scheduleCode, reduced_by: '1' }]],
+        [
+          'SEEDUWA-OFFICER',
+          'POST',
+          '/order/record/parcel',
+          [
+            {
+              table_name: 'blendsheet',
+              barcode: randomUUID(),
+              request_code: rc,
+              shipment_code: 1,
+              schedule_code: scheduleCode,
+              reduced_by: '1',
+            },
+          ],
+        ],
       ];
       for (const [group, method, url, body] of checks) {
         expect([group, url, (await h.as(group, method, url, body)).statusCode]).toEqual([group, url, 403]);

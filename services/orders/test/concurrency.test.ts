@@ -25,7 +25,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     const requests: number[] = [];
     beforeAll(async () => {
       h = await startOrders(target);
-      for (let i = 0; i < REQUESTS; i++) requests.push(await planAndRequest(h, { orderCode: `RACE-${i}`, planKg: '1000', requestKg: '512' }));
+      for (let i = 0; i < REQUESTS; i++)
+        requests.push(await planAndRequest(h, { orderCode: `RACE-${i}`, planKg: '1000', requestKg: '512' }));
     });
     afterAll(async () => h?.close());
 
@@ -43,15 +44,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
             const quantity = (1 + Math.floor(next() * 200)).toString();
             response = await h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: sc, quantity }]);
           } else if (roll < 0.6) {
-            response = await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: sc, status: 'ORDER_READY' }]);
+            response = await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [
+              { request_code: rc, shipment_code: sc, status: 'ORDER_READY' },
+            ]);
           } else if (roll < 0.7) {
-            response = await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: sc, status: 'ORDER_NOT_READY', order_remarks: `client ${id}` }]);
+            response = await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [
+              { request_code: rc, shipment_code: sc, status: 'ORDER_NOT_READY', order_remarks: `client ${id}` },
+            ]);
           } else if (roll < 0.85) {
             response = await h.asService('processing', 'POST', '/order/shipment/event', [
               { request_code: rc, shipment_code: sc, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: `V-${id}` },
             ]);
           } else if (roll < 0.92) {
-            response = await h.asService('processing', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: sc, status: 'TRADER_BLOCKED' }]);
+            response = await h.asService('processing', 'POST', '/order/shipment/event', [
+              { request_code: rc, shipment_code: sc, status: 'TRADER_BLOCKED' },
+            ]);
           } else {
             // Two shipments of two requests in one batch: lock ordering must hold.
             const other = requests[(requests.indexOf(rc) + 1) % REQUESTS]!;
@@ -78,7 +85,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(rows.reduce((sum, row) => sum + BigInt(row.quantity), 0n)).toBe(512_000n);
       }
       // No status twice for a shipment; every history is a legal walk; the kept status is the last event's.
-      const events = await db.selectFrom('order_shipment_event').select(['request_code', 'shipment_code', 'status']).orderBy('event_id').execute();
+      const events = await db
+        .selectFrom('order_shipment_event')
+        .select(['request_code', 'shipment_code', 'status'])
+        .orderBy('event_id')
+        .execute();
       const histories = new Map<string, string[]>();
       for (const event of events) {
         const key = `${event.request_code}/${event.shipment_code}`;
@@ -90,7 +101,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const history = histories.get(`${shipment.request_code}/${shipment.shipment_code}`)!;
         expect(new Set(history).size).toBe(history.length);
         expect(history[0]).toBe('ORDER_REQUESTED');
-        for (let i = 1; i < history.length; i++) expect([history[i - 1], history[i], canMove(history[i - 1]!, history[i] as ShipmentStatus)]).toEqual([history[i - 1], history[i], true]);
+        for (let i = 1; i < history.length; i++)
+          expect([history[i - 1], history[i], canMove(history[i - 1]!, history[i] as ShipmentStatus)]).toEqual([
+            history[i - 1],
+            history[i],
+            true,
+          ]);
         expect(shipment.status).toBe(history.at(-1));
       }
     });

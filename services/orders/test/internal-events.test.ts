@@ -64,7 +64,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await h.counts()).toEqual(before);
       expect(await allocated()).toBe('21');
       // A refused event was not recorded as applied: once the shipment exists it applies.
-      const inbox = await h.handle.database.db.selectFrom('inbox').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const inbox = await h.handle.database.db
+        .selectFrom('inbox')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(inbox.n)).toBe(3);
     });
 

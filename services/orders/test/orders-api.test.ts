@@ -16,7 +16,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       h = await startOrders(target);
       const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
-      client = createServiceClient({ name: 'orders', baseUrl: url, credentials: testCredentials('processing', h.context.keyring), scope: TEST_SCOPE });
+      client = createServiceClient({
+        name: 'orders',
+        baseUrl: url,
+        credentials: testCredentials('processing', h.context.keyring),
+        scope: TEST_SCOPE,
+      });
       api = ordersApi(client);
     });
     afterAll(async () => {
@@ -26,11 +31,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('lists, splits and adds events, each answer in the contract shape', async () => {
       const requestCode = await planAndRequest(h, { requestKg: '100' });
-      const listed = await api.listOrders({ request_code: requestCode }, { ...OFFICER, requestId: 'req-list-1', headers: { 'x-caller-note': 'kept' } });
+      const listed = await api.listOrders(
+        { request_code: requestCode },
+        { ...OFFICER, requestId: 'req-list-1', headers: { 'x-caller-note': 'kept' } },
+      );
       expect(listed).toHaveLength(1);
-      expect(listed[0]).toMatchObject({ request_code: requestCode, requirement: '100', shipments: [{ shipment_code: 1, quantity: '100', status: 'ORDER_REQUESTED' }] });
+      expect(listed[0]).toMatchObject({
+        request_code: requestCode,
+        requirement: '100',
+        shipments: [{ shipment_code: 1, quantity: '100', status: 'ORDER_REQUESTED' }],
+      });
 
-      const ready = await api.addShipmentEvents([{ request_code: requestCode, shipment_code: 1, status: 'ORDER_READY' }], { ...OFFICER, idempotencyKey: `ready-${requestCode}` });
+      const ready = await api.addShipmentEvents([{ request_code: requestCode, shipment_code: 1, status: 'ORDER_READY' }], {
+        ...OFFICER,
+        idempotencyKey: `ready-${requestCode}`,
+      });
       expect(ready[0]!.shipments[0]!.events.map((event) => event.status)).toEqual(['ORDER_READY']);
 
       const split = await api.updateShipments([{ request_code: requestCode, shipment_code: 1, quantity: '40' }], OFFICER);
@@ -40,7 +55,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       ]);
 
       const page = await api.reconcileShipments({ limit: 1000 });
-      expect(page.rows.filter((row) => row.request_code === String(requestCode)).map((row) => [row.shipment_code, row.quantity_kg])).toEqual([
+      expect(
+        page.rows.filter((row) => row.request_code === String(requestCode)).map((row) => [row.shipment_code, row.quantity_kg]),
+      ).toEqual([
         [1, '40'],
         [2, '60'],
       ]);
@@ -48,7 +65,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it("rejects with orders' own code and status when orders refuses", async () => {
       const requestCode = await planAndRequest(h, { requestKg: '10' });
-      const refused = await api.updateShipments([{ request_code: requestCode, shipment_code: 1, quantity: '11' }], OFFICER).catch((error: unknown) => error);
+      const refused = await api
+        .updateShipments([{ request_code: requestCode, shipment_code: 1, quantity: '11' }], OFFICER)
+        .catch((error: unknown) => error);
       expect(isAppError(refused) && [refused.status, refused.code]).toEqual([409, 'SHIPMENT_QUANTITY_INCREASE']);
       expect((await api.listOrders({ request_code: requestCode }, OFFICER))[0]!.shipments.map((s) => s.quantity)).toEqual(['10']);
     });
@@ -62,13 +81,24 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       h = await startOrders(target);
       const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
-      client = createServiceClient({ name: 'orders', baseUrl: url, credentials: testCredentials('processing', h.context.keyring), scope: TEST_SCOPE });
+      client = createServiceClient({
+        name: 'orders',
+        baseUrl: url,
+        credentials: testCredentials('processing', h.context.keyring),
+        scope: TEST_SCOPE,
+      });
       api = ordersApi(client);
       for (const orderCode of ['PAGED', 'OTHER']) {
         const plan = await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: orderCode, requirement: '100000' })]);
         expect(plan.statusCode).toBe(200);
       }
-      const items = (orderCode: string, n: number) => Array.from({ length: n }, () => ({ order_code: orderCode, product_name: 'Breakfast blend', requirement: '1', status: 'ORDER_REQUESTED' }));
+      const items = (orderCode: string, n: number) =>
+        Array.from({ length: n }, () => ({
+          order_code: orderCode,
+          product_name: 'Breakfast blend',
+          requirement: '1',
+          status: 'ORDER_REQUESTED',
+        }));
       expect((await h.as('GRANDPASS-OFFICER', 'POST', '/order', items('PAGED', total))).statusCode).toBe(200);
       expect((await h.as('GRANDPASS-OFFICER', 'POST', '/order', items('OTHER', 7))).statusCode).toBe(200);
     });
@@ -103,7 +133,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(typeof next).toBe('string');
       expect(first.headers.link).toBe(`</order?order_code=PAGED&limit=200&cursor=${String(next)}>; rel="next"`);
       const last = await h.as('SEEDUWA-OFFICER', 'GET', `/order?order_code=PAGED&limit=200&cursor=${String(next)}`);
-      expect([last.statusCode, last.json().length, last.headers[NEXT_CURSOR_HEADER], last.headers.link]).toEqual([200, 50, undefined, undefined]);
+      expect([last.statusCode, last.json().length, last.headers[NEXT_CURSOR_HEADER], last.headers.link]).toEqual([
+        200,
+        50,
+        undefined,
+        undefined,
+      ]);
       const unpaged = await h.as('SEEDUWA-OFFICER', 'GET', '/order');
       expect([unpaged.json().length, unpaged.headers[NEXT_CURSOR_HEADER]]).toEqual([total + 7, undefined]);
     });
@@ -111,7 +146,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('documents the paging parameters and the next-page headers', async () => {
       const doc = (await h.as('SEEDUWA-OFFICER', 'GET', '/openapi.json')).json();
       const list = doc.paths['/order'].get;
-      expect(list.parameters.filter((p: { in: string; name: string }) => p.in === 'query' && ['limit', 'cursor'].includes(p.name)).map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit']);
+      expect(
+        list.parameters
+          .filter((p: { in: string; name: string }) => p.in === 'query' && ['limit', 'cursor'].includes(p.name))
+          .map((p: { name: string }) => p.name)
+          .sort(),
+      ).toEqual(['cursor', 'limit']);
       expect(Object.keys(list.responses['200'].headers ?? {}).sort()).toEqual(['link', NEXT_CURSOR_HEADER]);
     });
 

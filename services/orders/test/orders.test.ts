@@ -37,10 +37,22 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         product_name: 'Breakfast blend',
         requirement: '250.125',
         comments: 'first',
-        shipments: [{ shipment_code: 1, quantity: '250.125', allocated: '0', status: 'ORDER_REQUESTED', events: [{ status: 'ORDER_REQUESTED', timestamp: h.clock.now() }] }],
+        shipments: [
+          {
+            shipment_code: 1,
+            quantity: '250.125',
+            allocated: '0',
+            status: 'ORDER_REQUESTED',
+            events: [{ status: 'ORDER_REQUESTED', timestamp: h.clock.now() }],
+          },
+        ],
       });
       expect(b).toMatchObject({ order_code: 'PLAN-B', requirement: '80', comments: null, shipments: [{ status: 'APPROVAL_REQUESTED' }] });
-      const stored = await h.handle.database.db.selectFrom('order_shipment').select(['quantity']).where('request_code', '=', String(a.request_code)).executeTakeFirstOrThrow();
+      const stored = await h.handle.database.db
+        .selectFrom('order_shipment')
+        .select(['quantity'])
+        .where('request_code', '=', String(a.request_code))
+        .executeTakeFirstOrThrow();
       expect(stored.quantity).toBe('250125');
       const events = await h.outboxAfter(before);
       expect(events.map((e) => [e.type, e.aggregateType, e.aggregateId])).toEqual([
@@ -64,13 +76,24 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('refuses a standard request beyond what the plan still allows (409), and writes nothing of the batch', async () => {
       const before = await h.counts();
       // PLAN-B allows 50 kg; the approval request above does not count until approved.
-      const response = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [request({ requirement: '10' }), request({ order_code: 'PLAN-B', requirement: '50.001' })]);
+      const response = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [
+        request({ requirement: '10' }),
+        request({ order_code: 'PLAN-B', requirement: '50.001' }),
+      ]);
       expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'ORDER_EXCEEDS_ALLOWANCE', details: { index: 1, order_code: 'PLAN-B', allowed: '50' } });
+      expect(response.json()).toMatchObject({
+        code: 'ORDER_EXCEEDS_ALLOWANCE',
+        details: { index: 1, order_code: 'PLAN-B', allowed: '50' },
+      });
       expect(await h.counts()).toEqual(before);
-      const exact = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [request({ order_code: 'PLAN-B', requirement: '30' }), request({ order_code: 'PLAN-B', requirement: '20' })]);
+      const exact = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [
+        request({ order_code: 'PLAN-B', requirement: '30' }),
+        request({ order_code: 'PLAN-B', requirement: '20' }),
+      ]);
       expect(exact.statusCode).toBe(200);
-      const special = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [request({ order_code: 'PLAN-B', requirement: '500', status: 'APPROVAL_REQUESTED' })]);
+      const special = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [
+        request({ order_code: 'PLAN-B', requirement: '500', status: 'APPROVAL_REQUESTED' }),
+      ]);
       expect(special.statusCode).toBe(200);
     });
 
@@ -100,7 +123,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('refuses bulk arrays beyond the configured limit', async () => {
       const before = await h.counts();
-      const response = await h.as('GRANDPASS-OFFICER', 'POST', '/order', Array.from({ length: 501 }, () => request({ requirement: '0.001' })));
+      const response = await h.as(
+        'GRANDPASS-OFFICER',
+        'POST',
+        '/order',
+        Array.from({ length: 501 }, () => request({ requirement: '0.001' })),
+      );
       expect(response.statusCode).toBe(400);
       expect(response.json().code).toBe('BULK_TOO_LARGE');
       expect(await h.counts()).toEqual(before);
@@ -112,7 +140,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const created = await h.as('GRANDPASS-OFFICER', 'POST', '/order', [request({ requirement: '40', comments: 'filters' })]);
       const rc = created.json()[0].request_code as number;
       await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'ORDER_READY' }]);
-      await h.asService('processing', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'WP-KA-1234' }]);
+      await h.asService('processing', 'POST', '/order/shipment/event', [
+        { request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'WP-KA-1234' },
+      ]);
 
       const all = (await h.as('SEEDUWA-ADMIN', 'GET', '/order')).json();
       expect(all.length).toBeGreaterThanOrEqual(5);
@@ -123,8 +153,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         { status: 'ORDER_READY', timestamp: since },
         { status: 'SHIPMENT_DISPATCHED', timestamp: since, shipment_vehicle: 'WP-KA-1234' },
       ]);
-      expect((await h.as('GRANDPASS-GATEPASS', 'GET', '/order?shipment_vehicle=WP-KA-1234')).json().map((o: { request_code: number }) => o.request_code)).toEqual([rc]);
-      expect((await h.as('GRANDPASS-OFFICER', 'GET', `/order?timestamp=${since}`)).json().map((o: { request_code: number }) => o.request_code)).toEqual([rc]);
+      expect(
+        (await h.as('GRANDPASS-GATEPASS', 'GET', '/order?shipment_vehicle=WP-KA-1234'))
+          .json()
+          .map((o: { request_code: number }) => o.request_code),
+      ).toEqual([rc]);
+      expect(
+        (await h.as('GRANDPASS-OFFICER', 'GET', `/order?timestamp=${since}`)).json().map((o: { request_code: number }) => o.request_code),
+      ).toEqual([rc]);
       expect((await h.as('GRANDPASS-OFFICER', 'GET', `/order?timestamp=${since + 1}`)).json()).toEqual([]);
       expect((await h.asService('processing', 'GET', `/order?request_code=${rc}`)).json()).toHaveLength(1);
       expect((await h.as('GRANDPASS-OFFICER', 'GET', '/order?status=NOT_A_STATUS')).json().code).toBe('REQUEST_VALIDATION_FAILED');

@@ -8,7 +8,12 @@ const TOTAL = 250;
 const day = (i: number) => `2026-03-0${(i % 5) + 1}`;
 
 /** Every page of a list, following X-Next-Cursor; fails on a refused page. */
-async function walk(h: OrdersHarness, group: string, path: string, limit: number): Promise<{ sizes: number[]; rows: Record<string, unknown>[] }> {
+async function walk(
+  h: OrdersHarness,
+  group: string,
+  path: string,
+  limit: number,
+): Promise<{ sizes: number[]; rows: Record<string, unknown>[] }> {
   const sizes: number[] = [];
   const rows: Record<string, unknown>[] = [];
   let cursor: string | undefined;
@@ -29,9 +34,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     let h: OrdersHarness;
     beforeAll(async () => {
       h = await startOrders(target);
-      const plans = Array.from({ length: TOTAL }, (_, i) => PLAN_ROW({ order_code: `P-${String(i).padStart(3, '0')}`, plan_start: day(i), plan_end: '2026-03-31', requirement: '1000' }));
+      const plans = Array.from({ length: TOTAL }, (_, i) =>
+        PLAN_ROW({ order_code: `P-${String(i).padStart(3, '0')}`, plan_start: day(i), plan_end: '2026-03-31', requirement: '1000' }),
+      );
       expect((await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', plans)).statusCode).toBe(200);
-      const schedules = Array.from({ length: TOTAL }, (_, i) => ({ schedule_date: day(i), order_code: 'P-000', shift: 'DAY', section: `S${i}`, quantity: '1' }));
+      const schedules = Array.from({ length: TOTAL }, (_, i) => ({
+        schedule_date: day(i),
+        order_code: 'P-000',
+        shift: 'DAY',
+        section: `S${i}`,
+        quantity: '1',
+      }));
       expect((await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', schedules)).statusCode).toBe(200);
     });
     afterAll(async () => {

@@ -11,7 +11,21 @@ async function workbook(rows: (string | number | Date | null)[][]): Promise<Uint
   return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
-const HEADER = ['Lot Code', 'Order Code', 'Item Code', 'Production Date', 'Stock', 'Requirement', 'Location', 'Product Code', 'Product Name', 'Item Name', 'Sub Location', 'Plan Start', 'Plan End'];
+const HEADER = [
+  'Lot Code',
+  'Order Code',
+  'Item Code',
+  'Production Date',
+  'Stock',
+  'Requirement',
+  'Location',
+  'Product Code',
+  'Product Name',
+  'Item Name',
+  'Sub Location',
+  'Plan Start',
+  'Plan End',
+];
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: /order/plan`, () => {
@@ -30,10 +44,29 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       ]);
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual([
-        { order_code: 'AGG-1', product_name: 'Breakfast blend', item_code: 'BTL12345', requirement: '1250.5', plan_start: '2026-03-01', plan_end: '2026-03-20' },
-        { order_code: 'AGG-2', product_name: 'Green', item_code: 'PLAIN', requirement: '0.001', plan_start: '2026-03-01', plan_end: '2026-03-31' },
+        {
+          order_code: 'AGG-1',
+          product_name: 'Breakfast blend',
+          item_code: 'BTL12345',
+          requirement: '1250.5',
+          plan_start: '2026-03-01',
+          plan_end: '2026-03-20',
+        },
+        {
+          order_code: 'AGG-2',
+          product_name: 'Green',
+          item_code: 'PLAIN',
+          requirement: '0.001',
+          plan_start: '2026-03-01',
+          plan_end: '2026-03-31',
+        },
       ]);
-      const raw = await h.handle.database.db.selectFrom('order_plan_raw').select(['order_code', 'requirement', 'row_number']).where('order_code', 'like', 'AGG-%').orderBy('row_number').execute();
+      const raw = await h.handle.database.db
+        .selectFrom('order_plan_raw')
+        .select(['order_code', 'requirement', 'row_number'])
+        .where('order_code', 'like', 'AGG-%')
+        .orderBy('row_number')
+        .execute();
       expect(raw).toEqual([
         { order_code: 'AGG-1', requirement: '1000.5', row_number: 1 },
         { order_code: 'AGG-1', requirement: '250', row_number: 2 },
@@ -48,7 +81,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('replaces a re-uploaded plan', async () => {
-      const response = await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: 'AGG-2', requirement: '7', product_name: 'Green' })]);
+      const response = await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [
+        PLAN_ROW({ order_code: 'AGG-2', requirement: '7', product_name: 'Green' }),
+      ]);
       expect(response.json()[0].requirement).toBe('7');
       const listed = await h.as('GRANDPASS-OFFICER', 'GET', '/order/plan?order_code=AGG-2');
       expect(listed.json()).toEqual([expect.objectContaining({ order_code: 'AGG-2', requirement: '7', allowed: '7', requests: [] })]);
@@ -94,14 +129,35 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('accepts the .xlsx itself, as the body and as a multipart field', async () => {
       const bytes = await workbook([
         HEADER,
-        ['L1', 'XL-1', 'BLT00001', '2026-03-01', 5, 120.25, 'GP', 'P', 'Xl product', 'Item', 'S', new Date(Date.UTC(2026, 3, 1)), '2026-04-30'],
+        [
+          'L1',
+          'XL-1',
+          'BLT00001',
+          '2026-03-01',
+          5,
+          120.25,
+          'GP',
+          'P',
+          'Xl product',
+          'Item',
+          'S',
+          new Date(Date.UTC(2026, 3, 1)),
+          '2026-04-30',
+        ],
         [],
         ['L2', 'XL-1', 'BLT00001', '2026-03-01', 5, '79.75', 'GP', 'P', 'Xl product', 'Item', 'S', '2026-04-02', '2026-04-30'],
       ]);
       const raw = await signedBytes(h, 'GRANDPASS-ADMIN', '/order/plan', bytes, XLSX_MEDIA_TYPE);
       expect(raw.statusCode).toBe(200);
       expect(raw.json()).toEqual([
-        { order_code: 'XL-1', product_name: 'Xl product', item_code: 'BLT00001', requirement: '200', plan_start: '2026-04-01', plan_end: '2026-04-30' },
+        {
+          order_code: 'XL-1',
+          product_name: 'Xl product',
+          item_code: 'BLT00001',
+          requirement: '200',
+          plan_start: '2026-04-01',
+          plan_end: '2026-04-30',
+        },
       ]);
       const form = await multipartOf({ note: 'april', file: new Blob([bytes]) });
       const multipart = await signedBytes(h, 'GRANDPASS-ADMIN', '/order/plan', form.body, form.contentType);
@@ -124,11 +180,29 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('refuses files that are not plans', async () => {
       const before = await h.counts();
-      const notZip = await signedBytes(h, 'GRANDPASS-ADMIN', '/order/plan', new TextEncoder().encode('order_code,requirement'), XLSX_MEDIA_TYPE);
+      const notZip = await signedBytes(
+        h,
+        'GRANDPASS-ADMIN',
+        '/order/plan',
+        new TextEncoder().encode('order_code,requirement'),
+        XLSX_MEDIA_TYPE,
+      );
       expect(notZip.json().code).toBe('PLAN_FILE_INVALID');
-      const noColumns = await signedBytes(h, 'GRANDPASS-ADMIN', '/order/plan', await workbook([['Lot Code', 'Stock'], ['L', 1]]), XLSX_MEDIA_TYPE);
+      const noColumns = await signedBytes(
+        h,
+        'GRANDPASS-ADMIN',
+        '/order/plan',
+        await workbook([
+          ['Lot Code', 'Stock'],
+          ['L', 1],
+        ]),
+        XLSX_MEDIA_TYPE,
+      );
       expect(noColumns.statusCode).toBe(400);
-      expect(noColumns.json()).toMatchObject({ code: 'PLAN_FILE_INVALID', details: { missingColumns: ['order_code', 'product_name', 'requirement', 'plan_start', 'plan_end'] } });
+      expect(noColumns.json()).toMatchObject({
+        code: 'PLAN_FILE_INVALID',
+        details: { missingColumns: ['order_code', 'product_name', 'requirement', 'plan_start', 'plan_end'] },
+      });
       const noFile = await multipartOf({ note: 'nothing attached' });
       const formWithoutFile = await signedBytes(h, 'GRANDPASS-ADMIN', '/order/plan', noFile.body, noFile.contentType);
       expect(formWithoutFile.json().code).toBe('PLAN_FILE_INVALID');
@@ -168,7 +242,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(unknown.json().code).toBe('PLAN_NOT_FOUND');
       expect(await h.counts()).toEqual(counts);
       await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: 'DEL-SCHEDULED' })]);
-      await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [{ schedule_date: '2026-03-02', order_code: 'DEL-SCHEDULED', shift: 'DAY', section: 'L1', quantity: '1' }]);
+      await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [
+        { schedule_date: '2026-03-02', order_code: 'DEL-SCHEDULED', shift: 'DAY', section: 'L1', quantity: '1' },
+      ]);
       const scheduledCounts = await h.counts();
       const scheduled = await h.as('GRANDPASS-ADMIN', 'DELETE', '/order/plan?order_code=DEL-SCHEDULED');
       expect([scheduled.statusCode, scheduled.json().code]).toEqual([409, 'PLAN_IN_USE']);
@@ -203,7 +279,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(retry.json()).toEqual(first.json());
       expect(await h.counts()).toEqual(counts);
-      const reused = await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: 'IDEM-2' })], { 'idempotency-key': 'plan-upload-1' });
+      const reused = await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: 'IDEM-2' })], {
+        'idempotency-key': 'plan-upload-1',
+      });
       expect(reused.statusCode).toBe(422);
     });
   });

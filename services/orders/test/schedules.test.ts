@@ -19,18 +19,32 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       h = await startOrders(target);
       received = await planAndRequest(h, { orderCode: 'SCH-PLAN', requestKg: '200' });
       await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'ORDER_READY' }]);
-      await h.asService('processing', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' }]);
-      await h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'ok' }]);
+      await h.asService('processing', 'POST', '/order/shipment/event', [
+        { request_code: received, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' },
+      ]);
+      await h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [
+        { request_code: received, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'ok' },
+      ]);
       await planAndRequest(h, { orderCode: 'SCH-PLAN', requestKg: '50' }); // not received: not offered for filling
     });
     afterAll(async () => h?.close());
 
     it('creates schedules, lists a day with the received shipments, and completes them once', async () => {
       const before = await lastSequence(h);
-      const created = await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [schedule(), schedule({ schedule_date: '2026-03-03', shift: 'DAY', quantity: 20 })]);
+      const created = await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [
+        schedule(),
+        schedule({ schedule_date: '2026-03-03', shift: 'DAY', quantity: 20 }),
+      ]);
       expect(created.statusCode).toBe(200);
       const [first, second] = created.json();
-      expect(first).toEqual({ schedule_code: expect.any(Number), schedule_date: '2026-03-02', order_code: 'SCH-PLAN', shift: 'NIGHT & DAY', section: 'Line 2', quantity: '150.5' });
+      expect(first).toEqual({
+        schedule_code: expect.any(Number),
+        schedule_date: '2026-03-02',
+        order_code: 'SCH-PLAN',
+        shift: 'NIGHT & DAY',
+        section: 'Line 2',
+        quantity: '150.5',
+      });
       expect(second.schedule_code).toBe(first.schedule_code + 1);
 
       const day = await h.as('GRANDPASS-DEV-MACHINE', 'GET', '/order/schedule?schedule_date=2026-03-02');
@@ -45,7 +59,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const again = await h.as('GRANDPASS-DEV-MACHINE', 'PUT', '/order/schedule', [{ schedule_code: String(first.schedule_code) }]);
       expect(again.json()).toEqual([{ ...first, completed: true }]);
       expect(await h.counts()).toEqual(counts);
-      expect((await h.as('GRANDPASS-DEV-MACHINE', 'GET', '/order/schedule?completed=false')).json().map((s: { schedule_code: number }) => s.schedule_code)).toEqual([second.schedule_code]);
+      expect(
+        (await h.as('GRANDPASS-DEV-MACHINE', 'GET', '/order/schedule?completed=false'))
+          .json()
+          .map((s: { schedule_code: number }) => s.schedule_code),
+      ).toEqual([second.schedule_code]);
 
       const events = await h.outboxAfter(before);
       expect(events.map((e) => [e.type, e.aggregateId])).toEqual([
@@ -53,7 +71,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ['orders.schedule.created', String(second.schedule_code)],
         ['orders.schedule.completed', String(first.schedule_code)],
       ]);
-      expect(events[0]!.payload).toEqual({ scheduleCode: String(first.schedule_code), scheduleDate: '2026-03-02', orderCode: 'SCH-PLAN', shift: 'NIGHT & DAY', section: 'Line 2', quantityKg: '150.5' });
+      expect(events[0]!.payload).toEqual({
+        scheduleCode: String(first.schedule_code),
+        scheduleDate: '2026-03-02',
+        orderCode: 'SCH-PLAN',
+        shift: 'NIGHT & DAY',
+        section: 'Line 2',
+        quantityKg: '150.5',
+      });
       expect(events[2]!.payload).toEqual({ scheduleCode: String(first.schedule_code), orderCode: 'SCH-PLAN', completedAt: h.clock.now() });
     });
 

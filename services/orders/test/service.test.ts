@@ -20,7 +20,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const [plan] = (await h.as('GRANDPASS-OFFICER', 'GET', `/order/plan?order_code=${DEMO_ORDER_CODE}`)).json();
       expect(plan).toMatchObject({ requirement: '2000', item_code: 'BLT00042', allowed: '1500' });
       const [order] = (await h.as('SEEDUWA-OFFICER', 'GET', `/order?order_code=${DEMO_ORDER_CODE}`)).json();
-      expect(order.shipments.map((s: { shipment_code: number; quantity: string; status: string }) => [s.shipment_code, s.quantity, s.status])).toEqual([
+      expect(
+        order.shipments.map((s: { shipment_code: number; quantity: string; status: string }) => [s.shipment_code, s.quantity, s.status]),
+      ).toEqual([
         [1, '300', 'ORDER_READY'],
         [2, '200', 'ORDER_REQUESTED'],
       ]);
@@ -53,7 +55,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(operations).toContain(operation);
       }
       const upload = document.paths['/order/plan'].post.requestBody.content;
-      expect(Object.keys(upload).sort()).toEqual(['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'multipart/form-data']);
+      expect(Object.keys(upload).sort()).toEqual([
+        'application/json',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'multipart/form-data',
+      ]);
     });
 
     it('counts business events on /metrics', async () => {
@@ -61,7 +67,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       // The seed ran through the services directly; these come from the HTTP calls below.
       const rc = (await h.as('SEEDUWA-OFFICER', 'GET', `/order?order_code=${DEMO_ORDER_CODE}`)).json()[0].request_code;
       await h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: 2, quantity: '100' }]);
-      await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 3, status: 'ORDER_NOT_READY', order_remarks: 'later' }]);
+      await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [
+        { request_code: rc, shipment_code: 3, status: 'ORDER_NOT_READY', order_remarks: 'later' },
+      ]);
       const after = (await h.asService('test', 'GET', '/metrics')).body;
       expect(text).not.toMatch(/orders_shipment_splits_total\{[^}]*\} 1/);
       expect(after).toMatch(/orders_shipment_splits_total\{[^}]*\} 1/);

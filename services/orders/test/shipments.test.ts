@@ -40,13 +40,30 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(approved.json()).toEqual([
         {
           request_code: rc,
-          shipments: [{ shipment_code: 1, events: [{ status: 'APPROVAL_ALLOWED', timestamp: h.clock.now() }, { status: 'ORDER_REQUESTED', timestamp: h.clock.now() }] }],
+          shipments: [
+            {
+              shipment_code: 1,
+              events: [
+                { status: 'APPROVAL_ALLOWED', timestamp: h.clock.now() },
+                { status: 'ORDER_REQUESTED', timestamp: h.clock.now() },
+              ],
+            },
+          ],
         },
       ]);
-      expect((await seeduwa([{ request_code: rc, shipment_code: 1, status: 'ORDER_NOT_READY', order_remarks: 'blend not finished' }])).statusCode).toBe(200);
+      expect(
+        (await seeduwa([{ request_code: rc, shipment_code: 1, status: 'ORDER_NOT_READY', order_remarks: 'blend not finished' }]))
+          .statusCode,
+      ).toBe(200);
       expect((await seeduwa([{ request_code: String(rc), shipment_code: '1', status: 'ORDER_READY' }])).statusCode).toBe(200);
-      expect((await processing([{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: ' LB-0001 ' }])).statusCode).toBe(200);
-      expect((await gatepass([{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'all bags present' }])).statusCode).toBe(200);
+      expect(
+        (await processing([{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: ' LB-0001 ' }]))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await gatepass([{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'all bags present' }]))
+          .statusCode,
+      ).toBe(200);
 
       const shipment = await statusOf(rc);
       expect(shipment.status).toBe('SHIPMENT_ACCEPTED');
@@ -62,7 +79,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(shipment.events[5].shipment_vehicle).toBe('LB-0001');
       const events = await h.outboxAfter(before);
       expect(events.every((e) => e.type === 'orders.shipment.event_added' && e.aggregateId === String(rc))).toBe(true);
-      expect(events.map((e) => [(e.payload as { status: string }).status, (e.payload as { automatic: boolean }).automatic, (e.payload as { previousStatus: string }).previousStatus])).toEqual([
+      expect(
+        events.map((e) => [
+          (e.payload as { status: string }).status,
+          (e.payload as { automatic: boolean }).automatic,
+          (e.payload as { previousStatus: string }).previousStatus,
+        ]),
+      ).toEqual([
         ['APPROVAL_ALLOWED', false, 'APPROVAL_REQUESTED'],
         ['ORDER_REQUESTED', true, 'APPROVAL_ALLOWED'],
         ['ORDER_NOT_READY', false, 'ORDER_REQUESTED'],
@@ -70,7 +93,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ['SHIPMENT_DISPATCHED', false, 'ORDER_READY'],
         ['SHIPMENT_ACCEPTED', false, 'SHIPMENT_DISPATCHED'],
       ]);
-      expect(events[4]!.payload).toMatchObject({ requestCode: String(rc), shipmentCode: 1, shipmentVehicle: 'LB-0001', actor: 'processing' });
+      expect(events[4]!.payload).toMatchObject({
+        requestCode: String(rc),
+        shipmentCode: 1,
+        shipmentVehicle: 'LB-0001',
+        actor: 'processing',
+      });
     });
 
     it('ends a refused special request with APPROVAL_BLOCKED', async () => {
@@ -78,7 +106,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await supervisor([{ request_code: rc, shipment_code: 1, status: 'APPROVAL_BLOCKED' }])).statusCode).toBe(200);
       const again = await supervisor([{ request_code: rc, shipment_code: 1, status: 'APPROVAL_ALLOWED' }]);
       expect(again.statusCode).toBe(409);
-      expect(again.json()).toMatchObject({ code: 'SHIPMENT_TRANSITION_INVALID', details: { from: 'APPROVAL_BLOCKED', to: 'APPROVAL_ALLOWED' } });
+      expect(again.json()).toMatchObject({
+        code: 'SHIPMENT_TRANSITION_INVALID',
+        details: { from: 'APPROVAL_BLOCKED', to: 'APPROVAL_ALLOWED' },
+      });
     });
 
     it('refuses every illegal transition with 409 and writes nothing', async () => {
@@ -118,7 +149,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         SHIPMENT_ACCEPTED: { shipment_remarks: 'received' },
       };
       const posterOf = (status: string): Poster =>
-        ({ APPROVAL_ALLOWED: supervisor, APPROVAL_BLOCKED: supervisor, ORDER_READY: seeduwa, ORDER_NOT_READY: seeduwa, SHIPMENT_ACCEPTED: gatepass })[status] ?? processing;
+        ({
+          APPROVAL_ALLOWED: supervisor,
+          APPROVAL_BLOCKED: supervisor,
+          ORDER_READY: seeduwa,
+          ORDER_NOT_READY: seeduwa,
+          SHIPMENT_ACCEPTED: gatepass,
+        })[status] ?? processing;
       const post = (rc: number, status: string) => posterOf(status)([{ request_code: rc, shipment_code: 1, status, ...fields[status] }]);
       const paths: [string, ...string[]][] = [
         ['APPROVAL_REQUESTED'],
@@ -144,7 +181,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           if (history.includes(status)) {
             expect([history.join('>'), status, response.statusCode]).toEqual([history.join('>'), status, 200]);
           } else {
-            expect([history.join('>'), status, response.statusCode, response.json().code]).toEqual([history.join('>'), status, 409, 'SHIPMENT_TRANSITION_INVALID']);
+            expect([history.join('>'), status, response.statusCode, response.json().code]).toEqual([
+              history.join('>'),
+              status,
+              409,
+              'SHIPMENT_TRANSITION_INVALID',
+            ]);
             refused += 1;
           }
         }
@@ -171,7 +213,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       // The database refuses a second row for a status even if a writer skipped the checks.
       const duplicate = await h.handle.database.db
         .insertInto('order_shipment_event')
-        .values({ request_code: String(rc), shipment_code: 1, status: 'ORDER_READY', event_ts: 1, shipment_vehicle: null, order_remarks: null, shipment_remarks: null, actor: 'x' })
+        .values({
+          request_code: String(rc),
+          shipment_code: 1,
+          status: 'ORDER_READY',
+          event_ts: 1,
+          shipment_vehicle: null,
+          order_remarks: null,
+          shipment_remarks: null,
+          actor: 'x',
+        })
         .execute()
         .catch((error: { code?: string }) => error.code);
       expect(duplicate).toBe('23505');
@@ -183,8 +234,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const before = await h.counts();
       const cases: [Poster, unknown, number, string][] = [
         [processing, [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED' }], 400, 'SHIPMENT_EVENT_FIELD_REQUIRED'],
-        [processing, [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: '   ' }], 400, 'SHIPMENT_EVENT_FIELD_REQUIRED'],
-        [seeduwa, [{ request_code: rc, shipment_code: 1, status: 'ORDER_NOT_READY', order_remarks: null }], 400, 'SHIPMENT_EVENT_FIELD_REQUIRED'],
+        [
+          processing,
+          [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: '   ' }],
+          400,
+          'SHIPMENT_EVENT_FIELD_REQUIRED',
+        ],
+        [
+          seeduwa,
+          [{ request_code: rc, shipment_code: 1, status: 'ORDER_NOT_READY', order_remarks: null }],
+          400,
+          'SHIPMENT_EVENT_FIELD_REQUIRED',
+        ],
         [gatepass, [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_ACCEPTED' }], 400, 'SHIPMENT_EVENT_FIELD_REQUIRED'],
         [supervisor, [{ request_code: rc, shipment_code: 1, status: 'ORDER_REQUESTED' }], 400, 'SHIPMENT_STATUS_NOT_POSTABLE'],
         [supervisor, [{ request_code: rc, shipment_code: 1, status: 'APPROVAL_REQUESTED' }], 400, 'SHIPMENT_STATUS_NOT_POSTABLE'],
@@ -195,7 +256,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         [seeduwa, [{ request_code: 999999, shipment_code: 1, status: 'ORDER_READY' }], 404, 'SHIPMENT_NOT_FOUND'],
         [seeduwa, [{ request_code: rc, shipment_code: 9, status: 'ORDER_READY' }], 404, 'SHIPMENT_NOT_FOUND'],
         // The first element is fine, the second fails: the batch is all or nothing.
-        [processing, [{ request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' }, { request_code: rc, shipment_code: 2, status: 'TRADER_BLOCKED' }], 404, 'SHIPMENT_NOT_FOUND'],
+        [
+          processing,
+          [
+            { request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' },
+            { request_code: rc, shipment_code: 2, status: 'TRADER_BLOCKED' },
+          ],
+          404,
+          'SHIPMENT_NOT_FOUND',
+        ],
       ];
       for (const [post, body, status, code] of cases) {
         const response = await post(body as unknown[]);
@@ -225,13 +294,24 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect([group, status, response.statusCode, response.json().code]).toEqual([group, status, 403, 'SHIPMENT_STATUS_FORBIDDEN']);
       }
       for (const group of ['GRANDPASS-OFFICER', 'GRANDPASS-ADMIN', 'MASTER-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-DEV-MACHINE']) {
-        const response = await h.as(group, 'POST', '/order/shipment/event', [{ request_code: ready, shipment_code: 1, status: 'TRADER_BLOCKED' }]);
+        const response = await h.as(group, 'POST', '/order/shipment/event', [
+          { request_code: ready, shipment_code: 1, status: 'TRADER_BLOCKED' },
+        ]);
         expect([group, response.statusCode, response.json().code]).toEqual([group, 403, 'ROLE_FORBIDDEN']);
       }
-      expect((await h.asService('sync', 'POST', '/order/shipment/event', [{ request_code: ready, shipment_code: 1, status: 'TRADER_BLOCKED' }])).statusCode).toBe(403);
+      expect(
+        (await h.asService('sync', 'POST', '/order/shipment/event', [{ request_code: ready, shipment_code: 1, status: 'TRADER_BLOCKED' }]))
+          .statusCode,
+      ).toBe(403);
       expect(await h.counts()).toEqual(before);
       // A trader may block material on a ready shipment.
-      expect((await h.as('TRADER-OFFICER', 'POST', '/order/shipment/event', [{ request_code: ready, shipment_code: 1, status: 'TRADER_BLOCKED' }])).statusCode).toBe(200);
+      expect(
+        (
+          await h.as('TRADER-OFFICER', 'POST', '/order/shipment/event', [
+            { request_code: ready, shipment_code: 1, status: 'TRADER_BLOCKED' },
+          ])
+        ).statusCode,
+      ).toBe(200);
     });
 
     it('replays an event post retried with the same Idempotency-Key', async () => {
@@ -262,7 +342,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const before = await lastSequence(h);
       const response = await change([{ request_code: rc, shipment_code: 1, quantity: '60.5' }]);
       expect(response.statusCode).toBe(200);
-      const events = [{ status: 'ORDER_REQUESTED', timestamp: h.clock.now() }, { status: 'ORDER_READY', timestamp: h.clock.now() }];
+      const events = [
+        { status: 'ORDER_REQUESTED', timestamp: h.clock.now() },
+        { status: 'ORDER_READY', timestamp: h.clock.now() },
+      ];
       expect(response.json()).toEqual([
         {
           request_code: rc,
@@ -287,7 +370,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         quantityKg: '60.5',
         splitInto: { shipmentCode: 2, quantityKg: '39.5', status: 'ORDER_READY' },
       });
-      const rows = await asTables<OrdersDatabase>(h.handle.database.db).selectFrom('order_shipment').select(['quantity']).where('request_code', '=', String(rc)).execute();
+      const rows = await asTables<OrdersDatabase>(h.handle.database.db)
+        .selectFrom('order_shipment')
+        .select(['quantity'])
+        .where('request_code', '=', String(rc))
+        .execute();
       expect(rows.reduce((sum, row) => sum + BigInt(row.quantity), 0n)).toBe(100_000n);
     });
 
@@ -304,7 +391,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const rc = await planAndRequest(h, { requestKg: '10' });
       const gone = await planAndRequest(h, { requestKg: '10' });
       await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: gone, shipment_code: 1, status: 'ORDER_READY' }]);
-      await h.asService('processing', 'POST', '/order/shipment/event', [{ request_code: gone, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' }]);
+      await h.asService('processing', 'POST', '/order/shipment/event', [
+        { request_code: gone, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' },
+      ]);
       const allocated = await h.asService('sync', 'POST', '/internal/events', {
         id: `alloc-${rc}`,
         source: 'processing',
@@ -325,7 +414,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         [[{ request_code: rc, shipment_code: 1, quantity: '0.0001' }], 400, 'ORDER_QUANTITY_INVALID'],
         [[{ request_code: rc, shipment_code: 1 }], 400, 'REQUEST_VALIDATION_FAILED'],
         [[{ request_code: 'abc', shipment_code: 1, quantity: '1' }], 400, 'REQUEST_VALIDATION_FAILED'],
-        [[{ request_code: rc, shipment_code: 1, quantity: '8' }, { request_code: rc, shipment_code: 1, quantity: '9' }], 409, 'SHIPMENT_QUANTITY_INCREASE'],
+        [
+          [
+            { request_code: rc, shipment_code: 1, quantity: '8' },
+            { request_code: rc, shipment_code: 1, quantity: '9' },
+          ],
+          409,
+          'SHIPMENT_QUANTITY_INCREASE',
+        ],
       ];
       for (const [body, status, code] of cases) {
         const response = await change(body);
@@ -338,11 +434,22 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('lets only SEEDUWA-OFFICER and the processing service change quantities (403)', async () => {
       const rc = await planAndRequest(h, { requestKg: '10' });
       const before = await h.counts();
-      for (const group of ['GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'GRANDPASS-GATEPASS', 'GRANDPASS-ADMIN', 'MASTER-ADMIN', 'TRADER-OFFICER', 'GRANDPASS-DEV-MACHINE', 'SEEDUWA-ADMIN']) {
+      for (const group of [
+        'GRANDPASS-OFFICER',
+        'GRANDPASS-SUPERVISOR',
+        'GRANDPASS-GATEPASS',
+        'GRANDPASS-ADMIN',
+        'MASTER-ADMIN',
+        'TRADER-OFFICER',
+        'GRANDPASS-DEV-MACHINE',
+        'SEEDUWA-ADMIN',
+      ]) {
         const response = await h.as(group, 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: 1, quantity: '5' }]);
         expect([group, response.statusCode, response.json().code]).toEqual([group, 403, 'ROLE_FORBIDDEN']);
       }
-      expect((await h.asService('sync', 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: 1, quantity: '5' }])).statusCode).toBe(403);
+      expect(
+        (await h.asService('sync', 'PUT', '/order/shipment', [{ request_code: rc, shipment_code: 1, quantity: '5' }])).statusCode,
+      ).toBe(403);
       expect(await h.counts()).toEqual(before);
     });
 

@@ -3,7 +3,14 @@ import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { readOutbox, type OutboxEvent } from '@tributary/platform/outbox';
 import type { ServiceContext } from '@tributary/platform/service';
-import { signedInject, testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import {
+  signedInject,
+  testCredentials,
+  testKeyring,
+  TEST_SCOPE,
+  type TestDatabase,
+  type TestDatabaseTarget,
+} from '@tributary/platform/testing';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
 import { service } from '../src/service.js';
 
@@ -15,9 +22,21 @@ export interface OrdersHarness {
   clock: ManualClock;
   context: ServiceContext;
   /** A request as the gateway forwards it for a user of `group`. */
-  as(group: string | string[], method: Method, url: string, body?: unknown, headers?: Record<string, string>): ReturnType<typeof signedInject>;
+  as(
+    group: string | string[],
+    method: Method,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): ReturnType<typeof signedInject>;
   /** A request signed by a peer service (processing, sync) with no user. */
-  asService(principal: string, method: Method, url: string, body?: unknown, headers?: Record<string, string>): ReturnType<typeof signedInject>;
+  asService(
+    principal: string,
+    method: Method,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): ReturnType<typeof signedInject>;
   /** Row counts of every table, to prove a refused request wrote nothing. */
   counts(): Promise<Record<string, number>>;
   outboxAfter(sequence: string): Promise<OutboxEvent[]>;
@@ -25,9 +44,22 @@ export interface OrdersHarness {
 }
 
 const keyring = testKeyring();
-const TABLES = ['admin.user', 'order_plan', 'order_plan_raw', 'order_request', 'order_shipment', 'order_shipment_event', 'order_schedule', 'outbox'] as const;
+const TABLES = [
+  'admin.user',
+  'order_plan',
+  'order_plan_raw',
+  'order_request',
+  'order_shipment',
+  'order_shipment_event',
+  'order_schedule',
+  'outbox',
+] as const;
 
-export async function startOrders(target: TestDatabaseTarget, env: Record<string, string> = {}, peers: Record<string, string> = {}): Promise<OrdersHarness> {
+export async function startOrders(
+  target: TestDatabaseTarget,
+  env: Record<string, string> = {},
+  peers: Record<string, string> = {},
+): Promise<OrdersHarness> {
   const handle = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 8, 0, 0));
   const context: ServiceContext = {
@@ -53,15 +85,28 @@ export async function startOrders(target: TestDatabaseTarget, env: Record<string
     as: (group, method, url, body, headers) =>
       signedInject(
         app,
-        { method, url, ...(body !== undefined ? { body } : {}), identity: { user: `user-${[group].flat().join('+')}`, roles: [group].flat() }, ...(headers ? { headers } : {}) },
+        {
+          method,
+          url,
+          ...(body !== undefined ? { body } : {}),
+          identity: { user: `user-${[group].flat().join('+')}`, roles: [group].flat() },
+          ...(headers ? { headers } : {}),
+        },
         testCredentials('gateway', keyring),
       ),
     asService: (principal, method, url, body, headers) =>
-      signedInject(app, { method, url, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) }, testCredentials(principal, keyring)),
+      signedInject(
+        app,
+        { method, url, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) },
+        testCredentials(principal, keyring),
+      ),
     counts: async () => {
       const result: Record<string, number> = {};
       for (const table of TABLES) {
-        const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
         result[table] = Number(row.n);
       }
       return result;
@@ -106,10 +151,17 @@ export async function planAndRequest(
   options: { orderCode?: string; planKg?: string; requestKg?: string; status?: 'ORDER_REQUESTED' | 'APPROVAL_REQUESTED' } = {},
 ): Promise<number> {
   const orderCode = options.orderCode ?? `ORD-${Math.random().toString(36).slice(2, 10)}`;
-  const plan = await harness.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: orderCode, requirement: options.planKg ?? '1000' })]);
+  const plan = await harness.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [
+    PLAN_ROW({ order_code: orderCode, requirement: options.planKg ?? '1000' }),
+  ]);
   if (plan.statusCode !== 200) throw new Error(`plan upload failed: ${plan.body}`);
   const created = await harness.as('GRANDPASS-OFFICER', 'POST', '/order', [
-    { order_code: orderCode, product_name: 'Breakfast blend', requirement: options.requestKg ?? '100', status: options.status ?? 'ORDER_REQUESTED' },
+    {
+      order_code: orderCode,
+      product_name: 'Breakfast blend',
+      requirement: options.requestKg ?? '100',
+      status: options.status ?? 'ORDER_REQUESTED',
+    },
   ]);
   if (created.statusCode !== 200) throw new Error(`order failed: ${created.body}`);
   return created.json()[0].request_code as number;
@@ -140,7 +192,10 @@ export async function signedBytes(
   return harness.app.inject({ method: 'POST', url, headers: signed, payload: Buffer.from(body) });
 }
 
-export async function multipartOf(fields: Record<string, Blob | string>, fileName = 'plan.xlsx'): Promise<{ body: Uint8Array; contentType: string }> {
+export async function multipartOf(
+  fields: Record<string, Blob | string>,
+  fileName = 'plan.xlsx',
+): Promise<{ body: Uint8Array; contentType: string }> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value === 'string') form.append(name, value);

@@ -13,10 +13,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       h = await startOrders(target);
       received = await planAndRequest(h, { orderCode: 'TR-PLAN', requestKg: '60.5' });
       await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'ORDER_READY' }]);
-      await h.asService('processing', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'WP-77' }]);
-      await h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'seal intact' }]);
+      await h.asService('processing', 'POST', '/order/shipment/event', [
+        { request_code: received, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'WP-77' },
+      ]);
+      await h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [
+        { request_code: received, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'seal intact' },
+      ]);
       waiting = await planAndRequest(h, { orderCode: 'TR-PLAN', requestKg: '5' });
-      const created = await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [{ schedule_date: '2026-03-02', order_code: 'TR-PLAN', shift: 'DAY', section: 'Line 2', quantity: '12.25' }]);
+      const created = await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [
+        { schedule_date: '2026-03-02', order_code: 'TR-PLAN', shift: 'DAY', section: 'Line 2', quantity: '12.25' },
+      ]);
       schedule = created.json()[0].schedule_code;
     });
     afterAll(async () => h?.close());
@@ -45,15 +51,34 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           accepted_at: expect.stringMatching(/Z$/),
           shipment_remarks: 'seal intact',
         },
-        expect.objectContaining({ request_code: String(waiting), quantity_kg: '5', dispatched_at: null, shipment_vehicle: null, accepted_at: null }),
+        expect.objectContaining({
+          request_code: String(waiting),
+          quantity_kg: '5',
+          dispatched_at: null,
+          shipment_vehicle: null,
+          accepted_at: null,
+        }),
       ]);
-      expect(body.schedules).toEqual([{ schedule_code: String(schedule), schedule_date: '2026-03-02', order_code: 'TR-PLAN', shift: 'DAY', section: 'Line 2', quantity_kg: '12.25', completed: false }]);
+      expect(body.schedules).toEqual([
+        {
+          schedule_code: String(schedule),
+          schedule_date: '2026-03-02',
+          order_code: 'TR-PLAN',
+          shift: 'DAY',
+          section: 'Line 2',
+          quantity_kg: '12.25',
+          completed: false,
+        },
+      ]);
     });
 
     it('is for services only, and refuses malformed lookups', async () => {
       const user = await h.as('GRANDPASS-OFFICER', 'POST', TRACE_LOOKUP_PATH, { shipments: [], schedules: [] });
       expect({ status: user.statusCode, code: user.json().code }).toEqual({ status: 403, code: 'ROLE_FORBIDDEN' });
-      const bad = await h.asService('processing', 'POST', TRACE_LOOKUP_PATH, { shipments: [{ request_code: 'x', shipment_code: 1 }], schedules: [] });
+      const bad = await h.asService('processing', 'POST', TRACE_LOOKUP_PATH, {
+        shipments: [{ request_code: 'x', shipment_code: 1 }],
+        schedules: [],
+      });
       expect({ status: bad.statusCode, code: bad.json().code }).toEqual({ status: 400, code: 'REQUEST_VALIDATION_FAILED' });
     });
   });

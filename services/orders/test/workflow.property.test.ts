@@ -60,16 +60,31 @@ function expectFromModel(model: Model, command: Command): number {
 }
 
 /** Requests are named by index (0: a special request, 1: a standard one) so failures shrink. */
-const commandArb =
-  fc.oneof(
-    fc.record({ kind: fc.constant('split' as const), request: fc.constantFrom(0, 1), shipment: fc.integer({ min: 1, max: 4 }), grams: fc.bigInt({ min: 1n, max: 120_000n }) }),
-    fc.record({ kind: fc.constant('event' as const), request: fc.constantFrom(0, 1), shipment: fc.integer({ min: 1, max: 4 }), status: fc.constantFrom(...[...POSTABLE_STATUSES]) }),
-    fc.record({ kind: fc.constant('allocate' as const), request: fc.constantFrom(0, 1), shipment: fc.integer({ min: 1, max: 3 }), grams: fc.bigInt({ min: 1n, max: 30_000n }) }),
-  );
+const commandArb = fc.oneof(
+  fc.record({
+    kind: fc.constant('split' as const),
+    request: fc.constantFrom(0, 1),
+    shipment: fc.integer({ min: 1, max: 4 }),
+    grams: fc.bigInt({ min: 1n, max: 120_000n }),
+  }),
+  fc.record({
+    kind: fc.constant('event' as const),
+    request: fc.constantFrom(0, 1),
+    shipment: fc.integer({ min: 1, max: 4 }),
+    status: fc.constantFrom(...[...POSTABLE_STATUSES]),
+  }),
+  fc.record({
+    kind: fc.constant('allocate' as const),
+    request: fc.constantFrom(0, 1),
+    shipment: fc.integer({ min: 1, max: 3 }),
+    grams: fc.bigInt({ min: 1n, max: 30_000n }),
+  }),
+);
 
 async function run(h: OrdersHarness, command: Command): Promise<number> {
   const target = { request_code: command.request, shipment_code: command.shipment };
-  if (command.kind === 'split') return (await h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', [{ ...target, quantity: gramsToKg(command.grams) }])).statusCode;
+  if (command.kind === 'split')
+    return (await h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', [{ ...target, quantity: gramsToKg(command.grams) }])).statusCode;
   if (command.kind === 'allocate') {
     const response = await h.asService('sync', 'POST', '/internal/events', {
       id: randomUUID(),
@@ -77,14 +92,22 @@ async function run(h: OrdersHarness, command: Command): Promise<number> {
       aggregateType: 'shipment',
       aggregateId: `${command.request}/${command.shipment}`,
       type: 'allocation.changed',
-      payload: { requestCode: String(command.request), shipmentCode: command.shipment, barcode: randomUUID(), table: 'blendsheet', allocatedKgDelta: gramsToKg(command.grams) },
+      payload: {
+        requestCode: String(command.request),
+        shipmentCode: command.shipment,
+        barcode: randomUUID(),
+        table: 'blendsheet',
+        allocatedKgDelta: gramsToKg(command.grams),
+      },
       createdAt: 0,
     });
     return response.statusCode;
   }
   const poster = POSTER[command.status]!;
   const body = [{ ...target, status: command.status, ...TEXT }];
-  const response = poster.group ? await h.as(poster.group, 'POST', '/order/shipment/event', body) : await h.asService(poster.service!, 'POST', '/order/shipment/event', body);
+  const response = poster.group
+    ? await h.as(poster.group, 'POST', '/order/shipment/event', body)
+    : await h.asService(poster.service!, 'POST', '/order/shipment/event', body);
   return response.statusCode;
 }
 
@@ -104,7 +127,12 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
             await planAndRequest(h, { orderCode: `MODEL-${seed}-a`, requestKg: '100', status: 'APPROVAL_REQUESTED' }),
             await planAndRequest(h, { orderCode: `MODEL-${seed}-b`, requestKg: '100' }),
           ];
-          const model: Model = new Map(requests.map((rc, i) => [rc, [{ quantity: 100_000n, allocated: 0n, history: [i === 0 ? 'APPROVAL_REQUESTED' : 'ORDER_REQUESTED'] }]]));
+          const model: Model = new Map(
+            requests.map((rc, i) => [
+              rc,
+              [{ quantity: 100_000n, allocated: 0n, history: [i === 0 ? 'APPROVAL_REQUESTED' : 'ORDER_REQUESTED'] }],
+            ]),
+          );
           const commands: Command[] = named.map((command) => ({ ...command, request: requests[command.request]! }));
           for (const command of commands) {
             const actual = await run(h, command);
@@ -121,10 +149,12 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
               status: s.history.at(-1),
               events: s.history,
             }));
-            const actual = order.shipments.map((s: { shipment_code: number; quantity: string; allocated: string; status: string; events: { status: string }[] }) => ({
-              ...s,
-              events: s.events.map((e) => e.status),
-            }));
+            const actual = order.shipments.map(
+              (s: { shipment_code: number; quantity: string; allocated: string; status: string; events: { status: string }[] }) => ({
+                ...s,
+                events: s.events.map((e) => e.status),
+              }),
+            );
             expect(actual).toEqual(expected);
             expect(model.get(rc)!.reduce((sum, s) => sum + s.quantity, 0n)).toBe(100_000n);
           }

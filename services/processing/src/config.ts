@@ -3,10 +3,28 @@ import { loadConfig } from '@tributary/platform/core';
 
 export const ProcessingConfigSchema = Type.Object({
   LABEL_TIME_ZONE: Type.String({ default: 'UTC', description: 'IANA time zone for label times, e.g. Asia/Colombo' }),
-  PROCESSING_EVENT_DELIVERERS: Type.String({ default: 'sync', description: 'comma list of signing principals allowed to deliver events to POST /internal/events' }),
-  ORDERS_BREAKER_FAILURES: Type.Integer({ default: 5, minimum: 1, maximum: 1000, description: 'consecutive failed calls to orders that open its circuit' }),
-  ORDERS_BREAKER_OPEN_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 3_600_000, description: 'how long the circuit to orders stays open before one probe' }),
-  DISPATCH_LEASE_MS: Type.Integer({ default: 120_000, minimum: 1000, maximum: 86_400_000, description: 'a running dispatch silent this long is taken over by a retry with its key' }),
+  PROCESSING_EVENT_DELIVERERS: Type.String({
+    default: 'sync',
+    description: 'comma list of signing principals allowed to deliver events to POST /internal/events',
+  }),
+  ORDERS_BREAKER_FAILURES: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+    description: 'consecutive failed calls to orders that open its circuit',
+  }),
+  ORDERS_BREAKER_OPEN_MS: Type.Integer({
+    default: 30_000,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'how long the circuit to orders stays open before one probe',
+  }),
+  DISPATCH_LEASE_MS: Type.Integer({
+    default: 120_000,
+    minimum: 1000,
+    maximum: 86_400_000,
+    description: 'a running dispatch silent this long is taken over by a retry with its key',
+  }),
   ORDERS_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 60_000, description: 'timeout of calls to the orders service' }),
 });
 export type ProcessingConfig = Static<typeof ProcessingConfigSchema>;

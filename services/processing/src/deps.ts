@@ -36,7 +36,11 @@ export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps
         breaker: {
           consecutiveFailures: config.ORDERS_BREAKER_FAILURES,
           halfOpenAfterMs: config.ORDERS_BREAKER_OPEN_MS,
-          onStateChange: (change) => context.logger.warn({ upstream: change.name, from: change.from, to: change.to, reason: change.reason }, 'circuit to orders changed state'),
+          onStateChange: (change) =>
+            context.logger.warn(
+              { upstream: change.name, from: change.from, to: change.to, reason: change.reason },
+              'circuit to orders changed state',
+            ),
         },
       })
     : undefined;
@@ -49,4 +53,10 @@ export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps
   };
 }
 
-const names = (list: string): ReadonlySet<string> => new Set(list.split(',').map((name) => name.trim()).filter(Boolean));
+const names = (list: string): ReadonlySet<string> =>
+  new Set(
+    list
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );

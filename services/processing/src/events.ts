@@ -26,8 +26,6 @@ export const ProcessingEvents = {
   locationCreated: 'processing.location.created',
 } as const;
 
-
-
 /** The orders service's consumed shape, checked by the compiler against its contract. */
 export function allocationChanged(table: string, key: { barcode: string; request_code: number; shipment_code: number }, deltaKg: string) {
   const payload: AllocationChangedPayload = {

@@ -25,7 +25,13 @@ const CASES: Case[] = [
   ['GET', '/app/tealine?item_code=T&created_ts=1', undefined, 404, 'LOT_NOT_FOUND'],
   ['GET', '/app/herbline?created_ts=-1', undefined, 400, 'REQUEST_VALIDATION_FAILED'],
   ['GET', '/app/blendbalance?item_code=B&created_ts=1', undefined, 404, 'LOT_NOT_FOUND'],
-  ['POST', '/app/admin/blendsheet', { blendsheet_no: 'BS', standard: 'S', remarks: 'r', total: 1, mixtures: { tealine: [{ mixture_code: 'A', no_of_bags: 0 }] } }, 400, 'REQUEST_VALIDATION_FAILED'],
+  [
+    'POST',
+    '/app/admin/blendsheet',
+    { blendsheet_no: 'BS', standard: 'S', remarks: 'r', total: 1, mixtures: { tealine: [{ mixture_code: 'A', no_of_bags: 0 }] } },
+    400,
+    'REQUEST_VALIDATION_FAILED',
+  ],
   ['GET', '/app/blendsheet?blendsheet_no=nope', undefined, 404, 'BLENDSHEET_NOT_FOUND'],
   ['PUT', '/app/blendsheet', { blendsheet_no: 'BS', no_of_batches: 1.5 }, 400, 'REQUEST_VALIDATION_FAILED'],
   ['POST', '/app/blendsheet/batch', {}, 400, 'REQUEST_VALIDATION_FAILED'],
@@ -40,10 +46,34 @@ const CASES: Case[] = [
   ['POST', '/app/flavorsheet/batch', { flavorsheet_no: '' }, 400, 'REQUEST_VALIDATION_FAILED'],
   ['GET', '/app/flavorsheet/batch?item_code=X&created_ts=1', undefined, 404, 'BATCH_NOT_FOUND'],
   ['PUT', '/app/flavorsheet/batch', { item_code: 'X', created_ts: 1, completed: true }, 404, 'BATCH_NOT_FOUND'],
-  ['POST', '/app/blendsheet/record', { item_code: 'X', created_ts: 1, store_location: 'STORE-A', gross_weight: 2, bag_weight: 1 }, 404, 'BATCH_NOT_FOUND'],
-  ['POST', '/app/flavorsheet/record', { item_code: 'X', created_ts: 1, store_location: 'STORE-A', gross_weight: 2, bag_weight: 3 }, 400, 'WEIGHT_INVALID'],
-  ['POST', '/app/herbline/record', { item_code: 'X', created_ts: 1, store_location: 'HERB-1', gross_weight: 2, bag_weight: 1, reference: '' }, 400, 'REQUEST_VALIDATION_FAILED'],
-  ['POST', '/app/blendbalance/record', { item_code: 'X', created_ts: 1, store_location: 'STORE-A', gross_weight: 2, bag_weight: 1 }, 404, 'LOT_NOT_FOUND'],
+  [
+    'POST',
+    '/app/blendsheet/record',
+    { item_code: 'X', created_ts: 1, store_location: 'STORE-A', gross_weight: 2, bag_weight: 1 },
+    404,
+    'BATCH_NOT_FOUND',
+  ],
+  [
+    'POST',
+    '/app/flavorsheet/record',
+    { item_code: 'X', created_ts: 1, store_location: 'STORE-A', gross_weight: 2, bag_weight: 3 },
+    400,
+    'WEIGHT_INVALID',
+  ],
+  [
+    'POST',
+    '/app/herbline/record',
+    { item_code: 'X', created_ts: 1, store_location: 'HERB-1', gross_weight: 2, bag_weight: 1, reference: '' },
+    400,
+    'REQUEST_VALIDATION_FAILED',
+  ],
+  [
+    'POST',
+    '/app/blendbalance/record',
+    { item_code: 'X', created_ts: 1, store_location: 'STORE-A', gross_weight: 2, bag_weight: 1 },
+    404,
+    'LOT_NOT_FOUND',
+  ],
   ['PUT', '/app/blendsheet/record', { barcode: B, reduced_by: 1 }, 404, 'RECORD_NOT_FOUND'],
   ['PUT', '/app/flavorsheet/record', { barcode: B }, 404, 'RECORD_NOT_FOUND'],
   ['PUT', '/app/blendbalance/record', { reduced_by: 1 }, 400, 'REQUEST_VALIDATION_FAILED'],
@@ -52,9 +82,27 @@ const CASES: Case[] = [
   ['GET', `/app/scan?barcode=${B}`, undefined, 400, 'REQUEST_VALIDATION_FAILED'],
   ['GET', `/app/label?table_name=tealine&barcode=${B}&format=pdf`, undefined, 400, 'REQUEST_VALIDATION_FAILED'],
   ['POST', '/app/blendsheet/record/shipment', { barcode: B, request_code: 1, shipment_code: 1, amount: 1 }, 404, 'RECORD_NOT_FOUND'],
-  ['POST', '/app/flavorsheet/record/shipment', { barcode: B, request_code: '1x', shipment_code: 1, amount: 1 }, 400, 'REQUEST_VALIDATION_FAILED'],
-  ['POST', '/app/flavorsheet/record/parcel', { barcode: B, request_code: 1, shipment_code: 1, schedule_code: 1, reduced_by: 1 }, 404, 'RECORD_NOT_FOUND'],
-  ['POST', '/app/blendsheet/record/parcel', { barcode: B, request_code: 1, shipment_code: 1, schedule_code: 0, reduced_by: 1 }, 400, 'REQUEST_VALIDATION_FAILED'],
+  [
+    'POST',
+    '/app/flavorsheet/record/shipment',
+    { barcode: B, request_code: '1x', shipment_code: 1, amount: 1 },
+    400,
+    'REQUEST_VALIDATION_FAILED',
+  ],
+  [
+    'POST',
+    '/app/flavorsheet/record/parcel',
+    { barcode: B, request_code: 1, shipment_code: 1, schedule_code: 1, reduced_by: 1 },
+    404,
+    'RECORD_NOT_FOUND',
+  ],
+  [
+    'POST',
+    '/app/blendsheet/record/parcel',
+    { barcode: B, request_code: 1, shipment_code: 1, schedule_code: 0, reduced_by: 1 },
+    400,
+    'REQUEST_VALIDATION_FAILED',
+  ],
   ['POST', '/app/tealine/record/blendsheet', { barcode: B, item_code: 'X', created_ts: 1 }, 400, 'REQUEST_VALIDATION_FAILED'],
   ['POST', '/app/blendbalance/record/blendsheet', { barcode: B, item_code: 'X', created_ts: 1, amount: 1 }, 404, 'RECORD_NOT_FOUND'],
   ['POST', '/app/blendsheet/record/flavorsheet', { barcode: B, item_code: 'X', created_ts: 1, amount: 1 }, 404, 'RECORD_NOT_FOUND'],
@@ -85,11 +133,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('refuses malformed JSON, a huge body and a wrong content type without writing', async () => {
       const before = await tableCounts(h);
-      const broken = await h.call('POST', '/app/admin/location', '{"location_name": "L", herbline_section', undefined, { 'content-type': 'application/json' });
+      const broken = await h.call('POST', '/app/admin/location', '{"location_name": "L", herbline_section', undefined, {
+        'content-type': 'application/json',
+      });
       expect({ status: broken.status, code: broken.body.code }).toEqual({ status: 400, code: 'REQUEST_BODY_INVALID_JSON' });
-      const huge = await h.call('POST', '/app/admin/flavorsheet', { flavorsheet_no: 'F', flavor_code: 'C', remarks: 'x'.repeat(2_000_000), mixtures: [] });
+      const huge = await h.call('POST', '/app/admin/flavorsheet', {
+        flavorsheet_no: 'F',
+        flavor_code: 'C',
+        remarks: 'x'.repeat(2_000_000),
+        mixtures: [],
+      });
       expect(huge.status).toBe(413);
-      const text = await h.call('POST', '/app/admin/location', 'location_name=L', undefined, { 'content-type': 'application/x-www-form-urlencoded' });
+      const text = await h.call('POST', '/app/admin/location', 'location_name=L', undefined, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expect(text.status).toBeGreaterThanOrEqual(400);
       expect(text.status).toBeLessThan(500);
       expect(text.body.code).toMatch(/^[A-Z_]+$/);
@@ -103,7 +160,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('stores injection strings as plain data', async () => {
       const evil = "T'); drop table item; --";
-      const created = await h.call('POST', '/app/admin/tealine', { item_code: evil, no_of_bags: 1, weight_per_bag: 1, garden: '<script>alert(1)</script>' });
+      const created = await h.call('POST', '/app/admin/tealine', {
+        item_code: evil,
+        no_of_bags: 1,
+        weight_per_bag: 1,
+        garden: '<script>alert(1)</script>',
+      });
       expect(created.status).toBe(200);
       const detail = await h.call('GET', `/app/admin/tealine?item_code=${encodeURIComponent(evil)}&created_ts=${created.body.created_ts}`);
       expect(detail.body).toMatchObject({ item_code: evil, garden: '<script>alert(1)</script>' });

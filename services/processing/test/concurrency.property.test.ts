@@ -28,13 +28,43 @@ const shippable = fc.constantFrom('tealine', 'blendsheet');
 
 const command = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('ship' as const), table: shippable, bag: bagIndex, to: shipment, amount }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('feed' as const), table: fc.constantFrom('tealine', 'blendbalance'), bag: bagIndex, batch: fc.constantFrom(0, 1), amount }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('feed' as const),
+      table: fc.constantFrom('tealine', 'blendbalance'),
+      bag: bagIndex,
+      batch: fc.constantFrom(0, 1),
+      amount,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('flavor' as const), table: fc.constant('blendsheet'), bag: bagIndex, amount }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('parcel' as const), table: shippable, bag: bagIndex, to: shipment, schedule: fc.integer({ min: 1, max: 3 }), amount }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('parcel' as const),
+      table: shippable,
+      bag: bagIndex,
+      to: shipment,
+      schedule: fc.integer({ min: 1, max: 3 }),
+      amount,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unship' as const), table: shippable, bag: bagIndex, to: shipment }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reduce' as const), table: fc.constantFrom('tealine', 'blendbalance'), bag: bagIndex, amount }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('reduce' as const),
+      table: fc.constantFrom('tealine', 'blendbalance'),
+      bag: bagIndex,
+      amount,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dispatch' as const), table: shippable, bag: bagIndex }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('decide' as const), status: fc.constantFrom('TRADER_ALLOWED', 'TRADER_BLOCKED') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('decide' as const), status: fc.constantFrom('TRADER_ALLOWED', 'TRADER_BLOCKED') }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('batch' as const) }) },
 );
 type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
@@ -69,7 +99,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const tea = await ok('POST', '/app/admin/tealine', { item_code: `T-${round}`, no_of_bags: 4, weight_per_bag: 10 });
       const bb = await ok('POST', '/app/admin/blendbalance', { item_code: `BB-${round}`, blend_code: 'B', transfer_id: 'T', weight: 100 });
       const sheet = `BS-${round}`;
-      await ok('POST', '/app/admin/blendsheet', { blendsheet_no: sheet, standard: 'S', remarks: 'r', total: 10, no_of_batches: 4, mixtures: {} });
+      await ok('POST', '/app/admin/blendsheet', {
+        blendsheet_no: sheet,
+        standard: 'S',
+        remarks: 'r',
+        total: 10,
+        no_of_batches: 4,
+        mixtures: {},
+      });
       const review = await ok('POST', '/app/blendsheet/batch', { blendsheet_no: sheet });
       const open = await ok('POST', '/app/blendsheet/batch', { blendsheet_no: sheet });
       const done = await ok('POST', '/app/blendsheet/batch', { blendsheet_no: sheet });
@@ -78,7 +115,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       for (let i = 0; i < 4; i++) {
         bags.tealine.push((await ok('POST', '/app/tealine/record', { ...tea, ...bag, gross_weight: `${10 + i}.50` })).barcode);
         bags.blendbalance.push((await ok('POST', '/app/blendbalance/record', { ...bb, ...bag, gross_weight: '8.25' })).barcode);
-        bags.blendsheet.push((await ok('POST', '/app/blendsheet/record', { item_code: review.item_code, created_ts: review.created_ts, ...bag, gross_weight: '12.00' })).barcode);
+        bags.blendsheet.push(
+          (
+            await ok('POST', '/app/blendsheet/record', {
+              item_code: review.item_code,
+              created_ts: review.created_ts,
+              ...bag,
+              gross_weight: '12.00',
+            })
+          ).barcode,
+        );
       }
       const key = { item_code: review.item_code, created_ts: review.created_ts };
       await ok('PUT', '/app/blendsheet/batch', { ...key, humidity: 3, density: 0.4 });
@@ -98,15 +144,29 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const barcode = 'bag' in c ? r.bags[c.table as keyof Round['bags']][c.bag]! : '';
       switch (c.kind) {
         case 'ship':
-          return h.call('POST', `/app/${c.table}/record/shipment`, { barcode, request_code: c.to.request, shipment_code: c.to.shipment, amount: c.amount });
+          return h.call('POST', `/app/${c.table}/record/shipment`, {
+            barcode,
+            request_code: c.to.request,
+            shipment_code: c.to.shipment,
+            amount: c.amount,
+          });
         case 'feed':
           return h.call('POST', `/app/${c.table}/record/blendsheet`, { barcode, ...r.batches[c.batch]!, amount: c.amount });
         case 'flavor':
           return h.call('POST', '/app/blendsheet/record/flavorsheet', { barcode, ...r.flavour, amount: c.amount });
         case 'parcel':
-          return h.call('POST', `/app/${c.table}/record/parcel`, { barcode, request_code: c.to.request, shipment_code: c.to.shipment, schedule_code: c.schedule, reduced_by: c.amount });
+          return h.call('POST', `/app/${c.table}/record/parcel`, {
+            barcode,
+            request_code: c.to.request,
+            shipment_code: c.to.shipment,
+            schedule_code: c.schedule,
+            reduced_by: c.amount,
+          });
         case 'unship':
-          return h.call('DELETE', `/app/${c.table}/record/shipment?barcode=${barcode}&request_code=${c.to.request}&shipment_code=${c.to.shipment}`);
+          return h.call(
+            'DELETE',
+            `/app/${c.table}/record/shipment?barcode=${barcode}&request_code=${c.to.request}&shipment_code=${c.to.shipment}`,
+          );
         case 'reduce':
           return h.call('PUT', `/app/${c.table}/record`, { barcode, reduced_by: c.amount });
         case 'dispatch':
@@ -127,21 +187,29 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         checks[`${material}: consumption ≤ net`] = sql`select count(*)::int as n from ${sql.table(recordTable(material))} r
           where ${sql.raw(`${material}_consumed`)}(r.barcode) > r.gross_weight - r.bag_weight`;
         for (const table of consumptionTables(material)) {
-          checks[`${table}: nothing after dispatch`] = sql`select count(*)::int as n from ${sql.table(table)} a join ${sql.table(recordTable(material))} r using (barcode)
+          checks[`${table}: nothing after dispatch`] =
+            sql`select count(*)::int as n from ${sql.table(table)} a join ${sql.table(recordTable(material))} r using (barcode)
             where r.dispatched_at is not null and a.allocated_at >= r.dispatched_at`;
         }
       }
-      for (const [material, target] of [['tealine', 'blendsheet'], ['blendbalance', 'blendsheet'], ['blendsheet', 'flavorsheet']] as const) {
-        checks[`${material}: ingredients only from ACCEPTED/IN_PROCESS`] = sql`select count(*)::int as n from ${sql.table(`${material}_allocate_${target}`)} a
+      for (const [material, target] of [
+        ['tealine', 'blendsheet'],
+        ['blendbalance', 'blendsheet'],
+        ['blendsheet', 'flavorsheet'],
+      ] as const) {
+        checks[`${material}: ingredients only from ACCEPTED/IN_PROCESS`] =
+          sql`select count(*)::int as n from ${sql.table(`${material}_allocate_${target}`)} a
           join ${sql.table(recordTable(material))} r using (barcode)
           where (r.processed_at is not null and a.allocated_at >= r.processed_at) or (r.dispatched_at is not null and a.allocated_at >= r.dispatched_at)`;
       }
       for (const material of SHIPPABLE) {
-        checks[`${material}: parcels ≤ shipment allocation`] = sql`select count(*)::int as n from ${sql.table(`${material}_allocate_shipment`)} s
+        checks[`${material}: parcels ≤ shipment allocation`] =
+          sql`select count(*)::int as n from ${sql.table(`${material}_allocate_shipment`)} s
           where s.remaining < 0 or s.remaining > s.amount
              or s.remaining <> s.amount - coalesce((select sum(p.amount) from ${sql.table(`${material}_allocate_parcel`)} p
                   where p.barcode = s.barcode and p.request_code = s.request_code and p.shipment_code = s.shipment_code), 0)`;
-        checks[`${material}: parcels need a shipment allocation`] = sql`select count(*)::int as n from ${sql.table(`${material}_allocate_parcel`)} p
+        checks[`${material}: parcels need a shipment allocation`] =
+          sql`select count(*)::int as n from ${sql.table(`${material}_allocate_parcel`)} p
           where not exists (select 1 from ${sql.table(`${material}_allocate_shipment`)} s
                              where s.barcode = p.barcode and s.request_code = p.request_code and s.shipment_code = p.shipment_code)`;
       }
@@ -164,7 +232,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           for (const [i, answer] of answers.entries()) {
             const c = commands[i]!;
             const refusedAsExpected =
-              (answer.status === 409 && EXPECTED_REFUSALS.has(answer.body?.code)) || (answer.status === 404 && c.kind === 'unship' && answer.body?.code === 'ALLOCATION_NOT_FOUND');
+              (answer.status === 409 && EXPECTED_REFUSALS.has(answer.body?.code)) ||
+              (answer.status === 404 && c.kind === 'unship' && answer.body?.code === 'ALLOCATION_NOT_FOUND');
             expect(answer.status === 200 || refusedAsExpected, `${JSON.stringify(c)} → ${answer.status} ${answer.text}`).toBe(true);
             if (answer.status === 200) seen.ok += 1;
             else seen.refused += 1;

@@ -10,7 +10,11 @@ import { expectRefused, startHarness, type Harness } from './support.js';
 async function ordersRecordingEvents() {
   const events: unknown[] = [];
   const app = await createHttpApp({ name: 'orders-stub', logger: silentLogger(), auth: testAuth() });
-  app.post('/order/shipment/event', { schema: { body: Type.Unknown() } }, async (request) => (events.push(request.body), [{ request_code: 7, shipments: [] }]));
+  app.post(
+    '/order/shipment/event',
+    { schema: { body: Type.Unknown() } },
+    async (request) => (events.push(request.body), [{ request_code: 7, shipments: [] }]),
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, events };
 }
@@ -41,7 +45,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('refuses the whole bulk when any element has no bags, naming it', async () => {
-      expect((await h.call('POST', '/app/tealine/record/shipment', { barcode, request_code: 7, shipment_code: 1, amount: '1.5' })).status).toBe(200);
+      expect(
+        (await h.call('POST', '/app/tealine/record/shipment', { barcode, request_code: 7, shipment_code: 1, amount: '1.5' })).status,
+      ).toBe(200);
       const refused = await expectRefused(h, 409, 'SHIPMENT_HAS_NO_BAGS', () =>
         h.call('POST', '/app/shipment/event', [
           { request_code: 7, shipment_code: 1, shipment_vehicle: 'WP-1' },
@@ -53,7 +59,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('forwards the event once the shipment has a bag', async () => {
-      const sent = await h.call('POST', '/app/shipment/event', [{ request_code: 7, shipment_code: 1, shipment_vehicle: 'WP-1' }], undefined, { 'idempotency-key': 'bags-ok' });
+      const sent = await h.call(
+        'POST',
+        '/app/shipment/event',
+        [{ request_code: 7, shipment_code: 1, shipment_vehicle: 'WP-1' }],
+        undefined,
+        { 'idempotency-key': 'bags-ok' },
+      );
       expect(sent.status).toBe(200);
       expect(orders.events).toEqual([[{ request_code: 7, shipment_code: 1, shipment_vehicle: 'WP-1', status: 'SHIPMENT_DISPATCHED' }]]);
     });
@@ -61,7 +73,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('refuses again once the only allocation is removed', async () => {
       const removed = await h.call('DELETE', `/app/tealine/record/shipment?barcode=${barcode}&request_code=7&shipment_code=1`);
       expect(removed.status).toBe(200);
-      await expectRefused(h, 409, 'SHIPMENT_HAS_NO_BAGS', () => h.call('POST', '/app/shipment/event', [{ request_code: 7, shipment_code: 1, shipment_vehicle: 'WP-2' }]));
+      await expectRefused(h, 409, 'SHIPMENT_HAS_NO_BAGS', () =>
+        h.call('POST', '/app/shipment/event', [{ request_code: 7, shipment_code: 1, shipment_vehicle: 'WP-2' }]),
+      );
       expect(orders.events).toHaveLength(1);
     });
   });

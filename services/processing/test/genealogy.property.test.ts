@@ -14,12 +14,24 @@ const ORIGIN_KINDS = new Set(['garden', 'broker', 'invoice']);
 const flowArbitrary = fc.record({
   lots: fc.array(fc.array(fc.integer({ min: 20, max: 50 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
   blends: fc.array(
-    fc.record({ inputs: fc.uniqueArray(fc.nat(20), { minLength: 1, maxLength: 3 }), amounts: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 3 }), outputs: fc.integer({ min: 1, max: 2 }) }),
+    fc.record({
+      inputs: fc.uniqueArray(fc.nat(20), { minLength: 1, maxLength: 3 }),
+      amounts: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 3 }),
+      outputs: fc.integer({ min: 1, max: 2 }),
+    }),
     { maxLength: 2 },
   ),
-  shipments: fc.array(fc.record({ bag: fc.nat(30), shipment: fc.integer({ min: 1, max: 3 }), kg: fc.integer({ min: 1, max: 2 }), parcel: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }) }), {
-    maxLength: 5,
-  }),
+  shipments: fc.array(
+    fc.record({
+      bag: fc.nat(30),
+      shipment: fc.integer({ min: 1, max: 3 }),
+      kg: fc.integer({ min: 1, max: 2 }),
+      parcel: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
+    }),
+    {
+      maxLength: 5,
+    },
+  ),
 });
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
@@ -38,13 +50,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           run += 1;
           const flow = flowBuilder(harnessCall(h));
           const lots: Lot[] = [];
-          for (const [i, nets] of plan.lots.entries()) lots.push(await flow.lot(`P${run}-L${i}`, { invoice_no: `P${run}-INV${i}`, garden: `G${i % 2}`, broker: `B${run}` }, nets));
+          for (const [i, nets] of plan.lots.entries())
+            lots.push(await flow.lot(`P${run}-L${i}`, { invoice_no: `P${run}-INV${i}`, garden: `G${i % 2}`, broker: `B${run}` }, nets));
           const raw = lots.flatMap((lot) => lot.bags.map((barcode) => ({ table: 'tealine', barcode })));
           const shippable = [...raw];
           for (const [i, blend] of plan.blends.entries()) {
             const inputs = blend.inputs.map((pick, k) => ({ barcode: raw[pick % raw.length]!.barcode, amount: blend.amounts[k]! }));
             const unique = inputs.filter((input, k) => inputs.findIndex((other) => other.barcode === input.barcode) === k);
-            const batch = await flow.blend(`P${run}-BS${i}`, unique, Array.from({ length: blend.outputs }, () => 20));
+            const batch = await flow.blend(
+              `P${run}-BS${i}`,
+              unique,
+              Array.from({ length: blend.outputs }, () => 20),
+            );
             shippable.push(...batch.outputs.map((barcode) => ({ table: 'blendsheet', barcode })));
           }
           for (const ship of plan.shipments) {
@@ -61,7 +78,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
             for (const node of down.body.nodes) {
               if (ORIGIN_KINDS.has(node.kind) || node.id === lot.id) continue;
               const back = await trace(harnessCall(h), node.id);
-              expect({ from: node.id, reachesLot: back.body.nodes.some((n: { id: string }) => n.id === lot.id) }).toEqual({ from: node.id, reachesLot: true });
+              expect({ from: node.id, reachesLot: back.body.nodes.some((n: { id: string }) => n.id === lot.id) }).toEqual({
+                from: node.id,
+                reachesLot: true,
+              });
             }
           }
         }),

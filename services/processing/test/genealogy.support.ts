@@ -1,7 +1,12 @@
 import { expect } from 'vitest';
 import type { Harness } from './support.js';
 
-export type Call = (method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, roles?: string[]) => Promise<{ status: number; body: any }>;
+export type Call = (
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  roles?: string[],
+) => Promise<{ status: number; body: any }>;
 
 export interface Lot {
   item_code: string;
@@ -32,17 +37,31 @@ export function flowBuilder(call: Call) {
     async lot(item_code: string, extra: { invoice_no?: string; garden?: string; broker?: string }, nets: number[]): Promise<Lot> {
       const key = await ok('POST', '/app/admin/tealine', { item_code, no_of_bags: nets.length, weight_per_bag: 50, ...extra });
       const bags: string[] = [];
-      for (const net of nets) bags.push((await ok('POST', '/app/tealine/record', { ...key, store_location: 'STORE-A', gross_weight: net + 1, bag_weight: 1 })).barcode);
+      for (const net of nets)
+        bags.push(
+          (await ok('POST', '/app/tealine/record', { ...key, store_location: 'STORE-A', gross_weight: net + 1, bag_weight: 1 })).barcode,
+        );
       return { ...key, id: `lot:tealine:${item_code}@${key.created_ts}`, bags };
     },
     /** A blend batch fed from the given bags, QC'd, trader-allowed, with output bags of the given nets. */
     async blend(sheet: string, inputs: { barcode: string; amount: number }[], outputs: number[]): Promise<Batch> {
-      await ok('POST', '/app/admin/blendsheet', { blendsheet_no: sheet, standard: 'S', remarks: 'r', total: 1000, no_of_batches: 1, mixtures: {} });
+      await ok('POST', '/app/admin/blendsheet', {
+        blendsheet_no: sheet,
+        standard: 'S',
+        remarks: 'r',
+        total: 1000,
+        no_of_batches: 1,
+        mixtures: {},
+      });
       const made = await ok('POST', '/app/blendsheet/batch', { blendsheet_no: sheet });
       const key = { item_code: made.item_code, created_ts: made.created_ts };
-      for (const input of inputs) await ok('POST', '/app/tealine/record/blendsheet', { barcode: input.barcode, ...key, amount: input.amount });
+      for (const input of inputs)
+        await ok('POST', '/app/tealine/record/blendsheet', { barcode: input.barcode, ...key, amount: input.amount });
       const bags: string[] = [];
-      for (const net of outputs) bags.push((await ok('POST', '/app/blendsheet/record', { ...key, store_location: 'STORE-A', gross_weight: net + 1, bag_weight: 1 })).barcode);
+      for (const net of outputs)
+        bags.push(
+          (await ok('POST', '/app/blendsheet/record', { ...key, store_location: 'STORE-A', gross_weight: net + 1, bag_weight: 1 })).barcode,
+        );
       await ok('PUT', '/app/blendsheet/batch', { ...key, humidity: 3, density: 1 });
       await ok('PUT', '/app/trader/blendsheet/batch', { ...key, trader_status: 'TRADER_REQUESTED' }, ['SEEDUWA-OFFICER']);
       await ok('PUT', '/app/trader/blendsheet/batch', { ...key, trader_status: 'TRADER_ALLOWED' }, ['TRADER-OFFICER']);
@@ -60,10 +79,14 @@ export const harnessCall =
   (method, path, body, roles) =>
     h.call(method, path, body, roles);
 
-export const trace = (call: Call, code: string, roles?: string[]) => call('GET', `/app/trace/${encodeURIComponent(code)}`, undefined, roles);
+export const trace = (call: Call, code: string, roles?: string[]) =>
+  call('GET', `/app/trace/${encodeURIComponent(code)}`, undefined, roles);
 
 /** The graph as sorted id lists and `from -relation(kg)-> to` lines, for whole-graph assertions. */
-export function shape(graph: { nodes: { id: string }[]; edges: { from: string; to: string; relation: string; quantityKg: string | null }[] }) {
+export function shape(graph: {
+  nodes: { id: string }[];
+  edges: { from: string; to: string; relation: string; quantityKg: string | null }[];
+}) {
   return {
     nodes: graph.nodes.map((n) => n.id).sort(),
     edges: graph.edges.map((e) => `${e.from} -${e.relation}${e.quantityKg === null ? '' : `(${e.quantityKg})`}-> ${e.to}`).sort(),

@@ -24,10 +24,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await flow.location();
       a = await flow.lot('LOT-A', { invoice_no: 'INV-1', garden: 'Garden One', broker: 'Broker One' }, [50, 50, 50]);
       b = await flow.lot('LOT-B', { invoice_no: 'INV-2', garden: 'Garden Two', broker: 'Broker Two' }, [40]);
-      batch = await flow.blend('BS-TRACE', [
-        { barcode: a.bags[0]!, amount: 40 },
-        { barcode: b.bags[0]!, amount: 20 },
-      ], [30, 30]);
+      batch = await flow.blend(
+        'BS-TRACE',
+        [
+          { barcode: a.bags[0]!, amount: 40 },
+          { barcode: b.bags[0]!, amount: 20 },
+        ],
+        [30, 30],
+      );
       await flow.ship('blendsheet', batch.outputs[0]!, 1, 1, 30);
       await flow.ship('blendsheet', batch.outputs[1]!, 2, 1, 20);
       await flow.ship('tealine', a.bags[2]!, 2, 1, 10);
@@ -83,11 +87,26 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         id: a.id,
         kind: 'lot',
         label: 'tealine lot LOT-A',
-        attributes: { material: 'tealine', item_code: 'LOT-A', created_ts: a.created_ts, invoice_no: 'INV-1', garden: 'Garden One', broker: 'Broker One', grade: null, name: null },
+        attributes: {
+          material: 'tealine',
+          item_code: 'LOT-A',
+          created_ts: a.created_ts,
+          invoice_no: 'INV-1',
+          garden: 'Garden One',
+          broker: 'Broker One',
+          grade: null,
+          name: null,
+        },
         at: new Date(a.created_ts).toISOString(),
       });
       const output = answer.body.nodes.find((n: any) => n.kind === 'bag' && n.attributes.material === 'blendsheet');
-      expect(output.attributes).toMatchObject({ bag_no: 1, net_kg: '30.00', allocated_kg: '30.00', remaining_kg: '0.00', status: 'PROCESSED' });
+      expect(output.attributes).toMatchObject({
+        bag_no: 1,
+        net_kg: '30.00',
+        allocated_kg: '30.00',
+        remaining_kg: '0.00',
+        status: 'PROCESSED',
+      });
       expect(output.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     });
 
@@ -111,14 +130,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ].sort(),
       );
       // Every kg that left the lot is on an edge: bagged = Σ nets, and the batch's output edges.
-      const kgOf = (relation: string, from: string) => answer.body.edges.filter((e: any) => e.relation === relation && e.from === from).map((e: any) => e.quantityKg).sort();
+      const kgOf = (relation: string, from: string) =>
+        answer.body.edges
+          .filter((e: any) => e.relation === relation && e.from === from)
+          .map((e: any) => e.quantityKg)
+          .sort();
       expect(kgOf('bagged', a.id)).toEqual(['50.00', '50.00', '50.00']);
       expect(kgOf('produced', batch.id)).toEqual(['30.00', '30.00']);
       expect(kgOf('shipped_in', bag(a.bags[2]!))).toEqual(['10.00']);
       // The same graph by the lot's node id; by invoice number, the same minus the lot's other origins.
       const byInvoice = await trace(harnessCall(h), 'INV-1');
       expect(byInvoice.body.roots).toEqual(['invoice:INV-1']);
-      expect(shape(byInvoice.body).edges).toEqual(shape(answer.body).edges.filter((e) => !e.startsWith('garden:') && !e.startsWith('broker:')));
+      expect(shape(byInvoice.body).edges).toEqual(
+        shape(answer.body).edges.filter((e) => !e.startsWith('garden:') && !e.startsWith('broker:')),
+      );
       expect(shape((await trace(harnessCall(h), a.id)).body)).toEqual(shape(answer.body));
     });
 
@@ -135,14 +160,39 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const json = await h.call('GET', `/app/trace/LOT-A/recall`);
       expect(json.status).toBe(200);
       expect(json.body.roots).toEqual([a.id]);
-      expect(json.body.totals).toEqual({ shipped_kg: '60.00', attributable_shipped_kg: '43.33', parcelled_kg: '25.00', attributable_parcelled_kg: '16.67' });
+      expect(json.body.totals).toEqual({
+        shipped_kg: '60.00',
+        attributable_shipped_kg: '43.33',
+        parcelled_kg: '25.00',
+        attributable_parcelled_kg: '16.67',
+      });
       const none = { order_code: null, product_name: null, status: null, vehicle: null, dispatched_at: null, accepted_at: null };
       expect(json.body.shipments).toEqual([
         { request_code: '1', shipment_code: 1, ...none, bags: 1, allocated_kg: '30.00', attributable_kg: '20.00' },
         { request_code: '2', shipment_code: 1, ...none, bags: 2, allocated_kg: '30.00', attributable_kg: '23.33' },
       ]);
-      expect(json.body.schedules).toEqual([{ schedule_code: '7', schedule_date: null, order_code: null, shift: null, section: null, parcelled_kg: '25.00', attributable_kg: '16.67' }]);
-      expect(json.body.parcels).toEqual([{ material: 'blendsheet', barcode: batch.outputs[0], request_code: '1', shipment_code: 1, schedule_code: '7', amount_kg: '25.00', attributable_kg: '16.67' }]);
+      expect(json.body.schedules).toEqual([
+        {
+          schedule_code: '7',
+          schedule_date: null,
+          order_code: null,
+          shift: null,
+          section: null,
+          parcelled_kg: '25.00',
+          attributable_kg: '16.67',
+        },
+      ]);
+      expect(json.body.parcels).toEqual([
+        {
+          material: 'blendsheet',
+          barcode: batch.outputs[0],
+          request_code: '1',
+          shipment_code: 1,
+          schedule_code: '7',
+          amount_kg: '25.00',
+          attributable_kg: '16.67',
+        },
+      ]);
       expect(json.body.rule).toMatch(/proportionally/);
 
       const other = (await h.call('GET', `/app/trace/LOT-B/recall`)).body;
@@ -173,7 +223,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       }
       await expectRefused(h, 400, 'RECALL_SOURCE_INVALID', () => h.call('GET', `/app/trace/${encodeURIComponent('shipment:1/1')}/recall`));
       await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => traced('LOT-A', ['TRADER-OFFICER']));
-      await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () => h.call('GET', '/app/trace/LOT-A/recall', undefined, ['GRANDPASS-DEV-MACHINE']));
+      await expectRefused(h, 403, 'TRACE_ROLE_FORBIDDEN', () =>
+        h.call('GET', '/app/trace/LOT-A/recall', undefined, ['GRANDPASS-DEV-MACHINE']),
+      );
       expect((await trace(harnessCall(h), 'LOT-A', ['GRANDPASS-SUPERVISOR'])).status).toBe(200);
     });
 
@@ -186,7 +238,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(Object.keys(graph.responses['200'].content)).toEqual(['application/json']);
       expect(graph.responses['200'].content['application/json'].schema.required).toEqual(['code', 'roots', 'nodes', 'edges', 'sources']);
       expect(Object.keys(recall.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
-      expect(Object.keys(recall.responses['200'].content['application/json'].schema.properties)).toEqual(['code', 'roots', 'rule', 'sources', 'totals', 'shipments', 'schedules', 'parcels']);
+      expect(Object.keys(recall.responses['200'].content['application/json'].schema.properties)).toEqual([
+        'code',
+        'roots',
+        'rule',
+        'sources',
+        'totals',
+        'shipments',
+        'schedules',
+        'parcels',
+      ]);
     });
   });
 }

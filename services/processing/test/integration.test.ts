@@ -15,10 +15,31 @@ const ORDERS = [
     requirement: 100,
     comments: null,
     shipments: [
-      { shipment_code: 1, quantity: 60, events: [{ status: 'ORDER_REQUESTED', timestamp: 1 }, { status: 'ORDER_READY', timestamp: 2 }] },
+      {
+        shipment_code: 1,
+        quantity: 60,
+        events: [
+          { status: 'ORDER_REQUESTED', timestamp: 1 },
+          { status: 'ORDER_READY', timestamp: 2 },
+        ],
+      },
       { shipment_code: 2, quantity: 40, events: [{ status: 'ORDER_REQUESTED', timestamp: 1 }] },
-      { shipment_code: 3, quantity: 5, events: [{ status: 'ORDER_READY', timestamp: 1 }, { status: 'SHIPMENT_DISPATCHED', timestamp: 3 }] },
-      { shipment_code: 4, quantity: 5, events: [{ status: 'ORDER_READY', timestamp: 1 }, { status: 'TRADER_BLOCKED', timestamp: 4 }] },
+      {
+        shipment_code: 3,
+        quantity: 5,
+        events: [
+          { status: 'ORDER_READY', timestamp: 1 },
+          { status: 'SHIPMENT_DISPATCHED', timestamp: 3 },
+        ],
+      },
+      {
+        shipment_code: 4,
+        quantity: 5,
+        events: [
+          { status: 'ORDER_READY', timestamp: 1 },
+          { status: 'TRADER_BLOCKED', timestamp: 4 },
+        ],
+      },
     ],
   },
 ];
@@ -42,7 +63,11 @@ async function fakeOrders() {
     if ((request.body as any)[0].shipment_code === 9) throw conflict('SHIPMENT_NOT_SPLITTABLE', 'nope');
     return [{ request_code: 1, shipments: [] }];
   });
-  app.post('/order/shipment/event', { schema: { body: Type.Unknown() } }, async (request) => (remember(request), [{ request_code: 1, shipments: [] }]));
+  app.post(
+    '/order/shipment/event',
+    { schema: { body: Type.Unknown() } },
+    async (request) => (remember(request), [{ request_code: 1, shipments: [] }]),
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, seen };
 }
@@ -64,25 +89,40 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const list = await h.call('GET', '/app/shipment');
       expect(list.status).toBe(200);
       expect(list.body).toEqual([
-        { request_code: 1, order_code: 'OC-1', product_name: 'Breakfast', requirement: 100, comments: null, shipment_code: 1, quantity: 60, events: ORDERS[0]!.shipments[0]!.events },
+        {
+          request_code: 1,
+          order_code: 'OC-1',
+          product_name: 'Breakfast',
+          requirement: 100,
+          comments: null,
+          shipment_code: 1,
+          quantity: 60,
+          events: ORDERS[0]!.shipments[0]!.events,
+        },
       ]);
       expect(orders.seen.at(-1)).toMatchObject({ path: '/order', principal: 'processing', user: 'tester', roles: ['SEEDUWA-OFFICER'] });
     });
 
     it('forwards quantity changes and dispatch events (status forced, idempotency key carried)', async () => {
-      expect((await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 1, quantity: 30.5 })).body).toEqual([{ request_code: 1, shipments: [] }]);
+      expect((await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 1, quantity: 30.5 })).body).toEqual([
+        { request_code: 1, shipments: [] },
+      ]);
       expect(orders.seen.at(-1)).toMatchObject({ path: '/order/shipment', body: [{ request_code: 1, shipment_code: 1, quantity: 30.5 }] });
       // Shipment 1/1 has no bags yet: the dispatch event is refused here and never reaches orders
       // (forwarding with bags is covered in dispatch-without-bags.test.ts).
       const sent = orders.seen.length;
       await expectRefused(h, 409, 'SHIPMENT_HAS_NO_BAGS', () =>
-        h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, shipment_vehicle: 'WP-1234' }], undefined, { 'idempotency-key': 'dispatch-1' }),
+        h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, shipment_vehicle: 'WP-1234' }], undefined, {
+          'idempotency-key': 'dispatch-1',
+        }),
       );
       expect(orders.seen.length).toBe(sent);
       const refused = await h.call('PUT', '/app/shipment', { request_code: 1, shipment_code: 9, quantity: 1 });
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'SHIPMENT_NOT_SPLITTABLE' });
       await expectRefused(h, 400, 'REQUEST_VALIDATION_FAILED', () => h.call('POST', '/app/shipment/event', []));
-      await expectRefused(h, 400, 'REQUEST_VALIDATION_FAILED', () => h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, status: 'ORDER_READY', shipment_vehicle: 'X' }]));
+      await expectRefused(h, 400, 'REQUEST_VALIDATION_FAILED', () =>
+        h.call('POST', '/app/shipment/event', [{ request_code: 1, shipment_code: 1, status: 'ORDER_READY', shipment_vehicle: 'X' }]),
+      );
     });
 
     it('seeds demo data idempotently', async () => {
@@ -92,11 +132,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await tableCounts(h)).toEqual(once);
       const lot = await h.call('GET', `/app/admin/tealine?item_code=${SEED.tealine.item_code}&created_ts=${SEED.tealine.created_ts}`);
       expect(lot.body.record_list.map((r: any) => r.id)).toEqual([1, 2, 3]);
-      expect((await h.call('GET', '/app/blendsheet')).body).toEqual([{ blendsheet_no: SEED.blendsheet.blendsheet_no, standard: SEED.blendsheet.standard, no_of_batches: 3, created_batches: 0 }]);
+      expect((await h.call('GET', '/app/blendsheet')).body).toEqual([
+        { blendsheet_no: SEED.blendsheet.blendsheet_no, standard: SEED.blendsheet.standard, no_of_batches: 3, created_batches: 0 },
+      ]);
     });
 
     it('replays an allocation retried with the same Idempotency-Key instead of allocating twice', async () => {
-      const lot = (await h.call('GET', `/app/admin/tealine?item_code=${SEED.tealine.item_code}&created_ts=${SEED.tealine.created_ts}`)).body;
+      const lot = (await h.call('GET', `/app/admin/tealine?item_code=${SEED.tealine.item_code}&created_ts=${SEED.tealine.created_ts}`))
+        .body;
       const barcode = lot.record_list[0].barcode;
       const body = { barcode, request_code: 5, shipment_code: 1, amount: '2.50' };
       const first = await h.call('POST', '/app/tealine/record/shipment', body, undefined, { 'idempotency-key': 'alloc-1' });
@@ -111,7 +154,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const types = new Set(feed.body.events.map((e: any) => e.type));
       expect(types).toEqual(new Set(['processing.allocation.created', 'allocation.changed']));
       const changed = feed.body.events.find((e: any) => e.type === 'allocation.changed');
-      expect(changed).toMatchObject({ aggregateType: 'shipment', aggregateId: '5/1', payload: { requestCode: '5', shipmentCode: 1, table: 'tealine', allocatedKgDelta: '2.50' } });
+      expect(changed).toMatchObject({
+        aggregateType: 'shipment',
+        aggregateId: '5/1',
+        payload: { requestCode: '5', shipmentCode: 1, table: 'tealine', allocatedKgDelta: '2.50' },
+      });
       expect(changed.metadata).toMatchObject({ user: 'tester', principal: 'test' });
       const rows = await sql<{ n: number }>`select count(*)::int as n from outbox`.execute(h.handle.database.db);
       expect(rows.rows[0]!.n).toBe(2);
@@ -120,7 +167,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('documents every route in OpenAPI and refuses unsigned callers', async () => {
       const doc = await h.app.inject({ method: 'GET', url: '/openapi.json' });
       const paths = Object.keys(doc.json().paths);
-      for (const path of ['/app/admin/tealine', '/app/scan', '/app/label', '/app/trader/blendsheet/batch', '/app/tealine/record/shipment', '/app/blendsheet/record/flavorsheet', '/app/parcel/record', '/app/shipment/event']) {
+      for (const path of [
+        '/app/admin/tealine',
+        '/app/scan',
+        '/app/label',
+        '/app/trader/blendsheet/batch',
+        '/app/tealine/record/shipment',
+        '/app/blendsheet/record/flavorsheet',
+        '/app/parcel/record',
+        '/app/shipment/event',
+      ]) {
         expect(paths).toContain(path);
       }
       expect((await h.app.inject({ method: 'GET', url: '/app/location' })).statusCode).toBe(401);
@@ -139,4 +195,3 @@ describe('without an orders URL', () => {
     expect({ status: response.status, code: response.body.code }).toEqual({ status: 503, code: 'ORDERS_NOT_CONFIGURED' });
   });
 });
-

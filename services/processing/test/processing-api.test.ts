@@ -19,7 +19,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       h = await startHarness(target);
       await seed(h.context);
       const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
-      client = createServiceClient({ name: 'processing', baseUrl: url, credentials: testCredentials('orders', h.context.keyring), scope: TEST_SCOPE });
+      client = createServiceClient({
+        name: 'processing',
+        baseUrl: url,
+        credentials: testCredentials('orders', h.context.keyring),
+        scope: TEST_SCOPE,
+      });
       api = processingApi(client);
       const lot = await h.call('GET', `/app/admin/tealine?item_code=${SEED.tealine.item_code}&created_ts=${SEED.tealine.created_ts}`);
       barcode = lot.body.record_list[0].barcode;
@@ -30,7 +35,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('allocates a bag to a shipment and parcels part of it, and lists both', async () => {
-      expect(await api.allocateToShipment('tealine', { barcode, request_code: 7, shipment_code: 1, amount: '10.000' }, { ...OFFICER, idempotencyKey: 'typed-alloc-1' })).toEqual({ barcode });
+      expect(
+        await api.allocateToShipment(
+          'tealine',
+          { barcode, request_code: 7, shipment_code: 1, amount: '10.000' },
+          { ...OFFICER, idempotencyKey: 'typed-alloc-1' },
+        ),
+      ).toEqual({ barcode });
       const records = await api.listShipmentRecords({ request_code: 7, shipment_code: 1 }, OFFICER);
       expect(records.map((row) => row.barcode)).toEqual([barcode]);
 
@@ -48,7 +59,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it("rejects with processing's own code when processing refuses", async () => {
       const unknown = '00000000-0000-4000-8000-000000000000';
-      const refused = await api.allocateToShipment('tealine', { barcode: unknown, request_code: 7, shipment_code: 1, amount: '1' }, OFFICER).catch((error: unknown) => error);
+      const refused = await api
+        .allocateToShipment('tealine', { barcode: unknown, request_code: 7, shipment_code: 1, amount: '1' }, OFFICER)
+        .catch((error: unknown) => error);
       expect(isAppError(refused) && [refused.status, refused.code]).toEqual([404, 'RECORD_NOT_FOUND']);
     });
   });

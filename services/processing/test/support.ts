@@ -4,7 +4,14 @@ import { sql } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { expect } from 'vitest';
 import type { ServiceContext } from '@tributary/platform/service';
-import { signedInject, testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
+import {
+  signedInject,
+  testCredentials,
+  testKeyring,
+  TEST_SCOPE,
+  type TestDatabase,
+  type TestDatabaseTarget,
+} from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import { migrations } from '../src/db/migrations/index.js';
 
@@ -12,11 +19,20 @@ export interface Harness {
   handle: TestDatabase;
   app: HttpApp;
   context: ServiceContext;
-  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, roles?: string[], headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    roles?: string[],
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
-export async function startHarness(target: TestDatabaseTarget, options: { clock?: Clock; peers?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  target: TestDatabaseTarget,
+  options: { clock?: Clock; peers?: Record<string, string> } = {},
+): Promise<Harness> {
   const handle = await target.create();
   await migrateToLatest(handle.database, migrations);
   const keyring = testKeyring();
@@ -38,7 +54,13 @@ export async function startHarness(target: TestDatabaseTarget, options: { clock?
     app,
     context,
     async call(method, url, body, roles = ['SEEDUWA-OFFICER'], headers) {
-      const response = await signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'tester', roles }, ...(headers ? { headers } : {}) });
+      const response = await signedInject(app, {
+        method,
+        url,
+        ...(body === undefined ? {} : { body }),
+        identity: { user: 'tester', roles },
+        ...(headers ? { headers } : {}),
+      });
       let parsed: unknown;
       try {
         parsed = response.json();

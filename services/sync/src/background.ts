@@ -21,7 +21,10 @@ export interface SyncBackground extends BackgroundTask {
  * maintenance, as SYNC_ROLES says. stop() ends collection first, then lets in-flight
  * deliveries finish and records them.
  */
-export async function startSyncBackground(context: ServiceContext<SyncDatabase>, deps: SyncDeps = buildDeps(context)): Promise<SyncBackground> {
+export async function startSyncBackground(
+  context: ServiceContext<SyncDatabase>,
+  deps: SyncDeps = buildDeps(context),
+): Promise<SyncBackground> {
   const { settings, db, logger } = deps;
   await maintainPartitions(db, new Date(context.clock.now()), deps.partitions);
 
@@ -75,7 +78,9 @@ export async function startSyncBackground(context: ServiceContext<SyncDatabase>,
     }
   }
 
-  const scheduler = settings.roles.has('scheduler') ? new BatchScheduler(db, context.clock, deps.routes, logger, () => deps.wakeWorkers()) : undefined;
+  const scheduler = settings.roles.has('scheduler')
+    ? new BatchScheduler(db, context.clock, deps.routes, logger, () => deps.wakeWorkers())
+    : undefined;
   await scheduler?.start();
 
   const maintenance = settings.roles.has('maintenance') ? maintenanceFor(deps) : undefined;

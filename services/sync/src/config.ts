@@ -8,15 +8,35 @@ export const SyncSettingsSchema = Type.Object({
   SYNC_FEED_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
   SYNC_FEED_ERROR_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
   SYNC_WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 512, default: 32, description: 'Deliveries in flight per process' }),
-  SYNC_TARGET_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 512, default: 16, description: 'Deliveries in flight per target per process' }),
-  SYNC_LEASE_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 15_000, description: 'How long a claim lives without completion' }),
-  SYNC_POLL_INTERVAL_MS: Type.Integer({ minimum: 5, maximum: 60_000, default: 250, description: 'Idle re-check for work created by other processes' }),
+  SYNC_TARGET_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 512,
+    default: 16,
+    description: 'Deliveries in flight per target per process',
+  }),
+  SYNC_LEASE_MS: Type.Integer({
+    minimum: 100,
+    maximum: 3_600_000,
+    default: 15_000,
+    description: 'How long a claim lives without completion',
+  }),
+  SYNC_POLL_INTERVAL_MS: Type.Integer({
+    minimum: 5,
+    maximum: 60_000,
+    default: 250,
+    description: 'Idle re-check for work created by other processes',
+  }),
   SYNC_DELIVERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   SYNC_BREAKER_OPEN_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5_000 }),
   SYNC_RETRY_CAP_MS: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 3_600_000 }),
   SYNC_WEBHOOK_SECRETS: Type.String({ default: '{}', description: 'JSON {"erpnext": "<secret>", "espocrm": "…", "medusa": "…"}' }),
   SYNC_ACTIVE_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 6 }),
-  SYNC_ARCHIVE_MONTHS: Type.Integer({ minimum: 0, maximum: 240, default: 18, description: 'Months a detached partition is kept after the active window (6 + 18 = 2 years)' }),
+  SYNC_ARCHIVE_MONTHS: Type.Integer({
+    minimum: 0,
+    maximum: 240,
+    default: 18,
+    description: 'Months a detached partition is kept after the active window (6 + 18 = 2 years)',
+  }),
   SYNC_PREMAKE_MONTHS: Type.Integer({ minimum: 1, maximum: 24, default: 3 }),
   SYNC_STATUS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180 }),
   SYNC_METRICS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
@@ -41,13 +61,20 @@ export function loadSyncSettings(env: Record<string, string | undefined>): SyncS
     ...rest,
     sources: list(SYNC_SOURCES),
     webhookSecrets: parseSecrets(SYNC_WEBHOOK_SECRETS),
-    roles: new Set(list(SYNC_ROLES).filter((role): role is 'collector' | 'worker' | 'scheduler' | 'maintenance' => ['collector', 'worker', 'scheduler', 'maintenance'].includes(role))),
+    roles: new Set(
+      list(SYNC_ROLES).filter((role): role is 'collector' | 'worker' | 'scheduler' | 'maintenance' =>
+        ['collector', 'worker', 'scheduler', 'maintenance'].includes(role),
+      ),
+    ),
     workerId: SYNC_WORKER_ID ?? `${hostname()}-${process.pid}-${randomToken(4)}`,
   };
 }
 
 function list(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 function parseSecrets(text: string): Record<string, string> {
@@ -57,10 +84,12 @@ function parseSecrets(text: string): Record<string, string> {
   } catch {
     throw new Error('SYNC_WEBHOOK_SECRETS is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('SYNC_WEBHOOK_SECRETS must be a JSON object of source → secret');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('SYNC_WEBHOOK_SECRETS must be a JSON object of source → secret');
   const secrets: Record<string, string> = {};
   for (const [source, secret] of Object.entries(parsed)) {
-    if (typeof secret !== 'string' || secret.length < 16) throw new Error(`SYNC_WEBHOOK_SECRETS.${source} must be a string of at least 16 characters`);
+    if (typeof secret !== 'string' || secret.length < 16)
+      throw new Error(`SYNC_WEBHOOK_SECRETS.${source} must be a string of at least 16 characters`);
     secrets[source] = secret;
   }
   return secrets;

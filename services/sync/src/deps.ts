@@ -52,7 +52,11 @@ export function buildDeps(context: ServiceContext<SyncDatabase>, rules: Business
   const db = context.database.db;
   const configurations = new ConfigurationsRepository(db);
   const routes = new RouteCache(configurations);
-  const partitions: PartitionPolicy = { activeMonths: settings.SYNC_ACTIVE_MONTHS, archiveMonths: settings.SYNC_ARCHIVE_MONTHS, premakeMonths: settings.SYNC_PREMAKE_MONTHS };
+  const partitions: PartitionPolicy = {
+    activeMonths: settings.SYNC_ACTIVE_MONTHS,
+    archiveMonths: settings.SYNC_ARCHIVE_MONTHS,
+    premakeMonths: settings.SYNC_PREMAKE_MONTHS,
+  };
   const deps: SyncDeps = {
     name: context.name,
     database: context.database,

@@ -37,16 +37,32 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: path,
         payload,
-        headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'x-frappe-webhook-signature': signature }), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(signature === undefined ? {} : { 'x-frappe-webhook-signature': signature }),
+          ...headers,
+        },
       });
     };
 
     it('ships with the Tributary flows configured; ERP webhooks stay off until a URL is set', async () => {
       const list = (await sync.call('GET', '/api/sync/configurations')).json().items;
       const byName = Object.fromEntries(list.map((config: any) => [config.config_name, config]));
-      expect(byName.Processing_Allocations_To_Orders).toMatchObject({ source_system: 'processing', target_system: 'orders', is_active: true });
-      expect(byName.Processing_Trader_Status_To_Orders).toMatchObject({ source_system: 'processing', target_system: 'orders', is_active: true });
-      expect(byName.Orders_Shipments_To_Processing).toMatchObject({ source_system: 'orders', target_system: 'processing', is_active: true });
+      expect(byName.Processing_Allocations_To_Orders).toMatchObject({
+        source_system: 'processing',
+        target_system: 'orders',
+        is_active: true,
+      });
+      expect(byName.Processing_Trader_Status_To_Orders).toMatchObject({
+        source_system: 'processing',
+        target_system: 'orders',
+        is_active: true,
+      });
+      expect(byName.Orders_Shipments_To_Processing).toMatchObject({
+        source_system: 'orders',
+        target_system: 'processing',
+        is_active: true,
+      });
       for (const name of ['ERPNext_Customer_Sync', 'Item_Master_Sync', 'ERP_Batch_Sync', 'ERP_Pricing_Sync']) {
         expect(byName[name]).toMatchObject({ source_system: 'erp', is_active: false });
       }
@@ -65,7 +81,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
       expect(enabled.statusCode).toBe(200);
       expect(enabled.json().version).toBe(2);
-      const body = { doctype: 'Customer', name: 'CUST-0001', customer_name: 'Sweet Shop', customer_code: 'C1', territory: 'South', modified: '1' };
+      const body = {
+        doctype: 'Customer',
+        name: 'CUST-0001',
+        customer_name: 'Sweet Shop',
+        customer_code: 'C1',
+        territory: 'South',
+        modified: '1',
+      };
       const raw = JSON.stringify(body);
       const first = await webhook('/webhooks/erpnext/customer-updated', body, signWebhookBody(raw, WEBHOOK_SECRET));
       expect(first.statusCode).toBe(202);
@@ -89,14 +112,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const body = { doctype: 'Customer', name: 'X' };
       const raw = JSON.stringify(body);
       expect((await webhook('/webhooks/erpnext/customer-updated', body)).json().code).toBe('SYNC_WEBHOOK_SIGNATURE_INVALID');
-      expect((await webhook('/webhooks/erpnext/customer-updated', body, signWebhookBody(raw, 'a-different-secret-entirely'))).statusCode).toBe(401);
+      expect(
+        (await webhook('/webhooks/erpnext/customer-updated', body, signWebhookBody(raw, 'a-different-secret-entirely'))).statusCode,
+      ).toBe(401);
       expect((await webhook('/webhooks/erpnext/customer-updated', body, 'sha256=zz')).statusCode).toBe(401);
-      expect((await webhook('/webhooks/espocrm/Account.afterSave', body, signWebhookBody(raw, WEBHOOK_SECRET))).json().code).toBe('SYNC_WEBHOOK_SOURCE_UNKNOWN');
+      expect((await webhook('/webhooks/espocrm/Account.afterSave', body, signWebhookBody(raw, WEBHOOK_SECRET))).json().code).toBe(
+        'SYNC_WEBHOOK_SOURCE_UNKNOWN',
+      );
       const unknown = await webhook('/webhooks/erpnext/customer-exploded', body, signWebhookBody(raw, WEBHOOK_SECRET));
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json().code).toBe('SYNC_WEBHOOK_EVENT_UNKNOWN');
       const list = JSON.stringify([1, 2]);
-      expect((await webhook('/webhooks/erpnext/customer-updated', [1, 2], signWebhookBody(list, WEBHOOK_SECRET))).json().code).toBe('SYNC_WEBHOOK_BODY_INVALID');
+      expect((await webhook('/webhooks/erpnext/customer-updated', [1, 2], signWebhookBody(list, WEBHOOK_SECRET))).json().code).toBe(
+        'SYNC_WEBHOOK_BODY_INVALID',
+      );
       const after = await sql<{ n: string }>`select count(*) as n from sync_event_ids`.execute(sync.db);
       expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
       // Medusa names its events in the body and accepts wildcards (product.*).
@@ -105,11 +134,25 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         method: 'POST',
         url: '/webhooks/medusa',
         payload: JSON.stringify(medusa),
-        headers: { 'content-type': 'application/json', 'x-medusa-signature': signWebhookBody(JSON.stringify(medusa), `${WEBHOOK_SECRET}-medusa`) },
+        headers: {
+          'content-type': 'application/json',
+          'x-medusa-signature': signWebhookBody(JSON.stringify(medusa), `${WEBHOOK_SECRET}-medusa`),
+        },
       });
       expect(signed.statusCode).toBe(202);
-      const stored = await sync.db.selectFrom('sync_events').selectAll().where('event_id', '=', signed.json().eventId).executeTakeFirstOrThrow();
-      expect(stored).toMatchObject({ event_source: 'medusa', event_name: 'product.updated', doctype: 'product', doc_name: 'prod_1', event_type: 'update', processing_status: 'skipped' });
+      const stored = await sync.db
+        .selectFrom('sync_events')
+        .selectAll()
+        .where('event_id', '=', signed.json().eventId)
+        .executeTakeFirstOrThrow();
+      expect(stored).toMatchObject({
+        event_source: 'medusa',
+        event_name: 'product.updated',
+        doctype: 'product',
+        doc_name: 'prod_1',
+        event_type: 'update',
+        processing_status: 'skipped',
+      });
     });
 
     it('lists the data changes one user made, from every service’s metadata shape', async () => {
@@ -123,11 +166,24 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         metadata,
         createdAt: Date.now(),
       });
-      const events = [event(1, { actor: 'trail-officer' }), event(2, { user: 'trail-officer', principal: 'gateway' }), event(3, { actor: 'someone-else' })];
-      await captureEvents(sync.deps.capture, 'trail', events.map((one) => toIncoming('trail', one)));
+      const events = [
+        event(1, { actor: 'trail-officer' }),
+        event(2, { user: 'trail-officer', principal: 'gateway' }),
+        event(3, { actor: 'someone-else' }),
+      ];
+      await captureEvents(
+        sync.deps.capture,
+        'trail',
+        events.map((one) => toIncoming('trail', one)),
+      );
       const trail = await sync.call('GET', '/api/sync/events?user=trail-officer');
       expect(trail.statusCode).toBe(200);
-      expect(trail.json().items.map((row: { doc_name: string; source_user: string }) => [row.doc_name, row.source_user]).sort()).toEqual([
+      expect(
+        trail
+          .json()
+          .items.map((row: { doc_name: string; source_user: string }) => [row.doc_name, row.source_user])
+          .sort(),
+      ).toEqual([
         ['trail-1', 'trail-officer'],
         ['trail-2', 'trail-officer'],
       ]);
@@ -166,24 +222,43 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const created = await sync.call(
         'POST',
         '/api/sync/configurations',
-        routeConfig('hourly_items', { source_system: 'erpnext', sync_frequency: 'hourly', validation_rules: { required_fields: ['item_code'] } }, { eventTypes: ['item-updated'], target: { kind: 'webhook', url: webhookUrl }, fieldMappings: { item_group: 'category' } }),
+        routeConfig(
+          'hourly_items',
+          { source_system: 'erpnext', sync_frequency: 'hourly', validation_rules: { required_fields: ['item_code'] } },
+          { eventTypes: ['item-updated'], target: { kind: 'webhook', url: webhookUrl }, fieldMappings: { item_group: 'category' } },
+        ),
       );
       expect(created.statusCode, JSON.stringify(created.json())).toBe(201);
       const body = { doctype: 'Item', name: 'ITEM-1', item_code: 'ITEM-1', item_group: 'Toffee' };
       const accepted = await webhook('/webhooks/erpnext/item-updated', body, signWebhookBody(JSON.stringify(body), WEBHOOK_SECRET));
       expect(accepted.json().deliveries).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const held = await sync.db.selectFrom('sync_status').selectAll().where('event_id', '=', accepted.json().eventId).executeTakeFirstOrThrow();
+      const held = await sync.db
+        .selectFrom('sync_status')
+        .selectAll()
+        .where('event_id', '=', accepted.json().eventId)
+        .executeTakeFirstOrThrow();
       expect(held).toMatchObject({ held: true, sync_status: 'pending', operation_type: 'bulk_sync' });
       const run = await sync.call('POST', `/api/sync/configurations/${created.json().config_id}/run`);
       expect(run.json()).toEqual({ released: 1 });
-      await eventually(async () => expect(receiver.received.find((hit) => hit.body.aggregateId === 'ITEM-1')?.body.payload).toEqual({ doctype: 'Item', name: 'ITEM-1', item_code: 'ITEM-1', category: 'Toffee' }));
+      await eventually(async () =>
+        expect(receiver.received.find((hit) => hit.body.aggregateId === 'ITEM-1')?.body.payload).toEqual({
+          doctype: 'Item',
+          name: 'ITEM-1',
+          item_code: 'ITEM-1',
+          category: 'Toffee',
+        }),
+      );
       // Missing a required field: parked as failed at once, with the reason.
       const bad = { doctype: 'Item', name: 'ITEM-2' };
       const refused = await webhook('/webhooks/erpnext/item-updated', bad, signWebhookBody(JSON.stringify(bad), WEBHOOK_SECRET));
       await sync.call('POST', `/api/sync/configurations/${created.json().config_id}/run`);
       await eventually(async () => {
-        const row = await sync.db.selectFrom('sync_status').selectAll().where('event_id', '=', refused.json().eventId).executeTakeFirstOrThrow();
+        const row = await sync.db
+          .selectFrom('sync_status')
+          .selectAll()
+          .where('event_id', '=', refused.json().eventId)
+          .executeTakeFirstOrThrow();
         expect(row.sync_status).toBe('failed');
         expect(row.last_error_message).toContain('item_code');
       });
@@ -193,17 +268,34 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const created = await sync.call(
         'POST',
         '/api/sync/configurations',
-        routeConfig('every_second_prices', { source_system: 'erpnext', sync_frequency: 'daily' }, { eventTypes: ['item-price-updated'], target: { kind: 'webhook', url: webhookUrl }, schedule: '* * * * * *' }),
+        routeConfig(
+          'every_second_prices',
+          { source_system: 'erpnext', sync_frequency: 'daily' },
+          { eventTypes: ['item-price-updated'], target: { kind: 'webhook', url: webhookUrl }, schedule: '* * * * * *' },
+        ),
       );
       expect(created.statusCode, JSON.stringify(created.json())).toBe(201);
       await sync.background!.scheduler!.refresh();
       const body = { doctype: 'Item Price', name: 'PRICE-1', price_list_rate: '12.50' };
       const accepted = await webhook('/webhooks/erpnext/item-price-updated', body, signWebhookBody(JSON.stringify(body), WEBHOOK_SECRET));
       expect(accepted.json().deliveries).toBe(1);
-      await eventually(async () => expect(receiver.received.find((hit) => hit.body.aggregateId === 'PRICE-1')?.body.payload).toEqual(body), 20_000);
-      const row = await sync.db.selectFrom('sync_status').selectAll().where('event_id', '=', accepted.json().eventId).executeTakeFirstOrThrow();
+      await eventually(
+        async () => expect(receiver.received.find((hit) => hit.body.aggregateId === 'PRICE-1')?.body.payload).toEqual(body),
+        20_000,
+      );
+      const row = await sync.db
+        .selectFrom('sync_status')
+        .selectAll()
+        .where('event_id', '=', accepted.json().eventId)
+        .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ held: false, operation_type: 'bulk_sync' });
-      expect((await sync.call('PATCH', `/api/sync/configurations/${created.json().config_id}`, { configuration: { ...created.json().configuration, schedule: 'not a cron' } })).json().code).toBe('SYNC_CONFIG_INVALID');
+      expect(
+        (
+          await sync.call('PATCH', `/api/sync/configurations/${created.json().config_id}`, {
+            configuration: { ...created.json().configuration, schedule: 'not a cron' },
+          })
+        ).json().code,
+      ).toBe('SYNC_CONFIG_INVALID');
     });
 
     it('answers malformed requests with 400 and a stable code', async () => {
@@ -221,7 +313,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(response.statusCode, `${method} ${url}`).toBe(400);
         expect(typeof response.json().code).toBe('string');
       }
-      expect((await sync.call('POST', '/api/sync/status/00000000-0000-4000-8000-000000000000/replay')).json().code).toBe('SYNC_STATUS_NOT_FOUND');
+      expect((await sync.call('POST', '/api/sync/status/00000000-0000-4000-8000-000000000000/replay')).json().code).toBe(
+        'SYNC_STATUS_NOT_FOUND',
+      );
     });
 
     it('creates monthly partitions ahead, archives past the active window and drops past the archive window', async () => {

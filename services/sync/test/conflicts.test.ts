@@ -7,7 +7,14 @@ import { eventually, routeConfig, startSync, testEnv, type SyncUnderTest } from 
 const STRATEGIES = {
   sw: { strategy: 'source_wins' },
   tw: { strategy: 'target_wins' },
-  mg: { strategy: 'merge', fieldRules: { credit_limit: { rule: 'higher' }, status: { rule: 'stage_priority', stages: ['draft', 'confirmed', 'shipped'] }, reserved: { rule: 'sum' } } },
+  mg: {
+    strategy: 'merge',
+    fieldRules: {
+      credit_limit: { rule: 'higher' },
+      status: { rule: 'stage_priority', stages: ['draft', 'confirmed', 'shipped'] },
+      reserved: { rule: 'sum' },
+    },
+  },
   br: { strategy: 'business_rule', rule: 'order_status_from_event' },
   mn: { strategy: 'manual' },
   au: { strategy: 'manual', autoResolveVersionMismatch: true },
@@ -32,7 +39,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const response = await sync.call(
           'POST',
           '/api/sync/configurations',
-          routeConfig(`conflict_${key}`, { target_system: `t_${key}` }, { eventTypes: [`${key}.*`], target: { kind: 'service', service: `t_${key}` }, conflict }),
+          routeConfig(
+            `conflict_${key}`,
+            { target_system: `t_${key}` },
+            { eventTypes: [`${key}.*`], target: { kind: 'service', service: `t_${key}` }, conflict },
+          ),
         );
         expect(response.statusCode).toBe(201);
       }
@@ -49,7 +60,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     async function conflictOn(key: keyof typeof STRATEGIES, sourceData: Record<string, unknown>, targetData: Record<string, unknown>) {
       const aggregateId = `${key}-${Math.random().toString(36).slice(2, 8)}`;
       await consumer.seedEntity(aggregateId, 5, targetData);
-      const [eventId] = await source.write([{ aggregateType: 'customer', aggregateId, type: `${key}.updated`, payload: sourceData, metadata: { version: 3 } }]);
+      const [eventId] = await source.write([
+        { aggregateType: 'customer', aggregateId, type: `${key}.updated`, payload: sourceData, metadata: { version: 3 } },
+      ]);
       const conflict = await eventually(async () => {
         const list = await sync.call('GET', `/api/sync/conflicts?entityId=${aggregateId}`);
         expect(list.json().items).toHaveLength(1);
@@ -67,11 +80,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     }
 
     it('source_wins: records the conflict and redelivers the source data forced', async () => {
-      const { aggregateId, eventId, conflict } = await conflictOn('sw', { name: 'From ERP', credit_limit: '100' }, { name: 'Local', credit_limit: '900' });
+      const { aggregateId, eventId, conflict } = await conflictOn(
+        'sw',
+        { name: 'From ERP', credit_limit: '100' },
+        { name: 'Local', credit_limit: '900' },
+      );
       await settled(eventId, 'completed');
       expect((await consumer.entity(aggregateId))!.data).toEqual({ name: 'From ERP', credit_limit: '100' });
       const detail = (await sync.call('GET', `/api/sync/conflicts/${conflict.conflict_id}`)).json();
-      expect(detail).toMatchObject({ conflict_type: 'version_mismatch', resolution_status: 'resolved', resolution_strategy: 'source_wins', source_version: '3', target_version: '5' });
+      expect(detail).toMatchObject({
+        conflict_type: 'version_mismatch',
+        resolution_status: 'resolved',
+        resolution_strategy: 'source_wins',
+        source_version: '3',
+        target_version: '5',
+      });
       expect(detail.target_value).toEqual({ name: 'Local', credit_limit: '900' });
       expect(consumer.forced).toContain(eventId);
       expect((await consumer.applied()).filter((row) => row.event_id === eventId)).toHaveLength(1);
@@ -106,32 +129,65 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('business_rule: the registered rule decides (order status from the event, items and total kept)', async () => {
-      const { aggregateId, eventId } = await conflictOn('br', { status: 'cancelled', notes: 'customer called', total: '1.00', items: [] }, { status: 'confirmed', total: '250.00', items: [{ sku: 'A' }] });
+      const { aggregateId, eventId } = await conflictOn(
+        'br',
+        { status: 'cancelled', notes: 'customer called', total: '1.00', items: [] },
+        { status: 'confirmed', total: '250.00', items: [{ sku: 'A' }] },
+      );
       await settled(eventId, 'completed');
-      expect((await consumer.entity(aggregateId))!.data).toEqual({ status: 'cancelled', notes: 'customer called', total: '250.00', items: [{ sku: 'A' }] });
+      expect((await consumer.entity(aggregateId))!.data).toEqual({
+        status: 'cancelled',
+        notes: 'customer called',
+        total: '250.00',
+        items: [{ sku: 'A' }],
+      });
     });
 
     it('manual: waits for a person, who assigns, reviews and resolves with an edited value applied to the target', async () => {
-      const { aggregateId, eventId, conflict } = await conflictOn('mn', { name: 'From ERP', credit_limit: '100' }, { name: 'Local', credit_limit: '900' });
+      const { aggregateId, eventId, conflict } = await conflictOn(
+        'mn',
+        { name: 'From ERP', credit_limit: '100' },
+        { name: 'Local', credit_limit: '900' },
+      );
       await settled(eventId, 'conflict');
       // Later events of the aggregate wait behind the open conflict.
-      const [laterId] = await source.write([{ aggregateType: 'customer', aggregateId, type: 'mn.updated', payload: { name: 'Later', credit_limit: '100' }, metadata: { version: 9 } }]);
+      const [laterId] = await source.write([
+        {
+          aggregateType: 'customer',
+          aggregateId,
+          type: 'mn.updated',
+          payload: { name: 'Later', credit_limit: '100' },
+          metadata: { version: 9 },
+        },
+      ]);
       const id = conflict.conflict_id;
       const assigned = await sync.call('POST', `/api/sync/conflicts/${id}/assign`, { assignee: 'bob' });
       expect(assigned.statusCode, JSON.stringify(assigned.json())).toBe(200);
-      expect((await sync.call('POST', `/api/sync/conflicts/${id}/review`, { note: 'credit limit was raised locally on purpose' })).statusCode).toBe(200);
+      expect(
+        (await sync.call('POST', `/api/sync/conflicts/${id}/review`, { note: 'credit limit was raised locally on purpose' })).statusCode,
+      ).toBe(200);
       await eventually(async () => {
         const later = await sync.db.selectFrom('sync_status').select('sync_status').where('event_id', '=', laterId!).executeTakeFirst();
         expect(later?.sync_status).toBe('pending');
       });
-      const resolved = await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, { choice: 'custom', value: { name: 'From ERP', credit_limit: '900' }, reason: 'keep the raised limit' });
+      const resolved = await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, {
+        choice: 'custom',
+        value: { name: 'From ERP', credit_limit: '900' },
+        reason: 'keep the raised limit',
+      });
       expect(resolved.statusCode).toBe(200);
       await settled(eventId, 'completed');
       await eventually(async () => expect((await consumer.entity(aggregateId))!.data).toEqual({ name: 'Later', credit_limit: '100' }));
       const applied = (await consumer.applied()).filter((row) => row.aggregate_id === aggregateId).map((row) => row.event_id);
       expect(applied).toEqual([eventId, laterId]);
       const detail = (await sync.call('GET', `/api/sync/conflicts/${id}`)).json();
-      expect(detail).toMatchObject({ resolution_status: 'resolved', resolution_strategy: 'manual', resolved_by: 'alice', assigned_to: 'bob', resolved_value: { name: 'From ERP', credit_limit: '900' } });
+      expect(detail).toMatchObject({
+        resolution_status: 'resolved',
+        resolution_strategy: 'manual',
+        resolved_by: 'alice',
+        assigned_to: 'bob',
+        resolved_value: { name: 'From ERP', credit_limit: '900' },
+      });
       expect(detail.audit.map((entry: any) => entry.action)).toEqual(['detected', 'queued_for_review', 'assigned', 'reviewed', 'resolved']);
       const again = await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, { choice: 'source', reason: 'twice' });
       expect(again.statusCode).toBe(409);
@@ -145,7 +201,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const escalated = await sync.call('POST', `/api/sync/conflicts/${id}/escalate`, { to: 'carol', reason: 'financial impact' });
       expect(escalated.json()).toMatchObject({ resolution_status: 'escalated', escalated_to: 'carol' });
       expect((await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, { choice: 'custom', reason: 'no value' })).statusCode).toBe(400);
-      expect((await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, { choice: 'target', reason: 'local is right' })).statusCode).toBe(200);
+      expect(
+        (await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, { choice: 'target', reason: 'local is right' })).statusCode,
+      ).toBe(200);
       await settled(eventId, 'completed');
       expect((await consumer.entity(aggregateId))!.data).toEqual({ name: 'Local' });
       expect((await sync.call('GET', '/api/sync/conflicts/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
@@ -156,7 +214,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await settled(eventId, 'completed');
       expect((await consumer.entity(aggregateId))!.data).toEqual({ name: 'From ERP' });
       const detail = (await sync.call('GET', `/api/sync/conflicts/${conflict.conflict_id}`)).json();
-      expect(detail).toMatchObject({ resolution_status: 'resolved', resolution_strategy: 'source_wins', resolved_by: 'system_auto_resolver', auto_resolvable: true });
+      expect(detail).toMatchObject({
+        resolution_status: 'resolved',
+        resolution_strategy: 'source_wins',
+        resolved_by: 'system_auto_resolver',
+        auto_resolvable: true,
+      });
       expect(detail.audit.map((entry: any) => entry.action)).toEqual(['detected', 'auto_resolved']);
     });
   });

@@ -24,7 +24,8 @@ const AGGREGATES = 200;
  * and none may be applied twice.
  */
 const targets = testDatabases({ dialects: ['postgres'] });
-if (targets.length === 0) describe.skip('kill -9 during load (needs TEST_POSTGRES_URL)', () => it('runs on PostgreSQL only', () => undefined));
+if (targets.length === 0)
+  describe.skip('kill -9 during load (needs TEST_POSTGRES_URL)', () => it('runs on PostgreSQL only', () => undefined));
 for (const target of targets) {
   describe(`${target.label}: kill -9 during load`, () => {
     const handles: TestDatabase[] = [];
@@ -82,12 +83,17 @@ for (const target of targets) {
         SYNC_WORKER_CONCURRENCY: '64',
         SYNC_TARGET_CONCURRENCY: '64',
       };
-      const spawned = spawn(process.execPath, ['--import', 'tsx', 'services/sync/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const spawned = spawn(process.execPath, ['--import', 'tsx', 'services/sync/src/main.ts'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       spawned.stderr?.on('data', () => undefined);
       return spawned;
     }
 
-    const appliedCount = async () => Number((await sql<{ n: string }>`select count(*) as n from applied`.execute(consumer.database.db)).rows[0]!.n);
+    const appliedCount = async () =>
+      Number((await sql<{ n: string }>`select count(*) as n from applied`.execute(consumer.database.db)).rows[0]!.n);
 
     it('loses nothing and applies nothing twice', { timeout: 240_000 }, async () => {
       child = startSyncProcess();
@@ -120,13 +126,25 @@ for (const target of targets) {
       const byAggregate = new Map<string, number[]>();
       for (const row of applied) byAggregate.set(row.aggregate_id, [...(byAggregate.get(row.aggregate_id) ?? []), row.n!]);
       for (const sequence of byAggregate.values()) expect(sequence).toEqual([...sequence].sort((x, y) => x - y));
-      const statuses = await sql<{ sync_status: string; n: string }>`select sync_status, count(*) as n from sync_status group by sync_status`.execute(syncDatabase.database.db);
-      await eventually(async () => {
-        const rows = await sql<{ sync_status: string; n: string }>`select sync_status, count(*) as n from sync_status group by sync_status`.execute(syncDatabase.database.db);
-        expect(rows.rows.map((row) => [row.sync_status, Number(row.n)])).toEqual([['completed', TOTAL]]);
-      }, 30_000, 100);
+      const statuses = await sql<{
+        sync_status: string;
+        n: string;
+      }>`select sync_status, count(*) as n from sync_status group by sync_status`.execute(syncDatabase.database.db);
+      await eventually(
+        async () => {
+          const rows = await sql<{
+            sync_status: string;
+            n: string;
+          }>`select sync_status, count(*) as n from sync_status group by sync_status`.execute(syncDatabase.database.db);
+          expect(rows.rows.map((row) => [row.sync_status, Number(row.n)])).toEqual([['completed', TOTAL]]);
+        },
+        30_000,
+        100,
+      );
       expect(statuses.rows.length).toBeGreaterThan(0);
-      const cursor = await sql<{ cursor: string }>`select cursor from sync_source_cursors where source = 'src'`.execute(syncDatabase.database.db);
+      const cursor = await sql<{ cursor: string }>`select cursor from sync_source_cursors where source = 'src'`.execute(
+        syncDatabase.database.db,
+      );
       expect(Number(cursor.rows[0]!.cursor)).toBe(TOTAL);
       // The target may have seen redeliveries (the killed process's unfinished claims); it applied each once.
       expect(consumer.received).toBeGreaterThanOrEqual(TOTAL);

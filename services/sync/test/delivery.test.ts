@@ -44,7 +44,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     }
 
     it('collects the outbox feed in order and applies every event once, in order per aggregate', async () => {
-      const events = Array.from({ length: 200 }, (_, i) => ({ aggregateType: 'item', aggregateId: `ord-${i % 10}`, type: 'item.changed', payload: { n: i } }));
+      const events = Array.from({ length: 200 }, (_, i) => ({
+        aggregateType: 'item',
+        aggregateId: `ord-${i % 10}`,
+        type: 'item.changed',
+        payload: { n: i },
+      }));
       const ids: string[] = [];
       for (let i = 0; i < events.length; i += 20) ids.push(...(await source.write(events.slice(i, i + 20))));
       await eventually(async () => expect((await appliedFor('ord-')).length).toBe(200));
@@ -58,7 +63,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
       // Maintenance settles the log: processed, by which targets.
       await settleEvents(sync.db, new Date());
-      const logged = await sync.db.selectFrom('sync_events').select(['processing_status', 'processed_by_services', 'target_services']).where('event_id', 'in', ids).execute();
+      const logged = await sync.db
+        .selectFrom('sync_events')
+        .select(['processing_status', 'processed_by_services', 'target_services'])
+        .where('event_id', 'in', ids)
+        .execute();
       expect(logged).toHaveLength(200);
       expect(logged.every((row) => row.processing_status === 'processed')).toBe(true);
       expect(logged[0]).toMatchObject({ processed_by_services: ['tgt'], target_services: ['tgt'] });
@@ -69,7 +78,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await eventually(async () => expect((await appliedFor('dup-')).length).toBe(1));
       // The collector's page again, as after a crash between delivery and cursor: nothing new.
       const page = await fetchAll(source, ids[0]!);
-      const again = await captureEvents(sync.deps.capture, 'src', page.map((event) => toIncoming('src', event)));
+      const again = await captureEvents(
+        sync.deps.capture,
+        'src',
+        page.map((event) => toIncoming('src', event)),
+      );
       expect(again).toMatchObject({ captured: 0, duplicates: 1, deliveries: 0 });
       const stored = await sync.db.selectFrom('sync_status').select('id').where('event_id', '=', ids[0]!).execute();
       expect(stored).toHaveLength(1);
@@ -79,9 +92,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('delivers exactly once in effect when the target is down for a while', async () => {
       consumer.mode = 'down';
-      const ids = await source.write(Array.from({ length: 30 }, (_, i) => ({ aggregateType: 'item', aggregateId: `down-${i % 3}`, type: 'item.changed', payload: { n: i } })));
+      const ids = await source.write(
+        Array.from({ length: 30 }, (_, i) => ({
+          aggregateType: 'item',
+          aggregateId: `down-${i % 3}`,
+          type: 'item.changed',
+          payload: { n: i },
+        })),
+      );
       await eventually(async () => {
-        const retried = await sync.db.selectFrom('sync_status').select('retry_count').where('event_id', 'in', ids).where('retry_count', '>', 0).execute();
+        const retried = await sync.db
+          .selectFrom('sync_status')
+          .select('retry_count')
+          .where('event_id', 'in', ids)
+          .where('retry_count', '>', 0)
+          .execute();
         expect(retried.length).toBeGreaterThan(0);
       });
       consumer.mode = 'up';
@@ -102,18 +127,35 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           db: sync.db,
           clock: sync.context.clock,
           routes: deps.routes,
-          targets: new Targets({ peers: sync.context.peers, credentials: sync.context.credentials, scope: sync.context.scope, timeoutMs: 5000, breakerOpenMs: 100 }),
+          targets: new Targets({
+            peers: sync.context.peers,
+            credentials: sync.context.credentials,
+            scope: sync.context.scope,
+            timeoutMs: 5000,
+            breakerOpenMs: 100,
+          }),
           conflicts: deps.conflicts,
           logger: sync.context.logger,
         },
         { workerId: 'doomed', concurrency: 16, targetConcurrency: 16, leaseMs: 800, pollIntervalMs: 10, retryCapMs: 1000 },
       );
       doomed.start();
-      const ids = await source.write(Array.from({ length: 40 }, (_, i) => ({ aggregateType: 'item', aggregateId: `kill-${i % 20}`, type: 'item.changed', payload: { n: i } })));
-      await eventually(async () => {
-        const held = await sync.db.selectFrom('sync_status').select('id').where('lease_owner', '=', 'doomed').execute();
-        expect(held.length).toBeGreaterThan(0);
-      }, 10_000, 5);
+      const ids = await source.write(
+        Array.from({ length: 40 }, (_, i) => ({
+          aggregateType: 'item',
+          aggregateId: `kill-${i % 20}`,
+          type: 'item.changed',
+          payload: { n: i },
+        })),
+      );
+      await eventually(
+        async () => {
+          const held = await sync.db.selectFrom('sync_status').select('id').where('lease_owner', '=', 'doomed').execute();
+          expect(held.length).toBeGreaterThan(0);
+        },
+        10_000,
+        5,
+      );
       await doomed.crash();
       consumer.delayMs = 0;
       await eventually(async () => expect((await appliedFor('kill-')).length).toBe(40));
@@ -125,7 +167,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('parks exhausted deliveries as failed and replays them on request, keeping the aggregate’s order', async () => {
-      const created = await sync.call('POST', '/api/sync/configurations', routeConfig('src_fragile_to_tgt2', { target_system: 'tgt2', max_retries: 2 }, { eventTypes: ['fragile.*'], target: { kind: 'service', service: 'tgt2' } }));
+      const created = await sync.call(
+        'POST',
+        '/api/sync/configurations',
+        routeConfig(
+          'src_fragile_to_tgt2',
+          { target_system: 'tgt2', max_retries: 2 },
+          { eventTypes: ['fragile.*'], target: { kind: 'service', service: 'tgt2' } },
+        ),
+      );
       expect(created.statusCode).toBe(201);
       consumer.failing.add('fragile-1');
       const ids = await source.write([
@@ -140,7 +190,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
       expect(dead.retry_count).toBe(3);
       // The second event waits behind the parked first one.
-      const second = await sync.db.selectFrom('sync_status').select(['sync_status', 'retry_count']).where('event_id', '=', ids[1]!).executeTakeFirstOrThrow();
+      const second = await sync.db
+        .selectFrom('sync_status')
+        .select(['sync_status', 'retry_count'])
+        .where('event_id', '=', ids[1]!)
+        .executeTakeFirstOrThrow();
       expect(second).toEqual({ sync_status: 'pending', retry_count: 0 });
       consumer.failing.delete('fragile-1');
       const replay = await sync.call('POST', `/api/sync/status/${dead.sync_id}/replay`);
@@ -152,15 +206,34 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('counts a lost lease as an attempt: a poison delivery ends up parked, and a late success still completes it', async () => {
-      const row = await sync.db.selectFrom('sync_status').select(['id', 'max_retries']).where('entity_id', '=', 'ord-3').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const row = await sync.db
+        .selectFrom('sync_status')
+        .select(['id', 'max_retries'])
+        .where('entity_id', '=', 'ord-3')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       const past = new Date(Date.now() - 60_000);
-      await sync.db.updateTable('sync_status').set({ sync_status: 'in_progress', lease_owner: 'ghost', lease_expires_at: past, retry_count: row.max_retries }).where('id', '=', row.id).execute();
+      await sync.db
+        .updateTable('sync_status')
+        .set({ sync_status: 'in_progress', lease_owner: 'ghost', lease_expires_at: past, retry_count: row.max_retries })
+        .where('id', '=', row.id)
+        .execute();
       expect(await releaseExpiredLeases(sync.db, new Date())).toBeGreaterThanOrEqual(1);
       const parked = await sync.db.selectFrom('sync_status').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-      expect(parked).toMatchObject({ sync_status: 'failed', lease_owner: null, last_error_details: { code: 'SYNC_LEASE_EXPIRED', worker: 'ghost' } });
+      expect(parked).toMatchObject({
+        sync_status: 'failed',
+        lease_owner: null,
+        last_error_details: { code: 'SYNC_LEASE_EXPIRED', worker: 'ghost' },
+      });
       // The "dead" worker had in fact delivered: its completion still lands.
-      expect(await completeDeliveries(sync.db, [{ id: row.id, round: 0, durationMs: 5, completedAt: new Date(), ack: 'applied', transformed: null }])).toBe(1);
-      expect((await sync.db.selectFrom('sync_status').select('sync_status').where('id', '=', row.id).executeTakeFirstOrThrow()).sync_status).toBe('completed');
+      expect(
+        await completeDeliveries(sync.db, [
+          { id: row.id, round: 0, durationMs: 5, completedAt: new Date(), ack: 'applied', transformed: null },
+        ]),
+      ).toBe(1);
+      expect(
+        (await sync.db.selectFrom('sync_status').select('sync_status').where('id', '=', row.id).executeTakeFirstOrThrow()).sync_status,
+      ).toBe('completed');
     });
 
     it('runs three workers at once without delivering anything twice', async () => {
@@ -175,7 +248,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
               db: sync.db,
               clock: sync.context.clock,
               routes: deps.routes,
-              targets: new Targets({ peers: sync.context.peers, credentials: sync.context.credentials, scope: sync.context.scope, timeoutMs: 60_000, breakerOpenMs: 100 }),
+              targets: new Targets({
+                peers: sync.context.peers,
+                credentials: sync.context.credentials,
+                scope: sync.context.scope,
+                timeoutMs: 60_000,
+                breakerOpenMs: 100,
+              }),
               conflicts: deps.conflicts,
               logger: sync.context.logger,
             },
@@ -185,7 +264,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       );
       for (const worker of extra) worker.start();
       const receivedBefore = consumer.received;
-      const ids = await source.write(Array.from({ length: 150 }, (_, i) => ({ aggregateType: 'item', aggregateId: `multi-${i % 50}`, type: 'item.changed', payload: { n: i } })));
+      const ids = await source.write(
+        Array.from({ length: 150 }, (_, i) => ({
+          aggregateType: 'item',
+          aggregateId: `multi-${i % 50}`,
+          type: 'item.changed',
+          payload: { n: i },
+        })),
+      );
       await eventually(async () => expect((await appliedFor('multi-')).length).toBe(150));
       await Promise.all(extra.map((worker) => worker.stop()));
       expectOrderedOnce(await appliedFor('multi-'), ids);
@@ -196,7 +282,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const health = await sync.call('GET', '/api/sync/health');
       expect(health.statusCode).toBe(200);
       const body = health.json();
-      expect(body.sources.find((s: any) => s.source === 'src')).toMatchObject({ eventsSeen: expect.any(Number), msBehindSource: expect.any(Number) });
+      expect(body.sources.find((s: any) => s.source === 'src')).toMatchObject({
+        eventsSeen: expect.any(Number),
+        msBehindSource: expect.any(Number),
+      });
       expect(body.flows.some((flow: any) => flow.target_system === 'tgt' && Number(flow.completed_syncs) > 0)).toBe(true);
       const metrics = await signedInject(sync.app, { method: 'GET', url: '/metrics' });
       expect(metrics.body).toContain('sync_ms_behind_source{');
@@ -208,7 +297,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const windows = await sync.call('GET', '/api/sync/metrics?source=src&target=tgt');
       const types = new Set(windows.json().items.map((row: any) => row.metric_type));
       expect([...types].sort()).toEqual(['data_quality', 'error_rate', 'latency', 'throughput']);
-      const quality = windows.json().items.find((row: any) => row.metric_type === 'data_quality' && row.window_start === new Date(now - 600_000).toISOString());
+      const quality = windows
+        .json()
+        .items.find((row: any) => row.metric_type === 'data_quality' && row.window_start === new Date(now - 600_000).toISOString());
       expect(Number(quality.completeness_percentage)).toBe(100);
       const mine = new Date(now - 600_000).toISOString();
       const throughput = windows.json().items.find((row: any) => row.metric_type === 'throughput' && row.window_start === mine);

@@ -30,7 +30,9 @@ describe('sync source structure', () => {
   it('finds the source it checks', () => {
     expect(files.some((file) => file.path === 'features/queue/claim.ts')).toBe(true);
     // The patterns do see a write: the queue's own files match them.
-    const queueWrites = files.filter((file) => file.path.startsWith('features/queue/') && WRITES_SYNC_STATUS.some((re) => re.test(file.text)));
+    const queueWrites = files.filter(
+      (file) => file.path.startsWith('features/queue/') && WRITES_SYNC_STATUS.some((re) => re.test(file.text)),
+    );
     expect(queueWrites.length).toBeGreaterThanOrEqual(8);
   });
 

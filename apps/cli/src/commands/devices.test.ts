@@ -30,7 +30,11 @@ describe('tributary devices', () => {
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const status = await fetch(`${url}/devices`);
-    expect(await status.json()).toEqual({ type: 'devices', devices: { scale: 'absent', scanner: 'absent', button: 'absent', printer: 'absent' }, scale: null });
+    expect(await status.json()).toEqual({
+      type: 'devices',
+      devices: { scale: 'absent', scanner: 'absent', button: 'absent', printer: 'absent' },
+      scale: null,
+    });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(lines.some((entry) => entry.msg === 'stopping the device bridge' && entry.service === 'devices')).toBe(true);

@@ -17,7 +17,10 @@ const logger = silentLogger();
 /** Opens erp's embedded database in the data directory, runs `work` against its app, closes it. */
 async function withErp<T>(
   dataDir: string,
-  work: (call: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<{ statusCode: number; json(): any }>, rawEmails: () => Promise<string[]>) => Promise<T>,
+  work: (
+    call: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<{ statusCode: number; json(): any }>,
+    rawEmails: () => Promise<string[]>,
+  ) => Promise<T>,
 ): Promise<T> {
   const { database } = await openServiceDatabase('erp', dataDir, {}, logger, pgliteTemplateOnce());
   // Through the service definition, as `tributary up` builds it.
@@ -36,8 +39,13 @@ async function withErp<T>(
     env: {},
   })) as HttpApp;
   try {
-    const rawEmails = async () => (await sql<{ email_id: string }>`select email_id from "tabCustomer" order by name`.execute(database.db)).rows.map((r) => r.email_id);
-    return await work((method, url, body) => signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'ops', roles: ['manager'] } }), rawEmails);
+    const rawEmails = async () =>
+      (await sql<{ email_id: string }>`select email_id from "tabCustomer" order by name`.execute(database.db)).rows.map((r) => r.email_id);
+    return await work(
+      (method, url, body) =>
+        signedInject(app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: 'ops', roles: ['manager'] } }),
+      rawEmails,
+    );
   } finally {
     await app.close();
     await database.close();
@@ -49,7 +57,10 @@ describe('tributary keys rotate', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'trb-keys-'));
     await migrateCommand('erp', { dataDir, env: {} }, logger);
     const oldKey = await withErp(dataDir, async (call, rawEmails) => {
-      for (let i = 0; i < 5; i++) expect((await call('POST', '/customers', { name: `C-${i}`, customer_name: `C ${i}`, email_id: `c${i}@example.in` })).statusCode).toBe(201);
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await call('POST', '/customers', { name: `C-${i}`, customer_name: `C ${i}`, email_id: `c${i}@example.in` })).statusCode,
+        ).toBe(201);
       return parseCiphertext((await rawEmails())[0]!)!.keyId;
     });
 
@@ -74,7 +85,11 @@ describe('tributary keys rotate', () => {
 
   it('refuses a service without encrypted fields, and a master rotation of a derived key', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'trb-keys-'));
-    await expect(keysRotateCommand({ service: 'orders', dataDir, env: {}, master: false, batchSize: 10 }, logger)).rejects.toThrow(/no encrypted fields/);
-    await expect(keysRotateCommand({ service: 'gateway', dataDir, env: {}, master: true, batchSize: 10 }, logger)).rejects.toThrow(/derived from its service secret/);
+    await expect(keysRotateCommand({ service: 'orders', dataDir, env: {}, master: false, batchSize: 10 }, logger)).rejects.toThrow(
+      /no encrypted fields/,
+    );
+    await expect(keysRotateCommand({ service: 'gateway', dataDir, env: {}, master: true, batchSize: 10 }, logger)).rejects.toThrow(
+      /derived from its service secret/,
+    );
   });
 });

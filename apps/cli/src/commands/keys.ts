@@ -31,7 +31,8 @@ export type KeysRotateReport =
   | { service: string; kind: 'master'; masterKeyId: string; file: string; rewrapped: number };
 
 async function encryptionOf(service: string): Promise<ServiceEncryption> {
-  if (!(ENCRYPTED_SERVICES as readonly string[]).includes(service)) throw new Error(`"${service}" has no encrypted fields (one of: ${ENCRYPTED_SERVICES.join(', ')})`);
+  if (!(ENCRYPTED_SERVICES as readonly string[]).includes(service))
+    throw new Error(`"${service}" has no encrypted fields (one of: ${ENCRYPTED_SERVICES.join(', ')})`);
   // Resolved like the service definitions (services.ts): the CLI does not link every service.
   const module = (await import(import.meta.resolve(`@tributary/${service}/encryption`))) as { encryption?: ServiceEncryption };
   if (!module.encryption) throw new Error(`@tributary/${service}/encryption does not export "encryption"`);
@@ -64,14 +65,18 @@ export async function keysRotateCommand(options: KeysRotateOptions, logger: Logg
   // Refused before any database is opened.
   const masterFile = options.master ? encryption.masterKeyFile({ env, dataDir }) : undefined;
   if (options.master && !masterFile) {
-    throw new Error(`${options.service}'s master key is derived from its service secret; set TRIBUTARY_MASTER_KEY_FILE to a key file holding that key to rotate it (docs/operations.md)`);
+    throw new Error(
+      `${options.service}'s master key is derived from its service secret; set TRIBUTARY_MASTER_KEY_FILE to a key file holding that key to rotate it (docs/operations.md)`,
+    );
   }
   const { database } = await openServiceDatabase(options.service, dataDir, env, logger, pgliteTemplateOnce());
   try {
     try {
       await database.db.selectFrom(FIELD_KEY_TABLE).select('key_id').limit(1).execute();
     } catch {
-      throw new Error(`${options.service} has no ${FIELD_KEY_TABLE} table yet: run "tributary migrate ${options.service}" (or start it) first`);
+      throw new Error(
+        `${options.service} has no ${FIELD_KEY_TABLE} table yet: run "tributary migrate ${options.service}" (or start it) first`,
+      );
     }
     if (masterFile) {
       const file = masterFile;
@@ -85,7 +90,14 @@ export async function keysRotateCommand(options: KeysRotateOptions, logger: Logg
     const masterKeys = await encryption.masterKeys({ env, dataDir, secret: await serviceSecret(options.service, dataDir, env) });
     const cipher = new FieldCipher({ db: database.db, masterKeys });
     const report = await rotateAndReencrypt(database.db, cipher, encryption.tables, { batchSize: options.batchSize });
-    return { service: options.service, kind: 'data', newKeyId: report.newKeyId, rewritten: report.rewritten, retired: report.retired, remaining: report.remaining };
+    return {
+      service: options.service,
+      kind: 'data',
+      newKeyId: report.newKeyId,
+      rewritten: report.rewritten,
+      retired: report.retired,
+      remaining: report.remaining,
+    };
   } finally {
     await database.close();
   }
@@ -114,7 +126,16 @@ export function registerKeysCommand(program: Command): void {
     .action(async (options: { service: string; master?: boolean; batchSize: number; json?: boolean }) => {
       const global = program.opts<{ dataDir: string; logLevel: string }>();
       const logger = createLogger({ name: 'tributary', level: global.logLevel });
-      const report = await keysRotateCommand({ service: options.service, dataDir: global.dataDir, env: process.env, master: options.master === true, batchSize: options.batchSize }, logger);
+      const report = await keysRotateCommand(
+        {
+          service: options.service,
+          dataDir: global.dataDir,
+          env: process.env,
+          master: options.master === true,
+          batchSize: options.batchSize,
+        },
+        logger,
+      );
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatKeysReport(report));
       process.exitCode = report.kind === 'data' && report.remaining > 0 ? 2 : 0;
     });

@@ -18,17 +18,28 @@ async function prepare(name: string, database: Database): Promise<void> {
   const definition = (await loadService(name))!;
   await migrateToLatest(database, definition.migrations);
   const context: ServiceContext = {
-    name, database, logger: silentLogger(), clock: systemClock, keyring, credentials: testCredentials(name, keyring), scope: TEST_SCOPE, peers: {},
+    name,
+    database,
+    logger: silentLogger(),
+    clock: systemClock,
+    keyring,
+    credentials: testCredentials(name, keyring),
+    scope: TEST_SCOPE,
+    peers: {},
     env: { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' },
   };
   await definition.seed?.(context);
   if (name === 'gateway') {
     await sql`insert into api_audit_logs (request_id, http_method, path, user_id, authentication_method, client_ip, user_agent, status_code, response_time_ms, decision, request_timestamp, response_timestamp, rate_limited)
-      values ('r1', 'GET', '/api/v1/orders/order', 'usr_admin', 'jwt', '203.0.113.7', 'Mozilla/5.0 (Alice laptop)', 200, 3, 'allowed', now(), now(), false)`.execute(database.db);
+      values ('r1', 'GET', '/api/v1/orders/order', 'usr_admin', 'jwt', '203.0.113.7', 'Mozilla/5.0 (Alice laptop)', 200, 3, 'allowed', now(), now(), false)`.execute(
+      database.db,
+    );
   }
   if (name === 'sync') {
     // Partitions are the maintenance loop's to make; one for this test's rows.
-    await sql`create table sync_events_mask_test partition of sync_events for values from ('2000-01-01') to ('2100-01-01')`.execute(database.db);
+    await sql`create table sync_events_mask_test partition of sync_events for values from ('2000-01-01') to ('2100-01-01')`.execute(
+      database.db,
+    );
     await sql`insert into sync_events (event_id, event_type, event_source, event_name, doctype, doc_name, event_data, metadata, event_timestamp, source_user, source_ip, target_services, processed_by_services)
       values ('e1', 'update', 'erpnext', 'customer-updated', 'Customer', 'CUST-1', ${JSON.stringify({ customer_name: 'Kamal Perera', owner: 'usr_admin', qty: 3 })},
         ${JSON.stringify({ user: 'usr_admin' })}, now(), 'usr_admin', '198.51.100.4', '[]', '[]')`.execute(database.db);
@@ -100,7 +111,13 @@ for (const { service, dialects } of CASES) {
         const to = await copy.open();
         try {
           for (const [table, rows] of Object.entries(report.tables)) {
-            const [count] = await columnValues(from, `select count(*) as n from ${table.split('.').map((p) => (from.dialect === 'mysql' ? `\`${p}\`` : `"${p}"`)).join('.')}`);
+            const [count] = await columnValues(
+              from,
+              `select count(*) as n from ${table
+                .split('.')
+                .map((p) => (from.dialect === 'mysql' ? `\`${p}\`` : `"${p}"`))
+                .join('.')}`,
+            );
             expect({ table, rows }).toEqual({ table, rows: Number(count!.n) });
           }
           if (service === 'gateway') {
@@ -117,14 +134,23 @@ for (const { service, dialects } of CASES) {
             expect(await columnValues(to, `select key_id from field_key`)).toEqual([]);
             expect((await columnValues(to, `select email_bidx from api_users`)).every((row) => row.email_bidx === null)).toBe(true);
             // The same person is the same fake everywhere: the audit row still joins its user.
-            const [audit] = await columnValues(to, `select a.client_ip::text as ip, a.user_agent, u.username from api_audit_logs a join api_users u on u.user_id = a.user_id where a.request_id = 'r1'`);
+            const [audit] = await columnValues(
+              to,
+              `select a.client_ip::text as ip, a.user_agent, u.username from api_audit_logs a join api_users u on u.user_id = a.user_id where a.request_id = 'r1'`,
+            );
             expect(audit).toBeDefined();
             expect(audit!.ip).not.toContain('203.0.113.7');
             expect(String(audit!.user_agent)).not.toContain('Alice');
           }
           if (service === 'erp') {
-            const customers = await columnValues(to, 'select name, customer_name, owner from `tabCustomer` order by name'.replace(/`/g, to.dialect === 'mysql' ? '`' : '"'));
-            const original = await columnValues(from, 'select name, customer_name from `tabCustomer` order by name'.replace(/`/g, from.dialect === 'mysql' ? '`' : '"'));
+            const customers = await columnValues(
+              to,
+              'select name, customer_name, owner from `tabCustomer` order by name'.replace(/`/g, to.dialect === 'mysql' ? '`' : '"'),
+            );
+            const original = await columnValues(
+              from,
+              'select name, customer_name from `tabCustomer` order by name'.replace(/`/g, from.dialect === 'mysql' ? '`' : '"'),
+            );
             expect(customers.map((c) => c.name)).toEqual(original.map((c) => c.name));
             for (const customer of customers) {
               expect(original.map((o) => o.customer_name)).not.toContain(customer.customer_name);
@@ -141,13 +167,18 @@ for (const { service, dialects } of CASES) {
         await expect(maskCommand({ service, from: source.url, to: copy.url, key: KEY })).rejects.toThrow(/not an empty database/);
         const to = await copy.open();
         const snapshot = async () =>
-          service === 'gateway' ? columnValues(to, 'select user_id, email from api_users order by user_id') : service === 'erp' ? columnValues(to, `select count(*) as n from ${to.dialect === 'mysql' ? '`tabCustomer`' : '"tabCustomer"'}`) : [];
+          service === 'gateway'
+            ? columnValues(to, 'select user_id, email from api_users order by user_id')
+            : service === 'erp'
+              ? columnValues(to, `select count(*) as n from ${to.dialect === 'mysql' ? '`tabCustomer`' : '"tabCustomer"'}`)
+              : [];
         const before = await snapshot();
         await to.close();
         const again = await maskCommand({ service, from: source.url, to: copy.url, key: KEY, replace: true });
         expect(again.leaks).toEqual([]);
         const reopened = await copy.open();
-        const after = service === 'gateway' ? await columnValues(reopened, 'select user_id, email from api_users order by user_id') : before;
+        const after =
+          service === 'gateway' ? await columnValues(reopened, 'select user_id, email from api_users order by user_id') : before;
         await reopened.close();
         expect(after).toEqual(before);
       });

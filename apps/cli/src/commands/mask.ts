@@ -25,7 +25,9 @@ export interface MaskCommandResult extends MaskReport {
 /** The service's personal-data declaration, next to its service definition (`src/features/privacy/`). */
 export async function loadDeclaration(name: string): Promise<PersonalDataDeclaration> {
   const serviceUrl = import.meta.resolve(`@tributary/${name}/service`);
-  const module = (await import(new URL('./features/privacy/privacy.declaration.ts', serviceUrl).href)) as { personalData?: PersonalDataDeclaration };
+  const module = (await import(new URL('./features/privacy/privacy.declaration.ts', serviceUrl).href)) as {
+    personalData?: PersonalDataDeclaration;
+  };
   if (!module.personalData) throw new Error(`Service "${name}" declares no personal data (src/features/privacy/privacy.declaration.ts)`);
   return module.personalData;
 }
@@ -37,7 +39,8 @@ export async function loadDeclaration(name: string): Promise<PersonalDataDeclara
  * pointing `--to` at a live database by mistake changes nothing.
  */
 export async function maskCommand(options: MaskCommandOptions): Promise<MaskCommandResult> {
-  if (!(SERVICE_NAMES as readonly string[]).includes(options.service)) throw new Error(`Unknown service "${options.service}" (one of: ${SERVICE_NAMES.join(', ')})`);
+  if (!(SERVICE_NAMES as readonly string[]).includes(options.service))
+    throw new Error(`Unknown service "${options.service}" (one of: ${SERVICE_NAMES.join(', ')})`);
   if (options.from === options.to) throw new Error('--from and --to are the same database');
   const definition = await loadService(options.service);
   if (!definition) throw new Error(`Service "${options.service}" is not built in this checkout yet`);

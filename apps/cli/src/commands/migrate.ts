@@ -5,7 +5,11 @@ import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
 import { loadService, SERVICE_NAMES } from '../services.js';
 
 /** `tributary migrate <service>`: the service's DATABASE_URL (or its embedded directory) to latest. */
-export async function migrateCommand(name: string, options: { dataDir: string; env: Record<string, string | undefined> }, logger: Logger): Promise<string[]> {
+export async function migrateCommand(
+  name: string,
+  options: { dataDir: string; env: Record<string, string | undefined> },
+  logger: Logger,
+): Promise<string[]> {
   if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
     throw new Error(`Unknown service "${name}" (one of: ${SERVICE_NAMES.join(', ')})`);
   }

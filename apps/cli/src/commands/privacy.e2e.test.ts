@@ -18,10 +18,20 @@ const PASSWORD = 'tributary-demo';
 const OFFICER = { userId: 'usr_grandpass_officer', username: 'grandpass-officer', email: 'grandpass-officer@demo.tributary.local' };
 const SUB = '7d0c2a55-3f4e-4a8b-9d51-2b1f0c9e8a11';
 const PLAN_ROW = {
-  lot_code: 'L1', order_code: 'ORD-PRIV', item_code: 'TEA-BLT00042-X', production_date: '2026-03-01', stock: '0', requirement: '1000',
-  location: 'GP', product_code: 'P1', product_name: 'Breakfast blend', item_name: 'Blend', sub_location: 'A', plan_start: '2026-03-01', plan_end: '2026-03-31',
+  lot_code: 'L1',
+  order_code: 'ORD-PRIV',
+  item_code: 'TEA-BLT00042-X',
+  production_date: '2026-03-01',
+  stock: '0',
+  requirement: '1000',
+  location: 'GP',
+  product_code: 'P1',
+  product_name: 'Breakfast blend',
+  item_name: 'Blend',
+  sub_location: 'A',
+  plan_start: '2026-03-01',
+  plan_end: '2026-03-31',
 };
-
 
 interface Node {
   definition: ServiceDefinition;
@@ -36,7 +46,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     let gatewayUrl = '';
     const clients: ServiceClient[] = [];
     const signedAs = (principal: string, service: string) => {
-      const client = createServiceClient({ name: service, baseUrl: nodes.get(service)!.context.peers[service]!, credentials: testCredentials(principal, keyring), scope: TEST_SCOPE, retry: { maxAttempts: 1, baseMs: 1, capMs: 1 } });
+      const client = createServiceClient({
+        name: service,
+        baseUrl: nodes.get(service)!.context.peers[service]!,
+        credentials: testCredentials(principal, keyring),
+        scope: TEST_SCOPE,
+        retry: { maxAttempts: 1, baseMs: 1, capMs: 1 },
+      });
       clients.push(client);
       return client;
     };
@@ -48,8 +64,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
       return { status: response.status, body: (await response.json()) as any };
     };
-    const login = async (username: string) => (await http('POST', '/api/v1/auth/login', undefined, { username, password: PASSWORD })).body.accessToken as string;
-    const rows = async (service: string, query: string) => (await sql.raw<Record<string, unknown>>(query).execute(nodes.get(service)!.handle.database.db)).rows;
+    const login = async (username: string) =>
+      (await http('POST', '/api/v1/auth/login', undefined, { username, password: PASSWORD })).body.accessToken as string;
+    const rows = async (service: string, query: string) =>
+      (await sql.raw<Record<string, unknown>>(query).execute(nodes.get(service)!.handle.database.db)).rows;
 
     beforeAll(async () => {
       const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()] as const)));
@@ -59,8 +77,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const handle = await target.create();
         await migrateToLatest(handle.database, definition.migrations);
         const context: ServiceContext = {
-          name, database: handle.database, logger: silentLogger(), clock: systemClock, keyring,
-          credentials: testCredentials(name, keyring), scope: TEST_SCOPE, peers, env: name === 'gateway' ? GATEWAY_ENV : {},
+          name,
+          database: handle.database,
+          logger: silentLogger(),
+          clock: systemClock,
+          keyring,
+          credentials: testCredentials(name, keyring),
+          scope: TEST_SCOPE,
+          peers,
+          env: name === 'gateway' ? GATEWAY_ENV : {},
         };
         if (name === 'gateway' || name === 'erp') await definition.seed?.(context);
         const app = (await definition.buildApp(context)) as HttpApp;
@@ -70,10 +95,30 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       gatewayUrl = peers.gateway!;
       // The officer's footprint: mapped to a group in orders, creating a request there, editing a customer in erp.
       const orders = signedAs('gateway', 'orders');
-      await orders.json({ method: 'POST', path: '/admin/user', body: { sub: SUB, username: OFFICER.username, group: 'GRANDPASS-OFFICER' }, identity: { user: 'usr_master_admin', roles: ['MASTER-ADMIN'] } });
-      await orders.json({ method: 'POST', path: '/order/plan', body: [PLAN_ROW], identity: { user: 'usr_grandpass_admin', roles: ['GRANDPASS-ADMIN'] } });
-      await orders.json({ method: 'POST', path: '/order', body: [{ order_code: 'ORD-PRIV', product_name: 'Breakfast blend', requirement: '10', status: 'ORDER_REQUESTED', comments: 'rush' }], identity: { user: OFFICER.userId, roles: ['GRANDPASS-OFFICER'] } });
-      await signedAs('gateway', 'erp').json({ method: 'POST', path: '/customers', body: { name: 'C-PRIV', customer_name: 'Kamal Private Buyer', customer_group: 'Retail' }, identity: { user: OFFICER.userId, roles: ['administrator'] } });
+      await orders.json({
+        method: 'POST',
+        path: '/admin/user',
+        body: { sub: SUB, username: OFFICER.username, group: 'GRANDPASS-OFFICER' },
+        identity: { user: 'usr_master_admin', roles: ['MASTER-ADMIN'] },
+      });
+      await orders.json({
+        method: 'POST',
+        path: '/order/plan',
+        body: [PLAN_ROW],
+        identity: { user: 'usr_grandpass_admin', roles: ['GRANDPASS-ADMIN'] },
+      });
+      await orders.json({
+        method: 'POST',
+        path: '/order',
+        body: [{ order_code: 'ORD-PRIV', product_name: 'Breakfast blend', requirement: '10', status: 'ORDER_REQUESTED', comments: 'rush' }],
+        identity: { user: OFFICER.userId, roles: ['GRANDPASS-OFFICER'] },
+      });
+      await signedAs('gateway', 'erp').json({
+        method: 'POST',
+        path: '/customers',
+        body: { name: 'C-PRIV', customer_name: 'Kamal Private Buyer', customer_group: 'Retail' },
+        identity: { user: OFFICER.userId, roles: ['administrator'] },
+      });
     }, 120_000);
 
     afterAll(async () => {
@@ -87,26 +132,43 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('refuses the routes to anyone but the administrator, and the internal ones to anyone but the gateway', async () => {
       const master = await login('master-admin');
       expect((await http('GET', `/api/v1/admin/privacy/subjects/${OFFICER.username}/export`, master)).status).toBe(403);
-      expect((await http('POST', `/api/v1/admin/privacy/subjects/${OFFICER.username}/erase`, master, { reason: 'asked' })).status).toBe(403);
+      expect((await http('POST', `/api/v1/admin/privacy/subjects/${OFFICER.username}/erase`, master, { reason: 'asked' })).status).toBe(
+        403,
+      );
       expect((await http('GET', `/api/v1/admin/privacy/subjects/${OFFICER.username}/export`)).status).toBe(401);
       for (const principal of ['processing', 'sync', 'cli']) {
-        const refused = await signedAs(principal, 'orders').request({ method: 'GET', path: '/internal/privacy/export', query: { subject: OFFICER.userId } });
+        const refused = await signedAs(principal, 'orders').request({
+          method: 'GET',
+          path: '/internal/privacy/export',
+          query: { subject: OFFICER.userId },
+        });
         expect({ status: refused.status, code: (refused.body as any).code }).toEqual({ status: 403, code: 'PRIVACY_CALLER_FORBIDDEN' });
       }
-      const erase = await signedAs('processing', 'erp').request({ method: 'POST', path: '/internal/privacy/erase', body: { subjects: ['C-PRIV'], pseudonym: 'erased-aaaaaaaaaa' } });
+      const erase = await signedAs('processing', 'erp').request({
+        method: 'POST',
+        path: '/internal/privacy/erase',
+        body: { subjects: ['C-PRIV'], pseudonym: 'erased-aaaaaaaaaa' },
+      });
       expect(erase.status).toBe(403);
-      expect((await rows('erp', `select customer_name from "tabCustomer" where name = 'C-PRIV'`))[0]!.customer_name).toBe('Kamal Private Buyer');
+      expect((await rows('erp', `select customer_name from "tabCustomer" where name = 'C-PRIV'`))[0]!.customer_name).toBe(
+        'Kamal Private Buyer',
+      );
       // Relayed by the gateway's proxy (which signs as the gateway too), for any user: refused.
       for (const user of ['admin', 'grandpass-officer', 'master-admin']) {
         const token = await login(user);
         for (const service of ['orders', 'processing', 'erp', 'sync']) {
           const relayed = await http('GET', `/api/v1/${service}/internal/privacy/export?subject=${OFFICER.userId}`, token);
           expect({ user, service, ok: relayed.status >= 200 && relayed.status < 300 }).toEqual({ user, service, ok: false });
-          const erase = await http('POST', `/api/v1/${service}/internal/privacy/erase`, token, { subjects: [OFFICER.userId], pseudonym: 'erased-bbbbbbbbbb' });
+          const erase = await http('POST', `/api/v1/${service}/internal/privacy/erase`, token, {
+            subjects: [OFFICER.userId],
+            pseudonym: 'erased-bbbbbbbbbb',
+          });
           expect({ user, service, ok: erase.status >= 200 && erase.status < 300 }).toEqual({ user, service, ok: false });
         }
       }
-      expect(await rows('orders', `select count(*)::int as n from order_request where created_by = '${OFFICER.userId}'`)).toEqual([{ n: 1 }]);
+      expect(await rows('orders', `select count(*)::int as n from order_request where created_by = '${OFFICER.userId}'`)).toEqual([
+        { n: 1 },
+      ]);
       const unsigned = await fetch(`${nodes.get('orders')!.context.peers.orders}/internal/privacy/export?subject=${OFFICER.userId}`);
       expect(unsigned.status).toBe(401);
     });
@@ -119,18 +181,25 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(exported.body.identifiers).toEqual(expect.arrayContaining([OFFICER.userId, OFFICER.username, OFFICER.email]));
       const tables = (service: string) => exported.body.services[service].tables.map((t: any) => `${t.table}:${t.relation}`);
       expect(tables('gateway')).toContain('api_users:owner');
-      expect(tables('orders')).toEqual(expect.arrayContaining(['order_request:actor', 'order_shipment_event:actor', 'admin.user:owner', 'outbox:mention']));
+      expect(tables('orders')).toEqual(
+        expect.arrayContaining(['order_request:actor', 'order_shipment_event:actor', 'admin.user:owner', 'outbox:mention']),
+      );
       expect(tables('erp')).toEqual(expect.arrayContaining(['tabCustomer:actor']));
       expect(Object.keys(exported.body.services).sort()).toEqual(['erp', 'gateway', 'orders', 'processing', 'sync']);
       const customer = await http('GET', '/api/v1/admin/privacy/subjects/C-PRIV/export', admin);
-      expect(customer.body.services.erp.tables.find((t: any) => t.relation === 'owner').rows[0]).toMatchObject({ name: 'C-PRIV', customer_name: 'Kamal Private Buyer' });
+      expect(customer.body.services.erp.tables.find((t: any) => t.relation === 'owner').rows[0]).toMatchObject({
+        name: 'C-PRIV',
+        customer_name: 'Kamal Private Buyer',
+      });
     });
 
     it('erases: business records stay, the person is gone everywhere, the erasure is audited without the values', async () => {
       const admin = await login('admin');
       const officerToken = await login(OFFICER.username);
       expect((await http('GET', '/api/v1/auth/profile', officerToken)).status).toBe(200);
-      const erased = await http('POST', `/api/v1/admin/privacy/subjects/${OFFICER.username}/erase`, admin, { reason: 'GDPR art. 17 request #42' });
+      const erased = await http('POST', `/api/v1/admin/privacy/subjects/${OFFICER.username}/erase`, admin, {
+        reason: 'GDPR art. 17 request #42',
+      });
       expect(erased.status).toBe(200);
       expect(erased.body.complete).toBe(true);
       const pseudonym = erased.body.pseudonym as string;
@@ -140,15 +209,26 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(erased.body.counts.gateway.api_users).toBe(1);
 
       // The request and its quantities stay, now by the pseudonym.
-      expect(await rows('orders', `select order_code, requirement::text as requirement, created_by from order_request`)).toEqual([{ order_code: 'ORD-PRIV', requirement: '10000', created_by: pseudonym }]);
+      expect(await rows('orders', `select order_code, requirement::text as requirement, created_by from order_request`)).toEqual([
+        { order_code: 'ORD-PRIV', requirement: '10000', created_by: pseudonym },
+      ]);
       expect(await rows('orders', `select count(*)::int as n from "admin"."user"`)).toEqual([{ n: 0 }]);
       expect(await rows('erp', `select owner from "tabCustomer" where name = 'C-PRIV'`)).toEqual([{ owner: pseudonym }]);
       // E-mail and name are encrypted at rest: the row holds ciphertext, the admin API reads the pseudonym.
-      const user = (await rows('gateway', `select username, email, full_name, is_active from api_users where user_id = '${pseudonym}'`))[0]!;
-      expect(user).toMatchObject({ username: pseudonym, email: expect.stringMatching(/^enc:v1:/), full_name: expect.stringMatching(/^enc:v1:/), is_active: false });
+      const user = (
+        await rows('gateway', `select username, email, full_name, is_active from api_users where user_id = '${pseudonym}'`)
+      )[0]!;
+      expect(user).toMatchObject({
+        username: pseudonym,
+        email: expect.stringMatching(/^enc:v1:/),
+        full_name: expect.stringMatching(/^enc:v1:/),
+        is_active: false,
+      });
       const shown = await http('GET', `/api/v1/admin/users?search=${pseudonym}`, admin);
       expect(shown.status).toBe(200);
-      expect(shown.body.items).toEqual([expect.objectContaining({ username: pseudonym, email: `${pseudonym}@erased.invalid`, fullName: pseudonym, isActive: false })]);
+      expect(shown.body.items).toEqual([
+        expect.objectContaining({ username: pseudonym, email: `${pseudonym}@erased.invalid`, fullName: pseudonym, isActive: false }),
+      ]);
       expect((await http('POST', '/api/v1/auth/login', undefined, { username: OFFICER.username, password: PASSWORD })).status).toBe(401);
       for (const service of SERVICE_NAMES) {
         const dump = JSON.stringify(await rows(service, service === 'gateway' ? `select * from api_users` : `select * from outbox`));
@@ -156,11 +236,20 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(dump).not.toContain(OFFICER.email);
       }
 
-      const audit = await rows('gateway', `select user_id, decision, status_code, query_params from api_audit_logs where decision = 'privacy_erasure'`);
+      const audit = await rows(
+        'gateway',
+        `select user_id, decision, status_code, query_params from api_audit_logs where decision = 'privacy_erasure'`,
+      );
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ user_id: 'usr_admin', status_code: 200 });
       const record = audit[0]!.query_params as any;
-      expect(record).toMatchObject({ privacy: 'erasure', subject: OFFICER.username, pseudonym, reason: 'GDPR art. 17 request #42', complete: true });
+      expect(record).toMatchObject({
+        privacy: 'erasure',
+        subject: OFFICER.username,
+        pseudonym,
+        reason: 'GDPR art. 17 request #42',
+        complete: true,
+      });
       expect(record.counts.orders.order_request).toBe(1);
       expect(JSON.stringify(record)).not.toContain(OFFICER.email);
       expect(JSON.stringify(record)).not.toContain(OFFICER.userId);
@@ -172,7 +261,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       for (const service of SERVICE_NAMES) expect(byId.body.services[service].tables).toEqual([]);
       const repeated = await http('POST', `/api/v1/admin/privacy/subjects/${OFFICER.username}/erase`, admin, { reason: 'retry' });
       expect(repeated.status).toBe(200);
-      for (const counts of Object.values(repeated.body.counts as Record<string, Record<string, number>>)) for (const n of Object.values(counts)) expect(n).toBe(0);
+      for (const counts of Object.values(repeated.body.counts as Record<string, Record<string, number>>))
+        for (const n of Object.values(counts)) expect(n).toBe(0);
       // A token issued before the erasure no longer works (checked last: the refused attempt is itself audited).
       expect((await http('GET', '/api/v1/auth/profile', officerToken)).status).toBe(401);
     });
@@ -182,7 +272,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const erased = await http('POST', '/api/v1/admin/privacy/subjects/C-PRIV/erase', admin, { reason: 'customer asked' });
       expect(erased.status).toBe(200);
       expect(erased.body.counts.erp.tabCustomer).toBe(1);
-      expect(await rows('erp', `select name, customer_name, customer_group from "tabCustomer" where name = 'C-PRIV'`)).toEqual([{ name: 'C-PRIV', customer_name: erased.body.pseudonym, customer_group: 'Retail' }]);
+      expect(await rows('erp', `select name, customer_name, customer_group from "tabCustomer" where name = 'C-PRIV'`)).toEqual([
+        { name: 'C-PRIV', customer_name: erased.body.pseudonym, customer_group: 'Retail' },
+      ]);
     });
 
     it('a service that cannot be reached leaves the erasure incomplete and audited; the retry completes it', async () => {
@@ -194,16 +286,23 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(partial.body.code).toBe('PRIVACY_ERASURE_INCOMPLETE');
       expect(partial.body.details.failures).toEqual([expect.objectContaining({ service: 'sync' })]);
       // The gateway kept the user, so the retry still finds every identifier.
-      expect((await rows('gateway', `select count(*)::int as n from api_users where username = 'seeduwa-officer'`))).toEqual([{ n: 1 }]);
-      const audit = await rows('gateway', `select status_code, error_code, query_params from api_audit_logs where decision = 'privacy_erasure' order by request_timestamp`);
-      expect(audit.at(-1)).toMatchObject({ status_code: 503, error_code: 'PRIVACY_ERASURE_INCOMPLETE', query_params: { subject: 'seeduwa-officer', complete: false } });
+      expect(await rows('gateway', `select count(*)::int as n from api_users where username = 'seeduwa-officer'`)).toEqual([{ n: 1 }]);
+      const audit = await rows(
+        'gateway',
+        `select status_code, error_code, query_params from api_audit_logs where decision = 'privacy_erasure' order by request_timestamp`,
+      );
+      expect(audit.at(-1)).toMatchObject({
+        status_code: 503,
+        error_code: 'PRIVACY_ERASURE_INCOMPLETE',
+        query_params: { subject: 'seeduwa-officer', complete: false },
+      });
 
       sync.app = (await sync.definition.buildApp(sync.context)) as HttpApp;
       await sync.app.listen({ host: '127.0.0.1', port: Number(new URL(sync.context.peers.sync!).port) });
       const retried = await http('POST', '/api/v1/admin/privacy/subjects/seeduwa-officer/erase', admin, { reason: 'request #43, retry' });
       expect(retried.status).toBe(200);
       expect(retried.body.complete).toBe(true);
-      expect((await rows('gateway', `select count(*)::int as n from api_users where username = 'seeduwa-officer'`))).toEqual([{ n: 0 }]);
+      expect(await rows('gateway', `select count(*)::int as n from api_users where username = 'seeduwa-officer'`)).toEqual([{ n: 0 }]);
     });
 
     it('refuses bad input with a 4xx and changes nothing', async () => {
@@ -215,7 +314,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await http('POST', '/api/v1/admin/privacy/subjects/someone/erase', admin, { reason: 'bad\u0000reason' })).status).toBe(400);
       expect((await http('GET', '/api/v1/admin/privacy/subjects/a%00b/export', admin)).status).toBe(400);
       const orders = signedAs('gateway', 'orders');
-      for (const body of [{ subjects: [], pseudonym: 'erased-aaaaaaaaaa' }, { subjects: ['x'], pseudonym: 'Robert' }, { subjects: ['a\u0000b'], pseudonym: 'erased-aaaaaaaaaa' }, { subjects: ['x'], pseudonym: 'erased-aaaaaaaaaa', extra: 1 }]) {
+      for (const body of [
+        { subjects: [], pseudonym: 'erased-aaaaaaaaaa' },
+        { subjects: ['x'], pseudonym: 'Robert' },
+        { subjects: ['a\u0000b'], pseudonym: 'erased-aaaaaaaaaa' },
+        { subjects: ['x'], pseudonym: 'erased-aaaaaaaaaa', extra: 1 },
+      ]) {
         expect((await orders.request({ method: 'POST', path: '/internal/privacy/erase', body })).status).toBe(400);
       }
       for (const query of [{ subject: 'a\u0000b' }, { subject: '' }, {}]) {

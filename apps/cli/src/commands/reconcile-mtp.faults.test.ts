@@ -4,8 +4,19 @@ import { testDatabases } from '@tributary/platform/testing';
 import { startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
 
 const PLAN_ROW = (orderCode: string) => ({
-  lot_code: 'L1', order_code: orderCode, item_code: 'TEA-BLT00042-X', production_date: '2026-03-01', stock: '0', requirement: '1000',
-  location: 'GP', product_code: 'P1', product_name: 'Breakfast blend', item_name: 'Blend', sub_location: 'A', plan_start: '2026-03-01', plan_end: '2026-03-31',
+  lot_code: 'L1',
+  order_code: orderCode,
+  item_code: 'TEA-BLT00042-X',
+  production_date: '2026-03-01',
+  stock: '0',
+  requirement: '1000',
+  location: 'GP',
+  product_code: 'P1',
+  product_name: 'Breakfast blend',
+  item_name: 'Blend',
+  sub_location: 'A',
+  plan_start: '2026-03-01',
+  plan_end: '2026-03-31',
 });
 
 function ok<T = any>(response: { status: number; body: T }, what: string): T {
@@ -17,18 +28,48 @@ function ok<T = any>(response: { status: number; body: T }, what: string): T {
 async function readyShipment(mtp: MtpPair, orderCode: string, kg: string, bags: number): Promise<{ rc: number; tea: string[] }> {
   const { orders, processing, call } = mtp;
   ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW(orderCode)]), 'plan');
-  const rc = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [{ order_code: orderCode, product_name: 'Breakfast blend', requirement: kg, status: 'ORDER_REQUESTED' }]), 'request')[0].request_code as number;
-  ok(await call(orders, 'SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'ORDER_READY' }]), 'ready');
+  const rc = ok(
+    await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
+      { order_code: orderCode, product_name: 'Breakfast blend', requirement: kg, status: 'ORDER_REQUESTED' },
+    ]),
+    'request',
+  )[0].request_code as number;
+  ok(
+    await call(orders, 'SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'ORDER_READY' }]),
+    'ready',
+  );
   await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-F', herbline_section: false });
-  const lot = ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: `T-${orderCode}`, no_of_bags: bags, weight_per_bag: 50 }), 'lot');
+  const lot = ok(
+    await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', {
+      item_code: `T-${orderCode}`,
+      no_of_bags: bags,
+      weight_per_bag: 50,
+    }),
+    'lot',
+  );
   const tea: string[] = [];
-  for (let i = 0; i < bags; i++) tea.push(ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', { ...lot, store_location: 'STORE-F', gross_weight: 51, bag_weight: 1 }), 'bag').barcode);
+  for (let i = 0; i < bags; i++)
+    tea.push(
+      ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
+          ...lot,
+          store_location: 'STORE-F',
+          gross_weight: 51,
+          bag_weight: 1,
+        }),
+        'bag',
+      ).barcode,
+    );
   await mtp.sync();
   return { rc, tea };
 }
 
 async function shipmentEvents(mtp: MtpPair, rc: number): Promise<string[]> {
-  const { rows } = await sql<{ status: string }>`select status from order_shipment_event where request_code = ${rc} and shipment_code = 1 order by event_id`.execute(mtp.orders.handle.database.db);
+  const { rows } = await sql<{
+    status: string;
+  }>`select status from order_shipment_event where request_code = ${rc} and shipment_code = 1 order by event_id`.execute(
+    mtp.orders.handle.database.db,
+  );
   return rows.map((row) => row.status);
 }
 
@@ -52,16 +93,35 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('orders stops in the middle of a dispatch: compensated, nothing half-applied, the retry succeeds exactly once', async () => {
       const { orders, processing, call } = mtp;
       const { rc, tea } = await readyShipment(mtp, 'ORD-FAULT', '40', 2);
-      const body = { request_code: rc, shipment_code: 1, shipment_vehicle: 'WP-CAB-1', bags: [{ table_name: 'tealine', barcode: tea[0], amount: '25' }, { table_name: 'tealine', barcode: tea[1], amount: '15' }] };
+      const body = {
+        request_code: rc,
+        shipment_code: 1,
+        shipment_vehicle: 'WP-CAB-1',
+        bags: [
+          { table_name: 'tealine', barcode: tea[0], amount: '25' },
+          { table_name: 'tealine', barcode: tea[1], amount: '15' },
+        ],
+      };
       const key = { 'idempotency-key': 'fault-dispatch-1' };
 
       await mtp.stopOrders();
       // The shipment comes from the local copy, both bags are allocated, then SHIPMENT_DISPATCHED cannot be posted.
       const failed = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body, key);
       expect(failed.status).toBe(503);
-      expect(failed.body).toMatchObject({ code: 'DISPATCH_FAILED', details: { failedStep: 'dispatched-event', compensated: [`allocate:tealine:${tea[1]}`, `allocate:tealine:${tea[0]}`], compensationFailures: [] } });
+      expect(failed.body).toMatchObject({
+        code: 'DISPATCH_FAILED',
+        details: {
+          failedStep: 'dispatched-event',
+          compensated: [`allocate:tealine:${tea[1]}`, `allocate:tealine:${tea[0]}`],
+          compensationFailures: [],
+        },
+      });
       expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_CIRCUIT_OPEN']).toContain(failed.body.details.cause);
-      for (const bag of tea) expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${bag}`), 'scan')).toMatchObject({ allocated: '0.00', status: 'ACCEPTED' });
+      for (const bag of tea)
+        expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${bag}`), 'scan')).toMatchObject({
+          allocated: '0.00',
+          status: 'ACCEPTED',
+        });
       const record = ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment/dispatch?key=fault-dispatch-1'), 'dispatch row');
       expect(record.state).toBe('failed');
       expect(record.steps.map((s: any) => `${s.step}:${s.state}`)).toEqual([
@@ -75,17 +135,27 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
       await mtp.startOrders();
       // Once the circuit has let a probe through and closed, the same dispatch (same key) goes through once.
-      await eventually(async () => (await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment')).headers['x-tributary-stale'] === 'false');
+      await eventually(
+        async () => (await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment')).headers['x-tributary-stale'] === 'false',
+      );
       const retried = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body, key);
       expect(retried.status).toBe(200);
       expect(retried.body).toMatchObject({ quantity: '40', split: null });
       const replay = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body, key);
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual(retried.body);
-      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[0]}`), 'scan')).toMatchObject({ allocated: '25.00', status: 'DISPATCHED' });
-      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[1]}`), 'scan')).toMatchObject({ allocated: '15.00', status: 'DISPATCHED' });
+      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[0]}`), 'scan')).toMatchObject({
+        allocated: '25.00',
+        status: 'DISPATCHED',
+      });
+      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[1]}`), 'scan')).toMatchObject({
+        allocated: '15.00',
+        status: 'DISPATCHED',
+      });
       expect(await shipmentEvents(mtp, rc)).toEqual(['ORDER_REQUESTED', 'ORDER_READY', 'SHIPMENT_DISPATCHED']);
-      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment/dispatch?key=fault-dispatch-1'), 'dispatch row')).toMatchObject({ state: 'completed', attempts: 2 });
+      expect(
+        ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment/dispatch?key=fault-dispatch-1'), 'dispatch row'),
+      ).toMatchObject({ state: 'completed', attempts: 2 });
 
       await mtp.sync();
       const shipment = ok(await call(orders, 'GRANDPASS-OFFICER', 'GET', `/order?request_code=${rc}`), 'orders')[0].shipments[0];
@@ -97,15 +167,43 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('refuses a dispatch that does not fit, a shipment not ready and a reused key, with nothing applied in either database', async () => {
       const { orders, processing, call } = mtp;
       const { rc, tea } = await readyShipment(mtp, 'ORD-REFUSE', '20', 1);
-      const body = (amount: string) => ({ request_code: rc, shipment_code: 1, shipment_vehicle: 'WP-R', bags: [{ table_name: 'tealine', barcode: tea[0], amount }] });
-      const tooMuch = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body('25'), { 'idempotency-key': 'refuse-1' });
-      expect([tooMuch.status, tooMuch.body.code, tooMuch.body.details]).toEqual([409, 'DISPATCH_EXCEEDS_SHIPMENT', { cart: '25.00', quantity: '20' }]);
-      const reused = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body('5'), { 'idempotency-key': 'refuse-1' });
+      const body = (amount: string) => ({
+        request_code: rc,
+        shipment_code: 1,
+        shipment_vehicle: 'WP-R',
+        bags: [{ table_name: 'tealine', barcode: tea[0], amount }],
+      });
+      const tooMuch = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body('25'), {
+        'idempotency-key': 'refuse-1',
+      });
+      expect([tooMuch.status, tooMuch.body.code, tooMuch.body.details]).toEqual([
+        409,
+        'DISPATCH_EXCEEDS_SHIPMENT',
+        { cart: '25.00', quantity: '20' },
+      ]);
+      const reused = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', body('5'), {
+        'idempotency-key': 'refuse-1',
+      });
       expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
-      const other = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [{ order_code: 'ORD-REFUSE', product_name: 'Breakfast blend', requirement: '5', status: 'ORDER_REQUESTED' }]), 'other')[0].request_code;
-      const notReady = await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', { ...body('5'), request_code: other }, { 'idempotency-key': 'refuse-2' });
+      const other = ok(
+        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
+          { order_code: 'ORD-REFUSE', product_name: 'Breakfast blend', requirement: '5', status: 'ORDER_REQUESTED' },
+        ]),
+        'other',
+      )[0].request_code;
+      const notReady = await call(
+        processing,
+        'SEEDUWA-OFFICER',
+        'POST',
+        '/app/shipment/dispatch',
+        { ...body('5'), request_code: other },
+        { 'idempotency-key': 'refuse-2' },
+      );
       expect([notReady.status, notReady.body.code]).toEqual([409, 'SHIPMENT_NOT_DISPATCHABLE']);
-      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[0]}`), 'scan')).toMatchObject({ allocated: '0.00', status: 'ACCEPTED' });
+      expect(ok(await call(processing, 'SEEDUWA-OFFICER', 'GET', `/app/scan?table_name=tealine&barcode=${tea[0]}`), 'scan')).toMatchObject({
+        allocated: '0.00',
+        status: 'ACCEPTED',
+      });
       expect(await shipmentEvents(mtp, rc)).toEqual(['ORDER_REQUESTED', 'ORDER_READY']);
       expect(ok(await call(orders, 'GRANDPASS-OFFICER', 'GET', `/order?request_code=${rc}`), 'orders')[0].shipments).toHaveLength(1);
     });
@@ -123,18 +221,31 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(first.status).toBe(200);
       expect(first.headers['x-tributary-stale']).toBe('true');
       expect(Number(first.headers['x-tributary-stale-as-of'])).toBeGreaterThan(0);
-      expect(first.body.find((s: any) => s.request_code === rc)).toMatchObject({ shipment_code: 1, quantity: '12.5', order_code: 'ORD-STALE', stale: true });
+      expect(first.body.find((s: any) => s.request_code === rc)).toMatchObject({
+        shipment_code: 1,
+        quantity: '12.5',
+        order_code: 'ORD-STALE',
+        stale: true,
+      });
       // The live list and the copy agree on which shipments are dispatchable.
-      expect(first.body.map((s: any) => [s.request_code, s.shipment_code])).toEqual(live.body.map((s: any) => [s.request_code, s.shipment_code]));
+      expect(first.body.map((s: any) => [s.request_code, s.shipment_code])).toEqual(
+        live.body.map((s: any) => [s.request_code, s.shipment_code]),
+      );
       // Three failures (ORDERS_BREAKER_FAILURES) have opened the circuit: orders is no longer tried.
       const second = await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment');
-      expect([second.status, second.headers['x-tributary-stale'], second.headers['x-tributary-stale-reason']]).toEqual([200, 'true', 'UPSTREAM_CIRCUIT_OPEN']);
+      expect([second.status, second.headers['x-tributary-stale'], second.headers['x-tributary-stale-reason']]).toEqual([
+        200,
+        'true',
+        'UPSTREAM_CIRCUIT_OPEN',
+      ]);
       // A write cannot be served from a copy: a clear 503 with the breaker's code, at once.
       const write = await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/shipment', { request_code: rc, shipment_code: 1, quantity: 5 });
       expect({ status: write.status, code: write.body.code }).toEqual({ status: 503, code: 'UPSTREAM_CIRCUIT_OPEN' });
 
       await mtp.startOrders();
-      await eventually(async () => (await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment')).headers['x-tributary-stale'] === 'false');
+      await eventually(
+        async () => (await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment')).headers['x-tributary-stale'] === 'false',
+      );
       const after = await call(processing, 'SEEDUWA-OFFICER', 'GET', '/app/shipment');
       expect([after.status, after.headers['x-tributary-stale']]).toEqual([200, 'false']);
     });

@@ -19,38 +19,132 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('quantity mismatch, status mismatch and orphaned allocation, each with both sides', async () => {
       const { orders, processing, call } = mtp;
-      ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [{ lot_code: 'L1', order_code: 'ORD-P', item_code: 'BLT00042', production_date: '2026-03-01', stock: '0', requirement: '1000', location: 'GP', product_code: 'P1', product_name: 'Blend', item_name: 'Blend', sub_location: 'A', plan_start: '2026-03-01', plan_end: '2026-03-31' }]), 'plan');
-      const created = ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
-        { order_code: 'ORD-P', product_name: 'Blend', requirement: '50', status: 'ORDER_REQUESTED' },
-        { order_code: 'ORD-P', product_name: 'Blend', requirement: '10.5', status: 'ORDER_REQUESTED' },
-      ]), 'requests');
+      ok(
+        await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [
+          {
+            lot_code: 'L1',
+            order_code: 'ORD-P',
+            item_code: 'BLT00042',
+            production_date: '2026-03-01',
+            stock: '0',
+            requirement: '1000',
+            location: 'GP',
+            product_code: 'P1',
+            product_name: 'Blend',
+            item_name: 'Blend',
+            sub_location: 'A',
+            plan_start: '2026-03-01',
+            plan_end: '2026-03-31',
+          },
+        ]),
+        'plan',
+      );
+      const created = ok(
+        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
+          { order_code: 'ORD-P', product_name: 'Blend', requirement: '50', status: 'ORDER_REQUESTED' },
+          { order_code: 'ORD-P', product_name: 'Blend', requirement: '10.5', status: 'ORDER_REQUESTED' },
+        ]),
+        'requests',
+      );
       const [rcA, rcB] = created.map((r: any) => r.request_code as number);
-      ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-P', herbline_section: false }), 'location');
-      const lot = ok(await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: 'T-P', no_of_bags: 3, weight_per_bag: 50 }), 'lot');
+      ok(
+        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-P', herbline_section: false }),
+        'location',
+      );
+      const lot = ok(
+        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: 'T-P', no_of_bags: 3, weight_per_bag: 50 }),
+        'lot',
+      );
       const tea: string[] = [];
-      for (let i = 0; i < 3; i++) tea.push(ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', { ...lot, store_location: 'STORE-P', gross_weight: 51, bag_weight: 1 }), 'bag').barcode);
+      for (let i = 0; i < 3; i++)
+        tea.push(
+          ok(
+            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
+              ...lot,
+              store_location: 'STORE-P',
+              gross_weight: 51,
+              bag_weight: 1,
+            }),
+            'bag',
+          ).barcode,
+        );
 
       // A: marked dispatched in orders with only 20 of its 50 kg allocated (its bag did leave).
-      ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/shipment', { barcode: tea[0], request_code: rcA, shipment_code: 1, amount: 20 }), 'alloc A');
+      ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/shipment', {
+          barcode: tea[0],
+          request_code: rcA,
+          shipment_code: 1,
+          amount: 20,
+        }),
+        'alloc A',
+      );
       ok(await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/tealine/record', { barcode: tea[0] }), 'bag A out');
-      await sql`update order_shipment set status = 'SHIPMENT_DISPATCHED' where request_code = ${rcA} and shipment_code = 1`.execute(mtp.orders.handle.database.db);
+      await sql`update order_shipment set status = 'SHIPMENT_DISPATCHED' where request_code = ${rcA} and shipment_code = 1`.execute(
+        mtp.orders.handle.database.db,
+      );
       // B: still ORDER_REQUESTED in orders, but its bag was dispatched.
-      ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/shipment', { barcode: tea[1], request_code: rcB, shipment_code: 1, amount: '10.5' }), 'alloc B');
+      ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/shipment', {
+          barcode: tea[1],
+          request_code: rcB,
+          shipment_code: 1,
+          amount: '10.5',
+        }),
+        'alloc B',
+      );
       ok(await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/tealine/record', { barcode: tea[1] }), 'bag B out');
       // An allocation to a shipment orders never had.
-      ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/shipment', { barcode: tea[2], request_code: 987654, shipment_code: 3, amount: '7.25' }), 'orphan');
+      ok(
+        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/shipment', {
+          barcode: tea[2],
+          request_code: 987654,
+          shipment_code: 3,
+          amount: '7.25',
+        }),
+        'orphan',
+      );
 
       const report = ok(await call(processing, null, 'POST', '/internal/reconcile/mtp?page_size=1'), 'reconcile');
       expect(report.differences).toEqual([
-        { kind: 'quantity_mismatch', request_code: String(rcA), shipment_code: 1, reason: expect.stringContaining('20'), orders: { quantity_kg: '50', status: 'SHIPMENT_DISPATCHED' }, processing: { allocated_kg: '20', bags: 1, dispatched_bags: 1 } },
-        { kind: 'status_mismatch', request_code: String(rcB), shipment_code: 1, reason: expect.any(String), orders: { quantity_kg: '10.5', status: 'ORDER_REQUESTED' }, processing: { allocated_kg: '10.5', bags: 1, dispatched_bags: 1 } },
-        { kind: 'orphaned_allocation', request_code: '987654', shipment_code: 3, reason: expect.any(String), orders: null, processing: { allocated_kg: '7.25', bags: 1, dispatched_bags: 0 } },
+        {
+          kind: 'quantity_mismatch',
+          request_code: String(rcA),
+          shipment_code: 1,
+          reason: expect.stringContaining('20'),
+          orders: { quantity_kg: '50', status: 'SHIPMENT_DISPATCHED' },
+          processing: { allocated_kg: '20', bags: 1, dispatched_bags: 1 },
+        },
+        {
+          kind: 'status_mismatch',
+          request_code: String(rcB),
+          shipment_code: 1,
+          reason: expect.any(String),
+          orders: { quantity_kg: '10.5', status: 'ORDER_REQUESTED' },
+          processing: { allocated_kg: '10.5', bags: 1, dispatched_bags: 1 },
+        },
+        {
+          kind: 'orphaned_allocation',
+          request_code: '987654',
+          shipment_code: 3,
+          reason: expect.any(String),
+          orders: null,
+          processing: { allocated_kg: '7.25', bags: 1, dispatched_bags: 0 },
+        },
       ]);
-      expect(report.summary).toEqual({ shipments: 2, allocationGroups: 3, differences: 3, byKind: { quantity_mismatch: 1, status_mismatch: 1, orphaned_allocation: 1 } });
+      expect(report.summary).toEqual({
+        shipments: 2,
+        allocationGroups: 3,
+        differences: 3,
+        byKind: { quantity_mismatch: 1, status_mismatch: 1, orphaned_allocation: 1 },
+      });
 
       // Each side's page endpoint on its own, signed, in key order.
       const ordersSide = ok(await call(orders, null, 'GET', '/internal/reconcile/mtp/shipments?limit=1'), 'orders page');
-      expect(ordersSide).toEqual({ rows: [{ request_code: String(rcA), shipment_code: 1, quantity_kg: '50', status: 'SHIPMENT_DISPATCHED' }], next: `${rcA}:1` });
+      expect(ordersSide).toEqual({
+        rows: [{ request_code: String(rcA), shipment_code: 1, quantity_kg: '50', status: 'SHIPMENT_DISPATCHED' }],
+        next: `${rcA}:1`,
+      });
       const refused = await call(orders, 'GRANDPASS-OFFICER', 'GET', '/internal/reconcile/mtp/shipments');
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'ROLE_FORBIDDEN' });
     });

@@ -4,7 +4,14 @@ import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient, type ServiceClient, type ServiceMethod, type ServiceResponse } from '@tributary/platform/resilience';
 import type { OutboxPage } from '@tributary/platform/outbox';
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, type TestDatabaseTarget, testKeyring } from '@tributary/platform/testing';
+import {
+  freePort,
+  TEST_SCOPE,
+  testCredentials,
+  type TestDatabase,
+  type TestDatabaseTarget,
+  testKeyring,
+} from '@tributary/platform/testing';
 import { service as ordersService } from '@tributary/orders/service';
 import { service as processingService } from '@tributary/processing/service';
 
@@ -17,7 +24,14 @@ export interface MtpPair {
   orders: Node;
   processing: Node;
   /** A signed call as the gateway would forward it for a user of `group`. */
-  call(node: Node, group: string | null, method: ServiceMethod, path: string, body?: unknown, headers?: Record<string, string>): Promise<ServiceResponse<any>>;
+  call(
+    node: Node,
+    group: string | null,
+    method: ServiceMethod,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ServiceResponse<any>>;
   /** Carries every new outbox event of each service to the other, as the sync service does. */
   sync(): Promise<{ toProcessing: number; toOrders: number }>;
   stopOrders(): Promise<void>;
@@ -37,7 +51,6 @@ interface Node {
 }
 
 const keyring = testKeyring();
-
 
 export async function startMtpPair(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<MtpPair> {
   const [ordersPort, processingPort] = [await freePort(), await freePort()];
@@ -103,10 +116,28 @@ export async function startMtpPair(target: TestDatabaseTarget, env: Record<strin
   const carry = async (from: Node, to: Node): Promise<number> => {
     let carried = 0;
     for (;;) {
-      const page = await clientFor(from, 'sync').json<OutboxPage>({ method: 'GET', path: '/internal/outbox', query: { after: from.cursor, limit: 500 } });
+      const page = await clientFor(from, 'sync').json<OutboxPage>({
+        method: 'GET',
+        path: '/internal/outbox',
+        query: { after: from.cursor, limit: 500 },
+      });
       for (const event of page.events) {
-        const envelope = { id: event.id, source: from.name, sequence: event.sequence, aggregateType: event.aggregateType, aggregateId: event.aggregateId, type: event.type, payload: event.payload, createdAt: event.createdAt };
-        const answer = await clientFor(to, 'sync').request({ method: 'POST', path: '/internal/events', body: envelope, idempotencyKey: event.id });
+        const envelope = {
+          id: event.id,
+          source: from.name,
+          sequence: event.sequence,
+          aggregateType: event.aggregateType,
+          aggregateId: event.aggregateId,
+          type: event.type,
+          payload: event.payload,
+          createdAt: event.createdAt,
+        };
+        const answer = await clientFor(to, 'sync').request({
+          method: 'POST',
+          path: '/internal/events',
+          body: envelope,
+          idempotencyKey: event.id,
+        });
         if (answer.status !== 200) throw new Error(`${to.name} refused ${event.type}: ${answer.status} ${JSON.stringify(answer.body)}`);
         carried++;
       }

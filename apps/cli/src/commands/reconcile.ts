@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { DEFAULT_PORTS, ordersApi, pagedRows, processingApi, reconcileMtp, type MtpDifference, type MtpReconcileSummary } from '@tributary/contracts';
+import {
+  DEFAULT_PORTS,
+  ordersApi,
+  pagedRows,
+  processingApi,
+  reconcileMtp,
+  type MtpDifference,
+  type MtpReconcileSummary,
+} from '@tributary/contracts';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { credentialsFor, readKeyringFile } from '@tributary/platform/service';
 
@@ -31,12 +39,18 @@ export async function reconcileMtpCommand(options: ReconcileMtpOptions): Promise
   const keyring = await readKeyringFile(keyringPath);
   const credentials = credentialsFor(keyring, options.env.TRIBUTARY_CLI_PRINCIPAL ?? 'cli');
   const scope = { region: options.env.SIGV4_REGION ?? 'us-east-1', service: options.env.SIGV4_SERVICE ?? 'execute-api' };
-  const client = (name: string, url: string): ServiceClient => createServiceClient({ name, baseUrl: url, credentials, scope, timeoutMs: 30_000 });
+  const client = (name: string, url: string): ServiceClient =>
+    createServiceClient({ name, baseUrl: url, credentials, scope, timeoutMs: 30_000 });
   const orders = client('orders', options.env.ORDERS_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.orders}`);
   const processing = client('processing', options.env.PROCESSING_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.processing}`);
   const bar = options.progress
     ? new cliProgress.SingleBar(
-        { format: 'reconciling MTP |{bar}| {value} shipments · {allocations} allocation groups · {differences} differences', hideCursor: true, stream: process.stderr, etaBuffer: 1 },
+        {
+          format: 'reconciling MTP |{bar}| {value} shipments · {allocations} allocation groups · {differences} differences',
+          hideCursor: true,
+          stream: process.stderr,
+          etaBuffer: 1,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -81,10 +95,18 @@ export function formatReconcileTable(report: ReconcileMtpReport): string {
     String(d.processing?.dispatched_bags ?? 0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const { summary } = report;
   const totals = `${summary.shipments} shipments, ${summary.allocationGroups} allocation groups, ${summary.differences} differences${
-    summary.differences > 0 ? ` (${Object.entries(summary.byKind).map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''
+    summary.differences > 0
+      ? ` (${Object.entries(summary.byKind)
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(', ')})`
+      : ''
   }${report.truncated ? `; first ${report.differences.length} listed` : ''}`;
   if (rows.length === 0) return `${totals}\n`;
   return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n\n${totals}\n`;

@@ -14,7 +14,10 @@ const migrations: Migration[] = [
   {
     name: '0001_note',
     up: async (db) => {
-      await db.schema.createTable('note').addColumn('id', 'varchar(40)', (c) => c.primaryKey()).execute();
+      await db.schema
+        .createTable('note')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .execute();
     },
   },
 ];
@@ -63,7 +66,10 @@ describe('tributary up', () => {
 
       const keyring = JSON.parse(await readFile(join(dataDir, 'keyring.json'), 'utf8'));
       expect((await stat(join(dataDir, 'keyring.json'))).mode & 0o777).toBe(0o600);
-      const headers = await signRequest({ method: 'GET', url: `${service!.url}/notes`, headers: {} }, credentialsFor(keyring, 'cli'), { region: 'us-east-1', service: 'execute-api' });
+      const headers = await signRequest({ method: 'GET', url: `${service!.url}/notes`, headers: {} }, credentialsFor(keyring, 'cli'), {
+        region: 'us-east-1',
+        service: 'execute-api',
+      });
       const signed = await request(`${service!.url}/notes`, { headers });
       expect(signed.statusCode).toBe(200);
       expect(await signed.body.json()).toEqual([{ id: 'seeded' }]);
@@ -79,7 +85,10 @@ describe('tributary up', () => {
       expect(seeds).toBe(1);
       const keyring = JSON.parse(await readFile(join(dataDir, 'keyring.json'), 'utf8'));
       const url = `${platform.services[0]!.url}/notes`;
-      const headers = await signRequest({ method: 'GET', url, headers: {} }, credentialsFor(keyring, 'cli'), { region: 'us-east-1', service: 'execute-api' });
+      const headers = await signRequest({ method: 'GET', url, headers: {} }, credentialsFor(keyring, 'cli'), {
+        region: 'us-east-1',
+        service: 'execute-api',
+      });
       expect(await (await request(url, { headers })).body.json()).toEqual([{ id: 'seeded' }]);
     } finally {
       await platform.stop();

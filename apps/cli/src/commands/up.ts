@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 import { systemClock, createLogger, loadConfig, type Logger } from '@tributary/platform/core';
 import { configureHttpEdge } from '@tributary/platform/http';
 import { configureServiceTrust } from '@tributary/platform/resilience';
-import { credentialsFor, loadServiceEdge, ServiceEdgeConfig, startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
+import {
+  credentialsFor,
+  loadServiceEdge,
+  ServiceEdgeConfig,
+  startService,
+  type RunningService,
+  type ServiceDefinition,
+} from '@tributary/platform/service';
 import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
 import { loadOrCreateKeyring } from '../keyring-file.js';
 import { loadServices } from '../services.js';

@@ -12,8 +12,10 @@ export const adminKeys = {
   groups: () => [...adminKeys.all, 'groups', 'list'] as const,
 };
 
-export const usersQuery = () => queryOptions({ queryKey: adminKeys.users(), queryFn: async ({ signal }) => unwrap(await api.GET('/admin/user', { signal })) });
-export const groupsQuery = () => queryOptions({ queryKey: adminKeys.groups(), queryFn: async ({ signal }) => unwrap(await api.GET('/admin/group', { signal })) });
+export const usersQuery = () =>
+  queryOptions({ queryKey: adminKeys.users(), queryFn: async ({ signal }) => unwrap(await api.GET('/admin/user', { signal })) });
+export const groupsQuery = () =>
+  queryOptions({ queryKey: adminKeys.groups(), queryFn: async ({ signal }) => unwrap(await api.GET('/admin/group', { signal })) });
 
 function useAdminMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
   const client = useQueryClient();
@@ -21,4 +23,5 @@ function useAdminMutation<Input, Output>(call: (input: Input) => Promise<Output>
 }
 
 export const useAddUser = () => useAdminMutation(async (user: NewMtpUser) => unwrap(await api.POST('/admin/user', { body: user })));
-export const useRemoveUser = () => useAdminMutation(async (sub: string) => unwrap(await api.DELETE('/admin/user', { params: { query: { sub } } })));
+export const useRemoveUser = () =>
+  useAdminMutation(async (sub: string) => unwrap(await api.DELETE('/admin/user', { params: { query: { sub } } })));

@@ -59,13 +59,16 @@ function useOrdersMutation<Input, Output>(call: (input: Input) => Promise<Output
   });
 }
 
-export const usePostShipmentEvents = () => useOrdersMutation(async (events: ShipmentEvent[]) => unwrap(await api.POST('/order/shipment/event', { body: events })));
+export const usePostShipmentEvents = () =>
+  useOrdersMutation(async (events: ShipmentEvent[]) => unwrap(await api.POST('/order/shipment/event', { body: events })));
 
 export const useSplitShipment = () =>
-  useOrdersMutation(async (change: { request_code: number; shipment_code: number; quantity: string }) => unwrap(await api.PUT('/order/shipment', { body: [change] })));
+  useOrdersMutation(async (change: { request_code: number; shipment_code: number; quantity: string }) =>
+    unwrap(await api.PUT('/order/shipment', { body: [change] })),
+  );
 
-export const useCreateRequests = () => useOrdersMutation(async (requests: NewRequest[]) => unwrap(await api.POST('/order', { body: requests })));
-
+export const useCreateRequests = () =>
+  useOrdersMutation(async (requests: NewRequest[]) => unwrap(await api.POST('/order', { body: requests })));
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -15,7 +15,8 @@ export const scheduleKeys = {
 export const schedulesQuery = (date: string) =>
   queryOptions({
     queryKey: scheduleKeys.list(date),
-    queryFn: async ({ signal }) => unwrap(await api.GET('/order/schedule', { params: { query: date ? { schedule_date: date } : {} }, signal })),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/order/schedule', { params: { query: date ? { schedule_date: date } : {} }, signal })),
   });
 
 function useSchedulesMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
@@ -23,5 +24,9 @@ function useSchedulesMutation<Input, Output>(call: (input: Input) => Promise<Out
   return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: scheduleKeys.all }) });
 }
 
-export const useCreateSchedules = () => useSchedulesMutation(async (schedules: NewSchedule[]) => unwrap(await api.POST('/order/schedule', { body: schedules })));
-export const useCompleteSchedule = () => useSchedulesMutation(async (scheduleCode: number) => unwrap(await api.PUT('/order/schedule', { body: [{ schedule_code: scheduleCode }] })));
+export const useCreateSchedules = () =>
+  useSchedulesMutation(async (schedules: NewSchedule[]) => unwrap(await api.POST('/order/schedule', { body: schedules })));
+export const useCompleteSchedule = () =>
+  useSchedulesMutation(async (scheduleCode: number) =>
+    unwrap(await api.PUT('/order/schedule', { body: [{ schedule_code: scheduleCode }] })),
+  );

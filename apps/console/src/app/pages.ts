@@ -13,9 +13,19 @@ export interface Page {
 // Every page is its own chunk: the first screen loads only the shell and the page it opens.
 export const PAGES: readonly Page[] = [
   { path: 'shipments', title: 'Shipments', needs: 'shipments.view', component: lazy(() => import('../features/shipments/shipments-page')) },
-  { path: 'requests', title: 'Order requests', needs: 'requests.view', component: lazy(() => import('../features/requests/requests-page')) },
+  {
+    path: 'requests',
+    title: 'Order requests',
+    needs: 'requests.view',
+    component: lazy(() => import('../features/requests/requests-page')),
+  },
   { path: 'plans', title: 'Production plans', needs: 'plans.view', component: lazy(() => import('../features/plans/plans-page')) },
-  { path: 'schedules', title: 'Production schedules', needs: 'schedules.view', component: lazy(() => import('../features/schedules/schedules-page')) },
+  {
+    path: 'schedules',
+    title: 'Production schedules',
+    needs: 'schedules.view',
+    component: lazy(() => import('../features/schedules/schedules-page')),
+  },
   { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
 ];
 

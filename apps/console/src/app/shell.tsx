@@ -12,20 +12,26 @@ export function Shell() {
   const Current = page?.component;
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <nav className="shell-nav" aria-label="Pages">
         <h1>Tributary</h1>
         <ul>
           {pages.map((candidate) => (
             <li key={candidate.path}>
-              <a href={hrefOf(candidate.path)} aria-current={candidate === page ? 'page' : undefined}>{candidate.title}</a>
+              <a href={hrefOf(candidate.path)} aria-current={candidate === page ? 'page' : undefined}>
+                {candidate.title}
+              </a>
             </li>
           ))}
         </ul>
         <div className="shell-user">
           <div>{session.user?.fullName}</div>
           <div>{groupName(session.user?.role ?? '')}</div>
-          <button type="button" className="secondary" onClick={() => void signOut()}>Sign out</button>
+          <button type="button" className="secondary" onClick={() => void signOut()}>
+            Sign out
+          </button>
         </div>
       </nav>
       <main id="main" tabIndex={-1}>

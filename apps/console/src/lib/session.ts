@@ -108,7 +108,10 @@ export async function signOut(): Promise<void> {
   const abandoned = waiting;
   waiting = [];
   for (const resolve of abandoned) resolve(false);
-  if (token) await raw.POST('/api/v1/auth/session/end', { params: SESSION_PARAMS, headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+  if (token)
+    await raw
+      .POST('/api/v1/auth/session/end', { params: SESSION_PARAMS, headers: { authorization: `Bearer ${token}` } })
+      .catch(() => undefined);
 }
 
 export function currentAccessToken(): string | undefined {

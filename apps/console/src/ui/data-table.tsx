@@ -33,7 +33,17 @@ type Sort = { key: string; direction: 'ascending' | 'descending' };
  * Sortable, filterable, paged; the export holds exactly the rows the filter and sort give
  * (every page of them), as the user sees them (weights in kg, times in the plant's zone).
  */
-export function DataTable<Row>({ caption, rows, columns, rowKey, exportName, pageSize = 25, empty, selected, onSelect }: DataTableProps<Row>) {
+export function DataTable<Row>({
+  caption,
+  rows,
+  columns,
+  rowKey,
+  exportName,
+  pageSize = 25,
+  empty,
+  selected,
+  onSelect,
+}: DataTableProps<Row>) {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort | undefined>();
   const [page, setPage] = useState(0);
@@ -55,11 +65,19 @@ export function DataTable<Row>({ caption, rows, columns, rowKey, exportName, pag
   const shown = visible.slice(current * pageSize, (current + 1) * pageSize);
 
   function toggleSort(key: string) {
-    setSort((previous) => (previous?.key === key && previous.direction === 'ascending' ? { key, direction: 'descending' } : { key, direction: 'ascending' }));
+    setSort((previous) =>
+      previous?.key === key && previous.direction === 'ascending' ? { key, direction: 'descending' } : { key, direction: 'ascending' },
+    );
   }
 
   function exportRows() {
-    downloadCsv(`${exportName}.csv`, toCsv(columns.map((column) => column.header), visible.map((row) => columns.map((column) => column.text(row)))));
+    downloadCsv(
+      `${exportName}.csv`,
+      toCsv(
+        columns.map((column) => column.header),
+        visible.map((row) => columns.map((column) => column.text(row))),
+      ),
+    );
   }
 
   if (rows.length === 0) return <div className="panel">{empty ?? 'Nothing here yet.'}</div>;
@@ -69,18 +87,37 @@ export function DataTable<Row>({ caption, rows, columns, rowKey, exportName, pag
       <div className="table-tools">
         <div className="field">
           <label htmlFor={filterId}>Filter</label>
-          <input id={filterId} type="search" value={filter} onChange={(event) => { setFilter(event.target.value); setPage(0); }} />
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            onChange={(event) => {
+              setFilter(event.target.value);
+              setPage(0);
+            }}
+          />
         </div>
-        <button type="button" className="secondary" onClick={exportRows}>Export CSV ({visible.length})</button>
+        <button type="button" className="secondary" onClick={exportRows}>
+          Export CSV ({visible.length})
+        </button>
       </div>
       <div className="table-wrap">
         <table>
-          <caption className="muted">{caption}: {visible.length} of {rows.length}</caption>
+          <caption className="muted">
+            {caption}: {visible.length} of {rows.length}
+          </caption>
           <thead>
             <tr>
               {columns.map((column) => (
-                <th key={column.key} scope="col" className={column.numeric ? 'number' : undefined} aria-sort={sort?.key === column.key ? sort.direction : 'none'}>
-                  <button type="button" onClick={() => toggleSort(column.key)}>{column.header}</button>
+                <th
+                  key={column.key}
+                  scope="col"
+                  className={column.numeric ? 'number' : undefined}
+                  aria-sort={sort?.key === column.key ? sort.direction : 'none'}
+                >
+                  <button type="button" onClick={() => toggleSort(column.key)}>
+                    {column.header}
+                  </button>
                 </th>
               ))}
             </tr>
@@ -93,8 +130,14 @@ export function DataTable<Row>({ caption, rows, columns, rowKey, exportName, pag
                   {columns.map((column, index) => (
                     <td key={column.key} className={column.numeric ? 'number' : undefined}>
                       {index === 0 && onSelect ? (
-                        <button type="button" className="secondary" onClick={() => onSelect(row)}>{column.render ? column.render(row) : column.text(row)}</button>
-                      ) : column.render ? column.render(row) : column.text(row)}
+                        <button type="button" className="secondary" onClick={() => onSelect(row)}>
+                          {column.render ? column.render(row) : column.text(row)}
+                        </button>
+                      ) : column.render ? (
+                        column.render(row)
+                      ) : (
+                        column.text(row)
+                      )}
                     </td>
                   ))}
                 </tr>
@@ -105,9 +148,15 @@ export function DataTable<Row>({ caption, rows, columns, rowKey, exportName, pag
       </div>
       {visible.length === 0 && <p role="status">No rows match this filter.</p>}
       <nav className="pager" aria-label={`${caption} pages`}>
-        <button type="button" className="secondary" disabled={current === 0} onClick={() => setPage(current - 1)}>Previous</button>
-        <span>Page {current + 1} of {pages}</span>
-        <button type="button" className="secondary" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>Next</button>
+        <button type="button" className="secondary" disabled={current === 0} onClick={() => setPage(current - 1)}>
+          Previous
+        </button>
+        <span>
+          Page {current + 1} of {pages}
+        </span>
+        <button type="button" className="secondary" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+          Next
+        </button>
       </nav>
     </div>
   );

@@ -12,7 +12,11 @@ export function ErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () =>
           {error.requestId ? `, request ${error.requestId}` : ''}
         </p>
       )}
-      {onRetry && <button type="button" className="secondary" onClick={onRetry}>Try again</button>}
+      {onRetry && (
+        <button type="button" className="secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
     </div>
   );
 }

@@ -18,8 +18,16 @@ export function Field({ label, error, hint, children }: FieldProps) {
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {cloneElement(children, { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-      {hint && <span id={hintId} className="muted">{hint}</span>}
-      {error && <span id={errorId} className="field-error">{error}</span>}
+      {hint && (
+        <span id={hintId} className="muted">
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span id={errorId} className="field-error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

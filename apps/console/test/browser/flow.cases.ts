@@ -84,7 +84,9 @@ export function flowCases(rig: () => ConsoleRig): void {
       await form.getByLabel(/Special request/).check();
       await form.getByRole('button', { name: 'Send request' }).click();
       await status(page, 'sent for approval.');
-      special = Number(/Request (\d+) sent/.exec((await page.getByRole('status').filter({ hasText: 'for approval' }).textContent()) ?? '')?.[1]);
+      special = Number(
+        /Request (\d+) sent/.exec((await page.getByRole('status').filter({ hasText: 'for approval' }).textContent()) ?? '')?.[1],
+      );
       expect(special).toBeGreaterThan(standard);
       await expectAccessible(page, 'order requests as officer');
       await screenshot(page, 'order-requests');
@@ -125,7 +127,12 @@ export function flowCases(rig: () => ConsoleRig): void {
       await detail.getByRole('button', { name: 'Split' }).click();
       await status(page, 'Shipment split');
       await page.getByRole('button', { name: `${standard}/2`, exact: true }).waitFor();
-      expect(await page.getByRole('row').filter({ hasText: `${standard}/2` }).textContent()).toContain('20.50 kg');
+      expect(
+        await page
+          .getByRole('row')
+          .filter({ hasText: `${standard}/2` })
+          .textContent(),
+      ).toContain('20.50 kg');
 
       await detail.getByRole('button', { name: 'Ready to ship' }).click();
       await status(page, 'Marked ready to ship.');
@@ -140,7 +147,12 @@ export function flowCases(rig: () => ConsoleRig): void {
       expect(csv.startsWith('\ufeff')).toBe(true);
       const lines = csv.slice(1).trimEnd().split('\r\n');
       expect(lines[0]).toBe('Shipment,Order,Product,Quantity,Bags allocated,Status,Last change');
-      expect(lines.slice(1).map((line) => line.split(',')[0]).sort()).toEqual([`${special}/1`, `${standard}/1`, `${standard}/2`].sort());
+      expect(
+        lines
+          .slice(1)
+          .map((line) => line.split(',')[0])
+          .sort(),
+      ).toEqual([`${special}/1`, `${standard}/1`, `${standard}/2`].sort());
     } finally {
       await seeduwa.context.close();
     }

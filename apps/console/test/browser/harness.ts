@@ -48,7 +48,11 @@ export function userOf(group: string): string {
 }
 
 export async function freshPage(rig: ConsoleRig): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await rig.browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: 'Europe/Berlin', acceptDownloads: true });
+  const context = await rig.browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    timezoneId: 'Europe/Berlin',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   await page.goto(`${rig.origin}/`);
   return { context, page };
@@ -94,13 +98,20 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   const violations = (await page.evaluate('axe.run(document).then((result) => result.violations)')) as AxeViolation[];
   const serious = violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
   expect(serious, `accessibility of ${label}`).toEqual([]);
 }
 
 /** The API as a non-browser client of one group sees it (bearer token from the JSON login). */
 export async function apiAs(rig: ConsoleRig, username: string, password = DEMO_PASSWORD) {
-  const login = await fetch(`${rig.origin}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const login = await fetch(`${rig.origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   expect(login.status).toBe(200);
   const { accessToken, user } = (await login.json()) as { accessToken: string; user: { userId: string } };
   return {

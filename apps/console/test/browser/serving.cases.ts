@@ -46,9 +46,17 @@ export function servingCases(rig: () => ConsoleRig): void {
   it('keeps the refresh token in an httpOnly SameSite=Strict cookie and rotates it', async () => {
     const origin = rig().origin;
     const headers = { 'content-type': 'application/json', 'x-tributary-session': '1' };
-    const refused = await fetch(`${origin}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'seeduwa-officer', password: DEMO_PASSWORD }) });
+    const refused = await fetch(`${origin}/api/v1/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'seeduwa-officer', password: DEMO_PASSWORD }),
+    });
     expect(refused.status).toBe(400);
-    const signIn = await fetch(`${origin}/api/v1/auth/session`, { method: 'POST', headers, body: JSON.stringify({ username: 'seeduwa-officer', password: DEMO_PASSWORD }) });
+    const signIn = await fetch(`${origin}/api/v1/auth/session`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ username: 'seeduwa-officer', password: DEMO_PASSWORD }),
+    });
     expect(signIn.status).toBe(200);
     const body = (await signIn.json()) as Record<string, unknown>;
     expect(body.accessToken).toEqual(expect.any(String));
@@ -57,15 +65,24 @@ export function servingCases(rig: () => ConsoleRig): void {
     expect(cookie).toMatch(/^tributary_session=[^;]+; Path=\/api\/v1\/auth\/session; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
     const first = cookie.split(';', 1)[0]!;
 
-    const renewed = await fetch(`${origin}/api/v1/auth/session/refresh`, { method: 'POST', headers: { 'x-tributary-session': '1', cookie: first } });
+    const renewed = await fetch(`${origin}/api/v1/auth/session/refresh`, {
+      method: 'POST',
+      headers: { 'x-tributary-session': '1', cookie: first },
+    });
     expect(renewed.status).toBe(200);
     const second = (renewed.headers.get('set-cookie') ?? '').split(';', 1)[0]!;
     expect(second).not.toBe(first);
     // The spent cookie coming back is reuse: refused, and the whole session with it.
-    const reused = await fetch(`${origin}/api/v1/auth/session/refresh`, { method: 'POST', headers: { 'x-tributary-session': '1', cookie: first } });
+    const reused = await fetch(`${origin}/api/v1/auth/session/refresh`, {
+      method: 'POST',
+      headers: { 'x-tributary-session': '1', cookie: first },
+    });
     expect(reused.status).toBe(401);
     expect(reused.headers.get('set-cookie')).toContain('Max-Age=0');
-    const after = await fetch(`${origin}/api/v1/auth/session/refresh`, { method: 'POST', headers: { 'x-tributary-session': '1', cookie: second } });
+    const after = await fetch(`${origin}/api/v1/auth/session/refresh`, {
+      method: 'POST',
+      headers: { 'x-tributary-session': '1', cookie: second },
+    });
     expect(after.status).toBe(401);
   });
 }

@@ -2,7 +2,15 @@ import { UpstreamError, type ServiceClient } from '@tributary/platform/resilienc
 import { NEXT_CURSOR_HEADER, type Page } from '@tributary/platform/core';
 import { MTP_RECONCILE_PATHS, type MtpShipmentPage } from '../mtp-reconcile.js';
 import { TRACE_LOOKUP_PATH, type TraceLookupRequest, type TraceLookupResponse } from '../trace.js';
-import { ORDERS_PATHS, type EventBody, type EventResultOut, type OrderListQuery, type OrderOut, type ShipmentChangeBody, type ShipmentChangeOut } from '../orders-api.js';
+import {
+  ORDERS_PATHS,
+  type EventBody,
+  type EventResultOut,
+  type OrderListQuery,
+  type OrderOut,
+  type ShipmentChangeBody,
+  type ShipmentChangeOut,
+} from '../orders-api.js';
 import { callParts, type CallOptions } from './call.js';
 
 type OrderFilter = Omit<OrderListQuery, 'limit' | 'cursor'>;
@@ -21,7 +29,12 @@ export function ordersApi(client: ServiceClient) {
 
     /** One page of `GET /order` (by request); `next` is null on the last page. */
     async listOrdersPage(filter: OrderListQuery, options?: CallOptions): Promise<Page<OrderOut>> {
-      const response = await client.request<OrderOut[]>({ method: 'GET', path: ORDERS_PATHS.orders, query: query(filter), ...callParts(options) });
+      const response = await client.request<OrderOut[]>({
+        method: 'GET',
+        path: ORDERS_PATHS.orders,
+        query: query(filter),
+        ...callParts(options),
+      });
       if (response.status !== 200) throw new UpstreamError(client.name, response.status, response.body, response.headers);
       return { items: response.body, next: response.headers[NEXT_CURSOR_HEADER] ?? null };
     },

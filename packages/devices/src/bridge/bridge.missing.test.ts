@@ -60,9 +60,18 @@ describe('device bridge with devices missing and a network printer', () => {
   });
 
   it('starts without the missing devices and says which are there', async () => {
-    expect(await page.next('devices')).toEqual({ type: 'devices', devices: { scale: 'absent', scanner: 'disconnected', button: 'absent', printer: 'connected' }, scale: null });
+    expect(await page.next('devices')).toEqual({
+      type: 'devices',
+      devices: { scale: 'absent', scanner: 'disconnected', button: 'absent', printer: 'connected' },
+      scale: null,
+    });
     page.send({ type: 'bag-result', id: 'b1', ok: true });
-    expect(await page.next('error', (event) => event.id === 'b1')).toEqual({ type: 'error', id: 'b1', code: 'DEVICE_ABSENT', message: 'no button is configured on this kiosk' });
+    expect(await page.next('error', (event) => event.id === 'b1')).toEqual({
+      type: 'error',
+      id: 'b1',
+      code: 'DEVICE_ABSENT',
+      message: 'no button is configured on this kiosk',
+    });
   });
 
   it('prints the exact label bytes to a raw TCP 9100 printer, one connection per job', async () => {
@@ -84,7 +93,10 @@ describe('device bridge with devices missing and a network printer', () => {
   it('reports a printer that is switched off and changes nothing else', async () => {
     await new Promise<void>((resolve) => printer.server.close(() => resolve()));
     page.send({ type: 'print', id: 'p2', zpl: '^XA^FDoff^FS^XZ' });
-    expect(await page.next('error', (event) => event.id === 'p2')).toMatchObject({ code: 'DEVICE_FAILED', message: expect.stringContaining('ECONNREFUSED') });
+    expect(await page.next('error', (event) => event.id === 'p2')).toMatchObject({
+      code: 'DEVICE_FAILED',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
     expect(printer.jobs).toHaveLength(1);
   });
 });

@@ -11,8 +11,18 @@ import { BRIDGE_WS_PATH, startDeviceBridge, type DeviceBridge } from './server.j
 
 describe('device bridge over real serial lines (socat pseudo-terminals)', () => {
   let dir: string;
-  const pairs: Record<'scale' | 'scanner' | 'button' | 'printer', PtyPair | null> = { scale: null, scanner: null, button: null, printer: null };
-  const peers: Record<'scale' | 'scanner' | 'button' | 'printer', Peer | null> = { scale: null, scanner: null, button: null, printer: null };
+  const pairs: Record<'scale' | 'scanner' | 'button' | 'printer', PtyPair | null> = {
+    scale: null,
+    scanner: null,
+    button: null,
+    printer: null,
+  };
+  const peers: Record<'scale' | 'scanner' | 'button' | 'printer', Peer | null> = {
+    scale: null,
+    scanner: null,
+    button: null,
+    printer: null,
+  };
   let bridge: DeviceBridge;
   let page: Page;
   let wsUrl: string;
@@ -76,7 +86,9 @@ describe('device bridge over real serial lines (socat pseudo-terminals)', () => 
 
     page.send({ type: 'bag-result', id: 'b2', ok: false });
     await page.next('done', (event) => event.id === 'b2');
-    expect((await button.until((bytes) => bytes.length >= 20, 'BAG_NOT_OK on the button line')).toString()).toBe('BAG_OK\r\nBAG_NOT_OK\r\n');
+    expect((await button.until((bytes) => bytes.length >= 20, 'BAG_NOT_OK on the button line')).toString()).toBe(
+      'BAG_OK\r\nBAG_NOT_OK\r\n',
+    );
 
     // Five presses in one burst are five bags; a dispatch press is its own action.
     await button.send('ADD_BAG\r\n'.repeat(25) + 'BAG_ADDED\r\n');
@@ -88,7 +100,10 @@ describe('device bridge over real serial lines (socat pseudo-terminals)', () => 
     page.send({ type: 'print', id: 'p1', label: tealine });
     page.send({ type: 'print', id: 'p2', label: blendsheet });
     await page.next('done', (event) => event.id === 'p2');
-    const printed = await peer('printer').until((bytes) => bytes.length >= Buffer.byteLength(TEALINE_ZPL + BLENDSHEET_ZPL), 'both labels on the printer line');
+    const printed = await peer('printer').until(
+      (bytes) => bytes.length >= Buffer.byteLength(TEALINE_ZPL + BLENDSHEET_ZPL),
+      'both labels on the printer line',
+    );
     expect(printed.toString('utf8')).toBe(TEALINE_ZPL + BLENDSHEET_ZPL);
     expect(page.events.filter((event) => event.type === 'done').map((event) => (event.type === 'done' ? event.id : ''))).toContain('p1');
   });
@@ -98,7 +113,10 @@ describe('device bridge over real serial lines (socat pseudo-terminals)', () => 
     page.send('{"type":"print","id":"x1","zpl":"no label here"}');
     expect(await page.next('error', (event) => event.id === 'x1')).toMatchObject({ code: 'BAD_COMMAND' });
     page.send({ type: 'print', id: 'x2', label: { ...tealine, bag_weight: '60' } });
-    expect(await page.next('error', (event) => event.id === 'x2')).toMatchObject({ code: 'BAD_COMMAND', message: expect.stringContaining('exceeds gross') });
+    expect(await page.next('error', (event) => event.id === 'x2')).toMatchObject({
+      code: 'BAD_COMMAND',
+      message: expect.stringContaining('exceeds gross'),
+    });
     page.send({ type: 'print', id: 'x3', zpl: '^XA^FDok^FS^XZ' });
     await page.next('done', (event) => event.id === 'x3');
     // Only the valid job reached the printer.
@@ -110,7 +128,10 @@ describe('device bridge over real serial lines (socat pseudo-terminals)', () => 
     await expect(openPage(wsUrl, 'http://evil.example')).rejects.toThrow('refused with 403');
     const status = await fetch(`${bridge.url}/devices`);
     expect(status.status).toBe(200);
-    expect(await status.json()).toMatchObject({ type: 'devices', devices: { scale: 'connected', scanner: 'connected', button: 'connected', printer: 'connected' } });
+    expect(await status.json()).toMatchObject({
+      type: 'devices',
+      devices: { scale: 'connected', scanner: 'connected', button: 'connected', printer: 'connected' },
+    });
   });
 
   it('notices a scale that is unplugged and picks it up again when it comes back', async () => {
@@ -121,6 +142,12 @@ describe('device bridge over real serial lines (socat pseudo-terminals)', () => 
     peers.scale = await openPeer(pairs.scale.peer);
     await page.next('devices', (event) => event.devices.scale === 'connected');
     await peer('scale').send('\x02S  3.10\r\n');
-    expect(await page.next('scale', (event) => event.kg === '3.10')).toEqual({ type: 'scale', kg: '3.10', stable: true, overload: false, underload: false });
+    expect(await page.next('scale', (event) => event.kg === '3.10')).toEqual({
+      type: 'scale',
+      kg: '3.10',
+      stable: true,
+      overload: false,
+      underload: false,
+    });
   });
 });

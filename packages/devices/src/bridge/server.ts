@@ -68,7 +68,12 @@ export async function startDeviceBridge(config: DevicesConfig, logger: Logger): 
     const parsed = parseCommand(text);
     if (!parsed.ok) {
       log.warn({ reason: parsed.message }, 'command refused');
-      return reply(ws, { type: 'error', ...(parsed.id === undefined ? {} : { id: parsed.id }), code: 'BAD_COMMAND', message: parsed.message });
+      return reply(ws, {
+        type: 'error',
+        ...(parsed.id === undefined ? {} : { id: parsed.id }),
+        code: 'BAD_COMMAND',
+        message: parsed.message,
+      });
     }
     const { command } = parsed;
     const answer = await execute(hub, command, config.timeZone, log);
@@ -108,7 +113,14 @@ async function execute(hub: DeviceHub, command: BridgeCommand, timeZone: string,
   try {
     if (zpl !== null) {
       await hub.print(zpl);
-      log.info({ device: 'printer', bytes: Buffer.byteLength(zpl), ...('label' in command ? { table: command.label.table, barcode: command.label.barcode } : {}) }, 'label printed');
+      log.info(
+        {
+          device: 'printer',
+          bytes: Buffer.byteLength(zpl),
+          ...('label' in command ? { table: command.label.table, barcode: command.label.barcode } : {}),
+        },
+        'label printed',
+      );
     } else if (command.type === 'bag-result') {
       await hub.bagResult(command.ok);
       log.info({ device: 'button', ok: command.ok }, 'bag result sent');
@@ -131,5 +143,9 @@ function refuse(socket: Duplex, status: number, text: string): void {
 
 /** `GET /devices`: the device strip for a glance or a probe (which devices are there, the last weight). */
 function registerStatusRoute(app: HttpApp, picture: () => Static<typeof DevicesEvent>): void {
-  app.get('/devices', { schema: { summary: 'Devices of this kiosk and the last scale reading', response: { 200: DevicesEvent } } }, async () => picture());
+  app.get(
+    '/devices',
+    { schema: { summary: 'Devices of this kiosk and the last scale reading', response: { 200: DevicesEvent } } },
+    async () => picture(),
+  );
 }

@@ -4,7 +4,13 @@ import { Decimal } from '@tributary/platform/core';
 import { chunked, cutsArb } from '../testing/chunks.js';
 import { createScaleParser, parseScaleFrame, type ScaleReading } from './scale.js';
 
-const reading = (kg: string | null, stable: boolean, flags: Partial<ScaleReading> = {}): ScaleReading => ({ kg, stable, overload: false, underload: false, ...flags });
+const reading = (kg: string | null, stable: boolean, flags: Partial<ScaleReading> = {}): ScaleReading => ({
+  kg,
+  stable,
+  overload: false,
+  underload: false,
+  ...flags,
+});
 
 describe('scale frames (§7.2 load cell)', () => {
   it('reads the stable flag and the weight as an exact two-place decimal', () => {
@@ -26,7 +32,8 @@ describe('scale frames (§7.2 load cell)', () => {
   });
 
   it('refuses bodies that are not readings', () => {
-    for (const body of ['', 'S', 'X 12.00', 'S 12.3.4', 'S twelve', 'S 1e3', 's 12.00', 'S 12 lb']) expect(parseScaleFrame(body)).toBeNull();
+    for (const body of ['', 'S', 'X 12.00', 'S 12.3.4', 'S twelve', 'S 1e3', 's 12.00', 'S 12 lb'])
+      expect(parseScaleFrame(body)).toBeNull();
   });
 
   it('rounds any written weight exactly as Decimal half-up does, however long', () => {
@@ -70,7 +77,8 @@ describe('scale frames (§7.2 load cell)', () => {
     });
     fc.assert(
       fc.property(fc.array(frameArb, { maxLength: 25 }), cutsArb, (frames, cuts) => {
-        const kgOf = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+        const kgOf = (cents: number) =>
+          `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
         const wire = frames
           .map((f) => `${f.noise}\x02${f.stable ? 'S' : 'U'}${f.cents < 0 ? ' ' : f.pad}${kgOf(f.cents)}${f.end}`)
           .join('');

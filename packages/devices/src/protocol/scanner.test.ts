@@ -14,7 +14,10 @@ describe('scanner lines (§7.2)', () => {
 
   it('strips control prefixes and suffixes and refuses fragments', () => {
     const parser = createScannerParser();
-    expect(parser.push(`\x02blendsheet:${UUID}\x03\n\x1b\n12\nok!\t`)).toEqual([{ code: `blendsheet:${UUID}`, table: 'blendsheet', barcode: UUID }, { code: 'ok!' }]);
+    expect(parser.push(`\x02blendsheet:${UUID}\x03\n\x1b\n12\nok!\t`)).toEqual([
+      { code: `blendsheet:${UUID}`, table: 'blendsheet', barcode: UUID },
+      { code: 'ok!' },
+    ]);
     expect(parser.rejected()).toBe(2);
   });
 

@@ -44,15 +44,25 @@ export function openSerialLine(options: SerialLineOptions): SerialLine {
 
   const schedule = () => {
     if (closing || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      open();
-    }, backoffDelay(attempt, { baseMs: base, capMs: cap }) + base / 2);
+    timer = setTimeout(
+      () => {
+        timer = null;
+        open();
+      },
+      backoffDelay(attempt, { baseMs: base, capMs: cap }) + base / 2,
+    );
     attempt += 1;
   };
 
   const open = () => {
-    const candidate = new SerialPort({ path, baudRate: options.baudRate ?? DEFAULT_BAUD_RATE, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
+    const candidate = new SerialPort({
+      path,
+      baudRate: options.baudRate ?? DEFAULT_BAUD_RATE,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      autoOpen: false,
+    });
     candidate.open((error) => {
       if (closing) {
         if (!error) candidate.close();

@@ -24,7 +24,9 @@ export function sendRawJob(target: TcpPrinterTarget, data: string | Buffer, time
       socket.destroy();
       reject(error);
     };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`printer ${target.host}:${target.port} did not take the job within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      fail(new Error(`printer ${target.host}:${target.port} did not take the job within ${timeoutMs} ms`)),
+    );
     socket.once('error', fail);
     socket.once('connect', () =>
       socket.end(data, () => {
@@ -38,6 +40,7 @@ export function sendRawJob(target: TcpPrinterTarget, data: string | Buffer, time
 export function parseTcpTarget(text: string): TcpPrinterTarget | null {
   if (!text.startsWith('tcp://')) return null;
   const url = new URL(text);
-  if (!url.hostname || url.pathname.replace(/\/$/, '') !== '' || url.search || url.username) throw new RangeError(`${text} is not tcp://host[:port]`);
+  if (!url.hostname || url.pathname.replace(/\/$/, '') !== '' || url.search || url.username)
+    throw new RangeError(`${text} is not tcp://host[:port]`);
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : RAW_PRINT_PORT };
 }

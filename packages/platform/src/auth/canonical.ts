@@ -41,9 +41,7 @@ export function canonicalUri(rawPath: string): string {
 export function isNormalPath(rawPath: string): boolean {
   if (!rawPath.startsWith('/')) return false;
   const segments = rawPath.slice(1).split('/');
-  return segments.every(
-    (segment, index) => segment !== '.' && segment !== '..' && (segment !== '' || index === segments.length - 1),
-  );
+  return segments.every((segment, index) => segment !== '.' && segment !== '..' && (segment !== '' || index === segments.length - 1));
 }
 
 /**
@@ -83,25 +81,16 @@ export interface CanonicalRequestParts {
 export function canonicalRequest(parts: CanonicalRequestParts): string {
   const headerLines = parts.headers.map(([name, value]) => `${name}:${value}\n`).join('');
   const signedHeaders = parts.headers.map(([name]) => name).join(';');
-  return [
-    parts.method,
-    canonicalUri(parts.rawPath),
-    canonicalQuery(parts.rawQuery),
-    headerLines,
-    signedHeaders,
-    parts.payloadHash,
-  ].join('\n');
+  return [parts.method, canonicalUri(parts.rawPath), canonicalQuery(parts.rawQuery), headerLines, signedHeaders, parts.payloadHash].join(
+    '\n',
+  );
 }
 
 export function stringToSign(amzDate: string, scope: string, canonical: string): string {
   return [ALGORITHM, amzDate, scope, sha256Hex(canonical)].join('\n');
 }
 
-export function signatureHex(
-  secretAccessKey: string,
-  scope: { date: string; region: string; service: string },
-  toSign: string,
-): string {
+export function signatureHex(secretAccessKey: string, scope: { date: string; region: string; service: string }, toSign: string): string {
   return createHmac('sha256', signingKey(secretAccessKey, scope)).update(toSign, 'utf8').digest('hex');
 }
 

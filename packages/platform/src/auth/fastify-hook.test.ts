@@ -63,8 +63,18 @@ describe('registerSigV4Auth', () => {
 
   it('answers 401 before parsing or validating an unsigned body, and for unknown routes', async () => {
     const server = await buildApp();
-    const invalidBody = await server.inject({ method: 'POST', url: '/v1/orders', headers: { 'content-type': 'application/json' }, payload: '{not json' });
-    const unknownType = await server.inject({ method: 'POST', url: '/v1/orders', headers: { 'content-type': 'application/x-nope' }, payload: 'x' });
+    const invalidBody = await server.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
+    const unknownType = await server.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { 'content-type': 'application/x-nope' },
+      payload: 'x',
+    });
     const unknownRoute = await server.inject({ method: 'GET', url: '/v1/admin/secrets' });
     for (const response of [invalidBody, unknownType, unknownRoute]) {
       expect(response.statusCode).toBe(401);

@@ -1,11 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { readIdentity, type Identity } from './identity.js';
 import { carriesSignature, headerMap, signatureMissing } from './parse.js';

@@ -7,7 +7,12 @@ describe('identity headers', () => {
   it('round-trip user, roles and API key id', () => {
     const headers = identityHeaders({ user: 'alice', roles: ['planner', 'qa'], apiKeyId: 'key_9' });
     expect(headers).toEqual({ 'x-tributary-user': 'alice', 'x-tributary-roles': 'planner,qa', 'x-tributary-key-id': 'key_9' });
-    expect(readIdentity(headers, 'svc:orders')).toEqual({ principal: 'svc:orders', user: 'alice', roles: ['planner', 'qa'], apiKeyId: 'key_9' });
+    expect(readIdentity(headers, 'svc:orders')).toEqual({
+      principal: 'svc:orders',
+      user: 'alice',
+      roles: ['planner', 'qa'],
+      apiKeyId: 'key_9',
+    });
   });
 
   it('encode values that are not plain ASCII or that contain the role separator', () => {

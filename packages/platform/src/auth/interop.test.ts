@@ -169,22 +169,18 @@ describe('presigned URLs made with @smithy/signature-v4', () => {
   });
 
   it('a presigned URL signed too far in the future is refused', async () => {
-    const presigned = await presignUrl(
-      { method: 'GET', url: 'https://orders.internal/v1/reports', headers: {} },
-      CREDENTIALS,
-      SCOPE,
-      { expiresInSeconds: 3600, now: new Date(NOW + 10 * 60 * 1000) },
-    );
+    const presigned = await presignUrl({ method: 'GET', url: 'https://orders.internal/v1/reports', headers: {} }, CREDENTIALS, SCOPE, {
+      expiresInSeconds: 3600,
+      now: new Date(NOW + 10 * 60 * 1000),
+    });
     await expectRefused(verifySigV4(fromPresignedUrl(presigned.url, presigned.headers), verifyOptions()), AuthErrorCode.RequestExpired);
   });
 
   it('a presigned URL whose expiry was stretched is refused', async () => {
-    const presigned = await presignUrl(
-      { method: 'GET', url: 'https://orders.internal/v1/reports', headers: {} },
-      CREDENTIALS,
-      SCOPE,
-      { expiresInSeconds: 60, now: new Date(NOW) },
-    );
+    const presigned = await presignUrl({ method: 'GET', url: 'https://orders.internal/v1/reports', headers: {} }, CREDENTIALS, SCOPE, {
+      expiresInSeconds: 60,
+      now: new Date(NOW),
+    });
     const stretched = presigned.url.replace('X-Amz-Expires=60', 'X-Amz-Expires=3600');
     await expectRefused(verifySigV4(fromPresignedUrl(stretched, presigned.headers), verifyOptions()), AuthErrorCode.SignatureMismatch);
     const tooLong = presigned.url.replace('X-Amz-Expires=60', 'X-Amz-Expires=604801');
@@ -199,7 +195,10 @@ describe('presigned URLs made with @smithy/signature-v4', () => {
     });
     const pinned = await presignUrl({ ...request, body: 'exact body' }, CREDENTIALS, SCOPE, { expiresInSeconds: 60, now: new Date(NOW) });
     await expect(verifySigV4(fromPresignedUrl(pinned.url, pinned.headers, 'exact body'), verifyOptions())).resolves.toBeDefined();
-    await expectRefused(verifySigV4(fromPresignedUrl(pinned.url, pinned.headers, 'other body'), verifyOptions()), AuthErrorCode.SignatureMismatch);
+    await expectRefused(
+      verifySigV4(fromPresignedUrl(pinned.url, pinned.headers, 'other body'), verifyOptions()),
+      AuthErrorCode.SignatureMismatch,
+    );
   });
 });
 
@@ -213,13 +212,25 @@ describe('encoding', () => {
     const signed = await signedIncoming(request);
     expect(signed.path).toBe('/v1/lots/batch%207:a/cr%C3%A8me%2Fbr%C3%BBl%C3%A9e/%E6%97%A5%E6%9C%AC/');
     await expect(verifySigV4(signed, verifyOptions())).resolves.toMatchObject({ principal: 'svc:orders' });
-    await expectRefused(verifySigV4({ ...signed, rawQuery: 'lot=b&lot=a&q=50%25&empty' }, verifyOptions()), AuthErrorCode.SignatureMismatch);
+    await expectRefused(
+      verifySigV4({ ...signed, rawQuery: 'lot=b&lot=a&q=50%25&empty' }, verifyOptions()),
+      AuthErrorCode.SignatureMismatch,
+    );
   });
 
   it('signRequest and aws4 agree on the signature for the same request', async () => {
     const path = '/v1/lots/a%20b:c/%C3%A9?z=1&a=2&a=1';
-    const ours = await signRequest({ method: 'GET', url: `https://orders.internal${path}`, headers: {} }, CREDENTIALS, SCOPE, new Date(NOW));
-    const theirs = aws4Sign({ method: 'GET', path, headers: { 'X-Amz-Date': AMZ_NOW, 'X-Amz-Content-Sha256': ours['x-amz-content-sha256']! } });
+    const ours = await signRequest(
+      { method: 'GET', url: `https://orders.internal${path}`, headers: {} },
+      CREDENTIALS,
+      SCOPE,
+      new Date(NOW),
+    );
+    const theirs = aws4Sign({
+      method: 'GET',
+      path,
+      headers: { 'X-Amz-Date': AMZ_NOW, 'X-Amz-Content-Sha256': ours['x-amz-content-sha256']! },
+    });
     expect(String(theirs.headers?.Authorization)).toBe(ours.authorization);
   });
 });

@@ -132,7 +132,9 @@ const signers = new Map<string, SignatureV4>();
 const SIGNER_CACHE_SIZE = 64;
 
 function signer(credentials: SigningCredentials, scope: SigningScope): SignatureV4 {
-  const cacheKey = [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken ?? '', scope.region, scope.service].join('\0');
+  const cacheKey = [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken ?? '', scope.region, scope.service].join(
+    '\0',
+  );
   const cached = signers.get(cacheKey);
   if (cached) return cached;
   const created = new SignatureV4({

@@ -8,8 +8,7 @@ import { signedIncoming, verifyOptions } from './test-support.js';
 import { verifySigV4 } from './verify.js';
 
 /** Text as awkward as URLs get: any Unicode grapheme, and ASCII including controls and '%'. */
-const text = (maxLength: number) =>
-  fc.oneof(fc.string({ unit: 'grapheme', maxLength }), fc.string({ unit: 'binary-ascii', maxLength }));
+const text = (maxLength: number) => fc.oneof(fc.string({ unit: 'grapheme', maxLength }), fc.string({ unit: 'binary-ascii', maxLength }));
 
 // Names beginning x-amz- would collide with the signature's own headers and query parameters.
 const notAmz = (name: string) => !name.toLowerCase().startsWith('x-amz-');
@@ -21,11 +20,9 @@ const requestArb = (body: fc.Arbitrary<Uint8Array | undefined>) =>
       segments: fc.array(text(8), { maxLength: 4 }),
       // A small key pool makes repeated keys common.
       query: fc.array(fc.tuple(fc.oneof(fc.constantFrom('lot', 'a', 'A', ''), text(6)).filter(notAmz), text(8)), { maxLength: 5 }),
-      headers: fc.dictionary(
-        fc.stringMatching(/^x-[a-z0-9-]{1,12}$/).filter(notAmz),
-        fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
-        { maxKeys: 4 },
-      ),
+      headers: fc.dictionary(fc.stringMatching(/^x-[a-z0-9-]{1,12}$/).filter(notAmz), fc.stringMatching(/^[\x20-\x7e]{0,40}$/), {
+        maxKeys: 4,
+      }),
       identity: fc.record({ user: text(10), roles: fc.array(text(6), { maxLength: 3 }) }),
       body,
     })
@@ -57,11 +54,7 @@ describe('signRequest and verifySigV4 agree on arbitrary requests', () => {
   });
 
   it('flipping any one byte of the body always fails', async () => {
-    const arb = fc.tuple(
-      requestArb(fc.uint8Array({ minLength: 1, maxLength: 512 })),
-      fc.nat(),
-      fc.integer({ min: 1, max: 255 }),
-    );
+    const arb = fc.tuple(requestArb(fc.uint8Array({ minLength: 1, maxLength: 512 })), fc.nat(), fc.integer({ min: 1, max: 255 }));
     await fc.assert(
       fc.asyncProperty(arb, async ([request, position, mask]) => {
         const signed = await signedIncoming(request);

@@ -3,17 +3,7 @@ import { sha256Hex } from './canonical.js';
 import { AuthErrorCode } from './codes.js';
 import { identityHeaders } from './identity.js';
 import { signRequest, type RequestToSign } from './sign.js';
-import {
-  CREDENTIALS,
-  expectRefused,
-  incoming,
-  NOW,
-  RECORDS,
-  SCOPE,
-  signedIncoming,
-  TEMPORARY,
-  verifyOptions,
-} from './test-support.js';
+import { CREDENTIALS, expectRefused, incoming, NOW, RECORDS, SCOPE, signedIncoming, TEMPORARY, verifyOptions } from './test-support.js';
 import { verifySigV4, type IncomingRequest } from './verify.js';
 
 const GET: RequestToSign = {

@@ -194,7 +194,6 @@ function checkSecurityToken(claim: SignatureClaim, record: CredentialRecord): vo
   }
 }
 
-
 /**
  * The hash that goes into the canonical request is always the hash of the bytes that arrived
  * (or UNSIGNED-PAYLOAD where allowed), never merely the declared one: a declared hash that

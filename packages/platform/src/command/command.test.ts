@@ -26,9 +26,16 @@ describe('stored event metadata', () => {
   it('is read back from every shape services have written', () => {
     const typed = { requestId: 'r', traceparent: context().traceparent, actor: { type: 'user' as const, id: 'u1', principal: 'gateway' } };
     expect(readEventMetadata(toStoredMetadata(typed))).toEqual(typed);
-    expect(readEventMetadata({ requestId: 'r', actor: { type: 'service', id: 'orders' } })).toEqual({ requestId: 'r', actor: { type: 'service', id: 'orders' } });
+    expect(readEventMetadata({ requestId: 'r', actor: { type: 'service', id: 'orders' } })).toEqual({
+      requestId: 'r',
+      actor: { type: 'service', id: 'orders' },
+    });
     expect(readEventMetadata({ requestId: 'r', actor: 'officer1' })?.actor).toEqual({ type: 'user', id: 'officer1' });
-    expect(readEventMetadata({ user: 'seeduwa1', principal: 'gateway' })?.actor).toEqual({ type: 'user', id: 'seeduwa1', principal: 'gateway' });
+    expect(readEventMetadata({ user: 'seeduwa1', principal: 'gateway' })?.actor).toEqual({
+      type: 'user',
+      id: 'seeduwa1',
+      principal: 'gateway',
+    });
     expect(readEventMetadata({ principal: 'orders' })?.actor).toEqual({ type: 'service', id: 'orders' });
   });
 
@@ -55,21 +62,38 @@ for (const target of testDatabases()) {
       // A helper handed the transaction writes without knowing the command: it is stamped all the same.
       const helper = (trx: Transaction<DynamicSchema>) =>
         writeEvent(trx, { aggregateType: 'order', aggregateId: 'o2', type: 'order.changed', payload: {}, metadata: { version: 2 } });
-      await runCommand(db, context(), async (trx) => {
-        await writeEvent(trx, { aggregateType: 'order', aggregateId: 'o1', type: 'order.created', payload: {} });
-        await helper(trx);
-      }, { onCommitted });
+      await runCommand(
+        db,
+        context(),
+        async (trx) => {
+          await writeEvent(trx, { aggregateType: 'order', aggregateId: 'o1', type: 'order.created', payload: {} });
+          await helper(trx);
+        },
+        { onCommitted },
+      );
       await expect(
-        runCommand(db, context({ requestId: 'req-2' }), async (trx) => {
-          await writeEvent(trx, { aggregateType: 'order', aggregateId: 'o3', type: 'order.created', payload: {} });
-          throw new Error('refused');
-        }, { onCommitted }),
+        runCommand(
+          db,
+          context({ requestId: 'req-2' }),
+          async (trx) => {
+            await writeEvent(trx, { aggregateType: 'order', aggregateId: 'o3', type: 'order.created', payload: {} });
+            throw new Error('refused');
+          },
+          { onCommitted },
+        ),
       ).rejects.toThrow('refused');
       await writeEvent(db, { aggregateType: 'order', aggregateId: 'o4', type: 'order.created', payload: {} });
 
       const events = (await readOutbox(db, '0', 10)).events;
       expect(events.map((event) => event.aggregateId)).toEqual(['o1', 'o2', 'o4']);
-      const stamped = { requestId: 'req-1', traceparent: context().traceparent, actor: 'officer-1', actorType: 'user', user: 'officer-1', principal: 'gateway' };
+      const stamped = {
+        requestId: 'req-1',
+        traceparent: context().traceparent,
+        actor: 'officer-1',
+        actorType: 'user',
+        user: 'officer-1',
+        principal: 'gateway',
+      };
       expect(events[0]!.metadata).toEqual(stamped);
       expect(events[1]!.metadata).toEqual({ ...stamped, version: 2 });
       expect(events[2]!.metadata).toBeNull();
@@ -82,7 +106,10 @@ for (const target of testDatabases()) {
     beforeAll(async () => {
       handle = await target.create();
       await migrateToLatest(handle.database, outboxMigrations);
-      await handle.database.db.schema.createTable('applied').addColumn('event_id', 'varchar(64)', (c) => c.primaryKey()).execute();
+      await handle.database.db.schema
+        .createTable('applied')
+        .addColumn('event_id', 'varchar(64)', (c) => c.primaryKey())
+        .execute();
     });
     afterAll(async () => handle.destroy());
 
@@ -94,7 +121,11 @@ for (const target of testDatabases()) {
       type,
       payload: { qty: '1.5' },
       createdAt: Date.UTC(2026, 0, 1),
-      metadata: { requestId: 'req-origin', traceparent: context().traceparent, actor: { type: 'user', id: 'officer-1', principal: 'gateway' } },
+      metadata: {
+        requestId: 'req-origin',
+        traceparent: context().traceparent,
+        actor: { type: 'user', id: 'officer-1', principal: 'gateway' },
+      },
     });
 
     it('applies each event once for the deliverer only, continuing the trace and naming the event’s user', async () => {
@@ -116,7 +147,11 @@ for (const target of testDatabases()) {
       await app.ready();
       const delivery = formatTraceparent({ traceId: TRACE_ID, spanId: 'b7ad6b7169203331', flags: '01' });
       const deliver = (body: unknown, principal = 'sync') =>
-        signedInject(app, { method: 'POST', url: '/internal/events', body, headers: { traceparent: delivery, 'x-request-id': 'req-origin' } }, testCredentials(principal));
+        signedInject(
+          app,
+          { method: 'POST', url: '/internal/events', body, headers: { traceparent: delivery, 'x-request-id': 'req-origin' } },
+          testCredentials(principal),
+        );
 
       expect((await deliver(envelope('e1'))).json()).toEqual({ status: 'applied' });
       expect((await deliver(envelope('e1'))).json()).toEqual({ status: 'duplicate' });

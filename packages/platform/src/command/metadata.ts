@@ -35,7 +35,8 @@ export function readEventMetadata(stored: unknown): EventMetadata | undefined {
   const actor = readActor(record);
   if (!actor) return undefined;
   const metadata: EventMetadata = { actor };
-  if (typeof record.requestId === 'string' && record.requestId !== '' && record.requestId.length <= 128) metadata.requestId = record.requestId;
+  if (typeof record.requestId === 'string' && record.requestId !== '' && record.requestId.length <= 128)
+    metadata.requestId = record.requestId;
   if (typeof record.traceparent === 'string' && TRACEPARENT.test(record.traceparent)) metadata.traceparent = record.traceparent;
   return metadata;
 }
@@ -46,7 +47,11 @@ function readActor(record: Record<string, unknown>): EventActor | undefined {
   if (typeof record.actor === 'object' && record.actor !== null) {
     const nested = record.actor as Record<string, unknown>;
     if (typeof nested.id === 'string' && nested.id !== '' && ACTOR_TYPES.has(nested.type as EventActor['type'])) {
-      return { type: nested.type as EventActor['type'], id: nested.id, ...(typeof nested.principal === 'string' ? { principal: nested.principal } : {}) };
+      return {
+        type: nested.type as EventActor['type'],
+        id: nested.id,
+        ...(typeof nested.principal === 'string' ? { principal: nested.principal } : {}),
+      };
     }
   }
   const user = text('user');

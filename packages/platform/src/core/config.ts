@@ -13,10 +13,7 @@ export class ConfigError extends Error {
  * property names are the variable names. Values are converted (numbers, booleans) and
  * defaults applied; any problem names the variable, so a bad deploy fails fast and clearly.
  */
-export function loadConfig<T extends TObject>(
-  schema: T,
-  env: Record<string, string | undefined> = process.env,
-): Static<T> {
+export function loadConfig<T extends TObject>(schema: T, env: Record<string, string | undefined> = process.env): Static<T> {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const value = env[key];

@@ -3,20 +3,20 @@
  * the HTTP status is derived from the code's category once, at the edge.
  */
 export type ErrorCategory =
-  | 'invalid'        // 400: the request itself is malformed or fails validation
-  | 'unauthenticated'// 401
-  | 'forbidden'      // 403
-  | 'not_found'      // 404
+  | 'invalid' // 400: the request itself is malformed or fails validation
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
   | 'method_not_allowed' // 405: the path exists but not for this method (send Allow)
-  | 'request_timeout'// 408: the client did not send its request in time
-  | 'conflict'       // 409: a business rule or state transition refuses the change
-  | 'gone'           // 410
-  | 'too_large'      // 413
-  | 'unprocessable'  // 422: well-formed but semantically unusable (e.g. idempotency key reuse)
-  | 'rate_limited'   // 429
-  | 'unavailable'    // 503: a dependency is down or a breaker is open
-  | 'timeout'        // 504: a dependency did not answer in time
-  | 'internal';      // 500
+  | 'request_timeout' // 408: the client did not send its request in time
+  | 'conflict' // 409: a business rule or state transition refuses the change
+  | 'gone' // 410
+  | 'too_large' // 413
+  | 'unprocessable' // 422: well-formed but semantically unusable (e.g. idempotency key reuse)
+  | 'rate_limited' // 429
+  | 'unavailable' // 503: a dependency is down or a breaker is open
+  | 'timeout' // 504: a dependency did not answer in time
+  | 'internal'; // 500
 
 const STATUS_BY_CATEGORY = {
   invalid: 400,
@@ -72,14 +72,10 @@ export function isAppError(err: unknown): err is AppError {
 }
 
 /** Shorthands so call sites read as the rule they enforce. */
-export const invalid = (code: string, message: string, options?: AppErrorOptions) =>
-  new AppError('invalid', code, message, options);
-export const notFound = (code: string, message: string, options?: AppErrorOptions) =>
-  new AppError('not_found', code, message, options);
-export const conflict = (code: string, message: string, options?: AppErrorOptions) =>
-  new AppError('conflict', code, message, options);
-export const forbidden = (code: string, message: string, options?: AppErrorOptions) =>
-  new AppError('forbidden', code, message, options);
+export const invalid = (code: string, message: string, options?: AppErrorOptions) => new AppError('invalid', code, message, options);
+export const notFound = (code: string, message: string, options?: AppErrorOptions) => new AppError('not_found', code, message, options);
+export const conflict = (code: string, message: string, options?: AppErrorOptions) => new AppError('conflict', code, message, options);
+export const forbidden = (code: string, message: string, options?: AppErrorOptions) => new AppError('forbidden', code, message, options);
 export const unauthenticated = (code: string, message: string, options?: AppErrorOptions) =>
   new AppError('unauthenticated', code, message, options);
 export const unavailable = (code: string, message: string, options?: AppErrorOptions) =>

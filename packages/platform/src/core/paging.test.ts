@@ -13,7 +13,13 @@ describe('paging', () => {
   });
 
   it('refuses a cursor that is not base64url JSON or does not fit the key with CURSOR_INVALID', () => {
-    for (const cursor of ['!!', encodeCursor({ a: 1 }), encodeCursor(['x']), encodeCursor(['x', 1.5]), Buffer.from('{').toString('base64url')]) {
+    for (const cursor of [
+      '!!',
+      encodeCursor({ a: 1 }),
+      encodeCursor(['x']),
+      encodeCursor(['x', 1.5]),
+      Buffer.from('{').toString('base64url'),
+    ]) {
       const refused = (() => {
         try {
           return decodeCursor(cursor, Key);

@@ -20,10 +20,19 @@ export const PagingError = defineErrors({
 /** Query parameters of a paged list; merge them into the route's own query schema. */
 export const PageQuery = Type.Object({
   limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, description: `rows per page (default ${PAGE_LIMIT_DEFAULT}, at most ${PAGE_LIMIT_MAX})` }),
+    Type.Integer({
+      minimum: 1,
+      maximum: PAGE_LIMIT_MAX,
+      description: `rows per page (default ${PAGE_LIMIT_DEFAULT}, at most ${PAGE_LIMIT_MAX})`,
+    }),
   ),
   cursor: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 2048, pattern: '^[A-Za-z0-9_-]+$', description: 'opaque: the `next` of the previous page; omit for the first page' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: 'opaque: the `next` of the previous page; omit for the first page',
+    }),
   ),
 });
 export type PageQuery = Static<typeof PageQuery>;
@@ -36,7 +45,10 @@ export interface Page<T> {
 
 /** A page in a body, for response schemas. */
 export const PageOf = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), next: Type.Union([Type.String(), Type.Null()], { description: 'cursor of the next page; null on the last' }) });
+  Type.Object({
+    items: Type.Array(item),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'cursor of the next page; null on the last' }),
+  });
 
 export function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');

@@ -11,7 +11,14 @@ import { CryptoError } from './errors.js';
 import { FieldCipher, normaliseForIndex } from './field-cipher.js';
 import { formatCiphertext, parseCiphertext } from './format.js';
 import { fieldKeyMigration, FIELD_KEY_TABLE, type FieldKeyTables } from './key-table.js';
-import { addMasterKey, loadMasterKeys, loadOrCreateMasterKeyFile, masterKeysFromSecret, parseMasterKeys, type MasterKeys } from './master-keys.js';
+import {
+  addMasterKey,
+  loadMasterKeys,
+  loadOrCreateMasterKeyFile,
+  masterKeysFromSecret,
+  parseMasterKeys,
+  type MasterKeys,
+} from './master-keys.js';
 import { countUnder, reencryptAll, rotateAndReencrypt, rotateDataKey, type EncryptedTable } from './rotation.js';
 import { asTables } from '../db/schema.js';
 import type { Kysely } from 'kysely';
@@ -56,7 +63,9 @@ describe('master key file', () => {
       expect((error as Error).message).toContain('a is not 32 bytes');
       expect((error as Error).message).not.toContain(short);
     }
-    expect(() => parseMasterKeys(JSON.stringify({ active: 'b', keys: { a: randomBytes(32).toString('base64') } }), 'f.json')).toThrow(/active master key b/);
+    expect(() => parseMasterKeys(JSON.stringify({ active: 'b', keys: { a: randomBytes(32).toString('base64') } }), 'f.json')).toThrow(
+      /active master key b/,
+    );
     const dir = await mkdtemp(join(tmpdir(), 'mk-'));
     await writeFile(join(dir, 'bad.json'), '{not json');
     expect(await codeOf(loadMasterKeys({ TRIBUTARY_MASTER_KEY_FILE: join(dir, 'bad.json') }))).toBe(CryptoError.MasterKeysInvalid);
@@ -67,8 +76,12 @@ describe('master key file', () => {
 describe('derived master key', () => {
   it('is stable for one secret and purpose, and differs for another of either', () => {
     const a = masterKeysFromSecret('service-secret-of-the-gateway', 'gateway:api_users');
-    expect(a.keys.get(a.active)!.equals(masterKeysFromSecret('service-secret-of-the-gateway', 'gateway:api_users').keys.get(a.active)!)).toBe(true);
-    expect(a.keys.get(a.active)!.equals(masterKeysFromSecret('another-secret-of-the-gateway', 'gateway:api_users').keys.get(a.active)!)).toBe(false);
+    expect(
+      a.keys.get(a.active)!.equals(masterKeysFromSecret('service-secret-of-the-gateway', 'gateway:api_users').keys.get(a.active)!),
+    ).toBe(true);
+    expect(
+      a.keys.get(a.active)!.equals(masterKeysFromSecret('another-secret-of-the-gateway', 'gateway:api_users').keys.get(a.active)!),
+    ).toBe(false);
     expect(a.keys.get(a.active)!.equals(masterKeysFromSecret('service-secret-of-the-gateway', 'erp').keys.get(a.active)!)).toBe(false);
     expect(a.keys.get(a.active)!.length).toBe(32);
   });
@@ -91,7 +104,11 @@ for (const target of testDatabases()) {
     let handle: TestDatabase;
     let keys: MasterKeys;
     let cipher: FieldCipher;
-    const people: EncryptedTable = { table: 'person', key: 'id', columns: [{ name: 'email', blindIndex: 'email_bidx' }, { name: 'phone' }] };
+    const people: EncryptedTable = {
+      table: 'person',
+      key: 'id',
+      columns: [{ name: 'email', blindIndex: 'email_bidx' }, { name: 'phone' }],
+    };
 
     beforeAll(async () => {
       handle = await target.create();
@@ -100,7 +117,14 @@ for (const target of testDatabases()) {
         {
           name: '0001_person',
           up: async (db) => {
-            await db.schema.createTable('person').ifNotExists().addColumn('id', 'varchar(20)', (c) => c.primaryKey()).addColumn('email', 'text').addColumn('email_bidx', 'char(64)').addColumn('phone', 'text').execute();
+            await db.schema
+              .createTable('person')
+              .ifNotExists()
+              .addColumn('id', 'varchar(20)', (c) => c.primaryKey())
+              .addColumn('email', 'text')
+              .addColumn('email_bidx', 'char(64)')
+              .addColumn('phone', 'text')
+              .execute();
           },
         },
       ]);
@@ -127,7 +151,8 @@ for (const target of testDatabases()) {
         await migrateToLatest(fresh.database, [fieldKeyMigration]);
         const prepared = new FieldCipher({ db: fresh.database.db, masterKeys: keys });
         await prepared.prepare();
-        const purposes = async () => (await fresh.database.db.selectFrom(FIELD_KEY_TABLE).select('purpose').execute()).map((r) => r.purpose).sort();
+        const purposes = async () =>
+          (await fresh.database.db.selectFrom(FIELD_KEY_TABLE).select('purpose').execute()).map((r) => r.purpose).sort();
         expect(await purposes()).toEqual(['data', 'index']);
         await prepared.blindIndex('someone@example.com', EMAIL);
         await prepared.encrypt('x', EMAIL);
@@ -147,7 +172,9 @@ for (const target of testDatabases()) {
         flipped[at]! ^= 1;
         expect(await codeOf(cipher.decrypt(formatCiphertext(parsed.keyId, flipped), EMAIL))).toBe(CryptoError.Unauthentic);
       }
-      expect(await codeOf(cipher.decrypt(formatCiphertext(parsed.keyId, parsed.sealed.subarray(0, 20)), EMAIL))).toBe(CryptoError.Unauthentic);
+      expect(await codeOf(cipher.decrypt(formatCiphertext(parsed.keyId, parsed.sealed.subarray(0, 20)), EMAIL))).toBe(
+        CryptoError.Unauthentic,
+      );
       expect(await codeOf(cipher.decrypt('ravi@example.com', EMAIL))).toBe(CryptoError.Malformed);
       expect(await codeOf(cipher.decrypt(formatCiphertext('dk-ffffffffffff', parsed.sealed), EMAIL))).toBe(CryptoError.UnknownKey);
     });
@@ -156,7 +183,10 @@ for (const target of testDatabases()) {
       const value = await cipher.encrypt('x', EMAIL);
       const wrong = new FieldCipher({ db: handle.database.db, masterKeys: { active: 'mk-a', keys: new Map([['mk-a', randomBytes(32)]]) } });
       expect(await codeOf(wrong.decrypt(value, EMAIL))).toBe(CryptoError.Unauthentic);
-      const missing = new FieldCipher({ db: handle.database.db, masterKeys: { active: 'mk-z', keys: new Map([['mk-z', randomBytes(32)]]) } });
+      const missing = new FieldCipher({
+        db: handle.database.db,
+        masterKeys: { active: 'mk-z', keys: new Map([['mk-z', randomBytes(32)]]) },
+      });
       expect(await codeOf(missing.decrypt(value, EMAIL))).toBe(CryptoError.MasterKeyMissing);
     });
 
@@ -187,7 +217,12 @@ for (const target of testDatabases()) {
         const email = `p${i}@example.com`;
         await db
           .insertInto('person')
-          .values({ id: `p${String(i).padStart(3, '0')}`, email: await cipher.encrypt(email, EMAIL), email_bidx: await cipher.blindIndex(email, EMAIL), phone: i % 2 ? null : await cipher.encrypt(`+94-${i}`, PHONE) })
+          .values({
+            id: `p${String(i).padStart(3, '0')}`,
+            email: await cipher.encrypt(email, EMAIL),
+            email_bidx: await cipher.blindIndex(email, EMAIL),
+            phone: i % 2 ? null : await cipher.encrypt(`+94-${i}`, PHONE),
+          })
           .execute();
       }
       const before = await cipher.blindIndex('p3@example.com', EMAIL);
@@ -263,7 +298,10 @@ for (const target of testDatabases()) {
       const load = (async () => {
         while (!stop) {
           const id = `w${String(writes).padStart(4, '0')}`;
-          await db.insertInto('person').values({ id, email: await writer.encrypt(`${id}@x`, EMAIL), email_bidx: null, phone: null }).execute();
+          await db
+            .insertInto('person')
+            .values({ id, email: await writer.encrypt(`${id}@x`, EMAIL), email_bidx: null, phone: null })
+            .execute();
           writes++;
         }
       })();

@@ -68,7 +68,11 @@ export class FieldCipher {
     if (!parsed) throw cryptoFailure(CryptoError.Malformed, `${field.table}.${field.column} holds a value that is not a ciphertext`);
     const key = await this.dataKey(parsed.keyId);
     const plain = open(key, parsed.sealed, aadOf(parsed.keyId, field));
-    if (!plain) throw cryptoFailure(CryptoError.Unauthentic, `${field.table}.${field.column}: a value does not authenticate under data key ${parsed.keyId}`);
+    if (!plain)
+      throw cryptoFailure(
+        CryptoError.Unauthentic,
+        `${field.table}.${field.column}: a value does not authenticate under data key ${parsed.keyId}`,
+      );
     return plain.toString('utf8');
   }
 

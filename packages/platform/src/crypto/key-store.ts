@@ -17,9 +17,14 @@ export function wrapKey(masterKeys: MasterKeys, keyId: string, purpose: FieldKey
 
 export function unwrapKey(masterKeys: MasterKeys, row: Pick<FieldKeyRow, 'key_id' | 'purpose' | 'kek_id' | 'wrapped_key'>): Buffer {
   const kek = masterKeys.keys.get(row.kek_id);
-  if (!kek) throw cryptoFailure(CryptoError.MasterKeyMissing, `data key ${row.key_id} is wrapped by master key ${row.kek_id}, which is not configured`);
+  if (!kek)
+    throw cryptoFailure(
+      CryptoError.MasterKeyMissing,
+      `data key ${row.key_id} is wrapped by master key ${row.kek_id}, which is not configured`,
+    );
   const key = open(kek, Buffer.from(row.wrapped_key, 'base64url'), wrapAad(row.key_id, row.purpose));
-  if (!key || key.length !== KEY_BYTES) throw cryptoFailure(CryptoError.Unauthentic, `data key ${row.key_id} does not unwrap with master key ${row.kek_id}`);
+  if (!key || key.length !== KEY_BYTES)
+    throw cryptoFailure(CryptoError.Unauthentic, `data key ${row.key_id} does not unwrap with master key ${row.kek_id}`);
   return key;
 }
 
@@ -62,10 +67,23 @@ export class FieldKeyStore {
   /** Inserts a fresh key; when `demoteOthers`, every other key of the purpose stops being active in the same transaction. */
   async create(purpose: FieldKeyPurpose, keyId: string, now: number, demoteOthers: boolean): Promise<FieldKeyRow> {
     const { kekId, wrapped } = wrapKey(this.masterKeys, keyId, purpose, randomBytes(KEY_BYTES));
-    const row: FieldKeyRow = { key_id: keyId, purpose, state: 'active', kek_id: kekId, wrapped_key: wrapped, created_at: now, retired_at: null };
+    const row: FieldKeyRow = {
+      key_id: keyId,
+      purpose,
+      state: 'active',
+      kek_id: kekId,
+      wrapped_key: wrapped,
+      created_at: now,
+      retired_at: null,
+    };
     await this.db.transaction().execute(async (trx) => {
       if (demoteOthers) {
-        await trx.updateTable(FIELD_KEY_TABLE).set({ state: 'decrypt' }).where('purpose', '=', purpose).where('state', '=', 'active').execute();
+        await trx
+          .updateTable(FIELD_KEY_TABLE)
+          .set({ state: 'decrypt' })
+          .where('purpose', '=', purpose)
+          .where('state', '=', 'active')
+          .execute();
       }
       await trx.insertInto(FIELD_KEY_TABLE).values(row).execute();
     });
@@ -73,7 +91,12 @@ export class FieldKeyStore {
   }
 
   async retire(keyId: string, now: number): Promise<void> {
-    await this.db.updateTable(FIELD_KEY_TABLE).set({ state: 'retired', retired_at: now }).where('key_id', '=', keyId).where('state', '=', 'decrypt').execute();
+    await this.db
+      .updateTable(FIELD_KEY_TABLE)
+      .set({ state: 'retired', retired_at: now })
+      .where('key_id', '=', keyId)
+      .where('state', '=', 'decrypt')
+      .execute();
   }
 
   /** KEK rotation: every key not yet under the active master key is unwrapped and wrapped again; the data keys themselves do not change. */

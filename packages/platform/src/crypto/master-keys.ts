@@ -37,10 +37,12 @@ export function parseMasterKeys(text: string, source: string): MasterKeys {
   for (const [id, encoded] of Object.entries(parsed.keys)) {
     const key = typeof encoded === 'string' ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
     // The message names the key id only, never the key.
-    if (key.length !== KEY_BYTES) throw cryptoFailure(CryptoError.MasterKeysInvalid, `${source}: master key ${id} is not 32 bytes of base64`);
+    if (key.length !== KEY_BYTES)
+      throw cryptoFailure(CryptoError.MasterKeysInvalid, `${source}: master key ${id} is not 32 bytes of base64`);
     keys.set(id, key);
   }
-  if (!keys.has(parsed.active)) throw cryptoFailure(CryptoError.MasterKeysInvalid, `${source}: the active master key ${parsed.active} is not in "keys"`);
+  if (!keys.has(parsed.active))
+    throw cryptoFailure(CryptoError.MasterKeysInvalid, `${source}: the active master key ${parsed.active} is not in "keys"`);
   return { active: parsed.active, keys };
 }
 
@@ -49,7 +51,10 @@ export function newMasterKeyId(now: Date = new Date()): string {
 }
 
 export function serialiseMasterKeys(masterKeys: MasterKeys): string {
-  const file: MasterKeyFile = { active: masterKeys.active, keys: Object.fromEntries([...masterKeys.keys].map(([id, key]) => [id, key.toString('base64')])) };
+  const file: MasterKeyFile = {
+    active: masterKeys.active,
+    keys: Object.fromEntries([...masterKeys.keys].map(([id, key]) => [id, key.toString('base64')])),
+  };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 

@@ -53,7 +53,12 @@ export async function rotateDataKey(cipher: FieldCipher, now: number = Date.now(
  * (the newer value is already under a current key, or the next pass takes it). Data keys in
  * state `decrypt` that no value names any more are then retired.
  */
-export async function reencryptAll(db: AnyKysely, cipher: FieldCipher, tables: readonly EncryptedTable[], options: ReencryptOptions = {}): Promise<ReencryptReport> {
+export async function reencryptAll(
+  db: AnyKysely,
+  cipher: FieldCipher,
+  tables: readonly EncryptedTable[],
+  options: ReencryptOptions = {},
+): Promise<ReencryptReport> {
   const batchSize = options.batchSize ?? 100;
   const activeKeyId = await cipher.activeDataKeyId();
   const current = keyIdPattern(activeKeyId);
@@ -67,7 +72,8 @@ export async function reencryptAll(db: AnyKysely, cipher: FieldCipher, tables: r
         .where((eb) => eb.or(spec.columns.map((c) => eb.and([eb(c.name, 'is not', null), eb(c.name, 'not like', current)]))));
       if (after !== undefined) query = query.where(spec.key, '>', after);
       const rows = (await query.orderBy(spec.key).limit(batchSize).execute()) as Record<string, unknown>[];
-      for (const row of rows) rewritten += await reencryptRow(asDynamic(db), cipher, spec, row, activeKeyId, options.encryptPlaintext === true);
+      for (const row of rows)
+        rewritten += await reencryptRow(asDynamic(db), cipher, spec, row, activeKeyId, options.encryptPlaintext === true);
       if (rows.length < batchSize) break;
       after = String(rows[rows.length - 1]![spec.key]);
     }
@@ -76,7 +82,14 @@ export async function reencryptAll(db: AnyKysely, cipher: FieldCipher, tables: r
   return { activeKeyId, rewritten, retired, remaining };
 }
 
-async function reencryptRow(db: Kysely<DynamicSchema>, cipher: FieldCipher, spec: EncryptedTable, row: Record<string, unknown>, activeKeyId: string, encryptPlaintext: boolean): Promise<number> {
+async function reencryptRow(
+  db: Kysely<DynamicSchema>,
+  cipher: FieldCipher,
+  spec: EncryptedTable,
+  row: Record<string, unknown>,
+  activeKeyId: string,
+  encryptPlaintext: boolean,
+): Promise<number> {
   const set: Record<string, string> = {};
   const guards: Array<[string, string]> = [];
   for (const column of spec.columns) {
@@ -101,7 +114,12 @@ async function reencryptRow(db: Kysely<DynamicSchema>, cipher: FieldCipher, spec
 }
 
 /** Retires every non-active data key that no encrypted column names; counts the values still under one. */
-export async function retireUnusedKeys(db: AnyKysely, cipher: FieldCipher, tables: readonly EncryptedTable[], now: number = Date.now()): Promise<{ retired: string[]; remaining: number }> {
+export async function retireUnusedKeys(
+  db: AnyKysely,
+  cipher: FieldCipher,
+  tables: readonly EncryptedTable[],
+  now: number = Date.now(),
+): Promise<{ retired: string[]; remaining: number }> {
   const retired: string[] = [];
   let remaining = 0;
   for (const key of await cipher.store.all()) {
@@ -136,7 +154,12 @@ export async function countUnder(db: AnyKysely, tables: readonly EncryptedTable[
  * A full rotation while the service runs: a new data key, every value re-encrypted under it,
  * the old keys retired. Safe to run again when `remaining` is not zero.
  */
-export async function rotateAndReencrypt(db: AnyKysely, cipher: FieldCipher, tables: readonly EncryptedTable[], options: ReencryptOptions & { now?: number } = {}): Promise<ReencryptReport & { newKeyId: string }> {
+export async function rotateAndReencrypt(
+  db: AnyKysely,
+  cipher: FieldCipher,
+  tables: readonly EncryptedTable[],
+  options: ReencryptOptions & { now?: number } = {},
+): Promise<ReencryptReport & { newKeyId: string }> {
   const newKeyId = await rotateDataKey(cipher, options.now);
   const report = await reencryptAll(db, cipher, tables, options);
   return { ...report, newKeyId };

@@ -35,7 +35,10 @@ for (const target of testDatabases()) {
         .addColumn('parent', 'varchar(36)')
         .addColumn('day', 'date')
         .execute();
-      await db.schema.createTable('child').addColumn('id', 'varchar(36)', (c) => c.primaryKey().references('thing.id')).execute();
+      await db.schema
+        .createTable('child')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey().references('thing.id'))
+        .execute();
     });
     afterAll(async () => handle.destroy());
 
@@ -50,7 +53,10 @@ for (const target of testDatabases()) {
       const row = await db.selectFrom('thing').selectAll().where('id', '=', 'a').executeTakeFirstOrThrow();
       expect(row.amount).toBe('12345678901234.125');
       expect(row.big).toBe('9007199254740993');
-      const sum = await db.selectFrom('thing').select((eb) => eb.fn.sum<string>('amount').as('total')).executeTakeFirstOrThrow();
+      const sum = await db
+        .selectFrom('thing')
+        .select((eb) => eb.fn.sum<string>('amount').as('total'))
+        .executeTakeFirstOrThrow();
       expect(String(sum.total)).toMatch(/^12345678901234\.125/);
     });
 
@@ -63,11 +69,23 @@ for (const target of testDatabases()) {
 
     it('classifies constraint errors', async () => {
       const { db } = handle.database;
-      const unique = await db.insertInto('thing').values({ id: 'a', amount: '1', big: '1' }).execute().catch((e) => e);
+      const unique = await db
+        .insertInto('thing')
+        .values({ id: 'a', amount: '1', big: '1' })
+        .execute()
+        .catch((e) => e);
       expect(dbErrorKind(unique)).toBe('unique');
-      const check = await db.insertInto('thing').values({ id: 'neg', amount: '-1', big: '1' }).execute().catch((e) => e);
+      const check = await db
+        .insertInto('thing')
+        .values({ id: 'neg', amount: '-1', big: '1' })
+        .execute()
+        .catch((e) => e);
       expect(dbErrorKind(check)).toBe('check');
-      const fk = await db.insertInto('child').values({ id: 'missing' }).execute().catch((e) => e);
+      const fk = await db
+        .insertInto('child')
+        .values({ id: 'missing' })
+        .execute()
+        .catch((e) => e);
       expect(dbErrorKind(fk)).toBe('foreign_key');
       expect(dbConstraintName(unique)).toBeTruthy();
     });

@@ -66,7 +66,16 @@ export function isRetryableTransactionError(error: unknown): boolean {
 const PG_UNAVAILABLE_CLASSES = ['08']; // connection_exception
 const PG_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '53400']); // shutdown, cannot connect now, too many connections
 const MYSQL_UNAVAILABLE_ERRNOS = new Set([1040, 1053, 2002, 2003, 2006, 2013]);
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+]);
 /** Driver messages with no code: pg's pool and client, Kysely after destroy(), PGlite after close(). */
 const UNAVAILABLE_MESSAGES = [
   /^Connection terminated/,

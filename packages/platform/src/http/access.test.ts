@@ -76,7 +76,9 @@ describe('route access: declared with the route, enforced by one hook', () => {
     app.get('/plans', { config: { access: ordersOnly } }, async () => []);
     app.get('/public-note', { config: { access: publicAccess('test') } }, async () => 'hello');
     await app.ready();
-    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, { get: { security: unknown } }> };
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, { get: { security: unknown } }>;
+    };
     expect(spec.paths['/plans']?.get.security).toEqual([{ sigv4: ['SERVICE'] }]);
     expect(spec.paths['/public-note']?.get.security).toEqual([]);
     const missing = await signedInject(app, { method: 'GET', url: '/nowhere' });

@@ -54,7 +54,11 @@ const requiringApps = new WeakSet<object>();
 /** Every route registered on the app so far with the rule it declares (undefined: none). */
 export function routeAccessList(app: object): RouteAccessEntry[] {
   return (routesByApp.get(app) ?? []).flatMap((route) =>
-    (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({ method, url: route.url, access: route.config?.access })),
+    (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({
+      method,
+      url: route.url,
+      access: route.config?.access,
+    })),
   );
 }
 

@@ -25,7 +25,11 @@ describe('createHttpApp with auth', () => {
     const app = await buildApp({ auth: AUTH }, routes);
     const response = await app.inject({ method: 'POST', url: '/orders', payload: { sku: 'FLOUR-25' } });
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toEqual({ code: 'AUTH_SIGNATURE_MISSING', message: expect.any(String), requestId: response.headers['x-request-id'] });
+    expect(response.json()).toEqual({
+      code: 'AUTH_SIGNATURE_MISSING',
+      message: expect.any(String),
+      requestId: response.headers['x-request-id'],
+    });
     expect(response.headers.traceparent).toMatch(/^00-/);
   });
 
@@ -54,7 +58,10 @@ describe('createHttpApp with auth', () => {
       );
       const response = await httpRequest(url, { method: 'POST', headers, body });
       expect(response.statusCode, path).toBe(200);
-      expect(await response.body.json()).toEqual({ identity: { principal: 'svc:gateway', user: 'alice', roles: ['planner'] }, ...expected });
+      expect(await response.body.json()).toEqual({
+        identity: { principal: 'svc:gateway', user: 'alice', roles: ['planner'] },
+        ...expected,
+      });
     }
   });
 
@@ -62,7 +69,11 @@ describe('createHttpApp with auth', () => {
     const app = await buildApp({ auth: { ...AUTH, now: Date.now } }, routes);
     const origin = await listen(app);
     const url = `${origin}/orders`;
-    const headers = await signRequest({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: '{"sku":"A"}' }, CREDENTIALS, SCOPE);
+    const headers = await signRequest(
+      { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: '{"sku":"A"}' },
+      CREDENTIALS,
+      SCOPE,
+    );
     const response = await httpRequest(url, { method: 'POST', headers, body: '{"sku":"B"}' });
     expect(response.statusCode).toBe(401);
     expect(((await response.body.json()) as { code: string }).code).toBe('AUTH_PAYLOAD_HASH_MISMATCH');

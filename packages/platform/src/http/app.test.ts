@@ -7,10 +7,14 @@ describe('createHttpApp', () => {
   it('infers request and reply types from TypeBox schemas', async () => {
     const app = await buildApp({}, (instance) => {
       const Query = Type.Object({ limit: Type.Integer({ minimum: 1 }), cursor: Type.Optional(Type.String()) });
-      instance.get('/typed', { schema: { querystring: Query, response: { 200: Type.Object({ doubled: Type.Integer() }) } } }, async (request) => {
-        expectTypeOf(request.query).toEqualTypeOf<{ limit: number; cursor?: string }>();
-        return { doubled: request.query.limit * 2 };
-      });
+      instance.get(
+        '/typed',
+        { schema: { querystring: Query, response: { 200: Type.Object({ doubled: Type.Integer() }) } } },
+        async (request) => {
+          expectTypeOf(request.query).toEqualTypeOf<{ limit: number; cursor?: string }>();
+          return { doubled: request.query.limit * 2 };
+        },
+      );
       // @ts-expect-error the handler must return the declared 200 shape
       instance.get('/wrong', { schema: { response: { 200: Type.Object({ n: Type.Integer() }) } } }, async () => ({ n: 'two' }));
     });

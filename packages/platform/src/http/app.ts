@@ -117,7 +117,9 @@ function withService(logger: Logger, name: string): Logger {
 
 function definedEdgeSettings(options: HttpAppOptions): HttpEdgeSettings {
   const { metricsToken, bodyTimeoutMs, headersTimeoutMs, tls } = options;
-  return Object.fromEntries(Object.entries({ metricsToken, bodyTimeoutMs, headersTimeoutMs, tls }).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(
+    Object.entries({ metricsToken, bodyTimeoutMs, headersTimeoutMs, tls }).filter(([, value]) => value !== undefined),
+  );
 }
 
 /**

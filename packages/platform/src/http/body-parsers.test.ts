@@ -83,7 +83,12 @@ describe('body parsers', () => {
   it('buffers multipart/form-data, keeping the raw bytes and parsing fields', async () => {
     const app = await buildApp({}, demoRoutes);
     const payload = '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n';
-    const response = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ body: { fields: { a: '1' }, files: [] }, raw: Buffer.from(payload).toString('base64') });
   });

@@ -12,7 +12,15 @@ export function clientErrorHandler(headersTimeoutMs: number) {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const [status, reason, body]: [number, string, Omit<ErrorResponse, 'requestId'>] =
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', { code: 'REQUEST_TIMEOUT', message: `The request did not arrive within the time allowed`, details: { part: 'headers', timeoutMs: headersTimeoutMs } }]
+        ? [
+            408,
+            'Request Timeout',
+            {
+              code: 'REQUEST_TIMEOUT',
+              message: `The request did not arrive within the time allowed`,
+              details: { part: 'headers', timeoutMs: headersTimeoutMs },
+            },
+          ]
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? [431, 'Request Header Fields Too Large', { code: 'REQUEST_HEADERS_TOO_LARGE', message: 'Request headers are too large' }]
           : [400, 'Bad Request', { code: 'REQUEST_MALFORMED', message: 'The request is not valid HTTP' }];

@@ -22,10 +22,7 @@ function traceOf(raw: IncomingMessage): TraceContext {
 }
 
 /** Server options: request ids from the caller when sane, every request's logger bound to its traceId. */
-export function correlationServerOptions(): Pick<
-  FastifyServerOptions,
-  'genReqId' | 'requestIdHeader' | 'childLoggerFactory'
-> {
+export function correlationServerOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'childLoggerFactory'> {
   return {
     // Fastify would take the header verbatim; genReqId vets it first.
     requestIdHeader: false,

@@ -39,7 +39,10 @@ describe('slow requests are cut off', () => {
     const { routes, calls } = counted();
     const app = await buildApp({ bodyTimeoutMs: 300 }, routes);
     const origin = await listen(app);
-    const raw = await openRaw(origin, 'POST /notes HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    const raw = await openRaw(
+      origin,
+      'POST /notes HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    );
     dribble(raw.socket, 50);
     const response = await raw.closed;
     expect(statusOf(response)).toBe(408);
@@ -66,7 +69,7 @@ describe('slow requests are cut off', () => {
     expect(bodyOf(response)).toMatchObject({ code: 'REQUEST_MALFORMED' });
   });
 
-  it('keeps Fastify\'s keep-alive default and sets Node\'s own timeouts as backstops', async () => {
+  it("keeps Fastify's keep-alive default and sets Node's own timeouts as backstops", async () => {
     const app = await buildApp({ headersTimeoutMs: 2_000, bodyTimeoutMs: 3_000 });
     expect(app.server.keepAliveTimeout).toBe(72_000);
     expect(app.server.headersTimeout).toBe(2_000);
@@ -76,7 +79,11 @@ describe('slow requests are cut off', () => {
   it('lets a body that arrives in time through', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({ bodyTimeoutMs: 5_000 }, routes);
-    const response = await httpRequest(`${await listen(app)}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    const response = await httpRequest(`${await listen(app)}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"hi"}',
+    });
     expect(response.statusCode).toBe(200);
     expect(await response.body.json()).toEqual({ text: 'hi' });
     expect(calls()).toBe(1);
@@ -90,7 +97,10 @@ describe('refusing before reading the body', () => {
     const { routes, calls } = counted();
     const app = await buildApp({ auth: testAuth(), bodyLimit: 200 * 1024 * 1024, bodyTimeoutMs: 60_000 }, routes);
     const origin = await listen(app);
-    const raw = await openRaw(origin, `POST /notes HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${HUNDRED_MB}\r\n\r\n{"text":"`);
+    const raw = await openRaw(
+      origin,
+      `POST /notes HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${HUNDRED_MB}\r\n\r\n{"text":"`,
+    );
     // Nothing more is written: the answer must come without the body.
     const head = await raw.head;
     expect(statusOf(head)).toBe(401);
@@ -104,11 +114,17 @@ describe('refusing before reading the body', () => {
     const app = await buildApp({ auth: testAuth(), bodyTimeoutMs: 60_000 }, routes);
     const origin = await listen(app);
     const body = `{"text":"${'x'.repeat(512 * 1024)}"}`;
-    const signed = await signRequest({ method: 'POST', url: `${origin}/notes`, headers: { 'content-type': 'application/json' }, body }, testCredentials(), TEST_SCOPE);
+    const signed = await signRequest(
+      { method: 'POST', url: `${origin}/notes`, headers: { 'content-type': 'application/json' }, body },
+      testCredentials(),
+      TEST_SCOPE,
+    );
     expect(signed['x-amz-content-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
     // Forged: the signature of another request.
     const forged = { ...signed, authorization: signed.authorization!.replace(/Signature=[0-9a-f]{64}/, `Signature=${'0'.repeat(64)}`) };
-    const head = Object.entries(forged).map(([name, value]) => `${name}: ${value}`).join('\r\n');
+    const head = Object.entries(forged)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\r\n');
     const raw = await openRaw(origin, `POST /notes HTTP/1.1\r\n${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n{"te`);
     const response = await raw.head;
     expect(statusOf(response)).toBe(401);
@@ -121,7 +137,11 @@ describe('refusing before reading the body', () => {
     const app = await buildApp({ auth: testAuth() }, routes);
     const url = `${await listen(app)}/notes`;
     const body = '{"text":"signed"}';
-    const headers = await signRequest({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body }, testCredentials(), TEST_SCOPE);
+    const headers = await signRequest(
+      { method: 'POST', url, headers: { 'content-type': 'application/json' }, body },
+      testCredentials(),
+      TEST_SCOPE,
+    );
     const response = await httpRequest(url, { method: 'POST', headers, body });
     expect(response.statusCode).toBe(200);
   });
@@ -142,7 +162,9 @@ describe('/metrics is not public', () => {
     expect(bearer.statusCode).toBe(200);
     expect(bearer.body).toContain('http_requests_total');
     const url = `${origin}/metrics`;
-    const signed = await httpRequest(url, { headers: await signRequest({ method: 'GET', url, headers: {} }, testCredentials(), TEST_SCOPE) });
+    const signed = await httpRequest(url, {
+      headers: await signRequest({ method: 'GET', url, headers: {} }, testCredentials(), TEST_SCOPE),
+    });
     expect(signed.statusCode).toBe(200);
     expect(await signed.body.text()).toContain('http_requests_total');
   });
@@ -152,7 +174,8 @@ describe('/metrics is not public', () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer anything' } })).statusCode).toBe(401);
     // Probes and docs stay public.
-    for (const url of ['/health/live', '/health/ready', '/openapi.json']) expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    for (const url of ['/health/live', '/health/ready', '/openapi.json'])
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
   });
 
   it('an app without signatures takes the token when one is configured', async () => {

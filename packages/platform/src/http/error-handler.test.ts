@@ -56,7 +56,12 @@ describe('the error handler', () => {
 
   it('answers malformed JSON with 400 REQUEST_BODY_INVALID_JSON', async () => {
     const app = await buildApp();
-    const response = await app.inject({ method: 'POST', url: '/orders', headers: { 'content-type': 'application/json' }, payload: '{"sku": ' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"sku": ',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'REQUEST_BODY_INVALID_JSON' });
   });
@@ -85,7 +90,11 @@ describe('the error handler', () => {
     const app = await buildApp({ logger });
     const response = await app.inject({ method: 'GET', url: '/boom' });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ code: 'INTERNAL_ERROR', message: 'Internal server error', requestId: response.headers['x-request-id'] });
+    expect(response.json()).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+      requestId: response.headers['x-request-id'],
+    });
     expect(response.body).not.toMatch(/ECONNREFUSED|hunter2|db\.internal/);
     const logged = lines.find((line) => line.msg === 'request failed');
     expect(logged).toMatchObject({ level: 50, reqId: response.headers['x-request-id'], code: 'INTERNAL_ERROR' });

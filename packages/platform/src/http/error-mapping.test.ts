@@ -15,7 +15,10 @@ describe('mapError', () => {
 
   it("renames Fastify's request errors and keeps other FST_ codes under 500", () => {
     expect(mapError(fastifyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400))).toMatchObject({ status: 400, code: 'REQUEST_BODY_EMPTY' });
-    expect(mapError(fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415))).toMatchObject({ status: 415, code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE' });
+    expect(mapError(fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415))).toMatchObject({
+      status: 415,
+      code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+    });
     expect(mapError(fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'length mismatch'))).toEqual({
       status: 400,
       code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
@@ -37,8 +40,18 @@ describe('validationIssues', () => {
   it('points at missing and unexpected properties and escapes pointer characters', () => {
     const issues = validationIssues(
       [
-        { keyword: 'required', instancePath: '/lines/0', params: { missingProperty: 'a/b~c' }, message: "must have required property 'a/b~c'" },
-        { keyword: 'additionalProperties', instancePath: '', params: { additionalProperty: 'extra' }, message: 'must NOT have additional properties' },
+        {
+          keyword: 'required',
+          instancePath: '/lines/0',
+          params: { missingProperty: 'a/b~c' },
+          message: "must have required property 'a/b~c'",
+        },
+        {
+          keyword: 'additionalProperties',
+          instancePath: '',
+          params: { additionalProperty: 'extra' },
+          message: 'must NOT have additional properties',
+        },
         { keyword: 'minimum', instancePath: '/quantity', params: { limit: 1 }, message: 'must be >= 1' },
       ],
       'body',

@@ -89,10 +89,22 @@ export function mapError(thrown: unknown): MappedError {
 
   if (isRefusedValue(thrown)) {
     // Logged at warn level (sendError): it means a route's schema is looser than its column.
-    return { status: 400, code: 'INPUT_NOT_STORABLE', message: 'A value in the request is not valid for the field it is stored in or compared with', serverFault: false, schemaGap: true };
+    return {
+      status: 400,
+      code: 'INPUT_NOT_STORABLE',
+      message: 'A value in the request is not valid for the field it is stored in or compared with',
+      serverFault: false,
+      schemaGap: true,
+    };
   }
   if (isDatabaseUnavailable(thrown)) {
-    return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; retry shortly', headers: { 'Retry-After': '1' }, serverFault: true };
+    return {
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is unavailable; retry shortly',
+      headers: { 'Retry-After': '1' },
+      serverFault: true,
+    };
   }
 
   return { status: 500, code: 'INTERNAL_ERROR', message: INTERNAL_ERROR_MESSAGE, serverFault: true };

@@ -21,24 +21,30 @@ const PROBE = publicAccess('probes: the orchestrator holds no credential');
 
 export function registerHealthRoutes(app: HttpServerInstance, checks: ReadinessChecks, timeoutMs: number): void {
   // Liveness says only that the event loop answers: a down database must not get the process restarted.
-  app.get('/health/live', { config: { access: PROBE }, schema: { hide: true, response: { 200: liveSchema } } }, async () => ({ status: 'ok' as const }));
+  app.get('/health/live', { config: { access: PROBE }, schema: { hide: true, response: { 200: liveSchema } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
-  app.get('/health/ready', { config: { access: PROBE }, schema: { hide: true, response: { 200: readySchema, 503: readySchema } } }, async (request, reply) => {
-    if (isDraining(app)) return reply.status(503).send({ status: 'draining', checks: {} });
-    const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          await withTimeout(() => check(), timeoutMs, { operation: `readiness check ${name}` });
-          return { name, ok: true, outcome: 'ok' };
-        } catch (thrown) {
-          const error = coerceError(thrown);
-          request.log.warn({ err: error, check: name }, 'readiness check failed');
-          return { name, ok: false, outcome: error.message.slice(0, MAX_CHECK_MESSAGE) || 'failed' };
-        }
-      }),
-    );
-    const healthy = results.every((result) => result.ok);
-    const answer = Object.fromEntries(results.map((result) => [result.name, result.outcome]));
-    return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks: answer });
-  });
+  app.get(
+    '/health/ready',
+    { config: { access: PROBE }, schema: { hide: true, response: { 200: readySchema, 503: readySchema } } },
+    async (request, reply) => {
+      if (isDraining(app)) return reply.status(503).send({ status: 'draining', checks: {} });
+      const results = await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => {
+          try {
+            await withTimeout(() => check(), timeoutMs, { operation: `readiness check ${name}` });
+            return { name, ok: true, outcome: 'ok' };
+          } catch (thrown) {
+            const error = coerceError(thrown);
+            request.log.warn({ err: error, check: name }, 'readiness check failed');
+            return { name, ok: false, outcome: error.message.slice(0, MAX_CHECK_MESSAGE) || 'failed' };
+          }
+        }),
+      );
+      const healthy = results.every((result) => result.ok);
+      const answer = Object.fromEntries(results.map((result) => [result.name, result.outcome]));
+      return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks: answer });
+    },
+  );
 }

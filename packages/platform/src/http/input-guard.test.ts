@@ -11,13 +11,25 @@ import type { HttpApp } from './types.js';
 function counted(): { routes: (app: HttpApp) => void; calls: () => number } {
   let calls = 0;
   const routes = (app: HttpApp) => {
-    app.get('/items/:code', { schema: { params: Type.Object({ code: Type.String() }), querystring: Type.Object({ q: Type.Optional(Type.String()) }) } }, async (request) => {
-      calls++;
-      return { code: request.params.code, q: request.query.q ?? null };
-    });
+    app.get(
+      '/items/:code',
+      { schema: { params: Type.Object({ code: Type.String() }), querystring: Type.Object({ q: Type.Optional(Type.String()) }) } },
+      async (request) => {
+        calls++;
+        return { code: request.params.code, q: request.query.q ?? null };
+      },
+    );
     app.get(
       '/page',
-      { schema: { querystring: Type.Object({ limit: Type.Optional(Type.Integer()), ratio: Type.Optional(Type.Number()), ids: Type.Optional(Type.Array(Type.Integer())) }) } },
+      {
+        schema: {
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer()),
+            ratio: Type.Optional(Type.Number()),
+            ids: Type.Optional(Type.Array(Type.Integer())),
+          }),
+        },
+      },
       async (request) => {
         calls++;
         return request.query;
@@ -39,7 +51,14 @@ describe('input normalisation at the edge', () => {
   it('refuses a NUL or an encoded surrogate in the path or query with 400 INPUT_INVALID_CHARACTER, before any handler', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({}, routes);
-    for (const url of ['/items/A%00B', '/items/A?q=%00', '/items/A?q=x%00y', '/items/A?q=%ED%A0%80', '/items/A?q=%c0%80', '/nowhere?x=%00']) {
+    for (const url of [
+      '/items/A%00B',
+      '/items/A?q=%00',
+      '/items/A?q=x%00y',
+      '/items/A?q=%ED%A0%80',
+      '/items/A?q=%c0%80',
+      '/nowhere?x=%00',
+    ]) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(400);
       expect(response.json(), url).toMatchObject({ code: 'INPUT_INVALID_CHARACTER' });
@@ -89,7 +108,12 @@ describe('input normalisation at the edge', () => {
   it('refuses a NUL in form and text bodies', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({}, routes);
-    const form = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1&b=%00' });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=1&b=%00',
+    });
     const text = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'text/plain' }, payload: 'x\u0000y' });
     expect([form.statusCode, text.statusCode]).toEqual([400, 400]);
     expect(text.json()).toMatchObject({ code: 'INPUT_INVALID_CHARACTER' });
@@ -100,7 +124,12 @@ describe('input normalisation at the edge', () => {
     const { routes, calls } = counted();
     const app = await buildApp({}, routes);
     for (const depth of [65, 5_000, 200_000]) {
-      const response = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: nested(depth) });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/echo',
+        headers: { 'content-type': 'application/json' },
+        payload: nested(depth),
+      });
       expect(response.statusCode, String(depth)).toBe(400);
       expect(response.json()).toMatchObject({ code: 'INPUT_TOO_DEEP', details: { limit: 64 } });
     }
@@ -114,8 +143,23 @@ describe('input normalisation at the edge', () => {
   it('refuses query numbers that are not finite, not fully parsed, or not safe integers', async () => {
     const { routes, calls } = counted();
     const app = await buildApp({}, routes);
-    const bad = ['limit=1e309', 'limit=Infinity', 'limit=NaN', 'limit=', 'limit=12abc', 'limit=0x10', 'limit=%2012%20', 'limit=9007199254740993', 'limit=1.5',
-      'ratio=1e309', 'ratio=-Infinity', 'ratio=NaN', 'ratio=', 'ratio=1.5x', 'ids=1&ids=1e400'];
+    const bad = [
+      'limit=1e309',
+      'limit=Infinity',
+      'limit=NaN',
+      'limit=',
+      'limit=12abc',
+      'limit=0x10',
+      'limit=%2012%20',
+      'limit=9007199254740993',
+      'limit=1.5',
+      'ratio=1e309',
+      'ratio=-Infinity',
+      'ratio=NaN',
+      'ratio=',
+      'ratio=1.5x',
+      'ids=1&ids=1e400',
+    ];
     for (const query of bad) {
       const response = await app.inject({ method: 'GET', url: `/page?${query}` });
       expect(response.statusCode, query).toBe(400);
@@ -133,7 +177,11 @@ describe('input normalisation at the edge', () => {
     const origin = await listen(app);
     const url = `${origin}/items/A`;
     const body = '{"x":1}';
-    const headers = await signRequest({ method: 'GET', url, headers: { 'content-type': 'application/json' }, body }, testCredentials(), TEST_SCOPE);
+    const headers = await signRequest(
+      { method: 'GET', url, headers: { 'content-type': 'application/json' }, body },
+      testCredentials(),
+      TEST_SCOPE,
+    );
     const response = await httpRequest(url, { method: 'GET', headers, body });
     expect(response.statusCode).toBe(400);
     expect(await response.body.json()).toMatchObject({ code: 'REQUEST_BODY_NOT_ALLOWED' });
@@ -141,7 +189,10 @@ describe('input normalisation at the edge', () => {
   });
 
   it('finds invalid characters in header values and walks bodies without recursion', () => {
-    expect(checkHeaders({ 'x-note': 'fine', accept: ['a', 'b\u0000'] })).toMatchObject({ code: 'INPUT_INVALID_CHARACTER', details: { part: 'header', path: 'accept' } });
+    expect(checkHeaders({ 'x-note': 'fine', accept: ['a', 'b\u0000'] })).toMatchObject({
+      code: 'INPUT_INVALID_CHARACTER',
+      details: { part: 'header', path: 'accept' },
+    });
     expect(checkHeaders({ 'x-note': 'fine' })).toBeUndefined();
     let deep: unknown = 'a\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];

@@ -87,7 +87,11 @@ describe('installShutdown', () => {
     const app = await buildApp();
     const exit = vi.fn();
     const hold = gate();
-    const handle = installShutdown(app, { logger: silentLogger(), exit, onShutdown: () => hold.wait.then(() => Promise.reject(new Error('pool'))) });
+    const handle = installShutdown(app, {
+      logger: silentLogger(),
+      exit,
+      onShutdown: () => hold.wait.then(() => Promise.reject(new Error('pool'))),
+    });
     const first = handle.shutdown('SIGTERM');
     await handle.shutdown('SIGINT');
     expect(exit.mock.calls).toEqual([[1]]);
@@ -99,7 +103,11 @@ describe('installShutdown', () => {
 
     const other = await buildApp();
     const otherExit = vi.fn();
-    const otherHandle = installShutdown(other, { logger: silentLogger(), exit: otherExit, onShutdown: () => Promise.reject(new Error('pool')) });
+    const otherHandle = installShutdown(other, {
+      logger: silentLogger(),
+      exit: otherExit,
+      onShutdown: () => Promise.reject(new Error('pool')),
+    });
     await otherHandle.shutdown('SIGTERM');
     otherHandle.uninstall();
     expect(otherExit.mock.calls).toEqual([[1]]);

@@ -5,9 +5,11 @@ import { markDraining } from './draining.js';
 import { handlersSettled } from './in-flight.js';
 import type { SomeFastify } from './types.js';
 
-
 /** Listens and returns the address (`http://127.0.0.1:41234`, https with TLS); port 0 picks a free port. */
-export async function startHttpServer<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: { host: string; port: number }): Promise<string> {
+export async function startHttpServer<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: SomeFastify<L, P>,
+  options: { host: string; port: number },
+): Promise<string> {
   const address = await app.listen({ host: options.host, port: options.port });
   // The server is built by createHttpApp, so Fastify does not know it speaks TLS.
   return app.server instanceof TlsServer ? address.replace(/^http:/, 'https:') : address;
@@ -27,7 +29,10 @@ export interface DrainOptions {
  * route handler still running, including those whose client hung up. Only then may the
  * caller release what handlers use (background loops, then the database).
  */
-export async function drainHttpApp<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: DrainOptions = {}): Promise<void> {
+export async function drainHttpApp<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: SomeFastify<L, P>,
+  options: DrainOptions = {},
+): Promise<void> {
   markDraining(app);
   await options.beforeClose?.();
   await app.close();
@@ -61,7 +66,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * Kept out of createHttpApp because a process (and a test run) may build many apps but has
  * one set of signals.
  */
-export function installShutdown<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: ShutdownOptions): ShutdownHandle {
+export function installShutdown<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: SomeFastify<L, P>,
+  options: ShutdownOptions,
+): ShutdownHandle {
   const { logger, timeoutMs = 10_000, graceMs = 0, onShutdown } = options;
   const exitProcess = options.exit ?? ((code: number) => process.exit(code));
   let started = false;

@@ -104,8 +104,12 @@ export function registerMetrics(app: HttpServerInstance, metrics: HttpMetrics, a
     metrics.duration.observe(labels, reply.elapsedTime / 1000);
   });
 
-  app.get(METRICS_PATH, { config: { access: SCRAPE }, schema: { hide: true }, preHandler: async (request) => checkScrape(request, access) }, async (_request, reply) => {
-    const [own, shared] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
-    return reply.type(metrics.registry.contentType).send(`${own}\n${shared}`);
-  });
+  app.get(
+    METRICS_PATH,
+    { config: { access: SCRAPE }, schema: { hide: true }, preHandler: async (request) => checkScrape(request, access) },
+    async (_request, reply) => {
+      const [own, shared] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
+      return reply.type(metrics.registry.contentType).send(`${own}\n${shared}`);
+    },
+  );
 }

@@ -44,7 +44,9 @@ export function parseMultipart(request: FastifyRequest, raw: Buffer): Promise<Mu
         })(),
       );
     });
-    parser.on('error', (error: unknown) => reject(invalid('REQUEST_MULTIPART_INVALID', 'Malformed multipart/form-data request', { cause: error })));
+    parser.on('error', (error: unknown) =>
+      reject(invalid('REQUEST_MULTIPART_INVALID', 'Malformed multipart/form-data request', { cause: error })),
+    );
     parser.on('finish', () => {
       Promise.all(pending).then(() => resolve(body), reject);
     });

@@ -65,7 +65,11 @@ export function declaredAccessOf(route: RouteHooks | undefined): readonly string
  * A signed service's requirement for one operation: none for the public paths (probes, docs,
  * webhooks), else SigV4 with the declared roles (empty: any signed caller; the handler decides).
  */
-export function signedOperationSecurity(url: string, route: RouteHooks | undefined, isPublic: (path: string) => boolean): SecurityRequirement[] {
+export function signedOperationSecurity(
+  url: string,
+  route: RouteHooks | undefined,
+  isPublic: (path: string) => boolean,
+): SecurityRequirement[] {
   const kind = route?.config?.access?.kind;
   if (isPublic(url) || kind === 'public' || kind === 'own-credential') return [];
   return [{ [SIGV4_SCHEME]: [...(declaredAccessOf(route) ?? [])] }];

@@ -11,7 +11,13 @@ function routes(app: HttpApp): void {
 describe('OpenAPI', () => {
   it('serves a 3.1 document describing the routes with their schemas', async () => {
     const app = await buildApp(
-      { openapi: { description: 'Orders API', servers: ['https://orders.example'], tags: [{ name: 'orders', description: 'Customer orders' }] } },
+      {
+        openapi: {
+          description: 'Orders API',
+          servers: ['https://orders.example'],
+          tags: [{ name: 'orders', description: 'Customer orders' }],
+        },
+      },
       routes,
     );
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });

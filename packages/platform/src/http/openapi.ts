@@ -32,7 +32,10 @@ export async function registerOpenApi(
   auth: OpenApiAuth = { signed: false },
 ): Promise<void> {
   const isPublic = auth.isPublic ?? isDefaultPublicPath;
-  const schemes: Record<string, SecurityScheme> = { ...(auth.signed ? { [SIGV4_SCHEME]: sigv4SecurityScheme } : {}), ...options.securitySchemes };
+  const schemes: Record<string, SecurityScheme> = {
+    ...(auth.signed ? { [SIGV4_SCHEME]: sigv4SecurityScheme } : {}),
+    ...options.securitySchemes,
+  };
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

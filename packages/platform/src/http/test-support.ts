@@ -12,10 +12,7 @@ import type { HttpApp } from './types.js';
 /** Shared fixtures for the http tests; not exported from the package. */
 
 /** An app closed when the test ends, with the demo routes unless `routes` says otherwise. */
-export async function buildApp(
-  overrides: Partial<HttpAppOptions> = {},
-  routes: (app: HttpApp) => void = demoRoutes,
-): Promise<HttpApp> {
+export async function buildApp(overrides: Partial<HttpAppOptions> = {}, routes: (app: HttpApp) => void = demoRoutes): Promise<HttpApp> {
   const app = await createHttpApp({ name: 'test-service', version: '1.2.3', logger: silentLogger(), ...overrides });
   onTestFinished(() => app.close());
   routes(app);
@@ -36,7 +33,14 @@ export const NewOrder = Type.Object({ sku: Type.String({ minLength: 1 }), quanti
 export function demoRoutes(app: HttpApp): void {
   app.get(
     '/orders/:id',
-    { schema: { tags: ['orders'], params: OrderParams, querystring: OrderQuery, response: { 200: Order, 400: errorResponseSchema, 404: errorResponseSchema } } },
+    {
+      schema: {
+        tags: ['orders'],
+        params: OrderParams,
+        querystring: OrderQuery,
+        response: { 200: Order, 400: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
     async (request) => ({ id: request.params.id, sku: request.query.verbose ? 'FLOUR-25 (verbose)' : 'FLOUR-25', quantity: 1 }),
   );
   app.post('/orders', { schema: { body: NewOrder, response: { 201: Order } } }, async (request, reply) =>
@@ -68,7 +72,8 @@ export function capturingLogger(): { logger: Logger; lines: Record<string, unkno
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       callback();
     },
   });

@@ -43,7 +43,12 @@ describe('parseTraceparent', () => {
       fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length }).filter((s) => /[1-9a-f]/.test(s));
     fc.assert(
       fc.property(hex(32), hex(16), fc.constantFrom('00', '01', '03', 'ff'), (traceId, spanId, flags) => {
-        expect(parseTraceparent(formatTraceparent({ traceId, spanId, flags }))).toEqual({ version: '00', traceId, parentId: spanId, flags });
+        expect(parseTraceparent(formatTraceparent({ traceId, spanId, flags }))).toEqual({
+          version: '00',
+          traceId,
+          parentId: spanId,
+          flags,
+        });
       }),
     );
   });

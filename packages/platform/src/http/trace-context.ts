@@ -82,7 +82,13 @@ export function traceFromHeaders(headers: IncomingHttpHeaders): TraceContext {
     return { traceId, spanId, flags, traceparent: formatTraceparent({ traceId, spanId, flags }) };
   }
   const { traceId, parentId, flags } = incoming;
-  const context: TraceContext = { traceId, spanId, parentSpanId: parentId, flags, traceparent: formatTraceparent({ traceId, spanId, flags }) };
+  const context: TraceContext = {
+    traceId,
+    spanId,
+    parentSpanId: parentId,
+    flags,
+    traceparent: formatTraceparent({ traceId, spanId, flags }),
+  };
   const tracestate = readTracestate(headers[TRACESTATE_HEADER]);
   if (tracestate !== undefined) context.tracestate = tracestate;
   return context;
@@ -101,7 +107,13 @@ export interface CallCorrelation {
  */
 export function downstreamHeaders(from: { id: string; trace: TraceContext } | CallCorrelation): Record<string, string> {
   const correlation: CallCorrelation =
-    'trace' in from ? { requestId: from.id, traceparent: from.trace.traceparent, ...(from.trace.tracestate !== undefined ? { tracestate: from.trace.tracestate } : {}) } : from;
+    'trace' in from
+      ? {
+          requestId: from.id,
+          traceparent: from.trace.traceparent,
+          ...(from.trace.tracestate !== undefined ? { tracestate: from.trace.tracestate } : {}),
+        }
+      : from;
   const headers: Record<string, string> = {
     [REQUEST_ID_HEADER]: correlation.requestId,
     [TRACEPARENT_HEADER]: correlation.traceparent,

@@ -1,5 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyTypeProvider,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger.js';
 
@@ -17,13 +24,10 @@ export type HttpServerInstance = FastifyInstance<
  * in both, so code that only adds hooks or plain routes, or drives the lifecycle, is generic over
  * them and takes the caller's app as it is (createHttpApp's, or a bare one in a test).
  */
-export type SomeFastify<L extends FastifyBaseLogger = FastifyBaseLogger, P extends FastifyTypeProvider = FastifyTypeProvider> = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  L,
-  P
->;
+export type SomeFastify<
+  L extends FastifyBaseLogger = FastifyBaseLogger,
+  P extends FastifyTypeProvider = FastifyTypeProvider,
+> = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, L, P>;
 
 /**
  * What services get. `metrics` is on the type rather than declared on every FastifyInstance,

@@ -66,10 +66,22 @@ function inexactNumber(before: Record<string, unknown>, after: Record<string, un
       if (typeof value !== 'number' || typeof text !== 'string') continue;
       const at = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}${Array.isArray(coerced) && Array.isArray(raw) ? `/${i}` : ''}`;
       if (!DECIMAL.test(text) || !Number.isFinite(value)) {
-        return { instancePath: at, schemaPath: '#/exactNumber', keyword: 'exactNumber', message: 'must be a finite decimal number', params: {} };
+        return {
+          instancePath: at,
+          schemaPath: '#/exactNumber',
+          keyword: 'exactNumber',
+          message: 'must be a finite decimal number',
+          params: {},
+        };
       }
       if (INTEGER_LITERAL.test(text) && !Number.isSafeInteger(value)) {
-        return { instancePath: at, schemaPath: '#/exactNumber', keyword: 'exactNumber', message: `must be an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`, params: {} };
+        return {
+          instancePath: at,
+          schemaPath: '#/exactNumber',
+          keyword: 'exactNumber',
+          message: `must be an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
+          params: {},
+        };
       }
     }
   }

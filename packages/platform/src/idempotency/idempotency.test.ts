@@ -40,7 +40,13 @@ for (const target of testDatabases()) {
     });
 
     const post = (body: unknown, key?: string, user = 'alice') =>
-      signedInject(app, { method: 'POST', url: '/things', body, identity: { user, roles: ['operator'] }, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+      signedInject(app, {
+        method: 'POST',
+        url: '/things',
+        body,
+        identity: { user, roles: ['operator'] },
+        ...(key ? { headers: { 'idempotency-key': key } } : {}),
+      });
 
     it('replays the stored response for the same key and body', async () => {
       const first = await post({ name: 'a' }, 'key-1');

@@ -40,7 +40,10 @@ const METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * bug (422); a retry while the first is still running gets 409. 5xx responses are not stored,
  * so a retry after a server failure runs again.
  */
-export function registerIdempotency<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, options: IdempotencyOptions): void {
+export function registerIdempotency<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: SomeFastify<L, P>,
+  options: IdempotencyOptions,
+): void {
   const store = new IdempotencyStore(options.db, options.sealer);
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
@@ -92,7 +95,13 @@ export function registerIdempotency<L extends FastifyBaseLogger, P extends Fasti
       await store.release(claim.scope, claim.key);
     } else {
       const contentType = reply.getHeader('content-type');
-      await store.complete(claim.scope, claim.key, reply.statusCode, typeof contentType === 'string' ? contentType : undefined, payloadText(payload));
+      await store.complete(
+        claim.scope,
+        claim.key,
+        reply.statusCode,
+        typeof contentType === 'string' ? contentType : undefined,
+        payloadText(payload),
+      );
     }
     return payload;
   });

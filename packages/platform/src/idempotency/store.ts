@@ -52,7 +52,10 @@ export class IdempotencyStore {
     const isMysql = !this.db.getExecutor().adapter.supportsReturning;
     const insert = isMysql
       ? this.db.insertInto(IDEMPOTENCY_TABLE).ignore().values(row)
-      : this.db.insertInto(IDEMPOTENCY_TABLE).values(row).onConflict((c) => c.columns(['scope', 'idem_key']).doNothing());
+      : this.db
+          .insertInto(IDEMPOTENCY_TABLE)
+          .values(row)
+          .onConflict((c) => c.columns(['scope', 'idem_key']).doNothing());
     const result = await insert.executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
@@ -100,11 +103,21 @@ export class IdempotencyStore {
   }
 
   async release(scope: string, key: string): Promise<void> {
-    await this.db.deleteFrom(IDEMPOTENCY_TABLE).where('scope', '=', scope).where('idem_key', '=', key).where('state', '=', 'pending').execute();
+    await this.db
+      .deleteFrom(IDEMPOTENCY_TABLE)
+      .where('scope', '=', scope)
+      .where('idem_key', '=', key)
+      .where('state', '=', 'pending')
+      .execute();
   }
 
   async removeExpired(scope: string, key: string, now: number): Promise<void> {
-    await this.db.deleteFrom(IDEMPOTENCY_TABLE).where('scope', '=', scope).where('idem_key', '=', key).where('expires_at', '<=', now).execute();
+    await this.db
+      .deleteFrom(IDEMPOTENCY_TABLE)
+      .where('scope', '=', scope)
+      .where('idem_key', '=', key)
+      .where('expires_at', '<=', now)
+      .execute();
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -6,13 +6,20 @@ import { appliedMigrations, migrateToLatest, type Migration } from './migrate.js
 const first: Migration = {
   name: '0001_widget',
   up: async (db) => {
-    await db.schema.createTable('widget').ifNotExists().addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+    await db.schema
+      .createTable('widget')
+      .ifNotExists()
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .execute();
   },
 };
 const second: Migration = {
   name: '0002_widget_name',
   up: async (db, { dialect }) => {
-    await db.schema.alterTable('widget').addColumn('name', dialect === 'mysql' ? 'varchar(100)' : 'text').execute();
+    await db.schema
+      .alterTable('widget')
+      .addColumn('name', dialect === 'mysql' ? 'varchar(100)' : 'text')
+      .execute();
   },
 };
 const broken: Migration = {
@@ -27,7 +34,10 @@ for (const target of testDatabases()) {
     const third: Migration = {
       name: '0003_counter',
       up: async (db) => {
-        await db.schema.createTable('counter').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+        await db.schema
+          .createTable('counter')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute();
         await db.insertInto('counter').values({ id: 1 }).execute();
       },
     };
@@ -53,7 +63,9 @@ for (const target of testDatabases()) {
     });
 
     it('reports a failing migration by name and keeps earlier ones', async () => {
-      await expect(migrateToLatest(handle.database, [first, second, third, { ...broken, name: '0004_broken' }])).rejects.toThrow(/Migration 0004_broken failed/);
+      await expect(migrateToLatest(handle.database, [first, second, third, { ...broken, name: '0004_broken' }])).rejects.toThrow(
+        /Migration 0004_broken failed/,
+      );
       expect(await appliedMigrations(handle.database)).not.toContain('0004_broken');
     });
 

@@ -106,7 +106,12 @@ export async function readOutboxWaiting(db: AnyKysely, after: string, limit: num
   }
 }
 
-function toEvent(row: Pick<Selectable<OutboxTables[typeof OUTBOX_TABLE]>, 'id' | 'sequence' | 'aggregate_type' | 'aggregate_id' | 'type' | 'payload' | 'metadata' | 'created_at'>): OutboxEvent {
+function toEvent(
+  row: Pick<
+    Selectable<OutboxTables[typeof OUTBOX_TABLE]>,
+    'id' | 'sequence' | 'aggregate_type' | 'aggregate_id' | 'type' | 'payload' | 'metadata' | 'created_at'
+  >,
+): OutboxEvent {
   return {
     id: row.id,
     sequence: String(row.sequence),

@@ -29,7 +29,10 @@ export async function applyOnce<T>(
   const isMysql = !trx.getExecutor().adapter.supportsReturning;
   const insert = isMysql
     ? trx.insertInto(INBOX_TABLE).ignore().values(row)
-    : trx.insertInto(INBOX_TABLE).values(row).onConflict((conflict) => conflict.column('event_id').doNothing());
+    : trx
+        .insertInto(INBOX_TABLE)
+        .values(row)
+        .onConflict((conflict) => conflict.column('event_id').doNothing());
   const result = await insert.executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return { applied: false };
   return { applied: true, result: await fn() };
@@ -88,7 +91,14 @@ export function registerEventInbox<DB>(app: HttpServerInstance, options: EventIn
         tags: ['internal'],
         summary: options.summary ?? 'Event delivery (the sync service only)',
         body: EventEnvelope,
-        response: { 200: EventAck, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
+        response: {
+          200: EventAck,
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+          409: errorResponseSchema,
+        },
       },
     },
     async (request: FastifyRequest): Promise<EventAck> => {

@@ -16,13 +16,25 @@ for (const target of testDatabases()) {
       handle = await target.create();
       await migrateToLatest(handle.database, outboxMigrations);
       const { db } = handle.database;
-      await db.schema.createTable('applied').addColumn('event_id', 'varchar(64)', (c) => c.primaryKey()).addColumn('n', 'integer', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('applied')
+        .addColumn('event_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .execute();
     });
     afterAll(async () => handle.destroy());
 
     it('commits events with the state change, and not without it', async () => {
       const { db } = handle.database;
-      await db.transaction().execute((trx) => writeEvent(trx, { aggregateType: 'order', aggregateId: 'o1', type: 'order.created', payload: { qty: '1.5' }, metadata: { requestId: 'r1' } }));
+      await db.transaction().execute((trx) =>
+        writeEvent(trx, {
+          aggregateType: 'order',
+          aggregateId: 'o1',
+          type: 'order.created',
+          payload: { qty: '1.5' },
+          metadata: { requestId: 'r1' },
+        }),
+      );
       await db
         .transaction()
         .execute(async (trx) => {
@@ -32,7 +44,12 @@ for (const target of testDatabases()) {
         .catch(() => undefined);
       const page = await readOutbox(db, '0', 10);
       expect(page.events.map((e) => e.aggregateId)).toEqual(['o1']);
-      expect(page.events[0]).toMatchObject({ sequence: '1', type: 'order.created', payload: { qty: '1.5' }, metadata: { requestId: 'r1' } });
+      expect(page.events[0]).toMatchObject({
+        sequence: '1',
+        type: 'order.created',
+        payload: { qty: '1.5' },
+        metadata: { requestId: 'r1' },
+      });
       expect(page.next).toBe('1');
       expect((await readOutbox(db, '1', 10)).events).toEqual([]);
     });
@@ -66,7 +83,12 @@ for (const target of testDatabases()) {
             await db.transaction().execute((trx) =>
               writeEvents(
                 trx,
-                Array.from({ length: 25 }, (_, k) => ({ aggregateType: 'bag', aggregateId: `w${w}-${i + k}`, type: 'bag.weighed', payload: { i: i + k } })),
+                Array.from({ length: 25 }, (_, k) => ({
+                  aggregateType: 'bag',
+                  aggregateId: `w${w}-${i + k}`,
+                  type: 'bag.weighed',
+                  payload: { i: i + k },
+                })),
               ),
             );
           }
@@ -93,11 +115,21 @@ for (const target of testDatabases()) {
           await Promise.all(
             deliveries.map((id) =>
               db.transaction().execute((trx) =>
-                applyOnce(trx, id, async () => {
-                  const existing = await trx.selectFrom('applied').select('n').where('event_id', '=', id).executeTakeFirst();
-                  if (existing) await trx.updateTable('applied').set({ n: existing.n + 1 }).where('event_id', '=', id).execute();
-                  else await trx.insertInto('applied').values({ event_id: id, n: 1 }).execute();
-                }, { source: 'test' }),
+                applyOnce(
+                  trx,
+                  id,
+                  async () => {
+                    const existing = await trx.selectFrom('applied').select('n').where('event_id', '=', id).executeTakeFirst();
+                    if (existing)
+                      await trx
+                        .updateTable('applied')
+                        .set({ n: existing.n + 1 })
+                        .where('event_id', '=', id)
+                        .execute();
+                    else await trx.insertInto('applied').values({ event_id: id, n: 1 }).execute();
+                  },
+                  { source: 'test' },
+                ),
               ),
             ),
           );

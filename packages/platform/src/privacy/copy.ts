@@ -87,7 +87,9 @@ export async function maskDatabase(options: MaskOptions): Promise<MaskReport> {
       const key = await primaryKey(source.db, source.dialect, table);
       let copied = 0;
       for await (const batch of readBatches(source.db, table, columns, key, batchSize)) {
-        const rows = batch.map((row) => maskRow(row, columns, rewrites, masker, (column, value) => remember(seen, `${table}.${column}`, value)));
+        const rows = batch.map((row) =>
+          maskRow(row, columns, rewrites, masker, (column, value) => remember(seen, `${table}.${column}`, value)),
+        );
         await insertRows(trx, target.dialect, table, columns, rows);
         copied += rows.length;
       }
@@ -129,7 +131,13 @@ function remember(seen: Map<string, Set<string>>, at: string, value: string): vo
   set.add(value);
 }
 
-function maskRow(row: Row, columns: ColumnInfo[], rewrites: Map<string, Rewrite>, masker: Masker, saw: (column: string, value: string) => void): Row {
+function maskRow(
+  row: Row,
+  columns: ColumnInfo[],
+  rewrites: Map<string, Rewrite>,
+  masker: Masker,
+  saw: (column: string, value: string) => void,
+): Row {
   const out: Row = {};
   for (const column of columns) {
     let value = row[column.name];
@@ -187,8 +195,13 @@ async function insertRows(trx: AnyKysely, dialect: DialectName, table: string, c
 
 async function resetSequences(trx: AnyKysely, table: string, columns: ColumnInfo[]): Promise<void> {
   for (const column of columns.filter((c) => c.sequenced)) {
-    const quoted = table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
-    await sql`select setval(pg_get_serial_sequence(${quoted}, ${column.name}), coalesce((select max(${sql.ref(column.name)}) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
+    const quoted = table
+      .split('.')
+      .map((part) => `"${part.replace(/"/g, '""')}"`)
+      .join('.');
+    await sql`select setval(pg_get_serial_sequence(${quoted}, ${column.name}), coalesce((select max(${sql.ref(column.name)}) from ${sql.table(table)}), 0) + 1, false)`.execute(
+      trx,
+    );
   }
 }
 
@@ -219,7 +232,9 @@ async function copyPartitions(source: AnyKysely, trx: AnyKysely): Promise<void> 
     if (ready.length === 0) throw new Error('partition hierarchy could not be ordered');
     for (const row of ready) {
       // The bound is the source database's own catalog text (e.g. FOR VALUES FROM (…) TO (…)), not input.
-      await sql`create table ${sql.table(`${row.schema}.${row.name}`)} partition of ${sql.table(`${row.schema}.${row.parent}`)} ${sql.raw(row.bound)}`.execute(trx);
+      await sql`create table ${sql.table(`${row.schema}.${row.name}`)} partition of ${sql.table(`${row.schema}.${row.parent}`)} ${sql.raw(row.bound)}`.execute(
+        trx,
+      );
     }
     pending = pending.filter((row) => !ready.includes(row));
   }

@@ -81,7 +81,13 @@ export const PLATFORM_PERSON_KEYS = ['user', 'actor', 'username', 'sub', 'create
 export function platformPersonalTables(payloadKeys: readonly string[] = []): PersonalTable[] {
   const keys = [...new Set([...PLATFORM_PERSON_KEYS, ...payloadKeys])];
   return [
-    { table: 'outbox', mentions: [{ name: 'payload', keys }, { name: 'metadata', keys }] },
+    {
+      table: 'outbox',
+      mentions: [
+        { name: 'payload', keys },
+        { name: 'metadata', keys },
+      ],
+    },
     { table: 'idempotency_key', mentions: [{ name: 'response_body', keys }] },
   ];
 }

@@ -6,8 +6,38 @@ const SEALED_PREFIX = 'enc:v1:';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();
 const DIGITS = '0123456789';
-const FIRST = ['Asha', 'Nimal', 'Kamala', 'Ruwan', 'Dilani', 'Sunil', 'Priya', 'Chamara', 'Tharu', 'Kasun', 'Malini', 'Roshan', 'Ishara', 'Lahiru', 'Sanduni', 'Nuwan'];
-const LAST = ['Perera', 'Silva', 'Fernando', 'Jayasinghe', 'Bandara', 'Wickrama', 'Gunawardena', 'Rajapaksha', 'Herath', 'Dissanayake', 'Senanayake', 'Karunaratne'];
+const FIRST = [
+  'Asha',
+  'Nimal',
+  'Kamala',
+  'Ruwan',
+  'Dilani',
+  'Sunil',
+  'Priya',
+  'Chamara',
+  'Tharu',
+  'Kasun',
+  'Malini',
+  'Roshan',
+  'Ishara',
+  'Lahiru',
+  'Sanduni',
+  'Nuwan',
+];
+const LAST = [
+  'Perera',
+  'Silva',
+  'Fernando',
+  'Jayasinghe',
+  'Bandara',
+  'Wickrama',
+  'Gunawardena',
+  'Rajapaksha',
+  'Herath',
+  'Dissanayake',
+  'Senanayake',
+  'Karunaratne',
+];
 
 /**
  * Deterministic, format-preserving fakes: the same value under the same key always gives the
@@ -59,7 +89,7 @@ export class Masker {
   ip(value: string): string {
     const d = this.digest('ip', value);
     if (value.includes(':')) return `fd00::${d.readUInt16BE(0).toString(16)}:${d.readUInt16BE(2).toString(16)}`;
-    return `10.${d[0]}.${d[1]}.${d[2]! % 254 + 1}`;
+    return `10.${d[0]}.${d[1]}.${(d[2]! % 254) + 1}`;
   }
 
   userAgent(value: string): string {
@@ -167,7 +197,8 @@ export function redactKeys(input: unknown, keys: readonly string[], replacement:
       return replacement;
     }
     if (Array.isArray(node)) return node.map((item) => walk(item, personal));
-    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, personal || wanted.has(k))]));
+    if (node && typeof node === 'object')
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, personal || wanted.has(k))]));
     return node;
   };
   const value = walk(input, false);

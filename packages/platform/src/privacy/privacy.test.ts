@@ -8,11 +8,27 @@ import { eraseSubject, exportSubject } from './subject.js';
 const DECLARATION: PersonalDataDeclaration = {
   service: 'test',
   tables: [
-    { table: 'prv_note', actors: [{ name: 'written_by' }], incidental: [{ name: 'ip', mask: 'ip', erased: null }], mentions: [{ name: 'meta', keys: ['user'] }] },
-    { table: 'prv_session', owner: { columns: ['person'], erase: 'delete', fields: [{ name: 'person', erase: 'pseudonymise', mask: 'shape' }] } },
+    {
+      table: 'prv_note',
+      actors: [{ name: 'written_by' }],
+      incidental: [{ name: 'ip', mask: 'ip', erased: null }],
+      mentions: [{ name: 'meta', keys: ['user'] }],
+    },
+    {
+      table: 'prv_session',
+      owner: { columns: ['person'], erase: 'delete', fields: [{ name: 'person', erase: 'pseudonymise', mask: 'shape' }] },
+    },
     {
       table: 'prv_person',
-      owner: { columns: ['id', 'email'], erase: 'pseudonymise', fields: [{ name: 'full_name', erase: 'pseudonymise', mask: 'name' }, { name: 'email', erase: 'pseudonymise', mask: 'email' }, { name: 'phone', erase: 'null', mask: 'phone' }] },
+      owner: {
+        columns: ['id', 'email'],
+        erase: 'pseudonymise',
+        fields: [
+          { name: 'full_name', erase: 'pseudonymise', mask: 'name' },
+          { name: 'email', erase: 'pseudonymise', mask: 'email' },
+          { name: 'phone', erase: 'null', mask: 'phone' },
+        ],
+      },
     },
     // Declared ahead of its migration: skipped, not an error.
     { table: 'prv_not_yet', actors: [{ name: 'who' }] },
@@ -53,14 +69,20 @@ for (const target of testDatabases()) {
     beforeAll(async () => {
       handle = await target.create();
       const json = dialect() === 'mysql' ? sql`longtext` : sql`text`;
-      await sql`create table prv_note (id integer primary key, body varchar(100) not null, written_by varchar(100), ip varchar(60), meta ${json})`.execute(db());
+      await sql`create table prv_note (id integer primary key, body varchar(100) not null, written_by varchar(100), ip varchar(60), meta ${json})`.execute(
+        db(),
+      );
       await sql`create table prv_session (id integer primary key, person varchar(100) not null)`.execute(db());
-      await sql`create table prv_person (id varchar(40) primary key, email varchar(200) not null, full_name varchar(200) not null, phone varchar(40), credit integer not null)`.execute(db());
+      await sql`create table prv_person (id varchar(40) primary key, email varchar(200) not null, full_name varchar(200) not null, phone varchar(40), credit integer not null)`.execute(
+        db(),
+      );
       await sql`insert into prv_note values (1, 'ordered 5 kg', 'alice', '198.51.100.1', ${JSON.stringify({ user: 'alice', tag: 'x' })}),
         (2, 'checked', 'bob', '198.51.100.2', ${JSON.stringify({ user: 'bob', text: 'alice said so' })}),
         (3, 'approved', 'carol', null, ${JSON.stringify({ user: 'carol', by: { user: 'alice' } })})`.execute(db());
       await sql`insert into prv_session values (1, 'alice'), (2, 'bob')`.execute(db());
-      await sql`insert into prv_person values ('alice', 'alice@example.com', 'Alice Perera', '+94 77 000 0000', 50), ('bob', 'bob@example.com', 'Bob Silva', null, 10)`.execute(db());
+      await sql`insert into prv_person values ('alice', 'alice@example.com', 'Alice Perera', '+94 77 000 0000', 50), ('bob', 'bob@example.com', 'Bob Silva', null, 10)`.execute(
+        db(),
+      );
     });
     afterAll(async () => handle.destroy());
 
@@ -71,13 +93,25 @@ for (const target of testDatabases()) {
       expect(byTable['prv_note:actor']).toEqual([{ id: 1, written_by: 'alice', ip: '198.51.100.1' }]);
       // Note 2 mentions alice only in free text, not under a person key: not hers.
       expect(byTable['prv_note:mention']!.map((r) => r.id).sort()).toEqual([1, 3]);
-      expect(byTable['prv_person:owner']).toEqual([{ id: 'alice', email: 'alice@example.com', full_name: 'Alice Perera', phone: '+94 77 000 0000' }]);
+      expect(byTable['prv_person:owner']).toEqual([
+        { id: 'alice', email: 'alice@example.com', full_name: 'Alice Perera', phone: '+94 77 000 0000' },
+      ]);
     });
 
     it('erases the subject and nobody else, keeps the business facts, and changes nothing the second time', async () => {
-      const first = await db().transaction().execute((trx) => eraseSubject(trx, dialect(), DECLARATION, ['alice', 'alice@example.com'], 'erased-0123456789'));
+      const first = await db()
+        .transaction()
+        .execute((trx) => eraseSubject(trx, dialect(), DECLARATION, ['alice', 'alice@example.com'], 'erased-0123456789'));
       expect(first.counts).toEqual({ prv_note: 3, prv_session: 1, prv_person: 1 });
-      const notes = (await sql<{ id: number; body: string; written_by: string; ip: string | null; meta: string }>`select * from prv_note order by id`.execute(db())).rows;
+      const notes = (
+        await sql<{
+          id: number;
+          body: string;
+          written_by: string;
+          ip: string | null;
+          meta: string;
+        }>`select * from prv_note order by id`.execute(db())
+      ).rows;
       expect(notes.map((n) => [n.body, n.written_by, n.ip])).toEqual([
         ['ordered 5 kg', 'erased-0123456789', null],
         ['checked', 'bob', '198.51.100.2'],
@@ -90,7 +124,9 @@ for (const target of testDatabases()) {
         { id: 'alice', email: 'erased-0123456789@erased.invalid', full_name: 'erased-0123456789', phone: null, credit: 50 },
         { id: 'bob', email: 'bob@example.com', full_name: 'Bob Silva', phone: null, credit: 10 },
       ]);
-      const second = await db().transaction().execute((trx) => eraseSubject(trx, dialect(), DECLARATION, ['alice@example.com'], 'erased-9999999999'));
+      const second = await db()
+        .transaction()
+        .execute((trx) => eraseSubject(trx, dialect(), DECLARATION, ['alice@example.com'], 'erased-9999999999'));
       expect(Object.values(second.counts).every((n) => n === 0)).toBe(true);
       const after = await exportSubject(db(), dialect(), DECLARATION, ['alice@example.com']);
       expect(after.tables).toEqual([]);

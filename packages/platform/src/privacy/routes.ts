@@ -25,7 +25,10 @@ export const Subjects = Type.Array(SubjectId, { minItems: 1, maxItems: 20 });
 export const Pseudonym = Type.String({ pattern: '^erased-[a-z0-9]{8,40}$' });
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema };
-const ExportOut = Type.Object({ service: Type.String(), tables: Type.Array(Type.Object({ table: Type.String(), relation: Type.String(), rows: Type.Array(Type.Unknown()) })) });
+const ExportOut = Type.Object({
+  service: Type.String(),
+  tables: Type.Array(Type.Object({ table: Type.String(), relation: Type.String(), rows: Type.Array(Type.Unknown()) })),
+});
 const EraseOut = Type.Object({ service: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) });
 
 export interface PrivacyRouteOptions {
@@ -47,11 +50,17 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
   const access = guardedAccess([], async (request: FastifyRequest) => {
     const identity = request.identity;
     if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
-    if (!callers.has(identity.principal)) throw forbidden(PRIVACY_CALLER_FORBIDDEN, `${identity.principal} may not export or erase personal data`);
+    if (!callers.has(identity.principal))
+      throw forbidden(PRIVACY_CALLER_FORBIDDEN, `${identity.principal} may not export or erase personal data`);
     // The gateway also signs what it proxies for users. Its privacy orchestrator calls with no
     // user and no forwarding headers; anything relayed for a client is refused, whatever a
     // route table lets through.
-    if (identity.user !== undefined || identity.roles.length > 0 || identity.apiKeyId !== undefined || request.headers['x-forwarded-for'] !== undefined) {
+    if (
+      identity.user !== undefined ||
+      identity.roles.length > 0 ||
+      identity.apiKeyId !== undefined ||
+      request.headers['x-forwarded-for'] !== undefined
+    ) {
       throw forbidden(PRIVACY_CALLER_FORBIDDEN, 'Personal data export and erasure are not callable on behalf of a client');
     }
   });
@@ -85,12 +94,17 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
       },
     },
     async (request) =>
-      inTransaction(asDynamic(database.db), (trx) => eraseSubject(trx, database.dialect, declaration, request.body.subjects, request.body.pseudonym)),
+      inTransaction(asDynamic(database.db), (trx) =>
+        eraseSubject(trx, database.dialect, declaration, request.body.subjects, request.body.pseudonym),
+      ),
   );
 }
 
 /** `PRIVACY_CALLERS` (comma-separated signing principals), default `gateway`. */
 export function privacyCallers(env: Record<string, string | undefined>): ReadonlySet<string> {
-  const names = (env.PRIVACY_CALLERS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (env.PRIVACY_CALLERS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   return names.length > 0 ? new Set(names) : DEFAULT_PRIVACY_CALLERS;
 }

@@ -64,7 +64,9 @@ function equalsAny(resolved: Resolved, dialect: DialectName, columns: string[], 
 /** Rows whose JSON column mentions an identifier as a JSON string (narrowed precisely in code after). */
 function mentionsAny(dialect: DialectName, columns: string[], identifiers: readonly string[]): RawBuilder<unknown> {
   return sql.join(
-    columns.flatMap((column) => identifiers.map((id) => sql`${textOf(dialect, column)} like ${`%${escapeLike(JSON.stringify(id))}%`} escape ${'\\'}`)),
+    columns.flatMap((column) =>
+      identifiers.map((id) => sql`${textOf(dialect, column)} like ${`%${escapeLike(JSON.stringify(id))}%`} escape ${'\\'}`),
+    ),
     sql` or `,
   );
 }
@@ -76,7 +78,12 @@ function mentioned(resolved: Resolved, row: Row, identifiers: ReadonlySet<string
 }
 
 /** Everything the declaration finds about the subject, table by table. */
-export async function exportSubject(db: AnyKysely, dialect: DialectName, declaration: PersonalDataDeclaration, identifiers: readonly string[]): Promise<SubjectExport> {
+export async function exportSubject(
+  db: AnyKysely,
+  dialect: DialectName,
+  declaration: PersonalDataDeclaration,
+  identifiers: readonly string[],
+): Promise<SubjectExport> {
   const result: SubjectExport = { service: declaration.service, tables: [] };
   if (identifiers.length === 0) return result;
   const ids = new Set(identifiers);
@@ -97,21 +104,42 @@ export async function exportSubject(db: AnyKysely, dialect: DialectName, declara
     const actors = present((table.actors ?? []).map((a) => a.name));
     if (actors.length > 0) {
       const incidental = present((table.incidental ?? []).map((i) => i.name));
-      const rows = await selectRows(db, table.table, present([...new Set([...resolved.key, ...actors, ...incidental])]), equalsAny(resolved, dialect, actors, identifiers));
+      const rows = await selectRows(
+        db,
+        table.table,
+        present([...new Set([...resolved.key, ...actors, ...incidental])]),
+        equalsAny(resolved, dialect, actors, identifiers),
+      );
       if (rows.length > 0) result.tables.push({ table: table.table, relation: 'actor', rows });
     }
     for (const document of (table.documents ?? []).filter((d) => has(resolved, d.match) && has(resolved, d.name))) {
-      const rows = (await selectRows(db, table.table, present([...new Set([...resolved.key, document.match, document.name])]), equalsAny(resolved, dialect, [document.match], identifiers))).filter((row) =>
-        personalStrings(parseJsonValue(row[document.name]), document.keys).some((value) => !isErased(value)),
-      );
-      if (rows.length > 0) result.tables.push({ table: table.table, relation: 'document', rows: rows.map((row) => ({ ...row, [document.name]: parseJsonValue(row[document.name]) ?? row[document.name] })) });
+      const rows = (
+        await selectRows(
+          db,
+          table.table,
+          present([...new Set([...resolved.key, document.match, document.name])]),
+          equalsAny(resolved, dialect, [document.match], identifiers),
+        )
+      ).filter((row) => personalStrings(parseJsonValue(row[document.name]), document.keys).some((value) => !isErased(value)));
+      if (rows.length > 0)
+        result.tables.push({
+          table: table.table,
+          relation: 'document',
+          rows: rows.map((row) => ({ ...row, [document.name]: parseJsonValue(row[document.name]) ?? row[document.name] })),
+        });
     }
     const mentions = present((table.mentions ?? []).map((m) => m.name));
     if (mentions.length > 0) {
-      const rows = (await selectRows(db, table.table, present([...new Set([...resolved.key, ...mentions])]), mentionsAny(dialect, mentions, identifiers))).filter((row) =>
-        mentioned(resolved, row, ids),
-      );
-      if (rows.length > 0) result.tables.push({ table: table.table, relation: 'mention', rows: rows.map((row) => parseMentions(resolved, row)) });
+      const rows = (
+        await selectRows(
+          db,
+          table.table,
+          present([...new Set([...resolved.key, ...mentions])]),
+          mentionsAny(dialect, mentions, identifiers),
+        )
+      ).filter((row) => mentioned(resolved, row, ids));
+      if (rows.length > 0)
+        result.tables.push({ table: table.table, relation: 'mention', rows: rows.map((row) => parseMentions(resolved, row)) });
     }
   }
   return result;
@@ -152,7 +180,8 @@ export async function eraseSubject(
       const match = present([...table.owner.columns]);
       if (match.length > 0) {
         if (table.owner.erase === 'delete') {
-          const deleted = await sql`delete from ${sql.table(table.table)} where ${equalsAny(resolved, dialect, match, identifiers)}`.execute(trx);
+          const deleted =
+            await sql`delete from ${sql.table(table.table)} where ${equalsAny(resolved, dialect, match, identifiers)}`.execute(trx);
           changed += Number(deleted.numAffectedRows ?? 0);
         } else {
           const fields = table.owner.fields.filter((f) => has(resolved, f.name));
@@ -160,10 +189,15 @@ export async function eraseSubject(
             const sets = fields.map((f) => sql`${sql.ref(f.name)} = ${f.erase === 'null' ? null : fieldPseudonym(f.name, pseudonym)}`);
             // A record kept under its id is found again by a repeated erasure: only rewrite what is still personal.
             const personal = sql.join(
-              fields.map((f) => (f.erase === 'null' ? sql`${sql.ref(f.name)} is not null` : sql`${sql.ref(f.name)} not like ${'erased-%'}`)),
+              fields.map((f) =>
+                f.erase === 'null' ? sql`${sql.ref(f.name)} is not null` : sql`${sql.ref(f.name)} not like ${'erased-%'}`,
+              ),
               sql` or `,
             );
-            const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where (${equalsAny(resolved, dialect, match, identifiers)}) and (${personal})`.execute(trx);
+            const updated =
+              await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where (${equalsAny(resolved, dialect, match, identifiers)}) and (${personal})`.execute(
+                trx,
+              );
             changed += Number(updated.numAffectedRows ?? 0);
           }
         }
@@ -175,21 +209,34 @@ export async function eraseSubject(
       // subject, the incidental ones are cleared; the count is rows, not columns.
       const incidental = (table.incidental ?? []).filter((i) => has(resolved, i.name));
       const sets = [
-        ...actors.map((actor) => sql`${sql.ref(actor)} = case when ${equalsAny(resolved, dialect, [actor], identifiers)} then ${pseudonym} else ${sql.ref(actor)} end`),
+        ...actors.map(
+          (actor) =>
+            sql`${sql.ref(actor)} = case when ${equalsAny(resolved, dialect, [actor], identifiers)} then ${pseudonym} else ${sql.ref(actor)} end`,
+        ),
         ...incidental.map((i) => sql`${sql.ref(i.name)} = ${i.erased}`),
       ];
-      const updated = await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, actors, identifiers)}`.execute(trx);
+      const updated =
+        await sql`update ${sql.table(table.table)} set ${sql.join(sets)} where ${equalsAny(resolved, dialect, actors, identifiers)}`.execute(
+          trx,
+        );
       changed += Number(updated.numAffectedRows ?? 0);
     }
     for (const document of (table.documents ?? []).filter((d) => has(resolved, d.match) && has(resolved, d.name))) {
       if (resolved.key.length === 0) continue;
-      const rows = await selectRows(trx, table.table, [...new Set([...resolved.key, document.name])], equalsAny(resolved, dialect, [document.match], identifiers));
+      const rows = await selectRows(
+        trx,
+        table.table,
+        [...new Set([...resolved.key, document.name])],
+        equalsAny(resolved, dialect, [document.match], identifiers),
+      );
       for (const row of rows) {
         const parsed = parseJsonValue(row[document.name]);
         if (parsed === undefined) continue;
         const redacted = redactKeys(parsed, document.keys, pseudonym);
         if (!redacted.changed) continue;
-        await sql`update ${sql.table(table.table)} set ${sql.ref(document.name)} = ${JSON.stringify(redacted.value)} where ${keyMatch(resolved, row)}`.execute(trx);
+        await sql`update ${sql.table(table.table)} set ${sql.ref(document.name)} = ${JSON.stringify(redacted.value)} where ${keyMatch(resolved, row)}`.execute(
+          trx,
+        );
         changed += 1;
       }
     }
@@ -221,14 +268,23 @@ function stillPersonal(fields: readonly PersonalField[], row: Row): boolean {
   return fields.some((f) => row[f.name] !== null && row[f.name] !== undefined && (f.erase === 'null' || !isErased(row[f.name])));
 }
 
-const keyMatch = (resolved: Resolved, row: Row) => sql.join(resolved.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`), sql` and `);
+const keyMatch = (resolved: Resolved, row: Row) =>
+  sql.join(
+    resolved.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
+    sql` and `,
+  );
 
 /** An e-mail column keeps an e-mail shape (constraints and validators still hold); other columns the pseudonym. */
 function fieldPseudonym(column: string, pseudonym: string): string {
   return /mail/i.test(column) ? `${pseudonym}@erased.invalid` : pseudonym;
 }
 
-function replaceStrings(node: unknown, keys: ReadonlySet<string>, ids: ReadonlySet<string>, pseudonym: string): { value: unknown; changed: boolean } {
+function replaceStrings(
+  node: unknown,
+  keys: ReadonlySet<string>,
+  ids: ReadonlySet<string>,
+  pseudonym: string,
+): { value: unknown; changed: boolean } {
   let changed = false;
   const walk = (value: unknown, personal: boolean): unknown => {
     if (typeof value === 'string') {
@@ -239,10 +295,10 @@ function replaceStrings(node: unknown, keys: ReadonlySet<string>, ids: ReadonlyS
       return value;
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, personal));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, personal || keys.has(k))]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, personal || keys.has(k))]));
     return value;
   };
   const value = walk(node, false);
   return { value, changed };
 }
-

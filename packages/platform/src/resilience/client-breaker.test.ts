@@ -68,7 +68,7 @@ describe('service client circuit breaker', () => {
     expect(r.server.hits).toBe(10);
   });
 
-  it('5 × 400 and 5 × 500 leave the circuit closed: one caller\'s bad requests never refuse everyone', async () => {
+  it("5 × 400 and 5 × 500 leave the circuit closed: one caller's bad requests never refuse everyone", async () => {
     const r = await rig();
     r.mode.status = 400;
     await callTimes(r.erp, 5);

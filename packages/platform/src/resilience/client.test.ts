@@ -74,7 +74,15 @@ describe('createServiceClient', () => {
       'idempotency-key': 'idem-1',
       'x-custom': 'yes',
     });
-    for (const name of ['x-tributary-user', 'x-tributary-roles', 'x-request-id', 'traceparent', 'idempotency-key', 'content-type', 'x-custom']) {
+    for (const name of [
+      'x-tributary-user',
+      'x-tributary-roles',
+      'x-request-id',
+      'traceparent',
+      'idempotency-key',
+      'content-type',
+      'x-custom',
+    ]) {
       expect(verified?.signedHeaders).toContain(name);
     }
   });

@@ -93,16 +93,19 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const retryPolicy = options.retry ?? DEFAULT_RETRY;
   const defaultTimeoutMs = options.timeoutMs ?? 5000;
   const breakerOptions: BreakerOptions = { now, ...options.breaker };
-  const breaker = options.breakers
-    ? options.breakers.get(name, breakerOptions)
-    : new CircuitBreaker(name, breakerOptions);
+  const breaker = options.breakers ? options.breakers.get(name, breakerOptions) : new CircuitBreaker(name, breakerOptions);
   const ca = (options.tls ?? serviceTrust()).ca;
   const pool = new Pool(base.origin, {
     connections: options.connections ?? 10,
     ...(base.protocol === 'https:' && ca !== undefined ? { connect: { ca, rejectUnauthorized: true } } : {}),
   });
 
-  async function sign(url: URL, method: ServiceMethod, headers: Record<string, string>, body: Uint8Array | undefined): Promise<Record<string, string>> {
+  async function sign(
+    url: URL,
+    method: ServiceMethod,
+    headers: Record<string, string>,
+    body: Uint8Array | undefined,
+  ): Promise<Record<string, string>> {
     if (!credentials) return headers;
     const toSign = { method, url: url.toString(), headers, ...(body ? { body } : {}) };
     // Signatures always carry the real time: the verifier checks it against its own clock,
@@ -110,7 +113,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     return signRequest(toSign, credentials, scope);
   }
 
-  async function attempt(url: URL, method: ServiceMethod, headers: Record<string, string>, body: Uint8Array | undefined, signal: AbortSignal): Promise<RawResponse> {
+  async function attempt(
+    url: URL,
+    method: ServiceMethod,
+    headers: Record<string, string>,
+    body: Uint8Array | undefined,
+    signal: AbortSignal,
+  ): Promise<RawResponse> {
     // Signed per attempt so a late retry carries a fresh date (the body bytes stay the same),
     // and before taking a permit: a signing fault is ours and says nothing about the upstream.
     const signed = await sign(url, method, headers, body);

@@ -18,7 +18,7 @@ describe('classifyUpstreamOutcome', () => {
     expect(classifyUpstreamOutcome({ error: Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) })).toBe('failure');
   });
 
-  it('is neutral about faults on the caller side and the caller\'s own cancellation', () => {
+  it("is neutral about faults on the caller side and the caller's own cancellation", () => {
     expect(classifyUpstreamOutcome({ error: Object.assign(new Error('bad header'), { code: 'UND_ERR_INVALID_ARG' }) })).toBe('neutral');
     expect(classifyUpstreamOutcome({ error: new DOMException('aborted', 'AbortError') })).toBe('neutral');
     expect(isTransportFailure(undefined)).toBe(false);

@@ -22,14 +22,7 @@ export {
   type ServiceRequest,
   type ServiceResponse,
 } from './client.js';
-export {
-  runSaga,
-  SagaError,
-  type CompensationFailure,
-  type SagaFailureDetails,
-  type SagaOptions,
-  type SagaStep,
-} from './saga.js';
+export { runSaga, SagaError, type CompensationFailure, type SagaFailureDetails, type SagaOptions, type SagaStep } from './saga.js';
 export {
   classifyUpstreamOutcome,
   isTransportFailure,

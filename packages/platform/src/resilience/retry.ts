@@ -15,9 +15,7 @@ import { abortReason, sleep } from './sleep.js';
  */
 
 /** What one attempt produced, so `shouldRetry` can judge errors and results alike. */
-export type RetryOutcome<T> =
-  | { ok: true; result: T; attempt: number }
-  | { ok: false; error: unknown; attempt: number };
+export type RetryOutcome<T> = { ok: true; result: T; attempt: number } | { ok: false; error: unknown; attempt: number };
 
 export interface RetryOptions<T> extends BackoffOptions {
   /** Total tries including the first; 1 disables retrying. */
@@ -41,10 +39,7 @@ const retryErrors = (outcome: RetryOutcome<unknown>) => !outcome.ok;
  * run out, the last outcome stands: its result is returned or its error thrown, unchanged, so
  * callers see the upstream's real answer rather than a wrapper.
  */
-export async function retry<T>(
-  fn: (attempt: number, signal?: AbortSignal) => Promise<T>,
-  options: RetryOptions<T>,
-): Promise<T> {
+export async function retry<T>(fn: (attempt: number, signal?: AbortSignal) => Promise<T>, options: RetryOptions<T>): Promise<T> {
   const { signal } = options;
   const shouldRetry = options.shouldRetry ?? retryErrors;
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
@@ -66,9 +61,7 @@ export async function retry<T>(
 
     const hinted = options.retryAfterMs?.(outcome);
     const delayMs =
-      hinted !== undefined
-        ? Math.min(Math.max(0, hinted), Math.max(0, options.capMs))
-        : backoffDelay(attempt - 1, options, options.random);
+      hinted !== undefined ? Math.min(Math.max(0, hinted), Math.max(0, options.capMs)) : backoffDelay(attempt - 1, options, options.random);
     if (options.remainingMs && delayMs >= options.remainingMs()) return settle();
 
     options.onRetry?.({ attempt, delayMs, outcome });

@@ -48,17 +48,21 @@ describe('runSaga', () => {
   });
 
   it("takes the failing step's category when it threw an AppError", async () => {
-    const error = await runSaga([step('reserve'), step('allocate', { fail: conflict('LOT_ON_HOLD', 'lot is on hold') })], { log: [] }, fast).catch(
-      (e: unknown) => e,
-    );
+    const error = await runSaga(
+      [step('reserve'), step('allocate', { fail: conflict('LOT_ON_HOLD', 'lot is on hold') })],
+      { log: [] },
+      fast,
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SAGA_FAILED', category: 'conflict', status: 409 });
   });
 
   it('retries a flaky compensation', async () => {
     const ctx: Ctx = { log: [] };
-    const error = (await runSaga([step('reserve', { compensateFailures: 2 }), step('charge', { fail: new Error('declined') })], ctx, fast).catch(
-      (e: unknown) => e,
-    )) as SagaError;
+    const error = (await runSaga(
+      [step('reserve', { compensateFailures: 2 }), step('charge', { fail: new Error('declined') })],
+      ctx,
+      fast,
+    ).catch((e: unknown) => e)) as SagaError;
     expect(ctx.log.filter((l) => l.startsWith('undo reserve'))).toHaveLength(3);
     expect(error.details).toMatchObject({ compensated: ['reserve'], compensationFailures: [] });
   });
@@ -88,7 +92,9 @@ describe('runSaga', () => {
   it('skips steps without a compensation and refuses duplicate names', async () => {
     const ctx: Ctx = { log: [] };
     const noUndo: SagaStep<Ctx> = { name: 'notify', run: async () => 'sent' };
-    const error = (await runSaga([step('reserve'), noUndo, step('charge', { fail: new Error('x') })], ctx, fast).catch((e: unknown) => e)) as SagaError;
+    const error = (await runSaga([step('reserve'), noUndo, step('charge', { fail: new Error('x') })], ctx, fast).catch(
+      (e: unknown) => e,
+    )) as SagaError;
     expect(error.details.compensated).toEqual(['reserve']);
     await expect(runSaga([step('a'), step('a')], ctx, fast)).rejects.toMatchObject({ code: 'SAGA_STEP_DUPLICATE' });
   });

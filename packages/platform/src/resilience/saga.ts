@@ -42,7 +42,13 @@ export class SagaError extends AppError {
   override readonly details: SagaFailureDetails;
   readonly compensationErrors: { step: string; error: Error }[];
 
-  constructor(category: ErrorCategory, message: string, details: SagaFailureDetails, cause: unknown, compensationErrors: { step: string; error: Error }[]) {
+  constructor(
+    category: ErrorCategory,
+    message: string,
+    details: SagaFailureDetails,
+    cause: unknown,
+    compensationErrors: { step: string; error: Error }[],
+  ) {
     super(category, 'SAGA_FAILED', message, { details, cause });
     this.name = 'SagaError';
     this.details = details;

@@ -14,29 +14,25 @@ export interface TimeoutOptions {
  * the caller's budget is what matters, and a misbehaving operation must not be able to hang
  * the request that is waiting for it.
  */
-export async function withTimeout<T>(
-  fn: (signal: AbortSignal) => Promise<T>,
-  ms: number,
-  options: TimeoutOptions = {},
-): Promise<T> {
+export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, options: TimeoutOptions = {}): Promise<T> {
   const { signal: parent, operation } = options;
   if (parent?.aborted) throw abortReason(parent);
 
   const controller = new AbortController();
-  const timeoutError = new AppError(
-    'timeout',
-    'UPSTREAM_TIMEOUT',
-    `${operation ?? 'Operation'} did not complete within ${ms} ms`,
-    { details: { timeoutMs: ms, ...(operation === undefined ? {} : { operation }) } },
-  );
+  const timeoutError = new AppError('timeout', 'UPSTREAM_TIMEOUT', `${operation ?? 'Operation'} did not complete within ${ms} ms`, {
+    details: { timeoutMs: ms, ...(operation === undefined ? {} : { operation }) },
+  });
 
   let timer: NodeJS.Timeout | undefined;
   let onParentAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(timeoutError);
-      reject(timeoutError);
-    }, Math.max(0, ms));
+    timer = setTimeout(
+      () => {
+        controller.abort(timeoutError);
+        reject(timeoutError);
+      },
+      Math.max(0, ms),
+    );
     if (parent) {
       onParentAbort = () => {
         controller.abort(abortReason(parent));

@@ -33,8 +33,12 @@ describe('service edge configuration', () => {
   });
 
   it('refuses a certificate without its key, a short token and an unreadable file, naming the variable', async () => {
-    await expect(loadServiceEdge(loadConfig(ServiceProcessConfig, { ...BASE, TLS_CERT_FILE: '/x.pem' }))).rejects.toThrow(/TLS_CERT_FILE and TLS_KEY_FILE/);
+    await expect(loadServiceEdge(loadConfig(ServiceProcessConfig, { ...BASE, TLS_CERT_FILE: '/x.pem' }))).rejects.toThrow(
+      /TLS_CERT_FILE and TLS_KEY_FILE/,
+    );
     expect(() => loadConfig(ServiceProcessConfig, { ...BASE, METRICS_TOKEN: 'short' })).toThrow(ConfigError);
-    await expect(loadServiceEdge(loadConfig(ServiceProcessConfig, { ...BASE, TLS_CA_FILE: '/nonexistent/ca.pem' }))).rejects.toThrow(/TLS_CA_FILE/);
+    await expect(loadServiceEdge(loadConfig(ServiceProcessConfig, { ...BASE, TLS_CA_FILE: '/nonexistent/ca.pem' }))).rejects.toThrow(
+      /TLS_CA_FILE/,
+    );
   });
 });

@@ -6,12 +6,18 @@ import type { ServiceTrust } from '../resilience/tls-trust.js';
 
 /** The edge variables every service process reads (docs/operations.md, "HTTP edge"). */
 export const ServiceEdgeConfig = Type.Object({
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'bearer token Prometheus sends to /metrics (at least 16 characters)' })),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'bearer token Prometheus sends to /metrics (at least 16 characters)' }),
+  ),
   HTTP_BODY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 15_000 }),
   HTTP_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
-  TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate chain to listen with TLS 1.3 (with TLS_KEY_FILE)' })),
+  TLS_CERT_FILE: Type.Optional(
+    Type.String({ minLength: 1, description: 'PEM certificate chain to listen with TLS 1.3 (with TLS_KEY_FILE)' }),
+  ),
   TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key for TLS_CERT_FILE' })),
-  TLS_CA_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle that https peers are verified against (default: system store)' })),
+  TLS_CA_FILE: Type.Optional(
+    Type.String({ minLength: 1, description: 'PEM CA bundle that https peers are verified against (default: system store)' }),
+  ),
 });
 
 export type ServiceEdgeConfig = Static<typeof ServiceEdgeConfig>;

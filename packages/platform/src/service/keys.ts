@@ -42,7 +42,8 @@ export function parseKeyring(text: string, source: string): Keyring {
     throw new Error(`${source} is not valid JSON`);
   }
   const keys = (parsed as Keyring | undefined)?.keys;
-  if (!keys || typeof keys !== 'object') throw new Error(`${source} must look like {"keys": {"<accessKeyId>": {"secretAccessKey": "…", "principal": "<service>"}}}`);
+  if (!keys || typeof keys !== 'object')
+    throw new Error(`${source} must look like {"keys": {"<accessKeyId>": {"secretAccessKey": "…", "principal": "<service>"}}}`);
   for (const [id, key] of Object.entries(keys)) {
     if (typeof key?.secretAccessKey !== 'string' || key.secretAccessKey.length < 16 || typeof key.principal !== 'string') {
       throw new Error(`${source}: key ${id} needs a secretAccessKey of at least 16 characters and a principal`);

@@ -11,22 +11,31 @@ import { loadServiceEdge, ServiceEdgeConfig } from './edge-config.js';
 import { credentialsFor, readKeyringFile } from './keys.js';
 import { startService } from './start.js';
 
-export const ServiceProcessConfig = Type.Composite([ServiceEdgeConfig, Type.Object({
-  DATABASE_URL: Type.String({ pattern: '^(postgres|postgresql|mysql|mariadb|pglite)://.+', description: 'postgres://…, mysql://… or pglite://<dir>' }),
-  HOST: Type.String({ default: '0.0.0.0' }),
-  PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-  TRIBUTARY_KEYRING_FILE: Type.String({ minLength: 1, description: 'JSON keyring of service access keys (see docs/operations.md)' }),
-  SIGV4_REGION: Type.String({ default: 'us-east-1' }),
-  SIGV4_SERVICE: Type.String({ default: 'execute-api' }),
-  LOG_LEVEL: Type.String({ default: 'info' }),
-  MIGRATE_ON_START: Type.Boolean({ default: true }),
-})]);
+export const ServiceProcessConfig = Type.Composite([
+  ServiceEdgeConfig,
+  Type.Object({
+    DATABASE_URL: Type.String({
+      pattern: '^(postgres|postgresql|mysql|mariadb|pglite)://.+',
+      description: 'postgres://…, mysql://… or pglite://<dir>',
+    }),
+    HOST: Type.String({ default: '0.0.0.0' }),
+    PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    TRIBUTARY_KEYRING_FILE: Type.String({ minLength: 1, description: 'JSON keyring of service access keys (see docs/operations.md)' }),
+    SIGV4_REGION: Type.String({ default: 'us-east-1' }),
+    SIGV4_SERVICE: Type.String({ default: 'execute-api' }),
+    LOG_LEVEL: Type.String({ default: 'info' }),
+    MIGRATE_ON_START: Type.Boolean({ default: true }),
+  }),
+]);
 
 /**
  * The body of every service's `main.ts`: one process, one service, configured from the
  * environment (peers as `<NAME>_URL`, e.g. ORDERS_URL).
  */
-export async function runServiceProcess<DB, Deps>(definition: ServiceDefinition<DB, unknown, Deps>, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function runServiceProcess<DB, Deps>(
+  definition: ServiceDefinition<DB, unknown, Deps>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<void> {
   const config = configOrExit(() => loadConfig(ServiceProcessConfig, env));
   const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL });
   // Before any app or client is built: they take these as their defaults.

@@ -87,7 +87,11 @@ describe('shutdown order', () => {
     expect(await inFlight).toBe('aborted');
 
     let exitCode: number | undefined;
-    const shutdown = installShutdown(running.app, { logger: silentLogger(), onShutdown: running.release, exit: (code) => (exitCode = code) });
+    const shutdown = installShutdown(running.app, {
+      logger: silentLogger(),
+      onShutdown: running.release,
+      exit: (code) => (exitCode = code),
+    });
     try {
       await shutdown.shutdown('SIGTERM');
     } finally {

@@ -41,15 +41,27 @@ export interface SignedInjectRequest {
  * `app.inject` with a real SigV4 signature, as a peer service or the gateway would send it.
  * JSON bodies are serialised once and those exact bytes are signed and sent.
  */
-export async function signedInject<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(app: SomeFastify<L, P>, request: SignedInjectRequest, credentials: SigningCredentials = testCredentials()) {
+export async function signedInject<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: SomeFastify<L, P>,
+  request: SignedInjectRequest,
+  credentials: SigningCredentials = testCredentials(),
+) {
   const payload =
-    request.body === undefined ? undefined : typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body);
+    request.body === undefined
+      ? undefined
+      : typeof request.body === 'string' || Buffer.isBuffer(request.body)
+        ? request.body
+        : JSON.stringify(request.body);
   const headers: Record<string, string> = {
     ...(payload !== undefined && !hasContentType(request.headers) ? { 'content-type': 'application/json' } : {}),
     ...(request.identity ? identityHeaders(request.identity) : {}),
     ...request.headers,
   };
-  const signed = await signRequest({ method: request.method, url: `http://localhost${request.url}`, headers, ...(payload !== undefined ? { body: payload } : {}) }, credentials, TEST_SCOPE);
+  const signed = await signRequest(
+    { method: request.method, url: `http://localhost${request.url}`, headers, ...(payload !== undefined ? { body: payload } : {}) },
+    credentials,
+    TEST_SCOPE,
+  );
   return app.inject({ method: request.method, url: request.url, headers: signed, ...(payload !== undefined ? { payload } : {}) });
 }
 

@@ -23,11 +23,60 @@ export async function createTestCertificateAuthority(): Promise<TestCertificateA
   const dir = await mkdtemp(join(tmpdir(), 'tributary-tls-'));
   const at = (name: string) => join(dir, name);
   try {
-    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=Tributary Test CA', '-keyout', at('ca.key'), '-out', at('ca.pem')]);
-    await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-keyout', at('server.key'), '-out', at('server.csr')]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=Tributary Test CA',
+      '-keyout',
+      at('ca.key'),
+      '-out',
+      at('ca.pem'),
+    ]);
+    await run('openssl', [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+    ]);
     await writeFile(at('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-    await run('openssl', ['x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('ext.cnf'), '-out', at('server.pem')]);
-    const [ca, cert, key] = await Promise.all([readFile(at('ca.pem'), 'utf8'), readFile(at('server.pem'), 'utf8'), readFile(at('server.key'), 'utf8')]);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.pem'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      at('ext.cnf'),
+      '-out',
+      at('server.pem'),
+    ]);
+    const [ca, cert, key] = await Promise.all([
+      readFile(at('ca.pem'), 'utf8'),
+      readFile(at('server.pem'), 'utf8'),
+      readFile(at('server.key'), 'utf8'),
+    ]);
     return { ca, cert, key };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,10 @@
-import { commandContextOf, metadataOf, runCommand as runKernelCommand, systemCommandContext, type CommandContext } from '@tributary/platform/command';
+import {
+  commandContextOf,
+  metadataOf,
+  runCommand as runKernelCommand,
+  systemCommandContext,
+  type CommandContext,
+} from '@tributary/platform/command';
 import type { Clock } from '@tributary/platform/core';
 import type { AnyKysely, DialectName, Kysely, Transaction } from '@tributary/platform/db';
 import { writeEvent } from '@tributary/platform/outbox';
@@ -39,7 +45,11 @@ export function systemActor(job: string, clock: Clock): Actor {
  * One transaction per command, outbox readers woken after it commits. Events written with
  * `emit` inside carry the command's request id, trace and actor.
  */
-export function runCommand<T>(deps: Pick<ErpDeps, 'db' | 'eventsCommitted'>, actor: Actor, fn: (trx: Transaction<ErpDatabase>) => Promise<T>): Promise<T> {
+export function runCommand<T>(
+  deps: Pick<ErpDeps, 'db' | 'eventsCommitted'>,
+  actor: Actor,
+  fn: (trx: Transaction<ErpDatabase>) => Promise<T>,
+): Promise<T> {
   return runKernelCommand(deps.db, actor, fn, { onCommitted: () => deps.eventsCommitted() });
 }
 

@@ -1,4 +1,3 @@
-
 /**
  * Calendar dates are ISO strings ('YYYY-MM-DD') everywhere in the service. The plant's wall
  * clock (its IANA zone) decides which date "today" is and which local time a pricing window
@@ -94,7 +93,8 @@ export function isoDateOrNull(value: unknown): string | null {
 /** A DATETIME/timestamptz column (written as Date) back to an ISO instant. */
 export function isoInstant(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return new Date(value.includes('T') || value.includes('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
+  if (typeof value === 'string')
+    return new Date(value.includes('T') || value.includes('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
   throw new TypeError(`not an instant: ${String(value)}`);
 }
 

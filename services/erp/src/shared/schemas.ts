@@ -7,7 +7,8 @@ export const PositiveDecimal = (options: { description?: string } = {}) =>
   Type.String({ pattern: '^(?!0+(\\.0+)?$)[0-9]{1,12}(\\.[0-9]{1,6})?$', ...options });
 export const NonNegativeDecimal = (options: { description?: string } = {}) =>
   Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,6})?$', ...options });
-export const IsoDate = (options: { description?: string } = {}) => Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', ...options });
+export const IsoDate = (options: { description?: string } = {}) =>
+  Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', ...options });
 export const DocName = (options: { description?: string } = {}) =>
   Type.String({ minLength: 1, maxLength: 140, pattern: '^[^\\x00-\\x1f]+$', ...options });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

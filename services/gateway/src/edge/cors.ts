@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors.js';
 
-const ALLOWED_HEADERS = 'authorization, content-type, x-api-key, x-request-id, idempotency-key, traceparent, x-amz-date, x-amz-content-sha256, x-amz-security-token';
+const ALLOWED_HEADERS =
+  'authorization, content-type, x-api-key, x-request-id, idempotency-key, traceparent, x-amz-date, x-amz-content-sha256, x-amz-security-token';
 const EXPOSED_HEADERS = 'x-request-id, ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy, retry-after, x-cache';
 
 export function originAllowed(origin: string, allowlist: readonly string[] | null): boolean {
@@ -10,7 +11,12 @@ export function originAllowed(origin: string, allowlist: readonly string[] | nul
 }
 
 /** Answers a preflight at the edge: no upstream sees OPTIONS, and a refused origin learns nothing else. */
-export function answerPreflight(request: FastifyRequest, reply: FastifyReply, allowlist: readonly string[] | null, methods: string[]): FastifyReply {
+export function answerPreflight(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  allowlist: readonly string[] | null,
+  methods: string[],
+): FastifyReply {
   const origin = request.headers.origin ?? '';
   if (!originAllowed(origin, allowlist)) throw GatewayError.CORS_ORIGIN_NOT_ALLOWED('Origin is not allowed for this route');
   return reply
@@ -28,5 +34,9 @@ export function answerPreflight(request: FastifyRequest, reply: FastifyReply, al
 export function decorateCors(request: FastifyRequest, reply: FastifyReply, allowlist: readonly string[] | null): void {
   const origin = request.headers.origin;
   if (!origin || !originAllowed(origin, allowlist)) return;
-  reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-allow-credentials', 'true').header('access-control-expose-headers', EXPOSED_HEADERS);
+  reply
+    .header('access-control-allow-origin', origin)
+    .header('vary', 'Origin')
+    .header('access-control-allow-credentials', 'true')
+    .header('access-control-expose-headers', EXPOSED_HEADERS);
 }

@@ -11,7 +11,8 @@ import { createGatewayMetrics } from './metrics.js';
  * Query values the audit log never keeps: credentials, and personal data that is encrypted at
  * rest where it lives (an `?email_id=` lookup would otherwise leave the address in clear here).
  */
-const SECRET_QUERY = /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey|e-?mail(_id)?|mobile(_no)?|phone|tax_id|primary_address|password)$/i;
+const SECRET_QUERY =
+  /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey|e-?mail(_id)?|mobile(_no)?|phone|tax_id|primary_address|password)$/i;
 const OWN_PREFIXES = ['/api/v1/auth', '/api/v1/admin', '/.well-known'];
 
 function decisionFor(status: number, code: string | undefined, current: string): string {
@@ -35,7 +36,9 @@ function redactedQuery(query: unknown): Record<string, unknown> | null {
 export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<HttpAppOptions['onRefusedBeforeRouting']> {
   app.decorateRequest('edge', null as never);
   const metrics = createGatewayMetrics(app.metrics, deps);
-  const ownOrigins = deps.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const ownOrigins = deps.config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.edge = freshEdge();
@@ -46,7 +49,9 @@ export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<Htt
     if (OWN_PREFIXES.some((prefix) => path.startsWith(prefix))) {
       return answerPreflight(request, reply, ownOrigins, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
     }
-    const routes = deps.routes.matchAnyMethod(path).filter((route) => route.method === 'ANY' || route.method === wanted || (wanted === 'HEAD' && route.method === 'GET'));
+    const routes = deps.routes
+      .matchAnyMethod(path)
+      .filter((route) => route.method === 'ANY' || route.method === wanted || (wanted === 'HEAD' && route.method === 'GET'));
     const first = routes[0];
     return answerPreflight(request, reply, first?.corsOrigins ?? null, first ? [first.method === 'ANY' ? wanted : first.method] : []);
   });
@@ -96,7 +101,8 @@ export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<Htt
       rate_limit_reason: edge.rateLimitReason ?? null,
       cache_status: edge.cacheStatus ?? null,
     });
-    if (edge.limited) deps.tracker.record(edge.limited.type, edge.limited.value, now, { status, blocked: edge.rateLimited, limit: edge.limited.limit });
+    if (edge.limited)
+      deps.tracker.record(edge.limited.type, edge.limited.value, now, { status, blocked: edge.rateLimited, limit: edge.limited.limit });
     if (consumer.apiKeyId) deps.keys.recordUsage(consumer.apiKeyId, status < 400, now);
   }
 

@@ -16,7 +16,12 @@ export interface EdgeAuthDeps extends ClientAuthDeps {
 }
 
 function identify(deps: EdgeAuthDeps, consumer: Consumer, ip: string): { type: IdentifierType; value: string; limits: WindowLimits } {
-  if (consumer.apiKeyId) return { type: 'api_key', value: consumer.apiKeyId, limits: consumer.tier === 'unlimited' ? TIER_LIMITS.unlimited : (consumer.limits ?? TIER_LIMITS[consumer.tier]) };
+  if (consumer.apiKeyId)
+    return {
+      type: 'api_key',
+      value: consumer.apiKeyId,
+      limits: consumer.tier === 'unlimited' ? TIER_LIMITS.unlimited : (consumer.limits ?? TIER_LIMITS[consumer.tier]),
+    };
   if (consumer.userId) return { type: 'user_id', value: consumer.userId, limits: TIER_LIMITS[consumer.tier] };
   const { IP_LIMIT_PER_MINUTE: minute, IP_LIMIT_PER_HOUR: hour, IP_LIMIT_PER_DAY: day } = deps.config;
   return { type: 'ip_address', value: ip, limits: { minute, hour, day } };
@@ -27,7 +32,13 @@ function identify(deps: EdgeAuthDeps, consumer: Consumer, ip: string): { type: I
  * override replaces the limits and counts separately, so a tight route cannot eat the
  * consumer's general budget.
  */
-export async function applyLimits(deps: EdgeAuthDeps, request: FastifyRequest, reply: FastifyReply, consumer: Consumer, route?: RouteConfig): Promise<void> {
+export async function applyLimits(
+  deps: EdgeAuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  consumer: Consumer,
+  route?: RouteConfig,
+): Promise<void> {
   const id = identify(deps, consumer, request.ip);
   let { value, limits } = id;
   if (route?.limitOverride && consumer.tier !== 'unlimited') {
@@ -67,7 +78,8 @@ export async function authenticateAtEdge(deps: EdgeAuthDeps, request: FastifyReq
   try {
     return await authenticateClient(deps, request);
   } catch (error) {
-    if (isAppError(error) && (error.category === 'unauthenticated' || error.category === 'invalid')) await limitAnonymous(deps, request, reply);
+    if (isAppError(error) && (error.category === 'unauthenticated' || error.category === 'invalid'))
+      await limitAnonymous(deps, request, reply);
     throw error;
   }
 }

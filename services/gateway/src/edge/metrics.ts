@@ -5,7 +5,12 @@ const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Gateway metrics with bounded labels: service names, decisions and identifier types, never users or paths. */
 export function createGatewayMetrics(registry: Registry, deps: Pick<GatewayDeps, 'audit' | 'upstreams'>) {
-  const decisions = new Counter({ name: 'gateway_requests_total', help: 'Requests by route service and edge decision', labelNames: ['service', 'decision'], registers: [registry] });
+  const decisions = new Counter({
+    name: 'gateway_requests_total',
+    help: 'Requests by route service and edge decision',
+    labelNames: ['service', 'decision'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'gateway_circuit_state',
     help: 'Circuit breaker per upstream: 0 closed, 1 half-open, 2 open',

@@ -52,7 +52,12 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
   if (!match) {
     if (/^\/api\/v(?!1\/)\d+\//.test(path)) throw GatewayError.API_VERSION_UNSUPPORTED('This API version is not served; use /api/v1');
     const onPath = deps.routes.matchAnyMethod(path);
-    if (onPath.length > 0) throw methodNotAllowed(request.method, path, onPath.map((candidate) => candidate.method));
+    if (onPath.length > 0)
+      throw methodNotAllowed(
+        request.method,
+        path,
+        onPath.map((candidate) => candidate.method),
+      );
     throw GatewayError.ROUTE_NOT_FOUND(`No route for ${request.method} ${path}`);
   }
   const { route } = match;
@@ -60,7 +65,8 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
   edge.route = route;
   const consumer = await authenticateAtEdge(deps, request, reply);
   edge.consumer = consumer;
-  if (route.authRequired && consumer.method === 'none') throw GatewayError.AUTH_REQUIRED('This route requires a bearer token, an API key or a SigV4 signature');
+  if (route.authRequired && consumer.method === 'none')
+    throw GatewayError.AUTH_REQUIRED('This route requires a bearer token, an API key or a SigV4 signature');
   // Anonymous callers were already counted per address on arrival; a route override counts apart.
   if (consumer.method !== 'none' || route.limitOverride || !edge.limited) await applyLimits(deps, request, reply, consumer, route);
   authorize(route, request.method, consumer);
@@ -70,13 +76,18 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
   if (route.deprecated) reply.header('deprecation', 'true');
 
   const cacheable = route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
-  const cacheKey = cacheable ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept) : undefined;
+  const cacheKey = cacheable
+    ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept)
+    : undefined;
   if (cacheKey) {
     const hit = deps.cache.get(cacheKey);
     if (hit) {
       edge.cacheStatus = 'HIT';
       edge.decision = 'cache_hit';
-      return reply.code(hit.status).headers({ ...hit.headers, 'x-cache': 'HIT' }).send(hit.body);
+      return reply
+        .code(hit.status)
+        .headers({ ...hit.headers, 'x-cache': 'HIT' })
+        .send(hit.body);
     }
   }
 

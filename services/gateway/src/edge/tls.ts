@@ -43,4 +43,3 @@ export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0')
   });
   return { port: () => (server?.address() as { port: number } | null)?.port };
 }
-

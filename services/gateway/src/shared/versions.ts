@@ -26,12 +26,20 @@ export function dbVersions(db: Kysely<GatewayDatabase>): VersionSource {
       return String(rows[0]?.version ?? '0');
     },
     async bump(name) {
-      await db.updateTable('gateway_state').set({ version: sql`version + 1` }).where('name', '=', name).execute();
+      await db
+        .updateTable('gateway_state')
+        .set({ version: sql`version + 1` })
+        .where('name', '=', name)
+        .execute();
     },
   };
 }
 
-export function redisVersions(redis: RedisClient, db: Kysely<GatewayDatabase>, onFallback: (error: unknown) => void = () => undefined): VersionSource {
+export function redisVersions(
+  redis: RedisClient,
+  db: Kysely<GatewayDatabase>,
+  onFallback: (error: unknown) => void = () => undefined,
+): VersionSource {
   const fallback = dbVersions(db);
   const key = (name: VersionName) => `tributary:gateway:version:${name}`;
   return {

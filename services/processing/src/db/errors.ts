@@ -14,7 +14,10 @@ const DUPLICATES: Record<string, { error: ErrorThrower; message: string }> = {
   blendsheet_pkey: { error: ProcessingError.BLENDSHEET_EXISTS, message: 'This blendsheet number already exists' },
   flavorsheet_pkey: { error: ProcessingError.FLAVORSHEET_EXISTS, message: 'This flavorsheet number already exists' },
   store_location_pkey: { error: ProcessingError.LOCATION_EXISTS, message: 'This location already exists' },
-  flavorsheet_batch_flavorsheet_no_key: { error: ProcessingError.FLAVORSHEET_BATCH_EXISTS, message: 'This flavorsheet already has its batch' },
+  flavorsheet_batch_flavorsheet_no_key: {
+    error: ProcessingError.FLAVORSHEET_BATCH_EXISTS,
+    message: 'This flavorsheet already has its batch',
+  },
 };
 
 /**

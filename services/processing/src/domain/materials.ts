@@ -53,7 +53,10 @@ export const batchTable = (target: BatchTarget) => `${target}_batch`;
 /** Every table whose rows consume a bag of `material` (parcels excluded on purpose). */
 export function consumptionTables(material: Material): string[] {
   const support = ALLOCATION_SUPPORT[material];
-  return [...support.ingredientOf.map((target) => ingredientTable(material, target)), ...(support.shipment ? [shipmentTable(material)] : [])];
+  return [
+    ...support.ingredientOf.map((target) => ingredientTable(material, target)),
+    ...(support.shipment ? [shipmentTable(material)] : []),
+  ];
 }
 
 export function isMaterial(value: string): value is Material {

@@ -23,7 +23,9 @@ export function parseKg(value: number | string, field: string, options: { max?: 
     throw ProcessingError.WEIGHT_INVALID(`${field} must have at most two decimals`, { details: { field } });
   }
   if (parsed.isNegative() || (parsed.isZero() && !options.allowZero)) {
-    throw ProcessingError.WEIGHT_INVALID(`${field} must be ${options.allowZero ? 'zero or more' : 'greater than zero'}`, { details: { field } });
+    throw ProcessingError.WEIGHT_INVALID(`${field} must be ${options.allowZero ? 'zero or more' : 'greater than zero'}`, {
+      details: { field },
+    });
   }
   if (parsed.greaterThan(max)) throw ProcessingError.WEIGHT_INVALID(`${field} must be at most ${max.toFixed(2)}`, { details: { field } });
   return parsed;

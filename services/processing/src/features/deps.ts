@@ -28,7 +28,11 @@ export function userOf(context: CommandContext): string | null {
  * One transaction per command (retried on deadlock or serialization failure, refusals
  * translated), its events stamped with the command's metadata, outbox readers woken after commit.
  */
-export async function runCommand<T>(deps: FeatureDeps, context: CommandContext, fn: (trx: Transaction<ProcessingDb>) => Promise<T>): Promise<T> {
+export async function runCommand<T>(
+  deps: FeatureDeps,
+  context: CommandContext,
+  fn: (trx: Transaction<ProcessingDb>) => Promise<T>,
+): Promise<T> {
   try {
     return await runKernelCommand(deps.db, context, fn, { onCommitted: () => deps.eventsCommitted() });
   } catch (error) {

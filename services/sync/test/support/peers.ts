@@ -6,7 +6,14 @@ import type { Database } from '@tributary/platform/db';
 import { inTransaction } from '@tributary/platform/db';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { applyOnce, OutboxNotifier, outboxMigrations, registerOutboxRoute, writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
+import {
+  applyOnce,
+  OutboxNotifier,
+  outboxMigrations,
+  registerOutboxRoute,
+  writeEvents,
+  type OutboxEventInput,
+} from '@tributary/platform/outbox';
 import { testAuth } from '@tributary/platform/testing';
 
 /** A Tributary-like source service: its own database, an outbox, the kernel's signed feed. */
@@ -63,36 +70,64 @@ export class TargetService {
 
   static async start(database: Database): Promise<TargetService> {
     await migrateToLatest(database, outboxMigrations);
-    await sql`create table if not exists entity (aggregate_id varchar(200) primary key, version integer not null, data jsonb not null)`.execute(database.db);
-    await sql`create table if not exists applied (id bigserial primary key, event_id varchar(64) not null, aggregate_id varchar(200) not null, n integer, forced boolean not null)`.execute(database.db);
+    await sql`create table if not exists entity (aggregate_id varchar(200) primary key, version integer not null, data jsonb not null)`.execute(
+      database.db,
+    );
+    await sql`create table if not exists applied (id bigserial primary key, event_id varchar(64) not null, aggregate_id varchar(200) not null, n integer, forced boolean not null)`.execute(
+      database.db,
+    );
     const app = await createHttpApp({ name: 'target', logger: silentLogger(), auth: testAuth() });
     const target = new TargetService(database, app);
-    app.post('/internal/events', { schema: { body: EventEnvelope, response: { 200: Type.Object({ status: Type.String() }) } } }, async (request) => {
-      target.received += 1;
-      if (target.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, target.delayMs));
-      const envelope = request.body as EventEnvelope;
-      if (target.mode === 'down' || target.failing.has(envelope.aggregateId)) throw unavailable('TARGET_DOWN', 'Target is down');
-      const force = request.headers[SYNC_FORCE_HEADER] === 'true';
-      if (force) target.forced.push(envelope.id);
-      return inTransaction(database.db, async (trx) => {
-        // Already applied: a redelivery, whatever versions say now.
-        const seen = await trx.selectFrom('inbox').select('event_id').where('event_id', '=', envelope.id).executeTakeFirst();
-        if (seen) return { status: 'duplicate' };
-        const current = await trx.selectFrom('entity' as any).selectAll().where('aggregate_id', '=', envelope.aggregateId).forUpdate().executeTakeFirst() as { version: number; data: unknown } | undefined;
-        const sourceVersion = envelope.sourceVersion === undefined ? undefined : Number(envelope.sourceVersion);
-        if (current && sourceVersion !== undefined && current.version > sourceVersion && !force) {
-          throw new AppError('conflict', SYNC_VERSION_CONFLICT, 'Target holds a newer version', { details: { targetVersion: String(current.version), targetData: current.data } });
-        }
-        const result = await applyOnce(trx, envelope.id, async () => {
-          const payload = (envelope.payload ?? {}) as { n?: number };
-          await trx.insertInto('applied' as any).values({ event_id: envelope.id, aggregate_id: envelope.aggregateId, n: typeof payload.n === 'number' ? payload.n : null, forced: force }).execute();
-          const version = Math.max(current?.version ?? 0, sourceVersion ?? 0) + (force ? 1 : 0);
-          await sql`insert into entity (aggregate_id, version, data) values (${envelope.aggregateId}, ${version}, ${JSON.stringify(envelope.payload ?? null)}::jsonb)
+    app.post(
+      '/internal/events',
+      { schema: { body: EventEnvelope, response: { 200: Type.Object({ status: Type.String() }) } } },
+      async (request) => {
+        target.received += 1;
+        if (target.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, target.delayMs));
+        const envelope = request.body as EventEnvelope;
+        if (target.mode === 'down' || target.failing.has(envelope.aggregateId)) throw unavailable('TARGET_DOWN', 'Target is down');
+        const force = request.headers[SYNC_FORCE_HEADER] === 'true';
+        if (force) target.forced.push(envelope.id);
+        return inTransaction(database.db, async (trx) => {
+          // Already applied: a redelivery, whatever versions say now.
+          const seen = await trx.selectFrom('inbox').select('event_id').where('event_id', '=', envelope.id).executeTakeFirst();
+          if (seen) return { status: 'duplicate' };
+          const current = (await trx
+            .selectFrom('entity' as any)
+            .selectAll()
+            .where('aggregate_id', '=', envelope.aggregateId)
+            .forUpdate()
+            .executeTakeFirst()) as { version: number; data: unknown } | undefined;
+          const sourceVersion = envelope.sourceVersion === undefined ? undefined : Number(envelope.sourceVersion);
+          if (current && sourceVersion !== undefined && current.version > sourceVersion && !force) {
+            throw new AppError('conflict', SYNC_VERSION_CONFLICT, 'Target holds a newer version', {
+              details: { targetVersion: String(current.version), targetData: current.data },
+            });
+          }
+          const result = await applyOnce(
+            trx,
+            envelope.id,
+            async () => {
+              const payload = (envelope.payload ?? {}) as { n?: number };
+              await trx
+                .insertInto('applied' as any)
+                .values({
+                  event_id: envelope.id,
+                  aggregate_id: envelope.aggregateId,
+                  n: typeof payload.n === 'number' ? payload.n : null,
+                  forced: force,
+                })
+                .execute();
+              const version = Math.max(current?.version ?? 0, sourceVersion ?? 0) + (force ? 1 : 0);
+              await sql`insert into entity (aggregate_id, version, data) values (${envelope.aggregateId}, ${version}, ${JSON.stringify(envelope.payload ?? null)}::jsonb)
                     on conflict (aggregate_id) do update set version = excluded.version, data = excluded.data`.execute(trx);
-        }, { source: envelope.source });
-        return { status: result.applied ? 'applied' : 'duplicate' };
-      });
-    });
+            },
+            { source: envelope.source },
+          );
+          return { status: result.applied ? 'applied' : 'duplicate' };
+        });
+      },
+    );
     target.url = await app.listen({ host: '127.0.0.1', port: 0 });
     return target;
   }
@@ -103,12 +138,19 @@ export class TargetService {
   }
 
   async entity(aggregateId: string): Promise<{ version: number; data: any } | undefined> {
-    const rows = await sql<{ version: number; data: any }>`select version, data from entity where aggregate_id = ${aggregateId}`.execute(this.database.db);
+    const rows = await sql<{ version: number; data: any }>`select version, data from entity where aggregate_id = ${aggregateId}`.execute(
+      this.database.db,
+    );
     return rows.rows[0];
   }
 
   async applied(): Promise<{ event_id: string; aggregate_id: string; n: number | null; forced: boolean }[]> {
-    const rows = await sql<{ event_id: string; aggregate_id: string; n: number | null; forced: boolean }>`select event_id, aggregate_id, n, forced from applied order by id`.execute(this.database.db);
+    const rows = await sql<{
+      event_id: string;
+      aggregate_id: string;
+      n: number | null;
+      forced: boolean;
+    }>`select event_id, aggregate_id, n, forced from applied order by id`.execute(this.database.db);
     return rows.rows;
   }
 
@@ -134,7 +176,8 @@ export class WebhookReceiver {
       request.on('end', () => {
         const raw = Buffer.concat(chunks);
         const signature = request.headers['x-tributary-signature'];
-        const signatureValid = this.secret === undefined ? undefined : signature === `sha256=${createHmac('sha256', this.secret).update(raw).digest('hex')}`;
+        const signatureValid =
+          this.secret === undefined ? undefined : signature === `sha256=${createHmac('sha256', this.secret).update(raw).digest('hex')}`;
         this.received.push({ headers: request.headers, body: JSON.parse(raw.toString('utf8')), signatureValid });
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}');
       });

@@ -53,7 +53,12 @@ export interface SyncUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startSync(database: Database, peers: Record<string, string>, env = testEnv(), options: { background?: boolean } = {}): Promise<SyncUnderTest> {
+export async function startSync(
+  database: Database,
+  peers: Record<string, string>,
+  env = testEnv(),
+  options: { background?: boolean } = {},
+): Promise<SyncUnderTest> {
   await migrateToLatest(database, migrations);
   const context = syncContext(database, peers, env);
   // One instance: the app and its background share the caches and the workers' wake-up.
@@ -66,7 +71,8 @@ export async function startSync(database: Database, peers: Record<string, string
     app,
     db: asTables<SyncDatabase>(database.db),
     background: undefined,
-    call: (method, url, body) => signedInject(app, { method, url, ...(body !== undefined ? { body } : {}), identity: { user: 'alice', roles: ['administrator'] } }),
+    call: (method, url, body) =>
+      signedInject(app, { method, url, ...(body !== undefined ? { body } : {}), identity: { user: 'alice', roles: ['administrator'] } }),
     async startBackground() {
       handle.background = await startSyncBackground(context, deps);
       return handle.background;

@@ -11,7 +11,9 @@ interface RowIssue {
 
 function rowIssuesOf(error: unknown): RowIssue[] {
   if (!(error instanceof ApiError) || !Array.isArray(error.details.errors)) return [];
-  return (error.details.errors as unknown[]).filter((issue): issue is RowIssue => typeof issue === 'object' && issue !== null && 'row' in issue && 'message' in issue);
+  return (error.details.errors as unknown[]).filter(
+    (issue): issue is RowIssue => typeof issue === 'object' && issue !== null && 'row' in issue && 'message' in issue,
+  );
 }
 
 /** The .xlsx goes to the server as it is; any bad row refuses the whole file, and every problem is listed by row. */
@@ -32,9 +34,16 @@ export function PlanUpload() {
       <div className="row">
         <div className="field">
           <label htmlFor={inputId}>Excel plan (.xlsx)</label>
-          <input id={inputId} type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(event) => setFile(event.target.files?.[0])} />
+          <input
+            id={inputId}
+            type="file"
+            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            onChange={(event) => setFile(event.target.files?.[0])}
+          />
         </div>
-        <button type="submit" disabled={!file || upload.isPending}>Upload</button>
+        <button type="submit" disabled={!file || upload.isPending}>
+          Upload
+        </button>
       </div>
       {upload.isSuccess && <p role="status">Saved {upload.data.length} plan(s).</p>}
       {upload.isError && issues.length === 0 && <ErrorPanel error={upload.error} />}
@@ -44,11 +53,19 @@ export function PlanUpload() {
           <table>
             <caption>Problems by sheet row</caption>
             <thead>
-              <tr><th scope="col">Row</th><th scope="col">Column</th><th scope="col">Problem</th></tr>
+              <tr>
+                <th scope="col">Row</th>
+                <th scope="col">Column</th>
+                <th scope="col">Problem</th>
+              </tr>
             </thead>
             <tbody>
               {issues.map((issue) => (
-                <tr key={`${issue.row}-${issue.field}`}><td>{issue.row}</td><td>{issue.field}</td><td>{issue.message}</td></tr>
+                <tr key={`${issue.row}-${issue.field}`}>
+                  <td>{issue.row}</td>
+                  <td>{issue.field}</td>
+                  <td>{issue.message}</td>
+                </tr>
               ))}
             </tbody>
           </table>

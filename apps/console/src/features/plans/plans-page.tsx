@@ -11,8 +11,20 @@ const COLUMNS: ReadonlyArray<Column<Plan>> = [
   { key: 'order', header: 'Order', text: (plan) => plan.order_code },
   { key: 'product', header: 'Product', text: (plan) => plan.product_name },
   { key: 'item', header: 'Blend', text: (plan) => plan.item_code },
-  { key: 'requirement', header: 'Requirement', text: (plan) => formatKg(plan.requirement), compare: (a, b) => compareDecimal(a.requirement, b.requirement), numeric: true },
-  { key: 'allowed', header: 'Still to request', text: (plan) => formatKg(plan.allowed), compare: (a, b) => compareDecimal(a.allowed, b.allowed), numeric: true },
+  {
+    key: 'requirement',
+    header: 'Requirement',
+    text: (plan) => formatKg(plan.requirement),
+    compare: (a, b) => compareDecimal(a.requirement, b.requirement),
+    numeric: true,
+  },
+  {
+    key: 'allowed',
+    header: 'Still to request',
+    text: (plan) => formatKg(plan.allowed),
+    compare: (a, b) => compareDecimal(a.allowed, b.allowed),
+    numeric: true,
+  },
   { key: 'start', header: 'From', text: (plan) => plan.plan_start },
   { key: 'end', header: 'To', text: (plan) => plan.plan_end },
   { key: 'requests', header: 'Requests', text: (plan) => String(plan.requests.length), numeric: true },
@@ -28,7 +40,14 @@ export default function PlansPage() {
       {query.isPending && <p role="status">Loading plans…</p>}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
       {query.isSuccess && (
-        <DataTable caption="Plans" rows={query.data} columns={COLUMNS} rowKey={(plan) => plan.order_code} exportName="plans" empty="No plans yet. A Grandpass administrator uploads the Excel plan." />
+        <DataTable
+          caption="Plans"
+          rows={query.data}
+          columns={COLUMNS}
+          rowKey={(plan) => plan.order_code}
+          exportName="plans"
+          empty="No plans yet. A Grandpass administrator uploads the Excel plan."
+        />
       )}
     </section>
   );

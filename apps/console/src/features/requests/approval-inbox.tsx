@@ -8,7 +8,11 @@ const DAY_MS = 86_400_000;
 export function ApprovalInbox({ requests }: { requests: readonly OrderRequest[] }) {
   const decide = usePostShipmentEvents();
   const waiting = requests
-    .flatMap((request) => request.shipments.filter((shipment) => shipment.status === 'APPROVAL_REQUESTED').map((shipment) => ({ request, shipment, since: Math.min(...shipment.events.map((event) => event.timestamp)) })))
+    .flatMap((request) =>
+      request.shipments
+        .filter((shipment) => shipment.status === 'APPROVAL_REQUESTED')
+        .map((shipment) => ({ request, shipment, since: Math.min(...shipment.events.map((event) => event.timestamp)) })),
+    )
     .sort((a, b) => a.since - b.since);
   return (
     <section className="panel" aria-labelledby="approvals-title">
@@ -21,11 +25,27 @@ export function ApprovalInbox({ requests }: { requests: readonly OrderRequest[] 
           return (
             <li key={`${request.request_code}/${shipment.shipment_code}`} className="row">
               <span>
-                Request {request.request_code}: {formatKg(shipment.quantity)} of {request.product_name} (order {request.order_code}), asked {formatPlantTime(since)},{' '}
-                {Math.floor((Date.now() - since) / DAY_MS)} day(s) ago{request.comments ? `. Note: ${request.comments}` : ''}
+                Request {request.request_code}: {formatKg(shipment.quantity)} of {request.product_name} (order {request.order_code}), asked{' '}
+                {formatPlantTime(since)}, {Math.floor((Date.now() - since) / DAY_MS)} day(s) ago
+                {request.comments ? `. Note: ${request.comments}` : ''}
               </span>
-              <button type="button" aria-label={`Approve ${label}`} disabled={decide.isPending} onClick={() => decide.mutate([{ ...target, status: 'APPROVAL_ALLOWED' }])}>Approve</button>
-              <button type="button" aria-label={`Refuse ${label}`} className="danger" disabled={decide.isPending} onClick={() => decide.mutate([{ ...target, status: 'APPROVAL_BLOCKED' }])}>Refuse</button>
+              <button
+                type="button"
+                aria-label={`Approve ${label}`}
+                disabled={decide.isPending}
+                onClick={() => decide.mutate([{ ...target, status: 'APPROVAL_ALLOWED' }])}
+              >
+                Approve
+              </button>
+              <button
+                type="button"
+                aria-label={`Refuse ${label}`}
+                className="danger"
+                disabled={decide.isPending}
+                onClick={() => decide.mutate([{ ...target, status: 'APPROVAL_BLOCKED' }])}
+              >
+                Refuse
+              </button>
             </li>
           );
         })}

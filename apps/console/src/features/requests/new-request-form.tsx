@@ -27,7 +27,15 @@ export function NewRequestForm() {
     if (!plan || Object.keys(found).length > 0) return;
     setDone(undefined);
     create.mutate(
-      [{ order_code: plan.order_code, product_name: plan.product_name, requirement: quantity.trim(), comments: comments.trim() || null, status: special ? 'APPROVAL_REQUESTED' : 'ORDER_REQUESTED' }],
+      [
+        {
+          order_code: plan.order_code,
+          product_name: plan.product_name,
+          requirement: quantity.trim(),
+          comments: comments.trim() || null,
+          status: special ? 'APPROVAL_REQUESTED' : 'ORDER_REQUESTED',
+        },
+      ],
       {
         onSuccess: (created) => {
           setQuantity('');
@@ -62,10 +70,13 @@ export function NewRequestForm() {
       </div>
       <div className="field">
         <label>
-          <input type="checkbox" checked={special} onChange={(event) => setSpecial(event.target.checked)} /> Special request (outside the plan; a supervisor approves it)
+          <input type="checkbox" checked={special} onChange={(event) => setSpecial(event.target.checked)} /> Special request (outside the
+          plan; a supervisor approves it)
         </label>
       </div>
-      <button type="submit" disabled={create.isPending}>Send request</button>
+      <button type="submit" disabled={create.isPending}>
+        Send request
+      </button>
       {create.isError && <ErrorPanel error={create.error} />}
       {done && <p role="status">{done}</p>}
     </form>

@@ -10,11 +10,27 @@ import { ApprovalInbox } from './approval-inbox';
 import { NewRequestForm } from './new-request-form';
 
 const COLUMNS: ReadonlyArray<Column<OrderRequest>> = [
-  { key: 'request', header: 'Request', text: (request) => String(request.request_code), compare: (a, b) => a.request_code - b.request_code, numeric: true },
+  {
+    key: 'request',
+    header: 'Request',
+    text: (request) => String(request.request_code),
+    compare: (a, b) => a.request_code - b.request_code,
+    numeric: true,
+  },
   { key: 'order', header: 'Order', text: (request) => request.order_code },
   { key: 'product', header: 'Product', text: (request) => request.product_name },
-  { key: 'requirement', header: 'Quantity', text: (request) => formatKg(request.requirement), compare: (a, b) => compareDecimal(a.requirement, b.requirement), numeric: true },
-  { key: 'status', header: 'Shipments', text: (request) => request.shipments.map((shipment) => `${shipment.shipment_code}: ${statusLabel(shipment.status)}`).join('; ') },
+  {
+    key: 'requirement',
+    header: 'Quantity',
+    text: (request) => formatKg(request.requirement),
+    compare: (a, b) => compareDecimal(a.requirement, b.requirement),
+    numeric: true,
+  },
+  {
+    key: 'status',
+    header: 'Shipments',
+    text: (request) => request.shipments.map((shipment) => `${shipment.shipment_code}: ${statusLabel(shipment.status)}`).join('; '),
+  },
   { key: 'comments', header: 'Note', text: (request) => request.comments ?? '' },
 ];
 
@@ -29,7 +45,14 @@ export default function RequestsPage() {
       {query.isPending && <p role="status">Loading requests…</p>}
       {query.isSuccess && can(role, 'requests.approve') && <ApprovalInbox requests={query.data} />}
       {query.isSuccess && (
-        <DataTable caption="Requests" rows={query.data} columns={COLUMNS} rowKey={(request) => String(request.request_code)} exportName="order-requests" empty="No requests yet." />
+        <DataTable
+          caption="Requests"
+          rows={query.data}
+          columns={COLUMNS}
+          rowKey={(request) => String(request.request_code)}
+          exportName="order-requests"
+          empty="No requests yet."
+        />
       )}
     </section>
   );

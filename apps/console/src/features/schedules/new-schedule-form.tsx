@@ -43,7 +43,9 @@ export function NewScheduleForm({ defaultDate }: { defaultDate: string }) {
           <select value={orderCode} onChange={(event) => setOrderCode(event.target.value)}>
             <option value="">Choose a plan</option>
             {(plans.data ?? []).map((plan) => (
-              <option key={plan.order_code} value={plan.order_code}>{plan.order_code}: {plan.product_name}</option>
+              <option key={plan.order_code} value={plan.order_code}>
+                {plan.order_code}: {plan.product_name}
+              </option>
             ))}
           </select>
         </Field>
@@ -61,7 +63,9 @@ export function NewScheduleForm({ defaultDate }: { defaultDate: string }) {
           <input inputMode="decimal" value={quantity} onChange={(event) => setQuantity(event.target.value)} />
         </Field>
       </div>
-      <button type="submit" disabled={create.isPending}>Add to schedule</button>
+      <button type="submit" disabled={create.isPending}>
+        Add to schedule
+      </button>
       {create.isError && <ErrorPanel error={create.error} />}
       {create.isSuccess && <p role="status">Scheduled.</p>}
     </form>

@@ -21,7 +21,13 @@ export default function SchedulesPage() {
     { key: 'order', header: 'Order', text: (schedule) => schedule.order_code },
     { key: 'shift', header: 'Shift', text: (schedule) => SHIFTS[schedule.shift] ?? schedule.shift },
     { key: 'section', header: 'Section', text: (schedule) => schedule.section },
-    { key: 'quantity', header: 'Quantity', text: (schedule) => formatKg(schedule.quantity), compare: (a, b) => compareDecimal(a.quantity, b.quantity), numeric: true },
+    {
+      key: 'quantity',
+      header: 'Quantity',
+      text: (schedule) => formatKg(schedule.quantity),
+      compare: (a, b) => compareDecimal(a.quantity, b.quantity),
+      numeric: true,
+    },
     { key: 'received', header: 'Received shipments', text: (schedule) => String(schedule.accepted_shipments.length), numeric: true },
     { key: 'state', header: 'State', text: (schedule) => (schedule.completed ? 'Filled' : 'Open') },
   ];
@@ -32,7 +38,12 @@ export default function SchedulesPage() {
       text: () => '',
       render: (schedule) =>
         schedule.completed ? null : (
-          <button type="button" aria-label={`Mark filled, schedule ${schedule.schedule_code}`} disabled={complete.isPending} onClick={() => complete.mutate(schedule.schedule_code)}>
+          <button
+            type="button"
+            aria-label={`Mark filled, schedule ${schedule.schedule_code}`}
+            disabled={complete.isPending}
+            onClick={() => complete.mutate(schedule.schedule_code)}
+          >
             Mark filled
           </button>
         ),
@@ -50,7 +61,14 @@ export default function SchedulesPage() {
       {query.isPending && <p role="status">Loading schedules…</p>}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
       {query.isSuccess && (
-        <DataTable caption="Schedules" rows={query.data} columns={columns} rowKey={(schedule) => String(schedule.schedule_code)} exportName={`schedules-${date || 'all'}`} empty="No schedules for this day." />
+        <DataTable
+          caption="Schedules"
+          rows={query.data}
+          columns={columns}
+          rowKey={(schedule) => String(schedule.schedule_code)}
+          exportName={`schedules-${date || 'all'}`}
+          empty="No schedules for this day."
+        />
       )}
     </section>
   );

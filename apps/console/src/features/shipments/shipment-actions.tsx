@@ -35,33 +35,52 @@ export function ShipmentActions({ shipment }: { shipment: ShipmentRow }) {
     }
     setRemarksError(undefined);
     setDone(undefined);
-    events.mutate([{ ...target, status: 'ORDER_NOT_READY', order_remarks: remarks.trim() }], { onSuccess: () => { setRemarks(''); setDone('Marked not ready.'); } });
+    events.mutate([{ ...target, status: 'ORDER_NOT_READY', order_remarks: remarks.trim() }], {
+      onSuccess: () => {
+        setRemarks('');
+        setDone('Marked not ready.');
+      },
+    });
   }
 
   function splitShipment(event: FormEvent) {
     event.preventDefault();
     setDone(undefined);
-    split.mutate({ ...target, quantity: quantity.trim() }, { onSuccess: () => { setQuantity(''); setDone('Shipment split; the rest is a new shipment.'); } });
+    split.mutate(
+      { ...target, quantity: quantity.trim() },
+      {
+        onSuccess: () => {
+          setQuantity('');
+          setDone('Shipment split; the rest is a new shipment.');
+        },
+      },
+    );
   }
 
   return (
     <div className="no-print">
       <h4>Seeduwa decision</h4>
       <div className="row">
-        <button type="button" onClick={ready} disabled={events.isPending}>Ready to ship</button>
+        <button type="button" onClick={ready} disabled={events.isPending}>
+          Ready to ship
+        </button>
       </div>
       <form onSubmit={notReady} className="row">
         <Field label="Why it is not ready" error={remarksError}>
           <input value={remarks} onChange={(event) => setRemarks(event.target.value)} />
         </Field>
-        <button type="submit" className="secondary" disabled={events.isPending}>Not ready</button>
+        <button type="submit" className="secondary" disabled={events.isPending}>
+          Not ready
+        </button>
       </form>
       {can(role, 'shipments.split') && (
         <form onSubmit={splitShipment} className="row">
           <Field label="Ship now (kg)" hint="The rest becomes a new shipment.">
             <input inputMode="decimal" value={quantity} onChange={(event) => setQuantity(event.target.value)} />
           </Field>
-          <button type="submit" className="secondary" disabled={split.isPending || !quantity.trim()}>Split</button>
+          <button type="submit" className="secondary" disabled={split.isPending || !quantity.trim()}>
+            Split
+          </button>
         </form>
       )}
       {events.isError && <ErrorPanel error={events.error} />}

@@ -8,12 +8,34 @@ import { ErrorPanel } from '../../ui/error-panel';
 import { ShipmentDetail } from './shipment-detail';
 
 const COLUMNS: ReadonlyArray<Column<ShipmentRow>> = [
-  { key: 'shipment', header: 'Shipment', text: (row) => `${row.request_code}/${row.shipment_code}`, compare: (a, b) => a.request_code - b.request_code || a.shipment_code - b.shipment_code },
+  {
+    key: 'shipment',
+    header: 'Shipment',
+    text: (row) => `${row.request_code}/${row.shipment_code}`,
+    compare: (a, b) => a.request_code - b.request_code || a.shipment_code - b.shipment_code,
+  },
   { key: 'order', header: 'Order', text: (row) => row.order_code },
   { key: 'product', header: 'Product', text: (row) => row.product_name },
-  { key: 'quantity', header: 'Quantity', text: (row) => formatKg(row.quantity), compare: (a, b) => compareDecimal(a.quantity, b.quantity), numeric: true },
-  { key: 'allocated', header: 'Bags allocated', text: (row) => formatKg(row.allocated), compare: (a, b) => compareDecimal(a.allocated, b.allocated), numeric: true },
-  { key: 'status', header: 'Status', text: (row) => statusLabel(row.status), render: (row) => <span className="status">{statusLabel(row.status)}</span> },
+  {
+    key: 'quantity',
+    header: 'Quantity',
+    text: (row) => formatKg(row.quantity),
+    compare: (a, b) => compareDecimal(a.quantity, b.quantity),
+    numeric: true,
+  },
+  {
+    key: 'allocated',
+    header: 'Bags allocated',
+    text: (row) => formatKg(row.allocated),
+    compare: (a, b) => compareDecimal(a.allocated, b.allocated),
+    numeric: true,
+  },
+  {
+    key: 'status',
+    header: 'Status',
+    text: (row) => statusLabel(row.status),
+    render: (row) => <span className="status">{statusLabel(row.status)}</span>,
+  },
   { key: 'updated', header: 'Last change', text: (row) => formatPlantTime(row.updated), compare: (a, b) => a.updated - b.updated },
 ];
 

@@ -35,13 +35,34 @@ export function SignInForm({ username: fixedUser }: { username?: string }) {
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Field label="User name">
-        <input name="username" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)} required autoFocus={!fixedUser} />
+        <input
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          required
+          autoFocus={!fixedUser}
+        />
       </Field>
       <Field label="Password">
-        <input name="password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} required autoFocus={!!fixedUser} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          required
+          autoFocus={!!fixedUser}
+        />
       </Field>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit" disabled={busy || !username || !password}>Sign in</button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !username || !password}>
+        Sign in
+      </button>
     </form>
   );
 }

@@ -34,11 +34,15 @@ export function AddUserForm() {
           <select value={group} onChange={(event) => setGroup(event.target.value)}>
             <option value="">Choose a group</option>
             {(groups.data ?? []).map((candidate) => (
-              <option key={candidate} value={candidate}>{groupName(candidate)}</option>
+              <option key={candidate} value={candidate}>
+                {groupName(candidate)}
+              </option>
             ))}
           </select>
         </Field>
-        <button type="submit" disabled={add.isPending}>Add</button>
+        <button type="submit" disabled={add.isPending}>
+          Add
+        </button>
       </div>
       {add.isError && <ErrorPanel error={add.error} />}
       {add.isSuccess && <p role="status">Added.</p>}

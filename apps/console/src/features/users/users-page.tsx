@@ -21,7 +21,13 @@ export default function UsersPage() {
       header: 'Remove',
       text: () => '',
       render: (user) => (
-        <button type="button" className="danger" aria-label={`Remove ${user.username}`} disabled={remove.isPending} onClick={() => remove.mutate(user.sub)}>
+        <button
+          type="button"
+          className="danger"
+          aria-label={`Remove ${user.username}`}
+          disabled={remove.isPending}
+          onClick={() => remove.mutate(user.sub)}
+        >
           Remove
         </button>
       ),
@@ -34,7 +40,16 @@ export default function UsersPage() {
       {remove.isError && <ErrorPanel error={remove.error} />}
       {query.isPending && <p role="status">Loading users…</p>}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && <DataTable caption="Users" rows={query.data} columns={columns} rowKey={(user) => user.sub} exportName="users" empty="No users are mapped to groups yet." />}
+      {query.isSuccess && (
+        <DataTable
+          caption="Users"
+          rows={query.data}
+          columns={columns}
+          rowKey={(user) => user.sub}
+          exportName="users"
+          empty="No users are mapped to groups yet."
+        />
+      )}
     </section>
   );
 }

@@ -46,10 +46,23 @@ export const segmentTables: Migration = {
       .addColumn('superseded_by', 'varchar(140)')
       .addColumn('assignment_notes', t.text)
       .addForeignKeyConstraint('hd_assignment_customer_fk', ['customer'], 'tabCustomer', ['name'], (c) => c.onDelete('cascade'))
-      .addForeignKeyConstraint('hd_assignment_segment_fk', ['customer_segment'], 'tabHD Customer Segment', ['name'], (c) => c.onDelete('cascade'))
+      .addForeignKeyConstraint('hd_assignment_segment_fk', ['customer_segment'], 'tabHD Customer Segment', ['name'], (c) =>
+        c.onDelete('cascade'),
+      )
       .execute();
-    await createIndex(db, 'hd_assignment_uq', 'tabHD Customer Segment Assignment', ['customer', 'customer_segment', 'effective_from'], true);
-    await createIndex(db, 'hd_assignment_active_idx', 'tabHD Customer Segment Assignment', ['customer', 'is_primary', 'status', 'effective_from']);
+    await createIndex(
+      db,
+      'hd_assignment_uq',
+      'tabHD Customer Segment Assignment',
+      ['customer', 'customer_segment', 'effective_from'],
+      true,
+    );
+    await createIndex(db, 'hd_assignment_active_idx', 'tabHD Customer Segment Assignment', [
+      'customer',
+      'is_primary',
+      'status',
+      'effective_from',
+    ]);
     await createIndex(db, 'hd_assignment_segment_idx', 'tabHD Customer Segment Assignment', ['customer_segment', 'status']);
     await createIndex(db, 'hd_assignment_review_idx', 'tabHD Customer Segment Assignment', ['status', 'review_date']);
 

@@ -22,7 +22,14 @@ export const batchTables: Migration = {
     for (const column of ['total_qty', 'available_qty', 'reserved_qty', 'sold_qty', 'damaged_qty', 'expired_qty', 'unit_cost']) {
       batch = batch.addColumn(column, t.qty, (c) => c.notNull().defaultTo(0));
     }
-    for (const column of ['sugar_content_percentage', 'fat_content_percentage', 'moisture_content_percentage', 'storage_temperature_min', 'storage_temperature_max', 'storage_humidity_max']) {
+    for (const column of [
+      'sugar_content_percentage',
+      'fat_content_percentage',
+      'moisture_content_percentage',
+      'storage_temperature_min',
+      'storage_temperature_max',
+      'storage_humidity_max',
+    ]) {
       batch = batch.addColumn(column, t.small);
     }
     await batch

@@ -53,7 +53,11 @@ export const pricingTables: Migration = {
     await createIndex(db, 'hd_rule_apply_on_idx', 'tabHD Dynamic Pricing Rule', ['apply_on', 'apply_on_value']);
     await createIndex(db, 'hd_rule_for_idx', 'tabHD Dynamic Pricing Rule', ['applicable_for', 'applicable_for_value']);
 
-    await withChildColumns(withStandardColumns(db.schema.createTable('tabHD Pricing Rule Item').ifNotExists(), t), 'items', 'HD Dynamic Pricing Rule')
+    await withChildColumns(
+      withStandardColumns(db.schema.createTable('tabHD Pricing Rule Item').ifNotExists(), t),
+      'items',
+      'HD Dynamic Pricing Rule',
+    )
       .addColumn('item_code', 'varchar(140)', (c) => c.notNull())
       .addColumn('item_name', 'varchar(200)')
       .addColumn('item_group', 'varchar(140)')
@@ -64,7 +68,11 @@ export const pricingTables: Migration = {
     await createIndex(db, 'hd_rule_item_parent_idx', 'tabHD Pricing Rule Item', ['parent']);
     await createIndex(db, 'hd_rule_item_code_idx', 'tabHD Pricing Rule Item', ['item_code']);
 
-    await withChildColumns(withStandardColumns(db.schema.createTable('tabHD Volume Discount Slab').ifNotExists(), t), 'volume_slabs', 'HD Dynamic Pricing Rule')
+    await withChildColumns(
+      withStandardColumns(db.schema.createTable('tabHD Volume Discount Slab').ifNotExists(), t),
+      'volume_slabs',
+      'HD Dynamic Pricing Rule',
+    )
       .addColumn('slab_name', 'varchar(140)', (c) => c.notNull())
       .addColumn('min_quantity', t.qty, (c) => c.notNull())
       .addColumn('max_quantity', t.qty)
@@ -95,7 +103,9 @@ export const pricingTables: Migration = {
       .addColumn('applied_by', 'varchar(140)')
       .addColumn('coupon_code', 'varchar(140)')
       .addColumn('price_snapshot', t.longtext, (c) => c.notNull())
-      .addForeignKeyConstraint('hd_application_rule_fk', ['pricing_rule'], 'tabHD Dynamic Pricing Rule', ['name'], (c) => c.onDelete('cascade'))
+      .addForeignKeyConstraint('hd_application_rule_fk', ['pricing_rule'], 'tabHD Dynamic Pricing Rule', ['name'], (c) =>
+        c.onDelete('cascade'),
+      )
       .execute();
     await createIndex(db, 'hd_application_rule_idx', 'tabHD Pricing Rule Application', ['pricing_rule', 'application_date']);
     await createIndex(db, 'hd_application_doc_idx', 'tabHD Pricing Rule Application', ['applied_on_doctype', 'applied_on_name']);

@@ -42,7 +42,13 @@ export function withChildColumns(builder: Builder, parentfield: string, parentty
     .addColumn('parenttype', 'varchar(140)', (c) => c.notNull().defaultTo(parenttype));
 }
 
-export async function createIndex(db: Kysely<DynamicSchema>, name: string, table: string, columns: string[], unique = false): Promise<void> {
+export async function createIndex(
+  db: Kysely<DynamicSchema>,
+  name: string,
+  table: string,
+  columns: string[],
+  unique = false,
+): Promise<void> {
   let builder = db.schema.createIndex(name).ifNotExists().on(table).columns(columns);
   if (unique) builder = builder.unique();
   await builder.execute();

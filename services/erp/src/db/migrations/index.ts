@@ -8,4 +8,13 @@ import { pricingTables } from './0004_pricing.js';
 import { pricingRulesVersion } from './0005_pricing_rules_version.js';
 import { customerContact } from './0006_customer_contact.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, coreTables, segmentTables, batchTables, pricingTables, pricingRulesVersion, customerContact];
+export const migrations: readonly Migration[] = [
+  ...outboxMigrations,
+  idempotencyMigration,
+  coreTables,
+  segmentTables,
+  batchTables,
+  pricingTables,
+  pricingRulesVersion,
+  customerContact,
+];

@@ -58,7 +58,11 @@ export function checkQuality(facts: QualityFacts): void {
     throw ErpError.BATCH_QUALITY_INVALID('fat content of chocolates must be 20–60%');
   }
   if (!within(facts.moisture_content_percentage, 0, 25)) throw ErpError.BATCH_QUALITY_INVALID('moisture content must be at most 25%');
-  if (facts.storage_temperature_min != null && facts.storage_temperature_max != null && dec(facts.storage_temperature_min).greaterThan(facts.storage_temperature_max)) {
+  if (
+    facts.storage_temperature_min != null &&
+    facts.storage_temperature_max != null &&
+    dec(facts.storage_temperature_min).greaterThan(facts.storage_temperature_max)
+  ) {
     throw ErpError.BATCH_QUALITY_INVALID('storage_temperature_min must not exceed storage_temperature_max');
   }
 }
@@ -66,7 +70,8 @@ export function checkQuality(facts: QualityFacts): void {
 export function checkDates(manufacturing: string, expiry: string, today: string, bestBefore?: string | null): void {
   if (manufacturing > today) throw ErpError.BATCH_DATES_INVALID('manufacturing_date must not be in the future');
   if (expiry <= manufacturing) throw ErpError.BATCH_DATES_INVALID('expiry_date must be after manufacturing_date');
-  if (bestBefore && (bestBefore < manufacturing || bestBefore > expiry)) throw ErpError.BATCH_DATES_INVALID('best_before_date must lie between manufacturing and expiry');
+  if (bestBefore && (bestBefore < manufacturing || bestBefore > expiry))
+    throw ErpError.BATCH_DATES_INVALID('best_before_date must lie between manufacturing and expiry');
 }
 
 export type AlertLevel = 'Expired' | 'Critical' | 'Warning' | 'Normal';
@@ -76,8 +81,13 @@ export interface AlertThresholds {
 }
 
 /** ≤ 0 days Expired, ≤ critical (7) Critical, ≤ warning (30) Warning, else Normal. */
-export function alertLevel(expiryDate: string, today: string, thresholds: AlertThresholds): { days_to_expiry: number; alert_level: AlertLevel } {
+export function alertLevel(
+  expiryDate: string,
+  today: string,
+  thresholds: AlertThresholds,
+): { days_to_expiry: number; alert_level: AlertLevel } {
   const days = daysBetween(today, expiryDate);
-  const level: AlertLevel = days <= 0 ? 'Expired' : days <= thresholds.critical ? 'Critical' : days <= thresholds.warning ? 'Warning' : 'Normal';
+  const level: AlertLevel =
+    days <= 0 ? 'Expired' : days <= thresholds.critical ? 'Critical' : days <= thresholds.warning ? 'Warning' : 'Normal';
   return { days_to_expiry: days, alert_level: level };
 }

@@ -22,78 +22,258 @@ import {
   StatusBody,
   TransferBody,
 } from './batches.schemas.js';
-import { adjustBatch, getBatch, listBatches, listMovements, patchBatch, receiveBatch, receiveMore, reverseMovement, setBatchStatus } from './batches.service.js';
+import {
+  adjustBatch,
+  getBatch,
+  listBatches,
+  listMovements,
+  patchBatch,
+  receiveBatch,
+  receiveMore,
+  reverseMovement,
+  setBatchStatus,
+} from './batches.service.js';
 import { expiringBatches, scanExpiry } from './expiry.service.js';
 import { checkLedger } from './ledger.js';
 import { listOptimisation, optimise } from './optimisation.service.js';
 import { consume, pick, transfer } from './stock.service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
-const RecordedOut = Type.Object({ name: Type.String(), batch: Type.String(), seq: Type.Integer(), movement_type: Type.String(), qty_before: Type.String(), qty_change: Type.String(), qty_after: Type.String() });
+const RecordedOut = Type.Object({
+  name: Type.String(),
+  batch: Type.String(),
+  seq: Type.Integer(),
+  movement_type: Type.String(),
+  qty_before: Type.String(),
+  qty_change: Type.String(),
+  qty_after: Type.String(),
+});
 const TransferOut = Type.Object({
   transfer: Type.String(),
   item: Type.String(),
   from_warehouse: Type.String(),
   to_warehouse: Type.String(),
   qty: Type.String(),
-  moves: Type.Array(Type.Object({ from_batch: Type.String(), to_batch: Type.String(), qty: Type.String(), out_movement: Type.String(), in_movement: Type.String() })),
+  moves: Type.Array(
+    Type.Object({
+      from_batch: Type.String(),
+      to_batch: Type.String(),
+      qty: Type.String(),
+      out_movement: Type.String(),
+      in_movement: Type.String(),
+    }),
+  ),
 });
 
 export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['batches'];
-  app.post('/batches', { schema: { tags, summary: 'Receive a new batch (master + RECEIPT movement)', body: ReceiveBody, response: { 201: BatchOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await receiveBatch(deps, request.body, actorOf(request, deps))),
+  app.post(
+    '/batches',
+    {
+      schema: {
+        tags,
+        summary: 'Receive a new batch (master + RECEIPT movement)',
+        body: ReceiveBody,
+        response: { 201: BatchOut, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await receiveBatch(deps, request.body, actorOf(request, deps))),
   );
-  app.get('/batches', { schema: { tags, summary: 'List batches (soonest expiry first)', querystring: BatchListQuery, response: { 200: page(BatchOut) } } }, async (request) => listBatches(deps, request.query));
-  app.get('/batches/expiring', { schema: { tags, summary: 'Expiry alert levels of batches with stock', querystring: ExpiringQuery, response: { 200: Type.Object({ data: Type.Array(ExpiringOut) }) } } }, async (request) => ({
-    data: await expiringBatches(deps, request.query),
-  }));
+  app.get(
+    '/batches',
+    { schema: { tags, summary: 'List batches (soonest expiry first)', querystring: BatchListQuery, response: { 200: page(BatchOut) } } },
+    async (request) => listBatches(deps, request.query),
+  );
+  app.get(
+    '/batches/expiring',
+    {
+      schema: {
+        tags,
+        summary: 'Expiry alert levels of batches with stock',
+        querystring: ExpiringQuery,
+        response: { 200: Type.Object({ data: Type.Array(ExpiringOut) }) },
+      },
+    },
+    async (request) => ({
+      data: await expiringBatches(deps, request.query),
+    }),
+  );
   app.post(
     '/batches/expiry-scan',
     {
       schema: {
         tags,
         summary: 'Scanner: emit erp.batch.expiring for changed alert levels, mark expired stock',
-        response: { 200: Type.Object({ scanned: Type.Integer(), marked_expired: Type.Integer(), alerted: Type.Array(Type.Object({ batch: Type.String(), alert_level: Type.String(), days_to_expiry: Type.Integer() })) }) },
+        response: {
+          200: Type.Object({
+            scanned: Type.Integer(),
+            marked_expired: Type.Integer(),
+            alerted: Type.Array(Type.Object({ batch: Type.String(), alert_level: Type.String(), days_to_expiry: Type.Integer() })),
+          }),
+        },
       },
     },
     async (request) => scanExpiry(deps, actorOf(request, deps)),
   );
-  app.get('/batches/:name', { schema: { tags, summary: 'Get a batch', params: NameParams, response: { 200: BatchOut, ...errors } } }, async (request) => getBatch(deps, request.params.name));
-  app.patch('/batches/:name', { schema: { tags, summary: 'Update quality, storage and nutrition attributes', params: NameParams, body: PatchBody, response: { 200: BatchOut, ...errors } } }, async (request) =>
-    patchBatch(deps, request.params.name, request.body, actorOf(request, deps)),
+  app.get(
+    '/batches/:name',
+    { schema: { tags, summary: 'Get a batch', params: NameParams, response: { 200: BatchOut, ...errors } } },
+    async (request) => getBatch(deps, request.params.name),
   );
-  app.post('/batches/:name/status', { schema: { tags, summary: 'Quarantine, release, reject, recall or mark damaged', params: NameParams, body: StatusBody, response: { 200: BatchOut, ...errors } } }, async (request) =>
-    setBatchStatus(deps, request.params.name, request.body.status, request.body.reason, actorOf(request, deps)),
+  app.patch(
+    '/batches/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Update quality, storage and nutrition attributes',
+        params: NameParams,
+        body: PatchBody,
+        response: { 200: BatchOut, ...errors },
+      },
+    },
+    async (request) => patchBatch(deps, request.params.name, request.body, actorOf(request, deps)),
   );
-  app.post('/batches/:name/receipts', { schema: { tags, summary: 'Receive more of an existing batch', params: NameParams, body: QtyBody, response: { 201: RecordedOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await receiveMore(deps, request.params.name, request.body, actorOf(request, deps))),
+  app.post(
+    '/batches/:name/status',
+    {
+      schema: {
+        tags,
+        summary: 'Quarantine, release, reject, recall or mark damaged',
+        params: NameParams,
+        body: StatusBody,
+        response: { 200: BatchOut, ...errors },
+      },
+    },
+    async (request) => setBatchStatus(deps, request.params.name, request.body.status, request.body.reason, actorOf(request, deps)),
   );
-  app.post('/batches/:name/adjustments', { schema: { tags, summary: 'Stock adjustment (signed)', params: NameParams, body: AdjustBody, response: { 201: RecordedOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await adjustBatch(deps, request.params.name, request.body, actorOf(request, deps))),
+  app.post(
+    '/batches/:name/receipts',
+    {
+      schema: {
+        tags,
+        summary: 'Receive more of an existing batch',
+        params: NameParams,
+        body: QtyBody,
+        response: { 201: RecordedOut, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await receiveMore(deps, request.params.name, request.body, actorOf(request, deps))),
   );
-  app.post('/batches/:name/transfer', { schema: { tags, summary: 'Transfer part of this batch to another warehouse', params: NameParams, body: TransferBody, response: { 201: TransferOut, ...errors } } }, async (request, reply) => {
-    const batch = await getBatch(deps, request.params.name);
-    return reply
-      .code(201)
-      .send(await transfer(deps, { item: batch.item, from_warehouse: batch.warehouse, to_warehouse: request.body.to_warehouse, qty: request.body.qty, batches: [batch.name], ...(request.body.reason ? { reason: request.body.reason } : {}) }, actorOf(request, deps)));
-  });
-  app.get('/batches/:name/movements', { schema: { tags, summary: 'The batch ledger in order', params: NameParams, querystring: Type.Object({ ...Paging }), response: { 200: page(MovementOut), ...errors } } }, async (request) =>
-    listMovements(deps, request.params.name, request.query.limit, request.query.offset),
+  app.post(
+    '/batches/:name/adjustments',
+    {
+      schema: {
+        tags,
+        summary: 'Stock adjustment (signed)',
+        params: NameParams,
+        body: AdjustBody,
+        response: { 201: RecordedOut, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await adjustBatch(deps, request.params.name, request.body, actorOf(request, deps))),
+  );
+  app.post(
+    '/batches/:name/transfer',
+    {
+      schema: {
+        tags,
+        summary: 'Transfer part of this batch to another warehouse',
+        params: NameParams,
+        body: TransferBody,
+        response: { 201: TransferOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const batch = await getBatch(deps, request.params.name);
+      return reply.code(201).send(
+        await transfer(
+          deps,
+          {
+            item: batch.item,
+            from_warehouse: batch.warehouse,
+            to_warehouse: request.body.to_warehouse,
+            qty: request.body.qty,
+            batches: [batch.name],
+            ...(request.body.reason ? { reason: request.body.reason } : {}),
+          },
+          actorOf(request, deps),
+        ),
+      );
+    },
+  );
+  app.get(
+    '/batches/:name/movements',
+    {
+      schema: {
+        tags,
+        summary: 'The batch ledger in order',
+        params: NameParams,
+        querystring: Type.Object({ ...Paging }),
+        response: { 200: page(MovementOut), ...errors },
+      },
+    },
+    async (request) => listMovements(deps, request.params.name, request.query.limit, request.query.offset),
   );
   app.get(
     '/batches/:name/ledger-check',
-    { schema: { tags, summary: 'Audit: cached balance equals the movement sum, chain unbroken', params: NameParams, response: { 200: Type.Object({ batch: Type.String(), available_qty: Type.String(), ledger_sum: Type.String(), movements: Type.Integer(), consistent: Type.Boolean() }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Audit: cached balance equals the movement sum, chain unbroken',
+        params: NameParams,
+        response: {
+          200: Type.Object({
+            batch: Type.String(),
+            available_qty: Type.String(),
+            ledger_sum: Type.String(),
+            movements: Type.Integer(),
+            consistent: Type.Boolean(),
+          }),
+          ...errors,
+        },
+      },
+    },
     async (request) => checkLedger(deps.db, request.params.name),
   );
-  app.post('/movements/:name/reverse', { schema: { tags, summary: 'Reverse a receipt, consumption or adjustment (once)', params: NameParams, body: ReverseBody, response: { 201: RecordedOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await reverseMovement(deps, request.params.name, request.body.reason, actorOf(request, deps))),
+  app.post(
+    '/movements/:name/reverse',
+    {
+      schema: {
+        tags,
+        summary: 'Reverse a receipt, consumption or adjustment (once)',
+        params: NameParams,
+        body: ReverseBody,
+        response: { 201: RecordedOut, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await reverseMovement(deps, request.params.name, request.body.reason, actorOf(request, deps))),
   );
 
   const stock = ['stock'];
-  app.post('/stock/pick', { schema: { tags: stock, summary: 'FEFO/FIFO pick plan per line: allocations and shortage (writes nothing)', body: PickBody, response: { 200: PickOut, ...errors } } }, async (request) => pick(deps, request.body));
-  app.post('/stock/consume', { schema: { tags: stock, summary: 'Consume stock by the same picking order, atomically', body: ConsumeBody, response: { 200: ConsumeOut, ...errors } } }, async (request) =>
-    consume(deps, request.body, actorOf(request, deps)),
+  app.post(
+    '/stock/pick',
+    {
+      schema: {
+        tags: stock,
+        summary: 'FEFO/FIFO pick plan per line: allocations and shortage (writes nothing)',
+        body: PickBody,
+        response: { 200: PickOut, ...errors },
+      },
+    },
+    async (request) => pick(deps, request.body),
+  );
+  app.post(
+    '/stock/consume',
+    {
+      schema: {
+        tags: stock,
+        summary: 'Consume stock by the same picking order, atomically',
+        body: ConsumeBody,
+        response: { 200: ConsumeOut, ...errors },
+      },
+    },
+    async (request) => consume(deps, request.body, actorOf(request, deps)),
   );
   app.post(
     '/stock/transfer',
@@ -102,7 +282,14 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
         tags: stock,
         summary: 'Transfer an item between warehouses by the picking order',
         body: Type.Object(
-          { item: DocName(), from_warehouse: DocName(), to_warehouse: DocName(), qty: PositiveDecimal(), strategy: Type.Optional(Type.Union([Type.Literal('FEFO'), Type.Literal('FIFO')])), reason: Type.Optional(Type.String({ maxLength: 200 })) },
+          {
+            item: DocName(),
+            from_warehouse: DocName(),
+            to_warehouse: DocName(),
+            qty: PositiveDecimal(),
+            strategy: Type.Optional(Type.Union([Type.Literal('FEFO'), Type.Literal('FIFO')])),
+            reason: Type.Optional(Type.String({ maxLength: 200 })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: TransferOut, ...errors },
@@ -110,12 +297,28 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
     },
     async (request, reply) => reply.code(201).send(await transfer(deps, request.body, actorOf(request, deps))),
   );
-  app.post('/stock/optimisation', { schema: { tags: stock, summary: 'Recompute reorder level, reorder quantity and safety stock from movement history', body: OptimiseBody, response: { 200: OptimisationOut, ...errors } } }, async (request) =>
-    optimise(deps, request.body, actorOf(request, deps)),
+  app.post(
+    '/stock/optimisation',
+    {
+      schema: {
+        tags: stock,
+        summary: 'Recompute reorder level, reorder quantity and safety stock from movement history',
+        body: OptimiseBody,
+        response: { 200: OptimisationOut, ...errors },
+      },
+    },
+    async (request) => optimise(deps, request.body, actorOf(request, deps)),
   );
   app.get(
     '/stock/optimisation',
-    { schema: { tags: stock, summary: 'Stored reorder parameters', querystring: Type.Object({ ...Paging, item: Type.Optional(DocName()), warehouse: Type.Optional(DocName()) }), response: { 200: page(OptimisationOut) } } },
+    {
+      schema: {
+        tags: stock,
+        summary: 'Stored reorder parameters',
+        querystring: Type.Object({ ...Paging, item: Type.Optional(DocName()), warehouse: Type.Optional(DocName()) }),
+        response: { 200: page(OptimisationOut) },
+      },
+    },
     async (request) => listOptimisation(deps, request.query),
   );
 }

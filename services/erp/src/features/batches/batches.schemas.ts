@@ -15,7 +15,12 @@ export const ReceiveBody = Type.Object(
     manufacturing_date: IsoDate(),
     expiry_date: IsoDate(),
     best_before_date: Type.Optional(IsoDate()),
-    quality_grade: Type.Optional(Type.Union(QUALITY_GRADES.map((g) => Type.Literal(g)), { default: 'A' })),
+    quality_grade: Type.Optional(
+      Type.Union(
+        QUALITY_GRADES.map((g) => Type.Literal(g)),
+        { default: 'A' },
+      ),
+    ),
     supplier: Type.Optional(Text140),
     supplier_batch_id: Type.Optional(Type.String({ maxLength: 100 })),
     production_line: Type.Optional(Type.String({ maxLength: 50 })),
@@ -31,7 +36,9 @@ export const ReceiveBody = Type.Object(
     quality_test_date: Type.Optional(IsoDate()),
     quality_notes: Type.Optional(Type.String({ maxLength: 5000 })),
     allergen_info: Type.Optional(Type.String({ maxLength: 5000 })),
-    nutritional_info: Type.Optional(Type.Record(Type.String({ maxLength: 60 }), Type.Union([Type.Number(), Type.String({ maxLength: 200 })]))),
+    nutritional_info: Type.Optional(
+      Type.Record(Type.String({ maxLength: 60 }), Type.Union([Type.Number(), Type.String({ maxLength: 200 })])),
+    ),
     batch_notes: Type.Optional(Type.String({ maxLength: 5000 })),
     reference_doctype: Type.Optional(Type.String({ maxLength: 100 })),
     reference_name: Type.Optional(Text140),
@@ -131,15 +138,26 @@ export const MovementOut = Type.Object({
 });
 
 export const StatusBody = Type.Object(
-  { status: Type.Union(['Active', 'Quarantine', 'Rejected', 'Recalled', 'Damaged'].map((s) => Type.Literal(s))), reason: Type.Optional(Type.String({ maxLength: 200 })) },
+  {
+    status: Type.Union(['Active', 'Quarantine', 'Rejected', 'Recalled', 'Damaged'].map((s) => Type.Literal(s))),
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 );
 export const QtyBody = Type.Object(
-  { qty: PositiveDecimal(), reason: Type.Optional(Type.String({ maxLength: 200 })), reference_doctype: Type.Optional(Type.String({ maxLength: 100 })), reference_name: Type.Optional(Text140) },
+  {
+    qty: PositiveDecimal(),
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+    reference_doctype: Type.Optional(Type.String({ maxLength: 100 })),
+    reference_name: Type.Optional(Text140),
+  },
   { additionalProperties: false },
 );
 export const AdjustBody = Type.Object(
-  { qty_change: DecimalString({ description: 'signed; negative writes stock off' }), reason: Type.String({ minLength: 1, maxLength: 200 }) },
+  {
+    qty_change: DecimalString({ description: 'signed; negative writes stock off' }),
+    reason: Type.String({ minLength: 1, maxLength: 200 }),
+  },
   { additionalProperties: false },
 );
 export const TransferBody = Type.Object(
@@ -177,7 +195,13 @@ export const ConsumeBody = Type.Composite(
   { additionalProperties: false },
 );
 
-const AllocationOut = Type.Object({ batch: Type.String(), qty: Type.String(), expiry_date: Type.String(), manufacturing_date: Type.String(), available_before: Type.String() });
+const AllocationOut = Type.Object({
+  batch: Type.String(),
+  qty: Type.String(),
+  expiry_date: Type.String(),
+  manufacturing_date: Type.String(),
+  available_before: Type.String(),
+});
 export const PickLineOut = Type.Object({
   line: Type.Integer(),
   item: Type.String(),
@@ -188,7 +212,12 @@ export const PickLineOut = Type.Object({
   shortage: Type.String(),
 });
 export const PickOut = Type.Object({ strategy: Type.String(), lines: Type.Array(PickLineOut), fully_allocated: Type.Boolean() });
-export const ConsumeOut = Type.Composite([PickOut, Type.Object({ movements: Type.Array(Type.Object({ name: Type.String(), batch: Type.String(), qty_change: Type.String(), qty_after: Type.String() })) })]);
+export const ConsumeOut = Type.Composite([
+  PickOut,
+  Type.Object({
+    movements: Type.Array(Type.Object({ name: Type.String(), batch: Type.String(), qty_change: Type.String(), qty_after: Type.String() })),
+  }),
+]);
 
 export const ExpiringQuery = Type.Object({
   within_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, description: 'default: the warning threshold' })),
@@ -213,7 +242,9 @@ export const OptimiseBody = Type.Object(
   {
     item: Text140,
     warehouse: Text140,
-    lookback_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 730, description: 'days of history; 90 (or the stored value) when omitted' })),
+    lookback_days: Type.Optional(
+      Type.Integer({ minimum: 7, maximum: 730, description: 'days of history; 90 (or the stored value) when omitted' }),
+    ),
     lead_time_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     service_level_target: Type.Optional(Type.String({ pattern: '^(50|[5-9][0-9])(\\.[0-9]{1,2})?$', description: 'percent, 50–99.99' })),
     ordering_cost: Type.Optional(NonNegativeDecimal()),

@@ -62,7 +62,11 @@ export function toBatchOut(row: BatchRow, deps: ErpDeps) {
 export type BatchOutT = ReturnType<typeof toBatchOut>;
 
 async function itemOf(db: Kysely<ErpDatabase>, item: string) {
-  const row = await db.selectFrom('tabItem').select(['name', 'item_name', 'item_group', 'disabled']).where('name', '=', item).executeTakeFirst();
+  const row = await db
+    .selectFrom('tabItem')
+    .select(['name', 'item_name', 'item_group', 'disabled'])
+    .where('name', '=', item)
+    .executeTakeFirst();
   if (!row) throw ErpError.ITEM_NOT_FOUND(`item ${item} does not exist`);
   return row;
 }
@@ -75,7 +79,11 @@ async function checkWarehouse(db: Kysely<ErpDatabase>, warehouse: string) {
 /** `{first 6 chars of the item code, upper case, no spaces}-{mfg YYYYMMDD}-{NNN}` as documented. */
 async function autoBatchId(db: Kysely<ErpDatabase>, item: string, manufacturing: string, attempt: number): Promise<string> {
   const prefix = `${item.replace(/\s+/g, '').slice(0, 6).toUpperCase()}-${manufacturing.replace(/-/g, '')}-`;
-  const row = await db.selectFrom('tabHD Batch Master').select((eb) => eb.fn.countAll<string>().as('n')).where('batch_id', 'like', `${prefix}%`).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('tabHD Batch Master')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('batch_id', 'like', `${prefix}%`)
+    .executeTakeFirstOrThrow();
   return `${prefix}${String(Number(row.n) + 1 + attempt).padStart(3, '0')}`;
 }
 
@@ -110,9 +118,26 @@ export async function receiveBatch(deps: ErpDeps, body: Receive, actor: Actor) {
           })
           .execute();
         const batch = await lockBatch(trx, name);
-        const movement = await recordMovement(trx, batch, { type: 'RECEIPT', change: dec(qty), reference_doctype: reference_doctype ?? null, reference_name: reference_name ?? null, to_warehouse: body.warehouse }, actor, now);
+        const movement = await recordMovement(
+          trx,
+          batch,
+          {
+            type: 'RECEIPT',
+            change: dec(qty),
+            reference_doctype: reference_doctype ?? null,
+            reference_name: reference_name ?? null,
+            to_warehouse: body.warehouse,
+          },
+          actor,
+          now,
+        );
         const created = toBatchOut(batch, deps);
-        await emit(trx, { type: 'erp.batch.received', aggregateType: 'batch', aggregateId: name, payload: { batch: created, movement } }, actor, now);
+        await emit(
+          trx,
+          { type: 'erp.batch.received', aggregateType: 'batch', aggregateId: name, payload: { batch: created, movement } },
+          actor,
+          now,
+        );
         return created;
       });
       return out;
@@ -139,11 +164,22 @@ export async function listBatches(deps: ErpDeps, query: Static<typeof BatchListQ
   if (query.status) select = select.where('status', '=', query.status);
   if (query.quality_grade) select = select.where('quality_grade', '=', query.quality_grade);
   if (query.expiring_within_days !== undefined) {
-    const until = new Date(Date.parse(`${plantToday(deps)}T00:00:00Z`) + query.expiring_within_days * 86_400_000).toISOString().slice(0, 10);
+    const until = new Date(Date.parse(`${plantToday(deps)}T00:00:00Z`) + query.expiring_within_days * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     select = select.where('expiry_date', '<=', until);
   }
-  const rows = await select.orderBy('expiry_date').orderBy('name').limit(query.limit + 1).offset(query.offset).execute();
-  return pageOf(rows.map((row) => toBatchOut(row, deps)), query.limit, query.offset);
+  const rows = await select
+    .orderBy('expiry_date')
+    .orderBy('name')
+    .limit(query.limit + 1)
+    .offset(query.offset)
+    .execute();
+  return pageOf(
+    rows.map((row) => toBatchOut(row, deps)),
+    query.limit,
+    query.offset,
+  );
 }
 
 export async function patchBatch(deps: ErpDeps, name: string, body: Static<typeof PatchBody>, actor: Actor) {
@@ -181,19 +217,52 @@ export async function setBatchStatus(deps: ErpDeps, name: string, status: string
       .set({ status, ...(reason ? { quality_notes: reason } : {}), ...touched(now, actor.user) })
       .where('name', '=', name)
       .execute();
-    await emit(trx, { type: 'erp.batch.status_changed', aggregateType: 'batch', aggregateId: name, payload: { batch: name, from: current, to: status, reason: reason ?? null } }, actor, now);
+    await emit(
+      trx,
+      {
+        type: 'erp.batch.status_changed',
+        aggregateType: 'batch',
+        aggregateId: name,
+        payload: { batch: name, from: current, to: status, reason: reason ?? null },
+      },
+      actor,
+      now,
+    );
     return toBatchOut(await lockBatch(trx, name), deps);
   });
   return out;
 }
 
 /** Further receipt into an existing batch (same lot arriving in parts). */
-export async function receiveMore(deps: ErpDeps, name: string, input: { qty: string; reason?: string; reference_doctype?: string; reference_name?: string }, actor: Actor) {
+export async function receiveMore(
+  deps: ErpDeps,
+  name: string,
+  input: { qty: string; reason?: string; reference_doctype?: string; reference_name?: string },
+  actor: Actor,
+) {
   const out = await runCommand(deps, actor, async (trx) => {
     const batch = await lockBatch(trx, name);
     const now = deps.clock.now();
-    const movement = await recordMovement(trx, batch, { type: 'RECEIPT', change: dec(input.qty), reason: input.reason ?? null, reference_doctype: input.reference_doctype ?? null, reference_name: input.reference_name ?? null, to_warehouse: batch.warehouse }, actor, now);
-    await emit(trx, { type: 'erp.batch.received', aggregateType: 'batch', aggregateId: name, payload: { batch: toBatchOut(batch, deps), movement } }, actor, now);
+    const movement = await recordMovement(
+      trx,
+      batch,
+      {
+        type: 'RECEIPT',
+        change: dec(input.qty),
+        reason: input.reason ?? null,
+        reference_doctype: input.reference_doctype ?? null,
+        reference_name: input.reference_name ?? null,
+        to_warehouse: batch.warehouse,
+      },
+      actor,
+      now,
+    );
+    await emit(
+      trx,
+      { type: 'erp.batch.received', aggregateType: 'batch', aggregateId: name, payload: { batch: toBatchOut(batch, deps), movement } },
+      actor,
+      now,
+    );
     return movement;
   });
   return out;
@@ -207,9 +276,18 @@ export async function adjustBatch(deps: ErpDeps, name: string, input: { qty_chan
     const now = deps.clock.now();
     const movement = await recordMovement(trx, batch, { type: 'ADJUSTMENT', change, reason: input.reason }, actor, now);
     if (change.isNegative()) {
-      await trx.updateTable('tabHD Batch Master').set({ damaged_qty: db6(dec(batch.damaged_qty).plus(change.negated())) }).where('name', '=', name).execute();
+      await trx
+        .updateTable('tabHD Batch Master')
+        .set({ damaged_qty: db6(dec(batch.damaged_qty).plus(change.negated())) })
+        .where('name', '=', name)
+        .execute();
     }
-    await emit(trx, { type: 'erp.batch.adjusted', aggregateType: 'batch', aggregateId: name, payload: { movement, reason: input.reason } }, actor, now);
+    await emit(
+      trx,
+      { type: 'erp.batch.adjusted', aggregateType: 'batch', aggregateId: name, payload: { movement, reason: input.reason } },
+      actor,
+      now,
+    );
     return movement;
   });
   return out;
@@ -226,27 +304,65 @@ export async function reverseMovement(deps: ErpDeps, movementName: string, reaso
       throw ErpError.MOVEMENT_NOT_REVERSIBLE(`${original.movement_type} movements are not reversed; record the opposite movement instead`);
     }
     const batch = await lockBatch(trx, original.batch_id);
-    const already = await trx.selectFrom('tabHD Batch Movement').select('name').where('reverses_movement', '=', movementName).executeTakeFirst();
+    const already = await trx
+      .selectFrom('tabHD Batch Movement')
+      .select('name')
+      .where('reverses_movement', '=', movementName)
+      .executeTakeFirst();
     if (already) throw ErpError.MOVEMENT_ALREADY_REVERSED(`movement ${movementName} was already reversed by ${already.name}`);
     const now = deps.clock.now();
     let movement;
     try {
-      movement = await recordMovement(trx, batch, { type: 'REVERSAL', change: dec(original.qty_change).negated(), reason, reverses_movement: movementName, reference_doctype: original.reference_doctype, reference_name: original.reference_name }, actor, now);
+      movement = await recordMovement(
+        trx,
+        batch,
+        {
+          type: 'REVERSAL',
+          change: dec(original.qty_change).negated(),
+          reason,
+          reverses_movement: movementName,
+          reference_doctype: original.reference_doctype,
+          reference_name: original.reference_name,
+        },
+        actor,
+        now,
+      );
     } catch (error) {
       if (dbErrorKind(error) === 'unique') throw ErpError.MOVEMENT_ALREADY_REVERSED(`movement ${movementName} was already reversed`);
       throw error;
     }
     if (original.movement_type === 'CONSUMPTION') {
-      await trx.updateTable('tabHD Batch Master').set({ sold_qty: db6(dec(batch.sold_qty).plus(original.qty_change)) }).where('name', '=', batch.name).execute();
+      await trx
+        .updateTable('tabHD Batch Master')
+        .set({ sold_qty: db6(dec(batch.sold_qty).plus(original.qty_change)) })
+        .where('name', '=', batch.name)
+        .execute();
     }
-    await emit(trx, { type: 'erp.batch.movement_reversed', aggregateType: 'batch', aggregateId: batch.name, payload: { reversed: movementName, movement, reason } }, actor, now);
+    await emit(
+      trx,
+      {
+        type: 'erp.batch.movement_reversed',
+        aggregateType: 'batch',
+        aggregateId: batch.name,
+        payload: { reversed: movementName, movement, reason },
+      },
+      actor,
+      now,
+    );
     return movement;
   });
   return out;
 }
 
 export async function listMovements(deps: ErpDeps, batch: string, limit: number, offset: number) {
-  const rows = await deps.db.selectFrom('tabHD Batch Movement').selectAll().where('batch_id', '=', batch).orderBy('seq').limit(limit + 1).offset(offset).execute();
+  const rows = await deps.db
+    .selectFrom('tabHD Batch Movement')
+    .selectAll()
+    .where('batch_id', '=', batch)
+    .orderBy('seq')
+    .limit(limit + 1)
+    .offset(offset)
+    .execute();
   return pageOf(
     rows.map((m) => ({
       name: m.name,

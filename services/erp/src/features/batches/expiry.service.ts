@@ -13,7 +13,10 @@ function thresholdsOf(deps: ErpDeps, query: { critical_days?: number; warning_da
 }
 
 /** Batches with stock that expire within the window, soonest first, then by the value at risk. */
-export async function expiringBatches(deps: ErpDeps, query: { within_days?: number; item?: string; warehouse?: string; critical_days?: number; warning_days?: number }) {
+export async function expiringBatches(
+  deps: ErpDeps,
+  query: { within_days?: number; item?: string; warehouse?: string; critical_days?: number; warning_days?: number },
+) {
   const thresholds = thresholdsOf(deps, query);
   const today = plantToday(deps);
   let select = deps.db
@@ -40,7 +43,12 @@ export async function expiringBatches(deps: ErpDeps, query: { within_days?: numb
         status: alert.alert_level === 'Expired' ? 'Expired' : row.status,
       };
     })
-    .sort((a, b) => a.days_to_expiry - b.days_to_expiry || dec(b.potential_loss_value).comparedTo(a.potential_loss_value) || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        a.days_to_expiry - b.days_to_expiry ||
+        dec(b.potential_loss_value).comparedTo(a.potential_loss_value) ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 /**
@@ -54,18 +62,37 @@ export async function scanExpiry(deps: ErpDeps, actor: Actor) {
   let expired = 0;
   for (const batch of batches) {
     const changed = await runCommand(deps, actor, async (trx) => {
-      const row = await trx.selectFrom('tabHD Batch Master').select(['last_alert_level', 'status']).where('name', '=', batch.name).forUpdate().executeTakeFirst();
+      const row = await trx
+        .selectFrom('tabHD Batch Master')
+        .select(['last_alert_level', 'status'])
+        .where('name', '=', batch.name)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row || row.last_alert_level === batch.alert_level) return false;
       const now = deps.clock.now();
       const expire = batch.alert_level === 'Expired' && (row.status === 'Active' || row.status === 'Quarantine');
       await trx
         .updateTable('tabHD Batch Master')
-        .set({ last_alert_level: batch.alert_level, ...(expire ? { status: 'Expired', expired_qty: batch.available_qty } : {}), ...touched(now, actor.user) })
+        .set({
+          last_alert_level: batch.alert_level,
+          ...(expire ? { status: 'Expired', expired_qty: batch.available_qty } : {}),
+          ...touched(now, actor.user),
+        })
         .where('name', '=', batch.name)
         .execute();
       await emit(trx, { type: 'erp.batch.expiring', aggregateType: 'batch', aggregateId: batch.name, payload: batch }, actor, now);
       if (expire) {
-        await emit(trx, { type: 'erp.batch.status_changed', aggregateType: 'batch', aggregateId: batch.name, payload: { batch: batch.name, from: row.status, to: 'Expired', reason: 'expiry scan' } }, actor, now);
+        await emit(
+          trx,
+          {
+            type: 'erp.batch.status_changed',
+            aggregateType: 'batch',
+            aggregateId: batch.name,
+            payload: { batch: batch.name, from: row.status, to: 'Expired', reason: 'expiry scan' },
+          },
+          actor,
+          now,
+        );
       }
       if (expire) expired += 1;
       return true;

@@ -48,7 +48,13 @@ export interface RecordedMovement {
 }
 
 /** Appends one movement to a batch the caller has locked (see lockBatch) and returns the batch's new balance. */
-export async function recordMovement(trx: Kysely<ErpDatabase>, batch: BatchRow, input: MovementInput, actor: Actor, now: number): Promise<RecordedMovement> {
+export async function recordMovement(
+  trx: Kysely<ErpDatabase>,
+  batch: BatchRow,
+  input: MovementInput,
+  actor: Actor,
+  now: number,
+): Promise<RecordedMovement> {
   if (input.change.isZero()) throw ErpError.QUANTITY_INVALID('a movement must change the quantity');
   const before = dec(batch.available_qty);
   const after = before.plus(input.change);
@@ -98,18 +104,41 @@ export async function recordMovement(trx: Kysely<ErpDatabase>, batch: BatchRow, 
     .execute();
   // Keep the caller's locked copy current, so a second movement in the same transaction chains on.
   Object.assign(batch, { available_qty: db6(after), movement_seq: seq, status, ...counters });
-  return { name, batch: batch.name, seq, movement_type: input.type, qty_before: show(before), qty_change: show(input.change), qty_after: show(after) };
+  return {
+    name,
+    batch: batch.name,
+    seq,
+    movement_type: input.type,
+    qty_before: show(before),
+    qty_change: show(input.change),
+    qty_after: show(after),
+  };
 }
 
 /** Ledger audit: the cached balance equals the movement sum and the before/after chain has no gap. */
 export async function checkLedger(db: Kysely<ErpDatabase>, batch: string) {
-  const row = await db.selectFrom('tabHD Batch Master').select(['available_qty', 'movement_seq']).where('name', '=', batch).executeTakeFirst();
+  const row = await db
+    .selectFrom('tabHD Batch Master')
+    .select(['available_qty', 'movement_seq'])
+    .where('name', '=', batch)
+    .executeTakeFirst();
   if (!row) throw ErpError.BATCH_NOT_FOUND(`batch ${batch} not found`);
-  const movements = await db.selectFrom('tabHD Batch Movement').select(['seq', 'qty_before', 'qty_change', 'qty_after']).where('batch_id', '=', batch).orderBy('seq').execute();
+  const movements = await db
+    .selectFrom('tabHD Batch Movement')
+    .select(['seq', 'qty_before', 'qty_change', 'qty_after'])
+    .where('batch_id', '=', batch)
+    .orderBy('seq')
+    .execute();
   let running = dec(0);
   let chainOk = true;
   movements.forEach((m, index) => {
-    if (Number(m.seq) !== index + 1 || !dec(m.qty_before).eq(running) || !dec(m.qty_after).eq(running.plus(m.qty_change)) || dec(m.qty_after).isNegative()) chainOk = false;
+    if (
+      Number(m.seq) !== index + 1 ||
+      !dec(m.qty_before).eq(running) ||
+      !dec(m.qty_after).eq(running.plus(m.qty_change)) ||
+      dec(m.qty_after).isNegative()
+    )
+      chainOk = false;
     running = running.plus(m.qty_change);
   });
   return {

@@ -25,12 +25,18 @@ export function normalQuantile(p: number): number {
   const low = 0.02425;
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 export interface DemandInputs {
@@ -73,14 +79,28 @@ export function reorderParameters(input: DemandInputs) {
 
 export async function optimise(
   deps: ErpDeps,
-  input: { item: string; warehouse: string; lookback_days?: number; lead_time_days?: number; service_level_target?: string; ordering_cost?: string; holding_cost_percentage?: string; seasonal_factor?: string },
+  input: {
+    item: string;
+    warehouse: string;
+    lookback_days?: number;
+    lead_time_days?: number;
+    service_level_target?: string;
+    ordering_cost?: string;
+    holding_cost_percentage?: string;
+    seasonal_factor?: string;
+  },
   actor: Actor,
 ) {
   const item = await deps.db.selectFrom('tabItem').select('name').where('name', '=', input.item).executeTakeFirst();
   if (!item) throw ErpError.ITEM_NOT_FOUND(`item ${input.item} not found`);
   const warehouse = await deps.db.selectFrom('tabWarehouse').select('name').where('name', '=', input.warehouse).executeTakeFirst();
   if (!warehouse) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${input.warehouse} not found`);
-  const existing = await deps.db.selectFrom('tabHD Item Warehouse Optimization').selectAll().where('item_code', '=', input.item).where('warehouse', '=', input.warehouse).executeTakeFirst();
+  const existing = await deps.db
+    .selectFrom('tabHD Item Warehouse Optimization')
+    .selectAll()
+    .where('item_code', '=', input.item)
+    .where('warehouse', '=', input.warehouse)
+    .executeTakeFirst();
   const tz = deps.config.PLANT_TIME_ZONE;
   const days = input.lookback_days ?? existing?.lookback_days ?? 90;
   const today = plantToday(deps);
@@ -105,7 +125,12 @@ export async function optimise(
     perDay.set(day, (perDay.get(day) ?? dec(0)).minus(m.qty_change));
   }
   const daily = Array.from({ length: days }, (_, i) => perDay.get(addDays(firstDay, i)) ?? dec(0));
-  const cost = await deps.db.selectFrom('tabHD Batch Master').select((eb) => eb.fn.avg<string>('unit_cost').as('avg')).where('item', '=', input.item).where('warehouse', '=', input.warehouse).executeTakeFirst();
+  const cost = await deps.db
+    .selectFrom('tabHD Batch Master')
+    .select((eb) => eb.fn.avg<string>('unit_cost').as('avg'))
+    .where('item', '=', input.item)
+    .where('warehouse', '=', input.warehouse)
+    .executeTakeFirst();
   const settings = {
     lead_time_days: input.lead_time_days ?? existing?.lead_time_days ?? 7,
     service_level_target: input.service_level_target ?? existing?.service_level_target ?? '95',
@@ -113,7 +138,12 @@ export async function optimise(
     ordering_cost: input.ordering_cost ?? existing?.ordering_cost ?? '0',
     holding_cost_percentage: input.holding_cost_percentage ?? existing?.holding_cost_percentage ?? '15',
   };
-  const result = reorderParameters({ daily, ...settings, lead_time_days: Number(settings.lead_time_days), unit_cost: cost?.avg ? String(cost.avg) : '0' });
+  const result = reorderParameters({
+    daily,
+    ...settings,
+    lead_time_days: Number(settings.lead_time_days),
+    unit_cost: cost?.avg ? String(cost.avg) : '0',
+  });
   const now = deps.clock.now();
   const values = {
     item_code: input.item,
@@ -150,9 +180,28 @@ export async function optimise(
     computed_at: new Date(now).toISOString(),
   };
   await runCommand(deps, actor, async (trx) => {
-    if (existing) await trx.updateTable('tabHD Item Warehouse Optimization').set({ ...values, ...touched(now, actor.user) }).where('name', '=', name).execute();
-    else await trx.insertInto('tabHD Item Warehouse Optimization').values({ ...newDoc(name, now, actor.user), ...values }).execute();
-    await emit(trx, { type: 'erp.stock.optimisation_updated', aggregateType: 'item_warehouse', aggregateId: `${input.item}::${input.warehouse}`, payload: out }, actor, now);
+    if (existing)
+      await trx
+        .updateTable('tabHD Item Warehouse Optimization')
+        .set({ ...values, ...touched(now, actor.user) })
+        .where('name', '=', name)
+        .execute();
+    else
+      await trx
+        .insertInto('tabHD Item Warehouse Optimization')
+        .values({ ...newDoc(name, now, actor.user), ...values })
+        .execute();
+    await emit(
+      trx,
+      {
+        type: 'erp.stock.optimisation_updated',
+        aggregateType: 'item_warehouse',
+        aggregateId: `${input.item}::${input.warehouse}`,
+        payload: out,
+      },
+      actor,
+      now,
+    );
   });
   return out;
 }
@@ -161,7 +210,12 @@ export async function listOptimisation(deps: ErpDeps, query: { item?: string; wa
   let select = deps.db.selectFrom('tabHD Item Warehouse Optimization').selectAll();
   if (query.item) select = select.where('item_code', '=', query.item);
   if (query.warehouse) select = select.where('warehouse', '=', query.warehouse);
-  const rows = await select.orderBy('item_code').orderBy('warehouse').limit(query.limit + 1).offset(query.offset).execute();
+  const rows = await select
+    .orderBy('item_code')
+    .orderBy('warehouse')
+    .limit(query.limit + 1)
+    .offset(query.offset)
+    .execute();
   return pageOf(
     rows.map((row) => ({
       name: row.name,

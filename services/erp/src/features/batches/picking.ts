@@ -14,7 +14,9 @@ export type PickStrategy = 'FEFO' | 'FIFO';
 type Key = 'expiry_date' | 'manufacturing_date' | 'creation' | 'name';
 
 export function pickingKeys(strategy: PickStrategy): readonly Key[] {
-  return strategy === 'FEFO' ? ['expiry_date', 'manufacturing_date', 'creation', 'name'] : ['manufacturing_date', 'expiry_date', 'creation', 'name'];
+  return strategy === 'FEFO'
+    ? ['expiry_date', 'manufacturing_date', 'creation', 'name']
+    : ['manufacturing_date', 'expiry_date', 'creation', 'name'];
 }
 
 export interface Candidate {
@@ -61,7 +63,13 @@ export function allocate(ordered: readonly Candidate[], qty: string | Decimal): 
     const available = dec(batch.available_qty);
     if (available.lte(0)) continue;
     const take = Decimal.min(available, remaining);
-    allocations.push({ batch: batch.name, qty: show(take), expiry_date: batch.expiry_date, manufacturing_date: batch.manufacturing_date, available_before: show(available) });
+    allocations.push({
+      batch: batch.name,
+      qty: show(take),
+      expiry_date: batch.expiry_date,
+      manufacturing_date: batch.manufacturing_date,
+      available_before: show(available),
+    });
     remaining = remaining.minus(take);
   }
   const total = dec(qty).minus(remaining);
@@ -94,7 +102,15 @@ function usable(db: Kysely<ErpDatabase>, filter: PickFilter) {
     .where('available_qty', '>', '0');
 }
 
-type UsableRow = { name: string; item: string; warehouse: string; available_qty: string; expiry_date: Date | string; manufacturing_date: Date | string; creation: Date };
+type UsableRow = {
+  name: string;
+  item: string;
+  warehouse: string;
+  available_qty: string;
+  expiry_date: Date | string;
+  manufacturing_date: Date | string;
+  creation: Date;
+};
 
 function toCandidate(row: UsableRow): Candidate {
   return {
@@ -151,23 +167,42 @@ export async function usableBatchesFor(
   }
   // First page of every key in one round trip: row_number() over the picking order per key.
   const ranked = usable(db, filter)
-    .select(sql<number>`row_number() over (partition by ${sql.ref('item')}, ${sql.ref('warehouse')} order by ${sql.join(pickingKeys(strategy).map((k) => sql.ref(k)))})`.as('rn'))
+    .select(
+      sql<number>`row_number() over (partition by ${sql.ref('item')}, ${sql.ref('warehouse')} order by ${sql.join(pickingKeys(strategy).map((k) => sql.ref(k)))})`.as(
+        'rn',
+      ),
+    )
     .where('item', 'in', [...new Set(keys.map((k) => k.item))])
     .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))]);
-  const firstPage = await db.selectFrom(ranked.as('ranked')).selectAll().where('rn', '<=', FIRST_PAGE).orderBy('item').orderBy('warehouse').orderBy('rn').execute();
+  const firstPage = await db
+    .selectFrom(ranked.as('ranked'))
+    .selectAll()
+    .where('rn', '<=', FIRST_PAGE)
+    .orderBy('item')
+    .orderBy('warehouse')
+    .orderBy('rn')
+    .execute();
   for (const row of firstPage) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row));
   await Promise.all(
     [...needed.entries()].map(async ([key, want]) => {
       let candidates = byKey.get(key)!;
       // Deeper pages only for the rare key whose head does not cover the need.
-      for (let limit = FIRST_PAGE * 4; candidates.length === limit / 4 && candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).lt(want.qty); limit *= 4) {
+      for (
+        let limit = FIRST_PAGE * 4;
+        candidates.length === limit / 4 && candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).lt(want.qty);
+        limit *= 4
+      ) {
         let query = usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse);
         for (const column of pickingKeys(strategy)) query = query.orderBy(column, 'asc');
         candidates = (await query.limit(limit).execute()).map((row) => toCandidate(row));
       }
       if (want.named.size > 0) {
         const have = new Set(candidates.map((c) => c.name));
-        const named = await usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse).where('name', 'in', [...want.named]).execute();
+        const named = await usable(db, filter)
+          .where('item', '=', want.item)
+          .where('warehouse', '=', want.warehouse)
+          .where('name', 'in', [...want.named])
+          .execute();
         for (const row of named) if (!have.has(row.name)) candidates.push(toCandidate(row));
         candidates.sort(comparePicking(strategy));
       }
@@ -180,4 +215,3 @@ export async function usableBatchesFor(
 export function candidatesFor(all: Map<string, Candidate[]>, item: string, warehouse: string): Candidate[] {
   return all.get(keyOf(item, warehouse)) ?? [];
 }
-

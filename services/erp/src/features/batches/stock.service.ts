@@ -27,7 +27,13 @@ export interface LinePlan extends PickResult {
  * locks) the usable batches of every line; stock promised to an earlier line of the same
  * request is not offered again to a later one.
  */
-export async function planLines(db: Kysely<ErpDatabase>, deps: ErpDeps, lines: StockLine[], strategy: PickStrategy, options: { lock: boolean; min_shelf_life_days?: number }): Promise<LinePlan[]> {
+export async function planLines(
+  db: Kysely<ErpDatabase>,
+  deps: ErpDeps,
+  lines: StockLine[],
+  strategy: PickStrategy,
+  options: { lock: boolean; min_shelf_life_days?: number },
+): Promise<LinePlan[]> {
   const today = plantToday(deps);
   const promised = new Map<string, Decimal>();
   const plans: LinePlan[] = new Array(lines.length);
@@ -43,7 +49,12 @@ export async function planLines(db: Kysely<ErpDatabase>, deps: ErpDeps, lines: S
     // A line naming batches gets only those, still under the usability rules.
     const named = line.batches ? new Set(line.batches) : undefined;
     const candidates = candidatesFor(all, line.item, line.warehouse).filter((c) => !named || named.has(c.name));
-    const remaining = candidates.map((c) => ({ ...c, available_qty: dec(c.available_qty).minus(promised.get(c.name) ?? 0).toFixed() }));
+    const remaining = candidates.map((c) => ({
+      ...c,
+      available_qty: dec(c.available_qty)
+        .minus(promised.get(c.name) ?? 0)
+        .toFixed(),
+    }));
     const result = allocate(remaining, line.qty);
     for (const a of result.allocations) promised.set(a.batch, (promised.get(a.batch) ?? dec(0)).plus(a.qty));
     plans[index] = { line: index, item: line.item, warehouse: line.warehouse, requested: show(line.qty), ...result };
@@ -53,7 +64,10 @@ export async function planLines(db: Kysely<ErpDatabase>, deps: ErpDeps, lines: S
 
 export async function pick(deps: ErpDeps, input: { lines: StockLine[]; strategy?: PickStrategy; min_shelf_life_days?: number }) {
   const strategy = input.strategy ?? 'FEFO';
-  const lines = await planLines(deps.db, deps, input.lines, strategy, { lock: false, ...(input.min_shelf_life_days !== undefined ? { min_shelf_life_days: input.min_shelf_life_days } : {}) });
+  const lines = await planLines(deps.db, deps, input.lines, strategy, {
+    lock: false,
+    ...(input.min_shelf_life_days !== undefined ? { min_shelf_life_days: input.min_shelf_life_days } : {}),
+  });
   return { strategy, lines, fully_allocated: lines.every((l) => dec(l.shortage).isZero()) };
 }
 
@@ -61,7 +75,16 @@ function refuseShortage(lines: LinePlan[]): void {
   const short = lines.filter((l) => !dec(l.shortage).isZero());
   if (short.length > 0) {
     throw ErpError.INSUFFICIENT_STOCK(`not enough usable stock for ${short.length} line(s)`, {
-      details: { lines: short.map((l) => ({ line: l.line, item: l.item, warehouse: l.warehouse, requested: l.requested, available: l.total_allocated, shortage: l.shortage })) },
+      details: {
+        lines: short.map((l) => ({
+          line: l.line,
+          item: l.item,
+          warehouse: l.warehouse,
+          requested: l.requested,
+          available: l.total_allocated,
+          shortage: l.shortage,
+        })),
+      },
     });
   }
 }
@@ -69,12 +92,22 @@ function refuseShortage(lines: LinePlan[]): void {
 /** Consumes stock for a sale or production: one plan under row locks, then one CONSUMPTION movement per allocation. */
 export async function consume(
   deps: ErpDeps,
-  input: { lines: StockLine[]; strategy?: PickStrategy; min_shelf_life_days?: number; reference_doctype?: string; reference_name?: string; allow_partial?: boolean },
+  input: {
+    lines: StockLine[];
+    strategy?: PickStrategy;
+    min_shelf_life_days?: number;
+    reference_doctype?: string;
+    reference_name?: string;
+    allow_partial?: boolean;
+  },
   actor: Actor,
 ) {
   const strategy = input.strategy ?? 'FEFO';
   const out = await runCommand(deps, actor, async (trx) => {
-    const lines = await planLines(trx, deps, input.lines, strategy, { lock: true, ...(input.min_shelf_life_days !== undefined ? { min_shelf_life_days: input.min_shelf_life_days } : {}) });
+    const lines = await planLines(trx, deps, input.lines, strategy, {
+      lock: true,
+      ...(input.min_shelf_life_days !== undefined ? { min_shelf_life_days: input.min_shelf_life_days } : {}),
+    });
     if (!input.allow_partial) refuseShortage(lines);
     const now = deps.clock.now();
     const movements = [];
@@ -84,7 +117,13 @@ export async function consume(
         const movement = await recordMovement(
           trx,
           batch,
-          { type: 'CONSUMPTION', change: dec(allocation.qty).negated(), reference_doctype: input.reference_doctype ?? null, reference_name: input.reference_name ?? null, from_warehouse: batch.warehouse },
+          {
+            type: 'CONSUMPTION',
+            change: dec(allocation.qty).negated(),
+            reference_doctype: input.reference_doctype ?? null,
+            reference_name: input.reference_name ?? null,
+            from_warehouse: batch.warehouse,
+          },
           actor,
           now,
         );
@@ -95,7 +134,13 @@ export async function consume(
             type: 'erp.batch.consumed',
             aggregateType: 'batch',
             aggregateId: batch.name,
-            payload: { movement, item: batch.item, warehouse: batch.warehouse, reference_doctype: input.reference_doctype ?? null, reference_name: input.reference_name ?? null },
+            payload: {
+              movement,
+              item: batch.item,
+              warehouse: batch.warehouse,
+              reference_doctype: input.reference_doctype ?? null,
+              reference_name: input.reference_name ?? null,
+            },
           },
           actor,
           now,
@@ -110,15 +155,34 @@ export async function consume(
 /** Moves stock between warehouses by the picking order (or from named batches); the receiving side gets a sibling batch. */
 export async function transfer(
   deps: ErpDeps,
-  input: { item: string; from_warehouse: string; to_warehouse: string; qty: string; strategy?: PickStrategy; batches?: string[]; reason?: string },
+  input: {
+    item: string;
+    from_warehouse: string;
+    to_warehouse: string;
+    qty: string;
+    strategy?: PickStrategy;
+    batches?: string[];
+    reason?: string;
+  },
   actor: Actor,
 ) {
   if (input.from_warehouse === input.to_warehouse) throw ErpError.QUANTITY_INVALID('from_warehouse and to_warehouse must differ');
-  const target = await deps.db.selectFrom('tabWarehouse').select(['name', 'is_group']).where('name', '=', input.to_warehouse).executeTakeFirst();
-  if (!target || Number(target.is_group) === 1) throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${input.to_warehouse} is not a stock location`);
+  const target = await deps.db
+    .selectFrom('tabWarehouse')
+    .select(['name', 'is_group'])
+    .where('name', '=', input.to_warehouse)
+    .executeTakeFirst();
+  if (!target || Number(target.is_group) === 1)
+    throw ErpError.WAREHOUSE_NOT_FOUND(`warehouse ${input.to_warehouse} is not a stock location`);
   const strategy = input.strategy ?? 'FEFO';
   const out = await runCommand(deps, actor, async (trx) => {
-    const [plan] = await planLines(trx, deps, [{ item: input.item, warehouse: input.from_warehouse, qty: input.qty, ...(input.batches ? { batches: input.batches } : {}) }], strategy, { lock: true });
+    const [plan] = await planLines(
+      trx,
+      deps,
+      [{ item: input.item, warehouse: input.from_warehouse, qty: input.qty, ...(input.batches ? { batches: input.batches } : {}) }],
+      strategy,
+      { lock: true },
+    );
     refuseShortage([plan!]);
     const now = deps.clock.now();
     const transferId = generatedName('HD-BTR');
@@ -126,13 +190,29 @@ export async function transfer(
     for (const allocation of plan!.allocations) {
       const source = await lockBatch(trx, allocation.batch);
       const root = source.source_batch ?? source.name;
-      let sibling = await trx.selectFrom('tabHD Batch Master').select('name').where('source_batch', '=', root).where('warehouse', '=', input.to_warehouse).forUpdate().executeTakeFirst();
+      let sibling = await trx
+        .selectFrom('tabHD Batch Master')
+        .select('name')
+        .where('source_batch', '=', root)
+        .where('warehouse', '=', input.to_warehouse)
+        .forUpdate()
+        .executeTakeFirst();
       if (!sibling && root !== source.name) {
-        sibling = await trx.selectFrom('tabHD Batch Master').select('name').where('name', '=', root).where('warehouse', '=', input.to_warehouse).forUpdate().executeTakeFirst();
+        sibling = await trx
+          .selectFrom('tabHD Batch Master')
+          .select('name')
+          .where('name', '=', root)
+          .where('warehouse', '=', input.to_warehouse)
+          .forUpdate()
+          .executeTakeFirst();
       }
       let siblingName = sibling?.name;
       if (!siblingName) {
-        const count = await trx.selectFrom('tabHD Batch Master').select((eb) => eb.fn.countAll<string>().as('n')).where('source_batch', '=', root).executeTakeFirstOrThrow();
+        const count = await trx
+          .selectFrom('tabHD Batch Master')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('source_batch', '=', root)
+          .executeTakeFirstOrThrow();
         siblingName = `${root.slice(0, 44)}-W${Number(count.n) + 1}`;
         const { name: _n, creation: _c, modified: _m, owner: _o, modified_by: _mb, docstatus: _d, idx: _i, ...attributes } = source;
         await trx
@@ -158,12 +238,63 @@ export async function transfer(
       }
       const receiving = await lockBatch(trx, siblingName);
       const change = dec(allocation.qty);
-      const outMove = await recordMovement(trx, source, { type: 'TRANSFER_OUT', change: change.negated(), from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, reference_doctype: 'HD Batch Transfer', reference_name: transferId, reason: input.reason ?? null }, actor, now);
-      const inMove = await recordMovement(trx, receiving, { type: 'TRANSFER_IN', change, from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, reference_doctype: 'HD Batch Transfer', reference_name: transferId, reason: input.reason ?? null }, actor, now);
-      moves.push({ from_batch: source.name, to_batch: receiving.name, qty: show(change), out_movement: outMove.name, in_movement: inMove.name });
+      const outMove = await recordMovement(
+        trx,
+        source,
+        {
+          type: 'TRANSFER_OUT',
+          change: change.negated(),
+          from_warehouse: input.from_warehouse,
+          to_warehouse: input.to_warehouse,
+          reference_doctype: 'HD Batch Transfer',
+          reference_name: transferId,
+          reason: input.reason ?? null,
+        },
+        actor,
+        now,
+      );
+      const inMove = await recordMovement(
+        trx,
+        receiving,
+        {
+          type: 'TRANSFER_IN',
+          change,
+          from_warehouse: input.from_warehouse,
+          to_warehouse: input.to_warehouse,
+          reference_doctype: 'HD Batch Transfer',
+          reference_name: transferId,
+          reason: input.reason ?? null,
+        },
+        actor,
+        now,
+      );
+      moves.push({
+        from_batch: source.name,
+        to_batch: receiving.name,
+        qty: show(change),
+        out_movement: outMove.name,
+        in_movement: inMove.name,
+      });
     }
-    await emit(trx, { type: 'erp.batch.transferred', aggregateType: 'stock_transfer', aggregateId: transferId, payload: { transfer: transferId, item: input.item, from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, moves } }, actor, now);
-    return { transfer: transferId, item: input.item, from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, qty: show(input.qty), moves };
+    await emit(
+      trx,
+      {
+        type: 'erp.batch.transferred',
+        aggregateType: 'stock_transfer',
+        aggregateId: transferId,
+        payload: { transfer: transferId, item: input.item, from_warehouse: input.from_warehouse, to_warehouse: input.to_warehouse, moves },
+      },
+      actor,
+      now,
+    );
+    return {
+      transfer: transferId,
+      item: input.item,
+      from_warehouse: input.from_warehouse,
+      to_warehouse: input.to_warehouse,
+      qty: show(input.qty),
+      moves,
+    };
   });
   return out;
 }

@@ -14,11 +14,17 @@ export type PiiField = (typeof PII_FIELDS)[number];
 
 /** What the re-encryption pass and the key rotation command walk. */
 export const ERP_ENCRYPTED_TABLES: readonly EncryptedTable[] = [
-  { table: CUSTOMER_TABLE, key: 'name', columns: PII_FIELDS.map((name) => (name === 'email_id' ? { name, blindIndex: 'email_id_bidx' } : { name })) },
+  {
+    table: CUSTOMER_TABLE,
+    key: 'name',
+    columns: PII_FIELDS.map((name) => (name === 'email_id' ? { name, blindIndex: 'email_id_bidx' } : { name })),
+  },
 ];
 
 export const PiiSchemas = {
-  email_id: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 140, pattern: '^[^@\\s]+@[^@\\s]+$', description: 'stored encrypted' }))),
+  email_id: Type.Optional(
+    Nullable(Type.String({ minLength: 3, maxLength: 140, pattern: '^[^@\\s]+@[^@\\s]+$', description: 'stored encrypted' })),
+  ),
   mobile_no: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40, description: 'stored encrypted' }))),
   primary_address: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1000, description: 'stored encrypted' }))),
   tax_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 140, description: 'stored encrypted' }))),

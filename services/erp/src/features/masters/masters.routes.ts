@@ -136,70 +136,147 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     const Out = outputSchema(spec);
     // Decrypts after the transaction, never inside it (see sealCustomer).
     const opened = async (row: Record<string, unknown>) => toMasterOut(spec, spec.personal ? await openCustomer(cipher, row) : row);
-    const eventOf = (row: Record<string, unknown>, changed: string[]) => (spec.personal ? withoutPii(toMasterOut(spec, row), changed) : toMasterOut(spec, row));
+    const eventOf = (row: Record<string, unknown>, changed: string[]) =>
+      spec.personal ? withoutPii(toMasterOut(spec, row), changed) : toMasterOut(spec, row);
     const CreateBody = Type.Composite([Type.Object({ name: Type.Optional(DocName()) }), spec.fields], { additionalProperties: false });
     const PatchBody = Type.Partial(spec.fields, { additionalProperties: false, minProperties: 1 });
     const ListQuery = Type.Object({
       ...Paging,
       // Flags filter as 0/1 (a free string compared with an integer column was a 500 on PostgreSQL
       // and silently 0 on MariaDB).
-      ...Object.fromEntries(spec.filters.map((f) => [f, Type.Optional(FLAGS.includes(f) ? Type.Integer({ minimum: 0, maximum: 1 }) : Type.String({ maxLength: 140 }))])),
+      ...Object.fromEntries(
+        spec.filters.map((f) => [
+          f,
+          Type.Optional(FLAGS.includes(f) ? Type.Integer({ minimum: 0, maximum: 1 }) : Type.String({ maxLength: 140 })),
+        ]),
+      ),
       q: Type.Optional(Type.String({ maxLength: 140, description: 'substring of the name' })),
-      ...(spec.personal ? { email_id: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'exact email (case-insensitive), through the blind index' })) } : {}),
+      ...(spec.personal
+        ? {
+            email_id: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 140, description: 'exact email (case-insensitive), through the blind index' }),
+            ),
+          }
+        : {}),
     });
 
-    app.post(spec.path, { schema: { tags: [spec.tag], summary: `Create a ${spec.aggregate}`, body: CreateBody, response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema } } }, async (request, reply) => {
-      const body = request.body as Record<string, unknown>;
-      const actor = actorOf(request, deps);
-      const name = (body.name as string | undefined) ?? String(body[spec.titleField]);
-      const { name: _ignored, ...plain } = body;
-      const fields = spec.personal ? await sealCustomer(cipher, plain) : plain;
-      const now = deps.clock.now();
-      const row = await runCommand(deps, actor, async (trx) => {
-        try {
-          await trx.insertInto(spec.table).values({ ...newDoc(name, now, actor.user), ...fields }).execute();
-        } catch (error) {
-          if (dbErrorKind(error) === 'unique') throw ErpError.MASTER_EXISTS(`${spec.aggregate} ${name} already exists`);
-          throw error;
-        }
-        const created = await trx.selectFrom(spec.table).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
-        await emit(trx, { type: spec.events.created, aggregateType: spec.aggregate, aggregateId: name, payload: eventOf(created, Object.keys(plain)) }, actor, now);
-        return created;
-      });
-      return reply.code(201).send(await opened(row));
-    });
+    app.post(
+      spec.path,
+      {
+        schema: {
+          tags: [spec.tag],
+          summary: `Create a ${spec.aggregate}`,
+          body: CreateBody,
+          response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as Record<string, unknown>;
+        const actor = actorOf(request, deps);
+        const name = (body.name as string | undefined) ?? String(body[spec.titleField]);
+        const { name: _ignored, ...plain } = body;
+        const fields = spec.personal ? await sealCustomer(cipher, plain) : plain;
+        const now = deps.clock.now();
+        const row = await runCommand(deps, actor, async (trx) => {
+          try {
+            await trx
+              .insertInto(spec.table)
+              .values({ ...newDoc(name, now, actor.user), ...fields })
+              .execute();
+          } catch (error) {
+            if (dbErrorKind(error) === 'unique') throw ErpError.MASTER_EXISTS(`${spec.aggregate} ${name} already exists`);
+            throw error;
+          }
+          const created = await trx.selectFrom(spec.table).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+          await emit(
+            trx,
+            { type: spec.events.created, aggregateType: spec.aggregate, aggregateId: name, payload: eventOf(created, Object.keys(plain)) },
+            actor,
+            now,
+          );
+          return created;
+        });
+        return reply.code(201).send(await opened(row));
+      },
+    );
 
-    app.get(spec.path, { schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } } }, async (request) => {
-      const query = request.query as Record<string, unknown> & { limit: number; offset: number };
-      let select = db.selectFrom(spec.table).selectAll();
-      for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
-      if (spec.personal && query.email_id !== undefined) select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));
-      if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const rows = await select.orderBy('name').limit(query.limit + 1).offset(query.offset).execute();
-      const out = [];
-      for (const row of rows) out.push(await opened(row));
-      return pageOf(out, query.limit, query.offset);
-    });
+    app.get(
+      spec.path,
+      { schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } } },
+      async (request) => {
+        const query = request.query as Record<string, unknown> & { limit: number; offset: number };
+        let select = db.selectFrom(spec.table).selectAll();
+        for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
+        if (spec.personal && query.email_id !== undefined)
+          select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));
+        if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        const rows = await select
+          .orderBy('name')
+          .limit(query.limit + 1)
+          .offset(query.offset)
+          .execute();
+        const out = [];
+        for (const row of rows) out.push(await opened(row));
+        return pageOf(out, query.limit, query.offset);
+      },
+    );
 
-    app.get(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Get a ${spec.aggregate}`, params: NameParams, response: { 200: Out, 404: errorResponseSchema } } }, async (request) => {
-      const row = await db.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirst();
-      if (!row) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
-      return opened(row);
-    });
+    app.get(
+      `${spec.path}/:name`,
+      {
+        schema: {
+          tags: [spec.tag],
+          summary: `Get a ${spec.aggregate}`,
+          params: NameParams,
+          response: { 200: Out, 404: errorResponseSchema },
+        },
+      },
+      async (request) => {
+        const row = await db.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirst();
+        if (!row) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
+        return opened(row);
+      },
+    );
 
-    app.patch(`${spec.path}/:name`, { schema: { tags: [spec.tag], summary: `Update a ${spec.aggregate}`, params: NameParams, body: PatchBody, response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema } } }, async (request) => {
-      const actor = actorOf(request, deps);
-      const now = deps.clock.now();
-      const changes = request.body as Record<string, unknown>;
-      const sealed = spec.personal ? await sealCustomer(cipher, changes) : changes;
-      const row = await runCommand(deps, actor, async (trx) => {
-        const result = await trx.updateTable(spec.table).set({ ...sealed, ...touched(now, actor.user) }).where('name', '=', request.params.name).executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
-        const updated = await trx.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirstOrThrow();
-        await emit(trx, { type: spec.events.updated, aggregateType: spec.aggregate, aggregateId: request.params.name, payload: eventOf(updated, Object.keys(changes)) }, actor, now);
-        return updated;
-      });
-      return opened(row);
-    });
+    app.patch(
+      `${spec.path}/:name`,
+      {
+        schema: {
+          tags: [spec.tag],
+          summary: `Update a ${spec.aggregate}`,
+          params: NameParams,
+          body: PatchBody,
+          response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request, deps);
+        const now = deps.clock.now();
+        const changes = request.body as Record<string, unknown>;
+        const sealed = spec.personal ? await sealCustomer(cipher, changes) : changes;
+        const row = await runCommand(deps, actor, async (trx) => {
+          const result = await trx
+            .updateTable(spec.table)
+            .set({ ...sealed, ...touched(now, actor.user) })
+            .where('name', '=', request.params.name)
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
+          const updated = await trx.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirstOrThrow();
+          await emit(
+            trx,
+            {
+              type: spec.events.updated,
+              aggregateType: spec.aggregate,
+              aggregateId: request.params.name,
+              payload: eventOf(updated, Object.keys(changes)),
+            },
+            actor,
+            now,
+          );
+          return updated;
+        });
+        return opened(row);
+      },
+    );
   }
 }

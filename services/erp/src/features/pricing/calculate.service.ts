@@ -5,25 +5,47 @@ import { generatedName, newDoc } from '../../shared/docs.js';
 import { db6 } from '../../shared/numbers.js';
 import { segmentsInForce } from '../segments/assignments.service.js';
 import { territoriesInForce } from '../segments/territories.service.js';
-import { evaluateOrder, type EvaluationContext, type LineQuote, type OrderQuote, type PricingCustomer, type PricingLine } from './evaluator.js';
+import {
+  evaluateOrder,
+  type EvaluationContext,
+  type LineQuote,
+  type OrderQuote,
+  type PricingCustomer,
+  type PricingLine,
+} from './evaluator.js';
 import type { CalculateBody } from './pricing.schemas.js';
 import { parseInstant } from './rules.service.js';
 
 type Body = Static<typeof CalculateBody>;
 const RULES = 'tabHD Dynamic Pricing Rule' as const;
 
-
 async function customerContext(deps: ErpDeps, name: string | null | undefined, day: string): Promise<PricingCustomer | null> {
   if (!name) return null;
-  const row = await deps.db.selectFrom('tabCustomer').select(['name', 'customer_group', 'territory', 'disabled']).where('name', '=', name).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('tabCustomer')
+    .select(['name', 'customer_group', 'territory', 'disabled'])
+    .where('name', '=', name)
+    .executeTakeFirst();
   if (!row) return null;
-  const [segments, territories] = [await segmentsInForce(deps.db, deps.dialect, name, day), await territoriesInForce(deps, name, row.territory, day)];
-  return { name: row.name, customer_group: row.customer_group, territories, segments: segments.map((s) => ({ name: s.name, code: s.code })) };
+  const [segments, territories] = [
+    await segmentsInForce(deps.db, deps.dialect, name, day),
+    await territoriesInForce(deps, name, row.territory, day),
+  ];
+  return {
+    name: row.name,
+    customer_group: row.customer_group,
+    territories,
+    segments: segments.map((s) => ({ name: s.name, code: s.code })),
+  };
 }
 
 async function linesOf(deps: ErpDeps, items: Body['items']): Promise<PricingLine[]> {
   const codes = [...new Set(items.map((i) => i.item_code))];
-  const rows = await deps.db.selectFrom('tabItem').select(['name', 'item_group', 'brand', 'standard_rate']).where('name', 'in', codes).execute();
+  const rows = await deps.db
+    .selectFrom('tabItem')
+    .select(['name', 'item_group', 'brand', 'standard_rate'])
+    .where('name', 'in', codes)
+    .execute();
   const byCode = new Map(rows.map((r) => [r.name, r]));
   return items.map((item, index) => {
     const known = byCode.get(item.item_code);
@@ -53,7 +75,13 @@ function snapshotOf(line: LineQuote, at: number, local: LocalParts): string {
       discount_amount: line.discount_amount,
       final_rate: line.final_rate,
       final_amount: line.final_amount,
-      rules: line.pricing_rules_applied.map((r) => ({ rule_code: r.rule_code, stacking: r.stacking, basis: r.basis, discount_amount: r.discount_amount, rate_after: r.rate_after })),
+      rules: line.pricing_rules_applied.map((r) => ({
+        rule_code: r.rule_code,
+        stacking: r.stacking,
+        basis: r.basis,
+        discount_amount: r.discount_amount,
+        rate_after: r.rate_after,
+      })),
     },
   });
 }
@@ -78,7 +106,14 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
   const customer = await customerContext(deps, body.customer, local.date);
   const lines = await linesOf(deps, body.items);
   const coupons = body.coupon_codes ?? [];
-  const context: EvaluationContext = { at, local, customer, price_list: body.price_list ?? null, coupons, currency_decimals: deps.config.CURRENCY_DECIMALS };
+  const context: EvaluationContext = {
+    at,
+    local,
+    customer,
+    price_list: body.price_list ?? null,
+    coupons,
+    currency_decimals: deps.config.CURRENCY_DECIMALS,
+  };
   const quoteId = generatedName('HD-QTN');
 
   if (body.dry_run) {
@@ -86,7 +121,8 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
   }
   const result = await runCommand(deps, actor, async (trx) => {
-    if (coupons.length > 0) await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
+    if (coupons.length > 0)
+      await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
     const rules = await deps.rules.get(trx, coupons);
     const quote = evaluateOrder(rules, context, lines);
     const now = deps.clock.now();
@@ -123,7 +159,11 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
         price_snapshot: snapshots.get(line.line)!,
       })),
     );
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('tabHD Pricing Rule Application').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto('tabHD Pricing Rule Application')
+        .values(rows.slice(i, i + 200))
+        .execute();
     if (rows.length > 0) {
       await emit(
         trx,

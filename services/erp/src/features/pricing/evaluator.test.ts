@@ -47,8 +47,24 @@ const base: PricingRule = {
   used_count: 0,
 };
 const at = Date.parse('2026-03-10T06:30:00Z');
-const ctx: EvaluationContext = { at, local: localParts(at, 'Asia/Kolkata'), customer: null, price_list: null, coupons: [], currency_decimals: 2 };
-const line = (qty: string, rate = '100'): PricingLine => ({ line: 1, item_code: 'X', item_group: 'G', brand: null, qty, base_rate: rate, warehouse: 'W', known_item: true });
+const ctx: EvaluationContext = {
+  at,
+  local: localParts(at, 'Asia/Kolkata'),
+  customer: null,
+  price_list: null,
+  coupons: [],
+  currency_decimals: 2,
+};
+const line = (qty: string, rate = '100'): PricingLine => ({
+  line: 1,
+  item_code: 'X',
+  item_group: 'G',
+  brand: null,
+  qty,
+  base_rate: rate,
+  warehouse: 'W',
+  known_item: true,
+});
 const rule = (code: string, over: Partial<PricingRule>): PricingRule => ({ ...base, name: code, rule_code: code, ...over });
 
 describe('pricing evaluator (pure)', () => {
@@ -68,7 +84,14 @@ describe('pricing evaluator (pure)', () => {
   });
 
   it('never raises a price or goes below zero, and keeps exact decimals', () => {
-    const result = evaluateOrder([rule('BIG', { rate_or_discount: 'Discount Amount', discount_amount: '500' }), rule('UP', { priority: 0, rate_or_discount: 'Rate', rate: '150', stacking: 'Compound' })], ctx, [line('3', '0.1')]);
+    const result = evaluateOrder(
+      [
+        rule('BIG', { rate_or_discount: 'Discount Amount', discount_amount: '500' }),
+        rule('UP', { priority: 0, rate_or_discount: 'Rate', rate: '150', stacking: 'Compound' }),
+      ],
+      ctx,
+      [line('3', '0.1')],
+    );
     expect(result.lines[0]!.final_amount).toBe('0.00');
     const third = evaluateOrder([rule('THIRD', { discount_percentage: '33.333' })], ctx, [line('3', '0.1')]);
     expect(third.lines[0]!.final_amount).toBe('0.20');

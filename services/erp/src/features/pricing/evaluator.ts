@@ -158,7 +158,9 @@ function slabUnitDiscount(slab: Slab, price: Decimal): Decimal {
 function tierDiscount(rule: PricingRule, qty: Decimal, price: Decimal): { discount: Decimal; detail: string } | null {
   const slabs = [...rule.slabs].sort((a, b) => dec(a.min_quantity).comparedTo(b.min_quantity));
   if (rule.tier_mode === 'Whole Quantity') {
-    const slab = slabs.find((s) => qty.greaterThan(dec(s.min_quantity).minus(1)) && (s.max_quantity === null || qty.lessThanOrEqualTo(s.max_quantity)));
+    const slab = slabs.find(
+      (s) => qty.greaterThan(dec(s.min_quantity).minus(1)) && (s.max_quantity === null || qty.lessThanOrEqualTo(s.max_quantity)),
+    );
     if (!slab) return null;
     return { discount: slabUnitDiscount(slab, price).times(qty), detail: `slab ${slab.slab_name} on all ${show(qty)}` };
   }

@@ -10,37 +10,85 @@ const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorR
 
 export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['pricing'];
-  app.post('/pricing/rules', { schema: { tags, summary: 'Create a dynamic pricing rule', body: RuleCreate, response: { 201: RuleOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await createRule(deps, request.body, actorOf(request, deps))),
+  app.post(
+    '/pricing/rules',
+    { schema: { tags, summary: 'Create a dynamic pricing rule', body: RuleCreate, response: { 201: RuleOut, ...errors } } },
+    async (request, reply) => reply.code(201).send(await createRule(deps, request.body, actorOf(request, deps))),
   );
-  app.get('/pricing/rules', { schema: { tags, summary: 'List rules by priority', querystring: RuleListQuery, response: { 200: page(RuleOut) } } }, async (request) => listRules(deps, request.query));
-  app.get('/pricing/rules/:name', { schema: { tags, summary: 'Get a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } }, async (request) => getRule(deps, request.params.name));
-  app.patch('/pricing/rules/:name', { schema: { tags, summary: 'Change a rule (validated as a whole; children replaced when given)', params: RuleNameParams, body: RulePatch, response: { 200: RuleOut, ...errors } } }, async (request) =>
-    updateRule(deps, request.params.name, request.body, actorOf(request, deps)),
+  app.get(
+    '/pricing/rules',
+    { schema: { tags, summary: 'List rules by priority', querystring: RuleListQuery, response: { 200: page(RuleOut) } } },
+    async (request) => listRules(deps, request.query),
   );
-  app.post('/pricing/rules/:name/deactivate', { schema: { tags, summary: 'Deactivate a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } }, async (request) =>
-    updateRule(deps, request.params.name, { is_active: false }, actorOf(request, deps)),
+  app.get(
+    '/pricing/rules/:name',
+    { schema: { tags, summary: 'Get a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } },
+    async (request) => getRule(deps, request.params.name),
+  );
+  app.patch(
+    '/pricing/rules/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Change a rule (validated as a whole; children replaced when given)',
+        params: RuleNameParams,
+        body: RulePatch,
+        response: { 200: RuleOut, ...errors },
+      },
+    },
+    async (request) => updateRule(deps, request.params.name, request.body, actorOf(request, deps)),
+  );
+  app.post(
+    '/pricing/rules/:name/deactivate',
+    { schema: { tags, summary: 'Deactivate a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } },
+    async (request) => updateRule(deps, request.params.name, { is_active: false }, actorOf(request, deps)),
   );
   app.get(
     '/pricing/rules/:name/analytics',
-    { schema: { tags, summary: 'Usage from the application log', params: RuleNameParams, response: { 200: Type.Object({ rule: Type.String(), usage_count: Type.Integer(), total_discount_given: Type.String(), last_applied: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Usage from the application log',
+        params: RuleNameParams,
+        response: {
+          200: Type.Object({
+            rule: Type.String(),
+            usage_count: Type.Integer(),
+            total_discount_given: Type.String(),
+            last_applied: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errors,
+        },
+      },
+    },
     async (request) => ruleAnalytics(deps, request.params.name),
   );
-  app.post('/pricing/calculate', { schema: { tags, summary: 'Price a whole order: per-line base, discounts, final and rules applied', body: CalculateBody, response: { 200: CalculateOut, ...errors } } }, async (request) => {
-    const result = await calculate(deps, request.body, actorOf(request, deps));
-    return {
-      success: true,
-      quote_id: result.quote_id,
-      customer: request.body.customer ?? null,
-      known_customer: result.customer !== null,
-      at: new Date(result.at).toISOString(),
-      plant_time: { time_zone: deps.config.PLANT_TIME_ZONE, ...result.context.local },
-      pricing: result.lines,
-      totalBeforeDiscount: result.totalBeforeDiscount,
-      totalDiscount: result.totalDiscount,
-      totalAfterDiscount: result.totalAfterDiscount,
-      coupons_applied: result.coupons_applied,
-      logged_applications: result.logged_applications,
-    };
-  });
+  app.post(
+    '/pricing/calculate',
+    {
+      schema: {
+        tags,
+        summary: 'Price a whole order: per-line base, discounts, final and rules applied',
+        body: CalculateBody,
+        response: { 200: CalculateOut, ...errors },
+      },
+    },
+    async (request) => {
+      const result = await calculate(deps, request.body, actorOf(request, deps));
+      return {
+        success: true,
+        quote_id: result.quote_id,
+        customer: request.body.customer ?? null,
+        known_customer: result.customer !== null,
+        at: new Date(result.at).toISOString(),
+        plant_time: { time_zone: deps.config.PLANT_TIME_ZONE, ...result.context.local },
+        pricing: result.lines,
+        totalBeforeDiscount: result.totalBeforeDiscount,
+        totalDiscount: result.totalDiscount,
+        totalAfterDiscount: result.totalAfterDiscount,
+        coupons_applied: result.coupons_applied,
+        logged_applications: result.logged_applications,
+      };
+    },
+  );
 }

@@ -3,14 +3,33 @@ import { WEEKDAYS } from '../../shared/dates.js';
 import { DocName, IsoDate, NonNegativeDecimal, Nullable, Paging, PositiveDecimal } from '../../shared/schemas.js';
 import { APPLICABLE_FOR, APPLY_ON, RATE_OR_DISCOUNT, SLAB_TYPES, STACKING, TIER_MODES } from './rule-model.js';
 
-const lit = <T extends readonly string[]>(values: T, options: object = {}) => Type.Union(values.map((v) => Type.Literal(v)), options);
+const lit = <T extends readonly string[]>(values: T, options: object = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  );
 const Text140 = Type.String({ minLength: 1, maxLength: 140 });
 const Percent = Type.String({ pattern: '^(100(\\.0{1,3})?|[0-9]{1,2}(\\.[0-9]{1,3})?)$' });
-const Instant = Type.String({ minLength: 10, maxLength: 40, description: 'YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset' });
+const Instant = Type.String({
+  minLength: 10,
+  maxLength: 40,
+  description: 'YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset',
+});
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$', description: 'plant-local HH:MM[:SS]' });
 const MonthDay = Type.String({ pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', description: 'MM-DD' });
 
-export const RULE_TYPES = ['Volume Discount', 'Customer Segment', 'Promotional', 'Seasonal', 'Bulk Order', 'Clearance', 'Early Payment', 'Loyalty Reward', 'Festival', 'Happy Hour'] as const;
+export const RULE_TYPES = [
+  'Volume Discount',
+  'Customer Segment',
+  'Promotional',
+  'Seasonal',
+  'Bulk Order',
+  'Clearance',
+  'Early Payment',
+  'Loyalty Reward',
+  'Festival',
+  'Happy Hour',
+] as const;
 
 export const SlabIn = Type.Object(
   {

@@ -27,7 +27,11 @@ export class RuleCache {
       this.version = current;
     }
     if (coupons.length === 0) return rules;
-    const used = await db.selectFrom('tabHD Dynamic Pricing Rule').select(['name', 'used_count']).where('coupon_code', 'in', [...coupons]).execute();
+    const used = await db
+      .selectFrom('tabHD Dynamic Pricing Rule')
+      .select(['name', 'used_count'])
+      .where('coupon_code', 'in', [...coupons])
+      .execute();
     const fresh = new Map(used.map((r) => [r.name, Number(r.used_count)]));
     return rules.map((rule) => (fresh.has(rule.name) ? { ...rule, used_count: fresh.get(rule.name)! } : rule));
   }

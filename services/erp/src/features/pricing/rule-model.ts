@@ -73,7 +73,13 @@ export interface PricingRule {
 }
 
 const ITEM_SPECIFICITY: Record<ApplyOn, number> = { 'Item Code': 3, 'Item Group': 2, Brand: 1, 'All Items': 0 };
-const CUSTOMER_SPECIFICITY: Record<ApplicableFor, number> = { Customer: 4, 'Customer Segment': 3, 'Customer Group': 2, Territory: 1, 'All Customers': 0 };
+const CUSTOMER_SPECIFICITY: Record<ApplicableFor, number> = {
+  Customer: 4,
+  'Customer Segment': 3,
+  'Customer Group': 2,
+  Territory: 1,
+  'All Customers': 0,
+};
 
 /**
  * Precedence, written down once (ADR 0301): higher priority first; then the more specific

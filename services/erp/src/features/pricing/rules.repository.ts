@@ -39,17 +39,15 @@ function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<SlabTabl
     discount_percentage: row.discount_percentage,
     discount_amount: row.discount_amount,
     tier_mode: row.tier_mode as TierMode | null,
-    slabs: slabs.map(
-      (s): Slab => ({
-        slab_name: s.slab_name,
-        min_quantity: s.min_quantity,
-        max_quantity: s.max_quantity,
-        discount_type: s.discount_type as SlabType,
-        discount_percentage: s.discount_percentage,
-        discount_amount: s.discount_amount,
-        discounted_rate: s.discounted_rate,
-      }),
-    ),
+    slabs: slabs.map((s): Slab => ({
+      slab_name: s.slab_name,
+      min_quantity: s.min_quantity,
+      max_quantity: s.max_quantity,
+      discount_type: s.discount_type as SlabType,
+      discount_percentage: s.discount_percentage,
+      discount_amount: s.discount_amount,
+      discounted_rate: s.discounted_rate,
+    })),
     stacking: row.stacking as Stacking,
     max_discount_amount: row.max_discount_amount,
     round_to_nearest: row.round_to_nearest,
@@ -68,13 +66,23 @@ export async function hydrate(db: Kysely<ErpDatabase>, rows: RuleRow[]): Promise
   const slabs = new Map<string, Selectable<SlabTable>[]>();
   const itemRuleNames = rows.filter((r) => r.apply_on === 'Item Code').map((r) => r.name);
   if (itemRuleNames.length > 0) {
-    for (const row of await db.selectFrom('tabHD Pricing Rule Item').select(['parent', 'item_code']).where('parent', 'in', itemRuleNames).orderBy('idx').execute()) {
+    for (const row of await db
+      .selectFrom('tabHD Pricing Rule Item')
+      .select(['parent', 'item_code'])
+      .where('parent', 'in', itemRuleNames)
+      .orderBy('idx')
+      .execute()) {
       items.set(row.parent, [...(items.get(row.parent) ?? []), row.item_code]);
     }
   }
   const tiered = rows.filter((r) => r.tier_mode !== null).map((r) => r.name);
   if (tiered.length > 0) {
-    for (const row of await db.selectFrom('tabHD Volume Discount Slab').selectAll().where('parent', 'in', tiered).orderBy('sort_order').execute()) {
+    for (const row of await db
+      .selectFrom('tabHD Volume Discount Slab')
+      .selectAll()
+      .where('parent', 'in', tiered)
+      .orderBy('sort_order')
+      .execute()) {
       slabs.set(row.parent, [...(slabs.get(row.parent) ?? []), row]);
     }
   }

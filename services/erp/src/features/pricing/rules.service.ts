@@ -35,14 +35,19 @@ export function validateRule(input: RuleInput, timeZone: string): void {
   if (input.valid_to && parseInstant(input.valid_to, timeZone, 'valid_to') <= from) bad('valid_to must be after valid_from');
   if ((input.time_from == null) !== (input.time_to == null)) bad('time_from and time_to go together');
   if (input.time_from && normTime(input.time_from) === normTime(input.time_to)) bad('time_from and time_to must differ');
-  if (input.max_qty && dec(input.max_qty).gt(0) && dec(input.max_qty).lte(input.min_qty ?? '0')) bad('max_qty must be greater than min_qty');
-  if (input.max_amount && dec(input.max_amount).gt(0) && dec(input.max_amount).lte(input.min_amount ?? '0')) bad('max_amount must be greater than min_amount');
+  if (input.max_qty && dec(input.max_qty).gt(0) && dec(input.max_qty).lte(input.min_qty ?? '0'))
+    bad('max_qty must be greater than min_qty');
+  if (input.max_amount && dec(input.max_amount).gt(0) && dec(input.max_amount).lte(input.min_amount ?? '0'))
+    bad('max_amount must be greater than min_amount');
   if ((input.season_start == null) !== (input.season_end == null)) bad('season_start and season_end go together');
   if ((input.festival_from == null) !== (input.festival_to == null)) bad('festival_from and festival_to go together');
-  if (input.festival_from && input.festival_to && input.festival_to < input.festival_from) bad('festival_to must not be before festival_from');
+  if (input.festival_from && input.festival_to && input.festival_to < input.festival_from)
+    bad('festival_to must not be before festival_from');
   if (input.apply_on === 'Item Code' && (!input.items || input.items.length === 0)) bad('apply_on Item Code needs items');
-  if ((input.apply_on === 'Item Group' || input.apply_on === 'Brand') && !input.apply_on_value) bad(`apply_on ${input.apply_on} needs apply_on_value`);
-  if (input.applicable_for !== 'All Customers' && !input.applicable_for_value) bad(`applicable_for ${input.applicable_for} needs applicable_for_value`);
+  if ((input.apply_on === 'Item Group' || input.apply_on === 'Brand') && !input.apply_on_value)
+    bad(`apply_on ${input.apply_on} needs apply_on_value`);
+  if (input.applicable_for !== 'All Customers' && !input.applicable_for_value)
+    bad(`applicable_for ${input.applicable_for} needs applicable_for_value`);
   if (input.requires_coupon && !input.coupon_code) bad('requires_coupon needs coupon_code');
   if (!input.requires_coupon && input.coupon_code) bad('coupon_code without requires_coupon');
   const slabs = input.slabs ?? [];
@@ -50,23 +55,40 @@ export function validateRule(input: RuleInput, timeZone: string): void {
     if (slabs.length === 0) bad('tier_mode needs slabs');
     const sorted = [...slabs].sort((a, b) => dec(a.min_quantity).comparedTo(b.min_quantity));
     sorted.forEach((slab, i) => {
-      if (slab.max_quantity != null && dec(slab.max_quantity).lt(slab.min_quantity)) bad(`slab ${i + 1}: max_quantity must not be below min_quantity`);
-      if (slab.discount_type === 'Percentage' && !(slab.discount_percentage && dec(slab.discount_percentage).gt(0))) bad(`slab ${i + 1}: discount_percentage must be in (0, 100]`);
-      if (slab.discount_type === 'Fixed Amount' && !(slab.discount_amount && dec(slab.discount_amount).gt(0))) bad(`slab ${i + 1}: discount_amount must be > 0`);
-      if (slab.discount_type === 'Fixed Rate' && !(slab.discounted_rate && dec(slab.discounted_rate).gt(0))) bad(`slab ${i + 1}: discounted_rate must be > 0`);
+      if (slab.max_quantity != null && dec(slab.max_quantity).lt(slab.min_quantity))
+        bad(`slab ${i + 1}: max_quantity must not be below min_quantity`);
+      if (slab.discount_type === 'Percentage' && !(slab.discount_percentage && dec(slab.discount_percentage).gt(0)))
+        bad(`slab ${i + 1}: discount_percentage must be in (0, 100]`);
+      if (slab.discount_type === 'Fixed Amount' && !(slab.discount_amount && dec(slab.discount_amount).gt(0)))
+        bad(`slab ${i + 1}: discount_amount must be > 0`);
+      if (slab.discount_type === 'Fixed Rate' && !(slab.discounted_rate && dec(slab.discounted_rate).gt(0)))
+        bad(`slab ${i + 1}: discounted_rate must be > 0`);
       const next = sorted[i + 1];
-      if (next && (slab.max_quantity == null || dec(next.min_quantity).minus(1).lt(slab.max_quantity))) bad('slabs overlap: each slab must start after the previous one ends (1–10, 11–50, 51+)');
+      if (next && (slab.max_quantity == null || dec(next.min_quantity).minus(1).lt(slab.max_quantity)))
+        bad('slabs overlap: each slab must start after the previous one ends (1–10, 11–50, 51+)');
     });
   } else {
     if (slabs.length > 0) bad('slabs need tier_mode');
     const kind = input.rate_or_discount ?? 'Discount Percentage';
-    if (kind === 'Discount Percentage' && !(input.discount_percentage && dec(input.discount_percentage).gt(0))) bad('Discount Percentage needs discount_percentage in (0, 100]');
-    if (kind === 'Discount Amount' && !(input.discount_amount && dec(input.discount_amount).gt(0))) bad('Discount Amount needs discount_amount > 0');
+    if (kind === 'Discount Percentage' && !(input.discount_percentage && dec(input.discount_percentage).gt(0)))
+      bad('Discount Percentage needs discount_percentage in (0, 100]');
+    if (kind === 'Discount Amount' && !(input.discount_amount && dec(input.discount_amount).gt(0)))
+      bad('Discount Amount needs discount_amount > 0');
     if (kind === 'Rate' && input.rate === undefined) bad('Rate needs rate');
   }
 }
 
-function ruleStatus(row: { is_active: number; valid_from: Date; valid_to: Date | null; requires_coupon: number; usage_limit: number | null; used_count: number }, now: number): string {
+function ruleStatus(
+  row: {
+    is_active: number;
+    valid_from: Date;
+    valid_to: Date | null;
+    requires_coupon: number;
+    usage_limit: number | null;
+    used_count: number;
+  },
+  now: number,
+): string {
   if (Number(row.is_active) !== 1) return 'Inactive';
   if (row.valid_to && row.valid_to.getTime() <= now) return 'Expired';
   if (Number(row.requires_coupon) === 1 && row.usage_limit !== null && Number(row.used_count) >= Number(row.usage_limit)) return 'Expired';
@@ -163,7 +185,16 @@ async function writeChildren(trx: Kysely<ErpDatabase>, name: string, input: Rule
   if (input.apply_on === 'Item Code' && input.items && input.items.length > 0) {
     await trx
       .insertInto('tabHD Pricing Rule Item')
-      .values(input.items.map((item, i) => ({ ...newDoc(`${name}-I${i + 1}`, now, actor.user), idx: i + 1, parent: name, parentfield: 'items', parenttype: 'HD Dynamic Pricing Rule', item_code: item })))
+      .values(
+        input.items.map((item, i) => ({
+          ...newDoc(`${name}-I${i + 1}`, now, actor.user),
+          idx: i + 1,
+          parent: name,
+          parentfield: 'items',
+          parenttype: 'HD Dynamic Pricing Rule',
+          item_code: item,
+        })),
+      )
       .execute();
   }
   if (input.tier_mode && input.slabs && input.slabs.length > 0) {
@@ -177,7 +208,8 @@ async function writeChildren(trx: Kysely<ErpDatabase>, name: string, input: Rule
           parent: name,
           parentfield: 'volume_slabs',
           parenttype: 'HD Dynamic Pricing Rule',
-          slab_name: s.slab_name ?? (s.max_quantity ? `${show(s.min_quantity)}-${show(s.max_quantity)} units` : `${show(s.min_quantity)}+ units`),
+          slab_name:
+            s.slab_name ?? (s.max_quantity ? `${show(s.min_quantity)}-${show(s.max_quantity)} units` : `${show(s.min_quantity)}+ units`),
           min_quantity: db6(s.min_quantity),
           max_quantity: s.max_quantity ? db6(s.max_quantity) : null,
           discount_type: s.discount_type,
@@ -194,7 +226,11 @@ async function writeChildren(trx: Kysely<ErpDatabase>, name: string, input: Rule
 /** `{first 4 letters of rule_type}-{YYYYMMDD}-{NNN}` when no code is given, as documented. */
 async function autoRuleCode(deps: ErpDeps, ruleType: string, attempt: number): Promise<string> {
   const prefix = `${ruleType.replace(/\s+/g, '').slice(0, 4).toUpperCase()}-${plantDate(deps.clock.now(), deps.config.PLANT_TIME_ZONE).replace(/-/g, '')}-`;
-  const row = await deps.db.selectFrom(RULES).select((eb) => eb.fn.countAll<string>().as('n')).where('rule_code', 'like', `${prefix}%`).executeTakeFirstOrThrow();
+  const row = await deps.db
+    .selectFrom(RULES)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('rule_code', 'like', `${prefix}%`)
+    .executeTakeFirstOrThrow();
   return `${prefix}${String(Number(row.n) + 1 + attempt).padStart(3, '0')}`;
 }
 
@@ -223,7 +259,10 @@ export async function insertRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, code
     const taken = await trx.selectFrom(RULES).select('name').where('coupon_code', '=', input.coupon_code).executeTakeFirst();
     if (taken) throw ErpError.COUPON_CODE_TAKEN(`coupon ${input.coupon_code} belongs to rule ${taken.name}`);
   }
-  await trx.insertInto(RULES).values({ ...newDoc(code, now, actor.user), rule_code: code, rule_status: 'Active', ...columnsOf(input, deps.config.PLANT_TIME_ZONE) }).execute();
+  await trx
+    .insertInto(RULES)
+    .values({ ...newDoc(code, now, actor.user), rule_code: code, rule_status: 'Active', ...columnsOf(input, deps.config.PLANT_TIME_ZONE) })
+    .execute();
   await writeChildren(trx, code, input, now, actor);
   await bumpRulesVersion(trx);
   const rule = await readRule(trx, deps, code);
@@ -246,7 +285,17 @@ export async function updateRuleIn(trx: Kysely<ErpDatabase>, deps: ErpDeps, name
   await bumpRulesVersion(trx);
   const rule = await readRule(trx, deps, name);
   await trx.updateTable(RULES).set({ rule_status: rule.rule_status }).where('name', '=', name).execute();
-  await emit(trx, { type: rule.is_active ? 'erp.pricing_rule.updated' : 'erp.pricing_rule.deactivated', aggregateType: 'pricing_rule', aggregateId: name, payload: rule }, actor, now);
+  await emit(
+    trx,
+    {
+      type: rule.is_active ? 'erp.pricing_rule.updated' : 'erp.pricing_rule.deactivated',
+      aggregateType: 'pricing_rule',
+      aggregateId: name,
+      payload: rule,
+    },
+    actor,
+    now,
+  );
   return rule;
 }
 
@@ -258,7 +307,13 @@ export async function createRule(deps: ErpDeps, input: RuleInput, actor: Actor) 
       const out = await runCommand(deps, actor, (trx) => insertRuleIn(trx, deps, code, input, actor));
       return out;
     } catch (error) {
-      if (dbErrorKind(error) === 'unique' && input.rule_code === undefined && attempt < 5 && !/coupon/i.test(String((error as Error).message))) continue;
+      if (
+        dbErrorKind(error) === 'unique' &&
+        input.rule_code === undefined &&
+        attempt < 5 &&
+        !/coupon/i.test(String((error as Error).message))
+      )
+        continue;
       translate(error, code);
     }
   }
@@ -288,19 +343,42 @@ export async function listRules(deps: ErpDeps, query: Static<typeof RuleListQuer
   if (query.apply_on) select = select.where('apply_on', '=', query.apply_on);
   if (query.applicable_for) select = select.where('applicable_for', '=', query.applicable_for);
   if (query.coupon_code) select = select.where('coupon_code', '=', query.coupon_code);
-  if (query.item_code) select = select.where('name', 'in', deps.db.selectFrom('tabHD Pricing Rule Item').select('parent').where('item_code', '=', query.item_code));
-  const rows = await select.orderBy('priority', 'desc').orderBy('rule_code').limit(query.limit + 1).offset(query.offset).execute();
+  if (query.item_code)
+    select = select.where(
+      'name',
+      'in',
+      deps.db.selectFrom('tabHD Pricing Rule Item').select('parent').where('item_code', '=', query.item_code),
+    );
+  const rows = await select
+    .orderBy('priority', 'desc')
+    .orderBy('rule_code')
+    .limit(query.limit + 1)
+    .offset(query.offset)
+    .execute();
   const rules = await hydrate(deps.db, rows);
   const now = deps.clock.now();
-  return pageOf(rules.map((rule, i) => toRuleOut(rule, rows[i]!, now, deps.config.PLANT_TIME_ZONE)), query.limit, query.offset);
+  return pageOf(
+    rules.map((rule, i) => toRuleOut(rule, rows[i]!, now, deps.config.PLANT_TIME_ZONE)),
+    query.limit,
+    query.offset,
+  );
 }
 
 export async function ruleAnalytics(deps: ErpDeps, name: string) {
   await getRule(deps, name);
   const row = await deps.db
     .selectFrom('tabHD Pricing Rule Application')
-    .select((eb) => [eb.fn.countAll<string>().as('uses'), eb.fn.sum<string>('discount_amount').as('discount'), eb.fn.max('application_date').as('last')])
+    .select((eb) => [
+      eb.fn.countAll<string>().as('uses'),
+      eb.fn.sum<string>('discount_amount').as('discount'),
+      eb.fn.max('application_date').as('last'),
+    ])
     .where('pricing_rule', '=', name)
     .executeTakeFirstOrThrow();
-  return { rule: name, usage_count: Number(row.uses), total_discount_given: show(String(row.discount ?? '0')), last_applied: row.last ? new Date(row.last as Date).toISOString() : null };
+  return {
+    rule: name,
+    usage_count: Number(row.uses),
+    total_discount_given: show(String(row.discount ?? '0')),
+    last_applied: row.last ? new Date(row.last as Date).toISOString() : null,
+  };
 }

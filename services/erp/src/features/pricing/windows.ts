@@ -37,5 +37,11 @@ export function withinFestival(rule: Pick<PricingRule, 'festival_from' | 'festiv
 }
 
 export function withinWindows(rule: PricingRule, at: number, local: LocalParts): boolean {
-  return withinValidity(rule, at) && withinWeekdays(rule, local) && withinTimeOfDay(rule, local) && withinSeason(rule, local) && withinFestival(rule, local);
+  return (
+    withinValidity(rule, at) &&
+    withinWeekdays(rule, local) &&
+    withinTimeOfDay(rule, local) &&
+    withinSeason(rule, local) &&
+    withinFestival(rule, local)
+  );
 }

@@ -41,11 +41,14 @@ const CUSTOMER_KEYS = CUSTOMER_FIELDS.map((field) => field.name);
 export const personalData: PersonalDataDeclaration = {
   service: 'erp',
   tables: [
-    ...DOCUMENT_TABLES.map(
-      (table): PersonalTable =>
-        table === 'tabCustomer'
-          ? { table, owner: { columns: ['name'], erase: 'pseudonymise', fields: CUSTOMER_FIELDS }, actors: [{ name: 'owner' }, { name: 'modified_by' }] }
-          : { table, actors: [{ name: 'owner' }, { name: 'modified_by' }] },
+    ...DOCUMENT_TABLES.map((table): PersonalTable =>
+      table === 'tabCustomer'
+        ? {
+            table,
+            owner: { columns: ['name'], erase: 'pseudonymise', fields: CUSTOMER_FIELDS },
+            actors: [{ name: 'owner' }, { name: 'modified_by' }],
+          }
+        : { table, actors: [{ name: 'owner' }, { name: 'modified_by' }] },
     ),
     ...platformPersonalTables(CUSTOMER_KEYS),
     // A customer event carries a copy of the customer record.

@@ -52,7 +52,12 @@ export function today(deps: ErpDeps): string {
 
 /** Takes the customer's row lock for the rest of the transaction (the per-customer serialisation point). */
 export async function lockCustomer(trx: Kysely<ErpDatabase>, customer: string) {
-  const row = await trx.selectFrom('tabCustomer').select(['name', 'credit_limit', 'disabled']).where('name', '=', customer).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('tabCustomer')
+    .select(['name', 'credit_limit', 'disabled'])
+    .where('name', '=', customer)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw ErpError.CUSTOMER_NOT_FOUND(`customer ${customer} not found`);
   return row;
 }
@@ -99,14 +104,24 @@ export async function customerAssignments(db: Kysely<ErpDatabase>, customer: str
 }
 
 /** Assigns inside the caller's transaction; the caller has locked the customer. */
-export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, customer: { name: string; credit_limit: string }, input: AssignInput, actor: Actor) {
+export async function assignLocked(
+  trx: Kysely<ErpDatabase>,
+  deps: ErpDeps,
+  customer: { name: string; credit_limit: string },
+  input: AssignInput,
+  actor: Actor,
+) {
   const day = today(deps);
   const segment = await getSegment(trx, input.segment);
   if (Number(segment.is_active) !== 1) throw ErpError.SEGMENT_INACTIVE(`segment ${segment.segment_code} is not active`);
   const assignmentDate = input.assignment_date ?? day;
   const from = input.effective_from ?? assignmentDate;
   const to = input.effective_to ?? null;
-  for (const [label, value] of [['assignment_date', assignmentDate], ['effective_from', from], ['effective_to', to]] as const) {
+  for (const [label, value] of [
+    ['assignment_date', assignmentDate],
+    ['effective_from', from],
+    ['effective_to', to],
+  ] as const) {
     if (value !== null && !isIsoDate(value)) throw ErpError.ASSIGNMENT_DATES_INVALID(`${label} ${value} is not a calendar date`);
   }
   if (from < assignmentDate) throw ErpError.ASSIGNMENT_DATES_INVALID('effective_from must not be before assignment_date');
@@ -131,7 +146,7 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
       input.replace_current === true &&
       clashing.length === 1 &&
       intervalOf(clashing[0]!).from < from &&
-      (to === null || (intervalOf(clashing[0]!).to === null) || intervalOf(clashing[0]!).to! >= from);
+      (to === null || intervalOf(clashing[0]!).to === null || intervalOf(clashing[0]!).to! >= from);
     if (clashing.length > 0 && !replaceable) {
       throw ErpError.PRIMARY_SEGMENT_OVERLAP(`customer ${customer.name} already has a primary segment in force for part of that period`, {
         details: { conflicting: clashing.map((row) => ({ name: row.name, segment: row.segment_code, ...intervalOf(row) })) },
@@ -141,18 +156,29 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
       const old = clashing[0]!;
       const oldEnd = intervalOf(old).to;
       if (to !== null && oldEnd !== null && oldEnd > to) {
-        throw ErpError.PRIMARY_SEGMENT_OVERLAP('the current primary outlasts the new one; end it explicitly first', { details: { conflicting: old.name } });
+        throw ErpError.PRIMARY_SEGMENT_OVERLAP('the current primary outlasts the new one; end it explicitly first', {
+          details: { conflicting: old.name },
+        });
       }
       superseded = old.name;
       await trx
         .updateTable(TABLE)
-        .set({ effective_to: from, superseded_by: name, ...(from <= day ? { status: 'Inactive' } : {}), ...touched(deps.clock.now(), actor.user) })
+        .set({
+          effective_to: from,
+          superseded_by: name,
+          ...(from <= day ? { status: 'Inactive' } : {}),
+          ...touched(deps.clock.now(), actor.user),
+        })
         .where('name', '=', old.name)
         .execute();
     }
   }
   const reviewDays = segment.review_frequency_days ?? deps.config.SEGMENT_REVIEW_DAYS;
-  const metrics = await trx.selectFrom('tabHD Customer Metrics').select('annual_purchase').where('customer', '=', customer.name).executeTakeFirst();
+  const metrics = await trx
+    .selectFrom('tabHD Customer Metrics')
+    .select('annual_purchase')
+    .where('customer', '=', customer.name)
+    .executeTakeFirst();
   try {
     await trx
       .insertInto(TABLE)
@@ -176,14 +202,20 @@ export async function assignLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, cust
       })
       .execute();
   } catch (error) {
-    if (dbErrorKind(error) === 'unique') throw ErpError.ASSIGNMENT_OVERLAP(`customer ${customer.name} already has segment ${segment.segment_code} from ${from}`);
+    if (dbErrorKind(error) === 'unique')
+      throw ErpError.ASSIGNMENT_OVERLAP(`customer ${customer.name} already has segment ${segment.segment_code} from ${from}`);
     throw error;
   }
   const row = await selectAssignments(trx).where('a.name', '=', name).executeTakeFirstOrThrow();
   const out = toAssignmentOut(row, deps.dialect, day);
   await emit(
     trx,
-    { type: 'erp.customer.segment_assigned', aggregateType: 'customer', aggregateId: customer.name, payload: { ...out, supersedes: superseded ?? null } },
+    {
+      type: 'erp.customer.segment_assigned',
+      aggregateType: 'customer',
+      aggregateId: customer.name,
+      payload: { ...out, supersedes: superseded ?? null },
+    },
     actor,
     deps.clock.now(),
   );
@@ -196,7 +228,14 @@ export async function assignSegment(deps: ErpDeps, customerName: string, input: 
 }
 
 /** Ends an assignment inside the caller's transaction (customer locked). */
-export async function endLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, customer: string, assignment: string, input: { effective_to?: string; reason?: string }, actor: Actor) {
+export async function endLocked(
+  trx: Kysely<ErpDatabase>,
+  deps: ErpDeps,
+  customer: string,
+  assignment: string,
+  input: { effective_to?: string; reason?: string },
+  actor: Actor,
+) {
   const day = today(deps);
   const row = await selectAssignments(trx).where('a.name', '=', assignment).where('a.customer', '=', customer).executeTakeFirst();
   if (!row) throw ErpError.ASSIGNMENT_NOT_FOUND(`assignment ${assignment} of ${customer} not found`);
@@ -210,16 +249,32 @@ export async function endLocked(trx: Kysely<ErpDatabase>, deps: ErpDeps, custome
   await trx
     .updateTable(TABLE)
     // An end in the future is a scheduled end: the assignment stays Active until then.
-    .set({ effective_to: end, ...(end <= day ? { status: 'Inactive' } : {}), ...(input.reason ? { assignment_notes: input.reason } : {}), ...touched(deps.clock.now(), actor.user) })
+    .set({
+      effective_to: end,
+      ...(end <= day ? { status: 'Inactive' } : {}),
+      ...(input.reason ? { assignment_notes: input.reason } : {}),
+      ...touched(deps.clock.now(), actor.user),
+    })
     .where('name', '=', assignment)
     .execute();
   const updated = await selectAssignments(trx).where('a.name', '=', assignment).executeTakeFirstOrThrow();
   const out = toAssignmentOut(updated, deps.dialect, day);
-  await emit(trx, { type: 'erp.customer.segment_ended', aggregateType: 'customer', aggregateId: customer, payload: out }, actor, deps.clock.now());
+  await emit(
+    trx,
+    { type: 'erp.customer.segment_ended', aggregateType: 'customer', aggregateId: customer, payload: out },
+    actor,
+    deps.clock.now(),
+  );
   return out;
 }
 
-export async function endAssignment(deps: ErpDeps, customer: string, assignment: string, input: { effective_to?: string; reason?: string }, actor: Actor) {
+export async function endAssignment(
+  deps: ErpDeps,
+  customer: string,
+  assignment: string,
+  input: { effective_to?: string; reason?: string },
+  actor: Actor,
+) {
   const out = await runCommand(deps, actor, async (trx) => {
     await lockCustomer(trx, customer);
     return endLocked(trx, deps, customer, assignment, input, actor);
@@ -233,7 +288,9 @@ export async function listAssignments(deps: ErpDeps, customer: string, query: { 
   const day = today(deps);
   const rows = (await customerAssignments(deps.db, customer)).map((row) => toAssignmentOut(row, deps.dialect, day));
   return rows.filter(
-    (row) => (query.as_of === undefined || inForce({ from: row.effective_from, to: row.effective_to }, query.as_of)) && (!query.primary_only || row.is_primary),
+    (row) =>
+      (query.as_of === undefined || inForce({ from: row.effective_from, to: row.effective_to }, query.as_of)) &&
+      (!query.primary_only || row.is_primary),
   );
 }
 
@@ -249,5 +306,10 @@ export async function segmentsInForce(db: Kysely<ErpDatabase>, dialect: ErpDeps[
     .execute();
   return rows
     .filter((row) => inForce({ from: isoDate(row.effective_from), to: isoDateOrNull(row.effective_to) }, day))
-    .map((row) => ({ name: row.customer_segment, code: row.segment_code, primary: Number(row.is_primary) === 1, priority_level: Number(row.priority_level) }));
+    .map((row) => ({
+      name: row.customer_segment,
+      code: row.segment_code,
+      primary: Number(row.is_primary) === 1,
+      priority_level: Number(row.priority_level),
+    }));
 }

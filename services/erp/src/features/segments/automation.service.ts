@@ -12,7 +12,11 @@ import { getSegment } from './segments.service.js';
 type Segment = Selectable<SegmentTable>;
 
 /** Facts a rule is evaluated on, read under the caller's transaction. */
-export async function customerFacts(db: Kysely<ErpDatabase>, deps: ErpDeps, customer: string): Promise<(CustomerFacts & { disabled: boolean }) | undefined> {
+export async function customerFacts(
+  db: Kysely<ErpDatabase>,
+  deps: ErpDeps,
+  customer: string,
+): Promise<(CustomerFacts & { disabled: boolean }) | undefined> {
   const row = await db
     .selectFrom('tabCustomer as c')
     .leftJoin('tabHD Customer Metrics as m', 'm.customer', 'c.name')
@@ -74,7 +78,14 @@ export async function autoAssign(deps: ErpDeps, segmentName: string, actor: Acto
         trx,
         deps,
         customer,
-        { segment: segment.name, is_primary: makePrimary, effective_from: from, assignment_type: 'Auto', assignment_reason: 'auto-assignment rules matched', replace_current: makePrimary && !!primary },
+        {
+          segment: segment.name,
+          is_primary: makePrimary,
+          effective_from: from,
+          assignment_type: 'Auto',
+          assignment_reason: 'auto-assignment rules matched',
+          replace_current: makePrimary && !!primary,
+        },
         actor,
       );
       return { customer: name, segment: segment.name, assignment: out.name, is_primary: out.is_primary };
@@ -100,7 +111,11 @@ export interface ReviewResult {
  * demotion segment or leaves. Segments without rules need a person: the
  * assignment becomes Pending Review.
  */
-export async function reviewAssignments(deps: ErpDeps, input: { customer?: string; due_only?: boolean }, actor: Actor): Promise<ReviewResult[]> {
+export async function reviewAssignments(
+  deps: ErpDeps,
+  input: { customer?: string; due_only?: boolean },
+  actor: Actor,
+): Promise<ReviewResult[]> {
   const day = today(deps);
   let query = deps.db
     .selectFrom('tabHD Customer Segment Assignment')
@@ -119,22 +134,43 @@ export async function reviewAssignments(deps: ErpDeps, input: { customer?: strin
   return results;
 }
 
-async function reviewOne(trx: Transaction<ErpDatabase>, deps: ErpDeps, customerName: string, assignmentName: string, day: string, actor: Actor): Promise<ReviewResult | undefined> {
+async function reviewOne(
+  trx: Transaction<ErpDatabase>,
+  deps: ErpDeps,
+  customerName: string,
+  assignmentName: string,
+  day: string,
+  actor: Actor,
+): Promise<ReviewResult | undefined> {
   const customer = await lockCustomer(trx, customerName);
-  const assignment = await trx.selectFrom('tabHD Customer Segment Assignment').selectAll().where('name', '=', assignmentName).executeTakeFirst();
+  const assignment = await trx
+    .selectFrom('tabHD Customer Segment Assignment')
+    .selectAll()
+    .where('name', '=', assignmentName)
+    .executeTakeFirst();
   if (!assignment || !['Active', 'Pending Review'].includes(assignment.status)) return undefined;
   const segment = await getSegment(trx, assignment.customer_segment);
   const facts = await customerFacts(trx, deps, customerName);
   const base = { customer: customerName, assignment: assignmentName, segment: segment.name };
   if (!facts) return undefined;
   if (!segment.auto_assignment_rules) {
-    await trx.updateTable('tabHD Customer Segment Assignment').set({ status: 'Pending Review', ...touched(deps.clock.now(), actor.user) }).where('name', '=', assignmentName).execute();
+    await trx
+      .updateTable('tabHD Customer Segment Assignment')
+      .set({ status: 'Pending Review', ...touched(deps.clock.now(), actor.user) })
+      .where('name', '=', assignmentName)
+      .execute();
     return { ...base, action: 'pending_review' };
   }
   const isPrimary = Number(assignment.is_primary) === 1;
   const moveTo = async (target: string, type: 'Upgraded' | 'Downgraded') => {
     await endLocked(trx, deps, customerName, assignmentName, { effective_to: day, reason: `review: ${type.toLowerCase()}` }, actor);
-    const created = await assignLocked(trx, deps, customer, { segment: target, is_primary: isPrimary, effective_from: day, assignment_type: type, assignment_reason: 'segment review' }, actor);
+    const created = await assignLocked(
+      trx,
+      deps,
+      customer,
+      { segment: target, is_primary: isPrimary, effective_from: day, assignment_type: type, assignment_reason: 'segment review' },
+      actor,
+    );
     return created.name;
   };
   // Escalation first: a customer who has outgrown the segment's band moves up rather than down.
@@ -159,20 +195,51 @@ async function reviewOne(trx: Transaction<ErpDatabase>, deps: ErpDeps, customerN
   return { ...base, action: 'deactivated' };
 }
 
-export async function putMetrics(deps: ErpDeps, customer: string, input: { annual_purchase: string; total_orders: number; last_order_date?: string | null }, actor: Actor) {
+export async function putMetrics(
+  deps: ErpDeps,
+  customer: string,
+  input: { annual_purchase: string; total_orders: number; last_order_date?: string | null },
+  actor: Actor,
+) {
   await runCommand(deps, actor, async (trx) => {
     await lockCustomer(trx, customer);
     const now = deps.clock.now();
-    const values = { annual_purchase: input.annual_purchase, total_orders: input.total_orders, last_order_date: input.last_order_date ?? null };
-    const updated = await trx.updateTable('tabHD Customer Metrics').set({ ...values, ...touched(now, actor.user) }).where('customer', '=', customer).executeTakeFirst();
+    const values = {
+      annual_purchase: input.annual_purchase,
+      total_orders: input.total_orders,
+      last_order_date: input.last_order_date ?? null,
+    };
+    const updated = await trx
+      .updateTable('tabHD Customer Metrics')
+      .set({ ...values, ...touched(now, actor.user) })
+      .where('customer', '=', customer)
+      .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) {
       const at = new Date(now);
       await trx
         .insertInto('tabHD Customer Metrics')
-        .values({ name: customer, creation: at, modified: at, owner: actor.user ?? null, modified_by: actor.user ?? null, customer, ...values })
+        .values({
+          name: customer,
+          creation: at,
+          modified: at,
+          owner: actor.user ?? null,
+          modified_by: actor.user ?? null,
+          customer,
+          ...values,
+        })
         .execute();
     }
-    await emit(trx, { type: 'erp.customer.metrics_updated', aggregateType: 'customer', aggregateId: customer, payload: { customer, ...values } }, actor, now);
+    await emit(
+      trx,
+      { type: 'erp.customer.metrics_updated', aggregateType: 'customer', aggregateId: customer, payload: { customer, ...values } },
+      actor,
+      now,
+    );
   });
-  return { customer, annual_purchase: input.annual_purchase, total_orders: input.total_orders, last_order_date: input.last_order_date ?? null };
+  return {
+    customer,
+    annual_purchase: input.annual_purchase,
+    total_orders: input.total_orders,
+    last_order_date: input.last_order_date ?? null,
+  };
 }

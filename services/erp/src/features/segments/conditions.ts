@@ -59,7 +59,8 @@ export function parseRules(input: unknown): AssignmentRules {
       fail('not valid JSON');
     }
   }
-  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as AssignmentRules).conditions)) fail('expected {"conditions":[…],"logic":"AND"|"OR"}');
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as AssignmentRules).conditions))
+    fail('expected {"conditions":[…],"logic":"AND"|"OR"}');
   const { conditions, logic = 'AND' } = raw as { conditions: unknown[]; logic?: unknown };
   if (logic !== 'AND' && logic !== 'OR') fail('logic must be AND or OR');
   if (conditions.length === 0 || conditions.length > 20) fail('1 to 20 conditions');
@@ -76,7 +77,8 @@ export function parseRules(input: unknown): AssignmentRules {
       if (!Array.isArray(value) || value.length !== 2) fail('BETWEEN needs [low, high]');
       return { field: f, operator, value: value.map((v) => checkScalar(f, v)) };
     }
-    if ((operator === '>=' || operator === '<=') && !NUMERIC.includes(f) && f !== 'creation_date') fail(`${operator} needs a numeric or date field`);
+    if ((operator === '>=' || operator === '<=') && !NUMERIC.includes(f) && f !== 'creation_date')
+      fail(`${operator} needs a numeric or date field`);
     return { field: f, operator: operator as Operator, value: checkScalar(f, value) };
   });
   return { conditions: parsed, logic };

@@ -27,17 +27,25 @@ const CustomerChildParams = Type.Object({ name: DocName(), child: DocName() });
 
 export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['segments'];
-  app.post('/segments', { schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await createSegment(deps, request.body, actorOf(request, deps))),
+  app.post(
+    '/segments',
+    { schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } } },
+    async (request, reply) => reply.code(201).send(await createSegment(deps, request.body, actorOf(request, deps))),
   );
-  app.get('/segments', { schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } } }, async (request) =>
-    listSegments(deps.db, request.query),
+  app.get(
+    '/segments',
+    { schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } } },
+    async (request) => listSegments(deps.db, request.query),
   );
-  app.get('/segments/:name', { schema: { tags, summary: 'Get a segment by name or code', params: NameParams, response: { 200: SegmentOut, ...errors } } }, async (request) =>
-    toSegmentOut(await getSegment(deps.db, request.params.name)),
+  app.get(
+    '/segments/:name',
+    { schema: { tags, summary: 'Get a segment by name or code', params: NameParams, response: { 200: SegmentOut, ...errors } } },
+    async (request) => toSegmentOut(await getSegment(deps.db, request.params.name)),
   );
-  app.patch('/segments/:name', { schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } } }, async (request) =>
-    updateSegment(deps, request.params.name, request.body, actorOf(request, deps)),
+  app.patch(
+    '/segments/:name',
+    { schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } } },
+    async (request) => updateSegment(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post(
     '/segments/:name/auto-assign',
@@ -46,7 +54,14 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
         tags,
         summary: 'Assign every qualifying customer to this segment by its rules',
         params: NameParams,
-        response: { 200: Type.Object({ assigned: Type.Array(Type.Object({ customer: Type.String(), segment: Type.String(), assignment: Type.String(), is_primary: Type.Boolean() })) }), ...errors },
+        response: {
+          200: Type.Object({
+            assigned: Type.Array(
+              Type.Object({ customer: Type.String(), segment: Type.String(), assignment: Type.String(), is_primary: Type.Boolean() }),
+            ),
+          }),
+          ...errors,
+        },
       },
     },
     async (request) => ({ assigned: await autoAssign(deps, request.params.name, actorOf(request, deps)) }),
@@ -81,12 +96,28 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   const ctags = ['customer segments'];
   app.post(
     '/customers/:name/segments',
-    { schema: { tags: ctags, summary: 'Assign a segment (effective-dated; one primary in force at a time)', params: NameParams, body: AssignBody, response: { 201: AssignmentOut, ...errors } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'Assign a segment (effective-dated; one primary in force at a time)',
+        params: NameParams,
+        body: AssignBody,
+        response: { 201: AssignmentOut, ...errors },
+      },
+    },
     async (request, reply) => reply.code(201).send(await assignSegment(deps, request.params.name, request.body, actorOf(request, deps))),
   );
   app.get(
     '/customers/:name/segments',
-    { schema: { tags: ctags, summary: 'Assignment history, or the assignments in force on as_of', params: NameParams, querystring: AssignmentListQuery, response: { 200: Type.Object({ data: Type.Array(AssignmentOut) }), ...errors } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'Assignment history, or the assignments in force on as_of',
+        params: NameParams,
+        querystring: AssignmentListQuery,
+        response: { 200: Type.Object({ data: Type.Array(AssignmentOut) }), ...errors },
+      },
+    },
     async (request) => ({ data: await listAssignments(deps, request.params.name, request.query) }),
   );
   app.get(
@@ -101,7 +132,12 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
           200: Type.Object({
             assignment: AssignmentOut,
             segment: SegmentOut,
-            benefits: Type.Object({ discount_percentage: Type.String(), credit_limit: Type.String(), payment_terms: Type.Union([Type.String(), Type.Null()]), default_price_list: Type.Union([Type.String(), Type.Null()]) }),
+            benefits: Type.Object({
+              discount_percentage: Type.String(),
+              credit_limit: Type.String(),
+              payment_terms: Type.Union([Type.String(), Type.Null()]),
+              default_price_list: Type.Union([Type.String(), Type.Null()]),
+            }),
           }),
           ...errors,
         },
@@ -112,7 +148,11 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
       const [assignment] = await listAssignments(deps, request.params.name, { as_of: asOf, primary_only: true });
       if (!assignment) throw ErpError.ASSIGNMENT_NOT_FOUND(`customer ${request.params.name} has no primary segment on ${asOf}`);
       const segment = await getSegment(deps.db, assignment.customer_segment);
-      const customer = await deps.db.selectFrom('tabCustomer').select('credit_limit').where('name', '=', request.params.name).executeTakeFirstOrThrow();
+      const customer = await deps.db
+        .selectFrom('tabCustomer')
+        .select('credit_limit')
+        .where('name', '=', request.params.name)
+        .executeTakeFirstOrThrow();
       return {
         assignment,
         segment: toSegmentOut(segment),
@@ -127,28 +167,76 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   app.post(
     '/customers/:name/segments/:child/end',
-    { schema: { tags: ctags, summary: 'End (deactivate) an assignment; history is kept', params: CustomerChildParams, body: EndBody, response: { 200: AssignmentOut, ...errors } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'End (deactivate) an assignment; history is kept',
+        params: CustomerChildParams,
+        body: EndBody,
+        response: { 200: AssignmentOut, ...errors },
+      },
+    },
     async (request) => endAssignment(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
   );
   app.put(
     '/customers/:name/metrics',
-    { schema: { tags: ctags, summary: 'Purchase metrics the auto-assignment rules read', params: NameParams, body: MetricsBody, response: { 200: Type.Object({ customer: Type.String(), annual_purchase: Type.String(), total_orders: Type.Integer(), last_order_date: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'Purchase metrics the auto-assignment rules read',
+        params: NameParams,
+        body: MetricsBody,
+        response: {
+          200: Type.Object({
+            customer: Type.String(),
+            annual_purchase: Type.String(),
+            total_orders: Type.Integer(),
+            last_order_date: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errors,
+        },
+      },
+    },
     async (request) => putMetrics(deps, request.params.name, request.body as Static<typeof MetricsBody>, actorOf(request, deps)),
   );
 
   app.post(
     '/customers/:name/territories',
-    { schema: { tags: ctags, summary: 'Map a customer to a territory', params: NameParams, body: TerritoryBody, response: { 201: TerritoryOut, ...errors } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'Map a customer to a territory',
+        params: NameParams,
+        body: TerritoryBody,
+        response: { 201: TerritoryOut, ...errors },
+      },
+    },
     async (request, reply) => reply.code(201).send(await mapTerritory(deps, request.params.name, request.body, actorOf(request, deps))),
   );
   app.get(
     '/customers/:name/territories',
-    { schema: { tags: ctags, summary: 'Territory mappings (all, or in force on as_of)', params: NameParams, querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }), response: { 200: Type.Object({ data: Type.Array(TerritoryOut) }) } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'Territory mappings (all, or in force on as_of)',
+        params: NameParams,
+        querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }),
+        response: { 200: Type.Object({ data: Type.Array(TerritoryOut) }) },
+      },
+    },
     async (request) => ({ data: await listTerritories(deps, request.params.name, request.query.as_of) }),
   );
   app.post(
     '/customers/:name/territories/:child/end',
-    { schema: { tags: ctags, summary: 'End a territory mapping', params: CustomerChildParams, body: EndBody, response: { 200: TerritoryOut, ...errors } } },
+    {
+      schema: {
+        tags: ctags,
+        summary: 'End a territory mapping',
+        params: CustomerChildParams,
+        body: EndBody,
+        response: { 200: TerritoryOut, ...errors },
+      },
+    },
     async (request) => endTerritory(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
   );
 }

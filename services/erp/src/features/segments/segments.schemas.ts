@@ -1,7 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import { DocName, IsoDate, NonNegativeDecimal, Nullable, Paging } from '../../shared/schemas.js';
 
-export const SEGMENT_TYPES = ['geographic', 'demographic', 'behavioral', 'psychographic', 'seasonal', 'volume_based', 'value_based', 'loyalty_based', 'custom'] as const;
+export const SEGMENT_TYPES = [
+  'geographic',
+  'demographic',
+  'behavioral',
+  'psychographic',
+  'seasonal',
+  'volume_based',
+  'value_based',
+  'loyalty_based',
+  'custom',
+] as const;
 export const ASSIGNMENT_TYPES = ['Manual', 'Auto', 'Upgraded', 'Downgraded'] as const;
 
 const Text140 = Type.String({ minLength: 1, maxLength: 140 });
@@ -25,14 +35,18 @@ export const SegmentFields = Type.Object({
   special_pricing_enabled: Type.Optional(Type.Boolean()),
   min_annual_purchase: Type.Optional(Nullable(NonNegativeDecimal())),
   auto_assignment_enabled: Type.Optional(Type.Boolean()),
-  auto_assignment_rules: Type.Optional(Nullable(Type.Unknown({ description: '{"conditions":[{"field","operator","value"}],"logic":"AND"|"OR"}' }))),
+  auto_assignment_rules: Type.Optional(
+    Nullable(Type.Unknown({ description: '{"conditions":[{"field","operator","value"}],"logic":"AND"|"OR"}' })),
+  ),
   escalation_segment: Type.Optional(Nullable(Text140)),
   demotion_segment: Type.Optional(Nullable(Text140)),
   review_frequency_days: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3650 }))),
   segment_notes: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
 });
 
-export const SegmentCreate = Type.Composite([Type.Object({ name: Type.Optional(DocName()) }), SegmentFields], { additionalProperties: false });
+export const SegmentCreate = Type.Composite([Type.Object({ name: Type.Optional(DocName()) }), SegmentFields], {
+  additionalProperties: false,
+});
 export const SegmentPatch = Type.Partial(Type.Omit(SegmentFields, ['segment_code']), { additionalProperties: false, minProperties: 1 });
 
 export const SegmentOut = Type.Object({
@@ -79,14 +93,20 @@ export const AssignBody = Type.Object(
     assignment_reason: Type.Optional(Type.String({ maxLength: 200 })),
     assignment_notes: Type.Optional(Type.String({ maxLength: 5000 })),
     replace_current: Type.Optional(
-      Type.Boolean({ default: false, description: 'end the open-ended primary in force before effective_from at effective_from instead of refusing' }),
+      Type.Boolean({
+        default: false,
+        description: 'end the open-ended primary in force before effective_from at effective_from instead of refusing',
+      }),
     ),
   },
   { additionalProperties: false },
 );
 
 export const EndBody = Type.Object(
-  { effective_to: Type.Optional(IsoDate({ description: 'exclusive end; defaults to today' })), reason: Type.Optional(Type.String({ maxLength: 200 })) },
+  {
+    effective_to: Type.Optional(IsoDate({ description: 'exclusive end; defaults to today' })),
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 );
 
@@ -145,7 +165,11 @@ export const TerritoryOut = Type.Object({
 });
 
 export const MetricsBody = Type.Object(
-  { annual_purchase: NonNegativeDecimal(), total_orders: Type.Integer({ minimum: 0 }), last_order_date: Type.Optional(Nullable(IsoDate())) },
+  {
+    annual_purchase: NonNegativeDecimal(),
+    total_orders: Type.Integer({ minimum: 0 }),
+    last_order_date: Type.Optional(Nullable(IsoDate())),
+  },
   { additionalProperties: false },
 );
 

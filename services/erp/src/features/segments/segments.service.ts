@@ -86,14 +86,22 @@ export async function createSegment(deps: ErpDeps, body: Record<string, unknown>
   await checkLinks(deps.db, name, body);
   const row = await runCommand(deps, actor, async (trx) => {
     try {
-      await trx.insertInto(TABLE).values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as Insertable<SegmentTable>) }).execute();
+      await trx
+        .insertInto(TABLE)
+        .values({ ...newDoc(name, now, actor.user), ...(columnsOf(body) as Insertable<SegmentTable>) })
+        .execute();
     } catch (error) {
       if (dbErrorKind(error) === 'unique') throw ErpError.SEGMENT_EXISTS(`segment ${name} / ${String(body.segment_code)} already exists`);
       throw error;
     }
     const created = await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow();
     await syncSegmentRule(trx, deps, created, actor);
-    await emit(trx, { type: 'erp.segment.created', aggregateType: 'customer_segment', aggregateId: name, payload: toSegmentOut(created) }, actor, now);
+    await emit(
+      trx,
+      { type: 'erp.segment.created', aggregateType: 'customer_segment', aggregateId: name, payload: toSegmentOut(created) },
+      actor,
+      now,
+    );
     return created;
   });
   return toSegmentOut(row);
@@ -105,20 +113,37 @@ export async function updateSegment(deps: ErpDeps, nameOrCode: string, body: Rec
   await checkLinks(deps.db, existing.name, merged);
   const now = deps.clock.now();
   const row = await runCommand(deps, actor, async (trx) => {
-    await trx.updateTable(TABLE).set({ ...(columnsOf(body) as Updateable<SegmentTable>), ...touched(now, actor.user) }).where('name', '=', existing.name).execute();
+    await trx
+      .updateTable(TABLE)
+      .set({ ...(columnsOf(body) as Updateable<SegmentTable>), ...touched(now, actor.user) })
+      .where('name', '=', existing.name)
+      .execute();
     const updated = await trx.selectFrom(TABLE).selectAll().where('name', '=', existing.name).executeTakeFirstOrThrow();
     await syncSegmentRule(trx, deps, updated, actor);
-    await emit(trx, { type: 'erp.segment.updated', aggregateType: 'customer_segment', aggregateId: existing.name, payload: toSegmentOut(updated) }, actor, now);
+    await emit(
+      trx,
+      { type: 'erp.segment.updated', aggregateType: 'customer_segment', aggregateId: existing.name, payload: toSegmentOut(updated) },
+      actor,
+      now,
+    );
     return updated;
   });
   return toSegmentOut(row);
 }
 
-export async function listSegments(db: Kysely<ErpDatabase>, query: { limit: number; offset: number; segment_type?: string; is_active?: boolean }) {
+export async function listSegments(
+  db: Kysely<ErpDatabase>,
+  query: { limit: number; offset: number; segment_type?: string; is_active?: boolean },
+) {
   let select = db.selectFrom(TABLE).selectAll();
   if (query.segment_type) select = select.where('segment_type', '=', query.segment_type);
   if (query.is_active !== undefined) select = select.where('is_active', '=', query.is_active ? 1 : 0);
-  const rows = await select.orderBy('priority_level').orderBy('name').limit(query.limit + 1).offset(query.offset).execute();
+  const rows = await select
+    .orderBy('priority_level')
+    .orderBy('name')
+    .limit(query.limit + 1)
+    .offset(query.offset)
+    .execute();
   return pageOf(rows.map(toSegmentOut), query.limit, query.offset);
 }
 
@@ -142,7 +167,11 @@ export function segmentRuleCode(segment: { segment_code: string }): string {
 async function syncSegmentRule(trx: Kysely<ErpDatabase>, deps: ErpDeps, segment: SegmentRow, actor: Actor): Promise<void> {
   const code = segmentRuleCode(segment);
   const wanted = Number(segment.is_active) === 1 && dec(segment.discount_percentage).gt(0);
-  const existing = await trx.selectFrom('tabHD Dynamic Pricing Rule').select(['name', 'valid_from']).where('name', '=', code).executeTakeFirst();
+  const existing = await trx
+    .selectFrom('tabHD Dynamic Pricing Rule')
+    .select(['name', 'valid_from'])
+    .where('name', '=', code)
+    .executeTakeFirst();
   if (!existing && !wanted) return;
   const current = existing ? await readRule(trx, deps, code) : undefined;
   const percentage = wanted ? dec(segment.discount_percentage).toFixed() : current!.discount_percentage;

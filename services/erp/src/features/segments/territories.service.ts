@@ -48,12 +48,19 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
     const existing = (await trx.selectFrom(TABLE).selectAll().where('customer', '=', customer).forUpdate().execute()).map((r) => toOut(r));
     const wanted = { from, to };
     const clash = existing.find(
-      (m) => overlaps({ from: m.effective_from, to: m.effective_to }, wanted) && (m.territory === input.territory || (input.is_primary === true && m.is_primary)),
+      (m) =>
+        overlaps({ from: m.effective_from, to: m.effective_to }, wanted) &&
+        (m.territory === input.territory || (input.is_primary === true && m.is_primary)),
     );
     if (clash) {
-      throw ErpError.TERRITORY_MAPPING_OVERLAP(clash.territory === input.territory ? `customer ${customer} is already mapped to ${input.territory} then` : `customer ${customer} already has a primary territory then`, {
-        details: { conflicting: clash.name },
-      });
+      throw ErpError.TERRITORY_MAPPING_OVERLAP(
+        clash.territory === input.territory
+          ? `customer ${customer} is already mapped to ${input.territory} then`
+          : `customer ${customer} already has a primary territory then`,
+        {
+          details: { conflicting: clash.name },
+        },
+      );
     }
     const name = generatedName('HD-CTM');
     try {
@@ -74,11 +81,17 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
         })
         .execute();
     } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw ErpError.TERRITORY_MAPPING_OVERLAP(`customer ${customer} is already mapped to ${input.territory} from ${from}`);
+      if (dbErrorKind(error) === 'unique')
+        throw ErpError.TERRITORY_MAPPING_OVERLAP(`customer ${customer} is already mapped to ${input.territory} from ${from}`);
       throw error;
     }
     const row = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow());
-    await emit(trx, { type: 'erp.customer.territory_mapped', aggregateType: 'customer', aggregateId: customer, payload: row }, actor, deps.clock.now());
+    await emit(
+      trx,
+      { type: 'erp.customer.territory_mapped', aggregateType: 'customer', aggregateId: customer, payload: row },
+      actor,
+      deps.clock.now(),
+    );
     return row;
   });
   return out;
@@ -93,16 +106,31 @@ export async function endTerritory(deps: ErpDeps, customer: string, mapping: str
     let end = input.effective_to ?? today(deps);
     if (end < current.effective_from) end = current.effective_from;
     if (current.effective_to !== null && current.effective_to < end) end = current.effective_to;
-    await trx.updateTable(TABLE).set({ effective_to: end, ...touched(deps.clock.now(), actor.user) }).where('name', '=', mapping).execute();
+    await trx
+      .updateTable(TABLE)
+      .set({ effective_to: end, ...touched(deps.clock.now(), actor.user) })
+      .where('name', '=', mapping)
+      .execute();
     const updated = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).executeTakeFirstOrThrow());
-    await emit(trx, { type: 'erp.customer.territory_ended', aggregateType: 'customer', aggregateId: customer, payload: updated }, actor, deps.clock.now());
+    await emit(
+      trx,
+      { type: 'erp.customer.territory_ended', aggregateType: 'customer', aggregateId: customer, payload: updated },
+      actor,
+      deps.clock.now(),
+    );
     return updated;
   });
   return out;
 }
 
 export async function listTerritories(deps: ErpDeps, customer: string, asOf?: string) {
-  const rows = await deps.db.selectFrom(TABLE).selectAll().where('customer', '=', customer).orderBy('effective_from', 'desc').orderBy('name').execute();
+  const rows = await deps.db
+    .selectFrom(TABLE)
+    .selectAll()
+    .where('customer', '=', customer)
+    .orderBy('effective_from', 'desc')
+    .orderBy('name')
+    .execute();
   return rows.map((r) => toOut(r)).filter((m) => asOf === undefined || inForce({ from: m.effective_from, to: m.effective_to }, asOf));
 }
 

@@ -17,7 +17,8 @@ export async function requireAdminCaller(deps: EdgeAuthDeps, request: FastifyReq
   request.edge.consumer = consumer;
   requireUser(consumer);
   await applyLimits(deps, request, reply, consumer);
-  if (!consumer.roles.some((role) => ADMIN_ROLES.includes(role))) throw GatewayError.ROLE_ACCESS_DENIED('The admin API needs the administrator role');
+  if (!consumer.roles.some((role) => ADMIN_ROLES.includes(role)))
+    throw GatewayError.ROLE_ACCESS_DENIED('The admin API needs the administrator role');
   if (consumer.scopes && !consumer.scopes.some((scope) => scope === '*' || scope === 'admin:*')) {
     throw GatewayError.SCOPE_ACCESS_DENIED('The credential lacks the admin scope');
   }

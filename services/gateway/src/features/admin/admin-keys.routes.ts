@@ -65,7 +65,12 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
       schema: {
         tags,
         summary: 'List API keys (never the secret)',
-        querystring: Type.Object({ ...Paging, userId: Type.Optional(Type.String()), serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({
+          ...Paging,
+          userId: Type.Optional(Type.String()),
+          serviceName: Type.Optional(Type.String()),
+          isActive: Type.Optional(Type.Boolean()),
+        }),
         response: { 200: Page(ApiKeySchema), ...errors },
       },
     },
@@ -133,7 +138,9 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 })),
-            ipAllowlist: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }), Type.Null()])),
+            ipAllowlist: Type.Optional(
+              Type.Union([Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }), Type.Null()]),
+            ),
             rateLimitTier: Type.Optional(Tier),
             expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
           },
@@ -154,7 +161,15 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.delete(
     '/api/v1/admin/api-keys/:keyId',
-    { config: { access: access.admin }, schema: { tags, summary: 'Revoke an API key (effective on the next request everywhere)', params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
+    {
+      config: { access: access.admin },
+      schema: {
+        tags,
+        summary: 'Revoke an API key (effective on the next request everywhere)',
+        params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const caller = adminOf(request);
       assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
@@ -206,14 +221,20 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
         tags,
         summary: 'Issue a replacement access key; the old one keeps working for graceSeconds',
         params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }),
-        body: Type.Optional(Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false })),
+        body: Type.Optional(
+          Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false }),
+        ),
         response: { 201: AccessKeySchema, ...errors },
       },
     },
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
-      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
+      assertMayManage(
+        caller.roles,
+        ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)),
+        `access key ${request.params.accessKeyId}`,
+      );
       const rotated = await deps.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
       return reply.code(201).send(rotated);
     },
@@ -221,10 +242,22 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.delete(
     '/api/v1/admin/access-keys/:accessKeyId',
-    { config: { access: access.admin }, schema: { tags, summary: 'Revoke an access key', params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }), response: { 204: Type.Null(), ...errors } } },
+    {
+      config: { access: access.admin },
+      schema: {
+        tags,
+        summary: 'Revoke an access key',
+        params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const caller = adminOf(request);
-      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)), `access key ${request.params.accessKeyId}`);
+      assertMayManage(
+        caller.roles,
+        ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)),
+        `access key ${request.params.accessKeyId}`,
+      );
       await deps.keys.revokeAccessKey(request.params.accessKeyId);
       return reply.code(204).send(null);
     },

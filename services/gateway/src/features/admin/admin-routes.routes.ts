@@ -48,7 +48,8 @@ function validateRoute(deps: AdminRouteDeps, input: Partial<RouteInput>): void {
   if (input.pathPattern) compilePattern(input.pathPattern);
   const urls = [...(input.upstreamUrl ? [input.upstreamUrl] : []), ...(input.upstreamServers ?? []).map((s) => s.url)];
   for (const url of urls) {
-    if (!url.startsWith('peer:') && !resolveUpstream(url, deps.peers)) throw GatewayError.INVALID_ROUTE(`Upstream "${url}" is not an http(s) URL or peer:<service>`);
+    if (!url.startsWith('peer:') && !resolveUpstream(url, deps.peers))
+      throw GatewayError.INVALID_ROUTE(`Upstream "${url}" is not an http(s) URL or peer:<service>`);
   }
   if (input.authorizationScopes) validateScopes(input.authorizationScopes);
   // What is forwarded is the upstream path template, or the client path when there is none.
@@ -64,7 +65,12 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
     '/api/v1/admin/routes',
     {
       config: { access: access.admin },
-      schema: { tags, summary: 'List routes', querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }), response: { 200: Page(Loose), ...errors } },
+      schema: {
+        tags,
+        summary: 'List routes',
+        querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
+        response: { 200: Page(Loose), ...errors },
+      },
     },
     async (request) => {
       const { page, limit, ...filters } = request.query;
@@ -75,7 +81,15 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.post(
     '/api/v1/admin/routes',
-    { config: { access: access.superAdmin }, schema: { tags, summary: 'Create a route; every replica picks it up without a restart', body: RouteBody, response: { 201: Loose, ...errors } } },
+    {
+      config: { access: access.superAdmin },
+      schema: {
+        tags,
+        summary: 'Create a route; every replica picks it up without a restart',
+        body: RouteBody,
+        response: { 201: Loose, ...errors },
+      },
+    },
     async (request, reply) => {
       const by = adminOf(request).userId;
       validateRoute(deps, request.body);
@@ -89,7 +103,13 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
     '/api/v1/admin/routes/:routeId',
     {
       config: { access: access.superAdmin },
-      schema: { tags, summary: 'Change a route (partial)', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), body: Type.Partial(RouteBody), response: { 200: Loose, ...errors } },
+      schema: {
+        tags,
+        summary: 'Change a route (partial)',
+        params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }),
+        body: Type.Partial(RouteBody),
+        response: { 200: Loose, ...errors },
+      },
     },
     async (request) => {
       const by = adminOf(request).userId;
@@ -103,9 +123,18 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.delete(
     '/api/v1/admin/routes/:routeId',
-    { config: { access: access.superAdmin }, schema: { tags, summary: 'Delete a route', params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } } },
+    {
+      config: { access: access.superAdmin },
+      schema: {
+        tags,
+        summary: 'Delete a route',
+        params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
-      if (!(await deps.routesRepo.remove(request.params.routeId))) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
+      if (!(await deps.routesRepo.remove(request.params.routeId)))
+        throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
       await deps.routeLoader.changed();
       return reply.code(204).send(null);
     },
@@ -162,13 +191,21 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.get(
     '/api/v1/admin/system/health',
-    { config: { access: access.admin }, schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } } },
+    {
+      config: { access: access.admin },
+      schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } },
+    },
     async () => {
       const database = await deps.database.ping().then(
         () => 'up',
         () => 'down',
       );
-      const redis = deps.redis ? await deps.redis.ping().then(() => 'up', () => 'down') : 'not configured';
+      const redis = deps.redis
+        ? await deps.redis.ping().then(
+            () => 'up',
+            () => 'down',
+          )
+        : 'not configured';
       return {
         database,
         redis,

@@ -20,7 +20,13 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
       schema: {
         tags,
         summary: 'List users (filters: role, isActive, userType, search)',
-        querystring: Type.Object({ ...Paging, role: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()), userType: Type.Optional(Type.String()), search: Type.Optional(Type.String({ maxLength: 100 })) }),
+        querystring: Type.Object({
+          ...Paging,
+          role: Type.Optional(Type.String()),
+          isActive: Type.Optional(Type.Boolean()),
+          userType: Type.Optional(Type.String()),
+          search: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
         response: { 200: Page(UserSchema), ...errors },
       },
     },
@@ -115,7 +121,15 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.post(
     '/api/v1/admin/users/:userId/revoke-tokens',
-    { config: { access: access.admin }, schema: { tags, summary: "Revoke every token of a user, on every replica", params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    {
+      config: { access: access.admin },
+      schema: {
+        tags,
+        summary: 'Revoke every token of a user, on every replica',
+        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }),
+        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+      },
+    },
     async (request) => {
       const caller = adminOf(request);
       assertMayManage(caller.roles, await deps.users.findById(request.params.userId), `user ${request.params.userId}`);
@@ -125,7 +139,15 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.post(
     '/api/v1/admin/tokens/:tokenId/revoke',
-    { config: { access: access.admin }, schema: { tags, summary: 'Revoke one token by its id (jti)', params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors } } },
+    {
+      config: { access: access.admin },
+      schema: {
+        tags,
+        summary: 'Revoke one token by its id (jti)',
+        params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }),
+        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+      },
+    },
     async (request) => {
       const caller = adminOf(request);
       const token = await deps.tokens.find(request.params.tokenId);
@@ -136,7 +158,14 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.post(
     '/api/v1/admin/signing-keys/rotate',
-    { config: { access: access.superAdmin }, schema: { tags, summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', response: { 200: Type.Object({ kid: Type.String() }), ...errors } } },
+    {
+      config: { access: access.superAdmin },
+      schema: {
+        tags,
+        summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)',
+        response: { 200: Type.Object({ kid: Type.String() }), ...errors },
+      },
+    },
     async () => {
       return { kid: await deps.signingKeys.rotate() };
     },

@@ -6,13 +6,26 @@ export const Paging = {
   page: Type.Integer({ minimum: 1, default: 1 }),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
 };
-export const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 429: errorResponseSchema };
+export const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  429: errorResponseSchema,
+};
 export const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
   Type.Object({ items: Type.Array(item), page: Type.Integer(), limit: Type.Integer(), total: Type.Integer() });
 export const Loose = Type.Object({}, { additionalProperties: true });
 export const tags = ['admin'];
 
-const Servers = Type.Array(Type.Object({ url: Type.String({ minLength: 1, maxLength: 500 }), weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }), { maxItems: 50 });
+const Servers = Type.Array(
+  Type.Object(
+    { url: Type.String({ minLength: 1, maxLength: 500 }), weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+    { additionalProperties: false },
+  ),
+  { maxItems: 50 },
+);
 const Strings = Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 }), Type.Null()]);
 
 export const RouteBody = Type.Object(
@@ -34,7 +47,17 @@ export const RouteBody = Type.Object(
     authorizationRoles: Type.Optional(Strings),
     authorizationScopes: Type.Optional(Strings),
     rateLimitOverride: Type.Optional(
-      Type.Union([Type.Object({ minute: Type.Optional(Type.Integer({ minimum: 0 })), hour: Type.Optional(Type.Integer({ minimum: 0 })), day: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }), Type.Null()]),
+      Type.Union([
+        Type.Object(
+          {
+            minute: Type.Optional(Type.Integer({ minimum: 0 })),
+            hour: Type.Optional(Type.Integer({ minimum: 0 })),
+            day: Type.Optional(Type.Integer({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
     ),
     corsOrigins: Type.Optional(Strings),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),

@@ -7,9 +7,29 @@ import { reducedRecord, sanitizeRecord } from './sanitize.js';
 export type { AuditRecord };
 
 const COLUMNS = [
-  'request_id', 'http_method', 'path', 'query_params', 'user_id', 'api_key_id', 'authentication_method', 'client_ip', 'user_agent',
-  'referer', 'matched_route_id', 'service_name', 'upstream_url', 'status_code', 'response_size_bytes', 'response_time_ms', 'error_code',
-  'decision', 'request_timestamp', 'response_timestamp', 'rate_limited', 'rate_limit_reason', 'cache_status',
+  'request_id',
+  'http_method',
+  'path',
+  'query_params',
+  'user_id',
+  'api_key_id',
+  'authentication_method',
+  'client_ip',
+  'user_agent',
+  'referer',
+  'matched_route_id',
+  'service_name',
+  'upstream_url',
+  'status_code',
+  'response_size_bytes',
+  'response_time_ms',
+  'error_code',
+  'decision',
+  'request_timestamp',
+  'response_timestamp',
+  'rate_limited',
+  'rate_limit_reason',
+  'cache_status',
 ] as const;
 
 /**
@@ -21,7 +41,9 @@ const COLUMNS = [
 async function insertBatch(db: Kysely<GatewayDatabase>, batch: AuditRecord[]): Promise<void> {
   const payload = JSON.stringify(batch);
   const columns = sql.raw(COLUMNS.join(', '));
-  await sql`insert into api_audit_logs (${columns}) select ${columns} from json_populate_recordset(null::api_audit_logs, ${payload}::json)`.execute(db);
+  await sql`insert into api_audit_logs (${columns}) select ${columns} from json_populate_recordset(null::api_audit_logs, ${payload}::json)`.execute(
+    db,
+  );
 }
 
 /**

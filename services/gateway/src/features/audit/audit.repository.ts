@@ -26,7 +26,13 @@ export class AuditRepository {
     if (filters.from) query = query.where('request_timestamp', '>=', new Date(filters.from));
     if (filters.to) query = query.where('request_timestamp', '<', new Date(filters.to));
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('request_timestamp', 'desc').orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
+      query
+        .selectAll()
+        .orderBy('request_timestamp', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset((page - 1) * limit)
+        .execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return {
@@ -65,7 +71,9 @@ export class AuditRepository {
       avg_response_time_ms: string;
       p95_response_time_ms: number;
       p99_response_time_ms: number;
-    }>`select * from view_api_usage_summary where ${serviceName ?? null}::text is null or service_name = ${serviceName ?? null} order by hour desc, service_name`.execute(this.db);
+    }>`select * from view_api_usage_summary where ${serviceName ?? null}::text is null or service_name = ${serviceName ?? null} order by hour desc, service_name`.execute(
+      this.db,
+    );
     return rows.rows.map((row) => ({
       hour: new Date(row.hour).toISOString(),
       serviceName: row.service_name,
@@ -80,7 +88,11 @@ export class AuditRepository {
   }
 
   async countSince(since: Date): Promise<number> {
-    const row = await this.db.selectFrom('api_audit_logs').select((eb) => eb.fn.countAll<string>().as('n')).where('request_timestamp', '>=', since).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('api_audit_logs')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('request_timestamp', '>=', since)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

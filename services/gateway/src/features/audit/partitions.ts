@@ -39,7 +39,9 @@ export async function maintainAuditPartitions(
     if (names.has(name)) continue;
     try {
       await sql
-        .raw(`create table if not exists ${name} partition of api_audit_logs for values from ('${from.toISOString()}') to ('${to.toISOString()}')`)
+        .raw(
+          `create table if not exists ${name} partition of api_audit_logs for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
+        )
         .execute(db);
       created.push(name);
     } catch (error) {

@@ -3,8 +3,20 @@ import type { AuditRecord } from './audit-record.js';
 
 /** Column widths of api_audit_logs: a longer value would fail the whole insert. */
 const WIDTHS: Partial<Record<keyof AuditRecord, number>> = {
-  request_id: 128, http_method: 10, path: 1000, user_id: 140, api_key_id: 64, authentication_method: 20, user_agent: 2000,
-  referer: 1000, service_name: 100, upstream_url: 500, error_code: 60, decision: 40, rate_limit_reason: 100, cache_status: 10,
+  request_id: 128,
+  http_method: 10,
+  path: 1000,
+  user_id: 140,
+  api_key_id: 64,
+  authentication_method: 20,
+  user_agent: 2000,
+  referer: 1000,
+  service_name: 100,
+  upstream_url: 500,
+  error_code: 60,
+  decision: 40,
+  rate_limit_reason: 100,
+  cache_status: 10,
 };
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const MAX_DEPTH = 4;
@@ -43,5 +55,12 @@ export function sanitizeRecord(record: AuditRecord): AuditRecord {
 /** The last resort for a row the table still refuses: who, when, what answer; the free text dropped. */
 export function reducedRecord(record: AuditRecord): AuditRecord {
   const clean = sanitizeRecord(record);
-  return { ...clean, query_params: null, user_agent: null, referer: null, path: cleanText(record.path, 200), client_ip: isIP(String(clean.client_ip)) ? clean.client_ip : '0.0.0.0' };
+  return {
+    ...clean,
+    query_params: null,
+    user_agent: null,
+    referer: null,
+    path: cleanText(record.path, 200),
+    client_ip: isIP(String(clean.client_ip)) ? clean.client_ip : '0.0.0.0',
+  };
 }

@@ -48,7 +48,13 @@ export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
       schema: {
         tags,
         summary: 'Log in with user name (or email) and password; returns an access and a refresh token',
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ ...TokenPair.properties, user: UserSchema }), ...errors },
       },
     },
@@ -109,7 +115,10 @@ export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
       schema: {
         tags,
         summary: 'Change the password; every token of the user is revoked at once',
-        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ revokedTokens: Type.Integer() }), ...errors },
       },
     },
@@ -119,7 +128,14 @@ export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
     },
   );
 
-  const jwks = { config: { access: access.public('public keys that verify access tokens') }, schema: { tags, summary: 'Public keys that verify access tokens (JWKS)', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } } };
+  const jwks = {
+    config: { access: access.public('public keys that verify access tokens') },
+    schema: {
+      tags,
+      summary: 'Public keys that verify access tokens (JWKS)',
+      response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+    },
+  };
   app.get('/api/v1/auth/jwks', jwks, async () => deps.signingKeys.jwks());
   app.get('/.well-known/jwks.json', jwks, async () => deps.signingKeys.jwks());
 }

@@ -136,18 +136,52 @@ export class AuthService {
     const accessId = randomUUID();
     const refreshId = randomUUID();
     const accessToken = await keys.sign(
-      { sub: user.user_id, jti: accessId, typ: 'access', username: user.username, role: user.role, tier: user.rate_limit_tier, sid: familyId },
+      {
+        sub: user.user_id,
+        jti: accessId,
+        typ: 'access',
+        username: user.username,
+        role: user.role,
+        tier: user.rate_limit_tier,
+        sid: familyId,
+      },
       settings.accessTtlSeconds,
     );
     const refreshToken = `${refreshId}.${randomBytes(32).toString('base64url')}`;
     await tokens.insert(
       [
-        { tokenId: accessId, userId: user.user_id, hash: sha256Hex(accessToken), type: 'access', familyId, issuedAt: now, expiresAt: new Date(now.getTime() + settings.accessTtlSeconds * 1000), clientIp: client.ip, userAgent: client.userAgent },
-        { tokenId: refreshId, userId: user.user_id, hash: sha256Hex(refreshToken), type: 'refresh', familyId, issuedAt: now, expiresAt: new Date(now.getTime() + settings.refreshTtlSeconds * 1000), clientIp: client.ip, userAgent: client.userAgent },
+        {
+          tokenId: accessId,
+          userId: user.user_id,
+          hash: sha256Hex(accessToken),
+          type: 'access',
+          familyId,
+          issuedAt: now,
+          expiresAt: new Date(now.getTime() + settings.accessTtlSeconds * 1000),
+          clientIp: client.ip,
+          userAgent: client.userAgent,
+        },
+        {
+          tokenId: refreshId,
+          userId: user.user_id,
+          hash: sha256Hex(refreshToken),
+          type: 'refresh',
+          familyId,
+          issuedAt: now,
+          expiresAt: new Date(now.getTime() + settings.refreshTtlSeconds * 1000),
+          clientIp: client.ip,
+          userAgent: client.userAgent,
+        },
       ],
       db,
     );
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: settings.accessTtlSeconds, refreshExpiresIn: settings.refreshTtlSeconds };
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: settings.accessTtlSeconds,
+      refreshExpiresIn: settings.refreshTtlSeconds,
+    };
   }
 
   /**

@@ -50,7 +50,12 @@ export class LoginGuard {
   }
 
   async state(account: string, ip: string, now: Date): Promise<LockState> {
-    const row = await this.db.selectFrom('login_failures').select('locked_until').where('account', '=', account).where('client_ip', '=', ip).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('login_failures')
+      .select('locked_until')
+      .where('account', '=', account)
+      .where('client_ip', '=', ip)
+      .executeTakeFirst();
     const until = row?.locked_until ? new Date(row.locked_until) : null;
     return until && until > now ? { locked: true, lockedUntil: until } : { locked: false, lockedUntil: null };
   }

@@ -51,7 +51,11 @@ export class PasswordHasher {
   }
 
   needsRehash(hash: string): boolean {
-    return argon2.needsRehash(hash, { memoryCost: this.policy.memoryCost, timeCost: this.policy.timeCost, parallelism: this.policy.parallelism });
+    return argon2.needsRehash(hash, {
+      memoryCost: this.policy.memoryCost,
+      timeCost: this.policy.timeCost,
+      parallelism: this.policy.parallelism,
+    });
   }
 
   /** Spends the same time as a real check, so an unknown user name is not revealed by speed. */

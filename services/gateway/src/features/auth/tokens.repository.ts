@@ -28,7 +28,11 @@ export class TokensRepository {
           token_hash: t.hash,
           token_type: t.type,
           family_id: t.familyId,
-          scope: JSON.stringify(t.type === 'access' ? { permissions: ['read', 'write'], resources: ['api'] } : { permissions: ['refresh'], resources: ['auth'] }),
+          scope: JSON.stringify(
+            t.type === 'access'
+              ? { permissions: ['read', 'write'], resources: ['api'] }
+              : { permissions: ['refresh'], resources: ['auth'] },
+          ),
           issued_at: t.issuedAt,
           expires_at: t.expiresAt,
           client_ip: t.clientIp,
@@ -43,16 +47,37 @@ export class TokensRepository {
   }
 
   /** What the per-request check needs: is this access token still good, and is its user. */
-  async accessStatus(tokenId: string): Promise<{ revoked: boolean; expiresAt: Date; userActive: boolean; familyId: string; role: string; tier: string; username: string } | undefined> {
+  async accessStatus(
+    tokenId: string,
+  ): Promise<
+    { revoked: boolean; expiresAt: Date; userActive: boolean; familyId: string; role: string; tier: string; username: string } | undefined
+  > {
     const row = await this.db
       .selectFrom('jwt_tokens')
       .innerJoin('api_users', 'api_users.user_id', 'jwt_tokens.user_id')
-      .select(['jwt_tokens.is_revoked', 'jwt_tokens.expires_at', 'jwt_tokens.family_id', 'api_users.is_active', 'api_users.api_access_enabled', 'api_users.role', 'api_users.rate_limit_tier', 'api_users.username'])
+      .select([
+        'jwt_tokens.is_revoked',
+        'jwt_tokens.expires_at',
+        'jwt_tokens.family_id',
+        'api_users.is_active',
+        'api_users.api_access_enabled',
+        'api_users.role',
+        'api_users.rate_limit_tier',
+        'api_users.username',
+      ])
       .where('jwt_tokens.token_id', '=', tokenId)
       .where('jwt_tokens.token_type', '=', 'access')
       .executeTakeFirst();
     if (!row) return undefined;
-    return { revoked: row.is_revoked, expiresAt: new Date(row.expires_at), userActive: row.is_active && row.api_access_enabled, familyId: row.family_id, role: row.role, tier: row.rate_limit_tier, username: row.username };
+    return {
+      revoked: row.is_revoked,
+      expiresAt: new Date(row.expires_at),
+      userActive: row.is_active && row.api_access_enabled,
+      familyId: row.family_id,
+      role: row.role,
+      tier: row.rate_limit_tier,
+      username: row.username,
+    };
   }
 
   /** Marks a live refresh token as rotated; false when it was no longer live (a concurrent or replayed use). */

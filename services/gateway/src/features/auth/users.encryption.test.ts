@@ -14,13 +14,21 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     let handle: TestDatabase;
     let gateway: TestGateway;
     const raw = async (userId: string) =>
-      (await sql<{ email: string; full_name: string; email_bidx: string | null }>`select email, full_name, email_bidx from api_users where user_id = ${userId}`.execute(handle.database.db)).rows[0]!;
+      (
+        await sql<{
+          email: string;
+          full_name: string;
+          email_bidx: string | null;
+        }>`select email, full_name, email_bidx from api_users where user_id = ${userId}`.execute(handle.database.db)
+      ).rows[0]!;
 
     beforeAll(async () => {
       handle = await target.create();
       // A user written before the columns were encrypted: the start-up pass must encrypt it.
       await migrateToLatest(handle.database, beforeEncryption);
-      await sql`insert into api_users (user_id, username, email, password_hash, full_name, role) values ('usr_legacy', 'legacy', 'Legacy.User@old.example', 'x', 'Lakshmi Legacy', 'analyst')`.execute(handle.database.db);
+      await sql`insert into api_users (user_id, username, email, password_hash, full_name, role) values ('usr_legacy', 'legacy', 'Legacy.User@old.example', 'x', 'Lakshmi Legacy', 'analyst')`.execute(
+        handle.database.db,
+      );
       await migrateToLatest(handle.database, migrations);
       gateway = await startGateway(handle);
     });
@@ -53,9 +61,22 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('an email stays unique through the blind index, whatever its case', async () => {
-      const clash = gateway.deps.users.create({ userId: 'usr_other', username: 'other', email: ' Nirmala@TEST.local', passwordHash: 'x', fullName: 'Other', role: 'analyst', createdBy: 'test' });
+      const clash = gateway.deps.users.create({
+        userId: 'usr_other',
+        username: 'other',
+        email: ' Nirmala@TEST.local',
+        passwordHash: 'x',
+        fullName: 'Other',
+        role: 'analyst',
+        createdBy: 'test',
+      });
       await expect(clash).rejects.toMatchObject({ code: 'USER_ALREADY_EXISTS' });
-      expect(Number((await sql<{ n: string }>`select count(*) as n from api_users where user_id = 'usr_other'`.execute(handle.database.db)).rows[0]!.n)).toBe(0);
+      expect(
+        Number(
+          (await sql<{ n: string }>`select count(*) as n from api_users where user_id = 'usr_other'`.execute(handle.database.db)).rows[0]!
+            .n,
+        ),
+      ).toBe(0);
     });
 
     it('search, update and lists still see plaintext', async () => {

@@ -1,5 +1,14 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { FieldCipher, loadMasterKeys, masterKeyFilePath, masterKeysFromSecret, reencryptAll, type EncryptedTable, type MasterKeys, type ServiceEncryption } from '@tributary/platform/crypto';
+import {
+  FieldCipher,
+  loadMasterKeys,
+  masterKeyFilePath,
+  masterKeysFromSecret,
+  reencryptAll,
+  type EncryptedTable,
+  type MasterKeys,
+  type ServiceEncryption,
+} from '@tributary/platform/crypto';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { ServiceContext } from '@tributary/platform/service';
 import { GatewayError } from '../../errors.js';
@@ -94,7 +103,11 @@ export class UsersRepository {
   }
 
   async create(user: NewUser, db: Kysely<GatewayDatabase> = this.db): Promise<UserRow> {
-    const [email, emailIndex, fullName] = await Promise.all([this.cipher.encrypt(user.email, EMAIL), this.cipher.blindIndex(user.email, EMAIL), this.cipher.encrypt(user.fullName, FULL_NAME)]);
+    const [email, emailIndex, fullName] = await Promise.all([
+      this.cipher.encrypt(user.email, EMAIL),
+      this.cipher.blindIndex(user.email, EMAIL),
+      this.cipher.encrypt(user.fullName, FULL_NAME),
+    ]);
     try {
       const row = await db
         .insertInto('api_users')
@@ -115,7 +128,8 @@ export class UsersRepository {
         .executeTakeFirstOrThrow();
       return await this.open(row);
     } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw GatewayError.USER_ALREADY_EXISTS('A user with this user id, username or email already exists');
+      if (dbErrorKind(error) === 'unique')
+        throw GatewayError.USER_ALREADY_EXISTS('A user with this user id, username or email already exists');
       throw error;
     }
   }
@@ -124,7 +138,12 @@ export class UsersRepository {
    * Counts a failure and locks when the limit is reached, atomically, so parallel guesses
    * cannot slip past the limit. A lock that has already run out starts a fresh count.
    */
-  async recordFailure(userId: string, now: Date, maxFailures: number, lockSeconds: number): Promise<{ attempts: number; lockedUntil: Date | null }> {
+  async recordFailure(
+    userId: string,
+    now: Date,
+    maxFailures: number,
+    lockSeconds: number,
+  ): Promise<{ attempts: number; lockedUntil: Date | null }> {
     const row = await this.db
       .updateTable('api_users')
       .set((eb) => {
@@ -204,7 +223,15 @@ export class UsersRepository {
     ]);
     await db
       .updateTable('api_users')
-      .set({ email: sealedEmail, email_bidx: emailIndex, full_name: sealedName, department: null, password_hash: '!', is_active: false, api_access_enabled: false })
+      .set({
+        email: sealedEmail,
+        email_bidx: emailIndex,
+        full_name: sealedName,
+        department: null,
+        password_hash: '!',
+        is_active: false,
+        api_access_enabled: false,
+      })
       .where('user_id', '=', userId)
       .execute();
   }
@@ -214,7 +241,11 @@ export class UsersRepository {
    * so the candidates (other filters applied, at most SEARCH_SCAN_LIMIT) are decrypted and
    * matched here; an exact email also matches through the blind index.
    */
-  async list(filters: { role?: string; isActive?: boolean; userType?: string; search?: string }, page: number, limit: number): Promise<{ items: UserRow[]; total: number }> {
+  async list(
+    filters: { role?: string; isActive?: boolean; userType?: string; search?: string },
+    page: number,
+    limit: number,
+  ): Promise<{ items: UserRow[]; total: number }> {
     let query = this.db.selectFrom('api_users');
     if (filters.role) query = query.where('role', '=', filters.role);
     if (filters.isActive !== undefined) query = query.where('is_active', '=', filters.isActive);
@@ -223,11 +254,16 @@ export class UsersRepository {
     if (filters.search) {
       const needle = filters.search.toLowerCase();
       const candidates = await Promise.all((await ordered.limit(SEARCH_SCAN_LIMIT).execute()).map((row) => this.open(row)));
-      const matches = candidates.filter((user) => [user.username, user.email, user.full_name].some((value) => value.toLowerCase().includes(needle)));
+      const matches = candidates.filter((user) =>
+        [user.username, user.email, user.full_name].some((value) => value.toLowerCase().includes(needle)),
+      );
       return { items: matches.slice((page - 1) * limit, page * limit), total: matches.length };
     }
     const [rows, count] = await Promise.all([
-      ordered.limit(limit).offset((page - 1) * limit).execute(),
+      ordered
+        .limit(limit)
+        .offset((page - 1) * limit)
+        .execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: await Promise.all(rows.map((row) => this.open(row))), total: Number(count.n) };

@@ -23,7 +23,11 @@ const TYPES: Record<string, string> = {
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : Promise.resolve(entry.isFile() ? [join(dir, entry.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : Promise.resolve(entry.isFile() ? [join(dir, entry.name)] : []),
+    ),
+  );
   return nested.flat();
 }
 
@@ -38,7 +42,12 @@ export async function loadConsoleFiles(dir: string): Promise<Map<string, Console
     if (!type) continue;
     const body = await readFile(path);
     const url = `/${relative(dir, path).split(sep).join('/')}`;
-    files.set(url, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`, immutable: url.startsWith('/assets/') });
+    files.set(url, {
+      body,
+      type,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+      immutable: url.startsWith('/assets/'),
+    });
   }
   return files;
 }

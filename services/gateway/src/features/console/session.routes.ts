@@ -42,7 +42,11 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
   const open = publicAccess('signing in and renewing from the cookie are how a browser gets a credential');
   // Clears the cookie first, whatever the bearer turns out to be, then authenticates it itself.
   const signOut = ownCredentialAccess('signing out clears the cookie before it checks the bearer token');
-  async function sessionFor(request: FastifyRequest, reply: FastifyReply, pair: { accessToken: string; refreshToken: string; expiresIn: number; refreshExpiresIn: number }) {
+  async function sessionFor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pair: { accessToken: string; refreshToken: string; expiresIn: number; refreshExpiresIn: number },
+  ) {
     const consumer = await runtime.auth.authenticateAccessToken(pair.accessToken);
     const user = consumer.userId ? await runtime.users.findById(consumer.userId) : undefined;
     if (!user) throw GatewayError.ACCOUNT_DISABLED('This account no longer exists');
@@ -58,7 +62,13 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
         tags,
         summary: 'Sign a browser in: returns an access token and sets the refresh token as an httpOnly, SameSite=Strict cookie',
         headers,
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: BrowserSession, ...errors },
       },
     },

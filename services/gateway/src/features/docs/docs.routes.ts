@@ -8,7 +8,13 @@ import { PeerDocuments } from './peer-documents.js';
 export const MERGED_DOCUMENT_PATH = '/api/v1/openapi.json';
 
 /** The gateway's own routes that take no credential: signing in and the public keys. */
-const OWN_PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/jwks', '/.well-known/jwks.json', ...SESSION_PUBLIC_PATHS]);
+const OWN_PUBLIC = new Set([
+  '/api/v1/auth/login',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/jwks',
+  '/.well-known/jwks.json',
+  ...SESSION_PUBLIC_PATHS,
+]);
 
 function ownRoles(path: string): readonly string[] | null {
   return path.startsWith('/api/v1/admin/') ? ADMIN_ROLES : null;
@@ -47,6 +53,10 @@ export function registerApiDocs(app: HttpApp, deps: DocsDeps, options: { ttlMs?:
       serverUrl: `${request.protocol}://${request.host}`,
     });
   });
-  app.get('/api/docs', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
-  app.get('/api/docs/init.js', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(INIT));
+  app.get('/api/docs', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
+  app.get('/api/docs/init.js', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/javascript; charset=utf-8').send(INIT),
+  );
 }

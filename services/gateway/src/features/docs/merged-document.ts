@@ -19,7 +19,12 @@ export const BEARER_SCHEME = 'bearerAuth';
 export const API_KEY_SCHEME = 'apiKey';
 
 export const gatewaySecuritySchemes = {
-  [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token POST /api/v1/auth/login returns.' },
+  [BEARER_SCHEME]: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The access token POST /api/v1/auth/login returns.',
+  },
   [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key the admin API issued.' },
 } as const;
 
@@ -64,7 +69,10 @@ function renameRefs<T>(value: T, service: string): T {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = key === '$ref' && typeof inner === 'string' ? inner.replace('#/components/schemas/', `#/components/schemas/${service}.`) : renameRefs(inner, service);
+    out[key] =
+      key === '$ref' && typeof inner === 'string'
+        ? inner.replace('#/components/schemas/', `#/components/schemas/${service}.`)
+        : renameRefs(inner, service);
   }
   return out as T;
 }
@@ -79,8 +87,15 @@ function pathParameters(path: string, operation: Operation): unknown[] {
 function forwarded(route: RouteConfig, path: string, operation: Operation | undefined): Operation {
   const base: Operation = operation
     ? { ...operation }
-    : { summary: route.routeName, description: `Forwarded to ${route.serviceName}; its document did not describe this path.`, responses: { default: { description: 'The upstream answer' } } };
-  const tags = Array.isArray(base.tags) && base.tags.length > 0 ? (base.tags as string[]).map((tag) => `${route.serviceName}: ${tag}`) : [route.serviceName];
+    : {
+        summary: route.routeName,
+        description: `Forwarded to ${route.serviceName}; its document did not describe this path.`,
+        responses: { default: { description: 'The upstream answer' } },
+      };
+  const tags =
+    Array.isArray(base.tags) && base.tags.length > 0
+      ? (base.tags as string[]).map((tag) => `${route.serviceName}: ${tag}`)
+      : [route.serviceName];
   const result: Operation = { ...base, tags, parameters: pathParameters(path, base), security: routeSecurity(route) };
   if (typeof base.operationId === 'string') result.operationId = `${route.serviceName}.${base.operationId}.${path}`;
   if (route.deprecated) result.deprecated = true;
@@ -148,19 +163,32 @@ export function mergeDocuments(input: MergeInput): OpenApiDocument {
         }
       }
       // Without the upstream's document the route is still listed, as the catch-all it is.
-      if (described === 0) for (const method of methodsOf(route, ['get', 'post', 'put', 'patch', 'delete'])) put(routed.path, method, forwarded(route, routed.path, undefined));
+      if (described === 0)
+        for (const method of methodsOf(route, ['get', 'post', 'put', 'patch', 'delete']))
+          put(routed.path, method, forwarded(route, routed.path, undefined));
       continue;
     }
     const item = servicePaths[toOpenApiPath(upstream)] ?? {};
-    const methods = methodsOf(route, METHODS.filter((method) => item[method] !== undefined));
-    for (const method of methods.length > 0 ? methods : ['get']) put(routed.path, method, forwarded(route, routed.path, item[method] as Operation | undefined));
+    const methods = methodsOf(
+      route,
+      METHODS.filter((method) => item[method] !== undefined),
+    );
+    for (const method of methods.length > 0 ? methods : ['get'])
+      put(routed.path, method, forwarded(route, routed.path, item[method] as Operation | undefined));
   }
 
   return {
     openapi: '3.1.0',
-    info: { title: 'Tributary API (through the gateway)', version: input.gateway.info.version, description: 'Every route the gateway serves or forwards, under the paths clients call.' },
+    info: {
+      title: 'Tributary API (through the gateway)',
+      version: input.gateway.info.version,
+      description: 'Every route the gateway serves or forwards, under the paths clients call.',
+    },
     servers: [{ url: input.serverUrl, description: 'The gateway' }],
-    tags: [...(input.gateway.tags ?? []), ...[...input.services.keys()].map((name) => ({ name, description: `Forwarded to the ${name} service` }))],
+    tags: [
+      ...(input.gateway.tags ?? []),
+      ...[...input.services.keys()].map((name) => ({ name, description: `Forwarded to the ${name} service` })),
+    ],
     paths,
     components: { schemas, securitySchemes: { ...gatewaySecuritySchemes } },
     security: edgeSecurity(null),

@@ -58,7 +58,14 @@ export class KeysRepository {
 
   updateApiKey(
     keyId: string,
-    changes: { name?: string; scopes?: string[]; ipAllowlist?: string[] | null; tier?: RateLimitTier; limits?: { minute: number; hour: number; day: number }; expiresAt?: Date | null },
+    changes: {
+      name?: string;
+      scopes?: string[];
+      ipAllowlist?: string[] | null;
+      tier?: RateLimitTier;
+      limits?: { minute: number; hour: number; day: number };
+      expiresAt?: Date | null;
+    },
     by: string,
     now: Date,
   ): Promise<ApiKeyRow | undefined> {
@@ -69,7 +76,9 @@ export class KeysRepository {
         ...(changes.scopes !== undefined ? { permissions: JSON.stringify(changes.scopes) } : {}),
         ...(changes.ipAllowlist !== undefined ? { ip_whitelist: changes.ipAllowlist ? JSON.stringify(changes.ipAllowlist) : null } : {}),
         ...(changes.tier !== undefined ? { rate_limit_tier: changes.tier } : {}),
-        ...(changes.limits ? { requests_per_minute: changes.limits.minute, requests_per_hour: changes.limits.hour, requests_per_day: changes.limits.day } : {}),
+        ...(changes.limits
+          ? { requests_per_minute: changes.limits.minute, requests_per_hour: changes.limits.hour, requests_per_day: changes.limits.day }
+          : {}),
         ...(changes.expiresAt !== undefined ? { expires_at: changes.expiresAt } : {}),
         updated_at: now,
         updated_by: by,
@@ -80,7 +89,11 @@ export class KeysRepository {
   }
 
   async deactivateApiKey(keyId: string, by: string, now: Date): Promise<boolean> {
-    const result = await this.db.updateTable('api_keys').set({ is_active: false, updated_at: now, updated_by: by }).where('key_id', '=', keyId).executeTakeFirst();
+    const result = await this.db
+      .updateTable('api_keys')
+      .set({ is_active: false, updated_at: now, updated_by: by })
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -90,7 +103,12 @@ export class KeysRepository {
     if (filters.serviceName) query = query.where('service_name', '=', filters.serviceName);
     if (filters.isActive !== undefined) query = query.where('is_active', '=', filters.isActive);
     const [items, count] = await Promise.all([
-      query.selectAll().orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
+      query
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset((page - 1) * limit)
+        .execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items, total: Number(count.n) };
@@ -136,12 +154,21 @@ export class KeysRepository {
       .executeTakeFirstOrThrow();
   }
 
-  findAccessKey(accessKeyId: string): Promise<(AccessKeyRow & { owner_active: boolean; owner_role: string; owner_tier: RateLimitTier; owner_username: string }) | undefined> {
+  findAccessKey(
+    accessKeyId: string,
+  ): Promise<
+    (AccessKeyRow & { owner_active: boolean; owner_role: string; owner_tier: RateLimitTier; owner_username: string }) | undefined
+  > {
     return this.db
       .selectFrom('access_keys')
       .innerJoin('api_users', 'api_users.user_id', 'access_keys.user_id')
       .selectAll('access_keys')
-      .select(['api_users.is_active as owner_active', 'api_users.role as owner_role', 'api_users.rate_limit_tier as owner_tier', 'api_users.username as owner_username'])
+      .select([
+        'api_users.is_active as owner_active',
+        'api_users.role as owner_role',
+        'api_users.rate_limit_tier as owner_tier',
+        'api_users.username as owner_username',
+      ])
       .where('access_keys.access_key_id', '=', accessKeyId)
       .executeTakeFirst();
   }
@@ -157,7 +184,11 @@ export class KeysRepository {
   }
 
   async deactivateAccessKey(accessKeyId: string): Promise<boolean> {
-    const result = await this.db.updateTable('access_keys').set({ is_active: false }).where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    const result = await this.db
+      .updateTable('access_keys')
+      .set({ is_active: false })
+      .where('access_key_id', '=', accessKeyId)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 }

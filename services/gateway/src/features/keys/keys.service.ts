@@ -108,7 +108,8 @@ export class KeysService {
   }
 
   async revokeApiKey(keyId: string, by: string): Promise<void> {
-    if (!(await this.deps.keys.deactivateApiKey(keyId, by, new Date(this.deps.clock.now())))) throw GatewayError.KEY_NOT_FOUND(`No API key ${keyId}`);
+    if (!(await this.deps.keys.deactivateApiKey(keyId, by, new Date(this.deps.clock.now()))))
+      throw GatewayError.KEY_NOT_FOUND(`No API key ${keyId}`);
     await this.deps.versions.bump('auth');
   }
 
@@ -172,7 +173,13 @@ export class KeysService {
   }
 
   /** SigV4 client credentials; temporary ones (with ttlSeconds) carry a session token. */
-  async createAccessKey(input: { userId: string; scopes?: string[] | null; ttlSeconds?: number; description?: string | null; createdBy: string }) {
+  async createAccessKey(input: {
+    userId: string;
+    scopes?: string[] | null;
+    ttlSeconds?: number;
+    description?: string | null;
+    createdBy: string;
+  }) {
     const scopes = input.scopes ? validateScopes(input.scopes) : null;
     if (!(await this.deps.users.findById(input.userId))) throw GatewayError.USER_NOT_FOUND(`No user ${input.userId}`);
     const temporary = input.ttlSeconds !== undefined;

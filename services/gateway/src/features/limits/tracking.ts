@@ -41,7 +41,17 @@ export class UsageTracker {
     const key = `${type}|${value}|${windowStart}`;
     let counter = this.counters.get(key);
     if (!counter) {
-      counter = { type, value: value.slice(0, 255), windowStart, requests: 0, successes: 0, failures: 0, blocked: 0, limit: outcome.limit, last: at };
+      counter = {
+        type,
+        value: value.slice(0, 255),
+        windowStart,
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        blocked: 0,
+        limit: outcome.limit,
+        last: at,
+      };
       this.counters.set(key, counter);
     }
     counter.requests++;

@@ -22,11 +22,23 @@ export const personalData: PersonalDataDeclaration = {
       },
       actors: [{ name: 'revoked_by' }],
     },
-    { table: 'api_keys', owner: { columns: ['user_id'], erase: 'delete', fields: [{ name: 'user_id', erase: 'pseudonymise', mask: 'shape' }] }, actors: [{ name: 'created_by' }, { name: 'updated_by' }] },
-    { table: 'access_keys', owner: { columns: ['user_id'], erase: 'delete', fields: [{ name: 'user_id', erase: 'pseudonymise', mask: 'shape' }] }, actors: [{ name: 'created_by' }] },
+    {
+      table: 'api_keys',
+      owner: { columns: ['user_id'], erase: 'delete', fields: [{ name: 'user_id', erase: 'pseudonymise', mask: 'shape' }] },
+      actors: [{ name: 'created_by' }, { name: 'updated_by' }],
+    },
+    {
+      table: 'access_keys',
+      owner: { columns: ['user_id'], erase: 'delete', fields: [{ name: 'user_id', erase: 'pseudonymise', mask: 'shape' }] },
+      actors: [{ name: 'created_by' }],
+    },
     {
       table: 'rate_limit_tracking',
-      owner: { columns: ['identifier_value'], erase: 'delete', fields: [{ name: 'identifier_value', erase: 'pseudonymise', mask: 'shape' }] },
+      owner: {
+        columns: ['identifier_value'],
+        erase: 'delete',
+        fields: [{ name: 'identifier_value', erase: 'pseudonymise', mask: 'shape' }],
+      },
     },
     {
       table: 'api_audit_logs',

@@ -23,7 +23,11 @@ export function retentionSettings(env: Record<string, string | undefined>): Rete
  * and of expired tokens. Safe on every replica at once: the updates only ever move toward
  * the cleared state.
  */
-export async function applyGatewayRetention(db: Kysely<GatewayDatabase>, now: number, settings: RetentionSettings): Promise<{ auditRows: number; tokens: number }> {
+export async function applyGatewayRetention(
+  db: Kysely<GatewayDatabase>,
+  now: number,
+  settings: RetentionSettings,
+): Promise<{ auditRows: number; tokens: number }> {
   const before = new Date(now - settings.auditPersonalDays * DAY);
   const audit = await sql`update api_audit_logs set client_ip = '0.0.0.0', user_agent = null, referer = null
     where request_timestamp < ${before} and (client_ip <> '0.0.0.0' or user_agent is not null or referer is not null)`.execute(db);

@@ -54,7 +54,7 @@ export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
       config: { access: access.privacyAdmin },
       schema: {
         tags,
-        summary: "Everything every service holds about a person (user id, user name, e-mail or customer id), as one document",
+        summary: 'Everything every service holds about a person (user id, user name, e-mail or customer id), as one document',
         params: Subject,
         response: { 200: ExportOut, ...errors },
       },
@@ -71,7 +71,8 @@ export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
       schema: {
         tags,
         summary: 'Remove a person from every service (business records stay, pseudonymised); idempotent; audited with counts only',
-        description: 'A service that cannot be reached leaves the erasure incomplete: 503 PRIVACY_ERASURE_INCOMPLETE with details; retrying is safe.',
+        description:
+          'A service that cannot be reached leaves the erasure incomplete: 503 PRIVACY_ERASURE_INCOMPLETE with details; retrying is safe.',
         params: Subject,
         body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, pattern: PRINTABLE }) }, { additionalProperties: false }),
         response: { 200: EraseOut, ...errors },
@@ -86,9 +87,12 @@ export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
         requestId: String(request.id),
       });
       if (!result.complete) {
-        throw GatewayError.PRIVACY_ERASURE_INCOMPLETE('Some services could not erase the person; the gateway kept its records so a retry reaches them', {
-          details: { pseudonym: result.pseudonym, counts: result.counts, failures: result.failures },
-        });
+        throw GatewayError.PRIVACY_ERASURE_INCOMPLETE(
+          'Some services could not erase the person; the gateway kept its records so a retry reaches them',
+          {
+            details: { pseudonym: result.pseudonym, counts: result.counts, failures: result.failures },
+          },
+        );
       }
       return result;
     },

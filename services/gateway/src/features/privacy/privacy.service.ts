@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '@tributary/platform/core';
 import { sql, type Transaction } from '@tributary/platform/db';
-import { eraseSubject, exportSubject, PRIVACY_ERASE_PATH, PRIVACY_EXPORT_PATH, type SubjectErasure, type SubjectExport } from '@tributary/platform/privacy';
+import {
+  eraseSubject,
+  exportSubject,
+  PRIVACY_ERASE_PATH,
+  PRIVACY_EXPORT_PATH,
+  type SubjectErasure,
+  type SubjectExport,
+} from '@tributary/platform/privacy';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import type { GatewayDatabase } from '../../db/schema.js';
 import type { PrivacyDeps } from '../../deps.js';
@@ -73,7 +80,12 @@ const failureOf = (service: string, error: unknown): ServiceFailure => ({
   ...(isAppError(error) ? { status: error.status } : {}),
 });
 
-export async function exportPerson(deps: PrivacyDeps, clients: readonly ServiceClient[], subject: string, requestId: string): Promise<PersonExport> {
+export async function exportPerson(
+  deps: PrivacyDeps,
+  clients: readonly ServiceClient[],
+  subject: string,
+  requestId: string,
+): Promise<PersonExport> {
   const identifiers = await identifiersOf(deps, subject);
   const db = deps.database;
   const own = await readable(deps, await exportSubject(db.db, db.dialect, personalData, identifiers));
@@ -81,7 +93,12 @@ export async function exportPerson(deps: PrivacyDeps, clients: readonly ServiceC
   await Promise.all(
     clients.map(async (client) => {
       try {
-        result.services[client.name] = await client.json<SubjectExport>({ method: 'GET', path: PRIVACY_EXPORT_PATH, query: { subject: identifiers }, requestId });
+        result.services[client.name] = await client.json<SubjectExport>({
+          method: 'GET',
+          path: PRIVACY_EXPORT_PATH,
+          query: { subject: identifiers },
+          requestId,
+        });
       } catch (error) {
         result.failures.push(failureOf(client.name, error));
       }
@@ -96,7 +113,13 @@ export async function exportPerson(deps: PrivacyDeps, clients: readonly ServiceC
  * The gateway's erasure and the audit row recording it commit together; an incomplete run is
  * audited too. Neither the audit row nor the answer holds an erased value.
  */
-export async function erasePerson(deps: PrivacyDeps, clients: readonly ServiceClient[], subject: string, reason: string, by: Requester): Promise<PersonErasure> {
+export async function erasePerson(
+  deps: PrivacyDeps,
+  clients: readonly ServiceClient[],
+  subject: string,
+  reason: string,
+  by: Requester,
+): Promise<PersonErasure> {
   const identifiers = await identifiersOf(deps, subject);
   const pseudonym = `erased-${randomBytes(10).toString('hex')}`;
   const result: PersonErasure = { subject, pseudonym, complete: false, counts: {}, failures: [] };
@@ -136,7 +159,13 @@ export async function erasePerson(deps: PrivacyDeps, clients: readonly ServiceCl
 }
 
 /** The erasure's own audit row, written at once and in the erasure's transaction (never through the batched writer). */
-async function auditErasure(trx: Transaction<GatewayDatabase>, result: PersonErasure, reason: string, by: Requester, now: Date): Promise<void> {
+async function auditErasure(
+  trx: Transaction<GatewayDatabase>,
+  result: PersonErasure,
+  reason: string,
+  by: Requester,
+  now: Date,
+): Promise<void> {
   const record = {
     privacy: 'erasure',
     subject: result.subject,
@@ -149,5 +178,7 @@ async function auditErasure(trx: Transaction<GatewayDatabase>, result: PersonEra
   await sql`insert into api_audit_logs (request_id, http_method, path, query_params, user_id, authentication_method, client_ip, service_name,
       status_code, response_time_ms, error_code, decision, request_timestamp, response_timestamp, rate_limited)
     values (${by.requestId}, 'POST', ${'/privacy/erasure'}, ${JSON.stringify(record)}, ${by.userId}, ${by.method}, ${by.ip}, ${'gateway'},
-      ${result.complete ? 200 : 503}, 0, ${result.complete ? null : 'PRIVACY_ERASURE_INCOMPLETE'}, ${'privacy_erasure'}, ${now}, ${now}, false)`.execute(trx);
+      ${result.complete ? 200 : 503}, 0, ${result.complete ? null : 'PRIVACY_ERASURE_INCOMPLETE'}, ${'privacy_erasure'}, ${now}, ${now}, false)`.execute(
+    trx,
+  );
 }

@@ -34,15 +34,30 @@ export const MTP_ACCESS: readonly AccessRule[] = [
   { service: 'orders', method: 'GET', path: '/order/plan', roles: ['GRANDPASS-ADMIN', 'GRANDPASS-OFFICER'] },
   { service: 'orders', method: 'POST', path: '/order/plan', roles: ['GRANDPASS-ADMIN'] },
   { service: 'orders', method: 'DELETE', path: '/order/plan', roles: ['GRANDPASS-ADMIN'] },
-  { service: 'orders', method: 'GET', path: '/order', roles: ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'] },
+  {
+    service: 'orders',
+    method: 'GET',
+    path: '/order',
+    roles: ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'],
+  },
   { service: 'orders', method: 'POST', path: '/order', roles: ['GRANDPASS-OFFICER'] },
   // The officer who creates schedules reads them back (§7.6 "order history"; orders allows it too).
   { service: 'orders', method: 'GET', path: '/order/schedule', roles: ['GRANDPASS-OFFICER', 'GRANDPASS-DEV-MACHINE'] },
   { service: 'orders', method: 'POST', path: '/order/schedule', roles: ['GRANDPASS-OFFICER'] },
   { service: 'orders', method: 'PUT', path: '/order/schedule', roles: ['GRANDPASS-DEV-MACHINE'] },
   { service: 'orders', method: 'PUT', path: '/order/shipment', roles: ['SEEDUWA-OFFICER'] },
-  { service: 'orders', method: 'POST', path: '/order/shipment/event', roles: ['GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'] },
-  { service: 'orders', method: 'GET', path: '/order/record/shipment', roles: ['SEEDUWA-ADMIN', 'GRANDPASS-GATEPASS', 'GRANDPASS-DEV-MACHINE'] },
+  {
+    service: 'orders',
+    method: 'POST',
+    path: '/order/shipment/event',
+    roles: ['GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'],
+  },
+  {
+    service: 'orders',
+    method: 'GET',
+    path: '/order/record/shipment',
+    roles: ['SEEDUWA-ADMIN', 'GRANDPASS-GATEPASS', 'GRANDPASS-DEV-MACHINE'],
+  },
   // The barcode handler's allocation of scanned bags: the Seeduwa officer's PUT (§7.6 Y/Y/Y/N).
   { service: 'orders', method: 'PUT', path: '/order/record/shipment', roles: ['SEEDUWA-OFFICER'] },
   // §6.7: the box-filling machine reads what it allocated.
@@ -60,7 +75,12 @@ export const MTP_ACCESS: readonly AccessRule[] = [
   { service: 'processing', method: 'GET', path: '/app/trader/*', roles: ['SEEDUWA-ADMIN', 'SEEDUWA-OFFICER', ...TRADERS] },
   { service: 'processing', method: 'PUT', path: '/app/trader/*', roles: TRADERS },
   // Traceability and recall (ADR 0203): officers, supervisors and admins of both sites read it.
-  { service: 'processing', method: 'GET', path: '/app/trace/*', roles: [...ADMINS, 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'] },
+  {
+    service: 'processing',
+    method: 'GET',
+    path: '/app/trace/*',
+    roles: [...ADMINS, 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'],
+  },
 ];
 
 /**
@@ -87,7 +107,10 @@ function fullyDecoded(path: string): string {
 }
 
 export function isInternalPath(path: string): boolean {
-  const first = fullyDecoded(path).split('/').find((segment) => segment !== '') ?? '';
+  const first =
+    fullyDecoded(path)
+      .split('/')
+      .find((segment) => segment !== '') ?? '';
   // Matrix parameters and dots are not part of any route name (`internal;x`, `metrics.`).
   return INTERNAL_SEGMENTS.has(first.split(/[;.]/, 1)[0]!.trim().toLowerCase());
 }
@@ -119,7 +142,8 @@ function decodedOnce(path: string): string | undefined {
 export function canonicalTarget(service: string, path: string): { service: string; path: string } | undefined {
   const decoded = decodedOnce(path);
   if (decoded === undefined) return undefined;
-  if (service === 'orders' && (decoded === '/central' || decoded.startsWith('/central/'))) return { service: 'processing', path: `/app${decoded.slice('/central'.length)}` };
+  if (service === 'orders' && (decoded === '/central' || decoded.startsWith('/central/')))
+    return { service: 'processing', path: `/app${decoded.slice('/central'.length)}` };
   return { service, path: decoded };
 }
 
@@ -136,7 +160,9 @@ export const GOVERNED_SERVICES: ReadonlySet<string> = new Set(MTP_ACCESS.map((ru
 function rulesFor(service: string, path: string): CompiledRule[] {
   const matching = COMPILED.filter((rule) => rule.service === service && rule.regex.test(path));
   if (matching.length === 0) return [];
-  const best = matching.reduce((a, b) => (b.specificity > a.specificity || (b.specificity === a.specificity && a.wildcard && !b.wildcard) ? b : a));
+  const best = matching.reduce((a, b) =>
+    b.specificity > a.specificity || (b.specificity === a.specificity && a.wildcard && !b.wildcard) ? b : a,
+  );
   return matching.filter((rule) => rule.path === best.path);
 }
 
@@ -166,6 +192,8 @@ export function authorizeTarget(service: string, method: string, upstreamPath: s
   const target = canonicalTarget(service, upstreamPath);
   const roles = target ? allowedRoles(target.service, method, target.path) : [];
   if (!consumer.roles.some((role) => roles.includes(role))) {
-    throw GatewayError.ROLE_ACCESS_DENIED('Your role may not call this route', { details: { service: target?.service ?? service, method } });
+    throw GatewayError.ROLE_ACCESS_DENIED('Your role may not call this route', {
+      details: { service: target?.service ?? service, method },
+    });
   }
 }

@@ -16,12 +16,22 @@ const SERVICE_ROLES: Record<string, string[]> = {
 };
 
 function base(service: string): Pick<RouteInput, 'serviceName' | 'upstreamUrl' | 'upstreamAuth' | 'healthCheckUrl' | 'timeoutSeconds'> {
-  return { serviceName: service, upstreamUrl: `peer:${service}`, upstreamAuth: 'sigv4', healthCheckUrl: '/health/live', timeoutSeconds: 30 };
+  return {
+    serviceName: service,
+    upstreamUrl: `peer:${service}`,
+    upstreamAuth: 'sigv4',
+    healthCheckUrl: '/health/live',
+    timeoutSeconds: 30,
+  };
 }
 
 /** The path a client of the original calls for a rule: AWS-Manager's `/central/X` for processing's `/app/X`. */
 function legacyPaths(service: string, path: string): Array<{ pattern: string; upstream: string }> {
-  if (service === 'processing') return [{ pattern: path, upstream: path }, { pattern: path.replace(/^\/app/, '/central'), upstream: path }];
+  if (service === 'processing')
+    return [
+      { pattern: path, upstream: path },
+      { pattern: path.replace(/^\/app/, '/central'), upstream: path },
+    ];
   return [{ pattern: path, upstream: path }];
 }
 

@@ -62,7 +62,12 @@ export class HealthChecker {
         let error: string | null = null;
         try {
           const path = check.path.startsWith('/') ? `${target.basePath}${check.path}` : new URL(check.path).pathname;
-          const response = await target.pool.request({ method: 'GET', path, headersTimeout: CHECK_TIMEOUT_MS, bodyTimeout: CHECK_TIMEOUT_MS });
+          const response = await target.pool.request({
+            method: 'GET',
+            path,
+            headersTimeout: CHECK_TIMEOUT_MS,
+            bodyTimeout: CHECK_TIMEOUT_MS,
+          });
           await response.body.dump();
           healthy = response.statusCode >= 200 && response.statusCode < 300;
           if (!healthy) error = `status ${response.statusCode}`;
@@ -88,7 +93,11 @@ export class HealthChecker {
       }),
     );
     try {
-      await this.db.insertInto('service_health').values(rows).onConflict((oc) => oc.constraint('uk_service_health').doNothing()).execute();
+      await this.db
+        .insertInto('service_health')
+        .values(rows)
+        .onConflict((oc) => oc.constraint('uk_service_health').doNothing())
+        .execute();
     } catch (thrown) {
       this.logger.warn({ err: thrown }, 'could not record health checks');
     }

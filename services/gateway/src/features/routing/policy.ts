@@ -28,6 +28,7 @@ export function authorize(route: RouteConfig, method: string, consumer: Consumer
   }
   if (consumer.scopes) {
     const missing = requiredScopes(route, method).filter((scope) => !scopeAllows(consumer.scopes!, scope));
-    if (missing.length > 0) throw GatewayError.SCOPE_ACCESS_DENIED('The credential lacks the scope this route needs', { details: { missing } });
+    if (missing.length > 0)
+      throw GatewayError.SCOPE_ACCESS_DENIED('The credential lacks the scope this route needs', { details: { missing } });
   }
 }

@@ -12,8 +12,23 @@ import type { Target, Upstreams } from './upstreams.js';
 
 /** Never forwarded upstream: hop-by-hop, the client's own credentials, and identity the gateway asserts itself. */
 const DROP_REQUEST = new Set([
-  'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-connection',
-  'host', 'content-length', 'authorization', 'x-api-key', 'expect', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-connection',
+  'host',
+  'content-length',
+  'authorization',
+  'x-api-key',
+  'expect',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
 ]);
 const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-authenticate', 'date']);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -41,7 +56,14 @@ export interface ForwardDeps {
 function clientHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || DROP_REQUEST.has(name) || name.startsWith('x-amz-') || name.startsWith('x-tributary-') || name.startsWith('proxy-')) continue;
+    if (
+      value === undefined ||
+      DROP_REQUEST.has(name) ||
+      name.startsWith('x-amz-') ||
+      name.startsWith('x-tributary-') ||
+      name.startsWith('proxy-')
+    )
+      continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;

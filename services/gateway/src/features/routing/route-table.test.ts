@@ -35,7 +35,14 @@ function route(pathPattern: string, method = 'GET', extra: Partial<RouteConfig> 
 
 describe('route table', () => {
   const table = new RouteTable();
-  table.replace([route('/central/*', 'ANY'), route('/central/admin/*'), route('/items/{id}'), route('/items/special'), route('/order'), route('/order', 'POST')]);
+  table.replace([
+    route('/central/*', 'ANY'),
+    route('/central/admin/*'),
+    route('/items/{id}'),
+    route('/items/special'),
+    route('/order'),
+    route('/order', 'POST'),
+  ]);
 
   it('prefers the most specific pattern and exact methods', () => {
     expect(table.match('GET', '/items/special')?.route.pathPattern).toBe('/items/special');

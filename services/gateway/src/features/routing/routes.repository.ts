@@ -91,7 +91,14 @@ export class RoutesRepository {
     if (filters.serviceName) query = query.where('service_name', '=', filters.serviceName);
     if (filters.isActive !== undefined) query = query.where('is_active', '=', filters.isActive);
     return Promise.all([
-      query.selectAll().orderBy('priority', 'desc').orderBy('path_pattern').orderBy('http_method').limit(limit).offset((page - 1) * limit).execute(),
+      query
+        .selectAll()
+        .orderBy('priority', 'desc')
+        .orderBy('path_pattern')
+        .orderBy('http_method')
+        .limit(limit)
+        .offset((page - 1) * limit)
+        .execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]).then(([items, count]) => ({ items, total: Number(count.n) }));
   }
@@ -100,7 +107,11 @@ export class RoutesRepository {
     try {
       return await db
         .insertInto('service_routes')
-        .values({ route_id: randomUUID(), created_by: by, ...(columns(input) as Omit<Insertable<ServiceRoutesTable>, 'route_id' | 'created_by'>) })
+        .values({
+          route_id: randomUUID(),
+          created_by: by,
+          ...(columns(input) as Omit<Insertable<ServiceRoutesTable>, 'route_id' | 'created_by'>),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     } catch (error) {
@@ -127,7 +138,13 @@ export class RoutesRepository {
   }
 
   async exists(pathPattern: string, method: string, db: Kysely<GatewayDatabase> = this.db): Promise<boolean> {
-    const row = await db.selectFrom('service_routes').select('id').where('path_pattern', '=', pathPattern).where('http_method', '=', method).where('is_active', '=', true).executeTakeFirst();
+    const row = await db
+      .selectFrom('service_routes')
+      .select('id')
+      .where('path_pattern', '=', pathPattern)
+      .where('http_method', '=', method)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -26,7 +26,8 @@ describe('traceability in the gateway role table', () => {
       ['orders', '/central/trace/T1/recall'],
     ] as const) {
       for (const role of TRACE) expect(() => authorizeTarget(service, 'GET', path, user(role))).not.toThrow();
-      for (const role of OTHERS) expect(() => authorizeTarget(service, 'GET', path, user(role))).toThrow(expect.objectContaining({ code: 'ROLE_ACCESS_DENIED' }));
+      for (const role of OTHERS)
+        expect(() => authorizeTarget(service, 'GET', path, user(role))).toThrow(expect.objectContaining({ code: 'ROLE_ACCESS_DENIED' }));
     }
   });
 

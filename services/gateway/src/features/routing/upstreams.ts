@@ -29,7 +29,10 @@ export class Target {
   activeFailures = 0;
   activeSuccesses = 0;
 
-  constructor(readonly url: string, connections: number) {
+  constructor(
+    readonly url: string,
+    connections: number,
+  ) {
     const parsed = new URL(url);
     this.origin = parsed.origin;
     this.basePath = parsed.pathname.replace(/\/+$/, '');
@@ -226,7 +229,11 @@ export class Upstreams {
         windowMs: 60_000,
         halfOpenAfterMs: route.recoveryTimeoutMs,
         now: () => this.clock.now(),
-        onStateChange: (change) => this.logger.warn({ upstream: change.name, from: change.from, to: change.to, reason: change.reason }, 'circuit breaker state changed'),
+        onStateChange: (change) =>
+          this.logger.warn(
+            { upstream: change.name, from: change.from, to: change.to, reason: change.reason },
+            'circuit breaker state changed',
+          ),
       });
       this.breakers.set(key, breaker);
     }

@@ -19,7 +19,8 @@ export async function insertUser(trx: OrdersTrx, row: UserRow & { created_at: nu
   } catch (error) {
     if (dbErrorKind(error) === 'unique') {
       const constraint = dbConstraintName(error);
-      if (constraint === 'admin_user_username_key') throw OrdersError.USER_USERNAME_TAKEN(`User name ${row.username} is taken`, { details: { username: row.username } });
+      if (constraint === 'admin_user_username_key')
+        throw OrdersError.USER_USERNAME_TAKEN(`User name ${row.username} is taken`, { details: { username: row.username } });
       throw OrdersError.USER_EXISTS(`User ${row.sub} exists`, { details: { sub: row.sub } });
     }
     throw error;

@@ -12,14 +12,22 @@ const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 export function registerAdminRoutes(app: HttpApp, deps: OrdersDeps): void {
   app.get(
     '/admin/user',
-    { config: { access: guard(deps.config, 'listUsers') }, schema: { tags: ['admin'], summary: 'Users and their group', response: { 200: Type.Array(UserOut), ...errors } } },
+    {
+      config: { access: guard(deps.config, 'listUsers') },
+      schema: { tags: ['admin'], summary: 'Users and their group', response: { 200: Type.Array(UserOut), ...errors } },
+    },
     async () => admin.listUsers(deps),
   );
   app.post(
     '/admin/user',
     {
       config: { access: guard(deps.config, 'manageUsers') },
-      schema: { tags: ['admin'], summary: 'Map a user to an MTP group', body: UserCreateBody, response: { 200: UserOut, ...errors, 409: errorResponseSchema } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Map a user to an MTP group',
+        body: UserCreateBody,
+        response: { 200: UserOut, ...errors, 409: errorResponseSchema },
+      },
     },
     async (request) => admin.createUser(deps, commandFrom(request, deps), request.body),
   );
@@ -27,7 +35,12 @@ export function registerAdminRoutes(app: HttpApp, deps: OrdersDeps): void {
     '/admin/user',
     {
       config: { access: guard(deps.config, 'manageUsers') },
-      schema: { tags: ['admin'], summary: 'Remove a user', querystring: UserDeleteQuery, response: { 200: SuccessOut, ...errors, 404: errorResponseSchema } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Remove a user',
+        querystring: UserDeleteQuery,
+        response: { 200: SuccessOut, ...errors, 404: errorResponseSchema },
+      },
     },
     async (request) => admin.deleteUser(deps, commandFrom(request, deps), request.query.sub),
   );

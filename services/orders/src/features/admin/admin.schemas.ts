@@ -2,7 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MTP_GROUPS } from '../../domain.js';
 
 export const GroupSchema = Type.Union(MTP_GROUPS.map((group) => Type.Literal(group)));
-export const UserOut = Type.Object({ sub: Type.String({ format: 'uuid' }), username: Type.String(), group: Type.String() }, { title: 'User' });
+export const UserOut = Type.Object(
+  { sub: Type.String({ format: 'uuid' }), username: Type.String(), group: Type.String() },
+  { title: 'User' },
+);
 export type UserOut = Static<typeof UserOut>;
 
 export const UserCreateBody = Type.Object(

@@ -14,10 +14,17 @@ export const listUsers = (deps: OrdersDeps): Promise<UserOut[]> => repo.listUser
  */
 export async function createUser(deps: OrdersDeps, command: Command, body: UserCreateBody): Promise<UserOut> {
   if (body.password !== undefined) {
-    throw OrdersError.ADMIN_USER_PASSWORD_REFUSED('Passwords are set at the gateway; send username and group only', { details: { field: 'password' } });
+    throw OrdersError.ADMIN_USER_PASSWORD_REFUSED('Passwords are set at the gateway; send username and group only', {
+      details: { field: 'password' },
+    });
   }
   return runCommand(deps, command, async (trx) => {
-    const user = await repo.insertUser(trx, { sub: body.sub ?? uuid(), username: body.username, group: body.group, created_at: command.now });
+    const user = await repo.insertUser(trx, {
+      sub: body.sub ?? uuid(),
+      username: body.username,
+      group: body.group,
+      created_at: command.now,
+    });
     await userEvent(trx, command, ORDERS_EVENT_TYPES.userCreated, user);
     return user;
   });

@@ -28,9 +28,12 @@ export async function applyAllocationChanged(trx: OrdersTrx, envelope: EventEnve
     }
   } catch (error) {
     if (dbErrorKind(error) === 'check') {
-      throw OrdersError.SHIPMENT_ALLOCATION_NEGATIVE(`The allocation of shipment ${payload.requestCode}/${payload.shipmentCode} would drop below zero`, {
-        details: { request_code: payload.requestCode, shipment_code: payload.shipmentCode, delta: kg(delta) },
-      });
+      throw OrdersError.SHIPMENT_ALLOCATION_NEGATIVE(
+        `The allocation of shipment ${payload.requestCode}/${payload.shipmentCode} would drop below zero`,
+        {
+          details: { request_code: payload.requestCode, shipment_code: payload.shipmentCode, delta: kg(delta) },
+        },
+      );
     }
     throw error;
   }

@@ -7,7 +7,15 @@ import type { OrdersDeps } from '../../deps.js';
 import { clientOf, forward, type Central } from './central.service.js';
 
 /** Answers hop and framing headers; everything else of processing's answer is the caller's. */
-const KEPT_RESPONSE_HEADERS = ['content-type', 'retry-after', 'idempotent-replayed', 'x-tributary-stale', 'x-tributary-stale-as-of', 'x-tributary-stale-reason', 'content-disposition'];
+const KEPT_RESPONSE_HEADERS = [
+  'content-type',
+  'retry-after',
+  'idempotent-replayed',
+  'x-tributary-stale',
+  'x-tributary-stale-as-of',
+  'x-tributary-stale-reason',
+  'content-disposition',
+];
 
 /**
  * `ANY /central/*` → processing `/app/*`: the original central-handler's generic pass-through.
@@ -23,7 +31,7 @@ export function registerCentralProxyRoute(app: HttpApp, deps: OrdersDeps, centra
       config: { access: guard(deps.config, 'central') },
       schema: {
         tags: ['processing'],
-        summary: "Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved)",
+        summary: 'Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved)',
         querystring: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])),
         ...(withBody ? { body: Type.Unknown() } : {}),
         // No response schema: processing's answer is sent byte for byte with its own status.

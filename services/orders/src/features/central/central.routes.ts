@@ -13,7 +13,13 @@ import {
 } from './central.schemas.js';
 import * as central from './central.service.js';
 
-const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 503: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  503: errorResponseSchema,
+};
 const TRADER_DESCRIPTION =
   'Passed to processing PUT /app/trader/blendsheet/batch per element, on behalf of the caller (processing decides which status each trader group may set). Every element gets a result: 200 when all were applied, 207 when some were refused (those carry `error: {status, code, message}`).';
 
@@ -22,7 +28,12 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
     '/trader',
     {
       config: { access: guard(deps.config, 'listTrader') },
-      schema: { tags: ['processing'], summary: 'Blend batches for trader review (from processing)', querystring: TraderQuery, response: { 200: Passthrough, ...errors } },
+      schema: {
+        tags: ['processing'],
+        summary: 'Blend batches for trader review (from processing)',
+        querystring: TraderQuery,
+        response: { 200: Passthrough, ...errors },
+      },
     },
     async (request) => central.listTraderBatches(proxy, request, request.query.trader_status),
   );
@@ -49,7 +60,12 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
     '/order/record/shipment',
     {
       config: { access: guard(deps.config, 'listShipmentRecords') },
-      schema: { tags: ['processing'], summary: 'Bags allocated to a shipment (from processing)', querystring: ShipmentRecordQuery, response: { 200: Passthrough, ...errors } },
+      schema: {
+        tags: ['processing'],
+        summary: 'Bags allocated to a shipment (from processing)',
+        querystring: ShipmentRecordQuery,
+        response: { 200: Passthrough, ...errors },
+      },
     },
     async (request) => central.listShipmentRecords(proxy, request, request.query),
   );
@@ -57,7 +73,12 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
     '/order/record/shipment',
     {
       config: { access: guard(deps.config, 'allocateShipmentRecords') },
-      schema: { tags: ['processing'], summary: 'Allocate bags to shipments (in processing)', body: ShipmentRecordBody, response: { 200: BarcodesOut, ...errors } },
+      schema: {
+        tags: ['processing'],
+        summary: 'Allocate bags to shipments (in processing)',
+        body: ShipmentRecordBody,
+        response: { 200: BarcodesOut, ...errors },
+      },
     },
     async (request) => central.allocateToShipments(deps, proxy, request, request.body),
   );
@@ -65,7 +86,12 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
     '/order/record/parcel',
     {
       config: { access: guard(deps.config, 'listParcels') },
-      schema: { tags: ['processing'], summary: 'Parcels of a production schedule (from processing)', querystring: ParcelQuery, response: { 200: Passthrough, ...errors } },
+      schema: {
+        tags: ['processing'],
+        summary: 'Parcels of a production schedule (from processing)',
+        querystring: ParcelQuery,
+        response: { 200: Passthrough, ...errors },
+      },
     },
     async (request) => central.listParcelRecords(proxy, request, request.query),
   );
@@ -73,7 +99,12 @@ export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: cen
     '/order/record/parcel',
     {
       config: { access: guard(deps.config, 'allocateParcels') },
-      schema: { tags: ['processing'], summary: 'Parcel bags of shipments into a schedule (in processing)', body: ParcelBody, response: { 200: BarcodesOut, ...errors } },
+      schema: {
+        tags: ['processing'],
+        summary: 'Parcel bags of shipments into a schedule (in processing)',
+        body: ParcelBody,
+        response: { 200: BarcodesOut, ...errors },
+      },
     },
     async (request) => central.allocateToParcels(deps, proxy, request, request.body),
   );

@@ -12,14 +12,23 @@ const Barcode = Type.String({ format: 'uuid' });
 export const Passthrough = Type.Array(Type.Object({}, { additionalProperties: true }));
 
 export const TraderQuery = Type.Object({ trader_status: Type.Optional(TraderStatus) });
-export const TraderBody = Type.Array(Type.Object({ item_code: Type.String({ minLength: 1, maxLength: 200 }), created_ts: EpochMs, trader_status: TraderStatus }, { additionalProperties: false }), {
-  minItems: 1,
-});
+export const TraderBody = Type.Array(
+  Type.Object(
+    { item_code: Type.String({ minLength: 1, maxLength: 200 }), created_ts: EpochMs, trader_status: TraderStatus },
+    { additionalProperties: false },
+  ),
+  {
+    minItems: 1,
+  },
+);
 export type TraderBody = Static<typeof TraderBody>;
 
 export const ShipmentRecordQuery = Type.Object({ request_code: Type.Integer({ minimum: 1 }), shipment_code: Type.Integer({ minimum: 1 }) });
 export const ShipmentRecordBody = Type.Array(
-  Type.Object({ table_name: TableName, barcode: Barcode, request_code: CodeIn, shipment_code: ShipmentCodeIn, amount: KgIn }, { additionalProperties: false }),
+  Type.Object(
+    { table_name: TableName, barcode: Barcode, request_code: CodeIn, shipment_code: ShipmentCodeIn, amount: KgIn },
+    { additionalProperties: false },
+  ),
   { minItems: 1 },
 );
 export type ShipmentRecordBody = Static<typeof ShipmentRecordBody>;
@@ -27,7 +36,14 @@ export type ShipmentRecordBody = Static<typeof ShipmentRecordBody>;
 export const ParcelQuery = Type.Object({ schedule_code: Type.Integer({ minimum: 1 }) });
 export const ParcelBody = Type.Array(
   Type.Object(
-    { table_name: TableName, barcode: Barcode, request_code: CodeIn, shipment_code: ShipmentCodeIn, schedule_code: CodeIn, reduced_by: KgIn },
+    {
+      table_name: TableName,
+      barcode: Barcode,
+      request_code: CodeIn,
+      shipment_code: ShipmentCodeIn,
+      schedule_code: CodeIn,
+      reduced_by: KgIn,
+    },
     { additionalProperties: false },
   ),
   { minItems: 1 },

@@ -42,15 +42,28 @@ export function listTraderBatches(central: Central, request: FastifyRequest, sta
   return apiOf(central).listTraderBatches(status, forward(request));
 }
 
-export function listShipmentRecords(central: Central, request: FastifyRequest, shipment: { request_code: number; shipment_code: number }): Promise<ProcessingRow[]> {
+export function listShipmentRecords(
+  central: Central,
+  request: FastifyRequest,
+  shipment: { request_code: number; shipment_code: number },
+): Promise<ProcessingRow[]> {
   return apiOf(central).listShipmentRecords(shipment, forward(request));
 }
 
-export function listParcelRecords(central: Central, request: FastifyRequest, schedule: { schedule_code: number }): Promise<ProcessingRow[]> {
+export function listParcelRecords(
+  central: Central,
+  request: FastifyRequest,
+  schedule: { schedule_code: number },
+): Promise<ProcessingRow[]> {
   return apiOf(central).listParcelRecords(schedule, forward(request));
 }
 
-async function eachElement<T, R>(central: Central, request: FastifyRequest, items: readonly T[], call: (api: ProcessingApi, item: T, options: CallOptions) => Promise<R>): Promise<R[]> {
+async function eachElement<T, R>(
+  central: Central,
+  request: FastifyRequest,
+  items: readonly T[],
+  call: (api: ProcessingApi, item: T, options: CallOptions) => Promise<R>,
+): Promise<R[]> {
   const api = apiOf(central);
   const header = request.headers['idempotency-key'];
   const base = typeof header === 'string' ? header : request.id;
@@ -68,7 +81,11 @@ async function eachElement<T, R>(central: Central, request: FastifyRequest, item
 function withProgress(error: unknown, index: number): unknown {
   if (!(error instanceof AppError)) return error;
   const details = { ...(error.details ?? {}), index, applied: index, ...(isUpstreamError(error) ? { upstream: error.upstream } : {}) };
-  return new AppError(error.category, error.code, error.message, { details, cause: error, ...(error.headers ? { headers: error.headers } : {}) });
+  return new AppError(error.category, error.code, error.message, {
+    details,
+    cause: error,
+    ...(error.headers ? { headers: error.headers } : {}),
+  });
 }
 
 export interface TraderOutcome {
@@ -92,9 +109,19 @@ export async function setTraderStatus(central: Central, request: FastifyRequest,
   for (const [index, item] of body.entries()) {
     const batch = { item_code: item.item_code, created_ts: Number(item.created_ts) };
     try {
-      results.push(await api.setTraderStatus({ ...batch, trader_status: item.trader_status }, { ...forward(request), idempotencyKey: `${base}:${index}` }));
+      results.push(
+        await api.setTraderStatus(
+          { ...batch, trader_status: item.trader_status },
+          { ...forward(request), idempotencyKey: `${base}:${index}` },
+        ),
+      );
     } catch (error) {
-      if (!(error instanceof AppError) || error.category === 'unavailable' || error.category === 'timeout' || error.category === 'internal') {
+      if (
+        !(error instanceof AppError) ||
+        error.category === 'unavailable' ||
+        error.category === 'timeout' ||
+        error.category === 'internal'
+      ) {
         throw withProgress(error, index);
       }
       refused += 1;
@@ -114,12 +141,18 @@ export async function allocateToShipments(deps: OrdersDeps, central: Central, re
       .where('request_code', '=', String(item.request_code))
       .where('shipment_code', '=', Number(item.shipment_code))
       .executeTakeFirst();
-    if (!shipment) throw OrdersError.SHIPMENT_NOT_FOUND(`No shipment ${item.shipment_code} of request ${item.request_code}`, { details: { index } });
+    if (!shipment)
+      throw OrdersError.SHIPMENT_NOT_FOUND(`No shipment ${item.shipment_code} of request ${item.request_code}`, { details: { index } });
   }
   return eachElement(central, request, body, (api, item, options) =>
     api.allocateToShipment(
       item.table_name,
-      { barcode: item.barcode, request_code: Number(item.request_code), shipment_code: Number(item.shipment_code), amount: kg(kgToPositiveGrams(item.amount, 'amount')) },
+      {
+        barcode: item.barcode,
+        request_code: Number(item.request_code),
+        shipment_code: Number(item.shipment_code),
+        amount: kg(kgToPositiveGrams(item.amount, 'amount')),
+      },
       options,
     ),
   );
@@ -129,7 +162,11 @@ export async function allocateToShipments(deps: OrdersDeps, central: Central, re
 export async function allocateToParcels(deps: OrdersDeps, central: Central, request: FastifyRequest, body: ParcelBody) {
   for (const [index, item] of body.entries()) {
     kgToPositiveGrams(item.reduced_by, `[${index}].reduced_by`);
-    const schedule = await deps.db.selectFrom('order_schedule').select('completed').where('schedule_code', '=', String(item.schedule_code)).executeTakeFirst();
+    const schedule = await deps.db
+      .selectFrom('order_schedule')
+      .select('completed')
+      .where('schedule_code', '=', String(item.schedule_code))
+      .executeTakeFirst();
     if (!schedule) throw OrdersError.SCHEDULE_NOT_FOUND(`No schedule ${item.schedule_code}`, { details: { index } });
     if (schedule.completed) throw OrdersError.SCHEDULE_COMPLETED(`Schedule ${item.schedule_code} is completed`, { details: { index } });
   }

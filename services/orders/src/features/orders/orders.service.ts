@@ -53,13 +53,26 @@ export async function viewsOf(db: OrdersDb | OrdersTrx, shipments: readonly repo
 export async function createOrders(deps: OrdersDeps, command: Command, body: OrderCreateBody): Promise<OrderOut[]> {
   const items = body.map((item, index) => ({ ...item, grams: kgToPositiveGrams(item.requirement, `[${index}].requirement`), index }));
   const created = await runCommand(deps, command, async (trx) => {
-    const plans = await lockPlans(trx, items.map((item) => item.order_code));
+    const plans = await lockPlans(
+      trx,
+      items.map((item) => item.order_code),
+    );
     const missing = items.find((item) => !plans.has(item.order_code));
     if (missing) {
-      throw OrdersError.PLAN_NOT_FOUND(`No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
+      throw OrdersError.PLAN_NOT_FOUND(`No plan ${missing.order_code}`, {
+        details: { index: missing.index, order_code: missing.order_code },
+      });
     }
     const existing = await shipmentsOfPlans(trx, [...plans.keys()]);
-    const allowed = new Map([...plans.values()].map((plan) => [plan.order_code, allowedGrams(plan.requirement, existing.filter((s) => s.order_code === plan.order_code))]));
+    const allowed = new Map(
+      [...plans.values()].map((plan) => [
+        plan.order_code,
+        allowedGrams(
+          plan.requirement,
+          existing.filter((s) => s.order_code === plan.order_code),
+        ),
+      ]),
+    );
 
     const shipments: repo.ShipmentRow[] = [];
     const events: OutboxEventInput[] = [];
@@ -67,9 +80,12 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
       if (item.status === 'ORDER_REQUESTED') {
         const left = allowed.get(item.order_code)!;
         if (item.grams > left) {
-          throw OrdersError.ORDER_EXCEEDS_ALLOWANCE(`Plan ${item.order_code} allows ${kg(left > 0n ? left : 0n)} kg more; request it with APPROVAL_REQUESTED instead`, {
-            details: { index: item.index, order_code: item.order_code, allowed: kg(left), requested: kg(item.grams) },
-          });
+          throw OrdersError.ORDER_EXCEEDS_ALLOWANCE(
+            `Plan ${item.order_code} allows ${kg(left > 0n ? left : 0n)} kg more; request it with APPROVAL_REQUESTED instead`,
+            {
+              details: { index: item.index, order_code: item.order_code, allowed: kg(left), requested: kg(item.grams) },
+            },
+          );
         }
         allowed.set(item.order_code, left - item.grams);
       }
@@ -82,7 +98,13 @@ export async function createOrders(deps: OrdersDeps, command: Command, body: Ord
         created_by: command.caller.actor,
       });
       const requestCode = String(request.request_code);
-      await repo.insertShipment(trx, { request_code: requestCode, shipment_code: 1, quantity: item.grams, status: item.status, now: command.now });
+      await repo.insertShipment(trx, {
+        request_code: requestCode,
+        shipment_code: 1,
+        quantity: item.grams,
+        status: item.status,
+        now: command.now,
+      });
       await repo.insertEvent(trx, {
         request_code: requestCode,
         shipment_code: 1,

@@ -29,7 +29,10 @@ export async function readPlanWorkbook(bytes: Buffer): Promise<NumberedRow[]> {
 
   const columns = new Map<number, RawColumn>();
   sheet.getRow(1).eachCell((cell, index) => {
-    const name = cellText(cell.value).toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+    const name = cellText(cell.value)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '');
     if ((RAW_COLUMNS as readonly string[]).includes(name)) columns.set(index, name as RawColumn);
   });
   const missing = REQUIRED.filter((column) => ![...columns.values()].includes(column));
@@ -59,7 +62,11 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((part) => part.text).join('').trim();
+    if ('richText' in value)
+      return value.richText
+        .map((part) => part.text)
+        .join('')
+        .trim();
     if ('result' in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
     if ('text' in value && typeof value.text === 'string') return value.text.trim();
   }

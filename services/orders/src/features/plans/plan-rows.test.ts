@@ -14,8 +14,22 @@ describe('plan aggregation', () => {
       row(3, { order_code: 'B', item_code: 'BTL12345' }),
     ]);
     expect(plans).toEqual([
-      { order_code: 'A', product_name: 'P', item_code: 'FLT00007', requirementGrams: 2501n, plan_start: '2026-01-01', plan_end: '2026-02-01' },
-      { order_code: 'B', product_name: 'P', item_code: 'BTL12345', requirementGrams: 1000n, plan_start: '2026-01-01', plan_end: '2026-01-02' },
+      {
+        order_code: 'A',
+        product_name: 'P',
+        item_code: 'FLT00007',
+        requirementGrams: 2501n,
+        plan_start: '2026-01-01',
+        plan_end: '2026-02-01',
+      },
+      {
+        order_code: 'B',
+        product_name: 'P',
+        item_code: 'BTL12345',
+        requirementGrams: 1000n,
+        plan_start: '2026-01-01',
+        plan_end: '2026-01-02',
+      },
     ]);
     expect(raw.map((r) => [r.row, r.requirement])).toEqual([
       [1, '0.001'],

@@ -21,7 +21,9 @@ export async function planRowsFromBody(body: unknown, contentType: string | unde
     return readPlanWorkbook(file.data);
   }
   if (Buffer.isBuffer(body) && (media === XLSX_MEDIA_TYPE || media === 'application/octet-stream')) return readPlanWorkbook(body);
-  throw OrdersError.PLAN_FILE_INVALID(`POST /order/plan takes a JSON array, an .xlsx body or a multipart form, not ${media || 'this body'}`);
+  throw OrdersError.PLAN_FILE_INVALID(
+    `POST /order/plan takes a JSON array, an .xlsx body or a multipart form, not ${media || 'this body'}`,
+  );
 }
 
 function isMultipart(body: unknown): body is MultipartBody {

@@ -36,7 +36,9 @@ export async function insertRawRows(trx: OrdersTrx, rows: readonly (RawRecord & 
   for (let start = 0; start < rows.length; start += 500) {
     await trx
       .insertInto('order_plan_raw')
-      .values(rows.slice(start, start + 500).map(({ row, ...record }) => ({ ...record, upload_id: uploadId, row_number: row, uploaded_at: now })))
+      .values(
+        rows.slice(start, start + 500).map(({ row, ...record }) => ({ ...record, upload_id: uploadId, row_number: row, uploaded_at: now })),
+      )
       .execute();
   }
 }
@@ -74,13 +76,22 @@ export async function upsertPlans(trx: OrdersTrx, plans: readonly AggregatedPlan
 }
 
 /** Plans in (plan_start, order_code) order; with `page`, up to `limit` of them after the key `after`. */
-export async function listPlans(db: OrdersDb, orderCode?: string, page?: { after?: readonly [string, string]; limit: number }): Promise<PlanRow[]> {
+export async function listPlans(
+  db: OrdersDb,
+  orderCode?: string,
+  page?: { after?: readonly [string, string]; limit: number },
+): Promise<PlanRow[]> {
   let query = db.selectFrom('order_plan').select(planColumns).orderBy('order_plan.plan_start').orderBy('order_plan.order_code');
   if (orderCode !== undefined) query = query.where('order_plan.order_code', '=', orderCode);
   const after = page?.after;
   if (after !== undefined) {
     const [start, code] = after;
-    query = query.where((eb) => eb.or([eb('order_plan.plan_start', '>', start), eb.and([eb('order_plan.plan_start', '=', start), eb('order_plan.order_code', '>', code)])]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('order_plan.plan_start', '>', start),
+        eb.and([eb('order_plan.plan_start', '=', start), eb('order_plan.order_code', '>', code)]),
+      ]),
+    );
   }
   if (page !== undefined) query = query.limit(page.limit);
   return (await query.execute()) as PlanRow[];
@@ -90,7 +101,13 @@ export async function listPlans(db: OrdersDb, orderCode?: string, page?: { after
 export async function lockPlans(trx: OrdersTrx, orderCodes: readonly string[]): Promise<Map<string, PlanRow>> {
   const codes = [...new Set(orderCodes)].sort();
   if (codes.length === 0) return new Map();
-  const rows = (await trx.selectFrom('order_plan').select(planColumns).where('order_code', 'in', codes).orderBy('order_code').forUpdate().execute()) as PlanRow[];
+  const rows = (await trx
+    .selectFrom('order_plan')
+    .select(planColumns)
+    .where('order_code', 'in', codes)
+    .orderBy('order_code')
+    .forUpdate()
+    .execute()) as PlanRow[];
   return new Map(rows.map((row) => [row.order_code, row]));
 }
 
@@ -110,8 +127,18 @@ export async function shipmentsOfPlans(db: OrdersDb | OrdersTrx, orderCodes: rea
 export async function deletePlan(trx: OrdersTrx, orderCode: string): Promise<boolean> {
   const found = await trx.selectFrom('order_plan').select('order_code').where('order_code', '=', orderCode).forUpdate().executeTakeFirst();
   if (!found) return false;
-  const requests = await trx.selectFrom('order_request').select('request_code').where('order_code', '=', orderCode).limit(1).executeTakeFirst();
-  const schedules = await trx.selectFrom('order_schedule').select('schedule_code').where('order_code', '=', orderCode).limit(1).executeTakeFirst();
+  const requests = await trx
+    .selectFrom('order_request')
+    .select('request_code')
+    .where('order_code', '=', orderCode)
+    .limit(1)
+    .executeTakeFirst();
+  const schedules = await trx
+    .selectFrom('order_schedule')
+    .select('schedule_code')
+    .where('order_code', '=', orderCode)
+    .limit(1)
+    .executeTakeFirst();
   if (requests || schedules) throw planInUse(orderCode);
   await trx.deleteFrom('order_plan_raw').where('order_code', '=', orderCode).execute();
   try {

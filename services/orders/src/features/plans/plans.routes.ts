@@ -23,7 +23,8 @@ export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
       },
     },
     async (request, reply) => {
-      if (request.query.limit === undefined && request.query.cursor === undefined) return plans.listPlansWithRequests(deps, request.query.order_code);
+      if (request.query.limit === undefined && request.query.cursor === undefined)
+        return plans.listPlansWithRequests(deps, request.query.order_code);
       const page = await plans.listPlansPage(deps, request.query);
       sendNextCursor(reply, request.url, page.next);
       return page.items;
@@ -51,7 +52,8 @@ export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
         response: { 200: Type.Array(PlanOut), ...errors },
       },
     },
-    async (request) => plans.uploadPlan(deps, commandFrom(request, deps), await planRowsFromBody(request.body, request.headers['content-type'])),
+    async (request) =>
+      plans.uploadPlan(deps, commandFrom(request, deps), await planRowsFromBody(request.body, request.headers['content-type'])),
   );
 
   app.delete(

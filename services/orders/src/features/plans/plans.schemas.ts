@@ -51,7 +51,10 @@ export const PlanWithRequests = Type.Object(
     requirement: KgOut,
     plan_start: DateText,
     plan_end: DateText,
-    allowed: Type.String({ description: 'kg still requestable: requirement − Σ shipments not awaiting or refused approval (negative after approved special requests)' }),
+    allowed: Type.String({
+      description:
+        'kg still requestable: requirement − Σ shipments not awaiting or refused approval (negative after approved special requests)',
+    }),
     requests: Type.Array(
       Type.Object({ request_code: Type.Integer(), shipment_code: Type.Integer(), quantity: KgOut, status: Type.String() }),
     ),

@@ -64,7 +64,10 @@ export async function listPlansPage(deps: OrdersDeps, query: PlanListQuery): Pro
 }
 
 async function withRequests(deps: OrdersDeps, plans: readonly repo.PlanRow[]): Promise<PlanWithRequests[]> {
-  const shipments = await repo.shipmentsOfPlans(deps.db, plans.map((plan) => plan.order_code));
+  const shipments = await repo.shipmentsOfPlans(
+    deps.db,
+    plans.map((plan) => plan.order_code),
+  );
   const byPlan = groupBy(shipments, (shipment) => shipment.order_code);
   return plans.map((plan) => {
     const mine = byPlan.get(plan.order_code) ?? [];
@@ -83,12 +86,16 @@ async function withRequests(deps: OrdersDeps, plans: readonly repo.PlanRow[]): P
 
 /** What may still be requested without approval. */
 export function allowedGrams(requirement: string, shipments: readonly { quantity: string; status: string }[]): bigint {
-  return shipments.reduce((left, shipment) => (consumesAllowance(shipment.status) ? left - BigInt(shipment.quantity) : left), BigInt(requirement));
+  return shipments.reduce(
+    (left, shipment) => (consumesAllowance(shipment.status) ? left - BigInt(shipment.quantity) : left),
+    BigInt(requirement),
+  );
 }
 
 export async function deletePlan(deps: OrdersDeps, command: Command, orderCode: string): Promise<{ success: boolean }> {
   await runCommand(deps, command, async (trx) => {
-    if (!(await repo.deletePlan(trx, orderCode))) throw OrdersError.PLAN_NOT_FOUND(`No plan ${orderCode}`, { details: { order_code: orderCode } });
+    if (!(await repo.deletePlan(trx, orderCode)))
+      throw OrdersError.PLAN_NOT_FOUND(`No plan ${orderCode}`, { details: { order_code: orderCode } });
     await writeEvents(
       trx,
       [

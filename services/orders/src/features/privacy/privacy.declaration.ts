@@ -12,7 +12,14 @@ export const personalData: PersonalDataDeclaration = {
     { table: 'order_request', actors: [{ name: 'created_by' }] },
     {
       table: 'admin.user',
-      owner: { columns: ['sub', 'username'], erase: 'delete', fields: [{ name: 'sub', erase: 'pseudonymise', mask: 'uuid' }, { name: 'username', erase: 'pseudonymise', mask: 'shape' }] },
+      owner: {
+        columns: ['sub', 'username'],
+        erase: 'delete',
+        fields: [
+          { name: 'sub', erase: 'pseudonymise', mask: 'uuid' },
+          { name: 'username', erase: 'pseudonymise', mask: 'shape' },
+        ],
+      },
     },
     ...platformPersonalTables(),
     // A user-changed event's aggregate id is the user's sub.

@@ -41,7 +41,12 @@ export function registerReconcileRoutes(app: HttpApp, deps: OrdersDeps): void {
         .orderBy('shipment_code')
         .limit(limit)
         .execute();
-      const page = rows.map((row) => ({ request_code: String(row.request_code), shipment_code: Number(row.shipment_code), quantity_kg: kg(row.quantity), status: row.status }));
+      const page = rows.map((row) => ({
+        request_code: String(row.request_code),
+        shipment_code: Number(row.shipment_code),
+        quantity_kg: kg(row.quantity),
+        status: row.status,
+      }));
       return { rows: page, next: page.length === limit ? mtpCursor(page.at(-1)!) : null };
     },
   );

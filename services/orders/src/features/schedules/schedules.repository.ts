@@ -34,7 +34,13 @@ export async function insertSchedule(
 
 export async function lockSchedules(trx: OrdersTrx, codes: readonly string[]): Promise<Map<string, ScheduleRow>> {
   const sorted = [...new Set(codes)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-  const rows = (await trx.selectFrom('order_schedule').select(columns).where('schedule_code', 'in', sorted).orderBy('schedule_code').forUpdate().execute()) as ScheduleRow[];
+  const rows = (await trx
+    .selectFrom('order_schedule')
+    .select(columns)
+    .where('schedule_code', 'in', sorted)
+    .orderBy('schedule_code')
+    .forUpdate()
+    .execute()) as ScheduleRow[];
   return new Map(rows.map((row) => [String(row.schedule_code), row]));
 }
 
@@ -59,13 +65,18 @@ export async function listSchedules(
   const after = page?.after;
   if (after !== undefined) {
     const [date, code] = after;
-    query = query.where((eb) => eb.or([eb('schedule_date', '>', date), eb.and([eb('schedule_date', '=', date), eb('schedule_code', '>', code)])]));
+    query = query.where((eb) =>
+      eb.or([eb('schedule_date', '>', date), eb.and([eb('schedule_date', '=', date), eb('schedule_code', '>', code)])]),
+    );
   }
   if (page !== undefined) query = query.limit(page.limit);
   return (await query.orderBy('schedule_date').orderBy('schedule_code').execute()) as ScheduleRow[];
 }
 
-export async function acceptedShipments(db: OrdersDb, orderCodes: readonly string[]): Promise<{ order_code: string; request_code: string; shipment_code: number }[]> {
+export async function acceptedShipments(
+  db: OrdersDb,
+  orderCodes: readonly string[],
+): Promise<{ order_code: string; request_code: string; shipment_code: number }[]> {
   if (orderCodes.length === 0) return [];
   return db
     .selectFrom('order_shipment_event as e')

@@ -2,7 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
 import { commandFrom, type OrdersDeps } from '../../deps.js';
-import { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleListQuery, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
+import {
+  ScheduleCompleteBody,
+  ScheduleCreateBody,
+  ScheduleDone,
+  ScheduleListQuery,
+  ScheduleOut,
+  ScheduleWithShipments,
+} from './schedules.schemas.js';
 import * as schedules from './schedules.service.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema };

@@ -8,7 +8,14 @@ import { groupBy } from '../../group.js';
 import { kg, kgToPositiveGrams, requireDate } from '../../units.js';
 import { lockPlans } from '../plans/plans.repository.js';
 import * as repo from './schedules.repository.js';
-import type { ScheduleCompleteBody, ScheduleCreateBody, ScheduleDone, ScheduleListQuery, ScheduleOut, ScheduleWithShipments } from './schedules.schemas.js';
+import type {
+  ScheduleCompleteBody,
+  ScheduleCreateBody,
+  ScheduleDone,
+  ScheduleListQuery,
+  ScheduleOut,
+  ScheduleWithShipments,
+} from './schedules.schemas.js';
 
 const scheduleOut = (row: repo.ScheduleRow): ScheduleOut => ({
   schedule_code: Number(row.schedule_code),
@@ -41,10 +48,19 @@ function scheduleFilter(query: ScheduleListQuery): { date?: string; completed?: 
 }
 
 async function withShipments(deps: OrdersDeps, rows: readonly repo.ScheduleRow[]): Promise<ScheduleWithShipments[]> {
-  const accepted = groupBy(await repo.acceptedShipments(deps.db, rows.map((row) => row.order_code)), (s) => s.order_code);
+  const accepted = groupBy(
+    await repo.acceptedShipments(
+      deps.db,
+      rows.map((row) => row.order_code),
+    ),
+    (s) => s.order_code,
+  );
   return rows.map((row) => ({
     ...scheduleDone(row),
-    accepted_shipments: (accepted.get(row.order_code) ?? []).map((s) => ({ request_code: Number(s.request_code), shipment_code: s.shipment_code })),
+    accepted_shipments: (accepted.get(row.order_code) ?? []).map((s) => ({
+      request_code: Number(s.request_code),
+      shipment_code: s.shipment_code,
+    })),
   }));
 }
 
@@ -57,9 +73,15 @@ export async function createSchedules(deps: OrdersDeps, command: Command, body: 
   }));
   return runCommand(deps, command, async (trx) => {
     // A shared lock would do; FOR UPDATE keeps one lock kind (and order) for every plan reader.
-    const plans = await lockPlans(trx, items.map((item) => item.order_code));
+    const plans = await lockPlans(
+      trx,
+      items.map((item) => item.order_code),
+    );
     const missing = items.find((item) => !plans.has(item.order_code));
-    if (missing) throw OrdersError.PLAN_NOT_FOUND(`No plan ${missing.order_code}`, { details: { index: missing.index, order_code: missing.order_code } });
+    if (missing)
+      throw OrdersError.PLAN_NOT_FOUND(`No plan ${missing.order_code}`, {
+        details: { index: missing.index, order_code: missing.order_code },
+      });
     const created: repo.ScheduleRow[] = [];
     const events: OutboxEventInput[] = [];
     for (const item of items) {
@@ -98,7 +120,9 @@ export async function completeSchedules(deps: OrdersDeps, command: Command, body
     const found = await repo.lockSchedules(trx, codes);
     const missingIndex = codes.findIndex((code) => !found.has(code));
     if (missingIndex >= 0) {
-      throw OrdersError.SCHEDULE_NOT_FOUND(`No schedule ${codes[missingIndex]}`, { details: { index: missingIndex, schedule_code: codes[missingIndex] } });
+      throw OrdersError.SCHEDULE_NOT_FOUND(`No schedule ${codes[missingIndex]}`, {
+        details: { index: missingIndex, schedule_code: codes[missingIndex] },
+      });
     }
     const results: repo.ScheduleRow[] = [];
     const events: OutboxEventInput[] = [];

@@ -39,7 +39,15 @@ export interface ShipmentFilter {
   requestCodes?: readonly string[];
 }
 
-const eventColumns = ['request_code', 'shipment_code', 'status', 'event_ts', 'shipment_vehicle', 'order_remarks', 'shipment_remarks'] as const;
+const eventColumns = [
+  'request_code',
+  'shipment_code',
+  'status',
+  'event_ts',
+  'shipment_vehicle',
+  'order_remarks',
+  'shipment_remarks',
+] as const;
 const shipmentColumns = ['s.request_code', 's.shipment_code', 's.quantity', 's.allocated', 's.status'] as const;
 
 /**
@@ -50,7 +58,13 @@ const shipmentColumns = ['s.request_code', 's.shipment_code', 's.quantity', 's.a
 export async function lockRequests(trx: OrdersTrx, requestCodes: readonly string[]): Promise<Set<string>> {
   const codes = [...new Set(requestCodes)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
   if (codes.length === 0) return new Set();
-  const rows = await trx.selectFrom('order_request').select('request_code').where('request_code', 'in', codes).orderBy('request_code').forUpdate().execute();
+  const rows = await trx
+    .selectFrom('order_request')
+    .select('request_code')
+    .where('request_code', 'in', codes)
+    .orderBy('request_code')
+    .forUpdate()
+    .execute();
   return new Set(rows.map((row) => String(row.request_code)));
 }
 
@@ -101,7 +115,14 @@ export async function findEvent(trx: OrdersTrx, requestCode: string, shipmentCod
 
 export async function insertRequest(
   trx: OrdersTrx,
-  request: { order_code: string; product_name: string; requirement: bigint; comments: string | null; created_at: number; created_by: string },
+  request: {
+    order_code: string;
+    product_name: string;
+    requirement: bigint;
+    comments: string | null;
+    created_at: number;
+    created_by: string;
+  },
 ): Promise<RequestRow> {
   return (await trx
     .insertInto('order_request')
@@ -110,17 +131,35 @@ export async function insertRequest(
     .executeTakeFirstOrThrow()) as RequestRow;
 }
 
-export async function insertShipment(trx: OrdersTrx, row: { request_code: string; shipment_code: number; quantity: bigint; status: string; now: number }): Promise<void> {
+export async function insertShipment(
+  trx: OrdersTrx,
+  row: { request_code: string; shipment_code: number; quantity: bigint; status: string; now: number },
+): Promise<void> {
   await trx
     .insertInto('order_shipment')
-    .values({ request_code: row.request_code, shipment_code: row.shipment_code, quantity: row.quantity.toString(), status: row.status, updated_at: row.now })
+    .values({
+      request_code: row.request_code,
+      shipment_code: row.shipment_code,
+      quantity: row.quantity.toString(),
+      status: row.status,
+      updated_at: row.now,
+    })
     .execute();
 }
 
 /** The event and the shipment's current status, in one statement (one round trip per event). */
 export async function insertEvent(
   trx: OrdersTrx,
-  row: { request_code: string; shipment_code: number; status: string; event_ts: number; shipment_vehicle: string | null; order_remarks: string | null; shipment_remarks: string | null; actor: string },
+  row: {
+    request_code: string;
+    shipment_code: number;
+    status: string;
+    event_ts: number;
+    shipment_vehicle: string | null;
+    order_remarks: string | null;
+    shipment_remarks: string | null;
+    actor: string;
+  },
 ): Promise<EventRow> {
   return (await trx
     .with('inserted', (db) => db.insertInto('order_shipment_event').values(row).returning(eventColumns))
@@ -180,7 +219,13 @@ export async function copyEvents(trx: OrdersTrx, requestCode: string, from: numb
     .execute();
 }
 
-export async function addAllocated(trx: OrdersTrx, requestCode: string, shipmentCode: number, deltaGrams: bigint, now: number): Promise<ShipmentRow | undefined> {
+export async function addAllocated(
+  trx: OrdersTrx,
+  requestCode: string,
+  shipmentCode: number,
+  deltaGrams: bigint,
+  now: number,
+): Promise<ShipmentRow | undefined> {
   return (await trx
     .updateTable('order_shipment as s')
     .set({ allocated: sql`s.allocated + ${deltaGrams.toString()}::bigint`, updated_at: now })
@@ -229,14 +274,23 @@ function matchingShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter) {
 
 export async function findShipments(db: OrdersDb | OrdersTrx, filter: ShipmentFilter): Promise<ShipmentRow[]> {
   if (filter.keys?.length === 0 || filter.requestCodes?.length === 0) return [];
-  return (await matchingShipments(db, filter).select(shipmentColumns).orderBy('s.request_code').orderBy('s.shipment_code').execute()) as ShipmentRow[];
+  return (await matchingShipments(db, filter)
+    .select(shipmentColumns)
+    .orderBy('s.request_code')
+    .orderBy('s.shipment_code')
+    .execute()) as ShipmentRow[];
 }
 
 /**
  * Up to `limit` request codes with a matching shipment, after `after` in ascending order: a
  * page of `GET /order` is a page of requests, so a request's shipments never straddle two pages.
  */
-export async function requestCodesPage(db: OrdersDb | OrdersTrx, filter: ShipmentFilter, after: string | undefined, limit: number): Promise<string[]> {
+export async function requestCodesPage(
+  db: OrdersDb | OrdersTrx,
+  filter: ShipmentFilter,
+  after: string | undefined,
+  limit: number,
+): Promise<string[]> {
   if (filter.keys?.length === 0 || filter.requestCodes?.length === 0) return [];
   let query = matchingShipments(db, filter).select('s.request_code').distinct();
   if (after !== undefined) query = query.where('s.request_code', '>', after);

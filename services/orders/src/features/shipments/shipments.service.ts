@@ -1,4 +1,9 @@
-import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ShipmentEventAddedPayload, type ShipmentQuantityChangedPayload } from '@tributary/contracts';
+import {
+  ORDERS_AGGREGATES,
+  ORDERS_EVENT_TYPES,
+  type ShipmentEventAddedPayload,
+  type ShipmentQuantityChangedPayload,
+} from '@tributary/contracts';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { hasAny, STATUS_ACCESS } from '../../access.js';
 import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
@@ -38,11 +43,15 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
       shipment_remarks: blankToNull(item.shipment_remarks),
     };
     if (!POSTABLE_STATUSES.has(status)) {
-      throw OrdersError.SHIPMENT_STATUS_NOT_POSTABLE(`${status} is set by POST /order, not posted as an event`, { details: { index, status } });
+      throw OrdersError.SHIPMENT_STATUS_NOT_POSTABLE(`${status} is set by POST /order, not posted as an event`, {
+        details: { index, status },
+      });
     }
     const allowed = STATUS_ACCESS[status] ?? [];
     if (!hasAny(command.caller, allowed)) {
-      throw OrdersError.SHIPMENT_STATUS_FORBIDDEN(`Posting ${status} needs one of: ${allowed.join(', ')}`, { details: { index, status, allowed } });
+      throw OrdersError.SHIPMENT_STATUS_FORBIDDEN(`Posting ${status} needs one of: ${allowed.join(', ')}`, {
+        details: { index, status, allowed },
+      });
     }
     const required = REQUIRED_FIELD[status];
     if (required && fields[required] === null) {
@@ -54,7 +63,10 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
   let recorded: { status: string; automatic: boolean }[] = [];
   const result = await runCommand(deps, command, async (trx) => {
     recorded = [];
-    const shipments = await repo.lockShipments(trx, items.map((item) => [item.requestCode, item.shipmentCode] as const));
+    const shipments = await repo.lockShipments(
+      trx,
+      items.map((item) => [item.requestCode, item.shipmentCode] as const),
+    );
     const results: { requestCode: string; shipmentCode: number; events: repo.EventRow[] }[] = [];
     const outbox: OutboxEventInput[] = [];
     for (const item of items) {
@@ -69,9 +81,12 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
           continue;
         }
         if (recorded) {
-          throw OrdersError.SHIPMENT_STATUS_ALREADY_RECORDED(`Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`, {
-            details: { index: item.index, status: item.status, current: shipment.status },
-          });
+          throw OrdersError.SHIPMENT_STATUS_ALREADY_RECORDED(
+            `Shipment ${item.requestCode}/${item.shipmentCode} already has ${item.status}`,
+            {
+              details: { index: item.index, status: item.status, current: shipment.status },
+            },
+          );
         }
         throw OrdersError.SHIPMENT_TRANSITION_INVALID(`A shipment in ${shipment.status} cannot move to ${item.status}`, {
           details: { index: item.index, from: shipment.status, to: item.status },
@@ -83,7 +98,14 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
       const follower = AUTOMATIC_FOLLOWER[item.status];
       if (follower) {
         added.push(
-          await record(trx, command, { ...item, status: follower, fields: { shipment_vehicle: null, order_remarks: null, shipment_remarks: null } }, item.status, true, outbox),
+          await record(
+            trx,
+            command,
+            { ...item, status: follower, fields: { shipment_vehicle: null, order_remarks: null, shipment_remarks: null } },
+            item.status,
+            true,
+            outbox,
+          ),
         );
         recorded.push({ status: follower, automatic: true });
         shipment.status = follower;
@@ -100,7 +122,12 @@ export async function postEvents(deps: OrdersDeps, command: Command, body: Event
 async function record(
   trx: OrdersTrx,
   command: Command,
-  item: { requestCode: string; shipmentCode: number; status: ShipmentStatus; fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'> },
+  item: {
+    requestCode: string;
+    shipmentCode: number;
+    status: ShipmentStatus;
+    fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'>;
+  },
   previousStatus: string,
   automatic: boolean,
   outbox: OutboxEventInput[],
@@ -133,7 +160,10 @@ async function record(
   return event;
 }
 
-function sameText(recorded: repo.EventRow, fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'>): boolean {
+function sameText(
+  recorded: repo.EventRow,
+  fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'>,
+): boolean {
   return (
     recorded.shipment_vehicle === fields.shipment_vehicle &&
     recorded.order_remarks === fields.order_remarks &&
@@ -169,8 +199,14 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
     splits = 0;
     // Request locks serialise the numbering of new shipments; shipment locks (same order as
     // event writers take them) keep a concurrent event from slipping in between check and split.
-    await repo.lockRequests(trx, items.map((item) => item.requestCode));
-    const locked = await repo.lockShipments(trx, items.map((item) => [item.requestCode, item.shipmentCode] as const));
+    await repo.lockRequests(
+      trx,
+      items.map((item) => item.requestCode),
+    );
+    const locked = await repo.lockShipments(
+      trx,
+      items.map((item) => [item.requestCode, item.shipmentCode] as const),
+    );
     const touched: (readonly [string, number])[] = [];
     const outbox: OutboxEventInput[] = [];
     for (const item of items) {
@@ -182,12 +218,23 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
       touched.push([item.requestCode, item.shipmentCode]);
       const current = BigInt(shipment.quantity);
       if (item.grams === current) continue;
-      const details = { index: item.index, request_code: item.requestCode, shipment_code: item.shipmentCode, quantity: kg(current), requested: kg(item.grams) };
+      const details = {
+        index: item.index,
+        request_code: item.requestCode,
+        shipment_code: item.shipmentCode,
+        quantity: kg(current),
+        requested: kg(item.grams),
+      };
       if (item.grams > current) {
-        throw OrdersError.SHIPMENT_QUANTITY_INCREASE(`A shipment's quantity can only shrink (the rest is split off); ${kg(current)} kg now`, { details });
+        throw OrdersError.SHIPMENT_QUANTITY_INCREASE(
+          `A shipment's quantity can only shrink (the rest is split off); ${kg(current)} kg now`,
+          { details },
+        );
       }
       if (!SPLITTABLE_STATUSES.has(shipment.status)) {
-        throw OrdersError.SHIPMENT_NOT_SPLITTABLE(`A shipment in ${shipment.status} can no longer change quantity`, { details: { ...details, status: shipment.status } });
+        throw OrdersError.SHIPMENT_NOT_SPLITTABLE(`A shipment in ${shipment.status} can no longer change quantity`, {
+          details: { ...details, status: shipment.status },
+        });
       }
       if (item.grams < BigInt(shipment.allocated)) {
         throw OrdersError.SHIPMENT_QUANTITY_BELOW_ALLOCATED(`${kg(shipment.allocated)} kg are already allocated to this shipment`, {
@@ -198,7 +245,13 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
       const remainder = current - item.grams;
       await repo.setQuantity(trx, item.requestCode, item.shipmentCode, item.grams, command.now);
       shipment.quantity = item.grams.toString();
-      await repo.insertShipment(trx, { request_code: item.requestCode, shipment_code: splitCode, quantity: remainder, status: shipment.status, now: command.now });
+      await repo.insertShipment(trx, {
+        request_code: item.requestCode,
+        shipment_code: splitCode,
+        quantity: remainder,
+        status: shipment.status,
+        now: command.now,
+      });
       await repo.copyEvents(trx, item.requestCode, item.shipmentCode, splitCode);
       touched.push([item.requestCode, splitCode]);
       splits += 1;
@@ -218,7 +271,13 @@ export async function changeQuantities(deps: OrdersDeps, command: Command, body:
     await writeEvents(trx, outbox, { now: () => command.now });
     const unique = [...new Map(touched.map((key) => [`${key[0]}/${key[1]}`, key])).values()];
     const shipments = await repo.findShipments(trx, { keys: unique });
-    const views = shipmentViews(shipments, await repo.eventsOfRequests(trx, unique.map(([rc]) => rc)));
+    const views = shipmentViews(
+      shipments,
+      await repo.eventsOfRequests(
+        trx,
+        unique.map(([rc]) => rc),
+      ),
+    );
     return [...groupBy(shipments, (s) => String(s.request_code))].map(([requestCode, mine]) => ({
       request_code: Number(requestCode),
       shipments: mine.map((s) => views.get(`${requestCode}/${s.shipment_code}`)!),

@@ -14,7 +14,7 @@ describe('shipment workflow', () => {
 
   it('reaches every status from a creation status, and every path ends', () => {
     const reached = new Set<string>(['APPROVAL_REQUESTED', 'ORDER_REQUESTED']);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const from of [...reached]) {
         for (const to of NEXT_STATUSES[from as keyof typeof NEXT_STATUSES]) {
@@ -36,6 +36,10 @@ describe('shipment workflow', () => {
 
   it('names who may post each postable status, and which text each needs', () => {
     for (const status of POSTABLE_STATUSES) expect(STATUS_ACCESS[status]?.length).toBeGreaterThan(0);
-    expect(REQUIRED_FIELD).toEqual({ SHIPMENT_DISPATCHED: 'shipment_vehicle', ORDER_NOT_READY: 'order_remarks', SHIPMENT_ACCEPTED: 'shipment_remarks' });
+    expect(REQUIRED_FIELD).toEqual({
+      SHIPMENT_DISPATCHED: 'shipment_vehicle',
+      ORDER_NOT_READY: 'order_remarks',
+      SHIPMENT_ACCEPTED: 'shipment_remarks',
+    });
   });
 });

@@ -42,7 +42,12 @@ export const AUTOMATIC_FOLLOWER: Partial<Record<ShipmentStatus, ShipmentStatus>>
 };
 
 /** A shipment's quantity may change (and split) until the goods leave Seeduwa. */
-export const SPLITTABLE_STATUSES: ReadonlySet<string> = new Set(['APPROVAL_REQUESTED', 'ORDER_REQUESTED', 'ORDER_NOT_READY', 'ORDER_READY']);
+export const SPLITTABLE_STATUSES: ReadonlySet<string> = new Set([
+  'APPROVAL_REQUESTED',
+  'ORDER_REQUESTED',
+  'ORDER_NOT_READY',
+  'ORDER_READY',
+]);
 
 export function canMove(from: string, to: ShipmentStatus): boolean {
   return (NEXT_STATUSES[from as ShipmentStatus] ?? []).includes(to);

@@ -24,16 +24,25 @@ export interface TracedScheduleRow {
 }
 
 /** The shipments with their request and the two events a trace shows: dispatch (vehicle) and gatepass acceptance. */
-export async function tracedShipments(db: OrdersDb, keys: readonly { request_code: string; shipment_code: number }[]): Promise<TracedShipmentRow[]> {
+export async function tracedShipments(
+  db: OrdersDb,
+  keys: readonly { request_code: string; shipment_code: number }[],
+): Promise<TracedShipmentRow[]> {
   if (keys.length === 0) return [];
   const rows = await db
     .selectFrom('order_shipment as s')
     .innerJoin('order_request as r', 'r.request_code', 's.request_code')
     .leftJoin('order_shipment_event as d', (join) =>
-      join.onRef('d.request_code', '=', 's.request_code').onRef('d.shipment_code', '=', 's.shipment_code').on('d.status', '=', 'SHIPMENT_DISPATCHED'),
+      join
+        .onRef('d.request_code', '=', 's.request_code')
+        .onRef('d.shipment_code', '=', 's.shipment_code')
+        .on('d.status', '=', 'SHIPMENT_DISPATCHED'),
     )
     .leftJoin('order_shipment_event as a', (join) =>
-      join.onRef('a.request_code', '=', 's.request_code').onRef('a.shipment_code', '=', 's.shipment_code').on('a.status', '=', 'SHIPMENT_ACCEPTED'),
+      join
+        .onRef('a.request_code', '=', 's.request_code')
+        .onRef('a.shipment_code', '=', 's.shipment_code')
+        .on('a.status', '=', 'SHIPMENT_ACCEPTED'),
     )
     .select([
       's.request_code',
@@ -47,7 +56,13 @@ export async function tracedShipments(db: OrdersDb, keys: readonly { request_cod
       'a.event_ts as accepted_ts',
       'a.shipment_remarks',
     ])
-    .where((eb) => eb(eb.refTuple('s.request_code', 's.shipment_code'), 'in', keys.map((key) => eb.tuple(key.request_code, key.shipment_code))))
+    .where((eb) =>
+      eb(
+        eb.refTuple('s.request_code', 's.shipment_code'),
+        'in',
+        keys.map((key) => eb.tuple(key.request_code, key.shipment_code)),
+      ),
+    )
     .orderBy('s.request_code')
     .orderBy('s.shipment_code')
     .execute();
@@ -69,7 +84,12 @@ export async function tracedSchedules(db: OrdersDb, codes: readonly string[]): P
     .where('schedule_code', 'in', [...codes])
     .orderBy('schedule_code')
     .execute();
-  return rows.map((row) => ({ ...row, schedule_code: String(row.schedule_code), schedule_date: dateText(row.schedule_date), quantity: String(row.quantity) }));
+  return rows.map((row) => ({
+    ...row,
+    schedule_code: String(row.schedule_code),
+    schedule_date: dateText(row.schedule_date),
+    quantity: String(row.quantity),
+  }));
 }
 
 /** `date` columns: some drivers hand back a Date at local midnight; the calendar date is what was stored. */

@@ -7,4 +7,12 @@ import { rulesMigration } from './0003_rules.js';
 import { lockFunctionsMigration } from './0004_lock_functions.js';
 import { mtpIntegrationMigration } from './0005_mtp_integration.js';
 
-export const migrations: readonly Migration[] = [...outboxMigrations, idempotencyMigration, masterDataMigration, recordsAndAllocationsMigration, rulesMigration, lockFunctionsMigration, mtpIntegrationMigration];
+export const migrations: readonly Migration[] = [
+  ...outboxMigrations,
+  idempotencyMigration,
+  masterDataMigration,
+  recordsAndAllocationsMigration,
+  rulesMigration,
+  lockFunctionsMigration,
+  mtpIntegrationMigration,
+];

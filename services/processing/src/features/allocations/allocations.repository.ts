@@ -9,7 +9,12 @@ export interface ShipmentKey {
 }
 
 /** Adds to the bag's allocation for this shipment (one row per bag and shipment, amounts add up). */
-export async function upsertShipmentAllocation(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey, amount: string): Promise<{ amount: string; remaining: string }> {
+export async function upsertShipmentAllocation(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  key: ShipmentKey,
+  amount: string,
+): Promise<{ amount: string; remaining: string }> {
   const table = sql.table(shipmentTable(material));
   const { rows } = await sql<{ amount: string; remaining: string }>`
     insert into ${table} as a (barcode, request_code, shipment_code, amount, remaining)
@@ -35,7 +40,11 @@ export async function upsertIngredientAllocation(
   return rows[0]!;
 }
 
-export async function lockShipmentAllocation(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey): Promise<{ amount: string; remaining: string } | undefined> {
+export async function lockShipmentAllocation(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  key: ShipmentKey,
+): Promise<{ amount: string; remaining: string } | undefined> {
   const { rows } = await sql<{ amount: string; remaining: string }>`
     select amount, remaining from ${sql.table(shipmentTable(material))}
      where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code} for update`.execute(db);
@@ -43,7 +52,12 @@ export async function lockShipmentAllocation(db: Kysely<ProcessingDb>, material:
 }
 
 /** The parcel trigger takes the amount off the shipment allocation's remaining. */
-export async function upsertParcel(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey & { schedule_code: number }, amount: string): Promise<{ amount: string }> {
+export async function upsertParcel(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  key: ShipmentKey & { schedule_code: number },
+  amount: string,
+): Promise<{ amount: string }> {
   const table = sql.table(parcelTable(material));
   const { rows } = await sql<{ amount: string }>`
     insert into ${table} as p (barcode, request_code, shipment_code, schedule_code, amount)
@@ -65,7 +79,11 @@ export async function parcelCount(db: Kysely<ProcessingDb>, material: Material, 
   return rows[0]!.n;
 }
 
-export async function deleteShipmentAllocation(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey): Promise<string | undefined> {
+export async function deleteShipmentAllocation(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  key: ShipmentKey,
+): Promise<string | undefined> {
   const { rows } = await sql<{ amount: string }>`
     delete from ${sql.table(shipmentTable(material))}
      where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}
@@ -86,9 +104,16 @@ export async function deleteIngredientAllocation(
   return rows[0]?.amount;
 }
 
-export async function batchState(db: Kysely<ProcessingDb>, target: BatchTarget, itemCode: string, createdTs: string): Promise<{ completed: boolean } | undefined> {
+export async function batchState(
+  db: Kysely<ProcessingDb>,
+  target: BatchTarget,
+  itemCode: string,
+  createdTs: string,
+): Promise<{ completed: boolean } | undefined> {
   const { rows } = await sql<{ completed: boolean }>`
-    select completed from ${sql.table(`${target}_batch`)} where item_code = ${itemCode} and created_ts = ${createdTs} for share`.execute(db);
+    select completed from ${sql.table(`${target}_batch`)} where item_code = ${itemCode} and created_ts = ${createdTs} for share`.execute(
+    db,
+  );
   return rows[0];
 }
 
@@ -110,12 +135,20 @@ export interface ShipmentAllocationRow {
   remaining: string;
 }
 
-export async function shipmentAllocations(db: Kysely<ProcessingDb>, materials: readonly Material[], requestCode: number, shipmentCode: number): Promise<ShipmentAllocationRow[]> {
+export async function shipmentAllocations(
+  db: Kysely<ProcessingDb>,
+  materials: readonly Material[],
+  requestCode: number,
+  shipmentCode: number,
+): Promise<ShipmentAllocationRow[]> {
   const parts = materials.map(
     (material) => sql`select ${material}::text as "table", barcode::text, request_code, shipment_code, amount, remaining, allocated_at
                         from ${sql.table(shipmentTable(material))} where request_code = ${requestCode} and shipment_code = ${shipmentCode}`,
   );
-  const { rows } = await sql<ShipmentAllocationRow>`select * from (${sql.join(parts, sql` union all `)}) a order by allocated_at, "table", barcode`.execute(db);
+  const { rows } =
+    await sql<ShipmentAllocationRow>`select * from (${sql.join(parts, sql` union all `)}) a order by allocated_at, "table", barcode`.execute(
+      db,
+    );
   return rows;
 }
 
@@ -124,6 +157,15 @@ export async function parcelsOfSchedule(db: Kysely<ProcessingDb>, materials: rea
     (material) => sql`select barcode::text, request_code, shipment_code, schedule_code, amount, ${material}::text as tbl, allocated_at
                         from ${sql.table(parcelTable(material))} where schedule_code = ${scheduleCode}`,
   );
-  const { rows } = await sql<{ barcode: string; request_code: string; shipment_code: number; schedule_code: string; amount: string; tbl: string }>`select barcode, request_code, shipment_code, schedule_code, amount, tbl from (${sql.join(parts, sql` union all `)}) p order by allocated_at, tbl, barcode`.execute(db);
+  const { rows } = await sql<{
+    barcode: string;
+    request_code: string;
+    shipment_code: number;
+    schedule_code: string;
+    amount: string;
+    tbl: string;
+  }>`select barcode, request_code, shipment_code, schedule_code, amount, tbl from (${sql.join(parts, sql` union all `)}) p order by allocated_at, tbl, barcode`.execute(
+    db,
+  );
   return rows;
 }

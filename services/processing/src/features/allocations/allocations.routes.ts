@@ -121,7 +121,14 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
         querystring: Type.Object({ schedule_code: QueryCode }),
         response: {
           200: Type.Array(
-            Type.Object({ barcode: Type.String(), request_code: Type.Number(), shipment_code: Type.Integer(), schedule_code: Type.Number(), amount: Type.String(), tbl: Type.String() }),
+            Type.Object({
+              barcode: Type.String(),
+              request_code: Type.Number(),
+              shipment_code: Type.Integer(),
+              schedule_code: Type.Number(),
+              amount: Type.String(),
+              tbl: Type.String(),
+            }),
           ),
           ...errors,
         },

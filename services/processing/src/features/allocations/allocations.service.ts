@@ -31,7 +31,13 @@ import {
  * non-parcel allocations ≥ amount. The insert that follows runs under the same lock; the
  * database's consume guard re-checks the same rules as a backstop.
  */
-async function claimFromBag(trx: Kysely<ProcessingDb>, material: Material, barcode: string, amount: Decimal, purpose: 'ingredient' | 'shipment'): Promise<LockedRecord> {
+async function claimFromBag(
+  trx: Kysely<ProcessingDb>,
+  material: Material,
+  barcode: string,
+  amount: Decimal,
+  purpose: 'ingredient' | 'shipment',
+): Promise<LockedRecord> {
   const bag = await lockRecord(trx, material, barcode);
   if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${barcode} does not exist`);
   if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${barcode} has been dispatched`);
@@ -40,7 +46,9 @@ async function claimFromBag(trx: Kysely<ProcessingDb>, material: Material, barco
   if (purpose === 'ingredient') {
     const status = effectiveStatus(bag.status, consumed.isZero(), consumed.greaterThanOrEqualTo(net));
     if (status !== 'ACCEPTED' && status !== 'IN_PROCESS') {
-      throw ProcessingError.RECORD_NOT_ELIGIBLE(`bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, { details: { status } });
+      throw ProcessingError.RECORD_NOT_ELIGIBLE(`bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, {
+        details: { status },
+      });
     }
   }
   const available = net.minus(consumed);
@@ -73,11 +81,15 @@ export async function allocateToShipment(
     await claimFromBag(trx, material, key.barcode, amount, 'shipment');
     if (material === 'blendsheet') {
       const traderStatus = await outputBatchTraderStatus(trx, key.barcode);
-      if (traderStatus === 'TRADER_BLOCKED') throw ProcessingError.BATCH_TRADER_BLOCKED(`the batch of bag ${key.barcode} was blocked by a trader`);
+      if (traderStatus === 'TRADER_BLOCKED')
+        throw ProcessingError.BATCH_TRADER_BLOCKED(`the batch of bag ${key.barcode} was blocked by a trader`);
       if (traderStatus !== 'TRADER_ALLOWED') {
-        throw ProcessingError.BATCH_NOT_TRADER_ALLOWED(`the batch of bag ${key.barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`, {
-          details: { trader_status: traderStatus },
-        });
+        throw ProcessingError.BATCH_NOT_TRADER_ALLOWED(
+          `the batch of bag ${key.barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`,
+          {
+            details: { trader_status: traderStatus },
+          },
+        );
       }
     }
     const row = await upsertShipmentAllocation(trx, material, key, kg(amount));
@@ -85,7 +97,15 @@ export async function allocateToShipment(
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationCreated,
-        payload: { table: material, target: 'shipment', barcode: key.barcode, request_code: key.request_code, shipment_code: key.shipment_code, amount: kg(amount), total_amount: row.amount },
+        payload: {
+          table: material,
+          target: 'shipment',
+          barcode: key.barcode,
+          request_code: key.request_code,
+          shipment_code: key.shipment_code,
+          amount: kg(amount),
+          total_amount: row.amount,
+        },
       },
       allocationChanged(material, key, kg(amount)),
     ]);
@@ -113,7 +133,15 @@ export async function allocateToBatch(
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationCreated,
-        payload: { table: material, target, barcode: key.barcode, item_code: key.item_code, created_ts: Number(key.created_ts), amount: kg(amount), total_amount: row.amount },
+        payload: {
+          table: material,
+          target,
+          barcode: key.barcode,
+          item_code: key.item_code,
+          created_ts: Number(key.created_ts),
+          amount: kg(amount),
+          total_amount: row.amount,
+        },
       },
     ]);
   });
@@ -136,8 +164,11 @@ export async function allocateToParcel(
   await runCommand(deps, actor, async (trx) => {
     const allocation = await lockShipmentAllocation(trx, material, key);
     if (!allocation) {
-      if (!(await recordExists(trx, material, key.barcode))) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
-      throw ProcessingError.PARCEL_WITHOUT_SHIPMENT_ALLOCATION(`bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
+      if (!(await recordExists(trx, material, key.barcode)))
+        throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
+      throw ProcessingError.PARCEL_WITHOUT_SHIPMENT_ALLOCATION(
+        `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`,
+      );
     }
     if (amount.greaterThan(dec(allocation.remaining))) {
       throw ProcessingError.PARCEL_EXCEEDS_SHIPMENT_ALLOCATION(`only ${allocation.remaining} kg of the shipment allocation are left`, {
@@ -149,7 +180,14 @@ export async function allocateToParcel(
       {
         ...bagAggregate(material, key.barcode),
         type: ProcessingEvents.allocationCreated,
-        payload: { table: material, target: 'parcel', ...key, schedule_code: input.schedule_code, amount: kg(amount), total_amount: row.amount },
+        payload: {
+          table: material,
+          target: 'parcel',
+          ...key,
+          schedule_code: input.schedule_code,
+          amount: kg(amount),
+          total_amount: row.amount,
+        },
       },
     ]);
   });
@@ -157,14 +195,24 @@ export async function allocateToParcel(
 }
 
 /** Undoes a shipment allocation that has no parcels, while the bag is still at Seeduwa. */
-export async function removeShipmentAllocation(deps: FeatureDeps, actor: CommandContext, material: Material, key: ShipmentKey, options: SameTransaction = {}) {
+export async function removeShipmentAllocation(
+  deps: FeatureDeps,
+  actor: CommandContext,
+  material: Material,
+  key: ShipmentKey,
+  options: SameTransaction = {},
+) {
   await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, key.barcode);
     if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
     if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${key.barcode} has been dispatched`);
-    if ((await parcelCount(trx, material, key)) > 0) throw ProcessingError.ALLOCATION_HAS_PARCELS('Parcels are allocated from this shipment allocation');
+    if ((await parcelCount(trx, material, key)) > 0)
+      throw ProcessingError.ALLOCATION_HAS_PARCELS('Parcels are allocated from this shipment allocation');
     const amount = await deleteShipmentAllocation(trx, material, key);
-    if (amount === undefined) throw ProcessingError.ALLOCATION_NOT_FOUND(`bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`);
+    if (amount === undefined)
+      throw ProcessingError.ALLOCATION_NOT_FOUND(
+        `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`,
+      );
     await emit(trx, [
       {
         ...bagAggregate(material, key.barcode),
@@ -191,12 +239,22 @@ export async function removeBatchAllocation(
     const batch = await batchState(trx, target, input.item_code, input.created_ts);
     if (batch?.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${input.item_code}/${input.created_ts} is completed`);
     const amount = await deleteIngredientAllocation(trx, material, target, input);
-    if (amount === undefined) throw ProcessingError.ALLOCATION_NOT_FOUND(`bag ${input.barcode} is not allocated to ${target} batch ${input.item_code}/${input.created_ts}`);
+    if (amount === undefined)
+      throw ProcessingError.ALLOCATION_NOT_FOUND(
+        `bag ${input.barcode} is not allocated to ${target} batch ${input.item_code}/${input.created_ts}`,
+      );
     await emit(trx, [
       {
         ...bagAggregate(material, input.barcode),
         type: ProcessingEvents.allocationRemoved,
-        payload: { table: material, target, barcode: input.barcode, item_code: input.item_code, created_ts: Number(input.created_ts), amount },
+        payload: {
+          table: material,
+          target,
+          barcode: input.barcode,
+          item_code: input.item_code,
+          created_ts: Number(input.created_ts),
+          amount,
+        },
       },
     ]);
   });
@@ -209,7 +267,16 @@ export async function listShipmentRecords(deps: FeatureDeps, requestCode: number
   return Promise.all(
     rows.map(async (row) => {
       const bag = await scan(deps, row.table, row.barcode);
-      return apiRow({ ...bag, bag_remaining: bag.remaining, table: row.table, request_code: row.request_code, shipment_code: row.shipment_code, amount: row.amount, remaining: row.remaining, barcode: row.barcode });
+      return apiRow({
+        ...bag,
+        bag_remaining: bag.remaining,
+        table: row.table,
+        request_code: row.request_code,
+        shipment_code: row.shipment_code,
+        amount: row.amount,
+        remaining: row.remaining,
+        barcode: row.barcode,
+      });
     }),
   );
 }

@@ -74,7 +74,9 @@ export async function tealineLotStats(db: Kysely<ProcessingDb>, filter: { broker
   return rows;
 }
 
-export async function locationDistribution(db: Kysely<ProcessingDb>): Promise<{ item_code: string; created_ts: string; location: string; bags: number; weight: string }[]> {
+export async function locationDistribution(
+  db: Kysely<ProcessingDb>,
+): Promise<{ item_code: string; created_ts: string; location: string; bags: number; weight: string }[]> {
   const { rows } = await sql<{ item_code: string; created_ts: string; location: string; bags: number; weight: string }>`
     select item_code, created_ts, store_location as location, count(*)::int as bags, sum(gross_weight - bag_weight) as weight
       from tealine_record group by item_code, created_ts, store_location order by item_code, created_ts, store_location`.execute(db);

@@ -40,10 +40,24 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/admin/tealine/inventory-complete',
-    { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Tealine inventory per lot: bags by status, weights, locations', response: { 200: Envelope, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Tealine inventory per lot: bags by status, weights, locations',
+        response: { 200: Envelope, ...errors },
+      },
+    },
     () => tealineInventory(deps),
   );
-  app.get('/app/flavorsheet/stats', { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Flavorsheet counts by state', response: { 200: Envelope } } }, () => flavorsheetStats(deps));
+  app.get(
+    '/app/flavorsheet/stats',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags: ['dashboard'], summary: 'Flavorsheet counts by state', response: { 200: Envelope } },
+    },
+    () => flavorsheetStats(deps),
+  );
   app.get(
     '/app/flavorsheet/:flavorsheetNo/composition',
     {
@@ -57,10 +71,21 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
     },
     (request) => flavorsheetComposition(deps, request.params.flavorsheetNo),
   );
-  app.get('/app/herbline/analytics', { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Herbline totals', response: { 200: Envelope } } }, () => herblineAnalytics(deps));
+  app.get(
+    '/app/herbline/analytics',
+    { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Herbline totals', response: { 200: Envelope } } },
+    () => herblineAnalytics(deps),
+  );
   app.get(
     '/app/blendsheet/summary',
-    { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Per blendsheet: batches, planned weight, kg blended in (ingredients) and out (output bags)', response: { 200: Envelope } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Per blendsheet: batches, planned weight, kg blended in (ingredients) and out (output bags)',
+        response: { 200: Envelope },
+      },
+    },
     () => blendsheetSummaries(deps),
   );
   const searches: [string, SearchScope][] = [
@@ -71,8 +96,13 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
     ['/app/herbline/search', 'herbline'],
   ];
   for (const [path, scope] of searches) {
-    app.get(path, { config: { access: ACCESS.peer }, schema: { tags: ['dashboard'], summary: 'Case-insensitive search', querystring: Search, response: { 200: Envelope, ...errors } } }, (request) =>
-      search(deps, scope, request.query.search),
+    app.get(
+      path,
+      {
+        config: { access: ACCESS.peer },
+        schema: { tags: ['dashboard'], summary: 'Case-insensitive search', querystring: Search, response: { 200: Envelope, ...errors } },
+      },
+      (request) => search(deps, scope, request.query.search),
     );
   }
   app.get(
@@ -82,7 +112,10 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
       schema: {
         tags: ['dashboard'],
         summary: 'Blendsheets, one page at a time',
-        querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }),
+        querystring: Type.Object({
+          page: Type.Integer({ minimum: 1, default: 1 }),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+        }),
         response: { 200: OpenObject({ success: Type.Boolean(), data: Type.Array(OpenObject()), pagination: OpenObject() }), ...errors },
       },
     },

@@ -117,13 +117,21 @@ export async function flavorsheetStats(deps: FeatureDeps) {
 export async function flavorsheetComposition(deps: FeatureDeps, flavorsheetNo: string) {
   const sheet = await deps.db.selectFrom('flavorsheet').selectAll().where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
   if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-  const mixtures = await deps.db.selectFrom('flavorsheet_mix').select(['mixture_code', 'weight']).where('flavorsheet_no', '=', flavorsheetNo).orderBy('mixture_code').execute();
+  const mixtures = await deps.db
+    .selectFrom('flavorsheet_mix')
+    .select(['mixture_code', 'weight'])
+    .where('flavorsheet_no', '=', flavorsheetNo)
+    .orderBy('mixture_code')
+    .execute();
   const total = mixtures.reduce((sum, m) => sum.plus(m.weight), dec(0));
   return {
     success: true,
     data: {
       ...sheet,
-      mixtures: mixtures.map((m) => ({ ...m, percentage: total.isZero() ? 0 : dec(m.weight).dividedBy(total).times(100).toDecimalPlaces(2).toNumber() })),
+      mixtures: mixtures.map((m) => ({
+        ...m,
+        percentage: total.isZero() ? 0 : dec(m.weight).dividedBy(total).times(100).toDecimalPlaces(2).toNumber(),
+      })),
       total_weight: kg(total),
     },
     meta: {},
@@ -191,7 +199,13 @@ export async function search(deps: FeatureDeps, scope: SearchScope, term: string
     }
     case 'admin-herbline':
     case 'herbline': {
-      const { rows } = await sql<{ item_code: string; created_ts: string; item_name: string; purchase_order: string | null; weight: string | null }>`
+      const { rows } = await sql<{
+        item_code: string;
+        created_ts: string;
+        item_name: string;
+        purchase_order: string | null;
+        weight: string | null;
+      }>`
         select item_code, created_ts, item_name, purchase_order, weight from herbline
          where item_code ilike ${like} or item_name ilike ${like} or coalesce(purchase_order, '') ilike ${like}
          order by created_ts desc, item_code`.execute(db);
@@ -212,7 +226,10 @@ export async function blendsheetPage(deps: FeatureDeps, page: number, limit: num
       .limit(limit)
       .offset((page - 1) * limit)
       .execute(),
-    deps.db.selectFrom('blendsheet').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    deps.db
+      .selectFrom('blendsheet')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { success: true, data: rows, pagination: { page, limit, total: total.n, total_pages: Math.ceil(total.n / limit) } };
 }

@@ -11,13 +11,19 @@ import { ProcessingError } from '../../errors.js';
  * reconciliation would be left with a dispatched shipment and nothing allocated to it. Checked
  * for every element before any is posted, so a refused bulk sends nothing.
  */
-export async function requireAllocatedBags(db: Kysely<ProcessingDb>, shipments: readonly { request_code: number; shipment_code: number }[]): Promise<void> {
+export async function requireAllocatedBags(
+  db: Kysely<ProcessingDb>,
+  shipments: readonly { request_code: number; shipment_code: number }[],
+): Promise<void> {
   for (const [index, shipment] of shipments.entries()) {
     const allocations = await shipmentAllocations(db, SHIPPABLE, shipment.request_code, shipment.shipment_code);
     if (allocations.length === 0) {
-      throw ProcessingError.SHIPMENT_HAS_NO_BAGS(`shipment ${shipment.request_code}/${shipment.shipment_code} has no bags allocated; allocate bags before dispatching it`, {
-        details: { index, request_code: shipment.request_code, shipment_code: shipment.shipment_code },
-      });
+      throw ProcessingError.SHIPMENT_HAS_NO_BAGS(
+        `shipment ${shipment.request_code}/${shipment.shipment_code} has no bags allocated; allocate bags before dispatching it`,
+        {
+          details: { index, request_code: shipment.request_code, shipment_code: shipment.shipment_code },
+        },
+      );
     }
   }
 }

@@ -48,7 +48,11 @@ export async function lockDispatch(db: Kysely<ProcessingDb>, key: string): Promi
   return row ? toRow(row) : undefined;
 }
 
-export async function insertDispatch(db: Kysely<ProcessingDb>, row: Omit<DispatchRow, 'steps' | 'result' | 'error' | 'attempts' | 'state' | 'updated_at'>, now: number): Promise<void> {
+export async function insertDispatch(
+  db: Kysely<ProcessingDb>,
+  row: Omit<DispatchRow, 'steps' | 'result' | 'error' | 'attempts' | 'state' | 'updated_at'>,
+  now: number,
+): Promise<void> {
   await db
     .insertInto(TABLE)
     .values({ ...row, state: 'running', steps: '[]', attempts: 1, created_at: now, updated_at: now })
@@ -64,10 +68,20 @@ export async function restartDispatch(db: Kysely<ProcessingDb>, key: string, now
 }
 
 export async function recordStep(db: Kysely<ProcessingDb>, key: string, steps: StepOutcome[], now: number): Promise<void> {
-  await db.updateTable(TABLE).set({ steps: JSON.stringify(steps), updated_at: now }).where('dispatch_key', '=', key).execute();
+  await db
+    .updateTable(TABLE)
+    .set({ steps: JSON.stringify(steps), updated_at: now })
+    .where('dispatch_key', '=', key)
+    .execute();
 }
 
-export async function finishDispatch(db: Kysely<ProcessingDb>, key: string, state: 'completed' | 'failed', outcome: { result?: unknown; error?: unknown }, now: number): Promise<void> {
+export async function finishDispatch(
+  db: Kysely<ProcessingDb>,
+  key: string,
+  state: 'completed' | 'failed',
+  outcome: { result?: unknown; error?: unknown },
+  now: number,
+): Promise<void> {
   await db
     .updateTable(TABLE)
     .set({

@@ -10,16 +10,29 @@ import { ProcessingError } from '../../errors.js';
 import { ACCESS } from '../../access.js';
 import { ordersApi } from '@tributary/contracts';
 
-const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  422: errorResponseSchema,
+  503: errorResponseSchema,
+  504: errorResponseSchema,
+};
 const DispatchBody = Type.Object(
   {
     request_code: Code,
     shipment_code: Code,
     shipment_vehicle: Text({ maxLength: 50 }),
-    bags: Type.Array(Type.Object({ table_name: Type.Union(SHIPPABLE.map((t) => Type.Literal(t))), barcode: Barcode, amount: Kg }, { additionalProperties: false }), {
-      minItems: 1,
-      maxItems: 500,
-    }),
+    bags: Type.Array(
+      Type.Object(
+        { table_name: Type.Union(SHIPPABLE.map((t) => Type.Literal(t))), barcode: Barcode, amount: Kg },
+        { additionalProperties: false },
+      ),
+      {
+        minItems: 1,
+        maxItems: 500,
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -44,7 +57,8 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
       config: { access: ACCESS.peer },
       schema: {
         tags: ['shipment'],
-        summary: 'Dispatch scanned bags on a shipment: split if short, allocate, SHIPMENT_DISPATCHED in orders, bags DISPATCHED — all or compensated',
+        summary:
+          'Dispatch scanned bags on a shipment: split if short, allocate, SHIPMENT_DISPATCHED in orders, bags DISPATCHED — all or compensated',
         description: 'Requires Idempotency-Key. A failure answers DISPATCH_FAILED with details.failedStep, compensated, cause.',
         body: DispatchBody,
         response: { 200: DispatchOut, ...errors },
@@ -52,7 +66,8 @@ export function registerDispatchRoutes(app: HttpApp, deps: FeatureDeps, orders: 
     },
     async (request) => {
       const header = request.headers['idempotency-key'];
-      if (typeof header !== 'string' || header.length === 0) throw ProcessingError.DISPATCH_KEY_REQUIRED('A dispatch needs an Idempotency-Key header');
+      if (typeof header !== 'string' || header.length === 0)
+        throw ProcessingError.DISPATCH_KEY_REQUIRED('A dispatch needs an Idempotency-Key header');
       if (!orders) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
       const identity = request.identity;
       return dispatchShipment(

@@ -10,7 +10,15 @@ import type { FeatureDeps } from '../deps.js';
 import { findShipment } from '../orders-copy/copy.repository.js';
 import { updateRecord } from '../records/records.service.js';
 import { requireAllocatedBags } from './dispatch-guard.js';
-import { finishDispatch, insertDispatch, lockDispatch, recordStep, restartDispatch, type DispatchRow, type StepOutcome } from './dispatch.repository.js';
+import {
+  finishDispatch,
+  insertDispatch,
+  lockDispatch,
+  recordStep,
+  restartDispatch,
+  type DispatchRow,
+  type StepOutcome,
+} from './dispatch.repository.js';
 import { DISPATCH_FAILED, ProcessingError } from '../../errors.js';
 
 export interface DispatchBag {
@@ -93,13 +101,20 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
 
   const shipment = await readShipment(call, input);
   if (!['ORDER_READY', 'SHIPMENT_DISPATCHED'].includes(shipment.status)) {
-    await failDispatch(call, ProcessingError.SHIPMENT_NOT_DISPATCHABLE(`shipment ${input.request_code}/${input.shipment_code} is ${shipment.status}, not ORDER_READY`));
+    await failDispatch(
+      call,
+      ProcessingError.SHIPMENT_NOT_DISPATCHABLE(
+        `shipment ${input.request_code}/${input.shipment_code} is ${shipment.status}, not ORDER_READY`,
+      ),
+    );
   }
   const quantity = dec(shipment.quantity);
   if (total.greaterThan(quantity)) {
     await failDispatch(
       call,
-      ProcessingError.DISPATCH_EXCEEDS_SHIPMENT(`the cart holds ${kg(total)} kg, the shipment ${shipment.quantity} kg`, { details: { cart: kg(total), quantity: shipment.quantity } }),
+      ProcessingError.DISPATCH_EXCEEDS_SHIPMENT(`the cart holds ${kg(total)} kg, the shipment ${shipment.quantity} kg`, {
+        details: { cart: kg(total), quantity: shipment.quantity },
+      }),
     );
   }
 
@@ -109,11 +124,14 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
     sagaSteps.push({
       name: 'split',
       run: async () => {
-        const answer = await call.orders.updateShipments([{ request_code: input.request_code, shipment_code: input.shipment_code, quantity: total.toFixed(3) }], {
-          ...call.forward,
-          correlation: call.actor,
-          idempotencyKey: `${key}:split`,
-        });
+        const answer = await call.orders.updateShipments(
+          [{ request_code: input.request_code, shipment_code: input.shipment_code, quantity: total.toFixed(3) }],
+          {
+            ...call.forward,
+            correlation: call.actor,
+            idempotencyKey: `${key}:split`,
+          },
+        );
         const created = answer[0]?.shipments.filter((s) => s.shipment_code !== input.shipment_code).at(-1);
         split = created ? { shipment_code: created.shipment_code, quantity: String(created.quantity) } : null;
         await note('split', 'done');
@@ -130,9 +148,15 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
       run: async () => {
         if (isDone(name)) return;
         const outcome: StepOutcome = { step: name, state: 'done', at: deps.clock.now() };
-        await allocateToShipment(deps, call.actor, bag.table_name, { ...allocation, amount: kg(bag.kg) }, {
-          alsoInTransaction: (trx) => recordStep(trx, key, [...steps, outcome], outcome.at),
-        });
+        await allocateToShipment(
+          deps,
+          call.actor,
+          bag.table_name,
+          { ...allocation, amount: kg(bag.kg) },
+          {
+            alsoInTransaction: (trx) => recordStep(trx, key, [...steps, outcome], outcome.at),
+          },
+        );
         steps.push(outcome);
       },
       compensate: async () => {
@@ -155,7 +179,14 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
       // The same rule as every dispatch event: the allocations above must really be in place.
       await requireAllocatedBags(deps.db, [input]);
       await call.orders.addShipmentEvents(
-        [{ request_code: input.request_code, shipment_code: input.shipment_code, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: input.shipment_vehicle }],
+        [
+          {
+            request_code: input.request_code,
+            shipment_code: input.shipment_code,
+            status: 'SHIPMENT_DISPATCHED',
+            shipment_vehicle: input.shipment_vehicle,
+          },
+        ],
         { ...call.forward, correlation: call.actor, idempotencyKey: `${key}:dispatched` },
       );
       await note('dispatched-event', 'done');
@@ -166,7 +197,11 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
     run: async () => {
       for (const bag of bags) {
         // After the pivot: only forward. Marking is idempotent, so it is simply retried.
-        await retry(() => updateRecord(deps, call.actor, bag.table_name, { barcode: bag.barcode }), { maxAttempts: 5, baseMs: 50, capMs: 1000 });
+        await retry(() => updateRecord(deps, call.actor, bag.table_name, { barcode: bag.barcode }), {
+          maxAttempts: 5,
+          baseMs: 50,
+          capMs: 1000,
+        });
       }
       await note('mark-dispatched', 'done');
     },
@@ -183,7 +218,12 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
       await failDispatch(
         call,
         new AppError(error.category, DISPATCH_FAILED, error.message, {
-          details: { ...error.details, cause: causeCode, ...(upstream ? { upstream } : {}), ...(isAppError(cause) && cause.details ? { causeDetails: cause.details } : {}) },
+          details: {
+            ...error.details,
+            cause: causeCode,
+            ...(upstream ? { upstream } : {}),
+            ...(isAppError(cause) && cause.details ? { causeDetails: cause.details } : {}),
+          },
           cause: error,
         }),
       );
@@ -205,16 +245,35 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
 }
 
 /** One dispatch per key at a time: a second caller while it runs gets 409, after it the stored outcome. */
-async function claimDispatch(call: DispatchCall, input: DispatchInput, bagsText: string): Promise<DispatchRow | { state: 'new'; steps: StepOutcome[] }> {
+async function claimDispatch(
+  call: DispatchCall,
+  input: DispatchInput,
+  bagsText: string,
+): Promise<DispatchRow | { state: 'new'; steps: StepOutcome[] }> {
   const { deps, key } = call;
   const now = deps.clock.now();
   return inTransaction(deps.db, async (trx) => {
     const existing = await lockDispatch(trx, key);
     if (!existing) {
-      await insertDispatch(trx, { dispatch_key: key, request_code: String(input.request_code), shipment_code: input.shipment_code, shipment_vehicle: input.shipment_vehicle, bags: bagsText }, now);
+      await insertDispatch(
+        trx,
+        {
+          dispatch_key: key,
+          request_code: String(input.request_code),
+          shipment_code: input.shipment_code,
+          shipment_vehicle: input.shipment_vehicle,
+          bags: bagsText,
+        },
+        now,
+      );
       return { state: 'new' as const, steps: [] };
     }
-    if (existing.request_code !== String(input.request_code) || existing.shipment_code !== input.shipment_code || existing.bags !== bagsText || existing.shipment_vehicle !== input.shipment_vehicle) {
+    if (
+      existing.request_code !== String(input.request_code) ||
+      existing.shipment_code !== input.shipment_code ||
+      existing.bags !== bagsText ||
+      existing.shipment_vehicle !== input.shipment_vehicle
+    ) {
       throw ProcessingError.DISPATCH_KEY_REUSED('This Idempotency-Key was used for a different dispatch');
     }
     // A run that has not recorded anything for a lease period died with its process: take it over.
@@ -227,7 +286,13 @@ async function claimDispatch(call: DispatchCall, input: DispatchInput, bagsText:
 }
 
 async function failDispatch(call: DispatchCall, error: AppError): Promise<never> {
-  await finishDispatch(call.deps.db, call.key, 'failed', { error: { code: error.code, message: error.message, details: error.details ?? null } }, call.deps.clock.now());
+  await finishDispatch(
+    call.deps.db,
+    call.key,
+    'failed',
+    { error: { code: error.code, message: error.message, details: error.details ?? null } },
+    call.deps.clock.now(),
+  );
   throw error;
 }
 
@@ -235,8 +300,11 @@ async function failDispatch(call: DispatchCall, error: AppError): Promise<never>
 async function readShipment(call: DispatchCall, input: DispatchInput): Promise<OrderShipmentView> {
   try {
     const orders = await call.orders.listOrders({ request_code: input.request_code }, { ...call.forward, correlation: call.actor });
-    const shipment = orders.find((o) => Number(o.request_code) === input.request_code)?.shipments?.find((s) => s.shipment_code === input.shipment_code);
-    if (!shipment) return failDispatch(call, ProcessingError.SHIPMENT_NOT_FOUND(`no shipment ${input.request_code}/${input.shipment_code} in orders`));
+    const shipment = orders
+      .find((o) => Number(o.request_code) === input.request_code)
+      ?.shipments?.find((s) => s.shipment_code === input.shipment_code);
+    if (!shipment)
+      return failDispatch(call, ProcessingError.SHIPMENT_NOT_FOUND(`no shipment ${input.request_code}/${input.shipment_code} in orders`));
     return { quantity: String(shipment.quantity), status: shipment.status };
   } catch (error) {
     if (!(isAppError(error) && (error.category === 'unavailable' || error.category === 'timeout'))) {

@@ -74,7 +74,13 @@ export class TraceWalk {
   }
 
   private rememberParcel(row: ParcelRow): NodeRef {
-    const key: ParcelKey = { material: row.material, barcode: row.barcode, request_code: String(row.request_code), shipment_code: Number(row.shipment_code), schedule_code: String(row.schedule_code) };
+    const key: ParcelKey = {
+      material: row.material,
+      barcode: row.barcode,
+      request_code: String(row.request_code),
+      shipment_code: Number(row.shipment_code),
+      schedule_code: String(row.schedule_code),
+    };
     const ref: NodeRef = { kind: 'parcel', key };
     this.parcels.set(nodeId(ref), row);
     return ref;
@@ -112,7 +118,10 @@ export class TraceWalk {
         next.push(batch);
       }
       for (const row of await shipmentAllocationsOfBags(this.db, bags)) {
-        const shipment: NodeRef = { kind: 'shipment', key: { request_code: String(row.request_code), shipment_code: Number(row.shipment_code) } };
+        const shipment: NodeRef = {
+          kind: 'shipment',
+          key: { request_code: String(row.request_code), shipment_code: Number(row.shipment_code) },
+        };
         this.edge({ kind: 'bag', key: { material: row.material, barcode: row.barcode } }, shipment, 'shipped_in', row.amount);
         next.push(shipment);
       }
@@ -138,7 +147,13 @@ export class TraceWalk {
     const next: NodeRef[] = [];
     const of = <K extends NodeRef['kind']>(kind: K) => frontier.filter((ref): ref is Extract<NodeRef, { kind: K }> => ref.kind === kind);
     const unknownBags = of('bag').filter((ref) => !this.bags.has(nodeId(ref)));
-    for (const row of await (unknownBags.length ? bagsByBarcode(this.db, unknownBags.map((ref) => ref.key)) : Promise.resolve([]))) this.rememberBag(row);
+    for (const row of await (unknownBags.length
+      ? bagsByBarcode(
+          this.db,
+          unknownBags.map((ref) => ref.key),
+        )
+      : Promise.resolve([])))
+      this.rememberBag(row);
     for (const ref of of('bag')) {
       const row = this.bags.get(nodeId(ref));
       if (!row) continue;
@@ -147,7 +162,13 @@ export class TraceWalk {
       next.push(parent);
     }
     const lots = of('lot').filter((ref) => !this.lots.has(nodeId(ref)));
-    for (const row of await (lots.length ? lotsByKey(this.db, lots.map((ref) => ref.key)) : Promise.resolve([]))) this.rememberLot(row);
+    for (const row of await (lots.length
+      ? lotsByKey(
+          this.db,
+          lots.map((ref) => ref.key),
+        )
+      : Promise.resolve([])))
+      this.rememberLot(row);
     for (const ref of of('lot')) {
       const row = this.lots.get(nodeId(ref));
       if (!row) continue;
@@ -163,7 +184,12 @@ export class TraceWalk {
     if (batches.length > 0) {
       for (const row of await ingredientsOfBatches(this.db, batches)) {
         const bag: NodeRef = { kind: 'bag', key: { material: row.material, barcode: row.barcode } };
-        this.edge(bag, { kind: 'batch', key: { target: row.target, item_code: row.item_code, created_ts: String(row.created_ts) } }, 'ingredient_of', row.amount);
+        this.edge(
+          bag,
+          { kind: 'batch', key: { target: row.target, item_code: row.item_code, created_ts: String(row.created_ts) } },
+          'ingredient_of',
+          row.amount,
+        );
         next.push(bag);
       }
     }
@@ -171,7 +197,12 @@ export class TraceWalk {
     if (shipments.length > 0) {
       for (const row of await shipmentAllocationsOfShipments(this.db, shipments)) {
         const bag: NodeRef = { kind: 'bag', key: { material: row.material, barcode: row.barcode } };
-        this.edge(bag, { kind: 'shipment', key: { request_code: String(row.request_code), shipment_code: Number(row.shipment_code) } }, 'shipped_in', row.amount);
+        this.edge(
+          bag,
+          { kind: 'shipment', key: { request_code: String(row.request_code), shipment_code: Number(row.shipment_code) } },
+          'shipped_in',
+          row.amount,
+        );
         next.push(bag);
       }
     }
@@ -205,7 +236,10 @@ export class TraceWalk {
   }
 
   private rememberVehicle(row: VehicleRow): NodeRef {
-    const shipment: NodeRef = { kind: 'shipment', key: { request_code: String(row.request_code), shipment_code: Number(row.shipment_code) } };
+    const shipment: NodeRef = {
+      kind: 'shipment',
+      key: { request_code: String(row.request_code), shipment_code: Number(row.shipment_code) },
+    };
     const vehicle: NodeRef = { kind: 'vehicle', vehicle: row.vehicle };
     this.vehicles.set(nodeId(vehicle), row);
     this.dispatchedMs.set(nodeId(shipment), String(row.dispatched_ms));
@@ -227,16 +261,21 @@ const ATTRIBUTIONS: readonly ['garden' | 'broker' | 'invoice', TraceRelation][] 
   ['invoice', 'invoiced'],
 ];
 
-const attributionOf = (row: LotRow, kind: 'garden' | 'broker' | 'invoice'): string | null => (kind === 'invoice' ? row.invoice_no : row[kind]);
+const attributionOf = (row: LotRow, kind: 'garden' | 'broker' | 'invoice'): string | null =>
+  kind === 'invoice' ? row.invoice_no : row[kind];
 
 const isLotMaterial = (material: string): material is LotMaterial => (LOT_MATERIALS as readonly string[]).includes(material);
 
 /** A bag's lot (received bags) or batch (output bags). */
 export function parentOf(row: BagRow): NodeRef {
   const created_ts = String(row.created_ts);
-  if (isLotMaterial(row.material)) return { kind: 'lot', key: { material: row.material, item_code: row.item_code, created_ts } satisfies LotKey };
-  return { kind: 'batch', key: { target: row.material === 'flavorsheet' ? 'flavorsheet' : 'blendsheet', item_code: row.item_code, created_ts } };
+  if (isLotMaterial(row.material))
+    return { kind: 'lot', key: { material: row.material, item_code: row.item_code, created_ts } satisfies LotKey };
+  return {
+    kind: 'batch',
+    key: { target: row.material === 'flavorsheet' ? 'flavorsheet' : 'blendsheet', item_code: row.item_code, created_ts },
+  };
 }
 
-export const isoOf = (epochMs: string | number | null | undefined): string | null => (epochMs === null || epochMs === undefined ? null : new Date(Number(epochMs)).toISOString());
-
+export const isoOf = (epochMs: string | number | null | undefined): string | null =>
+  epochMs === null || epochMs === undefined ? null : new Date(Number(epochMs)).toISOString();

@@ -54,19 +54,40 @@ const BIGINT = '([0-9]{1,18})';
 export type ParsedCode = { ref: NodeRef } | { text: string } | { malformed: string };
 
 const FORMS: readonly [RegExp, RegExp, (m: RegExpExecArray) => NodeRef][] = [
-  [new RegExp(`^${MATERIAL}:`), new RegExp(`^${MATERIAL}:${UUID}$`), (m) => ({ kind: 'bag', key: { material: m[1] as Material, barcode: m[2]!.toLowerCase() } })],
+  [
+    new RegExp(`^${MATERIAL}:`),
+    new RegExp(`^${MATERIAL}:${UUID}$`),
+    (m) => ({ kind: 'bag', key: { material: m[1] as Material, barcode: m[2]!.toLowerCase() } }),
+  ],
   [
     /^lot:/,
     new RegExp(`^lot:(tealine|herbline|blendbalance):(.{1,100})@${BIGINT}$`),
     (m) => ({ kind: 'lot', key: { material: m[1] as LotKey['material'], item_code: m[2]!, created_ts: m[3]! } }),
   ],
-  [/^batch:/, new RegExp(`^batch:(blendsheet|flavorsheet):(.{1,100})@${BIGINT}$`), (m) => ({ kind: 'batch', key: { target: m[1] as BatchKey['target'], item_code: m[2]!, created_ts: m[3]! } })],
-  [/^shipment:/, new RegExp(`^shipment:${BIGINT}/([0-9]{1,9})$`), (m) => ({ kind: 'shipment', key: { request_code: m[1]!, shipment_code: Number(m[2]) } })],
+  [
+    /^batch:/,
+    new RegExp(`^batch:(blendsheet|flavorsheet):(.{1,100})@${BIGINT}$`),
+    (m) => ({ kind: 'batch', key: { target: m[1] as BatchKey['target'], item_code: m[2]!, created_ts: m[3]! } }),
+  ],
+  [
+    /^shipment:/,
+    new RegExp(`^shipment:${BIGINT}/([0-9]{1,9})$`),
+    (m) => ({ kind: 'shipment', key: { request_code: m[1]!, shipment_code: Number(m[2]) } }),
+  ],
   [/^schedule:/, new RegExp(`^schedule:${BIGINT}$`), (m) => ({ kind: 'schedule', code: m[1]! })],
   [
     /^parcel:/,
     new RegExp(`^parcel:${MATERIAL}:${UUID}/${BIGINT}/([0-9]{1,9})/${BIGINT}$`),
-    (m) => ({ kind: 'parcel', key: { material: m[1] as Material, barcode: m[2]!.toLowerCase(), request_code: m[3]!, shipment_code: Number(m[4]), schedule_code: m[5]! } }),
+    (m) => ({
+      kind: 'parcel',
+      key: {
+        material: m[1] as Material,
+        barcode: m[2]!.toLowerCase(),
+        request_code: m[3]!,
+        shipment_code: Number(m[4]),
+        schedule_code: m[5]!,
+      },
+    }),
   ],
   [/^vehicle:/, /^vehicle:(.{1,50})$/, (m) => ({ kind: 'vehicle', vehicle: m[1]! })],
   [/^(garden|broker|invoice):/, /^(garden|broker|invoice):(.{1,200})$/, (m) => ({ kind: m[1] as AttributionKind, name: m[2]! })],
@@ -81,7 +102,8 @@ const hasControl = (text: string) => [...text].some((char) => char.charCodeAt(0)
  */
 export function parseCode(code: string): ParsedCode {
   // Codes come from scanners and URLs: control characters and surrounding blanks are never part of one.
-  if (code.length === 0 || code.length > 300 || hasControl(code) || code.trim() !== code) return { malformed: 'a code is 1–300 printable characters without surrounding blanks' };
+  if (code.length === 0 || code.length > 300 || hasControl(code) || code.trim() !== code)
+    return { malformed: 'a code is 1–300 printable characters without surrounding blanks' };
   for (const [prefix, full, build] of FORMS) {
     if (!prefix.test(code)) continue;
     const match = full.exec(code);

@@ -96,12 +96,16 @@ async function unionOf<R>(db: Db, parts: RawBuilder<unknown>[]): Promise<R[]> {
 
 const itemKeys = (keys: readonly ItemKey[]) => sql.join(keys.map((k) => sql`(${k.item_code}::text, ${k.created_ts}::bigint)`));
 const barcodes = (keys: readonly BagKey[]) => sql.join(keys.map((k) => sql`${k.barcode}::uuid`));
-const shipmentKeys = (keys: readonly ShipmentKey[]) => sql.join(keys.map((k) => sql`(${k.request_code}::bigint, ${k.shipment_code}::integer)`));
-const byMaterial = <K extends { material: Material }>(keys: readonly K[], material: Material) => keys.filter((k) => k.material === material);
+const shipmentKeys = (keys: readonly ShipmentKey[]) =>
+  sql.join(keys.map((k) => sql`(${k.request_code}::bigint, ${k.shipment_code}::integer)`));
+const byMaterial = <K extends { material: Material }>(keys: readonly K[], material: Material) =>
+  keys.filter((k) => k.material === material);
 
 /** `allocated` is what scan_record counts as consumed (ingredients and shipments, never parcels). */
 const bagColumns = (material: Material) => {
-  const consumed = consumptionTables(material).map((table) => sql`coalesce((select sum(c.amount) from ${sql.table(table)} c where c.barcode = r.barcode), 0)`);
+  const consumed = consumptionTables(material).map(
+    (table) => sql`coalesce((select sum(c.amount) from ${sql.table(table)} c where c.barcode = r.barcode), 0)`,
+  );
   return sql`select ${material}::text as material, cast(r.barcode as text) as barcode, r.item_code, cast(r.created_ts as text) as created_ts, r.bag_no,
        cast(r.gross_weight - r.bag_weight as text) as net, cast(${sql.join([...consumed, sql`0`], sql` + `)} as text) as allocated,
        cast(r.received_ts as text) as received_ts, r.status, r.store_location
@@ -109,7 +113,10 @@ const bagColumns = (material: Material) => {
 };
 
 /** Lots named by item code, or (tealine) by invoice number, garden or broker. */
-export async function findLots(db: Db, filter: { itemCode?: string; invoice?: readonly string[]; garden?: readonly string[]; broker?: readonly string[] }): Promise<LotRow[]> {
+export async function findLots(
+  db: Db,
+  filter: { itemCode?: string; invoice?: readonly string[]; garden?: readonly string[]; broker?: readonly string[] },
+): Promise<LotRow[]> {
   const parts: RawBuilder<unknown>[] = [];
   if (filter.itemCode !== undefined) {
     for (const material of LOT_MATERIALS) parts.push(sql`${lotColumns(material)} where item_code = ${filter.itemCode}`);
@@ -136,7 +143,9 @@ export function lotsByKey(db: Db, keys: readonly LotKey[]): Promise<LotRow[]> {
   return chunked(keys, (part) =>
     unionOf<LotRow>(
       db,
-      LOT_MATERIALS.filter((m) => byMaterial(part, m).length).map((m) => sql`${lotColumns(m)} where (item_code, created_ts) in (${itemKeys(byMaterial(part, m))})`),
+      LOT_MATERIALS.filter((m) => byMaterial(part, m).length).map(
+        (m) => sql`${lotColumns(m)} where (item_code, created_ts) in (${itemKeys(byMaterial(part, m))})`,
+      ),
     ),
   );
 }
@@ -168,7 +177,9 @@ export function bagsByBarcode(db: Db, keys: readonly BagKey[]): Promise<BagRow[]
   return chunked(keys, (part) =>
     unionOf<BagRow>(
       db,
-      MATERIALS.filter((m) => byMaterial(part, m).length).map((m) => sql`${bagColumns(m)} where r.barcode in (${barcodes(byMaterial(part, m))})`),
+      MATERIALS.filter((m) => byMaterial(part, m).length).map(
+        (m) => sql`${bagColumns(m)} where r.barcode in (${barcodes(byMaterial(part, m))})`,
+      ),
     ),
   );
 }
@@ -178,7 +189,9 @@ export async function bagsOfParents(db: Db, lots: readonly LotKey[], batches: re
   const fromLots = await chunked(lots, (part) =>
     unionOf<BagRow>(
       db,
-      LOT_MATERIALS.filter((m) => byMaterial(part, m).length).map((m) => sql`${bagColumns(m)} where (r.item_code, r.created_ts) in (${itemKeys(byMaterial(part, m))})`),
+      LOT_MATERIALS.filter((m) => byMaterial(part, m).length).map(
+        (m) => sql`${bagColumns(m)} where (r.item_code, r.created_ts) in (${itemKeys(byMaterial(part, m))})`,
+      ),
     ),
   );
   const fromBatches = await chunked(batches, (part) =>
@@ -192,7 +205,9 @@ export async function bagsOfParents(db: Db, lots: readonly LotKey[], batches: re
   return [...fromLots, ...fromBatches];
 }
 
-const FEEDS: readonly { material: Material; target: BatchTarget }[] = MATERIALS.flatMap((material) => ALLOCATION_SUPPORT[material].ingredientOf.map((target) => ({ material, target })));
+const FEEDS: readonly { material: Material; target: BatchTarget }[] = MATERIALS.flatMap((material) =>
+  ALLOCATION_SUPPORT[material].ingredientOf.map((target) => ({ material, target })),
+);
 
 const ingredientColumns = (material: Material, target: BatchTarget) =>
   sql`select ${material}::text as material, cast(barcode as text) as barcode, ${target}::text as target, item_code, cast(created_ts as text) as created_ts,
@@ -203,7 +218,9 @@ export function ingredientsOfBags(db: Db, keys: readonly BagKey[]): Promise<Ingr
   return chunked(keys, (part) =>
     unionOf<IngredientRow>(
       db,
-      FEEDS.filter((f) => byMaterial(part, f.material).length).map((f) => sql`${ingredientColumns(f.material, f.target)} where barcode in (${barcodes(byMaterial(part, f.material))})`),
+      FEEDS.filter((f) => byMaterial(part, f.material).length).map(
+        (f) => sql`${ingredientColumns(f.material, f.target)} where barcode in (${barcodes(byMaterial(part, f.material))})`,
+      ),
     ),
   );
 }
@@ -214,7 +231,8 @@ export function ingredientsOfBatches(db: Db, keys: readonly BatchKey[]): Promise
     unionOf<IngredientRow>(
       db,
       FEEDS.filter((f) => part.some((k) => k.target === f.target)).map(
-        (f) => sql`${ingredientColumns(f.material, f.target)} where (item_code, created_ts) in (${itemKeys(part.filter((k) => k.target === f.target))})`,
+        (f) =>
+          sql`${ingredientColumns(f.material, f.target)} where (item_code, created_ts) in (${itemKeys(part.filter((k) => k.target === f.target))})`,
       ),
     ),
   );
@@ -229,13 +247,20 @@ export function shipmentAllocationsOfBags(db: Db, keys: readonly BagKey[]): Prom
   return chunked(keys, (part) =>
     unionOf<ShipmentAllocationRow>(
       db,
-      SHIPPABLE.filter((m) => byMaterial(part, m).length).map((m) => sql`${shipmentColumns(m)} where barcode in (${barcodes(byMaterial(part, m))})`),
+      SHIPPABLE.filter((m) => byMaterial(part, m).length).map(
+        (m) => sql`${shipmentColumns(m)} where barcode in (${barcodes(byMaterial(part, m))})`,
+      ),
     ),
   );
 }
 
 export function shipmentAllocationsOfShipments(db: Db, keys: readonly ShipmentKey[]): Promise<ShipmentAllocationRow[]> {
-  return chunked(keys, (part) => unionOf<ShipmentAllocationRow>(db, SHIPPABLE.map((m) => sql`${shipmentColumns(m)} where (request_code, shipment_code) in (${shipmentKeys(part)})`)));
+  return chunked(keys, (part) =>
+    unionOf<ShipmentAllocationRow>(
+      db,
+      SHIPPABLE.map((m) => sql`${shipmentColumns(m)} where (request_code, shipment_code) in (${shipmentKeys(part)})`),
+    ),
+  );
 }
 
 const parcelColumns = (material: Material) =>
@@ -248,13 +273,20 @@ export function parcelsOfBags(db: Db, keys: readonly BagKey[]): Promise<ParcelRo
   return chunked(keys, (part) =>
     unionOf<ParcelRow>(
       db,
-      SHIPPABLE.filter((m) => byMaterial(part, m).length).map((m) => sql`${parcelColumns(m)} where barcode in (${barcodes(byMaterial(part, m))})`),
+      SHIPPABLE.filter((m) => byMaterial(part, m).length).map(
+        (m) => sql`${parcelColumns(m)} where barcode in (${barcodes(byMaterial(part, m))})`,
+      ),
     ),
   );
 }
 
 export function parcelsOfSchedules(db: Db, codes: readonly string[]): Promise<ParcelRow[]> {
-  return chunked(codes, (part) => unionOf<ParcelRow>(db, SHIPPABLE.map((m) => sql`${parcelColumns(m)} where schedule_code in (${sql.join(part.map((c) => sql`${c}::bigint`))})`)));
+  return chunked(codes, (part) =>
+    unionOf<ParcelRow>(
+      db,
+      SHIPPABLE.map((m) => sql`${parcelColumns(m)} where schedule_code in (${sql.join(part.map((c) => sql`${c}::bigint`))})`),
+    ),
+  );
 }
 
 /** Vehicles come from processing's own completed dispatches (the orders side adds its events later). */
@@ -262,7 +294,9 @@ const vehicleColumns = sql`select cast(request_code as text) as request_code, sh
   from shipment_dispatch where state = 'completed'`;
 
 export function vehiclesOfShipments(db: Db, keys: readonly ShipmentKey[]): Promise<VehicleRow[]> {
-  return chunked(keys, (part) => unionOf<VehicleRow>(db, [sql`${vehicleColumns} and (request_code, shipment_code) in (${shipmentKeys(part)})`]));
+  return chunked(keys, (part) =>
+    unionOf<VehicleRow>(db, [sql`${vehicleColumns} and (request_code, shipment_code) in (${shipmentKeys(part)})`]),
+  );
 }
 
 export function shipmentsOfVehicles(db: Db, vehicles: readonly string[]): Promise<VehicleRow[]> {

@@ -13,17 +13,30 @@ import { recallReport } from './recall.service.js';
  * Who may trace (ADR 0203): the officers, supervisors and admins of both sites (§7.6). Traders,
  * the gatepass desk and the box-filling machine see only their own step of the flow.
  */
-export const TRACE_ROLES = ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'] as const;
+export const TRACE_ROLES = [
+  'MASTER-ADMIN',
+  'GRANDPASS-ADMIN',
+  'SEEDUWA-ADMIN',
+  'GRANDPASS-OFFICER',
+  'GRANDPASS-SUPERVISOR',
+  'SEEDUWA-OFFICER',
+] as const;
 
 const traceGuard = guardedAccess(TRACE_ROLES, async (request: FastifyRequest): Promise<void> => {
   const roles = request.identity?.roles ?? [];
   if (!roles.some((role) => (TRACE_ROLES as readonly string[]).includes(role))) {
-    throw ProcessingError.TRACE_ROLE_FORBIDDEN(`Tracing needs one of: ${TRACE_ROLES.join(', ')}`, { details: { allowed: [...TRACE_ROLES] } });
+    throw ProcessingError.TRACE_ROLE_FORBIDDEN(`Tracing needs one of: ${TRACE_ROLES.join(', ')}`, {
+      details: { allowed: [...TRACE_ROLES] },
+    });
   }
 });
 
 const Code = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 300, description: 'a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace' }),
+  code: Type.String({
+    minLength: 1,
+    maxLength: 300,
+    description: 'a label barcode `table:uuid`, a lot/batch/invoice number, or a node id from a trace',
+  }),
 });
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
 
@@ -82,7 +95,8 @@ export function registerGenealogyRoutes(app: HttpApp, deps: FeatureDeps, orders:
       config: { access: traceGuard },
       schema: {
         tags: ['traceability'],
-        summary: 'Genealogy of a barcode, lot, batch or invoice: up to garden/broker/invoice, down to batches, bags, shipments, vehicles, parcels and schedules (kg on every edge)',
+        summary:
+          'Genealogy of a barcode, lot, batch or invoice: up to garden/broker/invoice, down to batches, bags, shipments, vehicles, parcels and schedules (kg on every edge)',
         params: Code,
         response: { 200: TraceGraph, ...errors },
       },
@@ -96,11 +110,15 @@ export function registerGenealogyRoutes(app: HttpApp, deps: FeatureDeps, orders:
       config: { access: traceGuard },
       schema: {
         tags: ['traceability'],
-        summary: 'Recall report: every shipment, schedule and parcel the material reached, with the kg attributable to it. JSON, or CSV with `Accept: text/csv` or `format=csv`',
+        summary:
+          'Recall report: every shipment, schedule and parcel the material reached, with the kg attributable to it. JSON, or CSV with `Accept: text/csv` or `format=csv`',
         params: Code,
         querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) }),
         response: {
-          200: { description: 'the report', content: { 'application/json': { schema: RecallReportSchema }, 'text/csv': { schema: Type.String() } } },
+          200: {
+            description: 'the report',
+            content: { 'application/json': { schema: RecallReportSchema }, 'text/csv': { schema: Type.String() } },
+          },
           ...errors,
         },
       },

@@ -55,8 +55,14 @@ async function byNumber(deps: FeatureDeps, text: string): Promise<NodeRef[]> {
   const batches = await findBatches(deps.db, text);
   const invoiced = await findLots(deps.db, { invoice: [text] });
   return [
-    ...lots.map((row): NodeRef => ({ kind: 'lot', key: { material: row.material, item_code: row.item_code, created_ts: String(row.created_ts) } })),
-    ...batches.map((row): NodeRef => ({ kind: 'batch', key: { target: row.target, item_code: row.item_code, created_ts: String(row.created_ts) } })),
+    ...lots.map((row): NodeRef => ({
+      kind: 'lot',
+      key: { material: row.material, item_code: row.item_code, created_ts: String(row.created_ts) },
+    })),
+    ...batches.map((row): NodeRef => ({
+      kind: 'batch',
+      key: { target: row.target, item_code: row.item_code, created_ts: String(row.created_ts) },
+    })),
     ...(invoiced.length > 0 ? [{ kind: 'invoice', name: text } as const] : []),
   ];
 }
@@ -77,14 +83,22 @@ async function exists(deps: FeatureDeps, ref: NodeRef): Promise<boolean> {
     case 'vehicle':
       return (await shipmentsOfVehicles(db, [ref.vehicle])).length > 0;
     case 'parcel':
-      return (await parcelsOfBags(db, [ref.key])).some((row) => String(row.request_code) === ref.key.request_code && Number(row.shipment_code) === ref.key.shipment_code && String(row.schedule_code) === ref.key.schedule_code);
+      return (await parcelsOfBags(db, [ref.key])).some(
+        (row) =>
+          String(row.request_code) === ref.key.request_code &&
+          Number(row.shipment_code) === ref.key.shipment_code &&
+          String(row.schedule_code) === ref.key.schedule_code,
+      );
     default:
       return (await findLots(db, { [ref.kind]: [ref.name] })).length > 0;
   }
 }
 
 /** The genealogy up (lot, garden, broker, invoice) and down (batches, bags, shipments, vehicles, parcels, schedules) of a code. */
-export async function traceCode(context: TraceContext, code: string): Promise<{ graph: TraceGraph; walk: TraceWalk; roots: NodeRef[]; down: Set<string>; orders: OrdersDetails }> {
+export async function traceCode(
+  context: TraceContext,
+  code: string,
+): Promise<{ graph: TraceGraph; walk: TraceWalk; roots: NodeRef[]; down: Set<string>; orders: OrdersDetails }> {
   const roots = await resolveCode(context.deps, code);
   const walk = new TraceWalk(context.deps.db);
   const down = await walk.walk(roots, 'down');
@@ -117,7 +131,9 @@ async function ordersDetails(context: TraceContext, walk: TraceWalk): Promise<Or
     for (let i = 0; i < Math.max(shipments.length, schedules.length); i += TRACE_LOOKUP_MAX) {
       const answer = await api.traceLookup(
         {
-          shipments: shipments.slice(i, i + TRACE_LOOKUP_MAX).map((key) => ({ request_code: key.request_code, shipment_code: key.shipment_code })),
+          shipments: shipments
+            .slice(i, i + TRACE_LOOKUP_MAX)
+            .map((key) => ({ request_code: key.request_code, shipment_code: key.shipment_code })),
           schedules: schedules.slice(i, i + TRACE_LOOKUP_MAX),
         },
         { correlation: context.command },
@@ -136,10 +152,14 @@ async function ordersDetails(context: TraceContext, walk: TraceWalk): Promise<Or
 async function describe(deps: FeatureDeps, walk: TraceWalk, orders: OrdersDetails): Promise<TraceNode[]> {
   const refs = [...walk.nodes.values()];
   const missingBags = refs.flatMap((ref) => (ref.kind === 'bag' && !walk.bags.has(nodeId(ref)) ? [ref.key] : []));
-  for (const row of missingBags.length ? await bagsByBarcode(deps.db, missingBags) : []) walk.bags.set(`${row.material}:${row.barcode}`, row);
+  for (const row of missingBags.length ? await bagsByBarcode(deps.db, missingBags) : [])
+    walk.bags.set(`${row.material}:${row.barcode}`, row);
   const missingLots = refs.flatMap((ref) => (ref.kind === 'lot' && !walk.lots.has(nodeId(ref)) ? [ref.key] : []));
   for (const row of missingLots.length ? await lotsByKey(deps.db, missingLots) : []) {
-    walk.lots.set(nodeId({ kind: 'lot', key: { material: row.material, item_code: row.item_code, created_ts: String(row.created_ts) } }), row);
+    walk.lots.set(
+      nodeId({ kind: 'lot', key: { material: row.material, item_code: row.item_code, created_ts: String(row.created_ts) } }),
+      row,
+    );
   }
   const batchKeys = refs.flatMap((ref) => (ref.kind === 'batch' ? [ref.key] : []));
   const batches = new Map<string, BatchRow>();

@@ -46,12 +46,25 @@ export function recallCsv(report: RecallReport): string {
     const parcels = report.parcels.filter((p) => p.request_code === shipment.request_code && p.shipment_code === shipment.shipment_code);
     for (const parcel of parcels) {
       const row = filled.get(parcel.schedule_code) ?? { parcelled: dec(0), attributable: dec(0) };
-      filled.set(parcel.schedule_code, { parcelled: row.parcelled.plus(parcel.amount_kg), attributable: row.attributable.plus(parcel.attributable_kg) });
+      filled.set(parcel.schedule_code, {
+        parcelled: row.parcelled.plus(parcel.amount_kg),
+        attributable: row.attributable.plus(parcel.attributable_kg),
+      });
     }
     if (filled.size === 0) lines.push(csvLine([...head, null, null, null, null, null, null]));
     for (const [code, sums] of filled) {
       const schedule = schedules.get(code);
-      lines.push(csvLine([...head, code, schedule?.schedule_date ?? null, schedule?.shift ?? null, schedule?.section ?? null, sums.parcelled.toFixed(2), sums.attributable.toFixed(2)]));
+      lines.push(
+        csvLine([
+          ...head,
+          code,
+          schedule?.schedule_date ?? null,
+          schedule?.shift ?? null,
+          schedule?.section ?? null,
+          sums.parcelled.toFixed(2),
+          sums.attributable.toFixed(2),
+        ]),
+      );
     }
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -59,7 +59,9 @@ export async function recallReport(context: TraceContext, code: string): Promise
   const { walk, roots, down, orders } = await traceCode(context, code);
   const refused = roots.find((root) => !SOURCE_KINDS.has(root.kind));
   if (refused) {
-    throw ProcessingError.RECALL_SOURCE_INVALID('A recall starts from a lot, bag, batch, invoice, garden or broker', { details: { code, kind: refused.kind } });
+    throw ProcessingError.RECALL_SOURCE_INVALID('A recall starts from a lot, bag, batch, invoice, garden or broker', {
+      details: { code, kind: refused.kind },
+    });
   }
   const share = await shares(context, walk, down, roots);
   const downEdges = [...walk.edges.values()].filter((edge) => down.has(edge.from) && down.has(edge.to));
@@ -131,7 +133,13 @@ export async function recallReport(context: TraceContext, code: string): Promise
     },
     shipments: shipmentRows.sort((a, b) => compareCodes(a.request_code, b.request_code) || a.shipment_code - b.shipment_code),
     schedules: scheduleRows.sort((a, b) => compareCodes(a.schedule_code, b.schedule_code)),
-    parcels: parcels.sort((a, b) => compareCodes(a.schedule_code, b.schedule_code) || compareCodes(a.request_code, b.request_code) || a.shipment_code - b.shipment_code || (a.barcode < b.barcode ? -1 : 1)),
+    parcels: parcels.sort(
+      (a, b) =>
+        compareCodes(a.schedule_code, b.schedule_code) ||
+        compareCodes(a.request_code, b.request_code) ||
+        a.shipment_code - b.shipment_code ||
+        (a.barcode < b.barcode ? -1 : 1),
+    ),
   };
 }
 
@@ -139,7 +147,12 @@ export async function recallReport(context: TraceContext, code: string): Promise
  * Each downstream bag's share of the recalled material. Shares are kept as exact decimals
  * (Decimal's 20 significant digits hold any realistic chain of blends); only the report rounds.
  */
-async function shares(context: TraceContext, walk: TraceWalk, down: ReadonlySet<string>, roots: readonly NodeRef[]): Promise<(bagNodeId: string) => Decimal> {
+async function shares(
+  context: TraceContext,
+  walk: TraceWalk,
+  down: ReadonlySet<string>,
+  roots: readonly NodeRef[],
+): Promise<(bagNodeId: string) => Decimal> {
   const rootIds = new Set(roots.map(nodeId));
   const batchKeys = [...down].flatMap((id) => {
     const ref = walk.nodes.get(id);
@@ -177,4 +190,4 @@ async function shares(context: TraceContext, walk: TraceWalk, down: ReadonlySet<
   return bagShare;
 }
 
-const compareCodes = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+const compareCodes = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

@@ -4,7 +4,8 @@ import { LABEL_WIDTH_DOTS, type LabelField } from '@tributary/contracts/labels';
 // The ZPL label itself is shared with the device bridge; this file keeps the previews.
 export { LABEL_WIDTH_DOTS, labelFields, labelTime, labelZpl, type LabelBag, type LabelField } from '@tributary/contracts/labels';
 
-const xml = (value: string) => value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const xml = (value: string) =>
+  value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** An SVG preview of the whole label: the same lines and the same QR (ECC Q) drawn as modules. */
 export function labelSvg(fields: LabelField[], qrPayload: string): string {
@@ -21,7 +22,9 @@ export function labelSvg(fields: LabelField[], qrPayload: string): string {
       if (qr.modules.get(row, col)) modules.push(`M${x0 + (col + 4) * scale} ${30 + (row + 4) * scale}h${scale}v${scale}h-${scale}z`);
     }
   }
-  const textLines = fields.map((field, i) => `<text x="30" y="${60 + i * lineHeight}">${xml(`${field.key}: ${field.value}`)}</text>`).join('');
+  const textLines = fields
+    .map((field, i) => `<text x="30" y="${60 + i * lineHeight}">${xml(`${field.key}: ${field.value}`)}</text>`)
+    .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL_WIDTH_DOTS}" height="${height}" viewBox="0 0 ${LABEL_WIDTH_DOTS} ${height}">` +
     `<rect width="100%" height="100%" fill="#fff"/>` +

@@ -17,7 +17,11 @@ export function registerLocationRoutes(app: HttpApp, deps: FeatureDeps): void {
         tags: ['admin'],
         summary: 'Create a storage location',
         body: Type.Object({ location_name: Text({ maxLength: 100 }), herbline_section: Type.Boolean() }),
-        response: { 200: Type.Object({ location: Type.String(), herbline_section: Type.Boolean() }), 400: errorResponseSchema, 409: errorResponseSchema },
+        response: {
+          200: Type.Object({ location: Type.String(), herbline_section: Type.Boolean() }),
+          400: errorResponseSchema,
+          409: errorResponseSchema,
+        },
       },
     },
     async (request) => {
@@ -25,7 +29,12 @@ export function registerLocationRoutes(app: HttpApp, deps: FeatureDeps): void {
       await runCommand(deps, commandOf(request, deps), async (trx) => {
         await trx.insertInto('store_location').values({ location_name, herbline_section }).execute();
         await emit(trx, [
-          { aggregateType: 'location', aggregateId: location_name, type: ProcessingEvents.locationCreated, payload: { location_name, herbline_section } },
+          {
+            aggregateType: 'location',
+            aggregateId: location_name,
+            type: ProcessingEvents.locationCreated,
+            payload: { location_name, herbline_section },
+          },
         ]);
       });
       return { location: location_name, herbline_section };
@@ -46,7 +55,10 @@ export function registerLocationRoutes(app: HttpApp, deps: FeatureDeps): void {
     async (request) => {
       const raw = request.query.herbline_section;
       const wanted = raw === undefined ? undefined : raw === true || raw === '1';
-      let query = deps.db.selectFrom('store_location').select(['location_name as store_location', 'herbline_section']).orderBy('location_name');
+      let query = deps.db
+        .selectFrom('store_location')
+        .select(['location_name as store_location', 'herbline_section'])
+        .orderBy('location_name');
       if (wanted !== undefined) query = query.where('herbline_section', '=', wanted);
       return query.execute();
     },

@@ -29,7 +29,10 @@ export interface BlendbalanceInput {
   weight: number | string;
 }
 
-type LotRow = { kind: 'tealine'; values: TealineInput } | { kind: 'herbline'; values: HerblineInput } | { kind: 'blendbalance'; values: BlendbalanceInput };
+type LotRow =
+  | { kind: 'tealine'; values: TealineInput }
+  | { kind: 'herbline'; values: HerblineInput }
+  | { kind: 'blendbalance'; values: BlendbalanceInput };
 
 /** Creates the item and its lot in one transaction; the server chooses created_ts. */
 export async function createLot(deps: FeatureDeps, actor: CommandContext, lot: LotRow): Promise<{ item_code: string; created_ts: number }> {
@@ -61,7 +64,10 @@ export async function createLot(deps: FeatureDeps, actor: CommandContext, lot: L
               created_ts: createdTs,
               item_name: lot.values.item_name,
               purchase_order: orNull(lot.values.purchase_order),
-              weight: lot.values.weight === undefined || lot.values.weight === null ? null : kg(parseKg(lot.values.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
+              weight:
+                lot.values.weight === undefined || lot.values.weight === null
+                  ? null
+                  : kg(parseKg(lot.values.weight, 'weight', { max: RECIPE_WEIGHT_MAX })),
             },
           }
         : {
@@ -79,7 +85,13 @@ export async function createLot(deps: FeatureDeps, actor: CommandContext, lot: L
     if (row.kind === 'tealine') await trx.insertInto('tealine').values(row.values).execute();
     else if (row.kind === 'herbline') await trx.insertInto('herbline').values(row.values).execute();
     else await trx.insertInto('blendbalance').values(row.values).execute();
-    await emit(trx, [{ ...itemAggregate('lot', itemCode, createdTs), type: ProcessingEvents.lotCreated, payload: { table: lot.kind, ...row.values, created_ts: Number(createdTs) } }]);
+    await emit(trx, [
+      {
+        ...itemAggregate('lot', itemCode, createdTs),
+        type: ProcessingEvents.lotCreated,
+        payload: { table: lot.kind, ...row.values, created_ts: Number(createdTs) },
+      },
+    ]);
   });
   return { item_code: itemCode, created_ts: Number(createdTs) };
 }
@@ -108,11 +120,30 @@ export async function readLots(
     const record_list =
       kind === 'herbline'
         ? records.map(({ received_ts, store_location, bag_weight, gross_weight, reference, barcode, remaining, id }) => ({
-            id, received_ts, store_location, bag_weight, gross_weight, reference, barcode, remaining,
+            id,
+            received_ts,
+            store_location,
+            bag_weight,
+            gross_weight,
+            reference,
+            barcode,
+            remaining,
           }))
-        : records.map(({ id, received_ts, store_location, bag_weight, gross_weight, barcode, status }) => ({ id, received_ts, store_location, bag_weight, gross_weight, barcode, status }));
+        : records.map(({ id, received_ts, store_location, bag_weight, gross_weight, barcode, status }) => ({
+            id,
+            received_ts,
+            store_location,
+            bag_weight,
+            gross_weight,
+            barcode,
+            status,
+          }));
     return { ...apiRow(lot), record_list };
   }
-  const lots = await listLots(deps.db, kind, { ...(query.item_code ? { itemCode: query.item_code } : {}), ...(query.created_ts ? { createdTs: query.created_ts } : {}), incompleteOnly });
+  const lots = await listLots(deps.db, kind, {
+    ...(query.item_code ? { itemCode: query.item_code } : {}),
+    ...(query.created_ts ? { createdTs: query.created_ts } : {}),
+    incompleteOnly,
+  });
   return lots.map((row) => pick(row, LIST_FIELDS[kind]));
 }

@@ -25,16 +25,36 @@ export async function insertShipment(db: Kysely<ProcessingDb>, row: CopiedShipme
   await db
     .insertInto(TABLE)
     .values({ ...row, events: JSON.stringify(row.events), updated_at: now })
-    .onConflict((c) => c.columns(['request_code', 'shipment_code']).doUpdateSet({ quantity: row.quantity, status: row.status, events: JSON.stringify(row.events), updated_at: now }))
+    .onConflict((c) =>
+      c
+        .columns(['request_code', 'shipment_code'])
+        .doUpdateSet({ quantity: row.quantity, status: row.status, events: JSON.stringify(row.events), updated_at: now }),
+    )
     .execute();
 }
 
-export async function findShipment(db: Kysely<ProcessingDb>, requestCode: string, shipmentCode: number): Promise<CopiedShipment | undefined> {
-  const row = await db.selectFrom(TABLE).selectAll().where('request_code', '=', requestCode).where('shipment_code', '=', shipmentCode).forUpdate().executeTakeFirst();
+export async function findShipment(
+  db: Kysely<ProcessingDb>,
+  requestCode: string,
+  shipmentCode: number,
+): Promise<CopiedShipment | undefined> {
+  const row = await db
+    .selectFrom(TABLE)
+    .selectAll()
+    .where('request_code', '=', requestCode)
+    .where('shipment_code', '=', shipmentCode)
+    .forUpdate()
+    .executeTakeFirst();
   return row ? toShipment(row) : undefined;
 }
 
-export async function updateShipment(db: Kysely<ProcessingDb>, requestCode: string, shipmentCode: number, change: { quantity?: string; status?: string; events?: CopyEvent[] }, now: number): Promise<void> {
+export async function updateShipment(
+  db: Kysely<ProcessingDb>,
+  requestCode: string,
+  shipmentCode: number,
+  change: { quantity?: string; status?: string; events?: CopyEvent[] },
+  now: number,
+): Promise<void> {
   await db
     .updateTable(TABLE)
     .set({
@@ -50,7 +70,13 @@ export async function updateShipment(db: Kysely<ProcessingDb>, requestCode: stri
 
 /** The copy's dispatchable shipments, in (request, shipment) order like the live answer. */
 export async function dispatchableCopies(db: Kysely<ProcessingDb>): Promise<CopiedShipment[]> {
-  const rows = await db.selectFrom(TABLE).selectAll().where('status', '=', 'ORDER_READY').orderBy('request_code').orderBy('shipment_code').execute();
+  const rows = await db
+    .selectFrom(TABLE)
+    .selectAll()
+    .where('status', '=', 'ORDER_READY')
+    .orderBy('request_code')
+    .orderBy('shipment_code')
+    .execute();
   return rows.map(toShipment);
 }
 

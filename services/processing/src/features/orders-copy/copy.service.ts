@@ -1,11 +1,19 @@
-import { ORDERS_EVENT_TYPES, type RequestCreatedPayload, type ShipmentEventAddedPayload, type ShipmentQuantityChangedPayload } from '@tributary/contracts';
+import {
+  ORDERS_EVENT_TYPES,
+  type RequestCreatedPayload,
+  type ShipmentEventAddedPayload,
+  type ShipmentQuantityChangedPayload,
+} from '@tributary/contracts';
 import type { ProcessingDb } from '../../db/schema.js';
 import { dec } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import { findShipment, insertShipment, touchState, updateShipment } from './copy.repository.js';
 
 /** Statuses the copy keeps; "dispatchable" is status ORDER_READY (the last status wins, as in orders). */
-const kgText = (value: string) => dec(value).toFixed(3).replace(/\.?0+$/, '');
+const kgText = (value: string) =>
+  dec(value)
+    .toFixed(3)
+    .replace(/\.?0+$/, '');
 
 /**
  * Applies one orders event to the local copy of shipments. Returns false for event types the
@@ -38,7 +46,11 @@ export async function applyOrdersEvent(trx: Kysely<ProcessingDb>, type: string, 
       const original = await findShipment(trx, p.requestCode, p.shipmentCode);
       if (!original) return false;
       await updateShipment(trx, p.requestCode, p.shipmentCode, { quantity: kgText(p.quantityKg) }, now);
-      await insertShipment(trx, { ...original, shipment_code: p.splitInto.shipmentCode, quantity: kgText(p.splitInto.quantityKg), status: p.splitInto.status }, now);
+      await insertShipment(
+        trx,
+        { ...original, shipment_code: p.splitInto.shipmentCode, quantity: kgText(p.splitInto.quantityKg), status: p.splitInto.status },
+        now,
+      );
       break;
     }
     case ORDERS_EVENT_TYPES.shipmentEventAdded: {

@@ -17,7 +17,9 @@ import { ProcessingError } from '../../errors.js';
 import { ACCESS } from '../../access.js';
 
 const PageQuery = Type.Object({
-  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}:[0-9]{1,10}$', description: 'cursor `<request_code>:<shipment_code>` from the previous page' })),
+  after: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,19}:[0-9]{1,10}$', description: 'cursor `<request_code>:<shipment_code>` from the previous page' }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
 });
 
@@ -50,7 +52,10 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       schema: {
         tags: ['internal'],
         summary: "Compare processing's allocations with the orders service's shipments; every difference with both sides' values",
-        querystring: Type.Object({ max_differences: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 })), page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 2000 })) }),
+        querystring: Type.Object({
+          max_differences: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 })),
+          page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 2000 })),
+        }),
         response: {
           200: Type.Object({ summary: MtpReconcileSummary, differences: Type.Array(MtpDifference), truncated: Type.Boolean() }),
           400: errorResponseSchema,

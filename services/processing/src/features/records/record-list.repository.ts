@@ -16,9 +16,14 @@ export interface RecordListEntry {
 }
 
 /** The bags of one lot or batch, in bag-number order ("record_list" in the detail answers). */
-export async function listRecordsOf(db: Kysely<ProcessingDb>, material: Material, itemCode: string, createdTs: string): Promise<RecordListEntry[]> {
+export async function listRecordsOf(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  itemCode: string,
+  createdTs: string,
+): Promise<RecordListEntry[]> {
   const reference = material === 'herbline' ? sql`, reference` : sql``;
-  const { rows } = await sql<Omit<RecordListEntry, "received_ts"> & { received_ts: string }>`
+  const { rows } = await sql<Omit<RecordListEntry, 'received_ts'> & { received_ts: string }>`
     select bag_no as id, received_ts, store_location, bag_weight, gross_weight, barcode, status, remaining ${reference}
       from ${sql.table(recordTable(material))}
      where item_code = ${itemCode} and created_ts = ${createdTs}

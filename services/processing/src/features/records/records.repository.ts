@@ -19,12 +19,22 @@ export interface LockedRecord {
 export async function lockRecord(db: Kysely<ProcessingDb>, material: Material, barcode: string): Promise<LockedRecord | undefined> {
   // One round trip: lock_<t>_record locks the row, then sums on a snapshot taken after the lock (migration 0004).
   const { rows } = await sql<LockedRecord>`
-    select barcode::text, item_code, created_ts, status, net, remaining, consumed from ${sql.raw(`lock_${material}_record`)}(${barcode}::uuid)`.execute(db);
+    select barcode::text, item_code, created_ts, status, net, remaining, consumed from ${sql.raw(`lock_${material}_record`)}(${barcode}::uuid)`.execute(
+    db,
+  );
   return rows[0];
 }
 
-export async function updateRecordStatus(db: Kysely<ProcessingDb>, material: Material, barcode: string, status: RecordStatus, remaining: string): Promise<void> {
-  await sql`update ${sql.table(recordTable(material))} set status = ${status}, remaining = ${remaining} where barcode = ${barcode}`.execute(db);
+export async function updateRecordStatus(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  barcode: string,
+  status: RecordStatus,
+  remaining: string,
+): Promise<void> {
+  await sql`update ${sql.table(recordTable(material))} set status = ${status}, remaining = ${remaining} where barcode = ${barcode}`.execute(
+    db,
+  );
 }
 
 /** Returns the location the bag was in. */
@@ -47,7 +57,15 @@ export interface InsertedRecord {
 export async function insertRecord(
   db: Kysely<ProcessingDb>,
   material: Material,
-  values: { item_code: string; created_ts: string; store_location: string; gross_weight: string; bag_weight: string; received_ts: string; reference?: string },
+  values: {
+    item_code: string;
+    created_ts: string;
+    store_location: string;
+    gross_weight: string;
+    bag_weight: string;
+    received_ts: string;
+    reference?: string;
+  },
 ): Promise<InsertedRecord> {
   const reference = material === 'herbline' ? sql`, reference` : sql``;
   const referenceValue = material === 'herbline' ? sql`, ${values.reference ?? ''}` : sql``;
@@ -64,7 +82,8 @@ const PARENT_COLUMNS: Record<Material, string> = {
   tealine: 'p.invoice_no, p.grade, p.no_of_bags, p.weight_per_bag, p.broker, p.garden, p.purchase_order',
   herbline: 'p.item_name, p.purchase_order, p.weight',
   blendbalance: 'p.blend_code, p.transfer_id, p.weight',
-  blendsheet: 'p.blendsheet_no, p.batch_no, p.completed, p.humidity, p.density, p.trader_status, s.standard, s.grade, s.remarks, s.blend_code',
+  blendsheet:
+    'p.blendsheet_no, p.batch_no, p.completed, p.humidity, p.density, p.trader_status, s.standard, s.grade, s.remarks, s.blend_code',
   flavorsheet: 'p.flavorsheet_no, p.completed, s.flavor_code, s.remarks',
 };
 

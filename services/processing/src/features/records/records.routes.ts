@@ -29,7 +29,13 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
             ...(herbline ? { reference: Text() } : {}),
           }),
           response: {
-            200: Type.Object({ item_code: Type.String(), created_ts: Type.Number(), id: Type.Integer(), received_ts: Type.Number(), barcode: Type.String() }),
+            200: Type.Object({
+              item_code: Type.String(),
+              created_ts: Type.Number(),
+              id: Type.Integer(),
+              received_ts: Type.Number(),
+              barcode: Type.String(),
+            }),
             ...errors,
           },
         },
@@ -42,7 +48,9 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
         config: { access: ACCESS.peer },
         schema: {
           tags: ['device'],
-          summary: herbline ? 'Dispatch a herbline bag' : `Reduce a ${material} bag's remaining (reduced_by) or dispatch it (no reduced_by)`,
+          summary: herbline
+            ? 'Dispatch a herbline bag'
+            : `Reduce a ${material} bag's remaining (reduced_by) or dispatch it (no reduced_by)`,
           body: Type.Object({ barcode: Barcode, reduced_by: Type.Optional(Kg) }),
           response: { 200: Type.Object({ barcode: Type.String(), status: Type.String() }), ...errors },
         },
@@ -81,7 +89,16 @@ export function registerRecordRoutes(app: HttpApp, deps: FeatureDeps): void {
         tags: ['device'],
         summary: 'scan_record: a bag with its lot/batch, availability (net − Σ non-parcel allocations) and derived status',
         querystring: Type.Object({ table_name: MaterialName, barcode: Barcode }),
-        response: { 200: OpenObject({ barcode: Type.String(), status: Type.String(), remaining: Type.String(), net_weight: Type.String(), allocated: Type.String() }), ...errors },
+        response: {
+          200: OpenObject({
+            barcode: Type.String(),
+            status: Type.String(),
+            remaining: Type.String(),
+            net_weight: Type.String(),
+            allocated: Type.String(),
+          }),
+          ...errors,
+        },
       },
     },
     (request) => scan(deps, request.query.table_name, request.query.barcode),

@@ -24,10 +24,15 @@ export interface NewRecord {
 export async function createRecord(deps: FeatureDeps, actor: CommandContext, material: Material, input: NewRecord) {
   const gross = parseKg(input.gross_weight, 'gross_weight');
   const tare = parseKg(input.bag_weight, 'bag_weight', { allowZero: true });
-  if (!gross.greaterThan(tare)) throw ProcessingError.WEIGHT_INVALID('gross_weight must be greater than bag_weight', { details: { field: 'gross_weight' } });
+  if (!gross.greaterThan(tare))
+    throw ProcessingError.WEIGHT_INVALID('gross_weight must be greater than bag_weight', { details: { field: 'gross_weight' } });
   const receivedTs = String(deps.clock.now());
   const inserted = await runCommand(deps, actor, async (trx) => {
-    const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.store_location).executeTakeFirst();
+    const location = await trx
+      .selectFrom('store_location')
+      .select('herbline_section')
+      .where('location_name', '=', input.store_location)
+      .executeTakeFirst();
     if (!location) throw ProcessingError.LOCATION_NOT_FOUND(`store location ${input.store_location} does not exist`);
     if (location.herbline_section !== HERBLINE_SECTION[material]) {
       throw HERBLINE_SECTION[material]
@@ -71,7 +76,12 @@ export async function createRecord(deps: FeatureDeps, actor: CommandContext, mat
  * at zero); without it the bag is DISPATCHED. Statuses only move forward; dispatching twice is
  * a no-op so a retried dispatch is harmless.
  */
-export async function updateRecord(deps: FeatureDeps, actor: CommandContext, material: Material, input: { barcode: string; reduced_by?: number | string | undefined }) {
+export async function updateRecord(
+  deps: FeatureDeps,
+  actor: CommandContext,
+  material: Material,
+  input: { barcode: string; reduced_by?: number | string | undefined },
+) {
   const reduceBy = input.reduced_by === undefined ? undefined : parseKg(input.reduced_by, 'reduced_by');
   const result = await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
@@ -82,7 +92,9 @@ export async function updateRecord(deps: FeatureDeps, actor: CommandContext, mat
     let remaining = dec(bag.remaining);
     if (reduceBy !== undefined) {
       if (reduceBy.greaterThan(remaining)) {
-        throw ProcessingError.RECORD_REDUCE_EXCEEDS_REMAINING(`bag ${input.barcode} has ${kg(remaining)} kg remaining`, { details: { remaining: kg(remaining) } });
+        throw ProcessingError.RECORD_REDUCE_EXCEEDS_REMAINING(`bag ${input.barcode} has ${kg(remaining)} kg remaining`, {
+          details: { remaining: kg(remaining) },
+        });
       }
       remaining = remaining.minus(reduceBy);
       status = remaining.isZero() ? 'PROCESSED' : 'IN_PROCESS';
@@ -92,7 +104,14 @@ export async function updateRecord(deps: FeatureDeps, actor: CommandContext, mat
       {
         ...bagAggregate(material, input.barcode),
         type: ProcessingEvents.recordStatusChanged,
-        payload: { table: material, barcode: input.barcode, from: bag.status, to: status, remaining: kg(remaining), reduced_by: reduceBy ? kg(reduceBy) : null },
+        payload: {
+          table: material,
+          barcode: input.barcode,
+          from: bag.status,
+          to: status,
+          remaining: kg(remaining),
+          reduced_by: reduceBy ? kg(reduceBy) : null,
+        },
       },
     ]);
     return { barcode: input.barcode, status, changed: true };
@@ -119,12 +138,21 @@ export async function scan(deps: FeatureDeps, material: Material, barcode: strin
  * weighing in (herbline bags only in herbline sections, all others only outside them); a bag
  * that has left the site cannot move.
  */
-export async function moveRecord(deps: FeatureDeps, actor: CommandContext, material: Material, input: { barcode: string; new_store_location: string }) {
+export async function moveRecord(
+  deps: FeatureDeps,
+  actor: CommandContext,
+  material: Material,
+  input: { barcode: string; new_store_location: string },
+) {
   await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
     if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
     if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${input.barcode} has been dispatched`);
-    const location = await trx.selectFrom('store_location').select('herbline_section').where('location_name', '=', input.new_store_location).executeTakeFirst();
+    const location = await trx
+      .selectFrom('store_location')
+      .select('herbline_section')
+      .where('location_name', '=', input.new_store_location)
+      .executeTakeFirst();
     if (!location) throw ProcessingError.LOCATION_NOT_FOUND(`store location ${input.new_store_location} does not exist`);
     if (location.herbline_section !== HERBLINE_SECTION[material]) {
       throw HERBLINE_SECTION[material]
@@ -133,7 +161,11 @@ export async function moveRecord(deps: FeatureDeps, actor: CommandContext, mater
     }
     const from = await moveRecordRow(trx, material, input.barcode, input.new_store_location);
     await emit(trx, [
-      { ...bagAggregate(material, input.barcode), type: ProcessingEvents.recordMoved, payload: { table: material, barcode: input.barcode, from, to: input.new_store_location } },
+      {
+        ...bagAggregate(material, input.barcode),
+        type: ProcessingEvents.recordMoved,
+        payload: { table: material, barcode: input.barcode, from, to: input.new_store_location },
+      },
     ]);
   });
   return scan(deps, material, input.barcode);

@@ -22,7 +22,12 @@ export async function createBlendsheetBatch(deps: FeatureDeps, actor: CommandCon
   const createdTs = String(deps.clock.now());
   const result = await runCommand(deps, actor, async (trx) => {
     // The sheet's row lock serialises batch creation per sheet: the count below cannot go stale.
-    const sheet = await trx.selectFrom('blendsheet').select('no_of_batches').where('blendsheet_no', '=', blendsheetNo).forUpdate().executeTakeFirst();
+    const sheet = await trx
+      .selectFrom('blendsheet')
+      .select('no_of_batches')
+      .where('blendsheet_no', '=', blendsheetNo)
+      .forUpdate()
+      .executeTakeFirst();
     if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
     const { made } = await trx
       .selectFrom('blendsheet_batch')
@@ -30,15 +35,39 @@ export async function createBlendsheetBatch(deps: FeatureDeps, actor: CommandCon
       .where('blendsheet_no', '=', blendsheetNo)
       .executeTakeFirstOrThrow();
     if (made >= sheet.no_of_batches) {
-      throw ProcessingError.BLENDSHEET_BATCH_LIMIT_REACHED(`blendsheet ${blendsheetNo} already has ${made} of ${sheet.no_of_batches} batches`, {
-        details: { no_of_batches: sheet.no_of_batches, created_batches: made },
-      });
+      throw ProcessingError.BLENDSHEET_BATCH_LIMIT_REACHED(
+        `blendsheet ${blendsheetNo} already has ${made} of ${sheet.no_of_batches} batches`,
+        {
+          details: { no_of_batches: sheet.no_of_batches, created_batches: made },
+        },
+      );
     }
     const itemCode = batchItemCode(blendsheetNo, 'B', made + 1);
     await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
-    await trx.insertInto('blendsheet_batch').values({ item_code: itemCode, created_ts: createdTs, blendsheet_no: blendsheetNo, batch_no: made + 1, humidity: null, density: null, trader_status: null }).execute();
+    await trx
+      .insertInto('blendsheet_batch')
+      .values({
+        item_code: itemCode,
+        created_ts: createdTs,
+        blendsheet_no: blendsheetNo,
+        batch_no: made + 1,
+        humidity: null,
+        density: null,
+        trader_status: null,
+      })
+      .execute();
     await emit(trx, [
-      { ...itemAggregate('batch', itemCode, createdTs), type: ProcessingEvents.batchCreated, payload: { table: 'blendsheet_batch', blendsheet_no: blendsheetNo, item_code: itemCode, created_ts: Number(createdTs), batch_no: made + 1 } },
+      {
+        ...itemAggregate('batch', itemCode, createdTs),
+        type: ProcessingEvents.batchCreated,
+        payload: {
+          table: 'blendsheet_batch',
+          blendsheet_no: blendsheetNo,
+          item_code: itemCode,
+          created_ts: Number(createdTs),
+          batch_no: made + 1,
+        },
+      },
     ]);
     return { blendsheet_no: blendsheetNo, item_code: itemCode, created_ts: Number(createdTs) };
   });
@@ -49,14 +78,31 @@ export async function createFlavorsheetBatch(deps: FeatureDeps, actor: CommandCo
   const createdTs = String(deps.clock.now());
   const itemCode = batchItemCode(flavorsheetNo, 'F', 1);
   const result = await runCommand(deps, actor, async (trx) => {
-    const sheet = await trx.selectFrom('flavorsheet').select('flavorsheet_no').where('flavorsheet_no', '=', flavorsheetNo).forUpdate().executeTakeFirst();
+    const sheet = await trx
+      .selectFrom('flavorsheet')
+      .select('flavorsheet_no')
+      .where('flavorsheet_no', '=', flavorsheetNo)
+      .forUpdate()
+      .executeTakeFirst();
     if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-    const existing = await trx.selectFrom('flavorsheet_batch').select('item_code').where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
-    if (existing) throw ProcessingError.FLAVORSHEET_BATCH_EXISTS(`flavorsheet ${flavorsheetNo} already has its batch ${existing.item_code}`);
+    const existing = await trx
+      .selectFrom('flavorsheet_batch')
+      .select('item_code')
+      .where('flavorsheet_no', '=', flavorsheetNo)
+      .executeTakeFirst();
+    if (existing)
+      throw ProcessingError.FLAVORSHEET_BATCH_EXISTS(`flavorsheet ${flavorsheetNo} already has its batch ${existing.item_code}`);
     await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
-    await trx.insertInto('flavorsheet_batch').values({ item_code: itemCode, created_ts: createdTs, flavorsheet_no: flavorsheetNo }).execute();
+    await trx
+      .insertInto('flavorsheet_batch')
+      .values({ item_code: itemCode, created_ts: createdTs, flavorsheet_no: flavorsheetNo })
+      .execute();
     await emit(trx, [
-      { ...itemAggregate('batch', itemCode, createdTs), type: ProcessingEvents.batchCreated, payload: { table: 'flavorsheet_batch', flavorsheet_no: flavorsheetNo, item_code: itemCode, created_ts: Number(createdTs) } },
+      {
+        ...itemAggregate('batch', itemCode, createdTs),
+        type: ProcessingEvents.batchCreated,
+        payload: { table: 'flavorsheet_batch', flavorsheet_no: flavorsheetNo, item_code: itemCode, created_ts: Number(createdTs) },
+      },
     ]);
     return { flavorsheet_no: flavorsheetNo, item_code: itemCode, created_ts: Number(createdTs) };
   });
@@ -82,7 +128,20 @@ export async function readBlendsheetBatches(deps: FeatureDeps, query: { item_cod
   let select = deps.db
     .selectFrom('blendsheet_batch as b')
     .innerJoin('blendsheet as s', 's.blendsheet_no', 'b.blendsheet_no')
-    .select(['b.item_code', 'b.created_ts', 'b.blendsheet_no', 'b.batch_no', 'b.completed', 'b.humidity', 'b.density', 'b.trader_status', 's.remarks', 's.standard', 's.total', 's.blend_code'])
+    .select([
+      'b.item_code',
+      'b.created_ts',
+      'b.blendsheet_no',
+      'b.batch_no',
+      'b.completed',
+      'b.humidity',
+      'b.density',
+      'b.trader_status',
+      's.remarks',
+      's.standard',
+      's.total',
+      's.blend_code',
+    ])
     .orderBy('b.created_ts')
     .orderBy('b.item_code');
   if (detail) select = select.where('b.item_code', '=', query.item_code!).where('b.created_ts', '=', query.created_ts!);
@@ -90,7 +149,15 @@ export async function readBlendsheetBatches(deps: FeatureDeps, query: { item_cod
   if (!detail && query.item_code !== undefined) select = select.where('b.item_code', '=', query.item_code);
   const rows = (await select.execute()).map(apiRow);
   if (!detail) {
-    return rows.map(({ item_code, created_ts, blendsheet_no, humidity, density, trader_status, remarks }) => ({ item_code, created_ts, blendsheet_no, humidity, density, trader_status, remarks }));
+    return rows.map(({ item_code, created_ts, blendsheet_no, humidity, density, trader_status, remarks }) => ({
+      item_code,
+      created_ts,
+      blendsheet_no,
+      humidity,
+      density,
+      trader_status,
+      remarks,
+    }));
   }
   const batch = rows[0];
   if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`blendsheet batch ${query.item_code}/${query.created_ts} does not exist`);
@@ -113,7 +180,8 @@ export async function readFlavorsheetBatches(deps: FeatureDeps, query: { item_co
   else select = select.where('b.completed', '=', false);
   if (!detail && query.item_code !== undefined) select = select.where('b.item_code', '=', query.item_code);
   const rows = (await select.execute()).map(apiRow);
-  if (!detail) return rows.map(({ item_code, created_ts, flavorsheet_no, remarks }) => ({ item_code, created_ts, flavorsheet_no, remarks }));
+  if (!detail)
+    return rows.map(({ item_code, created_ts, flavorsheet_no, remarks }) => ({ item_code, created_ts, flavorsheet_no, remarks }));
   const batch = rows[0];
   if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`flavorsheet batch ${query.item_code}/${query.created_ts} does not exist`);
   const [record_list, allocations] = await Promise.all([
@@ -139,7 +207,11 @@ export interface BatchUpdate {
 export async function updateBatch(deps: FeatureDeps, actor: CommandContext, target: BatchTarget, body: BatchUpdate) {
   const hasCompleted = body.completed !== undefined;
   const hasQc = body.humidity !== undefined || body.density !== undefined;
-  if (hasCompleted === hasQc || (hasQc && (body.humidity === undefined || body.density === undefined)) || (hasQc && target === 'flavorsheet')) {
+  if (
+    hasCompleted === hasQc ||
+    (hasQc && (body.humidity === undefined || body.density === undefined)) ||
+    (hasQc && target === 'flavorsheet')
+  ) {
     throw ProcessingError.BATCH_UPDATE_INVALID(
       target === 'flavorsheet' ? 'Send completed' : 'Send either completed, or humidity and density together',
     );
@@ -156,8 +228,16 @@ export async function updateBatch(deps: FeatureDeps, actor: CommandContext, targ
     if (hasCompleted) {
       if (batch.completed && !body.completed) throw ProcessingError.BATCH_COMPLETED('A completed batch cannot be reopened');
       if (body.completed && !batch.completed) {
-        await sql`update ${sql.table(table)} set completed = true where item_code = ${body.item_code} and created_ts = ${createdTs}`.execute(trx);
-        await emit(trx, [{ ...aggregate, type: ProcessingEvents.batchCompleted, payload: { table, item_code: body.item_code, created_ts: Number(createdTs) } }]);
+        await sql`update ${sql.table(table)} set completed = true where item_code = ${body.item_code} and created_ts = ${createdTs}`.execute(
+          trx,
+        );
+        await emit(trx, [
+          {
+            ...aggregate,
+            type: ProcessingEvents.batchCompleted,
+            payload: { table, item_code: body.item_code, created_ts: Number(createdTs) },
+          },
+        ]);
       }
       return { item_code: body.item_code, created_ts: Number(createdTs), completed: body.completed! };
     }
@@ -171,9 +251,19 @@ export async function updateBatch(deps: FeatureDeps, actor: CommandContext, targ
       .where('created_ts', '=', createdTs)
       .execute();
     await emit(trx, [
-      { ...aggregate, type: ProcessingEvents.batchQcRecorded, payload: { item_code: body.item_code, created_ts: Number(createdTs), humidity: body.humidity, density: body.density } },
+      {
+        ...aggregate,
+        type: ProcessingEvents.batchQcRecorded,
+        payload: { item_code: body.item_code, created_ts: Number(createdTs), humidity: body.humidity, density: body.density },
+      },
       ...(batch.trader_status === null
-        ? [{ ...aggregate, type: ProcessingEvents.traderStatusChanged, payload: { item_code: body.item_code, created_ts: Number(createdTs), from: null, to: 'TRADER_PENDING', actor: userOf(actor) } }]
+        ? [
+            {
+              ...aggregate,
+              type: ProcessingEvents.traderStatusChanged,
+              payload: { item_code: body.item_code, created_ts: Number(createdTs), from: null, to: 'TRADER_PENDING', actor: userOf(actor) },
+            },
+          ]
         : []),
     ]);
     return { item_code: body.item_code, created_ts: Number(createdTs), humidity: body.humidity!, density: body.density! };

@@ -2,7 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { EpochMs, ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
-import { createBlendsheetBatch, createFlavorsheetBatch, readBlendsheetBatches, readFlavorsheetBatches, updateBatch } from './batches.service.js';
+import {
+  createBlendsheetBatch,
+  createFlavorsheetBatch,
+  readBlendsheetBatches,
+  readFlavorsheetBatches,
+  updateBatch,
+} from './batches.service.js';
 import { createBlendsheet, createFlavorsheet, readBlendsheets, readFlavorsheets, setBatchCount } from './sheets.service.js';
 import { listTraderBatches, setTraderStatus } from './trader.service.js';
 import { ACCESS } from '../../access.js';
@@ -10,7 +16,9 @@ import { ACCESS } from '../../access.js';
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const ListOrDetail = Type.Union([Type.Array(OpenObject()), OpenObject()]);
 const MixtureCode = Text({ maxLength: 100 });
-const TraderStatus = Type.Union(['TRADER_PENDING', 'TRADER_REQUESTED', 'TRADER_ELEVATED', 'TRADER_ALLOWED', 'TRADER_BLOCKED'].map((s) => Type.Literal(s)));
+const TraderStatus = Type.Union(
+  ['TRADER_PENDING', 'TRADER_REQUESTED', 'TRADER_ELEVATED', 'TRADER_ALLOWED', 'TRADER_BLOCKED'].map((s) => Type.Literal(s)),
+);
 const BatchCreated = (sheetKey: 'blendsheet_no' | 'flavorsheet_no') =>
   Type.Object({ [sheetKey]: Type.String(), item_code: Type.String(), created_ts: Type.Number() });
 
@@ -32,7 +40,11 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
           blend_code: OptionalText(),
           no_of_batches: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
           mixtures: Type.Object({
-            tealine: Type.Optional(Type.Array(Type.Object({ mixture_code: MixtureCode, no_of_bags: Type.Integer({ minimum: 1, maximum: 100_000 }) }), { maxItems: 500 })),
+            tealine: Type.Optional(
+              Type.Array(Type.Object({ mixture_code: MixtureCode, no_of_bags: Type.Integer({ minimum: 1, maximum: 100_000 }) }), {
+                maxItems: 500,
+              }),
+            ),
             blendbalance: Type.Optional(Type.Array(Type.Object({ mixture_code: MixtureCode, weight: Kg }), { maxItems: 500 })),
           }),
         }),
@@ -43,12 +55,28 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/admin/blendsheet',
-    { config: { access: ACCESS.peer }, schema: { tags: ['admin'], summary: 'Blendsheets (list) or one with mixtures', querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Blendsheets (list) or one with mixtures',
+        querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }),
+        response: { 200: ListOrDetail, ...errors },
+      },
+    },
     (request) => readBlendsheets(deps, request.query.blendsheet_no, false),
   );
   app.get(
     '/app/blendsheet',
-    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Blendsheets with batches left to make (list) or one', querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['device'],
+        summary: 'Blendsheets with batches left to make (list) or one',
+        querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }),
+        response: { 200: ListOrDetail, ...errors },
+      },
+    },
     (request) => readBlendsheets(deps, request.query.blendsheet_no, true),
   );
   app.put(
@@ -79,7 +107,15 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/blendsheet/batch',
-    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Incomplete blend batches (list) or one with bags and ingredient allocations', querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['device'],
+        summary: 'Incomplete blend batches (list) or one with bags and ingredient allocations',
+        querystring: ItemKeyQuery,
+        response: { 200: ListOrDetail, ...errors },
+      },
+    },
     (request) => readBlendsheetBatches(deps, request.query),
   );
   app.put(
@@ -122,25 +158,54 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   );
   app.get(
     '/app/admin/flavorsheet',
-    { config: { access: ACCESS.peer }, schema: { tags: ['admin'], summary: 'Flavorsheets with batch_created (list) or one', querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Flavorsheets with batch_created (list) or one',
+        querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }),
+        response: { 200: ListOrDetail, ...errors },
+      },
+    },
     (request) => readFlavorsheets(deps, request.query.flavorsheet_no, false),
   );
   app.get(
     '/app/flavorsheet',
-    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Flavorsheets without a batch (list) or one', querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }), response: { 200: ListOrDetail, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['device'],
+        summary: 'Flavorsheets without a batch (list) or one',
+        querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }),
+        response: { 200: ListOrDetail, ...errors },
+      },
+    },
     (request) => readFlavorsheets(deps, request.query.flavorsheet_no, true),
   );
   app.post(
     '/app/flavorsheet/batch',
     {
       config: { access: ACCESS.peer },
-      schema: { tags: ['device'], summary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)', body: Type.Object({ flavorsheet_no: Text() }), response: { 200: BatchCreated('flavorsheet_no'), ...errors } },
+      schema: {
+        tags: ['device'],
+        summary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)',
+        body: Type.Object({ flavorsheet_no: Text() }),
+        response: { 200: BatchCreated('flavorsheet_no'), ...errors },
+      },
     },
     (request) => createFlavorsheetBatch(deps, commandOf(request, deps), request.body.flavorsheet_no),
   );
   app.get(
     '/app/flavorsheet/batch',
-    { config: { access: ACCESS.peer }, schema: { tags: ['device'], summary: 'Incomplete flavour batches (list) or one with bags and ingredients', querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['device'],
+        summary: 'Incomplete flavour batches (list) or one with bags and ingredients',
+        querystring: ItemKeyQuery,
+        response: { 200: ListOrDetail, ...errors },
+      },
+    },
     (request) => readFlavorsheetBatches(deps, request.query),
   );
   app.put(

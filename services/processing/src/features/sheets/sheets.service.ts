@@ -13,7 +13,10 @@ export interface BlendsheetInput {
   total: number | string;
   blend_code?: string | null;
   no_of_batches?: number;
-  mixtures: { tealine?: { mixture_code: string; no_of_bags: number }[]; blendbalance?: { mixture_code: string; weight: number | string }[] };
+  mixtures: {
+    tealine?: { mixture_code: string; no_of_bags: number }[];
+    blendbalance?: { mixture_code: string; weight: number | string }[];
+  };
 }
 export interface FlavorsheetInput {
   flavorsheet_no: string;
@@ -25,20 +28,31 @@ export interface FlavorsheetInput {
 function refuseDuplicateCodes(codes: string[], field: string): void {
   const seen = new Set<string>();
   for (const code of codes) {
-    if (seen.has(code)) throw ProcessingError.MIXTURE_DUPLICATE(`${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
+    if (seen.has(code))
+      throw ProcessingError.MIXTURE_DUPLICATE(`${field} lists mixture_code ${code} twice`, { details: { field, mixture_code: code } });
     seen.add(code);
   }
 }
 
 /** The recipe and its mix rows in one transaction. */
-export async function createBlendsheet(deps: FeatureDeps, actor: CommandContext, input: BlendsheetInput): Promise<{ blendsheet_no: string }> {
+export async function createBlendsheet(
+  deps: FeatureDeps,
+  actor: CommandContext,
+  input: BlendsheetInput,
+): Promise<{ blendsheet_no: string }> {
   const tealine = input.mixtures.tealine ?? [];
   const blendbalance = (input.mixtures.blendbalance ?? []).map((m, i) => ({
     mixture_code: m.mixture_code,
     weight: kg(parseKg(m.weight, `mixtures.blendbalance[${i}].weight`, { max: RECIPE_WEIGHT_MAX })),
   }));
-  refuseDuplicateCodes(tealine.map((m) => m.mixture_code), 'mixtures.tealine');
-  refuseDuplicateCodes(blendbalance.map((m) => m.mixture_code), 'mixtures.blendbalance');
+  refuseDuplicateCodes(
+    tealine.map((m) => m.mixture_code),
+    'mixtures.tealine',
+  );
+  refuseDuplicateCodes(
+    blendbalance.map((m) => m.mixture_code),
+    'mixtures.blendbalance',
+  );
   const row = {
     blendsheet_no: input.blendsheet_no,
     standard: input.standard,
@@ -50,25 +64,53 @@ export async function createBlendsheet(deps: FeatureDeps, actor: CommandContext,
   };
   await runCommand(deps, actor, async (trx) => {
     await trx.insertInto('blendsheet').values(row).execute();
-    if (tealine.length) await trx.insertInto('blendsheet_mix_tealine').values(tealine.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m }))).execute();
+    if (tealine.length)
+      await trx
+        .insertInto('blendsheet_mix_tealine')
+        .values(tealine.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m })))
+        .execute();
     if (blendbalance.length) {
-      await trx.insertInto('blendsheet_mix_blendbalance').values(blendbalance.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m }))).execute();
+      await trx
+        .insertInto('blendsheet_mix_blendbalance')
+        .values(blendbalance.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m })))
+        .execute();
     }
     await emit(trx, [
-      { aggregateType: 'blendsheet', aggregateId: row.blendsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures: { tealine, blendbalance } } },
+      {
+        aggregateType: 'blendsheet',
+        aggregateId: row.blendsheet_no,
+        type: ProcessingEvents.sheetCreated,
+        payload: { ...row, mixtures: { tealine, blendbalance } },
+      },
     ]);
   });
   return { blendsheet_no: row.blendsheet_no };
 }
 
-export async function createFlavorsheet(deps: FeatureDeps, actor: CommandContext, input: FlavorsheetInput): Promise<{ flavorsheet_no: string }> {
-  const mixtures = input.mixtures.map((m, i) => ({ mixture_code: m.mixture_code, weight: kg(parseKg(m.weight, `mixtures[${i}].weight`, { max: RECIPE_WEIGHT_MAX })) }));
-  refuseDuplicateCodes(mixtures.map((m) => m.mixture_code), 'mixtures');
+export async function createFlavorsheet(
+  deps: FeatureDeps,
+  actor: CommandContext,
+  input: FlavorsheetInput,
+): Promise<{ flavorsheet_no: string }> {
+  const mixtures = input.mixtures.map((m, i) => ({
+    mixture_code: m.mixture_code,
+    weight: kg(parseKg(m.weight, `mixtures[${i}].weight`, { max: RECIPE_WEIGHT_MAX })),
+  }));
+  refuseDuplicateCodes(
+    mixtures.map((m) => m.mixture_code),
+    'mixtures',
+  );
   const row = { flavorsheet_no: input.flavorsheet_no, flavor_code: input.flavor_code, remarks: input.remarks };
   await runCommand(deps, actor, async (trx) => {
     await trx.insertInto('flavorsheet').values(row).execute();
-    if (mixtures.length) await trx.insertInto('flavorsheet_mix').values(mixtures.map((m) => ({ flavorsheet_no: row.flavorsheet_no, ...m }))).execute();
-    await emit(trx, [{ aggregateType: 'flavorsheet', aggregateId: row.flavorsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures } }]);
+    if (mixtures.length)
+      await trx
+        .insertInto('flavorsheet_mix')
+        .values(mixtures.map((m) => ({ flavorsheet_no: row.flavorsheet_no, ...m })))
+        .execute();
+    await emit(trx, [
+      { aggregateType: 'flavorsheet', aggregateId: row.flavorsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures } },
+    ]);
   });
   return { flavorsheet_no: row.flavorsheet_no };
 }
@@ -76,10 +118,19 @@ export async function createFlavorsheet(deps: FeatureDeps, actor: CommandContext
 /** `PUT /app/blendsheet`: the batch count may grow or shrink, never below the batches made. */
 export async function setBatchCount(deps: FeatureDeps, actor: CommandContext, blendsheetNo: string, noOfBatches: number) {
   await runCommand(deps, actor, async (trx) => {
-    const updated = await trx.updateTable('blendsheet').set({ no_of_batches: noOfBatches }).where('blendsheet_no', '=', blendsheetNo).executeTakeFirst();
+    const updated = await trx
+      .updateTable('blendsheet')
+      .set({ no_of_batches: noOfBatches })
+      .where('blendsheet_no', '=', blendsheetNo)
+      .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
     await emit(trx, [
-      { aggregateType: 'blendsheet', aggregateId: blendsheetNo, type: ProcessingEvents.sheetChanged, payload: { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches } },
+      {
+        aggregateType: 'blendsheet',
+        aggregateId: blendsheetNo,
+        type: ProcessingEvents.sheetChanged,
+        payload: { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches },
+      },
     ]);
   });
   return { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches };
@@ -89,22 +140,33 @@ const createdBatches = sql<number>`(select count(*)::int from blendsheet_batch b
 
 /** List (optionally only sheets with batches left to make) or the detail with mixtures. */
 export async function readBlendsheets(deps: FeatureDeps, blendsheetNo: string | undefined, incompleteOnly: boolean) {
-  let query = deps.db
-    .selectFrom('blendsheet as s')
-    .selectAll('s')
-    .select(createdBatches.as('created_batches'))
-    .orderBy('s.blendsheet_no');
+  let query = deps.db.selectFrom('blendsheet as s').selectAll('s').select(createdBatches.as('created_batches')).orderBy('s.blendsheet_no');
   if (blendsheetNo !== undefined) query = query.where('s.blendsheet_no', '=', blendsheetNo);
   if (incompleteOnly && blendsheetNo === undefined) query = query.where(sql<boolean>`${createdBatches} < s.no_of_batches`);
   const sheets = await query.execute();
   if (blendsheetNo === undefined) {
-    return sheets.map(({ blendsheet_no, standard, no_of_batches, created_batches }) => ({ blendsheet_no, standard, no_of_batches, created_batches }));
+    return sheets.map(({ blendsheet_no, standard, no_of_batches, created_batches }) => ({
+      blendsheet_no,
+      standard,
+      no_of_batches,
+      created_batches,
+    }));
   }
   const sheet = sheets[0];
   if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
   const [tealine, blendbalance] = await Promise.all([
-    deps.db.selectFrom('blendsheet_mix_tealine').select(['mixture_code', 'no_of_bags']).where('blendsheet_no', '=', blendsheetNo).orderBy('mixture_code').execute(),
-    deps.db.selectFrom('blendsheet_mix_blendbalance').select(['mixture_code', 'weight']).where('blendsheet_no', '=', blendsheetNo).orderBy('mixture_code').execute(),
+    deps.db
+      .selectFrom('blendsheet_mix_tealine')
+      .select(['mixture_code', 'no_of_bags'])
+      .where('blendsheet_no', '=', blendsheetNo)
+      .orderBy('mixture_code')
+      .execute(),
+    deps.db
+      .selectFrom('blendsheet_mix_blendbalance')
+      .select(['mixture_code', 'weight'])
+      .where('blendsheet_no', '=', blendsheetNo)
+      .orderBy('mixture_code')
+      .execute(),
   ]);
   return { ...sheet, mixtures: { tealine, blendbalance } };
 }
@@ -118,10 +180,17 @@ export async function readFlavorsheets(deps: FeatureDeps, flavorsheetNo: string 
   if (withoutBatchOnly && flavorsheetNo === undefined) query = query.where(sql<boolean>`not ${batchCreated}`);
   const sheets = await query.execute();
   if (flavorsheetNo === undefined) {
-    return sheets.map(({ flavorsheet_no, flavor_code, batch_created }) => (withoutBatchOnly ? { flavorsheet_no, flavor_code } : { flavorsheet_no, flavor_code, batch_created }));
+    return sheets.map(({ flavorsheet_no, flavor_code, batch_created }) =>
+      withoutBatchOnly ? { flavorsheet_no, flavor_code } : { flavorsheet_no, flavor_code, batch_created },
+    );
   }
   const sheet = sheets[0];
   if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-  const mixtures = await deps.db.selectFrom('flavorsheet_mix').select(['mixture_code', 'weight']).where('flavorsheet_no', '=', flavorsheetNo).orderBy('mixture_code').execute();
+  const mixtures = await deps.db
+    .selectFrom('flavorsheet_mix')
+    .select(['mixture_code', 'weight'])
+    .where('flavorsheet_no', '=', flavorsheetNo)
+    .orderBy('mixture_code')
+    .execute();
   return { ...sheet, mixtures };
 }

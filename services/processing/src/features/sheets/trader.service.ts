@@ -53,21 +53,36 @@ export async function setTraderStatus(
     if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`blendsheet batch ${body.item_code}/${createdTs} does not exist`);
     const transition = traderTransition(batch.trader_status, body.trader_status);
     if (!transition) {
-      throw ProcessingError.TRADER_TRANSITION_INVALID(`trader status may not move from ${batch.trader_status ?? 'none'} to ${body.trader_status}`, {
-        details: { from: batch.trader_status, to: body.trader_status },
-      });
+      throw ProcessingError.TRADER_TRANSITION_INVALID(
+        `trader status may not move from ${batch.trader_status ?? 'none'} to ${body.trader_status}`,
+        {
+          details: { from: batch.trader_status, to: body.trader_status },
+        },
+      );
     }
     if (!transition.roles.some((role) => roles.includes(role))) {
       throw ProcessingError.TRADER_ROLE_FORBIDDEN(`${transition.from} → ${transition.to} needs the role ${transition.roles.join(' or ')}`, {
         details: { required: transition.roles },
       });
     }
-    await trx.updateTable('blendsheet_batch').set({ trader_status: body.trader_status }).where('item_code', '=', body.item_code).where('created_ts', '=', createdTs).execute();
+    await trx
+      .updateTable('blendsheet_batch')
+      .set({ trader_status: body.trader_status })
+      .where('item_code', '=', body.item_code)
+      .where('created_ts', '=', createdTs)
+      .execute();
     await emit(trx, [
       {
         ...itemAggregate('batch', body.item_code, createdTs),
         type: ProcessingEvents.traderStatusChanged,
-        payload: { item_code: body.item_code, created_ts: Number(createdTs), blendsheet_no: batch.blendsheet_no, from: batch.trader_status, to: body.trader_status, actor: userOf(actor) },
+        payload: {
+          item_code: body.item_code,
+          created_ts: Number(createdTs),
+          blendsheet_no: batch.blendsheet_no,
+          from: batch.trader_status,
+          to: body.trader_status,
+          actor: userOf(actor),
+        },
       },
     ]);
     return { item_code: body.item_code, created_ts: Number(createdTs), trader_status: body.trader_status };

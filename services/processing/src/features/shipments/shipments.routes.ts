@@ -18,7 +18,14 @@ export const STALE_AS_OF_HEADER = 'x-tributary-stale-as-of';
 /** With a stale answer: why orders was not asked (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_CIRCUIT_OPEN). */
 export const STALE_REASON_HEADER = 'x-tributary-stale-reason';
 
-const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 502: errorResponseSchema, 503: errorResponseSchema, 504: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  502: errorResponseSchema,
+  503: errorResponseSchema,
+  504: errorResponseSchema,
+};
 
 /** Shipments ready to load: ORDER_READY, neither dispatched nor trader-blocked (reference §5.2). */
 export function dispatchableShipments(orders: readonly OrderOut[]) {
@@ -52,13 +59,22 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
     return api;
   };
   const passAlong = (request: FastifyRequest): CallOptions => ({
-    ...(request.identity ? { identity: { ...(request.identity.user ? { user: request.identity.user } : {}), roles: request.identity.roles } } : {}),
+    ...(request.identity
+      ? { identity: { ...(request.identity.user ? { user: request.identity.user } : {}), roles: request.identity.roles } }
+      : {}),
     correlation: commandOf(request, deps),
   });
 
   app.get(
     '/app/shipment',
-    { config: { access: ACCESS.peer }, schema: { tags: ['shipment'], summary: 'Shipments ready for dispatch (flattened from the orders service)', response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['shipment'],
+        summary: 'Shipments ready for dispatch (flattened from the orders service)',
+        response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })), ...errors },
+      },
+    },
     async (request, reply) => {
       try {
         const live = dispatchableShipments(await client().listOrders({}, passAlong(request)));
@@ -97,9 +113,15 @@ export function registerShipmentRoutes(app: HttpApp, deps: FeatureDeps, orders: 
       config: { access: ACCESS.peer },
       schema: {
         tags: ['shipment'],
-        summary: 'Record dispatch (SHIPMENT_DISPATCHED with the vehicle number) in the orders service; a shipment without allocated bags is 409 SHIPMENT_HAS_NO_BAGS',
+        summary:
+          'Record dispatch (SHIPMENT_DISPATCHED with the vehicle number) in the orders service; a shipment without allocated bags is 409 SHIPMENT_HAS_NO_BAGS',
         body: Type.Array(
-          Type.Object({ request_code: Code, shipment_code: Code, status: Type.Optional(Type.Literal('SHIPMENT_DISPATCHED')), shipment_vehicle: Text({ maxLength: 50 }) }),
+          Type.Object({
+            request_code: Code,
+            shipment_code: Code,
+            status: Type.Optional(Type.Literal('SHIPMENT_DISPATCHED')),
+            shipment_vehicle: Text({ maxLength: 50 }),
+          }),
           { minItems: 1, maxItems: 200 },
         ),
         response: { 200: Type.Unknown(), ...errors },

@@ -10,7 +10,12 @@ export async function lockCursor(trx: Transaction<SyncDatabase>, source: string,
     .values({ source, cursor: '0', events_seen: '0', updated_at: now })
     .onConflict((conflict) => conflict.column('source').doNothing())
     .execute();
-  const row = await trx.selectFrom('sync_source_cursors').select('cursor').where('source', '=', source).forUpdate().executeTakeFirstOrThrow();
+  const row = await trx
+    .selectFrom('sync_source_cursors')
+    .select('cursor')
+    .where('source', '=', source)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   return String(row.cursor);
 }
 
@@ -36,7 +41,15 @@ export async function advanceCursor(
 export async function recordPoll(db: Db, source: string, now: Date, error?: string): Promise<void> {
   await db
     .insertInto('sync_source_cursors')
-    .values({ source, cursor: '0', events_seen: '0', updated_at: now, last_polled_at: now, last_error: error ?? null, last_error_at: error ? now : null })
+    .values({
+      source,
+      cursor: '0',
+      events_seen: '0',
+      updated_at: now,
+      last_polled_at: now,
+      last_error: error ?? null,
+      last_error_at: error ? now : null,
+    })
     .onConflict((conflict) =>
       conflict.column('source').doUpdateSet({ last_polled_at: now, ...(error ? { last_error: error, last_error_at: now } : {}) }),
     )
@@ -49,7 +62,10 @@ export async function readCursor(db: Db, source: string): Promise<string> {
 }
 
 /** Claims ids not seen before; returns the ones that are new. */
-export async function claimEventIds(trx: Transaction<SyncDatabase>, rows: { event_id: string; event_source: string; created_at: Date }[]): Promise<Set<string>> {
+export async function claimEventIds(
+  trx: Transaction<SyncDatabase>,
+  rows: { event_id: string; event_source: string; created_at: Date }[],
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const inserted = await trx
     .insertInto('sync_event_ids')

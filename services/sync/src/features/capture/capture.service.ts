@@ -31,7 +31,12 @@ export interface FeedPosition {
  * event is never lost between "read" and "stored", and re-reading a page after a crash only
  * finds ids already claimed (deduplicated by event id).
  */
-export async function captureEvents(deps: CaptureDeps, source: string, events: readonly IncomingEvent[], position?: FeedPosition): Promise<CaptureResult> {
+export async function captureEvents(
+  deps: CaptureDeps,
+  source: string,
+  events: readonly IncomingEvent[],
+  position?: FeedPosition,
+): Promise<CaptureResult> {
   const routes = await deps.routes.all();
   const attempt = () => inTransaction(deps.db, (trx) => captureInTransaction(trx, deps, routes, source, events, position));
   let result: CaptureResult;
@@ -101,9 +106,19 @@ async function captureInTransaction(
   await enqueue(trx, statusRows);
   if (position) {
     const last = captured.length > 0 ? captured[captured.length - 1]! : undefined;
-    await advanceCursor(trx, source, { cursor: position.next, seen: captured.length, lastEventCreatedAt: last ? new Date(last.createdAt) : null, now });
+    await advanceCursor(trx, source, {
+      cursor: position.next,
+      seen: captured.length,
+      lastEventCreatedAt: last ? new Date(last.createdAt) : null,
+      now,
+    });
   }
-  return { captured: captured.length, duplicates: events.length - captured.length, deliveries: statusRows.length, eventIds: captured.map((event) => event.id) };
+  return {
+    captured: captured.length,
+    duplicates: events.length - captured.length,
+    deliveries: statusRows.length,
+    eventIds: captured.map((event) => event.id),
+  };
 }
 
 function statusRow(event: IncomingEvent, route: Route, kind: ReturnType<typeof eventKind>, now: Date): NewSyncStatus {

@@ -52,7 +52,12 @@ export class Collector {
         const page = await feed.read(cursor, this.options.batch, this.options.waitMs, signal);
         const now = this.deps.clock.now();
         if (page.events.length > 0) {
-          const result = await captureEvents(this.deps, source, page.events.map((event) => toIncoming(source, event)), { next: page.next });
+          const result = await captureEvents(
+            this.deps,
+            source,
+            page.events.map((event) => toIncoming(source, event)),
+            { next: page.next },
+          );
           this.options.metrics?.captured(source, result.captured, page.events[page.events.length - 1]!.createdAt, now);
           cursor = page.next;
         } else if (now - lastPollRecord > 5000) {
@@ -77,7 +82,8 @@ export class Collector {
 
 export function toIncoming(source: string, event: FeedEvent) {
   const payload = event.payload;
-  const version = typeof payload === 'object' && payload !== null && 'version' in payload ? String((payload as { version: unknown }).version) : null;
+  const version =
+    typeof payload === 'object' && payload !== null && 'version' in payload ? String((payload as { version: unknown }).version) : null;
   return {
     id: event.id,
     source,
@@ -88,7 +94,8 @@ export function toIncoming(source: string, event: FeedEvent) {
     metadata: event.metadata,
     createdAt: event.createdAt,
     sequence: event.sequence,
-    sourceVersion: typeof event.metadata?.version === 'string' || typeof event.metadata?.version === 'number' ? String(event.metadata.version) : version,
+    sourceVersion:
+      typeof event.metadata?.version === 'string' || typeof event.metadata?.version === 'number' ? String(event.metadata.version) : version,
     sourceUser: actingUser(event.metadata),
   };
 }

@@ -31,12 +31,21 @@ export class FeedClient {
   async read(after: string, limit: number, waitMs: number, signal: AbortSignal): Promise<FeedPage> {
     const path = `${this.base.pathname.replace(/\/$/, '')}/internal/outbox?after=${after}&limit=${limit}&wait=${waitMs}`;
     const url = `${this.base.origin}${path}`;
-    const headers = await signRequest({ method: 'GET', url, headers: { accept: 'application/json' } }, this.options.credentials, this.options.scope);
+    const headers = await signRequest(
+      { method: 'GET', url, headers: { accept: 'application/json' } },
+      this.options.credentials,
+      this.options.scope,
+    );
     const timeout = AbortSignal.timeout(waitMs + 15_000);
-    const response = await this.pool.request({ method: 'GET', path, headers, signal: AbortSignal.any([signal, timeout]) }).catch((error: unknown) => {
-      if (signal.aborted) throw error;
-      throw SyncError.SYNC_SOURCE_UNREACHABLE(`Outbox of "${this.options.source}" is unreachable`, { cause: error, details: { source: this.options.source } });
-    });
+    const response = await this.pool
+      .request({ method: 'GET', path, headers, signal: AbortSignal.any([signal, timeout]) })
+      .catch((error: unknown) => {
+        if (signal.aborted) throw error;
+        throw SyncError.SYNC_SOURCE_UNREACHABLE(`Outbox of "${this.options.source}" is unreachable`, {
+          cause: error,
+          details: { source: this.options.source },
+        });
+      });
     const text = await response.body.text();
     if (response.statusCode !== 200) {
       throw SyncError.SYNC_SOURCE_FEED_FAILED(`Outbox of "${this.options.source}" answered ${response.statusCode}`, {

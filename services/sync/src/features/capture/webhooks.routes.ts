@@ -31,11 +31,14 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
       throw SyncError.SYNC_WEBHOOK_SIGNATURE_INVALID('Webhook signature is missing or does not match the body');
     }
     const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw SyncError.SYNC_WEBHOOK_BODY_INVALID('Webhook body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw SyncError.SYNC_WEBHOOK_BODY_INVALID('Webhook body must be a JSON object');
     const record = body as Record<string, unknown>;
     const name = eventType ?? pick(record, ['event', 'eventType', 'event_type', 'type']);
     if (!name || !isKnownEvent(definition, name)) {
-      throw SyncError.SYNC_WEBHOOK_EVENT_UNKNOWN(`"${name ?? ''}" is not an event ${source} sends`, { details: { accepted: definition.events } });
+      throw SyncError.SYNC_WEBHOOK_EVENT_UNKNOWN(`"${name ?? ''}" is not an event ${source} sends`, {
+        details: { accepted: definition.events },
+      });
     }
     const entity = definition.entity(name, record);
     const given = request.headers['x-webhook-id'] ?? request.headers['idempotency-key'];
@@ -70,7 +73,14 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
   app.post('/webhooks/:source/:eventType', { config: { access: ACCESS.webhook }, schema }, handler);
   app.get(
     '/webhooks/health',
-    { config: { access: ACCESS.webhookSources }, schema: { tags: ['webhooks'], summary: 'Configured webhook sources', response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) } } },
+    {
+      config: { access: ACCESS.webhookSources },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Configured webhook sources',
+        response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) },
+      },
+    },
     async () => ({ sources: Object.keys(deps.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)) }),
   );
 }

@@ -24,17 +24,29 @@ export class ConfigurationsRepository {
 
   async create(input: ConfigurationInput, actor: string, now: Date): Promise<SyncConfigurationRow> {
     try {
-      return await this.db.insertInto('sync_configurations').values({ ...toColumns(input), created_by: actor, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+      return await this.db
+        .insertInto('sync_configurations')
+        .values({ ...toColumns(input), created_by: actor, created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
     } catch (error) {
       throw translate(error, input.config_name);
     }
   }
 
   /** Optimistic: `expectedVersion` guards against overwriting someone else's edit. */
-  async replace(configId: string, input: ConfigurationInput, actor: string, now: Date, expectedVersion?: number): Promise<SyncConfigurationRow> {
+  async replace(
+    configId: string,
+    input: ConfigurationInput,
+    actor: string,
+    now: Date,
+    expectedVersion?: number,
+  ): Promise<SyncConfigurationRow> {
     const current = await this.get(configId);
     if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw SyncError.SYNC_CONFIG_VERSION_MISMATCH(`Configuration is at version ${current.version}, not ${expectedVersion}`, { details: { version: current.version } });
+      throw SyncError.SYNC_CONFIG_VERSION_MISMATCH(`Configuration is at version ${current.version}, not ${expectedVersion}`, {
+        details: { version: current.version },
+      });
     }
     try {
       const row = await this.db

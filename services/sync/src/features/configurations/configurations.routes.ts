@@ -11,7 +11,9 @@ import { ACCESS } from '../../access.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ configId: Type.String({ format: 'uuid' }) });
-const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse the change unless the configuration is at this version' })) });
+const VersionQuery = Type.Object({
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse the change unless the configuration is at this version' })),
+});
 
 function actor(request: FastifyRequest): string {
   return request.identity?.user ?? request.identity?.principal ?? 'unknown';
@@ -56,28 +58,59 @@ export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRou
 
   app.get(
     '/api/sync/configurations',
-    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Sync configurations', querystring: Type.Object({ active: Type.Optional(Type.Boolean()), source: Type.Optional(Type.String({ maxLength: 100 })), target: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Type.Object({ items: Type.Array(Row) }), ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags,
+        summary: 'Sync configurations',
+        querystring: Type.Object({
+          active: Type.Optional(Type.Boolean()),
+          source: Type.Optional(Type.String({ maxLength: 100 })),
+          target: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(Row) }), ...errors },
+      },
+    },
     async (request) => {
       const q = request.query as { active?: boolean; source?: string; target?: string };
       return { items: (await repo.list(q)).map(present) };
     },
   );
 
-  app.get('/api/sync/configurations/:configId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'One configuration', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
-    present(await repo.get((request.params as Static<typeof Params>).configId)),
+  app.get(
+    '/api/sync/configurations/:configId',
+    { config: { access: ACCESS.peer }, schema: { tags, summary: 'One configuration', params: Params, response: { 200: Row, ...errors } } },
+    async (request) => present(await repo.get((request.params as Static<typeof Params>).configId)),
   );
 
-  app.post('/api/sync/configurations', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Create a configuration', body: ConfigurationInput, response: { 201: Row, ...errors } } }, async (request, reply) => {
-    const input = request.body as Input;
-    check(input);
-    const row = await repo.create(input, actor(request), now());
-    deps.routes.invalidate();
-    return reply.code(201).send(present(row));
-  });
+  app.post(
+    '/api/sync/configurations',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'Create a configuration', body: ConfigurationInput, response: { 201: Row, ...errors } },
+    },
+    async (request, reply) => {
+      const input = request.body as Input;
+      check(input);
+      const row = await repo.create(input, actor(request), now());
+      deps.routes.invalidate();
+      return reply.code(201).send(present(row));
+    },
+  );
 
   app.put(
     '/api/sync/configurations/:configId',
-    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Replace a configuration', params: Params, querystring: VersionQuery, body: ConfigurationInput, response: { 200: Row, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags,
+        summary: 'Replace a configuration',
+        params: Params,
+        querystring: VersionQuery,
+        body: ConfigurationInput,
+        response: { 200: Row, ...errors },
+      },
+    },
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       const input = request.body as Input;
@@ -90,27 +123,58 @@ export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRou
 
   app.patch(
     '/api/sync/configurations/:configId',
-    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Change some fields (e.g. set a webhook URL and activate)', params: Params, querystring: VersionQuery, body: ConfigurationPatch, response: { 200: Row, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags,
+        summary: 'Change some fields (e.g. set a webhook URL and activate)',
+        params: Params,
+        querystring: VersionQuery,
+        body: ConfigurationPatch,
+        response: { 200: Row, ...errors },
+      },
+    },
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       const current = await repo.get(configId);
       const merged: Input = { ...asInput(current), ...(request.body as Partial<Input>) };
       check(merged);
-      const row = await repo.replace(configId, merged, actor(request), now(), (request.query as Static<typeof VersionQuery>).version ?? current.version);
+      const row = await repo.replace(
+        configId,
+        merged,
+        actor(request),
+        now(),
+        (request.query as Static<typeof VersionQuery>).version ?? current.version,
+      );
       deps.routes.invalidate();
       return present(row);
     },
   );
 
-  app.delete('/api/sync/configurations/:configId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Delete a configuration (its deliveries stay)', params: Params, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    await repo.remove((request.params as Static<typeof Params>).configId);
-    deps.routes.invalidate();
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/api/sync/configurations/:configId',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'Delete a configuration (its deliveries stay)', params: Params, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await repo.remove((request.params as Static<typeof Params>).configId);
+      deps.routes.invalidate();
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post(
     '/api/sync/configurations/:configId/run',
-    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Run a batch configuration now (release its held deliveries)', params: Params, response: { 200: Type.Object({ released: Type.Integer() }), ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags,
+        summary: 'Run a batch configuration now (release its held deliveries)',
+        params: Params,
+        response: { 200: Type.Object({ released: Type.Integer() }), ...errors },
+      },
+    },
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       await repo.get(configId);

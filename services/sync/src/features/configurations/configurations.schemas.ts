@@ -7,7 +7,10 @@ const literals = <T extends readonly string[]>(values: T) => Type.Union(values.m
 const Pattern = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:*/-]+$' });
 const FieldPath = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$' });
 
-export const ServiceTarget = Type.Object({ kind: Type.Literal('service'), service: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+export const ServiceTarget = Type.Object(
+  { kind: Type.Literal('service'), service: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
 export const WebhookTarget = Type.Object(
   {
     kind: Type.Literal('webhook'),
@@ -22,7 +25,19 @@ export const WebhookTarget = Type.Object(
 export const Target = Type.Union([ServiceTarget, WebhookTarget]);
 export type Target = Static<typeof Target>;
 
-export const FIELD_RULE_KINDS = ['source', 'target', 'latest', 'higher', 'lower', 'sum', 'earlier', 'later', 'stage_priority', 'union_by_key', 'manual'] as const;
+export const FIELD_RULE_KINDS = [
+  'source',
+  'target',
+  'latest',
+  'higher',
+  'lower',
+  'sum',
+  'earlier',
+  'later',
+  'stage_priority',
+  'union_by_key',
+  'manual',
+] as const;
 export const FieldRule = Type.Object(
   {
     rule: literals(FIELD_RULE_KINDS),

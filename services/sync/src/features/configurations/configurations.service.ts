@@ -17,7 +17,8 @@ export function validateConfiguration(input: ConfigurationInput, context: { peer
   const spec = input.configuration;
   if (spec.target.kind === 'service') {
     if (spec.target.service !== input.target_system) problems.push('configuration.target.service must equal target_system');
-    if (!Object.hasOwn(context.peers, spec.target.service)) problems.push(`no service "${spec.target.service}" is known to this deployment`);
+    if (!Object.hasOwn(context.peers, spec.target.service))
+      problems.push(`no service "${spec.target.service}" is known to this deployment`);
   } else if (spec.target.url === null && input.is_active !== false) {
     problems.push('a webhook target needs a URL before the configuration can be active');
   }

@@ -49,7 +49,10 @@ export const DEFAULT_CONFIGURATIONS: ConfigurationInput[] = [
       conflict: {
         strategy: 'merge',
         fieldRules: {
-          status: { rule: 'stage_priority', stages: ['cancelled', 'draft', 'pending', 'confirmed', 'processing', 'shipped', 'delivered', 'completed'] },
+          status: {
+            rule: 'stage_priority',
+            stages: ['cancelled', 'draft', 'pending', 'confirmed', 'processing', 'shipped', 'delivered', 'completed'],
+          },
         },
       },
       priority: 3,

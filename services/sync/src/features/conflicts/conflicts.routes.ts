@@ -46,37 +46,81 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
   const detail = async (conflictId: string) => {
     const row = await findConflict(db, conflictId);
     if (!row) throw SyncError.SYNC_CONFLICT_NOT_FOUND(`No conflict ${conflictId}`);
-    const delivery = await db.selectFrom('sync_status').select(['sync_id', 'sync_status', 'target_system', 'resolution_round', 'completed_at']).where('id', '=', row.sync_status_id).executeTakeFirst();
+    const delivery = await db
+      .selectFrom('sync_status')
+      .select(['sync_id', 'sync_status', 'target_system', 'resolution_round', 'completed_at'])
+      .where('id', '=', row.sync_status_id)
+      .executeTakeFirst();
     return { ...toJson(row), delivery: delivery ? toJson(delivery) : null, audit: (await auditTrail(db, conflictId)).map(toJson) };
   };
 
-  app.get('/api/sync/conflicts', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Conflicts, newest first', querystring: Query, response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
-    const q = request.query as Static<typeof Query>;
-    const rows = await listConflicts(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
-    return { items: rows.map(toJson), nextBefore: rows.length === q.limit ? String(rows[rows.length - 1]!.id) : null };
-  });
+  app.get(
+    '/api/sync/conflicts',
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags,
+        summary: 'Conflicts, newest first',
+        querystring: Query,
+        response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query as Static<typeof Query>;
+      const rows = await listConflicts(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
+      return { items: rows.map(toJson), nextBefore: rows.length === q.limit ? String(rows[rows.length - 1]!.id) : null };
+    },
+  );
 
-  app.get('/api/sync/conflicts/:conflictId', { config: { access: ACCESS.peer }, schema: { tags, summary: 'One conflict with its delivery and audit trail', params: Params, response: { 200: Row, ...errors } } }, async (request) =>
-    detail((request.params as Static<typeof Params>).conflictId),
+  app.get(
+    '/api/sync/conflicts/:conflictId',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'One conflict with its delivery and audit trail', params: Params, response: { 200: Row, ...errors } },
+    },
+    async (request) => detail((request.params as Static<typeof Params>).conflictId),
   );
 
   const AssignBody = Type.Object({ assignee: Person }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/assign', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } } }, async (request) => {
-    const { conflictId } = request.params as Static<typeof Params>;
-    await assignConflict(deps.conflicts, conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
-    return detail(conflictId);
-  });
+  app.post(
+    '/api/sync/conflicts/:conflictId/assign',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } },
+    },
+    async (request) => {
+      const { conflictId } = request.params as Static<typeof Params>;
+      await assignConflict(deps.conflicts, conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
+      return detail(conflictId);
+    },
+  );
 
   const ReviewBody = Type.Object({ note: Text }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/review', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } } }, async (request) => {
-    const { conflictId } = request.params as Static<typeof Params>;
-    await reviewConflict(deps.conflicts, conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
-    return detail(conflictId);
-  });
+  app.post(
+    '/api/sync/conflicts/:conflictId/review',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } },
+    },
+    async (request) => {
+      const { conflictId } = request.params as Static<typeof Params>;
+      await reviewConflict(deps.conflicts, conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
+      return detail(conflictId);
+    },
+  );
 
   app.post(
     '/api/sync/conflicts/:conflictId/resolve',
-    { config: { access: ACCESS.peer }, schema: { tags, summary: 'Resolve with the source value, the target value, or an edited value', params: Params, body: ResolveBody, response: { 200: Row, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags,
+        summary: 'Resolve with the source value, the target value, or an edited value',
+        params: Params,
+        body: ResolveBody,
+        response: { 200: Row, ...errors },
+      },
+    },
     async (request) => {
       const { conflictId } = request.params as Static<typeof Params>;
       const body = request.body as Static<typeof ResolveBody>;
@@ -87,17 +131,31 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
   );
 
   const EscalateBody = Type.Object({ to: Person, reason: Text }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/escalate', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } } }, async (request) => {
-    const { conflictId } = request.params as Static<typeof Params>;
-    const body = request.body as Static<typeof EscalateBody>;
-    await escalateConflict(deps.conflicts, conflictId, body.to, body.reason, actor(request));
-    return detail(conflictId);
-  });
+  app.post(
+    '/api/sync/conflicts/:conflictId/escalate',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } },
+    },
+    async (request) => {
+      const { conflictId } = request.params as Static<typeof Params>;
+      const body = request.body as Static<typeof EscalateBody>;
+      await escalateConflict(deps.conflicts, conflictId, body.to, body.reason, actor(request));
+      return detail(conflictId);
+    },
+  );
 
   const IgnoreBody = Type.Object({ reason: Text }, { additionalProperties: false });
-  app.post('/api/sync/conflicts/:conflictId/ignore', { config: { access: ACCESS.peer }, schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } } }, async (request) => {
-    const { conflictId } = request.params as Static<typeof Params>;
-    await ignoreConflict(deps.conflicts, conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
-    return detail(conflictId);
-  });
+  app.post(
+    '/api/sync/conflicts/:conflictId/ignore',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } },
+    },
+    async (request) => {
+      const { conflictId } = request.params as Static<typeof Params>;
+      await ignoreConflict(deps.conflicts, conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
+      return detail(conflictId);
+    },
+  );
 }

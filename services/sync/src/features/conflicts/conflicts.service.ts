@@ -40,7 +40,10 @@ const OPEN = ['pending', 'escalated'];
  * configuration's strategy, all in one transaction with the delivery's next state, so a crash
  * leaves either no trace (the delivery is redone) or the whole decision.
  */
-export async function handleDetectedConflict(deps: ConflictDeps, detected: DetectedConflict): Promise<{ conflict: SyncConflictRow; next: StatusAfterConflict['kind'] }> {
+export async function handleDetectedConflict(
+  deps: ConflictDeps,
+  detected: DetectedConflict,
+): Promise<{ conflict: SyncConflictRow; next: StatusAfterConflict['kind'] }> {
   const policy = detected.policy ?? { strategy: 'manual' };
   const outcome = await inTransaction(deps.db, async (trx) => {
     const now = new Date(deps.clock.now());
@@ -59,18 +62,40 @@ export async function handleDetectedConflict(deps: ConflictDeps, detected: Detec
       affects: affects(detected.entityType),
       now,
     });
-    await audit(trx, { conflictId: row.conflict_id, action: 'detected', actor: SYSTEM, to: 'pending', details: { targetVersion: detected.targetVersion, sourceVersion: detected.sourceVersion }, at: now });
+    await audit(trx, {
+      conflictId: row.conflict_id,
+      action: 'detected',
+      actor: SYSTEM,
+      to: 'pending',
+      details: { targetVersion: detected.targetVersion, sourceVersion: detected.sourceVersion },
+      at: now,
+    });
     let next: StatusAfterConflict;
     if (row.resolution_status === 'resolved') {
       // The database trigger resolved it (auto-resolvable version mismatch): source wins.
-      await audit(trx, { conflictId: row.conflict_id, action: 'auto_resolved', actor: row.resolved_by ?? 'system_auto_resolver', from: 'pending', to: 'resolved', at: now });
+      await audit(trx, {
+        conflictId: row.conflict_id,
+        action: 'auto_resolved',
+        actor: row.resolved_by ?? 'system_auto_resolver',
+        from: 'pending',
+        to: 'resolved',
+        at: now,
+      });
       next = { kind: 'redeliver', payload: row.resolved_value, resolution: 'source_wins', conflictId: row.conflict_id };
     } else {
       next = await settleByStrategy(deps, trx, row, detected, policy, now);
     }
-    const facts = { now, fromStatuses: ['in_progress' as const], round: detected.round, targetVersion: detected.targetVersion, targetData: detected.targetData };
+    const facts = {
+      now,
+      fromStatuses: ['in_progress' as const],
+      round: detected.round,
+      targetVersion: detected.targetVersion,
+      targetData: detected.targetData,
+    };
     const moved =
-      next.kind === 'await' ? await park(trx, detected.syncStatusId, next.conflictId, facts) : await resolveDelivery(trx, detected.syncStatusId, next, facts);
+      next.kind === 'await'
+        ? await park(trx, detected.syncStatusId, next.conflictId, facts)
+        : await resolveDelivery(trx, detected.syncStatusId, next, facts);
     if (!moved) throw SyncError.SYNC_DELIVERY_SUPERSEDED('The delivery moved on while its conflict was being recorded');
     return { conflict: (await findConflict(trx, row.conflict_id))!, next: next.kind };
   });
@@ -88,12 +113,36 @@ async function settleByStrategy(
 ): Promise<StatusAfterConflict> {
   const conflictId = row.conflict_id;
   const resolve = async (strategy: ResolutionStrategy, value: unknown, reason: string, confidence = '1.00') => {
-    await updateConflict(trx, conflictId, { status: 'resolved', strategy, resolvedValue: value ?? null, reason, confidence, resolvedBy: SYSTEM, resolvedAt: now });
-    await audit(trx, { conflictId, action: 'resolved', actor: SYSTEM, from: 'pending', to: 'resolved', details: { strategy, reason }, at: now });
+    await updateConflict(trx, conflictId, {
+      status: 'resolved',
+      strategy,
+      resolvedValue: value ?? null,
+      reason,
+      confidence,
+      resolvedBy: SYSTEM,
+      resolvedAt: now,
+    });
+    await audit(trx, {
+      conflictId,
+      action: 'resolved',
+      actor: SYSTEM,
+      from: 'pending',
+      to: 'resolved',
+      details: { strategy, reason },
+      at: now,
+    });
   };
   const awaitPerson = async (strategy: ResolutionStrategy, reason: string, details?: unknown) => {
     await updateConflict(trx, conflictId, { strategy, reason });
-    await audit(trx, { conflictId, action: 'queued_for_review', actor: SYSTEM, from: 'pending', to: 'pending', details: details ?? { reason }, at: now });
+    await audit(trx, {
+      conflictId,
+      action: 'queued_for_review',
+      actor: SYSTEM,
+      from: 'pending',
+      to: 'pending',
+      details: details ?? { reason },
+      at: now,
+    });
     return { kind: 'await', conflictId } as const;
   };
   switch (policy.strategy) {
@@ -106,7 +155,11 @@ async function settleByStrategy(
     case 'merge': {
       const merged = mergeFields(detected.sourceValue, detected.targetData, policy.fieldRules ?? {});
       if (!merged.resolved) return awaitPerson('merge', 'some fields need a person', { fields: merged.conflicts });
-      await resolve('merge', merged.resolvedData, JSON.stringify(merged.conflicts.map(({ field, resolution, reason }) => ({ field, resolution, reason }))));
+      await resolve(
+        'merge',
+        merged.resolvedData,
+        JSON.stringify(merged.conflicts.map(({ field, resolution, reason }) => ({ field, resolution, reason }))),
+      );
       return { kind: 'redeliver', payload: merged.resolvedData, resolution: 'merge', conflictId };
     }
     case 'business_rule': {
@@ -157,7 +210,9 @@ async function openConflict(trx: Kysely<SyncDatabase>, conflictId: string): Prom
   const row = await findConflict(trx, conflictId, true);
   if (!row) throw SyncError.SYNC_CONFLICT_NOT_FOUND(`No conflict ${conflictId}`);
   if (!OPEN.includes(row.resolution_status)) {
-    throw SyncError.SYNC_CONFLICT_ALREADY_CLOSED(`Conflict is ${row.resolution_status}`, { details: { resolutionStatus: row.resolution_status } });
+    throw SyncError.SYNC_CONFLICT_ALREADY_CLOSED(`Conflict is ${row.resolution_status}`, {
+      details: { resolutionStatus: row.resolution_status },
+    });
   }
   return row;
 }
@@ -167,14 +222,30 @@ export async function assignConflict(deps: ConflictDeps, conflictId: string, ass
     const row = await openConflict(trx, conflictId);
     const now = new Date(deps.clock.now());
     await updateConflict(trx, conflictId, { assignedTo: assignee });
-    await audit(trx, { conflictId, action: 'assigned', actor, from: row.resolution_status, to: row.resolution_status, details: { assignee, previous: row.assigned_to }, at: now });
+    await audit(trx, {
+      conflictId,
+      action: 'assigned',
+      actor,
+      from: row.resolution_status,
+      to: row.resolution_status,
+      details: { assignee, previous: row.assigned_to },
+      at: now,
+    });
   });
 }
 
 export async function reviewConflict(deps: ConflictDeps, conflictId: string, note: string, actor: string): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const row = await openConflict(trx, conflictId);
-    await audit(trx, { conflictId, action: 'reviewed', actor, from: row.resolution_status, to: row.resolution_status, details: { note }, at: new Date(deps.clock.now()) });
+    await audit(trx, {
+      conflictId,
+      action: 'reviewed',
+      actor,
+      from: row.resolution_status,
+      to: row.resolution_status,
+      details: { note },
+      at: new Date(deps.clock.now()),
+    });
   });
 }
 
@@ -182,7 +253,15 @@ export async function escalateConflict(deps: ConflictDeps, conflictId: string, t
   await inTransaction(deps.db, async (trx) => {
     const row = await openConflict(trx, conflictId);
     await updateConflict(trx, conflictId, { status: 'escalated', escalatedTo: to });
-    await audit(trx, { conflictId, action: 'escalated', actor, from: row.resolution_status, to: 'escalated', details: { to, reason }, at: new Date(deps.clock.now()) });
+    await audit(trx, {
+      conflictId,
+      action: 'escalated',
+      actor,
+      from: row.resolution_status,
+      to: 'escalated',
+      details: { to, reason },
+      at: new Date(deps.clock.now()),
+    });
   });
 }
 
@@ -191,26 +270,54 @@ export async function ignoreConflict(deps: ConflictDeps, conflictId: string, rea
     const row = await openConflict(trx, conflictId);
     const now = new Date(deps.clock.now());
     await updateConflict(trx, conflictId, { status: 'ignored', reason, resolvedBy: actor, resolvedAt: now });
-    await resolveDelivery(trx, row.sync_status_id, { kind: 'skip', resolution: 'ignored', conflictId }, { now, fromStatuses: ['conflict'] });
+    await resolveDelivery(
+      trx,
+      row.sync_status_id,
+      { kind: 'skip', resolution: 'ignored', conflictId },
+      { now, fromStatuses: ['conflict'] },
+    );
     await audit(trx, { conflictId, action: 'ignored', actor, from: row.resolution_status, to: 'ignored', details: { reason }, at: now });
   });
 }
 
 /** A person's decision: the chosen or edited value goes to the target (forced), or the target's stays. */
-export async function resolveConflict(deps: ConflictDeps, conflictId: string, decision: ManualChoice, reason: string, actor: string): Promise<void> {
+export async function resolveConflict(
+  deps: ConflictDeps,
+  conflictId: string,
+  decision: ManualChoice,
+  reason: string,
+  actor: string,
+): Promise<void> {
   let redeliver = false;
   await inTransaction(deps.db, async (trx) => {
     const row = await openConflict(trx, conflictId);
     const now = new Date(deps.clock.now());
-    if (decision.choice === 'custom' && decision.value === undefined) throw SyncError.SYNC_CONFLICT_VALUE_REQUIRED('A custom resolution needs a value');
+    if (decision.choice === 'custom' && decision.value === undefined)
+      throw SyncError.SYNC_CONFLICT_VALUE_REQUIRED('A custom resolution needs a value');
     const value = decision.choice === 'source' ? row.source_value : decision.choice === 'target' ? row.target_value : decision.value;
-    await updateConflict(trx, conflictId, { status: 'resolved', strategy: 'manual', resolvedValue: value, reason, confidence: '1.00', resolvedBy: actor, resolvedAt: now });
+    await updateConflict(trx, conflictId, {
+      status: 'resolved',
+      strategy: 'manual',
+      resolvedValue: value,
+      reason,
+      confidence: '1.00',
+      resolvedBy: actor,
+      resolvedAt: now,
+    });
     const next: Resolution =
       decision.choice === 'target'
         ? { kind: 'complete', resolution: 'manual:target', conflictId }
         : { kind: 'redeliver', payload: value, resolution: `manual:${decision.choice}`, conflictId };
     await resolveDelivery(trx, row.sync_status_id, next, { now, fromStatuses: ['conflict'] });
-    await audit(trx, { conflictId, action: 'resolved', actor, from: row.resolution_status, to: 'resolved', details: { choice: decision.choice, reason, value }, at: now });
+    await audit(trx, {
+      conflictId,
+      action: 'resolved',
+      actor,
+      from: row.resolution_status,
+      to: 'resolved',
+      details: { choice: decision.choice, reason, value },
+      at: now,
+    });
     redeliver = next.kind === 'redeliver';
   });
   if (redeliver) deps.onRedeliver?.();

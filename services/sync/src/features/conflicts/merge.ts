@@ -57,7 +57,14 @@ export function mergeFields(source: unknown, target: unknown, rules: Record<stri
     }
     const decision = decide(rule ?? { rule: 'source' }, src[key], tgt[key]);
     resolvedData[key] = decision.value;
-    conflicts.push({ field: key, sourceValue: src[key], targetValue: tgt[key], resolvedValue: decision.value, resolution: decision.resolution, reason: decision.reason });
+    conflicts.push({
+      field: key,
+      sourceValue: src[key],
+      targetValue: tgt[key],
+      resolvedValue: decision.value,
+      resolution: decision.resolution,
+      reason: decision.reason,
+    });
   }
   return { hasConflicts: conflicts.length > 0, resolved: conflicts.every((c) => c.resolution !== 'manual'), conflicts, resolvedData };
 }
@@ -103,7 +110,8 @@ function decide(rule: FieldRule, source: unknown, target: unknown): Decision {
     case 'later': {
       const a = Date.parse(String(source));
       const b = Date.parse(String(target));
-      if (Number.isNaN(a) || Number.isNaN(b)) return { value: source, resolution: 'source', reason: 'not comparable as dates; source wins' };
+      if (Number.isNaN(a) || Number.isNaN(b))
+        return { value: source, resolution: 'source', reason: 'not comparable as dates; source wins' };
       const sourceWins = rule.rule === 'earlier' ? a <= b : a >= b;
       return { value: sourceWins ? source : target, resolution: sourceWins ? 'source' : 'target', reason: `${rule.rule} date wins` };
     }
@@ -112,10 +120,16 @@ function decide(rule: FieldRule, source: unknown, target: unknown): Decision {
       const a = stages.indexOf(String(source).toLowerCase());
       const b = stages.indexOf(String(target).toLowerCase());
       if (a < 0 || b < 0) return { value: source, resolution: 'source', reason: 'unknown stage; source wins' };
-      return a >= b ? { value: source, resolution: 'source', reason: 'further stage wins' } : { value: target, resolution: 'target', reason: 'further stage wins' };
+      return a >= b
+        ? { value: source, resolution: 'source', reason: 'further stage wins' }
+        : { value: target, resolution: 'target', reason: 'further stage wins' };
     }
     case 'union_by_key':
-      return { value: unionByKey(source, target, rule.key ?? 'id', rule.earlierOf), resolution: 'merge', reason: `lists merged by ${rule.key ?? 'id'}` };
+      return {
+        value: unionByKey(source, target, rule.key ?? 'id', rule.earlierOf),
+        resolution: 'merge',
+        reason: `lists merged by ${rule.key ?? 'id'}`,
+      };
     case 'manual':
       return { value: source, resolution: 'manual', reason: 'this field needs a person' };
   }

@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { INTERNAL_EVENTS_PATH, SYNC_CONFLICT_HEADER, SYNC_FORCE_HEADER, SYNC_RESOLUTION_HEADER, SYNC_VERSION_CONFLICT, type EventEnvelope } from '@tributary/contracts';
+import {
+  INTERNAL_EVENTS_PATH,
+  SYNC_CONFLICT_HEADER,
+  SYNC_FORCE_HEADER,
+  SYNC_RESOLUTION_HEADER,
+  SYNC_VERSION_CONFLICT,
+  type EventEnvelope,
+} from '@tributary/contracts';
 import type { SigningCredentials, SigningScope } from '@tributary/platform/auth';
 import { isAppError } from '@tributary/platform/core';
 import type { CallCorrelation } from '@tributary/platform/http';
@@ -53,7 +60,8 @@ export class Targets {
     const headers: Record<string, string> = {};
     if (resolved.kind === 'service') {
       const baseUrl = this.options.peers[resolved.service];
-      if (!baseUrl) return { kind: 'retryable', message: `No URL configured for service "${resolved.service}"`, details: { target: targetSystem } };
+      if (!baseUrl)
+        return { kind: 'retryable', message: `No URL configured for service "${resolved.service}"`, details: { target: targetSystem } };
       client = this.client(`service:${resolved.service}`, baseUrl, true);
       path = INTERNAL_EVENTS_PATH;
     } else {
@@ -62,20 +70,33 @@ export class Targets {
       client = this.client(`webhook:${url.origin}`, url.origin, false);
       path = `${url.pathname}${url.search}`;
       Object.assign(headers, resolved.headers ?? {});
-      if (resolved.secret) headers['x-tributary-signature'] = `sha256=${createHmac('sha256', resolved.secret).update(JSON.stringify(request.envelope)).digest('hex')}`;
+      if (resolved.secret)
+        headers['x-tributary-signature'] =
+          `sha256=${createHmac('sha256', resolved.secret).update(JSON.stringify(request.envelope)).digest('hex')}`;
     }
     if (request.force) headers[SYNC_FORCE_HEADER] = 'true';
     if (request.resolution) headers[SYNC_RESOLUTION_HEADER] = request.resolution;
     if (request.conflictId) headers[SYNC_CONFLICT_HEADER] = request.conflictId;
     try {
-      const response = await client.request<unknown>({ method: 'POST', path, body: request.envelope, headers, correlation: request.correlation, idempotencyKey: request.idempotencyKey });
+      const response = await client.request<unknown>({
+        method: 'POST',
+        path,
+        body: request.envelope,
+        headers,
+        correlation: request.correlation,
+        idempotencyKey: request.idempotencyKey,
+      });
       return classify(response.status, response.body);
     } catch (error) {
       if (isAppError(error) && error.code === 'UPSTREAM_CIRCUIT_OPEN') {
         const retryAfter = Number(error.headers?.['Retry-After'] ?? 1) * 1000;
         return { kind: 'deferred', message: error.message, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter : 1000 };
       }
-      return { kind: 'retryable', message: (error as Error).message, details: isAppError(error) ? { code: error.code, ...error.details } : null };
+      return {
+        kind: 'retryable',
+        message: (error as Error).message,
+        details: isAppError(error) ? { code: error.code, ...error.details } : null,
+      };
     }
   }
 

@@ -163,7 +163,9 @@ export class DeliveryWorker {
   }
 
   private limitFor(target: string, routes: Route[]): number {
-    const limits = routes.filter((route) => route.targetSystem === target && route.spec.concurrency !== undefined).map((route) => route.spec.concurrency!);
+    const limits = routes
+      .filter((route) => route.targetSystem === target && route.spec.concurrency !== undefined)
+      .map((route) => route.spec.concurrency!);
     return limits.length > 0 ? Math.min(...limits) : this.options.targetConcurrency;
   }
 
@@ -172,7 +174,12 @@ export class DeliveryWorker {
     this.inFlight.set(target, (this.inFlight.get(target) ?? 0) + 1);
     this.total += 1;
     const task = this.deliver(row, routes)
-      .catch((error: unknown) => this.deps.logger.error({ err: error, syncId: row.sync_id }, 'delivery bookkeeping failed; the lease will expire and it will be retried'))
+      .catch((error: unknown) =>
+        this.deps.logger.error(
+          { err: error, syncId: row.sync_id },
+          'delivery bookkeeping failed; the lease will expire and it will be retried',
+        ),
+      )
       .finally(() => {
         this.inFlight.set(target, (this.inFlight.get(target) ?? 1) - 1);
         this.total -= 1;
@@ -189,7 +196,11 @@ export class DeliveryWorker {
     const missing = row.force_apply ? [] : missingRequiredFields(payload, route?.validationRules ?? null);
     let outcome: DeliveryOutcome;
     if (missing.length > 0) {
-      outcome = { kind: 'permanent', message: `Required fields missing: ${missing.join(', ')}`, details: { code: 'SYNC_VALIDATION_FAILED', missing } };
+      outcome = {
+        kind: 'permanent',
+        message: `Required fields missing: ${missing.join(', ')}`,
+        details: { code: 'SYNC_VALIDATION_FAILED', missing },
+      };
     } else {
       const envelope: EventEnvelope = {
         id: row.event_id,
@@ -208,7 +219,13 @@ export class DeliveryWorker {
       // Each delivery is a new span of the event's trace, so the target's logs join the source's.
       const correlation = { requestId: metadata?.requestId ?? row.event_id, traceparent: childTraceparent(metadata?.traceparent) };
       this.deps.logger.debug(
-        { traceId: traceIdOf(correlation.traceparent), spanId: parseTraceparent(correlation.traceparent)?.parentId, requestId: correlation.requestId, eventId: row.event_id, target: row.target_system },
+        {
+          traceId: traceIdOf(correlation.traceparent),
+          spanId: parseTraceparent(correlation.traceparent)?.parentId,
+          requestId: correlation.requestId,
+          eventId: row.event_id,
+          target: row.target_system,
+        },
         'delivering event',
       );
       outcome = await this.deps.targets.deliver(row.target_system, route?.spec.target, {
@@ -223,7 +240,12 @@ export class DeliveryWorker {
     if (this.crashed) return;
     const finished = this.deps.clock.now();
     const durationMs = finished - started;
-    this.deps.metrics?.delivered(row.target_system, outcome.kind, durationMs, outcome.kind === 'delivered' ? finished - row.event_created_at.getTime() : undefined);
+    this.deps.metrics?.delivered(
+      row.target_system,
+      outcome.kind,
+      durationMs,
+      outcome.kind === 'delivered' ? finished - row.event_created_at.getTime() : undefined,
+    );
     switch (outcome.kind) {
       case 'delivered':
         this.completions.push({
@@ -257,7 +279,11 @@ export class DeliveryWorker {
         const delay =
           outcome.kind === 'deferred'
             ? outcome.retryAfterMs
-            : retryDelayMs(row.retry_count, { baseMs: row.retry_delay_ms, factor: Number(row.backoff_factor), capMs: this.options.retryCapMs });
+            : retryDelayMs(row.retry_count, {
+                baseMs: row.retry_delay_ms,
+                factor: Number(row.backoff_factor),
+                capMs: this.options.retryCapMs,
+              });
         await fail(this.deps.db, {
           id: row.id,
           round: row.resolution_round,
@@ -281,7 +307,10 @@ export class DeliveryWorker {
     this.flushing = complete(this.deps.db, batch)
       .then(() => undefined)
       .catch((error: unknown) => {
-        this.deps.logger.error({ err: error, count: batch.length }, 'recording completions failed; leases will expire and the target will deduplicate');
+        this.deps.logger.error(
+          { err: error, count: batch.length },
+          'recording completions failed; leases will expire and the target will deduplicate',
+        );
       })
       .finally(() => {
         this.flushing = undefined;

@@ -56,15 +56,30 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
   const { db } = deps;
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
-  app.get('/api/sync/events', { config: { access: ACCESS.peer }, schema: { tags: ['events'], summary: 'Captured events, newest first', querystring: EventsQuery, response: { 200: Page, ...errors } } }, async (request) => {
-    const q = request.query as Static<typeof EventsQuery>;
-    const rows = await listEvents(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
-    return page(rows, q.limit);
-  });
+  app.get(
+    '/api/sync/events',
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags: ['events'], summary: 'Captured events, newest first', querystring: EventsQuery, response: { 200: Page, ...errors } },
+    },
+    async (request) => {
+      const q = request.query as Static<typeof EventsQuery>;
+      const rows = await listEvents(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
+      return page(rows, q.limit);
+    },
+  );
 
   app.get(
     '/api/sync/events/:eventId',
-    { config: { access: ACCESS.peer }, schema: { tags: ['events'], summary: 'One event with its deliveries', params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: Row, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['events'],
+        summary: 'One event with its deliveries',
+        params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Row, ...errors },
+      },
+    },
     async (request) => {
       const { eventId } = request.params as { eventId: string };
       const event = await findEvent(db, eventId);
@@ -74,15 +89,35 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
     },
   );
 
-  app.get('/api/sync/status', { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'Deliveries (one per event and target)', querystring: StatusQuery, response: { 200: Page, ...errors } } }, async (request) => {
-    const q = request.query as Static<typeof StatusQuery>;
-    const rows = await listStatuses(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
-    return page(rows, q.limit);
-  });
+  app.get(
+    '/api/sync/status',
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Deliveries (one per event and target)',
+        querystring: StatusQuery,
+        response: { 200: Page, ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query as Static<typeof StatusQuery>;
+      const rows = await listStatuses(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
+      return page(rows, q.limit);
+    },
+  );
 
   app.get(
     '/api/sync/dead-letters',
-    { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'Deliveries parked as failed (retries exhausted or refused)', querystring: Type.Omit(StatusQuery, ['status']), response: { 200: Page, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Deliveries parked as failed (retries exhausted or refused)',
+        querystring: Type.Omit(StatusQuery, ['status']),
+        response: { 200: Page, ...errors },
+      },
+    },
     async (request) => {
       const q = request.query as Static<typeof StatusQuery>;
       const rows = await listStatuses(db, { ...q, status: 'failed', ...(q.before ? { beforeId: q.before } : {}) });
@@ -92,7 +127,10 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.get(
     '/api/sync/status/:syncId',
-    { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'One delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Row, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: { tags: ['deliveries'], summary: 'One delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Row, ...errors } },
+    },
     async (request) => {
       const row = await findStatus(db, (request.params as { syncId: string }).syncId);
       if (!row) throw SyncError.SYNC_STATUS_NOT_FOUND('No such delivery');
@@ -102,7 +140,15 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.post(
     '/api/sync/status/:syncId/replay',
-    { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'Replay one parked delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Replay one parked delivery',
+        params: Type.Object({ syncId: Uuid }),
+        response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors },
+      },
+    },
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const row = await findStatus(db, syncId);
@@ -118,7 +164,15 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.post(
     '/api/sync/replay',
-    { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'Replay parked deliveries in bulk (by ids, target or source)', body: ReplayBody, response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Replay parked deliveries in bulk (by ids, target or source)',
+        body: ReplayBody,
+        response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors },
+      },
+    },
     async (request) => {
       const body = request.body as Static<typeof ReplayBody>;
       const replayed = await replay(
@@ -139,7 +193,16 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.post(
     '/api/sync/status/:syncId/skip',
-    { config: { access: ACCESS.peer }, schema: { tags: ['deliveries'], summary: 'Let a parked delivery go (unblocks its aggregate)', params: Type.Object({ syncId: Uuid }), body: Reason, response: { 200: Row, ...errors } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Let a parked delivery go (unblocks its aggregate)',
+        params: Type.Object({ syncId: Uuid }),
+        body: Reason,
+        response: { 200: Row, ...errors },
+      },
+    },
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const { reason } = request.body as Static<typeof Reason>;

@@ -98,10 +98,17 @@ export async function settleEvents(db: Kysely<SyncDatabase>, now: Date): Promise
   return Number(result.numAffectedRows ?? 0n);
 }
 
-export async function applyRetention(db: Kysely<SyncDatabase>, now: Date, options: Pick<MaintenanceOptions, 'statusRetentionDays' | 'metricsRetentionDays' | 'partitions'>): Promise<void> {
+export async function applyRetention(
+  db: Kysely<SyncDatabase>,
+  now: Date,
+  options: Pick<MaintenanceOptions, 'statusRetentionDays' | 'metricsRetentionDays' | 'partitions'>,
+): Promise<void> {
   const statusCutoff = new Date(now.getTime() - options.statusRetentionDays * DAY);
   await purge(db, statusCutoff);
-  await db.deleteFrom('sync_metrics').where('measurement_timestamp', '<', new Date(now.getTime() - options.metricsRetentionDays * DAY)).execute();
+  await db
+    .deleteFrom('sync_metrics')
+    .where('measurement_timestamp', '<', new Date(now.getTime() - options.metricsRetentionDays * DAY))
+    .execute();
   const idCutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - options.partitions.activeMonths, 1));
   await db.deleteFrom('sync_event_ids').where('created_at', '<', idCutoff).execute();
 }

@@ -25,7 +25,16 @@ export function registerHealthRoutes(app: HttpApp, deps: HealthRouteDeps): void 
       schema: {
         tags: ['health'],
         summary: 'The health dashboard: per-flow counts (24 h), lag per source, queue depth, conflicts and dead letters',
-        response: { 200: Type.Object({ flows: Type.Array(Row), sources: Type.Array(Row), queue: Type.Array(Row), conflictsPending: Type.Integer(), deadLetters: Type.Integer(), generatedAt: Type.String() }) },
+        response: {
+          200: Type.Object({
+            flows: Type.Array(Row),
+            sources: Type.Array(Row),
+            queue: Type.Array(Row),
+            conflictsPending: Type.Integer(),
+            deadLetters: Type.Integer(),
+            generatedAt: Type.String(),
+          }),
+        },
       },
     },
     async () => {
@@ -34,11 +43,20 @@ export function registerHealthRoutes(app: HttpApp, deps: HealthRouteDeps): void 
       const cursors = await db.selectFrom('sync_source_cursors').selectAll().orderBy('source').execute();
       const queue = await db
         .selectFrom('sync_status')
-        .select(['target_system', 'sync_status', (eb) => eb.fn.countAll<string>().as('count'), (eb) => eb.fn.min('created_at').as('oldest')])
+        .select([
+          'target_system',
+          'sync_status',
+          (eb) => eb.fn.countAll<string>().as('count'),
+          (eb) => eb.fn.min('created_at').as('oldest'),
+        ])
         .where('sync_status', 'in', ['pending', 'in_progress', 'failed', 'conflict'])
         .groupBy(['target_system', 'sync_status'])
         .execute();
-      const conflicts = await db.selectFrom('sync_conflicts').select((eb) => eb.fn.countAll<string>().as('n')).where('resolution_status', 'in', ['pending', 'escalated']).executeTakeFirst();
+      const conflicts = await db
+        .selectFrom('sync_conflicts')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('resolution_status', 'in', ['pending', 'escalated'])
+        .executeTakeFirst();
       const dead = queue.filter((row) => row.sync_status === 'failed').reduce((sum, row) => sum + Number(row.count), 0);
       return {
         flows: flows.rows.map((row) => toJson(row)),
@@ -46,12 +64,20 @@ export function registerHealthRoutes(app: HttpApp, deps: HealthRouteDeps): void 
           source: cursor.source,
           cursor: String(cursor.cursor),
           eventsSeen: Number(cursor.events_seen),
-          msBehindSource: cursor.last_captured_at && cursor.last_event_created_at ? cursor.last_captured_at.getTime() - cursor.last_event_created_at.getTime() : null,
+          msBehindSource:
+            cursor.last_captured_at && cursor.last_event_created_at
+              ? cursor.last_captured_at.getTime() - cursor.last_event_created_at.getTime()
+              : null,
           msSinceLastEvent: cursor.last_captured_at ? now - cursor.last_captured_at.getTime() : null,
           lastPolledAt: cursor.last_polled_at?.toISOString() ?? null,
           lastError: cursor.last_error,
         })),
-        queue: queue.map((row) => ({ target: row.target_system, status: row.sync_status, count: Number(row.count), oldest: row.oldest ? new Date(row.oldest as Date).toISOString() : null })),
+        queue: queue.map((row) => ({
+          target: row.target_system,
+          status: row.sync_status,
+          count: Number(row.count),
+          oldest: row.oldest ? new Date(row.oldest as Date).toISOString() : null,
+        })),
         conflictsPending: Number(conflicts?.n ?? 0),
         deadLetters: dead,
         generatedAt: new Date(now).toISOString(),
@@ -61,7 +87,15 @@ export function registerHealthRoutes(app: HttpApp, deps: HealthRouteDeps): void 
 
   app.get(
     '/api/sync/metrics',
-    { config: { access: ACCESS.peer }, schema: { tags: ['health'], summary: 'Metric windows (throughput, latency, error rate, lag, queue depth, conflicts pending)', querystring: MetricsQuery, response: { 200: Type.Object({ items: Type.Array(Row) }), 400: errorResponseSchema } } },
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['health'],
+        summary: 'Metric windows (throughput, latency, error rate, lag, queue depth, conflicts pending)',
+        querystring: MetricsQuery,
+        response: { 200: Type.Object({ items: Type.Array(Row) }), 400: errorResponseSchema },
+      },
+    },
     async (request) => {
       const q = request.query as Static<typeof MetricsQuery>;
       let query = db.selectFrom('sync_metrics').selectAll().orderBy('window_start', 'desc').orderBy('id', 'desc').limit(q.limit);

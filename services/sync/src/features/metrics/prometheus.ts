@@ -20,7 +20,12 @@ export class SyncMetrics {
 
   constructor(db: Kysely<SyncDatabase>, now: () => number = Date.now) {
     const registers = [this.registry];
-    this.eventsSeen = new Counter({ name: 'sync_events_captured_total', help: 'Events captured from sources', labelNames: ['source'], registers });
+    this.eventsSeen = new Counter({
+      name: 'sync_events_captured_total',
+      help: 'Events captured from sources',
+      labelNames: ['source'],
+      registers,
+    });
     this.behindSource = new Gauge({
       name: 'sync_ms_behind_source',
       help: 'Capture time minus the source commit time of the last captured event',
@@ -37,7 +42,12 @@ export class SyncMetrics {
         for (const [source, at] of lastEventAt) this.set({ source }, Math.max(0, now() - at));
       },
     });
-    this.deliveries = new Counter({ name: 'sync_deliveries_total', help: 'Delivery attempts by outcome', labelNames: ['target', 'outcome'], registers });
+    this.deliveries = new Counter({
+      name: 'sync_deliveries_total',
+      help: 'Delivery attempts by outcome',
+      labelNames: ['target', 'outcome'],
+      registers,
+    });
     this.lag = new Histogram({
       name: 'sync_end_to_end_lag_seconds',
       help: 'Source commit to target acknowledgement',
@@ -81,7 +91,16 @@ export class SyncMetrics {
         this.set(Number(row?.n ?? 0));
       },
     });
-    this.all.push(this.eventsSeen, this.behindSource, this.sinceLastEvent, this.deliveries, this.lag, this.attemptDuration, queueDepth, conflictsPending);
+    this.all.push(
+      this.eventsSeen,
+      this.behindSource,
+      this.sinceLastEvent,
+      this.deliveries,
+      this.lag,
+      this.attemptDuration,
+      queueDepth,
+      conflictsPending,
+    );
   }
 
   captured(source: string, count: number, lastCreatedAt: number, now: number): void {

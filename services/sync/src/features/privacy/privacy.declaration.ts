@@ -4,7 +4,21 @@ import { platformPersonalTables, type PersonalDataDeclaration } from '@tributary
 const CUSTOMER_KEYS = ['customer_name', 'email_id', 'mobile_no', 'primary_address', 'tax_id'];
 
 /** Keys under which captured documents and event metadata name people or hold their contact data. */
-export const SYNC_PERSON_KEYS = ['user', 'actor', 'owner', 'modified_by', 'created_by', 'username', 'sub', 'user_id', 'customer_name', 'email_id', 'mobile_no', 'primary_address', 'tax_id'];
+export const SYNC_PERSON_KEYS = [
+  'user',
+  'actor',
+  'owner',
+  'modified_by',
+  'created_by',
+  'username',
+  'sub',
+  'user_id',
+  'customer_name',
+  'email_id',
+  'mobile_no',
+  'primary_address',
+  'tax_id',
+];
 
 /**
  * The sync service stores other services' events: who caused them (`source_user`, the IP and

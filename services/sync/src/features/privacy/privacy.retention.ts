@@ -45,7 +45,8 @@ export async function applySyncRetention(db: Kysely<SyncDatabase>, now: number, 
         return parsed === undefined ? null : JSON.stringify(redactKeys(parsed, SYNC_PERSON_KEYS, REMOVED).value);
       };
       const metadata = parseJsonValue(row.metadata);
-      const redacted = metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? redactKeys(metadata, SYNC_PERSON_KEYS, REMOVED).value : {};
+      const redacted =
+        metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? redactKeys(metadata, SYNC_PERSON_KEYS, REMOVED).value : {};
       await sql`update sync_events set source_user = null, source_ip = null, source_session = null,
           event_data = ${scrub(row.event_data) ?? 'null'}, previous_data = ${scrub(row.previous_data)},
           metadata = ${JSON.stringify({ ...(redacted as Record<string, unknown>), [SCRUBBED_MARK]: true })}

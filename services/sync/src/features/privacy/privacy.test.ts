@@ -14,18 +14,39 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     const asGateway = (method: 'GET' | 'POST', url: string, body?: unknown) =>
       signedInject(sync.app, { method, url, ...(body === undefined ? {} : { body }) }, testCredentials('gateway'));
     const events = async () =>
-      (await sql<{ event_data: any; metadata: any; source_user: string | null; source_ip: string | null }>`select event_data, metadata, source_user, source_ip from sync_events order by id`.execute(sync.db)).rows;
+      (
+        await sql<{
+          event_data: any;
+          metadata: any;
+          source_user: string | null;
+          source_ip: string | null;
+        }>`select event_data, metadata, source_user, source_ip from sync_events order by id`.execute(sync.db)
+      ).rows;
 
     beforeAll(async () => {
       handle = await target.create();
       sync = await startSync(handle.database, {}, testEnv(), { background: false });
-      for (const [name, owner] of [['CUST-1', 'usr_alice'], ['CUST-2', 'usr_bob']] as const) {
-        const body = { doctype: 'Customer', name, customer_name: `${name} Perera`, email_id: `${name.toLowerCase()}@shop.lk`, owner, modified_by: owner, modified: '1' };
+      for (const [name, owner] of [
+        ['CUST-1', 'usr_alice'],
+        ['CUST-2', 'usr_bob'],
+      ] as const) {
+        const body = {
+          doctype: 'Customer',
+          name,
+          customer_name: `${name} Perera`,
+          email_id: `${name.toLowerCase()}@shop.lk`,
+          owner,
+          modified_by: owner,
+          modified: '1',
+        };
         const response = await sync.app.inject({
           method: 'POST',
           url: '/webhooks/erpnext/customer-updated',
           payload: JSON.stringify(body),
-          headers: { 'content-type': 'application/json', 'x-frappe-webhook-signature': signWebhookBody(JSON.stringify(body), WEBHOOK_SECRET) },
+          headers: {
+            'content-type': 'application/json',
+            'x-frappe-webhook-signature': signWebhookBody(JSON.stringify(body), WEBHOOK_SECRET),
+          },
         });
         expect(response.statusCode).toBe(202);
       }
@@ -36,7 +57,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('only the gateway may export or erase', async () => {
-      const refused = await signedInject(sync.app, { method: 'GET', url: '/internal/privacy/export?subject=usr_alice', identity: { user: 'x', roles: ['administrator'] } }, testCredentials('orders'));
+      const refused = await signedInject(
+        sync.app,
+        { method: 'GET', url: '/internal/privacy/export?subject=usr_alice', identity: { user: 'x', roles: ['administrator'] } },
+        testCredentials('orders'),
+      );
       expect({ status: refused.statusCode, code: refused.json().code }).toEqual({ status: 403, code: 'PRIVACY_CALLER_FORBIDDEN' });
     });
 

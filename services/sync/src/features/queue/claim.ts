@@ -58,13 +58,21 @@ export async function claim(
     from picked where u.id = picked.id
     returning u.id, u.sync_id, u.event_id, u.config_id, u.entity_type, u.entity_id, u.event_name, u.source_sequence,
       u.source_system, u.target_system, u.source_version, u.source_data, u.transformed_data, u.force_apply,
-      u.resolution_round, u.retry_count, u.max_retries, u.backoff_factor, u.retry_delay_ms, u.event_created_at, u.sync_metadata`.execute(db);
+      u.resolution_round, u.retry_count, u.max_retries, u.backoff_factor, u.retry_delay_ms, u.event_created_at, u.sync_metadata`.execute(
+    db,
+  );
   // RETURNING order is unspecified; deliver in arrival order.
   return result.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 }
 
 /** Targets with runnable work, so a worker also drains targets whose configuration was removed. */
 export async function targetsWithWork(db: Kysely<SyncDatabase>): Promise<string[]> {
-  const rows = await db.selectFrom('sync_status').select('target_system').distinct().where('sync_status', '=', 'pending').where('held', '=', false).execute();
+  const rows = await db
+    .selectFrom('sync_status')
+    .select('target_system')
+    .distinct()
+    .where('sync_status', '=', 'pending')
+    .where('held', '=', false)
+    .execute();
   return rows.map((row) => row.target_system);
 }

@@ -21,7 +21,8 @@ export async function complete(db: Kysely<SyncDatabase>, completions: readonly C
   if (completions.length === 0) return 0;
   const values = sql.join(
     completions.map(
-      (c) => sql`(${c.id}::bigint, ${c.round}::int, ${c.durationMs}::int, ${c.completedAt}::timestamptz, ${c.ack}::text, ${c.transformed}::jsonb)`,
+      (c) =>
+        sql`(${c.id}::bigint, ${c.round}::int, ${c.durationMs}::int, ${c.completedAt}::timestamptz, ${c.ack}::text, ${c.transformed}::jsonb)`,
     ),
   );
   const result = await sql`

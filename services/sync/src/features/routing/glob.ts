@@ -4,7 +4,10 @@ const cache = new Map<string, RegExp>();
 export function globMatches(pattern: string, value: string): boolean {
   let regex = cache.get(pattern);
   if (!regex) {
-    const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+    const body = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*');
     regex = new RegExp(`^${body}$`, 'i');
     cache.set(pattern, regex);
   }

@@ -21,7 +21,8 @@ export function routesFor(event: RoutableEvent, routes: readonly Route[]): Route
     if (!route.isActive) continue;
     if (!globMatches(route.sourceSystem, event.source)) continue;
     if (!anyMatches(route.spec.eventTypes, event.name)) continue;
-    if (route.spec.aggregateTypes && route.spec.aggregateTypes.length > 0 && !anyMatches(route.spec.aggregateTypes, event.aggregateType)) continue;
+    if (route.spec.aggregateTypes && route.spec.aggregateTypes.length > 0 && !anyMatches(route.spec.aggregateTypes, event.aggregateType))
+      continue;
     // An event never goes back to the system it came from.
     if (route.targetSystem === event.source) continue;
     if (!chosen.has(route.targetSystem)) chosen.set(route.targetSystem, route);

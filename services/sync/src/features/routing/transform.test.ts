@@ -7,8 +7,16 @@ import { missingRequiredFields, transformPayload } from './transform.js';
 describe('transformations', () => {
   it('renames mapped fields, or picks only them, then applies the steps in order', () => {
     const payload = { customer_name: 'A', territory: 'S', extra: 1, contact: { email: ' X@Y.COM ' } };
-    expect(transformPayload(payload, { fieldMappings: { customer_name: 'name' } })).toEqual({ name: 'A', territory: 'S', extra: 1, contact: { email: ' X@Y.COM ' } });
-    expect(transformPayload(payload, { fieldMappings: { customer_name: 'name', 'contact.email': 'email' }, mappingMode: 'pick' })).toEqual({ name: 'A', email: ' X@Y.COM ' });
+    expect(transformPayload(payload, { fieldMappings: { customer_name: 'name' } })).toEqual({
+      name: 'A',
+      territory: 'S',
+      extra: 1,
+      contact: { email: ' X@Y.COM ' },
+    });
+    expect(transformPayload(payload, { fieldMappings: { customer_name: 'name', 'contact.email': 'email' }, mappingMode: 'pick' })).toEqual({
+      name: 'A',
+      email: ' X@Y.COM ',
+    });
     expect(
       transformPayload(payload, {
         transformations: [
@@ -24,7 +32,9 @@ describe('transformations', () => {
     ).toEqual({ customer_name: 'A', territory: 'S', contact: { email: 'x@y.com' }, origin: 'erp', display: { name: 'A' } });
     expect(payload.extra).toBe(1);
     expect(transformPayload('text', { fieldMappings: { a: 'b' } })).toBe('text');
-    expect(missingRequiredFields({ item_code: 'I', item_name: '' }, { required_fields: ['item_code', 'item_name'] })).toEqual(['item_name']);
+    expect(missingRequiredFields({ item_code: 'I', item_name: '' }, { required_fields: ['item_code', 'item_name'] })).toEqual([
+      'item_name',
+    ]);
   });
 });
 
@@ -48,8 +58,17 @@ describe('routing', () => {
   it('matches globs, takes one configuration per target, skips inactive ones and the source itself', () => {
     expect(globMatches('*allocat*', 'allocation.changed')).toBe(true);
     expect(globMatches('item.*', 'items.changed')).toBe(false);
-    const routes = [route('off', 'orders', ['*'], { isActive: false }), route('a', 'orders', ['*allocat*']), route('b', 'orders', ['*']), route('c', 'erp', ['allocation.*']), route('self', 'processing', ['*'])];
-    expect(routesFor({ source: 'processing', name: 'allocation.changed', aggregateType: 'shipment' }, routes).map((r) => r.name)).toEqual(['a', 'c']);
+    const routes = [
+      route('off', 'orders', ['*'], { isActive: false }),
+      route('a', 'orders', ['*allocat*']),
+      route('b', 'orders', ['*']),
+      route('c', 'erp', ['allocation.*']),
+      route('self', 'processing', ['*']),
+    ];
+    expect(routesFor({ source: 'processing', name: 'allocation.changed', aggregateType: 'shipment' }, routes).map((r) => r.name)).toEqual([
+      'a',
+      'c',
+    ]);
     expect(routesFor({ source: 'orders', name: 'allocation.changed', aggregateType: 'shipment' }, routes)).toEqual([]);
   });
 });

@@ -61,7 +61,9 @@ export function transformPayload(payload: unknown, spec: Pick<RoutingSpec, 'fiel
       }
       result = picked;
     } else {
-      const values = Object.entries(mappings).filter(([from]) => hasPath(result, from)).map(([from, to]) => [from, to, getPath(result, from)] as const);
+      const values = Object.entries(mappings)
+        .filter(([from]) => hasPath(result, from))
+        .map(([from, to]) => [from, to, getPath(result, from)] as const);
       for (const [from] of values) removePath(result, from);
       for (const [, to, value] of values) setPath(result, to, value);
     }

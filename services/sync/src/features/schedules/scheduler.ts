@@ -32,7 +32,10 @@ export class BatchScheduler {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((error: unknown) => this.logger.error({ err: error }, 'refreshing batch schedules failed')), 30_000);
+    this.timer = setInterval(
+      () => void this.refresh().catch((error: unknown) => this.logger.error({ err: error }, 'refreshing batch schedules failed')),
+      30_000,
+    );
   }
 
   async refresh(): Promise<void> {
