@@ -1,28 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_LOOKUP_PATH } from '@tributary/contracts';
 import { testDatabases } from '@tributary/platform/testing';
-import { startMtpPair, type MtpPair } from '../../apps/cli/src/commands/reconcile-mtp.support.js';
-
-const PLAN_ROW = {
-  lot_code: 'L1',
-  order_code: 'ORD-TRACE',
-  item_code: 'TEA-BLT00042-X',
-  production_date: '2026-03-01',
-  stock: '0',
-  requirement: '1000',
-  location: 'GP',
-  product_code: 'P1',
-  product_name: 'Breakfast blend',
-  item_name: 'Blend',
-  sub_location: 'A',
-  plan_start: '2026-03-01',
-  plan_end: '2026-03-31',
-};
-
-function ok<T = any>(response: { status: number; body: T }, what: string): T {
-  if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+import { ok, planRow, startMtpPair, type MtpPair } from '../../apps/cli/src/commands/reconcile-mtp.support.js';
 
 const enc = encodeURIComponent;
 
@@ -39,7 +18,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     beforeAll(async () => {
       mtp = await startMtpPair(target);
       const { orders, processing, call } = mtp;
-      ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW]), 'plan');
+      ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [planRow('ORD-TRACE')]), 'plan');
       ids.rc1 = ok(
         await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
           { order_code: 'ORD-TRACE', product_name: 'Breakfast blend', requirement: '30', status: 'ORDER_REQUESTED' },

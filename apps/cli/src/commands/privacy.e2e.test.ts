@@ -7,6 +7,7 @@ import { createServiceClient, type ServiceClient } from '@tributary/platform/res
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
 import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, testDatabases, testKeyring } from '@tributary/platform/testing';
 import { loadService, SERVICE_NAMES } from '../services.js';
+import { planRow } from './reconcile-mtp.support.js';
 
 /**
  * Every service as a real listening server on its own database, signing each other with
@@ -17,21 +18,6 @@ const GATEWAY_ENV = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', HEALTH_C
 const PASSWORD = 'tributary-demo';
 const OFFICER = { userId: 'usr_grandpass_officer', username: 'grandpass-officer', email: 'grandpass-officer@demo.tributary.local' };
 const SUB = '7d0c2a55-3f4e-4a8b-9d51-2b1f0c9e8a11';
-const PLAN_ROW = {
-  lot_code: 'L1',
-  order_code: 'ORD-PRIV',
-  item_code: 'TEA-BLT00042-X',
-  production_date: '2026-03-01',
-  stock: '0',
-  requirement: '1000',
-  location: 'GP',
-  product_code: 'P1',
-  product_name: 'Breakfast blend',
-  item_name: 'Blend',
-  sub_location: 'A',
-  plan_start: '2026-03-01',
-  plan_end: '2026-03-31',
-};
 
 interface Node {
   definition: ServiceDefinition;
@@ -104,7 +90,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await orders.json({
         method: 'POST',
         path: '/order/plan',
-        body: [PLAN_ROW],
+        body: [planRow('ORD-PRIV')],
         identity: { user: 'usr_grandpass_admin', roles: ['GRANDPASS-ADMIN'] },
       });
       await orders.json({

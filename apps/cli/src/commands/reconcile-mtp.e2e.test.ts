@@ -6,28 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, testKeyring } from '@tributary/platform/testing';
 import { formatReconcileTable, reconcileMtpCommand } from './reconcile.js';
-import { startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
-
-const PLAN_ROW = {
-  lot_code: 'L1',
-  order_code: 'ORD-E2E',
-  item_code: 'TEA-BLT00042-X',
-  production_date: '2026-03-01',
-  stock: '0',
-  requirement: '1000',
-  location: 'GP',
-  product_code: 'P1',
-  product_name: 'Breakfast blend',
-  item_name: 'Blend',
-  sub_location: 'A',
-  plan_start: '2026-03-01',
-  plan_end: '2026-03-31',
-};
-
-function ok<T = any>(response: { status: number; body: T }, what: string): T {
-  if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+import { ok, planRow, startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
 
 /**
  * The whole tea flow across both services, each on its own database, through signed HTTP
@@ -44,7 +23,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('plan → requests → lots, bags, blend, QC, trader → ORDER_READY → dispatch → accepted → schedule, parcels → reconciled', async () => {
       const { orders, processing, call } = mtp;
       // Orders: the plan, a standard request and one that needs approval.
-      ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW]), 'plan');
+      ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [planRow('ORD-E2E')]), 'plan');
       const standard = ok(
         await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
           { order_code: 'ORD-E2E', product_name: 'Breakfast blend', requirement: '100', status: 'ORDER_REQUESTED' },

@@ -1,33 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
-import { startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
-
-const PLAN_ROW = (orderCode: string) => ({
-  lot_code: 'L1',
-  order_code: orderCode,
-  item_code: 'TEA-BLT00042-X',
-  production_date: '2026-03-01',
-  stock: '0',
-  requirement: '1000',
-  location: 'GP',
-  product_code: 'P1',
-  product_name: 'Breakfast blend',
-  item_name: 'Blend',
-  sub_location: 'A',
-  plan_start: '2026-03-01',
-  plan_end: '2026-03-31',
-});
-
-function ok<T = any>(response: { status: number; body: T }, what: string): T {
-  if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+import { ok, planRow, startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
 
 /** A ready shipment of `kg` in orders and `bags` fresh 50 kg tealine bags in processing. */
 async function readyShipment(mtp: MtpPair, orderCode: string, kg: string, bags: number): Promise<{ rc: number; tea: string[] }> {
   const { orders, processing, call } = mtp;
-  ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW(orderCode)]), 'plan');
+  ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [planRow(orderCode)]), 'plan');
   const rc = ok(
     await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
       { order_code: orderCode, product_name: 'Breakfast blend', requirement: kg, status: 'ORDER_REQUESTED' },

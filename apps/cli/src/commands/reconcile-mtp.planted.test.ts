@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
-import { startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
-
-function ok<T = any>(response: { status: number; body: T }, what: string): T {
-  if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+import { ok, startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
 
 /** Each inconsistency kind planted on purpose, then found by the run with both sides' values. */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {

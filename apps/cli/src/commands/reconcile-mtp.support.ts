@@ -166,3 +166,29 @@ export async function startMtpPair(target: TestDatabaseTarget, env: Record<strin
     },
   };
 }
+
+/** One row of an MTP production plan upload (`POST /order/plan`) for the given order. */
+export function planRow(orderCode: string, overrides: Record<string, unknown> = {}) {
+  return {
+    lot_code: 'L1',
+    order_code: orderCode,
+    item_code: 'TEA-BLT00042-X',
+    production_date: '2026-03-01',
+    stock: '0',
+    requirement: '1000',
+    location: 'GP',
+    product_code: 'P1',
+    product_name: 'Breakfast blend',
+    item_name: 'Blend',
+    sub_location: 'A',
+    plan_start: '2026-03-01',
+    plan_end: '2026-03-31',
+    ...overrides,
+  };
+}
+
+/** The body of a 200 answer; anything else stops the flow with what was asked and what came back. */
+export function ok<T = any>(response: { status: number; body: T }, what: string): T {
+  if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
