@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
+import { gatepassCases } from './browser/gatepass.cases.js';
 import { type ConsoleRig, startRig } from './browser/harness.js';
+import { parcelCases } from './browser/parcels.cases.js';
 import { roleCases } from './browser/roles.cases.js';
 import { scheduleCases } from './browser/schedules.cases.js';
 import { servingCases } from './browser/serving.cases.js';
+import { traceCases } from './browser/trace.cases.js';
+import { traderCases } from './browser/traders.cases.js';
 
 // One platform and one browser for the whole suite: starting them is most of its time.
 let rig: ConsoleRig | undefined;
@@ -25,5 +29,9 @@ describe('console', () => {
   describe('sign-in and groups', () => roleCases(current));
   describe('the tea flow, page by page', () => flowCases(current));
   describe('production schedules', () => scheduleCases(current));
+  describe('trader queue', () => traderCases(current));
+  describe('gatepass', () => gatepassCases(current));
+  describe('parcels', () => parcelCases(current));
+  describe('traceability', () => traceCases(current));
   describe('session expiry', () => expiryCases(current));
 });

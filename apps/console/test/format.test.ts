@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../src/lib/csv';
-import { compareDecimal, formatKg, formatPlantTime, plantDate } from '../src/lib/format';
+import { compareDecimal, formatKg, formatPlantTime, plantDate, sumKg } from '../src/lib/format';
+import { matchScan } from '../src/features/gatepass/bag-scan';
+import { lineageOf } from '../src/features/trace/lineage';
 
 describe('weights', () => {
   it('shows kg with two decimals, rounding half up on the digits', () => {
@@ -13,6 +15,12 @@ describe('weights', () => {
     expect(formatKg('1234567.891')).toBe('1,234,567.89 kg');
     expect(formatKg(2.5)).toBe('2.50 kg');
     expect(formatKg(null)).toBe('');
+  });
+
+  it('adds kg exactly, where binary floats would drift', () => {
+    expect(sumKg(['0.1', '0.2'])).toBe('0.300');
+    expect(sumKg(['30', '25.005', '12.5'])).toBe('67.505');
+    expect(sumKg([])).toBe('0.000');
   });
 
   it('compares decimal strings exactly', () => {
@@ -45,5 +53,39 @@ describe('CSV export', () => {
         ],
       ),
     ).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),\'-2\r\n');
+  });
+});
+
+describe('gatepass scanning', () => {
+  const bag = {
+    table: 'blendsheet' as const,
+    barcode: 'ab12',
+    item_code: 'B1',
+    amount: '30',
+    remaining: '30',
+    request_code: 1,
+    shipment_code: 1,
+  };
+  it('takes the label, or the bare code in any case; says when a bag is unknown or already checked', () => {
+    expect(matchScan(' blendsheet:ab12\n', [bag], new Set()).kind).toBe('checked');
+    expect(matchScan('AB12', [bag], new Set()).kind).toBe('checked');
+    expect(matchScan('blendsheet:ab12', [bag], new Set(['blendsheet:ab12'])).kind).toBe('duplicate');
+    expect(matchScan('tealine:ab12', [bag], new Set())).toEqual({ kind: 'unknown', scanned: 'tealine:ab12' });
+    expect(matchScan('  ', [bag], new Set()).kind).toBe('empty');
+  });
+});
+
+describe('genealogy sides', () => {
+  it('puts what led to the traced node up and what came of it down, leaving siblings out', () => {
+    const node = (id: string) => ({ id });
+    const edge = (from: string, to: string) => ({ from, to });
+    const lineage = lineageOf({
+      roots: ['b'],
+      nodes: ['a', 'b', 'c', 'd', 'sibling'].map(node),
+      edges: [edge('a', 'b'), edge('b', 'c'), edge('c', 'd'), edge('a', 'sibling')],
+    });
+    expect(lineage.found.map((n) => n.id)).toEqual(['b']);
+    expect(lineage.up.map((n) => n.id)).toEqual(['a']);
+    expect(lineage.down.map((n) => n.id)).toEqual(['c', 'd']);
   });
 });

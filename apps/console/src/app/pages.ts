@@ -26,6 +26,10 @@ export const PAGES: readonly Page[] = [
     needs: 'schedules.view',
     component: lazy(() => import('../features/schedules/schedules-page')),
   },
+  { path: 'traders', title: 'Trader queue', needs: 'traders.view', component: lazy(() => import('../features/traders/traders-page')) },
+  { path: 'gatepass', title: 'Gatepass', needs: 'gatepass.view', component: lazy(() => import('../features/gatepass/gatepass-page')) },
+  { path: 'parcels', title: 'Parcels', needs: 'parcels.view', component: lazy(() => import('../features/parcels/parcels-page')) },
+  { path: 'trace', title: 'Traceability', needs: 'trace.view', component: lazy(() => import('../features/trace/trace-page')) },
   { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
 ];
 

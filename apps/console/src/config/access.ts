@@ -32,6 +32,17 @@ export const ACTIONS = {
   'schedules.complete': ['GRANDPASS-DEV-MACHINE'],
   'users.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
   'users.manage': ['MASTER-ADMIN'],
+  'traders.view': ['SEEDUWA-OFFICER', 'TRADER-OFFICER', 'TRADER-SUPERVISOR'],
+  'traders.request': ['SEEDUWA-OFFICER'],
+  'traders.decide': ['TRADER-OFFICER'],
+  'traders.decideElevated': ['TRADER-SUPERVISOR'],
+  'gatepass.view': ['GRANDPASS-GATEPASS'],
+  'gatepass.accept': ['GRANDPASS-GATEPASS'],
+  // The box-filling machine records parcels; Seeduwa reads them (the gateway lets it read processing).
+  'parcels.view': ['GRANDPASS-DEV-MACHINE', 'SEEDUWA-ADMIN', 'SEEDUWA-OFFICER'],
+  'parcels.record': ['GRANDPASS-DEV-MACHINE'],
+  // Mirrors the gateway's rule for /app/trace/*: admins, officers and supervisors of both sites.
+  'trace.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'],
 } as const satisfies Record<string, readonly Group[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -65,3 +65,14 @@ export function compareDecimal(a: string, b: string): number {
   const y = scale(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/** Exact sum of non-negative kg strings, as a decimal string (no binary float ever adds weights). */
+export function sumKg(values: readonly string[]): string {
+  let thousandths = 0n;
+  for (const value of values) {
+    const match = /^(\d+)(?:\.(\d{1,3}))?/.exec(value.trim());
+    if (match) thousandths += BigInt(match[1]! + (match[2] ?? '').padEnd(3, '0'));
+  }
+  const digits = thousandths.toString().padStart(4, '0');
+  return `${digits.slice(0, -3)}.${digits.slice(-3)}`;
+}

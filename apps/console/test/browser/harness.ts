@@ -116,10 +116,14 @@ export async function apiAs(rig: ConsoleRig, username: string, password = DEMO_P
   const { accessToken, user } = (await login.json()) as { accessToken: string; user: { userId: string } };
   return {
     userId: user.userId,
-    call: (method: string, path: string, body?: unknown) =>
+    call: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
       fetch(`${rig.origin}${path}`, {
         method,
-        headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
   };

@@ -7,17 +7,27 @@ import { screenshot } from './screenshots.js';
  * than read from the console's own table so the two are checked against each other.
  */
 const EXPECTED: Record<string, string[]> = {
-  'MASTER-ADMIN': ['Users'],
-  'GRANDPASS-ADMIN': ['Production plans', 'Users'],
-  'SEEDUWA-ADMIN': ['Shipments', 'Users'],
-  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules'],
-  'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests'],
-  'SEEDUWA-OFFICER': ['Shipments'],
-  'GRANDPASS-GATEPASS': ['Shipments'],
-  'GRANDPASS-DEV-MACHINE': ['Production schedules'],
-  'TRADER-OFFICER': [],
-  'TRADER-SUPERVISOR': [],
-  administrator: ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Users'],
+  'MASTER-ADMIN': ['Traceability', 'Users'],
+  'GRANDPASS-ADMIN': ['Production plans', 'Traceability', 'Users'],
+  'SEEDUWA-ADMIN': ['Shipments', 'Parcels', 'Traceability', 'Users'],
+  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Traceability'],
+  'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests', 'Traceability'],
+  'SEEDUWA-OFFICER': ['Shipments', 'Trader queue', 'Parcels', 'Traceability'],
+  'GRANDPASS-GATEPASS': ['Shipments', 'Gatepass'],
+  'GRANDPASS-DEV-MACHINE': ['Production schedules', 'Parcels'],
+  'TRADER-OFFICER': ['Trader queue'],
+  'TRADER-SUPERVISOR': ['Trader queue'],
+  administrator: [
+    'Shipments',
+    'Order requests',
+    'Production plans',
+    'Production schedules',
+    'Trader queue',
+    'Gatepass',
+    'Parcels',
+    'Traceability',
+    'Users',
+  ],
 };
 
 export function roleCases(rig: () => ConsoleRig): void {
