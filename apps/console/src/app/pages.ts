@@ -27,6 +27,9 @@ export const PAGES: readonly Page[] = [
     component: lazy(() => import('../features/schedules/schedules-page')),
   },
   { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
+  { path: 'kiosk/accept', title: 'Accept bags', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/accept-page')) },
+  { path: 'kiosk/process', title: 'Process', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/process-page')) },
+  { path: 'kiosk/dispatch', title: 'Dispatch', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/dispatch-page')) },
 ];
 
 export function pagesFor(role: string | undefined): Page[] {

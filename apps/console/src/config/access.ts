@@ -32,6 +32,8 @@ export const ACTIONS = {
   'schedules.complete': ['GRANDPASS-DEV-MACHINE'],
   'users.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
   'users.manage': ['MASTER-ADMIN'],
+  // The Device-Panel's work (accept, process, dispatch) runs under the floor officer's /app/* rights.
+  'kiosk.use': ['SEEDUWA-OFFICER'],
 } as const satisfies Record<string, readonly Group[]>;
 
 export type Action = keyof typeof ACTIONS;
