@@ -24,6 +24,7 @@ type Command = BridgeCommand extends infer C ? (C extends unknown ? Omit<C, 'id'
 
 const STORAGE_KEY = 'tributary.bridge-url';
 const MAX_BACKOFF_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 3_000;
 
 export function savedBridgeUrl(): string {
   return localStorage.getItem(STORAGE_KEY) || DEFAULT_BRIDGE_URL;
@@ -69,24 +70,33 @@ function open(): void {
   try {
     ws = new WebSocket(state.url);
   } catch {
+    // A malformed address: nothing to retry until it is changed.
     set({ link: 'closed', devices: null, scale: null });
     return;
   }
   socket = ws;
+  // A blocked or black-holed connection may never say so: give up on it after a while.
+  const giveUp = setTimeout(() => lost(ws), CONNECT_TIMEOUT_MS);
   ws.onopen = () => {
+    clearTimeout(giveUp);
     attempts = 0;
     set({ link: 'open', protocolProblem: null });
   };
   ws.onmessage = (message) => receive(message.data);
-  ws.onclose = () => {
-    if (socket !== ws) return;
-    socket = undefined;
-    for (const [, waiter] of pending) waiter.reject(new Error('The device bridge went away'));
-    pending.clear();
-    set({ link: 'closed', devices: null, scale: null });
-    // The bridge restarts with the kiosk's service manager: keep knocking, gently.
-    if (users > 0) retryTimer = setTimeout(open, Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts++));
-  };
+  ws.onerror = () => lost(ws);
+  ws.onclose = () => lost(ws);
+}
+
+/** The connection failed or ended: every waiting command fails, and a new attempt is scheduled. */
+function lost(ws: WebSocket): void {
+  if (socket !== ws) return;
+  socket = undefined;
+  ws.close();
+  for (const [, waiter] of pending) waiter.reject(new Error('The device bridge went away'));
+  pending.clear();
+  set({ link: 'closed', devices: null, scale: null });
+  // The bridge restarts with the kiosk's service manager: keep knocking, gently.
+  if (users > 0) retryTimer = setTimeout(open, Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts++));
 }
 
 function close(): void {

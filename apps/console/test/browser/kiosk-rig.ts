@@ -42,7 +42,8 @@ export async function startKioskRig(): Promise<KioskRig> {
     }
     const port = await freePort();
     const bridgeUrl = `ws://127.0.0.1:${port}${BRIDGE_WS_PATH}`;
-    rig = await startRig({ CONSOLE_DEVICE_BRIDGE: `ws://127.0.0.1:${port}` });
+    // Labels served by processing carry the plant's time, as the bridge prints them.
+    rig = await startRig({ CONSOLE_DEVICE_BRIDGE: `ws://127.0.0.1:${port}`, LABEL_TIME_ZONE: 'Asia/Colombo' });
     const [scale, scanner, button, printer] = pairs;
     const config = loadDevicesConfig({
       DEVICES_PORT: String(port),
@@ -53,13 +54,13 @@ export async function startKioskRig(): Promise<KioskRig> {
       DEVICES_PRINTER: printer!.device,
     });
     bridge = await startDeviceBridge(config, silentLogger());
-    const console = rig;
+    const base = rig;
     return {
-      ...console,
+      ...base,
       bridgeUrl,
       peers: peers as Record<DeviceName, Peer>,
       async stop() {
-        await console.stop();
+        await base.stop();
         await stopDevices();
       },
     };

@@ -78,10 +78,9 @@ export function kioskCases(rig: () => KioskRig): void {
       await openPage(page, 'Accept bags');
       // The default address is not this rig's bridge: the page says so plainly and still loads.
       await page.getByRole('region', { name: 'Devices' }).getByText('Device bridge: not connected').waitFor();
+      await page.getByRole('button', { name: `Tealine ${LOT}` }).click();
       await page.getByText('Scale not connected').waitFor();
       await connectBridge(page, rig().bridgeUrl);
-
-      await page.getByRole('button', { name: `Tealine ${LOT}` }).click();
       const scale = page.getByRole('region', { name: 'Scale' });
       await rig().peers.scale.send('\x02U  12.3\r\n');
       await scale.getByText('Moving').waitFor();
@@ -245,7 +244,7 @@ export function kioskCases(rig: () => KioskRig): void {
     try {
       await openPage(page, 'Dispatch');
       await connectBridge(page, rig().bridgeUrl);
-      const pick = page.getByRole('button', { name: `Shipment ${rc}/1` });
+      const pick = page.getByRole('button', { name: `Shipment ${rc}/1 ` });
       expect(await pick.textContent()).toContain('still to load 100.00 kg');
       await pick.click();
 
@@ -276,7 +275,7 @@ export function kioskCases(rig: () => KioskRig): void {
         status: 'DISPATCHED',
       });
       // The split-off rest is offered for the next load.
-      await page.getByRole('button', { name: `Shipment ${rc}/2` }).waitFor();
+      await page.getByRole('button', { name: `Shipment ${rc}/2 ` }).waitFor();
     } finally {
       await context.close();
     }

@@ -53,12 +53,7 @@ export default function AcceptPage() {
           name={lotName}
           selected={lot && lotKey(lot)}
           onPick={setSelected}
-          render={(item) => (
-            <>
-              <strong>{lotName(item)}</strong>
-              <span>{item.table === 'tealine' ? `${item.garden} · ${item.progress}` : 'Herbal'}</span>
-            </>
-          )}
+          detail={(item) => (item.table === 'tealine' ? `${item.garden} · ${item.progress}` : 'Herbal')}
         />
       )}
       <h3>2. Weigh and accept</h3>

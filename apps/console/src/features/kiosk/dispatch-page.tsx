@@ -35,22 +35,13 @@ export default function DispatchPage() {
         label="Shipments ready to load"
         items={open}
         itemKey={shipmentKeyOf}
-        name={(item) => `Shipment ${shipmentKeyOf(item)}`}
+        name={(item) => `Shipment ${shipmentKeyOf(item)} · ${item.product_name}`}
         selected={selected}
         onPick={(item) => {
           setSelected(shipmentKeyOf(item));
           setDispatched(undefined);
         }}
-        render={(item) => (
-          <>
-            <strong>
-              {shipmentKeyOf(item)} · {item.product_name}
-            </strong>
-            <span>
-              {formatKg(item.quantity)}, still to load {formatKg(stillNeeded(item, cart))}
-            </span>
-          </>
-        )}
+        detail={(item) => `${formatKg(item.quantity)}, still to load ${formatKg(stillNeeded(item, cart))}`}
       />
       <h3>2. Bags and vehicle</h3>
       {current ? (

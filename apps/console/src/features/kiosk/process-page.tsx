@@ -62,14 +62,7 @@ export default function ProcessPage() {
             setSheet(item);
             setBatch(undefined);
           }}
-          render={(item) => (
-            <>
-              <strong>{item.blendsheet_no}</strong>
-              <span>
-                {item.standard} · {item.batches}
-              </span>
-            </>
-          )}
+          detail={(item) => `${item.standard} · ${item.batches}`}
         />
       )}
       {sheet && !batch && (
