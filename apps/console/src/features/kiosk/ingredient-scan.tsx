@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { field, scanBag, useAllocateIngredient, type Batch } from '../../api/kiosk';
+import { formatKg } from '../../lib/format';
+import { operatorMessage, unknownCodeSentence, unusableBagSentence } from './operator-errors';
+import { OutcomePanel, speak, type Outcome } from './outcome';
+import { ScanInput, type Scanned } from './scan-input';
+
+interface Ingredient {
+  barcode: string;
+  name: string;
+  amount: string;
+}
+
+const INGREDIENT_TABLES = new Set(['tealine', 'blendbalance']);
+
+/**
+ * §6.3 step 3: each scanned tealine or blend-balance bag is checked (it exists, is ACCEPTED or
+ * IN_PROCESS, has tea left, is not already in this batch) and all that is left of it goes into
+ * the batch. Refusals are sentences, shown and spoken.
+ */
+export function IngredientScan({ batch }: { batch: Batch }) {
+  const allocate = useAllocateIngredient();
+  const [added, setAdded] = useState<Ingredient[]>([]);
+  const [outcome, setOutcome] = useState<Outcome>();
+
+  function refuse(sentence: string, code?: string) {
+    speak(sentence);
+    setOutcome({ ok: false, message: code ? { sentence, code } : { sentence } });
+  }
+
+  async function onScan(scanned: Scanned) {
+    if ('unknown' in scanned) return refuse(unknownCodeSentence(scanned.unknown));
+    const { table, barcode } = scanned;
+    if (!INGREDIENT_TABLES.has(table)) return refuse(`This is a ${table} bag. A blend takes tealine or blend balance bags.`);
+    try {
+      const bag = await scanBag(table, barcode);
+      const name = `bag ${field(bag, 'id')} of ${field(bag, 'item_code')}`;
+      if (added.some((ingredient) => ingredient.barcode === barcode))
+        return refuse(`The ${name} is already used in batch ${batch.item_code}.`);
+      const unusable = unusableBagSentence(bag.status);
+      if (unusable) return refuse(`The ${name}: ${unusable}`);
+      await allocate.mutateAsync({ table: table === 'tealine' ? 'tealine' : 'blendbalance', barcode, batch, amount: bag.remaining });
+      setAdded((list) => [...list, { barcode, name, amount: bag.remaining }]);
+      setOutcome({ ok: true, text: `Added the ${name} (${formatKg(bag.remaining)}) to batch ${batch.item_code}.` });
+    } catch (error) {
+      const message = operatorMessage(error);
+      refuse(message.sentence, message.code);
+    }
+  }
+
+  return (
+    <section aria-labelledby="ingredients-title">
+      <h3 id="ingredients-title">Ingredients</h3>
+      <ScanInput label="Scan an ingredient bag" onScan={(scanned) => void onScan(scanned)} />
+      <OutcomePanel outcome={outcome} />
+      {added.length > 0 && (
+        <ol aria-label="Ingredients in this batch">
+          {added.map((ingredient) => (
+            <li key={ingredient.barcode}>
+              {ingredient.name}: {formatKg(ingredient.amount)}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
