@@ -1,19 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
 import { screenshot } from './screenshots.js';
+import { filterTable, status } from './page-steps.js';
 import { planWorkbook } from './workbook.js';
 
 const ORDER = 'ORD-UI-7001';
-
-async function status(page: Page, text: string): Promise<void> {
-  await page.getByRole('status').filter({ hasText: text }).waitFor();
-}
-
-async function filterTable(page: Page, text: string): Promise<void> {
-  await page.getByRole('searchbox', { name: 'Filter' }).fill(text);
-}
 
 /**
  * The tea flow through the pages, each step by the group that does it: plan upload (a bad

@@ -1,16 +1,8 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
 import { seededFlow } from './mtp-seed.js';
+import { wedgeScan } from './page-steps.js';
 import { screenshot } from './screenshots.js';
-
-/** What a keyboard-wedge scanner does: types the label into the focused field and presses Enter. */
-async function scan(page: Page, text: string): Promise<void> {
-  const field = page.getByLabel('Scan a bag');
-  await field.focus();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 interface OrderRow {
   request_code: number;
@@ -39,14 +31,14 @@ export function gatepassCases(rig: () => ConsoleRig): void {
       await check.getByRole('button', { name: 'Accept and make gatepass' }).click();
       await check.getByText('Scan every bag first: 2 not checked yet.').waitFor();
 
-      await scan(page, 'blendsheet:00000000-0000-4000-8000-000000000000');
+      await wedgeScan(page, 'blendsheet:00000000-0000-4000-8000-000000000000');
       await expect.poll(() => check.getByRole('alert').textContent()).toContain("This bag is not on this vehicle's list");
-      await scan(page, flow.labels[0]!);
+      await wedgeScan(page, flow.labels[0]!);
       await check.getByText('1 of 2 bags checked.').waitFor();
-      await scan(page, flow.labels[0]!);
+      await wedgeScan(page, flow.labels[0]!);
       await expect.poll(() => check.getByRole('alert').textContent()).toContain('This bag was already checked');
       // A hand-typed bare code, in capitals, is the same bag.
-      await scan(page, flow.labels[1]!.split(':')[1]!.toUpperCase());
+      await wedgeScan(page, flow.labels[1]!.split(':')[1]!.toUpperCase());
       await check.getByText('2 of 2 bags checked.').waitFor();
       const bagRow = check.getByRole('row').filter({ hasText: flow.labels[1]! });
       expect(await bagRow.textContent()).toContain('Checked');

@@ -1,9 +1,10 @@
-import type { Page } from 'playwright-core';
 import { bagLabelZpl } from '@tributary/contracts/labels';
 import { expect, it } from 'vitest';
 import { planRow } from '../../../cli/src/commands/reconcile-mtp.support.js';
 import { apiAs, expectAccessible, openPage, pageAs } from './harness.js';
 import type { KioskRig } from './kiosk-rig.js';
+import { connectBridge, pressAcceptButton, printedJob } from './kiosk-steps.js';
+import { alert, status } from './page-steps.js';
 import { screenshot } from './screenshots.js';
 
 const LOT = 'T-KIOSK-01';
@@ -18,42 +19,6 @@ async function json<T = Json>(api: Api, method: string, path: string, body?: unk
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
-}
-
-/** Points the page at the rig's bridge through the page's own setting, and waits for every device. */
-async function connectBridge(page: Page, url: string): Promise<void> {
-  const strip = page.getByRole('region', { name: 'Devices' });
-  await page.getByText('Bridge address', { exact: true }).first().click();
-  await page.getByLabel('Bridge address').fill(url);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  for (const text of [
-    'Device bridge: connected',
-    'Scale: connected',
-    'Scanner: connected',
-    'Button box: connected',
-    'Label printer: connected',
-  ])
-    await strip.getByText(text).waitFor();
-}
-
-async function status(page: Page, text: string | RegExp): Promise<string> {
-  const found = page.getByRole('status').filter({ hasText: text });
-  await found.waitFor();
-  return (await found.textContent()) ?? '';
-}
-
-async function alert(page: Page, text: string | RegExp): Promise<void> {
-  await page.getByRole('alert').filter({ hasText: text }).waitFor();
-}
-
-/** The bytes the printer line got since `from`, once a whole ZPL job has arrived. */
-async function printedJob(rig: KioskRig, from: number): Promise<string> {
-  const bytes = await rig.peers.printer.until((all) => all.subarray(from).toString('utf8').includes('^XZ'), 'a label on the printer line');
-  return bytes.subarray(from).toString('utf8');
-}
-
-async function pressAcceptButton(rig: KioskRig): Promise<void> {
-  for (let i = 0; i < 5; i++) await rig.peers.button.send('ADD_BAG\r\n');
 }
 
 /**

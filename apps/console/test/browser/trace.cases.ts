@@ -1,17 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
 import { acceptedFlow } from './mtp-seed.js';
+import { trace, traceSide } from './page-steps.js';
 import { screenshot } from './screenshots.js';
-
-async function trace(page: Page, code: string): Promise<void> {
-  await page.getByLabel('Barcode or lot code').fill(code);
-  await page.keyboard.press('Enter');
-  await page.getByText(`Traced ${code}:`).waitFor();
-}
-
-const side = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 
 export function traceCases(rig: () => ConsoleRig): void {
   it('traces a lot up to its garden and down to vehicles, and downloads its recall report', async () => {
@@ -20,12 +12,12 @@ export function traceCases(rig: () => ConsoleRig): void {
     try {
       await openPage(page, 'Traceability');
       await trace(page, flow.lot);
-      const found = await side(page, 'Found').textContent();
+      const found = await traceSide(page, 'Found').textContent();
       expect(found).toContain(`tealine lot ${flow.lot}`);
       expect(found).toContain('Garden: Kenilworth');
-      const up = (await side(page, 'Where it came from').textContent()) ?? '';
+      const up = (await traceSide(page, 'Where it came from').textContent()) ?? '';
       for (const origin of ['garden Kenilworth', 'broker Asia Siyaka', 'invoice INV-UI-0601']) expect(up).toContain(origin);
-      const down = (await side(page, 'Where it went').textContent()) ?? '';
+      const down = (await traceSide(page, 'Where it went').textContent()) ?? '';
       expect(down).toContain(`vehicle ${flow.vehicle}`);
       for (const code of flow.requests) expect(down).toContain(`shipment ${code}/1`);
       expect(down).toContain('Received at Grandpass');
@@ -45,8 +37,8 @@ export function traceCases(rig: () => ConsoleRig): void {
 
       // A scanned output bag: its lot is up the chain; choosing the vehicle traces from there.
       await trace(page, flow.labels[1]!);
-      expect(await side(page, 'Where it came from').textContent()).toContain(`tealine lot ${flow.lot}`);
-      await side(page, 'Where it went')
+      expect(await traceSide(page, 'Where it came from').textContent()).toContain(`tealine lot ${flow.lot}`);
+      await traceSide(page, 'Where it went')
         .getByRole('button', { name: `vehicle ${flow.vehicle}` })
         .click();
       await page.getByText(`Traced vehicle:${flow.vehicle}:`).waitFor();

@@ -1,0 +1,39 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { navTitles } from './harness.js';
+
+/**
+ * The pages each group is offered, from the reference roles table, written out here rather
+ * than read from the console's own table so the two are checked against each other.
+ */
+export const PAGES_OF: Record<string, string[]> = {
+  'MASTER-ADMIN': ['Traceability', 'Users'],
+  'GRANDPASS-ADMIN': ['Production plans', 'Traceability', 'Users'],
+  'SEEDUWA-ADMIN': ['Shipments', 'Parcels', 'Traceability', 'Users'],
+  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Traceability'],
+  'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests', 'Traceability'],
+  'SEEDUWA-OFFICER': ['Shipments', 'Trader queue', 'Parcels', 'Traceability', 'Accept bags', 'Process', 'Dispatch'],
+  'GRANDPASS-GATEPASS': ['Shipments', 'Gatepass'],
+  'GRANDPASS-DEV-MACHINE': ['Production schedules', 'Parcels'],
+  'TRADER-OFFICER': ['Trader queue'],
+  'TRADER-SUPERVISOR': ['Trader queue'],
+  administrator: [
+    'Shipments',
+    'Order requests',
+    'Production plans',
+    'Production schedules',
+    'Trader queue',
+    'Gatepass',
+    'Parcels',
+    'Traceability',
+    'Users',
+    'Accept bags',
+    'Process',
+    'Dispatch',
+  ],
+};
+
+/** The navigation offers the group its pages and no others. */
+export async function expectOnlyPages(page: Page, group: string): Promise<void> {
+  expect(await navTitles(page), `pages offered to ${group}`).toEqual(PAGES_OF[group]);
+}
