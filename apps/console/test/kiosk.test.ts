@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { kioskCases } from './browser/kiosk.cases.js';
 import { startKioskRig, type KioskRig } from './browser/kiosk-rig.js';
+import { teaFlowCases } from './browser/tea-flow.cases.js';
 
 // Its own rig: the bridge's port must be known before the gateway starts (its CSP names it).
 let rig: KioskRig | undefined;
@@ -18,4 +19,6 @@ describe('kiosk pages with a real device bridge on serial lines', () => {
   });
 
   describe('accept, process, dispatch', () => kioskCases(current));
+  // In this rig rather than a third platform start: the flow needs the bridge, and CI time matters.
+  describe('the whole tea flow, every group, page by page', () => teaFlowCases(current));
 });
