@@ -13,8 +13,8 @@ const TEA_GROSS = ['51.00', '50.90', '51.10'];
 const OUTPUT_GROSS = ['45.50', '40.50'];
 
 /**
- * The lot and the blend sheet are registered by API: the console has no page for creating them
- * (Seeduwa's purchase records and blend sheets come from elsewhere), so this is the one seeding.
+ * The lot and the blend sheet are registered by API, as mtp-seed does: the console has no page
+ * for creating them, so this is the flow's one step not done through a page.
  */
 export async function seedLotAndSheet(rig: KioskRig): Promise<{ created_ts: number }> {
   const lot = await read<{ created_ts: number }>(await apiAs(rig, 'seeduwa-officer'), 'POST', '/app/admin/tealine', {
