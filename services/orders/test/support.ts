@@ -1,9 +1,10 @@
-import { silentLogger, ManualClock } from '@tributary/platform/core';
+import { ManualClock } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { readOutbox, type OutboxEvent } from '@tributary/platform/outbox';
 import type { ServiceContext } from '@tributary/platform/service';
 import {
+  testServiceContext,
   signedInject,
   testCredentials,
   testKeyring,
@@ -62,17 +63,7 @@ export async function startOrders(
 ): Promise<OrdersHarness> {
   const handle = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 8, 0, 0));
-  const context: ServiceContext = {
-    name: 'orders',
-    database: handle.database,
-    logger: silentLogger(),
-    clock,
-    keyring,
-    credentials: testCredentials('orders', keyring),
-    scope: TEST_SCOPE,
-    peers,
-    env,
-  };
+  const context: ServiceContext = testServiceContext('orders', handle.database, { clock, keyring, env, peers });
   await migrateToLatest(handle.database, service.migrations);
   const app = (await service.buildApp(context)) as HttpApp;
   await app.ready();

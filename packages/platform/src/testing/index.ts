@@ -4,3 +4,4 @@ export { ManualClock } from '../core/clock.js';
 export * from './tls.js';
 export * from './ports.js';
 export * from './openapi.js';
+export * from './context.js';
