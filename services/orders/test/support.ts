@@ -13,6 +13,7 @@ import {
   type TestDatabaseTarget,
 } from '@tributary/platform/testing';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
+import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { service } from '../src/service.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -117,6 +118,17 @@ export async function lastSequence(harness: OrdersHarness): Promise<string> {
     if (page.events.length === 0) return cursor;
     cursor = page.next;
   }
+}
+
+/** The harness's app listening on a free port, and a client signing as `principal` against it (over real HTTP). */
+export async function listeningClient(harness: OrdersHarness, principal: string): Promise<ServiceClient> {
+  const url = await harness.app.listen({ host: '127.0.0.1', port: 0 });
+  return createServiceClient({
+    name: 'orders',
+    baseUrl: url,
+    credentials: testCredentials(principal, harness.context.keyring),
+    scope: TEST_SCOPE,
+  });
 }
 
 export const PLAN_ROW = (overrides: Record<string, unknown> = {}) => ({
