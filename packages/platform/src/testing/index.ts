@@ -3,3 +3,5 @@ export * from './signed.js';
 export { ManualClock } from '../core/clock.js';
 export * from './tls.js';
 export * from './ports.js';
+export * from './openapi.js';
+export * from './context.js';
