@@ -4,8 +4,8 @@ import { formatKg } from '../../lib/format';
 import { Field } from '../../ui/field';
 import { cartGrams, inCart, shipmentKeyOf, takeFromBag, type Cart, type CartBag } from './dispatch-cart';
 import { grams, isKg, kgOf } from './grams';
-import { operatorMessage, sentenceFor, unknownCodeSentence, unusableBagSentence } from './operator-errors';
-import { OutcomePanel, speak, type Outcome } from './outcome';
+import { sentenceFor, unknownCodeSentence, unusableBagSentence } from './operator-errors';
+import { OutcomePanel, useOutcome } from './outcome';
 import { ScanInput, type Scanned } from './scan-input';
 
 const SHIPPABLE = new Set<string>(['tealine', 'blendsheet', 'flavorsheet'] satisfies ShippableTable[]);
@@ -29,15 +29,10 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
   const bags = cart[key] ?? [];
   const [shipNow, setShipNow] = useState(() => kgOf(grams(shipment.quantity) - cartGrams(cart, key)));
   const [vehicle, setVehicle] = useState('');
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { outcome, succeed, refuse, fail } = useOutcome();
   // One key per cart content: a retry of the same cart is the same dispatch, a changed cart a new one.
   const [dispatchKey, setDispatchKey] = useState(() => crypto.randomUUID());
   const total = cartGrams(cart, key);
-
-  function refuse(sentence: string, code?: string) {
-    speak(sentence);
-    setOutcome({ ok: false, message: code ? { sentence, code } : { sentence } });
-  }
 
   function change(next: CartBag[]) {
     setDispatchKey(crypto.randomUUID());
@@ -61,10 +56,9 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
       if (needed <= 0n) return refuse('The cart already holds what this shipment needs. Dispatch it.');
       const amount = takeFromBag(bag.remaining, needed);
       change([...bags, { table_name: table as ShippableTable, barcode, name, amount }]);
-      setOutcome({ ok: true, text: `Added the ${name}: ${formatKg(amount)}.` });
+      succeed(`Added the ${name}: ${formatKg(amount)}.`);
     } catch (error) {
-      const message = operatorMessage(error);
-      refuse(message.sentence, message.code);
+      fail(error);
     }
   }
 
@@ -91,10 +85,7 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
             `Shipment ${key} dispatched on ${result.shipment_vehicle}: ${bags.length} bags, ${formatKg(result.quantity)}.${rest}`,
           );
         },
-        onError: (error) => {
-          const message = operatorMessage(error);
-          refuse(message.sentence, message.code);
-        },
+        onError: fail,
       },
     );
   }

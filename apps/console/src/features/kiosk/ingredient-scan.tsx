@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { field, scanBag, useAllocateIngredient, type Batch } from '../../api/kiosk';
 import { formatKg } from '../../lib/format';
-import { operatorMessage, unknownCodeSentence, unusableBagSentence } from './operator-errors';
-import { OutcomePanel, speak, type Outcome } from './outcome';
+import { unknownCodeSentence, unusableBagSentence } from './operator-errors';
+import { OutcomePanel, useOutcome } from './outcome';
 import { ScanInput, type Scanned } from './scan-input';
 
 interface Ingredient {
@@ -21,12 +21,7 @@ const INGREDIENT_TABLES = new Set(['tealine', 'blendbalance']);
 export function IngredientScan({ batch }: { batch: Batch }) {
   const allocate = useAllocateIngredient();
   const [added, setAdded] = useState<Ingredient[]>([]);
-  const [outcome, setOutcome] = useState<Outcome>();
-
-  function refuse(sentence: string, code?: string) {
-    speak(sentence);
-    setOutcome({ ok: false, message: code ? { sentence, code } : { sentence } });
-  }
+  const { outcome, succeed, refuse, fail } = useOutcome();
 
   async function onScan(scanned: Scanned) {
     if ('unknown' in scanned) return refuse(unknownCodeSentence(scanned.unknown));
@@ -41,10 +36,9 @@ export function IngredientScan({ batch }: { batch: Batch }) {
       if (unusable) return refuse(`The ${name}: ${unusable}`);
       await allocate.mutateAsync({ table: table === 'tealine' ? 'tealine' : 'blendbalance', barcode, batch, amount: bag.remaining });
       setAdded((list) => [...list, { barcode, name, amount: bag.remaining }]);
-      setOutcome({ ok: true, text: `Added the ${name} (${formatKg(bag.remaining)}) to batch ${batch.item_code}.` });
+      succeed(`Added the ${name} (${formatKg(bag.remaining)}) to batch ${batch.item_code}.`);
     } catch (error) {
-      const message = operatorMessage(error);
-      refuse(message.sentence, message.code);
+      fail(error);
     }
   }
 
