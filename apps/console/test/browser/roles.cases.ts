@@ -12,12 +12,12 @@ const EXPECTED: Record<string, string[]> = {
   'SEEDUWA-ADMIN': ['Shipments', 'Users'],
   'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules'],
   'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests'],
-  'SEEDUWA-OFFICER': ['Shipments'],
+  'SEEDUWA-OFFICER': ['Shipments', 'Accept bags', 'Process', 'Dispatch'],
   'GRANDPASS-GATEPASS': ['Shipments'],
   'GRANDPASS-DEV-MACHINE': ['Production schedules'],
   'TRADER-OFFICER': [],
   'TRADER-SUPERVISOR': [],
-  administrator: ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Users'],
+  administrator: ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Users', 'Accept bags', 'Process', 'Dispatch'],
 };
 
 export function roleCases(rig: () => ConsoleRig): void {
