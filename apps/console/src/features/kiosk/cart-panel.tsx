@@ -5,8 +5,9 @@ import { Field } from '../../ui/field';
 import { cartGrams, inCart, shipmentKeyOf, takeFromBag, type Cart, type CartBag } from './dispatch-cart';
 import { grams, isKg, kgOf } from './grams';
 import { sentenceFor, unknownCodeSentence, unusableBagSentence } from './operator-errors';
-import { OutcomePanel, useOutcome } from './outcome';
-import { ScanInput, type Scanned } from './scan-input';
+import { useOutcome } from './outcome';
+import type { Scanned } from './scan-input';
+import { ScanStation } from './scan-station';
 
 const SHIPPABLE = new Set<string>(['tealine', 'blendsheet', 'flavorsheet'] satisfies ShippableTable[]);
 
@@ -102,20 +103,14 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
       <Field label="Ship now (kg)" hint="What to load now; the cart takes no more than this.">
         <input inputMode="decimal" value={shipNow} onChange={(event) => setShipNow(event.target.value)} autoComplete="off" />
       </Field>
-      <ScanInput label="Scan a bag for this shipment" onScan={(scanned) => void onScan(scanned)} />
-      <OutcomePanel outcome={outcome} />
-      {bags.length > 0 && (
-        <ol aria-label="Bags in the cart">
-          {bags.map((bag) => (
-            <li key={bag.barcode}>
-              {bag.name}: {formatKg(bag.amount)}{' '}
-              <button type="button" className="secondary" onClick={() => change(bags.filter((other) => other !== bag))}>
-                Remove {bag.name}
-              </button>
-            </li>
-          ))}
-        </ol>
-      )}
+      <ScanStation
+        scanLabel="Scan a bag for this shipment"
+        listLabel="Bags in the cart"
+        onScan={onScan}
+        outcome={outcome}
+        bags={bags}
+        onRemove={(bag) => change(bags.filter((other) => other.barcode !== bag.barcode))}
+      />
       {short && (
         <p className="muted">
           The cart is short of the shipment: dispatching sends {formatKg(kgOf(total))} and the rest,{' '}

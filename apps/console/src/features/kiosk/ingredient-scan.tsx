@@ -2,14 +2,9 @@ import { useState } from 'react';
 import { field, scanBag, useAllocateIngredient, type Batch } from '../../api/kiosk';
 import { formatKg } from '../../lib/format';
 import { unknownCodeSentence, unusableBagSentence } from './operator-errors';
-import { OutcomePanel, useOutcome } from './outcome';
-import { ScanInput, type Scanned } from './scan-input';
-
-interface Ingredient {
-  barcode: string;
-  name: string;
-  amount: string;
-}
+import { useOutcome } from './outcome';
+import type { Scanned } from './scan-input';
+import { ScanStation, type ListedBag } from './scan-station';
 
 const INGREDIENT_TABLES = new Set(['tealine', 'blendbalance']);
 
@@ -20,7 +15,7 @@ const INGREDIENT_TABLES = new Set(['tealine', 'blendbalance']);
  */
 export function IngredientScan({ batch }: { batch: Batch }) {
   const allocate = useAllocateIngredient();
-  const [added, setAdded] = useState<Ingredient[]>([]);
+  const [added, setAdded] = useState<ListedBag[]>([]);
   const { outcome, succeed, refuse, fail } = useOutcome();
 
   async function onScan(scanned: Scanned) {
@@ -45,17 +40,13 @@ export function IngredientScan({ batch }: { batch: Batch }) {
   return (
     <section aria-labelledby="ingredients-title">
       <h3 id="ingredients-title">Ingredients</h3>
-      <ScanInput label="Scan an ingredient bag" onScan={(scanned) => void onScan(scanned)} />
-      <OutcomePanel outcome={outcome} />
-      {added.length > 0 && (
-        <ol aria-label="Ingredients in this batch">
-          {added.map((ingredient) => (
-            <li key={ingredient.barcode}>
-              {ingredient.name}: {formatKg(ingredient.amount)}
-            </li>
-          ))}
-        </ol>
-      )}
+      <ScanStation
+        scanLabel="Scan an ingredient bag"
+        listLabel="Ingredients in this batch"
+        onScan={onScan}
+        outcome={outcome}
+        bags={added}
+      />
     </section>
   );
 }
