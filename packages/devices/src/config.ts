@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
 import { ConfigError, loadConfig } from '@tributary/platform/core';
+import { DEFAULT_DEVICES_PORT } from './messages.js';
 import { DEFAULT_CAPACITY_KG } from './protocol/scale.js';
 import { DEFAULT_BAUD_RATE } from './transports/serial-line.js';
 import { parseTcpTarget } from './transports/tcp-printer.js';
 
 /** The console served by the gateway on this kiosk (DEFAULT_PORTS.gateway). */
 export const DEFAULT_ALLOWED_ORIGINS = 'http://127.0.0.1:8080,http://localhost:8080';
-export const DEFAULT_DEVICES_PORT = 4100;
+export { DEFAULT_DEVICES_PORT };
 
 const optionalPort = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 

@@ -7,6 +7,11 @@ import { LABEL_TABLES } from '@tributary/contracts/labels';
  * any command that does not match BridgeCommand, and changes nothing when it does.
  */
 
+/** Where the kiosk page connects: `ws://127.0.0.1:4100/devices/ws` unless configured otherwise. */
+export const BRIDGE_WS_PATH = '/devices/ws';
+export const DEFAULT_DEVICES_PORT = 4100;
+export const DEFAULT_BRIDGE_URL = `ws://127.0.0.1:${DEFAULT_DEVICES_PORT}${BRIDGE_WS_PATH}`;
+
 export const DEVICE_NAMES = ['scale', 'scanner', 'button', 'printer'] as const;
 export type DeviceName = (typeof DEVICE_NAMES)[number];
 

@@ -31,6 +31,9 @@ export const PAGES: readonly Page[] = [
   { path: 'parcels', title: 'Parcels', needs: 'parcels.view', component: lazy(() => import('../features/parcels/parcels-page')) },
   { path: 'trace', title: 'Traceability', needs: 'trace.view', component: lazy(() => import('../features/trace/trace-page')) },
   { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
+  { path: 'kiosk/accept', title: 'Accept bags', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/accept-page')) },
+  { path: 'kiosk/process', title: 'Process', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/process-page')) },
+  { path: 'kiosk/dispatch', title: 'Dispatch', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/dispatch-page')) },
 ];
 
 export function pagesFor(role: string | undefined): Page[] {

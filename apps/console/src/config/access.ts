@@ -43,6 +43,8 @@ export const ACTIONS = {
   'parcels.record': ['GRANDPASS-DEV-MACHINE'],
   // Mirrors the gateway's rule for /app/trace/*: admins, officers and supervisors of both sites.
   'trace.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'],
+  // The Device-Panel's work (accept, process, dispatch) runs under the floor officer's /app/* rights.
+  'kiosk.use': ['SEEDUWA-OFFICER'],
 } as const satisfies Record<string, readonly Group[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -20,11 +20,12 @@ export interface ConsoleRig {
 
 /**
  * Every service as `tributary up` runs them (in-memory PGlite, demo users seeded), the gateway
- * serving the freshly built console, and one headless Chromium on a fresh profile.
+ * serving the freshly built console, and one headless Chromium on a fresh profile. `env` adds
+ * settings for every service (the kiosk suite names its device bridge).
  */
-export async function startRig(): Promise<ConsoleRig> {
+export async function startRig(env: Record<string, string> = {}): Promise<ConsoleRig> {
   const dir = await ensureConsoleBuilt();
-  const platform = await startPlatform({ CONSOLE_DIR: dir });
+  const platform = await startPlatform({ ...env, CONSOLE_DIR: dir });
   try {
     const browser = await launchChromium();
     return {

@@ -12,7 +12,7 @@ const EXPECTED: Record<string, string[]> = {
   'SEEDUWA-ADMIN': ['Shipments', 'Parcels', 'Traceability', 'Users'],
   'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Traceability'],
   'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests', 'Traceability'],
-  'SEEDUWA-OFFICER': ['Shipments', 'Trader queue', 'Parcels', 'Traceability'],
+  'SEEDUWA-OFFICER': ['Shipments', 'Trader queue', 'Parcels', 'Traceability', 'Accept bags', 'Process', 'Dispatch'],
   'GRANDPASS-GATEPASS': ['Shipments', 'Gatepass'],
   'GRANDPASS-DEV-MACHINE': ['Production schedules', 'Parcels'],
   'TRADER-OFFICER': ['Trader queue'],
@@ -27,6 +27,9 @@ const EXPECTED: Record<string, string[]> = {
     'Parcels',
     'Traceability',
     'Users',
+    'Accept bags',
+    'Process',
+    'Dispatch',
   ],
 };
 

@@ -6,11 +6,11 @@ import { createHttpApp, drainHttpApp, startHttpServer, type HttpApp } from '@tri
 import { WebSocket, WebSocketServer } from 'ws';
 import { parseCommand, renderLabel } from '../commands.js';
 import type { DevicesConfig } from '../config.js';
-import { DevicesEvent, type BridgeCommand, type BridgeEvent } from '../messages.js';
+import { BRIDGE_WS_PATH, DevicesEvent, type BridgeCommand, type BridgeEvent } from '../messages.js';
 import { DeviceAbsentError, openDeviceHub, type DeviceHub } from './hub.js';
 
-/** Where the kiosk page connects. */
-export const BRIDGE_WS_PATH = '/devices/ws';
+// The path is part of the page's contract, so it lives with the messages.
+export { BRIDGE_WS_PATH };
 /** The largest command: a ZPL job of 64 KiB in its JSON envelope. */
 const MAX_FRAME_BYTES = 128 * 1024;
 

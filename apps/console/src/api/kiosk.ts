@@ -1,0 +1,191 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { paths } from './gen/tributary.gen';
+import { api } from '../lib/api';
+import { unwrap } from '../lib/api-error';
+
+/**
+ * The processing calls of the kiosk pages (Accept, Process, Dispatch). Several list endpoints
+ * are documented as open objects, so their rows are read here, field by field, into the few
+ * shapes the pages use; nothing past this file sees an unchecked row.
+ */
+export type BagTable = paths['/app/scan']['get']['parameters']['query']['table_name'];
+export type ShippableTable =
+  paths['/app/shipment/dispatch']['post']['requestBody']['content']['application/json']['bags'][number]['table_name'];
+export type ScannedBag = paths['/app/scan']['get']['responses'][200]['content']['application/json'];
+export type DispatchResult = paths['/app/shipment/dispatch']['post']['responses'][200]['content']['application/json'];
+type Row = Record<string, unknown>;
+
+/** A row's field as text ('' when missing): ids and bigint times travel as numbers or strings. */
+export function field(row: Row, key: string): string {
+  const value = row[key];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+const rows = (data: Row[] | Row): Row[] => (Array.isArray(data) ? data : [data]);
+
+export interface Lot {
+  table: 'tealine' | 'herbline';
+  item_code: string;
+  created_ts: string;
+  /** The lot's own label fields: garden and broker (tealine), item name (herbline). */
+  garden: string;
+  broker: string;
+  item_name: string;
+  /** "3 of 10 bags" for tealine; herbline lots have no bag count. */
+  progress: string;
+}
+
+export const kioskKeys = {
+  all: ['processing'] as const,
+  lots: () => [...kioskKeys.all, 'lots', 'incomplete'] as const,
+  locations: (herbline: boolean) => [...kioskKeys.all, 'locations', { herbline }] as const,
+  blendsheets: () => [...kioskKeys.all, 'blendsheets', 'incomplete'] as const,
+  shipments: () => [...kioskKeys.all, 'shipments', 'ready'] as const,
+};
+
+/** Lots still receiving bags (§4.5): tealine below its bag count, and every herbline lot. */
+export const lotsQuery = () =>
+  queryOptions({
+    queryKey: kioskKeys.lots(),
+    queryFn: async ({ signal }): Promise<Lot[]> => {
+      const [tealine, herbline] = await Promise.all([
+        api.GET('/app/tealine', { signal }).then(unwrap),
+        api.GET('/app/herbline', { signal }).then(unwrap),
+      ]);
+      const lot = (table: Lot['table'], row: Row): Lot => ({
+        table,
+        item_code: field(row, 'item_code'),
+        created_ts: field(row, 'created_ts'),
+        garden: field(row, 'garden'),
+        broker: field(row, 'broker'),
+        item_name: field(row, 'item_name'),
+        progress: table === 'tealine' ? `${field(row, 'received_bags') || '0'} of ${field(row, 'no_of_bags')} bags` : '',
+      });
+      return [...rows(tealine).map((row) => lot('tealine', row)), ...rows(herbline).map((row) => lot('herbline', row))];
+    },
+  });
+
+export const locationsQuery = (herbline: boolean) =>
+  queryOptions({
+    queryKey: kioskKeys.locations(herbline),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/app/location', { params: { query: { herbline_section: herbline } }, signal })).map(
+        (location) => location.store_location,
+      ),
+  });
+
+export interface Blendsheet {
+  blendsheet_no: string;
+  standard: string;
+  batches: string;
+}
+
+/** Blendsheets with batches still to make (§4.5). */
+export const blendsheetsQuery = () =>
+  queryOptions({
+    queryKey: kioskKeys.blendsheets(),
+    queryFn: async ({ signal }): Promise<Blendsheet[]> =>
+      rows(unwrap(await api.GET('/app/blendsheet', { signal }))).map((row) => ({
+        blendsheet_no: field(row, 'blendsheet_no'),
+        standard: field(row, 'standard'),
+        batches: `${field(row, 'created_batches') || '0'} of ${field(row, 'no_of_batches')} batches made`,
+      })),
+  });
+
+export interface ReadyShipment {
+  request_code: number;
+  shipment_code: number;
+  order_code: string;
+  product_name: string;
+  /** kg, a decimal string. */
+  quantity: string;
+}
+
+/** Shipments marked ready, not yet dispatched and not trader-blocked (§6.5 step 1). */
+export const readyShipmentsQuery = () =>
+  queryOptions({
+    queryKey: kioskKeys.shipments(),
+    queryFn: async ({ signal }): Promise<ReadyShipment[]> =>
+      unwrap(await api.GET('/app/shipment', { signal })).map((row) => ({
+        request_code: Number(field(row, 'request_code')),
+        shipment_code: Number(field(row, 'shipment_code')),
+        order_code: field(row, 'order_code'),
+        product_name: field(row, 'product_name'),
+        quantity: field(row, 'quantity'),
+      })),
+  });
+
+/** One bag as the scanner found it: its record, lot or batch columns, and what is left of it. */
+export async function scanBag(table: BagTable, barcode: string): Promise<ScannedBag> {
+  return unwrap(await api.GET('/app/scan', { params: { query: { table_name: table, barcode } } }));
+}
+
+export interface NewBag {
+  table: 'tealine' | 'herbline' | 'blendsheet';
+  item_code: string;
+  created_ts: string;
+  store_location: string;
+  gross_weight: string;
+  bag_weight: string;
+  /** Herbline only (the supplier's reference). */
+  reference?: string;
+}
+
+async function recordBag(bag: NewBag) {
+  const { table, reference, ...body } = bag;
+  if (table === 'herbline') return unwrap(await api.POST('/app/herbline/record', { body: { ...body, reference: reference ?? '' } }));
+  if (table === 'blendsheet') return unwrap(await api.POST('/app/blendsheet/record', { body }));
+  return unwrap(await api.POST('/app/tealine/record', { body }));
+}
+
+/** Every kiosk change refreshes what the kiosk lists (lots fill up, batches and shipments move on). */
+function useKioskMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: kioskKeys.all }) });
+}
+
+export const useRecordBag = () => useKioskMutation(recordBag);
+
+export const useCreateBatch = () =>
+  useKioskMutation(async (blendsheetNo: string) =>
+    unwrap(await api.POST('/app/blendsheet/batch', { body: { blendsheet_no: blendsheetNo } })),
+  );
+
+export interface Batch {
+  blendsheet_no: string;
+  item_code: string;
+  created_ts: number;
+}
+
+/** An ingredient bag into a blend batch (§6.3 step 3); tealine and blend balance feed blends. */
+export const useAllocateIngredient = () =>
+  useKioskMutation(async (input: { table: 'tealine' | 'blendbalance'; barcode: string; batch: Batch; amount: string }) => {
+    const body = { barcode: input.barcode, item_code: input.batch.item_code, created_ts: input.batch.created_ts, amount: input.amount };
+    return input.table === 'tealine'
+      ? unwrap(await api.POST('/app/tealine/record/blendsheet', { body }))
+      : unwrap(await api.POST('/app/blendbalance/record/blendsheet', { body }));
+  });
+
+export const useSaveQc = () =>
+  useKioskMutation(async (input: { batch: Batch; humidity: number; density: number }) =>
+    unwrap(
+      await api.PUT('/app/blendsheet/batch', {
+        body: { item_code: input.batch.item_code, created_ts: input.batch.created_ts, humidity: input.humidity, density: input.density },
+      }),
+    ),
+  );
+
+export interface DispatchInput {
+  /** One key per cart: a retry after a lost answer is the same dispatch, never a second one. */
+  key: string;
+  request_code: number;
+  shipment_code: number;
+  shipment_vehicle: string;
+  bags: Array<{ table_name: ShippableTable; barcode: string; amount: string }>;
+}
+
+/** The cart onto its shipment as one saga: split when short, allocate, dispatched in orders (§6.5). */
+export const useDispatch = () =>
+  useKioskMutation(async ({ key, ...body }: DispatchInput) =>
+    unwrap(await api.POST('/app/shipment/dispatch', { body, headers: { 'idempotency-key': key } })),
+  );
