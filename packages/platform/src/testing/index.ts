@@ -1,4 +1,5 @@
 export * from './databases.js';
+export * from './bed.js';
 export * from './signed.js';
 export { ManualClock } from '../core/clock.js';
 export * from './tls.js';
