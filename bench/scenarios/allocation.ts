@@ -5,7 +5,7 @@ import { systemCommandContext } from '@tributary/platform/command';
 import { silentLogger, systemClock } from '@tributary/platform/core';
 import { asSchema, asTables, createDatabase, sql, type Database } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { testDatabases, testKeyring, testCredentials, TEST_SCOPE } from '@tributary/platform/testing';
+import { testDatabases, testKeyring, testCredentials, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
 import { buildApp } from '../../services/processing/src/app.js';
 import { migrations } from '../../services/processing/src/db/migrations/index.js';
 import { allocateToShipment } from '../../services/processing/src/features/allocations/allocations.service.js';
@@ -101,17 +101,7 @@ const scenario: Scenario = {
     // One pooled connection per client, as pgbench gives each client its own connection.
     const database = await createDatabase(handle.url, { poolSize: ctx.connections });
     const keyring = testKeyring();
-    const app = await buildApp({
-      name: 'processing',
-      database: asSchema<ProcessingDb>(database),
-      logger: silentLogger(),
-      clock: systemClock,
-      keyring,
-      credentials: testCredentials('processing', keyring),
-      scope: TEST_SCOPE,
-      peers: {},
-      env: {},
-    });
+    const app = await buildApp(testServiceContext('processing', asSchema<ProcessingDb>(database), { keyring }));
     try {
       ctx.log('preparing 100 hot bags');
       const bags = await prepare(database);

@@ -1,11 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient } from '@tributary/platform/resilience';
-import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, type TestDatabase } from '@tributary/platform/testing';
+import type { ServiceDefinition } from '@tributary/platform/service';
+import {
+  testCredentials,
+  testDatabases,
+  testKeyring,
+  TEST_SCOPE,
+  type TestDatabase,
+  testServiceContext,
+} from '@tributary/platform/testing';
 import { service as ordersService } from '../../services/orders/src/service.js';
 import { service as processingService } from '../../services/processing/src/service.js';
 import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
@@ -117,17 +123,7 @@ const scenario: Scenario = {
       const peers: Record<string, string> = {};
       const start = async (definition: ServiceDefinition, handle: TestDatabase) => {
         const database = handle.database;
-        const context: ServiceContext = {
-          name: definition.name,
-          database,
-          logger: silentLogger(),
-          clock: systemClock,
-          keyring,
-          credentials: testCredentials(definition.name, keyring),
-          scope: TEST_SCOPE,
-          peers,
-          env: { ORDERS_TIMEOUT_MS: '60000' },
-        };
+        const context = testServiceContext(definition.name, database, { peers, env: { ORDERS_TIMEOUT_MS: '60000' }, keyring });
         const app = (await definition.buildApp(context)) as HttpApp;
         apps.push(app);
         return app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,11 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient } from '@tributary/platform/resilience';
-import type { ServiceContext } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE } from '@tributary/platform/testing';
+import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
 import { service as processingService } from '../../services/processing/src/service.js';
 import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
 
@@ -85,17 +83,7 @@ const scenario: Scenario = {
       await migrateToLatest(handle.database, processingService.migrations);
       ctx.log(`loading ${BAGS} bags, ${OUTPUTS} output bags and their allocations (generate_series)`);
       await load(handle.url);
-      const context: ServiceContext = {
-        name: 'processing',
-        database: handle.database,
-        logger: silentLogger(),
-        clock: systemClock,
-        keyring,
-        credentials: testCredentials('processing', keyring),
-        scope: TEST_SCOPE,
-        peers: {},
-        env: {},
-      };
+      const context = testServiceContext('processing', handle.database, { keyring });
       app = (await processingService.buildApp(context)) as HttpApp;
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       const client = createServiceClient({

@@ -6,14 +6,12 @@ import { migrateToLatest } from '@tributary/platform/migrate';
 import type { ServiceContext } from '@tributary/platform/service';
 import { afterAll, beforeAll } from 'vitest';
 import {
-  TEST_SCOPE,
   testAuth,
-  testCredentials,
-  testKeyring,
   useTestBed,
   type TestBed,
   type TestDatabase,
   type TestDatabaseTarget,
+  testServiceContext,
 } from '@tributary/platform/testing';
 import { buildGateway, type Gateway } from '../src/app.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -97,17 +95,7 @@ export interface StartGatewayOptions {
 
 export async function startGateway(handle: TestDatabase, options: StartGatewayOptions = {}): Promise<TestGateway> {
   const clock = options.clock ?? new ManualClock(Date.now());
-  const context: ServiceContext = {
-    name: 'gateway',
-    database: handle.database,
-    logger: silentLogger(),
-    clock,
-    keyring: testKeyring(),
-    credentials: testCredentials('gateway'),
-    scope: TEST_SCOPE,
-    peers: options.peers ?? {},
-    env: { ...TEST_ENV, ...options.env },
-  };
+  const context = testServiceContext('gateway', handle.database, { peers: options.peers, env: { ...TEST_ENV, ...options.env }, clock });
   const gateway = await buildGateway(context, { manualBackground: true, ...options.gateway });
   await gateway.app.ready();
   return { ...gateway, clock, context };
