@@ -4,14 +4,8 @@ import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient } from '@tributary/platform/resilience';
 import type { ServiceDefinition } from '@tributary/platform/service';
-import {
-  testCredentials,
-  testDatabases,
-  testKeyring,
-  TEST_SCOPE,
-  type TestDatabase,
-  testServiceContext,
-} from '@tributary/platform/testing';
+import { testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, testServiceContext } from '@tributary/platform/testing';
+import { benchTestDatabases } from '../src/postgres.js';
 import { service as ordersService } from '../../services/orders/src/service.js';
 import { service as processingService } from '../../services/processing/src/service.js';
 import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
@@ -102,11 +96,7 @@ const scenario: Scenario = {
   description:
     'MTP reconciliation of 1,000,000 allocation rows against 100,000 shipments (two PostgreSQL databases, signed paged HTTP) vs one SQL GROUP BY over the allocations',
   async run(ctx) {
-    const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl)
-      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
-    process.env.TEST_POSTGRES_URL = adminUrl;
-    const target = testDatabases({ dialects: ['postgres'] })[0]!;
+    const target = benchTestDatabases();
     const handles: TestDatabase[] = [await target.create(), await target.create()];
     const [ordersHandle, processingHandle] = handles as [TestDatabase, TestDatabase];
     const keyring = testKeyring();

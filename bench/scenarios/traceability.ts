@@ -3,7 +3,8 @@ import { createDatabase, sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient } from '@tributary/platform/resilience';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
+import { testCredentials, testKeyring, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
+import { benchTestDatabases } from '../src/postgres.js';
 import { service as processingService } from '../../services/processing/src/service.js';
 import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
 
@@ -72,11 +73,7 @@ const scenario: Scenario = {
   name: 'traceability',
   description: `Trace of a lot of ${BAGS} bags through ${BATCHES} blends to ${SHIPMENTS} shipments, ${OUTPUTS} parcels and ${VEHICLES} vehicles (GET /app/trace) vs one bag scan (GET /app/scan), same server`,
   async run(ctx) {
-    const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl)
-      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
-    process.env.TEST_POSTGRES_URL = adminUrl;
-    const handle = await testDatabases({ dialects: ['postgres'] })[0]!.create();
+    const handle = await benchTestDatabases().create();
     const keyring = testKeyring();
     let app: HttpApp | undefined;
     try {
