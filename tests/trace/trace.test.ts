@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { sql } from 'kysely';
 import { parseTraceparent } from '@tributary/platform/http';
-import { startPlatform, type FuzzPlatform } from '../security/platform.js';
+import { PLATFORM_TEST_ENV, startPlatform, type FuzzPlatform } from '../security/platform.js';
 
 /**
  * One user's request, followed through every hop it causes: the gateway, orders (which writes
@@ -10,13 +10,6 @@ import { startPlatform, type FuzzPlatform } from '../security/platform.js';
  * and delivers it) and processing (which applies it). Each service logs through its own pino
  * logger into a list here, so the assertions read the log records the services really wrote.
  */
-const ENV = {
-  ARGON2_MEMORY_KIB: '1024',
-  ARGON2_TIME_COST: '1',
-  HEALTH_CHECKS: 'false',
-  AUDIT_FLUSH_MS: '100',
-  SYNC_FEED_WAIT_MS: '200',
-};
 /** The plan the demo data seeds in orders. */
 const DEMO_ORDER_CODE = 'DEMO-ORD-0001';
 const USER = 'grandpass-officer';
@@ -42,7 +35,7 @@ describe('one trace from the gateway to the service an event is delivered to', (
   let platform: FuzzPlatform;
 
   beforeAll(async () => {
-    platform = await startPlatform(ENV, {
+    platform = await startPlatform(PLATFORM_TEST_ENV, {
       logger: (service) =>
         pino(
           { level: 'debug', base: {} },

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
 import { createHttpApp, declareAccess, routeAccessList, type HttpApp } from '@tributary/platform/http';
-import { openApiErrors, testAuth, testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { openApiErrors, testAuth, testDatabases } from '@tributary/platform/testing';
 import { edgeSecurity, routedPathOf, routeSecurity, toOpenApiPath } from '../src/features/docs/merged-document.js';
 import { seed } from '../src/seed.js';
-import { migrated, startGateway, type TestGateway } from './support.js';
+import { gatewayBed, type TestGateway } from './support.js';
 
 /** A real signed service with one declared route and one that any signed caller may reach. */
 async function startDocumentedService(signedFetches: string[]): Promise<{ app: HttpApp; url: string }> {
@@ -23,23 +23,15 @@ const ALL_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head']
 
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: the gateway's merged OpenAPI document`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gateway: TestGateway;
-    let peer: { app: HttpApp; url: string };
     const signedFetches: string[] = [];
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      peer = await startDocumentedService(signedFetches);
-      gateway = await startGateway(handle, { peers: { orders: peer.url, processing: peer.url, erp: peer.url, sync: peer.url } });
+      const peer = bed.closing(await startDocumentedService(signedFetches), (started) => started.app.close());
+      gateway = await bed.gateway({ peers: { orders: peer.url, processing: peer.url, erp: peer.url, sync: peer.url } });
       await seed(gateway.context);
       await gateway.deps.routeLoader.reload();
-    });
-    afterAll(async () => {
-      await gateway?.app.close();
-      await peer?.app.close();
-      await handle?.destroy();
     });
 
     it('lists every routed path with its security requirement, under the gateway’s servers and schemes', async () => {
