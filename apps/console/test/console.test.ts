@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { dashboardCases } from './browser/dashboard.cases.js';
 import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
 import { type ConsoleRig, startRig } from './browser/harness.js';
@@ -25,5 +26,6 @@ describe('console', () => {
   describe('sign-in and groups', () => roleCases(current));
   describe('the tea flow, page by page', () => flowCases(current));
   describe('production schedules', () => scheduleCases(current));
+  describe('pipeline dashboard', () => dashboardCases(current));
   describe('session expiry', () => expiryCases(current));
 });

@@ -27,6 +27,12 @@ export const PAGES: readonly Page[] = [
     component: lazy(() => import('../features/schedules/schedules-page')),
   },
   { path: 'users', title: 'Users', needs: 'users.view', component: lazy(() => import('../features/users/users-page')) },
+  {
+    path: 'dashboard',
+    title: 'Pipeline',
+    needs: 'dashboard.view',
+    component: lazy(() => import('../features/dashboard/dashboard-page')),
+  },
 ];
 
 export function pagesFor(role: string | undefined): Page[] {

@@ -32,6 +32,18 @@ export const ACTIONS = {
   'schedules.complete': ['GRANDPASS-DEV-MACHINE'],
   'users.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'],
   'users.manage': ['MASTER-ADMIN'],
+  // Every office group; the box-filling machine's screen is its schedules only.
+  'dashboard.view': [
+    'MASTER-ADMIN',
+    'GRANDPASS-ADMIN',
+    'SEEDUWA-ADMIN',
+    'GRANDPASS-OFFICER',
+    'GRANDPASS-SUPERVISOR',
+    'SEEDUWA-OFFICER',
+    'GRANDPASS-GATEPASS',
+    'TRADER-OFFICER',
+    'TRADER-SUPERVISOR',
+  ],
 } as const satisfies Record<string, readonly Group[]>;
 
 export type Action = keyof typeof ACTIONS;
