@@ -1,6 +1,7 @@
 import { ordersApi, outboxFeed, processingApi, type OutboxFeed, type OutboxFeedPage } from '@tributary/contracts';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { PipelineDeps } from '../../deps.js';
+import { GatewayError } from '../../errors.js';
 
 export interface PipelineCounts {
   lotsReceived: number;
@@ -24,34 +25,43 @@ export interface PipelineFeedSource {
 export class PipelineSources {
   private readonly clients: ServiceClient[];
   readonly feeds: PipelineFeedSource[];
-  private readonly orders: ReturnType<typeof ordersApi>;
-  private readonly processing: ReturnType<typeof processingApi>;
+  private readonly orders: ReturnType<typeof ordersApi> | undefined;
+  private readonly processing: ReturnType<typeof processingApi> | undefined;
 
   constructor(deps: Pick<PipelineDeps, 'peers' | 'credentials' | 'scope'>) {
-    const client = (name: 'orders' | 'processing') => {
+    // A gateway may run without these peers (alone, or in front of other services): it still
+    // starts, and the dashboard answers 503 UPSTREAM_NOT_CONFIGURED when opened.
+    const client = (name: 'orders' | 'processing'): ServiceClient | undefined => {
       const baseUrl = deps.peers[name];
-      if (!baseUrl) throw new Error(`the pipeline dashboard needs the ${name} service's URL`);
       // Its own breaker: a held long-poll or a dashboard read must not trip the proxy's.
-      return createServiceClient({ name: `pipeline:${name}`, baseUrl, credentials: deps.credentials, scope: deps.scope, connections: 4 });
+      return baseUrl
+        ? createServiceClient({ name: `pipeline:${name}`, baseUrl, credentials: deps.credentials, scope: deps.scope, connections: 4 })
+        : undefined;
     };
     const orders = client('orders');
     const processing = client('processing');
-    this.clients = [orders, processing];
-    this.orders = ordersApi(orders);
-    this.processing = processingApi(processing);
-    const follow = (name: string, feed: OutboxFeed): PipelineFeedSource => ({
+    this.clients = [orders, processing].filter((one): one is ServiceClient => one !== undefined);
+    this.orders = orders && ordersApi(orders);
+    this.processing = processing && processingApi(processing);
+    const follow = (name: string, feed: OutboxFeed | undefined): PipelineFeedSource => ({
       name,
-      read: (after, page, signal) => feed.read(after, page, { signal }),
+      read: (after, page, signal) => (feed ?? notConfigured(name)).read(after, page, { signal }),
     });
-    this.feeds = [follow('orders', outboxFeed(orders)), follow('processing', outboxFeed(processing))];
+    this.feeds = [follow('orders', orders && outboxFeed(orders)), follow('processing', processing && outboxFeed(processing))];
   }
 
   async counts(signal: AbortSignal): Promise<PipelineCounts> {
-    const [shipments, materials] = await Promise.all([this.orders.pipelineCounts({ signal }), this.processing.pipelineCounts({ signal })]);
+    const orders = this.orders ?? notConfigured('orders');
+    const processing = this.processing ?? notConfigured('processing');
+    const [shipments, materials] = await Promise.all([orders.pipelineCounts({ signal }), processing.pipelineCounts({ signal })]);
     return { ...materials, ...shipments };
   }
 
   async close(): Promise<void> {
     await Promise.all(this.clients.map((client) => client.close()));
   }
+}
+
+function notConfigured(name: string): never {
+  throw GatewayError.UPSTREAM_NOT_CONFIGURED(`The pipeline dashboard needs the ${name} service, which this gateway has no address for`);
 }
