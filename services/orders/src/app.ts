@@ -18,6 +18,7 @@ import { registerCentralProxyRoute } from './features/central/central-proxy.rout
 import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { registerTraceRoutes } from './features/trace/trace.routes.js';
+import { registerPipelineRoutes } from './features/pipeline/pipeline.routes.js';
 
 /** Wires the orders service's features onto a kernel HTTP app, each with its slice of the deps; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise<HttpApp> {
@@ -58,6 +59,7 @@ export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise
   registerCentralProxyRoute(app, deps);
   registerReconcileRoutes(app, deps);
   registerTraceRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
   registerPrivacy(app, { database: context.database, env: context.env });
   app.addHook('onClose', async () => deps.processing?.close());
   return app;
