@@ -10769,9 +10769,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         get: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10792,9 +10790,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         put: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10819,9 +10815,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         post: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10846,9 +10840,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         delete: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10871,9 +10863,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         patch: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
