@@ -5,7 +5,8 @@ import { systemCommandContext } from '@tributary/platform/command';
 import { silentLogger, systemClock } from '@tributary/platform/core';
 import { asSchema, asTables, createDatabase, sql, type Database } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { testDatabases, testKeyring, testCredentials, TEST_SCOPE } from '@tributary/platform/testing';
+import { testKeyring, testCredentials, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
+import { benchTestDatabases } from '../src/postgres.js';
 import { buildApp } from '../../services/processing/src/app.js';
 import { migrations } from '../../services/processing/src/db/migrations/index.js';
 import { allocateToShipment } from '../../services/processing/src/features/allocations/allocations.service.js';
@@ -92,26 +93,11 @@ const scenario: Scenario = {
   description:
     'bag → shipment allocations (row lock, Σ check, insert, outbox) on 100 hot bags on PostgreSQL vs pgbench-style single-row UPDATEs',
   async run(ctx) {
-    const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl)
-      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create a database on');
-    process.env.TEST_POSTGRES_URL = adminUrl;
-    const target = testDatabases({ dialects: ['postgres'] })[0]!;
-    const handle = await target.create();
+    const handle = await benchTestDatabases().create();
     // One pooled connection per client, as pgbench gives each client its own connection.
     const database = await createDatabase(handle.url, { poolSize: ctx.connections });
     const keyring = testKeyring();
-    const app = await buildApp({
-      name: 'processing',
-      database: asSchema<ProcessingDb>(database),
-      logger: silentLogger(),
-      clock: systemClock,
-      keyring,
-      credentials: testCredentials('processing', keyring),
-      scope: TEST_SCOPE,
-      peers: {},
-      env: {},
-    });
+    const app = await buildApp(testServiceContext('processing', asSchema<ProcessingDb>(database), { keyring }));
     try {
       ctx.log('preparing 100 hot bags');
       const bags = await prepare(database);

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
-import { REDACTED_PATHS, systemClock } from '@tributary/platform/core';
-import { asSchema, createDatabase, type Database } from '@tributary/platform/db';
+import { REDACTED_PATHS } from '@tributary/platform/core';
+import { createDatabase, type Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { signedInject, testCredentials, testKeyring, TEST_SCOPE } from '@tributary/platform/testing';
+import { signedInject, testCredentials, testKeyring, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
 import { buildApp } from '@tributary/erp/app';
 import { service } from '@tributary/erp/service';
 import type { ErpDatabase } from '../../services/erp/src/db/schema.js';
@@ -252,17 +252,11 @@ const scenario: Scenario = {
       await migrateToLatest(database, service.migrations);
       const masterKeys = { active: 'mk-bench', keys: new Map([['mk-bench', randomBytes(32)]]) };
       const keyring = testKeyring();
-      const context = {
-        name: 'erp',
-        database: asSchema<ErpDatabase>(database),
-        logger: discardingLogger(),
-        clock: systemClock,
-        keyring,
-        credentials: testCredentials('erp', keyring),
-        scope: TEST_SCOPE,
-        peers: {},
+      const context = testServiceContext<ErpDatabase>('erp', database, {
         env: { PLANT_TIME_ZONE: 'Asia/Kolkata' },
-      };
+        keyring,
+        logger: discardingLogger(),
+      });
       const erp = (await buildApp(context, { masterKeys })) as unknown as FastifyInstance;
       apps.push(erp);
       await prepare(database, erp, ctx.log);

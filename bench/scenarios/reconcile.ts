@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient } from '@tributary/platform/resilience';
-import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, type TestDatabase } from '@tributary/platform/testing';
+import type { ServiceDefinition } from '@tributary/platform/service';
+import { testCredentials, testKeyring, TEST_SCOPE, type TestDatabase, testServiceContext } from '@tributary/platform/testing';
+import { benchTestDatabases } from '../src/postgres.js';
 import { service as ordersService } from '../../services/orders/src/service.js';
 import { service as processingService } from '../../services/processing/src/service.js';
 import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
@@ -96,11 +96,7 @@ const scenario: Scenario = {
   description:
     'MTP reconciliation of 1,000,000 allocation rows against 100,000 shipments (two PostgreSQL databases, signed paged HTTP) vs one SQL GROUP BY over the allocations',
   async run(ctx) {
-    const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl)
-      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
-    process.env.TEST_POSTGRES_URL = adminUrl;
-    const target = testDatabases({ dialects: ['postgres'] })[0]!;
+    const target = benchTestDatabases();
     const handles: TestDatabase[] = [await target.create(), await target.create()];
     const [ordersHandle, processingHandle] = handles as [TestDatabase, TestDatabase];
     const keyring = testKeyring();
@@ -117,17 +113,7 @@ const scenario: Scenario = {
       const peers: Record<string, string> = {};
       const start = async (definition: ServiceDefinition, handle: TestDatabase) => {
         const database = handle.database;
-        const context: ServiceContext = {
-          name: definition.name,
-          database,
-          logger: silentLogger(),
-          clock: systemClock,
-          keyring,
-          credentials: testCredentials(definition.name, keyring),
-          scope: TEST_SCOPE,
-          peers,
-          env: { ORDERS_TIMEOUT_MS: '60000' },
-        };
+        const context = testServiceContext(definition.name, database, { peers, env: { ORDERS_TIMEOUT_MS: '60000' }, keyring });
         const app = (await definition.buildApp(context)) as HttpApp;
         apps.push(app);
         return app.listen({ host: '127.0.0.1', port: 0 });

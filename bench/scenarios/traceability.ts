@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient } from '@tributary/platform/resilience';
-import type { ServiceContext } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE } from '@tributary/platform/testing';
+import { testCredentials, testKeyring, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
+import { benchTestDatabases } from '../src/postgres.js';
+import type { ProcessingDb } from '../../services/processing/src/db/schema.js';
 import { service as processingService } from '../../services/processing/src/service.js';
 import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
 
@@ -74,28 +74,14 @@ const scenario: Scenario = {
   name: 'traceability',
   description: `Trace of a lot of ${BAGS} bags through ${BATCHES} blends to ${SHIPMENTS} shipments, ${OUTPUTS} parcels and ${VEHICLES} vehicles (GET /app/trace) vs one bag scan (GET /app/scan), same server`,
   async run(ctx) {
-    const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (!adminUrl)
-      throw new Error('set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to a PostgreSQL server the benchmark may create databases on');
-    process.env.TEST_POSTGRES_URL = adminUrl;
-    const handle = await testDatabases({ dialects: ['postgres'] })[0]!.create();
+    const handle = await benchTestDatabases().create();
     const keyring = testKeyring();
     let app: HttpApp | undefined;
     try {
       await migrateToLatest(handle.database, processingService.migrations);
       ctx.log(`loading ${BAGS} bags, ${OUTPUTS} output bags and their allocations (generate_series)`);
       await load(handle.url);
-      const context: ServiceContext = {
-        name: 'processing',
-        database: handle.database,
-        logger: silentLogger(),
-        clock: systemClock,
-        keyring,
-        credentials: testCredentials('processing', keyring),
-        scope: TEST_SCOPE,
-        peers: {},
-        env: {},
-      };
+      const context = testServiceContext<ProcessingDb>('processing', handle.database, { keyring });
       app = (await processingService.buildApp(context)) as HttpApp;
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       const client = createServiceClient({

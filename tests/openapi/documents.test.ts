@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiErrors } from '@tributary/platform/testing';
 import { startPlatform, type FuzzPlatform } from '../security/platform.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'];
@@ -65,5 +66,12 @@ describe('OpenAPI documents of the running platform', () => {
       expect(operation.security, key).toBeDefined();
       for (const requirement of operation.security!) expect(['bearerAuth', 'apiKey'], key).toContain(Object.keys(requirement)[0]);
     }
+  });
+
+  it('every document, the merged one included, is valid OpenAPI', async () => {
+    for (const name of ['orders', 'processing', 'erp', 'sync']) {
+      expect(await openApiErrors(await documentAt(`${platform.node(name).url}/openapi.json`)), name).toEqual([]);
+    }
+    expect(await openApiErrors(await documentAt(`${platform.node('gateway').url}/api/v1/openapi.json`))).toEqual([]);
   });
 });

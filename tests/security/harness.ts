@@ -8,7 +8,7 @@ import { testCredentials } from '@tributary/platform/testing';
 import { sendRaw, signRaw, type Signer } from './client.js';
 import { draftArbitrary, type Target } from './generator.js';
 import { operationsOf, type Operation } from './openapi.js';
-import { diffSnapshots, keyring, scope, snapshot, startPlatform, type FuzzPlatform, type Snapshot } from './platform.js';
+import { diffSnapshots, keyring, PLATFORM_TEST_ENV, scope, snapshot, startPlatform, type FuzzPlatform, type Snapshot } from './platform.js';
 import { groupFailures, pool, replay, type Failure, type Sent } from './report.js';
 import { directTargets, gatewayTargets } from './targets.js';
 
@@ -23,14 +23,7 @@ const CONCURRENCY = 12;
 const TIMEOUT_MS = 35_000;
 
 const ENV = {
-  // Cheap hashes: the suite logs in a handful of users, the hashing cost is not under test.
-  ARGON2_MEMORY_KIB: '1024',
-  ARGON2_TIME_COST: '1',
-  // Active health checks write rows on their own schedule; the row check must see only requests.
-  HEALTH_CHECKS: 'false',
-  AUDIT_FLUSH_MS: '100',
-  // The sync collector long-polls each outbox; short polls let it settle before the "before" snapshot.
-  SYNC_FEED_WAIT_MS: '200',
+  ...PLATFORM_TEST_ENV,
   // Every fuzz request is one address; the anonymous limit would turn most into 429 before they test anything.
   IP_LIMIT_PER_MINUTE: '1000000',
   IP_LIMIT_PER_HOUR: '1000000',

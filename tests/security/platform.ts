@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { silentLogger, systemClock, type Logger } from '@tributary/platform/core';
+import type { Logger } from '@tributary/platform/core';
 import type { Database } from '@tributary/platform/db';
 import { startService, type RunningService, type ServiceDefinition } from '@tributary/platform/service';
-import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, testDatabases, testKeyring } from '@tributary/platform/testing';
+import { freePort, TEST_SCOPE, type TestDatabase, testDatabases, testKeyring, testServiceContext } from '@tributary/platform/testing';
 import { service as erp } from '@tributary/erp/service';
 import { service as gateway } from '@tributary/gateway/service';
 import { service as orders } from '@tributary/orders/service';
@@ -15,6 +15,18 @@ export const SERVICE_NAMES = DEFINITIONS.map((definition) => definition.name);
 
 export const keyring = testKeyring([...SERVICE_NAMES, 'cli', 'test']);
 export const scope = TEST_SCOPE;
+
+/** Settings that keep a test platform quick and its rows down to what the requests themselves do. */
+export const PLATFORM_TEST_ENV = {
+  // Cheap hashes: the suites log in a handful of users, the hashing cost is not under test.
+  ARGON2_MEMORY_KIB: '1024',
+  ARGON2_TIME_COST: '1',
+  // Active health checks write rows on their own schedule; the row checks must see only requests.
+  HEALTH_CHECKS: 'false',
+  AUDIT_FLUSH_MS: '100',
+  // The sync collector long-polls each outbox; short polls let it settle before a snapshot.
+  SYNC_FEED_WAIT_MS: '200',
+};
 
 export interface FuzzNode {
   name: string;
@@ -49,17 +61,12 @@ export async function startPlatform(
       started.push(
         await startService(
           definition,
-          {
-            name: definition.name,
-            database,
-            logger: options.logger?.(definition.name) ?? silentLogger(),
-            clock: systemClock,
-            keyring,
-            credentials: testCredentials(definition.name, keyring),
-            scope,
+          testServiceContext(definition.name, database, {
             peers,
             env,
-          },
+            keyring,
+            ...(options.logger ? { logger: options.logger(definition.name) } : {}),
+          }),
           { host: '127.0.0.1', port: ports[index]!, seed: true, deferBackground: true },
         ),
       );

@@ -2,11 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { requiresRouteAccess, RouteAccessUndeclaredError, routeAccessList, type HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, type TestDatabase } from '@tributary/platform/testing';
+import type { ServiceDefinition } from '@tributary/platform/service';
+import { testDatabases, testKeyring, type TestDatabase, testServiceContext } from '@tributary/platform/testing';
 import { service as erp } from '@tributary/erp/service';
 import { service as gateway } from '@tributary/gateway/service';
 import { service as orders } from '@tributary/orders/service';
@@ -22,18 +21,11 @@ const [pglite] = testDatabases({ dialects: ['pglite'] });
  */
 async function build(definition: ServiceDefinition, handle: TestDatabase, dataDir: string): Promise<HttpApp> {
   const keyring = testKeyring();
-  const context: ServiceContext = {
-    name: definition.name,
-    database: handle.database,
-    logger: silentLogger(),
-    clock: systemClock,
-    keyring,
-    credentials: testCredentials(definition.name, keyring),
-    scope: TEST_SCOPE,
-    peers: {},
-    // The gateway's background checks stay off; erp keeps its master keys in the data directory.
+  // The gateway's background checks stay off; erp keeps its master keys in the data directory.
+  const context = testServiceContext(definition.name, handle.database, {
     env: { HEALTH_CHECKS: 'false', TRIBUTARY_DATA_DIR: dataDir },
-  };
+    keyring,
+  });
   return (await definition.buildApp(context)) as HttpApp;
 }
 

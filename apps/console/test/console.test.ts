@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { dashboardCases } from './browser/dashboard.cases.js';
 import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
 import { gatepassCases } from './browser/gatepass.cases.js';
@@ -33,5 +34,6 @@ describe('console', () => {
   describe('gatepass', () => gatepassCases(current));
   describe('parcels', () => parcelCases(current));
   describe('traceability', () => traceCases(current));
+  describe('pipeline dashboard', () => dashboardCases(current));
   describe('session expiry', () => expiryCases(current));
 });

@@ -10,4 +10,5 @@ export * from './processing-api.js';
 export * from './clients/call.js';
 export * from './clients/orders.js';
 export * from './clients/processing.js';
+export * from './clients/outbox.js';
 export * from './trace.js';

@@ -121,3 +121,12 @@ export const EventResultOut = Type.Array(
   ),
 );
 export type EventResultOut = Static<typeof EventResultOut>;
+
+/** `GET /order/pipeline`: shipments by the stage their latest event puts them in. */
+export const ORDERS_PIPELINE_PATH = '/order/pipeline';
+export const OrdersPipelineCounts = Type.Object({
+  ready: Type.Integer({ minimum: 0, description: 'shipments whose latest status is ORDER_READY' }),
+  dispatched: Type.Integer({ minimum: 0, description: 'shipments whose latest status is SHIPMENT_DISPATCHED (on the road)' }),
+  accepted: Type.Integer({ minimum: 0, description: 'shipments whose latest status is SHIPMENT_ACCEPTED (received at Grandpass)' }),
+});
+export type OrdersPipelineCounts = Static<typeof OrdersPipelineCounts>;

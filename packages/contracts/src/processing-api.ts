@@ -53,3 +53,15 @@ export type AllocationDone = Static<typeof AllocationDone>;
 
 /** Rows processing lists are open objects: orders passes them through as they are. */
 export type ProcessingRow = Record<string, unknown>;
+
+/** `GET /app/pipeline`: raw-material lots and blend batches by stage. */
+export const PROCESSING_PIPELINE_PATH = '/app/pipeline';
+export const ProcessingPipelineCounts = Type.Object({
+  lotsReceived: Type.Integer({ minimum: 0, description: 'tealine, herbline and blend-balance lots registered' }),
+  batchesInQc: Type.Integer({ minimum: 0, description: 'completed blend batches waiting for humidity and density' }),
+  traderPending: Type.Integer({
+    minimum: 0,
+    description: 'blend batches waiting for a trader decision (TRADER_PENDING, TRADER_REQUESTED, TRADER_ELEVATED)',
+  }),
+});
+export type ProcessingPipelineCounts = Static<typeof ProcessingPipelineCounts>;

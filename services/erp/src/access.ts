@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { bothAccess, guardedAccess, requiresRouteAccess, type AccessRule, type HttpApp } from '@tributary/platform/http';
+import { guardedAccess, requiresRouteAccess, routeAccessList, type AccessRule, type HttpApp } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -28,75 +28,6 @@ export const ROUTE_ACCESS = {
   privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;
 export type RouteAccess = keyof typeof ROUTE_ACCESS;
-
-/** Routes that need no signature at all (the kernel serves them). */
-export const PUBLIC = 'PUBLIC';
-
-/**
- * Every route's rule, by `METHOD path` exactly as registered. A route missing here is refused
- * for everyone (deny by default) and fails the route-coverage test.
- */
-export const ROUTES: Record<string, RouteAccess> = {
-  'GET /customers': 'read',
-  'GET /customers/:name': 'read',
-  'POST /customers': 'writeMasters',
-  'PATCH /customers/:name': 'writeMasters',
-  'GET /items': 'read',
-  'GET /items/:name': 'read',
-  'POST /items': 'writeMasters',
-  'PATCH /items/:name': 'writeMasters',
-  'GET /warehouses': 'read',
-  'GET /warehouses/:name': 'read',
-  'POST /warehouses': 'writeMasters',
-  'PATCH /warehouses/:name': 'writeMasters',
-
-  'GET /segments': 'read',
-  'GET /segments/:name': 'read',
-  'POST /segments': 'writeBusiness',
-  'PATCH /segments/:name': 'writeBusiness',
-  'POST /segments/:name/auto-assign': 'writeBusiness',
-  'POST /segments/review': 'machineFlows',
-  'GET /customers/:name/segments': 'read',
-  'GET /customers/:name/segments/primary': 'read',
-  'POST /customers/:name/segments': 'writeBusiness',
-  'POST /customers/:name/segments/:child/end': 'writeBusiness',
-  'PUT /customers/:name/metrics': 'machineFlows',
-  'GET /customers/:name/territories': 'read',
-  'POST /customers/:name/territories': 'writeBusiness',
-  'POST /customers/:name/territories/:child/end': 'writeBusiness',
-
-  'GET /batches': 'read',
-  'GET /batches/expiring': 'read',
-  'GET /batches/:name': 'read',
-  'GET /batches/:name/movements': 'read',
-  'GET /batches/:name/ledger-check': 'read',
-  'POST /batches': 'writeBusiness',
-  'PATCH /batches/:name': 'writeBusiness',
-  'POST /batches/:name/status': 'writeBusiness',
-  'POST /batches/:name/receipts': 'writeBusiness',
-  'POST /batches/:name/adjustments': 'writeBusiness',
-  'POST /batches/:name/transfer': 'writeBusiness',
-  'POST /movements/:name/reverse': 'writeBusiness',
-  'POST /batches/expiry-scan': 'machineFlows',
-  // Picking writes nothing, but it reveals stock by batch to whoever plans a dispatch.
-  'POST /stock/pick': 'machineFlows',
-  'POST /stock/consume': 'machineFlows',
-  'POST /stock/transfer': 'writeBusiness',
-  'GET /stock/optimisation': 'read',
-  'POST /stock/optimisation': 'machineFlows',
-
-  'GET /pricing/rules': 'read',
-  'GET /pricing/rules/:name': 'read',
-  'GET /pricing/rules/:name/analytics': 'read',
-  'POST /pricing/rules': 'writeBusiness',
-  'PATCH /pricing/rules/:name': 'writeBusiness',
-  'POST /pricing/rules/:name/deactivate': 'writeBusiness',
-  'POST /pricing/calculate': 'machineFlows',
-
-  'GET /internal/outbox': 'internalEvents',
-  'GET /internal/privacy/export': 'privacy',
-  'POST /internal/privacy/erase': 'privacy',
-};
 
 export interface Caller {
   actor: string;
@@ -135,11 +66,25 @@ export function guard(config: ErpConfig, route: RouteAccess): AccessRule {
   });
 }
 
-const declaredByApp = new WeakMap<object, Map<string, RouteAccess | undefined>>();
-
-/** The rule each route of an app got (`undefined`: undeclared, refused for everyone). */
+/**
+ * The rule each route of an app declares, by `METHOD path` as registered (`undefined`: none):
+ * a guard built by `guard()` is named by its ROUTE_ACCESS entry, which the role × route test
+ * walks. Fastify's automatic HEAD routes copy their GET route's config, and the kernel's probes
+ * and docs (public, or checking their own credential) are not erp's matrix: both are left out.
+ */
 export function routeAccessOf(app: object): ReadonlyMap<string, RouteAccess | undefined> {
-  return declaredByApp.get(app) ?? new Map();
+  const declared = new Map<string, RouteAccess | undefined>();
+  for (const route of routeAccessList(app)) {
+    if (route.method === 'HEAD' || route.access?.kind === 'public' || route.access?.kind === 'own-credential') continue;
+    declared.set(`${route.method} ${route.url}`, route.access && ruleName(route.access));
+  }
+  return declared;
+}
+
+function ruleName(rule: AccessRule): RouteAccess | undefined {
+  if (rule.kind !== 'guard') return undefined;
+  // guard() hands ROUTE_ACCESS's own list to the rule (bothAccess keeps the first rule's), so identity names it.
+  return (Object.keys(ROUTE_ACCESS) as RouteAccess[]).find((name) => ROUTE_ACCESS[name] === rule.roles);
 }
 
 const refuseUndeclared = (key: string): AccessRule =>
@@ -148,33 +93,15 @@ const refuseUndeclared = (key: string): AccessRule =>
   });
 
 /**
- * Gives each route its rule from ROUTES as it is registered (so it must run before the
- * features register their routes): erp keeps its whole matrix in one table, which the role ×
- * route test walks. A rule the route already carries (the kernel's privacy check) is kept and
- * must pass too. In an app that requires declarations a route missing from the table stays
- * undeclared, so the app refuses to start; elsewhere it is refused to everyone. Routes the
- * kernel registered earlier (health, metrics, OpenAPI, docs) declare their own rules.
+ * Deny by default where the kernel does not: on an app built without `requireRouteAccess`
+ * (erp's features mounted elsewhere), a route that declares no rule is refused to everyone.
+ * erp's own app requires declarations, so there an undeclared route stops the app from starting.
  */
-export function installAccessControl(app: HttpApp, config: ErpConfig): Map<string, RouteAccess | undefined> {
-  const declared = new Map<string, RouteAccess | undefined>();
-  declaredByApp.set(app, declared);
+export function installAccessControl(app: HttpApp): void {
+  if (requiresRouteAccess(app)) return;
   app.addHook('onRoute', (route) => {
+    if (route.config?.access) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      // Fastify's automatic HEAD route runs the GET handler: it gets the GET route's rule.
-      const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
-      const rule = Object.hasOwn(ROUTES, key) ? ROUTES[key] : undefined;
-      if (method !== 'HEAD' || !declared.has(key)) declared.set(key, rule);
-      const own = route.config?.access;
-      const access = rule
-        ? own
-          ? bothAccess(guard(config, rule), own)
-          : guard(config, rule)
-        : requiresRouteAccess(app)
-          ? own
-          : refuseUndeclared(key);
-      if (access) route.config = { ...route.config, access };
-    }
+    route.config = { ...route.config, access: refuseUndeclared(`${methods.join(',')} ${route.url}`) };
   });
-  return declared;
 }

@@ -5,7 +5,7 @@ import { FieldCipher, loadMasterKeys, type MasterKeys } from '@tributary/platfor
 import { IDEMPOTENCY_TABLE, registerIdempotency } from '@tributary/platform/idempotency';
 import { registerOutboxRoute } from '@tributary/platform/outbox';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
-import { installAccessControl } from './access.js';
+import { guard } from './access.js';
 import type { ErpConfig } from './config.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
@@ -53,8 +53,6 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
     ...(options.activeKeyTtlMs === undefined ? {} : { activeKeyTtlMs: options.activeKeyTtlMs }),
   });
   app.addHook('onReady', () => cipher.prepare());
-  // Before any feature registers a route: each route gets its rule as it is registered.
-  installAccessControl(app, features.config);
   // Replayed answers can carry customers' contact details: their stored copy is sealed too.
   const stored = { table: IDEMPOTENCY_TABLE, column: 'response_body' };
   registerIdempotency(app, {
@@ -62,11 +60,11 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
     now: () => context.clock.now(),
     sealer: { seal: (body) => cipher.encrypt(body, stored), open: (sealed) => cipher.decrypt(sealed, stored) },
   });
-  registerOutboxRoute(app, { db, wake: notifier.wait });
+  registerOutboxRoute(app, { db, wake: notifier.wait, access: guard(features.config, 'internalEvents') });
   registerMasterRoutes(app, features, cipher);
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);
-  registerPrivacy(app, context.database, { PRIVACY_CALLERS: features.config.PRIVACY_CALLERS });
+  registerPrivacy(app, context.database, features.config);
   return app;
 }

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ManualClock, silentLogger, type Clock } from '@tributary/platform/core';
+import { ManualClock, type Clock } from '@tributary/platform/core';
 import { asSchema, type AnyDatabase } from '@tributary/platform/db';
 import type { MasterKeys } from '@tributary/platform/crypto';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import type { ServiceContext } from '@tributary/platform/service';
-import {
-  signedInject,
-  testCredentials,
-  testKeyring,
-  TEST_SCOPE,
-  type TestDatabase,
-  type TestDatabaseTarget,
-} from '@tributary/platform/testing';
+import { testServiceContext, signedInject, testCredentials, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import type { ErpDatabase } from '../src/db/schema.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -43,18 +36,7 @@ export interface Harness {
 
 /** The context a process would hand erp, with the test keyring and the plant in Asia/Kolkata. */
 export function erpContext(database: AnyDatabase, clock: Clock, env: Record<string, string> = {}): ServiceContext<ErpDatabase> {
-  const keyring = testKeyring();
-  return {
-    name: 'erp',
-    database: asSchema<ErpDatabase>(database),
-    logger: silentLogger(),
-    clock,
-    keyring,
-    credentials: testCredentials('erp', keyring),
-    scope: TEST_SCOPE,
-    peers: {},
-    env: { PLANT_TIME_ZONE: 'Asia/Kolkata', ...env },
-  };
+  return testServiceContext('erp', asSchema<ErpDatabase>(database), { clock, env: { PLANT_TIME_ZONE: 'Asia/Kolkata', ...env } });
 }
 
 /** A fresh master key per harness (tests never touch a key file). */

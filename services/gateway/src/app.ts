@@ -11,6 +11,7 @@ import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
 import { registerConsole } from './features/console/console.routes.js';
 import { registerSessionRoutes } from './features/console/session.routes.js';
+import { registerPipelineRoutes } from './features/pipeline/pipeline.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
@@ -51,6 +52,7 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerPrivacy(app, deps);
   registerApiDocs(app, deps);
   registerSessionRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
   await registerConsole(app, deps);
   const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
 

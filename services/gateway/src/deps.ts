@@ -90,6 +90,7 @@ export type PrivacyDeps = EdgeAuthDeps &
     'db' | 'database' | 'audit' | 'tracker' | 'users' | 'versions' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope' | 'env'
   >;
 export type DocsDeps = Pick<GatewayDeps, 'routes' | 'clock' | 'logger' | 'peers' | 'credentials' | 'scope'>;
+export type PipelineDeps = EdgeAuthDeps & Pick<GatewayDeps, 'peers' | 'credentials' | 'scope' | 'logger' | 'clock'>;
 export type EdgeDeps = EdgeAuthDeps &
   Pick<GatewayDeps, 'config' | 'audit' | 'tracker' | 'routes' | 'cache' | 'upstreams' | 'credentials' | 'scope' | 'clock'>;
 

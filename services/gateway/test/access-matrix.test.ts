@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
 import { DEMO_PASSWORD, demoUsers, seed } from '../src/seed.js';
-import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { bearer, createUser, gatewayBed, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 /**
  * The route × role matrix: every role, every method, every path form the gateway serves, against
@@ -108,17 +108,15 @@ const INTERNAL: Array<{ method: Method; url: string; upstream: string }> = [
 
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: route × role matrix`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
     const up: Record<string, Upstream> = {};
     const tokens = new Map<string, string>();
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      for (const name of ['orders', 'processing', 'erp', 'sync']) up[name] = await startUpstream(name);
+      for (const name of ['orders', 'processing', 'erp', 'sync']) up[name] = await bed.upstream(name);
       const peers = Object.fromEntries(Object.entries(up).map(([name, u]) => [name, u.url]));
-      gw = await startGateway(handle, { peers });
+      gw = await bed.gateway({ peers });
       await seed(gw.context);
       await gw.deps.routeLoader.reload();
       for (const role of ERP_ROLES) await createUser(gw, `erp-${role}`, role, 'unlimited', DEMO_PASSWORD);
@@ -137,11 +135,6 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
         tokens.set(user.role, await tokenFor(gw, user.username, DEMO_PASSWORD));
       }
       for (const role of ERP_ROLES) tokens.set(role, await tokenFor(gw, `erp-${role}`, DEMO_PASSWORD));
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await Promise.all(Object.values(up).map((u) => u.app.close()));
-      await handle?.destroy();
     });
 
     const hits = () => Object.values(up).reduce((sum, u) => sum + u.hits, 0);

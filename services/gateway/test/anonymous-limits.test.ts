@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
-import { bearer, createUser, migrated, PASSWORD, startGateway, type TestGateway } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
+import { bearer, createUser, gatewayBed, PASSWORD, type TestGateway } from './support.js';
 
 /** Unauthenticated traffic is limited per address (the probe sent 620 requests in 3.4 s without a 429). */
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: unauthenticated rate limits`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      gw = await startGateway(handle, { env: { IP_LIMIT_PER_MINUTE: '5', IP_LIMIT_PER_HOUR: '1000', IP_LIMIT_PER_DAY: '10000' } });
+      gw = await bed.gateway({ env: { IP_LIMIT_PER_MINUTE: '5', IP_LIMIT_PER_HOUR: '1000', IP_LIMIT_PER_DAY: '10000' } });
       await createUser(gw, 'worker', 'analyst', 'unlimited');
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await handle?.destroy();
     });
 
     const call = (

@@ -1,53 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { testDatabases } from '@tributary/platform/testing';
 import { AuditWriter, type AuditRecord } from '../src/features/audit/audit-writer.js';
-import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { AUDITED_ROUTE, bearer, createUser, gatewayBed, postRoute, tokenFor, type TestGateway, type Upstream } from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { GatewayDatabase } from '../src/db/schema.js';
 
 /** The audit log never loses a row: one client's odd bytes used to drop the whole batch with everyone's rows. */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: audit never loses a row`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
     let up: Upstream;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      up = await startUpstream('svc', { verify: false });
+      up = await bed.upstream('svc', { verify: false });
       // Large batches, flushed only when asked: every row below travels in one batch.
-      gw = await startGateway(handle, { env: { AUDIT_BATCH_SIZE: '1000', AUDIT_FLUSH_MS: '600000' } });
+      gw = await bed.gateway({ env: { AUDIT_BATCH_SIZE: '1000', AUDIT_FLUSH_MS: '600000' } });
       await createUser(gw, 'root', 'administrator', 'unlimited');
       await createUser(gw, 'alice', 'analyst', 'unlimited');
       const admin = await tokenFor(gw, 'root');
-      const created = await gw.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/audited/*',
-          httpMethod: 'ANY',
-          serviceName: 'svc',
-          routeName: 'audited',
-          upstreamUrl: up.url,
-          upstreamAuth: 'none',
-          authorizationRoles: ['analyst'],
-        },
-      });
+      const created = await postRoute(gw, admin, { ...AUDITED_ROUTE, upstreamUrl: up.url });
       expect(created.statusCode).toBe(201);
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await up?.app.close();
-      await handle?.destroy();
     });
 
     const count = async (prefix: string) =>
       Number(
         (
-          await handle.database.db
+          await bed.handle.database.db
             .selectFrom('api_audit_logs')
             .select((eb) => eb.fn.countAll<string>().as('n'))
             .where('request_id', 'like', `${prefix}%`)
@@ -75,7 +55,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await gw.deps.audit.flush();
       expect(await count('nul-')).toBe(urls.length * 2);
       expect(gw.deps.audit.dropped).toBe(0);
-      const row = await handle.database.db
+      const row = await bed.handle.database.db
         .selectFrom('api_audit_logs')
         .select(['query_params', 'path'])
         .where('request_id', '=', 'nul-1')
@@ -92,7 +72,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       }
       await gw.deps.audit.flush();
       expect(await count('badurl-')).toBe(urls.length);
-      const row = await handle.database.db
+      const row = await bed.handle.database.db
         .selectFrom('api_audit_logs')
         .select(['status_code', 'error_code', 'decision'])
         .where('request_id', '=', 'badurl-0')
@@ -101,7 +81,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('when a batch fails anyway, its rows are written one by one and the bad one reduced', async () => {
-      const writer = new AuditWriter(asTables<GatewayDatabase>(handle.database.db), silentLogger(), { flushMs: 600_000, batchSize: 100 });
+      const writer = new AuditWriter(asTables<GatewayDatabase>(bed.handle.database.db), silentLogger(), {
+        flushMs: 600_000,
+        batchSize: 100,
+      });
       const now = new Date();
       const row = (id: string, ip = '192.0.2.1'): AuditRecord => ({
         request_id: id,
@@ -136,7 +119,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await count('rescue-')).toBe(11);
       expect(writer.rescued).toBe(11);
       expect(writer.dropped).toBe(0);
-      const bad = await handle.database.db
+      const bad = await bed.handle.database.db
         .selectFrom('api_audit_logs')
         .select(['client_ip', 'user_agent'])
         .where('request_id', '=', 'rescue-bad')

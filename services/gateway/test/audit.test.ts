@@ -1,46 +1,26 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { testDatabases } from '@tributary/platform/testing';
 import { maintainAuditPartitions, partitionName } from '../src/features/audit/partitions.js';
-import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { AUDITED_ROUTE, bearer, createUser, gatewayBed, postRoute, tokenFor, type TestGateway, type Upstream } from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { GatewayDatabase } from '../src/db/schema.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: audit log`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
     let up: Upstream;
     let admin: string;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      up = await startUpstream('svc', { verify: false });
-      gw = await startGateway(handle);
+      up = await bed.upstream('svc', { verify: false });
+      gw = await bed.gateway();
       await createUser(gw, 'root', 'administrator', 'unlimited');
       await createUser(gw, 'alice', 'analyst');
       admin = await tokenFor(gw, 'root');
-      await gw.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/audited/*',
-          httpMethod: 'ANY',
-          serviceName: 'svc',
-          routeName: 'audited',
-          upstreamUrl: up.url,
-          upstreamAuth: 'none',
-          authorizationRoles: ['analyst'],
-        },
-      });
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await up?.app.close();
-      await handle?.destroy();
+      await postRoute(gw, admin, { ...AUDITED_ROUTE, upstreamUrl: up.url });
     });
 
     it('records every request with who, route, status, latency and decision, written in batches', async () => {
@@ -72,7 +52,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         upstreamUrl: up.url,
       });
       expect(typeof ok.responseTimeMs).toBe('number');
-      const raw = await handle.database.db
+      const raw = await bed.handle.database.db
         .selectFrom('api_audit_logs')
         .select(['query_params'])
         .where('request_id', '=', 'audit-ok-1')
@@ -124,17 +104,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const now = new Date(gw.clock.now());
       const partitionOf = await sql<{
         part: string;
-      }>`select tableoid::regclass::text as part from api_audit_logs where request_id = 'page-0'`.execute(handle.database.db);
+      }>`select tableoid::regclass::text as part from api_audit_logs where request_id = 'page-0'`.execute(bed.handle.database.db);
       expect(partitionOf.rows[0]!.part).toBe(partitionName(now));
       const old = new Date(Date.UTC(now.getUTCFullYear() - 8, 0, 15));
-      const created = await maintainAuditPartitions(asTables<GatewayDatabase>(handle.database.db), old, 84, silentLogger(), 0);
+      const created = await maintainAuditPartitions(asTables<GatewayDatabase>(bed.handle.database.db), old, 84, silentLogger(), 0);
       expect(created.created).toEqual([partitionName(old)]);
       await sql`insert into api_audit_logs (request_id, http_method, path, authentication_method, client_ip, status_code, response_time_ms, decision, request_timestamp, response_timestamp)
-        values ('ancient', 'GET', '/x', 'none', '127.0.0.1', 200, 1, 'allowed', ${old}, ${old})`.execute(handle.database.db);
-      const result = await maintainAuditPartitions(asTables<GatewayDatabase>(handle.database.db), now, 84, silentLogger());
+        values ('ancient', 'GET', '/x', 'none', '127.0.0.1', 200, 1, 'allowed', ${old}, ${old})`.execute(bed.handle.database.db);
+      const result = await maintainAuditPartitions(asTables<GatewayDatabase>(bed.handle.database.db), now, 84, silentLogger());
       expect(result.dropped).toEqual([partitionName(old)]);
       const left = await sql<{ n: string }>`select count(*) as n from api_audit_logs where request_id = 'ancient'`.execute(
-        handle.database.db,
+        bed.handle.database.db,
       );
       expect(Number(left.rows[0]!.n)).toBe(0);
       const health = (await gw.app.inject({ method: 'GET', url: '/api/v1/admin/system/health', headers: bearer(admin) })).json();

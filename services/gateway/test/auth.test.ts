@@ -1,52 +1,32 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@tributary/platform/core';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { testDatabases } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
-import {
-  bearer,
-  createUser,
-  login,
-  migrated,
-  PASSWORD,
-  seedRoutes,
-  startGateway,
-  startUpstream,
-  tokenFor,
-  type TestGateway,
-  type Upstream,
-} from './support.js';
+import { bearer, createUser, login, gatewayBed, PASSWORD, seedRoutes, tokenFor, type TestGateway, type Upstream } from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { GatewayDatabase } from '../src/db/schema.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: users and tokens`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let clock: ManualClock;
     let a: TestGateway;
     let b: TestGateway;
     let orders: Upstream;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      await seedRoutes(new RoutesRepository(asTables<GatewayDatabase>(handle.database.db)));
-      orders = await startUpstream('orders');
+      await seedRoutes(new RoutesRepository(asTables<GatewayDatabase>(bed.handle.database.db)));
+      orders = await bed.upstream('orders');
       clock = new ManualClock(Date.now());
       const env = { LOGIN_IP_MAX_FAILURES: '8' };
       // Two replicas on one database: revocations must reach the other one at once.
-      a = await startGateway(handle, { peers: { orders: orders.url }, clock, env });
-      b = await startGateway(handle, { peers: { orders: orders.url }, clock, env });
+      a = await bed.gateway({ peers: { orders: orders.url }, clock, env });
+      b = await bed.gateway({ peers: { orders: orders.url }, clock, env });
       await createUser(a, 'officer', 'GRANDPASS-OFFICER');
       await createUser(a, 'locky', 'GRANDPASS-OFFICER');
       await createUser(a, 'victim', 'GRANDPASS-OFFICER');
       await createUser(a, 'root', 'administrator', 'unlimited');
-    });
-    afterAll(async () => {
-      await a?.app.close();
-      await b?.app.close();
-      await orders?.app.close();
-      await handle?.destroy();
     });
 
     const getOrders = (gw: TestGateway, token: string) => gw.app.inject({ method: 'GET', url: '/order', headers: bearer(token) });

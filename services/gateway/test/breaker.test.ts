@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
-import { bearer, createUser, migrated, startGateway, tokenFor, type TestGateway } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
+import { bearer, createUser, gatewayBed, postRoute, tokenFor, type TestGateway } from './support.js';
 
 /**
  * One client's bad requests must not open the breaker for everyone (issue: five
@@ -9,18 +9,16 @@ import { bearer, createUser, migrated, startGateway, tokenFor, type TestGateway 
  */
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: breaker counts only unreachable or overloaded upstreams`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
     let upstream: FastifyInstance;
     let url: string;
     let hits = 0;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
       // A real upstream that fails the way the probe found (500 on one odd value, 400 on a bad
       // number); the odd value is no longer a NUL, which the kernel's edge now refuses itself.
-      upstream = Fastify();
+      upstream = bed.closing(Fastify(), (app) => app.close());
       upstream.get('/*', async (request, reply) => {
         hits++;
         const code = (request.query as Record<string, string>).order_code ?? '';
@@ -30,34 +28,24 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
         return { ok: true };
       });
       url = await upstream.listen({ host: '127.0.0.1', port: 0 });
-      gw = await startGateway(handle);
+      gw = await bed.gateway();
       await createUser(gw, 'root', 'administrator', 'unlimited');
       await createUser(gw, 'mallory', 'analyst', 'unlimited');
       await createUser(gw, 'alice', 'analyst', 'unlimited');
       await createUser(gw, 'carol', 'analyst', 'unlimited');
       const admin = await tokenFor(gw, 'root');
-      const created = await gw.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/svc/*',
-          httpMethod: 'GET',
-          serviceName: 'svc',
-          routeName: 'svc',
-          upstreamUrl: url,
-          upstreamAuth: 'none',
-          authorizationRoles: ['analyst'],
-          failureThreshold: 5,
-          retryAttempts: 0,
-        },
+      const created = await postRoute(gw, admin, {
+        pathPattern: '/svc/*',
+        httpMethod: 'GET',
+        serviceName: 'svc',
+        routeName: 'svc',
+        upstreamUrl: url,
+        upstreamAuth: 'none',
+        authorizationRoles: ['analyst'],
+        failureThreshold: 5,
+        retryAttempts: 0,
       });
       expect(created.statusCode, created.body).toBe(201);
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await upstream?.close();
-      await handle?.destroy();
     });
 
     const breaker = () => gw.deps.upstreams.breakerSnapshots().find((s) => s.name === 'svc');

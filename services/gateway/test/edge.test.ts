@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
-import { bearer, createUser, login, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
+import { bearer, createUser, gatewayBed, login, startGateway, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: edge (TLS, concurrency, bad input)`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
     let orders: Upstream;
     let dir: string;
     let url: string;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
+      dir = bed.closing(mkdtempSync(join(tmpdir(), 'gateway-tls-')), async (made) => rmSync(made, { recursive: true, force: true }));
       execFileSync(
         'openssl',
         [
@@ -39,21 +39,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ],
         { stdio: 'ignore' },
       );
-      handle = await target.create();
-      await migrated(handle);
-      orders = await startUpstream('orders');
-      gw = await startGateway(handle, {
+      orders = await bed.upstream('orders');
+      gw = await bed.gateway({
         peers: { orders: orders.url },
         env: { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem'), TLS_PORT: '0', HOST: '127.0.0.1' },
       });
       url = await gw.app.listen({ host: '127.0.0.1', port: 0 });
       await createUser(gw, 'officer', 'GRANDPASS-OFFICER');
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await orders?.app.close();
-      await handle?.destroy();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('terminates TLS when a certificate is configured, with the same routes and auth', async () => {
@@ -106,7 +98,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it.skipIf(target.dialect !== 'pglite')(
       'a single replica on PGlite keeps the revocation version in process and still revokes at once',
       async () => {
-        const solo = await startGateway(handle, { peers: { orders: orders.url }, env: { REVOCATION_STORE: 'auto' } });
+        const solo = await startGateway(bed.handle, { peers: { orders: orders.url }, env: { REVOCATION_STORE: 'auto' } });
         try {
           const token = await tokenFor(solo, 'officer');
           expect((await solo.app.inject({ method: 'GET', url: '/order', headers: bearer(token) })).statusCode).toBe(200);
@@ -133,7 +125,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('refuses bad input with 4xx and stable codes, changing nothing', async () => {
-      const before = await handle.database.db
+      const before = await bed.handle.database.db
         .selectFrom('jwt_tokens')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow();
@@ -165,7 +157,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(response.statusCode, response.body).toBe(c.status);
         if (c.code) expect(response.json().code).toBe(c.code);
       }
-      const after = await handle.database.db
+      const after = await bed.handle.database.db
         .selectFrom('jwt_tokens')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow();

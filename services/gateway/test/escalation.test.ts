@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
 import { DEMO_PASSWORD, seed } from '../src/seed.js';
-import { bearer, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { bearer, gatewayBed, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 /** No one grants a role above their own (issue: MASTER-ADMIN made itself administrator and read erp). */
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: no role escalation through the admin API`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gw: TestGateway;
     let erp: Upstream;
     let master: string;
     let admin: string;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      erp = await startUpstream('erp');
-      gw = await startGateway(handle, { peers: { erp: erp.url } });
+      erp = await bed.upstream('erp');
+      gw = await bed.gateway({ peers: { erp: erp.url } });
       await seed(gw.context);
       await gw.deps.routeLoader.reload();
       master = await tokenFor(gw, 'master-admin', DEMO_PASSWORD);
       admin = await tokenFor(gw, 'admin', DEMO_PASSWORD);
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await erp?.app.close();
-      await handle?.destroy();
     });
 
     const as = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>

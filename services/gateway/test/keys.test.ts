@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@tributary/platform/core';
 import { presignUrl, signRequest } from '@tributary/platform/auth';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { testDatabases } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
-import {
-  bearer,
-  createUser,
-  migrated,
-  seedRoutes,
-  startGateway,
-  startUpstream,
-  tokenFor,
-  type TestGateway,
-  type Upstream,
-} from './support.js';
+import { bearer, createUser, gatewayBed, seedRoutes, tokenFor, type TestGateway, type Upstream } from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { GatewayDatabase } from '../src/db/schema.js';
 
@@ -21,27 +11,20 @@ const SCOPE = { region: 'us-east-1', service: 'execute-api' };
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: API keys and SigV4 access keys`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let clock: ManualClock;
     let gw: TestGateway;
     let erp: Upstream;
     let admin: string;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      await seedRoutes(new RoutesRepository(asTables<GatewayDatabase>(handle.database.db)));
-      erp = await startUpstream('erp');
+      await seedRoutes(new RoutesRepository(asTables<GatewayDatabase>(bed.handle.database.db)));
+      erp = await bed.upstream('erp');
       clock = new ManualClock(Date.now());
-      gw = await startGateway(handle, { peers: { erp: erp.url, orders: erp.url }, clock });
+      gw = await bed.gateway({ peers: { erp: erp.url, orders: erp.url }, clock });
       await createUser(gw, 'root', 'administrator', 'unlimited');
       await createUser(gw, 'integrator', 'integration');
       admin = await tokenFor(gw, 'root');
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await erp?.app.close();
-      await handle?.destroy();
     });
 
     const createKey = (body: Record<string, unknown>) =>
@@ -66,7 +49,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const { key, apiKey } = created.json();
       expect(key).toMatch(/^trk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
       expect(key.replace(/-/g, '')).toContain(apiKey.keyId.replace(/-/g, ''));
-      const row = await handle.database.db.selectFrom('api_keys').selectAll().where('key_id', '=', apiKey.keyId).executeTakeFirstOrThrow();
+      const row = await bed.handle.database.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_id', '=', apiKey.keyId)
+        .executeTakeFirstOrThrow();
       expect(JSON.stringify(row)).not.toContain(key.slice(-43));
       const listed = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/api-keys?userId=usr_integrator', headers: bearer(admin) });
       expect(listed.body).not.toContain(key.slice(-43));

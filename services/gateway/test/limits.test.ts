@@ -1,43 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, testRedisUrl, type TestDatabase } from '@tributary/platform/testing';
-import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, unique, type TestGateway, type Upstream } from './support.js';
+import { testDatabases, testRedisUrl } from '@tributary/platform/testing';
+import { bearer, createUser, gatewayBed, postRoute, startGateway, tokenFor, unique, type TestGateway, type Upstream } from './support.js';
 
 const redisUrl = testRedisUrl();
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: rate limits`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let up: Upstream;
     let single: TestGateway;
     let admin: string;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      up = await startUpstream('svc', { verify: false });
-      single = await startGateway(handle, { env: { IP_LIMIT_PER_MINUTE: '5' } });
+      up = await bed.upstream('svc', { verify: false });
+      single = await bed.gateway({ env: { IP_LIMIT_PER_MINUTE: '5' } });
       await createUser(single, 'root', 'administrator', 'unlimited');
       admin = await tokenFor(single, 'root');
-      const created = await single.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/limited/*',
-          httpMethod: 'ANY',
-          serviceName: 'svc',
-          routeName: 'limited',
-          upstreamUrl: up.url,
-          upstreamAuth: 'none',
-          authenticationRequired: false,
-        },
+      const created = await postRoute(single, admin, {
+        pathPattern: '/limited/*',
+        httpMethod: 'ANY',
+        serviceName: 'svc',
+        routeName: 'limited',
+        upstreamUrl: up.url,
+        upstreamAuth: 'none',
+        authenticationRequired: false,
       });
       expect(created.statusCode).toBe(201);
-    });
-    afterAll(async () => {
-      await single?.app.close();
-      await up?.app.close();
-      await handle?.destroy();
     });
 
     it('limits a basic-tier user to 30 per minute with RateLimit headers, 429 and Retry-After', async () => {
@@ -114,7 +102,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('writes tracking rows off the request path, in batches', async () => {
       await single.deps.tracker.flush();
-      const rows = await handle.database.db
+      const rows = await bed.handle.database.db
         .selectFrom('rate_limit_tracking')
         .selectAll()
         .where('identifier_value', '=', '192.0.2.44')
@@ -134,8 +122,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       let r1: TestGateway;
       let r2: TestGateway;
       beforeAll(async () => {
-        r1 = await startGateway(handle, { env: { REDIS_URL: redisUrl!, REVOCATION_STORE: 'redis' } });
-        r2 = await startGateway(handle, { env: { REDIS_URL: redisUrl!, REVOCATION_STORE: 'redis' } });
+        r1 = await startGateway(bed.handle, { env: { REDIS_URL: redisUrl!, REVOCATION_STORE: 'redis' } });
+        r2 = await startGateway(bed.handle, { env: { REDIS_URL: redisUrl!, REVOCATION_STORE: 'redis' } });
       });
       afterAll(async () => {
         await r1?.app.close();

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
-import { createHttpApp, declareAccess, type HttpApp } from '@tributary/platform/http';
-import { testAuth, testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { createHttpApp, declareAccess, routeAccessList, type HttpApp } from '@tributary/platform/http';
+import { openApiErrors, testAuth, testDatabases } from '@tributary/platform/testing';
 import { edgeSecurity, routedPathOf, routeSecurity, toOpenApiPath } from '../src/features/docs/merged-document.js';
 import { seed } from '../src/seed.js';
-import { migrated, startGateway, type TestGateway } from './support.js';
+import { gatewayBed, type TestGateway } from './support.js';
 
 /** A real signed service with one declared route and one that any signed caller may reach. */
 async function startDocumentedService(signedFetches: string[]): Promise<{ app: HttpApp; url: string }> {
@@ -23,23 +23,15 @@ const ALL_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head']
 
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: the gateway's merged OpenAPI document`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let gateway: TestGateway;
-    let peer: { app: HttpApp; url: string };
     const signedFetches: string[] = [];
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      peer = await startDocumentedService(signedFetches);
-      gateway = await startGateway(handle, { peers: { orders: peer.url, processing: peer.url, erp: peer.url, sync: peer.url } });
+      const peer = bed.closing(await startDocumentedService(signedFetches), (started) => started.app.close());
+      gateway = await bed.gateway({ peers: { orders: peer.url, processing: peer.url, erp: peer.url, sync: peer.url } });
       await seed(gateway.context);
       await gateway.deps.routeLoader.reload();
-    });
-    afterAll(async () => {
-      await gateway?.app.close();
-      await peer?.app.close();
-      await handle?.destroy();
     });
 
     it('lists every routed path with its security requirement, under the gateway’s servers and schemes', async () => {
@@ -105,6 +97,32 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
       expect(doc.paths['/api/v1/auth/profile'].get.security).toEqual(edgeSecurity(null));
       expect(doc.paths['/api/v1/admin/users'].get.security).toEqual(edgeSecurity(['administrator', 'MASTER-ADMIN']));
       expect(Object.keys(doc.paths)).not.toContain('/*');
+    });
+
+    it('takes each of the gateway’s own requirements from the access its route declares, not from its path', async () => {
+      const doc = (await gateway.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+      // Under /api/v1/admin/ yet for the top role only: routes, and personal data export.
+      expect(doc.paths['/api/v1/admin/routes'].post.security).toEqual(edgeSecurity(['administrator']));
+      expect(doc.paths['/api/v1/admin/privacy/subjects/{subject}/export'].get.security).toEqual(edgeSecurity(['administrator']));
+      // The browser session's sign-in is open whatever its path says.
+      expect(doc.paths['/api/v1/auth/session'].post.security).toEqual([]);
+      const checked: string[] = [];
+      for (const route of routeAccessList(gateway.app)) {
+        const operation = doc.paths[toOpenApiPath(route.url)]?.[route.method.toLowerCase()];
+        if (!operation || route.access === undefined) continue;
+        checked.push(`${route.method} ${route.url}`);
+        const expected =
+          route.access.kind === 'public' || route.access.kind === 'own-credential'
+            ? []
+            : edgeSecurity(route.access.kind === 'guard' && route.access.roles.length > 0 ? route.access.roles : null);
+        expect(operation.security, `${route.method} ${route.url}`).toEqual(expected);
+      }
+      expect(checked.length).toBeGreaterThan(20);
+    });
+
+    it('is a valid OpenAPI document', async () => {
+      const doc = (await gateway.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+      expect(await openApiErrors(doc)).toEqual([]);
     });
 
     it('serves Swagger UI on the merged document', async () => {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@tributary/platform/core';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
-import { bearer, createUser, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { testDatabases } from '@tributary/platform/testing';
+import { bearer, createUser, gatewayBed, postRoute, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: ejection, circuit breaker, health checks, cache`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let clock: ManualClock;
     let gw: TestGateway;
     let a: Upstream;
@@ -14,26 +14,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     let admin: string;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
       [a, b, c] = [
-        await startUpstream('a', { verify: false }),
-        await startUpstream('b', { verify: false }),
-        await startUpstream('c', { verify: false }),
+        await bed.upstream('a', { verify: false }),
+        await bed.upstream('b', { verify: false }),
+        await bed.upstream('c', { verify: false }),
       ];
       clock = new ManualClock(Date.now());
-      gw = await startGateway(handle, { clock });
+      gw = await bed.gateway({ clock });
       await createUser(gw, 'root', 'administrator', 'unlimited');
       await createUser(gw, 'alice', 'analyst');
       await createUser(gw, 'bob', 'analyst');
       admin = await tokenFor(gw, 'root');
       const route = (body: Record<string, unknown>) =>
-        gw.app.inject({
-          method: 'POST',
-          url: '/api/v1/admin/routes',
-          headers: bearer(admin),
-          payload: { httpMethod: 'GET', serviceName: 'svc', routeName: 'r', upstreamAuth: 'none', ...body },
-        });
+        postRoute(gw, admin, { httpMethod: 'GET', serviceName: 'svc', routeName: 'r', upstreamAuth: 'none', ...body });
       expect(
         (
           await route({
@@ -61,11 +54,6 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           })
         ).statusCode,
       ).toBe(201);
-    });
-    afterAll(async () => {
-      await gw?.app.close();
-      await Promise.all([a, b, c].map((u) => u?.app.close()));
-      await handle?.destroy();
     });
 
     // Many anonymous callers (addresses): failures of one caller alone cannot open the breaker.
@@ -141,7 +129,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await gw.deps.health.runOnce();
       for (let i = 0; i < 4; i++) await flaky();
       expect(a.hits).toBe(ejectedHits + 2);
-      const rows = await handle.database.db.selectFrom('service_health').selectAll().where('server_url', '=', a.url).execute();
+      const rows = await bed.handle.database.db.selectFrom('service_health').selectAll().where('server_url', '=', a.url).execute();
       expect(rows.map((r) => r.status)).toEqual(expect.arrayContaining(['healthy', 'unhealthy']));
     });
 

@@ -1,39 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
 import { demoUsers, seed } from '../src/seed.js';
-import { bearer, createUser, login, migrated, startGateway, startUpstream, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { bearer, createUser, login, gatewayBed, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 const DEMO = 'tributary-demo';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: routing, RBAC, balancing, edge`, () => {
-    let handle: TestDatabase;
+    const bed = gatewayBed(target);
     let a: TestGateway;
     let b: TestGateway;
     const up: Record<string, Upstream> = {};
     let admin: string;
 
     beforeAll(async () => {
-      handle = await target.create();
-      await migrated(handle);
-      for (const name of ['orders', 'processing', 'erp', 'sync']) up[name] = await startUpstream(name);
+      for (const name of ['orders', 'processing', 'erp', 'sync']) up[name] = await bed.upstream(name);
       // Operator-configured upstreams outside Tributary: no signature expected.
-      for (const name of ['t1', 't2', 't3']) up[name] = await startUpstream(name, { verify: false });
+      for (const name of ['t1', 't2', 't3']) up[name] = await bed.upstream(name, { verify: false });
       const peers = { orders: up.orders!.url, processing: up.processing!.url, erp: up.erp!.url, sync: up.sync!.url };
-      a = await startGateway(handle, { peers, env: { BODY_LIMIT_BYTES: '2048' } });
+      a = await bed.gateway({ peers, env: { BODY_LIMIT_BYTES: '2048' } });
       await seed(a.context);
       await seed(a.context); // idempotent
       await a.deps.routeLoader.reload();
-      b = await startGateway(handle, { peers });
+      b = await bed.gateway({ peers });
       admin = await tokenFor(a, 'admin', DEMO);
       await createUser(a, 'analyst', 'analyst');
-    });
-    afterAll(async () => {
-      await a?.app.close();
-      await b?.app.close();
-      await Promise.all(Object.values(up).map((u) => u.app.close()));
-      await handle?.destroy();
     });
 
     const createRoute = async (body: Record<string, unknown>) => {

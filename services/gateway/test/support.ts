@@ -4,10 +4,18 @@ import { ManualClock, silentLogger } from '@tributary/platform/core';
 import { createHttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import type { ServiceContext } from '@tributary/platform/service';
-import { TEST_SCOPE, testAuth, testCredentials, testKeyring, type TestDatabase } from '@tributary/platform/testing';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  testAuth,
+  useTestBed,
+  type TestBed,
+  type TestDatabase,
+  type TestDatabaseTarget,
+  testServiceContext,
+} from '@tributary/platform/testing';
 import { buildGateway, type Gateway } from '../src/app.js';
 import { migrations } from '../src/db/migrations/index.js';
-import type { RateLimitTier } from '../src/db/schema.js';
+import type { GatewayDatabase, RateLimitTier } from '../src/db/schema.js';
 import type { GatewayOptions } from '../src/deps.js';
 import { seedRoutes } from '../src/seed.js';
 
@@ -78,25 +86,41 @@ export async function migrated(handle: TestDatabase): Promise<void> {
   await migrateToLatest(handle.database, migrations);
 }
 
-export async function startGateway(
-  handle: TestDatabase,
-  options: { peers?: Record<string, string>; env?: Record<string, string>; clock?: ManualClock; gateway?: GatewayOptions } = {},
-): Promise<TestGateway> {
+export interface StartGatewayOptions {
+  peers?: Record<string, string>;
+  env?: Record<string, string>;
+  clock?: ManualClock;
+  gateway?: GatewayOptions;
+}
+
+export async function startGateway(handle: TestDatabase, options: StartGatewayOptions = {}): Promise<TestGateway> {
   const clock = options.clock ?? new ManualClock(Date.now());
-  const context: ServiceContext = {
-    name: 'gateway',
-    database: handle.database,
-    logger: silentLogger(),
-    clock,
-    keyring: testKeyring(),
-    credentials: testCredentials('gateway'),
-    scope: TEST_SCOPE,
-    peers: options.peers ?? {},
+  const context = testServiceContext<GatewayDatabase>('gateway', handle.database, {
+    peers: options.peers,
     env: { ...TEST_ENV, ...options.env },
-  };
+    clock,
+  });
   const gateway = await buildGateway(context, { manualBackground: true, ...options.gateway });
   await gateway.app.ready();
   return { ...gateway, clock, context };
+}
+
+/** A migrated gateway database for one block; the gateways and upstreams started through it close after the block. */
+export interface GatewayBed extends TestBed {
+  gateway(options?: StartGatewayOptions): Promise<TestGateway>;
+  upstream(name: string, options?: { verify?: boolean }): Promise<Upstream>;
+}
+
+export function gatewayBed(target: TestDatabaseTarget): GatewayBed {
+  const bed = useTestBed({ beforeAll, afterAll }, target, migrated);
+  return {
+    get handle() {
+      return bed.handle;
+    },
+    closing: (resource, close) => bed.closing(resource, close),
+    gateway: async (options) => bed.closing(await startGateway(bed.handle, options), (gateway) => gateway.app.close()),
+    upstream: async (name, options) => bed.closing(await startUpstream(name, options), (upstream) => upstream.app.close()),
+  };
 }
 
 export function unique(prefix: string): string {
@@ -128,6 +152,21 @@ export async function tokenFor(gateway: Gateway, username: string, password = PA
 
 export function bearer(token: string) {
   return { authorization: `Bearer ${token}` };
+}
+
+/** An open route to a plain upstream that analysts may call, whose traffic the audit tests read back. */
+export const AUDITED_ROUTE = {
+  pathPattern: '/audited/*',
+  httpMethod: 'ANY',
+  serviceName: 'svc',
+  routeName: 'audited',
+  upstreamAuth: 'none',
+  authorizationRoles: ['analyst'],
+};
+
+/** Adds a route through the admin API, as an operator does. */
+export function postRoute(gateway: Gateway, adminToken: string, route: Record<string, unknown>) {
+  return gateway.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(adminToken), payload: route });
 }
 
 export { seedRoutes };

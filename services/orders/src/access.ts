@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { guardedAccess, type AccessRule } from '@tributary/platform/http';
+import { guardedAccess, signedAccess, type AccessRule } from '@tributary/platform/http';
 import type { OrdersConfig } from './config.js';
 import { MTP_GROUPS, type MtpGroup } from './domain.js';
 import { OrdersError } from './errors.js';
@@ -48,6 +48,12 @@ export const ROUTE_ACCESS = {
   trace: ['SERVICE'],
 } as const satisfies Record<string, readonly Access[]>;
 export type RouteAccess = keyof typeof ROUTE_ACCESS;
+
+/**
+ * Aggregate counts with no order, person or quantity in them (the console's pipeline
+ * dashboard, read by the gateway with its own signature): any signed peer may read them.
+ */
+export const peerRead: AccessRule = signedAccess;
 
 /** Which caller may post which shipment status (reference §7.6). */
 export const STATUS_ACCESS: Record<string, readonly Access[]> = {

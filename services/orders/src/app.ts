@@ -1,11 +1,10 @@
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
-import { createServiceClient } from '@tributary/platform/resilience';
-import { OutboxNotifier, registerOutboxRoute } from '@tributary/platform/outbox';
+import { registerOutboxRoute } from '@tributary/platform/outbox';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
 import type { OrdersDatabase } from './db/schema.js';
-import type { OrdersDeps } from './deps.js';
+import { buildDeps } from './deps.js';
 import { registerAdminRoutes } from './features/admin/admin.routes.js';
 import { registerInternalEventRoutes } from './features/allocations/allocations.routes.js';
 import { registerOrderRoutes } from './features/orders/orders.routes.js';
@@ -13,19 +12,17 @@ import { registerPlanRoutes } from './features/plans/plans.routes.js';
 import { registerScheduleRoutes } from './features/schedules/schedules.routes.js';
 import { registerShipmentRoutes } from './features/shipments/shipments.routes.js';
 import { registerBulkLimit } from './bulk-limit.js';
-import { createOrdersMetrics, noMetrics } from './metrics.js';
+import { createOrdersMetrics } from './metrics.js';
 import { registerCentralRoutes } from './features/central/central.routes.js';
 import { registerCentralProxyRoute } from './features/central/central-proxy.routes.js';
 import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { registerTraceRoutes } from './features/trace/trace.routes.js';
+import { registerPipelineRoutes } from './features/pipeline/pipeline.routes.js';
 
-/** Wires the orders service's features onto a kernel HTTP app; no I/O happens until it listens. */
+/** Wires the orders service's features onto a kernel HTTP app, each with its slice of the deps; no I/O happens until it listens. */
 export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise<HttpApp> {
   const config = readOrdersConfig(context.env);
-  const db = context.database.db;
-  const notifier = new OutboxNotifier();
-  const deps: OrdersDeps = { db, clock: context.clock, config, onEventsCommitted: () => notifier.notify(), metrics: noMetrics };
 
   const app = await createHttpApp({
     name: context.name,
@@ -46,7 +43,8 @@ export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise
       ],
     },
   });
-  deps.metrics = createOrdersMetrics(app.metrics);
+  const { deps, notifier } = buildDeps(context, config, createOrdersMetrics(app.metrics));
+  const { db } = deps;
   // Hooks run in registration order: refuse oversized bulks before an idempotency key is claimed.
   registerBulkLimit(app, config.maxBulkItems);
   registerIdempotency(app, { db, now: () => context.clock.now() });
@@ -57,15 +55,12 @@ export async function buildApp(context: ServiceContext<OrdersDatabase>): Promise
   registerScheduleRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerInternalEventRoutes(app, deps);
-  const processingUrl = context.peers.processing;
-  const processing = processingUrl
-    ? createServiceClient({ name: 'processing', baseUrl: processingUrl, credentials: context.credentials, scope: context.scope })
-    : undefined;
-  registerCentralRoutes(app, deps, { client: processing });
-  registerCentralProxyRoute(app, deps, { client: processing });
+  registerCentralRoutes(app, deps);
+  registerCentralProxyRoute(app, deps);
   registerReconcileRoutes(app, deps);
   registerTraceRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
   registerPrivacy(app, { database: context.database, env: context.env });
-  app.addHook('onClose', async () => processing?.close());
+  app.addHook('onClose', async () => deps.processing?.close());
   return app;
 }

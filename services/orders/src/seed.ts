@@ -2,7 +2,7 @@ import { systemCommandContext } from '@tributary/platform/command';
 import type { ServiceContext } from '@tributary/platform/service';
 import { readOrdersConfig } from './config.js';
 import type { OrdersDatabase } from './db/schema.js';
-import type { Command, OrdersDeps } from './deps.js';
+import type { Command, OrderDeps } from './deps.js';
 import { MTP_GROUPS } from './domain.js';
 import { noMetrics } from './metrics.js';
 import { createOrders } from './features/orders/orders.service.js';
@@ -20,7 +20,8 @@ export async function seed(context: ServiceContext<OrdersDatabase>): Promise<voi
   const db = context.database.db;
   const existing = await db.selectFrom('order_plan').select('order_code').where('order_code', '=', DEMO_ORDER_CODE).executeTakeFirst();
   if (existing) return;
-  const deps: OrdersDeps = {
+  // The seed runs the features' own commands, so it builds what those take (no outbox readers to wake yet).
+  const deps: OrderDeps = {
     db,
     clock: context.clock,
     config: readOrdersConfig(context.env),

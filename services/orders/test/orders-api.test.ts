@@ -1,9 +1,9 @@
 import { ordersApi, type OrdersApi } from '@tributary/contracts';
 import { encodeCursor, isAppError, NEXT_CURSOR_HEADER } from '@tributary/platform/core';
-import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
-import { testCredentials, testDatabases, TEST_SCOPE } from '@tributary/platform/testing';
+import type { ServiceClient } from '@tributary/platform/resilience';
+import { testDatabases } from '@tributary/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAN_ROW, planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { listeningClient, PLAN_ROW, planAndRequest, startOrders, type OrdersHarness } from './support.js';
 
 const OFFICER = { identity: { user: 'officer-1', roles: ['SEEDUWA-OFFICER'] } };
 
@@ -15,13 +15,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     let api: OrdersApi;
     beforeAll(async () => {
       h = await startOrders(target);
-      const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
-      client = createServiceClient({
-        name: 'orders',
-        baseUrl: url,
-        credentials: testCredentials('processing', h.context.keyring),
-        scope: TEST_SCOPE,
-      });
+      client = await listeningClient(h, 'processing');
       api = ordersApi(client);
     });
     afterAll(async () => {
@@ -80,13 +74,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     const total = 250;
     beforeAll(async () => {
       h = await startOrders(target);
-      const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
-      client = createServiceClient({
-        name: 'orders',
-        baseUrl: url,
-        credentials: testCredentials('processing', h.context.keyring),
-        scope: TEST_SCOPE,
-      });
+      client = await listeningClient(h, 'processing');
       api = ordersApi(client);
       for (const orderCode of ['PAGED', 'OTHER']) {
         const plan = await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [PLAN_ROW({ order_code: orderCode, requirement: '100000' })]);

@@ -1,9 +1,10 @@
-import { silentLogger, ManualClock } from '@tributary/platform/core';
+import { ManualClock } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { readOutbox, type OutboxEvent } from '@tributary/platform/outbox';
 import type { ServiceContext } from '@tributary/platform/service';
 import {
+  testServiceContext,
   signedInject,
   testCredentials,
   testKeyring,
@@ -12,6 +13,7 @@ import {
   type TestDatabaseTarget,
 } from '@tributary/platform/testing';
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
+import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { service } from '../src/service.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -62,17 +64,7 @@ export async function startOrders(
 ): Promise<OrdersHarness> {
   const handle = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 8, 0, 0));
-  const context: ServiceContext = {
-    name: 'orders',
-    database: handle.database,
-    logger: silentLogger(),
-    clock,
-    keyring,
-    credentials: testCredentials('orders', keyring),
-    scope: TEST_SCOPE,
-    peers,
-    env,
-  };
+  const context: ServiceContext = testServiceContext('orders', handle.database, { clock, keyring, env, peers });
   await migrateToLatest(handle.database, service.migrations);
   const app = (await service.buildApp(context)) as HttpApp;
   await app.ready();
@@ -126,6 +118,17 @@ export async function lastSequence(harness: OrdersHarness): Promise<string> {
     if (page.events.length === 0) return cursor;
     cursor = page.next;
   }
+}
+
+/** The harness's app listening on a free port, and a client signing as `principal` against it (over real HTTP). */
+export async function listeningClient(harness: OrdersHarness, principal: string): Promise<ServiceClient> {
+  const url = await harness.app.listen({ host: '127.0.0.1', port: 0 });
+  return createServiceClient({
+    name: 'orders',
+    baseUrl: url,
+    credentials: testCredentials(principal, harness.context.keyring),
+    scope: TEST_SCOPE,
+  });
 }
 
 export const PLAN_ROW = (overrides: Record<string, unknown> = {}) => ({

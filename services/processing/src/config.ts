@@ -2,7 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig } from '@tributary/platform/core';
 
 export const ProcessingConfigSchema = Type.Object({
-  LABEL_TIME_ZONE: Type.String({ default: 'UTC', description: 'IANA time zone for label times, e.g. Asia/Colombo' }),
+  LABEL_TIME_ZONE: Type.String({
+    default: 'Asia/Colombo',
+    description: 'IANA time zone for label times: the plant zone, as the device bridge prints them',
+  }),
   PROCESSING_EVENT_DELIVERERS: Type.String({
     default: 'sync',
     description: 'comma list of signing principals allowed to deliver events to POST /internal/events',

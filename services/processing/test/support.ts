@@ -1,19 +1,13 @@
-import { silentLogger, systemClock, type Clock } from '@tributary/platform/core';
+import { type Clock } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { sql } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { expect } from 'vitest';
 import type { ServiceContext } from '@tributary/platform/service';
-import {
-  signedInject,
-  testCredentials,
-  testKeyring,
-  TEST_SCOPE,
-  type TestDatabase,
-  type TestDatabaseTarget,
-} from '@tributary/platform/testing';
+import { signedInject, testKeyring, type TestDatabase, type TestDatabaseTarget, testServiceContext } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
 import { migrations } from '../src/db/migrations/index.js';
+import type { ProcessingDb } from '../src/db/schema.js';
 
 export interface Harness {
   handle: TestDatabase;
@@ -36,17 +30,7 @@ export async function startHarness(
   const handle = await target.create();
   await migrateToLatest(handle.database, migrations);
   const keyring = testKeyring();
-  const context: ServiceContext = {
-    name: 'processing',
-    database: handle.database,
-    logger: silentLogger(),
-    clock: options.clock ?? systemClock,
-    keyring,
-    credentials: testCredentials('processing', keyring),
-    scope: TEST_SCOPE,
-    peers: options.peers ?? {},
-    env: {},
-  };
+  const context = testServiceContext<ProcessingDb>('processing', handle.database, { peers: options.peers, clock: options.clock, keyring });
   const app = await buildApp(context);
   await app.ready();
   return {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
-import { SourceService, TargetService } from './support/peers.js';
-import { eventually, routeConfig, startSync, testEnv, type SyncUnderTest } from './support/sync.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@tributary/platform/testing';
+import type { SourceService, TargetService } from './support/peers.js';
+import { usePipeline } from './support/pipeline.js';
+import { eventually, routeConfig, type SyncUnderTest } from './support/sync.js';
 
 /** Each strategy gets its own target name (all the same consumer), so routing picks its configuration. */
 const STRATEGIES = {
@@ -22,19 +23,16 @@ const STRATEGIES = {
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: conflicts`, () => {
-    const handles: TestDatabase[] = [];
+    const pipeline = usePipeline(target, (source, consumer) => ({
+      src: source.url,
+      ...Object.fromEntries(Object.keys(STRATEGIES).map((key) => [`t_${key}`, consumer.url])),
+    }));
     let source: SourceService;
     let consumer: TargetService;
     let sync: SyncUnderTest;
 
     beforeAll(async () => {
-      const [a, b, c] = await Promise.all([target.create(), target.create(), target.create()]);
-      handles.push(a!, b!, c!);
-      source = await SourceService.start(a!.database);
-      consumer = await TargetService.start(b!.database);
-      const peers: Record<string, string> = { src: source.url };
-      for (const key of Object.keys(STRATEGIES)) peers[`t_${key}`] = consumer.url;
-      sync = await startSync(c!.database, peers, testEnv(), { background: false });
+      ({ source, consumer, sync } = pipeline.started());
       for (const [key, conflict] of Object.entries(STRATEGIES)) {
         const response = await sync.call(
           'POST',
@@ -48,12 +46,6 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(response.statusCode).toBe(201);
       }
       await sync.startBackground();
-    });
-    afterAll(async () => {
-      await sync?.stop();
-      await source?.close();
-      await consumer?.close();
-      await Promise.all(handles.map((handle) => handle.destroy()));
     });
 
     /** The target holds version 5; the source sends version 3 of the same aggregate. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedInject, testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signedInject, testDatabases } from '@tributary/platform/testing';
 import { captureEvents } from '../src/features/capture/capture.service.js';
 import { toIncoming } from '../src/features/capture/collector.js';
 import { complete as completeDeliveries, releaseExpiredLeases } from '../src/features/queue/index.js';
@@ -7,31 +7,22 @@ import { DeliveryWorker } from '../src/features/delivery/worker.js';
 import { Targets } from '../src/features/delivery/targets.js';
 import { settleEvents } from '../src/features/maintenance/maintenance.js';
 import { writeMetricWindow } from '../src/features/metrics/windows.js';
-import { SourceService, TargetService } from './support/peers.js';
-import { eventually, routeConfig, startSync, testEnv, type SyncUnderTest } from './support/sync.js';
+import type { SourceService, TargetService } from './support/peers.js';
+import { usePipeline } from './support/pipeline.js';
+import { eventually, routeConfig, type SyncUnderTest } from './support/sync.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: capture and delivery`, () => {
-    const handles: TestDatabase[] = [];
+    const pipeline = usePipeline(target, (source, consumer) => ({ src: source.url, tgt: consumer.url, tgt2: consumer.url }));
     let source: SourceService;
     let consumer: TargetService;
     let sync: SyncUnderTest;
 
     beforeAll(async () => {
-      const [a, b, c] = await Promise.all([target.create(), target.create(), target.create()]);
-      handles.push(a!, b!, c!);
-      source = await SourceService.start(a!.database);
-      consumer = await TargetService.start(b!.database);
-      sync = await startSync(c!.database, { src: source.url, tgt: consumer.url, tgt2: consumer.url }, testEnv(), { background: false });
+      ({ source, consumer, sync } = pipeline.started());
       const created = await sync.call('POST', '/api/sync/configurations', routeConfig('src_items_to_tgt', {}, { eventTypes: ['item.*'] }));
       expect(created.statusCode).toBe(201);
       await sync.startBackground();
-    });
-    afterAll(async () => {
-      await sync?.stop();
-      await source?.close();
-      await consumer?.close();
-      await Promise.all(handles.map((handle) => handle.destroy()));
     });
 
     const appliedFor = async (prefix: string) => (await consumer.applied()).filter((row) => row.aggregate_id.startsWith(prefix));

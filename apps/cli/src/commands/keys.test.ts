@@ -5,7 +5,7 @@ import { silentLogger, ManualClock } from '@tributary/platform/core';
 import { loadMasterKeys, parseCiphertext } from '@tributary/platform/crypto';
 import { sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
-import { signedInject, testCredentials, testKeyring, TEST_SCOPE } from '@tributary/platform/testing';
+import { signedInject, testKeyring, testServiceContext } from '@tributary/platform/testing';
 import { describe, expect, it } from 'vitest';
 import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
 import { keysRotateCommand } from './keys.js';
@@ -26,18 +26,10 @@ async function withErp<T>(
   // Through the service definition, as `tributary up` builds it.
   const definition = (await loadService('erp'))!;
   const keyring = testKeyring();
-  const app = (await definition.buildApp({
-    name: 'erp',
-    database,
-    logger,
-    clock: new ManualClock(Date.parse('2026-03-10T06:30:00Z')),
-    keyring,
-    credentials: testCredentials('erp', keyring),
-    scope: TEST_SCOPE,
-    peers: {},
-    // No key file and no TRIBUTARY_DATA_DIR (`tributary --data-dir X up`): the keys sit beside erp's PGlite directory.
-    env: {},
-  })) as HttpApp;
+  // No key file and no TRIBUTARY_DATA_DIR (`tributary --data-dir X up`): the keys sit beside erp's PGlite directory.
+  const app = (await definition.buildApp(
+    testServiceContext('erp', database, { clock: new ManualClock(Date.parse('2026-03-10T06:30:00Z')), keyring, logger }),
+  )) as HttpApp;
   try {
     const rawEmails = async () =>
       (await sql<{ email_id: string }>`select email_id from "tabCustomer" order by name`.execute(database.db)).rows.map((r) => r.email_id);

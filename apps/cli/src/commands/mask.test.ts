@@ -2,11 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { createDatabase, sql, type Database } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import type { ServiceContext } from '@tributary/platform/service';
-import { testCredentials, testDatabases, testKeyring, TEST_SCOPE, type TestDatabaseTarget } from '@tributary/platform/testing';
+import { testDatabases, testKeyring, type TestDatabaseTarget, testServiceContext } from '@tributary/platform/testing';
 import { loadService } from '../services.js';
 import { maskCommand } from './mask.js';
 
@@ -17,17 +15,7 @@ const keyring = testKeyring();
 async function prepare(name: string, database: Database): Promise<void> {
   const definition = (await loadService(name))!;
   await migrateToLatest(database, definition.migrations);
-  const context: ServiceContext = {
-    name,
-    database,
-    logger: silentLogger(),
-    clock: systemClock,
-    keyring,
-    credentials: testCredentials(name, keyring),
-    scope: TEST_SCOPE,
-    peers: {},
-    env: { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' },
-  };
+  const context = testServiceContext(name, database, { env: { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' }, keyring });
   await definition.seed?.(context);
   if (name === 'gateway') {
     await sql`insert into api_audit_logs (request_id, http_method, path, user_id, authentication_method, client_ip, user_agent, status_code, response_time_ms, decision, request_timestamp, response_timestamp, rate_limited)

@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
-import { freePort, TEST_SCOPE, testCredentials, type TestDatabase, testDatabases, testKeyring } from '@tributary/platform/testing';
+import {
+  freePort,
+  TEST_SCOPE,
+  testCredentials,
+  type TestDatabase,
+  testDatabases,
+  testKeyring,
+  testServiceContext,
+} from '@tributary/platform/testing';
 import { loadService, SERVICE_NAMES } from '../services.js';
 import { planRow } from './reconcile-mtp.support.js';
 
@@ -62,17 +69,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         const definition = (await loadService(name))!;
         const handle = await target.create();
         await migrateToLatest(handle.database, definition.migrations);
-        const context: ServiceContext = {
-          name,
-          database: handle.database,
-          logger: silentLogger(),
-          clock: systemClock,
-          keyring,
-          credentials: testCredentials(name, keyring),
-          scope: TEST_SCOPE,
-          peers,
-          env: name === 'gateway' ? GATEWAY_ENV : {},
-        };
+        const context = testServiceContext(name, handle.database, { peers, env: name === 'gateway' ? GATEWAY_ENV : {}, keyring });
         if (name === 'gateway' || name === 'erp') await definition.seed?.(context);
         const app = (await definition.buildApp(context)) as HttpApp;
         await app.listen({ host: '127.0.0.1', port: ports[name]! });

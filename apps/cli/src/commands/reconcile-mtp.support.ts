@@ -1,4 +1,3 @@
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import { createServiceClient, type ServiceClient, type ServiceMethod, type ServiceResponse } from '@tributary/platform/resilience';
@@ -11,6 +10,7 @@ import {
   type TestDatabase,
   type TestDatabaseTarget,
   testKeyring,
+  testServiceContext,
 } from '@tributary/platform/testing';
 import { service as ordersService } from '@tributary/orders/service';
 import { service as processingService } from '@tributary/processing/service';
@@ -58,17 +58,7 @@ export async function startMtpPair(target: TestDatabaseTarget, env: Record<strin
   const make = async (definition: ServiceDefinition, port: number): Promise<Node> => {
     const handle = await target.create();
     await migrateToLatest(handle.database, definition.migrations);
-    const context: ServiceContext = {
-      name: definition.name,
-      database: handle.database,
-      logger: silentLogger(),
-      clock: systemClock,
-      keyring,
-      credentials: testCredentials(definition.name, keyring),
-      scope: TEST_SCOPE,
-      peers,
-      env,
-    };
+    const context = testServiceContext(definition.name, handle.database, { peers, env, keyring });
     return { name: definition.name, url: `http://127.0.0.1:${port}`, handle, app: undefined, context, definition, port, cursor: '0' };
   };
   const start = async (node: Node) => {

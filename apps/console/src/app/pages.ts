@@ -34,6 +34,12 @@ export const PAGES: readonly Page[] = [
   { path: 'kiosk/accept', title: 'Accept bags', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/accept-page')) },
   { path: 'kiosk/process', title: 'Process', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/process-page')) },
   { path: 'kiosk/dispatch', title: 'Dispatch', needs: 'kiosk.use', component: lazy(() => import('../features/kiosk/dispatch-page')) },
+  {
+    path: 'dashboard',
+    title: 'Pipeline',
+    needs: 'dashboard.view',
+    component: lazy(() => import('../features/dashboard/dashboard-page')),
+  },
 ];
 
 export function pagesFor(role: string | undefined): Page[] {

@@ -18,6 +18,23 @@ export type Group =
 /** The platform administrator passes every check, as at the gateway. */
 export const SUPER_ROLE = 'administrator';
 
+/** The users' names for their groups (shown instead of codes). */
+export const GROUP_NAMES: Record<Group, string> = {
+  'MASTER-ADMIN': 'Master administrator',
+  'GRANDPASS-ADMIN': 'Grandpass administrator',
+  'SEEDUWA-ADMIN': 'Seeduwa administrator',
+  'GRANDPASS-OFFICER': 'Grandpass planning officer',
+  'GRANDPASS-SUPERVISOR': 'Grandpass supervisor',
+  'SEEDUWA-OFFICER': 'Seeduwa officer',
+  'GRANDPASS-GATEPASS': 'Grandpass gatepass',
+  'GRANDPASS-DEV-MACHINE': 'Box-filling machine',
+  'TRADER-OFFICER': 'Trader',
+  'TRADER-SUPERVISOR': 'Trader supervisor',
+};
+
+/** Every group but the box-filling machine, whose screen is its schedules only. */
+const OFFICE_GROUPS = (Object.keys(GROUP_NAMES) as Group[]).filter((group) => group !== 'GRANDPASS-DEV-MACHINE');
+
 export const ACTIONS = {
   'shipments.view': ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'],
   'shipments.ready': ['SEEDUWA-OFFICER'],
@@ -45,6 +62,7 @@ export const ACTIONS = {
   'trace.view': ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'],
   // The Device-Panel's work (accept, process, dispatch) runs under the floor officer's /app/* rights.
   'kiosk.use': ['SEEDUWA-OFFICER'],
+  'dashboard.view': OFFICE_GROUPS,
 } as const satisfies Record<string, readonly Group[]>;
 
 export type Action = keyof typeof ACTIONS;
@@ -53,20 +71,6 @@ export function can(role: string | undefined, action: Action): boolean {
   if (!role) return false;
   return role === SUPER_ROLE || (ACTIONS[action] as readonly string[]).includes(role);
 }
-
-/** The users' names for their groups (shown instead of codes). */
-export const GROUP_NAMES: Record<Group, string> = {
-  'MASTER-ADMIN': 'Master administrator',
-  'GRANDPASS-ADMIN': 'Grandpass administrator',
-  'SEEDUWA-ADMIN': 'Seeduwa administrator',
-  'GRANDPASS-OFFICER': 'Grandpass planning officer',
-  'GRANDPASS-SUPERVISOR': 'Grandpass supervisor',
-  'SEEDUWA-OFFICER': 'Seeduwa officer',
-  'GRANDPASS-GATEPASS': 'Grandpass gatepass',
-  'GRANDPASS-DEV-MACHINE': 'Box-filling machine',
-  'TRADER-OFFICER': 'Trader',
-  'TRADER-SUPERVISOR': 'Trader supervisor',
-};
 
 export function groupName(role: string): string {
   return role === SUPER_ROLE ? 'Platform administrator' : (GROUP_NAMES[role as Group] ?? role);

@@ -7,16 +7,16 @@ import { navTitles } from './harness.js';
  * than read from the console's own table so the two are checked against each other.
  */
 export const PAGES_OF: Record<string, string[]> = {
-  'MASTER-ADMIN': ['Traceability', 'Users'],
-  'GRANDPASS-ADMIN': ['Production plans', 'Traceability', 'Users'],
-  'SEEDUWA-ADMIN': ['Shipments', 'Parcels', 'Traceability', 'Users'],
-  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Traceability'],
-  'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests', 'Traceability'],
-  'SEEDUWA-OFFICER': ['Shipments', 'Trader queue', 'Parcels', 'Traceability', 'Accept bags', 'Process', 'Dispatch'],
-  'GRANDPASS-GATEPASS': ['Shipments', 'Gatepass'],
+  'MASTER-ADMIN': ['Traceability', 'Users', 'Pipeline'],
+  'GRANDPASS-ADMIN': ['Production plans', 'Traceability', 'Users', 'Pipeline'],
+  'SEEDUWA-ADMIN': ['Shipments', 'Parcels', 'Traceability', 'Users', 'Pipeline'],
+  'GRANDPASS-OFFICER': ['Shipments', 'Order requests', 'Production plans', 'Production schedules', 'Traceability', 'Pipeline'],
+  'GRANDPASS-SUPERVISOR': ['Shipments', 'Order requests', 'Traceability', 'Pipeline'],
+  'SEEDUWA-OFFICER': ['Shipments', 'Trader queue', 'Parcels', 'Traceability', 'Accept bags', 'Process', 'Dispatch', 'Pipeline'],
+  'GRANDPASS-GATEPASS': ['Shipments', 'Gatepass', 'Pipeline'],
   'GRANDPASS-DEV-MACHINE': ['Production schedules', 'Parcels'],
-  'TRADER-OFFICER': ['Trader queue'],
-  'TRADER-SUPERVISOR': ['Trader queue'],
+  'TRADER-OFFICER': ['Trader queue', 'Pipeline'],
+  'TRADER-SUPERVISOR': ['Trader queue', 'Pipeline'],
   administrator: [
     'Shipments',
     'Order requests',
@@ -30,6 +30,7 @@ export const PAGES_OF: Record<string, string[]> = {
     'Accept bags',
     'Process',
     'Dispatch',
+    'Pipeline',
   ],
 };
 

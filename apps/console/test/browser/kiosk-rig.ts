@@ -43,7 +43,7 @@ export async function startKioskRig(): Promise<KioskRig> {
     const port = await freePort();
     const bridgeUrl = `ws://127.0.0.1:${port}${BRIDGE_WS_PATH}`;
     // Labels served by processing carry the plant's time, as the bridge prints them.
-    rig = await startRig({ CONSOLE_DEVICE_BRIDGE: `ws://127.0.0.1:${port}`, LABEL_TIME_ZONE: 'Asia/Colombo' });
+    rig = await startRig({ CONSOLE_DEVICE_BRIDGE: `ws://127.0.0.1:${port}` });
     const [scale, scanner, button, printer] = pairs;
     const config = loadDevicesConfig({
       DEVICES_PORT: String(port),

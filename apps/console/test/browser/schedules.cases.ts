@@ -3,6 +3,8 @@ import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './ha
 import { screenshot } from './screenshots.js';
 
 const DAY = '2026-04-01';
+/** The same day as the plant types it: day first. Month first it would be the 4th of January. */
+const TYPED = '01/04/2026';
 
 export function scheduleCases(rig: () => ConsoleRig): void {
   it('the officer schedules box filling, the machine operator marks it filled', async () => {
@@ -11,16 +13,34 @@ export function scheduleCases(rig: () => ConsoleRig): void {
       const page = officer.page;
       await openPage(page, 'Production schedules');
       const form = page.getByRole('form', { name: 'Schedule box filling' });
-      await form.getByLabel('Day to fill').fill(DAY);
+      // A month-first reading would be refused here (there is no month 31) or land on another day.
+      const dayToFill = form.getByLabel('Day to fill');
+      await dayToFill.fill('31/04/2026');
+      await dayToFill.blur();
+      await form.getByText('April 2026 has 30 days, so 31/04/2026 is not a date.').waitFor();
+      expect(await dayToFill.getAttribute('aria-invalid')).toBe('true');
+      // Keyboard: ↑ moves a valid day on by one, across the month's end.
+      await dayToFill.fill('31/03/2026');
+      await dayToFill.press('ArrowUp');
+      expect(await dayToFill.inputValue()).toBe(TYPED);
+      expect(await dayToFill.getAttribute('aria-invalid')).toBeNull();
       await form.getByLabel('Plan', { exact: true }).selectOption('DEMO-ORD-0001');
       await form.getByLabel('Shift').selectOption('NIGHT');
       await form.getByLabel('Section').fill('Line 2');
       await form.getByLabel('Quantity (kg)').fill('250');
       await form.getByRole('button', { name: 'Add to schedule' }).click();
       await page.getByRole('status').filter({ hasText: 'Scheduled.' }).waitFor();
-      await page.getByLabel('Day (empty for every day)').fill(DAY);
+      await page.getByLabel('Day (empty for every day)').fill(TYPED);
       const row = page.getByRole('row').filter({ hasText: 'Line 2' });
       await expect.poll(() => row.textContent()).toContain('250.00 kg');
+      // What reached the service is the 1st of April.
+      const saved = (await (
+        await (await apiAs(rig(), 'grandpass-officer')).call('GET', `/order/schedule?schedule_date=${DAY}`)
+      ).json()) as Array<{
+        section: string;
+        schedule_date: string;
+      }>;
+      expect(saved.filter((schedule) => schedule.section === 'Line 2').map((schedule) => schedule.schedule_date)).toEqual([DAY]);
       expect(await row.textContent()).toContain('Night');
       expect(await page.getByRole('button', { name: /Mark filled, schedule/ }).count()).toBe(0);
       await expectAccessible(page, 'schedules as officer');
@@ -34,7 +54,7 @@ export function scheduleCases(rig: () => ConsoleRig): void {
       const page = machine.page;
       await openPage(page, 'Production schedules');
       expect(await page.getByRole('form', { name: 'Schedule box filling' }).count()).toBe(0);
-      await page.getByLabel('Day (empty for every day)').fill(DAY);
+      await page.getByLabel('Day (empty for every day)').fill(TYPED);
       const row = page.getByRole('row').filter({ hasText: 'Line 2' });
       await row.getByRole('button', { name: /Mark filled, schedule \d+/ }).click();
       await expect.poll(() => row.textContent()).toContain('Filled');

@@ -6,7 +6,7 @@ import type { ServiceRequest } from '@tributary/platform/resilience';
  */
 export type CallOptions = Pick<
   ServiceRequest,
-  'headers' | 'identity' | 'correlation' | 'requestId' | 'traceparent' | 'idempotencyKey' | 'timeoutMs'
+  'headers' | 'identity' | 'correlation' | 'requestId' | 'traceparent' | 'idempotencyKey' | 'timeoutMs' | 'signal'
 >;
 
 /** Keeps only the options given, so an absent one never overrides what the client would send. */

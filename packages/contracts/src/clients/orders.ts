@@ -4,6 +4,8 @@ import { MTP_RECONCILE_PATHS, type MtpShipmentPage } from '../mtp-reconcile.js';
 import { TRACE_LOOKUP_PATH, type TraceLookupRequest, type TraceLookupResponse } from '../trace.js';
 import {
   ORDERS_PATHS,
+  ORDERS_PIPELINE_PATH,
+  type OrdersPipelineCounts,
   type EventBody,
   type EventResultOut,
   type OrderListQuery,
@@ -47,6 +49,11 @@ export function ordersApi(client: ServiceClient) {
     /** `POST /order/shipment/event`: add status events (pass an idempotencyKey so it may be retried). */
     addShipmentEvents(body: EventBody, options?: CallOptions): Promise<EventResultOut> {
       return client.json<EventResultOut>({ method: 'POST', path: ORDERS_PATHS.shipmentEvents, body, ...callParts(options) });
+    },
+
+    /** `GET /order/pipeline`: how many shipments are ready, dispatched and accepted. */
+    pipelineCounts(options?: CallOptions): Promise<OrdersPipelineCounts> {
+      return client.json<OrdersPipelineCounts>({ method: 'GET', path: ORDERS_PIPELINE_PATH, ...callParts(options) });
     },
 
     /** Workflow details of the shipments and schedules a trace reached; unknown codes are simply absent. */

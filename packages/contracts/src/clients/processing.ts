@@ -1,6 +1,8 @@
 import type { ServiceClient } from '@tributary/platform/resilience';
 import {
   PROCESSING_PATHS,
+  PROCESSING_PIPELINE_PATH,
+  type ProcessingPipelineCounts,
   type AllocationDone,
   type ParcelAllocation,
   type ProcessingRow,
@@ -41,6 +43,10 @@ export function processingApi(client: ServiceClient) {
     /** `POST /app/<table>/record/parcel`: parcel kg of a bag's shipment allocation to a schedule. */
     allocateToParcel(table: RecordTable, body: ParcelAllocation, options?: CallOptions): Promise<AllocationDone> {
       return client.json<AllocationDone>({ method: 'POST', path: PROCESSING_PATHS.parcelAllocation(table), body, ...callParts(options) });
+    },
+    /** `GET /app/pipeline`: lots registered, batches in QC and batches waiting for a trader. */
+    pipelineCounts(options?: CallOptions): Promise<ProcessingPipelineCounts> {
+      return client.json<ProcessingPipelineCounts>({ method: 'GET', path: PROCESSING_PIPELINE_PATH, ...callParts(options) });
     },
     /** One page of allocation sums for the MTP reconciliation, in (request_code, shipment_code) order. */
     reconcileAllocations(page: { limit: number; after?: string | null }, options?: CallOptions): Promise<MtpAllocationPage> {

@@ -77,8 +77,8 @@ export class RouteAccessUndeclaredError extends Error {
 /**
  * Registered first by createHttpApp: records every route. With `required`, `ready()`
  * (and so `listen()`) throws while any route declares no rule: a route added without one never
- * serves. The check waits for ready because a service's own onRoute hook (erp's table) may
- * supply the rule after this hook saw the route.
+ * serves. The check waits for ready because an onRoute hook registered later may supply the
+ * rule after this hook saw the route.
  */
 export function registerRouteAccess(app: HttpServerInstance, options: { required: boolean }): void {
   const routes: RouteOptions[] = [];

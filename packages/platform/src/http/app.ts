@@ -53,6 +53,13 @@ export interface HttpAppOptions extends HttpEdgeSettings {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
+ * Longest path parameter the router matches. Fastify's default (100) answered 414 before a
+ * route's own schema could say how long its parameter may be (processing's trace codes go to
+ * 300); past this bound the router still refuses, with REQUEST_PARAM_TOO_LONG.
+ */
+export const MAX_PARAM_LENGTH = 1000;
+
+/**
  * Builds a service's HTTP app with the platform's conventions wired in: request ids, trace
  * context, raw bodies, one error shape, health, metrics, OpenAPI and (optionally) SigV4 auth.
  * Declare routes on the result; call startHttpServer to listen.
@@ -67,6 +74,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     loggerInstance: withService(options.logger, options.name),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     logController: new RequestLogController(),
     serverFactory: (handler) => createServer(handler, edge, headersTimeoutMs, bodyTimeoutMs),
     clientErrorHandler: clientErrorHandler(headersTimeoutMs),

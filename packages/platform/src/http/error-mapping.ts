@@ -32,6 +32,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST_BODY_EMPTY', message: 'Request body is empty' },
   // Our JSON parser throws its own AppError; this covers a service that brings back Fastify's.
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST_BODY_INVALID_JSON', message: 'Request body is not valid JSON' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'REQUEST_PARAM_TOO_LONG', message: 'A path parameter is longer than the router accepts' },
 };
 
 interface FastifyLikeError {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { signedAccess } from '../http/access.js';
+import { signedAccess, type AccessRule } from '../http/access.js';
 import type { AnyKysely } from '../db/schema.js';
 import type { HttpServerInstance } from '../http/types.js';
 import { readOutboxWaiting } from './feed.js';
@@ -31,6 +31,8 @@ export interface OutboxRouteOptions {
   db: AnyKysely;
   /** Wakes long-polls early when the service has just committed events. */
   wake?: (ms: number) => Promise<void>;
+  /** Who may read the feed (default: any signed caller); a service names its event readers here. */
+  access?: AccessRule;
 }
 
 /** `GET /internal/outbox`: the service's events in sequence order, for the sync service. */
@@ -38,7 +40,7 @@ export function registerOutboxRoute(app: HttpServerInstance, options: OutboxRout
   app.get(
     '/internal/outbox',
     {
-      config: { access: signedAccess },
+      config: { access: options.access ?? signedAccess },
       schema: {
         tags: ['internal'],
         summary: 'Outbox feed (signed callers only)',

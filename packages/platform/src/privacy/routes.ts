@@ -4,7 +4,7 @@ import { forbidden, unauthenticated } from '../core/errors.js';
 import type { AnyDatabase } from '../db/create.js';
 import { asDynamic } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import { guardedAccess } from '../http/access.js';
+import { bothAccess, guardedAccess, type AccessRule } from '../http/access.js';
 import { errorResponseSchema } from '../http/error-response.js';
 import type { HttpApp } from '../http/types.js';
 import type { PersonalDataDeclaration } from './declaration.js';
@@ -36,6 +36,8 @@ export interface PrivacyRouteOptions {
   declaration: PersonalDataDeclaration;
   /** Signing principals allowed to call (default: the gateway). A user's roles never grant it. */
   callers?: ReadonlySet<string>;
+  /** A service's own rule, checked as well (both must admit): erp's role guard. */
+  access?: AccessRule;
 }
 
 /**
@@ -47,7 +49,7 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
   const callers = options.callers ?? DEFAULT_PRIVACY_CALLERS;
   const { database, declaration } = options;
   // Roles stay empty: the rule is about the signing principal, which no role grants.
-  const access = guardedAccess([], async (request: FastifyRequest) => {
+  const ownAccess = guardedAccess([], async (request: FastifyRequest) => {
     const identity = request.identity;
     if (!identity) throw unauthenticated('AUTH_REQUIRED', 'This route needs a signed request');
     if (!callers.has(identity.principal))
@@ -64,6 +66,7 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
       throw forbidden(PRIVACY_CALLER_FORBIDDEN, 'Personal data export and erasure are not callable on behalf of a client');
     }
   });
+  const access = options.access ? bothAccess(options.access, ownAccess) : ownAccess;
 
   app.get(
     PRIVACY_EXPORT_PATH,

@@ -55,6 +55,8 @@ export interface ServiceRequest {
   requestId?: string;
   traceparent?: string;
   timeoutMs?: number;
+  /** Ends the call early (shutdown, a subscriber gone): a long-poll must not hold its caller's close. */
+  signal?: AbortSignal;
 }
 
 export interface ServiceResponse<T = unknown> {
@@ -163,7 +165,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           remainingMs: () => deadline - performance.now(),
         }),
       timeoutMs,
-      { operation: `${req.method} ${name}${req.path}` },
+      { operation: `${req.method} ${name}${req.path}`, ...(req.signal ? { signal: req.signal } : {}) },
     );
     return { status: raw.status, headers: raw.headers, body: parseBody(name, raw) as T };
   }

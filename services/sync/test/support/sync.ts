@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
-import { silentLogger, systemClock } from '@tributary/platform/core';
 import { asTables, type Database } from '@tributary/platform/db';
 import type { HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
 import type { ServiceContext } from '@tributary/platform/service';
-import { signedInject, TEST_SCOPE, testCredentials, testKeyring } from '@tributary/platform/testing';
+import { signedInject, testServiceContext } from '@tributary/platform/testing';
 import { buildApp } from '../../src/app.js';
 import { startSyncBackground, type SyncBackground } from '../../src/background.js';
 import { buildDeps, type SyncDeps } from '../../src/deps.js';
@@ -29,17 +28,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 export function syncContext(database: Database, peers: Record<string, string>, env: Record<string, string>): ServiceContext {
-  return {
-    name: 'sync',
-    database,
-    logger: silentLogger(),
-    clock: systemClock,
-    keyring: testKeyring(),
-    credentials: testCredentials('sync'),
-    scope: TEST_SCOPE,
-    peers,
-    env,
-  };
+  return testServiceContext('sync', database, { peers, env });
 }
 
 export interface SyncUnderTest {

@@ -4889,6 +4889,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live pipeline counts (text/event-stream): lots, batches in QC, trader pending, ready, dispatched, accepted
+         * @description Each `snapshot` event carries `{counts, at}` (schema PipelineSnapshot) and an `id`; the stream starts with `retry:` and the current snapshot (left out when `Last-Event-ID` is already the current id), then sends one event per change and a comment line as heartbeat. The request must send `Accept: text/event-stream` (400 EVENT_STREAM_NOT_ACCEPTED otherwise).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream of pipeline snapshots */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            /** @description epoch ms */
+                            at: number;
+                            counts: {
+                                accepted: number;
+                                batchesInQc: number;
+                                dispatched: number;
+                                lotsReceived: number;
+                                ready: number;
+                                traderPending: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/erp/batches": {
         parameters: {
             query?: never;
@@ -10627,9 +10769,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         get: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10650,9 +10790,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         put: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10677,9 +10815,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         post: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10704,9 +10840,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         delete: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -10729,9 +10863,7 @@ export interface paths {
         /** Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved) */
         patch: {
             parameters: {
-                query?: {
-                    additionalProperties?: string | string[];
-                };
+                query?: never;
                 header?: never;
                 path: {
                     "*": string;
@@ -11004,6 +11136,67 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/order/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many shipments are ready, dispatched and accepted (counts only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description shipments whose latest status is SHIPMENT_ACCEPTED (received at Grandpass) */
+                            accepted: number;
+                            /** @description shipments whose latest status is SHIPMENT_DISPATCHED (on the road) */
+                            dispatched: number;
+                            /** @description shipments whose latest status is ORDER_READY */
+                            ready: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -18394,6 +18587,49 @@ export interface paths {
                             message: string;
                             /** @description Quote it when reporting a problem; it finds the log lines */
                             requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processing/app/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts only: lots registered, blend batches in QC and waiting for a trader */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description completed blend batches waiting for humidity and density */
+                            batchesInQc: number;
+                            /** @description tealine, herbline and blend-balance lots registered */
+                            lotsReceived: number;
+                            /** @description blend batches waiting for a trader decision (TRADER_PENDING, TRADER_REQUESTED, TRADER_ELEVATED) */
+                            traderPending: number;
                         };
                     };
                 };
@@ -28510,6 +28746,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/app/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts only: lots registered, blend batches in QC and waiting for a trader */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description completed blend batches waiting for humidity and density */
+                            batchesInQc: number;
+                            /** @description tealine, herbline and blend-balance lots registered */
+                            lotsReceived: number;
+                            /** @description blend batches waiting for a trader decision (TRADER_PENDING, TRADER_REQUESTED, TRADER_ELEVATED) */
+                            traderPending: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/app/scan": {
         parameters: {
             query?: never;
@@ -35790,6 +36069,49 @@ export interface paths {
                             message: string;
                             /** @description Quote it when reporting a problem; it finds the log lines */
                             requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/central/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts only: lots registered, blend batches in QC and waiting for a trader */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description completed blend batches waiting for humidity and density */
+                            batchesInQc: number;
+                            /** @description tealine, herbline and blend-balance lots registered */
+                            lotsReceived: number;
+                            /** @description blend batches waiting for a trader decision (TRADER_PENDING, TRADER_REQUESTED, TRADER_ELEVATED) */
+                            traderPending: number;
                         };
                     };
                 };

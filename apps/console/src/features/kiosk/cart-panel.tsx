@@ -4,9 +4,10 @@ import { formatKg } from '../../lib/format';
 import { Field } from '../../ui/field';
 import { cartGrams, inCart, shipmentKeyOf, takeFromBag, type Cart, type CartBag } from './dispatch-cart';
 import { grams, isKg, kgOf } from './grams';
-import { operatorMessage, sentenceFor, unknownCodeSentence, unusableBagSentence } from './operator-errors';
-import { OutcomePanel, speak, type Outcome } from './outcome';
-import { ScanInput, type Scanned } from './scan-input';
+import { sentenceFor, unknownCodeSentence, unusableBagSentence } from './operator-errors';
+import { useOutcome } from './outcome';
+import type { Scanned } from './scan-input';
+import { ScanStation } from './scan-station';
 
 const SHIPPABLE = new Set<string>(['tealine', 'blendsheet', 'flavorsheet'] satisfies ShippableTable[]);
 
@@ -29,15 +30,10 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
   const bags = cart[key] ?? [];
   const [shipNow, setShipNow] = useState(() => kgOf(grams(shipment.quantity) - cartGrams(cart, key)));
   const [vehicle, setVehicle] = useState('');
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { outcome, succeed, refuse, fail } = useOutcome();
   // One key per cart content: a retry of the same cart is the same dispatch, a changed cart a new one.
   const [dispatchKey, setDispatchKey] = useState(() => crypto.randomUUID());
   const total = cartGrams(cart, key);
-
-  function refuse(sentence: string, code?: string) {
-    speak(sentence);
-    setOutcome({ ok: false, message: code ? { sentence, code } : { sentence } });
-  }
 
   function change(next: CartBag[]) {
     setDispatchKey(crypto.randomUUID());
@@ -61,10 +57,9 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
       if (needed <= 0n) return refuse('The cart already holds what this shipment needs. Dispatch it.');
       const amount = takeFromBag(bag.remaining, needed);
       change([...bags, { table_name: table as ShippableTable, barcode, name, amount }]);
-      setOutcome({ ok: true, text: `Added the ${name}: ${formatKg(amount)}.` });
+      succeed(`Added the ${name}: ${formatKg(amount)}.`);
     } catch (error) {
-      const message = operatorMessage(error);
-      refuse(message.sentence, message.code);
+      fail(error);
     }
   }
 
@@ -91,10 +86,7 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
             `Shipment ${key} dispatched on ${result.shipment_vehicle}: ${bags.length} bags, ${formatKg(result.quantity)}.${rest}`,
           );
         },
-        onError: (error) => {
-          const message = operatorMessage(error);
-          refuse(message.sentence, message.code);
-        },
+        onError: fail,
       },
     );
   }
@@ -111,20 +103,14 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
       <Field label="Ship now (kg)" hint="What to load now; the cart takes no more than this.">
         <input inputMode="decimal" value={shipNow} onChange={(event) => setShipNow(event.target.value)} autoComplete="off" />
       </Field>
-      <ScanInput label="Scan a bag for this shipment" onScan={(scanned) => void onScan(scanned)} />
-      <OutcomePanel outcome={outcome} />
-      {bags.length > 0 && (
-        <ol aria-label="Bags in the cart">
-          {bags.map((bag) => (
-            <li key={bag.barcode}>
-              {bag.name}: {formatKg(bag.amount)}{' '}
-              <button type="button" className="secondary" onClick={() => change(bags.filter((other) => other !== bag))}>
-                Remove {bag.name}
-              </button>
-            </li>
-          ))}
-        </ol>
-      )}
+      <ScanStation
+        scanLabel="Scan a bag for this shipment"
+        listLabel="Bags in the cart"
+        onScan={onScan}
+        outcome={outcome}
+        bags={bags}
+        onRemove={(bag) => change(bags.filter((other) => other.barcode !== bag.barcode))}
+      />
       {short && (
         <p className="muted">
           The cart is short of the shipment: dispatching sends {formatKg(kgOf(total))} and the rest,{' '}

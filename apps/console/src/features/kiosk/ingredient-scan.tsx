@@ -1,15 +1,10 @@
 import { useState } from 'react';
 import { field, scanBag, useAllocateIngredient, type Batch } from '../../api/kiosk';
 import { formatKg } from '../../lib/format';
-import { operatorMessage, unknownCodeSentence, unusableBagSentence } from './operator-errors';
-import { OutcomePanel, speak, type Outcome } from './outcome';
-import { ScanInput, type Scanned } from './scan-input';
-
-interface Ingredient {
-  barcode: string;
-  name: string;
-  amount: string;
-}
+import { unknownCodeSentence, unusableBagSentence } from './operator-errors';
+import { useOutcome } from './outcome';
+import type { Scanned } from './scan-input';
+import { ScanStation, type ListedBag } from './scan-station';
 
 const INGREDIENT_TABLES = new Set(['tealine', 'blendbalance']);
 
@@ -20,13 +15,8 @@ const INGREDIENT_TABLES = new Set(['tealine', 'blendbalance']);
  */
 export function IngredientScan({ batch }: { batch: Batch }) {
   const allocate = useAllocateIngredient();
-  const [added, setAdded] = useState<Ingredient[]>([]);
-  const [outcome, setOutcome] = useState<Outcome>();
-
-  function refuse(sentence: string, code?: string) {
-    speak(sentence);
-    setOutcome({ ok: false, message: code ? { sentence, code } : { sentence } });
-  }
+  const [added, setAdded] = useState<ListedBag[]>([]);
+  const { outcome, succeed, refuse, fail } = useOutcome();
 
   async function onScan(scanned: Scanned) {
     if ('unknown' in scanned) return refuse(unknownCodeSentence(scanned.unknown));
@@ -41,27 +31,22 @@ export function IngredientScan({ batch }: { batch: Batch }) {
       if (unusable) return refuse(`The ${name}: ${unusable}`);
       await allocate.mutateAsync({ table: table === 'tealine' ? 'tealine' : 'blendbalance', barcode, batch, amount: bag.remaining });
       setAdded((list) => [...list, { barcode, name, amount: bag.remaining }]);
-      setOutcome({ ok: true, text: `Added the ${name} (${formatKg(bag.remaining)}) to batch ${batch.item_code}.` });
+      succeed(`Added the ${name} (${formatKg(bag.remaining)}) to batch ${batch.item_code}.`);
     } catch (error) {
-      const message = operatorMessage(error);
-      refuse(message.sentence, message.code);
+      fail(error);
     }
   }
 
   return (
     <section aria-labelledby="ingredients-title">
       <h3 id="ingredients-title">Ingredients</h3>
-      <ScanInput label="Scan an ingredient bag" onScan={(scanned) => void onScan(scanned)} />
-      <OutcomePanel outcome={outcome} />
-      {added.length > 0 && (
-        <ol aria-label="Ingredients in this batch">
-          {added.map((ingredient) => (
-            <li key={ingredient.barcode}>
-              {ingredient.name}: {formatKg(ingredient.amount)}
-            </li>
-          ))}
-        </ol>
-      )}
+      <ScanStation
+        scanLabel="Scan an ingredient bag"
+        listLabel="Ingredients in this batch"
+        onScan={onScan}
+        outcome={outcome}
+        bags={added}
+      />
     </section>
   );
 }

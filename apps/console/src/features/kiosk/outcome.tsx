@@ -1,4 +1,5 @@
-import type { OperatorMessage } from './operator-errors';
+import { useState } from 'react';
+import { operatorMessage, type OperatorMessage } from './operator-errors';
 
 export type Outcome = { ok: true; text: string } | { ok: false; message: OperatorMessage };
 
@@ -24,4 +25,20 @@ export function OutcomePanel({ outcome }: { outcome: Outcome | undefined }) {
       {outcome.message.code && <p className="muted">Code {outcome.message.code}</p>}
     </div>
   );
+}
+
+/** The last result of a kiosk action: a refusal (a sentence, or a failed call) is also spoken. */
+export function useOutcome() {
+  const [outcome, setOutcome] = useState<Outcome>();
+  const refuse = (message: string | OperatorMessage) => {
+    const said = typeof message === 'string' ? { sentence: message } : message;
+    speak(said.sentence);
+    setOutcome({ ok: false, message: said });
+  };
+  return {
+    outcome,
+    succeed: (text: string) => setOutcome({ ok: true, text }),
+    refuse,
+    fail: (error: unknown) => refuse(operatorMessage(error)),
+  };
 }

@@ -5,8 +5,7 @@ import { locationsQuery } from '../../api/kiosk';
 import { sendCommand } from '../../lib/bridge';
 import { compareDecimal } from '../../lib/format';
 import { Field } from '../../ui/field';
-import { operatorMessage } from './operator-errors';
-import { OutcomePanel, speak, type Outcome } from './outcome';
+import { OutcomePanel, useOutcome } from './outcome';
 import { ScalePanel } from './scale-panel';
 import { useBridgeEvent } from './use-bridge';
 import { useScale } from './use-scale';
@@ -43,7 +42,7 @@ export function WeighForm({ herbline, record, describe }: WeighFormProps) {
   const [busy, setBusy] = useState(false);
   // Two presses in one burst must not record two bags: the guard cannot wait for a re-render.
   const inFlight = useRef(false);
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { outcome, succeed, refuse: say, fail } = useOutcome();
 
   /** A local refusal: nothing went to the server. */
   function problem(): string | null {
@@ -59,7 +58,7 @@ export function WeighForm({ herbline, record, describe }: WeighFormProps) {
   async function accept() {
     if (inFlight.current) return;
     const refused = problem();
-    if (refused) return refuse({ sentence: refused });
+    if (refused) return refuse(refused);
     inFlight.current = true;
     setBusy(true);
     try {
@@ -75,19 +74,20 @@ export function WeighForm({ herbline, record, describe }: WeighFormProps) {
       );
       void sendCommand({ type: 'bag-result', ok: true }).catch(() => undefined);
       scale.unlock();
-      setOutcome({ ok: true, text: `Accepted: ${describe(label)}, ${printed}.` });
+      succeed(`Accepted: ${describe(label)}, ${printed}.`);
     } catch (error) {
-      refuse(operatorMessage(error));
+      void sendCommand({ type: 'bag-result', ok: false }).catch(() => undefined);
+      fail(error);
     } finally {
       inFlight.current = false;
       setBusy(false);
     }
   }
 
-  function refuse(message: { sentence: string; code?: string }) {
+  /** A local refusal also lights the box's LED red when the box asked. */
+  function refuse(sentence: string) {
     void sendCommand({ type: 'bag-result', ok: false }).catch(() => undefined);
-    speak(message.sentence);
-    setOutcome({ ok: false, message });
+    say(sentence);
   }
 
   useBridgeEvent('button', (event) => {

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { plansQuery } from '../../api/orders';
 import { useCreateSchedules, type NewSchedule } from '../../api/schedules';
 import { ErrorPanel } from '../../ui/error-panel';
+import { DateField } from '../../ui/date-field';
 import { Field } from '../../ui/field';
 
 const KG = /^\d+(\.\d{1,3})?$/;
@@ -36,9 +37,7 @@ export function NewScheduleForm({ defaultDate }: { defaultDate: string }) {
     <form className="panel" onSubmit={submit} aria-labelledby="new-schedule-title" noValidate>
       <h3 id="new-schedule-title">Schedule box filling</h3>
       <div className="row">
-        <Field label="Day to fill">
-          <input type="date" value={date} onChange={(event) => setDate(event.target.value)} />
-        </Field>
+        <DateField label="Day to fill" value={date} onChange={(next) => setDate(next ?? '')} />
         <Field label="Plan">
           <select value={orderCode} onChange={(event) => setOrderCode(event.target.value)}>
             <option value="">Choose a plan</option>

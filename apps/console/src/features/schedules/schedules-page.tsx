@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { schedulesQuery, useCompleteSchedule, type Schedule } from '../../api/schedules';
 import { can } from '../../config/access';
 import { compareDecimal, formatKg, plantDate } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { DataTable, type Column } from '../../ui/data-table';
+import { DateField } from '../../ui/date-field';
 import { ErrorPanel } from '../../ui/error-panel';
 import { NewScheduleForm } from './new-schedule-form';
 
@@ -13,7 +14,6 @@ const SHIFTS: Record<string, string> = { DAY: 'Day', NIGHT: 'Night', 'NIGHT & DA
 export default function SchedulesPage() {
   const role = useSession().user?.role;
   const [date, setDate] = useState(() => plantDate(Date.now()));
-  const dateId = useId();
   const query = useQuery(schedulesQuery(date));
   const complete = useCompleteSchedule();
   const columns: Array<Column<Schedule>> = [
@@ -53,10 +53,8 @@ export default function SchedulesPage() {
     <section aria-labelledby="schedules-title">
       <h2 id="schedules-title">Production schedules</h2>
       {can(role, 'schedules.create') && <NewScheduleForm defaultDate={date} />}
-      <div className="field">
-        <label htmlFor={dateId}>Day (empty for every day)</label>
-        <input id={dateId} type="date" value={date} onChange={(event) => setDate(event.target.value)} />
-      </div>
+      {/* While the text is not a date, the list stays on the last day that was. */}
+      <DateField label="Day (empty for every day)" value={date} onChange={(next) => next !== null && setDate(next)} />
       {complete.isError && <ErrorPanel error={complete.error} />}
       {query.isPending && <p role="status">Loading schedules…</p>}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}

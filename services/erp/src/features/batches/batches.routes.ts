@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { guard } from '../../access.js';
 import { actorOf, type ErpDeps } from '../../shared/context.js';
 import { DocName, NameParams, Paging, PositiveDecimal, page } from '../../shared/schemas.js';
 import {
@@ -70,6 +71,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/batches',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Receive a new batch (master + RECEIPT movement)',
@@ -81,12 +83,16 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   app.get(
     '/batches',
-    { schema: { tags, summary: 'List batches (soonest expiry first)', querystring: BatchListQuery, response: { 200: page(BatchOut) } } },
+    {
+      config: { access: guard(deps.config, 'read') },
+      schema: { tags, summary: 'List batches (soonest expiry first)', querystring: BatchListQuery, response: { 200: page(BatchOut) } },
+    },
     async (request) => listBatches(deps, request.query),
   );
   app.get(
     '/batches/expiring',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags,
         summary: 'Expiry alert levels of batches with stock',
@@ -101,6 +107,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/batches/expiry-scan',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags,
         summary: 'Scanner: emit erp.batch.expiring for changed alert levels, mark expired stock',
@@ -117,12 +124,16 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   app.get(
     '/batches/:name',
-    { schema: { tags, summary: 'Get a batch', params: NameParams, response: { 200: BatchOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'read') },
+      schema: { tags, summary: 'Get a batch', params: NameParams, response: { 200: BatchOut, ...errors } },
+    },
     async (request) => getBatch(deps, request.params.name),
   );
   app.patch(
     '/batches/:name',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Update quality, storage and nutrition attributes',
@@ -136,6 +147,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/batches/:name/status',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Quarantine, release, reject, recall or mark damaged',
@@ -149,6 +161,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/batches/:name/receipts',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Receive more of an existing batch',
@@ -162,6 +175,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/batches/:name/adjustments',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Stock adjustment (signed)',
@@ -175,6 +189,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/batches/:name/transfer',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Transfer part of this batch to another warehouse',
@@ -204,6 +219,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.get(
     '/batches/:name/movements',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags,
         summary: 'The batch ledger in order',
@@ -217,6 +233,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.get(
     '/batches/:name/ledger-check',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags,
         summary: 'Audit: cached balance equals the movement sum, chain unbroken',
@@ -238,6 +255,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/movements/:name/reverse',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Reverse a receipt, consumption or adjustment (once)',
@@ -254,6 +272,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/stock/pick',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags: stock,
         summary: 'FEFO/FIFO pick plan per line: allocations and shortage (writes nothing)',
@@ -266,6 +285,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/stock/consume',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags: stock,
         summary: 'Consume stock by the same picking order, atomically',
@@ -278,6 +298,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/stock/transfer',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags: stock,
         summary: 'Transfer an item between warehouses by the picking order',
@@ -300,6 +321,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/stock/optimisation',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags: stock,
         summary: 'Recompute reorder level, reorder quantity and safety stock from movement history',
@@ -312,6 +334,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   app.get(
     '/stock/optimisation',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags: stock,
         summary: 'Stored reorder parameters',

@@ -238,36 +238,25 @@ export async function transfer(
       }
       const receiving = await lockBatch(trx, siblingName);
       const change = dec(allocation.qty);
-      const outMove = await recordMovement(
-        trx,
-        source,
-        {
-          type: 'TRANSFER_OUT',
-          change: change.negated(),
-          from_warehouse: input.from_warehouse,
-          to_warehouse: input.to_warehouse,
-          reference_doctype: 'HD Batch Transfer',
-          reference_name: transferId,
-          reason: input.reason ?? null,
-        },
-        actor,
-        now,
-      );
-      const inMove = await recordMovement(
-        trx,
-        receiving,
-        {
-          type: 'TRANSFER_IN',
-          change,
-          from_warehouse: input.from_warehouse,
-          to_warehouse: input.to_warehouse,
-          reference_doctype: 'HD Batch Transfer',
-          reference_name: transferId,
-          reason: input.reason ?? null,
-        },
-        actor,
-        now,
-      );
+      // The two legs of one transfer differ only in the batch and the sign of the change.
+      const leg = (batch: typeof source, type: 'TRANSFER_OUT' | 'TRANSFER_IN', legChange: typeof change) =>
+        recordMovement(
+          trx,
+          batch,
+          {
+            type,
+            change: legChange,
+            from_warehouse: input.from_warehouse,
+            to_warehouse: input.to_warehouse,
+            reference_doctype: 'HD Batch Transfer',
+            reference_name: transferId,
+            reason: input.reason ?? null,
+          },
+          actor,
+          now,
+        );
+      const outMove = await leg(source, 'TRANSFER_OUT', change.negated());
+      const inMove = await leg(receiving, 'TRANSFER_IN', change);
       moves.push({
         from_batch: source.name,
         to_batch: receiving.name,

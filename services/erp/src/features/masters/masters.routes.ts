@@ -4,6 +4,7 @@ import { asDynamic, dbErrorKind } from '@tributary/platform/db';
 import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
+import { guard } from '../../access.js';
 import { newDoc, pageOf, touched } from '../../shared/docs.js';
 import { runCommand, actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
 import { show } from '../../shared/numbers.js';
@@ -163,6 +164,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     app.post(
       spec.path,
       {
+        config: { access: guard(deps.config, 'writeMasters') },
         schema: {
           tags: [spec.tag],
           summary: `Create a ${spec.aggregate}`,
@@ -202,7 +204,10 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
 
     app.get(
       spec.path,
-      { schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } } },
+      {
+        config: { access: guard(deps.config, 'read') },
+        schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } },
+      },
       async (request) => {
         const query = request.query as Record<string, unknown> & { limit: number; offset: number };
         let select = db.selectFrom(spec.table).selectAll();
@@ -224,6 +229,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     app.get(
       `${spec.path}/:name`,
       {
+        config: { access: guard(deps.config, 'read') },
         schema: {
           tags: [spec.tag],
           summary: `Get a ${spec.aggregate}`,
@@ -241,6 +247,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
     app.patch(
       `${spec.path}/:name`,
       {
+        config: { access: guard(deps.config, 'writeMasters') },
         schema: {
           tags: [spec.tag],
           summary: `Update a ${spec.aggregate}`,

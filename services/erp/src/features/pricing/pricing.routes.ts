@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { guard } from '../../access.js';
 import { actorOf, type ErpDeps } from '../../shared/context.js';
 import { page } from '../../shared/schemas.js';
 import { calculate } from './calculate.service.js';
@@ -12,22 +13,32 @@ export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['pricing'];
   app.post(
     '/pricing/rules',
-    { schema: { tags, summary: 'Create a dynamic pricing rule', body: RuleCreate, response: { 201: RuleOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'writeBusiness') },
+      schema: { tags, summary: 'Create a dynamic pricing rule', body: RuleCreate, response: { 201: RuleOut, ...errors } },
+    },
     async (request, reply) => reply.code(201).send(await createRule(deps, request.body, actorOf(request, deps))),
   );
   app.get(
     '/pricing/rules',
-    { schema: { tags, summary: 'List rules by priority', querystring: RuleListQuery, response: { 200: page(RuleOut) } } },
+    {
+      config: { access: guard(deps.config, 'read') },
+      schema: { tags, summary: 'List rules by priority', querystring: RuleListQuery, response: { 200: page(RuleOut) } },
+    },
     async (request) => listRules(deps, request.query),
   );
   app.get(
     '/pricing/rules/:name',
-    { schema: { tags, summary: 'Get a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'read') },
+      schema: { tags, summary: 'Get a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } },
+    },
     async (request) => getRule(deps, request.params.name),
   );
   app.patch(
     '/pricing/rules/:name',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Change a rule (validated as a whole; children replaced when given)',
@@ -40,12 +51,16 @@ export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   app.post(
     '/pricing/rules/:name/deactivate',
-    { schema: { tags, summary: 'Deactivate a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'writeBusiness') },
+      schema: { tags, summary: 'Deactivate a rule', params: RuleNameParams, response: { 200: RuleOut, ...errors } },
+    },
     async (request) => updateRule(deps, request.params.name, { is_active: false }, actorOf(request, deps)),
   );
   app.get(
     '/pricing/rules/:name/analytics',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags,
         summary: 'Usage from the application log',
@@ -66,6 +81,7 @@ export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/pricing/calculate',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags,
         summary: 'Price a whole order: per-line base, discounts, final and rules applied',

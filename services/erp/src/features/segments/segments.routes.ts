@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
+import { guard } from '../../access.js';
 import { actorOf, type ErpDeps } from '../../shared/context.js';
 import { DocName, IsoDate, NameParams, page } from '../../shared/schemas.js';
 import { assignSegment, endAssignment, listAssignments, today } from './assignments.service.js';
@@ -29,27 +30,40 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   const tags = ['segments'];
   app.post(
     '/segments',
-    { schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'writeBusiness') },
+      schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } },
+    },
     async (request, reply) => reply.code(201).send(await createSegment(deps, request.body, actorOf(request, deps))),
   );
   app.get(
     '/segments',
-    { schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } } },
+    {
+      config: { access: guard(deps.config, 'read') },
+      schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } },
+    },
     async (request) => listSegments(deps.db, request.query),
   );
   app.get(
     '/segments/:name',
-    { schema: { tags, summary: 'Get a segment by name or code', params: NameParams, response: { 200: SegmentOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'read') },
+      schema: { tags, summary: 'Get a segment by name or code', params: NameParams, response: { 200: SegmentOut, ...errors } },
+    },
     async (request) => toSegmentOut(await getSegment(deps.db, request.params.name)),
   );
   app.patch(
     '/segments/:name',
-    { schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } } },
+    {
+      config: { access: guard(deps.config, 'writeBusiness') },
+      schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } },
+    },
     async (request) => updateSegment(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post(
     '/segments/:name/auto-assign',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags,
         summary: 'Assign every qualifying customer to this segment by its rules',
@@ -69,6 +83,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/segments/review',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags,
         summary: 'Review assignments: extend, escalate, demote or deactivate',
@@ -97,6 +112,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/customers/:name/segments',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags: ctags,
         summary: 'Assign a segment (effective-dated; one primary in force at a time)',
@@ -110,6 +126,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.get(
     '/customers/:name/segments',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags: ctags,
         summary: 'Assignment history, or the assignments in force on as_of',
@@ -123,6 +140,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.get(
     '/customers/:name/segments/primary',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags: ctags,
         summary: 'The primary segment in force on a date (default today) with its benefits',
@@ -168,6 +186,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/customers/:name/segments/:child/end',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags: ctags,
         summary: 'End (deactivate) an assignment; history is kept',
@@ -181,6 +200,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.put(
     '/customers/:name/metrics',
     {
+      config: { access: guard(deps.config, 'machineFlows') },
       schema: {
         tags: ctags,
         summary: 'Purchase metrics the auto-assignment rules read',
@@ -203,6 +223,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/customers/:name/territories',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags: ctags,
         summary: 'Map a customer to a territory',
@@ -216,6 +237,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.get(
     '/customers/:name/territories',
     {
+      config: { access: guard(deps.config, 'read') },
       schema: {
         tags: ctags,
         summary: 'Territory mappings (all, or in force on as_of)',
@@ -229,6 +251,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   app.post(
     '/customers/:name/territories/:child/end',
     {
+      config: { access: guard(deps.config, 'writeBusiness') },
       schema: {
         tags: ctags,
         summary: 'End a territory mapping',

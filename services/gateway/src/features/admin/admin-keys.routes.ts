@@ -56,8 +56,16 @@ function ownerOf(row: { owner_role: string } | undefined): { role: string } | un
   return row ? { role: row.owner_role } : undefined;
 }
 
+const ApiKeyParams = Type.Object({ keyId: Type.String({ format: 'uuid' }) });
+const AccessKeyParams = Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) });
+
 export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
   const access = gatewayAccess(deps);
+  // A key acts as its user: managing one is acting on that user, so the same rank rule holds.
+  const assertMayManageApiKey = async (callerRoles: readonly string[], keyId: string) =>
+    assertMayManage(callerRoles, ownerOf(await deps.keysRepo.findApiKey(keyId)), `API key ${keyId}`);
+  const assertMayManageAccessKey = async (callerRoles: readonly string[], accessKeyId: string) =>
+    assertMayManage(callerRoles, ownerOf(await deps.keysRepo.findAccessKey(accessKeyId)), `access key ${accessKeyId}`);
   app.get(
     '/api/v1/admin/api-keys',
     {
@@ -133,7 +141,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
       schema: {
         tags,
         summary: 'Change a key: a new tier rewrites its three limits; scopes, allowlist, expiry and name can change too',
-        params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }),
+        params: ApiKeyParams,
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -152,7 +160,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
     async (request) => {
       const caller = adminOf(request);
       const by = caller.userId;
-      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
+      await assertMayManageApiKey(caller.roles, request.params.keyId);
       const { rateLimitTier, ...rest } = request.body;
       const row = await deps.keys.updateApiKey(request.params.keyId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by);
       return publicKey(row);
@@ -166,13 +174,13 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
       schema: {
         tags,
         summary: 'Revoke an API key (effective on the next request everywhere)',
-        params: Type.Object({ keyId: Type.String({ format: 'uuid' }) }),
+        params: ApiKeyParams,
         response: { 204: Type.Null(), ...errors },
       },
     },
     async (request, reply) => {
       const caller = adminOf(request);
-      assertMayManage(caller.roles, ownerOf(await deps.keysRepo.findApiKey(request.params.keyId)), `API key ${request.params.keyId}`);
+      await assertMayManageApiKey(caller.roles, request.params.keyId);
       await deps.keys.revokeApiKey(request.params.keyId, caller.userId);
       return reply.code(204).send(null);
     },
@@ -220,7 +228,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
       schema: {
         tags,
         summary: 'Issue a replacement access key; the old one keeps working for graceSeconds',
-        params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }),
+        params: AccessKeyParams,
         body: Type.Optional(
           Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false }),
         ),
@@ -230,11 +238,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
-      assertMayManage(
-        caller.roles,
-        ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)),
-        `access key ${request.params.accessKeyId}`,
-      );
+      await assertMayManageAccessKey(caller.roles, request.params.accessKeyId);
       const rotated = await deps.keys.rotateAccessKey(request.params.accessKeyId, request.body?.graceSeconds ?? 86_400, by);
       return reply.code(201).send(rotated);
     },
@@ -247,17 +251,13 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
       schema: {
         tags,
         summary: 'Revoke an access key',
-        params: Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) }),
+        params: AccessKeyParams,
         response: { 204: Type.Null(), ...errors },
       },
     },
     async (request, reply) => {
       const caller = adminOf(request);
-      assertMayManage(
-        caller.roles,
-        ownerOf(await deps.keysRepo.findAccessKey(request.params.accessKeyId)),
-        `access key ${request.params.accessKeyId}`,
-      );
+      await assertMayManageAccessKey(caller.roles, request.params.accessKeyId);
       await deps.keys.revokeAccessKey(request.params.accessKeyId);
       return reply.code(204).send(null);
     },

@@ -57,6 +57,8 @@ function validateRoute(deps: AdminRouteDeps, input: Partial<RouteInput>): void {
   if (input.pathPattern) assertRoutableTemplate(input.pathPattern);
 }
 
+const RouteParams = Type.Object({ routeId: Type.String({ format: 'uuid' }) });
+
 export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): void {
   const access = gatewayAccess(deps);
   const audit = new AuditRepository(deps.db);
@@ -106,7 +108,7 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
       schema: {
         tags,
         summary: 'Change a route (partial)',
-        params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }),
+        params: RouteParams,
         body: Type.Partial(RouteBody),
         response: { 200: Loose, ...errors },
       },
@@ -128,7 +130,7 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
       schema: {
         tags,
         summary: 'Delete a route',
-        params: Type.Object({ routeId: Type.String({ format: 'uuid' }) }),
+        params: RouteParams,
         response: { 204: Type.Null(), ...errors },
       },
     },

@@ -9,6 +9,8 @@ import { adminOf, gatewayAccess } from '../../access.js';
 import { assertMayGrant, assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
+const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) });
+
 export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void {
   const access = gatewayAccess(deps);
   const now = () => new Date(deps.clock.now());
@@ -89,7 +91,7 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
       schema: {
         tags,
         summary: 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated',
-        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }),
+        params: UserParams,
         body: Type.Object(
           {
             fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -126,7 +128,7 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
       schema: {
         tags,
         summary: 'Revoke every token of a user, on every replica',
-        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 140 }) }),
+        params: UserParams,
         response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
       },
     },

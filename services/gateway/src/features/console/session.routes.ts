@@ -10,7 +10,6 @@ import { publicUser } from '../auth/users.repository.js';
 import { clearSessionCookie, SESSION_PATH, sessionCookieOf, setSessionCookie } from './session-cookie.js';
 
 /** Paths of the browser session that take no bearer token (the cookie or the password is the credential). */
-export const SESSION_PUBLIC_PATHS = [SESSION_PATH, `${SESSION_PATH}/refresh`];
 
 /**
  * Asked of every cookie-authenticated call: a cross-site form cannot set a custom header, so

@@ -1,24 +1,9 @@
-import { publicAccess, type HttpApp } from '@tributary/platform/http';
+import { publicAccess, routeAccessList, type AccessRule, type HttpApp } from '@tributary/platform/http';
 import type { DocsDeps } from '../../deps.js';
-import { ADMIN_ROLES } from '../admin/admin-guard.js';
-import { SESSION_PUBLIC_PATHS } from '../console/session.routes.js';
-import { mergeDocuments, type OpenApiDocument } from './merged-document.js';
+import { mergeDocuments, toOpenApiPath, type OpenApiDocument } from './merged-document.js';
 import { PeerDocuments } from './peer-documents.js';
 
 export const MERGED_DOCUMENT_PATH = '/api/v1/openapi.json';
-
-/** The gateway's own routes that take no credential: signing in and the public keys. */
-const OWN_PUBLIC = new Set([
-  '/api/v1/auth/login',
-  '/api/v1/auth/refresh',
-  '/api/v1/auth/jwks',
-  '/.well-known/jwks.json',
-  ...SESSION_PUBLIC_PATHS,
-]);
-
-function ownRoles(path: string): readonly string[] | null {
-  return path.startsWith('/api/v1/admin/') ? ADMIN_ROLES : null;
-}
 
 // Swagger UI's assets are the kernel's (served under /docs/static); only the page and its start-up script are ours.
 const DOCS = publicAccess('the API documentation of every service behind the gateway');
@@ -38,6 +23,12 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '${MERGED_DOCUMENT_PATH}', dom_
  */
 export function registerApiDocs(app: HttpApp, deps: DocsDeps, options: { ttlMs?: number } = {}): void {
   const peers = new PeerDocuments(deps, options.ttlMs ?? 60_000);
+  // Each own operation is documented with the rule its route declares, the one the kernel enforces.
+  let declared: Map<string, AccessRule | undefined> | undefined;
+  const ownAccess = (): Map<string, AccessRule | undefined> =>
+    (declared ??= new Map(
+      routeAccessList(app).map((route) => [`${route.method.toLowerCase()} ${toOpenApiPath(route.url)}`, route.access] as const),
+    ));
   app.addHook('onClose', async () => peers.close());
 
   app.get(MERGED_DOCUMENT_PATH, { config: { access: DOCS }, schema: { hide: true } }, async (request) => {
@@ -45,8 +36,7 @@ export function registerApiDocs(app: HttpApp, deps: DocsDeps, options: { ttlMs?:
     const services = await peers.documents(routes);
     return mergeDocuments({
       gateway: app.swagger() as unknown as OpenApiDocument,
-      ownPublic: (path) => OWN_PUBLIC.has(path),
-      ownRoles,
+      ownAccess: (method, path) => ownAccess().get(`${method} ${path}`),
       routes,
       services,
       // The origin the client reached (forwarded headers count only behind a trusted proxy).

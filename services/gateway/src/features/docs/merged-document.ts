@@ -1,3 +1,4 @@
+import type { AccessRule } from '@tributary/platform/http';
 import { isInternalPath, SUPER_ROLE } from '../routing/access.js';
 import { ANY_ROLE } from '../routing/policy.js';
 import type { RouteConfig } from '../routing/route-table.js';
@@ -34,6 +35,16 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as 
 export function edgeSecurity(roles: readonly string[] | null, required = true): Array<Record<string, string[]>> {
   if (!required) return [];
   return [{ [BEARER_SCHEME]: [...(roles ?? [])] }, { [API_KEY_SCHEME]: [...(roles ?? [])] }];
+}
+
+/**
+ * A gateway route's requirement from the access it declares (`config.access`, the rule the
+ * kernel's hook runs): none for a public route or one checking its own credential, else a
+ * token or key with the rule's roles (none listed: any signed-in caller).
+ */
+export function declaredSecurity(rule: AccessRule | undefined): Array<Record<string, string[]>> {
+  if (rule?.kind === 'public' || rule?.kind === 'own-credential') return [];
+  return edgeSecurity(rule?.kind === 'guard' && rule.roles.length > 0 ? rule.roles : null);
 }
 
 /**
@@ -105,10 +116,8 @@ function forwarded(route: RouteConfig, path: string, operation: Operation | unde
 
 export interface MergeInput {
   gateway: OpenApiDocument;
-  /** Paths of the gateway's own routes that need no credential. */
-  ownPublic: (path: string) => boolean;
-  /** Roles the gateway's own route needs, when it names any. */
-  ownRoles: (path: string) => readonly string[] | null;
+  /** The access each of the gateway's own operations declares, by lower-case method and OpenAPI path. */
+  ownAccess: (method: string, path: string) => AccessRule | undefined;
   routes: RouteConfig[];
   services: ReadonlyMap<string, OpenApiDocument>;
   serverUrl: string;
@@ -132,7 +141,7 @@ export function mergeDocuments(input: MergeInput): OpenApiDocument {
     for (const method of METHODS) {
       const operation = item[method] as Operation | undefined;
       if (!operation) continue;
-      put(path, method, { ...operation, security: input.ownPublic(path) ? [] : edgeSecurity(input.ownRoles(path)) });
+      put(path, method, { ...operation, security: declaredSecurity(input.ownAccess(method, path)) });
     }
   }
   for (const [name, schema] of Object.entries(input.gateway.components?.schemas ?? {})) schemas[name] = schema;

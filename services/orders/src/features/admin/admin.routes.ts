@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { commandFrom, type AdminDeps } from '../../deps.js';
 import { MTP_GROUPS } from '../../domain.js';
 import { SuccessOut } from '../plans/plans.schemas.js';
 import { UserCreateBody, UserDeleteQuery, UserOut } from './admin.schemas.js';
@@ -9,7 +9,7 @@ import * as admin from './admin.service.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 
-export function registerAdminRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerAdminRoutes(app: HttpApp, deps: AdminDeps): void {
   app.get(
     '/admin/user',
     {

@@ -1,18 +1,18 @@
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type UserChangedPayload } from '@tributary/contracts';
 import { uuid } from '@tributary/platform/core';
 import { writeEvents } from '@tributary/platform/outbox';
-import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
+import { runCommand, type Command, type AdminDeps, type OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
 import * as repo from './admin.repository.js';
 import type { UserCreateBody, UserOut } from './admin.schemas.js';
 
-export const listUsers = (deps: OrdersDeps): Promise<UserOut[]> => repo.listUsers(deps.db);
+export const listUsers = (deps: AdminDeps): Promise<UserOut[]> => repo.listUsers(deps.db);
 
 /**
  * Maps a user to their one MTP group. Credentials live at the gateway: a password sent here is
  * refused rather than silently dropped, so a client never believes it set one.
  */
-export async function createUser(deps: OrdersDeps, command: Command, body: UserCreateBody): Promise<UserOut> {
+export async function createUser(deps: AdminDeps, command: Command, body: UserCreateBody): Promise<UserOut> {
   if (body.password !== undefined) {
     throw OrdersError.ADMIN_USER_PASSWORD_REFUSED('Passwords are set at the gateway; send username and group only', {
       details: { field: 'password' },
@@ -30,7 +30,7 @@ export async function createUser(deps: OrdersDeps, command: Command, body: UserC
   });
 }
 
-export async function deleteUser(deps: OrdersDeps, command: Command, sub: string): Promise<{ success: boolean }> {
+export async function deleteUser(deps: AdminDeps, command: Command, sub: string): Promise<{ success: boolean }> {
   return runCommand(deps, command, async (trx) => {
     const user = await repo.deleteUser(trx, sub);
     if (!user) throw OrdersError.USER_NOT_FOUND(`No user ${sub}`, { details: { sub } });

@@ -2,10 +2,10 @@ import { ALLOCATION_CHANGED } from '@tributary/contracts';
 import { registerEventInbox } from '@tributary/platform/outbox';
 import type { HttpApp } from '@tributary/platform/http';
 import type { OrdersDatabase } from '../../db/schema.js';
-import type { OrdersDeps } from '../../deps.js';
+import type { EventInboxDeps } from '../../deps.js';
 import { applyAllocationChanged } from './allocations.service.js';
 
-export function registerInternalEventRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerInternalEventRoutes(app: HttpApp, deps: EventInboxDeps): void {
   registerEventInbox<OrdersDatabase>(app, {
     db: deps.db,
     clock: deps.clock,

@@ -3,7 +3,7 @@ import type { HttpApp } from '@tributary/platform/http';
 import type { FastifyReply } from 'fastify';
 import type { QueryParams, ServiceMethod } from '@tributary/platform/resilience';
 import { guard } from '../../access.js';
-import type { OrdersDeps } from '../../deps.js';
+import type { CentralProxyDeps } from '../../deps.js';
 import { clientOf, forward, type Central } from './central.service.js';
 
 /** Answers hop and framing headers; everything else of processing's answer is the caller's. */
@@ -23,7 +23,8 @@ const KEPT_RESPONSE_HEADERS = [
  * included, code and details unchanged) and content type come back as they are. A write carries
  * the caller's Idempotency-Key (or one derived from the request id), so the client may retry it.
  */
-export function registerCentralProxyRoute(app: HttpApp, deps: OrdersDeps, central: Central): void {
+export function registerCentralProxyRoute(app: HttpApp, deps: CentralProxyDeps): void {
+  const central: Central = { client: deps.processing };
   for (const withBody of [false, true]) {
     app.route({
       method: withBody ? ['POST', 'PUT', 'PATCH'] : ['GET', 'DELETE'],
@@ -32,7 +33,9 @@ export function registerCentralProxyRoute(app: HttpApp, deps: OrdersDeps, centra
       schema: {
         tags: ['processing'],
         summary: 'Any processing /app/* endpoint, passed through (method, query, body, status and error body preserved)',
-        querystring: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])),
+        // Any parameter, each once or repeated. An open object rather than a record: OpenAPI has no
+        // parameter for "any name", and a record's pattern would be documented as parameters of its own.
+        querystring: Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) }),
         ...(withBody ? { body: Type.Unknown() } : {}),
         // No response schema: processing's answer is sent byte for byte with its own status.
       },

@@ -1,6 +1,6 @@
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import type { OrdersDeps } from '../../deps.js';
+import type { CentralDeps } from '../../deps.js';
 import {
   BarcodesOut,
   ParcelBody,
@@ -23,7 +23,8 @@ const errors = {
 const TRADER_DESCRIPTION =
   'Passed to processing PUT /app/trader/blendsheet/batch per element, on behalf of the caller (processing decides which status each trader group may set). Every element gets a result: 200 when all were applied, 207 when some were refused (those carry `error: {status, code, message}`).';
 
-export function registerCentralRoutes(app: HttpApp, deps: OrdersDeps, proxy: central.Central): void {
+export function registerCentralRoutes(app: HttpApp, deps: CentralDeps): void {
+  const proxy: central.Central = { client: deps.processing };
   app.get(
     '/trader',
     {

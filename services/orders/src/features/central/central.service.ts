@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { processingApi, type CallOptions, type ProcessingApi, type ProcessingRow, type TraderStatus } from '@tributary/contracts';
 import { AppError } from '@tributary/platform/core';
 import { isUpstreamError, type ServiceClient } from '@tributary/platform/resilience';
-import type { OrdersDeps } from '../../deps.js';
+import type { CentralDeps } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
 import { kg, kgToPositiveGrams } from '../../units.js';
 import type { ParcelBody, ShipmentRecordBody, TraderBody } from './central.schemas.js';
@@ -132,7 +132,12 @@ export async function setTraderStatus(central: Central, request: FastifyRequest,
 }
 
 /** The shipment must exist here: processing cannot check it (it is this service's data). */
-export async function allocateToShipments(deps: OrdersDeps, central: Central, request: FastifyRequest, body: ShipmentRecordBody) {
+export async function allocateToShipments(
+  deps: Pick<CentralDeps, 'db'>,
+  central: Central,
+  request: FastifyRequest,
+  body: ShipmentRecordBody,
+) {
   for (const [index, item] of body.entries()) {
     kgToPositiveGrams(item.amount, `[${index}].amount`);
     const shipment = await deps.db
@@ -159,7 +164,7 @@ export async function allocateToShipments(deps: OrdersDeps, central: Central, re
 }
 
 /** Parcels fill a schedule: it must exist here and still be open. */
-export async function allocateToParcels(deps: OrdersDeps, central: Central, request: FastifyRequest, body: ParcelBody) {
+export async function allocateToParcels(deps: Pick<CentralDeps, 'db'>, central: Central, request: FastifyRequest, body: ParcelBody) {
   for (const [index, item] of body.entries()) {
     kgToPositiveGrams(item.reduced_by, `[${index}].reduced_by`);
     const schedule = await deps.db

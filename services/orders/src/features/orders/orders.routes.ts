@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { commandFrom, type OrderDeps } from '../../deps.js';
 import { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
 import * as orders from './orders.service.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 
-export function registerOrderRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerOrderRoutes(app: HttpApp, deps: OrderDeps): void {
   app.get(
     '/order',
     {

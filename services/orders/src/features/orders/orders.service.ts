@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type RequestCreatedPayload } from '@tributary/contracts';
 import { decodeCursor, PAGE_LIMIT_DEFAULT, pageOf, type Page } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
-import { runCommand, type Command, type OrdersDeps, type OrdersDb, type OrdersTrx } from '../../deps.js';
+import { runCommand, type Command, type OrderDeps, type OrdersDb, type OrdersTrx } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
 import { groupBy } from '../../group.js';
 import { kg, kgToPositiveGrams } from '../../units.js';
@@ -22,14 +22,14 @@ function shipmentFilter(query: OrderListQuery): repo.ShipmentFilter {
   };
 }
 
-export async function listOrders(deps: OrdersDeps, query: OrderListQuery): Promise<OrderOut[]> {
+export async function listOrders(deps: OrderDeps, query: OrderListQuery): Promise<OrderOut[]> {
   return viewsOf(deps.db, await repo.findShipments(deps.db, shipmentFilter(query)));
 }
 
 const RequestCursor = Type.Tuple([Type.String({ pattern: '^[0-9]{1,19}$' })]);
 
 /** A page of requests in request_code order, each with all its matching shipments. */
-export async function listOrdersPage(deps: OrdersDeps, query: OrderListQuery): Promise<Page<OrderOut>> {
+export async function listOrdersPage(deps: OrderDeps, query: OrderListQuery): Promise<Page<OrderOut>> {
   const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, RequestCursor)[0];
   const filter = shipmentFilter(query);
@@ -50,7 +50,7 @@ export async function viewsOf(db: OrdersDb | OrdersTrx, shipments: readonly repo
  * all elements in one transaction. A standard request (ORDER_REQUESTED) may not exceed what
  * the plan still allows; a special request (APPROVAL_REQUESTED) may, once a supervisor allows it.
  */
-export async function createOrders(deps: OrdersDeps, command: Command, body: OrderCreateBody): Promise<OrderOut[]> {
+export async function createOrders(deps: OrderDeps, command: Command, body: OrderCreateBody): Promise<OrderOut[]> {
   const items = body.map((item, index) => ({ ...item, grams: kgToPositiveGrams(item.requirement, `[${index}].requirement`), index }));
   const created = await runCommand(deps, command, async (trx) => {
     const plans = await lockPlans(

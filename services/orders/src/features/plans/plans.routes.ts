@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { commandFrom, type PlanDeps } from '../../deps.js';
 import { XLSX_MEDIA_TYPE, planRowsFromBody } from './plan-upload.js';
 import { PlanDeleteQuery, PlanListQuery, PlanOut, PlanUploadBody, PlanWithRequests, SuccessOut } from './plans.schemas.js';
 import * as plans from './plans.service.js';
@@ -9,7 +9,7 @@ import * as plans from './plans.service.js';
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 const upload = Type.Unknown({ description: `The .xlsx plan: as the whole body (${XLSX_MEDIA_TYPE}) or a multipart field named "file"` });
 
-export function registerPlanRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerPlanRoutes(app: HttpApp, deps: PlanDeps): void {
   app.get(
     '/order/plan',
     {

@@ -45,12 +45,7 @@ export type PlanOut = Static<typeof PlanOut>;
 
 export const PlanWithRequests = Type.Object(
   {
-    order_code: Type.String(),
-    product_name: Type.String(),
-    item_code: Type.String(),
-    requirement: KgOut,
-    plan_start: DateText,
-    plan_end: DateText,
+    ...PlanOut.properties,
     allowed: Type.String({
       description:
         'kg still requestable: requirement − Σ shipments not awaiting or refused approval (negative after approved special requests)',

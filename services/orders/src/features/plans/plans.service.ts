@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type PlanDeletedPayload, type PlanUpsertedPayload } from '@tributary/contracts';
 import { decodeCursor, PAGE_LIMIT_DEFAULT, pageOf, type Page } from '@tributary/platform/core';
 import { writeEvents } from '@tributary/platform/outbox';
-import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
+import { runCommand, type Command, type PlanDeps } from '../../deps.js';
 import { consumesAllowance } from '../../domain.js';
 import { OrdersError } from '../../errors.js';
 import { groupBy } from '../../group.js';
@@ -21,7 +21,7 @@ const toPlanOut = (row: repo.PlanRow): PlanOut => ({
 });
 
 /** Rows are staged in order_plan_raw and aggregated into order_plan in one transaction. */
-export async function uploadPlan(deps: OrdersDeps, command: Command, rows: readonly NumberedRow[]): Promise<PlanOut[]> {
+export async function uploadPlan(deps: PlanDeps, command: Command, rows: readonly NumberedRow[]): Promise<PlanOut[]> {
   const { plans, raw } = aggregatePlanRows(rows);
   const saved = await runCommand(deps, command, async (trx) => {
     await repo.insertRawRows(trx, raw, command.now);
@@ -48,14 +48,14 @@ export async function uploadPlan(deps: OrdersDeps, command: Command, rows: reado
   return saved.map(toPlanOut);
 }
 
-export async function listPlansWithRequests(deps: OrdersDeps, orderCode?: string): Promise<PlanWithRequests[]> {
+export async function listPlansWithRequests(deps: PlanDeps, orderCode?: string): Promise<PlanWithRequests[]> {
   return withRequests(deps, await repo.listPlans(deps.db, orderCode));
 }
 
 const PlanCursor = Type.Tuple([Type.String({ maxLength: 40 }), Type.String({ maxLength: 100 })]);
 
 /** A page of plans in (plan_start, order_code) order. */
-export async function listPlansPage(deps: OrdersDeps, query: PlanListQuery): Promise<Page<PlanWithRequests>> {
+export async function listPlansPage(deps: PlanDeps, query: PlanListQuery): Promise<Page<PlanWithRequests>> {
   const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, PlanCursor);
   const rows = await repo.listPlans(deps.db, query.order_code, { ...(after ? { after } : {}), limit: limit + 1 });
@@ -63,7 +63,7 @@ export async function listPlansPage(deps: OrdersDeps, query: PlanListQuery): Pro
   return { items: await withRequests(deps, page.items), next: page.next };
 }
 
-async function withRequests(deps: OrdersDeps, plans: readonly repo.PlanRow[]): Promise<PlanWithRequests[]> {
+async function withRequests(deps: PlanDeps, plans: readonly repo.PlanRow[]): Promise<PlanWithRequests[]> {
   const shipments = await repo.shipmentsOfPlans(
     deps.db,
     plans.map((plan) => plan.order_code),
@@ -92,7 +92,7 @@ export function allowedGrams(requirement: string, shipments: readonly { quantity
   );
 }
 
-export async function deletePlan(deps: OrdersDeps, command: Command, orderCode: string): Promise<{ success: boolean }> {
+export async function deletePlan(deps: PlanDeps, command: Command, orderCode: string): Promise<{ success: boolean }> {
   await runCommand(deps, command, async (trx) => {
     if (!(await repo.deletePlan(trx, orderCode)))
       throw OrdersError.PLAN_NOT_FOUND(`No plan ${orderCode}`, { details: { order_code: orderCode } });

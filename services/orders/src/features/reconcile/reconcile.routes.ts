@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { MTP_RECONCILE_PATHS, MtpShipmentPage, mtpCursor, parseMtpCursor } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import type { OrdersDeps } from '../../deps.js';
+import type { LookupDeps } from '../../deps.js';
 import { kg } from '../../units.js';
 
 /**
@@ -10,7 +10,7 @@ import { kg } from '../../units.js';
  * from stored grams) and current status, paged by (request_code, shipment_code) — the primary
  * key, so each page is an index range scan.
  */
-export function registerReconcileRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerReconcileRoutes(app: HttpApp, deps: LookupDeps): void {
   app.get(
     MTP_RECONCILE_PATHS.shipments,
     {

@@ -11,7 +11,8 @@ export interface ScheduleRow {
   completed: boolean;
 }
 
-const columns = [
+/** A schedule as every reader returns it (the date as the stored calendar date, whatever the driver). */
+export const scheduleColumns = [
   'schedule_code',
   sql<string>`cast(schedule_date as text)`.as('schedule_date'),
   'order_code',
@@ -28,7 +29,7 @@ export async function insertSchedule(
   return (await trx
     .insertInto('order_schedule')
     .values({ ...row, quantity: row.quantity.toString() })
-    .returning(columns)
+    .returning(scheduleColumns)
     .executeTakeFirstOrThrow()) as ScheduleRow;
 }
 
@@ -36,7 +37,7 @@ export async function lockSchedules(trx: OrdersTrx, codes: readonly string[]): P
   const sorted = [...new Set(codes)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
   const rows = (await trx
     .selectFrom('order_schedule')
-    .select(columns)
+    .select(scheduleColumns)
     .where('schedule_code', 'in', sorted)
     .orderBy('schedule_code')
     .forUpdate()
@@ -49,7 +50,7 @@ export async function markCompleted(trx: OrdersTrx, code: string, now: number): 
     .updateTable('order_schedule')
     .set({ completed: true, completed_at: now })
     .where('schedule_code', '=', code)
-    .returning(columns)
+    .returning(scheduleColumns)
     .executeTakeFirstOrThrow()) as ScheduleRow;
 }
 
@@ -59,7 +60,7 @@ export async function listSchedules(
   filter: { date?: string; completed?: boolean },
   page?: { after?: readonly [string, string]; limit: number },
 ): Promise<ScheduleRow[]> {
-  let query = db.selectFrom('order_schedule').select(columns);
+  let query = db.selectFrom('order_schedule').select(scheduleColumns);
   if (filter.date !== undefined) query = query.where('schedule_date', '=', filter.date);
   if (filter.completed !== undefined) query = query.where('completed', '=', filter.completed);
   const after = page?.after;

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { commandFrom, type ScheduleDeps } from '../../deps.js';
 import {
   ScheduleCompleteBody,
   ScheduleCreateBody,
@@ -14,7 +14,7 @@ import * as schedules from './schedules.service.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 
-export function registerScheduleRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerScheduleRoutes(app: HttpApp, deps: ScheduleDeps): void {
   app.get(
     '/order/schedule',
     {

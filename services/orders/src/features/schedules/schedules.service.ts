@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ORDERS_AGGREGATES, ORDERS_EVENT_TYPES, type ScheduleCompletedPayload, type ScheduleCreatedPayload } from '@tributary/contracts';
 import { decodeCursor, PAGE_LIMIT_DEFAULT, pageOf, type Page } from '@tributary/platform/core';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
-import { runCommand, type Command, type OrdersDeps } from '../../deps.js';
+import { runCommand, type Command, type ScheduleDeps } from '../../deps.js';
 import { OrdersError } from '../../errors.js';
 import { groupBy } from '../../group.js';
 import { kg, kgToPositiveGrams, requireDate } from '../../units.js';
@@ -27,14 +27,14 @@ const scheduleOut = (row: repo.ScheduleRow): ScheduleOut => ({
 });
 const scheduleDone = (row: repo.ScheduleRow): ScheduleDone => ({ ...scheduleOut(row), completed: row.completed });
 
-export async function listSchedules(deps: OrdersDeps, query: ScheduleListQuery): Promise<ScheduleWithShipments[]> {
+export async function listSchedules(deps: ScheduleDeps, query: ScheduleListQuery): Promise<ScheduleWithShipments[]> {
   return withShipments(deps, await repo.listSchedules(deps.db, scheduleFilter(query)));
 }
 
 const ScheduleCursor = Type.Tuple([Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), Type.String({ pattern: '^[0-9]{1,19}$' })]);
 
 /** A page of schedules in (schedule_date, schedule_code) order. */
-export async function listSchedulesPage(deps: OrdersDeps, query: ScheduleListQuery): Promise<Page<ScheduleWithShipments>> {
+export async function listSchedulesPage(deps: ScheduleDeps, query: ScheduleListQuery): Promise<Page<ScheduleWithShipments>> {
   const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ScheduleCursor);
   const rows = await repo.listSchedules(deps.db, scheduleFilter(query), { ...(after ? { after } : {}), limit: limit + 1 });
@@ -47,7 +47,7 @@ function scheduleFilter(query: ScheduleListQuery): { date?: string; completed?: 
   return { ...(date ? { date } : {}), ...(query.completed !== undefined ? { completed: query.completed } : {}) };
 }
 
-async function withShipments(deps: OrdersDeps, rows: readonly repo.ScheduleRow[]): Promise<ScheduleWithShipments[]> {
+async function withShipments(deps: ScheduleDeps, rows: readonly repo.ScheduleRow[]): Promise<ScheduleWithShipments[]> {
   const accepted = groupBy(
     await repo.acceptedShipments(
       deps.db,
@@ -64,7 +64,7 @@ async function withShipments(deps: OrdersDeps, rows: readonly repo.ScheduleRow[]
   }));
 }
 
-export async function createSchedules(deps: OrdersDeps, command: Command, body: ScheduleCreateBody): Promise<ScheduleOut[]> {
+export async function createSchedules(deps: ScheduleDeps, command: Command, body: ScheduleCreateBody): Promise<ScheduleOut[]> {
   const items = body.map((item, index) => ({
     ...item,
     index,
@@ -114,7 +114,7 @@ export async function createSchedules(deps: OrdersDeps, command: Command, body: 
 }
 
 /** Completing is idempotent: an already completed schedule is returned as it is, with no new event. */
-export async function completeSchedules(deps: OrdersDeps, command: Command, body: ScheduleCompleteBody): Promise<ScheduleDone[]> {
+export async function completeSchedules(deps: ScheduleDeps, command: Command, body: ScheduleCompleteBody): Promise<ScheduleDone[]> {
   const codes = body.map((item) => String(item.schedule_code));
   return runCommand(deps, command, async (trx) => {
     const found = await repo.lockSchedules(trx, codes);

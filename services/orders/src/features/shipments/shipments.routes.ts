@@ -1,12 +1,12 @@
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { commandFrom, type OrdersDeps } from '../../deps.js';
+import { commandFrom, type ShipmentDeps } from '../../deps.js';
 import { EventBody, EventResultOut, ShipmentChangeBody, ShipmentChangeOut } from './shipments.schemas.js';
 import * as shipments from './shipments.service.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
-export function registerShipmentRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerShipmentRoutes(app: HttpApp, deps: ShipmentDeps): void {
   app.put(
     '/order/shipment',
     {

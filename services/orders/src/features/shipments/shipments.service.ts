@@ -6,7 +6,7 @@ import {
 } from '@tributary/contracts';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
 import { hasAny, STATUS_ACCESS } from '../../access.js';
-import { runCommand, type Command, type OrdersDeps, type OrdersTrx } from '../../deps.js';
+import { runCommand, type Command, type ShipmentDeps, type OrdersTrx } from '../../deps.js';
 import type { ShipmentStatus } from '../../domain.js';
 import { OrdersError } from '../../errors.js';
 import { groupBy } from '../../group.js';
@@ -34,7 +34,7 @@ function shipmentNotFound(index: number, requestCode: string, shipmentCode: numb
  * another writer. Re-posting an already recorded status with the same text is answered with
  * the stored event and changes nothing (at-least-once callers retry); different text is a 409.
  */
-export async function postEvents(deps: OrdersDeps, command: Command, body: EventBody): Promise<EventResultOut> {
+export async function postEvents(deps: ShipmentDeps, command: Command, body: EventBody): Promise<EventResultOut> {
   const items = body.map((item, index) => {
     const status = item.status as ShipmentStatus;
     const fields = {
@@ -187,7 +187,7 @@ function groupResults(results: readonly { requestCode: string; shipmentCode: num
  * below what processing has already allocated, so Σ shipment quantities of a request stays
  * equal to its requirement.
  */
-export async function changeQuantities(deps: OrdersDeps, command: Command, body: ShipmentChangeBody): Promise<ShipmentChangeOut> {
+export async function changeQuantities(deps: ShipmentDeps, command: Command, body: ShipmentChangeBody): Promise<ShipmentChangeOut> {
   const items = body.map((item, index) => ({
     index,
     requestCode: String(item.request_code),

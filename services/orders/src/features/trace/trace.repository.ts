@@ -1,4 +1,5 @@
 import type { OrdersDb } from '../../deps.js';
+import { scheduleColumns, type ScheduleRow } from '../schedules/schedules.repository.js';
 
 export interface TracedShipmentRow {
   request_code: string;
@@ -13,15 +14,7 @@ export interface TracedShipmentRow {
   shipment_remarks: string | null;
 }
 
-export interface TracedScheduleRow {
-  schedule_code: string;
-  schedule_date: string;
-  order_code: string;
-  shift: string;
-  section: string;
-  quantity: string;
-  completed: boolean;
-}
+export type TracedScheduleRow = ScheduleRow;
 
 /** The shipments with their request and the two events a trace shows: dispatch (vehicle) and gatepass acceptance. */
 export async function tracedShipments(
@@ -78,25 +71,11 @@ export async function tracedShipments(
 
 export async function tracedSchedules(db: OrdersDb, codes: readonly string[]): Promise<TracedScheduleRow[]> {
   if (codes.length === 0) return [];
-  const rows = await db
+  // The same columns and cast as the schedules feature reads: numeric comes back as a string (the kernel's rule).
+  return (await db
     .selectFrom('order_schedule')
-    .select(['schedule_code', 'schedule_date', 'order_code', 'shift', 'section', 'quantity', 'completed'])
+    .select(scheduleColumns)
     .where('schedule_code', 'in', [...codes])
     .orderBy('schedule_code')
-    .execute();
-  return rows.map((row) => ({
-    ...row,
-    schedule_code: String(row.schedule_code),
-    schedule_date: dateText(row.schedule_date),
-    quantity: String(row.quantity),
-  }));
-}
-
-/** `date` columns: some drivers hand back a Date at local midnight; the calendar date is what was stored. */
-function dateText(value: unknown): string {
-  if (value instanceof Date) {
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-  }
-  return String(value).slice(0, 10);
+    .execute()) as ScheduleRow[];
 }

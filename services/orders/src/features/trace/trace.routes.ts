@@ -1,14 +1,14 @@
 import { TRACE_LOOKUP_PATH, TraceLookupRequest, TraceLookupResponse } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import type { OrdersDeps } from '../../deps.js';
+import type { LookupDeps } from '../../deps.js';
 import { lookupForTrace } from './trace.service.js';
 
 /**
  * Orders' part of traceability (ADR 0203): processing walks the genealogy and asks here, in one
  * call, for the workflow details of the shipments and schedules it reached.
  */
-export function registerTraceRoutes(app: HttpApp, deps: OrdersDeps): void {
+export function registerTraceRoutes(app: HttpApp, deps: LookupDeps): void {
   app.post(
     TRACE_LOOKUP_PATH,
     {

@@ -1,12 +1,12 @@
 import type { TraceLookupRequest, TraceLookupResponse } from '@tributary/contracts';
-import type { OrdersDeps } from '../../deps.js';
+import type { LookupDeps } from '../../deps.js';
 import { kg } from '../../units.js';
 import { tracedSchedules, tracedShipments } from './trace.repository.js';
 
 const iso = (epochMs: string | null) => (epochMs === null ? null : new Date(Number(epochMs)).toISOString());
 
 /** What orders knows of the shipments and schedules a trace reached; unknown codes are left out. */
-export async function lookupForTrace(deps: OrdersDeps, request: TraceLookupRequest): Promise<TraceLookupResponse> {
+export async function lookupForTrace(deps: Pick<LookupDeps, 'db'>, request: TraceLookupRequest): Promise<TraceLookupResponse> {
   const shipments = await tracedShipments(deps.db, request.shipments);
   const schedules = await tracedSchedules(deps.db, request.schedules);
   return {

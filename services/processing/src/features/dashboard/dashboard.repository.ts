@@ -113,3 +113,15 @@ export async function blendsheetSummary(db: Kysely<ProcessingDb>) {
       from blendsheet s order by s.blendsheet_no`.execute(db);
   return rows;
 }
+
+/** The pipeline stages this service holds, counted in one round trip. */
+export async function pipelineStageCounts(db: Kysely<ProcessingDb>): Promise<{ lots: number; inQc: number; traderPending: number }> {
+  const { rows } = await sql<{ lots: string | number; in_qc: string | number; trader_pending: string | number }>`
+    select (select count(*) from tealine) + (select count(*) from herbline) + (select count(*) from blendbalance) as lots,
+           (select count(*) from blendsheet_batch where completed and trader_status is null) as in_qc,
+           (select count(*) from blendsheet_batch
+             where trader_status in ('TRADER_PENDING', 'TRADER_REQUESTED', 'TRADER_ELEVATED')) as trader_pending
+  `.execute(db);
+  const row = rows[0]!;
+  return { lots: Number(row.lots), inQc: Number(row.in_qc), traderPending: Number(row.trader_pending) };
+}

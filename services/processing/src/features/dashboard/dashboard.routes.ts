@@ -9,11 +9,13 @@ import {
   flavorsheetStats,
   herblineAnalytics,
   pendingTealine,
+  pipelineCounts,
   search,
   tealineInventory,
   type SearchScope,
 } from './dashboard.service.js';
 import { ACCESS } from '../../access.js';
+import { PROCESSING_PIPELINE_PATH, ProcessingPipelineCounts } from '@tributary/contracts';
 
 const Envelope = OpenObject({ success: Type.Boolean(), data: Type.Unknown() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
@@ -87,6 +89,18 @@ export function registerDashboardRoutes(app: HttpApp, deps: FeatureDeps): void {
       },
     },
     () => blendsheetSummaries(deps),
+  );
+  app.get(
+    PROCESSING_PIPELINE_PATH,
+    {
+      config: { access: ACCESS.peer },
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Counts only: lots registered, blend batches in QC and waiting for a trader',
+        response: { 200: ProcessingPipelineCounts },
+      },
+    },
+    () => pipelineCounts(deps),
   );
   const searches: [string, SearchScope][] = [
     ['/app/admin/flavorsheet/search', 'admin-flavorsheet'],

@@ -3,7 +3,8 @@ import { sql } from '@tributary/platform/db';
 import { kg } from '../../domain/values.js';
 import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
-import { blendsheetSummary, likePattern, locationDistribution, tealineLotStats } from './dashboard.repository.js';
+import type { ProcessingPipelineCounts } from '@tributary/contracts';
+import { blendsheetSummary, likePattern, locationDistribution, pipelineStageCounts, tealineLotStats } from './dashboard.repository.js';
 
 /**
  * The reference's later, optional dashboard endpoints (§5.3). They answer in the
@@ -232,4 +233,13 @@ export async function blendsheetPage(deps: FeatureDeps, page: number, limit: num
       .executeTakeFirstOrThrow(),
   ]);
   return { success: true, data: rows, pagination: { page, limit, total: total.n, total_pages: Math.ceil(total.n / limit) } };
+}
+
+/**
+ * The console's pipeline dashboard: lots registered, batches made but not yet measured (QC),
+ * and batches waiting for a trader's decision.
+ */
+export async function pipelineCounts(deps: FeatureDeps): Promise<ProcessingPipelineCounts> {
+  const counts = await pipelineStageCounts(deps.db);
+  return { lotsReceived: counts.lots, batchesInQc: counts.inQc, traderPending: counts.traderPending };
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { filteredPage, type ListPage } from '../../db/list-filter.js';
 import type { ConflictType, ResolutionStatus, ResolutionStrategy, SyncConflictRow, SyncDatabase } from '../../db/schema.js';
 
 type Db = Kysely<SyncDatabase> | Transaction<SyncDatabase>;
@@ -97,17 +98,29 @@ export async function findConflict(db: Db, conflictId: string, lock = false): Pr
   return query.executeTakeFirst();
 }
 
-export async function listConflicts(
-  db: Db,
-  filter: { status?: ResolutionStatus; assignedTo?: string; entityType?: string; entityId?: string; limit: number; beforeId?: string },
-): Promise<SyncConflictRow[]> {
-  let query = db.selectFrom('sync_conflicts').selectAll().orderBy('id', 'desc').limit(filter.limit);
-  if (filter.status) query = query.where('resolution_status', '=', filter.status);
-  if (filter.assignedTo) query = query.where('assigned_to', '=', filter.assignedTo);
-  if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
-  if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
-  if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
-  return query.execute();
+export interface ConflictFilter extends ListPage {
+  status?: ResolutionStatus;
+  assignedTo?: string;
+  entityType?: string;
+  entityId?: string;
+}
+
+export async function listConflicts(db: Db, filter: ConflictFilter): Promise<SyncConflictRow[]> {
+  return filteredPage(db.selectFrom('sync_conflicts').selectAll().orderBy('id', 'desc'), filter, {
+    status: 'resolution_status',
+    assignedTo: 'assigned_to',
+    entityType: 'entity_type',
+    entityId: 'entity_id',
+  }).execute();
+}
+
+/** The delivery a conflict holds up, as the conflict's detail shows it. */
+export async function findDelivery(db: Db, syncStatusId: string) {
+  return db
+    .selectFrom('sync_status')
+    .select(['sync_id', 'sync_status', 'target_system', 'resolution_round', 'completed_at'])
+    .where('id', '=', syncStatusId)
+    .executeTakeFirst();
 }
 
 export async function auditTrail(db: Db, conflictId: string) {

@@ -1,11 +1,11 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { RESOLUTION_STATUSES } from '../../db/schema.js';
 import { SyncError } from '../../errors.js';
 import type { ConflictRouteDeps } from '../../deps.js';
 import { toJson } from '../events/serialize.js';
-import { auditTrail, findConflict, listConflicts } from './conflicts.repository.js';
+import { auditTrail, findConflict, findDelivery, listConflicts } from './conflicts.repository.js';
 import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
 import { ACCESS } from '../../access.js';
 
@@ -46,11 +46,7 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
   const detail = async (conflictId: string) => {
     const row = await findConflict(db, conflictId);
     if (!row) throw SyncError.SYNC_CONFLICT_NOT_FOUND(`No conflict ${conflictId}`);
-    const delivery = await db
-      .selectFrom('sync_status')
-      .select(['sync_id', 'sync_status', 'target_system', 'resolution_round', 'completed_at'])
-      .where('id', '=', row.sync_status_id)
-      .executeTakeFirst();
+    const delivery = await findDelivery(db, row.sync_status_id);
     return { ...toJson(row), delivery: delivery ? toJson(delivery) : null, audit: (await auditTrail(db, conflictId)).map(toJson) };
   };
 
@@ -81,81 +77,38 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
     async (request) => detail((request.params as Static<typeof Params>).conflictId),
   );
 
-  const AssignBody = Type.Object({ assignee: Person }, { additionalProperties: false });
-  app.post(
-    '/api/sync/conflicts/:conflictId/assign',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'Assign to a person', params: Params, body: AssignBody, response: { 200: Row, ...errors } },
-    },
-    async (request) => {
-      const { conflictId } = request.params as Static<typeof Params>;
-      await assignConflict(deps.conflicts, conflictId, (request.body as Static<typeof AssignBody>).assignee, actor(request));
-      return detail(conflictId);
-    },
-  );
-
-  const ReviewBody = Type.Object({ note: Text }, { additionalProperties: false });
-  app.post(
-    '/api/sync/conflicts/:conflictId/review',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'Record a review note', params: Params, body: ReviewBody, response: { 200: Row, ...errors } },
-    },
-    async (request) => {
-      const { conflictId } = request.params as Static<typeof Params>;
-      await reviewConflict(deps.conflicts, conflictId, (request.body as Static<typeof ReviewBody>).note, actor(request));
-      return detail(conflictId);
-    },
-  );
-
-  app.post(
-    '/api/sync/conflicts/:conflictId/resolve',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags,
-        summary: 'Resolve with the source value, the target value, or an edited value',
-        params: Params,
-        body: ResolveBody,
-        response: { 200: Row, ...errors },
+  /** An action on one conflict: its body, the service call made as the caller, and the conflict as it now stands. */
+  const action = <Body extends TObject>(
+    name: string,
+    summary: string,
+    body: Body,
+    act: (conflictId: string, body: Static<Body>, actor: string) => Promise<unknown>,
+  ) =>
+    app.post(
+      `/api/sync/conflicts/:conflictId/${name}`,
+      { config: { access: ACCESS.peer }, schema: { tags, summary, params: Params, body, response: { 200: Row, ...errors } } },
+      async (request) => {
+        const { conflictId } = request.params as Static<typeof Params>;
+        await act(conflictId, request.body as Static<Body>, actor(request));
+        return detail(conflictId);
       },
-    },
-    async (request) => {
-      const { conflictId } = request.params as Static<typeof Params>;
-      const body = request.body as Static<typeof ResolveBody>;
-      const decision = body.choice === 'custom' ? { choice: 'custom' as const, value: body.value } : { choice: body.choice };
-      await resolveConflict(deps.conflicts, conflictId, decision, body.reason, actor(request));
-      return detail(conflictId);
-    },
-  );
+    );
 
-  const EscalateBody = Type.Object({ to: Person, reason: Text }, { additionalProperties: false });
-  app.post(
-    '/api/sync/conflicts/:conflictId/escalate',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'Escalate to someone else', params: Params, body: EscalateBody, response: { 200: Row, ...errors } },
-    },
-    async (request) => {
-      const { conflictId } = request.params as Static<typeof Params>;
-      const body = request.body as Static<typeof EscalateBody>;
-      await escalateConflict(deps.conflicts, conflictId, body.to, body.reason, actor(request));
-      return detail(conflictId);
-    },
+  const closed = { additionalProperties: false };
+  action('assign', 'Assign to a person', Type.Object({ assignee: Person }, closed), (id, body, who) =>
+    assignConflict(deps.conflicts, id, body.assignee, who),
   );
-
-  const IgnoreBody = Type.Object({ reason: Text }, { additionalProperties: false });
-  app.post(
-    '/api/sync/conflicts/:conflictId/ignore',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'Close without delivering', params: Params, body: IgnoreBody, response: { 200: Row, ...errors } },
-    },
-    async (request) => {
-      const { conflictId } = request.params as Static<typeof Params>;
-      await ignoreConflict(deps.conflicts, conflictId, (request.body as Static<typeof IgnoreBody>).reason, actor(request));
-      return detail(conflictId);
-    },
+  action('review', 'Record a review note', Type.Object({ note: Text }, closed), (id, body, who) =>
+    reviewConflict(deps.conflicts, id, body.note, who),
+  );
+  action('resolve', 'Resolve with the source value, the target value, or an edited value', ResolveBody, (id, body, who) => {
+    const decision = body.choice === 'custom' ? { choice: 'custom' as const, value: body.value } : { choice: body.choice };
+    return resolveConflict(deps.conflicts, id, decision, body.reason, who);
+  });
+  action('escalate', 'Escalate to someone else', Type.Object({ to: Person, reason: Text }, closed), (id, body, who) =>
+    escalateConflict(deps.conflicts, id, body.to, body.reason, who),
+  );
+  action('ignore', 'Close without delivering', Type.Object({ reason: Text }, closed), (id, body, who) =>
+    ignoreConflict(deps.conflicts, id, body.reason, who),
   );
 }
