@@ -38,7 +38,7 @@ export async function scheduleFilling(rig: ConsoleRig, flow: TeaFlow): Promise<v
   try {
     await openPage(page, 'Production schedules');
     const form = page.getByRole('form', { name: 'Schedule box filling' });
-    await form.getByLabel('Day to fill').fill(TEA.scheduleDay);
+    await form.getByLabel('Day to fill').fill(TEA.scheduleDayTyped);
     await form.getByLabel('Plan', { exact: true }).selectOption(TEA.order);
     await form.getByLabel('Shift').selectOption('DAY');
     await form.getByLabel('Section').fill(TEA.section);

@@ -10,6 +10,8 @@ export const TEA = {
   sheet: 'BS/FLOW/0801',
   vehicle: 'WP-LF-2207',
   scheduleDay: '2026-05-04',
+  /** The same day as the officer types it: the console's date fields read day first. */
+  scheduleDayTyped: '04/05/2026',
   section: 'Line Flow',
 } as const;
 

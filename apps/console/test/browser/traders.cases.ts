@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { apiAs, expectAccessible, navTitles, openPage, pageAs, type ConsoleRig } from './harness.js';
+import { expectOnlyPages } from './group-pages.js';
+import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
 import { seededFlow } from './mtp-seed.js';
 import { screenshot } from './screenshots.js';
 
@@ -41,7 +42,7 @@ export function traderCases(rig: () => ConsoleRig): void {
     const trader = await pageAs(rig(), 'TRADER-OFFICER');
     try {
       const page = trader.page;
-      expect(await navTitles(page)).toEqual(['Trader queue']);
+      await expectOnlyPages(page, 'TRADER-OFFICER');
       await openPage(page, 'Trader queue');
       expect(await page.getByLabel('Show batches').inputValue()).toBe('TRADER_REQUESTED');
       await page.getByRole('row').filter({ hasText: flow.toAllow.item_code }).waitFor();
