@@ -3,6 +3,7 @@ import { sql } from '@tributary/platform/db';
 import { kg } from '../../domain/values.js';
 import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
+import { flavorsheetMixtures } from '../sheets/sheets.repository.js';
 import type { ProcessingPipelineCounts } from '@tributary/contracts';
 import { blendsheetSummary, likePattern, locationDistribution, pipelineStageCounts, tealineLotStats } from './dashboard.repository.js';
 
@@ -118,12 +119,7 @@ export async function flavorsheetStats(deps: FeatureDeps) {
 export async function flavorsheetComposition(deps: FeatureDeps, flavorsheetNo: string) {
   const sheet = await deps.db.selectFrom('flavorsheet').selectAll().where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
   if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-  const mixtures = await deps.db
-    .selectFrom('flavorsheet_mix')
-    .select(['mixture_code', 'weight'])
-    .where('flavorsheet_no', '=', flavorsheetNo)
-    .orderBy('mixture_code')
-    .execute();
+  const mixtures = await flavorsheetMixtures(deps.db, flavorsheetNo);
   const total = mixtures.reduce((sum, m) => sum.plus(m.weight), dec(0));
   return {
     success: true,
