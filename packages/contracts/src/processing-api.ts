@@ -32,20 +32,11 @@ export type TraderStatusChange = Static<typeof TraderStatusChange>;
 export const TraderStatusChanged = Type.Object({ item_code: Type.String(), created_ts: Type.Number(), trader_status: Type.String() });
 export type TraderStatusChanged = Static<typeof TraderStatusChanged>;
 
-export const ShipmentAllocation = Type.Object({
-  barcode: Type.String(),
-  request_code: Type.Integer(),
-  shipment_code: Type.Integer(),
-  amount: KgText,
-});
+/** The bag and the shipment of an order request it is allocated to. */
+const BagShipment = Type.Object({ barcode: Type.String(), request_code: Type.Integer(), shipment_code: Type.Integer() });
+export const ShipmentAllocation = Type.Composite([BagShipment, Type.Object({ amount: KgText })]);
 export type ShipmentAllocation = Static<typeof ShipmentAllocation>;
-export const ParcelAllocation = Type.Object({
-  barcode: Type.String(),
-  request_code: Type.Integer(),
-  shipment_code: Type.Integer(),
-  schedule_code: Type.Integer(),
-  reduced_by: KgText,
-});
+export const ParcelAllocation = Type.Composite([BagShipment, Type.Object({ schedule_code: Type.Integer(), reduced_by: KgText })]);
 export type ParcelAllocation = Static<typeof ParcelAllocation>;
 /** What an allocation answers: the bag it applied to. */
 export const AllocationDone = Type.Object({ barcode: Type.String() });

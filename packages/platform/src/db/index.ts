@@ -3,4 +3,4 @@ export * from './errors.js';
 export * from './create.js';
 export * from './transaction.js';
 export * from './schema.js';
-export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Updateable } from 'kysely';
+export { sql, type Kysely, type RawBuilder, type Transaction, type Selectable, type Insertable, type Updateable } from 'kysely';

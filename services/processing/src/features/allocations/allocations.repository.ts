@@ -1,4 +1,4 @@
-import { sql, type Kysely } from '@tributary/platform/db';
+import { sql, type Kysely, type RawBuilder } from '@tributary/platform/db';
 import type { ProcessingDb } from '../../db/schema.js';
 import { ingredientTable, parcelTable, recordTable, shipmentTable, type BatchTarget, type Material } from '../../domain/materials.js';
 
@@ -7,6 +7,18 @@ export interface ShipmentKey {
   request_code: number;
   shipment_code: number;
 }
+
+export interface IngredientKey {
+  barcode: string;
+  item_code: string;
+  created_ts: string;
+}
+
+const shipmentKeyMatches = (key: ShipmentKey) =>
+  sql`barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}`;
+
+const ingredientKeyMatches = (key: IngredientKey) =>
+  sql`barcode = ${key.barcode} and item_code = ${key.item_code} and created_ts = ${key.created_ts}`;
 
 /** Adds to the bag's allocation for this shipment (one row per bag and shipment, amounts add up). */
 export async function upsertShipmentAllocation(
@@ -28,7 +40,7 @@ export async function upsertIngredientAllocation(
   db: Kysely<ProcessingDb>,
   material: Material,
   target: BatchTarget,
-  key: { barcode: string; item_code: string; created_ts: string },
+  key: IngredientKey,
   amount: string,
 ): Promise<{ amount: string }> {
   const table = sql.table(ingredientTable(material, target));
@@ -46,8 +58,7 @@ export async function lockShipmentAllocation(
   key: ShipmentKey,
 ): Promise<{ amount: string; remaining: string } | undefined> {
   const { rows } = await sql<{ amount: string; remaining: string }>`
-    select amount, remaining from ${sql.table(shipmentTable(material))}
-     where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code} for update`.execute(db);
+    select amount, remaining from ${sql.table(shipmentTable(material))} where ${shipmentKeyMatches(key)} for update`.execute(db);
   return rows[0];
 }
 
@@ -74,8 +85,7 @@ export async function recordExists(db: Kysely<ProcessingDb>, material: Material,
 
 export async function parcelCount(db: Kysely<ProcessingDb>, material: Material, key: ShipmentKey): Promise<number> {
   const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from ${sql.table(parcelTable(material))}
-     where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}`.execute(db);
+    select count(*)::int as n from ${sql.table(parcelTable(material))} where ${shipmentKeyMatches(key)}`.execute(db);
   return rows[0]!.n;
 }
 
@@ -84,23 +94,24 @@ export async function deleteShipmentAllocation(
   material: Material,
   key: ShipmentKey,
 ): Promise<string | undefined> {
-  const { rows } = await sql<{ amount: string }>`
-    delete from ${sql.table(shipmentTable(material))}
-     where barcode = ${key.barcode} and request_code = ${key.request_code} and shipment_code = ${key.shipment_code}
-     returning amount`.execute(db);
-  return rows[0]?.amount;
+  return deleteReturningAmount(db, shipmentTable(material), shipmentKeyMatches(key));
 }
 
 export async function deleteIngredientAllocation(
   db: Kysely<ProcessingDb>,
   material: Material,
   target: BatchTarget,
-  key: { barcode: string; item_code: string; created_ts: string },
+  key: IngredientKey,
 ): Promise<string | undefined> {
-  const { rows } = await sql<{ amount: string }>`
-    delete from ${sql.table(ingredientTable(material, target))}
-     where barcode = ${key.barcode} and item_code = ${key.item_code} and created_ts = ${key.created_ts}
-     returning amount`.execute(db);
+  return deleteReturningAmount(db, ingredientTable(material, target), ingredientKeyMatches(key));
+}
+
+async function deleteReturningAmount(
+  db: Kysely<ProcessingDb>,
+  table: string,
+  keyMatches: RawBuilder<unknown>,
+): Promise<string | undefined> {
+  const { rows } = await sql<{ amount: string }>`delete from ${sql.table(table)} where ${keyMatches} returning amount`.execute(db);
   return rows[0]?.amount;
 }
 

@@ -3,8 +3,16 @@ import { sql } from '@tributary/platform/db';
 import { kg } from '../../domain/values.js';
 import { ProcessingError } from '../../errors.js';
 import type { FeatureDeps } from '../deps.js';
+import { flavorsheetMixtures } from '../sheets/sheets.repository.js';
 import type { ProcessingPipelineCounts } from '@tributary/contracts';
-import { blendsheetSummary, likePattern, locationDistribution, pipelineStageCounts, tealineLotStats } from './dashboard.repository.js';
+import {
+  blendsheetSummary,
+  likePattern,
+  locationDistribution,
+  pipelineStageCounts,
+  tealineLotStats,
+  type TealineLotStats,
+} from './dashboard.repository.js';
 
 /**
  * The reference's later, optional dashboard endpoints (§5.3). They answer in the
@@ -14,6 +22,15 @@ const DAY_MS = 86_400_000;
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
 const iso = (epochMs: string | null) => (epochMs === null ? null : new Date(Number(epochMs)).toISOString());
 
+/** What names a tealine lot in every dashboard row: its key and where it was bought. */
+const lotIdentity = ({ item_code, created_ts, broker, garden, grade }: TealineLotStats) => ({
+  item_code,
+  created_ts: Number(created_ts),
+  broker,
+  garden,
+  grade,
+});
+
 export type LotProgress = 'PENDING' | 'PARTIAL' | 'COMPLETE';
 
 export async function pendingTealine(deps: FeatureDeps, filter: { broker?: string; garden?: string; status?: LotProgress }) {
@@ -21,11 +38,7 @@ export async function pendingTealine(deps: FeatureDeps, filter: { broker?: strin
   const lots = (await tealineLotStats(deps.db, filter)).map((lot) => {
     const status: LotProgress = lot.received_bags === 0 ? 'PENDING' : lot.received_bags >= lot.expected_bags ? 'COMPLETE' : 'PARTIAL';
     return {
-      item_code: lot.item_code,
-      created_ts: Number(lot.created_ts),
-      broker: lot.broker,
-      garden: lot.garden,
-      grade: lot.grade,
+      ...lotIdentity(lot),
       purchase_order: lot.purchase_order,
       expected_bags: lot.expected_bags,
       received_bags: lot.received_bags,
@@ -56,11 +69,7 @@ export async function tealineInventory(deps: FeatureDeps) {
   const data = lots.map((lot) => {
     const last = [lot.last_received_ts, lot.last_allocated_ms].filter((v): v is string => v !== null).map(Number);
     return {
-      item_code: lot.item_code,
-      created_ts: Number(lot.created_ts),
-      broker: lot.broker,
-      garden: lot.garden,
-      grade: lot.grade,
+      ...lotIdentity(lot),
       expected_bags: lot.expected_bags,
       total_bags_received: lot.received_bags,
       available_bags: lot.available_bags,
@@ -118,12 +127,7 @@ export async function flavorsheetStats(deps: FeatureDeps) {
 export async function flavorsheetComposition(deps: FeatureDeps, flavorsheetNo: string) {
   const sheet = await deps.db.selectFrom('flavorsheet').selectAll().where('flavorsheet_no', '=', flavorsheetNo).executeTakeFirst();
   if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-  const mixtures = await deps.db
-    .selectFrom('flavorsheet_mix')
-    .select(['mixture_code', 'weight'])
-    .where('flavorsheet_no', '=', flavorsheetNo)
-    .orderBy('mixture_code')
-    .execute();
+  const mixtures = await flavorsheetMixtures(deps.db, flavorsheetNo);
   const total = mixtures.reduce((sum, m) => sum.plus(m.weight), dec(0));
   return {
     success: true,

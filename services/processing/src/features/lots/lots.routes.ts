@@ -9,6 +9,11 @@ import { ACCESS } from '../../access.js';
 const Created = Type.Object({ item_code: Type.String(), created_ts: Type.Number() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const ListOrDetail = Type.Union([Type.Array(OpenObject()), OpenObject()]);
+const DEVICE_LISTING_SUMMARIES: Record<LotKind, string> = {
+  tealine: 'Tealine lots still expecting bags (list), or one lot',
+  herbline: 'Herbline lots (list), or one lot',
+  blendbalance: 'Blendbalance lots whose recorded weight is below the expected weight (list), or one lot',
+};
 
 /** Admin creation of tealine/herbline/blendbalance lots, and their admin and device listings. */
 export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
@@ -70,36 +75,24 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
 
   const kinds: LotKind[] = ['tealine', 'herbline', 'blendbalance'];
   for (const kind of kinds) {
-    app.get(
-      `/app/admin/${kind}`,
+    const listings = [
       {
-        config: { access: ACCESS.peer },
-        schema: {
-          tags: ['admin'],
-          summary: `${kind} lots (list), or one lot with its bags (item_code + created_ts)`,
-          querystring: ItemKeyQuery,
-          response: { 200: ListOrDetail, ...errors },
-        },
+        path: `/app/admin/${kind}`,
+        tag: 'admin',
+        summary: `${kind} lots (list), or one lot with its bags (item_code + created_ts)`,
+        incompleteOnly: false,
       },
-      (request) => readLots(deps, kind, request.query, false),
-    );
-    app.get(
-      `/app/${kind}`,
-      {
-        config: { access: ACCESS.peer },
-        schema: {
-          tags: ['device'],
-          summary:
-            kind === 'tealine'
-              ? 'Tealine lots still expecting bags (list), or one lot'
-              : kind === 'blendbalance'
-                ? 'Blendbalance lots whose recorded weight is below the expected weight (list), or one lot'
-                : 'Herbline lots (list), or one lot',
-          querystring: ItemKeyQuery,
-          response: { 200: ListOrDetail, ...errors },
+      { path: `/app/${kind}`, tag: 'device', summary: DEVICE_LISTING_SUMMARIES[kind], incompleteOnly: kind !== 'herbline' },
+    ];
+    for (const { path, tag, summary, incompleteOnly } of listings) {
+      app.get(
+        path,
+        {
+          config: { access: ACCESS.peer },
+          schema: { tags: [tag], summary, querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } },
         },
-      },
-      (request) => readLots(deps, kind, request.query, kind !== 'herbline'),
-    );
+        (request) => readLots(deps, kind, request.query, incompleteOnly),
+      );
+    }
   }
 }

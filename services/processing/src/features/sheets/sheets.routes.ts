@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { EpochMs, ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
@@ -53,32 +53,12 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
     },
     (request) => createBlendsheet(deps, commandOf(request, deps), request.body),
   );
-  app.get(
-    '/app/admin/blendsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Blendsheets (list) or one with mixtures',
-        querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }),
-        response: { 200: ListOrDetail, ...errors },
-      },
-    },
-    (request) => readBlendsheets(deps, request.query.blendsheet_no, false),
-  );
-  app.get(
-    '/app/blendsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Blendsheets with batches left to make (list) or one',
-        querystring: Type.Object({ blendsheet_no: Type.Optional(Text()) }),
-        response: { 200: ListOrDetail, ...errors },
-      },
-    },
-    (request) => readBlendsheets(deps, request.query.blendsheet_no, true),
-  );
+  registerSheetListings(app, deps, {
+    sheet: 'blendsheet',
+    adminSummary: 'Blendsheets (list) or one with mixtures',
+    deviceSummary: 'Blendsheets with batches left to make (list) or one',
+    read: readBlendsheets,
+  });
   app.put(
     '/app/blendsheet',
     {
@@ -156,32 +136,12 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
     },
     (request) => createFlavorsheet(deps, commandOf(request, deps), request.body),
   );
-  app.get(
-    '/app/admin/flavorsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Flavorsheets with batch_created (list) or one',
-        querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }),
-        response: { 200: ListOrDetail, ...errors },
-      },
-    },
-    (request) => readFlavorsheets(deps, request.query.flavorsheet_no, false),
-  );
-  app.get(
-    '/app/flavorsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Flavorsheets without a batch (list) or one',
-        querystring: Type.Object({ flavorsheet_no: Type.Optional(Text()) }),
-        response: { 200: ListOrDetail, ...errors },
-      },
-    },
-    (request) => readFlavorsheets(deps, request.query.flavorsheet_no, true),
-  );
+  registerSheetListings(app, deps, {
+    sheet: 'flavorsheet',
+    adminSummary: 'Flavorsheets with batch_created (list) or one',
+    deviceSummary: 'Flavorsheets without a batch (list) or one',
+    read: readFlavorsheets,
+  });
   app.post(
     '/app/flavorsheet/batch',
     {
@@ -248,4 +208,32 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
     },
     (request) => setTraderStatus(deps, commandOf(request, deps), request.identity?.roles ?? [], request.body as never),
   );
+}
+
+interface SheetListings {
+  sheet: 'blendsheet' | 'flavorsheet';
+  adminSummary: string;
+  deviceSummary: string;
+  /** One sheet by number, else the list; `workLeftOnly` narrows the list to the sheets a device still works on. */
+  read: (deps: FeatureDeps, sheetNo: string | undefined, workLeftOnly: boolean) => Promise<Static<typeof ListOrDetail>>;
+}
+
+/** A sheet kind's admin listing (every sheet) and device listing (sheets with work left), each also answering one sheet. */
+function registerSheetListings(app: HttpApp, deps: FeatureDeps, { sheet, adminSummary, deviceSummary, read }: SheetListings): void {
+  const sheetKey = `${sheet}_no` as const;
+  const querystring = Type.Object({ [sheetKey]: Type.Optional(Text()) });
+  const listings = [
+    { path: `/app/admin/${sheet}`, tag: 'admin', summary: adminSummary, workLeftOnly: false },
+    { path: `/app/${sheet}`, tag: 'device', summary: deviceSummary, workLeftOnly: true },
+  ];
+  for (const { path, tag, summary, workLeftOnly } of listings) {
+    app.get(
+      path,
+      {
+        config: { access: ACCESS.peer },
+        schema: { tags: [tag], summary, querystring, response: { 200: ListOrDetail, ...errors } },
+      },
+      (request) => read(deps, request.query[sheetKey], workLeftOnly),
+    );
+  }
 }

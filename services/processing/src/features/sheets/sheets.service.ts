@@ -4,6 +4,7 @@ import { kg, parseKg, RECIPE_WEIGHT_MAX, TOTAL_MAX } from '../../domain/values.j
 import { emit, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
 import { runCommand, type FeatureDeps } from '../deps.js';
+import { flavorsheetMixtures } from './sheets.repository.js';
 
 export interface BlendsheetInput {
   blendsheet_no: string;
@@ -186,11 +187,6 @@ export async function readFlavorsheets(deps: FeatureDeps, flavorsheetNo: string 
   }
   const sheet = sheets[0];
   if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-  const mixtures = await deps.db
-    .selectFrom('flavorsheet_mix')
-    .select(['mixture_code', 'weight'])
-    .where('flavorsheet_no', '=', flavorsheetNo)
-    .orderBy('mixture_code')
-    .execute();
+  const mixtures = await flavorsheetMixtures(deps.db, flavorsheetNo);
   return { ...sheet, mixtures };
 }
