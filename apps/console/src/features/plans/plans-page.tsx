@@ -3,8 +3,8 @@ import { plansQuery, type Plan } from '../../api/orders';
 import { can } from '../../config/access';
 import { compareDecimal, formatKg } from '../../lib/format';
 import { useSession } from '../../lib/session';
-import { DataTable, type Column } from '../../ui/data-table';
-import { ErrorPanel } from '../../ui/error-panel';
+import type { Column } from '../../ui/data-table';
+import { QueryTable } from '../../ui/query-table';
 import { PlanUpload } from './plan-upload';
 
 const COLUMNS: ReadonlyArray<Column<Plan>> = [
@@ -37,18 +37,15 @@ export default function PlansPage() {
     <section aria-labelledby="plans-title">
       <h2 id="plans-title">Production plans</h2>
       {can(role, 'plans.upload') && <PlanUpload />}
-      {query.isPending && <p role="status">Loading plans…</p>}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Plans"
-          rows={query.data}
-          columns={COLUMNS}
-          rowKey={(plan) => plan.order_code}
-          exportName="plans"
-          empty="No plans yet. A Grandpass administrator uploads the Excel plan."
-        />
-      )}
+      <QueryTable
+        query={query}
+        loading="Loading plans…"
+        caption="Plans"
+        columns={COLUMNS}
+        rowKey={(plan) => plan.order_code}
+        exportName="plans"
+        empty="No plans yet. A Grandpass administrator uploads the Excel plan."
+      />
     </section>
   );
 }

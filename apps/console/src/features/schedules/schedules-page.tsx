@@ -4,9 +4,10 @@ import { schedulesQuery, useCompleteSchedule, type Schedule } from '../../api/sc
 import { can } from '../../config/access';
 import { compareDecimal, formatKg, plantDate } from '../../lib/format';
 import { useSession } from '../../lib/session';
-import { DataTable, type Column } from '../../ui/data-table';
+import type { Column } from '../../ui/data-table';
 import { DateField } from '../../ui/date-field';
 import { ErrorPanel } from '../../ui/error-panel';
+import { QueryTable } from '../../ui/query-table';
 import { NewScheduleForm } from './new-schedule-form';
 
 const SHIFTS: Record<string, string> = { DAY: 'Day', NIGHT: 'Night', 'NIGHT & DAY': 'Night and day' };
@@ -56,18 +57,15 @@ export default function SchedulesPage() {
       {/* While the text is not a date, the list stays on the last day that was. */}
       <DateField label="Day (empty for every day)" value={date} onChange={(next) => next !== null && setDate(next)} />
       {complete.isError && <ErrorPanel error={complete.error} />}
-      {query.isPending && <p role="status">Loading schedules…</p>}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Schedules"
-          rows={query.data}
-          columns={columns}
-          rowKey={(schedule) => String(schedule.schedule_code)}
-          exportName={`schedules-${date || 'all'}`}
-          empty="No schedules for this day."
-        />
-      )}
+      <QueryTable
+        query={query}
+        loading="Loading schedules…"
+        caption="Schedules"
+        columns={columns}
+        rowKey={(schedule) => String(schedule.schedule_code)}
+        exportName={`schedules-${date || 'all'}`}
+        empty="No schedules for this day."
+      />
     </section>
   );
 }
