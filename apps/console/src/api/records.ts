@@ -1,7 +1,6 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
 import { textOf, type OpenRow } from '../lib/open-row';
 import { orderKeys } from './orders';
 
@@ -47,7 +46,7 @@ export const shipmentBagsQuery = (shipment: ShipmentRef) =>
   queryOptions({
     queryKey: recordKeys.shipmentBags(shipment),
     queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/order/record/shipment', { params: { query: shipment }, signal })).map(shipmentBag),
+      (await callApi(api.GET('/order/record/shipment', { params: { query: shipment }, signal }))).map(shipmentBag),
   });
 
 /** A bag's kg filled into a schedule's boxes. */
@@ -84,8 +83,8 @@ export const parcelsQuery = (scheduleCode: number, source: ParcelSource) =>
       const params = { query: { schedule_code: scheduleCode } };
       const rows: readonly OpenRow[] =
         source === 'orders'
-          ? unwrap(await api.GET('/order/record/parcel', { params, signal }))
-          : unwrap(await api.GET('/api/v1/processing/app/parcel/record', { params, signal }));
+          ? await callApi(api.GET('/order/record/parcel', { params, signal }))
+          : await callApi(api.GET('/api/v1/processing/app/parcel/record', { params, signal }));
       return rows.map(parcel);
     },
   });
@@ -94,7 +93,7 @@ export const parcelsQuery = (scheduleCode: number, source: ParcelSource) =>
 export const useRecordParcels = () => {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (parcels: NewParcel[]) => unwrap(await api.POST('/order/record/parcel', { body: parcels })),
+    mutationFn: (parcels: NewParcel[]) => callApi(api.POST('/order/record/parcel', { body: parcels })),
     onSuccess: async () => client.invalidateQueries({ queryKey: recordKeys.all }),
   });
 };

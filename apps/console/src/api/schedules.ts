@@ -1,7 +1,6 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
 
 export type Schedule = paths['/order/schedule']['get']['responses'][200]['content']['application/json'][number];
 export type NewSchedule = paths['/order/schedule']['post']['requestBody']['content']['application/json'][number];
@@ -15,8 +14,7 @@ export const scheduleKeys = {
 export const schedulesQuery = (date: string) =>
   queryOptions({
     queryKey: scheduleKeys.list(date),
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/order/schedule', { params: { query: date ? { schedule_date: date } : {} }, signal })),
+    queryFn: ({ signal }) => callApi(api.GET('/order/schedule', { params: { query: date ? { schedule_date: date } : {} }, signal })),
   });
 
 function useSchedulesMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
@@ -25,8 +23,6 @@ function useSchedulesMutation<Input, Output>(call: (input: Input) => Promise<Out
 }
 
 export const useCreateSchedules = () =>
-  useSchedulesMutation(async (schedules: NewSchedule[]) => unwrap(await api.POST('/order/schedule', { body: schedules })));
+  useSchedulesMutation((schedules: NewSchedule[]) => callApi(api.POST('/order/schedule', { body: schedules })));
 export const useCompleteSchedule = () =>
-  useSchedulesMutation(async (scheduleCode: number) =>
-    unwrap(await api.PUT('/order/schedule', { body: [{ schedule_code: scheduleCode }] })),
-  );
+  useSchedulesMutation((scheduleCode: number) => callApi(api.PUT('/order/schedule', { body: [{ schedule_code: scheduleCode }] })));
