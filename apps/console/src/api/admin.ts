@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
 import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 export type MtpUser = paths['/admin/user']['get']['responses'][200]['content']['application/json'][number];
 export type NewMtpUser = paths['/admin/user']['post']['requestBody']['content']['application/json'];
@@ -16,10 +17,7 @@ export const usersQuery = () =>
 export const groupsQuery = () =>
   queryOptions({ queryKey: adminKeys.groups(), queryFn: ({ signal }) => callApi(api.GET('/admin/group', { signal })) });
 
-function useAdminMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: adminKeys.users() }) });
-}
-
-export const useAddUser = () => useAdminMutation((user: NewMtpUser) => callApi(api.POST('/admin/user', { body: user })));
-export const useRemoveUser = () => useAdminMutation((sub: string) => callApi(api.DELETE('/admin/user', { params: { query: { sub } } })));
+export const useAddUser = () =>
+  useRefreshingMutation(adminKeys.users(), (user: NewMtpUser) => callApi(api.POST('/admin/user', { body: user })));
+export const useRemoveUser = () =>
+  useRefreshingMutation(adminKeys.users(), (sub: string) => callApi(api.DELETE('/admin/user', { params: { query: { sub } } })));

@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
 import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 /**
  * The processing calls of the kiosk pages (Accept, Process, Dispatch). Several list endpoints
@@ -138,15 +139,12 @@ async function recordBag(bag: NewBag) {
 }
 
 /** Every kiosk change refreshes what the kiosk lists (lots fill up, batches and shipments move on). */
-function useKioskMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: kioskKeys.all }) });
-}
-
-export const useRecordBag = () => useKioskMutation(recordBag);
+export const useRecordBag = () => useRefreshingMutation(kioskKeys.all, recordBag);
 
 export const useCreateBatch = () =>
-  useKioskMutation((blendsheetNo: string) => callApi(api.POST('/app/blendsheet/batch', { body: { blendsheet_no: blendsheetNo } })));
+  useRefreshingMutation(kioskKeys.all, (blendsheetNo: string) =>
+    callApi(api.POST('/app/blendsheet/batch', { body: { blendsheet_no: blendsheetNo } })),
+  );
 
 export interface Batch {
   blendsheet_no: string;
@@ -156,7 +154,7 @@ export interface Batch {
 
 /** An ingredient bag into a blend batch (§6.3 step 3); tealine and blend balance feed blends. */
 export const useAllocateIngredient = () =>
-  useKioskMutation((input: { table: 'tealine' | 'blendbalance'; barcode: string; batch: Batch; amount: string }) => {
+  useRefreshingMutation(kioskKeys.all, (input: { table: 'tealine' | 'blendbalance'; barcode: string; batch: Batch; amount: string }) => {
     const body = { barcode: input.barcode, item_code: input.batch.item_code, created_ts: input.batch.created_ts, amount: input.amount };
     return input.table === 'tealine'
       ? callApi(api.POST('/app/tealine/record/blendsheet', { body }))
@@ -164,7 +162,7 @@ export const useAllocateIngredient = () =>
   });
 
 export const useSaveQc = () =>
-  useKioskMutation((input: { batch: Batch; humidity: number; density: number }) =>
+  useRefreshingMutation(kioskKeys.all, (input: { batch: Batch; humidity: number; density: number }) =>
     callApi(
       api.PUT('/app/blendsheet/batch', {
         body: { item_code: input.batch.item_code, created_ts: input.batch.created_ts, humidity: input.humidity, density: input.density },
@@ -183,6 +181,6 @@ export interface DispatchInput {
 
 /** The cart onto its shipment as one saga: split when short, allocate, dispatched in orders (§6.5). */
 export const useDispatch = () =>
-  useKioskMutation(({ key, ...body }: DispatchInput) =>
+  useRefreshingMutation(kioskKeys.all, ({ key, ...body }: DispatchInput) =>
     callApi(api.POST('/app/shipment/dispatch', { body, headers: { 'idempotency-key': key } })),
   );

@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
 import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 export type OrderRequest = paths['/order']['get']['responses'][200]['content']['application/json'][number];
 export type Shipment = OrderRequest['shipments'][number];
@@ -48,31 +49,22 @@ export function shipmentRows(requests: readonly OrderRequest[]): ShipmentRow[] {
 export const shipmentKey = (row: { request_code: number; shipment_code: number }) => `${row.request_code}/${row.shipment_code}`;
 
 /** Every change to requests or shipments refreshes the request list and the plans' remaining kg. */
-function useOrdersMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: call,
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: orderKeys.all });
-    },
-  });
-}
-
 export const usePostShipmentEvents = () =>
-  useOrdersMutation((events: ShipmentEvent[]) => callApi(api.POST('/order/shipment/event', { body: events })));
+  useRefreshingMutation(orderKeys.all, (events: ShipmentEvent[]) => callApi(api.POST('/order/shipment/event', { body: events })));
 
 export const useSplitShipment = () =>
-  useOrdersMutation((change: { request_code: number; shipment_code: number; quantity: string }) =>
+  useRefreshingMutation(orderKeys.all, (change: { request_code: number; shipment_code: number; quantity: string }) =>
     callApi(api.PUT('/order/shipment', { body: [change] })),
   );
 
-export const useCreateRequests = () => useOrdersMutation((requests: NewRequest[]) => callApi(api.POST('/order', { body: requests })));
+export const useCreateRequests = () =>
+  useRefreshingMutation(orderKeys.all, (requests: NewRequest[]) => callApi(api.POST('/order', { body: requests })));
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The sheet goes up as it is: the orders service reads it, matching columns by header. */
 export const useUploadPlanFile = () =>
-  useOrdersMutation((file: File) =>
+  useRefreshingMutation(orderKeys.all, (file: File) =>
     callApi(
       api.POST('/order/plan', {
         body: file as unknown as PlanRow[],

@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
 import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 import { textOf, type OpenRow } from '../lib/open-row';
 import { orderKeys } from './orders';
 
@@ -90,10 +91,5 @@ export const parcelsQuery = (scheduleCode: number, source: ParcelSource) =>
   });
 
 /** A parcel lowers the shipment bag's remaining kg, so both lists are refreshed. */
-export const useRecordParcels = () => {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (parcels: NewParcel[]) => callApi(api.POST('/order/record/parcel', { body: parcels })),
-    onSuccess: async () => client.invalidateQueries({ queryKey: recordKeys.all }),
-  });
-};
+export const useRecordParcels = () =>
+  useRefreshingMutation(recordKeys.all, (parcels: NewParcel[]) => callApi(api.POST('/order/record/parcel', { body: parcels })));

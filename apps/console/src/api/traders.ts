@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { TraderStatus } from '../config/trader';
 import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 import { ApiError } from '../lib/api-error';
 import { numberOf, textOf, type OpenRow } from '../lib/open-row';
 
@@ -71,10 +72,4 @@ async function changeTraderStatus(change: TraderChange): Promise<void> {
     );
 }
 
-export const useChangeTraderStatus = () => {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: changeTraderStatus,
-    onSuccess: async () => client.invalidateQueries({ queryKey: traderKeys.all }),
-  });
-};
+export const useChangeTraderStatus = () => useRefreshingMutation(traderKeys.all, changeTraderStatus);
