@@ -2,9 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { requestsQuery, type OrderRequest } from '../../api/orders';
 import { can } from '../../config/access';
 import { statusLabel } from '../../config/statuses';
-import { compareDecimal, formatKg } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { DataTable, type Column } from '../../ui/data-table';
+import { kgColumn } from '../../ui/kg-column';
 import { QueryState } from '../../ui/query-state';
 import { ApprovalInbox } from './approval-inbox';
 import { NewRequestForm } from './new-request-form';
@@ -19,13 +19,7 @@ const COLUMNS: ReadonlyArray<Column<OrderRequest>> = [
   },
   { key: 'order', header: 'Order', text: (request) => request.order_code },
   { key: 'product', header: 'Product', text: (request) => request.product_name },
-  {
-    key: 'requirement',
-    header: 'Quantity',
-    text: (request) => formatKg(request.requirement),
-    compare: (a, b) => compareDecimal(a.requirement, b.requirement),
-    numeric: true,
-  },
+  kgColumn('requirement', 'Quantity', (request) => request.requirement),
   {
     key: 'status',
     header: 'Shipments',

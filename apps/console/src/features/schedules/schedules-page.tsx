@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { schedulesQuery, useCompleteSchedule, type Schedule } from '../../api/schedules';
 import { can } from '../../config/access';
-import { compareDecimal, formatKg, plantDate } from '../../lib/format';
+import { plantDate } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import type { Column } from '../../ui/data-table';
 import { DateField } from '../../ui/date-field';
+import { kgColumn } from '../../ui/kg-column';
 import { ErrorPanel } from '../../ui/error-panel';
 import { QueryTable } from '../../ui/query-table';
 import { NewScheduleForm } from './new-schedule-form';
@@ -22,13 +23,7 @@ export default function SchedulesPage() {
     { key: 'order', header: 'Order', text: (schedule) => schedule.order_code },
     { key: 'shift', header: 'Shift', text: (schedule) => SHIFTS[schedule.shift] ?? schedule.shift },
     { key: 'section', header: 'Section', text: (schedule) => schedule.section },
-    {
-      key: 'quantity',
-      header: 'Quantity',
-      text: (schedule) => formatKg(schedule.quantity),
-      compare: (a, b) => compareDecimal(a.quantity, b.quantity),
-      numeric: true,
-    },
+    kgColumn('quantity', 'Quantity', (schedule) => schedule.quantity),
     { key: 'received', header: 'Received shipments', text: (schedule) => String(schedule.accepted_shipments.length), numeric: true },
     { key: 'state', header: 'State', text: (schedule) => (schedule.completed ? 'Filled' : 'Open') },
   ];

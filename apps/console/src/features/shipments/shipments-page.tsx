@@ -2,8 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { requestsQuery, shipmentKey, shipmentRows, type ShipmentRow } from '../../api/orders';
 import { statusLabel } from '../../config/statuses';
-import { compareDecimal, formatKg, formatPlantTime } from '../../lib/format';
+import { formatPlantTime } from '../../lib/format';
 import type { Column } from '../../ui/data-table';
+import { kgColumn } from '../../ui/kg-column';
 import { QueryTable } from '../../ui/query-table';
 import { ShipmentDetail } from './shipment-detail';
 
@@ -16,20 +17,8 @@ const COLUMNS: ReadonlyArray<Column<ShipmentRow>> = [
   },
   { key: 'order', header: 'Order', text: (row) => row.order_code },
   { key: 'product', header: 'Product', text: (row) => row.product_name },
-  {
-    key: 'quantity',
-    header: 'Quantity',
-    text: (row) => formatKg(row.quantity),
-    compare: (a, b) => compareDecimal(a.quantity, b.quantity),
-    numeric: true,
-  },
-  {
-    key: 'allocated',
-    header: 'Bags allocated',
-    text: (row) => formatKg(row.allocated),
-    compare: (a, b) => compareDecimal(a.allocated, b.allocated),
-    numeric: true,
-  },
+  kgColumn('quantity', 'Quantity', (row) => row.quantity),
+  kgColumn('allocated', 'Bags allocated', (row) => row.allocated),
   {
     key: 'status',
     header: 'Status',
