@@ -1,7 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 export type MtpUser = paths['/admin/user']['get']['responses'][200]['content']['application/json'][number];
 export type NewMtpUser = paths['/admin/user']['post']['requestBody']['content']['application/json'];
@@ -13,15 +13,11 @@ export const adminKeys = {
 };
 
 export const usersQuery = () =>
-  queryOptions({ queryKey: adminKeys.users(), queryFn: async ({ signal }) => unwrap(await api.GET('/admin/user', { signal })) });
+  queryOptions({ queryKey: adminKeys.users(), queryFn: ({ signal }) => callApi(api.GET('/admin/user', { signal })) });
 export const groupsQuery = () =>
-  queryOptions({ queryKey: adminKeys.groups(), queryFn: async ({ signal }) => unwrap(await api.GET('/admin/group', { signal })) });
+  queryOptions({ queryKey: adminKeys.groups(), queryFn: ({ signal }) => callApi(api.GET('/admin/group', { signal })) });
 
-function useAdminMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: adminKeys.users() }) });
-}
-
-export const useAddUser = () => useAdminMutation(async (user: NewMtpUser) => unwrap(await api.POST('/admin/user', { body: user })));
+export const useAddUser = () =>
+  useRefreshingMutation(adminKeys.users(), (user: NewMtpUser) => callApi(api.POST('/admin/user', { body: user })));
 export const useRemoveUser = () =>
-  useAdminMutation(async (sub: string) => unwrap(await api.DELETE('/admin/user', { params: { query: { sub } } })));
+  useRefreshingMutation(adminKeys.users(), (sub: string) => callApi(api.DELETE('/admin/user', { params: { query: { sub } } })));

@@ -1,7 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 /**
  * The processing calls of the kiosk pages (Accept, Process, Dispatch). Several list endpoints
@@ -49,8 +49,8 @@ export const lotsQuery = () =>
     queryKey: kioskKeys.lots(),
     queryFn: async ({ signal }): Promise<Lot[]> => {
       const [tealine, herbline] = await Promise.all([
-        api.GET('/app/tealine', { signal }).then(unwrap),
-        api.GET('/app/herbline', { signal }).then(unwrap),
+        callApi(api.GET('/app/tealine', { signal })),
+        callApi(api.GET('/app/herbline', { signal })),
       ]);
       const lot = (table: Lot['table'], row: Row): Lot => ({
         table,
@@ -69,7 +69,7 @@ export const locationsQuery = (herbline: boolean) =>
   queryOptions({
     queryKey: kioskKeys.locations(herbline),
     queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/app/location', { params: { query: { herbline_section: herbline } }, signal })).map(
+      (await callApi(api.GET('/app/location', { params: { query: { herbline_section: herbline } }, signal }))).map(
         (location) => location.store_location,
       ),
   });
@@ -85,7 +85,7 @@ export const blendsheetsQuery = () =>
   queryOptions({
     queryKey: kioskKeys.blendsheets(),
     queryFn: async ({ signal }): Promise<Blendsheet[]> =>
-      rows(unwrap(await api.GET('/app/blendsheet', { signal }))).map((row) => ({
+      rows(await callApi(api.GET('/app/blendsheet', { signal }))).map((row) => ({
         blendsheet_no: field(row, 'blendsheet_no'),
         standard: field(row, 'standard'),
         batches: `${field(row, 'created_batches') || '0'} of ${field(row, 'no_of_batches')} batches made`,
@@ -106,7 +106,7 @@ export const readyShipmentsQuery = () =>
   queryOptions({
     queryKey: kioskKeys.shipments(),
     queryFn: async ({ signal }): Promise<ReadyShipment[]> =>
-      unwrap(await api.GET('/app/shipment', { signal })).map((row) => ({
+      (await callApi(api.GET('/app/shipment', { signal }))).map((row) => ({
         request_code: Number(field(row, 'request_code')),
         shipment_code: Number(field(row, 'shipment_code')),
         order_code: field(row, 'order_code'),
@@ -117,7 +117,7 @@ export const readyShipmentsQuery = () =>
 
 /** One bag as the scanner found it: its record, lot or batch columns, and what is left of it. */
 export async function scanBag(table: BagTable, barcode: string): Promise<ScannedBag> {
-  return unwrap(await api.GET('/app/scan', { params: { query: { table_name: table, barcode } } }));
+  return callApi(api.GET('/app/scan', { params: { query: { table_name: table, barcode } } }));
 }
 
 export interface NewBag {
@@ -133,22 +133,17 @@ export interface NewBag {
 
 async function recordBag(bag: NewBag) {
   const { table, reference, ...body } = bag;
-  if (table === 'herbline') return unwrap(await api.POST('/app/herbline/record', { body: { ...body, reference: reference ?? '' } }));
-  if (table === 'blendsheet') return unwrap(await api.POST('/app/blendsheet/record', { body }));
-  return unwrap(await api.POST('/app/tealine/record', { body }));
+  if (table === 'herbline') return callApi(api.POST('/app/herbline/record', { body: { ...body, reference: reference ?? '' } }));
+  if (table === 'blendsheet') return callApi(api.POST('/app/blendsheet/record', { body }));
+  return callApi(api.POST('/app/tealine/record', { body }));
 }
 
 /** Every kiosk change refreshes what the kiosk lists (lots fill up, batches and shipments move on). */
-function useKioskMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: kioskKeys.all }) });
-}
-
-export const useRecordBag = () => useKioskMutation(recordBag);
+export const useRecordBag = () => useRefreshingMutation(kioskKeys.all, recordBag);
 
 export const useCreateBatch = () =>
-  useKioskMutation(async (blendsheetNo: string) =>
-    unwrap(await api.POST('/app/blendsheet/batch', { body: { blendsheet_no: blendsheetNo } })),
+  useRefreshingMutation(kioskKeys.all, (blendsheetNo: string) =>
+    callApi(api.POST('/app/blendsheet/batch', { body: { blendsheet_no: blendsheetNo } })),
   );
 
 export interface Batch {
@@ -159,17 +154,17 @@ export interface Batch {
 
 /** An ingredient bag into a blend batch (§6.3 step 3); tealine and blend balance feed blends. */
 export const useAllocateIngredient = () =>
-  useKioskMutation(async (input: { table: 'tealine' | 'blendbalance'; barcode: string; batch: Batch; amount: string }) => {
+  useRefreshingMutation(kioskKeys.all, (input: { table: 'tealine' | 'blendbalance'; barcode: string; batch: Batch; amount: string }) => {
     const body = { barcode: input.barcode, item_code: input.batch.item_code, created_ts: input.batch.created_ts, amount: input.amount };
     return input.table === 'tealine'
-      ? unwrap(await api.POST('/app/tealine/record/blendsheet', { body }))
-      : unwrap(await api.POST('/app/blendbalance/record/blendsheet', { body }));
+      ? callApi(api.POST('/app/tealine/record/blendsheet', { body }))
+      : callApi(api.POST('/app/blendbalance/record/blendsheet', { body }));
   });
 
 export const useSaveQc = () =>
-  useKioskMutation(async (input: { batch: Batch; humidity: number; density: number }) =>
-    unwrap(
-      await api.PUT('/app/blendsheet/batch', {
+  useRefreshingMutation(kioskKeys.all, (input: { batch: Batch; humidity: number; density: number }) =>
+    callApi(
+      api.PUT('/app/blendsheet/batch', {
         body: { item_code: input.batch.item_code, created_ts: input.batch.created_ts, humidity: input.humidity, density: input.density },
       }),
     ),
@@ -186,6 +181,6 @@ export interface DispatchInput {
 
 /** The cart onto its shipment as one saga: split when short, allocate, dispatched in orders (§6.5). */
 export const useDispatch = () =>
-  useKioskMutation(async ({ key, ...body }: DispatchInput) =>
-    unwrap(await api.POST('/app/shipment/dispatch', { body, headers: { 'idempotency-key': key } })),
+  useRefreshingMutation(kioskKeys.all, ({ key, ...body }: DispatchInput) =>
+    callApi(api.POST('/app/shipment/dispatch', { body, headers: { 'idempotency-key': key } })),
   );

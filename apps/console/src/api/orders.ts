@@ -1,7 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 export type OrderRequest = paths['/order']['get']['responses'][200]['content']['application/json'][number];
 export type Shipment = OrderRequest['shipments'][number];
@@ -18,10 +18,10 @@ export const orderKeys = {
 };
 
 export const requestsQuery = () =>
-  queryOptions({ queryKey: orderKeys.requests(), queryFn: async ({ signal }) => unwrap(await api.GET('/order', { signal })) });
+  queryOptions({ queryKey: orderKeys.requests(), queryFn: ({ signal }) => callApi(api.GET('/order', { signal })) });
 
 export const plansQuery = () =>
-  queryOptions({ queryKey: orderKeys.plans(), queryFn: async ({ signal }) => unwrap(await api.GET('/order/plan', { signal })) });
+  queryOptions({ queryKey: orderKeys.plans(), queryFn: ({ signal }) => callApi(api.GET('/order/plan', { signal })) });
 
 /** One row per shipment, with its request's fields beside it. */
 export interface ShipmentRow extends Shipment {
@@ -49,34 +49,24 @@ export function shipmentRows(requests: readonly OrderRequest[]): ShipmentRow[] {
 export const shipmentKey = (row: { request_code: number; shipment_code: number }) => `${row.request_code}/${row.shipment_code}`;
 
 /** Every change to requests or shipments refreshes the request list and the plans' remaining kg. */
-function useOrdersMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: call,
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: orderKeys.all });
-    },
-  });
-}
-
 export const usePostShipmentEvents = () =>
-  useOrdersMutation(async (events: ShipmentEvent[]) => unwrap(await api.POST('/order/shipment/event', { body: events })));
+  useRefreshingMutation(orderKeys.all, (events: ShipmentEvent[]) => callApi(api.POST('/order/shipment/event', { body: events })));
 
 export const useSplitShipment = () =>
-  useOrdersMutation(async (change: { request_code: number; shipment_code: number; quantity: string }) =>
-    unwrap(await api.PUT('/order/shipment', { body: [change] })),
+  useRefreshingMutation(orderKeys.all, (change: { request_code: number; shipment_code: number; quantity: string }) =>
+    callApi(api.PUT('/order/shipment', { body: [change] })),
   );
 
 export const useCreateRequests = () =>
-  useOrdersMutation(async (requests: NewRequest[]) => unwrap(await api.POST('/order', { body: requests })));
+  useRefreshingMutation(orderKeys.all, (requests: NewRequest[]) => callApi(api.POST('/order', { body: requests })));
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The sheet goes up as it is: the orders service reads it, matching columns by header. */
 export const useUploadPlanFile = () =>
-  useOrdersMutation(async (file: File) =>
-    unwrap(
-      await api.POST('/order/plan', {
+  useRefreshingMutation(orderKeys.all, (file: File) =>
+    callApi(
+      api.POST('/order/plan', {
         body: file as unknown as PlanRow[],
         bodySerializer: (body) => body as unknown as BodyInit,
         headers: { 'content-type': XLSX_TYPE },

@@ -1,7 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 import { textOf, type OpenRow } from '../lib/open-row';
 import { orderKeys } from './orders';
 
@@ -47,7 +47,7 @@ export const shipmentBagsQuery = (shipment: ShipmentRef) =>
   queryOptions({
     queryKey: recordKeys.shipmentBags(shipment),
     queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/order/record/shipment', { params: { query: shipment }, signal })).map(shipmentBag),
+      (await callApi(api.GET('/order/record/shipment', { params: { query: shipment }, signal }))).map(shipmentBag),
   });
 
 /** A bag's kg filled into a schedule's boxes. */
@@ -84,17 +84,12 @@ export const parcelsQuery = (scheduleCode: number, source: ParcelSource) =>
       const params = { query: { schedule_code: scheduleCode } };
       const rows: readonly OpenRow[] =
         source === 'orders'
-          ? unwrap(await api.GET('/order/record/parcel', { params, signal }))
-          : unwrap(await api.GET('/api/v1/processing/app/parcel/record', { params, signal }));
+          ? await callApi(api.GET('/order/record/parcel', { params, signal }))
+          : await callApi(api.GET('/api/v1/processing/app/parcel/record', { params, signal }));
       return rows.map(parcel);
     },
   });
 
 /** A parcel lowers the shipment bag's remaining kg, so both lists are refreshed. */
-export const useRecordParcels = () => {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: async (parcels: NewParcel[]) => unwrap(await api.POST('/order/record/parcel', { body: parcels })),
-    onSuccess: async () => client.invalidateQueries({ queryKey: recordKeys.all }),
-  });
-};
+export const useRecordParcels = () =>
+  useRefreshingMutation(recordKeys.all, (parcels: NewParcel[]) => callApi(api.POST('/order/record/parcel', { body: parcels })));

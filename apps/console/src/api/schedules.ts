@@ -1,7 +1,7 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
 
 export type Schedule = paths['/order/schedule']['get']['responses'][200]['content']['application/json'][number];
 export type NewSchedule = paths['/order/schedule']['post']['requestBody']['content']['application/json'][number];
@@ -15,18 +15,12 @@ export const scheduleKeys = {
 export const schedulesQuery = (date: string) =>
   queryOptions({
     queryKey: scheduleKeys.list(date),
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/order/schedule', { params: { query: date ? { schedule_date: date } : {} }, signal })),
+    queryFn: ({ signal }) => callApi(api.GET('/order/schedule', { params: { query: date ? { schedule_date: date } : {} }, signal })),
   });
 
-function useSchedulesMutation<Input, Output>(call: (input: Input) => Promise<Output>) {
-  const client = useQueryClient();
-  return useMutation({ mutationFn: call, onSuccess: async () => client.invalidateQueries({ queryKey: scheduleKeys.all }) });
-}
-
 export const useCreateSchedules = () =>
-  useSchedulesMutation(async (schedules: NewSchedule[]) => unwrap(await api.POST('/order/schedule', { body: schedules })));
+  useRefreshingMutation(scheduleKeys.all, (schedules: NewSchedule[]) => callApi(api.POST('/order/schedule', { body: schedules })));
 export const useCompleteSchedule = () =>
-  useSchedulesMutation(async (scheduleCode: number) =>
-    unwrap(await api.PUT('/order/schedule', { body: [{ schedule_code: scheduleCode }] })),
+  useRefreshingMutation(scheduleKeys.all, (scheduleCode: number) =>
+    callApi(api.PUT('/order/schedule', { body: [{ schedule_code: scheduleCode }] })),
   );

@@ -1,7 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { paths } from './gen/tributary.gen';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
 
 export type Trace = paths['/api/v1/processing/app/trace/{code}']['get']['responses'][200]['content']['application/json'];
 export type TraceNode = Trace['nodes'][number];
@@ -15,14 +14,14 @@ export const traceKeys = {
 export const traceQuery = (code: string) =>
   queryOptions({
     queryKey: traceKeys.graph(code),
-    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/processing/app/trace/{code}', { params: { path: { code } }, signal })),
+    queryFn: ({ signal }) => callApi(api.GET('/api/v1/processing/app/trace/{code}', { params: { path: { code } }, signal })),
     enabled: code !== '',
   });
 
 /** The recall report as processing writes it for a spreadsheet (one row per shipment and schedule reached). */
 export async function recallCsv(code: string): Promise<string> {
-  return unwrap(
-    await api.GET('/api/v1/processing/app/trace/{code}/recall', {
+  return callApi(
+    api.GET('/api/v1/processing/app/trace/{code}/recall', {
       params: { path: { code }, query: { format: 'csv' } },
       parseAs: 'text',
     }),

@@ -1,7 +1,8 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { TraderStatus } from '../config/trader';
-import { api } from '../lib/api';
-import { ApiError, unwrap } from '../lib/api-error';
+import { api, callApi } from '../lib/api';
+import { useRefreshingMutation } from '../lib/mutation';
+import { ApiError } from '../lib/api-error';
 import { numberOf, textOf, type OpenRow } from '../lib/open-row';
 
 /** A blend batch under trader review, as the queue shows it. */
@@ -39,9 +40,9 @@ export const traderBatchesQuery = (status: TraderStatus) =>
   queryOptions({
     queryKey: traderKeys.list(status),
     queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/api/v1/processing/app/trader/blendsheet/batch', { params: { query: { trader_status: status } }, signal })).map(
-        traderBatch,
-      ),
+      (
+        await callApi(api.GET('/api/v1/processing/app/trader/blendsheet/batch', { params: { query: { trader_status: status } }, signal }))
+      ).map(traderBatch),
   });
 
 export interface TraderChange {
@@ -57,10 +58,10 @@ export interface TraderChange {
  */
 async function changeTraderStatus(change: TraderChange): Promise<void> {
   if (change.trader_status !== 'TRADER_REQUESTED') {
-    unwrap(await api.PUT('/api/v1/processing/app/trader/blendsheet/batch', { body: change }));
+    await callApi(api.PUT('/api/v1/processing/app/trader/blendsheet/batch', { body: change }));
     return;
   }
-  const results: OpenRow[] = unwrap(await api.POST('/trader', { body: [change] }));
+  const results: OpenRow[] = await callApi(api.POST('/trader', { body: [change] }));
   const refused = results.map((result) => result.error).find((error): error is OpenRow => typeof error === 'object' && error !== null);
   if (refused)
     throw new ApiError(
@@ -71,10 +72,4 @@ async function changeTraderStatus(change: TraderChange): Promise<void> {
     );
 }
 
-export const useChangeTraderStatus = () => {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: changeTraderStatus,
-    onSuccess: async () => client.invalidateQueries({ queryKey: traderKeys.all }),
-  });
-};
+export const useChangeTraderStatus = () => useRefreshingMutation(traderKeys.all, changeTraderStatus);

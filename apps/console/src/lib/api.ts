@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from '../api/gen/tributary.gen';
+import { unwrap } from './api-error';
 import { currentAccessToken, reauthenticate } from './session';
 
 function withToken(request: Request): Request {
@@ -24,3 +25,11 @@ async function authorisedFetch(request: Request): Promise<Response> {
 }
 
 export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: authorisedFetch });
+
+/**
+ * One call through the client: its data, or its failure thrown as an ApiError, so query and
+ * mutation hooks see one error type. `callApi(api.GET('/order', { signal }))`.
+ */
+export async function callApi<Data>(call: Promise<{ data?: Data; error?: unknown; response: Response }>): Promise<Data> {
+  return unwrap(await call);
+}

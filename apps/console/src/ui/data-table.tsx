@@ -13,7 +13,7 @@ export interface Column<Row> {
   numeric?: boolean;
 }
 
-interface DataTableProps<Row> {
+export interface DataTableProps<Row> {
   caption: string;
   rows: readonly Row[];
   columns: ReadonlyArray<Column<Row>>;

@@ -1,6 +1,6 @@
 import { labelOf } from '../../lib/bag-label';
-import { compareDecimal, formatKg } from '../../lib/format';
 import type { Column } from '../../ui/data-table';
+import { kgColumn } from '../../ui/kg-column';
 import type { VehicleBag } from './bag-scan';
 
 /** The bag list of a vehicle, shared by the check at the gate and the printed gatepass. */
@@ -13,13 +13,7 @@ export const BAG_COLUMNS: ReadonlyArray<Column<VehicleBag>> = [
   },
   { key: 'lot', header: 'Lot or batch', text: (bag) => bag.item_code },
   { key: 'label', header: 'Bag label', text: labelOf },
-  {
-    key: 'kg',
-    header: 'Weight',
-    text: (bag) => formatKg(bag.amount),
-    compare: (a, b) => compareDecimal(a.amount, b.amount),
-    numeric: true,
-  },
+  kgColumn('kg', 'Weight', (bag) => bag.amount),
 ];
 
 export function checkedColumn(checked: ReadonlySet<string>): Column<VehicleBag> {

@@ -4,9 +4,10 @@ import { parcelsQuery, type Parcel } from '../../api/records';
 import type { Schedule } from '../../api/schedules';
 import { can } from '../../config/access';
 import { materialName } from '../../config/materials';
-import { compareDecimal, formatKg, sumKg } from '../../lib/format';
+import { formatKg, sumKg } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { DataTable, type Column } from '../../ui/data-table';
+import { kgColumn } from '../../ui/kg-column';
 import { ErrorPanel } from '../../ui/error-panel';
 import { ParcelForm } from './parcel-form';
 import { ScheduleChooser } from './schedule-chooser';
@@ -20,13 +21,7 @@ const COLUMNS: ReadonlyArray<Column<Parcel>> = [
   },
   { key: 'material', header: 'Material', text: (parcel) => materialName(parcel.table) },
   { key: 'bag', header: 'Bag label', text: (parcel) => `${parcel.table}:${parcel.barcode}` },
-  {
-    key: 'kg',
-    header: 'Filled',
-    text: (parcel) => formatKg(parcel.amount),
-    compare: (a, b) => compareDecimal(a.amount, b.amount),
-    numeric: true,
-  },
+  kgColumn('kg', 'Filled', (parcel) => parcel.amount),
 ];
 
 /** Parcels: the kg of received bags filled into a production schedule's boxes. */

@@ -1,30 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { plansQuery, type Plan } from '../../api/orders';
 import { can } from '../../config/access';
-import { compareDecimal, formatKg } from '../../lib/format';
 import { useSession } from '../../lib/session';
-import { DataTable, type Column } from '../../ui/data-table';
-import { ErrorPanel } from '../../ui/error-panel';
+import type { Column } from '../../ui/data-table';
+import { kgColumn } from '../../ui/kg-column';
+import { QueryTable } from '../../ui/query-table';
 import { PlanUpload } from './plan-upload';
 
 const COLUMNS: ReadonlyArray<Column<Plan>> = [
   { key: 'order', header: 'Order', text: (plan) => plan.order_code },
   { key: 'product', header: 'Product', text: (plan) => plan.product_name },
   { key: 'item', header: 'Blend', text: (plan) => plan.item_code },
-  {
-    key: 'requirement',
-    header: 'Requirement',
-    text: (plan) => formatKg(plan.requirement),
-    compare: (a, b) => compareDecimal(a.requirement, b.requirement),
-    numeric: true,
-  },
-  {
-    key: 'allowed',
-    header: 'Still to request',
-    text: (plan) => formatKg(plan.allowed),
-    compare: (a, b) => compareDecimal(a.allowed, b.allowed),
-    numeric: true,
-  },
+  kgColumn('requirement', 'Requirement', (plan) => plan.requirement),
+  kgColumn('allowed', 'Still to request', (plan) => plan.allowed),
   { key: 'start', header: 'From', text: (plan) => plan.plan_start },
   { key: 'end', header: 'To', text: (plan) => plan.plan_end },
   { key: 'requests', header: 'Requests', text: (plan) => String(plan.requests.length), numeric: true },
@@ -37,18 +25,15 @@ export default function PlansPage() {
     <section aria-labelledby="plans-title">
       <h2 id="plans-title">Production plans</h2>
       {can(role, 'plans.upload') && <PlanUpload />}
-      {query.isPending && <p role="status">Loading plans…</p>}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Plans"
-          rows={query.data}
-          columns={COLUMNS}
-          rowKey={(plan) => plan.order_code}
-          exportName="plans"
-          empty="No plans yet. A Grandpass administrator uploads the Excel plan."
-        />
-      )}
+      <QueryTable
+        query={query}
+        loading="Loading plans…"
+        caption="Plans"
+        columns={COLUMNS}
+        rowKey={(plan) => plan.order_code}
+        exportName="plans"
+        empty="No plans yet. A Grandpass administrator uploads the Excel plan."
+      />
     </section>
   );
 }

@@ -2,10 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { requestsQuery, type OrderRequest } from '../../api/orders';
 import { can } from '../../config/access';
 import { statusLabel } from '../../config/statuses';
-import { compareDecimal, formatKg } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { DataTable, type Column } from '../../ui/data-table';
-import { ErrorPanel } from '../../ui/error-panel';
+import { kgColumn } from '../../ui/kg-column';
+import { QueryState } from '../../ui/query-state';
 import { ApprovalInbox } from './approval-inbox';
 import { NewRequestForm } from './new-request-form';
 
@@ -19,13 +19,7 @@ const COLUMNS: ReadonlyArray<Column<OrderRequest>> = [
   },
   { key: 'order', header: 'Order', text: (request) => request.order_code },
   { key: 'product', header: 'Product', text: (request) => request.product_name },
-  {
-    key: 'requirement',
-    header: 'Quantity',
-    text: (request) => formatKg(request.requirement),
-    compare: (a, b) => compareDecimal(a.requirement, b.requirement),
-    numeric: true,
-  },
+  kgColumn('requirement', 'Quantity', (request) => request.requirement),
   {
     key: 'status',
     header: 'Shipments',
@@ -41,19 +35,21 @@ export default function RequestsPage() {
     <section aria-labelledby="requests-title">
       <h2 id="requests-title">Order requests</h2>
       {can(role, 'requests.create') && <NewRequestForm />}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isPending && <p role="status">Loading requests…</p>}
-      {query.isSuccess && can(role, 'requests.approve') && <ApprovalInbox requests={query.data} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Requests"
-          rows={query.data}
-          columns={COLUMNS}
-          rowKey={(request) => String(request.request_code)}
-          exportName="order-requests"
-          empty="No requests yet."
-        />
-      )}
+      <QueryState query={query} loading="Loading requests…">
+        {(requests) => (
+          <>
+            {can(role, 'requests.approve') && <ApprovalInbox requests={requests} />}
+            <DataTable
+              caption="Requests"
+              rows={requests}
+              columns={COLUMNS}
+              rowKey={(request) => String(request.request_code)}
+              exportName="order-requests"
+              empty="No requests yet."
+            />
+          </>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -2,11 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { schedulesQuery, useCompleteSchedule, type Schedule } from '../../api/schedules';
 import { can } from '../../config/access';
-import { compareDecimal, formatKg, plantDate } from '../../lib/format';
+import { plantDate } from '../../lib/format';
 import { useSession } from '../../lib/session';
-import { DataTable, type Column } from '../../ui/data-table';
+import type { Column } from '../../ui/data-table';
 import { DateField } from '../../ui/date-field';
+import { kgColumn } from '../../ui/kg-column';
 import { ErrorPanel } from '../../ui/error-panel';
+import { QueryTable } from '../../ui/query-table';
 import { NewScheduleForm } from './new-schedule-form';
 
 const SHIFTS: Record<string, string> = { DAY: 'Day', NIGHT: 'Night', 'NIGHT & DAY': 'Night and day' };
@@ -21,13 +23,7 @@ export default function SchedulesPage() {
     { key: 'order', header: 'Order', text: (schedule) => schedule.order_code },
     { key: 'shift', header: 'Shift', text: (schedule) => SHIFTS[schedule.shift] ?? schedule.shift },
     { key: 'section', header: 'Section', text: (schedule) => schedule.section },
-    {
-      key: 'quantity',
-      header: 'Quantity',
-      text: (schedule) => formatKg(schedule.quantity),
-      compare: (a, b) => compareDecimal(a.quantity, b.quantity),
-      numeric: true,
-    },
+    kgColumn('quantity', 'Quantity', (schedule) => schedule.quantity),
     { key: 'received', header: 'Received shipments', text: (schedule) => String(schedule.accepted_shipments.length), numeric: true },
     { key: 'state', header: 'State', text: (schedule) => (schedule.completed ? 'Filled' : 'Open') },
   ];
@@ -56,18 +52,15 @@ export default function SchedulesPage() {
       {/* While the text is not a date, the list stays on the last day that was. */}
       <DateField label="Day (empty for every day)" value={date} onChange={(next) => next !== null && setDate(next)} />
       {complete.isError && <ErrorPanel error={complete.error} />}
-      {query.isPending && <p role="status">Loading schedules…</p>}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Schedules"
-          rows={query.data}
-          columns={columns}
-          rowKey={(schedule) => String(schedule.schedule_code)}
-          exportName={`schedules-${date || 'all'}`}
-          empty="No schedules for this day."
-        />
-      )}
+      <QueryTable
+        query={query}
+        loading="Loading schedules…"
+        caption="Schedules"
+        columns={columns}
+        rowKey={(schedule) => String(schedule.schedule_code)}
+        exportName={`schedules-${date || 'all'}`}
+        empty="No schedules for this day."
+      />
     </section>
   );
 }

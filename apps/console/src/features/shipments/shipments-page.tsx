@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { requestsQuery, shipmentKey, shipmentRows, type ShipmentRow } from '../../api/orders';
 import { statusLabel } from '../../config/statuses';
-import { compareDecimal, formatKg, formatPlantTime } from '../../lib/format';
-import { DataTable, type Column } from '../../ui/data-table';
-import { ErrorPanel } from '../../ui/error-panel';
+import { formatPlantTime } from '../../lib/format';
+import type { Column } from '../../ui/data-table';
+import { kgColumn } from '../../ui/kg-column';
+import { QueryTable } from '../../ui/query-table';
 import { ShipmentDetail } from './shipment-detail';
 
 const COLUMNS: ReadonlyArray<Column<ShipmentRow>> = [
@@ -16,20 +17,8 @@ const COLUMNS: ReadonlyArray<Column<ShipmentRow>> = [
   },
   { key: 'order', header: 'Order', text: (row) => row.order_code },
   { key: 'product', header: 'Product', text: (row) => row.product_name },
-  {
-    key: 'quantity',
-    header: 'Quantity',
-    text: (row) => formatKg(row.quantity),
-    compare: (a, b) => compareDecimal(a.quantity, b.quantity),
-    numeric: true,
-  },
-  {
-    key: 'allocated',
-    header: 'Bags allocated',
-    text: (row) => formatKg(row.allocated),
-    compare: (a, b) => compareDecimal(a.allocated, b.allocated),
-    numeric: true,
-  },
+  kgColumn('quantity', 'Quantity', (row) => row.quantity),
+  kgColumn('allocated', 'Bags allocated', (row) => row.allocated),
   {
     key: 'status',
     header: 'Status',
@@ -40,27 +29,23 @@ const COLUMNS: ReadonlyArray<Column<ShipmentRow>> = [
 ];
 
 export default function ShipmentsPage() {
-  const query = useQuery(requestsQuery());
-  const rows = useMemo(() => shipmentRows(query.data ?? []), [query.data]);
+  const query = useQuery({ ...requestsQuery(), select: shipmentRows });
   const [selected, setSelected] = useState<string>();
-  const current = rows.find((row) => shipmentKey(row) === selected);
+  const current = query.data?.find((row) => shipmentKey(row) === selected);
   return (
     <section aria-labelledby="shipments-title">
       <h2 id="shipments-title">Shipments</h2>
-      {query.isPending && <p role="status">Loading shipments…</p>}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Shipments"
-          rows={rows}
-          columns={COLUMNS}
-          rowKey={shipmentKey}
-          exportName="shipments"
-          selected={selected}
-          onSelect={(row) => setSelected(shipmentKey(row))}
-          empty="No shipments yet. They appear when a Grandpass officer requests material against a plan."
-        />
-      )}
+      <QueryTable
+        query={query}
+        loading="Loading shipments…"
+        caption="Shipments"
+        columns={COLUMNS}
+        rowKey={shipmentKey}
+        exportName="shipments"
+        selected={selected}
+        onSelect={(row) => setSelected(shipmentKey(row))}
+        empty="No shipments yet. They appear when a Grandpass officer requests material against a plan."
+      />
       {current && <ShipmentDetail shipment={current} />}
     </section>
   );

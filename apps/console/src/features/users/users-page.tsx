@@ -2,8 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useRemoveUser, usersQuery, type MtpUser } from '../../api/admin';
 import { can, groupName } from '../../config/access';
 import { useSession } from '../../lib/session';
-import { DataTable, type Column } from '../../ui/data-table';
+import type { Column } from '../../ui/data-table';
 import { ErrorPanel } from '../../ui/error-panel';
+import { QueryTable } from '../../ui/query-table';
 import { AddUserForm } from './add-user-form';
 
 export default function UsersPage() {
@@ -38,18 +39,15 @@ export default function UsersPage() {
       <h2 id="users-title">Users and groups</h2>
       {manage && <AddUserForm />}
       {remove.isError && <ErrorPanel error={remove.error} />}
-      {query.isPending && <p role="status">Loading users…</p>}
-      {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && (
-        <DataTable
-          caption="Users"
-          rows={query.data}
-          columns={columns}
-          rowKey={(user) => user.sub}
-          exportName="users"
-          empty="No users are mapped to groups yet."
-        />
-      )}
+      <QueryTable
+        query={query}
+        loading="Loading users…"
+        caption="Users"
+        columns={columns}
+        rowKey={(user) => user.sub}
+        exportName="users"
+        empty="No users are mapped to groups yet."
+      />
     </section>
   );
 }
