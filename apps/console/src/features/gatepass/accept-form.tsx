@@ -15,19 +15,27 @@ interface AcceptFormProps {
 export function AcceptForm({ shipments, unchecked, onAccepted }: AcceptFormProps) {
   const accept = usePostShipmentEvents();
   const [remarks, setRemarks] = useState('');
-  const [error, setError] = useState<string>();
+  // What stopped the last try; its message is worked out from the form as it is now, so it goes
+  // away by itself once the bags are scanned or the remarks written.
+  const [stoppedBy, setStoppedBy] = useState<'unchecked' | 'remarks'>();
+  const error =
+    stoppedBy === 'unchecked' && unchecked > 0
+      ? `Scan every bag first: ${unchecked} not checked yet.`
+      : stoppedBy === 'remarks' && !remarks.trim()
+        ? 'Write the remarks for the gatepass (seals, condition, anything missing).'
+        : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (unchecked > 0) {
-      setError(`Scan every bag first: ${unchecked} not checked yet.`);
+      setStoppedBy('unchecked');
       return;
     }
     if (!remarks.trim()) {
-      setError('Write the remarks for the gatepass (seals, condition, anything missing).');
+      setStoppedBy('remarks');
       return;
     }
-    setError(undefined);
+    setStoppedBy(undefined);
     const said = remarks.trim();
     // The accepted vehicle leaves the list (and this form unmounts) as soon as the shipments are
     // re-read, which a mutate() callback would not survive: the promise is awaited instead.
