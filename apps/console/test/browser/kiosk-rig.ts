@@ -5,7 +5,7 @@ import { silentLogger } from '@tributary/platform/core';
 import { freePort } from '@tributary/platform/testing';
 import { BRIDGE_WS_PATH, loadDevicesConfig, startDeviceBridge, type DeviceBridge } from '@tributary/devices';
 import { openPeer, startPtyPair, type Peer, type PtyPair } from '../../../../packages/devices/src/testing/socat.js';
-import { startRig, type ConsoleRig } from './harness.js';
+import { apiAs, startRig, type ConsoleRig } from './harness.js';
 
 export type DeviceName = 'scale' | 'scanner' | 'button' | 'printer';
 const NAMES: DeviceName[] = ['scale', 'scanner', 'button', 'printer'];
@@ -42,8 +42,12 @@ export async function startKioskRig(): Promise<KioskRig> {
     }
     const port = await freePort();
     const bridgeUrl = `ws://127.0.0.1:${port}${BRIDGE_WS_PATH}`;
-    // Labels served by processing carry the plant's time, as the bridge prints them.
     rig = await startRig({ CONSOLE_DEVICE_BRIDGE: `ws://127.0.0.1:${port}` });
+    // A kiosk works all shift on one account (scale, scans, labels, the flow's checks): an
+    // administrator gives it the premium tier, as docs/console.md tells operators to.
+    const admin = await apiAs(rig, 'admin');
+    const raised = await admin.call('PATCH', '/api/v1/admin/users/usr_seeduwa_officer', { rateLimitTier: 'premium' });
+    if (raised.status !== 200) throw new Error(`raising the kiosk user's tier answered ${raised.status}`);
     const [scale, scanner, button, printer] = pairs;
     const config = loadDevicesConfig({
       DEVICES_PORT: String(port),
