@@ -24,15 +24,21 @@ export function field(row: Row, key: string): string {
 const rows = (data: Row[] | Row): Row[] => (Array.isArray(data) ? data : [data]);
 
 export interface Lot {
-  table: 'tealine' | 'herbline';
+  table: 'tealine' | 'herbline' | 'blendbalance';
   item_code: string;
   created_ts: string;
-  /** The lot's own label fields: garden and broker (tealine), item name (herbline). */
+  /** The lot's own label fields: garden and broker (tealine), item name (herbline), transfer (blend balance). */
   garden: string;
   broker: string;
   item_name: string;
-  /** "3 of 10 bags" for tealine; herbline lots have no bag count. */
-  progress: string;
+  transfer_id: string;
+  /** Blend balance: the blend the tea is left over from. */
+  blend_code: string;
+  /** Tealine counts bags, blend balance weighs them in up to its expected kg; herbline has no limit. */
+  received_bags: string;
+  no_of_bags: string;
+  received_kg: string;
+  expected_kg: string;
 }
 
 export const kioskKeys = {
@@ -43,14 +49,18 @@ export const kioskKeys = {
   shipments: () => [...kioskKeys.all, 'shipments', 'ready'] as const,
 };
 
-/** Lots still receiving bags (§4.5): tealine below its bag count, and every herbline lot. */
+/**
+ * Lots still receiving bags (§4.5): tealine below its bag count, blend balance below its
+ * expected weight (§6.2: accepted like tealine), and every herbline lot.
+ */
 export const lotsQuery = () =>
   queryOptions({
     queryKey: kioskKeys.lots(),
     queryFn: async ({ signal }): Promise<Lot[]> => {
-      const [tealine, herbline] = await Promise.all([
+      const [tealine, herbline, blendbalance] = await Promise.all([
         callApi(api.GET('/app/tealine', { signal })),
         callApi(api.GET('/app/herbline', { signal })),
+        callApi(api.GET('/app/blendbalance', { signal })),
       ]);
       const lot = (table: Lot['table'], row: Row): Lot => ({
         table,
@@ -59,9 +69,18 @@ export const lotsQuery = () =>
         garden: field(row, 'garden'),
         broker: field(row, 'broker'),
         item_name: field(row, 'item_name'),
-        progress: table === 'tealine' ? `${field(row, 'received_bags') || '0'} of ${field(row, 'no_of_bags')} bags` : '',
+        transfer_id: field(row, 'transfer_id'),
+        blend_code: field(row, 'blend_code'),
+        received_bags: field(row, 'received_bags') || '0',
+        no_of_bags: field(row, 'no_of_bags'),
+        received_kg: field(row, 'received_weight') || '0',
+        expected_kg: field(row, 'weight'),
       });
-      return [...rows(tealine).map((row) => lot('tealine', row)), ...rows(herbline).map((row) => lot('herbline', row))];
+      return [
+        ...rows(tealine).map((row) => lot('tealine', row)),
+        ...rows(blendbalance).map((row) => lot('blendbalance', row)),
+        ...rows(herbline).map((row) => lot('herbline', row)),
+      ];
     },
   });
 
@@ -121,7 +140,7 @@ export async function scanBag(table: BagTable, barcode: string): Promise<Scanned
 }
 
 export interface NewBag {
-  table: 'tealine' | 'herbline' | 'blendsheet';
+  table: 'tealine' | 'herbline' | 'blendbalance' | 'blendsheet';
   item_code: string;
   created_ts: string;
   store_location: string;
@@ -135,6 +154,7 @@ async function recordBag(bag: NewBag) {
   const { table, reference, ...body } = bag;
   if (table === 'herbline') return callApi(api.POST('/app/herbline/record', { body: { ...body, reference: reference ?? '' } }));
   if (table === 'blendsheet') return callApi(api.POST('/app/blendsheet/record', { body }));
+  if (table === 'blendbalance') return callApi(api.POST('/app/blendbalance/record', { body }));
   return callApi(api.POST('/app/tealine/record', { body }));
 }
 

@@ -32,6 +32,17 @@ export async function pressAcceptButton(rig: KioskRig): Promise<void> {
   await rig.peers.button.send('ADD_BAG\r\n'.repeat(ADD_BAG_REPEATS));
 }
 
+/** One press of the button box's dispatch key: the box sends BAG_ADDED once (§7.2). */
+export async function pressDispatchButton(rig: KioskRig): Promise<void> {
+  await rig.peers.button.send('BAG_ADDED\r\n');
+}
+
+/** Waits for the LED answers the button line got since `from` (BAG_OK / BAG_NOT_OK lines). */
+export async function buttonAnswers(rig: KioskRig, from: number, expected: string[]): Promise<void> {
+  const wire = expected.map((answer) => `${answer}\r\n`).join('');
+  await rig.peers.button.until((bytes) => bytes.subarray(from).toString('utf8') === wire, `${expected.join(', ')} on the button line`);
+}
+
 /** A steady reading on the scale line, shown on the page. */
 export async function steadyWeight(rig: KioskRig, page: Page, kg: string): Promise<void> {
   await rig.peers.scale.send(`\x02S  ${kg}\r\n`);

@@ -3,13 +3,14 @@ import { expect, it } from 'vitest';
 import { planRow } from '../../../cli/src/commands/reconcile-mtp.support.js';
 import { apiAs, expectAccessible, openPage, pageAs } from './harness.js';
 import type { KioskRig } from './kiosk-rig.js';
-import { connectBridge, pressAcceptButton, printedJob } from './kiosk-steps.js';
+import { buttonAnswers, connectBridge, pressAcceptButton, pressDispatchButton, printedJob, steadyWeight } from './kiosk-steps.js';
 import { alert, status } from './page-steps.js';
 import { screenshot } from './screenshots.js';
 
 const LOT = 'T-KIOSK-01';
 const SHEET = 'BS/2024/0192';
 const ORDER = 'ORD-KIOSK-01';
+const BALANCE = 'BB-KIOSK-01';
 
 type Api = Awaited<ReturnType<typeof apiAs>>;
 type Json = Record<string, unknown>;
@@ -120,6 +121,68 @@ export function kioskCases(rig: () => KioskRig): void {
     }
   }, 180_000);
 
+  it('accepts a blend balance bag like a tealine bag, with its own §7.1 label', async () => {
+    const officer = await apiAs(rig(), 'seeduwa-officer');
+    const lot = await json<{ created_ts: number }>(officer, 'POST', '/app/admin/blendbalance', {
+      item_code: BALANCE,
+      blend_code: 'BL-KIOSK',
+      transfer_id: 'TR-KIOSK-7',
+      weight: '40',
+    });
+    const { context, page } = await pageAs(rig(), 'SEEDUWA-OFFICER');
+    try {
+      await openPage(page, 'Accept bags');
+      await connectBridge(page, rig().bridgeUrl);
+      const pick = page.getByRole('button', { name: `Blend balance ${BALANCE}` });
+      expect(await pick.textContent()).toContain('Blend BL-KIOSK · 0.00 kg of 40.00 kg received');
+      await pick.click();
+      await steadyWeight(rig(), page, '20.50');
+      await page.getByLabel('Bag weight (tare, kg)').fill('0.50');
+      await page.getByLabel('Store location').selectOption('SEEDUWA-STORE-A');
+      const printedBefore = rig().peers.printer.received().length;
+      const answered = rig().peers.button.received().length;
+      await pressAcceptButton(rig());
+      await status(page, `Accepted: bag 1 of ${BALANCE}, label printed.`);
+      await buttonAnswers(rig(), answered, ['BAG_OK']);
+
+      const detail = await json<{ record_list: Json[] }>(
+        officer,
+        'GET',
+        `/app/blendbalance?item_code=${BALANCE}&created_ts=${lot.created_ts}`,
+      );
+      expect(detail.record_list).toHaveLength(1);
+      const record = detail.record_list[0]!;
+      expect(record).toMatchObject({ id: 1, store_location: 'SEEDUWA-STORE-A', gross_weight: '20.50', bag_weight: '0.50' });
+      const zpl = await printedJob(rig(), printedBefore);
+      expect(zpl).toBe(
+        bagLabelZpl(
+          {
+            table: 'blendbalance',
+            barcode: String(record.barcode),
+            item_code: BALANCE,
+            id: 1,
+            received_ts: Number(record.received_ts),
+            store_location: 'SEEDUWA-STORE-A',
+            gross_weight: '20.50',
+            bag_weight: '0.50',
+            net_weight: '20.00',
+            transfer_id: 'TR-KIOSK-7',
+          },
+          'Asia/Colombo',
+        ),
+      );
+      expect(zpl).toContain(`Transfer ID: TR-KIOSK-7\\&Blend Balance No: ${BALANCE}`);
+      expect(zpl).toContain(`^FDQA,blendbalance:${String(record.barcode)}^FS`);
+      // The lot stays offered until its expected weight is in, with what it has so far.
+      await page
+        .getByRole('button', { name: `Blend balance ${BALANCE}` })
+        .filter({ hasText: '20.00 kg of 40.00 kg' })
+        .waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it('runs a batch: a scanned ingredient is taken, a reused bag is refused in words, output bags are labelled, QC saved', async () => {
     const officer = await apiAs(rig(), 'seeduwa-officer');
     const { context, page } = await pageAs(rig(), 'SEEDUWA-OFFICER');
@@ -131,10 +194,23 @@ export function kioskCases(rig: () => KioskRig): void {
       const started = await status(page, /Batch .* started\./);
       const batch = /Batch (\S+) started/.exec(started)![1]!;
 
+      // Part of a bag: the field offers all that is left; more than that, or a third decimal, is refused.
       await rig().peers.scanner.send(`tealine:${bags.first}\r\n`);
-      await status(page, `Added the bag 1 of ${LOT} (50.00 kg) to batch ${batch}.`);
+      await status(page, `The bag 1 of ${LOT} has 50.00 kg left.`);
+      const used = page.getByLabel('Kg used from this bag');
+      expect(await used.inputValue()).toBe('50.00');
+      await used.fill('50.01');
+      await used.press('Enter');
+      await alert(page, `The bag 1 of ${LOT} has only 50.00 kg left.`);
+      await used.fill('30.255');
+      await page.getByRole('button', { name: 'Add to batch' }).click();
+      await alert(page, 'Type the kg used from the bag, with at most two decimals');
+      await used.fill('30.25');
+      await used.press('Enter');
+      await status(page, `Added the bag 1 of ${LOT} (30.25 kg) to batch ${batch}.`);
+      await page.getByRole('list', { name: 'Ingredients in this batch' }).getByText(`bag 1 of ${LOT}: 30.25 kg`).waitFor();
       const scanned = await json<Json>(officer, 'GET', `/app/scan?table_name=tealine&barcode=${bags.first}`);
-      expect(scanned).toMatchObject({ allocated: '50.00', remaining: '0.00', status: 'PROCESSED' });
+      expect(scanned).toMatchObject({ allocated: '30.25', remaining: '19.75', status: 'IN_PROCESS' });
 
       await rig().peers.scanner.send(`tealine:${bags.first}\r\n`);
       await alert(page, `The bag 1 of ${LOT} is already used in batch ${batch}.`);
@@ -209,26 +285,34 @@ export function kioskCases(rig: () => KioskRig): void {
     try {
       await openPage(page, 'Dispatch');
       await connectBridge(page, rig().bridgeUrl);
+      // The box's dispatch key with no shipment picked: nothing to send, the LED says so.
+      const answered = rig().peers.button.received().length;
+      await pressDispatchButton(rig());
+      await alert(page, 'Pick a shipment first.');
+      await buttonAnswers(rig(), answered, ['BAG_NOT_OK']);
       const pick = page.getByRole('button', { name: `Shipment ${rc}/1 ` });
       expect(await pick.textContent()).toContain('still to load 100.00 kg');
       await pick.click();
 
-      // The bag that went into the batch has nothing left to ship.
+      // The bag partly used in the batch ships what the batch left of it.
       await rig().peers.scanner.send(`tealine:${bags.first}\r\n`);
-      await alert(page, `The bag 1 of ${LOT}: This bag is used up`);
+      await status(page, `Added the bag 1 of ${LOT}: 19.75 kg.`);
       await rig().peers.scanner.send(`tealine:${bags.second}\r\n`);
       await status(page, `Added the bag 2 of ${LOT}: 49.70 kg.`);
       await rig().peers.scanner.send(`tealine:${bags.second}\r\n`);
       await alert(page, 'This bag is already in the cart.');
       await page.getByText('The cart is short of the shipment').waitFor();
 
-      await page.getByRole('button', { name: 'Dispatch' }).click();
+      // The box's dispatch key is the page's Dispatch: refused without a vehicle, then sent.
+      await pressDispatchButton(rig());
       await alert(page, 'Type the vehicle number.');
+      await buttonAnswers(rig(), answered, ['BAG_NOT_OK', 'BAG_NOT_OK']);
       await page.getByLabel('Vehicle number').fill('WP-KA-1234');
       await expectAccessible(page, 'kiosk dispatch');
       await screenshot(page, 'kiosk-dispatch');
-      await page.getByRole('button', { name: 'Dispatch' }).click();
-      await status(page, `Shipment ${rc}/1 dispatched on WP-KA-1234: 1 bags, 49.70 kg. The rest, 50.30 kg, is now shipment ${rc}/2.`);
+      await pressDispatchButton(rig());
+      await status(page, `Shipment ${rc}/1 dispatched on WP-KA-1234: 2 bags, 69.45 kg. The rest, 30.55 kg, is now shipment ${rc}/2.`);
+      await buttonAnswers(rig(), answered, ['BAG_NOT_OK', 'BAG_NOT_OK', 'BAG_OK']);
 
       const orders = await json<
         Array<{ request_code: number; shipments: Array<{ shipment_code: number; quantity: string; status: string }> }>

@@ -82,6 +82,9 @@ export async function processBatch(rig: KioskRig, flow: TeaFlow): Promise<void> 
 
     for (const [index, barcode] of flow.teaBags.slice(0, 2).entries()) {
       await rig.peers.scanner.send(`tealine:${barcode}\r\n`);
+      // The whole bag, as the field offers it.
+      await status(page, `The bag ${index + 1} of ${TEA.lot} has`);
+      await page.getByRole('button', { name: 'Add to batch' }).click();
       await status(page, new RegExp(`Added the bag ${index + 1} of ${TEA.lot} \\(.* kg\\) to batch ${flow.batch}\\.`));
     }
 

@@ -5,14 +5,12 @@ import { lotsQuery, useRecordBag, type Lot } from '../../api/kiosk';
 import { ErrorPanel } from '../../ui/error-panel';
 import { bagLabel } from './bag-label';
 import { DeviceStrip } from './device-strip';
+import { lotDetail, lotKey, lotLabelFields, lotName } from './lots';
 import { Picker } from './picker';
 import { WeighForm, type Weighed } from './weigh-form';
 
-const lotKey = (lot: Lot) => `${lot.table}/${lot.item_code}/${lot.created_ts}`;
-const lotName = (lot: Lot) => (lot.table === 'tealine' ? `Tealine ${lot.item_code}` : `Herbline ${lot.item_code} ${lot.item_name}`);
-
 /**
- * Accept (§6.2): pick a lot still receiving bags, then weigh each bag on the scale, record it
+ * Accept (§6.2): pick a lot still receiving bags (tealine, blend balance, herbline), then weigh each bag on the scale, record it
  * and print its label. A lot leaves the list once its last bag is in.
  */
 export default function AcceptPage() {
@@ -33,7 +31,7 @@ export default function AcceptPage() {
     });
     return bagLabel(
       { table: lot.table, barcode: answer.barcode, item_code: lot.item_code, id: answer.id, received_ts: answer.received_ts, ...bag },
-      lot.table === 'tealine' ? { garden: lot.garden, broker: lot.broker } : { item_name: lot.item_name, reference: bag.reference },
+      lotLabelFields(lot, bag.reference),
     );
   }
 
@@ -53,7 +51,7 @@ export default function AcceptPage() {
           name={lotName}
           selected={lot && lotKey(lot)}
           onPick={setSelected}
-          detail={(item) => (item.table === 'tealine' ? `${item.garden} · ${item.progress}` : 'Herbal')}
+          detail={lotDetail}
         />
       )}
       <h3>2. Weigh and accept</h3>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { field, scanBag, useDispatch, type ReadyShipment, type ShippableTable } from '../../api/kiosk';
 import { formatKg } from '../../lib/format';
 import { Field } from '../../ui/field';
@@ -8,6 +8,7 @@ import { sentenceFor, unknownCodeSentence, unusableBagSentence } from './operato
 import { useOutcome } from './outcome';
 import type { Scanned } from './scan-input';
 import { ScanStation } from './scan-station';
+import { answerButtonBox, useBridgeEvent } from './use-bridge';
 
 const SHIPPABLE = new Set<string>(['tealine', 'blendsheet', 'flavorsheet'] satisfies ShippableTable[]);
 
@@ -34,6 +35,8 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
   // One key per cart content: a retry of the same cart is the same dispatch, a changed cart a new one.
   const [dispatchKey, setDispatchKey] = useState(() => crypto.randomUUID());
   const total = cartGrams(cart, key);
+  // A second press while the first dispatch is on its way must not send the cart twice.
+  const inFlight = useRef(false);
 
   function change(next: CartBag[]) {
     setDispatchKey(crypto.randomUUID());
@@ -63,32 +66,49 @@ export function CartPanel({ shipment, cart, onCartChange, onDispatched }: CartPa
     }
   }
 
-  function send(event: FormEvent) {
-    event.preventDefault();
-    if (bags.length === 0) return refuse('Scan the bags first.');
-    if (!vehicle.trim()) return refuse('Type the vehicle number.');
+  /**
+   * The page's main action, by the Dispatch button, Enter in the vehicle field or the button
+   * box's dispatch key (§7.2 BAG_DISPATCH); the box's LED gets BAG_OK or BAG_NOT_OK.
+   */
+  async function dispatchCart(): Promise<void> {
+    if (inFlight.current) return;
+    const refused = bags.length === 0 ? 'Scan the bags first.' : !vehicle.trim() ? 'Type the vehicle number.' : null;
+    if (refused) {
+      answerButtonBox(false);
+      return refuse(refused);
+    }
+    inFlight.current = true;
     const { request_code, shipment_code } = shipment;
-    dispatch.mutate(
-      {
+    try {
+      const result = await dispatch.mutateAsync({
         key: dispatchKey,
         request_code,
         shipment_code,
         shipment_vehicle: vehicle.trim(),
         bags: bags.map(({ table_name, barcode, amount }) => ({ table_name, barcode, amount })),
-      },
-      {
-        onSuccess: (result) => {
-          const rest = result.split
-            ? ` The rest, ${formatKg(result.split.quantity)}, is now shipment ${request_code}/${result.split.shipment_code}.`
-            : '';
-          change([]);
-          onDispatched(
-            `Shipment ${key} dispatched on ${result.shipment_vehicle}: ${bags.length} bags, ${formatKg(result.quantity)}.${rest}`,
-          );
-        },
-        onError: fail,
-      },
-    );
+      });
+      answerButtonBox(true);
+      const rest = result.split
+        ? ` The rest, ${formatKg(result.split.quantity)}, is now shipment ${request_code}/${result.split.shipment_code}.`
+        : '';
+      const count = bags.length === 1 ? '1 bag' : `${bags.length} bags`;
+      change([]);
+      onDispatched(`Shipment ${key} dispatched on ${result.shipment_vehicle}: ${count}, ${formatKg(result.quantity)}.${rest}`);
+    } catch (error) {
+      answerButtonBox(false);
+      fail(error);
+    } finally {
+      inFlight.current = false;
+    }
+  }
+
+  useBridgeEvent('button', (event) => {
+    if (event.action === 'BAG_DISPATCH') void dispatchCart();
+  });
+
+  function send(event: FormEvent) {
+    event.preventDefault();
+    void dispatchCart();
   }
 
   const short = total > 0n && total < grams(shipment.quantity);

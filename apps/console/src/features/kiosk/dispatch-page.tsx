@@ -7,12 +7,14 @@ import { ErrorPanel } from '../../ui/error-panel';
 import { CartPanel } from './cart-panel';
 import { openShipments, shipmentKeyOf, stillNeeded, type Cart } from './dispatch-cart';
 import { DeviceStrip } from './device-strip';
-import { OutcomePanel, type Outcome } from './outcome';
+import { OutcomePanel, speak, type Outcome } from './outcome';
 import { Picker } from './picker';
+import { answerButtonBox, useBridgeEvent } from './use-bridge';
 
 /**
  * Dispatch (§6.5): shipments ready to load, each with what the cart still needs; scan its bags,
- * enter the vehicle, dispatch. The cart is kept per shipment while the page is open.
+ * enter the vehicle, dispatch (or press the button box's dispatch key). The cart is kept per
+ * shipment while the page is open.
  */
 export default function DispatchPage() {
   const shipments = useQuery(readyShipmentsQuery());
@@ -21,6 +23,15 @@ export default function DispatchPage() {
   const [dispatched, setDispatched] = useState<Outcome>();
   const current = shipments.data?.find((shipment) => shipmentKeyOf(shipment) === selected);
   const open = openShipments(shipments.data ?? [], cart);
+
+  // With a shipment picked, its cart answers the box; before that there is nothing to dispatch.
+  useBridgeEvent('button', (event) => {
+    if (event.action !== 'BAG_DISPATCH' || current) return;
+    answerButtonBox(false);
+    const sentence = 'Pick a shipment first.';
+    speak(sentence);
+    setDispatched({ ok: false, message: { sentence } });
+  });
 
   return (
     <section className="kiosk" aria-labelledby="dispatch-title">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { BridgeEvent } from '@tributary/devices/messages';
-import { bridgeState, holdBridge, onBridgeEvent, subscribeBridge, type BridgeState } from '../../lib/bridge';
+import { bridgeState, holdBridge, onBridgeEvent, sendCommand, subscribeBridge, type BridgeState } from '../../lib/bridge';
 
 /** The bridge's picture for a kiosk page; the connection is open while such a page is shown. */
 export function useBridge(): BridgeState {
@@ -21,4 +21,12 @@ export function useBridgeEvent<T extends BridgeEvent['type']>(type: T, handler: 
       }),
     [type],
   );
+}
+
+/**
+ * The box's LED: BAG_OK or BAG_NOT_OK for the press it sent. A missing box or bridge must not
+ * turn a recorded bag into a refusal, so a failed send is dropped.
+ */
+export function answerButtonBox(ok: boolean): void {
+  void sendCommand({ type: 'bag-result', ok }).catch(() => undefined);
 }

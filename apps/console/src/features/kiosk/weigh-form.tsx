@@ -7,7 +7,7 @@ import { compareDecimal } from '../../lib/format';
 import { Field } from '../../ui/field';
 import { OutcomePanel, useOutcome } from './outcome';
 import { ScalePanel } from './scale-panel';
-import { useBridgeEvent } from './use-bridge';
+import { answerButtonBox, useBridgeEvent } from './use-bridge';
 import { useScale } from './use-scale';
 
 export interface Weighed {
@@ -72,11 +72,11 @@ export function WeighForm({ herbline, record, describe }: WeighFormProps) {
         () => 'label printed',
         (error: Error) => `the label did not print (${error.message})`,
       );
-      void sendCommand({ type: 'bag-result', ok: true }).catch(() => undefined);
+      answerButtonBox(true);
       scale.unlock();
       succeed(`Accepted: ${describe(label)}, ${printed}.`);
     } catch (error) {
-      void sendCommand({ type: 'bag-result', ok: false }).catch(() => undefined);
+      answerButtonBox(false);
       fail(error);
     } finally {
       inFlight.current = false;
@@ -86,7 +86,7 @@ export function WeighForm({ herbline, record, describe }: WeighFormProps) {
 
   /** A local refusal also lights the box's LED red when the box asked. */
   function refuse(sentence: string) {
-    void sendCommand({ type: 'bag-result', ok: false }).catch(() => undefined);
+    answerButtonBox(false);
     say(sentence);
   }
 
