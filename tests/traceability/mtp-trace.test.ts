@@ -5,6 +5,13 @@ import { ok, planRow, startMtpPair, type MtpPair } from '../../apps/cli/src/comm
 
 const enc = encodeURIComponent;
 
+/** dd/mm/yyyy HH:mm at UTC+05:30, worked out on the UTC fields rather than through Intl. */
+function colomboClock(iso: string): string {
+  const shifted = new Date(new Date(iso).getTime() + 330 * 60_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(shifted.getUTCDate())}/${two(shifted.getUTCMonth() + 1)}/${shifted.getUTCFullYear()} ${two(shifted.getUTCHours())}:${two(shifted.getUTCMinutes())}`;
+}
+
 /**
  * The whole MTP flow on two real services and databases, ending at zero reconciliation
  * differences, then the first lot traced down to the parcels with the orders service's
@@ -258,14 +265,31 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const csv = await call(processing, 'GRANDPASS-SUPERVISOR', 'GET', '/app/trace/T-A/recall', undefined, { accept: 'text/csv' });
       const lines = String(csv.body).trim().split('\r\n');
       expect(lines).toHaveLength(3);
+      expect(lines[0]!.split(',').slice(-5)).toEqual([
+        'parcelled_kg',
+        'parcel_attributable_kg',
+        'dispatched_local',
+        'accepted_local',
+        'local_time_zone',
+      ]);
       expect(lines[1]).toMatch(
         new RegExp(
-          `^${ids.rc1},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-1,[^,]+Z,[^,]+Z,1,30.00,20.00,${ids.schedule},2026-03-05,DAY,L1,25.00,16.67$`,
+          `^${ids.rc1},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-1,[^,]+Z,[^,]+Z,1,30.00,20.00,${ids.schedule},2026-03-05,DAY,L1,25.00,16.67,[^,]+,[^,]+,Asia/Colombo$`,
         ),
       );
       expect(lines[2]).toMatch(
-        new RegExp(`^${ids.rc2},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-2,[^,]+Z,[^,]+Z,1,30.00,20.00,,,,,,$`),
+        new RegExp(
+          `^${ids.rc2},1,ORD-TRACE,Breakfast blend,SHIPMENT_ACCEPTED,WP-2,[^,]+Z,[^,]+Z,1,30.00,20.00,,,,,,,[^,]+,[^,]+,Asia/Colombo$`,
+        ),
       );
+      // The local columns are the UTC ones on Colombo's clock (UTC+05:30 all year), day first.
+      for (const line of lines.slice(1)) {
+        const cells = line.split(',');
+        const [dispatchedUtc, acceptedUtc] = [cells[6]!, cells[7]!];
+        const [dispatchedLocal, acceptedLocal] = cells.slice(-3, -1);
+        expect(dispatchedLocal).toBe(colomboClock(dispatchedUtc));
+        expect(acceptedLocal).toBe(colomboClock(acceptedUtc));
+      }
     });
 
     it('keeps the lookup for services only, and still traces (marked) while orders is down', async () => {

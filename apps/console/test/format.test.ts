@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../src/lib/csv';
-import { compareDecimal, formatKg, formatPlantTime, plantDate, sumKg } from '../src/lib/format';
+import { compareDecimal, dayFirst, formatKg, formatPlantTime, plantDate, plantDatesIn, sumKg } from '../src/lib/format';
 import { matchScan } from '../src/features/gatepass/bag-scan';
 import { lineageOf } from '../src/features/trace/lineage';
 
@@ -39,6 +39,15 @@ describe('plant time', () => {
     expect(plantDate(instant)).toBe('2026-03-02');
     expect(formatPlantTime(instant, 'UTC')).toBe('01 Mar 2026, 20:00');
     expect(formatPlantTime(null)).toBe('');
+  });
+
+  it('rewrites the ISO dates in a server-made label day first, instants in Colombo time', () => {
+    expect(dayFirst('2026-05-04')).toBe('04/05/2026');
+    expect(plantDatesIn('schedule 7 (2026-05-04 DAY)')).toBe('schedule 7 (04/05/2026 DAY)');
+    const instant = new Date(Date.UTC(2026, 2, 1, 20, 0)).toISOString();
+    expect(plantDatesIn(`lot received ${instant}`)).toBe(`lot received ${formatPlantTime(instant)}`);
+    expect(plantDatesIn(`lot received ${instant}`)).toContain('02 Mar 2026, 01:30');
+    expect(plantDatesIn('shipment 12/1 (ORD-2026-05)')).toBe('shipment 12/1 (ORD-2026-05)');
   });
 });
 

@@ -47,7 +47,7 @@ export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<H
   registerDispatchRoutes(app, features, orders, config.DISPATCH_LEASE_MS);
   registerOrdersCopyRoutes(app, features, deliverers);
   registerReconcileRoutes(app, features, orders);
-  registerGenealogyRoutes(app, features, orders);
+  registerGenealogyRoutes(app, features, orders, config.LABEL_TIME_ZONE);
   registerPrivacy(app, { database: context.database, env: context.env });
   if (orders) app.addHook('onClose', () => orders.close());
   return app;

@@ -4,7 +4,7 @@ import { loadConfig } from '@tributary/platform/core';
 export const ProcessingConfigSchema = Type.Object({
   LABEL_TIME_ZONE: Type.String({
     default: 'Asia/Colombo',
-    description: 'IANA time zone for label times: the plant zone, as the device bridge prints them',
+    description: 'IANA time zone of the plant: label times (as the device bridge prints them) and the recall CSV local-time columns',
   }),
   PROCESSING_EVENT_DELIVERERS: Type.String({
     default: 'sync',

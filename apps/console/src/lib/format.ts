@@ -33,6 +33,22 @@ export function plantDate(instant: number | Date, timeZone = PLANT_TIME_ZONE): s
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
+/** yyyy-mm-dd → dd/mm/yyyy; anything else as it is. */
+export function dayFirst(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : iso;
+}
+
+const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?\b/g;
+
+/**
+ * Text a service wrote with ISO dates in it (a trace node's label) as the plant reads it: a
+ * calendar day day first, an instant in the plant's zone.
+ */
+export function plantDatesIn(text: string, timeZone = PLANT_TIME_ZONE): string {
+  return text.replace(ISO_IN_TEXT, (iso) => (iso.length === 10 ? dayFirst(iso) : formatPlantTime(iso, timeZone) || iso));
+}
+
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /**

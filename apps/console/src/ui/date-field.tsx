@@ -1,5 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Field } from './field';
+import { dayFirst } from '../lib/format';
 
 /**
  * A day-first date field (dd/mm/yyyy), the way the plant writes dates. `<input type="date">`
@@ -23,12 +24,6 @@ const FORMAT_HINT = 'day/month/year, for example 01/04/2026';
 const monthName = (month: number) => new Date(Date.UTC(2000, month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** yyyy-mm-dd → dd/mm/yyyy; anything else as it is. */
-export function dayFirst(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : iso;
-}
 
 /** Reads dd/mm/yyyy (also with . - or spaces, or as eight digits) and says in words what is wrong. */
 export function parseDayFirst(text: string): Parsed {

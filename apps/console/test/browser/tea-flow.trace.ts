@@ -21,9 +21,11 @@ export async function traceLot(rig: ConsoleRig, flow: TeaFlow): Promise<void> {
       `shipment ${flow.request}/1 (${TEA.order})`,
       `vehicle ${TEA.vehicle}`,
       `parcel of blendsheet bag into schedule ${flow.schedule}`,
-      `schedule ${flow.schedule}`,
+      // The server labels the schedule with its ISO day; the page reads it day first.
+      `schedule ${flow.schedule} (${TEA.scheduleDayTyped} `,
     ])
       expect(down).toContain(step);
+    expect(down).not.toContain(TEA.scheduleDay);
     const links = (await page.getByRole('region', { name: 'Links', exact: true }).textContent()) ?? '';
     expect(links).toContain('filled into');
     expect(links).toContain(`${PARCEL_KG} kg`);

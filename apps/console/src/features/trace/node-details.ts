@@ -2,7 +2,7 @@ import type { TraceNode } from '../../api/trace';
 import { bagStatusLabel, materialName } from '../../config/materials';
 import { statusLabel } from '../../config/statuses';
 import { traderStatusLabel } from '../../config/trader';
-import { formatKg, formatPlantTime } from '../../lib/format';
+import { dayFirst, formatKg, formatPlantTime } from '../../lib/format';
 
 /** The kinds of node in the users' words. */
 const KINDS: Record<TraceNode['kind'], string> = {
@@ -81,7 +81,7 @@ export function nodeDetails(node: TraceNode): string {
       ]);
     case 'schedule':
       return pairs([
-        ['Day', text(a, 'schedule_date')],
+        ['Day', dayFirst(text(a, 'schedule_date'))],
         ['Shift', text(a, 'shift').toLowerCase()],
         ['Section', text(a, 'section')],
         ['Order', text(a, 'order_code')],

@@ -1,10 +1,10 @@
 import type { Trace, TraceEdge, TraceNode } from '../../api/trace';
-import { compareDecimal, formatKg, formatPlantTime } from '../../lib/format';
+import { compareDecimal, formatKg, formatPlantTime, plantDatesIn } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/data-table';
 import { kindName, nodeDetails } from './node-details';
 
 const NODE_COLUMNS: ReadonlyArray<Column<TraceNode>> = [
-  { key: 'what', header: 'What', text: (node) => node.label },
+  { key: 'what', header: 'What', text: (node) => plantDatesIn(node.label) },
   { key: 'kind', header: 'Kind', text: (node) => kindName(node.kind) },
   { key: 'details', header: 'Details', text: nodeDetails },
   {
@@ -56,7 +56,7 @@ export function NodeTable({ caption, nodes, exportName, empty, onTrace }: NodeTa
 
 /** Every link of the genealogy with the kg that moved along it. */
 export function LinkTable({ trace, exportName }: { trace: Trace; exportName: string }) {
-  const labels = new Map(trace.nodes.map((node) => [node.id, node.label]));
+  const labels = new Map(trace.nodes.map((node) => [node.id, plantDatesIn(node.label)]));
   const columns: ReadonlyArray<Column<TraceEdge>> = [
     { key: 'from', header: 'From', text: (edge) => labels.get(edge.from) ?? edge.from },
     { key: 'how', header: 'How', text: (edge) => RELATIONS[edge.relation] ?? edge.relation },

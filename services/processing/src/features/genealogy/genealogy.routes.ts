@@ -88,7 +88,13 @@ const RecallReportSchema = Type.Object({
 });
 
 /** Lot genealogy (issue #13): the trace graph of any code, and the recall report of a lot. */
-export function registerGenealogyRoutes(app: HttpApp, deps: FeatureDeps, orders: ServiceClient | undefined): void {
+export function registerGenealogyRoutes(
+  app: HttpApp,
+  deps: FeatureDeps,
+  orders: ServiceClient | undefined,
+  /** The plant's zone, for the recall sheet's local-time columns. */
+  timeZone: string,
+): void {
   app.get(
     '/app/trace/:code',
     {
@@ -129,7 +135,7 @@ export function registerGenealogyRoutes(app: HttpApp, deps: FeatureDeps, orders:
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="recall-${fileSafe(request.params.code)}.csv"`)
-          .send(recallCsv(report));
+          .send(recallCsv(report, timeZone));
       }
       return reply.type('application/json; charset=utf-8').send(report);
     },
