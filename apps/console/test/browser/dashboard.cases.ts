@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
+import { screenshot } from './screenshots.js';
 
 /** A new request of the demo plan (shipment 1 ORDER_REQUESTED), made ready by the Seeduwa officer: all through the API. */
 async function readyShipmentThroughApi(rig: ConsoleRig): Promise<void> {
@@ -43,6 +44,7 @@ export function dashboardCases(rig: () => ConsoleRig): void {
       await readyShipmentThroughApi(rig());
       await expect.poll(async () => Number(await ready.textContent()), { timeout: 20_000 }).toBe(before + 1);
       expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+      await screenshot(page, 'pipeline');
     } finally {
       await context.close();
     }

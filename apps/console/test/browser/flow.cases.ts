@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
 import { screenshot } from './screenshots.js';
+import { expectExportMatchesTable } from './csv-export.js';
 import { filterTable, status } from './page-steps.js';
 import { planWorkbook } from './workbook.js';
 
@@ -132,19 +132,11 @@ export function flowCases(rig: () => ConsoleRig): void {
       await expectAccessible(page, 'shipment detail');
       await screenshot(page, 'shipments');
 
-      const download = page.waitForEvent('download');
-      await page.getByRole('button', { name: /Export CSV/ }).click();
-      const csv = await readFile((await (await download).path())!, 'utf8');
-      // Excel reads UTF-8 only with the byte-order mark.
-      expect(csv.startsWith('\ufeff')).toBe(true);
-      const lines = csv.slice(1).trimEnd().split('\r\n');
-      expect(lines[0]).toBe('Shipment,Order,Product,Quantity,Bags allocated,Status,Last change');
-      expect(
-        lines
-          .slice(1)
-          .map((line) => line.split(',')[0])
-          .sort(),
-      ).toEqual([`${special}/1`, `${standard}/1`, `${standard}/2`].sort());
+      // The export is the filtered list as shown, cell for cell.
+      const [header, ...rows] = await expectExportMatchesTable(page);
+      expect(header).toEqual(['Shipment', 'Order', 'Product', 'Quantity', 'Bags allocated', 'Status', 'Last change']);
+      expect(rows.map((row) => row[0]).sort()).toEqual([`${special}/1`, `${standard}/1`, `${standard}/2`].sort());
+      expect(rows.find((row) => row[0] === `${standard}/2`)?.[3]).toBe('20.50 kg');
     } finally {
       await seeduwa.context.close();
     }

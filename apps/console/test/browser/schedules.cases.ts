@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { apiAs, expectAccessible, openPage, pageAs, type ConsoleRig } from './harness.js';
 import { screenshot } from './screenshots.js';
+import { expectExportMatchesTable } from './csv-export.js';
 
 const DAY = '2026-04-01';
 /** The same day as the plant types it: day first. Month first it would be the 4th of January. */
@@ -42,6 +43,11 @@ export function scheduleCases(rig: () => ConsoleRig): void {
       }>;
       expect(saved.filter((schedule) => schedule.section === 'Line 2').map((schedule) => schedule.schedule_date)).toEqual([DAY]);
       expect(await row.textContent()).toContain('Night');
+      // The day reads day first on screen and in the export, which holds the rows as shown.
+      expect(await row.textContent()).toContain(TYPED);
+      const [header, ...rows] = await expectExportMatchesTable(page);
+      expect(header).toEqual(['Day', 'Order', 'Shift', 'Section', 'Quantity', 'Received shipments', 'State']);
+      expect(rows.find((cells) => cells[3] === 'Line 2')?.slice(0, 5)).toEqual([TYPED, 'DEMO-ORD-0001', 'Night', 'Line 2', '250.00 kg']);
       expect(await page.getByRole('button', { name: /Mark filled, schedule/ }).count()).toBe(0);
       await expectAccessible(page, 'schedules as officer');
       await screenshot(page, 'schedules');

@@ -2,12 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { schedulesQuery, type Schedule } from '../../api/schedules';
 import { can } from '../../config/access';
-import { formatKg } from '../../lib/format';
+import { dayFirst, formatKg } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { Field } from '../../ui/field';
 
 export function scheduleName(schedule: Schedule): string {
-  return `${schedule.schedule_date}, ${schedule.shift.toLowerCase()} shift, ${schedule.section}: ${schedule.order_code}, ${formatKg(schedule.quantity)}${schedule.completed ? ' (filled)' : ''}`;
+  return `${dayFirst(schedule.schedule_date)}, ${schedule.shift.toLowerCase()} shift, ${schedule.section}: ${schedule.order_code}, ${formatKg(schedule.quantity)}${schedule.completed ? ' (filled)' : ''}`;
 }
 
 interface ScheduleChooserProps {

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { schedulesQuery, useCompleteSchedule, type Schedule } from '../../api/schedules';
 import { can } from '../../config/access';
-import { plantDate } from '../../lib/format';
+import { dayFirst, plantDate } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import type { Column } from '../../ui/data-table';
 import { DateField } from '../../ui/date-field';
@@ -19,7 +19,12 @@ export default function SchedulesPage() {
   const query = useQuery(schedulesQuery(date));
   const complete = useCompleteSchedule();
   const columns: Array<Column<Schedule>> = [
-    { key: 'date', header: 'Day', text: (schedule) => schedule.schedule_date },
+    {
+      key: 'date',
+      header: 'Day',
+      text: (schedule) => dayFirst(schedule.schedule_date),
+      compare: (a, b) => a.schedule_date.localeCompare(b.schedule_date),
+    },
     { key: 'order', header: 'Order', text: (schedule) => schedule.order_code },
     { key: 'shift', header: 'Shift', text: (schedule) => SHIFTS[schedule.shift] ?? schedule.shift },
     { key: 'section', header: 'Section', text: (schedule) => schedule.section },
