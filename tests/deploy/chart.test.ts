@@ -41,7 +41,9 @@ describe('deploy/helm/tributary rendered', () => {
     for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
       expect(ofKind(manifests, kind).map(component).sort(), kind).toEqual(SERVICES);
     }
-    const replicas = Object.fromEntries(ofKind(manifests, 'Deployment').map((d) => [component(d), (d.spec as { replicas: number }).replicas]));
+    const replicas = Object.fromEntries(
+      ofKind(manifests, 'Deployment').map((d) => [component(d), (d.spec as { replicas: number }).replicas]),
+    );
     expect(replicas).toEqual({ erp: 1, gateway: 2, orders: 1, processing: 1, sync: 2 });
     for (const hpa of ofKind(manifests, 'HorizontalPodAutoscaler')) {
       expect((hpa.spec as { minReplicas: number }).minReplicas).toBe(replicas[component(hpa)!]);
@@ -59,7 +61,11 @@ describe('deploy/helm/tributary rendered', () => {
       expect(container?.resources?.requests).toBeDefined();
       expect(container?.resources?.limits).toBeDefined();
       expect(spec.securityContext?.runAsNonRoot).toBe(true);
-      expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+      expect(container?.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+      });
       const env = new Map(container?.env?.map((variable) => [variable.name, variable.value]));
       expect(env.get('MIGRATE_ON_START')).toBe('false');
       expect(env.get('ORDERS_URL')).toBe('http://prod-orders:4001');
@@ -73,13 +79,17 @@ describe('deploy/helm/tributary rendered', () => {
     expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
     const hookSecret = ofKind(manifests, 'Secret').find((secret) => secret.metadata.annotations?.['helm.sh/hook']);
     expect(hookSecret?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
-    expect(Number(hookSecret?.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(Number(job?.metadata.annotations?.['helm.sh/hook-weight']));
+    expect(Number(hookSecret?.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(
+      Number(job?.metadata.annotations?.['helm.sh/hook-weight']),
+    );
     expect(podSpec(job!).containers[0]?.command?.join(' ')).toMatch(/node apps\/cli\/dist\/main\.js migrate "\$service"/);
   });
 
   it('holds the keyring, admin password, gateway key and database URLs in Secrets', () => {
     const rendered = renderChart('prod', { secrets: { keyring: '{"keys":{}}', databaseUrls: { erp: 'mysql://u:p@db/erp' } } });
-    const secrets = new Map(ofKind(rendered, 'Secret').map((secret) => [secret.metadata.name, secret.stringData as Record<string, string>]));
+    const secrets = new Map(
+      ofKind(rendered, 'Secret').map((secret) => [secret.metadata.name, secret.stringData as Record<string, string>]),
+    );
     expect(secrets.get('prod-keyring')).toEqual({ 'keyring.json': '{"keys":{}}' });
     expect(Object.keys(secrets.get('prod-gateway') ?? {}).sort()).toEqual(['admin-password', 'redis-url', 'secret-key']);
     expect(secrets.get('prod-databases')?.erp).toBe('mysql://u:p@db/erp');

@@ -10,12 +10,16 @@ import { renderTemplate, type Value } from './helm-template.js';
 
 export const CHART_DIR = new URL('../../deploy/helm/tributary/', import.meta.url);
 
-export interface Manifest {
-  template: string;
+interface ManifestData {
   apiVersion: string;
   kind: string;
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   [field: string]: unknown;
+}
+
+/** A rendered object and the template file it came from. */
+export interface Manifest extends ManifestData {
+  template: string;
 }
 
 /** `helm template <release> deploy/helm/tributary --set …`, with overrides deep-merged into values.yaml. */
@@ -34,7 +38,7 @@ export function renderChart(release: string, overrides: Record<string, Value> = 
     .flatMap((file) =>
       parseAllDocuments(renderTemplate(readFileSync(new URL(file, templates), 'utf8'), root)).flatMap((document) => {
         if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]!.message}`);
-        const manifest = document.toJS() as Omit<Manifest, 'template'> | null;
+        const manifest = document.toJS() as ManifestData | null;
         return manifest ? [{ ...manifest, template: file }] : [];
       }),
     );

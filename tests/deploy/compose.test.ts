@@ -25,8 +25,8 @@ describe('deploy/compose.yaml', () => {
     const broken: ComposeFile = structuredClone(compose);
     broken.services.gateway = { ...broken.services.gateway, depends_on: { migrate: { condition: 'service_finished' } } };
     expect(validate(broken)).toBe(false);
-    const unknownField = structuredClone(compose) as ComposeFile & { services: Record<string, object> };
-    unknownField.services.orders = { ...unknownField.services.orders, helthcheck: {} };
+    const unknownField = structuredClone(compose);
+    unknownField.services.orders = { ...unknownField.services.orders, ...{ helthcheck: {} } };
     expect(validate(unknownField)).toBe(false);
   });
 
@@ -58,7 +58,9 @@ describe('deploy/compose.yaml', () => {
       expect(service.environment?.MIGRATE_ON_START, name).toBe('false');
       expect(service.command, name).toEqual(['serve', name]);
     }
-    expect(compose.services.migrate?.entrypoint?.join(' ')).toMatch(/for service in orders processing erp gateway sync; do node apps\/cli\/dist\/main\.js migrate/);
+    expect(compose.services.migrate?.entrypoint?.join(' ')).toMatch(
+      /for service in orders processing erp gateway sync; do node apps\/cli\/dist\/main\.js migrate/,
+    );
   });
 
   it('gives every service its own database and the gateway its secrets, Redis and the console', () => {
