@@ -143,6 +143,8 @@ function operand(word: string, scope: Scope): Value {
 
 function print(value: Value): string {
   if (value === null) throw new Error('template printed a null value');
+  // Helm reads values numbers as float64, which Go prints as 1e+06 from a million up.
+  if (typeof value === 'number' && Math.abs(value) >= 1e6) throw new Error(`${value} would print in exponent form under Helm: quote it`);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
