@@ -15,7 +15,7 @@ interface Container {
   securityContext?: { readOnlyRootFilesystem?: boolean; runAsNonRoot?: boolean; capabilities?: { drop?: string[] } };
 }
 interface PodSpec {
-  containers: Container[];
+  containers: Array<Container & { volumeMounts?: Array<{ mountPath: string }> }>;
   securityContext?: { runAsNonRoot?: boolean };
 }
 
@@ -71,6 +71,20 @@ describe('deploy/helm/tributary rendered', () => {
       expect(env.get('ORDERS_URL')).toBe('http://prod-orders:4001');
       expect(env.has('DATABASE_URL')).toBe(true);
       expect(env.has('GATEWAY_SECRET_KEY')).toBe(name === 'gateway');
+    }
+  });
+
+  it('every file a variable names is on a mounted volume', () => {
+    for (const deployment of ofKind(manifests, 'Deployment')) {
+      const [container] = podSpec(deployment).containers;
+      const mounts = container?.volumeMounts?.map((mount) => mount.mountPath) ?? [];
+      const files = (container?.env ?? []).filter((variable) => variable.name.endsWith('_FILE'));
+      expect(files.length, component(deployment)).toBeGreaterThan(0);
+      for (const file of files)
+        expect(
+          mounts.some((mount) => file.value?.startsWith(`${mount}/`)),
+          file.name,
+        ).toBe(true);
     }
   });
 

@@ -77,6 +77,21 @@ describe('deploy/compose.yaml', () => {
     expect(compose.services.gateway?.secrets?.sort()).toEqual(['admin_password', 'gateway_secret_key']);
   });
 
+  it('every file a variable names is on a mounted volume or a declared secret', () => {
+    let checked = 0;
+    for (const [name, service] of tributaryServices(compose)) {
+      const mounts = (service.volumes ?? []).map((volume) => volume.split(':')[1]!);
+      const secrets = (service.secrets ?? []).map((secret) => `/run/secrets/${secret}`);
+      for (const [variable, path] of Object.entries(service.environment ?? {}).filter(([key]) => key.endsWith('_FILE'))) {
+        const found = secrets.includes(path) || mounts.some((mount) => path.startsWith(`${mount}/`));
+        expect(found, `${name} ${variable}`).toBe(true);
+        checked += 1;
+      }
+    }
+    // The keyring in each of the five services, and the gateway's two secrets.
+    expect(checked).toBe(7);
+  });
+
   it('creates one PostgreSQL database per PostgreSQL service', () => {
     const sql = readFileSync(new URL('../../deploy/postgres-init.sql', import.meta.url), 'utf8');
     const created = [...sql.matchAll(/^CREATE DATABASE (\w+);$/gm)].map((match) => match[1]);

@@ -13,6 +13,7 @@ export interface ComposeService {
   restart?: string;
   deploy?: { replicas?: number };
   secrets?: string[];
+  volumes?: string[];
 }
 
 export interface ComposeFile {
