@@ -26,7 +26,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       handles.push(source!, own!);
       tokens = await GatewayTokens.start();
       erp = await SourceService.start(source!.database);
-      sync = await startSync(own!.database, { erp: erp.url }, testEnv({ SYNC_SOURCES: 'erp', SYNC_JWKS_URL: tokens.jwksUrl }));
+      // `down` is a target nothing listens on: its deliveries fail.
+      sync = await startSync(
+        own!.database,
+        { erp: erp.url, down: 'http://127.0.0.1:9' },
+        testEnv({ SYNC_SOURCES: 'erp', SYNC_JWKS_URL: tokens.jwksUrl }),
+      );
       url = await sync.app.listen({ host: '127.0.0.1', port: 0 });
     });
     afterAll(async () => {
@@ -121,6 +126,31 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const refused = next(client, 'sync-request-error');
       client.emit('sync-request', { requestId: 'req-2', entityType: 'customer' });
       expect(await refused).toEqual({ requestId: 'req-2', error: 'Insufficient permissions for sync operation' });
+    });
+
+    it('tells administrators in system:alerts when a delivery fails for good', async () => {
+      const created = await sync.call('POST', '/api/sync/configurations', {
+        config_name: 'erp_expiring_batches_to_down',
+        source_system: 'erp',
+        target_system: 'down',
+        configuration: { eventTypes: ['erp.batch.expiring'], target: { kind: 'service', service: 'down' } },
+        error_handling_strategy: 'fail_fast',
+      });
+      expect(created.statusCode).toBe(201);
+      const admin = open({ auth: { token: await tokens.accessToken('admin', 'administrator') } });
+      await next(admin, 'connected');
+      const subscribed = next(admin, 'subscription-updated');
+      admin.emit('subscribe', { channels: ['system:alerts'] });
+      expect((await subscribed).subscriptions).toEqual(expect.arrayContaining(['system:alerts', 'role:admin']));
+      const alert = next(admin, 'system-alert');
+      const [eventId] = await erp.write([
+        { type: 'erp.batch.expiring', aggregateType: 'batch', aggregateId: 'B-PEDA-0007', payload: { expiry_date: '2026-12-31' } },
+      ]);
+      expect(await alert).toMatchObject({
+        type: 'sync-failed',
+        severity: 'high',
+        details: { id: eventId, target: 'down', entityId: 'B-PEDA-0007' },
+      });
     });
 
     it.runIf(REDIS_URL)('with REDIS_URL, an event captured by one worker reaches the clients of another', async () => {

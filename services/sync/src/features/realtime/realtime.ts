@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
 import type { IncomingEvent } from '../capture/capture.types.js';
+import type { DeliveryNotice } from '../delivery/worker.js';
 import { entityKindOf } from '../overview/entity-kind.js';
 import { REQUEST_SOURCE } from '../requests/requests.service.js';
 import { ADMIN_ROOM, ALERTS_ROOM, automaticRooms, supportedChannels, UPDATES, type SocketUser } from './rooms.js';
@@ -79,6 +80,41 @@ export class Realtime {
       const data = kind === 'customer' ? summary : { ...summary, payload: event.payload };
       io.to(room).emit(name, { type: name, data, timestamp });
     }
+  }
+
+  /**
+   * Completions as sync events in the entity's room; a dead letter or a conflict also as a
+   * system alert, since a person must act on it. Retries stay quiet: they settle by themselves.
+   */
+  delivery(notice: DeliveryNotice): void {
+    const io = this.io;
+    if (!io || notice.outcome === 'retry') return;
+    const kind = entityKindOf(notice.entityType);
+    const timestamp = new Date(this.options.now()).toISOString();
+    const event = {
+      id: notice.eventId,
+      source: notice.source,
+      eventType: notice.eventName,
+      entityType: notice.entityType,
+      entityId: notice.entityId,
+      target: notice.target,
+    };
+    const type = notice.outcome === 'delivered' ? 'sync-completed' : notice.outcome === 'failed' ? 'sync-failed' : 'sync-conflict';
+    io.to(kind ? [SYNC_STATUS_ROOM, UPDATES[kind].room] : [SYNC_STATUS_ROOM]).emit('sync-event', {
+      type,
+      event: { ...event, kind: kind ?? null },
+      timestamp,
+    });
+    if (notice.outcome === 'delivered') return;
+    this.alert({
+      type,
+      severity: notice.outcome === 'failed' ? 'high' : 'medium',
+      message:
+        notice.outcome === 'failed'
+          ? `Delivery to ${notice.target} failed for good: ${notice.message ?? ''}`
+          : `Delivery to ${notice.target} is in conflict`,
+      details: event,
+    });
   }
 
   alert(alert: { type: string; severity: string; message: string; details?: unknown }): void {
