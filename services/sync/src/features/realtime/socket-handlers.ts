@@ -45,7 +45,7 @@ export function registerSocketHandlers(socket: Socket, user: SocketUser, deps: S
   const guarded = (name: string, handler: (data: unknown, ack: unknown) => Promise<void>) => (data: unknown, ack?: unknown) => {
     handler(data, typeof data === 'function' ? data : ack).catch((error: unknown) => {
       deps.logger.warn({ err: error, event: name }, 'socket request failed');
-      answer(typeof data === 'function' ? data : ack, 'error', { event: name, error: 'The request failed' });
+      answer(typeof data === 'function' ? data : ack, 'request-error', { event: name, error: 'The request failed' });
     });
   };
 
