@@ -1,4 +1,21 @@
-import { ownCredentialAccess, publicAccess, signedAccess } from '@tributary/platform/http';
+import { guardedAccess, ownCredentialAccess, publicAccess, signedAccess } from '@tributary/platform/http';
+import { SyncError } from './errors.js';
+
+/**
+ * Roles (from the gateway's signed identity headers) that may ask sync to do work on their behalf:
+ * the machine integrations and the platform's administrators. A peer signing as itself with no
+ * user carries no role, so it is refused too: deny by default.
+ */
+export const REQUEST_ROLES = ['integration', 'administrator'] as const;
+
+const integration = guardedAccess(REQUEST_ROLES, async (request) => {
+  const roles = request.identity?.roles ?? [];
+  if (!REQUEST_ROLES.some((role) => roles.includes(role))) {
+    throw SyncError.SYNC_ROLE_FORBIDDEN(`This operation needs one of: ${REQUEST_ROLES.join(', ')}`, {
+      details: { allowed: REQUEST_ROLES },
+    });
+  }
+});
 
 /**
  * Who may call what in sync. Its API is for signed peers and operators' tools (through the
@@ -7,6 +24,9 @@ import { ownCredentialAccess, publicAccess, signedAccess } from '@tributary/plat
  */
 export const ACCESS = {
   peer: signedAccess,
+  integration,
   webhook: ownCredentialAccess("the HMAC-SHA256 of the raw body with the source's own secret, checked before the body is read"),
   webhookSources: publicAccess('names the configured sources, which external senders need; no secret or event'),
+  health: publicAccess('the original service answered /health unauthenticated; only readiness facts, no data'),
+  index: publicAccess('lists the endpoint paths, as the original service did; no data'),
 } as const;

@@ -1,7 +1,11 @@
 import { isDefaultPublicPath } from '@tributary/platform/auth';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
+import { registerCallbackRoutes } from './features/capture/register.routes.js';
 import { registerWebhookRoutes } from './features/capture/webhooks.routes.js';
+import { registerOverviewRoutes } from './features/overview/overview.routes.js';
+import { queueStats } from './features/overview/queue-stats.service.js';
+import { registerRequestRoutes } from './features/requests/requests.routes.js';
 import { registerConfigurationRoutes } from './features/configurations/configurations.routes.js';
 import { registerConflictRoutes } from './features/conflicts/conflicts.routes.js';
 import { registerEventRoutes } from './features/events/events.routes.js';
@@ -10,9 +14,13 @@ import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import type { SyncDatabase } from './db/schema.js';
 import { buildDeps, type SyncDeps } from './deps.js';
 
-/** Webhooks authenticate by their own HMAC; everything else needs a SigV4 signature. */
+/**
+ * Webhooks authenticate by their own HMAC, and `/` and `/health` answer anyone as the original
+ * service did; everything else needs a SigV4 signature, registering a callback included.
+ */
 function isPublic(path: string): boolean {
-  return isDefaultPublicPath(path) || path.startsWith('/webhooks/');
+  if (path === '/' || path === '/health') return true;
+  return isDefaultPublicPath(path) || (path.startsWith('/webhooks/') && path !== '/webhooks/register');
 }
 
 /** Wires the features onto a kernel app; `deps` is shared with the background when the kernel starts both. */
@@ -26,8 +34,19 @@ export async function buildApp(context: ServiceContext<SyncDatabase>, deps: Sync
     openapi: { description: 'Tributary sync service: event capture, delivery, conflicts, metrics' },
   });
   deps.metrics.attachTo(app.metrics);
+  // Socket.IO shares the service's port; its sockets close before the server, whose close would wait for them.
+  await deps.realtime.attach(app.server);
+  app.addHook('preClose', () => deps.realtime.close());
+  registerOverviewRoutes(app, { db: deps.db, clock: deps.clock, version: deps.version, socketState: () => deps.realtime.state() });
   registerWebhookRoutes(app, deps);
-  registerEventRoutes(app, deps);
+  registerCallbackRoutes(app, deps);
+  registerRequestRoutes(app, deps);
+  registerEventRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    wakeWorkers: () => deps.wakeWorkers(),
+    syncOverview: async () => ({ queues: await queueStats(deps.db, new Date(deps.clock.now())), websocket: { ...deps.realtime.stats() } }),
+  });
   registerConflictRoutes(app, deps);
   registerConfigurationRoutes(app, deps);
   registerHealthRoutes(app, deps);

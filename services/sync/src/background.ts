@@ -45,6 +45,7 @@ export async function startSyncBackground(
         conflicts: deps.conflicts,
         logger,
         metrics: deps.metrics,
+        onOutcome: (notice) => deps.realtime.delivery(notice),
       },
       {
         workerId: settings.workerId,

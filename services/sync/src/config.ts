@@ -44,10 +44,29 @@ export const SyncSettingsSchema = Type.Object({
   SYNC_MAINTENANCE_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5_000 }),
   SYNC_ROLES: Type.String({ default: 'collector,worker,scheduler,maintenance', description: 'Background roles this process runs' }),
   SYNC_WORKER_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  WEBHOOK_SECRET_ERPNEXT: Type.Optional(Type.String({ minLength: 16, maxLength: 500, description: "ERPNext's webhook secret" })),
+  WEBHOOK_SECRET_ESPOCRM: Type.Optional(Type.String({ minLength: 16, maxLength: 500, description: "EspoCRM's webhook secret" })),
+  WEBHOOK_SECRET_MEDUSA: Type.Optional(Type.String({ minLength: 16, maxLength: 500, description: "Medusa's webhook secret" })),
+  SYNC_JWKS_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: "Where the gateway's token keys are read; default <GATEWAY_URL>/.well-known/jwks.json",
+    }),
+  ),
+  SYNC_JWT_ISSUER: Type.String({ default: 'tributary-gateway', description: "The gateway's JWT_ISSUER" }),
+  SYNC_JWT_AUDIENCE: Type.String({ default: 'tributary', description: "The gateway's JWT_AUDIENCE" }),
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'Socket.IO Redis adapter: emits reach clients of every sync worker' }),
+  ),
 });
 export type SyncSettingsRaw = Static<typeof SyncSettingsSchema>;
 
-export interface SyncSettings extends Omit<SyncSettingsRaw, 'SYNC_SOURCES' | 'SYNC_WEBHOOK_SECRETS' | 'SYNC_ROLES' | 'SYNC_WORKER_ID'> {
+type SourceSecretSetting = 'WEBHOOK_SECRET_ERPNEXT' | 'WEBHOOK_SECRET_ESPOCRM' | 'WEBHOOK_SECRET_MEDUSA';
+
+export interface SyncSettings extends Omit<
+  SyncSettingsRaw,
+  'SYNC_SOURCES' | 'SYNC_WEBHOOK_SECRETS' | 'SYNC_ROLES' | 'SYNC_WORKER_ID' | SourceSecretSetting
+> {
   sources: string[];
   webhookSecrets: Record<string, string>;
   roles: Set<'collector' | 'worker' | 'scheduler' | 'maintenance'>;
@@ -56,11 +75,25 @@ export interface SyncSettings extends Omit<SyncSettingsRaw, 'SYNC_SOURCES' | 'SY
 
 export function loadSyncSettings(env: Record<string, string | undefined>): SyncSettings {
   const raw = loadConfig(SyncSettingsSchema, env);
-  const { SYNC_SOURCES, SYNC_WEBHOOK_SECRETS, SYNC_ROLES, SYNC_WORKER_ID, ...rest } = raw;
+  const {
+    SYNC_SOURCES,
+    SYNC_WEBHOOK_SECRETS,
+    SYNC_ROLES,
+    SYNC_WORKER_ID,
+    WEBHOOK_SECRET_ERPNEXT,
+    WEBHOOK_SECRET_ESPOCRM,
+    WEBHOOK_SECRET_MEDUSA,
+    ...rest
+  } = raw;
+  // The original service's per-source variables win over the JSON map, so its deployment files work unchanged.
+  const perSource = { erpnext: WEBHOOK_SECRET_ERPNEXT, espocrm: WEBHOOK_SECRET_ESPOCRM, medusa: WEBHOOK_SECRET_MEDUSA };
   return {
     ...rest,
     sources: list(SYNC_SOURCES),
-    webhookSecrets: parseSecrets(SYNC_WEBHOOK_SECRETS),
+    webhookSecrets: {
+      ...parseSecrets(SYNC_WEBHOOK_SECRETS),
+      ...Object.fromEntries(Object.entries(perSource).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    },
     roles: new Set(
       list(SYNC_ROLES).filter((role): role is 'collector' | 'worker' | 'scheduler' | 'maintenance' =>
         ['collector', 'worker', 'scheduler', 'maintenance'].includes(role),

@@ -11,6 +11,10 @@ import type { ConflictDeps } from './features/conflicts/conflicts.service.js';
 import type { PartitionPolicy } from './features/maintenance/partitions.js';
 import { SyncMetrics } from './features/metrics/prometheus.js';
 import { RouteCache } from './features/routing/route-cache.js';
+import { queueStats } from './features/overview/queue-stats.service.js';
+import { Realtime } from './features/realtime/realtime.js';
+import { gatewayTokenCheck } from './features/realtime/socket-auth.js';
+import { recordSyncRequest } from './features/requests/requests.service.js';
 
 /**
  * What one sync instance's HTTP app and background workers share: settings, the configuration
@@ -38,14 +42,23 @@ export interface SyncDeps {
   wakeWorkers: () => void;
   capture: CaptureDeps;
   conflicts: ConflictDeps;
+  /** The Socket.IO channel; attached to the HTTP server by buildApp. */
+  realtime: Realtime;
+  version: string;
 }
 
 /** What each feature is handed. */
 export type WebhookDeps = Pick<SyncDeps, 'settings' | 'capture' | 'clock'>;
-export type EventRouteDeps = Pick<SyncDeps, 'db' | 'clock' | 'wakeWorkers'>;
+export type EventRouteDeps = Pick<SyncDeps, 'db' | 'clock' | 'wakeWorkers'> & {
+  /** The original status answer's queue and connection statistics, added to the delivery list. */
+  syncOverview: () => Promise<{ queues: Record<string, object>; websocket: object }>;
+};
 export type ConflictRouteDeps = Pick<SyncDeps, 'db' | 'conflicts'>;
 export type ConfigurationRouteDeps = Pick<SyncDeps, 'db' | 'clock' | 'configurations' | 'routes' | 'rules' | 'peers' | 'wakeWorkers'>;
 export type HealthRouteDeps = Pick<SyncDeps, 'db' | 'clock'>;
+export type RequestDeps = Pick<SyncDeps, 'capture' | 'clock' | 'settings'>;
+export type OverviewDeps = Pick<SyncDeps, 'db' | 'clock' | 'version'> & { socketState: () => { running: boolean; connections: number } };
+export type RegisterDeps = Pick<SyncDeps, 'db' | 'clock' | 'configurations' | 'routes' | 'rules' | 'peers' | 'settings'>;
 
 export function buildDeps(context: ServiceContext<SyncDatabase>, rules: BusinessRules = new BusinessRules()): SyncDeps {
   const settings = loadSyncSettings(context.env);
@@ -77,6 +90,20 @@ export function buildDeps(context: ServiceContext<SyncDatabase>, rules: Business
     // Late-bound: the background replaces wakeWorkers after these are built.
     capture: { db, clock: context.clock, routes, partitions, onDeliveries: () => deps.wakeWorkers() },
     conflicts: { db, clock: context.clock, rules, onRedeliver: () => deps.wakeWorkers() },
+    realtime: new Realtime({
+      logger: context.logger,
+      now: () => context.clock.now(),
+      checkToken: gatewayTokenCheck({
+        jwksUrl: settings.SYNC_JWKS_URL ?? (context.peers.gateway ? `${context.peers.gateway}/.well-known/jwks.json` : undefined),
+        issuer: settings.SYNC_JWT_ISSUER,
+        audience: settings.SYNC_JWT_AUDIENCE,
+      }),
+      redisUrl: settings.REDIS_URL,
+      queueStats: () => queueStats(db, new Date(context.clock.now())),
+      request: (request) => recordSyncRequest(deps, request),
+    }),
+    version: context.env.npm_package_version ?? '0.1.0',
   };
+  deps.capture.onCaptured = (events) => deps.realtime.publish(events);
   return deps;
 }

@@ -12,8 +12,12 @@ export const SyncError = defineErrors({
   SYNC_CONFLICT_VALUE_REQUIRED: 'invalid',
   SYNC_WEBHOOK_BODY_INVALID: 'invalid',
   SYNC_WEBHOOK_EVENT_UNKNOWN: 'invalid',
+  SYNC_CALLBACK_URL_INVALID: 'invalid',
+  SYNC_REQUEST_SOURCE_UNKNOWN: 'invalid',
   // 401
   SYNC_WEBHOOK_SIGNATURE_INVALID: 'unauthenticated',
+  // 403
+  SYNC_ROLE_FORBIDDEN: 'forbidden',
   // 404
   SYNC_EVENT_NOT_FOUND: 'not_found',
   SYNC_STATUS_NOT_FOUND: 'not_found',
@@ -29,5 +33,7 @@ export const SyncError = defineErrors({
   // 503
   SYNC_SOURCE_UNREACHABLE: 'unavailable',
   SYNC_SOURCE_FEED_FAILED: 'unavailable',
+  /** A known external source whose secret is not set: the sender can do nothing but wait for an operator. */
+  SYNC_WEBHOOK_SOURCE_NOT_CONFIGURED: 'unavailable',
 });
 export type SyncErrorCode = keyof typeof SyncError;

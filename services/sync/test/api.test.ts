@@ -117,7 +117,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       ).toBe(401);
       expect((await webhook('/webhooks/erpnext/customer-updated', body, 'sha256=zz')).statusCode).toBe(401);
       expect((await webhook('/webhooks/espocrm/Account.afterSave', body, signWebhookBody(raw, WEBHOOK_SECRET))).json().code).toBe(
-        'SYNC_WEBHOOK_SOURCE_UNKNOWN',
+        'SYNC_WEBHOOK_SOURCE_NOT_CONFIGURED',
       );
       const unknown = await webhook('/webhooks/erpnext/customer-exploded', body, signWebhookBody(raw, WEBHOOK_SECRET));
       expect(unknown.statusCode).toBe(400);

@@ -18,6 +18,8 @@ export interface CaptureDeps {
   partitions: PartitionPolicy;
   /** Called after a commit that created deliveries: wakes this process's workers. */
   onDeliveries?: () => void;
+  /** Called after a commit with the events it stored (not the duplicates): the real-time channel announces them. */
+  onCaptured?: (events: IncomingEvent[]) => void;
 }
 
 export interface FeedPosition {
@@ -48,6 +50,10 @@ export async function captureEvents(
     result = await attempt();
   }
   if (result.deliveries > 0) deps.onDeliveries?.();
+  if (result.captured > 0 && deps.onCaptured) {
+    const stored = new Set(result.eventIds);
+    deps.onCaptured(events.filter((event) => stored.delete(event.id)));
+  }
   return result;
 }
 

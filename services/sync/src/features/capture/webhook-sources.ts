@@ -1,3 +1,4 @@
+import { SyncError } from '../../errors.js';
 import { globMatches } from '../routing/glob.js';
 
 export interface WebhookSource {
@@ -65,4 +66,12 @@ function titleOf(event: string): string {
     .slice(0, -1)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join(' ');
+}
+
+/** The sources a caller may name: the external systems sync takes webhooks from, and the collected Tributary services. */
+export function checkKnownSource(deps: { settings: { sources: string[] } }, source: string): void {
+  if (Object.hasOwn(WEBHOOK_SOURCES, source) || deps.settings.sources.includes(source)) return;
+  throw SyncError.SYNC_REQUEST_SOURCE_UNKNOWN(`"${source}" is not a source sync knows`, {
+    details: { accepted: [...Object.keys(WEBHOOK_SOURCES), ...deps.settings.sources] },
+  });
 }

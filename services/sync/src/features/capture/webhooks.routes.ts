@@ -13,7 +13,14 @@ const Params = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' }),
   eventType: Type.Optional(Type.String({ minLength: 1, maxLength: 150, pattern: '^[A-Za-z0-9_.:-]+$' })),
 });
-const Accepted = Type.Object({ eventId: Type.String(), duplicate: Type.Boolean(), deliveries: Type.Integer() });
+// success and timestamp are what the original service answered; its senders may read them.
+const Accepted = Type.Object({
+  success: Type.Literal(true),
+  eventId: Type.String(),
+  duplicate: Type.Boolean(),
+  deliveries: Type.Integer(),
+  timestamp: Type.String(),
+});
 
 /**
  * External systems push here (ERPNext, EspoCRM, Medusa). These paths carry no SigV4: the HMAC of
@@ -24,7 +31,8 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
     const { source, eventType } = request.params as { source: string; eventType?: string };
     const definition = Object.hasOwn(WEBHOOK_SOURCES, source) ? WEBHOOK_SOURCES[source] : undefined;
     const secret = Object.hasOwn(deps.settings.webhookSecrets, source) ? deps.settings.webhookSecrets[source] : undefined;
-    if (!definition || !secret) throw SyncError.SYNC_WEBHOOK_SOURCE_UNKNOWN(`No webhook source "${source}" is configured`);
+    if (!definition) throw SyncError.SYNC_WEBHOOK_SOURCE_UNKNOWN(`No webhook source "${source}" exists`);
+    if (!secret) throw SyncError.SYNC_WEBHOOK_SOURCE_NOT_CONFIGURED(`Webhook source "${source}" has no secret configured`);
     const raw: Buffer = request.rawBody ?? Buffer.alloc(0);
     const header = request.headers[definition.signatureHeader] ?? request.headers['x-tributary-signature'];
     if (!verifyWebhookSignature(raw, secret, typeof header === 'string' ? header : undefined)) {
@@ -61,13 +69,19 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
         docStatus: typeof record.docstatus === 'number' || typeof record.docstatus === 'string' ? String(record.docstatus) : null,
       },
     ]);
-    return reply.code(202).send({ eventId, duplicate: result.captured === 0, deliveries: result.deliveries });
+    return reply.code(202).send({
+      success: true,
+      eventId,
+      duplicate: result.captured === 0,
+      deliveries: result.deliveries,
+      timestamp: new Date(deps.clock.now()).toISOString(),
+    });
   };
   const schema = {
     tags: ['webhooks'],
     summary: 'Receive an event from an external system (HMAC-SHA256 signed body)',
     params: Params,
-    response: { 202: Accepted, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
+    response: { 202: Accepted, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema },
   };
   app.post('/webhooks/:source', { config: { access: ACCESS.webhook }, schema }, handler);
   app.post('/webhooks/:source/:eventType', { config: { access: ACCESS.webhook }, schema }, handler);
@@ -77,11 +91,23 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
       config: { access: ACCESS.webhookSources },
       schema: {
         tags: ['webhooks'],
-        summary: 'Configured webhook sources',
-        response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) },
+        summary: 'Configured webhook sources (the original answer plus the sources that have a secret)',
+        response: {
+          200: Type.Object({
+            status: Type.Literal('healthy'),
+            timestamp: Type.String(),
+            uptime: Type.Number(),
+            sources: Type.Array(Type.String()),
+          }),
+        },
       },
     },
-    async () => ({ sources: Object.keys(deps.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)) }),
+    async () => ({
+      status: 'healthy' as const,
+      timestamp: new Date(deps.clock.now()).toISOString(),
+      uptime: process.uptime(),
+      sources: Object.keys(deps.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)),
+    }),
   );
 }
 

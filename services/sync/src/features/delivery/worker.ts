@@ -31,6 +31,19 @@ export interface WorkerDeps {
   conflicts: ConflictDeps;
   logger: Logger;
   metrics?: SyncMetrics;
+  /** Told of each settled attempt (the real-time channel announces completions, dead letters and conflicts). */
+  onOutcome?: (outcome: DeliveryNotice) => void;
+}
+
+export interface DeliveryNotice {
+  eventId: string;
+  eventName: string;
+  source: string;
+  target: string;
+  entityType: string;
+  entityId: string;
+  outcome: 'delivered' | 'conflict' | 'retry' | 'failed';
+  message?: string;
 }
 
 /**
@@ -246,6 +259,14 @@ export class DeliveryWorker {
       durationMs,
       outcome.kind === 'delivered' ? finished - row.event_created_at.getTime() : undefined,
     );
+    const notice = {
+      eventId: row.event_id,
+      eventName: row.event_name,
+      source: row.source_system,
+      target: row.target_system,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+    };
     switch (outcome.kind) {
       case 'delivered':
         this.completions.push({
@@ -257,6 +278,7 @@ export class DeliveryWorker {
           transformed: row.force_apply || payload === row.source_data ? null : JSON.stringify(payload ?? null),
         });
         await this.flush();
+        this.deps.onOutcome?.({ ...notice, outcome: 'delivered' });
         return;
       case 'conflict':
         await handleDetectedConflict(this.deps.conflicts, {
@@ -272,6 +294,7 @@ export class DeliveryWorker {
           targetData: outcome.targetData,
           policy: row.force_apply ? { strategy: 'manual' } : route?.spec.conflict,
         });
+        this.deps.onOutcome?.({ ...notice, outcome: 'conflict' });
         return;
       default: {
         const exhausted = row.retry_count + 1 > row.max_retries;
@@ -295,6 +318,8 @@ export class DeliveryWorker {
           durationMs,
           now: new Date(finished),
         });
+        if (outcome.kind !== 'deferred')
+          this.deps.onOutcome?.({ ...notice, outcome: parked ? 'failed' : 'retry', message: outcome.message });
       }
     }
   }

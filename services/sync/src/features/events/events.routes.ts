@@ -10,6 +10,15 @@ import { ACCESS } from '../../access.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Page = Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) });
+/** The delivery list plus what the original service answered here: its four queues and the socket connections. */
+const StatusPage = Type.Composite([
+  Page,
+  Type.Object({
+    queues: Type.Record(Type.String(), Row, { description: 'customer-sync, inventory-sync, order-sync, pricing-sync' }),
+    websocket: Row,
+    timestamp: Type.String(),
+  }),
+]);
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50 });
 const Before = Type.String({ pattern: '^[0-9]{1,19}$', description: 'Page backwards: ids below this' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -52,6 +61,13 @@ function page(rows: Record<string, unknown>[], limit: number) {
   return { items: rows.map(toJson), nextBefore: rows.length === limit ? String(rows[rows.length - 1]!.id) : null };
 }
 
+async function eventWithDeliveries(db: EventRouteDeps['db'], eventId: string) {
+  const event = await findEvent(db, eventId);
+  if (!event) return undefined;
+  const deliveries = await listStatuses(db, { eventId, limit: 100 });
+  return { ...toJson(event), deliveries: deliveries.map(toJson) };
+}
+
 export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
   const { db } = deps;
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
@@ -82,10 +98,9 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
     },
     async (request) => {
       const { eventId } = request.params as { eventId: string };
-      const event = await findEvent(db, eventId);
+      const event = await eventWithDeliveries(db, eventId);
       if (!event) throw SyncError.SYNC_EVENT_NOT_FOUND(`No event ${eventId}`);
-      const deliveries = await listStatuses(db, { eventId, limit: 100 });
-      return { ...toJson(event), deliveries: deliveries.map(toJson) };
+      return event;
     },
   );
 
@@ -95,15 +110,15 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
       config: { access: ACCESS.peer },
       schema: {
         tags: ['deliveries'],
-        summary: 'Deliveries (one per event and target)',
+        summary: 'Deliveries (one per event and target), with queue and real-time connection statistics',
         querystring: StatusQuery,
-        response: { 200: Page, ...errors },
+        response: { 200: StatusPage, ...errors },
       },
     },
     async (request) => {
       const q = request.query as Static<typeof StatusQuery>;
       const rows = await listStatuses(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
-      return page(rows, q.limit);
+      return { ...page(rows, q.limit), ...(await deps.syncOverview()), timestamp: new Date(deps.clock.now()).toISOString() };
     },
   );
 
@@ -129,12 +144,21 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
     '/api/sync/status/:syncId',
     {
       config: { access: ACCESS.peer },
-      schema: { tags: ['deliveries'], summary: 'One delivery', params: Type.Object({ syncId: Uuid }), response: { 200: Row, ...errors } },
+      schema: {
+        tags: ['deliveries'],
+        summary: 'One delivery, or a sync request (an event id) with its deliveries',
+        params: Type.Object({ syncId: Uuid }),
+        response: { 200: Row, ...errors },
+      },
     },
     async (request) => {
-      const row = await findStatus(db, (request.params as { syncId: string }).syncId);
-      if (!row) throw SyncError.SYNC_STATUS_NOT_FOUND('No such delivery');
-      return toJson(row);
+      const { syncId } = request.params as { syncId: string };
+      const row = await findStatus(db, syncId);
+      if (row) return toJson(row);
+      // The original clients read a triggered sync back here by the id the trigger answered.
+      const event = await eventWithDeliveries(db, syncId);
+      if (!event) throw SyncError.SYNC_STATUS_NOT_FOUND('No such delivery or sync request');
+      return event;
     },
   );
 
