@@ -10,6 +10,8 @@ import { devicesCommand, listPortsCommand } from './commands/devices.js';
 import { drainHttpApp } from '@tributary/platform/http';
 import { printBanner } from './banner.js';
 import { startStatusServer } from './status-server.js';
+import { registerAdminCommand } from './commands/admin.js';
+import { registerKeyringCommand } from './commands/keyring.js';
 
 const program = new Command()
   .name('tributary')
@@ -33,7 +35,7 @@ program
       port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000),
       logger,
     });
-    printBanner(platform.services, status.url, Date.now() - started);
+    await printBanner(platform.services, status.url, Date.now() - started);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) process.exit(1); // a second Ctrl-C means now
@@ -81,6 +83,8 @@ reconcile
   });
 
 registerKeysCommand(program);
+registerAdminCommand(program);
+registerKeyringCommand(program);
 program
   .command('mask')
   .description("a masked copy of one service's database for non-production use (personal columns replaced, then verified)")
