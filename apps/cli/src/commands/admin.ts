@@ -20,6 +20,7 @@ interface AdministratorModule {
     admin: { username: string; password: string; email?: string; createdBy: string },
   ): Promise<void>;
   readPasswordFile(path: string): Promise<string>;
+  checkAdministratorPassword(env: Record<string, string | undefined>, password: string): void;
 }
 
 export interface AdminCreateOptions {
@@ -80,6 +81,7 @@ export async function adminCreateCommand(options: AdminCreateOptions, logger: Lo
   const dataDir = resolve(options.dataDir);
   const env = { ...options.env };
   if (env.DATABASE_URL && !env.GATEWAY_DATABASE_URL) env.GATEWAY_DATABASE_URL = env.DATABASE_URL;
+  await refusedAsCliError(() => module.checkAdministratorPassword(env, password));
   const secret = await gatewaySecret(dataDir, env);
   const { database } = await openServiceDatabase('gateway', dataDir, env, logger, pgliteTemplateOnce());
   try {
@@ -96,13 +98,20 @@ async function createIn(
   options: AdminCreateOptions,
   password: string,
 ) {
-  try {
-    await module.createAdministrator(context, {
+  await refusedAsCliError(() =>
+    module.createAdministrator(context, {
       username: options.username,
       password,
       ...(options.email ? { email: options.email } : {}),
       createdBy: 'tributary admin create',
-    });
+    }),
+  );
+}
+
+/** The gateway's refusals an operator can act on, as the command's codes and exit codes. */
+async function refusedAsCliError(work: () => Promise<void> | void): Promise<void> {
+  try {
+    await work();
   } catch (error) {
     if (isAppError(error) && (error.code === 'USER_ALREADY_EXISTS' || error.code === 'PASSWORD_POLICY_VIOLATION')) {
       const hint = error.code === 'USER_ALREADY_EXISTS' ? '; nothing was changed' : '';

@@ -28,6 +28,11 @@ async function usersOf(context: GatewayContext): Promise<UsersRepository> {
   return users;
 }
 
+/** The gateway's password policy, checked before any database work so a refusal is quick. */
+export function checkAdministratorPassword(env: Record<string, string | undefined>, password: string): void {
+  checkPolicy(password, passwordPolicy(readConfig(env)));
+}
+
 /**
  * One administrator, under the gateway's own password policy and argon2id cost. A taken user
  * name answers USER_ALREADY_EXISTS and changes nothing (the database's uniqueness decides, so
