@@ -15,6 +15,8 @@ interface Run {
   waitFor: (pattern: RegExp) => Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   pid: number;
+  /** For a failed test: the process must not outlive it. */
+  kill: () => void;
 }
 
 /** `command` as an operator starts it, every line of stdout and stderr kept. */
@@ -37,6 +39,9 @@ function start(command: string, args: string[], env: Record<string, string>): Ru
   return {
     output: () => text,
     pid: child.pid!,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
     exited,
     waitFor: (pattern) =>
       new Promise<void>((done, fail) => {
@@ -88,13 +93,14 @@ describe('tributary up stops cleanly', () => {
   it('embedded: `npm start` stopped by SIGTERM to npm ends the platform with 0, no warning, no error', async () => {
     const env = await platformEnv(await tempDir());
     const run = start('npm', ['start'], env);
+    cleanup.push(async () => run.kill());
     const exit = await upThenStop(run, 'SIGTERM');
     expect(exit.code).toBe(0);
     expect(run.output()).toContain('Demo logins');
     expect(atLeast(run.output(), 40)).toEqual([]);
     // The platform itself is gone, not only npm: its status port is free again.
     await expect(fetch(`http://127.0.0.1:${env.TRIBUTARY_STATUS_PORT}/health/ready`)).rejects.toThrow();
-  });
+  }, 300_000); // a ceiling for a first embedded start on a busy machine, not a measurement
 
   const postgres = testDatabases({ dialects: ['postgres'] })[0];
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
