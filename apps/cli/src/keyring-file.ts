@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { generateServiceKey, parseKeyring, type Keyring } from '@tributary/platform/service';
 
@@ -20,9 +20,24 @@ export async function loadOrCreateKeyring(path: string, principals: readonly str
       const key = generateServiceKey(principal);
       keyring.keys[key.accessKeyId] = { secretAccessKey: key.secretAccessKey, principal };
     }
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `${JSON.stringify(keyring, null, 2)}\n`, { mode: 0o600 });
-    await chmod(path, 0o600);
+    await writeKeyringFile(path, keyring);
   }
   return keyring;
+}
+
+/**
+ * Written beside the target and renamed over it, so a service starting meanwhile reads either
+ * the old ring or the new one, never half of one. 0600 before any secret is in the file.
+ */
+export async function writeKeyringFile(path: string, keyring: Keyring, options: { exclusive?: boolean } = {}): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const text = `${JSON.stringify(keyring, null, 2)}\n`;
+  if (options.exclusive) {
+    await writeFile(path, text, { mode: 0o600, flag: 'wx' });
+  } else {
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, text, { mode: 0o600 });
+    await rename(temporary, path);
+  }
+  await chmod(path, 0o600);
 }

@@ -10,6 +10,9 @@ import { devicesCommand, listPortsCommand } from './commands/devices.js';
 import { drainHttpApp } from '@tributary/platform/http';
 import { printBanner } from './banner.js';
 import { startStatusServer } from './status-server.js';
+import { registerAdminCommand } from './commands/admin.js';
+import { whenParentExits } from './parent-watch.js';
+import { registerKeyringCommand } from './commands/keyring.js';
 
 const program = new Command()
   .name('tributary')
@@ -33,11 +36,16 @@ program
       port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000),
       logger,
     });
-    printBanner(platform.services, status.url, Date.now() - started);
-    let stopping = false;
+    await printBanner(platform.services, status.url, Date.now() - started);
+    let stoppingSince: number | undefined;
     const stop = async (signal: string) => {
-      if (stopping) process.exit(1); // a second Ctrl-C means now
-      stopping = true;
+      // A second Ctrl-C means now; but one keypress reaches us twice under npm (from the
+      // terminal and forwarded by npm), so a repeat within a second is the same request.
+      if (stoppingSince !== undefined) {
+        if (Date.now() - stoppingSince > 1000) process.exit(1);
+        return;
+      }
+      stoppingSince = Date.now();
       logger.info({ signal }, 'stopping');
       await drainHttpApp(status.app);
       await platform.stop();
@@ -45,6 +53,7 @@ program
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    whenParentExits(() => void stop('parent exited'));
   });
 
 program
@@ -81,6 +90,8 @@ reconcile
   });
 
 registerKeysCommand(program);
+registerAdminCommand(program);
+registerKeyringCommand(program);
 program
   .command('mask')
   .description("a masked copy of one service's database for non-production use (personal columns replaced, then verified)")

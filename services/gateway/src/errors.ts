@@ -10,6 +10,7 @@ export const GatewayError = defineErrors({
   INVALID_ROUTE: 'invalid',
   ROUTE_INTERNAL: 'invalid',
   PATH_INVALID: 'invalid',
+  ADMIN_PASSWORD_FILE_UNREADABLE: 'invalid',
   EVENT_STREAM_NOT_ACCEPTED: 'invalid',
   // 401
   AUTH_REQUIRED: 'unauthenticated',

@@ -3,7 +3,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig, randomToken } from '@tributary/platform/core';
 
 export const SyncSettingsSchema = Type.Object({
-  SYNC_SOURCES: Type.String({ default: 'orders,processing,erp,gateway', description: 'Peers whose outbox feed is collected (comma list)' }),
+  SYNC_SOURCES: Type.String({
+    default: 'orders,processing,erp',
+    description: 'Peers whose outbox feed is collected (comma list); the gateway publishes no events',
+  }),
   SYNC_FEED_WAIT_MS: Type.Integer({ minimum: 0, maximum: 30_000, default: 10_000, description: 'Long-poll wait per outbox request' }),
   SYNC_FEED_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
   SYNC_FEED_ERROR_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),

@@ -235,11 +235,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(report.differences).toEqual([]);
       expect(report.summary).toMatchObject({ shipments: 3, allocationGroups: 2, differences: 0 });
 
-      // The same answer from `tributary reconcile mtp`, reading the keyring from the data directory.
+      // The same answer from `tributary reconcile mtp`, reading the keyring from the data directory
+      // and finding the services by the *_PORT settings `tributary up` listens on.
       const dataDir = await mkdtemp(join(tmpdir(), 'tributary-reconcile-'));
       try {
         await writeFile(join(dataDir, 'keyring.json'), JSON.stringify(testKeyring()), { mode: 0o600 });
-        const env = { ORDERS_URL: orders.url, PROCESSING_URL: processing.url };
+        const env = { ORDERS_PORT: new URL(orders.url).port, PROCESSING_PORT: new URL(processing.url).port };
+        expect(new URL(orders.url).hostname).toBe('127.0.0.1');
         const fromCli = await reconcileMtpCommand({ dataDir, env, pageSize: 1, maxDifferences: 10, progress: false });
         expect(fromCli).toEqual({ summary: report.summary, differences: [], truncated: false });
         expect(formatReconcileTable(fromCli)).toBe('3 shipments, 2 allocation groups, 0 differences\n');

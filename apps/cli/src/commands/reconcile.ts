@@ -11,6 +11,7 @@ import {
 } from '@tributary/contracts';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { credentialsFor, readKeyringFile } from '@tributary/platform/service';
+import { serviceUrl } from '../ports.js';
 
 export interface ReconcileMtpOptions {
   dataDir: string;
@@ -32,7 +33,7 @@ export interface ReconcileMtpReport {
  * `tributary reconcile mtp`: pages the orders side (shipments) and the processing side (Σ
  * allocations) straight from both services, signed with the platform keyring's `cli` key, and
  * merges them with the shared comparator in constant memory. URLs: ORDERS_URL / PROCESSING_URL,
- * else the embedded platform's defaults; keys: TRIBUTARY_KEYRING_FILE, else <data dir>/keyring.json.
+ * else where `up` listens (ORDERS_PORT / PROCESSING_PORT or the defaults); keys: TRIBUTARY_KEYRING_FILE, else <data dir>/keyring.json.
  */
 export async function reconcileMtpCommand(options: ReconcileMtpOptions): Promise<ReconcileMtpReport> {
   const keyringPath = options.env.TRIBUTARY_KEYRING_FILE ?? resolve(options.dataDir, 'keyring.json');
@@ -41,8 +42,8 @@ export async function reconcileMtpCommand(options: ReconcileMtpOptions): Promise
   const scope = { region: options.env.SIGV4_REGION ?? 'us-east-1', service: options.env.SIGV4_SERVICE ?? 'execute-api' };
   const client = (name: string, url: string): ServiceClient =>
     createServiceClient({ name, baseUrl: url, credentials, scope, timeoutMs: 30_000 });
-  const orders = client('orders', options.env.ORDERS_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.orders}`);
-  const processing = client('processing', options.env.PROCESSING_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.processing}`);
+  const orders = client('orders', serviceUrl('orders', DEFAULT_PORTS.orders, options.env));
+  const processing = client('processing', serviceUrl('processing', DEFAULT_PORTS.processing, options.env));
   const bar = options.progress
     ? new cliProgress.SingleBar(
         {

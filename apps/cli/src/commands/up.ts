@@ -12,6 +12,7 @@ import {
 } from '@tributary/platform/service';
 import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
 import { loadOrCreateKeyring } from '../keyring-file.js';
+import { servicePort } from '../ports.js';
 import { loadServices } from '../services.js';
 
 export interface UpOptions {
@@ -105,6 +106,5 @@ export async function up(options: UpOptions): Promise<Platform> {
 }
 
 function portOf(definition: ServiceDefinition, env: Record<string, string | undefined>): number {
-  const override = env[`${definition.name.toUpperCase()}_PORT`];
-  return override ? Number(override) : definition.defaultPort;
+  return servicePort(definition.name, definition.defaultPort, env);
 }

@@ -2,10 +2,26 @@ import type { HttpServerInstance } from './types.js';
 
 /** Apps that are shutting down. Keyed by app so many apps can live in one process (tests do). */
 const draining = new WeakSet<object>();
+const signals = new WeakMap<object, AbortController>();
 
 /** Readiness answers 503 from now on, so load balancers stop sending new work. */
 export function markDraining(app: object): void {
   draining.add(app);
+  signals.get(app)?.abort();
+}
+
+/**
+ * Aborted when the app starts draining: a handler that waits on purpose (a long-poll) answers
+ * what it has at once, instead of holding the shutdown for its whole wait.
+ */
+export function drainingSignal(app: object): AbortSignal {
+  let controller = signals.get(app);
+  if (!controller) {
+    controller = new AbortController();
+    if (draining.has(app)) controller.abort();
+    signals.set(app, controller);
+  }
+  return controller.signal;
 }
 
 export function isDraining(app: object): boolean {

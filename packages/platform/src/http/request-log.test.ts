@@ -38,4 +38,18 @@ describe('request logging', () => {
       expect(lines.find((line) => line.reqId === reqId && line.msg === 'request completed')).toMatchObject({ level: 20 });
     }
   });
+
+  it("logs the sync service's answered outbox long-polls at debug, a refused one at info", async () => {
+    const { logger, lines } = capturingLogger();
+    const app = await buildApp({ logger }, (instance) => {
+      instance.get('/internal/outbox', async (request, reply) =>
+        (request.query as { after?: string }).after === 'bad' ? reply.code(503).send({ code: 'DOWN' }) : { events: [] },
+      );
+    });
+    await app.inject({ method: 'GET', url: '/internal/outbox?after=0', headers: { 'x-request-id': 'poll-1' } });
+    await app.inject({ method: 'GET', url: '/internal/outbox?after=bad', headers: { 'x-request-id': 'poll-2' } });
+    const completed = (reqId: string) => lines.find((line) => line.reqId === reqId && line.msg === 'request completed');
+    expect(completed('poll-1')).toMatchObject({ level: 20, status: 200 });
+    expect(completed('poll-2')).toMatchObject({ level: 30, status: 503 });
+  });
 });

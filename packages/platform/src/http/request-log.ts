@@ -4,6 +4,12 @@ import { routeLabel } from './metrics.js';
 
 /** Polled every few seconds by probes and scrapers: at info they would drown the real traffic. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+/**
+ * Long-polled by the sync service, one answer per source every few seconds even when nothing
+ * happens: an idle platform would otherwise log a line a few seconds apart. A refused poll
+ * (4xx, 5xx) is news and stays at info.
+ */
+const POLLED_ROUTES = new Set(['/internal/outbox']);
 
 /**
  * One line per request, written when the answer is done, instead of Fastify's two (incoming,
@@ -30,7 +36,7 @@ export class RequestLogController extends LogController {
     };
     // An error here is a failed onResponse hook or a broken socket, after the answer was decided.
     if (error) request.log.error({ ...line, err: error }, 'request completed with an error');
-    else if (QUIET_ROUTES.has(route)) request.log.debug(line, 'request completed');
+    else if (QUIET_ROUTES.has(route) || (POLLED_ROUTES.has(route) && reply.statusCode < 400)) request.log.debug(line, 'request completed');
     else request.log.info(line, 'request completed');
   }
 }

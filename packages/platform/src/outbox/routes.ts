@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { signedAccess, type AccessRule } from '../http/access.js';
+import { drainingSignal } from '../http/draining.js';
 import type { AnyKysely } from '../db/schema.js';
 import type { HttpServerInstance } from '../http/types.js';
 import { readOutboxWaiting } from './feed.js';
@@ -52,7 +53,9 @@ export function registerOutboxRoute(app: HttpServerInstance, options: OutboxRout
       const query = request.query as Static<typeof OutboxQuery>;
       const abort = new AbortController();
       request.raw.once('close', () => abort.abort());
-      return readOutboxWaiting(options.db, query.after, query.limit, { waitMs: query.wait, signal: abort.signal, wake: options.wake });
+      // The caller hanging up or this service shutting down ends the wait.
+      const signal = AbortSignal.any([abort.signal, drainingSignal(app)]);
+      return readOutboxWaiting(options.db, query.after, query.limit, { waitMs: query.wait, signal, wake: options.wake });
     },
   );
 }

@@ -52,8 +52,13 @@ export interface ServiceDefinition<DB = any, App = unknown, Deps = unknown> {
   buildApp(context: ServiceContext<DB>, deps?: Deps): Promise<App>;
   /** Demo data for a first start; must be idempotent. */
   seed?(context: ServiceContext<DB>): Promise<void>;
-  /** Lines for the startup banner of `tributary up` (e.g. the gateway's demo logins). */
-  notes?(context: ServiceContext<DB>): string[];
+  /**
+   * Start-up work after migrations and seeding, before the app is built, on every start (the
+   * gateway's first administrator). Must be safe when replicas run it at once.
+   */
+  bootstrap?(context: ServiceContext<DB>): Promise<void>;
+  /** Lines for the startup banner of `tributary up` (e.g. the gateway's logins), given the URL it listens on. */
+  notes?(context: ServiceContext<DB>, url: string): Promise<string[]>;
   /** Workers that run beside the HTTP server (outbox relays, schedulers). */
   startBackground?(context: ServiceContext<DB>, deps?: Deps): Promise<BackgroundTask>;
 }

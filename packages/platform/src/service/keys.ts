@@ -28,6 +28,28 @@ export function keyringLookup(keyring: Keyring): (accessKeyId: string) => Creden
   };
 }
 
+/**
+ * A keyring with one new key per principal, listed before the keys it already had: a service
+ * signs with the first key of its principal, so callers switch to the new key on restart while
+ * every older key still verifies until an operator removes it.
+ */
+export function rotateKeyring(keyring: Keyring, principals: readonly string[]): { keyring: Keyring; added: string[] } {
+  const fresh: Keyring['keys'] = {};
+  const added: string[] = [];
+  for (const principal of principals) {
+    const key = generateServiceKey(principal);
+    fresh[key.accessKeyId] = { secretAccessKey: key.secretAccessKey, principal };
+    added.push(key.accessKeyId);
+  }
+  return { keyring: { keys: { ...fresh, ...keyring.keys } }, added };
+}
+
+/** The principals a keyring holds keys for, each once. */
+export function keyringPrincipals(keyring: Keyring): string[] {
+  return [...new Set(Object.values(keyring.keys).map((key) => key.principal))];
+}
+
+/** The first key of the principal signs; later keys of the same principal only verify. */
 export function credentialsFor(keyring: Keyring, principal: string): SigningCredentials {
   const entry = Object.entries(keyring.keys).find(([, key]) => key.principal === principal);
   if (!entry) throw new Error(`No service key for "${principal}" in the keyring`);

@@ -7,8 +7,8 @@ export interface RunningService {
   name: string;
   url: string;
   app: HttpServerInstance;
-  /** The service's lines for a startup banner. */
-  notes: string[];
+  /** The service's lines for a startup banner (read on demand: only `tributary up` prints one). */
+  notes(): Promise<string[]>;
   /** Starts the service's workers; a no-op once started (see StartServiceOptions.deferBackground). */
   startBackground(): Promise<void>;
   /** Stops background work and closes the database (after HTTP drained). */
@@ -51,6 +51,9 @@ export async function startService<DB, Deps>(
   }
   mark('seedMs', at);
   at = Date.now();
+  if (definition.bootstrap) await definition.bootstrap(context);
+  mark('bootstrapMs', at);
+  at = Date.now();
   const deps = definition.deps?.(context);
   const app = (await definition.buildApp(context, deps)) as HttpServerInstance;
   mark('buildMs', at);
@@ -76,7 +79,7 @@ export async function startService<DB, Deps>(
     name: definition.name,
     url,
     app,
-    notes: definition.notes?.(context) ?? [],
+    notes: async () => (definition.notes ? definition.notes(context, url) : []),
     startBackground,
     release,
     stop: async () => {

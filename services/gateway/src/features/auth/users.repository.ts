@@ -97,6 +97,19 @@ export class UsersRepository {
     return row && this.open(row);
   }
 
+  /** Active administrators, oldest first: whether the gateway still needs its first one, and who for the banner. */
+  async administrators(limit: number): Promise<{ username: string; createdBy: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('api_users')
+      .select(['username', 'created_by'])
+      .where('role', '=', 'administrator')
+      .where('is_active', '=', true)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ username: row.username, createdBy: row.created_by }));
+  }
+
   async findById(userId: string): Promise<UserRow | undefined> {
     const row = await this.db.selectFrom('api_users').selectAll().where('user_id', '=', userId).executeTakeFirst();
     return row && this.open(row);
