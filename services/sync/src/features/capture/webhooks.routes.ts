@@ -8,6 +8,7 @@ import { captureEvents } from './capture.service.js';
 import { isKnownEvent, WEBHOOK_SOURCES } from './webhook-sources.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../route-options.js';
 
 const Params = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' }),
@@ -73,14 +74,9 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
   app.post('/webhooks/:source/:eventType', { config: { access: ACCESS.webhook }, schema }, handler);
   app.get(
     '/webhooks/health',
-    {
-      config: { access: ACCESS.webhookSources },
-      schema: {
-        tags: ['webhooks'],
-        summary: 'Configured webhook sources',
-        response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) },
-      },
-    },
+    routeOptions(ACCESS.webhookSources, 'webhooks', 'Configured webhook sources', {
+      response: { 200: Type.Object({ sources: Type.Array(Type.String()) }) },
+    }),
     async () => ({ sources: Object.keys(deps.settings.webhookSecrets).filter((source) => Object.hasOwn(WEBHOOK_SOURCES, source)) }),
   );
 }
