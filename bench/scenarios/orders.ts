@@ -14,6 +14,7 @@ import { credentialsFor, type Keyring } from '@tributary/platform/service';
 import { service } from '@tributary/orders/service';
 import type { OrdersDatabase } from '../../services/orders/src/db/schema.js';
 import { runAutocannon } from '../src/autocannon.js';
+import { LatencyRecorder } from '../src/latencies.js';
 import type { RoundMetrics, ScenarioContext, VariantResult } from '../src/types.js';
 import type { Scenario } from '../src/types.js';
 
@@ -104,9 +105,7 @@ function runEventLoad(job: EventLoadJob): Promise<{ metrics: RoundMetrics; used:
 async function eventLoadWorker(job: EventLoadJob): Promise<void> {
   const target = new URL(job.url);
   let next = job.firstRequestCode;
-  let latencies = new Float64Array(1 << 16);
-  let count = 0;
-  let failures = 0;
+  const latencies = new LatencyRecorder();
   const identity = identityHeaders({ user: 'bench-officer', roles: ['SEEDUWA-OFFICER'] });
   try {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -141,26 +140,12 @@ async function eventLoadWorker(job: EventLoadJob): Promise<void> {
         },
         (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolve(done)),
       );
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        if (statusCode < 200 || statusCode >= 300) {
-          failures += 1;
-          return;
-        }
-        if (count === latencies.length) {
-          const grown = new Float64Array(latencies.length * 2);
-          grown.set(latencies);
-          latencies = grown;
-        }
-        latencies[count++] = responseTime;
-      });
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => latencies.record(statusCode, responseTime));
     });
-    if (failures > 0 || result.errors > 0)
-      throw new Error(`${failures} non-2xx responses and ${result.errors} connection errors from ${job.url}`);
-    const sorted = latencies.subarray(0, count).sort();
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+    const metrics = latencies.metrics(result, job.url);
     parentPort?.postMessage({
       ok: true,
-      metrics: { rps: count / result.duration, p50: at(50), p99: at(99), requests: count },
+      metrics,
       used: next - job.firstRequestCode,
     } satisfies EventLoadReply);
   } catch (error) {

@@ -57,81 +57,53 @@ function ruleBody(i: number): Record<string, unknown> {
     stacking: i % 97 === 0 ? 'Exclusive' : i % 2 === 0 ? 'Additive' : 'Compound',
   };
   const pct = String(1 + (i % 9));
+  // Most shapes differ only in what they apply on and for whom; these fill in the rest.
+  const forAllCustomers = (applyOn: string, fields: Record<string, unknown>) => ({
+    ...common,
+    apply_on: applyOn,
+    applicable_for: 'All Customers',
+    ...fields,
+  });
+  const onAllItems = (applicableFor: string, fields: Record<string, unknown>) => ({
+    ...common,
+    apply_on: 'All Items',
+    applicable_for: applicableFor,
+    ...fields,
+  });
   switch (i % 10) {
     case 0:
     case 1:
     case 2:
-      return { ...common, apply_on: 'Item Code', items: [item(i % ITEMS)], applicable_for: 'All Customers', discount_percentage: pct };
+      return forAllCustomers('Item Code', { items: [item(i % ITEMS)], discount_percentage: pct });
     case 3:
-      return {
-        ...common,
+      return forAllCustomers('Item Code', {
         rule_type: 'Volume Discount',
-        apply_on: 'Item Code',
         items: [item((i * 7) % ITEMS)],
-        applicable_for: 'All Customers',
         tier_mode: i % 20 === 3 ? 'Whole Quantity' : 'Cumulative',
         slabs: [
           { min_quantity: '1', max_quantity: '10', discount_type: 'Percentage', discount_percentage: '2' },
           { min_quantity: '11', max_quantity: '50', discount_type: 'Percentage', discount_percentage: '4' },
           { min_quantity: '51', discount_type: 'Fixed Amount', discount_amount: '3' },
         ],
-      };
+      });
     case 4:
-      return {
-        ...common,
-        apply_on: 'Item Group',
-        apply_on_value: `G${i % 80}`,
-        applicable_for: 'All Customers',
-        discount_percentage: pct,
-        max_discount_amount: '500',
-      };
+      return forAllCustomers('Item Group', { apply_on_value: `G${i % 80}`, discount_percentage: pct, max_discount_amount: '500' });
     case 5:
-      return {
-        ...common,
-        apply_on: 'Brand',
-        apply_on_value: `B${i % 40}`,
-        applicable_for: 'All Customers',
-        rate_or_discount: 'Discount Amount',
-        discount_amount: '1.5',
-      };
+      return forAllCustomers('Brand', { apply_on_value: `B${i % 40}`, rate_or_discount: 'Discount Amount', discount_amount: '1.5' });
     case 6:
-      return {
-        ...common,
-        apply_on: 'All Items',
-        applicable_for: 'Customer',
-        applicable_for_value: `CUST-${i % 100}`,
-        discount_percentage: pct,
-      };
+      return onAllItems('Customer', { applicable_for_value: `CUST-${i % 100}`, discount_percentage: pct });
     case 7:
-      return {
-        ...common,
-        apply_on: 'All Items',
-        applicable_for: 'Customer Group',
-        applicable_for_value: `Group-${i % 50}`,
-        discount_percentage: pct,
-        round_to_nearest: '0.05',
-      };
+      return onAllItems('Customer Group', { applicable_for_value: `Group-${i % 50}`, discount_percentage: pct, round_to_nearest: '0.05' });
     case 8:
-      return {
-        ...common,
-        apply_on: 'All Items',
-        applicable_for: 'All Customers',
-        discount_percentage: pct,
-        requires_coupon: true,
-        coupon_code: `CPN-${i}`,
-        usage_limit: 1000,
-      };
+      return onAllItems('All Customers', { discount_percentage: pct, requires_coupon: true, coupon_code: `CPN-${i}`, usage_limit: 1000 });
     default:
-      return {
-        ...common,
-        apply_on: 'Item Group',
+      return forAllCustomers('Item Group', {
         apply_on_value: `G${i % 80}`,
-        applicable_for: 'All Customers',
         days_of_week: WEEKDAYS.filter((_, d) => (d + i) % 2 === 0),
         time_from: '00:00',
         time_to: '23:59:59',
         discount_percentage: pct,
-      };
+      });
   }
 }
 
@@ -147,6 +119,8 @@ export async function prepare(database: Database, app: FastifyInstance, log: (m:
   const db = database.db;
   const now = new Date();
   const perItem = BATCHES / LINES;
+  // The bookkeeping columns every Frappe document row carries.
+  const doc = { creation: now, modified: now, owner: 'bench', modified_by: 'bench', docstatus: 1, idx: 0 };
   for (let start = 0; start < BATCHES; start += 500) {
     const batches = [];
     const movements = [];
@@ -161,12 +135,7 @@ export async function prepare(database: Database, app: FastifyInstance, log: (m:
       const available = empty ? '0' : qty;
       batches.push({
         name,
-        creation: now,
-        modified: now,
-        owner: 'bench',
-        modified_by: 'bench',
-        docstatus: 1,
-        idx: 0,
+        ...doc,
         batch_id: name,
         item: item(itemIndex),
         warehouse: WAREHOUSE,
@@ -180,12 +149,7 @@ export async function prepare(database: Database, app: FastifyInstance, log: (m:
       });
       movements.push({
         name: `BM-${n}-1`,
-        creation: now,
-        modified: now,
-        owner: 'bench',
-        modified_by: 'bench',
-        docstatus: 1,
-        idx: 0,
+        ...doc,
         batch_id: name,
         seq: 1,
         movement_type: 'RECEIPT',
@@ -199,12 +163,7 @@ export async function prepare(database: Database, app: FastifyInstance, log: (m:
       if (empty)
         movements.push({
           name: `BM-${n}-2`,
-          creation: now,
-          modified: now,
-          owner: 'bench',
-          modified_by: 'bench',
-          docstatus: 1,
-          idx: 0,
+          ...doc,
           batch_id: name,
           seq: 2,
           movement_type: 'CONSUMPTION',

@@ -1,9 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_LOOKUP_PATH } from '@tributary/contracts';
 import { testDatabases } from '@tributary/platform/testing';
-import { ok, planRow, startMtpPair, type MtpPair } from '../../apps/cli/src/commands/reconcile-mtp.support.js';
+import { ok, planRow, useMtpPair, storeLocation, tealineLot, weighBags } from '../../apps/cli/src/commands/reconcile-mtp.support.js';
 
 const enc = encodeURIComponent;
+/** A tealine lot whose invoice, garden and broker all carry its letter, so each shows where it surfaces. */
+const tracedLot = (letter: string, bags: number, kgPerBag: number) => ({
+  item_code: `T-${letter}`,
+  invoice_no: `INV-${letter}`,
+  garden: `Garden ${letter}`,
+  broker: `Broker ${letter}`,
+  no_of_bags: bags,
+  weight_per_bag: kgPerBag,
+});
 
 /** dd/mm/yyyy HH:mm at UTC+05:30, worked out on the UTC fields rather than through Intl. */
 function colomboClock(iso: string): string {
@@ -19,11 +28,10 @@ function colomboClock(iso: string): string {
  */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: traceability across orders and processing`, () => {
-    let mtp: MtpPair;
+    const mtp = useMtpPair(target);
     const ids = { lotA: '', lotB: '', batch: '', out: [] as string[], teaA: [] as string[], rc1: 0, rc2: 0, schedule: '' };
 
     beforeAll(async () => {
-      mtp = await startMtpPair(target);
       const { orders, processing, call } = mtp;
       ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [planRow('ORD-TRACE')]), 'plan');
       ids.rc1 = ok(
@@ -45,55 +53,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         'approval',
       );
 
-      ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-A', herbline_section: false }),
-        'location',
-      );
-      const lotA = ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', {
-          item_code: 'T-A',
-          invoice_no: 'INV-A',
-          garden: 'Garden A',
-          broker: 'Broker A',
-          no_of_bags: 3,
-          weight_per_bag: 50,
-        }),
-        'lot A',
-      );
-      const lotB = ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', {
-          item_code: 'T-B',
-          invoice_no: 'INV-B',
-          garden: 'Garden B',
-          broker: 'Broker B',
-          no_of_bags: 1,
-          weight_per_bag: 40,
-        }),
-        'lot B',
-      );
+      await storeLocation(mtp, 'STORE-A');
+      const lotA = await tealineLot(mtp, tracedLot('A', 3, 50));
+      const lotB = await tealineLot(mtp, tracedLot('B', 1, 40));
       ids.lotA = `lot:tealine:T-A@${lotA.created_ts}`;
       ids.lotB = `lot:tealine:T-B@${lotB.created_ts}`;
-      for (let i = 0; i < 3; i++)
-        ids.teaA.push(
-          ok(
-            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
-              ...lotA,
-              store_location: 'STORE-A',
-              gross_weight: 51,
-              bag_weight: 1,
-            }),
-            'bag A',
-          ).barcode,
-        );
-      const teaB = ok(
-        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
-          ...lotB,
-          store_location: 'STORE-A',
-          gross_weight: 41,
-          bag_weight: 1,
-        }),
-        'bag B',
-      ).barcode;
+      ids.teaA = await weighBags(mtp, '/app/tealine/record', lotA, 'STORE-A', 3, 51);
+      const [teaB] = await weighBags(mtp, '/app/tealine/record', lotB, 'STORE-A', 1, 41);
 
       ok(
         await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/blendsheet', {
@@ -117,18 +83,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode: teaB, ...key, amount: 20 }),
         'ingredient B',
       );
-      for (let i = 0; i < 2; i++)
-        ids.out.push(
-          ok(
-            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/blendsheet/record', {
-              ...key,
-              store_location: 'STORE-A',
-              gross_weight: 31,
-              bag_weight: 1,
-            }),
-            'output',
-          ).barcode,
-        );
+      ids.out = await weighBags(mtp, '/app/blendsheet/record', key, 'STORE-A', 2, 31);
       ok(await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/blendsheet/batch', { ...key, humidity: 3, density: 0.4 }), 'qc');
       ok(await call(orders, 'SEEDUWA-OFFICER', 'PUT', '/trader', [{ ...key, trader_status: 'TRADER_REQUESTED' }]), 'trader requested');
       ok(await call(orders, 'TRADER-OFFICER', 'PUT', '/trader', [{ ...key, trader_status: 'TRADER_ALLOWED' }]), 'trader allowed');
@@ -183,7 +138,6 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       );
       await mtp.sync();
     });
-    afterAll(() => mtp?.close());
 
     it('reconciles at zero differences, then traces the first lot down to the parcels with vehicles, gatepass and schedule', async () => {
       const { processing, call } = mtp;

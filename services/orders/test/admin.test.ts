@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MTP_GROUPS } from '../src/domain.js';
-import { lastSequence, startOrders, type OrdersHarness } from './support.js';
+import { lastSequence, useOrders } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: /admin/user and /admin/group`, () => {
-    let h: OrdersHarness;
-    beforeAll(async () => {
-      h = await startOrders(target);
-    });
-    afterAll(async () => h?.close());
+    const h = useOrders(target);
 
     it('maps users to groups, lists and removes them, with outbox events', async () => {
       const before = await lastSequence(h);

@@ -1,8 +1,8 @@
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { canMove } from '../src/features/shipments/workflow.js';
 import type { ShipmentStatus } from '../src/domain.js';
-import { planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { planAndRequest, useOrders } from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { OrdersDatabase } from '../src/db/schema.js';
 
@@ -21,10 +21,9 @@ function random(seed: number) {
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: concurrency`, () => {
-    let h: OrdersHarness;
+    const h = useOrders(target);
     const requests: number[] = [];
     beforeAll(async () => {
-      h = await startOrders(target);
       for (let i = 0; i < REQUESTS; i++) {
         const rc = await planAndRequest(h, { orderCode: `RACE-${i}`, planKg: '1000', requestKg: '512' });
         // Split once before the race, so every request has several shipments whatever order the
@@ -34,7 +33,6 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         requests.push(rc);
       }
     });
-    afterAll(async () => h?.close());
 
     it(`${CLIENTS} clients posting events and splitting the same shipments leave no duplicate status, no lost quantity and no 5xx`, async () => {
       const statuses: number[] = [];

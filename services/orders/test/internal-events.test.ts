@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planAndRequest, useOrders } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: POST /internal/events (processing allocations)`, () => {
-    let h: OrdersHarness;
+    const h = useOrders(target);
     let rc: number;
     const envelope = (payload: Record<string, unknown>, overrides: Record<string, unknown> = {}) => ({
       id: randomUUID(),
@@ -21,10 +21,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     const allocated = async () => (await h.as('SEEDUWA-OFFICER', 'GET', `/order?request_code=${rc}`)).json()[0].shipments[0].allocated;
 
     beforeAll(async () => {
-      h = await startOrders(target);
       rc = await planAndRequest(h, { requestKg: '100' });
     });
-    afterAll(async () => h?.close());
 
     it('keeps the allocated kg per shipment and applies each event id once', async () => {
       const first = envelope({ allocatedKgDelta: '25.125' });

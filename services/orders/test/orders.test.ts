@@ -1,6 +1,6 @@
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastSequence, PLAN_ROW, startOrders, type OrdersHarness } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lastSequence, PLAN_ROW, useOrders } from './support.js';
 
 const request = (overrides: Record<string, unknown> = {}) => ({
   order_code: 'PLAN-A',
@@ -13,15 +13,13 @@ const request = (overrides: Record<string, unknown> = {}) => ({
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: /order`, () => {
-    let h: OrdersHarness;
+    const h = useOrders(target);
     beforeAll(async () => {
-      h = await startOrders(target);
       await h.as('GRANDPASS-ADMIN', 'POST', '/order/plan', [
         PLAN_ROW({ order_code: 'PLAN-A', requirement: '1000' }),
         PLAN_ROW({ order_code: 'PLAN-B', requirement: '50' }),
       ]);
     });
-    afterAll(async () => h?.close());
 
     it('creates requests with shipment 1 and the first event, and one outbox event each', async () => {
       const before = await lastSequence(h);

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XLSX_MEDIA_TYPE } from '../src/features/plans/plan-upload.js';
-import { lastSequence, multipartOf, PLAN_ROW, planAndRequest, signedBytes, startOrders, type OrdersHarness } from './support.js';
+import { lastSequence, multipartOf, PLAN_ROW, planAndRequest, signedBytes, useOrders } from './support.js';
 
 async function workbook(rows: (string | number | Date | null)[][]): Promise<Uint8Array> {
   const book = new ExcelJS.Workbook();
@@ -29,11 +29,7 @@ const HEADER = [
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: /order/plan`, () => {
-    let h: OrdersHarness;
-    beforeAll(async () => {
-      h = await startOrders(target);
-    });
-    afterAll(async () => h?.close());
+    const h = useOrders(target);
 
     it('aggregates JSON rows per order code, stages the raw rows and emits one event per plan', async () => {
       const before = await lastSequence(h);

@@ -1,6 +1,6 @@
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastSequence, planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lastSequence, planAndRequest, receivedRequest, useOrders } from './support.js';
 
 const schedule = (overrides: Record<string, unknown> = {}) => ({
   schedule_date: '2026-03-02',
@@ -13,21 +13,12 @@ const schedule = (overrides: Record<string, unknown> = {}) => ({
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: /order/schedule`, () => {
-    let h: OrdersHarness;
+    const h = useOrders(target);
     let received: number;
     beforeAll(async () => {
-      h = await startOrders(target);
-      received = await planAndRequest(h, { orderCode: 'SCH-PLAN', requestKg: '200' });
-      await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'ORDER_READY' }]);
-      await h.asService('processing', 'POST', '/order/shipment/event', [
-        { request_code: received, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'V' },
-      ]);
-      await h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [
-        { request_code: received, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'ok' },
-      ]);
+      received = await receivedRequest(h, { orderCode: 'SCH-PLAN', requestKg: '200', vehicle: 'V', remarks: 'ok' });
       await planAndRequest(h, { orderCode: 'SCH-PLAN', requestKg: '50' }); // not received: not offered for filling
     });
-    afterAll(async () => h?.close());
 
     it('creates schedules, lists a day with the received shipments, and completes them once', async () => {
       const before = await lastSequence(h);

@@ -1,16 +1,12 @@
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ORDER_CODE } from '../src/seed.js';
 import { service } from '../src/service.js';
-import { startOrders, type OrdersHarness } from './support.js';
+import { useOrders } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: service definition`, () => {
-    let h: OrdersHarness;
-    beforeAll(async () => {
-      h = await startOrders(target);
-    });
-    afterAll(async () => h?.close());
+    const h = useOrders(target);
 
     it('seeds a plan, a request with a split shipment and a schedule, once', async () => {
       await service.seed!(h.context);

@@ -1,8 +1,8 @@
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ShipmentStatus } from '../src/domain.js';
 import { canMove, POSTABLE_STATUSES } from '../src/features/shipments/workflow.js';
-import { lastSequence, planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { lastSequence, planAndRequest, useOrders, type OrdersHarness } from './support.js';
 import { asTables } from '@tributary/platform/db';
 import type { OrdersDatabase } from '../src/db/schema.js';
 
@@ -12,19 +12,11 @@ type Poster = (body: unknown[], headers?: Record<string, string>) => ReturnType<
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: shipment workflow`, () => {
-    let h: OrdersHarness;
-    let supervisor: Poster;
-    let seeduwa: Poster;
-    let gatepass: Poster;
-    let processing: Poster;
-    beforeAll(async () => {
-      h = await startOrders(target);
-      supervisor = (body, headers) => h.as('GRANDPASS-SUPERVISOR', 'POST', '/order/shipment/event', body, headers);
-      seeduwa = (body, headers) => h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', body, headers);
-      gatepass = (body, headers) => h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', body, headers);
-      processing = (body, headers) => h.asService('processing', 'POST', '/order/shipment/event', body, headers);
-    });
-    afterAll(async () => h?.close());
+    const h = useOrders(target);
+    const supervisor: Poster = (body, headers) => h.as('GRANDPASS-SUPERVISOR', 'POST', '/order/shipment/event', body, headers);
+    const seeduwa: Poster = (body, headers) => h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', body, headers);
+    const gatepass: Poster = (body, headers) => h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', body, headers);
+    const processing: Poster = (body, headers) => h.asService('processing', 'POST', '/order/shipment/event', body, headers);
 
     const statusOf = async (rc: number, sc = 1) => {
       const orders = (await h.as('SEEDUWA-OFFICER', 'GET', `/order?request_code=${rc}`)).json();
@@ -328,13 +320,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   });
 
   describe(`${target.label}: PUT /order/shipment (quantity change and split)`, () => {
-    let h: OrdersHarness;
-    let change: (body: unknown, headers?: Record<string, string>) => ReturnType<OrdersHarness['as']>;
-    beforeAll(async () => {
-      h = await startOrders(target);
-      change = (body, headers) => h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', body, headers);
-    });
-    afterAll(async () => h?.close());
+    const h = useOrders(target);
+    const change = (body: unknown, headers?: Record<string, string>) => h.as('SEEDUWA-OFFICER', 'PUT', '/order/shipment', body, headers);
 
     it('splits the remainder into the next shipment with the same status and history', async () => {
       const rc = await planAndRequest(h, { requestKg: '100' });

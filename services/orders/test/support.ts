@@ -6,6 +6,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import {
   testServiceContext,
   signedInject,
+  startedForSuite,
   testCredentials,
   testKeyring,
   TEST_SCOPE,
@@ -15,6 +16,7 @@ import {
 import { identityHeaders, signRequest } from '@tributary/platform/auth';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { service } from '../src/service.js';
+import { PLAN_ROW } from '../src/testing/index.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -111,6 +113,14 @@ export async function startOrders(
   };
 }
 
+/** An orders harness for the enclosing describe, started before its tests and closed after them. */
+export function useOrders(target: TestDatabaseTarget): OrdersHarness {
+  return startedForSuite(
+    () => startOrders(target),
+    (harness) => harness.close(),
+  );
+}
+
 export async function lastSequence(harness: OrdersHarness): Promise<string> {
   let cursor = '0';
   for (;;) {
@@ -131,22 +141,7 @@ export async function listeningClient(harness: OrdersHarness, principal: string)
   });
 }
 
-export const PLAN_ROW = (overrides: Record<string, unknown> = {}) => ({
-  lot_code: 'L1',
-  order_code: 'ORD-1',
-  item_code: 'TEA-BLT00042-X',
-  production_date: '2026-03-01',
-  stock: '0',
-  requirement: '1000',
-  location: 'GP',
-  product_code: 'P1',
-  product_name: 'Breakfast blend',
-  item_name: 'Blend',
-  sub_location: 'A',
-  plan_start: '2026-03-01',
-  plan_end: '2026-03-31',
-  ...overrides,
-});
+export { PLAN_ROW };
 
 /** A plan and one request in the wanted starting status; returns the request code. */
 export async function planAndRequest(
@@ -206,4 +201,20 @@ export async function multipartOf(
   }
   const request = new Request('http://localhost/', { method: 'POST', body: form });
   return { body: new Uint8Array(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
+}
+
+/** A request whose first shipment has been made ready, dispatched on `vehicle` and accepted at the gate; returns the request code. */
+export async function receivedRequest(
+  harness: OrdersHarness,
+  options: { orderCode: string; requestKg: string; vehicle: string; remarks: string },
+): Promise<number> {
+  const rc = await planAndRequest(harness, { orderCode: options.orderCode, requestKg: options.requestKg });
+  await harness.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: rc, shipment_code: 1, status: 'ORDER_READY' }]);
+  await harness.asService('processing', 'POST', '/order/shipment/event', [
+    { request_code: rc, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: options.vehicle },
+  ]);
+  await harness.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [
+    { request_code: rc, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: options.remarks },
+  ]);
+  return rc;
 }

@@ -1,31 +1,22 @@
 import { TRACE_LOOKUP_PATH } from '@tributary/contracts';
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planAndRequest, receivedRequest, useOrders } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: traceability lookup`, () => {
-    let h: OrdersHarness;
+    const h = useOrders(target);
     let received: number;
     let waiting: number;
     let schedule: number;
     beforeAll(async () => {
-      h = await startOrders(target);
-      received = await planAndRequest(h, { orderCode: 'TR-PLAN', requestKg: '60.5' });
-      await h.as('SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [{ request_code: received, shipment_code: 1, status: 'ORDER_READY' }]);
-      await h.asService('processing', 'POST', '/order/shipment/event', [
-        { request_code: received, shipment_code: 1, status: 'SHIPMENT_DISPATCHED', shipment_vehicle: 'WP-77' },
-      ]);
-      await h.as('GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [
-        { request_code: received, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'seal intact' },
-      ]);
+      received = await receivedRequest(h, { orderCode: 'TR-PLAN', requestKg: '60.5', vehicle: 'WP-77', remarks: 'seal intact' });
       waiting = await planAndRequest(h, { orderCode: 'TR-PLAN', requestKg: '5' });
       const created = await h.as('GRANDPASS-OFFICER', 'POST', '/order/schedule', [
         { schedule_date: '2026-03-02', order_code: 'TR-PLAN', shift: 'DAY', section: 'Line 2', quantity: '12.25' },
       ]);
       schedule = created.json()[0].schedule_code;
     });
-    afterAll(async () => h?.close());
 
     it('answers shipments with dispatch vehicle and gatepass acceptance, and schedules, leaving unknown codes out', async () => {
       const answer = await h.asService('processing', 'POST', TRACE_LOOKUP_PATH, {

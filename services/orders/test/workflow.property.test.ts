@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { gramsToKg } from '@tributary/platform/core';
 import { testDatabases } from '@tributary/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ShipmentStatus } from '../src/domain.js';
 import { AUTOMATIC_FOLLOWER, canMove, POSTABLE_STATUSES, SPLITTABLE_STATUSES } from '../src/features/shipments/workflow.js';
-import { planAndRequest, startOrders, type OrdersHarness } from './support.js';
+import { planAndRequest, useOrders, type OrdersHarness } from './support.js';
 
 /** The expected behaviour, written as plainly as possible, to hold the service against. */
 interface ModelShipment {
@@ -113,11 +113,7 @@ async function run(h: OrdersHarness, command: Command): Promise<number> {
 
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: workflow and split follow the model`, () => {
-    let h: OrdersHarness;
-    beforeAll(async () => {
-      h = await startOrders(target);
-    });
-    afterAll(async () => h?.close());
+    const h = useOrders(target);
 
     it('answers and ends up as the model says, for random sequences of splits, events and allocations', async () => {
       await fc.assert(

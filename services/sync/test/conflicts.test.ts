@@ -21,6 +21,10 @@ const STRATEGIES = {
   au: { strategy: 'manual', autoResolveVersionMismatch: true },
 } as const;
 
+/** The same customer as the ERP sends it and as the target holds it, for the strategies that pick between the two. */
+const ERP_CUSTOMER = { name: 'From ERP', credit_limit: '100' };
+const LOCAL_CUSTOMER = { name: 'Local', credit_limit: '900' };
+
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: conflicts`, () => {
     const pipeline = usePipeline(target, (source, consumer) => ({
@@ -72,11 +76,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     }
 
     it('source_wins: records the conflict and redelivers the source data forced', async () => {
-      const { aggregateId, eventId, conflict } = await conflictOn(
-        'sw',
-        { name: 'From ERP', credit_limit: '100' },
-        { name: 'Local', credit_limit: '900' },
-      );
+      const { aggregateId, eventId, conflict } = await conflictOn('sw', ERP_CUSTOMER, LOCAL_CUSTOMER);
       await settled(eventId, 'completed');
       expect((await consumer.entity(aggregateId))!.data).toEqual({ name: 'From ERP', credit_limit: '100' });
       const detail = (await sync.call('GET', `/api/sync/conflicts/${conflict.conflict_id}`)).json();
@@ -136,11 +136,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('manual: waits for a person, who assigns, reviews and resolves with an edited value applied to the target', async () => {
-      const { aggregateId, eventId, conflict } = await conflictOn(
-        'mn',
-        { name: 'From ERP', credit_limit: '100' },
-        { name: 'Local', credit_limit: '900' },
-      );
+      const { aggregateId, eventId, conflict } = await conflictOn('mn', ERP_CUSTOMER, LOCAL_CUSTOMER);
       await settled(eventId, 'conflict');
       // Later events of the aggregate wait behind the open conflict.
       const [laterId] = await source.write([

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases, testKeyring } from '@tributary/platform/testing';
 import { formatReconcileTable, reconcileMtpCommand } from './reconcile.js';
-import { ok, planRow, startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
+import { ok, planRow, useMtpPair, storeLocation, tealineLot, weighBags } from './reconcile-mtp.support.js';
 
 /**
  * The whole tea flow across both services, each on its own database, through signed HTTP
@@ -14,11 +14,7 @@ import { ok, planRow, startMtpPair, type MtpPair } from './reconcile-mtp.support
  */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: MTP end to end across orders and processing`, () => {
-    let mtp: MtpPair;
-    beforeAll(async () => {
-      mtp = await startMtpPair(target);
-    });
-    afterAll(() => mtp?.close());
+    const mtp = useMtpPair(target);
 
     it('plan → requests → lots, bags, blend, QC, trader → ORDER_READY → dispatch → accepted → schedule, parcels → reconciled', async () => {
       const { orders, processing, call } = mtp;
@@ -46,27 +42,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       );
 
       // Processing: a tealine lot and its bags weighed in.
-      ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-A', herbline_section: false }),
-        'location',
-      );
-      const lot = ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: 'T-E2E', no_of_bags: 4, weight_per_bag: 50 }),
-        'lot',
-      );
-      const tea: string[] = [];
-      for (let i = 0; i < 4; i++)
-        tea.push(
-          ok(
-            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
-              ...lot,
-              store_location: 'STORE-A',
-              gross_weight: 51,
-              bag_weight: 1,
-            }),
-            'bag',
-          ).barcode,
-        );
+      await storeLocation(mtp, 'STORE-A');
+      const lot = await tealineLot(mtp, { item_code: 'T-E2E', no_of_bags: 4, weight_per_bag: 50 });
+      const tea = await weighBags(mtp, '/app/tealine/record', lot, 'STORE-A', 4, 51);
       // The generic pass-through reaches processing from orders with method, query and status intact.
       const viaCentral = await call(orders, 'SEEDUWA-OFFICER', 'GET', `/central/scan?table_name=tealine&barcode=${tea[0]}`);
       expect(viaCentral.status).toBe(200);
@@ -98,19 +76,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode: bag, ...batchKey, amount: 50 }),
           'ingredient',
         );
-      const blend: string[] = [];
-      for (let i = 0; i < 2; i++)
-        blend.push(
-          ok(
-            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/blendsheet/record', {
-              ...batchKey,
-              store_location: 'STORE-A',
-              gross_weight: 41,
-              bag_weight: 1,
-            }),
-            'output',
-          ).barcode,
-        );
+      const blend = await weighBags(mtp, '/app/blendsheet/record', batchKey, 'STORE-A', 2, 41);
       ok(await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/blendsheet/batch', { ...batchKey, humidity: 3, density: 0.4 }), 'qc');
 
       // Trader review through orders' /trader (fanned out to processing per element).

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
-import { ok, planRow, startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
+import { ok, planRow, useMtpPair, tealineLot, type MtpPair, weighBags } from './reconcile-mtp.support.js';
 
 /** A ready shipment of `kg` in orders and `bags` fresh 50 kg tealine bags in processing. */
 async function readyShipment(mtp: MtpPair, orderCode: string, kg: string, bags: number): Promise<{ rc: number; tea: string[] }> {
@@ -18,27 +18,12 @@ async function readyShipment(mtp: MtpPair, orderCode: string, kg: string, bags: 
     'ready',
   );
   await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-F', herbline_section: false });
-  const lot = ok(
-    await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', {
-      item_code: `T-${orderCode}`,
-      no_of_bags: bags,
-      weight_per_bag: 50,
-    }),
-    'lot',
-  );
-  const tea: string[] = [];
-  for (let i = 0; i < bags; i++)
-    tea.push(
-      ok(
-        await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
-          ...lot,
-          store_location: 'STORE-F',
-          gross_weight: 51,
-          bag_weight: 1,
-        }),
-        'bag',
-      ).barcode,
-    );
+  const lot = await tealineLot(mtp, {
+    item_code: `T-${orderCode}`,
+    no_of_bags: bags,
+    weight_per_bag: 50,
+  });
+  const tea = await weighBags(mtp, '/app/tealine/record', lot, 'STORE-F', bags, 51);
   await mtp.sync();
   return { rc, tea };
 }
@@ -63,11 +48,7 @@ async function eventually(probe: () => Promise<boolean>, tries = 300): Promise<v
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: MTP faults`, () => {
-    let mtp: MtpPair;
-    beforeAll(async () => {
-      mtp = await startMtpPair(target, { ORDERS_BREAKER_FAILURES: '3', ORDERS_BREAKER_OPEN_MS: '1500', ORDERS_TIMEOUT_MS: '3000' });
-    });
-    afterAll(() => mtp?.close());
+    const mtp = useMtpPair(target, { ORDERS_BREAKER_FAILURES: '3', ORDERS_BREAKER_OPEN_MS: '1500', ORDERS_TIMEOUT_MS: '3000' });
 
     it('orders stops in the middle of a dispatch: compensated, nothing half-applied, the retry succeeds exactly once', async () => {
       const { orders, processing, call } = mtp;

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
-import { ok, startMtpPair, type MtpPair } from './reconcile-mtp.support.js';
+import { ok, useMtpPair, storeLocation, tealineLot, weighBags } from './reconcile-mtp.support.js';
 
 /** Each inconsistency kind planted on purpose, then found by the run with both sides' values. */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: MTP reconciliation finds planted inconsistencies`, () => {
-    let mtp: MtpPair;
-    beforeAll(async () => {
-      mtp = await startMtpPair(target);
-    });
-    afterAll(() => mtp?.close());
+    const mtp = useMtpPair(target);
 
     it('quantity mismatch, status mismatch and orphaned allocation, each with both sides', async () => {
       const { orders, processing, call } = mtp;
@@ -42,27 +38,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         'requests',
       );
       const [rcA, rcB] = created.map((r: any) => r.request_code as number);
-      ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', { location_name: 'STORE-P', herbline_section: false }),
-        'location',
-      );
-      const lot = ok(
-        await call(processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', { item_code: 'T-P', no_of_bags: 3, weight_per_bag: 50 }),
-        'lot',
-      );
-      const tea: string[] = [];
-      for (let i = 0; i < 3; i++)
-        tea.push(
-          ok(
-            await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record', {
-              ...lot,
-              store_location: 'STORE-P',
-              gross_weight: 51,
-              bag_weight: 1,
-            }),
-            'bag',
-          ).barcode,
-        );
+      await storeLocation(mtp, 'STORE-P');
+      const lot = await tealineLot(mtp, { item_code: 'T-P', no_of_bags: 3, weight_per_bag: 50 });
+      const tea = await weighBags(mtp, '/app/tealine/record', lot, 'STORE-P', 3, 51);
 
       // A: marked dispatched in orders with only 20 of its 50 kg allocated (its bag did leave).
       ok(

@@ -5,6 +5,7 @@ import type { OutboxPage } from '@tributary/platform/outbox';
 import type { ServiceContext, ServiceDefinition } from '@tributary/platform/service';
 import {
   freePort,
+  startedForSuite,
   TEST_SCOPE,
   testCredentials,
   type TestDatabase,
@@ -13,6 +14,7 @@ import {
   testServiceContext,
 } from '@tributary/platform/testing';
 import { service as ordersService } from '@tributary/orders/service';
+import { PLAN_ROW } from '@tributary/orders/testing';
 import { service as processingService } from '@tributary/processing/service';
 
 /**
@@ -157,24 +159,45 @@ export async function startMtpPair(target: TestDatabaseTarget, env: Record<strin
   };
 }
 
+/** Orders and processing for the enclosing describe, started before its tests and closed after them. */
+export function useMtpPair(target: TestDatabaseTarget, env: Record<string, string> = {}): MtpPair {
+  return startedForSuite(
+    () => startMtpPair(target, env),
+    (mtp) => mtp.close(),
+  );
+}
+
 /** One row of an MTP production plan upload (`POST /order/plan`) for the given order. */
 export function planRow(orderCode: string, overrides: Record<string, unknown> = {}) {
-  return {
-    lot_code: 'L1',
-    order_code: orderCode,
-    item_code: 'TEA-BLT00042-X',
-    production_date: '2026-03-01',
-    stock: '0',
-    requirement: '1000',
-    location: 'GP',
-    product_code: 'P1',
-    product_name: 'Breakfast blend',
-    item_name: 'Blend',
-    sub_location: 'A',
-    plan_start: '2026-03-01',
-    plan_end: '2026-03-31',
-    ...overrides,
-  };
+  return PLAN_ROW({ order_code: orderCode, ...overrides });
+}
+
+/** A store location outside the herbline section. */
+export async function storeLocation(mtp: MtpPair, name: string): Promise<void> {
+  const body = { location_name: name, herbline_section: false };
+  ok(await mtp.call(mtp.processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', body), `location ${name}`);
+}
+
+/** A tealine lot; returns its item key (item_code, created_ts). */
+export async function tealineLot(mtp: MtpPair, lot: { item_code: string } & Record<string, unknown>) {
+  return ok(await mtp.call(mtp.processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', lot), `lot ${lot.item_code}`);
+}
+
+/** Weighs `count` bags of one item in at a store location (1 kg bag, `grossKg` gross); returns their barcodes in order. */
+export async function weighBags(
+  mtp: MtpPair,
+  path: string,
+  item: object,
+  storeLocation: string,
+  count: number,
+  grossKg: number,
+): Promise<string[]> {
+  const barcodes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const body = { ...item, store_location: storeLocation, gross_weight: grossKg, bag_weight: 1 };
+    barcodes.push(ok(await mtp.call(mtp.processing, 'SEEDUWA-OFFICER', 'POST', path, body), `bag ${i + 1} at ${path}`).barcode);
+  }
+  return barcodes;
 }
 
 /** The body of a 200 answer; anything else stops the flow with what was asked and what came back. */

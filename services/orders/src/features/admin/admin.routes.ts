@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import { commandFrom, type AdminDeps } from '../../deps.js';
 import { MTP_GROUPS } from '../../domain.js';
 import { SuccessOut } from '../plans/plans.schemas.js';
@@ -12,44 +13,30 @@ const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 export function registerAdminRoutes(app: HttpApp, deps: AdminDeps): void {
   app.get(
     '/admin/user',
-    {
-      config: { access: guard(deps.config, 'listUsers') },
-      schema: { tags: ['admin'], summary: 'Users and their group', response: { 200: Type.Array(UserOut), ...errors } },
-    },
+    routeOptions(guard(deps.config, 'listUsers'), 'admin', 'Users and their group', { response: { 200: Type.Array(UserOut), ...errors } }),
     async () => admin.listUsers(deps),
   );
   app.post(
     '/admin/user',
-    {
-      config: { access: guard(deps.config, 'manageUsers') },
-      schema: {
-        tags: ['admin'],
-        summary: 'Map a user to an MTP group',
-        body: UserCreateBody,
-        response: { 200: UserOut, ...errors, 409: errorResponseSchema },
-      },
-    },
+    routeOptions(guard(deps.config, 'manageUsers'), 'admin', 'Map a user to an MTP group', {
+      body: UserCreateBody,
+      response: { 200: UserOut, ...errors, 409: errorResponseSchema },
+    }),
     async (request) => admin.createUser(deps, commandFrom(request, deps), request.body),
   );
   app.delete(
     '/admin/user',
-    {
-      config: { access: guard(deps.config, 'manageUsers') },
-      schema: {
-        tags: ['admin'],
-        summary: 'Remove a user',
-        querystring: UserDeleteQuery,
-        response: { 200: SuccessOut, ...errors, 404: errorResponseSchema },
-      },
-    },
+    routeOptions(guard(deps.config, 'manageUsers'), 'admin', 'Remove a user', {
+      querystring: UserDeleteQuery,
+      response: { 200: SuccessOut, ...errors, 404: errorResponseSchema },
+    }),
     async (request) => admin.deleteUser(deps, commandFrom(request, deps), request.query.sub),
   );
   app.get(
     '/admin/group',
-    {
-      config: { access: guard(deps.config, 'listGroups') },
-      schema: { tags: ['admin'], summary: 'The ten MTP groups', response: { 200: Type.Array(Type.String()), ...errors } },
-    },
+    routeOptions(guard(deps.config, 'listGroups'), 'admin', 'The ten MTP groups', {
+      response: { 200: Type.Array(Type.String()), ...errors },
+    }),
     async () => [...MTP_GROUPS],
   );
 }

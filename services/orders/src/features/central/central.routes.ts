@@ -1,5 +1,6 @@
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import type { CentralDeps } from '../../deps.js';
 import {
   BarcodesOut,
@@ -27,15 +28,10 @@ export function registerCentralRoutes(app: HttpApp, deps: CentralDeps): void {
   const proxy: central.Central = { client: deps.processing };
   app.get(
     '/trader',
-    {
-      config: { access: guard(deps.config, 'listTrader') },
-      schema: {
-        tags: ['processing'],
-        summary: 'Blend batches for trader review (from processing)',
-        querystring: TraderQuery,
-        response: { 200: Passthrough, ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'listTrader'), 'processing', 'Blend batches for trader review (from processing)', {
+      querystring: TraderQuery,
+      response: { 200: Passthrough, ...errors },
+    }),
     async (request) => central.listTraderBatches(proxy, request, request.query.trader_status),
   );
   for (const method of ['PUT', 'POST'] as const) {
@@ -59,54 +55,34 @@ export function registerCentralRoutes(app: HttpApp, deps: CentralDeps): void {
   }
   app.get(
     '/order/record/shipment',
-    {
-      config: { access: guard(deps.config, 'listShipmentRecords') },
-      schema: {
-        tags: ['processing'],
-        summary: 'Bags allocated to a shipment (from processing)',
-        querystring: ShipmentRecordQuery,
-        response: { 200: Passthrough, ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'listShipmentRecords'), 'processing', 'Bags allocated to a shipment (from processing)', {
+      querystring: ShipmentRecordQuery,
+      response: { 200: Passthrough, ...errors },
+    }),
     async (request) => central.listShipmentRecords(proxy, request, request.query),
   );
   app.put(
     '/order/record/shipment',
-    {
-      config: { access: guard(deps.config, 'allocateShipmentRecords') },
-      schema: {
-        tags: ['processing'],
-        summary: 'Allocate bags to shipments (in processing)',
-        body: ShipmentRecordBody,
-        response: { 200: BarcodesOut, ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'allocateShipmentRecords'), 'processing', 'Allocate bags to shipments (in processing)', {
+      body: ShipmentRecordBody,
+      response: { 200: BarcodesOut, ...errors },
+    }),
     async (request) => central.allocateToShipments(deps, proxy, request, request.body),
   );
   app.get(
     '/order/record/parcel',
-    {
-      config: { access: guard(deps.config, 'listParcels') },
-      schema: {
-        tags: ['processing'],
-        summary: 'Parcels of a production schedule (from processing)',
-        querystring: ParcelQuery,
-        response: { 200: Passthrough, ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'listParcels'), 'processing', 'Parcels of a production schedule (from processing)', {
+      querystring: ParcelQuery,
+      response: { 200: Passthrough, ...errors },
+    }),
     async (request) => central.listParcelRecords(proxy, request, request.query),
   );
   app.post(
     '/order/record/parcel',
-    {
-      config: { access: guard(deps.config, 'allocateParcels') },
-      schema: {
-        tags: ['processing'],
-        summary: 'Parcel bags of shipments into a schedule (in processing)',
-        body: ParcelBody,
-        response: { 200: BarcodesOut, ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'allocateParcels'), 'processing', 'Parcel bags of shipments into a schedule (in processing)', {
+      body: ParcelBody,
+      response: { 200: BarcodesOut, ...errors },
+    }),
     async (request) => central.allocateToParcels(deps, proxy, request, request.body),
   );
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import { commandFrom, type OrderDeps } from '../../deps.js';
 import { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
 import * as orders from './orders.service.js';
@@ -10,16 +11,11 @@ const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 export function registerOrderRoutes(app: HttpApp, deps: OrderDeps): void {
   app.get(
     '/order',
-    {
-      config: { access: guard(deps.config, 'listOrders') },
-      schema: {
-        tags: ['orders'],
-        summary: 'Requests with their shipments and status events',
-        description: `${PAGED_ARRAY} A page holds whole requests, in request_code order.`,
-        querystring: OrderListQuery,
-        response: { 200: Type.Array(OrderOut, { headers: nextCursorHeaders }), ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'listOrders'), 'orders', 'Requests with their shipments and status events', {
+      description: `${PAGED_ARRAY} A page holds whole requests, in request_code order.`,
+      querystring: OrderListQuery,
+      response: { 200: Type.Array(OrderOut, { headers: nextCursorHeaders }), ...errors },
+    }),
     async (request, reply) => {
       if (request.query.limit === undefined && request.query.cursor === undefined) return orders.listOrders(deps, request.query);
       const page = await orders.listOrdersPage(deps, request.query);

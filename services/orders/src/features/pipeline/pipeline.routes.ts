@@ -1,20 +1,16 @@
 import { ORDERS_PIPELINE_PATH, OrdersPipelineCounts } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { peerRead } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import type { OrdersDeps } from '../../deps.js';
 import { pipelineCounts } from './pipeline.service.js';
 
 export function registerPipelineRoutes(app: HttpApp, deps: Pick<OrdersDeps, 'db'>): void {
   app.get(
     ORDERS_PIPELINE_PATH,
-    {
-      config: { access: peerRead },
-      schema: {
-        tags: ['shipments'],
-        summary: 'How many shipments are ready, dispatched and accepted (counts only)',
-        response: { 200: OrdersPipelineCounts, 401: errorResponseSchema },
-      },
-    },
+    routeOptions(peerRead, 'shipments', 'How many shipments are ready, dispatched and accepted (counts only)', {
+      response: { 200: OrdersPipelineCounts, 401: errorResponseSchema },
+    }),
     async () => pipelineCounts(deps),
   );
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import { commandFrom, type PlanDeps } from '../../deps.js';
 import { XLSX_MEDIA_TYPE, planRowsFromBody } from './plan-upload.js';
 import { PlanDeleteQuery, PlanListQuery, PlanOut, PlanUploadBody, PlanWithRequests, SuccessOut } from './plans.schemas.js';
@@ -12,16 +13,11 @@ const upload = Type.Unknown({ description: `The .xlsx plan: as the whole body ($
 export function registerPlanRoutes(app: HttpApp, deps: PlanDeps): void {
   app.get(
     '/order/plan',
-    {
-      config: { access: guard(deps.config, 'listPlans') },
-      schema: {
-        tags: ['plans'],
-        summary: 'Plans with their requests and the quantity still allowed',
-        description: PAGED_ARRAY,
-        querystring: PlanListQuery,
-        response: { 200: Type.Array(PlanWithRequests, { headers: nextCursorHeaders }), ...errors },
-      },
-    },
+    routeOptions(guard(deps.config, 'listPlans'), 'plans', 'Plans with their requests and the quantity still allowed', {
+      description: PAGED_ARRAY,
+      querystring: PlanListQuery,
+      response: { 200: Type.Array(PlanWithRequests, { headers: nextCursorHeaders }), ...errors },
+    }),
     async (request, reply) => {
       if (request.query.limit === undefined && request.query.cursor === undefined)
         return plans.listPlansWithRequests(deps, request.query.order_code);
@@ -58,15 +54,10 @@ export function registerPlanRoutes(app: HttpApp, deps: PlanDeps): void {
 
   app.delete(
     '/order/plan',
-    {
-      config: { access: guard(deps.config, 'deletePlan') },
-      schema: {
-        tags: ['plans'],
-        summary: 'Delete a plan no request or schedule refers to',
-        querystring: PlanDeleteQuery,
-        response: { 200: SuccessOut, ...errors, 404: errorResponseSchema, 409: errorResponseSchema },
-      },
-    },
+    routeOptions(guard(deps.config, 'deletePlan'), 'plans', 'Delete a plan no request or schedule refers to', {
+      querystring: PlanDeleteQuery,
+      response: { 200: SuccessOut, ...errors, 404: errorResponseSchema, 409: errorResponseSchema },
+    }),
     async (request) => plans.deletePlan(deps, commandFrom(request, deps), request.query.order_code),
   );
 }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { MTP_RECONCILE_PATHS, MtpShipmentPage, mtpCursor, parseMtpCursor } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import type { LookupDeps } from '../../deps.js';
 import { kg } from '../../units.js';
 
@@ -13,18 +14,18 @@ import { kg } from '../../units.js';
 export function registerReconcileRoutes(app: HttpApp, deps: LookupDeps): void {
   app.get(
     MTP_RECONCILE_PATHS.shipments,
-    {
-      config: { access: guard(deps.config, 'reconcile') },
-      schema: {
-        tags: ['internal'],
-        summary: 'Shipments (quantity kg, status) in (request_code, shipment_code) order, for reconciliation',
+    routeOptions(
+      guard(deps.config, 'reconcile'),
+      'internal',
+      'Shipments (quantity kg, status) in (request_code, shipment_code) order, for reconciliation',
+      {
         querystring: Type.Object({
           after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}:[0-9]{1,10}$' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
         }),
         response: { 200: MtpShipmentPage, 400: errorResponseSchema, 403: errorResponseSchema },
       },
-    },
+    ),
     async (request) => {
       const limit = request.query.limit ?? 1000;
       const after = parseMtpCursor(request.query.after) ?? { request_code: '0', shipment_code: 0 };

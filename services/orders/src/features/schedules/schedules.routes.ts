@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import { commandFrom, type ScheduleDeps } from '../../deps.js';
 import {
   ScheduleCompleteBody,
@@ -17,16 +18,16 @@ const errors = { 400: errorResponseSchema, 403: errorResponseSchema };
 export function registerScheduleRoutes(app: HttpApp, deps: ScheduleDeps): void {
   app.get(
     '/order/schedule',
-    {
-      config: { access: guard(deps.config, 'listSchedules') },
-      schema: {
-        tags: ['schedules'],
-        summary: "A day's production schedules and the received shipments to fill them from",
+    routeOptions(
+      guard(deps.config, 'listSchedules'),
+      'schedules',
+      "A day's production schedules and the received shipments to fill them from",
+      {
         description: PAGED_ARRAY,
         querystring: ScheduleListQuery,
         response: { 200: Type.Array(ScheduleWithShipments, { headers: nextCursorHeaders }), ...errors },
       },
-    },
+    ),
     async (request, reply) => {
       if (request.query.limit === undefined && request.query.cursor === undefined) return schedules.listSchedules(deps, request.query);
       const page = await schedules.listSchedulesPage(deps, request.query);
@@ -37,29 +38,19 @@ export function registerScheduleRoutes(app: HttpApp, deps: ScheduleDeps): void {
 
   app.post(
     '/order/schedule',
-    {
-      config: { access: guard(deps.config, 'createSchedules') },
-      schema: {
-        tags: ['schedules'],
-        summary: 'Create production (box-filling) schedules',
-        body: ScheduleCreateBody,
-        response: { 200: Type.Array(ScheduleOut), ...errors, 404: errorResponseSchema },
-      },
-    },
+    routeOptions(guard(deps.config, 'createSchedules'), 'schedules', 'Create production (box-filling) schedules', {
+      body: ScheduleCreateBody,
+      response: { 200: Type.Array(ScheduleOut), ...errors, 404: errorResponseSchema },
+    }),
     async (request) => schedules.createSchedules(deps, commandFrom(request, deps), request.body),
   );
 
   app.put(
     '/order/schedule',
-    {
-      config: { access: guard(deps.config, 'completeSchedules') },
-      schema: {
-        tags: ['schedules'],
-        summary: 'Mark schedules completed (idempotent)',
-        body: ScheduleCompleteBody,
-        response: { 200: Type.Array(ScheduleDone), ...errors, 404: errorResponseSchema },
-      },
-    },
+    routeOptions(guard(deps.config, 'completeSchedules'), 'schedules', 'Mark schedules completed (idempotent)', {
+      body: ScheduleCompleteBody,
+      response: { 200: Type.Array(ScheduleDone), ...errors, 404: errorResponseSchema },
+    }),
     async (request) => schedules.completeSchedules(deps, commandFrom(request, deps), request.body),
   );
 }

@@ -1,6 +1,7 @@
 import { TRACE_LOOKUP_PATH, TraceLookupRequest, TraceLookupResponse } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
+import { routeOptions } from '../../route-options.js';
 import type { LookupDeps } from '../../deps.js';
 import { lookupForTrace } from './trace.service.js';
 
@@ -11,15 +12,15 @@ import { lookupForTrace } from './trace.service.js';
 export function registerTraceRoutes(app: HttpApp, deps: LookupDeps): void {
   app.post(
     TRACE_LOOKUP_PATH,
-    {
-      config: { access: guard(deps.config, 'trace') },
-      schema: {
-        tags: ['internal'],
-        summary: 'Shipments (order, quantity, status, dispatch vehicle, gatepass acceptance) and schedules by code, for a trace',
+    routeOptions(
+      guard(deps.config, 'trace'),
+      'internal',
+      'Shipments (order, quantity, status, dispatch vehicle, gatepass acceptance) and schedules by code, for a trace',
+      {
         body: TraceLookupRequest,
         response: { 200: TraceLookupResponse, 400: errorResponseSchema, 403: errorResponseSchema },
       },
-    },
+    ),
     (request) => lookupForTrace(deps, request.body),
   );
 }

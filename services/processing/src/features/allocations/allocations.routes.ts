@@ -13,10 +13,25 @@ import {
   removeShipmentAllocation,
 } from './allocations.service.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../../http/route.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const Done = Type.Object({ barcode: Type.String() });
 const QueryCode = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const done = { 200: Done, ...errors };
+const ShipmentBody = Type.Object({ barcode: Barcode, request_code: Code, shipment_code: Code, amount: Kg });
+const ShipmentQuery = Type.Object({ barcode: Barcode, request_code: QueryCode, shipment_code: QueryCode });
+const ParcelBody = Type.Object({ barcode: Barcode, request_code: Code, shipment_code: Code, schedule_code: Code, reduced_by: Kg });
+const BatchBody = Type.Object({ barcode: Barcode, item_code: Text(), created_ts: EpochMs, amount: Kg });
+const BatchQuery = Type.Object({ barcode: Barcode, item_code: Text(), created_ts: Type.String({ pattern: '^[0-9]{1,16}$' }) });
+const Parcel = Type.Object({
+  barcode: Type.String(),
+  request_code: Type.Number(),
+  shipment_code: Type.Integer(),
+  schedule_code: Type.Number(),
+  amount: Type.String(),
+  tbl: Type.String(),
+});
 
 /**
  * Allocation endpoints for exactly the pairs the support matrix allows (§3.6, planned
@@ -28,112 +43,53 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
   for (const material of MATERIALS) {
     const support = ALLOCATION_SUPPORT[material];
     if (support.shipment) {
+      const path = `/app/${material}/record/shipment`;
       app.post(
-        `/app/${material}/record/shipment`,
-        {
-          config: { access: ACCESS.peer },
-          schema: {
-            tags: ['allocation'],
-            summary: `Allocate kg of a ${material} bag to a shipment (adds to an existing allocation)`,
-            body: Type.Object({ barcode: Barcode, request_code: Code, shipment_code: Code, amount: Kg }),
-            response: { 200: Done, ...errors },
-          },
-        },
+        path,
+        routeOptions(ACCESS.peer, 'allocation', `Allocate kg of a ${material} bag to a shipment (adds to an existing allocation)`, {
+          body: ShipmentBody,
+          response: done,
+        }),
         (request) => allocateToShipment(deps, commandOf(request, deps), material, request.body),
       );
-      app.delete(
-        `/app/${material}/record/shipment`,
-        {
-          config: { access: ACCESS.peer },
-          schema: {
-            tags: ['allocation'],
-            summary: `Remove a ${material} bag's shipment allocation (no parcels, bag not dispatched)`,
-            querystring: Type.Object({ barcode: Barcode, request_code: QueryCode, shipment_code: QueryCode }),
-            response: { 200: Done, ...errors },
-          },
-        },
-        (request) => removeShipmentAllocation(deps, commandOf(request, deps), material, request.query),
+      const removal = `Remove a ${material} bag's shipment allocation (no parcels, bag not dispatched)`;
+      app.delete(path, routeOptions(ACCESS.peer, 'allocation', removal, { querystring: ShipmentQuery, response: done }), (request) =>
+        removeShipmentAllocation(deps, commandOf(request, deps), material, request.query),
       );
+      const parcel = `Parcel kg of a ${material} bag's shipment allocation to a production schedule`;
       app.post(
         `/app/${material}/record/parcel`,
-        {
-          config: { access: ACCESS.peer },
-          schema: {
-            tags: ['allocation'],
-            summary: `Parcel kg of a ${material} bag's shipment allocation to a production schedule`,
-            body: Type.Object({ barcode: Barcode, request_code: Code, shipment_code: Code, schedule_code: Code, reduced_by: Kg }),
-            response: { 200: Done, ...errors },
-          },
-        },
+        routeOptions(ACCESS.peer, 'allocation', parcel, { body: ParcelBody, response: done }),
         (request) => allocateToParcel(deps, commandOf(request, deps), material, request.body),
       );
     }
     for (const target of support.ingredientOf) {
-      app.post(
-        `/app/${material}/record/${target}`,
-        {
-          config: { access: ACCESS.peer },
-          schema: {
-            tags: ['allocation'],
-            summary: `Allocate kg of a ${material} bag as an ingredient of a ${target} batch`,
-            body: Type.Object({ barcode: Barcode, item_code: Text(), created_ts: EpochMs, amount: Kg }),
-            response: { 200: Done, ...errors },
-          },
-        },
-        (request) => allocateToBatch(deps, commandOf(request, deps), material, target, request.body),
+      const path = `/app/${material}/record/${target}`;
+      const allocation = `Allocate kg of a ${material} bag as an ingredient of a ${target} batch`;
+      app.post(path, routeOptions(ACCESS.peer, 'allocation', allocation, { body: BatchBody, response: done }), (request) =>
+        allocateToBatch(deps, commandOf(request, deps), material, target, request.body),
       );
-      app.delete(
-        `/app/${material}/record/${target}`,
-        {
-          config: { access: ACCESS.peer },
-          schema: {
-            tags: ['allocation'],
-            summary: `Remove a ${material} bag's allocation to a ${target} batch (batch not completed)`,
-            querystring: Type.Object({ barcode: Barcode, item_code: Text(), created_ts: Type.String({ pattern: '^[0-9]{1,16}$' }) }),
-            response: { 200: Done, ...errors },
-          },
-        },
-        (request) => removeBatchAllocation(deps, commandOf(request, deps), material, target, request.query),
+      const removal = `Remove a ${material} bag's allocation to a ${target} batch (batch not completed)`;
+      app.delete(path, routeOptions(ACCESS.peer, 'allocation', removal, { querystring: BatchQuery, response: done }), (request) =>
+        removeBatchAllocation(deps, commandOf(request, deps), material, target, request.query),
       );
     }
   }
 
   app.get(
     '/app/shipment/record',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['allocation'],
-        summary: 'Bags allocated to a shipment, with the allocation remaining and the scan details',
-        querystring: Type.Object({ request_code: QueryCode, shipment_code: QueryCode }),
-        response: { 200: Type.Array(OpenObject()), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'allocation', 'Bags allocated to a shipment, with the allocation remaining and the scan details', {
+      querystring: Type.Object({ request_code: QueryCode, shipment_code: QueryCode }),
+      response: { 200: Type.Array(OpenObject()), ...errors },
+    }),
     (request) => listShipmentRecords(deps, request.query.request_code, request.query.shipment_code),
   );
   app.get(
     '/app/parcel/record',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['allocation'],
-        summary: 'Parcels of a production schedule',
-        querystring: Type.Object({ schedule_code: QueryCode }),
-        response: {
-          200: Type.Array(
-            Type.Object({
-              barcode: Type.String(),
-              request_code: Type.Number(),
-              shipment_code: Type.Integer(),
-              schedule_code: Type.Number(),
-              amount: Type.String(),
-              tbl: Type.String(),
-            }),
-          ),
-          ...errors,
-        },
-      },
-    },
+    routeOptions(ACCESS.peer, 'allocation', 'Parcels of a production schedule', {
+      querystring: Type.Object({ schedule_code: QueryCode }),
+      response: { 200: Type.Array(Parcel), ...errors },
+    }),
     (request) => listParcelRecords(deps, request.query.schedule_code),
   );
 }

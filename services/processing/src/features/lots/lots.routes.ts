@@ -5,6 +5,7 @@ import { commandOf, type FeatureDeps } from '../deps.js';
 import type { LotKind } from './lots.repository.js';
 import { createLot, readLots } from './lots.service.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../../http/route.js';
 
 const Created = Type.Object({ item_code: Type.String(), created_ts: Type.Number() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
@@ -19,57 +20,42 @@ const DEVICE_LISTING_SUMMARIES: Record<LotKind, string> = {
 export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/tealine',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Create a tealine lot (item + tealine)',
-        body: Type.Object({
-          item_code: Text({ maxLength: 100 }),
-          invoice_no: OptionalText(),
-          grade: OptionalText(),
-          no_of_bags: Type.Integer({ minimum: 1, maximum: 100_000 }),
-          weight_per_bag: Kg,
-          broker: OptionalText(),
-          garden: OptionalText(),
-          purchase_order: OptionalText(),
-        }),
-        response: { 200: Created, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'admin', 'Create a tealine lot (item + tealine)', {
+      body: Type.Object({
+        item_code: Text({ maxLength: 100 }),
+        invoice_no: OptionalText(),
+        grade: OptionalText(),
+        no_of_bags: Type.Integer({ minimum: 1, maximum: 100_000 }),
+        weight_per_bag: Kg,
+        broker: OptionalText(),
+        garden: OptionalText(),
+        purchase_order: OptionalText(),
+      }),
+      response: { 200: Created, ...errors },
+    }),
     (request) => createLot(deps, commandOf(request, deps), { kind: 'tealine', values: request.body }),
   );
 
   app.post(
     '/app/admin/herbline',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Create a herbline lot',
-        body: Type.Object({
-          item_code: Text({ maxLength: 100 }),
-          item_name: Text(),
-          purchase_order: OptionalText(),
-          weight: Type.Optional(Type.Union([Kg, Type.Null()])),
-        }),
-        response: { 200: Created, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'admin', 'Create a herbline lot', {
+      body: Type.Object({
+        item_code: Text({ maxLength: 100 }),
+        item_name: Text(),
+        purchase_order: OptionalText(),
+        weight: Type.Optional(Type.Union([Kg, Type.Null()])),
+      }),
+      response: { 200: Created, ...errors },
+    }),
     (request) => createLot(deps, commandOf(request, deps), { kind: 'herbline', values: request.body }),
   );
 
   app.post(
     '/app/admin/blendbalance',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Create a blendbalance lot (expected total weight)',
-        body: Type.Object({ item_code: Text({ maxLength: 100 }), blend_code: Text(), transfer_id: Text(), weight: Kg }),
-        response: { 200: Created, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'admin', 'Create a blendbalance lot (expected total weight)', {
+      body: Type.Object({ item_code: Text({ maxLength: 100 }), blend_code: Text(), transfer_id: Text(), weight: Kg }),
+      response: { 200: Created, ...errors },
+    }),
     (request) => createLot(deps, commandOf(request, deps), { kind: 'blendbalance', values: request.body }),
   );
 
@@ -87,10 +73,7 @@ export function registerLotRoutes(app: HttpApp, deps: FeatureDeps): void {
     for (const { path, tag, summary, incompleteOnly } of listings) {
       app.get(
         path,
-        {
-          config: { access: ACCESS.peer },
-          schema: { tags: [tag], summary, querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } },
-        },
+        routeOptions(ACCESS.peer, tag, summary, { querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } }),
         (request) => readLots(deps, kind, request.query, incompleteOnly),
       );
     }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { CommandContext } from '@tributary/platform/command';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { EpochMs, ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
@@ -12,6 +13,7 @@ import {
 import { createBlendsheet, createFlavorsheet, readBlendsheets, readFlavorsheets, setBatchCount } from './sheets.service.js';
 import { listTraderBatches, setTraderStatus } from './trader.service.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../../http/route.js';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const ListOrDetail = Type.Union([Type.Array(OpenObject()), OpenObject()]);
@@ -26,31 +28,26 @@ const BatchCreated = (sheetKey: 'blendsheet_no' | 'flavorsheet_no') =>
 export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   app.post(
     '/app/admin/blendsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Create a blendsheet with its tealine and blendbalance mixtures',
-        body: Type.Object({
-          blendsheet_no: Text({ maxLength: 100 }),
-          standard: Text(),
-          grade: OptionalText(),
-          remarks: Type.String({ maxLength: 2000 }),
-          total: Kg,
-          blend_code: OptionalText(),
-          no_of_batches: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
-          mixtures: Type.Object({
-            tealine: Type.Optional(
-              Type.Array(Type.Object({ mixture_code: MixtureCode, no_of_bags: Type.Integer({ minimum: 1, maximum: 100_000 }) }), {
-                maxItems: 500,
-              }),
-            ),
-            blendbalance: Type.Optional(Type.Array(Type.Object({ mixture_code: MixtureCode, weight: Kg }), { maxItems: 500 })),
-          }),
+    routeOptions(ACCESS.peer, 'admin', 'Create a blendsheet with its tealine and blendbalance mixtures', {
+      body: Type.Object({
+        blendsheet_no: Text({ maxLength: 100 }),
+        standard: Text(),
+        grade: OptionalText(),
+        remarks: Type.String({ maxLength: 2000 }),
+        total: Kg,
+        blend_code: OptionalText(),
+        no_of_batches: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+        mixtures: Type.Object({
+          tealine: Type.Optional(
+            Type.Array(Type.Object({ mixture_code: MixtureCode, no_of_bags: Type.Integer({ minimum: 1, maximum: 100_000 }) }), {
+              maxItems: 500,
+            }),
+          ),
+          blendbalance: Type.Optional(Type.Array(Type.Object({ mixture_code: MixtureCode, weight: Kg }), { maxItems: 500 })),
         }),
-        response: { 200: Type.Object({ blendsheet_no: Type.String() }), ...errors },
-      },
-    },
+      }),
+      response: { 200: Type.Object({ blendsheet_no: Type.String() }), ...errors },
+    }),
     (request) => createBlendsheet(deps, commandOf(request, deps), request.body),
   );
   registerSheetListings(app, deps, {
@@ -61,79 +58,45 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
   });
   app.put(
     '/app/blendsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Change the expected number of batches (never below the batches made)',
-        body: Type.Object({ blendsheet_no: Text(), no_of_batches: Type.Integer({ minimum: 1, maximum: 10_000 }) }),
-        response: { 200: Type.Object({ blendsheet_no: Type.String(), no_of_batches: Type.Integer() }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'device', 'Change the expected number of batches (never below the batches made)', {
+      body: Type.Object({ blendsheet_no: Text(), no_of_batches: Type.Integer({ minimum: 1, maximum: 10_000 }) }),
+      response: { 200: Type.Object({ blendsheet_no: Type.String(), no_of_batches: Type.Integer() }), ...errors },
+    }),
     (request) => setBatchCount(deps, commandOf(request, deps), request.body.blendsheet_no, request.body.no_of_batches),
   );
-  app.post(
-    '/app/blendsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Start a blend batch (generated item code <blendsheet_no>-Bnn)',
-        body: Type.Object({ blendsheet_no: Text() }),
-        response: { 200: BatchCreated('blendsheet_no'), ...errors },
-      },
-    },
-    (request) => createBlendsheetBatch(deps, commandOf(request, deps), request.body.blendsheet_no),
-  );
-  app.get(
-    '/app/blendsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Incomplete blend batches (list) or one with bags and ingredient allocations',
-        querystring: ItemKeyQuery,
-        response: { 200: ListOrDetail, ...errors },
-      },
-    },
-    (request) => readBlendsheetBatches(deps, request.query),
-  );
+  registerSheetBatches(app, deps, {
+    sheet: 'blendsheet',
+    startSummary: 'Start a blend batch (generated item code <blendsheet_no>-Bnn)',
+    readSummary: 'Incomplete blend batches (list) or one with bags and ingredient allocations',
+    start: createBlendsheetBatch,
+    read: readBlendsheetBatches,
+  });
   app.put(
     '/app/blendsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Complete a blend batch, or record its QC readings (→ TRADER_PENDING)',
-        body: Type.Object({
-          item_code: Text(),
-          created_ts: EpochMs,
-          completed: Type.Optional(Type.Boolean()),
-          humidity: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-          density: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
-        }),
-        response: { 200: OpenObject(), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'device', 'Complete a blend batch, or record its QC readings (→ TRADER_PENDING)', {
+      body: Type.Object({
+        item_code: Text(),
+        created_ts: EpochMs,
+        completed: Type.Optional(Type.Boolean()),
+        humidity: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+        density: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
+      }),
+      response: { 200: OpenObject(), ...errors },
+    }),
     (request) => updateBatch(deps, commandOf(request, deps), 'blendsheet', request.body),
   );
 
   app.post(
     '/app/admin/flavorsheet',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['admin'],
-        summary: 'Create a flavorsheet with its mixtures',
-        body: Type.Object({
-          flavorsheet_no: Text({ maxLength: 100 }),
-          flavor_code: Text(),
-          remarks: Type.String({ maxLength: 2000 }),
-          mixtures: Type.Array(Type.Object({ mixture_code: MixtureCode, weight: Kg }), { maxItems: 500 }),
-        }),
-        response: { 200: Type.Object({ flavorsheet_no: Type.String() }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'admin', 'Create a flavorsheet with its mixtures', {
+      body: Type.Object({
+        flavorsheet_no: Text({ maxLength: 100 }),
+        flavor_code: Text(),
+        remarks: Type.String({ maxLength: 2000 }),
+        mixtures: Type.Array(Type.Object({ mixture_code: MixtureCode, weight: Kg }), { maxItems: 500 }),
+      }),
+      response: { 200: Type.Object({ flavorsheet_no: Type.String() }), ...errors },
+    }),
     (request) => createFlavorsheet(deps, commandOf(request, deps), request.body),
   );
   registerSheetListings(app, deps, {
@@ -142,70 +105,36 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
     deviceSummary: 'Flavorsheets without a batch (list) or one',
     read: readFlavorsheets,
   });
-  app.post(
-    '/app/flavorsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)',
-        body: Type.Object({ flavorsheet_no: Text() }),
-        response: { 200: BatchCreated('flavorsheet_no'), ...errors },
-      },
-    },
-    (request) => createFlavorsheetBatch(deps, commandOf(request, deps), request.body.flavorsheet_no),
-  );
-  app.get(
-    '/app/flavorsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Incomplete flavour batches (list) or one with bags and ingredients',
-        querystring: ItemKeyQuery,
-        response: { 200: ListOrDetail, ...errors },
-      },
-    },
-    (request) => readFlavorsheetBatches(deps, request.query),
-  );
+  registerSheetBatches(app, deps, {
+    sheet: 'flavorsheet',
+    startSummary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)',
+    readSummary: 'Incomplete flavour batches (list) or one with bags and ingredients',
+    start: createFlavorsheetBatch,
+    read: readFlavorsheetBatches,
+  });
   app.put(
     '/app/flavorsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['device'],
-        summary: 'Complete a flavour batch',
-        body: Type.Object({ item_code: Text(), created_ts: EpochMs, completed: Type.Boolean() }),
-        response: { 200: OpenObject(), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'device', 'Complete a flavour batch', {
+      body: Type.Object({ item_code: Text(), created_ts: EpochMs, completed: Type.Boolean() }),
+      response: { 200: OpenObject(), ...errors },
+    }),
     (request) => updateBatch(deps, commandOf(request, deps), 'flavorsheet', request.body),
   );
 
   app.get(
     '/app/trader/blendsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['trader'],
-        summary: 'Blend batches in one trader status (default TRADER_PENDING)',
-        querystring: Type.Object({ trader_status: Type.Optional(TraderStatus) }),
-        response: { 200: Type.Array(OpenObject()), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'trader', 'Blend batches in one trader status (default TRADER_PENDING)', {
+      querystring: Type.Object({ trader_status: Type.Optional(TraderStatus) }),
+      response: { 200: Type.Array(OpenObject()), ...errors },
+    }),
     (request) => listTraderBatches(deps, (request.query.trader_status ?? 'TRADER_PENDING') as never),
   );
   app.put(
     '/app/trader/blendsheet/batch',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['trader'],
-        summary: 'Move a blend batch through the trader workflow (role-guarded)',
-        body: Type.Object({ item_code: Text(), created_ts: EpochMs, trader_status: TraderStatus }),
-        response: { 200: Type.Object({ item_code: Type.String(), created_ts: Type.Number(), trader_status: Type.String() }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'trader', 'Move a blend batch through the trader workflow (role-guarded)', {
+      body: Type.Object({ item_code: Text(), created_ts: EpochMs, trader_status: TraderStatus }),
+      response: { 200: Type.Object({ item_code: Type.String(), created_ts: Type.Number(), trader_status: Type.String() }), ...errors },
+    }),
     (request) => setTraderStatus(deps, commandOf(request, deps), request.identity?.roles ?? [], request.body as never),
   );
 }
@@ -227,13 +156,34 @@ function registerSheetListings(app: HttpApp, deps: FeatureDeps, { sheet, adminSu
     { path: `/app/${sheet}`, tag: 'device', summary: deviceSummary, workLeftOnly: true },
   ];
   for (const { path, tag, summary, workLeftOnly } of listings) {
-    app.get(
-      path,
-      {
-        config: { access: ACCESS.peer },
-        schema: { tags: [tag], summary, querystring, response: { 200: ListOrDetail, ...errors } },
-      },
-      (request) => read(deps, request.query[sheetKey], workLeftOnly),
+    app.get(path, routeOptions(ACCESS.peer, tag, summary, { querystring, response: { 200: ListOrDetail, ...errors } }), (request) =>
+      read(deps, request.query[sheetKey], workLeftOnly),
     );
   }
+}
+
+interface SheetBatches {
+  sheet: 'blendsheet' | 'flavorsheet';
+  startSummary: string;
+  readSummary: string;
+  start: (deps: FeatureDeps, actor: CommandContext, sheetNo: string) => Promise<Static<ReturnType<typeof BatchCreated>>>;
+  read: (deps: FeatureDeps, query: Static<typeof ItemKeyQuery>) => Promise<Static<typeof ListOrDetail>>;
+}
+
+/** A sheet kind's device routes to start a batch of a sheet and to read its incomplete batches. */
+function registerSheetBatches(app: HttpApp, deps: FeatureDeps, { sheet, startSummary, readSummary, start, read }: SheetBatches): void {
+  const sheetKey = `${sheet}_no` as const;
+  const path = `/app/${sheet}/batch`;
+  // A record over the one key types the body by it, where a computed key would widen it to an index signature.
+  const body = Type.Record(Type.Literal(sheetKey), Text());
+  app.post(
+    path,
+    routeOptions(ACCESS.peer, 'device', startSummary, { body, response: { 200: BatchCreated(sheetKey), ...errors } }),
+    (request) => start(deps, commandOf(request, deps), request.body[sheetKey]),
+  );
+  app.get(
+    path,
+    routeOptions(ACCESS.peer, 'device', readSummary, { querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } }),
+    (request) => read(deps, request.query),
+  );
 }

@@ -8,6 +8,7 @@ import { captureEvents } from './capture.service.js';
 import { isKnownEvent, WEBHOOK_SOURCES } from './webhook-sources.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../route-options.js';
 
 const Params = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' }),
@@ -87,11 +88,11 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
   app.post('/webhooks/:source/:eventType', { config: { access: ACCESS.webhook }, schema }, handler);
   app.get(
     '/webhooks/health',
-    {
-      config: { access: ACCESS.webhookSources },
-      schema: {
-        tags: ['webhooks'],
-        summary: 'Configured webhook sources (the original answer plus the sources that have a secret)',
+    routeOptions(
+      ACCESS.webhookSources,
+      'webhooks',
+      'Configured webhook sources (the original answer plus the sources that have a secret)',
+      {
         response: {
           200: Type.Object({
             status: Type.Literal('healthy'),
@@ -101,7 +102,7 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
           }),
         },
       },
-    },
+    ),
     async () => ({
       status: 'healthy' as const,
       timestamp: new Date(deps.clock.now()).toISOString(),

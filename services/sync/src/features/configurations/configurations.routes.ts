@@ -8,6 +8,7 @@ import { releaseHeld } from '../queue/index.js';
 import { ConfigurationInput, ConfigurationPatch, type ConfigurationInput as Input } from './configurations.schemas.js';
 import { validateConfiguration } from './configurations.service.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../route-options.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ configId: Type.String({ format: 'uuid' }) });
@@ -51,26 +52,28 @@ function asInput(row: SyncConfigurationRow): Input {
 
 export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRouteDeps): void {
   const repo = deps.configurations;
-  const tags = ['configurations'];
+  const tag = 'configurations';
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
   const check = (input: Input) => validateConfiguration(input, { peers: deps.peers, rules: deps.rules });
   const now = () => new Date(deps.clock.now());
+  /** Checks and stores a whole configuration over the existing one (at `version`, when given), as PUT and PATCH both end. */
+  const replace = async (request: FastifyRequest, configId: string, input: Input, version: number | undefined) => {
+    check(input);
+    const row = await repo.replace(configId, input, actor(request), now(), version);
+    deps.routes.invalidate();
+    return present(row);
+  };
 
   app.get(
     '/api/sync/configurations',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags,
-        summary: 'Sync configurations',
-        querystring: Type.Object({
-          active: Type.Optional(Type.Boolean()),
-          source: Type.Optional(Type.String({ maxLength: 100 })),
-          target: Type.Optional(Type.String({ maxLength: 100 })),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(Row) }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, tag, 'Sync configurations', {
+      querystring: Type.Object({
+        active: Type.Optional(Type.Boolean()),
+        source: Type.Optional(Type.String({ maxLength: 100 })),
+        target: Type.Optional(Type.String({ maxLength: 100 })),
+      }),
+      response: { 200: Type.Object({ items: Type.Array(Row) }), ...errors },
+    }),
     async (request) => {
       const q = request.query as { active?: boolean; source?: string; target?: string };
       return { items: (await repo.list(q)).map(present) };
@@ -79,16 +82,13 @@ export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRou
 
   app.get(
     '/api/sync/configurations/:configId',
-    { config: { access: ACCESS.peer }, schema: { tags, summary: 'One configuration', params: Params, response: { 200: Row, ...errors } } },
+    routeOptions(ACCESS.peer, tag, 'One configuration', { params: Params, response: { 200: Row, ...errors } }),
     async (request) => present(await repo.get((request.params as Static<typeof Params>).configId)),
   );
 
   app.post(
     '/api/sync/configurations',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'Create a configuration', body: ConfigurationInput, response: { 201: Row, ...errors } },
-    },
+    routeOptions(ACCESS.peer, tag, 'Create a configuration', { body: ConfigurationInput, response: { 201: Row, ...errors } }),
     async (request, reply) => {
       const input = request.body as Input;
       check(input);
@@ -100,63 +100,40 @@ export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRou
 
   app.put(
     '/api/sync/configurations/:configId',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags,
-        summary: 'Replace a configuration',
-        params: Params,
-        querystring: VersionQuery,
-        body: ConfigurationInput,
-        response: { 200: Row, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, tag, 'Replace a configuration', {
+      params: Params,
+      querystring: VersionQuery,
+      body: ConfigurationInput,
+      response: { 200: Row, ...errors },
+    }),
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
-      const input = request.body as Input;
-      check(input);
-      const row = await repo.replace(configId, input, actor(request), now(), (request.query as Static<typeof VersionQuery>).version);
-      deps.routes.invalidate();
-      return present(row);
+      return replace(request, configId, request.body as Input, (request.query as Static<typeof VersionQuery>).version);
     },
   );
 
   app.patch(
     '/api/sync/configurations/:configId',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags,
-        summary: 'Change some fields (e.g. set a webhook URL and activate)',
-        params: Params,
-        querystring: VersionQuery,
-        body: ConfigurationPatch,
-        response: { 200: Row, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, tag, 'Change some fields (e.g. set a webhook URL and activate)', {
+      params: Params,
+      querystring: VersionQuery,
+      body: ConfigurationPatch,
+      response: { 200: Row, ...errors },
+    }),
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       const current = await repo.get(configId);
       const merged: Input = { ...asInput(current), ...(request.body as Partial<Input>) };
-      check(merged);
-      const row = await repo.replace(
-        configId,
-        merged,
-        actor(request),
-        now(),
-        (request.query as Static<typeof VersionQuery>).version ?? current.version,
-      );
-      deps.routes.invalidate();
-      return present(row);
+      return replace(request, configId, merged, (request.query as Static<typeof VersionQuery>).version ?? current.version);
     },
   );
 
   app.delete(
     '/api/sync/configurations/:configId',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'Delete a configuration (its deliveries stay)', params: Params, response: { 204: Type.Null(), ...errors } },
-    },
+    routeOptions(ACCESS.peer, tag, 'Delete a configuration (its deliveries stay)', {
+      params: Params,
+      response: { 204: Type.Null(), ...errors },
+    }),
     async (request, reply) => {
       await repo.remove((request.params as Static<typeof Params>).configId);
       deps.routes.invalidate();
@@ -166,15 +143,10 @@ export function registerConfigurationRoutes(app: HttpApp, deps: ConfigurationRou
 
   app.post(
     '/api/sync/configurations/:configId/run',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags,
-        summary: 'Run a batch configuration now (release its held deliveries)',
-        params: Params,
-        response: { 200: Type.Object({ released: Type.Integer() }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, tag, 'Run a batch configuration now (release its held deliveries)', {
+      params: Params,
+      response: { 200: Type.Object({ released: Type.Integer() }), ...errors },
+    }),
     async (request) => {
       const { configId } = request.params as Static<typeof Params>;
       await repo.get(configId);

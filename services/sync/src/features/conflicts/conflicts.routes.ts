@@ -8,6 +8,7 @@ import { toJson } from '../events/serialize.js';
 import { auditTrail, findConflict, findDelivery, listConflicts } from './conflicts.repository.js';
 import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../route-options.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ conflictId: Type.String({ format: 'uuid' }) });
@@ -41,7 +42,7 @@ function actor(request: FastifyRequest): string {
 export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): void {
   const { db } = deps;
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
-  const tags = ['conflicts'];
+  const tag = 'conflicts';
 
   const detail = async (conflictId: string) => {
     const row = await findConflict(db, conflictId);
@@ -52,15 +53,10 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
 
   app.get(
     '/api/sync/conflicts',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags,
-        summary: 'Conflicts, newest first',
-        querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, tag, 'Conflicts, newest first', {
+      querystring: Query,
+      response: { 200: Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+    }),
     async (request) => {
       const q = request.query as Static<typeof Query>;
       const rows = await listConflicts(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
@@ -70,10 +66,7 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
 
   app.get(
     '/api/sync/conflicts/:conflictId',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags, summary: 'One conflict with its delivery and audit trail', params: Params, response: { 200: Row, ...errors } },
-    },
+    routeOptions(ACCESS.peer, tag, 'One conflict with its delivery and audit trail', { params: Params, response: { 200: Row, ...errors } }),
     async (request) => detail((request.params as Static<typeof Params>).conflictId),
   );
 
@@ -86,7 +79,7 @@ export function registerConflictRoutes(app: HttpApp, deps: ConflictRouteDeps): v
   ) =>
     app.post(
       `/api/sync/conflicts/:conflictId/${name}`,
-      { config: { access: ACCESS.peer }, schema: { tags, summary, params: Params, body, response: { 200: Row, ...errors } } },
+      routeOptions(ACCESS.peer, tag, summary, { params: Params, body, response: { 200: Row, ...errors } }),
       async (request) => {
         const { conflictId } = request.params as Static<typeof Params>;
         await act(conflictId, request.body as Static<Body>, actor(request));

@@ -7,6 +7,7 @@ import { replay, skip } from '../queue/index.js';
 import { findEvent, findStatus, listEvents, listStatuses } from './events.repository.js';
 import { toJson } from './serialize.js';
 import { ACCESS } from '../../access.js';
+import { routeOptions } from '../route-options.js';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Page = Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) });
@@ -68,34 +69,30 @@ async function eventWithDeliveries(db: EventRouteDeps['db'], eventId: string) {
   return { ...toJson(event), deliveries: deliveries.map(toJson) };
 }
 
+/** One page of a newest-first list; `before` (the last id of the previous page) becomes the repository's `beforeId`. */
+async function pageOf<Q extends { before?: string; limit: number }>(
+  query: Q,
+  list: (filter: Q & { beforeId?: string }) => Promise<Record<string, unknown>[]>,
+) {
+  return page(await list({ ...query, ...(query.before ? { beforeId: query.before } : {}) }), query.limit);
+}
+
 export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
   const { db } = deps;
   const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
   app.get(
     '/api/sync/events',
-    {
-      config: { access: ACCESS.peer },
-      schema: { tags: ['events'], summary: 'Captured events, newest first', querystring: EventsQuery, response: { 200: Page, ...errors } },
-    },
-    async (request) => {
-      const q = request.query as Static<typeof EventsQuery>;
-      const rows = await listEvents(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
-      return page(rows, q.limit);
-    },
+    routeOptions(ACCESS.peer, 'events', 'Captured events, newest first', { querystring: EventsQuery, response: { 200: Page, ...errors } }),
+    async (request) => pageOf(request.query as Static<typeof EventsQuery>, (filter) => listEvents(db, filter)),
   );
 
   app.get(
     '/api/sync/events/:eventId',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['events'],
-        summary: 'One event with its deliveries',
-        params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: Row, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'events', 'One event with its deliveries', {
+      params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 64 }) }),
+      response: { 200: Row, ...errors },
+    }),
     async (request) => {
       const { eventId } = request.params as { eventId: string };
       const event = await eventWithDeliveries(db, eventId);
@@ -106,51 +103,32 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.get(
     '/api/sync/status',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['deliveries'],
-        summary: 'Deliveries (one per event and target), with queue and real-time connection statistics',
-        querystring: StatusQuery,
-        response: { 200: StatusPage, ...errors },
-      },
-    },
-    async (request) => {
-      const q = request.query as Static<typeof StatusQuery>;
-      const rows = await listStatuses(db, { ...q, ...(q.before ? { beforeId: q.before } : {}) });
-      return { ...page(rows, q.limit), ...(await deps.syncOverview()), timestamp: new Date(deps.clock.now()).toISOString() };
-    },
+    routeOptions(ACCESS.peer, 'deliveries', 'Deliveries (one per event and target), with queue and real-time connection statistics', {
+      querystring: StatusQuery,
+      response: { 200: StatusPage, ...errors },
+    }),
+    async (request) => ({
+      ...(await pageOf(request.query as Static<typeof StatusQuery>, (filter) => listStatuses(db, filter))),
+      ...(await deps.syncOverview()),
+      timestamp: new Date(deps.clock.now()).toISOString(),
+    }),
   );
 
   app.get(
     '/api/sync/dead-letters',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['deliveries'],
-        summary: 'Deliveries parked as failed (retries exhausted or refused)',
-        querystring: Type.Omit(StatusQuery, ['status']),
-        response: { 200: Page, ...errors },
-      },
-    },
-    async (request) => {
-      const q = request.query as Static<typeof StatusQuery>;
-      const rows = await listStatuses(db, { ...q, status: 'failed', ...(q.before ? { beforeId: q.before } : {}) });
-      return page(rows, q.limit);
-    },
+    routeOptions(ACCESS.peer, 'deliveries', 'Deliveries parked as failed (retries exhausted or refused)', {
+      querystring: Type.Omit(StatusQuery, ['status']),
+      response: { 200: Page, ...errors },
+    }),
+    async (request) => pageOf(request.query as Static<typeof StatusQuery>, (filter) => listStatuses(db, { ...filter, status: 'failed' })),
   );
 
   app.get(
     '/api/sync/status/:syncId',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['deliveries'],
-        summary: 'One delivery, or a sync request (an event id) with its deliveries',
-        params: Type.Object({ syncId: Uuid }),
-        response: { 200: Row, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'deliveries', 'One delivery, or a sync request (an event id) with its deliveries', {
+      params: Type.Object({ syncId: Uuid }),
+      response: { 200: Row, ...errors },
+    }),
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const row = await findStatus(db, syncId);
@@ -164,15 +142,10 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.post(
     '/api/sync/status/:syncId/replay',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['deliveries'],
-        summary: 'Replay one parked delivery',
-        params: Type.Object({ syncId: Uuid }),
-        response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'deliveries', 'Replay one parked delivery', {
+      params: Type.Object({ syncId: Uuid }),
+      response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors },
+    }),
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const row = await findStatus(db, syncId);
@@ -188,15 +161,10 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.post(
     '/api/sync/replay',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['deliveries'],
-        summary: 'Replay parked deliveries in bulk (by ids, target or source)',
-        body: ReplayBody,
-        response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'deliveries', 'Replay parked deliveries in bulk (by ids, target or source)', {
+      body: ReplayBody,
+      response: { 200: Type.Object({ replayed: Type.Array(Type.String()) }), ...errors },
+    }),
     async (request) => {
       const body = request.body as Static<typeof ReplayBody>;
       const replayed = await replay(
@@ -217,16 +185,11 @@ export function registerEventRoutes(app: HttpApp, deps: EventRouteDeps): void {
 
   app.post(
     '/api/sync/status/:syncId/skip',
-    {
-      config: { access: ACCESS.peer },
-      schema: {
-        tags: ['deliveries'],
-        summary: 'Let a parked delivery go (unblocks its aggregate)',
-        params: Type.Object({ syncId: Uuid }),
-        body: Reason,
-        response: { 200: Row, ...errors },
-      },
-    },
+    routeOptions(ACCESS.peer, 'deliveries', 'Let a parked delivery go (unblocks its aggregate)', {
+      params: Type.Object({ syncId: Uuid }),
+      body: Reason,
+      response: { 200: Row, ...errors },
+    }),
     async (request) => {
       const { syncId } = request.params as { syncId: string };
       const { reason } = request.body as Static<typeof Reason>;

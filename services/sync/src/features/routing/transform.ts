@@ -6,22 +6,22 @@ function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function getPath(source: unknown, path: string): unknown {
+/** Follows `path` (dot-separated keys) through nested objects; `found` is false where a key on the way is missing. */
+function walk(source: unknown, path: string): { found: boolean; value: unknown } {
   let current: unknown = source;
   for (const key of path.split('.')) {
-    if (!isObject(current) || !Object.hasOwn(current, key)) return undefined;
+    if (!isObject(current) || !Object.hasOwn(current, key)) return { found: false, value: undefined };
     current = current[key];
   }
-  return current;
+  return { found: true, value: current };
+}
+
+export function getPath(source: unknown, path: string): unknown {
+  return walk(source, path).value;
 }
 
 export function hasPath(source: unknown, path: string): boolean {
-  let current: unknown = source;
-  for (const key of path.split('.')) {
-    if (!isObject(current) || !Object.hasOwn(current, key)) return false;
-    current = current[key];
-  }
-  return true;
+  return walk(source, path).found;
 }
 
 export function setPath(target: Obj, path: string, value: unknown): void {
