@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import { guardedAccess, requiresRouteAccess, routeAccessList, type AccessRule, type HttpApp } from '@tributary/platform/http';
+import type { FastifyRequest, FastifySchema } from 'fastify';
+import { guardedAccess, requiresRouteAccess, routeAccessList, routeOptions, type AccessRule, type HttpApp } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -64,6 +64,12 @@ export function guard(config: ErpConfig, route: RouteAccess): AccessRule {
       throw ErpError.ROLE_FORBIDDEN(`This operation needs one of: ${allowed.join(', ')}`, { details: { allowed } });
     }
   });
+}
+
+/** A feature's route options: each route names its ROUTE_ACCESS rule, then its summary and schema. */
+export function erpRouteOptions(config: ErpConfig, tags: readonly string[]) {
+  const options = routeOptions(tags);
+  return <S extends FastifySchema>(rule: RouteAccess, summary: string, schema: S) => options(guard(config, rule), summary, schema);
 }
 
 /**
