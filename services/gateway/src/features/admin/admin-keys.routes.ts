@@ -3,6 +3,7 @@ import { routeOptions, type HttpApp } from '@tributary/platform/http';
 import type { AdminKeyDeps } from '../../deps.js';
 import type { ApiKeyRow } from '../keys/keys.repository.js';
 import { adminOf, gatewayAccess } from '../../access.js';
+import { adminPage } from './admin-page.js';
 import { assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
@@ -80,9 +81,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
     }),
     async (request) => {
       await deps.keys.flushUsage();
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await deps.keysRepo.listApiKeys(filters, page, limit);
-      return { items: items.map(publicKey), page, limit, total };
+      return adminPage(request.query, (filters, page, limit) => deps.keysRepo.listApiKeys(filters, page, limit), publicKey);
     },
   );
 

@@ -9,6 +9,7 @@ import type { RouteInput, RouteRow } from '../routing/routes.repository.js';
 import { resolveUpstream } from '../routing/upstreams.js';
 import { assertRoutableTemplate } from '../routing/access.js';
 import { adminOf, gatewayAccess } from '../../access.js';
+import { adminPage } from './admin-page.js';
 import { errors, Loose, Page, Paging, RouteBody, tags } from './admin.schemas.js';
 
 function publicRoute(row: RouteRow) {
@@ -70,11 +71,7 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
       querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
       response: { 200: Page(Loose), ...errors },
     }),
-    async (request) => {
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await deps.routesRepo.list(filters, page, limit);
-      return { items: items.map(publicRoute), page, limit, total };
-    },
+    async (request) => adminPage(request.query, (filters, page, limit) => deps.routesRepo.list(filters, page, limit), publicRoute),
   );
 
   app.post(
@@ -141,9 +138,11 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
       // Every tenant's users, paths and queries are in it: the platform administrator's alone.
       // Make the caller's own recent requests visible: flush what is buffered first.
       await deps.audit.flush();
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await audit.query(filters, page, limit);
-      return { items, page, limit, total };
+      return adminPage(
+        request.query,
+        (filters, page, limit) => audit.query(filters, page, limit),
+        (row) => row,
+      );
     },
   );
 

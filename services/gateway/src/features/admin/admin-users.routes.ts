@@ -6,6 +6,7 @@ import { UserSchema } from '../auth/auth.routes.js';
 import { checkPolicy } from '../auth/passwords.js';
 import { publicUser } from '../auth/users.repository.js';
 import { adminOf, gatewayAccess } from '../../access.js';
+import { adminPage } from './admin-page.js';
 import { assertMayGrant, assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
@@ -28,11 +29,7 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
       }),
       response: { 200: Page(UserSchema), ...errors },
     }),
-    async (request) => {
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await deps.users.list(filters, page, limit);
-      return { items: items.map(publicUser), page, limit, total };
-    },
+    async (request) => adminPage(request.query, (filters, page, limit) => deps.users.list(filters, page, limit), publicUser),
   );
 
   app.post(
