@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { erpRouteOptions } from '../../access.js';
-import { actorOf, type ErpDeps } from '../../shared/context.js';
+import { erpRouteOptions, type RouteAccess } from '../../access.js';
+import { actorOf, type Actor, type ErpDeps } from '../../shared/context.js';
 import { DocName, NameParams, Paging, PositiveDecimal, page } from '../../shared/schemas.js';
 import {
   AdjustBody,
@@ -49,6 +49,7 @@ const RecordedOut = Type.Object({
   qty_change: Type.String(),
   qty_after: Type.String(),
 });
+type RecordMovement<I> = (deps: ErpDeps, batch: string, input: I, actor: Actor) => Promise<Static<typeof RecordedOut>>;
 const TransferOut = Type.Object({
   transfer: Type.String(),
   item: Type.String(),
@@ -127,24 +128,13 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
     }),
     async (request) => setBatchStatus(deps, request.params.name, request.body.status, request.body.reason, actorOf(request, deps)),
   );
-  app.post(
-    '/batches/:name/receipts',
-    access('writeBusiness', 'Receive more of an existing batch', {
-      params: NameParams,
-      body: QtyBody,
-      response: { 201: RecordedOut, ...errors },
-    }),
-    async (request, reply) => reply.code(201).send(await receiveMore(deps, request.params.name, request.body, actorOf(request, deps))),
-  );
-  app.post(
-    '/batches/:name/adjustments',
-    access('writeBusiness', 'Stock adjustment (signed)', {
-      params: NameParams,
-      body: AdjustBody,
-      response: { 201: RecordedOut, ...errors },
-    }),
-    async (request, reply) => reply.code(201).send(await adjustBatch(deps, request.params.name, request.body, actorOf(request, deps))),
-  );
+  // Receipts and adjustments each record one movement on the named batch and answer it.
+  const movementRoute = <B extends TSchema>(rule: RouteAccess, url: string, summary: string, body: B, record: RecordMovement<Static<B>>) =>
+    app.post(url, access(rule, summary, { params: NameParams, body, response: { 201: RecordedOut, ...errors } }), async (request, reply) =>
+      reply.code(201).send(await record(deps, request.params.name, request.body, actorOf(request, deps))),
+    );
+  movementRoute('writeBusiness', '/batches/:name/receipts', 'Receive more of an existing batch', QtyBody, receiveMore);
+  movementRoute('writeBusiness', '/batches/:name/adjustments', 'Stock adjustment (signed)', AdjustBody, adjustBatch);
   app.post(
     '/batches/:name/transfer',
     access('writeBusiness', 'Transfer part of this batch to another warehouse', {

@@ -5,7 +5,7 @@ import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
 import { guard } from '../../access.js';
-import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { runCommand, actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
 import { show } from '../../shared/numbers.js';
 import { DocName, NameParams, NonNegativeDecimal, Nullable, Paging, page } from '../../shared/schemas.js';
@@ -215,11 +215,7 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
         if (spec.personal && query.email_id !== undefined)
           select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));
         if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        const rows = await select
-          .orderBy('name')
-          .limit(query.limit + 1)
-          .offset(query.offset)
-          .execute();
+        const rows = await selectPage(select.orderBy('name'), query);
         const out = [];
         for (const row of rows) out.push(await opened(row));
         return pageOf(out, query.limit, query.offset);
