@@ -1,8 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
-import { erpRouteOptions } from '../../access.js';
-import { actorOf, type ErpDeps } from '../../shared/context.js';
+import { erpRouteOptions, type RouteAccess } from '../../access.js';
+import { actorOf, type Actor, type ErpDeps } from '../../shared/context.js';
 import { DocName, IsoDate, NameParams, page } from '../../shared/schemas.js';
 import { assignSegment, endAssignment, listAssignments, today } from './assignments.service.js';
 import { autoAssign, putMetrics, reviewAssignments } from './automation.service.js';
@@ -25,6 +25,9 @@ import { endTerritory, listTerritories, mapTerritory } from './territories.servi
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const CustomerChildParams = Type.Object({ name: DocName(), child: DocName() });
+// The response schema states what is answered; the service's own type is checked where it is written.
+type MakeLink<B extends TSchema> = (deps: ErpDeps, customer: string, input: Static<B>, actor: Actor) => Promise<unknown>;
+type EndLink = (deps: ErpDeps, customer: string, link: string, input: Static<typeof EndBody>, actor: Actor) => Promise<unknown>;
 
 export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   const access = erpRouteOptions(deps.config, ['segments']);
@@ -87,14 +90,25 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
   );
 
   const customerAccess = erpRouteOptions(deps.config, ['customer segments']);
-  app.post(
+  // Segment assignments and territory mappings are both effective-dated links of a customer,
+  // made under the customer's name and ended by the link's own name.
+  const linkRoute = <B extends TSchema>(rule: RouteAccess, url: string, summary: string, body: B, out: TSchema, make: MakeLink<B>) =>
+    app.post(url, customerAccess(rule, summary, { params: NameParams, body, response: { 201: out, ...errors } }), async (request, reply) =>
+      reply.code(201).send(await make(deps, request.params.name, request.body, actorOf(request, deps))),
+    );
+  const endRoute = (rule: RouteAccess, url: string, summary: string, out: TSchema, end: EndLink) =>
+    app.post(
+      url,
+      customerAccess(rule, summary, { params: CustomerChildParams, body: EndBody, response: { 200: out, ...errors } }),
+      async (request) => end(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
+    );
+  linkRoute(
+    'writeBusiness',
     '/customers/:name/segments',
-    customerAccess('writeBusiness', 'Assign a segment (effective-dated; one primary in force at a time)', {
-      params: NameParams,
-      body: AssignBody,
-      response: { 201: AssignmentOut, ...errors },
-    }),
-    async (request, reply) => reply.code(201).send(await assignSegment(deps, request.params.name, request.body, actorOf(request, deps))),
+    'Assign a segment (effective-dated; one primary in force at a time)',
+    AssignBody,
+    AssignmentOut,
+    assignSegment,
   );
   app.get(
     '/customers/:name/segments',
@@ -146,14 +160,12 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
       };
     },
   );
-  app.post(
+  endRoute(
+    'writeBusiness',
     '/customers/:name/segments/:child/end',
-    customerAccess('writeBusiness', 'End (deactivate) an assignment; history is kept', {
-      params: CustomerChildParams,
-      body: EndBody,
-      response: { 200: AssignmentOut, ...errors },
-    }),
-    async (request) => endAssignment(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
+    'End (deactivate) an assignment; history is kept',
+    AssignmentOut,
+    endAssignment,
   );
   app.put(
     '/customers/:name/metrics',
@@ -173,15 +185,7 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
     async (request) => putMetrics(deps, request.params.name, request.body as Static<typeof MetricsBody>, actorOf(request, deps)),
   );
 
-  app.post(
-    '/customers/:name/territories',
-    customerAccess('writeBusiness', 'Map a customer to a territory', {
-      params: NameParams,
-      body: TerritoryBody,
-      response: { 201: TerritoryOut, ...errors },
-    }),
-    async (request, reply) => reply.code(201).send(await mapTerritory(deps, request.params.name, request.body, actorOf(request, deps))),
-  );
+  linkRoute('writeBusiness', '/customers/:name/territories', 'Map a customer to a territory', TerritoryBody, TerritoryOut, mapTerritory);
   app.get(
     '/customers/:name/territories',
     customerAccess('read', 'Territory mappings (all, or in force on as_of)', {
@@ -191,13 +195,5 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
     }),
     async (request) => ({ data: await listTerritories(deps, request.params.name, request.query.as_of) }),
   );
-  app.post(
-    '/customers/:name/territories/:child/end',
-    customerAccess('writeBusiness', 'End a territory mapping', {
-      params: CustomerChildParams,
-      body: EndBody,
-      response: { 200: TerritoryOut, ...errors },
-    }),
-    async (request) => endTerritory(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
-  );
+  endRoute('writeBusiness', '/customers/:name/territories/:child/end', 'End a territory mapping', TerritoryOut, endTerritory);
 }
