@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tributary/platform/core';
 import { createHttpApp, RouteAccessUndeclaredError } from '@tributary/platform/http';
 import { ROUTE_ACCESS, routeAccessOf } from '../src/access.js';
-import { type Harness, masters, startHarness } from './harness.js';
+import { type Harness, startWithMasters } from './harness.js';
 
 /**
  * Every route's rule, by `METHOD path` exactly as registered, written down here independently
@@ -150,10 +150,7 @@ describe('erp access: deny by default', () => {
 for (const target of testDatabases({ dialects: ['pglite'] })) {
   describe(`${target.label}: erp least privilege`, () => {
     let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness(target, { ERP_TRUSTED_SERVICES: 'orders', ERP_EVENT_READERS: 'sync' });
-      await masters(h);
-    });
+    beforeAll(async () => (h = await startWithMasters(target, { ERP_TRUSTED_SERVICES: 'orders', ERP_EVENT_READERS: 'sync' })));
     afterAll(async () => h.close());
 
     it('every registered route has a declared rule, and every rule names a registered route', async () => {
