@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import { guardedAccess, requiresRouteAccess, routeAccessList, type AccessRule, type HttpApp } from '@tributary/platform/http';
+import type { FastifyRequest, FastifySchema } from 'fastify';
+import { guardedAccess, routeAccessList, routeOptions, type AccessRule } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -66,6 +66,12 @@ export function guard(config: ErpConfig, route: RouteAccess): AccessRule {
   });
 }
 
+/** A feature's route options: each route names its ROUTE_ACCESS rule, then its summary and schema. */
+export function erpRouteOptions(config: ErpConfig, tags: readonly string[]) {
+  const options = routeOptions(tags);
+  return <S extends FastifySchema>(rule: RouteAccess, summary: string, schema: S) => options(guard(config, rule), summary, schema);
+}
+
 /**
  * The rule each route of an app declares, by `METHOD path` as registered (`undefined`: none):
  * a guard built by `guard()` is named by its ROUTE_ACCESS entry, which the role × route test
@@ -85,23 +91,4 @@ function ruleName(rule: AccessRule): RouteAccess | undefined {
   if (rule.kind !== 'guard') return undefined;
   // guard() hands ROUTE_ACCESS's own list to the rule (bothAccess keeps the first rule's), so identity names it.
   return (Object.keys(ROUTE_ACCESS) as RouteAccess[]).find((name) => ROUTE_ACCESS[name] === rule.roles);
-}
-
-const refuseUndeclared = (key: string): AccessRule =>
-  guardedAccess([], async () => {
-    throw ErpError.ROUTE_ACCESS_UNDECLARED(`${key} has no declared access rule`);
-  });
-
-/**
- * Deny by default where the kernel does not: on an app built without `requireRouteAccess`
- * (erp's features mounted elsewhere), a route that declares no rule is refused to everyone.
- * erp's own app requires declarations, so there an undeclared route stops the app from starting.
- */
-export function installAccessControl(app: HttpApp): void {
-  if (requiresRouteAccess(app)) return;
-  app.addHook('onRoute', (route) => {
-    if (route.config?.access) return;
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    route.config = { ...route.config, access: refuseUndeclared(`${methods.join(',')} ${route.url}`) };
-  });
 }

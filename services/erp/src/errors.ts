@@ -14,7 +14,6 @@ export const ErpError = defineErrors({
   AUTH_REQUIRED: 'unauthenticated',
   // 403
   ROLE_FORBIDDEN: 'forbidden',
-  ROUTE_ACCESS_UNDECLARED: 'forbidden',
   // 404
   CUSTOMER_NOT_FOUND: 'not_found',
   ITEM_NOT_FOUND: 'not_found',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
-import { type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
+import { type Harness, ok, outboxTypes, startWithMasters } from './harness.js';
 
 // Plant date in these tests: 2026-03-10 (Asia/Kolkata).
 const receive = (h: Harness, body: Record<string, unknown>) =>
@@ -16,10 +16,7 @@ const receive = (h: Harness, body: Record<string, unknown>) =>
 for (const target of testDatabases()) {
   describe(`${target.label}: batches, ledger and picking`, () => {
     let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness(target);
-      await masters(h);
-    });
+    beforeAll(async () => (h = await startWithMasters(target)));
     afterAll(async () => h.close());
 
     it('applies the status rules: grade, quarantine, expiry; refuses bad batches', async () => {

@@ -77,6 +77,13 @@ export async function startHarness(
   };
 }
 
+/** A harness with the demo masters (two warehouses, three items, two customers) in place. */
+export async function startWithMasters(target: TestDatabaseTarget, env: Record<string, string> = {}): Promise<Harness> {
+  const h = await startHarness(target, env);
+  await masters(h);
+  return h;
+}
+
 export async function masters(h: Harness): Promise<void> {
   for (const w of ['WH-A', 'WH-B']) await ok(h.call('POST', '/warehouses', { name: w, warehouse_name: w }), 201);
   await ok(h.call('POST', '/items', { item_code: 'SWEET-1', item_group: 'Sweets', brand: 'Harsha', standard_rate: '100' }), 201);

@@ -1,7 +1,7 @@
 import { dec } from '@tributary/platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
-import { type Harness, masters, ok, startHarness } from './harness.js';
+import { type Harness, ok, startWithMasters } from './harness.js';
 
 const CONSUMERS = 32;
 
@@ -45,10 +45,7 @@ async function audit(h: Harness, batches: string[]) {
 for (const target of testDatabases()) {
   describe(`${target.label}: ledger under ${CONSUMERS} concurrent consumers`, () => {
     let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness(target);
-      await masters(h);
-    });
+    beforeAll(async () => (h = await startWithMasters(target)));
     afterAll(async () => h.close());
 
     it('FEFO consumers of the same batches: exactly the stock is consumed, never more, no movement lost', async () => {

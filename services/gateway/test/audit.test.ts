@@ -23,6 +23,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await postRoute(gw, admin, { ...AUDITED_ROUTE, upstreamUrl: up.url });
     });
 
+    const auditLogs = (query: string) => gw.app.inject({ method: 'GET', url: `/api/v1/admin/audit-logs?${query}`, headers: bearer(admin) });
+
     it('records every request with who, route, status, latency and decision, written in batches', async () => {
       const alice = await tokenFor(gw, 'alice');
       await gw.app.inject({
@@ -34,11 +36,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await gw.app.inject({ method: 'GET', url: '/audited/c', headers: { ...bearer(admin), 'x-request-id': 'audit-admin-1' } });
       const pendingBefore = gw.deps.audit.pending;
       expect(pendingBefore).toBeGreaterThanOrEqual(3);
-      const response = await gw.app.inject({
-        method: 'GET',
-        url: '/api/v1/admin/audit-logs?userId=usr_alice&limit=50',
-        headers: bearer(admin),
-      });
+      const response = await auditLogs('userId=usr_alice&limit=50');
       const items = response.json().items as Array<Record<string, unknown>>;
       const ok = items.find((item) => item.requestId === 'audit-ok-1')!;
       expect(ok).toMatchObject({
@@ -58,7 +56,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         .where('request_id', '=', 'audit-ok-1')
         .executeTakeFirstOrThrow();
       expect(raw.query_params).toEqual({ token: '[redacted]', x: '1', email_id: '[redacted]' });
-      const anon = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?decision=denied_auth', headers: bearer(admin) });
+      const anon = await auditLogs('decision=denied_auth');
       expect(anon.json().items.some((item: { requestId: string }) => item.requestId === 'audit-anon-1')).toBe(true);
     });
 
@@ -68,25 +66,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         gw.clock.advance(1_000);
         await gw.app.inject({ method: 'GET', url: `/audited/p${i}`, headers: { ...bearer(alice), 'x-request-id': `page-${i}` } });
       }
-      const page1 = (
-        await gw.app.inject({
-          method: 'GET',
-          url: '/api/v1/admin/audit-logs?serviceName=svc&statusCode=200&limit=2&page=1',
-          headers: bearer(admin),
-        })
-      ).json();
-      const page2 = (
-        await gw.app.inject({
-          method: 'GET',
-          url: '/api/v1/admin/audit-logs?serviceName=svc&statusCode=200&limit=2&page=2',
-          headers: bearer(admin),
-        })
-      ).json();
+      const page1 = (await auditLogs('serviceName=svc&statusCode=200&limit=2&page=1')).json();
+      const page2 = (await auditLogs('serviceName=svc&statusCode=200&limit=2&page=2')).json();
       expect(page1.items).toHaveLength(2);
       expect(page1.total).toBeGreaterThanOrEqual(6);
       expect(page1.items[0].requestId).toBe('page-4');
       expect(page2.items[0].requestId).toBe('page-2');
-      const bad = await gw.app.inject({ method: 'GET', url: '/api/v1/admin/audit-logs?statusCode=abc', headers: bearer(admin) });
+      const bad = await auditLogs('statusCode=abc');
       expect(bad.statusCode).toBe(400);
     });
 

@@ -30,6 +30,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     const getOrders = (gw: TestGateway, token: string) => gw.app.inject({ method: 'GET', url: '/order', headers: bearer(token) });
+    const postAs = (token: string, url: string, payload: Record<string, unknown>) =>
+      a.app.inject({ method: 'POST', url, headers: bearer(token), payload });
 
     it('logs in, reaches a routed service with the token, and reads the profile', async () => {
       const response = await login(a, 'officer');
@@ -194,25 +196,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await getOrders(a, t2)).statusCode).toBe(401);
 
       const fresh = await tokenFor(a, 'victim');
-      const weak = await a.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/change-password',
-        headers: bearer(fresh),
-        payload: { currentPassword: PASSWORD, newPassword: 'short' },
-      });
+      const weak = await postAs(fresh, '/api/v1/auth/change-password', { currentPassword: PASSWORD, newPassword: 'short' });
       expect(weak.json().code).toBe('PASSWORD_POLICY_VIOLATION');
-      const wrong = await a.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/change-password',
-        headers: bearer(fresh),
-        payload: { currentPassword: 'not-it-at-all', newPassword: 'another-long-password' },
+      const wrong = await postAs(fresh, '/api/v1/auth/change-password', {
+        currentPassword: 'not-it-at-all',
+        newPassword: 'another-long-password',
       });
       expect(wrong.json().code).toBe('PASSWORD_INCORRECT');
-      const changed = await a.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/change-password',
-        headers: bearer(fresh),
-        payload: { currentPassword: PASSWORD, newPassword: 'another-long-password' },
+      const changed = await postAs(fresh, '/api/v1/auth/change-password', {
+        currentPassword: PASSWORD,
+        newPassword: 'another-long-password',
       });
       expect(changed.statusCode).toBe(200);
       expect((await getOrders(b, fresh)).json().code).toBe('TOKEN_REVOKED');
@@ -223,17 +216,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     it('logout ends the session, or every session with allSessions', async () => {
       const token = await tokenFor(a, 'officer');
       const other = await tokenFor(a, 'officer');
-      const out = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token), payload: {} });
+      const out = await postAs(token, '/api/v1/auth/logout', {});
       expect(out.json().revoked).toBe(2);
       expect((await getOrders(b, token)).statusCode).toBe(401);
       expect((await getOrders(b, other)).statusCode).toBe(200);
       const third = await tokenFor(a, 'officer');
-      const all = await a.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/logout',
-        headers: bearer(third),
-        payload: { allSessions: true },
-      });
+      const all = await postAs(third, '/api/v1/auth/logout', { allSessions: true });
       expect(all.json().revoked).toBeGreaterThanOrEqual(4);
       expect((await getOrders(b, other)).statusCode).toBe(401);
     });

@@ -6,7 +6,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
-import { bearer, createUser, gatewayBed, login, startGateway, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { bearer, createUser, gatewayBed, login, postRoute, startGateway, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: edge (TLS, concurrency, bad input)`, () => {
@@ -163,11 +163,12 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         .executeTakeFirstOrThrow();
       expect(after.n).toBe(before.n);
       const admin = await createUser(gw, 'root', 'administrator', 'unlimited').then(() => tokenFor(gw, 'root'));
-      const badRoute = await gw.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: { pathPattern: '/x', httpMethod: 'TRACE', serviceName: 'x', upstreamUrl: 'http://x', routeName: 'x' },
+      const badRoute = await postRoute(gw, admin, {
+        pathPattern: '/x',
+        httpMethod: 'TRACE',
+        serviceName: 'x',
+        upstreamUrl: 'http://x',
+        routeName: 'x',
       });
       expect(badRoute.statusCode).toBe(400);
       const badKey = await gw.app.inject({

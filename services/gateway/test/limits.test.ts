@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, testRedisUrl } from '@tributary/platform/testing';
-import { bearer, createUser, gatewayBed, postRoute, startGateway, tokenFor, unique, type TestGateway, type Upstream } from './support.js';
+import {
+  bearer,
+  createUser,
+  gatewayBed,
+  plainRoute,
+  postRoute,
+  startGateway,
+  tokenFor,
+  unique,
+  type TestGateway,
+  type Upstream,
+} from './support.js';
 
 const redisUrl = testRedisUrl();
 
@@ -69,21 +80,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('applies a route override on the hour and day windows too', async () => {
-      const created = await single.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/hourly',
-          httpMethod: 'GET',
-          serviceName: 'svc',
-          routeName: 'hourly',
-          upstreamUrl: up.url,
-          upstreamAuth: 'none',
-          rateLimitOverride: { hour: 3, day: 5 },
-          authorizationRoles: ['*'],
-        },
-      });
+      const created = await postRoute(
+        single,
+        admin,
+        plainRoute('/hourly', 'svc', up.url, { rateLimitOverride: { hour: 3, day: 5 }, authorizationRoles: ['*'] }),
+      );
       expect(created.statusCode).toBe(201);
       const name = unique('hourly');
       await createUser(single, name, 'analyst', 'basic');

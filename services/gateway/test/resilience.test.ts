@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@tributary/platform/core';
 import { testDatabases } from '@tributary/platform/testing';
-import { bearer, createUser, gatewayBed, postRoute, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { bearer, createUser, gatewayBed, plainRoute, postRoute, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
   describe(`${target.label}: ejection, circuit breaker, health checks, cache`, () => {
@@ -134,21 +134,11 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('never fails closed on health alone: with every target unfit, all are tried', async () => {
-      const created = await gw.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/lonely',
-          httpMethod: 'GET',
-          serviceName: 'lonely',
-          routeName: 'lonely',
-          upstreamUrl: c.url,
-          upstreamAuth: 'none',
-          authenticationRequired: false,
-          healthCheckUrl: '/health/live',
-        },
-      });
+      const created = await postRoute(
+        gw,
+        admin,
+        plainRoute('/lonely', 'lonely', c.url, { authenticationRequired: false, healthCheckUrl: '/health/live' }),
+      );
       expect(created.statusCode).toBe(201);
       c.healthStatus = 503;
       for (let i = 0; i < 2; i++) {
@@ -165,23 +155,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
 
     it('retries an idempotent request on another target when a connection fails, never a POST', async () => {
       const dead = 'http://127.0.0.1:1';
-      const created = await gw.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: {
-          pathPattern: '/retry',
+      const created = await postRoute(
+        gw,
+        admin,
+        plainRoute('/retry', 'retry', dead, {
           httpMethod: 'ANY',
-          serviceName: 'retry',
-          routeName: 'retry',
-          upstreamUrl: dead,
           upstreamServers: [{ url: dead }, { url: c.url }],
-          upstreamAuth: 'none',
           authenticationRequired: false,
           retryAttempts: 1,
           circuitBreakerEnabled: false,
-        },
-      });
+        }),
+      );
       expect(created.statusCode).toBe(201);
       for (let i = 0; i < 4; i++) expect((await gw.app.inject({ method: 'GET', url: '/retry' })).statusCode).toBe(200);
       // A POST that meets the dead target fails with 503 and is not sent anywhere else.

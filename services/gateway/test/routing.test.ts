@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
 import { RoutesRepository } from '../src/features/routing/routes.repository.js';
 import { demoUsers, seed } from '../src/seed.js';
-import { bearer, createUser, login, gatewayBed, tokenFor, type TestGateway, type Upstream } from './support.js';
+import { bearer, createUser, login, gatewayBed, postRoute, tokenFor, type TestGateway, type Upstream } from './support.js';
 
 const DEMO = 'tributary-demo';
 
@@ -28,12 +28,15 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await createUser(a, 'analyst', 'analyst');
     });
 
+    // The routes these tests add are open and reach plain upstreams.
     const createRoute = async (body: Record<string, unknown>) => {
-      const response = await a.app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/routes',
-        headers: bearer(admin),
-        payload: { serviceName: 'demo', routeName: 'demo', httpMethod: 'GET', ...body },
+      const response = await postRoute(a, admin, {
+        serviceName: 'demo',
+        routeName: 'demo',
+        httpMethod: 'GET',
+        upstreamAuth: 'none',
+        authenticationRequired: false,
+        ...body,
       });
       expect(response.statusCode, response.body).toBe(201);
       return response.json();
@@ -103,13 +106,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('picks up a new route on another replica without a restart', async () => {
-      const route = await createRoute({
-        pathPattern: '/ext/items/{id}',
-        upstreamUrl: up.t1!.url,
-        upstreamPath: '/catalog/{id}',
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-      });
+      const route = await createRoute({ pathPattern: '/ext/items/{id}', upstreamUrl: up.t1!.url, upstreamPath: '/catalog/{id}' });
       expect((await a.app.inject({ method: 'GET', url: '/ext/items/42' })).json().path).toBe('/catalog/42');
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).statusCode).toBe(404);
       await b.deps.routeLoader.checkForChanges();
@@ -124,22 +121,18 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await b.app.inject({ method: 'GET', url: '/ext/items/42' })).statusCode).toBe(404);
       expect(
         (
-          await a.app.inject({
-            method: 'POST',
-            url: '/api/v1/admin/routes',
-            headers: bearer(admin),
-            payload: { pathPattern: '/bad/{x y}', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'http://a', routeName: 'x' },
+          await postRoute(a, admin, {
+            pathPattern: '/bad/{x y}',
+            httpMethod: 'GET',
+            serviceName: 'x',
+            upstreamUrl: 'http://a',
+            routeName: 'x',
           })
         ).json().code,
       ).toBe('INVALID_ROUTE');
       expect(
         (
-          await a.app.inject({
-            method: 'POST',
-            url: '/api/v1/admin/routes',
-            headers: bearer(admin),
-            payload: { pathPattern: '/ok', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'ftp://a', routeName: 'x' },
-          })
+          await postRoute(a, admin, { pathPattern: '/ok', httpMethod: 'GET', serviceName: 'x', upstreamUrl: 'ftp://a', routeName: 'x' })
         ).json().code,
       ).toBe('INVALID_ROUTE');
     });
@@ -149,30 +142,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         { url: up.t1!.url, weight: 3 },
         { url: up.t2!.url, weight: 1 },
       ];
-      await createRoute({
-        pathPattern: '/lb/rr',
-        upstreamUrl: up.t1!.url,
-        upstreamServers: servers,
-        loadBalancerType: 'round_robin',
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-      });
-      await createRoute({
-        pathPattern: '/lb/w',
-        upstreamUrl: up.t1!.url,
-        upstreamServers: servers,
-        loadBalancerType: 'weighted',
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-      });
-      await createRoute({
-        pathPattern: '/lb/lc',
-        upstreamUrl: up.t1!.url,
-        upstreamServers: servers,
-        loadBalancerType: 'least_connections',
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-      });
+      for (const [pathPattern, loadBalancerType] of [
+        ['/lb/rr', 'round_robin'],
+        ['/lb/w', 'weighted'],
+        ['/lb/lc', 'least_connections'],
+      ]) {
+        await createRoute({ pathPattern, upstreamUrl: up.t1!.url, upstreamServers: servers, loadBalancerType });
+      }
       const count = async (url: string, n: number) => {
         const seen: Record<string, number> = {};
         for (let i = 0; i < n; i++) {
@@ -204,8 +180,6 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       await createRoute({
         pathPattern: '/slow',
         upstreamUrl: up.t3!.url,
-        upstreamAuth: 'none',
-        authenticationRequired: false,
         timeoutSeconds: 1,
         retryAttempts: 0,
         circuitBreakerEnabled: false,
@@ -220,14 +194,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('answers CORS preflight at the edge from the route allowlist', async () => {
-      await createRoute({
-        pathPattern: '/cors/*',
-        httpMethod: 'ANY',
-        upstreamUrl: up.t3!.url,
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-        corsOrigins: ['https://console.example'],
-      });
+      await createRoute({ pathPattern: '/cors/*', httpMethod: 'ANY', upstreamUrl: up.t3!.url, corsOrigins: ['https://console.example'] });
       const hitsBefore = up.t3!.hits;
       const ok = await a.app.inject({
         method: 'OPTIONS',
@@ -251,20 +218,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('answers a routed path with a method it does not route as 405 with Allow, without reaching the upstream', async () => {
-      await createRoute({
-        pathPattern: '/only-read/*',
-        httpMethod: 'GET',
-        upstreamUrl: up.t3!.url,
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-      });
-      await createRoute({
-        pathPattern: '/only-read/*',
-        httpMethod: 'PUT',
-        upstreamUrl: up.t3!.url,
-        upstreamAuth: 'none',
-        authenticationRequired: false,
-      });
+      await createRoute({ pathPattern: '/only-read/*', httpMethod: 'GET', upstreamUrl: up.t3!.url });
+      await createRoute({ pathPattern: '/only-read/*', httpMethod: 'PUT', upstreamUrl: up.t3!.url });
       await a.deps.routeLoader.reload();
       const hitsBefore = up.t3!.hits;
       const refused = await a.app.inject({ method: 'DELETE', url: '/only-read/x' });

@@ -164,6 +164,11 @@ export const AUDITED_ROUTE = {
   authorizationRoles: ['analyst'],
 };
 
+/** A route to one plain (unsigned) upstream, named after its path; `extra` sets the rest. */
+export function plainRoute(path: string, serviceName: string, upstreamUrl: string, extra: Record<string, unknown> = {}) {
+  return { pathPattern: path, httpMethod: 'GET', serviceName, routeName: path.slice(1), upstreamUrl, upstreamAuth: 'none', ...extra };
+}
+
 /** Adds a route through the admin API, as an operator does. */
 export function postRoute(gateway: Gateway, adminToken: string, route: Record<string, unknown>) {
   return gateway.app.inject({ method: 'POST', url: '/api/v1/admin/routes', headers: bearer(adminToken), payload: route });

@@ -19,3 +19,18 @@ export function generatedName(prefix: string): string {
 export function pageOf<T>(rows: T[], limit: number, offset: number) {
   return { data: rows.slice(0, limit), limit, offset, hasMore: rows.length > limit };
 }
+
+/** What `selectPage` needs of a query builder (Kysely's select builders have it). */
+interface PagedSelect<R> {
+  limit(limit: number): PagedSelect<R>;
+  offset(offset: number): PagedSelect<R>;
+  execute(): Promise<R[]>;
+}
+
+/** The rows of one page of an ordered select, with the one extra row `pageOf` reads `hasMore` from. */
+export async function selectPage<R>(select: PagedSelect<R>, paging: { limit: number; offset: number }): Promise<R[]> {
+  return select
+    .limit(paging.limit + 1)
+    .offset(paging.offset)
+    .execute();
+}

@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
-import { guard } from '../../access.js';
-import { actorOf, type ErpDeps } from '../../shared/context.js';
+import { erpRouteOptions, type RouteAccess } from '../../access.js';
+import { actorOf, type Actor, type ErpDeps } from '../../shared/context.js';
 import { DocName, NameParams, Paging, PositiveDecimal, page } from '../../shared/schemas.js';
 import {
   AdjustBody,
@@ -49,6 +49,7 @@ const RecordedOut = Type.Object({
   qty_change: Type.String(),
   qty_after: Type.String(),
 });
+type RecordMovement<I> = (deps: ErpDeps, batch: string, input: I, actor: Actor) => Promise<Static<typeof RecordedOut>>;
 const TransferOut = Type.Object({
   transfer: Type.String(),
   item: Type.String(),
@@ -67,137 +68,80 @@ const TransferOut = Type.Object({
 });
 
 export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
-  const tags = ['batches'];
+  const access = erpRouteOptions(deps.config, ['batches']);
   app.post(
     '/batches',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Receive a new batch (master + RECEIPT movement)',
-        body: ReceiveBody,
-        response: { 201: BatchOut, ...errors },
-      },
-    },
+    access('writeBusiness', 'Receive a new batch (master + RECEIPT movement)', {
+      body: ReceiveBody,
+      response: { 201: BatchOut, ...errors },
+    }),
     async (request, reply) => reply.code(201).send(await receiveBatch(deps, request.body, actorOf(request, deps))),
   );
   app.get(
     '/batches',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: { tags, summary: 'List batches (soonest expiry first)', querystring: BatchListQuery, response: { 200: page(BatchOut) } },
-    },
+    access('read', 'List batches (soonest expiry first)', { querystring: BatchListQuery, response: { 200: page(BatchOut) } }),
     async (request) => listBatches(deps, request.query),
   );
   app.get(
     '/batches/expiring',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags,
-        summary: 'Expiry alert levels of batches with stock',
-        querystring: ExpiringQuery,
-        response: { 200: Type.Object({ data: Type.Array(ExpiringOut) }) },
-      },
-    },
+    access('read', 'Expiry alert levels of batches with stock', {
+      querystring: ExpiringQuery,
+      response: { 200: Type.Object({ data: Type.Array(ExpiringOut) }) },
+    }),
     async (request) => ({
       data: await expiringBatches(deps, request.query),
     }),
   );
   app.post(
     '/batches/expiry-scan',
-    {
-      config: { access: guard(deps.config, 'machineFlows') },
-      schema: {
-        tags,
-        summary: 'Scanner: emit erp.batch.expiring for changed alert levels, mark expired stock',
-        response: {
-          200: Type.Object({
-            scanned: Type.Integer(),
-            marked_expired: Type.Integer(),
-            alerted: Type.Array(Type.Object({ batch: Type.String(), alert_level: Type.String(), days_to_expiry: Type.Integer() })),
-          }),
-        },
+    access('machineFlows', 'Scanner: emit erp.batch.expiring for changed alert levels, mark expired stock', {
+      response: {
+        200: Type.Object({
+          scanned: Type.Integer(),
+          marked_expired: Type.Integer(),
+          alerted: Type.Array(Type.Object({ batch: Type.String(), alert_level: Type.String(), days_to_expiry: Type.Integer() })),
+        }),
       },
-    },
+    }),
     async (request) => scanExpiry(deps, actorOf(request, deps)),
   );
   app.get(
     '/batches/:name',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: { tags, summary: 'Get a batch', params: NameParams, response: { 200: BatchOut, ...errors } },
-    },
+    access('read', 'Get a batch', { params: NameParams, response: { 200: BatchOut, ...errors } }),
     async (request) => getBatch(deps, request.params.name),
   );
   app.patch(
     '/batches/:name',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Update quality, storage and nutrition attributes',
-        params: NameParams,
-        body: PatchBody,
-        response: { 200: BatchOut, ...errors },
-      },
-    },
+    access('writeBusiness', 'Update quality, storage and nutrition attributes', {
+      params: NameParams,
+      body: PatchBody,
+      response: { 200: BatchOut, ...errors },
+    }),
     async (request) => patchBatch(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post(
     '/batches/:name/status',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Quarantine, release, reject, recall or mark damaged',
-        params: NameParams,
-        body: StatusBody,
-        response: { 200: BatchOut, ...errors },
-      },
-    },
+    access('writeBusiness', 'Quarantine, release, reject, recall or mark damaged', {
+      params: NameParams,
+      body: StatusBody,
+      response: { 200: BatchOut, ...errors },
+    }),
     async (request) => setBatchStatus(deps, request.params.name, request.body.status, request.body.reason, actorOf(request, deps)),
   );
-  app.post(
-    '/batches/:name/receipts',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Receive more of an existing batch',
-        params: NameParams,
-        body: QtyBody,
-        response: { 201: RecordedOut, ...errors },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await receiveMore(deps, request.params.name, request.body, actorOf(request, deps))),
-  );
-  app.post(
-    '/batches/:name/adjustments',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Stock adjustment (signed)',
-        params: NameParams,
-        body: AdjustBody,
-        response: { 201: RecordedOut, ...errors },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await adjustBatch(deps, request.params.name, request.body, actorOf(request, deps))),
-  );
+  // Receipts and adjustments each record one movement on the named batch and answer it.
+  const movementRoute = <B extends TSchema>(rule: RouteAccess, url: string, summary: string, body: B, record: RecordMovement<Static<B>>) =>
+    app.post(url, access(rule, summary, { params: NameParams, body, response: { 201: RecordedOut, ...errors } }), async (request, reply) =>
+      reply.code(201).send(await record(deps, request.params.name, request.body, actorOf(request, deps))),
+    );
+  movementRoute('writeBusiness', '/batches/:name/receipts', 'Receive more of an existing batch', QtyBody, receiveMore);
+  movementRoute('writeBusiness', '/batches/:name/adjustments', 'Stock adjustment (signed)', AdjustBody, adjustBatch);
   app.post(
     '/batches/:name/transfer',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Transfer part of this batch to another warehouse',
-        params: NameParams,
-        body: TransferBody,
-        response: { 201: TransferOut, ...errors },
-      },
-    },
+    access('writeBusiness', 'Transfer part of this batch to another warehouse', {
+      params: NameParams,
+      body: TransferBody,
+      response: { 201: TransferOut, ...errors },
+    }),
     async (request, reply) => {
       const batch = await getBatch(deps, request.params.name);
       return reply.code(201).send(
@@ -218,130 +162,90 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   app.get(
     '/batches/:name/movements',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags,
-        summary: 'The batch ledger in order',
-        params: NameParams,
-        querystring: Type.Object({ ...Paging }),
-        response: { 200: page(MovementOut), ...errors },
-      },
-    },
+    access('read', 'The batch ledger in order', {
+      params: NameParams,
+      querystring: Type.Object({ ...Paging }),
+      response: { 200: page(MovementOut), ...errors },
+    }),
     async (request) => listMovements(deps, request.params.name, request.query.limit, request.query.offset),
   );
   app.get(
     '/batches/:name/ledger-check',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags,
-        summary: 'Audit: cached balance equals the movement sum, chain unbroken',
-        params: NameParams,
-        response: {
-          200: Type.Object({
-            batch: Type.String(),
-            available_qty: Type.String(),
-            ledger_sum: Type.String(),
-            movements: Type.Integer(),
-            consistent: Type.Boolean(),
-          }),
-          ...errors,
-        },
+    access('read', 'Audit: cached balance equals the movement sum, chain unbroken', {
+      params: NameParams,
+      response: {
+        200: Type.Object({
+          batch: Type.String(),
+          available_qty: Type.String(),
+          ledger_sum: Type.String(),
+          movements: Type.Integer(),
+          consistent: Type.Boolean(),
+        }),
+        ...errors,
       },
-    },
+    }),
     async (request) => checkLedger(deps.db, request.params.name),
   );
   app.post(
     '/movements/:name/reverse',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Reverse a receipt, consumption or adjustment (once)',
-        params: NameParams,
-        body: ReverseBody,
-        response: { 201: RecordedOut, ...errors },
-      },
-    },
+    access('writeBusiness', 'Reverse a receipt, consumption or adjustment (once)', {
+      params: NameParams,
+      body: ReverseBody,
+      response: { 201: RecordedOut, ...errors },
+    }),
     async (request, reply) =>
       reply.code(201).send(await reverseMovement(deps, request.params.name, request.body.reason, actorOf(request, deps))),
   );
 
-  const stock = ['stock'];
+  const stockAccess = erpRouteOptions(deps.config, ['stock']);
   app.post(
     '/stock/pick',
-    {
-      config: { access: guard(deps.config, 'machineFlows') },
-      schema: {
-        tags: stock,
-        summary: 'FEFO/FIFO pick plan per line: allocations and shortage (writes nothing)',
-        body: PickBody,
-        response: { 200: PickOut, ...errors },
-      },
-    },
+    stockAccess('machineFlows', 'FEFO/FIFO pick plan per line: allocations and shortage (writes nothing)', {
+      body: PickBody,
+      response: { 200: PickOut, ...errors },
+    }),
     async (request) => pick(deps, request.body),
   );
   app.post(
     '/stock/consume',
-    {
-      config: { access: guard(deps.config, 'machineFlows') },
-      schema: {
-        tags: stock,
-        summary: 'Consume stock by the same picking order, atomically',
-        body: ConsumeBody,
-        response: { 200: ConsumeOut, ...errors },
-      },
-    },
+    stockAccess('machineFlows', 'Consume stock by the same picking order, atomically', {
+      body: ConsumeBody,
+      response: { 200: ConsumeOut, ...errors },
+    }),
     async (request) => consume(deps, request.body, actorOf(request, deps)),
   );
   app.post(
     '/stock/transfer',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags: stock,
-        summary: 'Transfer an item between warehouses by the picking order',
-        body: Type.Object(
-          {
-            item: DocName(),
-            from_warehouse: DocName(),
-            to_warehouse: DocName(),
-            qty: PositiveDecimal(),
-            strategy: Type.Optional(Type.Union([Type.Literal('FEFO'), Type.Literal('FIFO')])),
-            reason: Type.Optional(Type.String({ maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: TransferOut, ...errors },
-      },
-    },
+    stockAccess('writeBusiness', 'Transfer an item between warehouses by the picking order', {
+      body: Type.Object(
+        {
+          item: DocName(),
+          from_warehouse: DocName(),
+          to_warehouse: DocName(),
+          qty: PositiveDecimal(),
+          strategy: Type.Optional(Type.Union([Type.Literal('FEFO'), Type.Literal('FIFO')])),
+          reason: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: TransferOut, ...errors },
+    }),
     async (request, reply) => reply.code(201).send(await transfer(deps, request.body, actorOf(request, deps))),
   );
   app.post(
     '/stock/optimisation',
-    {
-      config: { access: guard(deps.config, 'machineFlows') },
-      schema: {
-        tags: stock,
-        summary: 'Recompute reorder level, reorder quantity and safety stock from movement history',
-        body: OptimiseBody,
-        response: { 200: OptimisationOut, ...errors },
-      },
-    },
+    stockAccess('machineFlows', 'Recompute reorder level, reorder quantity and safety stock from movement history', {
+      body: OptimiseBody,
+      response: { 200: OptimisationOut, ...errors },
+    }),
     async (request) => optimise(deps, request.body, actorOf(request, deps)),
   );
   app.get(
     '/stock/optimisation',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags: stock,
-        summary: 'Stored reorder parameters',
-        querystring: Type.Object({ ...Paging, item: Type.Optional(DocName()), warehouse: Type.Optional(DocName()) }),
-        response: { 200: page(OptimisationOut) },
-      },
-    },
+    stockAccess('read', 'Stored reorder parameters', {
+      querystring: Type.Object({ ...Paging, item: Type.Optional(DocName()), warehouse: Type.Optional(DocName()) }),
+      response: { 200: page(OptimisationOut) },
+    }),
     async (request) => listOptimisation(deps, request.query),
   );
 }

@@ -5,7 +5,7 @@ import { ErpError } from '../../errors.js';
 import type { ErpDatabase } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { daysBetween, isoDate, isoDateOrNull, plantDate } from '../../shared/dates.js';
-import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { db6, show, showOrNull } from '../../shared/numbers.js';
 import { alertLevel, canTransition, checkDates, checkQuality, defaultStatus, effectiveStatus, type QualityGrade } from './batch-rules.js';
 import type { BatchListQuery, PatchBody, ReceiveBody } from './batches.schemas.js';
@@ -169,12 +169,7 @@ export async function listBatches(deps: ErpDeps, query: Static<typeof BatchListQ
       .slice(0, 10);
     select = select.where('expiry_date', '<=', until);
   }
-  const rows = await select
-    .orderBy('expiry_date')
-    .orderBy('name')
-    .limit(query.limit + 1)
-    .offset(query.offset)
-    .execute();
+  const rows = await selectPage(select.orderBy('expiry_date').orderBy('name'), query);
   return pageOf(
     rows.map((row) => toBatchOut(row, deps)),
     query.limit,
@@ -355,14 +350,10 @@ export async function reverseMovement(deps: ErpDeps, movementName: string, reaso
 }
 
 export async function listMovements(deps: ErpDeps, batch: string, limit: number, offset: number) {
-  const rows = await deps.db
-    .selectFrom('tabHD Batch Movement')
-    .selectAll()
-    .where('batch_id', '=', batch)
-    .orderBy('seq')
-    .limit(limit + 1)
-    .offset(offset)
-    .execute();
+  const rows = await selectPage(deps.db.selectFrom('tabHD Batch Movement').selectAll().where('batch_id', '=', batch).orderBy('seq'), {
+    limit,
+    offset,
+  });
   return pageOf(
     rows.map((m) => ({
       name: m.name,

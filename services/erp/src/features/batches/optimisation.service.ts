@@ -2,7 +2,7 @@ import { Decimal, dec } from '@tributary/platform/core';
 import { ErpError } from '../../errors.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { addDays, plantDate, startOfLocalDay } from '../../shared/dates.js';
-import { generatedName, newDoc, pageOf, touched } from '../../shared/docs.js';
+import { generatedName, newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { db6, show } from '../../shared/numbers.js';
 import { plantToday } from './batches.service.js';
 
@@ -210,12 +210,7 @@ export async function listOptimisation(deps: ErpDeps, query: { item?: string; wa
   let select = deps.db.selectFrom('tabHD Item Warehouse Optimization').selectAll();
   if (query.item) select = select.where('item_code', '=', query.item);
   if (query.warehouse) select = select.where('warehouse', '=', query.warehouse);
-  const rows = await select
-    .orderBy('item_code')
-    .orderBy('warehouse')
-    .limit(query.limit + 1)
-    .offset(query.offset)
-    .execute();
+  const rows = await selectPage(select.orderBy('item_code').orderBy('warehouse'), query);
   return pageOf(
     rows.map((row) => ({
       name: row.name,

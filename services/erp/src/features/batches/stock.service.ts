@@ -190,22 +190,17 @@ export async function transfer(
     for (const allocation of plan!.allocations) {
       const source = await lockBatch(trx, allocation.batch);
       const root = source.source_batch ?? source.name;
-      let sibling = await trx
-        .selectFrom('tabHD Batch Master')
-        .select('name')
-        .where('source_batch', '=', root)
-        .where('warehouse', '=', input.to_warehouse)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!sibling && root !== source.name) {
-        sibling = await trx
+      // The root's copy in the target warehouse: a batch split from the root there, or the root itself.
+      const inTarget = (key: 'source_batch' | 'name') =>
+        trx
           .selectFrom('tabHD Batch Master')
           .select('name')
-          .where('name', '=', root)
+          .where(key, '=', root)
           .where('warehouse', '=', input.to_warehouse)
           .forUpdate()
           .executeTakeFirst();
-      }
+      let sibling = await inTarget('source_batch');
+      if (!sibling && root !== source.name) sibling = await inTarget('name');
       let siblingName = sibling?.name;
       if (!siblingName) {
         const count = await trx

@@ -4,8 +4,8 @@ import { asDynamic, dbErrorKind } from '@tributary/platform/db';
 import type { FieldCipher } from '@tributary/platform/crypto';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
-import { guard } from '../../access.js';
-import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { erpRouteOptions } from '../../access.js';
+import { newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { runCommand, actorOf, emit, type ErpDeps, type ErpEventType } from '../../shared/context.js';
 import { show } from '../../shared/numbers.js';
 import { DocName, NameParams, NonNegativeDecimal, Nullable, Paging, page } from '../../shared/schemas.js';
@@ -161,17 +161,13 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
         : {}),
     });
 
+    const access = erpRouteOptions(deps.config, [spec.tag]);
     app.post(
       spec.path,
-      {
-        config: { access: guard(deps.config, 'writeMasters') },
-        schema: {
-          tags: [spec.tag],
-          summary: `Create a ${spec.aggregate}`,
-          body: CreateBody,
-          response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema },
-        },
-      },
+      access('writeMasters', `Create a ${spec.aggregate}`, {
+        body: CreateBody,
+        response: { 201: Out, 400: errorResponseSchema, 409: errorResponseSchema },
+      }),
       async (request, reply) => {
         const body = request.body as Record<string, unknown>;
         const actor = actorOf(request, deps);
@@ -202,41 +198,22 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
       },
     );
 
-    app.get(
-      spec.path,
-      {
-        config: { access: guard(deps.config, 'read') },
-        schema: { tags: [spec.tag], summary: `List ${spec.tag}`, querystring: ListQuery, response: { 200: page(Out) } },
-      },
-      async (request) => {
-        const query = request.query as Record<string, unknown> & { limit: number; offset: number };
-        let select = db.selectFrom(spec.table).selectAll();
-        for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
-        if (spec.personal && query.email_id !== undefined)
-          select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));
-        if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        const rows = await select
-          .orderBy('name')
-          .limit(query.limit + 1)
-          .offset(query.offset)
-          .execute();
-        const out = [];
-        for (const row of rows) out.push(await opened(row));
-        return pageOf(out, query.limit, query.offset);
-      },
-    );
+    app.get(spec.path, access('read', `List ${spec.tag}`, { querystring: ListQuery, response: { 200: page(Out) } }), async (request) => {
+      const query = request.query as Record<string, unknown> & { limit: number; offset: number };
+      let select = db.selectFrom(spec.table).selectAll();
+      for (const filter of spec.filters) if (query[filter] !== undefined) select = select.where(filter, '=', query[filter]);
+      if (spec.personal && query.email_id !== undefined)
+        select = select.where('email_id_bidx', '=', await emailIndex(cipher, String(query.email_id)));
+      if (query.q) select = select.where('name', 'like', `%${String(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const rows = await selectPage(select.orderBy('name'), query);
+      const out = [];
+      for (const row of rows) out.push(await opened(row));
+      return pageOf(out, query.limit, query.offset);
+    });
 
     app.get(
       `${spec.path}/:name`,
-      {
-        config: { access: guard(deps.config, 'read') },
-        schema: {
-          tags: [spec.tag],
-          summary: `Get a ${spec.aggregate}`,
-          params: NameParams,
-          response: { 200: Out, 404: errorResponseSchema },
-        },
-      },
+      access('read', `Get a ${spec.aggregate}`, { params: NameParams, response: { 200: Out, 404: errorResponseSchema } }),
       async (request) => {
         const row = await db.selectFrom(spec.table).selectAll().where('name', '=', request.params.name).executeTakeFirst();
         if (!row) throw spec.notFound(`${spec.aggregate} ${request.params.name} not found`);
@@ -246,16 +223,11 @@ export function registerMasterRoutes(app: HttpApp, deps: ErpDeps, cipher: FieldC
 
     app.patch(
       `${spec.path}/:name`,
-      {
-        config: { access: guard(deps.config, 'writeMasters') },
-        schema: {
-          tags: [spec.tag],
-          summary: `Update a ${spec.aggregate}`,
-          params: NameParams,
-          body: PatchBody,
-          response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema },
-        },
-      },
+      access('writeMasters', `Update a ${spec.aggregate}`, {
+        params: NameParams,
+        body: PatchBody,
+        response: { 200: Out, 400: errorResponseSchema, 404: errorResponseSchema },
+      }),
       async (request) => {
         const actor = actorOf(request, deps);
         const now = deps.clock.now();

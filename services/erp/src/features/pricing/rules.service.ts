@@ -5,7 +5,7 @@ import { ErpError } from '../../errors.js';
 import type { ErpDatabase } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { isIsoDate, plantDate, startOfLocalDay } from '../../shared/dates.js';
-import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { db6, show, showOrNull } from '../../shared/numbers.js';
 import type { RuleFields, RuleListQuery } from './pricing.schemas.js';
 import type { PricingRule } from './rule-model.js';
@@ -349,12 +349,7 @@ export async function listRules(deps: ErpDeps, query: Static<typeof RuleListQuer
       'in',
       deps.db.selectFrom('tabHD Pricing Rule Item').select('parent').where('item_code', '=', query.item_code),
     );
-  const rows = await select
-    .orderBy('priority', 'desc')
-    .orderBy('rule_code')
-    .limit(query.limit + 1)
-    .offset(query.offset)
-    .execute();
+  const rows = await selectPage(select.orderBy('priority', 'desc').orderBy('rule_code'), query);
   const rules = await hydrate(deps.db, rows);
   const now = deps.clock.now();
   return pageOf(

@@ -2,7 +2,8 @@ import { dbErrorKind, type Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { AssignmentTable, ErpDatabase } from '../../db/schema.js';
-import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, type ErpDeps } from '../../shared/context.js';
+import { emitCustomerEvent } from './customer-events.js';
 import { addDays, isoDate, isoDateOrNull, isIsoDate, plantDate } from '../../shared/dates.js';
 import { generatedName, newDoc, touched } from '../../shared/docs.js';
 import { db6, showOrNull } from '../../shared/numbers.js';
@@ -208,14 +209,11 @@ export async function assignLocked(
   }
   const row = await selectAssignments(trx).where('a.name', '=', name).executeTakeFirstOrThrow();
   const out = toAssignmentOut(row, deps.dialect, day);
-  await emit(
+  await emitCustomerEvent(
     trx,
-    {
-      type: 'erp.customer.segment_assigned',
-      aggregateType: 'customer',
-      aggregateId: customer.name,
-      payload: { ...out, supersedes: superseded ?? null },
-    },
+    'erp.customer.segment_assigned',
+    customer.name,
+    { ...out, supersedes: superseded ?? null },
     actor,
     deps.clock.now(),
   );
@@ -259,12 +257,7 @@ export async function endLocked(
     .execute();
   const updated = await selectAssignments(trx).where('a.name', '=', assignment).executeTakeFirstOrThrow();
   const out = toAssignmentOut(updated, deps.dialect, day);
-  await emit(
-    trx,
-    { type: 'erp.customer.segment_ended', aggregateType: 'customer', aggregateId: customer, payload: out },
-    actor,
-    deps.clock.now(),
-  );
+  await emitCustomerEvent(trx, 'erp.customer.segment_ended', customer, out, actor, deps.clock.now());
   return out;
 }
 

@@ -2,7 +2,8 @@ import { dec } from '@tributary/platform/core';
 import { type Kysely, type Transaction } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import type { ErpDatabase, SegmentTable } from '../../db/schema.js';
-import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, type ErpDeps } from '../../shared/context.js';
+import { emitCustomerEvent } from './customer-events.js';
 import { addDays, isoDate, isoDateOrNull, plantDate } from '../../shared/dates.js';
 import { touched } from '../../shared/docs.js';
 import { type CustomerFacts, parseRules, qualifies } from './conditions.js';
@@ -229,12 +230,7 @@ export async function putMetrics(
         })
         .execute();
     }
-    await emit(
-      trx,
-      { type: 'erp.customer.metrics_updated', aggregateType: 'customer', aggregateId: customer, payload: { customer, ...values } },
-      actor,
-      now,
-    );
+    await emitCustomerEvent(trx, 'erp.customer.metrics_updated', customer, { customer, ...values }, actor, now);
   });
   return {
     customer,

@@ -1,8 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { ErpError } from '../../errors.js';
-import { guard } from '../../access.js';
-import { actorOf, type ErpDeps } from '../../shared/context.js';
+import { erpRouteOptions, type RouteAccess } from '../../access.js';
+import { actorOf, type Actor, type ErpDeps } from '../../shared/context.js';
 import { DocName, IsoDate, NameParams, page } from '../../shared/schemas.js';
 import { assignSegment, endAssignment, listAssignments, today } from './assignments.service.js';
 import { autoAssign, putMetrics, reviewAssignments } from './automation.service.js';
@@ -25,142 +25,119 @@ import { endTerritory, listTerritories, mapTerritory } from './territories.servi
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const CustomerChildParams = Type.Object({ name: DocName(), child: DocName() });
+// The response schema states what is answered; the service's own type is checked where it is written.
+type MakeLink<B extends TSchema> = (deps: ErpDeps, customer: string, input: Static<B>, actor: Actor) => Promise<unknown>;
+type EndLink = (deps: ErpDeps, customer: string, link: string, input: Static<typeof EndBody>, actor: Actor) => Promise<unknown>;
 
 export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
-  const tags = ['segments'];
+  const access = erpRouteOptions(deps.config, ['segments']);
   app.post(
     '/segments',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: { tags, summary: 'Create a customer segment', body: SegmentCreate, response: { 201: SegmentOut, ...errors } },
-    },
+    access('writeBusiness', 'Create a customer segment', { body: SegmentCreate, response: { 201: SegmentOut, ...errors } }),
     async (request, reply) => reply.code(201).send(await createSegment(deps, request.body, actorOf(request, deps))),
   );
   app.get(
     '/segments',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: { tags, summary: 'List segments by priority', querystring: SegmentListQuery, response: { 200: page(SegmentOut) } },
-    },
+    access('read', 'List segments by priority', { querystring: SegmentListQuery, response: { 200: page(SegmentOut) } }),
     async (request) => listSegments(deps.db, request.query),
   );
   app.get(
     '/segments/:name',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: { tags, summary: 'Get a segment by name or code', params: NameParams, response: { 200: SegmentOut, ...errors } },
-    },
+    access('read', 'Get a segment by name or code', { params: NameParams, response: { 200: SegmentOut, ...errors } }),
     async (request) => toSegmentOut(await getSegment(deps.db, request.params.name)),
   );
   app.patch(
     '/segments/:name',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: { tags, summary: 'Update a segment', params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } },
-    },
+    access('writeBusiness', 'Update a segment', { params: NameParams, body: SegmentPatch, response: { 200: SegmentOut, ...errors } }),
     async (request) => updateSegment(deps, request.params.name, request.body, actorOf(request, deps)),
   );
   app.post(
     '/segments/:name/auto-assign',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags,
-        summary: 'Assign every qualifying customer to this segment by its rules',
-        params: NameParams,
-        response: {
-          200: Type.Object({
-            assigned: Type.Array(
-              Type.Object({ customer: Type.String(), segment: Type.String(), assignment: Type.String(), is_primary: Type.Boolean() }),
-            ),
-          }),
-          ...errors,
-        },
+    access('writeBusiness', 'Assign every qualifying customer to this segment by its rules', {
+      params: NameParams,
+      response: {
+        200: Type.Object({
+          assigned: Type.Array(
+            Type.Object({ customer: Type.String(), segment: Type.String(), assignment: Type.String(), is_primary: Type.Boolean() }),
+          ),
+        }),
+        ...errors,
       },
-    },
+    }),
     async (request) => ({ assigned: await autoAssign(deps, request.params.name, actorOf(request, deps)) }),
   );
   app.post(
     '/segments/review',
-    {
-      config: { access: guard(deps.config, 'machineFlows') },
-      schema: {
-        tags,
-        summary: 'Review assignments: extend, escalate, demote or deactivate',
-        body: ReviewBody,
-        response: {
-          200: Type.Object({
-            reviewed: Type.Array(
-              Type.Object({
-                customer: Type.String(),
-                assignment: Type.String(),
-                segment: Type.String(),
-                action: Type.String(),
-                new_assignment: Type.Optional(Type.String()),
-                new_segment: Type.Optional(Type.String()),
-              }),
-            ),
-          }),
-          ...errors,
-        },
+    access('machineFlows', 'Review assignments: extend, escalate, demote or deactivate', {
+      body: ReviewBody,
+      response: {
+        200: Type.Object({
+          reviewed: Type.Array(
+            Type.Object({
+              customer: Type.String(),
+              assignment: Type.String(),
+              segment: Type.String(),
+              action: Type.String(),
+              new_assignment: Type.Optional(Type.String()),
+              new_segment: Type.Optional(Type.String()),
+            }),
+          ),
+        }),
+        ...errors,
       },
-    },
+    }),
     async (request) => ({ reviewed: await reviewAssignments(deps, request.body, actorOf(request, deps)) }),
   );
 
-  const ctags = ['customer segments'];
-  app.post(
+  const customerAccess = erpRouteOptions(deps.config, ['customer segments']);
+  // Segment assignments and territory mappings are both effective-dated links of a customer,
+  // made under the customer's name and ended by the link's own name.
+  const linkRoute = <B extends TSchema>(rule: RouteAccess, url: string, summary: string, body: B, out: TSchema, make: MakeLink<B>) =>
+    app.post(url, customerAccess(rule, summary, { params: NameParams, body, response: { 201: out, ...errors } }), async (request, reply) =>
+      reply.code(201).send(await make(deps, request.params.name, request.body, actorOf(request, deps))),
+    );
+  const endRoute = (rule: RouteAccess, url: string, summary: string, out: TSchema, end: EndLink) =>
+    app.post(
+      url,
+      customerAccess(rule, summary, { params: CustomerChildParams, body: EndBody, response: { 200: out, ...errors } }),
+      async (request) => end(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
+    );
+  linkRoute(
+    'writeBusiness',
     '/customers/:name/segments',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags: ctags,
-        summary: 'Assign a segment (effective-dated; one primary in force at a time)',
-        params: NameParams,
-        body: AssignBody,
-        response: { 201: AssignmentOut, ...errors },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await assignSegment(deps, request.params.name, request.body, actorOf(request, deps))),
+    'Assign a segment (effective-dated; one primary in force at a time)',
+    AssignBody,
+    AssignmentOut,
+    assignSegment,
   );
   app.get(
     '/customers/:name/segments',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags: ctags,
-        summary: 'Assignment history, or the assignments in force on as_of',
-        params: NameParams,
-        querystring: AssignmentListQuery,
-        response: { 200: Type.Object({ data: Type.Array(AssignmentOut) }), ...errors },
-      },
-    },
+    customerAccess('read', 'Assignment history, or the assignments in force on as_of', {
+      params: NameParams,
+      querystring: AssignmentListQuery,
+      response: { 200: Type.Object({ data: Type.Array(AssignmentOut) }), ...errors },
+    }),
     async (request) => ({ data: await listAssignments(deps, request.params.name, request.query) }),
   );
   app.get(
     '/customers/:name/segments/primary',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags: ctags,
-        summary: 'The primary segment in force on a date (default today) with its benefits',
-        params: NameParams,
-        querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }),
-        response: {
-          200: Type.Object({
-            assignment: AssignmentOut,
-            segment: SegmentOut,
-            benefits: Type.Object({
-              discount_percentage: Type.String(),
-              credit_limit: Type.String(),
-              payment_terms: Type.Union([Type.String(), Type.Null()]),
-              default_price_list: Type.Union([Type.String(), Type.Null()]),
-            }),
+    customerAccess('read', 'The primary segment in force on a date (default today) with its benefits', {
+      params: NameParams,
+      querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }),
+      response: {
+        200: Type.Object({
+          assignment: AssignmentOut,
+          segment: SegmentOut,
+          benefits: Type.Object({
+            discount_percentage: Type.String(),
+            credit_limit: Type.String(),
+            payment_terms: Type.Union([Type.String(), Type.Null()]),
+            default_price_list: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errors,
-        },
+        }),
+        ...errors,
       },
-    },
+    }),
     async (request) => {
       const asOf = request.query.as_of ?? today(deps);
       const [assignment] = await listAssignments(deps, request.params.name, { as_of: asOf, primary_only: true });
@@ -183,83 +160,40 @@ export function registerSegmentRoutes(app: HttpApp, deps: ErpDeps): void {
       };
     },
   );
-  app.post(
+  endRoute(
+    'writeBusiness',
     '/customers/:name/segments/:child/end',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags: ctags,
-        summary: 'End (deactivate) an assignment; history is kept',
-        params: CustomerChildParams,
-        body: EndBody,
-        response: { 200: AssignmentOut, ...errors },
-      },
-    },
-    async (request) => endAssignment(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
+    'End (deactivate) an assignment; history is kept',
+    AssignmentOut,
+    endAssignment,
   );
   app.put(
     '/customers/:name/metrics',
-    {
-      config: { access: guard(deps.config, 'machineFlows') },
-      schema: {
-        tags: ctags,
-        summary: 'Purchase metrics the auto-assignment rules read',
-        params: NameParams,
-        body: MetricsBody,
-        response: {
-          200: Type.Object({
-            customer: Type.String(),
-            annual_purchase: Type.String(),
-            total_orders: Type.Integer(),
-            last_order_date: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...errors,
-        },
+    customerAccess('machineFlows', 'Purchase metrics the auto-assignment rules read', {
+      params: NameParams,
+      body: MetricsBody,
+      response: {
+        200: Type.Object({
+          customer: Type.String(),
+          annual_purchase: Type.String(),
+          total_orders: Type.Integer(),
+          last_order_date: Type.Union([Type.String(), Type.Null()]),
+        }),
+        ...errors,
       },
-    },
+    }),
     async (request) => putMetrics(deps, request.params.name, request.body as Static<typeof MetricsBody>, actorOf(request, deps)),
   );
 
-  app.post(
-    '/customers/:name/territories',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags: ctags,
-        summary: 'Map a customer to a territory',
-        params: NameParams,
-        body: TerritoryBody,
-        response: { 201: TerritoryOut, ...errors },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await mapTerritory(deps, request.params.name, request.body, actorOf(request, deps))),
-  );
+  linkRoute('writeBusiness', '/customers/:name/territories', 'Map a customer to a territory', TerritoryBody, TerritoryOut, mapTerritory);
   app.get(
     '/customers/:name/territories',
-    {
-      config: { access: guard(deps.config, 'read') },
-      schema: {
-        tags: ctags,
-        summary: 'Territory mappings (all, or in force on as_of)',
-        params: NameParams,
-        querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }),
-        response: { 200: Type.Object({ data: Type.Array(TerritoryOut) }) },
-      },
-    },
+    customerAccess('read', 'Territory mappings (all, or in force on as_of)', {
+      params: NameParams,
+      querystring: Type.Object({ as_of: Type.Optional(IsoDate()) }),
+      response: { 200: Type.Object({ data: Type.Array(TerritoryOut) }) },
+    }),
     async (request) => ({ data: await listTerritories(deps, request.params.name, request.query.as_of) }),
   );
-  app.post(
-    '/customers/:name/territories/:child/end',
-    {
-      config: { access: guard(deps.config, 'writeBusiness') },
-      schema: {
-        tags: ctags,
-        summary: 'End a territory mapping',
-        params: CustomerChildParams,
-        body: EndBody,
-        response: { 200: TerritoryOut, ...errors },
-      },
-    },
-    async (request) => endTerritory(deps, request.params.name, request.params.child, request.body, actorOf(request, deps)),
-  );
+  endRoute('writeBusiness', '/customers/:name/territories/:child/end', 'End a territory mapping', TerritoryOut, endTerritory);
 }

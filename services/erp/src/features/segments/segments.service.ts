@@ -4,7 +4,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase, SegmentTable } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
-import { newDoc, pageOf, touched } from '../../shared/docs.js';
+import { newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { show, showOrNull } from '../../shared/numbers.js';
 import { parseRules } from './conditions.js';
 import { insertRuleIn, readRule, updateRuleIn, validateRule, type RuleInput } from '../pricing/rules.service.js';
@@ -138,12 +138,7 @@ export async function listSegments(
   let select = db.selectFrom(TABLE).selectAll();
   if (query.segment_type) select = select.where('segment_type', '=', query.segment_type);
   if (query.is_active !== undefined) select = select.where('is_active', '=', query.is_active ? 1 : 0);
-  const rows = await select
-    .orderBy('priority_level')
-    .orderBy('name')
-    .limit(query.limit + 1)
-    .offset(query.offset)
-    .execute();
+  const rows = await selectPage(select.orderBy('priority_level').orderBy('name'), query);
   return pageOf(rows.map(toSegmentOut), query.limit, query.offset);
 }
 

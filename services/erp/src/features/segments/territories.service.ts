@@ -2,7 +2,8 @@ import { dbErrorKind } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
 import type { TerritoryMappingTable } from '../../db/schema.js';
-import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
+import { runCommand, type Actor, type ErpDeps } from '../../shared/context.js';
+import { emitCustomerEvent } from './customer-events.js';
 import { isoDate, isoDateOrNull } from '../../shared/dates.js';
 import { generatedName, newDoc, touched } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
@@ -86,12 +87,7 @@ export async function mapTerritory(deps: ErpDeps, customer: string, input: Terri
       throw error;
     }
     const row = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', name).executeTakeFirstOrThrow());
-    await emit(
-      trx,
-      { type: 'erp.customer.territory_mapped', aggregateType: 'customer', aggregateId: customer, payload: row },
-      actor,
-      deps.clock.now(),
-    );
+    await emitCustomerEvent(trx, 'erp.customer.territory_mapped', customer, row, actor, deps.clock.now());
     return row;
   });
   return out;
@@ -112,12 +108,7 @@ export async function endTerritory(deps: ErpDeps, customer: string, mapping: str
       .where('name', '=', mapping)
       .execute();
     const updated = toOut(await trx.selectFrom(TABLE).selectAll().where('name', '=', mapping).executeTakeFirstOrThrow());
-    await emit(
-      trx,
-      { type: 'erp.customer.territory_ended', aggregateType: 'customer', aggregateId: customer, payload: updated },
-      actor,
-      deps.clock.now(),
-    );
+    await emitCustomerEvent(trx, 'erp.customer.territory_ended', customer, updated, actor, deps.clock.now());
     return updated;
   });
   return out;

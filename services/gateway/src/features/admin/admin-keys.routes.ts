@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { HttpApp } from '@tributary/platform/http';
+import { routeOptions, type HttpApp } from '@tributary/platform/http';
 import type { AdminKeyDeps } from '../../deps.js';
 import type { ApiKeyRow } from '../keys/keys.repository.js';
 import { adminOf, gatewayAccess } from '../../access.js';
+import { adminPage } from './admin-page.js';
 import { assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
@@ -61,6 +62,7 @@ const AccessKeyParams = Type.Object({ accessKeyId: Type.String({ maxLength: 40 }
 
 export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
   const access = gatewayAccess(deps);
+  const route = routeOptions(tags);
   // A key acts as its user: managing one is acting on that user, so the same rank rule holds.
   const assertMayManageApiKey = async (callerRoles: readonly string[], keyId: string) =>
     assertMayManage(callerRoles, ownerOf(await deps.keysRepo.findApiKey(keyId)), `API key ${keyId}`);
@@ -68,51 +70,39 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
     assertMayManage(callerRoles, ownerOf(await deps.keysRepo.findAccessKey(accessKeyId)), `access key ${accessKeyId}`);
   app.get(
     '/api/v1/admin/api-keys',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'List API keys (never the secret)',
-        querystring: Type.Object({
-          ...Paging,
-          userId: Type.Optional(Type.String()),
-          serviceName: Type.Optional(Type.String()),
-          isActive: Type.Optional(Type.Boolean()),
-        }),
-        response: { 200: Page(ApiKeySchema), ...errors },
-      },
-    },
+    route(access.admin, 'List API keys (never the secret)', {
+      querystring: Type.Object({
+        ...Paging,
+        userId: Type.Optional(Type.String()),
+        serviceName: Type.Optional(Type.String()),
+        isActive: Type.Optional(Type.Boolean()),
+      }),
+      response: { 200: Page(ApiKeySchema), ...errors },
+    }),
     async (request) => {
       await deps.keys.flushUsage();
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await deps.keysRepo.listApiKeys(filters, page, limit);
-      return { items: items.map(publicKey), page, limit, total };
+      return adminPage(request.query, (filters, page, limit) => deps.keysRepo.listApiKeys(filters, page, limit), publicKey);
     },
   );
 
   app.post(
     '/api/v1/admin/api-keys',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Create an API key; the key is in this response only',
-        body: Type.Object(
-          {
-            userId: Type.String({ minLength: 1, maxLength: 140 }),
-            name: Type.String({ minLength: 1, maxLength: 100 }),
-            description: Type.Optional(Type.String({ maxLength: 2000 })),
-            serviceName: Type.Optional(Type.String({ maxLength: 100 })),
-            scopes: Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 }),
-            ipAllowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 })),
-            rateLimitTier: Type.Optional(Tier),
-            expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ key: Type.String(), apiKey: ApiKeySchema }), ...errors },
-      },
-    },
+    route(access.admin, 'Create an API key; the key is in this response only', {
+      body: Type.Object(
+        {
+          userId: Type.String({ minLength: 1, maxLength: 140 }),
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          description: Type.Optional(Type.String({ maxLength: 2000 })),
+          serviceName: Type.Optional(Type.String({ maxLength: 100 })),
+          scopes: Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 }),
+          ipAllowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 })),
+          rateLimitTier: Type.Optional(Tier),
+          expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Type.Object({ key: Type.String(), apiKey: ApiKeySchema }), ...errors },
+    }),
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
@@ -136,27 +126,20 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.patch(
     '/api/v1/admin/api-keys/:keyId',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Change a key: a new tier rewrites its three limits; scopes, allowlist, expiry and name can change too',
-        params: ApiKeyParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 })),
-            ipAllowlist: Type.Optional(
-              Type.Union([Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }), Type.Null()]),
-            ),
-            rateLimitTier: Type.Optional(Tier),
-            expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: ApiKeySchema, ...errors },
-      },
-    },
+    route(access.admin, 'Change a key: a new tier rewrites its three limits; scopes, allowlist, expiry and name can change too', {
+      params: ApiKeyParams,
+      body: Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 })),
+          ipAllowlist: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }), Type.Null()])),
+          rateLimitTier: Type.Optional(Tier),
+          expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: ApiKeySchema, ...errors },
+    }),
     async (request) => {
       const caller = adminOf(request);
       const by = caller.userId;
@@ -169,15 +152,10 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.delete(
     '/api/v1/admin/api-keys/:keyId',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Revoke an API key (effective on the next request everywhere)',
-        params: ApiKeyParams,
-        response: { 204: Type.Null(), ...errors },
-      },
-    },
+    route(access.admin, 'Revoke an API key (effective on the next request everywhere)', {
+      params: ApiKeyParams,
+      response: { 204: Type.Null(), ...errors },
+    }),
     async (request, reply) => {
       const caller = adminOf(request);
       await assertMayManageApiKey(caller.roles, request.params.keyId);
@@ -188,23 +166,18 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.post(
     '/api/v1/admin/access-keys',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Create SigV4 client credentials (temporary with ttlSeconds: expiry plus session token)',
-        body: Type.Object(
-          {
-            userId: Type.String({ minLength: 1, maxLength: 140 }),
-            scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { maxItems: 100 })),
-            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600 })),
-            description: Type.Optional(Type.String({ maxLength: 2000 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: AccessKeySchema, ...errors },
-      },
-    },
+    route(access.admin, 'Create SigV4 client credentials (temporary with ttlSeconds: expiry plus session token)', {
+      body: Type.Object(
+        {
+          userId: Type.String({ minLength: 1, maxLength: 140 }),
+          scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { maxItems: 100 })),
+          ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600 })),
+          description: Type.Optional(Type.String({ maxLength: 2000 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: AccessKeySchema, ...errors },
+    }),
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
@@ -223,18 +196,13 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.post(
     '/api/v1/admin/access-keys/:accessKeyId/rotate',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Issue a replacement access key; the old one keeps working for graceSeconds',
-        params: AccessKeyParams,
-        body: Type.Optional(
-          Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false }),
-        ),
-        response: { 201: AccessKeySchema, ...errors },
-      },
-    },
+    route(access.admin, 'Issue a replacement access key; the old one keeps working for graceSeconds', {
+      params: AccessKeyParams,
+      body: Type.Optional(
+        Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false }),
+      ),
+      response: { 201: AccessKeySchema, ...errors },
+    }),
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
@@ -246,15 +214,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
 
   app.delete(
     '/api/v1/admin/access-keys/:accessKeyId',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Revoke an access key',
-        params: AccessKeyParams,
-        response: { 204: Type.Null(), ...errors },
-      },
-    },
+    route(access.admin, 'Revoke an access key', { params: AccessKeyParams, response: { 204: Type.Null(), ...errors } }),
     async (request, reply) => {
       const caller = adminOf(request);
       await assertMayManageAccessKey(caller.roles, request.params.accessKeyId);

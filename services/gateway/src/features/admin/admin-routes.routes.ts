@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { HttpApp } from '@tributary/platform/http';
+import { routeOptions, type HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { AdminRouteDeps } from '../../deps.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -9,6 +9,7 @@ import type { RouteInput, RouteRow } from '../routing/routes.repository.js';
 import { resolveUpstream } from '../routing/upstreams.js';
 import { assertRoutableTemplate } from '../routing/access.js';
 import { adminOf, gatewayAccess } from '../../access.js';
+import { adminPage } from './admin-page.js';
 import { errors, Loose, Page, Paging, RouteBody, tags } from './admin.schemas.js';
 
 function publicRoute(row: RouteRow) {
@@ -61,37 +62,24 @@ const RouteParams = Type.Object({ routeId: Type.String({ format: 'uuid' }) });
 
 export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): void {
   const access = gatewayAccess(deps);
+  const route = routeOptions(tags);
   const audit = new AuditRepository(deps.db);
 
   app.get(
     '/api/v1/admin/routes',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'List routes',
-        querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
-        response: { 200: Page(Loose), ...errors },
-      },
-    },
-    async (request) => {
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await deps.routesRepo.list(filters, page, limit);
-      return { items: items.map(publicRoute), page, limit, total };
-    },
+    route(access.admin, 'List routes', {
+      querystring: Type.Object({ ...Paging, serviceName: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
+      response: { 200: Page(Loose), ...errors },
+    }),
+    async (request) => adminPage(request.query, (filters, page, limit) => deps.routesRepo.list(filters, page, limit), publicRoute),
   );
 
   app.post(
     '/api/v1/admin/routes',
-    {
-      config: { access: access.superAdmin },
-      schema: {
-        tags,
-        summary: 'Create a route; every replica picks it up without a restart',
-        body: RouteBody,
-        response: { 201: Loose, ...errors },
-      },
-    },
+    route(access.superAdmin, 'Create a route; every replica picks it up without a restart', {
+      body: RouteBody,
+      response: { 201: Loose, ...errors },
+    }),
     async (request, reply) => {
       const by = adminOf(request).userId;
       validateRoute(deps, request.body);
@@ -103,16 +91,11 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.patch(
     '/api/v1/admin/routes/:routeId',
-    {
-      config: { access: access.superAdmin },
-      schema: {
-        tags,
-        summary: 'Change a route (partial)',
-        params: RouteParams,
-        body: Type.Partial(RouteBody),
-        response: { 200: Loose, ...errors },
-      },
-    },
+    route(access.superAdmin, 'Change a route (partial)', {
+      params: RouteParams,
+      body: Type.Partial(RouteBody),
+      response: { 200: Loose, ...errors },
+    }),
     async (request) => {
       const by = adminOf(request).userId;
       validateRoute(deps, request.body);
@@ -125,15 +108,7 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.delete(
     '/api/v1/admin/routes/:routeId',
-    {
-      config: { access: access.superAdmin },
-      schema: {
-        tags,
-        summary: 'Delete a route',
-        params: RouteParams,
-        response: { 204: Type.Null(), ...errors },
-      },
-    },
+    route(access.superAdmin, 'Delete a route', { params: RouteParams, response: { 204: Type.Null(), ...errors } }),
     async (request, reply) => {
       if (!(await deps.routesRepo.remove(request.params.routeId)))
         throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
@@ -144,47 +119,39 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.get(
     '/api/v1/admin/audit-logs',
-    {
-      config: { access: access.superAdmin },
-      schema: {
-        tags,
-        summary: 'Query the audit log, newest first',
-        querystring: Type.Object({
-          ...Paging,
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          userId: Type.Optional(Type.String()),
-          apiKeyId: Type.Optional(Type.String()),
-          serviceName: Type.Optional(Type.String()),
-          statusCode: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-          decision: Type.Optional(Type.String()),
-          path: Type.Optional(Type.String()),
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          to: Type.Optional(Type.String({ format: 'date-time' })),
-        }),
-        response: { 200: Page(Loose), ...errors },
-      },
-    },
+    route(access.superAdmin, 'Query the audit log, newest first', {
+      querystring: Type.Object({
+        ...Paging,
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        userId: Type.Optional(Type.String()),
+        apiKeyId: Type.Optional(Type.String()),
+        serviceName: Type.Optional(Type.String()),
+        statusCode: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+        decision: Type.Optional(Type.String()),
+        path: Type.Optional(Type.String()),
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+      }),
+      response: { 200: Page(Loose), ...errors },
+    }),
     async (request) => {
       // Every tenant's users, paths and queries are in it: the platform administrator's alone.
       // Make the caller's own recent requests visible: flush what is buffered first.
       await deps.audit.flush();
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await audit.query(filters, page, limit);
-      return { items, page, limit, total };
+      return adminPage(
+        request.query,
+        (filters, page, limit) => audit.query(filters, page, limit),
+        (row) => row,
+      );
     },
   );
 
   app.get(
     '/api/v1/admin/usage',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Requests of the last 24 hours by hour and service: totals, failures, rate-limited, avg/p95/p99 latency',
-        querystring: Type.Object({ serviceName: Type.Optional(Type.String({ maxLength: 100 })) }),
-        response: { 200: Type.Object({ items: Type.Array(Loose) }), ...errors },
-      },
-    },
+    route(access.admin, 'Requests of the last 24 hours by hour and service: totals, failures, rate-limited, avg/p95/p99 latency', {
+      querystring: Type.Object({ serviceName: Type.Optional(Type.String({ maxLength: 100 })) }),
+      response: { 200: Type.Object({ items: Type.Array(Loose) }), ...errors },
+    }),
     async (request) => {
       await deps.audit.flush();
       return { items: await audit.usageSummary(request.query.serviceName) };
@@ -193,10 +160,7 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
 
   app.get(
     '/api/v1/admin/system/health',
-    {
-      config: { access: access.admin },
-      schema: { tags, summary: 'Database, Redis, breakers, targets, queues', response: { 200: Loose, ...errors } },
-    },
+    route(access.admin, 'Database, Redis, breakers, targets, queues', { response: { 200: Loose, ...errors } }),
     async () => {
       const database = await deps.database.ping().then(
         () => 'up',

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import type { HttpApp } from '@tributary/platform/http';
+import { routeOptions, type HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { AdminUserDeps } from '../../deps.js';
 import { UserSchema } from '../auth/auth.routes.js';
 import { checkPolicy } from '../auth/passwords.js';
 import { publicUser } from '../auth/users.repository.js';
 import { adminOf, gatewayAccess } from '../../access.js';
+import { adminPage } from './admin-page.js';
 import { assertMayGrant, assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
@@ -13,55 +14,42 @@ const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 
 
 export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void {
   const access = gatewayAccess(deps);
+  const route = routeOptions(tags);
   const now = () => new Date(deps.clock.now());
 
   app.get(
     '/api/v1/admin/users',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'List users (filters: role, isActive, userType, search)',
-        querystring: Type.Object({
-          ...Paging,
-          role: Type.Optional(Type.String()),
-          isActive: Type.Optional(Type.Boolean()),
-          userType: Type.Optional(Type.String()),
-          search: Type.Optional(Type.String({ maxLength: 100 })),
-        }),
-        response: { 200: Page(UserSchema), ...errors },
-      },
-    },
-    async (request) => {
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await deps.users.list(filters, page, limit);
-      return { items: items.map(publicUser), page, limit, total };
-    },
+    route(access.admin, 'List users (filters: role, isActive, userType, search)', {
+      querystring: Type.Object({
+        ...Paging,
+        role: Type.Optional(Type.String()),
+        isActive: Type.Optional(Type.Boolean()),
+        userType: Type.Optional(Type.String()),
+        search: Type.Optional(Type.String({ maxLength: 100 })),
+      }),
+      response: { 200: Page(UserSchema), ...errors },
+    }),
+    async (request) => adminPage(request.query, (filters, page, limit) => deps.users.list(filters, page, limit), publicUser),
   );
 
   app.post(
     '/api/v1/admin/users',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Create a user',
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 2, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' }),
-            email: Type.String({ minLength: 3, maxLength: 255, format: 'email' }),
-            password: Type.String({ minLength: 1, maxLength: 256 }),
-            fullName: Type.String({ minLength: 1, maxLength: 200 }),
-            role: Type.String({ minLength: 1, maxLength: 50 }),
-            userType: Type.Optional(Type.Union([Type.Literal('internal'), Type.Literal('external'), Type.Literal('service')])),
-            department: Type.Optional(Type.String({ maxLength: 100 })),
-            rateLimitTier: Type.Optional(Tier),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: UserSchema, ...errors },
-      },
-    },
+    route(access.admin, 'Create a user', {
+      body: Type.Object(
+        {
+          username: Type.String({ minLength: 2, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' }),
+          email: Type.String({ minLength: 3, maxLength: 255, format: 'email' }),
+          password: Type.String({ minLength: 1, maxLength: 256 }),
+          fullName: Type.String({ minLength: 1, maxLength: 200 }),
+          role: Type.String({ minLength: 1, maxLength: 50 }),
+          userType: Type.Optional(Type.Union([Type.Literal('internal'), Type.Literal('external'), Type.Literal('service')])),
+          department: Type.Optional(Type.String({ maxLength: 100 })),
+          rateLimitTier: Type.Optional(Tier),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: UserSchema, ...errors },
+    }),
     async (request, reply) => {
       const caller = adminOf(request);
       const by = caller.userId;
@@ -86,26 +74,21 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.patch(
     '/api/v1/admin/users/:userId',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated',
-        params: UserParams,
-        body: Type.Object(
-          {
-            fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            role: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-            department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-            isActive: Type.Optional(Type.Boolean()),
-            rateLimitTier: Type.Optional(Tier),
-            unlock: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: UserSchema, ...errors },
-      },
-    },
+    route(access.admin, 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated', {
+      params: UserParams,
+      body: Type.Object(
+        {
+          fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          role: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+          department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+          isActive: Type.Optional(Type.Boolean()),
+          rateLimitTier: Type.Optional(Tier),
+          unlock: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: UserSchema, ...errors },
+    }),
     async (request) => {
       const caller = adminOf(request);
       const by = caller.userId;
@@ -123,15 +106,10 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.post(
     '/api/v1/admin/users/:userId/revoke-tokens',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Revoke every token of a user, on every replica',
-        params: UserParams,
-        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
-      },
-    },
+    route(access.admin, 'Revoke every token of a user, on every replica', {
+      params: UserParams,
+      response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+    }),
     async (request) => {
       const caller = adminOf(request);
       assertMayManage(caller.roles, await deps.users.findById(request.params.userId), `user ${request.params.userId}`);
@@ -141,15 +119,10 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.post(
     '/api/v1/admin/tokens/:tokenId/revoke',
-    {
-      config: { access: access.admin },
-      schema: {
-        tags,
-        summary: 'Revoke one token by its id (jti)',
-        params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }),
-        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
-      },
-    },
+    route(access.admin, 'Revoke one token by its id (jti)', {
+      params: Type.Object({ tokenId: Type.String({ format: 'uuid' }) }),
+      response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+    }),
     async (request) => {
       const caller = adminOf(request);
       const token = await deps.tokens.find(request.params.tokenId);
@@ -160,14 +133,9 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
 
   app.post(
     '/api/v1/admin/signing-keys/rotate',
-    {
-      config: { access: access.superAdmin },
-      schema: {
-        tags,
-        summary: 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)',
-        response: { 200: Type.Object({ kid: Type.String() }), ...errors },
-      },
-    },
+    route(access.superAdmin, 'Rotate the JWT signing key (old keys keep verifying until their tokens expire)', {
+      response: { 200: Type.Object({ kid: Type.String() }), ...errors },
+    }),
     async () => {
       return { kid: await deps.signingKeys.rotate() };
     },

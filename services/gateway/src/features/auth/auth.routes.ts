@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, routeOptions, type HttpApp } from '@tributary/platform/http';
 import { gatewayAccess, userOf } from '../../access.js';
 import type { AuthRouteDeps } from '../../deps.js';
 import { publicUser } from './users.repository.js';
@@ -39,25 +39,21 @@ function client(request: FastifyRequest) {
 
 export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
   const access = gatewayAccess(deps);
+  const route = routeOptions(tags);
   const open = access.public('logging in and refreshing are how a client gets a credential');
 
   app.post(
     '/api/v1/auth/login',
-    {
-      config: { access: open },
-      schema: {
-        tags,
-        summary: 'Log in with user name (or email) and password; returns an access and a refresh token',
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }),
-            password: Type.String({ minLength: 1, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ ...TokenPair.properties, user: UserSchema }), ...errors },
-      },
-    },
+    route(open, 'Log in with user name (or email) and password; returns an access and a refresh token', {
+      body: Type.Object(
+        {
+          username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }),
+          password: Type.String({ minLength: 1, maxLength: 256 }),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ ...TokenPair.properties, user: UserSchema }), ...errors },
+    }),
     async (request) => {
       const result = await deps.auth.login(request.body.username, request.body.password, client(request));
       request.edge.consumer = { method: 'none', userId: result.user.user_id, roles: [result.user.role], tier: result.user.rate_limit_tier };
@@ -68,74 +64,50 @@ export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
 
   app.post(
     '/api/v1/auth/refresh',
-    {
-      config: { access: open },
-      schema: {
-        tags,
-        summary: 'Exchange a refresh token for a new pair; the old refresh token is spent (reuse revokes the session)',
-        body: Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: TokenPair, ...errors },
-      },
-    },
+    route(open, 'Exchange a refresh token for a new pair; the old refresh token is spent (reuse revokes the session)', {
+      body: Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 200: TokenPair, ...errors },
+    }),
     async (request) => deps.auth.refresh(request.body.refreshToken, client(request)),
   );
 
   app.post(
     '/api/v1/auth/logout',
-    {
-      config: { access: access.user },
-      schema: {
-        tags,
-        summary: 'Revoke this session (or every session of the user with allSessions)',
-        body: Type.Optional(Type.Object({ allSessions: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
-        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
-      },
-    },
+    route(access.user, 'Revoke this session (or every session of the user with allSessions)', {
+      body: Type.Optional(Type.Object({ allSessions: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+      response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+    }),
     async (request) => {
       const consumer = userOf(request);
       return { revoked: await deps.auth.logout(consumer, request.body?.allSessions === true) };
     },
   );
 
-  app.get(
-    '/api/v1/auth/profile',
-    { config: { access: access.user }, schema: { tags, summary: 'The calling user', response: { 200: UserSchema, ...errors } } },
-    async (request) => {
-      const consumer = userOf(request);
-      const user = await deps.users.findById(consumer.userId);
-      if (!user) throw new Error('authenticated user vanished');
-      return publicUser(user);
-    },
-  );
+  app.get('/api/v1/auth/profile', route(access.user, 'The calling user', { response: { 200: UserSchema, ...errors } }), async (request) => {
+    const consumer = userOf(request);
+    const user = await deps.users.findById(consumer.userId);
+    if (!user) throw new Error('authenticated user vanished');
+    return publicUser(user);
+  });
 
   app.post(
     '/api/v1/auth/change-password',
-    {
-      config: { access: access.user },
-      schema: {
-        tags,
-        summary: 'Change the password; every token of the user is revoked at once',
-        body: Type.Object(
-          { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ revokedTokens: Type.Integer() }), ...errors },
-      },
-    },
+    route(access.user, 'Change the password; every token of the user is revoked at once', {
+      body: Type.Object(
+        { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ revokedTokens: Type.Integer() }), ...errors },
+    }),
     async (request) => {
       const consumer = userOf(request);
       return { revokedTokens: await deps.auth.changePassword(consumer.userId!, request.body.currentPassword, request.body.newPassword) };
     },
   );
 
-  const jwks = {
-    config: { access: access.public('public keys that verify access tokens') },
-    schema: {
-      tags,
-      summary: 'Public keys that verify access tokens (JWKS)',
-      response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
-    },
-  };
+  const jwks = route(access.public('public keys that verify access tokens'), 'Public keys that verify access tokens (JWKS)', {
+    response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+  });
   app.get('/api/v1/auth/jwks', jwks, async () => deps.signingKeys.jwks());
   app.get('/.well-known/jwks.json', jwks, async () => deps.signingKeys.jwks());
 }

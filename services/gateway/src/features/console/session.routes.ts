@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponseSchema, ownCredentialAccess, publicAccess, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, ownCredentialAccess, publicAccess, routeOptions, type HttpApp } from '@tributary/platform/http';
 import { requireUser } from '../../edge/client-auth.js';
 import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
 import { GatewayError } from '../../errors.js';
@@ -41,6 +41,7 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
   const open = publicAccess('signing in and renewing from the cookie are how a browser gets a credential');
   // Clears the cookie first, whatever the bearer turns out to be, then authenticates it itself.
   const signOut = ownCredentialAccess('signing out clears the cookie before it checks the bearer token');
+  const route = routeOptions(tags);
   async function sessionFor(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -55,22 +56,17 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
 
   app.post(
     SESSION_PATH,
-    {
-      config: { access: open },
-      schema: {
-        tags,
-        summary: 'Sign a browser in: returns an access token and sets the refresh token as an httpOnly, SameSite=Strict cookie',
-        headers,
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }),
-            password: Type.String({ minLength: 1, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: BrowserSession, ...errors },
-      },
-    },
+    route(open, 'Sign a browser in: returns an access token and sets the refresh token as an httpOnly, SameSite=Strict cookie', {
+      headers,
+      body: Type.Object(
+        {
+          username: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000]*$' }),
+          password: Type.String({ minLength: 1, maxLength: 256 }),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: BrowserSession, ...errors },
+    }),
     async (request, reply) => {
       const { user, ...pair } = await runtime.auth.login(request.body.username, request.body.password, client(request));
       request.edge.consumer = { method: 'none', userId: user.user_id, roles: [user.role], tier: user.rate_limit_tier };
@@ -80,15 +76,10 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
 
   app.post(
     `${SESSION_PATH}/refresh`,
-    {
-      config: { access: open },
-      schema: {
-        tags,
-        summary: 'Renew the browser session from its cookie: a new access token, and the cookie rotates',
-        headers,
-        response: { 200: BrowserSession, ...errors },
-      },
-    },
+    route(open, 'Renew the browser session from its cookie: a new access token, and the cookie rotates', {
+      headers,
+      response: { 200: BrowserSession, ...errors },
+    }),
     async (request, reply) => {
       const token = sessionCookieOf(request);
       if (!token) throw GatewayError.REFRESH_TOKEN_INVALID('No session: sign in');
@@ -104,15 +95,10 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
 
   app.post(
     `${SESSION_PATH}/end`,
-    {
-      config: { access: signOut },
-      schema: {
-        tags,
-        summary: 'Sign the browser out: revokes the session and clears its cookie',
-        headers,
-        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
-      },
-    },
+    route(signOut, 'Sign the browser out: revokes the session and clears its cookie', {
+      headers,
+      response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors },
+    }),
     async (request, reply) => {
       clearSessionCookie(request, reply);
       const consumer = await authenticateAtEdge(runtime, request, reply);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { HttpApp } from '@tributary/platform/http';
+import { routeOptions, type HttpApp } from '@tributary/platform/http';
 import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privacy';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { GatewayError } from '../../errors.js';
@@ -47,18 +47,15 @@ export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
   });
 
   const access = gatewayAccess(deps);
+  const route = routeOptions(tags);
 
   app.get(
     '/api/v1/admin/privacy/subjects/:subject/export',
-    {
-      config: { access: access.privacyAdmin },
-      schema: {
-        tags,
-        summary: 'Everything every service holds about a person (user id, user name, e-mail or customer id), as one document',
-        params: Subject,
-        response: { 200: ExportOut, ...errors },
-      },
-    },
+    route(
+      access.privacyAdmin,
+      'Everything every service holds about a person (user id, user name, e-mail or customer id), as one document',
+      { params: Subject, response: { 200: ExportOut, ...errors } },
+    ),
     async (request) => {
       return exportPerson(deps, clients, request.params.subject, String(request.id));
     },
@@ -66,18 +63,17 @@ export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
 
   app.post(
     '/api/v1/admin/privacy/subjects/:subject/erase',
-    {
-      config: { access: access.privacyAdmin },
-      schema: {
-        tags,
-        summary: 'Remove a person from every service (business records stay, pseudonymised); idempotent; audited with counts only',
+    route(
+      access.privacyAdmin,
+      'Remove a person from every service (business records stay, pseudonymised); idempotent; audited with counts only',
+      {
         description:
           'A service that cannot be reached leaves the erasure incomplete: 503 PRIVACY_ERASURE_INCOMPLETE with details; retrying is safe.',
         params: Subject,
         body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, pattern: PRINTABLE }) }, { additionalProperties: false }),
         response: { 200: EraseOut, ...errors },
       },
-    },
+    ),
     async (request) => {
       const userId = adminOf(request).userId;
       const result = await erasePerson(deps, clients, request.params.subject, request.body.reason, {
