@@ -1,5 +1,5 @@
 import type { FastifyRequest, FastifySchema } from 'fastify';
-import { guardedAccess, routeAccessList, routeOptions, type AccessRule } from '@tributary/platform/http';
+import { guardedAccess, routeAccessList, routeOptionsFor, type AccessRule } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
 
@@ -68,7 +68,7 @@ export function guard(config: ErpConfig, route: RouteAccess): AccessRule {
 
 /** A feature's route options: each route names its ROUTE_ACCESS rule, then its summary and schema. */
 export function erpRouteOptions(config: ErpConfig, tags: readonly string[]) {
-  const options = routeOptions(tags);
+  const options = routeOptionsFor(tags);
   return <S extends FastifySchema>(rule: RouteAccess, summary: string, schema: S) => options(guard(config, rule), summary, schema);
 }
 

@@ -51,5 +51,5 @@ export { configureHttpEdge, httpEdgeDefaults, type HttpEdgeSettings } from './ed
 export { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from './body-timeout.js';
 export { isMetricsBearerRequest, METRICS_PATH, type MetricsAccess } from './metrics.js';
 export { INPUT_INVALID_CHARACTER, INPUT_INVALID_NUMBER, INPUT_TOO_DEEP, MAX_JSON_DEPTH } from './input-text.js';
-export { routeOptions } from './route-options.js';
+export { routeOptions, routeOptionsFor } from './route-options.js';
 export { nextCursorHeaders, PAGED_ARRAY, sendNextCursor } from './pagination.js';

@@ -3,13 +3,19 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../core/logger.js';
 import { publicAccess, routeAccessList } from './access.js';
 import { createHttpApp } from './app.js';
-import { routeOptions } from './route-options.js';
+import { routeOptions, routeOptionsFor } from './route-options.js';
 
 describe('routeOptions', () => {
+  it('takes one tag or several', () => {
+    const open = publicAccess('a probe for this test');
+    expect(routeOptions(open, 'one', 'One', {}).schema.tags).toEqual(['one']);
+    expect(routeOptions(open, ['a', 'b'], 'Two', {}).schema.tags).toEqual(['a', 'b']);
+  });
+
   it('declares the rule on the route and documents it with the tags and summary', async () => {
     const app = await createHttpApp({ name: 'route-options-test', logger: silentLogger(), requireRouteAccess: true });
     onTestFinished(() => app.close());
-    const route = routeOptions(['demo']);
+    const route = routeOptionsFor(['demo']);
     const open = publicAccess('a probe for this test');
     app.get(
       '/demo/:id',

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { routeOptions, type HttpApp } from '@tributary/platform/http';
+import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import type { AdminKeyDeps } from '../../deps.js';
 import type { ApiKeyRow } from '../keys/keys.repository.js';
 import { adminOf, gatewayAccess } from '../../access.js';
@@ -62,7 +62,7 @@ const AccessKeyParams = Type.Object({ accessKeyId: Type.String({ maxLength: 40 }
 
 export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
   const access = gatewayAccess(deps);
-  const route = routeOptions(tags);
+  const route = routeOptionsFor(tags);
   // A key acts as its user: managing one is acting on that user, so the same rank rule holds.
   const assertMayManageApiKey = async (callerRoles: readonly string[], keyId: string) =>
     assertMayManage(callerRoles, ownerOf(await deps.keysRepo.findApiKey(keyId)), `API key ${keyId}`);

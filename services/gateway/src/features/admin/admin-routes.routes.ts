@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { routeOptions, type HttpApp } from '@tributary/platform/http';
+import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { AdminRouteDeps } from '../../deps.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -62,7 +62,7 @@ const RouteParams = Type.Object({ routeId: Type.String({ format: 'uuid' }) });
 
 export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): void {
   const access = gatewayAccess(deps);
-  const route = routeOptions(tags);
+  const route = routeOptionsFor(tags);
   const audit = new AuditRepository(deps.db);
 
   app.get(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { routeOptions, type HttpApp } from '@tributary/platform/http';
+import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { AdminUserDeps } from '../../deps.js';
 import { UserSchema } from '../auth/auth.routes.js';
@@ -14,7 +14,7 @@ const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 
 
 export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void {
   const access = gatewayAccess(deps);
-  const route = routeOptions(tags);
+  const route = routeOptionsFor(tags);
   const now = () => new Date(deps.clock.now());
 
   app.get(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { errorResponseSchema, routeOptions, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { gatewayAccess, userOf } from '../../access.js';
 import type { AuthRouteDeps } from '../../deps.js';
 import { publicUser } from './users.repository.js';
@@ -39,7 +39,7 @@ function client(request: FastifyRequest) {
 
 export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
   const access = gatewayAccess(deps);
-  const route = routeOptions(tags);
+  const route = routeOptionsFor(tags);
   const open = access.public('logging in and refreshing are how a client gets a credential');
 
   app.post(

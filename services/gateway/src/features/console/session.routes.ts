@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponseSchema, ownCredentialAccess, publicAccess, routeOptions, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, ownCredentialAccess, publicAccess, routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { requireUser } from '../../edge/client-auth.js';
 import { applyLimits, authenticateAtEdge } from '../../edge/limits.js';
 import { GatewayError } from '../../errors.js';
@@ -41,7 +41,7 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
   const open = publicAccess('signing in and renewing from the cookie are how a browser gets a credential');
   // Clears the cookie first, whatever the bearer turns out to be, then authenticates it itself.
   const signOut = ownCredentialAccess('signing out clears the cookie before it checks the bearer token');
-  const route = routeOptions(tags);
+  const route = routeOptionsFor(tags);
   async function sessionFor(
     request: FastifyRequest,
     reply: FastifyReply,

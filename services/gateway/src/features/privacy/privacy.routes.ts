@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { routeOptions, type HttpApp } from '@tributary/platform/http';
+import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { PRINTABLE, startRetention, SubjectId } from '@tributary/platform/privacy';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import { GatewayError } from '../../errors.js';
@@ -47,7 +47,7 @@ export function registerPrivacy(app: HttpApp, deps: PrivacyDeps): void {
   });
 
   const access = gatewayAccess(deps);
-  const route = routeOptions(tags);
+  const route = routeOptionsFor(tags);
 
   app.get(
     '/api/v1/admin/privacy/subjects/:subject/export',

@@ -13,7 +13,7 @@ import {
   removeShipmentAllocation,
 } from './allocations.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../../http/route.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const Done = Type.Object({ barcode: Type.String() });

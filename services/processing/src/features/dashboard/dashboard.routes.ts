@@ -15,7 +15,7 @@ import {
   type SearchScope,
 } from './dashboard.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../../http/route.js';
+import { routeOptions } from '@tributary/platform/http';
 import { PROCESSING_PIPELINE_PATH, ProcessingPipelineCounts } from '@tributary/contracts';
 
 const Envelope = OpenObject({ success: Type.Boolean(), data: Type.Unknown() });

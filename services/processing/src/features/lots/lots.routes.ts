@@ -5,7 +5,7 @@ import { commandOf, type FeatureDeps } from '../deps.js';
 import type { LotKind } from './lots.repository.js';
 import { createLot, readLots } from './lots.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../../http/route.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const Created = Type.Object({ item_code: Type.String(), created_ts: Type.Number() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };

@@ -6,7 +6,7 @@ import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http
 import { commandOf, type FeatureDeps } from '../deps.js';
 import { createRecord, moveRecord, scan, updateRecord } from './records.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../../http/route.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const Weighed = Type.Object({

@@ -13,7 +13,7 @@ import {
 import { createBlendsheet, createFlavorsheet, readBlendsheets, readFlavorsheets, setBatchCount } from './sheets.service.js';
 import { listTraderBatches, setTraderStatus } from './trader.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../../http/route.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const ListOrDetail = Type.Union([Type.Array(OpenObject()), OpenObject()]);

@@ -8,7 +8,7 @@ import { captureEvents } from './capture.service.js';
 import { isKnownEvent, WEBHOOK_SOURCES } from './webhook-sources.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../route-options.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const Params = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' }),

@@ -8,7 +8,7 @@ import { releaseHeld } from '../queue/index.js';
 import { ConfigurationInput, ConfigurationPatch, type ConfigurationInput as Input } from './configurations.schemas.js';
 import { validateConfiguration } from './configurations.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../route-options.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ configId: Type.String({ format: 'uuid' }) });

@@ -8,7 +8,7 @@ import { toJson } from '../events/serialize.js';
 import { auditTrail, findConflict, findDelivery, listConflicts } from './conflicts.repository.js';
 import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../route-options.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ conflictId: Type.String({ format: 'uuid' }) });

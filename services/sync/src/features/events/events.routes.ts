@@ -7,7 +7,7 @@ import { replay, skip } from '../queue/index.js';
 import { findEvent, findStatus, listEvents, listStatuses } from './events.repository.js';
 import { toJson } from './serialize.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '../route-options.js';
+import { routeOptions } from '@tributary/platform/http';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Page = Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) });
