@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import { commandFrom, type AdminDeps } from '../../deps.js';
 import { MTP_GROUPS } from '../../domain.js';
 import { SuccessOut } from '../plans/plans.schemas.js';

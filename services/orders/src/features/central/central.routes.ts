@@ -1,6 +1,5 @@
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import type { CentralDeps } from '../../deps.js';
 import {
   BarcodesOut,

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import { commandFrom, type OrderDeps } from '../../deps.js';
 import { OrderCreateBody, OrderListQuery, OrderOut } from './orders.schemas.js';
 import * as orders from './orders.service.js';

@@ -1,7 +1,6 @@
 import { ORDERS_PIPELINE_PATH, OrdersPipelineCounts } from '@tributary/contracts';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { peerRead } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import type { OrdersDeps } from '../../deps.js';
 import { pipelineCounts } from './pipeline.service.js';
 

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, nextCursorHeaders, PAGED_ARRAY, sendNextCursor, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import { commandFrom, type PlanDeps } from '../../deps.js';
 import { XLSX_MEDIA_TYPE, planRowsFromBody } from './plan-upload.js';
 import { PlanDeleteQuery, PlanListQuery, PlanOut, PlanUploadBody, PlanWithRequests, SuccessOut } from './plans.schemas.js';

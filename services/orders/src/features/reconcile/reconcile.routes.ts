@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { MTP_RECONCILE_PATHS, MtpShipmentPage, mtpCursor, parseMtpCursor } from '@tributary/contracts';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import type { LookupDeps } from '../../deps.js';
 import { kg } from '../../units.js';
 

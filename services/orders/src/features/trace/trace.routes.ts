@@ -1,7 +1,6 @@
 import { TRACE_LOOKUP_PATH, TraceLookupRequest, TraceLookupResponse } from '@tributary/contracts';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { guard } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import type { LookupDeps } from '../../deps.js';
 import { lookupForTrace } from './trace.service.js';
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { ALLOCATION_SUPPORT, MATERIALS } from '../../domain/materials.js';
 import { Barcode, Code, EpochMs, Kg, OpenObject, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
@@ -13,7 +13,6 @@ import {
   removeShipmentAllocation,
 } from './allocations.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const Done = Type.Object({ barcode: Type.String() });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { OpenObject, Text } from '../../http/schemas.js';
 import type { FeatureDeps } from '../deps.js';
 import {
@@ -15,7 +15,6 @@ import {
   type SearchScope,
 } from './dashboard.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 import { PROCESSING_PIPELINE_PATH, ProcessingPipelineCounts } from '@tributary/contracts';
 
 const Envelope = OpenObject({ success: Type.Boolean(), data: Type.Unknown() });

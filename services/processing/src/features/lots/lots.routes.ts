@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
 import type { LotKind } from './lots.repository.js';
 import { createLot, readLots } from './lots.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 
 const Created = Type.Object({ item_code: Type.String(), created_ts: Type.Number() });
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };

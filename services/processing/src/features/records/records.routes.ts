@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { MATERIALS } from '../../domain/materials.js';
 import { ProcessingError } from '../../errors.js';
 import { Barcode, EpochMs, Kg, MaterialName, OpenObject, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
 import { createRecord, moveRecord, scan, updateRecord } from './records.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const Weighed = Type.Object({

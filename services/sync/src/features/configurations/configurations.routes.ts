@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import type { SyncConfigurationRow } from '../../db/schema.js';
 import type { ConfigurationRouteDeps } from '../../deps.js';
 import { toJson } from '../events/serialize.js';
@@ -8,7 +8,6 @@ import { releaseHeld } from '../queue/index.js';
 import { ConfigurationInput, ConfigurationPatch, type ConfigurationInput as Input } from './configurations.schemas.js';
 import { validateConfiguration } from './configurations.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ configId: Type.String({ format: 'uuid' }) });

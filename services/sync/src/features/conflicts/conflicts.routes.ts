@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { RESOLUTION_STATUSES } from '../../db/schema.js';
 import { SyncError } from '../../errors.js';
 import type { ConflictRouteDeps } from '../../deps.js';
@@ -8,7 +8,6 @@ import { toJson } from '../events/serialize.js';
 import { auditTrail, findConflict, findDelivery, listConflicts } from './conflicts.repository.js';
 import { assignConflict, escalateConflict, ignoreConflict, resolveConflict, reviewConflict } from './conflicts.service.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Params = Type.Object({ conflictId: Type.String({ format: 'uuid' }) });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
+import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { PROCESSING_STATUSES, SYNC_STATUSES } from '../../db/schema.js';
 import { SyncError } from '../../errors.js';
 import type { EventRouteDeps } from '../../deps.js';
@@ -7,7 +7,6 @@ import { replay, skip } from '../queue/index.js';
 import { findEvent, findStatus, listEvents, listStatuses } from './events.repository.js';
 import { toJson } from './serialize.js';
 import { ACCESS } from '../../access.js';
-import { routeOptions } from '@tributary/platform/http';
 
 const Row = Type.Object({}, { additionalProperties: true });
 const Page = Type.Object({ items: Type.Array(Row), nextBefore: Type.Union([Type.String(), Type.Null()]) });
