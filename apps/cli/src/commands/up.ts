@@ -3,6 +3,7 @@ import { systemClock, createLogger, loadConfig, type Logger } from '@tributary/p
 import { configureHttpEdge } from '@tributary/platform/http';
 import { configureServiceTrust } from '@tributary/platform/resilience';
 import {
+  assertCanListen,
   credentialsFor,
   loadServiceEdge,
   ServiceEdgeConfig,
@@ -51,6 +52,11 @@ export async function up(options: UpOptions): Promise<Platform> {
     return loggers.get(name)!;
   };
   const peers = Object.fromEntries(definitions.map((d) => [d.name, `http://127.0.0.1:${portOf(d, options.env)}`]));
+  // Every port before any database opens: a taken port must not leave a half-migrated platform.
+  for (const definition of definitions) {
+    const variable = `${definition.name.toUpperCase()}_PORT`;
+    await assertCanListen({ service: definition.name, host: options.host, port: portOf(definition, options.env), variable });
+  }
 
   // Databases open in parallel: loading a template into each directory is I/O-bound.
   const opened = await Promise.all(

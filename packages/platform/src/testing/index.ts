@@ -7,3 +7,4 @@ export * from './tls.js';
 export * from './ports.js';
 export * from './openapi.js';
 export * from './context.js';
+export * from './source.js';
