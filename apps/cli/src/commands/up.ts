@@ -38,6 +38,11 @@ export interface Platform {
 export async function up(options: UpOptions): Promise<Platform> {
   const definitions = options.definitions ?? (await loadServices());
   const dataDir = resolve(options.dataDir);
+  // Every port before anything is written: a taken port must not leave a half-migrated platform.
+  for (const definition of definitions) {
+    const variable = `${definition.name.toUpperCase()}_PORT`;
+    await assertCanListen({ service: definition.name, host: options.host, port: portOf(definition, options.env), variable });
+  }
   // The same edge settings a service process reads (METRICS_TOKEN, body and header timeouts, TLS),
   // so the embedded platform is no laxer than production.
   const edge = await loadServiceEdge(loadConfig(ServiceEdgeConfig, options.env));
@@ -52,11 +57,6 @@ export async function up(options: UpOptions): Promise<Platform> {
     return loggers.get(name)!;
   };
   const peers = Object.fromEntries(definitions.map((d) => [d.name, `http://127.0.0.1:${portOf(d, options.env)}`]));
-  // Every port before any database opens: a taken port must not leave a half-migrated platform.
-  for (const definition of definitions) {
-    const variable = `${definition.name.toUpperCase()}_PORT`;
-    await assertCanListen({ service: definition.name, host: options.host, port: portOf(definition, options.env), variable });
-  }
 
   // Databases open in parallel: loading a template into each directory is I/O-bound.
   const opened = await Promise.all(
