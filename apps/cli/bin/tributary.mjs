@@ -8,4 +8,6 @@ if (!existsSync(main)) {
   process.stderr.write('tributary: the CLI is not built: run npm run build\n');
   process.exit(1);
 }
+// The version check alone first: its module imports nothing, so it loads on any Node.
+await import(new URL('../dist/node-check.js', import.meta.url).href);
 await import(main.href);
