@@ -74,9 +74,27 @@ const noImportCycles = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tributary/**', 'bench/results/**', 'coverage/**', 'apps/console/dist/**', '**/*.gen.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '.tributary/**',
+      'bench/results/**',
+      'coverage/**',
+      'apps/console/dist/**',
+      '**/*.gen.ts',
+      'packages/*/dist/**',
+      'services/*/dist/**',
+      'apps/cli/dist/**',
+      'apps/console/lib/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Plain Node scripts (the bin, the build): the Node globals they use, nothing else assumed.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { FROM_SOURCE } from '@tributary/platform/testing';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -11,7 +12,7 @@ async function startWithEnv(env: Record<string, string>) {
     await runServiceProcess({ name: 'demo', defaultPort: 0, migrations: [], buildApp: async () => { throw new Error('not reached'); } });
   `;
   try {
-    await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    await run(process.execPath, [...FROM_SOURCE, '--input-type=module', '-e', script], {
       env: { PATH: process.env.PATH ?? '', ...env },
       timeout: 30_000,
     });

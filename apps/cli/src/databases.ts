@@ -1,8 +1,9 @@
 import { access, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { Logger } from '@tributary/platform/core';
+import { loadConfig, type Logger } from '@tributary/platform/core';
 import { createDatabase, type Database } from '@tributary/platform/db';
+import { DatabaseWaitConfig, waitForDatabase } from '@tributary/platform/service';
 
 export interface OpenedDatabase {
   database: Database;
@@ -11,9 +12,10 @@ export interface OpenedDatabase {
 }
 
 /**
- * `<NAME>_DATABASE_URL` wins; otherwise the service gets its own PGlite directory under the
- * data directory. Initialising a PGlite directory costs seconds; a new directory is instead
- * loaded from one freshly initialised template, which keeps the first start short.
+ * The first of `variables` that is set (default `<NAME>_DATABASE_URL`) wins, once the server
+ * answers (within DATABASE_WAIT_SECONDS); otherwise the service gets its own PGlite directory
+ * under the data directory. Initialising a PGlite directory costs seconds; a new directory is
+ * instead loaded from one freshly initialised template, which keeps the first start short.
  */
 export async function openServiceDatabase(
   name: string,
@@ -21,10 +23,20 @@ export async function openServiceDatabase(
   env: Record<string, string | undefined>,
   logger: Logger,
   template: () => Promise<Blob>,
+  variables: readonly string[] = [`${name.toUpperCase()}_DATABASE_URL`],
 ): Promise<OpenedDatabase> {
-  const override = env[`${name.toUpperCase()}_DATABASE_URL`];
-  if (override) {
-    return { database: await createDatabase(override, { logger }), fresh: false };
+  const variable = variables.find((candidate) => env[candidate]);
+  if (variable) {
+    const url = env[variable]!;
+    const seconds = loadConfig(DatabaseWaitConfig, env).DATABASE_WAIT_SECONDS;
+    const database = await createDatabase(url, { logger });
+    try {
+      await waitForDatabase(database, { service: name, url, variable, seconds, logger });
+    } catch (error) {
+      await database.close().catch(() => undefined);
+      throw error;
+    }
+    return { database, fresh: false };
   }
   const dir = resolve(dataDir, name);
   const fresh = !(await hasData(dir));

@@ -1,5 +1,8 @@
+import './node-check.js';
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createLogger } from '@tributary/platform/core';
+import { ConfigError, createLogger } from '@tributary/platform/core';
+import { assertCanListen, EXIT_CODES, exitOnStartupError, StartupError } from '@tributary/platform/service';
 import { migrateCommand } from './commands/migrate.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { up } from './commands/up.js';
@@ -13,10 +16,15 @@ import { startStatusServer } from './status-server.js';
 import { registerAdminCommand } from './commands/admin.js';
 import { whenParentExits } from './parent-watch.js';
 import { registerKeyringCommand } from './commands/keyring.js';
+import { serveCommand } from './commands/serve.js';
+
+// The same file from src/ and dist/: both sit one level below the package.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command()
   .name('tributary')
   .description('Tributary: the operations platform for food manufacturers')
+  .version(version)
   .addOption(new Option('--data-dir <dir>', 'where embedded databases and keys live').env('TRIBUTARY_DATA_DIR').default('.tributary'))
   .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').default('info'));
 
@@ -29,13 +37,11 @@ program
     const global = program.opts<{ dataDir: string; logLevel: string }>();
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
     const started = Date.now();
+    const statusPort = Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000);
+    await assertCanListen({ service: 'status', host: options.host, port: statusPort, variable: 'TRIBUTARY_STATUS_PORT' });
     const env = { ...process.env, CONSOLE_DIR: await consoleDir(process.env, logger) };
     const platform = await up({ dataDir: global.dataDir, host: options.host, seed: options.seed, env, logLevel: global.logLevel });
-    const status = await startStatusServer(platform.services, {
-      host: options.host,
-      port: Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000),
-      logger,
-    });
+    const status = await startStatusServer(platform.services, { host: options.host, port: statusPort, logger });
     await printBanner(platform.services, status.url, Date.now() - started);
     let stoppingSince: number | undefined;
     const stop = async (signal: string) => {
@@ -54,6 +60,14 @@ program
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
     whenParentExits(() => void stop('parent exited'));
+  });
+
+program
+  .command('serve')
+  .description('run one service as its own process, configured by the environment (docs/operations.md)')
+  .argument('<service>', 'orders | processing | erp | sync | gateway')
+  .action(async (service: string) => {
+    await serveCommand(service, process.env);
   });
 
 program
@@ -134,6 +148,7 @@ program
   });
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof StartupError) exitOnStartupError(error, 'tributary: ');
   process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof ConfigError ? EXIT_CODES.config : 1);
 });

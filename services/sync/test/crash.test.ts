@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { testDatabases, testKeyring, type TestDatabase } from '@tributary/platform/testing';
+import { FROM_SOURCE, testDatabases, testKeyring, type TestDatabase } from '@tributary/platform/testing';
 import { migrations } from '../src/db/migrations/index.js';
 import type { SyncDatabase } from '../src/db/schema.js';
 import { ConfigurationsRepository } from '../src/features/configurations/configurations.repository.js';
@@ -83,7 +83,7 @@ for (const target of targets) {
         SYNC_WORKER_CONCURRENCY: '64',
         SYNC_TARGET_CONCURRENCY: '64',
       };
-      const spawned = spawn(process.execPath, ['--import', 'tsx', 'services/sync/src/main.ts'], {
+      const spawned = spawn(process.execPath, [...FROM_SOURCE, 'services/sync/src/main.ts'], {
         cwd: REPO_ROOT,
         env,
         stdio: ['ignore', 'ignore', 'pipe'],

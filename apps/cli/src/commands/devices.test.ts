@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { FROM_SOURCE } from '@tributary/platform/testing';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -8,7 +9,7 @@ const run = promisify(execFile);
 
 describe('tributary devices', () => {
   it('starts the bridge with no devices plugged in and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'devices'], {
+    const child = spawn(process.execPath, [...FROM_SOURCE, MAIN, 'devices'], {
       env: { PATH: process.env.PATH ?? '', DEVICES_PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -41,7 +42,7 @@ describe('tributary devices', () => {
   });
 
   it('refuses a configuration that would expose the devices to the network', async () => {
-    const failure = await run(process.execPath, ['--import', 'tsx', MAIN, 'devices'], {
+    const failure = await run(process.execPath, [...FROM_SOURCE, MAIN, 'devices'], {
       env: { PATH: process.env.PATH ?? '', DEVICES_HOST: '0.0.0.0', DEVICES_PORT: '0' },
       timeout: 30_000,
     }).then(

@@ -4,7 +4,10 @@ import { migrateToLatest } from '@tributary/platform/migrate';
 import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
 import { loadService, SERVICE_NAMES } from '../services.js';
 
-/** `tributary migrate <service>`: the service's DATABASE_URL (or its embedded directory) to latest. */
+/**
+ * `tributary migrate <service>`: DATABASE_URL, else `<SERVICE>_DATABASE_URL`, else the embedded
+ * directory, to latest. DATABASE_URL first so a release job can run with the service's own env.
+ */
 export async function migrateCommand(
   name: string,
   options: { dataDir: string; env: Record<string, string | undefined> },
@@ -15,9 +18,10 @@ export async function migrateCommand(
   }
   const definition = await loadService(name);
   if (!definition) throw new Error(`Service "${name}" is not built in this checkout yet`);
-  const env = { ...options.env };
-  if (env.DATABASE_URL && !env[`${name.toUpperCase()}_DATABASE_URL`]) env[`${name.toUpperCase()}_DATABASE_URL`] = env.DATABASE_URL;
-  const { database } = await openServiceDatabase(name, resolve(options.dataDir), env, logger, pgliteTemplateOnce());
+  const { database } = await openServiceDatabase(name, resolve(options.dataDir), options.env, logger, pgliteTemplateOnce(), [
+    'DATABASE_URL',
+    `${name.toUpperCase()}_DATABASE_URL`,
+  ]);
   try {
     return await migrateToLatest(database, definition.migrations, { logger, service: name });
   } finally {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { testDatabases, testKeyring } from '@tributary/platform/testing';
+import { FROM_SOURCE, testDatabases, testKeyring } from '@tributary/platform/testing';
 import { formatReconcileTable, reconcileMtpCommand } from './reconcile.js';
 import { ok, planRow, useMtpPair, storeLocation, tealineLot, weighBags } from './reconcile-mtp.support.js';
 
@@ -214,7 +214,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         if (target.label === 'pglite') {
           const { stdout } = await promisify(execFile)(
             process.execPath,
-            ['--import', 'tsx', 'apps/cli/src/main.ts', '--data-dir', dataDir, 'reconcile', 'mtp', '--json'],
+            [...FROM_SOURCE, 'apps/cli/src/main.ts', '--data-dir', dataDir, 'reconcile', 'mtp', '--json'],
             { env: { ...process.env, ...env } },
           );
           expect(JSON.parse(stdout)).toEqual(fromCli);

@@ -3,6 +3,7 @@ import { systemClock, createLogger, loadConfig, type Logger } from '@tributary/p
 import { configureHttpEdge } from '@tributary/platform/http';
 import { configureServiceTrust } from '@tributary/platform/resilience';
 import {
+  assertCanListen,
   credentialsFor,
   loadServiceEdge,
   ServiceEdgeConfig,
@@ -38,6 +39,11 @@ export interface Platform {
 export async function up(options: UpOptions): Promise<Platform> {
   const definitions = options.definitions ?? (await loadServices());
   const dataDir = resolve(options.dataDir);
+  // Every port before anything is written: a taken port must not leave a half-migrated platform.
+  for (const definition of definitions) {
+    const variable = `${definition.name.toUpperCase()}_PORT`;
+    await assertCanListen({ service: definition.name, host: options.host, port: portOf(definition, options.env), variable });
+  }
   // The same edge settings a service process reads (METRICS_TOKEN, body and header timeouts, TLS),
   // so the embedded platform is no laxer than production.
   const edge = await loadServiceEdge(loadConfig(ServiceEdgeConfig, options.env));

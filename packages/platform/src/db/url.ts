@@ -34,3 +34,17 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
 export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
+
+const DEFAULT_PORTS: Record<DialectName, string> = { postgres: '5432', mysql: '3306', pglite: '' };
+
+/** `host:port` of a server URL (the directory of a pglite one), for messages; never the password. */
+export function databaseAddress(url: string): string {
+  const parsed = parseDatabaseUrl(url);
+  if (parsed.dialect === 'pglite') return parsed.target;
+  try {
+    const { hostname, port } = new URL(parsed.target);
+    return `${hostname || 'localhost'}:${port || DEFAULT_PORTS[parsed.dialect]}`;
+  } catch {
+    return redactUrl(url);
+  }
+}

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { AnyDatabase } from '../db/create.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { asDynamic, asTables, type DynamicSchema } from '../db/schema.js';
 import type { DialectName } from '../db/url.js';
 
@@ -63,7 +64,14 @@ export async function migrateToLatest(
   const applied = results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
   for (const name of applied) options.logger?.info({ of: options.service, migration: name }, 'migration applied');
   if (error) {
-    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    const failing = results.find((result) => result.status === 'Error')?.migrationName;
+    if (!failing && isDatabaseUnavailable(error)) {
+      // No migration ran: the database went away. That is an operations problem, not a bug to trace.
+      const reason = (error as Error).message ?? String(error);
+      options.logger?.error({ of: options.service, reason }, 'migrations could not run: the database did not answer');
+      throw new MigrationError(`Migrations could not run: the database did not answer (${reason})`, results, error);
+    }
+    const failed = failing ?? 'unknown';
     options.logger?.error({ of: options.service, migration: failed, err: error }, 'migration failed');
     throw new MigrationError(`Migration ${failed} failed: ${(error as Error).message ?? String(error)}`, results, error);
   }

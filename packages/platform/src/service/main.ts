@@ -10,9 +10,11 @@ import type { ServiceDefinition } from './definition.js';
 import { loadServiceEdge, ServiceEdgeConfig } from './edge-config.js';
 import { credentialsFor, readKeyringFile } from './keys.js';
 import { startService } from './start.js';
+import { assertCanListen, DatabaseWaitConfig, exitOnStartupError, waitForDatabase } from './startup-checks.js';
 
 export const ServiceProcessConfig = Type.Composite([
   ServiceEdgeConfig,
+  DatabaseWaitConfig,
   Type.Object({
     DATABASE_URL: Type.String({
       pattern: '^(postgres|postgresql|mysql|mariadb|pglite)://.+',
@@ -43,7 +45,23 @@ export async function runServiceProcess<DB, Deps>(
   configureHttpEdge(edge.http);
   configureServiceTrust(edge.trust);
   const keyring = await readKeyringFile(config.TRIBUTARY_KEYRING_FILE);
+  const port = config.PORT ?? definition.defaultPort;
+  // Both checks come before migrating, the port one before even opening the database (an
+  // embedded one creates its directory): a start that cannot finish must not change anything.
+  await assertCanListen({ service: definition.name, host: config.HOST, port, variable: 'PORT' }).catch(exitOnStartupError);
   const database = await createDatabase<DB>(config.DATABASE_URL, { logger });
+  try {
+    await waitForDatabase(database, {
+      service: definition.name,
+      url: config.DATABASE_URL,
+      variable: 'DATABASE_URL',
+      seconds: config.DATABASE_WAIT_SECONDS,
+      logger,
+    });
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    exitOnStartupError(error);
+  }
   const peers = Object.fromEntries(
     Object.entries(env)
       .filter(([key, value]) => key.endsWith('_URL') && key !== 'DATABASE_URL' && !key.endsWith('_DATABASE_URL') && value)
@@ -62,7 +80,7 @@ export async function runServiceProcess<DB, Deps>(
       peers,
       env,
     },
-    { host: config.HOST, port: config.PORT ?? definition.defaultPort, migrate: config.MIGRATE_ON_START },
+    { host: config.HOST, port, migrate: config.MIGRATE_ON_START },
   );
   logger.info({ url: running.url }, `${definition.name} listening`);
   installShutdown(running.app, { logger, onShutdown: running.release });

@@ -8,3 +8,4 @@ export * from './ports.js';
 export * from './openapi.js';
 export * from './context.js';
 export * from './suite.js';
+export * from './source.js';
