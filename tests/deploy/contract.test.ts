@@ -18,10 +18,6 @@ const ROOT = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
 const SERVICE_NAMES = ['orders', 'processing', 'erp', 'gateway', 'sync'];
 
-// The production runtime of issue #14 adds these commands (`serve <service>`, `keyring init`);
-// they are listed until that work is on this branch, after which they are found registered.
-const PENDING_COMMANDS = new Set(['serve', 'keyring']);
-
 function sources(dir: URL): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(new URL(`${entry.name}/`, dir));
@@ -99,7 +95,7 @@ describe('what the deployment files ask of the code', () => {
 
   it('every command is registered in the CLI (or is one the runtime work is adding)', () => {
     const registered = new Set(sources(new URL('apps/cli/src/', ROOT)).flatMap((text) => matches(text, /\.command\('([\w-]+)/g)));
-    const missing = [...usedCommands()].filter((command) => !registered.has(command) && !PENDING_COMMANDS.has(command));
+    const missing = [...usedCommands()].filter((command) => !registered.has(command));
     expect(missing).toEqual([]);
   });
 
