@@ -2,7 +2,7 @@ import { dec } from '@tributary/platform/core';
 import { testDatabases } from '@tributary/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, masters, ok, startHarness } from './harness.js';
-import { eventsOf, quantities, receive, reorderLevel, wholesaleSegment } from './orders-fixtures.js';
+import { eventsOf, quantities, received, reorderLevel, wholesaleSegment } from './orders-fixtures.js';
 
 const ORDERS = 32;
 const BATCHES = ['CO-0', 'CO-1', 'CO-2', 'CO-3'];
@@ -14,9 +14,15 @@ for (const target of testDatabases()) {
       h = await startHarness(target);
       await masters(h);
       await wholesaleSegment(h);
-      await receive(h, { batch_id: 'CO-EXPIRED', item: 'PLAIN-1', qty: '25', manufacturing_date: '2026-01-01', expiry_date: '2026-03-10' });
+      await received(h, {
+        batch_id: 'CO-EXPIRED',
+        item: 'PLAIN-1',
+        qty: '25',
+        manufacturing_date: '2026-01-01',
+        expiry_date: '2026-03-10',
+      });
       for (const [i, name] of BATCHES.entries())
-        await receive(h, {
+        await received(h, {
           batch_id: name,
           item: 'PLAIN-1',
           qty: '25',

@@ -1,20 +1,9 @@
 import { dec } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
-import { type Harness, ok } from './harness.js';
+import { type Harness, ok, receive } from './harness.js';
 
 // Plant date in these tests: 2026-03-10 (Asia/Kolkata).
-export const receive = (h: Harness, body: Record<string, unknown>) =>
-  ok(
-    h.call('POST', '/batches', {
-      item: 'SWEET-1',
-      warehouse: 'WH-A',
-      qty: '10',
-      manufacturing_date: '2026-02-01',
-      sugar_content_percentage: '40',
-      ...body,
-    }),
-    201,
-  );
+export const received = (h: Harness, body: Record<string, unknown>) => ok(receive(h, body), 201);
 
 /** WHOLESALE (15% off every item) as C-WHOLE's primary segment: the order must be priced by it. */
 export async function wholesaleSegment(h: Harness): Promise<void> {

@@ -3,7 +3,7 @@ import { OrderCancelledPayload, OrderProcessedPayload, ProcurementRequestedPaylo
 import { signedInject, testDatabases } from '@tributary/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, masters, ok, startHarness } from './harness.js';
-import { counts, eventsOf, quantities, receive, reorderLevel, wholesaleSegment } from './orders-fixtures.js';
+import { counts, eventsOf, quantities, received, reorderLevel, wholesaleSegment } from './orders-fixtures.js';
 
 const as = (h: Harness, role: string, method: 'GET' | 'POST', url: string, body?: unknown) =>
   signedInject(h.app, { method, url, ...(body === undefined ? {} : { body }), identity: { user: `u-${role}`, roles: [role] } });
@@ -15,10 +15,10 @@ for (const target of testDatabases()) {
       h = await startHarness(target);
       await masters(h);
       await wholesaleSegment(h);
-      await receive(h, { batch_id: 'O-EXPIRED', expiry_date: '2026-03-09', manufacturing_date: '2026-01-01' });
-      await receive(h, { batch_id: 'O-LATE', expiry_date: '2026-05-01' });
-      await receive(h, { batch_id: 'O-EARLY', expiry_date: '2026-04-01' });
-      await receive(h, { batch_id: 'O-MID', expiry_date: '2026-04-15' });
+      await received(h, { batch_id: 'O-EXPIRED', expiry_date: '2026-03-09', manufacturing_date: '2026-01-01' });
+      await received(h, { batch_id: 'O-LATE', expiry_date: '2026-05-01' });
+      await received(h, { batch_id: 'O-EARLY', expiry_date: '2026-04-01' });
+      await received(h, { batch_id: 'O-MID', expiry_date: '2026-04-15' });
     });
     afterAll(async () => h.close());
 
@@ -175,7 +175,7 @@ for (const target of testDatabases()) {
 
     it('low stock: one stock.low and procurement.requested per crossing, from orders and from other movements', async () => {
       await reorderLevel(h, 'PLAIN-1', 'WH-B', '10', '25');
-      await receive(h, { batch_id: 'LS-1', item: 'PLAIN-1', warehouse: 'WH-B', qty: '30', expiry_date: '2026-06-01' });
+      await received(h, { batch_id: 'LS-1', item: 'PLAIN-1', warehouse: 'WH-B', qty: '30', expiry_date: '2026-06-01' });
       const order = (qty: string) =>
         ok(h.call('POST', '/orders/process', { customer: 'C-WHOLE', items: [{ item_code: 'PLAIN-1', qty, warehouse: 'WH-B' }] }), 201);
       const lows = async () => (await eventsOf(h, 'erp.stock.low')).filter((e) => e.aggregate_id === 'PLAIN-1::WH-B');
