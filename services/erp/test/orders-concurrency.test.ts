@@ -86,7 +86,7 @@ for (const target of testDatabases()) {
           .where('batch_id', '=', batch)
           .where('movement_type', '=', 'RESERVATION')
           .execute();
-        expect(moves.reduce((s, m) => s.minus(m.qty_change), dec(0)).toFixed()).toBe(reserved.toFixed());
+        expect(moves.reduce((s, m) => s.minus(String(m.qty_change)), dec(0)).toFixed()).toBe(reserved.toFixed());
         available = available.plus(q.available_qty);
       }
       expect((await quantities(h, 'CO-EXPIRED')).available_qty).toBe('25');
@@ -112,7 +112,7 @@ for (const target of testDatabases()) {
         .where('item_code', '=', 'PLAIN-1')
         .where('warehouse', '=', 'WH-A')
         .executeTakeFirstOrThrow();
-      expect(dec(level.actual_qty).toFixed()).toBe(available.plus(25).toFixed());
+      expect(dec(String(level.actual_qty)).toFixed()).toBe(available.plus(25).toFixed());
       expect((await eventsOf(h, 'erp.stock.low')).filter((e) => e.aggregate_id === 'PLAIN-1::WH-A')).toHaveLength(1);
 
       // Every order cancelled twice at once: exactly one cancel each releases, the stock is whole again.

@@ -76,5 +76,5 @@ export async function quantities(h: Harness, batch: string): Promise<{ available
     .select(['available_qty', 'reserved_qty'])
     .where('name', '=', batch)
     .executeTakeFirstOrThrow();
-  return { available_qty: dec(row.available_qty).toFixed(), reserved_qty: dec(row.reserved_qty).toFixed() };
+  return { available_qty: dec(String(row.available_qty)).toFixed(), reserved_qty: dec(String(row.reserved_qty)).toFixed() };
 }
