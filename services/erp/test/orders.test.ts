@@ -207,6 +207,17 @@ for (const target of testDatabases()) {
       for (const e of requested) expect(Value.Errors(ProcurementRequestedPayload, e.payload).First()).toBeUndefined();
     });
 
+    it('a retried order with the same Idempotency-Key is processed once and answered the same', async () => {
+      const body = { customer: 'C-WHOLE', items: [{ item_code: 'SWEET-1', qty: '1', warehouse: 'WH-A' }] };
+      const first = await h.call('POST', '/orders/process', body, { 'idempotency-key': 'po-retry-1' });
+      expect(first.statusCode).toBe(201);
+      const before = await counts(h);
+      const retry = await h.call('POST', '/orders/process', body, { 'idempotency-key': 'po-retry-1' });
+      expect(retry.statusCode).toBe(201);
+      expect(retry.json()).toEqual(first.json());
+      expect(await counts(h)).toEqual(before);
+    });
+
     it('access: order writers and integration process; analysts only read', async () => {
       const body = { customer: 'C-WHOLE', items: [{ item_code: 'SWEET-1', qty: '1', warehouse: 'WH-A' }] };
       const before = await counts(h);

@@ -26,7 +26,7 @@ const DOCTYPE = 'HD Order';
  */
 export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBody>, actor: Actor) {
   const { customer, lines } = validateShape(body);
-  const name = await runCommand(deps, actor, async (trx) => {
+  return runCommand(deps, actor, async (trx) => {
     await validateMasters(trx, customer, lines);
     const plans = await planLines(
       trx,
@@ -167,9 +167,8 @@ export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBod
       actor,
       now,
     );
-    return orderId;
+    return out;
   });
-  return getOrder(deps, name);
 }
 
 /**
