@@ -11,6 +11,8 @@ export interface StockKey {
 export interface LevelRow {
   actual_qty: string;
   below_reorder: number;
+  /** Absent when the pair has no stored reorder parameters. */
+  reorder: ReorderRow | undefined;
 }
 
 export interface ReorderRow {
@@ -43,13 +45,26 @@ export async function addToLevel(trx: Kysely<ErpDatabase>, key: StockKey, change
         .values({ item_code: key.item, warehouse: key.warehouse, actual_qty: db6(change), below_reorder: 0 })
         .execute();
   }
+  // The balance and the pair's reorder parameters in one read: this runs for every movement.
   const row = await trx
-    .selectFrom(LEVEL)
-    .select(['actual_qty', 'below_reorder'])
-    .where('item_code', '=', key.item)
-    .where('warehouse', '=', key.warehouse)
+    .selectFrom(`${LEVEL} as l`)
+    .leftJoin('tabHD Item Warehouse Optimization as o', (join) =>
+      join.onRef('o.item_code', '=', 'l.item_code').onRef('o.warehouse', '=', 'l.warehouse'),
+    )
+    .select(['l.actual_qty', 'l.below_reorder', 'o.reorder_level', 'o.reorder_qty', 'o.safety_stock', 'o.max_stock_level'])
+    .where('l.item_code', '=', key.item)
+    .where('l.warehouse', '=', key.warehouse)
     .executeTakeFirstOrThrow();
-  return { actual_qty: row.actual_qty, below_reorder: Number(row.below_reorder) };
+  const reorder =
+    row.reorder_level === null
+      ? undefined
+      : {
+          reorder_level: row.reorder_level,
+          reorder_qty: row.reorder_qty ?? '0',
+          safety_stock: row.safety_stock ?? '0',
+          max_stock_level: row.max_stock_level ?? '0',
+        };
+  return { actual_qty: row.actual_qty, below_reorder: Number(row.below_reorder), reorder };
 }
 
 export async function setCrossing(trx: Kysely<ErpDatabase>, key: StockKey, below: boolean, at: Date): Promise<void> {
@@ -59,15 +74,6 @@ export async function setCrossing(trx: Kysely<ErpDatabase>, key: StockKey, below
     .where('item_code', '=', key.item)
     .where('warehouse', '=', key.warehouse)
     .execute();
-}
-
-export async function reorderOf(trx: Kysely<ErpDatabase>, key: StockKey): Promise<ReorderRow | undefined> {
-  return trx
-    .selectFrom('tabHD Item Warehouse Optimization')
-    .select(['reorder_level', 'reorder_qty', 'safety_stock', 'max_stock_level'])
-    .where('item_code', '=', key.item)
-    .where('warehouse', '=', key.warehouse)
-    .executeTakeFirst();
 }
 
 export interface LowStockRow extends ReorderRow {

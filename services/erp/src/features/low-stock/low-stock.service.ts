@@ -4,7 +4,7 @@ import type { ErpDatabase } from '../../db/schema.js';
 import { emit, type Actor, type ErpDeps } from '../../shared/context.js';
 import { pageOf } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
-import { addToLevel, listLow, reorderOf, setCrossing, type ReorderRow, type StockKey } from './low-stock.repository.js';
+import { addToLevel, listLow, setCrossing, type ReorderRow, type StockKey } from './low-stock.repository.js';
 
 /**
  * What to buy when a pair falls to its reorder level: the stored reorder quantity when the
@@ -24,7 +24,7 @@ export function suggestedQty(reorder: ReorderRow, actual: Decimal): Decimal {
  */
 export async function trackStockChange(trx: Kysely<ErpDatabase>, key: StockKey, change: Decimal, actor: Actor, now: number): Promise<void> {
   const level = await addToLevel(trx, key, change);
-  const reorder = await reorderOf(trx, key);
+  const reorder = level.reorder;
   const actual = dec(level.actual_qty);
   const below = reorder !== undefined && dec(reorder.reorder_level).gt(0) && actual.lte(reorder.reorder_level);
   const wasBelow = level.below_reorder === 1;
