@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
-import { post, signedPost, startErp } from '../src/erp.js';
-import type { Scenario, VariantResult } from '../src/types.js';
+import { median, post, signedPost, startErp } from '../src/erp.js';
+import type { Scenario } from '../src/types.js';
 
 /**
  * ERP order processing (`POST /orders/process`) against what it is built from, in one run:
@@ -70,11 +70,6 @@ const orderBody = JSON.stringify({
   items: lines.map(({ qty, i }) => ({ item_code: item(i), qty, warehouse: WAREHOUSE })),
 });
 const stockBody = JSON.stringify({ lines: lines.map(({ qty, i }) => ({ item: item(i), warehouse: WAREHOUSE, qty })) });
-
-function median(variant: VariantResult | undefined, key: 'rps' | 'p50'): number {
-  const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? 0;
-}
 
 const scenario: Scenario = {
   name: 'order-processing',

@@ -2,8 +2,8 @@ import type { Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
 import type { FastifyInstance } from 'fastify';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
-import { discardingLogger, post, signedPost, startErp } from '../src/erp.js';
-import type { Scenario, VariantResult } from '../src/types.js';
+import { discardingLogger, median, post, signedPost, startErp } from '../src/erp.js';
+import type { Scenario } from '../src/types.js';
 
 /**
  * ERP pricing and picking under load, on the embedded database by default
@@ -213,11 +213,6 @@ export const pickOrder = JSON.stringify({
   strategy: 'FEFO',
   lines: Array.from({ length: LINES }, (_, i) => ({ item: item(i), warehouse: WAREHOUSE, qty: '30' })),
 });
-
-function median(variant: VariantResult | undefined, key: 'rps' | 'p50' | 'p99'): number {
-  const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? 0;
-}
 
 const scenario: Scenario = {
   name: 'pricing',

@@ -10,6 +10,7 @@ import { buildApp } from '@tributary/erp/app';
 import { service } from '@tributary/erp/service';
 import type { FastifyInstance } from 'fastify';
 import type { ErpDatabase } from '../../services/erp/src/db/schema.js';
+import type { VariantResult } from './types.js';
 
 /** erp checks the caller's role on every route: the bench calls as a manager, signed as the gateway would. */
 export const MANAGER = { user: 'bench', roles: ['manager'] };
@@ -54,3 +55,9 @@ export const signedPost = (baseUrl: string, path: string, body: string) => async
     testCredentials(),
     TEST_SCOPE,
   );
+
+/** A variant's median over its rounds, for the derived figures a scenario reports. */
+export function median(variant: VariantResult | undefined, key: 'rps' | 'p50' | 'p99'): number {
+  const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? 0;
+}
