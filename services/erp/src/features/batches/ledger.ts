@@ -116,6 +116,7 @@ export async function recordMovement(
     .execute();
   // Keep the caller's locked copy current, so a second movement in the same transaction chains on.
   Object.assign(batch, { available_qty: db6(after), movement_seq: seq, status, ...counters });
+  // Here rather than in each command: every stock change passes this point, so low-stock alerts miss none.
   await trackStockChange(trx, { item: batch.item, warehouse: batch.warehouse }, input.change, actor, now);
   return {
     name,
