@@ -1,18 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { identityHeaders, signRequest } from '@tributary/platform/auth';
-import { REDACTED_PATHS } from '@tributary/platform/core';
-import { createDatabase, type Database } from '@tributary/platform/db';
+import type { Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
-import { migrateToLatest } from '@tributary/platform/migrate';
-import { signedInject, testCredentials, testKeyring, TEST_SCOPE, testServiceContext } from '@tributary/platform/testing';
-import { buildApp } from '@tributary/erp/app';
-import { service } from '@tributary/erp/service';
-import type { ErpDatabase } from '../../services/erp/src/db/schema.js';
 import type { FastifyInstance } from 'fastify';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
-import type { Scenario, VariantResult } from '../src/types.js';
+import { discardingLogger, median, post, signedPost, startErp } from '../src/erp.js';
+import type { Scenario } from '../src/types.js';
 
 /**
  * ERP pricing and picking under load, on the embedded database by default
@@ -30,21 +21,8 @@ const WAREHOUSE = 'BENCH-WH';
 const CUSTOMER = 'CUST-0';
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-function discardingLogger() {
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-}
-
 const item = (i: number) => `BI-${String(i).padStart(3, '0')}`;
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-/** erp checks the caller's role on every route: the bench calls as a manager, signed as the gateway would. */
-const MANAGER = { user: 'bench', roles: ['manager'] };
-
-async function post(app: FastifyInstance, url: string, body: unknown): Promise<void> {
-  const response = await signedInject(app, { method: 'POST', url, body, identity: MANAGER });
-  if (response.statusCode >= 300) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-}
 
 /** Rules shaped like a real catalogue: most target other items, groups, customers or need a coupon, a few apply to a given line. */
 function ruleBody(i: number): Record<string, unknown> {
@@ -195,28 +173,13 @@ export const pickOrder = JSON.stringify({
   lines: Array.from({ length: LINES }, (_, i) => ({ item: item(i), warehouse: WAREHOUSE, qty: '30' })),
 });
 
-function median(variant: VariantResult | undefined, key: 'rps' | 'p50' | 'p99'): number {
-  const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? 0;
-}
-
 const scenario: Scenario = {
   name: 'pricing',
   description: 'ERP: 50-line order priced against 1,000 rules (line quotes/s) and FEFO pick over 10,000 batches, vs one indexed SELECT',
   async run(ctx) {
-    const url = process.env.BENCH_ERP_DATABASE_URL ?? 'pglite://memory';
-    const database = await createDatabase(url, { poolSize: ctx.connections + 2 });
+    const { database, erp } = await startErp(ctx.connections);
     const apps: FastifyInstance[] = [];
     try {
-      await migrateToLatest(database, service.migrations);
-      const masterKeys = { active: 'mk-bench', keys: new Map([['mk-bench', randomBytes(32)]]) };
-      const keyring = testKeyring();
-      const context = testServiceContext<ErpDatabase>('erp', database, {
-        env: { PLANT_TIME_ZONE: 'Asia/Kolkata' },
-        keyring,
-        logger: discardingLogger(),
-      });
-      const erp = (await buildApp(context, { masterKeys })) as unknown as FastifyInstance;
       apps.push(erp);
       await prepare(database, erp, ctx.log);
 
@@ -231,14 +194,7 @@ const scenario: Scenario = {
       apps.push(baseline);
       const erpUrl = await erp.listen({ host: '127.0.0.1', port: 0 });
       const baseUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
-      const json = () => ({ 'content-type': 'application/json' });
-      // One signature per round (see LoadTarget.headers): the server still verifies every request.
-      const signed = (path: string, body: string) => async () =>
-        signRequest(
-          { method: 'POST', url: `${erpUrl}${path}`, headers: { ...json(), ...identityHeaders(MANAGER) }, body },
-          testCredentials(),
-          TEST_SCOPE,
-        );
+      const signed = (path: string, body: string) => signedPost(erpUrl, path, body);
       const targets: LoadTarget[] = [
         { name: 'one indexed SELECT (GET)', role: 'baseline', url: `${baseUrl}/rule/BR-0500` },
         {

@@ -15,6 +15,7 @@ export const ERP_AGGREGATES = {
   itemWarehouse: 'item_warehouse',
   pricingRule: 'pricing_rule',
   pricingQuote: 'pricing_quote',
+  order: 'order',
 } as const;
 
 export const ERP_EVENT_TYPES = {
@@ -43,6 +44,10 @@ export const ERP_EVENT_TYPES = {
   pricingRuleUpdated: 'erp.pricing_rule.updated',
   pricingRuleDeactivated: 'erp.pricing_rule.deactivated',
   pricingApplied: 'erp.pricing.applied',
+  orderProcessed: 'erp.order.processed',
+  orderCancelled: 'erp.order.cancelled',
+  stockLow: 'erp.stock.low',
+  procurementRequested: 'erp.procurement.requested',
 } as const;
 export type ErpEventType = (typeof ERP_EVENT_TYPES)[keyof typeof ERP_EVENT_TYPES];
 
@@ -109,3 +114,58 @@ export const PricingAppliedPayload = Type.Object({
   coupons_applied: Type.Array(Type.String()),
 });
 export type PricingAppliedPayload = Static<typeof PricingAppliedPayload>;
+
+const Reserved = Type.Object({ batch: Type.String(), qty: Type.String(), expiry_date: Type.String() });
+
+/** `erp.order.processed` (aggregate: the order): stock reserved and every line priced, in one transaction. */
+export const OrderProcessedPayload = Type.Object({
+  order: Type.String(),
+  customer: Type.String(),
+  customer_segment: Nullable(Type.String()),
+  reference: Nullable(Type.String()),
+  lines: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      item_code: Type.String(),
+      warehouse: Type.String(),
+      qty: Type.String(),
+      final_amount: Type.String(),
+      reservations: Type.Array(Reserved),
+    }),
+  ),
+  totalBeforeDiscount: Type.String(),
+  totalDiscount: Type.String(),
+  totalAfterDiscount: Type.String(),
+});
+export type OrderProcessedPayload = Static<typeof OrderProcessedPayload>;
+
+/** `erp.order.cancelled` (aggregate: the order): every reservation released back to its batch. */
+export const OrderCancelledPayload = Type.Object({
+  order: Type.String(),
+  customer: Type.String(),
+  reason: Nullable(Type.String()),
+  released: Type.Array(Reserved),
+});
+export type OrderCancelledPayload = Static<typeof OrderCancelledPayload>;
+
+/** `erp.stock.low` (aggregate: item and warehouse), once each time the balance falls to or below the reorder level. */
+export const StockLowPayload = Type.Object({
+  item_code: Type.String(),
+  warehouse: Type.String(),
+  actual_qty: Type.String(),
+  reorder_level: Type.String(),
+  safety_stock: Type.String(),
+  crossed_at: Type.String(),
+});
+export type StockLowPayload = Static<typeof StockLowPayload>;
+
+/** `erp.procurement.requested` (aggregate: item and warehouse), with the stock.low it follows. */
+export const ProcurementRequestedPayload = Type.Object({
+  item_code: Type.String(),
+  warehouse: Type.String(),
+  suggested_qty: Type.String(),
+  actual_qty: Type.String(),
+  reorder_level: Type.String(),
+  reason: Type.Literal('low_stock'),
+});
+export type ProcurementRequestedPayload = Static<typeof ProcurementRequestedPayload>;

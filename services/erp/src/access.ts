@@ -24,6 +24,8 @@ export const ROUTE_ACCESS = {
   writeBusiness: ['manager', 'administrator'],
   // Machine flows: computed or pushed from elsewhere, idempotent, no judgement involved.
   machineFlows: ['manager', 'integration', 'administrator', 'SERVICE'],
+  // Sales orders: the business and the order side's integration place and cancel them.
+  writeOrders: ['manager', 'integration', 'administrator', 'SERVICE'],
   internalEvents: ['EVENT_READER'],
   privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;

@@ -14,6 +14,8 @@ import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import type { ErpDatabase } from './db/schema.js';
 import { buildDeps } from './deps.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { registerOrderRoutes } from './features/orders/orders.routes.js';
+import { registerLowStockRoutes } from './features/low-stock/low-stock.routes.js';
 
 /** What tests and benchmarks may set that a process reads from its environment. */
 export interface ErpAppOptions {
@@ -65,6 +67,8 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);
+  registerOrderRoutes(app, features);
+  registerLowStockRoutes(app, features);
   registerPrivacy(app, context.database, features.config);
   return app;
 }

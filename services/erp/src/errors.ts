@@ -10,6 +10,7 @@ export const ErpError = defineErrors({
   QUANTITY_INVALID: 'invalid',
   PRICING_RULE_INVALID: 'invalid',
   PRICING_REQUEST_INVALID: 'invalid',
+  ORDER_VALIDATION_ERROR: 'invalid',
   // 401
   AUTH_REQUIRED: 'unauthenticated',
   // 403
@@ -24,6 +25,7 @@ export const ErpError = defineErrors({
   BATCH_NOT_FOUND: 'not_found',
   MOVEMENT_NOT_FOUND: 'not_found',
   PRICING_RULE_NOT_FOUND: 'not_found',
+  ORDER_NOT_FOUND: 'not_found',
   // 409
   MASTER_EXISTS: 'conflict',
   SEGMENT_EXISTS: 'conflict',
@@ -39,5 +41,6 @@ export const ErpError = defineErrors({
   MOVEMENT_ALREADY_REVERSED: 'conflict',
   PRICING_RULE_EXISTS: 'conflict',
   COUPON_CODE_TAKEN: 'conflict',
+  ORDER_ALREADY_CANCELLED: 'conflict',
 });
 export type ErpErrorCode = keyof typeof ErpError;

@@ -68,6 +68,12 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'POST /pricing/rules/:name/deactivate': 'writeBusiness',
   'POST /pricing/calculate': 'machineFlows',
 
+  'POST /orders/process': 'writeOrders',
+  'POST /orders/:orderId/cancel': 'writeOrders',
+  'GET /orders': 'read',
+  'GET /orders/:orderId': 'read',
+  'GET /inventory/low-stock': 'read',
+
   'GET /internal/outbox': 'internalEvents',
   'GET /internal/privacy/export': 'privacy',
   'POST /internal/privacy/erase': 'privacy',

@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
-import { type Harness, ok, outboxTypes, startWithMasters } from './harness.js';
+import { type Harness, ok, outboxTypes, receive, startWithMasters } from './harness.js';
 
 // Plant date in these tests: 2026-03-10 (Asia/Kolkata).
-const receive = (h: Harness, body: Record<string, unknown>) =>
-  h.call('POST', '/batches', {
-    item: 'SWEET-1',
-    warehouse: 'WH-A',
-    qty: '10',
-    manufacturing_date: '2026-02-01',
-    sugar_content_percentage: '40',
-    ...body,
-  });
 
 for (const target of testDatabases()) {
   describe(`${target.label}: batches, ledger and picking`, () => {

@@ -115,3 +115,14 @@ export async function outboxTypes(h: Harness): Promise<string[]> {
   const rows = await h.handle.database.db.selectFrom('outbox').select(['type']).orderBy('position').execute();
   return rows.map((r) => String(r.type));
 }
+
+/** Receives a batch of SWEET-1 into WH-A (10 units, made 2026-02-01) unless the body says otherwise. */
+export const receive = (h: Harness, body: Record<string, unknown>) =>
+  h.call('POST', '/batches', {
+    item: 'SWEET-1',
+    warehouse: 'WH-A',
+    qty: '10',
+    manufacturing_date: '2026-02-01',
+    sugar_content_percentage: '40',
+    ...body,
+  });

@@ -274,6 +274,51 @@ export interface ApplicationTable extends Std {
   price_snapshot: string;
 }
 
+export interface OrderTable extends Std {
+  customer: string;
+  customer_segment: string | null;
+  status: string;
+  order_date: Date;
+  reference: string | null;
+  line_count: number;
+  total_before_discount: Dec;
+  total_discount: Dec;
+  total_after_discount: Dec;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+}
+export interface OrderItemTable extends Std, Child {
+  line_no: number;
+  item_code: string;
+  warehouse: string;
+  uom: string | null;
+  qty: Dec;
+  base_rate: Dec;
+  base_amount: Dec;
+  discount_amount: Dec;
+  discount_percentage: Dec;
+  final_rate: Dec;
+  final_amount: Dec;
+  /** JSON: the rules applied to the line, in precedence order. */
+  pricing_rules: string;
+}
+export interface OrderReservationTable extends Std, Child {
+  line_no: number;
+  batch_id: string;
+  qty: Dec;
+  expiry_date: DateCol;
+  movement: string;
+  release_movement: string | null;
+}
+/** Ledger balance per item and warehouse, kept by every movement; `below_reorder` remembers the last crossing. */
+export interface StockLevelTable {
+  item_code: string;
+  warehouse: string;
+  actual_qty: Dec;
+  below_reorder: Flag;
+  crossed_at: Date | null;
+}
+
 export const T = {
   customer: 'tabCustomer',
   item: 'tabItem',
@@ -312,6 +357,10 @@ export interface ErpDatabase {
   'tabHD Pricing Rule Item': PricingRuleItemTable;
   'tabHD Volume Discount Slab': SlabTable;
   'tabHD Pricing Rule Application': ApplicationTable;
+  'tabHD Order': OrderTable;
+  'tabHD Order Item': OrderItemTable;
+  'tabHD Order Reservation': OrderReservationTable;
+  hd_stock_level: StockLevelTable;
 }
 
 export type { Generated };

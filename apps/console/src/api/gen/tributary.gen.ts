@@ -7535,6 +7535,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/erp/inventory/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Items at or below their reorder level, per warehouse */
+        get: {
+            parameters: {
+                query: {
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description ledger balance of every batch of the item in the warehouse */
+                                actual_qty: string;
+                                /** @description erp.stock.low was emitted for the current crossing */
+                                alerted: boolean;
+                                crossed_at: string | null;
+                                item_code: string;
+                                reorder_level: string;
+                                safety_stock: string;
+                                /** @description reorder_level − actual_qty */
+                                shortfall: string;
+                                /** @description reorder_qty, else max(reorder_level − actual_qty, reorder_level / 2) */
+                                suggested_qty: string;
+                                warehouse: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/erp/items": {
         parameters: {
             query?: never;
@@ -7887,6 +7983,586 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first (customer, status) */
+        get: {
+            parameters: {
+                query: {
+                    customer?: string;
+                    limit: number;
+                    offset: number;
+                    status?: "Processed" | "Cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                cancel_reason: string | null;
+                                cancelled_at: string | null;
+                                customer: string;
+                                customer_segment: string | null;
+                                line_count: number;
+                                order_date: string;
+                                order_id: string;
+                                reference: string | null;
+                                status: "Processed" | "Cancelled";
+                                totalAfterDiscount: string;
+                                totalBeforeDiscount: string;
+                                totalDiscount: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order with its priced lines and reservations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancel_reason: string | null;
+                            cancelled_at: string | null;
+                            customer: string;
+                            customer_segment: string | null;
+                            line_count: number;
+                            lines: {
+                                base_amount: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                item_code: string;
+                                line: number;
+                                qty: string;
+                                reservations: {
+                                    batch: string;
+                                    /** @description YYYY-MM-DD */
+                                    expiry_date: string;
+                                    /** @description the RESERVATION movement in the batch ledger */
+                                    movement: string;
+                                    qty: string;
+                                    release_movement: string | null;
+                                }[];
+                                rules_applied: {
+                                    basis: string;
+                                    discount_amount: string;
+                                    rate_after: string;
+                                    rule_code: string;
+                                    stacking: string;
+                                }[];
+                                /** @description base rate before discounts */
+                                unit_price: string;
+                                uom: string | null;
+                                warehouse: string;
+                            }[];
+                            order_date: string;
+                            order_id: string;
+                            reference: string | null;
+                            status: "Processed" | "Cancelled";
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order: release every reservation; a second cancel is 409 ORDER_ALREADY_CANCELLED */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancel_reason: string | null;
+                            cancelled_at: string | null;
+                            customer: string;
+                            customer_segment: string | null;
+                            line_count: number;
+                            lines: {
+                                base_amount: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                item_code: string;
+                                line: number;
+                                qty: string;
+                                reservations: {
+                                    batch: string;
+                                    /** @description YYYY-MM-DD */
+                                    expiry_date: string;
+                                    /** @description the RESERVATION movement in the batch ledger */
+                                    movement: string;
+                                    qty: string;
+                                    release_movement: string | null;
+                                }[];
+                                rules_applied: {
+                                    basis: string;
+                                    discount_amount: string;
+                                    rate_after: string;
+                                    rule_code: string;
+                                    stacking: string;
+                                }[];
+                                /** @description base rate before discounts */
+                                unit_price: string;
+                                uom: string | null;
+                                warehouse: string;
+                            }[];
+                            order_date: string;
+                            order_id: string;
+                            reference: string | null;
+                            status: "Processed" | "Cancelled";
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/orders/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Process an order: validate, reserve stock FEFO, price every line, store, emit erp.order.processed (one transaction) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        coupon_codes?: string[];
+                        customer?: string;
+                        items?: {
+                            item_code?: string;
+                            /** @description decimal string (up to 6 decimals), or a JSON integer; fractional JSON numbers are refused as inexact */
+                            qty?: string | number;
+                            uom?: string;
+                            warehouse?: string;
+                        }[];
+                        price_list?: string;
+                        /** @description the client's own order number */
+                        reference?: string;
+                        /** @description warehouse of lines that name none (ERPNext Sales Order field) */
+                        set_warehouse?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancel_reason: string | null;
+                            cancelled_at: string | null;
+                            customer: string;
+                            customer_segment: string | null;
+                            line_count: number;
+                            lines: {
+                                base_amount: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                item_code: string;
+                                line: number;
+                                qty: string;
+                                reservations: {
+                                    batch: string;
+                                    /** @description YYYY-MM-DD */
+                                    expiry_date: string;
+                                    /** @description the RESERVATION movement in the batch ledger */
+                                    movement: string;
+                                    qty: string;
+                                    release_movement: string | null;
+                                }[];
+                                rules_applied: {
+                                    basis: string;
+                                    discount_amount: string;
+                                    rate_after: string;
+                                    rule_code: string;
+                                    stacking: string;
+                                }[];
+                                /** @description base rate before discounts */
+                                unit_price: string;
+                                uom: string | null;
+                                warehouse: string;
+                            }[];
+                            order_date: string;
+                            order_id: string;
+                            reference: string | null;
+                            status: "Processed" | "Cancelled";
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20919,6 +21595,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoints this service offers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoints: {
+                                api: string;
+                                health: string;
+                                webhooks: string;
+                                websocket: string;
+                            };
+                            name: string;
+                            timestamp: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/configurations": {
         parameters: {
             query?: never;
@@ -22423,6 +23145,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a full customer sync from a source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/dead-letters": {
         parameters: {
             query?: never;
@@ -22775,6 +23585,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request an inventory sync, optionally of one warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        warehouse?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/api/sync/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of the items low on stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/metrics": {
         parameters: {
             query?: never;
@@ -22949,7 +23929,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries (one per event and target) */
+        /** Deliveries (one per event and target), with queue and real-time connection statistics */
         get: {
             parameters: {
                 query: {
@@ -22980,6 +23960,16 @@ export interface paths {
                                 [key: string]: unknown;
                             }[];
                             nextBefore: string | null;
+                            /** @description customer-sync, inventory-sync, order-sync, pricing-sync */
+                            queues: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            timestamp: string;
+                            websocket: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -23054,7 +24044,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One delivery */
+        /** One delivery, or a sync request (an event id) with its deliveries */
         get: {
             parameters: {
                 query?: never;
@@ -23335,6 +24325,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of one entity type (or one entity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        entityId?: string;
+                        entityType: "customer" | "inventory" | "order" | "pricing" | "price" | "product";
+                        operation?: string;
+                        source?: string;
+                        target?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/webhooks/{source}": {
         parameters: {
             query?: never;
@@ -23367,6 +24452,9 @@ export interface paths {
                             deliveries: number;
                             duplicate: boolean;
                             eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
                         };
                     };
                 };
@@ -23408,6 +24496,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -23464,6 +24570,9 @@ export interface paths {
                             deliveries: number;
                             duplicate: boolean;
                             eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
                         };
                     };
                 };
@@ -23521,6 +24630,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -23536,7 +24663,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Configured webhook sources */
+        /** Configured webhook sources (the original answer plus the sources that have a secret) */
         get: {
             parameters: {
                 query?: never;
@@ -23554,6 +24681,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             sources: string[];
+                            /** @enum {string} */
+                            status: "healthy";
+                            timestamp: string;
+                            uptime: number;
                         };
                     };
                 };
@@ -23561,6 +24692,117 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/webhooks/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a source's events to a callback URL (signed with a secret returned once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callbackUrl: string;
+                        eventTypes: string[];
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            registration: {
+                                callbackUrl: string;
+                                eventTypes: string[];
+                                id: string;
+                                /** @description Verifies the x-tributary-signature of each delivery; shown only here */
+                                secret: string;
+                                signatureHeader: string;
+                                source: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -6,6 +6,7 @@ import type { BatchTable, ErpDatabase } from '../../db/schema.js';
 import type { Actor } from '../../shared/context.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { db6, show } from '../../shared/numbers.js';
+import { trackStockChange } from '../low-stock/low-stock.service.js';
 
 /**
  * The append-only movement ledger. A batch's available quantity is the sum of its movements;
@@ -14,7 +15,16 @@ import { db6, show } from '../../shared/numbers.js';
  * after, carries the next per-batch sequence number (unique), and a CHECK keeps balances ≥ 0.
  * This function is the only writer of movements and of available_qty.
  */
-export const MOVEMENT_TYPES = ['RECEIPT', 'CONSUMPTION', 'TRANSFER_OUT', 'TRANSFER_IN', 'ADJUSTMENT', 'REVERSAL'] as const;
+export const MOVEMENT_TYPES = [
+  'RECEIPT',
+  'CONSUMPTION',
+  'TRANSFER_OUT',
+  'TRANSFER_IN',
+  'ADJUSTMENT',
+  'REVERSAL',
+  'RESERVATION',
+  'RELEASE',
+] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 export type BatchRow = Selectable<BatchTable>;
 
@@ -90,9 +100,11 @@ export async function recordMovement(
     })
     .execute();
 
-  const counters: Partial<Record<'sold_qty' | 'total_qty' | 'damaged_qty', string>> = {};
+  const counters: Partial<Record<'sold_qty' | 'total_qty' | 'damaged_qty' | 'reserved_qty', string>> = {};
   if (input.type === 'CONSUMPTION') counters.sold_qty = db6(dec(batch.sold_qty).minus(input.change));
   if (input.type === 'RECEIPT' || input.type === 'TRANSFER_IN') counters.total_qty = db6(dec(batch.total_qty).plus(input.change));
+  // An order's reservation leaves the available stock; its release brings it back.
+  if (input.type === 'RESERVATION' || input.type === 'RELEASE') counters.reserved_qty = db6(dec(batch.reserved_qty).minus(input.change));
   // A batch drained to zero is Consumed; stock coming back (reversal, receipt) reopens it.
   let status = batch.status;
   if (after.isZero() && status === 'Active') status = 'Consumed';
@@ -104,6 +116,8 @@ export async function recordMovement(
     .execute();
   // Keep the caller's locked copy current, so a second movement in the same transaction chains on.
   Object.assign(batch, { available_qty: db6(after), movement_seq: seq, status, ...counters });
+  // Here rather than in each command: every stock change passes this point, so low-stock alerts miss none.
+  await trackStockChange(trx, { item: batch.item, warehouse: batch.warehouse }, input.change, actor, now);
   return {
     name,
     batch: batch.name,

@@ -71,7 +71,7 @@ export async function pick(deps: ErpDeps, input: { lines: StockLine[]; strategy?
   return { strategy, lines, fully_allocated: lines.every((l) => dec(l.shortage).isZero()) };
 }
 
-function refuseShortage(lines: LinePlan[]): void {
+export function refuseShortage(lines: LinePlan[]): void {
   const short = lines.filter((l) => !dec(l.shortage).isZero());
   if (short.length > 0) {
     throw ErpError.INSUFFICIENT_STOCK(`not enough usable stock for ${short.length} line(s)`, {

@@ -13,13 +13,15 @@ import {
   type PricingCustomer,
   type PricingLine,
 } from './evaluator.js';
+import type { Transaction } from '@tributary/platform/db';
+import type { ErpDatabase } from '../../db/schema.js';
 import type { CalculateBody } from './pricing.schemas.js';
 import { parseInstant } from './rules.service.js';
 
 type Body = Static<typeof CalculateBody>;
 const RULES = 'tabHD Dynamic Pricing Rule' as const;
 
-async function customerContext(deps: ErpDeps, name: string | null | undefined, day: string): Promise<PricingCustomer | null> {
+export async function customerContext(deps: ErpDeps, name: string | null | undefined, day: string): Promise<PricingCustomer | null> {
   if (!name) return null;
   const row = await deps.db
     .selectFrom('tabCustomer')
@@ -39,7 +41,7 @@ async function customerContext(deps: ErpDeps, name: string | null | undefined, d
   };
 }
 
-async function linesOf(deps: ErpDeps, items: Body['items']): Promise<PricingLine[]> {
+export async function linesOf(deps: Pick<ErpDeps, 'db'>, items: Body['items']): Promise<PricingLine[]> {
   const codes = [...new Set(items.map((i) => i.item_code))];
   const rows = await deps.db
     .selectFrom('tabItem')
@@ -120,73 +122,108 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     const rules = await deps.rules.get(deps.db, coupons);
     return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
   }
-  const result = await runCommand(deps, actor, async (trx) => {
-    if (coupons.length > 0)
-      await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
-    const rules = await deps.rules.get(trx, coupons);
-    const quote = evaluateOrder(rules, context, lines);
-    const now = deps.clock.now();
-    for (const code of quote.coupons_applied) {
-      await trx
-        .updateTable(RULES)
-        .set((eb) => ({ used_count: eb('used_count', '+', 1) }))
-        .where('coupon_code', '=', code)
-        .execute();
-    }
-    const doctype = body.reference_doctype ?? 'Quotation';
-    const docname = body.reference_name ?? quoteId;
-    // One compact snapshot per line, shared by that line's application rows.
-    const snapshots = new Map(quote.lines.map((line) => [line.line, snapshotOf(line, at, local)]));
-    const rows = quote.lines.flatMap((line) =>
-      line.pricing_rules_applied.map((applied) => ({
-        ...newDoc(generatedName('HD-PRA'), now, actor.user),
-        docstatus: 1,
-        pricing_rule: applied.rule,
-        applied_on_doctype: doctype,
-        applied_on_name: docname,
-        application_date: new Date(now),
-        customer: customer?.name ?? body.customer ?? null,
-        item_code: line.item_code,
-        line_no: line.line,
-        qty: db6(line.qty),
-        rate: db6(line.final_rate),
-        original_rate: db6(line.base_rate),
-        discount_amount: db6(applied.discount_amount),
-        total_amount: db6(line.final_amount),
-        validation_status: 'Applied',
-        applied_by: actor.user ?? null,
-        coupon_code: applied.coupon_code,
-        price_snapshot: snapshots.get(line.line)!,
-      })),
-    );
-    for (let i = 0; i < rows.length; i += 200)
-      await trx
-        .insertInto('tabHD Pricing Rule Application')
-        .values(rows.slice(i, i + 200))
-        .execute();
-    if (rows.length > 0) {
-      await emit(
-        trx,
-        {
-          type: 'erp.pricing.applied',
-          aggregateType: 'pricing_quote',
-          aggregateId: docname,
-          payload: {
-            applied_on_doctype: doctype,
-            applied_on_name: docname,
-            customer: customer?.name ?? null,
-            totalBeforeDiscount: quote.totalBeforeDiscount,
-            totalDiscount: quote.totalDiscount,
-            totalAfterDiscount: quote.totalAfterDiscount,
-            rules: [...new Set(rows.map((r) => r.pricing_rule))].sort(),
-            coupons_applied: quote.coupons_applied,
-          },
-        },
-        actor,
-        now,
-      );
-    }
-    return { ...quote, logged: rows.length };
-  });
+  const result = await runCommand(deps, actor, (trx) =>
+    priceAndLog(
+      trx,
+      deps,
+      {
+        context,
+        lines,
+        doctype: body.reference_doctype ?? 'Quotation',
+        docname: body.reference_name ?? quoteId,
+        customerName: body.customer ?? null,
+      },
+      actor,
+    ),
+  );
   return { ...result, quote_id: quoteId, at, customer, context, logged_applications: result.logged };
+}
+
+export interface PricedDocument {
+  context: EvaluationContext;
+  lines: PricingLine[];
+  /** The document the applications are logged against (`Quotation`/quote id, `HD Order`/order id). */
+  doctype: string;
+  docname: string;
+  /** The name the caller gave, logged even when it is not a known customer. */
+  customerName: string | null;
+}
+
+/**
+ * Evaluates and logs in the caller's transaction: coupon rules locked first (so a usage limit
+ * holds under concurrency), coupons used, one application row per rule per line with the
+ * line's price snapshot, and `erp.pricing.applied`. Quotes and processed orders both log here.
+ */
+export async function priceAndLog(
+  trx: Transaction<ErpDatabase>,
+  deps: Pick<ErpDeps, 'clock' | 'rules'>,
+  doc: PricedDocument,
+  actor: Actor,
+): Promise<OrderQuote & { logged: number }> {
+  const { context, lines, doctype, docname } = doc;
+  const { at, local, customer, coupons } = context;
+  if (coupons.length > 0)
+    await trx.selectFrom(RULES).select('name').where('coupon_code', 'in', coupons).orderBy('name').forUpdate().execute();
+  const rules = await deps.rules.get(trx, coupons);
+  const quote = evaluateOrder(rules, context, lines);
+  const now = deps.clock.now();
+  for (const code of quote.coupons_applied) {
+    await trx
+      .updateTable(RULES)
+      .set((eb) => ({ used_count: eb('used_count', '+', 1) }))
+      .where('coupon_code', '=', code)
+      .execute();
+  }
+  // One compact snapshot per line, shared by that line's application rows.
+  const snapshots = new Map(quote.lines.map((line) => [line.line, snapshotOf(line, at, local)]));
+  const rows = quote.lines.flatMap((line) =>
+    line.pricing_rules_applied.map((applied) => ({
+      ...newDoc(generatedName('HD-PRA'), now, actor.user),
+      docstatus: 1,
+      pricing_rule: applied.rule,
+      applied_on_doctype: doctype,
+      applied_on_name: docname,
+      application_date: new Date(now),
+      customer: customer?.name ?? doc.customerName,
+      item_code: line.item_code,
+      line_no: line.line,
+      qty: db6(line.qty),
+      rate: db6(line.final_rate),
+      original_rate: db6(line.base_rate),
+      discount_amount: db6(applied.discount_amount),
+      total_amount: db6(line.final_amount),
+      validation_status: 'Applied',
+      applied_by: actor.user ?? null,
+      coupon_code: applied.coupon_code,
+      price_snapshot: snapshots.get(line.line)!,
+    })),
+  );
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto('tabHD Pricing Rule Application')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  if (rows.length > 0) {
+    await emit(
+      trx,
+      {
+        type: 'erp.pricing.applied',
+        aggregateType: 'pricing_quote',
+        aggregateId: docname,
+        payload: {
+          applied_on_doctype: doctype,
+          applied_on_name: docname,
+          customer: customer?.name ?? null,
+          totalBeforeDiscount: quote.totalBeforeDiscount,
+          totalDiscount: quote.totalDiscount,
+          totalAfterDiscount: quote.totalAfterDiscount,
+          rules: [...new Set(rows.map((r) => r.pricing_rule))].sort(),
+          coupons_applied: quote.coupons_applied,
+        },
+      },
+      actor,
+      now,
+    );
+  }
+  return { ...quote, logged: rows.length };
 }
