@@ -7,6 +7,7 @@ import { batchTables } from './0003_batches.js';
 import { pricingTables } from './0004_pricing.js';
 import { pricingRulesVersion } from './0005_pricing_rules_version.js';
 import { customerContact } from './0006_customer_contact.js';
+import { pricingErpnextModel } from './0007_pricing_erpnext_model.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   pricingTables,
   pricingRulesVersion,
   customerContact,
+  pricingErpnextModel,
 ];
