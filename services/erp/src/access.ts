@@ -24,6 +24,8 @@ export const ROUTE_ACCESS = {
   writeBusiness: ['manager', 'administrator'],
   // Machine flows: computed or pushed from elsewhere, idempotent, no judgement involved.
   machineFlows: ['manager', 'integration', 'administrator', 'SERVICE'],
+  // Revenue and discount reports: people who run or study the business, not machine callers.
+  reports: ['manager', 'analyst', 'administrator'],
   internalEvents: ['EVENT_READER'],
   privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;

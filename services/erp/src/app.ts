@@ -10,6 +10,7 @@ import type { ErpConfig } from './config.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
 import { registerPricingRoutes } from './features/pricing/pricing.routes.js';
+import { registerReportRoutes } from './features/reports/reports.routes.js';
 import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import type { ErpDatabase } from './db/schema.js';
 import { buildDeps } from './deps.js';
@@ -65,6 +66,7 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);
+  registerReportRoutes(app, features);
   registerPrivacy(app, context.database, features.config);
   return app;
 }

@@ -10,6 +10,7 @@ export const ErpError = defineErrors({
   QUANTITY_INVALID: 'invalid',
   PRICING_RULE_INVALID: 'invalid',
   PRICING_REQUEST_INVALID: 'invalid',
+  REPORT_RANGE_INVALID: 'invalid',
   // 401
   AUTH_REQUIRED: 'unauthenticated',
   // 403

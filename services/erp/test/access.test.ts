@@ -68,6 +68,9 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'POST /pricing/rules/:name/deactivate': 'writeBusiness',
   'POST /pricing/calculate': 'machineFlows',
 
+  'GET /reports/segment-revenue': 'reports',
+  'GET /reports/pricing-effectiveness': 'reports',
+
   'GET /internal/outbox': 'internalEvents',
   'GET /internal/privacy/export': 'privacy',
   'POST /internal/privacy/erase': 'privacy',
