@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
-import { type Harness, ok, startHarness } from './harness.js';
+import { type Harness, pricingRule, ok, startHarness } from './harness.js';
 
 /**
  * ERPNext's own pricing test cases (erpnext/accounts/doctype/pricing_rule/test_pricing_rule.py)
@@ -15,19 +15,7 @@ for (const target of testDatabases()) {
     let h: Harness;
     const item = (code: string, extra: Record<string, unknown> = {}) =>
       ok(h.call('POST', '/items', { item_code: code, item_group: 'ERPNext Cases', standard_rate: '100', stock_uom: 'Nos', ...extra }), 201);
-    const rule = (code: string, body: Record<string, unknown>) =>
-      ok(
-        h.call('POST', '/pricing/rules', {
-          rule_code: code,
-          rule_name: code,
-          rule_type: 'Promotional',
-          valid_from: '2026-01-01',
-          apply_on: 'Item Code',
-          applicable_for: 'All Customers',
-          ...body,
-        }),
-        201,
-      );
+    const rule = (code: string, body: Record<string, unknown>) => pricingRule(h, code, body);
     const quote = (items: Record<string, unknown>[], extra: Record<string, unknown> = {}) =>
       ok(h.call('POST', '/pricing/calculate', { items, dry_run: true, rule_selection: 'erpnext', ...extra }));
     const line = async (item_code: string, qty: string, extra: Record<string, unknown> = {}, order: Record<string, unknown> = {}) =>

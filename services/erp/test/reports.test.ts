@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInject, testDatabases } from '@tributary/platform/testing';
-import { type Harness, masters, ok, startHarness } from './harness.js';
+import { type Harness, pricingRule, masters, ok, startHarness } from './harness.js';
 
 /**
  * The reports read the pricing log that real (not dry-run) calculations write. The orders
@@ -34,19 +34,7 @@ for (const target of testDatabases()) {
         }),
         201,
       );
-      const rule = (code: string, body: Record<string, unknown>) =>
-        ok(
-          h.call('POST', '/pricing/rules', {
-            rule_code: code,
-            rule_name: `${code} promotion`,
-            rule_type: 'Promotional',
-            valid_from: '2026-01-01',
-            apply_on: 'Item Code',
-            applicable_for: 'All Customers',
-            ...body,
-          }),
-          201,
-        );
+      const rule = (code: string, body: Record<string, unknown>) => pricingRule(h, code, { rule_name: `${code} promotion`, ...body });
       await rule('SWEET-10', { items: ['SWEET-1'], discount_percentage: '10' });
       await rule('CHOC-5', { items: ['CHOC-1'], rate_or_discount: 'Discount Amount', discount_amount: '5' });
 

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { guard } from '../../access.js';
@@ -7,66 +7,73 @@ import { csvRequested, toCsv } from './csv.js';
 import { EffectivenessReport, ReportQuery, SegmentRevenueReport } from './reports.schemas.js';
 import { pricingEffectiveness, segmentRevenue } from './reports.service.js';
 
-const errors = { 400: errorResponseSchema };
-const tags = ['reports'];
-const jsonOrCsv = (schema: TSchema) => ({
-  description: 'the report: JSON, or CSV (one row per report row) with `Accept: text/csv` or `format=csv`',
-  content: { 'application/json': { schema }, 'text/csv': { schema: Type.String() } },
-});
+interface Report<S extends TSchema> {
+  path: string;
+  summary: string;
+  schema: S;
+  build(deps: ErpDeps, query: Static<typeof ReportQuery>): Promise<Static<S>>;
+  /** The CSV columns: keys of one row of the report, in order. */
+  columns: readonly string[];
+}
+
+const REPORTS = [
+  {
+    path: 'segment-revenue',
+    summary: "Monthly revenue and discount per customer segment (the customer's primary segment in force that day)",
+    schema: SegmentRevenueReport,
+    build: segmentRevenue,
+    columns: ['month', 'segment', 'segment_code', 'orders', 'lines', 'revenue', 'discount'],
+  } satisfies Report<typeof SegmentRevenueReport>,
+  {
+    path: 'pricing-effectiveness',
+    summary: 'Per pricing rule: applications, documents, discount given and line revenue it touched',
+    schema: EffectivenessReport,
+    build: pricingEffectiveness,
+    columns: [
+      'rule',
+      'rule_code',
+      'rule_name',
+      'applications',
+      'orders',
+      'total_discount',
+      'revenue_affected',
+      'discount_per_application',
+      'discount_share',
+    ],
+  } satisfies Report<typeof EffectivenessReport>,
+];
 
 /** Read-only reports over the pricing log, for managers and analysts (ROUTE_ACCESS.reports). */
 export function registerReportRoutes(app: HttpApp, deps: ErpDeps): void {
+  for (const report of REPORTS) registerReport(app, deps, report as Report<TSchema>);
+}
+
+function registerReport(app: HttpApp, deps: ErpDeps, report: Report<TSchema>): void {
   app.get(
-    '/reports/segment-revenue',
+    `/reports/${report.path}`,
     {
       config: { access: guard(deps.config, 'reports') },
       schema: {
-        tags,
-        summary: "Monthly revenue and discount per customer segment (the customer's primary segment in force that day)",
+        tags: ['reports'],
+        summary: report.summary,
         querystring: ReportQuery,
-        response: { 200: jsonOrCsv(SegmentRevenueReport), ...errors },
+        response: {
+          200: {
+            description: 'the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv`',
+            content: { 'application/json': { schema: report.schema }, 'text/csv': { schema: Type.String() } },
+          },
+          400: errorResponseSchema,
+        },
       },
     },
     async (request, reply) => {
-      const report = await segmentRevenue(deps, request.query);
-      if (!csvRequested(request.query.format, request.headers.accept)) return reply.type('application/json; charset=utf-8').send(report);
+      const body = (await report.build(deps, request.query)) as { from: string; to: string; rows: Record<string, string | number>[] };
+      if (!csvRequested(request.query.format, request.headers.accept)) return reply.type('application/json; charset=utf-8').send(body);
       const csv = toCsv(
-        ['month', 'segment', 'segment_code', 'orders', 'lines', 'revenue', 'discount'],
-        report.rows.map((r) => [r.month, r.segment, r.segment_code, r.orders, r.lines, r.revenue, r.discount]),
+        report.columns,
+        body.rows.map((row) => report.columns.map((column) => row[column] ?? '')),
       );
-      return sendCsv(reply, `segment-revenue-${report.from}-${report.to}.csv`, csv);
-    },
-  );
-  app.get(
-    '/reports/pricing-effectiveness',
-    {
-      config: { access: guard(deps.config, 'reports') },
-      schema: {
-        tags,
-        summary: 'Per pricing rule: applications, documents, discount given and line revenue it touched',
-        querystring: ReportQuery,
-        response: { 200: jsonOrCsv(EffectivenessReport), ...errors },
-      },
-    },
-    async (request, reply) => {
-      const report = await pricingEffectiveness(deps, request.query);
-      if (!csvRequested(request.query.format, request.headers.accept)) return reply.type('application/json; charset=utf-8').send(report);
-      const columns = [
-        'rule',
-        'rule_code',
-        'rule_name',
-        'applications',
-        'orders',
-        'total_discount',
-        'revenue_affected',
-        'discount_per_application',
-        'discount_share',
-      ] as const;
-      const csv = toCsv(
-        columns,
-        report.rows.map((r) => columns.map((c) => r[c])),
-      );
-      return sendCsv(reply, `pricing-effectiveness-${report.from}-${report.to}.csv`, csv);
+      return sendCsv(reply, `${report.path}-${body.from}-${body.to}.csv`, csv);
     },
   );
 }
