@@ -253,6 +253,14 @@ for (const target of testDatabases()) {
       expect(await line('EN-MINQTY', '5')).toMatchObject({ base_rate: '100', final_rate: '70', discount_amount: '150.00' });
     });
 
+    it('test_margin_amount_reset_when_margin_type_removed: removing the margin type resets the margin to 0', async () => {
+      await item('EN-RESET');
+      await rule('EN-RESET', { items: ['EN-RESET'], margin_type: 'Percentage', margin_rate_or_amount: '10', discount_percentage: '5' });
+      const patched = await ok(h.call('PATCH', '/pricing/rules/EN-RESET', { margin_type: null }));
+      expect(patched).toMatchObject({ margin_type: null, margin_rate_or_amount: '0' });
+      expect(await line('EN-RESET', '1')).toMatchObject({ rate_with_margin: '100', final_rate: '95' });
+    });
+
     it('test_ignore_pricing_rule_for_credit_note: a credit note keeps the invoice rate 80 after the rule changed to 30%', async () => {
       await item('EN-CREDIT');
       await rule('EN-CREDIT', { items: ['EN-CREDIT'], discount_percentage: '20', priority: 1 });
@@ -262,6 +270,75 @@ for (const target of testDatabases()) {
       // ERPNext's return copies the invoice rows and sets ignore_pricing_rule: the same here.
       const credit = await line('EN-CREDIT', '1', { rate: invoice.final_rate }, { is_return: true, ignore_pricing_rule: true });
       expect(credit).toMatchObject({ qty: '-1', final_rate: '80', final_amount: '-80.00', pricing_rules_applied: [] });
+    });
+  });
+
+  describe(`${target.label}: the extended rule fields through the API`, () => {
+    let h: Harness;
+    const rule = (code: string, body: Record<string, unknown>) => pricingRule(h, code, body);
+    const refused = async (body: Record<string, unknown>, code = 'PRICING_RULE_INVALID') => {
+      const response = await h.call('POST', '/pricing/rules', {
+        rule_code: 'X-BAD',
+        rule_name: 'bad',
+        rule_type: 'Promotional',
+        valid_from: '2026-01-01',
+        apply_on: 'All Items',
+        applicable_for: 'All Customers',
+        ...body,
+      });
+      expect([response.statusCode, response.json().code]).toEqual([400, code]);
+    };
+
+    beforeAll(async () => {
+      h = await startHarness(target);
+      await ok(h.call('POST', '/items', { item_code: 'X-BOX', item_group: 'X', standard_rate: '10', stock_uom: 'Nos' }), 201);
+    });
+    afterAll(async () => h.close());
+
+    it('refuses combinations the model cannot price, each with PRICING_RULE_INVALID', async () => {
+      await refused({ price_or_product_discount: 'Product', is_recursive: true });
+      await refused({ price_or_product_discount: 'Product', margin_type: 'Amount', margin_rate_or_amount: '5' });
+      await refused({ price_or_product_discount: 'Product', apply_rule_on_other: 'Item Code', other_item_code: 'X-BOX' });
+      await refused({ discount_percentage: '5', apply_rule_on_other: 'Item Group' });
+      await refused({ margin_type: 'Percentage', margin_rate_or_amount: '1000.5' });
+      await refused({ discount_percentage: '5', currency: 'inr' }, 'REQUEST_VALIDATION_FAILED');
+    });
+
+    it('reads back, switches kind by patch, and logs a product rule when the order is priced for real', async () => {
+      const created = await rule('X-FREE', {
+        items: ['X-BOX'],
+        price_or_product_discount: 'Product',
+        is_recursive: true,
+        recurse_for: '3',
+        round_free_qty: true,
+        uom: 'Nos',
+        currency: 'INR',
+      });
+      expect(created).toMatchObject({ price_or_product_discount: 'Product', free_item: null, free_qty: '1', recurse_for: '3', uom: 'Nos' });
+      const priced = await ok(
+        h.call('POST', '/pricing/calculate', {
+          currency: 'INR',
+          items: [{ item_code: 'X-BOX', qty: '7', uom: 'Nos' }],
+          reference_name: 'SO-X1',
+        }),
+      );
+      expect([priced.free_items.map((f: any) => f.qty), priced.logged_applications]).toEqual([['2'], 1]);
+      const back = await ok(
+        h.call('POST', '/pricing/calculate', {
+          currency: 'INR',
+          is_return: true,
+          items: [{ item_code: 'X-BOX', qty: '7' }],
+          dry_run: true,
+        }),
+      );
+      expect([back.pricing[0].final_amount, back.free_items[0].qty]).toEqual(['-70.00', '-2']);
+      const price = await ok(h.call('PATCH', '/pricing/rules/X-FREE', { price_or_product_discount: 'Price', discount_percentage: '10' }));
+      expect(price).toMatchObject({ price_or_product_discount: 'Price', is_recursive: false, free_qty: '0', recurse_for: '0' });
+    });
+
+    it('needs a conversion factor for a line in a unit other than the stock UoM', async () => {
+      const response = await h.call('POST', '/pricing/calculate', { items: [{ item_code: 'X-BOX', qty: '1', uom: 'Box' }], dry_run: true });
+      expect([response.statusCode, response.json().code]).toEqual([400, 'PRICING_REQUEST_INVALID']);
     });
   });
 }

@@ -62,7 +62,8 @@ async function linesOf(deps: ErpDeps, items: Body['items']): Promise<PricingLine
       base_rate: item.rate ?? db6(dec(known?.standard_rate ?? '0').times(conversion)),
       warehouse: item.warehouse ?? null,
       known_item: known !== undefined,
-      uom: item.uom ?? null,
+      // A line that names no unit is in the item's stock UoM, as in ERPNext.
+      uom: item.uom ?? known?.stock_uom ?? null,
       conversion_factor: conversion,
       ignore_pricing_rule: item.ignore_pricing_rule === true,
     };

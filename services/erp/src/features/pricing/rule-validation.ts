@@ -73,20 +73,20 @@ export function validateRule(input: RuleInput, timeZone: string): void {
   }
 }
 
-/** ERPNext's extended fields (ADR 0308): each needs its partners and excludes what it cannot combine with. */
+/**
+ * ERPNext's extended fields (ADR 0308): each needs its partners and excludes what it cannot
+ * combine with. Fields left over from a kind the rule no longer is (a margin amount without a
+ * margin type, a free item on a Price rule, other-item fields without apply_rule_on_other) are
+ * reset rather than refused, as ERPNext resets them, so a patch can switch a rule's kind.
+ */
 function validateErpnextFields(input: RuleInput): void {
-  if (input.margin_rate_or_amount && dec(input.margin_rate_or_amount).gt(0) && !input.margin_type)
-    bad('margin_rate_or_amount needs margin_type');
   if (input.margin_type === 'Percentage' && input.margin_rate_or_amount && dec(input.margin_rate_or_amount).gt(1000))
     bad('a percentage margin must not exceed 1000');
-  const product = input.price_or_product_discount === 'Product';
-  if (!product && (input.free_item || input.is_recursive)) bad('free_item and is_recursive need price_or_product_discount Product');
-  if (product && input.tier_mode) bad('a Product rule takes no tier_mode');
-  if (product && input.margin_type) bad('a Product rule takes no margin');
-  if (input.is_recursive && !(input.recurse_for && dec(input.recurse_for).gt(0))) bad('is_recursive needs recurse_for > 0');
   if (input.apply_rule_on_other === 'Item Code' && !input.other_item_code) bad('apply_rule_on_other Item Code needs other_item_code');
   if (input.apply_rule_on_other === 'Item Group' && !input.other_item_group) bad('apply_rule_on_other Item Group needs other_item_group');
-  if (!input.apply_rule_on_other && (input.other_item_code || input.other_item_group))
-    bad('other_item_code and other_item_group need apply_rule_on_other');
-  if (input.apply_rule_on_other && product) bad('a Product rule cannot apply on another item');
+  if (input.price_or_product_discount !== 'Product') return;
+  if (input.tier_mode) bad('a Product rule takes no tier_mode');
+  if (input.margin_type) bad('a Product rule takes no margin');
+  if (input.apply_rule_on_other) bad('a Product rule cannot apply on another item');
+  if (input.is_recursive && !(input.recurse_for && dec(input.recurse_for).gt(0))) bad('is_recursive needs recurse_for > 0');
 }
