@@ -7970,6 +7970,7 @@ export interface paths {
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         at?: string;
                         coupon_codes?: string[];
+                        currency?: string | null;
                         customer?: string | null;
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         date?: string;
@@ -7978,16 +7979,27 @@ export interface paths {
                          * @default false
                          */
                         dry_run?: boolean;
+                        /** @description no rule prices any line */
+                        ignore_pricing_rule?: boolean;
+                        /** @description the quantities come back: priced by the same rules, quantities and amounts negative */
+                        is_return?: boolean;
                         items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
                             item_code: string;
                             qty: string;
                             /** @description base unit price; defaults to the item standard_rate */
                             rate?: string;
+                            uom?: string | null;
                             warehouse?: string | null;
                         }[];
                         price_list?: string | null;
                         reference_doctype?: string;
                         reference_name?: string;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
                     };
                 };
             };
@@ -8002,6 +8014,15 @@ export interface paths {
                             at: string;
                             coupons_applied: string[];
                             customer: string | null;
+                            free_items: {
+                                amount: string;
+                                for_line: number;
+                                item_code: string;
+                                qty: string;
+                                rate: string;
+                                rule: string;
+                                rule_code: string;
+                            }[];
                             known_customer: boolean;
                             logged_applications: number;
                             plant_time: {
@@ -8017,6 +8038,15 @@ export interface paths {
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
                                 item_code: string;
                                 line: number;
                                 pricing_rules_applied: {
@@ -8036,6 +8066,7 @@ export interface paths {
                                     rule_code: string;
                                 }[];
                                 qty: string;
+                                rate_with_margin: string;
                                 unknown_item: boolean;
                                 warehouse: string | null;
                             }[];
@@ -8145,9 +8176,13 @@ export interface paths {
                             data: {
                                 applicable_for: string;
                                 applicable_for_value: string | null;
+                                apply_multiple_pricing_rules: boolean;
                                 apply_on: string;
                                 apply_on_value: string | null;
+                                apply_recursion_over: string;
+                                apply_rule_on_other: string | null;
                                 coupon_code: string | null;
+                                currency: string | null;
                                 days_of_week: string[] | null;
                                 discount_amount: string;
                                 discount_percentage: string;
@@ -8155,8 +8190,13 @@ export interface paths {
                                 festival_name: string | null;
                                 festival_to: string | null;
                                 for_price_list: string | null;
+                                free_item: string | null;
+                                free_qty: string;
                                 is_active: boolean;
+                                is_recursive: boolean;
                                 items: string[];
+                                margin_rate_or_amount: string;
+                                margin_type: string | null;
                                 max_amount: string | null;
                                 max_discount_amount: string | null;
                                 max_qty: string | null;
@@ -8164,10 +8204,15 @@ export interface paths {
                                 min_qty: string;
                                 modified: string;
                                 name: string;
+                                other_item_code: string | null;
+                                other_item_group: string | null;
+                                price_or_product_discount: string;
                                 priority: number;
                                 rate: string;
                                 rate_or_discount: string;
+                                recurse_for: string;
                                 requires_coupon: boolean;
+                                round_free_qty: boolean;
                                 round_to_nearest: string | null;
                                 rule_code: string;
                                 rule_description: string | null;
@@ -8189,6 +8234,7 @@ export interface paths {
                                 tier_mode: string | null;
                                 time_from: string | null;
                                 time_to: string | null;
+                                uom: string | null;
                                 usage_limit: number | null;
                                 used_count: number;
                                 valid_from: string;
@@ -8218,9 +8264,15 @@ export interface paths {
                     "application/json": {
                         applicable_for: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
                         applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
                         apply_on: "Item Code" | "Item Group" | "Brand" | "All Items";
                         apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
                         coupon_code?: string | null;
+                        currency?: string | null;
                         days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
                         discount_amount?: string;
                         discount_percentage?: string;
@@ -8228,20 +8280,35 @@ export interface paths {
                         festival_name?: string | null;
                         festival_to?: string | null;
                         for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
                         /** @description true when omitted */
                         is_active?: boolean;
+                        is_recursive?: boolean;
                         items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
                         max_amount?: string | null;
                         max_discount_amount?: string | null;
                         max_qty?: string | null;
                         min_amount?: string;
                         min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
                         /** @description higher wins; 1 when omitted */
                         priority?: number;
                         rate?: string;
                         /** @description Discount Percentage when omitted */
                         rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
                         requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
                         round_to_nearest?: string | null;
                         rule_code?: string;
                         rule_description?: string | null;
@@ -8264,6 +8331,7 @@ export interface paths {
                         tier_mode?: ("Whole Quantity" | "Cumulative") | null;
                         time_from?: string | null;
                         time_to?: string | null;
+                        uom?: string | null;
                         usage_limit?: number | null;
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         valid_from: string;
@@ -8282,9 +8350,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -8292,8 +8364,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -8301,10 +8378,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -8326,6 +8408,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -8425,9 +8508,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -8435,8 +8522,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -8444,10 +8536,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -8469,6 +8566,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -8554,9 +8652,15 @@ export interface paths {
                     "application/json": {
                         applicable_for?: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
                         applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
                         apply_on?: "Item Code" | "Item Group" | "Brand" | "All Items";
                         apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
                         coupon_code?: string | null;
+                        currency?: string | null;
                         days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
                         discount_amount?: string;
                         discount_percentage?: string;
@@ -8564,20 +8668,35 @@ export interface paths {
                         festival_name?: string | null;
                         festival_to?: string | null;
                         for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
                         /** @description true when omitted */
                         is_active?: boolean;
+                        is_recursive?: boolean;
                         items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
                         max_amount?: string | null;
                         max_discount_amount?: string | null;
                         max_qty?: string | null;
                         min_amount?: string;
                         min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
                         /** @description higher wins; 1 when omitted */
                         priority?: number;
                         rate?: string;
                         /** @description Discount Percentage when omitted */
                         rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
                         requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
                         round_to_nearest?: string | null;
                         rule_description?: string | null;
                         rule_name?: string;
@@ -8599,6 +8718,7 @@ export interface paths {
                         tier_mode?: ("Whole Quantity" | "Cumulative") | null;
                         time_from?: string | null;
                         time_to?: string | null;
+                        uom?: string | null;
                         usage_limit?: number | null;
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         valid_from?: string;
@@ -8617,9 +8737,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -8627,8 +8751,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -8636,10 +8765,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -8661,6 +8795,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -8855,9 +8990,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -8865,8 +9004,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -8874,10 +9018,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -8899,6 +9048,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -8964,6 +9114,185 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/reports/pricing-effectiveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per pricing rule: applications, documents, discount given and line revenue it touched */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv, or send Accept: text/csv */
+                    format?: "json" | "csv";
+                    /** @description first plant-local day, inclusive */
+                    from: string;
+                    /** @description last plant-local day, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            rows: {
+                                applications: number;
+                                /** @description exact decimal */
+                                discount_per_application: string;
+                                /** @description total_discount / (revenue_affected + total_discount), percent */
+                                discount_share: string;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue_affected: string;
+                                rule: string;
+                                rule_code: string;
+                                rule_name: string;
+                                /** @description exact decimal */
+                                total_discount: string;
+                            }[];
+                            /** @description where the figures come from */
+                            source: string;
+                            time_zone: string;
+                            to: string;
+                            totals: {
+                                applications: number;
+                                /** @description exact decimal */
+                                revenue_affected: string;
+                                /** @description exact decimal */
+                                total_discount: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/reports/segment-revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly revenue and discount per customer segment (the customer's primary segment in force that day) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv, or send Accept: text/csv */
+                    format?: "json" | "csv";
+                    /** @description first plant-local day, inclusive */
+                    from: string;
+                    /** @description last plant-local day, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            rows: {
+                                /** @description exact decimal */
+                                discount: string;
+                                lines: number;
+                                /** @description YYYY-MM, plant-local */
+                                month: string;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue: string;
+                                /** @description the customer's primary segment in force that day, or (none) */
+                                segment: string;
+                                segment_code: string;
+                            }[];
+                            /** @description where the figures come from */
+                            source: string;
+                            time_zone: string;
+                            to: string;
+                            totals: {
+                                /** @description exact decimal */
+                                discount: string;
+                                lines: number;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -20919,6 +21248,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoints this service offers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoints: {
+                                api: string;
+                                health: string;
+                                webhooks: string;
+                                websocket: string;
+                            };
+                            name: string;
+                            timestamp: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/configurations": {
         parameters: {
             query?: never;
@@ -22423,6 +22798,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a full customer sync from a source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/dead-letters": {
         parameters: {
             query?: never;
@@ -22775,6 +23238,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request an inventory sync, optionally of one warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        warehouse?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/api/sync/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of the items low on stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/metrics": {
         parameters: {
             query?: never;
@@ -22949,7 +23582,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries (one per event and target) */
+        /** Deliveries (one per event and target), with queue and real-time connection statistics */
         get: {
             parameters: {
                 query: {
@@ -22980,6 +23613,16 @@ export interface paths {
                                 [key: string]: unknown;
                             }[];
                             nextBefore: string | null;
+                            /** @description customer-sync, inventory-sync, order-sync, pricing-sync */
+                            queues: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            timestamp: string;
+                            websocket: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -23054,7 +23697,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One delivery */
+        /** One delivery, or a sync request (an event id) with its deliveries */
         get: {
             parameters: {
                 query?: never;
@@ -23335,6 +23978,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of one entity type (or one entity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        entityId?: string;
+                        entityType: "customer" | "inventory" | "order" | "pricing" | "price" | "product";
+                        operation?: string;
+                        source?: string;
+                        target?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/webhooks/{source}": {
         parameters: {
             query?: never;
@@ -23367,6 +24105,9 @@ export interface paths {
                             deliveries: number;
                             duplicate: boolean;
                             eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
                         };
                     };
                 };
@@ -23408,6 +24149,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -23464,6 +24223,9 @@ export interface paths {
                             deliveries: number;
                             duplicate: boolean;
                             eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
                         };
                     };
                 };
@@ -23521,6 +24283,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -23536,7 +24316,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Configured webhook sources */
+        /** Configured webhook sources (the original answer plus the sources that have a secret) */
         get: {
             parameters: {
                 query?: never;
@@ -23554,6 +24334,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             sources: string[];
+                            /** @enum {string} */
+                            status: "healthy";
+                            timestamp: string;
+                            uptime: number;
                         };
                     };
                 };
@@ -23561,6 +24345,117 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/webhooks/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a source's events to a callback URL (signed with a secret returned once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callbackUrl: string;
+                        eventTypes: string[];
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            registration: {
+                                callbackUrl: string;
+                                eventTypes: string[];
+                                id: string;
+                                /** @description Verifies the x-tributary-signature of each delivery; shown only here */
+                                secret: string;
+                                signatureHeader: string;
+                                source: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
