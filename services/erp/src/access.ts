@@ -26,6 +26,8 @@ export const ROUTE_ACCESS = {
   machineFlows: ['manager', 'integration', 'administrator', 'SERVICE'],
   // Sales orders: the business and the order side's integration place and cancel them.
   writeOrders: ['manager', 'integration', 'administrator', 'SERVICE'],
+  // Revenue and discount reports: people who run or study the business, not machine callers.
+  reports: ['manager', 'analyst', 'administrator'],
   internalEvents: ['EVENT_READER'],
   privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;

@@ -10,6 +10,7 @@ import type { ErpConfig } from './config.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
 import { registerPricingRoutes } from './features/pricing/pricing.routes.js';
+import { registerReportRoutes } from './features/reports/reports.routes.js';
 import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import type { ErpDatabase } from './db/schema.js';
 import { buildDeps } from './deps.js';
@@ -69,6 +70,7 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   registerPricingRoutes(app, features);
   registerOrderRoutes(app, features);
   registerLowStockRoutes(app, features);
+  registerReportRoutes(app, features);
   registerPrivacy(app, context.database, features.config);
   return app;
 }

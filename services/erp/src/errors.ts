@@ -11,6 +11,7 @@ export const ErpError = defineErrors({
   PRICING_RULE_INVALID: 'invalid',
   PRICING_REQUEST_INVALID: 'invalid',
   ORDER_VALIDATION_ERROR: 'invalid',
+  REPORT_RANGE_INVALID: 'invalid',
   // 401
   AUTH_REQUIRED: 'unauthenticated',
   // 403

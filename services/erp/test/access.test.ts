@@ -73,6 +73,8 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'GET /orders': 'read',
   'GET /orders/:orderId': 'read',
   'GET /inventory/low-stock': 'read',
+  'GET /reports/segment-revenue': 'reports',
+  'GET /reports/pricing-effectiveness': 'reports',
 
   'GET /internal/outbox': 'internalEvents',
   'GET /internal/privacy/export': 'privacy',

@@ -105,6 +105,22 @@ export async function masters(h: Harness): Promise<void> {
   );
 }
 
+/** A pricing rule made through the API, with what most tests share: item-scoped, everyone, since 2026. */
+export function pricingRule(h: Harness, code: string, body: Record<string, unknown>): Promise<any> {
+  return ok(
+    h.call('POST', '/pricing/rules', {
+      rule_code: code,
+      rule_name: code,
+      rule_type: 'Promotional',
+      valid_from: '2026-01-01',
+      apply_on: 'Item Code',
+      applicable_for: 'All Customers',
+      ...body,
+    }),
+    201,
+  );
+}
+
 export async function ok<T = any>(response: Promise<{ statusCode: number; json(): any; body: string }>, status = 200): Promise<T> {
   const r = await response;
   if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);

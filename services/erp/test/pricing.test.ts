@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInject, testDatabases } from '@tributary/platform/testing';
 import { buildApp } from '../src/app.js';
-import { erpContext, type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
+import { erpContext, type Harness, pricingRule, masters, ok, outboxTypes, startHarness } from './harness.js';
 import { asTables } from '@tributary/platform/db';
 import type { ErpDatabase } from '../src/db/schema.js';
 
@@ -14,19 +14,7 @@ const TIERS = [
 for (const target of testDatabases()) {
   describe(`${target.label}: dynamic pricing`, () => {
     let h: Harness;
-    const rule = (code: string, body: Record<string, unknown>) =>
-      ok(
-        h.call('POST', '/pricing/rules', {
-          rule_code: code,
-          rule_name: code,
-          rule_type: 'Promotional',
-          valid_from: '2026-01-01',
-          apply_on: 'Item Code',
-          applicable_for: 'All Customers',
-          ...body,
-        }),
-        201,
-      );
+    const rule = (code: string, body: Record<string, unknown>) => pricingRule(h, code, body);
     const item = (code: string, extra: Record<string, unknown> = {}) =>
       ok(h.call('POST', '/items', { item_code: code, item_group: 'Test', standard_rate: '100', ...extra }), 201);
     const quote = async (items: Record<string, unknown>[], extra: Record<string, unknown> = {}) =>

@@ -236,6 +236,21 @@ export interface PricingRuleTable extends Std {
   usage_limit: number | null;
   used_count: Num;
   version: Num;
+  margin_type: string | null;
+  margin_rate_or_amount: DecDefault;
+  price_or_product_discount: ColumnType<string, string | undefined, string>;
+  free_item: string | null;
+  free_qty: DecDefault;
+  is_recursive: Flag;
+  recurse_for: DecDefault;
+  apply_recursion_over: DecDefault;
+  round_free_qty: Flag;
+  uom: string | null;
+  currency: string | null;
+  apply_rule_on_other: string | null;
+  other_item_code: string | null;
+  other_item_group: string | null;
+  apply_multiple_pricing_rules: Flag;
 }
 export interface PricingRuleItemTable extends Std, Child {
   item_code: string;

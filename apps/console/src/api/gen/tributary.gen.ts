@@ -8646,6 +8646,7 @@ export interface paths {
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         at?: string;
                         coupon_codes?: string[];
+                        currency?: string | null;
                         customer?: string | null;
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         date?: string;
@@ -8654,16 +8655,27 @@ export interface paths {
                          * @default false
                          */
                         dry_run?: boolean;
+                        /** @description no rule prices any line */
+                        ignore_pricing_rule?: boolean;
+                        /** @description the quantities come back: priced by the same rules, quantities and amounts negative */
+                        is_return?: boolean;
                         items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
                             item_code: string;
                             qty: string;
                             /** @description base unit price; defaults to the item standard_rate */
                             rate?: string;
+                            uom?: string | null;
                             warehouse?: string | null;
                         }[];
                         price_list?: string | null;
                         reference_doctype?: string;
                         reference_name?: string;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
                     };
                 };
             };
@@ -8678,6 +8690,15 @@ export interface paths {
                             at: string;
                             coupons_applied: string[];
                             customer: string | null;
+                            free_items: {
+                                amount: string;
+                                for_line: number;
+                                item_code: string;
+                                qty: string;
+                                rate: string;
+                                rule: string;
+                                rule_code: string;
+                            }[];
                             known_customer: boolean;
                             logged_applications: number;
                             plant_time: {
@@ -8693,6 +8714,15 @@ export interface paths {
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
                                 item_code: string;
                                 line: number;
                                 pricing_rules_applied: {
@@ -8712,6 +8742,7 @@ export interface paths {
                                     rule_code: string;
                                 }[];
                                 qty: string;
+                                rate_with_margin: string;
                                 unknown_item: boolean;
                                 warehouse: string | null;
                             }[];
@@ -8821,9 +8852,13 @@ export interface paths {
                             data: {
                                 applicable_for: string;
                                 applicable_for_value: string | null;
+                                apply_multiple_pricing_rules: boolean;
                                 apply_on: string;
                                 apply_on_value: string | null;
+                                apply_recursion_over: string;
+                                apply_rule_on_other: string | null;
                                 coupon_code: string | null;
+                                currency: string | null;
                                 days_of_week: string[] | null;
                                 discount_amount: string;
                                 discount_percentage: string;
@@ -8831,8 +8866,13 @@ export interface paths {
                                 festival_name: string | null;
                                 festival_to: string | null;
                                 for_price_list: string | null;
+                                free_item: string | null;
+                                free_qty: string;
                                 is_active: boolean;
+                                is_recursive: boolean;
                                 items: string[];
+                                margin_rate_or_amount: string;
+                                margin_type: string | null;
                                 max_amount: string | null;
                                 max_discount_amount: string | null;
                                 max_qty: string | null;
@@ -8840,10 +8880,15 @@ export interface paths {
                                 min_qty: string;
                                 modified: string;
                                 name: string;
+                                other_item_code: string | null;
+                                other_item_group: string | null;
+                                price_or_product_discount: string;
                                 priority: number;
                                 rate: string;
                                 rate_or_discount: string;
+                                recurse_for: string;
                                 requires_coupon: boolean;
+                                round_free_qty: boolean;
                                 round_to_nearest: string | null;
                                 rule_code: string;
                                 rule_description: string | null;
@@ -8865,6 +8910,7 @@ export interface paths {
                                 tier_mode: string | null;
                                 time_from: string | null;
                                 time_to: string | null;
+                                uom: string | null;
                                 usage_limit: number | null;
                                 used_count: number;
                                 valid_from: string;
@@ -8894,9 +8940,15 @@ export interface paths {
                     "application/json": {
                         applicable_for: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
                         applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
                         apply_on: "Item Code" | "Item Group" | "Brand" | "All Items";
                         apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
                         coupon_code?: string | null;
+                        currency?: string | null;
                         days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
                         discount_amount?: string;
                         discount_percentage?: string;
@@ -8904,20 +8956,35 @@ export interface paths {
                         festival_name?: string | null;
                         festival_to?: string | null;
                         for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
                         /** @description true when omitted */
                         is_active?: boolean;
+                        is_recursive?: boolean;
                         items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
                         max_amount?: string | null;
                         max_discount_amount?: string | null;
                         max_qty?: string | null;
                         min_amount?: string;
                         min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
                         /** @description higher wins; 1 when omitted */
                         priority?: number;
                         rate?: string;
                         /** @description Discount Percentage when omitted */
                         rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
                         requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
                         round_to_nearest?: string | null;
                         rule_code?: string;
                         rule_description?: string | null;
@@ -8940,6 +9007,7 @@ export interface paths {
                         tier_mode?: ("Whole Quantity" | "Cumulative") | null;
                         time_from?: string | null;
                         time_to?: string | null;
+                        uom?: string | null;
                         usage_limit?: number | null;
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         valid_from: string;
@@ -8958,9 +9026,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -8968,8 +9040,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -8977,10 +9054,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -9002,6 +9084,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -9101,9 +9184,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -9111,8 +9198,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -9120,10 +9212,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -9145,6 +9242,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -9230,9 +9328,15 @@ export interface paths {
                     "application/json": {
                         applicable_for?: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
                         applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
                         apply_on?: "Item Code" | "Item Group" | "Brand" | "All Items";
                         apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
                         coupon_code?: string | null;
+                        currency?: string | null;
                         days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
                         discount_amount?: string;
                         discount_percentage?: string;
@@ -9240,20 +9344,35 @@ export interface paths {
                         festival_name?: string | null;
                         festival_to?: string | null;
                         for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
                         /** @description true when omitted */
                         is_active?: boolean;
+                        is_recursive?: boolean;
                         items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
                         max_amount?: string | null;
                         max_discount_amount?: string | null;
                         max_qty?: string | null;
                         min_amount?: string;
                         min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
                         /** @description higher wins; 1 when omitted */
                         priority?: number;
                         rate?: string;
                         /** @description Discount Percentage when omitted */
                         rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
                         requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
                         round_to_nearest?: string | null;
                         rule_description?: string | null;
                         rule_name?: string;
@@ -9275,6 +9394,7 @@ export interface paths {
                         tier_mode?: ("Whole Quantity" | "Cumulative") | null;
                         time_from?: string | null;
                         time_to?: string | null;
+                        uom?: string | null;
                         usage_limit?: number | null;
                         /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
                         valid_from?: string;
@@ -9293,9 +9413,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -9303,8 +9427,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -9312,10 +9441,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -9337,6 +9471,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -9531,9 +9666,13 @@ export interface paths {
                         "application/json": {
                             applicable_for: string;
                             applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
                             apply_on: string;
                             apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
                             coupon_code: string | null;
+                            currency: string | null;
                             days_of_week: string[] | null;
                             discount_amount: string;
                             discount_percentage: string;
@@ -9541,8 +9680,13 @@ export interface paths {
                             festival_name: string | null;
                             festival_to: string | null;
                             for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
                             is_active: boolean;
+                            is_recursive: boolean;
                             items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
                             max_amount: string | null;
                             max_discount_amount: string | null;
                             max_qty: string | null;
@@ -9550,10 +9694,15 @@ export interface paths {
                             min_qty: string;
                             modified: string;
                             name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
                             priority: number;
                             rate: string;
                             rate_or_discount: string;
+                            recurse_for: string;
                             requires_coupon: boolean;
+                            round_free_qty: boolean;
                             round_to_nearest: string | null;
                             rule_code: string;
                             rule_description: string | null;
@@ -9575,6 +9724,7 @@ export interface paths {
                             tier_mode: string | null;
                             time_from: string | null;
                             time_to: string | null;
+                            uom: string | null;
                             usage_limit: number | null;
                             used_count: number;
                             valid_from: string;
@@ -9640,6 +9790,185 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/reports/pricing-effectiveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per pricing rule: applications, documents, discount given and line revenue it touched */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv, or send Accept: text/csv */
+                    format?: "json" | "csv";
+                    /** @description first plant-local day, inclusive */
+                    from: string;
+                    /** @description last plant-local day, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            rows: {
+                                applications: number;
+                                /** @description exact decimal */
+                                discount_per_application: string;
+                                /** @description total_discount / (revenue_affected + total_discount), percent */
+                                discount_share: string;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue_affected: string;
+                                rule: string;
+                                rule_code: string;
+                                rule_name: string;
+                                /** @description exact decimal */
+                                total_discount: string;
+                            }[];
+                            /** @description where the figures come from */
+                            source: string;
+                            time_zone: string;
+                            to: string;
+                            totals: {
+                                applications: number;
+                                /** @description exact decimal */
+                                revenue_affected: string;
+                                /** @description exact decimal */
+                                total_discount: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/reports/segment-revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly revenue and discount per customer segment (the customer's primary segment in force that day) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv, or send Accept: text/csv */
+                    format?: "json" | "csv";
+                    /** @description first plant-local day, inclusive */
+                    from: string;
+                    /** @description last plant-local day, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            rows: {
+                                /** @description exact decimal */
+                                discount: string;
+                                lines: number;
+                                /** @description YYYY-MM, plant-local */
+                                month: string;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue: string;
+                                /** @description the customer's primary segment in force that day, or (none) */
+                                segment: string;
+                                segment_code: string;
+                            }[];
+                            /** @description where the figures come from */
+                            source: string;
+                            time_zone: string;
+                            to: string;
+                            totals: {
+                                /** @description exact decimal */
+                                discount: string;
+                                lines: number;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -8,6 +8,7 @@ import { pricingTables } from './0004_pricing.js';
 import { pricingRulesVersion } from './0005_pricing_rules_version.js';
 import { customerContact } from './0006_customer_contact.js';
 import { orderTables } from './0007_orders.js';
+import { pricingErpnextModel } from './0008_pricing_erpnext_model.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   pricingRulesVersion,
   customerContact,
   orderTables,
+  pricingErpnextModel,
 ];

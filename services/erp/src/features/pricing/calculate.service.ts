@@ -2,6 +2,8 @@ import type { Static } from '@sinclair/typebox';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { type LocalParts, localParts } from '../../shared/dates.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
+import { dec } from '@tributary/platform/core';
+import { ErpError } from '../../errors.js';
 import { db6 } from '../../shared/numbers.js';
 import { segmentsInForce } from '../segments/assignments.service.js';
 import { territoriesInForce } from '../segments/territories.service.js';
@@ -45,23 +47,36 @@ export async function linesOf(deps: Pick<ErpDeps, 'db'>, items: Body['items']): 
   const codes = [...new Set(items.map((i) => i.item_code))];
   const rows = await deps.db
     .selectFrom('tabItem')
-    .select(['name', 'item_group', 'brand', 'standard_rate'])
+    .select(['name', 'item_group', 'brand', 'standard_rate', 'stock_uom'])
     .where('name', 'in', codes)
     .execute();
   const byCode = new Map(rows.map((r) => [r.name, r]));
   return items.map((item, index) => {
     const known = byCode.get(item.item_code);
+    const conversion = conversionFactor(item, known?.stock_uom ?? null, index + 1);
     return {
       line: index + 1,
       item_code: item.item_code,
       item_group: known?.item_group ?? null,
       brand: known?.brand ?? null,
       qty: item.qty,
-      base_rate: item.rate ?? known?.standard_rate ?? '0',
+      // The item's standard rate is per stock unit; a line in another unit is priced per its own.
+      base_rate: item.rate ?? db6(dec(known?.standard_rate ?? '0').times(conversion)),
       warehouse: item.warehouse ?? null,
       known_item: known !== undefined,
+      // A line that names no unit is in the item's stock UoM, as in ERPNext.
+      uom: item.uom ?? known?.stock_uom ?? null,
+      conversion_factor: conversion,
+      ignore_pricing_rule: item.ignore_pricing_rule === true,
     };
   });
+}
+
+/** Stock units per line unit: 1 in the stock UoM (or none named); otherwise the caller must say. */
+function conversionFactor(item: Body['items'][number], stockUom: string | null, line: number): string {
+  if (item.conversion_factor !== undefined) return item.conversion_factor;
+  if (!item.uom || item.uom === stockUom) return '1';
+  throw ErpError.PRICING_REQUEST_INVALID(`line ${line}: uom ${item.uom} is not the stock UoM, so conversion_factor is needed`);
 }
 
 /** The evaluated price as logged: enough to reproduce and explain the line without the rules. */
@@ -73,6 +88,7 @@ function snapshotOf(line: LineQuote, at: number, local: LocalParts): string {
       item_code: line.item_code,
       qty: line.qty,
       base_rate: line.base_rate,
+      rate_with_margin: line.rate_with_margin,
       base_amount: line.base_amount,
       discount_amount: line.discount_amount,
       final_rate: line.final_rate,
@@ -84,6 +100,7 @@ function snapshotOf(line: LineQuote, at: number, local: LocalParts): string {
         discount_amount: r.discount_amount,
         rate_after: r.rate_after,
       })),
+      free_items: line.free_items.map((f) => ({ rule_code: f.rule_code, item_code: f.item_code, qty: f.qty })),
     },
   });
 }
@@ -115,6 +132,10 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     price_list: body.price_list ?? null,
     coupons,
     currency_decimals: deps.config.CURRENCY_DECIMALS,
+    currency: body.currency ?? null,
+    ignore_pricing_rule: body.ignore_pricing_rule === true,
+    is_return: body.is_return === true,
+    rule_selection: body.rule_selection === 'erpnext' ? 'erpnext' : 'stacking',
   };
   const quoteId = generatedName('HD-QTN');
 

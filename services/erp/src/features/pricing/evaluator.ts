@@ -1,8 +1,14 @@
 import { Decimal, dec } from '@tributary/platform/core';
 import type { LocalParts } from '../../shared/dates.js';
 import { show } from '../../shared/numbers.js';
-import { comparePrecedence, type PricingRule, type Slab } from './rule-model.js';
+import { marginPerUnit, selectRules } from './erpnext-selection.js';
+import { type FreeItemQuote, freeItemOf } from './free-items.js';
+import { lineQualifies, unitScale } from './line-conditions.js';
+import { resolveOtherLineRules } from './other-line.js';
+import { comparePrecedence, type PricingRule, type RuleSelection, type Slab } from './rule-model.js';
 import { withinWindows } from './windows.js';
+
+export type { FreeItemQuote };
 
 /**
  * The one pricing evaluator. Pure: rules and facts in, per-line quotes out. Every path that
@@ -18,6 +24,12 @@ import { withinWindows } from './windows.js';
  * limits its discount on the line; its rounding (round_to_nearest) rounds the unit price
  * right after it. Amounts are exact decimals; the line's final amount is rounded once, at the
  * end, to the currency's decimals (half up).
+ *
+ * ERPNext's extended model (ADR 0308) rides on the same walk: margins raise the price list rate
+ * before it, product-discount rules add free-goods lines beside it, rules tied to a UoM or a
+ * currency meet only such lines and orders, `apply_rule_on_other` rules are resolved per order
+ * first, `ignore_pricing_rule` empties it, a return is priced on the quantity returned with
+ * every amount negated, and `rule_selection: 'erpnext'` picks the rules ERPNext would.
  */
 export interface PricingCustomer {
   name: string;
@@ -35,6 +47,12 @@ export interface PricingLine {
   base_rate: string;
   warehouse: string | null;
   known_item: boolean;
+  /** The unit the line is sold in (null: the stock UoM). */
+  uom?: string | null;
+  /** Line units per stock unit; base_rate is already per line unit. */
+  conversion_factor?: string;
+  /** No rule prices this line (ERPNext's per-line flag). */
+  ignore_pricing_rule?: boolean;
 }
 
 export interface EvaluationContext {
@@ -44,6 +62,14 @@ export interface EvaluationContext {
   price_list: string | null;
   coupons: readonly string[];
   currency_decimals: number;
+  /** The order's currency; a rule tied to a currency applies only to orders in it. */
+  currency?: string | null;
+  /** No rule prices any line (ERPNext's document flag). */
+  ignore_pricing_rule?: boolean;
+  /** A return: every line is a quantity coming back, priced by the same rules, amounts negative. */
+  is_return?: boolean;
+  /** Which applicable rules take part; `stacking` (ADR 0301) when absent. */
+  rule_selection?: RuleSelection;
 }
 
 export interface AppliedRule {
@@ -66,6 +92,9 @@ export interface LineQuote {
   warehouse: string | null;
   unknown_item: boolean;
   base_rate: string;
+  /** base_rate plus the margins of the rules that apply (equal to it without margins). */
+  rate_with_margin: string;
+  /** Before discounts: rate_with_margin × qty. */
   base_amount: string;
   discount_amount: string;
   discount_percentage: string;
@@ -73,10 +102,13 @@ export interface LineQuote {
   final_amount: string;
   pricing_rules_applied: AppliedRule[];
   pricing_rules_skipped: { rule_code: string; reason: string }[];
+  free_items: FreeItemQuote[];
 }
 
 export interface OrderQuote {
   lines: LineQuote[];
+  /** Every line's free goods, in line order. */
+  free_items: FreeItemQuote[];
   totalBeforeDiscount: string;
   totalDiscount: string;
   totalAfterDiscount: string;
@@ -99,42 +131,17 @@ function appliesToCustomer(rule: PricingRule, customer: PricingCustomer | null):
   }
 }
 
-function appliesToItem(rule: PricingRule, line: PricingLine): boolean {
-  switch (rule.apply_on) {
-    case 'All Items':
-      return true;
-    case 'Item Code':
-      return rule.items.includes(line.item_code);
-    case 'Item Group':
-      return line.item_group !== null && line.item_group === rule.apply_on_value;
-    case 'Brand':
-      return line.brand !== null && line.brand === rule.apply_on_value;
-  }
-}
-
-/** Bounds set to zero or null are "no bound", as documented. */
-function withinBounds(value: Decimal, min: string, max: string | null): boolean {
-  if (!dec(min).isZero() && value.lessThan(min)) return false;
-  if (max !== null && !dec(max).isZero() && value.greaterThan(max)) return false;
-  return true;
-}
-
 /** Conditions that do not depend on the line: active, windows, customer, price list, coupon. */
 export function appliesToOrder(rule: PricingRule, ctx: EvaluationContext): boolean {
   if (!rule.is_active || !withinWindows(rule, ctx.at, ctx.local)) return false;
   if (!appliesToCustomer(rule, ctx.customer)) return false;
   if (rule.for_price_list !== null && rule.for_price_list !== ctx.price_list) return false;
+  if (rule.currency && rule.currency !== (ctx.currency ?? null)) return false;
   if (rule.requires_coupon) {
     if (rule.coupon_code === null || !ctx.coupons.includes(rule.coupon_code)) return false;
     if (rule.usage_limit !== null && rule.used_count >= rule.usage_limit) return false;
   }
   return true;
-}
-
-function appliesToLine(rule: PricingRule, line: PricingLine, qty: Decimal, baseAmount: Decimal): boolean {
-  if (!appliesToItem(rule, line)) return false;
-  if (rule.warehouse !== null && rule.warehouse !== line.warehouse) return false;
-  return withinBounds(qty, rule.min_qty, rule.max_qty) && withinBounds(baseAmount, rule.min_amount, rule.max_amount);
 }
 
 /** Discount per unit a slab gives on a reference unit price. */
@@ -176,28 +183,69 @@ function tierDiscount(rule: PricingRule, qty: Decimal, price: Decimal): { discou
   return parts.length === 0 ? null : { discount, detail: `bands: ${parts.join(', ')}` };
 }
 
-function ruleDiscount(rule: PricingRule, qty: Decimal, price: Decimal): { discount: Decimal; detail: string } | null {
+/** `scale` turns the rule's per-unit values into the line's unit (see unitScale). */
+function ruleDiscount(rule: PricingRule, qty: Decimal, price: Decimal, scale: Decimal): { discount: Decimal; detail: string } | null {
   if (rule.tier_mode !== null && rule.slabs.length > 0) return tierDiscount(rule, qty, price);
   switch (rule.rate_or_discount) {
-    case 'Rate':
-      return { discount: Decimal.max(price.minus(rule.rate), 0).times(qty), detail: `rate ${show(rule.rate)}` };
+    case 'Rate': {
+      const rate = dec(rule.rate).times(scale);
+      return { discount: Decimal.max(price.minus(rate), 0).times(qty), detail: `rate ${show(rate)}` };
+    }
     case 'Discount Percentage':
       return { discount: price.times(rule.discount_percentage).dividedBy(100).times(qty), detail: `${show(rule.discount_percentage)}%` };
-    case 'Discount Amount':
-      return { discount: Decimal.min(dec(rule.discount_amount), price).times(qty), detail: `${show(rule.discount_amount)} off per unit` };
+    case 'Discount Amount': {
+      const amount = dec(rule.discount_amount).times(scale);
+      return { discount: Decimal.min(amount, price).times(qty), detail: `${show(amount)} off per unit` };
+    }
   }
 }
 
+const isProductRule = (rule: PricingRule) => rule.price_or_product_discount === 'Product';
+
+/**
+ * Under ERPNext's selection a Rate rule sets the price list rate (it may raise it, and 0
+ * leaves the item's own price), as ERPNext's does; the stacking model keeps "a rule never
+ * raises a price" and prices a Rate rule as a discount down to it.
+ */
+function erpnextRateRule(rules: readonly PricingRule[], mode: RuleSelection): PricingRule | undefined {
+  if (mode !== 'erpnext') return undefined;
+  return rules.find((r) => !isProductRule(r) && r.tier_mode === null && r.rate_or_discount === 'Rate' && dec(r.rate).gt(0));
+}
+
 export function evaluateLine(sortedRules: readonly PricingRule[], line: PricingLine, ctx: EvaluationContext): LineQuote {
-  const qty = dec(line.qty);
-  const baseRate = dec(line.base_rate);
+  const signed = dec(line.qty);
+  const sign: 1 | -1 = signed.isNegative() || ctx.is_return === true ? -1 : 1;
+  const qty = signed.abs();
+  const mode = ctx.rule_selection ?? 'stacking';
+  const ignored = ctx.ignore_pricing_rule === true || line.ignore_pricing_rule === true;
+  const listAmount = dec(line.base_rate).times(qty);
+  const candidates = ignored ? [] : sortedRules.filter((rule) => !rule.apply_rule_on_other && lineQualifies(rule, line, qty, listAmount));
+  const { selected, skipped } = selectRules(candidates, mode);
+  const rateRule = erpnextRateRule(selected, mode);
+  const priceListRate = rateRule ? dec(rateRule.rate).times(unitScale(rateRule, line)) : dec(line.base_rate);
+  const margins = marginPerUnit(
+    selected.filter((rule) => !isProductRule(rule)),
+    priceListRate,
+  );
+  const baseRate = priceListRate.plus(margins.margin);
   const baseAmount = baseRate.times(qty);
   let running = baseAmount;
   const applied: AppliedRule[] = [];
-  const skipped: { rule_code: string; reason: string }[] = [];
   let exclusive: string | undefined;
-  for (const rule of sortedRules) {
-    if (!appliesToLine(rule, line, qty, baseAmount)) continue;
+  const entry = (rule: PricingRule, basis: 'base' | 'running', discount: Decimal, detail: string): AppliedRule => ({
+    rule: rule.name,
+    rule_code: rule.rule_code,
+    rule_name: rule.rule_name,
+    priority: rule.priority,
+    stacking: rule.stacking,
+    basis,
+    discount_amount: show(discount.times(sign)),
+    rate_after: show(qty.isZero() ? running : running.dividedBy(qty)),
+    detail: [margins.details.get(rule.rule_code), detail].filter((part) => part).join('; '),
+    coupon_code: rule.requires_coupon ? rule.coupon_code : null,
+  });
+  for (const rule of selected) {
+    if (isProductRule(rule)) continue;
     if (exclusive !== undefined) {
       skipped.push({ rule_code: rule.rule_code, reason: `exclusive rule ${exclusive} applied` });
       continue;
@@ -206,9 +254,15 @@ export function evaluateLine(sortedRules: readonly PricingRule[], line: PricingL
       skipped.push({ rule_code: rule.rule_code, reason: 'exclusive, but higher-precedence rules already applied' });
       continue;
     }
+    if (rule === rateRule) {
+      applied.push(entry(rule, 'base', dec(0), `price list rate ${show(priceListRate)}`));
+      continue;
+    }
     const basis = rule.stacking === 'Additive' ? 'base' : 'running';
     const reference = basis === 'base' || qty.isZero() ? baseRate : running.dividedBy(qty);
-    const effect = ruleDiscount(rule, qty, reference);
+    // A margin rule's zero discount, and under ERPNext a Rate of 0, leave the price alone.
+    const untouched = isZeroDiscount(rule) && (Boolean(rule.margin_type) || mode === 'erpnext');
+    const effect = untouched ? { discount: dec(0), detail: '' } : ruleDiscount(rule, qty, reference, unitScale(rule, line));
     if (effect === null) continue;
     let discount = effect.discount;
     if (rule.max_discount_amount !== null) discount = Decimal.min(discount, rule.max_discount_amount);
@@ -220,49 +274,63 @@ export function evaluateLine(sortedRules: readonly PricingRule[], line: PricingL
       const unit = running.dividedBy(qty).dividedBy(step).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(step);
       running = Decimal.min(Decimal.max(unit.times(qty), 0), before);
     }
-    applied.push({
-      rule: rule.name,
-      rule_code: rule.rule_code,
-      rule_name: rule.rule_name,
-      priority: rule.priority,
-      stacking: rule.stacking,
-      basis,
-      discount_amount: show(before.minus(running)),
-      rate_after: show(qty.isZero() ? running : running.dividedBy(qty)),
-      detail: effect.detail,
-      coupon_code: rule.requires_coupon ? rule.coupon_code : null,
-    });
+    applied.push(entry(rule, basis, before.minus(running), effect.detail));
     if (rule.stacking === 'Exclusive') exclusive = rule.rule_code;
   }
   const places = ctx.currency_decimals;
+  const freeItems: FreeItemQuote[] = [];
+  for (const rule of selected.filter(isProductRule)) {
+    const free = freeItemOf(rule, line, qty, sign, places);
+    if (free === null) continue;
+    freeItems.push(free);
+    applied.push(entry(rule, 'base', dec(0), `free ${show(dec(free.qty).abs())} × ${free.item_code}`));
+  }
   const base = baseAmount.toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
   const final = running.toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
   const discountTotal = base.minus(final);
   return {
     line: line.line,
     item_code: line.item_code,
-    qty: show(qty),
+    qty: show(qty.times(sign)),
     warehouse: line.warehouse,
     unknown_item: !line.known_item,
-    base_rate: show(baseRate),
-    base_amount: base.toFixed(places),
-    discount_amount: discountTotal.toFixed(places),
+    base_rate: show(priceListRate),
+    rate_with_margin: show(baseRate),
+    base_amount: base.times(sign).toFixed(places),
+    discount_amount: discountTotal.times(sign).toFixed(places),
     discount_percentage: base.isZero() ? '0' : show(discountTotal.dividedBy(base).times(100).toDecimalPlaces(3, Decimal.ROUND_HALF_UP)),
     final_rate: show(qty.isZero() ? final : final.dividedBy(qty)),
-    final_amount: final.toFixed(places),
+    final_amount: final.times(sign).toFixed(places),
     pricing_rules_applied: applied,
     pricing_rules_skipped: skipped,
+    free_items: freeItems,
   };
 }
 
+function isZeroDiscount(rule: PricingRule): boolean {
+  if (rule.tier_mode !== null && rule.slabs.length > 0) return false;
+  switch (rule.rate_or_discount) {
+    case 'Rate':
+      return dec(rule.rate).isZero();
+    case 'Discount Percentage':
+      return dec(rule.discount_percentage).isZero();
+    case 'Discount Amount':
+      return dec(rule.discount_amount).isZero();
+  }
+}
+
 export function evaluateOrder(rules: readonly PricingRule[], ctx: EvaluationContext, lines: readonly PricingLine[]): OrderQuote {
-  const eligible = rules.filter((rule) => appliesToOrder(rule, ctx)).sort(comparePrecedence);
+  const eligible = resolveOtherLineRules(
+    rules.filter((rule) => appliesToOrder(rule, ctx)),
+    ctx.ignore_pricing_rule === true ? [] : lines,
+  ).sort(comparePrecedence);
   const quotes = lines.map((line) => evaluateLine(eligible, line, ctx));
   const sum = (pick: (q: LineQuote) => string) => quotes.reduce((s, q) => s.plus(pick(q)), dec(0)).toFixed(ctx.currency_decimals);
   const coupons = new Set<string>();
   for (const quote of quotes) for (const rule of quote.pricing_rules_applied) if (rule.coupon_code) coupons.add(rule.coupon_code);
   return {
     lines: quotes,
+    free_items: quotes.flatMap((q) => q.free_items),
     totalBeforeDiscount: sum((q) => q.base_amount),
     totalDiscount: sum((q) => q.discount_amount),
     totalAfterDiscount: sum((q) => q.final_amount),

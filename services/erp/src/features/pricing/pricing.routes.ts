@@ -67,6 +67,7 @@ export function registerPricingRoutes(app: HttpApp, deps: ErpDeps): void {
         at: new Date(result.at).toISOString(),
         plant_time: { time_zone: deps.config.PLANT_TIME_ZONE, ...result.context.local },
         pricing: result.lines,
+        free_items: result.free_items,
         totalBeforeDiscount: result.totalBeforeDiscount,
         totalDiscount: result.totalDiscount,
         totalAfterDiscount: result.totalAfterDiscount,

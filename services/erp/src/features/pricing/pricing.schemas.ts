@@ -1,7 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import { WEEKDAYS } from '../../shared/dates.js';
 import { DocName, IsoDate, NonNegativeDecimal, Nullable, Paging, PositiveDecimal } from '../../shared/schemas.js';
-import { APPLICABLE_FOR, APPLY_ON, RATE_OR_DISCOUNT, SLAB_TYPES, STACKING, TIER_MODES } from './rule-model.js';
+import {
+  APPLICABLE_FOR,
+  APPLY_ON,
+  APPLY_RULE_ON_OTHER,
+  MARGIN_TYPES,
+  PRICE_OR_PRODUCT,
+  RATE_OR_DISCOUNT,
+  RULE_SELECTIONS,
+  SLAB_TYPES,
+  STACKING,
+  TIER_MODES,
+} from './rule-model.js';
 
 const lit = <T extends readonly string[]>(values: T, options: object = {}) =>
   Type.Union(
@@ -16,6 +27,8 @@ const Instant = Type.String({
   description: 'YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset',
 });
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$', description: 'plant-local HH:MM[:SS]' });
+const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. INR' });
+const Uom = Type.String({ minLength: 1, maxLength: 50 });
 const MonthDay = Type.String({ pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', description: 'MM-DD' });
 
 export const RULE_TYPES = [
@@ -84,6 +97,21 @@ export const RuleFields = Type.Object({
   requires_coupon: Type.Optional(Type.Boolean()),
   coupon_code: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 140, pattern: '^[A-Za-z0-9_-]+$' }))),
   usage_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  margin_type: Type.Optional(Nullable(lit(MARGIN_TYPES, { description: 'raises the price list rate before discounts' }))),
+  margin_rate_or_amount: Type.Optional(NonNegativeDecimal({ description: 'percent of the price list rate, or amount per unit' })),
+  price_or_product_discount: Type.Optional(lit(PRICE_OR_PRODUCT, { description: 'Price when omitted; Product gives free goods' })),
+  free_item: Type.Optional(Nullable(Text140)),
+  free_qty: Type.Optional(NonNegativeDecimal({ description: 'free units (1 when 0 or omitted on a Product rule)' })),
+  is_recursive: Type.Optional(Type.Boolean()),
+  recurse_for: Type.Optional(NonNegativeDecimal({ description: 'free_qty per this many units bought' })),
+  apply_recursion_over: Type.Optional(NonNegativeDecimal({ description: 'units bought before recursion starts counting' })),
+  round_free_qty: Type.Optional(Type.Boolean({ description: 'whole multiples of recurse_for only' })),
+  uom: Type.Optional(Nullable(Uom)),
+  currency: Type.Optional(Nullable(Currency)),
+  apply_rule_on_other: Type.Optional(Nullable(lit(APPLY_RULE_ON_OTHER))),
+  other_item_code: Type.Optional(Nullable(Text140)),
+  other_item_group: Type.Optional(Nullable(Text140)),
+  apply_multiple_pricing_rules: Type.Optional(Type.Boolean({ description: "under rule_selection 'erpnext': applies with others" })),
 });
 
 export const RuleCreate = Type.Composite([RuleFields], { additionalProperties: false });
@@ -142,6 +170,21 @@ export const RuleOut = Type.Object({
   coupon_code: Nullable(Type.String()),
   usage_limit: Nullable(Type.Integer()),
   used_count: Type.Integer(),
+  margin_type: Nullable(Type.String()),
+  margin_rate_or_amount: Type.String(),
+  price_or_product_discount: Type.String(),
+  free_item: Nullable(Type.String()),
+  free_qty: Type.String(),
+  is_recursive: Type.Boolean(),
+  recurse_for: Type.String(),
+  apply_recursion_over: Type.String(),
+  round_free_qty: Type.Boolean(),
+  uom: Nullable(Type.String()),
+  currency: Nullable(Type.String()),
+  apply_rule_on_other: Nullable(Type.String()),
+  other_item_code: Nullable(Type.String()),
+  other_item_group: Nullable(Type.String()),
+  apply_multiple_pricing_rules: Type.Boolean(),
   version: Type.Integer(),
   modified: Type.String(),
 });
@@ -170,11 +213,22 @@ export const CalculateBody = Type.Object(
           qty: PositiveDecimal(),
           rate: Type.Optional(NonNegativeDecimal({ description: 'base unit price; defaults to the item standard_rate' })),
           warehouse: Type.Optional(Nullable(Text140)),
+          uom: Type.Optional(Nullable(Uom)),
+          conversion_factor: Type.Optional(
+            PositiveDecimal({ description: 'stock units per line unit; needed when uom is not the stock UoM' }),
+          ),
+          ignore_pricing_rule: Type.Optional(Type.Boolean({ description: 'no rule prices this line' })),
         },
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 500 },
     ),
+    currency: Type.Optional(Nullable(Currency)),
+    ignore_pricing_rule: Type.Optional(Type.Boolean({ description: 'no rule prices any line' })),
+    is_return: Type.Optional(
+      Type.Boolean({ description: 'the quantities come back: priced by the same rules, quantities and amounts negative' }),
+    ),
+    rule_selection: Type.Optional(lit(RULE_SELECTIONS, { description: "stacking (default, ADR 0301) or ERPNext's selection (ADR 0308)" })),
     reference_doctype: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     reference_name: Type.Optional(Text140),
     dry_run: Type.Optional(Type.Boolean({ default: false, description: 'quote only: log no applications and use no coupon' })),
@@ -194,6 +248,15 @@ const AppliedOut = Type.Object({
   detail: Type.String(),
   coupon_code: Nullable(Type.String()),
 });
+const FreeItemOut = Type.Object({
+  for_line: Type.Integer(),
+  rule: Type.String(),
+  rule_code: Type.String(),
+  item_code: Type.String(),
+  qty: Type.String(),
+  rate: Type.String(),
+  amount: Type.String(),
+});
 export const CalculateOut = Type.Object({
   success: Type.Boolean(),
   quote_id: Type.String(),
@@ -209,6 +272,7 @@ export const CalculateOut = Type.Object({
       warehouse: Nullable(Type.String()),
       unknown_item: Type.Boolean(),
       base_rate: Type.String(),
+      rate_with_margin: Type.String(),
       base_amount: Type.String(),
       discount_amount: Type.String(),
       discount_percentage: Type.String(),
@@ -216,8 +280,10 @@ export const CalculateOut = Type.Object({
       final_amount: Type.String(),
       pricing_rules_applied: Type.Array(AppliedOut),
       pricing_rules_skipped: Type.Array(Type.Object({ rule_code: Type.String(), reason: Type.String() })),
+      free_items: Type.Array(FreeItemOut),
     }),
   ),
+  free_items: Type.Array(FreeItemOut),
   totalBeforeDiscount: Type.String(),
   totalDiscount: Type.String(),
   totalAfterDiscount: Type.String(),

@@ -7,6 +7,10 @@ export const RATE_OR_DISCOUNT = ['Rate', 'Discount Percentage', 'Discount Amount
 export const STACKING = ['Exclusive', 'Additive', 'Compound'] as const;
 export const TIER_MODES = ['Whole Quantity', 'Cumulative'] as const;
 export const SLAB_TYPES = ['Percentage', 'Fixed Amount', 'Fixed Rate'] as const;
+export const MARGIN_TYPES = ['Percentage', 'Amount'] as const;
+export const PRICE_OR_PRODUCT = ['Price', 'Product'] as const;
+export const APPLY_RULE_ON_OTHER = ['Item Code', 'Item Group'] as const;
+export const RULE_SELECTIONS = ['stacking', 'erpnext'] as const;
 
 export type ApplyOn = (typeof APPLY_ON)[number];
 export type ApplicableFor = (typeof APPLICABLE_FOR)[number];
@@ -14,6 +18,11 @@ export type RateOrDiscount = (typeof RATE_OR_DISCOUNT)[number];
 export type Stacking = (typeof STACKING)[number];
 export type TierMode = (typeof TIER_MODES)[number];
 export type SlabType = (typeof SLAB_TYPES)[number];
+export type MarginType = (typeof MARGIN_TYPES)[number];
+export type PriceOrProduct = (typeof PRICE_OR_PRODUCT)[number];
+export type ApplyRuleOnOther = (typeof APPLY_RULE_ON_OTHER)[number];
+/** `stacking`: every applicable rule by its stacking policy (ADR 0301); `erpnext`: ERPNext's selection (ADR 0308). */
+export type RuleSelection = (typeof RULE_SELECTIONS)[number];
 
 export interface Slab {
   slab_name: string;
@@ -70,6 +79,30 @@ export interface PricingRule {
   coupon_code: string | null;
   usage_limit: number | null;
   used_count: number;
+  // ERPNext's extended model (ADR 0308). Optional so that rules built before it still evaluate
+  // exactly as they did: absent means no margin, a price discount, any UoM, any currency.
+  /** Raises the price list rate before any discount: a percentage of it, or an amount per unit. */
+  margin_type?: MarginType | null;
+  margin_rate_or_amount?: string;
+  /** 'Product' gives free goods (free_item, or the line's own item when null) instead of a price. */
+  price_or_product_discount?: PriceOrProduct;
+  free_item?: string | null;
+  free_qty?: string;
+  /** Free goods per `recurse_for` units above `apply_recursion_over`, as ERPNext computes them. */
+  is_recursive?: boolean;
+  recurse_for?: string;
+  apply_recursion_over?: string;
+  round_free_qty?: boolean;
+  /** Applies only to lines sold in this UoM; without it, per-unit values are per stock UoM. */
+  uom?: string | null;
+  /** Applies only to orders priced in this currency. */
+  currency?: string | null;
+  /** The rule's own scope is the condition; the discount goes to the lines of this other item or group. */
+  apply_rule_on_other?: ApplyRuleOnOther | null;
+  other_item_code?: string | null;
+  other_item_group?: string | null;
+  /** Under `erpnext` selection: rules with this flag all apply; otherwise only the first rule does. */
+  apply_multiple_pricing_rules?: boolean;
 }
 
 const ITEM_SPECIFICITY: Record<ApplyOn, number> = { 'Item Code': 3, 'Item Group': 2, Brand: 1, 'All Items': 0 };

@@ -1,7 +1,19 @@
 import type { Kysely, Selectable } from '@tributary/platform/db';
 import type { ErpDatabase, PricingRuleTable, SlabTable } from '../../db/schema.js';
 import { type Weekday, isoDateOrNull, timeOfDay } from '../../shared/dates.js';
-import type { ApplicableFor, ApplyOn, PricingRule, RateOrDiscount, Slab, SlabType, Stacking, TierMode } from './rule-model.js';
+import type {
+  ApplicableFor,
+  ApplyOn,
+  ApplyRuleOnOther,
+  MarginType,
+  PriceOrProduct,
+  PricingRule,
+  RateOrDiscount,
+  Slab,
+  SlabType,
+  Stacking,
+  TierMode,
+} from './rule-model.js';
 
 export type RuleRow = Selectable<PricingRuleTable>;
 
@@ -55,6 +67,21 @@ function toPricingRule(row: RuleRow, items: string[], slabs: Selectable<SlabTabl
     coupon_code: row.coupon_code,
     usage_limit: row.usage_limit === null ? null : Number(row.usage_limit),
     used_count: Number(row.used_count),
+    margin_type: row.margin_type as MarginType | null,
+    margin_rate_or_amount: row.margin_rate_or_amount,
+    price_or_product_discount: row.price_or_product_discount as PriceOrProduct,
+    free_item: row.free_item,
+    free_qty: row.free_qty,
+    is_recursive: Number(row.is_recursive) === 1,
+    recurse_for: row.recurse_for,
+    apply_recursion_over: row.apply_recursion_over,
+    round_free_qty: Number(row.round_free_qty) === 1,
+    uom: row.uom,
+    currency: row.currency,
+    apply_rule_on_other: row.apply_rule_on_other as ApplyRuleOnOther | null,
+    other_item_code: row.other_item_code,
+    other_item_group: row.other_item_group,
+    apply_multiple_pricing_rules: Number(row.apply_multiple_pricing_rules) === 1,
   };
 }
 

@@ -4,79 +4,18 @@ import type { Static } from '@sinclair/typebox';
 import { ErpError } from '../../errors.js';
 import type { ErpDatabase } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
-import { isIsoDate, plantDate, startOfLocalDay } from '../../shared/dates.js';
+import { plantDate } from '../../shared/dates.js';
 import { newDoc, pageOf, selectPage, touched } from '../../shared/docs.js';
 import { db6, show, showOrNull } from '../../shared/numbers.js';
 import type { RuleFields, RuleListQuery } from './pricing.schemas.js';
 import type { PricingRule } from './rule-model.js';
+import { normTime, parseInstant, validateRule } from './rule-validation.js';
 import { hydrate, type RuleRow } from './rules.repository.js';
 
 const RULES = 'tabHD Dynamic Pricing Rule' as const;
 type RuleInput = Static<typeof RuleFields>;
 
-function bad(message: string): never {
-  throw ErpError.PRICING_RULE_INVALID(message);
-}
-
-/** 'YYYY-MM-DD' means that day's plant-local midnight; anything else must be an ISO instant with a zone. */
-export function parseInstant(value: string, timeZone: string, field: string): number {
-  if (isIsoDate(value)) return startOfLocalDay(value, timeZone);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw ErpError.PRICING_REQUEST_INVALID(`${field} must be YYYY-MM-DD or an ISO instant with offset, got ${JSON.stringify(value)}`);
-  }
-  return Date.parse(value);
-}
-
-const normTime = (t: string | null | undefined) => (t ? (t.length === 5 ? `${t}:00` : t) : null);
-
-/** Rules the original doctype validated, plus what the richer model needs to be unambiguous. */
-export function validateRule(input: RuleInput, timeZone: string): void {
-  const from = parseInstant(input.valid_from, timeZone, 'valid_from');
-  if (input.valid_to && parseInstant(input.valid_to, timeZone, 'valid_to') <= from) bad('valid_to must be after valid_from');
-  if ((input.time_from == null) !== (input.time_to == null)) bad('time_from and time_to go together');
-  if (input.time_from && normTime(input.time_from) === normTime(input.time_to)) bad('time_from and time_to must differ');
-  if (input.max_qty && dec(input.max_qty).gt(0) && dec(input.max_qty).lte(input.min_qty ?? '0'))
-    bad('max_qty must be greater than min_qty');
-  if (input.max_amount && dec(input.max_amount).gt(0) && dec(input.max_amount).lte(input.min_amount ?? '0'))
-    bad('max_amount must be greater than min_amount');
-  if ((input.season_start == null) !== (input.season_end == null)) bad('season_start and season_end go together');
-  if ((input.festival_from == null) !== (input.festival_to == null)) bad('festival_from and festival_to go together');
-  if (input.festival_from && input.festival_to && input.festival_to < input.festival_from)
-    bad('festival_to must not be before festival_from');
-  if (input.apply_on === 'Item Code' && (!input.items || input.items.length === 0)) bad('apply_on Item Code needs items');
-  if ((input.apply_on === 'Item Group' || input.apply_on === 'Brand') && !input.apply_on_value)
-    bad(`apply_on ${input.apply_on} needs apply_on_value`);
-  if (input.applicable_for !== 'All Customers' && !input.applicable_for_value)
-    bad(`applicable_for ${input.applicable_for} needs applicable_for_value`);
-  if (input.requires_coupon && !input.coupon_code) bad('requires_coupon needs coupon_code');
-  if (!input.requires_coupon && input.coupon_code) bad('coupon_code without requires_coupon');
-  const slabs = input.slabs ?? [];
-  if (input.tier_mode) {
-    if (slabs.length === 0) bad('tier_mode needs slabs');
-    const sorted = [...slabs].sort((a, b) => dec(a.min_quantity).comparedTo(b.min_quantity));
-    sorted.forEach((slab, i) => {
-      if (slab.max_quantity != null && dec(slab.max_quantity).lt(slab.min_quantity))
-        bad(`slab ${i + 1}: max_quantity must not be below min_quantity`);
-      if (slab.discount_type === 'Percentage' && !(slab.discount_percentage && dec(slab.discount_percentage).gt(0)))
-        bad(`slab ${i + 1}: discount_percentage must be in (0, 100]`);
-      if (slab.discount_type === 'Fixed Amount' && !(slab.discount_amount && dec(slab.discount_amount).gt(0)))
-        bad(`slab ${i + 1}: discount_amount must be > 0`);
-      if (slab.discount_type === 'Fixed Rate' && !(slab.discounted_rate && dec(slab.discounted_rate).gt(0)))
-        bad(`slab ${i + 1}: discounted_rate must be > 0`);
-      const next = sorted[i + 1];
-      if (next && (slab.max_quantity == null || dec(next.min_quantity).minus(1).lt(slab.max_quantity)))
-        bad('slabs overlap: each slab must start after the previous one ends (1–10, 11–50, 51+)');
-    });
-  } else {
-    if (slabs.length > 0) bad('slabs need tier_mode');
-    const kind = input.rate_or_discount ?? 'Discount Percentage';
-    if (kind === 'Discount Percentage' && !(input.discount_percentage && dec(input.discount_percentage).gt(0)))
-      bad('Discount Percentage needs discount_percentage in (0, 100]');
-    if (kind === 'Discount Amount' && !(input.discount_amount && dec(input.discount_amount).gt(0)))
-      bad('Discount Amount needs discount_amount > 0');
-    if (kind === 'Rate' && input.rate === undefined) bad('Rate needs rate');
-  }
-}
+export { parseInstant, validateRule } from './rule-validation.js';
 
 function ruleStatus(
   row: {
@@ -136,6 +75,29 @@ function columnsOf(input: RuleInput, timeZone: string) {
     requires_coupon: input.requires_coupon ? 1 : 0,
     coupon_code: input.requires_coupon ? (input.coupon_code ?? null) : null,
     usage_limit: input.requires_coupon ? (input.usage_limit ?? null) : null,
+    ...erpnextColumnsOf(input),
+  };
+}
+
+function erpnextColumnsOf(input: RuleInput) {
+  const product = input.price_or_product_discount === 'Product';
+  const other = input.apply_rule_on_other ?? null;
+  return {
+    margin_type: input.margin_type ?? null,
+    margin_rate_or_amount: db6(input.margin_type ? (input.margin_rate_or_amount ?? '0') : '0'),
+    price_or_product_discount: product ? 'Product' : 'Price',
+    free_item: product ? (input.free_item ?? null) : null,
+    free_qty: db6(product ? (input.free_qty ?? '1') : '0'),
+    is_recursive: product && input.is_recursive ? 1 : 0,
+    recurse_for: db6(product && input.is_recursive ? (input.recurse_for ?? '0') : '0'),
+    apply_recursion_over: db6(product && input.is_recursive ? (input.apply_recursion_over ?? '0') : '0'),
+    round_free_qty: product && input.round_free_qty ? 1 : 0,
+    uom: input.uom ?? null,
+    currency: input.currency ?? null,
+    apply_rule_on_other: other,
+    other_item_code: other === 'Item Code' ? (input.other_item_code ?? null) : null,
+    other_item_group: other === 'Item Group' ? (input.other_item_group ?? null) : null,
+    apply_multiple_pricing_rules: input.apply_multiple_pricing_rules ? 1 : 0,
   };
 }
 
@@ -157,6 +119,21 @@ export function toRuleOut(rule: PricingRule, row: RuleRow, now: number, timeZone
     discount_amount: show(rule.discount_amount),
     max_discount_amount: showOrNull(rule.max_discount_amount),
     round_to_nearest: showOrNull(rule.round_to_nearest),
+    margin_type: rule.margin_type ?? null,
+    margin_rate_or_amount: show(rule.margin_rate_or_amount ?? '0'),
+    price_or_product_discount: rule.price_or_product_discount ?? 'Price',
+    free_item: rule.free_item ?? null,
+    free_qty: show(rule.free_qty ?? '0'),
+    is_recursive: rule.is_recursive ?? false,
+    recurse_for: show(rule.recurse_for ?? '0'),
+    apply_recursion_over: show(rule.apply_recursion_over ?? '0'),
+    round_free_qty: rule.round_free_qty ?? false,
+    uom: rule.uom ?? null,
+    currency: rule.currency ?? null,
+    apply_rule_on_other: rule.apply_rule_on_other ?? null,
+    other_item_code: rule.other_item_code ?? null,
+    other_item_group: rule.other_item_group ?? null,
+    apply_multiple_pricing_rules: rule.apply_multiple_pricing_rules ?? false,
     slabs: rule.slabs.map((s) => ({
       ...s,
       min_quantity: show(s.min_quantity),

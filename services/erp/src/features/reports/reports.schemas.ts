@@ -1,0 +1,51 @@
+import { Type } from '@sinclair/typebox';
+import { IsoDate } from '../../shared/schemas.js';
+
+export const ReportQuery = Type.Object(
+  {
+    from: IsoDate({ description: 'first plant-local day, inclusive' }),
+    to: IsoDate({ description: 'last plant-local day, inclusive' }),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv, or send Accept: text/csv' })),
+  },
+  { additionalProperties: false },
+);
+
+const Money = Type.String({ description: 'exact decimal' });
+const Period = {
+  from: Type.String(),
+  to: Type.String(),
+  time_zone: Type.String(),
+  source: Type.String({ description: 'where the figures come from' }),
+};
+
+export const SegmentRevenueRow = Type.Object({
+  month: Type.String({ description: 'YYYY-MM, plant-local' }),
+  segment: Type.String({ description: "the customer's primary segment in force that day, or (none)" }),
+  segment_code: Type.String(),
+  orders: Type.Integer(),
+  lines: Type.Integer(),
+  revenue: Money,
+  discount: Money,
+});
+export const SegmentRevenueReport = Type.Object({
+  ...Period,
+  rows: Type.Array(SegmentRevenueRow),
+  totals: Type.Object({ orders: Type.Integer(), lines: Type.Integer(), revenue: Money, discount: Money }),
+});
+
+export const EffectivenessRow = Type.Object({
+  rule: Type.String(),
+  rule_code: Type.String(),
+  rule_name: Type.String(),
+  applications: Type.Integer(),
+  orders: Type.Integer(),
+  total_discount: Money,
+  revenue_affected: Money,
+  discount_per_application: Money,
+  discount_share: Type.String({ description: 'total_discount / (revenue_affected + total_discount), percent' }),
+});
+export const EffectivenessReport = Type.Object({
+  ...Period,
+  rows: Type.Array(EffectivenessRow),
+  totals: Type.Object({ applications: Type.Integer(), total_discount: Money, revenue_affected: Money }),
+});
