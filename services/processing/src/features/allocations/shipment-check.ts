@@ -36,6 +36,8 @@ export async function ensureShipmentKnown(
       (order) => Number(order.request_code) === requestCode && (order.shipments ?? []).some((s) => s.shipment_code === shipmentCode),
     );
   } catch (error) {
+    // A refusal by orders is its answer, passed on; only an orders that cannot answer is 503.
+    if (isAppError(error) && error.category !== 'unavailable' && error.category !== 'timeout') throw error;
     const cause = isAppError(error) ? error.code : 'UPSTREAM_UNAVAILABLE';
     throw ProcessingError.SHIPMENT_UNVERIFIABLE(
       `shipment ${requestCode}/${shipmentCode} is not in the local copy and orders could not be asked (${cause})`,
