@@ -16226,6 +16226,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         /** Remove a blendsheet bag's shipment allocation (no parcels, bag not dispatched) */
@@ -17429,6 +17447,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20359,6 +20395,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         /** Remove a tealine bag's shipment allocation (no parcels, bag not dispatched) */
@@ -20912,6 +20966,52 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoints this service offers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoints: {
+                                api: string;
+                                health: string;
+                                webhooks: string;
+                                websocket: string;
+                            };
+                            name: string;
+                            timestamp: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -22423,6 +22523,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a full customer sync from a source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/dead-letters": {
         parameters: {
             query?: never;
@@ -22775,6 +22963,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request an inventory sync, optionally of one warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        warehouse?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/api/sync/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of the items low on stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/api/sync/metrics": {
         parameters: {
             query?: never;
@@ -22949,7 +23307,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries (one per event and target) */
+        /** Deliveries (one per event and target), with queue and real-time connection statistics */
         get: {
             parameters: {
                 query: {
@@ -22980,6 +23338,16 @@ export interface paths {
                                 [key: string]: unknown;
                             }[];
                             nextBefore: string | null;
+                            /** @description customer-sync, inventory-sync, order-sync, pricing-sync */
+                            queues: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            timestamp: string;
+                            websocket: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -23054,7 +23422,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One delivery */
+        /** One delivery, or a sync request (an event id) with its deliveries */
         get: {
             parameters: {
                 query?: never;
@@ -23335,6 +23703,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/api/sync/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of one entity type (or one entity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        entityId?: string;
+                        entityType: "customer" | "inventory" | "order" | "pricing" | "price" | "product";
+                        operation?: string;
+                        source?: string;
+                        target?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/webhooks/{source}": {
         parameters: {
             query?: never;
@@ -23367,6 +23830,9 @@ export interface paths {
                             deliveries: number;
                             duplicate: boolean;
                             eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
                         };
                     };
                 };
@@ -23408,6 +23874,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -23464,6 +23948,9 @@ export interface paths {
                             deliveries: number;
                             duplicate: boolean;
                             eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
                         };
                     };
                 };
@@ -23521,6 +24008,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -23536,7 +24041,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Configured webhook sources */
+        /** Configured webhook sources (the original answer plus the sources that have a secret) */
         get: {
             parameters: {
                 query?: never;
@@ -23554,6 +24059,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             sources: string[];
+                            /** @enum {string} */
+                            status: "healthy";
+                            timestamp: string;
+                            uptime: number;
                         };
                     };
                 };
@@ -23561,6 +24070,117 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/webhooks/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a source's events to a callback URL (signed with a secret returned once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callbackUrl: string;
+                        eventTypes: string[];
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            registration: {
+                                callbackUrl: string;
+                                eventTypes: string[];
+                                id: string;
+                                /** @description Verifies the x-tributary-signature of each delivery; shown only here */
+                                secret: string;
+                                signatureHeader: string;
+                                source: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -26615,6 +27235,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -27737,6 +28375,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -30408,6 +31064,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -33951,6 +34625,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -35073,6 +35765,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -37744,6 +38454,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
