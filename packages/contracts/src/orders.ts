@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { TRADER_STATUSES } from './processing-api.js';
 
 /**
  * Events the orders service (the MTP order manager) publishes through its outbox, and the
@@ -142,3 +143,28 @@ export const AllocationChangedPayload = Type.Object({
   allocatedKgDelta: Kg,
 });
 export type AllocationChangedPayload = Static<typeof AllocationChangedPayload>;
+
+/**
+ * What processing publishes on every trader decision about a blend batch (request, elevate,
+ * allow, block; reference §4.2). Orders records TRADER_BLOCKED on the shipments still waiting
+ * for that blend (`order_plan.item_code` = `blend_code`) when `to` is TRADER_BLOCKED; the other
+ * moves have no shipment status (ADR 0601). Keys are snake_case: the event predates this contract.
+ * `aggregateId` is `<item_code>/<created_ts>`, so one batch's decisions arrive in order.
+ */
+export const BATCH_TRADER_STATUS_CHANGED = 'processing.batch.trader_status_changed';
+
+const TraderStatusLiteral = Type.Union(TRADER_STATUSES.map((s) => Type.Literal(s)));
+
+export const BatchTraderStatusChangedPayload = Type.Object({
+  item_code: Type.String({ minLength: 1, maxLength: 200 }),
+  created_ts: Type.Integer({ minimum: 0 }),
+  /** Optional: events written before this contract (the QC step's TRADER_PENDING) lack both. */
+  blendsheet_no: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  /** The blendsheet's blend code; null or absent when unknown (no shipment can be matched then). */
+  blend_code: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
+  from: Type.Union([TraderStatusLiteral, Type.Null()]),
+  to: TraderStatusLiteral,
+  /** The deciding user, or null when a service acted. */
+  actor: Type.Union([Type.String(), Type.Null()]),
+});
+export type BatchTraderStatusChangedPayload = Static<typeof BatchTraderStatusChangedPayload>;

@@ -1,3 +1,4 @@
+import { ordersApi } from '@tributary/contracts';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { registerOutboxRoute } from '@tributary/platform/outbox';
@@ -40,7 +41,7 @@ export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<H
   registerLotRoutes(app, features);
   registerSheetRoutes(app, features);
   registerRecordRoutes(app, features);
-  registerAllocationRoutes(app, features);
+  registerAllocationRoutes(app, features, orders ? ordersApi(orders) : undefined);
   registerLabelRoutes(app, features, config.LABEL_TIME_ZONE);
   registerShipmentRoutes(app, features, orders);
   registerDashboardRoutes(app, features);

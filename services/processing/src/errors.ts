@@ -58,11 +58,13 @@ export const ProcessingError = defineErrors({
   SHIPMENT_NOT_DISPATCHABLE: 'conflict',
   DISPATCH_EXCEEDS_SHIPMENT: 'conflict',
   DISPATCH_IN_PROGRESS: 'conflict',
+  SHIPMENT_UNKNOWN: 'conflict',
   // 422
   DISPATCH_KEY_REUSED: 'unprocessable',
   // 503
   ORDERS_NOT_CONFIGURED: 'unavailable',
   UPSTREAM_UNAVAILABLE: 'unavailable',
+  SHIPMENT_UNVERIFIABLE: 'unavailable',
 });
 /**
  * The one code without a category of its own: a failed dispatch saga reports the status of the step

@@ -1,4 +1,4 @@
-import { ALLOCATION_CHANGED, type AllocationChangedPayload } from '@tributary/contracts';
+import { ALLOCATION_CHANGED, BATCH_TRADER_STATUS_CHANGED, type AllocationChangedPayload } from '@tributary/contracts';
 import type { ProcessingDb } from './db/schema.js';
 import type { Kysely } from '@tributary/platform/db';
 import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
@@ -20,7 +20,7 @@ export const ProcessingEvents = {
   batchCreated: 'processing.batch.created',
   batchCompleted: 'processing.batch.completed',
   batchQcRecorded: 'processing.batch.qc_recorded',
-  traderStatusChanged: 'processing.batch.trader_status_changed',
+  traderStatusChanged: BATCH_TRADER_STATUS_CHANGED,
   sheetCreated: 'processing.sheet.created',
   sheetChanged: 'processing.sheet.changed',
   locationCreated: 'processing.location.created',

@@ -334,7 +334,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const lot = (await h.call('POST', '/app/admin/tealine', { item_code: 'T-ATOMIC', no_of_bags: 1, weight_per_bag: 10 })).body;
       const bag = (await h.call('POST', '/app/tealine/record', { ...lot, store_location: 'STORE-A', gross_weight: 11, bag_weight: 1 })).body
         .barcode as string;
-      const deps = { db: h.context.database.db as never, clock: h.context.clock, logger: h.context.logger, eventsCommitted: () => {} };
+      const deps = {
+        db: h.context.database.db as never,
+        clock: h.context.clock,
+        logger: h.context.logger,
+        eventsCommitted: () => {},
+        orders: undefined,
+      };
       const key = { barcode: bag, request_code: 9, shipment_code: 1 };
       const command = systemCommandContext('test', h.context.clock);
       await expect(

@@ -15,6 +15,10 @@ async function ordersRecordingEvents() {
     { schema: { body: Type.Unknown() } },
     async (request) => (events.push(request.body), [{ request_code: 7, shipments: [] }]),
   );
+  // The shipments processing checks before it allocates (ADR 0202).
+  app.get('/order', { schema: { response: { 200: Type.Unknown() } } }, async () => [
+    { request_code: 7, shipments: [{ shipment_code: 1 }, { shipment_code: 2 }] },
+  ]);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, events };
 }

@@ -57,7 +57,11 @@ async function fakeOrders() {
       ...(request.identity?.user ? { user: request.identity.user } : {}),
       ...(request.headers['idempotency-key'] ? { key: request.headers['idempotency-key'] } : {}),
     });
-  app.get('/order', { schema: { response: { 200: Type.Unknown() } } }, async (request) => (remember(request), ORDERS));
+  // Request 5 is known to orders but has nothing dispatchable; only its own lookup names it.
+  const request5 = [{ ...ORDERS[0]!, request_code: 5, shipments: [{ shipment_code: 1, quantity: 10, events: [] }] }];
+  app.get('/order', { schema: { response: { 200: Type.Unknown() } } }, async (request: any) =>
+    request.query.request_code === '5' ? request5 : (remember(request), ORDERS),
+  );
   app.put('/order/shipment', { schema: { body: Type.Unknown() } }, async (request) => {
     remember(request);
     if ((request.body as any)[0].shipment_code === 9) throw conflict('SHIPMENT_NOT_SPLITTABLE', 'nope');

@@ -103,6 +103,25 @@ export async function lockShipments(trx: OrdersTrx, keys: readonly (readonly [st
   return new Map(rows.map((row) => [shipmentKey(String(row.request_code), row.shipment_code), row]));
 }
 
+/**
+ * Locks, in key order like every shipment writer, the shipments in one of `statuses` whose
+ * request is for plan item `itemCode` (a blend code): those still waiting for that material.
+ */
+export async function lockShipmentsOfItem(trx: OrdersTrx, itemCode: string, statuses: readonly string[]): Promise<ShipmentRow[]> {
+  if (statuses.length === 0) return [];
+  return (await trx
+    .selectFrom('order_shipment as s')
+    .innerJoin('order_request as r', 'r.request_code', 's.request_code')
+    .innerJoin('order_plan as p', 'p.order_code', 'r.order_code')
+    .select(shipmentColumns)
+    .where('p.item_code', '=', itemCode)
+    .where('s.status', 'in', statuses)
+    .orderBy('s.request_code')
+    .orderBy('s.shipment_code')
+    .forUpdate('s')
+    .execute()) as ShipmentRow[];
+}
+
 export async function findEvent(trx: OrdersTrx, requestCode: string, shipmentCode: number, status: string): Promise<EventRow | undefined> {
   return (await trx
     .selectFrom('order_shipment_event')

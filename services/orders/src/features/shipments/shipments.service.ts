@@ -119,9 +119,10 @@ export async function postEvents(deps: ShipmentDeps, command: Command, body: Eve
   return result;
 }
 
-async function record(
+/** Records one status event and queues its `shipment.event_added` (the trader feed records blocks with it too). */
+export async function record(
   trx: OrdersTrx,
-  command: Command,
+  command: Pick<Command, 'now'> & { caller: Pick<Command['caller'], 'actor'> },
   item: {
     requestCode: string;
     shipmentCode: number;

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { OrdersApi } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { ALLOCATION_SUPPORT, MATERIALS } from '../../domain/materials.js';
 import { Barcode, Code, EpochMs, Kg, OpenObject, Text } from '../../http/schemas.js';
@@ -15,6 +16,7 @@ import {
 import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+const shipmentErrors = { ...errors, 503: errorResponseSchema };
 const Done = Type.Object({ barcode: Type.String() });
 const QueryCode = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const done = { 200: Done, ...errors };
@@ -38,7 +40,7 @@ const Parcel = Type.Object({
  * blendsheet ingredients from tealine and blendbalance; flavorsheet ingredients from
  * blendsheet and herbline. A pair outside the matrix has no route (404).
  */
-export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void {
+export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps, orders: OrdersApi | undefined): void {
   for (const material of MATERIALS) {
     const support = ALLOCATION_SUPPORT[material];
     if (support.shipment) {
@@ -47,9 +49,9 @@ export function registerAllocationRoutes(app: HttpApp, deps: FeatureDeps): void 
         path,
         routeOptions(ACCESS.peer, 'allocation', `Allocate kg of a ${material} bag to a shipment (adds to an existing allocation)`, {
           body: ShipmentBody,
-          response: done,
+          response: { 200: Done, ...shipmentErrors },
         }),
-        (request) => allocateToShipment(deps, commandOf(request, deps), material, request.body),
+        (request) => allocateToShipment({ ...deps, orders }, commandOf(request, deps), material, request.body),
       );
       const removal = `Remove a ${material} bag's shipment allocation (no parcels, bag not dispatched)`;
       app.delete(path, routeOptions(ACCESS.peer, 'allocation', removal, { querystring: ShipmentQuery, response: done }), (request) =>

@@ -24,6 +24,7 @@ import {
   upsertShipmentAllocation,
   type ShipmentKey,
 } from './allocations.repository.js';
+import { ensureShipmentKnown, type ShipmentCheckDeps } from './shipment-check.js';
 
 /**
  * Locks the bag and checks that `amount` more may be consumed from it: it exists, has not
@@ -69,7 +70,7 @@ export interface SameTransaction {
 }
 
 export async function allocateToShipment(
-  deps: FeatureDeps,
+  deps: FeatureDeps & ShipmentCheckDeps,
   actor: CommandContext,
   material: Material,
   input: ShipmentKey & { amount: number | string },
@@ -77,6 +78,8 @@ export async function allocateToShipment(
 ) {
   const amount = parseKg(input.amount, 'amount');
   const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
+  // Before the transaction: a call to orders must not hold the bag's row lock.
+  await ensureShipmentKnown(deps, actor, key);
   await runCommand(deps, actor, async (trx) => {
     await claimFromBag(trx, material, key.barcode, amount, 'shipment');
     if (material === 'blendsheet') {

@@ -149,7 +149,7 @@ export async function dispatchShipment(call: DispatchCall, input: DispatchInput)
         if (isDone(name)) return;
         const outcome: StepOutcome = { step: name, state: 'done', at: deps.clock.now() };
         await allocateToShipment(
-          deps,
+          { ...deps, orders: call.orders },
           call.actor,
           bag.table_name,
           { ...allocation, amount: kg(bag.kg) },

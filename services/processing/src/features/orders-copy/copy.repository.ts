@@ -48,6 +48,17 @@ export async function findShipment(
   return row ? toShipment(row) : undefined;
 }
 
+/** Whether orders' feed has told the copy about this shipment (a plain read: no lock). */
+export async function copyHasShipment(db: Kysely<ProcessingDb>, requestCode: string, shipmentCode: number): Promise<boolean> {
+  const row = await db
+    .selectFrom(TABLE)
+    .select('shipment_code')
+    .where('request_code', '=', requestCode)
+    .where('shipment_code', '=', shipmentCode)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function updateShipment(
   db: Kysely<ProcessingDb>,
   requestCode: string,

@@ -1,12 +1,22 @@
+import type { BatchTraderStatusChangedPayload } from '@tributary/contracts';
 import type { CommandContext } from '@tributary/platform/command';
-import { sql, type Kysely } from '@tributary/platform/db';
-import type { ProcessingDb, TraderStatus } from '../../db/schema.js';
-import { ALLOCATION_SUPPORT, ingredientTable, MATERIALS, type BatchTarget } from '../../domain/materials.js';
+import type { BatchTarget } from '../../domain/materials.js';
 import { apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
 import { listRecordsOf } from '../records/record-list.repository.js';
 import { runCommand, userOf, type FeatureDeps } from '../deps.js';
+import {
+  batchAllocations,
+  insertBlendsheetBatch,
+  insertFlavorsheetBatch,
+  lockBatchForUpdate,
+  lockBlendsheetForBatch,
+  lockFlavorsheetForBatch,
+  markBatchCompleted,
+  recordBatchQc,
+  selectBatches,
+} from './batches.repository.js';
 
 /**
  * Batch item codes (the original's format is undocumented, ADR 0201): the sheet number, a
@@ -21,19 +31,10 @@ export function batchItemCode(sheetNo: string, kind: 'B' | 'F', ordinal: number)
 export async function createBlendsheetBatch(deps: FeatureDeps, actor: CommandContext, blendsheetNo: string) {
   const createdTs = String(deps.clock.now());
   const result = await runCommand(deps, actor, async (trx) => {
-    // The sheet's row lock serialises batch creation per sheet: the count below cannot go stale.
-    const sheet = await trx
-      .selectFrom('blendsheet')
-      .select('no_of_batches')
-      .where('blendsheet_no', '=', blendsheetNo)
-      .forUpdate()
-      .executeTakeFirst();
+    // The sheet's row lock serialises batch creation per sheet: the count cannot go stale.
+    const sheet = await lockBlendsheetForBatch(trx, blendsheetNo);
     if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
-    const { made } = await trx
-      .selectFrom('blendsheet_batch')
-      .select(sql<number>`coalesce(max(batch_no), 0)::int`.as('made'))
-      .where('blendsheet_no', '=', blendsheetNo)
-      .executeTakeFirstOrThrow();
+    const { made } = sheet;
     if (made >= sheet.no_of_batches) {
       throw ProcessingError.BLENDSHEET_BATCH_LIMIT_REACHED(
         `blendsheet ${blendsheetNo} already has ${made} of ${sheet.no_of_batches} batches`,
@@ -43,19 +44,7 @@ export async function createBlendsheetBatch(deps: FeatureDeps, actor: CommandCon
       );
     }
     const itemCode = batchItemCode(blendsheetNo, 'B', made + 1);
-    await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
-    await trx
-      .insertInto('blendsheet_batch')
-      .values({
-        item_code: itemCode,
-        created_ts: createdTs,
-        blendsheet_no: blendsheetNo,
-        batch_no: made + 1,
-        humidity: null,
-        density: null,
-        trader_status: null,
-      })
-      .execute();
+    await insertBlendsheetBatch(trx, { item_code: itemCode, created_ts: createdTs, blendsheet_no: blendsheetNo, batch_no: made + 1 });
     await emit(trx, [
       {
         ...itemAggregate('batch', itemCode, createdTs),
@@ -78,25 +67,11 @@ export async function createFlavorsheetBatch(deps: FeatureDeps, actor: CommandCo
   const createdTs = String(deps.clock.now());
   const itemCode = batchItemCode(flavorsheetNo, 'F', 1);
   const result = await runCommand(deps, actor, async (trx) => {
-    const sheet = await trx
-      .selectFrom('flavorsheet')
-      .select('flavorsheet_no')
-      .where('flavorsheet_no', '=', flavorsheetNo)
-      .forUpdate()
-      .executeTakeFirst();
+    const sheet = await lockFlavorsheetForBatch(trx, flavorsheetNo);
     if (!sheet) throw ProcessingError.FLAVORSHEET_NOT_FOUND(`flavorsheet ${flavorsheetNo} does not exist`);
-    const existing = await trx
-      .selectFrom('flavorsheet_batch')
-      .select('item_code')
-      .where('flavorsheet_no', '=', flavorsheetNo)
-      .executeTakeFirst();
-    if (existing)
-      throw ProcessingError.FLAVORSHEET_BATCH_EXISTS(`flavorsheet ${flavorsheetNo} already has its batch ${existing.item_code}`);
-    await trx.insertInto('item').values({ item_code: itemCode, created_ts: createdTs }).execute();
-    await trx
-      .insertInto('flavorsheet_batch')
-      .values({ item_code: itemCode, created_ts: createdTs, flavorsheet_no: flavorsheetNo })
-      .execute();
+    if (sheet.batchItemCode)
+      throw ProcessingError.FLAVORSHEET_BATCH_EXISTS(`flavorsheet ${flavorsheetNo} already has its batch ${sheet.batchItemCode}`);
+    await insertFlavorsheetBatch(trx, { item_code: itemCode, created_ts: createdTs, flavorsheet_no: flavorsheetNo });
     await emit(trx, [
       {
         ...itemAggregate('batch', itemCode, createdTs),
@@ -109,84 +84,23 @@ export async function createFlavorsheetBatch(deps: FeatureDeps, actor: CommandCo
   return result;
 }
 
-/** Ingredient allocations into one batch, per source material: `{tealine: [{barcode, amount}], …}`. */
-async function batchAllocations(db: Kysely<ProcessingDb>, target: BatchTarget, itemCode: string, createdTs: string) {
-  const sources = MATERIALS.filter((m) => ALLOCATION_SUPPORT[m].ingredientOf.includes(target));
-  const entries = await Promise.all(
-    sources.map(async (source) => {
-      const { rows } = await sql<{ barcode: string; amount: string }>`
-        select barcode, amount from ${sql.table(ingredientTable(source, target))}
-         where item_code = ${itemCode} and created_ts = ${createdTs} order by allocated_at, barcode`.execute(db);
-      return [source, rows] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
-}
+/** What each sheet kind's incomplete-batch list shows of a batch (the detail shows every column). */
+const LIST_COLUMNS: Record<BatchTarget, readonly string[]> = {
+  blendsheet: ['item_code', 'created_ts', 'blendsheet_no', 'humidity', 'density', 'trader_status', 'remarks'],
+  flavorsheet: ['item_code', 'created_ts', 'flavorsheet_no', 'remarks'],
+};
 
-export async function readBlendsheetBatches(deps: FeatureDeps, query: { item_code?: string; created_ts?: string }) {
-  const detail = query.item_code !== undefined && query.created_ts !== undefined;
-  let select = deps.db
-    .selectFrom('blendsheet_batch as b')
-    .innerJoin('blendsheet as s', 's.blendsheet_no', 'b.blendsheet_no')
-    .select([
-      'b.item_code',
-      'b.created_ts',
-      'b.blendsheet_no',
-      'b.batch_no',
-      'b.completed',
-      'b.humidity',
-      'b.density',
-      'b.trader_status',
-      's.remarks',
-      's.standard',
-      's.total',
-      's.blend_code',
-    ])
-    .orderBy('b.created_ts')
-    .orderBy('b.item_code');
-  if (detail) select = select.where('b.item_code', '=', query.item_code!).where('b.created_ts', '=', query.created_ts!);
-  else select = select.where('b.completed', '=', false);
-  if (!detail && query.item_code !== undefined) select = select.where('b.item_code', '=', query.item_code);
-  const rows = (await select.execute()).map(apiRow);
-  if (!detail) {
-    return rows.map(({ item_code, created_ts, blendsheet_no, humidity, density, trader_status, remarks }) => ({
-      item_code,
-      created_ts,
-      blendsheet_no,
-      humidity,
-      density,
-      trader_status,
-      remarks,
-    }));
+/** `GET /app/{blendsheet|flavorsheet}/batch`: the incomplete batches, or one batch with its bags and ingredients. */
+export async function readBatches(deps: FeatureDeps, target: BatchTarget, query: { item_code?: string; created_ts?: string }) {
+  const rows = (await selectBatches(deps.db, target, query)).map(apiRow);
+  if (query.item_code === undefined || query.created_ts === undefined) {
+    return rows.map((row) => Object.fromEntries(LIST_COLUMNS[target].map((column) => [column, row[column]])));
   }
   const batch = rows[0];
-  if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`blendsheet batch ${query.item_code}/${query.created_ts} does not exist`);
+  if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`${target} batch ${query.item_code}/${query.created_ts} does not exist`);
   const [record_list, allocations] = await Promise.all([
-    listRecordsOf(deps.db, 'blendsheet', query.item_code!, query.created_ts!),
-    batchAllocations(deps.db, 'blendsheet', query.item_code!, query.created_ts!),
-  ]);
-  return { ...batch, record_list, allocations };
-}
-
-export async function readFlavorsheetBatches(deps: FeatureDeps, query: { item_code?: string; created_ts?: string }) {
-  const detail = query.item_code !== undefined && query.created_ts !== undefined;
-  let select = deps.db
-    .selectFrom('flavorsheet_batch as b')
-    .innerJoin('flavorsheet as f', 'f.flavorsheet_no', 'b.flavorsheet_no')
-    .select(['b.item_code', 'b.created_ts', 'b.flavorsheet_no', 'b.completed', 'f.remarks', 'f.flavor_code'])
-    .orderBy('b.created_ts')
-    .orderBy('b.item_code');
-  if (detail) select = select.where('b.item_code', '=', query.item_code!).where('b.created_ts', '=', query.created_ts!);
-  else select = select.where('b.completed', '=', false);
-  if (!detail && query.item_code !== undefined) select = select.where('b.item_code', '=', query.item_code);
-  const rows = (await select.execute()).map(apiRow);
-  if (!detail)
-    return rows.map(({ item_code, created_ts, flavorsheet_no, remarks }) => ({ item_code, created_ts, flavorsheet_no, remarks }));
-  const batch = rows[0];
-  if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`flavorsheet batch ${query.item_code}/${query.created_ts} does not exist`);
-  const [record_list, allocations] = await Promise.all([
-    listRecordsOf(deps.db, 'flavorsheet', query.item_code!, query.created_ts!),
-    batchAllocations(deps.db, 'flavorsheet', query.item_code!, query.created_ts!),
+    listRecordsOf(deps.db, target, query.item_code, query.created_ts),
+    batchAllocations(deps.db, target, query.item_code, query.created_ts),
   ]);
   return { ...batch, record_list, allocations };
 }
@@ -219,18 +133,13 @@ export async function updateBatch(deps: FeatureDeps, actor: CommandContext, targ
   const createdTs = String(body.created_ts);
   const table = target === 'blendsheet' ? 'blendsheet_batch' : 'flavorsheet_batch';
   const result = await runCommand(deps, actor, async (trx) => {
-    const { rows } = await sql<{ completed: boolean; trader_status: TraderStatus | null }>`
-      select completed, ${target === 'blendsheet' ? sql`trader_status` : sql`null::text as trader_status`}
-        from ${sql.table(table)} where item_code = ${body.item_code} and created_ts = ${createdTs} for update`.execute(trx);
-    const batch = rows[0];
+    const batch = await lockBatchForUpdate(trx, target, body.item_code, createdTs);
     if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`${target} batch ${body.item_code}/${createdTs} does not exist`);
     const aggregate = itemAggregate('batch', body.item_code, createdTs);
     if (hasCompleted) {
       if (batch.completed && !body.completed) throw ProcessingError.BATCH_COMPLETED('A completed batch cannot be reopened');
       if (body.completed && !batch.completed) {
-        await sql`update ${sql.table(table)} set completed = true where item_code = ${body.item_code} and created_ts = ${createdTs}`.execute(
-          trx,
-        );
+        await markBatchCompleted(trx, target, body.item_code, createdTs);
         await emit(trx, [
           {
             ...aggregate,
@@ -244,12 +153,7 @@ export async function updateBatch(deps: FeatureDeps, actor: CommandContext, targ
     if (batch.trader_status !== null && batch.trader_status !== 'TRADER_PENDING') {
       throw ProcessingError.BATCH_QC_LOCKED(`QC readings are locked once the batch is ${batch.trader_status}`);
     }
-    await trx
-      .updateTable('blendsheet_batch')
-      .set({ humidity: body.humidity!, density: body.density!, trader_status: 'TRADER_PENDING' })
-      .where('item_code', '=', body.item_code)
-      .where('created_ts', '=', createdTs)
-      .execute();
+    await recordBatchQc(trx, body.item_code, createdTs, { humidity: body.humidity!, density: body.density! });
     await emit(trx, [
       {
         ...aggregate,
@@ -261,7 +165,15 @@ export async function updateBatch(deps: FeatureDeps, actor: CommandContext, targ
             {
               ...aggregate,
               type: ProcessingEvents.traderStatusChanged,
-              payload: { item_code: body.item_code, created_ts: Number(createdTs), from: null, to: 'TRADER_PENDING', actor: userOf(actor) },
+              payload: {
+                item_code: body.item_code,
+                created_ts: Number(createdTs),
+                blendsheet_no: batch.blendsheet_no ?? undefined,
+                blend_code: batch.blend_code,
+                from: null,
+                to: 'TRADER_PENDING',
+                actor: userOf(actor),
+              } satisfies BatchTraderStatusChangedPayload,
             },
           ]
         : []),

@@ -3,13 +3,7 @@ import type { CommandContext } from '@tributary/platform/command';
 import { errorResponseSchema, type HttpApp, routeOptions } from '@tributary/platform/http';
 import { EpochMs, ItemKeyQuery, Kg, OpenObject, OptionalText, Text } from '../../http/schemas.js';
 import { commandOf, type FeatureDeps } from '../deps.js';
-import {
-  createBlendsheetBatch,
-  createFlavorsheetBatch,
-  readBlendsheetBatches,
-  readFlavorsheetBatches,
-  updateBatch,
-} from './batches.service.js';
+import { createBlendsheetBatch, createFlavorsheetBatch, readBatches, updateBatch } from './batches.service.js';
 import { createBlendsheet, createFlavorsheet, readBlendsheets, readFlavorsheets, setBatchCount } from './sheets.service.js';
 import { listTraderBatches, setTraderStatus } from './trader.service.js';
 import { ACCESS } from '../../access.js';
@@ -68,7 +62,6 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
     startSummary: 'Start a blend batch (generated item code <blendsheet_no>-Bnn)',
     readSummary: 'Incomplete blend batches (list) or one with bags and ingredient allocations',
     start: createBlendsheetBatch,
-    read: readBlendsheetBatches,
   });
   app.put(
     '/app/blendsheet/batch',
@@ -109,7 +102,6 @@ export function registerSheetRoutes(app: HttpApp, deps: FeatureDeps): void {
     startSummary: 'Start the (single) batch of a flavorsheet (item code <flavorsheet_no>-F01)',
     readSummary: 'Incomplete flavour batches (list) or one with bags and ingredients',
     start: createFlavorsheetBatch,
-    read: readFlavorsheetBatches,
   });
   app.put(
     '/app/flavorsheet/batch',
@@ -166,11 +158,10 @@ interface SheetBatches {
   startSummary: string;
   readSummary: string;
   start: (deps: FeatureDeps, actor: CommandContext, sheetNo: string) => Promise<Static<ReturnType<typeof BatchCreated>>>;
-  read: (deps: FeatureDeps, query: Static<typeof ItemKeyQuery>) => Promise<Static<typeof ListOrDetail>>;
 }
 
 /** A sheet kind's device routes to start a batch of a sheet and to read its incomplete batches. */
-function registerSheetBatches(app: HttpApp, deps: FeatureDeps, { sheet, startSummary, readSummary, start, read }: SheetBatches): void {
+function registerSheetBatches(app: HttpApp, deps: FeatureDeps, { sheet, startSummary, readSummary, start }: SheetBatches): void {
   const sheetKey = `${sheet}_no` as const;
   const path = `/app/${sheet}/batch`;
   // A record over the one key types the body by it, where a computed key would widen it to an index signature.
@@ -183,6 +174,6 @@ function registerSheetBatches(app: HttpApp, deps: FeatureDeps, { sheet, startSum
   app.get(
     path,
     routeOptions(ACCESS.peer, 'device', readSummary, { querystring: ItemKeyQuery, response: { 200: ListOrDetail, ...errors } }),
-    (request) => read(deps, request.query),
+    (request) => readBatches(deps, sheet, request.query),
   );
 }

@@ -1,10 +1,17 @@
 import type { CommandContext } from '@tributary/platform/command';
-import { sql } from '@tributary/platform/db';
 import { kg, parseKg, RECIPE_WEIGHT_MAX, TOTAL_MAX } from '../../domain/values.js';
 import { emit, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
 import { runCommand, type FeatureDeps } from '../deps.js';
-import { flavorsheetMixtures } from './sheets.repository.js';
+import {
+  blendsheetMixtures,
+  flavorsheetMixtures,
+  insertBlendsheet,
+  insertFlavorsheet,
+  selectBlendsheets,
+  selectFlavorsheets,
+  updateBatchCount,
+} from './sheets.repository.js';
 
 export interface BlendsheetInput {
   blendsheet_no: string;
@@ -64,18 +71,7 @@ export async function createBlendsheet(
     no_of_batches: input.no_of_batches ?? 1,
   };
   await runCommand(deps, actor, async (trx) => {
-    await trx.insertInto('blendsheet').values(row).execute();
-    if (tealine.length)
-      await trx
-        .insertInto('blendsheet_mix_tealine')
-        .values(tealine.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m })))
-        .execute();
-    if (blendbalance.length) {
-      await trx
-        .insertInto('blendsheet_mix_blendbalance')
-        .values(blendbalance.map((m) => ({ blendsheet_no: row.blendsheet_no, ...m })))
-        .execute();
-    }
+    await insertBlendsheet(trx, row, tealine, blendbalance);
     await emit(trx, [
       {
         aggregateType: 'blendsheet',
@@ -103,12 +99,7 @@ export async function createFlavorsheet(
   );
   const row = { flavorsheet_no: input.flavorsheet_no, flavor_code: input.flavor_code, remarks: input.remarks };
   await runCommand(deps, actor, async (trx) => {
-    await trx.insertInto('flavorsheet').values(row).execute();
-    if (mixtures.length)
-      await trx
-        .insertInto('flavorsheet_mix')
-        .values(mixtures.map((m) => ({ flavorsheet_no: row.flavorsheet_no, ...m })))
-        .execute();
+    await insertFlavorsheet(trx, row, mixtures);
     await emit(trx, [
       { aggregateType: 'flavorsheet', aggregateId: row.flavorsheet_no, type: ProcessingEvents.sheetCreated, payload: { ...row, mixtures } },
     ]);
@@ -119,12 +110,8 @@ export async function createFlavorsheet(
 /** `PUT /app/blendsheet`: the batch count may grow or shrink, never below the batches made. */
 export async function setBatchCount(deps: FeatureDeps, actor: CommandContext, blendsheetNo: string, noOfBatches: number) {
   await runCommand(deps, actor, async (trx) => {
-    const updated = await trx
-      .updateTable('blendsheet')
-      .set({ no_of_batches: noOfBatches })
-      .where('blendsheet_no', '=', blendsheetNo)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
+    if (!(await updateBatchCount(trx, blendsheetNo, noOfBatches)))
+      throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
     await emit(trx, [
       {
         aggregateType: 'blendsheet',
@@ -137,14 +124,9 @@ export async function setBatchCount(deps: FeatureDeps, actor: CommandContext, bl
   return { blendsheet_no: blendsheetNo, no_of_batches: noOfBatches };
 }
 
-const createdBatches = sql<number>`(select count(*)::int from blendsheet_batch b where b.blendsheet_no = s.blendsheet_no)`;
-
 /** List (optionally only sheets with batches left to make) or the detail with mixtures. */
 export async function readBlendsheets(deps: FeatureDeps, blendsheetNo: string | undefined, incompleteOnly: boolean) {
-  let query = deps.db.selectFrom('blendsheet as s').selectAll('s').select(createdBatches.as('created_batches')).orderBy('s.blendsheet_no');
-  if (blendsheetNo !== undefined) query = query.where('s.blendsheet_no', '=', blendsheetNo);
-  if (incompleteOnly && blendsheetNo === undefined) query = query.where(sql<boolean>`${createdBatches} < s.no_of_batches`);
-  const sheets = await query.execute();
+  const sheets = await selectBlendsheets(deps.db, blendsheetNo, incompleteOnly);
   if (blendsheetNo === undefined) {
     return sheets.map(({ blendsheet_no, standard, no_of_batches, created_batches }) => ({
       blendsheet_no,
@@ -155,31 +137,13 @@ export async function readBlendsheets(deps: FeatureDeps, blendsheetNo: string | 
   }
   const sheet = sheets[0];
   if (!sheet) throw ProcessingError.BLENDSHEET_NOT_FOUND(`blendsheet ${blendsheetNo} does not exist`);
-  const [tealine, blendbalance] = await Promise.all([
-    deps.db
-      .selectFrom('blendsheet_mix_tealine')
-      .select(['mixture_code', 'no_of_bags'])
-      .where('blendsheet_no', '=', blendsheetNo)
-      .orderBy('mixture_code')
-      .execute(),
-    deps.db
-      .selectFrom('blendsheet_mix_blendbalance')
-      .select(['mixture_code', 'weight'])
-      .where('blendsheet_no', '=', blendsheetNo)
-      .orderBy('mixture_code')
-      .execute(),
-  ]);
-  return { ...sheet, mixtures: { tealine, blendbalance } };
+  const mixtures = await blendsheetMixtures(deps.db, blendsheetNo);
+  return { ...sheet, mixtures };
 }
-
-const batchCreated = sql<boolean>`exists (select 1 from flavorsheet_batch b where b.flavorsheet_no = f.flavorsheet_no)`;
 
 /** Admin list shows batch_created; the device list shows only sheets without their batch. */
 export async function readFlavorsheets(deps: FeatureDeps, flavorsheetNo: string | undefined, withoutBatchOnly: boolean) {
-  let query = deps.db.selectFrom('flavorsheet as f').selectAll('f').select(batchCreated.as('batch_created')).orderBy('f.flavorsheet_no');
-  if (flavorsheetNo !== undefined) query = query.where('f.flavorsheet_no', '=', flavorsheetNo);
-  if (withoutBatchOnly && flavorsheetNo === undefined) query = query.where(sql<boolean>`not ${batchCreated}`);
-  const sheets = await query.execute();
+  const sheets = await selectFlavorsheets(deps.db, flavorsheetNo, withoutBatchOnly);
   if (flavorsheetNo === undefined) {
     return sheets.map(({ flavorsheet_no, flavor_code, batch_created }) =>
       withoutBatchOnly ? { flavorsheet_no, flavor_code } : { flavorsheet_no, flavor_code, batch_created },

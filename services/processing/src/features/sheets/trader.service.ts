@@ -1,9 +1,11 @@
+import type { BatchTraderStatusChangedPayload } from '@tributary/contracts';
 import type { CommandContext } from '@tributary/platform/command';
 import type { TraderStatus } from '../../db/schema.js';
 import { apiRow } from '../../domain/values.js';
 import { emit, itemAggregate, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
 import { runCommand, userOf, type FeatureDeps } from '../deps.js';
+import { lockBatchForTrader, setBatchTraderStatus, traderBatches } from './trader.repository.js';
 
 /**
  * Who may move a batch from which trader status to which (reference §4.2, §7.6): the Seeduwa
@@ -24,15 +26,7 @@ export function traderTransition(from: TraderStatus | null, to: TraderStatus) {
 }
 
 export async function listTraderBatches(deps: FeatureDeps, traderStatus: TraderStatus) {
-  const rows = await deps.db
-    .selectFrom('blendsheet_batch as b')
-    .innerJoin('blendsheet as s', 's.blendsheet_no', 'b.blendsheet_no')
-    .select(['b.item_code', 'b.created_ts', 'b.blendsheet_no', 'b.humidity', 'b.density', 'b.trader_status', 's.blend_code', 's.remarks'])
-    .where('b.trader_status', '=', traderStatus)
-    .orderBy('b.created_ts')
-    .orderBy('b.item_code')
-    .execute();
-  return rows.map(apiRow);
+  return (await traderBatches(deps.db, traderStatus)).map(apiRow);
 }
 
 export async function setTraderStatus(
@@ -43,13 +37,7 @@ export async function setTraderStatus(
 ) {
   const createdTs = String(body.created_ts);
   const result = await runCommand(deps, actor, async (trx) => {
-    const batch = await trx
-      .selectFrom('blendsheet_batch')
-      .select(['trader_status', 'blendsheet_no'])
-      .where('item_code', '=', body.item_code)
-      .where('created_ts', '=', createdTs)
-      .forUpdate()
-      .executeTakeFirst();
+    const batch = await lockBatchForTrader(trx, body.item_code, createdTs);
     if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`blendsheet batch ${body.item_code}/${createdTs} does not exist`);
     const transition = traderTransition(batch.trader_status, body.trader_status);
     if (!transition) {
@@ -65,12 +53,7 @@ export async function setTraderStatus(
         details: { required: transition.roles },
       });
     }
-    await trx
-      .updateTable('blendsheet_batch')
-      .set({ trader_status: body.trader_status })
-      .where('item_code', '=', body.item_code)
-      .where('created_ts', '=', createdTs)
-      .execute();
+    await setBatchTraderStatus(trx, body.item_code, createdTs, body.trader_status);
     await emit(trx, [
       {
         ...itemAggregate('batch', body.item_code, createdTs),
@@ -79,10 +62,11 @@ export async function setTraderStatus(
           item_code: body.item_code,
           created_ts: Number(createdTs),
           blendsheet_no: batch.blendsheet_no,
+          blend_code: batch.blend_code,
           from: batch.trader_status,
           to: body.trader_status,
           actor: userOf(actor),
-        },
+        } satisfies BatchTraderStatusChangedPayload,
       },
     ]);
     return { item_code: body.item_code, created_ts: Number(createdTs), trader_status: body.trader_status };
