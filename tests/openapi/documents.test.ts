@@ -41,8 +41,9 @@ describe('OpenAPI documents of the running platform', () => {
       expect(all.length, name).toBeGreaterThan(0);
       for (const { key, operation } of all) {
         expect(operation.security, `${name} ${key}`).toBeDefined();
-        // Only the paths the service leaves public (sync's webhooks) may need no signature.
-        if (operation.security!.length === 0) expect(`${name} ${key}`).toMatch(/^sync \w+ \/webhooks\//);
+        // Only the paths the service leaves public may need no signature: sync's webhooks (they carry
+        // their own signatures) and the original sync API's endpoint list and health.
+        if (operation.security!.length === 0) expect(`${name} ${key}`).toMatch(/^sync (\w+ \/webhooks\/|GET \/$|GET \/health$)/);
         else expect(Object.keys(operation.security![0]!), `${name} ${key}`).toEqual(['sigv4']);
       }
     }

@@ -206,9 +206,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe('attachment; filename="recall-LOT-A.csv"');
       expect(csv.text.split('\r\n')).toEqual([
-        'request_code,shipment_code,order_code,product_name,shipment_status,vehicle,dispatched_at,accepted_at,shipment_bags,shipment_allocated_kg,shipment_attributable_kg,schedule_code,schedule_date,shift,section,parcelled_kg,parcel_attributable_kg',
-        '1,1,,,,,,,1,30.00,20.00,7,,,,25.00,16.67',
-        '2,1,,,,,,,2,30.00,23.33,,,,,,',
+        'request_code,shipment_code,order_code,product_name,shipment_status,vehicle,dispatched_at,accepted_at,shipment_bags,shipment_allocated_kg,shipment_attributable_kg,schedule_code,schedule_date,shift,section,parcelled_kg,parcel_attributable_kg,dispatched_local,accepted_local,local_time_zone',
+        '1,1,,,,,,,1,30.00,20.00,7,,,,25.00,16.67,,,Asia/Colombo',
+        '2,1,,,,,,,2,30.00,23.33,,,,,,,,,Asia/Colombo',
         '',
       ]);
       expect((await h.call('GET', `/app/trace/LOT-A/recall?format=csv`)).text).toBe(csv.text);

@@ -9,10 +9,10 @@ import { recordSyncRequest, type SyncRequest } from './requests.service.js';
 
 const SourceName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_-]+$' });
 const CustomersBody = Type.Object({ source: SourceName }, { additionalProperties: false });
-const InventoryBody = Type.Union([
-  Type.Object({ warehouse: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })) }, { additionalProperties: false }),
-  Type.Null(),
-]);
+const InventoryBody = Type.Object(
+  { warehouse: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })) },
+  { additionalProperties: false },
+);
 const TriggerBody = Type.Object(
   {
     entityType: Type.Union([
