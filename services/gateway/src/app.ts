@@ -9,6 +9,9 @@ import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.j
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
 import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
+import { registerHarshaAuthRoutes } from './features/harsha/harsha-auth.routes.js';
+import { registerHarshaEnvelope } from './features/harsha/envelope.js';
+import { registerTwoFactorRoutes } from './features/two-factor/two-factor.routes.js';
 import { registerConsole } from './features/console/console.routes.js';
 import { registerSessionRoutes } from './features/console/session.routes.js';
 import { registerPipelineRoutes } from './features/pipeline/pipeline.routes.js';
@@ -45,7 +48,10 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   await lifecycle.start();
   app.addHook('onClose', async () => lifecycle.stop());
   refusals.audit = registerEdgeHooks(app, deps);
+  registerHarshaEnvelope(app);
   registerAuthRoutes(app, deps);
+  registerHarshaAuthRoutes(app, deps);
+  registerTwoFactorRoutes(app, deps);
   registerAdminUserRoutes(app, deps);
   registerAdminKeyRoutes(app, deps);
   registerAdminRouteRoutes(app, deps);

@@ -12,6 +12,10 @@ export const GatewayError = defineErrors({
   PATH_INVALID: 'invalid',
   ADMIN_PASSWORD_FILE_UNREADABLE: 'invalid',
   EVENT_STREAM_NOT_ACCEPTED: 'invalid',
+  VALIDATION_ERROR: 'invalid',
+  ORDER_VALIDATION_ERROR: 'invalid',
+  TWO_FACTOR_NOT_PENDING: 'invalid',
+  TWO_FACTOR_ALREADY_ENABLED: 'conflict',
   // 401
   AUTH_REQUIRED: 'unauthenticated',
   INVALID_CREDENTIALS: 'unauthenticated',
@@ -23,6 +27,9 @@ export const GatewayError = defineErrors({
   API_KEY_INVALID: 'unauthenticated',
   API_KEY_EXPIRED: 'unauthenticated',
   ACCESS_KEY_INVALID: 'unauthenticated',
+  TWO_FACTOR_CODE_INVALID: 'unauthenticated',
+  TWO_FACTOR_CHALLENGE_INVALID: 'unauthenticated',
+  TWO_FACTOR_REQUIRED: 'unauthenticated',
   // 403
   ACCOUNT_LOCKED: 'forbidden',
   ACCOUNT_DISABLED: 'forbidden',
@@ -33,6 +40,8 @@ export const GatewayError = defineErrors({
   CORS_ORIGIN_NOT_ALLOWED: 'forbidden',
   ROLE_ESCALATION_DENIED: 'forbidden',
   UPSTREAM_PATH_INTERNAL: 'forbidden',
+  APP_ACCESS_DENIED: 'forbidden',
+  API_KEY_DOMAIN_NOT_ALLOWED: 'forbidden',
   // 404
   ROUTE_NOT_FOUND: 'not_found',
   API_VERSION_UNSUPPORTED: 'not_found',
