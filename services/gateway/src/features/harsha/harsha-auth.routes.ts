@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { errorResponseSchema, routeOptionsFor, type HttpApp } from '@tributary/platform/http';
+import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { gatewayAccess, userOf } from '../../access.js';
 import type { HarshaAuthDeps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
@@ -9,21 +8,11 @@ import { ApplicationSchema, UserSchema } from '../auth/auth.routes.js';
 import { mayUseApplication, REGISTRATION_ROLES } from '../auth/applications.js';
 import { checkPolicy } from '../auth/passwords.js';
 import { publicUser } from '../auth/users.repository.js';
+import { accountErrors, clientOf } from './route-parts.js';
 import { envelope } from './envelope.js';
 
-const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  409: errorResponseSchema,
-  429: errorResponseSchema,
-};
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Phone = Type.String({ maxLength: 30, description: 'accepted for the original clients; not kept (see the gateway README)' });
-
-function client(request: FastifyRequest) {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
-}
 
 /** The original gateway's account calls that Tributary had no form of: register, profile update, application access. */
 export function registerHarshaAuthRoutes(app: HttpApp, deps: HarshaAuthDeps): void {
@@ -61,7 +50,7 @@ export function registerHarshaAuthRoutes(app: HttpApp, deps: HarshaAuthDeps): vo
               refreshExpiresIn: Type.Integer(),
             }),
           ),
-          ...errors,
+          ...accountErrors,
         },
       },
     ),
@@ -82,7 +71,7 @@ export function registerHarshaAuthRoutes(app: HttpApp, deps: HarshaAuthDeps): vo
         tier: 'basic',
         createdBy: 'self-registration',
       });
-      const { user: row, ...pair } = await deps.auth.completeLogin(user, client(request), {
+      const { user: row, ...pair } = await deps.auth.completeLogin(user, clientOf(request), {
         application: body.application,
       });
       request.edge.consumer = { method: 'none', userId: row.user_id, roles: [row.role], tier: row.rate_limit_tier };
@@ -103,7 +92,7 @@ export function registerHarshaAuthRoutes(app: HttpApp, deps: HarshaAuthDeps): vo
         },
         { additionalProperties: false },
       ),
-      response: { 200: envelope(UserSchema), ...errors },
+      response: { 200: envelope(UserSchema), ...accountErrors },
     }),
     async (request) => {
       const consumer = userOf(request);
@@ -135,7 +124,7 @@ export function registerHarshaAuthRoutes(app: HttpApp, deps: HarshaAuthDeps): vo
         200: envelope(
           Type.Object({ application: ApplicationSchema, hasAccess: Type.Boolean(), role: Type.String(), userType: Type.String() }),
         ),
-        ...errors,
+        ...accountErrors,
       },
     }),
     async (request) => {
