@@ -9,7 +9,9 @@ import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.j
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
 import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
+import { registerHarshaAdminRoutes } from './features/harsha/harsha-admin.routes.js';
 import { registerHarshaAuthRoutes } from './features/harsha/harsha-auth.routes.js';
+import { registerHarshaHealthRoutes } from './features/harsha/harsha-health.routes.js';
 import { registerHarshaEnvelope } from './features/harsha/envelope.js';
 import { registerTwoFactorRoutes } from './features/two-factor/two-factor.routes.js';
 import { registerConsole } from './features/console/console.routes.js';
@@ -55,6 +57,8 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerAdminUserRoutes(app, deps);
   registerAdminKeyRoutes(app, deps);
   registerAdminRouteRoutes(app, deps);
+  registerHarshaAdminRoutes(app, deps);
+  registerHarshaHealthRoutes(app, deps);
   registerPrivacy(app, deps);
   registerApiDocs(app, deps);
   registerSessionRoutes(app, deps);

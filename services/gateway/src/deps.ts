@@ -79,6 +79,8 @@ export interface GatewayDeps {
 
 /** What each feature is handed. */
 export type AuthRouteDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'signingKeys'>;
+export type HarshaAdminDeps = EdgeAuthDeps & Pick<GatewayDeps, 'db' | 'audit' | 'clock'>;
+export type HarshaHealthDeps = Pick<GatewayDeps, 'database' | 'redis' | 'clock'>;
 export type HarshaAuthDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'hasher' | 'policy' | 'twoFactor' | 'clock'>;
 export type AdminUserDeps = EdgeAuthDeps &
   Pick<GatewayDeps, 'users' | 'tokens' | 'signingKeys' | 'hasher' | 'policy' | 'versions' | 'clock'>;

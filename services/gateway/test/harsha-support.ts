@@ -8,6 +8,8 @@ export interface Answer {
 }
 
 export interface HarshaClient {
+  /** The gateway's origin, for calls that do not answer JSON. */
+  base: string;
   call(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Answer>;
 }
 
@@ -15,6 +17,7 @@ export interface HarshaClient {
 export async function harshaClient(gateway: TestGateway): Promise<HarshaClient> {
   const base = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
   return {
+    base,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', ...options.headers };
       if (options.body !== undefined) headers['content-type'] = 'application/json';
