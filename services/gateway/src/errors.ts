@@ -6,6 +6,7 @@ export const GatewayError = defineErrors({
   AUTH_FAILED: 'invalid',
   PASSWORD_POLICY_VIOLATION: 'invalid',
   INVALID_IP_ALLOWLIST: 'invalid',
+  INVALID_DOMAIN_ALLOWLIST: 'invalid',
   INVALID_SCOPE: 'invalid',
   INVALID_ROUTE: 'invalid',
   ROUTE_INTERNAL: 'invalid',

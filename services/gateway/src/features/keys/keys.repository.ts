@@ -17,6 +17,7 @@ export class KeysRepository {
     serviceName: string | null;
     scopes: string[];
     ipAllowlist: string[] | null;
+    domainAllowlist?: string[] | null;
     tier: RateLimitTier;
     limits: { minute: number; hour: number; day: number };
     expiresAt: Date | null;
@@ -34,6 +35,7 @@ export class KeysRepository {
         service_name: row.serviceName,
         permissions: JSON.stringify(row.scopes),
         ip_whitelist: row.ipAllowlist ? JSON.stringify(row.ipAllowlist) : null,
+        domain_whitelist: row.domainAllowlist ? JSON.stringify(row.domainAllowlist) : null,
         rate_limit_tier: row.tier,
         requests_per_minute: row.limits.minute,
         requests_per_hour: row.limits.hour,
@@ -62,6 +64,7 @@ export class KeysRepository {
       name?: string;
       scopes?: string[];
       ipAllowlist?: string[] | null;
+      domainAllowlist?: string[] | null;
       tier?: RateLimitTier;
       limits?: { minute: number; hour: number; day: number };
       expiresAt?: Date | null;
@@ -75,6 +78,9 @@ export class KeysRepository {
         ...(changes.name !== undefined ? { key_name: changes.name } : {}),
         ...(changes.scopes !== undefined ? { permissions: JSON.stringify(changes.scopes) } : {}),
         ...(changes.ipAllowlist !== undefined ? { ip_whitelist: changes.ipAllowlist ? JSON.stringify(changes.ipAllowlist) : null } : {}),
+        ...(changes.domainAllowlist !== undefined
+          ? { domain_whitelist: changes.domainAllowlist ? JSON.stringify(changes.domainAllowlist) : null }
+          : {}),
         ...(changes.tier !== undefined ? { rate_limit_tier: changes.tier } : {}),
         ...(changes.limits
           ? { requests_per_minute: changes.limits.minute, requests_per_hour: changes.limits.hour, requests_per_day: changes.limits.day }
