@@ -12,6 +12,7 @@ import { registerAuthRoutes } from './features/auth/auth.routes.js';
 import { registerHarshaAdminRoutes } from './features/harsha/harsha-admin.routes.js';
 import { registerHarshaAuthRoutes } from './features/harsha/harsha-auth.routes.js';
 import { registerHarshaHealthRoutes } from './features/harsha/harsha-health.routes.js';
+import { registerHarshaProxyRoutes } from './features/harsha/harsha-proxy.routes.js';
 import { registerHarshaEnvelope } from './features/harsha/envelope.js';
 import { registerTwoFactorRoutes } from './features/two-factor/two-factor.routes.js';
 import { registerConsole } from './features/console/console.routes.js';
@@ -59,6 +60,7 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerAdminRouteRoutes(app, deps);
   registerHarshaAdminRoutes(app, deps);
   registerHarshaHealthRoutes(app, deps);
+  registerHarshaProxyRoutes(app, deps);
   registerPrivacy(app, deps);
   registerApiDocs(app, deps);
   registerSessionRoutes(app, deps);
