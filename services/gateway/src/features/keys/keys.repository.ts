@@ -4,6 +4,15 @@ import type { AccessKeysTable, ApiKeysTable, GatewayDatabase, RateLimitTier } fr
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AccessKeyRow = Selectable<AccessKeysTable>;
 
+/** What an administrator may change on an API key (expiry is typed by each layer). */
+export interface ApiKeyChanges {
+  name?: string;
+  scopes?: string[];
+  ipAllowlist?: string[] | null;
+  domainAllowlist?: string[] | null;
+  tier?: RateLimitTier;
+}
+
 export class KeysRepository {
   constructor(private readonly db: Kysely<GatewayDatabase>) {}
 
@@ -60,15 +69,7 @@ export class KeysRepository {
 
   updateApiKey(
     keyId: string,
-    changes: {
-      name?: string;
-      scopes?: string[];
-      ipAllowlist?: string[] | null;
-      domainAllowlist?: string[] | null;
-      tier?: RateLimitTier;
-      limits?: { minute: number; hour: number; day: number };
-      expiresAt?: Date | null;
-    },
+    changes: ApiKeyChanges & { limits?: { minute: number; hour: number; day: number }; expiresAt?: Date | null },
     by: string,
     now: Date,
   ): Promise<ApiKeyRow | undefined> {

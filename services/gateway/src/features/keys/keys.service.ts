@@ -8,7 +8,7 @@ import { GatewayError } from '../../errors.js';
 import type { VersionedCache, VersionSource } from '../../shared/versions.js';
 import { TIER_LIMITS } from '../limits/tiers.js';
 import type { UsersRepository } from '../auth/users.repository.js';
-import type { KeysRepository } from './keys.repository.js';
+import type { ApiKeyChanges, KeysRepository } from './keys.repository.js';
 import { ipAllowed, parseAllowlist, validateScopes } from './scopes.js';
 import { domainAllowed, parseDomainAllowlist } from './domains.js';
 
@@ -87,18 +87,7 @@ export class KeysService {
     return { key, row };
   }
 
-  async updateApiKey(
-    keyId: string,
-    changes: {
-      name?: string;
-      scopes?: string[];
-      ipAllowlist?: string[] | null;
-      domainAllowlist?: string[] | null;
-      tier?: RateLimitTier;
-      expiresAt?: string | null;
-    },
-    by: string,
-  ) {
+  async updateApiKey(keyId: string, changes: ApiKeyChanges & { expiresAt?: string | null }, by: string) {
     if (changes.scopes) changes.scopes = validateScopes(changes.scopes);
     if (changes.ipAllowlist) parseAllowlist(changes.ipAllowlist);
     const row = await this.deps.keys.updateApiKey(
