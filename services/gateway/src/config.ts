@@ -8,6 +8,11 @@ export const GatewayConfigSchema = Type.Object({
   JWT_AUDIENCE: Type.String({ default: 'tributary' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 900, minimum: 30 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ default: 7 * 24 * 3600, minimum: 60 }),
+  REMEMBER_ME_REFRESH_TTL_SECONDS: Type.Integer({
+    default: 30 * 24 * 3600,
+    minimum: 60,
+    description: 'refresh lifetime of a session opened with rememberMe (the original clients)',
+  }),
   PASSWORD_MIN_LENGTH: Type.Integer({ default: 10, minimum: 8 }),
   PASSWORD_REQUIRE_UPPER: Type.Boolean({ default: false }),
   PASSWORD_REQUIRE_LOWER: Type.Boolean({ default: false }),

@@ -13,6 +13,8 @@ import { PasswordHasher, type PasswordPolicy } from './features/auth/passwords.j
 import { SigningKeys } from './features/auth/signing-keys.js';
 import { TokensRepository } from './features/auth/tokens.repository.js';
 import { gatewayFieldCipher, UsersRepository } from './features/auth/users.repository.js';
+import { TwoFactorRepository } from './features/two-factor/two-factor.repository.js';
+import { TwoFactorService } from './features/two-factor/two-factor.service.js';
 import { KeysRepository } from './features/keys/keys.repository.js';
 import { KeysService } from './features/keys/keys.service.js';
 import { RateLimitService } from './features/limits/limiter.js';
@@ -59,6 +61,7 @@ export interface GatewayDeps {
   signingKeys: SigningKeys;
   hasher: PasswordHasher;
   auth: AuthService;
+  twoFactor: TwoFactorService;
   keysRepo: KeysRepository;
   keys: KeysService;
   limiters: LimiterFactory;
@@ -76,6 +79,9 @@ export interface GatewayDeps {
 
 /** What each feature is handed. */
 export type AuthRouteDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'signingKeys'>;
+export type HarshaAdminDeps = EdgeAuthDeps & Pick<GatewayDeps, 'db' | 'audit' | 'clock'>;
+export type HarshaHealthDeps = Pick<GatewayDeps, 'database' | 'redis' | 'clock'>;
+export type HarshaAuthDeps = EdgeAuthDeps & Pick<GatewayDeps, 'users' | 'hasher' | 'policy' | 'twoFactor' | 'clock'>;
 export type AdminUserDeps = EdgeAuthDeps &
   Pick<GatewayDeps, 'users' | 'tokens' | 'signingKeys' | 'hasher' | 'policy' | 'versions' | 'clock'>;
 export type AdminKeyDeps = EdgeAuthDeps & Pick<GatewayDeps, 'keysRepo' | 'users'>;
@@ -167,8 +173,16 @@ export async function buildDeps(
     logger,
   );
   const limiters = new LimiterFactory(redis);
+  const twoFactor = new TwoFactorService({
+    repo: new TwoFactorRepository(db),
+    box,
+    users,
+    clock: context.clock,
+    issuer: config.JWT_ISSUER,
+  });
   const auth = new AuthService({
     db,
+    secondFactor: twoFactor,
     users,
     tokens,
     keys: signingKeys,
@@ -181,6 +195,7 @@ export async function buildDeps(
     settings: {
       accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      rememberMeRefreshTtlSeconds: config.REMEMBER_ME_REFRESH_TTL_SECONDS,
       lockoutMaxFailures: config.LOCKOUT_MAX_FAILURES,
       lockoutSeconds: config.LOCKOUT_DURATION_SECONDS,
       loginIpMaxFailures: config.LOGIN_IP_MAX_FAILURES,
@@ -188,6 +203,7 @@ export async function buildDeps(
       policy,
     },
   });
+  twoFactor.auth = auth;
   const keysRepo = new KeysRepository(db);
   const keys = new KeysService({
     keys: keysRepo,
@@ -231,6 +247,7 @@ export async function buildDeps(
     signingKeys,
     hasher,
     auth,
+    twoFactor,
     keysRepo,
     keys,
     limiters,

@@ -72,6 +72,8 @@ export interface ApiKeysTable {
   application_name: string | null;
   permissions: Json<string[]>;
   ip_whitelist: Json<string[]> | null;
+  /** Browser origins (or bare host names) a key may be used from; null means any. */
+  domain_whitelist: ColumnType<string[] | null, string | null | undefined, string | null>;
   rate_limit_tier: ColumnType<RateLimitTier, RateLimitTier | undefined, RateLimitTier>;
   requests_per_minute: number;
   requests_per_hour: number;
@@ -212,6 +214,28 @@ export interface LoginFailuresTable {
   locked_until: Timestamp | null;
 }
 
+export interface UserTwoFactorTable {
+  user_id: string;
+  /** The TOTP secret sealed with the gateway's secret box. */
+  secret_ciphertext: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** SHA-256 of each unused recovery code. */
+  recovery_hashes: ColumnType<string[], string | undefined, string>;
+  /** The last TOTP time step accepted: a code is good once. */
+  last_step: ColumnType<string | null, number | null | undefined, number | null>;
+  created_at: DefaultedTimestamp;
+  enabled_at: Timestamp | null;
+}
+
+export interface LoginChallengesTable {
+  challenge_id: string;
+  user_id: string;
+  application: string | null;
+  remember_me: boolean;
+  attempts: ColumnType<number, number | undefined, number>;
+  expires_at: Timestamp;
+}
+
 export interface GatewayStateTable {
   name: string;
   version: ColumnType<string, number | string, number | string>;
@@ -229,4 +253,6 @@ export interface GatewayDatabase {
   jwt_signing_keys: JwtSigningKeysTable;
   gateway_state: GatewayStateTable;
   login_failures: LoginFailuresTable;
+  user_two_factor: UserTwoFactorTable;
+  login_challenges: LoginChallengesTable;
 }

@@ -27,7 +27,13 @@ export async function authenticateClient(deps: ClientAuthDeps, request: FastifyR
   const kinds = [authorization !== undefined, apiKey !== undefined, presigned].filter(Boolean).length;
   if (kinds > 1) throw GatewayError.AUTH_FAILED('Send exactly one credential: a bearer token, an API key or a SigV4 signature');
   const arrivedAt = request.edge?.arrivedAt ?? performance.now();
-  if (typeof apiKey === 'string') return deps.keys.authenticateApiKey(apiKey.trim(), request.ip, arrivedAt);
+  if (typeof apiKey === 'string') {
+    const { origin, referer } = request.headers;
+    return deps.keys.authenticateApiKey(apiKey.trim(), request.ip, arrivedAt, {
+      ...(typeof origin === 'string' ? { origin } : {}),
+      ...(typeof referer === 'string' ? { referer } : {}),
+    });
+  }
   if (Array.isArray(apiKey)) throw GatewayError.API_KEY_INVALID('X-API-Key appears more than once');
   if (authorization?.startsWith('Bearer ')) return deps.auth.authenticateAccessToken(authorization.slice(7).trim(), arrivedAt);
   if (authorization?.startsWith('AWS4-HMAC-SHA256 ') || presigned) {

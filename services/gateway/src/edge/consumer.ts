@@ -14,6 +14,8 @@ export interface Consumer {
   accessKeyId?: string;
   tokenId?: string;
   tier: RateLimitTier;
+  /** The original client's application, when the session was opened by one (ADR 0408). */
+  application?: 'b2c' | 'b2b' | 'admin';
   /** Per-consumer limits overriding the tier (API keys carry their own). */
   limits?: { minute: number; hour: number; day: number };
 }

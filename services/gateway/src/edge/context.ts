@@ -17,6 +17,8 @@ export interface EdgeContext {
   rateLimitReason?: string;
   cacheStatus?: 'HIT' | 'MISS' | 'BYPASS';
   limited?: { type: IdentifierType; value: string; limit: number };
+  /** The caller is an original Harsha client: answers on the Harsha surface are enveloped (ADR 0408). */
+  harsha?: boolean;
   /** Set by an admin route's access rule; the handler reads it with `adminOf`. */
   admin?: AdminCaller;
 }

@@ -43,9 +43,23 @@ function withoutSignatureParams(rawQuery: string): string {
     .join('&');
 }
 
+/**
+ * What a pre-handler of the original proxy asks for instead of the client's own path: another
+ * gateway path (matched and authorised like any request), its query, answer headers, and
+ * headers read off the upstream's JSON answer. Such answers are read whole and never cached.
+ */
+export interface ProxyTarget {
+  path: string;
+  rawQuery: string;
+  headers?: Record<string, string>;
+  fromBody?: (status: number, body: unknown) => Record<string, string>;
+  /** Checks the request once the caller is known and allowed, before anything is forwarded. */
+  beforeForward?: () => void;
+}
+
 /** The proxy: match → authenticate → limit → authorize (route, then the target's access model) → cache → forward. */
-export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const { path, rawQuery: clientQuery } = splitUrl(request.url);
+export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, reply: FastifyReply, target?: ProxyTarget): Promise<unknown> {
+  const { path, rawQuery: clientQuery } = target ?? splitUrl(request.url);
   assertSafePath(path);
   const rawQuery = withoutSignatureParams(clientQuery);
   const match = deps.routes.match(request.method, path);
@@ -72,10 +86,12 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
   authorize(route, request.method, consumer);
   const upstreamPath = rewritePath(route.upstreamPath, match, path);
   authorizeTarget(upstreamService(route), request.method, upstreamPath, consumer);
+  target?.beforeForward?.();
   decorateCors(request, reply, route.corsOrigins);
   if (route.deprecated) reply.header('deprecation', 'true');
 
-  const cacheable = route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
+  const cacheable =
+    !target && route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));
   const cacheKey = cacheable
     ? ResponseCache.key(route.routeId, consumerKey(consumer), `${upstreamPath}?${rawQuery}`, request.headers.accept)
     : undefined;
@@ -111,6 +127,23 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
     reply.code(response.status).headers(headers);
     if (cookies) reply.header('set-cookie', cookies.split('\n'));
     return reply.send(body);
+  }
+  if (target) {
+    // Read whole so the original clients' envelope can wrap it (their answers are small JSON).
+    const body = Buffer.from(await response.body.arrayBuffer());
+    const json = /json/i.test(response.headers['content-type'] ?? '');
+    let parsed: unknown;
+    try {
+      parsed = json ? JSON.parse(body.toString('utf8')) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const headers = { ...response.headers, ...target.headers, ...target.fromBody?.(response.status, parsed) };
+    delete headers['set-cookie'];
+    return reply
+      .code(response.status)
+      .headers(headers)
+      .send(json ? body.toString('utf8') : body);
   }
   return sendUpstream(reply, response, {});
 }

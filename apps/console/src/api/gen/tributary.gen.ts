@@ -360,6 +360,2785 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sync/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sync configurations */
+        get: {
+            parameters: {
+                query?: {
+                    active?: boolean;
+                    source?: string;
+                    target?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a configuration */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        batch_size?: number;
+                        config_description?: string | null;
+                        config_name: string;
+                        config_type?: "entity_mapping" | "transformation_rule" | "sync_schedule" | "conflict_resolution";
+                        configuration: {
+                            aggregateTypes?: string[];
+                            backoffFactor?: number;
+                            concurrency?: number;
+                            conflict?: {
+                                autoResolveVersionMismatch?: boolean;
+                                fieldRules?: {
+                                    [key: string]: {
+                                        earlierOf?: string;
+                                        key?: string;
+                                        rule: "source" | "target" | "latest" | "higher" | "lower" | "sum" | "earlier" | "later" | "stage_priority" | "union_by_key" | "manual";
+                                        stages?: string[];
+                                    };
+                                };
+                                rule?: string;
+                                severity?: "low" | "medium" | "high" | "critical";
+                                strategy: "source_wins" | "target_wins" | "merge" | "manual" | "business_rule";
+                            };
+                            eventTypes: string[];
+                            fieldMappings?: {
+                                [key: string]: string;
+                            };
+                            mappingMode?: "rename" | "pick";
+                            ordering?: "aggregate" | "none";
+                            priority?: number;
+                            schedule?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "service";
+                                service: string;
+                            } | {
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "webhook";
+                                secret?: string;
+                                url: string | null;
+                            };
+                            transformations?: {
+                                field: string;
+                                op: "set" | "remove" | "rename" | "copy" | "lowercase" | "uppercase" | "trim" | "to_string" | "default";
+                                to?: string;
+                                value?: unknown;
+                            }[];
+                        };
+                        entity_type?: string | null;
+                        error_handling_strategy?: "retry_with_backoff" | "fail_fast";
+                        is_active?: boolean;
+                        max_retries?: number;
+                        retry_delay_seconds?: number;
+                        source_system: string;
+                        sync_direction?: "source_to_target" | "target_to_source" | "bidirectional";
+                        sync_frequency?: "real_time" | "hourly" | "daily" | "weekly" | "on_demand";
+                        target_system: string;
+                        validation_rules?: ({
+                            required_fields?: string[];
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/configurations/{configId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One configuration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    configId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a configuration */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Refuse the change unless the configuration is at this version */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    configId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        batch_size?: number;
+                        config_description?: string | null;
+                        config_name: string;
+                        config_type?: "entity_mapping" | "transformation_rule" | "sync_schedule" | "conflict_resolution";
+                        configuration: {
+                            aggregateTypes?: string[];
+                            backoffFactor?: number;
+                            concurrency?: number;
+                            conflict?: {
+                                autoResolveVersionMismatch?: boolean;
+                                fieldRules?: {
+                                    [key: string]: {
+                                        earlierOf?: string;
+                                        key?: string;
+                                        rule: "source" | "target" | "latest" | "higher" | "lower" | "sum" | "earlier" | "later" | "stage_priority" | "union_by_key" | "manual";
+                                        stages?: string[];
+                                    };
+                                };
+                                rule?: string;
+                                severity?: "low" | "medium" | "high" | "critical";
+                                strategy: "source_wins" | "target_wins" | "merge" | "manual" | "business_rule";
+                            };
+                            eventTypes: string[];
+                            fieldMappings?: {
+                                [key: string]: string;
+                            };
+                            mappingMode?: "rename" | "pick";
+                            ordering?: "aggregate" | "none";
+                            priority?: number;
+                            schedule?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "service";
+                                service: string;
+                            } | {
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "webhook";
+                                secret?: string;
+                                url: string | null;
+                            };
+                            transformations?: {
+                                field: string;
+                                op: "set" | "remove" | "rename" | "copy" | "lowercase" | "uppercase" | "trim" | "to_string" | "default";
+                                to?: string;
+                                value?: unknown;
+                            }[];
+                        };
+                        entity_type?: string | null;
+                        error_handling_strategy?: "retry_with_backoff" | "fail_fast";
+                        is_active?: boolean;
+                        max_retries?: number;
+                        retry_delay_seconds?: number;
+                        source_system: string;
+                        sync_direction?: "source_to_target" | "target_to_source" | "bidirectional";
+                        sync_frequency?: "real_time" | "hourly" | "daily" | "weekly" | "on_demand";
+                        target_system: string;
+                        validation_rules?: ({
+                            required_fields?: string[];
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a configuration (its deliveries stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    configId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some fields (e.g. set a webhook URL and activate) */
+        patch: {
+            parameters: {
+                query?: {
+                    /** @description Refuse the change unless the configuration is at this version */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    configId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        batch_size?: number;
+                        config_description?: string | null;
+                        config_name?: string;
+                        config_type?: "entity_mapping" | "transformation_rule" | "sync_schedule" | "conflict_resolution";
+                        configuration?: {
+                            aggregateTypes?: string[];
+                            backoffFactor?: number;
+                            concurrency?: number;
+                            conflict?: {
+                                autoResolveVersionMismatch?: boolean;
+                                fieldRules?: {
+                                    [key: string]: {
+                                        earlierOf?: string;
+                                        key?: string;
+                                        rule: "source" | "target" | "latest" | "higher" | "lower" | "sum" | "earlier" | "later" | "stage_priority" | "union_by_key" | "manual";
+                                        stages?: string[];
+                                    };
+                                };
+                                rule?: string;
+                                severity?: "low" | "medium" | "high" | "critical";
+                                strategy: "source_wins" | "target_wins" | "merge" | "manual" | "business_rule";
+                            };
+                            eventTypes: string[];
+                            fieldMappings?: {
+                                [key: string]: string;
+                            };
+                            mappingMode?: "rename" | "pick";
+                            ordering?: "aggregate" | "none";
+                            priority?: number;
+                            schedule?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "service";
+                                service: string;
+                            } | {
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "webhook";
+                                secret?: string;
+                                url: string | null;
+                            };
+                            transformations?: {
+                                field: string;
+                                op: "set" | "remove" | "rename" | "copy" | "lowercase" | "uppercase" | "trim" | "to_string" | "default";
+                                to?: string;
+                                value?: unknown;
+                            }[];
+                        };
+                        entity_type?: string | null;
+                        error_handling_strategy?: "retry_with_backoff" | "fail_fast";
+                        is_active?: boolean;
+                        max_retries?: number;
+                        retry_delay_seconds?: number;
+                        source_system?: string;
+                        sync_direction?: "source_to_target" | "target_to_source" | "bidirectional";
+                        sync_frequency?: "real_time" | "hourly" | "daily" | "weekly" | "on_demand";
+                        target_system?: string;
+                        validation_rules?: ({
+                            required_fields?: string[];
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/sync/configurations/{configId}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a batch configuration now (release its held deliveries) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    configId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            released: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conflicts, newest first */
+        get: {
+            parameters: {
+                query: {
+                    assignedTo?: string;
+                    before?: string;
+                    entityId?: string;
+                    entityType?: string;
+                    limit: number;
+                    status?: "pending" | "resolved" | "ignored" | "escalated";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextBefore: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{conflictId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conflict with its delivery and audit trail */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conflictId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{conflictId}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign to a person */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conflictId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignee: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{conflictId}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Escalate to someone else */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conflictId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{conflictId}/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close without delivering */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conflictId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{conflictId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve with the source value, the target value, or an edited value */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conflictId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        choice: "source" | "target" | "custom";
+                        reason: string;
+                        value?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{conflictId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a review note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conflictId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a full customer sync from a source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries parked as failed (retries exhausted or refused) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page backwards: ids below this */
+                    before?: string;
+                    entityId?: string;
+                    entityType?: string;
+                    eventId?: string;
+                    limit: number;
+                    source?: string;
+                    target?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextBefore: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Captured events, newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page backwards: ids below this */
+                    before?: string;
+                    docName?: string;
+                    doctype?: string;
+                    limit: number;
+                    name?: string;
+                    source?: string;
+                    status?: "pending" | "processing" | "processed" | "failed" | "skipped";
+                    user?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextBefore: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event with its deliveries */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eventId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health dashboard: per-flow counts (24 h), lag per source, queue depth, conflicts and dead letters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conflictsPending: number;
+                            deadLetters: number;
+                            flows: {
+                                [key: string]: unknown;
+                            }[];
+                            generatedAt: string;
+                            queue: {
+                                [key: string]: unknown;
+                            }[];
+                            sources: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request an inventory sync, optionally of one warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        warehouse?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of the items low on stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metric windows (throughput, latency, error rate, lag, queue depth, conflicts pending) */
+        get: {
+            parameters: {
+                query: {
+                    from?: string;
+                    limit: number;
+                    source?: string;
+                    target?: string;
+                    to?: string;
+                    type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay parked deliveries in bulk (by ids, target or source) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        includeSkipped?: boolean;
+                        limit?: number;
+                        source?: string;
+                        syncIds?: string[];
+                        target?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replayed: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries (one per event and target), with queue and real-time connection statistics */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page backwards: ids below this */
+                    before?: string;
+                    entityId?: string;
+                    entityType?: string;
+                    eventId?: string;
+                    limit: number;
+                    source?: string;
+                    status?: "pending" | "in_progress" | "completed" | "failed" | "conflict" | "skipped";
+                    target?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextBefore: string | null;
+                            /** @description customer-sync, inventory-sync, order-sync, pricing-sync */
+                            queues: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            timestamp: string;
+                            websocket: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/status/{syncId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery, or a sync request (an event id) with its deliveries */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    syncId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/status/{syncId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay one parked delivery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    syncId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replayed: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/status/{syncId}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let a parked delivery go (unblocks its aggregate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    syncId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a sync of one entity type (or one entity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        entityId?: string;
+                        entityType: "customer" | "inventory" | "order" | "pricing" | "price" | "product";
+                        operation?: string;
+                        source?: string;
+                        target?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries the active configurations routed the request to */
+                            deliveries: number;
+                            event: string;
+                            /** @description The request event: GET /api/sync/status/:id */
+                            id: string;
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/access-keys": {
         parameters: {
             query?: never;
@@ -861,6 +3640,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 createdAt: string;
+                                domainAllowlist: string[] | null;
                                 expiresAt: string | null;
                                 ipAllowlist: string[] | null;
                                 isActive: boolean;
@@ -1011,6 +3791,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
+                        /** @description origins (https://shop.example), hosts (shop.example) or *.example.com; requests must come from one (Origin, else Referer) */
+                        domainAllowlist?: string[];
                         /** Format: date-time */
                         expiresAt?: string;
                         ipAllowlist?: string[];
@@ -1032,6 +3814,7 @@ export interface paths {
                         "application/json": {
                             apiKey: {
                                 createdAt: string;
+                                domainAllowlist: string[] | null;
                                 expiresAt: string | null;
                                 ipAllowlist: string[] | null;
                                 isActive: boolean;
@@ -1327,6 +4110,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        domainAllowlist?: string[] | null;
                         expiresAt?: string | null;
                         ipAllowlist?: string[] | null;
                         name?: string;
@@ -1344,6 +4128,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             createdAt: string;
+                            domainAllowlist: string[] | null;
                             expiresAt: string | null;
                             ipAllowlist: string[] | null;
                             isActive: boolean;
@@ -1493,12 +4278,16 @@ export interface paths {
                     apiKeyId?: string;
                     decision?: string;
                     from?: string;
+                    /** @description a day (the whole day) or an instant */
+                    fromDate?: string;
                     limit: number;
                     page: number;
                     path?: string;
                     serviceName?: string;
                     statusCode?: number;
                     to?: string;
+                    /** @description a day (the whole day) or an instant */
+                    toDate?: string;
                     userId?: string;
                 };
                 header?: never;
@@ -1520,6 +4309,171 @@ export interface paths {
                             limit: number;
                             page: number;
                             total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of users, API keys and routes, and requests since midnight (UTC) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                apiKeys: {
+                                    active: number;
+                                    total: number;
+                                };
+                                errorsToday: number;
+                                /** Format: date-time */
+                                generatedAt: string;
+                                requestsToday: number;
+                                routes: {
+                                    active: number;
+                                    total: number;
+                                };
+                                users: {
+                                    active: number;
+                                    total: number;
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
                         };
                     };
                 };
@@ -2148,6 +5102,8 @@ export interface paths {
                             hour?: number;
                             minute?: number;
                         } | null;
+                        /** @description milliseconds: the original client's name */
+                        recoveryTimeout?: number;
                         recoveryTimeoutMs?: number;
                         retryAttempts?: number;
                         routeDescription?: string | null;
@@ -2301,7 +5257,181 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Change a route (partial; the original verb) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    routeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        authenticationRequired?: boolean;
+                        authorizationRoles?: string[] | null;
+                        authorizationScopes?: string[] | null;
+                        cacheEnabled?: boolean;
+                        cacheTtlSeconds?: number | null;
+                        circuitBreakerEnabled?: boolean;
+                        corsOrigins?: string[] | null;
+                        failureThreshold?: number;
+                        healthCheckInterval?: number;
+                        healthCheckUrl?: string | null;
+                        httpMethod?: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "ANY";
+                        isActive?: boolean;
+                        isDeprecated?: boolean;
+                        loadBalancerType?: "round_robin" | "weighted" | "least_connections";
+                        pathPattern?: string;
+                        priority?: number;
+                        rateLimitOverride?: {
+                            day?: number;
+                            hour?: number;
+                            minute?: number;
+                        } | null;
+                        /** @description milliseconds: the original client's name */
+                        recoveryTimeout?: number;
+                        recoveryTimeoutMs?: number;
+                        retryAttempts?: number;
+                        routeDescription?: string | null;
+                        routeName?: string;
+                        serviceName?: string;
+                        timeoutSeconds?: number;
+                        upstreamAuth?: "sigv4" | "none";
+                        upstreamPath?: string | null;
+                        upstreamServers?: {
+                            url: string;
+                            weight?: number;
+                        }[];
+                        /** @description absolute http(s) URL, or peer:<service> */
+                        upstreamUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         /** Delete a route */
         delete: {
@@ -2468,6 +5598,8 @@ export interface paths {
                             hour?: number;
                             minute?: number;
                         } | null;
+                        /** @description milliseconds: the original client's name */
+                        recoveryTimeout?: number;
                         recoveryTimeoutMs?: number;
                         retryAttempts?: number;
                         routeDescription?: string | null;
@@ -3215,6 +6347,8 @@ export interface paths {
                     page: number;
                     role?: string;
                     search?: string;
+                    sortBy?: "created_at" | "updated_at" | "username" | "role" | "last_login_at";
+                    sortOrder?: "asc" | "desc";
                     userType?: string;
                 };
                 header?: never;
@@ -3535,7 +6669,164 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Update a user (the original verb; partial like PATCH) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        department?: string | null;
+                        fullName?: string;
+                        isActive?: boolean;
+                        isVerified?: boolean;
+                        rateLimitTier?: "basic" | "standard" | "premium" | "unlimited";
+                        role?: string;
+                        unlock?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            department: string | null;
+                            email: string;
+                            failedLoginAttempts: number;
+                            fullName: string;
+                            isActive: boolean;
+                            isLocked: boolean;
+                            lastLoginAt: string | null;
+                            passwordChangedAt: string;
+                            rateLimitTier: string;
+                            role: string;
+                            userId: string;
+                            username: string;
+                            userType: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -3556,6 +6847,7 @@ export interface paths {
                         department?: string | null;
                         fullName?: string;
                         isActive?: boolean;
+                        isVerified?: boolean;
                         rateLimitTier?: "basic" | "standard" | "premium" | "unlimited";
                         role?: string;
                         unlock?: boolean;
@@ -3847,6 +7139,853 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling user's two-factor state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                enabled: boolean;
+                                recoveryCodesLeft: number;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor off; needs a current TOTP or recovery code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a 6-digit TOTP code or a recovery code */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {boolean} */
+                                enabled: false;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm enrolment with a first code; returns ten single-use recovery codes, shown this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {boolean} */
+                                enabled: true;
+                                recoveryCodes: string[];
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start enrolment: a new TOTP secret and its otpauth URI; nothing changes until a first code confirms it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                otpauthUrl: string;
+                                secret: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a login that answered requiresTwoFactor: the challenge and a TOTP or recovery code give the token pair */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        challenge: string;
+                        /** @description a 6-digit TOTP code or a recovery code */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                accessToken: string;
+                                expiresIn: number;
+                                refreshExpiresIn: number;
+                                refreshToken: string;
+                                /** @enum {string} */
+                                tokenType: "Bearer";
+                                user: {
+                                    createdAt: string;
+                                    department: string | null;
+                                    email: string;
+                                    failedLoginAttempts: number;
+                                    fullName: string;
+                                    isActive: boolean;
+                                    isLocked: boolean;
+                                    lastLoginAt: string | null;
+                                    passwordChangedAt: string;
+                                    rateLimitTier: string;
+                                    role: string;
+                                    userId: string;
+                                    username: string;
+                                    userType: string;
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/applications/{app}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the calling user may use an application (b2c, b2b, admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description one of b2c, b2b, admin */
+                    app: "b2c" | "b2b" | "admin";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description one of b2c, b2b, admin */
+                                application: "b2c" | "b2b" | "admin";
+                                hasAccess: boolean;
+                                role: string;
+                                userType: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/change-password": {
         parameters: {
             query?: never;
@@ -3856,7 +7995,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password; every token of the user is revoked at once */
+        /** Change the password; every token of the user is revoked (an original client's own session stays) */
         post: {
             parameters: {
                 query?: never;
@@ -4013,7 +8152,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with user name (or email) and password; returns an access and a refresh token */
+        /** Log in with user name or email and password; returns a token pair, or a challenge for the second factor (POST /api/v1/auth/2fa/verify) */
         post: {
             parameters: {
                 query?: never;
@@ -4024,8 +8163,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description one of b2c, b2b, admin */
+                        application?: "b2c" | "b2b" | "admin";
+                        /** Format: email */
+                        email?: string;
                         password: string;
-                        username: string;
+                        /** @description a longer refresh lifetime */
+                        rememberMe?: boolean;
+                        username?: string;
                     };
                 };
             };
@@ -4061,6 +8206,11 @@ export interface paths {
                                 username: string;
                                 userType: string;
                             };
+                        } | {
+                            /** Format: uuid */
+                            challenge: string;
+                            /** @enum {boolean} */
+                            requiresTwoFactor: true;
                         };
                     };
                 };
@@ -4165,7 +8315,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         allSessions?: boolean;
-                    };
+                    } | null;
                 };
             };
             responses: {
@@ -4375,7 +8525,147 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /** Update the calling user (original body: firstName, lastName, phone, department) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        department?: string;
+                        firstName?: string;
+                        fullName?: string;
+                        lastName?: string;
+                        /** @description accepted for the original clients; not kept (see the gateway README) */
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                createdAt: string;
+                                department: string | null;
+                                email: string;
+                                failedLoginAttempts: number;
+                                fullName: string;
+                                isActive: boolean;
+                                isLocked: boolean;
+                                lastLoginAt: string | null;
+                                passwordChangedAt: string;
+                                rateLimitTier: string;
+                                role: string;
+                                userId: string;
+                                username: string;
+                                userType: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -4464,6 +8754,175 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a customer (original body); the new user has the lowest role and an unverified email, and is signed in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        application: "b2c" | "b2b";
+                        company?: string;
+                        /** Format: email */
+                        email: string;
+                        firstName: string;
+                        lastName: string;
+                        organizationType: "individual" | "business";
+                        password: string;
+                        /** @description accepted for the original clients; not kept (see the gateway README) */
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                accessToken: string;
+                                emailVerified: boolean;
+                                expiresIn: number;
+                                refreshExpiresIn: number;
+                                refreshToken: string;
+                                /** @enum {string} */
+                                tokenType: "Bearer";
+                                user: {
+                                    createdAt: string;
+                                    department: string | null;
+                                    email: string;
+                                    failedLoginAttempts: number;
+                                    fullName: string;
+                                    isActive: boolean;
+                                    isLocked: boolean;
+                                    lastLoginAt: string | null;
+                                    passwordChangedAt: string;
+                                    rateLimitTier: string;
+                                    role: string;
+                                    userId: string;
+                                    username: string;
+                                    userType: string;
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5018,6 +9477,465 @@ export interface paths {
                             message: string;
                             /** @description Quote it when reporting a problem; it finds the log lines */
                             requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List customers */
+        get: {
+            parameters: {
+                query: {
+                    customer_group?: string;
+                    disabled?: number;
+                    /** @description exact email (case-insensitive), through the blind index */
+                    email_id?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description substring of the name */
+                    q?: string;
+                    territory?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                creation: string;
+                                credit_limit?: string | null;
+                                customer_group?: string | null;
+                                customer_name?: string | null;
+                                customer_type?: string | null;
+                                disabled?: number | null;
+                                docstatus: number;
+                                email_id?: string | null;
+                                mobile_no?: string | null;
+                                modified: string;
+                                modified_by: string | null;
+                                name: string;
+                                owner: string | null;
+                                payment_terms?: string | null;
+                                primary_address?: string | null;
+                                tax_id?: string | null;
+                                territory?: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a customer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            credit_limit?: string | null;
+                            customer_group?: string | null;
+                            customer_name?: string | null;
+                            customer_type?: string | null;
+                            disabled?: number | null;
+                            docstatus: number;
+                            email_id?: string | null;
+                            mobile_no?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            payment_terms?: string | null;
+                            primary_address?: string | null;
+                            tax_id?: string | null;
+                            territory?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{name}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assignment history, or the assignments in force on as_of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only assignments in force on this date */
+                    as_of?: string;
+                    primary_only?: boolean;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                assigned_by: string | null;
+                                assignment_date: string;
+                                assignment_reason: string | null;
+                                assignment_type: string;
+                                creation: string;
+                                credit_limit_at_assignment: string | null;
+                                customer: string;
+                                customer_segment: string;
+                                discount_percentage_applied: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                name: string;
+                                review_date: string | null;
+                                segment_code: string;
+                                status: string;
+                                superseded_by: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{name}/segments/primary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The primary segment in force on a date (default today) with its benefits */
+        get: {
+            parameters: {
+                query?: {
+                    as_of?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignment: {
+                                assigned_by: string | null;
+                                assignment_date: string;
+                                assignment_reason: string | null;
+                                assignment_type: string;
+                                creation: string;
+                                credit_limit_at_assignment: string | null;
+                                customer: string;
+                                customer_segment: string;
+                                discount_percentage_applied: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                name: string;
+                                review_date: string | null;
+                                segment_code: string;
+                                status: string;
+                                superseded_by: string | null;
+                            };
+                            benefits: {
+                                credit_limit: string;
+                                default_price_list: string | null;
+                                discount_percentage: string;
+                                payment_terms: string | null;
+                            };
+                            segment: {
+                                auto_assignment_enabled: boolean;
+                                auto_assignment_rules: unknown;
+                                creation: string;
+                                credit_limit_multiplier: string;
+                                customer_group: string | null;
+                                default_price_list: string | null;
+                                demotion_segment: string | null;
+                                discount_percentage: string;
+                                escalation_segment: string | null;
+                                is_active: boolean;
+                                min_annual_purchase: string | null;
+                                minimum_order_amount: string;
+                                modified: string;
+                                name: string;
+                                payment_terms: string | null;
+                                priority_level: number;
+                                review_frequency_days: number | null;
+                                segment_code: string;
+                                segment_description: string | null;
+                                segment_name: string;
+                                segment_notes: string | null;
+                                segment_type: string;
+                                special_pricing_enabled: boolean;
+                                territory: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{name}/territories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Territory mappings (all, or in force on as_of) */
+        get: {
+            parameters: {
+                query?: {
+                    as_of?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                customer: string;
+                                delivery_cost_factor: string;
+                                delivery_preference: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                mapping_reason: string | null;
+                                name: string;
+                                sales_person: string | null;
+                                service_level: string | null;
+                                territory: string;
+                            }[];
                         };
                     };
                 };
@@ -11444,6 +16362,1025 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database and Redis: 200 when both answer (Redis when configured), else 503 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                database: "up" | "down" | "not configured";
+                                redis: "up" | "down" | "not configured";
+                            };
+                            status: "healthy" | "unhealthy";
+                            success: boolean;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                database: "up" | "down" | "not configured";
+                                redis: "up" | "down" | "not configured";
+                            };
+                            status: "healthy" | "unhealthy";
+                            success: boolean;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/batch-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches (soonest expiry first) */
+        get: {
+            parameters: {
+                query: {
+                    expiring_within_days?: number;
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    quality_grade?: string;
+                    status?: "Active" | "Quarantine" | "Expired" | "Rejected" | "Recalled" | "Damaged" | "Consumed";
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                alert_level: string;
+                                allergen_info: string | null;
+                                available_qty: string;
+                                batch_id: string;
+                                batch_notes: string | null;
+                                best_before_date: string | null;
+                                creation: string;
+                                days_to_expiry: number;
+                                expiry_date: string;
+                                fat_content_percentage: string | null;
+                                item: string;
+                                item_name: string | null;
+                                manufacturing_date: string;
+                                modified: string;
+                                moisture_content_percentage: string | null;
+                                name: string;
+                                nutritional_info: unknown;
+                                production_line: string | null;
+                                production_shift: string | null;
+                                quality_grade: string;
+                                quality_notes: string | null;
+                                quality_test_date: string | null;
+                                quality_tested: boolean;
+                                shelf_life_days: number;
+                                sold_qty: string;
+                                source_batch: string | null;
+                                /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                                status: string;
+                                storage_humidity_max: string | null;
+                                storage_temperature_max: string | null;
+                                storage_temperature_min: string | null;
+                                stored_status: string;
+                                sugar_content_percentage: string | null;
+                                supplier: string | null;
+                                supplier_batch_id: string | null;
+                                total_qty: string;
+                                unit_cost: string;
+                                warehouse: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches (soonest expiry first) */
+        get: {
+            parameters: {
+                query: {
+                    expiring_within_days?: number;
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    quality_grade?: string;
+                    status?: "Active" | "Quarantine" | "Expired" | "Rejected" | "Recalled" | "Damaged" | "Consumed";
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                alert_level: string;
+                                allergen_info: string | null;
+                                available_qty: string;
+                                batch_id: string;
+                                batch_notes: string | null;
+                                best_before_date: string | null;
+                                creation: string;
+                                days_to_expiry: number;
+                                expiry_date: string;
+                                fat_content_percentage: string | null;
+                                item: string;
+                                item_name: string | null;
+                                manufacturing_date: string;
+                                modified: string;
+                                moisture_content_percentage: string | null;
+                                name: string;
+                                nutritional_info: unknown;
+                                production_line: string | null;
+                                production_shift: string | null;
+                                quality_grade: string;
+                                quality_notes: string | null;
+                                quality_test_date: string | null;
+                                quality_tested: boolean;
+                                shelf_life_days: number;
+                                sold_qty: string;
+                                source_batch: string | null;
+                                /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                                status: string;
+                                storage_humidity_max: string | null;
+                                storage_temperature_max: string | null;
+                                storage_temperature_min: string | null;
+                                stored_status: string;
+                                sugar_content_percentage: string | null;
+                                supplier: string | null;
+                                supplier_batch_id: string | null;
+                                total_qty: string;
+                                unit_cost: string;
+                                warehouse: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/batches/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a batch */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert_level: string;
+                            allergen_info: string | null;
+                            available_qty: string;
+                            batch_id: string;
+                            batch_notes: string | null;
+                            best_before_date: string | null;
+                            creation: string;
+                            days_to_expiry: number;
+                            expiry_date: string;
+                            fat_content_percentage: string | null;
+                            item: string;
+                            item_name: string | null;
+                            manufacturing_date: string;
+                            modified: string;
+                            moisture_content_percentage: string | null;
+                            name: string;
+                            nutritional_info: unknown;
+                            production_line: string | null;
+                            production_shift: string | null;
+                            quality_grade: string;
+                            quality_notes: string | null;
+                            quality_test_date: string | null;
+                            quality_tested: boolean;
+                            shelf_life_days: number;
+                            sold_qty: string;
+                            source_batch: string | null;
+                            /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                            status: string;
+                            storage_humidity_max: string | null;
+                            storage_temperature_max: string | null;
+                            storage_temperature_min: string | null;
+                            stored_status: string;
+                            sugar_content_percentage: string | null;
+                            supplier: string | null;
+                            supplier_batch_id: string | null;
+                            total_qty: string;
+                            unit_cost: string;
+                            warehouse: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/batches/{name}/ledger-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit: cached balance equals the movement sum, chain unbroken */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            available_qty: string;
+                            batch: string;
+                            consistent: boolean;
+                            ledger_sum: string;
+                            movements: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/batches/{name}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch ledger in order */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                batch: string;
+                                from_warehouse: string | null;
+                                movement_date: string;
+                                movement_type: string;
+                                name: string;
+                                operator: string | null;
+                                qty_after: string;
+                                qty_before: string;
+                                qty_change: string;
+                                reason: string | null;
+                                reference_doctype: string | null;
+                                reference_name: string | null;
+                                reverses_movement: string | null;
+                                seq: number;
+                                to_warehouse: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/batches/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expiry alert levels of batches with stock */
+        get: {
+            parameters: {
+                query?: {
+                    critical_days?: number;
+                    item?: string;
+                    warehouse?: string;
+                    warning_days?: number;
+                    /** @description default: the warning threshold */
+                    within_days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                alert_level: string;
+                                available_qty: string;
+                                days_to_expiry: number;
+                                expiry_date: string;
+                                item: string;
+                                name: string;
+                                potential_loss_value: string;
+                                status: string;
+                                warehouse: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/stock-levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches (soonest expiry first) */
+        get: {
+            parameters: {
+                query: {
+                    expiring_within_days?: number;
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    quality_grade?: string;
+                    status?: "Active" | "Quarantine" | "Expired" | "Rejected" | "Recalled" | "Damaged" | "Consumed";
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                alert_level: string;
+                                allergen_info: string | null;
+                                available_qty: string;
+                                batch_id: string;
+                                batch_notes: string | null;
+                                best_before_date: string | null;
+                                creation: string;
+                                days_to_expiry: number;
+                                expiry_date: string;
+                                fat_content_percentage: string | null;
+                                item: string;
+                                item_name: string | null;
+                                manufacturing_date: string;
+                                modified: string;
+                                moisture_content_percentage: string | null;
+                                name: string;
+                                nutritional_info: unknown;
+                                production_line: string | null;
+                                production_shift: string | null;
+                                quality_grade: string;
+                                quality_notes: string | null;
+                                quality_test_date: string | null;
+                                quality_tested: boolean;
+                                shelf_life_days: number;
+                                sold_qty: string;
+                                source_batch: string | null;
+                                /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                                status: string;
+                                storage_humidity_max: string | null;
+                                storage_temperature_max: string | null;
+                                storage_temperature_min: string | null;
+                                stored_status: string;
+                                sugar_content_percentage: string | null;
+                                supplier: string | null;
+                                supplier_batch_id: string | null;
+                                total_qty: string;
+                                unit_cost: string;
+                                warehouse: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List items */
+        get: {
+            parameters: {
+                query: {
+                    brand?: string;
+                    disabled?: number;
+                    item_group?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description substring of the name */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                brand?: string | null;
+                                creation: string;
+                                disabled?: number | null;
+                                docstatus: number;
+                                has_batch_no?: number | null;
+                                item_code?: string | null;
+                                item_group?: string | null;
+                                item_name?: string | null;
+                                modified: string;
+                                modified_by: string | null;
+                                name: string;
+                                owner: string | null;
+                                standard_rate?: string | null;
+                                stock_uom?: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a item */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: string | null;
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            has_batch_no?: number | null;
+                            item_code?: string | null;
+                            item_group?: string | null;
+                            item_name?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            standard_rate?: string | null;
+                            stock_uom?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process answers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "alive";
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first (customer, status) */
+        get: {
+            parameters: {
+                query: {
+                    customer?: string;
+                    limit: number;
+                    offset: number;
+                    status?: "Processed" | "Cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                cancel_reason: string | null;
+                                cancelled_at: string | null;
+                                customer: string;
+                                customer_segment: string | null;
+                                line_count: number;
+                                order_date: string;
+                                order_id: string;
+                                reference: string | null;
+                                status: "Processed" | "Cancelled";
+                                totalAfterDiscount: string;
+                                totalBeforeDiscount: string;
+                                totalDiscount: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Harsha POST /api/v1/orders
+         * @description Forwarded to erp; its document did not describe this path.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upstream answer */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/admin/group": {
         parameters: {
             query?: never;
@@ -13997,6 +19934,1179 @@ export interface paths {
                 };
                 /** @description Default Response */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/calculate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price a whole order: per-line base, discounts, final and rules applied */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        at?: string;
+                        coupon_codes?: string[];
+                        currency?: string | null;
+                        customer?: string | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        date?: string;
+                        /**
+                         * @description quote only: log no applications and use no coupon
+                         * @default false
+                         */
+                        dry_run?: boolean;
+                        /** @description no rule prices any line */
+                        ignore_pricing_rule?: boolean;
+                        /** @description the quantities come back: priced by the same rules, quantities and amounts negative */
+                        is_return?: boolean;
+                        items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
+                            item_code: string;
+                            qty: string;
+                            /** @description base unit price; defaults to the item standard_rate */
+                            rate?: string;
+                            uom?: string | null;
+                            warehouse?: string | null;
+                        }[];
+                        price_list?: string | null;
+                        reference_doctype?: string;
+                        reference_name?: string;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            coupons_applied: string[];
+                            customer: string | null;
+                            free_items: {
+                                amount: string;
+                                for_line: number;
+                                item_code: string;
+                                qty: string;
+                                rate: string;
+                                rule: string;
+                                rule_code: string;
+                            }[];
+                            known_customer: boolean;
+                            logged_applications: number;
+                            plant_time: {
+                                date: string;
+                                time: string;
+                                time_zone: string;
+                                weekday: string;
+                            };
+                            pricing: {
+                                base_amount: string;
+                                base_rate: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
+                                item_code: string;
+                                line: number;
+                                pricing_rules_applied: {
+                                    basis: string;
+                                    coupon_code: string | null;
+                                    detail: string;
+                                    discount_amount: string;
+                                    priority: number;
+                                    rate_after: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                pricing_rules_skipped: {
+                                    reason: string;
+                                    rule_code: string;
+                                }[];
+                                qty: string;
+                                rate_with_margin: string;
+                                unknown_item: boolean;
+                                warehouse: string | null;
+                            }[];
+                            quote_id: string;
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List rules by priority */
+        get: {
+            parameters: {
+                query: {
+                    applicable_for?: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
+                    apply_on?: "Item Code" | "Item Group" | "Brand" | "All Items";
+                    coupon_code?: string;
+                    is_active?: boolean;
+                    item_code?: string;
+                    limit: number;
+                    offset: number;
+                    rule_type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                applicable_for: string;
+                                applicable_for_value: string | null;
+                                apply_multiple_pricing_rules: boolean;
+                                apply_on: string;
+                                apply_on_value: string | null;
+                                apply_recursion_over: string;
+                                apply_rule_on_other: string | null;
+                                coupon_code: string | null;
+                                currency: string | null;
+                                days_of_week: string[] | null;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                festival_from: string | null;
+                                festival_name: string | null;
+                                festival_to: string | null;
+                                for_price_list: string | null;
+                                free_item: string | null;
+                                free_qty: string;
+                                is_active: boolean;
+                                is_recursive: boolean;
+                                items: string[];
+                                margin_rate_or_amount: string;
+                                margin_type: string | null;
+                                max_amount: string | null;
+                                max_discount_amount: string | null;
+                                max_qty: string | null;
+                                min_amount: string;
+                                min_qty: string;
+                                modified: string;
+                                name: string;
+                                other_item_code: string | null;
+                                other_item_group: string | null;
+                                price_or_product_discount: string;
+                                priority: number;
+                                rate: string;
+                                rate_or_discount: string;
+                                recurse_for: string;
+                                requires_coupon: boolean;
+                                round_free_qty: boolean;
+                                round_to_nearest: string | null;
+                                rule_code: string;
+                                rule_description: string | null;
+                                rule_name: string;
+                                rule_status: string;
+                                rule_type: string;
+                                season_end: string | null;
+                                season_start: string | null;
+                                slabs: {
+                                    discount_amount: string;
+                                    discount_percentage: string;
+                                    discount_type: string;
+                                    discounted_rate: string;
+                                    max_quantity: string | null;
+                                    min_quantity: string;
+                                    slab_name: string;
+                                }[];
+                                stacking: string;
+                                tier_mode: string | null;
+                                time_from: string | null;
+                                time_to: string | null;
+                                uom: string | null;
+                                usage_limit: number | null;
+                                used_count: number;
+                                valid_from: string;
+                                valid_to: string | null;
+                                version: number;
+                                warehouse: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a dynamic pricing rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applicable_for: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
+                        applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
+                        apply_on: "Item Code" | "Item Group" | "Brand" | "All Items";
+                        apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
+                        coupon_code?: string | null;
+                        currency?: string | null;
+                        days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
+                        discount_amount?: string;
+                        discount_percentage?: string;
+                        festival_from?: string | null;
+                        festival_name?: string | null;
+                        festival_to?: string | null;
+                        for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
+                        /** @description true when omitted */
+                        is_active?: boolean;
+                        is_recursive?: boolean;
+                        items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
+                        max_amount?: string | null;
+                        max_discount_amount?: string | null;
+                        max_qty?: string | null;
+                        min_amount?: string;
+                        min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
+                        /** @description higher wins; 1 when omitted */
+                        priority?: number;
+                        rate?: string;
+                        /** @description Discount Percentage when omitted */
+                        rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
+                        requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
+                        round_to_nearest?: string | null;
+                        rule_code?: string;
+                        rule_description?: string | null;
+                        rule_name: string;
+                        rule_type: "Volume Discount" | "Customer Segment" | "Promotional" | "Seasonal" | "Bulk Order" | "Clearance" | "Early Payment" | "Loyalty Reward" | "Festival" | "Happy Hour";
+                        season_end?: string | null;
+                        season_start?: string | null;
+                        slabs?: {
+                            discount_amount?: string;
+                            discount_percentage?: string;
+                            /** @default Percentage */
+                            discount_type: "Percentage" | "Fixed Amount" | "Fixed Rate";
+                            discounted_rate?: string;
+                            max_quantity?: string | null;
+                            min_quantity: string;
+                            slab_name?: string;
+                        }[];
+                        /** @description Additive when omitted */
+                        stacking?: "Exclusive" | "Additive" | "Compound";
+                        tier_mode?: ("Whole Quantity" | "Cumulative") | null;
+                        time_from?: string | null;
+                        time_to?: string | null;
+                        uom?: string | null;
+                        usage_limit?: number | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        valid_from: string;
+                        valid_to?: string | null;
+                        warehouse?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/rules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a rule (validated as a whole; children replaced when given) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applicable_for?: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
+                        applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
+                        apply_on?: "Item Code" | "Item Group" | "Brand" | "All Items";
+                        apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
+                        coupon_code?: string | null;
+                        currency?: string | null;
+                        days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
+                        discount_amount?: string;
+                        discount_percentage?: string;
+                        festival_from?: string | null;
+                        festival_name?: string | null;
+                        festival_to?: string | null;
+                        for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
+                        /** @description true when omitted */
+                        is_active?: boolean;
+                        is_recursive?: boolean;
+                        items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
+                        max_amount?: string | null;
+                        max_discount_amount?: string | null;
+                        max_qty?: string | null;
+                        min_amount?: string;
+                        min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
+                        /** @description higher wins; 1 when omitted */
+                        priority?: number;
+                        rate?: string;
+                        /** @description Discount Percentage when omitted */
+                        rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
+                        requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
+                        round_to_nearest?: string | null;
+                        rule_description?: string | null;
+                        rule_name?: string;
+                        rule_type?: "Volume Discount" | "Customer Segment" | "Promotional" | "Seasonal" | "Bulk Order" | "Clearance" | "Early Payment" | "Loyalty Reward" | "Festival" | "Happy Hour";
+                        season_end?: string | null;
+                        season_start?: string | null;
+                        slabs?: {
+                            discount_amount?: string;
+                            discount_percentage?: string;
+                            /** @default Percentage */
+                            discount_type: "Percentage" | "Fixed Amount" | "Fixed Rate";
+                            discounted_rate?: string;
+                            max_quantity?: string | null;
+                            min_quantity: string;
+                            slab_name?: string;
+                        }[];
+                        /** @description Additive when omitted */
+                        stacking?: "Exclusive" | "Additive" | "Compound";
+                        tier_mode?: ("Whole Quantity" | "Cumulative") | null;
+                        time_from?: string | null;
+                        time_to?: string | null;
+                        uom?: string | null;
+                        usage_limit?: number | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        valid_from?: string;
+                        valid_to?: string | null;
+                        warehouse?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/pricing/rules/{name}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage from the application log */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            last_applied: string | null;
+                            rule: string;
+                            total_discount_given: string;
+                            usage_count: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/rules/{name}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate a rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -21978,6 +29088,6591 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/proxy/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any other original proxy path: the erp path after the prefix */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        /** Any other original proxy path: the erp path after the prefix */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        /** Any other original proxy path: the erp path after the prefix */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        /** Any other original proxy path: the erp path after the prefix */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Any other original proxy path: the erp path after the prefix */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/proxy/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches (soonest expiry first) */
+        get: {
+            parameters: {
+                query: {
+                    expiring_within_days?: number;
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    quality_grade?: string;
+                    status?: "Active" | "Quarantine" | "Expired" | "Rejected" | "Recalled" | "Damaged" | "Consumed";
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                alert_level: string;
+                                allergen_info: string | null;
+                                available_qty: string;
+                                batch_id: string;
+                                batch_notes: string | null;
+                                best_before_date: string | null;
+                                creation: string;
+                                days_to_expiry: number;
+                                expiry_date: string;
+                                fat_content_percentage: string | null;
+                                item: string;
+                                item_name: string | null;
+                                manufacturing_date: string;
+                                modified: string;
+                                moisture_content_percentage: string | null;
+                                name: string;
+                                nutritional_info: unknown;
+                                production_line: string | null;
+                                production_shift: string | null;
+                                quality_grade: string;
+                                quality_notes: string | null;
+                                quality_test_date: string | null;
+                                quality_tested: boolean;
+                                shelf_life_days: number;
+                                sold_qty: string;
+                                source_batch: string | null;
+                                /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                                status: string;
+                                storage_humidity_max: string | null;
+                                storage_temperature_max: string | null;
+                                storage_temperature_min: string | null;
+                                stored_status: string;
+                                sugar_content_percentage: string | null;
+                                supplier: string | null;
+                                supplier_batch_id: string | null;
+                                total_qty: string;
+                                unit_cost: string;
+                                warehouse: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Receive a new batch (master + RECEIPT movement) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allergen_info?: string;
+                        batch_id?: string;
+                        batch_notes?: string;
+                        /** Format: date */
+                        best_before_date?: string;
+                        /** Format: date */
+                        expiry_date: string;
+                        fat_content_percentage?: string;
+                        item: string;
+                        /** Format: date */
+                        manufacturing_date: string;
+                        moisture_content_percentage?: string;
+                        nutritional_info?: {
+                            [key: string]: number | string;
+                        };
+                        production_line?: string;
+                        production_shift?: string;
+                        qty: string;
+                        /** @default A */
+                        quality_grade?: "A+" | "A" | "B+" | "B" | "C" | "Reject";
+                        quality_notes?: string;
+                        /** Format: date */
+                        quality_test_date?: string;
+                        quality_tested?: boolean;
+                        reference_doctype?: string;
+                        reference_name?: string;
+                        storage_humidity_max?: string;
+                        storage_temperature_max?: string;
+                        storage_temperature_min?: string;
+                        sugar_content_percentage?: string;
+                        supplier?: string;
+                        supplier_batch_id?: string;
+                        unit_cost?: string;
+                        warehouse: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert_level: string;
+                            allergen_info: string | null;
+                            available_qty: string;
+                            batch_id: string;
+                            batch_notes: string | null;
+                            best_before_date: string | null;
+                            creation: string;
+                            days_to_expiry: number;
+                            expiry_date: string;
+                            fat_content_percentage: string | null;
+                            item: string;
+                            item_name: string | null;
+                            manufacturing_date: string;
+                            modified: string;
+                            moisture_content_percentage: string | null;
+                            name: string;
+                            nutritional_info: unknown;
+                            production_line: string | null;
+                            production_shift: string | null;
+                            quality_grade: string;
+                            quality_notes: string | null;
+                            quality_test_date: string | null;
+                            quality_tested: boolean;
+                            shelf_life_days: number;
+                            sold_qty: string;
+                            source_batch: string | null;
+                            /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                            status: string;
+                            storage_humidity_max: string | null;
+                            storage_temperature_max: string | null;
+                            storage_temperature_min: string | null;
+                            stored_status: string;
+                            sugar_content_percentage: string | null;
+                            supplier: string | null;
+                            supplier_batch_id: string | null;
+                            total_qty: string;
+                            unit_cost: string;
+                            warehouse: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a batch */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert_level: string;
+                            allergen_info: string | null;
+                            available_qty: string;
+                            batch_id: string;
+                            batch_notes: string | null;
+                            best_before_date: string | null;
+                            creation: string;
+                            days_to_expiry: number;
+                            expiry_date: string;
+                            fat_content_percentage: string | null;
+                            item: string;
+                            item_name: string | null;
+                            manufacturing_date: string;
+                            modified: string;
+                            moisture_content_percentage: string | null;
+                            name: string;
+                            nutritional_info: unknown;
+                            production_line: string | null;
+                            production_shift: string | null;
+                            quality_grade: string;
+                            quality_notes: string | null;
+                            quality_test_date: string | null;
+                            quality_tested: boolean;
+                            shelf_life_days: number;
+                            sold_qty: string;
+                            source_batch: string | null;
+                            /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                            status: string;
+                            storage_humidity_max: string | null;
+                            storage_temperature_max: string | null;
+                            storage_temperature_min: string | null;
+                            stored_status: string;
+                            sugar_content_percentage: string | null;
+                            supplier: string | null;
+                            supplier_batch_id: string | null;
+                            total_qty: string;
+                            unit_cost: string;
+                            warehouse: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update quality, storage and nutrition attributes */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allergen_info?: string;
+                        batch_notes?: string;
+                        /** Format: date */
+                        best_before_date?: string;
+                        fat_content_percentage?: string;
+                        moisture_content_percentage?: string;
+                        nutritional_info?: {
+                            [key: string]: number | string;
+                        };
+                        production_line?: string;
+                        production_shift?: string;
+                        quality_notes?: string;
+                        /** Format: date */
+                        quality_test_date?: string;
+                        quality_tested?: boolean;
+                        storage_humidity_max?: string;
+                        storage_temperature_max?: string;
+                        storage_temperature_min?: string;
+                        sugar_content_percentage?: string;
+                        supplier?: string;
+                        supplier_batch_id?: string;
+                        unit_cost?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert_level: string;
+                            allergen_info: string | null;
+                            available_qty: string;
+                            batch_id: string;
+                            batch_notes: string | null;
+                            best_before_date: string | null;
+                            creation: string;
+                            days_to_expiry: number;
+                            expiry_date: string;
+                            fat_content_percentage: string | null;
+                            item: string;
+                            item_name: string | null;
+                            manufacturing_date: string;
+                            modified: string;
+                            moisture_content_percentage: string | null;
+                            name: string;
+                            nutritional_info: unknown;
+                            production_line: string | null;
+                            production_shift: string | null;
+                            quality_grade: string;
+                            quality_notes: string | null;
+                            quality_test_date: string | null;
+                            quality_tested: boolean;
+                            shelf_life_days: number;
+                            sold_qty: string;
+                            source_batch: string | null;
+                            /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                            status: string;
+                            storage_humidity_max: string | null;
+                            storage_temperature_max: string | null;
+                            storage_temperature_min: string | null;
+                            stored_status: string;
+                            sugar_content_percentage: string | null;
+                            supplier: string | null;
+                            supplier_batch_id: string | null;
+                            total_qty: string;
+                            unit_cost: string;
+                            warehouse: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stock adjustment (signed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description signed; negative writes stock off */
+                        qty_change: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batch: string;
+                            movement_type: string;
+                            name: string;
+                            qty_after: string;
+                            qty_before: string;
+                            qty_change: string;
+                            seq: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}/ledger-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit: cached balance equals the movement sum, chain unbroken */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            available_qty: string;
+                            batch: string;
+                            consistent: boolean;
+                            ledger_sum: string;
+                            movements: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch ledger in order */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                batch: string;
+                                from_warehouse: string | null;
+                                movement_date: string;
+                                movement_type: string;
+                                name: string;
+                                operator: string | null;
+                                qty_after: string;
+                                qty_before: string;
+                                qty_change: string;
+                                reason: string | null;
+                                reference_doctype: string | null;
+                                reference_name: string | null;
+                                reverses_movement: string | null;
+                                seq: number;
+                                to_warehouse: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive more of an existing batch */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        qty: string;
+                        reason?: string;
+                        reference_doctype?: string;
+                        reference_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batch: string;
+                            movement_type: string;
+                            name: string;
+                            qty_after: string;
+                            qty_before: string;
+                            qty_change: string;
+                            seq: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quarantine, release, reject, recall or mark damaged */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        status: "Active" | "Quarantine" | "Rejected" | "Recalled" | "Damaged";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert_level: string;
+                            allergen_info: string | null;
+                            available_qty: string;
+                            batch_id: string;
+                            batch_notes: string | null;
+                            best_before_date: string | null;
+                            creation: string;
+                            days_to_expiry: number;
+                            expiry_date: string;
+                            fat_content_percentage: string | null;
+                            item: string;
+                            item_name: string | null;
+                            manufacturing_date: string;
+                            modified: string;
+                            moisture_content_percentage: string | null;
+                            name: string;
+                            nutritional_info: unknown;
+                            production_line: string | null;
+                            production_shift: string | null;
+                            quality_grade: string;
+                            quality_notes: string | null;
+                            quality_test_date: string | null;
+                            quality_tested: boolean;
+                            shelf_life_days: number;
+                            sold_qty: string;
+                            source_batch: string | null;
+                            /** @description effective status: a stored Active/Quarantine batch past expiry reads Expired */
+                            status: string;
+                            storage_humidity_max: string | null;
+                            storage_temperature_max: string | null;
+                            storage_temperature_min: string | null;
+                            stored_status: string;
+                            sugar_content_percentage: string | null;
+                            supplier: string | null;
+                            supplier_batch_id: string | null;
+                            total_qty: string;
+                            unit_cost: string;
+                            warehouse: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/{name}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer part of this batch to another warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        qty: string;
+                        reason?: string;
+                        to_warehouse: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from_warehouse: string;
+                            item: string;
+                            moves: {
+                                from_batch: string;
+                                in_movement: string;
+                                out_movement: string;
+                                qty: string;
+                                to_batch: string;
+                            }[];
+                            qty: string;
+                            to_warehouse: string;
+                            transfer: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expiry alert levels of batches with stock */
+        get: {
+            parameters: {
+                query?: {
+                    critical_days?: number;
+                    item?: string;
+                    warehouse?: string;
+                    warning_days?: number;
+                    /** @description default: the warning threshold */
+                    within_days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                alert_level: string;
+                                available_qty: string;
+                                days_to_expiry: number;
+                                expiry_date: string;
+                                item: string;
+                                name: string;
+                                potential_loss_value: string;
+                                status: string;
+                                warehouse: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/batches/expiry-scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scanner: emit erp.batch.expiring for changed alert levels, mark expired stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerted: {
+                                alert_level: string;
+                                batch: string;
+                                days_to_expiry: number;
+                            }[];
+                            marked_expired: number;
+                            scanned: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List customers */
+        get: {
+            parameters: {
+                query: {
+                    customer_group?: string;
+                    disabled?: number;
+                    /** @description exact email (case-insensitive), through the blind index */
+                    email_id?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description substring of the name */
+                    q?: string;
+                    territory?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                creation: string;
+                                credit_limit?: string | null;
+                                customer_group?: string | null;
+                                customer_name?: string | null;
+                                customer_type?: string | null;
+                                disabled?: number | null;
+                                docstatus: number;
+                                email_id?: string | null;
+                                mobile_no?: string | null;
+                                modified: string;
+                                modified_by: string | null;
+                                name: string;
+                                owner: string | null;
+                                payment_terms?: string | null;
+                                primary_address?: string | null;
+                                tax_id?: string | null;
+                                territory?: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a customer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        credit_limit?: string;
+                        customer_group?: string | null;
+                        customer_name: string;
+                        customer_type?: ("Company" | "Individual") | null;
+                        disabled?: 0 | 1;
+                        email_id?: string | null;
+                        mobile_no?: string | null;
+                        name?: string;
+                        payment_terms?: string | null;
+                        primary_address?: string | null;
+                        tax_id?: string | null;
+                        territory?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            credit_limit?: string | null;
+                            customer_group?: string | null;
+                            customer_name?: string | null;
+                            customer_type?: string | null;
+                            disabled?: number | null;
+                            docstatus: number;
+                            email_id?: string | null;
+                            mobile_no?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            payment_terms?: string | null;
+                            primary_address?: string | null;
+                            tax_id?: string | null;
+                            territory?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{customerId}/pricing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's pricing terms from their primary segment in force today; X-Customer-Segment names it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a customer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            credit_limit?: string | null;
+                            customer_group?: string | null;
+                            customer_name?: string | null;
+                            customer_type?: string | null;
+                            disabled?: number | null;
+                            docstatus: number;
+                            email_id?: string | null;
+                            mobile_no?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            payment_terms?: string | null;
+                            primary_address?: string | null;
+                            tax_id?: string | null;
+                            territory?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a customer */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        credit_limit?: string;
+                        customer_group?: string | null;
+                        customer_name?: string;
+                        customer_type?: ("Company" | "Individual") | null;
+                        disabled?: 0 | 1;
+                        email_id?: string | null;
+                        mobile_no?: string | null;
+                        payment_terms?: string | null;
+                        primary_address?: string | null;
+                        tax_id?: string | null;
+                        territory?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            credit_limit?: string | null;
+                            customer_group?: string | null;
+                            customer_name?: string | null;
+                            customer_type?: string | null;
+                            disabled?: number | null;
+                            docstatus: number;
+                            email_id?: string | null;
+                            mobile_no?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            payment_terms?: string | null;
+                            primary_address?: string | null;
+                            tax_id?: string | null;
+                            territory?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Purchase metrics the auto-assignment rules read */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        annual_purchase: string;
+                        last_order_date?: string | null;
+                        total_orders: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            annual_purchase: string;
+                            customer: string;
+                            last_order_date: string | null;
+                            total_orders: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assignment history, or the assignments in force on as_of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only assignments in force on this date */
+                    as_of?: string;
+                    primary_only?: boolean;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                assigned_by: string | null;
+                                assignment_date: string;
+                                assignment_reason: string | null;
+                                assignment_type: string;
+                                creation: string;
+                                credit_limit_at_assignment: string | null;
+                                customer: string;
+                                customer_segment: string;
+                                discount_percentage_applied: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                name: string;
+                                review_date: string | null;
+                                segment_code: string;
+                                status: string;
+                                superseded_by: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Assign a segment (effective-dated; one primary in force at a time) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description defaults to today in the plant zone
+                         */
+                        assignment_date?: string;
+                        assignment_notes?: string;
+                        assignment_reason?: string;
+                        assignment_type?: "Manual" | "Auto" | "Upgraded" | "Downgraded";
+                        /**
+                         * Format: date
+                         * @description first day in force; defaults to assignment_date
+                         */
+                        effective_from?: string;
+                        effective_to?: string | null;
+                        /** @default false */
+                        is_primary?: boolean;
+                        /**
+                         * @description end the open-ended primary in force before effective_from at effective_from instead of refusing
+                         * @default false
+                         */
+                        replace_current?: boolean;
+                        /** @description segment name or code */
+                        segment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assigned_by: string | null;
+                            assignment_date: string;
+                            assignment_reason: string | null;
+                            assignment_type: string;
+                            creation: string;
+                            credit_limit_at_assignment: string | null;
+                            customer: string;
+                            customer_segment: string;
+                            discount_percentage_applied: string | null;
+                            effective_from: string;
+                            effective_to: string | null;
+                            is_primary: boolean;
+                            name: string;
+                            review_date: string | null;
+                            segment_code: string;
+                            status: string;
+                            superseded_by: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}/segments/{child}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End (deactivate) an assignment; history is kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    child: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description exclusive end; defaults to today
+                         */
+                        effective_to?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assigned_by: string | null;
+                            assignment_date: string;
+                            assignment_reason: string | null;
+                            assignment_type: string;
+                            creation: string;
+                            credit_limit_at_assignment: string | null;
+                            customer: string;
+                            customer_segment: string;
+                            discount_percentage_applied: string | null;
+                            effective_from: string;
+                            effective_to: string | null;
+                            is_primary: boolean;
+                            name: string;
+                            review_date: string | null;
+                            segment_code: string;
+                            status: string;
+                            superseded_by: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}/segments/primary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The primary segment in force on a date (default today) with its benefits */
+        get: {
+            parameters: {
+                query?: {
+                    as_of?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignment: {
+                                assigned_by: string | null;
+                                assignment_date: string;
+                                assignment_reason: string | null;
+                                assignment_type: string;
+                                creation: string;
+                                credit_limit_at_assignment: string | null;
+                                customer: string;
+                                customer_segment: string;
+                                discount_percentage_applied: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                name: string;
+                                review_date: string | null;
+                                segment_code: string;
+                                status: string;
+                                superseded_by: string | null;
+                            };
+                            benefits: {
+                                credit_limit: string;
+                                default_price_list: string | null;
+                                discount_percentage: string;
+                                payment_terms: string | null;
+                            };
+                            segment: {
+                                auto_assignment_enabled: boolean;
+                                auto_assignment_rules: unknown;
+                                creation: string;
+                                credit_limit_multiplier: string;
+                                customer_group: string | null;
+                                default_price_list: string | null;
+                                demotion_segment: string | null;
+                                discount_percentage: string;
+                                escalation_segment: string | null;
+                                is_active: boolean;
+                                min_annual_purchase: string | null;
+                                minimum_order_amount: string;
+                                modified: string;
+                                name: string;
+                                payment_terms: string | null;
+                                priority_level: number;
+                                review_frequency_days: number | null;
+                                segment_code: string;
+                                segment_description: string | null;
+                                segment_name: string;
+                                segment_notes: string | null;
+                                segment_type: string;
+                                special_pricing_enabled: boolean;
+                                territory: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}/territories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Territory mappings (all, or in force on as_of) */
+        get: {
+            parameters: {
+                query?: {
+                    as_of?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                customer: string;
+                                delivery_cost_factor: string;
+                                delivery_preference: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                mapping_reason: string | null;
+                                name: string;
+                                sales_person: string | null;
+                                service_level: string | null;
+                                territory: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Map a customer to a territory */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        delivery_cost_factor?: string;
+                        delivery_preference?: string;
+                        /** Format: date */
+                        effective_from?: string;
+                        effective_to?: string | null;
+                        is_primary?: boolean;
+                        mapping_reason?: string;
+                        sales_person?: string;
+                        service_level?: "Standard" | "Premium" | "Express";
+                        territory: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customer: string;
+                            delivery_cost_factor: string;
+                            delivery_preference: string | null;
+                            effective_from: string;
+                            effective_to: string | null;
+                            is_primary: boolean;
+                            mapping_reason: string | null;
+                            name: string;
+                            sales_person: string | null;
+                            service_level: string | null;
+                            territory: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/customers/{name}/territories/{child}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a territory mapping */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    child: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description exclusive end; defaults to today
+                         */
+                        effective_to?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customer: string;
+                            delivery_cost_factor: string;
+                            delivery_preference: string | null;
+                            effective_from: string;
+                            effective_to: string | null;
+                            is_primary: boolean;
+                            mapping_reason: string | null;
+                            name: string;
+                            sales_person: string | null;
+                            service_level: string | null;
+                            territory: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/inventory/batches/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batches with stock expiring within `days` (default 30) */
+        get: {
+            parameters: {
+                query: {
+                    days: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/inventory/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Items at or below their reorder level, per warehouse */
+        get: {
+            parameters: {
+                query: {
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description ledger balance of every batch of the item in the warehouse */
+                                actual_qty: string;
+                                /** @description erp.stock.low was emitted for the current crossing */
+                                alerted: boolean;
+                                crossed_at: string | null;
+                                item_code: string;
+                                reorder_level: string;
+                                safety_stock: string;
+                                /** @description reorder_level − actual_qty */
+                                shortfall: string;
+                                /** @description reorder_qty, else max(reorder_level − actual_qty, reorder_level / 2) */
+                                suggested_qty: string;
+                                warehouse: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/inventory/realtime/{itemCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An item's batches with stock, read live (never cached); X-Real-Time: true */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List items */
+        get: {
+            parameters: {
+                query: {
+                    brand?: string;
+                    disabled?: number;
+                    item_group?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description substring of the name */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                brand?: string | null;
+                                creation: string;
+                                disabled?: number | null;
+                                docstatus: number;
+                                has_batch_no?: number | null;
+                                item_code?: string | null;
+                                item_group?: string | null;
+                                item_name?: string | null;
+                                modified: string;
+                                modified_by: string | null;
+                                name: string;
+                                owner: string | null;
+                                standard_rate?: string | null;
+                                stock_uom?: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a item */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        brand?: string | null;
+                        disabled?: 0 | 1;
+                        has_batch_no?: 0 | 1;
+                        item_code: string;
+                        item_group?: string | null;
+                        item_name?: string | null;
+                        name?: string;
+                        standard_rate?: string;
+                        stock_uom?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: string | null;
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            has_batch_no?: number | null;
+                            item_code?: string | null;
+                            item_group?: string | null;
+                            item_name?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            standard_rate?: string | null;
+                            stock_uom?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/items/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a item */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: string | null;
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            has_batch_no?: number | null;
+                            item_code?: string | null;
+                            item_group?: string | null;
+                            item_name?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            standard_rate?: string | null;
+                            stock_uom?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a item */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        brand?: string | null;
+                        disabled?: 0 | 1;
+                        has_batch_no?: 0 | 1;
+                        item_code?: string;
+                        item_group?: string | null;
+                        item_name?: string | null;
+                        standard_rate?: string;
+                        stock_uom?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: string | null;
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            has_batch_no?: number | null;
+                            item_code?: string | null;
+                            item_group?: string | null;
+                            item_name?: string | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            standard_rate?: string | null;
+                            stock_uom?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/proxy/movements/{name}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reverse a receipt, consumption or adjustment (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batch: string;
+                            movement_type: string;
+                            name: string;
+                            qty_after: string;
+                            qty_before: string;
+                            qty_change: string;
+                            seq: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first (customer, status) */
+        get: {
+            parameters: {
+                query: {
+                    customer?: string;
+                    limit: number;
+                    offset: number;
+                    status?: "Processed" | "Cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                cancel_reason: string | null;
+                                cancelled_at: string | null;
+                                customer: string;
+                                customer_segment: string | null;
+                                line_count: number;
+                                order_date: string;
+                                order_id: string;
+                                reference: string | null;
+                                status: "Processed" | "Cancelled";
+                                totalAfterDiscount: string;
+                                totalBeforeDiscount: string;
+                                totalDiscount: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order with its priced lines and reservations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancel_reason: string | null;
+                            cancelled_at: string | null;
+                            customer: string;
+                            customer_segment: string | null;
+                            line_count: number;
+                            lines: {
+                                base_amount: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                item_code: string;
+                                line: number;
+                                qty: string;
+                                reservations: {
+                                    batch: string;
+                                    /** @description YYYY-MM-DD */
+                                    expiry_date: string;
+                                    /** @description the RESERVATION movement in the batch ledger */
+                                    movement: string;
+                                    qty: string;
+                                    release_movement: string | null;
+                                }[];
+                                rules_applied: {
+                                    basis: string;
+                                    discount_amount: string;
+                                    rate_after: string;
+                                    rule_code: string;
+                                    stacking: string;
+                                }[];
+                                /** @description base rate before discounts */
+                                unit_price: string;
+                                uom: string | null;
+                                warehouse: string;
+                            }[];
+                            order_date: string;
+                            order_id: string;
+                            reference: string | null;
+                            status: "Processed" | "Cancelled";
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order: release every reservation; a second cancel is 409 ORDER_ALREADY_CANCELLED */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancel_reason: string | null;
+                            cancelled_at: string | null;
+                            customer: string;
+                            customer_segment: string | null;
+                            line_count: number;
+                            lines: {
+                                base_amount: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                item_code: string;
+                                line: number;
+                                qty: string;
+                                reservations: {
+                                    batch: string;
+                                    /** @description YYYY-MM-DD */
+                                    expiry_date: string;
+                                    /** @description the RESERVATION movement in the batch ledger */
+                                    movement: string;
+                                    qty: string;
+                                    release_movement: string | null;
+                                }[];
+                                rules_applied: {
+                                    basis: string;
+                                    discount_amount: string;
+                                    rate_after: string;
+                                    rule_code: string;
+                                    stacking: string;
+                                }[];
+                                /** @description base rate before discounts */
+                                unit_price: string;
+                                uom: string | null;
+                                warehouse: string;
+                            }[];
+                            order_date: string;
+                            order_id: string;
+                            reference: string | null;
+                            status: "Processed" | "Cancelled";
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/orders/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the order (a customer, non-empty items, each qty > 0), then have erp process it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/pricing/calculate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price a whole order: per-line base, discounts, final and rules applied */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        at?: string;
+                        coupon_codes?: string[];
+                        currency?: string | null;
+                        customer?: string | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        date?: string;
+                        /**
+                         * @description quote only: log no applications and use no coupon
+                         * @default false
+                         */
+                        dry_run?: boolean;
+                        /** @description no rule prices any line */
+                        ignore_pricing_rule?: boolean;
+                        /** @description the quantities come back: priced by the same rules, quantities and amounts negative */
+                        is_return?: boolean;
+                        items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
+                            item_code: string;
+                            qty: string;
+                            /** @description base unit price; defaults to the item standard_rate */
+                            rate?: string;
+                            uom?: string | null;
+                            warehouse?: string | null;
+                        }[];
+                        price_list?: string | null;
+                        reference_doctype?: string;
+                        reference_name?: string;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            coupons_applied: string[];
+                            customer: string | null;
+                            free_items: {
+                                amount: string;
+                                for_line: number;
+                                item_code: string;
+                                qty: string;
+                                rate: string;
+                                rule: string;
+                                rule_code: string;
+                            }[];
+                            known_customer: boolean;
+                            logged_applications: number;
+                            plant_time: {
+                                date: string;
+                                time: string;
+                                time_zone: string;
+                                weekday: string;
+                            };
+                            pricing: {
+                                base_amount: string;
+                                base_rate: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
+                                item_code: string;
+                                line: number;
+                                pricing_rules_applied: {
+                                    basis: string;
+                                    coupon_code: string | null;
+                                    detail: string;
+                                    discount_amount: string;
+                                    priority: number;
+                                    rate_after: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                pricing_rules_skipped: {
+                                    reason: string;
+                                    rule_code: string;
+                                }[];
+                                qty: string;
+                                rate_with_margin: string;
+                                unknown_item: boolean;
+                                warehouse: string | null;
+                            }[];
+                            quote_id: string;
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/pricing/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List rules by priority */
+        get: {
+            parameters: {
+                query: {
+                    applicable_for?: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
+                    apply_on?: "Item Code" | "Item Group" | "Brand" | "All Items";
+                    coupon_code?: string;
+                    is_active?: boolean;
+                    item_code?: string;
+                    limit: number;
+                    offset: number;
+                    rule_type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                applicable_for: string;
+                                applicable_for_value: string | null;
+                                apply_multiple_pricing_rules: boolean;
+                                apply_on: string;
+                                apply_on_value: string | null;
+                                apply_recursion_over: string;
+                                apply_rule_on_other: string | null;
+                                coupon_code: string | null;
+                                currency: string | null;
+                                days_of_week: string[] | null;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                festival_from: string | null;
+                                festival_name: string | null;
+                                festival_to: string | null;
+                                for_price_list: string | null;
+                                free_item: string | null;
+                                free_qty: string;
+                                is_active: boolean;
+                                is_recursive: boolean;
+                                items: string[];
+                                margin_rate_or_amount: string;
+                                margin_type: string | null;
+                                max_amount: string | null;
+                                max_discount_amount: string | null;
+                                max_qty: string | null;
+                                min_amount: string;
+                                min_qty: string;
+                                modified: string;
+                                name: string;
+                                other_item_code: string | null;
+                                other_item_group: string | null;
+                                price_or_product_discount: string;
+                                priority: number;
+                                rate: string;
+                                rate_or_discount: string;
+                                recurse_for: string;
+                                requires_coupon: boolean;
+                                round_free_qty: boolean;
+                                round_to_nearest: string | null;
+                                rule_code: string;
+                                rule_description: string | null;
+                                rule_name: string;
+                                rule_status: string;
+                                rule_type: string;
+                                season_end: string | null;
+                                season_start: string | null;
+                                slabs: {
+                                    discount_amount: string;
+                                    discount_percentage: string;
+                                    discount_type: string;
+                                    discounted_rate: string;
+                                    max_quantity: string | null;
+                                    min_quantity: string;
+                                    slab_name: string;
+                                }[];
+                                stacking: string;
+                                tier_mode: string | null;
+                                time_from: string | null;
+                                time_to: string | null;
+                                uom: string | null;
+                                usage_limit: number | null;
+                                used_count: number;
+                                valid_from: string;
+                                valid_to: string | null;
+                                version: number;
+                                warehouse: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a dynamic pricing rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applicable_for: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
+                        applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
+                        apply_on: "Item Code" | "Item Group" | "Brand" | "All Items";
+                        apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
+                        coupon_code?: string | null;
+                        currency?: string | null;
+                        days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
+                        discount_amount?: string;
+                        discount_percentage?: string;
+                        festival_from?: string | null;
+                        festival_name?: string | null;
+                        festival_to?: string | null;
+                        for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
+                        /** @description true when omitted */
+                        is_active?: boolean;
+                        is_recursive?: boolean;
+                        items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
+                        max_amount?: string | null;
+                        max_discount_amount?: string | null;
+                        max_qty?: string | null;
+                        min_amount?: string;
+                        min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
+                        /** @description higher wins; 1 when omitted */
+                        priority?: number;
+                        rate?: string;
+                        /** @description Discount Percentage when omitted */
+                        rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
+                        requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
+                        round_to_nearest?: string | null;
+                        rule_code?: string;
+                        rule_description?: string | null;
+                        rule_name: string;
+                        rule_type: "Volume Discount" | "Customer Segment" | "Promotional" | "Seasonal" | "Bulk Order" | "Clearance" | "Early Payment" | "Loyalty Reward" | "Festival" | "Happy Hour";
+                        season_end?: string | null;
+                        season_start?: string | null;
+                        slabs?: {
+                            discount_amount?: string;
+                            discount_percentage?: string;
+                            /** @default Percentage */
+                            discount_type: "Percentage" | "Fixed Amount" | "Fixed Rate";
+                            discounted_rate?: string;
+                            max_quantity?: string | null;
+                            min_quantity: string;
+                            slab_name?: string;
+                        }[];
+                        /** @description Additive when omitted */
+                        stacking?: "Exclusive" | "Additive" | "Compound";
+                        tier_mode?: ("Whole Quantity" | "Cumulative") | null;
+                        time_from?: string | null;
+                        time_to?: string | null;
+                        uom?: string | null;
+                        usage_limit?: number | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        valid_from: string;
+                        valid_to?: string | null;
+                        warehouse?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/pricing/rules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a rule (validated as a whole; children replaced when given) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applicable_for?: "Customer" | "Customer Segment" | "Customer Group" | "Territory" | "All Customers";
+                        applicable_for_value?: string | null;
+                        /** @description under rule_selection 'erpnext': applies with others */
+                        apply_multiple_pricing_rules?: boolean;
+                        apply_on?: "Item Code" | "Item Group" | "Brand" | "All Items";
+                        apply_on_value?: string | null;
+                        /** @description units bought before recursion starts counting */
+                        apply_recursion_over?: string;
+                        apply_rule_on_other?: ("Item Code" | "Item Group") | null;
+                        coupon_code?: string | null;
+                        currency?: string | null;
+                        days_of_week?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[] | null;
+                        discount_amount?: string;
+                        discount_percentage?: string;
+                        festival_from?: string | null;
+                        festival_name?: string | null;
+                        festival_to?: string | null;
+                        for_price_list?: string | null;
+                        free_item?: string | null;
+                        /** @description free units (1 when 0 or omitted on a Product rule) */
+                        free_qty?: string;
+                        /** @description true when omitted */
+                        is_active?: boolean;
+                        is_recursive?: boolean;
+                        items?: string[];
+                        /** @description percent of the price list rate, or amount per unit */
+                        margin_rate_or_amount?: string;
+                        margin_type?: ("Percentage" | "Amount") | null;
+                        max_amount?: string | null;
+                        max_discount_amount?: string | null;
+                        max_qty?: string | null;
+                        min_amount?: string;
+                        min_qty?: string;
+                        other_item_code?: string | null;
+                        other_item_group?: string | null;
+                        /** @description Price when omitted; Product gives free goods */
+                        price_or_product_discount?: "Price" | "Product";
+                        /** @description higher wins; 1 when omitted */
+                        priority?: number;
+                        rate?: string;
+                        /** @description Discount Percentage when omitted */
+                        rate_or_discount?: "Rate" | "Discount Percentage" | "Discount Amount";
+                        /** @description free_qty per this many units bought */
+                        recurse_for?: string;
+                        requires_coupon?: boolean;
+                        /** @description whole multiples of recurse_for only */
+                        round_free_qty?: boolean;
+                        round_to_nearest?: string | null;
+                        rule_description?: string | null;
+                        rule_name?: string;
+                        rule_type?: "Volume Discount" | "Customer Segment" | "Promotional" | "Seasonal" | "Bulk Order" | "Clearance" | "Early Payment" | "Loyalty Reward" | "Festival" | "Happy Hour";
+                        season_end?: string | null;
+                        season_start?: string | null;
+                        slabs?: {
+                            discount_amount?: string;
+                            discount_percentage?: string;
+                            /** @default Percentage */
+                            discount_type: "Percentage" | "Fixed Amount" | "Fixed Rate";
+                            discounted_rate?: string;
+                            max_quantity?: string | null;
+                            min_quantity: string;
+                            slab_name?: string;
+                        }[];
+                        /** @description Additive when omitted */
+                        stacking?: "Exclusive" | "Additive" | "Compound";
+                        tier_mode?: ("Whole Quantity" | "Cumulative") | null;
+                        time_from?: string | null;
+                        time_to?: string | null;
+                        uom?: string | null;
+                        usage_limit?: number | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        valid_from?: string;
+                        valid_to?: string | null;
+                        warehouse?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/proxy/pricing/rules/{name}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage from the application log */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            last_applied: string | null;
+                            rule: string;
+                            total_discount_given: string;
+                            usage_count: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/pricing/rules/{name}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate a rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicable_for: string;
+                            applicable_for_value: string | null;
+                            apply_multiple_pricing_rules: boolean;
+                            apply_on: string;
+                            apply_on_value: string | null;
+                            apply_recursion_over: string;
+                            apply_rule_on_other: string | null;
+                            coupon_code: string | null;
+                            currency: string | null;
+                            days_of_week: string[] | null;
+                            discount_amount: string;
+                            discount_percentage: string;
+                            festival_from: string | null;
+                            festival_name: string | null;
+                            festival_to: string | null;
+                            for_price_list: string | null;
+                            free_item: string | null;
+                            free_qty: string;
+                            is_active: boolean;
+                            is_recursive: boolean;
+                            items: string[];
+                            margin_rate_or_amount: string;
+                            margin_type: string | null;
+                            max_amount: string | null;
+                            max_discount_amount: string | null;
+                            max_qty: string | null;
+                            min_amount: string;
+                            min_qty: string;
+                            modified: string;
+                            name: string;
+                            other_item_code: string | null;
+                            other_item_group: string | null;
+                            price_or_product_discount: string;
+                            priority: number;
+                            rate: string;
+                            rate_or_discount: string;
+                            recurse_for: string;
+                            requires_coupon: boolean;
+                            round_free_qty: boolean;
+                            round_to_nearest: string | null;
+                            rule_code: string;
+                            rule_description: string | null;
+                            rule_name: string;
+                            rule_status: string;
+                            rule_type: string;
+                            season_end: string | null;
+                            season_start: string | null;
+                            slabs: {
+                                discount_amount: string;
+                                discount_percentage: string;
+                                discount_type: string;
+                                discounted_rate: string;
+                                max_quantity: string | null;
+                                min_quantity: string;
+                                slab_name: string;
+                            }[];
+                            stacking: string;
+                            tier_mode: string | null;
+                            time_from: string | null;
+                            time_to: string | null;
+                            uom: string | null;
+                            usage_limit: number | null;
+                            used_count: number;
+                            valid_from: string;
+                            valid_to: string | null;
+                            version: number;
+                            warehouse: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/reports/pricing-effectiveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per pricing rule: applications, documents, discount given and line revenue it touched */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv, or send Accept: text/csv */
+                    format?: "json" | "csv";
+                    /** @description first plant-local day, inclusive */
+                    from: string;
+                    /** @description last plant-local day, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            rows: {
+                                applications: number;
+                                /** @description exact decimal */
+                                discount_per_application: string;
+                                /** @description total_discount / (revenue_affected + total_discount), percent */
+                                discount_share: string;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue_affected: string;
+                                rule: string;
+                                rule_code: string;
+                                rule_name: string;
+                                /** @description exact decimal */
+                                total_discount: string;
+                            }[];
+                            /** @description where the figures come from */
+                            source: string;
+                            time_zone: string;
+                            to: string;
+                            totals: {
+                                applications: number;
+                                /** @description exact decimal */
+                                revenue_affected: string;
+                                /** @description exact decimal */
+                                total_discount: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/reports/segment-revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly revenue and discount per customer segment (the customer's primary segment in force that day) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv, or send Accept: text/csv */
+                    format?: "json" | "csv";
+                    /** @description first plant-local day, inclusive */
+                    from: string;
+                    /** @description last plant-local day, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or CSV (one record per row) with `Accept: text/csv` or `format=csv` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            rows: {
+                                /** @description exact decimal */
+                                discount: string;
+                                lines: number;
+                                /** @description YYYY-MM, plant-local */
+                                month: string;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue: string;
+                                /** @description the customer's primary segment in force that day, or (none) */
+                                segment: string;
+                                segment_code: string;
+                            }[];
+                            /** @description where the figures come from */
+                            source: string;
+                            time_zone: string;
+                            to: string;
+                            totals: {
+                                /** @description exact decimal */
+                                discount: string;
+                                lines: number;
+                                orders: number;
+                                /** @description exact decimal */
+                                revenue: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List segments by priority */
+        get: {
+            parameters: {
+                query: {
+                    is_active?: boolean;
+                    limit: number;
+                    offset: number;
+                    segment_type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                auto_assignment_enabled: boolean;
+                                auto_assignment_rules: unknown;
+                                creation: string;
+                                credit_limit_multiplier: string;
+                                customer_group: string | null;
+                                default_price_list: string | null;
+                                demotion_segment: string | null;
+                                discount_percentage: string;
+                                escalation_segment: string | null;
+                                is_active: boolean;
+                                min_annual_purchase: string | null;
+                                minimum_order_amount: string;
+                                modified: string;
+                                name: string;
+                                payment_terms: string | null;
+                                priority_level: number;
+                                review_frequency_days: number | null;
+                                segment_code: string;
+                                segment_description: string | null;
+                                segment_name: string;
+                                segment_notes: string | null;
+                                segment_type: string;
+                                special_pricing_enabled: boolean;
+                                territory: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a customer segment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        auto_assignment_enabled?: boolean;
+                        auto_assignment_rules?: unknown | null;
+                        credit_limit_multiplier?: string;
+                        customer_group?: string | null;
+                        default_price_list?: string | null;
+                        demotion_segment?: string | null;
+                        /** @description 0–100, up to 3 decimals */
+                        discount_percentage?: string;
+                        escalation_segment?: string | null;
+                        is_active?: boolean;
+                        min_annual_purchase?: string | null;
+                        minimum_order_amount?: string;
+                        name?: string;
+                        payment_terms?: string | null;
+                        /** @description 1 = highest priority */
+                        priority_level?: number;
+                        review_frequency_days?: number | null;
+                        segment_code: string;
+                        segment_description?: string | null;
+                        segment_name: string;
+                        segment_notes?: string | null;
+                        segment_type: "geographic" | "demographic" | "behavioral" | "psychographic" | "seasonal" | "volume_based" | "value_based" | "loyalty_based" | "custom";
+                        special_pricing_enabled?: boolean;
+                        territory?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            auto_assignment_enabled: boolean;
+                            auto_assignment_rules: unknown;
+                            creation: string;
+                            credit_limit_multiplier: string;
+                            customer_group: string | null;
+                            default_price_list: string | null;
+                            demotion_segment: string | null;
+                            discount_percentage: string;
+                            escalation_segment: string | null;
+                            is_active: boolean;
+                            min_annual_purchase: string | null;
+                            minimum_order_amount: string;
+                            modified: string;
+                            name: string;
+                            payment_terms: string | null;
+                            priority_level: number;
+                            review_frequency_days: number | null;
+                            segment_code: string;
+                            segment_description: string | null;
+                            segment_name: string;
+                            segment_notes: string | null;
+                            segment_type: string;
+                            special_pricing_enabled: boolean;
+                            territory: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/segments/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a segment by name or code */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            auto_assignment_enabled: boolean;
+                            auto_assignment_rules: unknown;
+                            creation: string;
+                            credit_limit_multiplier: string;
+                            customer_group: string | null;
+                            default_price_list: string | null;
+                            demotion_segment: string | null;
+                            discount_percentage: string;
+                            escalation_segment: string | null;
+                            is_active: boolean;
+                            min_annual_purchase: string | null;
+                            minimum_order_amount: string;
+                            modified: string;
+                            name: string;
+                            payment_terms: string | null;
+                            priority_level: number;
+                            review_frequency_days: number | null;
+                            segment_code: string;
+                            segment_description: string | null;
+                            segment_name: string;
+                            segment_notes: string | null;
+                            segment_type: string;
+                            special_pricing_enabled: boolean;
+                            territory: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a segment */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        auto_assignment_enabled?: boolean;
+                        auto_assignment_rules?: unknown | null;
+                        credit_limit_multiplier?: string;
+                        customer_group?: string | null;
+                        default_price_list?: string | null;
+                        demotion_segment?: string | null;
+                        /** @description 0–100, up to 3 decimals */
+                        discount_percentage?: string;
+                        escalation_segment?: string | null;
+                        is_active?: boolean;
+                        min_annual_purchase?: string | null;
+                        minimum_order_amount?: string;
+                        payment_terms?: string | null;
+                        /** @description 1 = highest priority */
+                        priority_level?: number;
+                        review_frequency_days?: number | null;
+                        segment_description?: string | null;
+                        segment_name?: string;
+                        segment_notes?: string | null;
+                        segment_type?: "geographic" | "demographic" | "behavioral" | "psychographic" | "seasonal" | "volume_based" | "value_based" | "loyalty_based" | "custom";
+                        special_pricing_enabled?: boolean;
+                        territory?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            auto_assignment_enabled: boolean;
+                            auto_assignment_rules: unknown;
+                            creation: string;
+                            credit_limit_multiplier: string;
+                            customer_group: string | null;
+                            default_price_list: string | null;
+                            demotion_segment: string | null;
+                            discount_percentage: string;
+                            escalation_segment: string | null;
+                            is_active: boolean;
+                            min_annual_purchase: string | null;
+                            minimum_order_amount: string;
+                            modified: string;
+                            name: string;
+                            payment_terms: string | null;
+                            priority_level: number;
+                            review_frequency_days: number | null;
+                            segment_code: string;
+                            segment_description: string | null;
+                            segment_name: string;
+                            segment_notes: string | null;
+                            segment_type: string;
+                            special_pricing_enabled: boolean;
+                            territory: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/proxy/segments/{name}/auto-assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign every qualifying customer to this segment by its rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assigned: {
+                                assignment: string;
+                                customer: string;
+                                is_primary: boolean;
+                                segment: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/segments/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review assignments: extend, escalate, demote or deactivate */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customer?: string;
+                        /**
+                         * @description only assignments whose review_date has come
+                         * @default true
+                         */
+                        due_only?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reviewed: {
+                                action: string;
+                                assignment: string;
+                                customer: string;
+                                new_assignment?: string;
+                                new_segment?: string;
+                                segment: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/stock/consume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Consume stock by the same picking order, atomically */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description consume what is there instead of refusing a shortage
+                         * @default false
+                         */
+                        allow_partial?: boolean;
+                        lines: {
+                            /** @description restrict to these batches */
+                            batches?: string[];
+                            item: string;
+                            qty: string;
+                            warehouse: string;
+                        }[];
+                        min_shelf_life_days?: number;
+                        reference_doctype?: string;
+                        reference_name?: string;
+                        /** @default FEFO */
+                        strategy?: "FEFO" | "FIFO";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fully_allocated: boolean;
+                            lines: {
+                                allocations: {
+                                    available_before: string;
+                                    batch: string;
+                                    expiry_date: string;
+                                    manufacturing_date: string;
+                                    qty: string;
+                                }[];
+                                item: string;
+                                line: number;
+                                requested: string;
+                                shortage: string;
+                                total_allocated: string;
+                                warehouse: string;
+                            }[];
+                            movements: {
+                                batch: string;
+                                name: string;
+                                qty_after: string;
+                                qty_change: string;
+                            }[];
+                            strategy: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/stock/optimisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored reorder parameters */
+        get: {
+            parameters: {
+                query: {
+                    item?: string;
+                    limit: number;
+                    offset: number;
+                    warehouse?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                avg_daily_consumption: string;
+                                computed_at: string | null;
+                                demand_std_dev: string;
+                                item_code: string;
+                                lead_time_days: number;
+                                lookback_days: number;
+                                max_stock_level: string;
+                                name: string;
+                                reorder_level: string;
+                                reorder_qty: string;
+                                reorder_qty_method: string;
+                                safety_stock: string;
+                                seasonal_factor: string;
+                                service_level_target: string;
+                                warehouse: string;
+                                z: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Recompute reorder level, reorder quantity and safety stock from movement history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        holding_cost_percentage?: string;
+                        item: string;
+                        lead_time_days?: number;
+                        /** @description days of history; 90 (or the stored value) when omitted */
+                        lookback_days?: number;
+                        ordering_cost?: string;
+                        seasonal_factor?: string;
+                        /** @description percent, 50–99.99 */
+                        service_level_target?: string;
+                        warehouse: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            avg_daily_consumption: string;
+                            computed_at: string | null;
+                            demand_std_dev: string;
+                            item_code: string;
+                            lead_time_days: number;
+                            lookback_days: number;
+                            max_stock_level: string;
+                            name: string;
+                            reorder_level: string;
+                            reorder_qty: string;
+                            reorder_qty_method: string;
+                            safety_stock: string;
+                            seasonal_factor: string;
+                            service_level_target: string;
+                            warehouse: string;
+                            z: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/stock/pick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** FEFO/FIFO pick plan per line: allocations and shortage (writes nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines: {
+                            /** @description restrict to these batches */
+                            batches?: string[];
+                            item: string;
+                            qty: string;
+                            warehouse: string;
+                        }[];
+                        min_shelf_life_days?: number;
+                        /** @default FEFO */
+                        strategy?: "FEFO" | "FIFO";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fully_allocated: boolean;
+                            lines: {
+                                allocations: {
+                                    available_before: string;
+                                    batch: string;
+                                    expiry_date: string;
+                                    manufacturing_date: string;
+                                    qty: string;
+                                }[];
+                                item: string;
+                                line: number;
+                                requested: string;
+                                shortage: string;
+                                total_allocated: string;
+                                warehouse: string;
+                            }[];
+                            strategy: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/stock/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer an item between warehouses by the picking order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from_warehouse: string;
+                        item: string;
+                        qty: string;
+                        reason?: string;
+                        strategy?: "FEFO" | "FIFO";
+                        to_warehouse: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from_warehouse: string;
+                            item: string;
+                            moves: {
+                                from_batch: string;
+                                in_movement: string;
+                                out_movement: string;
+                                qty: string;
+                                to_batch: string;
+                            }[];
+                            qty: string;
+                            to_warehouse: string;
+                            transfer: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/warehouses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List warehouses */
+        get: {
+            parameters: {
+                query: {
+                    disabled?: number;
+                    limit: number;
+                    offset: number;
+                    /** @description substring of the name */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                creation: string;
+                                disabled?: number | null;
+                                docstatus: number;
+                                is_group?: number | null;
+                                modified: string;
+                                modified_by: string | null;
+                                name: string;
+                                owner: string | null;
+                                warehouse_name?: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        disabled?: 0 | 1;
+                        is_group?: 0 | 1;
+                        name?: string;
+                        warehouse_name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            is_group?: number | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            warehouse_name?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/warehouses/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a warehouse */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            is_group?: number | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            warehouse_name?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a warehouse */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        disabled?: 0 | 1;
+                        is_group?: 0 | 1;
+                        warehouse_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            creation: string;
+                            disabled?: number | null;
+                            docstatus: number;
+                            is_group?: number | null;
+                            modified: string;
+                            modified_by: string | null;
+                            name: string;
+                            owner: string | null;
+                            warehouse_name?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready to serve: the same checks as /api/v1/health */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                database: "up" | "down" | "not configured";
+                                redis: "up" | "down" | "not configured";
+                            };
+                            status: "healthy" | "unhealthy";
+                            success: boolean;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                database: "up" | "down" | "not configured";
+                                redis: "up" | "down" | "not configured";
+                            };
+                            status: "healthy" | "unhealthy";
+                            success: boolean;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/": {
         parameters: {
             query?: never;
@@ -23989,7 +37684,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         warehouse?: string;
-                    } | null;
+                    };
                 };
             };
             responses: {
@@ -42016,6 +55711,395 @@ export interface paths {
                 };
                 /** @description Default Response */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive an event from an external system (HMAC-SHA256 signed body) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eventType: string;
+                    source: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: number;
+                            duplicate: boolean;
+                            eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{source}/{eventType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive an event from an external system (HMAC-SHA256 signed body) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eventType: string;
+                    source: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: number;
+                            duplicate: boolean;
+                            eventId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configured webhook sources (the original answer plus the sources that have a secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sources: string[];
+                            /** @enum {string} */
+                            status: "healthy";
+                            timestamp: string;
+                            uptime: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a source's events to a callback URL (signed with a secret returned once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callbackUrl: string;
+                        eventTypes: string[];
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            registration: {
+                                callbackUrl: string;
+                                eventTypes: string[];
+                                id: string;
+                                /** @description Verifies the x-tributary-signature of each delivery; shown only here */
+                                secret: string;
+                                signatureHeader: string;
+                                source: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -7,6 +7,12 @@ import { adminPage } from './admin-page.js';
 import { assertMayManage } from './roles.js';
 import { errors, Page, Paging, Tier, tags } from './admin.schemas.js';
 
+const DomainList = Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
+  minItems: 1,
+  maxItems: 100,
+  description: 'origins (https://shop.example), hosts (shop.example) or *.example.com; requests must come from one (Origin, else Referer)',
+});
+
 const ApiKeySchema = Type.Object({
   keyId: Type.String(),
   name: Type.String(),
@@ -14,6 +20,7 @@ const ApiKeySchema = Type.Object({
   serviceName: Type.Union([Type.String(), Type.Null()]),
   scopes: Type.Array(Type.String()),
   ipAllowlist: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  domainAllowlist: Type.Union([Type.Array(Type.String()), Type.Null()]),
   rateLimitTier: Type.String(),
   limits: Type.Object({ minute: Type.Integer(), hour: Type.Integer(), day: Type.Integer() }),
   isActive: Type.Boolean(),
@@ -33,6 +40,7 @@ function publicKey(row: ApiKeyRow) {
     serviceName: row.service_name,
     scopes: row.permissions,
     ipAllowlist: row.ip_whitelist,
+    domainAllowlist: row.domain_whitelist,
     rateLimitTier: row.rate_limit_tier,
     limits: { minute: row.requests_per_minute, hour: row.requests_per_hour, day: row.requests_per_day },
     isActive: row.is_active,
@@ -96,6 +104,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
           serviceName: Type.Optional(Type.String({ maxLength: 100 })),
           scopes: Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 }),
           ipAllowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 })),
+          domainAllowlist: Type.Optional(DomainList),
           rateLimitTier: Type.Optional(Tier),
           expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
         },
@@ -116,6 +125,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
         serviceName: body.serviceName ?? null,
         scopes: body.scopes,
         ipAllowlist: body.ipAllowlist ?? null,
+        domainAllowlist: body.domainAllowlist ?? null,
         ...(body.rateLimitTier ? { tier: body.rateLimitTier } : {}),
         expiresAt: body.expiresAt ?? null,
         createdBy: by,
@@ -133,6 +143,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           scopes: Type.Optional(Type.Array(Type.String({ maxLength: 101 }), { minItems: 1, maxItems: 100 })),
           ipAllowlist: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }), Type.Null()])),
+          domainAllowlist: Type.Optional(Type.Union([DomainList, Type.Null()])),
           rateLimitTier: Type.Optional(Tier),
           expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
         },

@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { AdminRouteDeps } from '../../deps.js';
@@ -59,6 +60,22 @@ function validateRoute(deps: AdminRouteDeps, input: Partial<RouteInput>): void {
 }
 
 const RouteParams = Type.Object({ routeId: Type.String({ format: 'uuid' }) });
+const DateOrTime = Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+  description: 'a day (the whole day) or an instant',
+});
+
+/** The original body names the breaker's recovery `recoveryTimeout` (milliseconds). */
+function withOriginalNames<T extends { recoveryTimeout?: number; recoveryTimeoutMs?: number }>(body: T): Omit<T, 'recoveryTimeout'> {
+  const { recoveryTimeout, ...rest } = body;
+  return recoveryTimeout !== undefined && rest.recoveryTimeoutMs === undefined ? { ...rest, recoveryTimeoutMs: recoveryTimeout } : rest;
+}
+
+/** The original's fromDate/toDate may be plain days: toDate then includes its whole day. */
+function auditWindow(from: string | undefined, to: string | undefined): { from?: string; to?: string } {
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  const end = to && day.test(to) ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : to;
+  return { ...(from ? { from: day.test(from) ? `${from}T00:00:00Z` : from } : {}), ...(end ? { to: end } : {}) };
+}
 
 export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): void {
   const access = gatewayAccess(deps);
@@ -82,29 +99,28 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
     }),
     async (request, reply) => {
       const by = adminOf(request).userId;
-      validateRoute(deps, request.body);
-      const row = await deps.routesRepo.create(request.body, by);
+      const body = withOriginalNames(request.body);
+      validateRoute(deps, body);
+      const row = await deps.routesRepo.create(body, by);
       await deps.routeLoader.changed();
       return reply.code(201).send(publicRoute(row));
     },
   );
 
-  app.patch(
-    '/api/v1/admin/routes/:routeId',
-    route(access.superAdmin, 'Change a route (partial)', {
-      params: RouteParams,
-      body: Type.Partial(RouteBody),
-      response: { 200: Loose, ...errors },
-    }),
-    async (request) => {
-      const by = adminOf(request).userId;
-      validateRoute(deps, request.body);
-      const row = await deps.routesRepo.update(request.params.routeId, request.body, by, new Date(deps.clock.now()));
-      if (!row) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
-      await deps.routeLoader.changed();
-      return publicRoute(row);
-    },
-  );
+  const changeRoute = (summary: string) =>
+    route(access.superAdmin, summary, { params: RouteParams, body: Type.Partial(RouteBody), response: { 200: Loose, ...errors } });
+  const change = async (request: { params: { routeId: string }; body: Partial<Static<typeof RouteBody>> } & FastifyRequest) => {
+    const by = adminOf(request).userId;
+    const body = withOriginalNames(request.body);
+    validateRoute(deps, body);
+    const row = await deps.routesRepo.update(request.params.routeId, body, by, new Date(deps.clock.now()));
+    if (!row) throw GatewayError.ROUTE_CONFIG_NOT_FOUND(`No route ${request.params.routeId}`);
+    await deps.routeLoader.changed();
+    return publicRoute(row);
+  };
+  app.patch('/api/v1/admin/routes/:routeId', changeRoute('Change a route (partial)'), change);
+  // The original admin client changes routes with PUT, partially, as PATCH does.
+  app.put('/api/v1/admin/routes/:routeId', changeRoute('Change a route (partial; the original verb)'), change);
 
   app.delete(
     '/api/v1/admin/routes/:routeId',
@@ -131,6 +147,8 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
         path: Type.Optional(Type.String()),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
+        fromDate: Type.Optional(DateOrTime),
+        toDate: Type.Optional(DateOrTime),
       }),
       response: { 200: Page(Loose), ...errors },
     }),
@@ -138,8 +156,9 @@ export function registerAdminRouteRoutes(app: HttpApp, deps: AdminRouteDeps): vo
       // Every tenant's users, paths and queries are in it: the platform administrator's alone.
       // Make the caller's own recent requests visible: flush what is buffered first.
       await deps.audit.flush();
+      const { fromDate, toDate, ...query } = request.query;
       return adminPage(
-        request.query,
+        { ...query, ...auditWindow(query.from ?? fromDate, query.to ?? toDate) },
         (filters, page, limit) => audit.query(filters, page, limit),
         (row) => row,
       );

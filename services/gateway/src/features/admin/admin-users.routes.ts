@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import { GatewayError } from '../../errors.js';
 import type { AdminUserDeps } from '../../deps.js';
@@ -26,6 +27,19 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
         isActive: Type.Optional(Type.Boolean()),
         userType: Type.Optional(Type.String()),
         search: Type.Optional(Type.String({ maxLength: 100 })),
+        sortBy: Type.Optional(
+          Type.Union(
+            [
+              Type.Literal('created_at'),
+              Type.Literal('updated_at'),
+              Type.Literal('username'),
+              Type.Literal('role'),
+              Type.Literal('last_login_at'),
+            ],
+            { default: 'created_at' },
+          ),
+        ),
+        sortOrder: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
       }),
       response: { 200: Page(UserSchema), ...errors },
     }),
@@ -72,37 +86,40 @@ export function registerAdminUserRoutes(app: HttpApp, deps: AdminUserDeps): void
     },
   );
 
+  const UpdateBody = Type.Object(
+    {
+      fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      role: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+      department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+      isActive: Type.Optional(Type.Boolean()),
+      isVerified: Type.Optional(Type.Boolean()),
+      rateLimitTier: Type.Optional(Tier),
+      unlock: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  );
+  const updateUser = (summary: string) =>
+    route(access.admin, summary, { params: UserParams, body: UpdateBody, response: { 200: UserSchema, ...errors } });
+  const update = async (request: FastifyRequest<{ Params: Static<typeof UserParams>; Body: Static<typeof UpdateBody> }>) => {
+    const caller = adminOf(request);
+    const by = caller.userId;
+    assertMayManage(caller.roles, await deps.users.findById(request.params.userId), `user ${request.params.userId}`);
+    if (request.body.role !== undefined) assertMayGrant(caller.roles, request.body.role);
+    const { rateLimitTier, ...rest } = request.body;
+    const row = await deps.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
+    if (!row) throw GatewayError.USER_NOT_FOUND(`No user ${request.params.userId}`);
+    if (request.body.unlock) await deps.auth.unlock(row.user_id);
+    if (request.body.isActive === false) await deps.auth.revokeUser(row.user_id, by, 'User deactivated');
+    else await deps.versions.bump('auth');
+    return publicUser(row);
+  };
   app.patch(
     '/api/v1/admin/users/:userId',
-    route(access.admin, 'Update a user (role, tier, activation, unlock); revokes sessions when deactivated', {
-      params: UserParams,
-      body: Type.Object(
-        {
-          fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          role: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-          department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-          isActive: Type.Optional(Type.Boolean()),
-          rateLimitTier: Type.Optional(Tier),
-          unlock: Type.Optional(Type.Boolean()),
-        },
-        { additionalProperties: false },
-      ),
-      response: { 200: UserSchema, ...errors },
-    }),
-    async (request) => {
-      const caller = adminOf(request);
-      const by = caller.userId;
-      assertMayManage(caller.roles, await deps.users.findById(request.params.userId), `user ${request.params.userId}`);
-      if (request.body.role !== undefined) assertMayGrant(caller.roles, request.body.role);
-      const { rateLimitTier, ...rest } = request.body;
-      const row = await deps.users.update(request.params.userId, { ...rest, ...(rateLimitTier ? { tier: rateLimitTier } : {}) }, by, now());
-      if (!row) throw GatewayError.USER_NOT_FOUND(`No user ${request.params.userId}`);
-      if (request.body.unlock) await deps.auth.unlock(row.user_id);
-      if (request.body.isActive === false) await deps.auth.revokeUser(row.user_id, by, 'User deactivated');
-      else await deps.versions.bump('auth');
-      return publicUser(row);
-    },
+    updateUser('Update a user (role, tier, activation, unlock); revokes sessions when deactivated'),
+    update,
   );
+  // The original admin client updates users with PUT and a partial body.
+  app.put('/api/v1/admin/users/:userId', updateUser('Update a user (the original verb; partial like PATCH)'), update);
 
   app.post(
     '/api/v1/admin/users/:userId/revoke-tokens',

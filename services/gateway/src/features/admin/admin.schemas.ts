@@ -65,6 +65,9 @@ export const RouteBody = Type.Object(
     circuitBreakerEnabled: Type.Optional(Type.Boolean()),
     failureThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     recoveryTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000 })),
+    recoveryTimeout: Type.Optional(
+      Type.Integer({ minimum: 1000, maximum: 3_600_000, description: "milliseconds: the original client's name" }),
+    ),
     cacheEnabled: Type.Optional(Type.Boolean()),
     cacheTtlSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 86_400 }), Type.Null()])),
     isActive: Type.Optional(Type.Boolean()),

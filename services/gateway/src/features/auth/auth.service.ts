@@ -8,6 +8,7 @@ import type { Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
 import type { VersionedCache, VersionSource } from '../../shared/versions.js';
 import type { LimiterFactory } from '../limits/store.js';
+import { isApplication, mayUseApplication, type Application } from './applications.js';
 import { checkPolicy, type PasswordHasher, type PasswordPolicy } from './passwords.js';
 import { LoginGuard } from './login-guard.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -17,6 +18,8 @@ import type { UserRow, UsersRepository } from './users.repository.js';
 export interface AuthSettings {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** Refresh lifetime of a session opened with the original client's `rememberMe`. */
+  rememberMeRefreshTtlSeconds: number;
   lockoutMaxFailures: number;
   lockoutSeconds: number;
   loginIpMaxFailures: number;
@@ -24,8 +27,15 @@ export interface AuthSettings {
   policy: PasswordPolicy;
 }
 
+/** The second login step, when the account has one; kept apart so the auth service stays about passwords and tokens. */
+export interface SecondFactorGate {
+  required(userId: string): Promise<boolean>;
+  challenge(userId: string, session: SessionOptions, now: Date): Promise<string>;
+}
+
 export interface AuthDeps {
   db: Kysely<GatewayDatabase>;
+  secondFactor: SecondFactorGate;
   users: UsersRepository;
   tokens: TokensRepository;
   keys: SigningKeys;
@@ -45,6 +55,15 @@ export interface TokenPair {
   expiresIn: number;
   refreshExpiresIn: number;
 }
+
+/** How a session was opened: the original clients name their application and may ask to be remembered. */
+export interface SessionOptions {
+  application?: Application;
+  rememberMe?: boolean;
+}
+
+export type LoginResult =
+  (TokenPair & { user: UserRow; requiresTwoFactor?: undefined }) | { requiresTwoFactor: true; challenge: string; user: UserRow };
 
 export interface ClientInfo {
   ip: string;
@@ -96,7 +115,7 @@ export class AuthService {
    * lookup, one lock check, one password hash) and get the same answers; an account's
    * disabled state is told only to someone who proved the password.
    */
-  async login(login: string, password: string, client: ClientInfo): Promise<TokenPair & { user: UserRow }> {
+  async login(login: string, password: string, client: ClientInfo, session: SessionOptions = {}): Promise<LoginResult> {
     const { users, hasher } = this.deps;
     const user = await users.findByLogin(login);
     const account = LoginGuard.account(user?.user_id, login);
@@ -118,11 +137,42 @@ export class AuthService {
       throw GatewayError.INVALID_CREDENTIALS('Invalid username or password');
     }
     if (!user.is_active || !user.api_access_enabled) throw GatewayError.ACCOUNT_DISABLED('This account is disabled');
-    await this.guard.success(account, client.ip);
+    if (session.application && !mayUseApplication(user, session.application))
+      throw GatewayError.APP_ACCESS_DENIED(`This account may not sign in to the ${session.application} application`);
     const rehash = hasher.needsRehash(user.password_hash) ? await hasher.hash(password) : undefined;
-    await users.recordSuccess(user.user_id, now, rehash);
-    const pair = await this.issue(user, randomUUID(), client, this.deps.db);
+    if (rehash) await users.setPassword(user.user_id, rehash, new Date(user.password_changed_at), user.user_id);
+    // The password alone proves nothing yet for an account with a second factor: the lockout
+    // count stays until the code is right too.
+    if (await this.deps.secondFactor.required(user.user_id))
+      return { requiresTwoFactor: true, challenge: await this.deps.secondFactor.challenge(user.user_id, session, now), user };
+    return this.completeLogin(user, client, session);
+  }
+
+  /** Issues the session once every factor is proven; the failure counts of the account on this address end. */
+  async completeLogin(user: UserRow, client: ClientInfo, session: SessionOptions = {}): Promise<TokenPair & { user: UserRow }> {
+    const now = this.now();
+    await this.guard.success(LoginGuard.account(user.user_id, user.username), client.ip);
+    await this.deps.users.recordSuccess(user.user_id, now);
+    const pair = await this.issue(user, randomUUID(), client, this.deps.db, session);
     return { ...pair, user };
+  }
+
+  /**
+   * A wrong second-factor code counts as a failed login of the account from this address, so
+   * codes cannot be guessed faster than passwords.
+   */
+  async secondFactorFailed(userId: string, ip: string): Promise<never> {
+    const now = this.now();
+    const after = await this.guard.failure(LoginGuard.account(userId, userId), ip, now);
+    if (after.locked && after.lockedUntil) throw lockedError(after.lockedUntil, now);
+    throw GatewayError.TWO_FACTOR_CODE_INVALID('The code is not valid');
+  }
+
+  /** Whether the account is locked on this address right now (checked before a code is tried). */
+  async assertNotLocked(userId: string, ip: string): Promise<void> {
+    const now = this.now();
+    const lock = await this.guard.state(LoginGuard.account(userId, userId), ip, now);
+    if (lock.lockedUntil) throw lockedError(lock.lockedUntil, now);
   }
 
   /** An administrator's unlock: the account's lockouts end on every address. */
@@ -130,9 +180,16 @@ export class AuthService {
     return this.guard.unlock(userId);
   }
 
-  private async issue(user: UserRow, familyId: string, client: ClientInfo, db: Kysely<GatewayDatabase>): Promise<TokenPair> {
+  private async issue(
+    user: UserRow,
+    familyId: string,
+    client: ClientInfo,
+    db: Kysely<GatewayDatabase>,
+    session: SessionOptions = {},
+  ): Promise<TokenPair> {
     const { settings, keys, tokens } = this.deps;
     const now = this.now();
+    const refreshTtl = session.rememberMe ? settings.rememberMeRefreshTtlSeconds : settings.refreshTtlSeconds;
     const accessId = randomUUID();
     const refreshId = randomUUID();
     const accessToken = await keys.sign(
@@ -144,6 +201,7 @@ export class AuthService {
         role: user.role,
         tier: user.rate_limit_tier,
         sid: familyId,
+        ...(session.application ? { app: session.application } : {}),
       },
       settings.accessTtlSeconds,
     );
@@ -168,9 +226,10 @@ export class AuthService {
           type: 'refresh',
           familyId,
           issuedAt: now,
-          expiresAt: new Date(now.getTime() + settings.refreshTtlSeconds * 1000),
+          expiresAt: new Date(now.getTime() + refreshTtl * 1000),
           clientIp: client.ip,
           userAgent: client.userAgent,
+          session,
         },
       ],
       db,
@@ -180,7 +239,7 @@ export class AuthService {
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: settings.accessTtlSeconds,
-      refreshExpiresIn: settings.refreshTtlSeconds,
+      refreshExpiresIn: refreshTtl,
     };
   }
 
@@ -188,7 +247,7 @@ export class AuthService {
    * Rotates a refresh token. A token that was already rotated and comes back means two
    * parties hold it (one of them a thief): the whole family is revoked, and both must log in.
    */
-  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair & { session: SessionOptions }> {
     const { tokens, users, db } = this.deps;
     const match = REFRESH_FORMAT.exec(refreshToken);
     if (!match) throw GatewayError.REFRESH_TOKEN_INVALID('Refresh token is malformed');
@@ -205,12 +264,13 @@ export class AuthService {
     const user = await users.findById(row.user_id);
     if (!user || !user.is_active || !user.api_access_enabled) throw GatewayError.ACCOUNT_DISABLED('This account is disabled');
 
+    const session = sessionOf(row.scope);
     const pair = await db.transaction().execute(async (trx) => {
       const replacement = randomUUID();
       if (!(await tokens.markRotated(row.token_id, replacement, now, trx))) return undefined;
       // The session's earlier access tokens end with the rotation.
       await tokens.revoke({ familyId: row.family_id, type: 'access' }, 'refreshed', row.user_id, now, trx);
-      return this.issue(user, row.family_id, client, trx);
+      return this.issue(user, row.family_id, client, trx, session);
     });
     if (!pair) {
       // Lost a race with another use of the same token: that is reuse too.
@@ -218,7 +278,7 @@ export class AuthService {
       throw GatewayError.REFRESH_TOKEN_REUSED('Refresh token was already used; the session has been revoked');
     }
     await this.deps.versions.bump('auth');
-    return pair;
+    return { ...pair, session };
   }
 
   private async reuseDetected(familyId: string, userId: string): Promise<never> {
@@ -253,14 +313,19 @@ export class AuthService {
     return revoked;
   }
 
-  async changePassword(userId: string, current: string, next: string): Promise<number> {
-    const { users, hasher, settings } = this.deps;
+  /** With `keepTokenId`, the session that made the change stays (the original clients expect that); every other ends. */
+  async changePassword(userId: string, current: string, next: string, keepTokenId?: string): Promise<number> {
+    const { users, hasher, settings, tokens } = this.deps;
     const user = await users.findById(userId);
     if (!user) throw GatewayError.TOKEN_INVALID('User no longer exists');
     if (!(await hasher.verify(user.password_hash, current))) throw GatewayError.PASSWORD_INCORRECT('Current password is incorrect');
     checkPolicy(next, settings.policy);
     await users.setPassword(userId, await hasher.hash(next), this.now(), userId);
-    return this.revokeUser(userId, userId, 'Password changed');
+    const kept = keepTokenId ? (await tokens.find(keepTokenId))?.family_id : undefined;
+    if (!kept) return this.revokeUser(userId, userId, 'Password changed');
+    const revoked = await tokens.revoke({ userId, exceptFamilyId: kept }, 'Password changed', userId, this.now());
+    await this.deps.versions.bump('auth');
+    return revoked;
   }
 
   /** Verifies signature and claims, then asks the revocation store (cached per version). */
@@ -297,11 +362,20 @@ export class AuthService {
       roles: status.role ? [status.role] : [],
       tokenId: payload.jti,
       tier: status.tier ?? 'standard',
+      ...(isApplication(payload.app) ? { application: payload.app } : {}),
     };
   }
 }
 
 const VERIFIED_CACHE_MAX = 20_000;
+
+function sessionOf(scope: unknown): SessionOptions {
+  const value = (scope ?? {}) as { application?: unknown; rememberMe?: unknown };
+  return {
+    ...(isApplication(value.application) ? { application: value.application } : {}),
+    ...(value.rememberMe === true ? { rememberMe: true } : {}),
+  };
+}
 
 function lockedError(until: Date, now: Date): AppError {
   return GatewayError.ACCOUNT_LOCKED('Account is locked after too many failed logins', {

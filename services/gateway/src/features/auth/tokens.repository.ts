@@ -13,6 +13,8 @@ export interface NewToken {
   expiresAt: Date;
   clientIp: string | null;
   userAgent: string | null;
+  /** The original client's application and remember-me choice, carried across refreshes. */
+  session?: { application?: string; rememberMe?: boolean };
 }
 
 export class TokensRepository {
@@ -30,8 +32,8 @@ export class TokensRepository {
           family_id: t.familyId,
           scope: JSON.stringify(
             t.type === 'access'
-              ? { permissions: ['read', 'write'], resources: ['api'] }
-              : { permissions: ['refresh'], resources: ['auth'] },
+              ? { permissions: ['read', 'write'], resources: ['api'], ...t.session }
+              : { permissions: ['refresh'], resources: ['auth'], ...t.session },
           ),
           issued_at: t.issuedAt,
           expires_at: t.expiresAt,
@@ -92,7 +94,7 @@ export class TokensRepository {
   }
 
   async revoke(
-    where: { tokenId?: string; familyId?: string; userId?: string; type?: 'access' | 'refresh' },
+    where: { tokenId?: string; familyId?: string; userId?: string; type?: 'access' | 'refresh'; exceptFamilyId?: string },
     reason: string,
     by: string,
     now: Date,
@@ -113,6 +115,7 @@ export class TokensRepository {
     if (where.familyId !== undefined) query = query.where('family_id', '=', where.familyId);
     if (where.userId !== undefined) query = query.where('user_id', '=', where.userId);
     if (where.type) query = query.where('token_type', '=', where.type);
+    if (where.exceptFamilyId !== undefined) query = query.where('family_id', '<>', where.exceptFamilyId);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

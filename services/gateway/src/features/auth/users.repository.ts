@@ -199,7 +199,15 @@ export class UsersRepository {
 
   async update(
     userId: string,
-    changes: { fullName?: string; role?: string; department?: string | null; isActive?: boolean; tier?: RateLimitTier; unlock?: boolean },
+    changes: {
+      fullName?: string;
+      role?: string;
+      department?: string | null;
+      isActive?: boolean;
+      isVerified?: boolean;
+      tier?: RateLimitTier;
+      unlock?: boolean;
+    },
     by: string,
     now: Date,
   ): Promise<UserRow | undefined> {
@@ -211,6 +219,7 @@ export class UsersRepository {
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.department !== undefined ? { department: changes.department } : {}),
         ...(changes.isActive !== undefined ? { is_active: changes.isActive } : {}),
+        ...(changes.isVerified !== undefined ? { is_verified: changes.isVerified } : {}),
         ...(changes.tier !== undefined ? { rate_limit_tier: changes.tier } : {}),
         ...(changes.unlock ? { is_locked: false, account_locked_until: null, failed_login_attempts: 0 } : {}),
         updated_at: now,
@@ -255,7 +264,14 @@ export class UsersRepository {
    * matched here; an exact email also matches through the blind index.
    */
   async list(
-    filters: { role?: string; isActive?: boolean; userType?: string; search?: string },
+    filters: {
+      role?: string;
+      isActive?: boolean;
+      userType?: string;
+      search?: string;
+      sortBy?: 'created_at' | 'updated_at' | 'username' | 'role' | 'last_login_at';
+      sortOrder?: 'asc' | 'desc';
+    },
     page: number,
     limit: number,
   ): Promise<{ items: UserRow[]; total: number }> {
@@ -263,7 +279,11 @@ export class UsersRepository {
     if (filters.role) query = query.where('role', '=', filters.role);
     if (filters.isActive !== undefined) query = query.where('is_active', '=', filters.isActive);
     if (filters.userType) query = query.where('user_type', '=', filters.userType);
-    const ordered = query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+    const direction = filters.sortOrder ?? 'desc';
+    const ordered = query
+      .selectAll()
+      .orderBy(filters.sortBy ?? 'created_at', direction)
+      .orderBy('id', direction);
     if (filters.search) {
       const needle = filters.search.toLowerCase();
       const candidates = await Promise.all((await ordered.limit(SEARCH_SCAN_LIMIT).execute()).map((row) => this.open(row)));

@@ -68,7 +68,10 @@ export function registerSessionRoutes(app: HttpApp, runtime: AuthRouteDeps): voi
       response: { 200: BrowserSession, ...errors },
     }),
     async (request, reply) => {
-      const { user, ...pair } = await runtime.auth.login(request.body.username, request.body.password, client(request));
+      const result = await runtime.auth.login(request.body.username, request.body.password, client(request));
+      // The console has no second step yet; an account with a second factor signs in through the API.
+      if (result.requiresTwoFactor) throw GatewayError.TWO_FACTOR_REQUIRED('This account uses two-factor authentication');
+      const { user, requiresTwoFactor: _none, ...pair } = result;
       request.edge.consumer = { method: 'none', userId: user.user_id, roles: [user.role], tier: user.rate_limit_tier };
       return sessionFor(request, reply, pair);
     },

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { publicAccess, routeAccessList, type AccessRule, type HttpApp } from '@tributary/platform/http';
 import type { DocsDeps } from '../../deps.js';
 import { mergeDocuments, toOpenApiPath, type OpenApiDocument } from './merged-document.js';
@@ -31,7 +32,7 @@ export function registerApiDocs(app: HttpApp, deps: DocsDeps, options: { ttlMs?:
     ));
   app.addHook('onClose', async () => peers.close());
 
-  app.get(MERGED_DOCUMENT_PATH, { config: { access: DOCS }, schema: { hide: true } }, async (request) => {
+  const merged = async (request: FastifyRequest) => {
     const routes = deps.routes.routes();
     const services = await peers.documents(routes);
     return mergeDocuments({
@@ -42,7 +43,10 @@ export function registerApiDocs(app: HttpApp, deps: DocsDeps, options: { ttlMs?:
       // The origin the client reached (forwarded headers count only behind a trusted proxy).
       serverUrl: `${request.protocol}://${request.host}`,
     });
-  });
+  };
+  app.get(MERGED_DOCUMENT_PATH, { config: { access: DOCS }, schema: { hide: true } }, merged);
+  // Where the original gateway published its Swagger document.
+  app.get('/api/docs.json', { config: { access: DOCS }, schema: { hide: true } }, merged);
   app.get('/api/docs', { config: { access: DOCS }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(PAGE),
   );

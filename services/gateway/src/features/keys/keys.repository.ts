@@ -4,6 +4,15 @@ import type { AccessKeysTable, ApiKeysTable, GatewayDatabase, RateLimitTier } fr
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AccessKeyRow = Selectable<AccessKeysTable>;
 
+/** What an administrator may change on an API key (expiry is typed by each layer). */
+export interface ApiKeyChanges {
+  name?: string;
+  scopes?: string[];
+  ipAllowlist?: string[] | null;
+  domainAllowlist?: string[] | null;
+  tier?: RateLimitTier;
+}
+
 export class KeysRepository {
   constructor(private readonly db: Kysely<GatewayDatabase>) {}
 
@@ -17,6 +26,7 @@ export class KeysRepository {
     serviceName: string | null;
     scopes: string[];
     ipAllowlist: string[] | null;
+    domainAllowlist?: string[] | null;
     tier: RateLimitTier;
     limits: { minute: number; hour: number; day: number };
     expiresAt: Date | null;
@@ -34,6 +44,7 @@ export class KeysRepository {
         service_name: row.serviceName,
         permissions: JSON.stringify(row.scopes),
         ip_whitelist: row.ipAllowlist ? JSON.stringify(row.ipAllowlist) : null,
+        domain_whitelist: row.domainAllowlist ? JSON.stringify(row.domainAllowlist) : null,
         rate_limit_tier: row.tier,
         requests_per_minute: row.limits.minute,
         requests_per_hour: row.limits.hour,
@@ -58,14 +69,7 @@ export class KeysRepository {
 
   updateApiKey(
     keyId: string,
-    changes: {
-      name?: string;
-      scopes?: string[];
-      ipAllowlist?: string[] | null;
-      tier?: RateLimitTier;
-      limits?: { minute: number; hour: number; day: number };
-      expiresAt?: Date | null;
-    },
+    changes: ApiKeyChanges & { limits?: { minute: number; hour: number; day: number }; expiresAt?: Date | null },
     by: string,
     now: Date,
   ): Promise<ApiKeyRow | undefined> {
@@ -75,6 +79,9 @@ export class KeysRepository {
         ...(changes.name !== undefined ? { key_name: changes.name } : {}),
         ...(changes.scopes !== undefined ? { permissions: JSON.stringify(changes.scopes) } : {}),
         ...(changes.ipAllowlist !== undefined ? { ip_whitelist: changes.ipAllowlist ? JSON.stringify(changes.ipAllowlist) : null } : {}),
+        ...(changes.domainAllowlist !== undefined
+          ? { domain_whitelist: changes.domainAllowlist ? JSON.stringify(changes.domainAllowlist) : null }
+          : {}),
         ...(changes.tier !== undefined ? { rate_limit_tier: changes.tier } : {}),
         ...(changes.limits
           ? { requests_per_minute: changes.limits.minute, requests_per_hour: changes.limits.hour, requests_per_day: changes.limits.day }

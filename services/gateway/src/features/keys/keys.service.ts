@@ -8,8 +8,9 @@ import { GatewayError } from '../../errors.js';
 import type { VersionedCache, VersionSource } from '../../shared/versions.js';
 import { TIER_LIMITS } from '../limits/tiers.js';
 import type { UsersRepository } from '../auth/users.repository.js';
-import type { KeysRepository } from './keys.repository.js';
+import type { ApiKeyChanges, KeysRepository } from './keys.repository.js';
 import { ipAllowed, parseAllowlist, validateScopes } from './scopes.js';
+import { domainAllowed, parseDomainAllowlist } from './domains.js';
 
 export const API_KEY_PREFIX = 'trk_';
 const API_KEY_FORMAT = /^trk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
@@ -19,6 +20,7 @@ interface CachedApiKey {
   active: boolean;
   expiresAt: number | null;
   ranges: ReturnType<typeof parseAllowlist> | null;
+  domains: string[] | null;
   consumer: Consumer;
 }
 
@@ -55,6 +57,7 @@ export class KeysService {
     serviceName?: string | null;
     scopes: string[];
     ipAllowlist?: string[] | null;
+    domainAllowlist?: string[] | null;
     tier?: RateLimitTier;
     expiresAt?: string | null;
     createdBy: string;
@@ -75,6 +78,7 @@ export class KeysService {
       serviceName: input.serviceName ?? null,
       scopes,
       ipAllowlist: input.ipAllowlist ?? null,
+      domainAllowlist: input.domainAllowlist ? parseDomainAllowlist(input.domainAllowlist) : null,
       tier,
       limits: TIER_LIMITS[tier],
       expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
@@ -83,11 +87,7 @@ export class KeysService {
     return { key, row };
   }
 
-  async updateApiKey(
-    keyId: string,
-    changes: { name?: string; scopes?: string[]; ipAllowlist?: string[] | null; tier?: RateLimitTier; expiresAt?: string | null },
-    by: string,
-  ) {
+  async updateApiKey(keyId: string, changes: ApiKeyChanges & { expiresAt?: string | null }, by: string) {
     if (changes.scopes) changes.scopes = validateScopes(changes.scopes);
     if (changes.ipAllowlist) parseAllowlist(changes.ipAllowlist);
     const row = await this.deps.keys.updateApiKey(
@@ -96,6 +96,9 @@ export class KeysService {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.scopes !== undefined ? { scopes: changes.scopes } : {}),
         ...(changes.ipAllowlist !== undefined ? { ipAllowlist: changes.ipAllowlist } : {}),
+        ...(changes.domainAllowlist !== undefined
+          ? { domainAllowlist: changes.domainAllowlist ? parseDomainAllowlist(changes.domainAllowlist) : null }
+          : {}),
         ...(changes.tier !== undefined ? { tier: changes.tier, limits: TIER_LIMITS[changes.tier] } : {}),
         ...(changes.expiresAt !== undefined ? { expiresAt: changes.expiresAt === null ? null : new Date(changes.expiresAt) } : {}),
       },
@@ -113,7 +116,12 @@ export class KeysService {
     await this.deps.versions.bump('auth');
   }
 
-  async authenticateApiKey(raw: string, ip: string, arrivedAt?: number): Promise<Consumer> {
+  async authenticateApiKey(
+    raw: string,
+    ip: string,
+    arrivedAt?: number,
+    browser: { origin?: string; referer?: string } = {},
+  ): Promise<Consumer> {
     const match = API_KEY_FORMAT.exec(raw);
     if (!match) throw GatewayError.API_KEY_INVALID('API key is not valid');
     const keyId = uuidFromHex(match[1]!);
@@ -127,6 +135,7 @@ export class KeysService {
             active: row.is_active && row.owner_active,
             expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
             ranges: row.ip_whitelist && row.ip_whitelist.length > 0 ? parseAllowlist(row.ip_whitelist) : null,
+            domains: row.domain_whitelist && row.domain_whitelist.length > 0 ? row.domain_whitelist : null,
             consumer: {
               method: 'api_key',
               userId: row.user_id,
@@ -148,6 +157,8 @@ export class KeysService {
     if (entry.ranges && !ipAllowed(ip, entry.ranges)) {
       throw GatewayError.API_KEY_IP_NOT_ALLOWED('API key may not be used from this address', { details: { ip } });
     }
+    if (entry.domains && !domainAllowed(entry.domains, browser.origin, browser.referer))
+      throw GatewayError.API_KEY_DOMAIN_NOT_ALLOWED('API key may not be used from this site');
     return entry.consumer;
   }
 

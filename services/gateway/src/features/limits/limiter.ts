@@ -49,6 +49,10 @@ export class RateLimitService {
       'RateLimit-Remaining': String(Math.max(0, tightest.remaining)),
       'RateLimit-Reset': String(Math.ceil(tightest.resetMs / 1000)),
       'RateLimit-Policy': outcomes.map(([window, outcome]) => `${outcome.limit};w=${WINDOW_SECONDS[window]}`).join(', '),
+      // The original gateway's names, which its clients read; its reset is an epoch second.
+      'X-RateLimit-Limit': String(tightest.limit),
+      'X-RateLimit-Remaining': String(Math.max(0, tightest.remaining)),
+      'X-RateLimit-Reset': String(Math.ceil((Date.now() + tightest.resetMs) / 1000)),
     };
     if (refused) headers['Retry-After'] = String(Math.max(1, Math.ceil(refused[1].resetMs / 1000)));
     return { allowed: !refused, headers, ...(refused ? { window: refused[0] } : {}), minuteLimit: limits.minute, failedOpen: false };

@@ -1,5 +1,6 @@
 import { MTP_GROUPS } from '@tributary/contracts';
 import { MTP_ACCESS } from './access.js';
+import { harshaRoutes } from './harsha-routes.js';
 import type { RouteInput, RoutesRepository } from './routes.repository.js';
 
 export { SUPER_ROLE } from './access.js';
@@ -65,6 +66,7 @@ export function defaultRoutes(): RouteInput[] {
       });
     }
   }
+  routes.push(...harshaRoutes());
   return routes;
 }
 
