@@ -1,0 +1,133 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Topology } from './topology.js';
+import type { Write } from './load.js';
+
+/** The services whose outboxes sync collects (SYNC_SOURCES' default) and that take deliveries. */
+const SOURCES = ['orders', 'processing', 'erp'] as const;
+const SETTLE_LIMIT_MS = 90_000;
+
+const text = (value: unknown) => String(value);
+
+/**
+ * Waits until sync has read every outbox to its end and finished every delivery. Read from the
+ * databases, not from sync's API, so the check does not depend on the processes it judges.
+ */
+export async function settled(topology: Topology): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const lagging = await unsettled(topology);
+    if (lagging.length === 0) return;
+    if (Date.now() - started > SETTLE_LIMIT_MS) throw new Error(`sync did not settle: ${lagging.join('; ')}`);
+    await sleep(250);
+  }
+}
+
+async function unsettled(topology: Topology): Promise<string[]> {
+  const sync = topology.databases.sync.database.db;
+  const cursors = new Map(
+    (await sync.selectFrom('sync_source_cursors').select(['source', 'cursor']).execute()).map((row) => [
+      text(row.source),
+      BigInt(text(row.cursor)),
+    ]),
+  );
+  const lagging: string[] = [];
+  for (const source of SOURCES) {
+    const rows = await topology.databases[source].database.db.selectFrom('outbox').select(['sequence']).execute();
+    const cursor = cursors.get(source) ?? 0n;
+    const unread = rows.filter((row) => row.sequence === null || BigInt(text(row.sequence)) > cursor).length;
+    if (unread > 0) lagging.push(`${unread} ${source} events not collected`);
+  }
+  const open = await sync
+    .selectFrom('sync_status')
+    .select(['event_id', 'target_system', 'sync_status'])
+    .where('sync_status', 'not in', ['completed', 'skipped'])
+    .execute();
+  if (open.length > 0) lagging.push(`${open.length} deliveries open: ${JSON.stringify(open.slice(0, 5))}`);
+  return lagging;
+}
+
+/** What went wrong between the outboxes, sync's records and the receivers' inboxes; all empty when nothing did. */
+export interface DeliveryReport {
+  /** Outbox events sync never recorded. */
+  lost: string[];
+  /** Events sync recorded more than once. */
+  capturedTwice: string[];
+  /** (event, target) pairs with more than one delivery record. */
+  deliveredTwice: string[];
+  /** Deliveries sync calls completed that the target's inbox does not hold, or the reverse. */
+  inboxMismatch: string[];
+  /** How many deliveries were checked, so a report of nothing checked cannot pass as clean. */
+  deliveries: number;
+}
+
+export async function deliveryReport(topology: Topology): Promise<DeliveryReport> {
+  const sync = topology.databases.sync.database.db;
+  const captured = await sync.selectFrom('sync_events').select(['event_id']).execute();
+  const counts = countBy(captured.map((row) => text(row.event_id)));
+  const report: DeliveryReport = { lost: [], capturedTwice: [], deliveredTwice: [], inboxMismatch: [], deliveries: 0 };
+  report.capturedTwice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+  for (const source of SOURCES) {
+    const outbox = await topology.databases[source].database.db.selectFrom('outbox').select(['id']).execute();
+    report.lost.push(...outbox.map((row) => text(row.id)).filter((id) => !counts.has(id)));
+  }
+  const deliveries = await sync.selectFrom('sync_status').select(['event_id', 'target_system', 'sync_status']).execute();
+  report.deliveries = deliveries.length;
+  const pairs = countBy(deliveries.map((row) => `${text(row.event_id)} -> ${text(row.target_system)}`));
+  report.deliveredTwice = [...pairs].filter(([, n]) => n > 1).map(([pair]) => pair);
+  for (const target of SOURCES) {
+    const delivered = new Set(deliveries.filter((row) => row.target_system === target).map((row) => text(row.event_id)));
+    const inbox = await topology.databases[target].database.db
+      .selectFrom('inbox')
+      .select(['event_id'])
+      .where('source', 'in', [...SOURCES])
+      .execute();
+    const applied = new Set(inbox.map((row) => text(row.event_id)));
+    for (const id of delivered) if (!applied.has(id)) report.inboxMismatch.push(`${id} delivered to ${target} but not in its inbox`);
+    for (const id of applied) if (!delivered.has(id)) report.inboxMismatch.push(`${id} in ${target}'s inbox without a delivery record`);
+  }
+  return report;
+}
+
+/** How often each write's effect is in its service: exactly once is the only right answer. */
+export async function effectCounts(topology: Topology, writes: readonly Write[]): Promise<Map<string, number>> {
+  const labels = (kind: Write['kind']) => writes.filter((write) => write.kind === kind).map((write) => write.label);
+  const counts = new Map<string, number>(writes.map((write) => [write.label, 0]));
+  const orderLabels = labels('order');
+  if (orderLabels.length > 0) {
+    const rows = await topology.databases.orders.database.db
+      .selectFrom('order_request')
+      .select(['comments'])
+      .where('comments', 'in', orderLabels)
+      .execute();
+    for (const row of rows) counts.set(text(row.comments), (counts.get(text(row.comments)) ?? 0) + 1);
+  }
+  const locationLabels = labels('location');
+  if (locationLabels.length > 0) {
+    const rows = await topology.databases.processing.database.db
+      .selectFrom('store_location')
+      .select(['location_name'])
+      .where('location_name', 'in', locationLabels)
+      .execute();
+    for (const row of rows) counts.set(text(row.location_name), (counts.get(text(row.location_name)) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Request codes of the load's orders that processing's copy holds, each with how many shipments. */
+export async function copiedRequests(topology: Topology, requestCodes: readonly string[]): Promise<Map<string, number>> {
+  const copies = new Map<string, number>(requestCodes.map((code) => [code, 0]));
+  if (requestCodes.length === 0) return copies;
+  const rows = await topology.databases.processing.database.db
+    .selectFrom('orders_shipment_copy')
+    .select(['request_code'])
+    .where('request_code', 'in', [...requestCodes])
+    .execute();
+  for (const row of rows) copies.set(text(row.request_code), (copies.get(text(row.request_code)) ?? 0) + 1);
+  return copies;
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
