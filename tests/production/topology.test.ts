@@ -170,7 +170,11 @@ describe.skipIf(!servers)('production topology: every service its own process, t
     const errors = topology.processes.flatMap((p) =>
       p.lines.slice(linesBefore.get(p.name)).filter((line) => line.includes('"level":50') || line.includes('"level":60')),
     );
-    expect(errors).toEqual([]);
+    // orders, processing and erp run one process each, so their restart is a short outage: the
+    // gateway answers 503 (which the load retried to a 2xx, checked above) and logs that answer
+    // at error. Those lines are the only ones allowed; any other error line fails the roll.
+    const outage = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_CIRCUIT_OPEN']);
+    expect(errors.filter((line) => !outage.has(String((JSON.parse(line) as { code?: unknown }).code)))).toEqual([]);
     expect((await deliveryReport(topology)).deliveredTwice).toEqual([]);
   }, 240_000);
 });
