@@ -88,27 +88,20 @@ export async function deliveryReport(topology: Topology): Promise<DeliveryReport
   return report;
 }
 
+/** Where each kind of write leaves its row, found by the write's label. */
+const EFFECTS = {
+  order: { service: 'orders', table: 'order_request', column: 'comments' },
+  location: { service: 'processing', table: 'store_location', column: 'location_name' },
+} as const;
+
 /** How often each write's effect is in its service: exactly once is the only right answer. */
 export async function effectCounts(topology: Topology, writes: readonly Write[]): Promise<Map<string, number>> {
-  const labels = (kind: Write['kind']) => writes.filter((write) => write.kind === kind).map((write) => write.label);
   const counts = new Map<string, number>(writes.map((write) => [write.label, 0]));
-  const orderLabels = labels('order');
-  if (orderLabels.length > 0) {
-    const rows = await topology.databases.orders.database.db
-      .selectFrom('order_request')
-      .select(['comments'])
-      .where('comments', 'in', orderLabels)
-      .execute();
-    for (const row of rows) counts.set(text(row.comments), (counts.get(text(row.comments)) ?? 0) + 1);
-  }
-  const locationLabels = labels('location');
-  if (locationLabels.length > 0) {
-    const rows = await topology.databases.processing.database.db
-      .selectFrom('store_location')
-      .select(['location_name'])
-      .where('location_name', 'in', locationLabels)
-      .execute();
-    for (const row of rows) counts.set(text(row.location_name), (counts.get(text(row.location_name)) ?? 0) + 1);
+  for (const [kind, { service, table, column }] of Object.entries(EFFECTS)) {
+    const labels = writes.filter((write) => write.kind === kind).map((write) => write.label);
+    if (labels.length === 0) continue;
+    const rows = await topology.databases[service].database.db.selectFrom(table).select([column]).where(column, 'in', labels).execute();
+    for (const row of rows) counts.set(text(row[column]), (counts.get(text(row[column])) ?? 0) + 1);
   }
   return counts;
 }
