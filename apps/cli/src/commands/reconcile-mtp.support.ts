@@ -18,22 +18,29 @@ import { PLAN_ROW } from '@tributary/orders/testing';
 import { service as processingService } from '@tributary/processing/service';
 
 /**
- * Orders and processing as two real listening servers on two separate databases, calling each
- * other with their own SigV4 keys. The test plays the gateway (signed, with a user's group) and
- * the sync service (carrying each outbox's events to the other's POST /internal/events).
+ * What the flow steps below need: the two services and a call as a user of an MTP group. The
+ * rig's signed calls satisfy it, and so does a client that goes through the gateway as real users.
  */
-export interface MtpPair {
-  orders: Node;
-  processing: Node;
-  /** A signed call as the gateway would forward it for a user of `group`. */
+export interface MtpCaller<N> {
+  orders: N;
+  processing: N;
+  /** A call as a user of `group` (null: as a service); the rig signs it as the gateway would forward it. */
   call(
-    node: Node,
+    node: N,
     group: string | null,
     method: ServiceMethod,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<ServiceResponse<any>>;
+}
+
+/**
+ * Orders and processing as two real listening servers on two separate databases, calling each
+ * other with their own SigV4 keys. The test plays the gateway (signed, with a user's group) and
+ * the sync service (carrying each outbox's events to the other's POST /internal/events).
+ */
+export interface MtpPair extends MtpCaller<Node> {
   /** Carries every new outbox event of each service to the other, as the sync service does. */
   sync(): Promise<{ toProcessing: number; toOrders: number }>;
   stopOrders(): Promise<void>;
@@ -172,20 +179,24 @@ export function planRow(orderCode: string, overrides: Record<string, unknown> = 
   return PLAN_ROW({ order_code: orderCode, ...overrides });
 }
 
-/** A store location outside the herbline section. */
-export async function storeLocation(mtp: MtpPair, name: string): Promise<void> {
+/**
+ * A store location outside the herbline section. The processing steps act as the Seeduwa
+ * officer: the gateway's access model lets only that group write processing's `/app/*`, so the
+ * same steps also run through a gateway as real users.
+ */
+export async function storeLocation<N>(mtp: MtpCaller<N>, name: string): Promise<void> {
   const body = { location_name: name, herbline_section: false };
-  ok(await mtp.call(mtp.processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/location', body), `location ${name}`);
+  ok(await mtp.call(mtp.processing, 'SEEDUWA-OFFICER', 'POST', '/app/admin/location', body), `location ${name}`);
 }
 
 /** A tealine lot; returns its item key (item_code, created_ts). */
-export async function tealineLot(mtp: MtpPair, lot: { item_code: string } & Record<string, unknown>) {
-  return ok(await mtp.call(mtp.processing, 'SEEDUWA-ADMIN', 'POST', '/app/admin/tealine', lot), `lot ${lot.item_code}`);
+export async function tealineLot<N>(mtp: MtpCaller<N>, lot: { item_code: string } & Record<string, unknown>) {
+  return ok(await mtp.call(mtp.processing, 'SEEDUWA-OFFICER', 'POST', '/app/admin/tealine', lot), `lot ${lot.item_code}`);
 }
 
 /** Weighs `count` bags of one item in at a store location (1 kg bag, `grossKg` gross); returns their barcodes in order. */
-export async function weighBags(
-  mtp: MtpPair,
+export async function weighBags<N>(
+  mtp: MtpCaller<N>,
   path: string,
   item: object,
   storeLocation: string,
@@ -204,4 +215,68 @@ export async function weighBags(
 export function ok<T = any>(response: { status: number; body: T }, what: string): T {
   if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/** What one run of {@link shipmentFlow} made, for the checks that follow it. */
+export interface ShippedOrder {
+  requestCode: number;
+  lotBarcodes: string[];
+  blendBarcodes: string[];
+  batch: { item_code: string; created_ts: string };
+}
+
+/**
+ * One order from plan to accepted shipment: plan → request → tealine lot and bags → blendsheet
+ * batch with an ingredient, output bags and QC → trader allowed → ORDER_READY → dispatch →
+ * SHIPMENT_ACCEPTED. `settle` runs where the flow needs the other service to have seen the
+ * events so far (the rig carries them itself; a deployment waits for its sync workers). Every
+ * code carries `tag`, so several flows can run on one pair of databases.
+ */
+export async function shipmentFlow<N>(mtp: MtpCaller<N>, tag: string, settle: () => Promise<unknown>): Promise<ShippedOrder> {
+  const { orders, processing, call } = mtp;
+  const order = `ORD-${tag}`;
+  ok(await call(orders, 'GRANDPASS-ADMIN', 'POST', '/order/plan', [planRow(order)]), 'plan');
+  const request = { order_code: order, product_name: 'Breakfast blend', requirement: '30', status: 'ORDER_REQUESTED' };
+  const requestCode = Number(ok(await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [request]), 'request')[0].request_code);
+
+  const store = `STORE-${tag}`;
+  await storeLocation(mtp, store);
+  const lot = await tealineLot(mtp, { item_code: `T-${tag}`, no_of_bags: 2, weight_per_bag: 50 });
+  const lotBarcodes = await weighBags(mtp, '/app/tealine/record', lot, store, 2, 51);
+  const sheet = { blendsheet_no: `BS-${tag}`, standard: 'S', remarks: 'r', total: 60, no_of_batches: 1, mixtures: {} };
+  ok(await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/admin/blendsheet', sheet), 'blendsheet');
+  const made = ok(
+    await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/blendsheet/batch', { blendsheet_no: sheet.blendsheet_no }),
+    'batch',
+  );
+  const batch = { item_code: String(made.item_code), created_ts: String(made.created_ts) };
+  for (const barcode of lotBarcodes)
+    ok(
+      await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/tealine/record/blendsheet', { barcode, ...batch, amount: 30 }),
+      'ingredient',
+    );
+  const blendBarcodes = await weighBags(mtp, '/app/blendsheet/record', batch, store, 1, 31);
+  ok(await call(processing, 'SEEDUWA-OFFICER', 'PUT', '/app/blendsheet/batch', { ...batch, humidity: 3, density: 0.4 }), 'qc');
+  // POST raises the trader request (the role document's verb; the gateway lets the officer POST only).
+  ok(await call(orders, 'SEEDUWA-OFFICER', 'POST', '/trader', [{ ...batch, trader_status: 'TRADER_REQUESTED' }]), 'trader requested');
+  ok(await call(orders, 'TRADER-OFFICER', 'PUT', '/trader', [{ ...batch, trader_status: 'TRADER_ALLOWED' }]), 'trader allowed');
+
+  const ready = { request_code: requestCode, shipment_code: 1, status: 'ORDER_READY' };
+  ok(await call(orders, 'SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [ready]), 'ready');
+  await settle();
+  const dispatch = {
+    request_code: requestCode,
+    shipment_code: 1,
+    shipment_vehicle: `WP-${tag}`,
+    bags: [{ table_name: 'blendsheet', barcode: blendBarcodes[0], amount: '30' }],
+  };
+  ok(
+    await call(processing, 'SEEDUWA-OFFICER', 'POST', '/app/shipment/dispatch', dispatch, { 'idempotency-key': `dispatch-${tag}` }),
+    'dispatch',
+  );
+  await settle();
+  const accepted = { request_code: requestCode, shipment_code: 1, status: 'SHIPMENT_ACCEPTED', shipment_remarks: 'sealed' };
+  ok(await call(orders, 'GRANDPASS-GATEPASS', 'POST', '/order/shipment/event', [accepted]), 'accepted');
+  await settle();
+  return { requestCode, lotBarcodes, blendBarcodes, batch };
 }

@@ -1,0 +1,191 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort, testDatabases, testKeyring, type TestDatabaseTarget } from '@tributary/platform/testing';
+import type { RoundMetrics, Scenario, VariantResult } from '../src/types.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join(ROOT, 'apps/cli/dist/main.js');
+const SERVICES = ['orders', 'processing', 'erp', 'gateway', 'sync'] as const;
+/** Idle time after ready before RSS is read: start-up garbage is collected, timers have run once. */
+const SETTLE_MS = 5_000;
+const TARGET_MB = { up: 600, serve: 150 };
+
+const run = promisify(execFile);
+
+/** Resident set size of a process in MiB, from the kernel (`ps` reads /proc on Linux). */
+async function rssMb(pid: number): Promise<number> {
+  const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
+  return Number(stdout.trim()) / 1024;
+}
+
+async function ready(url: string, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before ${url} answered`);
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.status === 200) return;
+    await sleep(200);
+  }
+}
+
+interface Variant {
+  name: string;
+  role: 'baseline' | 'subject';
+  /** Starts the process in `dir` and resolves once it serves; returns it. */
+  start(dir: string, cleanups: Array<() => Promise<void>>): Promise<ChildProcess>;
+}
+
+function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Plain node running `script` (ESM), which must end by answering HTTP on `PORT` once it is set up. */
+function plainNode(name: string, role: Variant['role'], script: (dir: string) => string): Variant {
+  return {
+    name,
+    role,
+    async start(dir) {
+      const port = await freePort();
+      const listen = `(await import('node:http')).createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1');`;
+      const child = spawnNode(['--input-type=module', '-e', `${script(dir)}\n${listen}`], {});
+      await ready(`http://127.0.0.1:${port}/`, child);
+      return child;
+    },
+  };
+}
+
+/** A bare node HTTP server: the floor every Tributary process stands on. */
+const bareNode = plainNode('bare node (http server)', 'baseline', () => '');
+
+/** One embedded database and nothing else, to set against `up`'s five PGlite directories. */
+const onePglite = plainNode(
+  'one PGlite instance (node + @electric-sql/pglite)',
+  'subject',
+  (dir) => `const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(${JSON.stringify(join(dir, 'pglite'))});
+    await db.query('select 1');`,
+);
+
+/** `npm start` from the build: every service in one process, each on its own PGlite directory, demo data seeded. */
+const up: Variant = {
+  name: 'tributary up (embedded, all five services)',
+  role: 'subject',
+  async start(dir) {
+    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [`${s.toUpperCase()}_PORT`, String(await freePort())])));
+    const child = spawnNode([MAIN, '--data-dir', join(dir, 'data'), 'up'], {
+      ...ports,
+      TRIBUTARY_STATUS_PORT: String(await freePort()),
+      CONSOLE_DIR: '',
+    });
+    for (const service of SERVICES) await ready(`http://127.0.0.1:${ports[`${service.toUpperCase()}_PORT`]}/health/ready`, child);
+    return child;
+  },
+};
+
+/**
+ * `tributary serve <service>` as production runs it (migrated at start): on a PGlite directory
+ * of its own, or, given a server, on a fresh database there (dropped after the round).
+ */
+function serve(service: (typeof SERVICES)[number], server?: TestDatabaseTarget): Variant {
+  return {
+    name: `serve ${service} on ${server ? server.label : 'pglite'} (idle)`,
+    role: 'subject',
+    async start(dir, cleanups) {
+      const keyringFile = join(dir, 'keyring.json');
+      await writeFile(keyringFile, JSON.stringify(testKeyring()), { mode: 0o600 });
+      let url = `pglite://${join(dir, service)}`;
+      if (server) {
+        const database = await server.create();
+        cleanups.push(() => database.destroy());
+        url = database.url;
+      }
+      const port = await freePort();
+      const child = spawnNode([MAIN, 'serve', service], {
+        DATABASE_URL: url,
+        TRIBUTARY_KEYRING_FILE: keyringFile,
+        TRIBUTARY_DATA_DIR: dir,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        CONSOLE_DIR: '',
+      });
+      await ready(`http://127.0.0.1:${port}/health/ready`, child);
+      return child;
+    },
+  };
+}
+
+/** The production databases when TEST_POSTGRES_URL / TEST_MARIADB_URL name them: erp on MariaDB, the rest on PostgreSQL. */
+function serverVariants(): Variant[] {
+  const postgres = testDatabases({ dialects: ['postgres'] })[0];
+  const mariadb = testDatabases({ dialects: ['mysql'] })[0];
+  return SERVICES.flatMap((service) => {
+    const server = service === 'erp' ? mariadb : postgres;
+    return server ? [serve(service, server)] : [];
+  });
+}
+
+/**
+ * Memory, not speed: the resident set of each process the platform runs, idle after start,
+ * against a bare node process measured in the same run. A round starts the process on a fresh
+ * temporary directory, waits until it is ready and SETTLE_MS more, reads its RSS and stops it.
+ * In the table p50 = p99 = RSS in MiB, so `p99 vs base` is the RSS ratio to bare node.
+ */
+const scenario: Scenario = {
+  name: 'memory',
+  description: 'RSS of `up` (embedded) and of each `serve <service>` process at idle, against a bare node process',
+  async run(ctx) {
+    ctx.log('building (npm run build without the console)');
+    await run(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: ROOT });
+    const variants = [bareNode, onePglite, up, ...SERVICES.map((service) => serve(service)), ...serverVariants()];
+    const rounds = new Map<string, RoundMetrics[]>(variants.map((v) => [v.name, []]));
+    for (let round = 0; round < ctx.rounds; round++) {
+      for (const variant of variants) {
+        const dir = await mkdtemp(join(tmpdir(), 'tributary-bench-memory-'));
+        const cleanups: Array<() => Promise<void>> = [];
+        let child: ChildProcess | undefined;
+        try {
+          child = await variant.start(dir, cleanups);
+          await sleep(SETTLE_MS);
+          const mb = await rssMb(child.pid!);
+          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${mb.toFixed(1)} MiB`);
+          rounds.get(variant.name)!.push({ rps: 1000 / mb, p50: mb, p99: mb, requests: 1 });
+        } finally {
+          if (child && child.exitCode === null) {
+            const gone = new Promise((resolve) => child!.once('close', resolve));
+            child.kill('SIGTERM');
+            await gone;
+          }
+          for (const cleanup of cleanups) await cleanup();
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+    }
+    const results: VariantResult[] = variants.map((v) => ({ name: v.name, role: v.role, rounds: rounds.get(v.name)! }));
+    const median = (name: string) => {
+      const values = rounds
+        .get(name)!
+        .map((r) => r.p50)
+        .sort((a, b) => a - b);
+      return Number(values[Math.floor(values.length / 2)]!.toFixed(1));
+    };
+    return {
+      variants: results,
+      parameters: {
+        reading:
+          'p50 = p99 = resident set size in MiB after ready + settle; p99 vs base = RSS ÷ bare node RSS; req/s = 1000 ÷ MiB (no meaning)',
+        settleMs: SETTLE_MS,
+        targetsMb: TARGET_MB,
+        rssMb: Object.fromEntries(variants.map((v) => [v.name, median(v.name)])),
+      },
+    };
+  },
+};
+export default scenario;
