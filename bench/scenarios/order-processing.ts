@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
-import { median, post, signedPost, startErp } from '../src/erp.js';
+import { databaseParameters, median, post, signedPost, startErp } from '../src/erp.js';
 import type { Scenario } from '../src/types.js';
 
 /**
@@ -108,8 +108,7 @@ const scenario: Scenario = {
       return {
         variants,
         parameters: {
-          database: database.displayUrl,
-          dialect: database.dialect,
+          ...databaseParameters(database),
           linesPerOrder: LINES,
           batchesPerItem: BATCHES_PER_ITEM,
           activeRules: RULES + 1,

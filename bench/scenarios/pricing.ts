@@ -2,7 +2,7 @@ import type { Database } from '@tributary/platform/db';
 import { createHttpApp } from '@tributary/platform/http';
 import type { FastifyInstance } from 'fastify';
 import { measureTargets, type LoadTarget } from '../src/autocannon.js';
-import { discardingLogger, median, post, signedPost, startErp } from '../src/erp.js';
+import { databaseParameters, discardingLogger, median, post, signedPost, startErp } from '../src/erp.js';
 import type { Scenario } from '../src/types.js';
 
 /**
@@ -237,8 +237,7 @@ const scenario: Scenario = {
       return {
         variants,
         parameters: {
-          database: database.displayUrl,
-          dialect: database.dialect,
+          ...databaseParameters(database),
           linesPerOrder: LINES,
           activeRules: RULES,
           batches: BATCHES,

@@ -56,6 +56,11 @@ export const signedPost = (baseUrl: string, path: string, body: string) => async
     TEST_SCOPE,
   );
 
+/** Where an erp scenario ran, as its report's parameters name it. */
+export function databaseParameters(database: Database): { database: string; dialect: Database['dialect'] } {
+  return { database: database.displayUrl, dialect: database.dialect };
+}
+
 /** A variant's median over its rounds, for the derived figures a scenario reports. */
 export function median(variant: VariantResult | undefined, key: 'rps' | 'p50' | 'p99'): number {
   const values = (variant?.rounds ?? []).map((r) => r[key]).sort((a, b) => a - b);

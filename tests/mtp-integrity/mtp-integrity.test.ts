@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
-import { ok, planRow, storeLocation, tealineLot, useMtpPair, weighBags } from '../../apps/cli/src/commands/reconcile-mtp.support.js';
+import {
+  ok,
+  planRow,
+  requestOrders,
+  storeLocation,
+  tealineLot,
+  useMtpPair,
+  weighBags,
+} from '../../apps/cli/src/commands/reconcile-mtp.support.js';
 
 /**
  * Orders and processing as two real servers (issue #15): an allocation needs a shipment orders
@@ -39,14 +47,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ]),
         'plans',
       );
-      const created = ok(
-        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
-          { order_code: 'ORD-BLEND', product_name: 'Blend', requirement: '30', status: 'ORDER_REQUESTED' },
-          { order_code: 'ORD-OTHER', product_name: 'Blend', requirement: '30', status: 'ORDER_REQUESTED' },
-        ]),
-        'requests',
-      );
-      [ids.rcReady, ids.rcOther] = created.map((r: any) => Number(r.request_code));
+      [ids.rcReady, ids.rcOther] = await requestOrders(mtp, [
+        { order_code: 'ORD-BLEND', requirement: '30' },
+        { order_code: 'ORD-OTHER', requirement: '30' },
+      ]);
       ok(
         await call(orders, 'SEEDUWA-OFFICER', 'POST', '/order/shipment/event', [
           { request_code: ids.rcReady, shipment_code: 1, status: 'ORDER_READY' },

@@ -68,7 +68,8 @@ export const SegmentAssignedPayload = Type.Object({
 });
 export type SegmentAssignedPayload = Static<typeof SegmentAssignedPayload>;
 
-const Movement = Type.Object({
+/** One ledger movement as erp records it: its batch events carry it and its stock routes answer with it. */
+export const MovementRecord = Type.Object({
   name: Type.String(),
   batch: Type.String(),
   seq: Type.Integer(),
@@ -80,7 +81,7 @@ const Movement = Type.Object({
 
 /** `erp.batch.consumed` (aggregate: the batch), one per batch a consumption drew from. */
 export const BatchConsumedPayload = Type.Object({
-  movement: Movement,
+  movement: MovementRecord,
   item: Type.String(),
   warehouse: Type.String(),
   reference_doctype: Nullable(Type.String()),

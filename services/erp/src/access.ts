@@ -1,4 +1,5 @@
 import type { FastifyRequest, FastifySchema } from 'fastify';
+import { nameSet } from '@tributary/platform/core';
 import { guardedAccess, routeAccessList, routeOptionsFor, type AccessRule } from '@tributary/platform/http';
 import type { ErpConfig } from './config.js';
 import { ErpError } from './errors.js';
@@ -43,20 +44,11 @@ export function callerOf(request: FastifyRequest, config: ErpConfig): Caller {
   if (!identity) throw ErpError.AUTH_REQUIRED('This route needs a signed request');
   const grants = new Set<Access>(identity.roles as Access[]);
   // A peer acting as itself names no user; a user's call through a peer keeps the user's roles only.
-  if (identity.user === undefined && trusted(config.ERP_TRUSTED_SERVICES ?? '').has(identity.principal)) grants.add('SERVICE');
-  if (trusted(config.ERP_EVENT_READERS ?? 'sync').has(identity.principal)) grants.add('EVENT_READER');
+  if (identity.user === undefined && nameSet(config.ERP_TRUSTED_SERVICES ?? '').has(identity.principal)) grants.add('SERVICE');
+  if (nameSet(config.ERP_EVENT_READERS ?? 'sync').has(identity.principal)) grants.add('EVENT_READER');
   // Never for a user's request the gateway relays: only the gateway acting as itself.
-  if (identity.user === undefined && trusted(config.PRIVACY_CALLERS ?? 'gateway').has(identity.principal)) grants.add('PRIVACY');
+  if (identity.user === undefined && nameSet(config.PRIVACY_CALLERS ?? 'gateway').has(identity.principal)) grants.add('PRIVACY');
   return { actor: identity.user ?? identity.principal, grants };
-}
-
-function trusted(list: string): Set<string> {
-  return new Set(
-    list
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== ''),
-  );
 }
 
 /** A route's access rule: the kernel runs it before the body is validated or anything runs. */

@@ -89,20 +89,21 @@ export async function masters(h: Harness): Promise<void> {
   await ok(h.call('POST', '/items', { item_code: 'SWEET-1', item_group: 'Sweets', brand: 'Harsha', standard_rate: '100' }), 201);
   await ok(h.call('POST', '/items', { item_code: 'CHOC-1', item_group: 'Chocolates', brand: 'Cocoa', standard_rate: '200' }), 201);
   await ok(h.call('POST', '/items', { item_code: 'PLAIN-1', item_group: 'Snacks', standard_rate: '50' }), 201);
-  await ok(
-    h.call('POST', '/customers', { name: 'C-RETAIL', customer_name: 'Retail One', customer_group: 'Retail', territory: 'Chennai' }),
-    201,
-  );
-  await ok(
-    h.call('POST', '/customers', {
-      name: 'C-WHOLE',
-      customer_name: 'Wholesale One',
-      customer_group: 'Wholesale',
-      territory: 'Bengaluru',
-      credit_limit: '200000',
-    }),
-    201,
-  );
+  for (const customer of [
+    { name: 'C-RETAIL', customer_name: 'Retail One', customer_group: 'Retail', territory: 'Chennai' },
+    { name: 'C-WHOLE', customer_name: 'Wholesale One', customer_group: 'Wholesale', territory: 'Bengaluru', credit_limit: '200000' },
+  ])
+    await ok(h.call('POST', '/customers', customer), 201);
+}
+
+/** A segment made through the API: code, name and type, and whatever else the test sets. */
+export function createSegment(h: Harness, code: string, name: string, type: string, body: Record<string, unknown> = {}): Promise<any> {
+  return ok(h.call('POST', '/segments', { segment_code: code, segment_name: name, segment_type: type, ...body }), 201);
+}
+
+/** A customer put in a segment through the API. */
+export function assignSegment(h: Harness, customer: string, body: Record<string, unknown>): Promise<any> {
+  return ok(h.call('POST', `/customers/${customer}/segments`, body), 201);
 }
 
 /** A pricing rule made through the API, with what most tests share: item-scoped, everyone, since 2026. */

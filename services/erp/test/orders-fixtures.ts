@@ -1,23 +1,14 @@
 import { dec } from '@tributary/platform/core';
 import { sql } from '@tributary/platform/db';
-import { type Harness, ok, receive } from './harness.js';
+import { assignSegment, createSegment, type Harness, ok, receive } from './harness.js';
 
 // Plant date in these tests: 2026-03-10 (Asia/Kolkata).
 export const received = (h: Harness, body: Record<string, unknown>) => ok(receive(h, body), 201);
 
 /** WHOLESALE (15% off every item) as C-WHOLE's primary segment: the order must be priced by it. */
 export async function wholesaleSegment(h: Harness): Promise<void> {
-  await ok(
-    h.call('POST', '/segments', {
-      segment_code: 'WHOLESALE',
-      segment_name: 'Wholesale',
-      segment_type: 'demographic',
-      priority_level: 2,
-      discount_percentage: '15',
-    }),
-    201,
-  );
-  await ok(h.call('POST', '/customers/C-WHOLE/segments', { segment: 'WHOLESALE', is_primary: true }), 201);
+  await createSegment(h, 'WHOLESALE', 'Wholesale', 'demographic', { priority_level: 2, discount_percentage: '15' });
+  await assignSegment(h, 'C-WHOLE', { segment: 'WHOLESALE', is_primary: true });
 }
 
 /** Rows of every table an order writes: a refusal must leave each count as it was. */

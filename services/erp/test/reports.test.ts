@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInject, testDatabases } from '@tributary/platform/testing';
-import { type Harness, pricingRule, masters, ok, startHarness } from './harness.js';
+import { assignSegment, createSegment, type Harness, pricingRule, masters, ok, startHarness } from './harness.js';
 
 /**
  * The reports read the pricing log that real (not dry-run) calculations write. The orders
@@ -20,20 +20,13 @@ for (const target of testDatabases()) {
     beforeAll(async () => {
       h = await startHarness(target);
       await masters(h);
-      const segment = await ok(
-        h.call('POST', '/segments', { segment_code: 'WHOLESALE', segment_name: 'Wholesale', segment_type: 'demographic' }),
-        201,
-      );
-      wholesale = segment.name;
-      await ok(
-        h.call('POST', '/customers/C-WHOLE/segments', {
-          segment: wholesale,
-          is_primary: true,
-          assignment_date: '2026-03-01',
-          effective_from: '2026-03-01',
-        }),
-        201,
-      );
+      wholesale = (await createSegment(h, 'WHOLESALE', 'Wholesale', 'demographic')).name;
+      await assignSegment(h, 'C-WHOLE', {
+        segment: wholesale,
+        is_primary: true,
+        assignment_date: '2026-03-01',
+        effective_from: '2026-03-01',
+      });
       const rule = (code: string, body: Record<string, unknown>) => pricingRule(h, code, { rule_name: `${code} promotion`, ...body });
       await rule('SWEET-10', { items: ['SWEET-1'], discount_percentage: '10' });
       await rule('CHOC-5', { items: ['CHOC-1'], rate_or_discount: 'Discount Amount', discount_amount: '5' });

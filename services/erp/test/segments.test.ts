@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@tributary/platform/testing';
-import { type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
+import { createSegment, type Harness, masters, ok, outboxTypes, startHarness } from './harness.js';
 
 for (const target of testDatabases()) {
   describe(`${target.label}: customer segmentation`, () => {
@@ -13,17 +13,11 @@ for (const target of testDatabases()) {
         ['WHOLESALE', 1],
         ['GOLD', 2],
       ] as const) {
-        await ok(
-          h.call('POST', '/segments', {
-            segment_code: code,
-            segment_name: `${code} segment`,
-            segment_type: 'demographic',
-            priority_level: priority,
-            discount_percentage: code === 'WHOLESALE' ? '15' : '0',
-            credit_limit_multiplier: '1.5',
-          }),
-          201,
-        );
+        await createSegment(h, code, `${code} segment`, 'demographic', {
+          priority_level: priority,
+          discount_percentage: code === 'WHOLESALE' ? '15' : '0',
+          credit_limit_multiplier: '1.5',
+        });
       }
     });
     afterAll(async () => h.close());
@@ -195,45 +189,17 @@ for (const target of testDatabases()) {
     });
 
     it('auto-assigns by the documented rule JSON and reviews: escalate, demote, deactivate', async () => {
-      await ok(
-        h.call('POST', '/segments', {
-          segment_code: 'VIP',
-          segment_name: 'VIP',
-          segment_type: 'value_based',
-          priority_level: 1,
-          auto_assignment_enabled: true,
-          auto_assignment_rules: { conditions: [{ field: 'annual_purchase', operator: '>=', value: 1000000 }], logic: 'AND' },
-        }),
-        201,
-      );
-      await ok(
-        h.call('POST', '/segments', {
-          segment_code: 'SILVER',
-          segment_name: 'Silver',
-          segment_type: 'value_based',
-          priority_level: 4,
-          auto_assignment_enabled: true,
-          auto_assignment_rules: {
-            conditions: [
-              { field: 'annual_purchase', operator: 'BETWEEN', value: [100000, 999999.99] },
-              { field: 'customer_group', operator: 'IN', value: ['Retail', 'Wholesale'] },
-            ],
-            logic: 'AND',
-          },
-        }),
-        201,
-      );
-      await ok(
-        h.call('POST', '/segments', {
-          segment_code: 'BRONZE',
-          segment_name: 'Bronze',
-          segment_type: 'value_based',
-          priority_level: 5,
-          auto_assignment_enabled: true,
-          auto_assignment_rules: { conditions: [{ field: 'total_orders', operator: '>=', value: 1 }], logic: 'OR' },
-        }),
-        201,
-      );
+      const valueBased = (code: string, name: string, priority_level: number, auto_assignment_rules: object) =>
+        createSegment(h, code, name, 'value_based', { priority_level, auto_assignment_enabled: true, auto_assignment_rules });
+      await valueBased('VIP', 'VIP', 1, { conditions: [{ field: 'annual_purchase', operator: '>=', value: 1000000 }], logic: 'AND' });
+      await valueBased('SILVER', 'Silver', 4, {
+        conditions: [
+          { field: 'annual_purchase', operator: 'BETWEEN', value: [100000, 999999.99] },
+          { field: 'customer_group', operator: 'IN', value: ['Retail', 'Wholesale'] },
+        ],
+        logic: 'AND',
+      });
+      await valueBased('BRONZE', 'Bronze', 5, { conditions: [{ field: 'total_orders', operator: '>=', value: 1 }], logic: 'OR' });
       await ok(h.call('PATCH', '/segments/SILVER', { escalation_segment: 'VIP', demotion_segment: 'BRONZE' }));
       for (const name of ['A1', 'A2', 'A3'])
         await ok(h.call('POST', '/customers', { name, customer_name: name, customer_group: 'Retail' }), 201);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { loadConfig } from '@tributary/platform/core';
+import { loadConfig, nameSet } from '@tributary/platform/core';
 
 export const OrdersConfigSchema = Type.Object({
   ORDERS_TRUSTED_SERVICES: Type.String({
@@ -40,18 +40,10 @@ export interface OrdersConfig {
 export function readOrdersConfig(env: Record<string, string | undefined>): OrdersConfig {
   const raw: Static<typeof OrdersConfigSchema> = loadConfig(OrdersConfigSchema, env);
   return {
-    trustedServices: names(raw.ORDERS_TRUSTED_SERVICES),
-    eventDeliverers: names(raw.ORDERS_EVENT_DELIVERERS),
-    reconcilers: names(raw.ORDERS_RECONCILERS),
+    trustedServices: nameSet(raw.ORDERS_TRUSTED_SERVICES),
+    eventDeliverers: nameSet(raw.ORDERS_EVENT_DELIVERERS),
+    reconcilers: nameSet(raw.ORDERS_RECONCILERS),
     maxBulkItems: raw.ORDERS_MAX_BULK_ITEMS,
     planUploadMaxBytes: raw.ORDERS_PLAN_UPLOAD_MAX_BYTES,
   };
 }
-
-const names = (list: string): ReadonlySet<string> =>
-  new Set(
-    list
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
-  );

@@ -1,3 +1,4 @@
+import { nameSet } from '@tributary/platform/core';
 import { OutboxNotifier } from '@tributary/platform/outbox';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { ServiceContext } from '@tributary/platform/service';
@@ -48,15 +49,7 @@ export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps
     config,
     notifier,
     orders,
-    deliverers: names(config.PROCESSING_EVENT_DELIVERERS),
+    deliverers: nameSet(config.PROCESSING_EVENT_DELIVERERS),
     features: { db: context.database.db, clock: context.clock, logger: context.logger, eventsCommitted: () => notifier.notify() },
   };
 }
-
-const names = (list: string): ReadonlySet<string> =>
-  new Set(
-    list
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
-  );

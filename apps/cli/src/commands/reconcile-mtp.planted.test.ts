@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from '@tributary/platform/db';
 import { testDatabases } from '@tributary/platform/testing';
-import { ok, useMtpPair, storeLocation, tealineLot, weighBags } from './reconcile-mtp.support.js';
+import { ok, requestOrders, useMtpPair, storeLocation, tealineLot, weighBags } from './reconcile-mtp.support.js';
 
 /** Each inconsistency kind planted on purpose, then found by the run with both sides' values. */
 for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
@@ -30,14 +30,10 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ]),
         'plan',
       );
-      const created = ok(
-        await call(orders, 'GRANDPASS-OFFICER', 'POST', '/order', [
-          { order_code: 'ORD-P', product_name: 'Blend', requirement: '50', status: 'ORDER_REQUESTED' },
-          { order_code: 'ORD-P', product_name: 'Blend', requirement: '10.5', status: 'ORDER_REQUESTED' },
-        ]),
-        'requests',
-      );
-      const [rcA, rcB] = created.map((r: any) => r.request_code as number);
+      const [rcA, rcB] = await requestOrders(mtp, [
+        { order_code: 'ORD-P', requirement: '50' },
+        { order_code: 'ORD-P', requirement: '10.5' },
+      ]);
       await storeLocation(mtp, 'STORE-P');
       const lot = await tealineLot(mtp, { item_code: 'T-P', no_of_bags: 3, weight_per_bag: 50 });
       const tea = await weighBags(mtp, '/app/tealine/record', lot, 'STORE-P', 3, 51);

@@ -179,6 +179,22 @@ export function planRow(orderCode: string, overrides: Record<string, unknown> = 
   return PLAN_ROW({ order_code: orderCode, ...overrides });
 }
 
+/** The officer's requests for Blend against planned orders; returns their request codes in order. */
+export async function requestOrders<const R extends ReadonlyArray<{ order_code: string; requirement: string }>>(
+  mtp: MtpPair,
+  requests: R,
+): Promise<{ [K in keyof R]: number }> {
+  const rows = requests.map(({ order_code, requirement }) => ({
+    order_code,
+    product_name: 'Blend',
+    requirement,
+    status: 'ORDER_REQUESTED',
+  }));
+  const created = ok(await mtp.call(mtp.orders, 'GRANDPASS-OFFICER', 'POST', '/order', rows), 'requests');
+  // One request code per row sent, in order: the tuple the caller destructures.
+  return created.map((r: { request_code: number | string }) => Number(r.request_code)) as { [K in keyof R]: number };
+}
+
 /**
  * A store location outside the herbline section. The processing steps act as the Seeduwa
  * officer: the gateway's access model lets only that group write processing's `/app/*`, so the

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, nameSet } from './config.js';
 
 const schema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
@@ -30,5 +30,12 @@ describe('loadConfig', () => {
       expect(message).toMatch(/API_SECRET="\[redacted\]" is invalid/);
       expect(message).not.toContain('short');
     }
+  });
+});
+
+describe('nameSet', () => {
+  it('reads a comma-separated setting, trimmed, blanks dropped', () => {
+    expect([...nameSet(' gateway, sync,,erp ')]).toEqual(['gateway', 'sync', 'erp']);
+    expect(nameSet('').size).toBe(0);
   });
 });

@@ -50,6 +50,16 @@ function redactIfSecret(name: string, value: string): string {
   return /secret|password|key|token/i.test(name) ? '[redacted]' : value;
 }
 
+/** A comma-separated setting (principals, deliverers, …) as a set of names; blanks and spaces around commas do not count. */
+export function nameSet(list: string): ReadonlySet<string> {
+  return new Set(
+    list
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
+}
+
 /** Runs a process entry's config step; on a ConfigError prints it and exits non-zero. */
 export function configOrExit<T>(load: () => T): T {
   try {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { nameSet } from '../core/config.js';
 import { forbidden, unauthenticated } from '../core/errors.js';
 import type { AnyDatabase } from '../db/create.js';
 import { asDynamic } from '../db/schema.js';
@@ -105,9 +106,6 @@ export function registerPrivacyRoutes(app: HttpApp, options: PrivacyRouteOptions
 
 /** `PRIVACY_CALLERS` (comma-separated signing principals), default `gateway`. */
 export function privacyCallers(env: Record<string, string | undefined>): ReadonlySet<string> {
-  const names = (env.PRIVACY_CALLERS ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-  return names.length > 0 ? new Set(names) : DEFAULT_PRIVACY_CALLERS;
+  const names = nameSet(env.PRIVACY_CALLERS ?? '');
+  return names.size > 0 ? names : DEFAULT_PRIVACY_CALLERS;
 }

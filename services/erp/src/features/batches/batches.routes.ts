@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MovementRecord } from '@tributary/contracts';
 import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { erpRouteOptions, type RouteAccess } from '../../access.js';
 import { actorOf, type Actor, type ErpDeps } from '../../shared/context.js';
@@ -40,16 +41,7 @@ import { listOptimisation, optimise } from './optimisation.service.js';
 import { consume, pick, transfer } from './stock.service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
-const RecordedOut = Type.Object({
-  name: Type.String(),
-  batch: Type.String(),
-  seq: Type.Integer(),
-  movement_type: Type.String(),
-  qty_before: Type.String(),
-  qty_change: Type.String(),
-  qty_after: Type.String(),
-});
-type RecordMovement<I> = (deps: ErpDeps, batch: string, input: I, actor: Actor) => Promise<Static<typeof RecordedOut>>;
+type RecordMovement<I> = (deps: ErpDeps, batch: string, input: I, actor: Actor) => Promise<Static<typeof MovementRecord>>;
 const TransferOut = Type.Object({
   transfer: Type.String(),
   item: Type.String(),
@@ -130,8 +122,10 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
   );
   // Receipts and adjustments each record one movement on the named batch and answer it.
   const movementRoute = <B extends TSchema>(rule: RouteAccess, url: string, summary: string, body: B, record: RecordMovement<Static<B>>) =>
-    app.post(url, access(rule, summary, { params: NameParams, body, response: { 201: RecordedOut, ...errors } }), async (request, reply) =>
-      reply.code(201).send(await record(deps, request.params.name, request.body, actorOf(request, deps))),
+    app.post(
+      url,
+      access(rule, summary, { params: NameParams, body, response: { 201: MovementRecord, ...errors } }),
+      async (request, reply) => reply.code(201).send(await record(deps, request.params.name, request.body, actorOf(request, deps))),
     );
   movementRoute('writeBusiness', '/batches/:name/receipts', 'Receive more of an existing batch', QtyBody, receiveMore);
   movementRoute('writeBusiness', '/batches/:name/adjustments', 'Stock adjustment (signed)', AdjustBody, adjustBatch);
@@ -191,7 +185,7 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
     access('writeBusiness', 'Reverse a receipt, consumption or adjustment (once)', {
       params: NameParams,
       body: ReverseBody,
-      response: { 201: RecordedOut, ...errors },
+      response: { 201: MovementRecord, ...errors },
     }),
     async (request, reply) =>
       reply.code(201).send(await reverseMovement(deps, request.params.name, request.body.reason, actorOf(request, deps))),

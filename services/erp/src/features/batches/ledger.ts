@@ -1,4 +1,4 @@
-import { Decimal, dec } from '@tributary/platform/core';
+import { Decimal, dec, type DecimalInput } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import type { Selectable } from 'kysely';
 import { ErpError } from '../../errors.js';
@@ -162,4 +162,25 @@ export async function checkLedger(db: Kysely<ErpDatabase>, batch: string) {
     movements: movements.length,
     consistent: chainOk && running.eq(row.available_qty) && Number(row.movement_seq) === movements.length,
   };
+}
+
+/** The document a movement is booked against. */
+export interface MovementReference {
+  doctype: string | null;
+  name: string | null;
+}
+
+/** Locks the batch a plan drew from and books the drawn quantity out of its own warehouse. */
+export async function drawFromBatch(
+  trx: Kysely<ErpDatabase>,
+  type: Extract<MovementType, 'CONSUMPTION' | 'RESERVATION'>,
+  drawn: { batch: string; qty: DecimalInput },
+  reference: MovementReference,
+  actor: Actor,
+  now: number,
+): Promise<{ batch: BatchRow; movement: RecordedMovement }> {
+  const batch = await lockBatch(trx, drawn.batch);
+  const change = dec(drawn.qty).negated();
+  const input = { type, change, reference_doctype: reference.doctype, reference_name: reference.name, from_warehouse: batch.warehouse };
+  return { batch, movement: await recordMovement(trx, batch, input, actor, now) };
 }

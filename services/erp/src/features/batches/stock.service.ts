@@ -5,7 +5,7 @@ import type { ErpDatabase } from '../../db/schema.js';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { show } from '../../shared/numbers.js';
-import { lockBatch, recordMovement } from './ledger.js';
+import { drawFromBatch, lockBatch, recordMovement } from './ledger.js';
 import { allocate, candidatesFor, type PickResult, type PickStrategy, usableBatchesFor } from './picking.js';
 import { plantToday } from './batches.service.js';
 
@@ -113,20 +113,8 @@ export async function consume(
     const movements = [];
     for (const line of lines) {
       for (const allocation of line.allocations) {
-        const batch = await lockBatch(trx, allocation.batch);
-        const movement = await recordMovement(
-          trx,
-          batch,
-          {
-            type: 'CONSUMPTION',
-            change: dec(allocation.qty).negated(),
-            reference_doctype: input.reference_doctype ?? null,
-            reference_name: input.reference_name ?? null,
-            from_warehouse: batch.warehouse,
-          },
-          actor,
-          now,
-        );
+        const reference = { doctype: input.reference_doctype ?? null, name: input.reference_name ?? null };
+        const { batch, movement } = await drawFromBatch(trx, 'CONSUMPTION', allocation, reference, actor, now);
         movements.push({ name: movement.name, batch: movement.batch, qty_change: movement.qty_change, qty_after: movement.qty_after });
         await emit(
           trx,

@@ -7,7 +7,7 @@ import { emit, runCommand, type Actor, type ErpDeps } from '../../shared/context
 import { isoDate, localParts } from '../../shared/dates.js';
 import { generatedName, newDoc, pageOf } from '../../shared/docs.js';
 import { db6, show } from '../../shared/numbers.js';
-import { lockBatch, recordMovement } from '../batches/ledger.js';
+import { drawFromBatch, lockBatch, recordMovement } from '../batches/ledger.js';
 import { planLines, refuseShortage } from '../batches/stock.service.js';
 import { customerContext, linesOf, priceAndLog } from '../pricing/calculate.service.js';
 import { segmentsInForce } from '../segments/assignments.service.js';
@@ -41,20 +41,8 @@ export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBod
     const reservations = [];
     for (const [index, plan] of plans.entries()) {
       for (const allocation of plan.allocations) {
-        const batch = await lockBatch(trx, allocation.batch);
-        const movement = await recordMovement(
-          trx,
-          batch,
-          {
-            type: 'RESERVATION',
-            change: dec(allocation.qty).negated(),
-            reference_doctype: DOCTYPE,
-            reference_name: orderId,
-            from_warehouse: batch.warehouse,
-          },
-          actor,
-          now,
-        );
+        const reference = { doctype: DOCTYPE, name: orderId };
+        const { batch, movement } = await drawFromBatch(trx, 'RESERVATION', allocation, reference, actor, now);
         reservations.push({
           ...newDoc(generatedName('HD-ORS'), now, actor.user),
           idx: reservations.length,

@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { publicAccess, routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import type { EdgeDeps } from '../../deps.js';
-import { proxyRequest } from '../../edge/pipeline.js';
+import { proxyRequest, type ProxyTarget } from '../../edge/pipeline.js';
 import { GatewayError } from '../../errors.js';
 
 // As for every proxied path, the route row the request reaches carries its roles, and the edge pipeline enforces them.
 const PROXIED = publicAccess('proxied: the matched service route decides, with the roles it carries');
 const Forwarded = { default: Type.Unknown() };
+const route = routeOptionsFor(['proxy']);
 
 function rawQueryOf(url: string): string {
   const mark = url.indexOf('?');
@@ -27,31 +28,46 @@ function orderProblems(body: unknown): string[] {
   return problems;
 }
 
+/** A read keyed by one path segment, sent on to the erp path `target` builds from it. */
+interface KeyedRead {
+  path: string;
+  /** The segment's name in `path` (and in the published document). */
+  param: string;
+  summary: string;
+  target: (key: string) => ProxyTarget;
+}
+
+function keyedRead(app: HttpApp, deps: EdgeDeps, read: KeyedRead): void {
+  app.get(
+    read.path,
+    route(PROXIED, read.summary, {
+      params: Type.Object({ [read.param]: Type.String({ minLength: 1, maxLength: 140 }) }),
+      response: Forwarded,
+    }),
+    async (request, reply) => proxyRequest(deps, request, reply, read.target(request.params[read.param] ?? '')),
+  );
+}
+
 /**
  * The original gateway's pre-handlers under /api/v1/proxy. Each sends the request through the
  * ordinary proxy (route match, authentication, limits, roles, signing, audit) to the erp path
  * that serves it; the rest of /api/v1/proxy/* is a plain route row.
  */
 export function registerHarshaProxyRoutes(app: HttpApp, deps: EdgeDeps): void {
-  const route = routeOptionsFor(['proxy']);
-
-  app.get(
-    '/api/v1/proxy/customers/:customerId/pricing',
-    route(PROXIED, "The customer's pricing terms from their primary segment in force today; X-Customer-Segment names it", {
-      params: Type.Object({ customerId: Type.String({ minLength: 1, maxLength: 140 }) }),
-      response: Forwarded,
+  keyedRead(app, deps, {
+    path: '/api/v1/proxy/customers/:customerId/pricing',
+    param: 'customerId',
+    summary: "The customer's pricing terms from their primary segment in force today; X-Customer-Segment names it",
+    target: (customerId) => ({
+      path: `/api/v1/customers/${encodeURIComponent(customerId)}/segments/primary`,
+      rawQuery: '',
+      fromBody: (status, body) => {
+        const code = (body as { segment?: { segment_code?: unknown } } | undefined)?.segment?.segment_code;
+        // The real segment, or none: never a made-up default.
+        return { 'x-customer-segment': status === 200 && typeof code === 'string' ? code : 'none' };
+      },
     }),
-    async (request, reply) =>
-      proxyRequest(deps, request, reply, {
-        path: `/api/v1/customers/${encodeURIComponent(request.params.customerId)}/segments/primary`,
-        rawQuery: '',
-        fromBody: (status, body) => {
-          const code = (body as { segment?: { segment_code?: unknown } } | undefined)?.segment?.segment_code;
-          // The real segment, or none: never a made-up default.
-          return { 'x-customer-segment': status === 200 && typeof code === 'string' ? code : 'none' };
-        },
-      }),
-  );
+  });
 
   app.get(
     '/api/v1/proxy/inventory/batches/expiring',
@@ -63,19 +79,16 @@ export function registerHarshaProxyRoutes(app: HttpApp, deps: EdgeDeps): void {
       proxyRequest(deps, request, reply, { path: '/api/v1/inventory/batches/expiring', rawQuery: `within_days=${request.query.days}` }),
   );
 
-  app.get(
-    '/api/v1/proxy/inventory/realtime/:itemCode',
-    route(PROXIED, "An item's batches with stock, read live (never cached); X-Real-Time: true", {
-      params: Type.Object({ itemCode: Type.String({ minLength: 1, maxLength: 140 }) }),
-      response: Forwarded,
+  keyedRead(app, deps, {
+    path: '/api/v1/proxy/inventory/realtime/:itemCode',
+    param: 'itemCode',
+    summary: "An item's batches with stock, read live (never cached); X-Real-Time: true",
+    target: (itemCode) => ({
+      path: '/api/v1/inventory/batches',
+      rawQuery: `item=${encodeURIComponent(itemCode)}`,
+      headers: { 'cache-control': 'no-cache, no-store, must-revalidate', 'x-real-time': 'true' },
     }),
-    async (request, reply) =>
-      proxyRequest(deps, request, reply, {
-        path: '/api/v1/inventory/batches',
-        rawQuery: `item=${encodeURIComponent(request.params.itemCode)}`,
-        headers: { 'cache-control': 'no-cache, no-store, must-revalidate', 'x-real-time': 'true' },
-      }),
-  );
+  });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
