@@ -68,6 +68,18 @@ describe('body parsers', () => {
     expect(withSchema.json()).toMatchObject({ code: 'REQUEST_VALIDATION_FAILED', details: { errors: [{ path: '/body' }] } });
   });
 
+  it('refuses a body that is literally null, even where the route takes no body', async () => {
+    const app = await buildApp();
+    const response = await app.inject({
+      method: 'PUT',
+      url: '/anything',
+      headers: { 'content-type': 'application/json' },
+      payload: 'null',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'REQUEST_BODY_NULL' });
+  });
+
   it('refuses JSON that tries to set a prototype', async () => {
     const app = await buildApp();
     const response = await app.inject({

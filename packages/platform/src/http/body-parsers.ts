@@ -43,6 +43,9 @@ export function registerBodyParsers(app: HttpServerInstance): void {
     if (jsonDepthExceeds(text)) return done(tooDeep());
     secureJson(request, text, (error, parsed) => {
       if (error) return done(invalid('REQUEST_BODY_INVALID_JSON', 'Request body is not valid JSON', { cause: error }));
+      // Fastify validates a missing body as null, so a route that takes "no body" admits null in
+      // its schema; a body that is literally `null` is then refused here, not taken for none.
+      if (parsed === null) return done(invalid('REQUEST_BODY_NULL', 'Request body is null; send no body, or a JSON object'));
       done(checkBodyValue(parsed) ?? null, parsed);
     });
   };
