@@ -9,7 +9,12 @@ import { recordSyncRequest, type SyncRequest } from './requests.service.js';
 
 const SourceName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_-]+$' });
 const CustomersBody = Type.Object({ source: SourceName }, { additionalProperties: false });
-const InventoryBody = Type.Object(
+// Null admits a request with no body at all (Fastify validates a missing body as null); a body
+// that is literally null is refused at the edge.
+const InventoryBody = Type.Union([
+  Type.Object({ warehouse: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
   { warehouse: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })) },
   { additionalProperties: false },
 );
