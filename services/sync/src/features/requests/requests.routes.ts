@@ -15,9 +15,6 @@ const InventoryBody = Type.Union([
   Type.Object({ warehouse: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })) }, { additionalProperties: false }),
   Type.Null(),
 ]);
-  { warehouse: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })) },
-  { additionalProperties: false },
-);
 const TriggerBody = Type.Object(
   {
     entityType: Type.Union([
