@@ -2325,7 +2325,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         warehouse?: string;
-                    };
+                    } | null;
                 };
             };
             responses: {
@@ -37684,7 +37684,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         warehouse?: string;
-                    };
+                    } | null;
                 };
             };
             responses: {
