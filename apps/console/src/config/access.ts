@@ -13,7 +13,10 @@ export type Group =
   | 'GRANDPASS-GATEPASS'
   | 'GRANDPASS-DEV-MACHINE'
   | 'TRADER-OFFICER'
-  | 'TRADER-SUPERVISOR';
+  | 'TRADER-SUPERVISOR'
+  | 'manager'
+  | 'analyst'
+  | 'integration';
 
 /** The platform administrator passes every check, as at the gateway. */
 export const SUPER_ROLE = 'administrator';
@@ -30,10 +33,17 @@ export const GROUP_NAMES: Record<Group, string> = {
   'GRANDPASS-DEV-MACHINE': 'Box-filling machine',
   'TRADER-OFFICER': 'Trader',
   'TRADER-SUPERVISOR': 'Trader supervisor',
+  manager: 'Business manager',
+  analyst: 'Business analyst',
+  integration: 'Integration client',
 };
 
-/** Every group but the box-filling machine, whose screen is its schedules only. */
-const OFFICE_GROUPS = (Object.keys(GROUP_NAMES) as Group[]).filter((group) => group !== 'GRANDPASS-DEV-MACHINE');
+const HARSHA_GROUPS: readonly Group[] = ['manager', 'analyst', 'integration'];
+
+/** The tea plant's office groups: every MTP group but the box-filling machine, whose screen is its schedules only. */
+const OFFICE_GROUPS = (Object.keys(GROUP_NAMES) as Group[]).filter(
+  (group) => group !== 'GRANDPASS-DEV-MACHINE' && !HARSHA_GROUPS.includes(group),
+);
 
 export const ACTIONS = {
   'shipments.view': ['SEEDUWA-ADMIN', 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER', 'GRANDPASS-GATEPASS'],
@@ -63,6 +73,14 @@ export const ACTIONS = {
   // The Device-Panel's work (accept, process, dispatch) runs under the floor officer's /app/* rights.
   'kiosk.use': ['SEEDUWA-OFFICER'],
   'dashboard.view': OFFICE_GROUPS,
+  // The confectionery desk (gateway rules for /api/v1/erp/*): managers change, analysts read.
+  'erp.view': ['manager', 'analyst'],
+  'erp.manage': ['manager'],
+  // Gateway administration, sync monitoring and system health belong to the platform
+  // administrator alone (SUPER_ROLE passes every check), as the gateway's admin API does.
+  'gateway.admin': [],
+  'sync.view': [],
+  'system.view': [],
 } as const satisfies Record<string, readonly Group[]>;
 
 export type Action = keyof typeof ACTIONS;
