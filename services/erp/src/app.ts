@@ -17,6 +17,7 @@ import { buildDeps } from './deps.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { registerOrderRoutes } from './features/orders/orders.routes.js';
 import { registerLowStockRoutes } from './features/low-stock/low-stock.routes.js';
+import { registerUomRoutes } from './features/uoms/uoms.routes.js';
 
 /** What tests and benchmarks may set that a process reads from its environment. */
 export interface ErpAppOptions {
@@ -65,6 +66,7 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   });
   registerOutboxRoute(app, { db, wake: notifier.wait, access: guard(features.config, 'internalEvents') });
   registerMasterRoutes(app, features, cipher);
+  registerUomRoutes(app, features);
   registerSegmentRoutes(app, features);
   registerBatchRoutes(app, features);
   registerPricingRoutes(app, features);

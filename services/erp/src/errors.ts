@@ -12,6 +12,7 @@ export const ErpError = defineErrors({
   PRICING_REQUEST_INVALID: 'invalid',
   ORDER_VALIDATION_ERROR: 'invalid',
   REPORT_RANGE_INVALID: 'invalid',
+  ITEM_UOM_INVALID: 'invalid',
   // 401
   AUTH_REQUIRED: 'unauthenticated',
   // 403

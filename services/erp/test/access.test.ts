@@ -20,6 +20,8 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'GET /items/:name': 'read',
   'POST /items': 'writeMasters',
   'PATCH /items/:name': 'writeMasters',
+  'GET /items/:name/uoms': 'read',
+  'PUT /items/:name/uoms': 'writeMasters',
   'GET /warehouses': 'read',
   'GET /warehouses/:name': 'read',
   'POST /warehouses': 'writeMasters',

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { OrderCancelledPayload, OrderProcessedPayload, ProcurementRequestedPayload, StockLowPayload } from '@tributary/contracts';
 import { signedInject, testDatabases } from '@tributary/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, masters, ok, startHarness } from './harness.js';
+import { type Harness, masters, ok, pricingRule, startHarness } from './harness.js';
 import { counts, eventsOf, quantities, received, reorderLevel, wholesaleSegment } from './orders-fixtures.js';
 
 const as = (h: Harness, role: string, method: 'GET' | 'POST', url: string, body?: unknown) =>
@@ -27,7 +27,7 @@ for (const target of testDatabases()) {
         h.call('POST', '/orders/process', {
           customer: 'C-WHOLE',
           reference: 'PO-77',
-          items: [{ item_code: 'SWEET-1', qty: 15, warehouse: 'WH-A', uom: 'Box' }],
+          items: [{ item_code: 'SWEET-1', qty: 15, warehouse: 'WH-A' }],
         }),
         201,
       );
@@ -39,7 +39,7 @@ for (const target of testDatabases()) {
       ]);
       expect(line).toMatchObject({
         qty: '15',
-        uom: 'Box',
+        uom: null,
         unit_price: '100',
         final_rate: '85',
         final_amount: '1275',
@@ -137,6 +137,49 @@ for (const target of testDatabases()) {
       expect(await counts(h)).toEqual(before);
       expect((await ok(h.call('GET', '/batches/O-MID'))).available_qty).toBe('5');
       await ok(h.call('PATCH', '/customers/C-RETAIL', { disabled: 0 }));
+    });
+
+    it('a line in another UoM reserves its stock units FEFO and is priced per its own unit; an unknown UoM is refused', async () => {
+      await ok(h.call('PATCH', '/items/CHOC-1', { stock_uom: 'Nos' }));
+      const uoms = { uoms: [{ uom: 'Nos', conversion_factor: '1' }, { uom: 'Box', conversion_factor: '10' }] };
+      expect((await ok(h.call('PUT', '/items/CHOC-1/uoms', uoms))).uoms).toEqual([uoms.uoms[1], uoms.uoms[0]]);
+      const stockNotOne = await h.call('PUT', '/items/CHOC-1/uoms', { uoms: [{ uom: 'Nos', conversion_factor: '2' }] });
+      expect([stockNotOne.statusCode, stockNotOne.json().code]).toEqual([400, 'ITEM_UOM_INVALID']);
+      await received(h, { batch_id: 'U-LATE', item: 'CHOC-1', warehouse: 'WH-B', qty: '20', expiry_date: '2026-07-01' });
+      await received(h, { batch_id: 'U-EARLY', item: 'CHOC-1', warehouse: 'WH-B', qty: '20', expiry_date: '2026-06-01' });
+      await pricingRule(h, 'BOX-100', { items: ['CHOC-1'], uom: 'Box', rate_or_discount: 'Discount Amount', discount_amount: '100' });
+
+      const before = await counts(h);
+      const crate = { item_code: 'CHOC-1', qty: '1', warehouse: 'WH-B', uom: 'Crate' };
+      const refused = await h.call('POST', '/orders/process', { customer: 'C-RETAIL', items: [crate] });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().code).toBe('ORDER_VALIDATION_ERROR');
+      expect(refused.json().details.problems).toEqual([{ line: 1, field: 'uom', reason: 'unknown_uom' }]);
+      expect(await counts(h)).toEqual(before);
+
+      const order = await ok(
+        h.call('POST', '/orders/process', {
+          customer: 'C-RETAIL',
+          set_warehouse: 'WH-B',
+          items: [
+            { item_code: 'CHOC-1', qty: '3', uom: 'Box' },
+            { item_code: 'CHOC-1', qty: '5' },
+          ],
+        }),
+        201,
+      );
+      const [boxes, units] = order.lines;
+      expect(boxes).toMatchObject({ uom: 'Box', qty: '3', conversion_factor: '10', stock_qty: '30', unit_price: '2000' });
+      expect(boxes).toMatchObject({ final_rate: '1900', final_amount: '5700', discount_amount: '300' });
+      expect(boxes.rules_applied.map((r: any) => r.rule_code)).toEqual(['BOX-100']);
+      expect(boxes.reservations.map((r: any) => [r.batch, r.qty])).toEqual([
+        ['U-EARLY', '20'],
+        ['U-LATE', '10'],
+      ]);
+      expect(units).toMatchObject({ uom: 'Nos', qty: '5', conversion_factor: '1', stock_qty: '5', final_amount: '1000', rules_applied: [] });
+      expect(units.reservations.map((r: any) => [r.batch, r.qty])).toEqual([['U-LATE', '5']]);
+      expect(await quantities(h, 'U-LATE')).toEqual({ available_qty: '5', reserved_qty: '15' });
+      for (const batch of ['U-EARLY', 'U-LATE']) expect((await ok(h.call('GET', `/batches/${batch}/ledger-check`))).consistent).toBe(true);
     });
 
     it('cancel releases every reservation once; a second cancel is 409 and changes nothing', async () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInject, testDatabases } from '@tributary/platform/testing';
-import { assignSegment, createSegment, type Harness, pricingRule, masters, ok, startHarness } from './harness.js';
+import { assignSegment, createSegment, type Harness, pricingRule, masters, ok, receive, startHarness } from './harness.js';
 
 /**
- * The reports read the pricing log that real (not dry-run) calculations write. The orders
- * below are priced through the API on the plant clock, and every expected figure follows from
- * their lines: SWEET-1 at 100 with 10% off, CHOC-1 at 200 with 5 off per unit, PLAIN-1 at 50
- * with no rule.
+ * Pricing effectiveness reads the pricing log that real (not dry-run) calculations write; segment
+ * revenue reads the processed orders (May and June, so the log of March and April stays the
+ * calculations'). Every expected figure follows from the lines: SWEET-1 at 100 with 10% off,
+ * CHOC-1 at 200 with 5 off per unit, PLAIN-1 at 50 with no rule.
  */
 for (const target of testDatabases()) {
   describe(`${target.label}: pricing reports`, () => {
@@ -47,22 +47,44 @@ for (const target of testDatabases()) {
       await price('C-WHOLE', 'R1', [{ item_code: 'SWEET-1', qty: '1' }], { is_return: true });
       // A dry run logs nothing, so it is in no report.
       await ok(h.call('POST', '/pricing/calculate', { customer: 'C-WHOLE', items: [{ item_code: 'SWEET-1', qty: '50' }], dry_run: true }));
+
+      for (const [item, qty] of [['SWEET-1', '20'], ['CHOC-1', '5'], ['PLAIN-1', '5']])
+        await ok(receive(h, { batch_id: `R-${item}`, item, qty, expiry_date: '2026-12-31' }), 201);
+      const order = (customer: string, items: [string, string][]) =>
+        ok(h.call('POST', '/orders/process', { customer, set_warehouse: 'WH-A', items: items.map(([item_code, qty]) => ({ item_code, qty })) }), 201);
+      // 5 May: O1 (wholesale: 180 + 195 + 50, rules on two lines), O2 (retail: 100, no rule), O3 cancelled.
+      h.clock.set(Date.parse('2026-05-05T06:30:00Z'));
+      await order('C-WHOLE', [['SWEET-1', '2'], ['CHOC-1', '1'], ['PLAIN-1', '1']]);
+      await order('C-RETAIL', [['PLAIN-1', '2']]);
+      const cancelled = await order('C-RETAIL', [['SWEET-1', '1']]);
+      await ok(h.call('POST', `/orders/${cancelled.order_id}/cancel`, { reason: 'test' }));
+      // 2 June: O4 (wholesale: 900, discount 100).
+      h.clock.set(Date.parse('2026-06-02T06:30:00Z'));
+      await order('C-WHOLE', [['SWEET-1', '10']]);
     });
     afterAll(async () => h.close());
 
-    it('gives monthly revenue per primary segment in force, each line once, returns negative', async () => {
-      const response = await report('/reports/segment-revenue?from=2026-03-01&to=2026-04-30');
+    it('gives monthly revenue per segment from every processed order line, with the rules\' impact beside it', async () => {
+      const response = await report('/reports/segment-revenue?from=2026-05-01&to=2026-06-30');
       expect(response.statusCode).toBe(200);
       const body = response.json();
-      expect(body).toMatchObject({ from: '2026-03-01', to: '2026-04-30', time_zone: 'Asia/Kolkata' });
+      expect(body).toMatchObject({ from: '2026-05-01', to: '2026-06-30', time_zone: 'Asia/Kolkata' });
+      const figures = (orders: number, lines: number, revenue: string, discount: string, ruleLines: number) => ({
+        orders,
+        lines,
+        revenue,
+        discount,
+        rule_lines: ruleLines,
+        rule_discount: discount,
+      });
       expect(body.rows).toEqual([
-        { month: '2026-03', segment: '(none)', segment_code: '(none)', orders: 1, lines: 1, revenue: '90', discount: '10' },
-        { month: '2026-03', segment: wholesale, segment_code: 'WHOLESALE', orders: 1, lines: 2, revenue: '375', discount: '25' },
-        { month: '2026-04', segment: wholesale, segment_code: 'WHOLESALE', orders: 2, lines: 2, revenue: '810', discount: '90' },
+        { month: '2026-05', segment: '(none)', segment_code: '(none)', ...figures(1, 1, '100', '0', 0) },
+        { month: '2026-05', segment: wholesale, segment_code: 'WHOLESALE', ...figures(1, 3, '425', '25', 2) },
+        { month: '2026-06', segment: wholesale, segment_code: 'WHOLESALE', ...figures(1, 1, '900', '100', 1) },
       ]);
-      expect(body.totals).toEqual({ orders: 4, lines: 5, revenue: '1275', discount: '125' });
-      const march = (await report('/reports/segment-revenue?from=2026-03-10&to=2026-03-10')).json();
-      expect(march.rows.map((r: any) => r.revenue)).toEqual(['90', '375']);
+      expect(body.totals).toEqual(figures(3, 5, '1425', '125', 3));
+      // Quotes priced by /pricing/calculate are not orders: March and April have none.
+      expect((await report('/reports/segment-revenue?from=2026-03-01&to=2026-04-30')).json().rows).toEqual([]);
     });
 
     it('gives per rule applications, documents, discount and revenue touched', async () => {
@@ -106,10 +128,14 @@ for (const target of testDatabases()) {
         'SWEET-10,SWEET-10,SWEET-10 promotion,5,4,140,1260,28,10',
         '',
       ]);
-      const byAccept = await report('/reports/segment-revenue?from=2026-04-01&to=2026-04-30', 'analyst', { accept: 'text/csv' });
-      expect(byAccept.body).toBe(
-        `month,segment,segment_code,orders,lines,revenue,discount\r\n2026-04,${wholesale},WHOLESALE,2,2,810,90\r\n`,
-      );
+      const byAccept = await report('/reports/segment-revenue?from=2026-05-01&to=2026-06-30', 'analyst', { accept: 'text/csv' });
+      expect(byAccept.body.split('\r\n')).toEqual([
+        'month,segment,segment_code,orders,lines,revenue,discount,rule_lines,rule_discount',
+        '2026-05,(none),(none),1,1,100,0,0,0',
+        `2026-05,${wholesale},WHOLESALE,1,3,425,25,2,25`,
+        `2026-06,${wholesale},WHOLESALE,1,1,900,100,1,100`,
+        '',
+      ]);
       const browser = await report('/reports/segment-revenue?from=2026-04-01&to=2026-04-30', 'analyst', {
         accept: 'application/json, text/csv',
       });

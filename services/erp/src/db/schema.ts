@@ -314,6 +314,9 @@ export interface OrderItemTable extends Std, Child {
   discount_percentage: Dec;
   final_rate: Dec;
   final_amount: Dec;
+  /** Stock units per unit of `uom` at processing time, and the quantity in stock units it reserved. */
+  conversion_factor: DecDefault;
+  stock_qty: string | null;
   /** JSON: the rules applied to the line, in precedence order. */
   pricing_rules: string;
 }
@@ -324,6 +327,11 @@ export interface OrderReservationTable extends Std, Child {
   expiry_date: DateCol;
   movement: string;
   release_movement: string | null;
+}
+/** ERPNext's `uoms` table of an item: one `uom` is `conversion_factor` stock units. */
+export interface UomConversionTable extends Std, Child {
+  uom: string;
+  conversion_factor: Dec;
 }
 /** Ledger balance per item and warehouse, kept by every movement; `below_reorder` remembers the last crossing. */
 export interface StockLevelTable {
@@ -376,6 +384,7 @@ export interface ErpDatabase {
   'tabHD Order Item': OrderItemTable;
   'tabHD Order Reservation': OrderReservationTable;
   hd_stock_level: StockLevelTable;
+  'tabUOM Conversion Detail': UomConversionTable;
 }
 
 export type { Generated };

@@ -9,6 +9,7 @@ import { pricingRulesVersion } from './0005_pricing_rules_version.js';
 import { customerContact } from './0006_customer_contact.js';
 import { orderTables } from './0007_orders.js';
 import { pricingErpnextModel } from './0008_pricing_erpnext_model.js';
+import { itemUoms } from './0009_item_uoms.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   customerContact,
   orderTables,
   pricingErpnextModel,
+  itemUoms,
 ];

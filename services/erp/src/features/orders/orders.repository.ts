@@ -16,7 +16,7 @@ export async function findCustomer(db: Kysely<ErpDatabase>, name: string) {
 
 export async function findItems(db: Kysely<ErpDatabase>, codes: string[]) {
   if (codes.length === 0) return [];
-  return db.selectFrom('tabItem').select(['name', 'disabled']).where('name', 'in', codes).execute();
+  return db.selectFrom('tabItem').select(['name', 'disabled', 'stock_uom']).where('name', 'in', codes).execute();
 }
 
 export async function findWarehouses(db: Kysely<ErpDatabase>, names: string[]) {

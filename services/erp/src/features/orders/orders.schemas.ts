@@ -15,7 +15,12 @@ const OrderLineIn = Type.Object({
     }),
   ),
   warehouse: Type.Optional(DocName()),
-  uom: Type.Optional(Type.String({ maxLength: 40 })),
+  uom: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: "unit of qty; absent means the item's stock UoM, another UoM needs the item's conversion (GET /items/{name}/uoms)",
+    }),
+  ),
 });
 
 export const ProcessBody = Type.Object({
@@ -60,9 +65,11 @@ const OrderLineOut = Type.Object({
   line: Type.Integer(),
   item_code: Type.String(),
   warehouse: Type.String(),
-  uom: Nullable(Type.String()),
-  qty: Type.String(),
-  unit_price: Type.String({ description: 'base rate before discounts' }),
+  uom: Nullable(Type.String({ description: "the ordered UoM (the item's stock UoM when the line named none)" })),
+  qty: Type.String({ description: 'in the ordered UoM' }),
+  conversion_factor: Type.String({ description: 'stock units per ordered unit' }),
+  stock_qty: Type.String({ description: 'qty in stock units: what the batches reserved' }),
+  unit_price: Type.String({ description: 'base rate per ordered unit, before discounts' }),
   base_amount: Type.String(),
   discount_amount: Type.String(),
   discount_percentage: Type.String(),

@@ -25,13 +25,15 @@ const DOCTYPE = 'HD Order';
  * written to the outbox. Any refusal rolls everything back.
  */
 export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBody>, actor: Actor) {
-  const { customer, lines } = validateShape(body);
+  const shape = validateShape(body);
+  const customer = shape.customer;
   return runCommand(deps, actor, async (trx) => {
-    await validateMasters(trx, customer, lines);
+    const lines = await validateMasters(trx, customer, shape.lines);
+    // The ledger is in stock units: a line in another UoM reserves its converted quantity.
     const plans = await planLines(
       trx,
       deps,
-      lines.map((l) => ({ item: l.item_code, warehouse: l.warehouse, qty: l.qty })),
+      lines.map((l) => ({ item: l.item_code, warehouse: l.warehouse, qty: l.stock_qty })),
       'FEFO',
       { lock: true },
     );
@@ -70,7 +72,14 @@ export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBod
     };
     const pricingLines = await linesOf(
       inTrx,
-      lines.map((l) => ({ item_code: l.item_code, qty: l.qty, warehouse: l.warehouse })),
+      // Priced in the ordered UoM: the stock rate scales by the factor, and UoM rules match the line's unit.
+      lines.map((l) => ({
+        item_code: l.item_code,
+        qty: l.qty,
+        warehouse: l.warehouse,
+        ...(l.uom === null ? {} : { uom: l.uom }),
+        conversion_factor: l.conversion_factor,
+      })),
     );
     const quote = await priceAndLog(
       trx,
@@ -97,6 +106,8 @@ export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBod
       discount_percentage: db6(q.discount_percentage),
       final_rate: db6(q.final_rate),
       final_amount: db6(q.final_amount),
+      conversion_factor: db6(lines[index]!.conversion_factor),
+      stock_qty: db6(lines[index]!.stock_qty),
       pricing_rules: JSON.stringify(
         q.pricing_rules_applied.map((r) => ({
           rule_code: r.rule_code,
@@ -228,6 +239,8 @@ async function readOrder(db: Kysely<ErpDatabase>, orderId: string) {
       warehouse: item.warehouse,
       uom: item.uom,
       qty: show(item.qty),
+      conversion_factor: show(item.conversion_factor),
+      stock_qty: show(item.stock_qty ?? item.qty),
       unit_price: show(item.base_rate),
       base_amount: show(item.base_amount),
       discount_amount: show(item.discount_amount),

@@ -3,7 +3,8 @@ import { dec } from '@tributary/platform/core';
 import type { Kysely } from '@tributary/platform/db';
 import type { ErpDatabase } from '../../db/schema.js';
 import { ErpError } from '../../errors.js';
-import { show } from '../../shared/numbers.js';
+import { db6, show } from '../../shared/numbers.js';
+import { factorFor, unitsOf } from '../uoms/uoms.service.js';
 import { findCustomer, findItems, findWarehouses } from './orders.repository.js';
 import type { ProcessBody } from './orders.schemas.js';
 
@@ -13,6 +14,11 @@ export interface OrderLine {
   qty: string;
   warehouse: string;
   uom: string | null;
+}
+/** A line converted to stock units: `qty` stays in the ordered `uom`, `stock_qty` is what the ledger reserves. */
+export interface ConvertedLine extends OrderLine {
+  conversion_factor: string;
+  stock_qty: string;
 }
 export interface Problem {
   line?: number;
@@ -58,21 +64,34 @@ export function validateShape(body: Static<typeof ProcessBody>): { customer: str
   return { customer, lines };
 }
 
-/** The checks against the masters, read in the order's transaction. */
-export async function validateMasters(trx: Kysely<ErpDatabase>, customer: string, lines: OrderLine[]): Promise<void> {
+/**
+ * The checks against the masters, read in the order's transaction. A line in a UoM other than
+ * the item's stock UoM needs the item's conversion for it (`unknown_uom` otherwise).
+ */
+export async function validateMasters(trx: Kysely<ErpDatabase>, customer: string, lines: OrderLine[]): Promise<ConvertedLine[]> {
   const problems: Problem[] = [];
+  const converted: ConvertedLine[] = [];
   const found = await findCustomer(trx, customer);
   if (!found) problems.push({ field: 'customer', reason: 'not_found' });
   else if (Number(found.disabled) === 1) problems.push({ field: 'customer', reason: 'disabled' });
-  const items = new Map((await findItems(trx, [...new Set(lines.map((l) => l.item_code))])).map((i) => [i.name, i]));
+  const masters = await findItems(trx, [...new Set(lines.map((l) => l.item_code))]);
+  const items = new Map(masters.map((i) => [i.name, i]));
+  const units = await unitsOf(trx, masters);
   const warehouses = new Map((await findWarehouses(trx, [...new Set(lines.map((l) => l.warehouse))])).map((w) => [w.name, w]));
   for (const l of lines) {
     const item = items.get(l.item_code);
     if (!item) problems.push({ line: l.line, field: 'item_code', reason: 'not_found' });
     else if (Number(item.disabled) === 1) problems.push({ line: l.line, field: 'item_code', reason: 'disabled' });
+    else {
+      const factor = factorFor(units, item.name, l.uom);
+      if (factor === undefined) problems.push({ line: l.line, field: 'uom', reason: 'unknown_uom' });
+      else
+        converted.push({ ...l, uom: l.uom ?? item.stock_uom, conversion_factor: factor, stock_qty: show(db6(dec(l.qty).times(factor))) });
+    }
     const warehouse = warehouses.get(l.warehouse);
     if (!warehouse || Number(warehouse.is_group) === 1 || Number(warehouse.disabled) === 1)
       problems.push({ line: l.line, field: 'warehouse', reason: 'not_a_stock_location' });
   }
   if (problems.length > 0) refuse(problems);
+  return converted;
 }

@@ -3,38 +3,67 @@ import type { ErpDatabase } from '../../db/schema.js';
 
 const LOG = 'tabHD Pricing Rule Application' as const;
 
-/** One logged rule application: the line it priced and what the rule took off. */
-export interface ApplicationRow {
-  pricing_rule: string;
-  applied_on_doctype: string;
-  applied_on_name: string;
+/** One line of a processed order, with the primary segment the order was priced under. */
+export interface OrderLineRow {
+  order: string;
   line_no: number;
-  customer: string | null;
-  application_date: Date;
-  total_amount: string;
+  order_date: Date;
+  segment: string | null;
+  segment_code: string | null;
+  final_amount: string;
   discount_amount: string;
 }
 
-/** The application log over [from, to) (epoch ms), oldest first. */
-export async function applicationsBetween(db: Kysely<ErpDatabase>, from: number, to: number): Promise<ApplicationRow[]> {
+/** Every line of the orders processed over [from, to) (epoch ms) and not cancelled since. */
+export async function orderLinesBetween(db: Kysely<ErpDatabase>, from: number, to: number): Promise<OrderLineRow[]> {
   const rows = await db
-    .selectFrom(LOG)
+    .selectFrom('tabHD Order Item as i')
+    .innerJoin('tabHD Order as o', 'o.name', 'i.parent')
+    .leftJoin('tabHD Customer Segment as s', 's.name', 'o.customer_segment')
     .select([
-      'pricing_rule',
-      'applied_on_doctype',
-      'applied_on_name',
-      'line_no',
-      'customer',
-      'application_date',
-      'total_amount',
-      'discount_amount',
+      'o.name as order',
+      'i.line_no',
+      'o.order_date',
+      'o.customer_segment as segment',
+      's.segment_code',
+      'i.final_amount',
+      'i.discount_amount',
     ])
-    .where('application_date', '>=', new Date(from))
-    .where('application_date', '<', new Date(to))
-    .orderBy('application_date')
-    .orderBy('name')
+    .where('o.status', '=', 'Processed')
+    .where('o.order_date', '>=', new Date(from))
+    .where('o.order_date', '<', new Date(to))
+    .orderBy('o.order_date')
+    .orderBy('o.name')
+    .orderBy('i.line_no')
     .execute();
-  return rows.map((row) => ({ ...row, line_no: Number(row.line_no), application_date: new Date(row.application_date) }));
+  return rows.map((row) => ({ ...row, line_no: Number(row.line_no), order_date: new Date(row.order_date) }));
+}
+
+export interface LineImpactRow {
+  order: string;
+  line_no: number;
+  applications: string | number;
+  discount: string | null;
+}
+
+/**
+ * What the rules did to those lines, from the application log: an order logs its applications
+ * at its own processing instant, so the same range bounds the log (and prunes its partitions).
+ */
+export async function ruleImpactBetween(db: Kysely<ErpDatabase>, from: number, to: number): Promise<LineImpactRow[]> {
+  return db
+    .selectFrom(`${LOG} as a`)
+    .select((eb) => [
+      'a.applied_on_name as order',
+      'a.line_no',
+      eb.fn.countAll<string>().as('applications'),
+      eb.fn.sum<string>('a.discount_amount').as('discount'),
+    ])
+    .where('a.applied_on_doctype', '=', 'HD Order')
+    .where('a.application_date', '>=', new Date(from))
+    .where('a.application_date', '<', new Date(to))
+    .groupBy(['a.applied_on_name', 'a.line_no'])
+    .execute();
 }
 
 export interface RuleTotalsRow {
@@ -66,34 +95,4 @@ export async function ruleTotalsBetween(db: Kysely<ErpDatabase>, from: number, t
     .groupBy(['a.pricing_rule', 'r.rule_code', 'r.rule_name'])
     .orderBy('r.rule_code')
     .execute();
-}
-
-export interface AssignmentRow {
-  customer: string;
-  segment: string;
-  segment_code: string;
-  is_primary: number;
-  effective_from: Date | string;
-  effective_to: Date | string | null;
-}
-
-/** Every segment assignment of these customers, whatever its dates (the caller picks the one in force). */
-export async function assignmentsOf(db: Kysely<ErpDatabase>, customers: readonly string[]): Promise<AssignmentRow[]> {
-  if (customers.length === 0) return [];
-  const rows: AssignmentRow[] = [];
-  // Bounded IN lists: a long report touches many customers.
-  for (let i = 0; i < customers.length; i += 500) {
-    const chunk = customers.slice(i, i + 500);
-    rows.push(
-      ...(await db
-        .selectFrom('tabHD Customer Segment Assignment as a')
-        .innerJoin('tabHD Customer Segment as s', 's.name', 'a.customer_segment')
-        .select(['a.customer', 'a.customer_segment as segment', 's.segment_code', 'a.is_primary', 'a.effective_from', 'a.effective_to'])
-        .where('a.customer', 'in', chunk)
-        .orderBy('a.customer')
-        .orderBy('a.effective_from')
-        .execute()),
-    );
-  }
-  return rows;
 }

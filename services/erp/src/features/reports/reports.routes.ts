@@ -19,10 +19,10 @@ interface Report<S extends TSchema> {
 const REPORTS = [
   {
     path: 'segment-revenue',
-    summary: "Monthly revenue and discount per customer segment (the customer's primary segment in force that day)",
+    summary: "Monthly revenue per customer segment from every processed order line, with the pricing rules' discount impact",
     schema: SegmentRevenueReport,
     build: segmentRevenue,
-    columns: ['month', 'segment', 'segment_code', 'orders', 'lines', 'revenue', 'discount'],
+    columns: ['month', 'segment', 'segment_code', 'orders', 'lines', 'revenue', 'discount', 'rule_lines', 'rule_discount'],
   } satisfies Report<typeof SegmentRevenueReport>,
   {
     path: 'pricing-effectiveness',

@@ -18,19 +18,25 @@ const Period = {
   source: Type.String({ description: 'where the figures come from' }),
 };
 
+const SegmentFigures = {
+  orders: Type.Integer({ description: 'processed orders (cancelled ones left out)' }),
+  lines: Type.Integer({ description: 'every line of those orders' }),
+  revenue: Type.String({ description: "exact decimal: sum of the lines' final amounts" }),
+  discount: Type.String({ description: "exact decimal: sum of the lines' discounts" }),
+  rule_lines: Type.Integer({ description: 'lines at least one pricing rule applied to (application log)' }),
+  rule_discount: Type.String({ description: 'exact decimal: discount the logged rule applications gave on those lines' }),
+};
+
 export const SegmentRevenueRow = Type.Object({
   month: Type.String({ description: 'YYYY-MM, plant-local' }),
-  segment: Type.String({ description: "the customer's primary segment in force that day, or (none)" }),
+  segment: Type.String({ description: 'the primary segment the order was priced under (in force that day), or (none)' }),
   segment_code: Type.String(),
-  orders: Type.Integer(),
-  lines: Type.Integer(),
-  revenue: Money,
-  discount: Money,
+  ...SegmentFigures,
 });
 export const SegmentRevenueReport = Type.Object({
   ...Period,
   rows: Type.Array(SegmentRevenueRow),
-  totals: Type.Object({ orders: Type.Integer(), lines: Type.Integer(), revenue: Money, discount: Money }),
+  totals: Type.Object(SegmentFigures),
 });
 
 export const EffectivenessRow = Type.Object({

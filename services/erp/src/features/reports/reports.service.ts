@@ -2,16 +2,17 @@ import { Decimal, dec } from '@tributary/platform/core';
 import type { Static } from '@sinclair/typebox';
 import { ErpError } from '../../errors.js';
 import type { ErpDeps } from '../../shared/context.js';
-import { addDays, daysBetween, isoDate, isoDateOrNull, localParts, startOfLocalDay } from '../../shared/dates.js';
+import { addDays, daysBetween, localParts, startOfLocalDay } from '../../shared/dates.js';
 import { show } from '../../shared/numbers.js';
-import { inForce } from '../segments/assignments.service.js';
-import { type ApplicationRow, type AssignmentRow, applicationsBetween, assignmentsOf, ruleTotalsBetween } from './reports.repository.js';
+import { orderLinesBetween, ruleImpactBetween, ruleTotalsBetween } from './reports.repository.js';
 import type { EffectivenessReport, ReportQuery, SegmentRevenueReport } from './reports.schemas.js';
 
 type Deps = Pick<ErpDeps, 'db' | 'config'>;
 type Query = Static<typeof ReportQuery>;
 const MAX_DAYS = 366;
-const SOURCE = 'pricing rule application log (lines priced by POST /pricing/calculate without dry_run that met at least one rule)';
+const SEGMENT_SOURCE =
+  'processed order lines (POST /orders/process, cancelled orders left out); rule_lines and rule_discount from the pricing rule application log of those orders';
+const RULES_SOURCE = 'pricing rule application log (lines priced by POST /pricing/calculate without dry_run, or by POST /orders/process)';
 const NO_SEGMENT = '(none)';
 
 interface Period {
@@ -24,7 +25,7 @@ interface Period {
 }
 
 /** Plant-local days, both inclusive: [start of `from`, start of the day after `to`). */
-function periodOf(deps: Deps, query: Query): Period {
+function periodOf(deps: Deps, query: Query, source: string): Period {
   if (query.to < query.from) throw ErpError.REPORT_RANGE_INVALID('to must not be before from');
   if (daysBetween(query.from, query.to) >= MAX_DAYS) throw ErpError.REPORT_RANGE_INVALID(`a report covers at most ${MAX_DAYS} days`);
   const tz = deps.config.PLANT_TIME_ZONE;
@@ -32,116 +33,61 @@ function periodOf(deps: Deps, query: Query): Period {
     from: query.from,
     to: query.to,
     time_zone: tz,
-    source: SOURCE,
+    source,
     start: startOfLocalDay(query.from, tz),
     end: startOfLocalDay(addDays(query.to, 1), tz),
   };
 }
 
-interface PricedLine {
-  doc: string;
-  customer: string | null;
-  at: Date;
-  revenue: Decimal;
-  discount: Decimal;
-}
-
 /**
- * One entry per priced order line. A line that met several rules has one log row per rule
- * (same instant, same line amount): their discounts add up. A document priced again under the
- * same reference logs its lines again, and the latest pricing is the one that counts: a row
- * starts a new pricing of its line when it is later than the one seen, or when its rule was
- * already counted for the line (a rule applies once per line per pricing, which tells two
- * pricings in the same millisecond apart).
+ * Monthly revenue per segment from every line of the processed orders (cancelled ones left
+ * out), in the primary segment the order was priced under. The rule_* columns say how much of
+ * that the pricing rules took off, from the application log of the same orders.
  */
-function pricedLines(rows: readonly ApplicationRow[]): PricedLine[] {
-  const lines = new Map<string, PricedLine & { rules: Set<string> }>();
-  for (const row of rows) {
-    const doc = `${row.applied_on_doctype}\u0000${row.applied_on_name}`;
-    const key = `${doc}\u0000${row.line_no}`;
-    const seen = lines.get(key);
-    if (seen && seen.at > row.application_date) continue;
-    if (seen && seen.at.getTime() === row.application_date.getTime() && !seen.rules.has(row.pricing_rule)) {
-      seen.discount = seen.discount.plus(row.discount_amount);
-      seen.rules.add(row.pricing_rule);
-      continue;
-    }
-    lines.set(key, {
-      doc,
-      customer: row.customer,
-      at: row.application_date,
-      revenue: dec(row.total_amount),
-      discount: dec(row.discount_amount),
-      rules: new Set([row.pricing_rule]),
-    });
-  }
-  return [...lines.values()];
-}
-
-/** The customer's primary segment in force on that plant day (ADR 0303), if any. */
-function primarySegment(assignments: readonly AssignmentRow[], day: string): AssignmentRow | undefined {
-  return assignments.find(
-    (a) => Number(a.is_primary) === 1 && inForce({ from: isoDate(a.effective_from), to: isoDateOrNull(a.effective_to) }, day),
-  );
-}
-
 export async function segmentRevenue(deps: Deps, query: Query): Promise<Static<typeof SegmentRevenueReport>> {
-  const period = periodOf(deps, query);
-  const lines = pricedLines(await applicationsBetween(deps.db, period.start, period.end));
-  const customers = [...new Set(lines.map((l) => l.customer).filter((c): c is string => c !== null))].sort();
-  const byCustomer = new Map<string, AssignmentRow[]>();
-  for (const a of await assignmentsOf(deps.db, customers)) byCustomer.set(a.customer, [...(byCustomer.get(a.customer) ?? []), a]);
-  const groups = new Map<
-    string,
-    { month: string; segment: string; code: string; docs: Set<string>; lines: number; revenue: Decimal; discount: Decimal }
-  >();
+  const period = periodOf(deps, query, SEGMENT_SOURCE);
+  const lines = await orderLinesBetween(deps.db, period.start, period.end);
+  const impact = new Map(
+    (await ruleImpactBetween(deps.db, period.start, period.end)).map((r) => [`${r.order}\u0000${Number(r.line_no)}`, r]),
+  );
+  const empty = () => ({ orders: new Set<string>(), lines: 0, revenue: dec(0), discount: dec(0), ruleLines: 0, ruleDiscount: dec(0) });
+  const groups = new Map<string, { month: string; segment: string; code: string } & ReturnType<typeof empty>>();
+  const totals = empty();
   for (const line of lines) {
-    const day = localParts(line.at.getTime(), period.time_zone).date;
-    const segment = line.customer === null ? undefined : primarySegment(byCustomer.get(line.customer) ?? [], day);
-    const month = day.slice(0, 7);
-    const name = segment?.segment ?? NO_SEGMENT;
-    const key = `${month}\u0000${name}`;
-    const group = groups.get(key) ?? {
-      month,
-      segment: name,
-      code: segment?.segment_code ?? NO_SEGMENT,
-      docs: new Set<string>(),
-      lines: 0,
-      revenue: dec(0),
-      discount: dec(0),
-    };
-    group.docs.add(line.doc);
-    group.lines += 1;
-    group.revenue = group.revenue.plus(line.revenue);
-    group.discount = group.discount.plus(line.discount);
+    const month = localParts(line.order_date.getTime(), period.time_zone).date.slice(0, 7);
+    const segment = line.segment ?? NO_SEGMENT;
+    const key = `${month}\u0000${segment}`;
+    const group = groups.get(key) ?? { month, segment, code: line.segment_code ?? NO_SEGMENT, ...empty() };
+    const touched = impact.get(`${line.order}\u0000${line.line_no}`);
+    for (const sum of [group, totals]) {
+      sum.orders.add(line.order);
+      sum.lines += 1;
+      sum.revenue = sum.revenue.plus(line.final_amount);
+      sum.discount = sum.discount.plus(line.discount_amount);
+      if (touched) {
+        sum.ruleLines += 1;
+        sum.ruleDiscount = sum.ruleDiscount.plus(touched.discount ?? '0');
+      }
+    }
     groups.set(key, group);
   }
+  const figures = (g: ReturnType<typeof empty>) => ({
+    orders: g.orders.size,
+    lines: g.lines,
+    revenue: show(g.revenue),
+    discount: show(g.discount),
+    rule_lines: g.ruleLines,
+    rule_discount: show(g.ruleDiscount),
+  });
   const rows = [...groups.values()]
     .sort((a, b) => (a.month === b.month ? (a.segment < b.segment ? -1 : 1) : a.month < b.month ? -1 : 1))
-    .map((g) => ({
-      month: g.month,
-      segment: g.segment,
-      segment_code: g.code,
-      orders: g.docs.size,
-      lines: g.lines,
-      revenue: show(g.revenue),
-      discount: show(g.discount),
-    }));
+    .map((g) => ({ month: g.month, segment: g.segment, segment_code: g.code, ...figures(g) }));
   const { start: _start, end: _end, ...shown } = period;
-  return {
-    ...shown,
-    rows,
-    totals: {
-      orders: new Set(lines.map((l) => l.doc)).size,
-      lines: lines.length,
-      revenue: show(lines.reduce((sum, l) => sum.plus(l.revenue), dec(0))),
-      discount: show(lines.reduce((sum, l) => sum.plus(l.discount), dec(0))),
-    },
-  };
+  return { ...shown, rows, totals: figures(totals) };
 }
 
 export async function pricingEffectiveness(deps: Deps, query: Query): Promise<Static<typeof EffectivenessReport>> {
-  const period = periodOf(deps, query);
+  const period = periodOf(deps, query, RULES_SOURCE);
   const totals = await ruleTotalsBetween(deps.db, period.start, period.end);
   const rows = totals.map((row) => {
     const applications = Number(row.applications);
