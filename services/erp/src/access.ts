@@ -29,6 +29,8 @@ export const ROUTE_ACCESS = {
   writeOrders: ['manager', 'integration', 'administrator', 'SERVICE'],
   // Revenue and discount reports: people who run or study the business, not machine callers.
   reports: ['manager', 'analyst', 'administrator'],
+  // Partition upkeep drops old history: only the people accountable for it run it by hand.
+  maintenance: ['manager', 'administrator'],
   internalEvents: ['EVENT_READER'],
   privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;

@@ -18,6 +18,7 @@ import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { registerOrderRoutes } from './features/orders/orders.routes.js';
 import { registerLowStockRoutes } from './features/low-stock/low-stock.routes.js';
 import { registerUomRoutes } from './features/uoms/uoms.routes.js';
+import { registerMaintenanceRoutes } from './features/maintenance/maintenance.routes.js';
 
 /** What tests and benchmarks may set that a process reads from its environment. */
 export interface ErpAppOptions {
@@ -73,6 +74,7 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   registerOrderRoutes(app, features);
   registerLowStockRoutes(app, features);
   registerReportRoutes(app, features);
+  registerMaintenanceRoutes(app, features);
   registerPrivacy(app, context.database, features.config);
   return app;
 }

@@ -10,6 +10,22 @@ export const ErpConfigSchema = Type.Object({
   EXPIRY_WARNING_DAYS: Type.Integer({ minimum: 0, default: 30, description: 'days to expiry at or below which a batch is Warning' }),
   CURRENCY_DECIMALS: Type.Integer({ minimum: 0, maximum: 6, default: 2, description: 'decimals of line amounts in price calculations' }),
   SEGMENT_REVIEW_DAYS: Type.Integer({ minimum: 1, default: 90, description: 'default review period of a segment assignment' }),
+  LEDGER_RETENTION_MONTHS: Type.Integer({
+    minimum: 1,
+    default: 84,
+    description: 'months of batch ledger kept before maintenance drops its monthly partitions (audit trails: 7 years)',
+  }),
+  PRICING_LOG_RETENTION_MONTHS: Type.Integer({
+    minimum: 1,
+    default: 24,
+    description: 'months of pricing rule applications kept before maintenance drops their monthly partitions (event logs: 2 years)',
+  }),
+  PARTITION_PREMAKE_MONTHS: Type.Integer({
+    minimum: 1,
+    maximum: 24,
+    default: 3,
+    description: 'monthly partitions maintenance makes ahead of the current month',
+  }),
   ERP_TRUSTED_SERVICES: Type.Optional(
     Type.String({
       default: '',

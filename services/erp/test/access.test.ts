@@ -77,6 +77,7 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'GET /inventory/low-stock': 'read',
   'GET /reports/segment-revenue': 'reports',
   'GET /reports/pricing-effectiveness': 'reports',
+  'POST /maintenance/partitions': 'maintenance',
 
   'GET /internal/outbox': 'internalEvents',
   'GET /internal/privacy/export': 'privacy',

@@ -47,13 +47,15 @@ export function testMasterKeys(): MasterKeys {
 export async function startHarness(
   target: TestDatabaseTarget,
   env: Record<string, string> = {},
-  options: { activeKeyTtlMs?: number } = {},
+  options: { activeKeyTtlMs?: number; beforeLatest?: (handle: TestDatabase) => Promise<void> } = {},
 ): Promise<Harness> {
   const handle = await target.create();
+  await options.beforeLatest?.(handle);
   await migrateToLatest(handle.database, migrations);
   const clock = new ManualClock(NOON_IST);
   const masterKeys = testMasterKeys();
-  const app = await buildApp(erpContext(handle.database, clock, env), { masterKeys, ...options });
+  const { beforeLatest: _beforeLatest, ...appOptions } = options;
+  const app = await buildApp(erpContext(handle.database, clock, env), { masterKeys, ...appOptions });
   await app.ready();
   return {
     app,

@@ -12,9 +12,12 @@ for (const target of testDatabases()) {
     afterAll(async () => handle.destroy());
 
     it('apply, and every migration can run again on its own result (MariaDB DDL is not transactional)', async () => {
-      await migrateToLatest(handle.database, migrations);
+      // Each right after it ran: a later migration may reshape what an earlier one made (0010 partitions 0003's ledger).
+      for (const [index, migration] of migrations.entries()) {
+        await migrateToLatest(handle.database, migrations.slice(0, index + 1));
+        await migration.up(handle.database.db, { dialect: handle.database.dialect });
+      }
       expect(await appliedMigrations(handle.database)).toEqual(migrations.map((m) => m.name));
-      for (const migration of migrations) await migration.up(handle.database.db, { dialect: handle.database.dialect });
     });
   });
 }

@@ -333,6 +333,13 @@ export interface UomConversionTable extends Std, Child {
   uom: string;
   conversion_factor: Dec;
 }
+/** Where a batch's ledger starts once retention dropped its oldest movements: the last dropped seq and balance. */
+export interface LedgerOpeningTable {
+  batch_id: string;
+  seq: number;
+  balance: Dec;
+  through: Date;
+}
 /** Ledger balance per item and warehouse, kept by every movement; `below_reorder` remembers the last crossing. */
 export interface StockLevelTable {
   item_code: string;
@@ -385,6 +392,7 @@ export interface ErpDatabase {
   'tabHD Order Reservation': OrderReservationTable;
   hd_stock_level: StockLevelTable;
   'tabUOM Conversion Detail': UomConversionTable;
+  hd_ledger_opening: LedgerOpeningTable;
 }
 
 export type { Generated };

@@ -10,6 +10,7 @@ import { customerContact } from './0006_customer_contact.js';
 import { orderTables } from './0007_orders.js';
 import { pricingErpnextModel } from './0008_pricing_erpnext_model.js';
 import { itemUoms } from './0009_item_uoms.js';
+import { monthlyPartitions } from './0010_monthly_partitions.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   orderTables,
   pricingErpnextModel,
   itemUoms,
+  monthlyPartitions,
 ];

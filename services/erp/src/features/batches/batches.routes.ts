@@ -173,6 +173,12 @@ export function registerBatchRoutes(app: HttpApp, deps: ErpDeps): void {
           available_qty: Type.String(),
           ledger_sum: Type.String(),
           movements: Type.Integer(),
+          opening: Type.Optional(
+            Type.Object(
+              { seq: Type.Integer(), balance: Type.String(), through: Type.String() },
+              { description: 'where the chain starts once retention dropped older movements (ADR 0309)' },
+            ),
+          ),
           consistent: Type.Boolean(),
         }),
         ...errors,

@@ -290,7 +290,12 @@ export async function adjustBatch(deps: ErpDeps, name: string, input: { qty_chan
 
 const REVERSIBLE = new Set(['RECEIPT', 'CONSUMPTION', 'ADJUSTMENT']);
 
-/** A reversal is a new movement with the opposite change; the original stays. Each movement can be reversed once (unique). */
+/**
+ * A reversal is a new movement with the opposite change; the original stays. Each movement can
+ * be reversed once: the check below runs under the batch's row lock, which every movement of the
+ * batch takes, so two reversals of one movement cannot both pass it (the partitioned ledger has
+ * no unique key on reverses_movement, ADR 0309).
+ */
 export async function reverseMovement(deps: ErpDeps, movementName: string, reason: string, actor: Actor) {
   const out = await runCommand(deps, actor, async (trx) => {
     const original = await trx.selectFrom('tabHD Batch Movement').selectAll().where('name', '=', movementName).executeTakeFirst();
@@ -306,26 +311,20 @@ export async function reverseMovement(deps: ErpDeps, movementName: string, reaso
       .executeTakeFirst();
     if (already) throw ErpError.MOVEMENT_ALREADY_REVERSED(`movement ${movementName} was already reversed by ${already.name}`);
     const now = deps.clock.now();
-    let movement;
-    try {
-      movement = await recordMovement(
-        trx,
-        batch,
-        {
-          type: 'REVERSAL',
-          change: dec(original.qty_change).negated(),
-          reason,
-          reverses_movement: movementName,
-          reference_doctype: original.reference_doctype,
-          reference_name: original.reference_name,
-        },
-        actor,
-        now,
-      );
-    } catch (error) {
-      if (dbErrorKind(error) === 'unique') throw ErpError.MOVEMENT_ALREADY_REVERSED(`movement ${movementName} was already reversed`);
-      throw error;
-    }
+    const movement = await recordMovement(
+      trx,
+      batch,
+      {
+        type: 'REVERSAL',
+        change: dec(original.qty_change).negated(),
+        reason,
+        reverses_movement: movementName,
+        reference_doctype: original.reference_doctype,
+        reference_name: original.reference_name,
+      },
+      actor,
+      now,
+    );
     if (original.movement_type === 'CONSUMPTION') {
       await trx
         .updateTable('tabHD Batch Master')

@@ -7,12 +7,14 @@ import type { Actor } from '../../shared/context.js';
 import { generatedName, newDoc } from '../../shared/docs.js';
 import { db6, show } from '../../shared/numbers.js';
 import { trackStockChange } from '../low-stock/low-stock.service.js';
+import { ledgerOpening } from '../maintenance/partitions.repository.js';
 
 /**
  * The append-only movement ledger. A batch's available quantity is the sum of its movements;
  * `available_qty` on the batch row is that sum kept in the same transaction, under the batch
  * row's lock, so it is a cache that cannot drift: each movement records the balance before and
- * after, carries the next per-batch sequence number (unique), and a CHECK keeps balances ≥ 0.
+ * after, carries the next per-batch sequence number (taken from the locked batch row: the
+ * partitioned ledger has no unique key on it, ADR 0309), and a CHECK keeps balances ≥ 0.
  * This function is the only writer of movements and of available_qty.
  */
 export const MOVEMENT_TYPES = [
@@ -129,7 +131,11 @@ export async function recordMovement(
   };
 }
 
-/** Ledger audit: the cached balance equals the movement sum and the before/after chain has no gap. */
+/**
+ * Ledger audit: the cached balance equals the movement sum and the before/after chain has no
+ * gap. Once retention dropped a batch's oldest movements, the chain starts from the opening
+ * they left (last dropped seq and balance, ADR 0309) and must go on from exactly there.
+ */
 export async function checkLedger(db: Kysely<ErpDatabase>, batch: string) {
   const row = await db
     .selectFrom('tabHD Batch Master')
@@ -137,17 +143,19 @@ export async function checkLedger(db: Kysely<ErpDatabase>, batch: string) {
     .where('name', '=', batch)
     .executeTakeFirst();
   if (!row) throw ErpError.BATCH_NOT_FOUND(`batch ${batch} not found`);
+  const opening = await ledgerOpening(db, batch);
   const movements = await db
     .selectFrom('tabHD Batch Movement')
     .select(['seq', 'qty_before', 'qty_change', 'qty_after'])
     .where('batch_id', '=', batch)
     .orderBy('seq')
     .execute();
-  let running = dec(0);
+  const openingSeq = opening ? Number(opening.seq) : 0;
+  let running = dec(opening?.balance ?? 0);
   let chainOk = true;
   movements.forEach((m, index) => {
     if (
-      Number(m.seq) !== index + 1 ||
+      Number(m.seq) !== openingSeq + index + 1 ||
       !dec(m.qty_before).eq(running) ||
       !dec(m.qty_after).eq(running.plus(m.qty_change)) ||
       dec(m.qty_after).isNegative()
@@ -160,7 +168,8 @@ export async function checkLedger(db: Kysely<ErpDatabase>, batch: string) {
     available_qty: show(row.available_qty),
     ledger_sum: show(running),
     movements: movements.length,
-    consistent: chainOk && running.eq(row.available_qty) && Number(row.movement_seq) === movements.length,
+    ...(opening ? { opening: { seq: openingSeq, balance: show(opening.balance), through: new Date(opening.through).toISOString() } } : {}),
+    consistent: chainOk && running.eq(row.available_qty) && Number(row.movement_seq) === openingSeq + movements.length,
   };
 }
 

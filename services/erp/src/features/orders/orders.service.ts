@@ -172,7 +172,8 @@ export async function processOrder(deps: ErpDeps, body: Static<typeof ProcessBod
 
 /**
  * Cancels an order: every reservation goes back to its batch as a RELEASE movement that names
- * the reservation it reverses (unique, so stock cannot come back twice). A second cancel is 409
+ * the reservation it reverses; under the order's row lock, only reservations with no release yet
+ * are released, each recording its release movement, so stock cannot come back twice. A second cancel is 409
  * ORDER_ALREADY_CANCELLED and changes nothing; an Idempotency-Key replay answers the first 200.
  */
 export async function cancelOrder(deps: ErpDeps, orderId: string, input: { reason?: string }, actor: Actor) {
