@@ -141,7 +141,12 @@ for (const target of testDatabases()) {
 
     it('a line in another UoM reserves its stock units FEFO and is priced per its own unit; an unknown UoM is refused', async () => {
       await ok(h.call('PATCH', '/items/CHOC-1', { stock_uom: 'Nos' }));
-      const uoms = { uoms: [{ uom: 'Nos', conversion_factor: '1' }, { uom: 'Box', conversion_factor: '10' }] };
+      const uoms = {
+        uoms: [
+          { uom: 'Nos', conversion_factor: '1' },
+          { uom: 'Box', conversion_factor: '10' },
+        ],
+      };
       expect((await ok(h.call('PUT', '/items/CHOC-1/uoms', uoms))).uoms).toEqual([uoms.uoms[1], uoms.uoms[0]]);
       const stockNotOne = await h.call('PUT', '/items/CHOC-1/uoms', { uoms: [{ uom: 'Nos', conversion_factor: '2' }] });
       expect([stockNotOne.statusCode, stockNotOne.json().code]).toEqual([400, 'ITEM_UOM_INVALID']);
@@ -176,7 +181,14 @@ for (const target of testDatabases()) {
         ['U-EARLY', '20'],
         ['U-LATE', '10'],
       ]);
-      expect(units).toMatchObject({ uom: 'Nos', qty: '5', conversion_factor: '1', stock_qty: '5', final_amount: '1000', rules_applied: [] });
+      expect(units).toMatchObject({
+        uom: 'Nos',
+        qty: '5',
+        conversion_factor: '1',
+        stock_qty: '5',
+        final_amount: '1000',
+        rules_applied: [],
+      });
       expect(units.reservations.map((r: any) => [r.batch, r.qty])).toEqual([['U-LATE', '5']]);
       expect(await quantities(h, 'U-LATE')).toEqual({ available_qty: '5', reserved_qty: '15' });
       for (const batch of ['U-EARLY', 'U-LATE']) expect((await ok(h.call('GET', `/batches/${batch}/ledger-check`))).consistent).toBe(true);

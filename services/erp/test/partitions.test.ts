@@ -22,8 +22,14 @@ async function historyBeforePartitions(handle: TestDatabase): Promise<void> {
   );
   const db = handle.database.db as Kysely<ErpDatabase>;
   const jan = at('2026-01-15T10:00:00Z');
-  await db.insertInto('tabItem').values({ ...std('OLD-1', jan), item_code: 'OLD-1' }).execute();
-  await db.insertInto('tabWarehouse').values({ ...std('WH-OLD', jan), warehouse_name: 'WH-OLD' }).execute();
+  await db
+    .insertInto('tabItem')
+    .values({ ...std('OLD-1', jan), item_code: 'OLD-1' })
+    .execute();
+  await db
+    .insertInto('tabWarehouse')
+    .values({ ...std('WH-OLD', jan), warehouse_name: 'WH-OLD' })
+    .execute();
   await db
     .insertInto('tabHD Batch Master')
     .values({
@@ -109,7 +115,11 @@ for (const target of testDatabases()) {
     const table = (report: any, name: string) => report.tables.find((t: any) => t.table === name);
 
     beforeAll(async () => {
-      h = await startHarness(target, { LEDGER_RETENTION_MONTHS: '1', PRICING_LOG_RETENTION_MONTHS: '1' }, { beforeLatest: historyBeforePartitions });
+      h = await startHarness(
+        target,
+        { LEDGER_RETENTION_MONTHS: '1', PRICING_LOG_RETENTION_MONTHS: '1' },
+        { beforeLatest: historyBeforePartitions },
+      );
       await masters(h);
     });
     afterAll(async () => h.close());

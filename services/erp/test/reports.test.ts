@@ -48,13 +48,28 @@ for (const target of testDatabases()) {
       // A dry run logs nothing, so it is in no report.
       await ok(h.call('POST', '/pricing/calculate', { customer: 'C-WHOLE', items: [{ item_code: 'SWEET-1', qty: '50' }], dry_run: true }));
 
-      for (const [item, qty] of [['SWEET-1', '20'], ['CHOC-1', '5'], ['PLAIN-1', '5']])
+      for (const [item, qty] of [
+        ['SWEET-1', '20'],
+        ['CHOC-1', '5'],
+        ['PLAIN-1', '5'],
+      ])
         await ok(receive(h, { batch_id: `R-${item}`, item, qty, expiry_date: '2026-12-31' }), 201);
       const order = (customer: string, items: [string, string][]) =>
-        ok(h.call('POST', '/orders/process', { customer, set_warehouse: 'WH-A', items: items.map(([item_code, qty]) => ({ item_code, qty })) }), 201);
+        ok(
+          h.call('POST', '/orders/process', {
+            customer,
+            set_warehouse: 'WH-A',
+            items: items.map(([item_code, qty]) => ({ item_code, qty })),
+          }),
+          201,
+        );
       // 5 May: O1 (wholesale: 180 + 195 + 50, rules on two lines), O2 (retail: 100, no rule), O3 cancelled.
       h.clock.set(Date.parse('2026-05-05T06:30:00Z'));
-      await order('C-WHOLE', [['SWEET-1', '2'], ['CHOC-1', '1'], ['PLAIN-1', '1']]);
+      await order('C-WHOLE', [
+        ['SWEET-1', '2'],
+        ['CHOC-1', '1'],
+        ['PLAIN-1', '1'],
+      ]);
       await order('C-RETAIL', [['PLAIN-1', '2']]);
       const cancelled = await order('C-RETAIL', [['SWEET-1', '1']]);
       await ok(h.call('POST', `/orders/${cancelled.order_id}/cancel`, { reason: 'test' }));
@@ -64,7 +79,7 @@ for (const target of testDatabases()) {
     });
     afterAll(async () => h.close());
 
-    it('gives monthly revenue per segment from every processed order line, with the rules\' impact beside it', async () => {
+    it("gives monthly revenue per segment from every processed order line, with the rules' impact beside it", async () => {
       const response = await report('/reports/segment-revenue?from=2026-05-01&to=2026-06-30');
       expect(response.statusCode).toBe(200);
       const body = response.json();

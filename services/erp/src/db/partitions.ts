@@ -71,7 +71,9 @@ export async function partitionMonths(db: Db, dialect: DialectName, t: Partition
 /** The first and last month holding rows, if any (the migration partitions exactly that span). */
 export async function monthsWithRows(db: Db, table: string, column: string): Promise<{ first: number; last: number } | undefined> {
   const row = await sql<{ first: Date | string | null; last: Date | string | null }>`
-    select min(${sql.ref(column)}) as ${sql.ref('first')}, max(${sql.ref(column)}) as ${sql.ref('last')} from ${sql.table(table)}`.execute(db);
+    select min(${sql.ref(column)}) as ${sql.ref('first')}, max(${sql.ref(column)}) as ${sql.ref('last')} from ${sql.table(table)}`.execute(
+    db,
+  );
   const { first, last } = row.rows[0] ?? { first: null, last: null };
   if (first === null || last === null) return undefined;
   return { first: monthOf(new Date(first)), last: monthOf(new Date(last)) };

@@ -73,7 +73,8 @@ async function partitionMariaDb(db: Kysely<DynamicSchema>, t: PartitionedTable):
     where table_schema = database() and table_name = ${t.table} and constraint_type in ('FOREIGN KEY', 'UNIQUE')`.execute(db);
   for (const key of keys.rows.filter((k) => k.kind === 'FOREIGN KEY'))
     await sql`alter table ${table} drop foreign key if exists ${sql.id(key.name)}`.execute(db);
-  for (const key of keys.rows.filter((k) => k.kind === 'UNIQUE')) await sql`alter table ${table} drop index if exists ${sql.id(key.name)}`.execute(db);
+  for (const key of keys.rows.filter((k) => k.kind === 'UNIQUE'))
+    await sql`alter table ${table} drop index if exists ${sql.id(key.name)}`.execute(db);
   const primary = await sql<{ column_name: string }>`
     select column_name from information_schema.key_column_usage
     where table_schema = database() and table_name = ${t.table} and constraint_name = 'PRIMARY'`.execute(db);

@@ -13,8 +13,8 @@ import { ledgerOpening } from '../maintenance/partitions.repository.js';
  * The append-only movement ledger. A batch's available quantity is the sum of its movements;
  * `available_qty` on the batch row is that sum kept in the same transaction, under the batch
  * row's lock, so it is a cache that cannot drift: each movement records the balance before and
- * after, carries the next per-batch sequence number (taken from the locked batch row: the
- * partitioned ledger has no unique key on it, ADR 0309), and a CHECK keeps balances ≥ 0.
+ * after, carries the next per-batch sequence number (the batch row's `movement_seq` moves only
+ * from the one before it, ADR 0309), and a CHECK keeps balances ≥ 0.
  * This function is the only writer of movements and of available_qty.
  */
 export const MOVEMENT_TYPES = [
@@ -111,11 +111,15 @@ export async function recordMovement(
   let status = batch.status;
   if (after.isZero() && status === 'Active') status = 'Consumed';
   else if (after.gt(0) && status === 'Consumed') status = 'Active';
-  await trx
+  // The partitioned ledger cannot hold UNIQUE (batch_id, seq) (ADR 0309): the batch row carries
+  // it instead, moving only from the sequence this movement was numbered after.
+  const moved = await trx
     .updateTable('tabHD Batch Master')
     .set({ available_qty: db6(after), movement_seq: seq, status, ...counters, modified: new Date(now), modified_by: actor.user ?? null })
     .where('name', '=', batch.name)
-    .execute();
+    .where('movement_seq', '=', seq - 1)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== 1) throw new Error(`batch ${batch.name}: movement ${seq} was numbered without the batch's lock`);
   // Keep the caller's locked copy current, so a second movement in the same transaction chains on.
   Object.assign(batch, { available_qty: db6(after), movement_seq: seq, status, ...counters });
   // Here rather than in each command: every stock change passes this point, so low-stock alerts miss none.

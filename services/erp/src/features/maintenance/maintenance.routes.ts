@@ -24,11 +24,9 @@ export function registerMaintenanceRoutes(app: HttpApp, deps: ErpDeps): void {
   const access = erpRouteOptions(deps.config, ['maintenance']);
   app.post(
     '/maintenance/partitions',
-    access(
-      'maintenance',
-      'Make the coming months of the batch ledger and pricing log partitions; drop months past retention (ADR 0309)',
-      { response: { 200: MaintenanceOut, 403: errorResponseSchema } },
-    ),
+    access('maintenance', 'Make the coming months of the batch ledger and pricing log partitions; drop months past retention (ADR 0309)', {
+      response: { 200: MaintenanceOut, 403: errorResponseSchema },
+    }),
     async () => maintainPartitions(deps, deps.clock.now()),
   );
 }

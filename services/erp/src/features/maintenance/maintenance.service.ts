@@ -28,7 +28,14 @@ export async function maintainPartitions(deps: Deps, now: number): Promise<{ at:
   ];
   const tables: TableMaintenance[] = [];
   for (const [t, retention] of policies) {
-    const out: TableMaintenance = { table: t.table, retention_months: retention, created: [], dropped: [], openings_carried: 0, months: [] };
+    const out: TableMaintenance = {
+      table: t.table,
+      retention_months: retention,
+      created: [],
+      dropped: [],
+      openings_carried: 0,
+      months: [],
+    };
     for (let month = current; month <= current + deps.config.PARTITION_PREMAKE_MONTHS; month++) {
       const made = await deps.db.transaction().execute((trx) => repo.makeMonth(trx, deps.dialect, t, month));
       if (made) out.created.push(monthLabel(month));
