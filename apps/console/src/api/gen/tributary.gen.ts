@@ -10601,6 +10601,12 @@ export interface paths {
                             consistent: boolean;
                             ledger_sum: string;
                             movements: number;
+                            /** @description where the chain starts once retention dropped older movements (ADR 0309) */
+                            opening?: {
+                                balance: string;
+                                seq: number;
+                                through: string;
+                            };
                         };
                     };
                 };
@@ -12855,6 +12861,213 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/erp/items/{name}/uoms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An item's UoM conversions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: string;
+                            stock_uom: string | null;
+                            uoms: {
+                                conversion_factor: string;
+                                uom: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace an item's UoM conversions */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        uoms: {
+                            /** @description stock units in one of this UoM (ERPNext conversion_factor) */
+                            conversion_factor: string;
+                            uom: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: string;
+                            stock_uom: string | null;
+                            uoms: {
+                                conversion_factor: string;
+                                uom: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/maintenance/partitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the coming months of the batch ledger and pricing log partitions; drop months past retention (ADR 0309) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the instant maintenance ran for */
+                            at: string;
+                            tables: {
+                                /** @description month partitions made by this run */
+                                created: string[];
+                                /** @description month partitions dropped by this run, with their rows */
+                                dropped: string[];
+                                /** @description the month partitions there are now */
+                                months: string[];
+                                /** @description batches whose ledger opening moved forward (batch ledger only) */
+                                openings_carried: number;
+                                retention_months: number;
+                                table: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/erp/movements/{name}/reverse": {
         parameters: {
             query?: never;
@@ -13089,12 +13302,15 @@ export interface paths {
                             line_count: number;
                             lines: {
                                 base_amount: string;
+                                /** @description stock units per ordered unit */
+                                conversion_factor: string;
                                 discount_amount: string;
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
                                 item_code: string;
                                 line: number;
+                                /** @description in the ordered UoM */
                                 qty: string;
                                 reservations: {
                                     batch: string;
@@ -13112,7 +13328,9 @@ export interface paths {
                                     rule_code: string;
                                     stacking: string;
                                 }[];
-                                /** @description base rate before discounts */
+                                /** @description qty in stock units: what the batches reserved */
+                                stock_qty: string;
+                                /** @description base rate per ordered unit, before discounts */
                                 unit_price: string;
                                 uom: string | null;
                                 warehouse: string;
@@ -13251,12 +13469,15 @@ export interface paths {
                             line_count: number;
                             lines: {
                                 base_amount: string;
+                                /** @description stock units per ordered unit */
+                                conversion_factor: string;
                                 discount_amount: string;
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
                                 item_code: string;
                                 line: number;
+                                /** @description in the ordered UoM */
                                 qty: string;
                                 reservations: {
                                     batch: string;
@@ -13274,7 +13495,9 @@ export interface paths {
                                     rule_code: string;
                                     stacking: string;
                                 }[];
-                                /** @description base rate before discounts */
+                                /** @description qty in stock units: what the batches reserved */
+                                stock_qty: string;
+                                /** @description base rate per ordered unit, before discounts */
                                 unit_price: string;
                                 uom: string | null;
                                 warehouse: string;
@@ -13396,6 +13619,7 @@ export interface paths {
                             item_code?: string;
                             /** @description decimal string (up to 6 decimals), or a JSON integer; fractional JSON numbers are refused as inexact */
                             qty?: string | number;
+                            /** @description unit of qty; absent means the item's stock UoM, another UoM needs the item's conversion (GET /items/{name}/uoms) */
                             uom?: string;
                             warehouse?: string;
                         }[];
@@ -13422,12 +13646,15 @@ export interface paths {
                             line_count: number;
                             lines: {
                                 base_amount: string;
+                                /** @description stock units per ordered unit */
+                                conversion_factor: string;
                                 discount_amount: string;
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
                                 item_code: string;
                                 line: number;
+                                /** @description in the ordered UoM */
                                 qty: string;
                                 reservations: {
                                     batch: string;
@@ -13445,7 +13672,9 @@ export interface paths {
                                     rule_code: string;
                                     stacking: string;
                                 }[];
-                                /** @description base rate before discounts */
+                                /** @description qty in stock units: what the batches reserved */
+                                stock_qty: string;
+                                /** @description base rate per ordered unit, before discounts */
                                 unit_price: string;
                                 uom: string | null;
                                 warehouse: string;
@@ -14811,7 +15040,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly revenue and discount per customer segment (the customer's primary segment in force that day) */
+        /** Monthly revenue per customer segment from every processed order line, with the pricing rules' discount impact */
         get: {
             parameters: {
                 query: {
@@ -14837,15 +15066,21 @@ export interface paths {
                         "application/json": {
                             from: string;
                             rows: {
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' discounts */
                                 discount: string;
+                                /** @description every line of those orders */
                                 lines: number;
                                 /** @description YYYY-MM, plant-local */
                                 month: string;
+                                /** @description processed orders (cancelled ones left out) */
                                 orders: number;
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' final amounts */
                                 revenue: string;
-                                /** @description the customer's primary segment in force that day, or (none) */
+                                /** @description exact decimal: discount the logged rule applications gave on those lines */
+                                rule_discount: string;
+                                /** @description lines at least one pricing rule applied to (application log) */
+                                rule_lines: number;
+                                /** @description the primary segment the order was priced under (in force that day), or (none) */
                                 segment: string;
                                 segment_code: string;
                             }[];
@@ -14854,12 +15089,18 @@ export interface paths {
                             time_zone: string;
                             to: string;
                             totals: {
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' discounts */
                                 discount: string;
+                                /** @description every line of those orders */
                                 lines: number;
+                                /** @description processed orders (cancelled ones left out) */
                                 orders: number;
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' final amounts */
                                 revenue: string;
+                                /** @description exact decimal: discount the logged rule applications gave on those lines */
+                                rule_discount: string;
+                                /** @description lines at least one pricing rule applied to (application log) */
+                                rule_lines: number;
                             };
                         };
                         "text/csv": string;
@@ -16763,6 +17004,12 @@ export interface paths {
                             consistent: boolean;
                             ledger_sum: string;
                             movements: number;
+                            /** @description where the chain starts once retention dropped older movements (ADR 0309) */
+                            opening?: {
+                                balance: string;
+                                seq: number;
+                                through: string;
+                            };
                         };
                     };
                 };
@@ -17193,6 +17440,69 @@ export interface paths {
                             owner: string | null;
                             standard_rate?: string | null;
                             stock_uom?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{name}/uoms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An item's UoM conversions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: string;
+                            stock_uom: string | null;
+                            uoms: {
+                                conversion_factor: string;
+                                uom: string;
+                            }[];
                         };
                     };
                 };
@@ -29866,6 +30176,12 @@ export interface paths {
                             consistent: boolean;
                             ledger_sum: string;
                             movements: number;
+                            /** @description where the chain starts once retention dropped older movements (ADR 0309) */
+                            opening?: {
+                                balance: string;
+                                seq: number;
+                                through: string;
+                            };
                         };
                     };
                 };
@@ -32234,6 +32550,213 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/proxy/items/{name}/uoms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An item's UoM conversions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: string;
+                            stock_uom: string | null;
+                            uoms: {
+                                conversion_factor: string;
+                                uom: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace an item's UoM conversions */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        uoms: {
+                            /** @description stock units in one of this UoM (ERPNext conversion_factor) */
+                            conversion_factor: string;
+                            uom: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: string;
+                            stock_uom: string | null;
+                            uoms: {
+                                conversion_factor: string;
+                                uom: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/maintenance/partitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the coming months of the batch ledger and pricing log partitions; drop months past retention (ADR 0309) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the instant maintenance ran for */
+                            at: string;
+                            tables: {
+                                /** @description month partitions made by this run */
+                                created: string[];
+                                /** @description month partitions dropped by this run, with their rows */
+                                dropped: string[];
+                                /** @description the month partitions there are now */
+                                months: string[];
+                                /** @description batches whose ledger opening moved forward (batch ledger only) */
+                                openings_carried: number;
+                                retention_months: number;
+                                table: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/proxy/movements/{name}/reverse": {
         parameters: {
             query?: never;
@@ -32468,12 +32991,15 @@ export interface paths {
                             line_count: number;
                             lines: {
                                 base_amount: string;
+                                /** @description stock units per ordered unit */
+                                conversion_factor: string;
                                 discount_amount: string;
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
                                 item_code: string;
                                 line: number;
+                                /** @description in the ordered UoM */
                                 qty: string;
                                 reservations: {
                                     batch: string;
@@ -32491,7 +33017,9 @@ export interface paths {
                                     rule_code: string;
                                     stacking: string;
                                 }[];
-                                /** @description base rate before discounts */
+                                /** @description qty in stock units: what the batches reserved */
+                                stock_qty: string;
+                                /** @description base rate per ordered unit, before discounts */
                                 unit_price: string;
                                 uom: string | null;
                                 warehouse: string;
@@ -32630,12 +33158,15 @@ export interface paths {
                             line_count: number;
                             lines: {
                                 base_amount: string;
+                                /** @description stock units per ordered unit */
+                                conversion_factor: string;
                                 discount_amount: string;
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
                                 item_code: string;
                                 line: number;
+                                /** @description in the ordered UoM */
                                 qty: string;
                                 reservations: {
                                     batch: string;
@@ -32653,7 +33184,9 @@ export interface paths {
                                     rule_code: string;
                                     stacking: string;
                                 }[];
-                                /** @description base rate before discounts */
+                                /** @description qty in stock units: what the batches reserved */
+                                stock_qty: string;
+                                /** @description base rate per ordered unit, before discounts */
                                 unit_price: string;
                                 uom: string | null;
                                 warehouse: string;
@@ -34059,7 +34592,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly revenue and discount per customer segment (the customer's primary segment in force that day) */
+        /** Monthly revenue per customer segment from every processed order line, with the pricing rules' discount impact */
         get: {
             parameters: {
                 query: {
@@ -34085,15 +34618,21 @@ export interface paths {
                         "application/json": {
                             from: string;
                             rows: {
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' discounts */
                                 discount: string;
+                                /** @description every line of those orders */
                                 lines: number;
                                 /** @description YYYY-MM, plant-local */
                                 month: string;
+                                /** @description processed orders (cancelled ones left out) */
                                 orders: number;
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' final amounts */
                                 revenue: string;
-                                /** @description the customer's primary segment in force that day, or (none) */
+                                /** @description exact decimal: discount the logged rule applications gave on those lines */
+                                rule_discount: string;
+                                /** @description lines at least one pricing rule applied to (application log) */
+                                rule_lines: number;
+                                /** @description the primary segment the order was priced under (in force that day), or (none) */
                                 segment: string;
                                 segment_code: string;
                             }[];
@@ -34102,12 +34641,18 @@ export interface paths {
                             time_zone: string;
                             to: string;
                             totals: {
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' discounts */
                                 discount: string;
+                                /** @description every line of those orders */
                                 lines: number;
+                                /** @description processed orders (cancelled ones left out) */
                                 orders: number;
-                                /** @description exact decimal */
+                                /** @description exact decimal: sum of the lines' final amounts */
                                 revenue: string;
+                                /** @description exact decimal: discount the logged rule applications gave on those lines */
+                                rule_discount: string;
+                                /** @description lines at least one pricing rule applied to (application log) */
+                                rule_lines: number;
                             };
                         };
                         "text/csv": string;
