@@ -97,14 +97,18 @@ export function registerAdminStatusRoutes(app: HttpApp, deps: AdminStatusDeps): 
 
   app.get(
     '/api/v1/admin/rate-limit-tiers',
-    route(access.admin, 'The rate-limit tiers (requests per minute, hour and day; 0 = no limit) and how many users and active keys are on each', {
-      response: {
-        200: Type.Object({
-          items: Type.Array(Type.Object({ tier: Type.String(), limits: Limits, users: Type.Integer(), apiKeys: Type.Integer() })),
-        }),
-        ...errors,
+    route(
+      access.admin,
+      'The rate-limit tiers (requests per minute, hour and day; 0 = no limit) and how many users and active keys are on each',
+      {
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ tier: Type.String(), limits: Limits, users: Type.Integer(), apiKeys: Type.Integer() })),
+          }),
+          ...errors,
+        },
       },
-    }),
+    ),
     async () => {
       const counts = await tiers.counts();
       const items = (Object.keys(TIER_LIMITS) as RateLimitTier[]).map((tier) => ({
