@@ -7,8 +7,7 @@ import { formatPlantTime } from '../../lib/format';
 import { textOf } from '../../lib/open-row';
 import type { Column } from '../../ui/data-table';
 import { ErrorPanel } from '../../ui/error-panel';
-import { QueryState } from '../../ui/query-state';
-import { PagedTable } from '../gw-common/paged-table';
+import { PagedQuery } from '../gw-common/paged-query';
 import { AuditSearch, type AuditSearchValues } from './audit-search';
 
 const LIMIT = 50;
@@ -85,39 +84,34 @@ export default function AuditPage() {
       {search === undefined ? (
         <p className="panel">Search to see the log: leave every field empty for all calls up to now.</p>
       ) : (
-        <QueryState query={query} loading="Searching the audit log…">
-          {(answer) => (
-            <>
-              <div className="table-tools">
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={answer.total === 0 || answer.total > EXPORT_MOST || exporting === 'busy'}
-                  onClick={() => void exportRows()}
-                >
-                  Export CSV ({answer.total})
-                </button>
-                {answer.total > EXPORT_MOST && (
-                  <span>Narrow the search to export: at most {EXPORT_MOST.toLocaleString('en-GB')} rows.</span>
-                )}
-                {exporting === 'busy' && <span role="status">Preparing the file…</span>}
-              </div>
-              {exporting instanceof Error && <ErrorPanel error={exporting} />}
-              <PagedTable
-                caption="Audit log"
-                columns={COLUMNS}
-                rows={answer.items}
-                rowKey={(row) => textOf(row, 'requestId') + textOf(row, 'requestTimestamp')}
-                total={answer.total}
-                page={answer.page}
-                limit={answer.limit}
-                onPage={setPage}
-                busy={query.isPlaceholderData}
-                empty="No calls match this search."
-              />
-            </>
+        <>
+          {query.data && (
+            <div className="table-tools">
+              <button
+                type="button"
+                className="secondary"
+                disabled={query.data.total === 0 || query.data.total > EXPORT_MOST || exporting === 'busy'}
+                onClick={() => void exportRows()}
+              >
+                Export CSV ({query.data.total})
+              </button>
+              {query.data.total > EXPORT_MOST && (
+                <span>Narrow the search to export: at most {EXPORT_MOST.toLocaleString('en-GB')} rows.</span>
+              )}
+              {exporting === 'busy' && <span role="status">Preparing the file…</span>}
+            </div>
           )}
-        </QueryState>
+          {exporting instanceof Error && <ErrorPanel error={exporting} />}
+          <PagedQuery
+            query={query}
+            loading="Searching the audit log…"
+            caption="Audit log"
+            columns={COLUMNS}
+            rowKey={(row) => textOf(row, 'requestId') + textOf(row, 'requestTimestamp')}
+            onPage={setPage}
+            empty="No calls match this search."
+          />
+        </>
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Column } from '../../ui/data-table';
 
-interface PagedTableProps<Row> {
+export interface PagedTableProps<Row> {
   caption: string;
   columns: ReadonlyArray<Column<Row>>;
   rows: readonly Row[];

@@ -9,63 +9,27 @@ import {
 } from '../../api/gateway-admin-keys';
 import { formatPlantTime } from '../../lib/format';
 import type { Column } from '../../ui/data-table';
-import { QueryState } from '../../ui/query-state';
-import { PagedTable } from '../gw-common/paged-table';
-import { keyState, RevokeDialog, RotateDialog } from './key-actions';
+import { keyState } from './key-actions';
+import { KeyList } from './key-list';
 import { NewAccessKeyForm } from './new-access-key-form';
 import { issuedSecrets, SecretDialog } from './secret-dialog';
 import { StatusFilter } from './status-filter';
 
-type Action = { kind: 'rotate' | 'revoke'; key: AccessKey };
+const COLUMNS: Array<Column<AccessKey>> = [
+  { key: 'id', header: 'Access key ID', text: (key) => key.accessKeyId },
+  { key: 'owner', header: 'Owner', text: (key) => key.userId },
+  { key: 'description', header: 'Description', text: (key) => key.description ?? '' },
+  { key: 'scopes', header: 'Rights', text: (key) => (key.scopes ?? ['all the owner may do']).join(', ') },
+  { key: 'kind', header: 'Kind', text: (key) => (key.temporary ? 'Temporary' : 'Long-lived') },
+  { key: 'state', header: 'Status', text: (key) => keyState(key) },
+  { key: 'created', header: 'Created', text: (key) => formatPlantTime(key.createdAt) },
+];
 
 export default function AccessKeysPage() {
   const [filters, setFilters] = useState<AccessKeyFilters>({ page: 1, limit: 20 });
-  const [action, setAction] = useState<Action>();
-  const query = useQuery(accessKeysQuery(filters));
   const rotate = useRotateAccessKey();
   const revoke = useRevokeAccessKey();
-  const open = (next: Action) => {
-    revoke.reset();
-    setAction(next);
-  };
-  const finishRotation = () => {
-    setAction(undefined);
-    rotate.reset();
-  };
-
-  const columns: Array<Column<AccessKey>> = [
-    { key: 'id', header: 'Access key ID', text: (key) => key.accessKeyId },
-    { key: 'owner', header: 'Owner', text: (key) => key.userId },
-    { key: 'description', header: 'Description', text: (key) => key.description ?? '' },
-    { key: 'scopes', header: 'Rights', text: (key) => (key.scopes ?? ['all the owner may do']).join(', ') },
-    { key: 'kind', header: 'Kind', text: (key) => (key.temporary ? 'Temporary' : 'Long-lived') },
-    { key: 'state', header: 'Status', text: (key) => keyState(key) },
-    { key: 'created', header: 'Created', text: (key) => formatPlantTime(key.createdAt) },
-    {
-      key: 'actions',
-      header: 'Actions',
-      text: () => '',
-      render: (key) =>
-        key.isActive ? (
-          <div className="row">
-            {!key.temporary && (
-              <button
-                type="button"
-                className="secondary"
-                aria-label={`Rotate ${key.accessKeyId}`}
-                onClick={() => open({ kind: 'rotate', key })}
-              >
-                Rotate
-              </button>
-            )}
-            <button type="button" className="danger" aria-label={`Revoke ${key.accessKeyId}`} onClick={() => open({ kind: 'revoke', key })}>
-              Revoke
-            </button>
-          </div>
-        ) : null,
-    },
-  ];
-
+  const query = useQuery(accessKeysQuery(filters));
   return (
     <section aria-labelledby="access-keys-title">
       <h2 id="access-keys-title">Access keys</h2>
@@ -74,54 +38,33 @@ export default function AccessKeysPage() {
       </p>
       <NewAccessKeyForm />
       <StatusFilter label="access keys" onChange={(isActive) => setFilters({ page: 1, limit: 20, ...isActive })} />
-      <QueryState query={query} loading="Loading access keys…">
-        {(answer) => (
-          <PagedTable
-            caption="Access keys"
-            columns={columns}
-            rows={answer.items}
-            rowKey={(key) => key.accessKeyId}
-            total={answer.total}
-            page={answer.page}
-            limit={answer.limit}
-            onPage={(page) => setFilters({ ...filters, page })}
-            busy={query.isPlaceholderData}
-            empty="No access keys match. Create one above."
+      <KeyList
+        caption="Access keys"
+        query={query}
+        columns={COLUMNS}
+        idOf={(key) => key.accessKeyId}
+        nameOf={(key) => key.accessKeyId}
+        isActive={(key) => key.isActive}
+        // A rotation issues a long-lived key: a temporary one is replaced by issuing a new temporary one.
+        canRotate={(key) => !key.temporary}
+        rotate={rotate}
+        revoke={revoke}
+        issued={(issued, done) => (
+          <SecretDialog
+            title={`New access key ${issued.accessKeyId}`}
+            facts={[
+              `Access key ID: ${issued.accessKeyId}`,
+              ...(issued.previous
+                ? [`The old key ${issued.previous.accessKeyId} works until ${formatPlantTime(issued.previous.expiresAt)} Sri Lanka time.`]
+                : []),
+            ]}
+            secrets={issuedSecrets(issued)}
+            onDone={done}
           />
         )}
-      </QueryState>
-      {action?.kind === 'rotate' && !rotate.data && (
-        <RotateDialog
-          name={action.key.accessKeyId}
-          call={rotate}
-          onRotate={(graceSeconds) => rotate.mutate({ id: action.key.accessKeyId, graceSeconds })}
-          onClose={finishRotation}
-        />
-      )}
-      {rotate.data && (
-        <SecretDialog
-          title={`New access key ${rotate.data.accessKeyId}`}
-          facts={[
-            `Access key ID: ${rotate.data.accessKeyId}`,
-            ...(rotate.data.previous
-              ? [
-                  `The old key ${rotate.data.previous.accessKeyId} works until ${formatPlantTime(rotate.data.previous.expiresAt)} Sri Lanka time.`,
-                ]
-              : []),
-          ]}
-          secrets={issuedSecrets(rotate.data)}
-          onDone={finishRotation}
-        />
-      )}
-      {action?.kind === 'revoke' && (
-        <RevokeDialog
-          name={action.key.accessKeyId}
-          call={revoke}
-          onRevoke={() => revoke.mutate(action.key.accessKeyId, { onSuccess: () => setAction(undefined) })}
-          onClose={() => setAction(undefined)}
-        />
-      )}
-      {revoke.isSuccess && <p role="status">Revoked.</p>}
+        onPage={(page) => setFilters({ ...filters, page })}
+        empty="No access keys match. Create one above."
+      />
     </section>
   );
 }

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useCreateAccessKey } from '../../api/gateway-admin-keys';
-import { ErrorPanel } from '../../ui/error-panel';
 import { Field } from '../../ui/field';
-import { wordsOf } from '../gw-common/choices';
+import { FormEnd, wordsOf } from '../gw-common/choices';
 import { fieldErrorsOf } from '../gw-common/field-errors';
 import { KEY_FIELD_OF_CODE } from './key-actions';
 import { OwnerField } from './owner-field';
@@ -65,11 +64,7 @@ export function NewAccessKeyForm() {
             <input value={description} onChange={(event) => setDescription(event.target.value)} />
           </Field>
         </div>
-        <button type="submit" disabled={create.isPending}>
-          Create access key
-        </button>
-        {missing && <p className="field-error">{missing}</p>}
-        {create.isError && Object.keys(errors).length === 0 && <ErrorPanel error={create.error} />}
+        <FormEnd label="Create access key" call={create} missing={missing} placed={Object.keys(errors).length > 0} />
       </form>
       {create.data && (
         <SecretDialog

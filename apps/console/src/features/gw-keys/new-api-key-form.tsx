@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { TIERS, type Tier } from '../../api/gateway-admin';
+import type { Tier } from '../../api/gateway-admin';
 import { useCreateApiKey } from '../../api/gateway-admin-keys';
 import { DateField } from '../../ui/date-field';
-import { ErrorPanel } from '../../ui/error-panel';
 import { Field } from '../../ui/field';
-import { TIER_NAMES, wordsOf } from '../gw-common/choices';
+import { FormEnd, TierField, wordsOf } from '../gw-common/choices';
 import { fieldErrorsOf } from '../gw-common/field-errors';
 import { KEY_FIELD_OF_CODE, keyPrefix } from './key-actions';
 import { OwnerField } from './owner-field';
@@ -54,22 +53,10 @@ export function NewApiKeyForm() {
           <Field label="Rights" hint="* for all the owner may do, or e.g. erp:read orders:*" error={errors.scopes}>
             <input value={scopes} onChange={(event) => setScopes(event.target.value)} />
           </Field>
-          <Field label="Rate-limit tier" error={errors.rateLimitTier}>
-            <select value={tier} onChange={(event) => setTier(event.target.value as Tier)}>
-              {TIERS.map((candidate) => (
-                <option key={candidate} value={candidate}>
-                  {TIER_NAMES[candidate]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <TierField value={tier} onChange={setTier} error={errors.rateLimitTier} />
           <DateField label="Works until (optional)" value={expires} onChange={(day) => setExpires(day ?? '')} error={errors.expiresAt} />
         </div>
-        <button type="submit" disabled={create.isPending}>
-          Create key
-        </button>
-        {missing && <p className="field-error">{missing}</p>}
-        {create.isError && Object.keys(errors).length === 0 && <ErrorPanel error={create.error} />}
+        <FormEnd label="Create key" call={create} missing={missing} placed={Object.keys(errors).length > 0} />
       </form>
       {create.data && (
         <SecretDialog

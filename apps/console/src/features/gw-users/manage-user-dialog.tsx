@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { TIERS, useChangePlatformUser, useRevokeTokens, type PlatformUser, type Tier, type UserChanges } from '../../api/gateway-admin';
+import { useChangePlatformUser, useRevokeTokens, type PlatformUser, type Tier, type UserChanges } from '../../api/gateway-admin';
 import { groupName } from '../../config/access';
 import { Dialog } from '../../ui/dialog';
 import { ErrorPanel } from '../../ui/error-panel';
-import { Field } from '../../ui/field';
-import { TIER_NAMES } from '../gw-common/choices';
+import { RoleField, TierField } from '../gw-common/choices';
 import { fieldErrorsOf } from '../gw-common/field-errors';
 
 interface ManageUserDialogProps {
@@ -43,15 +42,7 @@ export function ManageUserDialog({ user, roles, onClose }: ManageUserDialogProps
         {current.isLocked && current.isActive ? ' Locked out after failed sign-ins.' : ''}
       </p>
       <div className="row">
-        <Field label="Role" error={errors.role}>
-          <select value={role} onChange={(event) => setRole(event.target.value)}>
-            {roles.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {groupName(candidate)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleField roles={roles} value={role} onChange={setRole} error={errors.role} />
         <div className="field">
           <button type="button" disabled={change.isPending || role === current.role} onClick={() => send({ role }, 'Role changed.')}>
             Change role
@@ -59,15 +50,7 @@ export function ManageUserDialog({ user, roles, onClose }: ManageUserDialogProps
         </div>
       </div>
       <div className="row">
-        <Field label="Rate-limit tier" error={errors.rateLimitTier}>
-          <select value={tier} onChange={(event) => setTier(event.target.value as Tier)}>
-            {TIERS.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {TIER_NAMES[candidate]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <TierField value={tier} onChange={setTier} error={errors.rateLimitTier} />
         <div className="field">
           <button
             type="button"

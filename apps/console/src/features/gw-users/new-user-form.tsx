@@ -1,10 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { TIERS, useCreatePlatformUser, type Tier } from '../../api/gateway-admin';
-import { groupName } from '../../config/access';
-import { ErrorPanel } from '../../ui/error-panel';
+import { useCreatePlatformUser, type Tier } from '../../api/gateway-admin';
 import { Field } from '../../ui/field';
 import { fieldErrorsOf } from '../gw-common/field-errors';
-import { TIER_NAMES } from '../gw-common/choices';
+import { FormEnd, RoleField, TierField } from '../gw-common/choices';
 
 const EMPTY = { username: '', email: '', fullName: '', password: '', role: '', tier: 'standard' as Tier };
 
@@ -55,31 +53,16 @@ export function NewUserForm({ roles }: { roles: readonly string[] }) {
         <Field label="First password" hint="They change it after signing in" error={errors.password}>
           <input type="password" autoComplete="new-password" value={user.password} onChange={set('password')} />
         </Field>
-        <Field label="Role" error={errors.role}>
-          <select value={user.role} onChange={set('role')}>
-            <option value="">Choose a role</option>
-            {roles.map((role) => (
-              <option key={role} value={role}>
-                {groupName(role)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Rate-limit tier" error={errors.rateLimitTier}>
-          <select value={user.tier} onChange={set('tier')}>
-            {TIERS.map((tier) => (
-              <option key={tier} value={tier}>
-                {TIER_NAMES[tier]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleField
+          roles={roles}
+          value={user.role}
+          onChange={(role) => setUser({ ...user, role })}
+          none="Choose a role"
+          error={errors.role}
+        />
+        <TierField value={user.tier} onChange={(tier) => setUser({ ...user, tier })} error={errors.rateLimitTier} />
       </div>
-      <button type="submit" disabled={create.isPending}>
-        Add user
-      </button>
-      {missing && <p className="field-error">{missing}</p>}
-      {create.isError && Object.keys(errors).length === 0 && <ErrorPanel error={create.error} />}
+      <FormEnd label="Add user" call={create} missing={missing} placed={Object.keys(errors).length > 0} />
       {create.isSuccess && <p role="status">Added {create.data.username}.</p>}
     </form>
   );

@@ -6,16 +6,15 @@ import { formatPlantTime } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import type { Column } from '../../ui/data-table';
 import { Field } from '../../ui/field';
-import { QueryState } from '../../ui/query-state';
-import { tierName } from '../gw-common/choices';
-import { PagedTable } from '../gw-common/paged-table';
+import { RoleField, tierName } from '../gw-common/choices';
+import { PagedQuery } from '../gw-common/paged-query';
 import { ManageUserDialog } from './manage-user-dialog';
 import { NewUserForm } from './new-user-form';
 import { grantableBy } from './roles';
 
 const LIMIT = 20;
 
-export function statusOf(user: PlatformUser): string {
+function statusOf(user: PlatformUser): string {
   if (!user.isActive) return 'Deactivated';
   return user.isLocked ? 'Locked out (failed sign-ins)' : 'Active';
 }
@@ -70,16 +69,7 @@ export default function PlatformUsersPage() {
         <Field label="Name, user name or e-mail">
           <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
         </Field>
-        <Field label="Role">
-          <select value={role} onChange={(event) => setRole(event.target.value)}>
-            <option value="">Any role</option>
-            {roles.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {groupName(candidate)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleField roles={roles} value={role} onChange={setRole} none="Any role" />
         <Field label="Status">
           <select value={status} onChange={(event) => setStatus(event.target.value)}>
             <option value="">Any</option>
@@ -91,22 +81,15 @@ export default function PlatformUsersPage() {
           <button type="submit">Find users</button>
         </div>
       </form>
-      <QueryState query={query} loading="Loading users…">
-        {(answer) => (
-          <PagedTable
-            caption="Platform users"
-            columns={columns}
-            rows={answer.items}
-            rowKey={(user) => user.userId}
-            total={answer.total}
-            page={answer.page}
-            limit={answer.limit}
-            onPage={(page) => setFilters({ ...filters, page })}
-            busy={query.isPlaceholderData}
-            empty="No users match these filters."
-          />
-        )}
-      </QueryState>
+      <PagedQuery
+        query={query}
+        loading="Loading users…"
+        caption="Platform users"
+        columns={columns}
+        rowKey={(user) => user.userId}
+        onPage={(page) => setFilters({ ...filters, page })}
+        empty="No users match these filters."
+      />
       {managing && <ManageUserDialog user={managing} roles={roles} onClose={() => setManaging(undefined)} />}
     </section>
   );
