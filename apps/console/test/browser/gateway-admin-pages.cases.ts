@@ -52,10 +52,7 @@ export function gatewayAdminPageCases(rig: () => ConsoleRig): void {
     try {
       await openPage(page, 'Routes');
       const table = page.getByRole('table');
-      await table
-        .getByRole('cell', { name: /Closed \(passing calls\)/ })
-        .first()
-        .waitFor();
+      await table.getByRole('cell', { name: 'Closed', exact: true }).first().waitFor();
       await screenshot(page, 'gateway-routes');
 
       await table.locator('tbody').getByRole('button').first().click();

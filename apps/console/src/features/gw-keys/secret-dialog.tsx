@@ -17,7 +17,7 @@ export function issuedSecrets(issued: IssuedAccessKey): Secret[] {
 }
 
 function SecretField({ secret }: { secret: Secret }) {
-  const input = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
   const [said, setSaid] = useState<string>();
   async function copy() {
     try {
@@ -30,15 +30,10 @@ function SecretField({ secret }: { secret: Secret }) {
     }
   }
   return (
-    <div className="row">
+    <div>
+      {/* A text area, so the whole secret shows wrapped in the dialog and can be read back. */}
       <Field label={secret.label}>
-        <input
-          ref={input}
-          readOnly
-          value={secret.value}
-          size={Math.min(72, secret.value.length)}
-          onFocus={(event) => event.target.select()}
-        />
+        <textarea ref={input} readOnly rows={3} value={secret.value} onFocus={(event) => event.target.select()} />
       </Field>
       <div className="field">
         <button type="button" className="secondary" aria-label={`Copy ${secret.label.toLowerCase()}`} onClick={() => void copy()}>

@@ -14,14 +14,14 @@ const HEALTH_WORDS: Record<RouteHealth['targets'][number]['health'], string> = {
 };
 
 const BREAKER_WORDS: Record<NonNullable<RouteHealth['breaker']>['state'], string> = {
-  closed: 'Closed (passing calls)',
-  open: 'Open (refusing calls)',
-  'half-open': 'Half-open (trying one call)',
+  closed: 'Closed',
+  open: 'Open: refusing calls',
+  'half-open': 'Half-open: trying a call',
 };
 
 function targetsText(health: RouteHealth | undefined): string {
   if (!health) return 'Not live';
-  return health.targets.map((target) => `${target.url}: ${HEALTH_WORDS[target.health]}`).join('; ');
+  return health.targets.map((target) => `${HEALTH_WORDS[target.health]} (${target.url})`).join('; ');
 }
 
 function breakerText(health: RouteHealth | undefined): string {
@@ -37,8 +37,11 @@ export default function RoutesPage() {
 
   const columns: Array<Column<RouteView>> = [
     { key: 'name', header: 'Route', text: (route) => route.routeName },
-    { key: 'method', header: 'Method', text: (route) => (route.httpMethod === 'ANY' ? 'Any' : route.httpMethod) },
-    { key: 'path', header: 'Path', text: (route) => route.pathPattern },
+    {
+      key: 'path',
+      header: 'Method and path',
+      text: (route) => `${route.httpMethod === 'ANY' ? 'Any' : route.httpMethod} ${route.pathPattern}`,
+    },
     { key: 'service', header: 'Service', text: (route) => route.serviceName },
     { key: 'targets', header: 'Targets', text: (route) => targetsText(healthOf(route)) },
     { key: 'breaker', header: 'Circuit breaker', text: (route) => breakerText(healthOf(route)) },
