@@ -3,6 +3,8 @@ import { dashboardCases } from './browser/dashboard.cases.js';
 import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
 import { gatepassCases } from './browser/gatepass.cases.js';
+import { gatewayAdminPageCases } from './browser/gateway-admin-pages.cases.js';
+import { gatewayAdminCases } from './browser/gateway-admin.cases.js';
 import { type ConsoleRig, startRig } from './browser/harness.js';
 import { parcelCases } from './browser/parcels.cases.js';
 import { roleCases } from './browser/roles.cases.js';
@@ -36,4 +38,6 @@ describe('console', () => {
   describe('traceability', () => traceCases(current));
   describe('pipeline dashboard', () => dashboardCases(current));
   describe('session expiry', () => expiryCases(current));
+  describe('gateway administration', () => gatewayAdminCases(current));
+  describe('gateway administration pages', () => gatewayAdminPageCases(current));
 });

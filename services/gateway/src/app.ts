@@ -6,6 +6,7 @@ import { proxyRequest } from './edge/pipeline.js';
 import { attachTls, type TlsListener } from './edge/tls.js';
 import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
 import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
+import { registerAdminStatusRoutes } from './features/admin/admin-status.routes.js';
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
 import { registerApiDocs } from './features/docs/docs.routes.js';
 import { registerAuthRoutes } from './features/auth/auth.routes.js';
@@ -58,6 +59,7 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerAdminUserRoutes(app, deps);
   registerAdminKeyRoutes(app, deps);
   registerAdminRouteRoutes(app, deps);
+  registerAdminStatusRoutes(app, deps);
   registerHarshaAdminRoutes(app, deps);
   registerHarshaHealthRoutes(app, deps);
   registerHarshaProxyRoutes(app, deps);

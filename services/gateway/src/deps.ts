@@ -90,6 +90,7 @@ export type AdminRouteDeps = EdgeAuthDeps &
     GatewayDeps,
     'config' | 'db' | 'database' | 'redis' | 'audit' | 'cache' | 'routes' | 'routesRepo' | 'routeLoader' | 'upstreams' | 'peers' | 'clock'
   >;
+export type AdminStatusDeps = EdgeAuthDeps & Pick<GatewayDeps, 'db' | 'routes' | 'upstreams' | 'peers' | 'clock'>;
 export type PrivacyDeps = EdgeAuthDeps &
   Pick<
     GatewayDeps,

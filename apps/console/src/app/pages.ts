@@ -40,6 +40,32 @@ export const PAGES: readonly Page[] = [
     needs: 'dashboard.view',
     component: lazy(() => import('../features/dashboard/dashboard-page')),
   },
+  {
+    path: 'gateway/users',
+    title: 'Platform users',
+    needs: 'gateway.admin',
+    component: lazy(() => import('../features/gw-users/users-page')),
+  },
+  {
+    path: 'gateway/api-keys',
+    title: 'API keys',
+    needs: 'gateway.admin',
+    component: lazy(() => import('../features/gw-keys/api-keys-page')),
+  },
+  {
+    path: 'gateway/access-keys',
+    title: 'Access keys',
+    needs: 'gateway.admin',
+    component: lazy(() => import('../features/gw-keys/access-keys-page')),
+  },
+  { path: 'gateway/routes', title: 'Routes', needs: 'gateway.admin', component: lazy(() => import('../features/gw-routes/routes-page')) },
+  {
+    path: 'gateway/tiers',
+    title: 'Rate-limit tiers',
+    needs: 'gateway.admin',
+    component: lazy(() => import('../features/gw-tiers/tiers-page')),
+  },
+  { path: 'gateway/audit', title: 'Audit log', needs: 'gateway.admin', component: lazy(() => import('../features/gw-audit/audit-page')) },
 ];
 
 export function pagesFor(role: string | undefined): Page[] {

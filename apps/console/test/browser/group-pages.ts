@@ -31,6 +31,12 @@ export const PAGES_OF: Record<string, string[]> = {
     'Process',
     'Dispatch',
     'Pipeline',
+    'Platform users',
+    'API keys',
+    'Access keys',
+    'Routes',
+    'Rate-limit tiers',
+    'Audit log',
   ],
 };
 

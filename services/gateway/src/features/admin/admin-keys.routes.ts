@@ -60,11 +60,41 @@ const AccessKeySchema = Type.Object({
   previous: Type.Optional(Type.Object({ accessKeyId: Type.String(), expiresAt: Type.String() })),
 });
 
+const AccessKeySummary = Type.Object({
+  accessKeyId: Type.String(),
+  userId: Type.String(),
+  scopes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  isActive: Type.Boolean(),
+  temporary: Type.Boolean(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+});
+
+function publicAccessKey(row: Awaited<ReturnType<AdminKeyDeps['keysRepo']['listAccessKeys']>>['items'][number]) {
+  return {
+    accessKeyId: row.access_key_id,
+    userId: row.user_id,
+    scopes: row.scopes,
+    description: row.description,
+    isActive: row.is_active,
+    temporary: Boolean(row.temporary),
+    expiresAt: iso(row.expires_at),
+    lastUsedAt: iso(row.last_used_at),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
 /** The key's owner role, or undefined when there is no such key (a 404 either way). */
 function ownerOf(row: { owner_role: string } | undefined): { role: string } | undefined {
   return row ? { role: row.owner_role } : undefined;
 }
 
+const Grace = Type.Object(
+  { graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) },
+  { additionalProperties: false },
+);
 const ApiKeyParams = Type.Object({ keyId: Type.String({ format: 'uuid' }) });
 const AccessKeyParams = Type.Object({ accessKeyId: Type.String({ maxLength: 40 }) });
 
@@ -161,6 +191,28 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
     },
   );
 
+  app.post(
+    '/api/v1/admin/api-keys/:keyId/rotate',
+    route(access.admin, 'Issue a replacement API key (in this response only); the old one keeps working for graceSeconds', {
+      params: ApiKeyParams,
+      body: Type.Optional(Grace),
+      response: {
+        201: Type.Object({
+          key: Type.String(),
+          apiKey: ApiKeySchema,
+          previous: Type.Object({ keyId: Type.String(), expiresAt: Type.String() }),
+        }),
+        ...errors,
+      },
+    }),
+    async (request, reply) => {
+      const caller = adminOf(request);
+      await assertMayManageApiKey(caller.roles, request.params.keyId);
+      const rotated = await deps.keys.rotateApiKey(request.params.keyId, request.body?.graceSeconds ?? 86_400, caller.userId);
+      return reply.code(201).send({ key: rotated.key, apiKey: publicKey(rotated.row), previous: rotated.previous });
+    },
+  );
+
   app.delete(
     '/api/v1/admin/api-keys/:keyId',
     route(access.admin, 'Revoke an API key (effective on the next request everywhere)', {
@@ -173,6 +225,16 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
       await deps.keys.revokeApiKey(request.params.keyId, caller.userId);
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/api/v1/admin/access-keys',
+    route(access.admin, 'List SigV4 access keys (never the secret or session token)', {
+      querystring: Type.Object({ ...Paging, userId: Type.Optional(Type.String()), isActive: Type.Optional(Type.Boolean()) }),
+      response: { 200: Page(AccessKeySummary), ...errors },
+    }),
+    async (request) =>
+      adminPage(request.query, (filters, page, limit) => deps.keysRepo.listAccessKeys(filters, page, limit), publicAccessKey),
   );
 
   app.post(
@@ -209,9 +271,7 @@ export function registerAdminKeyRoutes(app: HttpApp, deps: AdminKeyDeps): void {
     '/api/v1/admin/access-keys/:accessKeyId/rotate',
     route(access.admin, 'Issue a replacement access key; the old one keeps working for graceSeconds', {
       params: AccessKeyParams,
-      body: Type.Optional(
-        Type.Object({ graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })) }, { additionalProperties: false }),
-      ),
+      body: Type.Optional(Grace),
       response: { 201: AccessKeySchema, ...errors },
     }),
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
+import { AppError } from '@tributary/platform/core';
 import { GatewayError } from '../../errors.js';
 import type { AdminRouteDeps } from '../../deps.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -45,18 +46,32 @@ function publicRoute(row: RouteRow) {
   };
 }
 
+/** Runs one check and names the field it judged, so a form can show the refusal beside that field. */
+function atField(field: keyof RouteInput, check: () => void): void {
+  try {
+    check();
+  } catch (thrown) {
+    if (thrown instanceof AppError && thrown.status === 400) {
+      throw new AppError(thrown.category, thrown.code, thrown.message, { details: { ...thrown.details, field } });
+    }
+    throw thrown;
+  }
+}
+
 /** Refuses what would only fail at request time: bad patterns, unusable upstreams, malformed scopes. */
 function validateRoute(deps: AdminRouteDeps, input: Partial<RouteInput>): void {
-  if (input.pathPattern) compilePattern(input.pathPattern);
-  const urls = [...(input.upstreamUrl ? [input.upstreamUrl] : []), ...(input.upstreamServers ?? []).map((s) => s.url)];
-  for (const url of urls) {
+  const { pathPattern, upstreamPath, authorizationScopes } = input;
+  if (pathPattern) atField('pathPattern', () => compilePattern(pathPattern));
+  const upstreamOk = (url: string) => {
     if (!url.startsWith('peer:') && !resolveUpstream(url, deps.peers))
       throw GatewayError.INVALID_ROUTE(`Upstream "${url}" is not an http(s) URL or peer:<service>`);
-  }
-  if (input.authorizationScopes) validateScopes(input.authorizationScopes);
+  };
+  if (input.upstreamUrl) atField('upstreamUrl', () => upstreamOk(input.upstreamUrl!));
+  for (const server of input.upstreamServers ?? []) atField('upstreamServers', () => upstreamOk(server.url));
+  if (authorizationScopes) atField('authorizationScopes', () => validateScopes(authorizationScopes));
   // What is forwarded is the upstream path template, or the client path when there is none.
-  if (input.upstreamPath) assertRoutableTemplate(input.upstreamPath);
-  if (input.pathPattern) assertRoutableTemplate(input.pathPattern);
+  if (upstreamPath) atField('upstreamPath', () => assertRoutableTemplate(upstreamPath));
+  if (pathPattern) atField('pathPattern', () => assertRoutableTemplate(pathPattern));
 }
 
 const RouteParams = Type.Object({ routeId: Type.String({ format: 'uuid' }) });

@@ -180,6 +180,25 @@ export class KeysRepository {
       .executeTakeFirst();
   }
 
+  /** Never the secret or session token: the listing selects the public columns only. */
+  async listAccessKeys(filters: { userId?: string; isActive?: boolean }, page: number, limit: number) {
+    let query = this.db.selectFrom('access_keys');
+    if (filters.userId) query = query.where('user_id', '=', filters.userId);
+    if (filters.isActive !== undefined) query = query.where('is_active', '=', filters.isActive);
+    const [items, count] = await Promise.all([
+      query
+        .select(['access_key_id', 'user_id', 'scopes', 'description', 'is_active', 'created_at', 'expires_at', 'last_used_at'])
+        .select((eb) => eb('session_token_ciphertext', 'is not', null).as('temporary'))
+        .orderBy('created_at', 'desc')
+        .orderBy('access_key_id')
+        .limit(limit)
+        .offset((page - 1) * limit)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
+  }
+
   async expireAccessKey(accessKeyId: string, at: Date): Promise<boolean> {
     const result = await this.db
       .updateTable('access_keys')

@@ -110,6 +110,34 @@ export class KeysService {
     return row;
   }
 
+  /**
+   * A new key with the old one's owner, name, scopes, allowlists and tier; the old key keeps
+   * working for the grace period (never longer than it already would), so clients switch over
+   * without a moment where neither works.
+   */
+  async rotateApiKey(keyId: string, graceSeconds: number, by: string) {
+    const old = await this.deps.keys.findApiKey(keyId);
+    if (!old || !old.is_active) throw GatewayError.KEY_NOT_FOUND(`No active API key ${keyId}`);
+    const fresh = await this.createApiKey({
+      userId: old.user_id,
+      name: old.key_name,
+      description: old.key_description,
+      serviceName: old.service_name,
+      scopes: old.permissions,
+      ipAllowlist: old.ip_whitelist,
+      domainAllowlist: old.domain_whitelist,
+      tier: old.rate_limit_tier,
+      expiresAt: old.expires_at ? new Date(old.expires_at).toISOString() : null,
+      createdBy: by,
+    });
+    const graceEnd = this.deps.clock.now() + graceSeconds * 1000;
+    const oldExpiry = old.expires_at ? new Date(old.expires_at).getTime() : Infinity;
+    const oldExpiresAt = new Date(Math.min(graceEnd, oldExpiry));
+    await this.deps.keys.updateApiKey(keyId, { expiresAt: oldExpiresAt }, by, new Date(this.deps.clock.now()));
+    await this.deps.versions.bump('auth');
+    return { ...fresh, previous: { keyId, expiresAt: oldExpiresAt.toISOString() } };
+  }
+
   async revokeApiKey(keyId: string, by: string): Promise<void> {
     if (!(await this.deps.keys.deactivateApiKey(keyId, by, new Date(this.deps.clock.now()))))
       throw GatewayError.KEY_NOT_FOUND(`No API key ${keyId}`);

@@ -240,6 +240,11 @@ export class Upstreams {
     return breaker;
   }
 
+  /** The route's breaker as it stands, without creating one: none until the route first forwards. */
+  breakerSnapshotOf(route: RouteConfig): BreakerSnapshot | undefined {
+    return route.breakerEnabled ? this.breakers.get(breakerKey(route))?.snapshot() : undefined;
+  }
+
   breakerSnapshots(): BreakerSnapshot[] {
     return [...this.breakers.values()].map((breaker) => breaker.snapshot());
   }
