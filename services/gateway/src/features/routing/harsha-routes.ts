@@ -1,3 +1,4 @@
+import { ANY_ROLE } from './policy.js';
 import type { RouteInput } from './routes.repository.js';
 
 /** Who may call the erp data the original Harsha clients read: the erp catch-all's roles. */
@@ -33,6 +34,9 @@ const SYNC_ROWS: Row[] = [
   ['ANY', '/webhooks/*', '/webhooks/*'],
 ];
 
+/** Socket.IO's one path (`/socket.io/`): the gateway's real-time route sends it nowhere else. */
+const SOCKET_ROW: Row = ['ANY', '/socket.io/*', '/socket.io/'];
+
 export function harshaRoutes(): RouteInput[] {
   const row =
     (service: string, roles: string[] | null, auth: boolean) =>
@@ -56,5 +60,7 @@ export function harshaRoutes(): RouteInput[] {
     ...SYNC_ROWS.filter(([, pattern]) => pattern.startsWith('/api/')).map(row('sync', ['integration'], true)),
     // Webhook senders (ERPNext, EspoCRM, Medusa) hold no gateway credential; sync checks their signatures itself.
     ...SYNC_ROWS.filter(([, pattern]) => pattern.startsWith('/webhooks/')).map(row('sync', null, false)),
+    // Every signed-in user may listen; sync decides which rooms each role may join.
+    row('sync', [ANY_ROLE], true)(SOCKET_ROW),
   ];
 }
