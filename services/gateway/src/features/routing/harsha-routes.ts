@@ -23,7 +23,8 @@ const ERP_ROWS: Row[] = [
   ['GET', '/api/v1/inventory/batches/*', '/batches/*'],
   ['ANY', '/api/v1/pricing/*', '/pricing/*'],
   ['GET', '/api/v1/orders', '/orders'],
-  ['POST', '/api/v1/orders', '/orders'],
+  // Placing an order: erp's processing (validate, reserve, price, store); erp has no bare POST /orders.
+  ['POST', '/api/v1/orders', '/orders/process'],
   // The original proxy: what no pre-handler takes is the erp path after the prefix.
   ['ANY', '/api/v1/proxy/*', '/*'],
 ];
