@@ -31,6 +31,8 @@ function join(client: Duplex, head: Buffer, upstream: Duplex): void {
     side.once('error', close);
     side.once('close', close);
   }
+  // The client may have gone while the upstream was answering: its 'close' has been and gone.
+  if (client.destroyed) return close();
   if (head.length > 0) upstream.write(head);
   upstream.pipe(client);
   client.pipe(upstream);

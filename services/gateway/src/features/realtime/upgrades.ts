@@ -24,7 +24,14 @@ export function pendingUpgrade(request: IncomingMessage): PendingUpgrade | undef
  * as to any request. A refusal is the socket's only answer: it is closed once the answer is out.
  */
 export function upgradesThroughRouter(app: HttpApp): UpgradeListener {
+  const open = new Set<Duplex>();
+  // The server's close waits for every socket it accepted, upgraded ones included: shutting down ends them first.
+  app.addHook('preClose', async () => {
+    for (const socket of open) socket.destroy();
+  });
   return (request, socket, head) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     pending.set(request, { socket, head });
     socket.on('error', () => socket.destroy());
     const response = new ServerResponse(request);
