@@ -20,6 +20,7 @@ import { registerConsole } from './features/console/console.routes.js';
 import { registerSessionRoutes } from './features/console/session.routes.js';
 import { registerPipelineRoutes } from './features/pipeline/pipeline.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { registerRealtime } from './features/realtime/realtime.routes.js';
 import { readConfig } from './config.js';
 import type { GatewayDatabase } from './db/schema.js';
 import { buildDeps, type GatewayDeps, type GatewayOptions } from './deps.js';
@@ -63,12 +64,14 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerHarshaAdminRoutes(app, deps);
   registerHarshaHealthRoutes(app, deps);
   registerHarshaProxyRoutes(app, deps);
+  const upgrades = registerRealtime(app, deps);
+  app.server.on('upgrade', upgrades);
   registerPrivacy(app, deps);
   registerApiDocs(app, deps);
   registerSessionRoutes(app, deps);
   registerPipelineRoutes(app, deps);
   await registerConsole(app, deps);
-  const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0');
+  const tls = attachTls(app, config, context.env.HOST ?? '0.0.0.0', upgrades);
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -15,6 +15,8 @@ export const GatewayError = defineErrors({
   EVENT_STREAM_NOT_ACCEPTED: 'invalid',
   VALIDATION_ERROR: 'invalid',
   ORDER_VALIDATION_ERROR: 'invalid',
+  UPGRADE_NOT_SUPPORTED: 'invalid',
+  UPGRADE_REFUSED: 'invalid',
   TWO_FACTOR_NOT_PENDING: 'invalid',
   TWO_FACTOR_ALREADY_ENABLED: 'conflict',
   // 401

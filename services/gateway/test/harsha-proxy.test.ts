@@ -125,7 +125,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         ['GET', '/api/v1/inventory/batch-info', '/batches'],
         ['POST', '/api/v1/pricing/calculate', '/pricing/calculate'],
         ['GET', '/api/v1/orders', '/orders'],
-        ['POST', '/api/v1/orders', '/orders'],
+        ['POST', '/api/v1/orders', '/orders/process'],
       ];
       for (const [method, path, upstream] of cases) {
         const answer = await client.call(method, path, {

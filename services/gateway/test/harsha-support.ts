@@ -15,7 +15,11 @@ export interface HarshaClient {
 
 /** Talks to the gateway over a real socket, the way the original clients (axios, fetch) do. */
 export async function harshaClient(gateway: TestGateway): Promise<HarshaClient> {
-  const base = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
+  return harshaClientAt(await gateway.app.listen({ host: '127.0.0.1', port: 0 }));
+}
+
+/** The same for a gateway already listening at `base`. */
+export function harshaClientAt(base: string): HarshaClient {
   return {
     base,
     async call(method, path, options = {}) {

@@ -3,6 +3,7 @@ import { isAppError } from '@tributary/platform/core';
 import type { IdentifierType } from '../features/limits/limiter.js';
 import { rateLimitedError } from '../features/limits/limiter.js';
 import { TIER_LIMITS, type WindowLimits } from '../features/limits/tiers.js';
+import { carriesHandshakeToken } from '../features/realtime/handshake.js';
 import type { RouteConfig } from '../features/routing/route-table.js';
 import type { GatewayConfig } from '../config.js';
 import type { RateLimitService } from '../features/limits/limiter.js';
@@ -58,7 +59,12 @@ export async function applyLimits(
 /** Does the request carry any credential? Requests without one are limited per address at once. */
 export function presentsCredential(request: FastifyRequest): boolean {
   const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-  return request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined || /[?&]X-Amz-Signature=/i.test(query);
+  return (
+    request.headers.authorization !== undefined ||
+    request.headers['x-api-key'] !== undefined ||
+    /[?&]X-Amz-Signature=/i.test(query) ||
+    carriesHandshakeToken(request.url)
+  );
 }
 
 /**
@@ -74,9 +80,14 @@ export async function limitAnonymous(deps: EdgeAuthDeps, request: FastifyRequest
  * Client authentication at the edge. A credential that fails counts against the address like
  * no credential at all, so forged or expired tokens are not a way around the anonymous limit.
  */
-export async function authenticateAtEdge(deps: EdgeAuthDeps, request: FastifyRequest, reply: FastifyReply): Promise<Consumer> {
+export async function authenticateAtEdge(
+  deps: EdgeAuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  authenticate: () => Promise<Consumer> = () => authenticateClient(deps, request),
+): Promise<Consumer> {
   try {
-    return await authenticateClient(deps, request);
+    return await authenticate();
   } catch (error) {
     if (isAppError(error) && (error.category === 'unauthenticated' || error.category === 'invalid'))
       await limitAnonymous(deps, request, reply);

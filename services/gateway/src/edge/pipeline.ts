@@ -4,10 +4,10 @@ import { authorizeTarget, upstreamService } from '../features/routing/access.js'
 import { authorize } from '../features/routing/policy.js';
 import { forward, sendUpstream } from '../features/routing/proxy.js';
 import { ResponseCache } from '../features/routing/response-cache.js';
-import { rewritePath } from '../features/routing/route-table.js';
+import { rewritePath, type RouteConfig } from '../features/routing/route-table.js';
 import { GatewayError } from '../errors.js';
 import type { EdgeDeps } from '../deps.js';
-import { consumerKey } from './consumer.js';
+import { consumerKey, type Consumer } from './consumer.js';
 import { decorateCors } from './cors.js';
 import { applyLimits, authenticateAtEdge } from './limits.js';
 
@@ -55,6 +55,18 @@ export interface ProxyTarget {
   fromBody?: (status: number, body: unknown) => Record<string, string>;
   /** Checks the request once the caller is known and allowed, before anything is forwarded. */
   beforeForward?: () => void;
+  /** Finds the caller from something other than the request's credential headers (the real-time handshake's token). */
+  authenticate?: () => Promise<Consumer>;
+  /** Carries an admitted request upstream instead of forwarding it as one request and answer (a protocol upgrade). */
+  takeOver?: (admitted: AdmittedRequest) => Promise<unknown>;
+}
+
+/** A request the pipeline has matched, authenticated, limited and authorised. */
+export interface AdmittedRequest {
+  route: RouteConfig;
+  upstreamPath: string;
+  rawQuery: string;
+  consumer: Consumer;
 }
 
 /** The proxy: match → authenticate → limit → authorize (route, then the target's access model) → cache → forward. */
@@ -77,7 +89,7 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
   const { route } = match;
   const edge = request.edge;
   edge.route = route;
-  const consumer = await authenticateAtEdge(deps, request, reply);
+  const consumer = await authenticateAtEdge(deps, request, reply, target?.authenticate);
   edge.consumer = consumer;
   if (route.authRequired && consumer.method === 'none')
     throw GatewayError.AUTH_REQUIRED('This route requires a bearer token, an API key or a SigV4 signature');
@@ -89,6 +101,7 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
   target?.beforeForward?.();
   decorateCors(request, reply, route.corsOrigins);
   if (route.deprecated) reply.header('deprecation', 'true');
+  if (target?.takeOver) return target.takeOver({ route, upstreamPath, rawQuery, consumer });
 
   const cacheable =
     !target && route.cacheEnabled && request.method === 'GET' && !/no-store/i.test(String(request.headers['cache-control'] ?? ''));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { HttpApp } from '@tributary/platform/http';
 import type { GatewayConfig } from '../config.js';
+import type { UpgradeListener } from '../features/realtime/upgrades.js';
 
 /**
  * TLS termination: when a certificate is configured, an HTTPS listener on TLS_PORT feeds the
@@ -18,7 +19,7 @@ export interface TlsListener {
 const TLS_HEADERS_TIMEOUT_MS = 10_000;
 const TLS_REQUEST_TIMEOUT_MS = 30_000;
 
-export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0'): TlsListener | undefined {
+export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0', upgrades?: UpgradeListener): TlsListener | undefined {
   if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
   const options = {
     cert: readFileSync(config.TLS_CERT_FILE),
@@ -32,6 +33,7 @@ export function attachTls(app: HttpApp, config: GatewayConfig, host = '0.0.0.0')
   let server: Server | undefined;
   app.addHook('onListen', async () => {
     server = createServer(options, (req, res) => app.routing(req, res));
+    if (upgrades) server.on('upgrade', upgrades);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(config.TLS_PORT, host, () => resolve());

@@ -18309,10 +18309,7 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Harsha POST /api/v1/orders
-         * @description Forwarded to erp; its document did not describe this path.
-         */
+        /** Process an order: validate, reserve stock FEFO, price every line, store, emit erp.order.processed (one transaction) */
         post: {
             parameters: {
                 query?: never;
@@ -18320,14 +18317,151 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        coupon_codes?: string[];
+                        customer?: string;
+                        items?: {
+                            item_code?: string;
+                            /** @description decimal string (up to 6 decimals), or a JSON integer; fractional JSON numbers are refused as inexact */
+                            qty?: string | number;
+                            uom?: string;
+                            warehouse?: string;
+                        }[];
+                        price_list?: string;
+                        /** @description the client's own order number */
+                        reference?: string;
+                        /** @description warehouse of lines that name none (ERPNext Sales Order field) */
+                        set_warehouse?: string;
+                    };
+                };
+            };
             responses: {
-                /** @description The upstream answer */
-                default: {
+                /** @description Default Response */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            cancel_reason: string | null;
+                            cancelled_at: string | null;
+                            customer: string;
+                            customer_segment: string | null;
+                            line_count: number;
+                            lines: {
+                                base_amount: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                item_code: string;
+                                line: number;
+                                qty: string;
+                                reservations: {
+                                    batch: string;
+                                    /** @description YYYY-MM-DD */
+                                    expiry_date: string;
+                                    /** @description the RESERVATION movement in the batch ledger */
+                                    movement: string;
+                                    qty: string;
+                                    release_movement: string | null;
+                                }[];
+                                rules_applied: {
+                                    basis: string;
+                                    discount_amount: string;
+                                    rate_after: string;
+                                    rule_code: string;
+                                    stacking: string;
+                                }[];
+                                /** @description base rate before discounts */
+                                unit_price: string;
+                                uom: string | null;
+                                warehouse: string;
+                            }[];
+                            order_date: string;
+                            order_id: string;
+                            reference: string | null;
+                            status: "Processed" | "Cancelled";
+                            success: boolean;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
                 };
             };
         };
@@ -56526,6 +56660,193 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/socket.io/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Socket.IO: a WebSocket upgrade or a long-polling request, sent on to sync once the handshake token passes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Socket.IO: a WebSocket upgrade or a long-polling request, sent on to sync once the handshake token passes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/socket.io/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Harsha ANY /socket.io/*
+         * @description Forwarded to sync; its document did not describe this path.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upstream answer */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Harsha ANY /socket.io/*
+         * @description Forwarded to sync; its document did not describe this path.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upstream answer */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Harsha ANY /socket.io/*
+         * @description Forwarded to sync; its document did not describe this path.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upstream answer */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Harsha ANY /socket.io/*
+         * @description Forwarded to sync; its document did not describe this path.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upstream answer */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Harsha ANY /socket.io/*
+         * @description Forwarded to sync; its document did not describe this path.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upstream answer */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         trace?: never;
     };
     "/trader": {

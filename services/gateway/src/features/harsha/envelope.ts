@@ -67,7 +67,9 @@ function wrapped(status: number, body: unknown): unknown {
       ...(error.details !== undefined ? { details: error.details } : {}),
     };
   }
-  if (body !== null && typeof body === 'object' && 'success' in body) return body;
+  // Only an answer already in the envelope passes as it is: an upstream's own flat `success`
+  // field (erp's order answer carries one) does not make its body the envelope's `data`.
+  if (body !== null && typeof body === 'object' && 'success' in body && 'data' in body) return body;
   return { success: true, data: body };
 }
 

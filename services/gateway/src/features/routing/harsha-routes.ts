@@ -1,3 +1,4 @@
+import { ANY_ROLE } from './policy.js';
 import type { RouteInput } from './routes.repository.js';
 
 /** Who may call the erp data the original Harsha clients read: the erp catch-all's roles. */
@@ -22,7 +23,8 @@ const ERP_ROWS: Row[] = [
   ['GET', '/api/v1/inventory/batches/*', '/batches/*'],
   ['ANY', '/api/v1/pricing/*', '/pricing/*'],
   ['GET', '/api/v1/orders', '/orders'],
-  ['POST', '/api/v1/orders', '/orders'],
+  // Placing an order: erp's processing (validate, reserve, price, store); erp has no bare POST /orders.
+  ['POST', '/api/v1/orders', '/orders/process'],
   // The original proxy: what no pre-handler takes is the erp path after the prefix.
   ['ANY', '/api/v1/proxy/*', '/*'],
 ];
@@ -32,6 +34,9 @@ const SYNC_ROWS: Row[] = [
   ['ANY', '/api/sync/*', '/api/sync/*'],
   ['ANY', '/webhooks/*', '/webhooks/*'],
 ];
+
+/** Socket.IO's one path (`/socket.io/`): the gateway's real-time route sends it nowhere else. */
+const SOCKET_ROW: Row = ['ANY', '/socket.io/*', '/socket.io/'];
 
 export function harshaRoutes(): RouteInput[] {
   const row =
@@ -56,5 +61,7 @@ export function harshaRoutes(): RouteInput[] {
     ...SYNC_ROWS.filter(([, pattern]) => pattern.startsWith('/api/')).map(row('sync', ['integration'], true)),
     // Webhook senders (ERPNext, EspoCRM, Medusa) hold no gateway credential; sync checks their signatures itself.
     ...SYNC_ROWS.filter(([, pattern]) => pattern.startsWith('/webhooks/')).map(row('sync', null, false)),
+    // Every signed-in user may listen; sync decides which rooms each role may join.
+    row('sync', [ANY_ROLE], true)(SOCKET_ROW),
   ];
 }

@@ -53,7 +53,8 @@ export interface ForwardDeps {
   clock: Clock;
 }
 
-function clientHeaders(request: FastifyRequest): Record<string, string> {
+/** The client's end-to-end headers, then who the client is and how it reached the gateway. */
+export function clientHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (
@@ -66,6 +67,9 @@ function clientHeaders(request: FastifyRequest): Record<string, string> {
       continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  headers['x-forwarded-for'] = request.ip;
+  headers['x-forwarded-proto'] = request.protocol;
+  if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
   return headers;
 }
 
@@ -110,9 +114,6 @@ export async function forward(
     let headers: Record<string, string> = {
       ...base,
       ...downstreamHeaders(request),
-      'x-forwarded-for': request.ip,
-      'x-forwarded-proto': request.protocol,
-      ...(request.headers.host ? { 'x-forwarded-host': request.headers.host } : {}),
       ...identityHeaders({
         ...(consumer.userId ? { user: consumer.userId } : {}),
         roles: consumer.roles,

@@ -44,7 +44,7 @@ export class Realtime {
     const io: SyncServer = new Server(server, { path: '/socket.io', serveClient: false, pingInterval: 25_000, pingTimeout: 60_000 });
     if (this.options.redisUrl) await this.useRedis(io, this.options.redisUrl);
     io.use((socket, next) => {
-      const token = handshakeToken(socket.handshake.auth, socket.handshake.headers.authorization);
+      const token = handshakeToken(socket.handshake.auth, socket.handshake.headers.authorization, socket.handshake.query);
       if (!token) return next(new Error('Authentication required'));
       this.options.checkToken(token).then(
         (user) => {

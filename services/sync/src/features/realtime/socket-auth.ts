@@ -35,9 +35,18 @@ export function gatewayTokenCheck(options: TokenCheckOptions): TokenCheck {
   };
 }
 
-/** The token as the original clients send it: `auth.token` in the handshake or an `Authorization: Bearer` header. */
-export function handshakeToken(auth: Record<string, unknown>, authorization: string | undefined): string | undefined {
+/**
+ * The token as the original clients send it: `auth.token` in the handshake or an `Authorization:
+ * Bearer` header; or `?token=` on the handshake request, which is how the gateway passes on the
+ * token it checked (it reads the token before the transport opens, when `auth` is not yet sent).
+ */
+export function handshakeToken(
+  auth: Record<string, unknown>,
+  authorization: string | undefined,
+  query: Record<string, unknown> = {},
+): string | undefined {
   if (typeof auth.token === 'string' && auth.token.length > 0) return auth.token.replace(/^Bearer\s+/i, '');
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  return match?.[1];
+  if (match) return match[1];
+  return typeof query.token === 'string' && query.token.length > 0 ? query.token : undefined;
 }
