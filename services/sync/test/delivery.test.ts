@@ -280,7 +280,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
       expect(body.flows.some((flow: any) => flow.target_system === 'tgt' && Number(flow.completed_syncs) > 0)).toBe(true);
       const metrics = await signedInject(sync.app, { method: 'GET', url: '/metrics' });
-      expect(metrics.body).toContain('sync_ms_behind_source{');
+      expect(metrics.body).toContain('sync_behind_source_seconds{');
       expect(metrics.body).toMatch(/sync_deliveries_total\{[^}]*outcome="delivered"[^}]*\} \d+/);
       expect(metrics.body).toContain('sync_queue_depth');
       // A metric window over the last minute has this flow's throughput, latency and error rate.
