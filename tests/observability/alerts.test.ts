@@ -41,6 +41,14 @@ describe.skipIf(!present)('deploy/prometheus/alerts.yml under promtool', () => {
     expect(result.code, result.output).toBe(0);
   });
 
+  it('the compose Prometheus configuration that loads them is valid', async () => {
+    // Syntax only: the token file it names exists inside the container, not here.
+    const config = fileURLToPath(new URL('../../deploy/prometheus/prometheus.yml', import.meta.url));
+    const result = await promtool(['check', 'config', '--syntax-only', config]);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.code, result.output).toBe(0);
+  });
+
   it('fires and stays quiet as the rule tests expect, and the KPI records compute', async () => {
     const result = await promtool(['test', 'rules', RULE_TESTS]);
     expect(result.output).toContain('SUCCESS');
