@@ -106,7 +106,10 @@ describe('deploy/compose.yaml', () => {
     const prometheus = compose.services.prometheus;
     expect(prometheus?.profiles).toEqual(['monitoring']);
     expect(prometheus?.volumes).toEqual(
-      expect.arrayContaining(['./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro', './prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro']),
+      expect.arrayContaining([
+        './prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+        './prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
+      ]),
     );
     expect(prometheus?.secrets).toEqual(['metrics_token']);
     const config = readFileSync(new URL('../../deploy/prometheus/prometheus.yml', import.meta.url), 'utf8');

@@ -99,7 +99,8 @@ describe('deploy/prometheus/alerts.yml', () => {
   });
 
   it('the name check is real: it finds the series in a query and refuses one no service exports', () => {
-    const expr = 'histogram_quantile(0.95, sum by (le) (rate(gateway_upstream_latency_seconds_bucket{route!~"/x"}[$__rate_interval]))) / on (job) sync_ms_behind_source offset 5m';
+    const expr =
+      'histogram_quantile(0.95, sum by (le) (rate(gateway_upstream_latency_seconds_bucket{route!~"/x"}[$__rate_interval]))) / on (job) sync_ms_behind_source offset 5m';
     expect(seriesNamesIn(expr)).toEqual(['gateway_upstream_latency_seconds_bucket', 'sync_ms_behind_source']);
     expect(unknownIn(expr, exported())).toEqual(['sync_ms_behind_source']);
   });

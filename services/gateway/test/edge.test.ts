@@ -91,7 +91,13 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       const text = (await gw.app.inject({ method: 'GET', url: '/metrics' })).body;
       const orders = (decision: string, statusClass: string) =>
         `gateway_requests_total{service="orders",decision="${decision}",route="/order",method="GET",status_class="${statusClass}"}`;
-      const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
+      const value = (series: string) =>
+        Number(
+          text
+            .split('\n')
+            .find((line) => line.startsWith(`${series} `))
+            ?.split(' ')[1] ?? 0,
+        );
       expect(value(orders('allowed', '2xx'))).toBeGreaterThan(0);
       expect(value(orders('denied_auth', '4xx'))).toBeGreaterThan(0);
       // Forwarded requests are timed upstream; refused ones never reached it.
