@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AnyDatabase } from './create.js';
+import type { PoolStats } from './pools.js';
 
 /**
  * Pool gauges and the connection-failure counter for one service's database, read on scrape.
@@ -9,7 +10,7 @@ import type { AnyDatabase } from './create.js';
 export function registerDatabaseMetrics(registry: Registry, database: Pick<AnyDatabase, 'dialect' | 'pool' | 'connectionFailures'>): void {
   const labels = { dialect: database.dialect };
   const registers = [registry];
-  const poolGauge = (name: string, help: string, read: (stats: NonNullable<ReturnType<AnyDatabase['pool']>>) => number) =>
+  const poolGauge = (name: string, help: string, read: (stats: PoolStats) => number) =>
     new Gauge({
       name,
       help,
