@@ -101,6 +101,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           .execute();
         expect(retried.length).toBeGreaterThan(0);
       });
+      // Each refused attempt is a failure the hourly alert counts.
+      const scrape = await signedInject(sync.app, { method: 'GET', url: '/metrics' });
+      expect(scrape.body).toMatch(/^sync_delivery_failures_total\{target="tgt",kind="retryable",service="sync"\} [1-9]/m);
       consumer.mode = 'up';
       await eventually(async () => expect((await appliedFor('down-')).length).toBe(30));
       expectOrderedOnce(await appliedFor('down-'), ids);
