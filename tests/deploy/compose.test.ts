@@ -101,4 +101,22 @@ describe('deploy/compose.yaml', () => {
     expect(created.sort()).toEqual(['gateway', 'orders', 'processing', 'sync']);
     expect([...new Set(wanted)].sort()).toEqual(created);
   });
+
+  it('the monitoring profile: Prometheus loads the alert rules and scrapes with the token the services accept', () => {
+    const prometheus = compose.services.prometheus;
+    expect(prometheus?.profiles).toEqual(['monitoring']);
+    expect(prometheus?.volumes).toEqual(
+      expect.arrayContaining([
+        './prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+        './prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
+      ]),
+    );
+    expect(prometheus?.secrets).toEqual(['metrics_token']);
+    const config = readFileSync(new URL('../../deploy/prometheus/prometheus.yml', import.meta.url), 'utf8');
+    expect(config).toMatch(/rule_files:\n\s+- alerts\.yml/);
+    expect(config).toContain('credentials_file: /run/secrets/metrics_token');
+    for (const [name, service] of tributaryServices(compose).filter(([name]) => name !== 'migrate' && name !== 'keyring-init'))
+      expect(service.environment?.METRICS_TOKEN, name).toBe('${METRICS_TOKEN:-}');
+    expect(compose.services.grafana?.volumes).toContain('./grafana/dashboards:/var/lib/grafana/dashboards:ro');
+  });
 });

@@ -14,6 +14,7 @@ export interface ComposeService {
   deploy?: { replicas?: number };
   secrets?: string[];
   volumes?: string[];
+  profiles?: string[];
 }
 
 export interface ComposeFile {

@@ -261,7 +261,7 @@ export async function runFuzz({ platform, tokens }: FuzzSession, via: 'gateway' 
       .filter((request) => request.draft.method !== 'GET' && request.response.status >= 200 && request.response.status < 300)
       .map(replay),
     changed,
-    auditDropped: (await metric(platform, 'gateway', 'gateway_audit_dropped')).reduce((sum, sample) => sum + sample.value, 0),
+    auditDropped: (await metric(platform, 'gateway', 'gateway_audit_dropped_total')).reduce((sum, sample) => sum + sample.value, 0),
     openCircuits: (await metric(platform, 'gateway', 'gateway_circuit_state')).filter((sample) => sample.value !== 0),
     bystander: (
       await json(`${platform.node('gateway').url}/order`, { headers: { authorization: `Bearer ${await login(platform, BYSTANDER)}` } })

@@ -7,6 +7,7 @@ import { registerOutboxRoute } from '@tributary/platform/outbox';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
 import { guard } from './access.js';
 import type { ErpConfig } from './config.js';
+import { registerErpMetrics } from './metrics.js';
 import { registerBatchRoutes } from './features/batches/batches.routes.js';
 import { registerMasterRoutes } from './features/masters/masters.routes.js';
 import { registerPricingRoutes } from './features/pricing/pricing.routes.js';
@@ -76,5 +77,6 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   registerReportRoutes(app, features);
   registerMaintenanceRoutes(app, features);
   registerPrivacy(app, context.database, features.config);
+  registerErpMetrics(app.metrics, features);
   return app;
 }

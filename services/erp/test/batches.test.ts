@@ -205,6 +205,10 @@ for (const target of testDatabases()) {
     });
 
     it('reports expiry alert levels and the scanner emits each level change once', async () => {
+      // The alert gauge, scraped as Prometheus does: batches with stock expiring within 7 days.
+      const expiringWithinWeek = async () =>
+        Number(/^erp_batches_expiring\{within_days="7",service="erp"\} (\d+)$/m.exec((await h.call('GET', '/metrics')).body)?.[1]);
+      const before = await expiringWithinWeek();
       await ok(h.call('POST', '/items', { item_code: 'EXP-1', item_group: 'Snacks' }), 201);
       for (const [id, expiry] of [
         ['E-CRIT', '2026-03-17'],
@@ -225,6 +229,8 @@ for (const target of testDatabases()) {
           201,
         );
       }
+      // E-CRIT alone: E-GONE expires today (already expired), the others later than a week.
+      expect((await expiringWithinWeek()) - before).toBe(1);
       const list = await ok(h.call('GET', '/batches/expiring?item=EXP-1'));
       expect(list.data.map((b: any) => [b.name, b.alert_level, b.days_to_expiry])).toEqual([
         ['E-GONE', 'Expired', 0],

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { createHttpApp, publicAccess, type HttpApp, type HttpAppOptions } from '@tributary/platform/http';
 import type { ServiceContext } from '@tributary/platform/service';
-import { registerEdgeHooks } from './edge/hooks.js';
+import { PROXY_ROUTE, registerEdgeHooks } from './edge/hooks.js';
 import { proxyRequest } from './edge/pipeline.js';
 import { attachTls, type TlsListener } from './edge/tls.js';
 import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
@@ -75,7 +75,7 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    url: '/*',
+    url: PROXY_ROUTE,
     // Not decided here: each service_routes row carries its roles, enforced by the edge pipeline.
     config: { access: publicAccess('proxied: the matched service route decides, with the roles it carries') },
     schema: {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '@tributary/platform/testing';
+import { signedInject, testDatabases } from '@tributary/platform/testing';
 import type { SourceService, TargetService } from './support/peers.js';
 import { usePipeline } from './support/pipeline.js';
 import { eventually, routeConfig, type SyncUnderTest } from './support/sync.js';
@@ -65,6 +65,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         return list.json().items[0];
       });
       return { aggregateId, eventId: eventId!, conflict };
+    }
+
+    /** One sample of sync's /metrics, scraped as Prometheus does. */
+    async function scraped(series: string): Promise<number> {
+      const text = (await signedInject(sync.app, { method: 'GET', url: '/metrics' })).body;
+      const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+      expect(line, series).toBeDefined();
+      return Number(line!.split(' ')[1]);
     }
 
     async function settled(eventId: string, status: string) {
@@ -136,8 +144,19 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
 
     it('manual: waits for a person, who assigns, reviews and resolves with an edited value applied to the target', async () => {
+      const byPerson = 'sync_conflicts_resolved_total{resolver="person",service="sync"}';
+      const oldestAge = 'sync_conflict_oldest_pending_age_seconds{service="sync"}';
+      const resolvedByPeople = await scraped(byPerson);
       const { aggregateId, eventId, conflict } = await conflictOn('mn', ERP_CUSTOMER, LOCAL_CUSTOMER);
       await settled(eventId, 'conflict');
+      // Detected a day and an hour ago: what the unresolved-conflict alert looks for.
+      await sync.db
+        .updateTable('sync_conflicts')
+        .set({ detected_at: new Date(Date.now() - 25 * 3_600_000) })
+        .where('conflict_id', '=', conflict.conflict_id)
+        .execute();
+      expect(await scraped(oldestAge)).toBeGreaterThan(24 * 3600);
+      expect(await scraped('sync_conflicts_pending{service="sync"}')).toBeGreaterThanOrEqual(1);
       // Later events of the aggregate wait behind the open conflict.
       const [laterId] = await source.write([
         {
@@ -177,6 +196,8 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         resolved_value: { name: 'From ERP', credit_limit: '900' },
       });
       expect(detail.audit.map((entry: any) => entry.action)).toEqual(['detected', 'queued_for_review', 'assigned', 'reviewed', 'resolved']);
+      expect(await scraped(byPerson)).toBe(resolvedByPeople + 1);
+      expect(await scraped(oldestAge)).toBeLessThan(24 * 3600);
       const again = await sync.call('POST', `/api/sync/conflicts/${id}/resolve`, { choice: 'source', reason: 'twice' });
       expect(again.statusCode).toBe(409);
       expect(again.json().code).toBe('SYNC_CONFLICT_ALREADY_CLOSED');

@@ -101,6 +101,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
           .execute();
         expect(retried.length).toBeGreaterThan(0);
       });
+      // Each refused attempt is a failure the hourly alert counts.
+      const scrape = await signedInject(sync.app, { method: 'GET', url: '/metrics' });
+      expect(scrape.body).toMatch(/^sync_delivery_failures_total\{target="tgt",kind="retryable",service="sync"\} [1-9]/m);
       consumer.mode = 'up';
       await eventually(async () => expect((await appliedFor('down-')).length).toBe(30));
       expectOrderedOnce(await appliedFor('down-'), ids);
@@ -280,7 +283,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       });
       expect(body.flows.some((flow: any) => flow.target_system === 'tgt' && Number(flow.completed_syncs) > 0)).toBe(true);
       const metrics = await signedInject(sync.app, { method: 'GET', url: '/metrics' });
-      expect(metrics.body).toContain('sync_ms_behind_source{');
+      expect(metrics.body).toContain('sync_behind_source_seconds{');
       expect(metrics.body).toMatch(/sync_deliveries_total\{[^}]*outcome="delivered"[^}]*\} \d+/);
       expect(metrics.body).toContain('sync_queue_depth');
       // A metric window over the last minute has this flow's throughput, latency and error rate.

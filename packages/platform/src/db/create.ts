@@ -4,6 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { createPool as createMysqlPool } from 'mysql2';
 import pg from 'pg';
 import type { Logger } from '../core/logger.js';
+import { ConnectionFailures, countedMysqlPool, countedPgPool, mysqlPoolStats, pgPoolStats, type PoolStats } from './pools.js';
 import type { AnyKysely, DynamicSchema } from './schema.js';
 import { parseDatabaseUrl, redactUrl, type DialectName } from './url.js';
 
@@ -15,6 +16,10 @@ export interface Database<DB = DynamicSchema> {
   readonly displayUrl: string;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The connection pool now; undefined for PGlite, which runs in-process on one connection. */
+  pool(): PoolStats | undefined;
+  /** Connections that failed to open or broke while idle, since the database was opened. */
+  connectionFailures(): number;
 }
 
 /**
@@ -52,23 +57,30 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
   const displayUrl = redactUrl(url);
   let dialect: Dialect;
   let closeExtra: () => Promise<void> = async () => {};
+  let pool: () => PoolStats | undefined = () => undefined;
+  const failures = new ConnectionFailures();
+  const max = options.poolSize ?? 10;
 
   switch (parsed.dialect) {
     case 'postgres': {
-      const pool = new pg.Pool({
+      const pgPool = new pg.Pool({
         connectionString: parsed.target,
-        max: options.poolSize ?? 10,
+        max,
         types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => stringFor(oid) ?? pg.types.getTypeParser(oid, format) },
       } as pg.PoolConfig);
       // An idle client dropped by the server emits 'error' on the pool; unhandled, it kills the process.
-      pool.on('error', (error) => options.logger?.error({ err: error, db: displayUrl }, 'idle database connection failed'));
-      dialect = new PostgresDialect({ pool });
+      pgPool.on('error', (error) => {
+        failures.record();
+        options.logger?.error({ err: error, db: displayUrl }, 'idle database connection failed');
+      });
+      dialect = new PostgresDialect({ pool: countedPgPool(pgPool, failures) });
+      pool = () => pgPoolStats(pgPool, max);
       break;
     }
     case 'mysql': {
-      const pool = createMysqlPool({
+      const mysqlPool = createMysqlPool({
         uri: parsed.target,
-        connectionLimit: options.poolSize ?? 10,
+        connectionLimit: max,
         supportBigNumbers: true,
         bigNumberStrings: true,
         decimalNumbers: false,
@@ -77,10 +89,14 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
         charset: 'utf8mb4',
         multipleStatements: false,
       });
-      pool.on('connection', (connection) => {
-        connection.on('error', (error) => options.logger?.error({ err: error, db: displayUrl }, 'database connection failed'));
+      mysqlPool.on('connection', (connection) => {
+        connection.on('error', (error) => {
+          failures.record();
+          options.logger?.error({ err: error, db: displayUrl }, 'database connection failed');
+        });
       });
-      dialect = new MysqlDialect({ pool });
+      dialect = new MysqlDialect({ pool: countedMysqlPool(mysqlPool, failures) });
+      pool = () => mysqlPoolStats(mysqlPool, max);
       break;
     }
     case 'pglite': {
@@ -111,6 +127,8 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       await db.destroy();
       await closeExtra();
     },
+    pool,
+    connectionFailures: () => failures.total,
   };
 }
 

@@ -15,7 +15,7 @@ export {
 } from './trace-context.js';
 export { isSaneRequestId, REQUEST_ID_HEADER } from './request-id.js';
 export { DEFAULT_READINESS_TIMEOUT_MS, type ReadinessChecks } from './health.js';
-export { UNMATCHED_ROUTE } from './metrics.js';
+export { LATENCY_BUCKETS_SECONDS, routeLabel, UNMATCHED_ROUTE } from './metrics.js';
 export { INTERNAL_TAG, type OpenApiOptions } from './openapi.js';
 export {
   bothAccess,

@@ -1,5 +1,6 @@
 import { drainHttpApp, startHttpServer } from '../http/lifecycle.js';
-import type { HttpServerInstance } from '../http/types.js';
+import { registerDatabaseMetrics } from '../db/metrics.js';
+import type { HttpApp, HttpServerInstance } from '../http/types.js';
 import { migrateToLatest } from '../migrate/migrate.js';
 import type { BackgroundTask, ServiceContext, ServiceDefinition } from './definition.js';
 
@@ -55,7 +56,9 @@ export async function startService<DB, Deps>(
   mark('bootstrapMs', at);
   at = Date.now();
   const deps = definition.deps?.(context);
-  const app = (await definition.buildApp(context, deps)) as HttpServerInstance;
+  const app = (await definition.buildApp(context, deps)) as HttpApp;
+  // Every service's pool is watched the same way, so it is wired here rather than in each app.
+  registerDatabaseMetrics(app.metrics, context.database);
   mark('buildMs', at);
   at = Date.now();
   const url = await startHttpServer(app, { host: options.host, port: options.port });

@@ -11,6 +11,8 @@ export interface EdgeContext {
   consumer: Consumer;
   route?: RouteConfig;
   upstreamUrl?: string;
+  /** Seconds from forwarding to the upstream's answer headers (absent when nothing was forwarded). */
+  upstreamSeconds?: number;
   decision: string;
   errorCode?: string;
   rateLimited: boolean;

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '@tributary/platform/core';
-import type { HttpApp, HttpAppOptions } from '@tributary/platform/http';
+import { routeLabel, UNMATCHED_ROUTE, type HttpApp, type HttpAppOptions } from '@tributary/platform/http';
 import type { EdgeDeps } from '../deps.js';
-import { freshEdge } from './context.js';
+import { freshEdge, type EdgeContext } from './context.js';
 import { answerPreflight } from './cors.js';
 import { limitAnonymous, presentsCredential } from './limits.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -13,6 +13,8 @@ import { createGatewayMetrics } from './metrics.js';
  */
 const SECRET_QUERY =
   /^(x-amz-signature|x-amz-security-token|x-amz-credential|token|access_token|api_key|apikey|e-?mail(_id)?|mobile(_no)?|phone|tax_id|primary_address|password)$/i;
+/** The Fastify route every proxied path arrives on (app.ts). */
+export const PROXY_ROUTE = '/*';
 const OWN_PREFIXES = ['/api/v1/auth', '/api/v1/admin', '/.well-known'];
 
 function decisionFor(status: number, code: string | undefined, current: string): string {
@@ -30,6 +32,16 @@ function redactedQuery(query: unknown): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) out[key] = SECRET_QUERY.test(key) ? '[redacted]' : value;
   return Object.keys(out).length > 0 ? out : null;
+}
+
+/**
+ * A proxied request is counted under the service route it matched; the gateway's own routes
+ * under their Fastify template. The catch-all proxy route alone means no service route matched.
+ */
+function metricsRoute(request: FastifyRequest, edge: EdgeContext): string {
+  if (edge.route) return edge.route.pathPattern;
+  const own = routeLabel(request);
+  return own === PROXY_ROUTE ? UNMATCHED_ROUTE : own;
 }
 
 /** Edge context per request, preflight at the edge, and one audit record per request. */
@@ -75,7 +87,10 @@ export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<Htt
     const { consumer } = edge;
     const length = reply.getHeader('content-length');
     const decision = decisionFor(status, edge.errorCode, edge.decision);
-    metrics.decisions.inc({ service: edge.route?.serviceName ?? 'gateway', decision });
+    metrics.answered(
+      { service: edge.route?.serviceName ?? 'gateway', decision, route: metricsRoute(request, edge), method: request.method, status },
+      edge.upstreamSeconds,
+    );
     deps.audit.push({
       request_id: request.id,
       http_method: request.method,

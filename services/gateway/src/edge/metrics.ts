@@ -1,14 +1,35 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { LATENCY_BUCKETS_SECONDS } from '@tributary/platform/http';
 import type { GatewayDeps } from '../deps.js';
 
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** Gateway metrics with bounded labels: service names, decisions and identifier types, never users or paths. */
+/** What one answered request is counted under; `route` is a configured template, never a URL. */
+export interface RequestSeries {
+  service: string;
+  decision: string;
+  route: string;
+  method: string;
+  status: number;
+}
+
+/**
+ * Gateway metrics with bounded labels: service names, decisions, configured route templates,
+ * standard methods and status classes, never users, keys or raw paths.
+ */
 export function createGatewayMetrics(registry: Registry, deps: Pick<GatewayDeps, 'audit' | 'upstreams'>) {
-  const decisions = new Counter({
+  const requests = new Counter({
     name: 'gateway_requests_total',
-    help: 'Requests by route service and edge decision',
-    labelNames: ['service', 'decision'],
+    help: 'Requests by route service, edge decision, route template, method and status class',
+    labelNames: ['service', 'decision', 'route', 'method', 'status_class'],
+    registers: [registry],
+  });
+  const upstreamLatency = new Histogram({
+    name: 'gateway_upstream_latency_seconds',
+    help: 'From forwarding a request upstream to its answer headers, retries included, by route template',
+    labelNames: ['service', 'route', 'method'],
+    buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
   new Gauge({
@@ -37,13 +58,21 @@ export function createGatewayMetrics(registry: Registry, deps: Pick<GatewayDeps,
       this.set(deps.audit.pending);
     },
   });
-  new Gauge({
-    name: 'gateway_audit_dropped',
+  new Counter({
+    name: 'gateway_audit_dropped_total',
     help: 'Audit records dropped since start (buffer full or insert failed)',
     registers: [registry],
     collect() {
-      this.set(deps.audit.dropped);
+      this.reset();
+      this.inc(deps.audit.dropped);
     },
   });
-  return { decisions };
+  return {
+    answered(series: RequestSeries, upstreamSeconds: number | undefined): void {
+      const method = METHODS.has(series.method) ? series.method : 'OTHER';
+      const { service, route } = series;
+      requests.inc({ service, decision: series.decision, route, method, status_class: `${Math.floor(series.status / 100)}xx` });
+      if (upstreamSeconds !== undefined) upstreamLatency.observe({ service, route, method }, upstreamSeconds);
+    },
+  };
 }

@@ -120,6 +120,7 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
     }
   }
 
+  const forwardedAt = performance.now();
   const response = await forward(
     { upstreams: deps.upstreams, credentials: deps.credentials, scope: deps.scope, clock: deps.clock },
     request,
@@ -129,6 +130,7 @@ export async function proxyRequest(deps: EdgeDeps, request: FastifyRequest, repl
     consumer,
   );
   edge.upstreamUrl = response.target.url;
+  edge.upstreamSeconds = (performance.now() - forwardedAt) / 1000;
   if (response.status >= 500) edge.decision = 'upstream_error';
   if (cacheKey && response.status === 200) {
     const body = Buffer.from(await response.body.arrayBuffer());

@@ -51,6 +51,20 @@ export async function expiringBatches(
     );
 }
 
+/** Batches with stock, not yet expired, that expire within `days` (the expiry alert's gauge). */
+export async function countBatchesExpiringWithin(deps: ErpDeps, days: number): Promise<number> {
+  const today = plantToday(deps);
+  const row = await deps.db
+    .selectFrom('tabHD Batch Master')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', 'in', ['Active', 'Quarantine'])
+    .where('available_qty', '>', '0')
+    .where('expiry_date', '>', today)
+    .where('expiry_date', '<=', addDays(today, days))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /**
  * The scanner: every batch whose alert level changed since the last scan gets one
  * `erp.batch.expiring` event (so a daily run does not repeat itself), and stock that has

@@ -52,7 +52,7 @@ async function insertBatch(db: Kysely<GatewayDatabase>, batch: AuditRecord[]): P
  * cannot fail a batch. If a batch fails anyway, its rows are inserted one by one, a row that
  * still fails is inserted reduced to its fixed fields, and rows that cannot be written now (the
  * database is down) go back to the buffer for the next flush. Only a buffer past its bound
- * drops the oldest rows (counted in `dropped` and the `gateway_audit_dropped` metric).
+ * drops the oldest rows (counted in `dropped` and the `gateway_audit_dropped_total` metric).
  */
 export class AuditWriter {
   private buffer: AuditRecord[] = [];

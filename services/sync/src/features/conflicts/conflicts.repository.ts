@@ -4,6 +4,9 @@ import type { ConflictType, ResolutionStatus, ResolutionStrategy, SyncConflictRo
 
 type Db = Kysely<SyncDatabase> | Transaction<SyncDatabase>;
 
+/** The actor recorded on conflicts settled by rule, without a person. */
+export const SYSTEM_RESOLVER = 'system';
+
 export interface NewConflict {
   syncStatusId: string;
   eventId: string;

@@ -6,7 +6,7 @@ import { SyncError } from '../../errors.js';
 import type { ConflictPolicy } from '../configurations/configurations.schemas.js';
 import type { BusinessRules } from './business-rules.js';
 import { park, resolve as resolveDelivery, type Resolution, type StatusAfterConflict } from '../queue/index.js';
-import { audit, findConflict, insertConflict, updateConflict } from './conflicts.repository.js';
+import { audit, findConflict, insertConflict, SYSTEM_RESOLVER as SYSTEM, updateConflict } from './conflicts.repository.js';
 import { mergeFields } from './merge.js';
 
 export interface ConflictDeps {
@@ -32,7 +32,6 @@ export interface DetectedConflict {
   policy: ConflictPolicy | undefined;
 }
 
-const SYSTEM = 'system';
 const OPEN = ['pending', 'escalated'];
 
 /**

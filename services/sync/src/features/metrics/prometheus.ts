@@ -1,11 +1,17 @@
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import type { Kysely } from 'kysely';
 import type { SyncDatabase } from '../../db/schema.js';
+import { countUnfinishedDeliveries, summariseConflicts, type ConflictSummary } from './metrics.repository.js';
+
+/** Delivery outcomes that are failures: the target refused or could not be reached. */
+const FAILED_OUTCOMES = new Set(['retryable', 'permanent']);
 
 /**
- * Debezium's streaming metrics as the model: ms behind source, ms since last event, events
- * seen; plus the queue's depth, delivery outcomes, end-to-end lag and conflicts pending.
- * Counters are per process; the gauges read from the database are the whole fleet's.
+ * Debezium's streaming metrics as the model (behind source, since last event, events seen), in
+ * seconds rather than Debezium's milliseconds; plus the queue's depth, delivery outcomes and
+ * failures, end-to-end lag and conflicts. Counters are per process, except
+ * `sync_conflicts_resolved_total`, which like the gauges read from the database is the whole
+ * fleet's (every replica reports the same value: aggregate it with max, not sum).
  */
 export class SyncMetrics {
   readonly registry = new Registry();
@@ -14,6 +20,7 @@ export class SyncMetrics {
   readonly behindSource: Gauge<'source'>;
   readonly sinceLastEvent: Gauge<'source'>;
   readonly deliveries: Counter<'target' | 'outcome'>;
+  readonly failures: Counter<'target' | 'kind'>;
   readonly lag: Histogram<'target'>;
   readonly attemptDuration: Histogram<'target'>;
   private readonly all: Metric[] = [];
@@ -27,25 +34,31 @@ export class SyncMetrics {
       registers,
     });
     this.behindSource = new Gauge({
-      name: 'sync_ms_behind_source',
-      help: 'Capture time minus the source commit time of the last captured event',
+      name: 'sync_behind_source_seconds',
+      help: 'Seconds between the source commit and the capture of the last captured event',
       labelNames: ['source'],
       registers,
     });
     const lastEventAt = this.lastEventAt;
     this.sinceLastEvent = new Gauge({
-      name: 'sync_ms_since_last_event',
-      help: 'Milliseconds since the last event was captured from a source',
+      name: 'sync_since_last_event_seconds',
+      help: 'Seconds since the last event was captured from a source',
       labelNames: ['source'],
       registers,
       collect() {
-        for (const [source, at] of lastEventAt) this.set({ source }, Math.max(0, now() - at));
+        for (const [source, at] of lastEventAt) this.set({ source }, Math.max(0, now() - at) / 1000);
       },
     });
     this.deliveries = new Counter({
       name: 'sync_deliveries_total',
       help: 'Delivery attempts by outcome',
       labelNames: ['target', 'outcome'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'sync_delivery_failures_total',
+      help: 'Delivery attempts that failed: retryable (will be tried again) or permanent (refused for good)',
+      labelNames: ['target', 'kind'],
       registers,
     });
     this.lag = new Histogram({
@@ -69,26 +82,45 @@ export class SyncMetrics {
       registers,
       async collect() {
         this.reset();
-        const rows = await db
-          .selectFrom('sync_status')
-          .select(['target_system', 'sync_status', (eb) => eb.fn.countAll<string>().as('n')])
-          .where('sync_status', 'in', ['pending', 'in_progress', 'failed', 'conflict'])
-          .groupBy(['target_system', 'sync_status'])
-          .execute();
-        for (const row of rows) this.set({ target: row.target_system, status: row.sync_status }, Number(row.n));
+        for (const row of await countUnfinishedDeliveries(db)) this.set({ target: row.target, status: row.status }, row.count);
       },
     });
+    // A scrape calls every collect before awaiting any, so the three conflict series share one
+    // query: the first collect starts it, the others join it, and it is dropped once answered.
+    let summary: Promise<ConflictSummary> | undefined;
+    const conflicts = (): Promise<ConflictSummary> => {
+      summary ??= summariseConflicts(db).finally(() => {
+        summary = undefined;
+      });
+      return summary;
+    };
     const conflictsPending = new Gauge({
       name: 'sync_conflicts_pending',
       help: 'Conflicts waiting for resolution (pending or escalated)',
       registers,
       async collect() {
-        const row = await db
-          .selectFrom('sync_conflicts')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('resolution_status', 'in', ['pending', 'escalated'])
-          .executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
+        this.set((await conflicts()).open);
+      },
+    });
+    const oldestConflict = new Gauge({
+      name: 'sync_conflict_oldest_pending_age_seconds',
+      help: 'Seconds since the oldest conflict still pending or escalated was detected; 0 when none is',
+      registers,
+      async collect() {
+        const detected = (await conflicts()).oldestOpenDetectedAt;
+        this.set(detected === null ? 0 : Math.max(0, (now() - detected.getTime()) / 1000));
+      },
+    });
+    const conflictsResolved = new Counter({
+      name: 'sync_conflicts_resolved_total',
+      help: 'Conflicts settled, by resolver: system (by rule) or person (resolved or ignored by someone)',
+      labelNames: ['resolver'],
+      registers,
+      async collect() {
+        const { resolvedBySystem, resolvedByPerson } = await conflicts();
+        this.reset();
+        this.inc({ resolver: 'system' }, resolvedBySystem);
+        this.inc({ resolver: 'person' }, resolvedByPerson);
       },
     });
     this.all.push(
@@ -98,14 +130,17 @@ export class SyncMetrics {
       this.deliveries,
       this.lag,
       this.attemptDuration,
+      this.failures,
       queueDepth,
       conflictsPending,
+      oldestConflict,
+      conflictsResolved,
     );
   }
 
   captured(source: string, count: number, lastCreatedAt: number, now: number): void {
     this.eventsSeen.inc({ source }, count);
-    this.behindSource.set({ source }, Math.max(0, now - lastCreatedAt));
+    this.behindSource.set({ source }, Math.max(0, now - lastCreatedAt) / 1000);
     this.lastEventAt.set(source, now);
   }
 
@@ -115,6 +150,7 @@ export class SyncMetrics {
 
   delivered(target: string, outcome: string, durationMs: number, lagMs?: number): void {
     this.deliveries.inc({ target, outcome });
+    if (FAILED_OUTCOMES.has(outcome)) this.failures.inc({ target, kind: outcome });
     this.attemptDuration.observe({ target }, durationMs / 1000);
     if (lagMs !== undefined) this.lag.observe({ target }, Math.max(0, lagMs) / 1000);
   }
