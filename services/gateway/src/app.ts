@@ -4,6 +4,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import { registerEdgeHooks } from './edge/hooks.js';
 import { proxyRequest } from './edge/pipeline.js';
 import { attachTls, type TlsListener } from './edge/tls.js';
+import { registerAdminMonitorRoutes } from './features/admin/admin-monitor.routes.js';
 import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
 import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
 import { registerAdminUserRoutes } from './features/admin/admin-users.routes.js';
@@ -58,6 +59,7 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerAdminUserRoutes(app, deps);
   registerAdminKeyRoutes(app, deps);
   registerAdminRouteRoutes(app, deps);
+  registerAdminMonitorRoutes(app, deps);
   registerHarshaAdminRoutes(app, deps);
   registerHarshaHealthRoutes(app, deps);
   registerHarshaProxyRoutes(app, deps);
