@@ -8,6 +8,8 @@ import { parcelCases } from './browser/parcels.cases.js';
 import { roleCases } from './browser/roles.cases.js';
 import { scheduleCases } from './browser/schedules.cases.js';
 import { servingCases } from './browser/serving.cases.js';
+import { syncCases } from './browser/sync.cases.js';
+import { systemCases } from './browser/system.cases.js';
 import { traceCases } from './browser/trace.cases.js';
 import { traderCases } from './browser/traders.cases.js';
 
@@ -36,4 +38,6 @@ describe('console', () => {
   describe('traceability', () => traceCases(current));
   describe('pipeline dashboard', () => dashboardCases(current));
   describe('session expiry', () => expiryCases(current));
+  describe('sync monitoring', () => syncCases(current));
+  describe('system health and gateway usage', () => systemCases(current));
 });

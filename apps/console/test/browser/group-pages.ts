@@ -31,6 +31,9 @@ export const PAGES_OF: Record<string, string[]> = {
     'Process',
     'Dispatch',
     'Pipeline',
+    'Sync monitoring',
+    'System health',
+    'Gateway usage',
   ],
 };
 
