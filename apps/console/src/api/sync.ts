@@ -41,7 +41,8 @@ export const syncKeys = {
   all: ['sync'] as const,
   health: () => [...syncKeys.all, 'health'] as const,
   series: (hours: number, bucketMinutes: number) => [...syncKeys.all, 'series', { hours, bucketMinutes }] as const,
-  deliveries: (filter: DeliveryFilter, before: string | undefined) => [...syncKeys.all, 'deliveries', 'list', { ...filter, before }] as const,
+  deliveries: (filter: DeliveryFilter, before: string | undefined) =>
+    [...syncKeys.all, 'deliveries', 'list', { ...filter, before }] as const,
   conflicts: (status: ConflictStatus, before: string | undefined) => [...syncKeys.all, 'conflicts', 'list', { status, before }] as const,
   conflict: (conflictId: string) => [...syncKeys.all, 'conflicts', 'detail', conflictId] as const,
   configurations: () => [...syncKeys.all, 'configurations', 'list'] as const,
@@ -93,8 +94,7 @@ export const conflictsQuery = (status: ConflictStatus, before: string | undefine
 export const conflictQuery = (conflictId: string) =>
   queryOptions({
     queryKey: syncKeys.conflict(conflictId),
-    queryFn: ({ signal }) =>
-      callApi(api.GET('/api/v1/sync/api/sync/conflicts/{conflictId}', { params: { path: { conflictId } }, signal })),
+    queryFn: ({ signal }) => callApi(api.GET('/api/v1/sync/api/sync/conflicts/{conflictId}', { params: { path: { conflictId } }, signal })),
   });
 
 export const configurationsQuery = () =>

@@ -25,6 +25,21 @@ const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 
 const colourOf = (index: number) => PALETTE[index % PALETTE.length]!;
 
+const clock = new Intl.DateTimeFormat('en-GB', { timeZone: PLANT_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const day = new Intl.DateTimeFormat('en-GB', { timeZone: PLANT_TIME_ZONE, day: '2-digit', month: 'short' });
+
+/** Axis labels on the plant's 24-hour clock, as every time on the console; the day is added where it changes. */
+function axisLabels(splits: number[]): string[] {
+  let previousDay = '';
+  return splits.map((seconds) => {
+    const at = new Date(seconds * 1000);
+    const today = day.format(at);
+    const label = today === previousDay ? clock.format(at) : `${clock.format(at)}\n${today}`;
+    previousDay = today;
+    return label;
+  });
+}
+
 /** The figures in words, for a screen reader: the total and the busiest bucket of each series. */
 export function chartSummary({ caption, buckets, series, unit }: TimeChartProps): string {
   if (buckets.length === 0 || series.length === 0) return `${caption}: nothing to show for this period.`;
@@ -60,12 +75,12 @@ export function TimeChart(props: TimeChartProps) {
     const options: Options = {
       width: Math.max(320, element.clientWidth),
       height: 240,
-      // The plant's wall clock on the axis, whatever the PC's own zone.
+      // The plant's wall clock on the axis, whatever the PC's own zone: splits fall on its hours.
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), PLANT_TIME_ZONE),
       legend: { show: false },
       cursor: { show: true, drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_chart, min, max) => [Math.min(0, min), Math.max(1, max)] } },
-      axes: [{}, { label: unit, size: 60 }],
+      axes: [{ values: (_chart, splits) => axisLabels(splits) }, { label: unit, size: 60 }],
       series: [
         {},
         ...series.map((line, index) => ({ label: line.label, stroke: colourOf(index), width: 2, points: { show: buckets.length < 60 } })),

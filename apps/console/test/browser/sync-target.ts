@@ -32,12 +32,17 @@ export class SyncTarget {
           return record ? answer(200, record) : answer(404, { code: 'NOT_FOUND' });
         }
         const envelope = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope;
-        if (path === '/refuse') return this.refusing ? answer(422, { code: 'RECORD_REFUSED', message: 'Refused' }) : answer(200, { status: 'applied' });
+        if (path === '/refuse')
+          return this.refusing ? answer(422, { code: 'RECORD_REFUSED', message: 'Refused' }) : answer(200, { status: 'applied' });
         const payload = envelope.payload ?? {};
         const id = String(payload.id ?? '');
         const held = this.records.get(id);
         if (held && request.headers['x-tributary-sync-force'] !== 'true') {
-          return answer(409, { code: 'SYNC_VERSION_CONFLICT', message: 'Holds a newer version', details: { targetVersion: '5', targetData: held } });
+          return answer(409, {
+            code: 'SYNC_VERSION_CONFLICT',
+            message: 'Holds a newer version',
+            details: { targetVersion: '5', targetData: held },
+          });
         }
         this.records.set(id, payload);
         return answer(200, { status: 'applied' });

@@ -65,7 +65,10 @@ export function syncCases(rig: () => ConsoleRig): void {
     const { context, page } = await pageAs(rig(), 'admin');
     try {
       await openPage(page, 'Sync monitoring');
-      await page.locator('[data-state="failed"]').filter({ hasText: /^[1-9]/ }).waitFor();
+      await page
+        .locator('[data-state="failed"]')
+        .filter({ hasText: /^[1-9]/ })
+        .waitFor();
       await page.getByRole('figure', { name: 'Delivered per flow' }).waitFor();
       await expectAccessible(page, 'sync monitoring overview');
       await screenshot(page, 'sync-overview');
@@ -81,7 +84,9 @@ export function syncCases(rig: () => ConsoleRig): void {
       target.refusing = false;
       await replay.first().click();
       await status(page, 'Sent again: 1 delivery.');
-      await expect.poll(async () => (await deliveryOf(admin, eventId, 'console-refuser')).sync_status, { timeout: 20_000 }).toBe('completed');
+      await expect
+        .poll(async () => (await deliveryOf(admin, eventId, 'console-refuser')).sync_status, { timeout: 20_000 })
+        .toBe('completed');
     } finally {
       await context.close();
     }
@@ -111,10 +116,13 @@ export function syncCases(rig: () => ConsoleRig): void {
       await status(page, 'Resolved: the chosen value is being delivered');
 
       await expect
-        .poll(async () => {
-          const response = await fetch(`${target.url}/records/${id}`);
-          return response.json();
-        }, { timeout: 20_000 })
+        .poll(
+          async () => {
+            const response = await fetch(`${target.url}/records/${id}`);
+            return response.json();
+          },
+          { timeout: 20_000 },
+        )
         .toEqual({ id, name: 'From the ERP', credit_limit: 750 });
       expect((await deliveryOf(admin, eventId, 'console-holder')).sync_status).toBe('completed');
     } finally {

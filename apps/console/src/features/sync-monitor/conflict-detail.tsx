@@ -51,7 +51,13 @@ function resolution(fields: string[], decisions: Record<string, Decision>, sourc
   return { choice: 'custom' as const, value };
 }
 
-function DiffTable({ conflict, fields, decisions, onDecide, open }: {
+function DiffTable({
+  conflict,
+  fields,
+  decisions,
+  onDecide,
+  open,
+}: {
   conflict: Row;
   fields: string[];
   decisions: Record<string, Decision>;
@@ -88,7 +94,10 @@ function DiffTable({ conflict, fields, decisions, onDecide, open }: {
                 {open && (
                   <td>
                     <Field label={`Keep for ${field}`}>
-                      <select value={decision.pick} onChange={(event) => onDecide(field, { ...decision, pick: event.target.value as Pick })}>
+                      <select
+                        value={decision.pick}
+                        onChange={(event) => onDecide(field, { ...decision, pick: event.target.value as Pick })}
+                      >
                         <option value="source">Source value</option>
                         <option value="target">Target value</option>
                         <option value="typed">A value I type</option>
@@ -165,9 +174,8 @@ export function ConflictDetail({ conflictId, onClose }: { conflictId: string; on
           <>
             <p>
               {textOf(conflict, 'entity_type')} <strong>{textOf(conflict, 'entity_id')}</strong>:{' '}
-              {conflictWord(textOf(conflict, 'resolution_status'))}, detected{' '}
-              {formatPlantTime(textOf(conflict, 'detected_at'))}. Target version {textOf(conflict, 'target_version') || '–'}, source version{' '}
-              {textOf(conflict, 'source_version') || '–'}.
+              {conflictWord(textOf(conflict, 'resolution_status'))}, detected {formatPlantTime(textOf(conflict, 'detected_at'))}. Target
+              version {textOf(conflict, 'target_version') || '–'}, source version {textOf(conflict, 'source_version') || '–'}.
             </p>
             <Resolver conflict={conflict} />
           </>

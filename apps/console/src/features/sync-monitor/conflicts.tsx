@@ -16,8 +16,9 @@ const columns: Array<Column<Row>> = [
     key: 'impact',
     header: 'Affects',
     text: (row) =>
-      [row.affects_customer && 'customers', row.affects_inventory && 'stock', row.affects_financials && 'money'].filter(Boolean).join(', ') ||
-      '–',
+      [row.affects_customer && 'customers', row.affects_inventory && 'stock', row.affects_financials && 'money']
+        .filter(Boolean)
+        .join(', ') || '–',
   },
   { key: 'detected', header: 'Detected', text: (row) => formatPlantTime(textOf(row, 'detected_at')) },
 ];

@@ -102,7 +102,8 @@ export function Deliveries({ filter, onFilter }: { filter: DeliveryFilter; onFil
     setSaid('');
     onFilter(next);
   };
-  const scope = [filter.source && `from ${filter.source}`, filter.target && `to ${filter.target}`].filter(Boolean).join(' ') || 'of every flow';
+  const scope =
+    [filter.source && `from ${filter.source}`, filter.target && `to ${filter.target}`].filter(Boolean).join(' ') || 'of every flow';
   return (
     <>
       <FilterForm key={JSON.stringify(filter)} filter={filter} onApply={apply} />

@@ -15,7 +15,15 @@ export function useKeyset() {
   };
 }
 
-export function KeysetPager({ label, keyset, nextBefore }: { label: string; keyset: ReturnType<typeof useKeyset>; nextBefore: string | null }) {
+export function KeysetPager({
+  label,
+  keyset,
+  nextBefore,
+}: {
+  label: string;
+  keyset: ReturnType<typeof useKeyset>;
+  nextBefore: string | null;
+}) {
   return (
     <nav className="pager" aria-label={`${label}: pages on the server`}>
       <button type="button" className="secondary" disabled={keyset.page === 1} onClick={keyset.previous}>

@@ -16,7 +16,15 @@ const COUNTED: DeliveryState[] = ['pending', 'in_progress', 'failed', 'conflict'
 
 const flowName = (flow: SyncSeries['flows'][number]) => `${flow.source} → ${flow.target}`;
 
-function QueueCounters({ health, onOpen, onConflicts }: { health: SyncHealth; onOpen: (state: DeliveryState) => void; onConflicts: () => void }) {
+function QueueCounters({
+  health,
+  onOpen,
+  onConflicts,
+}: {
+  health: SyncHealth;
+  onOpen: (state: DeliveryState) => void;
+  onConflicts: () => void;
+}) {
   const count = (state: DeliveryState) =>
     health.queue.filter((row) => row.status === state).reduce((sum, row) => sum + Number(row.count ?? 0), 0);
   return (

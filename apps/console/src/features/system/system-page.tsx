@@ -50,7 +50,9 @@ export default function SystemPage() {
   return (
     <section aria-labelledby="system-title">
       <h2 id="system-title">System health</h2>
-      <p className="muted">What each service’s readiness check reports: its database and the other services it needs. Checked every 15 seconds.</p>
+      <p className="muted">
+        What each service’s readiness check reports: its database and the other services it needs. Checked every 15 seconds.
+      </p>
       <QueryState query={query} loading="Asking every service…">
         {(readiness) => (
           <>

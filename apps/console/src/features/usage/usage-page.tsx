@@ -44,7 +44,10 @@ export default function UsagePage() {
               caption="Requests by outcome"
               unit="requests"
               buckets={series.buckets}
-              series={series.byStatusClass.map((line) => ({ label: CLASS_NAMES[line.statusClass] ?? line.statusClass, values: line.counts }))}
+              series={series.byStatusClass.map((line) => ({
+                label: CLASS_NAMES[line.statusClass] ?? line.statusClass,
+                values: line.counts,
+              }))}
             />
             <TimeChart
               caption="Requests by route"

@@ -44,7 +44,12 @@ export async function countFlowBuckets(db: Kysely<SyncDatabase>, window: Window)
     .execute();
   const failed = await db
     .selectFrom('sync_status')
-    .select([bucketOf('last_error_at', window.bucketSeconds).as('bucket'), 'source_system', 'target_system', (eb) => eb.fn.countAll<string>().as('n')])
+    .select([
+      bucketOf('last_error_at', window.bucketSeconds).as('bucket'),
+      'source_system',
+      'target_system',
+      (eb) => eb.fn.countAll<string>().as('n'),
+    ])
     .where('last_error_at', '>=', window.from)
     .where('last_error_at', '<', window.to)
     .groupBy([sql`1`, 'source_system', 'target_system'])
