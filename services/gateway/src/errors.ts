@@ -16,7 +16,6 @@ export const GatewayError = defineErrors({
   VALIDATION_ERROR: 'invalid',
   ORDER_VALIDATION_ERROR: 'invalid',
   TWO_FACTOR_NOT_PENDING: 'invalid',
-  USAGE_RANGE_INVALID: 'invalid',
   TWO_FACTOR_ALREADY_ENABLED: 'conflict',
   // 401
   AUTH_REQUIRED: 'unauthenticated',

@@ -54,7 +54,7 @@ for (const target of testDatabases({ dialects: ['pglite'] })) {
         headers: bearer(admin),
       });
       expect(wide.statusCode).toBe(400);
-      expect(wide.json().code).toBe('USAGE_RANGE_INVALID');
+      expect(wide.json().code).toBe('TIME_RANGE_INVALID');
       const alice = await tokenFor(gw, 'alice');
       for (const url of ['/api/v1/admin/usage/series', '/api/v1/admin/system/readiness']) {
         expect((await gw.app.inject({ method: 'GET', url, headers: bearer(alice) })).statusCode).toBe(403);

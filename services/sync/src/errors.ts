@@ -14,7 +14,6 @@ export const SyncError = defineErrors({
   SYNC_WEBHOOK_EVENT_UNKNOWN: 'invalid',
   SYNC_CALLBACK_URL_INVALID: 'invalid',
   SYNC_REQUEST_SOURCE_UNKNOWN: 'invalid',
-  SYNC_SERIES_RANGE_INVALID: 'invalid',
   // 401
   SYNC_WEBHOOK_SIGNATURE_INVALID: 'unauthenticated',
   // 403

@@ -1,8 +1,32 @@
 import { useEffect, useId, useRef } from 'react';
+import { Field } from './field';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './time-chart.css';
 import { formatPlantTime, PLANT_TIME_ZONE } from '../lib/format';
+
+/** The periods charts offer, each with a bucket that keeps a chart readable (a dozen to two dozen points). */
+export const CHART_PERIODS = [
+  { label: 'Last hour', hours: 1, bucketMinutes: 5 },
+  { label: 'Last 24 hours', hours: 24, bucketMinutes: 60 },
+  { label: 'Last 7 days', hours: 168, bucketMinutes: 360 },
+] as const;
+export type ChartPeriod = (typeof CHART_PERIODS)[number];
+
+/** The choice of period above a page's charts; `value` indexes CHART_PERIODS. */
+export function ChartPeriodField({ label, value, onChange }: { label: string; value: number; onChange: (index: number) => void }) {
+  return (
+    <Field label={label}>
+      <select value={value} onChange={(event) => onChange(Number(event.target.value))}>
+        {CHART_PERIODS.map((option, index) => (
+          <option key={option.label} value={index}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
 
 export interface ChartSeries {
   label: string;

@@ -1,15 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { syncHealthQuery, syncSeriesQuery, type DeliveryState, type SyncHealth, type SyncSeries } from '../../api/sync';
 import { QueryState } from '../../ui/query-state';
-import { TimeChart } from '../../ui/time-chart';
+import { CHART_PERIODS, ChartPeriodField, TimeChart } from '../../ui/time-chart';
 import { stateWord } from './words';
-
-const PERIODS = [
-  { label: 'Last hour', hours: 1, bucketMinutes: 5 },
-  { label: 'Last 24 hours', hours: 24, bucketMinutes: 60 },
-  { label: 'Last 7 days', hours: 168, bucketMinutes: 360 },
-] as const;
 
 /** The states a person watches, in the order work moves through them. */
 const COUNTED: DeliveryState[] = ['pending', 'in_progress', 'failed', 'conflict'];
@@ -91,8 +85,7 @@ function FlowCharts({ series }: { series: SyncSeries }) {
 /** Queue counters that open filtered lists, then throughput, failures and lag per flow over a chosen period. */
 export function Overview({ onOpen, onConflicts }: { onOpen: (state: DeliveryState) => void; onConflicts: () => void }) {
   const [period, setPeriod] = useState(1);
-  const periodId = useId();
-  const chosen = PERIODS[period]!;
+  const chosen = CHART_PERIODS[period]!;
   const health = useQuery(syncHealthQuery());
   const series = useQuery(syncSeriesQuery(chosen.hours, chosen.bucketMinutes));
   return (
@@ -100,16 +93,7 @@ export function Overview({ onOpen, onConflicts }: { onOpen: (state: DeliveryStat
       <QueryState query={health} loading="Counting the queue…">
         {(figures) => <QueueCounters health={figures} onOpen={onOpen} onConflicts={onConflicts} />}
       </QueryState>
-      <div className="field">
-        <label htmlFor={periodId}>Period of the charts</label>
-        <select id={periodId} value={period} onChange={(event) => setPeriod(Number(event.target.value))}>
-          {PERIODS.map((option, index) => (
-            <option key={option.label} value={index}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChartPeriodField label="Period of the charts" value={period} onChange={setPeriod} />
       <QueryState query={series} loading="Counting deliveries…">
         {(figures) => <FlowCharts series={figures} />}
       </QueryState>

@@ -1,15 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { usageSeriesQuery } from '../../api/usage';
 import { QueryState } from '../../ui/query-state';
-import { TimeChart } from '../../ui/time-chart';
-
-/** The periods offered, each with a bucket that keeps the chart readable. */
-export const PERIODS = [
-  { label: 'Last hour', hours: 1, bucketMinutes: 5 },
-  { label: 'Last 24 hours', hours: 24, bucketMinutes: 60 },
-  { label: 'Last 7 days', hours: 168, bucketMinutes: 360 },
-] as const;
+import { CHART_PERIODS, ChartPeriodField, TimeChart } from '../../ui/time-chart';
 
 const CLASS_NAMES: Record<string, string> = {
   '2xx': 'Succeeded (2xx)',
@@ -20,23 +13,13 @@ const CLASS_NAMES: Record<string, string> = {
 
 export default function UsagePage() {
   const [period, setPeriod] = useState(1);
-  const selectId = useId();
-  const chosen = PERIODS[period]!;
+  const chosen = CHART_PERIODS[period]!;
   const query = useQuery(usageSeriesQuery(chosen.hours, chosen.bucketMinutes));
   return (
     <section aria-labelledby="usage-title">
       <h2 id="usage-title">Gateway usage</h2>
       <p className="muted">Requests through the gateway, counted from its audit log.</p>
-      <div className="field">
-        <label htmlFor={selectId}>Period</label>
-        <select id={selectId} value={period} onChange={(event) => setPeriod(Number(event.target.value))}>
-          {PERIODS.map((option, index) => (
-            <option key={option.label} value={index}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChartPeriodField label="Period" value={period} onChange={setPeriod} />
       <QueryState query={query} loading="Counting requests…">
         {(series) => (
           <>

@@ -1,22 +1,13 @@
 import { Type } from '@sinclair/typebox';
+import { TimeBucketQuery, timeBuckets } from '@tributary/platform/core';
 import { routeOptionsFor, type HttpApp } from '@tributary/platform/http';
 import type { AdminRouteDeps } from '../../deps.js';
-import { GatewayError } from '../../errors.js';
 import { countRequestsByBucket } from '../audit/usage-series.repository.js';
 import { gatewayAccess } from '../../access.js';
 import { errors, tags } from './admin.schemas.js';
 import { probeReadiness, type Readiness } from './readiness-client.js';
 import { usageSeries } from './usage-series.js';
 
-const HOUR = 3_600_000;
-/** Enough points for a week by the hour; a wider ask must take wider buckets. */
-const MAX_BUCKETS = 500;
-
-const SeriesQuery = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 24 hours before `to`' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
-  bucketMinutes: Type.Integer({ minimum: 1, maximum: 10_080, default: 60 }),
-});
 const Counts = Type.Array(Type.Integer());
 const Series = Type.Object({
   from: Type.String(),
@@ -46,21 +37,14 @@ export function registerAdminMonitorRoutes(app: HttpApp, deps: AdminRouteDeps): 
   app.get(
     '/api/v1/admin/usage/series',
     route(access.superAdmin, 'Requests over time per route and per status class, counted in buckets from the audit log', {
-      querystring: SeriesQuery,
+      querystring: TimeBucketQuery,
       response: { 200: Series, ...errors },
     }),
     async (request) => {
-      const to = request.query.to ? new Date(request.query.to) : new Date(deps.clock.now());
-      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 24 * HOUR);
-      const bucketSeconds = request.query.bucketMinutes * 60;
-      const span = to.getTime() - from.getTime();
-      if (span <= 0) throw GatewayError.USAGE_RANGE_INVALID('`from` must be before `to`');
-      if (span / 1000 / bucketSeconds > MAX_BUCKETS)
-        throw GatewayError.USAGE_RANGE_INVALID(`At most ${MAX_BUCKETS} buckets: widen the buckets or narrow the range`);
+      const window = timeBuckets(request.query, deps.clock.now());
       // Requests of the last moments may still be in the writer's buffer.
       await deps.audit.flush();
-      const rows = await countRequestsByBucket(deps.db, { from, to, bucketSeconds });
-      return usageSeries(rows, { from, to, bucketSeconds });
+      return usageSeries(await countRequestsByBucket(deps.db, window), window);
     },
   );
 

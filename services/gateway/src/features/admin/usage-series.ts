@@ -1,21 +1,8 @@
+import type { TimeBuckets } from '@tributary/platform/core';
 import type { UsageCountRow } from '../audit/usage-series.repository.js';
 
 /** The routes drawn one by one; the rest are summed as "Other routes" so a chart stays legible. */
 const TOP_ROUTES = 8;
-
-interface Window {
-  from: Date;
-  to: Date;
-  bucketSeconds: number;
-}
-
-/** Every bucket start of the window, aligned as the query aligns them (on the epoch). */
-function bucketStarts({ from, to, bucketSeconds }: Window): number[] {
-  const step = bucketSeconds * 1000;
-  const starts: number[] = [];
-  for (let at = Math.floor(from.getTime() / step) * step; at < to.getTime(); at += step) starts.push(at);
-  return starts;
-}
 
 function summed(rows: UsageCountRow[], keyOf: (row: UsageCountRow) => string, index: Map<number, number>, length: number) {
   const series = new Map<string, number[]>();
@@ -30,8 +17,8 @@ function summed(rows: UsageCountRow[], keyOf: (row: UsageCountRow) => string, in
 }
 
 /** The counted rows as aligned series: one count per bucket, empty buckets as 0. */
-export function usageSeries(rows: UsageCountRow[], window: Window) {
-  const starts = bucketStarts(window);
+export function usageSeries(rows: UsageCountRow[], window: TimeBuckets) {
+  const { starts } = window;
   const index = new Map(starts.map((at, i) => [at, i]));
   const classes = summed(rows, (row) => row.statusClass, index, starts.length).sort((a, b) => a.key.localeCompare(b.key));
   const routes = summed(rows, (row) => row.route, index, starts.length).sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));

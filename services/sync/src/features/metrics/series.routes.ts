@@ -1,19 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { TimeBucketQuery, timeBuckets } from '@tributary/platform/core';
 import { errorResponseSchema, routeOptions, type HttpApp } from '@tributary/platform/http';
 import { ACCESS } from '../../access.js';
 import type { HealthRouteDeps } from '../../deps.js';
-import { SyncError } from '../../errors.js';
 import { countFlowBuckets, type FlowBucketRow } from './series.repository.js';
 
-const HOUR = 3_600_000;
-/** A week by the hour at most; a wider ask must take wider buckets. */
-const MAX_BUCKETS = 500;
-
-const SeriesQuery = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 24 hours before `to`' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
-  bucketMinutes: Type.Integer({ minimum: 1, maximum: 10_080, default: 60 }),
-});
 const Numbers = Type.Array(Type.Integer());
 const Lags = Type.Array(Type.Union([Type.Integer(), Type.Null()]));
 const Flow = Type.Object({
@@ -66,21 +57,11 @@ export function registerSeriesRoutes(app: HttpApp, deps: HealthRouteDeps): void 
   app.get(
     '/api/sync/series',
     routeOptions(ACCESS.peer, 'health', 'Deliveries, failures and lag per flow (source → target) over time, in buckets', {
-      querystring: SeriesQuery,
+      querystring: TimeBucketQuery,
       response: { 200: Series, 400: errorResponseSchema },
     }),
     async (request) => {
-      const query = request.query as Static<typeof SeriesQuery>;
-      const to = query.to ? new Date(query.to) : new Date(deps.clock.now());
-      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 24 * HOUR);
-      const bucketSeconds = query.bucketMinutes * 60;
-      const span = to.getTime() - from.getTime();
-      if (span <= 0) throw SyncError.SYNC_SERIES_RANGE_INVALID('`from` must be before `to`');
-      if (span / 1000 / bucketSeconds > MAX_BUCKETS)
-        throw SyncError.SYNC_SERIES_RANGE_INVALID(`At most ${MAX_BUCKETS} buckets: widen the buckets or narrow the range`);
-      const step = bucketSeconds * 1000;
-      const starts: number[] = [];
-      for (let at = Math.floor(from.getTime() / step) * step; at < to.getTime(); at += step) starts.push(at);
+      const { from, to, bucketSeconds, starts } = timeBuckets(request.query as TimeBucketQuery, deps.clock.now());
       const rows = await countFlowBuckets(deps.db, { from, to, bucketSeconds });
       return {
         from: from.toISOString(),
