@@ -73,8 +73,8 @@ export function Deliveries({ filter, onFilter }: { filter: DeliveryFilter; onFil
   const replayAll = useReplayFiltered();
   const [said, setSaid] = useState('');
   const dead = filter.status === 'failed';
+  // The action comes first, so it stays in view however wide the error text makes the table.
   const columns: Array<Column<Row>> = [
-    ...baseColumns,
     {
       key: 'replay',
       header: 'Action',
@@ -96,6 +96,7 @@ export function Deliveries({ filter, onFilter }: { filter: DeliveryFilter; onFil
           </button>
         ) : null,
     },
+    ...baseColumns,
   ];
   const apply = (next: DeliveryFilter) => {
     keyset.reset();
