@@ -10,6 +10,8 @@ import { parcelCases } from './browser/parcels.cases.js';
 import { roleCases } from './browser/roles.cases.js';
 import { scheduleCases } from './browser/schedules.cases.js';
 import { servingCases } from './browser/serving.cases.js';
+import { syncCases } from './browser/sync.cases.js';
+import { systemCases } from './browser/system.cases.js';
 import { traceCases } from './browser/trace.cases.js';
 import { traderCases } from './browser/traders.cases.js';
 
@@ -40,4 +42,6 @@ describe('console', () => {
   describe('session expiry', () => expiryCases(current));
   describe('gateway administration', () => gatewayAdminCases(current));
   describe('gateway administration pages', () => gatewayAdminPageCases(current));
+  describe('sync monitoring', () => syncCases(current));
+  describe('system health and gateway usage', () => systemCases(current));
 });

@@ -4,6 +4,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import { PROXY_ROUTE, registerEdgeHooks } from './edge/hooks.js';
 import { proxyRequest } from './edge/pipeline.js';
 import { attachTls, type TlsListener } from './edge/tls.js';
+import { registerAdminMonitorRoutes } from './features/admin/admin-monitor.routes.js';
 import { registerAdminKeyRoutes } from './features/admin/admin-keys.routes.js';
 import { registerAdminRouteRoutes } from './features/admin/admin-routes.routes.js';
 import { registerAdminStatusRoutes } from './features/admin/admin-status.routes.js';
@@ -61,6 +62,7 @@ export async function buildGateway(context: ServiceContext<GatewayDatabase>, opt
   registerAdminKeyRoutes(app, deps);
   registerAdminRouteRoutes(app, deps);
   registerAdminStatusRoutes(app, deps);
+  registerAdminMonitorRoutes(app, deps);
   registerHarshaAdminRoutes(app, deps);
   registerHarshaHealthRoutes(app, deps);
   registerHarshaProxyRoutes(app, deps);

@@ -10,6 +10,7 @@ import { registerConfigurationRoutes } from './features/configurations/configura
 import { registerConflictRoutes } from './features/conflicts/conflicts.routes.js';
 import { registerEventRoutes } from './features/events/events.routes.js';
 import { registerHealthRoutes } from './features/metrics/health.routes.js';
+import { registerSeriesRoutes } from './features/metrics/series.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import type { SyncDatabase } from './db/schema.js';
 import { buildDeps, type SyncDeps } from './deps.js';
@@ -50,6 +51,7 @@ export async function buildApp(context: ServiceContext<SyncDatabase>, deps: Sync
   registerConflictRoutes(app, deps);
   registerConfigurationRoutes(app, deps);
   registerHealthRoutes(app, deps);
+  registerSeriesRoutes(app, deps);
   registerPrivacy(app, deps);
   return app;
 }

@@ -66,6 +66,9 @@ export const PAGES: readonly Page[] = [
     component: lazy(() => import('../features/gw-tiers/tiers-page')),
   },
   { path: 'gateway/audit', title: 'Audit log', needs: 'gateway.admin', component: lazy(() => import('../features/gw-audit/audit-page')) },
+  { path: 'sync', title: 'Sync monitoring', needs: 'sync.view', component: lazy(() => import('../features/sync-monitor/sync-page')) },
+  { path: 'system', title: 'System health', needs: 'system.view', component: lazy(() => import('../features/system/system-page')) },
+  { path: 'usage', title: 'Gateway usage', needs: 'gateway.admin', component: lazy(() => import('../features/usage/usage-page')) },
 ];
 
 export function pagesFor(role: string | undefined): Page[] {

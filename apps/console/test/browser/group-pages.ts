@@ -37,6 +37,9 @@ export const PAGES_OF: Record<string, string[]> = {
     'Routes',
     'Rate-limit tiers',
     'Audit log',
+    'Sync monitoring',
+    'System health',
+    'Gateway usage',
   ],
 };
 

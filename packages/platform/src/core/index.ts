@@ -7,3 +7,4 @@ export * from './decimal.js';
 export * from './secrets.js';
 export * from './events.js';
 export * from './paging.js';
+export * from './time-buckets.js';
