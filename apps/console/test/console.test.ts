@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { dashboardCases } from './browser/dashboard.cases.js';
+import { erpCases } from './browser/erp.cases.js';
 import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
 import { gatepassCases } from './browser/gatepass.cases.js';
@@ -36,4 +37,5 @@ describe('console', () => {
   describe('traceability', () => traceCases(current));
   describe('pipeline dashboard', () => dashboardCases(current));
   describe('session expiry', () => expiryCases(current));
+  describe('confectionery desk', () => erpCases(current));
 });

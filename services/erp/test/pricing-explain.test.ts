@@ -69,7 +69,11 @@ describe('pricing explain and the application log', () => {
   });
 
   it('refuses a customer and a segment together, and an unknown segment', async () => {
-    const both = await h.call('POST', '/pricing/explain', { customer: 'C-WHOLE', segment: 'WHOLESALE', items: [{ item_code: 'SWEET-1', qty: '1' }] });
+    const both = await h.call('POST', '/pricing/explain', {
+      customer: 'C-WHOLE',
+      segment: 'WHOLESALE',
+      items: [{ item_code: 'SWEET-1', qty: '1' }],
+    });
     expect(both.statusCode).toBe(400);
     expect(both.json().code).toBe('PRICING_REQUEST_INVALID');
     const unknown = await h.call('POST', '/pricing/explain', { segment: 'NOPE', items: [{ item_code: 'SWEET-1', qty: '1' }] });

@@ -18,9 +18,13 @@ describe('segment review queue', () => {
   it('lists the assignments due on a day, and nothing before they are due; it changes nothing', async () => {
     expect((await ok(h.call('GET', '/segments/review-queue'))).data).toEqual([]);
     const due = await ok(h.call('GET', '/segments/review-queue?as_of=2026-04-09'));
-    expect(due.data.map((row: { customer: string; segment_code: string; review_date: string }) => [row.customer, row.segment_code, row.review_date])).toEqual([
-      ['C-RETAIL', 'MONTHLY', '2026-04-09'],
-    ]);
+    expect(
+      due.data.map((row: { customer: string; segment_code: string; review_date: string }) => [
+        row.customer,
+        row.segment_code,
+        row.review_date,
+      ]),
+    ).toEqual([['C-RETAIL', 'MONTHLY', '2026-04-09']]);
     expect(due.hasMore).toBe(false);
     const history = await ok(h.call('GET', '/customers/C-RETAIL/segments'));
     expect(history.data.map((row: { status: string }) => row.status)).toEqual(['Active']);

@@ -84,7 +84,8 @@ export const warehousesQuery = () =>
 export const itemsQuery = () =>
   queryOptions({
     queryKey: erpBatchKeys.items(),
-    queryFn: async ({ signal }) => (await callApi(api.GET('/api/v1/erp/items', { params: { query: { limit: 500, offset: 0 } }, signal }))).data,
+    queryFn: async ({ signal }) =>
+      (await callApi(api.GET('/api/v1/erp/items', { params: { query: { limit: 500, offset: 0 } }, signal }))).data,
   });
 
 /** The FEFO plan the erp would pick by: it writes nothing, so it is a mutation only in that it is asked on demand. */

@@ -65,11 +65,12 @@ export const useAssign = () =>
   );
 export const useEndAssignment = () =>
   useLinkMutation(({ customer, assignment }: { customer: string; assignment: string }) =>
-    callApi(api.POST('/api/v1/erp/customers/{name}/segments/{child}/end', { params: { path: { name: customer, child: assignment } }, body: {} })),
+    callApi(
+      api.POST('/api/v1/erp/customers/{name}/segments/{child}/end', { params: { path: { name: customer, child: assignment } }, body: {} }),
+    ),
   );
 export const useMapTerritory = () =>
   useLinkMutation(({ customer, body }: { customer: string; body: NewTerritory }) =>
     callApi(api.POST('/api/v1/erp/customers/{name}/territories', { params: { path: { name: customer } }, body })),
   );
-export const useRunReview = () =>
-  useLinkMutation(() => callApi(api.POST('/api/v1/erp/segments/review', { body: {} })));
+export const useRunReview = () => useLinkMutation(() => callApi(api.POST('/api/v1/erp/segments/review', { body: {} })));

@@ -40,8 +40,18 @@ export const PAGES: readonly Page[] = [
     needs: 'dashboard.view',
     component: lazy(() => import('../features/dashboard/dashboard-page')),
   },
-  { path: 'erp/segments', title: 'Customer segments', needs: 'erp.view', component: lazy(() => import('../features/erp-segments/segments-page')) },
-  { path: 'erp/batches', title: 'Batches and expiry', needs: 'erp.view', component: lazy(() => import('../features/erp-batches/batches-page')) },
+  {
+    path: 'erp/segments',
+    title: 'Customer segments',
+    needs: 'erp.view',
+    component: lazy(() => import('../features/erp-segments/segments-page')),
+  },
+  {
+    path: 'erp/batches',
+    title: 'Batches and expiry',
+    needs: 'erp.view',
+    component: lazy(() => import('../features/erp-batches/batches-page')),
+  },
   { path: 'erp/stock', title: 'Reorder points', needs: 'erp.view', component: lazy(() => import('../features/erp-stock/stock-page')) },
   { path: 'erp/pricing', title: 'Pricing rules', needs: 'erp.view', component: lazy(() => import('../features/erp-pricing/pricing-page')) },
   {

@@ -31,6 +31,11 @@ export const PAGES_OF: Record<string, string[]> = {
     'Process',
     'Dispatch',
     'Pipeline',
+    'Customer segments',
+    'Batches and expiry',
+    'Reorder points',
+    'Pricing rules',
+    'Pricing log',
   ],
 };
 

@@ -62,7 +62,12 @@ export function BatchLedger({ name }: { name: string }) {
               empty="No movements yet."
             />
             <nav className="pager" aria-label="Ledger pages">
-              <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LEDGER_PAGE))}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - LEDGER_PAGE))}
+              >
                 Earlier page
               </button>
               <button type="button" className="secondary" disabled={!page.hasMore} onClick={() => setOffset(offset + LEDGER_PAGE)}>

@@ -21,9 +21,21 @@ const COLUMNS: ReadonlyArray<Column<ExpiringBatch>> = [
     text: (batch) => dayFirst(batch.expiry_date),
     compare: (a, b) => a.expiry_date.localeCompare(b.expiry_date),
   },
-  { key: 'days', header: 'Days left', text: (batch) => String(batch.days_to_expiry), compare: (a, b) => a.days_to_expiry - b.days_to_expiry, numeric: true },
+  {
+    key: 'days',
+    header: 'Days left',
+    text: (batch) => String(batch.days_to_expiry),
+    compare: (a, b) => a.days_to_expiry - b.days_to_expiry,
+    numeric: true,
+  },
   { key: 'level', header: 'Bucket', text: (batch) => batch.alert_level },
-  { key: 'qty', header: 'Available', text: (batch) => plainQty(batch.available_qty), compare: (a, b) => Number(a.available_qty) - Number(b.available_qty), numeric: true },
+  {
+    key: 'qty',
+    header: 'Available',
+    text: (batch) => plainQty(batch.available_qty),
+    compare: (a, b) => Number(a.available_qty) - Number(b.available_qty),
+    numeric: true,
+  },
   { key: 'value', header: 'Value at risk', text: (batch) => batch.potential_loss_value, numeric: true },
   { key: 'action', header: 'Suggested action', text: (batch) => actionFor(batch.alert_level) },
 ];
@@ -37,7 +49,9 @@ export default function ErpBatchesPage() {
   return (
     <section aria-labelledby="erp-batches-title">
       <h2 id="erp-batches-title">Batches and expiry</h2>
-      <p className="muted">Stocked batches only. Days are counted on the plant's calendar (Asia/Colombo); the expiry date is the last day a batch may be sold.</p>
+      <p className="muted">
+        Stocked batches only. Days are counted on the plant's calendar (Asia/Colombo); the expiry date is the last day a batch may be sold.
+      </p>
       <QueryState query={board} loading="Loading the expiry board…">
         {(batches) => (
           <>

@@ -15,16 +15,14 @@ export function ExpiryBoard({ totals, selected, onSelect }: ExpiryBoardProps) {
         const count = total?.count ?? 0;
         return (
           <li key={bucket.level} className="tile">
+            {/* The visible words are the button's name (no aria-label), so speech input finds it by what it shows. */}
             <button
               type="button"
               className={selected === bucket.level ? undefined : 'secondary'}
               aria-pressed={selected === bucket.level}
-              aria-label={`${bucket.label}: ${count} ${count === 1 ? 'batch' : 'batches'}, ${total?.qty ?? '0'} units`}
               onClick={() => onSelect(selected === bucket.level ? undefined : bucket.level)}
             >
-              <span className="tile-count">{count}</span> {bucket.label}
-              <br />
-              <span>{total?.qty ?? '0'} units</span>
+              {bucket.label} <span className="tile-count">{count}</span> {count === 1 ? 'batch' : 'batches'}, {total?.qty ?? '0'} units
             </button>
             <span className="muted">{bucket.rule}</span>
           </li>

@@ -30,7 +30,8 @@ export function PickPreview() {
       if (!order.data) return 'The order is still loading.';
       return order.data.lines.map((line) => ({ item: line.item_code, warehouse: line.warehouse, qty: line.qty }));
     }
-    if (!item || !warehouse || !QTY.test(qty.trim()) || Number(qty) <= 0) return 'Choose an order, or an item, a warehouse and a quantity above 0.';
+    if (!item || !warehouse || !QTY.test(qty.trim()) || Number(qty) <= 0)
+      return 'Choose an order, or an item, a warehouse and a quantity above 0.';
     return [{ item, warehouse, qty: qty.trim() }];
   }
 
@@ -91,10 +92,11 @@ export function PickPreview() {
       {preview.data && (
         <div role="status">
           <p>{preview.data.fully_allocated ? 'Every line can be picked in full.' : 'Not enough stock for every line: see the shortage.'}</p>
-          {preview.data.lines.map((line) => (
+          {/* Numbered as the request's lines, from 1 (the plan counts from 0). */}
+          {preview.data.lines.map((line, index) => (
             <table key={line.line}>
               <caption>
-                Line {line.line}: {plainQty(line.requested)} × {line.item} from {line.warehouse}
+                Line {index + 1}: {plainQty(line.requested)} × {line.item} from {line.warehouse}
                 {line.shortage !== '0' ? `, short by ${plainQty(line.shortage)}` : ''}
               </caption>
               <thead>

@@ -24,10 +24,28 @@ const LOG_COLUMNS: ReadonlyArray<Column<Application>> = [
 type ReportRow = Effectiveness['rows'][number];
 const REPORT_COLUMNS: ReadonlyArray<Column<ReportRow>> = [
   { key: 'rule', header: 'Rule', text: (row) => `${row.rule_code}: ${row.rule_name}` },
-  { key: 'applications', header: 'Applications', text: (row) => String(row.applications), compare: (a, b) => a.applications - b.applications, numeric: true },
+  {
+    key: 'applications',
+    header: 'Applications',
+    text: (row) => String(row.applications),
+    compare: (a, b) => a.applications - b.applications,
+    numeric: true,
+  },
   { key: 'orders', header: 'Documents', text: (row) => String(row.orders), compare: (a, b) => a.orders - b.orders, numeric: true },
-  { key: 'discount', header: 'Discount given', text: (row) => row.total_discount, compare: (a, b) => Number(a.total_discount) - Number(b.total_discount), numeric: true },
-  { key: 'revenue', header: 'Revenue touched', text: (row) => row.revenue_affected, compare: (a, b) => Number(a.revenue_affected) - Number(b.revenue_affected), numeric: true },
+  {
+    key: 'discount',
+    header: 'Discount given',
+    text: (row) => row.total_discount,
+    compare: (a, b) => Number(a.total_discount) - Number(b.total_discount),
+    numeric: true,
+  },
+  {
+    key: 'revenue',
+    header: 'Revenue touched',
+    text: (row) => row.revenue_affected,
+    compare: (a, b) => Number(a.revenue_affected) - Number(b.revenue_affected),
+    numeric: true,
+  },
   { key: 'per', header: 'Discount per application', text: (row) => row.discount_per_application, numeric: true },
   { key: 'share', header: 'Share of all discount', text: (row) => row.discount_share, numeric: true },
 ];
@@ -102,8 +120,8 @@ function EffectivenessReport() {
         {(found) => (
           <>
             <p>
-              {found.totals.applications} applications gave {found.totals.total_discount} off on {found.totals.revenue_affected} of
-              revenue ({found.time_zone} days).
+              {found.totals.applications} applications gave {found.totals.total_discount} off on {found.totals.revenue_affected} of revenue
+              ({found.time_zone} days).
             </p>
             <DataTable
               caption="Per rule"

@@ -44,7 +44,9 @@ export default function ErpPricingPage() {
   return (
     <section aria-labelledby="erp-pricing-title">
       <h2 id="erp-pricing-title">Pricing rules</h2>
-      <p className="muted">Higher priority wins; among equals the narrower rule (item before group, customer before segment) comes first.</p>
+      <p className="muted">
+        Higher priority wins; among equals the narrower rule (item before group, customer before segment) comes first.
+      </p>
       <QueryTable
         query={rules}
         loading="Loading pricing rules…"
@@ -56,7 +58,7 @@ export default function ErpPricingPage() {
         selected={selected}
         onSelect={(candidate) => setSelected(candidate.name)}
       />
-      {rule && can(role, 'erp.manage') && <RuleEditor key={`${rule.name}-${rule.version}`} rule={rule} />}
+      {rule && can(role, 'erp.manage') && <RuleEditor key={rule.name} rule={rule} />}
       <QuoteSimulator />
     </section>
   );

@@ -16,16 +16,16 @@ function LineExplanation({ line }: { line: ExplainedLine }) {
         Line {line.line}: {line.qty} × {line.item_code}
       </h4>
       <p data-testid={`quote-line-${line.line}`}>
-        Base {line.rate_with_margin} a unit, {line.base_amount} in all; discount {line.discount_amount} ({line.discount_percentage}%);
-        price <strong>{line.final_rate}</strong> a unit, <strong>{line.final_amount}</strong> in all.{' '}
+        Base {line.rate_with_margin} a unit, {line.base_amount} in all; discount {line.discount_amount} ({line.discount_percentage}%); price{' '}
+        <strong>{line.final_rate}</strong> a unit, <strong>{line.final_amount}</strong> in all.{' '}
         {line.winner ? `Winner: ${line.winner}.` : 'No rule applies.'}
       </p>
       {line.pricing_rules_applied.length > 0 && (
         <ol aria-label={`Applied stack, line ${line.line}`}>
           {line.pricing_rules_applied.map((applied) => (
             <li key={applied.rule}>
-              {applied.rule_code} ({applied.stacking.toLowerCase()}, on the {applied.basis === 'base' ? 'base' : 'running'} price): {applied.detail},{' '}
-              {applied.discount_amount} off, {applied.rate_after} a unit after
+              {applied.rule_code} ({applied.stacking.toLowerCase()}, on the {applied.basis === 'base' ? 'base' : 'running'} price):{' '}
+              {applied.detail}, {applied.discount_amount} off, {applied.rate_after} a unit after
             </li>
           ))}
         </ol>
@@ -84,8 +84,8 @@ export function QuoteExplanation({ quote }: { quote: Explanation }) {
   return (
     <div aria-live="polite">
       <p role="status" data-testid="quote-total">
-        Quote for {who} on {dayFirst(quote.plant_time.date)} at {quote.plant_time.time.slice(0, 5)} ({quote.plant_time.weekday}, Colombo): total{' '}
-        <strong>{quote.totalAfterDiscount}</strong> after {quote.totalDiscount} off {quote.totalBeforeDiscount}.
+        Quote for {who} on {dayFirst(quote.plant_time.date)} at {quote.plant_time.time.slice(0, 5)} ({quote.plant_time.weekday}, Colombo):
+        total <strong>{quote.totalAfterDiscount}</strong> after {quote.totalDiscount} off {quote.totalBeforeDiscount}.
         {quote.customer_segments.length > 0 ? ` Segments in force: ${quote.customer_segments.join(', ')}.` : ''}
       </p>
       {quote.lines.map((line) => (

@@ -120,7 +120,12 @@ export function QuoteSimulator() {
           </fieldset>
         ))}
         <div className="row">
-          <button type="button" className="secondary" disabled={lines.length >= 10} onClick={() => setLines([...lines, { item: '', qty: '1' }])}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={lines.length >= 10}
+            onClick={() => setLines([...lines, { item: '', qty: '1' }])}
+          >
             Add a line
           </button>
           <button type="submit">Quote</button>

@@ -108,7 +108,8 @@ export function RuleEditor({ rule }: { rule: PricingRule }) {
       <h3 id="rule-editor-title">Edit {rule.rule_code}</h3>
       <p className="muted">
         {rule.rule_type} on {rule.apply_on === 'Item Code' ? rule.items.join(', ') : `${rule.apply_on} ${rule.apply_on_value ?? ''}`}, for{' '}
-        {rule.applicable_for} {rule.applicable_for_value ?? ''}.{rule.tier_mode ? ` Tiered (${rule.tier_mode}): slabs are changed through the API.` : ''}
+        {rule.applicable_for} {rule.applicable_for_value ?? ''}.
+        {rule.tier_mode ? ` Tiered (${rule.tier_mode}): slabs are changed through the API.` : ''}
       </p>
       <div className="row">
         <Field label={SPECS.rule_name!.label} error={at('rule_name')}>
@@ -137,8 +138,18 @@ export function RuleEditor({ rule }: { rule: PricingRule }) {
         <Field label={SPECS.max_qty!.label} hint="empty: no maximum" error={at('max_qty')}>
           <input inputMode="decimal" value={draft.max_qty} onChange={(event) => set('max_qty')(event.target.value)} />
         </Field>
-        <DateField label={SPECS.valid_from!.label} value={draft.valid_from} onChange={(next) => next !== null && set('valid_from')(next)} error={at('valid_from')} />
-        <DateField label={SPECS.valid_to!.label} value={draft.valid_to} onChange={(next) => next !== null && set('valid_to')(next)} error={at('valid_to')} />
+        <DateField
+          label={SPECS.valid_from!.label}
+          value={draft.valid_from}
+          onChange={(next) => next !== null && set('valid_from')(next)}
+          error={at('valid_from')}
+        />
+        <DateField
+          label={SPECS.valid_to!.label}
+          value={draft.valid_to}
+          onChange={(next) => next !== null && set('valid_to')(next)}
+          error={at('valid_to')}
+        />
         <div className="field">
           <label>
             <input type="checkbox" checked={draft.is_active} onChange={(event) => set('is_active')(event.target.checked)} /> Active

@@ -50,7 +50,12 @@ export function AssignForm({ customer, segments, today }: { customer: string; se
           </select>
         </Field>
         <DateField label="In force from" value={from} onChange={(next) => next !== null && setFrom(next)} />
-        <DateField label="Ends on (first day out)" hint="dd/mm/yyyy · empty: open-ended" value={to} onChange={(next) => next !== null && setTo(next)} />
+        <DateField
+          label="Ends on (first day out)"
+          hint="dd/mm/yyyy · empty: open-ended"
+          value={to}
+          onChange={(next) => next !== null && setTo(next)}
+        />
         <Field label="Reason">
           <input value={reason} onChange={(event) => setReason(event.target.value)} />
         </Field>

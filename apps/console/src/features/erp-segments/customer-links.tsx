@@ -1,6 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { assignmentsQuery, territoriesQuery, useEndAssignment, useMapTerritory, type Assignment, type Territory } from '../../api/erp-segments';
+import {
+  assignmentsQuery,
+  territoriesQuery,
+  useEndAssignment,
+  useMapTerritory,
+  type Assignment,
+  type Territory,
+} from '../../api/erp-segments';
 import type { ErpSegment } from '../../api/erp-pricing';
 import { dayFirst } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/data-table';
@@ -48,14 +55,29 @@ function TerritoryForm({ customer }: { customer: string }) {
 }
 
 /** One customer's segment history (every assignment, ended and future ones too) and territories. */
-export function CustomerLinks({ customer, segments, manage, today }: { customer: string; segments: readonly ErpSegment[]; manage: boolean; today: string }) {
+export function CustomerLinks({
+  customer,
+  segments,
+  manage,
+  today,
+}: {
+  customer: string;
+  segments: readonly ErpSegment[];
+  manage: boolean;
+  today: string;
+}) {
   const assignments = useQuery(assignmentsQuery(customer));
   const territories = useQuery(territoriesQuery(customer));
   const end = useEndAssignment();
   const columns: Array<Column<Assignment>> = [
     { key: 'segment', header: 'Segment', text: (row) => row.segment_code },
     { key: 'primary', header: 'Primary', text: (row) => (row.is_primary ? 'Primary' : '') },
-    { key: 'from', header: 'From', text: (row) => dayFirst(row.effective_from), compare: (a, b) => a.effective_from.localeCompare(b.effective_from) },
+    {
+      key: 'from',
+      header: 'From',
+      text: (row) => dayFirst(row.effective_from),
+      compare: (a, b) => a.effective_from.localeCompare(b.effective_from),
+    },
     { key: 'to', header: 'Ends (first day out)', text: (row) => ends(row.effective_to) },
     { key: 'status', header: 'Status', text: (row) => row.status },
     { key: 'type', header: 'How', text: (row) => row.assignment_type },
@@ -88,14 +110,28 @@ export function CustomerLinks({ customer, segments, manage, today }: { customer:
       {end.isError && <ErrorPanel error={end.error} />}
       <QueryState query={assignments} loading="Loading the history…">
         {(rows) => (
-          <DataTable caption="Assignment history" rows={rows} columns={columns} rowKey={(row) => row.name} exportName={`segments-${customer}`} empty="Never assigned to a segment." />
+          <DataTable
+            caption="Assignment history"
+            rows={rows}
+            columns={columns}
+            rowKey={(row) => row.name}
+            exportName={`segments-${customer}`}
+            empty="Never assigned to a segment."
+          />
         )}
       </QueryState>
       <h4>Territories</h4>
       {manage && <TerritoryForm customer={customer} />}
       <QueryState query={territories} loading="Loading territories…">
         {(rows) => (
-          <DataTable caption="Territories" rows={rows} columns={TERRITORY_COLUMNS} rowKey={(row) => row.name} exportName={`territories-${customer}`} empty="No territory mapped beyond the customer's own." />
+          <DataTable
+            caption="Territories"
+            rows={rows}
+            columns={TERRITORY_COLUMNS}
+            rowKey={(row) => row.name}
+            exportName={`territories-${customer}`}
+            empty="No territory mapped beyond the customer's own."
+          />
         )}
       </QueryState>
     </section>

@@ -26,9 +26,22 @@ export function ReviewQueue({ manage }: { manage: boolean }) {
       <QueryState query={queue} loading="Loading the review queue…">
         {(page) => (
           <>
-            <DataTable caption="Due for review" rows={page.data} columns={COLUMNS} rowKey={(row) => row.name} exportName="review-queue" pageSize={QUEUE_PAGE} empty="Nothing is due for review today." />
+            <DataTable
+              caption="Due for review"
+              rows={page.data}
+              columns={COLUMNS}
+              rowKey={(row) => row.name}
+              exportName="review-queue"
+              pageSize={QUEUE_PAGE}
+              empty="Nothing is due for review today."
+            />
             <nav className="pager" aria-label="Review queue pages">
-              <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - QUEUE_PAGE))}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - QUEUE_PAGE))}
+              >
                 Previous
               </button>
               <button type="button" className="secondary" disabled={!page.hasMore} onClick={() => setOffset(offset + QUEUE_PAGE)}>
@@ -44,7 +57,13 @@ export function ReviewQueue({ manage }: { manage: boolean }) {
         </button>
       )}
       {run.isError && <ErrorPanel error={run.error} />}
-      {run.data && <p role="status">{run.data.reviewed.length === 0 ? 'Nothing needed a change.' : run.data.reviewed.map((row) => `${row.customer}: ${row.action} ${row.segment}`).join('; ')}</p>}
+      {run.data && (
+        <p role="status">
+          {run.data.reviewed.length === 0
+            ? 'Nothing needed a change.'
+            : run.data.reviewed.map((row) => `${row.customer}: ${row.action} ${row.segment}`).join('; ')}
+        </p>
+      )}
     </section>
   );
 }

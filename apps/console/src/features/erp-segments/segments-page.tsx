@@ -14,7 +14,13 @@ const COLUMNS: ReadonlyArray<Column<ErpSegment>> = [
   { key: 'code', header: 'Code', text: (row) => row.segment_code },
   { key: 'name', header: 'Segment', text: (row) => row.segment_name },
   { key: 'type', header: 'Type', text: (row) => row.segment_type },
-  { key: 'priority', header: 'Priority', text: (row) => String(row.priority_level), compare: (a, b) => a.priority_level - b.priority_level, numeric: true },
+  {
+    key: 'priority',
+    header: 'Priority',
+    text: (row) => String(row.priority_level),
+    compare: (a, b) => a.priority_level - b.priority_level,
+    numeric: true,
+  },
   { key: 'discount', header: 'Discount (%)', text: (row) => row.discount_percentage, numeric: true },
   { key: 'list', header: 'Price list', text: (row) => row.default_price_list ?? '' },
   { key: 'review', header: 'Review every', text: (row) => (row.review_frequency_days ? `${row.review_frequency_days} days` : '') },
@@ -32,7 +38,15 @@ export default function ErpSegmentsPage() {
   return (
     <section aria-labelledby="erp-segments-title">
       <h2 id="erp-segments-title">Customer segments</h2>
-      <QueryTable query={segments} loading="Loading segments…" caption="Segments" columns={COLUMNS} rowKey={(row) => row.name} exportName="segments" empty="No segments yet." />
+      <QueryTable
+        query={segments}
+        loading="Loading segments…"
+        caption="Segments"
+        columns={COLUMNS}
+        rowKey={(row) => row.name}
+        exportName="segments"
+        empty="No segments yet."
+      />
       <div className="panel">
         <Field label="Customer" hint="their segment history and territories">
           <select value={customer} onChange={(event) => setCustomer(event.target.value)}>

@@ -41,7 +41,10 @@ export function ReorderExplained({ row }: { row: Optimisation }) {
         </dd>
         <dt>Reorder quantity</dt>
         <dd>
-          <strong>{row.reorder_qty}</strong> by {row.reorder_qty_method === 'EOQ' ? 'economic order quantity, √(2 × yearly demand × ordering cost ÷ holding cost a unit)' : 'one month of demand (d̄ × f × 30), as ordering or holding cost is 0'}
+          <strong>{row.reorder_qty}</strong> by{' '}
+          {row.reorder_qty_method === 'EOQ'
+            ? 'economic order quantity, √(2 × yearly demand × ordering cost ÷ holding cost a unit)'
+            : 'one month of demand (d̄ × f × 30), as ordering or holding cost is 0'}
         </dd>
         <dt>Most to hold</dt>
         <dd>

@@ -132,7 +132,11 @@ export function lineChecks(rule: PricingRule, line: LineFacts, qty: Decimal, amo
       detail: `${rule.warehouse}; the line is from ${line.warehouse ?? 'no warehouse'}`,
     });
   if (rule.uom)
-    checks.push({ check: 'unit', passed: rule.uom === (line.uom ?? null), detail: `${rule.uom}; the line is in ${line.uom ?? 'stock units'}` });
+    checks.push({
+      check: 'unit',
+      passed: rule.uom === (line.uom ?? null),
+      detail: `${rule.uom}; the line is in ${line.uom ?? 'stock units'}`,
+    });
   const scaled = qty.times(unitScale(rule, line));
   if (!dec(rule.min_qty).isZero() || rule.max_qty !== null)
     checks.push({

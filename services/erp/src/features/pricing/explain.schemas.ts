@@ -7,7 +7,11 @@ export const ExplainBody = Type.Composite(
     Type.Pick(CalculateBody, ['customer', 'at', 'date', 'price_list', 'coupon_codes', 'items', 'currency', 'rule_selection']),
     Type.Object({
       segment: Type.Optional(
-        Type.String({ minLength: 1, maxLength: 140, description: 'price as a customer of this segment (name or code) instead of a named customer' }),
+        Type.String({
+          minLength: 1,
+          maxLength: 140,
+          description: 'price as a customer of this segment (name or code) instead of a named customer',
+        }),
       ),
     }),
   ],
