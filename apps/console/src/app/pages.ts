@@ -52,7 +52,7 @@ export const PAGES: readonly Page[] = [
     needs: 'erp.view',
     component: lazy(() => import('../features/erp-batches/batches-page')),
   },
-  { path: 'erp/stock', title: 'Reorder points', needs: 'erp.view', component: lazy(() => import('../features/erp-stock/stock-page')) },
+  { path: 'erp/stock', title: 'Reorder points', needs: 'erp.view', component: lazy(() => import('../features/erp-batches/stock-page')) },
   { path: 'erp/pricing', title: 'Pricing rules', needs: 'erp.view', component: lazy(() => import('../features/erp-pricing/pricing-page')) },
   {
     path: 'erp/pricing-log',

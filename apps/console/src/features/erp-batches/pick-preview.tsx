@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { itemsQuery, orderQuery, recentOrdersQuery, usePickPreview, warehousesQuery, type PickRequest } from '../../api/erp-batches';
+import { orderQuery, recentOrdersQuery, usePickPreview, type PickRequest } from '../../api/erp-batches';
 import { dayFirst } from '../../lib/format';
 import { ErrorPanel } from '../../ui/error-panel';
 import { Field } from '../../ui/field';
+import { ItemSelect, WarehouseSelect } from './stock-fields';
 import { plainQty } from './buckets';
 
 type Line = PickRequest['lines'][number];
@@ -15,8 +16,6 @@ const QTY = /^\d{1,12}(\.\d{1,6})?$/;
  */
 export function PickPreview() {
   const orders = useQuery(recentOrdersQuery());
-  const items = useQuery(itemsQuery());
-  const warehouses = useQuery(warehousesQuery());
   const [orderId, setOrderId] = useState('');
   const order = useQuery(orderQuery(orderId));
   const [item, setItem] = useState('');
@@ -61,26 +60,8 @@ export function PickPreview() {
             ))}
           </select>
         </Field>
-        <Field label="Item">
-          <select value={item} disabled={orderId !== ''} onChange={(event) => setItem(event.target.value)}>
-            <option value="">Choose an item</option>
-            {(items.data ?? []).map((candidate) => (
-              <option key={candidate.name} value={candidate.name}>
-                {candidate.item_name ?? candidate.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Warehouse">
-          <select value={warehouse} disabled={orderId !== ''} onChange={(event) => setWarehouse(event.target.value)}>
-            <option value="">Choose a warehouse</option>
-            {(warehouses.data ?? []).map((candidate) => (
-              <option key={candidate.name} value={candidate.name}>
-                {candidate.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ItemSelect value={item} onChange={setItem} disabled={orderId !== ''} />
+        <WarehouseSelect value={warehouse} onChange={setWarehouse} disabled={orderId !== ''} />
         <Field label="Quantity" error={problem}>
           <input inputMode="decimal" value={qty} disabled={orderId !== ''} onChange={(event) => setQty(event.target.value)} />
         </Field>

@@ -4,12 +4,11 @@ import { ErpError } from '../../errors.js';
 import type { ErpDeps } from '../../shared/context.js';
 import { localParts } from '../../shared/dates.js';
 import { findSegment } from '../segments/segments.service.js';
-import { customerContext, linesOf } from './calculate.service.js';
+import { customerContext, evaluationContext, linesOf, quoteInstant } from './calculate.service.js';
 import { evaluateOrder, type EvaluationContext, type LineQuote, type PricingCustomer, type PricingLine } from './evaluator.js';
 import { lineChecks, orderChecks, type RuleCheck } from './explain-checks.js';
 import type { ExplainBody } from './explain.schemas.js';
 import { comparePrecedence, type PricingRule } from './rule-model.js';
-import { parseInstant } from './rules.service.js';
 
 type Body = Static<typeof ExplainBody>;
 export type RuleOutcome = 'applied' | 'skipped' | 'matched, no effect' | 'not matched';
@@ -74,20 +73,11 @@ export async function explainQuote(deps: ErpDeps, body: Body) {
   if (body.customer && body.segment)
     throw ErpError.PRICING_REQUEST_INVALID('name a customer or a segment, not both: a customer brings its own segments');
   const tz = deps.config.PLANT_TIME_ZONE;
-  const at = body.at ? parseInstant(body.at, tz, 'at') : body.date ? parseInstant(body.date, tz, 'date') : deps.clock.now();
+  const at = quoteInstant(deps, body);
   const local = localParts(at, tz);
   const customer = body.segment ? await segmentMember(deps, body.segment) : await customerContext(deps, body.customer, local.date);
-  const coupons = body.coupon_codes ?? [];
-  const context: EvaluationContext = {
-    at,
-    local,
-    customer,
-    price_list: body.price_list ?? null,
-    coupons,
-    currency_decimals: deps.config.CURRENCY_DECIMALS,
-    currency: body.currency ?? null,
-    rule_selection: body.rule_selection === 'erpnext' ? 'erpnext' : 'stacking',
-  };
+  const context = evaluationContext(deps, body, at, customer);
+  const coupons = context.coupons;
   const lines = await linesOf(deps, body.items);
   const rules = [...(await deps.rules.get(deps.db, coupons))].sort(comparePrecedence);
   const quote = evaluateOrder(rules, context, lines);

@@ -1,13 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { itemsQuery, useOptimise, warehousesQuery, type Optimisation, type OptimiseRequest } from '../../api/erp-batches';
+import { useOptimise, type Optimisation, type OptimiseRequest } from '../../api/erp-batches';
 import { ErrorPanel } from '../../ui/error-panel';
 import { Field } from '../../ui/field';
+import { ItemSelect, WarehouseSelect } from './stock-fields';
 
 /** Recompute one item in one warehouse from its history; empty fields keep the stored (or default) inputs. */
 export function OptimiseForm({ onDone }: { onDone: (row: Optimisation) => void }) {
-  const items = useQuery(itemsQuery());
-  const warehouses = useQuery(warehousesQuery());
   const optimise = useOptimise();
   const [item, setItem] = useState('');
   const [warehouse, setWarehouse] = useState('');
@@ -42,26 +40,8 @@ export function OptimiseForm({ onDone }: { onDone: (row: Optimisation) => void }
     <form className="panel" aria-labelledby="optimise-title" onSubmit={submit} noValidate>
       <h3 id="optimise-title">Work out reorder figures</h3>
       <div className="row">
-        <Field label="Item">
-          <select value={item} onChange={(event) => setItem(event.target.value)}>
-            <option value="">Choose an item</option>
-            {(items.data ?? []).map((candidate) => (
-              <option key={candidate.name} value={candidate.name}>
-                {candidate.item_name ?? candidate.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Warehouse">
-          <select value={warehouse} onChange={(event) => setWarehouse(event.target.value)}>
-            <option value="">Choose a warehouse</option>
-            {(warehouses.data ?? []).map((candidate) => (
-              <option key={candidate.name} value={candidate.name}>
-                {candidate.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ItemSelect value={item} onChange={setItem} />
+        <WarehouseSelect value={warehouse} onChange={setWarehouse} />
         <Field label="Lead time (days)" hint="empty: as stored, or 7">
           <input inputMode="numeric" value={lead} onChange={(event) => setLead(event.target.value)} />
         </Field>
