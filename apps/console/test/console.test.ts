@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { dashboardCases } from './browser/dashboard.cases.js';
+import { erpCases } from './browser/erp.cases.js';
 import { expiryCases } from './browser/expiry.cases.js';
 import { flowCases } from './browser/flow.cases.js';
 import { gatepassCases } from './browser/gatepass.cases.js';
@@ -44,4 +45,5 @@ describe('console', () => {
   describe('gateway administration pages', () => gatewayAdminPageCases(current));
   describe('sync monitoring', () => syncCases(current));
   describe('system health and gateway usage', () => systemCases(current));
+  describe('confectionery desk', () => erpCases(current));
 });

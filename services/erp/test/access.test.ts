@@ -33,6 +33,7 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'PATCH /segments/:name': 'writeBusiness',
   'POST /segments/:name/auto-assign': 'writeBusiness',
   'POST /segments/review': 'machineFlows',
+  'GET /segments/review-queue': 'read',
   'GET /customers/:name/segments': 'read',
   'GET /customers/:name/segments/primary': 'read',
   'POST /customers/:name/segments': 'writeBusiness',
@@ -69,6 +70,9 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'PATCH /pricing/rules/:name': 'writeBusiness',
   'POST /pricing/rules/:name/deactivate': 'writeBusiness',
   'POST /pricing/calculate': 'machineFlows',
+  // Explaining a quote writes nothing (no log, no coupon used), so every reader may ask.
+  'POST /pricing/explain': 'read',
+  'GET /pricing/applications': 'reports',
 
   'POST /orders/process': 'writeOrders',
   'POST /orders/:orderId/cancel': 'writeOrders',

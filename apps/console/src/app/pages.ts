@@ -41,6 +41,26 @@ export const PAGES: readonly Page[] = [
     component: lazy(() => import('../features/dashboard/dashboard-page')),
   },
   {
+    path: 'erp/segments',
+    title: 'Customer segments',
+    needs: 'erp.view',
+    component: lazy(() => import('../features/erp-segments/segments-page')),
+  },
+  {
+    path: 'erp/batches',
+    title: 'Batches and expiry',
+    needs: 'erp.view',
+    component: lazy(() => import('../features/erp-batches/batches-page')),
+  },
+  { path: 'erp/stock', title: 'Reorder points', needs: 'erp.view', component: lazy(() => import('../features/erp-batches/stock-page')) },
+  { path: 'erp/pricing', title: 'Pricing rules', needs: 'erp.view', component: lazy(() => import('../features/erp-pricing/pricing-page')) },
+  {
+    path: 'erp/pricing-log',
+    title: 'Pricing log',
+    needs: 'erp.view',
+    component: lazy(() => import('../features/erp-pricing/pricing-log-page')),
+  },
+  {
     path: 'gateway/users',
     title: 'Platform users',
     needs: 'gateway.admin',

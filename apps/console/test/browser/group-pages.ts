@@ -40,6 +40,11 @@ export const PAGES_OF: Record<string, string[]> = {
     'Sync monitoring',
     'System health',
     'Gateway usage',
+    'Customer segments',
+    'Batches and expiry',
+    'Reorder points',
+    'Pricing rules',
+    'Pricing log',
   ],
 };
 

@@ -14811,6 +14811,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/erp/pricing/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rule application log, newest first */
+        get: {
+            parameters: {
+                query: {
+                    customer?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description the rule (name or code) */
+                    rule?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                application_date: string;
+                                applied_by: string | null;
+                                applied_on_doctype: string;
+                                applied_on_name: string;
+                                coupon_code: string | null;
+                                customer: string | null;
+                                discount_amount: string;
+                                item_code: string | null;
+                                line_no: number;
+                                name: string;
+                                original_rate: string;
+                                pricing_rule: string;
+                                qty: string;
+                                rate: string;
+                                rule_code: string | null;
+                                total_amount: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/erp/pricing/calculate": {
         parameters: {
             query?: never;
@@ -14980,6 +15044,177 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/pricing/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quote with the evaluator and explain it: every rule per line, its conditions, outcome and the applied stack */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        at?: string;
+                        coupon_codes?: string[];
+                        currency?: string | null;
+                        customer?: string | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        date?: string;
+                        items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
+                            item_code: string;
+                            qty: string;
+                            /** @description base unit price; defaults to the item standard_rate */
+                            rate?: string;
+                            uom?: string | null;
+                            warehouse?: string | null;
+                        }[];
+                        price_list?: string | null;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
+                        /** @description price as a customer of this segment (name or code) instead of a named customer */
+                        segment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            customer: string | null;
+                            customer_segments: string[];
+                            known_customer: boolean;
+                            lines: {
+                                base_amount: string;
+                                base_rate: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
+                                item_code: string;
+                                line: number;
+                                pricing_rules_applied: {
+                                    basis: string;
+                                    coupon_code: string | null;
+                                    detail: string;
+                                    discount_amount: string;
+                                    priority: number;
+                                    rate_after: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                pricing_rules_skipped: {
+                                    reason: string;
+                                    rule_code: string;
+                                }[];
+                                qty: string;
+                                rate_with_margin: string;
+                                /** @description every active rule in precedence order, with its outcome and conditions */
+                                rules: {
+                                    checks: {
+                                        check: string;
+                                        detail: string;
+                                        passed: boolean;
+                                    }[];
+                                    outcome: "applied" | "skipped" | "matched, no effect" | "not matched";
+                                    priority: number;
+                                    reason: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                unknown_item: boolean;
+                                warehouse: string | null;
+                                winner: string | null;
+                            }[];
+                            plant_time: {
+                                date: string;
+                                time: string;
+                                time_zone: string;
+                                weekday: string;
+                            };
+                            segment: string | null;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -16822,6 +17057,69 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/segments/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assignments due for review on a day (default today): what the review would look at */
+        get: {
+            parameters: {
+                query: {
+                    as_of?: string;
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                assigned_by: string | null;
+                                assignment_date: string;
+                                assignment_reason: string | null;
+                                assignment_type: string;
+                                creation: string;
+                                credit_limit_at_assignment: string | null;
+                                customer: string;
+                                customer_segment: string;
+                                discount_percentage_applied: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                name: string;
+                                review_date: string | null;
+                                segment_code: string;
+                                status: string;
+                                superseded_by: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -21443,6 +21741,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pricing/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rule application log, newest first */
+        get: {
+            parameters: {
+                query: {
+                    customer?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description the rule (name or code) */
+                    rule?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                application_date: string;
+                                applied_by: string | null;
+                                applied_on_doctype: string;
+                                applied_on_name: string;
+                                coupon_code: string | null;
+                                customer: string | null;
+                                discount_amount: string;
+                                item_code: string | null;
+                                line_no: number;
+                                name: string;
+                                original_rate: string;
+                                pricing_rule: string;
+                                qty: string;
+                                rate: string;
+                                rule_code: string | null;
+                                total_amount: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pricing/calculate": {
         parameters: {
             query?: never;
@@ -21612,6 +21974,177 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quote with the evaluator and explain it: every rule per line, its conditions, outcome and the applied stack */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        at?: string;
+                        coupon_codes?: string[];
+                        currency?: string | null;
+                        customer?: string | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        date?: string;
+                        items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
+                            item_code: string;
+                            qty: string;
+                            /** @description base unit price; defaults to the item standard_rate */
+                            rate?: string;
+                            uom?: string | null;
+                            warehouse?: string | null;
+                        }[];
+                        price_list?: string | null;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
+                        /** @description price as a customer of this segment (name or code) instead of a named customer */
+                        segment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            customer: string | null;
+                            customer_segments: string[];
+                            known_customer: boolean;
+                            lines: {
+                                base_amount: string;
+                                base_rate: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
+                                item_code: string;
+                                line: number;
+                                pricing_rules_applied: {
+                                    basis: string;
+                                    coupon_code: string | null;
+                                    detail: string;
+                                    discount_amount: string;
+                                    priority: number;
+                                    rate_after: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                pricing_rules_skipped: {
+                                    reason: string;
+                                    rule_code: string;
+                                }[];
+                                qty: string;
+                                rate_with_margin: string;
+                                /** @description every active rule in precedence order, with its outcome and conditions */
+                                rules: {
+                                    checks: {
+                                        check: string;
+                                        detail: string;
+                                        passed: boolean;
+                                    }[];
+                                    outcome: "applied" | "skipped" | "matched, no effect" | "not matched";
+                                    priority: number;
+                                    reason: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                unknown_item: boolean;
+                                warehouse: string | null;
+                                winner: string | null;
+                            }[];
+                            plant_time: {
+                                date: string;
+                                time: string;
+                                time_zone: string;
+                                weekday: string;
+                            };
+                            segment: string | null;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -34497,6 +35030,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/proxy/pricing/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rule application log, newest first */
+        get: {
+            parameters: {
+                query: {
+                    customer?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description the rule (name or code) */
+                    rule?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                application_date: string;
+                                applied_by: string | null;
+                                applied_on_doctype: string;
+                                applied_on_name: string;
+                                coupon_code: string | null;
+                                customer: string | null;
+                                discount_amount: string;
+                                item_code: string | null;
+                                line_no: number;
+                                name: string;
+                                original_rate: string;
+                                pricing_rule: string;
+                                qty: string;
+                                rate: string;
+                                rule_code: string | null;
+                                total_amount: string;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/proxy/pricing/calculate": {
         parameters: {
             query?: never;
@@ -34666,6 +35263,177 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/pricing/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quote with the evaluator and explain it: every rule per line, its conditions, outcome and the applied stack */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        at?: string;
+                        coupon_codes?: string[];
+                        currency?: string | null;
+                        customer?: string | null;
+                        /** @description YYYY-MM-DD (plant-local midnight) or an ISO 8601 instant with offset */
+                        date?: string;
+                        items: {
+                            /** @description stock units per line unit; needed when uom is not the stock UoM */
+                            conversion_factor?: string;
+                            /** @description no rule prices this line */
+                            ignore_pricing_rule?: boolean;
+                            item_code: string;
+                            qty: string;
+                            /** @description base unit price; defaults to the item standard_rate */
+                            rate?: string;
+                            uom?: string | null;
+                            warehouse?: string | null;
+                        }[];
+                        price_list?: string | null;
+                        /** @description stacking (default, ADR 0301) or ERPNext's selection (ADR 0308) */
+                        rule_selection?: "stacking" | "erpnext";
+                        /** @description price as a customer of this segment (name or code) instead of a named customer */
+                        segment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            customer: string | null;
+                            customer_segments: string[];
+                            known_customer: boolean;
+                            lines: {
+                                base_amount: string;
+                                base_rate: string;
+                                discount_amount: string;
+                                discount_percentage: string;
+                                final_amount: string;
+                                final_rate: string;
+                                free_items: {
+                                    amount: string;
+                                    for_line: number;
+                                    item_code: string;
+                                    qty: string;
+                                    rate: string;
+                                    rule: string;
+                                    rule_code: string;
+                                }[];
+                                item_code: string;
+                                line: number;
+                                pricing_rules_applied: {
+                                    basis: string;
+                                    coupon_code: string | null;
+                                    detail: string;
+                                    discount_amount: string;
+                                    priority: number;
+                                    rate_after: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                pricing_rules_skipped: {
+                                    reason: string;
+                                    rule_code: string;
+                                }[];
+                                qty: string;
+                                rate_with_margin: string;
+                                /** @description every active rule in precedence order, with its outcome and conditions */
+                                rules: {
+                                    checks: {
+                                        check: string;
+                                        detail: string;
+                                        passed: boolean;
+                                    }[];
+                                    outcome: "applied" | "skipped" | "matched, no effect" | "not matched";
+                                    priority: number;
+                                    reason: string;
+                                    rule: string;
+                                    rule_code: string;
+                                    rule_name: string;
+                                    stacking: string;
+                                }[];
+                                unknown_item: boolean;
+                                warehouse: string | null;
+                                winner: string | null;
+                            }[];
+                            plant_time: {
+                                date: string;
+                                time: string;
+                                time_zone: string;
+                                weekday: string;
+                            };
+                            segment: string | null;
+                            totalAfterDiscount: string;
+                            totalBeforeDiscount: string;
+                            totalDiscount: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            /** @description Quote it when reporting a problem; it finds the log lines */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -36508,6 +37276,69 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/segments/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assignments due for review on a day (default today): what the review would look at */
+        get: {
+            parameters: {
+                query: {
+                    as_of?: string;
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                assigned_by: string | null;
+                                assignment_date: string;
+                                assignment_reason: string | null;
+                                assignment_type: string;
+                                creation: string;
+                                credit_limit_at_assignment: string | null;
+                                customer: string;
+                                customer_segment: string;
+                                discount_percentage_applied: string | null;
+                                effective_from: string;
+                                effective_to: string | null;
+                                is_primary: boolean;
+                                name: string;
+                                review_date: string | null;
+                                segment_code: string;
+                                status: string;
+                                superseded_by: string | null;
+                            }[];
+                            hasMore: boolean;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -118,25 +118,37 @@ export interface CalculationResult extends OrderQuote {
  * logged (with the evaluated line as the price snapshot) and coupons are used, in one
  * transaction; coupon rules are locked first so a usage limit holds under concurrency.
  */
-export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promise<CalculationResult> {
+type ContextFields = Pick<Body, 'price_list' | 'coupon_codes' | 'currency' | 'ignore_pricing_rule' | 'is_return' | 'rule_selection'>;
+
+/** The instant a request is priced at: `at`, else `date` (plant-local midnight), else now. */
+export function quoteInstant(deps: ErpDeps, body: Pick<Body, 'at' | 'date'>): number {
   const tz = deps.config.PLANT_TIME_ZONE;
-  const at = body.at ? parseInstant(body.at, tz, 'at') : body.date ? parseInstant(body.date, tz, 'date') : deps.clock.now();
-  const local = localParts(at, tz);
-  const customer = await customerContext(deps, body.customer, local.date);
-  const lines = await linesOf(deps, body.items);
-  const coupons = body.coupon_codes ?? [];
-  const context: EvaluationContext = {
+  return body.at ? parseInstant(body.at, tz, 'at') : body.date ? parseInstant(body.date, tz, 'date') : deps.clock.now();
+}
+
+/** What the evaluator is told about a request, once its customer is known: one place for quotes and their explanations. */
+export function evaluationContext(deps: ErpDeps, body: ContextFields, at: number, customer: PricingCustomer | null): EvaluationContext {
+  return {
     at,
-    local,
+    local: localParts(at, deps.config.PLANT_TIME_ZONE),
     customer,
     price_list: body.price_list ?? null,
-    coupons,
+    coupons: body.coupon_codes ?? [],
     currency_decimals: deps.config.CURRENCY_DECIMALS,
     currency: body.currency ?? null,
     ignore_pricing_rule: body.ignore_pricing_rule === true,
     is_return: body.is_return === true,
     rule_selection: body.rule_selection === 'erpnext' ? 'erpnext' : 'stacking',
   };
+}
+
+export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promise<CalculationResult> {
+  const at = quoteInstant(deps, body);
+  const local = localParts(at, deps.config.PLANT_TIME_ZONE);
+  const customer = await customerContext(deps, body.customer, local.date);
+  const lines = await linesOf(deps, body.items);
+  const context = evaluationContext(deps, body, at, customer);
+  const coupons = context.coupons;
   const quoteId = generatedName('HD-QTN');
 
   if (body.dry_run) {
