@@ -19019,6 +19019,7 @@ export interface paths {
                             item_code?: string;
                             /** @description decimal string (up to 6 decimals), or a JSON integer; fractional JSON numbers are refused as inexact */
                             qty?: string | number;
+                            /** @description unit of qty; absent means the item's stock UoM, another UoM needs the item's conversion (GET /items/{name}/uoms) */
                             uom?: string;
                             warehouse?: string;
                         }[];
@@ -19045,12 +19046,15 @@ export interface paths {
                             line_count: number;
                             lines: {
                                 base_amount: string;
+                                /** @description stock units per ordered unit */
+                                conversion_factor: string;
                                 discount_amount: string;
                                 discount_percentage: string;
                                 final_amount: string;
                                 final_rate: string;
                                 item_code: string;
                                 line: number;
+                                /** @description in the ordered UoM */
                                 qty: string;
                                 reservations: {
                                     batch: string;
@@ -19068,7 +19072,9 @@ export interface paths {
                                     rule_code: string;
                                     stacking: string;
                                 }[];
-                                /** @description base rate before discounts */
+                                /** @description qty in stock units: what the batches reserved */
+                                stock_qty: string;
+                                /** @description base rate per ordered unit, before discounts */
                                 unit_price: string;
                                 uom: string | null;
                                 warehouse: string;
