@@ -106,15 +106,14 @@ describe('embedded: tributary backup / restore of PGlite directories', () => {
       exitCode: 65,
       message: expect.stringContaining('processing.tar.gz does not match its checksum'),
     });
-    // Only orders is asked for: its file is intact.
-    expect(verified(await restoreCommand({ from: to, services: ['orders'], dataDir: elsewhere, env: {}, logger }))).toEqual([['orders', []]]);
 
     await rm(join(to, 'manifest.json'));
-    await expect(restoreCommand({ from: to, dataDir: join(root, 'none'), env: {}, logger })).rejects.toMatchObject({
+    await expect(restoreCommand({ from: to, dataDir: elsewhere, env: {}, logger })).rejects.toMatchObject({
       code: 'NOT_A_BACKUP',
       exitCode: 65,
     });
-  });
+    // PGlite writes through to its directory files: this flow is several times slower than on a server.
+  }, 120_000);
 });
 
 for (const base of testDatabases({ dialects: ['postgres'] })) {
