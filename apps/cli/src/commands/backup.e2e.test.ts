@@ -134,7 +134,11 @@ for (const base of testDatabases({ dialects: ['postgres'] })) {
         targetOf('postgres', async (service) => ({ ...original[service]!, destroy: async () => undefined })),
         'PG',
       );
-      const envOf = (o: TestDatabase, p: TestDatabase) => ({ ORDERS_DATABASE_URL: o.url, PROCESSING_DATABASE_URL: p.url, DATABASE_WAIT_SECONDS: '0' });
+      const envOf = (o: TestDatabase, p: TestDatabase) => ({
+        ORDERS_DATABASE_URL: o.url,
+        PROCESSING_DATABASE_URL: p.url,
+        DATABASE_WAIT_SECONDS: '0',
+      });
       const to = join(root, 'postgres-backup');
       const dataDir = join(root, 'no-embedded');
       const manifest = await backupCommand({ to, dataDir, env: envOf(orders, processing), logger });

@@ -95,7 +95,12 @@ export async function assertDirNotInUse(location: DatabaseLocation): Promise<voi
 }
 
 /** A server database, waited for like `up` waits (DATABASE_WAIT_SECONDS; exit 69 when it does not answer). */
-export async function openServerDatabase(location: DatabaseLocation, dataDir: string, env: Record<string, string | undefined>, logger: Logger) {
+export async function openServerDatabase(
+  location: DatabaseLocation,
+  dataDir: string,
+  env: Record<string, string | undefined>,
+  logger: Logger,
+) {
   const { database } = await openServiceDatabase(location.service, dataDir, env, logger, pgliteTemplateOnce(), [location.variable!]);
   return database;
 }
