@@ -131,7 +131,8 @@ export async function backupCommand(options: BackupOptions): Promise<BackupManif
   const locations: DatabaseLocation[] = [];
   for (const service of SERVICE_NAMES) {
     const location = locateDatabase(service, dataDir, options.env);
-    if (location.variable || (await hasDataDir(location.dir!))) locations.push(location);
+    // An embedded directory that does not exist yet holds nothing (opening it would create an empty cluster).
+    if (location.kind !== 'pglite' || (await hasDataDir(location.dir!))) locations.push(location);
   }
   if (locations.length === 0) {
     throw new CliError(
