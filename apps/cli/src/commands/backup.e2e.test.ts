@@ -113,7 +113,7 @@ describe('embedded: tributary backup / restore of PGlite directories', () => {
       exitCode: 65,
     });
     // PGlite writes through to its directory files: this flow is several times slower than on a server.
-  }, 120_000);
+  }, 180_000);
 });
 
 for (const base of testDatabases({ dialects: ['postgres'] })) {
