@@ -17,6 +17,7 @@ import { registerAdminCommand } from './commands/admin.js';
 import { whenParentExits } from './parent-watch.js';
 import { registerKeyringCommand } from './commands/keyring.js';
 import { serveCommand } from './commands/serve.js';
+import { registerBackupCommands } from './commands/backup-register.js';
 
 // The same file from src/ and dist/: both sit one level below the package.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -106,6 +107,7 @@ reconcile
 registerKeysCommand(program);
 registerAdminCommand(program);
 registerKeyringCommand(program);
+registerBackupCommands(program);
 program
   .command('mask')
   .description("a masked copy of one service's database for non-production use (personal columns replaced, then verified)")
