@@ -21,6 +21,14 @@ function traceOf(raw: IncomingMessage): TraceContext {
   return trace;
 }
 
+/**
+ * Sets a request's trace before Fastify sees it: a traced server takes the ids of the span it
+ * opened, so logs and the exported span agree. Untraced servers never call it.
+ */
+export function adoptTrace(raw: IncomingMessage, trace: TraceContext): void {
+  traces.set(raw, trace);
+}
+
 /** Server options: request ids from the caller when sane, every request's logger bound to its traceId. */
 export function correlationServerOptions(): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'childLoggerFactory'> {
   return {
