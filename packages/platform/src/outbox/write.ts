@@ -39,7 +39,9 @@ export async function writeEvents(trx: AnyKysely, events: readonly OutboxEventIn
     'messaging.batch.message_count': events.length,
   };
   // The events carry this span as their traceparent, so their deliveries continue from the write.
-  return inSpan('outbox write', { kind: SpanKind.PRODUCER, attributes }, (active) => insertEvents(trx, events, options, active?.traceparent));
+  return inSpan('outbox write', { kind: SpanKind.PRODUCER, attributes }, (active) =>
+    insertEvents(trx, events, options, active?.traceparent),
+  );
 }
 
 async function insertEvents(

@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { context, trace, TraceFlags, type Span, type Tracer } from '@opentelemetry/api';
 import { adoptTrace } from '../http/correlation.js';
 import { formatTraceparent, TRACEPARENT_HEADER, traceFromHeaders, type TraceContext } from '../http/trace-context.js';
 import { routeLabel } from '../http/metrics.js';
 import type { HttpServerInstance } from '../http/types.js';
 import { serviceContext, SpanKind, spanStatusFromHttp, withRemoteParent } from './spans.js';
-
-const serverSpans = new WeakMap<IncomingMessage, Span>();
 
 /**
  * Opens a server span for every request the app's server receives, and runs Fastify's whole
@@ -31,21 +30,18 @@ export function traceHttpApp(app: HttpServerInstance, tracer: Tracer): void {
         { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '' } },
         parent,
       );
-      serverSpans.set(req, span);
-      adoptTrace(req, spanTrace(req, span));
-      // 'close' comes for every response, finished or abandoned; onResponse below names it first.
+      adoptTrace(req, spanTrace(req, span), (request) => nameServerSpan(span, request));
+      // 'close' comes for every response, finished or abandoned.
       res.once('close', () => endServerSpan(span, res.statusCode));
       context.with(trace.setSpan(parent, span), () => listener(req, res));
     });
   }
-  app.addHook('onResponse', async (request, reply) => {
-    const span = serverSpans.get(request.raw);
-    if (!span) return;
-    const route = routeLabel(request);
-    span.updateName(`${request.method} ${route}`);
-    span.setAttribute('http.route', route);
-    endServerSpan(span, reply.statusCode);
-  });
+}
+
+function nameServerSpan(span: Span, request: FastifyRequest): void {
+  const route = routeLabel(request);
+  span.updateName(`${request.method} ${route}`);
+  span.setAttribute('http.route', route);
 }
 
 function endServerSpan(span: Span, status: number): void {
