@@ -1,8 +1,8 @@
+import { context as otelContext } from '@opentelemetry/api';
 import { drainHttpApp, startHttpServer } from '../http/lifecycle.js';
 import { registerDatabaseMetrics } from '../db/metrics.js';
 import type { HttpApp, HttpServerInstance } from '../http/types.js';
 import { migrateToLatest } from '../migrate/migrate.js';
-import { context as otelContext } from '@opentelemetry/api';
 import { tracedDatabase } from '../tracing/database.js';
 import { traceHttpApp } from '../tracing/http-server.js';
 import { startTracing } from '../tracing/sdk.js';
