@@ -8,7 +8,7 @@ import { parseTraceparent } from '@tributary/platform/http';
 import { startService } from '@tributary/platform/service';
 import { freePort, testDatabases, testServiceContext } from '@tributary/platform/testing';
 import { service as orders } from '@tributary/orders/service';
-import { keyring, PLATFORM_TEST_ENV, startPlatform, type FuzzPlatform } from '../security/platform.js';
+import { keyring, login, PLATFORM_TEST_ENV, startPlatform, type FuzzPlatform } from '../security/platform.js';
 
 /**
  * Traces exported over OTLP/HTTP to a receiver run by the test, from real services over real
@@ -151,13 +151,7 @@ describe('tracing on: one trace from the gateway to the service an event is deli
   it('exports gateway → orders → outbox → sync → processing as one trace, with database spans and no request values', async () => {
     const running = platform!;
     const gateway = running.node('gateway').url;
-    const login = await fetch(`${gateway}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'grandpass-officer', password: 'tributary-demo' }),
-    });
-    expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const accessToken = await login(running, 'grandpass-officer');
     const created = await fetch(`${gateway}/order`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },

@@ -117,13 +117,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   }
 
   /** One try, as a client span of the caller's trace when the service traces (each retry is its own span). */
-  function attempt(
-    url: URL,
-    method: ServiceMethod,
-    headers: Record<string, string>,
-    body: Uint8Array | undefined,
-    signal: AbortSignal,
-  ): Promise<RawResponse> {
+  const attempt: typeof send = (url, method, headers, body, signal) => {
     if (!activeTracer()) return send(url, method, headers, body, signal);
     const attributes = { 'http.request.method': method, 'server.address': url.hostname, 'peer.service': name };
     return inSpan(`${method} ${name}`, { kind: SpanKind.CLIENT, attributes }, async (active) => {
@@ -131,7 +125,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       if (active) spanStatusFromHttp(active.span, response.status, SpanKind.CLIENT);
       return response;
     });
-  }
+  };
 
   async function send(
     url: URL,
