@@ -8,7 +8,17 @@ import { testCredentials } from '@tributary/platform/testing';
 import { sendRaw, signRaw, type Signer } from './client.js';
 import { draftArbitrary, type Target } from './generator.js';
 import { operationsOf, type Operation } from './openapi.js';
-import { diffSnapshots, keyring, PLATFORM_TEST_ENV, scope, snapshot, startPlatform, type FuzzPlatform, type Snapshot } from './platform.js';
+import {
+  diffSnapshots,
+  keyring,
+  login,
+  PLATFORM_TEST_ENV,
+  scope,
+  snapshot,
+  startPlatform,
+  type FuzzPlatform,
+  type Snapshot,
+} from './platform.js';
 import { groupFailures, pool, replay, type Failure, type Sent } from './report.js';
 import { directTargets, gatewayTargets } from './targets.js';
 
@@ -34,7 +44,6 @@ const ENV = {
 const FUZZ_USERS = ['master-admin', 'seeduwa-admin', 'seeduwa-officer', 'grandpass-officer', 'grandpass-dev-machine', 'trader-officer'];
 /** Never used by the fuzz: after it, this user must still be served. */
 const BYSTANDER = 'grandpass-supervisor';
-const PASSWORD = 'tributary-demo';
 
 /**
  * Tables that log requests by design are left out of the row check: the audit log and usage
@@ -54,16 +63,6 @@ export async function json(url: string, init: RequestInit = {}): Promise<{ statu
   const response = await fetch(url, init);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(platform: FuzzPlatform, username: string): Promise<string> {
-  const answer = await json(`${platform.node('gateway').url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (answer.status !== 200) throw new Error(`login ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body.accessToken as string;
 }
 
 async function snapshots(platform: FuzzPlatform): Promise<Record<string, Snapshot>> {

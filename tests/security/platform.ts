@@ -96,6 +96,21 @@ export async function startPlatform(
   };
 }
 
+/** The demo data's users all have this password. */
+const DEMO_PASSWORD = 'tributary-demo';
+
+/** A demo user's access token from the gateway's login. */
+export async function login(platform: FuzzPlatform, username: string): Promise<string> {
+  const response = await fetch(`${platform.node('gateway').url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${text}`);
+  return (JSON.parse(text) as { accessToken: string }).accessToken;
+}
+
 /** Per table: every row as text, to prove refused requests changed nothing (and show what did). */
 export type Snapshot = Record<string, string[]>;
 

@@ -10,15 +10,28 @@ import type { HttpServerInstance } from './types.js';
  * anything logs, so the request's logger carries traceId from its first line. The request
  * decorator reads the same object back.
  */
-const traces = new WeakMap<IncomingMessage, TraceContext>();
+const traces = new WeakMap<IncomingMessage, RequestTrace>();
 
-function traceOf(raw: IncomingMessage): TraceContext {
+/** A traced server's request also names its span once the route is known. */
+type RequestTrace = TraceContext & { routed?: (request: FastifyRequest) => void };
+
+function traceOf(raw: IncomingMessage): RequestTrace {
   let trace = traces.get(raw);
   if (trace === undefined) {
     trace = traceFromHeaders(raw.headers);
     traces.set(raw, trace);
   }
   return trace;
+}
+
+/**
+ * Sets a request's trace before Fastify sees it: a traced server takes the ids of the span it
+ * opened, so logs and the exported span agree, and is told the route when the request is
+ * routed (the correlation hook below is the first to run for every request). Untraced servers
+ * never call it.
+ */
+export function adoptTrace(raw: IncomingMessage, trace: TraceContext, routed: (request: FastifyRequest) => void): void {
+  traces.set(raw, { ...trace, routed });
 }
 
 /** Server options: request ids from the caller when sane, every request's logger bound to its traceId. */
@@ -50,5 +63,7 @@ export function registerCorrelation(app: HttpServerInstance): void {
 export function setCorrelationHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header(REQUEST_ID_HEADER, request.id);
   // Through the raw request: Fastify builds framework-error requests without decorators.
-  reply.header(TRACEPARENT_HEADER, traceOf(request.raw).traceparent);
+  const trace = traceOf(request.raw);
+  reply.header(TRACEPARENT_HEADER, trace.traceparent);
+  trace.routed?.(request);
 }

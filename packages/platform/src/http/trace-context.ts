@@ -3,11 +3,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 /*
- * W3C Trace Context in plain code rather than through @opentelemetry/api: without an SDK the
- * API's propagator and tracer are no-ops, so it would add indirection and produce nothing.
- * What we need is correlation (one trace id across every service's logs), which is a header
- * parse and a random span id. A service that installs the OpenTelemetry SDK later gets its
- * own propagation from the SDK's HTTP instrumentation; the header format is the same.
+ * W3C Trace Context in plain code rather than through @opentelemetry/api: correlation (one
+ * trace id across every service's logs) is a header parse and a random span id, and it must
+ * cost nothing more when no spans are exported. A service that exports traces (the kernel's
+ * tracing module, on when an OTLP endpoint is set) opens a real span per request and hands its
+ * ids to this same context, so logs, headers and exported spans agree; the header format is
+ * the same either way.
  */
 
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -75,8 +76,8 @@ export function traceFromHeaders(headers: IncomingHttpHeaders): TraceContext {
   const incoming = parseTraceparent(headers[TRACEPARENT_HEADER]);
   const spanId = randomHexId(8);
   if (!incoming) {
-    // Nothing records spans here, so a trace we start is not marked sampled; a tracing SDK,
-    // if one is added, makes that decision itself.
+    // Nothing records spans here, so a trace we start is not marked sampled; when the service
+    // traces, its sampler decides and the span's flags replace these (tracing/http-server.ts).
     const traceId = randomHexId(16);
     const flags = '00';
     return { traceId, spanId, flags, traceparent: formatTraceparent({ traceId, spanId, flags }) };

@@ -2,6 +2,7 @@ import { toStoredMetadata, type EventMetadata } from '../command/metadata.js';
 import { commandMetadataOf } from '../command/run.js';
 import { uuid } from '../core/ids.js';
 import { asTables, type AnyKysely } from '../db/schema.js';
+import { activeTracer, inSpan, SpanKind } from '../tracing/spans.js';
 import { OUTBOX_TABLE, type OutboxTables } from './migrations.js';
 
 export interface OutboxEventInput<P = unknown> {
@@ -30,9 +31,29 @@ export interface WriteOptions {
  */
 export async function writeEvents(trx: AnyKysely, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
   if (events.length === 0) return [];
+  if (!activeTracer()) return insertEvents(trx, events, options, undefined);
+  const attributes = {
+    'messaging.system': 'outbox',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': OUTBOX_TABLE,
+    'messaging.batch.message_count': events.length,
+  };
+  // The events carry this span as their traceparent, so their deliveries continue from the write.
+  return inSpan('outbox write', { kind: SpanKind.PRODUCER, attributes }, (active) =>
+    insertEvents(trx, events, options, active?.traceparent),
+  );
+}
+
+async function insertEvents(
+  trx: AnyKysely,
+  events: readonly OutboxEventInput[],
+  options: WriteOptions,
+  traceparent: string | undefined,
+): Promise<string[]> {
   const createdAt = (options.now ?? Date.now)();
   const command = options.metadata ?? commandMetadataOf(trx);
-  const stamped = command ? toStoredMetadata(command) : undefined;
+  const stored = command ? toStoredMetadata(command) : undefined;
+  const stamped = stored && traceparent !== undefined ? { ...stored, traceparent } : stored;
   const rows = events.map((event) => ({
     id: event.id ?? uuid(),
     aggregate_type: event.aggregateType,

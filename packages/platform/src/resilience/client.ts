@@ -8,6 +8,7 @@ import { buildUrl, flattenHeaders, lowerCaseKeys, type QueryParams } from './req
 import { retry, type RetryOutcome } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
 import { withTimeout } from './timeout.js';
+import { activeTracer, inSpan, SpanKind, spanStatusFromHttp } from '../tracing/spans.js';
 import { serviceTrust, type ServiceTrust } from './tls-trust.js';
 import { UpstreamError } from './upstream-error.js';
 import { classifyUpstreamOutcome, type UpstreamVerdict } from './failure.js';
@@ -115,7 +116,18 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     return signRequest(toSign, credentials, scope);
   }
 
-  async function attempt(
+  /** One try, as a client span of the caller's trace when the service traces (each retry is its own span). */
+  const attempt: typeof send = (url, method, headers, body, signal) => {
+    if (!activeTracer()) return send(url, method, headers, body, signal);
+    const attributes = { 'http.request.method': method, 'server.address': url.hostname, 'peer.service': name };
+    return inSpan(`${method} ${name}`, { kind: SpanKind.CLIENT, attributes }, async (active) => {
+      const response = await send(url, method, active ? { ...headers, traceparent: active.traceparent } : headers, body, signal);
+      if (active) spanStatusFromHttp(active.span, response.status, SpanKind.CLIENT);
+      return response;
+    });
+  };
+
+  async function send(
     url: URL,
     method: ServiceMethod,
     headers: Record<string, string>,

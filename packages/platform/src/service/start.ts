@@ -1,7 +1,12 @@
+import { context as otelContext } from '@opentelemetry/api';
 import { drainHttpApp, startHttpServer } from '../http/lifecycle.js';
 import { registerDatabaseMetrics } from '../db/metrics.js';
 import type { HttpApp, HttpServerInstance } from '../http/types.js';
 import { migrateToLatest } from '../migrate/migrate.js';
+import { tracedDatabase } from '../tracing/database.js';
+import { traceHttpApp } from '../tracing/http-server.js';
+import { startTracing } from '../tracing/sdk.js';
+import { serviceContext } from '../tracing/spans.js';
 import type { BackgroundTask, ServiceContext, ServiceDefinition } from './definition.js';
 
 export interface RunningService {
@@ -34,10 +39,13 @@ export interface StartServiceOptions {
 /** One path for every composition root: migrate, seed, build, listen, start workers. */
 export async function startService<DB, Deps>(
   definition: ServiceDefinition<DB, unknown, Deps>,
-  context: ServiceContext<DB>,
+  given: ServiceContext<DB>,
   options: StartServiceOptions,
 ): Promise<RunningService> {
   const started = Date.now();
+  // Only with an OTLP endpoint set; otherwise nothing below changes and no SDK is loaded.
+  const tracing = await startTracing(given.env, definition.name, given.logger);
+  const context: ServiceContext<DB> = tracing ? { ...given, database: tracedDatabase(given.database) } : given;
   const phases: Record<string, number> = {};
   const mark = (phase: string, since: number) => (phases[phase] = Date.now() - since);
   let at = Date.now();
@@ -59,6 +67,7 @@ export async function startService<DB, Deps>(
   const app = (await definition.buildApp(context, deps)) as HttpApp;
   // Every service's pool is watched the same way, so it is wired here rather than in each app.
   registerDatabaseMetrics(app.metrics, context.database);
+  if (tracing) traceHttpApp(app, tracing.tracer);
   mark('buildMs', at);
   at = Date.now();
   const url = await startHttpServer(app, { host: options.host, port: options.port });
@@ -66,7 +75,13 @@ export async function startService<DB, Deps>(
   context.logger.info({ url, totalMs: Date.now() - started, ...phases }, 'service started');
   let background: Promise<BackgroundTask | undefined> | undefined;
   const startBackground = async () => {
-    background ??= definition.startBackground ? definition.startBackground(context, deps) : Promise.resolve(undefined);
+    const start = definition.startBackground;
+    // Workers started inside the service's tracing context keep it in every loop and timer they run.
+    background ??= !start
+      ? Promise.resolve(undefined)
+      : tracing
+        ? otelContext.with(serviceContext(tracing.tracer), () => start(context, deps))
+        : start(context, deps);
     await background;
   };
   if (!options.deferBackground) await startBackground();
@@ -75,6 +90,8 @@ export async function startService<DB, Deps>(
     released ??= (async () => {
       await (await background)?.stop();
       await context.database.close();
+      // Last, so the spans of the drain and the workers' stop are exported too.
+      await tracing?.shutdown();
     })();
     return released;
   };

@@ -4,6 +4,7 @@ import { type Clock } from '@tributary/platform/core';
 import { identityHeaders } from '@tributary/platform/auth';
 import { downstreamHeaders } from '@tributary/platform/http';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
+import { startClientSpan } from '@tributary/platform/tracing';
 import { consumerKey, type Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
 import { isUpstreamFailure } from './failures.js';
@@ -111,9 +112,19 @@ export async function forward(
     tried.add(target);
     const path = `${target.basePath}${upstreamPath}`;
     const url = `${target.origin}${path}${rawQuery ? `?${rawQuery}` : ''}`;
+    // Before signing: the upstream's span must be this call's child, and the header is signed.
+    const span = startClientSpan(() => ({
+      name: `${request.method} ${route.serviceName}`,
+      attributes: {
+        'http.request.method': request.method,
+        'server.address': new URL(target.origin).hostname,
+        'peer.service': route.serviceName,
+      },
+    }));
     let headers: Record<string, string> = {
       ...base,
       ...downstreamHeaders(request),
+      ...(span ? { traceparent: span.traceparent } : {}),
       ...identityHeaders({
         ...(consumer.userId ? { user: consumer.userId } : {}),
         roles: consumer.roles,
@@ -142,6 +153,7 @@ export async function forward(
         headersTimeout: route.timeoutMs,
         bodyTimeout: route.timeoutMs,
       });
+      span?.end(response.statusCode);
       response.body.once('close', done);
       response.body.once('error', done);
       const ok = !isUpstreamFailure({ status: response.statusCode });
@@ -151,6 +163,7 @@ export async function forward(
       else permit?.failure();
       return { status: response.statusCode, headers: responseHeaders(response.headers), body: response.body, target };
     } catch (error) {
+      span?.fail(error);
       done();
       upstreams.report(route, target, !isUpstreamFailure({ error }));
       lastError = error;

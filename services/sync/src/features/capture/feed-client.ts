@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
 import type { OutboxEvent, OutboxPage } from '@tributary/platform/outbox';
+import { startClientSpan } from '@tributary/platform/tracing';
 import { SyncError } from '../../errors.js';
 
 /** What a source's `GET /internal/outbox` serves: the kernel's outbox page, as JSON. */
@@ -31,8 +32,12 @@ export class FeedClient {
   async read(after: string, limit: number, waitMs: number, signal: AbortSignal): Promise<FeedPage> {
     const path = `${this.base.pathname.replace(/\/$/, '')}/internal/outbox?after=${after}&limit=${limit}&wait=${waitMs}`;
     const url = `${this.base.origin}${path}`;
+    const span = startClientSpan(() => ({
+      name: `GET ${this.options.source} outbox`,
+      attributes: { 'http.request.method': 'GET', 'server.address': this.base.hostname, 'peer.service': this.options.source },
+    }));
     const headers = await signRequest(
-      { method: 'GET', url, headers: { accept: 'application/json' } },
+      { method: 'GET', url, headers: { accept: 'application/json', ...(span ? { traceparent: span.traceparent } : {}) } },
       this.options.credentials,
       this.options.scope,
     );
@@ -40,12 +45,14 @@ export class FeedClient {
     const response = await this.pool
       .request({ method: 'GET', path, headers, signal: AbortSignal.any([signal, timeout]) })
       .catch((error: unknown) => {
+        span?.fail(error);
         if (signal.aborted) throw error;
         throw SyncError.SYNC_SOURCE_UNREACHABLE(`Outbox of "${this.options.source}" is unreachable`, {
           cause: error,
           details: { source: this.options.source },
         });
       });
+    span?.end(response.statusCode);
     const text = await response.body.text();
     if (response.statusCode !== 200) {
       throw SyncError.SYNC_SOURCE_FEED_FAILED(`Outbox of "${this.options.source}" answered ${response.statusCode}`, {

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@tributary/contracts';
 import { readEventMetadata, traceIdOf } from '@tributary/platform/command';
 import type { Clock, Logger } from '@tributary/platform/core';
 import { childTraceparent, parseTraceparent } from '@tributary/platform/http';
+import { inSpan, SpanKind } from '@tributary/platform/tracing';
 import type { SyncDatabase } from '../../db/schema.js';
 import type { ConflictDeps } from '../conflicts/conflicts.service.js';
 import { handleDetectedConflict } from '../conflicts/conflicts.service.js';
@@ -229,26 +230,38 @@ export class DeliveryWorker {
       const meta = (row.sync_metadata ?? {}) as { conflictId?: string; resolution?: string; event?: unknown };
       const metadata = readEventMetadata(meta.event);
       if (metadata) envelope.metadata = metadata;
-      // Each delivery is a new span of the event's trace, so the target's logs join the source's.
-      const correlation = { requestId: metadata?.requestId ?? row.event_id, traceparent: childTraceparent(metadata?.traceparent) };
-      this.deps.logger.debug(
+      // Each delivery is a new span of the event's trace, so the target's logs join the source's:
+      // the exported delivery span when sync traces, otherwise an id for the logs alone.
+      const handOver = (traceparent: string) => {
+        const correlation = { requestId: metadata?.requestId ?? row.event_id, traceparent };
+        this.deps.logger.debug(
+          {
+            traceId: traceIdOf(correlation.traceparent),
+            spanId: parseTraceparent(correlation.traceparent)?.parentId,
+            requestId: correlation.requestId,
+            eventId: row.event_id,
+            target: row.target_system,
+          },
+          'delivering event',
+        );
+        return this.deps.targets.deliver(row.target_system, route?.spec.target, {
+          envelope,
+          correlation,
+          idempotencyKey: row.resolution_round === 0 ? row.event_id : `${row.event_id}:r${row.resolution_round}`,
+          force: row.force_apply,
+          ...(row.force_apply && meta.resolution ? { resolution: meta.resolution } : {}),
+          ...(row.force_apply && meta.conflictId ? { conflictId: meta.conflictId } : {}),
+        });
+      };
+      outcome = await inSpan(
+        `deliver ${row.event_name}`,
         {
-          traceId: traceIdOf(correlation.traceparent),
-          spanId: parseTraceparent(correlation.traceparent)?.parentId,
-          requestId: correlation.requestId,
-          eventId: row.event_id,
-          target: row.target_system,
+          kind: SpanKind.CONSUMER,
+          attributes: { 'messaging.operation.type': 'process', 'messaging.destination.name': row.target_system },
+          ...(metadata?.traceparent !== undefined ? { parent: metadata.traceparent } : {}),
         },
-        'delivering event',
+        (active) => handOver(active?.traceparent ?? childTraceparent(metadata?.traceparent)),
       );
-      outcome = await this.deps.targets.deliver(row.target_system, route?.spec.target, {
-        envelope,
-        correlation,
-        idempotencyKey: row.resolution_round === 0 ? row.event_id : `${row.event_id}:r${row.resolution_round}`,
-        force: row.force_apply,
-        ...(row.force_apply && meta.resolution ? { resolution: meta.resolution } : {}),
-        ...(row.force_apply && meta.conflictId ? { conflictId: meta.conflictId } : {}),
-      });
     }
     if (this.crashed) return;
     const finished = this.deps.clock.now();
