@@ -42,12 +42,12 @@ export interface DatabaseOptions {
  * memory at start and the WebAssembly heap never shrinks, so the stock 128 MB of shared_buffers
  * is resident from the first second in every embedded instance, five of them in `up`. An
  * embedded database is small and its files sit in the operating system's page cache anyway, so
- * 16 MB of buffers loses little. One backend in single-user mode needs few connection slots.
+ * 8 MB of buffers loses little. One backend in single-user mode needs few connection slots.
  * Durability is untouched: fsync, WAL and checkpoints behave as before.
  */
 const PGLITE_START_PARAMS: readonly string[] = [
   ...PGlite.defaultStartParams,
-  ...['shared_buffers=16MB', 'wal_buffers=1MB', 'max_connections=5'].flatMap((setting) => ['-c', setting]),
+  ...['shared_buffers=8MB', 'max_connections=5'].flatMap((setting) => ['-c', setting]),
 ];
 
 const PG_INT8 = 20;
