@@ -179,9 +179,7 @@ describe.skipIf(!servers)('production topology: every service its own process, t
     // orders, processing and erp run one process each, so their restart is a short outage the
     // gateway answers with 503 (retried by the load to a 2xx, checked above) and logs at warn.
     // No process, stopping, starting or serving, may print an error line meanwhile.
-    const errors = topology.processes.flatMap((p) =>
-      p.lines.slice(linesBefore.get(p.name)).filter(isErrorLine),
-    );
+    const errors = topology.processes.flatMap((p) => p.lines.slice(linesBefore.get(p.name)).filter(isErrorLine));
     expect(errors).toEqual([]);
     expect((await deliveryReport(topology)).deliveredTwice).toEqual([]);
   }, 240_000);

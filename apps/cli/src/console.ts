@@ -27,8 +27,8 @@ export async function consoleDir(env: Record<string, string | undefined>, logger
 }
 
 /**
- * Vite and Rollup leave a few hundred MB behind in the process that ran them, which `up` would
- * then carry while it serves; a child process gives it back when it exits. The child runs the
+ * Memory a process has grown into stays with it (the allocator keeps what Vite and Rollup
+ * freed), and `up` would carry its build's peak while it serves; a child returns it on exit. The child runs the
  * console's build script beside the module this process loaded (source under `npm start`,
  * compiled in a build) with this process's own flags, so it loads the same way.
  */
