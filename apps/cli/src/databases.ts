@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { access, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { promisify } from 'node:util';
 import { loadConfig, type Logger } from '@tributary/platform/core';
 import { createDatabase, type Database } from '@tributary/platform/db';
 import { DatabaseWaitConfig, waitForDatabase } from '@tributary/platform/service';
+
+const run = promisify(execFile);
 
 export interface OpenedDatabase {
   database: Database;
@@ -58,13 +61,31 @@ async function hasData(dir: string): Promise<boolean> {
 export function pgliteTemplateOnce(): () => Promise<Blob> {
   let dump: Promise<Blob> | undefined;
   return () => {
-    dump ??= (async () => {
-      const template = new PGlite();
-      await template.waitReady;
-      const blob = await template.dumpDataDir('none');
-      await template.close();
-      return blob;
-    })();
+    dump ??= initialiseTemplate();
     return dump;
   };
 }
+
+/**
+ * Runs in a child process because initialising a cluster (initdb, then a second Postgres to dump
+ * it) leaves some 250 MB in the allocator after it is freed, which a long-running process would
+ * carry for its lifetime; a child returns it when it exits.
+ */
+async function initialiseTemplate(): Promise<Blob> {
+  const script = [
+    `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});`,
+    'const template = new PGlite();',
+    'await template.waitReady;',
+    "const blob = await template.dumpDataDir('none');",
+    'await template.close();',
+    'process.stdout.write(Buffer.from(await blob.arrayBuffer()));',
+  ].join('\n');
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'buffer',
+    maxBuffer: TEMPLATE_MAX_BYTES,
+  });
+  return new Blob([stdout]);
+}
+
+/** An empty cluster dumps to about 40 MB. */
+const TEMPLATE_MAX_BYTES = 512 * 1024 * 1024;

@@ -96,9 +96,6 @@ export async function startTopology(servers: TopologyServers): Promise<Topology>
       TRIBUTARY_DATA_DIR: join(dir, 'data'),
       DATABASE_WAIT_SECONDS: '60',
       MIGRATE_ON_START: 'false',
-      // A stopping service waits for the open outbox long-polls of sync (10 s by default); a
-      // shorter poll keeps the rolling restart of seven processes within the test's time.
-      SYNC_FEED_WAIT_MS: '2000',
       ORDERS_URL: urlOf('orders'),
       PROCESSING_URL: urlOf('processing'),
       ERP_URL: urlOf('erp'),

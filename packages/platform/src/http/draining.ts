@@ -29,11 +29,14 @@ export function isDraining(app: object): boolean {
 }
 
 /**
- * While draining, every answer closes its connection. Node's server.close() reaps only the
+ * Closing the app starts draining. While draining, every answer closes its connection. Node's server.close() reaps only the
  * connections idle at that moment; one whose request was still in flight would otherwise
  * sit in keep-alive afterwards and hold close() open for the whole keep-alive timeout (72 s).
  */
 export function registerDrainingHook(app: HttpServerInstance): void {
+  // A plain app.close() (a test, an embedding host) drains too: otherwise close() would wait out
+  // every long-poll in flight, since the server closes only once their answers are sent.
+  app.addHook('preClose', async () => markDraining(app));
   app.addHook('onSend', async (_request, reply, payload) => {
     if (draining.has(app)) reply.header('connection', 'close');
     return payload;

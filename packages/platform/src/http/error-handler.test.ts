@@ -25,6 +25,15 @@ describe('the error handler', () => {
     expect(response.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'erp is not answering' });
   });
 
+  it('logs a 503 for an unavailable upstream at warn level, not as a fault of ours', async () => {
+    const { logger, lines } = capturingLogger();
+    const app = await buildApp({ logger });
+    const response = await app.inject({ method: 'GET', url: '/unavailable' });
+    expect(response.statusCode).toBe(503);
+    const logged = lines.filter((line) => line.reqId === response.headers['x-request-id'] && Number(line.level) >= 40);
+    expect(logged).toMatchObject([{ level: 40, code: 'UPSTREAM_UNAVAILABLE' }]);
+  });
+
   it('keeps the code of an internal AppError but hides its message and details', async () => {
     const app = await buildApp();
     const response = await app.inject({ method: 'GET', url: '/internal-fault' });

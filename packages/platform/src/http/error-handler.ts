@@ -16,7 +16,9 @@ export function answeredErrorCode(request: FastifyRequest): string | undefined {
 /** The one place an error becomes a response. */
 export function sendError(thrown: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const mapped = mapError(thrown);
-  if (mapped.serverFault) {
+  if (mapped.upstreamOutage) {
+    request.log.warn({ err: thrown, code: mapped.code }, 'request failed: upstream unavailable');
+  } else if (mapped.serverFault) {
     request.log.error({ err: thrown, code: mapped.code }, 'request failed');
   } else if (mapped.schemaGap) {
     request.log.warn({ err: thrown, code: mapped.code }, 'database refused a request value the route schema accepted');

@@ -13,6 +13,16 @@ describe('mapError', () => {
     expect(mapped).toMatchObject({ status: 502, code: 'ERP_DOWN', message: 'erp is down', serverFault: true });
   });
 
+  it('marks a 503 for an unreachable upstream as an outage, and no other 5xx', () => {
+    const outage = (error: unknown) => mapError(error).upstreamOutage ?? false;
+    expect(outage(new AppError('unavailable', 'UPSTREAM_UNAVAILABLE', 'erp is unreachable'))).toBe(true);
+    expect(outage(new AppError('unavailable', 'UPSTREAM_CIRCUIT_OPEN', 'circuit open'))).toBe(true);
+    expect(outage(new UpstreamError('erp', 503, { code: 'SERVICE_SHUTTING_DOWN', message: 'stopping' }))).toBe(true);
+    expect(outage(new UpstreamError('erp', 502, { code: 'ERP_DOWN', message: 'erp is down' }))).toBe(false);
+    expect(outage(new AppError('internal', 'LEDGER_INCONSISTENT', 'ledger'))).toBe(false);
+    expect(outage(new Error('boom'))).toBe(false);
+  });
+
   it("renames Fastify's request errors and keeps other FST_ codes under 500", () => {
     expect(mapError(fastifyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400))).toMatchObject({ status: 400, code: 'REQUEST_BODY_EMPTY' });
     expect(mapError(fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415))).toMatchObject({

@@ -1,5 +1,6 @@
-import { isAppError } from '../core/errors.js';
+import { isAppError, type AppError } from '../core/errors.js';
 import { isDatabaseUnavailable, isRefusedValue } from '../db/errors.js';
+import { UpstreamError } from '../resilience/upstream-error.js';
 
 /** What one thrown value becomes on the wire, plus how loudly to log it. */
 export interface MappedError {
@@ -12,6 +13,11 @@ export interface MappedError {
   serverFault: boolean;
   /** A client error our own schemas should have caught: answered 4xx but logged at warn level. */
   schemaGap?: boolean;
+  /**
+   * A 503 because another service is unreachable, its breaker open or it answered 503 itself:
+   * the expected state of a rolling restart, logged at warn level. Our own faults stay errors.
+   */
+  upstreamOutage?: boolean;
 }
 
 export interface ValidationIssue {
@@ -50,6 +56,13 @@ interface FastifyLikeError {
  * route: an unreachable database (the dependency is down: 503, retryable) and a value the
  * database refused as data (request input a schema let through: 400).
  */
+/** The resilience client's and the gateway's codes for an upstream that cannot be called now. */
+const UPSTREAM_OUTAGE_CODES = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_CIRCUIT_OPEN']);
+
+function isUpstreamOutage(error: AppError): boolean {
+  return error.status === 503 && (UPSTREAM_OUTAGE_CODES.has(error.code) || error instanceof UpstreamError);
+}
+
 export function mapError(thrown: unknown): MappedError {
   if (isAppError(thrown)) {
     const status = thrown.status;
@@ -62,6 +75,7 @@ export function mapError(thrown: unknown): MappedError {
       ...(thrown.details === undefined || hidden ? {} : { details: thrown.details }),
       ...(thrown.headers === undefined ? {} : { headers: thrown.headers }),
       serverFault: status >= 500,
+      ...(isUpstreamOutage(thrown) ? { upstreamOutage: true } : {}),
     };
   }
 
