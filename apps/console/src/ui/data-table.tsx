@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { toCsv } from '../lib/csv';
 import { downloadCsv } from '../lib/download';
+import { Pager } from './pager';
 
 export interface Column<Row> {
   key: string;
@@ -18,13 +19,25 @@ export interface DataTableProps<Row> {
   rows: readonly Row[];
   columns: ReadonlyArray<Column<Row>>;
   rowKey: (row: Row) => string;
-  /** File name of the CSV export, without extension. */
-  exportName: string;
+  /** File name of the CSV export, without extension; the caption unless said. */
+  exportName?: string;
   pageSize?: number;
   /** Shown when nothing exists at all (as opposed to nothing matching the filter). */
   empty?: ReactNode;
   selected?: string | undefined;
   onSelect?: (row: Row) => void;
+  /**
+   * The rows are one page the server chose: they are shown whole, and this pager (which asks
+   * the server for the others) stands in for the table's own, so the list has one pager only.
+   */
+  serverPager?: ReactNode;
+  /** Said in the caption after its text; by default how many rows the filter leaves of how many. */
+  count?: string;
+  /**
+   * Whether the table filters, sorts and exports the rows it holds; off where the server does so
+   * over every page, as sorting or exporting only the page shown would pass for the whole list.
+   */
+  tools?: boolean;
 }
 
 type Sort = { key: string; direction: 'ascending' | 'descending' };
@@ -32,6 +45,7 @@ type Sort = { key: string; direction: 'ascending' | 'descending' };
 /**
  * Sortable, filterable, paged; the export holds exactly the rows the filter and sort give
  * (every page of them), as the user sees them (weights in kg, times in the plant's zone).
+ * Given a server pager, the rows are that one server page and the table pages them no further.
  */
 export function DataTable<Row>({
   caption,
@@ -43,6 +57,9 @@ export function DataTable<Row>({
   empty,
   selected,
   onSelect,
+  serverPager,
+  count,
+  tools = true,
 }: DataTableProps<Row>) {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort | undefined>();
@@ -60,9 +77,9 @@ export function DataTable<Row>({
     return matching;
   }, [rows, columns, filter, sort]);
 
-  const pages = Math.max(1, Math.ceil(visible.length / pageSize));
+  const pages = serverPager ? 1 : Math.max(1, Math.ceil(visible.length / pageSize));
   const current = Math.min(page, pages - 1);
-  const shown = visible.slice(current * pageSize, (current + 1) * pageSize);
+  const shown = serverPager ? visible : visible.slice(current * pageSize, (current + 1) * pageSize);
 
   function toggleSort(key: string) {
     setSort((previous) =>
@@ -72,7 +89,7 @@ export function DataTable<Row>({
 
   function exportRows() {
     downloadCsv(
-      `${exportName}.csv`,
+      `${exportName ?? caption}.csv`,
       toCsv(
         columns.map((column) => column.header),
         visible.map((row) => columns.map((column) => column.text(row))),
@@ -80,31 +97,41 @@ export function DataTable<Row>({
     );
   }
 
-  if (rows.length === 0) return <div className="panel">{empty ?? 'Nothing here yet.'}</div>;
+  if (rows.length === 0) {
+    // An empty server page past the first still needs its way back to the pages that have rows.
+    return (
+      <>
+        <div className="panel">{empty ?? 'Nothing here yet.'}</div>
+        {serverPager}
+      </>
+    );
+  }
 
   return (
     <div>
-      <div className="table-tools">
-        <div className="field">
-          <label htmlFor={filterId}>Filter</label>
-          <input
-            id={filterId}
-            type="search"
-            value={filter}
-            onChange={(event) => {
-              setFilter(event.target.value);
-              setPage(0);
-            }}
-          />
+      {tools && (
+        <div className="table-tools">
+          <div className="field">
+            <label htmlFor={filterId}>Filter</label>
+            <input
+              id={filterId}
+              type="search"
+              value={filter}
+              onChange={(event) => {
+                setFilter(event.target.value);
+                setPage(0);
+              }}
+            />
+          </div>
+          <button type="button" className="secondary" onClick={exportRows}>
+            Export CSV ({visible.length})
+          </button>
         </div>
-        <button type="button" className="secondary" onClick={exportRows}>
-          Export CSV ({visible.length})
-        </button>
-      </div>
+      )}
       <div className="table-wrap">
         <table>
           <caption className="muted">
-            {caption}: {visible.length} of {rows.length}
+            {caption}: {count ?? `${visible.length} of ${rows.length}`}
           </caption>
           <thead>
             <tr>
@@ -113,11 +140,15 @@ export function DataTable<Row>({
                   key={column.key}
                   scope="col"
                   className={column.numeric ? 'number' : undefined}
-                  aria-sort={sort?.key === column.key ? sort.direction : 'none'}
+                  aria-sort={tools ? (sort?.key === column.key ? sort.direction : 'none') : undefined}
                 >
-                  <button type="button" onClick={() => toggleSort(column.key)}>
-                    {column.header}
-                  </button>
+                  {tools ? (
+                    <button type="button" onClick={() => toggleSort(column.key)}>
+                      {column.header}
+                    </button>
+                  ) : (
+                    column.header
+                  )}
                 </th>
               ))}
             </tr>
@@ -147,17 +178,14 @@ export function DataTable<Row>({
         </table>
       </div>
       {visible.length === 0 && <p role="status">No rows match this filter.</p>}
-      <nav className="pager" aria-label={`${caption} pages`}>
-        <button type="button" className="secondary" disabled={current === 0} onClick={() => setPage(current - 1)}>
-          Previous
-        </button>
-        <span>
-          Page {current + 1} of {pages}
-        </span>
-        <button type="button" className="secondary" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
-          Next
-        </button>
-      </nav>
+      {serverPager ?? (
+        <Pager
+          label={`${caption} pages`}
+          position={`Page ${current + 1} of ${pages}`}
+          onBack={current > 0 ? () => setPage(current - 1) : undefined}
+          onForward={current < pages - 1 ? () => setPage(current + 1) : undefined}
+        />
+      )}
     </div>
   );
 }

@@ -78,6 +78,13 @@ export function syncCases(rig: () => ConsoleRig): void {
       await page.getByRole('button', { name: 'Show', exact: true }).click();
       const replay = page.getByRole('button', { name: 'Replay inventory.sync_requested to console-refuser' });
       await replay.first().waitFor();
+      // The server pages the deliveries: one pager under the list, not the table's own as well.
+      expect(
+        await page
+          .getByRole('navigation')
+          .filter({ hasText: /Page \d/ })
+          .count(),
+      ).toBe(1);
       await expectAccessible(page, 'sync dead letters');
       await screenshot(page, 'sync-dead-letters');
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { batchQuery, LEDGER_PAGE, ledgerQuery, type Movement } from '../../api/erp-batches';
 import { dayFirst, formatPlantTime } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/data-table';
+import { Pager } from '../../ui/pager';
 import { QueryState } from '../../ui/query-state';
 import { actionFor, plainQty } from './buckets';
 
@@ -50,31 +51,22 @@ export function BatchLedger({ name }: { name: string }) {
       <h4>Ledger</h4>
       <QueryState query={ledger} loading="Loading the ledger…">
         {(page) => (
-          <>
-            {/* The server pages the ledger; the table shows one server page and exports that page. */}
-            <DataTable
-              caption={`Movements ${offset + 1}–${offset + page.data.length}`}
-              rows={page.data}
-              columns={MOVEMENT_COLUMNS}
-              rowKey={(move) => move.name}
-              exportName={`ledger-${name}-${offset / LEDGER_PAGE + 1}`}
-              pageSize={LEDGER_PAGE}
-              empty="No movements yet."
-            />
-            <nav className="pager" aria-label="Ledger pages">
-              <button
-                type="button"
-                className="secondary"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - LEDGER_PAGE))}
-              >
-                Earlier page
-              </button>
-              <button type="button" className="secondary" disabled={!page.hasMore} onClick={() => setOffset(offset + LEDGER_PAGE)}>
-                Later page
-              </button>
-            </nav>
-          </>
+          <DataTable
+            caption={`Movements ${offset + 1}–${offset + page.data.length}`}
+            rows={page.data}
+            columns={MOVEMENT_COLUMNS}
+            rowKey={(move) => move.name}
+            exportName={`ledger-${name}-${offset / LEDGER_PAGE + 1}`}
+            serverPager={
+              <Pager
+                label="Ledger pages"
+                words={['Earlier page', 'Later page']}
+                onBack={offset > 0 ? () => setOffset(Math.max(0, offset - LEDGER_PAGE)) : undefined}
+                onForward={page.hasMore ? () => setOffset(offset + LEDGER_PAGE) : undefined}
+              />
+            }
+            empty="No movements yet."
+          />
         )}
       </QueryState>
     </section>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { applicationLogQuery, effectivenessQuery, LOG_PAGE, type Application, type Effectiveness } from '../../api/erp-pricing';
 import { formatPlantTime, plantDate } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/data-table';
+import { Pager } from '../../ui/pager';
 import { DateField } from '../../ui/date-field';
 import { Field } from '../../ui/field';
 import { QueryState } from '../../ui/query-state';
@@ -80,25 +81,22 @@ function ApplicationLog() {
       </form>
       <QueryState query={log} loading="Loading the log…">
         {(page) => (
-          <>
-            <DataTable
-              caption={`Applications ${page.data.length ? `${offset + 1}–${offset + page.data.length}` : ''}, newest first`}
-              rows={page.data}
-              columns={LOG_COLUMNS}
-              rowKey={(row) => row.name}
-              exportName={`pricing-log-${rule || 'all'}-${offset / LOG_PAGE + 1}`}
-              pageSize={LOG_PAGE}
-              empty={rule ? `Rule ${rule} has not been applied.` : 'No rule has been applied yet.'}
-            />
-            <nav className="pager" aria-label="Log pages">
-              <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LOG_PAGE))}>
-                Newer
-              </button>
-              <button type="button" className="secondary" disabled={!page.hasMore} onClick={() => setOffset(offset + LOG_PAGE)}>
-                Older
-              </button>
-            </nav>
-          </>
+          <DataTable
+            caption={`Applications ${page.data.length ? `${offset + 1}–${offset + page.data.length}` : ''}, newest first`}
+            rows={page.data}
+            columns={LOG_COLUMNS}
+            rowKey={(row) => row.name}
+            exportName={`pricing-log-${rule || 'all'}-${offset / LOG_PAGE + 1}`}
+            empty={rule ? `Rule ${rule} has not been applied.` : 'No rule has been applied yet.'}
+            serverPager={
+              <Pager
+                label="Log pages"
+                words={['Newer', 'Older']}
+                onBack={offset > 0 ? () => setOffset(Math.max(0, offset - LOG_PAGE)) : undefined}
+                onForward={page.hasMore ? () => setOffset(offset + LOG_PAGE) : undefined}
+              />
+            }
+          />
         )}
       </QueryState>
     </section>

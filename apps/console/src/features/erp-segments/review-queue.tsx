@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { QUEUE_PAGE, reviewQueueQuery, useRunReview, type Assignment } from '../../api/erp-segments';
 import { dayFirst } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/data-table';
+import { Pager } from '../../ui/pager';
 import { ErrorPanel } from '../../ui/error-panel';
 import { QueryState } from '../../ui/query-state';
 
@@ -25,30 +26,21 @@ export function ReviewQueue({ manage }: { manage: boolean }) {
       <h3 id="review-title">Review queue</h3>
       <QueryState query={queue} loading="Loading the review queue…">
         {(page) => (
-          <>
-            <DataTable
-              caption="Due for review"
-              rows={page.data}
-              columns={COLUMNS}
-              rowKey={(row) => row.name}
-              exportName="review-queue"
-              pageSize={QUEUE_PAGE}
-              empty="Nothing is due for review today."
-            />
-            <nav className="pager" aria-label="Review queue pages">
-              <button
-                type="button"
-                className="secondary"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - QUEUE_PAGE))}
-              >
-                Previous
-              </button>
-              <button type="button" className="secondary" disabled={!page.hasMore} onClick={() => setOffset(offset + QUEUE_PAGE)}>
-                Next
-              </button>
-            </nav>
-          </>
+          <DataTable
+            caption="Due for review"
+            rows={page.data}
+            columns={COLUMNS}
+            rowKey={(row) => row.name}
+            exportName="review-queue"
+            serverPager={
+              <Pager
+                label="Review queue pages"
+                onBack={offset > 0 ? () => setOffset(Math.max(0, offset - QUEUE_PAGE)) : undefined}
+                onForward={page.hasMore ? () => setOffset(offset + QUEUE_PAGE) : undefined}
+              />
+            }
+            empty="Nothing is due for review today."
+          />
         )}
       </QueryState>
       {manage && (

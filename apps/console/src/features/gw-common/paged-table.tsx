@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Column } from '../../ui/data-table';
+import { DataTable, type Column } from '../../ui/data-table';
+import { Pager } from '../../ui/pager';
 
 export interface PagedTableProps<Row> {
   caption: string;
@@ -18,52 +19,33 @@ export interface PagedTableProps<Row> {
 
 /**
  * A list the server pages and filters (platform users, keys, the audit log run to thousands):
- * the page's rows as they came, and a pager that asks the server for the next ones.
+ * the page's rows in the shared table, with a pager that asks the server for the next ones.
  */
 export function PagedTable<Row>({ caption, columns, rows, rowKey, total, page, limit, onPage, busy, empty }: PagedTableProps<Row>) {
-  if (total === 0) return <p className="panel">{empty}</p>;
   const pages = Math.max(1, Math.ceil(total / limit));
   const first = (page - 1) * limit + 1;
   return (
     <div aria-busy={busy || undefined}>
-      <div className="table-wrap">
-        <table>
-          <caption className="muted">
-            {caption}: {first}–{first + rows.length - 1} of {total}
-          </caption>
-          <thead>
-            <tr>
-              {columns.map((column) => (
-                <th key={column.key} scope="col" className={column.numeric ? 'number' : undefined}>
-                  {column.header}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={rowKey(row)}>
-                {columns.map((column) => (
-                  <td key={column.key} className={column.numeric ? 'number' : undefined}>
-                    {column.render ? column.render(row) : column.text(row)}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <nav className="pager" aria-label={`${caption} pages`}>
-        <button type="button" className="secondary" disabled={page <= 1 || busy} onClick={() => onPage(page - 1)}>
-          Previous
-        </button>
-        <span>
-          Page {page} of {pages}
-        </span>
-        <button type="button" className="secondary" disabled={page >= pages || busy} onClick={() => onPage(page + 1)}>
-          Next
-        </button>
-      </nav>
+      <DataTable
+        caption={caption}
+        count={`${first}–${first + rows.length - 1} of ${total}`}
+        rows={total === 0 ? [] : rows}
+        columns={columns}
+        rowKey={rowKey}
+        empty={empty}
+        tools={false}
+        serverPager={
+          total > 0 && (
+            <Pager
+              label={`${caption} pages`}
+              position={`Page ${page} of ${pages}`}
+              onBack={page > 1 ? () => onPage(page - 1) : undefined}
+              onForward={page < pages ? () => onPage(page + 1) : undefined}
+              busy={busy}
+            />
+          )
+        }
+      />
     </div>
   );
 }

@@ -51,20 +51,17 @@ export function Conflicts() {
       </div>
       <QueryState query={query} loading="Loading conflicts…">
         {(page) => (
-          <>
-            <DataTable
-              caption="Conflicts"
-              rows={page.items}
-              columns={columns}
-              rowKey={(row) => textOf(row, 'conflict_id')}
-              exportName="sync-conflicts"
-              pageSize={page.items.length || 1}
-              selected={open}
-              onSelect={(row) => setOpen(textOf(row, 'conflict_id'))}
-              empty="No conflicts with this status."
-            />
-            <KeysetPager label="Conflicts" keyset={keyset} nextBefore={page.nextBefore} />
-          </>
+          <DataTable
+            caption="Conflicts"
+            rows={page.items}
+            columns={columns}
+            rowKey={(row) => textOf(row, 'conflict_id')}
+            exportName="sync-conflicts"
+            selected={open}
+            onSelect={(row) => setOpen(textOf(row, 'conflict_id'))}
+            serverPager={<KeysetPager label="Conflicts" keyset={keyset} nextBefore={page.nextBefore} />}
+            empty="No conflicts with this status."
+          />
         )}
       </QueryState>
       {open && <ConflictDetail key={open} conflictId={open} onClose={() => setOpen(undefined)} />}

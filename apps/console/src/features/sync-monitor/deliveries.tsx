@@ -129,18 +129,15 @@ export function Deliveries({ filter, onFilter }: { filter: DeliveryFilter; onFil
       {replayAll.isError && <ErrorPanel error={replayAll.error} />}
       <QueryState query={query} loading="Loading deliveries…">
         {(page) => (
-          <>
-            <DataTable
-              caption={filter.status ? `Deliveries: ${stateWord(filter.status as DeliveryState).toLowerCase()}` : 'Deliveries'}
-              rows={page.items}
-              columns={columns}
-              rowKey={(row) => textOf(row, 'sync_id')}
-              exportName="sync-deliveries"
-              pageSize={page.items.length || 1}
-              empty={dead ? 'No dead letters: every delivery went through or is still being tried.' : 'No deliveries match.'}
-            />
-            <KeysetPager label="Deliveries" keyset={keyset} nextBefore={page.nextBefore} />
-          </>
+          <DataTable
+            caption={filter.status ? `Deliveries: ${stateWord(filter.status as DeliveryState).toLowerCase()}` : 'Deliveries'}
+            rows={page.items}
+            columns={columns}
+            rowKey={(row) => textOf(row, 'sync_id')}
+            exportName="sync-deliveries"
+            serverPager={<KeysetPager label="Deliveries" keyset={keyset} nextBefore={page.nextBefore} />}
+            empty={dead ? 'No dead letters: every delivery went through or is still being tried.' : 'No deliveries match.'}
+          />
         )}
       </QueryState>
     </>

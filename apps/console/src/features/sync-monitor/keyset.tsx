@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Pager } from '../../ui/pager';
 
 /**
  * Paging of a newest-first list on the server: each page asks for the rows below the last id of
@@ -25,14 +26,12 @@ export function KeysetPager({
   nextBefore: string | null;
 }) {
   return (
-    <nav className="pager" aria-label={`${label}: pages on the server`}>
-      <button type="button" className="secondary" disabled={keyset.page === 1} onClick={keyset.previous}>
-        Newer
-      </button>
-      <span>Page {keyset.page}</span>
-      <button type="button" className="secondary" disabled={!nextBefore} onClick={() => nextBefore && keyset.next(nextBefore)}>
-        Older
-      </button>
-    </nav>
+    <Pager
+      label={`${label}: pages on the server`}
+      position={`Page ${keyset.page}`}
+      words={['Newer', 'Older']}
+      onBack={keyset.page > 1 ? keyset.previous : undefined}
+      onForward={nextBefore ? () => keyset.next(nextBefore) : undefined}
+    />
   );
 }
