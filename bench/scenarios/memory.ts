@@ -13,14 +13,17 @@ const MAIN = join(ROOT, 'apps/cli/dist/main.js');
 const SERVICES = ['orders', 'processing', 'erp', 'gateway', 'sync'] as const;
 /** Idle time after ready before RSS is read: start-up garbage is collected, timers have run once. */
 const SETTLE_MS = 5_000;
+/** The targets in MB (10^6 bytes), as the requirement states them; the table shows MiB. */
 const TARGET_MB = { up: 600, serve: 150 };
+const MIB = 1024 * 1024;
+const MB = 1_000_000;
 
 const run = promisify(execFile);
 
-/** Resident set size of a process in MiB, from the kernel (`ps` reads /proc on Linux). */
-async function rssMb(pid: number): Promise<number> {
+/** Resident set size of a process in bytes, from the kernel (`ps` reads /proc on Linux, in KiB). */
+async function rssBytes(pid: number): Promise<number> {
   const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
-  return Number(stdout.trim()) / 1024;
+  return Number(stdout.trim()) * 1024;
 }
 
 async function ready(url: string, child: ChildProcess): Promise<void> {
@@ -154,9 +157,10 @@ const scenario: Scenario = {
         try {
           child = await variant.start(dir, cleanups);
           await sleep(SETTLE_MS);
-          const mb = await rssMb(child.pid!);
-          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${mb.toFixed(1)} MiB`);
-          rounds.get(variant.name)!.push({ rps: 1000 / mb, p50: mb, p99: mb, requests: 1 });
+          const bytes = await rssBytes(child.pid!);
+          const mib = bytes / MIB;
+          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${mib.toFixed(1)} MiB = ${(bytes / MB).toFixed(1)} MB`);
+          rounds.get(variant.name)!.push({ rps: 1000 / mib, p50: mib, p99: mib, requests: 1 });
         } finally {
           if (child && child.exitCode === null) {
             const gone = new Promise((resolve) => child!.once('close', resolve));
@@ -169,21 +173,29 @@ const scenario: Scenario = {
       }
     }
     const results: VariantResult[] = variants.map((v) => ({ name: v.name, role: v.role, rounds: rounds.get(v.name)! }));
-    const median = (name: string) => {
+    /** Median RSS of a variant in MiB, or in MB (10^6 bytes) with `unit` MB. */
+    const median = (name: string, unit = MIB) => {
       const values = rounds
         .get(name)!
         .map((r) => r.p50)
         .sort((a, b) => a - b);
-      return Number(values[Math.floor(values.length / 2)]!.toFixed(1));
+      return Number(((values[Math.floor(values.length / 2)]! * MIB) / unit).toFixed(1));
     };
+    const rssMb = Object.fromEntries(variants.map((v) => [v.name, median(v.name, MB)]));
+    const over = Object.entries(rssMb)
+      .filter(([name]) => name.startsWith('tributary up') || (name.startsWith('serve ') && !name.includes('on pglite')))
+      .filter(([name, mb]) => mb > (name.startsWith('tributary up') ? TARGET_MB.up : TARGET_MB.serve))
+      .map(([name, mb]) => `${name}: ${mb} MB`);
+    ctx.log(over.length === 0 ? `targets met (MB = 10^6 bytes): ${JSON.stringify(TARGET_MB)}` : `over target: ${over.join('; ')}`);
     return {
       variants: results,
       parameters: {
         reading:
-          'p50 = p99 = resident set size in MiB after ready + settle; p99 vs base = RSS ÷ bare node RSS; req/s = 1000 ÷ MiB (no meaning)',
+          'p50 = p99 = resident set size in MiB (2^20 bytes) after ready + settle; p99 vs base = RSS ÷ bare node RSS; req/s = 1000 ÷ MiB (no meaning); rssMb and targetsMb in MB (10^6 bytes)',
         settleMs: SETTLE_MS,
         targetsMb: TARGET_MB,
-        rssMb: Object.fromEntries(variants.map((v) => [v.name, median(v.name)])),
+        rssMib: Object.fromEntries(variants.map((v) => [v.name, median(v.name)])),
+        rssMb,
       },
     };
   },

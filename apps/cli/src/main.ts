@@ -3,21 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConfigError, createLogger } from '@tributary/platform/core';
 import { assertCanListen, EXIT_CODES, exitOnStartupError, StartupError } from '@tributary/platform/service';
-import { migrateCommand } from './commands/migrate.js';
 import { registerKeysCommand } from './commands/keys.js';
-import { up } from './commands/up.js';
-import { consoleDir } from './console.js';
-import { formatReconcileTable, reconcileMtpCommand } from './commands/reconcile.js';
-import { formatMaskReport, maskCommand } from './commands/mask.js';
-import { devicesCommand, listPortsCommand } from './commands/devices.js';
-import { drainHttpApp } from '@tributary/platform/http';
-import { printBanner } from './banner.js';
-import { startStatusServer } from './status-server.js';
 import { registerAdminCommand } from './commands/admin.js';
-import { whenParentExits } from './parent-watch.js';
 import { registerKeyringCommand } from './commands/keyring.js';
-import { serveCommand } from './commands/serve.js';
 import { registerBackupCommands } from './commands/backup-register.js';
+
+// The commands' own modules are imported when their command runs: `serve` is the production
+// process, and what `up`, `devices` (serial ports, WebSocket), `reconcile` (progress bars), `mask`
+// or `migrate` load would otherwise stay resident in every service for nothing.
 
 // The same file from src/ and dist/: both sit one level below the package.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -38,6 +31,14 @@ program
     const global = program.opts<{ dataDir: string; logLevel: string }>();
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
     const started = Date.now();
+    const [{ up }, { consoleDir }, { printBanner }, { startStatusServer }, { whenParentExits }, { drainHttpApp }] = await Promise.all([
+      import('./commands/up.js'),
+      import('./console.js'),
+      import('./banner.js'),
+      import('./status-server.js'),
+      import('./parent-watch.js'),
+      import('@tributary/platform/http'),
+    ]);
     const statusPort = Number(process.env.TRIBUTARY_STATUS_PORT ?? 4000);
     await assertCanListen({ service: 'status', host: options.host, port: statusPort, variable: 'TRIBUTARY_STATUS_PORT' });
     const env = { ...process.env, CONSOLE_DIR: await consoleDir(process.env, logger) };
@@ -68,6 +69,7 @@ program
   .description('run one service as its own process, configured by the environment (docs/operations.md)')
   .argument('<service>', 'orders | processing | erp | sync | gateway')
   .action(async (service: string) => {
+    const { serveCommand } = await import('./commands/serve.js');
     await serveCommand(service, process.env);
   });
 
@@ -78,6 +80,7 @@ program
   .action(async (service: string) => {
     const global = program.opts<{ dataDir: string; logLevel: string }>();
     const logger = createLogger({ name: 'tributary', level: global.logLevel });
+    const { migrateCommand } = await import('./commands/migrate.js');
     const applied = await migrateCommand(service, { dataDir: global.dataDir, env: process.env }, logger);
     process.stdout.write(
       applied.length > 0 ? `Applied ${applied.length} migration(s) to ${service}: ${applied.join(', ')}\n` : `${service} is up to date\n`,
@@ -93,6 +96,7 @@ reconcile
   .addOption(new Option('--max-differences <n>', 'differences listed (all are counted)').default(1000).argParser((v) => Number(v)))
   .action(async (options: { json?: boolean; pageSize: number; maxDifferences: number }) => {
     const global = program.opts<{ dataDir: string }>();
+    const { formatReconcileTable, reconcileMtpCommand } = await import('./commands/reconcile.js');
     const report = await reconcileMtpCommand({
       dataDir: global.dataDir,
       env: process.env,
@@ -120,6 +124,7 @@ program
   .option('--json', 'print the report as JSON')
   .action(
     async (options: { service: string; from: string; to: string; key?: string; replace?: boolean; batchSize: number; json?: boolean }) => {
+      const { formatMaskReport, maskCommand } = await import('./commands/mask.js');
       const result = await maskCommand({
         service: options.service,
         from: options.from,
@@ -140,6 +145,7 @@ program
   .addOption(new Option('--config <file>', 'JSON file of DEVICES_* settings (the environment overrides it)').env('DEVICES_CONFIG'))
   .option('--list', 'list the serial ports of this machine and exit')
   .action(async (options: { config?: string; list?: boolean }) => {
+    const { devicesCommand, listPortsCommand } = await import('./commands/devices.js');
     if (options.list) {
       process.stdout.write(await listPortsCommand());
       return;

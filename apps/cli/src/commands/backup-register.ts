@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { createLogger } from '@tributary/platform/core';
 import { refusalsToExitCodes } from '../cli-error.js';
-import { backupCommand, formatBackupSummary } from './backup.js';
-import { formatRestoreSummary, restoreCommand } from './restore.js';
 
-/** `tributary backup` and `tributary restore`; registered from main.ts. */
+/**
+ * `tributary backup` and `tributary restore`; registered from main.ts. Their modules (an embedded
+ * database driver among them) are imported when the command runs, not in every CLI process.
+ */
 export function registerBackupCommands(program: Command): void {
   const context = () => {
     const global = program.opts<{ dataDir: string; logLevel: string }>();
@@ -17,6 +18,7 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'print the manifest as JSON')
     .action(
       refusalsToExitCodes(async (options: { to: string; json?: boolean }) => {
+        const { backupCommand, formatBackupSummary } = await import('./backup.js');
         const manifest = await backupCommand({
           ...context(),
           to: options.to,
@@ -34,6 +36,7 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       refusalsToExitCodes(async (options: { from: string; service?: string[]; force?: boolean; json?: boolean }) => {
+        const { formatRestoreSummary, restoreCommand } = await import('./restore.js');
         const report = await restoreCommand({
           ...context(),
           from: options.from,

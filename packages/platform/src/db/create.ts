@@ -1,8 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, MysqlDialect, PostgresDialect, sql, type Dialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import { createPool as createMysqlPool } from 'mysql2';
-import pg from 'pg';
+import type { PoolConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
 import { ConnectionFailures, countedMysqlPool, countedPgPool, mysqlPoolStats, pgPoolStats, type PoolStats } from './pools.js';
 import type { AnyKysely, DynamicSchema } from './schema.js';
@@ -50,10 +47,7 @@ export interface DatabaseOptions {
  * 8 MB of buffers loses little. One backend in single-user mode needs few connection slots.
  * Durability is untouched: fsync, WAL and checkpoints behave as before.
  */
-const PGLITE_START_PARAMS: readonly string[] = [
-  ...PGlite.defaultStartParams,
-  ...['shared_buffers=8MB', 'max_connections=5'].flatMap((setting) => ['-c', setting]),
-];
+const PGLITE_SETTINGS: readonly string[] = ['shared_buffers=8MB', 'max_connections=5'].flatMap((setting) => ['-c', setting]);
 
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
@@ -64,6 +58,9 @@ const PG_DATE = 1082;
  * strings on all three drivers (pg does it by default, PGlite and mysql2 are told to). A DATE
  * comes back as its 'YYYY-MM-DD' text everywhere: a calendar day has no time zone, and turning
  * it into a local-midnight Date (pg's default) shifts it on any machine not running in UTC.
+ *
+ * Only the driver of the dialect in use is imported: a service process runs on one dialect, and
+ * the other drivers (PGlite, its Kysely dialect, mysql2 or pg) would otherwise stay resident in it.
  */
 export async function createDatabase<DB = DynamicSchema>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
   const parsed = parseDatabaseUrl(url);
@@ -76,11 +73,12 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
 
   switch (parsed.dialect) {
     case 'postgres': {
+      const { default: pg } = await import('pg');
       const pgPool = new pg.Pool({
         connectionString: parsed.target,
         max,
         types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => stringFor(oid) ?? pg.types.getTypeParser(oid, format) },
-      } as pg.PoolConfig);
+      } as PoolConfig);
       // An idle client dropped by the server emits 'error' on the pool; unhandled, it kills the process.
       pgPool.on('error', (error) => {
         failures.record();
@@ -91,6 +89,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       break;
     }
     case 'mysql': {
+      const { createPool: createMysqlPool } = await import('mysql2');
       const mysqlPool = createMysqlPool({
         uri: parsed.target,
         connectionLimit: max,
@@ -113,12 +112,13 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       break;
     }
     case 'pglite': {
+      const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
       const dataDir = parsed.target === 'memory' ? undefined : parsed.target;
       const client = new PGlite({
         ...(dataDir ? { dataDir } : {}),
         ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}),
         parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value, [PG_DATE]: (value: string) => value },
-        startParams: [...PGLITE_START_PARAMS],
+        startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
       });
       await client.waitReady;
       dialect = new PGliteDialect(client);
