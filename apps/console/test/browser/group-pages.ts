@@ -31,6 +31,11 @@ export const PAGES_OF: Record<string, string[]> = {
     'Process',
     'Dispatch',
     'Pipeline',
+    'Customer segments',
+    'Batches and expiry',
+    'Reorder points',
+    'Pricing rules',
+    'Pricing log',
     'Platform users',
     'API keys',
     'Access keys',
@@ -40,11 +45,6 @@ export const PAGES_OF: Record<string, string[]> = {
     'Sync monitoring',
     'System health',
     'Gateway usage',
-    'Customer segments',
-    'Batches and expiry',
-    'Reorder points',
-    'Pricing rules',
-    'Pricing log',
   ],
 };
 
