@@ -29,11 +29,13 @@ export function gatewayAdminCases(rig: () => ConsoleRig): void {
       await expectAccessible(page, 'a new API key, shown once');
       await screenshot(page, 'gateway-api-key-once');
       await shown.getByRole('button', { name: 'I have stored it' }).click();
-      // Once closed, the secret is nowhere in the page or the browser's storage.
-      const held = (await page.evaluate(
-        'document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)',
-      )) as string;
-      expect(held).not.toContain(key.slice(-43));
+      // Once closed (React renders the close after the click returns), the secret is nowhere in
+      // the page or the browser's storage.
+      const held = async () =>
+        (await page.evaluate(
+          'document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)',
+        )) as string;
+      await expect.poll(held).not.toContain(key.slice(-43));
 
       const call = () => fetch(`${rig().origin}/order/plan`, { headers: { 'x-api-key': key } });
       expect((await call()).status).toBe(200);
