@@ -19,6 +19,8 @@ import { createHttpMetrics, isMetricsBearerRequest, registerMetrics } from './me
 import { registerOpenApi, type OpenApiOptions } from './openapi.js';
 import { RequestLogController } from './request-log.js';
 import type { HttpApp } from './types.js';
+import { LazyValidators } from './lazy-validators.js';
+import { cachingSerializerFactory } from './serialization.js';
 import { validatorCompiler } from './validation.js';
 
 export interface HttpAppOptions extends HttpEdgeSettings {
@@ -58,6 +60,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * 300); past this bound the router still refuses, with REQUEST_PARAM_TOO_LONG.
  */
 export const MAX_PARAM_LENGTH = 1000;
+/** Long enough for the other services of an `up` process to have loaded (lazy-validators.ts). */
+const VALIDATOR_WARM_DELAY_MS = 15_000;
 
 /**
  * Builds a service's HTTP app with the platform's conventions wired in: request ids, trace
@@ -75,6 +79,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify gives up on a plugin after 10 s by default. Loading a service compiles every
+    // route's schemas; on a busy machine (five services starting in one `up` process on two
+    // cores) that took longer and the platform refused to start. A plugin that truly hangs
+    // still shows: readiness never turns green and the supervisor's start timeout acts.
+    pluginTimeout: 0,
+    schemaController: { compilersFactory: { buildSerializer: cachingSerializerFactory() } },
     logController: new RequestLogController(),
     serverFactory: (handler) => createServer(handler, edge, headersTimeoutMs, bodyTimeoutMs),
     clientErrorHandler: clientErrorHandler(headersTimeoutMs),
@@ -87,7 +97,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  fastify.setValidatorCompiler(validatorCompiler());
+  const validators = new LazyValidators();
+  fastify.setValidatorCompiler(validatorCompiler(validators));
+  // Validators compile on first use; a while after the server listens, the rest compile between requests.
+  fastify.addHook('onListen', async () => {
+    validators.warmLater(VALIDATOR_WARM_DELAY_MS, (error) => fastify.log.error({ err: error }, 'a route schema does not compile'));
+  });
+  fastify.addHook('onClose', async () => validators.stop());
 
   const metrics = createHttpMetrics(options.name);
   fastify.decorate('metrics', metrics.registry);

@@ -1,5 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler } from 'fastify';
+import type { LazyValidators } from './lazy-validators.js';
 
 type Validate = ReturnType<FastifySchemaCompiler<unknown>>;
 
@@ -14,11 +15,11 @@ type Validate = ReturnType<FastifySchemaCompiler<unknown>>;
  * digits. Text coerced to a number is therefore checked once more (ADR 0006): it must be a
  * plain decimal, finite, and an integer literal must be a safe integer.
  */
-export function validatorCompiler(): FastifySchemaCompiler<unknown> {
+export function validatorCompiler(lazy: LazyValidators): FastifySchemaCompiler<unknown> {
   const build = AjvCompiler();
   const lenient = build({}, { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true }, plugins: [] });
   const strict = build({}, { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true }, plugins: [] });
-  return (route) => (route.httpPart === 'body' ? strict(route) : withExactNumbers(lenient(route) as Validate)) as Validate;
+  return (route) => lazy.wrap(() => (route.httpPart === 'body' ? strict(route) : withExactNumbers(lenient(route) as Validate)) as Validate);
 }
 
 /** Digits, an optional fraction and exponent, an optional sign; nothing else parses "fully". */
