@@ -305,6 +305,17 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect(await openApiErrors(doc)).toEqual([]);
     });
 
+    it('erasing a person keeps their reports under a pseudonym', async () => {
+      const erase = await signedInject(
+        h.app,
+        { method: 'POST', url: '/internal/privacy/erase', body: { subjects: ['tester'], pseudonym: 'erased-cccccccccc' } },
+        testCredentials('gateway'),
+      );
+      expect(erase.statusCode, erase.body).toBe(200);
+      const report = await h.call('GET', `/reconcile/reports/${cleanId}`, undefined, ['SEEDUWA-ADMIN']);
+      expect(report.body).toMatchObject({ requested_by: 'erased-cccccccccc', differences: 0, status: 'completed' });
+    });
+
     it('bad input is a 4xx with a stable code', async () => {
       for (const path of [
         `/reconcile/reports/${MISSING_REPORT}`,
