@@ -94,6 +94,8 @@ describe('deploy/prometheus/alerts.yml', () => {
       'GatewaySlowResponses',
       'BatchesExpiringSoon',
       'SyncConflictsUnresolved',
+      'MtpReconciliationDifferences',
+      'MtpReconciliationNotRun',
     ]);
     for (const rule of rules) expect(unknownIn(rule.expr, known), `${rule.alert ?? rule.record}: ${rule.expr}`).toEqual([]);
   });

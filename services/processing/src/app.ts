@@ -9,6 +9,8 @@ import { registerAllocationRoutes } from './features/allocations/allocations.rou
 import { registerDispatchRoutes } from './features/dispatch/dispatch.routes.js';
 import { registerOrdersCopyRoutes } from './features/orders-copy/copy.routes.js';
 import { registerReconcileRoutes } from './features/reconcile/reconcile.routes.js';
+import { registerReconciliationMetrics } from './features/reconcile/reports.metrics.js';
+import { registerReconcileReportRoutes } from './features/reconcile/reports.routes.js';
 import { registerDashboardRoutes } from './features/dashboard/dashboard.routes.js';
 import { registerLabelRoutes } from './features/labels/label.routes.js';
 import { registerLocationRoutes } from './features/locations/locations.routes.js';
@@ -27,7 +29,7 @@ export const SERVICE_NAME = 'processing';
  * here beyond what the routes do when called.
  */
 export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<HttpApp> {
-  const { config, features, notifier, orders, deliverers } = buildDeps(context);
+  const { config, features, notifier, orders, deliverers, reconciliation, reconcilers } = buildDeps(context);
   const app = await createHttpApp({
     name: SERVICE_NAME,
     logger: context.logger,
@@ -42,13 +44,15 @@ export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<H
   registerSheetRoutes(app, features);
   registerRecordRoutes(app, features);
   registerAllocationRoutes(app, features, orders ? ordersApi(orders) : undefined);
-  registerLabelRoutes(app, features, config.LABEL_TIME_ZONE);
+  registerLabelRoutes(app, features, config.plantTimeZone);
   registerShipmentRoutes(app, features, orders);
   registerDashboardRoutes(app, features);
   registerDispatchRoutes(app, features, orders, config.DISPATCH_LEASE_MS);
   registerOrdersCopyRoutes(app, features, deliverers);
   registerReconcileRoutes(app, features, orders);
-  registerGenealogyRoutes(app, features, orders, config.LABEL_TIME_ZONE);
+  registerReconcileReportRoutes(app, reconciliation, reconcilers);
+  registerReconciliationMetrics(app.metrics, features.db);
+  registerGenealogyRoutes(app, features, orders, config.plantTimeZone);
   registerPrivacy(app, { database: context.database, env: context.env });
   if (orders) app.addHook('onClose', () => orders.close());
   return app;

@@ -1,14 +1,33 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
 import { loadConfig } from '@tributary/platform/core';
 
 export const ProcessingConfigSchema = Type.Object({
-  LABEL_TIME_ZONE: Type.String({
-    default: 'Asia/Colombo',
-    description: 'IANA time zone of the plant: label times (as the device bridge prints them) and the recall CSV local-time columns',
-  }),
+  PLANT_TIME_ZONE: Type.Optional(
+    Type.String({
+      description: `IANA time zone of the plant (default ${DEFAULT_PLANT_TIME_ZONE}): label times, the recall CSV local-time columns`,
+    }),
+  ),
+  LABEL_TIME_ZONE: Type.Optional(Type.String({ description: 'older name of PLANT_TIME_ZONE, read only when PLANT_TIME_ZONE is not set' })),
   PROCESSING_EVENT_DELIVERERS: Type.String({
     default: 'sync',
     description: 'comma list of signing principals allowed to deliver events to POST /internal/events',
+  }),
+  PROCESSING_RECONCILERS: Type.String({
+    default: 'cli',
+    description: 'comma list of signing principals that may run and read reconciliation reports without a user (a user needs a role)',
+  }),
+  RECONCILIATION_PAGE_SIZE: Type.Integer({
+    default: 2000,
+    minimum: 1,
+    maximum: 10_000,
+    description: 'rows per page read from each side by a reconciliation run',
+  }),
+  RECONCILIATION_LEASE_MS: Type.Integer({
+    default: 600_000,
+    minimum: 10_000,
+    maximum: 86_400_000,
+    description: 'a running reconciliation report silent this long is marked failed, so a new run may start',
   }),
   ORDERS_BREAKER_FAILURES: Type.Integer({
     default: 5,
@@ -30,15 +49,20 @@ export const ProcessingConfigSchema = Type.Object({
   }),
   ORDERS_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 60_000, description: 'timeout of calls to the orders service' }),
 });
-export type ProcessingConfig = Static<typeof ProcessingConfigSchema>;
+export type ProcessingConfig = Static<typeof ProcessingConfigSchema> & {
+  /** PLANT_TIME_ZONE, else the older LABEL_TIME_ZONE, else the plant's own zone; checked at start. */
+  plantTimeZone: string;
+};
 
 /** Fails fast on a bad setting; also refuses an unknown time zone before the first label. */
 export function readConfig(env: Record<string, string | undefined>): ProcessingConfig {
   const config = loadConfig(ProcessingConfigSchema, env);
+  const name = config.PLANT_TIME_ZONE !== undefined ? 'PLANT_TIME_ZONE' : 'LABEL_TIME_ZONE';
+  const plantTimeZone = config.PLANT_TIME_ZONE ?? config.LABEL_TIME_ZONE ?? DEFAULT_PLANT_TIME_ZONE;
   try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: config.LABEL_TIME_ZONE });
+    new Intl.DateTimeFormat('en-US', { timeZone: plantTimeZone });
   } catch {
-    throw new Error(`LABEL_TIME_ZONE=${config.LABEL_TIME_ZONE} is not a known time zone`);
+    throw new Error(`${name}=${JSON.stringify(plantTimeZone)} is not an IANA time zone`);
   }
-  return config;
+  return { ...config, plantTimeZone };
 }

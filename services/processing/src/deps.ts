@@ -1,3 +1,4 @@
+import { ordersApi } from '@tributary/contracts';
 import { nameSet } from '@tributary/platform/core';
 import { OutboxNotifier } from '@tributary/platform/outbox';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
@@ -5,6 +6,7 @@ import type { ServiceContext } from '@tributary/platform/service';
 import { readConfig, type ProcessingConfig } from './config.js';
 import type { ProcessingDb } from './db/schema.js';
 import type { FeatureDeps } from './features/deps.js';
+import type { ReconciliationDeps } from './features/reconcile/reports.service.js';
 
 export type { FeatureDeps };
 
@@ -21,6 +23,10 @@ export interface ProcessingDeps {
   orders: ServiceClient | undefined;
   /** Signing principals allowed to deliver events to POST /internal/events. */
   deliverers: ReadonlySet<string>;
+  /** What the MTP reconciliation run needs: the route's and the daily job's (runMtpReconciliation). */
+  reconciliation: ReconciliationDeps;
+  /** Signing principals that may run and read reconciliation reports without a user. */
+  reconcilers: ReadonlySet<string>;
 }
 
 export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps {
@@ -45,11 +51,26 @@ export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps
         },
       })
     : undefined;
+  const features: FeatureDeps = {
+    db: context.database.db,
+    clock: context.clock,
+    logger: context.logger,
+    eventsCommitted: () => notifier.notify(),
+  };
   return {
     config,
     notifier,
     orders,
     deliverers: nameSet(config.PROCESSING_EVENT_DELIVERERS),
-    features: { db: context.database.db, clock: context.clock, logger: context.logger, eventsCommitted: () => notifier.notify() },
+    features,
+    reconciliation: {
+      db: features.db,
+      clock: features.clock,
+      logger: features.logger,
+      orders: orders ? ordersApi(orders) : undefined,
+      pageSize: config.RECONCILIATION_PAGE_SIZE,
+      leaseMs: config.RECONCILIATION_LEASE_MS,
+    },
+    reconcilers: nameSet(config.PROCESSING_RECONCILERS),
   };
 }

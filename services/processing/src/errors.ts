@@ -16,9 +16,12 @@ export const ProcessingError = defineErrors({
   DISPATCH_BAG_DUPLICATE: 'invalid',
   TRACE_CODE_INVALID: 'invalid',
   RECALL_SOURCE_INVALID: 'invalid',
+  // 401
+  RECONCILE_AUTH_REQUIRED: 'unauthenticated',
   // 403
   TRADER_ROLE_FORBIDDEN: 'forbidden',
   TRACE_ROLE_FORBIDDEN: 'forbidden',
+  RECONCILE_ROLE_FORBIDDEN: 'forbidden',
   // 404
   LOT_NOT_FOUND: 'not_found',
   BATCH_NOT_FOUND: 'not_found',
@@ -30,6 +33,7 @@ export const ProcessingError = defineErrors({
   DISPATCH_NOT_FOUND: 'not_found',
   SHIPMENT_NOT_FOUND: 'not_found',
   TRACE_CODE_NOT_FOUND: 'not_found',
+  REPORT_NOT_FOUND: 'not_found',
   // 409
   SHIPMENT_HAS_NO_BAGS: 'conflict',
   ITEM_EXISTS: 'conflict',
@@ -59,6 +63,7 @@ export const ProcessingError = defineErrors({
   DISPATCH_EXCEEDS_SHIPMENT: 'conflict',
   DISPATCH_IN_PROGRESS: 'conflict',
   SHIPMENT_UNKNOWN: 'conflict',
+  RECONCILIATION_RUNNING: 'conflict',
   // 422
   DISPATCH_KEY_REUSED: 'unprocessable',
   // 503

@@ -119,6 +119,46 @@ export interface OrdersCopyStateTable {
   last_refresh_at: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** One MTP reconciliation run (ADR 0601, "Addendum: stored reports"); counts per kind in their own columns. */
+export interface ReconciliationReportTable {
+  id: Generated<string>;
+  trigger: 'schedule' | 'manual';
+  requested_by: string;
+  status: 'running' | 'completed' | 'failed';
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+  finished_at: Timestamp | null;
+  shipments: Generated<number>;
+  allocation_groups: Generated<number>;
+  bags_checked: Generated<number>;
+  differences: Generated<number>;
+  quantity_mismatch: Generated<number>;
+  status_mismatch: Generated<number>;
+  orphaned_allocation: Generated<number>;
+  missing_allocation: Generated<number>;
+  bag_over_allocated: Generated<number>;
+  shipped_kg: ColumnType<string, string | undefined, string>;
+  allocated_kg: ColumnType<string, string | undefined, string>;
+  error_code: string | null;
+  error_message: string | null;
+}
+export interface ReconciliationDifferenceTable {
+  report_id: string;
+  seq: number;
+  kind: string;
+  request_code: Int8 | null;
+  shipment_code: number | null;
+  material: string | null;
+  barcode: string | null;
+  orders_status: string | null;
+  expected_kg: Numeric | null;
+  actual_kg: Numeric;
+  bags: number | null;
+  dispatched_bags: number | null;
+  reason: string;
+}
+
 /**
  * The statically named tables. The five `*_record` tables and the allocation tables share
  * shapes and are reached through `sql` with names from domain/materials.ts.
@@ -139,4 +179,6 @@ export interface ProcessingDb {
   shipment_dispatch: ShipmentDispatchTable;
   orders_shipment_copy: OrdersShipmentCopyTable;
   orders_copy_state: OrdersCopyStateTable;
+  reconciliation_report: ReconciliationReportTable;
+  reconciliation_difference: ReconciliationDifferenceTable;
 }

@@ -6,6 +6,7 @@ import { recordsAndAllocationsMigration } from './0002_records_allocations.js';
 import { rulesMigration } from './0003_rules.js';
 import { lockFunctionsMigration } from './0004_lock_functions.js';
 import { mtpIntegrationMigration } from './0005_mtp_integration.js';
+import { reconciliationReportsMigration } from './0006_reconciliation_reports.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   rulesMigration,
   lockFunctionsMigration,
   mtpIntegrationMigration,
+  reconciliationReportsMigration,
 ];

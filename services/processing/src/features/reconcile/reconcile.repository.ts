@@ -2,7 +2,7 @@ import { sql, type Kysely } from '@tributary/platform/db';
 import type { ProcessingDb } from '../../db/schema.js';
 import type { MtpAllocationSide } from '@tributary/contracts';
 import { compareMtpKeys, type MtpAllocationPage } from '@tributary/contracts';
-import { recordTable, SHIPPABLE, shipmentTable } from '../../domain/materials.js';
+import { recordTable, SHIPPABLE, shipmentTable, type Material } from '../../domain/materials.js';
 
 type Key = { request_code: string; shipment_code: number };
 
@@ -52,3 +52,30 @@ export async function allocationPage(db: Kysely<ProcessingDb>, after: Key | unde
 }
 
 const trimKg = (value: string) => (value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value);
+
+export interface BagConsumption {
+  barcode: string;
+  net_kg: string;
+  consumed_kg: string;
+}
+
+/**
+ * One page of a material's bags in barcode order with what their allocations consume (parcels
+ * excluded, as the allocation rule counts it: `<material>_consumed`). The caller keeps the
+ * over-consumed ones; `next` is the last barcode read, or null after the last page.
+ */
+export async function bagConsumptionPage(
+  db: Kysely<ProcessingDb>,
+  material: Material,
+  after: string | undefined,
+  limit: number,
+): Promise<{ rows: BagConsumption[]; next: string | null }> {
+  const { rows } = await sql<{ barcode: string; net: string; consumed: string }>`
+    select r.barcode, r.gross_weight - r.bag_weight as net, ${sql.raw(`${material}_consumed`)}(r.barcode) as consumed
+    from ${sql.table(recordTable(material))} r
+    where r.barcode > ${after ?? '00000000-0000-0000-0000-000000000000'}::uuid
+    order by r.barcode
+    limit ${limit}`.execute(db);
+  const page = rows.map((row) => ({ barcode: String(row.barcode), net_kg: String(row.net), consumed_kg: String(row.consumed) }));
+  return { rows: page, next: page.length === limit ? page.at(-1)!.barcode : null };
+}
