@@ -3,6 +3,8 @@ import { Collector } from './features/capture/collector.js';
 import { FeedClient } from './features/capture/feed-client.js';
 import { DeliveryWorker } from './features/delivery/worker.js';
 import { Targets } from './features/delivery/targets.js';
+import { ChannelDelivery } from './features/notifications/channel-delivery.js';
+import { Mailer } from './features/notifications/mailer.js';
 import { Maintenance } from './features/maintenance/maintenance.js';
 import { maintainPartitions } from './features/maintenance/partitions.js';
 import { BatchScheduler } from './features/schedules/scheduler.js';
@@ -41,6 +43,14 @@ export async function startSyncBackground(
           scope: context.scope,
           timeoutMs: settings.SYNC_DELIVERY_TIMEOUT_MS,
           breakerOpenMs: settings.SYNC_BREAKER_OPEN_MS,
+          channels: new ChannelDelivery({
+            channels: deps.channels,
+            mailer: settings.SMTP_URL
+              ? new Mailer({ url: settings.SMTP_URL, from: settings.SMTP_FROM, timeoutMs: settings.SYNC_DELIVERY_TIMEOUT_MS })
+              : undefined,
+            timeZone: settings.PLANT_TIME_ZONE,
+          }),
+          now: () => context.clock.now(),
         }),
         conflicts: deps.conflicts,
         logger,
