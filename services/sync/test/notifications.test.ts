@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedInject, testDatabases, useTestBed } from '@tributary/platform/testing';
+import { openApiErrors, signedInject, testDatabases, useTestBed } from '@tributary/platform/testing';
 import { signWebhook } from '../src/features/delivery/standard-webhooks.js';
 import { SourceService } from './support/peers.js';
 import { MailSink, StrictWebhookReceiver } from './support/notify-peers.js';
@@ -110,6 +110,25 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await sync.app.inject({ method: 'GET', url: `${CHANNELS}/${someId}/deliveries` })).statusCode).toBe(401);
       expect((await as(['operator'])('GET', `${CHANNELS}/${someId}/deliveries`)).statusCode).toBe(403);
       expect((await sync.call('GET', CHANNELS)).json().items).toEqual([]);
+    });
+
+    it('documents the new routes in a valid OpenAPI document, the alert intake without a signature', async () => {
+      const doc = (await sync.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      expect(await openApiErrors(doc)).toEqual([]);
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          CHANNELS,
+          `${CHANNELS}/{channelId}`,
+          `${CHANNELS}/{channelId}/rotate-secret`,
+          `${CHANNELS}/{channelId}/test`,
+          `${CHANNELS}/{channelId}/deliveries`,
+          '/api/sync/alerts',
+        ]),
+      );
+      expect(doc.paths['/api/sync/alerts'].post.security).toEqual([]);
+      expect(doc.paths[CHANNELS].post.requestBody).toBeDefined();
+      expect(doc.paths[CHANNELS].post.security[0].sigv4).toEqual(['administrator']);
+      expect(doc.paths[CHANNELS].get.security[0].sigv4).toEqual(['integration', 'administrator']);
     });
 
     it('refuses bad channels with a stable code and stores nothing', async () => {

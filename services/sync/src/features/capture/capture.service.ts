@@ -10,7 +10,7 @@ import { enqueue } from '../queue/index.js';
 import { advanceCursor, claimEventIds, insertEvents, lockCursor } from './capture.repository.js';
 import type { CaptureResult, IncomingEvent } from './capture.types.js';
 import { eventKind, operationFor } from './event-kinds.js';
-import { severityOf } from '../notifications/severity.js';
+import { severityOf } from '../routing/severity.js';
 
 export interface CaptureDeps {
   db: Kysely<SyncDatabase>;

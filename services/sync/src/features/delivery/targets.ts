@@ -12,7 +12,6 @@ import type { CallCorrelation } from '@tributary/platform/http';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { Target } from '../configurations/configurations.schemas.js';
 import type { ChannelTarget } from '../configurations/route.js';
-import type { ChannelDelivery } from '../notifications/channel-delivery.js';
 import { signWebhook } from './standard-webhooks.js';
 
 export type DeliveryOutcome =
@@ -42,8 +41,18 @@ export interface TargetsOptions {
   timeoutMs: number;
   breakerOpenMs: number;
   /** Sends to notification channels; without it their deliveries wait (retryable). */
-  channels?: ChannelDelivery;
+  channels?: ChannelSender;
   now?: () => number;
+}
+
+/** Sends to notification channels (the notifications feature implements it). */
+export interface ChannelSender {
+  deliver(
+    channelId: string,
+    request: DeliveryRequest,
+    postWebhook: (post: WebhookPost) => Promise<DeliveryOutcome>,
+  ): Promise<DeliveryOutcome>;
+  close(): Promise<void>;
 }
 
 export interface WebhookPost {

@@ -11,7 +11,7 @@ import type { SyncMetrics } from '../metrics/prometheus.js';
 import type { RouteCache } from '../routing/route-cache.js';
 import { claim, complete, fail, releaseExpiredLeases, targetsWithWork, type ClaimedDelivery, type Completion } from '../queue/index.js';
 import { routeOfDelivery, type Route } from '../routing/routes.js';
-import { channelTargetOf } from '../notifications/channel-routes.js';
+import { channelTargetOf } from '../routing/channel-target.js';
 import { missingRequiredFields, transformPayload } from '../routing/transform.js';
 import { retryDelayMs } from './backoff.js';
 import type { DeliveryOutcome, Targets } from './targets.js';

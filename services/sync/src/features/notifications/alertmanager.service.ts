@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CaptureDeps } from '../capture/capture.service.js';
 import { captureEvents } from '../capture/capture.service.js';
 import type { IncomingEvent } from '../capture/capture.types.js';
-import { severityFromLabel } from './severity.js';
+import { severityFromLabel } from '../routing/severity.js';
 
 /** Where Alertmanager's notifications enter sync's event log. */
 export const ALERTMANAGER_SOURCE = 'alertmanager';

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryRequest, WebhookPost } from '../delivery/targets.js';
+import type { ChannelSender, DeliveryOutcome, DeliveryRequest, WebhookPost } from '../delivery/targets.js';
 import type { Mailer } from './mailer.js';
 import { notificationFor } from './message.js';
 import type { ChannelsRepository } from './notifications.repository.js';
@@ -14,7 +14,7 @@ export interface ChannelDeliveryDeps {
  * Sends one queued event to a notification channel, read at delivery time so a changed URL,
  * recipient list or rotated secret applies to what is still queued.
  */
-export class ChannelDelivery {
+export class ChannelDelivery implements ChannelSender {
   constructor(private readonly deps: ChannelDeliveryDeps) {}
 
   async deliver(

@@ -1,23 +1,10 @@
-import type { ChannelTarget, Route, RouteSubscription } from '../configurations/route.js';
+import type { Route, RouteSubscription } from '../configurations/route.js';
 import type { SyncNotificationChannelRow } from '../../db/schema.js';
-
-/** Deliveries to a channel are queued for this target system, so each channel has its own lane and limits. */
-export const CHANNEL_TARGET_PREFIX = 'notification:';
+import { channelTargetSystem } from '../routing/channel-target.js';
 
 export interface ChannelRetryPolicy {
   maxRetries: number;
   retryDelayMs: number;
-}
-
-export function channelTargetSystem(channelId: string): string {
-  return `${CHANNEL_TARGET_PREFIX}${channelId}`;
-}
-
-/** For a queued notification whose channel is gone or disabled: the delivery still resolves to it (and fails plainly). */
-export function channelTargetOf(targetSystem: string): ChannelTarget | undefined {
-  return targetSystem.startsWith(CHANNEL_TARGET_PREFIX)
-    ? { kind: 'channel', channelId: targetSystem.slice(CHANNEL_TARGET_PREFIX.length) }
-    : undefined;
 }
 
 /**

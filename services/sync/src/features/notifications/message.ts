@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@tributary/contracts';
-import { severityOf, type Severity } from './severity.js';
+import { severityOf, type Severity } from '../routing/severity.js';
 
 /** What a channel sends for one event: the webhook body, and the e-mail's subject and text. */
 export interface Notification {

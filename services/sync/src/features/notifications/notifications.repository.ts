@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Route } from '../configurations/route.js';
 import type { SyncDatabase, SyncNotificationChannelRow } from '../../db/schema.js';
 import { SyncError } from '../../errors.js';
-import { channelRoute, channelTargetSystem, type ChannelRetryPolicy } from './channel-routes.js';
+import { channelTargetSystem } from '../routing/channel-target.js';
+import { channelRoute, type ChannelRetryPolicy } from './channel-routes.js';
 
 export interface ChannelValues {
   name: string;

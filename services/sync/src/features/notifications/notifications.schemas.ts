@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SEVERITIES } from './severity.js';
+import { SEVERITIES } from '../routing/severity.js';
 
 const Severity = Type.Union(SEVERITIES.map((value) => Type.Literal(value)));
 /** Event-name glob, as configurations use: `job.failed`, `job.*`, `alert.*`, `*`. */
