@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiErrors, signedInject, testDatabases, useTestBed } from '@tributary/platform/testing';
+import { inTransaction } from '@tributary/platform/db';
+import { writeEvents } from '@tributary/platform/outbox';
 import { signWebhook } from '../src/features/delivery/standard-webhooks.js';
 import { SourceService } from './support/peers.js';
 import { MailSink, StrictWebhookReceiver } from './support/notify-peers.js';
@@ -198,6 +200,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       // The succeeded job matched no channel: stored, routed nowhere.
       const skipped = await sync.db.selectFrom('sync_status').select('id').where('event_id', '=', succeededId!).execute();
       expect(skipped).toEqual([]);
+    }, 90_000);
+
+    it("e-mails sync's own failed jobs, read from its own outbox", async () => {
+      const own = { ...jobEvent('job.failed', 'partitions'), aggregateId: 'sync:partitions' };
+      own.payload = { ...own.payload, service: 'sync' };
+      await inTransaction(beds.sync.handle.database.db, (trx) => writeEvents(trx, [own]));
+      await eventually(
+        async () => expect(mail.messages.map((message) => message.subject)).toContain('[Tributary] job failed: sync/partitions'),
+        60_000,
+      );
     }, 90_000);
 
     it('signs webhooks by the Standard Webhooks scheme; a retry carries the same id; replays and stale timestamps are refused', async () => {

@@ -33,25 +33,14 @@ function text(value: unknown): string {
 
 /** An instant in the plant's zone, with the offset so the reader never has to guess: `2026-12-05 22:30:00 +05:30`. */
 export function plantTime(value: unknown, timeZone: string): string {
-  const date = typeof value === 'number' ? new Date(value) : typeof value === 'string' ? new Date(value) : undefined;
+  const date = typeof value === 'number' || typeof value === 'string' ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime())) return text(value);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
-  const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
+  // Sweden's locale writes ISO-like dates and 24-hour times: `2026-12-05 22:30:00`.
+  const local = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(date);
+  const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(date)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  return `${local} ${zone?.replace('GMT', '') || '+00:00'}`;
 }
 
 function jobMessage(envelope: EventEnvelope, data: Record_, zone: string): { subject: string; facts: Fact[] } {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dbErrorKind } from '@tributary/platform/db';
 import type { Route } from '../configurations/route.js';
 import type { SyncDatabase, SyncNotificationChannelRow } from '../../db/schema.js';
 import { SyncError } from '../../errors.js';
@@ -30,10 +31,9 @@ export interface ChannelDeliveryRow {
   created_at: Date;
 }
 
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+function translate(error: unknown, name: string): unknown {
+  if (dbErrorKind(error) === 'unique') return SyncError.SYNC_CHANNEL_NAME_TAKEN(`A channel named "${name}" exists`);
+  return error;
 }
 
 /** Notification channels, and their deliveries as the queue recorded them. */
@@ -58,32 +58,23 @@ export class ChannelsRepository {
   }
 
   async create(values: ChannelValues, actor: string, now: Date): Promise<SyncNotificationChannelRow> {
-    try {
-      return await this.db
-        .insertInto('sync_notification_channels')
-        .values({ ...columns(values), created_at: now, updated_at: now, created_by: actor })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw SyncError.SYNC_CHANNEL_NAME_TAKEN(`A channel named "${values.name}" exists`);
-      throw error;
-    }
+    const insert = this.db
+      .insertInto('sync_notification_channels')
+      .values({ ...columns(values), created_at: now, updated_at: now, created_by: actor })
+      .returningAll();
+    return insert.executeTakeFirstOrThrow().catch((error: unknown) => Promise.reject(translate(error, values.name)));
   }
 
   async update(id: string, values: ChannelValues, actor: string, now: Date): Promise<SyncNotificationChannelRow> {
-    try {
-      const row = await this.db
-        .updateTable('sync_notification_channels')
-        .set({ ...columns(values), updated_at: now, updated_by: actor })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw SyncError.SYNC_CHANNEL_NOT_FOUND(`No notification channel ${id}`);
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw SyncError.SYNC_CHANNEL_NAME_TAKEN(`A channel named "${values.name}" exists`);
-      throw error;
-    }
+    const row = await this.db
+      .updateTable('sync_notification_channels')
+      .set({ ...columns(values), updated_at: now, updated_by: actor })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+      .catch((error: unknown) => Promise.reject(translate(error, values.name)));
+    if (!row) throw SyncError.SYNC_CHANNEL_NOT_FOUND(`No notification channel ${id}`);
+    return row;
   }
 
   async remove(id: string): Promise<void> {

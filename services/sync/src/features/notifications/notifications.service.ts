@@ -39,14 +39,8 @@ function valuesOf(row: SyncNotificationChannelRow): ChannelValues {
 
 /** Creates a channel; a webhook channel gets a new `whsec_` secret, returned here once. */
 export async function createChannel(deps: NotificationDeps, input: ChannelInput, actor: string): Promise<SyncNotificationChannelRow> {
-  const values = {
-    name: input.name,
-    kind: input.kind,
-    url: input.url ?? null,
-    recipients: input.recipients ?? null,
-    subscriptions: input.subscriptions,
-    enabled: input.enabled ?? true,
-  };
+  const { url, recipients, enabled, ...rest } = input;
+  const values = { ...rest, url: url ?? null, recipients: recipients ?? null, enabled: enabled ?? true };
   checkShape(values);
   const row = await deps.channels.create(
     { ...values, secret: input.kind === 'webhook' ? newWebhookSecret() : null },
