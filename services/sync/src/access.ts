@@ -35,7 +35,7 @@ export const ACCESS = {
   notificationsRead: integration,
   notificationsAdmin: administrator,
   alertmanager: ownCredentialAccess(
-    'Alertmanager sends a bearer token (ALERTMANAGER_TOKEN), compared in constant time before the body is read',
+    'Alertmanager sends a bearer token (ALERTMANAGER_TOKEN), compared in constant time before the body is validated or used',
   ),
   webhook: ownCredentialAccess("the HMAC-SHA256 of the raw body with the source's own secret, checked before the body is read"),
   webhookSources: publicAccess('names the configured sources, which external senders need; no secret or event'),

@@ -16,7 +16,6 @@ export const SyncError = defineErrors({
   SYNC_REQUEST_SOURCE_UNKNOWN: 'invalid',
   SYNC_CHANNEL_INVALID: 'invalid',
   SYNC_CHANNEL_URL_INVALID: 'invalid',
-  SYNC_ALERTS_BODY_INVALID: 'invalid',
   // 401
   SYNC_WEBHOOK_SIGNATURE_INVALID: 'unauthenticated',
   SYNC_ALERTS_TOKEN_INVALID: 'unauthenticated',
