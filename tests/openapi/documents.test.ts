@@ -42,8 +42,10 @@ describe('OpenAPI documents of the running platform', () => {
       for (const { key, operation } of all) {
         expect(operation.security, `${name} ${key}`).toBeDefined();
         // Only the paths the service leaves public may need no signature: sync's webhooks (they carry
-        // their own signatures) and the original sync API's endpoint list and health.
-        if (operation.security!.length === 0) expect(`${name} ${key}`).toMatch(/^sync (\w+ \/webhooks\/|GET \/$|GET \/health$)/);
+        // their own signatures), Alertmanager's intake (its bearer token) and the original sync API's
+        // endpoint list and health.
+        if (operation.security!.length === 0)
+          expect(`${name} ${key}`).toMatch(/^sync (\w+ \/webhooks\/|POST \/api\/sync\/alerts$|GET \/$|GET \/health$)/);
         else expect(Object.keys(operation.security![0]!), `${name} ${key}`).toEqual(['sigv4']);
       }
     }

@@ -17,6 +17,12 @@ const integration = guardedAccess(REQUEST_ROLES, async (request) => {
   }
 });
 
+/** Only the platform's administrators may change where notifications go. */
+const administrator = guardedAccess(['administrator'], async (request) => {
+  if (!(request.identity?.roles ?? []).includes('administrator'))
+    throw SyncError.SYNC_ROLE_FORBIDDEN('This operation needs the administrator role', { details: { allowed: ['administrator'] } });
+});
+
 /**
  * Who may call what in sync. Its API is for signed peers and operators' tools (through the
  * gateway, which signs); external systems push webhooks, which carry the HMAC of their body
@@ -25,6 +31,12 @@ const integration = guardedAccess(REQUEST_ROLES, async (request) => {
 export const ACCESS = {
   peer: signedAccess,
   integration,
+  /** Reading notification channels (never their secrets): integrations too, to see where alerts go. */
+  notificationsRead: integration,
+  notificationsAdmin: administrator,
+  alertmanager: ownCredentialAccess(
+    'Alertmanager sends a bearer token (ALERTMANAGER_TOKEN), compared in constant time before the body is validated or used',
+  ),
   webhook: ownCredentialAccess("the HMAC-SHA256 of the raw body with the source's own secret, checked before the body is read"),
   webhookSources: publicAccess('names the configured sources, which external senders need; no secret or event'),
   health: publicAccess('the original service answered /health unauthenticated; only readiness facts, no data'),

@@ -12,15 +12,18 @@ import { registerEventRoutes } from './features/events/events.routes.js';
 import { registerHealthRoutes } from './features/metrics/health.routes.js';
 import { registerSeriesRoutes } from './features/metrics/series.routes.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
+import { ALERTS_PATH, registerAlertmanagerRoutes } from './features/notifications/alertmanager.routes.js';
+import { registerNotificationRoutes } from './features/notifications/notifications.routes.js';
 import type { SyncDatabase } from './db/schema.js';
 import { buildDeps, type SyncDeps } from './deps.js';
 
 /**
- * Webhooks authenticate by their own HMAC, and `/` and `/health` answer anyone as the original
- * service did; everything else needs a SigV4 signature, registering a callback included.
+ * Webhooks authenticate by their own HMAC, Alertmanager by its bearer token, and `/` and
+ * `/health` answer anyone as the original service did; everything else needs a SigV4
+ * signature, registering a callback included.
  */
 function isPublic(path: string): boolean {
-  if (path === '/' || path === '/health') return true;
+  if (path === '/' || path === '/health' || path === ALERTS_PATH) return true;
   return isDefaultPublicPath(path) || (path.startsWith('/webhooks/') && path !== '/webhooks/register');
 }
 
@@ -53,5 +56,7 @@ export async function buildApp(context: ServiceContext<SyncDatabase>, deps: Sync
   registerHealthRoutes(app, deps);
   registerSeriesRoutes(app, deps);
   registerPrivacy(app, deps);
+  registerNotificationRoutes(app, deps);
+  registerAlertmanagerRoutes(app, deps);
   return app;
 }

@@ -1,8 +1,11 @@
 import type { BackgroundTask, ServiceContext } from '@tributary/platform/service';
 import { Collector } from './features/capture/collector.js';
 import { FeedClient } from './features/capture/feed-client.js';
+import { LocalFeed } from './features/capture/local-feed.js';
 import { DeliveryWorker } from './features/delivery/worker.js';
 import { Targets } from './features/delivery/targets.js';
+import { ChannelDelivery } from './features/notifications/channel-delivery.js';
+import { Mailer } from './features/notifications/mailer.js';
 import { Maintenance } from './features/maintenance/maintenance.js';
 import { maintainPartitions } from './features/maintenance/partitions.js';
 import { BatchScheduler } from './features/schedules/scheduler.js';
@@ -41,6 +44,14 @@ export async function startSyncBackground(
           scope: context.scope,
           timeoutMs: settings.SYNC_DELIVERY_TIMEOUT_MS,
           breakerOpenMs: settings.SYNC_BREAKER_OPEN_MS,
+          channels: new ChannelDelivery({
+            channels: deps.channels,
+            mailer: settings.SMTP_URL
+              ? new Mailer({ url: settings.SMTP_URL, from: settings.SMTP_FROM, timeoutMs: settings.SYNC_DELIVERY_TIMEOUT_MS })
+              : undefined,
+            timeZone: settings.PLANT_TIME_ZONE,
+          }),
+          now: () => context.clock.now(),
         }),
         conflicts: deps.conflicts,
         logger,
@@ -62,12 +73,10 @@ export async function startSyncBackground(
 
   const collectors: Collector[] = [];
   if (settings.roles.has('collector')) {
-    for (const source of settings.sources) {
-      const baseUrl = context.peers[source];
-      if (!baseUrl || source === context.name) continue;
+    const collect = (source: string, feed: Pick<FeedClient, 'read' | 'close'>) => {
       const collector = new Collector(deps.capture, {
         source,
-        feed: new FeedClient({ source, baseUrl, credentials: context.credentials, scope: context.scope }),
+        feed,
         batch: settings.SYNC_FEED_BATCH,
         waitMs: settings.SYNC_FEED_WAIT_MS,
         errorBackoffMs: settings.SYNC_FEED_ERROR_BACKOFF_MS,
@@ -76,7 +85,14 @@ export async function startSyncBackground(
       });
       collector.start();
       collectors.push(collector);
+    };
+    for (const source of settings.sources) {
+      const baseUrl = context.peers[source];
+      if (!baseUrl || source === context.name) continue;
+      collect(source, new FeedClient({ source, baseUrl, credentials: context.credentials, scope: context.scope }));
     }
+    // Sync's own outbox (its jobs' outcomes) is read from its database, not over HTTP.
+    collect(context.name, new LocalFeed(db));
   }
 
   const scheduler = settings.roles.has('scheduler')

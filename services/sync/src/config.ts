@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
 import { loadConfig, randomToken } from '@tributary/platform/core';
 
 export const SyncSettingsSchema = Type.Object({
@@ -58,6 +59,39 @@ export const SyncSettingsSchema = Type.Object({
   ),
   SYNC_JWT_ISSUER: Type.String({ default: 'tributary-gateway', description: "The gateway's JWT_ISSUER" }),
   SYNC_JWT_AUDIENCE: Type.String({ default: 'tributary', description: "The gateway's JWT_AUDIENCE" }),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description:
+        'Where notification e-mail is sent (smtp://user:pass@host:587; STARTTLS when offered, smtps:// for TLS from the start); never logged',
+    }),
+  ),
+  SMTP_FROM: Type.String({
+    default: 'Tributary <tributary@localhost>',
+    minLength: 3,
+    maxLength: 300,
+    description: 'Sender of notification e-mail',
+  }),
+  PLANT_TIME_ZONE: Type.String({ default: DEFAULT_PLANT_TIME_ZONE, description: 'IANA zone notification e-mails show times in' }),
+  ALERTMANAGER_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      maxLength: 500,
+      description: 'Bearer token Alertmanager sends to POST /api/sync/alerts; unset: the intake answers 503',
+    }),
+  ),
+  SYNC_NOTIFY_MAX_RETRIES: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    default: 8,
+    description: 'Attempts of a notification before it is dead-lettered',
+  }),
+  SYNC_NOTIFY_RETRY_DELAY_MS: Type.Integer({
+    minimum: 10,
+    maximum: 3_600_000,
+    default: 30_000,
+    description: 'First retry delay of a notification (doubles per attempt, capped by SYNC_RETRY_CAP_MS)',
+  }),
   REDIS_URL: Type.Optional(
     Type.String({ pattern: '^rediss?://', description: 'Socket.IO Redis adapter: emits reach clients of every sync worker' }),
   ),

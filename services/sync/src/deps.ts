@@ -15,6 +15,8 @@ import { queueStats } from './features/overview/queue-stats.service.js';
 import { Realtime } from './features/realtime/realtime.js';
 import { gatewayTokenCheck } from './features/realtime/socket-auth.js';
 import { recordSyncRequest } from './features/requests/requests.service.js';
+import type { ChannelRetryPolicy } from './features/notifications/channel-routes.js';
+import { ChannelsRepository } from './features/notifications/notifications.repository.js';
 
 /**
  * What one sync instance's HTTP app and background workers share: settings, the configuration
@@ -34,6 +36,9 @@ export interface SyncDeps {
   env: Record<string, string | undefined>;
   settings: SyncSettings;
   configurations: ConfigurationsRepository;
+  /** Notification channels; their enabled ones are routes next to the configurations. */
+  channels: ChannelsRepository;
+  channelRetry: ChannelRetryPolicy;
   routes: RouteCache;
   metrics: SyncMetrics;
   rules: BusinessRules;
@@ -58,13 +63,20 @@ export type ConfigurationRouteDeps = Pick<SyncDeps, 'db' | 'clock' | 'configurat
 export type HealthRouteDeps = Pick<SyncDeps, 'db' | 'clock'>;
 export type RequestDeps = Pick<SyncDeps, 'capture' | 'clock' | 'settings'>;
 export type OverviewDeps = Pick<SyncDeps, 'db' | 'clock' | 'version'> & { socketState: () => { running: boolean; connections: number } };
+export type NotificationDeps = Pick<SyncDeps, 'db' | 'clock' | 'channels' | 'channelRetry' | 'routes' | 'capture'>;
+export type AlertmanagerDeps = Pick<SyncDeps, 'settings' | 'capture' | 'clock'>;
 export type RegisterDeps = Pick<SyncDeps, 'db' | 'clock' | 'configurations' | 'routes' | 'rules' | 'peers' | 'settings'>;
 
 export function buildDeps(context: ServiceContext<SyncDatabase>, rules: BusinessRules = new BusinessRules()): SyncDeps {
   const settings = loadSyncSettings(context.env);
   const db = context.database.db;
   const configurations = new ConfigurationsRepository(db);
-  const routes = new RouteCache(configurations);
+  const channelRetry: ChannelRetryPolicy = {
+    maxRetries: settings.SYNC_NOTIFY_MAX_RETRIES,
+    retryDelayMs: settings.SYNC_NOTIFY_RETRY_DELAY_MS,
+  };
+  const channels = new ChannelsRepository(db, channelRetry);
+  const routes = new RouteCache({ routes: async () => [...(await configurations.routes()), ...(await channels.routes())] });
   const partitions: PartitionPolicy = {
     activeMonths: settings.SYNC_ACTIVE_MONTHS,
     archiveMonths: settings.SYNC_ARCHIVE_MONTHS,
@@ -82,6 +94,8 @@ export function buildDeps(context: ServiceContext<SyncDatabase>, rules: Business
     env: context.env,
     settings,
     configurations,
+    channels,
+    channelRetry,
     routes,
     metrics: new SyncMetrics(db, () => context.clock.now()),
     rules,

@@ -100,11 +100,14 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         expect(hits).toHaveLength(1);
         return hits[0]!;
       });
-      // Field mappings applied (customer_name → name), signed with the configuration's secret, event id as the key.
+      // Field mappings applied (customer_name → name), signed with the configuration's (plain, pre-scheme) secret
+      // by the Standard Webhooks scheme, event id as the key and as the webhook id.
       expect(got.body.payload).toEqual({ doctype: 'Customer', name: 'Sweet Shop', customer_code: 'C1', territory: 'South', modified: '1' });
       expect(got.body).toMatchObject({ id: first.json().eventId, source: 'erpnext', type: 'customer-updated', sourceVersion: '1' });
       expect(got.signatureValid).toBe(true);
       expect(got.headers['idempotency-key']).toBe(first.json().eventId);
+      expect(got.headers['webhook-id']).toBe(first.json().eventId);
+      expect(got.headers['x-tributary-signature']).toBeUndefined();
     });
 
     it('refuses bad webhooks with a clear code and stores nothing', async () => {

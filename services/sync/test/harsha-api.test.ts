@@ -213,9 +213,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         source: 'erpnext',
         eventTypes: ['customer-updated'],
         callbackUrl,
-        signatureHeader: 'x-tributary-signature',
+        signatureHeader: 'webhook-signature',
       });
-      expect(registration.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(registration.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
       const stored = await integration('GET', `/api/sync/configurations/${registration.id}`);
       expect(stored.json()).toMatchObject({
         source_system: 'erpnext',
@@ -239,10 +239,16 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         aggregateId: 'CUST-0042',
         payload: { customer_name: 'Sweet Shop' },
       });
-      const { createHmac } = await import('node:crypto');
-      expect(delivered.headers['x-tributary-signature']).toBe(
-        `sha256=${createHmac('sha256', registration.secret).update(JSON.stringify(delivered.body)).digest('hex')}`,
-      );
+      // Standard Webhooks: the delivery's stable id, the attempt time, and the signature the receiver checks.
+      const { Webhook } = await import('standardwebhooks');
+      expect(delivered.headers['webhook-id']).toBe(pushed.json().eventId);
+      expect(
+        new Webhook(registration.secret).verify(JSON.stringify(delivered.body), {
+          'webhook-id': String(delivered.headers['webhook-id']),
+          'webhook-timestamp': String(delivered.headers['webhook-timestamp']),
+          'webhook-signature': String(delivered.headers['webhook-signature']),
+        }),
+      ).toEqual(delivered.body);
     });
   });
 }

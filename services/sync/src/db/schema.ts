@@ -222,6 +222,27 @@ export interface SyncSourceCursorsTable {
   updated_at: Timestamp;
 }
 
+export const CHANNEL_KINDS = ['webhook', 'email'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export interface SyncNotificationChannelsTable {
+  id: Generated<string>;
+  name: string;
+  kind: ChannelKind;
+  url: string | null;
+  /** E-mail addresses (JSON array). */
+  recipients: JsonNullable;
+  /** `whsec_…`; write-only through the API (shown once at creation and rotation). */
+  secret: string | null;
+  /** `[{ event: 'job.*', minSeverity?: 'warning' }]`. */
+  subscriptions: Json;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string;
+  updated_by: string | null;
+}
+
 export interface SyncDatabase {
   sync_events: SyncEventsTable;
   sync_event_ids: SyncEventIdsTable;
@@ -231,6 +252,7 @@ export interface SyncDatabase {
   sync_configurations: SyncConfigurationsTable;
   sync_metrics: SyncMetricsTable;
   sync_source_cursors: SyncSourceCursorsTable;
+  sync_notification_channels: SyncNotificationChannelsTable;
 }
 
 export type SyncEventRow = Selectable<SyncEventsTable>;
@@ -241,3 +263,4 @@ export type SyncStatusUpdate = Updateable<SyncStatusTable>;
 export type SyncConflictRow = Selectable<SyncConflictsTable>;
 export type SyncConfigurationRow = Selectable<SyncConfigurationsTable>;
 export type SyncMetricRow = Selectable<SyncMetricsTable>;
+export type SyncNotificationChannelRow = Selectable<SyncNotificationChannelsTable>;

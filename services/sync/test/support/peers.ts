@@ -159,7 +159,11 @@ export class TargetService {
   }
 }
 
-/** An external system's webhook endpoint: checks the HMAC header when it has a secret, keeps what it got. */
+/**
+ * An external system's webhook endpoint: with a secret, verifies the Standard Webhooks signature
+ * with the `standardwebhooks` package (a plain secret as `whsec_` + its base64, the documented
+ * mapping of secrets stored before the scheme), and keeps what it got.
+ */
 export class WebhookReceiver {
   url = '';
   readonly received: { headers: Record<string, string | string[] | undefined>; body: any; signatureValid: boolean | undefined }[] = [];
@@ -169,15 +173,15 @@ export class WebhookReceiver {
 
   async start(): Promise<this> {
     const { createServer } = await import('node:http');
-    const { createHmac } = await import('node:crypto');
+    const { Webhook } = await import('standardwebhooks');
+    const key =
+      this.secret === undefined || this.secret.startsWith('whsec_') ? this.secret : `whsec_${Buffer.from(this.secret).toString('base64')}`;
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const raw = Buffer.concat(chunks);
-        const signature = request.headers['x-tributary-signature'];
-        const signatureValid =
-          this.secret === undefined ? undefined : signature === `sha256=${createHmac('sha256', this.secret).update(raw).digest('hex')}`;
+        const signatureValid = key === undefined ? undefined : verifies(new Webhook(key), raw.toString('utf8'), request.headers);
         this.received.push({ headers: request.headers, body: JSON.parse(raw.toString('utf8')), signatureValid });
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}');
       });
@@ -190,5 +194,22 @@ export class WebhookReceiver {
 
   async close(): Promise<void> {
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+function verifies(
+  webhook: import('standardwebhooks').Webhook,
+  raw: string,
+  headers: Record<string, string | string[] | undefined>,
+): boolean {
+  try {
+    webhook.verify(raw, {
+      'webhook-id': String(headers['webhook-id'] ?? ''),
+      'webhook-timestamp': String(headers['webhook-timestamp'] ?? ''),
+      'webhook-signature': String(headers['webhook-signature'] ?? ''),
+    });
+    return true;
+  } catch {
+    return false;
   }
 }

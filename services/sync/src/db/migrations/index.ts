@@ -2,5 +2,12 @@ import { idempotencyMigration } from '@tributary/platform/idempotency';
 import { outboxMigrations } from '@tributary/platform/outbox';
 import { syncSchemaMigration } from './0001_sync_schema.js';
 import { defaultConfigurationsMigration } from './0002_default_configurations.js';
+import { notificationsMigration } from './0003_notifications.js';
 
-export const migrations = [...outboxMigrations, idempotencyMigration, syncSchemaMigration, defaultConfigurationsMigration];
+export const migrations = [
+  ...outboxMigrations,
+  idempotencyMigration,
+  syncSchemaMigration,
+  defaultConfigurationsMigration,
+  notificationsMigration,
+];

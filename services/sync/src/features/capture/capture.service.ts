@@ -10,6 +10,7 @@ import { enqueue } from '../queue/index.js';
 import { advanceCursor, claimEventIds, insertEvents, lockCursor } from './capture.repository.js';
 import type { CaptureResult, IncomingEvent } from './capture.types.js';
 import { eventKind, operationFor } from './event-kinds.js';
+import { severityOf } from '../routing/severity.js';
 
 export interface CaptureDeps {
   db: Kysely<SyncDatabase>;
@@ -38,9 +39,12 @@ export async function captureEvents(
   source: string,
   events: readonly IncomingEvent[],
   position?: FeedPosition,
+  /** Route only to these (a channel's test notification), instead of every matching configuration and channel. */
+  only?: Route[],
 ): Promise<CaptureResult> {
-  const routes = await deps.routes.all();
-  const attempt = () => inTransaction(deps.db, (trx) => captureInTransaction(trx, deps, routes, source, events, position));
+  const routes = only ?? (await deps.routes.all());
+  const attempt = () =>
+    inTransaction(deps.db, (trx) => captureInTransaction(trx, deps, routes, source, events, position, only !== undefined));
   let result: CaptureResult;
   try {
     result = await attempt();
@@ -64,6 +68,7 @@ async function captureInTransaction(
   source: string,
   events: readonly IncomingEvent[],
   position: FeedPosition | undefined,
+  toAllGiven: boolean,
 ): Promise<CaptureResult> {
   const now = new Date(deps.clock.now());
   let candidates = events;
@@ -81,7 +86,12 @@ async function captureInTransaction(
   const eventRows: NewSyncEvent[] = [];
   const statusRows: NewSyncStatus[] = [];
   for (const event of captured) {
-    const matched = routesFor({ source: event.source, name: event.name, aggregateType: event.aggregateType }, routes);
+    const matched = toAllGiven
+      ? routes
+      : routesFor(
+          { source: event.source, name: event.name, aggregateType: event.aggregateType, severity: severityOf(event.name, event.payload) },
+          routes,
+        );
     const kind = eventKind(event.name);
     eventRows.push({
       event_id: event.id,
@@ -134,7 +144,7 @@ function statusRow(event: IncomingEvent, route: Route, kind: ReturnType<typeof e
   const metadata = readEventMetadata(event.metadata);
   return {
     event_id: event.id,
-    config_id: route.configId,
+    config_id: route.channelId !== undefined ? null : route.configId,
     entity_type: event.aggregateType,
     entity_id: event.aggregateId,
     event_name: event.name,

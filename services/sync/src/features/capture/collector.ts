@@ -8,7 +8,8 @@ import type { FeedClient, FeedEvent } from './feed-client.js';
 
 export interface CollectorOptions {
   source: string;
-  feed: FeedClient;
+  /** A peer's signed feed, or sync's own outbox. */
+  feed: Pick<FeedClient, 'read' | 'close'>;
   batch: number;
   waitMs: number;
   errorBackoffMs: number;

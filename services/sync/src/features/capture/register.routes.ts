@@ -19,7 +19,9 @@ const Registered = Type.Object({
     source: Type.String(),
     eventTypes: Type.Array(Type.String()),
     callbackUrl: Type.String(),
-    secret: Type.String({ description: 'Verifies the x-tributary-signature of each delivery; shown only here' }),
+    secret: Type.String({
+      description: 'whsec_…: verifies the Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature); shown only here',
+    }),
     signatureHeader: Type.String(),
   }),
   timestamp: Type.String(),

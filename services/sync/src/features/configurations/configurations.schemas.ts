@@ -16,7 +16,7 @@ export const WebhookTarget = Type.Object(
     kind: Type.Literal('webhook'),
     /** Null until an operator sets it; a configuration without a URL cannot be active. */
     url: Type.Union([Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }), Type.Null()]),
-    /** Signs the body (HMAC-SHA256, `x-tributary-signature: sha256=<hex>`) when set. */
+    /** Signs each delivery by the Standard Webhooks scheme when set: `whsec_<base64>`, or a plain secret used as its UTF-8 bytes. */
     secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
     headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,100}$' }), Type.String({ maxLength: 1000 }))),
   },

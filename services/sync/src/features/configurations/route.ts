@@ -1,6 +1,21 @@
 import type { Selectable } from 'kysely';
 import type { SyncConfigurationsTable } from '../../db/schema.js';
-import type { RoutingSpec, ValidationRules } from './configurations.schemas.js';
+import type { RoutingSpec, Target, ValidationRules } from './configurations.schemas.js';
+
+/** A notification channel as a delivery target: read at delivery time (see notifications). */
+export interface ChannelTarget {
+  kind: 'channel';
+  channelId: string;
+}
+
+/** A notification channel's subscription: event names matching `event`, at `minSeverity` or above. */
+export interface RouteSubscription {
+  event: string;
+  minSeverity?: Severity;
+}
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** A configuration as routing needs it: parsed once per cache refresh. */
 export interface Route {
@@ -9,7 +24,11 @@ export interface Route {
   sourceSystem: string;
   targetSystem: string;
   entityType: string | null;
-  spec: RoutingSpec;
+  spec: Omit<RoutingSpec, 'target'> & { target: Target | ChannelTarget };
+  /** Notification channels only: the configuration id is null in the queue (the channel is no configuration). */
+  channelId?: string;
+  /** Notification channels only: matched instead of spec.eventTypes, with the event's severity. */
+  subscriptions?: RouteSubscription[];
   validationRules: ValidationRules | null;
   frequency: string;
   batchSize: number;

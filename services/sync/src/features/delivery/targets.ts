@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import {
   INTERNAL_EVENTS_PATH,
   SYNC_CONFLICT_HEADER,
@@ -12,6 +11,8 @@ import { isAppError } from '@tributary/platform/core';
 import type { CallCorrelation } from '@tributary/platform/http';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
 import type { Target } from '../configurations/configurations.schemas.js';
+import type { ChannelTarget } from '../configurations/route.js';
+import { signWebhook } from './standard-webhooks.js';
 
 export type DeliveryOutcome =
   | { kind: 'delivered'; ack: string }
@@ -39,6 +40,26 @@ export interface TargetsOptions {
   scope: SigningScope;
   timeoutMs: number;
   breakerOpenMs: number;
+  /** Sends to notification channels; without it their deliveries wait (retryable). */
+  channels?: ChannelSender;
+  now?: () => number;
+}
+
+/** Sends to notification channels (the notifications feature implements it). */
+export interface ChannelSender {
+  deliver(
+    channelId: string,
+    request: DeliveryRequest,
+    postWebhook: (post: WebhookPost) => Promise<DeliveryOutcome>,
+  ): Promise<DeliveryOutcome>;
+  close(): Promise<void>;
+}
+
+export interface WebhookPost {
+  url: string;
+  body: unknown;
+  secret: string | undefined;
+  headers?: Record<string, string>;
 }
 
 const RETRYABLE = new Set([404, 408, 425, 429]);
@@ -46,42 +67,72 @@ const RETRYABLE = new Set([404, 408, 425, 429]);
 /**
  * One HTTP client per target (keep-alive pool and circuit breaker each). Tributary services
  * get the envelope signed with SigV4 at `POST /internal/events`; external webhooks get it
- * unsigned by SigV4 but with an HMAC of the body when the configuration has a secret.
+ * signed by the Standard Webhooks scheme when the configuration has a secret; notification
+ * channels get a notification (webhook) or an e-mail.
  */
 export class Targets {
   private readonly clients = new Map<string, ServiceClient>();
 
   constructor(private readonly options: TargetsOptions) {}
 
-  async deliver(targetSystem: string, target: Target | undefined, request: DeliveryRequest): Promise<DeliveryOutcome> {
+  async deliver(targetSystem: string, target: Target | ChannelTarget | undefined, request: DeliveryRequest): Promise<DeliveryOutcome> {
     const resolved = target ?? { kind: 'service' as const, service: targetSystem };
-    let client: ServiceClient;
-    let path: string;
-    const headers: Record<string, string> = {};
-    if (resolved.kind === 'service') {
-      const baseUrl = this.options.peers[resolved.service];
-      if (!baseUrl)
-        return { kind: 'retryable', message: `No URL configured for service "${resolved.service}"`, details: { target: targetSystem } };
-      client = this.client(`service:${resolved.service}`, baseUrl, true);
-      path = INTERNAL_EVENTS_PATH;
-    } else {
-      if (!resolved.url) return { kind: 'permanent', message: 'Webhook target has no URL', details: { target: targetSystem } };
-      const url = new URL(resolved.url);
-      client = this.client(`webhook:${url.origin}`, url.origin, false);
-      path = `${url.pathname}${url.search}`;
-      Object.assign(headers, resolved.headers ?? {});
-      if (resolved.secret)
-        headers['x-tributary-signature'] =
-          `sha256=${createHmac('sha256', resolved.secret).update(JSON.stringify(request.envelope)).digest('hex')}`;
+    if (resolved.kind === 'channel') {
+      if (!this.options.channels)
+        return { kind: 'retryable', message: 'Notification channels are not wired in this process', details: null };
+      return this.options.channels.deliver(resolved.channelId, request, (post) => this.postWebhook(post, request));
     }
-    if (request.force) headers[SYNC_FORCE_HEADER] = 'true';
-    if (request.resolution) headers[SYNC_RESOLUTION_HEADER] = request.resolution;
-    if (request.conflictId) headers[SYNC_CONFLICT_HEADER] = request.conflictId;
+    if (resolved.kind === 'webhook') {
+      if (!resolved.url) return { kind: 'permanent', message: 'Webhook target has no URL', details: { target: targetSystem } };
+      return this.postWebhook(
+        {
+          url: resolved.url,
+          body: request.envelope,
+          secret: resolved.secret,
+          headers: { ...(resolved.headers ?? {}), ...syncHeaders(request) },
+        },
+        request,
+      );
+    }
+    const baseUrl = this.options.peers[resolved.service];
+    if (!baseUrl)
+      return { kind: 'retryable', message: `No URL configured for service "${resolved.service}"`, details: { target: targetSystem } };
+    return this.send(
+      this.client(`service:${resolved.service}`, baseUrl, true),
+      INTERNAL_EVENTS_PATH,
+      request.envelope,
+      syncHeaders(request),
+      request,
+    );
+  }
+
+  /**
+   * POSTs `body` to an external URL; with a secret, signed by the Standard Webhooks scheme. The
+   * id is the delivery's idempotency key, the same on every retry of it, so receivers deduplicate.
+   */
+  postWebhook(post: WebhookPost, request: DeliveryRequest): Promise<DeliveryOutcome> {
+    const url = new URL(post.url);
+    const headers: Record<string, string> = { ...(post.headers ?? {}) };
+    if (post.secret) {
+      const now = this.options.now?.() ?? Date.now();
+      // The client sends JSON.stringify(body), so these are the bytes signed.
+      Object.assign(headers, signWebhook(post.secret, request.idempotencyKey, now, JSON.stringify(post.body)));
+    }
+    return this.send(this.client(`webhook:${url.origin}`, url.origin, false), `${url.pathname}${url.search}`, post.body, headers, request);
+  }
+
+  private async send(
+    client: ServiceClient,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    request: DeliveryRequest,
+  ): Promise<DeliveryOutcome> {
     try {
       const response = await client.request<unknown>({
         method: 'POST',
         path,
-        body: request.envelope,
+        body,
         headers,
         correlation: request.correlation,
         idempotencyKey: request.idempotencyKey,
@@ -101,6 +152,7 @@ export class Targets {
   }
 
   async close(): Promise<void> {
+    await this.options.channels?.close();
     await Promise.all([...this.clients.values()].map((client) => client.close()));
     this.clients.clear();
   }
@@ -122,6 +174,14 @@ export class Targets {
     }
     return client;
   }
+}
+
+function syncHeaders(request: DeliveryRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (request.force) headers[SYNC_FORCE_HEADER] = 'true';
+  if (request.resolution) headers[SYNC_RESOLUTION_HEADER] = request.resolution;
+  if (request.conflictId) headers[SYNC_CONFLICT_HEADER] = request.conflictId;
+  return headers;
 }
 
 function classify(status: number, body: unknown): DeliveryOutcome {

@@ -10,7 +10,8 @@ import { handleDetectedConflict } from '../conflicts/conflicts.service.js';
 import type { SyncMetrics } from '../metrics/prometheus.js';
 import type { RouteCache } from '../routing/route-cache.js';
 import { claim, complete, fail, releaseExpiredLeases, targetsWithWork, type ClaimedDelivery, type Completion } from '../queue/index.js';
-import type { Route } from '../routing/routes.js';
+import { routeOfDelivery, type Route } from '../routing/routes.js';
+import { channelTargetOf } from '../routing/channel-target.js';
 import { missingRequiredFields, transformPayload } from '../routing/transform.js';
 import { retryDelayMs } from './backoff.js';
 import type { DeliveryOutcome, Targets } from './targets.js';
@@ -204,7 +205,7 @@ export class DeliveryWorker {
   }
 
   private async deliver(row: ClaimedDelivery, routes: Route[]): Promise<void> {
-    const route = routes.find((candidate) => candidate.configId === row.config_id);
+    const route = routeOfDelivery(row, routes);
     const started = this.deps.clock.now();
     const payload = row.force_apply ? row.transformed_data : transformPayload(row.source_data, route?.spec ?? {});
     const missing = row.force_apply ? [] : missingRequiredFields(payload, route?.validationRules ?? null);
@@ -244,7 +245,7 @@ export class DeliveryWorker {
           },
           'delivering event',
         );
-        return this.deps.targets.deliver(row.target_system, route?.spec.target, {
+        return this.deps.targets.deliver(row.target_system, route?.spec.target ?? channelTargetOf(row.target_system), {
           envelope,
           correlation,
           idempotencyKey: row.resolution_round === 0 ? row.event_id : `${row.event_id}:r${row.resolution_round}`,

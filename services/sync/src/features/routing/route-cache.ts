@@ -14,7 +14,7 @@ export class RouteCache {
   private generation = 0;
 
   constructor(
-    private readonly repository: ConfigurationsRepository,
+    private readonly repository: Pick<ConfigurationsRepository, 'routes'>,
     private readonly ttlMs = 2000,
   ) {}
 

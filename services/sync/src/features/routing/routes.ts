@@ -1,4 +1,4 @@
-import type { Route } from '../configurations/route.js';
+import { SEVERITIES, type Route, type RouteSubscription, type Severity } from '../configurations/route.js';
 import { anyMatches, globMatches } from './glob.js';
 
 // Routes are built by the configurations feature (it owns their source rows); routing only reads them.
@@ -8,6 +8,15 @@ export interface RoutableEvent {
   source: string;
   name: string;
   aggregateType: string;
+  /** Only notification channels look at it; configurations route by name alone. */
+  severity?: Severity;
+}
+
+function subscribed(subscriptions: readonly RouteSubscription[], event: RoutableEvent): boolean {
+  const rank = SEVERITIES.indexOf(event.severity ?? 'info');
+  return subscriptions.some(
+    (subscription) => globMatches(subscription.event, event.name) && rank >= SEVERITIES.indexOf(subscription.minSeverity ?? 'info'),
+  );
 }
 
 /**
@@ -20,7 +29,7 @@ export function routesFor(event: RoutableEvent, routes: readonly Route[]): Route
   for (const route of routes) {
     if (!route.isActive) continue;
     if (!globMatches(route.sourceSystem, event.source)) continue;
-    if (!anyMatches(route.spec.eventTypes, event.name)) continue;
+    if (route.subscriptions ? !subscribed(route.subscriptions, event) : !anyMatches(route.spec.eventTypes, event.name)) continue;
     if (route.spec.aggregateTypes && route.spec.aggregateTypes.length > 0 && !anyMatches(route.spec.aggregateTypes, event.aggregateType))
       continue;
     // An event never goes back to the system it came from.
@@ -28,4 +37,11 @@ export function routesFor(event: RoutableEvent, routes: readonly Route[]): Route
     if (!chosen.has(route.targetSystem)) chosen.set(route.targetSystem, route);
   }
   return [...chosen.values()];
+}
+
+/** The route a queued delivery was made by: its configuration, or for a notification its channel. */
+export function routeOfDelivery(row: { config_id: string | null; target_system: string }, routes: readonly Route[]): Route | undefined {
+  return row.config_id !== null
+    ? routes.find((route) => route.configId === row.config_id)
+    : routes.find((route) => route.channelId !== undefined && route.targetSystem === row.target_system);
 }
