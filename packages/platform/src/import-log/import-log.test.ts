@@ -21,11 +21,7 @@ import {
 const serviceMigration: Migration = {
   name: '0001_service_tables',
   up: async (db) => {
-    await db.schema
-      .createTable('widget')
-      .ifNotExists()
-      .addColumn('id', 'integer', (c) => c.primaryKey())
-      .execute();
+    await sql`create table if not exists service_lot (code varchar(20) primary key)`.execute(db);
   },
 };
 

@@ -50,14 +50,12 @@ export function formatImportText(report: ImportReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Columns padded to their widest cell, indented under the report's headings. */
 function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].map((l) => `  ${l}`);
+  const all = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...all.map((cells) => cells[column]!.length)));
+  const rule = widths.map((width) => '-'.repeat(width));
+  return [header, rule, ...rows].map((cells) => `  ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`.trimEnd());
 }
 
 const CSV_HEADER = ['source', 'mode', 'service', 'source_table', 'source_key', 'fault', 'decision', 'action', 'detail'];

@@ -2,7 +2,7 @@ import { dec } from '@tributary/platform/core';
 import { asDynamic, sql, type AnyKysely } from '@tributary/platform/db';
 import type { TableStep } from '../common/run.js';
 import type { SourceRow } from './keyset.js';
-import { finding, mtpStep, type HeldRows, type Mapped } from './step.js';
+import { finding, stepsFor, type HeldRows, type Mapped } from './step.js';
 
 type Kind = 'ingredient' | 'shipment' | 'parcel';
 
@@ -106,18 +106,13 @@ async function existingSchedules(ordersSource: AnyKysely, codes: readonly string
 /** The allocation tables of one kind, each onto the table of the same name in processing. */
 export function allocationSteps(source: AnyKysely, ordersSource: AnyKysely, held: HeldRows, kind: Kind): TableStep<SourceRow>[] {
   const isHeld = (table: string, key: string) => held.has(`${table}:${key}`);
+  const step = stepsFor('processing', source, held);
   return ALLOCATION_TABLES.filter((spec) => spec.kind === kind).map((spec) => {
     let over = new Map<string, { net: string; before: string }>();
     let shipments = new Set<string>();
     let schedules = new Set<string>();
     const record = `${spec.material}_record`;
-    return mtpStep({
-      service: 'processing',
-      sourceTable: spec.table,
-      targetTable: spec.table,
-      source,
-      key: spec.key,
-      held,
+    return step(spec.table, spec.key, {
       extra:
         spec.material === 'blendsheet' && kind === 'shipment'
           ? sql`(select b.trader_status from blendsheet_record r join blendsheet_batch b on b.item_code = r.item_code and b.created_ts = r.created_ts where r.barcode = t.barcode) as trader_status`

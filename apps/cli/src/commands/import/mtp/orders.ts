@@ -2,7 +2,7 @@ import { MTP_GROUPS, SHIPMENT_STATUSES } from '@tributary/contracts';
 import { sql, type AnyKysely } from '@tributary/platform/db';
 import type { TableStep } from '../common/run.js';
 import type { SourceRow } from './keyset.js';
-import { finding, mtpStep, type HeldRows, type Mapped } from './step.js';
+import { finding, stepsFor, type HeldRows, type Mapped } from './step.js';
 
 /**
  * The documented flow (reference §4.3), earliest first. The "current" status of a shipment is
@@ -59,15 +59,9 @@ export function currentStatus(events: readonly SourceEvent[]): string | undefine
 
 export function ordersSteps(source: AnyKysely, held: HeldRows): TableStep<SourceRow>[] {
   const heldParent = (table: string, key: string) => held.has(`${table}:${key}`);
+  const step = stepsFor('orders', source, held, 'public');
   return [
-    mtpStep({
-      service: 'orders',
-      sourceTable: 'admin.user',
-      sourceRef: 'admin.user',
-      targetTable: 'admin.user',
-      source,
-      key: ['sub'],
-      held,
+    step('admin.user', ['sub'], {
       map: (row, key): Mapped => {
         if (!(MTP_GROUPS as readonly string[]).includes(String(row.group))) {
           return {
@@ -91,14 +85,7 @@ export function ordersSteps(source: AnyKysely, held: HeldRows): TableStep<Source
         };
       },
     }),
-    mtpStep({
-      service: 'orders',
-      sourceTable: 'order_plan',
-      sourceRef: 'public.order_plan',
-      targetTable: 'order_plan',
-      source,
-      key: ['order_code'],
-      held,
+    step('order_plan', ['order_code'], {
       map: (row, key): Mapped => {
         if (Number(row.requirement) <= 0)
           return {
@@ -113,14 +100,7 @@ export function ordersSteps(source: AnyKysely, held: HeldRows): TableStep<Source
         return { row: pick(row, ['order_code', 'product_name', 'item_code', 'requirement', 'plan_start', 'plan_end']), findings: [] };
       },
     }),
-    mtpStep({
-      service: 'orders',
-      sourceTable: 'order_request',
-      sourceRef: 'public.order_request',
-      targetTable: 'order_request',
-      source,
-      key: ['request_code'],
-      held,
+    step('order_request', ['request_code'], {
       extra: sql`exists (select 1 from public.order_plan p where p.order_code = t.order_code) as has_plan`,
       map: (row, key): Mapped => {
         if (!row.has_plan || heldParent('order_plan', String(row.order_code)))
@@ -152,14 +132,7 @@ export function ordersSteps(source: AnyKysely, held: HeldRows): TableStep<Source
         return { row: pick(row, ['request_code', 'order_code', 'product_name', 'requirement', 'comments']), findings: [] };
       },
     }),
-    mtpStep({
-      service: 'orders',
-      sourceTable: 'order_shipment',
-      sourceRef: 'public.order_shipment',
-      targetTable: 'order_shipment',
-      source,
-      key: ['request_code', 'shipment_code'],
-      held,
+    step('order_shipment', ['request_code', 'shipment_code'], {
       extra: sql`coalesce((select json_agg(json_build_object('status', e.status, 'event_ts', e.event_ts) order by e.event_ts)
         from public.order_shipment_event e where e.request_code = t.request_code and e.shipment_code = t.shipment_code), '[]') as events`,
       map: (row, key): Mapped => {
@@ -192,27 +165,13 @@ export function ordersSteps(source: AnyKysely, held: HeldRows): TableStep<Source
         return { row: { ...pick(row, ['request_code', 'shipment_code', 'quantity']), status: status ?? 'ORDER_REQUESTED' }, findings };
       },
     }),
-    mtpStep({
-      service: 'orders',
-      sourceTable: 'order_shipment_event',
-      sourceRef: 'public.order_shipment_event',
-      targetTable: 'order_shipment_event',
-      source,
-      key: ['request_code', 'shipment_code', 'status'],
-      held,
+    step('order_shipment_event', ['request_code', 'shipment_code', 'status'], {
       extra: sql`exists (select 1 from public.order_shipment s where s.request_code = t.request_code and s.shipment_code = t.shipment_code) as has_shipment,
         (select json_agg(json_build_object('status', e.status, 'event_ts', e.event_ts))
            from public.order_shipment_event e where e.request_code = t.request_code and e.shipment_code = t.shipment_code and e.status <> t.status) as siblings`,
       map: (row, key) => mapEvent(row, key, heldParent),
     }),
-    mtpStep({
-      service: 'orders',
-      sourceTable: 'order_schedule',
-      sourceRef: 'public.order_schedule',
-      targetTable: 'order_schedule',
-      source,
-      key: ['schedule_code'],
-      held,
+    step('order_schedule', ['schedule_code'], {
       extra: sql`exists (select 1 from public.order_plan p where p.order_code = t.order_code) as has_plan`,
       map: (row, key): Mapped => {
         const missing = ['schedule_date', 'order_code', 'shift', 'section', 'quantity'].filter((c) => row[c] === null);

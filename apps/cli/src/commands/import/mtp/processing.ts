@@ -4,7 +4,7 @@ import { allocationSteps } from './allocations.js';
 import { batchFinalizeSteps, recordFinalizeSteps } from './finalize.js';
 import type { SourceRow } from './keyset.js';
 import { MTP_MATERIALS } from './materials.js';
-import { finding, mtpStep, type HeldRows, type Mapped } from './step.js';
+import { finding, mtpStep, stepsFor, type HeldRows, type Mapped } from './step.js';
 
 const ITEM_KEY = ['item_code', 'created_ts'] as const;
 
@@ -77,14 +77,9 @@ const exists = (table: string, columns: readonly string[]) =>
  */
 export function processingSteps(source: AnyKysely, ordersSource: AnyKysely, held: HeldRows): TableStep<SourceRow>[] {
   const isHeld = (table: string, key: string) => held.has(`${table}:${key}`);
+  const step = stepsFor('processing', source, held);
   const masters = MASTER_TABLES.map((spec) =>
-    mtpStep({
-      service: 'processing',
-      sourceTable: spec.table,
-      targetTable: spec.table,
-      source,
-      key: spec.key,
-      held,
+    step(spec.table, spec.key, {
       ...(spec.parent ? { extra: exists(spec.parent.table, spec.parent.columns) } : {}),
       map: (row, key): Mapped => {
         if (spec.parent) {
@@ -115,13 +110,7 @@ export function processingSteps(source: AnyKysely, ordersSource: AnyKysely, held
     }),
   );
   const batches = [
-    mtpStep({
-      service: 'processing',
-      sourceTable: 'blendsheet_batch',
-      targetTable: 'blendsheet_batch',
-      source,
-      key: ITEM_KEY,
-      held,
+    step('blendsheet_batch', ITEM_KEY, {
       // Tributary numbers a blendsheet's batches; the original's creation order gives the numbers.
       extra: sql`(select count(*) from blendsheet_batch b where b.blendsheet_no = t.blendsheet_no
           and (b.created_ts, b.item_code) <= (t.created_ts, t.item_code))::int as batch_no,
@@ -148,13 +137,7 @@ export function processingSteps(source: AnyKysely, ordersSource: AnyKysely, held
         return { row: { ...pick(row, [...ITEM_KEY, 'blendsheet_no', 'humidity', 'density']), batch_no, completed: false }, findings: [] };
       },
     }),
-    mtpStep({
-      service: 'processing',
-      sourceTable: 'flavorsheet_batch',
-      targetTable: 'flavorsheet_batch',
-      source,
-      key: ITEM_KEY,
-      held,
+    step('flavorsheet_batch', ITEM_KEY, {
       extra: sql`(select count(*) from flavorsheet_batch b where b.flavorsheet_no = t.flavorsheet_no
           and (b.created_ts, b.item_code) < (t.created_ts, t.item_code))::int as earlier,
         exists (select 1 from flavorsheet f where f.flavorsheet_no = t.flavorsheet_no) as has_parent`,

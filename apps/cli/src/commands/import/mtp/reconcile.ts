@@ -31,8 +31,8 @@ async function* shipmentRows(orders: AnyDatabase): AsyncGenerator<MtpShipmentSid
   for (;;) {
     const { rows } = await sql<{ request_code: string; shipment_code: number; quantity_kg: string; status: string }>`
       select request_code::text as request_code, shipment_code, trim_scale(quantity::numeric / 1000)::text as quantity_kg, status
-      from order_shipment where (request_code, shipment_code) > (${after[0]}::bigint, ${after[1]}::integer)
-      order by request_code, shipment_code limit ${PAGE}`.execute(asDynamic(orders.db));
+      from order_shipment s where (s.request_code, s.shipment_code) > (${after[0]}::bigint, ${after[1]}::integer)
+      order by s.request_code, s.shipment_code limit ${PAGE}`.execute(asDynamic(orders.db));
     yield* rows;
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1]!;
@@ -58,7 +58,7 @@ async function* allocationRows(processing: AnyDatabase): AsyncGenerator<MtpAlloc
             union all
             select a.request_code, a.shipment_code, a.amount, r.status from flavorsheet_allocate_shipment a join flavorsheet_record r using (barcode)) s
       where (request_code, shipment_code) > (${after[0]}::bigint, ${after[1]}::integer)
-      group by request_code, shipment_code order by request_code, shipment_code limit ${PAGE}`.execute(asDynamic(processing.db));
+      group by s.request_code, s.shipment_code order by s.request_code, s.shipment_code limit ${PAGE}`.execute(asDynamic(processing.db));
     yield* rows;
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1]!;

@@ -47,6 +47,23 @@ export function finding(
   return { sourceTable, sourceKey, fault, decision, action, detail: original(row, extra) };
 }
 
+type StepOptions = Omit<MtpStepSpec, 'service' | 'sourceTable' | 'targetTable' | 'source' | 'key' | 'held'>;
+
+/** Steps of one service from one source: `table` names both ends, in `defaultSchema` on the source unless qualified. */
+export function stepsFor(service: MtpStepSpec['service'], source: AnyKysely, held: HeldRows, defaultSchema?: string) {
+  return (table: string, key: readonly string[], options: StepOptions): TableStep<SourceRow> =>
+    mtpStep({
+      service,
+      sourceTable: table,
+      sourceRef: defaultSchema && !table.includes('.') ? `${defaultSchema}.${table}` : table,
+      targetTable: table,
+      source,
+      key,
+      held,
+      ...options,
+    });
+}
+
 /**
  * One source table onto one target table, keyed by the original identifiers: a row already in
  * the target is unchanged; a row the target's own rules refuse when written (a trigger or check
