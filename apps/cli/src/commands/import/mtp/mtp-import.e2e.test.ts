@@ -11,7 +11,7 @@ import { migrateToLatest } from '@tributary/platform/migrate';
 import { FROM_SOURCE, testDatabases, type TestDatabase } from '@tributary/platform/testing';
 import { loadService } from '../../../services.js';
 import { runImport } from '../common/command.js';
-import { importReportCsv } from '../common/format.js';
+import { formatImportText, importReportCsv } from '../common/format.js';
 import type { ImportReport } from '../common/report.js';
 import { mtpImporter } from './mtp.js';
 import {
@@ -307,6 +307,20 @@ describe.skipIf(!postgres)('tributary import mtp (PostgreSQL originals and targe
     const runs = await query<{ status: string }>(orders2.database, 'select status from import_run');
     expect(runs).toEqual([{ status: 'finished' }]);
   }, 90_000);
+
+  it('shows the held-back rows and the decisions on the console', () => {
+    const text = formatImportText(applied);
+    expect(text.startsWith('Import mtp: APPLIED\n')).toBe(true);
+    expect(text).toMatch(/^ {2}tealine_allocate_shipment +processing\.tealine_allocate_shipment +4 +2 +0 +0 +2 +0$/m);
+    expect(text).toContain(`Findings (${EXPECTED_FINDINGS.length}):`);
+    expect(text).toMatch(
+      new RegExp(
+        `^ {2}tealine_allocate_shipment +${BAG.overAllocated}/2/1 +bag_over_allocated +quarantined +held back: bag ${BAG.overAllocated} has 50\\.00 kg and 30\\.00 kg are allocated before this row$`,
+        'm',
+      ),
+    );
+    expect(text).toContain('ok   MTP reconciliation: 4 shipments, 2 allocation groups, 0 differences');
+  });
 
   it('writes every finding to the CSV report with the decision and the original row', async () => {
     const csv = importReportCsv(applied);
