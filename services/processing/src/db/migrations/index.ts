@@ -1,4 +1,5 @@
 import { idempotencyMigration } from '@tributary/platform/idempotency';
+import { importLogMigration } from '@tributary/platform/import-log';
 import type { Migration } from '@tributary/platform/migrate';
 import { outboxMigrations } from '@tributary/platform/outbox';
 import { masterDataMigration } from './0001_master_data.js';
@@ -11,6 +12,7 @@ import { reconciliationReportsMigration } from './0006_reconciliation_reports.js
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
   idempotencyMigration,
+  importLogMigration,
   masterDataMigration,
   recordsAndAllocationsMigration,
   rulesMigration,
