@@ -152,7 +152,9 @@ for (const target of testDatabases()) {
       // loaded machine adds keeps the check about the wake, not about the machine's speed.
       const intervalMs = 60_000;
       const waiting = readOutboxWaiting(db, last, 10, { waitMs: 2 * intervalMs, intervalMs, wake: notifier.wait });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The write and its notify come once the long-poll waits: a notify sent while its first
+      // read is still running has no one to wake (on a loaded machine that read outlasted a fixed pause).
+      while (notifier.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       await db.transaction().execute((trx) => writeEvent(trx, { aggregateType: 'x', aggregateId: 'late', type: 'x.y', payload: null }));
       notifier.notify();
       const page = await waiting;
