@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from '@tributary/platform/db';
-import { testDatabases, testKeyring } from '@tributary/platform/testing';
+import { pgliteDirectoryUrl, testDatabases, testKeyring } from '@tributary/platform/testing';
 import { describe, expect, it } from 'vitest';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -44,7 +44,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
         await writeFile(join(dir, 'keyring.json'), JSON.stringify(testKeyring()), { mode: 0o600 });
         await writeFile(join(dir, 'admin-password'), 'warehouse-admin-1\n', { mode: 0o600 });
         const run = runGateway({
-          DATABASE_URL: handle?.url ?? `pglite://${join(dir, 'gateway')}`,
+          DATABASE_URL: handle?.url ?? (await pgliteDirectoryUrl(join(dir, 'gateway'))),
           TRIBUTARY_KEYRING_FILE: join(dir, 'keyring.json'),
           TRIBUTARY_ADMIN_PASSWORD_FILE: join(dir, 'admin-password'),
           TRIBUTARY_ADMIN_USERNAME: 'plant-admin',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, sql, type Database } from '@tributary/platform/db';
 import { migrateToLatest } from '@tributary/platform/migrate';
-import { testDatabases, testKeyring, type TestDatabaseTarget, testServiceContext } from '@tributary/platform/testing';
+import { pgliteDirectoryUrl, testDatabases, testKeyring, type TestDatabaseTarget, testServiceContext } from '@tributary/platform/testing';
 import { loadService } from '../services.js';
 import { maskCommand } from './mask.js';
 
@@ -48,7 +48,7 @@ async function places(target: TestDatabaseTarget, dir: string): Promise<() => Pr
   let n = 0;
   if (target.dialect === 'pglite') {
     return async () => {
-      const url = `pglite://${join(dir, `db${n++}`)}`;
+      const url = await pgliteDirectoryUrl(join(dir, `db${n++}`));
       return { url, open: () => createDatabase(url), drop: async () => undefined };
     };
   }

@@ -1,15 +1,21 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { oncePerRun } from '../../../../tests/runner/once.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BUILT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 const run = promisify(execFile);
 
-/** Compiles every workspace the CLI loads (the console is left out: these tests never serve it). */
-export async function buildOnce(): Promise<void> {
-  await run(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: REPO_ROOT, timeout: 120_000 });
+/**
+ * Compiles every workspace the CLI loads (the console is left out: these tests never serve it),
+ * once per test run for all the files that run the build.
+ */
+export function buildOnce(): Promise<void> {
+  return oncePerRun('cli-build', async () => {
+    await run(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: REPO_ROOT, timeout: 120_000 });
+  });
 }
 
 export interface Finished {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ensureConsoleBuilt } from '../../build/build.js';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../../build/build.js';
 import { launchChromium } from '../../build/chromium.js';
+import { oncePerRun } from '../../../../tests/runner/once.js';
 import { startPlatform, type FuzzPlatform } from '../../../../tests/security/platform.js';
 
 export const DEMO_PASSWORD = 'tributary-demo';
@@ -24,8 +25,11 @@ export interface ConsoleRig {
  * settings for every service (the kiosk suite names its device bridge).
  */
 export async function startRig(env: Record<string, string> = {}): Promise<ConsoleRig> {
-  const dir = await ensureConsoleBuilt();
-  const platform = await startPlatform({ ...env, CONSOLE_DIR: dir });
+  // Both browser suites serve the bundle: one of them builds it while the other waits.
+  await oncePerRun('console-build', async () => {
+    await ensureConsoleBuilt();
+  });
+  const platform = await startPlatform({ ...env, CONSOLE_DIR: CONSOLE_DIST });
   try {
     const browser = await launchChromium();
     return {

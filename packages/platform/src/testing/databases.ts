@@ -72,6 +72,18 @@ function pgliteTarget(): TestDatabaseTarget {
   };
 }
 
+/**
+ * `pglite://<path>` for a new PGlite data directory, made from the template (an empty cluster,
+ * as initdb leaves it) instead of by initdb, for suites that hand the URL to code that opens it
+ * itself. The directory must not hold a database yet.
+ */
+export async function pgliteDirectoryUrl(path: string): Promise<string> {
+  const url = `pglite://${path}`;
+  const database = await createDatabase(url, { pgliteLoadDataDir: await pgliteTemplate() });
+  await database.close();
+  return url;
+}
+
 function postgresTarget(adminUrl: string): TestDatabaseTarget {
   return serverTarget('postgres', 'postgres', adminUrl, {
     create: (name) => `create database "${name}"`,
