@@ -1,18 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../core/logger.js';
 import { createHttpApp } from './app.js';
+import { lineSink } from './test-support.js';
 
 /** The service logger as production builds it (redaction on), writing JSON lines into an array. */
 function serviceLogger(level = 'info') {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n'))
-        if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
+  const { destination, lines } = lineSink();
   return { logger: createLogger({ name: 'orders', level, pretty: false, destination }), lines };
 }
 
