@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { readIdentity, type Identity } from './identity.js';
-import { carriesSignature, headerMap, signatureMissing } from './parse.js';
+import { carriesSignature, signatureMissing } from './parse.js';
 import { verifySigV4, verifySigV4Head, type IncomingRequest, type VerifyOptions } from './verify.js';
 
 declare module 'fastify' {
@@ -64,7 +64,8 @@ export function registerSigV4Auth<Logger extends FastifyBaseLogger = FastifyBase
   app.addHook('onRequest', async (request) => {
     const { path, rawQuery } = splitUrl(request.url);
     if (isPublic(path, request)) return;
-    if (!carriesSignature(headerMap(request.headers), rawQuery)) throw signatureMissing();
+    // Node's header names are already lower-case: a full header map is built once, by the verifier.
+    if (!carriesSignature({ has: (name) => request.headers[name] !== undefined }, rawQuery)) throw signatureMissing();
     if (hasBody(request)) await verifySigV4Head({ method: request.method, path, rawQuery, headers: request.headers }, options);
   });
 

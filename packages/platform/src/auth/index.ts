@@ -2,6 +2,7 @@ export { AuthErrorCode } from './codes.js';
 export {
   presignUrl,
   signRequest,
+  signRequestNow,
   type PresignedRequest,
   type PresignOptions,
   type RequestToSign,

@@ -44,8 +44,9 @@ export function headerMap(headers: Record<string, string | string[] | undefined>
 }
 
 /** True when the request carries either signature form at all; cheap enough for onRequest. */
-export function carriesSignature(headers: HeaderMap, rawQuery: string): boolean {
+export function carriesSignature(headers: Pick<HeaderMap, 'has'>, rawQuery: string): boolean {
   if (headers.has('authorization')) return true;
+  if (rawQuery === '') return false;
   const query = new URLSearchParams(rawQuery);
   return query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm');
 }
@@ -156,9 +157,12 @@ function parseAmzDate(text: string): number {
   if (!match) throw malformed('x-amz-date must look like 20260101T000000Z');
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 20261332 over into a real date; a round trip catches it.
-  const roundTrip = new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
-  if (roundTrip !== text) throw malformed('x-amz-date is not a real UTC time');
+  // Date.UTC rolls 20261332 over into a real date (and years below 100 into the 1900s); reading
+  // the parts back catches both, as a string round trip would, without formatting a date.
+  const real = new Date(ms);
+  if (real.getUTCFullYear() !== y || real.getUTCMonth() !== mo - 1 || real.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    throw malformed('x-amz-date is not a real UTC time');
+  }
   return ms;
 }
 

@@ -2,7 +2,17 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { invalid } from '../core/errors.js';
-import { escapeRfc3986, isNormalPath } from './canonical.js';
+import {
+  ALGORITHM,
+  canonicalHeaderValue,
+  canonicalRequest,
+  escapeRfc3986,
+  isNormalPath,
+  SCOPE_TERMINATOR,
+  sha256Hex,
+  signatureHex,
+  stringToSign,
+} from './canonical.js';
 import { MAX_PRESIGN_SECONDS } from './parse.js';
 
 export interface SigningCredentials {
@@ -61,12 +71,50 @@ export async function signRequest(
   scope: SigningScope,
   now?: Date,
 ): Promise<Record<string, string>> {
-  const { httpRequest, signable } = toHttpRequest(request);
-  const signed = await signer(credentials, scope).sign(httpRequest, {
-    signingDate: now ?? new Date(),
-    signableHeaders: signable,
+  return signRequestNow(request, credentials, scope, now);
+}
+
+/**
+ * signRequest without the promise, for a caller signing on every request it forwards (the
+ * gateway). Built on the canonical form the verifier uses, with the derived key cached per
+ * day, region and service: the SDK's signer cost a fifth of the gateway's thread. It produces
+ * exactly the headers @smithy/signature-v4 does for the same input (sign.equivalence.test.ts).
+ */
+export function signRequestNow(
+  request: RequestToSign,
+  credentials: SigningCredentials,
+  scope: SigningScope,
+  now: Date = new Date(),
+): Record<string, string> {
+  const url = parseUrl(request.url);
+  const headers = headersToSign(request.headers, url);
+  const amzDate = amzDateOf(now);
+  headers.set('x-amz-date', amzDate);
+  if (credentials.sessionToken) headers.set('x-amz-security-token', credentials.sessionToken);
+  const payloadHash = request.body === undefined ? EMPTY_SHA256 : sha256Hex(request.body);
+  headers.set('x-amz-content-sha256', payloadHash);
+  const names = [...headers.keys()].sort();
+  const canonical = canonicalRequest({
+    method: request.method.toUpperCase(),
+    rawPath: url.pathname,
+    rawQuery: url.search.slice(1),
+    headers: names.map((name) => [name, canonicalHeaderValue([headers.get(name) ?? ''])] as const),
+    payloadHash,
   });
-  return { ...signed.headers };
+  const date = amzDate.slice(0, 8);
+  const credentialScope = `${date}/${scope.region}/${scope.service}/${SCOPE_TERMINATOR}`;
+  const signature = signatureHex(credentials.secretAccessKey, { date, ...scope }, stringToSign(amzDate, credentialScope, canonical));
+  const signed = Object.fromEntries(headers);
+  signed.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+  return signed;
+}
+
+const EMPTY_SHA256 = sha256Hex('');
+
+/** 20260101T120000Z: ISO 8601 basic format, whole seconds, as the SDK writes it. */
+function amzDateOf(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 /** The query-string form: the signature travels in the URL and expires. */
@@ -150,10 +198,10 @@ function signer(credentials: SigningCredentials, scope: SigningScope): Signature
   return created;
 }
 
-function toHttpRequest(request: RequestToSign): { httpRequest: HttpRequest; signable: Set<string>; url: URL } {
-  const url = parseUrl(request.url);
+/** The caller's headers, validated and lower-cased, with Host from the URL and nothing the signer produces. */
+function headersToSign(given: Record<string, string>, url: URL): Map<string, string> {
   const headers = new Map<string, string>();
-  for (const [name, value] of Object.entries(request.headers)) {
+  for (const [name, value] of Object.entries(given)) {
     const lower = name.toLowerCase();
     if (!HEADER_NAME.test(lower)) throw invalid('AUTH_SIGNING_INPUT_INVALID', `"${name}" is not a valid header name`);
     if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) {
@@ -167,6 +215,12 @@ function toHttpRequest(request: RequestToSign): { httpRequest: HttpRequest; sign
   for (const name of PRODUCED_BY_SIGNER) headers.delete(name);
   // The HTTP client derives Host from the URL; the signature must cover the same value.
   if (!headers.has('host')) headers.set('host', url.host);
+  return headers;
+}
+
+function toHttpRequest(request: RequestToSign): { httpRequest: HttpRequest; signable: Set<string>; url: URL } {
+  const url = parseUrl(request.url);
+  const headers = headersToSign(request.headers, url);
 
   const query = new Map<string, string | string[]>();
   for (const [key, value] of url.searchParams) {

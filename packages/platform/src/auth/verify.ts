@@ -54,6 +54,8 @@ export interface VerifiedCaller {
 
 const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Most signed requests are GETs: their empty body's hash is a constant, not a hash per request. */
+const EMPTY_SHA256 = sha256Hex('');
 
 /**
  * Verifies an AWS SigV4 signature (Authorization header or presigned query). Cheap,
@@ -208,7 +210,7 @@ function resolvePayloadHash(claim: SignatureClaim, body: Uint8Array | string | u
     }
     return UNSIGNED_PAYLOAD;
   }
-  const actual = sha256Hex(body ?? '');
+  const actual = body === undefined || body.length === 0 ? EMPTY_SHA256 : sha256Hex(body);
   if (declared !== undefined) {
     if (!SHA256_HEX.test(declared)) {
       throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'x-amz-content-sha256 must be a hex SHA-256 or UNSIGNED-PAYLOAD');

@@ -102,12 +102,21 @@ export function registerRouteAccess(app: HttpServerInstance, options: { required
  * about the schema.
  */
 export function registerAccessEnforcement(app: HttpServerInstance): void {
-  app.addHook('preValidation', async (request, reply) => {
-    if (request.is404) return;
-    const rule = request.routeOptions.config.access;
-    if (rule === undefined) return;
-    if (rule.kind === 'signed') requireSignature(request);
-    else if (rule.kind === 'guard') await rule.check(request, reply);
+  // A callback hook: only a guard may have to wait (a lookup), so only a guard costs a promise.
+  app.addHook('preValidation', (request, reply, done) => {
+    const rule = request.is404 ? undefined : request.routeOptions.config.access;
+    if (rule?.kind === 'guard') {
+      Promise.resolve()
+        .then(() => rule.check(request, reply))
+        .then(
+          () => done(),
+          // A guard that fails without an Error still refuses: never a silent pass.
+          (error: unknown) => done(error instanceof Error ? error : new Error('access guard failed without an error')),
+        );
+      return;
+    }
+    if (rule?.kind === 'signed') requireSignature(request);
+    done();
   });
 }
 

@@ -21,13 +21,16 @@ export function requestTimeout(part: 'body' | 'headers', limitMs: number): AppEr
  * per request with a body.
  */
 export function registerBodyTimeout(app: HttpServerInstance, timeoutMs: number): void {
-  app.addHook('onRequest', async (request) => {
-    if (!carriesBody(request) || request.raw.complete) return;
-    const timer = setTimeout(() => expire(request, timeoutMs), timeoutMs);
-    timer.unref();
-    const stop = () => clearTimeout(timer);
-    request.raw.once('end', stop);
-    request.raw.once('close', stop);
+  // A callback hook: most requests carry no body, and an async hook would cost them a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (carriesBody(request) && !request.raw.complete) {
+      const timer = setTimeout(() => expire(request, timeoutMs), timeoutMs);
+      timer.unref();
+      const stop = () => clearTimeout(timer);
+      request.raw.once('end', stop);
+      request.raw.once('close', stop);
+    }
+    done();
   });
 }
 

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../core/logger.js';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { requestLogger } from './request-logger.js';
 import { TRACEPARENT_HEADER, traceFromHeaders, type TraceContext } from './trace-context.js';
 import type { HttpServerInstance } from './types.js';
 
@@ -42,7 +44,8 @@ export function correlationServerOptions(): Pick<FastifyServerOptions, 'genReqId
     genReqId: (raw) => requestIdFrom(raw.headers),
     childLoggerFactory(logger, bindings, options, raw) {
       const { traceId, spanId } = traceOf(raw as IncomingMessage);
-      return logger.child({ ...bindings, traceId, spanId }, options);
+      // The app is always built on the pino logger it was given (createHttpApp's `logger`).
+      return requestLogger(logger as Logger, { ...bindings, traceId, spanId }, options);
     },
   };
 }
@@ -54,8 +57,9 @@ export function registerCorrelation(app: HttpServerInstance): void {
     },
   });
   // First hook on the root, so even a request refused by a later onRequest hook (auth) carries both headers.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     setCorrelationHeaders(request, reply);
+    done();
   });
 }
 

@@ -37,8 +37,9 @@ export function registerDrainingHook(app: HttpServerInstance): void {
   // A plain app.close() (a test, an embedding host) drains too: otherwise close() would wait out
   // every long-poll in flight, since the server closes only once their answers are sent.
   app.addHook('preClose', async () => markDraining(app));
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook: it runs on every answer, and an async one costs a promise each time.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining.has(app)) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }

@@ -19,11 +19,13 @@ export function carriesBody(request: Pick<FastifyRequest, 'headers'>): boolean {
  * content-type parsers (body-parsers.ts) and numbers by the validator (validation.ts).
  */
 export function registerInputGuard(app: HttpServerInstance): void {
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: it runs on every request, and an async one costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
     const refusal = checkRequestTarget(request.url) ?? checkHeaders(request.headers);
-    if (refusal) throw refusal;
+    if (refusal) return done(refusal);
     if (BODYLESS_METHODS.has(request.method) && carriesBody(request)) {
-      throw invalid('REQUEST_BODY_NOT_ALLOWED', `A ${request.method} request must not carry a body`);
+      return done(invalid('REQUEST_BODY_NOT_ALLOWED', `A ${request.method} request must not carry a body`));
     }
+    done();
   });
 }

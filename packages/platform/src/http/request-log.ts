@@ -1,6 +1,7 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { answeredErrorCode } from './error-handler.js';
 import { routeLabel } from './metrics.js';
+import { logCompletion } from './request-logger.js';
 
 /** Polled every few seconds by probes and scrapers: at info they would drown the real traffic. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -36,7 +37,8 @@ export class RequestLogController extends LogController {
     };
     // An error here is a failed onResponse hook or a broken socket, after the answer was decided.
     if (error) request.log.error({ ...line, err: error }, 'request completed with an error');
-    else if (QUIET_ROUTES.has(route) || (POLLED_ROUTES.has(route) && reply.statusCode < 400)) request.log.debug(line, 'request completed');
-    else request.log.info(line, 'request completed');
+    else if (QUIET_ROUTES.has(route) || (POLLED_ROUTES.has(route) && reply.statusCode < 400))
+      logCompletion(request.log, 'debug', line, 'request completed');
+    else logCompletion(request.log, 'info', line, 'request completed');
   }
 }

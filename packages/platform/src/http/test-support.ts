@@ -68,16 +68,22 @@ export function demoRoutes(app: HttpApp): void {
 }
 
 /** A debug-level logger whose lines the test can read back. */
-export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+/** A stream that parses every JSON line written to it into `lines`. */
+export function lineSink(): { destination: Writable; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
+  const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       for (const line of chunk.toString('utf8').split('\n'))
         if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       callback();
     },
   });
-  return { logger: pino({ level: 'debug' }, sink), lines };
+  return { destination, lines };
+}
+
+export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const { destination, lines } = lineSink();
+  return { logger: pino({ level: 'debug' }, destination), lines };
 }
 
 /** Resolves when `release` is called: holds a handler in flight for as long as a test needs. */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { randomHex } from '../core/ids.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 /*
@@ -144,7 +144,7 @@ function readTracestate(value: string | string[] | undefined): string | undefine
 /** `bytes` random bytes as lower-case hex, never all zeros (an invalid id). */
 function randomHexId(bytes: number): string {
   for (;;) {
-    const id = randomBytes(bytes).toString('hex');
+    const id = randomHex(bytes);
     if (!ALL_ZEROS.test(id)) return id;
   }
 }

@@ -72,7 +72,11 @@ export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<Htt
     if (request.edge) request.edge.errorCode = isAppError(error) ? error.code : 'INTERNAL_ERROR';
   });
 
-  app.addHook('onResponse', async (request, reply) => record(request, reply));
+  // A callback hook: recording is synchronous, and an async hook costs a promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
+    record(request, reply);
+    done();
+  });
 
   /** One audit row (and decision metric) per answered request, whoever refused it. */
   function record(request: FastifyRequest, reply: FastifyReply): void {

@@ -3,7 +3,7 @@ import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { type Clock } from '@tributary/platform/core';
 import { identityHeaders } from '@tributary/platform/auth';
 import { downstreamHeaders } from '@tributary/platform/http';
-import { signRequest, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
+import { signRequestNow, type SigningCredentials, type SigningScope } from '@tributary/platform/auth';
 import { startClientSpan } from '@tributary/platform/tracing';
 import { consumerKey, type Consumer } from '../../edge/consumer.js';
 import { GatewayError } from '../../errors.js';
@@ -132,7 +132,7 @@ export async function forward(
       }),
     };
     if (route.upstreamAuth === 'sigv4') {
-      headers = await signRequest({ method: request.method, url, headers, ...(body ? { body } : {}) }, deps.credentials, deps.scope);
+      headers = signRequestNow({ method: request.method, url, headers, ...(body ? { body } : {}) }, deps.credentials, deps.scope);
     } else {
       headers.host = new URL(url).host;
     }
