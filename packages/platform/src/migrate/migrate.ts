@@ -55,6 +55,9 @@ export async function migrateToLatest(
     db: asDynamic(database.db),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // A kernel migration added later (`0000_platform_N`) sorts before a service's own that
+    // already ran; it creates only the kernel's tables, so running it late is safe.
+    allowUnorderedMigrations: true,
     provider: {
       getMigrations: async () =>
         Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db) => migration.up(db, context) }])),

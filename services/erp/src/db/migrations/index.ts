@@ -1,6 +1,7 @@
 import { idempotencyMigration } from '@tributary/platform/idempotency';
 import type { Migration } from '@tributary/platform/migrate';
 import { outboxMigrations } from '@tributary/platform/outbox';
+import { schedulerMigration } from '@tributary/platform/scheduler';
 import { coreTables } from './0001_core_tables.js';
 import { segmentTables } from './0002_segments.js';
 import { batchTables } from './0003_batches.js';
@@ -15,6 +16,7 @@ import { monthlyPartitions } from './0010_monthly_partitions.js';
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
   idempotencyMigration,
+  schedulerMigration,
   coreTables,
   segmentTables,
   batchTables,
