@@ -156,8 +156,8 @@ export class Scheduler {
   async runNow(name: string): Promise<JobRun> {
     const job = this.job(name);
     const now = this.options.clock.now();
-    const live =
-      [...this.active.values()].find((entry) => entry.run.job === name)?.run ?? (await repository.liveRun(this.options.db, name, now));
+    // The row is the truth, whichever replica holds the run.
+    const live = await repository.liveRun(this.options.db, name, now);
     if (live)
       throw SchedulerError.JOB_ALREADY_RUNNING(`Job ${name} is running (run ${live.id})`, { details: { job: name, runId: live.id } });
     const run = await this.claim(job, now, 'manual');
