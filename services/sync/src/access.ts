@@ -17,6 +17,16 @@ const integration = guardedAccess(REQUEST_ROLES, async (request) => {
   }
 });
 
+/** Sync's scheduled jobs are the platform's upkeep: administrators see and run them. */
+export const JOB_ROLES = ['administrator'] as const;
+
+const administrator = guardedAccess(JOB_ROLES, async (request) => {
+  const roles = request.identity?.roles ?? [];
+  if (!JOB_ROLES.some((role) => roles.includes(role))) {
+    throw SyncError.SYNC_ROLE_FORBIDDEN(`This operation needs one of: ${JOB_ROLES.join(', ')}`, { details: { allowed: JOB_ROLES } });
+  }
+});
+
 /**
  * Who may call what in sync. Its API is for signed peers and operators' tools (through the
  * gateway, which signs); external systems push webhooks, which carry the HMAC of their body
@@ -25,6 +35,7 @@ const integration = guardedAccess(REQUEST_ROLES, async (request) => {
 export const ACCESS = {
   peer: signedAccess,
   integration,
+  administrator,
   webhook: ownCredentialAccess("the HMAC-SHA256 of the raw body with the source's own secret, checked before the body is read"),
   webhookSources: publicAccess('names the configured sources, which external senders need; no secret or event'),
   health: publicAccess('the original service answered /health unauthenticated; only readiness facts, no data'),

@@ -88,6 +88,9 @@ export class Scheduler {
     this.tickMs = options.tickMs ?? 1000;
     for (const job of options.jobs) {
       if (job.schedule !== null) this.crons.set(job.name, new Cron(job.schedule, { timezone: job.timeZone, paused: true }));
+      // Present from the start at 0, so the first failure is an increase an alert can see.
+      for (const outcome of ['succeeded', 'failed'] as const) this.metrics.runs.inc({ job: job.name, outcome }, 0);
+      this.metrics.running.set({ job: job.name }, 0);
     }
   }
 
@@ -308,12 +311,14 @@ export class Scheduler {
     this.options.onCommitted?.();
     this.metrics.runs.inc({ job: run.job, outcome });
     this.metrics.duration.observe({ job: run.job }, payload.durationMs / 1000);
-    if (outcome === 'succeeded') this.metrics.lastSuccess.set({ job: run.job }, finishedAt / 1000);
+    // A job that is off has no period to be late for: its age would only raise a false alarm.
+    if (outcome === 'succeeded' && this.crons.has(run.job)) this.metrics.lastSuccess.set({ job: run.job }, finishedAt / 1000);
     this.options.logger.info({ job: run.job, runId: run.id, outcome, durationMs: payload.durationMs }, 'job finished');
   }
 
   private async loadLastSuccess(): Promise<void> {
     for (const job of this.options.jobs) {
+      if (!this.crons.has(job.name)) continue;
       const finished = await repository.lastSucceeded(this.options.db, job.name);
       if (finished !== undefined) this.metrics.lastSuccess.set({ job: job.name }, finished / 1000);
     }
