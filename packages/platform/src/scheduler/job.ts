@@ -30,28 +30,19 @@ export interface Job {
   run(context: JobContext): Promise<JobSummary | void>;
 }
 
+/** An instant as the zone's wall clock, `YYYY-MM-DD HH:MM:SS` (Swedish dates are ISO 8601's). */
+function wallClock(instant: Date, timeZone: string): string {
+  return instant.toLocaleString('sv-SE', { timeZone, hourCycle: 'h23' });
+}
+
 /** `YYYY-MM-DD` of an instant in a zone. */
 export function dateIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return wallClock(instant, timeZone).slice(0, 10);
 }
 
 /** An instant as the plant's wall clock, ISO 8601 with the zone's offset (`2026-12-06T06:00:00+05:30`). */
 export function localIso(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(instant)
-      .map((part) => [part.type, part.value]),
-  );
-  const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const wall = wallClock(instant, timeZone).replace(' ', 'T');
   const offsetMinutes = Math.round((Date.parse(`${wall}Z`) - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');

@@ -90,8 +90,11 @@ export async function claimPeriod(db: AnyKysely, run: NewRun): Promise<boolean> 
   }
 }
 
-/** Extends the lease of a run this replica still holds; false when it no longer does. */
-export async function renewLease(db: AnyKysely, id: string, holder: string, leaseUntil: number): Promise<boolean> {
+/**
+ * Moves the lease of a run this replica still holds: forward while it runs (the heartbeat), or
+ * to now to hand it back at shutdown. False when the replica no longer holds it.
+ */
+export async function setLease(db: AnyKysely, id: string, holder: string, leaseUntil: number): Promise<boolean> {
   const result = await tables(db)
     .updateTable(JOB_RUN_TABLE)
     .set({ lease_until: leaseUntil })
@@ -100,17 +103,6 @@ export async function renewLease(db: AnyKysely, id: string, holder: string, leas
     .where('status', '=', 'running')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-/** Ends the lease of an unfinished run at `now`, so another replica may take it over at once. */
-export async function releaseLease(db: AnyKysely, id: string, holder: string, now: number): Promise<void> {
-  await tables(db)
-    .updateTable(JOB_RUN_TABLE)
-    .set({ lease_until: now })
-    .where('id', '=', id)
-    .where('holder', '=', holder)
-    .where('status', '=', 'running')
-    .execute();
 }
 
 /** Runs of these jobs still `running` whose holder stopped renewing before `now`. */

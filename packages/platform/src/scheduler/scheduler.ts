@@ -125,7 +125,7 @@ export class Scheduler {
     const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), this.options.shutdownGraceMs ?? 30_000).unref());
     await Promise.race([Promise.all(pending.map((entry) => entry.done)), grace]);
     for (const { run } of this.active.values()) {
-      await repository.releaseLease(this.options.db, run.id, this.holder, this.options.clock.now());
+      await repository.setLease(this.options.db, run.id, this.holder, this.options.clock.now());
       this.options.logger.warn({ job: run.job, runId: run.id }, 'job still running at shutdown: lease released for another replica');
     }
   }
@@ -243,7 +243,7 @@ export class Scheduler {
     const heartbeat = setInterval(
       () => {
         repository
-          .renewLease(db, run.id, this.holder, clock.now() + this.leaseMs)
+          .setLease(db, run.id, this.holder, clock.now() + this.leaseMs)
           .then((held) => {
             if (!held) lost.abort();
           })
