@@ -186,8 +186,9 @@ export class Scheduler {
     for (const job of this.options.jobs) {
       const due = this.latestPeriod(job.name, now);
       if (due === undefined || due <= (this.lastDue.get(job.name) ?? -Infinity)) continue;
-      this.lastDue.set(job.name, due);
       const run = await this.claim(job, due, 'schedule');
+      // Only once the claim was answered: a claim the database failed is tried again next tick.
+      this.lastDue.set(job.name, due);
       if (run) this.execute(job, run);
     }
     if (now >= this.nextTakeoverCheck) {
