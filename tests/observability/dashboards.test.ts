@@ -40,6 +40,17 @@ describe('what the services export', () => {
     }
     expect(exportedNames(scrapes.get('gateway')!)).toContain('gateway_upstream_latency_seconds_bucket');
     expect(exportedNames(scrapes.get('sync')!)).toContain('sync_behind_source_seconds');
+    // Services with scheduled jobs: the scheduler's series, each job present from the start.
+    for (const name of ['erp', 'sync']) {
+      for (const series of [
+        'scheduler_job_runs_total',
+        'scheduler_job_duration_seconds_bucket',
+        'scheduler_job_last_success_timestamp_seconds',
+        'scheduler_job_running',
+      ])
+        expect(exportedNames(scrapes.get(name)!), name).toContain(series);
+    }
+    expect(scrapes.get('erp')).toMatch(/^scheduler_job_runs_total\{job="expiry-scan",outcome="failed",service="erp"\} 0$/m);
     expect(scrapes.get('sync')).toMatch(/^sync_conflict_oldest_pending_age_seconds\{service="sync"\} \d/m);
     expect(scrapes.get('sync')).toMatch(/^sync_conflicts_resolved_total\{resolver="system",service="sync"\} \d+$/m);
     // Counted on scrape from the seeded batches: a number, whatever the demo data's dates.
@@ -94,6 +105,8 @@ describe('deploy/prometheus/alerts.yml', () => {
       'GatewaySlowResponses',
       'BatchesExpiringSoon',
       'SyncConflictsUnresolved',
+      'ScheduledJobFailed',
+      'ScheduledJobNotSucceeding',
       'MtpReconciliationDifferences',
       'MtpReconciliationNotRun',
     ]);

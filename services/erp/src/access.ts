@@ -31,6 +31,8 @@ export const ROUTE_ACCESS = {
   reports: ['manager', 'analyst', 'administrator'],
   // Partition upkeep drops old history: only the people accountable for it run it by hand.
   maintenance: ['manager', 'administrator'],
+  // Scheduled jobs: see them, their history, and run one now (the same work as the endpoints above).
+  jobs: ['manager', 'administrator'],
   internalEvents: ['EVENT_READER'],
   privacy: ['PRIVACY'],
 } as const satisfies Record<string, readonly Access[]>;

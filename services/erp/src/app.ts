@@ -4,6 +4,7 @@ import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { FieldCipher, loadMasterKeys, type MasterKeys } from '@tributary/platform/crypto';
 import { IDEMPOTENCY_TABLE, registerIdempotency } from '@tributary/platform/idempotency';
 import { registerOutboxRoute } from '@tributary/platform/outbox';
+import { registerJobRoutes } from '@tributary/platform/scheduler';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
 import { guard } from './access.js';
 import type { ErpConfig } from './config.js';
@@ -16,7 +17,7 @@ import { registerReportRoutes } from './features/reports/reports.routes.js';
 import { registerSegmentRoutes } from './features/segments/segments.routes.js';
 import { registerReviewQueueRoute } from './features/segments/review-queue.js';
 import type { ErpDatabase } from './db/schema.js';
-import { buildDeps } from './deps.js';
+import { buildDeps, type ErpInstance } from './deps.js';
 import { registerPrivacy } from './features/privacy/privacy.routes.js';
 import { registerOrderRoutes } from './features/orders/orders.routes.js';
 import { registerLowStockRoutes } from './features/low-stock/low-stock.routes.js';
@@ -44,8 +45,12 @@ export function masterKeySource(config: ErpConfig, database: Pick<Database, 'dia
 }
 
 /** Builds the ERP extensions HTTP app; apart from reading the master key file, no I/O happens until a request arrives. */
-export async function buildApp(context: ServiceContext<ErpDatabase>, options: ErpAppOptions = {}): Promise<HttpApp> {
-  const { features, notifier } = buildDeps(context);
+export async function buildApp(
+  context: ServiceContext<ErpDatabase>,
+  options: ErpAppOptions = {},
+  instance: ErpInstance = buildDeps(context),
+): Promise<HttpApp> {
+  const { features, notifier, scheduler } = instance;
   const { db } = features;
   const app = await createHttpApp({
     name: 'erp',
@@ -80,6 +85,7 @@ export async function buildApp(context: ServiceContext<ErpDatabase>, options: Er
   registerLowStockRoutes(app, features);
   registerReportRoutes(app, features);
   registerMaintenanceRoutes(app, features);
+  registerJobRoutes(app, { scheduler, access: guard(features.config, 'jobs') });
   registerPrivacy(app, context.database, features.config);
   registerErpMetrics(app.metrics, features);
   return app;

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig } from '@tributary/platform/core';
+import { DEFAULT_PLANT_TIME_ZONE, jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
 
 export const ErpConfigSchema = Type.Object({
   PLANT_TIME_ZONE: Type.String({
-    default: 'Asia/Kolkata',
-    description: 'IANA zone of the plant: pricing windows, "today" for expiry and dates',
+    default: DEFAULT_PLANT_TIME_ZONE,
+    description: 'IANA zone of the plant: pricing windows, "today" for expiry and dates, the default zone of scheduled jobs',
   }),
   EXPIRY_CRITICAL_DAYS: Type.Integer({ minimum: 0, default: 7, description: 'days to expiry at or below which a batch is Critical' }),
   EXPIRY_WARNING_DAYS: Type.Integer({ minimum: 0, default: 30, description: 'days to expiry at or below which a batch is Warning' }),
@@ -65,4 +66,19 @@ export function loadErpConfig(env: Record<string, string | undefined>): ErpConfi
   }
   if (config.EXPIRY_CRITICAL_DAYS > config.EXPIRY_WARNING_DAYS) throw new Error('EXPIRY_CRITICAL_DAYS must not exceed EXPIRY_WARNING_DAYS');
   return config;
+}
+
+/**
+ * erp's recurring work and when it runs by default, in the plant's zone; `JOB_<NAME>_SCHEDULE`
+ * (cron or `off`) and `JOB_<NAME>_TIME_ZONE` move it (docs/operations.md, "Scheduled jobs").
+ */
+export const ERP_JOB_DEFAULTS: readonly JobDefaults[] = [
+  { name: 'expiry-scan', schedule: '0 6 * * *' },
+  { name: 'segment-review', schedule: '30 6 * * *' },
+  { name: 'stock-optimisation', schedule: '0 2 * * *' },
+  { name: 'partition-maintenance', schedule: '30 2 * * *' },
+];
+
+export function loadErpJobTimings(env: Record<string, string | undefined>, config: Pick<ErpConfig, 'PLANT_TIME_ZONE'>): JobTiming[] {
+  return jobTimings(env, ERP_JOB_DEFAULTS, config.PLANT_TIME_ZONE);
 }

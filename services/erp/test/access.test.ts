@@ -63,6 +63,10 @@ const ROUTES: Record<string, keyof typeof ROUTE_ACCESS> = {
   'GET /stock/optimisation': 'read',
   'POST /stock/optimisation': 'machineFlows',
 
+  'GET /jobs': 'jobs',
+  'GET /jobs/:name/runs': 'jobs',
+  'POST /jobs/:name/run': 'jobs',
+
   'GET /pricing/rules': 'read',
   'GET /pricing/rules/:name': 'read',
   'GET /pricing/rules/:name/analytics': 'read',

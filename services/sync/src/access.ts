@@ -17,10 +17,14 @@ const integration = guardedAccess(REQUEST_ROLES, async (request) => {
   }
 });
 
-/** Only the platform's administrators may change where notifications go. */
-const administrator = guardedAccess(['administrator'], async (request) => {
-  if (!(request.identity?.roles ?? []).includes('administrator'))
-    throw SyncError.SYNC_ROLE_FORBIDDEN('This operation needs the administrator role', { details: { allowed: ['administrator'] } });
+/** Sync's scheduled jobs and notification channels are the platform's upkeep: administrators only. */
+export const JOB_ROLES = ['administrator'] as const;
+
+const administrator = guardedAccess(JOB_ROLES, async (request) => {
+  const roles = request.identity?.roles ?? [];
+  if (!JOB_ROLES.some((role) => roles.includes(role))) {
+    throw SyncError.SYNC_ROLE_FORBIDDEN(`This operation needs one of: ${JOB_ROLES.join(', ')}`, { details: { allowed: JOB_ROLES } });
+  }
 });
 
 /**
@@ -31,6 +35,7 @@ const administrator = guardedAccess(['administrator'], async (request) => {
 export const ACCESS = {
   peer: signedAccess,
   integration,
+  administrator,
   /** Reading notification channels (never their secrets): integrations too, to see where alerts go. */
   notificationsRead: integration,
   notificationsAdmin: administrator,

@@ -1,6 +1,8 @@
 import { isDefaultPublicPath } from '@tributary/platform/auth';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
+import { registerJobRoutes } from '@tributary/platform/scheduler';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
+import { ACCESS } from './access.js';
 import { registerCallbackRoutes } from './features/capture/register.routes.js';
 import { registerWebhookRoutes } from './features/capture/webhooks.routes.js';
 import { registerOverviewRoutes } from './features/overview/overview.routes.js';
@@ -58,5 +60,6 @@ export async function buildApp(context: ServiceContext<SyncDatabase>, deps: Sync
   registerPrivacy(app, deps);
   registerNotificationRoutes(app, deps);
   registerAlertmanagerRoutes(app, deps);
+  registerJobRoutes(app, { scheduler: deps.jobs, access: ACCESS.administrator });
   return app;
 }

@@ -20,8 +20,8 @@ export interface SyncBackground extends BackgroundTask {
 }
 
 /**
- * Collectors (one per source with a URL), the delivery worker, batch schedules and
- * maintenance, as SYNC_ROLES says. stop() ends collection first, then lets in-flight
+ * Collectors (one per source with a URL), the delivery worker, batch schedules,
+ * maintenance and the scheduled jobs, as SYNC_ROLES says. stop() ends collection first, then lets in-flight
  * deliveries finish and records them.
  */
 export async function startSyncBackground(
@@ -96,12 +96,14 @@ export async function startSyncBackground(
   }
 
   const scheduler = settings.roles.has('scheduler')
-    ? new BatchScheduler(db, context.clock, deps.routes, logger, () => deps.wakeWorkers())
+    ? new BatchScheduler(db, context.clock, deps.routes, logger, settings.timeZone, () => deps.wakeWorkers())
     : undefined;
   await scheduler?.start();
 
   const maintenance = settings.roles.has('maintenance') ? maintenanceFor(deps) : undefined;
   maintenance?.start();
+  // The jobs run once per period across replicas whichever of them runs them (ADR 0031).
+  if (settings.roles.has('maintenance')) await deps.jobs.start();
 
   return {
     worker,
@@ -111,7 +113,7 @@ export async function startSyncBackground(
     async stop() {
       await Promise.all(collectors.map((collector) => collector.stop()));
       scheduler?.stop();
-      await maintenance?.stop();
+      await Promise.all([maintenance?.stop(), settings.roles.has('maintenance') ? deps.jobs.stop() : undefined]);
       await worker?.stop();
       deps.wakeWorkers = () => undefined;
     },
@@ -124,13 +126,7 @@ function maintenanceFor(deps: SyncDeps): Maintenance {
     deps.db,
     deps.clock,
     deps.logger,
-    {
-      intervalMs: settings.SYNC_MAINTENANCE_INTERVAL_MS,
-      metricsWindowSeconds: settings.SYNC_METRICS_WINDOW_SECONDS,
-      statusRetentionDays: settings.SYNC_STATUS_RETENTION_DAYS,
-      metricsRetentionDays: settings.SYNC_METRICS_RETENTION_DAYS,
-      partitions: deps.partitions,
-    },
+    { intervalMs: settings.SYNC_MAINTENANCE_INTERVAL_MS, metricsWindowSeconds: settings.SYNC_METRICS_WINDOW_SECONDS },
     () => deps.wakeWorkers(),
   );
 }

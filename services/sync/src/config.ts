@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
 import { loadConfig, randomToken } from '@tributary/platform/core';
+import { DEFAULT_PLANT_TIME_ZONE, isTimeZone, jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
 
 export const SyncSettingsSchema = Type.Object({
   SYNC_SOURCES: Type.String({
@@ -46,6 +47,10 @@ export const SyncSettingsSchema = Type.Object({
   SYNC_METRICS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
   SYNC_METRICS_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
   SYNC_MAINTENANCE_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5_000 }),
+  SYNC_TIME_ZONE: Type.Optional(
+    Type.String({ minLength: 1, description: 'IANA zone of batch schedules and sync jobs; default PLANT_TIME_ZONE, else Asia/Colombo' }),
+  ),
+  PLANT_TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "The plant's IANA zone, when SYNC_TIME_ZONE is not set" })),
   SYNC_ROLES: Type.String({ default: 'collector,worker,scheduler,maintenance', description: 'Background roles this process runs' }),
   SYNC_WORKER_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   WEBHOOK_SECRET_ERPNEXT: Type.Optional(Type.String({ minLength: 16, maxLength: 500, description: "ERPNext's webhook secret" })),
@@ -102,13 +107,26 @@ type SourceSecretSetting = 'WEBHOOK_SECRET_ERPNEXT' | 'WEBHOOK_SECRET_ESPOCRM' |
 
 export interface SyncSettings extends Omit<
   SyncSettingsRaw,
-  'SYNC_SOURCES' | 'SYNC_WEBHOOK_SECRETS' | 'SYNC_ROLES' | 'SYNC_WORKER_ID' | SourceSecretSetting
+  'SYNC_SOURCES' | 'SYNC_WEBHOOK_SECRETS' | 'SYNC_ROLES' | 'SYNC_WORKER_ID' | 'SYNC_TIME_ZONE' | 'PLANT_TIME_ZONE' | SourceSecretSetting
 > {
+  /** The zone batch schedules and jobs read their cron expressions in. */
+  timeZone: string;
+  jobs: JobTiming[];
   sources: string[];
   webhookSecrets: Record<string, string>;
   roles: Set<'collector' | 'worker' | 'scheduler' | 'maintenance'>;
   workerId: string;
 }
+
+/**
+ * sync's recurring upkeep on the kernel scheduler, hourly by default; `JOB_<NAME>_SCHEDULE` and
+ * `JOB_<NAME>_TIME_ZONE` move it (docs/operations.md, "Scheduled jobs"). Lease release,
+ * status settling and metric windows stay on the short maintenance timer.
+ */
+export const SYNC_JOB_DEFAULTS: readonly JobDefaults[] = [
+  { name: 'partition-maintenance', schedule: '5 * * * *' },
+  { name: 'retention', schedule: '20 * * * *' },
+];
 
 export function loadSyncSettings(env: Record<string, string | undefined>): SyncSettings {
   const raw = loadConfig(SyncSettingsSchema, env);
@@ -117,12 +135,17 @@ export function loadSyncSettings(env: Record<string, string | undefined>): SyncS
     SYNC_WEBHOOK_SECRETS,
     SYNC_ROLES,
     SYNC_WORKER_ID,
+    SYNC_TIME_ZONE,
+    PLANT_TIME_ZONE,
     WEBHOOK_SECRET_ERPNEXT,
     WEBHOOK_SECRET_ESPOCRM,
     WEBHOOK_SECRET_MEDUSA,
     ...rest
   } = raw;
   // The original service's per-source variables win over the JSON map, so its deployment files work unchanged.
+  const zoneVariable = SYNC_TIME_ZONE ? 'SYNC_TIME_ZONE' : 'PLANT_TIME_ZONE';
+  const timeZone = SYNC_TIME_ZONE ?? PLANT_TIME_ZONE ?? DEFAULT_PLANT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) throw new Error(`${zoneVariable}=${JSON.stringify(timeZone)} is not an IANA time zone`);
   const perSource = { erpnext: WEBHOOK_SECRET_ERPNEXT, espocrm: WEBHOOK_SECRET_ESPOCRM, medusa: WEBHOOK_SECRET_MEDUSA };
   return {
     ...rest,
@@ -137,6 +160,8 @@ export function loadSyncSettings(env: Record<string, string | undefined>): SyncS
       ),
     ),
     workerId: SYNC_WORKER_ID ?? `${hostname()}-${process.pid}-${randomToken(4)}`,
+    timeZone,
+    jobs: jobTimings(env, SYNC_JOB_DEFAULTS, timeZone),
   };
 }
 

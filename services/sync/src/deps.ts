@@ -1,6 +1,7 @@
 import type { SigningCredentials, SigningScope } from '@tributary/platform/auth';
 import type { Clock, Logger } from '@tributary/platform/core';
 import type { Database, Kysely } from '@tributary/platform/db';
+import { Scheduler, withTimings } from '@tributary/platform/scheduler';
 import type { ServiceContext } from '@tributary/platform/service';
 import { loadSyncSettings, type SyncSettings } from './config.js';
 import type { SyncDatabase } from './db/schema.js';
@@ -8,6 +9,7 @@ import type { CaptureDeps } from './features/capture/capture.service.js';
 import { ConfigurationsRepository } from './features/configurations/configurations.repository.js';
 import { BusinessRules } from './features/conflicts/business-rules.js';
 import type { ConflictDeps } from './features/conflicts/conflicts.service.js';
+import { syncJobs } from './features/maintenance/jobs.js';
 import type { PartitionPolicy } from './features/maintenance/partitions.js';
 import { SyncMetrics } from './features/metrics/prometheus.js';
 import { RouteCache } from './features/routing/route-cache.js';
@@ -47,6 +49,8 @@ export interface SyncDeps {
   wakeWorkers: () => void;
   capture: CaptureDeps;
   conflicts: ConflictDeps;
+  /** The scheduled jobs: their routes on the app, their timers in the background. */
+  jobs: Scheduler;
   /** The Socket.IO channel; attached to the HTTP server by buildApp. */
   realtime: Realtime;
   version: string;
@@ -115,6 +119,13 @@ export function buildDeps(context: ServiceContext<SyncDatabase>, rules: Business
       redisUrl: settings.REDIS_URL,
       queueStats: () => queueStats(db, new Date(context.clock.now())),
       request: (request) => recordSyncRequest(deps, request),
+    }),
+    jobs: new Scheduler({
+      service: context.name,
+      db,
+      clock: context.clock,
+      logger: context.logger,
+      jobs: withTimings(syncJobs({ db, clock: context.clock, partitions, settings }), settings.jobs),
     }),
     version: context.env.npm_package_version ?? '0.1.0',
   };

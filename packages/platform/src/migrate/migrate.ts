@@ -56,7 +56,8 @@ export async function migrateToLatest(
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
     // Kernel migrations (`0000_platform_<n>_…`) sort before a service's own; one added in a later
-    // release must still run on a database whose service migrations already ran.
+    // release must still run on a database whose service migrations already ran. It creates only
+    // the kernel's tables, so running it late is safe.
     allowUnorderedMigrations: true,
     provider: {
       getMigrations: async () =>

@@ -2,6 +2,7 @@ import { idempotencyMigration } from '@tributary/platform/idempotency';
 import { importLogMigration } from '@tributary/platform/import-log';
 import type { Migration } from '@tributary/platform/migrate';
 import { outboxMigrations } from '@tributary/platform/outbox';
+import { schedulerMigration } from '@tributary/platform/scheduler';
 import { coreTables } from './0001_core_tables.js';
 import { segmentTables } from './0002_segments.js';
 import { batchTables } from './0003_batches.js';
@@ -16,6 +17,7 @@ import { monthlyPartitions } from './0010_monthly_partitions.js';
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
   idempotencyMigration,
+  schedulerMigration,
   importLogMigration,
   coreTables,
   segmentTables,

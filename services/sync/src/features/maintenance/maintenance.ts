@@ -3,29 +3,30 @@ import type { Clock, Logger } from '@tributary/platform/core';
 import type { SyncDatabase } from '../../db/schema.js';
 import { purge, releaseExpiredLeases } from '../queue/index.js';
 import { writeMetricWindow } from '../metrics/windows.js';
-import { maintainPartitions, type PartitionPolicy } from './partitions.js';
+import type { PartitionPolicy } from './partitions.js';
 
 export interface MaintenanceOptions {
   intervalMs: number;
   metricsWindowSeconds: number;
+}
+
+export interface RetentionPolicy {
   statusRetentionDays: number;
   metricsRetentionDays: number;
   partitions: PartitionPolicy;
 }
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
- * Housekeeping on a timer: release expired leases (the crashed-worker path), settle event
- * statuses, write metric windows, keep partitions made ahead and old ones archived, delete
- * what retention says may go. Every step is safe to run on N replicas at once.
+ * Housekeeping on a short timer: release expired leases (the crashed-worker path), settle
+ * event statuses, write metric windows. Every step is safe to run on N replicas at once.
+ * Partitions and retention are scheduled jobs (jobs.ts), run once an hour across replicas.
  */
 export class Maintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastWindowEnd = 0;
-  private lastHourly = 0;
 
   constructor(
     private readonly db: Kysely<SyncDatabase>,
@@ -68,11 +69,6 @@ export class Maintenance {
       await writeMetricWindow(this.db, new Date(windowEnd - windowMs), new Date(windowEnd), now);
       this.lastWindowEnd = windowEnd;
     }
-    if (nowMs - this.lastHourly >= HOUR) {
-      await maintainPartitions(this.db, now, this.options.partitions);
-      await applyRetention(this.db, now, this.options);
-      this.lastHourly = nowMs;
-    }
   }
 }
 
@@ -98,17 +94,15 @@ export async function settleEvents(db: Kysely<SyncDatabase>, now: Date): Promise
   return Number(result.numAffectedRows ?? 0n);
 }
 
-export async function applyRetention(
-  db: Kysely<SyncDatabase>,
-  now: Date,
-  options: Pick<MaintenanceOptions, 'statusRetentionDays' | 'metricsRetentionDays' | 'partitions'>,
-): Promise<void> {
+/** Deletes delivery statuses, metric rows and event ids older than their retention; returns how many of each. */
+export async function applyRetention(db: Kysely<SyncDatabase>, now: Date, options: RetentionPolicy) {
   const statusCutoff = new Date(now.getTime() - options.statusRetentionDays * DAY);
-  await purge(db, statusCutoff);
-  await db
+  const statuses = await purge(db, statusCutoff);
+  const metrics = await db
     .deleteFrom('sync_metrics')
     .where('measurement_timestamp', '<', new Date(now.getTime() - options.metricsRetentionDays * DAY))
-    .execute();
+    .executeTakeFirst();
   const idCutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - options.partitions.activeMonths, 1));
-  await db.deleteFrom('sync_event_ids').where('created_at', '<', idCutoff).execute();
+  const ids = await db.deleteFrom('sync_event_ids').where('created_at', '<', idCutoff).executeTakeFirst();
+  return { statuses, metrics: Number(metrics.numDeletedRows), eventIds: Number(ids.numDeletedRows) };
 }

@@ -15,8 +15,9 @@ export function scheduleFor(route: Pick<Route, 'frequency' | 'spec'>): string | 
 }
 
 /**
- * Cron jobs (croner) for configurations that are not real time. Every replica may run them:
- * releasing held deliveries twice releases nothing the second time.
+ * Cron jobs (croner) for configurations that are not real time, read in the plant's zone
+ * (SYNC_TIME_ZONE): a daily batch at "0 2 * * *" goes at 02:00 at the plant. Every replica
+ * may run them: releasing held deliveries twice releases nothing the second time.
  */
 export class BatchScheduler {
   private readonly jobs = new Map<string, { pattern: string; job: Cron }>();
@@ -27,6 +28,7 @@ export class BatchScheduler {
     private readonly clock: Clock,
     private readonly routes: RouteCache,
     private readonly logger: Logger,
+    private readonly timeZone: string,
     private readonly onReleased: () => void,
   ) {}
 
@@ -52,7 +54,7 @@ export class BatchScheduler {
     }
     for (const [configId, pattern] of wanted) {
       if (this.jobs.has(configId)) continue;
-      const job = new Cron(pattern, { timezone: 'UTC', protect: true }, async () => {
+      const job = new Cron(pattern, { timezone: this.timeZone, protect: true }, async () => {
         const released = await releaseHeld(this.db, configId, new Date(this.clock.now()));
         if (released > 0) {
           this.logger.info({ configId, released }, 'batch sync released');
@@ -61,6 +63,11 @@ export class BatchScheduler {
       });
       this.jobs.set(configId, { pattern, job });
     }
+  }
+
+  /** When each batch configuration next releases its held deliveries. */
+  nextRuns(): Map<string, Date | null> {
+    return new Map([...this.jobs].map(([configId, { job }]) => [configId, job.nextRun()]));
   }
 
   stop(): void {
