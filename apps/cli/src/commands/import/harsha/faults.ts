@@ -38,7 +38,10 @@ export const HARSHA_FAULTS = {
     rule: 'the TOTP secret is not carried in the clear: the user is imported locked until re-enrolled',
   },
   API_KEY_ROTATE: { decision: 'fixed', rule: 'bcrypt-hashed hd_ keys cannot be verified by the gateway: imported inactive, to be rotated' },
-  CONFIG_NAME_TAKEN: { decision: 'quarantined', rule: 'a different configuration of that name already exists in Tributary' },
+  CONFIG_NAME_TAKEN: {
+    decision: 'quarantined',
+    rule: "Tributary already has a configuration of that name (its defaults include the original's seeds): Tributary's is kept",
+  },
   VALUE_OUT_OF_DOMAIN: { decision: 'fixed', rule: "a value outside the target's CHECK replaced by the documented default" },
 } as const satisfies Record<string, { decision: Decision; rule: string }>;
 

@@ -379,8 +379,14 @@ export async function fillSync(database: Database): Promise<void> {
     config(PLANTED.takenConfigName, {
       entity_type: 'Shipment',
       target_system: 'processing',
-      sync_frequency: 'every_5_minutes',
+      sync_frequency: 'real_time',
       configuration: JSON.stringify({}),
+    }),
+    config('Price_List_Sync', {
+      entity_type: 'Item Price',
+      target_system: 'pos',
+      sync_frequency: 'every_5_minutes',
+      configuration: JSON.stringify({ field_mappings: { price_list_rate: 'price' } }),
     }),
   ]);
   await sql`insert into sync_events (event_type, event_source, event_name, doctype, doc_name, event_data)
