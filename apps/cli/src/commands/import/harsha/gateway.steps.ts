@@ -10,6 +10,14 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ANY'];
 /** The gateway's login verifies argon2 only (features/auth/passwords.ts). */
 const supportedHash = (hash: string): boolean => hash.startsWith('$argon2');
 
+/** Named from the hash's prefix, so the report says what it is without carrying any of it. */
+function hashAlgorithm(hash: string): string {
+  if (/^\$2[abxy]\$/.test(hash)) return 'bcrypt';
+  if (hash.startsWith('$argon2')) return 'argon2';
+  if (hash.startsWith('$scrypt') || hash.startsWith('$7$')) return 'scrypt';
+  return 'unknown';
+}
+
 const logged = (row: SourceRow) => originalRow(withoutSecrets(row));
 
 /** A value the target's CHECK would refuse becomes the documented default, and says so. */
@@ -41,7 +49,7 @@ export const apiUserStep: Step = {
       const hash = String(row.password_hash ?? '');
       let locked = bool(row.is_locked, false);
       if (!supportedHash(hash)) {
-        mapped.faults.push(fault('api_users', key, 'PASSWORD_RESET_REQUIRED', { algorithm: hash.slice(0, 4), original: logged(row) }));
+        mapped.faults.push(fault('api_users', key, 'PASSWORD_RESET_REQUIRED', { algorithm: hashAlgorithm(hash), original: logged(row) }));
       }
       if (bool(row.two_factor_enabled, false)) {
         locked = true;

@@ -80,7 +80,6 @@ export async function importHarsha(options: HarshaImportOptions): Promise<Harsha
       activeRoutes: targets.gateway ? await activeRoutes(targets.gateway) : new Map<string, string>(),
       configurationNames: targets.sync ? await configurationNames(targets.sync) : new Map<string, string>(),
     };
-    const resumed = options.mode === 'apply' && (await anyRunning(targets));
     const output = await runSteps({
       mode: options.mode,
       chunkSize: options.chunkSize,
@@ -104,7 +103,7 @@ export async function importHarsha(options: HarshaImportOptions): Promise<Harsha
     const ledgerCheck = options.mode === 'apply' && targets.erp ? await runLedgerCheck(targets.erp) : null;
     const report = buildReport({
       mode: options.mode,
-      resumed,
+      resumed: output.resumed,
       steps: output.steps,
       faults: output.faults,
       newLogEntries: output.newLogEntries,
@@ -121,11 +120,6 @@ export async function importHarsha(options: HarshaImportOptions): Promise<Harsha
     for (const source of Object.values(sources)) await source.close();
     for (const target of Object.values(targets)) await target.close();
   }
-}
-
-async function anyRunning(targets: Partial<Record<HarshaDatabase, AnyDatabase>>): Promise<boolean> {
-  for (const target of Object.values(targets)) if (await importLog.hasUnfinished(target, 'harsha')) return true;
-  return false;
 }
 
 /**

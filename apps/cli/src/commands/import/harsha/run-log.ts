@@ -6,7 +6,8 @@ import type { FaultEntry } from './faults.js';
 export interface RunLog {
   /** The unfinished run of this source to resume, else a new one. */
   begin(database: AnyDatabase, source: string): Promise<{ runId: string; checkpoint: Record<string, unknown>; resumed: boolean }>;
-  hasUnfinished(database: AnyDatabase, source: string): Promise<boolean>;
+  /** The entries a run logged, to report a resumed run whole. */
+  entries(database: AnyDatabase, runId: string): Promise<FaultEntry[]>;
   /** Entries not logged before (by source, table, key and fault); returns how many were new. */
   record(trx: Kysely<DynamicSchema>, runId: string, source: string, faults: readonly FaultEntry[]): Promise<number>;
   checkpoint(trx: Kysely<DynamicSchema>, runId: string, checkpoint: Record<string, unknown>): Promise<void>;
@@ -24,8 +25,19 @@ const unfinished = (database: AnyDatabase, source: string) =>
     .executeTakeFirst();
 
 export const importLog: RunLog = {
-  async hasUnfinished(database, source) {
-    return (await unfinished(database, source)) !== undefined;
+  async entries(database, runId) {
+    const rows = await asDynamic(database.db)
+      .selectFrom('import_log')
+      .select(['source_table', 'source_key', 'fault', 'decision', 'detail'])
+      .where('run_id', '=', runId)
+      .execute();
+    return rows.map((row) => ({
+      sourceTable: String(row.source_table),
+      sourceKey: String(row.source_key),
+      fault: String(row.fault) as FaultEntry['fault'],
+      decision: String(row.decision) as FaultEntry['decision'],
+      detail: JSON.parse(String(row.detail)) as Record<string, unknown>,
+    }));
   },
   async begin(database, source) {
     const db = asDynamic(database.db);
@@ -40,11 +52,28 @@ export const importLog: RunLog = {
     return { runId: id, checkpoint: {}, resumed: false };
   },
   async record(trx, runId, source, faults) {
-    let written = 0;
-    for (const entry of faults) {
-      const result = await trx
-        .insertInto('import_log')
-        .values({
+    if (faults.length === 0) return 0;
+    // Looked up rather than `on conflict do nothing`, which MariaDB spells differently; one
+    // import writes a target at a time, and the unique key still guards a second one.
+    const present = await trx
+      .selectFrom('import_log')
+      .select(['source_table', 'source_key', 'fault'])
+      .where('source', '=', source)
+      .where('source_key', 'in', [...new Set(faults.map((entry) => entry.sourceKey))])
+      .execute();
+    const seen = new Set(present.map((row) => `${String(row.source_table)}\u0000${String(row.source_key)}\u0000${String(row.fault)}`));
+    const fresh = faults.filter((entry) => {
+      const id = `${entry.sourceTable}\u0000${entry.sourceKey}\u0000${entry.fault}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    if (fresh.length === 0) return 0;
+    const now = new Date();
+    await trx
+      .insertInto('import_log')
+      .values(
+        fresh.map((entry) => ({
           id: randomUUID(),
           run_id: runId,
           source,
@@ -53,13 +82,11 @@ export const importLog: RunLog = {
           fault: entry.fault,
           decision: entry.decision,
           detail: JSON.stringify(entry.detail),
-          created_at: new Date(),
-        })
-        .onConflict((conflict) => conflict.doNothing())
-        .executeTakeFirst();
-      written += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    return written;
+          created_at: now,
+        })),
+      )
+      .execute();
+    return fresh.length;
   },
   async checkpoint(trx, runId, checkpoint) {
     await trx

@@ -7,8 +7,11 @@ import { existingKeys, insertRows, tableExists } from './targets.js';
 
 export type Mode = 'dry-run' | 'apply';
 
-/** Where each step stopped: the last source key a committed chunk covered. */
-export type Checkpoint = Record<string, { after?: string; done?: boolean }>;
+/**
+ * Where each step stopped (the last source key a committed chunk covered) and what it counted
+ * up to there, so a resumed run reports the whole import, not only its own part.
+ */
+export type Checkpoint = Record<string, { after?: string; done?: boolean; result?: StepResult }>;
 
 export interface TableCount {
   table: string;
@@ -49,6 +52,8 @@ export interface RunOutput {
   /** Log entries written in this run (0 in a dry run and on a rerun). */
   newLogEntries: number;
   runIds: Partial<Record<HarshaDatabase, string>>;
+  /** An interrupted run was continued. */
+  resumed: boolean;
 }
 
 /**
@@ -59,13 +64,27 @@ export interface RunOutput {
  * writes nothing.
  */
 export async function runSteps(input: RunInput): Promise<RunOutput> {
-  const output: RunOutput = { steps: [], faults: [], newLogEntries: 0, runIds: {} };
+  const output: RunOutput = { steps: [], faults: [], newLogEntries: 0, runIds: {}, resumed: false };
+  const reported = new Set<string>();
+  const report = (faults: readonly FaultEntry[]) => {
+    for (const entry of faults) {
+      const id = `${entry.sourceTable}\u0000${entry.sourceKey}\u0000${entry.fault}`;
+      if (reported.has(id)) continue;
+      reported.add(id);
+      output.faults.push(entry);
+    }
+  };
   const checkpoints: Partial<Record<HarshaDatabase, Checkpoint>> = {};
   if (input.mode === 'apply') {
     for (const [name, database] of Object.entries(input.targets) as [HarshaDatabase, AnyDatabase][]) {
       const run = await input.log.begin(database, 'harsha');
       output.runIds[name] = run.runId;
       checkpoints[name] = run.checkpoint as Checkpoint;
+      // What the interrupted part found is in the log already; the report covers the whole import.
+      if (run.resumed) {
+        output.resumed = true;
+        report(await input.log.entries(database, run.runId));
+      }
     }
   }
   const parentCache = new Map<string, Promise<Set<string>>>();
@@ -89,7 +108,7 @@ export async function runSteps(input: RunInput): Promise<RunOutput> {
     if (!source || !(await source.hasTable(step.table))) continue;
     const checkpoint = (checkpoints[step.target] ??= {});
     const state = (checkpoint[step.id] ??= {});
-    const result: StepResult = { step: step.id, source: step.table, read: 0, heldBack: 0, tables: [] };
+    const result = (state.result ??= { step: step.id, source: step.table, read: 0, heldBack: 0, tables: [] });
     output.steps.push(result);
     const target = input.targets[step.target];
     const total = await source.count(step.table);
@@ -101,7 +120,7 @@ export async function runSteps(input: RunInput): Promise<RunOutput> {
       if (rows.length === 0) {
         state.done = true;
         if (input.mode === 'apply' && target) await commit(input, target, step, [], pendingFaults, checkpoint, output);
-        output.faults.push(...pendingFaults);
+        report(pendingFaults);
         break;
       }
       const mapped = await step.map(rows, context);
@@ -112,12 +131,9 @@ export async function runSteps(input: RunInput): Promise<RunOutput> {
       result.read += rows.length;
       // Every source row the chunk holds back, a batch's movements included.
       result.heldBack += new Set(faults.filter((f) => f.decision !== 'fixed').map((f) => `${f.sourceTable}\u0000${f.sourceKey}`)).size;
-      output.faults.push(...faults);
-      const fresh =
-        input.mode === 'apply' && target
-          ? await commit(input, target, step, mapped.inserts, faults, checkpoint, output)
-          : await wouldInsert(target, mapped.inserts, presentTables);
-      count(result, mapped.inserts, fresh);
+      report(faults);
+      if (input.mode === 'apply' && target) await commit(input, target, step, mapped.inserts, faults, checkpoint, output);
+      else count(result, mapped.inserts, await wouldInsert(target, mapped.inserts, presentTables));
       input.progress.advance(step, rows.length);
       if (input.mode === 'apply') input.progress.chunkCommitted(step, after);
     }
@@ -133,9 +149,9 @@ async function commit(
   faults: FaultEntry[],
   checkpoint: Checkpoint,
   output: RunOutput,
-): Promise<Set<TargetInsert>> {
+): Promise<void> {
   const runId = output.runIds[step.target]!;
-  return asDynamic(target.db)
+  await asDynamic(target.db)
     .transaction()
     .execute(async (trx) => {
       const fresh = await missing(trx, inserts);
@@ -143,9 +159,9 @@ async function commit(
         trx,
         inserts.filter((row) => fresh.has(row)),
       );
+      count(checkpoint[step.id]!.result!, inserts, fresh);
       output.newLogEntries += await input.log.record(trx, runId, 'harsha', faults);
       await input.log.checkpoint(trx, runId, checkpoint);
-      return fresh;
     });
 }
 
