@@ -44,7 +44,7 @@ interface Ledger {
  * trusted), and the result must end at the batch's recorded available quantity, which is what
  * the plant counted; the difference becomes one ADJUSTMENT movement.
  */
-function rebuildLedger(batch: SourceRow, originals: SourceRow[]): Ledger {
+export function rebuildLedger(batch: SourceRow, originals: SourceRow[]): Ledger {
   const ledger: Ledger = { movements: [], faults: [], balance: dec(0) };
   const name = String(batch.name);
   const base = (row: SourceRow) => ({ batch_id: name, item_code: String(batch.item), warehouse: String(batch.warehouse), ...row });
