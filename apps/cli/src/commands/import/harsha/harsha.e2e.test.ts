@@ -4,76 +4,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@tributary/platform/core';
-import { sql, type Database } from '@tributary/platform/db';
+import { asSchema, sql, type Database, type Kysely } from '@tributary/platform/db';
 import { testDatabases, type TestDatabase } from '@tributary/platform/testing';
+import argon2 from 'argon2';
+import { gatewayFieldCipher, UsersRepository } from '@tributary/gateway/encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillErp, fillGateway, fillSync, PLANTED } from './harsha.dataset.js';
 import { createOriginals, ERP_DDL, GATEWAY_DDL, SYNC_DDL } from './harsha.originals.js';
+import { EXPECTED_FAULTS, EXPECTED_HELD_BACK, EXPECTED_STEPS, heldBack, stepSummary } from './harsha.expected.js';
 import { importHarsha, type HarshaImportOptions } from './harsha.js';
-import type { HarshaReport } from './report.js';
 import { migrateCommand } from '../../migrate.js';
 
-const EXPECTED_FAULTS = {
-  COLUMN_SET_DOCTYPE: 2,
-  COLUMN_SET_KNEX: 1,
-  REQUIRED_VALUE_MISSING: 2,
-  MISSING_PARENT: 5,
-  MOVEMENT_CHAIN_BROKEN: 1,
-  BATCH_BALANCE_MISMATCH: 3,
-  NEGATIVE_STOCK: 1,
-  PARENT_HELD_BACK: 4,
-  MOVEMENT_TYPE_UNKNOWN: 1,
-  PASSWORD_RESET_REQUIRED: 3,
-  VALUE_OUT_OF_DOMAIN: 2,
-  TWO_FACTOR_REENROL: 1,
-  API_KEY_ROTATE: 3,
-  RECOVERY_TIMEOUT_UNIT: 7,
-  ROUTE_DUPLICATE_ACTIVE: 1,
-  ROUTE_LIMIT_OUT_OF_RANGE: 1,
-  CONFIG_NAME_TAKEN: 3,
-};
-
-/** Step → [rows read, rows held back, rows new per target table]. */
-const EXPECTED_STEPS = {
-  'erp:tabItem': [8, 0, { tabItem: 8 }],
-  'erp:tabWarehouse': [3, 0, { tabWarehouse: 3 }],
-  'erp:tabCustomer': [24, 0, { tabCustomer: 24 }],
-  'erp:tabHD Customer Segment': [4, 0, { 'tabHD Customer Segment': 4 }],
-  'erp:tabHD Customer Segment Assignment': [26, 2, { 'tabHD Customer Segment Assignment': 24 }],
-  'erp:tabHD Batch Master': [400, 7, { 'tabHD Batch Master': 398, 'tabHD Batch Movement': 796 }],
-  'erp:tabHD Batch Movement': [799, 1, {}],
-  'erp:tabHD Dynamic Pricing Rule': [4, 0, { 'tabHD Dynamic Pricing Rule': 4 }],
-  'erp:tabHD Pricing Rule Item': [4, 1, { 'tabHD Pricing Rule Item': 3 }],
-  'erp:tabHD Volume Discount Slab': [3, 0, { 'tabHD Volume Discount Slab': 3 }],
-  'gateway:api_users': [4, 0, { api_users: 4 }],
-  'gateway:api_keys': [3, 0, { api_keys: 3 }],
-  'gateway:service_routes': [7, 0, { service_routes: 7 }],
-  'sync:sync_configurations': [4, 3, { sync_configurations: 1 }],
-};
-
-const EXPECTED_HELD_BACK = [
-  ['quarantined', 'tabHD Customer Segment Assignment', PLANTED.orphanAssignmentCustomer, 'MISSING_PARENT'],
-  ['quarantined', 'tabHD Customer Segment Assignment', PLANTED.orphanAssignmentSegment, 'MISSING_PARENT'],
-  ['refused', 'tabHD Batch Master', PLANTED.outOfOrder, 'NEGATIVE_STOCK'],
-  ['quarantined', 'tabHD Batch Movement', 'HD-BMV-00007-1', 'PARENT_HELD_BACK'],
-  ['quarantined', 'tabHD Batch Movement', 'HD-BMV-00007-2', 'PARENT_HELD_BACK'],
-  ['quarantined', 'tabHD Batch Movement', 'HD-BMV-00009-2', 'MOVEMENT_TYPE_UNKNOWN'],
-  ['quarantined', 'tabHD Batch Master', PLANTED.missingItem, 'MISSING_PARENT'],
-  ['quarantined', 'tabHD Batch Movement', 'HD-BMV-00011-1', 'PARENT_HELD_BACK'],
-  ['quarantined', 'tabHD Batch Movement', 'HD-BMV-00011-2', 'PARENT_HELD_BACK'],
-  ['quarantined', 'tabHD Batch Movement', PLANTED.orphanMovement, 'MISSING_PARENT'],
-  ['quarantined', 'tabHD Pricing Rule Item', PLANTED.orphanRuleItem, 'MISSING_PARENT'],
-  ['quarantined', 'sync_configurations', expect.any(String), 'CONFIG_NAME_TAKEN'],
-  ['quarantined', 'sync_configurations', expect.any(String), 'CONFIG_NAME_TAKEN'],
-  ['quarantined', 'sync_configurations', expect.any(String), 'CONFIG_NAME_TAKEN'],
-];
-
-const stepSummary = (report: HarshaReport) =>
-  Object.fromEntries(
-    report.steps.map((step) => [step.step, [step.read, step.heldBack, Object.fromEntries(step.tables.map((t) => [t.table, t.new]))]]),
-  );
-const heldBack = (report: HarshaReport) =>
-  report.faults.filter((f) => f.decision !== 'fixed').map((f) => [f.decision, f.sourceTable, f.sourceKey, f.fault]);
+type GatewaySchema = ConstructorParameters<typeof UsersRepository>[0] extends Kysely<infer DB> ? DB : never;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../..');
 const [mariadb] = testDatabases({ dialects: ['mysql'] });
@@ -117,40 +59,25 @@ describe.skipIf(!mariadb || !postgres)(
         logger: createLogger({ name: 'import-test', level: 'warn' }),
         ...extra,
       });
-    /** `command` as an operator starts it, every line of its output kept. */
-    function startCli(args: string[]) {
-      const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
-        cwd: root,
-        env: { ...process.env, ...env(), TRIBUTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    /** Runs the CLI as an operator does and kills it (SIGKILL, no chance to clean up) once its output matches. */
+    const killWhen = (args: string[], pattern: RegExp) =>
+      new Promise<string>((done, fail) => {
+        const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
+          cwd: root,
+          env: { ...process.env, ...env(), TRIBUTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        const take = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (pattern.test(output) && child.signalCode === null) child.kill('SIGKILL');
+        };
+        child.stdout.on('data', take);
+        child.stderr.on('data', take);
+        child.once('exit', (code, signal) =>
+          signal === 'SIGKILL' ? done(output) : fail(new Error(`exited (${code}) before ${pattern}:\n${output}`)),
+        );
       });
-      let text = '';
-      const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-      const take = (chunk: Buffer) => {
-        text += chunk.toString();
-        for (const waiter of waiters.filter((w) => w.pattern.test(text))) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve();
-        }
-      };
-      child.stdout.on('data', take);
-      child.stderr.on('data', take);
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-        child.once('exit', (code, signal) => done({ code, signal })),
-      );
-      return {
-        exited,
-        kill: () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        },
-        waitFor: (pattern: RegExp) =>
-          new Promise<void>((done, fail) => {
-            if (pattern.test(text)) return done();
-            waiters.push({ pattern, resolve: done });
-            void exited.then(() => fail(new Error(`exited before ${pattern}:\n${text}`)));
-          }),
-      };
-    }
     /** Row counts of every table of the three targets. */
     const targetRows = async () => {
       const counts: Record<string, number> = {};
@@ -200,6 +127,21 @@ describe.skipIf(!mariadb || !postgres)(
       for (const [name, target] of Object.entries(targets)) {
         await migrateCommand(name, { dataDir, env: { [`${name.toUpperCase()}_DATABASE_URL`]: target.url } }, logger);
       }
+      // TEMPORARY-IMPORT-LOG
+      for (const target of Object.values(targets)) {
+        const text = target.database.dialect === 'mysql' ? 'longtext' : 'text';
+        const at = target.database.dialect === 'mysql' ? 'datetime(6)' : 'timestamptz';
+        await sql
+          .raw(
+            `create table import_run (id varchar(36) primary key, source varchar(10) not null, mode varchar(10) not null, started_at ${at} not null, finished_at ${at}, status varchar(20) not null, checkpoint ${text}, summary ${text})`,
+          )
+          .execute(target.database.db);
+        await sql
+          .raw(
+            `create table import_log (id varchar(36) primary key, run_id varchar(36) not null, source varchar(10) not null, source_table varchar(140) not null, source_key varchar(140) not null, fault varchar(40) not null, decision varchar(20) not null, detail ${text} not null, created_at ${at} not null, unique (source, source_table, source_key, fault))`,
+          )
+          .execute(target.database.db);
+      }
     }, 120_000);
 
     afterAll(async () => {
@@ -226,7 +168,7 @@ describe.skipIf(!mariadb || !postgres)(
     }, 120_000);
 
     it('--apply killed half way resumes where it stopped, and the result is complete and balanced', async () => {
-      const child = startCli([
+      const args = [
         'import',
         'harsha',
         '--erp-from',
@@ -235,16 +177,9 @@ describe.skipIf(!mariadb || !postgres)(
         sources.gateway.url,
         '--sync-from',
         sources.sync.url,
-        '--apply',
-        '--chunk-size',
-        String(CHUNK),
-      ]);
-      try {
-        await child.waitFor(/(committed through HD-B-\d+[\s\S]*){3}/);
-      } finally {
-        child.kill();
-      }
-      expect((await child.exited).signal).toBe('SIGKILL');
+      ];
+      const output = await killWhen([...args, '--apply', '--chunk-size', String(CHUNK)], /(committed through HD-B-\d+[\s\S]*){3}/);
+      expect(output).toContain('import harsha: erp:tabHD Batch Master (400 rows)');
       const interrupted = await targets.erp.database.db.selectFrom('import_run').select(['status']).execute();
       expect(interrupted.map((row) => row.status)).toEqual(['running']);
       const batchesAtKill = await count(targets.erp.database, 'tabHD Batch Master');
@@ -253,7 +188,12 @@ describe.skipIf(!mariadb || !postgres)(
 
       const report = await run('apply', { reportCsv: join(dataDir, 'apply.csv') });
       expect(report.resumed).toBe(true);
+      // The whole import, the part before the kill included, as one uninterrupted run reports it.
       expect(report.byFault).toEqual(EXPECTED_FAULTS);
+      expect(stepSummary(report)).toEqual(EXPECTED_STEPS);
+      expect(report.totals).toEqual({ read: 1293, new: 1282, unchanged: 0, heldBack: 14 });
+      expect(report.newLogEntries).toBeLessThan(41);
+      expect(await count(targets.erp.database, 'import_log')).toBe(20);
       expect(report.ledgerCheck).toEqual({ batches: 398, consistent: 398, inconsistent: [] });
       await expectImported();
     }, 180_000);
@@ -285,6 +225,43 @@ describe.skipIf(!mariadb || !postgres)(
       expect(orphan).toContain('HD-B-DELETED');
       expect(csv.join('\n')).not.toMatch(/\$2b\$|JBSWY3DPEHPK3PXP/);
     });
+
+    it('the gateway takes the imported users over: seals their e-mail at start-up, finds them by it, verifies a kept argon2 hash', async () => {
+      const database = targets.gateway.database;
+      const cipher = await gatewayFieldCipher({
+        env: { GATEWAY_SECRET_KEY: 'import-test-gateway-secret' },
+        credentials: { accessKeyId: 'gateway', secretAccessKey: 'unused' },
+        database,
+      });
+      const users = new UsersRepository(asSchema<GatewaySchema>(database).db, cipher);
+      expect(await users.encryptExisting()).toBe(4);
+      const stored = await database.db
+        .selectFrom('api_users')
+        .select(['email'])
+        .where('user_id', '=', PLANTED.argon2User)
+        .executeTakeFirstOrThrow();
+      expect(String(stored.email)).toMatch(/^enc:v1:/);
+      const manager = await users.findByLogin('nimal.perera@harshadelights.lk');
+      expect(manager?.user_id).toBe(PLANTED.argon2User);
+      expect(await argon2.verify(manager!.password_hash, 'Manager#2026')).toBe(true);
+      const admin = await users.findByLogin('admin');
+      expect(await argon2.verify(admin!.password_hash, 'anything').catch(() => false)).toBe(false);
+    });
+
+    it('into the embedded databases (PGlite) as well: applied once, then nothing new', async () => {
+      const embedded = await mkdtemp(join(tmpdir(), 'tributary-import-harsha-embedded-'));
+      try {
+        const first = await run('apply', { dataDir: embedded, env: {} });
+        expect(first.totals).toEqual({ read: 1293, new: 1282, unchanged: 0, heldBack: 14 });
+        expect(first.ledgerCheck).toEqual({ batches: 398, consistent: 398, inconsistent: [] });
+        expect((await readdir(embedded)).sort()).toEqual(['erp', 'gateway', 'sync']);
+        const again = await run('apply', { dataDir: embedded, env: {} });
+        expect(again.totals).toEqual({ read: 1293, new: 0, unchanged: 1282, heldBack: 14 });
+        expect(again.newLogEntries).toBe(0);
+      } finally {
+        await rm(embedded, { recursive: true, force: true });
+      }
+    }, 180_000);
 
     async function expectImported(): Promise<void> {
       const erp = targets.erp.database;
