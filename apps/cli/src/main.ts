@@ -7,6 +7,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { registerAdminCommand } from './commands/admin.js';
 import { registerKeyringCommand } from './commands/keyring.js';
 import { registerBackupCommands } from './commands/backup-register.js';
+import { registerImportCommands } from './commands/import/import.js';
 
 // The commands' own modules are imported when their command runs: `serve` is the production
 // process, and what `up`, `devices` (serial ports, WebSocket), `reconcile` (progress bars), `mask`
@@ -112,6 +113,7 @@ registerKeysCommand(program);
 registerAdminCommand(program);
 registerKeyringCommand(program);
 registerBackupCommands(program);
+registerImportCommands(program);
 program
   .command('mask')
   .description("a masked copy of one service's database for non-production use (personal columns replaced, then verified)")

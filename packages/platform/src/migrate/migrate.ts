@@ -55,6 +55,9 @@ export async function migrateToLatest(
     db: asDynamic(database.db),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Kernel migrations (`0000_platform_<n>_…`) sort before a service's own; one added in a later
+    // release must still run on a database whose service migrations already ran.
+    allowUnorderedMigrations: true,
     provider: {
       getMigrations: async () =>
         Object.fromEntries(migrations.map((migration) => [migration.name, { up: (db) => migration.up(db, context) }])),

@@ -1,4 +1,5 @@
 import { idempotencyMigration } from '@tributary/platform/idempotency';
+import { importLogMigration } from '@tributary/platform/import-log';
 import type { Migration } from '@tributary/platform/migrate';
 import { outboxMigrations } from '@tributary/platform/outbox';
 import { coreTables } from './0001_core_tables.js';
@@ -15,6 +16,7 @@ import { monthlyPartitions } from './0010_monthly_partitions.js';
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
   idempotencyMigration,
+  importLogMigration,
   coreTables,
   segmentTables,
   batchTables,

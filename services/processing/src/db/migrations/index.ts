@@ -1,4 +1,5 @@
 import { idempotencyMigration } from '@tributary/platform/idempotency';
+import { importLogMigration } from '@tributary/platform/import-log';
 import type { Migration } from '@tributary/platform/migrate';
 import { outboxMigrations } from '@tributary/platform/outbox';
 import { masterDataMigration } from './0001_master_data.js';
@@ -10,6 +11,7 @@ import { mtpIntegrationMigration } from './0005_mtp_integration.js';
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
   idempotencyMigration,
+  importLogMigration,
   masterDataMigration,
   recordsAndAllocationsMigration,
   rulesMigration,

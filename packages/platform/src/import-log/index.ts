@@ -1,0 +1,2 @@
+export * from './migration.js';
+export * from './store.js';
