@@ -18,6 +18,10 @@ export const HARSHA_FAULTS = {
   },
   MOVEMENT_CHAIN_BROKEN: { decision: 'fixed', rule: 'qty_before/qty_after recomputed from the running balance of the changes' },
   MOVEMENT_TYPE_UNKNOWN: { decision: 'quarantined', rule: 'a movement type outside IN/OUT/TRANSFER/ADJUSTMENT cannot be booked' },
+  BATCH_WITHOUT_RECEIPT: {
+    decision: 'fixed',
+    rule: "an opening RECEIPT of the batch's total quantity, the stock the original never booked in",
+  },
   BATCH_BALANCE_MISMATCH: {
     decision: 'fixed',
     rule: "an ADJUSTMENT movement brings the ledger to the batch's recorded available quantity",

@@ -15,6 +15,7 @@ export const PLANTED = {
   missingItem: 'HD-B-00011',
   noMovements: 'HD-B-00013',
   orphanMovement: 'HD-BMV-ORPHAN-1',
+  orphanConsumption: 'HD-BCL-GONE-1-1',
   orphanAssignmentCustomer: 'HD-CSA-9001',
   orphanAssignmentSegment: 'HD-CSA-9002',
   orphanRuleItem: 'HD-PRI-9001',
@@ -137,6 +138,17 @@ export async function fillErp(database: Database, batches: number): Promise<void
   await insert(database, 'tabHD Customer Segment Assignment', assignments);
 
   const master: Record<string, unknown>[] = [];
+  const consumptions: Record<string, unknown>[] = [];
+  const consumption = (batch: string, k: number, qty: string, type: string) => ({
+    ...std(`HD-BCL-${batch.slice(5)}-${k}`, 8),
+    batch_id: batch,
+    consumption_date: `2026-01-0${7 + k}`,
+    consumption_type: type,
+    qty_consumed: qty,
+    reference_type: 'Delivery Note',
+    reference_name: `MAT-DN-2026-${batch.slice(5)}-${k}`,
+    consumed_by: 'dispatch@harshadelights.lk',
+  });
   const movements: Record<string, unknown>[] = [];
   for (let n = 1; n <= batches; n += 1) {
     const name = `HD-B-${pad(n)}`;
@@ -160,7 +172,11 @@ export async function fillErp(database: Database, batches: number): Promise<void
       });
     let available = left;
     if (name === PLANTED.noMovements) available = '50.000';
-    else if (name === PLANTED.outOfOrder) {
+    else if (n % 50 === 21) {
+      // The running code kept consumption logs, not movements, and decremented twice (reference §6).
+      consumptions.push(consumption(name, 1, consumed, 'Sale'), consumption(name, 2, '5.000', 'Sample'));
+      available = (Number(received) - 2 * (Number(consumed) + 5)).toFixed(3);
+    } else if (name === PLANTED.outOfOrder) {
       movement(1, 'IN', received, '0', received, 5);
       movement(2, 'OUT', `-${consumed}`, received, left, 4);
     } else if (name === PLANTED.unknownType) {
@@ -202,6 +218,8 @@ export async function fillErp(database: Database, batches: number): Promise<void
   });
   await insert(database, 'tabHD Batch Master', master);
   await insert(database, 'tabHD Batch Movement', movements);
+  consumptions.push(consumption('HD-B-GONE-1', 1, '2.000', 'WriteOff'));
+  await insert(database, 'tabHD Batch Consumption Log', consumptions);
 
   const rule = (code: string, fields: Record<string, unknown>) => ({
     ...std(code, 3),

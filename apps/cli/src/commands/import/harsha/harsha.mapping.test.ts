@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rebuildLedger } from './batches.step.js';
+import { CONSUMPTION_LOG, MOVEMENTS, rebuildLedger } from './ledger-rebuild.js';
 import { recoveryTimeoutMs } from './gateway.steps.js';
 
 const batch = {
@@ -10,15 +10,18 @@ const batch = {
   modified: new Date('2026-01-09T00:00:00Z'),
 };
 const movement = (name: string, type: string, change: string, before: string, after: string, day: number) => ({
-  name,
-  batch_id: 'HD-B-1',
-  movement_type: type,
-  qty_change: change,
-  qty_before: before,
-  qty_after: after,
-  movement_date: new Date(Date.UTC(2026, 0, day)),
-  creation: new Date(Date.UTC(2026, 0, day)),
-  modified: new Date(Date.UTC(2026, 0, day)),
+  table: MOVEMENTS,
+  row: {
+    name,
+    batch_id: 'HD-B-1',
+    movement_type: type,
+    qty_change: change,
+    qty_before: before,
+    qty_after: after,
+    movement_date: new Date(Date.UTC(2026, 0, day)),
+    creation: new Date(Date.UTC(2026, 0, day)),
+    modified: new Date(Date.UTC(2026, 0, day)),
+  },
 });
 
 describe('recovery_timeout: seconds in the schema, milliseconds from the admin API', () => {
@@ -61,6 +64,18 @@ describe('rebuilding a batch ledger from the original movements', () => {
   it('refuses a ledger that goes below zero at any point, and flags a transfer by its sign', () => {
     const refused = rebuildLedger(batch, [movement('M1', 'OUT', '-1', '1', '0', 1), movement('M2', 'IN', '8.5', '0', '8.5', 2)]);
     expect(refused.refusal?.fault).toBe('NEGATIVE_STOCK');
+    const consumedOnly = rebuildLedger({ ...batch, total_qty: '12', available_qty: '3', manufacturing_date: '2026-01-01' }, [
+      {
+        table: CONSUMPTION_LOG,
+        row: { name: 'C1', batch_id: 'HD-B-1', consumption_type: 'Sale', qty_consumed: '4.5', consumption_date: '2026-01-02' },
+      },
+    ]);
+    expect(consumedOnly.faults.map((f) => f.fault)).toEqual(['BATCH_WITHOUT_RECEIPT', 'BATCH_BALANCE_MISMATCH']);
+    expect(consumedOnly.movements.map((m) => [m.key, m.values.movement_type, m.values.qty_change, m.values.qty_after])).toEqual([
+      ['HD-B-1-IMPORT-OPEN', 'RECEIPT', '12', '12'],
+      ['C1', 'CONSUMPTION', '-4.5', '7.5'],
+      ['HD-B-1-IMPORT-ADJ', 'ADJUSTMENT', '-4.5', '3'],
+    ]);
     const transfer = rebuildLedger({ ...batch, available_qty: '6' }, [
       movement('M1', 'IN', '10', '0', '10', 1),
       movement('M2', 'TRANSFER', '-4', '10', '6', 2),

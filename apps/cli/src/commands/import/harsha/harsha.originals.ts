@@ -46,6 +46,11 @@ export const ERP_DDL = [
     qty_before decimal(18,6) not null default 0, qty_change decimal(18,6) not null default 0, qty_after decimal(18,6) not null default 0,
     from_warehouse varchar(140), to_warehouse varchar(140), from_location varchar(200), to_location varchar(200),
     reason varchar(200), notes text, operator varchar(140), key idx_batch (batch_id))`,
+  // Doctype only (reference §1.10): where the running code recorded consumption.
+  `create table \`tabHD Batch Consumption Log\` (${STD}, batch_id varchar(140) not null, item_code varchar(140), item_name varchar(140),
+    warehouse varchar(140), consumption_date date not null, consumption_type varchar(140) not null, qty_consumed decimal(21,9) not null,
+    remaining_qty decimal(21,9), reference_type varchar(140), reference_name varchar(140), consumed_by varchar(140) not null,
+    unit_rate decimal(21,9), total_value decimal(21,9), batch_expiry_date date, consumption_notes text, key idx_batch (batch_id))`,
   // [doctype] field set, which the running code used.
   `create table \`tabHD Dynamic Pricing Rule\` (${STD}, rule_code varchar(140) not null unique, rule_name varchar(140) not null,
     rule_type varchar(140) not null, priority int(11) not null default 1, is_active int(1) default 1, valid_from date, valid_to date,

@@ -1,4 +1,4 @@
-import { createDatabase, sql, type Database } from '@tributary/platform/db';
+import { asDynamic, sql, type AnyDatabase } from '@tributary/platform/db';
 
 export type SourceRow = Record<string, unknown>;
 
@@ -18,13 +18,9 @@ export interface SourceDatabase {
   close(): Promise<void>;
 }
 
-export async function openSource(label: string, url: string): Promise<SourceDatabase> {
-  const database = await createDatabase(url, { poolSize: 2 });
-  return sourceOver(label, database);
-}
-
-function sourceOver(label: string, database: Database): SourceDatabase {
-  const db = database.db;
+/** Reading helpers over an original opened by the import frame (`openSource`). */
+export function sourceOver(label: string, database: AnyDatabase): SourceDatabase {
+  const db = asDynamic(database.db);
   const schemaFilter = database.dialect === 'mysql' ? sql`table_schema = database()` : sql`table_schema = current_schema()`;
   const columnCache = new Map<string, Set<string>>();
   const columns = async (table: string): Promise<Set<string>> => {
