@@ -1,8 +1,9 @@
 import { columnSetFaults } from './column-sets.js';
+import { missingParents } from './erp.steps.js';
 import { fault, type FaultEntry } from './faults.js';
 import { BATCHES, CONSUMPTION_LOG, MOVEMENTS, rebuildLedger, type Ledger, type StockChange } from './ledger-rebuild.js';
 import type { SourceRow } from './source.js';
-import type { Mapped, Step, StepContext } from './step.js';
+import { stepOf, type Mapped, type Step } from './step.js';
 import { day, decimal, flag, integer, json, originalRow, pick, required, standardColumns, text } from './values.js';
 
 function batchValues(row: SourceRow, ledger: Ledger): Record<string, unknown> {
@@ -45,21 +46,9 @@ function batchValues(row: SourceRow, ledger: Ledger): Record<string, unknown> {
   };
 }
 
-async function orphanOf(context: StepContext, row: SourceRow): Promise<FaultEntry | undefined> {
-  const missing: Record<string, unknown> = {};
-  if (!(await context.parentKeys('erp', 'tabItem', 'name')).has(String(row.item))) missing.item = row.item;
-  if (!(await context.parentKeys('erp', 'tabWarehouse', 'name')).has(String(row.warehouse))) missing.warehouse = row.warehouse;
-  if (Object.keys(missing).length === 0) return undefined;
-  return fault(BATCHES, String(row.name), 'MISSING_PARENT', { missing, original: originalRow(row) });
-}
-
 /** Batches with their ledgers: a batch and its movements are written in the same chunk. */
 export const batchStep: Step = {
-  id: `erp:${BATCHES}`,
-  source: 'erp',
-  table: BATCHES,
-  key: 'name',
-  target: 'erp',
+  ...stepOf('erp', BATCHES, 'name'),
   tableFaults: (source) => columnSetFaults(source, BATCHES),
   async map(rows, context): Promise<Mapped> {
     const mapped: Mapped = { inserts: [], faults: [] };
@@ -78,7 +67,10 @@ export const batchStep: Step = {
           mapped.faults.push(fault(change.table, String(change.row.name), 'PARENT_HELD_BACK', detail));
         }
       };
-      const orphan = await orphanOf(context, row);
+      const orphan = await missingParents(context, BATCHES, row, [
+        ['item', 'tabItem'],
+        ['warehouse', 'tabWarehouse'],
+      ]);
       if (orphan) {
         heldBack(orphan);
         continue;
@@ -105,11 +97,7 @@ export const batchStep: Step = {
 /** Stock changes whose batch the original does not have; the others were written with their batch. */
 function orphanChangeStep(table: string): Step {
   return {
-    id: `erp:${table}`,
-    source: 'erp',
-    table,
-    key: 'name',
-    target: 'erp',
+    ...stepOf('erp', table, 'name'),
     async map(rows, context): Promise<Mapped> {
       const batches = await context.parentKeys('erp', BATCHES, 'name');
       const faults = rows

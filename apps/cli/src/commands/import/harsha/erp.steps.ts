@@ -1,7 +1,7 @@
 import { columnSetFaults } from './column-sets.js';
 import { fault, type FaultEntry } from './faults.js';
 import type { SourceRow } from './source.js';
-import type { Mapped, Step, StepContext, TargetInsert } from './step.js';
+import { stepOf, type Mapped, type Step, type StepContext, type TargetInsert } from './step.js';
 import { day, decimal, flag, instant, integer, originalRow, pick, required, standardColumns, text } from './values.js';
 
 const insert = (table: string, values: Record<string, unknown>): TargetInsert => ({
@@ -12,7 +12,7 @@ const insert = (table: string, values: Record<string, unknown>): TargetInsert =>
 });
 
 /** Checks a row's parents; a missing one holds the row back with the reason. */
-async function missingParents(
+export async function missingParents(
   context: StepContext,
   table: string,
   row: SourceRow,
@@ -34,11 +34,7 @@ type Note = (column: string, detail: Record<string, unknown>) => void;
 /** Maps each row, holding back those whose parents are missing. */
 function simpleStep(table: string, parents: [string, string][], toValues: (row: SourceRow, note: Note) => Record<string, unknown>): Step {
   return {
-    id: `erp:${table}`,
-    source: 'erp',
-    table,
-    key: 'name',
-    target: 'erp',
+    ...stepOf('erp', table, 'name'),
     tableFaults: (source) => columnSetFaults(source, table),
     async map(rows, context): Promise<Mapped> {
       const mapped: Mapped = { inserts: [], faults: [] };

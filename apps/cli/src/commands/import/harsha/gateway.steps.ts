@@ -1,6 +1,6 @@
 import { fault, withoutSecrets, type FaultEntry } from './faults.js';
 import type { SourceRow } from './source.js';
-import type { Mapped, Step } from './step.js';
+import { stepOf, type Mapped, type Step } from './step.js';
 import { bool, instant, integer, json, originalRow, required, text } from './values.js';
 
 const TIERS = ['basic', 'standard', 'premium', 'unlimited'];
@@ -37,11 +37,7 @@ function inDomain(
 }
 
 export const apiUserStep: Step = {
-  id: 'gateway:api_users',
-  source: 'gateway',
-  table: 'api_users',
-  key: 'user_id',
-  target: 'gateway',
+  ...stepOf('gateway', 'api_users', 'user_id'),
   async map(rows): Promise<Mapped> {
     const mapped: Mapped = { inserts: [], faults: [] };
     for (const row of rows) {
@@ -91,11 +87,7 @@ export const apiUserStep: Step = {
 };
 
 export const apiKeyStep: Step = {
-  id: 'gateway:api_keys',
-  source: 'gateway',
-  table: 'api_keys',
-  key: 'key_id',
-  target: 'gateway',
+  ...stepOf('gateway', 'api_keys', 'key_id'),
   async map(rows, context): Promise<Mapped> {
     const mapped: Mapped = { inserts: [], faults: [] };
     const users = await context.parentKeys('gateway', 'api_users', 'user_id');
@@ -157,11 +149,7 @@ export function recoveryTimeoutMs(value: number): { ms: number; unit: 'seconds' 
 }
 
 export const serviceRouteStep: Step = {
-  id: 'gateway:service_routes',
-  source: 'gateway',
-  table: 'service_routes',
-  key: 'route_id',
-  target: 'gateway',
+  ...stepOf('gateway', 'service_routes', 'route_id'),
   async map(rows, context): Promise<Mapped> {
     const mapped: Mapped = { inserts: [], faults: [] };
     for (const row of rows) {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillErp, fillGateway, fillSync, PLANTED } from './harsha.dataset.js';
 import { createOriginals, ERP_DDL, GATEWAY_DDL, SYNC_DDL } from './harsha.originals.js';
 import { outputImportReport, runImport } from '../common/command.js';
+import type { ImportReport } from '../common/report.js';
 import { EXPECTED_FAULTS, EXPECTED_HELD_BACK, EXPECTED_TABLES, summarise } from './harsha.expected.js';
 import { harshaImporter } from './harsha.js';
 import { migrateCommand } from '../../migrate.js';

@@ -43,3 +43,8 @@ export interface Step {
   tableFaults?(source: SourceDatabase): Promise<FaultEntry[]>;
   map(rows: SourceRow[], context: StepContext): Promise<Mapped>;
 }
+
+/** A step's identity: one original table, read in `key` order, into the Tributary database of the same name. */
+export function stepOf(database: HarshaDatabase, table: string, key: string): Pick<Step, 'id' | 'source' | 'table' | 'key' | 'target'> {
+  return { id: `${database}:${table}`, source: database, table, key, target: database };
+}

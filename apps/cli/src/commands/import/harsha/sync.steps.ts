@@ -1,5 +1,5 @@
 import { fault } from './faults.js';
-import type { Mapped, Step } from './step.js';
+import { stepOf, type Mapped, type Step } from './step.js';
 import { bool, instant, integer, json, originalRow, required, text } from './values.js';
 
 const FREQUENCIES = ['real_time', 'hourly', 'daily', 'weekly', 'on_demand'];
@@ -9,11 +9,7 @@ const FREQUENCIES = ['real_time', 'hourly', 'daily', 'weekly', 'on_demand'];
  * tables were never written by its code (it kept state in Redis); they are counted, not moved.
  */
 export const syncConfigurationStep: Step = {
-  id: 'sync:sync_configurations',
-  source: 'sync',
-  table: 'sync_configurations',
-  key: 'config_id',
-  target: 'sync',
+  ...stepOf('sync', 'sync_configurations', 'config_id'),
   async map(rows, context): Promise<Mapped> {
     const mapped: Mapped = { inserts: [], faults: [] };
     for (const row of rows) {
