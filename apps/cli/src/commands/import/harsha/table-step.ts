@@ -35,8 +35,8 @@ export function tableStep(
 ): TableStep<SourceRow> {
   let announced = false;
   const present = new Map<string, boolean>();
-  const hasTable = async (table: string) => {
-    if (!present.has(table)) present.set(table, await tableExists(target, table));
+  const hasTable = async (db: AnyKysely, table: string) => {
+    if (!present.has(table)) present.set(table, await tableExists(target, table, db));
     return present.get(table)!;
   };
   return {
@@ -50,7 +50,7 @@ export function tableStep(
       const mapped = await step.map(rows, context);
       const faults = [...(announced || !step.tableFaults ? [] : await step.tableFaults(source)), ...mapped.faults];
       announced = true;
-      const fresh = await missing(asDynamic(db), mapped.inserts, hasTable);
+      const fresh = await missing(asDynamic(db), mapped.inserts, (table) => hasTable(db, table));
       if (write)
         await insertRows(
           asDynamic(db),
@@ -69,7 +69,7 @@ export function tableStep(
       // Rows another step writes (a batch's movements and consumption logs) are looked for where they land.
       const written = step.table === CONSUMPTION_LOG ? MOVEMENTS : step.table;
       const existing =
-        inserted.size < rows.length && (await hasTable(written))
+        inserted.size < rows.length && (await hasTable(db, written))
           ? await existingKeys(asDynamic(db), written, step.key, [...keys])
           : new Set<string>();
       return rows.map((row, index) => {

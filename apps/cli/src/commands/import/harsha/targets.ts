@@ -1,16 +1,21 @@
-import { asDynamic, sql, type AnyDatabase, type DynamicSchema, type Kysely } from '@tributary/platform/db';
+import { asDynamic, sql, type AnyDatabase, type AnyKysely, type DynamicSchema, type Kysely } from '@tributary/platform/db';
 import type { TargetInsert } from './step.js';
 
 /**
  * Tributary's side: which of a chunk's rows are there already (keyed by the original
  * identifiers, so a second run finds them all) and the insert of the others. The only I/O
- * against the target tables; the import log has its own module.
+ * against the target tables; the import log is the frame's.
  */
-export async function tableExists(database: AnyDatabase, table: string): Promise<boolean> {
+/** Asked on `db` (the chunk's transaction when there is one): PGlite has a single connection, which the transaction holds. */
+export async function tableExists(
+  database: Pick<AnyDatabase, 'dialect'>,
+  table: string,
+  db: AnyKysely = (database as AnyDatabase).db,
+): Promise<boolean> {
   const filter = database.dialect === 'mysql' ? sql`table_schema = database()` : sql`table_schema = current_schema()`;
   const result = await sql<{
     n: unknown;
-  }>`select count(*) as n from information_schema.tables where ${filter} and table_name = ${table}`.execute(asDynamic(database.db));
+  }>`select count(*) as n from information_schema.tables where ${filter} and table_name = ${table}`.execute(asDynamic(db));
   return Number(result.rows[0]?.n ?? 0) > 0;
 }
 
