@@ -27,7 +27,7 @@ describe('tributary import (command line)', () => {
       return true;
     });
 
-  it('import harsha answers that it is not available yet, with the configuration exit code', async () => {
+  it('import harsha runs its importer: an original that does not answer is the unreachable-database exit code', async () => {
     captureStderr();
     await program().parseAsync(
       [
@@ -44,8 +44,8 @@ describe('tributary import (command line)', () => {
         from: 'user',
       },
     );
-    expect(process.exitCode).toBe(EXIT_CODES.config);
-    expect(stderr.join('')).toContain('(IMPORT_NOT_AVAILABLE)');
+    expect(process.exitCode).toBe(EXIT_CODES.databaseUnreachable);
+    expect(stderr.join('')).toContain('(SOURCE_UNREACHABLE)');
   });
 
   it('refuses a chunk size that is not a positive integer before touching any database', async () => {

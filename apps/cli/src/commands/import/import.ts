@@ -81,8 +81,7 @@ export interface HarshaSourceUrls {
  * `() => import('./harsha/harsha.js').then((m) => m.harshaImporter(urls))`.
  */
 function harshaImporter(urls: HarshaSourceUrls): (() => Promise<Importer<unknown>>) | undefined {
-  void urls;
-  return undefined;
+  return () => import('./harsha/harsha.js').then((m) => m.harshaImporter(urls));
 }
 
 function positiveInteger(value: string): number {
