@@ -128,7 +128,7 @@ const FIRST_PAGE = 16;
  * Usable batches in picking order for every (item, warehouse) of a request.
  *
  * Planning (no lock) reads only the head of the picking order of every key — the first 16
- * batches per key in one query (a union of per-key index-ordered scans), then 4× more for a key
+ * batches per key in one query (per-key index-ordered scans: a LATERAL join on PostgreSQL, a union on MariaDB), then 4× more for a key
  * whose head does not cover what the request needs — so a plan costs about the same with 20 or
  * 2,000 batches of an item. Consuming (`lock`) reads and locks every usable batch of the keys in
  * one query, in one canonical order (by name) whatever the strategy, so a FEFO and a FIFO
@@ -169,18 +169,32 @@ export async function usableBatchesFor(
   // (hd_batch_pick_idx walks a key's active batches in picking order and stops after a page),
   // so nothing is loaded or ranked beyond what the plan can use.
   const ordered = (query: ReturnType<typeof usable>) => pickingKeys(strategy).reduce((q, column) => q.orderBy(column, 'asc'), query);
-  const heads = [...needed.values()].map(({ item, warehouse }) =>
-    ordered(usable(db, filter).where('item', '=', item).where('warehouse', '=', warehouse)).limit(FIRST_PAGE),
-  );
-  const union = sql.join(
-    heads.map((head) => sql`(${head})`),
-    sql` union all `,
-  );
-  let firstPageQuery = db
-    .selectFrom(sql<UsableRow>`(${union})`.as('head'))
-    .selectAll()
-    .orderBy('item')
-    .orderBy('warehouse');
+  const keyList = [...needed.values()];
+  let heads;
+  if (deps.dialect === 'mysql') {
+    // MariaDB has no LATERAL: one parenthesised LIMIT scan per key, concatenated.
+    const union = sql.join(
+      keyList.map(
+        ({ item, warehouse }) =>
+          sql`(${ordered(usable(db, filter).where('item', '=', item).where('warehouse', '=', warehouse)).limit(FIRST_PAGE)})`,
+      ),
+      sql` union all `,
+    );
+    heads = db.selectFrom(sql<UsableRow>`(${union})`.as('head'));
+  } else {
+    // PostgreSQL plans one small LIMIT scan and runs it per key: cheaper to plan than a union of 50.
+    const perKey = ordered(
+      usable(db, filter).where(sql.ref('item'), '=', sql.ref('k.item')).where(sql.ref('warehouse'), '=', sql.ref('k.warehouse')),
+    ).limit(FIRST_PAGE);
+    const items = keyList.map((k) => k.item);
+    const warehouses = keyList.map((k) => k.warehouse);
+    heads = db.selectFrom(
+      sql<UsableRow>`(select h.* from unnest(${items}::text[], ${warehouses}::text[]) as k(item, warehouse) cross join lateral (${perKey}) as h)`.as(
+        'head',
+      ),
+    );
+  }
+  let firstPageQuery = heads.selectAll().orderBy('item').orderBy('warehouse');
   for (const column of pickingKeys(strategy)) firstPageQuery = firstPageQuery.orderBy(column);
   const firstPage = await firstPageQuery.execute();
   for (const row of firstPage) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row));
