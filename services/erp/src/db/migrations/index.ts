@@ -13,6 +13,7 @@ import { orderTables } from './0007_orders.js';
 import { pricingErpnextModel } from './0008_pricing_erpnext_model.js';
 import { itemUoms } from './0009_item_uoms.js';
 import { monthlyPartitions } from './0010_monthly_partitions.js';
+import { perfIndexes } from './0012_perf_indexes.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   pricingErpnextModel,
   itemUoms,
   monthlyPartitions,
+  perfIndexes,
 ];

@@ -128,7 +128,7 @@ const FIRST_PAGE = 16;
  * Usable batches in picking order for every (item, warehouse) of a request.
  *
  * Planning (no lock) reads only the head of the picking order of every key — the first 16
- * batches per key in one query (row_number() over the picking keys), then 4× more for a key
+ * batches per key in one query (per-key index-ordered scans: a LATERAL join on PostgreSQL, a union on MariaDB), then 4× more for a key
  * whose head does not cover what the request needs — so a plan costs about the same with 20 or
  * 2,000 batches of an item. Consuming (`lock`) reads and locks every usable batch of the keys in
  * one query, in one canonical order (by name) whatever the strategy, so a FEFO and a FIFO
@@ -165,23 +165,38 @@ export async function usableBatchesFor(
     for (const list of byKey.values()) list.sort(comparePicking(strategy));
     return byKey;
   }
-  // First page of every key in one round trip: row_number() over the picking order per key.
-  const ranked = usable(db, filter)
-    .select(
-      sql<number>`row_number() over (partition by ${sql.ref('item')}, ${sql.ref('warehouse')} order by ${sql.join(pickingKeys(strategy).map((k) => sql.ref(k)))})`.as(
-        'rn',
+  // First page of every key in one statement: per key, the head of an index-ordered scan
+  // (hd_batch_pick_idx walks a key's active batches in picking order and stops after a page),
+  // so nothing is loaded or ranked beyond what the plan can use.
+  const ordered = (query: ReturnType<typeof usable>) => pickingKeys(strategy).reduce((q, column) => q.orderBy(column, 'asc'), query);
+  const keyList = [...needed.values()];
+  let heads;
+  if (deps.dialect === 'mysql') {
+    // MariaDB has no LATERAL: one parenthesised LIMIT scan per key, concatenated.
+    const union = sql.join(
+      keyList.map(
+        ({ item, warehouse }) =>
+          sql`(${ordered(usable(db, filter).where('item', '=', item).where('warehouse', '=', warehouse)).limit(FIRST_PAGE)})`,
       ),
-    )
-    .where('item', 'in', [...new Set(keys.map((k) => k.item))])
-    .where('warehouse', 'in', [...new Set(keys.map((k) => k.warehouse))]);
-  const firstPage = await db
-    .selectFrom(ranked.as('ranked'))
-    .selectAll()
-    .where('rn', '<=', FIRST_PAGE)
-    .orderBy('item')
-    .orderBy('warehouse')
-    .orderBy('rn')
-    .execute();
+      sql` union all `,
+    );
+    heads = db.selectFrom(sql<UsableRow>`(${union})`.as('head'));
+  } else {
+    // PostgreSQL plans one small LIMIT scan and runs it per key: cheaper to plan than a union of 50.
+    const perKey = ordered(
+      usable(db, filter).where(sql.ref('item'), '=', sql.ref('k.item')).where(sql.ref('warehouse'), '=', sql.ref('k.warehouse')),
+    ).limit(FIRST_PAGE);
+    const items = keyList.map((k) => k.item);
+    const warehouses = keyList.map((k) => k.warehouse);
+    heads = db.selectFrom(
+      sql<UsableRow>`(select h.* from unnest(${items}::text[], ${warehouses}::text[]) as k(item, warehouse) cross join lateral (${perKey}) as h)`.as(
+        'head',
+      ),
+    );
+  }
+  let firstPageQuery = heads.selectAll().orderBy('item').orderBy('warehouse');
+  for (const column of pickingKeys(strategy)) firstPageQuery = firstPageQuery.orderBy(column);
+  const firstPage = await firstPageQuery.execute();
   for (const row of firstPage) byKey.get(keyOf(row.item, row.warehouse))?.push(toCandidate(row));
   await Promise.all(
     [...needed.entries()].map(async ([key, want]) => {
@@ -192,8 +207,7 @@ export async function usableBatchesFor(
         candidates.length === limit / 4 && candidates.reduce((sum, c) => sum.plus(c.available_qty), dec(0)).lt(want.qty);
         limit *= 4
       ) {
-        let query = usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse);
-        for (const column of pickingKeys(strategy)) query = query.orderBy(column, 'asc');
+        const query = ordered(usable(db, filter).where('item', '=', want.item).where('warehouse', '=', want.warehouse));
         candidates = (await query.limit(limit).execute()).map((row) => toCandidate(row));
       }
       if (want.named.size > 0) {

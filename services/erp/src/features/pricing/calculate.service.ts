@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import { runCommand, type Actor, emit, type ErpDeps } from '../../shared/context.js';
 import { type LocalParts, localParts } from '../../shared/dates.js';
@@ -31,10 +32,10 @@ export async function customerContext(deps: ErpDeps, name: string | null | undef
     .where('name', '=', name)
     .executeTakeFirst();
   if (!row) return null;
-  const [segments, territories] = [
-    await segmentsInForce(deps.db, deps.dialect, name, day),
-    await territoriesInForce(deps, name, row.territory, day),
-  ];
+  const [segments, territories] = await Promise.all([
+    segmentsInForce(deps.db, deps.dialect, name, day),
+    territoriesInForce(deps, name, row.territory, day),
+  ]);
   return {
     name: row.name,
     customer_group: row.customer_group,
@@ -145,15 +146,17 @@ export function evaluationContext(deps: ErpDeps, body: ContextFields, at: number
 export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promise<CalculationResult> {
   const at = quoteInstant(deps, body);
   const local = localParts(at, deps.config.PLANT_TIME_ZONE);
-  const customer = await customerContext(deps, body.customer, local.date);
-  const lines = await linesOf(deps, body.items);
+  // The reads are independent: issued together, a quote waits for the slowest, not their sum.
+  const [customer, lines, dryRunRules] = await Promise.all([
+    customerContext(deps, body.customer, local.date),
+    linesOf(deps, body.items),
+    body.dry_run ? deps.rules.get(deps.db, body.coupon_codes ?? []) : undefined,
+  ]);
   const context = evaluationContext(deps, body, at, customer);
-  const coupons = context.coupons;
   const quoteId = generatedName('HD-QTN');
 
-  if (body.dry_run) {
-    const rules = await deps.rules.get(deps.db, coupons);
-    return { ...evaluateOrder(rules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
+  if (dryRunRules) {
+    return { ...evaluateOrder(dryRunRules, context, lines), quote_id: quoteId, at, customer, context, logged_applications: 0 };
   }
   const result = await runCommand(deps, actor, (trx) =>
     priceAndLog(
@@ -170,6 +173,22 @@ export async function calculate(deps: ErpDeps, body: Body, actor: Actor): Promis
     ),
   );
   return { ...result, quote_id: quoteId, at, customer, context, logged_applications: result.logged };
+}
+
+/**
+ * Application rows per INSERT: a 50-line quote logs a few hundred, so one statement carries
+ * them all. 1,000 rows of 23 columns stay well inside the 65,535 bind parameters PostgreSQL's
+ * protocol and MariaDB's prepared statements allow.
+ */
+const LOG_ROWS_PER_INSERT = 1000;
+
+/** Names in generatedName's form (`HD-PRA-<time>-<10 hex>`), their randomness drawn once per quote rather than per row. */
+function applicationNames(count: number): string[] {
+  const time = Date.now().toString(36).toUpperCase();
+  const random = randomBytes(5 * count)
+    .toString('hex')
+    .toUpperCase();
+  return Array.from({ length: count }, (_, i) => `HD-PRA-${time}-${random.slice(i * 10, i * 10 + 10)}`);
 }
 
 export interface PricedDocument {
@@ -209,9 +228,10 @@ export async function priceAndLog(
   }
   // One compact snapshot per line, shared by that line's application rows.
   const snapshots = new Map(quote.lines.map((line) => [line.line, snapshotOf(line, at, local)]));
+  const names = applicationNames(quote.lines.reduce((count, line) => count + line.pricing_rules_applied.length, 0));
   const rows = quote.lines.flatMap((line) =>
     line.pricing_rules_applied.map((applied) => ({
-      ...newDoc(generatedName('HD-PRA'), now, actor.user),
+      ...newDoc(names.pop()!, now, actor.user),
       docstatus: 1,
       pricing_rule: applied.rule,
       applied_on_doctype: doctype,
@@ -231,10 +251,10 @@ export async function priceAndLog(
       price_snapshot: snapshots.get(line.line)!,
     })),
   );
-  for (let i = 0; i < rows.length; i += 200)
+  for (let i = 0; i < rows.length; i += LOG_ROWS_PER_INSERT)
     await trx
       .insertInto('tabHD Pricing Rule Application')
-      .values(rows.slice(i, i + 200))
+      .values(rows.slice(i, i + LOG_ROWS_PER_INSERT))
       .execute();
   if (rows.length > 0) {
     await emit(

@@ -5,6 +5,7 @@ import { marginPerUnit, selectRules } from './erpnext-selection.js';
 import { type FreeItemQuote, freeItemOf } from './free-items.js';
 import { lineQualifies, unitScale } from './line-conditions.js';
 import { resolveOtherLineRules } from './other-line.js';
+import { indexByItemScope } from './rule-index.js';
 import { comparePrecedence, type PricingRule, type RuleSelection, type Slab } from './rule-model.js';
 import { withinWindows } from './windows.js';
 
@@ -324,7 +325,8 @@ export function evaluateOrder(rules: readonly PricingRule[], ctx: EvaluationCont
     rules.filter((rule) => appliesToOrder(rule, ctx)),
     ctx.ignore_pricing_rule === true ? [] : lines,
   ).sort(comparePrecedence);
-  const quotes = lines.map((line) => evaluateLine(eligible, line, ctx));
+  const index = indexByItemScope(eligible);
+  const quotes = lines.map((line) => evaluateLine(index.candidatesFor(line), line, ctx));
   const sum = (pick: (q: LineQuote) => string) => quotes.reduce((s, q) => s.plus(pick(q)), dec(0)).toFixed(ctx.currency_decimals);
   const coupons = new Set<string>();
   for (const quote of quotes) for (const rule of quote.pricing_rules_applied) if (rule.coupon_code) coupons.add(rule.coupon_code);
