@@ -2,9 +2,11 @@ import { ordersApi } from '@tributary/contracts';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { registerIdempotency } from '@tributary/platform/idempotency';
 import { registerOutboxRoute } from '@tributary/platform/outbox';
+import { registerJobRoutes } from '@tributary/platform/scheduler';
 import { keyringLookup, type ServiceContext } from '@tributary/platform/service';
 import type { ProcessingDb } from './db/schema.js';
-import { buildDeps } from './deps.js';
+import { buildDeps, type ProcessingDeps } from './deps.js';
+import { reconcileAccess, RECONCILE_RUNNERS } from './access.js';
 import { registerAllocationRoutes } from './features/allocations/allocations.routes.js';
 import { registerDispatchRoutes } from './features/dispatch/dispatch.routes.js';
 import { registerOrdersCopyRoutes } from './features/orders-copy/copy.routes.js';
@@ -28,8 +30,8 @@ export const SERVICE_NAME = 'processing';
  * review, allocations, labels, and the orders proxy the Device-Panel uses. No I/O happens
  * here beyond what the routes do when called.
  */
-export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<HttpApp> {
-  const { config, features, notifier, orders, deliverers, reconciliation, reconcilers } = buildDeps(context);
+export async function buildApp(context: ServiceContext<ProcessingDb>, deps: ProcessingDeps = buildDeps(context)): Promise<HttpApp> {
+  const { config, features, notifier, orders, deliverers, reconciliation, reconcilers, scheduler } = deps;
   const app = await createHttpApp({
     name: SERVICE_NAME,
     logger: context.logger,
@@ -52,6 +54,8 @@ export async function buildApp(context: ServiceContext<ProcessingDb>): Promise<H
   registerReconcileRoutes(app, features, orders);
   registerReconcileReportRoutes(app, reconciliation, reconcilers);
   registerReconciliationMetrics(app.metrics, features.db);
+  // The scheduled reconciliation, its history and "run now": the people who may start a report by hand.
+  registerJobRoutes(app, { scheduler, access: reconcileAccess(RECONCILE_RUNNERS, reconcilers) });
   registerGenealogyRoutes(app, features, orders, config.plantTimeZone);
   registerPrivacy(app, { database: context.database, env: context.env });
   if (orders) app.addHook('onClose', () => orders.close());

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
 import { loadConfig } from '@tributary/platform/core';
+import { jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
 
 export const ProcessingConfigSchema = Type.Object({
   PLANT_TIME_ZONE: Type.Optional(
@@ -65,4 +66,18 @@ export function readConfig(env: Record<string, string | undefined>): ProcessingC
     throw new Error(`${name}=${JSON.stringify(plantTimeZone)} is not an IANA time zone`);
   }
   return { ...config, plantTimeZone };
+}
+
+/**
+ * processing's recurring work and when it runs by default, in the plant's zone;
+ * `JOB_<NAME>_SCHEDULE` (cron or `off`) and `JOB_<NAME>_TIME_ZONE` move it (docs/operations.md,
+ * "Scheduled jobs").
+ */
+export const PROCESSING_JOB_DEFAULTS: readonly JobDefaults[] = [{ name: 'mtp-reconciliation', schedule: '0 1 * * *' }];
+
+export function loadProcessingJobTimings(
+  env: Record<string, string | undefined>,
+  config: Pick<ProcessingConfig, 'plantTimeZone'>,
+): JobTiming[] {
+  return jobTimings(env, PROCESSING_JOB_DEFAULTS, config.plantTimeZone);
 }

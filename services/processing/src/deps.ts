@@ -2,10 +2,12 @@ import { ordersApi } from '@tributary/contracts';
 import { nameSet } from '@tributary/platform/core';
 import { OutboxNotifier } from '@tributary/platform/outbox';
 import { createServiceClient, type ServiceClient } from '@tributary/platform/resilience';
+import { Scheduler, withTimings } from '@tributary/platform/scheduler';
 import type { ServiceContext } from '@tributary/platform/service';
-import { readConfig, type ProcessingConfig } from './config.js';
+import { loadProcessingJobTimings, readConfig, type ProcessingConfig } from './config.js';
 import type { ProcessingDb } from './db/schema.js';
 import type { FeatureDeps } from './features/deps.js';
+import { reconciliationJob } from './features/reconcile/reconcile.job.js';
 import type { ReconciliationDeps } from './features/reconcile/reports.service.js';
 
 export type { FeatureDeps };
@@ -27,6 +29,11 @@ export interface ProcessingDeps {
   reconciliation: ReconciliationDeps;
   /** Signing principals that may run and read reconciliation reports without a user. */
   reconcilers: ReadonlySet<string>;
+  /**
+   * The daily MTP reconciliation's timer (ADR 0031). Without an orders URL there is nothing to
+   * reconcile against, so the scheduler then has no job.
+   */
+  scheduler: Scheduler;
 }
 
 export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps {
@@ -57,20 +64,30 @@ export function buildDeps(context: ServiceContext<ProcessingDb>): ProcessingDeps
     logger: context.logger,
     eventsCommitted: () => notifier.notify(),
   };
+  const reconciliation: ReconciliationDeps = {
+    db: features.db,
+    clock: features.clock,
+    logger: features.logger,
+    orders: orders ? ordersApi(orders) : undefined,
+    pageSize: config.RECONCILIATION_PAGE_SIZE,
+    leaseMs: config.RECONCILIATION_LEASE_MS,
+  };
+  const scheduler = new Scheduler({
+    service: context.name,
+    db: context.database.db,
+    clock: context.clock,
+    logger: context.logger,
+    jobs: withTimings(orders ? [reconciliationJob(reconciliation)] : [], loadProcessingJobTimings(context.env, config)),
+    onCommitted: () => notifier.notify(),
+  });
   return {
     config,
     notifier,
     orders,
     deliverers: nameSet(config.PROCESSING_EVENT_DELIVERERS),
     features,
-    reconciliation: {
-      db: features.db,
-      clock: features.clock,
-      logger: features.logger,
-      orders: orders ? ordersApi(orders) : undefined,
-      pageSize: config.RECONCILIATION_PAGE_SIZE,
-      leaseMs: config.RECONCILIATION_LEASE_MS,
-    },
+    reconciliation,
     reconcilers: nameSet(config.PROCESSING_RECONCILERS),
+    scheduler,
   };
 }

@@ -49,7 +49,7 @@ export async function startSyncBackground(
             mailer: settings.SMTP_URL
               ? new Mailer({ url: settings.SMTP_URL, from: settings.SMTP_FROM, timeoutMs: settings.SYNC_DELIVERY_TIMEOUT_MS })
               : undefined,
-            timeZone: settings.PLANT_TIME_ZONE,
+            timeZone: settings.plantTimeZone,
           }),
           now: () => context.clock.now(),
         }),

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
-import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
 import { loadConfig, randomToken } from '@tributary/platform/core';
 import { DEFAULT_PLANT_TIME_ZONE, isTimeZone, jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
 
@@ -50,7 +49,13 @@ export const SyncSettingsSchema = Type.Object({
   SYNC_TIME_ZONE: Type.Optional(
     Type.String({ minLength: 1, description: 'IANA zone of batch schedules and sync jobs; default PLANT_TIME_ZONE, else Asia/Colombo' }),
   ),
-  PLANT_TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "The plant's IANA zone, when SYNC_TIME_ZONE is not set" })),
+  PLANT_TIME_ZONE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "The plant's IANA zone (default Asia/Colombo): notification e-mail times, and batch schedules when SYNC_TIME_ZONE is not set",
+    }),
+  ),
   SYNC_ROLES: Type.String({ default: 'collector,worker,scheduler,maintenance', description: 'Background roles this process runs' }),
   SYNC_WORKER_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   WEBHOOK_SECRET_ERPNEXT: Type.Optional(Type.String({ minLength: 16, maxLength: 500, description: "ERPNext's webhook secret" })),
@@ -77,7 +82,6 @@ export const SyncSettingsSchema = Type.Object({
     maxLength: 300,
     description: 'Sender of notification e-mail',
   }),
-  PLANT_TIME_ZONE: Type.String({ default: DEFAULT_PLANT_TIME_ZONE, description: 'IANA zone notification e-mails show times in' }),
   ALERTMANAGER_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,
@@ -111,6 +115,8 @@ export interface SyncSettings extends Omit<
 > {
   /** The zone batch schedules and jobs read their cron expressions in. */
   timeZone: string;
+  /** The plant's zone: times in notification e-mails. */
+  plantTimeZone: string;
   jobs: JobTiming[];
   sources: string[];
   webhookSecrets: Record<string, string>;
@@ -146,6 +152,8 @@ export function loadSyncSettings(env: Record<string, string | undefined>): SyncS
   const zoneVariable = SYNC_TIME_ZONE ? 'SYNC_TIME_ZONE' : 'PLANT_TIME_ZONE';
   const timeZone = SYNC_TIME_ZONE ?? PLANT_TIME_ZONE ?? DEFAULT_PLANT_TIME_ZONE;
   if (!isTimeZone(timeZone)) throw new Error(`${zoneVariable}=${JSON.stringify(timeZone)} is not an IANA time zone`);
+  const plantTimeZone = PLANT_TIME_ZONE ?? DEFAULT_PLANT_TIME_ZONE;
+  if (!isTimeZone(plantTimeZone)) throw new Error(`PLANT_TIME_ZONE=${JSON.stringify(plantTimeZone)} is not an IANA time zone`);
   const perSource = { erpnext: WEBHOOK_SECRET_ERPNEXT, espocrm: WEBHOOK_SECRET_ESPOCRM, medusa: WEBHOOK_SECRET_MEDUSA };
   return {
     ...rest,
@@ -161,6 +169,7 @@ export function loadSyncSettings(env: Record<string, string | undefined>): SyncS
     ),
     workerId: SYNC_WORKER_ID ?? `${hostname()}-${process.pid}-${randomToken(4)}`,
     timeZone,
+    plantTimeZone,
     jobs: jobTimings(env, SYNC_JOB_DEFAULTS, timeZone),
   };
 }

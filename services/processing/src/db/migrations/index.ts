@@ -2,6 +2,7 @@ import { idempotencyMigration } from '@tributary/platform/idempotency';
 import { importLogMigration } from '@tributary/platform/import-log';
 import type { Migration } from '@tributary/platform/migrate';
 import { outboxMigrations } from '@tributary/platform/outbox';
+import { schedulerMigration } from '@tributary/platform/scheduler';
 import { masterDataMigration } from './0001_master_data.js';
 import { recordsAndAllocationsMigration } from './0002_records_allocations.js';
 import { rulesMigration } from './0003_rules.js';
@@ -12,6 +13,7 @@ import { reconciliationReportsMigration } from './0006_reconciliation_reports.js
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
   idempotencyMigration,
+  schedulerMigration,
   importLogMigration,
   masterDataMigration,
   recordsAndAllocationsMigration,
