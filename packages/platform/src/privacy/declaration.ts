@@ -75,7 +75,8 @@ export const PLATFORM_PERSON_KEYS = ['user', 'actor', 'username', 'sub', 'create
 
 /**
  * The kernel tables every service has that may name people: outbox events (payload and
- * metadata) and idempotency replies (a stored answer may echo a user). `payloadKeys` adds the
+ * metadata), idempotency replies (a stored answer may echo a user) and import findings (the
+ * original row). `payloadKeys` adds the
  * service's own event fields.
  */
 export function platformPersonalTables(payloadKeys: readonly string[] = []): PersonalTable[] {
@@ -89,5 +90,7 @@ export function platformPersonalTables(payloadKeys: readonly string[] = []): Per
       ],
     },
     { table: 'idempotency_key', mentions: [{ name: 'response_body', keys }] },
+    // An import finding keeps the original row it is about, which may name a person.
+    { table: 'import_log', mentions: [{ name: 'detail', keys }] },
   ];
 }

@@ -1,4 +1,4 @@
-import { type PersonalDataDeclaration } from '@tributary/platform/privacy';
+import { PLATFORM_PERSON_KEYS, type PersonalDataDeclaration } from '@tributary/platform/privacy';
 
 /**
  * Where the gateway keeps people. A user's credentials (tokens, API keys, access keys, rate
@@ -69,5 +69,7 @@ export const personalData: PersonalDataDeclaration = {
       },
       actors: [{ name: 'created_by' }, { name: 'updated_by' }],
     },
+    // Findings of an import from the original gateway keep the original user or key row.
+    { table: 'import_log', mentions: [{ name: 'detail', keys: [...PLATFORM_PERSON_KEYS, 'email', 'full_name'] }] },
   ],
 };
