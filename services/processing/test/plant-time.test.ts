@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
-import { plantLabelFields, zoneOffsetName } from '../src/features/labels/label.render.js';
+import { labelFields } from '@tributary/contracts/labels';
 
 const EIGHT_PM_UTC = Date.parse('2024-02-25T20:00:00Z');
 const bag = {
@@ -28,16 +28,10 @@ describe('the plant time zone', () => {
     expect(() => readConfig({ LABEL_TIME_ZONE: 'Mars/Olympus' })).toThrow('LABEL_TIME_ZONE="Mars/Olympus" is not an IANA time zone');
   });
 
-  it("labels show the plant's date and time with the zone's offset at that instant", () => {
-    const at = (timeZone: string) => plantLabelFields(bag, timeZone).find((field) => field.key === 'Scanned At')!.value;
-    expect(at('Asia/Colombo')).toBe('01:30:00 AM, 26/02/2024 UTC+05:30');
-    expect(at('UTC')).toBe('08:00:00 PM, 25/02/2024 UTC+00:00');
-    // Only the time line changes; the other lines are the shared label's.
-    expect(plantLabelFields(bag, 'Asia/Colombo').find((field) => field.key === 'Transfer ID')!.value).toBe('TR-9');
-  });
-
-  it('the offset follows daylight saving where the zone has it', () => {
-    expect(zoneOffsetName(Date.parse('2024-01-15T12:00:00Z'), 'Europe/London')).toBe('UTC+00:00');
-    expect(zoneOffsetName(Date.parse('2024-07-15T12:00:00Z'), 'Europe/London')).toBe('UTC+01:00');
+  it("labels show the plant's date and time in the Device-Panel's format, the same as the device bridge prints", () => {
+    const at = (timeZone: string) => labelFields(bag, timeZone).find((field) => field.key === 'Scanned At')!.value;
+    expect(at('Asia/Colombo')).toBe('01:30:00 AM, 26/02/2024');
+    expect(at('UTC')).toBe('08:00:00 PM, 25/02/2024');
+    expect(labelFields(bag, 'Asia/Colombo').find((field) => field.key === 'Transfer ID')!.value).toBe('TR-9');
   });
 });

@@ -41,6 +41,6 @@ export const SyncError = defineErrors({
   /** A known external source whose secret is not set: the sender can do nothing but wait for an operator. */
   SYNC_WEBHOOK_SOURCE_NOT_CONFIGURED: 'unavailable',
   /** ALERTMANAGER_TOKEN is not set: the intake accepts nothing rather than anything. */
-  SYNC_ALERTS_NOT_CONFIGURED: 'unavailable',
+  SYNC_ALERTS_NOT_CONFIGURED: 'not_found',
 });
 export type SyncErrorCode = keyof typeof SyncError;

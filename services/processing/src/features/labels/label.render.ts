@@ -1,32 +1,8 @@
 import QRCode from 'qrcode';
-import { LABEL_WIDTH_DOTS, labelFields, type LabelBag, type LabelField } from '@tributary/contracts/labels';
+import { LABEL_WIDTH_DOTS, type LabelField } from '@tributary/contracts/labels';
 
 // The ZPL label itself is shared with the device bridge; this file keeps the previews.
-export { LABEL_WIDTH_DOTS, labelTime, labelZpl, type LabelBag, type LabelField } from '@tributary/contracts/labels';
-
-/** The label lines that carry a time (the rest are codes and weights). */
-const TIME_FIELDS: ReadonlySet<string> = new Set(['Received At', 'Scanned At']);
-
-/**
- * The label's lines with its time in the plant's zone followed by that zone's offset at that
- * instant ("01:30:00 AM, 26/02/2024 UTC+05:30"): a label read at another site, or after a
- * daylight-saving change, still names the instant it means.
- */
-export function plantLabelFields(bag: LabelBag, timeZone: string): LabelField[] {
-  const zone = zoneOffsetName(bag.received_ts, timeZone);
-  return labelFields(bag, timeZone).map((field) => (TIME_FIELDS.has(field.key) ? { ...field, value: `${field.value} ${zone}` } : field));
-}
-
-/**
- * The zone's offset from UTC at that instant, always as "UTC+05:30": the locale's own spelling
- * varies with the ICU version ("GMT+05:30", "GMT" alone for zero), so only the offset is kept.
- */
-export function zoneOffsetName(epochMs: number, timeZone: string): string {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-    .formatToParts(new Date(epochMs))
-    .find((part) => part.type === 'timeZoneName')?.value;
-  return `UTC${/[+-]\d\d:\d\d/.exec(name ?? '')?.[0] ?? '+00:00'}`;
-}
+export { LABEL_WIDTH_DOTS, labelFields, labelTime, labelZpl, type LabelBag, type LabelField } from '@tributary/contracts/labels';
 
 const xml = (value: string) =>
   value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);

@@ -3,7 +3,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import { Barcode, MaterialName } from '../../http/schemas.js';
 import type { FeatureDeps } from '../deps.js';
 import { scan } from '../records/records.service.js';
-import { labelQrPng, labelSvg, labelZpl, plantLabelFields, type LabelBag } from './label.render.js';
+import { labelFields, labelQrPng, labelSvg, labelZpl, type LabelBag } from './label.render.js';
 import { ACCESS } from '../../access.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
@@ -47,7 +47,7 @@ export function registerLabelRoutes(app: HttpApp, deps: FeatureDeps, timeZone: s
       const { table_name, barcode } = request.query;
       const bag = (await scan(deps, table_name, barcode)) as unknown as LabelBag;
       const qr = `${table_name}:${bag.barcode}`;
-      const fields = plantLabelFields(bag, timeZone);
+      const fields = labelFields(bag, timeZone);
       switch (request.query.format ?? 'json') {
         case 'zpl':
           return reply.type('application/zpl; charset=utf-8').send(labelZpl(fields, qr));

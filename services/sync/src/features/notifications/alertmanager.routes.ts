@@ -58,6 +58,7 @@ export function registerAlertmanagerRoutes(app: HttpApp, deps: AlertmanagerDeps)
           200: Type.Object({ received: Type.Integer(), captured: Type.Integer(), deliveries: Type.Integer() }),
           400: errorResponseSchema,
           401: errorResponseSchema,
+          404: errorResponseSchema,
           503: errorResponseSchema,
         },
       },
