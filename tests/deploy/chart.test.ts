@@ -106,6 +106,7 @@ describe('deploy/helm/tributary rendered', () => {
     );
     expect(secrets.get('prod-keyring')).toEqual({ 'keyring.json': '{"keys":{}}' });
     expect(Object.keys(secrets.get('prod-gateway') ?? {}).sort()).toEqual(['admin-password', 'redis-url', 'secret-key']);
+    expect(Object.keys(secrets.get('prod-sync') ?? {}).sort()).toEqual(['alertmanager-token', 'smtp-url']);
     expect(secrets.get('prod-databases')?.erp).toBe('mysql://u:p@db/erp');
     expect(Object.keys(secrets.get('prod-databases') ?? {}).sort()).toEqual(SERVICES);
   });
@@ -127,6 +128,42 @@ describe('deploy/helm/tributary rendered', () => {
     expect(callers('erp')).toEqual(['gateway', 'sync']);
     expect(callers('orders')).toEqual(['gateway', 'sync', 'processing']);
     expect(callers('sync')).toEqual(['gateway']);
+  });
+
+  it("sets the plant's zone everywhere, sync's notification settings from its Secret, and a service's extra variables", () => {
+    const rendered = renderChart('prod', {
+      plantTimeZone: 'Asia/Kolkata',
+      notifications: { smtpFrom: 'plant@example.com' },
+      services: { erp: { env: { JOB_EXPIRY_SCAN_SCHEDULE: '0 5 * * *', JOB_SEGMENT_REVIEW_SCHEDULE: 'off' } } },
+    });
+    type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } };
+    const envOf = (name: string) =>
+      new Map(
+        (podSpec(ofKind(rendered, 'Deployment').find((d) => component(d) === name)!).containers[0]!.env as EnvVar[]).map((variable) => [
+          variable.name,
+          variable,
+        ]),
+      );
+    for (const name of SERVICES) expect(envOf(name).get('PLANT_TIME_ZONE')?.value, name).toBe('Asia/Kolkata');
+    const sync = envOf('sync');
+    expect(sync.get('SMTP_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'prod-sync', key: 'smtp-url' });
+    expect(sync.get('ALERTMANAGER_TOKEN')?.valueFrom?.secretKeyRef).toEqual({ name: 'prod-sync', key: 'alertmanager-token' });
+    expect(sync.get('SMTP_FROM')?.value).toBe('plant@example.com');
+    expect(envOf('gateway').has('SMTP_URL')).toBe(false);
+    const erp = envOf('erp');
+    expect(erp.get('JOB_EXPIRY_SCAN_SCHEDULE')?.value).toBe('0 5 * * *');
+    expect(erp.get('JOB_SEGMENT_REVIEW_SCHEDULE')?.value).toBe('off');
+    expect(envOf('orders').has('JOB_EXPIRY_SCAN_SCHEDULE')).toBe(false);
+    for (const manifest of rendered) expect(() => validateManifest(manifest), `${manifest.kind} ${manifest.metadata.name}`).not.toThrow();
+  });
+
+  it('lets sync alone deliver out of the cluster, on the ports of webhooks and SMTP', () => {
+    const deliveries = ofKind(manifests, 'NetworkPolicy').find((policy) => policy.metadata.name === 'prod-sync-deliveries');
+    expect(deliveries?.spec).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'sync' } },
+      policyTypes: ['Egress'],
+      egress: [{ ports: [443, 465, 587].map((port) => ({ protocol: 'TCP', port })) }],
+    });
   });
 
   it('values change what is rendered (helm --set)', () => {

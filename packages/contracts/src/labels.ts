@@ -8,9 +8,6 @@
 export const LABEL_TABLES = ['tealine', 'blendsheet', 'flavorsheet', 'herbline', 'blendbalance'] as const;
 export type LabelTable = (typeof LABEL_TABLES)[number];
 
-/** The plant's zone (Seeduwa) when none is configured. */
-export const DEFAULT_PLANT_TIME_ZONE = 'Asia/Colombo';
-
 export interface LabelField {
   key: string;
   value: string;

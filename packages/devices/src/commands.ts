@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_PLANT_TIME_ZONE, bagLabelZpl } from '@tributary/contracts/labels';
+import { bagLabelZpl } from '@tributary/contracts/labels';
+import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/platform/time-zone';
 import { Decimal } from '@tributary/platform/core';
 import { BridgeCommand, type LabelInput } from './messages.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
+import { DEFAULT_PLANT_TIME_ZONE, isTimeZone } from '@tributary/platform/time-zone';
 import { ConfigError, loadConfig } from '@tributary/platform/core';
 import { DEFAULT_DEVICES_PORT } from './messages.js';
 import { DEFAULT_CAPACITY_KG } from './protocol/scale.js';
@@ -132,15 +132,6 @@ function isOrigin(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig } from '@tributary/platform/core';
-import { DEFAULT_PLANT_TIME_ZONE, jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
+import { jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
+import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/platform/time-zone';
 
 export const ErpConfigSchema = Type.Object({
   PLANT_TIME_ZONE: Type.String({

@@ -57,6 +57,19 @@ const PROCESSING_76: Record<string, Partial<Record<Method, string[]>>> = {
     PUT: ['TRADER-OFFICER', 'TRADER-SUPERVISOR'],
   },
 };
+/**
+ * Processing's own additions, with no original path (stored reconciliation reports, ADR 0601;
+ * scheduled jobs, ADR 0031): reached under /api/v1/processing only, by the roles processing
+ * itself declares at those routes.
+ */
+const MTP_ADMINS = ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'];
+const REPORT_READERS = [...MTP_ADMINS, 'SEEDUWA-OFFICER', 'GRANDPASS-OFFICER'];
+const PROCESSING_OWN: Record<string, Partial<Record<Method, string[]>>> = {
+  '/reconcile/reports': { GET: REPORT_READERS, POST: MTP_ADMINS },
+  '/reconcile/reports/r1/differences.csv': { GET: REPORT_READERS },
+  '/jobs': { GET: MTP_ADMINS },
+  '/jobs/mtp-reconciliation/run': { GET: MTP_ADMINS, POST: MTP_ADMINS },
+};
 
 interface Case {
   form: string;
@@ -81,6 +94,10 @@ function cases(): Case[] {
     out.push({ form: '/api/v1/processing/app', url: `/api/v1/processing/app${path}${QUERY}`, upstream: 'processing', allowed });
     // Orders serves /central/X by calling processing: the same rules, reached through orders.
     out.push({ form: '/api/v1/orders/central', url: `/api/v1/orders/central${path}${QUERY}`, upstream: 'orders', allowed });
+  }
+  for (const [path, rules] of Object.entries(PROCESSING_OWN)) {
+    const allowed = (role: string, method: Method) => (rules[method] ?? []).includes(role);
+    out.push({ form: '/api/v1/processing', url: `/api/v1/processing${path}`, upstream: 'processing', allowed });
   }
   return out;
 }

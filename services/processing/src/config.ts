@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/contracts/labels';
+import { DEFAULT_PLANT_TIME_ZONE } from '@tributary/platform/time-zone';
 import { loadConfig } from '@tributary/platform/core';
 import { jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
 

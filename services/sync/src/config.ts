@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig, randomToken } from '@tributary/platform/core';
-import { DEFAULT_PLANT_TIME_ZONE, isTimeZone, jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
+import { jobTimings, type JobDefaults, type JobTiming } from '@tributary/platform/scheduler';
+import { DEFAULT_PLANT_TIME_ZONE, isTimeZone } from '@tributary/platform/time-zone';
 
 export const SyncSettingsSchema = Type.Object({
   SYNC_SOURCES: Type.String({

@@ -1,8 +1,6 @@
 import { Cron } from 'croner';
 import type { Job } from './job.js';
-
-/** The plant's zone when a service names none: the reference plant is in Colombo. */
-export const DEFAULT_PLANT_TIME_ZONE = 'Asia/Colombo';
+import { isTimeZone } from '../time-zone/index.js';
 
 /** A job's default timing, as the service declares it; the environment may move it. */
 export interface JobDefaults {
@@ -21,15 +19,6 @@ export interface JobTiming {
 /** `expiry-scan` → `JOB_EXPIRY_SCAN`: the prefix of the job's variables. */
 export function jobVariablePrefix(name: string): string {
   return `JOB_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -17,6 +17,7 @@ export interface AccessRule {
 
 const ADMINS = ['MASTER-ADMIN', 'GRANDPASS-ADMIN', 'SEEDUWA-ADMIN'];
 const TRADERS = ['TRADER-OFFICER', 'TRADER-SUPERVISOR'];
+const RECONCILE_READERS = [...ADMINS, 'SEEDUWA-OFFICER', 'GRANDPASS-OFFICER'];
 
 /**
  * The MTP role table (reference §7.6, with the per-role flows of §6 where §7.6 names the API
@@ -81,6 +82,16 @@ export const MTP_ACCESS: readonly AccessRule[] = [
     path: '/app/trace/*',
     roles: [...ADMINS, 'GRANDPASS-OFFICER', 'GRANDPASS-SUPERVISOR', 'SEEDUWA-OFFICER'],
   },
+  // Stored MTP reconciliation reports and the scheduled jobs (ADR 0601, ADR 0031): the same
+  // readers and runners processing declares at its routes, so the gateway refuses no one processing
+  // would serve, and lets no one through whom it would refuse. No original path: only
+  // /api/v1/processing/... reaches them.
+  { service: 'processing', method: 'GET', path: '/reconcile/reports', roles: RECONCILE_READERS },
+  { service: 'processing', method: 'POST', path: '/reconcile/reports', roles: ADMINS },
+  { service: 'processing', method: 'GET', path: '/reconcile/reports/*', roles: RECONCILE_READERS },
+  { service: 'processing', method: 'GET', path: '/jobs', roles: ADMINS },
+  { service: 'processing', method: 'GET', path: '/jobs/*', roles: ADMINS },
+  { service: 'processing', method: 'POST', path: '/jobs/*', roles: ADMINS },
 ];
 
 /**

@@ -26,14 +26,18 @@ function base(service: string): Pick<RouteInput, 'serviceName' | 'upstreamUrl' |
   };
 }
 
-/** The path a client of the original calls for a rule: AWS-Manager's `/central/X` for processing's `/app/X`. */
+/**
+ * The paths a client of the original calls for a rule: AWS-Manager's `/central/X` for processing's
+ * `/app/X`. Processing's own additions (reconciliation reports, jobs) had no original path; they
+ * are reached under `/api/v1/processing/` only, so they seed no route of their own.
+ */
 function legacyPaths(service: string, path: string): Array<{ pattern: string; upstream: string }> {
-  if (service === 'processing')
-    return [
-      { pattern: path, upstream: path },
-      { pattern: path.replace(/^\/app/, '/central'), upstream: path },
-    ];
-  return [{ pattern: path, upstream: path }];
+  if (service !== 'processing') return [{ pattern: path, upstream: path }];
+  if (!path.startsWith('/app/')) return [];
+  return [
+    { pattern: path, upstream: path },
+    { pattern: path.replace(/^\/app/, '/central'), upstream: path },
+  ];
 }
 
 /**
