@@ -75,6 +75,8 @@ export function localVersions(): VersionSource {
   };
 }
 
+const settled = (): void => undefined;
+
 /**
  * A cache that forgets everything when the version moves. `check()` costs one version read
  * per call (a Redis GET or a one-row select), which is what makes a revocation effective on
@@ -91,9 +93,11 @@ export class VersionedCache<V> {
   ) {}
 
   /**
-   * Reads the version once per concurrent burst: a caller may share a read already in flight
-   * only if that read started after the caller's request arrived (`notBefore`, from
-   * performance.now()), so a revocation that completed before a request arrived is always seen.
+   * Reads the version once per concurrent burst: a caller may share a read only if that read
+   * started after the caller's request arrived (`notBefore`, from performance.now()), so a
+   * revocation that completed before a request arrived is always seen. A caller that arrives
+   * while an older read is in flight waits for the one read queued behind it, which every
+   * caller arriving meanwhile shares: at most one read per round trip, however many requests.
    */
   async sync(notBefore: number = performance.now()): Promise<string> {
     const version = await this.read(notBefore);
@@ -105,10 +109,20 @@ export class VersionedCache<V> {
   }
 
   private inflight: { startedAt: number; promise: Promise<string> } | undefined;
+  private queued: Promise<string> | undefined;
 
   private read(notBefore: number): Promise<string> {
     const current = this.inflight;
-    if (current && current.startedAt >= notBefore) return current.promise;
+    if (!current) return this.start();
+    if (current.startedAt >= notBefore) return current.promise;
+    this.queued ??= current.promise.then(settled, settled).then(() => {
+      this.queued = undefined;
+      return this.start();
+    });
+    return this.queued;
+  }
+
+  private start(): Promise<string> {
     const startedAt = performance.now();
     const promise = this.versions.current(this.name).finally(() => {
       if (this.inflight?.promise === promise) this.inflight = undefined;
