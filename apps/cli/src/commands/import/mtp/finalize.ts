@@ -1,7 +1,7 @@
 import { dec } from '@tributary/platform/core';
 import { asDynamic, sql, type AnyKysely } from '@tributary/platform/db';
 import type { RowDecision, TableStep } from '../common/run.js';
-import { countRows, keyOf, keysetPage, type SourceRow } from './keyset.js';
+import { countRows, keyOf, keysetPages, rowsMatching, type SourceRow } from './keyset.js';
 import { MTP_MATERIALS } from './materials.js';
 import type { HeldRows } from './step.js';
 
@@ -36,7 +36,7 @@ function finalizeStep(source: AnyKysely, held: HeldRows, spec: FinalizeSpec): Ta
     sourceTable: spec.name,
     targetTable: spec.sourceTable,
     total: () => countRows(source, spec.sourceTable),
-    read: (after, limit) => keysetPage({ db: source, table: spec.sourceTable, key: spec.key }, after, limit),
+    pages: (after, limit) => keysetPages({ db: source, table: spec.sourceTable, key: spec.key }, after, limit),
     keyOf: keyOf(spec.key),
     async process(db, rows, write): Promise<RowDecision[]> {
       const wanted = rows.filter((row) => !held.has(`${spec.sourceTable}:${spec.logKey(row)}`));
@@ -60,17 +60,14 @@ function finalizeStep(source: AnyKysely, held: HeldRows, spec: FinalizeSpec): Ta
 
 const ITEM_KEY = ['item_code', 'created_ts'] as const;
 const itemKey = (row: SourceRow) => `${String(row.item_code)}/${String(row.created_ts)}`;
-const itemTuples = (rows: readonly SourceRow[]) => sql.join(rows.map((r) => sql`(${r.item_code}, ${r.created_ts}::bigint)`));
 
 async function batchState(
   db: AnyKysely,
   table: 'blendsheet_batch' | 'flavorsheet_batch',
   rows: readonly SourceRow[],
 ): Promise<Map<string, SourceRow>> {
-  if (rows.length === 0) return new Map();
-  const columns = table === 'blendsheet_batch' ? sql`trader_status, completed` : sql`completed`;
-  const { rows: found } = await sql<SourceRow>`select item_code, created_ts, ${columns} from ${sql.table(table)}
-    where (item_code, created_ts) in (${itemTuples(rows)})`.execute(asDynamic(db));
+  const columns = table === 'blendsheet_batch' ? ['trader_status', 'completed'] : ['completed'];
+  const found = await rowsMatching(db, table, ITEM_KEY, rows, [...ITEM_KEY, ...columns]);
   return new Map(found.map((r) => [itemKey(r), r]));
 }
 
