@@ -19,7 +19,7 @@ import type { RoundMetrics, Scenario } from '../src/types.js';
 const BAGS = Number(process.env.BENCH_IMPORT_BAGS ?? 1_000_000);
 const BAGS_PER_LOT = 100;
 const BAGS_PER_SHIPMENT = 10;
-const CHUNK = 1000;
+const CHUNK = Number(process.env.BENCH_IMPORT_CHUNK ?? 1000);
 
 const run = (db: AnyDatabase, text: string) => sql.raw(text).execute(asDynamic(db.db));
 

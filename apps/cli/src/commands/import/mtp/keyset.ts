@@ -34,10 +34,18 @@ export async function* keysetPages(source: KeysetSource, after: string | null, p
     await sql`begin transaction isolation level repeatable read read only`.execute(db);
     try {
       await sql`declare import_scan no scroll cursor for ${query}`.execute(db);
-      for (;;) {
-        const { rows } = await sql<SourceRow>`fetch forward ${sql.lit(Math.trunc(pageSize))} from import_scan`.execute(db);
-        if (rows.length > 0) yield rows;
-        if (rows.length < pageSize) return;
+      const fetch = () => sql<SourceRow>`fetch forward ${sql.lit(Math.trunc(pageSize))} from import_scan`.execute(db).then((r) => r.rows);
+      // The next page is fetched while the caller writes this one: reading and writing overlap.
+      let next: Promise<SourceRow[]> | undefined = fetch();
+      try {
+        while (next) {
+          const rows: SourceRow[] = await next;
+          next = rows.length < pageSize ? undefined : fetch();
+          if (rows.length > 0) yield rows;
+        }
+      } finally {
+        // Abandoned early: the page in flight must settle before the transaction ends.
+        await next?.catch(() => undefined);
       }
     } finally {
       await sql`rollback`.execute(db);
@@ -109,11 +117,27 @@ export async function existingKeys(db: AnyKysely, table: string, key: readonly s
 /** Bind parameters one statement may carry (PostgreSQL's protocol limit is 65,535). */
 const MAX_PARAMETERS = 60_000;
 
-/** Inserts rows as they are (columns named by the first row), as few multi-row statements as the protocol allows. */
+const isPlain = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+/**
+ * Inserts rows as they are (columns named by the first row). Rows of plain values travel as one
+ * JSON parameter that the target turns into its own row type (`json_populate_recordset`), so
+ * every value is converted by the column's type exactly as a literal would be, and a chunk costs
+ * one parameter instead of one per value. Rows holding anything else (a Date, whose JSON form
+ * would be UTC where the driver writes local time) go as multi-row VALUES, split below the
+ * protocol's parameter limit.
+ */
 export async function insertRows(db: AnyKysely, table: string, rows: readonly SourceRow[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const list = sql.join(columns.map((c) => sql.ref(c)));
+  if (rows.every((row) => columns.every((c) => isPlain(row[c])))) {
+    const json = JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c]]))));
+    await sql`insert into ${ref(table)} (${list}) select ${list} from json_populate_recordset(null::${ref(table)}, ${json}::json)`.execute(
+      asDynamic(db),
+    );
+    return;
+  }
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const values = sql.join(rows.slice(start, start + perStatement).map((row) => sql`(${sql.join(columns.map((c) => sql`${row[c]}`))})`));
