@@ -31,7 +31,9 @@ const run = (db: AnyDatabase, text: string) => sql.raw(text).execute(asDynamic(d
 async function loadOriginals(aws: AnyDatabase, central: AnyDatabase): Promise<void> {
   const shipments = BAGS / BAGS_PER_SHIPMENT;
   for (const statement of AWS_MANAGER_DDL) await run(aws, statement);
-  await run(aws, `insert into public.order_plan values ('BENCH', 'Blend', ${shipments * 100_000}, '2026-01-01', '2026-12-31', 'BLT00001')`);
+  // The original's requirement is an integer: at a million bags the plan's true total would overflow it.
+  const requirement = Math.min(shipments * 100_000, 2_000_000_000);
+  await run(aws, `insert into public.order_plan values ('BENCH', 'Blend', ${requirement}, '2026-01-01', '2026-12-31', 'BLT00001')`);
   await run(aws, `insert into public.order_request select g, 'BENCH', 'Blend', 200000, null from generate_series(1, ${shipments / 2}) g`);
   await run(
     aws,
