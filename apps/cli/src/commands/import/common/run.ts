@@ -28,16 +28,16 @@ export interface RowDecision {
 }
 
 /**
- * One source table onto one target table. `read` pages the source in key order after the given
- * key (null: from the start); `process` decides each row and, when `write` is set, writes the new
- * ones with `db`, which is then the chunk's transaction.
+ * One source table onto one target table. `pages` reads the source in key order after the given
+ * key (null: from the start), `limit` rows a page, each page one chunk; `process` decides each
+ * row and, when `write` is set, writes the new ones with `db`, which is then the chunk's transaction.
  */
 export interface TableStep<Row> {
   service: string;
   sourceTable: string;
   targetTable: string;
   total(): Promise<number>;
-  read(after: string | null, limit: number): Promise<Row[]>;
+  pages(after: string | null, limit: number): AsyncIterable<Row[]>;
   keyOf(row: Row): string;
   process(db: AnyKysely, rows: Row[], write: boolean): Promise<RowDecision[]>;
 }
@@ -129,9 +129,8 @@ export async function startImportSession(options: ImportSessionOptions): Promise
       const bar = options.progress.table(step.sourceTable, await step.total());
       bar.advance(count.read);
       let after = saved?.lastKey ?? null;
-      for (;;) {
-        const rows = await step.read(after, options.chunkSize);
-        if (rows.length === 0) break;
+      for await (const rows of step.pages(after, options.chunkSize)) {
+        if (rows.length === 0) continue;
         const lastKey = step.keyOf(rows[rows.length - 1]!);
         const decide = async (db: AnyKysely) => {
           const decisions = await step.process(db, rows, write);
@@ -187,6 +186,21 @@ export async function startImportSession(options: ImportSessionOptions): Promise
       }
     },
   };
+}
+
+/** Pages from a reader of one page after a key, until a page comes back empty. */
+export async function* pagesAfter<Row>(
+  read: (after: string | null, limit: number) => Promise<Row[]>,
+  keyOf: (row: Row) => string,
+  after: string | null,
+  limit: number,
+): AsyncGenerator<Row[]> {
+  for (let from = after; ;) {
+    const rows = await read(from, limit);
+    if (rows.length === 0) return;
+    yield rows;
+    from = keyOf(rows[rows.length - 1]!);
+  }
 }
 
 /** The counts to save with a chunk: the table's, plus the findings this chunk adds (not yet in `count`). */

@@ -1,5 +1,5 @@
 import { asDynamic, type AnyDatabase, type AnyKysely } from '@tributary/platform/db';
-import type { RowDecision, StepFinding, TableStep } from '../common/run.js';
+import { pagesAfter, type RowDecision, type StepFinding, type TableStep } from '../common/run.js';
 import { HARSHA_FAULTS, type FaultEntry } from './faults.js';
 import { CONSUMPTION_LOG, MOVEMENTS } from './ledger-rebuild.js';
 import type { SourceDatabase, SourceRow } from './source.js';
@@ -44,7 +44,13 @@ export function tableStep(
     sourceTable: step.table,
     targetTable: step.table,
     total: () => source.count(step.table),
-    read: (after, limit) => source.page(step.table, step.key, after ?? undefined, limit),
+    pages: (after, limit) =>
+      pagesAfter(
+        (from, size) => source.page(step.table, step.key, from ?? undefined, size),
+        (row) => String(row[step.key]),
+        after,
+        limit,
+      ),
     keyOf: (row) => String(row[step.key]),
     async process(db: AnyKysely, rows, write): Promise<RowDecision[]> {
       const mapped = await step.map(rows, context);

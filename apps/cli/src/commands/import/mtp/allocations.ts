@@ -1,7 +1,7 @@
 import { dec } from '@tributary/platform/core';
 import { asDynamic, sql, type AnyKysely } from '@tributary/platform/db';
 import type { TableStep } from '../common/run.js';
-import type { SourceRow } from './keyset.js';
+import { rowsMatching, type SourceRow } from './keyset.js';
 import { finding, stepsFor, type HeldRows, type Mapped } from './step.js';
 
 type Kind = 'ingredient' | 'shipment' | 'parcel';
@@ -66,7 +66,7 @@ async function overAllocated(
         a.barcode::text as barcode, a.amount::text as amount, (r.gross_weight - r.bag_weight)::text as net,
         ${shipment ? sql`a.request_code::text` : sql`null`} as request_code, ${shipment ? sql`a.shipment_code` : sql`null::int`} as shipment_code
       from ${sql.table(spec.table)} a join ${sql.table(`${material}_record`)} r on r.barcode = a.barcode
-      where a.barcode in (${sql.join(barcodes.map((b) => sql`${b}::uuid`))})`;
+      where a.barcode = any(${barcodes}::uuid[])`;
   });
   const { rows } = await sql<Consumption & { barcode: string; ord: number; tbl: string }>`
     select * from (${sql.join(parts, sql` union all `)}) c order by barcode, ord, key`.execute(asDynamic(source));
@@ -86,21 +86,19 @@ async function overAllocated(
 }
 
 async function existingShipments(ordersSource: AnyKysely, keys: readonly [string, number][]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const { rows } = await sql<{ request_code: string; shipment_code: number }>`
-    select request_code::text as request_code, shipment_code from public.order_shipment
-    where (request_code, shipment_code) in (${sql.join(keys.map(([r, s]) => sql`(${r}::bigint, ${s}::integer)`))})`.execute(
-    asDynamic(ordersSource),
-  );
-  return new Set(rows.map((r) => `${r.request_code}/${r.shipment_code}`));
+  const wanted = keys.map(([request_code, shipment_code]) => ({ request_code, shipment_code }));
+  const found = await rowsMatching(ordersSource, 'public.order_shipment', ['request_code', 'shipment_code'], wanted);
+  return new Set(found.map((r) => `${String(r.request_code)}/${String(r.shipment_code)}`));
 }
 
 async function existingSchedules(ordersSource: AnyKysely, codes: readonly string[]): Promise<Set<string>> {
-  if (codes.length === 0) return new Set();
-  const { rows } = await sql<{ schedule_code: string }>`
-    select schedule_code::text as schedule_code from public.order_schedule
-    where schedule_code in (${sql.join(codes.map((c) => sql`${c}::bigint`))})`.execute(asDynamic(ordersSource));
-  return new Set(rows.map((r) => r.schedule_code));
+  const found = await rowsMatching(
+    ordersSource,
+    'public.order_schedule',
+    ['schedule_code'],
+    codes.map((schedule_code) => ({ schedule_code })),
+  );
+  return new Set(found.map((r) => String(r.schedule_code)));
 }
 
 /** The allocation tables of one kind, each onto the table of the same name in processing. */

@@ -1,9 +1,10 @@
 import { dec } from '@tributary/platform/core';
 import { asDynamic, sql, type AnyKysely } from '@tributary/platform/db';
-import type { RowDecision, TableStep } from '../common/run.js';
-import { countRows, keyOf, keysetPage, type SourceRow } from './keyset.js';
+import type { RowDecision, StepFinding, TableStep } from '../common/run.js';
+import { countRows, keyOf, keysetPages, rowsMatching, type SourceRow } from './keyset.js';
 import { MTP_MATERIALS } from './materials.js';
 import type { HeldRows } from './step.js';
+import { bagTimes } from './times.js';
 
 /** The trader decisions a batch passes through to reach each status (processing's trader_transition rule). */
 const TRADER_PATH: Readonly<Record<string, readonly string[]>> = {
@@ -27,6 +28,8 @@ interface FinalizeSpec {
   /** Whether the target already matches the original. */
   matches(current: SourceRow, row: SourceRow): boolean;
   update(db: AnyKysely, changes: readonly { current: SourceRow; row: SourceRow }[]): Promise<void>;
+  /** Per chunk: values the update needs beyond the original row, and findings, by log key. */
+  prepare?(rows: readonly SourceRow[]): Promise<Map<string, { extra: SourceRow; findings: StepFinding[] }>>;
 }
 
 /** A second pass over a table: the state the rules only let a row reach after its dependants exist. */
@@ -36,7 +39,7 @@ function finalizeStep(source: AnyKysely, held: HeldRows, spec: FinalizeSpec): Ta
     sourceTable: spec.name,
     targetTable: spec.sourceTable,
     total: () => countRows(source, spec.sourceTable),
-    read: (after, limit) => keysetPage({ db: source, table: spec.sourceTable, key: spec.key }, after, limit),
+    pages: (after, limit) => keysetPages({ db: source, table: spec.sourceTable, key: spec.key }, after, limit),
     keyOf: keyOf(spec.key),
     async process(db, rows, write): Promise<RowDecision[]> {
       const wanted = rows.filter((row) => !held.has(`${spec.sourceTable}:${spec.logKey(row)}`));
@@ -44,13 +47,15 @@ function finalizeStep(source: AnyKysely, held: HeldRows, spec: FinalizeSpec): Ta
         if (!write && (error as { code?: unknown }).code === '42P01') return new Map<string, SourceRow>();
         throw error;
       });
+      const prepared = (await spec.prepare?.(wanted)) ?? new Map<string, { extra: SourceRow; findings: StepFinding[] }>();
       const changes: { current: SourceRow; row: SourceRow }[] = [];
       const decisions = rows.map((row): RowDecision => {
         if (held.has(`${spec.sourceTable}:${spec.logKey(row)}`)) return { outcome: 'held', findings: [] };
         const now = current.get(spec.logKey(row));
-        if (spec.matches(now ?? spec.initial(row), row)) return { outcome: 'unchanged', findings: [] };
-        if (now) changes.push({ current: now, row });
-        return { outcome: 'new', findings: [] };
+        const { extra = {}, findings = [] } = prepared.get(spec.logKey(row)) ?? {};
+        if (spec.matches(now ?? spec.initial(row), row)) return { outcome: 'unchanged', findings };
+        if (now) changes.push({ current: now, row: { ...row, ...extra } });
+        return { outcome: 'new', findings };
       });
       if (write && changes.length > 0) await spec.update(db, changes);
       return decisions;
@@ -60,17 +65,14 @@ function finalizeStep(source: AnyKysely, held: HeldRows, spec: FinalizeSpec): Ta
 
 const ITEM_KEY = ['item_code', 'created_ts'] as const;
 const itemKey = (row: SourceRow) => `${String(row.item_code)}/${String(row.created_ts)}`;
-const itemTuples = (rows: readonly SourceRow[]) => sql.join(rows.map((r) => sql`(${r.item_code}, ${r.created_ts}::bigint)`));
 
 async function batchState(
   db: AnyKysely,
   table: 'blendsheet_batch' | 'flavorsheet_batch',
   rows: readonly SourceRow[],
 ): Promise<Map<string, SourceRow>> {
-  if (rows.length === 0) return new Map();
-  const columns = table === 'blendsheet_batch' ? sql`trader_status, completed` : sql`completed`;
-  const { rows: found } = await sql<SourceRow>`select item_code, created_ts, ${columns} from ${sql.table(table)}
-    where (item_code, created_ts) in (${itemTuples(rows)})`.execute(asDynamic(db));
+  const columns = table === 'blendsheet_batch' ? ['trader_status', 'completed'] : ['completed'];
+  const found = await rowsMatching(db, table, ITEM_KEY, rows, [...ITEM_KEY, ...columns]);
   return new Map(found.map((r) => [itemKey(r), r]));
 }
 
@@ -114,8 +116,11 @@ export function batchFinalizeSteps(source: AnyKysely, held: HeldRows): TableStep
   ];
 }
 
-/** Each bag's stored status and remaining weight, once every allocation of it is in: one statement per chunk. */
-export function recordFinalizeSteps(source: AnyKysely, held: HeldRows): TableStep<SourceRow>[] {
+/**
+ * Each bag's stored status and remaining weight, once every allocation of it is in: one statement
+ * per chunk, with the times the originals give for PROCESSED and DISPATCHED (times.ts).
+ */
+export function recordFinalizeSteps(source: AnyKysely, ordersSource: AnyKysely, held: HeldRows): TableStep<SourceRow>[] {
   return MTP_MATERIALS.map(({ material }) => {
     const table = `${material}_record`;
     return finalizeStep(source, held, {
@@ -132,10 +137,30 @@ export function recordFinalizeSteps(source: AnyKysely, held: HeldRows): TableSte
         return new Map(found.map((r) => [String(r.barcode), r]));
       },
       matches: (current, row) => current.status === row.status && dec(String(current.remaining)).equals(String(row.remaining)),
+      prepare: async (rows) => {
+        const times = await bagTimes(source, ordersSource, material, rows);
+        return new Map(
+          [...times].map(([barcode, t]) => [
+            barcode,
+            { extra: { processed_ms: t.processed_ms, dispatched_ms: t.dispatched_ms }, findings: t.findings },
+          ]),
+        );
+      },
       update: async (db, changes) => {
-        const values = sql.join(changes.map(({ row }) => sql`(${row.barcode}::uuid, ${row.status}::text, ${row.remaining}::numeric)`));
-        await sql`update ${sql.table(table)} as r set status = v.status, remaining = v.remaining
-          from (values ${values}) as v(barcode, status, remaining) where r.barcode = v.barcode`.execute(asDynamic(db));
+        const values = sql.join(
+          changes.map(
+            ({ row }) =>
+              sql`(${row.barcode}::uuid, ${row.status}::text, ${row.remaining}::numeric, ${row.processed_ms ?? null}::bigint, ${row.dispatched_ms ?? null}::bigint)`,
+          ),
+        );
+        // Lets processing's record_update keep the given times instead of stamping its clock (migration 0007).
+        await sql`select set_config('tributary.import_times', 'on', true)`.execute(asDynamic(db));
+        await sql`update ${sql.table(table)} as r set status = v.status, remaining = v.remaining,
+            processed_at = timestamptz 'epoch' + v.processed_ms * interval '1 millisecond',
+            dispatched_at = timestamptz 'epoch' + v.dispatched_ms * interval '1 millisecond'
+          from (values ${values}) as v(barcode, status, remaining, processed_ms, dispatched_ms) where r.barcode = v.barcode`.execute(
+          asDynamic(db),
+        );
       },
     });
   });

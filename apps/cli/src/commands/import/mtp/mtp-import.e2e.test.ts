@@ -63,6 +63,12 @@ async function businessState(orders: AnyDatabase, processing: AnyDatabase) {
        select 'herbline', barcode, bag_no, status, remaining from herbline_record union all
        select 'blendbalance', barcode, bag_no, status, remaining from blendbalance_record order by 1, 2`,
     ),
+    bagTimes: await query(
+      processing,
+      `select barcode, processed_at, dispatched_at from tealine_record union all
+       select barcode, processed_at, dispatched_at from blendsheet_record union all
+       select barcode, processed_at, dispatched_at from blendbalance_record order by 1`,
+    ),
     batches: await query(processing, 'select item_code, batch_no, completed, trader_status from blendsheet_batch order by 1'),
     shipmentAllocations: await query(
       processing,
@@ -233,6 +239,19 @@ describe.skipIf(!postgres)('tributary import mtp (PostgreSQL originals and targe
       { m: 'tealine', barcode: BAG.overAllocated, bag_no: 3, status: 'IN_PROCESS', remaining: '20.00' },
       { m: 'tealine', barcode: BAG.toMissingShipment, bag_no: 4, status: 'ACCEPTED', remaining: '50.00' },
     ]);
+    // The originals' times: a dispatched bag left with its shipment's SHIPMENT_DISPATCHED event, a
+    // processed one was used up by its last allocation (here an ingredient of batch BB-1/2000).
+    const at = (ms: number) => new Date(ms);
+    expect(state.bagTimes).toEqual(
+      [
+        { barcode: BAG.shippedA, processed_at: null, dispatched_at: at(1_717_200_003_000) },
+        { barcode: BAG.shippedB, processed_at: null, dispatched_at: at(1_717_200_003_000) },
+        { barcode: BAG.overAllocated, processed_at: null, dispatched_at: null },
+        { barcode: BAG.toMissingShipment, processed_at: null, dispatched_at: null },
+        { barcode: BAG.blendOutput, processed_at: null, dispatched_at: at(1_717_200_005_000) },
+        { barcode: BAG.balance, processed_at: at(2000), dispatched_at: null },
+      ].sort((a, b) => a.barcode.localeCompare(b.barcode)),
+    );
     expect(state.batches).toEqual([{ item_code: 'BB-1', batch_no: 1, completed: true, trader_status: 'TRADER_ALLOWED' }]);
     // Shipment remainders follow from the parcels Tributary holds, not from the original's cache.
     expect(state.shipmentAllocations).toEqual([

@@ -238,6 +238,6 @@ export function processingSteps(source: AnyKysely, ordersSource: AnyKysely, held
     ...batchFinalizeSteps(source, held),
     ...allocationSteps(source, ordersSource, held, 'shipment'),
     ...allocationSteps(source, ordersSource, held, 'parcel'),
-    ...recordFinalizeSteps(source, held),
+    ...recordFinalizeSteps(source, ordersSource, held),
   ];
 }

@@ -1,6 +1,6 @@
 import { asDynamic, sql, type AnyKysely, type RawBuilder } from '@tributary/platform/db';
 import type { RowDecision, StepFinding, TableStep } from '../common/run.js';
-import { countRows, displayKey, existingKeys, insertRows, keyOf, keysetPage, type SourceRow } from './keyset.js';
+import { countRows, displayKey, existingKeys, insertRows, keyOf, keysetPages, type SourceRow } from './keyset.js';
 
 /** Rows held back so far (quarantined or refused), as `table:key`: their dependants are held too. */
 export type HeldRows = Set<string>;
@@ -79,8 +79,8 @@ export function mtpStep(spec: MtpStepSpec): TableStep<SourceRow> {
     sourceTable: spec.sourceTable,
     targetTable: spec.targetTable,
     total: () => countRows(spec.source, ref),
-    read: (after, limit) =>
-      keysetPage(
+    pages: (after, limit) =>
+      keysetPages(
         {
           db: spec.source,
           table: ref,
