@@ -152,11 +152,11 @@ async function compareAndStore(deps: ReconciliationDeps, reportId: string, conte
   };
 
   const shipments = summing(
-    pagedRows((after) => orders.reconcileShipments({ limit: deps.pageSize, after }, { correlation: context })),
+    pagedRows((after) => orders.reconcileShipments({ limit: deps.pageSize, after }, { correlation: context }), { prefetch: true }),
     (row: MtpShipmentSide) => (totals.shipped = totals.shipped.plus(row.quantity_kg)),
   );
   const allocations = summing(
-    pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), deps.pageSize)),
+    pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), deps.pageSize), { prefetch: true }),
     (row: MtpAllocationSide) => (totals.allocated = totals.allocated.plus(row.allocated_kg)),
   );
   const merge = reconcileMtp(shipments, allocations);
