@@ -177,21 +177,27 @@ export async function* reconcileMtp(
     counts.allocationGroups++;
     return (lastRight = step.value);
   };
-  let s = await nextLeft();
-  let a = await nextRight();
-  while (s || a) {
-    const order = !s ? 1 : !a ? -1 : compareMtpKeys(s, a);
-    const found = order === 0 ? judgeMtpPair(s, a) : order < 0 ? judgeMtpPair(s, undefined) : judgeMtpPair(undefined, a);
-    for (const difference of found) {
-      counts.differences++;
-      byKind[difference.kind] = (byKind[difference.kind] ?? 0) + 1;
-      yield difference;
+  try {
+    let s = await nextLeft();
+    let a = await nextRight();
+    while (s || a) {
+      const order = !s ? 1 : !a ? -1 : compareMtpKeys(s, a);
+      const found = order === 0 ? judgeMtpPair(s, a) : order < 0 ? judgeMtpPair(s, undefined) : judgeMtpPair(undefined, a);
+      for (const difference of found) {
+        counts.differences++;
+        byKind[difference.kind] = (byKind[difference.kind] ?? 0) + 1;
+        yield difference;
+      }
+      if (order <= 0) s = await nextLeft();
+      if (order >= 0) a = await nextRight();
+      progress?.(counts);
     }
-    if (order <= 0) s = await nextLeft();
-    if (order >= 0) a = await nextRight();
-    progress?.(counts);
+    return { shipments: counts.shipments, allocationGroups: counts.allocationGroups, differences: counts.differences, byKind };
+  } finally {
+    // A run that stops early (one side failed, or the caller gave up) closes both sides, so a
+    // side holding a resource (a database cursor, a request in flight) lets it go.
+    await Promise.allSettled([left.return?.(), right.return?.()]);
   }
-  return { shipments: counts.shipments, allocationGroups: counts.allocationGroups, differences: counts.differences, byKind };
 }
 
 /**

@@ -55,7 +55,7 @@ export async function allocationPage(db: Kysely<ProcessingDb>, after: Key | unde
   return { rows: page, next: full ? mtpCursor(page.at(-1)!) : null };
 }
 
-const trimKg = (value: string) => (value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value);
+export const trimKg = (value: string) => (value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value);
 
 export interface BagConsumption {
   barcode: string;

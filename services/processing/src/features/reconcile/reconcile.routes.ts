@@ -13,6 +13,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import { commandOf, type FeatureDeps } from '../deps.js';
 import { allocationPage } from './reconcile.repository.js';
+import { allocationRows } from './allocation-stream.js';
 import { ProcessingError } from '../../errors.js';
 import { ACCESS } from '../../access.js';
 
@@ -73,7 +74,7 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
         (after) => ordersApi(orders).reconcileShipments({ limit: pageSize, after }, { correlation: commandOf(request, deps) }),
         { prefetch: true },
       );
-      const allocations = pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), pageSize), { prefetch: true });
+      const allocations = allocationRows(deps.db, pageSize);
       const run = reconcileMtp(shipments, allocations);
       const differences: MtpDifference[] = [];
       for (;;) {

@@ -1,6 +1,5 @@
 import {
   pagedRows,
-  parseMtpCursor,
   reconcileMtp,
   type MtpAllocationSide,
   type MtpDifference,
@@ -13,7 +12,8 @@ import type { Kysely } from '@tributary/platform/db';
 import type { ProcessingDb } from '../../db/schema.js';
 import { MATERIALS } from '../../domain/materials.js';
 import { ProcessingError } from '../../errors.js';
-import { allocationPage, bagConsumptionPage } from './reconcile.repository.js';
+import { allocationRows } from './allocation-stream.js';
+import { bagConsumptionPage } from './reconcile.repository.js';
 import {
   appendDifferences,
   failReport,
@@ -156,14 +156,20 @@ async function compareAndStore(deps: ReconciliationDeps, reportId: string, conte
     (row: MtpShipmentSide) => (totals.shipped = totals.shipped.plus(row.quantity_kg)),
   );
   const allocations = summing(
-    pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), deps.pageSize), { prefetch: true }),
+    allocationRows(deps.db, deps.pageSize),
     (row: MtpAllocationSide) => (totals.allocated = totals.allocated.plus(row.allocated_kg)),
   );
   const merge = reconcileMtp(shipments, allocations);
   let step = await merge.next();
-  while (!step.done) {
-    await record(shipmentDifference(step.value));
-    step = await merge.next();
+  try {
+    while (!step.done) {
+      await record(shipmentDifference(step.value));
+      step = await merge.next();
+    }
+  } catch (error) {
+    // Recording failed while the merge waits at a difference: close it, and with it both sides.
+    if (!step.done) await merge.throw(error).catch(() => undefined);
+    throw error;
   }
   const merged = step.value;
 
