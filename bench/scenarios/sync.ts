@@ -357,7 +357,9 @@ const scenario: Scenario = {
         const perEvent = (ms: number) => Number((ms / expected).toFixed(3));
         const cost = {
           node: perEvent(cpu.nodeMs),
-          ...(cpu.databases ? Object.fromEntries(Object.entries(names).map(([role, name]) => [role, perEvent(cpu.databases![name]!)])) : {}),
+          ...(cpu.databases
+            ? Object.fromEntries(Object.entries(names).map(([role, name]) => [role, perEvent(cpu.databases![name]!)]))
+            : {}),
         };
         cpuPerEvent.set(key, [...(cpuPerEvent.get(key) ?? []), cost]);
         ctx.log(

@@ -281,7 +281,9 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       expect((await rows.next()).done).toBe(false);
       await rows.return(undefined);
       const { rows: open } = await sql<{ n: number }>`
-        select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`.execute(db);
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`.execute(
+        db,
+      );
       expect(open[0]?.n).toBe(0);
     });
 

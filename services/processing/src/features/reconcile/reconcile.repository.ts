@@ -32,7 +32,14 @@ export async function allocationPage(db: Kysely<ProcessingDb>, after: Key | unde
       where ${afterCursor('a')}
         and (a.request_code, a.shipment_code) <= (select b.request_code, b.shipment_code from bound b)`,
   );
-  const { rows } = await sql<{ request_code: string; shipment_code: number; allocated: string; bags: string; dispatched: string; keys: string }>`
+  const { rows } = await sql<{
+    request_code: string;
+    shipment_code: number;
+    allocated: string;
+    bags: string;
+    dispatched: string;
+    keys: string;
+  }>`
     with page_keys as (
       select u.request_code, u.shipment_code from (${sql.join(firstKeys, sql` union `)}) u
       order by u.request_code, u.shipment_code limit ${limit}),
