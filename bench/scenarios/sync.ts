@@ -7,6 +7,7 @@ import { EventEnvelope } from '@tributary/contracts';
 import { signRequest } from '@tributary/platform/auth';
 import { systemClock } from '@tributary/platform/core';
 import { createDatabase, inTransaction, sql, type Database } from '@tributary/platform/db';
+import { cpuBetween, sampleCpu } from '../src/cpu.js';
 import { benchDatabaseUrl, createBenchDatabase, dropBenchDatabase } from '../src/postgres.js';
 import { createHttpApp, type HttpApp } from '@tributary/platform/http';
 import { migrateToLatest } from '@tributary/platform/migrate';
@@ -310,17 +311,23 @@ const scenario: Scenario = {
       const graphilePipeline: Pipeline = { name: 'graphile-worker', role: 'baseline', write: graphileWriter(true) };
       // For reference only: without a queue per aggregate graphile-worker gives no order at all.
       const unorderedPipeline: Pipeline = { name: 'graphile-worker, unordered', role: 'subject', write: graphileWriter(false) };
-      const pipelines = [graphilePipeline, syncPipeline, unorderedPipeline];
+      // BENCH_SYNC_PIPELINES=sync (or graphile, unordered, comma-separated) runs only those, e.g. under a profiler.
+      const only = process.env.BENCH_SYNC_PIPELINES?.split(',').map((name) => name.trim());
+      const named = { graphile: graphilePipeline, sync: syncPipeline, unordered: unorderedPipeline };
+      const pipelines = only ? only.map((name) => named[name as keyof typeof named]).filter((p) => p !== undefined) : Object.values(named);
       const loads: { label: string; rate?: number }[] = [
         { label: '200 ev/s', rate: 200 },
         { label: '1,000 ev/s', rate: 1000 },
         { label: 'max' },
       ];
       const results = new Map<string, VariantResult>();
+      // CPU ms per event, this process and each database's backends: stable where wall time is not.
+      const cpuPerEvent = new Map<string, Record<string, number>[]>();
       let counter = 0;
       const measure = async (pipeline: Pipeline, load: (typeof loads)[number]) => {
         recorder.reset();
         const start = counter;
+        const cpuBefore = await sampleCpu(Object.values(names));
         const began = Date.now();
         let expected: number;
         if (load.rate !== undefined) {
@@ -332,6 +339,7 @@ const scenario: Scenario = {
         counter += expected;
         await drained(recorder, expected, 300_000);
         const seconds = (recorder.lastAppliedAt - began) / 1000;
+        const cpu = cpuBetween(cpuBefore, await sampleCpu(Object.values(names)));
         const round: RoundMetrics = {
           rps: expected / seconds,
           p50: recorder.percentile(50),
@@ -346,12 +354,26 @@ const scenario: Scenario = {
         };
         variant.rounds.push(round);
         results.set(key, variant);
-        ctx.log(`${key}: ${round.rps.toFixed(0)} ev/s applied, lag p50 ${round.p50} ms, p99 ${round.p99} ms (${expected} events)`);
+        const perEvent = (ms: number) => Number((ms / expected).toFixed(3));
+        const cost = {
+          node: perEvent(cpu.nodeMs),
+          ...(cpu.databases
+            ? Object.fromEntries(Object.entries(names).map(([role, name]) => [role, perEvent(cpu.databases![name]!)]))
+            : {}),
+        };
+        cpuPerEvent.set(key, [...(cpuPerEvent.get(key) ?? []), cost]);
+        ctx.log(
+          `${key}: ${round.rps.toFixed(0)} ev/s applied, lag p50 ${round.p50} ms, p99 ${round.p99} ms (${expected} events); ` +
+            `CPU ms/event ${Object.entries(cost)
+              .map(([part, ms]) => `${part} ${ms}`)
+              .join(', ')}`,
+        );
       };
 
       const warm = async () => {
         for (const pipeline of pipelines) await measure(pipeline, { label: 'warmup', rate: 200 });
         results.clear();
+        cpuPerEvent.clear();
       };
       if (ctx.warmup > 0) await warm();
       for (let round = 0; round < ctx.rounds; round++) {
@@ -362,11 +384,17 @@ const scenario: Scenario = {
         }
       }
       const variants = [...results.values()];
+      // Without the graphile baseline (a partial run), the first pipeline's max load stands in.
+      if (!variants.some((variant) => variant.role === 'baseline')) {
+        const standIn = variants.find((variant) => variant.name.endsWith('@ max')) ?? variants[0];
+        if (standIn) standIn.role = 'baseline';
+      }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       const comparisons = Object.fromEntries(
         loads.map((load) => {
-          const gw = results.get(`graphile-worker @ ${load.label}`)!;
-          const sy = results.get(`sync service @ ${load.label}`)!;
+          const gw = results.get(`graphile-worker @ ${load.label}`);
+          const sy = results.get(`sync service @ ${load.label}`);
+          if (!gw || !sy) return [load.label, null];
           return [
             load.label,
             {
@@ -400,6 +428,9 @@ const scenario: Scenario = {
           },
           baseline: 'graphile-worker @ max',
           comparisons,
+          cpuMsPerEvent: Object.fromEntries(cpuPerEvent),
+          cpuNote:
+            'CPU ms per event over a load from first write to last apply: node = this whole process (source, sync, target, load), source/sync/target = the PostgreSQL backends of each database (null when the server is not local)',
         },
       };
     } finally {

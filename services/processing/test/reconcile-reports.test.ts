@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCommandContext } from '@tributary/platform/command';
-import { sql } from '@tributary/platform/db';
 import { openApiErrors, signedInject, testCredentials, testDatabases } from '@tributary/platform/testing';
 import { buildDeps } from '../src/deps.js';
 import { runMtpReconciliation, startReconciliation, completeReconciliation } from '../src/features/reconcile/reports.service.js';
 import { allDifferences, ordersPeer, runReport } from './reconcile-reports.support.js';
+import { pagedRows, parseMtpCursor, type MtpAllocationSide } from '@tributary/contracts';
+import { asSchema, sql } from '@tributary/platform/db';
+import type { ProcessingDb } from '../src/db/schema.js';
+import { allocationRows } from '../src/features/reconcile/allocation-stream.js';
+import { allocationPage } from '../src/features/reconcile/reconcile.repository.js';
 import { expectRefused, startHarness, type Harness } from './support.js';
 
 const ZERO = { quantity_mismatch: 0, status_mismatch: 0, orphaned_allocation: 0, missing_allocation: 0, bag_over_allocated: 0 };
@@ -262,6 +266,25 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
       } finally {
         await deps.orders?.close();
       }
+    });
+
+    it("processing's side reads the same groups as the peers' pages, and a run that stops early gives its connection back", async () => {
+      const db = asSchema<ProcessingDb>(h.handle.database).db;
+      const paged: MtpAllocationSide[] = [];
+      for await (const row of pagedRows((after) => allocationPage(db, parseMtpCursor(after), 1))) paged.push(row);
+      const streamed: MtpAllocationSide[] = [];
+      for await (const row of allocationRows(db, 1)) streamed.push(row);
+      expect(paged.length).toBeGreaterThan(1);
+      expect(streamed).toEqual(paged);
+      // Stopped after the first row, as a merge does when the orders side fails mid-run.
+      const rows = allocationRows(db, 1);
+      expect((await rows.next()).done).toBe(false);
+      await rows.return(undefined);
+      const { rows: open } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`.execute(
+        db,
+      );
+      expect(open[0]?.n).toBe(0);
     });
 
     it('orders unreachable: the report is stored as failed with the cause, the last good one stays in the metrics', async () => {

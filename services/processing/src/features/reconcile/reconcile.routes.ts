@@ -13,6 +13,7 @@ import { errorResponseSchema, type HttpApp } from '@tributary/platform/http';
 import type { ServiceClient } from '@tributary/platform/resilience';
 import { commandOf, type FeatureDeps } from '../deps.js';
 import { allocationPage } from './reconcile.repository.js';
+import { allocationRows } from './allocation-stream.js';
 import { ProcessingError } from '../../errors.js';
 import { ACCESS } from '../../access.js';
 
@@ -68,10 +69,12 @@ export function registerReconcileRoutes(app: HttpApp, deps: FeatureDeps, orders:
       if (!orders) throw ProcessingError.ORDERS_NOT_CONFIGURED('The orders service URL is not configured (ORDERS_URL)');
       const pageSize = request.query.page_size ?? 2000;
       const maxDifferences = request.query.max_differences ?? 1000;
-      const shipments = pagedRows((after) =>
-        ordersApi(orders).reconcileShipments({ limit: pageSize, after }, { correlation: commandOf(request, deps) }),
+      // Both sides fetch their next page while this one is merged: the run waits for the slower side, not for both in turn.
+      const shipments = pagedRows(
+        (after) => ordersApi(orders).reconcileShipments({ limit: pageSize, after }, { correlation: commandOf(request, deps) }),
+        { prefetch: true },
       );
-      const allocations = pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), pageSize));
+      const allocations = allocationRows(deps.db, pageSize);
       const run = reconcileMtp(shipments, allocations);
       const differences: MtpDifference[] = [];
       for (;;) {

@@ -1,6 +1,5 @@
 import {
   pagedRows,
-  parseMtpCursor,
   reconcileMtp,
   type MtpAllocationSide,
   type MtpDifference,
@@ -13,7 +12,8 @@ import type { Kysely } from '@tributary/platform/db';
 import type { ProcessingDb } from '../../db/schema.js';
 import { MATERIALS } from '../../domain/materials.js';
 import { ProcessingError } from '../../errors.js';
-import { allocationPage, bagConsumptionPage } from './reconcile.repository.js';
+import { allocationRows } from './allocation-stream.js';
+import { bagConsumptionPage } from './reconcile.repository.js';
 import {
   appendDifferences,
   failReport,
@@ -152,18 +152,24 @@ async function compareAndStore(deps: ReconciliationDeps, reportId: string, conte
   };
 
   const shipments = summing(
-    pagedRows((after) => orders.reconcileShipments({ limit: deps.pageSize, after }, { correlation: context })),
+    pagedRows((after) => orders.reconcileShipments({ limit: deps.pageSize, after }, { correlation: context }), { prefetch: true }),
     (row: MtpShipmentSide) => (totals.shipped = totals.shipped.plus(row.quantity_kg)),
   );
   const allocations = summing(
-    pagedRows((after) => allocationPage(deps.db, parseMtpCursor(after), deps.pageSize)),
+    allocationRows(deps.db, deps.pageSize),
     (row: MtpAllocationSide) => (totals.allocated = totals.allocated.plus(row.allocated_kg)),
   );
   const merge = reconcileMtp(shipments, allocations);
   let step = await merge.next();
-  while (!step.done) {
-    await record(shipmentDifference(step.value));
-    step = await merge.next();
+  try {
+    while (!step.done) {
+      await record(shipmentDifference(step.value));
+      step = await merge.next();
+    }
+  } catch (error) {
+    // Recording failed while the merge waits at a difference: close it, and with it both sides.
+    if (!step.done) await merge.throw(error).catch(() => undefined);
+    throw error;
   }
   const merged = step.value;
 
