@@ -9,6 +9,7 @@ import { rulesMigration } from './0003_rules.js';
 import { lockFunctionsMigration } from './0004_lock_functions.js';
 import { mtpIntegrationMigration } from './0005_mtp_integration.js';
 import { reconciliationReportsMigration } from './0006_reconciliation_reports.js';
+import { allocationFunctionsMigration } from './0007_allocation_functions.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   lockFunctionsMigration,
   mtpIntegrationMigration,
   reconciliationReportsMigration,
+  allocationFunctionsMigration,
 ];
