@@ -163,6 +163,8 @@ function eventAdded(
  * command's metadata as `runCommand` would; undefined when the shipment could not make the move.
  */
 async function recordAtOnce(deps: ShipmentDeps, command: Command, item: EventItem): Promise<repo.EventRow | undefined> {
+  const from = PREVIOUS_STATUSES[item.status] ?? [];
+  if (from.length === 0) return undefined;
   const outbox = {
     aggregateType: ORDERS_AGGREGATES.request,
     aggregateId: item.requestCode,
@@ -177,8 +179,6 @@ async function recordAtOnce(deps: ShipmentDeps, command: Command, item: EventIte
     ...item.fields,
     actor: command.caller.actor,
   };
-  const from = PREVIOUS_STATUSES[item.status] ?? [];
-  if (from.length === 0) return undefined;
   const event = await withTransactionRetries(() =>
     writeEventsWith(deps.db, [outbox], { now: () => command.now, metadata: metadataOf(command) }, ([written]) =>
       repo.recordEventAtOnce(deps.db, row, from, written!),
