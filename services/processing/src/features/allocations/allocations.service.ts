@@ -38,9 +38,12 @@ const refuse = {
   trader: (barcode: string, traderStatus: string | null) =>
     traderStatus === 'TRADER_BLOCKED'
       ? ProcessingError.BATCH_TRADER_BLOCKED(`the batch of bag ${barcode} was blocked by a trader`)
-      : ProcessingError.BATCH_NOT_TRADER_ALLOWED(`the batch of bag ${barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`, {
-          details: { trader_status: traderStatus },
-        }),
+      : ProcessingError.BATCH_NOT_TRADER_ALLOWED(
+          `the batch of bag ${barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`,
+          {
+            details: { trader_status: traderStatus },
+          },
+        ),
 };
 
 /**
@@ -194,8 +197,7 @@ export async function allocateToParcel(
   await runCommand(deps, actor, async (trx) => {
     const allocation = await lockShipmentAllocation(trx, material, key);
     if (!allocation) {
-      if (!(await recordExists(trx, material, key.barcode)))
-        throw refuse.missing(material, key.barcode);
+      if (!(await recordExists(trx, material, key.barcode))) throw refuse.missing(material, key.barcode);
       throw ProcessingError.PARCEL_WITHOUT_SHIPMENT_ALLOCATION(
         `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`,
       );
