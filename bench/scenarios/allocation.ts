@@ -170,7 +170,7 @@ const scenario: Scenario = {
           amountKg: AMOUNT,
           shipments: `${REQUESTS} request codes × 3 shipment codes, chosen at random per allocation`,
           allocation:
-            'SELECT … FOR UPDATE on the bag, Σ non-parcel allocations, upsert into tealine_allocate_shipment (consume-guard trigger re-checks), 2 outbox events, one transaction',
+            'one autocommitted call of allocate_tealine_shipment: SELECT … FOR UPDATE on the bag, Σ non-parcel allocations, upsert into tealine_allocate_shipment (consume-guard trigger re-checks), 2 outbox events',
           baseline: 'UPDATE pgbench_accounts SET abalance = abalance + 0.01 WHERE aid = random(1..100), autocommit',
           http: 'processing app on 127.0.0.1, undici pool of <clients> connections in the same process, SigV4 signed per request',
           allocationRowsAfterRun: rows[0]!.n,

@@ -20,8 +20,8 @@ import type { Scenario } from '../src/types.js';
 
 /*
  * POST /order/shipment/event on PostgreSQL, 16 clients by default: every request records a new
- * ORDER_READY event on a shipment of its own (lock the request, read the shipment and its
- * event, insert the event, update the shipment, write the outbox row, commit), signed with
+ * ORDER_READY event on a shipment of its own (one statement: lock the shipment if it may move,
+ * insert the event, update the shipment, write the outbox row; autocommitted), signed with
  * SigV4 and carrying the user's group as the gateway forwards it. The baseline is the floor
  * for "one HTTP request that commits one row": bare Fastify running a single-row
  * INSERT … RETURNING through a pg pool of the same size, on the same database, in the same run.
@@ -259,7 +259,7 @@ const scenario: Scenario = {
           database: 'PostgreSQL (server), a fresh database per run',
           poolSize: POOL_SIZE,
           subject:
-            'POST /order/shipment/event, one element, ORDER_READY on a shipment of its own; SigV4 verified per request; outbox row in the same transaction',
+            'POST /order/shipment/event, one element, ORDER_READY on a shipment of its own; SigV4 verified per request; event, status and outbox row in one autocommitted statement',
           baseline: 'bare Fastify POST, one INSERT … RETURNING into a table with an identity key, same pool size and database',
           preparedShipments: shipments,
           eventsRecorded: Number(written.n),

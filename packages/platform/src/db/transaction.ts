@@ -15,14 +15,22 @@ export async function inTransaction<DB, T>(
   fn: (trx: Transaction<DB>) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
+  return withTransactionRetries(() => db.transaction().execute(fn), options);
+}
+
+/**
+ * Runs `attempt` again after a deadlock or serialization failure, as `inTransaction` does: for
+ * a command that is one autocommitted statement (a stored function), with no transaction around it.
+ */
+export async function withTransactionRetries<T>(attempt: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const retries = options.retries ?? 3;
-  for (let attempt = 0; ; attempt++) {
+  for (let tried = 0; ; tried++) {
     try {
-      return await db.transaction().execute(fn);
+      return await attempt();
     } catch (error) {
-      if (attempt >= retries || !isRetryableTransactionError(error)) throw error;
+      if (tried >= retries || !isRetryableTransactionError(error)) throw error;
       // Small randomised pause so the transactions that collided do not collide again.
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (tried + 1)));
     }
   }
 }

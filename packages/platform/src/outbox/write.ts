@@ -25,13 +25,41 @@ export interface WriteOptions {
   metadata?: EventMetadata;
 }
 
+/** One outbox row as `writeEvents` inserts it. */
+export interface OutboxRow {
+  id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  type: string;
+  payload: string;
+  metadata: string | null;
+  created_at: number;
+}
+
 /**
  * Records events in the caller's transaction, so the state change and its events commit (or
  * roll back) together: nothing is published for a change that did not happen.
  */
 export async function writeEvents(trx: AnyKysely, events: readonly OutboxEventInput[], options: WriteOptions = {}): Promise<string[]> {
   if (events.length === 0) return [];
-  if (!activeTracer()) return insertEvents(trx, events, options, undefined);
+  return writeEventsWith(trx, events, options, async (rows) => {
+    await asTables<OutboxTables>(trx).insertInto(OUTBOX_TABLE).values(rows).execute();
+    return rows.map((row) => row.id);
+  });
+}
+
+/**
+ * The rows `writeEvents` would insert (same ids, metadata and producer span), handed to `write`
+ * instead: for a statement that records a change and its events at once, so a command costs
+ * one round trip. `write` must insert every row in the same statement or transaction as the change.
+ */
+export async function writeEventsWith<T>(
+  trx: AnyKysely,
+  events: readonly OutboxEventInput[],
+  options: WriteOptions,
+  write: (rows: OutboxRow[]) => Promise<T>,
+): Promise<T> {
+  if (!activeTracer()) return write(outboxRows(trx, events, options, undefined));
   const attributes = {
     'messaging.system': 'outbox',
     'messaging.operation.type': 'send',
@@ -40,21 +68,21 @@ export async function writeEvents(trx: AnyKysely, events: readonly OutboxEventIn
   };
   // The events carry this span as their traceparent, so their deliveries continue from the write.
   return inSpan('outbox write', { kind: SpanKind.PRODUCER, attributes }, (active) =>
-    insertEvents(trx, events, options, active?.traceparent),
+    write(outboxRows(trx, events, options, active?.traceparent)),
   );
 }
 
-async function insertEvents(
+function outboxRows(
   trx: AnyKysely,
   events: readonly OutboxEventInput[],
   options: WriteOptions,
   traceparent: string | undefined,
-): Promise<string[]> {
+): OutboxRow[] {
   const createdAt = (options.now ?? Date.now)();
   const command = options.metadata ?? commandMetadataOf(trx);
   const stored = command ? toStoredMetadata(command) : undefined;
   const stamped = stored && traceparent !== undefined ? { ...stored, traceparent } : stored;
-  const rows = events.map((event) => ({
+  return events.map((event) => ({
     id: event.id ?? uuid(),
     aggregate_type: event.aggregateType,
     aggregate_id: event.aggregateId,
@@ -63,8 +91,6 @@ async function insertEvents(
     metadata: stamped || event.metadata ? JSON.stringify({ ...stamped, ...event.metadata }) : null,
     created_at: createdAt,
   }));
-  await asTables<OutboxTables>(trx).insertInto(OUTBOX_TABLE).values(rows).execute();
-  return rows.map((row) => row.id);
 }
 
 export async function writeEvent(trx: AnyKysely, event: OutboxEventInput, options: WriteOptions = {}): Promise<string> {

@@ -1,6 +1,6 @@
 import { commandContextOf, runCommand as runKernelCommand, type CommandContext } from '@tributary/platform/command';
 import type { Clock, Logger } from '@tributary/platform/core';
-import type { Kysely, Transaction } from '@tributary/platform/db';
+import { withTransactionRetries, type Kysely, type Transaction } from '@tributary/platform/db';
 import type { FastifyRequest } from 'fastify';
 import { translateDbError } from '../db/errors.js';
 import type { ProcessingDb } from '../db/schema.js';
@@ -38,4 +38,20 @@ export async function runCommand<T>(
   } catch (error) {
     throw translateDbError(error);
   }
+}
+
+/**
+ * A command that is one autocommitted statement (a database function writing the change and
+ * its events together): retried like `runCommand`'s transaction, refusals translated, outbox
+ * readers woken once it has committed.
+ */
+export async function runStatementCommand<T>(deps: FeatureDeps, fn: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await withTransactionRetries(fn);
+  } catch (error) {
+    throw translateDbError(error);
+  }
+  deps.eventsCommitted();
+  return result;
 }

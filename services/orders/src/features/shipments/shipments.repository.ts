@@ -1,4 +1,5 @@
 import { sql } from '@tributary/platform/db';
+import { OUTBOX_TABLE, type OutboxRow } from '@tributary/platform/outbox';
 import type { OrdersDb, OrdersTrx } from '../../deps.js';
 
 export interface RequestRow {
@@ -193,6 +194,51 @@ export async function insertEvent(
     .selectFrom('inserted')
     .select(eventColumns)
     .executeTakeFirstOrThrow()) as EventRow;
+}
+
+/**
+ * One status event as a single autocommitted statement: lock the shipment if it is in one of
+ * `from` (the statuses that may move to `status`), insert the event, set the shipment's status
+ * and write the outbox row with the status it moved from. Under READ COMMITTED the lock re-reads
+ * a row changed meanwhile and the `from` test is applied to that version, so a concurrent writer
+ * cannot slip in between check and insert. No row back means nothing was written: the shipment is
+ * missing or not in a `from` status, and the caller takes the transactional path to say which.
+ */
+export async function recordEventAtOnce(
+  db: OrdersDb,
+  row: {
+    request_code: string;
+    shipment_code: number;
+    status: string;
+    event_ts: number;
+    shipment_vehicle: string | null;
+    order_remarks: string | null;
+    shipment_remarks: string | null;
+    actor: string;
+  },
+  from: readonly string[],
+  outbox: OutboxRow,
+): Promise<(EventRow & { previous_status: string }) | undefined> {
+  const key = sql`request_code = ${row.request_code} and shipment_code = ${row.shipment_code}`;
+  const { rows } = await sql<EventRow & { previous_status: string }>`
+    with locked as (
+      select status from order_shipment where ${key} and status in (${sql.join(from)}) for update
+    ), inserted as (
+      insert into order_shipment_event (request_code, shipment_code, status, event_ts, shipment_vehicle, order_remarks, shipment_remarks, actor)
+      select ${row.request_code}, ${row.shipment_code}, ${row.status}, ${row.event_ts}, ${row.shipment_vehicle}, ${row.order_remarks},
+             ${row.shipment_remarks}, ${row.actor}
+        from locked
+      returning ${sql.join(eventColumns.map((column) => sql.ref(column)))}
+    ), moved as (
+      update order_shipment set status = ${row.status}, updated_at = ${row.event_ts} where ${key} and exists (select 1 from inserted)
+    ), published as (
+      insert into ${sql.table(OUTBOX_TABLE)} (id, aggregate_type, aggregate_id, type, payload, metadata, created_at)
+      select ${outbox.id}, ${outbox.aggregate_type}, ${outbox.aggregate_id}, ${outbox.type},
+             (${outbox.payload}::jsonb || jsonb_build_object('previousStatus', locked.status))::text, ${outbox.metadata}, ${outbox.created_at}
+        from locked, inserted
+    )
+    select inserted.*, locked.status as previous_status from inserted, locked`.execute(db);
+  return rows[0];
 }
 
 export async function nextShipmentCode(trx: OrdersTrx, requestCode: string): Promise<number> {

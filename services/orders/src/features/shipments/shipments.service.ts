@@ -4,7 +4,9 @@ import {
   type ShipmentEventAddedPayload,
   type ShipmentQuantityChangedPayload,
 } from '@tributary/contracts';
-import { writeEvents, type OutboxEventInput } from '@tributary/platform/outbox';
+import { metadataOf } from '@tributary/platform/command';
+import { withTransactionRetries } from '@tributary/platform/db';
+import { writeEvents, writeEventsWith, type OutboxEventInput } from '@tributary/platform/outbox';
 import { hasAny, STATUS_ACCESS } from '../../access.js';
 import { runCommand, type Command, type ShipmentDeps, type OrdersTrx } from '../../deps.js';
 import type { ShipmentStatus } from '../../domain.js';
@@ -14,7 +16,7 @@ import { kg, kgToPositiveGrams } from '../../units.js';
 import * as repo from './shipments.repository.js';
 import type { EventBody, EventResultOut, ShipmentChangeBody, ShipmentChangeOut } from './shipments.schemas.js';
 import { shipmentViews, eventOut } from './views.js';
-import { AUTOMATIC_FOLLOWER, canMove, POSTABLE_STATUSES, REQUIRED_FIELD, SPLITTABLE_STATUSES } from './workflow.js';
+import { AUTOMATIC_FOLLOWER, canMove, POSTABLE_STATUSES, PREVIOUS_STATUSES, REQUIRED_FIELD, SPLITTABLE_STATUSES } from './workflow.js';
 
 const blankToNull = (value: string | null | undefined): string | null => {
   const trimmed = value?.trim();
@@ -59,6 +61,17 @@ export async function postEvents(deps: ShipmentDeps, command: Command, body: Eve
     }
     return { index, requestCode: String(item.request_code), shipmentCode: Number(item.shipment_code), status, fields };
   });
+
+  // The common case, one event with no automatic follower, is one statement when the move is
+  // allowed; a refusal or a replay of a recorded event goes the transactional way below.
+  if (items.length === 1 && !AUTOMATIC_FOLLOWER[items[0]!.status]) {
+    const item = items[0]!;
+    const event = await recordAtOnce(deps, command, item);
+    if (event) {
+      deps.metrics.eventsRecorded([{ status: item.status, automatic: false }]);
+      return groupResults([{ requestCode: item.requestCode, shipmentCode: item.shipmentCode, events: [event] }]);
+    }
+  }
 
   let recorded: { status: string; automatic: boolean }[] = [];
   const result = await runCommand(deps, command, async (trx) => {
@@ -119,16 +132,69 @@ export async function postEvents(deps: ShipmentDeps, command: Command, body: Eve
   return result;
 }
 
+interface EventItem {
+  requestCode: string;
+  shipmentCode: number;
+  status: ShipmentStatus;
+  fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'>;
+}
+
+/** `shipment.event_added` but for the status moved from, which only the locked row knows. */
+function eventAdded(
+  command: Pick<Command, 'now'> & { caller: Pick<Command['caller'], 'actor'> },
+  item: EventItem,
+  automatic: boolean,
+): Omit<ShipmentEventAddedPayload, 'previousStatus'> {
+  return {
+    requestCode: item.requestCode,
+    shipmentCode: item.shipmentCode,
+    status: item.status,
+    eventTs: command.now,
+    shipmentVehicle: item.fields.shipment_vehicle,
+    orderRemarks: item.fields.order_remarks,
+    shipmentRemarks: item.fields.shipment_remarks,
+    automatic,
+    actor: command.caller.actor,
+  };
+}
+
+/**
+ * One event in one autocommitted statement (`recordEventAtOnce`), its outbox row stamped with the
+ * command's metadata as `runCommand` would; undefined when the shipment could not make the move.
+ */
+async function recordAtOnce(deps: ShipmentDeps, command: Command, item: EventItem): Promise<repo.EventRow | undefined> {
+  const from = PREVIOUS_STATUSES[item.status] ?? [];
+  if (from.length === 0) return undefined;
+  const outbox = {
+    aggregateType: ORDERS_AGGREGATES.request,
+    aggregateId: item.requestCode,
+    type: ORDERS_EVENT_TYPES.shipmentEventAdded,
+    payload: eventAdded(command, item, false),
+  };
+  const row = {
+    request_code: item.requestCode,
+    shipment_code: item.shipmentCode,
+    status: item.status,
+    event_ts: command.now,
+    ...item.fields,
+    actor: command.caller.actor,
+  };
+  const event = await withTransactionRetries(() =>
+    writeEventsWith(deps.db, [outbox], { now: () => command.now, metadata: metadataOf(command) }, ([written]) =>
+      repo.recordEventAtOnce(deps.db, row, from, written!),
+    ),
+  );
+  if (!event) return undefined;
+  deps.onEventsCommitted();
+  const { previous_status: _previous, ...stored } = event;
+  return stored;
+}
+
 /** Records one status event and queues its `shipment.event_added` (the trader feed records blocks with it too). */
 export async function record(
   trx: OrdersTrx,
   command: Pick<Command, 'now'> & { caller: Pick<Command['caller'], 'actor'> },
-  item: {
-    requestCode: string;
-    shipmentCode: number;
-    status: ShipmentStatus;
-    fields: Pick<repo.EventRow, 'shipment_vehicle' | 'order_remarks' | 'shipment_remarks'>;
-  },
+  item: EventItem,
   previousStatus: string,
   automatic: boolean,
   outbox: OutboxEventInput[],
@@ -145,18 +211,7 @@ export async function record(
     aggregateType: ORDERS_AGGREGATES.request,
     aggregateId: item.requestCode,
     type: ORDERS_EVENT_TYPES.shipmentEventAdded,
-    payload: {
-      requestCode: item.requestCode,
-      shipmentCode: item.shipmentCode,
-      status: item.status,
-      previousStatus,
-      eventTs: command.now,
-      shipmentVehicle: item.fields.shipment_vehicle,
-      orderRemarks: item.fields.order_remarks,
-      shipmentRemarks: item.fields.shipment_remarks,
-      automatic,
-      actor: command.caller.actor,
-    } satisfies ShipmentEventAddedPayload,
+    payload: { ...eventAdded(command, item, automatic), previousStatus } satisfies ShipmentEventAddedPayload,
   });
   return event;
 }

@@ -52,3 +52,12 @@ export const SPLITTABLE_STATUSES: ReadonlySet<string> = new Set([
 export function canMove(from: string, to: ShipmentStatus): boolean {
   return (NEXT_STATUSES[from as ShipmentStatus] ?? []).includes(to);
 }
+
+/** The statuses a shipment may be in to move to each status: NEXT_STATUSES turned around, once. */
+export const PREVIOUS_STATUSES: Partial<Record<ShipmentStatus, readonly ShipmentStatus[]>> = (() => {
+  const previous: Partial<Record<ShipmentStatus, ShipmentStatus[]>> = {};
+  for (const [from, nexts] of Object.entries(NEXT_STATUSES) as [ShipmentStatus, readonly ShipmentStatus[]][]) {
+    for (const next of nexts) (previous[next] ??= []).push(from);
+  }
+  return previous;
+})();

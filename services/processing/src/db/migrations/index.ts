@@ -10,6 +10,7 @@ import { lockFunctionsMigration } from './0004_lock_functions.js';
 import { mtpIntegrationMigration } from './0005_mtp_integration.js';
 import { reconciliationReportsMigration } from './0006_reconciliation_reports.js';
 import { importTimesMigration } from './0007_import_times.js';
+import { allocationFunctionsMigration } from './0008_allocation_functions.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   mtpIntegrationMigration,
   reconciliationReportsMigration,
   importTimesMigration,
+  allocationFunctionsMigration,
 ];

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from '@tributary/platform/db';
+import type { OutboxRow } from '@tributary/platform/outbox';
 import type { ProcessingDb } from '../../db/schema.js';
 import { ingredientTable, parcelTable, recordTable, shipmentTable, type BatchTarget, type Material } from '../../domain/materials.js';
 
@@ -20,19 +21,30 @@ const shipmentKeyMatches = (key: ShipmentKey) =>
 const ingredientKeyMatches = (key: IngredientKey) =>
   sql`barcode = ${key.barcode} and item_code = ${key.item_code} and created_ts = ${key.created_ts}`;
 
-/** Adds to the bag's allocation for this shipment (one row per bag and shipment, amounts add up). */
-export async function upsertShipmentAllocation(
+export interface ShipmentAllocationOutcome {
+  /** `OK`, or the refusal's stable code (nothing was written then). */
+  outcome: string;
+  total: string | null;
+  available: string | null;
+  trader_status: string | null;
+}
+
+/**
+ * The whole shipment allocation in one statement (`allocate_<t>_shipment`, migration 0007): lock,
+ * checks, upsert and the outbox rows; `with_total` rows get the allocation's new total in their payload.
+ */
+export async function allocateShipmentAtOnce(
   db: Kysely<ProcessingDb>,
   material: Material,
   key: ShipmentKey,
   amount: string,
-): Promise<{ amount: string; remaining: string }> {
-  const table = sql.table(shipmentTable(material));
-  const { rows } = await sql<{ amount: string; remaining: string }>`
-    insert into ${table} as a (barcode, request_code, shipment_code, amount, remaining)
-    values (${key.barcode}, ${key.request_code}, ${key.shipment_code}, ${amount}, ${amount})
-    on conflict (barcode, request_code, shipment_code) do update set amount = a.amount + excluded.amount, allocated_at = clock_timestamp()
-    returning amount, remaining`.execute(db);
+  events: readonly (OutboxRow & { with_total: boolean })[],
+): Promise<ShipmentAllocationOutcome> {
+  const { rows } = await sql<ShipmentAllocationOutcome>`
+    select outcome, total::text, available::text, trader_status
+      from ${sql.raw(`allocate_${material}_shipment`)}(${key.barcode}::uuid, ${key.request_code}, ${key.shipment_code}, ${amount}::numeric, ${JSON.stringify(events)}::jsonb)`.execute(
+    db,
+  );
   return rows[0]!;
 }
 
@@ -126,15 +138,6 @@ export async function batchState(
     db,
   );
   return rows[0];
-}
-
-/** The trader status of the blend batch a blendsheet output bag came from (locked against a concurrent decision). */
-export async function outputBatchTraderStatus(db: Kysely<ProcessingDb>, barcode: string): Promise<string | null> {
-  const { rows } = await sql<{ trader_status: string | null }>`
-    select b.trader_status from blendsheet_record r
-      join blendsheet_batch b on b.item_code = r.item_code and b.created_ts = r.created_ts
-     where r.barcode = ${barcode} for share of b`.execute(db);
-  return rows[0]?.trader_status ?? null;
 }
 
 export interface ShipmentAllocationRow {

@@ -1,4 +1,4 @@
-import type { CommandContext } from '@tributary/platform/command';
+import { metadataOf, type CommandContext } from '@tributary/platform/command';
 import { dec, type Decimal } from '@tributary/platform/core';
 import type { ProcessingDb } from '../../db/schema.js';
 import type { Kysely } from '@tributary/platform/db';
@@ -6,58 +6,66 @@ import { effectiveStatus, SHIPPABLE, type BatchTarget, type Material } from '../
 import { apiRow, epochOf, kg, parseKg } from '../../domain/values.js';
 import { allocationChanged, bagAggregate, emit, ProcessingEvents } from '../../events.js';
 import { ProcessingError } from '../../errors.js';
-import { runCommand, type FeatureDeps } from '../deps.js';
+import { writeEventsWith, type WriteOptions } from '@tributary/platform/outbox';
+import { runCommand, runStatementCommand, type FeatureDeps } from '../deps.js';
 import { lockRecord, type LockedRecord } from '../records/records.repository.js';
 import { scan } from '../records/records.service.js';
 import {
+  allocateShipmentAtOnce,
   batchState,
   deleteIngredientAllocation,
   deleteShipmentAllocation,
   lockShipmentAllocation,
-  outputBatchTraderStatus,
   parcelCount,
   parcelsOfSchedule,
   recordExists,
   shipmentAllocations,
   upsertIngredientAllocation,
   upsertParcel,
-  upsertShipmentAllocation,
+  type ShipmentAllocationOutcome,
   type ShipmentKey,
 } from './allocations.repository.js';
 import { ensureShipmentKnown, type ShipmentCheckDeps } from './shipment-check.js';
 
+/** The refusals of a claim on a bag, worded alike whether the service or the database function found them. */
+const refuse = {
+  missing: (material: Material, barcode: string) => ProcessingError.RECORD_NOT_FOUND(`${material} bag ${barcode} does not exist`),
+  dispatched: (barcode: string) => ProcessingError.RECORD_DISPATCHED(`bag ${barcode} has been dispatched`),
+  exceeds: (barcode: string, available: Decimal, amount: Decimal) =>
+    ProcessingError.ALLOCATION_EXCEEDS_AVAILABLE(`bag ${barcode} has ${kg(available)} kg available, ${kg(amount)} kg requested`, {
+      details: { available: kg(available), requested: kg(amount) },
+    }),
+  trader: (barcode: string, traderStatus: string | null) =>
+    traderStatus === 'TRADER_BLOCKED'
+      ? ProcessingError.BATCH_TRADER_BLOCKED(`the batch of bag ${barcode} was blocked by a trader`)
+      : ProcessingError.BATCH_NOT_TRADER_ALLOWED(
+          `the batch of bag ${barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`,
+          {
+            details: { trader_status: traderStatus },
+          },
+        ),
+};
+
 /**
- * Locks the bag and checks that `amount` more may be consumed from it: it exists, has not
- * left (DISPATCHED), is eligible as an ingredient (ACCEPTED/IN_PROCESS), and net − Σ
- * non-parcel allocations ≥ amount. The insert that follows runs under the same lock; the
- * database's consume guard re-checks the same rules as a backstop.
+ * Locks the bag and checks that `amount` more may be consumed from it as an ingredient: it
+ * exists, has not left (DISPATCHED), is eligible (ACCEPTED/IN_PROCESS), and net − Σ non-parcel
+ * allocations ≥ amount. The insert that follows runs under the same lock; the database's
+ * consume guard re-checks the same rules as a backstop.
  */
-async function claimFromBag(
-  trx: Kysely<ProcessingDb>,
-  material: Material,
-  barcode: string,
-  amount: Decimal,
-  purpose: 'ingredient' | 'shipment',
-): Promise<LockedRecord> {
+async function claimIngredient(trx: Kysely<ProcessingDb>, material: Material, barcode: string, amount: Decimal): Promise<LockedRecord> {
   const bag = await lockRecord(trx, material, barcode);
-  if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${barcode} does not exist`);
-  if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${barcode} has been dispatched`);
+  if (!bag) throw refuse.missing(material, barcode);
+  if (bag.status === 'DISPATCHED') throw refuse.dispatched(barcode);
   const net = dec(bag.net);
   const consumed = dec(bag.consumed);
-  if (purpose === 'ingredient') {
-    const status = effectiveStatus(bag.status, consumed.isZero(), consumed.greaterThanOrEqualTo(net));
-    if (status !== 'ACCEPTED' && status !== 'IN_PROCESS') {
-      throw ProcessingError.RECORD_NOT_ELIGIBLE(`bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, {
-        details: { status },
-      });
-    }
-  }
-  const available = net.minus(consumed);
-  if (amount.greaterThan(available)) {
-    throw ProcessingError.ALLOCATION_EXCEEDS_AVAILABLE(`bag ${barcode} has ${kg(available)} kg available, ${kg(amount)} kg requested`, {
-      details: { available: kg(available), requested: kg(amount) },
+  const status = effectiveStatus(bag.status, consumed.isZero(), consumed.greaterThanOrEqualTo(net));
+  if (status !== 'ACCEPTED' && status !== 'IN_PROCESS') {
+    throw ProcessingError.RECORD_NOT_ELIGIBLE(`bag ${barcode} is ${status}; only ACCEPTED or IN_PROCESS bags feed a batch`, {
+      details: { status },
     });
   }
+  const available = net.minus(consumed);
+  if (amount.greaterThan(available)) throw refuse.exceeds(barcode, available, amount);
   return bag;
 }
 
@@ -69,6 +77,11 @@ export interface SameTransaction {
   alsoInTransaction?: (trx: Kysely<ProcessingDb>) => Promise<void>;
 }
 
+/**
+ * Adds `amount` kg of a bag to a shipment. The lock, the checks, the upsert and both outbox
+ * events are one call of `allocate_<t>_shipment` (migration 0007): on its own it is a single
+ * autocommitted statement; with `alsoInTransaction` it runs inside the caller's transaction.
+ */
 export async function allocateToShipment(
   deps: FeatureDeps & ShipmentCheckDeps,
   actor: CommandContext,
@@ -78,43 +91,60 @@ export async function allocateToShipment(
 ) {
   const amount = parseKg(input.amount, 'amount');
   const key: ShipmentKey = { barcode: input.barcode, request_code: input.request_code, shipment_code: input.shipment_code };
-  // Before the transaction: a call to orders must not hold the bag's row lock.
+  // Before the allocation: a call to orders must not hold the bag's row lock.
   await ensureShipmentKnown(deps, actor, key);
-  await runCommand(deps, actor, async (trx) => {
-    await claimFromBag(trx, material, key.barcode, amount, 'shipment');
-    if (material === 'blendsheet') {
-      const traderStatus = await outputBatchTraderStatus(trx, key.barcode);
-      if (traderStatus === 'TRADER_BLOCKED')
-        throw ProcessingError.BATCH_TRADER_BLOCKED(`the batch of bag ${key.barcode} was blocked by a trader`);
-      if (traderStatus !== 'TRADER_ALLOWED') {
-        throw ProcessingError.BATCH_NOT_TRADER_ALLOWED(
-          `the batch of bag ${key.barcode} is ${traderStatus ?? 'not yet reviewed'}, not TRADER_ALLOWED`,
-          {
-            details: { trader_status: traderStatus },
-          },
-        );
-      }
-    }
-    const row = await upsertShipmentAllocation(trx, material, key, kg(amount));
-    await emit(trx, [
-      {
-        ...bagAggregate(material, key.barcode),
-        type: ProcessingEvents.allocationCreated,
-        payload: {
-          table: material,
-          target: 'shipment',
-          barcode: key.barcode,
-          request_code: key.request_code,
-          shipment_code: key.shipment_code,
-          amount: kg(amount),
-          total_amount: row.amount,
-        },
+  const events = [
+    {
+      ...bagAggregate(material, key.barcode),
+      type: ProcessingEvents.allocationCreated,
+      // total_amount (the allocation's new total) is added by the database function.
+      payload: {
+        table: material,
+        target: 'shipment',
+        barcode: key.barcode,
+        request_code: key.request_code,
+        shipment_code: key.shipment_code,
+        amount: kg(amount),
       },
-      allocationChanged(material, key, kg(amount)),
-    ]);
-    await options.alsoInTransaction?.(trx);
-  });
+    },
+    allocationChanged(material, key, kg(amount)),
+  ];
+  const allocate = (db: Kysely<ProcessingDb>, writeOptions: WriteOptions) =>
+    writeEventsWith(db, events, writeOptions, async ([created, changed]) => {
+      const result = await allocateShipmentAtOnce(db, material, key, kg(amount), [
+        { ...created!, with_total: true },
+        { ...changed!, with_total: false },
+      ]);
+      if (result.outcome === 'OK') return;
+      throw shipmentRefusal(result, material, key.barcode, amount);
+    });
+  const also = options.alsoInTransaction;
+  if (also) {
+    await runCommand(deps, actor, async (trx) => {
+      await allocate(trx, {});
+      await also(trx);
+    });
+  } else {
+    await runStatementCommand(deps, () => allocate(deps.db, { metadata: metadataOf(actor) }));
+  }
   return { barcode: key.barcode };
+}
+
+function shipmentRefusal(result: ShipmentAllocationOutcome, material: Material, barcode: string, amount: Decimal) {
+  switch (result.outcome) {
+    case 'RECORD_NOT_FOUND':
+      return refuse.missing(material, barcode);
+    case 'RECORD_DISPATCHED':
+      return refuse.dispatched(barcode);
+    case 'ALLOCATION_EXCEEDS_AVAILABLE':
+      return refuse.exceeds(barcode, dec(result.available!), amount);
+    case 'BATCH_TRADER_BLOCKED':
+    case 'BATCH_NOT_TRADER_ALLOWED':
+      return refuse.trader(barcode, result.trader_status);
+    default:
+      // The function returns only the outcomes above: anything else is a bug, answered as a 500.
+      return new Error(`allocate_${material}_shipment returned ${result.outcome}`);
+  }
 }
 
 export async function allocateToBatch(
@@ -127,7 +157,7 @@ export async function allocateToBatch(
   const amount = parseKg(input.amount, 'amount');
   const key = { barcode: input.barcode, item_code: input.item_code, created_ts: epochOf(input.created_ts) };
   await runCommand(deps, actor, async (trx) => {
-    await claimFromBag(trx, material, key.barcode, amount, 'ingredient');
+    await claimIngredient(trx, material, key.barcode, amount);
     const batch = await batchState(trx, target, key.item_code, key.created_ts);
     if (!batch) throw ProcessingError.BATCH_NOT_FOUND(`${target} batch ${key.item_code}/${key.created_ts} does not exist`);
     if (batch.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${key.item_code}/${key.created_ts} is completed`);
@@ -167,8 +197,7 @@ export async function allocateToParcel(
   await runCommand(deps, actor, async (trx) => {
     const allocation = await lockShipmentAllocation(trx, material, key);
     if (!allocation) {
-      if (!(await recordExists(trx, material, key.barcode)))
-        throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
+      if (!(await recordExists(trx, material, key.barcode))) throw refuse.missing(material, key.barcode);
       throw ProcessingError.PARCEL_WITHOUT_SHIPMENT_ALLOCATION(
         `bag ${key.barcode} is not allocated to shipment ${key.request_code}/${key.shipment_code}`,
       );
@@ -207,8 +236,8 @@ export async function removeShipmentAllocation(
 ) {
   await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, key.barcode);
-    if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${key.barcode} does not exist`);
-    if (bag.status === 'DISPATCHED') throw ProcessingError.RECORD_DISPATCHED(`bag ${key.barcode} has been dispatched`);
+    if (!bag) throw refuse.missing(material, key.barcode);
+    if (bag.status === 'DISPATCHED') throw refuse.dispatched(key.barcode);
     if ((await parcelCount(trx, material, key)) > 0)
       throw ProcessingError.ALLOCATION_HAS_PARCELS('Parcels are allocated from this shipment allocation');
     const amount = await deleteShipmentAllocation(trx, material, key);
@@ -238,7 +267,7 @@ export async function removeBatchAllocation(
 ) {
   await runCommand(deps, actor, async (trx) => {
     const bag = await lockRecord(trx, material, input.barcode);
-    if (!bag) throw ProcessingError.RECORD_NOT_FOUND(`${material} bag ${input.barcode} does not exist`);
+    if (!bag) throw refuse.missing(material, input.barcode);
     const batch = await batchState(trx, target, input.item_code, input.created_ts);
     if (batch?.completed) throw ProcessingError.BATCH_COMPLETED(`${target} batch ${input.item_code}/${input.created_ts} is completed`);
     const amount = await deleteIngredientAllocation(trx, material, target, input);
