@@ -21,10 +21,18 @@ const ALL = [
 const SHARED_WORKER = [
   'packages/*/src/**/*.test.ts',
   'services/*/src/**/*.test.ts',
+  'services/*/test/**/*.test.ts',
   'tests/structure/**/*.test.ts',
   'tests/contracts/**/*.test.ts',
   'tests/deploy/**/*.test.ts',
 ];
+
+/**
+ * The services' end-to-end files build apps on real databases and real HTTP and close them, as
+ * their unit suites do, so they share workers too; these two start service processes of their
+ * own (a crash and restart, the administrator process), so each keeps a fresh process.
+ */
+const SERVICE_PROCESSES = ['services/sync/test/crash.test.ts', 'services/gateway/test/administrator.process.test.ts'];
 
 // Workspace packages export their built JavaScript by default and their TypeScript under the
 // `source` condition (docs/adr/0025-build-with-esbuild.md): tests run the source, so no build is
@@ -44,8 +52,13 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'shared', include: SHARED_WORKER, isolate: false } },
+      {
+        extends: true,
+        test: { name: 'shared', include: SHARED_WORKER, exclude: [...configDefaults.exclude, ...SERVICE_PROCESSES], isolate: false },
+      },
       { extends: true, test: { name: 'own', include: ALL, exclude: [...configDefaults.exclude, ...SHARED_WORKER] } },
+      // Inside a `shared` folder but started in a process of their own, like `own`'s files.
+      { extends: true, test: { name: 'processes', include: SERVICE_PROCESSES } },
     ],
   },
 });

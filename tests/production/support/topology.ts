@@ -1,10 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type TestDatabase, type TestDatabaseTarget } from '@tributary/platform/testing';
-import { buildOnce, runBuilt, startBuilt, untilOk } from '../../../apps/cli/test/support/built.js';
+import type { TestDatabase, TestDatabaseTarget } from '@tributary/platform/testing';
+import { buildOnce, runBuilt } from '../../../apps/cli/test/support/built.js';
+import { slotPorts, startSlot, stopSlot, type ServiceProcess } from './slots.js';
+
+export { abandonSlots, slotReport, type ServiceProcess } from './slots.js';
 
 export type ServiceName = 'orders' | 'processing' | 'erp' | 'gateway' | 'sync';
 const SERVICES: readonly ServiceName[] = ['orders', 'processing', 'erp', 'gateway', 'sync'];
@@ -21,20 +23,6 @@ const PROCESSES: ReadonlyArray<{ name: string; service: ServiceName }> = [
 ];
 
 export const ADMIN = { username: 'operator', password: `Topology-${randomBytes(6).toString('hex')}-1` };
-
-/** One `tributary serve` process slot: its port stays the same across restarts, as a container's would. */
-export interface ServiceProcess {
-  readonly name: string;
-  readonly service: ServiceName;
-  readonly port: number;
-  readonly url: string;
-  readonly env: Record<string, string>;
-  child: ChildProcess | undefined;
-  /** Every line the slot's processes wrote (stdout and stderr), across restarts. */
-  readonly lines: string[];
-  /** How each earlier process of the slot ended. */
-  readonly exits: Array<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 export interface Topology {
   readonly processes: ServiceProcess[];
@@ -85,7 +73,7 @@ export async function startTopology(servers: TopologyServers): Promise<Topology>
     const keyringFile = join(dir, 'keyring.json');
     await expectRun(['keyring', 'init', '--file', keyringFile], {});
 
-    const ports = await Promise.all(PROCESSES.map(() => freePort()));
+    const ports = await slotPorts(PROCESSES.length);
     const urlOf = (name: string) => `http://127.0.0.1:${ports[PROCESSES.findIndex((p) => p.name === name)]}`;
     const shared = {
       HOST: '127.0.0.1',
@@ -144,32 +132,4 @@ function slotNamed(slots: readonly ServiceProcess[], name: string): ServiceProce
 async function expectRun(args: string[], env: Record<string, string>): Promise<void> {
   const result = await runBuilt(args, env);
   if (result.code !== 0) throw new Error(`tributary ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-}
-
-async function startSlot(slot: ServiceProcess): Promise<void> {
-  const child = startBuilt(['serve', slot.service], slot.env);
-  slot.child = child;
-  let partial = '';
-  const collect = (chunk: Buffer) => {
-    const text = partial + chunk.toString();
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    slot.lines.push(...lines.filter((line) => line.length > 0));
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  child.once('close', (code, signal) => {
-    if (partial) slot.lines.push(partial);
-    slot.exits.push({ code, signal });
-    if (slot.child === child) slot.child = undefined;
-  });
-  await untilOk(`${slot.url}/health/ready`, child);
-}
-
-async function stopSlot(slot: ServiceProcess, signal: NodeJS.Signals): Promise<void> {
-  const child = slot.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  child.kill(signal);
-  await gone;
 }
