@@ -64,13 +64,16 @@ const PG_DATE = 1082;
  * the other drivers (PGlite, its Kysely dialect, mysql2 or pg) would otherwise stay resident in it.
  */
 export async function createDatabase<DB = DynamicSchema>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
+  // Read once and never captured by the closures below: they live as long as the database, and
+  // through `options` they would keep `pgliteLoadDataDir` (a 40 MB dump) resident with it.
+  const { logger, poolSize, pgliteLoadDataDir } = options;
   const parsed = parseDatabaseUrl(url);
   const displayUrl = redactUrl(url);
   let dialect: Dialect;
   let closeExtra: () => Promise<void> = async () => {};
   let pool: () => PoolStats | undefined = () => undefined;
   const failures = new ConnectionFailures();
-  const max = options.poolSize ?? 10;
+  const max = poolSize ?? 10;
 
   switch (parsed.dialect) {
     case 'postgres': {
@@ -83,7 +86,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       // An idle client dropped by the server emits 'error' on the pool; unhandled, it kills the process.
       pgPool.on('error', (error) => {
         failures.record();
-        options.logger?.error({ err: error, db: displayUrl }, 'idle database connection failed');
+        logger?.error({ err: error, db: displayUrl }, 'idle database connection failed');
       });
       dialect = new PostgresDialect({ pool: countedPgPool(pgPool, failures) });
       pool = () => pgPoolStats(pgPool, max);
@@ -105,7 +108,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       mysqlPool.on('connection', (connection) => {
         connection.on('error', (error) => {
           failures.record();
-          options.logger?.error({ err: error, db: displayUrl }, 'database connection failed');
+          logger?.error({ err: error, db: displayUrl }, 'database connection failed');
         });
       });
       dialect = new MysqlDialect({ pool: countedMysqlPool(mysqlPool, failures) });
@@ -122,7 +125,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       const client = new PGlite({
         pgliteWasmModule: wasmModule,
         ...(dataDir ? { dataDir } : {}),
-        ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}),
+        ...(pgliteLoadDataDir ? { loadDataDir: pgliteLoadDataDir } : {}),
         parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value, [PG_DATE]: (value: string) => value },
         startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
       });
