@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect, PostgresDialect, sql, type Dialect } from 'kysely';
 import type { PoolConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
-import { pgliteWasmModule } from './pglite-module.js';
+import { pgliteFsBundle, pgliteWasmModule } from './pglite-module.js';
 import { ConnectionFailures, countedMysqlPool, countedPgPool, mysqlPoolStats, pgPoolStats, type PoolStats } from './pools.js';
 import type { AnyKysely, DynamicSchema } from './schema.js';
 import { parseDatabaseUrl, redactUrl, type DialectName } from './url.js';
@@ -116,14 +116,16 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       break;
     }
     case 'pglite': {
-      const [{ PGlite }, { PGliteDialect }, wasmModule] = await Promise.all([
+      const [{ PGlite }, { PGliteDialect }, wasmModule, fsBundle] = await Promise.all([
         import('@electric-sql/pglite'),
         import('kysely-pglite-dialect'),
         pgliteWasmModule(),
+        pgliteFsBundle(),
       ]);
       const dataDir = parsed.target === 'memory' ? undefined : parsed.target;
       const client = new PGlite({
         pgliteWasmModule: wasmModule,
+        fsBundle,
         ...(dataDir ? { dataDir } : {}),
         ...(pgliteLoadDataDir ? { loadDataDir: pgliteLoadDataDir } : {}),
         parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value, [PG_DATE]: (value: string) => value },
