@@ -84,7 +84,14 @@ async function initialiseTemplate(): Promise<Blob> {
     encoding: 'buffer',
     maxBuffer: TEMPLATE_MAX_BYTES,
   });
-  return new Blob([stdout]);
+  const template = new Blob([stdout]);
+  // PGlite reads a template with `arrayBuffer()`, which copies the whole dump for every
+  // directory loaded from it: `up` loads five at once, 5 x 40 MB that stay resident until the
+  // next full garbage collection. Each load only reads the dump, so all get the same bytes.
+  const whole = stdout.byteOffset === 0 && stdout.byteLength === stdout.buffer.byteLength;
+  const bytes = whole ? stdout.buffer : stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + stdout.byteLength);
+  Object.defineProperty(template, 'arrayBuffer', { value: () => Promise.resolve(bytes) });
+  return template;
 }
 
 /** An empty cluster dumps to about 40 MB. */
