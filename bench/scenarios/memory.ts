@@ -147,7 +147,7 @@ function upFrom(name: string, root: string): Variant {
  * without npm's own process around it. The script execs node, so the child is the platform.
  */
 const npmStart: Variant = {
-  name: 'npm start (tributary up from source)',
+  name: 'npm start (from source, through tsx)',
   role: 'subject',
   async start(dir) {
     const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };

@@ -1,4 +1,5 @@
 import { Kysely, MysqlDialect, PostgresDialect, sql, type Dialect } from 'kysely';
+import type { PGliteOptions } from '@electric-sql/pglite';
 import type { PoolConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
 import { pgliteFsBundle, pgliteWasmModule } from './pglite-module.js';
@@ -123,15 +124,19 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
         pgliteFsBundle(),
       ]);
       const dataDir = parsed.target === 'memory' ? undefined : parsed.target;
-      const client = new PGlite({
+      const settings: PGliteOptions = {
         pgliteWasmModule: wasmModule,
         fsBundle,
         ...(dataDir ? { dataDir } : {}),
         ...(pgliteLoadDataDir ? { loadDataDir: pgliteLoadDataDir } : {}),
         parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value, [PG_DATE]: (value: string) => value },
         startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
-      });
+      };
+      const client = new PGlite(settings);
       await client.waitReady;
+      // PGlite keeps the options object it was given for the life of the instance, and with it
+      // the dump a new directory was loaded from (40 MB), which it reads only while starting.
+      delete settings.loadDataDir;
       dialect = new PGliteDialect(client);
       closeExtra = async () => {
         if (!client.closed) await client.close();
