@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,11 +20,36 @@ const MB = 1_000_000;
 
 const run = promisify(execFile);
 
+/**
+ * BENCH_MEMORY_ONLY=up,erp runs only the variants whose name contains one of the words (the
+ * baseline always runs): five rounds of `up` alone take minutes, all variants an hour.
+ * BENCH_MEMORY_COMPARE=<another checkout, built> adds `up` from that checkout's build, so a
+ * change is measured against its parent in the same run, round by round.
+ */
+const ONLY = (process.env.BENCH_MEMORY_ONLY ?? '')
+  .split(',')
+  .map((word) => word.trim())
+  .filter(Boolean);
+const COMPARE = process.env.BENCH_MEMORY_COMPARE;
+
 /** Resident set size of a process in bytes, from the kernel (`ps` reads /proc on Linux, in KiB). */
 async function rssBytes(pid: number): Promise<number> {
   const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
   return Number(stdout.trim()) * 1024;
 }
+
+/**
+ * The resident set split into anonymous memory (heaps, WebAssembly memories, buffers) and file
+ * pages (node's own binary and libraries, mostly shared with other processes); Linux only.
+ */
+async function residentSplit(pid: number): Promise<{ anonMib: number; fileMib: number } | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status ?? '')?.[1] ?? NaN);
+  const [anon, file] = [kib('RssAnon'), kib('RssFile')];
+  return Number.isFinite(anon) && Number.isFinite(file) ? { anonMib: round1(anon / 1024), fileMib: round1(file / 1024) } : undefined;
+}
+
+const round1 = (value: number) => Number(value.toFixed(1));
 
 async function ready(url: string, child: ChildProcess): Promise<void> {
   for (;;) {
@@ -77,21 +102,68 @@ const onePglite = plainNode(
     await db.query('select 1');`,
 );
 
-/** `npm start` from the build: every service in one process, each on its own PGlite directory, demo data seeded. */
-const up: Variant = {
-  name: 'tributary up (embedded, all five services)',
+/**
+ * The environment `npm start` gives `up`: the NAME=value words its script starts with (the
+ * allocator setting of docs/operations.md#memory), read from the checkout's package.json, so
+ * `up` from a build is measured as `npm start` runs it.
+ */
+async function startEnv(root: string): Promise<Record<string, string>> {
+  const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const env: Record<string, string> = {};
+  for (const word of (manifest.scripts?.start ?? '').trim().split(/\s+/)) {
+    const assignment = /^([A-Za-z_]\w*)=(\S*)$/.exec(word);
+    if (!assignment) break;
+    env[assignment[1]!] = assignment[2]!;
+  }
+  return env;
+}
+
+/** Ports for the five services and the status page, as environment variables. */
+async function upPorts(): Promise<Record<string, string>> {
+  const ports = await Promise.all(SERVICES.map(async (s) => [`${s.toUpperCase()}_PORT`, String(await freePort())] as const));
+  return { ...Object.fromEntries(ports), TRIBUTARY_STATUS_PORT: String(await freePort()) };
+}
+
+async function allReady(env: Record<string, string>, child: ChildProcess): Promise<void> {
+  for (const service of SERVICES) await ready(`http://127.0.0.1:${env[`${service.toUpperCase()}_PORT`]}/health/ready`, child);
+}
+
+/** `tributary up` from a checkout's build: every service in one process, each on its own PGlite directory, demo data seeded. */
+function upFrom(name: string, root: string): Variant {
+  return {
+    name,
+    role: 'subject',
+    async start(dir) {
+      const env = { ...(await startEnv(root)), ...(await upPorts()), CONSOLE_DIR: '' };
+      const child = spawnNode([join(root, 'apps/cli/dist/main.js'), '--data-dir', join(dir, 'data'), 'up'], env);
+      await allReady(env, child);
+      return child;
+    },
+  };
+}
+
+/**
+ * `npm start` itself: its script run by the shell as npm runs it (from source through tsx),
+ * without npm's own process around it. The script execs node, so the child is the platform.
+ */
+const npmStart: Variant = {
+  name: 'npm start (from source, through tsx)',
   role: 'subject',
   async start(dir) {
-    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [`${s.toUpperCase()}_PORT`, String(await freePort())])));
-    const child = spawnNode([MAIN, '--data-dir', join(dir, 'data'), 'up'], {
-      ...ports,
-      TRIBUTARY_STATUS_PORT: String(await freePort()),
-      CONSOLE_DIR: '',
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    const env = { ...(await upPorts()), CONSOLE_DIR: '', TRIBUTARY_DATA_DIR: join(dir, 'data') };
+    const child = spawn('sh', ['-c', manifest.scripts.start], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    for (const service of SERVICES) await ready(`http://127.0.0.1:${ports[`${service.toUpperCase()}_PORT`]}/health/ready`, child);
+    await allReady(env, child);
     return child;
   },
 };
+
+const UP_NAME = 'tributary up (embedded, all five services)';
+const up = upFrom(UP_NAME, ROOT);
 
 /**
  * `tributary serve <service>` as production runs it (migrated at start): on a PGlite directory
@@ -147,8 +219,18 @@ const scenario: Scenario = {
   async run(ctx) {
     ctx.log('building (npm run build without the console)');
     await run(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: ROOT });
-    const variants = [bareNode, onePglite, up, ...SERVICES.map((service) => serve(service)), ...serverVariants()];
+    const all = [
+      bareNode,
+      onePglite,
+      up,
+      ...(COMPARE ? [upFrom(`${UP_NAME}, compared build`, COMPARE)] : []),
+      npmStart,
+      ...SERVICES.map((service) => serve(service)),
+      ...serverVariants(),
+    ];
+    const variants = all.filter((v) => v.role === 'baseline' || ONLY.length === 0 || ONLY.some((word) => v.name.includes(word)));
     const rounds = new Map<string, RoundMetrics[]>(variants.map((v) => [v.name, []]));
+    const splits = new Map<string, Array<{ anonMib: number; fileMib: number }>>(variants.map((v) => [v.name, []]));
     for (let round = 0; round < ctx.rounds; round++) {
       for (const variant of variants) {
         const dir = await mkdtemp(join(tmpdir(), 'tributary-bench-memory-'));
@@ -158,8 +240,11 @@ const scenario: Scenario = {
           child = await variant.start(dir, cleanups);
           await sleep(SETTLE_MS);
           const bytes = await rssBytes(child.pid!);
+          const split = await residentSplit(child.pid!);
+          if (split) splits.get(variant.name)!.push(split);
           const mib = bytes / MIB;
-          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${mib.toFixed(1)} MiB = ${(bytes / MB).toFixed(1)} MB`);
+          const detail = split ? ` (anonymous ${split.anonMib} MiB, file ${split.fileMib} MiB)` : '';
+          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${mib.toFixed(1)} MiB = ${(bytes / MB).toFixed(1)} MB${detail}`);
           rounds.get(variant.name)!.push({ rps: 1000 / mib, p50: mib, p99: mib, requests: 1 });
         } finally {
           if (child && child.exitCode === null) {
@@ -183,8 +268,11 @@ const scenario: Scenario = {
     };
     const rssMb = Object.fromEntries(variants.map((v) => [v.name, median(v.name, MB)]));
     const over = Object.entries(rssMb)
-      .filter(([name]) => name.startsWith('tributary up') || (name.startsWith('serve ') && !name.includes('on pglite')))
-      .filter(([name, mb]) => mb > (name.startsWith('tributary up') ? TARGET_MB.up : TARGET_MB.serve))
+      .filter(
+        ([name]) =>
+          name.startsWith('tributary up') || name.startsWith('npm start') || (name.startsWith('serve ') && !name.includes('on pglite')),
+      )
+      .filter(([name, mb]) => mb > (name.startsWith('serve ') ? TARGET_MB.serve : TARGET_MB.up))
       .map(([name, mb]) => `${name}: ${mb} MB`);
     ctx.log(over.length === 0 ? `targets met (MB = 10^6 bytes): ${JSON.stringify(TARGET_MB)}` : `over target: ${over.join('; ')}`);
     return {
@@ -196,6 +284,9 @@ const scenario: Scenario = {
         targetsMb: TARGET_MB,
         rssMib: Object.fromEntries(variants.map((v) => [v.name, median(v.name)])),
         rssMb,
+        rssSplitMib: Object.fromEntries(splits),
+        ...(ONLY.length > 0 ? { only: ONLY } : {}),
+        ...(COMPARE ? { compared: 'BENCH_MEMORY_COMPARE' } : {}),
       },
     };
   },

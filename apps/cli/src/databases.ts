@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir, readdir } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { access, cp, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, type Logger } from '@tributary/platform/core';
@@ -18,14 +20,14 @@ export interface OpenedDatabase {
  * The first of `variables` that is set (default `<NAME>_DATABASE_URL`) wins, once the server
  * answers (within DATABASE_WAIT_SECONDS); otherwise the service gets its own PGlite directory
  * under the data directory. Initialising a PGlite directory costs seconds; a new directory is
- * instead loaded from one freshly initialised template, which keeps the first start short.
+ * instead a copy of one freshly initialised template, which keeps the first start short.
  */
 export async function openServiceDatabase(
   name: string,
   dataDir: string,
   env: Record<string, string | undefined>,
   logger: Logger,
-  template: () => Promise<Blob>,
+  template: () => Promise<string>,
   variables: readonly string[] = [`${name.toUpperCase()}_DATABASE_URL`],
 ): Promise<OpenedDatabase> {
   const variable = variables.find((candidate) => env[candidate]);
@@ -44,7 +46,8 @@ export async function openServiceDatabase(
   const dir = resolve(dataDir, name);
   const fresh = !(await hasData(dir));
   await mkdir(dir, { recursive: true });
-  const database = await createDatabase(`pglite://${dir}`, { logger, ...(fresh ? { pgliteLoadDataDir: await template() } : {}) });
+  if (fresh) await cp(await template(), dir, { recursive: true });
+  const database = await createDatabase(`pglite://${dir}`, { logger });
   return { database, fresh };
 }
 
@@ -57,35 +60,31 @@ async function hasData(dir: string): Promise<boolean> {
   }
 }
 
-/** Initialises one empty PGlite cluster at most once per process and dumps it. */
-export function pgliteTemplateOnce(): () => Promise<Blob> {
-  let dump: Promise<Blob> | undefined;
+/** Initialises one empty PGlite cluster at most once per process, as a directory to copy. */
+export function pgliteTemplateOnce(): () => Promise<string> {
+  let directory: Promise<string> | undefined;
   return () => {
-    dump ??= initialiseTemplate();
-    return dump;
+    directory ??= initialiseTemplate();
+    return directory;
   };
 }
 
 /**
  * Runs in a child process because initialising a cluster (initdb, then a second Postgres to dump
  * it) leaves some 250 MB in the allocator after it is freed, which a long-running process would
- * carry for its lifetime; a child returns it when it exits.
+ * carry for its lifetime; a child returns it when it exits. The child leaves the cluster in a
+ * directory, and each new database directory is a copy of it: a dump handed to PGlite instead
+ * (about 40 MB) would sit in this process, copied per database, until a full garbage collection.
  */
-async function initialiseTemplate(): Promise<Blob> {
+async function initialiseTemplate(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'tributary-template-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
   const script = [
     `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});`,
-    'const template = new PGlite();',
+    `const template = new PGlite(${JSON.stringify(directory)});`,
     'await template.waitReady;',
-    "const blob = await template.dumpDataDir('none');",
     'await template.close();',
-    'process.stdout.write(Buffer.from(await blob.arrayBuffer()));',
   ].join('\n');
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'buffer',
-    maxBuffer: TEMPLATE_MAX_BYTES,
-  });
-  return new Blob([stdout]);
+  await run(process.execPath, ['--input-type=module', '-e', script]);
+  return directory;
 }
-
-/** An empty cluster dumps to about 40 MB. */
-const TEMPLATE_MAX_BYTES = 512 * 1024 * 1024;

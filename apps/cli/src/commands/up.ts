@@ -11,7 +11,7 @@ import {
   type RunningService,
   type ServiceDefinition,
 } from '@tributary/platform/service';
-import { openServiceDatabase, pgliteTemplateOnce } from '../databases.js';
+import { openServiceDatabase, pgliteTemplateOnce, type OpenedDatabase } from '../databases.js';
 import { loadOrCreateKeyring } from '../keyring-file.js';
 import { servicePort } from '../ports.js';
 import { loadServices } from '../services.js';
@@ -50,7 +50,6 @@ export async function up(options: UpOptions): Promise<Platform> {
   configureHttpEdge(edge.http);
   configureServiceTrust(edge.trust);
   const keyring = await loadOrCreateKeyring(resolve(dataDir, 'keyring.json'), [...definitions.map((d) => d.name), 'cli']);
-  const template = pgliteTemplateOnce();
   // One logger per service (not a child of the CLI's), so each line names exactly one service.
   const loggers = new Map<string, Logger>();
   const serviceLogger = (name: string) => {
@@ -59,10 +58,7 @@ export async function up(options: UpOptions): Promise<Platform> {
   };
   const peers = Object.fromEntries(definitions.map((d) => [d.name, `http://127.0.0.1:${portOf(d, options.env)}`]));
 
-  // Databases open in parallel: loading a template into each directory is I/O-bound.
-  const opened = await Promise.all(
-    definitions.map((definition) => openServiceDatabase(definition.name, dataDir, options.env, serviceLogger(definition.name), template)),
-  );
+  const opened = await openDatabases(definitions, dataDir, options.env, serviceLogger);
   // Services start side by side (none calls another until workers start, after all listen).
   const started = await Promise.allSettled(
     definitions.map((definition, index) => {
@@ -109,6 +105,23 @@ export async function up(options: UpOptions): Promise<Platform> {
       for (const service of [...services].reverse()) await service.stop();
     },
   };
+}
+
+/**
+ * Every service's database, opened in parallel: loading the template into each new directory is
+ * I/O-bound. A function of its own so that the template dump (about 40 MB, needed only while new
+ * directories are loaded) is not captured by `up`'s closures, which live as long as the platform.
+ */
+function openDatabases(
+  definitions: readonly ServiceDefinition[],
+  dataDir: string,
+  env: Record<string, string | undefined>,
+  logger: (name: string) => Logger,
+): Promise<OpenedDatabase[]> {
+  const template = pgliteTemplateOnce();
+  return Promise.all(
+    definitions.map((definition) => openServiceDatabase(definition.name, dataDir, env, logger(definition.name), template)),
+  );
 }
 
 function portOf(definition: ServiceDefinition, env: Record<string, string | undefined>): number {

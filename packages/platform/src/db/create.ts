@@ -1,7 +1,8 @@
 import { Kysely, MysqlDialect, PostgresDialect, sql, type Dialect } from 'kysely';
+import type { PGliteOptions } from '@electric-sql/pglite';
 import type { PoolConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
-import { pgliteWasmModule } from './pglite-module.js';
+import { pgliteFsBundle, pgliteWasmModule } from './pglite-module.js';
 import { ConnectionFailures, countedMysqlPool, countedPgPool, mysqlPoolStats, pgPoolStats, type PoolStats } from './pools.js';
 import type { AnyKysely, DynamicSchema } from './schema.js';
 import { parseDatabaseUrl, redactUrl, type DialectName } from './url.js';
@@ -64,13 +65,16 @@ const PG_DATE = 1082;
  * the other drivers (PGlite, its Kysely dialect, mysql2 or pg) would otherwise stay resident in it.
  */
 export async function createDatabase<DB = DynamicSchema>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
+  // Read once and never captured by the closures below: they live as long as the database, and
+  // through `options` they would keep `pgliteLoadDataDir` (a 40 MB dump) resident with it.
+  const { logger, poolSize, pgliteLoadDataDir } = options;
   const parsed = parseDatabaseUrl(url);
   const displayUrl = redactUrl(url);
   let dialect: Dialect;
   let closeExtra: () => Promise<void> = async () => {};
   let pool: () => PoolStats | undefined = () => undefined;
   const failures = new ConnectionFailures();
-  const max = options.poolSize ?? 10;
+  const max = poolSize ?? 10;
 
   switch (parsed.dialect) {
     case 'postgres': {
@@ -83,7 +87,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       // An idle client dropped by the server emits 'error' on the pool; unhandled, it kills the process.
       pgPool.on('error', (error) => {
         failures.record();
-        options.logger?.error({ err: error, db: displayUrl }, 'idle database connection failed');
+        logger?.error({ err: error, db: displayUrl }, 'idle database connection failed');
       });
       dialect = new PostgresDialect({ pool: countedPgPool(pgPool, failures) });
       pool = () => pgPoolStats(pgPool, max);
@@ -105,7 +109,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       mysqlPool.on('connection', (connection) => {
         connection.on('error', (error) => {
           failures.record();
-          options.logger?.error({ err: error, db: displayUrl }, 'database connection failed');
+          logger?.error({ err: error, db: displayUrl }, 'database connection failed');
         });
       });
       dialect = new MysqlDialect({ pool: countedMysqlPool(mysqlPool, failures) });
@@ -113,20 +117,26 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       break;
     }
     case 'pglite': {
-      const [{ PGlite }, { PGliteDialect }, wasmModule] = await Promise.all([
+      const [{ PGlite }, { PGliteDialect }, wasmModule, fsBundle] = await Promise.all([
         import('@electric-sql/pglite'),
         import('kysely-pglite-dialect'),
         pgliteWasmModule(),
+        pgliteFsBundle(),
       ]);
       const dataDir = parsed.target === 'memory' ? undefined : parsed.target;
-      const client = new PGlite({
+      const settings: PGliteOptions = {
         pgliteWasmModule: wasmModule,
+        fsBundle,
         ...(dataDir ? { dataDir } : {}),
-        ...(options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {}),
+        ...(pgliteLoadDataDir ? { loadDataDir: pgliteLoadDataDir } : {}),
         parsers: { [PG_INT8]: (value: string) => value, [PG_NUMERIC]: (value: string) => value, [PG_DATE]: (value: string) => value },
         startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
-      });
+      };
+      const client = new PGlite(settings);
       await client.waitReady;
+      // PGlite keeps the options object it was given for the life of the instance, and with it
+      // the dump a new directory was loaded from (40 MB), which it reads only while starting.
+      delete settings.loadDataDir;
       dialect = new PGliteDialect(client);
       closeExtra = async () => {
         if (!client.closed) await client.close();
