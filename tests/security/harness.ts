@@ -12,6 +12,7 @@ import {
   diffSnapshots,
   keyring,
   login,
+  NO_SCHEDULED_JOBS,
   PLATFORM_TEST_ENV,
   scope,
   snapshot,
@@ -34,6 +35,7 @@ const TIMEOUT_MS = 35_000;
 
 const ENV = {
   ...PLATFORM_TEST_ENV,
+  ...NO_SCHEDULED_JOBS,
   // Every fuzz request is one address; the anonymous limit would turn most into 429 before they test anything.
   IP_LIMIT_PER_MINUTE: '1000000',
   IP_LIMIT_PER_HOUR: '1000000',

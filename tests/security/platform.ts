@@ -28,6 +28,20 @@ export const PLATFORM_TEST_ENV = {
   SYNC_FEED_WAIT_MS: '200',
 };
 
+/**
+ * Scheduled jobs write runs, outbox rows and captured events on the clock (sync's retention at
+ * :20 plant time), not because of a request: suites that compare every row before and after
+ * turn them all off.
+ */
+export const NO_SCHEDULED_JOBS = {
+  JOB_EXPIRY_SCAN_SCHEDULE: 'off',
+  JOB_SEGMENT_REVIEW_SCHEDULE: 'off',
+  JOB_STOCK_OPTIMISATION_SCHEDULE: 'off',
+  JOB_PARTITION_MAINTENANCE_SCHEDULE: 'off',
+  JOB_MTP_RECONCILIATION_SCHEDULE: 'off',
+  JOB_RETENTION_SCHEDULE: 'off',
+};
+
 export interface FuzzNode {
   name: string;
   url: string;
