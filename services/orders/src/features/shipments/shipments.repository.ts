@@ -167,20 +167,20 @@ export async function insertShipment(
     .execute();
 }
 
+/** A status event as both write paths insert it. */
+export interface NewEventRow {
+  request_code: string;
+  shipment_code: number;
+  status: string;
+  event_ts: number;
+  shipment_vehicle: string | null;
+  order_remarks: string | null;
+  shipment_remarks: string | null;
+  actor: string;
+}
+
 /** The event and the shipment's current status, in one statement (one round trip per event). */
-export async function insertEvent(
-  trx: OrdersTrx,
-  row: {
-    request_code: string;
-    shipment_code: number;
-    status: string;
-    event_ts: number;
-    shipment_vehicle: string | null;
-    order_remarks: string | null;
-    shipment_remarks: string | null;
-    actor: string;
-  },
-): Promise<EventRow> {
+export async function insertEvent(trx: OrdersTrx, row: NewEventRow): Promise<EventRow> {
   return (await trx
     .with('inserted', (db) => db.insertInto('order_shipment_event').values(row).returning(eventColumns))
     .with('current', (db) =>
@@ -206,16 +206,7 @@ export async function insertEvent(
  */
 export async function recordEventAtOnce(
   db: OrdersDb,
-  row: {
-    request_code: string;
-    shipment_code: number;
-    status: string;
-    event_ts: number;
-    shipment_vehicle: string | null;
-    order_remarks: string | null;
-    shipment_remarks: string | null;
-    actor: string;
-  },
+  row: NewEventRow,
   from: readonly string[],
   outbox: OutboxRow,
 ): Promise<(EventRow & { previous_status: string }) | undefined> {

@@ -171,14 +171,7 @@ async function recordAtOnce(deps: ShipmentDeps, command: Command, item: EventIte
     type: ORDERS_EVENT_TYPES.shipmentEventAdded,
     payload: eventAdded(command, item, false),
   };
-  const row = {
-    request_code: item.requestCode,
-    shipment_code: item.shipmentCode,
-    status: item.status,
-    event_ts: command.now,
-    ...item.fields,
-    actor: command.caller.actor,
-  };
+  const row = eventRow(command, item);
   const event = await withTransactionRetries(() =>
     writeEventsWith(deps.db, [outbox], { now: () => command.now, metadata: metadataOf(command) }, ([written]) =>
       repo.recordEventAtOnce(deps.db, row, from, written!),
@@ -190,6 +183,17 @@ async function recordAtOnce(deps: ShipmentDeps, command: Command, item: EventIte
   return stored;
 }
 
+function eventRow(command: Pick<Command, 'now'> & { caller: Pick<Command['caller'], 'actor'> }, item: EventItem): repo.NewEventRow {
+  return {
+    request_code: item.requestCode,
+    shipment_code: item.shipmentCode,
+    status: item.status,
+    event_ts: command.now,
+    ...item.fields,
+    actor: command.caller.actor,
+  };
+}
+
 /** Records one status event and queues its `shipment.event_added` (the trader feed records blocks with it too). */
 export async function record(
   trx: OrdersTrx,
@@ -199,14 +203,7 @@ export async function record(
   automatic: boolean,
   outbox: OutboxEventInput[],
 ): Promise<repo.EventRow> {
-  const event = await repo.insertEvent(trx, {
-    request_code: item.requestCode,
-    shipment_code: item.shipmentCode,
-    status: item.status,
-    event_ts: command.now,
-    ...item.fields,
-    actor: command.caller.actor,
-  });
+  const event = await repo.insertEvent(trx, eventRow(command, item));
   outbox.push({
     aggregateType: ORDERS_AGGREGATES.request,
     aggregateId: item.requestCode,
