@@ -22,6 +22,20 @@ const PROCESSES: ReadonlyArray<{ name: string; service: ServiceName }> = [
   { name: 'gateway-b', service: 'gateway' },
 ];
 
+/**
+ * The steps processes start in, each step's side by side. Only the backends share a step: each
+ * has its own database. Two replicas of one service started at once on a new database race to
+ * write its start-up rows (two gateways: one exits 1, "an active route with this path pattern
+ * and method already exists"), so replicas start one after the other.
+ */
+const START_ORDER: ReadonlyArray<readonly string[]> = [
+  ['orders', 'processing', 'erp'],
+  ['sync-a'],
+  ['sync-b'],
+  ['gateway-a'],
+  ['gateway-b'],
+];
+
 export const ADMIN = { username: 'operator', password: `Topology-${randomBytes(6).toString('hex')}-1` };
 
 export interface Topology {
@@ -69,9 +83,16 @@ export async function startTopology(servers: TopologyServers): Promise<Topology>
     },
   };
   try {
-    for (const service of SERVICES) databases[service] = await (service === 'erp' ? servers.mariadb : servers.postgres).create();
     const keyringFile = join(dir, 'keyring.json');
-    await expectRun(['keyring', 'init', '--file', keyringFile], {});
+    // compose's two one-shot release steps, keyring-init and migrate, are independent of each other.
+    const keyring = expectRun(['keyring', 'init', '--file', keyringFile], {});
+    // Awaited below; this only keeps a failure from going unhandled while the databases are made.
+    keyring.catch(() => undefined);
+    await Promise.all(
+      SERVICES.map(async (service) => {
+        databases[service] = await (service === 'erp' ? servers.mariadb : servers.postgres).create();
+      }),
+    );
 
     const ports = await slotPorts(PROCESSES.length);
     const urlOf = (name: string) => `http://127.0.0.1:${ports[PROCESSES.findIndex((p) => p.name === name)]}`;
@@ -92,15 +113,24 @@ export async function startTopology(servers: TopologyServers): Promise<Topology>
     };
     const gatewayEnv = { REDIS_URL: servers.redisUrl, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'), CONSOLE_DIR: '' };
 
-    // The release step of compose's `migrate` service, once, before any service starts.
-    for (const service of SERVICES) await expectRun(['migrate', service], { ...shared, DATABASE_URL: databases[service].url });
+    // The release step of compose's `migrate` service, once per service before any service
+    // starts. Each service has its own database, so the five run side by side.
     const passwordFile = join(dir, 'admin-password');
     await writeFile(passwordFile, `${ADMIN.password}\n`, { mode: 0o600 });
-    await expectRun(['admin', 'create', '--username', ADMIN.username, '--password-file', passwordFile], {
-      ...shared,
-      ...gatewayEnv,
-      DATABASE_URL: databases.gateway.url,
-    });
+    await Promise.all([
+      keyring,
+      ...SERVICES.map(async (service) => {
+        await expectRun(['migrate', service], { ...shared, DATABASE_URL: databases[service].url });
+        if (service !== 'gateway') return;
+        // The first administrator's record is signed with the gateway's key from the keyring.
+        await keyring;
+        await expectRun(['admin', 'create', '--username', ADMIN.username, '--password-file', passwordFile], {
+          ...shared,
+          ...gatewayEnv,
+          DATABASE_URL: databases.gateway.url,
+        });
+      }),
+    ]);
 
     for (const [index, { name, service }] of PROCESSES.entries()) {
       const env: Record<string, string> = { ...shared, PORT: String(ports[index]), DATABASE_URL: databases[service].url };
@@ -109,7 +139,7 @@ export async function startTopology(servers: TopologyServers): Promise<Topology>
       slots.push({ name, service, port: ports[index]!, url: urlOf(name), env, child: undefined, lines: [], exits: [] });
     }
     // Backends first, then sync and the gateways, as compose's health checks order them.
-    for (const slot of slots) await startSlot(slot);
+    for (const step of START_ORDER) await Promise.all(step.map((name) => startSlot(slotNamed(slots, name))));
     return {
       ...topology,
       gateways: [slotNamed(slots, 'gateway-a'), slotNamed(slots, 'gateway-b')],
