@@ -7,6 +7,7 @@ import { MTP_GROUPS } from '@tributary/contracts';
 import { installDefaultRoutes } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
 import { passwordPolicy } from './deps.js';
+import { GatewayError } from './errors.js';
 
 export const DEMO_PASSWORD = 'tributary-demo';
 
@@ -35,7 +36,7 @@ export async function seed(context: ServiceContext<GatewayDatabase>): Promise<vo
   const hash = await hasher.hash(DEMO_PASSWORD);
   for (const user of demoUsers()) {
     if (await users.findByLogin(user.username)) continue;
-    await users.create({
+    await createUnlessCreated(users, {
       userId: `usr_${user.username.replace(/-/g, '_')}`,
       username: user.username,
       email: `${user.username}@demo.tributary.local`,
@@ -47,6 +48,15 @@ export async function seed(context: ServiceContext<GatewayDatabase>): Promise<vo
     });
   }
   await seedRoutes(routes);
+}
+
+/** Replicas starting together on a new database seed the same users; the one that loses the race finds the user there. */
+async function createUnlessCreated(users: UsersRepository, user: Parameters<UsersRepository['create']>[0]): Promise<void> {
+  try {
+    await users.create(user);
+  } catch (error) {
+    if (!GatewayError.USER_ALREADY_EXISTS.is(error)) throw error;
+  }
 }
 
 export const seedRoutes = installDefaultRoutes;

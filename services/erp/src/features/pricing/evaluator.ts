@@ -3,6 +3,7 @@ import type { LocalParts } from '../../shared/dates.js';
 import { show } from '../../shared/numbers.js';
 import { marginPerUnit, selectRules } from './erpnext-selection.js';
 import { type FreeItemQuote, freeItemOf } from './free-items.js';
+import { parsed } from './parsed.js';
 import { lineQualifies, unitScale } from './line-conditions.js';
 import { resolveOtherLineRules } from './other-line.js';
 import { indexByItemScope } from './rule-index.js';
@@ -149,11 +150,11 @@ export function appliesToOrder(rule: PricingRule, ctx: EvaluationContext): boole
 function slabUnitDiscount(slab: Slab, price: Decimal): Decimal {
   switch (slab.discount_type) {
     case 'Percentage':
-      return price.times(slab.discount_percentage).dividedBy(100);
+      return price.times(parsed(slab.discount_percentage)).dividedBy(100);
     case 'Fixed Amount':
-      return Decimal.min(dec(slab.discount_amount), price);
+      return Decimal.min(parsed(slab.discount_amount), price);
     case 'Fixed Rate':
-      return Decimal.max(price.minus(slab.discounted_rate), 0);
+      return Decimal.max(price.minus(parsed(slab.discounted_rate)), 0);
   }
 }
 
@@ -164,10 +165,10 @@ function slabUnitDiscount(slab: Slab, price: Decimal): Decimal {
  * "Cumulative" prices each band's units at that band's slab.
  */
 function tierDiscount(rule: PricingRule, qty: Decimal, price: Decimal): { discount: Decimal; detail: string } | null {
-  const slabs = [...rule.slabs].sort((a, b) => dec(a.min_quantity).comparedTo(b.min_quantity));
+  const slabs = [...rule.slabs].sort((a, b) => parsed(a.min_quantity).comparedTo(parsed(b.min_quantity)));
   if (rule.tier_mode === 'Whole Quantity') {
     const slab = slabs.find(
-      (s) => qty.greaterThan(dec(s.min_quantity).minus(1)) && (s.max_quantity === null || qty.lessThanOrEqualTo(s.max_quantity)),
+      (s) => qty.greaterThan(parsed(s.min_quantity).minus(1)) && (s.max_quantity === null || qty.lessThanOrEqualTo(parsed(s.max_quantity))),
     );
     if (!slab) return null;
     return { discount: slabUnitDiscount(slab, price).times(qty), detail: `slab ${slab.slab_name} on all ${show(qty)}` };
@@ -175,8 +176,8 @@ function tierDiscount(rule: PricingRule, qty: Decimal, price: Decimal): { discou
   let discount = dec(0);
   const parts: string[] = [];
   for (const slab of slabs) {
-    const upper = slab.max_quantity === null ? qty : Decimal.min(qty, slab.max_quantity);
-    const band = upper.minus(dec(slab.min_quantity).minus(1));
+    const upper = slab.max_quantity === null ? qty : Decimal.min(qty, parsed(slab.max_quantity));
+    const band = upper.minus(parsed(slab.min_quantity).minus(1));
     if (band.lte(0)) continue;
     discount = discount.plus(slabUnitDiscount(slab, price).times(band));
     parts.push(`${show(band)} in ${slab.slab_name}`);
@@ -189,13 +190,16 @@ function ruleDiscount(rule: PricingRule, qty: Decimal, price: Decimal, scale: De
   if (rule.tier_mode !== null && rule.slabs.length > 0) return tierDiscount(rule, qty, price);
   switch (rule.rate_or_discount) {
     case 'Rate': {
-      const rate = dec(rule.rate).times(scale);
+      const rate = parsed(rule.rate).times(scale);
       return { discount: Decimal.max(price.minus(rate), 0).times(qty), detail: `rate ${show(rate)}` };
     }
     case 'Discount Percentage':
-      return { discount: price.times(rule.discount_percentage).dividedBy(100).times(qty), detail: `${show(rule.discount_percentage)}%` };
+      return {
+        discount: price.times(parsed(rule.discount_percentage)).dividedBy(100).times(qty),
+        detail: `${show(parsed(rule.discount_percentage))}%`,
+      };
     case 'Discount Amount': {
-      const amount = dec(rule.discount_amount).times(scale);
+      const amount = parsed(rule.discount_amount).times(scale);
       return { discount: Decimal.min(amount, price).times(qty), detail: `${show(amount)} off per unit` };
     }
   }
@@ -210,20 +214,20 @@ const isProductRule = (rule: PricingRule) => rule.price_or_product_discount === 
  */
 function erpnextRateRule(rules: readonly PricingRule[], mode: RuleSelection): PricingRule | undefined {
   if (mode !== 'erpnext') return undefined;
-  return rules.find((r) => !isProductRule(r) && r.tier_mode === null && r.rate_or_discount === 'Rate' && dec(r.rate).gt(0));
+  return rules.find((r) => !isProductRule(r) && r.tier_mode === null && r.rate_or_discount === 'Rate' && parsed(r.rate).gt(0));
 }
 
 export function evaluateLine(sortedRules: readonly PricingRule[], line: PricingLine, ctx: EvaluationContext): LineQuote {
-  const signed = dec(line.qty);
+  const signed = parsed(line.qty);
   const sign: 1 | -1 = signed.isNegative() || ctx.is_return === true ? -1 : 1;
   const qty = signed.abs();
   const mode = ctx.rule_selection ?? 'stacking';
   const ignored = ctx.ignore_pricing_rule === true || line.ignore_pricing_rule === true;
-  const listAmount = dec(line.base_rate).times(qty);
+  const listAmount = parsed(line.base_rate).times(qty);
   const candidates = ignored ? [] : sortedRules.filter((rule) => !rule.apply_rule_on_other && lineQualifies(rule, line, qty, listAmount));
   const { selected, skipped } = selectRules(candidates, mode);
   const rateRule = erpnextRateRule(selected, mode);
-  const priceListRate = rateRule ? dec(rateRule.rate).times(unitScale(rateRule, line)) : dec(line.base_rate);
+  const priceListRate = rateRule ? parsed(rateRule.rate).times(unitScale(rateRule, line)) : parsed(line.base_rate);
   const margins = marginPerUnit(
     selected.filter((rule) => !isProductRule(rule)),
     priceListRate,
@@ -266,12 +270,12 @@ export function evaluateLine(sortedRules: readonly PricingRule[], line: PricingL
     const effect = untouched ? { discount: dec(0), detail: '' } : ruleDiscount(rule, qty, reference, unitScale(rule, line));
     if (effect === null) continue;
     let discount = effect.discount;
-    if (rule.max_discount_amount !== null) discount = Decimal.min(discount, rule.max_discount_amount);
+    if (rule.max_discount_amount !== null) discount = Decimal.min(discount, parsed(rule.max_discount_amount));
     discount = Decimal.min(discount, running);
     const before = running;
     running = running.minus(discount);
-    if (rule.round_to_nearest !== null && !dec(rule.round_to_nearest).isZero() && !qty.isZero()) {
-      const step = dec(rule.round_to_nearest);
+    if (rule.round_to_nearest !== null && !parsed(rule.round_to_nearest).isZero() && !qty.isZero()) {
+      const step = parsed(rule.round_to_nearest);
       const unit = running.dividedBy(qty).dividedBy(step).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(step);
       running = Decimal.min(Decimal.max(unit.times(qty), 0), before);
     }
@@ -312,11 +316,11 @@ function isZeroDiscount(rule: PricingRule): boolean {
   if (rule.tier_mode !== null && rule.slabs.length > 0) return false;
   switch (rule.rate_or_discount) {
     case 'Rate':
-      return dec(rule.rate).isZero();
+      return parsed(rule.rate).isZero();
     case 'Discount Percentage':
-      return dec(rule.discount_percentage).isZero();
+      return parsed(rule.discount_percentage).isZero();
     case 'Discount Amount':
-      return dec(rule.discount_amount).isZero();
+      return parsed(rule.discount_amount).isZero();
   }
 }
 

@@ -1,4 +1,5 @@
-import { Decimal, dec } from '@tributary/platform/core';
+import type { Decimal } from '@tributary/platform/core';
+import { parsed } from './parsed.js';
 import type { PricingRule } from './rule-model.js';
 
 /** What a line condition reads: the line's item, place, unit and quantities. */
@@ -27,18 +28,21 @@ export function appliesToItem(rule: PricingRule, line: LineFacts): boolean {
 
 /** Bounds set to zero or null are "no bound", as documented. */
 export function withinBounds(value: Decimal, min: string, max: string | null): boolean {
-  if (!dec(min).isZero() && value.lessThan(min)) return false;
-  if (max !== null && !dec(max).isZero() && value.greaterThan(max)) return false;
+  const lower = parsed(min);
+  if (!lower.isZero() && value.lessThan(lower)) return false;
+  if (max === null) return true;
+  const upper = parsed(max);
+  if (!upper.isZero() && value.greaterThan(upper)) return false;
   return true;
 }
 
-export const conversionOf = (line: LineFacts): Decimal => dec(line.conversion_factor ?? '1');
+export const conversionOf = (line: LineFacts): Decimal => parsed(line.conversion_factor ?? '1');
 
 /**
  * A rule tied to a UoM speaks in that unit; a rule without one speaks in stock units, as in
  * ERPNext: its per-unit values and quantity bounds scale by the line's conversion factor.
  */
-export const unitScale = (rule: PricingRule, line: LineFacts): Decimal => (rule.uom ? dec(1) : conversionOf(line));
+export const unitScale = (rule: PricingRule, line: LineFacts): Decimal => (rule.uom ? parsed('1') : conversionOf(line));
 
 /**
  * The rule's own line conditions: item scope, warehouse, UoM, quantity and amount bounds.

@@ -13,28 +13,31 @@ export function resolveOtherLineRules(
   rules: readonly PricingRule[],
   lines: readonly (LineFacts & { qty: string; base_rate: string; ignore_pricing_rule?: boolean })[],
 ): PricingRule[] {
-  return rules.flatMap((rule): PricingRule[] => {
-    if (!rule.apply_rule_on_other) return [rule];
+  const resolved: PricingRule[] = [];
+  for (const rule of rules) {
+    if (!rule.apply_rule_on_other) {
+      resolved.push(rule);
+      continue;
+    }
     const triggered = lines.some((line) => {
       if (line.ignore_pricing_rule) return false;
       const qty = dec(line.qty).abs();
       return lineQualifies(rule, line, qty, qty.times(line.base_rate));
     });
-    if (!triggered) return [];
+    if (!triggered) continue;
     const byCode = rule.apply_rule_on_other === 'Item Code';
-    return [
-      {
-        ...rule,
-        apply_on: byCode ? 'Item Code' : 'Item Group',
-        items: byCode && rule.other_item_code ? [rule.other_item_code] : [],
-        apply_on_value: byCode ? null : (rule.other_item_group ?? null),
-        min_qty: '0',
-        max_qty: null,
-        min_amount: '0',
-        max_amount: null,
-        uom: null,
-        apply_rule_on_other: null,
-      },
-    ];
-  });
+    resolved.push({
+      ...rule,
+      apply_on: byCode ? 'Item Code' : 'Item Group',
+      items: byCode && rule.other_item_code ? [rule.other_item_code] : [],
+      apply_on_value: byCode ? null : (rule.other_item_group ?? null),
+      min_qty: '0',
+      max_qty: null,
+      min_amount: '0',
+      max_amount: null,
+      uom: null,
+      apply_rule_on_other: null,
+    });
+  }
+  return resolved;
 }

@@ -1,4 +1,5 @@
 import { MTP_GROUPS } from '@tributary/contracts';
+import { GatewayError } from '../../errors.js';
 import { MTP_ACCESS } from './access.js';
 import { harshaRoutes } from './harsha-routes.js';
 import type { RouteInput, RoutesRepository } from './routes.repository.js';
@@ -79,8 +80,14 @@ export async function installDefaultRoutes(routes: RoutesRepository): Promise<nu
   let created = 0;
   for (const route of defaultRoutes()) {
     if (await routes.exists(route.pathPattern, route.httpMethod)) continue;
-    await routes.create(route, 'gateway');
-    created++;
+    try {
+      await routes.create(route, 'gateway');
+      created++;
+    } catch (error) {
+      // Replicas starting together on a new database install the same routes; the one that
+      // loses the race finds the route there, which is what it wanted.
+      if (!GatewayError.ROUTE_ALREADY_EXISTS.is(error)) throw error;
+    }
   }
   return created;
 }
