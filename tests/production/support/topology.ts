@@ -23,18 +23,11 @@ const PROCESSES: ReadonlyArray<{ name: string; service: ServiceName }> = [
 ];
 
 /**
- * The steps processes start in, each step's side by side. Only the backends share a step: each
- * has its own database. Two replicas of one service started at once on a new database race to
- * write its start-up rows (two gateways: one exits 1, "an active route with this path pattern
- * and method already exists"), so replicas start one after the other.
+ * The steps processes start in, each step's side by side, as compose's health checks order
+ * them. The two gateways start together, as compose starts them: on a new database both seed
+ * the same users and routes at once, and neither may fail for it.
  */
-const START_ORDER: ReadonlyArray<readonly string[]> = [
-  ['orders', 'processing', 'erp'],
-  ['sync-a'],
-  ['sync-b'],
-  ['gateway-a'],
-  ['gateway-b'],
-];
+const START_ORDER: ReadonlyArray<readonly string[]> = [['orders', 'processing', 'erp'], ['sync-a'], ['sync-b'], ['gateway-a', 'gateway-b']];
 
 export const ADMIN = { username: 'operator', password: `Topology-${randomBytes(6).toString('hex')}-1` };
 
