@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AnyKysely } from '../db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../migrate/migrate.js';
 import { testDatabases, type TestDatabase } from '../testing/databases.js';
@@ -15,7 +16,7 @@ for (const target of testDatabases({ dialects: ['pglite', 'postgres'] })) {
     });
     afterAll(async () => handle.destroy());
 
-    const apply = (db: Kysely<unknown>, id: string, n: number) =>
+    const apply = (db: AnyKysely, id: string, n: number) =>
       applyOnceStatement(db, id, sql`insert into applied (event_id, n) select event_id, ${n} from claimed`, { source: 'test' });
 
     it('applies each event once when every event is delivered twice at the same time', async () => {
