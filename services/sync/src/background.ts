@@ -1,3 +1,4 @@
+import type { Listening } from '@tributary/platform/db';
 import type { BackgroundTask, ServiceContext } from '@tributary/platform/service';
 import { Collector } from './features/capture/collector.js';
 import { FeedClient } from './features/capture/feed-client.js';
@@ -32,6 +33,7 @@ export async function startSyncBackground(
   await maintainPartitions(db, new Date(context.clock.now()), deps.partitions);
 
   let worker: DeliveryWorker | undefined;
+  let listening: Listening | undefined;
   if (settings.roles.has('worker')) {
     worker = new DeliveryWorker(
       {
@@ -67,7 +69,7 @@ export async function startSyncBackground(
         retryCapMs: settings.SYNC_RETRY_CAP_MS,
       },
     );
-    deps.wakeWorkers = worker.wake;
+    listening = await deps.wake.attach(worker.wakeFor);
     worker.start();
   }
 
@@ -114,8 +116,9 @@ export async function startSyncBackground(
       await Promise.all(collectors.map((collector) => collector.stop()));
       scheduler?.stop();
       await Promise.all([maintenance?.stop(), settings.roles.has('maintenance') ? deps.jobs.stop() : undefined]);
+      await listening?.close();
+      deps.wake.detach();
       await worker?.stop();
-      deps.wakeWorkers = () => undefined;
     },
   };
 }

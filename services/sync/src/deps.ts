@@ -13,6 +13,7 @@ import { syncJobs } from './features/maintenance/jobs.js';
 import type { PartitionPolicy } from './features/maintenance/partitions.js';
 import { SyncMetrics } from './features/metrics/prometheus.js';
 import { RouteCache } from './features/routing/route-cache.js';
+import { WorkerWake } from './features/delivery/wake.js';
 import { queueStats } from './features/overview/queue-stats.service.js';
 import { Realtime } from './features/realtime/realtime.js';
 import { gatewayTokenCheck } from './features/realtime/socket-auth.js';
@@ -45,8 +46,10 @@ export interface SyncDeps {
   metrics: SyncMetrics;
   rules: BusinessRules;
   partitions: PartitionPolicy;
-  /** Wakes local workers; the background sets it while it runs. */
+  /** Work is there: wakes this process's worker, or (PostgreSQL) the workers of other processes. */
   wakeWorkers: () => void;
+  /** The background attaches its worker here; LISTEN/NOTIFY across processes on PostgreSQL. */
+  wake: WorkerWake;
   capture: CaptureDeps;
   conflicts: ConflictDeps;
   /** The scheduled jobs: their routes on the app, their timers in the background. */
@@ -86,6 +89,7 @@ export function buildDeps(context: ServiceContext<SyncDatabase>, rules: Business
     archiveMonths: settings.SYNC_ARCHIVE_MONTHS,
     premakeMonths: settings.SYNC_PREMAKE_MONTHS,
   };
+  const wake = new WorkerWake(context.database, db, context.logger);
   const deps: SyncDeps = {
     name: context.name,
     database: context.database,
@@ -104,9 +108,10 @@ export function buildDeps(context: ServiceContext<SyncDatabase>, rules: Business
     metrics: new SyncMetrics(db, () => context.clock.now()),
     rules,
     partitions,
-    wakeWorkers: () => undefined,
-    // Late-bound: the background replaces wakeWorkers after these are built.
-    capture: { db, clock: context.clock, routes, partitions, onDeliveries: () => deps.wakeWorkers() },
+    wakeWorkers: wake.any,
+    wake,
+    // Capture NOTIFYs other processes in its own transaction; after the commit it wakes only this one's worker.
+    capture: { db, clock: context.clock, routes, partitions, notifyWorkers: wake.crossProcess, onDeliveries: wake.localOnly },
     conflicts: { db, clock: context.clock, rules, onRedeliver: () => deps.wakeWorkers() },
     realtime: new Realtime({
       logger: context.logger,

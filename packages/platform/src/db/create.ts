@@ -2,6 +2,7 @@ import { Kysely, MysqlDialect, PostgresDialect, sql, type Dialect } from 'kysely
 import type { PGliteOptions } from '@electric-sql/pglite';
 import type { PoolConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
+import { listenOnOwnConnection, type Listening } from './listen.js';
 import { pgliteFsBundle, pgliteWasmModule } from './pglite-module.js';
 import { ConnectionFailures, countedMysqlPool, countedPgPool, mysqlPoolStats, pgPoolStats, type PoolStats } from './pools.js';
 import type { AnyKysely, DynamicSchema } from './schema.js';
@@ -19,6 +20,12 @@ export interface Database<DB = DynamicSchema> {
   pool(): PoolStats | undefined;
   /** Connections that failed to open or broke while idle, since the database was opened. */
   connectionFailures(): number;
+  /**
+   * PostgreSQL servers only: calls `onNotify` with the payload of each NOTIFY of `channel` (from
+   * any process), on a connection of its own. Absent on PGlite (one process) and MariaDB (no such thing):
+   * callers keep polling there.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<Listening>;
 }
 
 /**
@@ -73,6 +80,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
   let dialect: Dialect;
   let closeExtra: () => Promise<void> = async () => {};
   let pool: () => PoolStats | undefined = () => undefined;
+  let listen: Database['listen'];
   const failures = new ConnectionFailures();
   const max = poolSize ?? 10;
 
@@ -91,6 +99,20 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       });
       dialect = new PostgresDialect({ pool: countedPgPool(pgPool, failures) });
       pool = () => pgPoolStats(pgPool, max);
+      const listeners = new Set<Listening>();
+      listen = async (channel, onNotify) => {
+        const listening = await listenOnOwnConnection(() => new pg.Client({ connectionString: parsed.target }), channel, onNotify, logger);
+        listeners.add(listening);
+        return {
+          close: async () => {
+            listeners.delete(listening);
+            await listening.close();
+          },
+        };
+      };
+      closeExtra = async () => {
+        await Promise.all([...listeners].map((listening) => listening.close()));
+      };
       break;
     }
     case 'mysql': {
@@ -159,6 +181,7 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
     },
     pool,
     connectionFailures: () => failures.total,
+    ...(listen ? { listen } : {}),
   };
 }
 

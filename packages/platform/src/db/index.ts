@@ -1,6 +1,7 @@
 export * from './url.js';
 export * from './errors.js';
 export * from './create.js';
+export type { Listening } from './listen.js';
 export * from './metrics.js';
 export type { PoolStats } from './pools.js';
 export * from './transaction.js';

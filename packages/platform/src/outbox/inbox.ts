@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { commandContextOf, type CommandContext } from '../command/context.js';
 import { runCommand } from '../command/run.js';
 import type { Clock } from '../core/clock.js';
@@ -36,6 +36,31 @@ export async function applyOnce<T>(
   const result = await insert.executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return { applied: false };
   return { applied: true, result: await fn() };
+}
+
+/**
+ * PostgreSQL: `applyOnce` in one statement, so in one round trip and (outside a transaction) its
+ * own commit. The inbox row is inserted in a CTE named `claimed`, holding the event id when this
+ * is its first application and nothing for a duplicate; `effect` is one data-modifying statement
+ * that takes its rows from `claimed` (`insert into … select … from claimed`), so a duplicate
+ * changes nothing. The guarantee is applyOnce's: the inbox row commits with the effect, and a
+ * concurrent duplicate waits on the inbox key and then finds the row.
+ */
+export async function applyOnceStatement(
+  db: AnyKysely,
+  eventId: string,
+  effect: RawBuilder<unknown>,
+  options: { source?: string; now?: () => number } = {},
+): Promise<{ applied: boolean }> {
+  const result = await sql<{ applied: boolean }>`
+    with claimed as (
+      insert into ${sql.table(INBOX_TABLE)} (event_id, source, applied_at)
+      values (${eventId}, ${options.source ?? 'unknown'}, ${(options.now ?? Date.now)()})
+      on conflict (event_id) do nothing
+      returning event_id),
+    effect as (${effect})
+    select exists (select 1 from claimed) as applied`.execute(db);
+  return { applied: result.rows[0]?.applied === true };
 }
 
 /** The inbox's own refusals, the same in every consuming service. */

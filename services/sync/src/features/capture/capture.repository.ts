@@ -3,18 +3,17 @@ import type { NewSyncEvent, SyncDatabase } from '../../db/schema.js';
 
 type Db = Kysely<SyncDatabase> | Transaction<SyncDatabase>;
 
-/** Locks the source's cursor row (creating it), so one capture per source runs at a time. */
+/**
+ * Locks the source's cursor row (creating it), so one capture per source runs at a time. One
+ * statement: ON CONFLICT DO UPDATE locks the existing row as FOR UPDATE would, waits for a
+ * concurrent capture to commit, and returns the cursor that capture left.
+ */
 export async function lockCursor(trx: Transaction<SyncDatabase>, source: string, now: Date): Promise<string> {
-  await trx
+  const row = await trx
     .insertInto('sync_source_cursors')
     .values({ source, cursor: '0', events_seen: '0', updated_at: now })
-    .onConflict((conflict) => conflict.column('source').doNothing())
-    .execute();
-  const row = await trx
-    .selectFrom('sync_source_cursors')
-    .select('cursor')
-    .where('source', '=', source)
-    .forUpdate()
+    .onConflict((conflict) => conflict.column('source').doUpdateSet({ source: (eb) => eb.ref('excluded.source') }))
+    .returning('cursor')
     .executeTakeFirstOrThrow();
   return String(row.cursor);
 }

@@ -7,6 +7,7 @@ import { isMissingPartition, maintainPartitions, type PartitionPolicy } from '..
 import type { RouteCache } from '../routing/route-cache.js';
 import { routesFor, type Route } from '../routing/routes.js';
 import { enqueue } from '../queue/index.js';
+import { notifyInTransaction } from '../delivery/wake.js';
 import { advanceCursor, claimEventIds, insertEvents, lockCursor } from './capture.repository.js';
 import type { CaptureResult, IncomingEvent } from './capture.types.js';
 import { eventKind, operationFor } from './event-kinds.js';
@@ -19,6 +20,8 @@ export interface CaptureDeps {
   partitions: PartitionPolicy;
   /** Called after a commit that created deliveries: wakes this process's workers. */
   onDeliveries?: () => void;
+  /** PostgreSQL server: NOTIFY the workers of every process in the transaction that queues runnable deliveries. */
+  notifyWorkers?: boolean;
   /** Called after a commit with the events it stored (not the duplicates): the real-time channel announces them. */
   onCaptured?: (events: IncomingEvent[]) => void;
 }
@@ -120,6 +123,12 @@ async function captureInTransaction(
   }
   await insertEvents(trx, eventRows);
   await enqueue(trx, statusRows);
+  const runnable = statusRows.filter((row) => !row.held);
+  if (deps.notifyWorkers && runnable.length > 0)
+    await notifyInTransaction(
+      trx,
+      runnable.map((row) => row.target_system),
+    );
   if (position) {
     const last = captured.length > 0 ? captured[captured.length - 1]! : undefined;
     await advanceCursor(trx, source, {

@@ -85,6 +85,15 @@ export class DeliveryWorker {
     this.wakeUp?.();
   };
 
+  /**
+   * New work for these targets, captured by another process: a target this worker has not seen
+   * yet (its configuration cached here before it existed) is claimed from at once all the same.
+   */
+  wakeFor = (targets: readonly string[]): void => {
+    for (const target of targets) if (!this.knownTargets.includes(target)) this.knownTargets = [...this.knownTargets, target];
+    this.wake();
+  };
+
   /** Finishes in-flight deliveries and records them, then stops claiming. */
   async stop(): Promise<void> {
     this.stopped = true;
