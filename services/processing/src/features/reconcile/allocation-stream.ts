@@ -7,8 +7,8 @@ import { allocationPage } from './reconcile.repository.js';
 /**
  * Processing's side of a reconciliation run: Σ allocations per (request, shipment) in key order.
  *
- * On PostgreSQL it is one statement read through a cursor, a page at a time: the database joins
- * the allocations to their bags and aggregates them once, in one pass. Paging by key range
+ * On PostgreSQL it is one statement read through a cursor, a page at a time: the database
+ * aggregates the allocations once, in one pass, in key order (`groupedAllocations`). Paging by key range
  * instead made every page join its rows to all of a material's bags again (a hash of every bag
  * per page: 20 times over for 100,000 shipments in pages of 5,000), which was most of a run's
  * time. The cursor's transaction is read-only and repeatable-read, so the whole side is one
