@@ -11,6 +11,7 @@ import { mtpIntegrationMigration } from './0005_mtp_integration.js';
 import { reconciliationReportsMigration } from './0006_reconciliation_reports.js';
 import { importTimesMigration } from './0007_import_times.js';
 import { allocationFunctionsMigration } from './0008_allocation_functions.js';
+import { recordUpdateWhenMigration } from './0009_record_update_when.js';
 
 export const migrations: readonly Migration[] = [
   ...outboxMigrations,
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   reconciliationReportsMigration,
   importTimesMigration,
   allocationFunctionsMigration,
+  recordUpdateWhenMigration,
 ];
