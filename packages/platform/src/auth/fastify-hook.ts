@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import { AppError } from '../core/errors.js';
 import { readIdentity, type Identity } from './identity.js';
 import { carriesSignature, signatureMissing } from './parse.js';
-import { verifySigV4, verifySigV4Head, type IncomingRequest, type VerifyOptions } from './verify.js';
+import { verifySigV4HeadNow, verifySigV4Now, type IncomingRequest, type VerifyOptions } from './verify.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,23 +60,57 @@ export function registerSigV4Auth<Logger extends FastifyBaseLogger = FastifyBase
   // Anonymous requests are turned away before their body is read or parsed, so they cost
   // nothing and learn nothing (no 415 or 400 before the 401). So are forged or stale ones
   // that carry a body: all but the body hash is checked now (the error handler then closes the
-  // connection rather than read the rest of a large upload).
-  app.addHook('onRequest', async (request) => {
+  // connection rather than read the rest of a large upload). A request without a body has
+  // nothing left to wait for: it is verified in full here, once. Callback hooks, settled at
+  // once when the credential lookup answers at once: a promise per hook per request cost more
+  // than the claim's parsing.
+  app.addHook('onRequest', (request, _reply, done) => {
     const { path, rawQuery } = splitUrl(request.url);
-    if (isPublic(path, request)) return;
+    if (isPublic(path, request)) return done();
     // Node's header names are already lower-case: a full header map is built once, by the verifier.
-    if (!carriesSignature({ has: (name) => request.headers[name] !== undefined }, rawQuery)) throw signatureMissing();
-    if (hasBody(request)) await verifySigV4Head({ method: request.method, path, rawQuery, headers: request.headers }, options);
+    if (!carriesSignature({ has: (name) => request.headers[name] !== undefined }, rawQuery)) return done(signatureMissing());
+    const head = { method: request.method, path, rawQuery, headers: request.headers };
+    if (hasBody(request)) return settle(() => verifySigV4HeadNow(head, options), done);
+    settle(
+      () => verifySigV4Now(head, options),
+      done,
+      (caller) => (request.identity = readIdentity(request.headers, caller.principal)),
+    );
   });
 
   // preValidation is the first hook that runs after the content-type parser has buffered the
   // body (the signature covers its hash), and it still runs before schema validation, so an
   // unauthenticated caller gets a 401 rather than a validation error describing the schema.
-  app.addHook('preValidation', async (request) => {
-    if (isPublic(splitUrl(request.url).path, request)) return;
-    const caller = await verifySigV4(toIncoming(request), options);
-    request.identity = readIdentity(request.headers, caller.principal);
+  app.addHook('preValidation', (request, _reply, done) => {
+    // Set only by a verification of this request: a bodyless one was verified in full on arrival.
+    if (request.identity !== undefined || isPublic(splitUrl(request.url).path, request)) return done();
+    settle(
+      () => verifySigV4Now(toIncoming(request), options),
+      done,
+      (caller) => (request.identity = readIdentity(request.headers, caller.principal)),
+    );
   });
+}
+
+/** Runs a check that may answer now or later, and hands its outcome to a callback hook's `done`. */
+function settle<T>(check: () => T | Promise<T>, done: (error?: Error) => void, then: (value: T) => void = () => undefined): void {
+  const fail = (error: unknown) => done(error instanceof Error ? error : new Error(String(error)));
+  const finish = (value: T) => {
+    try {
+      then(value);
+    } catch (error) {
+      return fail(error);
+    }
+    done();
+  };
+  let outcome: T | Promise<T>;
+  try {
+    outcome = check();
+  } catch (error) {
+    return fail(error);
+  }
+  if (outcome instanceof Promise) outcome.then(finish, fail);
+  else finish(outcome);
 }
 
 /** The parts of a Fastify request we read, whatever the app's logger and type provider. */

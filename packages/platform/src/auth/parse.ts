@@ -53,7 +53,7 @@ export function carriesSignature(headers: Pick<HeaderMap, 'has'>, rawQuery: stri
 
 export function parseClaim(headers: HeaderMap, rawQuery: string): SignatureClaim {
   const query = new URLSearchParams(rawQuery);
-  const presigned = query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm');
+  const presigned = rawQuery !== '' && (query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm'));
   const authorization = headers.get('authorization');
   if (authorization && presigned) {
     // Two signatures could disagree about who is calling; refuse rather than pick one.

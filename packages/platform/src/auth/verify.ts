@@ -63,8 +63,16 @@ const EMPTY_SHA256 = sha256Hex('');
  * Replay inside the skew window is not prevented here; mutating calls lean on idempotency keys.
  */
 export async function verifySigV4(request: IncomingRequest, options: VerifyOptions): Promise<VerifiedCaller> {
-  const head = await checkHead(request, options);
-  return checkSignature(request, head, resolvePayloadHash(head.claim, request.body));
+  return verifySigV4Now(request, options);
+}
+
+/**
+ * verifySigV4 without a promise when the credential lookup answers at once (an in-memory
+ * keyring or cache): the per-request hook calls it, and a promise per request cost more than
+ * parsing the claim. Refusals are thrown synchronously then; the checks are the same.
+ */
+export function verifySigV4Now(request: IncomingRequest, options: VerifyOptions): VerifiedCaller | Promise<VerifiedCaller> {
+  return afterHead(checkHead(request, options), (head) => checkSignature(request, head, resolvePayloadHash(head.claim, request.body)));
 }
 
 /**
@@ -75,16 +83,30 @@ export async function verifySigV4(request: IncomingRequest, options: VerifyOptio
  * still runs once the body is in, and refuses a body that does not match the declared hash.
  */
 export async function verifySigV4Head(request: Omit<IncomingRequest, 'body'>, options: VerifyOptions): Promise<void> {
-  const head = await checkHead(request, options);
-  const declared = head.claim.declaredPayloadHash;
-  if (declared === undefined) return;
-  if (declared !== UNSIGNED_PAYLOAD && !SHA256_HEX.test(declared)) {
-    throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'x-amz-content-sha256 must be a hex SHA-256 or UNSIGNED-PAYLOAD');
-  }
-  if (declared === UNSIGNED_PAYLOAD && head.claim.form === 'header') {
-    throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'UNSIGNED-PAYLOAD is accepted only on presigned URLs');
-  }
-  checkSignature(request, head, declared);
+  return verifySigV4HeadNow(request, options);
+}
+
+/** verifySigV4Head, synchronous when the lookup is (see verifySigV4Now). */
+export function verifySigV4HeadNow(request: Omit<IncomingRequest, 'body'>, options: VerifyOptions): void | Promise<void> {
+  return afterHead(checkHead(request, options), (head) => {
+    const declared = head.claim.declaredPayloadHash;
+    if (declared === undefined) return;
+    if (declared !== UNSIGNED_PAYLOAD && !SHA256_HEX.test(declared)) {
+      throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'x-amz-content-sha256 must be a hex SHA-256 or UNSIGNED-PAYLOAD');
+    }
+    if (declared === UNSIGNED_PAYLOAD && head.claim.form === 'header') {
+      throw unauthenticated(AuthErrorCode.PayloadHashMismatch, 'UNSIGNED-PAYLOAD is accepted only on presigned URLs');
+    }
+    checkSignature(request, head, declared);
+  });
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function afterHead<T>(head: CheckedHead | Promise<CheckedHead>, then: (head: CheckedHead) => T): T | Promise<T> {
+  return isThenable(head) ? Promise.resolve(head).then(then) : then(head);
 }
 
 interface CheckedHead {
@@ -93,7 +115,7 @@ interface CheckedHead {
   record: CredentialRecord;
 }
 
-async function checkHead(request: Omit<IncomingRequest, 'body'>, options: VerifyOptions): Promise<CheckedHead> {
+function checkHead(request: Omit<IncomingRequest, 'body'>, options: VerifyOptions): CheckedHead | Promise<CheckedHead> {
   const headers = headerMap(request.headers);
   const claim = parseClaim(headers, request.rawQuery);
   const now = (options.now ?? Date.now)();
@@ -105,13 +127,16 @@ async function checkHead(request: Omit<IncomingRequest, 'body'>, options: Verify
   checkTime(claim, now, options.clockSkewMs ?? DEFAULT_SKEW_MS);
   checkSignedHeaders(claim, headers, options);
 
-  const record = await options.lookup(claim.accessKeyId);
-  if (!record) throw unauthenticated(AuthErrorCode.UnknownAccessKey, 'access key is not recognised');
-  if (record.expiresAt !== undefined && now >= record.expiresAt) {
-    throw unauthenticated(AuthErrorCode.CredentialExpired, 'temporary credentials have expired');
-  }
-  checkSecurityToken(claim, record);
-  return { claim, headers, record };
+  const found = options.lookup(claim.accessKeyId);
+  const withRecord = (record: CredentialRecord | undefined): CheckedHead => {
+    if (!record) throw unauthenticated(AuthErrorCode.UnknownAccessKey, 'access key is not recognised');
+    if (record.expiresAt !== undefined && now >= record.expiresAt) {
+      throw unauthenticated(AuthErrorCode.CredentialExpired, 'temporary credentials have expired');
+    }
+    checkSecurityToken(claim, record);
+    return { claim, headers, record };
+  };
+  return isThenable(found) ? Promise.resolve(found).then(withRecord) : withRecord(found);
 }
 
 function checkSignature(request: Omit<IncomingRequest, 'body'>, head: CheckedHead, payloadHash: string): VerifiedCaller {

@@ -52,21 +52,40 @@ export function registerEdgeHooks(app: HttpApp, deps: EdgeDeps): NonNullable<Htt
     .map((s) => s.trim())
     .filter(Boolean);
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook: a request with a credential and no preflight (nearly all of them) has
+  // nothing to wait for here, and an async hook cost it a promise.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     request.edge = freshEdge();
     const path = request.url.split('?', 1)[0] ?? '/';
-    if (!presentsCredential(request) && !path.startsWith('/health/') && path !== '/metrics') await limitAnonymous(deps, request, reply);
-    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
+    const limited = !presentsCredential(request) && !path.startsWith('/health/') && path !== '/metrics';
+    const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    if (!limited && !preflight) return done();
+    // A preflight is answered here: the rest of the chain must not run after it.
+    edgeArrival(request, reply, path, limited, preflight).then(() => {
+      if (!reply.sent) done();
+    }, done);
+  });
+
+  async function edgeArrival(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    path: string,
+    limited: boolean,
+    preflight: boolean,
+  ): Promise<void> {
+    if (limited) await limitAnonymous(deps, request, reply);
+    if (!preflight) return;
     const wanted = String(request.headers['access-control-request-method']).toUpperCase();
     if (OWN_PREFIXES.some((prefix) => path.startsWith(prefix))) {
-      return answerPreflight(request, reply, ownOrigins, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+      answerPreflight(request, reply, ownOrigins, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+      return;
     }
     const routes = deps.routes
       .matchAnyMethod(path)
       .filter((route) => route.method === 'ANY' || route.method === wanted || (wanted === 'HEAD' && route.method === 'GET'));
     const first = routes[0];
-    return answerPreflight(request, reply, first?.corsOrigins ?? null, first ? [first.method === 'ANY' ? wanted : first.method] : []);
-  });
+    answerPreflight(request, reply, first?.corsOrigins ?? null, first ? [first.method === 'ANY' ? wanted : first.method] : []);
+  }
 
   app.addHook('onError', async (request, _reply, error) => {
     if (request.edge) request.edge.errorCode = isAppError(error) ? error.code : 'INTERNAL_ERROR';
