@@ -47,7 +47,8 @@ export async function openServiceDatabase(
   const fresh = !(await hasData(dir));
   await mkdir(dir, { recursive: true });
   if (fresh) await cp(await template(), dir, { recursive: true });
-  const database = await createDatabase(`pglite://${dir}`, { logger });
+  // Each directory in a thread of its own: the services' databases start side by side.
+  const database = await createDatabase(`pglite://${dir}`, { logger, pgliteThread: true });
   return { database, fresh };
 }
 
