@@ -175,14 +175,19 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
 }
 
 async function openPgliteThread(dataDir: string): Promise<{ thread: PgliteThread; dialect: Dialect }> {
-  const [{ PGlite }, { PgliteThread, PgliteThreadDialect }, wasmModule, fsBundle] = await Promise.all([
+  const [{ PGlite }, { PgliteThread, PgliteThreadDialect, sharedBundle }, wasmModule, fsBundle] = await Promise.all([
     import('@electric-sql/pglite'),
     import('./pglite-thread.js'),
     pgliteWasmModule(),
     pgliteFsBundle(),
   ]);
   const thread = new PgliteThread(
-    { dataDir, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS], wasmModule, fsBundle: await fsBundle.arrayBuffer() },
+    {
+      dataDir,
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+      wasmModule,
+      fsBundle: sharedBundle(await fsBundle.arrayBuffer()),
+    },
     import.meta.resolve('@electric-sql/pglite'),
   );
   try {

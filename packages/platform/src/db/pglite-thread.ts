@@ -17,8 +17,8 @@ export interface PgliteThreadOptions {
   dataDir: string;
   startParams: readonly string[];
   wasmModule: WebAssembly.Module;
-  /** PGlite's file-system bundle (share/); the worker gets its own copy. */
-  fsBundle: ArrayBuffer;
+  /** PGlite's file-system bundle (share/), in memory every worker shares (see sharedBundle). */
+  fsBundle: SharedArrayBuffer;
 }
 
 interface Rows {
@@ -43,7 +43,9 @@ const pack = (error) => ({ ...error, message: String(error && error.message || e
   const db = new PGlite({
     dataDir: workerData.dataDir,
     pgliteWasmModule: workerData.wasmModule,
-    fsBundle: { arrayBuffer: async () => workerData.fsBundle },
+    // Emscripten's loader accepts only a buffer whose constructor is named ArrayBuffer; a
+    // shared one works the same for files Postgres only reads.
+    fsBundle: { arrayBuffer: async () => Object.defineProperty(workerData.fsBundle, 'constructor', { value: ArrayBuffer }) },
     parsers: { 20: text, 1700: text, 1082: text },
     startParams: workerData.startParams,
   });
@@ -87,6 +89,9 @@ export class PgliteThread {
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
       execArgv: [],
+      // A worker's JavaScript only carries query results; V8's default young generation (up to
+      // 3 × 16 MiB per thread) would stay resident in each of five threads.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
       workerData: { pglite: pgliteUrl, ...options },
     });
     this.ready = new Promise<Rows | null>((resolve, reject) => this.#pending.set(0, { resolve, reject })).then(() => undefined);
@@ -208,4 +213,15 @@ class PgliteThreadConnection implements DatabaseConnection {
     const { rows } = await this.thread.query(query.sql, query.parameters);
     for (let at = 0; at < rows.length; at += chunkSize) yield { rows: rows.slice(at, at + chunkSize) as R[] };
   }
+}
+
+let shared: SharedArrayBuffer | undefined;
+
+/** One copy of the bundle for every thread: a copy each would be 6 MB per database. */
+export function sharedBundle(bundle: ArrayBuffer): SharedArrayBuffer {
+  if (shared?.byteLength !== bundle.byteLength) {
+    shared = new SharedArrayBuffer(bundle.byteLength);
+    new Uint8Array(shared).set(new Uint8Array(bundle));
+  }
+  return shared;
 }
