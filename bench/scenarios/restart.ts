@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,6 +40,21 @@ async function untilOk(url: string, child: ChildProcess): Promise<void> {
     await sleep(POLL_MS);
   }
 }
+
+/**
+ * CPU time the process (all its threads) used so far, in milliseconds, from /proc (Linux); on a
+ * busy machine it moves far less than the wall time. Undefined where /proc is missing.
+ */
+async function cpuMs(child: ChildProcess): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => undefined);
+  // utime and stime are fields 14 and 15; the command name before them may contain spaces.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (!fields) return undefined;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ, 100 on every Linux that node supports. */
+const CLOCK_TICKS = 100;
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -101,14 +116,17 @@ const scenario: Scenario = {
       ctx.log('first start: creating and seeding the data directory');
       await stop(await upUntilReady(dataDir, await servicePorts()));
       const rounds = new Map<string, RoundMetrics[]>(variants.map((v) => [v.name, []]));
+      const cpu = new Map<string, number[]>(variants.map((v) => [v.name, []]));
       for (let round = 0; round < ctx.rounds; round++) {
         for (const variant of variants) {
           const ports = await servicePorts();
           const started = performance.now();
           const child = await variant.start(dataDir, ports);
           const ms = performance.now() - started;
+          const cpuAtReady = await cpuMs(child);
           await stop(child);
-          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${ms.toFixed(0)} ms`);
+          if (cpuAtReady !== undefined) cpu.get(variant.name)!.push(cpuAtReady);
+          ctx.log(`round ${round + 1}/${ctx.rounds} ${variant.name}: ${ms.toFixed(0)} ms (CPU ${cpuAtReady ?? '?'} ms)`);
           rounds.get(variant.name)!.push({ rps: 1000 / ms, p50: ms, p99: ms, requests: 1 });
         }
       }
@@ -128,6 +146,8 @@ const scenario: Scenario = {
           reading: 'p50 = p99 = milliseconds from spawn to ready; p99 vs base = ratio to opening the five PGlite directories alone',
           targetMs: TARGET_MS,
           medianMs: Object.fromEntries(variants.map((v) => [v.name, medianMs(v.name)])),
+          // CPU time at ready, every thread of the process: what the start costs, apart from the load.
+          cpuMsAtReady: Object.fromEntries(variants.map((v) => [v.name, cpu.get(v.name)!])),
         },
       };
     } finally {

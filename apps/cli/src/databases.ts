@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, type Logger } from '@tributary/platform/core';
 import { createDatabase, type Database } from '@tributary/platform/db';
-import { DatabaseWaitConfig, waitForDatabase } from '@tributary/platform/service';
+import { DatabaseWaitConfig, EmbeddedDatabaseConfig, waitForDatabase } from '@tributary/platform/service';
 
 const run = promisify(execFile);
 
@@ -47,7 +47,8 @@ export async function openServiceDatabase(
   const fresh = !(await hasData(dir));
   await mkdir(dir, { recursive: true });
   if (fresh) await cp(await template(), dir, { recursive: true });
-  const database = await createDatabase(`pglite://${dir}`, { logger });
+  const pgliteThread = loadConfig(EmbeddedDatabaseConfig, env).TRIBUTARY_PGLITE_THREADS;
+  const database = await createDatabase(`pglite://${dir}`, { logger, pgliteThread });
   return { database, fresh };
 }
 

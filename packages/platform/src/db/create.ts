@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js';
 import { listenOnOwnConnection, type Listening } from './listen.js';
 import { pgliteFsBundle, pgliteWasmModule } from './pglite-module.js';
 import { ConnectionFailures, countedMysqlPool, countedPgPool, mysqlPoolStats, pgPoolStats, type PoolStats } from './pools.js';
+import type { PgliteThread } from './pglite-thread.js';
 import type { AnyKysely, DynamicSchema } from './schema.js';
 import { parseDatabaseUrl, redactUrl, type DialectName } from './url.js';
 
@@ -46,6 +47,11 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** A PGlite data-directory dump to start a new in-memory/empty database from (fast test setup). */
   pgliteLoadDataDir?: Blob;
+  /**
+   * Run a PGlite directory in a worker thread of its own (see pglite-thread.ts): for a process
+   * that opens several at once. Not with `pgliteLoadDataDir` or an in-memory database.
+   */
+  pgliteThread?: boolean;
 }
 
 /**
@@ -74,7 +80,7 @@ const PG_DATE = 1082;
 export async function createDatabase<DB = DynamicSchema>(url: string, options: DatabaseOptions = {}): Promise<Database<DB>> {
   // Read once and never captured by the closures below: they live as long as the database, and
   // through `options` they would keep `pgliteLoadDataDir` (a 40 MB dump) resident with it.
-  const { logger, poolSize, pgliteLoadDataDir } = options;
+  const { logger, poolSize, pgliteLoadDataDir, pgliteThread } = options;
   const parsed = parseDatabaseUrl(url);
   const displayUrl = redactUrl(url);
   let dialect: Dialect;
@@ -139,6 +145,12 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
       break;
     }
     case 'pglite': {
+      if (pgliteThread && parsed.target !== 'memory' && !pgliteLoadDataDir) {
+        const { thread, dialect: threaded } = await openPgliteThread(parsed.target);
+        dialect = threaded;
+        closeExtra = () => thread.close();
+        break;
+      }
       const [{ PGlite }, { PGliteDialect }, wasmModule, fsBundle] = await Promise.all([
         import('@electric-sql/pglite'),
         import('kysely-pglite-dialect'),
@@ -183,6 +195,31 @@ export async function createDatabase<DB = DynamicSchema>(url: string, options: D
     connectionFailures: () => failures.total,
     ...(listen ? { listen } : {}),
   };
+}
+
+async function openPgliteThread(dataDir: string): Promise<{ thread: PgliteThread; dialect: Dialect }> {
+  const [{ PGlite }, { PgliteThread, PgliteThreadDialect, sharedBundle }, wasmModule, fsBundle] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./pglite-thread.js'),
+    pgliteWasmModule(),
+    pgliteFsBundle(),
+  ]);
+  const thread = new PgliteThread(
+    {
+      dataDir,
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+      wasmModule,
+      fsBundle: sharedBundle(await fsBundle.arrayBuffer()),
+    },
+    import.meta.resolve('@electric-sql/pglite'),
+  );
+  try {
+    await thread.ready;
+  } catch (error) {
+    await thread.close().catch(() => undefined);
+    throw error;
+  }
+  return { thread, dialect: new PgliteThreadDialect(thread) };
 }
 
 function stringFor(oid: number): ((value: string) => string) | undefined {

@@ -69,6 +69,10 @@ for (const target of testDatabases()) {
       expect(await appliedMigrations(handle.database)).not.toContain('0004_broken');
     });
 
+    it('still reports an applied migration the code does not know', async () => {
+      await expect(migrateToLatest(handle.database, [first, second])).rejects.toThrow(/0003_counter/);
+    });
+
     it('refuses out-of-order lists', async () => {
       await expect(migrateToLatest(handle.database, [second, first])).rejects.toThrow(/ascending/);
     });

@@ -71,6 +71,15 @@ export const DatabaseWaitConfig = Type.Object({
   DATABASE_WAIT_SECONDS: Type.Integer({ minimum: 0, default: 60, description: 'how long to retry an unreachable database; 0 = once' }),
 });
 
+/**
+ * Embedded databases in threads of their own (the default) start side by side on a machine with
+ * a core to spare; in the main thread they cost less memory and CPU time (no second V8 heap and
+ * PGlite's JavaScript per thread), which a busy or single-core machine may prefer.
+ */
+export const EmbeddedDatabaseConfig = Type.Object({
+  TRIBUTARY_PGLITE_THREADS: Type.Boolean({ default: true, description: 'each embedded database in a worker thread of its own' }),
+});
+
 export interface DatabaseWait {
   service: string;
   /** The URL as configured: its host and port name the server in messages. */
