@@ -77,7 +77,7 @@ export const DatabaseWaitConfig = Type.Object({
  * PGlite's JavaScript per thread), which a busy or single-core machine may prefer.
  */
 export const EmbeddedDatabaseConfig = Type.Object({
-  TRIBUTARY_PGLITE_THREADS: Type.Boolean({ default: true, description: 'each embedded database in a worker thread of its own' }),
+  TRIBUTARY_PGLITE_THREADS: Type.Boolean({ default: false, description: 'each embedded database in a worker thread of its own' }),
 });
 
 export interface DatabaseWait {
