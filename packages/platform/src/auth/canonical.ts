@@ -27,6 +27,11 @@ export function canonicalUri(rawPath: string): string {
   // Most paths are already canonical (unreserved characters, no empty or dot segments): the
   // rules below would give them back unchanged.
   if (rawPath !== '' && PLAIN_PATH.test(rawPath)) return rawPath;
+  return canonicalUriByTheRules(rawPath);
+}
+
+/** The normalise-then-encode rules in full, for any path; `canonicalUri` skips them for plain ones. */
+export function canonicalUriByTheRules(rawPath: string): string {
   const path = rawPath === '' ? '/' : rawPath;
   const segments: string[] = [];
   for (const segment of path.split('/')) {
