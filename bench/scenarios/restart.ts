@@ -24,10 +24,14 @@ async function servicePorts(): Promise<Ports> {
   return Object.fromEntries(entries);
 }
 
+// Passed on to `up` from the benchmark's own environment, to compare the two settings.
+const PASSED_ON = ['TRIBUTARY_PGLITE_THREADS'] as const;
+
 function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  const passedOn = Object.fromEntries(PASSED_ON.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
   return spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', CONSOLE_DIR: '', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', CONSOLE_DIR: '', ...passedOn, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -145,6 +149,7 @@ const scenario: Scenario = {
         parameters: {
           reading: 'p50 = p99 = milliseconds from spawn to ready; p99 vs base = ratio to opening the five PGlite directories alone',
           targetMs: TARGET_MS,
+          pgliteThreads: process.env.TRIBUTARY_PGLITE_THREADS === 'true',
           medianMs: Object.fromEntries(variants.map((v) => [v.name, medianMs(v.name)])),
           // CPU time at ready, every thread of the process: what the start costs, apart from the load.
           cpuMsAtReady: Object.fromEntries(variants.map((v) => [v.name, cpu.get(v.name)!])),
