@@ -24,7 +24,7 @@ import { HealthChecker } from './features/routing/health-checker.js';
 import { ResponseCache } from './features/routing/response-cache.js';
 import { RouteLoader } from './features/routing/route-loader.js';
 import { RouteTable } from './features/routing/route-table.js';
-import { installDefaultRoutes } from './features/routing/default-routes.js';
+import { installDefaultRoutesIfEmpty } from './features/routing/default-routes.js';
 import { RoutesRepository } from './features/routing/routes.repository.js';
 import { Upstreams, DEFAULT_PASSIVE, type PassivePolicy } from './features/routing/upstreams.js';
 import { connectRedis, type RedisClient } from './shared/redis.js';
@@ -269,8 +269,9 @@ export async function buildDeps(
       await signingKeys.init();
       // A gateway with no routes at all is a fresh install: give it the Tributary defaults.
       // Once any route exists the table is the operator's, and nothing is re-added.
-      if (config.DEFAULT_ROUTES && (await routesRepo.list({}, 1, 1)).total === 0) await installDefaultRoutes(routesRepo);
-      await routeLoader.reload();
+      // Installed, the version is bumped: a replica that loaded an empty table meanwhile reloads.
+      if (config.DEFAULT_ROUTES && (await installDefaultRoutesIfEmpty(routesRepo)) > 0) await routeLoader.changed();
+      else await routeLoader.reload();
       if (options.manualBackground) return;
       audit.start();
       tracker.start();

@@ -76,6 +76,11 @@ export function defaultRoutes(): RouteInput[] {
 }
 
 /** Adds the default routes that are missing (same path and method); returns how many. */
+/** A gateway with no routes at all is a fresh install: it gets the defaults, all at once. */
+export function installDefaultRoutesIfEmpty(routes: RoutesRepository): Promise<number> {
+  return routes.installIfEmpty(defaultRoutes(), 'gateway');
+}
+
 export async function installDefaultRoutes(routes: RoutesRepository): Promise<number> {
   let created = 0;
   for (const route of defaultRoutes()) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { dbErrorKind } from '@tributary/platform/db';
 import type { GatewayDatabase, ServiceRoutesTable } from '../../db/schema.js';
 import { GatewayError } from '../../errors.js';
@@ -135,6 +135,21 @@ export class RoutesRepository {
   async remove(routeId: string): Promise<boolean> {
     const result = await this.db.deleteFrom('service_routes').where('route_id', '=', routeId).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
+  }
+
+  /**
+   * A fresh install's routes, all or none: under a transaction-scoped lock, and only into an
+   * empty table. Replicas starting together on a new database then either install the whole
+   * set or find it whole; none loads half of another's. Returns how many were installed.
+   */
+  installIfEmpty(routes: readonly RouteInput[], by: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('gateway.service_routes.install'))`.execute(trx);
+      const any = await trx.selectFrom('service_routes').select('id').limit(1).executeTakeFirst();
+      if (any) return 0;
+      for (const route of routes) await this.create(route, by, trx);
+      return routes.length;
+    });
   }
 
   async exists(pathPattern: string, method: string, db: Kysely<GatewayDatabase> = this.db): Promise<boolean> {
